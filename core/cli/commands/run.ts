@@ -1,0 +1,85 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { formatValidationErrors } from '../../common';
+import { createDefaultEngine } from '../../node/defaultEngine';
+import { loadPipelineFile } from '../../node/loadPipeline';
+import { createProgressRenderer } from '../progress';
+
+interface RunFlags {
+  json?: boolean;
+  cache?: boolean;
+  only?: string;
+  workspace?: string;
+}
+
+export function registerRunCommand(program: Command): void {
+  program
+    .command('run')
+    .description('run a pipeline with live progress (exit 1 when invalid or a node failed)')
+    .argument('<file>', 'pipeline file (*.weft.json)')
+    .option('--json', 'print exactly one JSON object on stdout at the end')
+    .option('--no-cache', 'ignore cached results and run every node')
+    .option('--only <node>', 'run only this node and what it needs')
+    .option('--workspace <dir>', 'workspace folder for caches and runs (default: the pipeline file’s folder)')
+    .action(async (file: string, flags: RunFlags) => {
+      const { document, warnings } = await loadPipelineFile(file);
+      for (const w of warnings) console.error(`warning: ${w}`);
+      const baseDir = path.dirname(path.resolve(file));
+      const workspace = path.resolve(flags.workspace ?? baseDir);
+      const engine = createDefaultEngine(workspace);
+      const renderer = flags.json ? undefined : createProgressRenderer();
+      const controller = new AbortController();
+      const onSigint = (): void => controller.abort();
+      process.once('SIGINT', onSigint);
+      let outcome;
+      try {
+        outcome = await engine.run(document, {
+          ...(flags.only ? { only: flags.only } : {}),
+          noCache: flags.cache === false,
+          baseDir,
+          workspace,
+          signal: controller.signal,
+          ...(renderer ? { onEvent: renderer.onEvent } : {}),
+        });
+      } finally {
+        renderer?.stop();
+        process.off('SIGINT', onSigint);
+      }
+      if (!outcome.ok) {
+        const lines = formatValidationErrors(outcome.validation);
+        if (flags.json) console.log(JSON.stringify({ status: 'invalid', errors: outcome.validation.errors }));
+        else for (const line of lines) console.error(line);
+        process.exitCode = 1;
+        return;
+      }
+      const { report } = outcome;
+      const withOutgoing = new Set(document.edges.map((e) => e.source.node));
+      const sinks = Object.keys(report.nodes).filter((id) => !withOutgoing.has(id));
+      if (flags.json) {
+        console.log(
+          JSON.stringify({
+            runId: report.runId,
+            status: report.status,
+            durationMs: report.durationMs,
+            nodes: Object.fromEntries(
+              Object.entries(report.nodes).map(([id, r]) => [
+                id,
+                { status: r.status, durationMs: r.durationMs, cached: r.cached, ...(r.error ? { error: r.error } : {}) },
+              ]),
+            ),
+            sinks: Object.fromEntries(sinks.map((id) => [id, report.nodes[id]?.summary ?? {}])),
+          }),
+        );
+      } else {
+        for (const id of sinks) {
+          const s = report.nodes[id]?.summary;
+          if (!s) continue;
+          if (s.text) console.log(`${id}:\n${s.text}`);
+          if (s.metrics) console.log(`${id}: ${Object.entries(s.metrics).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+          for (const f of s.files ?? []) console.log(`${id}: wrote ${f}`);
+        }
+        console.log(`run ${report.status} in ${report.durationMs} ms`);
+      }
+      if (report.status !== 'finished') process.exitCode = 1;
+    });
+}

@@ -1,0 +1,42 @@
+import { Command, CommanderError } from 'commander';
+import { UserError } from '../node/executors/Executor';
+import { registerNodesCommand } from './commands/nodes';
+import { registerRunCommand } from './commands/run';
+import { registerValidateCommand } from './commands/validate';
+import { WEFT_VERSION } from './version';
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('weft')
+    .description('Weft: build, run and export machine-learning pipelines')
+    .version(WEFT_VERSION)
+    .option('--verbose', 'print stack traces on errors')
+    .exitOverride()
+    .showHelpAfterError();
+  registerRunCommand(program);
+  registerValidateCommand(program);
+  registerNodesCommand(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    const verbose = argv.includes('--verbose');
+    if (e instanceof UserError) {
+      console.error(`weft: ${e.message}`);
+      if (verbose) console.error(e.stack);
+      return e.exitCode;
+    }
+    console.error(`weft: ${e instanceof Error ? e.message : String(e)}`);
+    if (verbose && e instanceof Error) console.error(e.stack);
+    return 1;
+  }
+}

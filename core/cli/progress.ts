@@ -1,0 +1,98 @@
+import cliProgress from 'cli-progress';
+import type { EngineEvent } from '../common';
+
+/**
+ * Renders engine events in a terminal: one progress bar per node on a TTY, plain status lines
+ * (on stderr) elsewhere so piped output stays readable.
+ */
+export function createProgressRenderer(stream: NodeJS.WriteStream = process.stderr): {
+  onEvent: (e: EngineEvent) => void;
+  stop: () => void;
+} {
+  if (!stream.isTTY) {
+    return {
+      onEvent: (e) => {
+        switch (e.type) {
+          case 'node.started':
+            stream.write(`▶ ${e.nodeId}\n`);
+            break;
+          case 'node.cached':
+            stream.write(`= ${e.nodeId} (cached)\n`);
+            break;
+          case 'node.finished':
+            stream.write(`✓ ${e.nodeId} ${e.durationMs} ms\n`);
+            break;
+          case 'node.failed':
+            stream.write(`✗ ${e.nodeId}: ${e.error}\n`);
+            break;
+          case 'node.log':
+            if (e.level !== 'info') stream.write(`  ${e.level}: ${e.nodeId}: ${e.message}\n`);
+            break;
+          case 'epoch.metrics':
+            stream.write(
+              `  ${e.nodeId} epoch ${e.epoch}: ${Object.entries(e.metrics)
+                .map(([k, v]) => `${k}=${Number.isInteger(v) ? v : v.toFixed(4)}`)
+                .join(' ')}\n`,
+            );
+            break;
+          default:
+            break;
+        }
+      },
+      stop: () => undefined,
+    };
+  }
+  const multi = new cliProgress.MultiBar(
+    {
+      stream,
+      clearOnComplete: false,
+      hideCursor: true,
+      format: ' {bar} {percentage}% | {node} | {status}',
+      barsize: 24,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  const bars = new Map<string, cliProgress.SingleBar>();
+  const bar = (id: string): cliProgress.SingleBar => {
+    let b = bars.get(id);
+    if (!b) {
+      b = multi.create(100, 0, { node: id.padEnd(16), status: 'queued' });
+      bars.set(id, b);
+    }
+    return b;
+  };
+  return {
+    onEvent: (e) => {
+      switch (e.type) {
+        case 'run.started':
+          for (const id of e.nodeIds) bar(id);
+          break;
+        case 'node.started':
+          bar(e.nodeId).update(0, { status: 'running' });
+          break;
+        case 'node.progress':
+          bar(e.nodeId).update(Math.round(e.fraction * 100), { status: e.message ?? 'running' });
+          break;
+        case 'node.cached':
+          bar(e.nodeId).update(100, { status: 'cached' });
+          break;
+        case 'node.finished':
+          bar(e.nodeId).update(100, { status: `done in ${e.durationMs} ms` });
+          break;
+        case 'node.failed':
+          bar(e.nodeId).update({ status: `failed: ${e.error}` });
+          break;
+        case 'epoch.metrics':
+          bar(e.nodeId).update({
+            status: `epoch ${e.epoch} ${Object.entries(e.metrics)
+              .map(([k, v]) => `${k}=${v.toFixed(4)}`)
+              .join(' ')}`,
+          });
+          break;
+        default:
+          break;
+      }
+    },
+    stop: () => multi.stop(),
+  };
+}

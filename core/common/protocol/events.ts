@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+export const NodeSummarySchema = z.object({
+  metrics: z.record(z.string(), z.number()).optional(),
+  files: z.array(z.string()).optional(),
+  text: z.string().optional(),
+  provider: z.string().optional(),
+});
+/** What a node reports about its result: headline metrics, files written, a line of text. */
+export type NodeSummary = z.infer<typeof NodeSummarySchema>;
+
+export type NodeStatus = 'idle' | 'queued' | 'running' | 'cached' | 'done' | 'failed' | 'cancelled';
+export type RunStatus = 'finished' | 'failed' | 'cancelled';
+
+/** Every event the engine emits. The CLI, the studio server and Electron IPC forward these unchanged. */
+export type EngineEvent =
+  | { type: 'run.started'; runId: string; nodeIds: string[]; at: number }
+  | { type: 'node.started'; runId: string; nodeId: string }
+  | { type: 'node.progress'; runId: string; nodeId: string; fraction: number; message?: string }
+  | { type: 'node.cached'; runId: string; nodeId: string; summary?: NodeSummary }
+  | { type: 'node.finished'; runId: string; nodeId: string; durationMs: number; summary?: NodeSummary }
+  | { type: 'node.failed'; runId: string; nodeId: string; error: string; upstream?: string }
+  | { type: 'node.log'; runId: string; nodeId: string; level: 'info' | 'warn' | 'error'; message: string }
+  | { type: 'epoch.metrics'; runId: string; nodeId: string; epoch: number; metrics: Record<string, number> }
+  | { type: 'run.finished'; runId: string; status: RunStatus; durationMs: number };
+
+export type EngineEventType = EngineEvent['type'];
+
+export interface NodeRunReport {
+  status: Exclude<NodeStatus, 'idle' | 'queued' | 'running'>;
+  durationMs: number;
+  cached: boolean;
+  error?: string;
+  summary?: NodeSummary;
+}
+
+export interface RunReport {
+  runId: string;
+  status: RunStatus;
+  durationMs: number;
+  nodes: Record<string, NodeRunReport>;
+}

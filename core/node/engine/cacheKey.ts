@@ -1,0 +1,66 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+
+/** JSON with object keys sorted, so equal params always hash equal. */
+export function stableStringify(value: unknown): string {
+  if (value === undefined) return 'null';
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(',')}}`;
+}
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+interface FileStamp {
+  size: number;
+  mtimeMs: number;
+  hash: string;
+}
+const stampCache = new Map<string, FileStamp>();
+
+/** Hash of a file's content, re-read only when size or mtime changed. */
+export async function fileFingerprint(path: string): Promise<string> {
+  let st;
+  try {
+    st = await stat(path);
+  } catch {
+    return `missing:${path}`;
+  }
+  if (st.isDirectory()) return `dir:${path}:${st.mtimeMs}`;
+  const known = stampCache.get(path);
+  if (known && known.size === st.size && known.mtimeMs === st.mtimeMs) return known.hash;
+  const hash = await new Promise<string>((resolve, reject) => {
+    const h = createHash('sha256');
+    createReadStream(path)
+      .on('data', (chunk) => h.update(chunk))
+      .on('error', reject)
+      .on('end', () => resolve(h.digest('hex')));
+  });
+  const value = `${st.size}:${hash}`;
+  stampCache.set(path, { size: st.size, mtimeMs: st.mtimeMs, hash: value });
+  return value;
+}
+
+export function nodeCacheKey(parts: {
+  type: string;
+  version: number;
+  params: unknown;
+  fingerprints: string[];
+  inputKeys: Record<string, string>;
+}): string {
+  return sha256(
+    stableStringify({
+      t: parts.type,
+      v: parts.version,
+      p: parts.params,
+      f: parts.fingerprints,
+      i: parts.inputKeys,
+    }),
+  );
+}

@@ -1,0 +1,52 @@
+import type { NodeSummary } from '../../common';
+
+export interface ExecutorContext<P = unknown> {
+  /** Upstream values by input port name (optional inputs may be absent). */
+  inputs: Readonly<Record<string, unknown>>;
+  params: P;
+  /** Aborted on cancel; check it between batches and epochs. */
+  signal: AbortSignal;
+  /** Fraction in [0, 1] with an optional message. */
+  progress: (fraction: number, message?: string) => void;
+  log: (message: string, level?: 'info' | 'warn' | 'error') => void;
+  /** Per-epoch metrics for live curves. */
+  epochMetrics: (epoch: number, metrics: Record<string, number>) => void;
+  nodeId: string;
+  /** Folder where a node may write files that belong to this run's outputs. */
+  workspace: string;
+  /** Relative paths in params resolve against this folder (the pipeline file's). */
+  baseDir: string;
+}
+
+export interface ExecutorResult {
+  /** Values by output port name. Plain data, typed arrays and Maps: they are cached with v8.serialize. */
+  outputs: Record<string, unknown>;
+  summary?: NodeSummary;
+}
+
+export type Executor<P = never> = (ctx: ExecutorContext<P>) => Promise<ExecutorResult>;
+
+/** Executors keyed by node type. Built in `executors/index.ts` as a literal. */
+export type ExecutorRegistry = Readonly<Record<string, Executor<never>>>;
+
+/** An error the user can act on; the CLI prints it without a stack trace. */
+export class UserError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: 1 | 2 = 2,
+  ) {
+    super(message);
+    this.name = 'UserError';
+  }
+}
+
+export class CancelledError extends Error {
+  constructor() {
+    super('cancelled');
+    this.name = 'CancelledError';
+  }
+}
+
+export function throwIfAborted(signal: AbortSignal): void {
+  if (signal.aborted) throw new CancelledError();
+}
