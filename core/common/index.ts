@@ -7,3 +7,4 @@ export * from './graph/validateGraph';
 export * from './graph/compile';
 export * from './protocol/events';
 export * from './protocol/engineApi';
+export * from './values';

@@ -1,0 +1,99 @@
+/**
+ * Runtime values that travel between nodes. These are the contracts between node families
+ * (data → training → evaluation → export); each value is plain data with typed arrays so the
+ * executor's caches can store it with v8.serialize.
+ */
+import type { ColumnType } from './ports';
+
+/** A column of a Table: numbers (NaN = missing) or strings (null = missing). */
+export type TableColumn =
+  | { name: string; type: 'integer' | 'number' | 'boolean' | 'date'; values: Float64Array }
+  | { name: string; type: 'category' | 'text'; values: (string | null)[] };
+
+export interface TableValue {
+  columns: TableColumn[];
+  rowCount: number;
+  /** The file it came from, for error messages. */
+  source?: string;
+  warnings?: string[];
+}
+
+/**
+ * A fitted preprocessing step, kept so export can rebuild it inside the ONNX graph.
+ * Fitted on the training split only.
+ */
+export type FittedTransform =
+  | { kind: 'impute'; column: string; strategy: 'mean' | 'median' | 'most_frequent' | 'constant'; value: number | string }
+  | { kind: 'standardize'; column: string; mean: number; std: number }
+  | { kind: 'minmax'; column: string; min: number; max: number }
+  | { kind: 'onehot'; column: string; categories: string[]; unknown: 'ignore' | 'error' }
+  | { kind: 'ordinal'; column: string; categories: string[]; unknown: number };
+
+/** A raw input column as a user would feed it to an exported model. */
+export interface RawFeature {
+  name: string;
+  type: ColumnType;
+}
+
+export interface DatasetSplit {
+  /** Row-major features, `n × prod(featureShape)`. */
+  x: Float32Array;
+  /** Class indices (classification) or targets `n × targetDim` (regression). */
+  y: Int32Array | Float32Array;
+  n: number;
+  /** For tabular data: the raw columns of these rows before transforms, for export checks. */
+  raw?: TableColumn[];
+}
+
+export interface DatasetValue {
+  task: 'classification' | 'regression';
+  /** Per-sample feature shape after assembly, e.g. `[4]` or `[1, 28, 28]`. */
+  featureShape: number[];
+  featureNames?: string[];
+  classNames?: string[];
+  targetName?: string;
+  /** Regression target width. @default 1 */
+  targetDim?: number;
+  /** Splits by name: `train`, and optionally `validation` and `test`. */
+  splits: Record<string, DatasetSplit>;
+  /** For tabular data: the raw feature columns and the fitted transforms that map them to `x`. */
+  rawFeatures?: RawFeature[];
+  transforms: FittedTransform[];
+  /** Content hash of the source data (for run records and model cards). */
+  fingerprint?: string;
+}
+
+export interface PredictionsValue {
+  task: 'classification' | 'regression';
+  split: string;
+  n: number;
+  classNames?: string[];
+  /** Predicted class index (classification) or value (regression, `n × targetDim`). */
+  predicted: Int32Array | Float32Array;
+  /** Class probabilities, `n × classes` (classification). */
+  probabilities?: Float32Array;
+  /** Ground truth where the dataset has it. */
+  actual?: Int32Array | Float32Array;
+}
+
+/** A table for display: the studio renders it, the CLI prints it. */
+export interface DisplayTable {
+  title: string;
+  columns: string[];
+  rows: (string | number | null)[][];
+}
+
+export interface MetricsValue {
+  task: 'classification' | 'regression';
+  split: string;
+  /** Headline numbers, e.g. `accuracy`, `f1_macro`, `rmse`. */
+  scalars: Record<string, number>;
+  tables: DisplayTable[];
+  classNames?: string[];
+  /** `confusion[actual][predicted]`. */
+  confusion?: number[][];
+  /** One curve per class (one-vs-rest) or one for binary. */
+  roc?: { label: string; fpr: number[]; tpr: number[]; auc: number }[];
+  /** Regression: predicted vs residual pairs, for plots (subsampled). */
+  residuals?: { predicted: number[]; residual: number[] };
+}
