@@ -97,3 +97,42 @@ export interface MetricsValue {
   /** Regression: predicted vs residual pairs, for plots (subsampled). */
   residuals?: { predicted: number[]; residual: number[] };
 }
+
+/** The training loop's record of one epoch. */
+export interface EpochRecord {
+  epoch: number;
+  metrics: Record<string, number>;
+}
+
+/**
+ * A trained model: the inference graph with the trained weights baked in as initializers,
+ * plus what export and evaluation need to use it on raw data.
+ */
+export interface TrainedModelValue {
+  task: 'classification' | 'regression';
+  featureShape: number[];
+  featureNames?: string[];
+  classNames?: string[];
+  targetName?: string;
+  targetDim?: number;
+  rawFeatures?: RawFeature[];
+  transforms: FittedTransform[];
+  /**
+   * ONNX model bytes (opset ≥ 17). Input `inputName`: float32 `[batch, ...featureShape]`.
+   * Output `outputName`: class probabilities `[batch, classes]` (softmax applied) for
+   * classification, predictions `[batch, targetDim]` for regression.
+   */
+  onnx: Uint8Array;
+  inputName: string;
+  outputName: string;
+  /** The model IR (core/common/model) the graph was built from, for TF.js export. */
+  spec: unknown;
+  /** Trained weights by IR parameter name, for TF.js export. */
+  weights: Record<string, Float32Array>;
+  history: EpochRecord[];
+  /** Execution provider training ran on, e.g. `cpu`, `cuda`. */
+  provider: string;
+  datasetFingerprint?: string;
+  /** Trainer params (epochs, batch size, optimizer, seed...) for model cards and run records. */
+  trainParams: Record<string, unknown>;
+}
