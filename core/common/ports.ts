@@ -15,17 +15,17 @@ export interface ColumnSchema {
 /** Structured port types. `canConnect` decides whether an output may feed an input. */
 export type PortType =
   | { kind: 'Table'; columns?: ColumnSchema[] }
-  | { kind: 'Tensor'; dtype?: DType; shape?: Dim[] }
+  | { kind: 'Tensor'; dtype?: DType; shape?: readonly Dim[] }
   | {
       kind: 'Dataset';
       /** Shape of one sample's features, without the batch dimension. */
-      featureShape?: Dim[];
+      featureShape?: readonly Dim[];
       task?: 'classification' | 'regression';
       classNames?: string[];
       splits?: string[];
     }
-  | { kind: 'ModelSpec'; inputShape?: Dim[]; outputShape?: Dim[] }
-  | { kind: 'TrainedModel'; inputShape?: Dim[]; outputShape?: Dim[] }
+  | { kind: 'ModelSpec'; inputShape?: readonly Dim[]; outputShape?: readonly Dim[] }
+  | { kind: 'TrainedModel'; inputShape?: readonly Dim[]; outputShape?: readonly Dim[] }
   | { kind: 'Metrics' }
   | { kind: 'Predictions' }
   | { kind: 'DataPreview' }

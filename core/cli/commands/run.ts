@@ -26,7 +26,7 @@ export function registerRunCommand(program: Command): void {
       for (const w of warnings) console.error(`warning: ${w}`);
       const baseDir = path.dirname(path.resolve(file));
       const workspace = path.resolve(flags.workspace ?? baseDir);
-      const engine = createDefaultEngine(workspace);
+      const engine = createDefaultEngine(workspace, { persist: 'all' });
       const renderer = flags.json ? undefined : createProgressRenderer();
       const controller = new AbortController();
       const onSigint = (): void => controller.abort();

@@ -36,8 +36,8 @@ export interface NodeDefinition<S extends z.ZodType = z.ZodType> {
   params: S;
   migrations?: Readonly<Record<number, (params: Record<string, unknown>) => Record<string, unknown>>>;
   /** Paths (from params) whose size, mtime and content hash belong in the cache key. */
-  fingerprint?: (params: z.output<S>) => string[];
-  inferOutputs?: (ctx: InferContext<z.output<S>>) => InferResult;
+  fingerprint?(params: z.output<S>): string[];
+  inferOutputs?(ctx: InferContext<z.output<S>>): InferResult;
   /** Outputs are costly to recompute (trained models): the executor also caches them on disk. */
   expensive?: boolean;
 }

@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { deserialize, serialize } from 'node:v8';
 import {
   compile,
   lookup,
   type EngineEvent,
   type NodeRegistry,
   type NodeRunReport,
+  type NodeSummary,
   type PipelineDocument,
   type PlanStep,
   type RunReport,
@@ -15,14 +14,20 @@ import {
 } from '../../common';
 import type { ExecutorRegistry, ExecutorResult } from '../executors/Executor';
 import { CancelledError } from '../executors/Executor';
-import { atomicWrite } from './atomicWrite';
 import { fileFingerprint, nodeCacheKey } from './cacheKey';
+import { DiskCache } from './DiskCache';
 
 export interface EngineOptions {
   registry: NodeRegistry;
   executors: ExecutorRegistry;
-  /** Folder for the disk cache of expensive outputs; none when absent. */
+  /** Folder for the disk cache; none when absent. */
   cacheDir?: string;
+  /**
+   * Which results go to the disk cache: those of nodes marked expensive (a long-lived studio keeps
+   * the rest in memory), or all of them (the CLI, where each run is a new process).
+   * @default 'expensive'
+   */
+  persist?: 'expensive' | 'all';
   /** How many independent nodes may run at once. @default 2 */
   concurrency?: number;
   /** How many node results the memory cache keeps. @default 256 */
@@ -41,16 +46,40 @@ export interface RunOptions {
   onEvent?: (event: EngineEvent) => void;
 }
 
-export type RunOutcome =
-  | { ok: true; report: RunReport; keys: Record<string, string>; outputs: Map<string, ExecutorResult> }
-  | { ok: false; validation: ValidationResult };
+export interface RunResultSet {
+  report: RunReport;
+  /** Cache key per node: a hash of type, version, params, file fingerprints and upstream keys. */
+  keys: Record<string, string>;
+  /** File fingerprints per node (path → size:hash), for run records. */
+  fingerprints: Record<string, Record<string, string>>;
+  /** Results computed in this run, or loaded because a node needed them. */
+  outputs: Map<string, ExecutorResult>;
+  /** Any finished node's result, loading it from the caches when this run did not need it. */
+  load: (nodeId: string) => Promise<ExecutorResult | undefined>;
+}
+
+export type RunOutcome = ({ ok: true } & RunResultSet) | { ok: false; validation: ValidationResult };
+
+interface RunState {
+  runId: string;
+  opts: RunOptions;
+  baseDir: string;
+  signal: AbortSignal;
+  emit: (e: EngineEvent) => void;
+  keys: Record<string, string>;
+  outputs: Map<string, ExecutorResult>;
+  reports: Record<string, NodeRunReport>;
+}
 
 /** Runs compiled plans with caching, cancellation, progress events and failure isolation. */
 export class Engine {
   private readonly memory = new Map<string, ExecutorResult>();
   private readonly active = new Map<string, AbortController>();
+  private readonly disk: DiskCache | undefined;
 
-  constructor(private readonly opts: EngineOptions) {}
+  constructor(private readonly opts: EngineOptions) {
+    this.disk = opts.cacheDir ? new DiskCache(opts.cacheDir) : undefined;
+  }
 
   /** Cancels a run; its executors see their signal abort and stop between steps. */
   cancel(runId: string): boolean {
@@ -87,48 +116,70 @@ export class Engine {
     const baseDir = opts.baseDir ?? process.cwd();
     const steps = compiled.plan.steps;
     emit({ type: 'run.started', runId, nodeIds: steps.map((s) => s.nodeId), at: started });
-    const keys: Record<string, string> = {};
-    const outputs = new Map<string, ExecutorResult>();
-    const reports: Record<string, NodeRunReport> = {};
+    const state: RunState = {
+      runId,
+      opts,
+      baseDir,
+      signal: controller.signal,
+      emit,
+      keys: {},
+      outputs: new Map(),
+      reports: {},
+    };
+    const fingerprints: Record<string, Record<string, string>> = {};
     try {
-      await this.schedule(steps, {
-        runId,
-        opts,
-        baseDir,
-        signal: controller.signal,
-        emit,
-        keys,
-        outputs,
-        reports,
-      });
+      for (const st of steps) {
+        const def = lookup(this.opts.registry, st.type);
+        const files = def?.fingerprint ? def.fingerprint(st.params) : [];
+        const prints: Record<string, string> = {};
+        for (const f of files) prints[f] = await fileFingerprint(path.resolve(baseDir, f));
+        if (files.length) fingerprints[st.nodeId] = prints;
+        const inputKeys = Object.fromEntries(
+          Object.entries(st.inputs).map(([port, src]) => [port, `${state.keys[src.node]}:${src.port}`]),
+        );
+        state.keys[st.nodeId] = nodeCacheKey({
+          type: st.type,
+          version: st.version,
+          params: st.params,
+          fingerprints: Object.values(prints),
+          inputKeys,
+        });
+      }
+      await this.schedule(steps, state);
     } finally {
       this.active.delete(runId);
       opts.signal?.removeEventListener('abort', onOuterAbort);
     }
-    const list = Object.values(reports);
+    const list = Object.values(state.reports);
     const status = controller.signal.aborted
       ? 'cancelled'
       : list.some((r) => r.status === 'failed')
         ? 'failed'
         : 'finished';
     const durationMs = Date.now() - started;
+    void this.disk?.prune();
     emit({ type: 'run.finished', runId, status, durationMs });
-    return { ok: true, report: { runId, status, durationMs, nodes: reports }, keys, outputs };
+    const load = async (nodeId: string): Promise<ExecutorResult | undefined> => {
+      const have = state.outputs.get(nodeId);
+      if (have) return have;
+      const key = state.keys[nodeId];
+      const r = state.reports[nodeId];
+      if (!key || !r || (r.status !== 'done' && r.status !== 'cached')) return undefined;
+      const value = await this.readCache(key);
+      if (value) state.outputs.set(nodeId, value);
+      return value;
+    };
+    return {
+      ok: true,
+      report: { runId, status, durationMs, nodes: state.reports },
+      keys: state.keys,
+      fingerprints,
+      outputs: state.outputs,
+      load,
+    };
   }
 
-  private async schedule(
-    steps: PlanStep[],
-    s: {
-      runId: string;
-      opts: RunOptions;
-      baseDir: string;
-      signal: AbortSignal;
-      emit: (e: EngineEvent) => void;
-      keys: Record<string, string>;
-      outputs: Map<string, ExecutorResult>;
-      reports: Record<string, NodeRunReport>;
-    },
-  ): Promise<void> {
+  private async schedule(steps: PlanStep[], s: RunState): Promise<void> {
     const limit = Math.max(1, this.opts.concurrency ?? 2);
     const pending = new Map(steps.map((st) => [st.nodeId, st]));
     const running = new Map<string, Promise<void>>();
@@ -148,8 +199,14 @@ export class Engine {
         const bad = failedUpstream(st);
         if (bad) {
           pending.delete(st.nodeId);
-          const error = `not run: upstream node ${bad} ${s.reports[bad]?.status}`;
-          s.reports[st.nodeId] = { status: s.reports[bad]?.status === 'cancelled' ? 'cancelled' : 'failed', durationMs: 0, cached: false, error };
+          const upstreamStatus = s.reports[bad]?.status;
+          const error = `not run: upstream node ${bad} ${upstreamStatus}`;
+          s.reports[st.nodeId] = {
+            status: upstreamStatus === 'cancelled' ? 'cancelled' : 'failed',
+            durationMs: 0,
+            cached: false,
+            error,
+          };
           s.emit({ type: 'node.failed', runId: s.runId, nodeId: st.nodeId, error, upstream: bad });
           continue;
         }
@@ -166,44 +223,25 @@ export class Engine {
     }
   }
 
-  private async runStep(
-    st: PlanStep,
-    s: {
-      runId: string;
-      opts: RunOptions;
-      baseDir: string;
-      signal: AbortSignal;
-      emit: (e: EngineEvent) => void;
-      keys: Record<string, string>;
-      outputs: Map<string, ExecutorResult>;
-      reports: Record<string, NodeRunReport>;
-    },
-  ): Promise<void> {
+  private async runStep(st: PlanStep, s: RunState): Promise<void> {
     const { runId, emit } = s;
     const nodeId = st.nodeId;
     const t0 = Date.now();
+    const key = s.keys[nodeId] ?? '';
     try {
-      const def = lookup(this.opts.registry, st.type);
-      const files = def?.fingerprint ? def.fingerprint(st.params) : [];
-      const fingerprints = await Promise.all(files.map((f) => fileFingerprint(path.resolve(s.baseDir, f))));
-      const inputKeys = Object.fromEntries(
-        Object.entries(st.inputs).map(([port, src]) => [port, `${s.keys[src.node]}:${src.port}`]),
-      );
-      const key = nodeCacheKey({ type: st.type, version: st.version, params: st.params, fingerprints, inputKeys });
-      s.keys[nodeId] = key;
-
-      const hit = s.opts.noCache ? undefined : await this.lookupCache(key, st.expensive);
+      const hit = s.opts.noCache ? undefined : await this.probeCache(key);
       if (hit) {
-        s.outputs.set(nodeId, hit);
-        s.reports[nodeId] = { status: 'cached', durationMs: Date.now() - t0, cached: true, ...(hit.summary ? { summary: hit.summary } : {}) };
-        emit({ type: 'node.cached', runId, nodeId, ...(hit.summary ? { summary: hit.summary } : {}) });
+        const summary = hit.summary;
+        s.reports[nodeId] = { status: 'cached', durationMs: Date.now() - t0, cached: true, ...(summary ? { summary } : {}) };
+        emit({ type: 'node.cached', runId, nodeId, ...(summary ? { summary } : {}) });
         return;
       }
       const executor = this.opts.executors[st.type];
       if (!executor) throw new Error(`no executor for node type ${st.type}`);
       const inputs: Record<string, unknown> = {};
       for (const [port, src] of Object.entries(st.inputs)) {
-        inputs[port] = s.outputs.get(src.node)?.outputs[src.port];
+        const value = await this.valueOf(src.node, s);
+        inputs[port] = value.outputs[src.port];
       }
       emit({ type: 'node.started', runId, nodeId });
       let lastProgress = 0;
@@ -218,7 +256,13 @@ export class Engine {
           const now = Date.now();
           if (fraction < 1 && now - lastProgress < 50) return;
           lastProgress = now;
-          emit({ type: 'node.progress', runId, nodeId, fraction: Math.min(1, Math.max(0, fraction)), ...(message ? { message } : {}) });
+          emit({
+            type: 'node.progress',
+            runId,
+            nodeId,
+            fraction: Math.min(1, Math.max(0, fraction)),
+            ...(message ? { message } : {}),
+          });
         },
         log: (message, level = 'info') => emit({ type: 'node.log', runId, nodeId, level, message }),
         epochMetrics: (epoch, metrics) => emit({ type: 'epoch.metrics', runId, nodeId, epoch, metrics }),
@@ -237,21 +281,36 @@ export class Engine {
     }
   }
 
-  private async lookupCache(key: string, expensive: boolean): Promise<ExecutorResult | undefined> {
+  /** An upstream result: computed in this run, or read from the caches on first need. */
+  private async valueOf(nodeId: string, s: RunState): Promise<ExecutorResult> {
+    const have = s.outputs.get(nodeId);
+    if (have) return have;
+    const key = s.keys[nodeId];
+    const value = key ? await this.readCache(key) : undefined;
+    if (!value) throw new Error(`the cached result of ${nodeId} could not be read; run again with --no-cache`);
+    s.outputs.set(nodeId, value);
+    return value;
+  }
+
+  /** Whether a result exists, and its summary, without reading the value from disk. */
+  private async probeCache(key: string): Promise<{ summary?: NodeSummary } | undefined> {
     const mem = this.memory.get(key);
     if (mem) {
       this.memory.delete(key);
       this.memory.set(key, mem);
-      return mem;
+      return mem.summary ? { summary: mem.summary } : {};
     }
-    if (!expensive || !this.opts.cacheDir) return undefined;
-    try {
-      const value = deserialize(await readFile(path.join(this.opts.cacheDir, `${key}.bin`))) as ExecutorResult;
-      this.remember(key, value);
-      return value;
-    } catch {
-      return undefined;
-    }
+    if (!this.disk || !(await this.disk.has(key))) return undefined;
+    const summary = await this.disk.summary(key);
+    return summary ? { summary } : {};
+  }
+
+  private async readCache(key: string): Promise<ExecutorResult | undefined> {
+    const mem = this.memory.get(key);
+    if (mem) return mem;
+    const value = await this.disk?.read(key);
+    if (value) this.remember(key, value);
+    return value;
   }
 
   private remember(key: string, value: ExecutorResult): void {
@@ -266,8 +325,7 @@ export class Engine {
 
   private async store(key: string, value: ExecutorResult, expensive: boolean): Promise<void> {
     this.remember(key, value);
-    if (!expensive || !this.opts.cacheDir) return;
-    await mkdir(this.opts.cacheDir, { recursive: true });
-    await atomicWrite(path.join(this.opts.cacheDir, `${key}.bin`), serialize(value));
+    if (!this.disk || (!expensive && this.opts.persist !== 'all')) return;
+    await this.disk.write(key, value);
   }
 }

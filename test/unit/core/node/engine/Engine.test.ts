@@ -184,9 +184,26 @@ describe('Engine', () => {
     const log2 = createStubLog();
     const r = await ok(new Engine({ registry: expensive, executors: stubExecutors(log2), cacheDir }), doc);
     expect(r.report.nodes.model?.cached).toBe(true);
-    expect(r.outputs.get('model')?.outputs.out).toBe(3);
+    expect(r.outputs.has('model')).toBe(false);
+    expect((await r.load('model'))?.outputs.out).toBe(3);
     expect(log2.calls.has('model')).toBe(false);
     expect(log2.calls.get('c')).toBe(1);
+  });
+
+  it("with persist 'all', a new engine (a new CLI process) finds every node cached", async () => {
+    const cacheDir = await mkdtemp(path.join(tmpdir(), 'weft-cache-'));
+    dirs.push(cacheDir);
+    const log1 = createStubLog();
+    await ok(new Engine({ registry: stubNodes, executors: stubExecutors(log1), cacheDir, persist: 'all' }), chain(2));
+    const log2 = createStubLog();
+    const second = new Engine({ registry: stubNodes, executors: stubExecutors(log2), cacheDir, persist: 'all' });
+    const r = await ok(second, chain(2));
+    expect(Object.values(r.report.nodes).every((n) => n.status === 'cached')).toBe(true);
+    expect(r.report.nodes.add?.summary).toEqual({ metrics: { sum: 13 } });
+    expect(log2.started).toEqual([]);
+    const third = await ok(second, chain(3));
+    expect(log2.started.sort()).toEqual(['add', 'count']);
+    expect(third.outputs.get('count')?.outputs.out).toBe(14);
   });
 
   it('refuses an invalid document without running anything', async () => {
