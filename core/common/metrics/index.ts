@@ -1,0 +1,5 @@
+export * from './classification';
+export * from './roc';
+export * from './regression';
+export * from './report';
+export * from './formatTable';
