@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { UserError } from '../node/executors/Executor';
 import { registerNodesCommand } from './commands/nodes';
 import { registerRunCommand } from './commands/run';
+import { registerRunsCommand } from './commands/runs';
 import { registerValidateCommand } from './commands/validate';
 import { WEFT_VERSION } from './version';
 
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .showHelpAfterError();
   registerRunCommand(program);
+  registerRunsCommand(program);
   registerValidateCommand(program);
   registerNodesCommand(program);
   return program;

@@ -1,8 +1,10 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { formatValidationErrors } from '../../common';
+import { builtinNodes, formatValidationErrors } from '../../common';
 import { createDefaultEngine } from '../../node/defaultEngine';
 import { loadPipelineFile } from '../../node/loadPipeline';
+import { runRecorded } from '../../node/runs/recordedRun';
+import { RunStore } from '../../node/runs/RunStore';
 import { createProgressRenderer } from '../progress';
 
 interface RunFlags {
@@ -33,14 +35,18 @@ export function registerRunCommand(program: Command): void {
       process.once('SIGINT', onSigint);
       let outcome;
       try {
-        outcome = await engine.run(document, {
+        ({ outcome } = await runRecorded(engine, document, {
+          store: new RunStore(workspace),
+          registry: builtinNodes,
+          file,
+          onRecordError: (e) => console.error(`warning: run not recorded: ${e instanceof Error ? e.message : String(e)}`),
           ...(flags.only ? { only: flags.only } : {}),
           noCache: flags.cache === false,
           baseDir,
           workspace,
           signal: controller.signal,
           ...(renderer ? { onEvent: renderer.onEvent } : {}),
-        });
+        }));
       } finally {
         renderer?.stop();
         process.off('SIGINT', onSigint);

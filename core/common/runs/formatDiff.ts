@@ -1,0 +1,48 @@
+import type { RunDiff } from './diffRuns';
+
+const show = (v: unknown): string => (v === undefined ? '(unset)' : (JSON.stringify(v) ?? 'null'));
+
+/** A metric value with up to 6 significant digits, and a signed delta. */
+export function formatMetric(v: number | undefined): string {
+  if (v === undefined) return '—';
+  if (!Number.isFinite(v)) return String(v);
+  return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(6)));
+}
+
+export function formatDelta(d: number | undefined): string {
+  if (d === undefined) return '';
+  if (d === 0) return '±0';
+  return `${d > 0 ? '+' : ''}${formatMetric(d)}`;
+}
+
+const shortPrint = (fp: string | undefined): string => (fp === undefined ? '(none)' : fp.length > 24 ? `${fp.slice(0, 22)}…` : fp);
+
+/** The diff as plain text lines, one change per line, grouped by section. */
+export function formatRunDiff(d: RunDiff): string[] {
+  const lines: string[] = [`runs ${d.a} → ${d.b}`];
+  const p = d.pipeline;
+  const structure = [
+    ...p.addedNodes.map((n) => `  + node ${n.id} (${n.type})`),
+    ...p.removedNodes.map((n) => `  - node ${n.id} (${n.type})`),
+    ...p.typeChanges.map((c) => `  ~ node ${c.id}: type ${c.from} → ${c.to}`),
+    ...p.versionChanges.map((c) => `  ~ node ${c.id}: version ${c.from} → ${c.to}`),
+    ...p.addedEdges.map((e) => `  + edge ${e}`),
+    ...p.removedEdges.map((e) => `  - edge ${e}`),
+  ];
+  lines.push(structure.length ? 'pipeline:' : 'pipeline: same structure', ...structure);
+  const params = [
+    ...p.params.map((c) => `  ${c.node}.${c.path}: ${show(c.from)} → ${show(c.to)}`),
+    ...p.metadata.map((c) => `  metadata.${c.key}: ${show(c.from)} → ${show(c.to)}`),
+  ];
+  lines.push(params.length ? 'params:' : 'params: same', ...params);
+  lines.push(d.datasets.length ? 'data:' : 'data: same files', ...d.datasets.map((c) => `  ${c.node} ${c.path}: ${shortPrint(c.from)} → ${shortPrint(c.to)}`));
+  const metrics = d.metrics.filter((m) => m.delta !== 0);
+  lines.push(
+    metrics.length ? 'metrics:' : d.metrics.length ? 'metrics: identical' : 'metrics: none recorded',
+    ...metrics.map((m) => `  ${m.key}: ${formatMetric(m.a)} → ${formatMetric(m.b)}${m.delta !== undefined ? ` (${formatDelta(m.delta)})` : ''}`),
+  );
+  if (d.environment.length) {
+    lines.push('environment:', ...d.environment.map((e) => `  ${e.key}: ${e.from ?? '(none)'} → ${e.to ?? '(none)'}`));
+  }
+  return lines;
+}

@@ -1,0 +1,3 @@
+export * from './runRecord';
+export * from './diffRuns';
+export * from './formatDiff';

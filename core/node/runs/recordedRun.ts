@@ -1,0 +1,65 @@
+import type { NodeRegistry, PipelineDocument } from '../../common';
+import type { RunRecord } from '../../common/runs';
+import type { Engine, RunOptions, RunOutcome } from '../engine/Engine';
+import { RunRecorder } from './RunRecorder';
+import type { RunStore } from './RunStore';
+
+export interface RecordedRunOptions extends RunOptions {
+  store: RunStore;
+  registry: NodeRegistry;
+  /** The pipeline file, when the run came from one. */
+  file?: string;
+  rerunOf?: string;
+  /** Called when the run cannot be recorded (e.g. a read-only workspace); the run still goes ahead. */
+  onRecordError?: (error: unknown) => void;
+}
+
+/** Runs a pipeline on the engine and records it in the run store. */
+export async function runRecorded(
+  engine: Engine,
+  document: PipelineDocument,
+  opts: RecordedRunOptions,
+): Promise<{ outcome: RunOutcome; record?: RunRecord }> {
+  const { store, registry, file, rerunOf, onRecordError, ...runOpts } = opts;
+  let recorder: RunRecorder | undefined;
+  try {
+    recorder = await RunRecorder.start({
+      store,
+      document,
+      registry,
+      baseDir: runOpts.baseDir ?? process.cwd(),
+      ...(file ? { file } : {}),
+      options: { ...(runOpts.only ? { only: runOpts.only } : {}), ...(runOpts.noCache ? { noCache: true } : {}) },
+      ...(rerunOf ? { rerunOf } : {}),
+    });
+  } catch (e) {
+    onRecordError?.(e);
+  }
+  if (!recorder) return { outcome: await engine.run(document, runOpts) };
+  const rec = recorder;
+  const userListener = runOpts.onEvent;
+  let outcome: RunOutcome;
+  try {
+    outcome = await engine.run(document, {
+      ...runOpts,
+      runId: rec.id,
+      onEvent: (e) => {
+        try {
+          rec.onEvent(e);
+        } catch (err) {
+          onRecordError?.(err);
+        }
+        userListener?.(e);
+      },
+    });
+  } catch (e) {
+    await rec.abort(e).catch(() => undefined);
+    throw e;
+  }
+  try {
+    return { outcome, record: await rec.complete(outcome) };
+  } catch (e) {
+    onRecordError?.(e);
+    return { outcome };
+  }
+}
