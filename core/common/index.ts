@@ -7,4 +7,5 @@ export * from './graph/validateGraph';
 export * from './graph/compile';
 export * from './protocol/events';
 export * from './protocol/engineApi';
+export * from './protocol/hostApi';
 export * from './values';

@@ -1,20 +1,131 @@
 import { z } from 'zod';
+import type { ValidationResult } from '../graph/validateGraph';
+import type { PortType } from '../ports';
+import type { DataPreviewValue, DisplayTable, EpochRecord, MetricsValue } from '../values';
+import type { NodeSummary, RunReport } from './events';
 
 /**
- * The engine's request contract, shared by the studio server (HTTP + WebSocket) and Electron IPC.
- * Each channel maps to a zod schema for its params; results are typed in `EngineApi`.
+ * One channel of a request/response contract: a zod schema every transport checks the params
+ * against, and the result type (type-level only; `result` is never set at run time).
  */
-export const EngineRequestSchemas = {
-  'engine.nodes': z.object({}),
-  'engine.validate': z.object({ document: z.unknown() }),
-  'engine.run': z.object({
-    document: z.unknown(),
-    only: z.string().optional(),
-    noCache: z.boolean().optional(),
-    runId: z.string().optional(),
-  }),
-  'engine.cancel': z.object({ runId: z.string() }),
+export interface ChannelSpec<P extends z.ZodType = z.ZodType, R = unknown> {
+  params: P;
+  readonly result?: R;
+}
+
+/** Declares a channel: `channel<Result>()(paramsSchema)`. */
+export function channel<R>() {
+  return <P extends z.ZodType>(params: P): ChannelSpec<P, R> => ({ params });
+}
+
+/** A node type as the engine describes it (`weft nodes --json`). */
+export interface NodeInfo {
+  type: string;
+  version: number;
+  title: string;
+  category: string;
+  doc: string;
+  inputs: { name: string; type: PortType; optional: boolean; doc?: string }[];
+  outputs: { name: string; type: PortType; doc?: string }[];
+  params: unknown;
+  defaults: unknown;
+}
+
+export type ValidateResult = ValidationResult | { ok: false; documentErrors: string[] };
+
+export type RunResult = { ok: true; report: RunReport } | { ok: false; validation: ValidationResult };
+
+/** Per-column statistics of a previewed table. */
+export interface ColumnStats {
+  name: string;
+  type: string;
+  count: number;
+  missing: number;
+  /** Numeric columns. */
+  mean?: number;
+  std?: number;
+  min?: number;
+  max?: number;
+  /** Categorical columns: distinct values and the most frequent ones with counts. */
+  unique?: number;
+  top?: { value: string; count: number }[];
+}
+
+/** One sample of an image dataset, as 8-bit grey or RGB pixels (plain numbers: it travels as JSON). */
+export interface ImageSample {
+  width: number;
+  height: number;
+  channels: 1 | 3;
+  /** Row-major `height × width × channels`, 0–255. */
+  pixels: number[];
+  label?: string;
+}
+
+/**
+ * What the studio shows for a table or a dataset split: a reader's `DataPreviewValue` (first rows,
+ * per-column statistics, class histogram, image samples) with a title. Rows are capped.
+ */
+export type DataPreviewView = DataPreviewValue & { title: string };
+
+/** A trained model described for display (the ONNX bytes and weights stay in the engine). */
+export interface ModelView {
+  task: 'classification' | 'regression';
+  featureShape: number[];
+  classNames?: string[];
+  provider: string;
+  history: EpochRecord[];
+  trainParams: Record<string, unknown>;
+  onnxBytes: number;
+}
+
+/** One output port's displayable result. */
+export type OutputView =
+  | { port: string; kind: 'preview'; previews: DataPreviewView[] }
+  | { port: string; kind: 'metrics'; metrics: MetricsValue }
+  | { port: string; kind: 'model'; model: ModelView }
+  | { port: string; kind: 'tables'; tables: DisplayTable[] }
+  | { port: string; kind: 'other'; text: string };
+
+/** A node's results in the last run that computed or reused them. */
+export interface NodeResultView {
+  nodeId: string;
+  runId: string;
+  summary?: NodeSummary;
+  outputs: OutputView[];
+}
+
+const documentParam = z.unknown().describe('a pipeline document (JSON object or text)');
+const nodeId = z.string().min(1).max(200);
+
+/**
+ * The engine's request contract, shared by the studio server (HTTP + WebSocket) and Electron IPC:
+ * one map from channel to its params schema and result type. Events travel as `EngineEvent`.
+ */
+export const engineApi = {
+  'engine.nodes': channel<NodeInfo[]>()(z.object({})),
+  'engine.validate': channel<ValidateResult>()(z.object({ document: documentParam })),
+  'engine.run': channel<RunResult>()(
+    z.object({
+      document: documentParam,
+      only: nodeId.optional(),
+      noCache: z.boolean().optional(),
+      runId: z.string().min(1).max(100).optional(),
+      /** The document's file, when saved: relative paths in params resolve against its folder. */
+      documentPath: z.string().max(4096).optional(),
+    }),
+  ),
+  'engine.cancel': channel<{ cancelled: boolean }>()(z.object({ runId: z.string().min(1).max(100) })),
+  /** Displayable results of a node from the last run that produced them; `null` when none. */
+  'engine.result': channel<NodeResultView | null>()(z.object({ nodeId, maxRows: z.number().int().min(1).max(5000).optional() })),
 } as const;
 
-export type EngineChannel = keyof typeof EngineRequestSchemas;
-export type EngineParams<C extends EngineChannel> = z.infer<(typeof EngineRequestSchemas)[C]>;
+export type EngineChannel = keyof typeof engineApi;
+export type EngineParams<C extends EngineChannel> = z.infer<(typeof engineApi)[C]['params']>;
+export type EngineResult<C extends EngineChannel> = Exclude<(typeof engineApi)[C]['result'], undefined>;
+
+/** The params schemas alone, by channel. */
+export const EngineRequestSchemas = Object.fromEntries(
+  Object.entries(engineApi).map(([c, spec]) => [c, spec.params]),
+) as { [C in EngineChannel]: (typeof engineApi)[C]['params'] };
+
+export const engineChannels = Object.keys(engineApi) as EngineChannel[];
