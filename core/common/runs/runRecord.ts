@@ -8,7 +8,25 @@ export const RunStatusSchema = z.enum(['running', 'finished', 'failed', 'cancell
 /** `interrupted`: the process that owned a `running` record died before it could finish it. */
 export type RecordedRunStatus = z.infer<typeof RunStatusSchema>;
 
-export const EpochEntrySchema = z.object({ epoch: z.number(), metrics: z.record(z.string(), z.number()) });
+/**
+ * A metric as stored: JSON has no NaN or ±Infinity (a diverged loss), so `runJson` writes them as
+ * the strings "NaN", "Infinity", "-Infinity" and this schema reads them back as numbers.
+ */
+export const MetricValueSchema = z.union([
+  z.number(),
+  z.enum(['NaN', 'Infinity', '-Infinity']).transform(Number),
+  z.null().transform(() => Number.NaN),
+]);
+export const MetricsSchema = z.record(z.string(), MetricValueSchema);
+
+/** JSON for run files, keeping non-finite numbers (see MetricValueSchema). */
+export function runJson(value: unknown, indent?: number): string {
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), indent);
+}
+
+const RecordedSummarySchema = NodeSummarySchema.extend({ metrics: MetricsSchema.optional() });
+
+export const EpochEntrySchema = z.object({ epoch: z.number(), metrics: MetricsSchema });
 
 export const RecordedNodeSchema = z.object({
   type: z.string(),
@@ -18,7 +36,7 @@ export const RecordedNodeSchema = z.object({
   status: z.enum(['pending', 'done', 'cached', 'failed', 'cancelled']).default('pending'),
   durationMs: z.number().optional(),
   error: z.string().optional(),
-  summary: NodeSummarySchema.optional(),
+  summary: RecordedSummarySchema.optional(),
   /** The engine's cache key for this node: equal keys mean equal inputs, params and files. */
   key: z.string().optional(),
 });
@@ -84,7 +102,7 @@ export const RunRecordSchema = z.object({
   /** Per-epoch metrics by node id, in arrival order. */
   epochs: z.record(z.string(), z.array(EpochEntrySchema)).default({}),
   /** Final metrics flattened as `<node>.<metric>` from node summaries. */
-  metrics: z.record(z.string(), z.number()).default({}),
+  metrics: MetricsSchema.default({}),
   artifacts: z.array(ArtifactSchema).default([]),
   /** The run this one re-ran, when it came from `weft runs rerun`. */
   rerunOf: z.string().optional(),
@@ -95,14 +113,14 @@ export type RunRecord = z.infer<typeof RunRecordSchema>;
 
 /** One line of a run's append-only log: what happened since the last snapshot. */
 export const RunLogEntrySchema = z.discriminatedUnion('t', [
-  z.object({ t: z.literal('epoch'), node: z.string(), epoch: z.number(), metrics: z.record(z.string(), z.number()) }),
+  z.object({ t: z.literal('epoch'), node: z.string(), epoch: z.number(), metrics: MetricsSchema }),
   z.object({
     t: z.literal('node'),
     node: z.string(),
     status: z.enum(['done', 'cached', 'failed', 'cancelled']),
     durationMs: z.number().optional(),
     error: z.string().optional(),
-    summary: NodeSummarySchema.optional(),
+    summary: RecordedSummarySchema.optional(),
   }),
 ]);
 export type RunLogEntry = z.infer<typeof RunLogEntrySchema>;

@@ -7,6 +7,7 @@ import {
   matchRunId,
   parseRunLog,
   RunRecordSchema,
+  runJson,
   type RunArtifact,
   type RunLogEntry,
   type RunRecord,
@@ -71,7 +72,7 @@ export class RunStore {
       const record: RunRecord = { ...init, id, logLines: 0 };
       const tmp = path.join(this.dir, `.new-${id}-${process.pid}`);
       await mkdir(tmp, { recursive: true });
-      await atomicWrite(path.join(tmp, RECORD_FILE), JSON.stringify(record, null, 1));
+      await atomicWrite(path.join(tmp, RECORD_FILE), runJson(record, 1));
       try {
         await rename(tmp, this.runDir(id));
         return new RunWriter(this.runDir(id), record);
@@ -131,7 +132,7 @@ export class RunStore {
     if (ownerAlive(record.owner)) return record;
     record = { ...record, status: 'interrupted', error: record.error ?? `process ${record.owner.pid} ended before the run finished` };
     try {
-      await atomicWrite(path.join(dir, RECORD_FILE), JSON.stringify(record, null, 1));
+      await atomicWrite(path.join(dir, RECORD_FILE), runJson(record, 1));
     } catch {
       /* a read-only workspace still lists the run as interrupted */
     }
@@ -229,7 +230,7 @@ export class RunWriter {
 
   /** Appends one log line and applies it; snapshots when the last one is old enough. */
   append(entry: RunLogEntry): void {
-    appendFileSync(path.join(this.dir, LOG_FILE), `${JSON.stringify(entry)}\n`);
+    appendFileSync(path.join(this.dir, LOG_FILE), `${runJson(entry)}\n`);
     this.current = applyLogEntry(this.current, entry);
     if (entry.t === 'node' || Date.now() - this.lastSnapshot >= this.snapshotEveryMs) {
       this.snapshot().catch(() => undefined);
@@ -255,7 +256,7 @@ export class RunWriter {
     this.lastSnapshot = Date.now();
     const record = this.current;
     const file = path.join(this.dir, RECORD_FILE);
-    this.chain = this.chain.catch(() => undefined).then(() => atomicWrite(file, JSON.stringify(record, null, 1)));
+    this.chain = this.chain.catch(() => undefined).then(() => atomicWrite(file, runJson(record, 1)));
     return this.chain;
   }
 }
