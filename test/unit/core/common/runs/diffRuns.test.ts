@@ -56,7 +56,7 @@ describe('diffPipelines on hand-made pairs', () => {
 
   it('reports one nested param change with old and new values, and nothing else', () => {
     const b = structuredClone(base);
-    (b.nodes[3]!.params.optimizer as { lr: number }).lr = 0.1;
+    (b.nodes[3].params.optimizer as { lr: number }).lr = 0.1;
     const d = diffPipelines(base, b);
     expect(d.params).toEqual([{ node: 'trainer', path: 'optimizer.lr', from: 0.01, to: 0.1 }]);
     expect(d.addedNodes).toEqual([]);
@@ -66,8 +66,8 @@ describe('diffPipelines on hand-made pairs', () => {
 
   it('treats arrays as whole values and reports params that appear or vanish', () => {
     const b = structuredClone(base);
-    b.nodes[2]!.params = { hidden: [16, 8], dropout: 0.2 };
-    b.nodes[4]!.params = {};
+    b.nodes[2].params = { hidden: [16, 8], dropout: 0.2 };
+    b.nodes[4].params = {};
     const d = diffPipelines(base, b);
     expect(d.params).toEqual([
       { node: 'mlp', path: 'dropout', from: undefined, to: 0.2 },
@@ -164,7 +164,7 @@ function record(id: string, document: PipelineDocument, over: Partial<RunRecord>
 describe('diffRuns', () => {
   it('shows the one changed parameter and the metric deltas, in data and in text', () => {
     const b = structuredClone(base);
-    (b.nodes[3]!.params.optimizer as { lr: number }).lr = 0.1;
+    (b.nodes[3].params.optimizer as { lr: number }).lr = 0.1;
     const ra = record('aaa111', base, { metrics: { 'eval.accuracy': 0.9, 'trainer.loss': 0.3 } });
     const rb = record('bbb222', b, { metrics: { 'eval.accuracy': 0.95, 'trainer.loss': 0.3 } });
     const d = diffRuns(ra, rb);
@@ -183,7 +183,7 @@ describe('diffRuns', () => {
     const rb = record('b', base, {
       environment: { weft: '0.1.0', onnxruntime: '1.30.0', node: '20', platform: 'linux', arch: 'x64', providers: { trainer: 'cuda' } },
     });
-    rb.nodes.trainer = { ...rb.nodes.trainer!, params: { ...(base.nodes[3]!.params as object), epochs: 20 } };
+    rb.nodes.trainer = { ...rb.nodes.trainer, params: { ...(base.nodes[3].params as object), epochs: 20 } };
     const d = diffRuns(ra, rb);
     expect(d.pipeline.params).toEqual([{ node: 'trainer', path: 'epochs', from: 10, to: 20 }]);
     expect(d.environment).toEqual([{ key: 'provider', from: 'cpu', to: 'cuda' }]);
@@ -192,7 +192,7 @@ describe('diffRuns', () => {
   it('says the inputs are the same for a rerun with equal data and seed', () => {
     const data = [{ node: 'csv', path: 'iris.csv', resolved: '/w/iris.csv', fingerprint: '5:abc' }];
     expect(diffRuns(record('a', base, { datasets: data }), record('b', base, { datasets: data })).sameInputs).toBe(true);
-    const changed = [{ ...data[0]!, fingerprint: '6:def' }];
+    const changed = [{ ...data[0], fingerprint: '6:def' }];
     const d = diffRuns(record('a', base, { datasets: data }), record('b', base, { datasets: changed }));
     expect(d.sameInputs).toBe(false);
     expect(formatRunDiff(d).join('\n')).toContain('csv iris.csv: 5:abc → 6:def');

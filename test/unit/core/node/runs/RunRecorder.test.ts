@@ -25,7 +25,7 @@ describe('RunRecorder', () => {
     expect(r.status).toBe('finished');
     expect(r.pipeline.document).toEqual(doc);
     expect(r.pipeline.name).toBe('line fit');
-    expect(r.nodes.fit!.params).toEqual({ epochs: 4, lr: 0.1, seed: 1, delayMs: 0 });
+    expect(r.nodes.fit.params).toEqual({ epochs: 4, lr: 0.1, seed: 1, delayMs: 0 });
     expect(r.seed).toBe(3);
     expect(r.seeds).toEqual({ fit: 1 });
     const pkg = JSON.parse(readFileSync(path.resolve('package.json'), 'utf8')) as { version: string };
@@ -34,13 +34,13 @@ describe('RunRecorder', () => {
     expect(r.environment.onnxruntime).toBe(ort.version);
     expect(r.environment.providers).toEqual({ fit: 'cpu' });
     expect(r.datasets).toHaveLength(1);
-    expect(r.datasets[0]!.resolved).toBe(path.join(ws, 'points.csv'));
+    expect(r.datasets[0].resolved).toBe(path.join(ws, 'points.csv'));
     const bytes = Buffer.byteLength(pointsCsv());
-    expect(r.datasets[0]!.fingerprint).toMatch(new RegExp(`^${bytes}:[0-9a-f]{64}$`));
-    expect(r.epochs.fit!.map((e) => e.epoch)).toEqual([1, 2, 3, 4]);
-    expect(r.metrics['fit.a']).toBe(r.epochs.fit![3]!.metrics.a);
+    expect(r.datasets[0].fingerprint).toMatch(new RegExp(`^${bytes}:[0-9a-f]{64}$`));
+    expect(r.epochs.fit.map((e) => e.epoch)).toEqual([1, 2, 3, 4]);
+    expect(r.metrics['fit.a']).toBe(r.epochs.fit[3].metrics.a);
     expect(r.metrics['score.slope']).toBe(r.metrics['fit.a']);
-    expect(outcome.ok && outcome.keys.fit).toBe(r.nodes.fit!.key);
+    expect(outcome.ok && outcome.keys.fit).toBe(r.nodes.fit.key);
     expect(r.durationMs).toBeGreaterThanOrEqual(0);
     expect(await new RunStore(ws).read(r.id)).toEqual(r);
   });
@@ -49,10 +49,10 @@ describe('RunRecorder', () => {
     const ws = workspace();
     const store = new RunStore(ws);
     const { record } = await runRecorded(fitEngine(), fitPipeline({ fit: { epochs: 60, lr: 50 } }), { store, registry: fitNodes, baseDir: ws });
-    const losses = record!.epochs.fit!.map((e) => e.metrics.loss!);
+    const losses = record!.epochs.fit.map((e) => e.metrics.loss);
     expect(losses.some((l) => !Number.isFinite(l))).toBe(true);
     const back = await store.read(record!.id);
-    expect(back.epochs.fit!.map((e) => e.metrics.loss)).toEqual(losses);
+    expect(back.epochs.fit.map((e) => e.metrics.loss)).toEqual(losses);
     expect(back.metrics['fit.a']).toEqual(record!.metrics['fit.a']);
   });
 
@@ -61,9 +61,9 @@ describe('RunRecorder', () => {
     const store = new RunStore(ws);
     const missing = await runRecorded(fitEngine(), fitPipeline({ path: 'nope.csv' }), { store, registry: fitNodes, baseDir: ws });
     expect(missing.record!.status).toBe('failed');
-    expect(missing.record!.nodes.points!.status).toBe('failed');
-    expect(missing.record!.nodes.points!.error).toContain('nope.csv');
-    expect(missing.record!.datasets[0]!.fingerprint).toMatch(/^missing:/);
+    expect(missing.record!.nodes.points.status).toBe('failed');
+    expect(missing.record!.nodes.points.error).toContain('nope.csv');
+    expect(missing.record!.datasets[0].fingerprint).toMatch(/^missing:/);
     const controller = new AbortController();
     const cancelled = await runRecorded(fitEngine(), fitPipeline({ fit: { epochs: 500, delayMs: 5 } }), {
       store,
@@ -75,8 +75,8 @@ describe('RunRecorder', () => {
       },
     });
     expect(cancelled.record!.status).toBe('cancelled');
-    expect(cancelled.record!.epochs.fit!.length).toBeGreaterThanOrEqual(3);
-    expect(cancelled.record!.epochs.fit!.length).toBeLessThan(500);
+    expect(cancelled.record!.epochs.fit.length).toBeGreaterThanOrEqual(3);
+    expect(cancelled.record!.epochs.fit.length).toBeLessThan(500);
     const invalid = fitPipeline();
     invalid.edges = [];
     const bad = await runRecorded(fitEngine(), invalid, { store, registry: fitNodes, baseDir: ws });

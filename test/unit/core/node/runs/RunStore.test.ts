@@ -42,8 +42,8 @@ describe('RunStore', () => {
     for (const r of runs) {
       expect(r.status).toBe('finished');
       expect(r.epochs.fit).toHaveLength(3);
-      const seed = r.seeds.fit!;
-      expect((r.nodes.fit!.params as { seed: number }).seed).toBe(seed);
+      const seed = r.seeds.fit;
+      expect((r.nodes.fit.params as { seed: number }).seed).toBe(seed);
     }
     const slopes = new Set(runs.map((r) => r.metrics['score.slope']));
     expect(slopes.size).toBe(8);
@@ -74,9 +74,9 @@ describe('RunStore', () => {
     const { runs, problems } = await store.list();
     expect(runs.map((r) => r.id)).toEqual([good]);
     expect(problems.map((p) => p.id)).toEqual(['badjson', 'badshape', 'empty']);
-    expect(problems[0]!.error).toContain('not JSON');
-    expect(problems[1]!.error).toMatch(/status|startedAt|owner/);
-    expect(problems[2]!.error).toContain('missing');
+    expect(problems[0].error).toContain('not JSON');
+    expect(problems[1].error).toMatch(/status|startedAt|owner/);
+    expect(problems[2].error).toContain('missing');
     await expect(store.read('badjson')).rejects.toBeInstanceOf(CorruptRunError);
   });
 
@@ -91,8 +91,8 @@ describe('RunStore', () => {
     appendFileSync(path.join(dir, LOG_FILE), `${JSON.stringify({ t: 'epoch', node: 'fit', epoch: 3, metrics: { loss: 0.5 } })}\n{"t":"epo`);
     const r = await store.read(id);
     expect(r.status).toBe('interrupted');
-    expect(r.epochs.fit!.map((e) => e.epoch)).toEqual([1, 2, 3]);
-    expect(r.epochs.fit![2]!.metrics).toEqual({ loss: 0.5 });
+    expect(r.epochs.fit.map((e) => e.epoch)).toEqual([1, 2, 3]);
+    expect(r.epochs.fit[2].metrics).toEqual({ loss: 0.5 });
     const again = JSON.parse(readFileSync(path.join(dir, RECORD_FILE), 'utf8')) as { status: string };
     expect(again.status).toBe('interrupted');
   });
