@@ -3,7 +3,8 @@
  * (data → training → evaluation → export); each value is plain data with typed arrays so the
  * executor's caches can store it with v8.serialize.
  */
-import type { ColumnType } from './ports';
+import type { ColumnStats, ImageSample } from './protocol/engineApi';
+import type { ColumnSchema, ColumnType } from './ports';
 
 /** A column of a Table: numbers (NaN = missing) or strings (null = missing). */
 export type TableColumn =
@@ -135,4 +136,27 @@ export interface TrainedModelValue {
   datasetFingerprint?: string;
   /** Trainer params (epochs, batch size, optimizer, seed...) for model cards and run records. */
   trainParams: Record<string, unknown>;
+}
+
+/**
+ * What a data reader reports about its source, for the studio's data preview and
+ * `weft data inspect`. Shaped like the engine api's `DataPreview` view, plus the schema.
+ */
+export interface DataPreviewValue {
+  source?: string;
+  /** Reader that produced it: `csv`, `json`, `npy`, `npz`, `idx`, `images`, `dataset`. */
+  format: string;
+  rowCount: number;
+  /** Column names and inferred types (feature columns for tensor data). */
+  schema: ColumnSchema[];
+  /** Per-column statistics; numeric ones skip missing values, `std` is the population std. */
+  stats: ColumnStats[];
+  /** The first rows. */
+  head: DisplayTable;
+  classColumn?: string;
+  classHistogram?: { label: string; count: number }[];
+  /** Per-sample shape of tensor data, e.g. `[1, 28, 28]`. */
+  sampleShape?: number[];
+  images?: ImageSample[];
+  warnings?: string[];
 }

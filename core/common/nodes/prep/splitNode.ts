@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { defineNode } from '../NodeDefinition';
+
+export const splitParams = z.object({
+  target: z.string().default('').describe('Target column; empty = the last column'),
+  task: z
+    .enum(['auto', 'classification', 'regression'])
+    .default('auto')
+    .describe('auto: categories, booleans and integers with at most 20 values are classes; other numbers are regression'),
+  features: z.array(z.string()).default([]).describe('Feature columns; empty = every other column (free-text columns are left out)'),
+  train: z.number().min(0).max(1).default(0.7).describe('Share of rows for training'),
+  validation: z.number().min(0).max(1).default(0.15).describe('Share of rows for validation (0 = none)'),
+  test: z.number().min(0).max(1).default(0.15).describe('Share of rows for testing (0 = none)'),
+  stratify: z.boolean().default(true).describe('Keep class proportions in every split (classification)'),
+  seed: z.number().int().default(42).describe('Seed of the shuffle'),
+});
+
+export type SplitParams = z.output<typeof splitParams>;
+
+export const splitNode = defineNode({
+  type: 'prep.split',
+  version: 1,
+  title: 'Train/Test Split',
+  category: 'Preprocess',
+  doc:
+    'Chooses the target, splits rows into train/validation/test (seeded, stratified), and assembles float32 features: ' +
+    'numeric columns as they are, categorical columns one-hot encoded, missing numbers imputed with the training mean. ' +
+    'Encoders and imputers are fitted on the training split only.',
+  inputs: [{ name: 'table', type: { kind: 'Table' } }],
+  outputs: [{ name: 'dataset', type: { kind: 'Dataset' } }],
+  params: splitParams,
+  inferOutputs: ({ params }) => {
+    const splits = ['train', ...(params.validation > 0 ? ['validation'] : []), ...(params.test > 0 ? ['test'] : [])];
+    return {
+      outputs: {
+        dataset: { kind: 'Dataset', splits, ...(params.task !== 'auto' ? { task: params.task } : {}) },
+      },
+    };
+  },
+});

@@ -1,0 +1,193 @@
+import type { DatasetSplit, DatasetValue, FittedTransform, RawFeature, TableColumn, TableValue } from '../../values';
+import { columnStats, looksCategorical } from '../data/tablePreview';
+import { tableFingerprint } from '../data/tableFingerprint';
+import { assembleFeatures, featureNames } from './assembleFeatures';
+import { DataError } from './DataError';
+import { seededRandom, shuffleInPlace } from './random';
+import type { SplitParams } from './splitNode';
+
+/** The rows `idx` of a column. */
+export function takeRows(col: TableColumn, idx: ArrayLike<number>): TableColumn {
+  if (Array.isArray(col.values)) {
+    const src = col.values;
+    const out: (string | null)[] = new Array(idx.length);
+    for (let i = 0; i < idx.length; i++) out[i] = src[idx[i]] ?? null;
+    return { name: col.name, type: col.type as 'category' | 'text', values: out };
+  }
+  const src = col.values;
+  const out = new Float64Array(idx.length);
+  for (let i = 0; i < idx.length; i++) out[i] = src[idx[i]]!;
+  return { name: col.name, type: col.type as 'integer' | 'number' | 'boolean' | 'date', values: out };
+}
+
+function labelOf(col: TableColumn, i: number): string | null {
+  const v = col.values[i];
+  if (v === null || v === undefined || (typeof v === 'number' && v !== v)) return null;
+  if (typeof v === 'string') return v;
+  return col.type === 'boolean' ? (v ? 'true' : 'false') : String(v);
+}
+
+/** Splits `rows` by ratios; per class when `groups` is given (stratified). */
+function splitIndices(rows: number[], ratios: [number, number, number], random: () => number, groups?: number[][]): [number[], number[], number[]] {
+  const parts: [number[], number[], number[]] = [[], [], []];
+  for (const g of groups ?? [rows]) {
+    const shuffled = shuffleInPlace([...g], random);
+    const n = shuffled.length;
+    let nTest = Math.round(n * ratios[2]);
+    let nVal = Math.round(n * ratios[1]);
+    if (n - nTest - nVal < 1 && n > 0) {
+      const over = nTest + nVal - (n - 1);
+      const cutVal = Math.min(nVal, Math.ceil(over / 2));
+      nVal -= cutVal;
+      nTest -= over - cutVal;
+    }
+    parts[2].push(...shuffled.slice(0, nTest));
+    parts[1].push(...shuffled.slice(nTest, nTest + nVal));
+    parts[0].push(...shuffled.slice(nTest + nVal));
+  }
+  if (groups) for (const p of parts) shuffleInPlace(p, random);
+  return parts;
+}
+
+/** Mean of the finite values of `col` at rows `idx`; NaN when there are none. */
+function meanAt(col: TableColumn, idx: readonly number[]): number {
+  const v = col.values as Float64Array;
+  let s = 0;
+  let n = 0;
+  for (const i of idx) {
+    const x = v[i];
+    if (x === x) {
+      s += x;
+      n++;
+    }
+  }
+  return n ? s / n : NaN;
+}
+
+/**
+ * Turns a table into a Dataset: target and task, a seeded (stratified) split, and float32
+ * features with one-hot encoders and mean imputers fitted on the training rows only.
+ */
+export function splitTable(table: TableValue, params: SplitParams): { dataset: DatasetValue; warnings: string[] } {
+  const warnings: string[] = [];
+  const where = table.source ? `${table.source}: ` : '';
+  const names = table.columns.map((c) => c.name);
+  const targetName = params.target || names[names.length - 1];
+  const target = table.columns.find((c) => c.name === targetName);
+  if (!target || targetName === undefined) {
+    throw new DataError(`${where}target column '${params.target}' not found; columns are ${names.join(', ')}`);
+  }
+  const total = params.train + params.validation + params.test;
+  if (params.train <= 0 || total <= 0) throw new DataError('split ratios: train must be > 0');
+  const ratios: [number, number, number] = [params.train / total, params.validation / total, params.test / total];
+
+  const rows: number[] = [];
+  for (let i = 0; i < table.rowCount; i++) if (labelOf(target, i) !== null) rows.push(i);
+  if (rows.length < table.rowCount) warnings.push(`${table.rowCount - rows.length} rows with a missing target '${targetName}' were dropped`);
+  if (rows.length === 0) throw new DataError(`${where}target column '${targetName}' has no values`);
+
+  const targetStats = columnStats(target);
+  const isNumericTarget = !Array.isArray(target.values);
+  const task =
+    params.task !== 'auto' ? params.task : looksCategorical(target, targetStats) || !isNumericTarget ? 'classification' : 'regression';
+  if (task === 'regression' && !isNumericTarget) {
+    throw new DataError(`${where}target '${targetName}' is ${target.type}, not numeric: regression needs numbers (use task 'classification')`);
+  }
+
+  let classNames: string[] | undefined;
+  let classOf: Int32Array | undefined;
+  let groups: number[][] | undefined;
+  if (task === 'classification') {
+    const labels = new Set<string>();
+    for (const i of rows) labels.add(labelOf(target, i)!);
+    classNames = [...labels].sort(isNumericTarget && target.type !== 'boolean' ? (a, b) => Number(a) - Number(b) : undefined);
+    if (classNames.length < 2) {
+      throw new DataError(
+        `${where}target '${targetName}' has a single class (${JSON.stringify(classNames[0])}); a classifier needs at least two`,
+      );
+    }
+    const index = new Map(classNames.map((c, k) => [c, k]));
+    classOf = new Int32Array(table.rowCount).fill(-1);
+    for (const i of rows) classOf[i] = index.get(labelOf(target, i)!)!;
+    if (params.stratify) {
+      groups = classNames.map(() => []);
+      for (const i of rows) groups[classOf[i]].push(i);
+    }
+  }
+
+  const random = seededRandom(params.seed);
+  const [trainIdx, valIdx, testIdx] = splitIndices(rows, ratios, random, groups);
+
+  const featureCols: TableColumn[] = [];
+  if (params.features.length) {
+    for (const f of params.features) {
+      const col = table.columns.find((c) => c.name === f);
+      if (!col) throw new DataError(`${where}feature column '${f}' not found; columns are ${names.join(', ')}`);
+      if (f === targetName) throw new DataError(`column '${f}' is the target; it cannot also be a feature`);
+      featureCols.push(col);
+    }
+  } else {
+    for (const col of table.columns) {
+      if (col.name === targetName) continue;
+      if (col.type === 'text') {
+        warnings.push(`free-text column '${col.name}' left out of the features (list it in features to one-hot encode it)`);
+        continue;
+      }
+      featureCols.push(col);
+    }
+  }
+  const rawFeatures: RawFeature[] = [];
+  const transforms: FittedTransform[] = [];
+  for (const col of featureCols) {
+    const stats = columnStats(col);
+    if (stats.missing === table.rowCount) {
+      warnings.push(`column '${col.name}' has no values; left out`);
+      continue;
+    }
+    rawFeatures.push({ name: col.name, type: col.type });
+    if (Array.isArray(col.values)) {
+      const cats = new Set<string>();
+      for (const i of trainIdx) {
+        const v = col.values[i];
+        if (v !== null && v !== undefined) cats.add(v);
+      }
+      transforms.push({ kind: 'onehot', column: col.name, categories: [...cats].sort(), unknown: 'ignore' });
+    } else if (stats.missing > 0) {
+      const mean = meanAt(col, trainIdx);
+      transforms.push({ kind: 'impute', column: col.name, strategy: 'mean', value: mean === mean ? mean : 0 });
+    }
+  }
+  if (rawFeatures.length === 0) throw new DataError(`${where}no feature columns left besides the target '${targetName}'`);
+
+  const makeSplit = (idx: number[]): DatasetSplit => {
+    const raw = featureCols.filter((c) => rawFeatures.some((f) => f.name === c.name)).map((c) => takeRows(c, idx));
+    const x = assembleFeatures(raw, rawFeatures, transforms, idx.length);
+    let y: Int32Array | Float32Array;
+    if (classOf) {
+      y = new Int32Array(idx.length);
+      for (let k = 0; k < idx.length; k++) y[k] = classOf[idx[k]]!;
+    } else {
+      const t = target.values as Float64Array;
+      y = new Float32Array(idx.length);
+      for (let k = 0; k < idx.length; k++) y[k] = t[idx[k]]!;
+    }
+    return { x, y, n: idx.length, raw };
+  };
+  const splits: Record<string, DatasetSplit> = { train: makeSplit(trainIdx) };
+  if (ratios[1] > 0) splits.validation = makeSplit(valIdx);
+  if (ratios[2] > 0) splits.test = makeSplit(testIdx);
+  const names2 = featureNames(rawFeatures, transforms);
+  const dataset: DatasetValue = {
+    task,
+    featureShape: [names2.length],
+    featureNames: names2,
+    targetName,
+    splits,
+    rawFeatures,
+    transforms,
+    fingerprint: tableFingerprint(table),
+  };
+  if (classNames) dataset.classNames = classNames;
+  else dataset.targetDim = 1;
+  return { dataset, warnings };
+}

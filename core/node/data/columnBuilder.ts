@@ -1,0 +1,176 @@
+import type { ColumnType, TableColumn } from '../../common';
+import { UserError } from '../executors/Executor';
+
+const BOOLS = new Map<string, number>([
+  ['true', 1], ['True', 1], ['TRUE', 1], ['yes', 1], ['Yes', 1], ['YES', 1],
+  ['false', 0], ['False', 0], ['FALSE', 0], ['no', 0], ['No', 0], ['NO', 0],
+]);
+const INFINITIES = new Set(['inf', '-inf', '+inf', 'Inf', '-Inf', 'Infinity', '-Infinity', '+Infinity', 'INF', '-INF']);
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/** Epoch milliseconds of an ISO date or date-time; times without a zone are read as UTC. */
+export function parseIsoDate(v: string): number {
+  const m = ISO_DATE.exec(v);
+  if (!m) return NaN;
+  if (v.length === 10) return Date.parse(v);
+  return Date.parse(v.replace(' ', 'T') + (m[1] ? '' : 'Z'));
+}
+
+/** Where a value sits in the file, for error messages. */
+export interface Place {
+  file: string;
+  line: number;
+}
+
+type Kind = 'empty' | 'num' | 'bool' | 'date' | 'str';
+const forcedKind: Record<ColumnType, Kind> = {
+  integer: 'num',
+  number: 'num',
+  boolean: 'bool',
+  date: 'date',
+  category: 'str',
+  text: 'str',
+};
+
+/** Copies long substrings so a column never keeps the whole parsed chunk alive. */
+function detach(v: string): string {
+  return v.length < 13 ? v : Buffer.from(v, 'utf8').toString('utf8');
+}
+
+/**
+ * Collects one column while a file streams: numbers go straight into a Float64Array; the
+ * first value that does not fit the column's kind marks the column `demoted` (it is then
+ * re-read as strings in a second pass), unless the user forced a type, which makes it an error.
+ */
+export class ColumnBuilder {
+  private kind: Kind;
+  private nums: Float64Array | null;
+  private strs: (string | null)[] | null;
+  private intern = new Map<string, string>();
+  n = 0;
+  missing = 0;
+  numeric = 0;
+  nonNumeric = 0;
+  allInt = true;
+  demoted = false;
+  firstNonNumeric: { line: number; value: string } | null = null;
+
+  constructor(
+    readonly name: string,
+    readonly index: number,
+    capacity: number,
+    private readonly missingSet: ReadonlySet<string>,
+    private readonly decimalComma: boolean,
+    readonly forced: ColumnType | undefined,
+    asStrings: boolean,
+  ) {
+    this.kind = forced ? forcedKind[forced] : asStrings ? 'str' : 'empty';
+    this.nums = this.kind === 'str' ? null : new Float64Array(Math.max(16, capacity));
+    this.strs = this.kind === 'str' ? [] : null;
+  }
+
+  private bad(place: Place, v: string, why: string): never {
+    throw new UserError(
+      `${place.file}:${place.line}:${this.index + 1}: ${why} ${JSON.stringify(v)} in column '${this.name}'` +
+        ` (type ${this.forced ?? this.kind}); fix the value, add it to missingValues, or change the column type`,
+    );
+  }
+
+  private mismatch(place: Place, v: string, kind: Kind): void {
+    if (this.forced) this.bad(place, v, kind === 'num' ? 'number' : 'value');
+    this.demoted = true;
+    this.nums = null;
+  }
+
+  /** Adds the value of the next row. */
+  push(v: string, place: Place): void {
+    const i = this.n++;
+    if (this.strs !== null) {
+      if (v.length === 0 || this.missingSet.has(v)) {
+        this.strs.push(null);
+        this.missing++;
+        return;
+      }
+      let s = this.intern.get(v);
+      if (s === undefined) {
+        s = detach(v);
+        if (this.intern.size < 100_000) this.intern.set(s, s);
+      }
+      this.strs.push(s);
+      return;
+    }
+    if (v.length === 0) return this.setMissing(i);
+    let x = +v;
+    if (x !== x && this.decimalComma && v.includes(',')) x = +v.replace(',', '.');
+    if (x === x) {
+      if (x === 0 && v.trim() === '') return this.setMissing(i);
+      if (x - x !== 0) this.bad(place, v, 'infinite value');
+      const c1 = v.length > 2 && v.charCodeAt(0) === 48 ? v.charCodeAt(1) | 32 : 0;
+      // 0x.., 0b.., 0o.. literals are not numbers in a CSV
+      if (c1 !== 120 && c1 !== 98 && c1 !== 111) {
+        this.numeric++;
+        if (this.demoted) return;
+        if (this.kind !== 'num') {
+          if (this.kind !== 'empty') return this.mismatch(place, v, 'num');
+          this.kind = 'num';
+        }
+        this.store(i, x);
+        if (this.allInt && !Number.isInteger(x)) {
+          if (this.forced === 'integer') this.bad(place, v, 'non-integer value');
+          this.allInt = false;
+        }
+        return;
+      }
+    }
+    if (this.missingSet.has(v)) return this.setMissing(i);
+    if (INFINITIES.has(v)) this.bad(place, v, 'infinite value');
+    this.nonNumeric++;
+    this.firstNonNumeric ??= { line: place.line, value: v };
+    if (this.demoted) return;
+    const b = BOOLS.get(v);
+    if (b !== undefined) {
+      if (this.kind === 'empty') this.kind = 'bool';
+      if (this.kind === 'bool') return this.store(i, b);
+      return this.mismatch(place, v, 'bool');
+    }
+    const t = parseIsoDate(v);
+    if (t === t) {
+      if (this.kind === 'empty') this.kind = 'date';
+      if (this.kind === 'date') return this.store(i, t);
+      return this.mismatch(place, v, 'date');
+    }
+    this.mismatch(place, v, this.kind === 'empty' ? 'num' : this.kind);
+  }
+
+  private setMissing(i: number): void {
+    this.missing++;
+    if (!this.demoted) this.store(i, NaN);
+  }
+
+  private store(i: number, x: number): void {
+    let nums = this.nums!;
+    if (i >= nums.length) {
+      const grown = new Float64Array(Math.ceil(nums.length * 1.5) + 16);
+      grown.set(nums);
+      this.nums = nums = grown;
+    }
+    nums[i] = x;
+  }
+
+  /** The finished column; `n` rows. */
+  finish(): TableColumn {
+    if (this.strs !== null) {
+      const distinct = this.intern.size;
+      const nonMissing = this.n - this.missing;
+      const type: ColumnType =
+        this.forced ?? (distinct <= 1000 && distinct <= Math.max(20, nonMissing / 2) && this.intern.size < 100_000 ? 'category' : 'text');
+      return { name: this.name, type: type === 'text' ? 'text' : 'category', values: this.strs };
+    }
+    let nums = this.nums!;
+    if (nums.length !== this.n) nums = nums.slice(0, this.n);
+    this.nums = null;
+    const type: ColumnType =
+      this.forced ?? (this.kind === 'bool' ? 'boolean' : this.kind === 'date' ? 'date' : this.allInt && this.kind === 'num' ? 'integer' : 'number');
+    return { name: this.name, type: type as 'integer' | 'number' | 'boolean' | 'date', values: nums };
+  }
+}

