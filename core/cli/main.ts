@@ -1,8 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../node/executors/Executor';
+import { registerDataCommand } from './commands/data';
 import { registerNodesCommand } from './commands/nodes';
 import { registerRunCommand } from './commands/run';
 import { registerRunsCommand } from './commands/runs';
+import { registerStudioCommand } from './commands/studio';
 import { registerValidateCommand } from './commands/validate';
 import { WEFT_VERSION } from './version';
 
@@ -19,6 +21,8 @@ export function buildProgram(): Command {
   registerRunsCommand(program);
   registerValidateCommand(program);
   registerNodesCommand(program);
+  registerDataCommand(program);
+  registerStudioCommand(program);
   return program;
 }
 
