@@ -1,6 +1,10 @@
 import type { NodeRegistry } from './NodeDefinition';
 import { csvNode } from './data/csvNode';
 import { splitNode } from './prep/splitNode';
+import { evalClassification } from './eval/classification';
+import { evalPredict } from './eval/predict';
+import { evalRegression } from './eval/regression';
+import { exportOnnxNode } from './export/onnx';
 
 /**
  * Every built-in node type, keyed by `type`. An explicit literal: a node exists in the palette,
@@ -9,6 +13,10 @@ import { splitNode } from './prep/splitNode';
 export const builtinNodes = {
   'data.csv': csvNode,
   'prep.split': splitNode,
+  'eval.classification': evalClassification,
+  'eval.regression': evalRegression,
+  'eval.predict': evalPredict,
+  'export.onnx': exportOnnxNode,
 } satisfies NodeRegistry;
 
 export type BuiltinNodeType = keyof typeof builtinNodes;

@@ -1,9 +1,17 @@
 import { csvExecutor } from './data/csv';
 import type { ExecutorRegistry } from './Executor';
 import { splitExecutor } from './prep/split';
+import { evalClassificationExecutor } from './eval/classification';
+import { evalPredictExecutor } from './eval/predict';
+import { evalRegressionExecutor } from './eval/regression';
+import { exportOnnxExecutor } from './export/onnx';
 
 /** One executor per built-in node type; `test/unit/core/node/registry.test.ts` checks none is missing. */
 export const builtinExecutors = {
   'data.csv': csvExecutor,
   'prep.split': splitExecutor,
+  'eval.classification': evalClassificationExecutor,
+  'eval.regression': evalRegressionExecutor,
+  'eval.predict': evalPredictExecutor,
+  'export.onnx': exportOnnxExecutor,
 } satisfies ExecutorRegistry;

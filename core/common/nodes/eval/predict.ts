@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { defineNode } from '../NodeDefinition';
+
+export const evalPredictParams = z.object({
+  /** Which dataset split to predict. @default 'test' */
+  split: z.string().min(1).default('test'),
+  /** Optional CSV file for the predictions (relative to the pipeline file); empty writes nothing. */
+  path: z.string().default('').meta({ widget: 'file', extensions: ['.csv'], save: true }),
+  batchSize: z.number().int().min(1).max(65_536).default(1024),
+});
+
+export const evalPredict = defineNode({
+  type: 'eval.predict',
+  version: 1,
+  title: 'Predict',
+  category: 'Evaluate',
+  doc:
+    'Runs a trained model on one split of a dataset: predicted labels and class probabilities (classification) or values ' +
+    '(regression), with the ground truth where the dataset has it. Optionally writes them to a CSV file.',
+  inputs: [
+    { name: 'model', type: { kind: 'TrainedModel' } },
+    { name: 'data', type: { kind: 'Dataset' } },
+  ],
+  outputs: [{ name: 'predictions', type: { kind: 'Predictions' } }],
+  params: evalPredictParams,
+});

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { defineNode } from '../NodeDefinition';
+
+export const evalRegressionParams = z.object({
+  /** Which dataset split to score. @default 'test' */
+  split: z.string().min(1).default('test'),
+  batchSize: z.number().int().min(1).max(65_536).default(1024),
+});
+
+export const evalRegression = defineNode({
+  type: 'eval.regression',
+  version: 1,
+  title: 'Regression metrics',
+  category: 'Evaluate',
+  doc: 'Scores a trained regressor on one split: MSE, RMSE, MAE and R² (scikit-learn definitions), with residuals for plots.',
+  inputs: [
+    { name: 'model', type: { kind: 'TrainedModel' } },
+    { name: 'data', type: { kind: 'Dataset', task: 'regression' } },
+  ],
+  outputs: [{ name: 'metrics', type: { kind: 'Metrics' } }],
+  params: evalRegressionParams,
+});

@@ -1,0 +1,42 @@
+import type { z } from 'zod';
+import type { DatasetValue, TrainedModelValue } from '../../../common';
+import { classificationMetrics, formatTable } from '../../../common/metrics';
+import type { evalClassificationParams } from '../../../common/nodes/eval/classification';
+import { checkCompatible, pickSplit, runTrainedModel } from '../../inference/runModel';
+import { UserError, type Executor } from '../Executor';
+
+export const evalClassificationExecutor: Executor<z.output<typeof evalClassificationParams>> = async (ctx) => {
+  const model = ctx.inputs.model as TrainedModelValue;
+  const data = ctx.inputs.data as DatasetValue;
+  const where = `eval.classification (${ctx.nodeId})`;
+  if (model.task !== 'classification') throw new UserError(`${where}: the model is a regressor; use eval.regression`);
+  checkCompatible(model, data, where);
+  const split = pickSplit(data, ctx.params.split, where);
+  const classNames = data.classNames ?? model.classNames ?? [];
+  const out = await runTrainedModel(model, split.x, split.n, {
+    batchSize: ctx.params.batchSize,
+    signal: ctx.signal,
+    progress: (f, m) => ctx.progress(f * 0.9, m),
+  });
+  if (out.width !== classNames.length) {
+    throw new UserError(`${where}: the model outputs ${out.width} class probabilities but the dataset has ${classNames.length} classes`);
+  }
+  const metrics = classificationMetrics({ split: ctx.params.split, actual: split.y, probabilities: out.values, classNames, topK: ctx.params.topK });
+  ctx.progress(1);
+  const headline = ['accuracy', 'balanced_accuracy', 'f1_macro', 'log_loss', 'roc_auc', 'roc_auc_ovr_macro'];
+  return {
+    outputs: { metrics },
+    summary: {
+      metrics: Object.fromEntries(headline.filter((k) => metrics.scalars[k] !== undefined).map((k) => [k, metrics.scalars[k]])),
+      text: [scalarsLine(metrics.scalars), ...metrics.tables.map(formatTable)].join('\n\n'),
+      provider: out.provider,
+    },
+  };
+};
+
+/** `name=value` pairs, four decimals, for the CLI's first line. */
+export function scalarsLine(scalars: Record<string, number>): string {
+  return Object.entries(scalars)
+    .map(([k, v]) => `${k}=${Number.isNaN(v) ? 'n/a' : v.toFixed(4)}`)
+    .join('  ');
+}

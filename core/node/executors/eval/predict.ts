@@ -1,0 +1,85 @@
+import path from 'node:path';
+import Papa from 'papaparse';
+import type { z } from 'zod';
+import type { DatasetValue, PredictionsValue, TrainedModelValue } from '../../../common';
+import { argmaxRows } from '../../../common/metrics';
+import type { evalPredictParams } from '../../../common/nodes/eval/predict';
+import { atomicWrite } from '../../engine/atomicWrite';
+import { checkCompatible, pickSplit, runTrainedModel } from '../../inference/runModel';
+import { UserError, type Executor } from '../Executor';
+
+/** Predictions as CSV rows: actual and predicted (class names for classifiers) and one column per class probability. */
+export function predictionsCsv(p: PredictionsValue, targetName = 'target'): string {
+  const fields: string[] = [];
+  const rows: (string | number)[][] = [];
+  if (p.task === 'classification') {
+    const names = p.classNames ?? [];
+    const k = names.length;
+    fields.push(...(p.actual ? ['actual'] : []), 'predicted', ...names.map((n) => `p(${n})`));
+    for (let i = 0; i < p.n; i++) {
+      const row: (string | number)[] = [];
+      if (p.actual) row.push(names[p.actual[i]] ?? p.actual[i]);
+      row.push(names[p.predicted[i]] ?? p.predicted[i]);
+      for (let c = 0; c < k; c++) row.push(p.probabilities![i * k + c]);
+      rows.push(row);
+    }
+  } else {
+    const t = p.predicted.length / Math.max(p.n, 1);
+    const name = (j: number): string => (t === 1 ? targetName : `${targetName}[${j}]`);
+    for (let j = 0; j < t; j++) fields.push(...(p.actual ? [`actual ${name(j)}`] : []), `predicted ${name(j)}`);
+    for (let i = 0; i < p.n; i++) {
+      const row: number[] = [];
+      for (let j = 0; j < t; j++) {
+        if (p.actual) row.push(p.actual[i * t + j]);
+        row.push(p.predicted[i * t + j]);
+      }
+      rows.push(row);
+    }
+  }
+  return `${Papa.unparse({ fields, data: rows })}\n`;
+}
+
+export const evalPredictExecutor: Executor<z.output<typeof evalPredictParams>> = async (ctx) => {
+  const model = ctx.inputs.model as TrainedModelValue;
+  const data = ctx.inputs.data as DatasetValue;
+  const where = `eval.predict (${ctx.nodeId})`;
+  checkCompatible(model, data, where);
+  const split = pickSplit(data, ctx.params.split, where);
+  const out = await runTrainedModel(model, split.x, split.n, {
+    batchSize: ctx.params.batchSize,
+    signal: ctx.signal,
+    progress: (f, m) => ctx.progress(f * 0.9, m),
+  });
+  const classNames = data.classNames ?? model.classNames;
+  let predictions: PredictionsValue;
+  if (model.task === 'classification') {
+    const k = classNames?.length ?? out.width;
+    if (out.width !== k) throw new UserError(`${where}: the model outputs ${out.width} class probabilities but the dataset has ${k} classes`);
+    predictions = {
+      task: 'classification',
+      split: ctx.params.split,
+      n: split.n,
+      ...(classNames ? { classNames } : {}),
+      predicted: argmaxRows(out.values, k),
+      probabilities: out.values,
+      actual: split.y,
+    };
+  } else {
+    predictions = { task: 'regression', split: ctx.params.split, n: split.n, predicted: out.values, actual: split.y };
+  }
+  const files: string[] = [];
+  if (ctx.params.path) {
+    const file = path.resolve(ctx.baseDir, ctx.params.path);
+    try {
+      await atomicWrite(file, predictionsCsv(predictions, data.targetName));
+    } catch (e) {
+      throw new UserError(`${where}: cannot write ${file}: ${(e as Error).message}; check the folder exists and is writable`);
+    }
+    files.push(file);
+  }
+  ctx.progress(1);
+  return {
+    outputs: { predictions },
+    summary: { text: `${split.n} predictions on the ${ctx.params.split} split`, files, provider: out.provider },
+  };
+};

@@ -1,0 +1,58 @@
+import path from 'node:path';
+import type { z } from 'zod';
+import type { DatasetValue, MetricsValue, TrainedModelValue } from '../../../common';
+import type { exportOnnxParams } from '../../../common/nodes/export/onnx';
+import { exportOnnx, type OnnxExportReport } from '../../export/exportOnnx';
+import { rowsFromDataset, syntheticRows, type VerifyRows } from '../../export/verifyRows';
+import type { Executor, ExecutorResult } from '../Executor';
+
+/** Held-out rows from the dataset when connected (raw columns needed for tabular models), else synthetic ones. */
+export function verificationRows(model: TrainedModelValue, data: DatasetValue | undefined, limit: number, split: string): VerifyRows {
+  const fromData = data ? rowsFromDataset(data, limit, [split, 'test', 'validation', 'train']) : undefined;
+  const tabular = (model.rawFeatures?.length ?? 0) > 0;
+  if (fromData && (!tabular || fromData.raw)) return fromData;
+  return syntheticRows(model, Math.min(limit, 256));
+}
+
+/** One line per figure, for the CLI and the run panel. */
+export function describeOnnxExport(r: OnnxExportReport): ExecutorResult['summary'] {
+  const lines = [
+    `wrote ${r.file} (${(r.bytes / 1024).toFixed(1)} KiB)`,
+    `inputs: ${r.layout.inputs.map((i) => `${i.name} ${i.dtype}[${i.shape.join(', ')}]`).join('; ')}`,
+    `outputs: ${r.layout.outputs.map((o) => `${o.name} ${o.dtype}[${o.shape.join(', ')}]`).join('; ')}`,
+    `verified on ${r.rowsSource}: max |exported − in-app| = ${r.maxAbsDiff.toExponential(2)} (limit 1e-5), label mismatches ${r.labelMismatches}`,
+  ];
+  const metrics: Record<string, number> = { max_abs_diff: r.maxAbsDiff, verify_rows: r.rows };
+  const files = [r.file];
+  const q = r.quantized;
+  if (q) {
+    files.push(q.file);
+    metrics.int8_max_abs_diff = q.maxAbsDiff;
+    lines.push(
+      `int8: wrote ${q.file} (${(q.bytes / 1024).toFixed(1)} KiB, ${q.weights} weight matrices), max |int8 − float| = ${q.maxAbsDiff.toExponential(2)}` +
+        (q.labelAgreement !== undefined ? `, same label on ${(q.labelAgreement * 100).toFixed(2)}% of rows` : '') +
+        (q.accuracyChange !== undefined
+          ? `, accuracy ${q.floatAccuracy!.toFixed(4)} → ${q.accuracy!.toFixed(4)} (change ${q.accuracyChange >= 0 ? '+' : ''}${q.accuracyChange.toFixed(4)})`
+          : ''),
+    );
+    if (q.accuracyChange !== undefined) metrics.int8_accuracy_change = q.accuracyChange;
+  }
+  return { metrics, files, text: lines.join('\n') };
+}
+
+export const exportOnnxExecutor: Executor<z.output<typeof exportOnnxParams>> = async (ctx) => {
+  const model = ctx.inputs.model as TrainedModelValue;
+  const data = ctx.inputs.data as DatasetValue | undefined;
+  const metrics = ctx.inputs.metrics as MetricsValue | undefined;
+  const rows = verificationRows(model, data, ctx.params.verifyRows, ctx.params.verifySplit);
+  ctx.progress(0.1, 'building the graph');
+  const report = await exportOnnx(model, {
+    file: path.resolve(ctx.baseDir, ctx.params.path),
+    rows,
+    quantize: ctx.params.quantize,
+    signal: ctx.signal,
+    ...(metrics ? { metrics } : {}),
+  });
+  ctx.progress(1);
+  return { outputs: {}, summary: describeOnnxExport(report) };
+};

@@ -1,0 +1,162 @@
+/**
+ * `export.onnx`: writes a trained model as a standalone ONNX file with its preprocessing inside,
+ * a model card in metadata_props, and checks the written file against in-app predictions.
+ */
+import { rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { MetricsValue, TrainedModelValue } from '../../common';
+import { accuracy, argmaxRows } from '../../common/metrics';
+import { WEFT_VERSION } from '../../cli/version';
+import { atomicWrite } from '../engine/atomicWrite';
+import { UserError } from '../executors/Executor';
+import { runTrainedModel } from '../inference/runModel';
+import { decodeModel, encodeModel, type OnnxModel } from './onnxProto';
+import { buildExportModel, type ExportLayout } from './preprocessGraph';
+import { quantizeDynamic } from './quantize';
+import { maxAbsDiff, runExported } from './runExported';
+import type { VerifyRows } from './verifyRows';
+
+/** Largest allowed |exported − in-app| over the verification rows. */
+export const EXPORT_TOLERANCE = 1e-5;
+
+export interface OnnxExportOptions {
+  file: string;
+  rows: VerifyRows;
+  quantize?: boolean;
+  metrics?: MetricsValue;
+  signal?: AbortSignal;
+}
+
+export interface QuantizedReport {
+  file: string;
+  weights: number;
+  bytes: number;
+  maxAbsDiff: number;
+  /** Share of rows where int8 and float predict the same label (classifiers). */
+  labelAgreement?: number;
+  accuracy?: number;
+  floatAccuracy?: number;
+  /** int8 accuracy − float accuracy, in points of the [0, 1] scale. */
+  accuracyChange?: number;
+}
+
+export interface OnnxExportReport {
+  file: string;
+  bytes: number;
+  layout: ExportLayout;
+  rows: number;
+  rowsSource: string;
+  maxAbsDiff: number;
+  labelMismatches: number;
+  quantized?: QuantizedReport;
+}
+
+/** The model card stored as JSON in metadata_props `weft.model_card`. */
+export function modelCard(model: TrainedModelValue, metrics?: MetricsValue): Record<string, unknown> {
+  const last = model.history[model.history.length - 1];
+  return {
+    weftVersion: WEFT_VERSION,
+    task: model.task,
+    datasetFingerprint: model.datasetFingerprint ?? null,
+    features: model.featureNames ?? null,
+    featureShape: model.featureShape,
+    rawFeatures: model.rawFeatures ?? null,
+    transforms: model.transforms,
+    target: model.targetName ?? null,
+    classNames: model.classNames ?? null,
+    metrics: metrics ? { split: metrics.split, ...metrics.scalars } : last ? { epoch: last.epoch, ...last.metrics } : null,
+    params: model.trainParams,
+    trainedOn: model.provider,
+  };
+}
+
+function withMetadata(m: OnnxModel, model: TrainedModelValue, layout: ExportLayout, metrics?: MetricsValue): OnnxModel {
+  const props = [
+    { key: 'weft.io', value: JSON.stringify(layout) },
+    { key: 'weft.model_card', value: JSON.stringify(modelCard(model, metrics)) },
+    ...(model.classNames ? [{ key: 'weft.class_names', value: JSON.stringify(model.classNames) }] : []),
+  ];
+  const kept = (m.metadata_props ?? []).filter((p) => !p.key.startsWith('weft.'));
+  return { ...m, producer_name: 'weft', producer_version: WEFT_VERSION, metadata_props: [...kept, ...props] };
+}
+
+/** Builds, writes (atomically, only once verified) and checks an ONNX export. */
+export async function exportOnnx(model: TrainedModelValue, opts: OnnxExportOptions): Promise<OnnxExportReport> {
+  let decoded: OnnxModel;
+  try {
+    decoded = decodeModel(model.onnx);
+  } catch (e) {
+    throw new UserError(`export: the trained model's ONNX bytes cannot be read (${(e as Error).message}); retrain the model`, 1);
+  }
+  const { model: built, layout } = buildExportModel(model, decoded);
+  const final = withMetadata(built, model, layout, opts.metrics);
+  const bytes = encodeModel(final);
+  const { rows } = opts;
+  const inApp = await runTrainedModel(model, rows.x, rows.n, opts.signal ? { signal: opts.signal } : {});
+  const exported = await runExported(bytes, layout, rows);
+  const diff = maxAbsDiff(exported.values, inApp.values);
+  let labelMismatches = 0;
+  if (exported.labels) {
+    const expected = argmaxRows(inApp.values, inApp.width);
+    exported.labels.forEach((l, i) => (labelMismatches += l === expected[i] ? 0 : 1));
+  }
+  if (!(diff <= EXPORT_TOLERANCE)) {
+    throw new UserError(
+      `export failed verification: the ONNX file's outputs differ from in-app predictions by up to ${diff.toExponential(3)} ` +
+        `(allowed ${EXPORT_TOLERANCE}) on ${rows.source}; nothing was written to ${opts.file}`,
+      1,
+    );
+  }
+  const tmp = `${opts.file}.unverified`;
+  await atomicWrite(tmp, bytes);
+  try {
+    // The file on disk, not the bytes in memory, is what users get: check it again as written.
+    const fromDisk = await runExported(tmp, layout, rows);
+    const diskDiff = maxAbsDiff(fromDisk.values, inApp.values);
+    if (!(diskDiff <= EXPORT_TOLERANCE)) throw new UserError(`export failed verification: the written file differs by ${diskDiff.toExponential(3)}`, 1);
+    await rename(tmp, opts.file);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+  const report: OnnxExportReport = {
+    file: opts.file,
+    bytes: bytes.byteLength,
+    layout,
+    rows: rows.n,
+    rowsSource: rows.source,
+    maxAbsDiff: diff,
+    labelMismatches,
+  };
+  if (opts.quantize) report.quantized = await writeQuantized(final, layout, model, rows, inApp.values, opts.file);
+  return report;
+}
+
+async function writeQuantized(
+  floatModel: OnnxModel,
+  layout: ExportLayout,
+  model: TrainedModelValue,
+  rows: VerifyRows,
+  inApp: Float32Array,
+  file: string,
+): Promise<QuantizedReport> {
+  const { model: q, quantized } = quantizeDynamic(floatModel);
+  if (!quantized.length) throw new UserError('export: quantize was asked for but the model has no MatMul/Gemm weights to quantize', 2);
+  const ext = path.extname(file);
+  const qFile = `${file.slice(0, file.length - ext.length)}.int8${ext || '.onnx'}`;
+  const bytes = encodeModel({ ...q, metadata_props: [...(q.metadata_props ?? []), { key: 'weft.quantization', value: 'int8 dynamic (MatMulInteger, per-column symmetric weights)' }] });
+  await atomicWrite(qFile, bytes);
+  const out = await runExported(qFile, layout, rows);
+  const report: QuantizedReport = { file: qFile, weights: quantized.length, bytes: bytes.byteLength, maxAbsDiff: maxAbsDiff(out.values, inApp) };
+  if (model.task === 'classification' && out.labels) {
+    const k = inApp.length / rows.n;
+    const floatLabels = argmaxRows(inApp, k);
+    report.labelAgreement = accuracy(out.labels, floatLabels);
+    if (rows.y) {
+      report.floatAccuracy = accuracy(rows.y, floatLabels);
+      report.accuracy = accuracy(rows.y, out.labels);
+      report.accuracyChange = report.accuracy - report.floatAccuracy;
+    }
+  }
+  return report;
+}

@@ -1,0 +1,71 @@
+import * as ort from 'onnxruntime-node';
+import type { DatasetSplit, DatasetValue, TrainedModelValue } from '../../common';
+import { throwIfAborted, UserError } from '../executors/Executor';
+import { openSession, type ProviderChoice } from '../onnx/session';
+
+export interface PredictOptions {
+  batchSize?: number;
+  provider?: ProviderChoice;
+  signal?: AbortSignal;
+  progress?: (fraction: number, message?: string) => void;
+}
+
+export interface ModelOutput {
+  /** Row-major `n × width`: probabilities (classification) or predictions (regression). */
+  values: Float32Array;
+  width: number;
+  provider: string;
+  notes: string[];
+}
+
+/**
+ * Runs a trained model's inference graph over `n` feature rows in batches and returns its output
+ * rows. The session is released before returning.
+ */
+export async function runTrainedModel(model: TrainedModelValue, x: Float32Array, n: number, opts: PredictOptions = {}): Promise<ModelOutput> {
+  const rowSize = model.featureShape.reduce((a, b) => a * b, 1);
+  if (x.length !== n * rowSize) {
+    throw new UserError(`the model expects ${rowSize} features per row ([${model.featureShape.join(', ')}]) but the data has ${x.length / Math.max(n, 1)}`);
+  }
+  const opened = await openSession(model.onnx, { provider: opts.provider ?? 'cpu' });
+  try {
+    const batch = Math.max(1, opts.batchSize ?? 1024);
+    let values: Float32Array | undefined;
+    let width = 0;
+    for (let start = 0; start < n; start += batch) {
+      if (opts.signal) throwIfAborted(opts.signal);
+      const end = Math.min(n, start + batch);
+      const feed = new ort.Tensor('float32', x.subarray(start * rowSize, end * rowSize), [end - start, ...model.featureShape]);
+      const result = await opened.session.run({ [model.inputName]: feed });
+      const out = result[model.outputName];
+      if (!out) throw new Error(`the model has no output named ${model.outputName}`);
+      const data = out.data as Float32Array;
+      width = data.length / (end - start);
+      values ??= new Float32Array(n * width);
+      values.set(data, start * width);
+      out.dispose();
+      opts.progress?.(end / n, `${end}/${n} rows`);
+    }
+    return { values: values ?? new Float32Array(0), width, provider: opened.provider, notes: opened.notes };
+  } finally {
+    await opened.session.release();
+  }
+}
+
+/** The named split of a dataset, or a UserError listing the splits it has. */
+export function pickSplit(data: DatasetValue, split: string, node: string): DatasetSplit {
+  const s = data.splits[split];
+  if (!s) {
+    throw new UserError(`${node}: the dataset has no "${split}" split (it has ${Object.keys(data.splits).join(', ')}); pick one of those in the split parameter`);
+  }
+  if (s.n === 0) throw new UserError(`${node}: the "${split}" split is empty; give it a non-zero ratio in prep.split`);
+  return s;
+}
+
+/** Checks that a dataset fits a model: same task and feature shape. */
+export function checkCompatible(model: TrainedModelValue, data: DatasetValue, node: string): void {
+  if (model.task !== data.task) throw new UserError(`${node}: the model does ${model.task} but the dataset is for ${data.task}`);
+  if (model.featureShape.join('x') !== data.featureShape.join('x')) {
+    throw new UserError(`${node}: the model takes features [${model.featureShape.join(', ')}] but the dataset has [${data.featureShape.join(', ')}]; feed it the dataset it was trained on`);
+  }
+}
