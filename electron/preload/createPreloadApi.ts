@@ -1,0 +1,64 @@
+import { eventChannels, invokeChannels, type WeftDesktopApi } from '../ipc/channels';
+import { isPipelinePathName } from './pipelineName';
+
+/** The slice of Electron's renderer-side API the preload uses; the real modules fit it, tests pass fakes. */
+export interface PreloadElectron {
+  contextBridge: { exposeInMainWorld(key: string, api: unknown): void };
+  ipcRenderer: {
+    invoke(channel: string, ...args: unknown[]): Promise<unknown>;
+    on(channel: string, listener: (event: unknown, ...args: unknown[]) => void): unknown;
+    removeListener(channel: string, listener: (event: unknown, ...args: unknown[]) => void): unknown;
+  };
+  webUtils: { getPathForFile(file: File): string };
+}
+
+export interface DropTarget {
+  addEventListener(type: 'drop' | 'dragover', listener: (event: DragEvent) => void, options?: { capture?: boolean }): void;
+}
+
+const invokeSet = new Set<string>(invokeChannels);
+const eventSet = new Set<string>(eventChannels);
+
+/** Builds `window.weft`: invoke and subscribe on whitelisted channels only, and a dropped file's path. */
+export function createPreloadApi(e: PreloadElectron): WeftDesktopApi {
+  const api: WeftDesktopApi = {
+    invoke: (channel, params) => {
+      if (!invokeSet.has(channel)) return Promise.reject(new Error(`unknown channel ${String(channel)}`));
+      return e.ipcRenderer.invoke(channel, params) as never;
+    },
+    on: (channel, listener) => {
+      if (!eventSet.has(channel)) throw new Error(`unknown event channel ${String(channel)}`);
+      const wrapped = (_event: unknown, payload: unknown): void => listener(payload as never);
+      e.ipcRenderer.on(channel, wrapped);
+      return () => void e.ipcRenderer.removeListener(channel, wrapped);
+    },
+    pathForFile: (file) => e.webUtils.getPathForFile(file),
+  };
+  return Object.freeze(api);
+}
+
+/**
+ * Pipeline files dropped anywhere on the window open as pipelines: the preload reads the path from
+ * the drop (page scripts cannot name a path to open). Other files are left to the page.
+ */
+export function installPipelineDrop(e: PreloadElectron, target: DropTarget): void {
+  target.addEventListener(
+    'drop',
+    (event) => {
+      const files = [...(event.dataTransfer?.files ?? [])];
+      const pipeline = files.find((f) => isPipelinePathName(f.name));
+      if (!pipeline) return;
+      event.preventDefault();
+      event.stopPropagation();
+      const p = e.webUtils.getPathForFile(pipeline);
+      if (p) void e.ipcRenderer.invoke('pipeline.openDropped', { path: p });
+    },
+    { capture: true },
+  );
+}
+
+export function exposeApi(e: PreloadElectron, target: DropTarget): void {
+  e.contextBridge.exposeInMainWorld('weft', createPreloadApi(e));
+  installPipelineDrop(e, target);
+}
+
