@@ -1,4 +1,3 @@
-import type { EngineChannel } from '../../core/common';
 import type { EngineService } from '../../core/node/studio/EngineService';
 import { HostRequestSchema, type HostPort } from './protocol';
 
