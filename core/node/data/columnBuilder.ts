@@ -72,7 +72,7 @@ export class ColumnBuilder {
   private bad(place: Place, v: string, why: string): never {
     throw new UserError(
       `${place.file}:${place.line}:${this.index + 1}: ${why} ${JSON.stringify(v)} in column '${this.name}'` +
-        ` (type ${this.forced ?? this.kind}); fix the value, add it to missingValues, or change the column type`,
+        `${this.forced ? ` (type ${this.forced})` : ''}; fix the value, add it to missingValues, or change the column type`,
     );
   }
 

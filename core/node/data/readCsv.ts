@@ -103,11 +103,16 @@ async function pass(layout: Layout, opts: CsvOptions, asStrings: ReadonlySet<str
         if (failed) return;
         try {
           if (hooks.signal) throwIfAborted(hooks.signal);
+          const quoteError = results.errors.find((e) => e.type === 'Quotes');
+          if (quoteError) {
+            onRows(results.data.slice(0, quoteError.row ?? 0));
+            throw new UserError(`${file}:${place.line}: unclosed quote in the row starting here; close the quoted field or remove the stray '"'`);
+          }
           onRows(results.data);
           hooks.progress?.(Math.min(0.99, bytes / Math.max(1, layout.size)), `${place.line - 1} lines`);
         } catch (e) {
-          parser.abort();
           fail(e);
+          parser.abort();
         }
       },
       complete: () => {
