@@ -1,0 +1,85 @@
+import { seededRandom, shuffleInPlace } from '../../common/nodes/prep/random';
+
+/** Label buffers the step graph may take: int64 class indices, int32 class indices or float targets. */
+export type LabelArray = BigInt64Array | Int32Array | Float32Array;
+
+export interface BatcherOptions {
+  batchSize: number;
+  /** Floats per sample. */
+  rowSize: number;
+  /** Label values per sample (1 for class indices). */
+  labelSize: number;
+  labels: 'int64' | 'int32' | 'float32';
+  /** Reshuffle the order every epoch. */
+  shuffle: boolean;
+  seed: number;
+  /** Per-class weights; fills `weights` per sample when given. */
+  classWeights?: Float32Array;
+}
+
+/**
+ * Cuts a split into (shuffled) batches, copying rows into buffers allocated once. The full-size
+ * buffers are reused every step; the last partial batch uses views of the same memory.
+ */
+export class Batcher {
+  readonly x: Float32Array;
+  readonly y: LabelArray;
+  readonly weights: Float32Array | undefined;
+  readonly order: Uint32Array;
+  readonly batches: number;
+  private readonly random: () => number;
+
+  constructor(
+    private readonly src: { x: Float32Array; y: Int32Array | Float32Array; n: number },
+    private readonly o: BatcherOptions,
+  ) {
+    this.x = new Float32Array(o.batchSize * o.rowSize);
+    const ny = o.batchSize * o.labelSize;
+    this.y = o.labels === 'int64' ? new BigInt64Array(ny) : o.labels === 'int32' ? new Int32Array(ny) : new Float32Array(ny);
+    this.weights = o.classWeights ? new Float32Array(o.batchSize) : undefined;
+    this.order = new Uint32Array(src.n);
+    for (let i = 0; i < src.n; i++) this.order[i] = i;
+    this.batches = Math.ceil(src.n / o.batchSize);
+    this.random = seededRandom(o.seed);
+  }
+
+  /** Starts an epoch: a fresh permutation when shuffling. */
+  startEpoch(): void {
+    if (this.o.shuffle) shuffleInPlace(this.order, this.random);
+  }
+
+  /** Copies batch `b` of the current order into the buffers; returns its number of rows. */
+  fill(b: number): number {
+    const { batchSize, rowSize, labelSize, classWeights } = this.o;
+    const start = b * batchSize;
+    const count = Math.min(batchSize, this.src.n - start);
+    const { x, y } = this.src;
+    for (let i = 0; i < count; i++) {
+      const r = this.order[start + i];
+      this.x.set(x.subarray(r * rowSize, (r + 1) * rowSize), i * rowSize);
+      if (this.y instanceof BigInt64Array) {
+        this.y[i] = BigInt(y[r]);
+      } else if (labelSize === 1) {
+        this.y[i] = y[r]!;
+      } else {
+        this.y.set(y.subarray(r * labelSize, (r + 1) * labelSize), i * labelSize);
+      }
+      if (this.weights && classWeights) this.weights[i] = classWeights[y[r]] ?? 1;
+    }
+    return count;
+  }
+}
+
+/** `balanced` weights (n / (k × count_c), as scikit-learn), or the given list checked against `k`. */
+export function classWeightsFor(spec: 'none' | 'balanced' | number[], y: Int32Array | Float32Array, k: number): Float32Array | undefined {
+  if (spec === 'none') return undefined;
+  if (Array.isArray(spec)) {
+    if (spec.length !== k) throw new Error(`classWeights has ${spec.length} entries but the dataset has ${k} classes`);
+    return Float32Array.from(spec);
+  }
+  const counts = new Float64Array(k);
+  for (let i = 0; i < y.length; i++) counts[y[i]]++;
+  const w = new Float32Array(k);
+  for (let c = 0; c < k; c++) w[c] = counts[c] > 0 ? y.length / (k * counts[c]) : 0;
+  return w;
+}
