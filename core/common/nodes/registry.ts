@@ -5,6 +5,7 @@ import { evalClassification } from './eval/classification';
 import { evalPredict } from './eval/predict';
 import { evalRegression } from './eval/regression';
 import { exportOnnxNode } from './export/onnx';
+import { exportTfjsNode } from './export/tfjs';
 
 /**
  * Every built-in node type, keyed by `type`. An explicit literal: a node exists in the palette,
@@ -17,6 +18,7 @@ export const builtinNodes = {
   'eval.regression': evalRegression,
   'eval.predict': evalPredict,
   'export.onnx': exportOnnxNode,
+  'export.tfjs': exportTfjsNode,
 } satisfies NodeRegistry;
 
 export type BuiltinNodeType = keyof typeof builtinNodes;

@@ -5,6 +5,7 @@ import { evalClassificationExecutor } from './eval/classification';
 import { evalPredictExecutor } from './eval/predict';
 import { evalRegressionExecutor } from './eval/regression';
 import { exportOnnxExecutor } from './export/onnx';
+import { exportTfjsExecutor } from './export/tfjs';
 
 /** One executor per built-in node type; `test/unit/core/node/registry.test.ts` checks none is missing. */
 export const builtinExecutors = {
@@ -14,4 +15,5 @@ export const builtinExecutors = {
   'eval.regression': evalRegressionExecutor,
   'eval.predict': evalPredictExecutor,
   'export.onnx': exportOnnxExecutor,
+  'export.tfjs': exportTfjsExecutor,
 } satisfies ExecutorRegistry;

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { defineNode } from '../NodeDefinition';
+
+export const exportTfjsParams = z.object({
+  /** Output folder for model.json and the weights file, relative to the pipeline file. */
+  path: z.string().min(1).default('tfjs-model').meta({ widget: 'folder', save: true }),
+  /** Held-out rows run through the written model and compared with in-app predictions. @default 512 */
+  verifyRows: z.number().int().min(1).max(100_000).default(512),
+  verifySplit: z.string().default('test'),
+});
+
+export const exportTfjsNode = defineNode({
+  type: 'export.tfjs',
+  version: 1,
+  title: 'Export TF.js',
+  category: 'Export',
+  doc:
+    'Writes the trained model in TensorFlow.js layers format (model.json + weights.bin) for `tf.loadLayersModel` in a ' +
+    'browser or Node. It takes the assembled feature vector; the fitted preprocessing is listed in the model’s ' +
+    'user-defined metadata. The written model is loaded with TF.js and must match in-app predictions within 1e-5.',
+  inputs: [
+    { name: 'model', type: { kind: 'TrainedModel' } },
+    { name: 'data', type: { kind: 'Dataset' }, optional: true, doc: 'Held-out rows for the verification' },
+  ],
+  outputs: [],
+  params: exportTfjsParams,
+});
