@@ -7,5 +7,6 @@ export * from './graph/validateGraph';
 export * from './graph/compile';
 export * from './protocol/events';
 export * from './protocol/engineApi';
+export * from './protocol/runsApi';
 export * from './protocol/hostApi';
 export * from './values';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { builtinNodes } from '../../common';
-import { diffRuns, formatMetric, formatRunDiff, toListing, type RunRecord } from '../../common/runs';
+import { diffRuns, formatDuration, formatMetric, formatRunDiff, formatTimestamp, toListing, type RunRecord } from '../../common/runs';
 import { createDefaultEngine } from '../../node/defaultEngine';
 import { UserError } from '../../node/executors/Executor';
 import { runRecorded } from '../../node/runs/recordedRun';
@@ -24,14 +24,8 @@ async function readRun(store: RunStore, prefix: string): Promise<RunRecord> {
   }
 }
 
-const time = (ms: number): string => {
-  const d = new Date(ms);
-  const p = (n: number): string => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
-};
-
-const duration = (ms: number | undefined): string =>
-  ms === undefined ? '—' : ms < 1000 ? `${ms} ms` : ms < 120_000 ? `${(ms / 1000).toFixed(1)} s` : `${(ms / 60_000).toFixed(1)} min`;
+const time = formatTimestamp;
+const duration = formatDuration;
 
 function table(rows: string[][]): string[] {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { channel, engineApi } from './engineApi';
+import { runsApi } from './runsApi';
 
 /** A file or folder in the workspace browser. */
 export interface FileEntry {
@@ -75,7 +76,7 @@ export type HostParams<C extends HostChannel> = z.input<(typeof hostApi)[C]['par
 export type HostResult<C extends HostChannel> = Exclude<(typeof hostApi)[C]['result'], undefined>;
 
 /** Every channel a renderer may call: the engine's and the host's, one map. */
-export const studioApi = { ...engineApi, ...hostApi } as const;
+export const studioApi = { ...engineApi, ...hostApi, ...runsApi } as const;
 
 export type StudioChannel = keyof typeof studioApi;
 /** Params as a caller writes them (defaults may be left out). */

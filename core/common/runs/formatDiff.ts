@@ -46,3 +46,18 @@ export function formatRunDiff(d: RunDiff): string[] {
   }
   return lines;
 }
+
+/** `850 ms`, `12.3 s`, `4.5 min`; `—` when unknown. */
+export function formatDuration(ms: number | undefined): string {
+  if (ms === undefined) return '—';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 120_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${(ms / 60_000).toFixed(1)} min`;
+}
+
+/** Local `YYYY-MM-DD HH:MM:SS`. */
+export function formatTimestamp(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}

@@ -1,3 +1,4 @@
 export * from './runRecord';
 export * from './diffRuns';
 export * from './formatDiff';
+export * from './runsTable';

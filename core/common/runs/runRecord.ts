@@ -13,7 +13,7 @@ export type RecordedRunStatus = z.infer<typeof RunStatusSchema>;
  * the strings "NaN", "Infinity", "-Infinity" and this schema reads them back as numbers.
  */
 export const MetricValueSchema = z.union([
-  z.number(),
+  z.custom<number>((v) => typeof v === 'number', 'expected a number'),
   z.enum(['NaN', 'Infinity', '-Infinity']).transform(Number),
   z.null().transform(() => Number.NaN),
 ]);

@@ -1,0 +1,54 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { renderToStaticMarkup } from 'react-dom/server';
+import { describe, expect, it } from 'vitest';
+import { toListing } from '../../../../core/common/runs';
+import { runRecorded } from '../../../../core/node/runs/recordedRun';
+import { RunsService } from '../../../../core/node/runs/RunsService';
+import { RunStore } from '../../../../core/node/runs/RunStore';
+import { StudioError } from '../../../../core/node/studio/StudioError';
+import { RunDiffView } from '../../../../renderer/runs/RunDiffView';
+import { RunsTable } from '../../../../renderer/runs/RunsTable';
+import { fitEngine, fitNodes, fitPipeline, pointsCsv } from '../../core/node/runs/fixtures/fitNodes';
+
+async function twoRuns() {
+  const ws = mkdtempSync(path.join(tmpdir(), 'weft-runsview-'));
+  writeFileSync(path.join(ws, 'points.csv'), pointsCsv());
+  const store = new RunStore(ws);
+  const a = (await runRecorded(fitEngine(), fitPipeline({ fit: { epochs: 3, lr: 0.05 } }), { store, registry: fitNodes, baseDir: ws })).record!;
+  const b = (await runRecorded(fitEngine(), fitPipeline({ fit: { epochs: 3, lr: 0.2 } }), { store, registry: fitNodes, baseDir: ws })).record!;
+  return { store, a, b };
+}
+
+describe('runs view over the runs service', () => {
+  it('lists, diffs and removes runs through the channel contract, with prefixes and clear errors', async () => {
+    const { store, a, b } = await twoRuns();
+    const service = new RunsService(store);
+    const list = await service.handle('runs.list', {});
+    expect(list.runs.map((r) => r.id).sort()).toEqual([a.id, b.id].sort());
+    expect((await service.handle('runs.get', { id: a.id.slice(0, 6) })).epochs.fit).toHaveLength(3);
+    const d = await service.handle('runs.diff', { a: a.id, b: b.id });
+    expect(d.pipeline.params).toEqual([{ node: 'fit', path: 'lr', from: 0.05, to: 0.2 }]);
+    await expect(service.handle('runs.get', { id: 'zzzz' })).rejects.toMatchObject({ status: 404 });
+    await expect(service.handle('runs.get', { id: '../etc' })).rejects.toBeInstanceOf(StudioError);
+    expect(await service.handle('runs.remove', { ids: [a.id] })).toEqual({ removed: [a.id] });
+    expect((await service.handle('runs.list', {})).runs.map((r) => r.id)).toEqual([b.id]);
+  });
+
+  it('renders the table sorted with metric columns, and the diff with the changed param and deltas', async () => {
+    const { a, b } = await twoRuns();
+    const table = renderToStaticMarkup(
+      <RunsTable runs={[toListing(a), toListing(b)]} sort={{ key: 'metric:fit.a', dir: 'desc' }} onSort={() => undefined} selected={[b.id]} onToggle={() => undefined} />,
+    );
+    expect(table).toContain('fit.a ▼');
+    expect(table).toContain('score.slope');
+    expect(table).toContain(`data-run-id="${b.id}" class="runs-row selected"`);
+    const html = renderToStaticMarkup(<RunDiffView a={a} b={b} diff={(await import('../../../../core/common/runs')).diffRuns(a, b)} />);
+    expect(html).toContain('fit.lr');
+    expect(html).toContain('<td>0.05</td><td>0.2</td>');
+    const delta = b.metrics['score.slope'] - a.metrics['score.slope'];
+    expect(html).toContain(`${delta > 0 ? '+' : ''}${Number(delta.toPrecision(6))}`);
+    expect(html).toContain('same data files');
+  });
+});
