@@ -1,6 +1,13 @@
 import type { NodeRegistry } from './NodeDefinition';
 import { csvNode } from './data/csvNode';
 import { splitNode } from './prep/splitNode';
+import { imputeNode } from './prep/imputeNode';
+import { minmaxNode } from './prep/minmaxNode';
+import { onehotNode } from './prep/onehotNode';
+import { ordinalNode } from './prep/ordinalNode';
+import { selectNode } from './prep/selectNode';
+import { shuffleNode } from './prep/shuffleNode';
+import { standardizeNode } from './prep/standardizeNode';
 import { evalClassification } from './eval/classification';
 import { evalPredict } from './eval/predict';
 import { evalRegression } from './eval/regression';
@@ -14,6 +21,13 @@ import { exportTfjsNode } from './export/tfjs';
 export const builtinNodes = {
   'data.csv': csvNode,
   'prep.split': splitNode,
+  'prep.standardize': standardizeNode,
+  'prep.minmax': minmaxNode,
+  'prep.impute': imputeNode,
+  'prep.onehot': onehotNode,
+  'prep.ordinal': ordinalNode,
+  'prep.select': selectNode,
+  'prep.shuffle': shuffleNode,
   'eval.classification': evalClassification,
   'eval.regression': evalRegression,
   'eval.predict': evalPredict,

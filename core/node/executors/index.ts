@@ -1,6 +1,13 @@
 import { csvExecutor } from './data/csv';
 import type { ExecutorRegistry } from './Executor';
 import { splitExecutor } from './prep/split';
+import { imputeExecutor } from './prep/impute';
+import { minmaxExecutor } from './prep/minmax';
+import { onehotExecutor } from './prep/onehot';
+import { ordinalExecutor } from './prep/ordinal';
+import { selectExecutor } from './prep/select';
+import { shuffleExecutor } from './prep/shuffle';
+import { standardizeExecutor } from './prep/standardize';
 import { evalClassificationExecutor } from './eval/classification';
 import { evalPredictExecutor } from './eval/predict';
 import { evalRegressionExecutor } from './eval/regression';
@@ -11,6 +18,13 @@ import { exportTfjsExecutor } from './export/tfjs';
 export const builtinExecutors = {
   'data.csv': csvExecutor,
   'prep.split': splitExecutor,
+  'prep.standardize': standardizeExecutor,
+  'prep.minmax': minmaxExecutor,
+  'prep.impute': imputeExecutor,
+  'prep.onehot': onehotExecutor,
+  'prep.ordinal': ordinalExecutor,
+  'prep.select': selectExecutor,
+  'prep.shuffle': shuffleExecutor,
   'eval.classification': evalClassificationExecutor,
   'eval.regression': evalRegressionExecutor,
   'eval.predict': evalPredictExecutor,

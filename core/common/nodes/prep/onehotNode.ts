@@ -1,0 +1,12 @@
+import { defineNode } from '../NodeDefinition';
+import { datasetIo, onehotParams } from './fitEncoder';
+
+export const onehotNode = defineNode({
+  type: 'prep.onehot',
+  version: 1,
+  title: 'One-Hot Encode',
+  category: 'Preprocess',
+  doc: 'One column per category seen in the training split; unseen categories give all zeros or an error.',
+  ...datasetIo,
+  params: onehotParams,
+});

@@ -1,0 +1,65 @@
+import type { DatasetValue, FittedTransform, RawFeature, TableColumn } from '../../values';
+import { assembleFeatures, featureNames, transformsFor } from './assembleFeatures';
+import { DataError } from './DataError';
+
+const NUMERIC = new Set(['integer', 'number', 'boolean', 'date']);
+const ENCODERS = new Set(['onehot', 'ordinal']);
+
+/** The train split's raw columns, or a DataError for datasets without them (images, tensors). */
+export function trainRaw(dataset: DatasetValue, node: string): TableColumn[] {
+  const raw = dataset.splits.train?.raw;
+  if (!raw || !dataset.rawFeatures) throw new DataError(`${node} needs a tabular dataset (from prep.split); this one has no raw columns`);
+  return raw;
+}
+
+/** Raw features a node acts on: the listed ones (checked), else those `fits` accepts. */
+export function pickFeatures(dataset: DatasetValue, listed: readonly string[], fits: (f: RawFeature) => boolean, node: string): RawFeature[] {
+  const all = dataset.rawFeatures ?? [];
+  if (!listed.length) return all.filter(fits);
+  return listed.map((name) => {
+    const f = all.find((r) => r.name === name);
+    if (!f) throw new DataError(`${node}: column '${name}' is not a feature; features are ${all.map((r) => r.name).join(', ')}`);
+    return f;
+  });
+}
+
+/** Whether a feature is a number after its current transforms (not one-hot or ordinal encoded, not a category). */
+export function isNumericFeature(f: RawFeature, transforms: readonly FittedTransform[]): boolean {
+  return NUMERIC.has(f.type) && !transformsFor(f.name, transforms).some((t) => ENCODERS.has(t.kind));
+}
+
+/** The train values of one feature after its current transforms (NaN = missing). */
+export function trainValues(dataset: DatasetValue, column: string, transforms: readonly FittedTransform[], node: string): Float32Array {
+  const raw = trainRaw(dataset, node);
+  const f = dataset.rawFeatures!.find((r) => r.name === column)!;
+  return assembleFeatures(raw, [f], transforms, dataset.splits.train.n);
+}
+
+/** Rebuilds every split's `x` from its raw columns with new transforms (fitted on train by the caller). */
+export function withTransforms(dataset: DatasetValue, transforms: FittedTransform[]): DatasetValue {
+  const rawFeatures = dataset.rawFeatures ?? [];
+  const splits = Object.fromEntries(
+    Object.entries(dataset.splits).map(([name, s]) => [name, { ...s, x: assembleFeatures(s.raw ?? [], rawFeatures, transforms, s.n) }]),
+  );
+  const names = featureNames(rawFeatures, transforms);
+  return { ...dataset, splits, transforms, featureNames: names, featureShape: [names.length] };
+}
+
+/** Moments of the finite values: mean, population std, min, max, count. */
+export function moments(v: Float32Array): { mean: number; std: number; min: number; max: number; n: number } {
+  let n = 0;
+  let s = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  for (const x of v) {
+    if (x !== x) continue;
+    n++;
+    s += x;
+    if (x < min) min = x;
+    if (x > max) max = x;
+  }
+  const mean = n ? s / n : 0;
+  let ss = 0;
+  for (const x of v) if (x === x) ss += (x - mean) * (x - mean);
+  return { mean, std: n ? Math.sqrt(ss / n) : 0, min: n ? min : 0, max: n ? max : 0, n };
+}

@@ -1,0 +1,13 @@
+import { defineNode } from '../NodeDefinition';
+import { scaleParams } from './fitScaler';
+
+export const standardizeNode = defineNode({
+  type: 'prep.standardize',
+  version: 1,
+  title: 'Standardize',
+  category: 'Preprocess',
+  doc: 'Scales numeric features to zero mean and unit variance, with the mean and standard deviation of the training split only.',
+  inputs: [{ name: 'dataset', type: { kind: 'Dataset' } }],
+  outputs: [{ name: 'dataset', type: { kind: 'Dataset' } }],
+  params: scaleParams,
+});

@@ -1,0 +1,14 @@
+import type { DatasetValue } from '../../../common';
+import type { ExecutorContext, ExecutorResult } from '../Executor';
+import { asUserError } from './asUserError';
+
+/** Runs a dataset → dataset preprocessing step and summarises the transforms it added. */
+export function datasetStep<P>(ctx: ExecutorContext<P>, step: (ds: DatasetValue) => DatasetValue): ExecutorResult {
+  const input = ctx.inputs.dataset as DatasetValue;
+  const dataset = asUserError(ctx.nodeId, () => step(input));
+  const added = dataset.transforms.filter((t) => !input.transforms.includes(t));
+  return {
+    outputs: { dataset },
+    summary: { text: `${added.length} transforms fitted on train: ${added.map((t) => `${t.kind}(${t.column})`).join(', ') || 'none'}` },
+  };
+}
