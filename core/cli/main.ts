@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../node/executors/Executor';
 import { registerDataCommand } from './commands/data';
+import { registerExportCommand } from './commands/export';
 import { registerNodesCommand } from './commands/nodes';
 import { registerRunCommand } from './commands/run';
 import { registerRunsCommand } from './commands/runs';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerValidateCommand(program);
   registerNodesCommand(program);
   registerDataCommand(program);
+  registerExportCommand(program);
   registerStudioCommand(program);
   return program;
 }

@@ -1,0 +1,166 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Command } from 'commander';
+import {
+  builtinNodes,
+  formatValidationErrors,
+  type DatasetValue,
+  type MetricsValue,
+  type PipelineDocument,
+  type TrainedModelValue,
+} from '../../common';
+import { createDefaultEngine } from '../../node/defaultEngine';
+import { describeOnnxExport, verificationRows } from '../../node/executors/export/onnx';
+import { UserError } from '../../node/executors/Executor';
+import { exportOnnx } from '../../node/export/exportOnnx';
+import { exportTfjs } from '../../node/export/exportTfjs';
+import { decodeModel, OnnxDataType } from '../../node/export/onnxProto';
+import { loadPipelineFile } from '../../node/loadPipeline';
+
+interface ExportFlags {
+  node?: string;
+  format: string;
+  out?: string;
+  quantize?: boolean;
+  verifyRows: string;
+  split: string;
+  workspace?: string;
+}
+
+type Endpoint = { node: string; port: string };
+
+/** Finds the node producing the TrainedModel and the Dataset / Metrics wired next to it. */
+export function locateModel(doc: PipelineDocument, nodeId: string | undefined): { model: Endpoint; data?: Endpoint; metrics?: Endpoint } {
+  const outputOf = (id: string, kind: string): string | undefined => {
+    const type = doc.nodes.find((n) => n.id === id)?.type;
+    const def = type ? (builtinNodes as Record<string, (typeof builtinNodes)[keyof typeof builtinNodes]>)[type] : undefined;
+    return def?.outputs.find((o) => o.type.kind === kind)?.name;
+  };
+  const into = (id: string, kind: string): Endpoint | undefined =>
+    doc.edges.find((e) => e.target.node === id && outputOf(e.source.node, kind) === e.source.port)?.source;
+  let model: Endpoint | undefined;
+  let around: string | undefined;
+  if (nodeId) {
+    if (!doc.nodes.some((n) => n.id === nodeId)) throw new UserError(`no node "${nodeId}" in the pipeline (it has ${doc.nodes.map((n) => n.id).join(', ')})`);
+    const port = outputOf(nodeId, 'TrainedModel');
+    model = port ? { node: nodeId, port } : into(nodeId, 'TrainedModel');
+    around = port ? undefined : nodeId;
+    if (!model) throw new UserError(`node "${nodeId}" neither produces nor receives a trained model; pass --node <trainer id>`);
+  } else {
+    const producers = doc.nodes.filter((n) => outputOf(n.id, 'TrainedModel'));
+    if (producers.length !== 1) {
+      throw new UserError(
+        producers.length ? `the pipeline has ${producers.length} trained models (${producers.map((n) => n.id).join(', ')}); pick one with --node` : 'the pipeline has no node that produces a trained model',
+      );
+    }
+    model = { node: producers[0].id, port: outputOf(producers[0].id, 'TrainedModel')! };
+  }
+  const data = (around ? into(around, 'Dataset') : undefined) ?? into(model.node, 'Dataset');
+  const metricsNode = doc.edges.find((e) => e.source.node === model.node && outputOf(e.target.node, 'Metrics'))?.target.node;
+  const metrics = metricsNode ? { node: metricsNode, port: outputOf(metricsNode, 'Metrics')! } : undefined;
+  return { model, ...(data ? { data } : {}), ...(metrics ? { metrics } : {}) };
+}
+
+/** Runs the pipeline up to the model (and its dataset and metrics) with the CLI's caches, and returns their values. */
+async function valuesFromPipeline(file: string, flags: ExportFlags): Promise<{ model: TrainedModelValue; data?: DatasetValue; metrics?: MetricsValue }> {
+  const { document, warnings } = await loadPipelineFile(file);
+  for (const w of warnings) console.error(`warning: ${w}`);
+  const where = locateModel(document, flags.node);
+  const baseDir = path.dirname(path.resolve(file));
+  const workspace = path.resolve(flags.workspace ?? baseDir);
+  const engine = createDefaultEngine(workspace, { persist: 'all' });
+  const fetch = async (ep: Endpoint | undefined): Promise<unknown> => {
+    if (!ep) return undefined;
+    const outcome = await engine.run(document, { only: ep.node, baseDir, workspace });
+    if (!outcome.ok) throw new UserError(`${file}: the pipeline is invalid:\n${formatValidationErrors(outcome.validation).join('\n')}`, 1);
+    const failed = Object.entries(outcome.report.nodes).find(([, r]) => r.status === 'failed');
+    if (failed) throw new UserError(`node ${failed[0]} failed: ${failed[1].error ?? 'unknown error'}`, 1);
+    return (await outcome.load(ep.node))?.outputs[ep.port];
+  };
+  const model = (await fetch(where.model)) as TrainedModelValue | undefined;
+  if (!model) throw new UserError(`node ${where.model.node} produced no trained model`, 1);
+  const data = (await fetch(where.data)) as DatasetValue | undefined;
+  const metrics = (await fetch(where.metrics).catch(() => undefined)) as MetricsValue | undefined;
+  return { model, ...(data ? { data } : {}), ...(metrics ? { metrics } : {}) };
+}
+
+/** A TrainedModel view of a plain .onnx file: its first input and output, softmax-ended graphs read as classifiers. */
+export function trainedModelFromOnnx(bytes: Uint8Array, file: string): TrainedModelValue {
+  let graph;
+  try {
+    graph = decodeModel(bytes).graph;
+  } catch (e) {
+    throw new UserError(`${file}: not a readable ONNX model (${(e as Error).message})`);
+  }
+  const input = graph.input.find((i) => !(graph.initializer ?? []).some((t) => t.name === i.name));
+  const output = graph.output[0];
+  if (!input || !output) throw new UserError(`${file}: the model has no graph input or output`);
+  if (input.type?.tensor_type?.elem_type !== OnnxDataType.FLOAT) throw new UserError(`${file}: the first input must be a float32 tensor`);
+  const dims = input.type.tensor_type.shape?.dim ?? [];
+  const featureShape = dims.slice(1).map((d) => d.dim_value ?? NaN);
+  if (featureShape.some((d) => !Number.isFinite(d))) throw new UserError(`${file}: the input ${input.name} needs fixed sizes after the batch dimension`);
+  const last = graph.node.find((n) => n.output.includes(output.name));
+  const width = output.type?.tensor_type?.shape?.dim?.[1]?.dim_value ?? 1;
+  const task = last?.op_type === 'Softmax' ? 'classification' : 'regression';
+  return {
+    task,
+    featureShape,
+    ...(task === 'classification' ? { classNames: Array.from({ length: width }, (_, i) => String(i)) } : { targetDim: width }),
+    transforms: [],
+    onnx: bytes,
+    inputName: input.name,
+    outputName: output.name,
+    spec: null,
+    weights: {},
+    history: [],
+    provider: 'cpu',
+    trainParams: {},
+  };
+}
+
+async function writeTriton(onnxFile: string, out: string): Promise<string[]> {
+  const writer = path.join(path.dirname(new URL(import.meta.url).pathname), '../../node/serving/triton.ts');
+  if (!existsSync(writer)) throw new UserError('--format triton needs the model-serving module (core/node/serving/triton.ts), which this build does not have yet', 2);
+  const mod = (await import(/* @vite-ignore */ writer)) as { writeTritonRepository?: (opts: { onnxFile: string; out: string }) => Promise<string[]> };
+  if (!mod.writeTritonRepository) throw new UserError('core/node/serving/triton.ts has no writeTritonRepository export', 2);
+  return mod.writeTritonRepository({ onnxFile, out });
+}
+
+export function registerExportCommand(program: Command): void {
+  program
+    .command('export')
+    .description('export a trained model to ONNX (preprocessing inside), TF.js layers, or a Triton repository, verified against in-app predictions')
+    .argument('<source>', 'pipeline file (*.weft.json) or an .onnx model')
+    .option('--node <id>', 'the node whose trained model to export (a trainer, or an eval/export node fed by one)')
+    .option('--format <format>', 'onnx | tfjs | triton', 'onnx')
+    .option('--out <path>', 'output file (onnx) or folder (tfjs, triton)')
+    .option('--quantize', 'also write an int8 dynamically quantized ONNX (<name>.int8.onnx) and report the accuracy change')
+    .option('--verify-rows <n>', 'held-out rows to check the export on', '512')
+    .option('--split <name>', 'dataset split the held-out rows come from', 'test')
+    .option('--workspace <dir>', 'workspace folder for caches (default: the pipeline file’s folder)')
+    .action(async (source: string, flags: ExportFlags) => {
+      if (!['onnx', 'tfjs', 'triton'].includes(flags.format)) throw new UserError(`--format must be onnx, tfjs or triton, not "${flags.format}"`);
+      const rowsLimit = Number(flags.verifyRows);
+      if (!Number.isInteger(rowsLimit) || rowsLimit < 1) throw new UserError(`--verify-rows must be a positive integer, not "${flags.verifyRows}"`);
+      if (!existsSync(source)) throw new UserError(`${source}: no such file`);
+      const values = source.endsWith('.onnx') ? { model: trainedModelFromOnnx(new Uint8Array(await readFile(source)), source) } : await valuesFromPipeline(source, flags);
+      const { model } = values;
+      const data = 'data' in values ? values.data : undefined;
+      const metrics = 'metrics' in values ? values.metrics : undefined;
+      const rows = verificationRows(model, data, rowsLimit, flags.split);
+      const stem = path.basename(source).replace(/\.(weft\.json|json|onnx)$/, '');
+      if (flags.format === 'tfjs') {
+        const r = await exportTfjs(model, { dir: path.resolve(flags.out ?? `${stem}-tfjs`), rows });
+        console.log(`wrote ${r.files.join(', ')} (TF.js layers: ${r.layers.join(' → ')})`);
+        console.log(`verified with tf.loadLayersModel on ${r.rowsSource}: max |exported − in-app| = ${r.maxAbsDiff.toExponential(2)} (limit 1e-5)`);
+        return;
+      }
+      const onnxFile =
+        flags.format === 'onnx' ? path.resolve(flags.out ?? `${stem}.export.onnx`) : path.join(await mkdtemp(path.join(tmpdir(), 'weft-triton-')), 'model.onnx');
+      const report = await exportOnnx(model, { file: onnxFile, rows, ...(flags.quantize ? { quantize: true } : {}), ...(metrics ? { metrics } : {}) });
+      console.log(describeOnnxExport(report)?.text ?? '');
+      if (flags.format === 'triton') for (const f of await writeTriton(onnxFile, path.resolve(flags.out ?? `${stem}-triton`))) console.log(`wrote ${f}`);
+    });
+}
