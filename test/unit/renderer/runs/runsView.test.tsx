@@ -10,6 +10,8 @@ import { RunStore } from '../../../../core/node/runs/RunStore';
 import { StudioError } from '../../../../core/node/studio/StudioError';
 import { RunDiffView } from '../../../../renderer/runs/RunDiffView';
 import { RunsTable } from '../../../../renderer/runs/RunsTable';
+import type { EngineClient } from '../../../../renderer/engine/EngineClient';
+import type { RunsClient } from '../../../../renderer/runs/runsClient';
 import { fitEngine, fitNodes, fitPipeline, pointsCsv } from '../../core/node/runs/fixtures/fitNodes';
 
 async function twoRuns() {
@@ -50,5 +52,12 @@ describe('runs view over the runs service', () => {
     const delta = b.metrics['score.slope'] - a.metrics['score.slope'];
     expect(html).toContain(`${delta > 0 ? '+' : ''}${Number(delta.toPrecision(6))}`);
     expect(html).toContain('same data files');
+  });
+});
+
+describe('the studio client contract', () => {
+  it('lets the studio EngineClient serve as the runs view client', () => {
+    const asRunsClient = (c: EngineClient): RunsClient => c;
+    expect(asRunsClient).toBeTypeOf('function');
   });
 });
