@@ -167,7 +167,8 @@ export class ColumnBuilder {
       return { name: this.name, type: type === 'text' ? 'text' : 'category', values: this.strs };
     }
     let nums = this.nums!;
-    if (nums.length !== this.n) nums = nums.slice(0, this.n);
+    // a view avoids a second copy of every column at peak; the spare capacity is the row-count estimate's margin
+    if (nums.length !== this.n) nums = this.n >= nums.length * 0.8 ? nums.subarray(0, this.n) : nums.slice(0, this.n);
     this.nums = null;
     const type: ColumnType =
       this.forced ?? (this.kind === 'bool' ? 'boolean' : this.kind === 'date' ? 'date' : this.allInt && this.kind === 'num' ? 'integer' : 'number');
