@@ -251,8 +251,9 @@ export function buildExportModel(model: TrainedModelValue, decoded: OnnxModel): 
     g.output.push(onnx.valueInfo(EXPORT_NAMES.label, OnnxDataType.INT64, ['N']));
     outputs.push({ name: EXPORT_NAMES.label, dtype: 'int64', shape: ['N'] });
   }
-  const opsets = decoded.opset_import.filter((o) => (o.domain ?? '') !== 'ai.onnx.ml');
-  if (tabular) opsets.push({ domain: 'ai.onnx.ml', version: 3 });
+  const ml = decoded.opset_import.find((o) => o.domain === 'ai.onnx.ml');
+  const opsets = decoded.opset_import.filter((o) => o !== ml);
+  if (tabular || ml) opsets.push({ domain: 'ai.onnx.ml', version: Math.max(ml?.version ?? 0, tabular ? 3 : 0) });
   const layout: ExportLayout = {
     inputs,
     outputs,
