@@ -1,0 +1,124 @@
+import path from 'node:path';
+import {
+  builtinNodes,
+  engineApi,
+  loadDocument,
+  lookup,
+  validateGraph,
+  type EngineChannel,
+  type EngineEvent,
+  type EngineParams,
+  type EngineResult,
+  type NodeInfo,
+  type NodeRegistry,
+  type PipelineDocument,
+} from '../../common';
+import type { Engine } from '../engine/Engine';
+import type { ExecutorResult } from '../executors/Executor';
+import { describeNode } from '../../cli/commands/nodes';
+import { buildResultView } from './resultView';
+import { StudioError } from './StudioError';
+import { isInside } from './workspacePaths';
+
+export interface EngineServiceOptions {
+  engine: Engine;
+  workspace: string;
+  registry?: NodeRegistry;
+  /** Folders a document's own path may be in (it sets where relative paths resolve). */
+  documentRoots?: () => string[];
+  onEvent: (event: EngineEvent) => void;
+}
+
+interface Produced {
+  runId: string;
+  load: () => Promise<ExecutorResult | undefined>;
+}
+
+/**
+ * Answers the engine channels for one workspace: validate, run (events go to `onEvent`), cancel,
+ * and the displayable results of the last run that produced each node. The studio server and the
+ * Electron engine host can both put a transport in front of it.
+ */
+export class EngineService {
+  private readonly registry: NodeRegistry;
+  private readonly produced = new Map<string, Produced>();
+
+  constructor(private readonly opts: EngineServiceOptions) {
+    this.registry = opts.registry ?? builtinNodes;
+  }
+
+  async handle<C extends EngineChannel>(channel: C, raw: unknown): Promise<EngineResult<C>> {
+    const parsed = engineApi[channel].params.safeParse(raw);
+    if (!parsed.success) {
+      throw new StudioError(400, `${channel}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`).join('; ')}`);
+    }
+    return (await this.dispatch(channel, parsed.data)) as EngineResult<C>;
+  }
+
+  private parse(input: unknown): PipelineDocument {
+    const loaded = loadDocument(input, this.registry);
+    if (!loaded.ok) throw new StudioError(400, `not a valid pipeline: ${loaded.errors.join('; ')}`);
+    return loaded.document;
+  }
+
+  private baseDirFor(documentPath: string | undefined): string {
+    const ws = this.opts.workspace;
+    if (!documentPath) return ws;
+    const abs = path.resolve(ws, documentPath);
+    const roots = [ws, ...(this.opts.documentRoots?.() ?? [])];
+    if (!roots.some((r) => isInside(r, abs))) throw new StudioError(403, `${documentPath} is not a document this studio opened`);
+    return path.dirname(abs);
+  }
+
+  private async dispatch(channel: EngineChannel, p: Record<string, unknown>): Promise<unknown> {
+    switch (channel) {
+      case 'engine.nodes':
+        return Object.values(this.registry).map((d) => describeNode(d) as unknown as NodeInfo);
+      case 'engine.validate': {
+        const loaded = loadDocument((p as EngineParams<'engine.validate'>).document, this.registry);
+        if (!loaded.ok) return { ok: false, documentErrors: loaded.errors };
+        return validateGraph(loaded.document, this.registry);
+      }
+      case 'engine.run':
+        return this.run(p as EngineParams<'engine.run'>);
+      case 'engine.cancel':
+        return { cancelled: this.opts.engine.cancel((p as EngineParams<'engine.cancel'>).runId) };
+      case 'engine.result': {
+        const q = p as EngineParams<'engine.result'>;
+        const got = this.produced.get(q.nodeId);
+        const value = got && (await got.load());
+        if (!got || !value) return null;
+        const def = this.nodeDefinition(q.nodeId);
+        return buildResultView(q.nodeId, got.runId, def, value, q.maxRows ?? 1000);
+      }
+    }
+  }
+
+  private readonly nodeTypes = new Map<string, string>();
+
+  private nodeDefinition(nodeId: string) {
+    const type = this.nodeTypes.get(nodeId);
+    return type ? lookup(this.registry, type) : undefined;
+  }
+
+  private async run(p: EngineParams<'engine.run'>): Promise<EngineResult<'engine.run'>> {
+    const doc = this.parse(p.document);
+    const baseDir = this.baseDirFor(p.documentPath);
+    const outcome = await this.opts.engine.run(doc, {
+      ...(p.only ? { only: p.only } : {}),
+      ...(p.noCache ? { noCache: true } : {}),
+      ...(p.runId ? { runId: p.runId } : {}),
+      baseDir,
+      workspace: this.opts.workspace,
+      onEvent: this.opts.onEvent,
+    });
+    if (!outcome.ok) return { ok: false, validation: outcome.validation };
+    const { report, load } = outcome;
+    for (const n of doc.nodes) this.nodeTypes.set(n.id, n.type);
+    for (const [nodeId, r] of Object.entries(report.nodes)) {
+      if (r.status === 'done' || r.status === 'cached') this.produced.set(nodeId, { runId: report.runId, load: () => load(nodeId) });
+      else this.produced.delete(nodeId);
+    }
+    return { ok: true, report };
+  }
+}

@@ -1,0 +1,28 @@
+import path from 'node:path';
+import { StudioError } from './StudioError';
+
+/** Whether `p` (absolute) is `root` or inside it. */
+export function isInside(root: string, p: string): boolean {
+  const rel = path.relative(root, p);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/**
+ * Resolves a path the renderer sent. Relative paths resolve against the workspace; the result must
+ * stay inside the workspace (or one of `extraRoots`) unless the user typed it (`typed`).
+ */
+export function resolveUserPath(workspace: string, p: string, opts: { typed?: boolean; extraRoots?: string[] } = {}): string {
+  if (p.includes('\0')) throw new StudioError(400, 'a path cannot contain NUL');
+  const abs = path.resolve(workspace, p);
+  if (opts.typed) return abs;
+  const roots = [workspace, ...(opts.extraRoots ?? [])];
+  if (!roots.some((r) => isInside(r, abs))) {
+    throw new StudioError(403, `${p} is outside the workspace ${workspace}; type the path in Open… to use a file elsewhere`);
+  }
+  return abs;
+}
+
+/** `/`-separated workspace-relative form, for display and for the file browser. */
+export function toWorkspaceRelative(workspace: string, abs: string): string {
+  return path.relative(workspace, abs).split(path.sep).join('/');
+}

@@ -1,0 +1,109 @@
+import {
+  Background,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  useReactFlow,
+  type Connection,
+  type Edge,
+  type IsValidConnection,
+  type NodeTypes,
+} from '@xyflow/react';
+import { useCallback, type DragEvent } from 'react';
+import { definitionOf } from '../store/nodeCatalog';
+import { checkConnection } from '../store/connectionCheck';
+import type { WeftFlowNode } from '../store/documentConvert';
+import { useStudio } from '../store/useStudio';
+import { WeftNode, portColors } from './WeftNode';
+
+export const NODE_DRAG_MIME = 'application/x-weft-node';
+
+const nodeTypes: NodeTypes = { weft: WeftNode };
+
+function minimapColor(n: WeftFlowNode): string {
+  const def = definitionOf(n.data.type);
+  const kind = def?.outputs[0]?.type.kind;
+  return kind ? portColors[kind] : '#adb5bd';
+}
+
+/** The pipeline canvas: drop nodes from the palette, wire typed ports, select, delete, pan and zoom. */
+export function Canvas() {
+  const nodes = useStudio((s) => s.nodes);
+  const edges = useStudio((s) => s.edges);
+  const onNodesChange = useStudio((s) => s.onNodesChange);
+  const onEdgesChange = useStudio((s) => s.onEdgesChange);
+  const hint = useStudio((s) => s.connectHint);
+  const { screenToFlowPosition } = useReactFlow();
+
+  const isValidConnection: IsValidConnection = useCallback((c: Connection | Edge) => {
+    const s = useStudio.getState();
+    const check = checkConnection(c, s.nodes, s.edges, s.validation);
+    s.setConnectHint(check.ok ? null : check.reason);
+    return check.ok;
+  }, []);
+
+  const onConnect = useCallback((c: Connection) => {
+    const s = useStudio.getState();
+    const r = s.connect(c);
+    if (!r.ok) s.toast(`Connection refused: ${r.reason}`, 'error');
+    s.setConnectHint(null);
+  }, []);
+
+  const onConnectEnd = useCallback(() => {
+    const s = useStudio.getState();
+    if (s.connectHint) s.toast(`Connection refused: ${s.connectHint}`, 'error');
+    window.setTimeout(() => useStudio.getState().setConnectHint(null), 0);
+  }, []);
+
+  const onDragOver = useCallback((e: DragEvent) => {
+    if (e.dataTransfer.types.includes(NODE_DRAG_MIME) || e.dataTransfer.types.includes('text/plain')) {
+      e.preventDefault();
+      e.dataTransfer.dropEffect = 'copy';
+    }
+  }, []);
+
+  const onDrop = useCallback(
+    (e: DragEvent) => {
+      const type = e.dataTransfer.getData(NODE_DRAG_MIME) || e.dataTransfer.getData('text/plain');
+      if (!type || !definitionOf(type)) return;
+      e.preventDefault();
+      const pos = screenToFlowPosition({ x: e.clientX, y: e.clientY });
+      useStudio.getState().addNode(type, { x: pos.x - 90, y: pos.y - 30 });
+    },
+    [screenToFlowPosition],
+  );
+
+  return (
+    <div className="weft-canvas" data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+      <ReactFlow<WeftFlowNode>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onConnect={onConnect}
+        onConnectEnd={onConnectEnd}
+        isValidConnection={isValidConnection}
+        onNodeDoubleClick={(_, n) => useStudio.getState().showResults(n.id)}
+        deleteKeyCode={null}
+        multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+        selectionKeyCode="Shift"
+        onlyRenderVisibleElements
+        minZoom={0.05}
+        maxZoom={2}
+        fitView
+        proOptions={{ hideAttribution: true }}
+      >
+        <Background gap={20} />
+        <MiniMap pannable zoomable nodeColor={minimapColor} />
+        <Controls />
+      </ReactFlow>
+      {hint && (
+        <div className="weft-connect-hint" role="alert" data-testid="connect-hint">
+          {hint}
+        </div>
+      )}
+      {nodes.length === 0 && <div className="weft-empty-hint">Drag nodes from the palette, or open an example.</div>}
+    </div>
+  );
+}

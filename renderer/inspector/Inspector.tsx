@@ -1,0 +1,104 @@
+import { formatPortType } from '../../core/common';
+import { definitionOf } from '../store/nodeCatalog';
+import { useStudio } from '../store/useStudio';
+import { ParamInput } from './ParamInput';
+import { paramFields } from './paramFields';
+
+/** The selected node's params as a form generated from its zod schema, with inline errors. */
+export function Inspector() {
+  const selected = useStudio((s) => {
+    const sel = s.nodes.filter((n) => n.selected);
+    return sel.length === 1 ? sel[0] : sel.length;
+  });
+  const errors = useStudio((s) => (typeof selected === 'object' && selected ? s.validation.errors[selected.id] : undefined));
+  const setParam = useStudio((s) => s.setParam);
+  const setLabel = useStudio((s) => s.setLabel);
+  const openDialog = useStudio((s) => s.openDialog);
+  const run = useStudio((s) => s.run);
+  const running = useStudio((s) => s.running);
+  const showResults = useStudio((s) => s.showResults);
+
+  if (typeof selected !== 'object' || !selected) {
+    return (
+      <aside className="weft-inspector" data-testid="inspector">
+        <p className="weft-muted">{selected ? `${selected} nodes selected.` : 'Select a node to edit its parameters.'}</p>
+      </aside>
+    );
+  }
+  const def = definitionOf(selected.data.type);
+  if (!def) {
+    return (
+      <aside className="weft-inspector" data-testid="inspector">
+        <p className="weft-field-error">Unknown node type {selected.data.type}.</p>
+      </aside>
+    );
+  }
+  const fields = paramFields(def);
+  const general = (errors ?? []).filter((e) => e.kind !== 'bad-param' || e.path?.length === 0);
+  return (
+    <aside className="weft-inspector" data-testid="inspector">
+      <h2>{def.title}</h2>
+      <div className="weft-muted">
+        <code>{def.type}</code> · v{def.version} · {selected.id}
+      </div>
+      <p className="weft-doc">{def.doc}</p>
+      <div className="weft-inspector-actions">
+        <button type="button" disabled={running} onClick={() => void run(selected.id)} data-testid="run-to-selected">
+          Run to here
+        </button>
+        <button type="button" onClick={() => showResults(selected.id)}>
+          Results
+        </button>
+      </div>
+      <label className="weft-field">
+        <span className="weft-field-name">label</span>
+        <input type="text" value={selected.data.label ?? ''} placeholder={def.title} onChange={(e) => setLabel(selected.id, e.target.value)} />
+      </label>
+      <form className="weft-form" onSubmit={(e) => e.preventDefault()}>
+        {fields.map((f) => {
+          const fieldErrors = (errors ?? []).filter((e) => e.kind === 'bad-param' && e.path?.[0] === f.key);
+          return (
+            <div className={`weft-field${fieldErrors.length ? ' has-error' : ''}`} key={f.key}>
+              <label className="weft-field-name" htmlFor={`param-${f.key}`}>
+                {f.key}
+              </label>
+              <ParamInput
+                field={f}
+                value={selected.data.params[f.key]}
+                onChange={(v) => setParam(selected.id, f.key, v)}
+                onBrowse={() => openDialog({ kind: 'pickFile', nodeId: selected.id, param: f.key, ...(f.kind === 'file' && f.extensions ? { extensions: f.extensions } : {}) })}
+              />
+              {f.doc && <div className="weft-field-doc">{f.doc}</div>}
+              {fieldErrors.map((e, i) => (
+                <div className="weft-field-error" key={i} data-testid={`param-error-${f.key}`}>
+                  {e.message}
+                </div>
+              ))}
+            </div>
+          );
+        })}
+      </form>
+      {general.length > 0 && (
+        <ul className="weft-inspector-errors">
+          {general.map((e, i) => (
+            <li key={i}>{e.message}</li>
+          ))}
+        </ul>
+      )}
+      <h3>Ports</h3>
+      <ul className="weft-port-list">
+        {def.inputs.map((p) => (
+          <li key={`in-${p.name}`}>
+            in <b>{p.name}</b>: {formatPortType(p.type)}
+            {p.optional ? ' (optional)' : ''}
+          </li>
+        ))}
+        {def.outputs.map((p) => (
+          <li key={`out-${p.name}`}>
+            out <b>{p.name}</b>: {formatPortType(p.type)}
+          </li>
+        ))}
+      </ul>
+    </aside>
+  );
+}

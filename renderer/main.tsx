@@ -1,0 +1,26 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import '@xyflow/react/dist/style.css';
+import './styles.css';
+import { App } from './App';
+import type { EngineClient } from './engine/EngineClient';
+import { setEngineClient } from './engine/client';
+import { createHttpEngineClient } from './engine/HttpEngineClient';
+
+/** Electron's preload may install an IPC transport here before the app starts; else HTTP + WebSocket. */
+declare global {
+  interface Window {
+    weftEngineClient?: EngineClient;
+  }
+}
+
+setEngineClient(window.weftEngineClient ?? createHttpEngineClient());
+
+const root = document.getElementById('root');
+if (root) {
+  createRoot(root).render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  );
+}

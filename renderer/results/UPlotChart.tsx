@@ -1,0 +1,54 @@
+import { useEffect, useRef } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+
+export interface Series {
+  label: string;
+  values: (number | null)[];
+  color: string;
+  dash?: boolean;
+  points?: boolean;
+}
+
+const palette = ['#1971c2', '#e8590c', '#2f9e44', '#ae3ec9', '#f08c00', '#0c8599', '#c2255c', '#5c940d'];
+export const seriesColor = (i: number): string => palette[i % palette.length];
+
+/** A small uPlot line/scatter chart that redraws when its data changes. */
+export function UPlotChart({ x, series, xLabel, height = 220, testId, scatter }: { x: number[]; series: Series[]; xLabel: string; height?: number; testId?: string; scatter?: boolean }) {
+  const box = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+  const shape = series.map((s) => s.label).join('|');
+  // Rebuilt only when the series change; data updates go through setData below.
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const opts: uPlot.Options = {
+      width: Math.max(240, el.clientWidth),
+      height,
+      scales: { x: { time: false } },
+      axes: [{ label: xLabel }, {}],
+      series: [
+        { label: xLabel },
+        ...series.map((s) => ({
+          label: s.label,
+          stroke: s.color,
+          width: 2,
+          ...(s.dash ? { dash: [6, 4] } : {}),
+          ...(scatter ? { paths: () => null, points: { show: true, size: 4, fill: s.color } } : { points: { show: s.points ?? false } }),
+        })),
+      ],
+    };
+    plot.current = new uPlot(opts, [x, ...series.map((s) => s.values)] as uPlot.AlignedData, el);
+    const ro = new ResizeObserver(() => plot.current?.setSize({ width: Math.max(240, el.clientWidth), height }));
+    ro.observe(el);
+    return () => {
+      ro.disconnect();
+      plot.current?.destroy();
+      plot.current = null;
+    };
+  }, [shape, height, xLabel, scatter]);
+  useEffect(() => {
+    plot.current?.setData([x, ...series.map((s) => s.values)] as uPlot.AlignedData);
+  }, [x, series]);
+  return <div className="weft-chart" ref={box} data-testid={testId} />;
+}

@@ -1,0 +1,64 @@
+import { Suspense, lazy, type ComponentType } from 'react';
+import { loadDocument, type PipelineDocument } from '../../core/common';
+import { engineClient } from '../engine/client';
+import { confirmDiscard } from '../files/fileActions';
+import { ResultsPanel } from '../results/ResultsPanel';
+import { registry } from '../store/nodeCatalog';
+import { useStudio } from '../store/useStudio';
+import type { BottomTab } from '../store/uiSlice';
+import { RunLog } from './RunLog';
+import { TrainingCurves } from './TrainingCurves';
+
+interface RunsViewLike {
+  client: { call: (channel: never, params: never) => Promise<unknown> };
+  onOpenPipeline?: (document: PipelineDocument, title: string) => void;
+}
+
+/** The runs view lives in renderer/runs/ (experiment tracking); the tab shows it when it is there. */
+const runsModules = import.meta.glob<{ RunsView: ComponentType<RunsViewLike> }>('../runs/RunsView.tsx');
+const runsLoader = runsModules['../runs/RunsView.tsx'];
+const RunsView = runsLoader ? lazy(async () => ({ default: (await runsLoader()).RunsView })) : null;
+
+const runsClient = { call: (channel: never, params: never) => engineClient().invoke(channel, params) };
+const openRunPipeline = (document: PipelineDocument): void => {
+  if (!confirmDiscard()) return;
+  const loaded = loadDocument(document, registry);
+  if (loaded.ok) useStudio.getState().loadDocument(loaded.document, { path: null, revision: null, readOnly: false }, { dirty: true });
+};
+
+/** Run log with live training curves, results of the chosen node, and the runs history. */
+export function BottomPanel() {
+  const tab = useStudio((s) => s.bottomTab);
+  const setTab = useStudio((s) => s.setBottomTab);
+  const epochs = useStudio((s) => s.epochs);
+  const tabs: [BottomTab, string][] = [['run', 'Run'], ['results', 'Results'], ...(RunsView ? ([['runs', 'Runs']] as [BottomTab, string][]) : [])];
+  return (
+    <section className="weft-bottom" data-testid="bottom-panel">
+      <nav className="weft-tabs">
+        {tabs.map(([id, label]) => (
+          <button type="button" key={id} className={tab === id ? 'active' : ''} onClick={() => setTab(id)} data-testid={`tab-${id}`}>
+            {label}
+          </button>
+        ))}
+      </nav>
+      <div className="weft-bottom-body">
+        {tab === 'run' && (
+          <div className="weft-run-tab">
+            <RunLog />
+            <div className="weft-run-curves">
+              {Object.entries(epochs).map(([id, list]) => (
+                <TrainingCurves key={id} nodeId={id} epochs={list} />
+              ))}
+            </div>
+          </div>
+        )}
+        {tab === 'results' && <ResultsPanel />}
+        {tab === 'runs' && RunsView && (
+          <Suspense fallback={<p className="weft-muted">Loading runs…</p>}>
+            <RunsView client={runsClient} onOpenPipeline={openRunPipeline} />
+          </Suspense>
+        )}
+      </div>
+    </section>
+  );
+}
