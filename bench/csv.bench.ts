@@ -41,7 +41,7 @@ async function generate(file: string): Promise<void> {
     for (let j = 0; j < COLS; j++) row.push(((rand() - 0.5) * 200).toPrecision(6));
     batch.push(row.join(','));
     if (batch.length === 10_000) {
-      if (!out.write(batch.join('\n') + '\n')) await new Promise((r) => out.once('drain', r));
+      if (!out.write(batch.join('\n') + '\n')) await new Promise<void>((r) => out.once('drain', () => r()));
       batch.length = 0;
     }
   }

@@ -60,8 +60,8 @@ export function registerDataCommand(program: Command): void {
   const data = program.command('data').description('look at data files');
   data
     .command('inspect')
-    .description('schema, row count, first rows, per-column statistics and class histogram of a data file or image folder')
-    .argument('<file>', 'CSV/TSV, JSON/JSONL, .npy/.npz, IDX (MNIST, gzipped too) or an image folder')
+    .description('schema, row count, first rows, per-column statistics and class histogram of a data file')
+    .argument('<file>', 'CSV/TSV/TXT, or IDX (the MNIST format, gzipped too)')
     .option('--json', 'print the DataPreview as one JSON object')
     .option('--target <column>', 'column whose class histogram to show')
     .option('--rows <n>', 'how many first rows to show', '10')

@@ -1,5 +1,6 @@
 import type { NodeRegistry } from './NodeDefinition';
 import { csvNode } from './data/csvNode';
+import { idxNode } from './data/idxNode';
 import { splitNode } from './prep/splitNode';
 import { imputeNode } from './prep/imputeNode';
 import { minmaxNode } from './prep/minmaxNode';
@@ -20,6 +21,7 @@ import { exportTfjsNode } from './export/tfjs';
  */
 export const builtinNodes = {
   'data.csv': csvNode,
+  'data.idx': idxNode,
   'prep.split': splitNode,
   'prep.standardize': standardizeNode,
   'prep.minmax': minmaxNode,

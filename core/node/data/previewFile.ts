@@ -1,9 +1,10 @@
 import path from 'node:path';
-import type { DataPreviewValue } from '../../common';
+import type { DataPreviewValue, TableColumn } from '../../common';
 import { csvOptionsSchema } from '../../common/nodes/data/csvOptions';
-import { previewTable } from '../../common/nodes/data/tablePreview';
+import { classHistogram, columnStats, previewTable } from '../../common/nodes/data/tablePreview';
 import { UserError } from '../executors/Executor';
 import { readCsv } from './readCsv';
+import { readIdx } from './readIdx';
 
 export interface PreviewOptions {
   target?: string;
@@ -27,6 +28,32 @@ export async function previewFile(file: string, opts: PreviewOptions = {}): Prom
       return previewTable(table, { format: 'csv', ...common });
     }
     default:
-      throw new UserError(`${file}: unknown data format '${ext || '(none)'}'; expected .csv, .tsv or .txt`);
+      if (ext === '.gz' || ext === '.idx' || /ubyte(\.gz)?$/.test(file)) return previewIdx(file, opts.headRows ?? 10);
+      throw new UserError(`${file}: unknown data format '${ext || '(none)'}'; expected .csv, .tsv, .txt, .idx or *-ubyte(.gz)`);
   }
+}
+
+async function previewIdx(file: string, headRows: number): Promise<DataPreviewValue> {
+  const { dims, data } = await readIdx(file);
+  const n = dims[0];
+  const width = data.length / Math.max(1, n);
+  const values: TableColumn = { name: 'value', type: Number.isInteger(data[0] ?? 0) ? 'integer' : 'number', values: Float64Array.from(data) };
+  const rows = Array.from({ length: Math.min(n, headRows) }, (_, i) => {
+    const sample = Array.from(data.subarray(i * width, (i + 1) * width));
+    return [i, sample.length > 8 ? `${sample.slice(0, 8).join(' ')} … (${sample.length})` : sample.join(' ')];
+  });
+  const preview: DataPreviewValue = {
+    source: file,
+    format: 'idx',
+    rowCount: n,
+    schema: [{ name: 'value', type: values.type }],
+    stats: [columnStats(values)],
+    head: { title: 'First samples', columns: ['index', 'values'], rows },
+    sampleShape: dims.slice(1),
+  };
+  if (dims.length === 1) {
+    preview.classColumn = 'label';
+    preview.classHistogram = classHistogram(values);
+  }
+  return preview;
 }

@@ -1,4 +1,5 @@
 import { csvExecutor } from './data/csv';
+import { idxExecutor } from './data/idx';
 import type { ExecutorRegistry } from './Executor';
 import { splitExecutor } from './prep/split';
 import { imputeExecutor } from './prep/impute';
@@ -17,6 +18,7 @@ import { exportTfjsExecutor } from './export/tfjs';
 /** One executor per built-in node type; `test/unit/core/node/registry.test.ts` checks none is missing. */
 export const builtinExecutors = {
   'data.csv': csvExecutor,
+  'data.idx': idxExecutor,
   'prep.split': splitExecutor,
   'prep.standardize': standardizeExecutor,
   'prep.minmax': minmaxExecutor,
