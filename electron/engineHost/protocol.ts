@@ -16,13 +16,13 @@ export type HostRequest = z.infer<typeof HostRequestSchema>;
 /** engine host → main: a response to a request, an engine event, or the ready signal. */
 export type HostMessage =
   | { type: 'response'; id: number; ok: true; result: unknown }
-  | { type: 'response'; id: number; ok: false; error: string }
+  | { type: 'response'; id: number; ok: false; error: string; status: number }
   | { type: 'event'; event: EngineEvent }
   | { type: 'ready'; pid: number };
 
-export const HostMessageSchema = z.discriminatedUnion('type', [
+export const HostMessageSchema = z.union([
   z.object({ type: z.literal('response'), id: z.number(), ok: z.literal(true), result: z.unknown() }),
-  z.object({ type: z.literal('response'), id: z.number(), ok: z.literal(false), error: z.string() }),
+  z.object({ type: z.literal('response'), id: z.number(), ok: z.literal(false), error: z.string(), status: z.number() }),
   z.object({ type: z.literal('event'), event: z.object({ type: z.string(), runId: z.string() }).passthrough() }),
   z.object({ type: z.literal('ready'), pid: z.number() }),
 ]);

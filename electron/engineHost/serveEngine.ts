@@ -1,4 +1,5 @@
 import type { EngineService } from '../../core/node/studio/EngineService';
+import { statusOf } from '../ipc/statusOf';
 import { HostRequestSchema, type HostPort } from './protocol';
 
 /**
@@ -15,7 +16,7 @@ export function serveEngine(port: HostPort, service: (roots: () => string[]) => 
     if (req.documentRoots) roots = req.documentRoots;
     svc.handle(req.channel, req.params).then(
       (result) => port.post({ type: 'response', id: req.id, ok: true, result }),
-      (e: unknown) => port.post({ type: 'response', id: req.id, ok: false, error: e instanceof Error ? e.message : String(e) }),
+      (e: unknown) => port.post({ type: 'response', id: req.id, ok: false, error: e instanceof Error ? e.message : String(e), status: statusOf(e) }),
     );
   });
   port.post({ type: 'ready', pid: process.pid });

@@ -106,9 +106,16 @@ export interface EventMap {
 export type InvokeParams<C extends AnyInvokeChannel> = InvokeMap[C]['params'];
 export type InvokeResult<C extends AnyInvokeChannel> = InvokeMap[C]['result'];
 
+/**
+ * How every invoke answers: the result, or the error with an HTTP-like status (400 bad params,
+ * 403 refused, 404 missing, 409 changed on disk, 503 engine down, 500 other), so the renderer sees
+ * the same errors as over HTTP.
+ */
+export type IpcOutcome<T> = { ok: true; result: T } | { ok: false; error: string; status: number };
+
 /** The one object the preload exposes as `window.weft`. */
 export interface WeftDesktopApi {
-  invoke<C extends InvokeChannel>(channel: C, params: InvokeParams<C>): Promise<InvokeResult<C>>;
+  invoke<C extends InvokeChannel>(channel: C, params: InvokeParams<C>): Promise<IpcOutcome<InvokeResult<C>>>;
   on<E extends EventChannel>(channel: E, listener: (payload: EventMap[E]) => void): () => void;
   /** The file-system path of a file the user dropped onto the window. */
   pathForFile(file: File): string;

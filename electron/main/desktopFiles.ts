@@ -26,6 +26,7 @@ const PURPOSE: Record<PickPathParams['purpose'], { title: string; filters: Dialo
 };
 
 export class DialogCancelled extends Error {
+  readonly status = 403;
   constructor(what: string) {
     super(`${what} cancelled`);
     this.name = 'DialogCancelled';

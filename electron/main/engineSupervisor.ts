@@ -15,6 +15,17 @@ export interface EngineSupervisorOptions {
   now?: () => number;
 }
 
+/** An engine request that failed, with the status the renderer gets (503 when the engine is down). */
+export class EngineHostError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+    this.name = 'EngineHostError';
+  }
+}
+
 interface Pending {
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
@@ -60,7 +71,7 @@ export class EngineSupervisor {
 
   request(channel: EngineInvokeChannel, params: unknown, documentRoots?: string[]): Promise<unknown> {
     if (this.gaveUp || !this.child) {
-      return Promise.reject(new Error('The engine is not running: it stopped repeatedly. Save your pipeline and restart Weft.'));
+      return Promise.reject(new EngineHostError('The engine is not running: it stopped repeatedly. Save your pipeline and restart Weft.', 503));
     }
     const id = this.nextId++;
     const msg: HostRequest = { type: 'request', id, channel, params, ...(documentRoots ? { documentRoots } : {}) };
@@ -93,7 +104,7 @@ export class EngineSupervisor {
       if (!p) return;
       this.pending.delete(m.id);
       if (m.ok) p.resolve(m.result);
-      else p.reject(new Error(m.error));
+      else p.reject(new EngineHostError(m.error, m.status));
     } else if (m.type === 'event') {
       const event = m.event as EngineEvent;
       this.track(event);
@@ -120,7 +131,7 @@ export class EngineSupervisor {
       this.opts.onEvent({ type: 'run.finished', runId, status: 'failed', durationMs: 0 });
     }
     this.runs.clear();
-    for (const p of this.pending.values()) p.reject(new Error(error));
+    for (const p of this.pending.values()) p.reject(new EngineHostError(error, 503));
     this.pending.clear();
     if (this.crashes.length >= (this.opts.maxCrashes ?? 3)) {
       this.gaveUp = true;

@@ -1,15 +1,14 @@
 import type { z } from 'zod';
-import type { AnyInvokeChannel, InvokeParams, InvokeResult } from '../ipc/channels';
+import type { AnyInvokeChannel, InvokeParams, InvokeResult, IpcOutcome } from '../ipc/channels';
 import { allInvokeChannels } from '../ipc/channels';
 import { invokeSchemas } from '../ipc/schemas';
+import { statusOf } from '../ipc/statusOf';
 import type { ElectronSurface, IpcInvokeEventLike } from './electronSurface';
 import { isAppUrl } from './security';
 
 /** One handler per invoke channel; the mapped type makes a missing or extra channel a compile error. */
 export type InvokeHandlers = { [C in AnyInvokeChannel]: (params: InvokeParams<C>) => Promise<InvokeResult<C>> };
 
-/** Thrown back to the renderer when a message fails validation; names the channel and the zod path. */
-export class IpcValidationError extends Error {}
 
 function describeIssues(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(params)'}: ${i.message}`).join('; ');
@@ -17,7 +16,8 @@ function describeIssues(error: z.ZodError): string {
 
 /**
  * Registers every invoke channel on `ipcMain`. Each message must come from one of the app's own
- * windows and pages and its params must pass the channel's zod schema, or it is rejected unseen.
+ * windows and pages and its params must pass the channel's zod schema, or it is refused before any
+ * handler sees it. Every answer is an `IpcOutcome`: errors keep their status across the boundary.
  */
 export function registerIpcHandlers(
   ipcMain: ElectronSurface['ipcMain'],
@@ -27,15 +27,19 @@ export function registerIpcHandlers(
   for (const channel of allInvokeChannels) {
     const schema = invokeSchemas[channel] as z.ZodType;
     const handler = handlers[channel] as (params: unknown) => Promise<unknown>;
-    ipcMain.handle(channel, async (event: IpcInvokeEventLike, ...args: unknown[]) => {
+    ipcMain.handle(channel, async (event: IpcInvokeEventLike, ...args: unknown[]): Promise<IpcOutcome<unknown>> => {
       const url = event.senderFrame?.url;
       if (!isTrustedSender(event.sender.id) || (url !== undefined && !isAppUrl(url))) {
-        throw new IpcValidationError(`${channel}: refused, the message did not come from a Weft window`);
+        return { ok: false, status: 403, error: `${channel}: refused, the message did not come from a Weft window` };
       }
-      if (args.length !== 1) throw new IpcValidationError(`${channel}: expected one params object, got ${args.length} arguments`);
+      if (args.length !== 1) return { ok: false, status: 400, error: `${channel}: expected one params object, got ${args.length} arguments` };
       const parsed = schema.safeParse(args[0]);
-      if (!parsed.success) throw new IpcValidationError(`${channel}: invalid params: ${describeIssues(parsed.error)}`);
-      return handler(parsed.data);
+      if (!parsed.success) return { ok: false, status: 400, error: `${channel}: invalid params: ${describeIssues(parsed.error)}` };
+      try {
+        return { ok: true, result: await handler(parsed.data) };
+      } catch (e) {
+        return { ok: false, status: statusOf(e), error: e instanceof Error ? e.message : String(e) };
+      }
     });
   }
   return () => {

@@ -23,7 +23,7 @@ const eventSet = new Set<string>(eventChannels);
 export function createPreloadApi(e: PreloadElectron): WeftDesktopApi {
   const api: WeftDesktopApi = {
     invoke: (channel, params) => {
-      if (!invokeSet.has(channel)) return Promise.reject(new Error(`unknown channel ${String(channel)}`));
+      if (!invokeSet.has(channel)) return Promise.resolve({ ok: false, status: 400, error: `unknown channel ${String(channel)}` });
       return e.ipcRenderer.invoke(channel, params) as never;
     },
     on: (channel, listener) => {
