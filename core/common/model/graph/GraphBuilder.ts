@@ -1,0 +1,153 @@
+import type { AttrValue, ElemType, GraphData, NodeData, TensorData, ValueInfoData } from '../onnx/encodeModel';
+import { encodeModel } from '../onnx/encodeModel';
+
+/** A dimension while building: a fixed size, or the symbolic batch dimension. */
+export type SDim = number | 'batch';
+export type SShape = readonly SDim[];
+
+/** A tensor in the graph being built: its ONNX value name, static shape and element type. */
+export interface T {
+  readonly name: string;
+  readonly shape: SShape;
+  readonly dtype: ElemType;
+}
+
+/** One recorded op with the tensors it read and wrote, kept for reverse-mode differentiation. */
+export interface TapeEntry {
+  node: NodeData;
+  ins: readonly T[];
+  outs: readonly T[];
+}
+
+export const isFloat = (t: T): boolean => t.dtype === 'float32' || t.dtype === 'float64';
+
+export function numel(shape: SShape): number | undefined {
+  let n = 1;
+  for (const d of shape) {
+    if (d === 'batch') return undefined;
+    n *= d;
+  }
+  return n;
+}
+
+export function formatShape(shape: SShape): string {
+  return `[${shape.join(', ')}]`;
+}
+
+export function broadcastShapes(a: SShape, b: SShape): SDim[] {
+  const n = Math.max(a.length, b.length);
+  const out: SDim[] = [];
+  for (let i = 0; i < n; i++) {
+    const x = a[a.length - n + i] ?? 1;
+    const y = b[b.length - n + i] ?? 1;
+    if (x === y || y === 1) out.push(x);
+    else if (x === 1) out.push(y);
+    else throw new Error(`cannot broadcast ${formatShape(a)} with ${formatShape(b)}`);
+  }
+  return out;
+}
+
+/**
+ * Builds an ONNX graph while tracking static shapes (with a symbolic batch dimension) and a tape
+ * of the ops applied to tensors that need gradients. `float` is the element type of every float
+ * tensor it creates: float32 for models, float64 in gradient checks.
+ */
+export class GraphBuilder {
+  readonly nodes: NodeData[] = [];
+  readonly tape: TapeEntry[] = [];
+  readonly initializers: TensorData[] = [];
+  readonly inputs: ValueInfoData[] = [];
+  readonly outputs: ValueInfoData[] = [];
+  /** Tensors that depend on a differentiable input (parameters). */
+  readonly needsGrad = new Set<string>();
+  private readonly names = new Set<string>();
+  private readonly constCache = new Map<string, T>();
+  private counter = 0;
+
+  constructor(readonly float: ElemType = 'float32') {}
+
+  fresh(hint: string): string {
+    let name = hint;
+    while (this.names.has(name)) name = `${hint}_${++this.counter}`;
+    this.names.add(name);
+    return name;
+  }
+
+  input(name: string, shape: SShape, dtype: ElemType = this.float): T {
+    if (this.names.has(name)) throw new Error(`duplicate graph value name ${name}`);
+    this.names.add(name);
+    this.inputs.push({ name, dtype, shape: shape.map((d) => d) });
+    return { name, shape, dtype };
+  }
+
+  output(t: T, name?: string): T {
+    let out = t;
+    if (name && name !== t.name) out = this.op('Identity', [t], t.shape, {}, t.dtype, name);
+    this.outputs.push({ name: out.name, dtype: out.dtype, shape: out.shape.map((d) => d) });
+    return out;
+  }
+
+  initializer(name: string, dims: readonly number[], data: TensorData['data'], dtype: ElemType): T {
+    const n = this.fresh(name);
+    this.initializers.push({ name: n, dtype, dims, data });
+    return { name: n, shape: dims, dtype };
+  }
+
+  /** A float constant of the builder's float type (deduplicated). */
+  constF(values: number | readonly number[], dims: readonly number[] = typeof values === 'number' ? [] : [values.length]): T {
+    const arr = typeof values === 'number' ? [values] : values;
+    const key = `${this.float}:${dims.join('x')}:${arr.join(',')}`;
+    const hit = this.constCache.get(key);
+    if (hit) return hit;
+    const data = this.float === 'float64' ? Float64Array.from(arr) : Float32Array.from(arr);
+    const t = this.initializer('c', dims, data, this.float);
+    if (arr.length <= 16) this.constCache.set(key, t);
+    return t;
+  }
+
+  constI64(values: number | readonly number[], dims: readonly number[] = typeof values === 'number' ? [] : [values.length]): T {
+    const arr = typeof values === 'number' ? [values] : values;
+    const key = `int64:${dims.join('x')}:${arr.join(',')}`;
+    const hit = this.constCache.get(key);
+    if (hit) return hit;
+    const t = this.initializer('ci', dims, BigInt64Array.from(arr.map((v) => BigInt(v))), 'int64');
+    this.constCache.set(key, t);
+    return t;
+  }
+
+  /** Emits one single-output op. */
+  op(opType: string, ins: readonly T[], shape: SShape, attrs: Record<string, AttrValue> = {}, dtype?: ElemType, name?: string): T {
+    return this.opN(opType, ins, [shape], attrs, dtype ? [dtype] : undefined, name)[0];
+  }
+
+  /** Emits an op with several outputs; `shapes[k]` and `dtypes[k]` describe output k. */
+  opN(opType: string, ins: readonly T[], shapes: readonly SShape[], attrs: Record<string, AttrValue> = {}, dtypes?: readonly ElemType[], name?: string): T[] {
+    const outs = shapes.map((shape, k) => ({
+      name: k === 0 && name ? this.fresh(name) : this.fresh(`${opType.toLowerCase()}`),
+      shape,
+      dtype: dtypes?.[k] ?? ins[0]?.dtype ?? this.float,
+    }));
+    const node: NodeData = { opType, inputs: ins.map((t) => t.name), outputs: outs.map((t) => t.name), attrs };
+    this.nodes.push(node);
+    if (ins.some((t) => this.needsGrad.has(t.name))) {
+      this.tape.push({ node, ins, outs });
+      for (const o of outs) if (isFloat(o)) this.needsGrad.add(o.name);
+    }
+    return outs;
+  }
+
+  /** An op whose output needs no gradient even when its inputs do (shapes, comparisons, argmax). */
+  opNoGrad(opType: string, ins: readonly T[], shape: SShape, attrs: Record<string, AttrValue> = {}, dtype?: ElemType): T {
+    const outs = [{ name: this.fresh(opType.toLowerCase()), shape, dtype: dtype ?? ins[0]?.dtype ?? this.float }];
+    this.nodes.push({ opType, inputs: ins.map((t) => t.name), outputs: [outs[0].name], attrs });
+    return outs[0];
+  }
+
+  graph(name: string): GraphData {
+    return { name, nodes: this.nodes, inputs: this.inputs, outputs: this.outputs, initializers: this.initializers };
+  }
+
+  encode(name = 'weft'): Uint8Array {
+    return encodeModel(this.graph(name));
+  }
+}
