@@ -38,5 +38,5 @@ export function forkEngineHost(bundleDir: string, workspace: string): UtilityPro
       return p;
     },
   };
-  return p as UtilityProcessLike & { signal(sig: NodeJS.Signals): void };
+  return p;
 }

@@ -47,7 +47,7 @@ describe('engine supervisor with the real bundled engine host', () => {
       expect(bad).toMatchObject({ ok: false });
 
       const inFlight = sup.request('engine.nodes', {});
-      children[0]!.signal('SIGKILL');
+      children[0].signal('SIGKILL');
       await expect(inFlight).rejects.toMatchObject({ status: 503, message: expect.stringMatching(/engine stopped unexpectedly.*pipeline is unchanged/i) });
       await waitFor(() => statuses.length > 0, 'a status');
       expect(statuses[0]).toMatchObject({ state: 'restarted', message: expect.stringMatching(/restarted/) });
@@ -102,7 +102,7 @@ describe('engine supervisor crash handling', () => {
       spawn: () => {
         const p = new SilentProcess();
         procs.push(p);
-        return p as UtilityProcessLike;
+        return p;
       },
       onEvent: (e) => events.push(e),
       onStatus: (s) => statuses.push(s),
@@ -115,7 +115,7 @@ describe('engine supervisor crash handling', () => {
 
   it('marks the nodes of a run that was open when the host died as failed, then the run', () => {
     const { procs, events } = setup();
-    const p = procs[0]!;
+    const p = procs[0];
     p.emit('message', { type: 'event', event: { type: 'run.started', runId: 'r', nodeIds: ['a', 'b', 'c'], at: 0 } });
     p.emit('message', { type: 'event', event: { type: 'node.finished', runId: 'r', nodeId: 'a', durationMs: 1 } });
     p.emit('exit', 134);
@@ -129,25 +129,25 @@ describe('engine supervisor crash handling', () => {
 
   it('stops restarting after repeated deaths and says so; requests then fail with 503', async () => {
     const { sup, procs, statuses } = setup(3);
-    procs[0]!.emit('exit', 1);
-    procs[1]!.emit('exit', 1);
-    procs[2]!.emit('exit', 1);
+    procs[0].emit('exit', 1);
+    procs[1].emit('exit', 1);
+    procs[2].emit('exit', 1);
     expect(procs).toHaveLength(3);
     expect(statuses.map((s) => s.state)).toEqual(['restarted', 'restarted', 'failed']);
-    expect(statuses[2]!.message).toMatch(/will not restart/);
+    expect(statuses[2].message).toMatch(/will not restart/);
     await expect(sup.request('engine.nodes', {})).rejects.toMatchObject({ status: 503 });
   });
 
   it('does not restart a host it stopped itself, and ignores malformed host messages', async () => {
     const { sup, procs, statuses } = setup();
     const req = sup.request('engine.nodes', {});
-    procs[0]!.emit('message', { type: 'response', id: 'x' });
-    procs[0]!.emit('message', { type: 'response', id: 1, ok: true, result: ['fine'] });
+    procs[0].emit('message', { type: 'response', id: 'x' });
+    procs[0].emit('message', { type: 'response', id: 1, ok: true, result: ['fine'] });
     await expect(req).resolves.toEqual(['fine']);
     sup.stop();
-    procs[0]!.emit('exit', 0);
+    procs[0].emit('exit', 0);
     expect(procs).toHaveLength(1);
     expect(statuses).toEqual([]);
-    expect(procs[0]!.killed).toBe(true);
+    expect(procs[0].killed).toBe(true);
   });
 });
