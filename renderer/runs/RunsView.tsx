@@ -31,7 +31,7 @@ export function RunsView({ client, onOpenPipeline }: RunsViewProps) {
 
   const refresh = useCallback(async () => {
     try {
-      const list = await client.invoke('runs.list', {});
+      const list = await client.call('runs.list', {});
       setRuns(list.runs);
       setProblems(list.problems);
       setRecords({});
@@ -50,7 +50,7 @@ export function RunsView({ client, onOpenPipeline }: RunsViewProps) {
     const missing = selected.filter((id) => !records[id]);
     if (!missing.length) return undefined;
     let live = true;
-    Promise.all(missing.map((id) => client.invoke('runs.get', { id })))
+    Promise.all(missing.map((id) => client.call('runs.get', { id })))
       .then((got) => {
         if (live) setRecords((r) => ({ ...r, ...Object.fromEntries(got.map((g) => [g.id, g])) }));
       })
@@ -66,7 +66,7 @@ export function RunsView({ client, onOpenPipeline }: RunsViewProps) {
     if (selected.length !== 2 || !first || !second) return undefined;
     let live = true;
     client
-      .invoke('runs.diff', { a: first, b: second })
+      .call('runs.diff', { a: first, b: second })
       .then((d) => live && setDiff(d))
       .catch((e: unknown) => live && setError(message(e)));
     return () => {
@@ -83,7 +83,7 @@ export function RunsView({ client, onOpenPipeline }: RunsViewProps) {
   const remove = async () => {
     if (!selected.length) return;
     try {
-      await client.invoke('runs.remove', { ids: selected });
+      await client.call('runs.remove', { ids: selected });
       setSelected([]);
       await refresh();
     } catch (e) {

@@ -2,5 +2,5 @@ import type { RunsChannel, RunsParams, RunsResult } from '../../core/common/prot
 
 /** What the runs view needs from the studio's transport (HTTP + WebSocket, or Electron IPC). */
 export interface RunsClient {
-  invoke<C extends RunsChannel>(channel: C, params: RunsParams<C>): Promise<RunsResult<C>>;
+  call<C extends RunsChannel>(channel: C, params: RunsParams<C>): Promise<RunsResult<C>>;
 }

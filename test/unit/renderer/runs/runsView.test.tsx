@@ -56,8 +56,16 @@ describe('runs view over the runs service', () => {
 });
 
 describe('the studio client contract', () => {
-  it('lets the studio EngineClient serve as the runs view client', () => {
-    const asRunsClient = (c: EngineClient): RunsClient => c;
-    expect(asRunsClient).toBeTypeOf('function');
+  it('is served by the studio EngineClient: runs channels are studio channels with the same params and results', async () => {
+    const calls: [string, unknown][] = [];
+    const engine = {
+      invoke: async (channel: string, params: unknown) => {
+        calls.push([channel, params]);
+        return { runs: [], problems: [] };
+      },
+    } as unknown as EngineClient;
+    const client: RunsClient = { call: (channel, params) => engine.invoke(channel, params) };
+    expect(await client.call('runs.list', {})).toEqual({ runs: [], problems: [] });
+    expect(calls).toEqual([['runs.list', {}]]);
   });
 });
