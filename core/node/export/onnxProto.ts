@@ -191,3 +191,17 @@ export function tensorFloats(t: OnnxTensor): Float32Array {
   }
   return Float32Array.from(t.float_data ?? []);
 }
+
+/** An attribute of a node, by name. */
+export function attrOf(n: OnnxNode, name: string): OnnxAttribute | undefined {
+  return n.attribute?.find((a) => a.name === name);
+}
+export const attrInt = (n: OnnxNode, name: string, fallback: number): number => attrOf(n, name)?.i ?? fallback;
+export const attrFloat = (n: OnnxNode, name: string, fallback: number): number => attrOf(n, name)?.f ?? fallback;
+
+/** Row-major `rows × cols` → `cols × rows`. */
+export function transpose2d(w: Float32Array, rows: number, cols: number): Float32Array {
+  const t = new Float32Array(rows * cols);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = w[i * cols + j]!;
+  return t;
+}

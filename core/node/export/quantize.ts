@@ -4,19 +4,12 @@
  * (uint8, per tensor, at run time), MatMulInteger against int8 weights quantized symmetrically per
  * output column, then a rescale back to float. Convolutions stay float.
  */
-import { onnx, OnnxDataType, tensorFloats, type OnnxGraph, type OnnxModel, type OnnxNode, type OnnxTensor } from './onnxProto';
+import { attrFloat, attrInt, onnx, OnnxDataType, tensorFloats, transpose2d, type OnnxGraph, type OnnxModel, type OnnxNode, type OnnxTensor } from './onnxProto';
 
 export interface QuantizeResult {
   model: OnnxModel;
   /** Weight matrices turned into int8. */
   quantized: string[];
-}
-
-function attrInt(n: OnnxNode, name: string, fallback: number): number {
-  return n.attribute?.find((a) => a.name === name)?.i ?? fallback;
-}
-function attrFloat(n: OnnxNode, name: string, fallback: number): number {
-  return n.attribute?.find((a) => a.name === name)?.f ?? fallback;
 }
 
 /** `[K, M]` float weights → int8 weights and one scale per column (max |w| / 127). */
@@ -31,12 +24,6 @@ function quantizeColumns(w: Float32Array, k: number, m: number, alpha: number): 
   for (let i = 0; i < k; i++) for (let j = 0; j < m; j++) q[i * m + j] = Math.max(-127, Math.min(127, Math.round(w[i * m + j] / scale[j])));
   for (let j = 0; j < m; j++) scale[j] *= alpha;
   return { q, scale };
-}
-
-function transpose(w: Float32Array, rows: number, cols: number): Float32Array {
-  const t = new Float32Array(rows * cols);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = w[i * cols + j]!;
-  return t;
 }
 
 export function quantizeDynamic(source: OnnxModel): QuantizeResult {
@@ -58,7 +45,7 @@ export function quantizeDynamic(source: OnnxModel): QuantizeResult {
     let [k, m] = weight.dims as [number, number];
     let w = tensorFloats(weight);
     if (isGemm && attrInt(n, 'transB', 0) === 1) {
-      w = transpose(w, k, m);
+      w = transpose2d(w, k, m);
       [k, m] = [m, k];
     }
     const { q, scale } = quantizeColumns(w, k, m, isGemm ? attrFloat(n, 'alpha', 1) : 1);

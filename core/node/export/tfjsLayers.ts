@@ -8,19 +8,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../executors/Executor';
-import { tensorFloats, type OnnxAttribute, type OnnxGraph, type OnnxNode, type OnnxTensor } from './onnxProto';
+import { attrInt, attrOf, tensorFloats, transpose2d, type OnnxGraph, type OnnxNode, type OnnxTensor } from './onnxProto';
 
 type Layer = { layer: tf.layers.Layer; weights: tf.Tensor[] };
 
-const attr = (n: OnnxNode, name: string): OnnxAttribute | undefined => n.attribute?.find((a) => a.name === name);
-const attrInt = (n: OnnxNode, name: string, d: number): number => attr(n, name)?.i ?? d;
+const attr = attrOf;
 const attrInts = (n: OnnxNode, name: string): number[] | undefined => attr(n, name)?.ints;
-
-function transpose2d(w: Float32Array, rows: number, cols: number): Float32Array {
-  const t = new Float32Array(rows * cols);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = w[i * cols + j]!;
-  return t;
-}
 
 /** OIHW (ONNX) → HWIO (TF.js) convolution kernel. */
 function oihwToHwio(w: Float32Array, [o, i, h, k]: number[]): Float32Array {

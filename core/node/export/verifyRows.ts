@@ -5,6 +5,7 @@
  */
 import type { DatasetValue, FittedTransform, TableColumn, TrainedModelValue } from '../../common';
 import { assembleFeatures } from '../../common/nodes/prep/assembleFeatures';
+import { seededRandom } from '../../common/nodes/prep/random';
 
 export interface VerifyRows {
   n: number;
@@ -39,25 +40,13 @@ export function rowsFromDataset(data: DatasetValue, limit: number, prefer: strin
   };
 }
 
-/** A small deterministic generator (mulberry32) so synthetic checks are reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Synthetic rows: numeric columns around their fitted mean/std or min/max (a tenth missing where
  * an imputer was fitted), categorical columns from their fitted categories plus unseen and missing
  * values. Features come from `assembleFeatures`, the app's own path from raw values to `x`.
  */
 export function syntheticRows(model: TrainedModelValue, n: number, seed = 7): VerifyRows {
-  const rand = rng(seed);
+  const rand = seededRandom(seed);
   const rowSize = model.featureShape.reduce((a, b) => a * b, 1);
   const raw = model.rawFeatures ?? [];
   if (!raw.length) return { n, x: Float32Array.from({ length: n * rowSize }, () => rand()), source: `${n} synthetic rows` };

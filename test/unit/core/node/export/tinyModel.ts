@@ -3,16 +3,13 @@
  * the compiler or the trainer: x → Gemm → Relu → Gemm (→ Softmax), weights from a seeded generator.
  */
 import type { FittedTransform, RawFeature, TrainedModelValue } from '../../../../../core/common';
+import { seededRandom } from '../../../../../core/common/nodes/prep/random';
 import { encodeModel, onnx, OnnxDataType } from '../../../../../core/node/export/onnxProto';
 
+/** Uniform values in [-0.5, 0.5) from the app's seeded generator. */
 export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
-  };
+  const next = seededRandom(seed);
+  return () => next() - 0.5;
 }
 
 export interface TinyWeights {
