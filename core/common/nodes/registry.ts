@@ -14,6 +14,10 @@ import { evalPredict } from './eval/predict';
 import { evalRegression } from './eval/regression';
 import { exportOnnxNode } from './export/onnx';
 import { exportTfjsNode } from './export/tfjs';
+import { onnxModelNode } from './onnx/onnxModelNode';
+import * as layers from './layers';
+import { cnnNode } from './model/cnnNode';
+import { mlpNode } from './model/mlpNode';
 
 /**
  * Every built-in node type, keyed by `type`. An explicit literal: a node exists in the palette,
@@ -35,6 +39,28 @@ export const builtinNodes = {
   'eval.predict': evalPredict,
   'export.onnx': exportOnnxNode,
   'export.tfjs': exportTfjsNode,
+  'model.onnx': onnxModelNode,
+  'model.mlp': mlpNode,
+  'model.cnn': cnnNode,
+  'layer.input': layers.inputLayerNode,
+  'layer.dense': layers.denseLayerNode,
+  'layer.conv2d': layers.conv2dLayerNode,
+  'layer.maxpool2d': layers.maxPool2dLayerNode,
+  'layer.avgpool2d': layers.avgPool2dLayerNode,
+  'layer.globalavgpool': layers.globalAvgPoolLayerNode,
+  'layer.flatten': layers.flattenLayerNode,
+  'layer.reshape': layers.reshapeLayerNode,
+  'layer.dropout': layers.dropoutLayerNode,
+  'layer.batchnorm': layers.batchNormLayerNode,
+  'layer.layernorm': layers.layerNormLayerNode,
+  'layer.activation': layers.activationLayerNode,
+  'layer.add': layers.addLayerNode,
+  'layer.concat': layers.concatLayerNode,
+  'layer.embedding': layers.embeddingLayerNode,
+  'layer.lstm': layers.lstmLayerNode,
+  'layer.gru': layers.gruLayerNode,
+  'layer.attention': layers.attentionLayerNode,
+  'layer.transformer': layers.transformerLayerNode,
 } satisfies NodeRegistry;
 
 export type BuiltinNodeType = keyof typeof builtinNodes;

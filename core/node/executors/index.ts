@@ -14,6 +14,10 @@ import { evalPredictExecutor } from './eval/predict';
 import { evalRegressionExecutor } from './eval/regression';
 import { exportOnnxExecutor } from './export/onnx';
 import { exportTfjsExecutor } from './export/tfjs';
+import { onnxModelExecutor } from './onnx/onnxModel';
+import * as layerNodes from '../../common/nodes/layers';
+import { inputLayerExecutor, layerExecutor } from './model/layers';
+import { cnnExecutor, mlpExecutor } from './model/presets';
 
 /** One executor per built-in node type; `test/unit/core/node/registry.test.ts` checks none is missing. */
 export const builtinExecutors = {
@@ -32,4 +36,26 @@ export const builtinExecutors = {
   'eval.predict': evalPredictExecutor,
   'export.onnx': exportOnnxExecutor,
   'export.tfjs': exportTfjsExecutor,
+  'model.onnx': onnxModelExecutor,
+  'model.mlp': mlpExecutor,
+  'model.cnn': cnnExecutor,
+  'layer.input': inputLayerExecutor,
+  'layer.dense': layerExecutor(layerNodes.denseLayerNode),
+  'layer.conv2d': layerExecutor(layerNodes.conv2dLayerNode),
+  'layer.maxpool2d': layerExecutor(layerNodes.maxPool2dLayerNode),
+  'layer.avgpool2d': layerExecutor(layerNodes.avgPool2dLayerNode),
+  'layer.globalavgpool': layerExecutor(layerNodes.globalAvgPoolLayerNode),
+  'layer.flatten': layerExecutor(layerNodes.flattenLayerNode),
+  'layer.reshape': layerExecutor(layerNodes.reshapeLayerNode),
+  'layer.dropout': layerExecutor(layerNodes.dropoutLayerNode),
+  'layer.batchnorm': layerExecutor(layerNodes.batchNormLayerNode),
+  'layer.layernorm': layerExecutor(layerNodes.layerNormLayerNode),
+  'layer.activation': layerExecutor(layerNodes.activationLayerNode),
+  'layer.add': layerExecutor(layerNodes.addLayerNode),
+  'layer.concat': layerExecutor(layerNodes.concatLayerNode),
+  'layer.embedding': layerExecutor(layerNodes.embeddingLayerNode),
+  'layer.lstm': layerExecutor(layerNodes.lstmLayerNode),
+  'layer.gru': layerExecutor(layerNodes.gruLayerNode),
+  'layer.attention': layerExecutor(layerNodes.attentionLayerNode),
+  'layer.transformer': layerExecutor(layerNodes.transformerLayerNode),
 } satisfies ExecutorRegistry;
