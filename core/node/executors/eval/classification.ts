@@ -34,6 +34,11 @@ export const evalClassificationExecutor: Executor<z.output<typeof evalClassifica
   };
 };
 
+/** Drops NaN and infinite values (an AUC with an absent class), which JSON and the summary schema cannot carry. */
+export function finiteOnly(m: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(m).filter(([, v]) => Number.isFinite(v)));
+}
+
 /** `name=value` pairs, four decimals, for the CLI's first line. */
 export function scalarsLine(scalars: Record<string, number>): string {
   return Object.entries(scalars)

@@ -4,7 +4,7 @@ import { formatTable, regressionMetrics } from '../../../common/metrics';
 import type { evalRegressionParams } from '../../../common/nodes/eval/regression';
 import { checkCompatible, pickSplit, runTrainedModel } from '../../inference/runModel';
 import { UserError, type Executor } from '../Executor';
-import { scalarsLine } from './classification';
+import { finiteOnly, scalarsLine } from './classification';
 
 export const evalRegressionExecutor: Executor<z.output<typeof evalRegressionParams>> = async (ctx) => {
   const model = ctx.inputs.model as TrainedModelValue;
@@ -30,6 +30,6 @@ export const evalRegressionExecutor: Executor<z.output<typeof evalRegressionPara
   ctx.progress(1);
   return {
     outputs: { metrics },
-    summary: { metrics: { ...metrics.scalars }, text: [scalarsLine(metrics.scalars), ...metrics.tables.map(formatTable)].join('\n\n'), provider: out.provider },
+    summary: { metrics: finiteOnly(metrics.scalars), text: [scalarsLine(metrics.scalars), ...metrics.tables.map(formatTable)].join('\n\n'), provider: out.provider },
   };
 };
