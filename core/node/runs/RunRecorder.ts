@@ -70,6 +70,8 @@ export interface RecorderInit {
   file?: string;
   options?: { only?: string; noCache?: boolean };
   rerunOf?: string;
+  /** Record under this id when it is free (lowercase letters, digits, dashes). */
+  preferredId?: string;
 }
 
 /**
@@ -110,7 +112,7 @@ export class RunRecorder {
       metrics: {},
       artifacts: [],
       ...(init.rerunOf ? { rerunOf: init.rerunOf } : {}),
-    });
+    }, init.preferredId);
     return new RunRecorder(writer, init.registry);
   }
 

@@ -64,11 +64,15 @@ export class RunStore {
     return path.join(this.dir, id);
   }
 
-  /** Creates a run folder with its first snapshot; the folder appears complete or not at all. */
-  async create(init: Omit<RunRecord, 'id' | 'logLines'>): Promise<RunWriter> {
+  /**
+   * Creates a run folder with its first snapshot; the folder appears complete or not at all.
+   * `preferredId` (e.g. the studio's run id) is used when it is a valid, unused id.
+   */
+  async create(init: Omit<RunRecord, 'id' | 'logLines'>, preferredId?: string): Promise<RunWriter> {
     await mkdir(this.dir, { recursive: true });
-    for (let attempt = 0; ; attempt++) {
-      const id = newId();
+    const usable = preferredId !== undefined && /^[a-z0-9][a-z0-9-]{0,99}$/.test(preferredId);
+    for (let attempt = usable ? -1 : 0; ; attempt++) {
+      const id = attempt < 0 && preferredId ? preferredId : newId();
       const record: RunRecord = { ...init, id, logLines: 0 };
       const tmp = path.join(this.dir, `.new-${id}-${process.pid}`);
       await mkdir(tmp, { recursive: true });

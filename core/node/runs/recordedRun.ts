@@ -14,7 +14,11 @@ export interface RecordedRunOptions extends RunOptions {
   onRecordError?: (error: unknown) => void;
 }
 
-/** Runs a pipeline on the engine and records it in the run store. */
+/**
+ * Runs a pipeline on the engine and records it in the run store. The record takes the caller's
+ * `runId` when it is a free, valid record id; otherwise the engine keeps the caller's id for events
+ * and cancel, and the record gets its own.
+ */
 export async function runRecorded(
   engine: Engine,
   document: PipelineDocument,
@@ -31,6 +35,7 @@ export async function runRecorded(
       ...(file ? { file } : {}),
       options: { ...(runOpts.only ? { only: runOpts.only } : {}), ...(runOpts.noCache ? { noCache: true } : {}) },
       ...(rerunOf ? { rerunOf } : {}),
+      ...(runOpts.runId ? { preferredId: runOpts.runId } : {}),
     });
   } catch (e) {
     onRecordError?.(e);
@@ -42,7 +47,7 @@ export async function runRecorded(
   try {
     outcome = await engine.run(document, {
       ...runOpts,
-      runId: rec.id,
+      runId: runOpts.runId ?? rec.id,
       onEvent: (e) => {
         try {
           rec.onEvent(e);

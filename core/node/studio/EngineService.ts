@@ -16,6 +16,8 @@ import {
 import type { Engine } from '../engine/Engine';
 import type { ExecutorResult } from '../executors/Executor';
 import { describeNode } from '../../cli/commands/nodes';
+import { runRecorded } from '../runs/recordedRun';
+import { RunStore } from '../runs/RunStore';
 import { buildResultView } from './resultView';
 import { StudioError } from './StudioError';
 import { isInside } from './workspacePaths';
@@ -42,9 +44,12 @@ interface Produced {
 export class EngineService {
   private readonly registry: NodeRegistry;
   private readonly produced = new Map<string, Produced>();
+  /** Every studio run is recorded in the workspace's run store (`weft runs`, the runs view). */
+  private readonly runStore: RunStore;
 
   constructor(private readonly opts: EngineServiceOptions) {
     this.registry = opts.registry ?? builtinNodes;
+    this.runStore = new RunStore(opts.workspace);
   }
 
   async handle<C extends EngineChannel>(channel: C, raw: unknown): Promise<EngineResult<C>> {
@@ -104,7 +109,11 @@ export class EngineService {
   private async run(p: EngineParams<'engine.run'>): Promise<EngineResult<'engine.run'>> {
     const doc = this.parse(p.document);
     const baseDir = this.baseDirFor(p.documentPath);
-    const outcome = await this.opts.engine.run(doc, {
+    const { outcome } = await runRecorded(this.opts.engine, doc, {
+      store: this.runStore,
+      registry: this.registry,
+      ...(p.documentPath ? { file: path.resolve(this.opts.workspace, p.documentPath) } : {}),
+      onRecordError: (e) => console.warn(`run not recorded: ${e instanceof Error ? e.message : String(e)}`),
       ...(p.only ? { only: p.only } : {}),
       ...(p.noCache ? { noCache: true } : {}),
       ...(p.runId ? { runId: p.runId } : {}),

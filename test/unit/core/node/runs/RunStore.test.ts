@@ -97,6 +97,21 @@ describe('RunStore', () => {
     expect(again.status).toBe('interrupted');
   });
 
+  it('records under the caller\'s run id when it is free and valid, and under a new one otherwise', async () => {
+    const ws = workspace();
+    const store = new RunStore(ws);
+    const run = (runId: string) => runRecorded(fitEngine(), fitPipeline(), { store, registry: fitNodes, baseDir: ws, runId });
+    const first = await run('studio-run-1');
+    expect(first.record!.id).toBe('studio-run-1');
+    expect(first.outcome.ok && first.outcome.report.runId).toBe('studio-run-1');
+    const again = await run('studio-run-1');
+    expect(again.record!.id).not.toBe('studio-run-1');
+    expect(again.outcome.ok && again.outcome.report.runId).toBe('studio-run-1');
+    const odd = await run('Not/A valid id');
+    expect(odd.record!.id).toMatch(/^[0-9a-f]{12}$/);
+    expect((await store.list()).runs).toHaveLength(3);
+  });
+
   it('resolves id prefixes and removes runs, refusing unknown ids', async () => {
     const ws = workspace();
     const store = new RunStore(ws);
