@@ -43,16 +43,20 @@ export async function runRecorded(
   if (!recorder) return { outcome: await engine.run(document, runOpts) };
   const rec = recorder;
   const userListener = runOpts.onEvent;
+  let recording = true;
   let outcome: RunOutcome;
   try {
     outcome = await engine.run(document, {
       ...runOpts,
       runId: runOpts.runId ?? rec.id,
       onEvent: (e) => {
-        try {
-          rec.onEvent(e);
-        } catch (err) {
-          onRecordError?.(err);
+        if (recording) {
+          try {
+            rec.onEvent(e);
+          } catch (err) {
+            recording = false;
+            onRecordError?.(err);
+          }
         }
         userListener?.(e);
       },

@@ -56,6 +56,16 @@ describe('RunRecorder', () => {
     expect(back.metrics['fit.a']).toEqual(record!.metrics['fit.a']);
   });
 
+  it('still runs the pipeline when the run cannot be recorded, saying why once', async () => {
+    const ws = workspace();
+    writeFileSync(path.join(ws, '.weft'), 'a file where the .weft folder should be');
+    const errors: unknown[] = [];
+    const { outcome, record } = await runRecorded(fitEngine(), fitPipeline(), { store: new RunStore(ws), registry: fitNodes, baseDir: ws, onRecordError: (e) => errors.push(e) });
+    expect(outcome.ok && outcome.report.status).toBe('finished');
+    expect(record).toBeUndefined();
+    expect(errors).toHaveLength(1);
+  });
+
   it('records a failed node as a failed run and a cancelled run as cancelled', async () => {
     const ws = workspace();
     const store = new RunStore(ws);
