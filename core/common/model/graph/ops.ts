@@ -137,8 +137,11 @@ export function gather(b: GraphBuilder, x: T, indices: T, axis = 0): T {
   return b.op('Gather', [x, indices], shape, { axis: { i: a } }, x.dtype);
 }
 
+/** onnxruntime implements OneHot with float32 values only: built in float32, then cast. */
 export function oneHot(b: GraphBuilder, indices: T, depth: number, off: number, on: number): T {
-  return b.opNoGrad('OneHot', [indices, b.constI64([depth]), b.constF([off, on])], [...indices.shape, depth], { axis: { i: -1 } }, b.float);
+  const values = b.initializer('onehot_values', [2], Float32Array.of(off, on), 'float32');
+  const y = b.opNoGrad('OneHot', [indices, b.constI64([depth]), values], [...indices.shape, depth], { axis: { i: -1 } }, 'float32');
+  return cast(b, y, b.float);
 }
 
 export interface ConvGeometry {
