@@ -120,6 +120,11 @@ export function trainedModelFromOnnx(bytes: Uint8Array, file: string): TrainedMo
   };
 }
 
+/**
+ * `--format triton` hands the verified ONNX file to the serving module. Contract expected from
+ * core/node/serving/triton.ts: `writeTritonRepository({ onnxFile, out }): Promise<string[]>`, writing
+ * `<out>/<model>/config.pbtxt` and `<out>/<model>/1/model.onnx` and returning the paths written.
+ */
 async function writeTriton(onnxFile: string, out: string): Promise<string[]> {
   const writer = path.join(path.dirname(new URL(import.meta.url).pathname), '../../node/serving/triton.ts');
   if (!existsSync(writer)) throw new UserError('--format triton needs the model-serving module (core/node/serving/triton.ts), which this build does not have yet', 2);
