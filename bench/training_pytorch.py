@@ -5,7 +5,7 @@ Adam on synthetic MNIST-shaped data and times training and inference the way the
 `warmup` steps untimed, then `steps` timed steps over consecutive batches of a shuffled order.
 Prints one JSON line: {"train": samples/s, "infer": samples/s, "threads": n, "torch": version}.
 
-    /usr/bin/python3 bench/training_pytorch.py mlp|cnn STEPS WARMUP BATCH THREADS N
+    /usr/bin/python3 bench/training_pytorch.py mlp|cnn STEPS WARMUP BATCH THREADS N INFER_ROWS
 """
 import json
 import sys
@@ -26,7 +26,7 @@ def make(kind):
 
 
 def main():
-    kind, steps, warmup, batch, threads, n = sys.argv[1], *map(int, sys.argv[2:7])
+    kind, steps, warmup, batch, threads, n, infer_rows = sys.argv[1], *map(int, sys.argv[2:8])
     torch.set_num_threads(threads)
     torch.manual_seed(0)
     g = torch.Generator().manual_seed(0)
@@ -61,9 +61,9 @@ def main():
             model(x[i * ib : (i + 1) * ib])
         t = time.perf_counter()
         rows = 0
-        for s in range(0, n, ib):
-            model(x[s : s + ib])
-            rows += min(ib, n - s)
+        for s in range(0, infer_rows, ib):
+            model(x[s : min(s + ib, infer_rows)])
+            rows += min(ib, infer_rows - s)
         infer = rows / (time.perf_counter() - t)
     print(json.dumps({"train": train, "infer": infer, "threads": torch.get_num_threads(), "torch": torch.__version__}))
 

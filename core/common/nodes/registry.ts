@@ -1,6 +1,7 @@
 import type { NodeRegistry } from './NodeDefinition';
 import { csvNode } from './data/csvNode';
 import { idxNode } from './data/idxNode';
+import { imagesNode } from './data/imagesNode';
 import { splitNode } from './prep/splitNode';
 import { imputeNode } from './prep/imputeNode';
 import { minmaxNode } from './prep/minmaxNode';
@@ -18,6 +19,7 @@ import { onnxModelNode } from './onnx/onnxModelNode';
 import * as layers from './layers';
 import { cnnNode } from './model/cnnNode';
 import { mlpNode } from './model/mlpNode';
+import { trainerNode } from './train/trainerNode';
 
 /**
  * Every built-in node type, keyed by `type`. An explicit literal: a node exists in the palette,
@@ -26,6 +28,7 @@ import { mlpNode } from './model/mlpNode';
 export const builtinNodes = {
   'data.csv': csvNode,
   'data.idx': idxNode,
+  'data.images': imagesNode,
   'prep.split': splitNode,
   'prep.standardize': standardizeNode,
   'prep.minmax': minmaxNode,
@@ -42,6 +45,7 @@ export const builtinNodes = {
   'model.onnx': onnxModelNode,
   'model.mlp': mlpNode,
   'model.cnn': cnnNode,
+  'train.trainer': trainerNode,
   'layer.input': layers.inputLayerNode,
   'layer.dense': layers.denseLayerNode,
   'layer.conv2d': layers.conv2dLayerNode,

@@ -1,5 +1,6 @@
 import { csvExecutor } from './data/csv';
 import { idxExecutor } from './data/idx';
+import { imagesExecutor } from './data/images';
 import type { ExecutorRegistry } from './Executor';
 import { splitExecutor } from './prep/split';
 import { imputeExecutor } from './prep/impute';
@@ -18,11 +19,13 @@ import { onnxModelExecutor } from './onnx/onnxModel';
 import * as layerNodes from '../../common/nodes/layers';
 import { inputLayerExecutor, layerExecutor } from './model/layers';
 import { cnnExecutor, mlpExecutor } from './model/presets';
+import { trainerExecutor } from './train/trainer';
 
 /** One executor per built-in node type; `test/unit/core/node/registry.test.ts` checks none is missing. */
 export const builtinExecutors = {
   'data.csv': csvExecutor,
   'data.idx': idxExecutor,
+  'data.images': imagesExecutor,
   'prep.split': splitExecutor,
   'prep.standardize': standardizeExecutor,
   'prep.minmax': minmaxExecutor,
@@ -39,6 +42,7 @@ export const builtinExecutors = {
   'model.onnx': onnxModelExecutor,
   'model.mlp': mlpExecutor,
   'model.cnn': cnnExecutor,
+  'train.trainer': trainerExecutor,
   'layer.input': inputLayerExecutor,
   'layer.dense': layerExecutor(layerNodes.denseLayerNode),
   'layer.conv2d': layerExecutor(layerNodes.conv2dLayerNode),

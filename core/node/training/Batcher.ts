@@ -13,8 +13,6 @@ export interface BatcherOptions {
   /** Reshuffle the order every epoch. */
   shuffle: boolean;
   seed: number;
-  /** Per-class weights; fills `weights` per sample when given. */
-  classWeights?: Float32Array;
 }
 
 /**
@@ -24,7 +22,6 @@ export interface BatcherOptions {
 export class Batcher {
   readonly x: Float32Array;
   readonly y: LabelArray;
-  readonly weights: Float32Array | undefined;
   readonly order: Uint32Array;
   readonly batches: number;
   private readonly random: () => number;
@@ -36,7 +33,6 @@ export class Batcher {
     this.x = new Float32Array(o.batchSize * o.rowSize);
     const ny = o.batchSize * o.labelSize;
     this.y = o.labels === 'int64' ? new BigInt64Array(ny) : o.labels === 'int32' ? new Int32Array(ny) : new Float32Array(ny);
-    this.weights = o.classWeights ? new Float32Array(o.batchSize) : undefined;
     this.order = new Uint32Array(src.n);
     for (let i = 0; i < src.n; i++) this.order[i] = i;
     this.batches = Math.ceil(src.n / o.batchSize);
@@ -50,7 +46,7 @@ export class Batcher {
 
   /** Copies batch `b` of the current order into the buffers; returns its number of rows. */
   fill(b: number): number {
-    const { batchSize, rowSize, labelSize, classWeights } = this.o;
+    const { batchSize, rowSize, labelSize } = this.o;
     const start = b * batchSize;
     const count = Math.min(batchSize, this.src.n - start);
     const { x, y } = this.src;
@@ -64,7 +60,6 @@ export class Batcher {
       } else {
         this.y.set(y.subarray(r * labelSize, (r + 1) * labelSize), i * labelSize);
       }
-      if (this.weights && classWeights) this.weights[i] = classWeights[y[r]] ?? 1;
     }
     return count;
   }

@@ -1,0 +1,185 @@
+import path from 'node:path';
+import type { DatasetValue, TrainedModelValue } from '../../../common';
+import {
+  buildInferenceGraph,
+  isClassificationLoss,
+  ModelShapeError,
+  outputUnitsFor,
+  resolveSpec,
+  unpackParams,
+  type LossKind,
+  type ModelSpecValue,
+  type ResolvedModel,
+} from '../../../common/model';
+import type { TrainerParams } from '../../../common/nodes/train/trainerNode';
+import { atomicWrite } from '../../engine/atomicWrite';
+import { classWeightsFor } from '../../training/Batcher';
+import { trainValidation } from '../../training/holdout';
+import { formatMetrics, trainLoop } from '../../training/trainLoop';
+import { CancelledError, UserError, type Executor } from '../Executor';
+
+function chooseLoss(p: TrainerParams, data: DatasetValue, where: string): LossKind {
+  const loss: LossKind = p.loss === 'auto' ? (data.task === 'classification' ? 'cross_entropy' : 'mse') : p.loss;
+  if (isClassificationLoss(loss) !== (data.task === 'classification')) {
+    throw new UserError(`${where}: loss ${loss} does not fit a ${data.task} dataset; pick loss auto`, 1);
+  }
+  return loss;
+}
+
+function classCount(data: DatasetValue): number {
+  if (data.classNames?.length) return data.classNames.length;
+  let max = -1;
+  for (const s of Object.values(data.splits)) for (let i = 0; i < s.y.length; i++) max = Math.max(max, s.y[i]);
+  return max + 1;
+}
+
+function resolveFor(spec: ModelSpecValue, data: DatasetValue, loss: LossKind, where: string): ResolvedModel {
+  if (spec?.format !== 'weft.model') throw new UserError(`${where}: the model input is not a model spec; connect a model.* or layer.* node`, 1);
+  try {
+    return resolveSpec(spec, { featureShape: data.featureShape, outputUnits: outputUnitsFor(loss, classCount(data), data.targetDim ?? 1) });
+  } catch (e) {
+    if (e instanceof ModelShapeError) throw new UserError(`${where}: ${e.message}`, 1);
+    throw e;
+  }
+}
+
+/** The inference graph and per-name weights (BatchNorm running statistics included). */
+function packageWeights(model: ResolvedModel, params: Float32Array, buffers: Float32Array, task: DatasetValue['task'], loss: LossKind) {
+  const weights: Record<string, Float32Array> = {};
+  unpackParams(model, params).forEach((v, i) => (weights[model.params[i].name] = v));
+  let at = 0;
+  for (const b of model.buffers) {
+    const n = b.shape.reduce((a, c) => a * c, 1);
+    weights[b.name] = buffers.slice(at, at + n);
+    at += n;
+  }
+  return { onnx: buildInferenceGraph(model, params, { task, loss, buffers }), weights };
+}
+
+export const trainerExecutor: Executor<TrainerParams> = async (ctx) => {
+  const p = ctx.params;
+  const where = `train.trainer (${ctx.nodeId})`;
+  const data = ctx.inputs.data as DatasetValue;
+  const loss = chooseLoss(p, data, where);
+  const model = resolveFor(ctx.inputs.model as ModelSpecValue, data, loss, where);
+  let split;
+  try {
+    split = trainValidation(data, p.validationFraction, p.seed);
+  } catch (e) {
+    throw new UserError(`${where}: ${(e as Error).message}; connect a dataset from prep.split or a reader`, 1);
+  }
+  if (split.train.n === 0) throw new UserError(`${where}: the training split is empty; give it a non-zero ratio in prep.split`, 1);
+  let classWeights: Float32Array | undefined;
+  if (data.task === 'classification') {
+    try {
+      classWeights = classWeightsFor(p.classWeights, split.train.y, classCount(data));
+    } catch (e) {
+      throw new UserError(`${where}: ${(e as Error).message}`, 1);
+    }
+  }
+  let monitor = p.monitor;
+  if (!split.validation && monitor.startsWith('val_')) {
+    monitor = monitor.slice(4);
+    ctx.log(`no validation rows (the dataset has no validation split and validationFraction is 0): monitoring ${monitor} instead of ${p.monitor}`, 'warn');
+  }
+  const checkpointFile = path.join(ctx.workspace, `${ctx.nodeId}.best.onnx`);
+  const writeCheckpoint = async (params: Float32Array, buffers: Float32Array): Promise<void> => {
+    await atomicWrite(checkpointFile, packageWeights(model, params, buffers, data.task, loss).onnx);
+  };
+
+  const started = performance.now();
+  const result = await trainLoop({
+    model,
+    task: data.task,
+    train: split.train,
+    ...(split.validation ? { validation: split.validation } : {}),
+    loss,
+    optimizer: {
+      kind: p.optimizer,
+      momentum: p.momentum,
+      beta1: p.beta1,
+      beta2: p.beta2,
+      epsilon: p.epsilon,
+      rho: p.momentum,
+    },
+    weightDecay: p.weightDecay,
+    clipNorm: p.clipNorm,
+    labelSmoothing: p.labelSmoothing,
+    ...(classWeights ? { classWeights } : {}),
+    epochs: p.epochs,
+    batchSize: p.batchSize,
+    lr: p.lr,
+    schedule: {
+      kind: p.schedule,
+      warmupEpochs: p.warmupEpochs,
+      stepSize: p.stepSize,
+      gamma: p.gamma,
+      minLr: p.minLr,
+      patience: p.plateauPatience,
+      factor: p.plateauFactor,
+      minDelta: p.minDelta,
+    },
+    shuffle: p.shuffle,
+    seed: p.seed,
+    monitor,
+    patience: p.earlyStopping ? p.patience : 0,
+    minDelta: p.minDelta,
+    restoreBest: p.restoreBest,
+    provider: p.provider,
+    threads: p.threads,
+    signal: ctx.signal,
+    progress: (f, m) => ctx.progress(f, m),
+    epochMetrics: ctx.epochMetrics,
+    log: ctx.log,
+    ...(p.checkpoint ? { onBest: (_e: number, params: Float32Array, buffers: Float32Array) => writeCheckpoint(params, buffers) } : {}),
+  }).catch((e: unknown) => {
+    if (e instanceof CancelledError || e instanceof UserError) throw e;
+    throw new UserError(`${where}: training failed: ${(e as Error).message}`, 1);
+  });
+  if (result.cancelled) {
+    await writeCheckpoint(result.params, result.buffers);
+    ctx.log(`cancelled: the best weights so far (epoch ${result.weightsEpoch}) are in ${checkpointFile}`, 'warn');
+    throw new CancelledError();
+  }
+  const { onnx, weights } = packageWeights(model, result.params, result.buffers, data.task, loss);
+  const trained: TrainedModelValue = {
+    task: data.task,
+    featureShape: [...data.featureShape],
+    ...(data.featureNames ? { featureNames: [...data.featureNames] } : {}),
+    ...(data.classNames ? { classNames: [...data.classNames] } : {}),
+    ...(data.targetName !== undefined ? { targetName: data.targetName } : {}),
+    ...(data.targetDim !== undefined ? { targetDim: data.targetDim } : {}),
+    ...(data.rawFeatures ? { rawFeatures: data.rawFeatures.map((f) => ({ ...f })) } : {}),
+    transforms: data.transforms.map((t) => ({ ...t })),
+    onnx,
+    inputName: 'input',
+    outputName: 'output',
+    spec: model,
+    weights,
+    history: result.history,
+    provider: result.provider,
+    ...(data.fingerprint ? { datasetFingerprint: data.fingerprint } : {}),
+    trainParams: {
+      ...p,
+      loss,
+      monitor,
+      validation: split.source,
+      trainRows: split.train.n,
+      validationRows: split.validation?.n ?? 0,
+      steps: result.steps,
+      weightsEpoch: result.weightsEpoch,
+      stoppedEarly: result.stoppedEarly,
+      parameters: model.params.reduce((a, q) => a + q.shape.reduce((x, y) => x * y, 1), 0),
+    },
+  };
+  const last = result.history.at(-1)?.metrics ?? {};
+  const seconds = (performance.now() - started) / 1000;
+  const text =
+    `${result.history.length} epochs on ${result.provider} in ${seconds.toFixed(1)} s` +
+    `${result.stoppedEarly ? ' (stopped early)' : ''}; weights of epoch ${result.weightsEpoch}; ${formatMetrics(last)}` +
+    (result.notes.length ? `; ${result.notes.join('; ')}` : '');
+  return {
+    outputs: { model: trained },
+    summary: { text, metrics: last, provider: result.provider, ...(p.checkpoint ? { files: [checkpointFile] } : {}) },
+  };
+};

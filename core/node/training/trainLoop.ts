@@ -1,0 +1,248 @@
+import * as ort from 'onnxruntime-node';
+import type { DatasetSplit, EpochRecord } from '../../common';
+import {
+  buildTrainingGraph,
+  initBuffers,
+  initParams,
+  packParams,
+  trainingScalars,
+  type LossKind,
+  type OptimizerConfig,
+  type ResolvedModel,
+  type TrainingGraph,
+} from '../../common/model';
+import { CancelledError } from '../executors/Executor';
+import { openSession, type ProviderChoice, type ProviderName } from '../onnx/session';
+import { Batcher } from './Batcher';
+import { EarlyStopping, higherIsBetter } from './EarlyStopping';
+import { LrSchedule, type ScheduleConfig } from './schedule';
+import { Validator } from './Validator';
+
+export interface TrainLoopOptions {
+  model: ResolvedModel;
+  task: 'classification' | 'regression';
+  train: DatasetSplit;
+  validation?: DatasetSplit;
+  loss: LossKind;
+  optimizer: OptimizerConfig;
+  weightDecay?: number;
+  clipNorm?: number;
+  labelSmoothing?: number;
+  classWeights?: Float32Array;
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  schedule: ScheduleConfig;
+  shuffle: boolean;
+  seed: number;
+  /** Metric watched by early stopping, best-weights tracking and reduce-on-plateau. */
+  monitor: string;
+  /** Stop after this many epochs without improvement; 0 = never. */
+  patience: number;
+  minDelta: number;
+  restoreBest: boolean;
+  provider: ProviderChoice;
+  threads: number;
+  signal?: AbortSignal;
+  /** Fraction of the whole run and a message, at most every `progressEveryMs`. */
+  progress?: (fraction: number, message: string) => void;
+  progressEveryMs?: number;
+  epochMetrics?: (epoch: number, metrics: Record<string, number>) => void;
+  /** Called when the monitored metric improves, with the new best weights (views: copy to keep). */
+  onBest?: (epoch: number, params: Float32Array, buffers: Float32Array) => Promise<void> | void;
+  log?: (message: string, level?: 'info' | 'warn') => void;
+  /** Called after every optimizer step with the 1-based step number (benchmarks time the hot loop with it). */
+  onStep?: (step: number) => void;
+}
+
+export interface TrainLoopResult {
+  /** The flat parameter vector returned: the best epoch's when `restoreBest`, else the last. */
+  params: Float32Array;
+  /** BatchNorm running statistics matching `params`. */
+  buffers: Float32Array;
+  history: EpochRecord[];
+  provider: ProviderName;
+  notes: string[];
+  /** 1-based epoch whose weights `params` holds (0: the initial weights). */
+  weightsEpoch: number;
+  bestEpoch: number;
+  stoppedEarly: boolean;
+  /** Cancelled between steps: `params` holds the best (or latest) weights so far. */
+  cancelled: boolean;
+  steps: number;
+}
+
+type Carried = Record<string, ort.Tensor>;
+
+function labelArray(graph: TrainingGraph, split: DatasetSplit): Int32Array | Float32Array {
+  if (graph.labelType === 'int32') return split.y instanceof Int32Array ? split.y : Int32Array.from(split.y);
+  return split.y instanceof Float32Array ? split.y : Float32Array.from(split.y);
+}
+
+/**
+ * Trains a resolved model with the compiled training-step graph on onnxruntime. Step t's output
+ * tensors are fed back as step t+1's inputs; batch buffers and scalar feeds are allocated once.
+ * Cancellation is checked between steps and keeps the best weights so far.
+ */
+export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
+  const graph = buildTrainingGraph(o.model, {
+    loss: o.loss,
+    optimizer: o.optimizer,
+    weightDecay: o.weightDecay ?? 0,
+    clipNorm: o.clipNorm ?? 0,
+    labelSmoothing: o.labelSmoothing ?? 0,
+    ...(o.classWeights ? { classWeights: [...o.classWeights] } : {}),
+    seed: o.seed,
+  });
+  const rowSize = o.model.inputShape.reduce((a, b) => a * b, 1);
+  const labelSize = graph.labelType === 'int32' ? 1 : o.model.outputShape.reduce((a, b) => a * b, 1);
+  const n = o.train.n;
+  if (n === 0) throw new Error('the training split is empty');
+  const batchSize = Math.min(o.batchSize, n);
+  const batcher = new Batcher(
+    { x: o.train.x, y: labelArray(graph, o.train), n },
+    { batchSize, rowSize, labelSize, labels: graph.labelType === 'int32' ? 'int32' : 'float32', shuffle: o.shuffle, seed: o.seed },
+  );
+  const stepsPerEpoch = batcher.batches;
+  const schedule = new LrSchedule(o.lr, o.schedule, o.epochs, stepsPerEpoch);
+  const stopper = new EarlyStopping({ monitor: o.monitor, patience: o.patience, minDelta: o.minDelta });
+
+  const opened = await openSession(graph.onnx, { provider: o.provider, threads: o.threads, graphOptimizationLevel: 'extended' });
+  for (const note of opened.notes) o.log?.(note, 'warn');
+  const validator = o.validation && o.validation.n > 0 ? new Validator(o.model, o.task, o.loss, o.validation, opened.provider, o.threads, o.labelSmoothing) : undefined;
+
+  const init = packParams(initParams(o.model, o.seed).values);
+  const initBuf = initBuffers(o.model);
+  let carried: Carried = {};
+  for (const c of graph.carried) {
+    const data = c.init === 'params' ? init : c.init === 'buffers' ? Float32Array.from(initBuf) : new Float32Array(c.size);
+    carried[c.input] = new ort.Tensor('float32', data, [c.size]);
+  }
+  const paramsIn = graph.carried.find((c) => c.init === 'params')!.input;
+  const buffersIn = graph.carried.find((c) => c.init === 'buffers')?.input;
+  const current = (): { params: Float32Array; buffers: Float32Array } => ({
+    params: carried[paramsIn].data as Float32Array,
+    buffers: buffersIn ? (carried[buffersIn].data as Float32Array) : initBuf,
+  });
+
+  const bestParams = new Float32Array(graph.paramCount);
+  const bestBuffers = new Float32Array(initBuf.length);
+  let haveBest = false;
+
+  const xShape = (rows: number): number[] => [rows, ...o.model.inputShape];
+  const yShape = (rows: number): number[] => (labelSize === 1 && graph.labelType === 'int32' ? [rows] : [rows, ...o.model.outputShape]);
+  const full = {
+    x: new ort.Tensor('float32', batcher.x, xShape(batchSize)),
+    y: new ort.Tensor(graph.labelType === 'int32' ? 'int32' : 'float32', batcher.y as Int32Array | Float32Array, yShape(batchSize)),
+  };
+  const lastRows = n - (stepsPerEpoch - 1) * batchSize;
+  const last =
+    lastRows === batchSize
+      ? full
+      : {
+          x: new ort.Tensor('float32', batcher.x.subarray(0, lastRows * rowSize), xShape(lastRows)),
+          y: new ort.Tensor(
+            graph.labelType === 'int32' ? 'int32' : 'float32',
+            (batcher.y as Int32Array | Float32Array).subarray(0, lastRows * labelSize),
+            yShape(lastRows),
+          ),
+        };
+  const scalarData = Object.fromEntries(graph.scalarInputs.map((s) => [s, new Float32Array(1)]));
+  const feeds: Record<string, ort.Tensor> = {};
+  for (const s of graph.scalarInputs) feeds[s] = new ort.Tensor('float32', scalarData[s], []);
+
+  const history: EpochRecord[] = [];
+  const everyMs = o.progressEveryMs ?? 100;
+  let lastReport = 0;
+  let step = 0;
+  let cancelled = false;
+  let stoppedEarly = false;
+  let weightsEpoch = 0;
+  try {
+    for (let epoch = 0; epoch < o.epochs && !cancelled; epoch++) {
+      batcher.startEpoch();
+      let lossSum = 0;
+      let correct = 0;
+      let seen = 0;
+      for (let b = 0; b < stepsPerEpoch; b++) {
+        if (o.signal?.aborted) {
+          cancelled = true;
+          break;
+        }
+        const rows = batcher.fill(b);
+        const batch = rows === batchSize ? full : last;
+        step++;
+        const lr = schedule.rate(epoch, b);
+        const scalars = trainingScalars(graph, step, lr);
+        for (const s of graph.scalarInputs) scalarData[s][0] = scalars[s]!;
+        feeds[graph.inputName] = batch.x;
+        feeds[graph.labelName] = batch.y;
+        for (const c of graph.carried) feeds[c.input] = carried[c.input]!;
+        const out = await opened.session.run(feeds);
+        const next: Carried = {};
+        for (const c of graph.carried) next[c.input] = out[c.output]!;
+        carried = next;
+        const l = (out[graph.lossName].data as Float32Array)[0];
+        lossSum += l * rows;
+        if (graph.correctName) correct += (out[graph.correctName].data as Float32Array)[0];
+        seen += rows;
+        o.onStep?.(step);
+        if (!Number.isFinite(l)) {
+          throw new Error(`the loss became ${l} at epoch ${epoch + 1}, step ${b + 1}; lower the learning rate or standardize the features`);
+        }
+        const now = performance.now();
+        if (o.progress && now - lastReport >= everyMs) {
+          lastReport = now;
+          o.progress((epoch + (b + 1) / stepsPerEpoch) / o.epochs, `epoch ${epoch + 1}/${o.epochs}, batch ${b + 1}/${stepsPerEpoch}, loss ${(lossSum / seen).toFixed(4)}`);
+        }
+      }
+      if (cancelled) break;
+      weightsEpoch = epoch + 1;
+      const metrics: Record<string, number> = { loss: lossSum / seen };
+      if (graph.correctName) metrics.accuracy = correct / seen;
+      const cur = current();
+      if (validator) Object.assign(metrics, await validator.evaluate(cur.params, cur.buffers));
+      metrics.lr = schedule.rate(epoch, stepsPerEpoch - 1);
+      history.push({ epoch: epoch + 1, metrics });
+      o.epochMetrics?.(epoch + 1, metrics);
+      const monitored = metrics[o.monitor];
+      if (monitored !== undefined) schedule.endEpoch(higherIsBetter(o.monitor) ? -monitored : monitored);
+      const { improved, stop } = stopper.update(epoch + 1, metrics);
+      if (improved) {
+        bestParams.set(cur.params);
+        bestBuffers.set(cur.buffers);
+        haveBest = true;
+        await o.onBest?.(epoch + 1, bestParams, bestBuffers);
+      }
+      o.progress?.((epoch + 1) / o.epochs, `epoch ${epoch + 1}/${o.epochs}: ${formatMetrics(metrics)}`);
+      if (stop && epoch + 1 < o.epochs) {
+        stoppedEarly = true;
+        o.log?.(`early stopping after epoch ${epoch + 1}: ${o.monitor} has not improved for ${o.patience} epochs (best ${stopper.best.toPrecision(5)} at epoch ${stopper.bestEpoch})`);
+        break;
+      }
+    }
+  } finally {
+    await opened.session.release();
+  }
+  const useBest = haveBest && (o.restoreBest || cancelled);
+  const fin = current();
+  if (cancelled && !haveBest) throw new CancelledError();
+  return {
+    params: useBest ? bestParams : Float32Array.from(fin.params),
+    buffers: useBest ? bestBuffers : Float32Array.from(fin.buffers),
+    history,
+    provider: opened.provider,
+    notes: opened.notes,
+    weightsEpoch: useBest ? stopper.bestEpoch : weightsEpoch,
+    bestEpoch: stopper.bestEpoch,
+    stoppedEarly,
+    cancelled,
+    steps: step,
+  };
+}
+
+export function formatMetrics(m: Record<string, number>): string {
+  return Object.entries(m)
+    .map(([k, v]) => `${k} ${k === 'lr' ? v.toPrecision(3) : v.toFixed(4)}`)
+    .join(', ');
+}
