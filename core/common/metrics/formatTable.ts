@@ -1,14 +1,19 @@
 import type { DisplayTable } from '../values';
 
-function cell(v: string | number | null): string {
+type Cell = string | number | null;
+
+/** Counts print as integers; a column holding any fraction prints every number with 4 decimals. */
+function cell(v: Cell, fractional: boolean): string {
   if (v === null) return '';
-  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : Number.isNaN(v) ? 'n/a' : v.toFixed(4);
-  return v;
+  if (typeof v !== 'number') return v;
+  if (Number.isNaN(v)) return 'n/a';
+  return fractional ? v.toFixed(4) : String(v);
 }
 
 /** Renders a table as aligned plain text for the CLI: a title line, a header, a rule, the rows. */
 export function formatTable(table: DisplayTable): string {
-  const rows = [table.columns, ...table.rows.map((r) => r.map(cell))];
+  const fractional = table.columns.map((_, c) => table.rows.some((r) => typeof r[c] === 'number' && !Number.isInteger(r[c])));
+  const rows = [table.columns, ...table.rows.map((r) => r.map((v, c) => cell(v, fractional[c] ?? false)))];
   const widths = table.columns.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
   const line = (r: string[]): string =>
     r.map((v, c) => (c === 0 ? v.padEnd(widths[c] ?? 0) : v.padStart(widths[c] ?? 0))).join('  ').trimEnd();
