@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { createDefaultEngine } from '../../core/node/defaultEngine';
+import { RunStore } from '../../core/node/runs/RunStore';
+import { RunsService } from '../../core/node/runs/RunsService';
 import { EngineService } from '../../core/node/studio/EngineService';
 import type { HostMessage, HostPort } from './protocol';
 import { serveEngine } from './serveEngine';
@@ -27,7 +29,7 @@ function hostPort(): HostPort {
 
 const workspace = path.resolve(process.env.WEFT_WORKSPACE ?? process.cwd());
 const port = hostPort();
-serveEngine(port, (documentRoots) => {
-  const engine = createDefaultEngine(workspace);
-  return new EngineService({ engine, workspace, documentRoots, onEvent: (event) => port.post({ type: 'event', event }) });
-});
+serveEngine(port, (documentRoots) => ({
+  engine: new EngineService({ engine: createDefaultEngine(workspace), workspace, documentRoots, onEvent: (event) => port.post({ type: 'event', event }) }),
+  runs: new RunsService(new RunStore(workspace)),
+}));

@@ -1,20 +1,28 @@
+import { isRunsChannel } from '../../core/common';
+import type { RunsService } from '../../core/node/runs/RunsService';
 import type { EngineService } from '../../core/node/studio/EngineService';
 import { statusOf } from '../ipc/statusOf';
 import { HostRequestSchema, type HostPort } from './protocol';
 
+export interface HostedServices {
+  engine: EngineService;
+  runs: RunsService;
+}
+
 /**
- * Answers engine requests arriving on `port` with the studio's EngineService (the same one the
- * studio server uses) and posts each response back; the service's events go out on the same port.
+ * Answers requests arriving on `port` with the studio's EngineService and RunsService (the same
+ * ones the studio server uses) and posts each response back; engine events go out on the same port.
  */
-export function serveEngine(port: HostPort, service: (roots: () => string[]) => EngineService): void {
+export function serveEngine(port: HostPort, services: (documentRoots: () => string[]) => HostedServices): void {
   let roots: string[] = [];
-  const svc = service(() => roots);
+  const { engine, runs } = services(() => roots);
   port.onMessage((raw) => {
     const parsed = HostRequestSchema.safeParse(raw);
     if (!parsed.success) return;
     const req = parsed.data;
     if (req.documentRoots) roots = req.documentRoots;
-    svc.handle(req.channel, req.params).then(
+    const work = isRunsChannel(req.channel) ? runs.handle(req.channel, req.params) : engine.handle(req.channel, req.params);
+    work.then(
       (result) => port.post({ type: 'response', id: req.id, ok: true, result }),
       (e: unknown) => port.post({ type: 'response', id: req.id, ok: false, error: e instanceof Error ? e.message : String(e), status: statusOf(e) }),
     );

@@ -8,8 +8,18 @@ import type { EngineEvent, OpenedFile, StudioChannel, StudioParams, StudioResult
  * sandboxed preload can import it.
  */
 
-/** Engine requests: main forwards them to the engine host (a utilityProcess). */
-export const engineInvokeChannels = ['engine.nodes', 'engine.validate', 'engine.run', 'engine.cancel', 'engine.result'] as const;
+/** Engine and run-store requests: main forwards them to the engine host (a utilityProcess). */
+export const engineInvokeChannels = [
+  'engine.nodes',
+  'engine.validate',
+  'engine.run',
+  'engine.cancel',
+  'engine.result',
+  'runs.list',
+  'runs.get',
+  'runs.diff',
+  'runs.remove',
+] as const;
 
 /** Host requests: main answers them (workspace files, recent, examples, recovery). */
 export const hostInvokeChannels = [
@@ -74,6 +84,10 @@ export interface InvokeMap {
   'engine.run': Studio<'engine.run'>;
   'engine.cancel': Studio<'engine.cancel'>;
   'engine.result': Studio<'engine.result'>;
+  'runs.list': Studio<'runs.list'>;
+  'runs.get': Studio<'runs.get'>;
+  'runs.diff': Studio<'runs.diff'>;
+  'runs.remove': Studio<'runs.remove'>;
   'host.info': Studio<'host.info'>;
   'files.list': Studio<'files.list'>;
   'pipeline.read': Studio<'pipeline.read'>;

@@ -11,7 +11,7 @@ import { registerIpcHandlers } from './ipcHandlers';
 import { buildMenuTemplate } from './menu';
 import { isPipelinePath, pipelineArgs } from './openFiles';
 import { RecentDocuments } from './recentDocuments';
-import { APP_ORIGIN, APP_SCHEME, hardenApp, hardenSession, secureWebPreferences } from './security';
+import { APP_ORIGIN, APP_SCHEME, hardenApp, hardenSession, hardenWebContents, secureWebPreferences } from './security';
 import { windowStateKeeper } from './windowState';
 
 export interface WeftMainOptions {
@@ -149,6 +149,7 @@ export function createWeftMain(electron: ElectronSurface, opts: WeftMainOptions)
       webPreferences: secureWebPreferences(path.join(opts.electronDir, 'preload.cjs')),
     });
     win = w;
+    hardenWebContents(w.webContents);
     if (state.maximized) w.maximize();
     w.on('ready-to-show', () => w.show());
     w.on('close', (event) => {
@@ -227,6 +228,10 @@ export function createWeftMain(electron: ElectronSurface, opts: WeftMainOptions)
         'engine.run': forward('engine.run'),
         'engine.cancel': forward('engine.cancel'),
         'engine.result': forward('engine.result'),
+        'runs.list': forward('runs.list'),
+        'runs.get': forward('runs.get'),
+        'runs.diff': forward('runs.diff'),
+        'runs.remove': forward('runs.remove'),
         'host.info': async () => ({ ...(await host.handle('host.info', {})), transport: 'ipc' as const }),
         'files.list': hostCall('files.list'),
         'pipeline.read': (p) => f.read(p),

@@ -4,7 +4,6 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../../core/common';
 import type { EngineStatus } from '../../../electron/ipc/channels';
-import type { UtilityProcessLike } from '../../../electron/main/electronSurface';
 import { EngineSupervisor } from '../../../electron/main/engineSupervisor';
 import { buildElectronBundles, forkEngineHost } from './engineHostProcess';
 import { SilentProcess } from './fakeElectron';

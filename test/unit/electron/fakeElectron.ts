@@ -239,3 +239,12 @@ export function clickMenu(menu: MenuItemOptions[] | undefined, labels: string[])
 }
 
 export const flush = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
+
+/** Polls until `cond` holds (file reads in main take a few event-loop turns). */
+export async function until(cond: () => boolean, what = 'condition', ms = 5000): Promise<void> {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
