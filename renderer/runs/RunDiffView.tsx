@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { formatDelta, formatDuration, formatMetric, formatTimestamp, type RunDiff, type RunRecord } from '../../core/common/runs';
+import { formatDelta, formatDuration, formatFingerprint, formatMetric, formatTimestamp, type RunDiff, type RunRecord } from '../../core/common/runs';
 
 export interface RunDiffViewProps {
   a: RunRecord;
@@ -49,7 +49,7 @@ export function RunDiffView({ a, b, diff }: RunDiffViewProps) {
     ...p.params.map((c) => row(`${c.node}.${c.path}`, `${c.node}.${c.path}`, show(c.from), show(c.to))),
     ...p.metadata.map((c) => row(`meta.${c.key}`, `metadata.${c.key}`, show(c.from), show(c.to))),
   ];
-  const data = diff.datasets.map((d) => row(`${d.node}:${d.path}`, `${d.node} ${d.path}`, d.from ?? '—', d.to ?? '—'));
+  const data = diff.datasets.map((d) => row(`${d.node}:${d.path}`, `${d.node} ${d.path}`, formatFingerprint(d.from), formatFingerprint(d.to)));
   const metrics = diff.metrics.map((m) => (
     <tr key={m.key} className={m.delta === 0 ? 'runs-diff-same' : 'runs-diff-changed'}>
       <td>{m.key}</td>

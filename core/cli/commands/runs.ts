@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { builtinNodes } from '../../common';
-import { diffRuns, formatDuration, formatMetric, formatRunDiff, formatTimestamp, toListing, type RunRecord } from '../../common/runs';
+import { diffRuns, formatDuration, formatFingerprint, formatMetric, formatRunDiff, formatTimestamp, toListing, type RunRecord } from '../../common/runs';
 import { createDefaultEngine } from '../../node/defaultEngine';
 import { UserError } from '../../node/executors/Executor';
 import { runRecorded } from '../../node/runs/recordedRun';
@@ -45,7 +45,7 @@ function showLines(r: RunRecord): string[] {
   ];
   if (r.datasets.length) {
     lines.push('data:');
-    for (const d of r.datasets) lines.push(`  ${d.node}  ${d.path}  ${d.fingerprint.slice(0, 32)}`);
+    for (const d of r.datasets) lines.push(`  ${d.node}  ${d.path}  ${formatFingerprint(d.fingerprint)}`);
   }
   lines.push('nodes:');
   lines.push(

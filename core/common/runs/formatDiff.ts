@@ -15,7 +15,13 @@ export function formatDelta(d: number | undefined): string {
   return `${d > 0 ? '+' : ''}${formatMetric(d)}`;
 }
 
-const shortPrint = (fp: string | undefined): string => (fp === undefined ? '(none)' : fp.length > 24 ? `${fp.slice(0, 22)}…` : fp);
+/** A data fingerprint for people: `3716 bytes, sha256 91eb642c3adb…`, `missing`, `(none)`. */
+export function formatFingerprint(fp: string | undefined): string {
+  if (fp === undefined) return '(none)';
+  if (fp.startsWith('missing:')) return 'missing';
+  const m = /^(\d+):([0-9a-f]{12})/.exec(fp);
+  return m ? `${m[1]} bytes, sha256 ${m[2]}…` : fp;
+}
 
 /** The diff as plain text lines, one change per line, grouped by section. */
 export function formatRunDiff(d: RunDiff): string[] {
@@ -35,7 +41,7 @@ export function formatRunDiff(d: RunDiff): string[] {
     ...p.metadata.map((c) => `  metadata.${c.key}: ${show(c.from)} → ${show(c.to)}`),
   ];
   lines.push(params.length ? 'params:' : 'params: same', ...params);
-  lines.push(d.datasets.length ? 'data:' : 'data: same files', ...d.datasets.map((c) => `  ${c.node} ${c.path}: ${shortPrint(c.from)} → ${shortPrint(c.to)}`));
+  lines.push(d.datasets.length ? 'data:' : 'data: same files', ...d.datasets.map((c) => `  ${c.node} ${c.path}: ${formatFingerprint(c.from)} → ${formatFingerprint(c.to)}`));
   const metrics = d.metrics.filter((m) => m.delta !== 0);
   lines.push(
     metrics.length ? 'metrics:' : d.metrics.length ? 'metrics: identical' : 'metrics: none recorded',

@@ -1,5 +1,5 @@
 import { loadDocument, type NodeRegistry, type PipelineDocument } from '../../common';
-import { diffDatasets, type RunRecord } from '../../common/runs';
+import { diffDatasets, formatFingerprint, type RunRecord } from '../../common/runs';
 import { UserError } from '../executors/Executor';
 import { softwareVersions } from './environment';
 import { fingerprintData } from './RunRecorder';
@@ -11,13 +11,6 @@ export interface RerunPlan {
   /** Differences that do not stop a rerun but may change its numbers (versions, migrations). */
   warnings: string[];
 }
-
-const describeFingerprint = (fp: string | undefined): string => {
-  if (fp === undefined) return 'not read';
-  if (fp.startsWith('missing:')) return 'missing';
-  const m = /^(\d+):([0-9a-f]{12})/.exec(fp);
-  return m ? `${m[1]} bytes, sha256 ${m[2]}…` : fp;
-};
 
 /**
  * Checks that a recorded run can be re-run as it was: its pipeline snapshot loads, and every data
@@ -34,7 +27,7 @@ export async function planRerun(record: RunRecord, registry: NodeRegistry): Prom
   if (changed.length) {
     const lines = changed.map((c) => {
       const where = record.datasets.find((d) => d.node === c.node && d.path === c.path)?.resolved ?? c.path;
-      return `${where} (node ${c.node}): recorded ${describeFingerprint(c.from)}, now ${describeFingerprint(c.to)}`;
+      return `${where} (node ${c.node}): recorded ${formatFingerprint(c.from)}, now ${formatFingerprint(c.to)}`;
     });
     throw new UserError(
       `cannot rerun ${record.id}: its data changed since it ran — ${lines.join('; ')}. Restore the recorded data, or run the pipeline afresh with \`weft run\`.`,
