@@ -16,6 +16,7 @@ import { evalRegression } from './eval/regression';
 import { exportOnnxNode } from './export/onnx';
 import { exportTfjsNode } from './export/tfjs';
 import { onnxModelNode } from './onnx/onnxModelNode';
+import { onnxModelNode } from './onnx/onnxModelNode';
 import * as layers from './layers';
 import { cnnNode } from './model/cnnNode';
 import { mlpNode } from './model/mlpNode';
@@ -42,6 +43,7 @@ export const builtinNodes = {
   'eval.predict': evalPredict,
   'export.onnx': exportOnnxNode,
   'export.tfjs': exportTfjsNode,
+  'model.onnx': onnxModelNode,
   'model.onnx': onnxModelNode,
   'model.mlp': mlpNode,
   'model.cnn': cnnNode,

@@ -16,6 +16,7 @@ import { evalRegressionExecutor } from './eval/regression';
 import { exportOnnxExecutor } from './export/onnx';
 import { exportTfjsExecutor } from './export/tfjs';
 import { onnxModelExecutor } from './onnx/onnxModel';
+import { onnxModelExecutor } from './onnx/onnxModel';
 import * as layerNodes from '../../common/nodes/layers';
 import { inputLayerExecutor, layerExecutor } from './model/layers';
 import { cnnExecutor, mlpExecutor } from './model/presets';
@@ -39,6 +40,7 @@ export const builtinExecutors = {
   'eval.predict': evalPredictExecutor,
   'export.onnx': exportOnnxExecutor,
   'export.tfjs': exportTfjsExecutor,
+  'model.onnx': onnxModelExecutor,
   'model.onnx': onnxModelExecutor,
   'model.mlp': mlpExecutor,
   'model.cnn': cnnExecutor,

@@ -1,4 +1,10 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { UserError } from '../executors/Executor';
+import { cleanOrtMessage, describeLoadError } from './loadError';
+import { probeWebGpu } from './probeWebGpu';
 
 /** Execution providers Weft knows, in the order `auto` tries them. */
 export const PROVIDER_ORDER = ['cuda', 'webgpu', 'dml', 'coreml', 'cpu'] as const;
@@ -10,6 +16,8 @@ export interface SessionOptions {
   /** Intra-op threads; 0 lets onnxruntime decide. @default 0 */
   threads?: number;
   graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
+  /** How to name the model in error messages when it is given as bytes, e.g. its file name. */
+  label?: string;
 }
 
 export interface OpenedSession {
@@ -20,40 +28,65 @@ export interface OpenedSession {
   notes: string[];
 }
 
-function platformProviders(): ProviderName[] {
-  const bundled = new Set(ort.listSupportedBackends().map((b) => b.name));
-  return PROVIDER_ORDER.filter((p) => {
-    if (p === 'cpu') return true;
-    if (p === 'dml') return process.platform === 'win32' && bundled.has('dml');
-    if (p === 'coreml') return process.platform === 'darwin' && bundled.has('coreml');
-    return bundled.has(p) || p === 'cuda';
-  });
+/** The folder holding onnxruntime-node's native binding and any provider libraries shipped beside it. */
+function bindingDir(): string {
+  const pkg = path.dirname(createRequire(import.meta.url).resolve('onnxruntime-node/package.json'));
+  return path.join(pkg, 'bin', 'napi-v6', process.platform, process.arch);
+}
+
+/**
+ * Providers `auto` may try on this machine, each with a reason when it is left out.
+ *
+ * - CUDA is not bundled with onnxruntime-node 1.30: it is tried only when its provider library
+ *   sits beside the binding (a custom build or `onnxruntime-node` installed with CUDA support).
+ * - WebGPU is bundled, but creating a session asks Dawn for an adapter inside this process, and
+ *   broken GPU drivers can hang or crash there. `auto` therefore tries it only after a child
+ *   process has opened and run a tiny model on it (once per process, with a time limit).
+ * - DirectML and CoreML are tried on the platforms that ship them.
+ */
+async function autoCandidates(notes: string[]): Promise<ProviderName[]> {
+  const bundled = new Set(ort.listSupportedBackends().filter((b) => b.bundled).map((b) => b.name));
+  const out: ProviderName[] = [];
+  const cudaLib = process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so';
+  if (existsSync(path.join(bindingDir(), cudaLib))) out.push('cuda');
+  if (bundled.has('webgpu')) {
+    const probe = await probeWebGpu();
+    if (probe.ok) out.push('webgpu');
+    else notes.push(`webgpu unavailable: ${probe.reason}`);
+  }
+  if (process.platform === 'win32' && bundled.has('dml')) out.push('dml');
+  if (process.platform === 'darwin' && bundled.has('coreml')) out.push('coreml');
+  out.push('cpu');
+  return out;
+}
+
+function firstLine(e: unknown): string {
+  return cleanOrtMessage(e instanceof Error ? e.message : String(e)).slice(0, 200);
 }
 
 /**
  * Opens an onnxruntime session on the best available provider, falling back to CPU with a note
- * saying why (missing CUDA libraries, no GPU adapter...).
+ * saying why (no CUDA provider library, no GPU adapter...). A file that cannot be loaded (missing,
+ * empty, truncated, corrupt, unsupported operators) throws a UserError naming it.
  */
 export async function openSession(model: Uint8Array | string, opts: SessionOptions = {}): Promise<OpenedSession> {
   const choice = opts.provider ?? 'auto';
-  const candidates: ProviderName[] = choice === 'auto' ? platformProviders() : choice === 'cpu' ? ['cpu'] : [choice, 'cpu'];
   const notes: string[] = [];
+  const candidates: ProviderName[] = choice === 'auto' ? await autoCandidates(notes) : choice === 'cpu' ? ['cpu'] : [choice, 'cpu'];
   const base: ort.InferenceSession.SessionOptions = {
     graphOptimizationLevel: opts.graphOptimizationLevel ?? 'extended',
     ...(opts.threads ? { intraOpNumThreads: opts.threads, interOpNumThreads: 1 } : {}),
   };
+  const label = opts.label ?? (typeof model === 'string' ? model : 'the ONNX model');
   for (const provider of candidates) {
     try {
-      const session =
-        typeof model === 'string'
-          ? await ort.InferenceSession.create(model, { ...base, executionProviders: [provider] })
-          : await ort.InferenceSession.create(model, { ...base, executionProviders: [provider] });
+      const options = { ...base, executionProviders: [provider] };
+      const session = typeof model === 'string' ? await ort.InferenceSession.create(model, options) : await ort.InferenceSession.create(model, options);
       return { session, provider, notes };
     } catch (e) {
-      if (provider === 'cpu') throw e;
-      const first = (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '';
-      notes.push(`${provider} unavailable, falling back: ${first.slice(0, 200)}`);
+      if (provider === 'cpu') throw new UserError(describeLoadError(label, model, e));
+      notes.push(`${provider} unavailable, falling back: ${firstLine(e)}`);
     }
   }
-  throw new Error('no execution provider could open the model');
+  throw new UserError(`${label}: no execution provider could open the model`);
 }

@@ -1,0 +1,144 @@
+/**
+ * Open Inference Protocol (KServe v2) REST bodies: the zod schema of an infer request, its
+ * conversion to onnxruntime feeds checked against the model's inputs, and the response tensors.
+ */
+import * as ort from 'onnxruntime-node';
+import { z } from 'zod';
+import type { TensorInfo } from '../onnx/inspect';
+import { DATATYPES, datatypeOf, type Datatype } from './datatypes';
+
+const parameters = z.record(z.string(), z.unknown()).optional();
+
+export const inferRequestSchema = z.object({
+  id: z.string().max(256).optional(),
+  parameters,
+  inputs: z
+    .array(
+      z.object({
+        name: z.string().min(1),
+        shape: z.array(z.number().int().min(0)).max(16),
+        datatype: z.string(),
+        parameters,
+        data: z.array(z.unknown()),
+      }),
+    )
+    .min(1),
+  outputs: z.array(z.object({ name: z.string().min(1), parameters })).optional(),
+});
+
+export type InferRequest = z.infer<typeof inferRequestSchema>;
+
+export interface ResponseTensor {
+  name: string;
+  datatype: Datatype;
+  shape: number[];
+  data: (number | boolean | string)[];
+}
+
+/** A request the client must fix: answered with 400 and this message. */
+export class BadRequest extends Error {}
+
+/** `(x: FP32 [-1, 4])`-style metadata for one tensor: -1 marks a dynamic dimension. */
+export function tensorMetadata(t: TensorInfo): { name: string; datatype: Datatype; shape: number[] } | undefined {
+  const datatype = datatypeOf(t.dtype);
+  if (!datatype || !t.shape) return undefined;
+  return { name: t.name, datatype, shape: t.shape.map((d) => (typeof d === 'number' ? d : -1)) };
+}
+
+/** The request's `data`, flattened row-major; nested arrays are accepted as the protocol allows. */
+function flatten(data: unknown[], where: string): unknown[] {
+  if (!data.some(Array.isArray)) return data;
+  const out: unknown[] = [];
+  const walk = (v: unknown[], depth: number): void => {
+    if (depth > 16) throw new BadRequest(`${where}: data is nested too deeply`);
+    for (const x of v) {
+      if (Array.isArray(x)) walk(x, depth + 1);
+      else out.push(x);
+    }
+  };
+  walk(data, 0);
+  return out;
+}
+
+const INT_RANGES: Partial<Record<Datatype, [number, number]>> = {
+  INT8: [-128, 127],
+  INT16: [-32768, 32767],
+  INT32: [-2147483648, 2147483647],
+  INT64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+  UINT8: [0, 255],
+  UINT16: [0, 65535],
+  UINT32: [0, 4294967295],
+  UINT64: [0, Number.MAX_SAFE_INTEGER],
+};
+
+function toTensor(datatype: Datatype, values: unknown[], shape: number[], where: string): ort.Tensor {
+  const bad = (i: number, want: string): never => {
+    throw new BadRequest(`${where}: data[${i}] is ${JSON.stringify(values[i])?.slice(0, 40)}, expected ${want} for ${datatype}`);
+  };
+  if (datatype === 'BYTES') {
+    values.forEach((v, i) => typeof v !== 'string' && bad(i, 'a string'));
+    return new ort.Tensor('string', values as string[], shape);
+  }
+  if (datatype === 'BOOL') {
+    const out = new Uint8Array(values.length);
+    values.forEach((v, i) => (typeof v === 'boolean' ? (out[i] = v ? 1 : 0) : bad(i, 'true or false')));
+    return new ort.Tensor('bool', out, shape);
+  }
+  if (datatype === 'FP32' || datatype === 'FP64') {
+    const out = datatype === 'FP32' ? new Float32Array(values.length) : new Float64Array(values.length);
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (typeof v !== 'number') bad(i, 'a number');
+      out[i] = v as number;
+    }
+    return new ort.Tensor(DATATYPES[datatype].ort, out, shape);
+  }
+  const range = INT_RANGES[datatype];
+  if (!range) throw new BadRequest(`${where}: datatype ${datatype} cannot be sent as JSON here; use FP32`);
+  const [lo, hi] = range;
+  const check = (v: unknown, i: number): number => (typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi ? v : bad(i, `an integer in [${lo}, ${hi}]`));
+  const ortType = DATATYPES[datatype].ort;
+  if (ortType === 'int64') return new ort.Tensor('int64', BigInt64Array.from(values, (v, i) => BigInt(check(v, i))), shape);
+  if (ortType === 'uint64') return new ort.Tensor('uint64', BigUint64Array.from(values, (v, i) => BigInt(check(v, i))), shape);
+  const Ctor = { int8: Int8Array, int16: Int16Array, int32: Int32Array, uint8: Uint8Array, uint16: Uint16Array, uint32: Uint32Array }[ortType as 'int8'];
+  return new ort.Tensor(ortType as 'int8', Ctor.from(values, (v, i) => check(v, i)), shape);
+}
+
+/**
+ * Feeds for a session from a validated request: every model input present once, with the
+ * model's datatype, a shape that fits the model's (fixed dimensions equal, rank equal) and as
+ * many elements as the shape says.
+ */
+export function feedsFromRequest(req: InferRequest, inputs: readonly TensorInfo[]): Record<string, ort.Tensor> {
+  const known = new Map(inputs.map((i) => [i.name, i]));
+  const feeds: Record<string, ort.Tensor> = {};
+  req.inputs.forEach((input, k) => {
+    const where = `inputs[${k}] (${input.name})`;
+    const model = known.get(input.name);
+    if (!model) throw new BadRequest(`${where}: the model has no input "${input.name}"; its inputs are ${inputs.map((i) => i.name).join(', ')}`);
+    if (feeds[input.name]) throw new BadRequest(`${where}: input "${input.name}" is given twice`);
+    const expected = datatypeOf(model.dtype);
+    if (input.datatype !== expected) throw new BadRequest(`${where}: datatype ${input.datatype} does not match the model's ${expected ?? model.dtype}`);
+    const modelShape = model.shape ?? [];
+    const fits = modelShape.length === 0 || (modelShape.length === input.shape.length && modelShape.every((d, i) => typeof d !== 'number' || d === input.shape[i]));
+    if (!fits) {
+      const want = modelShape.map((d) => (typeof d === 'number' ? d : -1));
+      throw new BadRequest(`${where}: shape [${input.shape.join(', ')}] does not fit the model's [${want.join(', ')}] (-1 = any size)`);
+    }
+    const values = flatten(input.data, where);
+    const count = input.shape.reduce((a, b) => a * b, 1);
+    if (values.length !== count) throw new BadRequest(`${where}: shape [${input.shape.join(', ')}] needs ${count} values but data has ${values.length}`);
+    feeds[input.name] = toTensor(input.datatype, values, input.shape, where);
+  });
+  const missing = inputs.filter((i) => !feeds[i.name]).map((i) => i.name);
+  if (missing.length) throw new BadRequest(`missing input${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
+  return feeds;
+}
+
+/** An onnxruntime output as a response tensor; 64-bit integers become JSON numbers. */
+export function responseTensor(name: string, t: ort.Tensor): ResponseTensor {
+  const datatype = datatypeOf(t.type) ?? 'BYTES';
+  const raw = t.data as ArrayLike<number | bigint | string> & Iterable<number | bigint | string>;
+  const data = t.type === 'bool' ? Array.from(raw, (v) => Boolean(v)) : Array.from(raw, (v) => (typeof v === 'bigint' ? Number(v) : v));
+  return { name, datatype, shape: t.dims.map(Number), data };
+}
