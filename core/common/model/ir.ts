@@ -39,7 +39,10 @@ export type LayerSpec =
   | { kind: 'concat'; axis?: number }
   /** Input: integer token ids stored as floats, `[seq]`; output `[seq, dim]`. */
   | { kind: 'embedding'; vocabSize: number; dim: number }
-  /** Input `[seq, features]`; output `[seq, units]` or, without `returnSequences`, the last state `[units]`. */
+  /**
+   * Input `[seq, features]`; output `[seq, units]` or, without `returnSequences`, the last state `[units]`.
+   * Keras weight layouts: LSTM gates i, f, c, o; GRU gates z, r, h with reset_after=false (as tfjs).
+   */
   | { kind: 'lstm' | 'gru'; units: number; returnSequences?: boolean }
   /** Multi-head self-attention over `[seq, dim]`, output `[seq, dim]`. @default keyDim = dim / heads */
   | { kind: 'attention'; heads: number; keyDim?: number }

@@ -110,7 +110,7 @@ function batchNorm(ctx: EmitContext, node: ResolvedNode, x: T, layer: Extract<La
 
 function selfAttention(ctx: EmitContext, x: T, prefix: string, heads: number, keyDim: number): T {
   const b = ctx.b;
-  const [s, d] = x.shape.slice(1) as [number, number];
+  const s = x.shape[1] as number;
   const proj = (role: string): T => {
     const y = add(b, matmul(b, x, ctx.param(`${prefix}/${role}`)), ctx.param(`${prefix}/${role}_bias`));
     return transpose(b, reshape(b, y, ['batch', s, heads, keyDim]), [0, 2, 1, 3]);
@@ -121,7 +121,6 @@ function selfAttention(ctx: EmitContext, x: T, prefix: string, heads: number, ke
   const scores = scale(b, matmul(b, q, transpose(b, k, [0, 1, 3, 2])), 1 / Math.sqrt(keyDim));
   const att = softmax(b, scores, -1);
   const ctxv = reshape(b, transpose(b, matmul(b, att, v), [0, 2, 1, 3]), ['batch', s, heads * keyDim]);
-  void d;
   return add(b, matmul(b, ctxv, ctx.param(`${prefix}/out`)), ctx.param(`${prefix}/out_bias`));
 }
 
@@ -134,9 +133,10 @@ function recurrent(ctx: EmitContext, node: ResolvedNode, x: T, layer: Extract<La
   const kernel = ctx.param(`${node.id}/kernel`);
   const rec = ctx.param(`${node.id}/recurrent_kernel`);
   const bias = ctx.param(`${node.id}/bias`);
-  const inBias = lstm ? bias : reshape(b, slice(b, bias, [0], [1], [0]), [g * u]);
-  const recBias = lstm ? undefined : reshape(b, slice(b, bias, [1], [2], [0]), [g * u]);
-  const xw = add(b, matmul(b, x, kernel), inBias);
+  const xw = add(b, matmul(b, x, kernel), bias);
+  // GRU (Keras reset_after=false, as tfjs): the reset gate scales h before its recurrent product.
+  const recZR = lstm ? undefined : slice(b, rec, [0], [2 * u], [1]);
+  const recH = lstm ? undefined : slice(b, rec, [2 * u], [3 * u], [1]);
   let h: T | undefined;
   let c: T | undefined;
   const hs: T[] = [];
@@ -150,15 +150,18 @@ function recurrent(ctx: EmitContext, node: ResolvedNode, x: T, layer: Extract<La
       c = c ? add(b, mul(b, unary(b, 'Sigmoid', zf), c), mul(b, i, cand)) : mul(b, i, cand);
       h = mul(b, unary(b, 'Sigmoid', zo), unary(b, 'Tanh', c));
     } else {
-      const hr = h ? add(b, matmul(b, h, rec), recBias!) : recBias!;
       const [xz, xr, xh] = split(b, xt, [u, u, u], 1) as [T, T, T];
-      const [hz, hrr, hh] = h ? (split(b, hr, [u, u, u], 1) as [T, T, T]) : (split(b, reshape(b, hr, [1, g * u]), [u, u, u], 1) as [T, T, T]);
-      const z = unary(b, 'Sigmoid', add(b, xz, hz));
-      const r = unary(b, 'Sigmoid', add(b, xr, hrr));
-      const cand = unary(b, 'Tanh', add(b, xh, mul(b, r, hh)));
-      const keep = h ? mul(b, z, h) : undefined;
-      const fresh = mul(b, sub(b, b.constF(1), z), cand);
-      h = keep ? add(b, keep, fresh) : fresh;
+      let zIn = xz;
+      let hIn = xh;
+      if (h) {
+        const [hz, hr] = split(b, matmul(b, h, recZR!), [u, u], 1) as [T, T];
+        zIn = add(b, xz, hz);
+        const r = unary(b, 'Sigmoid', add(b, xr, hr));
+        hIn = add(b, xh, matmul(b, mul(b, r, h), recH!));
+      }
+      const z = unary(b, 'Sigmoid', zIn);
+      const fresh = mul(b, sub(b, b.constF(1), z), unary(b, 'Tanh', hIn));
+      h = h ? add(b, mul(b, z, h), fresh) : fresh;
     }
     if (layer.returnSequences) hs.push(reshape(b, h, ['batch', 1, u]));
   }

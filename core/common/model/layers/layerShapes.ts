@@ -194,7 +194,7 @@ export function inferLayer(id: string, layer: LayerSpec, inShapes: readonly (rea
       const params = [
         param(`${id}/kernel`, [f, g * u], 'glorot_uniform', f, g * u),
         param(`${id}/recurrent_kernel`, [u, g * u], 'glorot_uniform', u, g * u),
-        layer.kind === 'lstm' ? param(`${id}/bias`, [g * u], 'forget_bias') : param(`${id}/bias`, [2, g * u], 'zeros'),
+        param(`${id}/bias`, [g * u], layer.kind === 'lstm' ? 'forget_bias' : 'zeros'),
       ];
       return { outShape: layer.returnSequences ? [s, u] : [u], params, buffers: [] };
     }

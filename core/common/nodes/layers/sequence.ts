@@ -25,7 +25,7 @@ export const lstmLayerNode = defineLayerNode({
 export const gruLayerNode = defineLayerNode({
   kind: 'gru',
   title: 'GRU',
-  doc: 'Gated recurrent unit over [sequence, features], unrolled over the fixed sequence length (Keras reset_after layout).',
+  doc: 'Gated recurrent unit over [sequence, features], unrolled over the fixed sequence length (Keras layout, reset_after=false as in TF.js).',
   params: recurrentParams,
   toLayer: (p) => ({ kind: 'gru', units: p.units, returnSequences: p.returnSequences }),
 });

@@ -51,8 +51,8 @@ describe('MLP training step against TensorFlow.js', () => {
       const ref = vars[i].dataSync();
       for (let j = 0; j < w.length; j++) maxDiff = Math.max(maxDiff, Math.abs(w[j] - ref[j]));
     });
-    // tfjs adds epsilon to √v̂·√(1−β₂ᵗ) rather than √v̂; float32 rounding dominates either way.
-    expect(maxDiff).toBeLessThan(2e-5);
+    // Measured ~1e-6: tfjs adds epsilon to √v̂·√(1−β₂ᵗ) rather than √v̂, and float32 rounding.
+    expect(maxDiff).toBeLessThan(1e-5);
 
     const inf = await session(buildInferenceGraph(r, trained, { task: 'classification' }));
     const out = await inf.run({ input: tensor(x, [n, f]) });
