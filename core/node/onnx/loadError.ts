@@ -10,8 +10,12 @@ function bytesOf(model: Uint8Array | string): Uint8Array | undefined {
   }
 }
 
-/** Whether the bytes stop in the middle of a protobuf record (protobufjs reads past the end). */
+/**
+ * Whether the bytes are the start of an ONNX model that stops in the middle of a record: they open
+ * with the `ir_version` field, as every ONNX writer puts it first, and protobufjs reads past the end.
+ */
 function looksTruncated(bytes: Uint8Array): boolean {
+  if (bytes[0] !== 0x08) return false;
   try {
     decodeModel(bytes);
     return false;
