@@ -20,6 +20,7 @@ export class FakeWebContents extends EventEmitter {
   windowOpenHandler: ((d: { url: string }) => { action: 'deny' } | { action: 'allow' }) | undefined;
   send(channel: string, payload: unknown): void {
     this.sent.push({ channel, payload });
+    this.emit('ipc-send', channel, structuredClone(payload));
   }
   setWindowOpenHandler(h: (d: { url: string }) => { action: 'deny' } | { action: 'allow' }): void {
     this.windowOpenHandler = h;
