@@ -20,7 +20,7 @@ describe('describeModel', () => {
       ]);
       expect(info.producer).toBe('weft-test');
       expect(info.opsets).toEqual([{ domain: '', version: 17 }]);
-      expect(formatShape(info.inputs[1]!.shape)).toBe('[N, 2]');
+      expect(formatShape(info.inputs[1].shape)).toBe('[N, 2]');
     } finally {
       await session.release();
     }

@@ -62,5 +62,5 @@ export function softmax(z: number[]): number[] {
 
 /** x·W + b in float64. */
 export function affine(x: number[], w: number[][], b: number[]): number[] {
-  return b.map((bk, k) => x.reduce((s, xi, i) => s + xi * w[i]![k]!, bk));
+  return b.map((bk, k) => x.reduce((s, xi, i) => s + xi * w[i][k], bk));
 }

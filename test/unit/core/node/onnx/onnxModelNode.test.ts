@@ -42,7 +42,7 @@ function expectProbabilities(p: PredictionsValue, x: Float32Array, w: number[][]
   const f = w.length;
   for (let i = 0; i < p.n; i++) {
     const want = softmax(affine(Array.from(x.subarray(i * f, (i + 1) * f)), w, b));
-    for (let c = 0; c < k; c++) expect(p.probabilities![i * k + c]).toBeCloseTo(want[c]!, 5);
+    for (let c = 0; c < k; c++) expect(p.probabilities![i * k + c]).toBeCloseTo(want[c], 5);
     expect(p.predicted[i]).toBe(want.indexOf(Math.max(...want)));
   }
 }
@@ -72,13 +72,13 @@ describe('model.onnx in a pipeline', () => {
     const outcome = await engine.run(doc, { baseDir: dir, workspace: dir });
     if (!outcome.ok) throw new Error(JSON.stringify(outcome.validation));
     expect(Object.values(outcome.report.nodes).map((n) => n.error ?? n.status)).toEqual(['done', 'done', 'done', 'done', 'done']);
-    const summary = outcome.report.nodes.onnx!.summary!;
+    const summary = outcome.report.nodes.onnx.summary!;
     expect(summary.provider).toBe('cpu');
     expect(summary.text).toContain('inputs: x float32 [N, 4]');
     expect(summary.text).toContain('outputs: y float32 [N, 3]');
 
     const data = (await outcome.load('split'))!.outputs.dataset as DatasetValue;
-    const test = data.splits.test!;
+    const test = data.splits.test;
     const fromNode = (await outcome.load('onnx'))!.outputs.predictions as PredictionsValue;
     expect(fromNode.n).toBe(test.n);
     expect(fromNode.classNames).toEqual(data.classNames);
@@ -98,14 +98,14 @@ describe('model.onnx in a pipeline', () => {
     await engine.run(doc, { baseDir: dir, workspace: dir });
     const again = await engine.run(doc, { baseDir: dir, workspace: dir });
     if (!again.ok) throw new Error('invalid');
-    expect(again.report.nodes.onnx!.status).toBe('cached');
+    expect(again.report.nodes.onnx.status).toBe('cached');
     const W2 = W.map((r) => r.map((v) => -v));
     writeModel(dir, 'iris.onnx', linearModel(W2, B, { softmax: true }));
     const changed = await engine.run(doc, { baseDir: dir, workspace: dir });
     if (!changed.ok) throw new Error('invalid');
-    expect(changed.report.nodes.onnx!.status).toBe('done');
+    expect(changed.report.nodes.onnx.status).toBe('done');
     const data = (await changed.load('split'))!.outputs.dataset as DatasetValue;
-    expectProbabilities((await changed.load('onnx'))!.outputs.predictions as PredictionsValue, data.splits.test!.x, W2, B);
+    expectProbabilities((await changed.load('onnx'))!.outputs.predictions as PredictionsValue, data.splits.test.x, W2, B);
   });
 });
 
@@ -189,9 +189,9 @@ describe('model.onnx executor', () => {
     const p = r.outputs.predictions as PredictionsValue;
     expect(r.summary?.text).toContain('fed as raw columns');
     for (let i = 0; i < 3; i++) {
-      const want = forward(weights, [raw.splits.test!.x[i * 2]!, raw.splits.test!.x[i * 2 + 1]!], 2, 2, true);
-      expect(p.probabilities![i * 2]).toBeCloseTo(want[0]!, 5);
-      expect(p.probabilities![i * 2 + 1]).toBeCloseTo(want[1]!, 5);
+      const want = forward(weights, [raw.splits.test.x[i * 2], raw.splits.test.x[i * 2 + 1]], 2, 2, true);
+      expect(p.probabilities![i * 2]).toBeCloseTo(want[0], 5);
+      expect(p.probabilities![i * 2 + 1]).toBeCloseTo(want[1], 5);
     }
   });
 });

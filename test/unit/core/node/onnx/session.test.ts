@@ -16,7 +16,7 @@ const B = [0.25, -0.5];
 
 async function runLinear(opened: Awaited<ReturnType<typeof openSession>>): Promise<number[]> {
   const out = await opened.session.run({ x: new ort.Tensor('float32', new Float32Array([2, 4]), [1, 2]) });
-  return Array.from(out.y!.data as Float32Array);
+  return Array.from(out.y.data as Float32Array);
 }
 
 describe('openSession', () => {
@@ -101,7 +101,7 @@ describe('load errors name the file and say what is wrong', () => {
 
   it('a well-formed file with an operator onnxruntime does not know', async () => {
     const bad = linearModel(W, B);
-    bad.graph.node[0]!.op_type = 'Frobnicate';
+    bad.graph.node[0].op_type = 'Frobnicate';
     const f = writeModel(dir, 'frob.onnx', bad);
     const e = await failure(f);
     expect(e.message).toContain(f);
@@ -118,7 +118,7 @@ describe('non-float inputs open too', () => {
     });
     const opened = await openSession(bytes, { provider: 'cpu' });
     const out = await opened.session.run({ a: new ort.Tensor('int64', BigInt64Array.from([1n, -2n, 3n]), [3]) });
-    expect(Array.from(out.b!.data as BigInt64Array)).toEqual([-1n, 2n, -3n]);
+    expect(Array.from(out.b.data as BigInt64Array)).toEqual([-1n, 2n, -3n]);
     await opened.session.release();
   });
 });
