@@ -92,13 +92,14 @@ export function registerRunsCommand(program: Command): void {
         console.log(`no runs recorded in ${store.dir}`);
         return;
       }
-      const rows = [['ID', 'STATUS', 'STARTED', 'DURATION', 'PIPELINE', 'METRICS']];
-      for (const r of list.map(toListing)) {
-        const metrics = Object.entries(r.metrics)
+      const rows = [['ID', 'STATUS', 'STARTED', 'DURATION', 'PIPELINE', 'METRICS (last nodes first)']];
+      for (const r of list) {
+        const metrics = Object.entries(r.nodes)
+          .reverse()
+          .flatMap(([id, n]) => Object.entries(n.summary?.metrics ?? {}).map(([k, v]) => `${id}.${k}=${formatMetric(v)}`))
           .slice(0, 4)
-          .map(([k, v]) => `${k}=${formatMetric(v)}`)
           .join(' ');
-        rows.push([r.id, r.status, time(r.startedAt), duration(r.durationMs), r.name ?? '', metrics]);
+        rows.push([r.id, r.status, time(r.startedAt), duration(r.durationMs), r.pipeline.name ?? '', metrics]);
       }
       for (const line of table(rows)) console.log(line);
     });
