@@ -33,12 +33,12 @@ describe('small CNN against TensorFlow.js', () => {
 
     // tfjs is NHWC with HWIO kernels: transpose ours (OIHW) and flatten in our CHW order.
     const v = init.values.map((w, i) => tf.variable(tf.tensor(w, init.shapes[i])));
-    const xs = tf.transpose(tf.tensor4d(x, [n, 1, 10, 10]), [0, 2, 3, 1]);
+    const xs = tf.transpose<tf.Tensor4D>(tf.tensor4d(x, [n, 1, 10, 10]), [0, 2, 3, 1]);
     const onehot = tf.oneHot(tf.tensor1d(y, 'int32'), k);
-    const hwio = (w: tf.Tensor): tf.Tensor4D => tf.transpose(w, [2, 3, 1, 0]);
+    const hwio = (w: tf.Tensor): tf.Tensor4D => tf.transpose<tf.Tensor4D>(w as tf.Tensor4D, [2, 3, 1, 0]);
     const forward = (): tf.Tensor2D => {
-      const a = tf.maxPool(tf.relu(tf.add(tf.conv2d(xs, hwio(v[0]), 1, 'valid'), v[1])), 2, 2, 'valid');
-      const b = tf.maxPool(tf.relu(tf.add(tf.conv2d(a, hwio(v[2]), 1, 'same'), v[3])), 2, 2, 'valid');
+      const a = tf.maxPool(tf.relu(tf.add<tf.Tensor4D>(tf.conv2d(xs, hwio(v[0]), 1, 'valid'), v[1])), 2, 2, 'valid');
+      const b = tf.maxPool(tf.relu(tf.add<tf.Tensor4D>(tf.conv2d(a, hwio(v[2]), 1, 'same'), v[3])), 2, 2, 'valid');
       const flat = tf.reshape(tf.transpose(b, [0, 3, 1, 2]), [n, -1]);
       return tf.add(tf.matMul(flat, v[4]), v[5]);
     };

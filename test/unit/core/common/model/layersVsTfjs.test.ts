@@ -34,7 +34,7 @@ describe('layer forward passes against tfjs layers with the same weights (Keras 
     for (const kind of ['lstm', 'gru'] as const) {
       for (const returnSequences of [false, true]) {
         const { out, values } = await predict(single({ kind, units: 6, returnSequences }), [s, f], x, n);
-        const layer = kind === 'lstm' ? tf.layers.lstm({ units: 6, returnSequences, recurrentActivation: 'sigmoid' }) : tf.layers.gru({ units: 6, returnSequences, resetAfter: false, recurrentActivation: 'sigmoid' });
+        const layer = kind === 'lstm' ? tf.layers.lstm({ units: 6, returnSequences, recurrentActivation: 'sigmoid' }) : tf.layers.gru({ units: 6, returnSequences, recurrentActivation: 'sigmoid' });
         const xt = tf.tensor3d(x, [n, s, f]);
         tf.dispose(layer.apply(xt) as tf.Tensor);
         const shapes = layer.getWeights().map((w) => w.shape);
