@@ -9,7 +9,7 @@ import {
   type IsValidConnection,
   type NodeTypes,
 } from '@xyflow/react';
-import { useCallback, type DragEvent } from 'react';
+import { useCallback, useEffect, type DragEvent } from 'react';
 import { definitionOf } from '../store/nodeCatalog';
 import { checkConnection } from '../store/connectionCheck';
 import type { WeftFlowNode } from '../store/documentConvert';
@@ -33,7 +33,11 @@ export function Canvas() {
   const onNodesChange = useStudio((s) => s.onNodesChange);
   const onEdgesChange = useStudio((s) => s.onEdgesChange);
   const hint = useStudio((s) => s.connectHint);
-  const { screenToFlowPosition } = useReactFlow();
+  const fitRequest = useStudio((s) => s.fitRequest);
+  const { screenToFlowPosition, fitView } = useReactFlow();
+  useEffect(() => {
+    if (fitRequest) window.setTimeout(() => void fitView({ maxZoom: 1, padding: 0.15 }), 30);
+  }, [fitRequest, fitView]);
 
   const isValidConnection: IsValidConnection = useCallback((c: Connection | Edge) => {
     const s = useStudio.getState();
@@ -91,7 +95,7 @@ export function Canvas() {
         onlyRenderVisibleElements
         minZoom={0.05}
         maxZoom={2}
-        fitView
+        defaultViewport={{ x: 0, y: 0, zoom: 1 }}
         proOptions={{ hideAttribution: true }}
       >
         <Background gap={20} />

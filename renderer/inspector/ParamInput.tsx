@@ -11,7 +11,9 @@ interface Props {
 function JsonInput({ value, onChange, id }: { value: unknown; onChange: (v: unknown) => void; id: string }) {
   const [text, setText] = useState(() => JSON.stringify(value ?? null));
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => setText(JSON.stringify(value ?? null)), [value]);
+  useEffect(() => {
+    setText(JSON.stringify(value ?? null));
+  }, [value]);
   return (
     <>
       <textarea

@@ -22,6 +22,7 @@ export function Palette({ onAdd }: { onAdd: (type: string) => void }) {
     e.dataTransfer.setData(NODE_DRAG_MIME, type);
     e.dataTransfer.setData('text/plain', type);
     e.dataTransfer.effectAllowed = 'copy';
+    setHover(null);
   };
 
   return (

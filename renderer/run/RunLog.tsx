@@ -5,7 +5,9 @@ import { useStudio } from '../store/useStudio';
 export function RunLog() {
   const logs = useStudio((s) => s.logs);
   const end = useRef<HTMLDivElement>(null);
-  useEffect(() => end.current?.scrollIntoView({ block: 'end' }), [logs]);
+  useEffect(() => {
+    end.current?.scrollIntoView({ block: 'end' });
+  }, [logs]);
   return (
     <div className="weft-log" data-testid="run-log">
       {logs.length === 0 && <div className="weft-muted">Press Run (Ctrl+Enter) to run the pipeline.</div>}

@@ -89,7 +89,17 @@ export const createGraphSlice: StateCreator<StudioState, [], [], GraphSlice> = (
     loadDocument(doc, file, opts = {}) {
       const nodes = toFlowNodes(doc);
       const edges = toFlowEdges(doc);
-      set({ nodes, edges, metadata: doc.metadata, file, dirty: opts.dirty ?? false, past: [], future: [], validation: validate(nodes, edges, doc.metadata) });
+      set({
+        nodes,
+        edges,
+        metadata: doc.metadata,
+        file,
+        dirty: opts.dirty ?? false,
+        past: [],
+        future: [],
+        validation: validate(nodes, edges, doc.metadata),
+        fitRequest: get().fitRequest + 1,
+      });
       get().resetRun();
     },
     markSaved(file) {

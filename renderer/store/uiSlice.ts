@@ -20,6 +20,8 @@ export interface UiSlice {
   toasts: Toast[];
   dialog: Dialog;
   connected: boolean;
+  /** Bumped when a document is loaded: the canvas fits it into view. */
+  fitRequest: number;
   setBottomTab(tab: BottomTab): void;
   showResults(nodeId: string): void;
   setPaletteQuery(q: string): void;
@@ -42,6 +44,7 @@ export const createUiSlice: StateCreator<StudioState, [], [], UiSlice> = (set, g
   toasts: [],
   dialog: null,
   connected: false,
+  fitRequest: 0,
   setBottomTab: (bottomTab) => set({ bottomTab }),
   showResults(nodeId) {
     set({ resultsNode: nodeId, bottomTab: 'results' });
