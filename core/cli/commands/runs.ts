@@ -166,6 +166,10 @@ export function registerRunsCommand(program: Command): void {
       const record = result.record;
       const status = result.outcome.ok ? result.outcome.report.status : 'failed';
       const same = record ? sameResults(original, record) : undefined;
+      const providers = (r: RunRecord): string => [...new Set(Object.values(r.environment.providers))].sort().join(',');
+      if (record && providers(record) !== providers(original)) {
+        console.error(`warning: ${original.id} ran on ${providers(original) || 'no reported provider'}, the rerun on ${providers(record) || 'none'}: numbers may differ`);
+      }
       if (flags.json) {
         console.log(
           JSON.stringify({
