@@ -143,8 +143,19 @@ export class GraphBuilder {
     return outs[0];
   }
 
+  /** The graph without ops and initializers that no output depends on (unused gradient branches). */
   graph(name: string): GraphData {
-    return { name, nodes: this.nodes, inputs: this.inputs, outputs: this.outputs, initializers: this.initializers };
+    const live = new Set(this.outputs.map((o) => o.name));
+    const kept: NodeData[] = [];
+    for (let k = this.nodes.length - 1; k >= 0; k--) {
+      const n = this.nodes[k];
+      if (!n.outputs.some((o) => live.has(o))) continue;
+      kept.push(n);
+      for (const i of n.inputs) live.add(i);
+    }
+    kept.reverse();
+    const initializers = this.initializers.filter((t) => live.has(t.name));
+    return { name, nodes: kept, inputs: this.inputs, outputs: this.outputs, initializers };
   }
 
   encode(name = 'weft'): Uint8Array {
