@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -18,6 +18,7 @@ import { exportOnnx } from '../../node/export/exportOnnx';
 import { exportTfjs } from '../../node/export/exportTfjs';
 import { decodeModel, OnnxDataType } from '../../node/export/onnxProto';
 import { loadPipelineFile } from '../../node/loadPipeline';
+import { writeTritonRepository } from '../../node/serving/triton';
 
 interface ExportFlags {
   node?: string;
@@ -120,19 +121,6 @@ export function trainedModelFromOnnx(bytes: Uint8Array, file: string): TrainedMo
   };
 }
 
-/**
- * `--format triton` hands the verified ONNX file to the serving module. Contract expected from
- * core/node/serving/triton.ts: `writeTritonRepository({ onnxFile, out }): Promise<string[]>`, writing
- * `<out>/<model>/config.pbtxt` and `<out>/<model>/1/model.onnx` and returning the paths written.
- */
-async function writeTriton(onnxFile: string, out: string): Promise<string[]> {
-  const writer = path.join(path.dirname(new URL(import.meta.url).pathname), '../../node/serving/triton.ts');
-  if (!existsSync(writer)) throw new UserError('--format triton needs the model-serving module (core/node/serving/triton.ts), which this build does not have yet', 2);
-  const mod = (await import(/* @vite-ignore */ writer)) as { writeTritonRepository?: (opts: { onnxFile: string; out: string }) => Promise<string[]> };
-  if (!mod.writeTritonRepository) throw new UserError('core/node/serving/triton.ts has no writeTritonRepository export', 2);
-  return mod.writeTritonRepository({ onnxFile, out });
-}
-
 export function registerExportCommand(program: Command): void {
   program
     .command('export')
@@ -164,8 +152,19 @@ export function registerExportCommand(program: Command): void {
       }
       const onnxFile =
         flags.format === 'onnx' ? path.resolve(flags.out ?? `${stem}.export.onnx`) : path.join(await mkdtemp(path.join(tmpdir(), 'weft-triton-')), 'model.onnx');
-      const report = await exportOnnx(model, { file: onnxFile, rows, ...(flags.quantize ? { quantize: true } : {}), ...(metrics ? { metrics } : {}) });
-      console.log(describeOnnxExport(report)?.text ?? '');
-      if (flags.format === 'triton') for (const f of await writeTriton(onnxFile, path.resolve(flags.out ?? `${stem}-triton`))) console.log(`wrote ${f}`);
+      try {
+        const report = await exportOnnx(model, { file: onnxFile, rows, ...(flags.quantize ? { quantize: true } : {}), ...(metrics ? { metrics } : {}) });
+        if (flags.format === 'onnx') {
+          console.log(describeOnnxExport(report)?.text ?? '');
+          return;
+        }
+        // Triton gets the verified file: same graph, same bytes.
+        const name = stem.replace(/[^A-Za-z0-9_.-]/g, '_').replace(/^\.+/, '') || 'model';
+        const files = await writeTritonRepository({ onnxFile, out: path.resolve(flags.out ?? `${stem}-triton`), name });
+        console.log(`verified on ${report.rowsSource}: max |exported − in-app| = ${report.maxAbsDiff.toExponential(2)} (limit 1e-5)`);
+        for (const f of files) console.log(`wrote ${f}`);
+      } finally {
+        if (flags.format === 'triton') await rm(path.dirname(onnxFile), { recursive: true, force: true });
+      }
     });
 }

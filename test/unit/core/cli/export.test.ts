@@ -31,6 +31,16 @@ describe('weft export', () => {
     expect(existsSync(path.join(out, 'weights.bin'))).toBe(true);
   });
 
+  it('writes a Triton repository from the verified ONNX', () => {
+    const out = path.join(dir, 'repo');
+    const r = runWeft(['export', source, '--format', 'triton', '--out', out]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/max \|exported − in-app\| = \S+ \(limit 1e-5\)/);
+    expect(existsSync(path.join(out, 'tiny', 'config.pbtxt'))).toBe(true);
+    expect(existsSync(path.join(out, 'tiny', '1', 'model.onnx'))).toBe(true);
+  });
+
   it('bad usage and unreadable input exit 2 with one line', () => {
     const bad = runWeft(['export', source, '--format', 'pmml']);
     expect(bad.code).toBe(2);
