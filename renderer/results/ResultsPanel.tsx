@@ -94,7 +94,7 @@ export function ResultsPanel() {
               </ul>
             </div>
           )}
-          {view.summary?.text && <pre className="weft-summary-text">{view.summary.text}</pre>}
+          {view.summary?.text && !view.outputs.some((o) => o.kind === 'metrics') && <pre className="weft-summary-text">{view.summary.text}</pre>}
           {view.outputs.map((o) => (
             <section key={o.port} className="weft-output">
               <h3>
