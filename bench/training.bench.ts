@@ -71,7 +71,7 @@ async function oursTrain(spec: ModelSpecValue, warmup: number, steps: number): P
 async function oursInfer(spec: ModelSpecValue, rows: number): Promise<number> {
   const model = resolveSpec(spec, { featureShape: [1, 28, 28], outputUnits: 10 });
   const onnx = buildInferenceGraph(model, packParams(initParams(model, 1).values), { task: 'classification' });
-  const { session } = await openSession(onnx, { provider: 'cpu', threads: THREADS });
+  const { session } = await openSession(onnx, { provider: 'cpu', threads: THREADS, graphOptimizationLevel: 'all' });
   const ib = 1024;
   const run = (s: number): Promise<unknown> => {
     const e = Math.min(rows, s + ib);

@@ -68,7 +68,7 @@ export class Validator {
   /** Model outputs for the whole split. */
   async predict(params: Float32Array, buffers: Float32Array): Promise<{ values: Float32Array; width: number }> {
     const onnx = buildInferenceGraph(this.model, params, { task: this.task, loss: this.loss, buffers });
-    const { session } = await openSession(onnx, { provider: this.provider, threads: this.threads });
+    const { session } = await openSession(onnx, { provider: this.provider, threads: this.threads, graphOptimizationLevel: 'all' });
     try {
       const rowSize = this.model.inputShape.reduce((a, b) => a * b, 1);
       const { x, n } = this.split;

@@ -43,6 +43,8 @@ export interface TrainLoopOptions {
   restoreBest: boolean;
   provider: ProviderChoice;
   threads: number;
+  /** onnxruntime graph optimizations of the step graph. @default 'extended' (see COMPILER-NOTES) */
+  optimization?: 'basic' | 'extended' | 'all';
   signal?: AbortSignal;
   /** Fraction of the whole run and a message, at most every `progressEveryMs`. */
   progress?: (fraction: number, message: string) => void;
@@ -107,7 +109,7 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
   const schedule = new LrSchedule(o.lr, o.schedule, o.epochs, stepsPerEpoch);
   const stopper = new EarlyStopping({ monitor: o.monitor, patience: o.patience, minDelta: o.minDelta });
 
-  const opened = await openSession(graph.onnx, { provider: o.provider, threads: o.threads, graphOptimizationLevel: 'extended' });
+  const opened = await openSession(graph.onnx, { provider: o.provider, threads: o.threads, graphOptimizationLevel: o.optimization ?? 'extended' });
   for (const note of opened.notes) o.log?.(note, 'warn');
   const validator = o.validation && o.validation.n > 0 ? new Validator(o.model, o.task, o.loss, o.validation, opened.provider, o.threads, o.labelSmoothing) : undefined;
 
