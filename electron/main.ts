@@ -6,6 +6,7 @@ const electronDir = __dirname;
 const weft = createWeftMain(electron, {
   electronDir,
   rendererDir: path.join(electronDir, '..', 'renderer'),
+  examplesDir: path.join(electronDir, '..', '..', 'resources', 'examples'),
   argv: process.argv,
   cwd: process.cwd(),
   platform: process.platform,

@@ -2,6 +2,8 @@ import type { NodeRegistry } from './NodeDefinition';
 import { csvNode } from './data/csvNode';
 import { idxNode } from './data/idxNode';
 import { imagesNode } from './data/imagesNode';
+import { npyNode } from './data/npyNode';
+import { imagesNode } from './data/imagesNode';
 import { splitNode } from './prep/splitNode';
 import { imputeNode } from './prep/imputeNode';
 import { minmaxNode } from './prep/minmaxNode';
@@ -29,6 +31,8 @@ import { trainerNode } from './train/trainerNode';
 export const builtinNodes = {
   'data.csv': csvNode,
   'data.idx': idxNode,
+  'data.images': imagesNode,
+  'data.npy': npyNode,
   'data.images': imagesNode,
   'prep.split': splitNode,
   'prep.standardize': standardizeNode,

@@ -1,6 +1,8 @@
 import { csvExecutor } from './data/csv';
 import { idxExecutor } from './data/idx';
 import { imagesExecutor } from './data/images';
+import { npyExecutor } from './data/npy';
+import { imagesExecutor } from './data/images';
 import type { ExecutorRegistry } from './Executor';
 import { splitExecutor } from './prep/split';
 import { imputeExecutor } from './prep/impute';
@@ -26,6 +28,8 @@ import { trainerExecutor } from './train/trainer';
 export const builtinExecutors = {
   'data.csv': csvExecutor,
   'data.idx': idxExecutor,
+  'data.images': imagesExecutor,
+  'data.npy': npyExecutor,
   'data.images': imagesExecutor,
   'prep.split': splitExecutor,
   'prep.standardize': standardizeExecutor,
