@@ -9,21 +9,18 @@ const poolParams = z.object({
   padding: paddingParam,
 });
 
-export const maxPool2dLayerNode = defineLayerNode({
-  kind: 'maxpool2d',
-  title: 'MaxPool2D',
-  doc: 'Maximum over square windows of [channels, height, width] inputs.',
-  params: poolParams,
-  toLayer: (p) => ({ kind: 'maxpool2d', poolSize: p.poolSize, strides: p.strides || p.poolSize, padding: p.padding }),
-});
+const poolNode = (kind: 'maxpool2d' | 'avgpool2d', title: string, doc: string) =>
+  defineLayerNode({
+    kind,
+    title,
+    doc,
+    params: poolParams,
+    toLayer: (p) => ({ kind, poolSize: p.poolSize, strides: p.strides || p.poolSize, padding: p.padding }),
+  });
 
-export const avgPool2dLayerNode = defineLayerNode({
-  kind: 'avgpool2d',
-  title: 'AvgPool2D',
-  doc: 'Average over square windows of [channels, height, width] inputs (padding excluded from the count).',
-  params: poolParams,
-  toLayer: (p) => ({ kind: 'avgpool2d', poolSize: p.poolSize, strides: p.strides || p.poolSize, padding: p.padding }),
-});
+export const maxPool2dLayerNode = poolNode('maxpool2d', 'MaxPool2D', 'Maximum over square windows of [channels, height, width] inputs.');
+
+export const avgPool2dLayerNode = poolNode('avgpool2d', 'AvgPool2D', 'Average over square windows of [channels, height, width] inputs (padding excluded from the count).');
 
 export const globalAvgPoolLayerNode = defineLayerNode({
   kind: 'globalavgpool',

@@ -14,21 +14,18 @@ const recurrentParams = z.object({
   returnSequences: z.boolean().default(false).describe('Output every step [sequence, units] instead of the last state [units]'),
 });
 
-export const lstmLayerNode = defineLayerNode({
-  kind: 'lstm',
-  title: 'LSTM',
-  doc: 'Long short-term memory over [sequence, features], unrolled over the fixed sequence length (Keras gate layout).',
-  params: recurrentParams,
-  toLayer: (p) => ({ kind: 'lstm', units: p.units, returnSequences: p.returnSequences }),
-});
+const recurrentNode = (kind: 'lstm' | 'gru', title: string, doc: string) =>
+  defineLayerNode({
+    kind,
+    title,
+    doc,
+    params: recurrentParams,
+    toLayer: (p) => ({ kind, units: p.units, returnSequences: p.returnSequences }),
+  });
 
-export const gruLayerNode = defineLayerNode({
-  kind: 'gru',
-  title: 'GRU',
-  doc: 'Gated recurrent unit over [sequence, features], unrolled over the fixed sequence length (Keras layout, reset_after=false as in TF.js).',
-  params: recurrentParams,
-  toLayer: (p) => ({ kind: 'gru', units: p.units, returnSequences: p.returnSequences }),
-});
+export const lstmLayerNode = recurrentNode('lstm', 'LSTM', 'Long short-term memory over [sequence, features], unrolled over the fixed sequence length (Keras gate layout).');
+
+export const gruLayerNode = recurrentNode('gru', 'GRU', 'Gated recurrent unit over [sequence, features], unrolled over the fixed sequence length (Keras layout, reset_after=false as in TF.js).');
 
 export const attentionLayerNode = defineLayerNode({
   kind: 'attention',
