@@ -54,6 +54,11 @@ interface InspectFlags {
   rows?: string;
   delimiter?: string;
   encoding?: string;
+  width?: string;
+  height?: string;
+  color?: string;
+  features?: string;
+  labels?: string;
 }
 
 export function registerDataCommand(program: Command): void {
@@ -61,20 +66,34 @@ export function registerDataCommand(program: Command): void {
   data
     .command('inspect')
     .description('schema, row count, first rows, per-column statistics and class histogram of a data file')
-    .argument('<file>', 'CSV/TSV/TXT, or IDX (the MNIST format, gzipped too)')
+    .argument('<file>', 'CSV/TSV/TXT, JSON/JSONL, NumPy .npy/.npz, IDX (the MNIST format, gzipped too), or an image folder (one subfolder per class)')
     .option('--json', 'print the DataPreview as one JSON object')
     .option('--target <column>', 'column whose class histogram to show')
     .option('--rows <n>', 'how many first rows to show', '10')
     .option('--delimiter <d>', 'CSV delimiter (auto, ",", ";", "\\t", "|")')
     .option('--encoding <e>', 'CSV text encoding (auto, utf-8, latin1)')
+    .option('--width <px>', 'image folder: width images are resized to (default 28)')
+    .option('--height <px>', 'image folder: height images are resized to (default 28)')
+    .option('--color <c>', 'image folder: grayscale or rgb')
+    .option('--features <name>', '.npz: the features array (default x, X, features or data, else the first)')
+    .option('--labels <name|file>', '.npz: the labels array; .npy: a labels .npy file')
     .action(async (file: string, flags: InspectFlags) => {
       const csv: Record<string, unknown> = {};
       if (flags.delimiter) csv.delimiter = flags.delimiter === '\\t' ? '\t' : flags.delimiter;
       if (flags.encoding) csv.encoding = flags.encoding;
+      const images: Record<string, unknown> = {};
+      if (flags.width) images.width = Number(flags.width);
+      if (flags.height) images.height = Number(flags.height);
+      if (flags.color) images.color = flags.color;
+      const npy: Record<string, unknown> = {};
+      if (flags.features) npy.features = flags.features;
+      if (flags.labels) npy.labels = flags.labels;
       const preview = await previewFile(path.resolve(file), {
         ...(flags.target ? { target: flags.target } : {}),
         headRows: Math.max(0, Number(flags.rows) || 10),
         csv,
+        images,
+        npy,
       });
       if (flags.json) {
         console.log(JSON.stringify(preview, (_k, v: unknown) => (ArrayBuffer.isView(v) ? Array.from(v as Uint8Array) : v)));
@@ -83,5 +102,6 @@ export function registerDataCommand(program: Command): void {
       console.log(`${file}: ${preview.format}, ${preview.rowCount} rows, ${preview.schema.length} columns`);
       for (const w of preview.warnings ?? []) console.error(`warning: ${w}`);
       for (const t of previewTables(preview)) console.log(`\n${formatTable(t)}`);
+      if (preview.images?.length) console.log(`\n${preview.images.length} thumbnails (in --json as PNG data URLs)`);
     });
 }

@@ -3,7 +3,6 @@ import { csvNode } from './data/csvNode';
 import { idxNode } from './data/idxNode';
 import { imagesNode } from './data/imagesNode';
 import { npyNode } from './data/npyNode';
-import { imagesNode } from './data/imagesNode';
 import { splitNode } from './prep/splitNode';
 import { imputeNode } from './prep/imputeNode';
 import { minmaxNode } from './prep/minmaxNode';
@@ -17,7 +16,6 @@ import { evalPredict } from './eval/predict';
 import { evalRegression } from './eval/regression';
 import { exportOnnxNode } from './export/onnx';
 import { exportTfjsNode } from './export/tfjs';
-import { onnxModelNode } from './onnx/onnxModelNode';
 import { onnxModelNode } from './onnx/onnxModelNode';
 import * as layers from './layers';
 import { cnnNode } from './model/cnnNode';
@@ -33,7 +31,6 @@ export const builtinNodes = {
   'data.idx': idxNode,
   'data.images': imagesNode,
   'data.npy': npyNode,
-  'data.images': imagesNode,
   'prep.split': splitNode,
   'prep.standardize': standardizeNode,
   'prep.minmax': minmaxNode,
@@ -47,7 +44,6 @@ export const builtinNodes = {
   'eval.predict': evalPredict,
   'export.onnx': exportOnnxNode,
   'export.tfjs': exportTfjsNode,
-  'model.onnx': onnxModelNode,
   'model.onnx': onnxModelNode,
   'model.mlp': mlpNode,
   'model.cnn': cnnNode,

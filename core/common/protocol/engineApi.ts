@@ -59,6 +59,8 @@ export interface ImageSample {
   /** Row-major `height × width × channels`, 0–255. */
   pixels: number[];
   label?: string;
+  /** The same pixels as a PNG data URL (`data:image/png;base64,...`), where the reader made one. */
+  dataUrl?: string;
 }
 
 /**

@@ -2,7 +2,6 @@ import { csvExecutor } from './data/csv';
 import { idxExecutor } from './data/idx';
 import { imagesExecutor } from './data/images';
 import { npyExecutor } from './data/npy';
-import { imagesExecutor } from './data/images';
 import type { ExecutorRegistry } from './Executor';
 import { splitExecutor } from './prep/split';
 import { imputeExecutor } from './prep/impute';
@@ -18,7 +17,6 @@ import { evalRegressionExecutor } from './eval/regression';
 import { exportOnnxExecutor } from './export/onnx';
 import { exportTfjsExecutor } from './export/tfjs';
 import { onnxModelExecutor } from './onnx/onnxModel';
-import { onnxModelExecutor } from './onnx/onnxModel';
 import * as layerNodes from '../../common/nodes/layers';
 import { inputLayerExecutor, layerExecutor } from './model/layers';
 import { cnnExecutor, mlpExecutor } from './model/presets';
@@ -30,7 +28,6 @@ export const builtinExecutors = {
   'data.idx': idxExecutor,
   'data.images': imagesExecutor,
   'data.npy': npyExecutor,
-  'data.images': imagesExecutor,
   'prep.split': splitExecutor,
   'prep.standardize': standardizeExecutor,
   'prep.minmax': minmaxExecutor,
@@ -44,7 +41,6 @@ export const builtinExecutors = {
   'eval.predict': evalPredictExecutor,
   'export.onnx': exportOnnxExecutor,
   'export.tfjs': exportTfjsExecutor,
-  'model.onnx': onnxModelExecutor,
   'model.onnx': onnxModelExecutor,
   'model.mlp': mlpExecutor,
   'model.cnn': cnnExecutor,

@@ -1,45 +1,63 @@
 import type { DatasetSplit, DatasetValue } from '../../values';
-import { seededRandom, shuffleInPlace } from '../prep/random';
+import { DataError } from '../prep/DataError';
+import { seededRandom } from '../prep/random';
+import { splitIndices } from '../prep/splitTable';
 
-/**
- * A classification dataset from flat samples (`n × prod(featureShape)`) and class indices,
- * split by ratios per class (stratified) with a seeded shuffle.
- */
-export function tensorDataset(opts: {
-  x: Float32Array;
-  y: Int32Array;
-  featureShape: number[];
-  classNames: string[];
+/** Split shares of a tensor dataset; train takes the rest. */
+export interface TensorSplitOptions {
   ratios: { validation: number; test: number };
   seed: number;
-  fingerprint?: string;
-}): DatasetValue {
+  /** Keep class proportions in every split (classification). @default true */
+  stratify?: boolean;
+}
+
+/**
+ * A dataset from flat samples (`n × prod(featureShape)`) and labels: class indices into
+ * `classNames` (classification), or `n × targetDim` float targets (regression). Split by ratios
+ * with a seeded shuffle, per class when stratified, as `prep.split` splits tables.
+ */
+export function tensorDataset(
+  opts: TensorSplitOptions & {
+    x: Float32Array;
+    featureShape: number[];
+    fingerprint?: string;
+    featureNames?: string[];
+  } & ({ y: Int32Array; classNames: string[] } | { y: Float32Array; classNames?: undefined; targetDim?: number; targetName?: string }),
+): DatasetValue {
   const width = opts.featureShape.reduce((a, b) => a * b, 1);
-  const random = seededRandom(opts.seed);
-  const byClass = opts.classNames.map(() => [] as number[]);
-  opts.y.forEach((c, i) => byClass[c]?.push(i));
-  const parts: Record<'train' | 'validation' | 'test', number[]> = { train: [], validation: [], test: [] };
-  for (const idx of byClass) {
-    shuffleInPlace(idx, random);
-    const nt = Math.round(idx.length * opts.ratios.test);
-    const nv = Math.round(idx.length * opts.ratios.validation);
-    parts.test.push(...idx.slice(0, nt));
-    parts.validation.push(...idx.slice(nt, nt + nv));
-    parts.train.push(...idx.slice(nt + nv));
+  const n = width > 0 ? opts.x.length / width : 0;
+  const { validation, test } = opts.ratios;
+  if (validation < 0 || test < 0 || validation + test >= 1) {
+    throw new DataError(`split ratios: validation ${validation} + test ${test} must leave a share for training (sum below 1)`);
   }
+  const rows = Array.from({ length: n }, (_, i) => i);
+  let groups: number[][] | undefined;
+  if (opts.classNames && opts.stratify !== false) {
+    groups = opts.classNames.map(() => []);
+    opts.y.forEach((c, i) => groups![c]?.push(i));
+  }
+  const parts = splitIndices(rows, [1 - validation - test, validation, test], seededRandom(opts.seed), groups);
+  const targetDim = opts.classNames ? 1 : (opts.targetDim ?? 1);
   const splits: Record<string, DatasetSplit> = {};
-  for (const [name, idx] of Object.entries(parts)) {
-    if (name !== 'train' && idx.length === 0) continue;
-    shuffleInPlace(idx, random);
+  (['train', 'validation', 'test'] as const).forEach((name, p) => {
+    const idx = parts[p];
+    if (name !== 'train' && idx.length === 0) return;
     const x = new Float32Array(idx.length * width);
-    const y = new Int32Array(idx.length);
+    const y = opts.classNames ? new Int32Array(idx.length) : new Float32Array(idx.length * targetDim);
     idx.forEach((src, k) => {
       x.set(opts.x.subarray(src * width, (src + 1) * width), k * width);
-      y[k] = opts.y[src]!;
+      if (targetDim === 1) y[k] = opts.y[src]!;
+      else y.set(opts.y.subarray(src * targetDim, (src + 1) * targetDim), k * targetDim);
     });
     splits[name] = { x, y, n: idx.length };
+  });
+  const ds: DatasetValue = { task: opts.classNames ? 'classification' : 'regression', featureShape: opts.featureShape, splits, transforms: [] };
+  if (opts.classNames) ds.classNames = opts.classNames;
+  else {
+    ds.targetDim = targetDim;
+    if (opts.targetName) ds.targetName = opts.targetName;
   }
-  const ds: DatasetValue = { task: 'classification', featureShape: opts.featureShape, classNames: opts.classNames, splits, transforms: [] };
+  if (opts.featureNames) ds.featureNames = opts.featureNames;
   if (opts.fingerprint) ds.fingerprint = opts.fingerprint;
   return ds;
 }

@@ -27,8 +27,11 @@ function labelOf(col: TableColumn, i: number): string | null {
   return col.type === 'boolean' ? (v ? 'true' : 'false') : String(v);
 }
 
-/** Splits `rows` by ratios; per class when `groups` is given (stratified). */
-function splitIndices(rows: number[], ratios: [number, number, number], random: () => number, groups?: number[][]): [number[], number[], number[]] {
+/**
+ * Splits `rows` by ratios `[train, validation, test]` with a seeded shuffle; per class when
+ * `groups` is given (stratified). Every non-empty group keeps at least one training row.
+ */
+export function splitIndices(rows: number[], ratios: [number, number, number], random: () => number, groups?: number[][]): [number[], number[], number[]] {
   const parts: [number[], number[], number[]] = [[], [], []];
   for (const g of groups ?? [rows]) {
     const shuffled = shuffleInPlace([...g], random);

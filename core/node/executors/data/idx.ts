@@ -28,6 +28,7 @@ export const idxExecutor: Executor<IdxParams> = async (ctx) => {
     classNames: values.map(String),
     ratios: { validation: ctx.params.validation, test: ctx.params.test },
     seed: ctx.params.seed,
+    stratify: ctx.params.stratify,
   });
   const sizes = Object.entries(dataset.splits).map(([k, s]) => `${k} ${s.n}`);
   return { outputs: { dataset }, summary: { text: `${n} samples [${featureShape.join(', ')}], ${values.length} classes; ${sizes.join(', ')}` } };

@@ -1,0 +1,44 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import type { ImagesParams } from '../../../common/nodes/data/imagesNode';
+import { tensorDataset } from '../../../common/nodes/data/tensorDataset';
+import { imagesPreview } from '../../data/imagesPreview';
+import { readImageFolder } from '../../data/readImages';
+import { asUserError } from '../prep/asUserError';
+import { UserError, type Executor } from '../Executor';
+
+export const imagesExecutor: Executor<ImagesParams> = async (ctx) => {
+  const p = ctx.params;
+  if (!p.path) throw new UserError(`node ${ctx.nodeId}: choose an image folder (param path) with one subfolder per class`);
+  const folder = path.resolve(ctx.baseDir, p.path);
+  const data = await readImageFolder(folder, p, { signal: ctx.signal, progress: (f, m) => ctx.progress(0.9 * f, m) });
+  for (const w of data.warnings) ctx.log(w, 'warn');
+  if (data.classNames.length < 2) {
+    throw new UserError(
+      `${folder}: a single class ('${data.classNames[0]}') has images; a classifier needs at least two class subfolders with images`,
+    );
+  }
+  const dataset = asUserError(ctx.nodeId, () =>
+    tensorDataset({
+      x: data.x,
+      y: data.y,
+      classNames: data.classNames,
+      featureShape: data.featureShape,
+      ratios: { validation: p.validation, test: p.test },
+      stratify: p.stratify,
+      seed: p.seed,
+      fingerprint: createHash('sha256').update(data.x).digest('hex').slice(0, 16),
+    }),
+  );
+  ctx.progress(0.95, 'preview');
+  const preview = await imagesPreview(data);
+  const sizes = Object.entries(dataset.splits).map(([k, s]) => `${k} ${s.n}`);
+  return {
+    outputs: { dataset, preview },
+    summary: {
+      text:
+        `${data.files.length} images [${data.featureShape.join(', ')}], ${data.classNames.length} classes; ${sizes.join(', ')}` +
+        (data.corrupt.length ? `; ${data.corrupt.length} corrupt skipped` : ''),
+    },
+  };
+};
