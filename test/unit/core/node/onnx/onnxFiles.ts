@@ -64,3 +64,46 @@ export function softmax(z: number[]): number[] {
 export function affine(x: number[], w: number[][], b: number[]): number[] {
   return b.map((bk, k) => x.reduce((s, xi, i) => s + xi * w[i][k], bk));
 }
+
+/** Deterministic uniform values in [−scale, scale) (mulberry32). */
+export function seededValues(n: number, seed: number, scale: number): Float32Array {
+  let a = seed >>> 0;
+  return Float32Array.from({ length: n }, () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1) * scale;
+  });
+}
+
+export interface MlpWeights {
+  sizes: number[];
+  /** Per layer: weights `[in × out]` row-major and biases `[out]`. */
+  layers: { w: Float32Array; b: Float32Array }[];
+}
+
+/** An MLP (Gemm + ReLU between layers, softmax at the end) with seeded Glorot-uniform weights. */
+export function mlpModel(sizes: number[], seed = 1): { model: OnnxModel; weights: MlpWeights } {
+  const layers = sizes.slice(1).map((out, i) => {
+    const inp = sizes[i];
+    const limit = Math.sqrt(6 / (inp + out));
+    return { w: seededValues(inp * out, seed * 100 + i, limit), b: seededValues(out, seed * 100 + 50 + i, 0.1) };
+  });
+  const nodes = layers.flatMap((_, i) => {
+    const x = i === 0 ? 'x' : `h${i}`;
+    const last = i === layers.length - 1;
+    return last
+      ? [onnx.node('Gemm', [x, `w${i}`, `b${i}`], ['logits']), onnx.node('Softmax', ['logits'], ['probabilities'], [onnx.int('axis', 1)])]
+      : [onnx.node('Gemm', [x, `w${i}`, `b${i}`], [`z${i}`]), onnx.node('Relu', [`z${i}`], [`h${i + 1}`])];
+  });
+  return {
+    model: model({
+      name: 'mlp',
+      node: nodes,
+      initializer: layers.flatMap((l, i) => [onnx.tensor(`w${i}`, [sizes[i], sizes[i + 1]], l.w), onnx.tensor(`b${i}`, [sizes[i + 1]], l.b)]),
+      input: [onnx.valueInfo('x', OnnxDataType.FLOAT, ['batch', sizes[0]])],
+      output: [onnx.valueInfo('probabilities', OnnxDataType.FLOAT, ['batch', sizes[sizes.length - 1]])],
+    }),
+    weights: { sizes, layers },
+  };
+}
