@@ -3,6 +3,9 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { curveData, curveMetrics, type RunRecord } from '../../core/common/runs';
 
+/** Whole-epoch tick spacings for the x axis. */
+const epochSteps = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000];
+
 const palette = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#be185d', '#4d7c0f'];
 
 export interface LearningCurvesProps {
@@ -12,7 +15,7 @@ export interface LearningCurvesProps {
 }
 
 /** The selected runs' per-epoch metric, overlaid on one epoch axis; a picker chooses the metric. */
-export function LearningCurves({ records, width = 640, height = 260 }: LearningCurvesProps) {
+export function LearningCurves({ records, width = 640, height = 240 }: LearningCurvesProps) {
   const metrics = useMemo(() => curveMetrics(records), [records]);
   const [metric, setMetric] = useState<string | undefined>(undefined);
   const shown = metric && metrics.includes(metric) ? metric : metrics[0];
@@ -22,12 +25,13 @@ export function LearningCurves({ records, width = 640, height = 260 }: LearningC
   useEffect(() => {
     const el = box.current;
     if (!el || !data || !data.series.length) return undefined;
+    const fit = el.clientWidth > 0 ? Math.max(240, Math.min(width, el.clientWidth)) : width;
     const plot = new uPlot(
       {
-        width,
+        width: fit,
         height,
         scales: { x: { time: false } },
-        axes: [{ label: 'epoch' }, { label: shown }],
+        axes: [{ label: 'epoch', incrs: epochSteps }, { label: shown }],
         series: [{ label: 'epoch' }, ...data.series.map((s, i) => ({ label: s.label, stroke: palette[i % palette.length], width: 2, spanGaps: false }))],
       },
       [data.epochs, ...data.series.map((s) => s.values)] as uPlot.AlignedData,

@@ -96,7 +96,7 @@ export function RunsView({ client, onOpenPipeline }: RunsViewProps) {
   const b = second ? records[second] : undefined;
 
   return (
-    <section className="runs-view" aria-label="Runs">
+    <section className="runs-view" aria-label="Runs" data-testid="runs-view">
       <div className="runs-toolbar">
         <button type="button" onClick={() => void refresh()}>
           Refresh
@@ -134,20 +134,30 @@ export function RunsView({ client, onOpenPipeline }: RunsViewProps) {
         </details>
       ) : null}
       {runs.length ? (
-        <RunsTable runs={sorted} sort={sort} onSort={onSort} selected={selected} onToggle={onToggle} />
+        <div className="runs-table-wrap">
+          <RunsTable runs={sorted} sort={sort} onSort={onSort} selected={selected} onToggle={onToggle} />
+        </div>
       ) : (
         <p className="runs-hint">No runs recorded yet. Every run of a pipeline is recorded here.</p>
       )}
-      <h3>Learning curves</h3>
-      <LearningCurves records={selectedRecords} />
-      {selected.length === 2 ? (
-        <>
+      <div className="runs-panels">
+        <div className="runs-panel">
+          <h3>Learning curves</h3>
+          <LearningCurves records={selectedRecords} />
+        </div>
+        <div className="runs-panel">
           <h3>Compare</h3>
-          {diff && a && b ? <RunDiffView a={a} b={b} diff={diff} /> : <p className="runs-hint">Comparing…</p>}
-        </>
-      ) : (
-        <p className="runs-hint">Select two runs to compare them side by side.</p>
-      )}
+          {selected.length === 2 ? (
+            diff && a && b ? (
+              <RunDiffView a={a} b={b} diff={diff} />
+            ) : (
+              <p className="runs-hint">Comparing…</p>
+            )
+          ) : (
+            <p className="runs-hint">Select two runs to compare them side by side.</p>
+          )}
+        </div>
+      </div>
     </section>
   );
 }
