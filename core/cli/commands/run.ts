@@ -39,7 +39,8 @@ export function registerRunCommand(program: Command): void {
           store: new RunStore(workspace),
           registry: builtinNodes,
           file,
-          onRecordError: (e) => console.error(`warning: run not recorded: ${e instanceof Error ? e.message : String(e)}`),
+          onRecordError: (e) =>
+            console.error(`warning: run not recorded: ${e instanceof Error ? e.message : String(e)}`),
           ...(flags.only ? { only: flags.only } : {}),
           noCache: flags.cache === false,
           baseDir,
@@ -70,7 +71,13 @@ export function registerRunCommand(program: Command): void {
             nodes: Object.fromEntries(
               Object.entries(report.nodes).map(([id, r]) => [
                 id,
-                { status: r.status, durationMs: r.durationMs, cached: r.cached, ...(r.error ? { error: r.error } : {}) },
+                {
+                  status: r.status,
+                  durationMs: r.durationMs,
+                  cached: r.cached,
+                  ...(r.error ? { error: r.error } : {}),
+                  ...(r.summary ? { summary: r.summary } : {}),
+                },
               ]),
             ),
             sinks: Object.fromEntries(sinks.map((id) => [id, report.nodes[id]?.summary ?? {}])),
@@ -81,7 +88,12 @@ export function registerRunCommand(program: Command): void {
           const s = report.nodes[id]?.summary;
           if (!s) continue;
           if (s.text) console.log(`${id}:\n${s.text}`);
-          if (s.metrics) console.log(`${id}: ${Object.entries(s.metrics).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+          if (s.metrics)
+            console.log(
+              `${id}: ${Object.entries(s.metrics)
+                .map(([k, v]) => `${k}=${v}`)
+                .join(' ')}`,
+            );
           for (const f of s.files ?? []) console.log(`${id}: wrote ${f}`);
         }
         console.log(`run ${report.status} in ${report.durationMs} ms`);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import {
   compile,
@@ -229,10 +230,19 @@ export class Engine {
     const t0 = Date.now();
     const key = s.keys[nodeId] ?? '';
     try {
-      const hit = s.opts.noCache ? undefined : await this.probeCache(key);
+      const probed = s.opts.noCache ? undefined : await this.probeCache(key);
+      const hit =
+        probed && (probed.summary?.files ?? []).every((f) => existsSync(path.resolve(s.baseDir, f)))
+          ? probed
+          : undefined;
       if (hit) {
         const summary = hit.summary;
-        s.reports[nodeId] = { status: 'cached', durationMs: Date.now() - t0, cached: true, ...(summary ? { summary } : {}) };
+        s.reports[nodeId] = {
+          status: 'cached',
+          durationMs: Date.now() - t0,
+          cached: true,
+          ...(summary ? { summary } : {}),
+        };
         emit({ type: 'node.cached', runId, nodeId, ...(summary ? { summary } : {}) });
         return;
       }
@@ -271,12 +281,28 @@ export class Engine {
       s.outputs.set(nodeId, result);
       await this.store(key, result, st.expensive);
       const durationMs = Date.now() - t0;
-      s.reports[nodeId] = { status: 'done', durationMs, cached: false, ...(result.summary ? { summary: result.summary } : {}) };
-      emit({ type: 'node.finished', runId, nodeId, durationMs, ...(result.summary ? { summary: result.summary } : {}) });
+      s.reports[nodeId] = {
+        status: 'done',
+        durationMs,
+        cached: false,
+        ...(result.summary ? { summary: result.summary } : {}),
+      };
+      emit({
+        type: 'node.finished',
+        runId,
+        nodeId,
+        durationMs,
+        ...(result.summary ? { summary: result.summary } : {}),
+      });
     } catch (e) {
       const cancelled = s.signal.aborted || e instanceof CancelledError;
       const error = cancelled ? 'cancelled' : e instanceof Error ? e.message : String(e);
-      s.reports[nodeId] = { status: cancelled ? 'cancelled' : 'failed', durationMs: Date.now() - t0, cached: false, error };
+      s.reports[nodeId] = {
+        status: cancelled ? 'cancelled' : 'failed',
+        durationMs: Date.now() - t0,
+        cached: false,
+        error,
+      };
       emit({ type: 'node.failed', runId, nodeId, error });
     }
   }
