@@ -110,9 +110,9 @@ describe.skipIf(process.platform !== 'linux' || process.arch !== 'x64')('electro
     for (const bundle of ['main.cjs', 'engine-host.cjs', 'preload.cjs']) {
       const text = asar.extractFile(archive, `dist/electron/${bundle}`).toString('utf8');
       for (const m of text.matchAll(/\brequire\("([^"./][^"]*)"\)/g)) {
-        const spec = m[1]!;
+        const spec = m[1];
         if (builtins.has(spec)) continue;
-        required.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
+        required.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);
       }
     }
     expect(required.size).toBeGreaterThan(0);
