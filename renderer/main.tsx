@@ -6,6 +6,7 @@ import { App } from './App';
 import type { EngineClient } from './engine/EngineClient';
 import { setEngineClient } from './engine/client';
 import { createHttpEngineClient } from './engine/HttpEngineClient';
+import { createIpcEngineClient, desktopApi } from './engine/ipcTransport';
 
 /** Electron's preload may install an IPC transport here before the app starts; else HTTP + WebSocket. */
 declare global {
@@ -14,7 +15,8 @@ declare global {
   }
 }
 
-setEngineClient(window.weftEngineClient ?? createHttpEngineClient());
+const desktop = desktopApi();
+setEngineClient(window.weftEngineClient ?? (desktop ? createIpcEngineClient(desktop) : createHttpEngineClient()));
 
 const root = document.getElementById('root');
 if (root) {
