@@ -3,6 +3,7 @@ import { csvNode } from './data/csvNode';
 import { idxNode } from './data/idxNode';
 import { imagesNode } from './data/imagesNode';
 import { npyNode } from './data/npyNode';
+import { jsonNode } from './data/jsonNode';
 import { splitNode } from './prep/splitNode';
 import { imputeNode } from './prep/imputeNode';
 import { minmaxNode } from './prep/minmaxNode';
@@ -31,6 +32,7 @@ export const builtinNodes = {
   'data.idx': idxNode,
   'data.images': imagesNode,
   'data.npy': npyNode,
+  'data.json': jsonNode,
   'prep.split': splitNode,
   'prep.standardize': standardizeNode,
   'prep.minmax': minmaxNode,

@@ -20,6 +20,13 @@ export function parseIsoDate(v: string): number {
 export interface Place {
   file: string;
   line: number;
+  /** Replaces `file:line:column` in messages where columns are not positions, e.g. `data.json: record 12`. */
+  at?: string;
+}
+
+/** `file:line:column`, or the place's own `at` text. */
+export function placeText(place: Place, columnIndex: number): string {
+  return place.at ?? `${place.file}:${place.line}:${columnIndex + 1}`;
 }
 
 type Kind = 'empty' | 'num' | 'bool' | 'date' | 'str';
@@ -53,7 +60,7 @@ export class ColumnBuilder {
   nonNumeric = 0;
   allInt = true;
   demoted = false;
-  firstNonNumeric: { line: number; value: string } | null = null;
+  firstNonNumeric: (Place & { value: string }) | null = null;
 
   constructor(
     readonly name: string,
@@ -71,7 +78,7 @@ export class ColumnBuilder {
 
   private bad(place: Place, v: string, why: string): never {
     throw new UserError(
-      `${place.file}:${place.line}:${this.index + 1}: ${why} ${JSON.stringify(v)} in column '${this.name}'` +
+      `${placeText(place, this.index)}: ${why} ${JSON.stringify(v)} in column '${this.name}'` +
         `${this.forced ? ` (type ${this.forced})` : ''}; fix the value, add it to missingValues, or change the column type`,
     );
   }
@@ -125,7 +132,7 @@ export class ColumnBuilder {
     if (this.missingSet.has(v)) return this.setMissing(i);
     if (INFINITIES.has(v)) this.bad(place, v, 'infinite value');
     this.nonNumeric++;
-    this.firstNonNumeric ??= { line: place.line, value: v };
+    this.firstNonNumeric ??= { ...place, value: v };
     if (this.demoted) return;
     const b = BOOLS.get(v);
     if (b !== undefined) {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { DataPreviewValue } from '../../common';
 import { csvOptionsSchema } from '../../common/nodes/data/csvOptions';
 import { imagesParams } from '../../common/nodes/data/imagesNode';
+import { jsonOptionsSchema } from '../../common/nodes/data/jsonNode';
 import { previewTable } from '../../common/nodes/data/tablePreview';
 import { UserError } from '../executors/Executor';
 import { imagesPreview } from './imagesPreview';
@@ -10,6 +11,7 @@ import { readCsv } from './readCsv';
 import { readImageFolder } from './readImages';
 import { npyPreview, npyTable } from './npyValues';
 import { readIdx } from './readIdx';
+import { readJson } from './readJson';
 import { readNpySource } from './readNpy';
 import { previewTensor } from './tensorPreview';
 
@@ -22,6 +24,8 @@ export interface PreviewOptions {
   images?: Record<string, unknown>;
   /** NumPy options: `features` and `labels` array names (.npz), or `labels` as a .npy file path. */
   npy?: { features?: string; labels?: string };
+  /** JSON options (format, missingValues, types) as the data.json node takes them. */
+  json?: Record<string, unknown>;
 }
 
 function parseOptions<T>(what: string, schema: { safeParse: (v: unknown) => { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, value: unknown): T {
@@ -45,6 +49,12 @@ export async function previewFile(file: string, opts: PreviewOptions = {}): Prom
     case '.data': {
       const table = await readCsv(file, parseOptions('CSV', csvOptionsSchema, opts.csv));
       return previewTable(table, { format: 'csv', ...common });
+    }
+    case '.json':
+    case '.jsonl':
+    case '.ndjson': {
+      const table = await readJson(file, parseOptions('JSON', jsonOptionsSchema, opts.json));
+      return previewTable(table, { format: ext === '.json' ? 'json' : 'jsonl', ...common });
     }
     case '.npy':
     case '.npz': {

@@ -3,7 +3,7 @@ import Papa from 'papaparse';
 import type { TableValue } from '../../common';
 import type { CsvOptions } from '../../common/nodes/data/csvOptions';
 import { throwIfAborted, UserError } from '../executors/Executor';
-import { ColumnBuilder } from './columnBuilder';
+import { ColumnBuilder, placeText } from './columnBuilder';
 import { decodeChunks, InvalidUtf8Error, undecodableError } from './decodeText';
 import { checkReadable, readHead, rejectBinary } from './openInput';
 import { sniffDelimiter } from './sniffDelimiter';
@@ -127,15 +127,15 @@ async function pass(layout: Layout, opts: CsvOptions, asStrings: ReadonlySet<str
 }
 
 /** Columns that turned out non-numeric: an error when nearly every value was a number, else strings. */
-function demotedColumns(file: string, builders: ColumnBuilder[]): Set<string> {
+export function demotedColumns(builders: ColumnBuilder[]): Set<string> {
   const out = new Set<string>();
   for (const b of builders) {
     if (!b.demoted) continue;
     const total = b.numeric + b.nonNumeric;
     if (b.firstNonNumeric && b.numeric >= 20 && b.nonNumeric <= Math.max(1, 0.02 * total)) {
-      const { line, value } = b.firstNonNumeric;
+      const { value } = b.firstNonNumeric;
       throw new UserError(
-        `${file}:${line}:${b.index + 1}: non-numeric value ${JSON.stringify(value)} in numeric column '${b.name}' ` +
+        `${placeText(b.firstNonNumeric, b.index)}: non-numeric value ${JSON.stringify(value)} in numeric column '${b.name}' ` +
           `(${b.nonNumeric} of ${total} values are not numbers); fix it, add it to missingValues, or set types.${b.name} to 'category'`,
       );
     }
@@ -146,7 +146,7 @@ function demotedColumns(file: string, builders: ColumnBuilder[]): Set<string> {
 
 async function readWith(layout: Layout, opts: CsvOptions, hooks: ReadHooks): Promise<TableValue> {
   let { builders } = await pass(layout, opts, new Set(), hooks);
-  const again = demotedColumns(layout.file, builders);
+  const again = demotedColumns(builders);
   if (again.size) {
     builders = (await pass(layout, opts, again, hooks)).builders;
   }

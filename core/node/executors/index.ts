@@ -2,6 +2,7 @@ import { csvExecutor } from './data/csv';
 import { idxExecutor } from './data/idx';
 import { imagesExecutor } from './data/images';
 import { npyExecutor } from './data/npy';
+import { jsonExecutor } from './data/json';
 import type { ExecutorRegistry } from './Executor';
 import { splitExecutor } from './prep/split';
 import { imputeExecutor } from './prep/impute';
@@ -28,6 +29,7 @@ export const builtinExecutors = {
   'data.idx': idxExecutor,
   'data.images': imagesExecutor,
   'data.npy': npyExecutor,
+  'data.json': jsonExecutor,
   'prep.split': splitExecutor,
   'prep.standardize': standardizeExecutor,
   'prep.minmax': minmaxExecutor,
