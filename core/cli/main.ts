@@ -8,7 +8,7 @@ import { registerRunsCommand } from './commands/runs';
 import { registerServeModelCommand } from './commands/serveModel';
 import { registerStudioCommand } from './commands/studio';
 import { registerValidateCommand } from './commands/validate';
-import { WEFT_VERSION } from './version';
+import { WEFT_VERSION } from '../node/version';
 
 export function buildProgram(): Command {
   const program = new Command();

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { createDefaultEngine } from '../../node/defaultEngine';
 import { UserError } from '../../node/executors/Executor';
 import { startStudioServer } from '../../node/studio/StudioServer';
-import { WEFT_VERSION } from '../version';
+import { WEFT_VERSION } from '../../node/version';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 

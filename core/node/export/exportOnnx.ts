@@ -6,7 +6,7 @@ import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { MetricsValue, TrainedModelValue } from '../../common';
 import { accuracy, argmaxRows } from '../../common/metrics';
-import { WEFT_VERSION } from '../../cli/version';
+import { WEFT_VERSION } from '../version';
 import { atomicWrite } from '../engine/atomicWrite';
 import { UserError } from '../executors/Executor';
 import { runTrainedModel } from '../inference/runModel';

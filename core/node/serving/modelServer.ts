@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type * as ort from 'onnxruntime-node';
-import { WEFT_VERSION } from '../../cli/version';
+import { WEFT_VERSION } from '../version';
 import { UserError } from '../executors/Executor';
 import { describeModel, type OnnxModelInfo } from '../onnx/inspect';
 import { openSession, type ProviderChoice, type ProviderName } from '../onnx/session';
