@@ -37,6 +37,8 @@ export class HostService {
   private readonly stateDir: string;
   /** Files outside the workspace the user typed a path to; they may be saved back. */
   private readonly typedPaths = new Set<string>();
+  /** The save in progress per file: saves of one file run one at a time, so a revision check holds until its write. */
+  private readonly saving = new Map<string, Promise<unknown>>();
 
   constructor(private readonly opts: HostServiceOptions) {
     this.stateDir = path.join(opts.workspace, '.weft', 'studio');
@@ -148,6 +150,17 @@ export class HostService {
     if (this.opts.examplesDir && isInside(this.opts.examplesDir, abs)) {
       throw new StudioError(403, 'examples are read-only; use Save As to keep a copy in the workspace');
     }
+    const previous = this.saving.get(abs) ?? Promise.resolve();
+    const done = previous.catch(() => undefined).then(() => this.checkAndWrite(abs, p));
+    this.saving.set(abs, done);
+    try {
+      return await done;
+    } finally {
+      if (this.saving.get(abs) === done) this.saving.delete(abs);
+    }
+  }
+
+  private async checkAndWrite(abs: string, p: StudioParams<'pipeline.write'>): Promise<{ path: string; revision: string }> {
     const current = await readIfExists(abs);
     if (current !== null && p.baseRevision === null) {
       throw new StudioError(409, `${p.path} already exists; choose another name or open it first`);

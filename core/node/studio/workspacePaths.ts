@@ -1,3 +1,4 @@
+import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { StudioError } from './StudioError';
 
@@ -7,9 +8,31 @@ export function isInside(root: string, p: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
+/** `p` with every symlink resolved; for a path that does not exist yet, its nearest existing folder's. */
+export function realPath(p: string): string {
+  let existing = path.resolve(p);
+  const rest: string[] = [];
+  while (!existsSync(existing)) {
+    const parent = path.dirname(existing);
+    if (parent === existing) break;
+    rest.unshift(path.basename(existing));
+    existing = parent;
+  }
+  try {
+    return path.join(realpathSync.native(existing), ...rest);
+  } catch {
+    return path.resolve(p);
+  }
+}
+
+/** Whether `p` is inside `root` both as written and once symlinks are followed. */
+export function isReallyInside(root: string, p: string): boolean {
+  return isInside(root, p) && isInside(realPath(root), realPath(p));
+}
+
 /**
  * Resolves a path the renderer sent. Relative paths resolve against the workspace; the result must
- * stay inside the workspace (or one of `extraRoots`) unless the user typed it (`typed`).
+ * stay inside the workspace (or one of `extraRoots`), symlinks included, unless the user typed it (`typed`).
  */
 export function resolveUserPath(workspace: string, p: string, opts: { typed?: boolean; extraRoots?: string[] } = {}): string {
   if (p.includes('\0')) throw new StudioError(400, 'a path cannot contain NUL');
@@ -18,6 +41,9 @@ export function resolveUserPath(workspace: string, p: string, opts: { typed?: bo
   const roots = [workspace, ...(opts.extraRoots ?? [])];
   if (!roots.some((r) => isInside(r, abs))) {
     throw new StudioError(403, `${p} is outside the workspace ${workspace}; type the path in Open… to use a file elsewhere`);
+  }
+  if (!roots.some((r) => isReallyInside(r, abs))) {
+    throw new StudioError(403, `${p} leads outside the workspace ${workspace} through a symbolic link; type the real path in Open… to use it`);
   }
   return abs;
 }
