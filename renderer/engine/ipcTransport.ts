@@ -82,3 +82,22 @@ export function createIpcEngineClient(api: DesktopApi): EngineClient {
     },
   };
 }
+
+/** What the studio does with the desktop shell's own events (menus, files opened by the OS, engine restarts). */
+export interface DesktopShellHandlers {
+  command(command: DesktopMenuCommand): void;
+  /** A pipeline main opened itself: File > Open…, Open Recent, a double-click in the OS, a drop. */
+  opened(file: DesktopEvents['pipeline.opened']): void;
+  /** Show `status.message` to the user: the engine was restarted (the pipeline is kept) or gave up. */
+  engineStatus(status: DesktopEvents['engine.status']): void;
+}
+
+/** Subscribes the studio to the shell's events; returns one function that unsubscribes all. */
+export function bindDesktopShell(api: DesktopApi, handlers: DesktopShellHandlers): () => void {
+  const offs = [
+    api.on('menu.command', (m) => handlers.command(m.command)),
+    api.on('pipeline.opened', (f) => handlers.opened(f)),
+    api.on('engine.status', (s) => handlers.engineStatus(s)),
+  ];
+  return () => offs.forEach((off) => off());
+}
