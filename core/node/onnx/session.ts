@@ -16,6 +16,11 @@ export interface SessionOptions {
   /** Intra-op threads; 0 lets onnxruntime decide. @default 0 */
   threads?: number;
   graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
+  /**
+   * Let idle intra-op threads spin-wait for work. Off for servers, where spinning threads take
+   * the cores that parse requests. @default onnxruntime's (on)
+   */
+  spinWait?: boolean;
   /** How to name the model in error messages when it is given as bytes, e.g. its file name. */
   label?: string;
 }
@@ -76,6 +81,7 @@ export async function openSession(model: Uint8Array | string, opts: SessionOptio
   const base: ort.InferenceSession.SessionOptions = {
     graphOptimizationLevel: opts.graphOptimizationLevel ?? 'extended',
     ...(opts.threads ? { intraOpNumThreads: opts.threads, interOpNumThreads: 1 } : {}),
+    ...(opts.spinWait === false ? { extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } } } : {}),
   };
   const label = opts.label ?? (typeof model === 'string' ? model : 'the ONNX model');
   for (const provider of candidates) {

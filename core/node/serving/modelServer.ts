@@ -72,7 +72,7 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
   } catch (e) {
     throw new UserError(`${opts.model}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
   }
-  const opened = await openSession(bytes, { provider: opts.provider ?? 'auto', label: opts.model });
+  const opened = await openSession(bytes, { provider: opts.provider ?? 'auto', label: opts.model, spinWait: false });
   const session: ort.InferenceSession = opened.session;
   const info = describeModel(session, bytes);
   const tensorOutputs = info.outputs.filter((o) => o.dtype !== 'non-tensor').map((o) => o.name);
