@@ -38,24 +38,33 @@ function probeModel(): string {
   return Buffer.from(bytes).toString('base64');
 }
 
-function runProbe(): Promise<ProbeResult> {
-  const ortEntry = createRequire(import.meta.url).resolve('onnxruntime-node');
+/**
+ * Runs `script` (CommonJS, given `args`) in a child Node process and reads its verdict: a last
+ * stdout line `ok` or `error: <reason>`. A child that hangs is killed after `timeoutMs`; one that
+ * crashes is reported with its signal. This process is never at risk.
+ */
+export function probeInChild(script: string, args: string[], timeoutMs: number): Promise<ProbeResult> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['-e', CHILD, ortEntry, probeModel()],
-      { timeout: WEBGPU_PROBE_TIMEOUT_MS, killSignal: 'SIGKILL', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, windowsHide: true },
+      ['-e', script, ...args],
+      { timeout: timeoutMs, killSignal: 'SIGKILL', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, windowsHide: true },
       (err, stdout) => {
         const line = stdout.trim().split('\n').pop() ?? '';
         if (line === 'ok') return resolve({ ok: true });
         if (line.startsWith('error: ')) return resolve({ ok: false, reason: cleanOrtMessage(line.slice(7)) });
         const e = err as (NodeJS.ErrnoException & { killed?: boolean; signal?: string }) | null;
-        if (e?.killed) return resolve({ ok: false, reason: `opening a WebGPU session did not finish within ${WEBGPU_PROBE_TIMEOUT_MS / 1000} s` });
+        if (e?.killed) return resolve({ ok: false, reason: `opening a WebGPU session did not finish within ${timeoutMs / 1000} s` });
         if (e?.signal) return resolve({ ok: false, reason: `opening a WebGPU session crashed the probe process (${e.signal})` });
-        resolve({ ok: false, reason: e ? e.message.split('\n')[0] ?? 'probe failed' : 'probe printed nothing' });
+        resolve({ ok: false, reason: e ? (e.message.split('\n')[0] ?? 'probe failed') : 'probe printed nothing' });
       },
     );
   });
+}
+
+function runProbe(): Promise<ProbeResult> {
+  const ortEntry = createRequire(import.meta.url).resolve('onnxruntime-node');
+  return probeInChild(CHILD, [ortEntry, probeModel()], WEBGPU_PROBE_TIMEOUT_MS);
 }
 
 let cached: Promise<ProbeResult> | undefined;

@@ -49,11 +49,14 @@ function bindingDir(): string {
  *   process has opened and run a tiny model on it (once per process, with a time limit).
  * - DirectML and CoreML are tried on the platforms that ship them.
  */
+const CUDA_LIB = process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so';
+const hasCudaProvider = (): boolean => existsSync(path.join(bindingDir(), CUDA_LIB));
+const NO_CUDA = `cuda unavailable: onnxruntime-node has no CUDA provider library (${CUDA_LIB}) beside its binding`;
+
 async function autoCandidates(notes: string[]): Promise<ProviderName[]> {
   const bundled = new Set(ort.listSupportedBackends().filter((b) => b.bundled).map((b) => b.name));
   const out: ProviderName[] = [];
-  const cudaLib = process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so';
-  if (existsSync(path.join(bindingDir(), cudaLib))) out.push('cuda');
+  if (hasCudaProvider()) out.push('cuda');
   if (bundled.has('webgpu')) {
     const probe = await probeWebGpu();
     if (probe.ok) out.push('webgpu');
@@ -77,7 +80,11 @@ function firstLine(e: unknown): string {
 export async function openSession(model: Uint8Array | string, opts: SessionOptions = {}): Promise<OpenedSession> {
   const choice = opts.provider ?? 'auto';
   const notes: string[] = [];
-  const candidates: ProviderName[] = choice === 'auto' ? await autoCandidates(notes) : choice === 'cpu' ? ['cpu'] : [choice, 'cpu'];
+  let candidates: ProviderName[] = choice === 'auto' ? await autoCandidates(notes) : choice === 'cpu' ? ['cpu'] : [choice, 'cpu'];
+  if (choice === 'cuda' && !hasCudaProvider()) {
+    notes.push(NO_CUDA);
+    candidates = ['cpu'];
+  }
   const base: ort.InferenceSession.SessionOptions = {
     graphOptimizationLevel: opts.graphOptimizationLevel ?? 'extended',
     ...(opts.threads ? { intraOpNumThreads: opts.threads, interOpNumThreads: 1 } : {}),

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeModel, onnx, OnnxDataType } from '../../../../../core/node/export/onnxProto';
 import { UserError } from '../../../../../core/node/executors/Executor';
 import { openSession, PROVIDER_ORDER } from '../../../../../core/node/onnx/session';
-import { probeWebGpu, WEBGPU_PROBE_TIMEOUT_MS } from '../../../../../core/node/onnx/probeWebGpu';
+import { probeInChild, probeWebGpu, WEBGPU_PROBE_TIMEOUT_MS } from '../../../../../core/node/onnx/probeWebGpu';
 import { linearModel, tempDir, writeModel } from './onnxFiles';
 
 const W = [
@@ -51,6 +51,23 @@ describe('openSession', () => {
     const r = await probeWebGpu();
     expect(Date.now() - t0).toBeLessThan(WEBGPU_PROBE_TIMEOUT_MS + 5000);
     if (!r.ok) expect(r.reason.length).toBeGreaterThan(0);
+  });
+});
+
+describe('the child-process probe keeps a hanging or crashing provider out of this process', () => {
+  it('a child that hangs is killed at the time limit', async () => {
+    const r = await probeInChild('setInterval(() => {}, 1000)', [], 1500);
+    expect(r).toEqual({ ok: false, reason: 'opening a WebGPU session did not finish within 1.5 s' });
+  });
+
+  it('a child that crashes is reported with its signal', async () => {
+    const r = await probeInChild("process.kill(process.pid, 'SIGSEGV')", [], 10_000);
+    expect(r).toEqual({ ok: false, reason: 'opening a WebGPU session crashed the probe process (SIGSEGV)' });
+  });
+
+  it('a child that answers is believed', async () => {
+    expect(await probeInChild("console.log('ok')", [], 10_000)).toEqual({ ok: true });
+    expect(await probeInChild("console.log('error: ' + process.argv[1])", ['no adapter'], 10_000)).toEqual({ ok: false, reason: 'no adapter' });
   });
 });
 
