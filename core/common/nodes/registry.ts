@@ -5,6 +5,7 @@ import { imagesNode } from './data/imagesNode';
 import { npyNode } from './data/npyNode';
 import { jsonNode } from './data/jsonNode';
 import { splitNode } from './prep/splitNode';
+import { augmentNode } from './prep/augmentNode';
 import { imputeNode } from './prep/imputeNode';
 import { minmaxNode } from './prep/minmaxNode';
 import { onehotNode } from './prep/onehotNode';
@@ -41,6 +42,7 @@ export const builtinNodes = {
   'prep.ordinal': ordinalNode,
   'prep.select': selectNode,
   'prep.shuffle': shuffleNode,
+  'prep.augment': augmentNode,
   'eval.classification': evalClassification,
   'eval.regression': evalRegression,
   'eval.predict': evalPredict,

@@ -5,6 +5,7 @@ import { npyExecutor } from './data/npy';
 import { jsonExecutor } from './data/json';
 import type { ExecutorRegistry } from './Executor';
 import { splitExecutor } from './prep/split';
+import { augmentExecutor } from './prep/augment';
 import { imputeExecutor } from './prep/impute';
 import { minmaxExecutor } from './prep/minmax';
 import { onehotExecutor } from './prep/onehot';
@@ -38,6 +39,7 @@ export const builtinExecutors = {
   'prep.ordinal': ordinalExecutor,
   'prep.select': selectExecutor,
   'prep.shuffle': shuffleExecutor,
+  'prep.augment': augmentExecutor,
   'eval.classification': evalClassificationExecutor,
   'eval.regression': evalRegressionExecutor,
   'eval.predict': evalPredictExecutor,
