@@ -66,6 +66,19 @@ export default tseslint.config(
     },
   },
   {
+    files: ['core/node/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/cli/**', '**/renderer/**', '**/electron/**'], message: 'core/node imports core/common and libraries, not the CLI, renderer or Electron.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
   },

@@ -10,3 +10,4 @@ export * from './protocol/engineApi';
 export * from './protocol/runsApi';
 export * from './protocol/hostApi';
 export * from './values';
+export * from './nodes/describeNode';

@@ -1,21 +1,5 @@
 import type { Command } from 'commander';
-import { z } from 'zod';
-import { builtinNodes, formatPortType, type AnyNodeDefinition } from '../../common';
-
-/** A node type's JSON description: ports, params (JSON Schema with defaults) and doc. */
-export function describeNode(def: AnyNodeDefinition): Record<string, unknown> {
-  return {
-    type: def.type,
-    version: def.version,
-    title: def.title,
-    category: def.category,
-    doc: def.doc,
-    inputs: def.inputs.map((p) => ({ name: p.name, type: p.type, optional: p.optional ?? false, doc: p.doc })),
-    outputs: def.outputs.map((p) => ({ name: p.name, type: p.type, doc: p.doc })),
-    params: z.toJSONSchema(def.params, { io: 'input', unrepresentable: 'any' }),
-    defaults: def.params.safeParse({}).data ?? null,
-  };
-}
+import { builtinNodes, describeNode, formatPortType, type AnyNodeDefinition } from '../../common';
 
 export function registerNodesCommand(program: Command): void {
   program

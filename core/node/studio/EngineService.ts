@@ -1,5 +1,6 @@
 import path from 'node:path';
 import {
+  describeNode,
   builtinNodes,
   engineApi,
   loadDocument,
@@ -9,13 +10,11 @@ import {
   type EngineEvent,
   type EngineParams,
   type EngineResult,
-  type NodeInfo,
   type NodeRegistry,
   type PipelineDocument,
 } from '../../common';
 import type { Engine } from '../engine/Engine';
 import type { ExecutorResult } from '../executors/Executor';
-import { describeNode } from '../../cli/commands/nodes';
 import { runRecorded } from '../runs/recordedRun';
 import { RunStore } from '../runs/RunStore';
 import { buildResultView } from './resultView';
@@ -78,7 +77,7 @@ export class EngineService {
   private async dispatch(channel: EngineChannel, p: Record<string, unknown>): Promise<unknown> {
     switch (channel) {
       case 'engine.nodes':
-        return Object.values(this.registry).map((d) => describeNode(d) as unknown as NodeInfo);
+        return Object.values(this.registry).map((d) => describeNode(d));
       case 'engine.validate': {
         const loaded = loadDocument((p as EngineParams<'engine.validate'>).document, this.registry);
         if (!loaded.ok) return { ok: false, documentErrors: loaded.errors };
