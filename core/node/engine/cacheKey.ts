@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 
 /** JSON with object keys sorted, so equal params always hash equal. */
 export function stableStringify(value: unknown): string {
@@ -24,6 +25,30 @@ interface FileStamp {
 }
 const stampCache = new Map<string, FileStamp>();
 
+/**
+ * Hash of a folder's tree: every entry's relative path, size and mtime (contents are not read),
+ * so adding, removing or editing a file anywhere below it changes the hash.
+ */
+async function folderListingHash(root: string): Promise<string> {
+  const h = createHash('sha256');
+  const walk = async (dir: string, rel: string): Promise<void> => {
+    const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      const full = join(dir, e.name);
+      const name = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) {
+        h.update(`d:${name}\n`);
+        await walk(full, name);
+      } else {
+        const st = await stat(full).catch(() => undefined);
+        h.update(`f:${name}:${st?.size ?? -1}:${st?.mtimeMs ?? -1}\n`);
+      }
+    }
+  };
+  await walk(root, '');
+  return h.digest('hex');
+}
+
 /** Hash of a file's content, re-read only when size or mtime changed. */
 export async function fileFingerprint(path: string): Promise<string> {
   let st;
@@ -32,7 +57,7 @@ export async function fileFingerprint(path: string): Promise<string> {
   } catch {
     return `missing:${path}`;
   }
-  if (st.isDirectory()) return `dir:${path}:${st.mtimeMs}`;
+  if (st.isDirectory()) return `dir:${await folderListingHash(path)}`;
   const known = stampCache.get(path);
   if (known && known.size === st.size && known.mtimeMs === st.mtimeMs) return known.hash;
   const hash = await new Promise<string>((resolve, reject) => {
