@@ -66,3 +66,13 @@ export function describeModel(session: ort.InferenceSession, bytes: Uint8Array):
 export function formatShape(shape: TensorInfo['shape']): string {
   return shape ? `[${shape.map((d) => (d === null ? '?' : String(d))).join(', ')}]` : '-';
 }
+
+/** A JSON value stored in metadata_props (e.g. `weft.class_names`), or undefined when absent or unreadable. */
+export function metadataJson<T>(info: Pick<OnnxModelInfo, 'metadata'>, key: string): T | undefined {
+  const text = info.metadata[key];
+  try {
+    return text ? (JSON.parse(text) as T) : undefined;
+  } catch {
+    return undefined;
+  }
+}

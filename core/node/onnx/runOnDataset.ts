@@ -3,7 +3,7 @@ import type { DatasetSplit, TableColumn } from '../../common';
 import { throwIfAborted, UserError } from '../executors/Executor';
 import type { ExportLayout } from '../export/preprocessGraph';
 import { feedsFor } from '../export/runExported';
-import { formatShape, type OnnxModelInfo, type TensorInfo } from './inspect';
+import { formatShape, metadataJson, type OnnxModelInfo, type TensorInfo } from './inspect';
 
 export interface RunOnSplitOptions {
   /** The output to collect; its rows are returned. */
@@ -25,13 +25,7 @@ export interface SplitOutput {
 
 /** The Weft export layout stored in metadata_props `weft.io`, when the model is a Weft export. */
 export function exportLayout(info: OnnxModelInfo): ExportLayout | undefined {
-  const io = info.metadata['weft.io'];
-  if (!io) return undefined;
-  try {
-    return JSON.parse(io) as ExportLayout;
-  } catch {
-    return undefined;
-  }
+  return metadataJson<ExportLayout>(info, 'weft.io');
 }
 
 /** The one float input a features-in model takes, or undefined when it takes something else. */

@@ -6,7 +6,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../executors/Executor';
-import { describeModel, formatShape, type OnnxModelInfo, type TensorInfo } from '../onnx/inspect';
+import { describeModel, formatShape, metadataJson, type OnnxModelInfo, type TensorInfo } from '../onnx/inspect';
 import { openSession } from '../onnx/session';
 import { DATATYPES, datatypeOf } from './datatypes';
 import { modelNameFor } from './modelServer';
@@ -60,14 +60,6 @@ export function tritonConfig(info: OnnxModelInfo, name: string, maxBatchSize: nu
   ].join('\n');
 }
 
-function parseJson<T>(text: string | undefined): T | undefined {
-  try {
-    return text ? (JSON.parse(text) as T) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Writes the repository and returns the files written. */
 export async function writeTritonRepository(opts: TritonOptions): Promise<string[]> {
   const label = opts.onnxFile ?? 'the ONNX model';
@@ -96,8 +88,8 @@ export async function writeTritonRepository(opts: TritonOptions): Promise<string
     const fixed = [...info.inputs, ...info.outputs].filter((t) => !dynamic(t.shape?.[0])).map((t) => `${t.name} ${formatShape(t.shape)}`);
     throw new UserError(`${label}: Triton batching needs a dynamic first dimension everywhere, but ${fixed.join(', ')} ha${fixed.length > 1 ? 've' : 's'} a fixed one; use max batch size 0`);
   }
-  const classNames = parseJson<string[]>(info.metadata['weft.class_names']);
-  const layout = parseJson<{ outputs?: { name: string }[] }>(info.metadata['weft.io']);
+  const classNames = metadataJson<string[]>(info, 'weft.class_names');
+  const layout = metadataJson<{ outputs?: { name: string }[] }>(info, 'weft.io');
   const labelOutput = classNames ? (layout?.outputs?.[0]?.name ?? info.outputs[0]?.name) : undefined;
   const config = tritonConfig(info, name, maxBatchSize, labelOutput);
   const dir = path.join(opts.out, name);

@@ -1,12 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
-import type { DatasetValue, PredictionsValue, TrainedModelValue } from '../../../common';
+import type { DatasetValue, PredictionsValue } from '../../../common';
 import { argmaxRows } from '../../../common/metrics';
 import type { onnxModelParams } from '../../../common/nodes/onnx/onnxModelNode';
 import { pickSplit } from '../../inference/runModel';
-import { describeModel, formatShape, type OnnxModelInfo, type TensorInfo } from '../../onnx/inspect';
-import { exportLayout, featureInput, rowsAreProbabilities, runOnSplit, softmaxRows } from '../../onnx/runOnDataset';
+import { describeModel, formatShape, metadataJson, type OnnxModelInfo, type TensorInfo } from '../../onnx/inspect';
+import { exportLayout, rowsAreProbabilities, runOnSplit, softmaxRows } from '../../onnx/runOnDataset';
+import { trainedModelOf } from '../../onnx/trainedModelOf';
 import { openSession } from '../../onnx/session';
 import { UserError, type Executor } from '../Executor';
 
@@ -14,14 +15,6 @@ type Params = z.output<typeof onnxModelParams>;
 type Task = 'classification' | 'regression';
 
 const describe = (t: TensorInfo): string => `${t.name} ${t.dtype} ${formatShape(t.shape)}`;
-
-function parseJson<T>(text: string | undefined): T | undefined {
-  try {
-    return text ? (JSON.parse(text) as T) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 function primaryOutput(info: OnnxModelInfo, wanted: string, where: string): TensorInfo {
   const floats = info.outputs.filter((o) => o.dtype === 'float32' || o.dtype === 'float64');
@@ -34,29 +27,6 @@ function primaryOutput(info: OnnxModelInfo, wanted: string, where: string): Tens
   const o = floats.find((x) => x.name === layoutFirst) ?? floats[0];
   if (!o) throw new UserError(`${where}: the model has no float output (it has ${info.outputs.map(describe).join(', ')})`);
   return o;
-}
-
-/** The model as a TrainedModel when it takes one float32 feature tensor with fixed sizes after the batch dimension. */
-function asTrainedModel(bytes: Uint8Array, info: OnnxModelInfo, output: TensorInfo, task: Task, provider: string, classNames?: string[]): TrainedModelValue | undefined {
-  const input = featureInput(info);
-  const featureShape = input?.dtype === 'float32' ? (input.shape ?? []).slice(1) : [];
-  if (!input || !featureShape.length || !featureShape.every((d): d is number => typeof d === 'number')) return undefined;
-  const width = output.shape?.[1];
-  return {
-    task,
-    featureShape,
-    ...(classNames ? { classNames } : {}),
-    ...(task === 'regression' && typeof width === 'number' ? { targetDim: width } : {}),
-    transforms: [],
-    onnx: bytes,
-    inputName: input.name,
-    outputName: output.name,
-    spec: null,
-    weights: {},
-    history: [],
-    provider,
-    trainParams: {},
-  };
 }
 
 export const onnxModelExecutor: Executor<Params> = async (ctx) => {
@@ -76,16 +46,16 @@ export const onnxModelExecutor: Executor<Params> = async (ctx) => {
   try {
     const info = describeModel(opened.session, bytes);
     const data = ctx.inputs.data as DatasetValue | undefined;
-    const card = parseJson<{ task?: Task }>(info.metadata['weft.model_card']);
+    const card = metadataJson<{ task?: Task }>(info, 'weft.model_card');
     const task: Task = ctx.params.task !== 'auto' ? ctx.params.task : (data?.task ?? card?.task ?? 'regression');
     const output = primaryOutput(info, ctx.params.output, where);
-    const classNames = parseJson<string[]>(info.metadata['weft.class_names']) ?? data?.classNames;
+    const classNames = metadataJson<string[]>(info, 'weft.class_names') ?? data?.classNames;
     const lines = [
       `inputs: ${info.inputs.map(describe).join('; ')}`,
       `outputs: ${info.outputs.map(describe).join('; ')}`,
       `provider: ${opened.provider}${opened.notes.length ? ` (${opened.notes.join('; ')})` : ''}`,
     ];
-    const model = asTrainedModel(bytes, info, output, task, opened.provider, classNames);
+    const model = trainedModelOf(bytes, info, { output, task, provider: opened.provider, ...(classNames ? { classNames } : {}) });
     if (!model) lines.push('no trained-model output: that needs one float32 input with fixed sizes after the batch dimension');
     const outputs: Record<string, unknown> = { ...(model ? { model } : {}) };
     let rowsDone = 0;
