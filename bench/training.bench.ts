@@ -3,7 +3,7 @@
  * synthetic MNIST-shaped data, batch 128, Adam, against PyTorch CPU (Debian's python3-torch) with
  * the same thread count. Training: `warmup` untimed steps, then `steps` timed steps of the real
  * trainer loop (shuffled batches, outputs fed back as inputs). Inference: the baked-weights graph
- * in batches of 1024. `WEFT_BENCH_THREADS` sets the threads of both sides (default 1).
+ * (optimization level all) in batches of 1024. `WEFT_BENCH_THREADS` sets the threads of both sides (default 1).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -99,12 +99,28 @@ const cases = [
   { name: 'mlp', spec: mlpSpec, warmup: 30, steps: 400, inferRows: N },
   { name: 'cnn', spec: cnnSpec, warmup: 5, steps: 60, inferRows: 10_240 },
 ];
-console.log(`# ${N} × 784 synthetic samples, batch ${BATCH}, Adam; ${THREADS} thread(s) on both sides (torch.set_num_threads(${THREADS}), onnxruntime intraOpNumThreads ${THREADS})`);
+const ROUNDS = 2;
+console.log(
+  `# ${N} × 784 synthetic samples, batch ${BATCH}, Adam; ${THREADS} thread(s) on both sides (torch.set_num_threads(${THREADS}), onnxruntime intraOpNumThreads ${THREADS}); ` +
+    `best of ${ROUNDS} alternating rounds (the host is shared and noisy)`,
+);
 for (const c of cases) {
-  const ours = { train: await oursTrain(c.spec, c.warmup, c.steps), infer: await oursInfer(c.spec, c.inferRows) };
-  const p = peer(c.name, c.warmup, c.steps, c.inferRows);
-  const note = typeof p === 'string' ? p : undefined;
-  if (!note && typeof p !== 'string') console.log(`# ${c.name}: PyTorch ${p.torch}`);
-  reportBench(`train ${c.name} (batch ${BATCH}, Adam)`, ours.train, typeof p === 'string' ? null : p.train, 'samples/s', true, note);
-  reportBench(`infer ${c.name} (batch 1024)`, ours.infer, typeof p === 'string' ? null : p.infer, 'samples/s', true, note);
+  const ours = { train: 0, infer: 0 };
+  const theirs = { train: 0, infer: 0 };
+  let note: string | undefined;
+  for (let round = 0; round < ROUNDS; round++) {
+    ours.train = Math.max(ours.train, await oursTrain(c.spec, c.warmup, c.steps));
+    ours.infer = Math.max(ours.infer, await oursInfer(c.spec, c.inferRows));
+    if (note) continue;
+    const p = peer(c.name, c.warmup, c.steps, c.inferRows);
+    if (typeof p === 'string') {
+      note = p;
+      continue;
+    }
+    if (round === 0) console.log(`# ${c.name}: PyTorch ${p.torch}`);
+    theirs.train = Math.max(theirs.train, p.train);
+    theirs.infer = Math.max(theirs.infer, p.infer);
+  }
+  reportBench(`train ${c.name} (batch ${BATCH}, Adam)`, ours.train, note ? null : theirs.train, 'samples/s', true, note);
+  reportBench(`infer ${c.name} (batch 1024)`, ours.infer, note ? null : theirs.infer, 'samples/s', true, note);
 }
