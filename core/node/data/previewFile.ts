@@ -36,7 +36,9 @@ function parseOptions<T>(what: string, schema: { safeParse: (v: unknown) => { su
 
 /** Reads any supported source (chosen by extension, or a folder of images) and previews it. */
 export async function previewFile(file: string, opts: PreviewOptions = {}): Promise<DataPreviewValue> {
-  if ((await stat(file).catch(() => undefined))?.isDirectory()) {
+  const st = await stat(file).catch(() => undefined);
+  if (!st && !path.extname(file)) throw new UserError(`${file}: no such file or folder`);
+  if (st?.isDirectory()) {
     const data = await readImageFolder(file, parseOptions('image', imagesParams, opts.images));
     return imagesPreview(data, opts.headRows ?? 10);
   }
