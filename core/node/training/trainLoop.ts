@@ -115,7 +115,7 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
 
   const init = packParams(initParams(o.model, o.seed).values);
   const initBuf = initBuffers(o.model);
-  let carried: Carried = {};
+  const carried: Carried = {};
   for (const c of graph.carried) {
     const data = c.init === 'params' ? init : c.init === 'buffers' ? Float32Array.from(initBuf) : new Float32Array(c.size);
     carried[c.input] = new ort.Tensor('float32', data, [c.size]);
@@ -181,9 +181,7 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
         feeds[graph.labelName] = batch.y;
         for (const c of graph.carried) feeds[c.input] = carried[c.input]!;
         const out = await opened.session.run(feeds);
-        const next: Carried = {};
-        for (const c of graph.carried) next[c.input] = out[c.output]!;
-        carried = next;
+        for (const c of graph.carried) carried[c.input] = out[c.output]!;
         const l = (out[graph.lossName].data as Float32Array)[0];
         lossSum += l * rows;
         if (graph.correctName) correct += (out[graph.correctName].data as Float32Array)[0];
