@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 const nodeModuleNames = ['path', 'os', 'child_process', 'crypto', 'http', 'https', 'net', 'stream', 'url', 'util', 'v8', 'worker_threads', 'zlib', 'events', 'readline', 'buffer', 'assert'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'test-results/', 'playwright-report/', 'bench/out/', '**/*.cjs'] },
+  { ignores: ['node_modules/', 'dist/', '**/.weft/', 'resources/examples/out/', 'test-results/', 'playwright-report/', 'bench/out/', '**/*.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
