@@ -194,4 +194,29 @@ describe('train.trainer', () => {
     const balanced = await train({ epochs: 1, classWeights: 'balanced' });
     expect(balanced.model.history).toHaveLength(1);
   });
+  it('trains a regression target with MSE, reporting losses only', async () => {
+    const r = seededRandom(9);
+    const make = (n: number) => {
+      const x = Float32Array.from({ length: n * 3 }, () => r() * 2 - 1);
+      const y = Float32Array.from({ length: n }, (_, i) => 2 * x[i * 3]! - x[i * 3 + 1]! + 0.5 * x[i * 3 + 2]! + 0.3);
+      return { x, y, n };
+    };
+    const data: DatasetValue = { task: 'regression', featureShape: [3], targetName: 'z', targetDim: 1, transforms: [], splits: { train: make(256), validation: make(64) } };
+    const { model, epochs } = await train({ epochs: 30, lr: 0.02 }, { data });
+    expect(model.trainParams).toMatchObject({ loss: 'mse' });
+    expect(Object.keys(epochs[0]![1]).sort()).toEqual(['loss', 'lr', 'val_loss']);
+    // The target's variance is about 1.8; a fitted model explains nearly all of it.
+    expect(epochs.at(-1)![1].val_loss).toBeLessThan(0.05);
+    expect(epochs.at(-1)![1].val_loss).toBeLessThan(epochs[0]![1].val_loss! / 10);
+  });
+
+  it('checkpoint writes the best model so far whenever the monitored metric improves', async () => {
+    const ws = mkdtempSync(path.join(tmpdir(), 'weft-ckpt-'));
+    const { result } = await train({ epochs: 3, checkpoint: true, monitor: 'loss', earlyStopping: false }, { workspace: ws });
+    const file = path.join(ws, 'trainer.best.onnx');
+    expect(result.summary?.files).toEqual([file]);
+    const s = await ort.InferenceSession.create(readFileSync(file));
+    expect(s.outputNames).toEqual(['output']);
+    await s.release();
+  });
 });
