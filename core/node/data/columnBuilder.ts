@@ -149,6 +149,28 @@ export class ColumnBuilder {
     this.mismatch(place, v, this.kind === 'empty' ? 'num' : this.kind);
   }
 
+  /**
+   * Adds the next row's value `x`, parsed by the caller from a plain decimal literal (digits,
+   * optional sign, point and exponent; finite), exactly as `push` would. Returns false, having
+   * changed nothing, where `push` with the text is needed (a type mismatch or an error).
+   */
+  pushNumber(x: number): boolean {
+    if (this.demoted) {
+      this.n++;
+      this.numeric++;
+      return true;
+    }
+    if (this.kind !== 'num' && this.kind !== 'empty') return false;
+    if (this.allInt && !Number.isInteger(x)) {
+      if (this.forced === 'integer') return false;
+      this.allInt = false;
+    }
+    this.kind = 'num';
+    this.numeric++;
+    this.store(this.n++, x);
+    return true;
+  }
+
   private setMissing(i: number): void {
     this.missing++;
     if (!this.demoted) this.store(i, NaN);

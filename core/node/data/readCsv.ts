@@ -3,7 +3,10 @@ import Papa from 'papaparse';
 import type { TableValue } from '../../common';
 import type { CsvOptions } from '../../common/nodes/data/csvOptions';
 import { throwIfAborted, UserError } from '../executors/Executor';
-import { ColumnBuilder, placeText } from './columnBuilder';
+import type { ColumnBuilder } from './columnBuilder';
+import { placeText } from './columnBuilder';
+import { type CsvLayout as Layout, CsvRows } from './csvRows';
+import { fastPass } from './csvFastPath';
 import { decodeChunks, InvalidUtf8Error, undecodableError } from './decodeText';
 import { checkReadable, readHead, rejectBinary } from './openInput';
 import { sniffDelimiter } from './sniffDelimiter';
@@ -11,15 +14,10 @@ import { sniffDelimiter } from './sniffDelimiter';
 export interface ReadHooks {
   signal?: AbortSignal;
   progress?: (fraction: number, message?: string) => void;
-}
-
-interface Layout {
-  file: string;
-  size: number;
-  encoding: 'utf-8' | 'latin1';
-  delimiter: string;
-  decimalComma: boolean;
-  estimatedRows: number;
+  /** Skip the byte-level fast pass and always use papaparse (tests compare the two). */
+  noFastPath?: boolean;
+  /** Told which parser read each pass. */
+  onPass?: (parser: 'fast' | 'papaparse') => void;
 }
 
 function estimateRows(sample: string, size: number, sampleBytes: number): number {
@@ -29,24 +27,27 @@ function estimateRows(sample: string, size: number, sampleBytes: number): number
   return Math.ceil((size / sampleBytes) * lines * 1.05) + 16;
 }
 
-function uniqueNames(file: string, raw: string[], header: boolean): string[] {
-  if (!header) return raw.map((_, i) => `column${i + 1}`);
-  const names = raw.map((n, i) => n.trim() || `column${i + 1}`);
-  const seen = new Map<string, number>();
-  names.forEach((n, i) => {
-    const j = seen.get(n);
-    if (j !== undefined) {
-      throw new UserError(`${file}:1: duplicate column name '${n}' (columns ${j + 1} and ${i + 1}); rename one of them`);
+/** One streaming pass over the file. Columns listed in `asStrings` are collected as strings. */
+async function pass(layout: Layout, opts: CsvOptions, asStrings: ReadonlySet<string>, hooks: ReadHooks): Promise<{ builders: ColumnBuilder[] }> {
+  if (layout.encoding === 'utf-8' && !hooks.noFastPath) {
+    const rows = new CsvRows(layout, opts, asStrings);
+    if (await fastPass(layout, rows, hooks)) {
+      hooks.onPass?.('fast');
+      return finished(layout, rows);
     }
-    seen.set(n, i);
-  });
-  return names;
+  }
+  hooks.onPass?.('papaparse');
+  return finished(layout, await papaPass(layout, opts, asStrings, hooks));
 }
 
-/** One streaming pass over the file. Columns listed in `asStrings` are collected as strings. */
-async function pass(layout: Layout, opts: CsvOptions, asStrings: ReadonlySet<string>, hooks: ReadHooks): Promise<{ builders: ColumnBuilder[]; names: string[] }> {
+function finished(layout: Layout, rows: CsvRows): { builders: ColumnBuilder[] } {
+  if (rows.builders === null) throw new UserError(`${layout.file}: the file is empty (no header, no rows)`);
+  return { builders: rows.builders };
+}
+
+/** The general pass: papaparse over decoded text (quotes, any line ending, Latin-1). */
+async function papaPass(layout: Layout, opts: CsvOptions, asStrings: ReadonlySet<string>, hooks: ReadHooks): Promise<CsvRows> {
   const { file } = layout;
-  const missingSet = new Set(opts.missingValues);
   let bytes = 0;
   let sawQuote = false;
   async function* text(): AsyncGenerator<string> {
@@ -57,33 +58,15 @@ async function pass(layout: Layout, opts: CsvOptions, asStrings: ReadonlySet<str
     }
   }
   const source = Readable.from(text(), { objectMode: true });
-  let builders: ColumnBuilder[] | null = null;
-  let names: string[] = [];
-  let ncols = 0;
-  const place = { file, line: 1 };
+  const sink = new CsvRows(layout, opts, asStrings);
+  const place = { line: 1 };
   const onRows = (rows: string[][]): void => {
     for (const row of rows) {
       const startLine = place.line;
       let extra = 0;
       if (sawQuote) for (const f of row) for (let k = f.indexOf('\n'); k !== -1; k = f.indexOf('\n', k + 1)) extra++;
       place.line = startLine + 1 + extra;
-      if (row.length === 1 && row[0].trim() === '' && ncols !== 1) continue;
-      if (builders === null) {
-        names = uniqueNames(file, row, opts.header);
-        ncols = names.length;
-        builders = names.map(
-          (name, i) => new ColumnBuilder(name, i, layout.estimatedRows, missingSet, layout.decimalComma, opts.types[name], asStrings.has(name)),
-        );
-        if (opts.header) continue;
-      }
-      if (row.length !== ncols) {
-        if (row.length === 1 && row[0] === '') continue;
-        throw new UserError(
-          `${file}:${startLine}: ragged row: expected ${ncols} fields (as in the header), found ${row.length}; check the delimiter and quoting on that line`,
-        );
-      }
-      const at = { file, line: startLine };
-      for (let j = 0; j < ncols; j++) builders[j].push(row[j], at);
+      sink.row(row, startLine);
     }
   };
   await new Promise<void>((resolve, reject) => {
@@ -122,8 +105,7 @@ async function pass(layout: Layout, opts: CsvOptions, asStrings: ReadonlySet<str
     });
     source.on('error', fail);
   });
-  if (builders === null) throw new UserError(`${file}: the file is empty (no header, no rows)`);
-  return { builders, names };
+  return sink;
 }
 
 /** Columns that turned out non-numeric: an error when nearly every value was a number, else strings. */

@@ -1,0 +1,296 @@
+import { isUtf8 } from 'node:buffer';
+import { open } from 'node:fs/promises';
+import { throwIfAborted } from '../executors/Executor';
+import { fileError } from './openInput';
+import type { ReadHooks } from './readCsv';
+import type { CsvLayout, CsvRows } from './csvRows';
+
+/** Exact powers of ten: every 10^k for k ≤ 22 is a double. */
+const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+const BLOCK = 4 << 20;
+/** papaparse's text chunk: decodeChunks reads a MiB at a time. */
+const HEAD = 1 << 20;
+const LF = 10;
+const CR = 13;
+const QUOTE = 34;
+
+/**
+ * The line ending papaparse settles on: it guesses once, from the first text chunk it sees
+ * (the first MiB of the file), and keeps it for the whole file.
+ */
+export function papaNewline(head: Uint8Array): '\n' | '\r\n' | '\r' {
+  const firstCr = head.indexOf(CR);
+  if (firstCr === -1) return '\n';
+  const firstLf = head.indexOf(LF);
+  if (firstLf !== -1 && firstLf < firstCr) return '\n';
+  let pieces = 1;
+  let withLf = 0;
+  for (let i = firstCr; i !== -1; i = head.indexOf(CR, i + 1)) {
+    pieces++;
+    if (head[i + 1] === LF) withLf++;
+  }
+  return withLf >= pieces / 2 ? '\r\n' : '\r';
+}
+
+/** Where the last `parseField` call found its field's end. */
+let fieldEnd = 0;
+
+/**
+ * Parses the field that starts at `p` and ends at the next `delim` byte or at `lineEnd`, setting
+ * `fieldEnd`; the value as `parseDecimal` gives it (NaN where the text is anything else).
+ */
+export function parseField(buf: Uint8Array, p: number, lineEnd: number, delim: number): number {
+  const start = p;
+  if (p === lineEnd) {
+    fieldEnd = p;
+    return NaN;
+  }
+  let c = buf[p];
+  const neg = c === 45;
+  if (neg || c === 43) p++;
+  let m = 0;
+  let sig = 0;
+  let scale = 0;
+  for (; p < lineEnd; p++) {
+    const d = buf[p] - 48;
+    if (d < 0 || d > 9) break;
+    m = m * 10 + d;
+    if (m !== 0) sig++;
+  }
+  let digits = p - start - (neg || c === 43 ? 1 : 0);
+  if (p < lineEnd && buf[p] === 46) {
+    const f = ++p;
+    for (; p < lineEnd; p++) {
+      const d = buf[p] - 48;
+      if (d < 0 || d > 9) break;
+      m = m * 10 + d;
+      if (m !== 0) sig++;
+    }
+    scale = f - p;
+    digits -= scale;
+  }
+  if (p === lineEnd || (c = buf[p]) === delim) {
+    fieldEnd = p;
+    if (digits === 0 || sig > 15) return NaN;
+    if (scale === 0) return neg ? -m : m;
+    const x = scale >= -22 ? m / POW10[-scale] : NaN;
+    return neg ? -x : x;
+  }
+  while (p < lineEnd && buf[p] !== delim) p++;
+  fieldEnd = p;
+  return c === 101 || c === 69 ? parseDecimal(buf, start, p) : NaN;
+}
+
+/**
+ * Parses the field `buf[p, end)` as a plain decimal literal: optional sign, digits with an
+ * optional point, optional exponent. Returns the value when it is that and the double is
+ * certainly the one `Number(text)` gives (at most 15 significant digits and a power of ten
+ * that is exact, so one correctly rounded multiplication or division), else NaN.
+ */
+export function parseDecimal(buf: Uint8Array, p: number, end: number): number {
+  let neg = false;
+  let c = buf[p];
+  if (c === 45 || c === 43) {
+    neg = c === 45;
+    p++;
+  }
+  let m = 0;
+  let digits = 0;
+  let sig = 0;
+  let scale = 0;
+  for (; p < end; p++) {
+    const d = buf[p] - 48;
+    if (d < 0 || d > 9) break;
+    m = m * 10 + d;
+    digits++;
+    if (m !== 0) sig++;
+  }
+  if (p < end && buf[p] === 46) {
+    for (p++; p < end; p++) {
+      const d = buf[p] - 48;
+      if (d < 0 || d > 9) break;
+      m = m * 10 + d;
+      digits++;
+      scale--;
+      if (m !== 0) sig++;
+    }
+  }
+  if (digits === 0 || sig > 15) return NaN;
+  if (p < end) {
+    c = buf[p];
+    if (c !== 101 && c !== 69) return NaN;
+    p++;
+    let eneg = false;
+    c = buf[p];
+    if (c === 45 || c === 43) {
+      eneg = c === 45;
+      p++;
+    }
+    const start = p;
+    let e = 0;
+    for (; p < end && p - start < 5; p++) {
+      const d = buf[p] - 48;
+      if (d < 0 || d > 9) return NaN;
+      e = e * 10 + d;
+    }
+    if (p === start || p < end) return NaN;
+    scale += eneg ? -e : e;
+  }
+  let x: number;
+  if (m === 0) x = 0;
+  else if (scale >= 0 && scale <= 22) x = m * POW10[scale];
+  else if (scale < 0 && scale >= -22) x = m / POW10[-scale];
+  else return NaN;
+  return neg ? -x : x;
+}
+
+/**
+ * One pass over a UTF-8 CSV file without quote characters, straight from the bytes: fields are
+ * split at the delimiter byte and plain decimal numbers are parsed without making strings.
+ * Rows go to `rows` exactly as the papaparse pass would send them (same lines, same fields,
+ * same values), so the Table is the same. Returns false, leaving `rows` to be thrown away,
+ * when the file has something only the general pass handles: a quote character, line ends
+ * other than LF throughout or CRLF throughout, or bytes that are not UTF-8.
+ */
+export async function fastPass(layout: CsvLayout, rows: CsvRows, hooks: ReadHooks): Promise<boolean> {
+  const { file, delimiter } = layout;
+  if (delimiter.length !== 1 || delimiter.charCodeAt(0) >= 128) return false;
+  const delim = delimiter.charCodeAt(0);
+  let fh;
+  try {
+    fh = await open(file, 'r');
+  } catch (e) {
+    throw fileError(file, e);
+  }
+  try {
+    let buf = Buffer.allocUnsafe(BLOCK);
+    let filled = 0;
+    let position = 0;
+    let eof = false;
+    let validated = 0;
+    /**
+     * Reads on up to a MiB boundary of the file (papaparse decodes the file a MiB at a time, so
+     * invalid UTF-8 anywhere in the MiB that ends a line stops it before that line), then checks
+     * that everything read is UTF-8; false when it is not.
+     */
+    const fill = async (): Promise<boolean> => {
+      let target = Math.floor((position + buf.length - filled) / HEAD) * HEAD;
+      if (target <= position) {
+        const grown = Buffer.allocUnsafe(buf.length * 2);
+        buf.copy(grown, 0, 0, filled);
+        buf = grown;
+        target = Math.floor((position + buf.length - filled) / HEAD) * HEAD;
+      }
+      while (position < target && !eof) {
+        const { bytesRead } = await fh.read(buf, filled, target - position, position);
+        if (bytesRead === 0) eof = true;
+        filled += bytesRead;
+        position += bytesRead;
+      }
+      let upTo = filled;
+      if (!eof) {
+        // an incomplete character at the end is checked with the next read
+        for (let k = filled - 1; k >= Math.max(validated, filled - 3); k--) {
+          const b = buf[k];
+          if (b < 0x80) break;
+          if (b >= 0xc0) {
+            if (filled - k < (b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : 2)) upTo = k;
+            break;
+          }
+        }
+      }
+      if (!isUtf8(buf.subarray(validated, upTo))) return false;
+      validated = upTo;
+      return true;
+    };
+    if (!(await fill())) return false;
+    const headEnd = Math.min(filled, HEAD);
+    if (buf.subarray(0, headEnd).indexOf(QUOTE) !== -1) return false;
+    const newline = papaNewline(buf.subarray(0, headEnd));
+    if (newline === '\r') return false;
+    const crlf = newline === '\r\n';
+    let start = filled >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+    let line = 1;
+    let done = 0;
+    const ncolsMax = 1 << 16;
+    let vals = new Float64Array(0);
+    let starts = new Int32Array(0);
+    let ends = new Int32Array(0);
+
+    /** Splits and hands over every line of `buf[start, end)`; false when the file is unfit. */
+    const block = (end: number): boolean => {
+      const sub = buf.subarray(start, end);
+      if (sub.indexOf(QUOTE) !== -1) return false;
+      if (!crlf && sub.indexOf(CR) !== -1) return false;
+      let p = start;
+      // papaparse drops an empty last line (the file's final line end), and so does this
+      while (p < end) {
+        let nl = buf.indexOf(LF, p);
+        if (nl === -1 || nl >= end) nl = end;
+        let lineEnd = nl;
+        if (nl < end && crlf) {
+          if (nl === p || buf[nl - 1] !== CR) return false;
+          lineEnd = nl - 1;
+        }
+        const builders = rows.builders;
+        if (builders === null || !fastLine(builders, p, lineEnd)) {
+          rows.row(buf.toString('utf8', p, lineEnd).split(delimiter), line);
+        }
+        line++;
+        if (nl === end) break;
+        p = nl + 1;
+      }
+      return true;
+    };
+
+    /** Parses one line into the scratch arrays; commits it when it has the header's field count. */
+    const fastLine = (builders: NonNullable<CsvRows['builders']>, p: number, lineEnd: number): boolean => {
+      const ncols = builders.length;
+      if (vals.length !== ncols) {
+        if (ncols > ncolsMax) return false;
+        vals = new Float64Array(ncols);
+        starts = new Int32Array(ncols);
+        ends = new Int32Array(ncols);
+      }
+      let j = 0;
+      let q = p;
+      for (;;) {
+        if (j === ncols) return false;
+        starts[j] = q;
+        vals[j] = parseField(buf, q, lineEnd, delim);
+        const e = fieldEnd;
+        ends[j] = e;
+        j++;
+        if (e === lineEnd) break;
+        q = e + 1;
+      }
+      if (j !== ncols) return false;
+      let at: { file: string; line: number } | null = null;
+      for (let k = 0; k < ncols; k++) {
+        const x = vals[k];
+        if (x === x && builders[k].pushNumber(x)) continue;
+        at ??= { file, line };
+        builders[k].push(buf.toString('utf8', starts[k], ends[k]), at);
+      }
+      return true;
+    };
+
+    for (;;) {
+      if (hooks.signal) throwIfAborted(hooks.signal);
+      const end = eof ? filled : buf.lastIndexOf(LF, filled - 1) + 1;
+      if (end > start || eof) {
+        if (!block(end)) return false;
+        done += end - start;
+        hooks.progress?.(Math.min(0.99, done / Math.max(1, layout.size)), `${line - 1} lines`);
+        if (eof) return true;
+        buf.copyWithin(0, end, filled);
+        filled -= end;
+        validated -= end;
+        start = 0;
+      }
+      if (!(await fill())) return false;
+    }
+  } finally {
+    await fh.close();
+  }
+}

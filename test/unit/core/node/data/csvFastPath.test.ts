@@ -1,0 +1,184 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { TableValue } from '../../../../../core/common';
+import { csvOptionsSchema } from '../../../../../core/common/nodes/data/csvOptions';
+import { papaNewline, parseDecimal, parseField } from '../../../../../core/node/data/csvFastPath';
+import { readCsv } from '../../../../../core/node/data/readCsv';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'weft-csv-fast-'));
+let k = 0;
+function write(content: string | Uint8Array): string {
+  const f = path.join(dir, `f${k++}.csv`);
+  writeFileSync(f, content);
+  return f;
+}
+
+type Outcome = { table: TableValue } | { error: string };
+
+async function read(file: string, opts: Record<string, unknown>, noFastPath: boolean): Promise<{ out: Outcome; parsers: string[] }> {
+  const parsers: string[] = [];
+  try {
+    const table = await readCsv(file, csvOptionsSchema.parse(opts), { noFastPath, onPass: (p) => parsers.push(p) });
+    return { out: { table }, parsers };
+  } catch (e) {
+    return { out: { error: (e as Error).message }, parsers };
+  }
+}
+
+/** A comparable form: numeric columns as lists of bit patterns (NaN, -0 and every last bit count). */
+function plain(o: Outcome): unknown {
+  if ('error' in o) return o;
+  const { columns, ...rest } = o.table;
+  return {
+    ...rest,
+    columns: columns.map((c) => ({
+      ...c,
+      values: c.values instanceof Float64Array ? Array.from(new BigUint64Array(Float64Array.from(c.values).buffer), String) : c.values,
+    })),
+  };
+}
+
+async function sameAsPapaparse(file: string, opts: Record<string, unknown> = {}): Promise<string[]> {
+  const fast = await read(file, opts, false);
+  const papa = await read(file, opts, true);
+  expect(papa.parsers.every((p) => p === 'papaparse')).toBe(true);
+  expect(plain(fast.out)).toEqual(plain(papa.out));
+  return fast.parsers;
+}
+
+const number = fc.oneof(
+  fc.integer({ min: -1_000_000, max: 1_000_000 }).map(String),
+  fc.double({ noNaN: true, noDefaultInfinity: true }).map((v) => (Object.is(v, -0) ? '-0' : String(v))),
+  fc.double({ min: -1000, max: 1000, noNaN: true }).map((v) => v.toPrecision(6)),
+  fc.double({ min: -1e6, max: 1e6, noNaN: true }).map((v) => v.toExponential(3)),
+  fc.tuple(fc.integer({ min: -99, max: 99 }), fc.integer({ min: 0, max: 9999 }), fc.integer({ min: -30, max: 30 })).map(([a, b, e]) => `${a}.${b}E${e >= 0 ? '+' : ''}${e}`),
+  fc.constantFrom('-0', '0', '+7', '.5', '-.25', '5.', '007', '1e400', '-1e-400', '12345678901234567890', '0.1234567890123456', '0x1A', '1e', '1e+', '-', '+', '.'),
+);
+const other = fc.constantFrom('', '', 'NA', '?', 'null', 'NaN', 'abc', 'true', 'False', '2024-01-02', ' 3', '4 ', 'inf', '-Infinity', 'é', '1,5', '€7');
+
+describe('CSV fast path', () => {
+  it('parses plain decimal literals to exactly the double Number() gives, or declines', () => {
+    const lit = fc.tuple(
+      fc.constantFrom('', '-', '+'),
+      fc.string({ unit: fc.constantFrom('0', '1', '5', '9'), maxLength: 20 }),
+      fc.option(fc.string({ unit: fc.constantFrom('0', '3', '7', '9'), maxLength: 20 })),
+      fc.option(fc.tuple(fc.constantFrom('e', 'E'), fc.constantFrom('', '-', '+'), fc.oneof(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 0, max: 400 })))),
+    ).map(([s, i, f, e]) => `${s}${i}${f === null ? '' : `.${f}`}${e === null ? '' : `${e[0]}${e[1]}${e[2]}`}`);
+    let parsed = 0;
+    fc.assert(
+      fc.property(lit, (text) => {
+        const bytes = Buffer.from(text);
+        const x = parseDecimal(bytes, 0, bytes.length);
+        // the same field inside a line: 'text,9'
+        const inLine = Buffer.from(`${text},9`);
+        const y = parseField(inLine, 0, inLine.length, 44);
+        expect(Object.is(x, y)).toBe(true);
+        if (Number.isNaN(x)) return;
+        parsed++;
+        expect(Object.is(x, Number(text))).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
+    expect(parsed).toBeGreaterThan(1000);
+    for (const [text, x] of [['-0', -0], ['-0.000', -0], ['0.1', 0.1], ['1.5e3', 1500], ['123456789012345', 123456789012345], ['9.99999999999999e22', 9.99999999999999e22], ['4.5E-21', 4.5e-21], ['.5', 0.5], ['5.', 5]] as const) {
+      expect(Object.is(parseDecimal(Buffer.from(text), 0, text.length), x)).toBe(true);
+    }
+    for (const text of ['', '-', '.', '1e', '1e+', '1.2.3', '1234567890123456', '1e23x', '0x10', ' 1']) {
+      expect(parseDecimal(Buffer.from(text), 0, text.length)).toBeNaN();
+    }
+  });
+
+  it('guesses line endings as papaparse does', () => {
+    expect(papaNewline(Buffer.from('a,b\n1,2\r\n'))).toBe('\n');
+    expect(papaNewline(Buffer.from('a,b\r\n1,2\n'))).toBe('\r\n');
+    expect(papaNewline(Buffer.from('a,b\r1,2\r'))).toBe('\r');
+    expect(papaNewline(Buffer.from('a,b'))).toBe('\n');
+  });
+
+  it('gives the same Table or the same error as papaparse on random tables', async () => {
+    const counts = { fast: 0, papaparse: 0 };
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 5 }).chain((cols) =>
+          fc.record({
+            cols: fc.constant(cols),
+            rows: fc.array(
+              fc.oneof(
+                { weight: 12, arbitrary: fc.array(fc.oneof({ weight: 4, arbitrary: number }, { weight: 1, arbitrary: other }), { minLength: cols, maxLength: cols }) },
+                { weight: 1, arbitrary: fc.array(number, { minLength: 0, maxLength: cols + 2 }) },
+                { weight: 1, arbitrary: fc.constantFrom([''], ['  ']) },
+              ),
+              { minLength: 0, maxLength: 40 },
+            ),
+          }),
+        ),
+        fc.record({
+          delim: fc.constantFrom(',', ';', '\t', '|'),
+          eol: fc.constantFrom('\n', '\r\n'),
+          bom: fc.boolean(),
+          finalEol: fc.boolean(),
+          header: fc.boolean(),
+          trailingDelim: fc.boolean(),
+          forced: fc.constantFrom(undefined, 'integer', 'number', 'category', 'boolean'),
+          numericOnly: fc.boolean(),
+        }),
+        async ({ cols, rows }, o) => {
+          const names = Array.from({ length: cols }, (_, j) => `c${j}`);
+          const cells = (r: readonly string[]): string => r.map((v) => (v.includes(o.delim) ? '7' : v)).join(o.delim) + (o.trailingDelim ? o.delim : '');
+          const data = o.numericOnly ? rows.map((r) => r.map((v) => (/^-?\d+(\.\d+)?$/.test(v) ? v : '1'))) : rows;
+          const lines = [...(o.header ? [cells(names)] : []), ...data.map(cells)];
+          const text = (o.bom ? '\uFEFF' : '') + lines.join(o.eol) + (o.finalEol ? o.eol : '');
+          if (text.trim() === '') return;
+          const types = o.forced ? { c0: o.forced } : {};
+          const parsers = await sameAsPapaparse(write(text), { delimiter: o.delim, header: o.header, types });
+          for (const p of parsers) counts[p as 'fast' | 'papaparse']++;
+        },
+      ),
+      { numRuns: 400 },
+    );
+    // the comparison means something only if the fast path really ran
+    expect(counts.fast).toBeGreaterThan(200);
+  });
+
+  it('agrees with papaparse on files it declines: quotes, mixed line ends, lone CR, bad UTF-8, decimal commas', async () => {
+    const cases: [string | Buffer, Record<string, unknown>, string][] = [
+      ['a,b\n1,2\n"3",4\n', {}, 'papaparse'],
+      ['a,b\r\n1,2\n3,4\r\n', {}, 'papaparse'],
+      ['a,b\n1,2\r\n3,4\n', {}, 'papaparse'],
+      ['a,b\r1,2\r3,4\r', {}, 'papaparse'],
+      [Buffer.concat([Buffer.from('a,b\n1,2\nM'), Buffer.from([0xfc]), Buffer.from('n,4\n')]), {}, 'papaparse'],
+      ['a;b\n1,5;2\n3;4,25\n', {}, 'fast'],
+      ['a,b\n1,2\n3\n', {}, 'fast'],
+      ['x\n1\n\n2\n', {}, 'fast'],
+      ['a,b\n1,2,\n', {}, 'fast'],
+      ['\uFEFFa,b\r\n1,-2.5e3\r\n', {}, 'fast'],
+    ];
+    for (const [text, opts, parser] of cases) {
+      const f = write(text);
+      const fast = await read(f, opts, false);
+      expect(plain(fast.out)).toEqual(plain((await read(f, opts, true)).out));
+      if (!('error' in fast.out)) expect(fast.parsers[0]).toBe(parser);
+    }
+  });
+
+  it('matches papaparse across buffer and MiB boundaries, with non-ASCII text and a bad byte far in', async () => {
+    // about 4.6 MB: lines cross the fast path's 4 MiB buffer and papaparse's MiB chunks
+    const lines = ['id,name,x'];
+    for (let i = 0; i < 240_000; i++) lines.push(`${i},${i % 7 === 0 ? 'Zürich€' : 'b'},${(i * 0.37).toFixed(3)}`);
+    const text = lines.join('\n') + '\n';
+    const opts = { types: { name: 'category' } };
+    expect(await sameAsPapaparse(write(text), opts)).toEqual(['fast']);
+    const bytes = Buffer.from(text);
+    // a ragged row at the end of the first 4 MiB and a bad byte in the MiB after it: papaparse
+    // meets the bad byte first, and so must the fast path
+    const at = bytes.lastIndexOf(10, 4 * 2 ** 20 - 1000);
+    const bad = Buffer.concat([bytes.subarray(0, at), Buffer.from(',1'), bytes.subarray(at)]);
+    bad[4 * 2 ** 20 + 500] = 0xff;
+    await sameAsPapaparse(write(bad), { ...opts, encoding: 'utf-8' });
+    bad[4 * 2 ** 20 + 500] = 0x31;
+    await sameAsPapaparse(write(bad), { ...opts, encoding: 'utf-8' });
+  });
+});
