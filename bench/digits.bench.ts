@@ -11,7 +11,9 @@ import { reportBench } from './report';
 
 const fixture = readFixture();
 const data = loadDigits();
-console.log(`# digits: ${data.train.n} train / ${data.test.n} test; PyTorch ${fixture.torch} figures recorded with ${fixture.threads} thread(s)`);
+console.log(
+  `# digits: ${data.train.n} train / ${data.test.n} test; PyTorch ${fixture.torch} figures recorded with ${fixture.threads} thread(s)`,
+);
 for (const kind of ['mlp', 'cnn'] as const) {
   const torch = fixture.models[kind];
   const seeds = torch.runs.map((r) => r.seed);
@@ -20,8 +22,12 @@ for (const kind of ['mlp', 'cnn'] as const) {
   const acc = ours.reduce((a, r) => a + r.testAccuracy.at(-1)!, 0) / ours.length;
   const loss = ours.map((r) => r.trainLoss.map((v) => v.toFixed(3)).join(' ')).join(' | ');
   console.log(`# ${kind} train loss per epoch, Weft: ${loss}`);
-  console.log(`# ${kind} train loss per epoch, PyTorch mean: ${torch.mean_train_loss.map((v) => v.toFixed(3)).join(' ')}`);
+  console.log(
+    `# ${kind} train loss per epoch, PyTorch mean: ${torch.mean_train_loss.map((v) => v.toFixed(3)).join(' ')}`,
+  );
   const diff = (acc - torch.mean_test_accuracy) * 100;
-  console.log(`# ${kind} test accuracy over seeds ${seeds.join(',')}: Weft ${(acc * 100).toFixed(2)}%, PyTorch ${(torch.mean_test_accuracy * 100).toFixed(2)}%, difference ${diff.toFixed(2)} pp (${Math.abs(diff) <= 1 ? 'within' : 'OUTSIDE'} 1 pp)`);
+  console.log(
+    `# ${kind} test accuracy over seeds ${seeds.join(',')}: Weft ${(acc * 100).toFixed(2)}%, PyTorch ${(torch.mean_test_accuracy * 100).toFixed(2)}%, difference ${diff.toFixed(2)} pp (${Math.abs(diff) <= 1 ? 'within' : 'OUTSIDE'} 1 pp)`,
+  );
   reportBench(`digits ${kind} test accuracy`, acc * 100, torch.mean_test_accuracy * 100, '%', true);
 }

@@ -87,11 +87,28 @@ async function oursInfer(spec: ModelSpecValue, rows: number): Promise<number> {
   }
 }
 
-function peer(kind: string, warmup: number, steps: number, inferRows: number): { train: number; infer: number; torch: string } | string {
+function peer(
+  kind: string,
+  warmup: number,
+  steps: number,
+  inferRows: number,
+): { train: number; infer: number; torch: string } | string {
   if (!existsSync(PYTHON)) return `${PYTHON} not found`;
-  const args = [path.join(here, 'training_pytorch.py'), kind, String(steps), String(warmup), String(BATCH), String(THREADS), String(N), String(inferRows)];
+  const args = [
+    path.join(here, 'training_pytorch.py'),
+    kind,
+    String(steps),
+    String(warmup),
+    String(BATCH),
+    String(THREADS),
+    String(N),
+    String(inferRows),
+  ];
   const r = spawnSync(PYTHON, args, { encoding: 'utf8', timeout: 170_000 });
-  if (r.status !== 0) return /No module named .?torch/.test(r.stderr) ? 'PyTorch (python3-torch) is not installed' : `PyTorch peer failed: ${r.stderr.trim().split('\n').at(-1)}`;
+  if (r.status !== 0)
+    return /No module named .?torch/.test(r.stderr)
+      ? 'PyTorch (python3-torch) is not installed'
+      : `PyTorch peer failed: ${r.stderr.trim().split('\n').at(-1)}`;
   return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { train: number; infer: number; torch: string };
 }
 
@@ -121,6 +138,13 @@ for (const c of cases) {
     theirs.train = Math.max(theirs.train, p.train);
     theirs.infer = Math.max(theirs.infer, p.infer);
   }
-  reportBench(`train ${c.name} (batch ${BATCH}, Adam)`, ours.train, note ? null : theirs.train, 'samples/s', true, note);
+  reportBench(
+    `train ${c.name} (batch ${BATCH}, Adam)`,
+    ours.train,
+    note ? null : theirs.train,
+    'samples/s',
+    true,
+    note,
+  );
   reportBench(`infer ${c.name} (batch 1024)`, ours.infer, note ? null : theirs.infer, 'samples/s', true, note);
 }

@@ -77,7 +77,14 @@ export function readIdx(file: string): { dims: number[]; data: Uint8Array } {
   if (buf[2] !== 0x08) throw new Error(`${file}: not a ubyte IDX file`);
   const rank = buf[3];
   const dims = Array.from({ length: rank }, (_, i) => buf.readUInt32BE(4 + 4 * i));
-  return { dims, data: new Uint8Array(buf.buffer, buf.byteOffset + 4 + 4 * rank, dims.reduce((a, b) => a * b, 1)) };
+  return {
+    dims,
+    data: new Uint8Array(
+      buf.buffer,
+      buf.byteOffset + 4 + 4 * rank,
+      dims.reduce((a, b) => a * b, 1),
+    ),
+  };
 }
 
 /** The committed digits split, as float pixels in [0, 1] and class indices. */

@@ -24,7 +24,10 @@ export interface TorchFixture {
   models: Record<'mlp' | 'cnn', { runs: TorchRun[]; mean_test_accuracy: number; mean_train_loss: number[] }>;
 }
 
-export const FIXTURE = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../test/fixtures/pytorch/digits.json');
+export const FIXTURE = path.resolve(
+  path.dirname(new URL(import.meta.url).pathname),
+  '../../test/fixtures/pytorch/digits.json',
+);
 
 export function readFixture(): TorchFixture {
   return JSON.parse(readFileSync(FIXTURE, 'utf8')) as TorchFixture;
@@ -74,7 +77,10 @@ export async function trainDigits(
 }
 
 /** Per-epoch [min, max] of the recorded PyTorch runs. */
-export function torchBand(runs: TorchRun[], pick: (r: TorchRun) => number[]): { lo: number[]; hi: number[]; mean: number[] } {
+export function torchBand(
+  runs: TorchRun[],
+  pick: (r: TorchRun) => number[],
+): { lo: number[]; hi: number[]; mean: number[] } {
   const n = pick(runs[0]).length;
   const at = (i: number): number[] => runs.map((r) => pick(r)[i]);
   const idx = Array.from({ length: n }, (_, i) => i);

@@ -32,7 +32,8 @@ export class Batcher {
   ) {
     this.x = new Float32Array(o.batchSize * o.rowSize);
     const ny = o.batchSize * o.labelSize;
-    this.y = o.labels === 'int64' ? new BigInt64Array(ny) : o.labels === 'int32' ? new Int32Array(ny) : new Float32Array(ny);
+    this.y =
+      o.labels === 'int64' ? new BigInt64Array(ny) : o.labels === 'int32' ? new Int32Array(ny) : new Float32Array(ny);
     this.order = new Uint32Array(src.n);
     for (let i = 0; i < src.n; i++) this.order[i] = i;
     this.batches = Math.ceil(src.n / o.batchSize);
@@ -66,7 +67,11 @@ export class Batcher {
 }
 
 /** `balanced` weights (n / (k × count_c), as scikit-learn), or the given list checked against `k`. */
-export function classWeightsFor(spec: 'none' | 'balanced' | number[], y: Int32Array | Float32Array, k: number): Float32Array | undefined {
+export function classWeightsFor(
+  spec: 'none' | 'balanced' | number[],
+  y: Int32Array | Float32Array,
+  k: number,
+): Float32Array | undefined {
   if (spec === 'none') return undefined;
   if (Array.isArray(spec)) {
     if (spec.length !== k) throw new Error(`classWeights has ${spec.length} entries but the dataset has ${k} classes`);

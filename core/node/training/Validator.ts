@@ -68,7 +68,11 @@ export class Validator {
   /** Model outputs for the whole split. */
   async predict(params: Float32Array, buffers: Float32Array): Promise<{ values: Float32Array; width: number }> {
     const onnx = buildInferenceGraph(this.model, params, { task: this.task, loss: this.loss, buffers });
-    const { session } = await openSession(onnx, { provider: this.provider, threads: this.threads, graphOptimizationLevel: 'all' });
+    const { session } = await openSession(onnx, {
+      provider: this.provider,
+      threads: this.threads,
+      graphOptimizationLevel: 'all',
+    });
     try {
       const rowSize = this.model.inputShape.reduce((a, b) => a * b, 1);
       const { x, n } = this.split;
@@ -76,7 +80,10 @@ export class Validator {
       let width = 0;
       for (let start = 0; start < n; start += this.batch) {
         const rows = Math.min(this.batch, n - start);
-        const feed = new ort.Tensor('float32', x.subarray(start * rowSize, (start + rows) * rowSize), [rows, ...this.model.inputShape]);
+        const feed = new ort.Tensor('float32', x.subarray(start * rowSize, (start + rows) * rowSize), [
+          rows,
+          ...this.model.inputShape,
+        ]);
         const out = (await session.run({ input: feed })).output;
         const data = out.data as Float32Array;
         width = data.length / rows;

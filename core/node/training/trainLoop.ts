@@ -103,21 +103,36 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
   const batchSize = Math.min(o.batchSize, n);
   const batcher = new Batcher(
     { x: o.train.x, y: labelArray(graph, o.train), n },
-    { batchSize, rowSize, labelSize, labels: graph.labelType === 'int32' ? 'int32' : 'float32', shuffle: o.shuffle, seed: o.seed },
+    {
+      batchSize,
+      rowSize,
+      labelSize,
+      labels: graph.labelType === 'int32' ? 'int32' : 'float32',
+      shuffle: o.shuffle,
+      seed: o.seed,
+    },
   );
   const stepsPerEpoch = batcher.batches;
   const schedule = new LrSchedule(o.lr, o.schedule, o.epochs, stepsPerEpoch);
   const stopper = new EarlyStopping({ monitor: o.monitor, patience: o.patience, minDelta: o.minDelta });
 
-  const opened = await openSession(graph.onnx, { provider: o.provider, threads: o.threads, graphOptimizationLevel: o.optimization ?? 'extended' });
+  const opened = await openSession(graph.onnx, {
+    provider: o.provider,
+    threads: o.threads,
+    graphOptimizationLevel: o.optimization ?? 'extended',
+  });
   for (const note of opened.notes) o.log?.(note, 'warn');
-  const validator = o.validation && o.validation.n > 0 ? new Validator(o.model, o.task, o.loss, o.validation, opened.provider, o.threads, o.labelSmoothing) : undefined;
+  const validator =
+    o.validation && o.validation.n > 0
+      ? new Validator(o.model, o.task, o.loss, o.validation, opened.provider, o.threads, o.labelSmoothing)
+      : undefined;
 
   const init = packParams(initParams(o.model, o.seed).values);
   const initBuf = initBuffers(o.model);
   const carried: Carried = {};
   for (const c of graph.carried) {
-    const data = c.init === 'params' ? init : c.init === 'buffers' ? Float32Array.from(initBuf) : new Float32Array(c.size);
+    const data =
+      c.init === 'params' ? init : c.init === 'buffers' ? Float32Array.from(initBuf) : new Float32Array(c.size);
     carried[c.input] = new ort.Tensor('float32', data, [c.size]);
   }
   const paramsIn = graph.carried.find((c) => c.init === 'params')!.input;
@@ -132,10 +147,15 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
   let haveBest = false;
 
   const xShape = (rows: number): number[] => [rows, ...o.model.inputShape];
-  const yShape = (rows: number): number[] => (labelSize === 1 && graph.labelType === 'int32' ? [rows] : [rows, ...o.model.outputShape]);
+  const yShape = (rows: number): number[] =>
+    labelSize === 1 && graph.labelType === 'int32' ? [rows] : [rows, ...o.model.outputShape];
   const full = {
     x: new ort.Tensor('float32', batcher.x, xShape(batchSize)),
-    y: new ort.Tensor(graph.labelType === 'int32' ? 'int32' : 'float32', batcher.y as Int32Array | Float32Array, yShape(batchSize)),
+    y: new ort.Tensor(
+      graph.labelType === 'int32' ? 'int32' : 'float32',
+      batcher.y as Int32Array | Float32Array,
+      yShape(batchSize),
+    ),
   };
   const lastRows = n - (stepsPerEpoch - 1) * batchSize;
   const last =
@@ -188,12 +208,17 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
         seen += rows;
         o.onStep?.(step);
         if (!Number.isFinite(l)) {
-          throw new Error(`the loss became ${l} at epoch ${epoch + 1}, step ${b + 1}; lower the learning rate or standardize the features`);
+          throw new Error(
+            `the loss became ${l} at epoch ${epoch + 1}, step ${b + 1}; lower the learning rate or standardize the features`,
+          );
         }
         const now = performance.now();
         if (o.progress && now - lastReport >= everyMs) {
           lastReport = now;
-          o.progress((epoch + (b + 1) / stepsPerEpoch) / o.epochs, `epoch ${epoch + 1}/${o.epochs}, batch ${b + 1}/${stepsPerEpoch}, loss ${(lossSum / seen).toFixed(4)}`);
+          o.progress(
+            (epoch + (b + 1) / stepsPerEpoch) / o.epochs,
+            `epoch ${epoch + 1}/${o.epochs}, batch ${b + 1}/${stepsPerEpoch}, loss ${(lossSum / seen).toFixed(4)}`,
+          );
         }
       }
       if (cancelled) break;
@@ -217,7 +242,9 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
       o.progress?.((epoch + 1) / o.epochs, `epoch ${epoch + 1}/${o.epochs}: ${formatMetrics(metrics)}`);
       if (stop && epoch + 1 < o.epochs) {
         stoppedEarly = true;
-        o.log?.(`early stopping after epoch ${epoch + 1}: ${o.monitor} has not improved for ${o.patience} epochs (best ${stopper.best.toPrecision(5)} at epoch ${stopper.bestEpoch})`);
+        o.log?.(
+          `early stopping after epoch ${epoch + 1}: ${o.monitor} has not improved for ${o.patience} epochs (best ${stopper.best.toPrecision(5)} at epoch ${stopper.bestEpoch})`,
+        );
         break;
       }
     }

@@ -4,16 +4,30 @@ import { defineNode } from '../NodeDefinition';
 
 export const trainerParams = z.object({
   epochs: z.number().int().min(1).max(100_000).default(10).describe('Passes over the training split'),
-  batchSize: z.number().int().min(1).max(65_536).default(128).describe('Samples per step; the last batch of an epoch may be smaller'),
+  batchSize: z
+    .number()
+    .int()
+    .min(1)
+    .max(65_536)
+    .default(128)
+    .describe('Samples per step; the last batch of an epoch may be smaller'),
   optimizer: z.enum(['sgd', 'momentum', 'nesterov', 'adam', 'adamw', 'rmsprop']).default('adam'),
   lr: z.number().positive().max(10).default(0.001).describe('Base learning rate'),
-  momentum: z.number().min(0).max(0.9999).default(0.9).describe('Momentum (momentum, nesterov) or decay of the squared average (rmsprop)'),
+  momentum: z
+    .number()
+    .min(0)
+    .max(0.9999)
+    .default(0.9)
+    .describe('Momentum (momentum, nesterov) or decay of the squared average (rmsprop)'),
   beta1: z.number().min(0).max(0.9999).default(0.9),
   beta2: z.number().min(0).max(0.99999).default(0.999),
   epsilon: z.number().positive().default(1e-7),
   weightDecay: z.number().min(0).default(0).describe('L2 penalty (decoupled for adamw)'),
   clipNorm: z.number().min(0).default(0).describe('Clip the global gradient norm to this value; 0 = no clipping'),
-  schedule: z.enum(['constant', 'step', 'exponential', 'cosine', 'plateau']).default('constant').describe('Learning-rate schedule'),
+  schedule: z
+    .enum(['constant', 'step', 'exponential', 'cosine', 'plateau'])
+    .default('constant')
+    .describe('Learning-rate schedule'),
   warmupEpochs: z.number().min(0).default(0).describe('Linear warmup of the learning rate over this many epochs'),
   stepSize: z.number().int().min(1).default(10).describe('step: epochs between reductions'),
   gamma: z.number().positive().max(1).default(0.1).describe('step / exponential: decay factor'),
@@ -38,12 +52,18 @@ export const trainerParams = z.object({
   shuffle: z.boolean().default(true).describe('Reshuffle the training rows every epoch'),
   seed: z.number().int().default(42).describe('Seed of weight initialisation, shuffling and dropout'),
   earlyStopping: z.boolean().default(false),
-  monitor: z.string().default('val_loss').describe('Metric early stopping and best-weights tracking watch, e.g. val_loss, val_accuracy'),
+  monitor: z
+    .string()
+    .default('val_loss')
+    .describe('Metric early stopping and best-weights tracking watch, e.g. val_loss, val_accuracy'),
   patience: z.number().int().min(1).default(5),
   minDelta: z.number().min(0).default(0),
   restoreBest: z.boolean().default(true).describe('Return the weights of the best epoch of the monitored metric'),
   checkpoint: z.boolean().default(false).describe('Also write the best model so far to <workspace>/<node>.best.onnx'),
-  provider: z.enum(['auto', 'cpu', 'cuda', 'webgpu', 'dml', 'coreml']).default('auto').describe('Execution provider; auto picks a GPU when present, else CPU'),
+  provider: z
+    .enum(['auto', 'cpu', 'cuda', 'webgpu', 'dml', 'coreml'])
+    .default('auto')
+    .describe('Execution provider; auto picks a GPU when present, else CPU'),
   threads: z.number().int().min(0).max(256).default(0).describe('Intra-op threads; 0 lets onnxruntime decide'),
 });
 

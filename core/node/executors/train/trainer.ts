@@ -34,9 +34,13 @@ function classCount(data: DatasetValue): number {
 }
 
 function resolveFor(spec: ModelSpecValue, data: DatasetValue, loss: LossKind, where: string): ResolvedModel {
-  if (spec?.format !== 'weft.model') throw new UserError(`${where}: the model input is not a model spec; connect a model.* or layer.* node`, 1);
+  if (spec?.format !== 'weft.model')
+    throw new UserError(`${where}: the model input is not a model spec; connect a model.* or layer.* node`, 1);
   try {
-    return resolveSpec(spec, { featureShape: data.featureShape, outputUnits: outputUnitsFor(loss, classCount(data), data.targetDim ?? 1) });
+    return resolveSpec(spec, {
+      featureShape: data.featureShape,
+      outputUnits: outputUnitsFor(loss, classCount(data), data.targetDim ?? 1),
+    });
   } catch (e) {
     if (e instanceof ModelShapeError) throw new UserError(`${where}: ${e.message}`, 1);
     throw e;
@@ -44,7 +48,13 @@ function resolveFor(spec: ModelSpecValue, data: DatasetValue, loss: LossKind, wh
 }
 
 /** The inference graph and per-name weights (BatchNorm running statistics included). */
-function packageWeights(model: ResolvedModel, params: Float32Array, buffers: Float32Array, task: DatasetValue['task'], loss: LossKind) {
+function packageWeights(
+  model: ResolvedModel,
+  params: Float32Array,
+  buffers: Float32Array,
+  task: DatasetValue['task'],
+  loss: LossKind,
+) {
   const weights: Record<string, Float32Array> = {};
   unpackParams(model, params).forEach((v, i) => (weights[model.params[i].name] = v));
   let at = 0;
@@ -68,7 +78,8 @@ export const trainerExecutor: Executor<TrainerParams> = async (ctx) => {
   } catch (e) {
     throw new UserError(`${where}: ${(e as Error).message}; connect a dataset from prep.split or a reader`, 1);
   }
-  if (split.train.n === 0) throw new UserError(`${where}: the training split is empty; give it a non-zero ratio in prep.split`, 1);
+  if (split.train.n === 0)
+    throw new UserError(`${where}: the training split is empty; give it a non-zero ratio in prep.split`, 1);
   let classWeights: Float32Array | undefined;
   if (data.task === 'classification') {
     try {
@@ -80,7 +91,10 @@ export const trainerExecutor: Executor<TrainerParams> = async (ctx) => {
   let monitor = p.monitor;
   if (!split.validation && monitor.startsWith('val_')) {
     monitor = monitor.slice(4);
-    ctx.log(`no validation rows (the dataset has no validation split and validationFraction is 0): monitoring ${monitor} instead of ${p.monitor}`, 'warn');
+    ctx.log(
+      `no validation rows (the dataset has no validation split and validationFraction is 0): monitoring ${monitor} instead of ${p.monitor}`,
+      'warn',
+    );
   }
   const checkpointFile = path.join(ctx.workspace, `${ctx.nodeId}.best.onnx`);
   const writeCheckpoint = async (params: Float32Array, buffers: Float32Array): Promise<void> => {
@@ -131,7 +145,9 @@ export const trainerExecutor: Executor<TrainerParams> = async (ctx) => {
     progress: (f, m) => ctx.progress(f, m),
     epochMetrics: ctx.epochMetrics,
     log: ctx.log,
-    ...(p.checkpoint ? { onBest: (_e: number, params: Float32Array, buffers: Float32Array) => writeCheckpoint(params, buffers) } : {}),
+    ...(p.checkpoint
+      ? { onBest: (_e: number, params: Float32Array, buffers: Float32Array) => writeCheckpoint(params, buffers) }
+      : {}),
   }).catch((e: unknown) => {
     if (e instanceof CancelledError || e instanceof UserError) throw e;
     throw new UserError(`${where}: training failed: ${(e as Error).message}`, 1);

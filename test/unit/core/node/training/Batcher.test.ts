@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { Batcher, classWeightsFor } from '../../../../../core/node/training/Batcher';
 
-const src = { x: Float32Array.from({ length: 10 }, (_, i) => i * 10 + 0.5), y: Int32Array.from([0, 1, 2, 0, 1, 2, 0, 1, 2, 0]), n: 10 };
+const src = {
+  x: Float32Array.from({ length: 10 }, (_, i) => i * 10 + 0.5),
+  y: Int32Array.from([0, 1, 2, 0, 1, 2, 0, 1, 2, 0]),
+  n: 10,
+};
 const opts = { batchSize: 4, rowSize: 1, labelSize: 1, labels: 'int64' as const, shuffle: true, seed: 3 };
 
 describe('Batcher', () => {

@@ -18,7 +18,10 @@ describe('splitMetrics', () => {
     const t = (hit: boolean): number => (hit ? 1 - eps : 0) + eps / 3;
     const row0 = -(t(true) * Math.log(0.7) + t(false) * Math.log(0.2) + t(false) * Math.log(0.1));
     const row1 = -(t(false) * Math.log(0.1) + t(true) * Math.log(0.3) + t(false) * Math.log(0.6));
-    expect(splitMetrics(probs, 3, split, 'classification', 'cross_entropy', eps).loss).toBeCloseTo((row0 + row1) / 2, 6);
+    expect(splitMetrics(probs, 3, split, 'classification', 'cross_entropy', eps).loss).toBeCloseTo(
+      (row0 + row1) / 2,
+      6,
+    );
   });
 
   it('regression losses: MSE, MAE and Huber (delta 1)', () => {
@@ -37,7 +40,11 @@ describe('trainValidation', () => {
     featureShape: [2],
     transforms: [],
     splits: {
-      train: { x: Float32Array.from({ length: 40 }, (_, i) => i), y: Int32Array.from({ length: 20 }, (_, i) => i % 2), n: 20 },
+      train: {
+        x: Float32Array.from({ length: 40 }, (_, i) => i),
+        y: Int32Array.from({ length: 20 }, (_, i) => i % 2),
+        n: 20,
+      },
       ...(withValidation ? { validation: { x: Float32Array.from([0, 0]), y: Int32Array.from([1]), n: 1 } } : {}),
     },
   });
@@ -53,7 +60,7 @@ describe('trainValidation', () => {
     const a = trainValidation(data(false), 0.25, 1);
     expect(a.source).toBe('holdout');
     expect([a.train.n, a.validation!.n]).toEqual([15, 5]);
-    const rows = (s: { x: Float32Array }): number[] => Array.from({ length: s.x.length / 2 }, (_, i) => s.x[2 * i]! / 2);
+    const rows = (s: { x: Float32Array }): number[] => Array.from({ length: s.x.length / 2 }, (_, i) => s.x[2 * i] / 2);
     const all = [...rows(a.train), ...rows(a.validation!)].sort((p, q) => p - q);
     expect(all).toEqual(Array.from({ length: 20 }, (_, i) => i));
     rows(a.validation!).forEach((r, i) => expect(a.validation!.y[i]).toBe(r % 2));

@@ -7,7 +7,7 @@ import { readFixture, torchBand, trainDigits } from '../../../../../bench/digits
  * 10-epoch MLP and 5-epoch CNN comparison is `npm run bench -- digits`.
  */
 describe('digits MLP against recorded PyTorch runs', () => {
-  it('follows PyTorch\'s loss curve and test accuracy over the first epochs', async () => {
+  it("follows PyTorch's loss curve and test accuracy over the first epochs", async () => {
     const epochs = 4;
     const torch = readFixture().models.mlp;
     const loss = torchBand(torch.runs, (r) => r.train_loss);

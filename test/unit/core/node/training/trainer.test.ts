@@ -49,7 +49,10 @@ interface Run {
   progress: number[];
 }
 
-async function train(params: Partial<TrainerParams>, opts: { data?: DatasetValue; signal?: AbortSignal; workspace?: string; onEpoch?: (e: number) => void } = {}): Promise<Run> {
+async function train(
+  params: Partial<TrainerParams>,
+  opts: { data?: DatasetValue; signal?: AbortSignal; workspace?: string; onEpoch?: (e: number) => void } = {},
+): Promise<Run> {
   const logs: string[] = [];
   const epochs: [number, Record<string, number>][] = [];
   const progress: number[] = [];
@@ -86,7 +89,8 @@ describe('train.trainer', () => {
   it('learns the blobs and fills the whole TrainedModel', async () => {
     const { model, epochs, result, progress } = await train({ epochs: 8 });
     expect(epochs.map(([e]) => e)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
-    for (const [, m] of epochs) expect(Object.keys(m).sort()).toEqual(['accuracy', 'loss', 'lr', 'val_accuracy', 'val_loss']);
+    for (const [, m] of epochs)
+      expect(Object.keys(m).sort()).toEqual(['accuracy', 'loss', 'lr', 'val_accuracy', 'val_loss']);
     expect(epochs.at(-1)![1].loss).toBeLessThan(epochs[0][1].loss);
     expect(epochs.at(-1)![1].val_accuracy).toBeGreaterThan(0.9);
     expect(progress.at(-1)).toBe(1);
@@ -105,8 +109,21 @@ describe('train.trainer', () => {
     });
     expect(model.rawFeatures).toHaveLength(4);
     expect(model.history).toHaveLength(8);
-    expect(model.trainParams).toMatchObject({ epochs: 8, batchSize: 32, optimizer: 'adam', seed: 42, loss: 'cross_entropy', validation: 'dataset', validationRows: 50 });
-    expect(Object.keys(model.weights).sort()).toEqual(['mlp/dense1/bias', 'mlp/dense1/kernel', 'mlp/output/bias', 'mlp/output/kernel']);
+    expect(model.trainParams).toMatchObject({
+      epochs: 8,
+      batchSize: 32,
+      optimizer: 'adam',
+      seed: 42,
+      loss: 'cross_entropy',
+      validation: 'dataset',
+      validationRows: 50,
+    });
+    expect(Object.keys(model.weights).sort()).toEqual([
+      'mlp/dense1/bias',
+      'mlp/dense1/kernel',
+      'mlp/output/bias',
+      'mlp/output/kernel',
+    ]);
     expect(model.weights['mlp/dense1/kernel']).toHaveLength(4 * 16);
     expect(model.weights['mlp/output/kernel']).toHaveLength(16 * 3);
     expect((model.spec as { params: unknown[] }).params).toHaveLength(4);
@@ -136,7 +153,14 @@ describe('train.trainer', () => {
 
   it('early stopping halts after `patience` epochs without improvement and restores the best epoch', async () => {
     // minDelta 100 makes every epoch after the first count as no improvement.
-    const stopped = await train({ epochs: 10, earlyStopping: true, patience: 2, minDelta: 100, monitor: 'val_loss', restoreBest: true });
+    const stopped = await train({
+      epochs: 10,
+      earlyStopping: true,
+      patience: 2,
+      minDelta: 100,
+      monitor: 'val_loss',
+      restoreBest: true,
+    });
     expect(stopped.epochs.map(([e]) => e)).toEqual([1, 2, 3]);
     expect(stopped.model.trainParams).toMatchObject({ stoppedEarly: true, weightsEpoch: 1 });
     expect(stopped.logs.some((l) => /early stopping after epoch 3/.test(l))).toBe(true);
@@ -164,7 +188,10 @@ describe('train.trainer', () => {
   it('cancellation between steps keeps the best weights so far in a checkpoint', async () => {
     const ws = mkdtempSync(path.join(tmpdir(), 'weft-cancel-'));
     const controller = new AbortController();
-    const run = train({ epochs: 50, monitor: 'loss' }, { signal: controller.signal, workspace: ws, onEpoch: (e) => e === 2 && controller.abort() });
+    const run = train(
+      { epochs: 50, monitor: 'loss' },
+      { signal: controller.signal, workspace: ws, onEpoch: (e) => e === 2 && controller.abort() },
+    );
     await expect(run).rejects.toBeInstanceOf(CancelledError);
     const saved = readFileSync(path.join(ws, 'trainer.best.onnx'));
     const two = await train({ epochs: 2 });
@@ -172,7 +199,13 @@ describe('train.trainer', () => {
   });
 
   it('reduce-on-plateau lowers the fed learning rate after plateauPatience epochs without improvement', async () => {
-    const { epochs } = await train({ epochs: 5, schedule: 'plateau', plateauPatience: 1, plateauFactor: 0.5, minDelta: 100 });
+    const { epochs } = await train({
+      epochs: 5,
+      schedule: 'plateau',
+      plateauPatience: 1,
+      plateauFactor: 0.5,
+      minDelta: 100,
+    });
     // The rate of epoch e is the one its steps used; the reduction after epoch e shows from epoch e + 1.
     expect(epochs.map(([, m]) => m.lr)).toEqual([0.01, 0.01, 0.005, 0.0025, 0.00125]);
   });
@@ -194,25 +227,36 @@ describe('train.trainer', () => {
     const balanced = await train({ epochs: 1, classWeights: 'balanced' });
     expect(balanced.model.history).toHaveLength(1);
   });
+
   it('trains a regression target with MSE, reporting losses only', async () => {
     const r = seededRandom(9);
     const make = (n: number) => {
       const x = Float32Array.from({ length: n * 3 }, () => r() * 2 - 1);
-      const y = Float32Array.from({ length: n }, (_, i) => 2 * x[i * 3]! - x[i * 3 + 1]! + 0.5 * x[i * 3 + 2]! + 0.3);
+      const y = Float32Array.from({ length: n }, (_, i) => 2 * x[i * 3] - x[i * 3 + 1] + 0.5 * x[i * 3 + 2] + 0.3);
       return { x, y, n };
     };
-    const data: DatasetValue = { task: 'regression', featureShape: [3], targetName: 'z', targetDim: 1, transforms: [], splits: { train: make(256), validation: make(64) } };
+    const data: DatasetValue = {
+      task: 'regression',
+      featureShape: [3],
+      targetName: 'z',
+      targetDim: 1,
+      transforms: [],
+      splits: { train: make(256), validation: make(64) },
+    };
     const { model, epochs } = await train({ epochs: 30, lr: 0.02 }, { data });
     expect(model.trainParams).toMatchObject({ loss: 'mse' });
-    expect(Object.keys(epochs[0]![1]).sort()).toEqual(['loss', 'lr', 'val_loss']);
+    expect(Object.keys(epochs[0][1]).sort()).toEqual(['loss', 'lr', 'val_loss']);
     // The target's variance is about 1.8; a fitted model explains nearly all of it.
     expect(epochs.at(-1)![1].val_loss).toBeLessThan(0.05);
-    expect(epochs.at(-1)![1].val_loss).toBeLessThan(epochs[0]![1].val_loss! / 10);
+    expect(epochs.at(-1)![1].val_loss).toBeLessThan(epochs[0][1].val_loss / 10);
   });
 
   it('checkpoint writes the best model so far whenever the monitored metric improves', async () => {
     const ws = mkdtempSync(path.join(tmpdir(), 'weft-ckpt-'));
-    const { result } = await train({ epochs: 3, checkpoint: true, monitor: 'loss', earlyStopping: false }, { workspace: ws });
+    const { result } = await train(
+      { epochs: 3, checkpoint: true, monitor: 'loss', earlyStopping: false },
+      { workspace: ws },
+    );
     const file = path.join(ws, 'trainer.best.onnx');
     expect(result.summary?.files).toEqual([file]);
     const s = await ort.InferenceSession.create(readFileSync(file));
