@@ -8,25 +8,14 @@ import { imagesParams } from '../../../../../core/common/nodes/data/imagesNode';
 import { previewFile } from '../../../../../core/node/data/previewFile';
 import { readImageFolder } from '../../../../../core/node/data/readImages';
 import { imagesExecutor } from '../../../../../core/node/executors/data/images';
+import { executorContext } from '../../../../fixtures/executorContext';
 import { digitPixels, writeDigitFolder } from './mnistDigits';
 
 const root = mkdtempSync(path.join(tmpdir(), 'weft-images-'));
 const folder = path.join(root, 'digits');
 const decode = { width: 28, height: 28, color: 'grayscale', fit: 'fill', memoryBudgetMB: 64 } as const;
 
-function ctx(params: Record<string, unknown>) {
-  return {
-    inputs: {},
-    params: imagesParams.parse(params),
-    signal: new AbortController().signal,
-    progress: () => {},
-    log: () => {},
-    epochMetrics: () => {},
-    nodeId: 'images',
-    workspace: root,
-    baseDir: root,
-  };
-}
+const ctx = (params: Record<string, unknown>) => executorContext(imagesParams.parse(params), { dir: root, nodeId: 'images' });
 
 /** Mean absolute difference between decoded floats and the mnist package's bytes. */
 function errorAgainstMnist(x: Float32Array, i: number, file: string): number {

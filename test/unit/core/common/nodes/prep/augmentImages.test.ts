@@ -4,6 +4,7 @@ import { tensorDataset } from '../../../../../../core/common/nodes/data/tensorDa
 import { augmentDataset, transformImage } from '../../../../../../core/common/nodes/prep/augmentImages';
 import { augmentParams } from '../../../../../../core/common/nodes/prep/augmentNode';
 import { augmentExecutor } from '../../../../../../core/node/executors/prep/augment';
+import { executorContext } from '../../../../../fixtures/executorContext';
 import { digitPixels } from '../../../../core/node/data/mnistDigits';
 
 const off = { copies: 1, flip: false, rotate: 0, crop: 0, brightness: 0, noise: 0 };
@@ -163,7 +164,7 @@ describe('prep.augment on mnist digits', () => {
 
   it('refuses tabular features, naming the node', async () => {
     const ds = tensorDataset({ x: new Float32Array(8), y: Int32Array.from([0, 1, 0, 1]), classNames: ['a', 'b'], featureShape: [2], ratios: { validation: 0, test: 0 }, seed: 1 });
-    const ctx = { inputs: { dataset: ds }, params: augmentParams.parse({}), signal: new AbortController().signal, progress: () => {}, log: () => {}, epochMetrics: () => {}, nodeId: 'aug', workspace: '.', baseDir: '.' };
+    const ctx = executorContext(augmentParams.parse({}), { inputs: { dataset: ds }, nodeId: 'aug' });
     await expect(augmentExecutor(ctx)).rejects.toThrow(/node aug: image augmentation needs features \[C, H, W\]; this dataset has \[2\]/);
     const ok = await augmentExecutor({ ...ctx, inputs: { dataset: digits() } });
     expect(ok.summary?.text).toMatch(/train 16 → 32 images/);
