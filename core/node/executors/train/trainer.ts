@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { DatasetValue, TrainedModelValue } from '../../../common';
+import type { DatasetSplit, DatasetValue, TrainedModelValue } from '../../../common';
 import {
   buildInferenceGraph,
   isClassificationLoss,
@@ -31,6 +31,18 @@ function classCount(data: DatasetValue): number {
   let max = -1;
   for (const s of Object.values(data.splits)) for (let i = 0; i < s.y.length; i++) max = Math.max(max, s.y[i]);
   return max + 1;
+}
+
+function checkLabels(split: DatasetSplit, k: number, name: string, where: string): void {
+  for (let i = 0; i < split.n; i++) {
+    const c = split.y[i];
+    if (!Number.isInteger(c) || c < 0 || c >= k) {
+      throw new UserError(
+        `${where}: row ${i} of the ${name} split has class index ${c}, outside 0..${k - 1}; the dataset's labels and class names disagree`,
+        1,
+      );
+    }
+  }
 }
 
 function resolveFor(spec: ModelSpecValue, data: DatasetValue, loss: LossKind, where: string): ResolvedModel {
@@ -82,6 +94,8 @@ export const trainerExecutor: Executor<TrainerParams> = async (ctx) => {
     throw new UserError(`${where}: the training split is empty; give it a non-zero ratio in prep.split`, 1);
   let classWeights: Float32Array | undefined;
   if (data.task === 'classification') {
+    checkLabels(split.train, classCount(data), 'train', where);
+    if (split.validation) checkLabels(split.validation, classCount(data), 'validation', where);
     try {
       classWeights = classWeightsFor(p.classWeights, split.train.y, classCount(data));
     } catch (e) {

@@ -224,6 +224,9 @@ describe('train.trainer', () => {
   it('rejects a loss that does not fit the task and class weights of the wrong length', async () => {
     await expect(train({ loss: 'mse' })).rejects.toThrow(UserError);
     await expect(train({ classWeights: [1, 2] })).rejects.toThrow(/2 entries but the dataset has 3 classes/);
+    const bad = blobs();
+    bad.splits.train.y[7] = 3;
+    await expect(train({}, { data: bad })).rejects.toThrow(/row 7 of the train split has class index 3, outside 0..2/);
     const balanced = await train({ epochs: 1, classWeights: 'balanced' });
     expect(balanced.model.history).toHaveLength(1);
   });
