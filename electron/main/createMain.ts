@@ -48,7 +48,10 @@ export interface WeftMain {
  */
 export function createWeftMain(electron: ElectronSurface, opts: WeftMainOptions): WeftMain {
   const { app, dialog, Menu } = electron;
-  electron.protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+  // corsEnabled: Vite emits `<script type="module" crossorigin>`, a CORS-mode load (as VS Code does for vscode-file).
+  electron.protocol.registerSchemesAsPrivileged([
+    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } },
+  ]);
   let win: BrowserWindowLike | undefined;
   let dirty = false;
   let docName = 'Untitled';

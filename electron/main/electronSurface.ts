@@ -46,7 +46,7 @@ export interface SessionLike extends PermissionHandlers {
 }
 
 export interface ProtocolLike {
-  registerSchemesAsPrivileged(schemes: { scheme: string; privileges?: { standard?: boolean; secure?: boolean; supportFetchAPI?: boolean } }[]): void;
+  registerSchemesAsPrivileged(schemes: { scheme: string; privileges?: { standard?: boolean; secure?: boolean; supportFetchAPI?: boolean; corsEnabled?: boolean } }[]): void;
   handle(scheme: string, handler: (request: Request) => Response | Promise<Response>): void;
 }
 

@@ -44,7 +44,7 @@ describe('window security settings', () => {
   it('loads only the app scheme, never a remote page or file://', async () => {
     const { e, win } = await started();
     expect(win.loaded).toEqual(['app://weft/index.html']);
-    expect(e.state.schemes).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+    expect(e.state.schemes).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } }]);
     const cancelled = (url: string): boolean | undefined => {
       let r: { cancel?: boolean } = {};
       e.state.beforeRequest!({ url }, (x) => (r = x));
