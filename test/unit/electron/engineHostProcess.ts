@@ -1,5 +1,5 @@
 import { execFileSync, fork } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { UtilityProcessLike } from '../../../electron/main/electronSurface';
 
@@ -11,6 +11,7 @@ const root = path.resolve(import.meta.dirname, '../../..');
  */
 export function buildElectronBundles(): { dir: string; remove: () => void } {
   const parent = path.join(root, 'dist');
+  mkdirSync(parent, { recursive: true });
   const dir = mkdtempSync(path.join(parent, 'test-electron-'));
   execFileSync(process.execPath, [path.join(root, 'scripts/build-electron.mjs'), dir], { cwd: root, stdio: 'pipe' });
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
