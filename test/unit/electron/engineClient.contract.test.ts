@@ -1,10 +1,11 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket as NodeWebSocket } from 'ws';
 import { createDefaultEngine } from '../../../core/node/defaultEngine';
 import { startStudioServer, type RunningStudio } from '../../../core/node/studio/StudioServer';
+import type { WeftDesktopApi } from '../../../electron/ipc/channels';
 import { createWeftMain } from '../../../electron/main/createMain';
 import { createPreloadApi } from '../../../electron/preload/createPreloadApi';
 import type { EngineClient } from '../../../renderer/engine/EngineClient';
@@ -20,6 +21,7 @@ describe('EngineClient over Electron IPC (preload → main → engine host proce
   let bundle: ReturnType<typeof buildElectronBundles>;
   let e: FakeElectron;
   let target: ContractTarget;
+  let api: WeftDesktopApi;
   beforeAll(async () => {
     bundle = buildElectronBundles();
     const workspace = tmp('weft-ipc-ws-');
@@ -28,7 +30,7 @@ describe('EngineClient over Electron IPC (preload → main → engine host proce
     await createWeftMain(e, { electronDir: bundle.dir, rendererDir: tmp('weft-r-'), workspace, argv: ['weft'], cwd: '/', platform: 'linux' }).ready;
     const wc = FakeWindow.all.at(-1)!.webContents;
     const wrapped = new Map<unknown, (channel: string, payload: unknown) => void>();
-    const api = createPreloadApi({
+    api = createPreloadApi({
       contextBridge: { exposeInMainWorld: () => {} },
       ipcRenderer: {
         // Like Electron: arguments and answers are structured-cloned across the process boundary.
@@ -52,6 +54,27 @@ describe('EngineClient over Electron IPC (preload → main → engine host proce
     bundle.remove();
   });
   engineClientContract(() => target);
+
+  it('runs a pipeline opened through the dialog from outside the workspace, resolving its data next to it; refuses an unopened one', async () => {
+    const elsewhere = tmp('weft-elsewhere-');
+    prepareWorkspace(elsewhere);
+    const file = path.join(elsewhere, 'p.weft.json');
+    const doc = {
+      format: 'weft.pipeline',
+      version: 2,
+      metadata: {},
+      nodes: [{ id: 'csv', type: 'data.csv', version: 1, params: { path: 'iris.csv' }, position: { x: 0, y: 0 } }],
+      edges: [],
+    };
+    writeFileSync(file, JSON.stringify(doc));
+    const stranger = tmp('weft-stranger-');
+    await expect(target.client.invoke('engine.run', { document: doc, documentPath: path.join(stranger, 'x.weft.json') })).rejects.toMatchObject({ status: 403 });
+    e.state.dialogAnswers.push({ canceled: false, filePaths: [file] });
+    const opened = await api.invoke('dialog.openPipeline', {});
+    expect(opened).toMatchObject({ ok: true, result: { path: file } });
+    const run = await target.client.invoke('engine.run', { document: doc, documentPath: file });
+    expect(run.ok && run.report.status).toBe('finished');
+  });
 });
 
 describe('EngineClient over HTTP + WebSocket (weft studio server)', () => {
