@@ -9,7 +9,6 @@ import { LOG_FILE, RunStore } from '../../../../../core/node/runs/RunStore';
 import { runWeft } from '../../../../fixtures/runWeft';
 
 const bin = path.resolve('bin/weft.js');
-const haveTrainer = ['data.csv', 'prep.split', 'model.mlp', 'train.trainer', 'eval.classification'].every((t) => t in builtinNodes);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** data.csv → prep.split → model.mlp → train.trainer → eval.classification on iris, on the CPU. */
@@ -18,8 +17,18 @@ function irisWorkspace(trainer: Record<string, unknown>): { ws: string; file: st
   mkdirSync(path.join(ws, 'data'));
   copyFileSync(path.resolve('resources/data/iris.csv'), path.join(ws, 'data', 'iris.csv'));
   const file = path.join(ws, 'iris.weft.json');
-  const node = (id: string, type: string, params: Record<string, unknown>, x: number) => ({ id, type, version: 1, params, position: { x, y: 0 } });
-  const edge = (s: string, sp: string, t: string, tp: string) => ({ id: `${s}.${sp}->${t}.${tp}`, source: { node: s, port: sp }, target: { node: t, port: tp } });
+  const node = (id: string, type: string, params: Record<string, unknown>, x: number) => ({
+    id,
+    type,
+    version: 1,
+    params,
+    position: { x, y: 0 },
+  });
+  const edge = (s: string, sp: string, t: string, tp: string) => ({
+    id: `${s}.${sp}->${t}.${tp}`,
+    source: { node: s, port: sp },
+    target: { node: t, port: tp },
+  });
   writeFileSync(
     file,
     JSON.stringify({
@@ -30,7 +39,12 @@ function irisWorkspace(trainer: Record<string, unknown>): { ws: string; file: st
         node('csv', 'data.csv', { path: 'data/iris.csv' }, 0),
         node('split', 'prep.split', { target: 'species', seed: 3 }, 200),
         node('mlp', 'model.mlp', {}, 200),
-        node('trainer', 'train.trainer', { epochs: 3, batchSize: 16, lr: 0.01, seed: 11, provider: 'cpu', ...trainer }, 400),
+        node(
+          'trainer',
+          'train.trainer',
+          { epochs: 3, batchSize: 16, lr: 0.01, seed: 11, provider: 'cpu', ...trainer },
+          400,
+        ),
         node('eval', 'eval.classification', { split: 'test' }, 600),
       ],
       edges: [
@@ -45,7 +59,12 @@ function irisWorkspace(trainer: Record<string, unknown>): { ws: string; file: st
   return { ws, file };
 }
 
-describe.skipIf(!haveTrainer)('runs of a real training pipeline (iris, CPU)', () => {
+describe('runs of a real training pipeline (iris, CPU)', () => {
+  it('uses node types the registry has', () => {
+    for (const t of ['data.csv', 'prep.split', 'model.mlp', 'train.trainer', 'eval.classification'])
+      expect(builtinNodes).toHaveProperty([t]);
+  });
+
   it('a rerun reproduces every epoch, the final metrics and the trained weights exactly', async () => {
     const { ws, file } = irisWorkspace({});
     const first = runWeft(['run', file, '--json']);
@@ -90,7 +109,9 @@ describe.skipIf(!haveTrainer)('runs of a real training pipeline (iris, CPU)', ()
       const [id] = await store.ids();
       if (!id) continue;
       try {
-        epochs = parseRunLog(readFileSync(path.join(store.runDir(id), LOG_FILE), 'utf8')).entries.filter((e) => e.t === 'epoch').length;
+        epochs = parseRunLog(readFileSync(path.join(store.runDir(id), LOG_FILE), 'utf8')).entries.filter(
+          (e) => e.t === 'epoch',
+        ).length;
       } catch {
         epochs = 0;
       }
