@@ -19,8 +19,23 @@ export interface DropTarget {
 const invokeSet = new Set<string>(invokeChannels);
 const eventSet = new Set<string>(eventChannels);
 
+/**
+ * Events that may arrive before the page has subscribed (a file named on the command line opens as
+ * soon as the window has loaded): the preload keeps them until the first listener comes.
+ */
+const bufferedEvents = ['pipeline.opened'] as const;
+
 /** Builds `window.weft`: invoke and subscribe on whitelisted channels only, and a dropped file's path. */
 export function createPreloadApi(e: PreloadElectron): WeftDesktopApi {
+  const held = new Map<string, { queue: unknown[]; listeners: Set<(payload: unknown) => void> }>();
+  for (const channel of bufferedEvents) {
+    const slot = { queue: [] as unknown[], listeners: new Set<(payload: unknown) => void>() };
+    held.set(channel, slot);
+    e.ipcRenderer.on(channel, (_event, payload) => {
+      if (slot.listeners.size) for (const l of slot.listeners) l(payload);
+      else slot.queue.push(payload);
+    });
+  }
   const api: WeftDesktopApi = {
     invoke: (channel, params) => {
       if (!invokeSet.has(channel)) return Promise.resolve({ ok: false, status: 400, error: `unknown channel ${String(channel)}` });
@@ -28,6 +43,13 @@ export function createPreloadApi(e: PreloadElectron): WeftDesktopApi {
     },
     on: (channel, listener) => {
       if (!eventSet.has(channel)) throw new Error(`unknown event channel ${String(channel)}`);
+      const slot = held.get(channel);
+      if (slot) {
+        const l = listener as (payload: unknown) => void;
+        slot.listeners.add(l);
+        for (const payload of slot.queue.splice(0)) l(payload);
+        return () => void slot.listeners.delete(l);
+      }
       const wrapped = (_event: unknown, payload: unknown): void => listener(payload as never);
       e.ipcRenderer.on(channel, wrapped);
       return () => void e.ipcRenderer.removeListener(channel, wrapped);

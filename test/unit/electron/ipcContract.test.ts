@@ -142,6 +142,21 @@ describe('preload api', () => {
     expect(eventChannels).toContain('engine.status');
   });
 
+  it('holds pipelines opened before the page subscribed and hands them to its first listener', () => {
+    const { pe, emit } = fakePreloadElectron();
+    const api = createPreloadApi(pe);
+    const early = { path: '/a.weft.json', text: '{}', revision: 'r', source: 'os' as const };
+    emit('pipeline.opened', early);
+    const got: unknown[] = [];
+    const off = api.on('pipeline.opened', (p) => got.push(p));
+    expect(got).toEqual([early]);
+    emit('pipeline.opened', { ...early, path: '/b.weft.json' });
+    expect(got).toHaveLength(2);
+    off();
+    emit('pipeline.opened', { ...early, path: '/c.weft.json' });
+    expect(got).toHaveLength(2);
+  });
+
   it('opens dropped *.weft.json files itself and leaves other drops to the page', () => {
     const { pe, invoked } = fakePreloadElectron();
     let dropListener: ((ev: DragEvent) => void) | undefined;
