@@ -3,8 +3,9 @@ import { previewTable } from '../../common/nodes/data/tablePreview';
 import { moments } from '../../common/nodes/prep/refitDataset';
 import { thumbnail, type ImageFolder } from './readImages';
 
-/** Thumbnails per class in a preview. */
+/** Thumbnails per class in a preview, and in all. */
 export const THUMBS_PER_CLASS = 4;
+export const MAX_THUMBS = 48;
 
 /**
  * A DataPreview of a decoded image folder: one row per image (file, class), the class
@@ -27,7 +28,7 @@ export async function imagesPreview(data: ImageFolder, headRows = 10): Promise<D
   const pixel: ColumnStats = { name: 'pixel', type: 'number', count: m.n, missing: data.x.length - m.n, min: m.min, max: m.max, mean: m.mean, std: m.std };
   const images: ImageSample[] = [];
   const shown = new Array<number>(data.classNames.length).fill(0);
-  for (let i = 0; i < data.y.length; i++) {
+  for (let i = 0; i < data.y.length && images.length < MAX_THUMBS; i++) {
     const k = data.y[i];
     if (shown[k] >= THUMBS_PER_CLASS) continue;
     shown[k]++;
