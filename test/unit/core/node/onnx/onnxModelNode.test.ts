@@ -8,6 +8,7 @@ import type { ExecutorContext } from '../../../../../core/node/executors/Executo
 import { onnxModelExecutor } from '../../../../../core/node/executors/onnx/onnxModel';
 import { exportOnnx } from '../../../../../core/node/export/exportOnnx';
 import { rowsFromDataset } from '../../../../../core/node/export/verifyRows';
+import { executorContext } from '../../../../fixtures/executorContext';
 import { pipeline } from '../../../../fixtures/pipelineBuilder';
 import { forward, tinyModel } from '../export/tinyModel';
 import { affine, linearModel, softmax, tempDir, writeModel } from './onnxFiles';
@@ -25,17 +26,8 @@ const W = [
 ];
 const B = [6, 0, -7];
 
-const ctx = (params: Record<string, unknown>, inputs: Record<string, unknown> = {}): ExecutorContext<ReturnType<typeof onnxModelParams.parse>> => ({
-  inputs,
-  params: onnxModelParams.parse(params),
-  signal: new AbortController().signal,
-  progress: () => {},
-  log: () => {},
-  epochMetrics: () => {},
-  nodeId: 'm',
-  workspace: dir,
-  baseDir: dir,
-});
+const ctx = (params: Record<string, unknown>, inputs: Record<string, unknown> = {}): ExecutorContext<ReturnType<typeof onnxModelParams.parse>> =>
+  executorContext(onnxModelParams.parse(params), { dir, inputs, nodeId: 'm' });
 
 function expectProbabilities(p: PredictionsValue, x: Float32Array, w: number[][], b: number[]): void {
   const k = b.length;
