@@ -58,7 +58,7 @@ export function npyPreview(src: NpySource, table: TableValue | undefined, headRo
     const labels = labels1d ? columnsOf(src.labels!, src.labelsName ?? 'label', 'label')[0] : undefined;
     preview = previewTensor({ source: src.file, format, dims: src.features.shape, data: src.features.data, headRows, ...(labels ? { labels } : {}) });
   }
-  return { ...preview, sampleShape: src.features.shape.slice(1), warnings: [...(preview.warnings ?? []), `arrays: ${shapes}`] };
+  return { ...preview, head: { ...preview.head, title: `${preview.head.title} (${shapes})` }, sampleShape: src.features.shape.slice(1) };
 }
 
 /** Class names of integer or boolean labels, sorted numerically, and each sample's class index. */
