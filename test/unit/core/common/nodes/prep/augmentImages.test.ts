@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DatasetValue } from '../../../../../../core/common';
 import { tensorDataset } from '../../../../../../core/common/nodes/data/tensorDataset';
 import { augmentDataset, transformImage } from '../../../../../../core/common/nodes/prep/augmentImages';
-import { augmentParams } from '../../../../../../core/common/nodes/prep/augmentNode';
+import { augmentNode, augmentParams } from '../../../../../../core/common/nodes/prep/augmentNode';
 import { augmentExecutor } from '../../../../../../core/node/executors/prep/augment';
 import { executorContext } from '../../../../../fixtures/executorContext';
 import { digitPixels } from '../../../../core/node/data/mnistDigits';
@@ -166,6 +166,9 @@ describe('prep.augment on mnist digits', () => {
     const ds = tensorDataset({ x: new Float32Array(8), y: Int32Array.from([0, 1, 0, 1]), classNames: ['a', 'b'], featureShape: [2], ratios: { validation: 0, test: 0 }, seed: 1 });
     const ctx = executorContext(augmentParams.parse({}), { inputs: { dataset: ds }, nodeId: 'aug' });
     await expect(augmentExecutor(ctx)).rejects.toThrow(/node aug: image augmentation needs features \[C, H, W\]; this dataset has \[2\]/);
+    const infer = (featureShape: number[]) => augmentNode.inferOutputs!({ params: augmentParams.parse({}), inputs: { dataset: { kind: 'Dataset', featureShape } } });
+    expect(infer([4])).toEqual({ error: 'prep.augment needs image features [C, H, W]; the dataset has [4]' });
+    expect(infer([1, 28, 28])).toEqual({ outputs: { dataset: { kind: 'Dataset', featureShape: [1, 28, 28] } } });
     const ok = await augmentExecutor({ ...ctx, inputs: { dataset: digits() } });
     expect(ok.summary?.text).toMatch(/train 16 → 32 images/);
   });
