@@ -1,13 +1,13 @@
 import { isUtf8 } from 'node:buffer';
-import { open } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import { throwIfAborted } from '../executors/Executor';
 import { fileError } from './openInput';
 import type { ReadHooks } from './readCsv';
 import type { CsvLayout, CsvRows } from './csvRows';
 
 /** Exact powers of ten: every 10^k for k ≤ 22 is a double. */
-const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
-const BLOCK = 4 << 20;
+const POW10 = Float64Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+const BLOCK = 2 << 20;
 /** papaparse's text chunk: decodeChunks reads a MiB at a time. */
 const HEAD = 1 << 20;
 const LF = 10;
@@ -48,37 +48,55 @@ export function parseField(buf: Uint8Array, p: number, lineEnd: number, delim: n
   let c = buf[p];
   const neg = c === 45;
   if (neg || c === 43) p++;
+  const first = p;
   let m = 0;
-  let sig = 0;
-  let scale = 0;
   for (; p < lineEnd; p++) {
     const d = buf[p] - 48;
     if (d < 0 || d > 9) break;
     m = m * 10 + d;
-    if (m !== 0) sig++;
   }
-  let digits = p - start - (neg || c === 43 ? 1 : 0);
+  let digits = p - first;
+  let scale = 0;
   if (p < lineEnd && buf[p] === 46) {
     const f = ++p;
     for (; p < lineEnd; p++) {
       const d = buf[p] - 48;
       if (d < 0 || d > 9) break;
       m = m * 10 + d;
-      if (m !== 0) sig++;
     }
     scale = f - p;
     digits -= scale;
   }
   if (p === lineEnd || (c = buf[p]) === delim) {
     fieldEnd = p;
-    if (digits === 0 || sig > 15) return NaN;
-    if (scale === 0) return neg ? -m : m;
-    const x = scale >= -22 ? m / POW10[-scale] : NaN;
+    if (digits === 0) return NaN;
+    // more digits may still be few significant ones (leading zeros): the careful parser decides
+    if (digits > 15 || scale < -22) return parseDecimal(buf, start, p);
+    const x = scale === 0 ? m : m / POW10[-scale];
     return neg ? -x : x;
   }
   while (p < lineEnd && buf[p] !== delim) p++;
   fieldEnd = p;
   return c === 101 || c === 69 ? parseDecimal(buf, start, p) : NaN;
+}
+
+/**
+ * Splits the line `buf[p, lineEnd)` at `delim` into at most `vals.length` fields, recording
+ * where each starts and ends and its value as `parseField` gives it. Returns the field count,
+ * or `vals.length + 1` when there are more fields.
+ */
+function splitLine(buf: Uint8Array, p: number, lineEnd: number, delim: number, vals: Float64Array, starts: Int32Array, ends: Int32Array): number {
+  const ncols = vals.length;
+  let j = 0;
+  for (;;) {
+    if (j === ncols) return ncols + 1;
+    starts[j] = p;
+    vals[j] = parseField(buf, p, lineEnd, delim);
+    p = fieldEnd;
+    ends[j++] = p;
+    if (p === lineEnd) return j;
+    p++;
+  }
 }
 
 /**
@@ -145,6 +163,46 @@ export function parseDecimal(buf: Uint8Array, p: number, end: number): number {
 }
 
 /**
+ * Reads a file a block at a time into two buffers in turn, one read ahead, so the disk (or the
+ * page cache copy) works while the caller parses. A block is `BLOCK` bytes, less at the end.
+ */
+class ReadAhead {
+  private readonly bufs = [Buffer.allocUnsafe(BLOCK), Buffer.allocUnsafe(BLOCK)];
+  private turn = 0;
+  private position = 0;
+  private next: Promise<number>;
+
+  constructor(private readonly fh: FileHandle) {
+    this.next = this.read(this.bufs[0]);
+  }
+
+  private async read(buf: Buffer): Promise<number> {
+    let n = 0;
+    while (n < buf.length) {
+      const { bytesRead } = await this.fh.read(buf, n, buf.length - n, this.position + n);
+      if (bytesRead === 0) break;
+      n += bytesRead;
+    }
+    return n;
+  }
+
+  /** The next block; valid until the call after next. Empty at the end of the file. */
+  async take(): Promise<Buffer> {
+    const n = await this.next;
+    const buf = this.bufs[this.turn];
+    this.position += n;
+    this.turn ^= 1;
+    this.next = n === BLOCK ? this.read(this.bufs[this.turn]) : Promise.resolve(0);
+    return buf.subarray(0, n);
+  }
+
+  /** Waits for a read still in flight, so the file can be closed. */
+  async settle(): Promise<void> {
+    await this.next.catch(() => 0);
+  }
+}
+
+/**
  * One pass over a UTF-8 CSV file without quote characters, straight from the bytes: fields are
  * split at the delimiter byte and plain decimal numbers are parsed without making strings.
  * Rows go to `rows` exactly as the papaparse pass would send them (same lines, same fields,
@@ -162,34 +220,30 @@ export async function fastPass(layout: CsvLayout, rows: CsvRows, hooks: ReadHook
   } catch (e) {
     throw fileError(file, e);
   }
+  const reader = new ReadAhead(fh);
   try {
-    let buf = Buffer.allocUnsafe(BLOCK);
+    let buf = Buffer.allocUnsafe(BLOCK + (64 << 10));
     let filled = 0;
-    let position = 0;
     let eof = false;
     let validated = 0;
     /**
-     * Reads on up to a MiB boundary of the file (papaparse decodes the file a MiB at a time, so
-     * invalid UTF-8 anywhere in the MiB that ends a line stops it before that line), then checks
-     * that everything read is UTF-8; false when it is not.
+     * Appends the next block of the file (blocks are whole MiBs of the file: papaparse decodes a
+     * MiB at a time, so invalid UTF-8 anywhere in the MiB that ends a line stops it before that
+     * line), then checks that everything read is UTF-8; false when it is not.
      */
     const fill = async (): Promise<boolean> => {
-      let target = Math.floor((position + buf.length - filled) / HEAD) * HEAD;
-      if (target <= position) {
-        const grown = Buffer.allocUnsafe(buf.length * 2);
+      const chunk = await reader.take();
+      if (chunk.length < BLOCK) eof = true;
+      if (filled + chunk.length > buf.length) {
+        const grown = Buffer.allocUnsafe(Math.max(2 * buf.length, filled + chunk.length));
         buf.copy(grown, 0, 0, filled);
         buf = grown;
-        target = Math.floor((position + buf.length - filled) / HEAD) * HEAD;
       }
-      while (position < target && !eof) {
-        const { bytesRead } = await fh.read(buf, filled, target - position, position);
-        if (bytesRead === 0) eof = true;
-        filled += bytesRead;
-        position += bytesRead;
-      }
+      chunk.copy(buf, filled);
+      filled += chunk.length;
       let upTo = filled;
       if (!eof) {
-        // an incomplete character at the end is checked with the next read
+        // an incomplete character at the end is checked with the next block
         for (let k = filled - 1; k >= Math.max(validated, filled - 3); k--) {
           const b = buf[k];
           if (b < 0x80) break;
@@ -252,19 +306,7 @@ export async function fastPass(layout: CsvLayout, rows: CsvRows, hooks: ReadHook
         starts = new Int32Array(ncols);
         ends = new Int32Array(ncols);
       }
-      let j = 0;
-      let q = p;
-      for (;;) {
-        if (j === ncols) return false;
-        starts[j] = q;
-        vals[j] = parseField(buf, q, lineEnd, delim);
-        const e = fieldEnd;
-        ends[j] = e;
-        j++;
-        if (e === lineEnd) break;
-        q = e + 1;
-      }
-      if (j !== ncols) return false;
+      if (splitLine(buf, p, lineEnd, delim, vals, starts, ends) !== ncols) return false;
       let at: { file: string; line: number } | null = null;
       for (let k = 0; k < ncols; k++) {
         const x = vals[k];
@@ -291,6 +333,7 @@ export async function fastPass(layout: CsvLayout, rows: CsvRows, hooks: ReadHook
       if (!(await fill())) return false;
     }
   } finally {
+    await reader.settle();
     await fh.close();
   }
 }

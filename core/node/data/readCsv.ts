@@ -16,7 +16,7 @@ export interface ReadHooks {
   progress?: (fraction: number, message?: string) => void;
   /** Skip the byte-level fast pass and always use papaparse (tests compare the two). */
   noFastPath?: boolean;
-  /** Told which parser read each pass. */
+  /** Told which parser read each pass (or failed it with an error). */
   onPass?: (parser: 'fast' | 'papaparse') => void;
 }
 
@@ -31,7 +31,14 @@ function estimateRows(sample: string, size: number, sampleBytes: number): number
 async function pass(layout: Layout, opts: CsvOptions, asStrings: ReadonlySet<string>, hooks: ReadHooks): Promise<{ builders: ColumnBuilder[] }> {
   if (layout.encoding === 'utf-8' && !hooks.noFastPath) {
     const rows = new CsvRows(layout, opts, asStrings);
-    if (await fastPass(layout, rows, hooks)) {
+    let done: boolean;
+    try {
+      done = await fastPass(layout, rows, hooks);
+    } catch (e) {
+      hooks.onPass?.('fast');
+      throw e;
+    }
+    if (done) {
       hooks.onPass?.('fast');
       return finished(layout, rows);
     }

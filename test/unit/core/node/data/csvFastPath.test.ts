@@ -70,7 +70,7 @@ describe('CSV fast path', () => {
     let parsed = 0;
     fc.assert(
       fc.property(lit, (text) => {
-        const bytes = Buffer.from(text);
+        const bytes = Buffer.from(text.replaceAll('\n', '\r\n'));
         const x = parseDecimal(bytes, 0, bytes.length);
         // the same field inside a line: 'text,9'
         const inLine = Buffer.from(`${text},9`);
@@ -164,21 +164,29 @@ describe('CSV fast path', () => {
     }
   });
 
-  it('matches papaparse across buffer and MiB boundaries, with non-ASCII text and a bad byte far in', async () => {
+  it('matches papaparse across buffer and MiB boundaries: non-ASCII text, CRLF, a bad byte far in, a very long line', async () => {
     // about 4.6 MB: lines cross the fast path's 4 MiB buffer and papaparse's MiB chunks
     const lines = ['id,name,x'];
     for (let i = 0; i < 240_000; i++) lines.push(`${i},${i % 7 === 0 ? 'Zürich€' : 'b'},${(i * 0.37).toFixed(3)}`);
     const text = lines.join('\n') + '\n';
     const opts = { types: { name: 'category' } };
     expect(await sameAsPapaparse(write(text), opts)).toEqual(['fast']);
-    const bytes = Buffer.from(text);
-    // a ragged row at the end of the first 4 MiB and a bad byte in the MiB after it: papaparse
-    // meets the bad byte first, and so must the fast path
-    const at = bytes.lastIndexOf(10, 4 * 2 ** 20 - 1000);
+    const bytes = Buffer.from(text.replaceAll('\n', '\r\n'));
+    // a ragged row near the end of the fourth MiB, then a bad byte: in the same MiB papaparse
+    // meets the bad byte first (it decodes a MiB at a time), in the next MiB the ragged row
+    const at = bytes.lastIndexOf(13, 4 * 2 ** 20 - 1000);
     const bad = Buffer.concat([bytes.subarray(0, at), Buffer.from(',1'), bytes.subarray(at)]);
-    bad[4 * 2 ** 20 + 500] = 0xff;
-    await sameAsPapaparse(write(bad), { ...opts, encoding: 'utf-8' });
-    bad[4 * 2 ** 20 + 500] = 0x31;
-    await sameAsPapaparse(write(bad), { ...opts, encoding: 'utf-8' });
+    for (const offset of [4 * 2 ** 20 - 200, 4 * 2 ** 20 + 500]) {
+      const copy = Buffer.from(bad);
+      copy[offset] = 0xff;
+      const f = write(copy);
+      expect(await sameAsPapaparse(f, { ...opts, encoding: 'utf-8' })).toEqual(offset < 4 * 2 ** 20 ? ['papaparse'] : ['fast']);
+      expect((await read(f, { ...opts, encoding: 'utf-8' }, false)).out).toEqual({
+        error: expect.stringMatching(offset < 4 * 2 ** 20 ? /undecodable/ : /ragged/) as unknown,
+      });
+    }
+    // a line longer than the read buffer
+    const long = `a,b\n1,${'x'.repeat(3 * 2 ** 20)}\n2,y\n`;
+    expect(await sameAsPapaparse(write(long), { types: { b: 'text' } })).toEqual(['fast']);
   });
 });
