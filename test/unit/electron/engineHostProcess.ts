@@ -7,12 +7,14 @@ const root = path.resolve(import.meta.dirname, '../../..');
 
 /**
  * Builds the Electron bundles (main, preload, engine host) with the real build script into a
- * fresh folder under dist/ (so the bundles resolve the project's node_modules), returning it.
+ * fresh folder two levels below the project root, like dist/electron (bundled code finds
+ * package.json relative to itself, and resolves the project's node_modules). It lives under
+ * node_modules so the packaging test, which walks dist/, never sees it come and go.
  */
 export function buildElectronBundles(): { dir: string; remove: () => void } {
-  const parent = path.join(root, 'dist');
+  const parent = path.join(root, 'node_modules');
   mkdirSync(parent, { recursive: true });
-  const dir = mkdtempSync(path.join(parent, 'test-electron-'));
+  const dir = mkdtempSync(path.join(parent, '.weft-electron-test-'));
   execFileSync(process.execPath, [path.join(root, 'scripts/build-electron.mjs'), dir], { cwd: root, stdio: 'pipe' });
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
