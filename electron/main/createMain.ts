@@ -255,9 +255,9 @@ export function createWeftMain(electron: ElectronSurface, opts: WeftMainOptions)
           }
         },
         'dialog.pickPath': (p) => f.pickPath(p),
-        'window.documentState': async ({ dirty: d, name }) => {
+        'window.documentState': async ({ dirty: d, name, path: file }) => {
           dirty = d;
-          if (name) docName = name;
+          docName = name ?? (file ? path.basename(file) : 'Untitled');
           updateTitle();
           return null;
         },
