@@ -1,27 +1,169 @@
 /**
  * Opens a 1,000-node pipeline in the built renderer (served by `weft studio`) in headless Chromium
- * and reports the load time and the frame rate while panning. No peer: the studio is the product.
+ * and reports the load time and the frame rate while panning. The peer is a plain @xyflow/react page
+ * (bench/canvasPeer) with the same 1,000 nodes as default nodes, built with the renderer's Vite
+ * config and measured the same way in the same run.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createReadStream, existsSync } from 'node:fs';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium } from '@playwright/test';
+import { chromium, type Browser, type Page } from '@playwright/test';
+import { build } from 'vite';
+import { BIG_N, bigGraph } from './canvasPeer/bigGraph';
 import { reportBench } from './report';
 
 const root = path.resolve(import.meta.dirname, '..');
-const N = 1000;
+const peerDir = path.join(root, 'dist/canvas-peer');
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking'];
+
+export interface CanvasFigures {
+  loadMs: number;
+  fps: number;
+}
 
 function bigPipeline(): unknown {
-  const nodes = [];
-  const edges = [];
-  for (let i = 0; i < N; i++) {
-    const kind = i % 2 === 0 ? 'data.csv' : 'prep.split';
-    nodes.push({ id: `n${i}`, type: kind, version: 1, params: {}, position: { x: (i % 40) * 260, y: Math.floor(i / 40) * 160 } });
-    if (kind === 'prep.split') edges.push({ id: `e${i}`, source: { node: `n${i - 1}`, port: 'table' }, target: { node: `n${i}`, port: 'table' } });
+  const g = bigGraph();
+  return {
+    format: 'weft.pipeline',
+    version: 2,
+    metadata: { name: 'big' },
+    nodes: g.nodes.map((n) => ({ id: n.id, type: n.type, version: 1, params: {}, position: n.position })),
+    edges: g.edges.map((e) => ({ id: e.id, source: { node: e.source, port: 'table' }, target: { node: e.target, port: 'table' } })),
+  };
+}
+
+/** `weft studio` on a workspace holding the big pipeline; resolves with its URL and a stop function. */
+export async function startStudioWithBigPipeline(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const ws = await mkdtemp(path.join(os.tmpdir(), 'weft-canvas-bench-'));
+  await writeFile(path.join(ws, 'big.weft.json'), JSON.stringify(bigPipeline()));
+  const child = spawn(process.execPath, [path.join(root, 'bin/weft.js'), 'studio', '--port', '0', '--workspace', ws], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.once('exit', (code) => reject(new Error(`weft studio exited with ${code}`)));
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /(http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+  });
+  return {
+    url,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await rm(ws, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Serves the built peer page with the studio server's cache headers. */
+async function servePeer(): Promise<{ url: string; server: Server }> {
+  const server = createServer((req, res) => {
+    const rel = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const file = path.join(peerDir, rel === '/' ? 'index.html' : rel);
+    if (!file.startsWith(peerDir)) return void res.writeHead(403).end();
+    stat(file).then(
+      (st) => {
+        const type = file.endsWith('.html') ? 'text/html' : file.endsWith('.css') ? 'text/css' : 'text/javascript';
+        res.writeHead(200, { 'content-type': type, 'content-length': st.size, 'cache-control': file.endsWith('.html') ? 'no-cache' : 'public, max-age=3600' });
+        createReadStream(file).pipe(res);
+      },
+      () => res.writeHead(404).end(),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, server };
+}
+
+/** A point near the canvas centre where a drag pans (the pane itself, not a node or an edge). */
+async function panePoint(page: Page): Promise<{ x: number; y: number }> {
+  const found = await page.evaluate(`(() => {
+    const box = document.querySelector('.react-flow').getBoundingClientRect();
+    const cx = box.left + box.width / 2, cy = box.top + box.height / 3;
+    for (let r = 0; r < 200; r += 2) for (let a = 0; a < 16; a++) {
+      const x = cx + r * Math.cos(a * Math.PI / 8), y = cy + r * Math.sin(a * Math.PI / 8);
+      const el = document.elementFromPoint(x, y);
+      if (el && el.classList.contains('react-flow__pane')) return { x, y };
+    }
+    return null;
+  })()`);
+  if (!found) throw new Error('no empty pane near the canvas centre to pan from');
+  return found as { x: number; y: number };
+}
+
+/** Records, in the page, the first animation frame at which `ready` holds (ms from navigation start). */
+const readyProbe = (ready: string): string => `(() => {
+  const check = () => {
+    if (${ready}) window.readyAt_ = performance.now();
+    else requestAnimationFrame(check);
+  };
+  requestAnimationFrame(check);
+})()`;
+
+/**
+ * Load: reload (assets cached by the first visit, as on a second start) and time, in the page, from
+ * navigation start to the first frame where the `ready` expression holds.
+ * Pan: drags the pane for 120 mouse moves and counts animation frames in the meantime.
+ */
+export async function measure(page: Page, url: string, ready: string, before?: string): Promise<CanvasFigures> {
+  await page.addInitScript(readyProbe(ready));
+  await page.goto(url);
+  if (before) await page.evaluate(before);
+  await page.reload();
+  await page.waitForFunction('window.readyAt_ !== undefined');
+  const loadMs = Number(await page.evaluate('window.readyAt_'));
+  await page.waitForTimeout(500);
+  const { x, y } = await panePoint(page);
+  // Passed as text: tsx would wrap named functions in a helper the page does not have.
+  await page.evaluate(`(() => {
+    window.frames_ = 0;
+    window.stop_ = false;
+    const tick = () => { window.frames_++; if (!window.stop_) requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
+  })()`);
+  const start = Date.now();
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  for (let i = 0; i < 120; i++) await page.mouse.move(x - (i % 60) * 8, y - (i % 60) * 3);
+  await page.mouse.up();
+  const frames = Number(await page.evaluate('(() => { window.stop_ = true; return window.frames_; })()'));
+  return { loadMs, fps: (frames * 1000) / (Date.now() - start) };
+}
+
+/** Every node and edge drawn (all are in view once fitted) and none still hidden for measuring. */
+const PEER_READY = `document.querySelectorAll('.react-flow__node').length === ${BIG_N} && document.querySelectorAll('.react-flow__edge').length === ${BIG_N / 2} && !document.querySelector('.react-flow__node[style*="hidden"]')`;
+const OURS_READY = `!!document.querySelector('[data-testid="app"][data-ready="true"]') && ${PEER_READY}`;
+
+/** Both pages run without their CSP so the probe can be evaluated; nothing else differs. */
+const newPage = async (browser: Browser): Promise<Page> => (await browser.newContext({ bypassCSP: true, viewport: { width: 1440, height: 900 } })).newPage();
+
+export async function measureOurs(browser: Browser, url: string): Promise<CanvasFigures> {
+  const page = await newPage(browser);
+  try {
+    return await measure(page, url, OURS_READY, "localStorage.setItem('weft.lastFile', 'big.weft.json')");
+  } finally {
+    await page.context().close();
   }
-  return { format: 'weft.pipeline', version: 2, metadata: { name: 'big' }, nodes, edges };
+}
+
+async function measurePeer(browser: Browser): Promise<CanvasFigures | null> {
+  try {
+    await build({ configFile: path.join(root, 'bench/canvasPeer/vite.config.ts'), logLevel: 'error' });
+  } catch (e) {
+    console.log(`bench canvas: peer page did not build (${(e as Error).message})`);
+    return null;
+  }
+  const { url, server } = await servePeer();
+  const page = await newPage(browser);
+  try {
+    return await measure(page, url, PEER_READY);
+  } finally {
+    await page.context().close();
+    server.close();
+  }
 }
 
 async function main(): Promise<void> {
@@ -29,51 +171,18 @@ async function main(): Promise<void> {
     console.log('bench canvas: skipped (needs /usr/bin/chromium and `npm run build:renderer`)');
     return;
   }
-  const ws = await mkdtemp(path.join(os.tmpdir(), 'weft-canvas-bench-'));
-  await writeFile(path.join(ws, 'big.weft.json'), JSON.stringify(bigPipeline()));
-  const child = spawn(process.execPath, [path.join(root, 'bin/weft.js'), 'studio', '--port', '0', '--workspace', ws], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve) => {
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /(http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-  });
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  const studio = await startStudioWithBigPipeline();
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   try {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    await page.goto(url);
-    await page.evaluate("localStorage.setItem('weft.lastFile', 'big.weft.json')");
-    const t0 = Date.now();
-    await page.reload();
-    await page.waitForSelector('.react-flow__node[data-id="n0"]');
-    await page.waitForFunction(`document.querySelector('[data-testid="app"]')?.getAttribute('data-ready') === 'true'`);
-    const loadMs = Date.now() - t0;
-    const box = (await page.getByTestId('canvas').boundingBox())!;
-    const cx = box.x + box.width / 2;
-    const cy = box.y + box.height / 3;
-    // Passed as text: tsx would wrap named functions in a helper the page does not have.
-    await page.evaluate(`(() => {
-      window.frames_ = 0;
-      window.stop_ = false;
-      const tick = () => { window.frames_++; if (!window.stop_) requestAnimationFrame(tick); };
-      requestAnimationFrame(tick);
-    })()`);
-    const start = Date.now();
-    await page.mouse.move(cx, cy);
-    await page.mouse.down();
-    for (let i = 0; i < 120; i++) await page.mouse.move(cx - (i % 60) * 8, cy - (i % 60) * 3);
-    await page.mouse.up();
-    const frames = Number(await page.evaluate('(() => { window.stop_ = true; return window.frames_; })()'));
-    const fps = (frames * 1000) / (Date.now() - start);
-    reportBench('canvas-load-1000-nodes', loadMs, null, 'ms', false, 'no peer: page load to first node of a 1,000-node pipeline');
-    reportBench('canvas-pan-fps-1000-nodes', fps, null, 'fps', true, 'no peer: headless Chromium, software rendering');
+    const ours = await measureOurs(browser, studio.url);
+    const peer = await measurePeer(browser);
+    const note = 'plain @xyflow/react page did not build';
+    reportBench('canvas-load-1000-nodes', ours.loadMs, peer?.loadMs ?? null, 'ms', false, note);
+    reportBench('canvas-pan-fps-1000-nodes', ours.fps, peer?.fps ?? null, 'fps', true, note);
   } finally {
     await browser.close();
-    child.kill('SIGTERM');
-    await rm(ws, { recursive: true, force: true });
+    await studio.stop();
   }
 }
 
-await main();
+if (import.meta.url === `file://${process.argv[1]}`) await main();

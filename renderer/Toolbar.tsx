@@ -1,16 +1,16 @@
 import { useEffect, useState } from 'react';
-import { useReactFlow } from '@xyflow/react';
-import { autoLayout } from './canvas/autoLayout';
 import { engineClient } from './engine/client';
 import { confirmDiscard, newDocument, openPath, save } from './files/fileActions';
 import { useStudio } from './store/useStudio';
+import { useFitAll } from './canvas/useFitAll';
 
 export function useLayoutAction(): () => Promise<void> {
-  const { fitView } = useReactFlow();
+  const fitAll = useFitAll();
   return async () => {
+    const { autoLayout } = await import('./canvas/autoLayout');
     const s = useStudio.getState();
     s.setPositions(await autoLayout(s.nodes, s.edges));
-    window.setTimeout(() => void fitView({ duration: 200 }), 50);
+    window.setTimeout(() => fitAll(200), 50);
   };
 }
 
@@ -25,7 +25,7 @@ export function Toolbar() {
   const invalid = useStudio((s) => Object.keys(s.validation.errors).length);
   const runStatus = useStudio((s) => s.runStatus);
   const connected = useStudio((s) => s.connected);
-  const { fitView } = useReactFlow();
+  const fitAll = useFitAll();
   const layout = useLayoutAction();
   const [recent, setRecent] = useState<string[]>([]);
   const s = useStudio.getState;
@@ -77,7 +77,7 @@ export function Toolbar() {
         <button type="button" onClick={() => void layout()} title="Auto-layout (Shift+L)" data-testid="auto-layout">
           Layout
         </button>
-        <button type="button" onClick={() => void fitView({ duration: 200 })} title="Fit view (Shift+1)">
+        <button type="button" onClick={() => fitAll(200)} title="Fit view (Shift+1)">
           Fit
         </button>
       </div>

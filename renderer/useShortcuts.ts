@@ -1,8 +1,8 @@
 import { useEffect } from 'react';
-import { useReactFlow } from '@xyflow/react';
 import { confirmDiscard, newDocument, save } from './files/fileActions';
 import { useStudio } from './store/useStudio';
 import { useLayoutAction } from './Toolbar';
+import { useFitAll } from './canvas/useFitAll';
 
 function typing(t: EventTarget | null): boolean {
   return t instanceof HTMLElement && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName));
@@ -10,7 +10,7 @@ function typing(t: EventTarget | null): boolean {
 
 /** Keyboard shortcuts; ignored while typing in a field. */
 export function useShortcuts(): void {
-  const { fitView } = useReactFlow();
+  const fitAll = useFitAll();
   const layout = useLayoutAction();
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
@@ -56,9 +56,9 @@ export function useShortcuts(): void {
         if (s.dialog) s.openDialog(null);
         else void s.cancel();
       } else if (e.shiftKey && key === 'l') void layout();
-      else if (e.shiftKey && e.key === '!') void fitView({ duration: 200 });
+      else if (e.shiftKey && e.key === '!') fitAll(200);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [fitView, layout]);
+  }, [fitAll, layout]);
 }

@@ -4,16 +4,19 @@ import {
   MiniMap,
   ReactFlow,
   useReactFlow,
+  useStore,
   type Connection,
   type Edge,
   type IsValidConnection,
   type NodeTypes,
+  type ReactFlowState,
 } from '@xyflow/react';
 import { useCallback, useEffect, type DragEvent } from 'react';
 import { definitionOf } from '../store/nodeCatalog';
 import { checkConnection } from '../store/connectionCheck';
 import type { WeftFlowNode } from '../store/documentConvert';
 import { useStudio } from '../store/useStudio';
+import { useFitAll } from './useFitAll';
 import { WeftNode, portColors } from './WeftNode';
 
 export const NODE_DRAG_MIME = 'application/x-weft-node';
@@ -26,6 +29,13 @@ function minimapColor(n: WeftFlowNode): string {
   return kind ? portColors[kind] : '#adb5bd';
 }
 
+/** Dots closer than 10 px read as a grey haze and cost a repaint of the whole canvas on every pan frame. */
+const dotsVisible = (s: ReactFlowState): boolean => s.transform[2] >= 0.5;
+
+function CanvasBackground() {
+  return useStore(dotsVisible) ? <Background gap={20} /> : null;
+}
+
 /** The pipeline canvas: drop nodes from the palette, wire typed ports, select, delete, pan and zoom. */
 export function Canvas() {
   const nodes = useStudio((s) => s.nodes);
@@ -34,10 +44,11 @@ export function Canvas() {
   const onEdgesChange = useStudio((s) => s.onEdgesChange);
   const hint = useStudio((s) => s.connectHint);
   const fitRequest = useStudio((s) => s.fitRequest);
-  const { screenToFlowPosition, fitView } = useReactFlow();
+  const { screenToFlowPosition } = useReactFlow();
+  const fitAll = useFitAll();
   useEffect(() => {
-    if (fitRequest) window.setTimeout(() => void fitView({ maxZoom: 1, padding: 0.15 }), 30);
-  }, [fitRequest, fitView]);
+    if (fitRequest) window.setTimeout(() => fitAll(), 30);
+  }, [fitRequest, fitAll]);
 
   const isValidConnection: IsValidConnection = useCallback((c: Connection | Edge) => {
     const s = useStudio.getState();
@@ -98,8 +109,8 @@ export function Canvas() {
         defaultViewport={{ x: 0, y: 0, zoom: 1 }}
         proOptions={{ hideAttribution: true }}
       >
-        <Background gap={20} />
-        <MiniMap pannable zoomable nodeColor={minimapColor} />
+        <CanvasBackground />
+        <MiniMap pannable zoomable nodeColor={minimapColor} nodeBorderRadius={0} nodeStrokeWidth={0} />
         <Controls />
       </ReactFlow>
       {hint && (

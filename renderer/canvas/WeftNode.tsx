@@ -1,4 +1,4 @@
-import { Handle, Position, type NodeProps } from '@xyflow/react';
+import { Handle, Position, useStore, type NodeProps, type ReactFlowState } from '@xyflow/react';
 import { memo } from 'react';
 import { formatPortType, type PortKind } from '../../core/common';
 import type { WeftFlowNode } from '../store/documentConvert';
@@ -26,18 +26,32 @@ function headline(metrics: Record<string, number> | undefined): string | null {
   return entries.length ? entries.map(([k, v]) => `${k} ${Number.isInteger(v) ? v : v.toFixed(3)}`).join(' · ') : null;
 }
 
+/** Below this zoom a node's text is unreadable: nodes draw as a titled box (far less to lay out and paint). */
+export const DETAIL_ZOOM = 0.4;
+const zoomedOut = (s: ReactFlowState): boolean => s.transform[2] < DETAIL_ZOOM;
+
 /** A pipeline node on the canvas: typed ports as handles, live status, validation errors. */
 function WeftNodeView({ id, data, selected }: NodeProps<WeftFlowNode>) {
   const def = definitionOf(data.type);
   const errors = useStudio((s) => s.validation.errors[id] ?? EMPTY);
   const run = useStudio((s) => s.nodeRun[id]);
+  const compact = useStore(zoomedOut);
   const rows = Math.max(def?.inputs.length ?? 0, def?.outputs.length ?? 0);
+  const className = `weft-node cat-${(def?.category ?? 'unknown').toLowerCase()}${selected ? ' selected' : ''}${errors.length ? ' invalid' : ''} status-${run?.status ?? 'idle'}`;
+  if (compact) {
+    return (
+      <div className={`${className} compact`} data-testid={`node-${id}`} style={{ minHeight: 44 + rows * 22 }}>
+        <div className="weft-node-header">
+          <span className="weft-node-title">{data.label || def?.title || data.type}</span>
+        </div>
+        {def?.inputs.map((p) => <Handle key={p.name} type="target" position={Position.Left} id={p.name} style={{ background: portColors[p.type.kind] }} />)}
+        {def?.outputs.map((p) => <Handle key={p.name} type="source" position={Position.Right} id={p.name} style={{ background: portColors[p.type.kind] }} />)}
+      </div>
+    );
+  }
   const summaryLine = headline(run?.summary?.metrics);
   return (
-    <div
-      className={`weft-node cat-${(def?.category ?? 'unknown').toLowerCase()}${selected ? ' selected' : ''}${errors.length ? ' invalid' : ''} status-${run?.status ?? 'idle'}`}
-      data-testid={`node-${id}`}
-    >
+    <div className={className} data-testid={`node-${id}`}>
       <div className="weft-node-header">
         <span className="weft-node-title">{data.label || def?.title || data.type}</span>
         <StatusBadge run={run} />

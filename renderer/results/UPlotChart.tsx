@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import uPlot from 'uplot';
+import type uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
 export interface Series {
@@ -13,15 +13,23 @@ export interface Series {
 const palette = ['#1971c2', '#e8590c', '#2f9e44', '#ae3ec9', '#f08c00', '#0c8599', '#c2255c', '#5c940d'];
 export const seriesColor = (i: number): string => palette[i % palette.length];
 
+/** uPlot is loaded with the first chart, not with the canvas. */
+let uPlotModule: Promise<typeof uPlot> | undefined;
+const loadUPlot = (): Promise<typeof uPlot> => (uPlotModule ??= import('uplot').then((m) => m.default));
+
 /** A small uPlot line/scatter chart that redraws when its data changes. */
 export function UPlotChart({ x, series, xLabel, height = 220, testId, scatter }: { x: number[]; series: Series[]; xLabel: string; height?: number; testId?: string; scatter?: boolean }) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
+  const data = useRef<uPlot.AlignedData>([]);
+  data.current = [x, ...series.map((s) => s.values)] as uPlot.AlignedData;
   const shape = series.map((s) => s.label).join('|');
   // Rebuilt only when the series change; data updates go through setData below.
   useEffect(() => {
     const el = box.current;
     if (!el) return;
+    let gone = false;
+    let ro: ResizeObserver | undefined;
     const opts: uPlot.Options = {
       width: Math.max(240, el.clientWidth),
       height,
@@ -38,17 +46,21 @@ export function UPlotChart({ x, series, xLabel, height = 220, testId, scatter }:
         })),
       ],
     };
-    plot.current = new uPlot(opts, [x, ...series.map((s) => s.values)] as uPlot.AlignedData, el);
-    const ro = new ResizeObserver(() => plot.current?.setSize({ width: Math.max(240, el.clientWidth), height }));
-    ro.observe(el);
+    void loadUPlot().then((UPlot) => {
+      if (gone) return;
+      plot.current = new UPlot(opts, data.current, el);
+      ro = new ResizeObserver(() => plot.current?.setSize({ width: Math.max(240, el.clientWidth), height }));
+      ro.observe(el);
+    });
     return () => {
-      ro.disconnect();
+      gone = true;
+      ro?.disconnect();
       plot.current?.destroy();
       plot.current = null;
     };
   }, [shape, height, xLabel, scatter]);
   useEffect(() => {
-    plot.current?.setData([x, ...series.map((s) => s.values)] as uPlot.AlignedData);
+    plot.current?.setData(data.current);
   }, [x, series]);
   return <div className="weft-chart" ref={box} data-testid={testId} />;
 }

@@ -2,7 +2,6 @@ import { Suspense, lazy, type ComponentType } from 'react';
 import { loadDocument, type PipelineDocument } from '../../core/common';
 import { engineClient } from '../engine/client';
 import { confirmDiscard } from '../files/fileActions';
-import { ResultsPanel } from '../results/ResultsPanel';
 import { registry } from '../store/nodeCatalog';
 import { useStudio } from '../store/useStudio';
 import type { BottomTab } from '../store/uiSlice';
@@ -18,6 +17,9 @@ interface RunsViewLike {
 const runsModules = import.meta.glob<{ RunsView: ComponentType<RunsViewLike> }>('../runs/RunsView.tsx');
 const runsLoader = runsModules['../runs/RunsView.tsx'];
 const RunsView = runsLoader ? lazy(async () => ({ default: (await runsLoader()).RunsView })) : null;
+
+/** Results views (tables, charts, heatmaps) load when the tab first opens, not with the canvas. */
+const ResultsPanel = lazy(async () => ({ default: (await import('../results/ResultsPanel')).ResultsPanel }));
 
 const runsClient = { call: (channel: never, params: never) => engineClient().invoke(channel, params) };
 const openRunPipeline = (document: PipelineDocument): void => {
@@ -52,7 +54,11 @@ export function BottomPanel() {
             </div>
           </div>
         )}
-        {tab === 'results' && <ResultsPanel />}
+        {tab === 'results' && (
+          <Suspense fallback={<p className="weft-muted">Loading results…</p>}>
+            <ResultsPanel />
+          </Suspense>
+        )}
         {tab === 'runs' && RunsView && (
           <Suspense fallback={<p className="weft-muted">Loading runs…</p>}>
             <RunsView client={runsClient} onOpenPipeline={openRunPipeline} />

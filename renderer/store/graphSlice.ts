@@ -53,6 +53,12 @@ function validate(nodes: WeftFlowNode[], edges: WeftFlowEdge[], metadata: Pipeli
   return validateGraph(toDocument(nodes, edges, metadata), registry);
 }
 
+/** The node without its estimated handles: React Flow keeps the measured ones from now on. */
+function withoutEstimate(n: WeftFlowNode): WeftFlowNode {
+  const { handles: _estimate, ...rest } = n;
+  return rest;
+}
+
 /** Whether node changes alter the document beyond selection, measuring or an in-progress drag. */
 function structural(changes: NodeChange[]): boolean {
   return changes.some((c) => c.type === 'remove' || c.type === 'add' || c.type === 'replace');
@@ -60,6 +66,10 @@ function structural(changes: NodeChange[]): boolean {
 
 export const createGraphSlice: StateCreator<StudioState, [], [], GraphSlice> = (set, get) => {
   let lastParamEdit = { key: '', at: 0 };
+  /** The next param edit starts a new undo step (after a load, an undo or a redo). */
+  const breakEditRun = (): void => {
+    lastParamEdit = { key: '', at: 0 };
+  };
   /** Records the current graph for undo, then applies `next` and re-validates. */
   const commit = (next: Partial<Pick<GraphSlice, 'nodes' | 'edges'>>, opts: { history?: boolean } = {}): void => {
     const s = get();
@@ -87,6 +97,7 @@ export const createGraphSlice: StateCreator<StudioState, [], [], GraphSlice> = (
     clipboard: null,
 
     loadDocument(doc, file, opts = {}) {
+      breakEditRun();
       const nodes = toFlowNodes(doc);
       const edges = toFlowEdges(doc);
       set({
@@ -120,7 +131,8 @@ export const createGraphSlice: StateCreator<StudioState, [], [], GraphSlice> = (
     },
     onNodesChange(changes) {
       const s = get();
-      const nodes = applyNodeChanges(changes, s.nodes);
+      const measured = new Set(changes.flatMap((c) => (c.type === 'dimensions' ? [c.id] : [])));
+      const nodes = applyNodeChanges(changes, s.nodes).map((n) => (n.handles && measured.has(n.id) ? withoutEstimate(n) : n));
       if (structural(changes)) {
         const removed = new Set(changes.flatMap((c) => (c.type === 'remove' ? [c.id] : [])));
         commit({ nodes, edges: s.edges.filter((e) => !removed.has(e.source) && !removed.has(e.target)) });
@@ -222,6 +234,7 @@ export const createGraphSlice: StateCreator<StudioState, [], [], GraphSlice> = (
       const s = get();
       const prev = s.past[s.past.length - 1];
       if (!prev) return;
+      breakEditRun();
       set({
         past: s.past.slice(0, -1),
         future: [{ nodes: s.nodes, edges: s.edges }, ...s.future],
@@ -235,6 +248,7 @@ export const createGraphSlice: StateCreator<StudioState, [], [], GraphSlice> = (
       const s = get();
       const next = s.future[0];
       if (!next) return;
+      breakEditRun();
       set({
         future: s.future.slice(1),
         past: [...s.past, { nodes: s.nodes, edges: s.edges }],

@@ -57,7 +57,7 @@ export const createUiSlice: StateCreator<StudioState, [], [], UiSlice> = (set, g
   toast(text, level = 'info') {
     const id = ++toastIds;
     set({ toasts: [...get().toasts.slice(-3), { id, text, level }] });
-    window.setTimeout(() => get().dismissToast(id), level === 'error' ? 8000 : 4000);
+    setTimeout(() => get().dismissToast(id), level === 'error' ? 8000 : 4000);
   },
   dismissToast: (id) => set({ toasts: get().toasts.filter((t) => t.id !== id) }),
   openDialog: (dialog) => set({ dialog }),

@@ -1,0 +1,45 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { EngineEvent } from '../../../../core/common';
+import { useStudio } from '../../../../renderer/store/useStudio';
+
+const s = () => useStudio.getState();
+const apply = (...events: EngineEvent[]): void => events.forEach((e) => s().applyEvent(e));
+
+beforeEach(() => {
+  s().resetRun();
+  useStudio.setState({ runId: 'r1', running: true });
+});
+
+describe('engine events in the run slice', () => {
+  it('moves each node through queued, running with progress, and done or cached, with its summary', () => {
+    apply({ type: 'run.started', runId: 'r1', nodeIds: ['a', 'b', 'c'], at: 0 });
+    expect(Object.values(s().nodeRun).map((r) => r.status)).toEqual(['queued', 'queued', 'queued']);
+    apply({ type: 'node.cached', runId: 'r1', nodeId: 'a' }, { type: 'node.started', runId: 'r1', nodeId: 'b' }, { type: 'node.progress', runId: 'r1', nodeId: 'b', fraction: 0.25, message: 'epoch 1/4' });
+    expect(s().nodeRun['a']).toEqual({ status: 'cached' });
+    expect(s().nodeRun['b']).toEqual({ status: 'running', fraction: 0.25, message: 'epoch 1/4' });
+    apply({ type: 'node.finished', runId: 'r1', nodeId: 'b', durationMs: 5, summary: { metrics: { accuracy: 0.9 } } });
+    expect(s().nodeRun['b']).toEqual({ status: 'done', fraction: 1, summary: { metrics: { accuracy: 0.9 } } });
+    expect(s().logs.map((l) => `${l.nodeId}:${l.message}`)).toEqual(['a:cached', 'b:done in 5 ms']);
+  });
+
+  it('tells a cancelled node (and its dependants) from a failed one', () => {
+    apply(
+      { type: 'node.failed', runId: 'r1', nodeId: 'a', error: 'cancelled' },
+      { type: 'node.failed', runId: 'r1', nodeId: 'b', error: 'upstream node a cancelled', upstream: 'a' },
+      { type: 'node.failed', runId: 'r1', nodeId: 'c', error: 'data.csv: iris.csv not found' },
+    );
+    expect([s().nodeRun['a']?.status, s().nodeRun['b']?.status, s().nodeRun['c']?.status]).toEqual(['cancelled', 'cancelled', 'failed']);
+    expect(s().logs.filter((l) => l.level === 'error')).toHaveLength(3);
+  });
+
+  it('keeps training curves per node in epoch order, and ignores events of another run', () => {
+    apply(
+      { type: 'epoch.metrics', runId: 'r1', nodeId: 't', epoch: 1, metrics: { loss: 1 } },
+      { type: 'epoch.metrics', runId: 'old', nodeId: 't', epoch: 9, metrics: { loss: 9 } },
+      { type: 'node.started', runId: 'old', nodeId: 'x' },
+      { type: 'epoch.metrics', runId: 'r1', nodeId: 't', epoch: 2, metrics: { loss: 0.5 } },
+    );
+    expect(s().epochs['t']?.map((e) => e.epoch)).toEqual([1, 2]);
+    expect(s().nodeRun['x']).toBeUndefined();
+  });
+});
