@@ -232,7 +232,12 @@ export async function fastPass(layout: CsvLayout, rows: CsvRows, hooks: ReadHook
      * line), then checks that everything read is UTF-8; false when it is not.
      */
     const fill = async (): Promise<boolean> => {
-      const chunk = await reader.take();
+      let chunk: Buffer;
+      try {
+        chunk = await reader.take();
+      } catch (e) {
+        throw fileError(file, e);
+      }
       if (chunk.length < BLOCK) eof = true;
       if (filled + chunk.length > buf.length) {
         const grown = Buffer.allocUnsafe(Math.max(2 * buf.length, filled + chunk.length));
