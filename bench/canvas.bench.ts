@@ -133,8 +133,10 @@ export async function measure(page: Page, url: string, ready: string, before?: s
   return { loadMs, fps: (frames * 1000) / (Date.now() - start) };
 }
 
-/** Every node and edge drawn (all are in view once fitted) and none still hidden for measuring. */
-const PEER_READY = `document.querySelectorAll('.react-flow__node').length === ${BIG_N} && document.querySelectorAll('.react-flow__edge').length === ${BIG_N / 2} && !document.querySelector('.react-flow__node[style*="hidden"]')`;
+/** Every node and edge drawn, none still hidden for measuring, and the last node inside the canvas (fitted). */
+const PEER_READY = `document.querySelectorAll('.react-flow__node').length === ${BIG_N} && document.querySelectorAll('.react-flow__edge').length === ${BIG_N / 2}
+  && !document.querySelector('.react-flow__node[style*="hidden"]')
+  && ((r, b) => r.right <= b.right && r.bottom <= b.bottom)(document.querySelector('.react-flow__node[data-id="n${BIG_N - 1}"]').getBoundingClientRect(), document.querySelector('.react-flow').getBoundingClientRect())`;
 const OURS_READY = `!!document.querySelector('[data-testid="app"][data-ready="true"]') && ${PEER_READY}`;
 
 /** Both pages run without their CSP so the probe can be evaluated; nothing else differs. */

@@ -47,7 +47,7 @@ export function Canvas() {
   const { screenToFlowPosition } = useReactFlow();
   const fitAll = useFitAll();
   useEffect(() => {
-    if (fitRequest) window.setTimeout(() => fitAll(), 30);
+    if (fitRequest) requestAnimationFrame(() => fitAll());
   }, [fitRequest, fitAll]);
 
   const isValidConnection: IsValidConnection = useCallback((c: Connection | Edge) => {

@@ -89,9 +89,9 @@ export async function saveAs(path: string, typed: boolean): Promise<boolean> {
 export async function restoreOnStart(): Promise<{ recovery: { text: string; path: string | null; savedAt: number } | null }> {
   const client = engineClient();
   const last = localStorage.getItem(LAST_FILE_KEY);
+  const recovery = client.invoke('recovery.read', {}).catch(() => null);
   if (last) await openPath(last);
-  const recovery = await client.invoke('recovery.read', {}).catch(() => null);
-  return { recovery };
+  return { recovery: await recovery };
 }
 
 export function restoreRecovery(r: { text: string; path: string | null }): void {
