@@ -147,15 +147,8 @@ function maxPoolGrad({ b, node, ins, outs, dys }: RuleArgs): (T | undefined)[] {
   const [H, W] = x.shape.slice(2) as number[];
   const [Ho, Wo] = y.shape.slice(2) as number[];
   const [kh, kw] = kernel as [number, number];
-  const tiled = kh === strides[0] && kw === strides[1] && pads.every((p) => p === 0) && Ho * kh === H && Wo * kw === W;
-  if (tiled) {
-    // Non-overlapping windows: the input equals its window's maximum exactly where the gradient goes.
-    const C = x.shape[1];
-    const x6 = reshape(b, x, ['batch', C, Ho, kh, Wo, kw]);
-    const y6 = reshape(b, y, ['batch', C, Ho, 1, Wo, 1]);
-    const dy6 = reshape(b, dy, ['batch', C, Ho, 1, Wo, 1]);
-    const g = where(b, compare(b, 'Equal', x6, y6), dy6, b.constF(0));
-    return [reshape(b, g, x.shape)];
+  if (kh === strides[0] && kw === strides[1] && pads.every((p) => p === 0)) {
+    return [windowMaxGrad(b, x, y, dy, kh, kw, Ho, Wo, H, W)];
   }
   // Overlapping or padded windows: route through MaxPool's flat indices, accumulating repeats.
   const [, idx] = b.opN('MaxPool', [x], [y.shape, y.shape], node.attrs, [x.dtype, 'int64']);
@@ -164,6 +157,44 @@ function maxPoolGrad({ b, node, ins, outs, dys }: RuleArgs): (T | undefined)[] {
   const zeros = reshape(b, zerosLike(b, x), ['batch']);
   const scattered = b.op('ScatterElements', [zeros, flatIdx, flatDy], ['batch'], { axis: { i: 0 }, reduction: { s: 'add' } });
   return [reshape(b, scattered, x.shape)];
+}
+
+/**
+ * MaxPool gradient for non-overlapping windows (stride = kernel, no padding), exact as PyTorch:
+ * each window's gradient goes to its first maximum in row-major order. The kh·kw window positions
+ * are taken as strided slices of shape [N, C, Ho, Wo] (which also drops the rows and columns a
+ * floor-mode pool never reads), compared with the pooled maximum one by one while a running mask
+ * excludes later ties, and interleaved back with two concats; the cropped border gets zeros.
+ * Everything runs on pooled-size tensors: no broadcasting over a 6-d view, no MaxPool indices.
+ */
+function windowMaxGrad(b: GraphBuilder, x: T, y: T, dy: T, kh: number, kw: number, Ho: number, Wo: number, H: number, W: number): T {
+  const [N, C] = x.shape;
+  const part: SShape = [N, C, Ho, Wo];
+  const zero = b.constF(0);
+  const ends = [(Ho - 1) * kh + 1, (Wo - 1) * kw + 1];
+  let taken: T | undefined;
+  const rows: T[] = [];
+  for (let i = 0; i < kh; i++) {
+    const cols: T[] = [];
+    for (let j = 0; j < kw; j++) {
+      let first: T;
+      if (i === kh - 1 && j === kw - 1 && taken) {
+        // The window's maximum is somewhere: the last position gets it when no earlier one did.
+        first = b.opNoGrad('Not', [taken], part, {}, 'bool');
+      } else {
+        const xs = b.opNoGrad('Slice', [x, b.constI64([i, j]), b.constI64([i + ends[0], j + ends[1]]), b.constI64([2, 3]), b.constI64([kh, kw])], part);
+        const eq = compare(b, 'Equal', xs, y);
+        first = taken ? b.opNoGrad('And', [eq, b.opNoGrad('Not', [taken], part, {}, 'bool')], part, {}, 'bool') : eq;
+        taken = taken ? b.opNoGrad('Or', [taken, eq], part, {}, 'bool') : eq;
+      }
+      cols.push(reshape(b, where(b, first, dy, zero), [N, C, Ho, Wo, 1]));
+    }
+    rows.push(reshape(b, concatOp(b, cols, 4), [N, C, Ho, 1, Wo * kw]));
+  }
+  const g = reshape(b, concatOp(b, rows, 3), [N, C, Ho * kh, Wo * kw]);
+  if (Ho * kh === H && Wo * kw === W) return g;
+  const pads = [0, 0, 0, 0, 0, 0, H - Ho * kh, W - Wo * kw];
+  return b.op('Pad', [g, b.constI64(pads)], x.shape);
 }
 
 function avgPoolGrad({ b, node, ins, outs, dys }: RuleArgs): (T | undefined)[] {

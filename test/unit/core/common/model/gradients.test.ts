@@ -30,6 +30,8 @@ const cases: Case[] = [
   { name: 'Conv2D stride 2 (uneven), same padding', spec: seq({ kind: 'conv2d', filters: 2, kernelSize: 3, strides: 2, padding: 'same' }, { kind: 'conv2d', filters: 2, kernelSize: 2, strides: 2 }, flat, head), featureShape: [2, 7, 6] },
   { name: 'Conv2D dilation 2, padding 1', spec: seq({ kind: 'conv2d', filters: 2, kernelSize: 3, dilation: 2, padding: 1, activation: 'tanh' }, flat, head), featureShape: [1, 6, 7] },
   { name: 'MaxPool2D tiled', spec: seq({ kind: 'conv2d', filters: 2, kernelSize: 3 }, { kind: 'maxpool2d', poolSize: 2 }, flat, head), featureShape: [1, 6, 6] },
+  { name: 'MaxPool2D floor-cropped (7×6 → 3×3)', spec: seq({ kind: 'conv2d', filters: 2, kernelSize: 3 }, { kind: 'maxpool2d', poolSize: 2 }, flat, head), featureShape: [1, 9, 8] },
+  { name: 'MaxPool2D 3×2 windows, cropped', spec: seq({ kind: 'conv2d', filters: 2, kernelSize: 2 }, { kind: 'maxpool2d', poolSize: [3, 2] }, flat, head), featureShape: [1, 8, 7] },
   { name: 'MaxPool2D overlapping, padded', spec: seq({ kind: 'conv2d', filters: 2, kernelSize: 2 }, { kind: 'maxpool2d', poolSize: 3, strides: 2, padding: 'same' }, flat, head), featureShape: [1, 6, 7] },
   { name: 'AvgPool2D same, GlobalAvgPool', spec: seq({ kind: 'conv2d', filters: 3, kernelSize: 2 }, { kind: 'avgpool2d', poolSize: 2, padding: 'same' }, { kind: 'globalavgpool' }, head), featureShape: [1, 6, 5] },
   { name: 'Reshape, BatchNorm (conv and dense)', spec: seq({ kind: 'reshape', shape: [1, 4, 4] }, { kind: 'conv2d', filters: 2, kernelSize: 2 }, { kind: 'batchnorm' }, flat, { kind: 'dense', units: 4 }, { kind: 'batchnorm' }, head), featureShape: [16], batch: 5 },
