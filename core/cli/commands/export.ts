@@ -16,8 +16,8 @@ import { describeOnnxExport, verificationRows } from '../../node/executors/expor
 import { UserError } from '../../node/executors/Executor';
 import { exportOnnx } from '../../node/export/exportOnnx';
 import { exportTfjs } from '../../node/export/exportTfjs';
-import { decodeModel, OnnxDataType } from '../../node/export/onnxProto';
 import { loadPipelineFile } from '../../node/loadPipeline';
+import { trainedModelOfFile } from '../../node/onnx/trainedModelOf';
 import { writeTritonRepository } from '../../node/serving/triton';
 
 interface ExportFlags {
@@ -87,40 +87,6 @@ async function valuesFromPipeline(file: string, flags: ExportFlags): Promise<{ m
   return { model, ...(data ? { data } : {}), ...(metrics ? { metrics } : {}) };
 }
 
-/** A TrainedModel view of a plain .onnx file: its first input and output, softmax-ended graphs read as classifiers. */
-export function trainedModelFromOnnx(bytes: Uint8Array, file: string): TrainedModelValue {
-  let graph;
-  try {
-    graph = decodeModel(bytes).graph;
-  } catch (e) {
-    throw new UserError(`${file}: not a readable ONNX model (${(e as Error).message})`);
-  }
-  const input = graph.input.find((i) => !(graph.initializer ?? []).some((t) => t.name === i.name));
-  const output = graph.output[0];
-  if (!input || !output) throw new UserError(`${file}: the model has no graph input or output`);
-  if (input.type?.tensor_type?.elem_type !== OnnxDataType.FLOAT) throw new UserError(`${file}: the first input must be a float32 tensor`);
-  const dims = input.type.tensor_type.shape?.dim ?? [];
-  const featureShape = dims.slice(1).map((d) => d.dim_value ?? NaN);
-  if (featureShape.some((d) => !Number.isFinite(d))) throw new UserError(`${file}: the input ${input.name} needs fixed sizes after the batch dimension`);
-  const last = graph.node.find((n) => n.output.includes(output.name));
-  const width = output.type?.tensor_type?.shape?.dim?.[1]?.dim_value ?? 1;
-  const task = last?.op_type === 'Softmax' ? 'classification' : 'regression';
-  return {
-    task,
-    featureShape,
-    ...(task === 'classification' ? { classNames: Array.from({ length: width }, (_, i) => String(i)) } : { targetDim: width }),
-    transforms: [],
-    onnx: bytes,
-    inputName: input.name,
-    outputName: output.name,
-    spec: null,
-    weights: {},
-    history: [],
-    provider: 'cpu',
-    trainParams: {},
-  };
-}
-
 export function registerExportCommand(program: Command): void {
   program
     .command('export')
@@ -138,7 +104,7 @@ export function registerExportCommand(program: Command): void {
       const rowsLimit = Number(flags.verifyRows);
       if (!Number.isInteger(rowsLimit) || rowsLimit < 1) throw new UserError(`--verify-rows must be a positive integer, not "${flags.verifyRows}"`);
       if (!existsSync(source)) throw new UserError(`${source}: no such file`);
-      const values = source.endsWith('.onnx') ? { model: trainedModelFromOnnx(new Uint8Array(await readFile(source)), source) } : await valuesFromPipeline(source, flags);
+      const values = source.endsWith('.onnx') ? { model: trainedModelOfFile(new Uint8Array(await readFile(source)), source) } : await valuesFromPipeline(source, flags);
       const { model } = values;
       const data = 'data' in values ? values.data : undefined;
       const metrics = 'metrics' in values ? values.metrics : undefined;

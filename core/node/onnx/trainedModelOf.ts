@@ -1,29 +1,56 @@
 import type { TrainedModelValue } from '../../common';
+import { UserError } from '../executors/Executor';
+import { decodeModel, type OnnxValueInfo } from '../export/onnxProto';
 import type { OnnxModelInfo, TensorInfo } from './inspect';
 import { featureInput } from './runOnDataset';
+
+type Task = 'classification' | 'regression';
 
 export interface TrainedModelOfOptions {
   /** The output read as probabilities or predictions. */
   output: TensorInfo;
-  task: 'classification' | 'regression';
+  task: Task;
   provider: string;
   classNames?: string[];
 }
 
-/**
- * An ONNX model as a TrainedModel (for eval.*, eval.predict and export nodes), when it takes one
- * float32 feature tensor with fixed sizes after the batch dimension; undefined otherwise.
- */
-export function trainedModelOf(bytes: Uint8Array, info: OnnxModelInfo, opts: TrainedModelOfOptions): TrainedModelValue | undefined {
-  const input = featureInput(info);
-  const featureShape = input?.dtype === 'float32' ? (input.shape ?? []).slice(1) : [];
-  if (!input || !featureShape.length || !featureShape.every((d): d is number => typeof d === 'number')) return undefined;
-  const width = opts.output.shape?.[1];
+/** onnxruntime's names for ONNX TensorProto element types. */
+const DTYPES: Record<number, TensorInfo['dtype']> = {
+  1: 'float32',
+  2: 'uint8',
+  3: 'int8',
+  4: 'uint16',
+  5: 'int16',
+  6: 'int32',
+  7: 'int64',
+  8: 'string',
+  9: 'bool',
+  10: 'float16',
+  11: 'float64',
+  12: 'uint32',
+  13: 'uint64',
+};
+
+/** A graph input or output of a decoded model as a TensorInfo (what a session would report). */
+function tensorInfoOf(v: OnnxValueInfo): TensorInfo {
+  const t = v.type?.tensor_type;
+  const dtype = t?.elem_type !== undefined ? DTYPES[t.elem_type] : undefined;
+  if (!dtype) return { name: v.name, dtype: 'non-tensor' };
+  return { name: v.name, dtype, shape: (t?.shape?.dim ?? []).map((d) => d.dim_value ?? d.dim_param ?? null) };
+}
+
+/** The sizes after the batch dimension of a float32 input, or undefined when it is not float32 or a size is not fixed. */
+function fixedFeatureShape(input: TensorInfo): number[] | undefined {
+  const sizes = (input.shape ?? []).slice(1);
+  return input.dtype === 'float32' && sizes.every((d): d is number => typeof d === 'number') ? sizes : undefined;
+}
+
+function onnxTrainedModel(bytes: Uint8Array, input: TensorInfo, featureShape: number[], opts: TrainedModelOfOptions & { targetDim?: number }): TrainedModelValue {
   return {
     task: opts.task,
     featureShape,
     ...(opts.classNames ? { classNames: opts.classNames } : {}),
-    ...(opts.task === 'regression' && typeof width === 'number' ? { targetDim: width } : {}),
+    ...(opts.targetDim !== undefined ? { targetDim: opts.targetDim } : {}),
     transforms: [],
     onnx: bytes,
     inputName: input.name,
@@ -34,4 +61,47 @@ export function trainedModelOf(bytes: Uint8Array, info: OnnxModelInfo, opts: Tra
     provider: opts.provider,
     trainParams: {},
   };
+}
+
+/**
+ * An ONNX model as a TrainedModel (for eval.*, eval.predict and export nodes), when it takes one
+ * float32 feature tensor with fixed sizes after the batch dimension; undefined otherwise.
+ */
+export function trainedModelOf(bytes: Uint8Array, info: OnnxModelInfo, opts: TrainedModelOfOptions): TrainedModelValue | undefined {
+  const input = featureInput(info);
+  const featureShape = input && fixedFeatureShape(input);
+  if (!input || !featureShape?.length) return undefined;
+  const width = opts.output.shape?.[1];
+  return onnxTrainedModel(bytes, input, featureShape, { ...opts, ...(opts.task === 'regression' && typeof width === 'number' ? { targetDim: width } : {}) });
+}
+
+/**
+ * A TrainedModel view of a plain .onnx file read without a session (`weft export model.onnx`):
+ * its first input and output, softmax-ended graphs read as classifiers with classes named by
+ * index. Throws a UserError naming `file` when the model cannot be read that way.
+ */
+export function trainedModelOfFile(bytes: Uint8Array, file: string): TrainedModelValue {
+  let graph;
+  try {
+    graph = decodeModel(bytes).graph;
+  } catch (e) {
+    throw new UserError(`${file}: not a readable ONNX model (${(e as Error).message})`);
+  }
+  const inputProto = graph.input.find((i) => !(graph.initializer ?? []).some((t) => t.name === i.name));
+  const outputProto = graph.output[0];
+  if (!inputProto || !outputProto) throw new UserError(`${file}: the model has no graph input or output`);
+  const input = tensorInfoOf(inputProto);
+  const output = tensorInfoOf(outputProto);
+  if (input.dtype !== 'float32') throw new UserError(`${file}: the first input must be a float32 tensor`);
+  const featureShape = fixedFeatureShape(input);
+  if (!featureShape) throw new UserError(`${file}: the input ${input.name} needs fixed sizes after the batch dimension`);
+  const last = graph.node.find((n) => n.output.includes(output.name));
+  const task: Task = last?.op_type === 'Softmax' ? 'classification' : 'regression';
+  const width = outputProto.type?.tensor_type?.shape?.dim?.[1]?.dim_value ?? 1;
+  return onnxTrainedModel(bytes, input, featureShape, {
+    output,
+    task,
+    provider: 'cpu',
+    ...(task === 'classification' ? { classNames: Array.from({ length: width }, (_, i) => String(i)) } : { targetDim: width }),
+  });
 }
