@@ -62,6 +62,8 @@ export class GraphBuilder {
   readonly needsGrad = new Set<string>();
   private readonly names = new Set<string>();
   private readonly constCache = new Map<string, T>();
+  /** Outputs declared under another name than their tensor's, resolved by `graph()`. */
+  private readonly aliases: { from: string; to: string }[] = [];
   private counter = 0;
 
   constructor(readonly float: ElemType = 'float32') {}
@@ -80,9 +82,15 @@ export class GraphBuilder {
     return { name, shape, dtype };
   }
 
+  /**
+   * Declares a graph output. With a `name`, the tensor is renamed when the graph is emitted (its
+   * producing node writes `name` directly); an Identity copy is left only where renaming cannot
+   * work (a graph input or initializer, or a tensor output twice). Call it after the last op that
+   * reads `t`: the returned tensor carries the output name.
+   */
   output(t: T, name?: string): T {
-    let out = t;
-    if (name && name !== t.name) out = this.op('Identity', [t], t.shape, {}, t.dtype, name);
+    const out = name && name !== t.name ? { name: this.fresh(name), shape: t.shape, dtype: t.dtype } : t;
+    if (out !== t) this.aliases.push({ from: t.name, to: out.name });
     this.outputs.push({ name: out.name, dtype: out.dtype, shape: out.shape.map((d) => d) });
     return out;
   }
@@ -145,10 +153,11 @@ export class GraphBuilder {
 
   /** The graph without ops and initializers that no output depends on (unused gradient branches). */
   graph(name: string): GraphData {
+    const nodes = this.resolveAliases();
     const live = new Set(this.outputs.map((o) => o.name));
     const kept: NodeData[] = [];
-    for (let k = this.nodes.length - 1; k >= 0; k--) {
-      const n = this.nodes[k];
+    for (let k = nodes.length - 1; k >= 0; k--) {
+      const n = nodes[k];
       if (!n.outputs.some((o) => live.has(o))) continue;
       kept.push(n);
       for (const i of n.inputs) live.add(i);
@@ -156,6 +165,22 @@ export class GraphBuilder {
     kept.reverse();
     const initializers = this.initializers.filter((t) => live.has(t.name));
     return { name, nodes: kept, inputs: this.inputs, outputs: this.outputs, initializers };
+  }
+
+  /** The nodes with each aliased output renamed in place, or copied by an Identity where it must be. */
+  private resolveAliases(): NodeData[] {
+    const produced = new Set(this.nodes.flatMap((n) => n.outputs));
+    const direct = new Set(this.outputs.map((o) => o.name));
+    const rename = new Map<string, string>();
+    const copies: NodeData[] = [];
+    for (const { from, to } of this.aliases) {
+      if (produced.has(from) && !direct.has(from) && !rename.has(from)) rename.set(from, to);
+      else copies.push({ opType: 'Identity', inputs: [rename.get(from) ?? from], outputs: [to], attrs: {} });
+    }
+    if (rename.size === 0) return [...this.nodes, ...copies];
+    const r = (v: string): string => rename.get(v) ?? v;
+    const nodes = this.nodes.map((n) => ({ ...n, inputs: n.inputs.map(r), outputs: n.outputs.map(r) }));
+    return [...nodes, ...copies];
   }
 
   encode(name = 'weft'): Uint8Array {
