@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { DatasetValue, TrainedModelValue } from '../../../common';
 import { classificationMetrics, formatTable } from '../../../common/metrics';
 import type { evalClassificationParams } from '../../../common/nodes/eval/classification';
+import { checkClassCount } from '../../inference/predictions';
 import { checkCompatible, pickSplit, runTrainedModel } from '../../inference/runModel';
 import { UserError, type Executor } from '../Executor';
 
@@ -18,9 +19,7 @@ export const evalClassificationExecutor: Executor<z.output<typeof evalClassifica
     signal: ctx.signal,
     progress: (f, m) => ctx.progress(f * 0.9, m),
   });
-  if (out.width !== classNames.length) {
-    throw new UserError(`${where}: the model outputs ${out.width} class probabilities but the dataset has ${classNames.length} classes`);
-  }
+  checkClassCount(out.width, classNames.length, where, `the model outputs ${out.width} class probabilities`);
   const metrics = classificationMetrics({ split: ctx.params.split, actual: split.y, probabilities: out.values, classNames, topK: ctx.params.topK });
   ctx.progress(1);
   const headline = ['accuracy', 'balanced_accuracy', 'f1_macro', 'log_loss', 'roc_auc', 'roc_auc_ovr_macro'];

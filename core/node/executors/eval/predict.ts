@@ -2,9 +2,9 @@ import path from 'node:path';
 import Papa from 'papaparse';
 import type { z } from 'zod';
 import type { DatasetValue, PredictionsValue, TrainedModelValue } from '../../../common';
-import { argmaxRows } from '../../../common/metrics';
 import type { evalPredictParams } from '../../../common/nodes/eval/predict';
 import { atomicWrite } from '../../engine/atomicWrite';
+import { checkClassCount, predictionsFromOutput } from '../../inference/predictions';
 import { checkCompatible, pickSplit, runTrainedModel } from '../../inference/runModel';
 import { UserError, type Executor } from '../Executor';
 
@@ -51,22 +51,10 @@ export const evalPredictExecutor: Executor<z.output<typeof evalPredictParams>> =
     progress: (f, m) => ctx.progress(f * 0.9, m),
   });
   const classNames = data.classNames ?? model.classNames;
-  let predictions: PredictionsValue;
   if (model.task === 'classification') {
-    const k = classNames?.length ?? out.width;
-    if (out.width !== k) throw new UserError(`${where}: the model outputs ${out.width} class probabilities but the dataset has ${k} classes`);
-    predictions = {
-      task: 'classification',
-      split: ctx.params.split,
-      n: split.n,
-      ...(classNames ? { classNames } : {}),
-      predicted: argmaxRows(out.values, k),
-      probabilities: out.values,
-      actual: split.y,
-    };
-  } else {
-    predictions = { task: 'regression', split: ctx.params.split, n: split.n, predicted: out.values, actual: split.y };
+    checkClassCount(out.width, classNames?.length ?? out.width, where, `the model outputs ${out.width} class probabilities`);
   }
+  const predictions = predictionsFromOutput(model.task, ctx.params.split, split, out, classNames);
   const files: string[] = [];
   if (ctx.params.path) {
     const file = path.resolve(ctx.baseDir, ctx.params.path);

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
-import type { DatasetValue, PredictionsValue } from '../../../common';
-import { argmaxRows } from '../../../common/metrics';
+import type { DatasetValue } from '../../../common';
 import type { onnxModelParams } from '../../../common/nodes/onnx/onnxModelNode';
+import { checkClassCount, predictionsFromOutput } from '../../inference/predictions';
 import { pickSplit } from '../../inference/runModel';
 import { describeModel, formatShape, metadataJson, type OnnxModelInfo, type TensorInfo } from '../../onnx/inspect';
 import { exportLayout, rowsAreProbabilities, runOnSplit, softmaxRows } from '../../onnx/runOnDataset';
@@ -69,27 +69,15 @@ export const onnxModelExecutor: Executor<Params> = async (ctx) => {
         signal: ctx.signal,
         progress: ctx.progress,
       });
-      let predictions: PredictionsValue;
       if (task === 'classification') {
         const k = data.classNames?.length ?? run.width;
-        if (run.width !== k) throw new UserError(`${where}: output ${output.name} has ${run.width} values per row but the dataset has ${k} classes`);
+        checkClassCount(run.width, k, where, `output ${output.name} has ${run.width} values per row`);
         if (!rowsAreProbabilities(run.values, k)) {
           softmaxRows(run.values, k);
           lines.push(`output ${output.name} rows are not probabilities: softmax applied`);
         }
-        predictions = {
-          task,
-          split: ctx.params.split,
-          n: split.n,
-          ...(classNames ? { classNames } : {}),
-          predicted: argmaxRows(run.values, k),
-          probabilities: run.values,
-          actual: split.y,
-        };
-      } else {
-        predictions = { task, split: ctx.params.split, n: split.n, predicted: run.values, actual: split.y };
       }
-      outputs.predictions = predictions;
+      outputs.predictions = predictionsFromOutput(task, ctx.params.split, split, run, classNames);
       rowsDone = split.n;
       lines.push(`${split.n} rows of the ${ctx.params.split} split fed as ${run.fed}`);
     }
