@@ -1,24 +1,14 @@
 import type { z } from 'zod';
-import type { DatasetValue, TrainedModelValue } from '../../../common';
 import { classificationMetrics, formatTable } from '../../../common/metrics';
 import type { evalClassificationParams } from '../../../common/nodes/eval/classification';
 import { checkClassCount } from '../../inference/predictions';
-import { checkCompatible, pickSplit, runTrainedModel } from '../../inference/runModel';
-import { UserError, type Executor } from '../Executor';
+import type { Executor } from '../Executor';
+import { modelOnSplit } from './modelOnSplit';
 
 export const evalClassificationExecutor: Executor<z.output<typeof evalClassificationParams>> = async (ctx) => {
-  const model = ctx.inputs.model as TrainedModelValue;
-  const data = ctx.inputs.data as DatasetValue;
   const where = `eval.classification (${ctx.nodeId})`;
-  if (model.task !== 'classification') throw new UserError(`${where}: the model is a regressor; use eval.regression`);
-  checkCompatible(model, data, where);
-  const split = pickSplit(data, ctx.params.split, where);
+  const { model, data, split, out } = await modelOnSplit(ctx, where, 'classification');
   const classNames = data.classNames ?? model.classNames ?? [];
-  const out = await runTrainedModel(model, split.x, split.n, {
-    batchSize: ctx.params.batchSize,
-    signal: ctx.signal,
-    progress: (f, m) => ctx.progress(f * 0.9, m),
-  });
   checkClassCount(out.width, classNames.length, where, `the model outputs ${out.width} class probabilities`);
   const metrics = classificationMetrics({ split: ctx.params.split, actual: split.y, probabilities: out.values, classNames, topK: ctx.params.topK });
   ctx.progress(1);

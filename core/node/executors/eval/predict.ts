@@ -1,12 +1,12 @@
 import path from 'node:path';
 import Papa from 'papaparse';
 import type { z } from 'zod';
-import type { DatasetValue, PredictionsValue, TrainedModelValue } from '../../../common';
+import type { PredictionsValue } from '../../../common';
 import type { evalPredictParams } from '../../../common/nodes/eval/predict';
 import { atomicWrite } from '../../engine/atomicWrite';
 import { checkClassCount, predictionsFromOutput } from '../../inference/predictions';
-import { checkCompatible, pickSplit, runTrainedModel } from '../../inference/runModel';
 import { UserError, type Executor } from '../Executor';
+import { modelOnSplit } from './modelOnSplit';
 
 /** Predictions as CSV rows: actual and predicted (class names for classifiers) and one column per class probability. */
 export function predictionsCsv(p: PredictionsValue, targetName = 'target'): string {
@@ -40,16 +40,8 @@ export function predictionsCsv(p: PredictionsValue, targetName = 'target'): stri
 }
 
 export const evalPredictExecutor: Executor<z.output<typeof evalPredictParams>> = async (ctx) => {
-  const model = ctx.inputs.model as TrainedModelValue;
-  const data = ctx.inputs.data as DatasetValue;
   const where = `eval.predict (${ctx.nodeId})`;
-  checkCompatible(model, data, where);
-  const split = pickSplit(data, ctx.params.split, where);
-  const out = await runTrainedModel(model, split.x, split.n, {
-    batchSize: ctx.params.batchSize,
-    signal: ctx.signal,
-    progress: (f, m) => ctx.progress(f * 0.9, m),
-  });
+  const { model, data, split, out } = await modelOnSplit(ctx, where);
   const classNames = data.classNames ?? model.classNames;
   if (model.task === 'classification') {
     checkClassCount(out.width, classNames?.length ?? out.width, where, `the model outputs ${out.width} class probabilities`);

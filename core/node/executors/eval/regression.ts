@@ -1,23 +1,13 @@
 import type { z } from 'zod';
-import type { DatasetValue, TrainedModelValue } from '../../../common';
 import { formatTable, regressionMetrics } from '../../../common/metrics';
 import type { evalRegressionParams } from '../../../common/nodes/eval/regression';
-import { checkCompatible, pickSplit, runTrainedModel } from '../../inference/runModel';
 import { UserError, type Executor } from '../Executor';
 import { finiteOnly, scalarsLine } from './classification';
+import { modelOnSplit } from './modelOnSplit';
 
 export const evalRegressionExecutor: Executor<z.output<typeof evalRegressionParams>> = async (ctx) => {
-  const model = ctx.inputs.model as TrainedModelValue;
-  const data = ctx.inputs.data as DatasetValue;
   const where = `eval.regression (${ctx.nodeId})`;
-  if (model.task !== 'regression') throw new UserError(`${where}: the model is a classifier; use eval.classification`);
-  checkCompatible(model, data, where);
-  const split = pickSplit(data, ctx.params.split, where);
-  const out = await runTrainedModel(model, split.x, split.n, {
-    batchSize: ctx.params.batchSize,
-    signal: ctx.signal,
-    progress: (f, m) => ctx.progress(f * 0.9, m),
-  });
+  const { data, split, out } = await modelOnSplit(ctx, where, 'regression');
   const targets = data.targetDim ?? 1;
   if (out.width !== targets) throw new UserError(`${where}: the model outputs ${out.width} values per row but the dataset has ${targets} targets`);
   const metrics = regressionMetrics({

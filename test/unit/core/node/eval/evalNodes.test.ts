@@ -128,6 +128,15 @@ describe('eval nodes', () => {
     expect(r.summary?.files).toEqual([path.join(dir, 'out/preds.csv')]);
   });
 
+  it('points a model of the other task to the matching eval node', async () => {
+    await expect(
+      evalRegressionExecutor(ctx({ model: identityModel('classification', 4, classNames), data: clsData }, evalRegressionParams.parse({}))),
+    ).rejects.toThrow('eval.regression (n1): the model is a classifier; use eval.classification');
+    await expect(
+      evalClassificationExecutor(ctx({ model: identityModel('regression', 4), data: clsData }, evalClassificationParams.parse({}))),
+    ).rejects.toThrow('eval.classification (n1): the model is a regressor; use eval.regression');
+  });
+
   it('refuses a dataset with other features than the model takes', async () => {
     await expect(
       evalPredictExecutor(ctx({ model: identityModel('classification', 3, ['a', 'b', 'c']), data: clsData }, evalPredictParams.parse({}))),
