@@ -166,6 +166,18 @@ export function diffMetrics(a: Record<string, number>, b: Record<string, number>
   });
 }
 
+/** The environment of a run as the fields a diff compares; absent values are undefined. */
+function environmentFields(r: RunRecord): Record<string, string | undefined> {
+  const e = r.environment;
+  return {
+    weft: e.weft,
+    onnxruntime: e.onnxruntime,
+    node: e.node,
+    platform: `${e.platform}-${e.arch}`,
+    provider: [...new Set(Object.values(e.providers))].sort().join(',') || undefined,
+  };
+}
+
 /** Compares two recorded runs: pipeline structure, params, data files, final metrics and environment. */
 export function diffRuns(a: RunRecord, b: RunRecord): RunDiff {
   const resolved = (r: RunRecord) => (id: string, raw: Record<string, unknown>) =>
@@ -179,20 +191,8 @@ export function diffRuns(a: RunRecord, b: RunRecord): RunDiff {
   );
   const datasets = diffDatasets(a.datasets, b.datasets);
   const env: RunDiff['environment'] = [];
-  const envA: Record<string, string | undefined> = {
-    weft: a.environment.weft,
-    onnxruntime: a.environment.onnxruntime,
-    node: a.environment.node,
-    platform: `${a.environment.platform}-${a.environment.arch}`,
-    provider: [...new Set(Object.values(a.environment.providers))].sort().join(',') || undefined,
-  };
-  const envB: Record<string, string | undefined> = {
-    weft: b.environment.weft,
-    onnxruntime: b.environment.onnxruntime,
-    node: b.environment.node,
-    platform: `${b.environment.platform}-${b.environment.arch}`,
-    provider: [...new Set(Object.values(b.environment.providers))].sort().join(',') || undefined,
-  };
+  const envA = environmentFields(a);
+  const envB = environmentFields(b);
   for (const key of Object.keys(envA)) {
     if (envA[key] !== envB[key]) env.push({ key, ...(envA[key] ? { from: envA[key] } : {}), ...(envB[key] ? { to: envB[key] } : {}) });
   }
