@@ -33,6 +33,13 @@ interface RuleArgs {
   outs: readonly T[];
   /** Gradient of each output; undefined where no gradient flows. */
   dys: readonly (T | undefined)[];
+  /** The recorded op that produced a tensor, if it is on the tape. */
+  producer(t: T): NodeData | undefined;
+  /**
+   * Gradients known to be zero wherever their forward tensor is ≤ 0: the ReLU rule passes them
+   * through unmasked (a MaxPool over a ReLU output masks at the smaller pooled size instead).
+   */
+  positiveOnly: Set<string>;
 }
 
 type Rule = (a: RuleArgs) => (T | undefined)[];
@@ -137,10 +144,10 @@ function convGrad({ b, node, ins, dys }: RuleArgs): (T | undefined)[] {
   return [dx, dw, db];
 }
 
-function maxPoolGrad({ b, node, ins, outs, dys }: RuleArgs): (T | undefined)[] {
+function maxPoolGrad({ b, node, ins, outs, dys, producer, positiveOnly }: RuleArgs): (T | undefined)[] {
   const x = ins[0];
   const y = outs[0];
-  const dy = dys[0]!;
+  let dy = dys[0]!;
   const kernel = intsAttr(node, 'kernel_shape');
   const strides = intsAttr(node, 'strides');
   const pads = intsAttr(node, 'pads');
@@ -148,7 +155,14 @@ function maxPoolGrad({ b, node, ins, outs, dys }: RuleArgs): (T | undefined)[] {
   const [Ho, Wo] = y.shape.slice(2) as number[];
   const [kh, kw] = kernel as [number, number];
   if (kh === strides[0] && kw === strides[1] && pads.every((p) => p === 0)) {
-    return [windowMaxGrad(b, x, y, dy, kh, kw, Ho, Wo, H, W)];
+    // Over a ReLU output, each window's gradient lands on an input equal to its maximum y, so
+    // the ReLU's mask (input > 0) is y > 0: applied here to the pooled-size gradient, the ReLU
+    // rule then passes the full-size gradient through.
+    const overRelu = producer(x)?.opType === 'Relu';
+    if (overRelu) dy = where(b, compare(b, 'Greater', y, b.constF(0)), dy, b.constF(0));
+    const dx = windowMaxGrad(b, x, y, dy, kh, kw, Ho, Wo, H, W);
+    if (overRelu) positiveOnly.add(dx.name);
+    return [dx];
   }
   // Overlapping or padded windows: route through MaxPool's flat indices, accumulating repeats.
   const [, idx] = b.opN('MaxPool', [x], [y.shape, y.shape], node.attrs, [x.dtype, 'int64']);
@@ -243,7 +257,8 @@ const rules: Record<string, Rule> = {
     return [unbroadcast(b, g, ins[0].shape), unbroadcast(b, unary(b, 'Neg', mul(b, g, outs[0])), ins[1].shape)];
   },
   Neg: ({ b, dys }) => [unary(b, 'Neg', dys[0]!)],
-  Relu: ({ b, outs, dys }) => [where(b, compare(b, 'Greater', outs[0], b.constF(0)), dys[0]!, b.constF(0))],
+  Relu: ({ b, outs, dys, positiveOnly }) =>
+    positiveOnly.has(dys[0]!.name) ? [dys[0]] : [where(b, compare(b, 'Greater', outs[0], b.constF(0)), dys[0]!, b.constF(0))],
   LeakyRelu: ({ b, node, ins, dys }) => [
     where(b, compare(b, 'Greater', ins[0], b.constF(0)), dys[0]!, scale(b, dys[0]!, floatAttr(node, 'alpha', 0.01))),
   ],
@@ -354,6 +369,10 @@ export function gradients(b: GraphBuilder, loss: T, wrt: readonly T[]): T[] {
   if (loss.shape.length !== 0) throw new Error(`autodiff: loss must be a scalar, got ${formatShape(loss.shape)}`);
   const grads = new Map<string, T>([[loss.name, b.constF(1)]]);
   const end = b.tape.length;
+  const producers = new Map<string, NodeData>();
+  for (let k = 0; k < end; k++) for (const o of b.tape[k].outs) producers.set(o.name, b.tape[k].node);
+  const producer = (t: T): NodeData | undefined => producers.get(t.name);
+  const positiveOnly = new Set<string>();
   for (let k = end - 1; k >= 0; k--) {
     const entry = b.tape[k];
     const dys = entry.outs.map((o) => grads.get(o.name));
@@ -361,12 +380,18 @@ export function gradients(b: GraphBuilder, loss: T, wrt: readonly T[]): T[] {
     const rule = rules[entry.node.opType];
     if (!rule) throw new Error(`autodiff: no gradient rule for ${entry.node.opType}`);
     const filled = dys.map((d, i) => d ?? (i === 0 ? zerosLike(b, entry.outs[0]) : undefined));
-    const dins = rule({ b, node: entry.node, ins: entry.ins, outs: entry.outs, dys: filled });
+    const dins = rule({ b, node: entry.node, ins: entry.ins, outs: entry.outs, dys: filled, producer, positiveOnly });
     entry.ins.forEach((x, i) => {
       const d = dins[i];
       if (!d || !b.needsGrad.has(x.name)) return;
       const prev = grads.get(x.name);
-      grads.set(x.name, prev ? add(b, prev, d) : d);
+      if (!prev) {
+        grads.set(x.name, d);
+        return;
+      }
+      const sum = add(b, prev, d);
+      if (positiveOnly.has(prev.name) && positiveOnly.has(d.name)) positiveOnly.add(sum.name);
+      grads.set(x.name, sum);
     });
   }
   return wrt.map((p) => grads.get(p.name) ?? zerosLike(b, p));

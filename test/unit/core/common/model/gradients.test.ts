@@ -32,6 +32,23 @@ const cases: Case[] = [
   { name: 'MaxPool2D tiled', spec: seq({ kind: 'conv2d', filters: 2, kernelSize: 3 }, { kind: 'maxpool2d', poolSize: 2 }, flat, head), featureShape: [1, 6, 6] },
   { name: 'MaxPool2D floor-cropped (7×6 → 3×3)', spec: seq({ kind: 'conv2d', filters: 2, kernelSize: 3 }, { kind: 'maxpool2d', poolSize: 2 }, flat, head), featureShape: [1, 9, 8] },
   { name: 'MaxPool2D 3×2 windows, cropped', spec: seq({ kind: 'conv2d', filters: 2, kernelSize: 2 }, { kind: 'maxpool2d', poolSize: [3, 2] }, flat, head), featureShape: [1, 8, 7] },
+  { name: 'ReLU → MaxPool2D (ReLU mask applied at the pooled size), cropped', spec: seq({ kind: 'conv2d', filters: 3, kernelSize: 3, activation: 'relu' }, { kind: 'maxpool2d', poolSize: 2 }, flat, head), featureShape: [1, 9, 8] },
+  {
+    name: 'ReLU output read by a MaxPool2D and a skip branch',
+    spec: {
+      format: 'weft.model',
+      output: 'out',
+      nodes: [
+        { id: 'c', layer: { kind: 'conv2d', filters: 2, kernelSize: 3, activation: 'relu' }, inputs: ['input'] },
+        { id: 'p', layer: { kind: 'maxpool2d', poolSize: 2 }, inputs: ['c'] },
+        { id: 'f1', layer: flat, inputs: ['p'] },
+        { id: 'f2', layer: flat, inputs: ['c'] },
+        { id: 'cat', layer: { kind: 'concat' }, inputs: ['f1', 'f2'] },
+        { id: 'out', layer: head, inputs: ['cat'] },
+      ],
+    },
+    featureShape: [1, 6, 7],
+  },
   { name: 'MaxPool2D overlapping, padded', spec: seq({ kind: 'conv2d', filters: 2, kernelSize: 2 }, { kind: 'maxpool2d', poolSize: 3, strides: 2, padding: 'same' }, flat, head), featureShape: [1, 6, 7] },
   { name: 'AvgPool2D same, GlobalAvgPool', spec: seq({ kind: 'conv2d', filters: 3, kernelSize: 2 }, { kind: 'avgpool2d', poolSize: 2, padding: 'same' }, { kind: 'globalavgpool' }, head), featureShape: [1, 6, 5] },
   { name: 'Reshape, BatchNorm (conv and dense)', spec: seq({ kind: 'reshape', shape: [1, 4, 4] }, { kind: 'conv2d', filters: 2, kernelSize: 2 }, { kind: 'batchnorm' }, flat, { kind: 'dense', units: 4 }, { kind: 'batchnorm' }, head), featureShape: [16], batch: 5 },
