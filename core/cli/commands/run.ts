@@ -1,11 +1,8 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { builtinNodes, formatValidationErrors } from '../../common';
-import { createDefaultEngine } from '../../node/defaultEngine';
+import { formatValidationErrors } from '../../common';
 import { loadPipelineFile } from '../../node/loadPipeline';
-import { runRecorded } from '../../node/runs/recordedRun';
-import { RunStore } from '../../node/runs/RunStore';
-import { createProgressRenderer } from '../progress';
+import { runInTerminal } from '../runInTerminal';
 
 interface RunFlags {
   json?: boolean;
@@ -28,30 +25,14 @@ export function registerRunCommand(program: Command): void {
       for (const w of warnings) console.error(`warning: ${w}`);
       const baseDir = path.dirname(path.resolve(file));
       const workspace = path.resolve(flags.workspace ?? baseDir);
-      const engine = createDefaultEngine(workspace, { persist: 'all' });
-      const renderer = flags.json ? undefined : createProgressRenderer();
-      const controller = new AbortController();
-      const onSigint = (): void => controller.abort();
-      process.once('SIGINT', onSigint);
-      let outcome;
-      try {
-        ({ outcome } = await runRecorded(engine, document, {
-          store: new RunStore(workspace),
-          registry: builtinNodes,
-          file,
-          onRecordError: (e) =>
-            console.error(`warning: run not recorded: ${e instanceof Error ? e.message : String(e)}`),
-          ...(flags.only ? { only: flags.only } : {}),
-          noCache: flags.cache === false,
-          baseDir,
-          workspace,
-          signal: controller.signal,
-          ...(renderer ? { onEvent: renderer.onEvent } : {}),
-        }));
-      } finally {
-        renderer?.stop();
-        process.off('SIGINT', onSigint);
-      }
+      const { outcome } = await runInTerminal(document, {
+        file,
+        ...(flags.only ? { only: flags.only } : {}),
+        noCache: flags.cache === false,
+        baseDir,
+        workspace,
+        ...(flags.json ? { json: true } : {}),
+      });
       if (!outcome.ok) {
         const lines = formatValidationErrors(outcome.validation);
         if (flags.json) console.log(JSON.stringify({ status: 'invalid', errors: outcome.validation.errors }));

@@ -1,13 +1,20 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { builtinNodes } from '../../common';
-import { diffRuns, formatDuration, formatFingerprint, formatMetric, formatRunDiff, formatTimestamp, toListing, type RunRecord } from '../../common/runs';
-import { createDefaultEngine } from '../../node/defaultEngine';
+import {
+  diffRuns,
+  formatDuration,
+  formatFingerprint,
+  formatMetric,
+  formatRunDiff,
+  formatTimestamp,
+  toListing,
+  type RunRecord,
+} from '../../common/runs';
 import { UserError } from '../../node/executors/Executor';
-import { runRecorded } from '../../node/runs/recordedRun';
+import { runInTerminal } from '../runInTerminal';
 import { planRerun, sameResults } from '../../node/runs/rerun';
 import { RunNotFoundError, RunStore } from '../../node/runs/RunStore';
-import { createProgressRenderer } from '../progress';
 
 interface StoreFlags {
   workspace?: string;
@@ -29,7 +36,12 @@ const duration = formatDuration;
 
 function table(rows: string[][]): string[] {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd());
+  return rows.map((r) =>
+    r
+      .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 function showLines(r: RunRecord): string[] {
@@ -39,7 +51,13 @@ function showLines(r: RunRecord): string[] {
     `run ${r.id}  ${r.status}${r.error ? `: ${r.error}` : ''}`,
     `pipeline  ${r.pipeline.name ?? '(unnamed)'}${r.pipeline.file ? `  ${r.pipeline.file}` : ''}`,
     `started   ${time(r.startedAt)}  duration ${duration(r.durationMs)}${r.rerunOf ? `  rerun of ${r.rerunOf}` : ''}`,
-    `seed      ${r.seed ?? '(none)'}${Object.keys(r.seeds).length ? `  node seeds: ${Object.entries(r.seeds).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}`,
+    `seed      ${r.seed ?? '(none)'}${
+      Object.keys(r.seeds).length
+        ? `  node seeds: ${Object.entries(r.seeds)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(' ')}`
+        : ''
+    }`,
     `software  Weft ${env.weft}, onnxruntime ${env.onnxruntime ?? 'unknown'}, Node ${env.node}, ${env.platform}-${env.arch}`,
     `provider  ${providers.length ? providers.join(', ') : '(none reported)'}`,
   ];
@@ -50,13 +68,23 @@ function showLines(r: RunRecord): string[] {
   lines.push('nodes:');
   lines.push(
     ...table(
-      Object.entries(r.nodes).map(([id, n]) => [`  ${id}`, n.type, n.status, n.durationMs !== undefined ? duration(n.durationMs) : '', n.error ?? '']),
+      Object.entries(r.nodes).map(([id, n]) => [
+        `  ${id}`,
+        n.type,
+        n.status,
+        n.durationMs !== undefined ? duration(n.durationMs) : '',
+        n.error ?? '',
+      ]),
     ),
   );
   for (const [node, epochs] of Object.entries(r.epochs)) {
     const last = epochs.at(-1);
     if (!last) continue;
-    lines.push(`epochs (${node}): ${epochs.length}, last ${Object.entries(last.metrics).map(([k, v]) => `${k}=${formatMetric(v)}`).join(' ')}`);
+    lines.push(
+      `epochs (${node}): ${epochs.length}, last ${Object.entries(last.metrics)
+        .map(([k, v]) => `${k}=${formatMetric(v)}`)
+        .join(' ')}`,
+    );
   }
   if (Object.keys(r.metrics).length) {
     lines.push('metrics:');
@@ -64,7 +92,8 @@ function showLines(r: RunRecord): string[] {
   }
   if (r.artifacts.length) {
     lines.push('artifacts:');
-    for (const a of r.artifacts) lines.push(`  ${a.node}  ${a.kind}  ${a.path}${a.bytes !== undefined ? `  ${a.bytes} bytes` : ''}`);
+    for (const a of r.artifacts)
+      lines.push(`  ${a.node}  ${a.kind}  ${a.path}${a.bytes !== undefined ? `  ${a.bytes} bytes` : ''}`);
   }
   return lines;
 }
@@ -96,7 +125,9 @@ export function registerRunsCommand(program: Command): void {
       for (const r of list) {
         const metrics = Object.entries(r.nodes)
           .reverse()
-          .flatMap(([id, n]) => Object.entries(n.summary?.metrics ?? {}).map(([k, v]) => `${id}.${k}=${formatMetric(v)}`))
+          .flatMap(([id, n]) =>
+            Object.entries(n.summary?.metrics ?? {}).map(([k, v]) => `${id}.${k}=${formatMetric(v)}`),
+          )
           .slice(0, 4)
           .join(' ');
         rows.push([r.id, r.status, time(r.startedAt), duration(r.durationMs), r.pipeline.name ?? '', metrics]);
@@ -139,36 +170,23 @@ export function registerRunsCommand(program: Command): void {
       const original = await readRun(store, id);
       const plan = await planRerun(original, builtinNodes);
       for (const w of plan.warnings) console.error(`warning: ${w}`);
-      const engine = createDefaultEngine(store.workspace, { persist: 'all' });
-      const renderer = flags.json ? undefined : createProgressRenderer();
-      const controller = new AbortController();
-      const onSigint = (): void => controller.abort();
-      process.once('SIGINT', onSigint);
-      let result;
-      try {
-        result = await runRecorded(engine, plan.document, {
-          store,
-          registry: builtinNodes,
-          ...(original.pipeline.file ? { file: original.pipeline.file } : {}),
-          rerunOf: original.id,
-          ...(original.options.only ? { only: original.options.only } : {}),
-          noCache: !flags.cache,
-          baseDir: plan.baseDir,
-          workspace: store.workspace,
-          signal: controller.signal,
-          ...(renderer ? { onEvent: renderer.onEvent } : {}),
-          onRecordError: (e) => console.error(`warning: run not recorded: ${e instanceof Error ? e.message : String(e)}`),
-        });
-      } finally {
-        renderer?.stop();
-        process.off('SIGINT', onSigint);
-      }
+      const result = await runInTerminal(plan.document, {
+        ...(original.pipeline.file ? { file: original.pipeline.file } : {}),
+        rerunOf: original.id,
+        ...(original.options.only ? { only: original.options.only } : {}),
+        noCache: !flags.cache,
+        baseDir: plan.baseDir,
+        workspace: store.workspace,
+        ...(flags.json ? { json: true } : {}),
+      });
       const record = result.record;
       const status = result.outcome.ok ? result.outcome.report.status : 'failed';
       const same = record ? sameResults(original, record) : undefined;
       const providers = (r: RunRecord): string => [...new Set(Object.values(r.environment.providers))].sort().join(',');
       if (record && providers(record) !== providers(original)) {
-        console.error(`warning: ${original.id} ran on ${providers(original) || 'no reported provider'}, the rerun on ${providers(record) || 'none'}: numbers may differ`);
+        console.error(
+          `warning: ${original.id} ran on ${providers(original) || 'no reported provider'}, the rerun on ${providers(record) || 'none'}: numbers may differ`,
+        );
       }
       if (flags.json) {
         console.log(
@@ -183,7 +201,10 @@ export function registerRunsCommand(program: Command): void {
         );
       } else {
         console.log(`rerun of ${original.id}: run ${record?.id ?? '(not recorded)'} ${status}`);
-        if (same?.identical) console.log(`metrics identical to ${original.id} (${Object.keys(original.metrics).length} final metrics, every epoch)`);
+        if (same?.identical)
+          console.log(
+            `metrics identical to ${original.id} (${Object.keys(original.metrics).length} final metrics, every epoch)`,
+          );
         else if (same) for (const d of same.differences) console.log(`  differs: ${d}`);
       }
       if (status !== 'finished') process.exitCode = 1;

@@ -1,0 +1,37 @@
+import { builtinNodes, type PipelineDocument } from '../common';
+import { createDefaultEngine } from '../node/defaultEngine';
+import { runRecorded, type RecordedRunOptions } from '../node/runs/recordedRun';
+import { RunStore } from '../node/runs/RunStore';
+import { createProgressRenderer } from './progress';
+
+/**
+ * Runs a pipeline from the terminal and records it: every result persisted to the disk cache,
+ * progress bars unless `json`, Ctrl-C cancels, a recording failure is a warning.
+ */
+export async function runInTerminal(
+  document: PipelineDocument,
+  opts: Omit<RecordedRunOptions, 'store' | 'registry' | 'signal' | 'onEvent' | 'onRecordError'> & {
+    workspace: string;
+    json?: boolean;
+  },
+): ReturnType<typeof runRecorded> {
+  const { json, ...runOpts } = opts;
+  const engine = createDefaultEngine(opts.workspace, { persist: 'all' });
+  const renderer = json ? undefined : createProgressRenderer();
+  const controller = new AbortController();
+  const onSigint = (): void => controller.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    return await runRecorded(engine, document, {
+      ...runOpts,
+      store: new RunStore(opts.workspace),
+      registry: builtinNodes,
+      signal: controller.signal,
+      ...(renderer ? { onEvent: renderer.onEvent } : {}),
+      onRecordError: (e) => console.error(`warning: run not recorded: ${e instanceof Error ? e.message : String(e)}`),
+    });
+  } finally {
+    renderer?.stop();
+    process.off('SIGINT', onSigint);
+  }
+}
