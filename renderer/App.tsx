@@ -1,7 +1,9 @@
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import { useEffect, useState } from 'react';
 import { Canvas } from './canvas/Canvas';
+import { startDesktopShell } from './desktop/desktopShell';
 import { engineClient } from './engine/client';
+import { desktopApi } from './engine/ipcTransport';
 import { Dialogs } from './files/Dialogs';
 import { restoreOnStart, restoreRecovery, startAutosave } from './files/fileActions';
 import { Inspector } from './inspector/Inspector';
@@ -35,6 +37,8 @@ function Studio() {
     const client = engineClient();
     const offEvents = client.onEvent((e) => useStudio.getState().applyEvent(e));
     const offConn = client.onConnection?.((c) => useStudio.getState().setConnected(c));
+    const desktop = desktopApi();
+    const offShell = desktop ? startDesktopShell(desktop) : undefined;
     let stopAutosave: (() => void) | undefined;
     void restoreOnStart().then(({ recovery: r }) => {
       setRecovery(r);
@@ -44,6 +48,7 @@ function Studio() {
     return () => {
       offEvents();
       offConn?.();
+      offShell?.();
       stopAutosave?.();
     };
   }, []);

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { engineClient } from './engine/client';
-import { confirmDiscard, newDocument, openPath, save } from './files/fileActions';
+import { confirmDiscard, newDocument, openPath, openPipeline, save, startSaveAs } from './files/fileActions';
 import { useStudio } from './store/useStudio';
 import { useFitAll } from './canvas/useFitAll';
 
@@ -41,7 +41,7 @@ export function Toolbar() {
         <button type="button" onClick={newDocument} title="New (Ctrl+Alt+N)">
           New
         </button>
-        <button type="button" onClick={() => confirmDiscard() && s().openDialog({ kind: 'open' })} title="Open (Ctrl+O)">
+        <button type="button" onClick={() => void openPipeline()} title="Open (Ctrl+O)">
           Open…
         </button>
         <select
@@ -60,7 +60,7 @@ export function Toolbar() {
         <button type="button" onClick={() => void save()} data-testid="save" title="Save (Ctrl+S)">
           Save
         </button>
-        <button type="button" onClick={() => s().openDialog({ kind: 'saveAs' })} title="Save as (Ctrl+Shift+S)">
+        <button type="button" onClick={() => void startSaveAs()} title="Save as (Ctrl+Shift+S)">
           Save as…
         </button>
         <button type="button" onClick={() => s().openDialog({ kind: 'examples' })} data-testid="examples-button">

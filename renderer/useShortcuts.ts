@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
-import { confirmDiscard, newDocument, save } from './files/fileActions';
+import { desktopApi } from './engine/ipcTransport';
+import { newDocument, openPipeline, save, startSaveAs } from './files/fileActions';
 import { useStudio } from './store/useStudio';
 import { useLayoutAction } from './Toolbar';
 import { useFitAll } from './canvas/useFitAll';
@@ -13,19 +14,21 @@ export function useShortcuts(): void {
   const fitAll = useFitAll();
   const layout = useLayoutAction();
   useEffect(() => {
+    /** In the desktop app the native menu's accelerators own Save, Save As, Open and Run. */
+    const menuOwns = desktopApi() !== undefined;
     const onKey = (e: KeyboardEvent): void => {
       const s = useStudio.getState();
       const mod = e.ctrlKey || e.metaKey;
       const key = e.key.toLowerCase();
-      if (mod && key === 's') {
+      if (mod && key === 's' && !menuOwns) {
         e.preventDefault();
-        if (e.shiftKey) s.openDialog({ kind: 'saveAs' });
+        if (e.shiftKey) void startSaveAs();
         else void save();
         return;
       }
-      if (mod && key === 'o') {
+      if (mod && key === 'o' && !menuOwns) {
         e.preventDefault();
-        if (confirmDiscard()) s.openDialog({ kind: 'open' });
+        void openPipeline();
         return;
       }
       if (mod && e.altKey && key === 'n') {
@@ -33,7 +36,7 @@ export function useShortcuts(): void {
         newDocument();
         return;
       }
-      if (mod && key === 'enter') {
+      if (mod && key === 'enter' && !menuOwns) {
         e.preventDefault();
         void s.run();
         return;

@@ -1,6 +1,7 @@
 import { emptyDocument, loadDocument, serializeDocument, type OpenedFile } from '../../core/common';
 import { EngineRequestError } from '../engine/EngineClient';
 import { engineClient } from '../engine/client';
+import { callDesktop, desktopApi } from '../engine/ipcTransport';
 import { registry } from '../store/nodeCatalog';
 import { useStudio } from '../store/useStudio';
 
@@ -31,6 +32,29 @@ function show(opened: OpenedFile, opts: { dirty?: boolean } = {}): boolean {
   return true;
 }
 
+/** A pipeline the desktop shell opened (File > Open, Open Recent, the OS, a drop): asks before discarding unsaved changes. */
+export function openDelivered(opened: OpenedFile): boolean {
+  if (!confirmDiscard()) return false;
+  return show(opened);
+}
+
+/** Open…: a native dialog in the desktop app, else the workspace browser. Asks before discarding unsaved changes. */
+export async function openPipeline(): Promise<boolean> {
+  if (!confirmDiscard()) return false;
+  const api = desktopApi();
+  if (!api) {
+    useStudio.getState().openDialog({ kind: 'open' });
+    return false;
+  }
+  try {
+    const opened = await callDesktop(api, 'dialog.openPipeline', {});
+    return opened ? show(opened) : false;
+  } catch (e) {
+    useStudio.getState().toast(`Cannot open the pipeline: ${(e as Error).message}`, 'error');
+    return false;
+  }
+}
+
 export async function openPath(path: string, typed = false): Promise<boolean> {
   try {
     return show(await engineClient().invoke('pipeline.read', { path, typed }));
@@ -49,31 +73,87 @@ export async function openExample(name: string): Promise<void> {
   }
 }
 
-async function write(path: string, baseRevision: string | null, typed: boolean): Promise<boolean> {
+/** The document as it is written: the file text with the modification time. */
+function savedText(): string {
+  const doc = useStudio.getState().document();
+  return serializeDocument({ ...doc, metadata: { ...doc.metadata, modified: new Date().toISOString() } });
+}
+
+async function saved(file: { path: string; revision: string }): Promise<true> {
   const s = useStudio.getState();
-  const doc = s.document();
-  const named = { ...doc, metadata: { ...doc.metadata, modified: new Date().toISOString() } };
+  s.markSaved({ path: file.path, revision: file.revision, readOnly: false });
+  localStorage.setItem(LAST_FILE_KEY, file.path);
+  await engineClient().invoke('recovery.clear', {});
+  s.toast(`Saved ${file.path}`);
+  return true;
+}
+
+function notSaved(e: unknown, what: string): false {
+  const conflict = e instanceof EngineRequestError && e.status === 409;
+  useStudio.getState().toast(conflict ? `Not saved: ${e.message}` : `Could not save ${what}: ${(e as Error).message}`, 'error');
+  return false;
+}
+
+async function write(path: string, baseRevision: string | null, typed: boolean): Promise<boolean> {
   try {
-    const saved = await engineClient().invoke('pipeline.write', { path, text: serializeDocument(named), baseRevision, typed });
-    useStudio.getState().markSaved({ path: saved.path, revision: saved.revision, readOnly: false });
-    localStorage.setItem(LAST_FILE_KEY, saved.path);
-    await engineClient().invoke('recovery.clear', {});
-    s.toast(`Saved ${saved.path}`);
-    return true;
+    return await saved(await engineClient().invoke('pipeline.write', { path, text: savedText(), baseRevision, typed }));
   } catch (e) {
-    const conflict = e instanceof EngineRequestError && e.status === 409;
-    s.toast(conflict ? `Not saved: ${e.message}` : `Could not save ${path}: ${(e as Error).message}`, 'error');
+    return notSaved(e, path);
+  }
+}
+
+/**
+ * Browse… for a file param: a native dialog in the desktop app (a save dialog for a file the node
+ * writes; the path comes back relative to the pipeline's folder when it lies there), else the
+ * workspace browser.
+ */
+export async function pickParamPath(nodeId: string, param: string, opts: { extensions?: string[]; save?: boolean } = {}): Promise<string | null> {
+  const s = useStudio.getState();
+  const api = desktopApi();
+  if (!api) {
+    s.openDialog({ kind: 'pickFile', nodeId, param, ...(opts.extensions ? { extensions: opts.extensions } : {}) });
+    return null;
+  }
+  try {
+    const picked = await callDesktop(api, 'dialog.pickPath', {
+      purpose: opts.save ? 'export' : 'dataset',
+      ...(opts.extensions ? { extensions: opts.extensions } : {}),
+      ...(s.file.path && !s.file.readOnly ? { relativeTo: s.file.path } : {}),
+    });
+    if (picked !== null) useStudio.getState().setParam(nodeId, param, picked);
+    return picked;
+  } catch (e) {
+    s.toast(`Cannot choose a file for ${param}: ${(e as Error).message}`, 'error');
+    return null;
+  }
+}
+
+/** The file name Save As suggests: the open file's, else the pipeline's name. */
+function suggestedName(): string {
+  const s = useStudio.getState();
+  const base = s.file.path?.split(/[\\/]/).pop() ?? `${s.metadata.name || 'pipeline'}`;
+  return base.endsWith('.weft.json') ? base : `${base.replace(/\.json$/i, '').replace(/[^\w .-]+/g, '_')}.weft.json`;
+}
+
+/** Save As…: the native save dialog in the desktop app (false when cancelled), else the Save As form. */
+export async function startSaveAs(): Promise<boolean> {
+  const api = desktopApi();
+  if (!api) {
+    useStudio.getState().openDialog({ kind: 'saveAs' });
     return false;
+  }
+  try {
+    const file = await callDesktop(api, 'dialog.savePipeline', { text: savedText(), suggestedName: suggestedName() });
+    return file ? await saved(file) : false;
+  } catch (e) {
+    return notSaved(e, 'the pipeline');
   }
 }
 
 /** Save: to the open file with its revision, or ask for a name first. */
 export async function save(): Promise<boolean> {
-  const { file, openDialog } = useStudio.getState();
-  if (!file.path || file.readOnly) {
-    openDialog({ kind: 'saveAs' });
-    return false;
-  }
+  const { file } = useStudio.getState();
+  if (!file.path || file.readOnly) return startSaveAs();
   return write(file.path, file.revision, false);
 }
 

@@ -1,4 +1,5 @@
 import { formatPortType } from '../../core/common';
+import { pickParamPath } from '../files/fileActions';
 import { definitionOf } from '../store/nodeCatalog';
 import { useStudio } from '../store/useStudio';
 import { ParamInput } from './ParamInput';
@@ -13,7 +14,6 @@ export function Inspector() {
   const errors = useStudio((s) => (typeof selected === 'object' && selected ? s.validation.errors[selected.id] : undefined));
   const setParam = useStudio((s) => s.setParam);
   const setLabel = useStudio((s) => s.setLabel);
-  const openDialog = useStudio((s) => s.openDialog);
   const run = useStudio((s) => s.run);
   const running = useStudio((s) => s.running);
   const showResults = useStudio((s) => s.showResults);
@@ -66,7 +66,9 @@ export function Inspector() {
                 field={f}
                 value={selected.data.params[f.key]}
                 onChange={(v) => setParam(selected.id, f.key, v)}
-                onBrowse={() => openDialog({ kind: 'pickFile', nodeId: selected.id, param: f.key, ...(f.kind === 'file' && f.extensions ? { extensions: f.extensions } : {}) })}
+                onBrowse={() =>
+                  void pickParamPath(selected.id, f.key, f.kind === 'file' ? { ...(f.extensions ? { extensions: f.extensions } : {}), ...(f.save ? { save: true } : {}) } : {})
+                }
               />
               {f.doc && <div className="weft-field-doc">{f.doc}</div>}
               {fieldErrors.map((e, i) => (

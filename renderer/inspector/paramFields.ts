@@ -18,6 +18,8 @@ type JsonSchema = {
   multipleOf?: number;
   widget?: string;
   extensions?: string[];
+  /** A file the node writes (an export target), not one it reads. */
+  save?: boolean;
 };
 
 /** One form control, derived from a node's zod params. */
@@ -26,7 +28,7 @@ export type ParamField =
   | { kind: 'enum'; key: string; options: string[]; default?: string; doc?: string; optional: boolean }
   | { kind: 'boolean'; key: string; default?: boolean; doc?: string; optional: boolean }
   | { kind: 'string'; key: string; default?: string; doc?: string; optional: boolean }
-  | { kind: 'file'; key: string; extensions?: string[]; default?: string; doc?: string; optional: boolean }
+  | { kind: 'file'; key: string; extensions?: string[]; save?: boolean; default?: string; doc?: string; optional: boolean }
   | { kind: 'json'; key: string; default?: unknown; doc?: string; optional: boolean };
 
 const cache = new Map<string, ParamField[]>();
@@ -47,6 +49,7 @@ function pick(s: JsonSchema): JsonSchema {
   if (s.description !== undefined) out.description = s.description;
   if (s.widget !== undefined) out.widget = s.widget;
   if (s.extensions !== undefined) out.extensions = s.extensions;
+  if (s.save !== undefined) out.save = s.save;
   return out;
 }
 
@@ -75,7 +78,7 @@ export function fieldFor(key: string, raw: JsonSchema, required: boolean): Param
   }
   if (type === 'boolean') return { kind: 'boolean', ...base, ...(typeof s.default === 'boolean' ? { default: s.default } : {}) };
   if (type === 'string' && s.widget === 'file') {
-    return { kind: 'file', ...base, ...(s.extensions ? { extensions: s.extensions } : {}), ...(typeof s.default === 'string' ? { default: s.default } : {}) };
+    return { kind: 'file', ...base, ...(s.extensions ? { extensions: s.extensions } : {}), ...(s.save === true ? { save: true } : {}), ...(typeof s.default === 'string' ? { default: s.default } : {}) };
   }
   if (type === 'string') return { kind: 'string', ...base, ...(typeof s.default === 'string' ? { default: s.default } : {}) };
   return { kind: 'json', ...base, ...(s.default !== undefined ? { default: s.default } : {}) };
