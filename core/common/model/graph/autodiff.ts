@@ -40,6 +40,11 @@ interface RuleArgs {
    * through unmasked (a MaxPool over a ReLU output masks at the smaller pooled size instead).
    */
   positiveOnly: Set<string>;
+  /**
+   * Gradients that are a smaller gradient zero-padded at the ends of the spatial axes (the border
+   * a floor-mode pool drops), by name, with the unpadded one: a Conv rule works on the smaller one.
+   */
+  endPadded: Map<string, T>;
 }
 
 type Rule = (a: RuleArgs) => (T | undefined)[];
@@ -110,30 +115,72 @@ function constAxes(b: GraphBuilder, t: T): number[] {
   return Array.from(init.data, Number);
 }
 
-function convGrad({ b, node, ins, dys }: RuleArgs): (T | undefined)[] {
+/**
+ * dx of a Conv from a gradient `dy` whose trailing rows/columns (beyond `dy`'s own size) are zero:
+ * ConvTranspose yields the leading part of the input gradient, the rest is zero-padded.
+ */
+function convTransposeOfCropped(b: GraphBuilder, dy: T, w: T, x: T, kernel: readonly number[], strides: readonly number[], dil: readonly number[], pads: readonly number[]): T | undefined {
+  const r = kernel.length;
+  const endPads: number[] = [];
+  const after: number[] = [];
+  const shape: SDim[] = [x.shape[0], w.shape[1]];
+  for (let i = 0; i < r; i++) {
+    const full = strides[i] * ((dy.shape[i + 2] as number) - 1) + dil[i] * (kernel[i] - 1) + 1;
+    const kept = full - pads[i];
+    if (kept <= 0) return undefined;
+    const H = x.shape[i + 2] as number;
+    endPads.push(Math.max(0, kept - H));
+    after.push(Math.max(0, H - kept));
+    shape.push(Math.min(H, kept));
+  }
+  const dx = b.op('ConvTranspose', [dy, w], shape, {
+    kernel_shape: { ints: kernel },
+    strides: { ints: strides },
+    dilations: { ints: dil },
+    pads: { ints: [...pads.slice(0, r), ...endPads] },
+  });
+  if (after.every((a) => a === 0)) return dx;
+  return b.op('Pad', [dx, b.constI64([0, 0, ...after.map(() => 0), 0, 0, ...after])], x.shape);
+}
+
+function convGrad({ b, node, ins, dys, endPadded }: RuleArgs): (T | undefined)[] {
   const [x, w, bias] = ins as [T, T, T | undefined];
-  const dy = dys[0]!;
   const kernel = intsAttr(node, 'kernel_shape');
   const strides = intsAttr(node, 'strides');
   const dil = intsAttr(node, 'dilations');
   const pads = intsAttr(node, 'pads');
   const r = kernel.length;
+  // A gradient zero-padded at the ends (a floor-mode pool's dropped border) is used unpadded:
+  // the zeros add nothing to dW or db, and the dx they would give is zero.
+  const inner = endPadded.get(dys[0]!.name);
+  const croppedDx = inner && convTransposeOfCropped(b, inner, w, x, kernel, strides, dil, pads);
+  const dy = croppedDx ? inner : dys[0]!;
   const spatialIn = x.shape.slice(2) as number[];
   const outPad = spatialIn.map((h, i) => (h + pads[i] + pads[i + r] - dil[i] * (kernel[i] - 1) - 1) % strides[i]);
-  const dx = b.op('ConvTranspose', [dy, w], x.shape, {
-    kernel_shape: { ints: kernel },
-    strides: { ints: strides },
-    dilations: { ints: dil },
-    pads: { ints: pads },
-    output_padding: { ints: outPad },
-  });
-  const xt = transpose(b, x, [1, 0, 2, 3].slice(0, r + 2));
+  const dx =
+    croppedDx ??
+    b.op('ConvTranspose', [dy, w], x.shape, {
+      kernel_shape: { ints: kernel },
+      strides: { ints: strides },
+      dilations: { ints: dil },
+      pads: { ints: pads },
+      output_padding: { ints: outPad },
+    });
+  // dW as a convolution of x with dy. Input rows the k × k result never reads (when the forward
+  // conv dropped a remainder, or dy was cropped above) are sliced off first instead of computing
+  // extra outputs and cropping them.
+  const used = kernel.map((k, i) => dil[i] * (k - 1) + strides[i] * ((dy.shape[i + 2] as number) - 1) + 1);
+  const keep = used.map((u, i) => Math.min(spatialIn[i], u - pads[i]));
+  const trickPads = [...pads.slice(0, r), ...used.map((u, i) => Math.max(0, Math.min(pads[i + r], u - pads[i] - spatialIn[i])))];
+  const canCrop = keep.every((k) => k > 0);
+  const xUsed = canCrop && keep.some((k, i) => k < spatialIn[i]) ? slice(b, x, keep.map(() => 0), keep, keep.map((_, i) => i + 2)) : x;
+  const xt = transpose(b, xUsed, [1, 0, 2, 3].slice(0, r + 2));
   const dyt = transpose(b, dy, [1, 0, 2, 3].slice(0, r + 2));
   const trick = conv(b, xt, dyt, undefined, {
     kernel: dy.shape.slice(2) as number[],
     strides: dil,
     dilations: strides,
-    pads,
+    pads: canCrop ? trickPads : pads,
   });
   const full = trick.shape.slice(2) as number[];
   const cropped = full.some((d, i) => d !== kernel[i])
@@ -144,7 +191,7 @@ function convGrad({ b, node, ins, dys }: RuleArgs): (T | undefined)[] {
   return [dx, dw, db];
 }
 
-function maxPoolGrad({ b, node, ins, outs, dys, producer, positiveOnly }: RuleArgs): (T | undefined)[] {
+function maxPoolGrad({ b, node, ins, outs, dys, producer, positiveOnly, endPadded }: RuleArgs): (T | undefined)[] {
   const x = ins[0];
   const y = outs[0];
   let dy = dys[0]!;
@@ -160,8 +207,9 @@ function maxPoolGrad({ b, node, ins, outs, dys, producer, positiveOnly }: RuleAr
     // rule then passes the full-size gradient through.
     const overRelu = producer(x)?.opType === 'Relu';
     if (overRelu) dy = where(b, compare(b, 'Greater', y, b.constF(0)), dy, b.constF(0));
-    const dx = windowMaxGrad(b, x, y, dy, kh, kw, Ho, Wo, H, W);
+    const { dx, unpadded } = windowMaxGrad(b, x, y, dy, kh, kw, Ho, Wo, H, W);
     if (overRelu) positiveOnly.add(dx.name);
+    if (unpadded) endPadded.set(dx.name, unpadded);
     return [dx];
   }
   // Overlapping or padded windows: route through MaxPool's flat indices, accumulating repeats.
@@ -181,7 +229,7 @@ function maxPoolGrad({ b, node, ins, outs, dys, producer, positiveOnly }: RuleAr
  * excludes later ties, and interleaved back with two concats; the cropped border gets zeros.
  * Everything runs on pooled-size tensors: no broadcasting over a 6-d view, no MaxPool indices.
  */
-function windowMaxGrad(b: GraphBuilder, x: T, y: T, dy: T, kh: number, kw: number, Ho: number, Wo: number, H: number, W: number): T {
+function windowMaxGrad(b: GraphBuilder, x: T, y: T, dy: T, kh: number, kw: number, Ho: number, Wo: number, H: number, W: number): { dx: T; unpadded?: T } {
   const [N, C] = x.shape;
   const part: SShape = [N, C, Ho, Wo];
   const zero = b.constF(0);
@@ -206,9 +254,9 @@ function windowMaxGrad(b: GraphBuilder, x: T, y: T, dy: T, kh: number, kw: numbe
     rows.push(reshape(b, concatOp(b, cols, 4), [N, C, Ho, 1, Wo * kw]));
   }
   const g = reshape(b, concatOp(b, rows, 3), [N, C, Ho * kh, Wo * kw]);
-  if (Ho * kh === H && Wo * kw === W) return g;
+  if (Ho * kh === H && Wo * kw === W) return { dx: g };
   const pads = [0, 0, 0, 0, 0, 0, H - Ho * kh, W - Wo * kw];
-  return b.op('Pad', [g, b.constI64(pads)], x.shape);
+  return { dx: b.op('Pad', [g, b.constI64(pads)], x.shape), unpadded: g };
 }
 
 function avgPoolGrad({ b, node, ins, outs, dys }: RuleArgs): (T | undefined)[] {
@@ -373,6 +421,7 @@ export function gradients(b: GraphBuilder, loss: T, wrt: readonly T[]): T[] {
   for (let k = 0; k < end; k++) for (const o of b.tape[k].outs) producers.set(o.name, b.tape[k].node);
   const producer = (t: T): NodeData | undefined => producers.get(t.name);
   const positiveOnly = new Set<string>();
+  const endPadded = new Map<string, T>();
   for (let k = end - 1; k >= 0; k--) {
     const entry = b.tape[k];
     const dys = entry.outs.map((o) => grads.get(o.name));
@@ -380,7 +429,7 @@ export function gradients(b: GraphBuilder, loss: T, wrt: readonly T[]): T[] {
     const rule = rules[entry.node.opType];
     if (!rule) throw new Error(`autodiff: no gradient rule for ${entry.node.opType}`);
     const filled = dys.map((d, i) => d ?? (i === 0 ? zerosLike(b, entry.outs[0]) : undefined));
-    const dins = rule({ b, node: entry.node, ins: entry.ins, outs: entry.outs, dys: filled, producer, positiveOnly });
+    const dins = rule({ b, node: entry.node, ins: entry.ins, outs: entry.outs, dys: filled, producer, positiveOnly, endPadded });
     entry.ins.forEach((x, i) => {
       const d = dins[i];
       if (!d || !b.needsGrad.has(x.name)) return;
