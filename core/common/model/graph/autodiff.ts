@@ -194,7 +194,7 @@ function convGrad({ b, node, ins, dys, endPadded }: RuleArgs): (T | undefined)[]
 function maxPoolGrad({ b, node, ins, outs, dys, producer, positiveOnly, endPadded }: RuleArgs): (T | undefined)[] {
   const x = ins[0];
   const y = outs[0];
-  let dy = dys[0]!;
+  const dy = dys[0]!;
   const kernel = intsAttr(node, 'kernel_shape');
   const strides = intsAttr(node, 'strides');
   const pads = intsAttr(node, 'pads');
@@ -206,8 +206,7 @@ function maxPoolGrad({ b, node, ins, outs, dys, producer, positiveOnly, endPadde
     // the ReLU's mask (input > 0) is y > 0: applied here to the pooled-size gradient, the ReLU
     // rule then passes the full-size gradient through.
     const overRelu = producer(x)?.opType === 'Relu';
-    if (overRelu) dy = where(b, compare(b, 'Greater', y, b.constF(0)), dy, b.constF(0));
-    const { dx, unpadded } = windowMaxGrad(b, x, y, dy, kh, kw, Ho, Wo, H, W);
+    const { dx, unpadded } = windowMaxGrad(b, x, y, dy, kh, kw, Ho, Wo, H, W, overRelu);
     if (overRelu) positiveOnly.add(dx.name);
     if (unpadded) endPadded.set(dx.name, unpadded);
     return [dx];
@@ -229,12 +228,13 @@ function maxPoolGrad({ b, node, ins, outs, dys, producer, positiveOnly, endPadde
  * excludes later ties, and interleaved back with two concats; the cropped border gets zeros.
  * Everything runs on pooled-size tensors: no broadcasting over a 6-d view, no MaxPool indices.
  */
-function windowMaxGrad(b: GraphBuilder, x: T, y: T, dy: T, kh: number, kw: number, Ho: number, Wo: number, H: number, W: number): { dx: T; unpadded?: T } {
+function windowMaxGrad(b: GraphBuilder, x: T, y: T, dy: T, kh: number, kw: number, Ho: number, Wo: number, H: number, W: number, onlyPositive = false): { dx: T; unpadded?: T } {
   const [N, C] = x.shape;
   const part: SShape = [N, C, Ho, Wo];
   const zero = b.constF(0);
   const ends = [(Ho - 1) * kh + 1, (Wo - 1) * kw + 1];
-  let taken: T | undefined;
+  // `onlyPositive`: windows whose maximum is ≤ 0 pass no gradient (as if already taken).
+  let taken: T | undefined = onlyPositive ? b.opNoGrad('LessOrEqual', [y, zero], part, {}, 'bool') : undefined;
   const rows: T[] = [];
   for (let i = 0; i < kh; i++) {
     const cols: T[] = [];
