@@ -166,6 +166,11 @@ function convGrad({ b, node, ins, dys, endPadded }: RuleArgs): (T | undefined)[]
       pads: { ints: pads },
       output_padding: { ints: outPad },
     });
+  const db = bias ? reduceSum(b, dy, [0, ...kernel.map((_, i) => i + 2)]) : undefined;
+  const C = x.shape[1] as number;
+  if (r === 2 && strides.every((st) => st === 1) && pads.every((p) => p === 0) && C * kernel[0] * kernel[1] <= 32) {
+    return [dx, im2colWeightGrad(b, x, dy, kernel, dil), db];
+  }
   // dW as a convolution of x with dy. Input rows the k × k result never reads (when the forward
   // conv dropped a remainder, or dy was cropped above) are sliced off first instead of computing
   // extra outputs and cropping them.
@@ -187,8 +192,29 @@ function convGrad({ b, node, ins, dys, endPadded }: RuleArgs): (T | undefined)[]
     ? slice(b, trick, kernel.map(() => 0), [...kernel], kernel.map((_, i) => i + 2))
     : trick;
   const dw = transpose(b, cropped, [1, 0, 2, 3].slice(0, r + 2));
-  const db = bias ? reduceSum(b, dy, [0, ...kernel.map((_, i) => i + 2)]) : undefined;
   return [dx, dw, db];
+}
+
+/**
+ * dW of a stride-1, unpadded 2-d Conv with few input taps (C·kh·kw ≤ 32, e.g. a first layer on
+ * images): the kh·kw shifted views of x, laid out [C·kh·kw, N·Ho·Wo], times dy as [O, N·Ho·Wo]
+ * in one long Gemm. The dW convolution would instead run one im2col over the whole dy kernel.
+ */
+function im2colWeightGrad(b: GraphBuilder, x: T, dy: T, kernel: readonly number[], dil: readonly number[]): T {
+  const [O, Ho, Wo] = [dy.shape[1], dy.shape[2], dy.shape[3]] as number[];
+  const C = x.shape[1] as number;
+  const xt = transpose(b, x, [1, 0, 2, 3]);
+  const taps: T[] = [];
+  for (let i = 0; i < kernel[0]; i++) {
+    for (let j = 0; j < kernel[1]; j++) {
+      const v = slice(b, xt, [i * dil[0], j * dil[1]], [i * dil[0] + Ho, j * dil[1] + Wo], [2, 3]);
+      taps.push(reshape(b, v, [C, 1, 'batch']));
+    }
+  }
+  const cols = reshape(b, concatOp(b, taps, 1), [C * kernel[0] * kernel[1], 'batch']);
+  const dy2 = reshape(b, transpose(b, dy, [1, 0, 2, 3]), [O, 'batch']);
+  const g = b.op('Gemm', [dy2, cols], [O, C * kernel[0] * kernel[1]], { transB: { i: 1 } });
+  return reshape(b, g, [O, C, kernel[0], kernel[1]]);
 }
 
 function maxPoolGrad({ b, node, ins, outs, dys, producer, positiveOnly, endPadded }: RuleArgs): (T | undefined)[] {

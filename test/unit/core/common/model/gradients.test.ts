@@ -28,6 +28,7 @@ const cases: Case[] = [
   { name: 'sigmoid, tanh, softmax layer', spec: seq({ kind: 'dense', units: 5, activation: 'sigmoid' }, { kind: 'dense', units: 4, activation: 'tanh' }, { kind: 'activation', fn: 'softmax' }, head), featureShape: [3] },
   { name: 'Conv2D valid', spec: seq({ kind: 'conv2d', filters: 3, kernelSize: 3 }, flat, head), featureShape: [2, 5, 5] },
   { name: 'Conv2D stride 2 (uneven), same padding', spec: seq({ kind: 'conv2d', filters: 2, kernelSize: 3, strides: 2, padding: 'same' }, { kind: 'conv2d', filters: 2, kernelSize: 2, strides: 2 }, flat, head), featureShape: [2, 7, 6] },
+  { name: 'Conv2D dilation 2, few input taps (im2col dW), wide layer (dW convolution)', spec: seq({ kind: 'conv2d', filters: 6, kernelSize: 3, dilation: 2 }, { kind: 'conv2d', filters: 2, kernelSize: [2, 3] }, flat, head), featureShape: [1, 8, 9] },
   { name: 'Conv2D dilation 2, padding 1', spec: seq({ kind: 'conv2d', filters: 2, kernelSize: 3, dilation: 2, padding: 1, activation: 'tanh' }, flat, head), featureShape: [1, 6, 7] },
   { name: 'MaxPool2D tiled', spec: seq({ kind: 'conv2d', filters: 2, kernelSize: 3 }, { kind: 'maxpool2d', poolSize: 2 }, flat, head), featureShape: [1, 6, 6] },
   { name: 'MaxPool2D floor-cropped (7×6 → 3×3)', spec: seq({ kind: 'conv2d', filters: 2, kernelSize: 3 }, { kind: 'maxpool2d', poolSize: 2 }, flat, head), featureShape: [1, 9, 8] },
