@@ -27,7 +27,9 @@ module.exports = {
   asar: true,
   // Native code cannot load from inside an asar archive.
   asarUnpack: ['**/node_modules/onnxruntime-node/bin/**', '**/node_modules/sharp/**', '**/node_modules/@img/**'],
-  fileAssociations: [{ ext: 'weft.json', name: 'Weft pipeline', role: 'Editor', mimeType: 'application/x-weft-pipeline' }],
+  fileAssociations: [
+    { ext: 'weft.json', name: 'Weft pipeline', role: 'Editor', mimeType: 'application/x-weft-pipeline' },
+  ],
   linux: {
     target: ['AppImage', 'deb'],
     category: 'Science',

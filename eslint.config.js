@@ -2,15 +2,47 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const nodeModuleNames = ['path', 'os', 'child_process', 'crypto', 'http', 'https', 'net', 'stream', 'url', 'util', 'v8', 'worker_threads', 'zlib', 'events', 'readline', 'buffer', 'assert'];
+const nodeModuleNames = [
+  'path',
+  'os',
+  'child_process',
+  'crypto',
+  'http',
+  'https',
+  'net',
+  'stream',
+  'url',
+  'util',
+  'v8',
+  'worker_threads',
+  'zlib',
+  'events',
+  'readline',
+  'buffer',
+  'assert',
+];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '**/.weft/', 'resources/examples/out/', 'test-results/', 'playwright-report/', 'bench/out/', '**/*.cjs'] },
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      '**/.weft/',
+      'resources/examples/out/',
+      'test-results/',
+      'playwright-report/',
+      'bench/out/',
+      '**/*.cjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['*.js', '*.mjs', 'bin/*.js', 'scripts/*.mjs'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: { allowDefaultProject: ['*.js', '*.mjs', 'bin/*.js', 'scripts/*.mjs'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
       globals: { ...globals.node },
     },
     rules: {
@@ -42,11 +74,23 @@ export default tseslint.config(
           paths: nodeModuleNames.map((name) => ({ name, message: 'core/common is pure: no Node built-ins.' })),
           patterns: [
             { group: ['node:*'], message: 'core/common is pure: no Node built-ins.' },
-            { group: ['**/node/**', '**/cli/**', '**/renderer/**', '**/electron/**'], message: 'core/common imports nothing of ours outside itself.' },
+            {
+              group: ['**/node/**', '**/cli/**', '**/renderer/**', '**/electron/**'],
+              message: 'core/common imports nothing of ours outside itself.',
+            },
           ],
         },
       ],
-      'no-restricted-globals': ['error', 'window', 'document', 'process', 'setTimeout', 'setInterval', 'require', 'Buffer'],
+      'no-restricted-globals': [
+        'error',
+        'window',
+        'document',
+        'process',
+        'setTimeout',
+        'setInterval',
+        'require',
+        'Buffer',
+      ],
     },
   },
   {
@@ -56,10 +100,16 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: nodeModuleNames.map((name) => ({ name, message: 'The renderer runs in a browser: no Node built-ins.' })),
+          paths: nodeModuleNames.map((name) => ({
+            name,
+            message: 'The renderer runs in a browser: no Node built-ins.',
+          })),
           patterns: [
             { group: ['node:*'], message: 'The renderer runs in a browser: no Node built-ins.' },
-            { group: ['**/core/node/**', '**/core/cli/**', '**/electron/**', 'onnxruntime-node', 'sharp'], message: 'renderer imports only core/common.' },
+            {
+              group: ['**/core/node/**', '**/core/cli/**', '**/electron/**', 'onnxruntime-node', 'sharp'],
+              message: 'renderer imports only core/common.',
+            },
           ],
         },
       ],
@@ -72,7 +122,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/cli/**', '**/renderer/**', '**/electron/**'], message: 'core/node imports core/common and libraries, not the CLI, renderer or Electron.' },
+            {
+              group: ['**/cli/**', '**/renderer/**', '**/electron/**'],
+              message: 'core/node imports core/common and libraries, not the CLI, renderer or Electron.',
+            },
           ],
         },
       ],

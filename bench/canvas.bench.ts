@@ -32,7 +32,11 @@ function bigPipeline(): unknown {
     version: 2,
     metadata: { name: 'big' },
     nodes: g.nodes.map((n) => ({ id: n.id, type: n.type, version: 1, params: {}, position: n.position })),
-    edges: g.edges.map((e) => ({ id: e.id, source: { node: e.source, port: 'table' }, target: { node: e.target, port: 'table' } })),
+    edges: g.edges.map((e) => ({
+      id: e.id,
+      source: { node: e.source, port: 'table' },
+      target: { node: e.target, port: 'table' },
+    })),
   };
 }
 
@@ -40,7 +44,9 @@ function bigPipeline(): unknown {
 export async function startStudioWithBigPipeline(): Promise<{ url: string; stop: () => Promise<void> }> {
   const ws = await mkdtemp(path.join(os.tmpdir(), 'weft-canvas-bench-'));
   await writeFile(path.join(ws, 'big.weft.json'), JSON.stringify(bigPipeline()));
-  const child = spawn(process.execPath, [path.join(root, 'bin/weft.js'), 'studio', '--port', '0', '--workspace', ws], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [path.join(root, 'bin/weft.js'), 'studio', '--port', '0', '--workspace', ws], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.once('exit', (code) => reject(new Error(`weft studio exited with ${code}`)));
@@ -68,7 +74,11 @@ async function servePeer(): Promise<{ url: string; server: Server }> {
     stat(file).then(
       (st) => {
         const type = file.endsWith('.html') ? 'text/html' : file.endsWith('.css') ? 'text/css' : 'text/javascript';
-        res.writeHead(200, { 'content-type': type, 'content-length': st.size, 'cache-control': file.endsWith('.html') ? 'no-cache' : 'public, max-age=3600' });
+        res.writeHead(200, {
+          'content-type': type,
+          'content-length': st.size,
+          'cache-control': file.endsWith('.html') ? 'no-cache' : 'public, max-age=3600',
+        });
         createReadStream(file).pipe(res);
       },
       () => res.writeHead(404).end(),
@@ -140,7 +150,8 @@ const PEER_READY = `document.querySelectorAll('.react-flow__node').length === ${
 const OURS_READY = `!!document.querySelector('[data-testid="app"][data-ready="true"]') && ${PEER_READY}`;
 
 /** Both pages run without their CSP so the probe can be evaluated; nothing else differs. */
-const newPage = async (browser: Browser): Promise<Page> => (await browser.newContext({ bypassCSP: true, viewport: { width: 1440, height: 900 } })).newPage();
+const newPage = async (browser: Browser): Promise<Page> =>
+  (await browser.newContext({ bypassCSP: true, viewport: { width: 1440, height: 900 } })).newPage();
 
 export async function measureOurs(browser: Browser, url: string): Promise<CanvasFigures> {
   const page = await newPage(browser);

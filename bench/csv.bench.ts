@@ -35,7 +35,8 @@ async function child(file: string): Promise<void> {
   const seconds = (performance.now() - t) / 1000;
   const { user, system } = process.cpuUsage(cpu);
   const peak = process.resourceUsage().maxRSS * 1024;
-  if (table.rowCount !== ROWS || table.columns.length !== COLS) throw new Error(`read ${table.rowCount}×${table.columns.length}`);
+  if (table.rowCount !== ROWS || table.columns.length !== COLS)
+    throw new Error(`read ${table.rowCount}×${table.columns.length}`);
   const run: Run = { seconds, cpuSeconds: (user + system) / 1e6, peakDeltaMB: (peak - before) / 1e6 };
   console.log(JSON.stringify(run));
 }
@@ -121,7 +122,9 @@ async function main(): Promise<void> {
     } else {
       reportBench('csv-load-1Mx20', median(ours, 'seconds'), median(theirs, 'seconds'), 's', false);
       reportBench('csv-load-peak-memory', oursPeak, median(theirs, 'peakDeltaMB'), 'MB', false);
-      console.log(`csv-load: CPU seconds (median of ${ROUNDS}): ours ${median(ours, 'cpuSeconds').toFixed(3)} s, pandas ${median(theirs, 'cpuSeconds').toFixed(3)} s`);
+      console.log(
+        `csv-load: CPU seconds (median of ${ROUNDS}): ours ${median(ours, 'cpuSeconds').toFixed(3)} s, pandas ${median(theirs, 'cpuSeconds').toFixed(3)} s`,
+      );
     }
     reportBench('csv-load-memory-budget', oursPeak, budgetMB, 'MB', false);
     console.log(

@@ -26,7 +26,10 @@ const LOAD_SECONDS = 8;
 const THREADS = availableParallelism();
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-async function timed(step: (i: number) => Promise<void>, rowsPerCall: number): Promise<{ rowsPerS: number; callsPerS: number }> {
+async function timed(
+  step: (i: number) => Promise<void>,
+  rowsPerCall: number,
+): Promise<{ rowsPerS: number; callsPerS: number }> {
   for (let i = 0; i < 20; i++) await step(0);
   let calls = 0;
   const start = performance.now();
@@ -52,15 +55,31 @@ function torchPeer(dir: string, weights: Float32Array, x: Float32Array): TorchRe
   writeFileSync(path.join(dir, 'inputs.f32'), x);
   const r = spawnSync(
     PYTHON,
-    [path.join(here, 'serving_pytorch.py'), path.join(dir, 'weights.f32'), path.join(dir, 'inputs.f32'), SIZES.join(','), String(ROWS), String(BATCH), String(THREADS), String(SECONDS)],
+    [
+      path.join(here, 'serving_pytorch.py'),
+      path.join(dir, 'weights.f32'),
+      path.join(dir, 'inputs.f32'),
+      SIZES.join(','),
+      String(ROWS),
+      String(BATCH),
+      String(THREADS),
+      String(SECONDS),
+    ],
     { encoding: 'utf8', timeout: 120_000 },
   );
   if (r.status !== 0) return `PyTorch peer failed: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}`;
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as TorchResult;
 }
 
-async function serveAndLoad(file: string, row: number[]): Promise<{ reqPerS: number; p99: number; requests: number; errors: number; non2xx: number }> {
-  const child = spawn(process.execPath, [path.join(here, '..', 'bin', 'weft.js'), 'serve-model', file, '--port', '0', '--provider', 'cpu'], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function serveAndLoad(
+  file: string,
+  row: number[],
+): Promise<{ reqPerS: number; p99: number; requests: number; errors: number; non2xx: number }> {
+  const child = spawn(
+    process.execPath,
+    [path.join(here, '..', 'bin', 'weft.js'), 'serve-model', file, '--port', '0', '--provider', 'cpu'],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   try {
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';
@@ -79,7 +98,13 @@ async function serveAndLoad(file: string, row: number[]): Promise<{ reqPerS: num
       connections: 64,
       duration: LOAD_SECONDS,
     });
-    return { reqPerS: r.requests.average, p99: r.latency.p99, requests: r['2xx'], errors: r.errors + r.timeouts, non2xx: r.non2xx };
+    return {
+      reqPerS: r.requests.average,
+      p99: r.latency.p99,
+      requests: r['2xx'],
+      errors: r.errors + r.timeouts,
+      non2xx: r.non2xx,
+    };
   } finally {
     child.kill('SIGTERM');
   }
@@ -95,7 +120,8 @@ async function main(): Promise<void> {
     const flatWeights = Float32Array.from(weights.layers.flatMap((l) => [...l.w, ...l.b]));
 
     const { session } = await openSession(file, { provider: 'cpu', threads: THREADS });
-    const feed = (start: number, n: number): ort.Tensor => new ort.Tensor('float32', x.subarray(start * SIZES[0], (start + n) * SIZES[0]), [n, SIZES[0]]);
+    const feed = (start: number, n: number): ort.Tensor =>
+      new ort.Tensor('float32', x.subarray(start * SIZES[0], (start + n) * SIZES[0]), [n, SIZES[0]]);
     const batches = ROWS / BATCH;
     const ours = await timed(async (i) => void (await session.run({ x: feed((i % batches) * BATCH, BATCH) })), BATCH);
     const oursOne = await timed(async (i) => void (await session.run({ x: feed(i % ROWS, 1) })), 1);
@@ -112,13 +138,36 @@ async function main(): Promise<void> {
       );
       if (!(diff <= 1e-5)) throw new Error('the two runtimes disagree: the comparison would be meaningless');
     }
-    reportBench('serving-onnx-mlp784-b256', ours.rowsPerS, note ? null : (peer as TorchResult).rows_per_s, 'rows/s', true, note);
-    reportBench('serving-onnx-mlp784-b1', oursOne.callsPerS, note ? null : (peer as TorchResult).calls_per_s, 'calls/s', true, note);
+    reportBench(
+      'serving-onnx-mlp784-b256',
+      ours.rowsPerS,
+      note ? null : (peer as TorchResult).rows_per_s,
+      'rows/s',
+      true,
+      note,
+    );
+    reportBench(
+      'serving-onnx-mlp784-b1',
+      oursOne.callsPerS,
+      note ? null : (peer as TorchResult).calls_per_s,
+      'calls/s',
+      true,
+      note,
+    );
 
     const load = await serveAndLoad(file, Array.from(x.subarray(0, SIZES[0])));
-    console.log(`check serving: weft serve-model, 64 clients × ${LOAD_SECONDS} s on loopback: ${load.requests} answered, ${load.errors} errors, ${load.non2xx} non-2xx`);
+    console.log(
+      `check serving: weft serve-model, 64 clients × ${LOAD_SECONDS} s on loopback: ${load.requests} answered, ${load.errors} errors, ${load.non2xx} non-2xx`,
+    );
     if (load.errors || load.non2xx) throw new Error('the load test saw errors');
-    reportBench('serving-http-infer-c64-b1 (peer: torch eval b1, in-process, no HTTP)', load.reqPerS, note ? null : (peer as TorchResult).calls_per_s, 'req/s', true, note);
+    reportBench(
+      'serving-http-infer-c64-b1 (peer: torch eval b1, in-process, no HTTP)',
+      load.reqPerS,
+      note ? null : (peer as TorchResult).calls_per_s,
+      'req/s',
+      true,
+      note,
+    );
     reportBench('serving-http-p99-c64-b1', load.p99, null, 'ms', false, 'no PyTorch HTTP server among the peers');
   } finally {
     rmSync(dir, { recursive: true, force: true });

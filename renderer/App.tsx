@@ -20,7 +20,12 @@ function Toasts() {
   return (
     <div className="weft-toasts" aria-live="polite">
       {toasts.map((t) => (
-        <div key={t.id} className={`weft-toast ${t.level}`} data-testid="toast" onClick={() => useStudio.getState().dismissToast(t.id)}>
+        <div
+          key={t.id}
+          className={`weft-toast ${t.level}`}
+          data-testid="toast"
+          onClick={() => useStudio.getState().dismissToast(t.id)}
+        >
           {t.text}
         </div>
       ))}
@@ -54,7 +59,10 @@ function Studio() {
   }, []);
   const addAtCenter = (type: string) => {
     const box = document.querySelector('.weft-canvas')?.getBoundingClientRect();
-    const p = screenToFlowPosition({ x: (box?.left ?? 0) + (box?.width ?? 600) / 2, y: (box?.top ?? 0) + (box?.height ?? 400) / 2 });
+    const p = screenToFlowPosition({
+      x: (box?.left ?? 0) + (box?.width ?? 600) / 2,
+      y: (box?.top ?? 0) + (box?.height ?? 400) / 2,
+    });
     useStudio.getState().addNode(type, { x: p.x - 90 + Math.random() * 40, y: p.y - 30 + Math.random() * 40 });
   };
   return (

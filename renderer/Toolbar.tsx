@@ -71,7 +71,13 @@ export function Toolbar() {
         <button type="button" disabled={!canUndo} onClick={() => s().undo()} title="Undo (Ctrl+Z)" data-testid="undo">
           Undo
         </button>
-        <button type="button" disabled={!canRedo} onClick={() => s().redo()} title="Redo (Ctrl+Shift+Z)" data-testid="redo">
+        <button
+          type="button"
+          disabled={!canRedo}
+          onClick={() => s().redo()}
+          title="Redo (Ctrl+Shift+Z)"
+          data-testid="redo"
+        >
           Redo
         </button>
         <button type="button" onClick={() => void layout()} title="Auto-layout (Shift+L)" data-testid="auto-layout">
@@ -82,13 +88,32 @@ export function Toolbar() {
         </button>
       </div>
       <div className="weft-group">
-        <button type="button" className="primary" disabled={running} onClick={() => void s().run()} data-testid="run" title="Run (Ctrl+Enter)">
+        <button
+          type="button"
+          className="primary"
+          disabled={running}
+          onClick={() => void s().run()}
+          data-testid="run"
+          title="Run (Ctrl+Enter)"
+        >
           ▶ Run
         </button>
-        <button type="button" disabled={running || !selectedId} onClick={() => selectedId && void s().run(selectedId)} title="Run the selected node and what it needs">
+        <button
+          type="button"
+          disabled={running || !selectedId}
+          onClick={() => selectedId && void s().run(selectedId)}
+          title="Run the selected node and what it needs"
+        >
           Run to selected
         </button>
-        <button type="button" className="danger" disabled={!running} onClick={() => void s().cancel()} data-testid="cancel" title="Cancel (Esc)">
+        <button
+          type="button"
+          className="danger"
+          disabled={!running}
+          onClick={() => void s().cancel()}
+          data-testid="cancel"
+          title="Cancel (Esc)"
+        >
           ■ Cancel
         </button>
       </div>
@@ -98,10 +123,21 @@ export function Toolbar() {
           {file.readOnly ? ' (example, read-only)' : ''}
           {dirty ? ' •' : ''}
         </span>
-        {invalid > 0 && <span className="weft-pill warn">{invalid} node{invalid > 1 ? 's' : ''} with errors</span>}
+        {invalid > 0 && (
+          <span className="weft-pill warn">
+            {invalid} node{invalid > 1 ? 's' : ''} with errors
+          </span>
+        )}
         {running && <span className="weft-pill run">running…</span>}
-        {!running && runStatus && <span className={`weft-pill ${runStatus === 'finished' ? 'ok' : 'warn'}`} data-testid="run-status">run {runStatus}</span>}
-        <span className={`weft-dot ${connected ? 'on' : 'off'}`} title={connected ? 'engine connected' : 'engine disconnected'} />
+        {!running && runStatus && (
+          <span className={`weft-pill ${runStatus === 'finished' ? 'ok' : 'warn'}`} data-testid="run-status">
+            run {runStatus}
+          </span>
+        )}
+        <span
+          className={`weft-dot ${connected ? 'on' : 'off'}`}
+          title={connected ? 'engine connected' : 'engine disconnected'}
+        />
       </div>
     </header>
   );

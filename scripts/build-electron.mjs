@@ -25,8 +25,31 @@ const common = {
 };
 
 await Promise.all([
-  build({ ...common, ...importMetaShim, entryPoints: ['electron/main.ts'], outfile: path.join(outDir, 'main.cjs'), platform: 'node', target: 'node22', packages: 'external' }),
-  build({ ...common, ...importMetaShim, entryPoints: ['electron/engineHost/main.ts'], outfile: path.join(outDir, 'engine-host.cjs'), platform: 'node', target: 'node22', packages: 'external' }),
-  build({ ...common, entryPoints: ['electron/preload.ts'], outfile: path.join(outDir, 'preload.cjs'), platform: 'browser', target: 'chrome130', external: ['electron'] }),
+  build({
+    ...common,
+    ...importMetaShim,
+    entryPoints: ['electron/main.ts'],
+    outfile: path.join(outDir, 'main.cjs'),
+    platform: 'node',
+    target: 'node22',
+    packages: 'external',
+  }),
+  build({
+    ...common,
+    ...importMetaShim,
+    entryPoints: ['electron/engineHost/main.ts'],
+    outfile: path.join(outDir, 'engine-host.cjs'),
+    platform: 'node',
+    target: 'node22',
+    packages: 'external',
+  }),
+  build({
+    ...common,
+    entryPoints: ['electron/preload.ts'],
+    outfile: path.join(outDir, 'preload.cjs'),
+    platform: 'browser',
+    target: 'chrome130',
+    external: ['electron'],
+  }),
 ]);
 console.log(`weft: built Electron main, preload and engine host into ${path.relative(root, outDir) || '.'}`);

@@ -23,6 +23,8 @@ const result = spawnSync(process.execPath, [path.join(dir, 'install.js')], {
   env: { ...process.env, ELECTRON_GET_USE_PROXY: process.env.ELECTRON_GET_USE_PROXY ?? '' },
 });
 if (result.status !== 0 || !existsSync(path.join(dir, 'path.txt'))) {
-  console.warn('weft: Electron binary not downloaded (offline?); `npm start` will open `weft studio` in a browser instead.');
+  console.warn(
+    'weft: Electron binary not downloaded (offline?); `npm start` will open `weft studio` in a browser instead.',
+  );
 }
 process.exit(0);

@@ -12,12 +12,19 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
  * @returns {{ ok: true, binary: string, version: string } | { ok: false, reason: string }}
  */
 export function electronStatus(electronDir) {
-  if (!existsSync(path.join(electronDir, 'package.json'))) return { ok: false, reason: 'the electron package is not installed' };
+  if (!existsSync(path.join(electronDir, 'package.json')))
+    return { ok: false, reason: 'the electron package is not installed' };
   const pathFile = path.join(electronDir, 'path.txt');
-  if (!existsSync(pathFile)) return { ok: false, reason: 'the Electron binary was not downloaded (no network at install time)' };
+  if (!existsSync(pathFile))
+    return { ok: false, reason: 'the Electron binary was not downloaded (no network at install time)' };
   const binary = path.join(electronDir, 'dist', readFileSync(pathFile, 'utf8').trim());
-  if (!existsSync(binary)) return { ok: false, reason: `the Electron binary is missing (${path.relative(root, binary)})` };
-  const r = spawnSync(binary, ['--version'], { encoding: 'utf8', timeout: 20_000, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+  if (!existsSync(binary))
+    return { ok: false, reason: `the Electron binary is missing (${path.relative(root, binary)})` };
+  const r = spawnSync(binary, ['--version'], {
+    encoding: 'utf8',
+    timeout: 20_000,
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+  });
   if (r.error || r.status !== 0) {
     const why = r.error ? r.error.message : (r.stderr || '').trim().split('\n')[0] || `exit code ${r.status}`;
     return { ok: false, reason: `the Electron binary does not run here (${why})` };
@@ -40,7 +47,11 @@ async function main() {
     if (dry) return console.log(`would open Electron ${status.version}: ${status.binary} . ${args.join(' ')}`.trim());
     if (hasRenderer) run(npm, ['run', 'build:renderer']);
     run(npm, ['run', 'build:electron']);
-    const child = spawn(status.binary, ['.', ...args], { cwd: root, stdio: 'inherit', env: { ...process.env, ELECTRON_RUN_AS_NODE: undefined } });
+    const child = spawn(status.binary, ['.', ...args], {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: undefined },
+    });
     child.on('exit', (code) => process.exit(code ?? 0));
     return;
   }

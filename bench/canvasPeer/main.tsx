@@ -10,7 +10,16 @@ const flowEdges: Edge[] = edges.map((e) => ({ id: e.id, source: e.source, target
 
 function Peer() {
   return (
-    <ReactFlow defaultNodes={flowNodes} defaultEdges={flowEdges} fitView fitViewOptions={{ maxZoom: 1, padding: 0.15 }} onlyRenderVisibleElements minZoom={0.05} maxZoom={2} proOptions={{ hideAttribution: true }}>
+    <ReactFlow
+      defaultNodes={flowNodes}
+      defaultEdges={flowEdges}
+      fitView
+      fitViewOptions={{ maxZoom: 1, padding: 0.15 }}
+      onlyRenderVisibleElements
+      minZoom={0.05}
+      maxZoom={2}
+      proOptions={{ hideAttribution: true }}
+    >
       <Background gap={20} />
       <MiniMap pannable zoomable />
       <Controls />

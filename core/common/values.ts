@@ -24,7 +24,12 @@ export interface TableValue {
  * Fitted on the training split only.
  */
 export type FittedTransform =
-  | { kind: 'impute'; column: string; strategy: 'mean' | 'median' | 'most_frequent' | 'constant'; value: number | string }
+  | {
+      kind: 'impute';
+      column: string;
+      strategy: 'mean' | 'median' | 'most_frequent' | 'constant';
+      value: number | string;
+    }
   | { kind: 'standardize'; column: string; mean: number; std: number }
   | { kind: 'minmax'; column: string; min: number; max: number }
   | { kind: 'onehot'; column: string; categories: string[]; unknown: 'ignore' | 'error' }

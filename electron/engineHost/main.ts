@@ -30,6 +30,11 @@ function hostPort(): HostPort {
 const workspace = path.resolve(process.env.WEFT_WORKSPACE ?? process.cwd());
 const port = hostPort();
 serveEngine(port, (documentRoots) => ({
-  engine: new EngineService({ engine: createDefaultEngine(workspace), workspace, documentRoots, onEvent: (event) => port.post({ type: 'event', event }) }),
+  engine: new EngineService({
+    engine: createDefaultEngine(workspace),
+    workspace,
+    documentRoots,
+    onEvent: (event) => port.post({ type: 'event', event }),
+  }),
   runs: new RunsService(new RunStore(workspace)),
 }));

@@ -22,7 +22,13 @@ export type HostMessage =
 
 export const HostMessageSchema = z.union([
   z.object({ type: z.literal('response'), id: z.number(), ok: z.literal(true), result: z.unknown() }),
-  z.object({ type: z.literal('response'), id: z.number(), ok: z.literal(false), error: z.string(), status: z.number() }),
+  z.object({
+    type: z.literal('response'),
+    id: z.number(),
+    ok: z.literal(false),
+    error: z.string(),
+    status: z.number(),
+  }),
   z.object({ type: z.literal('event'), event: z.object({ type: z.string(), runId: z.string() }).passthrough() }),
   z.object({ type: z.literal('ready'), pid: z.number() }),
 ]);

@@ -21,10 +21,19 @@ export function serveEngine(port: HostPort, services: (documentRoots: () => stri
     if (!parsed.success) return;
     const req = parsed.data;
     if (req.documentRoots) roots = req.documentRoots;
-    const work = isRunsChannel(req.channel) ? runs.handle(req.channel, req.params) : engine.handle(req.channel, req.params);
+    const work = isRunsChannel(req.channel)
+      ? runs.handle(req.channel, req.params)
+      : engine.handle(req.channel, req.params);
     work.then(
       (result) => port.post({ type: 'response', id: req.id, ok: true, result }),
-      (e: unknown) => port.post({ type: 'response', id: req.id, ok: false, error: e instanceof Error ? e.message : String(e), status: statusOf(e) }),
+      (e: unknown) =>
+        port.post({
+          type: 'response',
+          id: req.id,
+          ok: false,
+          error: e instanceof Error ? e.message : String(e),
+          status: statusOf(e),
+        }),
     );
   });
   port.post({ type: 'ready', pid: process.pid });

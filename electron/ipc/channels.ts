@@ -36,7 +36,12 @@ export const hostInvokeChannels = [
 ] as const;
 
 /** Desktop-only requests: native dialogs and the window's document state. */
-export const desktopInvokeChannels = ['dialog.openPipeline', 'dialog.savePipeline', 'dialog.pickPath', 'window.documentState'] as const;
+export const desktopInvokeChannels = [
+  'dialog.openPipeline',
+  'dialog.savePipeline',
+  'dialog.pickPath',
+  'window.documentState',
+] as const;
 
 /** Channels the renderer may invoke through `window.weft.invoke`. */
 export const invokeChannels = [...engineInvokeChannels, ...hostInvokeChannels, ...desktopInvokeChannels] as const;
@@ -101,7 +106,10 @@ export interface InvokeMap {
   /** Native open dialog; `null` when cancelled. */
   'dialog.openPipeline': { params: Record<string, never>; result: OpenedFile | null };
   /** Native save dialog (Save As); `null` when cancelled. */
-  'dialog.savePipeline': { params: { text: string; suggestedName?: string }; result: { path: string; revision: string } | null };
+  'dialog.savePipeline': {
+    params: { text: string; suggestedName?: string };
+    result: { path: string; revision: string } | null;
+  };
   /** Native dialog for a data file, an export target or a folder; `null` when cancelled. */
   'dialog.pickPath': { params: PickPathParams; result: string | null };
   /** The window title and the close prompt follow the renderer's document. */

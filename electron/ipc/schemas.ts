@@ -27,16 +27,23 @@ export const invokeSchemas = {
   'recovery.read': studioApi['recovery.read'].params,
   'recovery.clear': studioApi['recovery.clear'].params,
   'dialog.openPipeline': empty,
-  'dialog.savePipeline': z.object({ text: z.string().max(50_000_000), suggestedName: z.string().max(255).optional() }).strict(),
+  'dialog.savePipeline': z
+    .object({ text: z.string().max(50_000_000), suggestedName: z.string().max(255).optional() })
+    .strict(),
   'dialog.pickPath': z
     .object({
       purpose: z.enum(['dataset', 'export', 'folder']),
-      extensions: z.array(z.string().regex(/^\.[A-Za-z0-9_-]{1,16}$/)).max(20).optional(),
+      extensions: z
+        .array(z.string().regex(/^\.[A-Za-z0-9_-]{1,16}$/))
+        .max(20)
+        .optional(),
       title: z.string().max(200).optional(),
       relativeTo: filePath.optional(),
     })
     .strict(),
-  'window.documentState': z.object({ dirty: z.boolean(), name: z.string().max(255).optional(), path: filePath.nullable().optional() }).strict(),
+  'window.documentState': z
+    .object({ dirty: z.boolean(), name: z.string().max(255).optional(), path: filePath.nullable().optional() })
+    .strict(),
   'pipeline.openDropped': z.object({ path: filePath }).strict(),
 } as const satisfies { [C in AnyInvokeChannel]: z.ZodType<unknown, InvokeParams<C>> };
 

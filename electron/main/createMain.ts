@@ -131,7 +131,11 @@ export function createWeftMain(electron: ElectronSurface, opts: WeftMainOptions)
           rebuildMenu();
         },
         about: () => {
-          void dialog.showMessageBox(win, { type: 'info', message: `Weft ${app.getVersion()}`, detail: 'A desktop studio for machine-learning experiments.' });
+          void dialog.showMessageBox(win, {
+            type: 'info',
+            message: `Weft ${app.getVersion()}`,
+            detail: 'A desktop studio for machine-learning experiments.',
+          });
         },
         quit: () => app.quit(),
       },
@@ -207,15 +211,25 @@ export function createWeftMain(electron: ElectronSurface, opts: WeftMainOptions)
     queued.push(...pipelineArgs(opts.argv, opts.cwd));
     await app.whenReady();
     mkdirSync(workspace(), { recursive: true });
-    const host = new HostService({ workspace: workspace(), version: app.getVersion(), ...(opts.examplesDir ? { examplesDir: opts.examplesDir } : {}) });
+    const host = new HostService({
+      workspace: workspace(),
+      version: app.getVersion(),
+      ...(opts.examplesDir ? { examplesDir: opts.examplesDir } : {}),
+    });
     const rec = new RecentDocuments(app, userData());
     recent = rec;
-    const f = new DesktopFiles(host, dialog, () => win, (abs) => rec.has(abs), (abs) => {
-      rec.add(abs);
-      docName = path.basename(abs);
-      rebuildMenu();
-      updateTitle();
-    });
+    const f = new DesktopFiles(
+      host,
+      dialog,
+      () => win,
+      (abs) => rec.has(abs),
+      (abs) => {
+        rec.add(abs);
+        docName = path.basename(abs);
+        rebuildMenu();
+        updateTitle();
+      },
+    );
     files = f;
     const hostCall =
       <C extends StudioChannel & `${'host' | 'files' | 'recent' | 'examples' | 'recovery'}.${string}`>(channel: C) =>

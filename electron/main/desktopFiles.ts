@@ -72,13 +72,22 @@ export class DesktopFiles {
   async read(p: { path: string }): Promise<OpenedFile> {
     const abs = path.resolve(this.workspace, p.path);
     if (this.isAllowed(abs)) return this.readGranted(abs);
-    const r = await this.dialog.showOpenDialog(this.window(), { title: 'Open pipeline', defaultPath: abs, filters: PIPELINE_FILTERS, properties: ['openFile'] });
+    const r = await this.dialog.showOpenDialog(this.window(), {
+      title: 'Open pipeline',
+      defaultPath: abs,
+      filters: PIPELINE_FILTERS,
+      properties: ['openFile'],
+    });
     const chosen = r.filePaths[0];
     if (r.canceled || !chosen) throw new DialogCancelled('Open');
     return this.readGranted(this.grant(chosen));
   }
 
-  async write(p: { path: string; text: string; baseRevision: string | null }): Promise<{ path: string; revision: string }> {
+  async write(p: {
+    path: string;
+    text: string;
+    baseRevision: string | null;
+  }): Promise<{ path: string; revision: string }> {
     const abs = path.resolve(this.workspace, p.path);
     if (this.isAllowed(abs)) return this.writeGranted(abs, p.text, p.baseRevision);
     return this.saveAs(p.text, abs);
@@ -100,11 +109,16 @@ export class DesktopFiles {
   async saveAs(text: string, suggested?: string): Promise<{ path: string; revision: string }> {
     const r = await this.dialog.showSaveDialog(this.window(), {
       title: 'Save pipeline',
-      defaultPath: suggested ? path.resolve(this.workspace, suggested) : path.join(this.workspace, 'pipeline.weft.json'),
+      defaultPath: suggested
+        ? path.resolve(this.workspace, suggested)
+        : path.join(this.workspace, 'pipeline.weft.json'),
       filters: PIPELINE_FILTERS,
     });
     if (r.canceled || !r.filePath) throw new DialogCancelled('Save');
-    const file = isPipelinePath(r.filePath) && r.filePath.endsWith('.weft.json') ? r.filePath : `${r.filePath.replace(/\.json$/i, '')}.weft.json`;
+    const file =
+      isPipelinePath(r.filePath) && r.filePath.endsWith('.weft.json')
+        ? r.filePath
+        : `${r.filePath.replace(/\.json$/i, '')}.weft.json`;
     const abs = this.grant(file);
     const current = await readFile(abs, 'utf8').catch(() => null);
     return this.writeGranted(abs, text, current === null ? null : revisionOf(current));
@@ -113,7 +127,12 @@ export class DesktopFiles {
   async pickPath(p: PickPathParams): Promise<string | null> {
     const preset = PURPOSE[p.purpose];
     const extensions = p.extensions?.map((e) => e.replace(/^\./, ''));
-    const filters = extensions?.length ? [{ name: 'Files', extensions }, { name: 'All files', extensions: ['*'] }] : preset.filters;
+    const filters = extensions?.length
+      ? [
+          { name: 'Files', extensions },
+          { name: 'All files', extensions: ['*'] },
+        ]
+      : preset.filters;
     const base = p.relativeTo ? path.dirname(path.resolve(this.workspace, p.relativeTo)) : this.workspace;
     const title = p.title ?? preset.title;
     let chosen: string | undefined;
@@ -140,7 +159,11 @@ export class DesktopFiles {
     return opened;
   }
 
-  private async writeGranted(abs: string, text: string, baseRevision: string | null): Promise<{ path: string; revision: string }> {
+  private async writeGranted(
+    abs: string,
+    text: string,
+    baseRevision: string | null,
+  ): Promise<{ path: string; revision: string }> {
     const saved = await this.host.handle('pipeline.write', { path: abs, text, baseRevision, typed: true });
     this.granted.add(abs);
     this.onTouched(abs);

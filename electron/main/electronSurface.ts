@@ -23,11 +23,17 @@ export interface UtilityProcessLike {
 }
 
 export interface UtilityProcessModule {
-  fork(modulePath: string, args?: string[], options?: { serviceName?: string; env?: Record<string, string | undefined>; stdio?: 'inherit' | 'pipe' | 'ignore' }): UtilityProcessLike;
+  fork(
+    modulePath: string,
+    args?: string[],
+    options?: { serviceName?: string; env?: Record<string, string | undefined>; stdio?: 'inherit' | 'pipe' | 'ignore' },
+  ): UtilityProcessLike;
 }
 
 export interface PermissionHandlers {
-  setPermissionRequestHandler(handler: ((webContents: unknown, permission: string, callback: (granted: boolean) => void) => void) | null): void;
+  setPermissionRequestHandler(
+    handler: ((webContents: unknown, permission: string, callback: (granted: boolean) => void) => void) | null,
+  ): void;
   setPermissionCheckHandler(handler: ((webContents: unknown, permission: string) => boolean) | null): void;
 }
 
@@ -38,7 +44,9 @@ export interface WebRequestLike {
       callback: (response: { responseHeaders?: Record<string, string[]> }) => void,
     ) => void,
   ): void;
-  onBeforeRequest(listener: (details: { url: string }, callback: (response: { cancel?: boolean }) => void) => void): void;
+  onBeforeRequest(
+    listener: (details: { url: string }, callback: (response: { cancel?: boolean }) => void) => void,
+  ): void;
 }
 
 export interface SessionLike extends PermissionHandlers {
@@ -46,7 +54,12 @@ export interface SessionLike extends PermissionHandlers {
 }
 
 export interface ProtocolLike {
-  registerSchemesAsPrivileged(schemes: { scheme: string; privileges?: { standard?: boolean; secure?: boolean; supportFetchAPI?: boolean; corsEnabled?: boolean } }[]): void;
+  registerSchemesAsPrivileged(
+    schemes: {
+      scheme: string;
+      privileges?: { standard?: boolean; secure?: boolean; supportFetchAPI?: boolean; corsEnabled?: boolean };
+    }[],
+  ): void;
   handle(scheme: string, handler: (request: Request) => Response | Promise<Response>): void;
 }
 
@@ -138,12 +151,27 @@ export interface DialogFilter {
 export interface DialogModule {
   showOpenDialog(
     window: unknown,
-    options: { title?: string; defaultPath?: string; filters?: DialogFilter[]; properties?: ('openFile' | 'openDirectory' | 'createDirectory')[] },
+    options: {
+      title?: string;
+      defaultPath?: string;
+      filters?: DialogFilter[];
+      properties?: ('openFile' | 'openDirectory' | 'createDirectory')[];
+    },
   ): Promise<{ canceled: boolean; filePaths: string[] }>;
-  showSaveDialog(window: unknown, options: { title?: string; defaultPath?: string; filters?: DialogFilter[] }): Promise<{ canceled: boolean; filePath?: string }>;
+  showSaveDialog(
+    window: unknown,
+    options: { title?: string; defaultPath?: string; filters?: DialogFilter[] },
+  ): Promise<{ canceled: boolean; filePath?: string }>;
   showMessageBox(
     window: unknown,
-    options: { type?: 'none' | 'info' | 'error' | 'question' | 'warning'; message: string; detail?: string; buttons?: string[]; defaultId?: number; cancelId?: number },
+    options: {
+      type?: 'none' | 'info' | 'error' | 'question' | 'warning';
+      message: string;
+      detail?: string;
+      buttons?: string[];
+      defaultId?: number;
+      cancelId?: number;
+    },
   ): Promise<{ response: number }>;
 }
 

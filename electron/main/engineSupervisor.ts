@@ -71,7 +71,12 @@ export class EngineSupervisor {
 
   request(channel: EngineInvokeChannel, params: unknown, documentRoots?: string[]): Promise<unknown> {
     if (this.gaveUp || !this.child) {
-      return Promise.reject(new EngineHostError('The engine is not running: it stopped repeatedly. Save your pipeline and restart Weft.', 503));
+      return Promise.reject(
+        new EngineHostError(
+          'The engine is not running: it stopped repeatedly. Save your pipeline and restart Weft.',
+          503,
+        ),
+      );
     }
     const id = this.nextId++;
     const msg: HostRequest = { type: 'request', id, channel, params, ...(documentRoots ? { documentRoots } : {}) };
@@ -115,7 +120,8 @@ export class EngineSupervisor {
   private track(e: EngineEvent): void {
     if (e.type === 'run.started') this.runs.set(e.runId, { nodeIds: e.nodeIds, settled: new Set() });
     else if (e.type === 'run.finished') this.runs.delete(e.runId);
-    else if (e.type === 'node.cached' || e.type === 'node.finished' || e.type === 'node.failed') this.runs.get(e.runId)?.settled.add(e.nodeId);
+    else if (e.type === 'node.cached' || e.type === 'node.finished' || e.type === 'node.failed')
+      this.runs.get(e.runId)?.settled.add(e.nodeId);
   }
 
   private onCrash(code: number): void {
@@ -142,6 +148,9 @@ export class EngineSupervisor {
       return;
     }
     this.launch();
-    this.opts.onStatus({ state: 'restarted', message: `${why} It has been restarted; your pipeline is unchanged. Run it again to continue.` });
+    this.opts.onStatus({
+      state: 'restarted',
+      message: `${why} It has been restarted; your pipeline is unchanged. Run it again to continue.`,
+    });
   }
 }

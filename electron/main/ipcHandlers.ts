@@ -9,7 +9,6 @@ import { isAppUrl } from './security';
 /** One handler per invoke channel; the mapped type makes a missing or extra channel a compile error. */
 export type InvokeHandlers = { [C in AnyInvokeChannel]: (params: InvokeParams<C>) => Promise<InvokeResult<C>> };
 
-
 function describeIssues(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(params)'}: ${i.message}`).join('; ');
 }
@@ -32,9 +31,15 @@ export function registerIpcHandlers(
       if (!isTrustedSender(event.sender.id) || (url !== undefined && !isAppUrl(url))) {
         return { ok: false, status: 403, error: `${channel}: refused, the message did not come from a Weft window` };
       }
-      if (args.length !== 1) return { ok: false, status: 400, error: `${channel}: expected one params object, got ${args.length} arguments` };
+      if (args.length !== 1)
+        return {
+          ok: false,
+          status: 400,
+          error: `${channel}: expected one params object, got ${args.length} arguments`,
+        };
       const parsed = schema.safeParse(args[0]);
-      if (!parsed.success) return { ok: false, status: 400, error: `${channel}: invalid params: ${describeIssues(parsed.error)}` };
+      if (!parsed.success)
+        return { ok: false, status: 400, error: `${channel}: invalid params: ${describeIssues(parsed.error)}` };
       try {
         return { ok: true, result: await handler(parsed.data) };
       } catch (e) {

@@ -24,7 +24,10 @@ export function buildMenuTemplate(ctx: MenuContext, act: MenuActions): MenuItemO
   const mac = ctx.platform === 'darwin';
   const recent: MenuItemOptions[] = ctx.recent.length
     ? [
-        ...ctx.recent.map((file) => ({ label: `${path.basename(file)} — ${path.dirname(file)}`, click: () => act.openRecent(file) })),
+        ...ctx.recent.map((file) => ({
+          label: `${path.basename(file)} — ${path.dirname(file)}`,
+          click: () => act.openRecent(file),
+        })),
         { type: 'separator' as const },
         { label: 'Clear Recent', click: () => act.clearRecent() },
       ]
@@ -39,7 +42,9 @@ export function buildMenuTemplate(ctx: MenuContext, act: MenuActions): MenuItemO
       { label: 'Save', accelerator: 'CmdOrCtrl+S', click: () => act.command('save') },
       { label: 'Save As…', accelerator: 'CmdOrCtrl+Shift+S', click: () => act.command('saveAs') },
       { label: 'Export Model…', accelerator: 'CmdOrCtrl+E', click: () => act.command('export') },
-      ...(mac ? [] : [{ type: 'separator' as const }, { label: 'Quit', accelerator: 'Ctrl+Q', click: () => act.quit() }]),
+      ...(mac
+        ? []
+        : [{ type: 'separator' as const }, { label: 'Quit', accelerator: 'Ctrl+Q', click: () => act.quit() }]),
     ],
   };
   const edit: MenuItemOptions = {
@@ -72,9 +77,25 @@ export function buildMenuTemplate(ctx: MenuContext, act: MenuActions): MenuItemO
       ...(ctx.devTools ? [{ type: 'separator' as const }, { role: 'toggleDevTools' as const }] : []),
     ],
   };
-  const help: MenuItemOptions = { label: 'Help', role: 'help', submenu: [{ label: 'About Weft', click: () => act.about() }] };
+  const help: MenuItemOptions = {
+    label: 'Help',
+    role: 'help',
+    submenu: [{ label: 'About Weft', click: () => act.about() }],
+  };
   const appMenu: MenuItemOptions[] = mac
-    ? [{ label: 'Weft', submenu: [{ role: 'about' }, { type: 'separator' }, { role: 'hide' }, { role: 'hideOthers' }, { type: 'separator' }, { role: 'quit' }] }]
+    ? [
+        {
+          label: 'Weft',
+          submenu: [
+            { role: 'about' },
+            { type: 'separator' },
+            { role: 'hide' },
+            { role: 'hideOthers' },
+            { type: 'separator' },
+            { role: 'quit' },
+          ],
+        },
+      ]
     : [];
   return [...appMenu, file, edit, run, view, help];
 }

@@ -16,7 +16,10 @@ export class RecentDocuments {
     userData: string,
   ) {
     this.store = jsonStore(path.join(userData, 'recent.json'), z.array(z.string()), []);
-    this.list = this.store.read().filter((p) => existsSync(p)).slice(0, MAX_RECENT);
+    this.list = this.store
+      .read()
+      .filter((p) => existsSync(p))
+      .slice(0, MAX_RECENT);
   }
 
   get paths(): string[] {

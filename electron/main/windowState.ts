@@ -29,13 +29,20 @@ export function windowStateKeeper(userData: string, displays: () => { workArea: 
       const s = store.read();
       if (s.x === undefined || s.y === undefined) return { width: s.width, height: s.height, maximized: s.maximized };
       const rect = { x: s.x, y: s.y, width: s.width, height: s.height };
-      if (!displays().some((d) => overlaps(rect, d.workArea))) return { width: s.width, height: s.height, maximized: s.maximized };
+      if (!displays().some((d) => overlaps(rect, d.workArea)))
+        return { width: s.width, height: s.height, maximized: s.maximized };
       return s;
     },
     save(win: BrowserWindowLike): void {
       if (win.isDestroyed()) return;
       const b = win.getNormalBounds();
-      store.write({ x: Math.round(b.x), y: Math.round(b.y), width: Math.max(400, Math.round(b.width)), height: Math.max(300, Math.round(b.height)), maximized: win.isMaximized() });
+      store.write({
+        x: Math.round(b.x),
+        y: Math.round(b.y),
+        width: Math.max(400, Math.round(b.width)),
+        height: Math.max(300, Math.round(b.height)),
+        maximized: win.isMaximized(),
+      });
     },
   };
 }

@@ -13,7 +13,11 @@ export interface PreloadElectron {
 }
 
 export interface DropTarget {
-  addEventListener(type: 'drop' | 'dragover', listener: (event: DragEvent) => void, options?: { capture?: boolean }): void;
+  addEventListener(
+    type: 'drop' | 'dragover',
+    listener: (event: DragEvent) => void,
+    options?: { capture?: boolean },
+  ): void;
 }
 
 const invokeSet = new Set<string>(invokeChannels);
@@ -38,7 +42,8 @@ export function createPreloadApi(e: PreloadElectron): WeftDesktopApi {
   }
   const api: WeftDesktopApi = {
     invoke: (channel, params) => {
-      if (!invokeSet.has(channel)) return Promise.resolve({ ok: false, status: 400, error: `unknown channel ${String(channel)}` });
+      if (!invokeSet.has(channel))
+        return Promise.resolve({ ok: false, status: 400, error: `unknown channel ${String(channel)}` });
       return e.ipcRenderer.invoke(channel, params) as never;
     },
     on: (channel, listener) => {
@@ -83,4 +88,3 @@ export function exposeApi(e: PreloadElectron, target: DropTarget): void {
   e.contextBridge.exposeInMainWorld('weft', createPreloadApi(e));
   installPipelineDrop(e, target);
 }
-

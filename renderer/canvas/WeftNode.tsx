@@ -44,8 +44,24 @@ function WeftNodeView({ id, data, selected }: NodeProps<WeftFlowNode>) {
         <div className="weft-node-header">
           <span className="weft-node-title">{data.label || def?.title || data.type}</span>
         </div>
-        {def?.inputs.map((p) => <Handle key={p.name} type="target" position={Position.Left} id={p.name} style={{ background: portColors[p.type.kind] }} />)}
-        {def?.outputs.map((p) => <Handle key={p.name} type="source" position={Position.Right} id={p.name} style={{ background: portColors[p.type.kind] }} />)}
+        {def?.inputs.map((p) => (
+          <Handle
+            key={p.name}
+            type="target"
+            position={Position.Left}
+            id={p.name}
+            style={{ background: portColors[p.type.kind] }}
+          />
+        ))}
+        {def?.outputs.map((p) => (
+          <Handle
+            key={p.name}
+            type="source"
+            position={Position.Right}
+            id={p.name}
+            style={{ background: portColors[p.type.kind] }}
+          />
+        ))}
       </div>
     );
   }
@@ -65,8 +81,17 @@ function WeftNodeView({ id, data, selected }: NodeProps<WeftFlowNode>) {
       <div className="weft-node-ports" style={{ minHeight: rows * 22 }}>
         <div className="weft-ports-in">
           {def?.inputs.map((p) => (
-            <div className="weft-port in" key={p.name} title={`${p.name}: ${formatPortType(p.type)}${p.optional ? ' (optional)' : ''}`}>
-              <Handle type="target" position={Position.Left} id={p.name} style={{ background: portColors[p.type.kind] }} />
+            <div
+              className="weft-port in"
+              key={p.name}
+              title={`${p.name}: ${formatPortType(p.type)}${p.optional ? ' (optional)' : ''}`}
+            >
+              <Handle
+                type="target"
+                position={Position.Left}
+                id={p.name}
+                style={{ background: portColors[p.type.kind] }}
+              />
               <span>{p.name}</span>
             </div>
           ))}
@@ -75,14 +100,23 @@ function WeftNodeView({ id, data, selected }: NodeProps<WeftFlowNode>) {
           {def?.outputs.map((p) => (
             <div className="weft-port out" key={p.name} title={`${p.name}: ${formatPortType(p.type)}`}>
               <span>{p.name}</span>
-              <Handle type="source" position={Position.Right} id={p.name} style={{ background: portColors[p.type.kind] }} />
+              <Handle
+                type="source"
+                position={Position.Right}
+                id={p.name}
+                style={{ background: portColors[p.type.kind] }}
+              />
             </div>
           ))}
         </div>
       </div>
       {summaryLine && <div className="weft-node-summary">{summaryLine}</div>}
       {run?.status === 'running' && run.message && <div className="weft-node-message">{run.message}</div>}
-      {run?.status === 'failed' && run.error && <div className="weft-node-error" data-testid="node-run-error">{run.error}</div>}
+      {run?.status === 'failed' && run.error && (
+        <div className="weft-node-error" data-testid="node-run-error">
+          {run.error}
+        </div>
+      )}
       {errors.length > 0 && (
         <ul className="weft-node-errors" data-testid="node-errors">
           {errors.slice(0, 3).map((e, i) => (

@@ -5,7 +5,10 @@ import type { WeftFlowEdge, WeftFlowNode } from '../store/documentConvert';
 const elk = new ELK();
 
 /** Left-to-right layered layout of the pipeline (elkjs); returns new positions by node id. */
-export async function autoLayout(nodes: readonly WeftFlowNode[], edges: readonly WeftFlowEdge[]): Promise<Record<string, XYPosition>> {
+export async function autoLayout(
+  nodes: readonly WeftFlowNode[],
+  edges: readonly WeftFlowEdge[],
+): Promise<Record<string, XYPosition>> {
   const graph = await elk.layout({
     id: 'root',
     layoutOptions: {

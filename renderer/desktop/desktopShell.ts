@@ -1,4 +1,10 @@
-import { bindDesktopShell, callDesktop, type DesktopApi, type DesktopEvents, type DesktopMenuCommand } from '../engine/ipcTransport';
+import {
+  bindDesktopShell,
+  callDesktop,
+  type DesktopApi,
+  type DesktopEvents,
+  type DesktopMenuCommand,
+} from '../engine/ipcTransport';
 import { newDocument, openDelivered, pickParamPath, save, startSaveAs } from '../files/fileActions';
 import { useStudio } from '../store/useStudio';
 
@@ -78,7 +84,9 @@ export function reportDocumentState(api: DesktopApi): () => void {
 export function startDesktopShell(api: DesktopApi): () => void {
   const unbind = bindDesktopShell(api, {
     command: (c) => {
-      runMenuCommand(c).catch((e: unknown) => useStudio.getState().toast(`${c} failed: ${(e as Error).message}`, 'error'));
+      runMenuCommand(c).catch((e: unknown) =>
+        useStudio.getState().toast(`${c} failed: ${(e as Error).message}`, 'error'),
+      );
     },
     opened: (file) => void openDelivered(file),
     engineStatus: showEngineStatus,

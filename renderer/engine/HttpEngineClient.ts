@@ -41,7 +41,10 @@ export function createHttpEngineClient(base: URL = new URL(window.location.href)
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(params),
       });
-      const body = (await res.json().catch(() => ({ error: `HTTP ${res.status}` }))) as { result?: unknown; error?: string };
+      const body = (await res.json().catch(() => ({ error: `HTTP ${res.status}` }))) as {
+        result?: unknown;
+        error?: string;
+      };
       if (!res.ok) throw new EngineRequestError(body.error ?? `HTTP ${res.status}`, res.status);
       return body.result as StudioResult<C>;
     },

@@ -22,7 +22,10 @@ type Studio<C extends StudioChannel> = { params: StudioParams<C>; result: Studio
 /** Desktop-only channels: native dialogs and the window's document state. */
 export interface DesktopChannels {
   'dialog.openPipeline': { params: Record<string, never>; result: OpenedFile | null };
-  'dialog.savePipeline': { params: { text: string; suggestedName?: string }; result: { path: string; revision: string } | null };
+  'dialog.savePipeline': {
+    params: { text: string; suggestedName?: string };
+    result: { path: string; revision: string } | null;
+  };
   'dialog.pickPath': { params: DesktopPickPath; result: string | null };
   'window.documentState': { params: { dirty: boolean; name?: string; path?: string | null }; result: null };
 }
@@ -45,7 +48,10 @@ export type DesktopOutcome<T> = { ok: true; result: T } | { ok: false; error: st
 
 /** `window.weft`, exposed by the preload. */
 export interface DesktopApi {
-  invoke<C extends DesktopChannel>(channel: C, params: DesktopInvokeMap[C]['params']): Promise<DesktopOutcome<DesktopInvokeMap[C]['result']>>;
+  invoke<C extends DesktopChannel>(
+    channel: C,
+    params: DesktopInvokeMap[C]['params'],
+  ): Promise<DesktopOutcome<DesktopInvokeMap[C]['result']>>;
   on<E extends keyof DesktopEvents>(channel: E, listener: (payload: DesktopEvents[E]) => void): () => void;
   pathForFile(file: File): string;
 }

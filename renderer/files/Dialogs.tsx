@@ -21,7 +21,15 @@ function Modal({ title, onClose, children }: { title: string; onClose: () => voi
 }
 
 /** Browses the workspace through the server (the browser has no file dialog that yields paths). */
-function FileBrowser({ extensions, relativeTo, onPick }: { extensions?: string[]; relativeTo?: string; onPick: (f: FileEntry) => void }) {
+function FileBrowser({
+  extensions,
+  relativeTo,
+  onPick,
+}: {
+  extensions?: string[];
+  relativeTo?: string;
+  onPick: (f: FileEntry) => void;
+}) {
   const [dir, setDir] = useState('');
   const [entries, setEntries] = useState<FileEntry[]>([]);
   const [error, setError] = useState<string | null>(null);
@@ -49,7 +57,11 @@ function FileBrowser({ extensions, relativeTo, onPick }: { extensions?: string[]
         )}
         {entries.map((e) => (
           <li key={e.path}>
-            <button type="button" data-testid={`file-${e.name}`} onClick={() => (e.kind === 'dir' ? setDir(e.path) : onPick(e))}>
+            <button
+              type="button"
+              data-testid={`file-${e.name}`}
+              onClick={() => (e.kind === 'dir' ? setDir(e.path) : onPick(e))}
+            >
               {e.kind === 'dir' ? '📁' : '📄'} {e.name}
               {e.size !== undefined && <span className="weft-muted"> {(e.size / 1024).toFixed(1)} KiB</span>}
             </button>
@@ -73,7 +85,13 @@ function OpenDialog({ onClose }: { onClose: () => void }) {
           if (typed) void openPath(typed, true).then((ok) => ok && onClose());
         }}
       >
-        <input type="text" placeholder="or type a path, e.g. /home/me/flow.weft.json" value={typed} onChange={(e) => setTyped(e.target.value)} data-testid="open-path" />
+        <input
+          type="text"
+          placeholder="or type a path, e.g. /home/me/flow.weft.json"
+          value={typed}
+          onChange={(e) => setTyped(e.target.value)}
+          data-testid="open-path"
+        />
         <button type="submit">Open</button>
       </form>
     </Modal>
@@ -92,7 +110,13 @@ function SaveAsDialog({ onClose }: { onClose: () => void }) {
           if (name.trim()) void saveAs(name.trim(), name.trim().startsWith('/')).then((ok) => ok && onClose());
         }}
       >
-        <input type="text" value={name} onChange={(e) => setName(e.target.value)} autoFocus data-testid="save-as-path" />
+        <input
+          type="text"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          autoFocus
+          data-testid="save-as-path"
+        />
         <button type="submit" data-testid="save-as-confirm">
           Save
         </button>
@@ -114,7 +138,12 @@ function ExamplesDialog({ onClose }: { onClose: () => void }) {
     <Modal title="Examples" onClose={onClose}>
       <div className="weft-gallery" data-testid="examples">
         {examples?.map((x) => (
-          <button type="button" className="weft-gallery-item" key={x.name} onClick={() => void openExample(x.name).then(onClose)}>
+          <button
+            type="button"
+            className="weft-gallery-item"
+            key={x.name}
+            onClick={() => void openExample(x.name).then(onClose)}
+          >
             <strong>{x.title}</strong>
             <span>{x.description}</span>
           </button>

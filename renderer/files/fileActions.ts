@@ -26,7 +26,11 @@ function show(opened: OpenedFile, opts: { dirty?: boolean } = {}): boolean {
     s.toast(`${opened.path}: ${loaded.errors.join('; ')}`, 'error');
     return false;
   }
-  s.loadDocument(loaded.document, { path: opened.path, revision: opened.revision, readOnly: opened.readOnly ?? false }, opts);
+  s.loadDocument(
+    loaded.document,
+    { path: opened.path, revision: opened.revision, readOnly: opened.readOnly ?? false },
+    opts,
+  );
   for (const w of loaded.warnings) s.toast(w);
   if (!opened.readOnly) localStorage.setItem(LAST_FILE_KEY, opened.path);
   return true;
@@ -90,7 +94,9 @@ async function saved(file: { path: string; revision: string }): Promise<true> {
 
 function notSaved(e: unknown, what: string): false {
   const conflict = e instanceof EngineRequestError && e.status === 409;
-  useStudio.getState().toast(conflict ? `Not saved: ${e.message}` : `Could not save ${what}: ${(e as Error).message}`, 'error');
+  useStudio
+    .getState()
+    .toast(conflict ? `Not saved: ${e.message}` : `Could not save ${what}: ${(e as Error).message}`, 'error');
   return false;
 }
 
@@ -107,7 +113,11 @@ async function write(path: string, baseRevision: string | null, typed: boolean):
  * writes; the path comes back relative to the pipeline's folder when it lies there), else the
  * workspace browser.
  */
-export async function pickParamPath(nodeId: string, param: string, opts: { extensions?: string[]; save?: boolean } = {}): Promise<string | null> {
+export async function pickParamPath(
+  nodeId: string,
+  param: string,
+  opts: { extensions?: string[]; save?: boolean } = {},
+): Promise<string | null> {
   const s = useStudio.getState();
   const api = desktopApi();
   if (!api) {
@@ -166,7 +176,9 @@ export async function saveAs(path: string, typed: boolean): Promise<boolean> {
  * On start: reopen the last file (this browser's, else the server's most recent), and offer the
  * recovery file when it holds unsaved work.
  */
-export async function restoreOnStart(): Promise<{ recovery: { text: string; path: string | null; savedAt: number } | null }> {
+export async function restoreOnStart(): Promise<{
+  recovery: { text: string; path: string | null; savedAt: number } | null;
+}> {
   const client = engineClient();
   const last = localStorage.getItem(LAST_FILE_KEY);
   const recovery = client.invoke('recovery.read', {}).catch(() => null);

@@ -11,7 +11,9 @@ export function Inspector() {
     const sel = s.nodes.filter((n) => n.selected);
     return sel.length === 1 ? sel[0] : sel.length;
   });
-  const errors = useStudio((s) => (typeof selected === 'object' && selected ? s.validation.errors[selected.id] : undefined));
+  const errors = useStudio((s) =>
+    typeof selected === 'object' && selected ? s.validation.errors[selected.id] : undefined,
+  );
   const setParam = useStudio((s) => s.setParam);
   const setLabel = useStudio((s) => s.setLabel);
   const run = useStudio((s) => s.run);
@@ -21,7 +23,9 @@ export function Inspector() {
   if (typeof selected !== 'object' || !selected) {
     return (
       <aside className="weft-inspector" data-testid="inspector">
-        <p className="weft-muted">{selected ? `${selected} nodes selected.` : 'Select a node to edit its parameters.'}</p>
+        <p className="weft-muted">
+          {selected ? `${selected} nodes selected.` : 'Select a node to edit its parameters.'}
+        </p>
       </aside>
     );
   }
@@ -52,7 +56,12 @@ export function Inspector() {
       </div>
       <label className="weft-field">
         <span className="weft-field-name">label</span>
-        <input type="text" value={selected.data.label ?? ''} placeholder={def.title} onChange={(e) => setLabel(selected.id, e.target.value)} />
+        <input
+          type="text"
+          value={selected.data.label ?? ''}
+          placeholder={def.title}
+          onChange={(e) => setLabel(selected.id, e.target.value)}
+        />
       </label>
       <form className="weft-form" onSubmit={(e) => e.preventDefault()}>
         {fields.map((f) => {
@@ -67,7 +76,13 @@ export function Inspector() {
                 value={selected.data.params[f.key]}
                 onChange={(v) => setParam(selected.id, f.key, v)}
                 onBrowse={() =>
-                  void pickParamPath(selected.id, f.key, f.kind === 'file' ? { ...(f.extensions ? { extensions: f.extensions } : {}), ...(f.save ? { save: true } : {}) } : {})
+                  void pickParamPath(
+                    selected.id,
+                    f.key,
+                    f.kind === 'file'
+                      ? { ...(f.extensions ? { extensions: f.extensions } : {}), ...(f.save ? { save: true } : {}) }
+                      : {},
+                  )
                 }
               />
               {f.doc && <div className="weft-field-doc">{f.doc}</div>}

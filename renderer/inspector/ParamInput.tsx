@@ -42,7 +42,12 @@ export function ParamInput({ field, value, onChange, onBrowse }: Props) {
   switch (field.kind) {
     case 'enum':
       return (
-        <select id={id} data-testid={id} value={typeof shown === 'string' ? shown : ''} onChange={(e) => onChange(e.target.value)}>
+        <select
+          id={id}
+          data-testid={id}
+          value={typeof shown === 'string' ? shown : ''}
+          onChange={(e) => onChange(e.target.value)}
+        >
           {shown === undefined && <option value="">—</option>}
           {field.options.map((o) => (
             <option key={o} value={o}>
@@ -52,7 +57,15 @@ export function ParamInput({ field, value, onChange, onBrowse }: Props) {
         </select>
       );
     case 'boolean':
-      return <input id={id} data-testid={id} type="checkbox" checked={Boolean(shown)} onChange={(e) => onChange(e.target.checked)} />;
+      return (
+        <input
+          id={id}
+          data-testid={id}
+          type="checkbox"
+          checked={Boolean(shown)}
+          onChange={(e) => onChange(e.target.checked)}
+        />
+      );
     case 'number':
       return (
         <input
@@ -83,7 +96,15 @@ export function ParamInput({ field, value, onChange, onBrowse }: Props) {
         </div>
       );
     case 'string':
-      return <input id={id} data-testid={id} type="text" value={typeof shown === 'string' ? shown : ''} onChange={(e) => onChange(e.target.value)} />;
+      return (
+        <input
+          id={id}
+          data-testid={id}
+          type="text"
+          value={typeof shown === 'string' ? shown : ''}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      );
     case 'json':
       return <JsonInput id={id} value={shown} onChange={onChange} />;
   }

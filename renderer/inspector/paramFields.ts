@@ -24,11 +24,29 @@ type JsonSchema = {
 
 /** One form control, derived from a node's zod params. */
 export type ParamField =
-  | { kind: 'number'; key: string; integer: boolean; min?: number; max?: number; step?: number; default?: number; doc?: string; optional: boolean }
+  | {
+      kind: 'number';
+      key: string;
+      integer: boolean;
+      min?: number;
+      max?: number;
+      step?: number;
+      default?: number;
+      doc?: string;
+      optional: boolean;
+    }
   | { kind: 'enum'; key: string; options: string[]; default?: string; doc?: string; optional: boolean }
   | { kind: 'boolean'; key: string; default?: boolean; doc?: string; optional: boolean }
   | { kind: 'string'; key: string; default?: string; doc?: string; optional: boolean }
-  | { kind: 'file'; key: string; extensions?: string[]; save?: boolean; default?: string; doc?: string; optional: boolean }
+  | {
+      kind: 'file';
+      key: string;
+      extensions?: string[];
+      save?: boolean;
+      default?: string;
+      doc?: string;
+      optional: boolean;
+    }
   | { kind: 'json'; key: string; default?: unknown; doc?: string; optional: boolean };
 
 const cache = new Map<string, ParamField[]>();
@@ -38,7 +56,8 @@ function unwrapNullable(s: JsonSchema): { schema: JsonSchema; nullable: boolean 
   if (alts) {
     const rest = alts.filter((a) => a.type !== 'null');
     if (rest.length === 1) return { schema: { ...rest[0], ...pick(s) }, nullable: rest.length !== alts.length };
-    if (rest.every((a) => a.const !== undefined)) return { schema: { ...pick(s), enum: rest.map((a) => a.const) }, nullable: rest.length !== alts.length };
+    if (rest.every((a) => a.const !== undefined))
+      return { schema: { ...pick(s), enum: rest.map((a) => a.const) }, nullable: rest.length !== alts.length };
   }
   return { schema: s, nullable: false };
 }
@@ -76,11 +95,19 @@ export function fieldFor(key: string, raw: JsonSchema, required: boolean): Param
       ...(typeof s.default === 'number' ? { default: s.default } : {}),
     };
   }
-  if (type === 'boolean') return { kind: 'boolean', ...base, ...(typeof s.default === 'boolean' ? { default: s.default } : {}) };
+  if (type === 'boolean')
+    return { kind: 'boolean', ...base, ...(typeof s.default === 'boolean' ? { default: s.default } : {}) };
   if (type === 'string' && s.widget === 'file') {
-    return { kind: 'file', ...base, ...(s.extensions ? { extensions: s.extensions } : {}), ...(s.save === true ? { save: true } : {}), ...(typeof s.default === 'string' ? { default: s.default } : {}) };
+    return {
+      kind: 'file',
+      ...base,
+      ...(s.extensions ? { extensions: s.extensions } : {}),
+      ...(s.save === true ? { save: true } : {}),
+      ...(typeof s.default === 'string' ? { default: s.default } : {}),
+    };
   }
-  if (type === 'string') return { kind: 'string', ...base, ...(typeof s.default === 'string' ? { default: s.default } : {}) };
+  if (type === 'string')
+    return { kind: 'string', ...base, ...(typeof s.default === 'string' ? { default: s.default } : {}) };
   return { kind: 'json', ...base, ...(s.default !== undefined ? { default: s.default } : {}) };
 }
 
@@ -90,7 +117,9 @@ export function paramFields(def: AnyNodeDefinition): ParamField[] {
   if (hit) return hit;
   let schema: JsonSchema & { required?: string[] };
   try {
-    schema = z.toJSONSchema(def.params, { io: 'input', unrepresentable: 'any' }) as JsonSchema & { required?: string[] };
+    schema = z.toJSONSchema(def.params, { io: 'input', unrepresentable: 'any' }) as JsonSchema & {
+      required?: string[];
+    };
   } catch {
     schema = {};
   }

@@ -22,7 +22,10 @@ export function ConfusionMatrix({ matrix, classNames }: { matrix: number[][]; cl
                 <td
                   key={j}
                   className={i === j ? 'diag' : ''}
-                  style={{ background: `rgba(${i === j ? '25,113,194' : '224,49,49'}, ${0.08 + 0.85 * t})`, color: t > 0.55 ? '#fff' : '#212529' }}
+                  style={{
+                    background: `rgba(${i === j ? '25,113,194' : '224,49,49'}, ${0.08 + 0.85 * t})`,
+                    color: t > 0.55 ? '#fff' : '#212529',
+                  }}
                   title={`actual ${name(i)}, predicted ${name(j)}: ${v}`}
                 >
                   {v}

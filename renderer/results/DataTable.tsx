@@ -10,12 +10,25 @@ function cell(v: string | number | null): string {
 }
 
 /** A virtualised table: only the rows in view are in the DOM. */
-export function DataTable({ columns, rows, testId }: { columns: string[]; rows: (string | number | null)[][]; testId?: string }) {
+export function DataTable({
+  columns,
+  rows,
+  testId,
+}: {
+  columns: string[];
+  rows: (string | number | null)[][];
+  testId?: string;
+}) {
   const [top, setTop] = useState(0);
   const first = Math.max(0, Math.floor(top / ROW_H) - 4);
   const last = Math.min(rows.length, first + VIEW_ROWS + 8);
   return (
-    <div className="weft-table-wrap" style={{ height: Math.min(rows.length + 1, VIEW_ROWS) * ROW_H + 4 }} onScroll={(e) => setTop(e.currentTarget.scrollTop)} data-testid={testId}>
+    <div
+      className="weft-table-wrap"
+      style={{ height: Math.min(rows.length + 1, VIEW_ROWS) * ROW_H + 4 }}
+      onScroll={(e) => setTop(e.currentTarget.scrollTop)}
+      data-testid={testId}
+    >
       <table className="weft-table">
         <thead>
           <tr>

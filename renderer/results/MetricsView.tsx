@@ -12,7 +12,11 @@ function RocCurves({ roc }: { roc: NonNullable<MetricsValue['roc']> }) {
     return y;
   };
   const series = [
-    ...roc.map((c, i) => ({ label: `${c.label} (AUC ${c.auc.toFixed(3)})`, values: grid.map((x) => at(c.fpr, c.tpr, x)), color: seriesColor(i) })),
+    ...roc.map((c, i) => ({
+      label: `${c.label} (AUC ${c.auc.toFixed(3)})`,
+      values: grid.map((x) => at(c.fpr, c.tpr, x)),
+      color: seriesColor(i),
+    })),
     { label: 'chance', values: grid, color: '#adb5bd', dash: true },
   ];
   return (
@@ -24,13 +28,21 @@ function RocCurves({ roc }: { roc: NonNullable<MetricsValue['roc']> }) {
 }
 
 function Residuals({ residuals }: { residuals: NonNullable<MetricsValue['residuals']> }) {
-  const order = residuals.predicted.map((_, i) => i).sort((a, b) => (residuals.predicted[a] ?? 0) - (residuals.predicted[b] ?? 0));
+  const order = residuals.predicted
+    .map((_, i) => i)
+    .sort((a, b) => (residuals.predicted[a] ?? 0) - (residuals.predicted[b] ?? 0));
   const x = order.map((i) => residuals.predicted[i] ?? 0);
   const y = order.map((i) => residuals.residual[i] ?? 0);
   return (
     <div className="weft-card" data-testid="residual-plot">
       <h4>Residuals vs predicted</h4>
-      <UPlotChart x={x} series={[{ label: 'residual', values: y, color: '#1971c2' }]} xLabel="predicted" height={240} scatter />
+      <UPlotChart
+        x={x}
+        series={[{ label: 'residual', values: y, color: '#1971c2' }]}
+        xLabel="predicted"
+        height={240}
+        scatter
+      />
     </div>
   );
 }
@@ -54,7 +66,10 @@ export function MetricsView({ metrics }: { metrics: MetricsValue }) {
         {metrics.confusion && (
           <div className="weft-card">
             <h4>Confusion matrix</h4>
-            <ConfusionMatrix matrix={metrics.confusion} {...(metrics.classNames ? { classNames: metrics.classNames } : {})} />
+            <ConfusionMatrix
+              matrix={metrics.confusion}
+              {...(metrics.classNames ? { classNames: metrics.classNames } : {})}
+            />
           </div>
         )}
         {metrics.roc && metrics.roc.length > 0 && <RocCurves roc={metrics.roc} />}

@@ -12,7 +12,10 @@ export function PreviewView({ preview }: { preview: DataPreviewView }) {
   return (
     <div className="weft-preview" data-testid="data-preview">
       <h4>
-        {preview.title} <span className="weft-muted">· {preview.rowCount} rows · {preview.stats.length} columns</span>
+        {preview.title}{' '}
+        <span className="weft-muted">
+          · {preview.rowCount} rows · {preview.stats.length} columns
+        </span>
       </h4>
       {preview.warnings?.map((w, i) => (
         <div className="weft-warning" key={i}>
@@ -35,11 +38,19 @@ export function PreviewView({ preview }: { preview: DataPreviewView }) {
               fmt(s.std),
               fmt(s.min),
               fmt(s.max),
-              s.top?.slice(0, 3).map((t) => `${t.value} (${t.count})`).join(', ') ?? '',
+              s.top
+                ?.slice(0, 3)
+                .map((t) => `${t.value} (${t.count})`)
+                .join(', ') ?? '',
             ])}
           />
         </div>
-        {preview.classHistogram && <Histogram bars={preview.classHistogram} title={`Classes${preview.classColumn ? ` of ${preview.classColumn}` : ''}`} />}
+        {preview.classHistogram && (
+          <Histogram
+            bars={preview.classHistogram}
+            title={`Classes${preview.classColumn ? ` of ${preview.classColumn}` : ''}`}
+          />
+        )}
       </div>
     </div>
   );

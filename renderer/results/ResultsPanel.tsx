@@ -33,8 +33,10 @@ function Output({ out }: { out: OutputView }) {
         <div className="weft-card" data-testid="model-view">
           <h4>Trained model</h4>
           <p>
-            {out.model.task} · features {JSON.stringify(out.model.featureShape)} · {out.model.classNames ? `${out.model.classNames.length} classes · ` : ''}
-            trained on {out.model.provider} · ONNX {(out.model.onnxBytes / 1024).toFixed(1)} KiB · {out.model.history.length} epochs
+            {out.model.task} · features {JSON.stringify(out.model.featureShape)} ·{' '}
+            {out.model.classNames ? `${out.model.classNames.length} classes · ` : ''}
+            trained on {out.model.provider} · ONNX {(out.model.onnxBytes / 1024).toFixed(1)} KiB ·{' '}
+            {out.model.history.length} epochs
           </p>
           {out.model.history.length > 0 && <TrainingCurves nodeId="history" epochs={out.model.history} />}
         </div>
@@ -62,7 +64,12 @@ export function ResultsPanel() {
   const loading = useStudio((s) => (nodeId ? s.resultsLoading[nodeId] : false));
   const status = useStudio((s) => (nodeId ? s.nodeRun[nodeId]?.status : undefined));
   const fetchResult = useStudio((s) => s.fetchResult);
-  const produced = useStudio((s) => s.nodes.filter((n) => ['done', 'cached'].includes(s.nodeRun[n.id]?.status ?? '')).map((n) => n.id).join(','));
+  const produced = useStudio((s) =>
+    s.nodes
+      .filter((n) => ['done', 'cached'].includes(s.nodeRun[n.id]?.status ?? ''))
+      .map((n) => n.id)
+      .join(','),
+  );
   const showResults = useStudio((s) => s.showResults);
   useEffect(() => {
     if (nodeId && view === undefined && (status === 'done' || status === 'cached')) void fetchResult(nodeId);
@@ -72,7 +79,13 @@ export function ResultsPanel() {
     <div className="weft-results" data-testid="results-panel">
       <div className="weft-subtabs">
         {ids.map((id) => (
-          <button type="button" key={id} className={id === nodeId ? 'active' : ''} onClick={() => showResults(id)} data-testid={`results-node-${id}`}>
+          <button
+            type="button"
+            key={id}
+            className={id === nodeId ? 'active' : ''}
+            onClick={() => showResults(id)}
+            data-testid={`results-node-${id}`}
+          >
             {id}
           </button>
         ))}
@@ -94,7 +107,9 @@ export function ResultsPanel() {
               </ul>
             </div>
           )}
-          {view.summary?.text && !view.outputs.some((o) => o.kind === 'metrics') && <pre className="weft-summary-text">{view.summary.text}</pre>}
+          {view.summary?.text && !view.outputs.some((o) => o.kind === 'metrics') && (
+            <pre className="weft-summary-text">{view.summary.text}</pre>
+          )}
           {view.outputs.map((o) => (
             <section key={o.port} className="weft-output">
               <h3>

@@ -18,7 +18,21 @@ let uPlotModule: Promise<typeof uPlot> | undefined;
 const loadUPlot = (): Promise<typeof uPlot> => (uPlotModule ??= import('uplot').then((m) => m.default));
 
 /** A small uPlot line/scatter chart that redraws when its data changes. */
-export function UPlotChart({ x, series, xLabel, height = 220, testId, scatter }: { x: number[]; series: Series[]; xLabel: string; height?: number; testId?: string; scatter?: boolean }) {
+export function UPlotChart({
+  x,
+  series,
+  xLabel,
+  height = 220,
+  testId,
+  scatter,
+}: {
+  x: number[];
+  series: Series[];
+  xLabel: string;
+  height?: number;
+  testId?: string;
+  scatter?: boolean;
+}) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const data = useRef<uPlot.AlignedData>([]);
@@ -42,7 +56,9 @@ export function UPlotChart({ x, series, xLabel, height = 220, testId, scatter }:
           stroke: s.color,
           width: 2,
           ...(s.dash ? { dash: [6, 4] } : {}),
-          ...(scatter ? { paths: () => null, points: { show: true, size: 4, fill: s.color } } : { points: { show: s.points ?? false } }),
+          ...(scatter
+            ? { paths: () => null, points: { show: true, size: 4, fill: s.color } }
+            : { points: { show: s.points ?? false } }),
         })),
       ],
     };

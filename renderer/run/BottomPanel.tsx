@@ -25,7 +25,10 @@ const runsClient = { call: (channel: never, params: never) => engineClient().inv
 const openRunPipeline = (document: PipelineDocument): void => {
   if (!confirmDiscard()) return;
   const loaded = loadDocument(document, registry);
-  if (loaded.ok) useStudio.getState().loadDocument(loaded.document, { path: null, revision: null, readOnly: false }, { dirty: true });
+  if (loaded.ok)
+    useStudio
+      .getState()
+      .loadDocument(loaded.document, { path: null, revision: null, readOnly: false }, { dirty: true });
 };
 
 /** Run log with live training curves, results of the chosen node, and the runs history. */
@@ -33,12 +36,22 @@ export function BottomPanel() {
   const tab = useStudio((s) => s.bottomTab);
   const setTab = useStudio((s) => s.setBottomTab);
   const epochs = useStudio((s) => s.epochs);
-  const tabs: [BottomTab, string][] = [['run', 'Run'], ['results', 'Results'], ...(RunsView ? ([['runs', 'Runs']] as [BottomTab, string][]) : [])];
+  const tabs: [BottomTab, string][] = [
+    ['run', 'Run'],
+    ['results', 'Results'],
+    ...(RunsView ? ([['runs', 'Runs']] as [BottomTab, string][]) : []),
+  ];
   return (
     <section className="weft-bottom" data-testid="bottom-panel">
       <nav className="weft-tabs">
         {tabs.map(([id, label]) => (
-          <button type="button" key={id} className={tab === id ? 'active' : ''} onClick={() => setTab(id)} data-testid={`tab-${id}`}>
+          <button
+            type="button"
+            key={id}
+            className={tab === id ? 'active' : ''}
+            onClick={() => setTab(id)}
+            data-testid={`tab-${id}`}
+          >
             {label}
           </button>
         ))}

@@ -12,7 +12,13 @@ export function TrainingCurves({ nodeId, epochs }: { nodeId: string; epochs: Epo
       name: b,
       series: keys
         .filter((k) => base(k) === b)
-        .map((k, i): Series => ({ label: k, values: epochs.map((e) => e.metrics[k] ?? null), color: seriesColor(i), dash: /^(val|validation)/.test(k), points: epochs.length < 30 })),
+        .map((k, i): Series => ({
+          label: k,
+          values: epochs.map((e) => e.metrics[k] ?? null),
+          color: seriesColor(i),
+          dash: /^(val|validation)/.test(k),
+          points: epochs.length < 30,
+        })),
     }));
     return { x: epochs.map((e) => e.epoch), groups };
   }, [epochs]);

@@ -32,7 +32,15 @@ export function LearningCurves({ records, width = 640, height = 240 }: LearningC
         height,
         scales: { x: { time: false } },
         axes: [{ label: 'epoch', incrs: epochSteps }, { label: shown }],
-        series: [{ label: 'epoch' }, ...data.series.map((s, i) => ({ label: s.label, stroke: palette[i % palette.length], width: 2, spanGaps: false }))],
+        series: [
+          { label: 'epoch' },
+          ...data.series.map((s, i) => ({
+            label: s.label,
+            stroke: palette[i % palette.length],
+            width: 2,
+            spanGaps: false,
+          })),
+        ],
       },
       [data.epochs, ...data.series.map((s) => s.values)] as uPlot.AlignedData,
       el,

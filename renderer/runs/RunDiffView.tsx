@@ -1,5 +1,13 @@
 import type { ReactNode } from 'react';
-import { formatDelta, formatDuration, formatFingerprint, formatMetric, formatTimestamp, type RunDiff, type RunRecord } from '../../core/common/runs';
+import {
+  formatDelta,
+  formatDuration,
+  formatFingerprint,
+  formatMetric,
+  formatTimestamp,
+  type RunDiff,
+  type RunRecord,
+} from '../../core/common/runs';
 
 export interface RunDiffViewProps {
   a: RunRecord;
@@ -49,13 +57,17 @@ export function RunDiffView({ a, b, diff }: RunDiffViewProps) {
     ...p.params.map((c) => row(`${c.node}.${c.path}`, `${c.node}.${c.path}`, show(c.from), show(c.to))),
     ...p.metadata.map((c) => row(`meta.${c.key}`, `metadata.${c.key}`, show(c.from), show(c.to))),
   ];
-  const data = diff.datasets.map((d) => row(`${d.node}:${d.path}`, `${d.node} ${d.path}`, formatFingerprint(d.from), formatFingerprint(d.to)));
+  const data = diff.datasets.map((d) =>
+    row(`${d.node}:${d.path}`, `${d.node} ${d.path}`, formatFingerprint(d.from), formatFingerprint(d.to)),
+  );
   const metrics = diff.metrics.map((m) => (
     <tr key={m.key} className={m.delta === 0 ? 'runs-diff-same' : 'runs-diff-changed'}>
       <td>{m.key}</td>
       <td>{formatMetric(m.a)}</td>
       <td>{formatMetric(m.b)}</td>
-      <td className={m.delta === undefined || m.delta === 0 ? '' : m.delta > 0 ? 'runs-up' : 'runs-down'}>{formatDelta(m.delta)}</td>
+      <td className={m.delta === undefined || m.delta === 0 ? '' : m.delta > 0 ? 'runs-up' : 'runs-down'}>
+        {formatDelta(m.delta)}
+      </td>
     </tr>
   ));
   const env = diff.environment.map((e) => row(`env.${e.key}`, e.key, e.from ?? '—', e.to ?? '—'));

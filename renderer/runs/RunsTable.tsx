@@ -1,4 +1,11 @@
-import { formatDuration, formatMetric, formatTimestamp, metricColumns, type RunListing, type RunSortKey } from '../../core/common/runs';
+import {
+  formatDuration,
+  formatMetric,
+  formatTimestamp,
+  metricColumns,
+  type RunListing,
+  type RunSortKey,
+} from '../../core/common/runs';
 
 export interface RunsTableProps {
   runs: readonly RunListing[];
@@ -44,13 +51,29 @@ export function RunsTable({ runs, sort, onSort, selected, onToggle }: RunsTableP
         {runs.map((r) => {
           const isSelected = selected.includes(r.id);
           return (
-            <tr key={r.id} data-run-id={r.id} className={isSelected ? 'runs-row selected' : 'runs-row'} onClick={() => onToggle(r.id)}>
+            <tr
+              key={r.id}
+              data-run-id={r.id}
+              className={isSelected ? 'runs-row selected' : 'runs-row'}
+              onClick={() => onToggle(r.id)}
+            >
               <td>
-                <input type="checkbox" checked={isSelected} onChange={() => onToggle(r.id)} onClick={(e) => e.stopPropagation()} aria-label={`select run ${r.id}`} />
+                <input
+                  type="checkbox"
+                  checked={isSelected}
+                  onChange={() => onToggle(r.id)}
+                  onClick={(e) => e.stopPropagation()}
+                  aria-label={`select run ${r.id}`}
+                />
               </td>
               <td className="runs-id" title={r.id}>
                 {r.id.slice(0, 8)}
-                {r.rerunOf ? <span className="runs-rerun" title={`rerun of ${r.rerunOf}`}> ↻</span> : null}
+                {r.rerunOf ? (
+                  <span className="runs-rerun" title={`rerun of ${r.rerunOf}`}>
+                    {' '}
+                    ↻
+                  </span>
+                ) : null}
               </td>
               <td className={`runs-status runs-status-${r.status}`}>{r.status}</td>
               <td>{formatTimestamp(r.startedAt)}</td>

@@ -75,9 +75,16 @@ export function RunsView({ client, onOpenPipeline }: RunsViewProps) {
   }, [client, selected.length, first, second]);
 
   const sorted = useMemo(() => sortRuns(runs, sort.key, sort.dir), [runs, sort]);
-  const selectedRecords = useMemo(() => selected.map((id) => records[id]).filter((r): r is RunRecord => Boolean(r)), [selected, records]);
+  const selectedRecords = useMemo(
+    () => selected.map((id) => records[id]).filter((r): r is RunRecord => Boolean(r)),
+    [selected, records],
+  );
   const onSort = (key: RunSortKey) =>
-    setSort((s) => (s.key === key ? { key, dir: s.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: key.startsWith('metric:') || key === 'startedAt' ? 'desc' : 'asc' }));
+    setSort((s) =>
+      s.key === key
+        ? { key, dir: s.dir === 'asc' ? 'desc' : 'asc' }
+        : { key, dir: key.startsWith('metric:') || key === 'startedAt' ? 'desc' : 'asc' },
+    );
   const onToggle = (id: string) => setSelected((s) => (s.includes(id) ? s.filter((x) => x !== id) : [...s, id]));
 
   const remove = async () => {
@@ -104,7 +111,14 @@ export function RunsView({ client, onOpenPipeline }: RunsViewProps) {
         <button
           type="button"
           disabled={!single || !onOpenPipeline}
-          onClick={() => single && onOpenPipeline?.(single.pipeline.document as PipelineDocument, `${single.pipeline.name ?? 'run'} @ ${single.id.slice(0, 8)}`, single)}
+          onClick={() =>
+            single &&
+            onOpenPipeline?.(
+              single.pipeline.document as PipelineDocument,
+              `${single.pipeline.name ?? 'run'} @ ${single.id.slice(0, 8)}`,
+              single,
+            )
+          }
         >
           Open this run’s pipeline
         </button>

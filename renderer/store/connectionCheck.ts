@@ -44,7 +44,8 @@ export function checkConnection(
   if (!out || !inp) return { ok: false, reason: 'connect an output (right) to an input (left)' };
   const fromType = validation.types[c.source]?.[out.name] ?? out.type;
   const check = canConnect(fromType, inp.type);
-  if (!check.ok) return { ok: false, reason: `${srcDef.title}.${out.name} → ${dstDef.title}.${inp.name}: ${check.reason}` };
+  if (!check.ok)
+    return { ok: false, reason: `${srcDef.title}.${out.name} → ${dstDef.title}.${inp.name}: ${check.reason}` };
   if (reaches(edges, c.target, c.source)) return { ok: false, reason: 'this edge would make a cycle' };
   return { ok: true };
 }

@@ -27,8 +27,24 @@ export function estimatedLayout(type: string): Pick<WeftFlowNode, 'initialWidth'
   const rows = Math.max(def?.inputs.length ?? 0, def?.outputs.length ?? 0);
   const at = (i: number): number => PORTS_TOP + i * PORT_ROW + 6;
   const handles: NodeHandle[] = [
-    ...(def?.inputs ?? []).map((p, i): NodeHandle => ({ id: p.name, type: 'target', position: Position.Left, x: -5, y: at(i), width: 10, height: 10 })),
-    ...(def?.outputs ?? []).map((p, i): NodeHandle => ({ id: p.name, type: 'source', position: Position.Right, x: NODE_WIDTH - 5, y: at(i), width: 10, height: 10 })),
+    ...(def?.inputs ?? []).map((p, i): NodeHandle => ({
+      id: p.name,
+      type: 'target',
+      position: Position.Left,
+      x: -5,
+      y: at(i),
+      width: 10,
+      height: 10,
+    })),
+    ...(def?.outputs ?? []).map((p, i): NodeHandle => ({
+      id: p.name,
+      type: 'source',
+      position: Position.Right,
+      x: NODE_WIDTH - 5,
+      y: at(i),
+      width: 10,
+      height: 10,
+    })),
   ];
   return { initialWidth: NODE_WIDTH, initialHeight: PORTS_TOP + rows * PORT_ROW + 8, handles };
 }
@@ -54,7 +70,11 @@ export function toFlowEdges(doc: PipelineDocument): WeftFlowEdge[] {
 }
 
 /** The document the canvas shows, in the file format (what is saved, validated and run). */
-export function toDocument(nodes: readonly WeftFlowNode[], edges: readonly WeftFlowEdge[], metadata: PipelineDocument['metadata']): PipelineDocument {
+export function toDocument(
+  nodes: readonly WeftFlowNode[],
+  edges: readonly WeftFlowEdge[],
+  metadata: PipelineDocument['metadata'],
+): PipelineDocument {
   return {
     format: 'weft.pipeline',
     version: 2,

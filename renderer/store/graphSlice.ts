@@ -1,8 +1,23 @@
-import { addEdge, applyEdgeChanges, applyNodeChanges, type Connection, type EdgeChange, type NodeChange, type XYPosition } from '@xyflow/react';
+import {
+  addEdge,
+  applyEdgeChanges,
+  applyNodeChanges,
+  type Connection,
+  type EdgeChange,
+  type NodeChange,
+  type XYPosition,
+} from '@xyflow/react';
 import type { StateCreator } from 'zustand';
 import { edgeId, emptyDocument, validateGraph, type PipelineDocument, type ValidationResult } from '../../core/common';
 import { checkConnection } from './connectionCheck';
-import { nextNodeId, toDocument, toFlowEdges, toFlowNodes, type WeftFlowEdge, type WeftFlowNode } from './documentConvert';
+import {
+  nextNodeId,
+  toDocument,
+  toFlowEdges,
+  toFlowNodes,
+  type WeftFlowEdge,
+  type WeftFlowNode,
+} from './documentConvert';
 import { definitionOf, registry } from './nodeCatalog';
 import type { StudioState } from './useStudio';
 
@@ -49,7 +64,11 @@ export interface GraphSlice {
 
 const HISTORY = 100;
 
-function validate(nodes: WeftFlowNode[], edges: WeftFlowEdge[], metadata: PipelineDocument['metadata']): ValidationResult {
+function validate(
+  nodes: WeftFlowNode[],
+  edges: WeftFlowEdge[],
+  metadata: PipelineDocument['metadata'],
+): ValidationResult {
   return validateGraph(toDocument(nodes, edges, metadata), registry);
 }
 
@@ -76,7 +95,9 @@ export const createGraphSlice: StateCreator<StudioState, [], [], GraphSlice> = (
     const nodes = next.nodes ?? s.nodes;
     const edges = next.edges ?? s.edges;
     set({
-      ...(opts.history !== false ? { past: [...s.past.slice(-HISTORY + 1), { nodes: s.nodes, edges: s.edges }], future: [] } : {}),
+      ...(opts.history !== false
+        ? { past: [...s.past.slice(-HISTORY + 1), { nodes: s.nodes, edges: s.edges }], future: [] }
+        : {}),
       nodes,
       edges,
       validation: validate(nodes, edges, s.metadata),
@@ -125,14 +146,22 @@ export const createGraphSlice: StateCreator<StudioState, [], [], GraphSlice> = (
       if (!def) return undefined;
       const s = get();
       const id = nextNodeId(type, new Set(s.nodes.map((n) => n.id)));
-      const node: WeftFlowNode = { id, type: 'weft', position, data: { type, version: def.version, params: {} }, selected: true };
+      const node: WeftFlowNode = {
+        id,
+        type: 'weft',
+        position,
+        data: { type, version: def.version, params: {} },
+        selected: true,
+      };
       commit({ nodes: [...s.nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), node] });
       return id;
     },
     onNodesChange(changes) {
       const s = get();
       const measured = new Set(changes.flatMap((c) => (c.type === 'dimensions' ? [c.id] : [])));
-      const nodes = applyNodeChanges(changes, s.nodes).map((n) => (n.handles && measured.has(n.id) ? withoutEstimate(n) : n));
+      const nodes = applyNodeChanges(changes, s.nodes).map((n) =>
+        n.handles && measured.has(n.id) ? withoutEstimate(n) : n,
+      );
       if (structural(changes)) {
         const removed = new Set(changes.flatMap((c) => (c.type === 'remove' ? [c.id] : [])));
         commit({ nodes, edges: s.edges.filter((e) => !removed.has(e.source) && !removed.has(e.target)) });
@@ -157,7 +186,10 @@ export const createGraphSlice: StateCreator<StudioState, [], [], GraphSlice> = (
       const check = checkConnection(c, s.nodes, s.edges, s.validation);
       if (!check.ok) return check;
       const kept = s.edges.filter((e) => !(e.target === c.target && e.targetHandle === c.targetHandle));
-      const id = edgeId({ source: { node: c.source, port: c.sourceHandle ?? '' }, target: { node: c.target, port: c.targetHandle ?? '' } });
+      const id = edgeId({
+        source: { node: c.source, port: c.sourceHandle ?? '' },
+        target: { node: c.target, port: c.targetHandle ?? '' },
+      });
       commit({ edges: addEdge({ ...c, id }, kept) });
       return { ok: true };
     },
@@ -182,7 +214,11 @@ export const createGraphSlice: StateCreator<StudioState, [], [], GraphSlice> = (
     },
     setLabel(nodeId, label) {
       const s = get();
-      commit({ nodes: s.nodes.map((n) => (n.id === nodeId ? { ...n, data: { ...n.data, ...(label ? { label } : { label: '' }) } } : n)) });
+      commit({
+        nodes: s.nodes.map((n) =>
+          n.id === nodeId ? { ...n, data: { ...n.data, ...(label ? { label } : { label: '' }) } } : n,
+        ),
+      });
     },
     deleteSelected() {
       const s = get();
@@ -195,7 +231,9 @@ export const createGraphSlice: StateCreator<StudioState, [], [], GraphSlice> = (
       set({ nodes: get().nodes.map((n) => ({ ...n, selected: true })) });
     },
     selectOnly(nodeId) {
-      set({ nodes: get().nodes.map((n) => (n.selected === (n.id === nodeId) ? n : { ...n, selected: n.id === nodeId })) });
+      set({
+        nodes: get().nodes.map((n) => (n.selected === (n.id === nodeId) ? n : { ...n, selected: n.id === nodeId })),
+      });
     },
     copySelection() {
       const s = get();
@@ -225,7 +263,16 @@ export const createGraphSlice: StateCreator<StudioState, [], [], GraphSlice> = (
       const edges = clip.edges.map((e) => {
         const source = rename.get(e.source) as string;
         const target = rename.get(e.target) as string;
-        return { ...e, source, target, selected: false, id: edgeId({ source: { node: source, port: e.sourceHandle ?? '' }, target: { node: target, port: e.targetHandle ?? '' } }) };
+        return {
+          ...e,
+          source,
+          target,
+          selected: false,
+          id: edgeId({
+            source: { node: source, port: e.sourceHandle ?? '' },
+            target: { node: target, port: e.targetHandle ?? '' },
+          }),
+        };
       });
       commit({ nodes: [...s.nodes.map((n) => ({ ...n, selected: false })), ...pasted], edges: [...s.edges, ...edges] });
       set({ clipboard: { nodes: pasted, edges } });

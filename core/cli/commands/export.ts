@@ -33,10 +33,15 @@ interface ExportFlags {
 type Endpoint = { node: string; port: string };
 
 /** Finds the node producing the TrainedModel and the Dataset / Metrics wired next to it. */
-export function locateModel(doc: PipelineDocument, nodeId: string | undefined): { model: Endpoint; data?: Endpoint; metrics?: Endpoint } {
+export function locateModel(
+  doc: PipelineDocument,
+  nodeId: string | undefined,
+): { model: Endpoint; data?: Endpoint; metrics?: Endpoint } {
   const outputOf = (id: string, kind: string): string | undefined => {
     const type = doc.nodes.find((n) => n.id === id)?.type;
-    const def = type ? (builtinNodes as Record<string, (typeof builtinNodes)[keyof typeof builtinNodes]>)[type] : undefined;
+    const def = type
+      ? (builtinNodes as Record<string, (typeof builtinNodes)[keyof typeof builtinNodes]>)[type]
+      : undefined;
     return def?.outputs.find((o) => o.type.kind === kind)?.name;
   };
   const into = (id: string, kind: string): Endpoint | undefined =>
@@ -44,28 +49,36 @@ export function locateModel(doc: PipelineDocument, nodeId: string | undefined): 
   let model: Endpoint | undefined;
   let around: string | undefined;
   if (nodeId) {
-    if (!doc.nodes.some((n) => n.id === nodeId)) throw new UserError(`no node "${nodeId}" in the pipeline (it has ${doc.nodes.map((n) => n.id).join(', ')})`);
+    if (!doc.nodes.some((n) => n.id === nodeId))
+      throw new UserError(`no node "${nodeId}" in the pipeline (it has ${doc.nodes.map((n) => n.id).join(', ')})`);
     const port = outputOf(nodeId, 'TrainedModel');
     model = port ? { node: nodeId, port } : into(nodeId, 'TrainedModel');
     around = port ? undefined : nodeId;
-    if (!model) throw new UserError(`node "${nodeId}" neither produces nor receives a trained model; pass --node <trainer id>`);
+    if (!model)
+      throw new UserError(`node "${nodeId}" neither produces nor receives a trained model; pass --node <trainer id>`);
   } else {
     const producers = doc.nodes.filter((n) => outputOf(n.id, 'TrainedModel'));
     if (producers.length !== 1) {
       throw new UserError(
-        producers.length ? `the pipeline has ${producers.length} trained models (${producers.map((n) => n.id).join(', ')}); pick one with --node` : 'the pipeline has no node that produces a trained model',
+        producers.length
+          ? `the pipeline has ${producers.length} trained models (${producers.map((n) => n.id).join(', ')}); pick one with --node`
+          : 'the pipeline has no node that produces a trained model',
       );
     }
     model = { node: producers[0].id, port: outputOf(producers[0].id, 'TrainedModel')! };
   }
   const data = (around ? into(around, 'Dataset') : undefined) ?? into(model.node, 'Dataset');
-  const metricsNode = doc.edges.find((e) => e.source.node === model.node && outputOf(e.target.node, 'Metrics'))?.target.node;
+  const metricsNode = doc.edges.find((e) => e.source.node === model.node && outputOf(e.target.node, 'Metrics'))?.target
+    .node;
   const metrics = metricsNode ? { node: metricsNode, port: outputOf(metricsNode, 'Metrics')! } : undefined;
   return { model, ...(data ? { data } : {}), ...(metrics ? { metrics } : {}) };
 }
 
 /** Runs the pipeline up to the model (and its dataset and metrics) with the CLI's caches, and returns their values. */
-async function valuesFromPipeline(file: string, flags: ExportFlags): Promise<{ model: TrainedModelValue; data?: DatasetValue; metrics?: MetricsValue }> {
+async function valuesFromPipeline(
+  file: string,
+  flags: ExportFlags,
+): Promise<{ model: TrainedModelValue; data?: DatasetValue; metrics?: MetricsValue }> {
   const { document, warnings } = await loadPipelineFile(file);
   for (const w of warnings) console.error(`warning: ${w}`);
   const where = locateModel(document, flags.node);
@@ -75,7 +88,11 @@ async function valuesFromPipeline(file: string, flags: ExportFlags): Promise<{ m
   const fetch = async (ep: Endpoint | undefined): Promise<unknown> => {
     if (!ep) return undefined;
     const outcome = await engine.run(document, { only: ep.node, baseDir, workspace });
-    if (!outcome.ok) throw new UserError(`${file}: the pipeline is invalid:\n${formatValidationErrors(outcome.validation).join('\n')}`, 1);
+    if (!outcome.ok)
+      throw new UserError(
+        `${file}: the pipeline is invalid:\n${formatValidationErrors(outcome.validation).join('\n')}`,
+        1,
+      );
     const failed = Object.entries(outcome.report.nodes).find(([, r]) => r.status === 'failed');
     if (failed) throw new UserError(`node ${failed[0]} failed: ${failed[1].error ?? 'unknown error'}`, 1);
     return (await outcome.load(ep.node))?.outputs[ep.port];
@@ -90,21 +107,30 @@ async function valuesFromPipeline(file: string, flags: ExportFlags): Promise<{ m
 export function registerExportCommand(program: Command): void {
   program
     .command('export')
-    .description('export a trained model to ONNX (preprocessing inside), TF.js layers, or a Triton repository, verified against in-app predictions')
+    .description(
+      'export a trained model to ONNX (preprocessing inside), TF.js layers, or a Triton repository, verified against in-app predictions',
+    )
     .argument('<source>', 'pipeline file (*.weft.json) or an .onnx model')
     .option('--node <id>', 'the node whose trained model to export (a trainer, or an eval/export node fed by one)')
     .option('--format <format>', 'onnx | tfjs | triton', 'onnx')
     .option('--out <path>', 'output file (onnx) or folder (tfjs, triton)')
-    .option('--quantize', 'also write an int8 dynamically quantized ONNX (<name>.int8.onnx) and report the accuracy change')
+    .option(
+      '--quantize',
+      'also write an int8 dynamically quantized ONNX (<name>.int8.onnx) and report the accuracy change',
+    )
     .option('--verify-rows <n>', 'held-out rows to check the export on', '512')
     .option('--split <name>', 'dataset split the held-out rows come from', 'test')
     .option('--workspace <dir>', 'workspace folder for caches (default: the pipeline file’s folder)')
     .action(async (source: string, flags: ExportFlags) => {
-      if (!['onnx', 'tfjs', 'triton'].includes(flags.format)) throw new UserError(`--format must be onnx, tfjs or triton, not "${flags.format}"`);
+      if (!['onnx', 'tfjs', 'triton'].includes(flags.format))
+        throw new UserError(`--format must be onnx, tfjs or triton, not "${flags.format}"`);
       const rowsLimit = Number(flags.verifyRows);
-      if (!Number.isInteger(rowsLimit) || rowsLimit < 1) throw new UserError(`--verify-rows must be a positive integer, not "${flags.verifyRows}"`);
+      if (!Number.isInteger(rowsLimit) || rowsLimit < 1)
+        throw new UserError(`--verify-rows must be a positive integer, not "${flags.verifyRows}"`);
       if (!existsSync(source)) throw new UserError(`${source}: no such file`);
-      const values = source.endsWith('.onnx') ? { model: trainedModelOfFile(new Uint8Array(await readFile(source)), source) } : await valuesFromPipeline(source, flags);
+      const values = source.endsWith('.onnx')
+        ? { model: trainedModelOfFile(new Uint8Array(await readFile(source)), source) }
+        : await valuesFromPipeline(source, flags);
       const { model } = values;
       const data = 'data' in values ? values.data : undefined;
       const metrics = 'metrics' in values ? values.metrics : undefined;
@@ -113,13 +139,22 @@ export function registerExportCommand(program: Command): void {
       if (flags.format === 'tfjs') {
         const r = await exportTfjs(model, { dir: path.resolve(flags.out ?? `${stem}-tfjs`), rows });
         console.log(`wrote ${r.files.join(', ')} (TF.js layers: ${r.layers.join(' → ')})`);
-        console.log(`verified with tf.loadLayersModel on ${r.rowsSource}: max |exported − in-app| = ${r.maxAbsDiff.toExponential(2)} (limit 1e-5)`);
+        console.log(
+          `verified with tf.loadLayersModel on ${r.rowsSource}: max |exported − in-app| = ${r.maxAbsDiff.toExponential(2)} (limit 1e-5)`,
+        );
         return;
       }
       const onnxFile =
-        flags.format === 'onnx' ? path.resolve(flags.out ?? `${stem}.export.onnx`) : path.join(await mkdtemp(path.join(tmpdir(), 'weft-triton-')), 'model.onnx');
+        flags.format === 'onnx'
+          ? path.resolve(flags.out ?? `${stem}.export.onnx`)
+          : path.join(await mkdtemp(path.join(tmpdir(), 'weft-triton-')), 'model.onnx');
       try {
-        const report = await exportOnnx(model, { file: onnxFile, rows, ...(flags.quantize ? { quantize: true } : {}), ...(metrics ? { metrics } : {}) });
+        const report = await exportOnnx(model, {
+          file: onnxFile,
+          rows,
+          ...(flags.quantize ? { quantize: true } : {}),
+          ...(metrics ? { metrics } : {}),
+        });
         if (flags.format === 'onnx') {
           console.log(describeOnnxExport(report)?.text ?? '');
           return;
@@ -127,7 +162,9 @@ export function registerExportCommand(program: Command): void {
         // Triton gets the verified file: same graph, same bytes.
         const name = stem.replace(/[^A-Za-z0-9_.-]/g, '_').replace(/^\.+/, '') || 'model';
         const files = await writeTritonRepository({ onnxFile, out: path.resolve(flags.out ?? `${stem}-triton`), name });
-        console.log(`verified on ${report.rowsSource}: max |exported − in-app| = ${report.maxAbsDiff.toExponential(2)} (limit 1e-5)`);
+        console.log(
+          `verified on ${report.rowsSource}: max |exported − in-app| = ${report.maxAbsDiff.toExponential(2)} (limit 1e-5)`,
+        );
         for (const f of files) console.log(`wrote ${f}`);
       } finally {
         if (flags.format === 'triton') await rm(path.dirname(onnxFile), { recursive: true, force: true });

@@ -15,7 +15,8 @@ export function registerNodesCommand(program: Command): void {
       for (const def of defs) {
         console.log(`${def.type} (v${def.version}) [${def.category}] ${def.title}`);
         console.log(`  ${def.doc}`);
-        for (const p of def.inputs) console.log(`  in  ${p.name}: ${formatPortType(p.type)}${p.optional ? ' (optional)' : ''}`);
+        for (const p of def.inputs)
+          console.log(`  in  ${p.name}: ${formatPortType(p.type)}${p.optional ? ' (optional)' : ''}`);
         for (const p of def.outputs) console.log(`  out ${p.name}: ${formatPortType(p.type)}`);
         const defaults = def.params.safeParse({}).data;
         if (defaults && typeof defaults === 'object' && Object.keys(defaults).length) {

@@ -24,7 +24,9 @@ export function parseSize(text: string): number | undefined {
 export function registerServeModelCommand(program: Command): void {
   program
     .command('serve-model')
-    .description('serve an .onnx model over the Open Inference Protocol v2 REST API (KServe / Triton compatible), with /metrics')
+    .description(
+      'serve an .onnx model over the Open Inference Protocol v2 REST API (KServe / Triton compatible), with /metrics',
+    )
     .argument('<model>', 'the .onnx file')
     .option('--port <n>', 'port to listen on (0 picks a free one)', '8000')
     .option('--host <address>', 'address to bind; anything but loopback needs --api-key', '127.0.0.1')
@@ -34,9 +36,11 @@ export function registerServeModelCommand(program: Command): void {
     .option('--max-body <size>', 'largest request body, e.g. 16mb; larger requests get 413', '16mb')
     .action(async (model: string, flags: ServeFlags) => {
       const port = Number(flags.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`--port must be 0–65535, got ${flags.port}`);
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new UserError(`--port must be 0–65535, got ${flags.port}`);
       const provider = onnxProviderChoices.find((p) => p === flags.provider);
-      if (!provider) throw new UserError(`--provider must be one of ${onnxProviderChoices.join(', ')}, not "${flags.provider}"`);
+      if (!provider)
+        throw new UserError(`--provider must be one of ${onnxProviderChoices.join(', ')}, not "${flags.provider}"`);
       const maxBodyBytes = parseSize(flags.maxBody);
       if (!maxBodyBytes) throw new UserError(`--max-body must be a size such as 16mb, not "${flags.maxBody}"`);
       const apiKey = flags.apiKey ?? process.env.WEFT_API_KEY;
@@ -52,7 +56,9 @@ export function registerServeModelCommand(program: Command): void {
       for (const note of server.notes) console.error(`note: ${note}`);
       for (const t of server.info.inputs) console.log(`input  ${t.name} ${t.dtype} ${formatShape(t.shape)}`);
       for (const t of server.info.outputs) console.log(`output ${t.name} ${t.dtype} ${formatShape(t.shape)}`);
-      console.log(`serving ${server.name} on ${server.url} (provider ${server.provider}${apiKey ? ', API key required' : ''})`);
+      console.log(
+        `serving ${server.name} on ${server.url} (provider ${server.provider}${apiKey ? ', API key required' : ''})`,
+      );
       console.log(`  POST ${server.url}/v2/models/${server.name}/infer   GET ${server.url}/metrics`);
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);

@@ -32,7 +32,8 @@ export function registerStudioCommand(program: Command): void {
     .option('--open', 'open the studio in the default browser')
     .action(async (flags: StudioFlags) => {
       const port = Number(flags.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`--port must be 0–65535, got ${flags.port}`);
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new UserError(`--port must be 0–65535, got ${flags.port}`);
       const workspace = path.resolve(flags.workspace ?? '.');
       await mkdir(workspace, { recursive: true });
       let studio;
@@ -46,7 +47,8 @@ export function registerStudioCommand(program: Command): void {
           port,
         });
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new UserError(`port ${port} is in use; pass --port 0 for a free one`);
+        if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE')
+          throw new UserError(`port ${port} is in use; pass --port 0 for a free one`);
         throw e;
       }
       console.log(`weft studio: ${studio.url} (workspace ${workspace})`);

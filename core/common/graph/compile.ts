@@ -19,7 +19,8 @@ export interface Plan {
   steps: PlanStep[];
 }
 
-export type CompileResult = { ok: true; plan: Plan; validation: ValidationResult } | { ok: false; validation: ValidationResult };
+export type CompileResult =
+  { ok: true; plan: Plan; validation: ValidationResult } | { ok: false; validation: ValidationResult };
 
 /** Node ids that `target` needs, itself included. */
 export function ancestorsOf(doc: PipelineDocument, target: string): Set<string> {

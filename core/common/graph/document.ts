@@ -6,7 +6,10 @@ export const DOCUMENT_VERSION = 2;
 export const PositionSchema = z.object({ x: z.number(), y: z.number() });
 
 export const NodeInstanceSchema = z.object({
-  id: z.string().min(1).regex(/^[A-Za-z0-9_.-]+$/, 'node ids use letters, digits, _ . -'),
+  id: z
+    .string()
+    .min(1)
+    .regex(/^[A-Za-z0-9_.-]+$/, 'node ids use letters, digits, _ . -'),
   type: z.string().min(1),
   version: z.number().int().positive(),
   params: z.record(z.string(), z.unknown()).default({}),

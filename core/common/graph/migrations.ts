@@ -34,8 +34,7 @@ export const documentMigrations: Readonly<Record<number, (doc: Json) => Json>> =
 };
 
 export type LoadResult =
-  | { ok: true; document: PipelineDocument; migratedFrom?: number; warnings: string[] }
-  | { ok: false; errors: string[] };
+  { ok: true; document: PipelineDocument; migratedFrom?: number; warnings: string[] } | { ok: false; errors: string[] };
 
 function isObject(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

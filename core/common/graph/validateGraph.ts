@@ -150,11 +150,18 @@ export function validateGraph(doc: PipelineDocument, registry: NodeRegistry): Va
     const src = nodeById.get(e.source.node);
     const dst = nodeById.get(e.target.node);
     if (!dst) {
-      if (src) push(errors, src.id, { kind: 'unknown-node', message: `edge ${e.id} points to missing node "${e.target.node}"` });
+      if (src)
+        push(errors, src.id, {
+          kind: 'unknown-node',
+          message: `edge ${e.id} points to missing node "${e.target.node}"`,
+        });
       continue;
     }
     if (!src) {
-      push(errors, dst.id, { kind: 'unknown-node', message: `edge ${e.id} comes from missing node "${e.source.node}"` });
+      push(errors, dst.id, {
+        kind: 'unknown-node',
+        message: `edge ${e.id} comes from missing node "${e.source.node}"`,
+      });
       continue;
     }
     const srcDef = lookup(registry, src.type);

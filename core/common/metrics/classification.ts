@@ -16,8 +16,9 @@ export function confusionMatrix(yTrue: Labels, yPred: Labels, classes: number): 
   for (let i = 0; i < yTrue.length; i++) {
     const t = yTrue[i];
     const p = yPred[i];
-    if (t < 0 || t >= classes || p < 0 || p >= classes) throw new Error(`confusionMatrix: label out of range at row ${i}`);
-    (m[t])[p] += 1;
+    if (t < 0 || t >= classes || p < 0 || p >= classes)
+      throw new Error(`confusionMatrix: label out of range at row ${i}`);
+    m[t][p] += 1;
   }
   return m;
 }
@@ -51,7 +52,7 @@ export function balancedAccuracy(yTrue: Labels, yPred: Labels, classes: number):
   cm.forEach((row, c) => {
     const support = row.reduce((a, b) => a + b, 0);
     if (support > 0) {
-      sum += (row[c]) / support;
+      sum += row[c] / support;
       count++;
     }
   });
@@ -91,22 +92,27 @@ export function precisionRecallF1(yTrue: Labels, yPred: Labels, classes: number)
   let fpAll = 0;
   let fnAll = 0;
   for (let c = 0; c < classes; c++) {
-    const tp = (cm[c])[c];
+    const tp = cm[c][c];
     let support = 0;
     let predicted = 0;
     for (let j = 0; j < classes; j++) {
-      support += (cm[c])[j];
-      predicted += (cm[j])[c];
+      support += cm[c][j];
+      predicted += cm[j][c];
     }
     const fp = predicted - tp;
     const fn = support - tp;
     tpAll += tp;
     fpAll += fp;
     fnAll += fn;
-    perClass.push({ precision: divide(tp, tp + fp), recall: divide(tp, tp + fn), f1: divide(2 * tp, 2 * tp + fp + fn), support });
+    perClass.push({
+      precision: divide(tp, tp + fp),
+      recall: divide(tp, tp + fn),
+      f1: divide(2 * tp, 2 * tp + fp + fn),
+      support,
+    });
   }
   const averagedOver = presentLabels(yTrue, yPred, classes);
-  const total = averagedOver.reduce((a, c) => a + (perClass[c]).support, 0);
+  const total = averagedOver.reduce((a, c) => a + perClass[c].support, 0);
   const average = (weight: (s: ClassScores) => number, norm: number): ClassScores => {
     const acc = { precision: 0, recall: 0, f1: 0, support: total };
     for (const c of averagedOver) {
@@ -115,7 +121,12 @@ export function precisionRecallF1(yTrue: Labels, yPred: Labels, classes: number)
       acc.recall += weight(s) * s.recall;
       acc.f1 += weight(s) * s.f1;
     }
-    return { ...acc, precision: divide(acc.precision, norm), recall: divide(acc.recall, norm), f1: divide(acc.f1, norm) };
+    return {
+      ...acc,
+      precision: divide(acc.precision, norm),
+      recall: divide(acc.recall, norm),
+      f1: divide(acc.f1, norm),
+    };
   };
   return {
     perClass,
@@ -140,12 +151,13 @@ export const FLOAT32_EPS = 1.1920928955078125e-7;
  */
 export function logLoss(yTrue: Labels, probabilities: ArrayLike<number>, classes: number, eps = FLOAT32_EPS): number {
   const n = yTrue.length;
-  if (probabilities.length !== n * classes) throw new Error(`logLoss: expected ${n}×${classes} probabilities, got ${probabilities.length}`);
+  if (probabilities.length !== n * classes)
+    throw new Error(`logLoss: expected ${n}×${classes} probabilities, got ${probabilities.length}`);
   let total = 0;
   for (let i = 0; i < n; i++) {
     let rowSum = 0;
     for (let c = 0; c < classes; c++) rowSum += Math.min(1 - eps, Math.max(eps, probabilities[i * classes + c]));
-    const p = Math.min(1 - eps, Math.max(eps, probabilities[i * classes + (yTrue[i])]));
+    const p = Math.min(1 - eps, Math.max(eps, probabilities[i * classes + yTrue[i]]));
     total -= Math.log(p / rowSum);
   }
   return n === 0 ? NaN : total / n;
@@ -158,7 +170,8 @@ export function logLoss(yTrue: Labels, probabilities: ArrayLike<number>, classes
  */
 export function topKAccuracy(yTrue: Labels, probabilities: ArrayLike<number>, classes: number, k: number): number {
   const n = yTrue.length;
-  if (probabilities.length !== n * classes) throw new Error(`topKAccuracy: expected ${n}×${classes} probabilities, got ${probabilities.length}`);
+  if (probabilities.length !== n * classes)
+    throw new Error(`topKAccuracy: expected ${n}×${classes} probabilities, got ${probabilities.length}`);
   if (k >= classes) return n === 0 ? NaN : 1;
   let hit = 0;
   for (let i = 0; i < n; i++) {
@@ -180,7 +193,7 @@ export function argmaxRows(probabilities: ArrayLike<number>, classes: number): I
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     let best = 0;
-    for (let c = 1; c < classes; c++) if ((probabilities[i * classes + c]) > (probabilities[i * classes + best])) best = c;
+    for (let c = 1; c < classes; c++) if (probabilities[i * classes + c] > probabilities[i * classes + best]) best = c;
     out[i] = best;
   }
   return out;

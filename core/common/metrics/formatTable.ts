@@ -12,10 +12,20 @@ function cell(v: Cell, fractional: boolean): string {
 
 /** Renders a table as aligned plain text for the CLI: a title line, a header, a rule, the rows. */
 export function formatTable(table: DisplayTable): string {
-  const fractional = table.columns.map((_, c) => table.rows.some((r) => typeof r[c] === 'number' && !Number.isInteger(r[c])));
+  const fractional = table.columns.map((_, c) =>
+    table.rows.some((r) => typeof r[c] === 'number' && !Number.isInteger(r[c])),
+  );
   const rows = [table.columns, ...table.rows.map((r) => r.map((v, c) => cell(v, fractional[c] ?? false)))];
   const widths = table.columns.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
   const line = (r: string[]): string =>
-    r.map((v, c) => (c === 0 ? v.padEnd(widths[c] ?? 0) : v.padStart(widths[c] ?? 0))).join('  ').trimEnd();
-  return [table.title, line(table.columns), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
+    r
+      .map((v, c) => (c === 0 ? v.padEnd(widths[c] ?? 0) : v.padStart(widths[c] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  return [
+    table.title,
+    line(table.columns),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...rows.slice(1).map(line),
+  ].join('\n');
 }

@@ -4,12 +4,19 @@
  */
 
 function targetsOf(actual: ArrayLike<number>, predicted: ArrayLike<number>, targets: number): number {
-  if (actual.length !== predicted.length) throw new Error(`regression metrics: ${actual.length} targets but ${predicted.length} predictions`);
-  if (targets < 1 || actual.length % targets !== 0) throw new Error(`regression metrics: ${actual.length} values do not split into ${targets} targets`);
+  if (actual.length !== predicted.length)
+    throw new Error(`regression metrics: ${actual.length} targets but ${predicted.length} predictions`);
+  if (targets < 1 || actual.length % targets !== 0)
+    throw new Error(`regression metrics: ${actual.length} values do not split into ${targets} targets`);
   return actual.length / targets;
 }
 
-function averagePerTarget(actual: ArrayLike<number>, predicted: ArrayLike<number>, targets: number, perTarget: (t: number, n: number) => number): number {
+function averagePerTarget(
+  actual: ArrayLike<number>,
+  predicted: ArrayLike<number>,
+  targets: number,
+  perTarget: (t: number, n: number) => number,
+): number {
   const n = targetsOf(actual, predicted, targets);
   if (n === 0) return NaN;
   let sum = 0;
@@ -21,7 +28,7 @@ function averagePerTarget(actual: ArrayLike<number>, predicted: ArrayLike<number
 export function meanSquaredError(actual: ArrayLike<number>, predicted: ArrayLike<number>, targets = 1): number {
   return averagePerTarget(actual, predicted, targets, (t, n) => {
     let s = 0;
-    for (let i = 0; i < n; i++) s += ((actual[i * targets + t]) - (predicted[i * targets + t])) ** 2;
+    for (let i = 0; i < n; i++) s += (actual[i * targets + t] - predicted[i * targets + t]) ** 2;
     return s / n;
   });
 }
@@ -30,7 +37,7 @@ export function meanSquaredError(actual: ArrayLike<number>, predicted: ArrayLike
 export function rootMeanSquaredError(actual: ArrayLike<number>, predicted: ArrayLike<number>, targets = 1): number {
   return averagePerTarget(actual, predicted, targets, (t, n) => {
     let s = 0;
-    for (let i = 0; i < n; i++) s += ((actual[i * targets + t]) - (predicted[i * targets + t])) ** 2;
+    for (let i = 0; i < n; i++) s += (actual[i * targets + t] - predicted[i * targets + t]) ** 2;
     return Math.sqrt(s / n);
   });
 }
@@ -39,7 +46,7 @@ export function rootMeanSquaredError(actual: ArrayLike<number>, predicted: Array
 export function meanAbsoluteError(actual: ArrayLike<number>, predicted: ArrayLike<number>, targets = 1): number {
   return averagePerTarget(actual, predicted, targets, (t, n) => {
     let s = 0;
-    for (let i = 0; i < n; i++) s += Math.abs((actual[i * targets + t]) - (predicted[i * targets + t]));
+    for (let i = 0; i < n; i++) s += Math.abs(actual[i * targets + t] - predicted[i * targets + t]);
     return s / n;
   });
 }
@@ -57,7 +64,7 @@ export function r2Score(actual: ArrayLike<number>, predicted: ArrayLike<number>,
     let ssTot = 0;
     for (let i = 0; i < n; i++) {
       const y = actual[i * targets + t];
-      ssRes += (y - (predicted[i * targets + t])) ** 2;
+      ssRes += (y - predicted[i * targets + t]) ** 2;
       ssTot += (y - mean) ** 2;
     }
     if (ssTot === 0) return ssRes === 0 ? 1 : 0;
@@ -67,6 +74,7 @@ export function r2Score(actual: ArrayLike<number>, predicted: ArrayLike<number>,
 
 /** `actual − predicted` for every value. */
 export function residuals(actual: ArrayLike<number>, predicted: ArrayLike<number>): Float64Array {
-  if (actual.length !== predicted.length) throw new Error(`residuals: ${actual.length} targets but ${predicted.length} predictions`);
-  return Float64Array.from({ length: actual.length }, (_, i) => (actual[i]) - (predicted[i]));
+  if (actual.length !== predicted.length)
+    throw new Error(`residuals: ${actual.length} targets but ${predicted.length} predictions`);
+  return Float64Array.from({ length: actual.length }, (_, i) => actual[i] - predicted[i]);
 }

@@ -1,5 +1,13 @@
 import type { DisplayTable, MetricsValue } from '../values';
-import { accuracy, argmaxRows, balancedAccuracy, confusionMatrix, logLoss, precisionRecallF1, topKAccuracy } from './classification';
+import {
+  accuracy,
+  argmaxRows,
+  balancedAccuracy,
+  confusionMatrix,
+  logLoss,
+  precisionRecallF1,
+  topKAccuracy,
+} from './classification';
 import { meanAbsoluteError, meanSquaredError, r2Score, residuals, rootMeanSquaredError } from './regression';
 import { rocOneVsRest } from './roc';
 
@@ -35,7 +43,8 @@ export function classificationMetrics(input: ClassificationInput): MetricsValue 
     f1_weighted: prf.weighted.f1,
     log_loss: logLoss(actual, probabilities, k),
   };
-  for (const topK of input.topK ?? []) if (topK < k) scalars[`top_${topK}_accuracy`] = topKAccuracy(actual, probabilities, k, topK);
+  for (const topK of input.topK ?? [])
+    if (topK < k) scalars[`top_${topK}_accuracy`] = topKAccuracy(actual, probabilities, k, topK);
   const ovr = rocOneVsRest(actual, probabilities, k);
   let roc: NonNullable<MetricsValue['roc']>;
   if (k === 2) {
@@ -52,9 +61,30 @@ export function classificationMetrics(input: ClassificationInput): MetricsValue 
     title: `Per class (${split})`,
     columns: ['class', 'precision', 'recall', 'f1', 'support', 'auc'],
     rows: [
-      ...prf.perClass.map((s, c) => [classNames[c], s.precision, s.recall, s.f1, s.support, k === 2 ? null : ovr.curves[c].auc]),
-      ['macro avg', prf.macro.precision, prf.macro.recall, prf.macro.f1, prf.macro.support, k === 2 ? null : ovr.macroAuc],
-      ['weighted avg', prf.weighted.precision, prf.weighted.recall, prf.weighted.f1, prf.weighted.support, k === 2 ? null : ovr.weightedAuc],
+      ...prf.perClass.map((s, c) => [
+        classNames[c],
+        s.precision,
+        s.recall,
+        s.f1,
+        s.support,
+        k === 2 ? null : ovr.curves[c].auc,
+      ]),
+      [
+        'macro avg',
+        prf.macro.precision,
+        prf.macro.recall,
+        prf.macro.f1,
+        prf.macro.support,
+        k === 2 ? null : ovr.macroAuc,
+      ],
+      [
+        'weighted avg',
+        prf.weighted.precision,
+        prf.weighted.recall,
+        prf.weighted.f1,
+        prf.weighted.support,
+        k === 2 ? null : ovr.weightedAuc,
+      ],
     ],
   };
   const confusionTable: DisplayTable = {
@@ -87,12 +117,19 @@ export function regressionMetrics(input: RegressionInput): MetricsValue {
     r2: r2Score(actual, predicted, targets),
   };
   const n = actual.length / targets;
-  const column = (a: ArrayLike<number>, t: number): Float64Array => Float64Array.from({ length: n }, (_, i) => a[i * targets + t]);
+  const column = (a: ArrayLike<number>, t: number): Float64Array =>
+    Float64Array.from({ length: n }, (_, i) => a[i * targets + t]);
   const rows: DisplayTable['rows'] = [];
   for (let t = 0; t < targets; t++) {
     const a = column(actual, t);
     const p = column(predicted, t);
-    rows.push([input.targetNames?.[t] ?? `target ${t}`, meanSquaredError(a, p), rootMeanSquaredError(a, p), meanAbsoluteError(a, p), r2Score(a, p)]);
+    rows.push([
+      input.targetNames?.[t] ?? `target ${t}`,
+      meanSquaredError(a, p),
+      rootMeanSquaredError(a, p),
+      meanAbsoluteError(a, p),
+      r2Score(a, p),
+    ]);
   }
   const all = residuals(actual, predicted);
   const max = input.maxResidualPoints ?? 2000;
@@ -110,4 +147,3 @@ export function regressionMetrics(input: RegressionInput): MetricsValue {
     residuals: kept,
   };
 }
-

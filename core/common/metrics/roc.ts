@@ -16,7 +16,7 @@ export interface RocCurve {
 export function rocCurve(positive: ArrayLike<boolean>, score: ArrayLike<number>, dropIntermediate = true): RocCurve {
   const n = score.length;
   if (positive.length !== n) throw new Error(`rocCurve: ${positive.length} labels but ${n} scores`);
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => (score[b]) - (score[a]) || b - a);
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => score[b] - score[a] || b - a);
   let fps: number[] = [];
   let tps: number[] = [];
   let thresholds: number[] = [];

@@ -24,11 +24,20 @@ export interface InferenceOptions {
  * `[1 − p, p]` for a single-logit binary model) or regression values `[batch, units]`.
  * `params` is either the flat `params` vector or one array per parameter.
  */
-export function buildInferenceGraph(model: ResolvedModel, params: Float32Array | { values: readonly Float32Array[] } | readonly Float32Array[], opts: InferenceOptions): Uint8Array {
+export function buildInferenceGraph(
+  model: ResolvedModel,
+  params: Float32Array | { values: readonly Float32Array[] } | readonly Float32Array[],
+  opts: InferenceOptions,
+): Uint8Array {
   const b = new GraphBuilder('float32');
   const input = b.input(opts.inputName ?? 'input', ['batch', ...model.inputShape]);
   const values = new Map<string, T>();
-  const list = params instanceof Float32Array ? undefined : Array.isArray(params) ? (params as readonly Float32Array[]) : (params as { values: readonly Float32Array[] }).values;
+  const list =
+    params instanceof Float32Array
+      ? undefined
+      : Array.isArray(params)
+        ? (params as readonly Float32Array[])
+        : (params as { values: readonly Float32Array[] }).values;
   let at = 0;
   model.params.forEach((p, i) => {
     const n = p.shape.reduce((a, c) => a * c, 1);
@@ -48,7 +57,14 @@ export function buildInferenceGraph(model: ResolvedModel, params: Float32Array |
   const loss = opts.loss ?? (opts.task === 'classification' ? 'cross_entropy' : 'mse');
   const strip = loss === 'cross_entropy' ? 'softmax' : loss === 'binary_cross_entropy' ? 'sigmoid' : undefined;
   const out = emitModel(
-    { b, mode: 'infer', seed: 0, param: (n) => values.get(n)!, buffer: (n) => buffers.get(n)!, setBuffer: () => undefined },
+    {
+      b,
+      mode: 'infer',
+      seed: 0,
+      param: (n) => values.get(n)!,
+      buffer: (n) => buffers.get(n)!,
+      setBuffer: () => undefined,
+    },
     model,
     input,
     strip,

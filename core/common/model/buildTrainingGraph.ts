@@ -89,7 +89,11 @@ export function buildTrainingGraph(model: ResolvedModel, cfg: TrainingConfig): T
 
   const input = b.input('input', ['batch', ...model.inputShape]);
   const classification = isClassificationLoss(cfg.loss);
-  const labelType: TrainingGraph['labelType'] = classification ? 'int32' : b.float === 'float64' ? 'float64' : 'float32';
+  const labelType: TrainingGraph['labelType'] = classification
+    ? 'int32'
+    : b.float === 'float64'
+      ? 'float64'
+      : 'float32';
   const labels = b.input('labels', classification ? ['batch'] : ['batch', ...model.outputShape], labelType);
   const flat = b.input('params', [P]);
   const slotNames = optimizerSlots(cfg.optimizer.kind);
@@ -105,7 +109,8 @@ export function buildTrainingGraph(model: ResolvedModel, cfg: TrainingConfig): T
     paramT.set(l.name, t);
   }
   const bufferIn = new Map<string, T>();
-  for (const l of bufferLayout) bufferIn.set(l.name, reshape(b, slice(b, buffersIn!, [l.offset], [l.offset + l.size], [0]), l.shape));
+  for (const l of bufferLayout)
+    bufferIn.set(l.name, reshape(b, slice(b, buffersIn!, [l.offset], [l.offset + l.size], [0]), l.shape));
   const bufferOut = new Map<string, T>();
   const ctx: EmitContext = {
     b,
@@ -123,7 +128,11 @@ export function buildTrainingGraph(model: ResolvedModel, cfg: TrainingConfig): T
     loss,
     paramLayout.map((l) => paramT.get(l.name)!),
   );
-  const flatGrad = concat(b, grads.map((g, i) => reshape(b, g, [paramLayout[i].size])), 0);
+  const flatGrad = concat(
+    b,
+    grads.map((g, i) => reshape(b, g, [paramLayout[i].size])),
+    0,
+  );
   const upd = emitUpdate(b, cfg.optimizer, flat, flatGrad, slots, scalars as never, cfg);
 
   b.output(loss, 'loss');
@@ -161,6 +170,10 @@ export function buildTrainingGraph(model: ResolvedModel, cfg: TrainingConfig): T
 }
 
 /** The scalar feeds for update number `step` (1-based) at learning rate `lr`. */
-export function trainingScalars(graph: Pick<TrainingGraph, 'optimizer'>, step: number, lr: number): Record<string, number> {
+export function trainingScalars(
+  graph: Pick<TrainingGraph, 'optimizer'>,
+  step: number,
+  lr: number,
+): Record<string, number> {
   return stepScalars(graph.optimizer, step, lr);
 }

@@ -1,5 +1,21 @@
 import type { GraphBuilder, T } from './graph/GraphBuilder';
-import { add, argMax, cast, compare, gather, logSoftmax, mul, oneHot, reduceMean, reduceSum, reshape, scale, sub, unary, where } from './graph/ops';
+import {
+  add,
+  argMax,
+  cast,
+  compare,
+  gather,
+  logSoftmax,
+  mul,
+  oneHot,
+  reduceMean,
+  reduceSum,
+  reshape,
+  scale,
+  sub,
+  unary,
+  where,
+} from './graph/ops';
 
 export type LossKind = 'cross_entropy' | 'binary_cross_entropy' | 'mse' | 'mae' | 'huber';
 
@@ -26,7 +42,8 @@ export function outputUnitsFor(loss: LossKind, classes: number, targetDim = 1): 
   return targetDim;
 }
 
-export const isClassificationLoss = (loss: LossKind): boolean => loss === 'cross_entropy' || loss === 'binary_cross_entropy';
+export const isClassificationLoss = (loss: LossKind): boolean =>
+  loss === 'cross_entropy' || loss === 'binary_cross_entropy';
 
 function weighted(b: GraphBuilder, perSample: T, labels64: T | undefined, o: LossOptions): T {
   if (!o.classWeights || !labels64) return perSample;
@@ -65,14 +82,34 @@ export function emitLoss(b: GraphBuilder, kind: LossKind, out: T, labels: T, o: 
     case 'mae':
     case 'huber': {
       const d = sub(b, out, labels);
-      if (kind === 'mse') return { loss: reduceMean(b, mul(b, d, d), out.shape.map((_, i) => i)) };
+      if (kind === 'mse')
+        return {
+          loss: reduceMean(
+            b,
+            mul(b, d, d),
+            out.shape.map((_, i) => i),
+          ),
+        };
       const a = unary(b, 'Abs', d);
-      if (kind === 'mae') return { loss: reduceMean(b, a, out.shape.map((_, i) => i)) };
+      if (kind === 'mae')
+        return {
+          loss: reduceMean(
+            b,
+            a,
+            out.shape.map((_, i) => i),
+          ),
+        };
       const delta = o.huberDelta ?? 1;
       const quad = scale(b, mul(b, d, d), 0.5);
       const lin = scale(b, sub(b, a, b.constF(delta / 2)), delta);
       const per = where(b, compare(b, 'Less', a, b.constF(delta)), quad, lin);
-      return { loss: reduceMean(b, per, out.shape.map((_, i) => i)) };
+      return {
+        loss: reduceMean(
+          b,
+          per,
+          out.shape.map((_, i) => i),
+        ),
+      };
     }
   }
 }

@@ -57,7 +57,15 @@ export interface UpdateOptions {
  * Emits one optimizer update over flat vectors: returns the new parameters and slots, in the order
  * of `optimizerSlots(cfg.kind)`.
  */
-export function emitUpdate(b: GraphBuilder, cfg: OptimizerConfig, p: T, grad: T, slots: readonly T[], s: StepInputs, o: UpdateOptions = {}): { params: T; slots: T[] } {
+export function emitUpdate(
+  b: GraphBuilder,
+  cfg: OptimizerConfig,
+  p: T,
+  grad: T,
+  slots: readonly T[],
+  s: StepInputs,
+  o: UpdateOptions = {},
+): { params: T; slots: T[] } {
   let g = grad;
   const wd = o.weightDecay ?? 0;
   if (o.clipNorm && o.clipNorm > 0) {

@@ -22,7 +22,8 @@ function topoOrder(nodes: readonly LayerNode[]): LayerNode[] {
     for (const i of n.inputs) {
       if (i === MODEL_INPUT) continue;
       const dep = byId.get(i);
-      if (!dep) throw new ModelShapeError(`Layer "${n.id}" (${n.layer.kind}) reads "${i}", which is not in the model`, n.id);
+      if (!dep)
+        throw new ModelShapeError(`Layer "${n.id}" (${n.layer.kind}) reads "${i}", which is not in the model`, n.id);
       visit(dep);
     }
     state.set(n.id, 'done');
@@ -44,7 +45,8 @@ export function resolveSpec(spec: ModelSpecValue, opts: ResolveOptions): Resolve
       MODEL_INPUT,
     );
   }
-  if (!spec.nodes.some((n) => n.id === spec.output)) throw new ModelShapeError(`The model output "${spec.output}" is not a layer of the model`, spec.output);
+  if (!spec.nodes.some((n) => n.id === spec.output))
+    throw new ModelShapeError(`The model output "${spec.output}" is not a layer of the model`, spec.output);
   const shapes = new Map<string, number[]>([[MODEL_INPUT, featureShape]]);
   const nodes: ResolvedNode[] = [];
   const seen = new Set<string>();
@@ -56,7 +58,15 @@ export function resolveSpec(spec: ModelSpecValue, opts: ResolveOptions): Resolve
       seen.add(p.name);
     }
     shapes.set(n.id, r.outShape);
-    nodes.push({ id: n.id, layer: n.layer, inputs: [...n.inputs], inShapes, outShape: r.outShape, params: r.params, buffers: r.buffers });
+    nodes.push({
+      id: n.id,
+      layer: n.layer,
+      inputs: [...n.inputs],
+      inShapes,
+      outShape: r.outShape,
+      params: r.params,
+      buffers: r.buffers,
+    });
   }
   return {
     inputShape: featureShape,

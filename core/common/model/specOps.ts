@@ -5,18 +5,32 @@ import { inferLayer } from './layers/layerShapes';
 
 /** An empty model: its output is the model input. */
 export function emptySpec(inputShape?: readonly number[]): ModelSpecValue {
-  return { format: 'weft.model', nodes: [], output: MODEL_INPUT, ...(inputShape?.length ? { inputShape: [...inputShape] } : {}) };
+  return {
+    format: 'weft.model',
+    nodes: [],
+    output: MODEL_INPUT,
+    ...(inputShape?.length ? { inputShape: [...inputShape] } : {}),
+  };
 }
 
 export function isModelSpec(v: unknown): v is ModelSpecValue {
-  return typeof v === 'object' && v !== null && (v as ModelSpecValue).format === 'weft.model' && Array.isArray((v as ModelSpecValue).nodes);
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    (v as ModelSpecValue).format === 'weft.model' &&
+    Array.isArray((v as ModelSpecValue).nodes)
+  );
 }
 
 /**
  * Appends a layer after `inputs` (one spec, or two for add/concat; none = the model input). Specs
  * that share ancestors (residual branches) are merged by layer id.
  */
-export function appendLayer(inputs: readonly (ModelSpecValue | undefined)[], id: string, layer: LayerSpec): ModelSpecValue {
+export function appendLayer(
+  inputs: readonly (ModelSpecValue | undefined)[],
+  id: string,
+  layer: LayerSpec,
+): ModelSpecValue {
   const specs = inputs.map((s) => s ?? emptySpec());
   const nodes = new Map<string, ModelSpecValue['nodes'][number]>();
   let inputShape: number[] | undefined;
@@ -24,7 +38,10 @@ export function appendLayer(inputs: readonly (ModelSpecValue | undefined)[], id:
     for (const n of s.nodes) nodes.set(n.id, n);
     if (s.inputShape) {
       if (inputShape && inputShape.join(',') !== s.inputShape.join(',')) {
-        throw new ModelShapeError(`Layer "${id}" joins branches with different input shapes [${inputShape.join(', ')}] and [${s.inputShape.join(', ')}]`, id);
+        throw new ModelShapeError(
+          `Layer "${id}" joins branches with different input shapes [${inputShape.join(', ')}] and [${s.inputShape.join(', ')}]`,
+          id,
+        );
       }
       inputShape = s.inputShape;
     }
@@ -43,7 +60,11 @@ const concrete = (shape: readonly Dim[] | undefined): number[] | undefined =>
  * Design-time inference for a layer node: the output ModelSpec type from the input types. Where
  * the input shape is known it runs the layer's shape rule and reports a mismatch naming the layer.
  */
-export function inferLayerPort(title: string, layer: LayerSpec, inputs: readonly (PortType | undefined)[]): { outputs: Record<string, PortType> } | { error: string } {
+export function inferLayerPort(
+  title: string,
+  layer: LayerSpec,
+  inputs: readonly (PortType | undefined)[],
+): { outputs: Record<string, PortType> } | { error: string } {
   const ports = inputs.map((p) => p as ModelPort | undefined);
   const inputShape = ports.find((p) => p?.inputShape)?.inputShape;
   const shapes = ports.map((p) => concrete(p ? p.outputShape : inputShape));
@@ -53,8 +74,10 @@ export function inferLayerPort(title: string, layer: LayerSpec, inputs: readonly
       const r = inferLayer(title, layer, shapes as number[][]);
       model.outputShape = ['batch', ...r.outShape];
     } catch (e) {
-      if (e instanceof ModelShapeError && !(layer.kind === 'dense' && layer.units === 'auto')) return { error: e.message };
-      if (layer.kind === 'dense' && layer.units === 'auto') model.outputShape = ['batch', ...shapes[0]!.slice(0, -1), null];
+      if (e instanceof ModelShapeError && !(layer.kind === 'dense' && layer.units === 'auto'))
+        return { error: e.message };
+      if (layer.kind === 'dense' && layer.units === 'auto')
+        model.outputShape = ['batch', ...shapes[0]!.slice(0, -1), null];
     }
   }
   return { outputs: { model } };

@@ -10,7 +10,12 @@ export function describeNode(def: AnyNodeDefinition): NodeInfo {
     title: def.title,
     category: def.category,
     doc: def.doc,
-    inputs: def.inputs.map((p) => ({ name: p.name, type: p.type, optional: p.optional ?? false, ...(p.doc ? { doc: p.doc } : {}) })),
+    inputs: def.inputs.map((p) => ({
+      name: p.name,
+      type: p.type,
+      optional: p.optional ?? false,
+      ...(p.doc ? { doc: p.doc } : {}),
+    })),
     outputs: def.outputs.map((p) => ({ name: p.name, type: p.type, ...(p.doc ? { doc: p.doc } : {}) })),
     params: z.toJSONSchema(def.params, { io: 'input', unrepresentable: 'any' }),
     defaults: def.params.safeParse({}).data ?? null,

@@ -118,7 +118,9 @@ export const engineApi = {
   ),
   'engine.cancel': channel<{ cancelled: boolean }>()(z.object({ runId: z.string().min(1).max(100) })),
   /** Displayable results of a node from the last run that produced them; `null` when none. */
-  'engine.result': channel<NodeResultView | null>()(z.object({ nodeId, maxRows: z.number().int().min(1).max(5000).optional() })),
+  'engine.result': channel<NodeResultView | null>()(
+    z.object({ nodeId, maxRows: z.number().int().min(1).max(5000).optional() }),
+  ),
 } as const;
 
 export type EngineChannel = keyof typeof engineApi;

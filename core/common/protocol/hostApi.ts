@@ -45,12 +45,18 @@ export const hostApi = {
   'files.list': channel<{ dir: string; entries: FileEntry[] }>()(
     z.object({
       dir: z.string().max(4096).default(''),
-      extensions: z.array(z.string().regex(/^\.[A-Za-z0-9_-]{1,16}$/)).max(20).optional(),
+      extensions: z
+        .array(z.string().regex(/^\.[A-Za-z0-9_-]{1,16}$/))
+        .max(20)
+        .optional(),
       relativeTo: filePath.optional(),
     }),
   ),
   'pipeline.read': channel<OpenedFile>()(
-    z.object({ path: filePath, /** The user typed this path; it may lie outside the workspace. */ typed: z.boolean().optional() }),
+    z.object({
+      path: filePath,
+      /** The user typed this path; it may lie outside the workspace. */ typed: z.boolean().optional(),
+    }),
   ),
   'pipeline.write': channel<{ path: string; revision: string }>()(
     z.object({
@@ -63,7 +69,14 @@ export const hostApi = {
   ),
   'recent.list': channel<string[]>()(z.object({})),
   'examples.list': channel<ExampleInfo[]>()(z.object({})),
-  'examples.read': channel<OpenedFile>()(z.object({ name: z.string().regex(/^[A-Za-z0-9_.-]+$/).max(200) })),
+  'examples.read': channel<OpenedFile>()(
+    z.object({
+      name: z
+        .string()
+        .regex(/^[A-Za-z0-9_.-]+$/)
+        .max(200),
+    }),
+  ),
   'recovery.write': channel<{ savedAt: number }>()(
     z.object({ text: z.string().max(50_000_000), path: filePath.nullable() }),
   ),

@@ -3,7 +3,11 @@ import type { RunDiff } from '../runs/diffRuns';
 import type { RunListing, RunRecord } from '../runs/runRecord';
 import { channel } from './engineApi';
 
-const runId = z.string().regex(/^[a-z0-9-]+$/).min(1).max(100);
+const runId = z
+  .string()
+  .regex(/^[a-z0-9-]+$/)
+  .min(1)
+  .max(100);
 
 /** A run folder that could not be read; the list reports it and goes on. */
 export interface RunProblemView {

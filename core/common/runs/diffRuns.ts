@@ -116,9 +116,12 @@ export function diffPipelines(
   const be = new Set(b.edges.map(edgeId));
   diff.addedEdges = [...be].filter((e) => !ae.has(e)).sort();
   diff.removedEdges = [...ae].filter((e) => !be.has(e)).sort();
-  const metaKeys = [...new Set([...Object.keys(a.metadata), ...Object.keys(b.metadata)])].filter((k) => !IGNORED_METADATA.has(k));
+  const metaKeys = [...new Set([...Object.keys(a.metadata), ...Object.keys(b.metadata)])].filter(
+    (k) => !IGNORED_METADATA.has(k),
+  );
   for (const key of metaKeys.sort()) {
-    if (!deepEqual(a.metadata[key], b.metadata[key])) diff.metadata.push({ key, from: a.metadata[key], to: b.metadata[key] });
+    if (!deepEqual(a.metadata[key], b.metadata[key]))
+      diff.metadata.push({ key, from: a.metadata[key], to: b.metadata[key] });
   }
   return diff;
 }
@@ -147,7 +150,12 @@ export function diffDatasets(a: RunRecord['datasets'], b: RunRecord['datasets'])
     const db = bm.get(k);
     if (da?.fingerprint === db?.fingerprint) continue;
     const ref = (da ?? db) as { node: string; path: string };
-    out.push({ node: ref.node, path: ref.path, ...(da ? { from: da.fingerprint } : {}), ...(db ? { to: db.fingerprint } : {}) });
+    out.push({
+      node: ref.node,
+      path: ref.path,
+      ...(da ? { from: da.fingerprint } : {}),
+      ...(db ? { to: db.fingerprint } : {}),
+    });
   }
   return out;
 }
@@ -194,7 +202,8 @@ export function diffRuns(a: RunRecord, b: RunRecord): RunDiff {
   const envA = environmentFields(a);
   const envB = environmentFields(b);
   for (const key of Object.keys(envA)) {
-    if (envA[key] !== envB[key]) env.push({ key, ...(envA[key] ? { from: envA[key] } : {}), ...(envB[key] ? { to: envB[key] } : {}) });
+    if (envA[key] !== envB[key])
+      env.push({ key, ...(envA[key] ? { from: envA[key] } : {}), ...(envB[key] ? { to: envB[key] } : {}) });
   }
   return {
     a: a.id,

@@ -41,11 +41,17 @@ export function formatRunDiff(d: RunDiff): string[] {
     ...p.metadata.map((c) => `  metadata.${c.key}: ${show(c.from)} → ${show(c.to)}`),
   ];
   lines.push(params.length ? 'params:' : 'params: same', ...params);
-  lines.push(d.datasets.length ? 'data:' : 'data: same files', ...d.datasets.map((c) => `  ${c.node} ${c.path}: ${formatFingerprint(c.from)} → ${formatFingerprint(c.to)}`));
+  lines.push(
+    d.datasets.length ? 'data:' : 'data: same files',
+    ...d.datasets.map((c) => `  ${c.node} ${c.path}: ${formatFingerprint(c.from)} → ${formatFingerprint(c.to)}`),
+  );
   const metrics = d.metrics.filter((m) => m.delta !== 0);
   lines.push(
     metrics.length ? 'metrics:' : d.metrics.length ? 'metrics: identical' : 'metrics: none recorded',
-    ...metrics.map((m) => `  ${m.key}: ${formatMetric(m.a)} → ${formatMetric(m.b)}${m.delta !== undefined ? ` (${formatDelta(m.delta)})` : ''}`),
+    ...metrics.map(
+      (m) =>
+        `  ${m.key}: ${formatMetric(m.a)} → ${formatMetric(m.b)}${m.delta !== undefined ? ` (${formatDelta(m.delta)})` : ''}`,
+    ),
   );
   if (d.environment.length) {
     lines.push('environment:', ...d.environment.map((e) => `  ${e.key}: ${e.from ?? '(none)'} → ${e.to ?? '(none)'}`));

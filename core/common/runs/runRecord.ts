@@ -21,7 +21,11 @@ export const MetricsSchema = z.record(z.string(), MetricValueSchema);
 
 /** JSON for run files, keeping non-finite numbers (see MetricValueSchema). */
 export function runJson(value: unknown, indent?: number): string {
-  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), indent);
+  return JSON.stringify(
+    value,
+    (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v),
+    indent,
+  );
 }
 
 const RecordedSummarySchema = NodeSummarySchema.extend({ metrics: MetricsSchema.optional() });

@@ -43,7 +43,9 @@ export function sortRuns(runs: readonly RunListing[], key: RunSortKey, dir: 'asc
 /** Every per-epoch metric name across the runs, sorted (`loss` first when present). */
 export function curveMetrics(records: readonly RunRecord[]): string[] {
   const names = new Set<string>();
-  for (const r of records) for (const list of Object.values(r.epochs)) for (const e of list) for (const k of Object.keys(e.metrics)) names.add(k);
+  for (const r of records)
+    for (const list of Object.values(r.epochs))
+      for (const e of list) for (const k of Object.keys(e.metrics)) names.add(k);
   return [...names].sort((a, b) => (a === 'loss' ? -1 : b === 'loss' ? 1 : a.localeCompare(b)));
 }
 

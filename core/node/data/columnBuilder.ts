@@ -2,8 +2,18 @@ import type { ColumnType, TableColumn } from '../../common';
 import { UserError } from '../executors/Executor';
 
 const BOOLS = new Map<string, number>([
-  ['true', 1], ['True', 1], ['TRUE', 1], ['yes', 1], ['Yes', 1], ['YES', 1],
-  ['false', 0], ['False', 0], ['FALSE', 0], ['no', 0], ['No', 0], ['NO', 0],
+  ['true', 1],
+  ['True', 1],
+  ['TRUE', 1],
+  ['yes', 1],
+  ['Yes', 1],
+  ['YES', 1],
+  ['false', 0],
+  ['False', 0],
+  ['FALSE', 0],
+  ['no', 0],
+  ['No', 0],
+  ['NO', 0],
 ]);
 const INFINITIES = new Set(['inf', '-inf', '+inf', 'Inf', '-Inf', 'Infinity', '-Infinity', '+Infinity', 'INF', '-INF']);
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
@@ -192,7 +202,10 @@ export class ColumnBuilder {
       const distinct = this.intern.size;
       const nonMissing = this.n - this.missing;
       const type: ColumnType =
-        this.forced ?? (distinct <= 1000 && distinct <= Math.max(20, nonMissing / 2) && this.intern.size < 100_000 ? 'category' : 'text');
+        this.forced ??
+        (distinct <= 1000 && distinct <= Math.max(20, nonMissing / 2) && this.intern.size < 100_000
+          ? 'category'
+          : 'text');
       return { name: this.name, type: type === 'text' ? 'text' : 'category', values: this.strs };
     }
     let nums = this.nums!;
@@ -200,7 +213,14 @@ export class ColumnBuilder {
     if (nums.length !== this.n) nums = this.n >= nums.length * 0.8 ? nums.subarray(0, this.n) : nums.slice(0, this.n);
     this.nums = null;
     const type: ColumnType =
-      this.forced ?? (this.kind === 'bool' ? 'boolean' : this.kind === 'date' ? 'date' : this.allInt && this.kind === 'num' ? 'integer' : 'number');
+      this.forced ??
+      (this.kind === 'bool'
+        ? 'boolean'
+        : this.kind === 'date'
+          ? 'date'
+          : this.allInt && this.kind === 'num'
+            ? 'integer'
+            : 'number');
     return { name: this.name, type: type as 'integer' | 'number' | 'boolean' | 'date', values: nums };
   }
 }

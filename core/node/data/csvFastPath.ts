@@ -85,7 +85,15 @@ export function parseField(buf: Uint8Array, p: number, lineEnd: number, delim: n
  * where each starts and ends and its value as `parseField` gives it. Returns the field count,
  * or `vals.length + 1` when there are more fields.
  */
-function splitLine(buf: Uint8Array, p: number, lineEnd: number, delim: number, vals: Float64Array, starts: Int32Array, ends: Int32Array): number {
+function splitLine(
+  buf: Uint8Array,
+  p: number,
+  lineEnd: number,
+  delim: number,
+  vals: Float64Array,
+  starts: Int32Array,
+  ends: Int32Array,
+): number {
   const ncols = vals.length;
   let j = 0;
   for (;;) {

@@ -19,7 +19,9 @@ function uniqueNames(file: string, raw: string[], header: boolean): string[] {
   names.forEach((n, i) => {
     const j = seen.get(n);
     if (j !== undefined) {
-      throw new UserError(`${file}:1: duplicate column name '${n}' (columns ${j + 1} and ${i + 1}); rename one of them`);
+      throw new UserError(
+        `${file}:1: duplicate column name '${n}' (columns ${j + 1} and ${i + 1}); rename one of them`,
+      );
     }
     seen.set(n, i);
   });
@@ -54,7 +56,16 @@ export class CsvRows {
       this.ncols = this.names.length;
       const { estimatedRows, decimalComma } = this.layout;
       this.builders = this.names.map(
-        (name, i) => new ColumnBuilder(name, i, estimatedRows, this.missingSet, decimalComma, this.opts.types[name], this.asStrings.has(name)),
+        (name, i) =>
+          new ColumnBuilder(
+            name,
+            i,
+            estimatedRows,
+            this.missingSet,
+            decimalComma,
+            this.opts.types[name],
+            this.asStrings.has(name),
+          ),
       );
       if (this.opts.header) return;
     }

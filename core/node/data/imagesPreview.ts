@@ -25,7 +25,16 @@ export async function imagesPreview(data: ImageFolder, headRows = 10): Promise<D
     { format: 'images', target: 'class', headRows },
   );
   const m = moments(data.x);
-  const pixel: ColumnStats = { name: 'pixel', type: 'number', count: m.n, missing: data.x.length - m.n, min: m.min, max: m.max, mean: m.mean, std: m.std };
+  const pixel: ColumnStats = {
+    name: 'pixel',
+    type: 'number',
+    count: m.n,
+    missing: data.x.length - m.n,
+    min: m.min,
+    max: m.max,
+    mean: m.mean,
+    std: m.std,
+  };
   const images: ImageSample[] = [];
   const shown = new Array<number>(data.classNames.length).fill(0);
   for (let i = 0; i < data.y.length && images.length < MAX_THUMBS; i++) {

@@ -16,7 +16,12 @@ export interface NpySource {
   labelsName?: string;
 }
 
-const COLUMN_TYPE: Record<NpyArray['kind'], ColumnType> = { float: 'number', int: 'integer', uint: 'integer', bool: 'boolean' };
+const COLUMN_TYPE: Record<NpyArray['kind'], ColumnType> = {
+  float: 'number',
+  int: 'integer',
+  uint: 'integer',
+  bool: 'boolean',
+};
 
 /** Columns of a 1-D array (one column `name`) or a 2-D array (`name0`, `name1`, …). */
 function columnsOf(a: NpyArray, name: string, prefix: string): TableColumn[] {
@@ -48,17 +53,31 @@ export function npyTable(src: NpySource): TableValue | undefined {
 /** A DataPreview of the arrays: as a table for 1-D/2-D features, else value statistics per sample. */
 export function npyPreview(src: NpySource, table: TableValue | undefined, headRows = 10): DataPreviewValue {
   const format = path.extname(src.file).slice(1).toLowerCase() || 'npy';
-  const labels1d = src.labels && (src.labels.shape.length === 1 || (src.labels.shape.length === 2 && src.labels.shape[1] === 1));
-  const shapes = `${src.featuresName} ${src.features.dtype} [${src.features.shape.join(', ')}]` + (src.labels ? `, ${src.labelsName} ${src.labels.dtype} [${src.labels.shape.join(', ')}]` : '');
+  const labels1d =
+    src.labels && (src.labels.shape.length === 1 || (src.labels.shape.length === 2 && src.labels.shape[1] === 1));
+  const shapes =
+    `${src.featuresName} ${src.features.dtype} [${src.features.shape.join(', ')}]` +
+    (src.labels ? `, ${src.labelsName} ${src.labels.dtype} [${src.labels.shape.join(', ')}]` : '');
   let preview: DataPreviewValue;
   if (table) {
     const target = labels1d ? table.columns[table.columns.length - 1].name : undefined;
     preview = previewTable(table, { format, headRows, ...(target ? { target } : {}) });
   } else {
     const labels = labels1d ? columnsOf(src.labels!, src.labelsName ?? 'label', 'label')[0] : undefined;
-    preview = previewTensor({ source: src.file, format, dims: src.features.shape, data: src.features.data, headRows, ...(labels ? { labels } : {}) });
+    preview = previewTensor({
+      source: src.file,
+      format,
+      dims: src.features.shape,
+      data: src.features.data,
+      headRows,
+      ...(labels ? { labels } : {}),
+    });
   }
-  return { ...preview, head: { ...preview.head, title: `${preview.head.title} (${shapes})` }, sampleShape: src.features.shape.slice(1) };
+  return {
+    ...preview,
+    head: { ...preview.head, title: `${preview.head.title} (${shapes})` },
+    sampleShape: src.features.shape.slice(1),
+  };
 }
 
 /** Class names of integer or boolean labels, sorted numerically, and each sample's class index. */
@@ -74,27 +93,48 @@ function classesOf(labels: NpyArray): { classNames: string[]; y: Int32Array } {
  * `[n, 1, H, W]` (one channel, as IDX images), `[n]` as one feature. Integer and boolean labels
  * make a classification (task auto), float labels a regression with `targetDim` outputs.
  */
-export function npyDataset(src: NpySource, p: Pick<NpyParams, 'task' | 'scale' | 'validation' | 'test' | 'stratify' | 'seed'>): DatasetValue {
+export function npyDataset(
+  src: NpySource,
+  p: Pick<NpyParams, 'task' | 'scale' | 'validation' | 'test' | 'stratify' | 'seed'>,
+): DatasetValue {
   const { features, labels, file } = src;
-  if (!labels) throw new UserError(`${file}: no labels; name the labels array (npz) or give labelsFile to build a dataset`);
+  if (!labels)
+    throw new UserError(`${file}: no labels; name the labels array (npz) or give labelsFile to build a dataset`);
   const rest = features.shape.slice(1);
   const featureShape = rest.length === 0 ? [1] : rest.length === 2 ? [1, ...rest] : rest;
   const x = Float32Array.from(features.data, (v) => v / p.scale);
   const task = p.task !== 'auto' ? p.task : labels.kind === 'float' ? 'regression' : 'classification';
-  const common = { x, featureShape, ratios: { validation: p.validation, test: p.test }, seed: p.seed, stratify: p.stratify };
+  const common = {
+    x,
+    featureShape,
+    ratios: { validation: p.validation, test: p.test },
+    seed: p.seed,
+    stratify: p.stratify,
+  };
   if (task === 'classification') {
     if (labels.shape.length > 2 || (labels.shape.length === 2 && labels.shape[1] !== 1)) {
-      throw new UserError(`${file}: class labels '${src.labelsName}' must be one per sample, found shape [${labels.shape.join(', ')}]`);
+      throw new UserError(
+        `${file}: class labels '${src.labelsName}' must be one per sample, found shape [${labels.shape.join(', ')}]`,
+      );
     }
     if (labels.kind === 'float' && !labels.data.every((v) => Number.isInteger(v))) {
-      throw new UserError(`${file}: labels '${src.labelsName}' hold fractional values; classification needs whole-number classes (use task 'regression')`);
+      throw new UserError(
+        `${file}: labels '${src.labelsName}' hold fractional values; classification needs whole-number classes (use task 'regression')`,
+      );
     }
     const { classNames, y } = classesOf(labels);
     if (classNames.length < 2) {
-      throw new UserError(`${file}: labels '${src.labelsName}' have a single class (${classNames[0]}); a classifier needs at least two`);
+      throw new UserError(
+        `${file}: labels '${src.labelsName}' have a single class (${classNames[0]}); a classifier needs at least two`,
+      );
     }
     return tensorDataset({ ...common, y, classNames });
   }
   const targetDim = labels.shape.slice(1).reduce((a, b) => a * b, 1);
-  return tensorDataset({ ...common, y: Float32Array.from(labels.data), targetDim, ...(src.labelsName ? { targetName: src.labelsName } : {}) });
+  return tensorDataset({
+    ...common,
+    y: Float32Array.from(labels.data),
+    targetDim,
+    ...(src.labelsName ? { targetName: src.labelsName } : {}),
+  });
 }

@@ -63,6 +63,8 @@ export function rejectBinary(file: string, head: Uint8Array, what = 'a text file
     if (b < 32 && b !== 9 && b !== 10 && b !== 13 && b !== 12) controls++;
   }
   if (head.length > 0 && controls / head.length > 0.05) {
-    throw new UserError(`${file}: looks like a binary file (${controls} control bytes in the first ${head.length}), expected ${what}`);
+    throw new UserError(
+      `${file}: looks like a binary file (${controls} control bytes in the first ${head.length}), expected ${what}`,
+    );
   }
 }

@@ -28,9 +28,20 @@ export interface PreviewOptions {
   json?: Record<string, unknown>;
 }
 
-function parseOptions<T>(what: string, schema: { safeParse: (v: unknown) => { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, value: unknown): T {
+function parseOptions<T>(
+  what: string,
+  schema: {
+    safeParse: (
+      v: unknown,
+    ) => { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
+  },
+  value: unknown,
+): T {
   const parsed = schema.safeParse(value ?? {});
-  if (!parsed.success) throw new UserError(`${what} options: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new UserError(
+      `${what} options: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   return parsed.data;
 }
 
@@ -43,7 +54,10 @@ export async function previewFile(file: string, opts: PreviewOptions = {}): Prom
     return imagesPreview(data, opts.headRows ?? 10);
   }
   const ext = path.extname(file).toLowerCase();
-  const common = { ...(opts.target ? { target: opts.target } : {}), ...(opts.headRows ? { headRows: opts.headRows } : {}) };
+  const common = {
+    ...(opts.target ? { target: opts.target } : {}),
+    ...(opts.headRows ? { headRows: opts.headRows } : {}),
+  };
   switch (ext) {
     case '.csv':
     case '.tsv':
@@ -73,7 +87,9 @@ export async function previewFile(file: string, opts: PreviewOptions = {}): Prom
     }
     default:
       if (ext === '.gz' || ext === '.idx' || /ubyte(\.gz)?$/.test(file)) return previewIdx(file, opts.headRows ?? 10);
-      throw new UserError(`${file}: unknown data format '${ext || '(none)'}'; expected .csv, .tsv, .txt, .json, .jsonl, .npy, .npz, .idx, *-ubyte(.gz) or an image folder`);
+      throw new UserError(
+        `${file}: unknown data format '${ext || '(none)'}'; expected .csv, .tsv, .txt, .json, .jsonl, .npy, .npz, .idx, *-ubyte(.gz) or an image folder`,
+      );
   }
 }
 

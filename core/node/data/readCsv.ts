@@ -28,7 +28,12 @@ function estimateRows(sample: string, size: number, sampleBytes: number): number
 }
 
 /** One streaming pass over the file. Columns listed in `asStrings` are collected as strings. */
-async function pass(layout: Layout, opts: CsvOptions, asStrings: ReadonlySet<string>, hooks: ReadHooks): Promise<{ builders: ColumnBuilder[] }> {
+async function pass(
+  layout: Layout,
+  opts: CsvOptions,
+  asStrings: ReadonlySet<string>,
+  hooks: ReadHooks,
+): Promise<{ builders: ColumnBuilder[] }> {
   if (layout.encoding === 'utf-8' && !hooks.noFastPath) {
     const rows = new CsvRows(layout, opts, asStrings);
     let done: boolean;
@@ -53,7 +58,12 @@ function finished(layout: Layout, rows: CsvRows): { builders: ColumnBuilder[] } 
 }
 
 /** The general pass: papaparse over decoded text (quotes, any line ending, Latin-1). */
-async function papaPass(layout: Layout, opts: CsvOptions, asStrings: ReadonlySet<string>, hooks: ReadHooks): Promise<CsvRows> {
+async function papaPass(
+  layout: Layout,
+  opts: CsvOptions,
+  asStrings: ReadonlySet<string>,
+  hooks: ReadHooks,
+): Promise<CsvRows> {
   const { file } = layout;
   let bytes = 0;
   let sawQuote = false;
@@ -96,7 +106,9 @@ async function papaPass(layout: Layout, opts: CsvOptions, asStrings: ReadonlySet
           const quoteError = results.errors.find((e) => e.type === 'Quotes');
           if (quoteError) {
             onRows(results.data.slice(0, quoteError.row ?? 0));
-            throw new UserError(`${file}:${place.line}: unclosed quote in the row starting here; close the quoted field or remove the stray '"'`);
+            throw new UserError(
+              `${file}:${place.line}: unclosed quote in the row starting here; close the quoted field or remove the stray '"'`,
+            );
           }
           onRows(results.data);
           hooks.progress?.(Math.min(0.99, bytes / Math.max(1, layout.size)), `${place.line - 1} lines`);

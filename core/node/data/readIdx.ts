@@ -35,7 +35,8 @@ export async function readIdx(file: string): Promise<IdxArray> {
       throw new UserError(`${file}: corrupt gzip data (${(e as Error).message})`);
     }
   }
-  if (buf.length < 4 || buf[0] !== 0 || buf[1] !== 0) throw new UserError(`${file}: not an IDX file (bad magic number)`);
+  if (buf.length < 4 || buf[0] !== 0 || buf[1] !== 0)
+    throw new UserError(`${file}: not an IDX file (bad magic number)`);
   const type = TYPES[buf[2]];
   if (!type) throw new UserError(`${file}: not an IDX file (unknown type code 0x${buf[2].toString(16)})`);
   const ndims = buf[3];
@@ -45,7 +46,9 @@ export async function readIdx(file: string): Promise<IdxArray> {
   const start = 4 + 4 * ndims;
   const expected = start + count * type.size;
   if (buf.length !== expected) {
-    throw new UserError(`${file}: IDX data is ${buf.length - start} bytes, but the header's shape [${dims.join(', ')}] of ${type.name} needs ${count * type.size}`);
+    throw new UserError(
+      `${file}: IDX data is ${buf.length - start} bytes, but the header's shape [${dims.join(', ')}] of ${type.name} needs ${count * type.size}`,
+    );
   }
   const body = buf.subarray(start);
   let data: IdxArray['data'];
@@ -69,7 +72,8 @@ export async function readIdx(file: string): Promise<IdxArray> {
       data = Float64Array.from({ length: count }, (_, i) => body.readDoubleBE(8 * i));
   }
   for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i])) throw new UserError(`${file}: value ${data[i]} at flat index ${i} is not finite (inf/NaN)`);
+    if (!Number.isFinite(data[i]))
+      throw new UserError(`${file}: value ${data[i]} at flat index ${i} is not finite (inf/NaN)`);
   }
   return { dims, data };
 }

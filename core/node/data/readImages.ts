@@ -28,7 +28,8 @@ export interface ImageFolder {
 
 const LAYOUT = 'expected one subfolder per class holding its images, e.g. <folder>/cat/1.png and <folder>/dog/1.jpg';
 const CONCURRENCY = 8;
-const isImage = (name: string): boolean => (IMAGE_EXTENSIONS as readonly string[]).includes(path.extname(name).toLowerCase());
+const isImage = (name: string): boolean =>
+  (IMAGE_EXTENSIONS as readonly string[]).includes(path.extname(name).toLowerCase());
 const byName = (a: string, b: string): number => a.localeCompare(b, 'en', { numeric: true });
 
 /** Names a few files and counts the rest, for warnings. */
@@ -48,9 +49,14 @@ async function listDir(dir: string): Promise<Dirent[]> {
 }
 
 /** The class folders and their image files (sorted, hidden entries skipped), before decoding. */
-export async function scanImageFolder(folder: string): Promise<{ classes: { name: string; files: string[] }[]; warnings: string[] }> {
+export async function scanImageFolder(
+  folder: string,
+): Promise<{ classes: { name: string; files: string[] }[]; warnings: string[] }> {
   const entries = (await listDir(folder)).filter((e) => !e.name.startsWith('.'));
-  const dirs = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort(byName);
+  const dirs = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort(byName);
   if (dirs.length === 0) {
     const loose = entries.filter((e) => e.isFile() && isImage(e.name)).length;
     throw new UserError(
@@ -63,14 +69,23 @@ export async function scanImageFolder(folder: string): Promise<{ classes: { name
   let ignored = 0;
   for (const name of dirs) {
     const inside = (await listDir(path.join(folder, name))).filter((e) => !e.name.startsWith('.'));
-    const files = inside.filter((e) => e.isFile() && isImage(e.name)).map((e) => e.name).sort(byName);
+    const files = inside
+      .filter((e) => e.isFile() && isImage(e.name))
+      .map((e) => e.name)
+      .sort(byName);
     ignored += inside.length - files.length;
     if (files.length === 0) empty.push(name);
     else classes.push({ name, files: files.map((f) => `${name}/${f}`) });
   }
   if (empty.length) warnings.push(`class folders without images skipped: ${listSome(empty)}`);
-  if (ignored) warnings.push(`${ignored} entries that are not ${IMAGE_EXTENSIONS.join('/')} files were ignored (class folders are not searched recursively)`);
-  if (classes.length === 0) throw new UserError(`${folder}: none of its ${dirs.length} subfolders holds images (${IMAGE_EXTENSIONS.join(', ')}); ${LAYOUT}`);
+  if (ignored)
+    warnings.push(
+      `${ignored} entries that are not ${IMAGE_EXTENSIONS.join('/')} files were ignored (class folders are not searched recursively)`,
+    );
+  if (classes.length === 0)
+    throw new UserError(
+      `${folder}: none of its ${dirs.length} subfolders holds images (${IMAGE_EXTENSIONS.join(', ')}); ${LAYOUT}`,
+    );
   return { classes, warnings };
 }
 
@@ -84,10 +99,13 @@ async function decodeInto(file: string, o: ImageDecodeOptions, out: Float32Array
     .raw()
     .toBuffer({ resolveWithObject: true });
   if (info.channels !== channels || info.width !== o.width || info.height !== o.height) {
-    throw new Error(`decoded to ${info.width}×${info.height}×${info.channels}, expected ${o.width}×${o.height}×${channels}`);
+    throw new Error(
+      `decoded to ${info.width}×${info.height}×${info.channels}, expected ${o.width}×${o.height}×${channels}`,
+    );
   }
   const plane = o.width * o.height;
-  for (let p = 0; p < plane; p++) for (let c = 0; c < channels; c++) out[offset + c * plane + p] = data[p * channels + c] / 255;
+  for (let p = 0; p < plane; p++)
+    for (let c = 0; c < channels; c++) out[offset + c * plane + p] = data[p * channels + c] / 255;
 }
 
 /**
@@ -95,7 +113,11 @@ async function decodeInto(file: string, o: ImageDecodeOptions, out: Float32Array
  * skipped and named in a warning; a folder whose tensors would exceed the memory budget is refused
  * before anything is decoded.
  */
-export async function readImageFolder(folder: string, o: ImageDecodeOptions, hooks: ReadHooks = {}): Promise<ImageFolder> {
+export async function readImageFolder(
+  folder: string,
+  o: ImageDecodeOptions,
+  hooks: ReadHooks = {},
+): Promise<ImageFolder> {
   const { classes, warnings } = await scanImageFolder(folder);
   const channels = o.color === 'rgb' ? 3 : 1;
   const size = channels * o.height * o.width;
@@ -132,10 +154,13 @@ export async function readImageFolder(folder: string, o: ImageDecodeOptions, hoo
   if (corrupt.length) {
     xs = new Float32Array(kept * size);
     for (let i = 0, k = 0; i < all.length; i++) if (ok[i]) xs.set(x.subarray(i * size, (i + 1) * size), size * k++);
-    warnings.push(`${corrupt.length} of ${all.length} images could not be decoded and were skipped: ${listSome(corrupt)}`);
+    warnings.push(
+      `${corrupt.length} of ${all.length} images could not be decoded and were skipped: ${listSome(corrupt)}`,
+    );
   }
   const samples = all.filter((_, i) => ok[i]);
-  if (kept === 0) throw new UserError(`${folder}: none of its ${all.length} images could be decoded (${listSome(corrupt)})`);
+  if (kept === 0)
+    throw new UserError(`${folder}: none of its ${all.length} images could be decoded (${listSome(corrupt)})`);
   const present = [...new Set(samples.map((s) => s.label))].sort((a, b) => a - b);
   const lost = classes.filter((_, k) => !present.includes(k)).map((c) => c.name);
   if (lost.length) warnings.push(`class folders left without a readable image: ${listSome(lost)}`);
@@ -159,11 +184,18 @@ export const THUMB_SIZE = 48;
  * A preview thumbnail of sample `i` (NCHW floats in [0, 1]): its pixels (downscaled to fit
  * THUMB_SIZE) and the same pixels as a base64 PNG data URL.
  */
-export async function thumbnail(x: Float32Array, shape: readonly number[], i: number, label?: string): Promise<ImageSample> {
+export async function thumbnail(
+  x: Float32Array,
+  shape: readonly number[],
+  i: number,
+  label?: string,
+): Promise<ImageSample> {
   const [c, h, w] = shape as [1 | 3, number, number];
   const plane = h * w;
   const hwc = Buffer.alloc(plane * c);
-  for (let p = 0; p < plane; p++) for (let ch = 0; ch < c; ch++) hwc[p * c + ch] = Math.round(Math.min(1, Math.max(0, x[i * c * plane + ch * plane + p])) * 255);
+  for (let p = 0; p < plane; p++)
+    for (let ch = 0; ch < c; ch++)
+      hwc[p * c + ch] = Math.round(Math.min(1, Math.max(0, x[i * c * plane + ch * plane + p])) * 255);
   const scale = Math.min(1, THUMB_SIZE / Math.max(h, w));
   const tw = Math.max(1, Math.round(w * scale));
   const th = Math.max(1, Math.round(h * scale));

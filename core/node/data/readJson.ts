@@ -26,7 +26,8 @@ async function readText(file: string): Promise<string> {
   return parts.join('');
 }
 
-const describe = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `a ${typeof v}`);
+const describe = (v: unknown): string =>
+  v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `a ${typeof v}`;
 
 /** Where JSON.parse failed, found by re-parsing with JSON5 (which reports line and column). */
 function syntaxError(file: string, text: string, e: Error): UserError {
@@ -35,7 +36,9 @@ function syntaxError(file: string, text: string, e: Error): UserError {
   } catch (e5) {
     const { lineNumber, columnNumber, message } = e5 as { lineNumber?: number; columnNumber?: number; message: string };
     if (lineNumber !== undefined) {
-      return new UserError(`${file}:${lineNumber}:${columnNumber ?? 1}: invalid JSON (${message.replace(/^JSON5: /, '').replace(/ at \d+:\d+$/, '')})`);
+      return new UserError(
+        `${file}:${lineNumber}:${columnNumber ?? 1}: invalid JSON (${message.replace(/^JSON5: /, '').replace(/ at \d+:\d+$/, '')})`,
+      );
     }
   }
   return new UserError(`${file}: invalid JSON (${e.message.split('\n')[0]})`);
@@ -49,7 +52,9 @@ function jsonArray(file: string, text: string): Located[] {
     throw syntaxError(file, text, e as Error);
   }
   if (!Array.isArray(data)) {
-    throw new UserError(`${file}: the JSON is ${describe(data)}; expected an array of records ([{"a": 1, ...}, ...]) or one object per line (JSONL)`);
+    throw new UserError(
+      `${file}: the JSON is ${describe(data)}; expected an array of records ([{"a": 1, ...}, ...]) or one object per line (JSONL)`,
+    );
   }
   return data.map((record, i) => {
     if (record === null || typeof record !== 'object' || Array.isArray(record)) {
@@ -62,7 +67,7 @@ function jsonArray(file: string, text: string): Located[] {
 function jsonLines(file: string, text: string, signal?: AbortSignal): Located[] {
   const out: Located[] = [];
   let line = 0;
-  for (let start = 0; start <= text.length; ) {
+  for (let start = 0; start <= text.length;) {
     let end = text.indexOf('\n', start);
     if (end === -1) end = text.length;
     line++;
@@ -74,7 +79,9 @@ function jsonLines(file: string, text: string, signal?: AbortSignal): Located[] 
     try {
       record = JSON.parse(raw);
     } catch (e) {
-      throw new UserError(`${file}:${line}: invalid JSON on this line (${(e as Error).message.split('\n')[0]}); JSONL needs one complete object per line`);
+      throw new UserError(
+        `${file}:${line}: invalid JSON on this line (${(e as Error).message.split('\n')[0]}); JSONL needs one complete object per line`,
+      );
     }
     if (record === null || typeof record !== 'object' || Array.isArray(record)) {
       throw new UserError(`${file}:${line}: the line holds ${describe(record)}; JSONL needs one object per line`);
@@ -107,9 +114,16 @@ function columnsOf(records: Located[]): string[] {
   return [...names];
 }
 
-function build(records: Located[], names: string[], opts: JsonOptions, asStrings: ReadonlySet<string>): ColumnBuilder[] {
+function build(
+  records: Located[],
+  names: string[],
+  opts: JsonOptions,
+  asStrings: ReadonlySet<string>,
+): ColumnBuilder[] {
   const missing = new Set(opts.missingValues);
-  const builders = names.map((name, i) => new ColumnBuilder(name, i, records.length, missing, false, opts.types[name], asStrings.has(name)));
+  const builders = names.map(
+    (name, i) => new ColumnBuilder(name, i, records.length, missing, false, opts.types[name], asStrings.has(name)),
+  );
   for (const { record, place } of records) {
     for (const b of builders) b.push(fieldText(record[b.name]), place);
   }
@@ -140,6 +154,8 @@ export async function readJson(file: string, opts: JsonOptions, hooks: ReadHooks
   const again = demotedColumns(builders);
   if (again.size) builders = build(records, names, opts, again);
   const columns = builders.map((b) => b.finish());
-  const warnings = builders.filter((b) => b.missing === records.length).map((b) => `column '${b.name}' is empty (every value is missing)`);
+  const warnings = builders
+    .filter((b) => b.missing === records.length)
+    .map((b) => `column '${b.name}' is empty (every value is missing)`);
   return { columns, rowCount: records.length, source: file, ...(warnings.length ? { warnings } : {}) };
 }

@@ -36,14 +36,17 @@ function header(where: string, text: string): { descr: string; fortran: boolean;
   const descr = /'descr'\s*:\s*'([^']*)'/.exec(text)?.[1];
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(text)?.[1];
   const shape = /'shape'\s*:\s*\(([^)]*)\)/.exec(text)?.[1];
-  if (/'descr'\s*:\s*\[/.test(text)) throw new UserError(`${where}: structured (record) arrays are not supported; save plain numeric arrays`);
-  if (descr === undefined || fortran === undefined || shape === undefined) throw new UserError(`${where}: unreadable .npy header ${JSON.stringify(text.trim())}`);
+  if (/'descr'\s*:\s*\[/.test(text))
+    throw new UserError(`${where}: structured (record) arrays are not supported; save plain numeric arrays`);
+  if (descr === undefined || fortran === undefined || shape === undefined)
+    throw new UserError(`${where}: unreadable .npy header ${JSON.stringify(text.trim())}`);
   const dims = shape
     .split(',')
     .map((d) => d.trim())
     .filter(Boolean)
     .map((d) => Number(d.replace(/L$/, '')));
-  if (dims.some((d) => !Number.isInteger(d) || d < 0)) throw new UserError(`${where}: bad shape (${shape}) in the .npy header`);
+  if (dims.some((d) => !Number.isInteger(d) || d < 0))
+    throw new UserError(`${where}: bad shape (${shape}) in the .npy header`);
   return { descr, fortran: fortran === 'True', shape: dims };
 }
 
@@ -71,12 +74,14 @@ function toCOrder<T extends NpyArray['data']>(src: T, shape: number[]): T {
 
 /** Parses the bytes of one .npy file (format versions 1–3); `where` names it in errors. */
 export function parseNpy(bytes: Uint8Array, where: string): NpyArray {
-  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) throw new UserError(`${where}: not a .npy file (no \\x93NUMPY magic)`);
+  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b))
+    throw new UserError(`${where}: not a .npy file (no \\x93NUMPY magic)`);
   const major = bytes[6];
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const hlen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const start = (major === 1 ? 10 : 12) + hlen;
-  if (major < 1 || major > 3 || start > bytes.length) throw new UserError(`${where}: unsupported or truncated .npy header (version ${major})`);
+  if (major < 1 || major > 3 || start > bytes.length)
+    throw new UserError(`${where}: unsupported or truncated .npy header (version ${major})`);
   const text = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(major === 1 ? 10 : 12, start));
   const h = header(where, text);
   const order = h.descr[0];
@@ -87,7 +92,9 @@ export function parseNpy(bytes: Uint8Array, where: string): NpyArray {
   const count = h.shape.reduce((a, b) => a * b, 1);
   const size = type.ctor === 'i8' || type.ctor === 'u8' ? 8 : type.ctor.BYTES_PER_ELEMENT;
   if (bytes.length - start < count * size) {
-    throw new UserError(`${where}: data is ${bytes.length - start} bytes, but shape [${h.shape.join(', ')}] of ${type.name} needs ${count * size}`);
+    throw new UserError(
+      `${where}: data is ${bytes.length - start} bytes, but shape [${h.shape.join(', ')}] of ${type.name} needs ${count * size}`,
+    );
   }
   const raw = new Uint8Array(count * size);
   raw.set(bytes.subarray(start, start + count * size));
@@ -100,7 +107,10 @@ export function parseNpy(bytes: Uint8Array, where: string): NpyArray {
     data = new Float64Array(count);
     for (let i = 0; i < count; i++) {
       const v = Number(wide[i]);
-      if (!Number.isSafeInteger(v)) throw new UserError(`${where}: ${type.name} value ${wide[i]} at flat index ${i} does not fit a float64 exactly`);
+      if (!Number.isSafeInteger(v))
+        throw new UserError(
+          `${where}: ${type.name} value ${wide[i]} at flat index ${i} does not fit a float64 exactly`,
+        );
       data[i] = v;
     }
   } else {
@@ -109,7 +119,10 @@ export function parseNpy(bytes: Uint8Array, where: string): NpyArray {
   if (h.fortran && h.shape.length > 1) data = toCOrder(data, h.shape);
   if (type.kind === 'float') {
     for (let i = 0; i < data.length; i++) {
-      if (!Number.isFinite(data[i])) throw new UserError(`${where}: value ${data[i]} at flat index ${i} is not finite (inf/NaN); clean the array first`);
+      if (!Number.isFinite(data[i]))
+        throw new UserError(
+          `${where}: value ${data[i]} at flat index ${i} is not finite (inf/NaN); clean the array first`,
+        );
     }
   }
   return { dtype: type.name, kind: type.kind, shape: h.shape, data };
@@ -160,20 +173,25 @@ export async function readNpySource(
   file: string,
   opts: { features?: string; labels?: string; labelsFile?: string },
 ): Promise<{ features: NpyArray; featuresName: string; labels?: NpyArray; labelsName?: string }> {
-  const out: { features: NpyArray; featuresName: string; labels?: NpyArray; labelsName?: string } = { features: undefined as never, featuresName: '' };
+  const out: { features: NpyArray; featuresName: string; labels?: NpyArray; labelsName?: string } = {
+    features: undefined as never,
+    featuresName: '',
+  };
   if (path.extname(file).toLowerCase() === '.npz') {
     const arrays = await readNpz(file);
     const names = [...arrays.keys()];
     const pick = (wanted: string | undefined, usual: string[], what: string): string | undefined => {
       if (wanted) {
-        if (!arrays.has(wanted)) throw new UserError(`${file}: no array '${wanted}' for the ${what}; the archive holds ${names.join(', ')}`);
+        if (!arrays.has(wanted))
+          throw new UserError(`${file}: no array '${wanted}' for the ${what}; the archive holds ${names.join(', ')}`);
         return wanted;
       }
       return usual.find((n) => arrays.has(n));
     };
     const labelsName = opts.labelsFile ? undefined : pick(opts.labels, LABEL_NAMES, 'labels');
     const featuresName = pick(opts.features, FEATURE_NAMES, 'features') ?? names.find((n) => n !== labelsName)!;
-    if (featuresName === labelsName) throw new UserError(`${file}: '${featuresName}' cannot be both the features and the labels`);
+    if (featuresName === labelsName)
+      throw new UserError(`${file}: '${featuresName}' cannot be both the features and the labels`);
     out.features = arrays.get(featuresName)!;
     out.featuresName = featuresName;
     if (labelsName) {
@@ -181,7 +199,10 @@ export async function readNpySource(
       out.labelsName = labelsName;
     }
   } else {
-    if (opts.features || opts.labels) throw new UserError(`${file}: array names (features, labels) apply to .npz archives; for .npy give the labels as labelsFile`);
+    if (opts.features || opts.labels)
+      throw new UserError(
+        `${file}: array names (features, labels) apply to .npz archives; for .npy give the labels as labelsFile`,
+      );
     out.features = await readNpy(file);
     out.featuresName = path.basename(file, path.extname(file));
   }
@@ -190,9 +211,14 @@ export async function readNpySource(
     out.labelsName = path.basename(opts.labelsFile, path.extname(opts.labelsFile));
   }
   const n = out.features.shape[0];
-  if (out.features.shape.length === 0) throw new UserError(`${file}: the features array '${out.featuresName}' is a scalar; expected samples along the first axis`);
+  if (out.features.shape.length === 0)
+    throw new UserError(
+      `${file}: the features array '${out.featuresName}' is a scalar; expected samples along the first axis`,
+    );
   if (out.labels && out.labels.shape[0] !== n) {
-    throw new UserError(`${file}: ${out.labels.shape[0] ?? 1} labels in '${out.labelsName}' for ${n} samples in '${out.featuresName}'`);
+    throw new UserError(
+      `${file}: ${out.labels.shape[0] ?? 1} labels in '${out.labelsName}' for ${n} samples in '${out.featuresName}'`,
+    );
   }
   return out;
 }

@@ -30,7 +30,10 @@ export function previewTensor(opts: {
     source: opts.source,
     format: opts.format,
     rowCount: n,
-    schema: [{ name: 'value', type: values.type }, ...(opts.labels ? [{ name: opts.labels.name, type: opts.labels.type }] : [])],
+    schema: [
+      { name: 'value', type: values.type },
+      ...(opts.labels ? [{ name: opts.labels.name, type: opts.labels.type }] : []),
+    ],
     stats: [columnStats(values), ...(opts.labels ? [columnStats(opts.labels)] : [])],
     head: { title: 'First samples', columns: ['index', 'values', ...(opts.labels ? [opts.labels.name] : [])], rows },
     sampleShape: dims.slice(1),

@@ -32,7 +32,9 @@ const stampCache = new Map<string, FileStamp>();
 async function folderListingHash(root: string): Promise<string> {
   const h = createHash('sha256');
   const walk = async (dir: string, rel: string): Promise<void> => {
-    const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    );
     for (const e of entries) {
       const full = join(dir, e.name);
       const name = rel ? `${rel}/${e.name}` : e.name;

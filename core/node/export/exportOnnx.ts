@@ -64,7 +64,11 @@ export function modelCard(model: TrainedModelValue, metrics?: MetricsValue): Rec
     transforms: model.transforms,
     target: model.targetName ?? null,
     classNames: model.classNames ?? null,
-    metrics: metrics ? { split: metrics.split, ...metrics.scalars } : last ? { epoch: last.epoch, ...last.metrics } : null,
+    metrics: metrics
+      ? { split: metrics.split, ...metrics.scalars }
+      : last
+        ? { epoch: last.epoch, ...last.metrics }
+        : null,
     params: model.trainParams,
     trainedOn: model.provider,
   };
@@ -86,7 +90,10 @@ export async function exportOnnx(model: TrainedModelValue, opts: OnnxExportOptio
   try {
     decoded = decodeModel(model.onnx);
   } catch (e) {
-    throw new UserError(`export: the trained model's ONNX bytes cannot be read (${(e as Error).message}); retrain the model`, 1);
+    throw new UserError(
+      `export: the trained model's ONNX bytes cannot be read (${(e as Error).message}); retrain the model`,
+      1,
+    );
   }
   const { model: built, layout } = buildExportModel(model, decoded);
   const final = withMetadata(built, model, layout, opts.metrics);
@@ -113,7 +120,8 @@ export async function exportOnnx(model: TrainedModelValue, opts: OnnxExportOptio
     // The file on disk, not the bytes in memory, is what users get: check it again as written.
     const fromDisk = await runExported(tmp, layout, rows);
     const diskDiff = maxAbsDiff(fromDisk.values, inApp.values);
-    if (!(diskDiff <= EXPORT_TOLERANCE)) throw new UserError(`export failed verification: the written file differs by ${diskDiff.toExponential(3)}`, 1);
+    if (!(diskDiff <= EXPORT_TOLERANCE))
+      throw new UserError(`export failed verification: the written file differs by ${diskDiff.toExponential(3)}`, 1);
     await rename(tmp, opts.file);
   } catch (e) {
     await rm(tmp, { force: true });
@@ -141,13 +149,25 @@ async function writeQuantized(
   file: string,
 ): Promise<QuantizedReport> {
   const { model: q, quantized } = quantizeDynamic(floatModel);
-  if (!quantized.length) throw new UserError('export: quantize was asked for but the model has no MatMul/Gemm weights to quantize', 2);
+  if (!quantized.length)
+    throw new UserError('export: quantize was asked for but the model has no MatMul/Gemm weights to quantize', 2);
   const ext = path.extname(file);
   const qFile = `${file.slice(0, file.length - ext.length)}.int8${ext || '.onnx'}`;
-  const bytes = encodeModel({ ...q, metadata_props: [...(q.metadata_props ?? []), { key: 'weft.quantization', value: 'int8 dynamic (MatMulInteger, per-column symmetric weights)' }] });
+  const bytes = encodeModel({
+    ...q,
+    metadata_props: [
+      ...(q.metadata_props ?? []),
+      { key: 'weft.quantization', value: 'int8 dynamic (MatMulInteger, per-column symmetric weights)' },
+    ],
+  });
   await atomicWrite(qFile, bytes);
   const out = await runExported(qFile, layout, rows);
-  const report: QuantizedReport = { file: qFile, weights: quantized.length, bytes: bytes.byteLength, maxAbsDiff: maxAbsDiff(out.values, inApp) };
+  const report: QuantizedReport = {
+    file: qFile,
+    weights: quantized.length,
+    bytes: bytes.byteLength,
+    maxAbsDiff: maxAbsDiff(out.values, inApp),
+  };
   if (model.task === 'classification' && out.labels) {
     const k = inApp.length / rows.n;
     const floatLabels = argmaxRows(inApp, k);

@@ -29,7 +29,10 @@ function folderSaver(dir: string, files: string[]): tf.io.IOHandler {
   return {
     save: async (artifacts) => {
       const weights = artifacts.weightData;
-      const bin = weights instanceof ArrayBuffer ? new Uint8Array(weights) : new Uint8Array(await new Blob(weights).arrayBuffer());
+      const bin =
+        weights instanceof ArrayBuffer
+          ? new Uint8Array(weights)
+          : new Uint8Array(await new Blob(weights).arrayBuffer());
       const json = {
         format: 'layers-model',
         generatedBy: artifacts.generatedBy,
@@ -53,7 +56,9 @@ export function folderLoader(modelJson: string): tf.io.IOHandler {
     load: async () => {
       const json = JSON.parse(await readFile(modelJson, 'utf8')) as tf.io.ModelJSON;
       const manifest = json.weightsManifest;
-      const chunks = await Promise.all(manifest.flatMap((g) => g.paths.map((p) => readFile(path.join(path.dirname(modelJson), p)))));
+      const chunks = await Promise.all(
+        manifest.flatMap((g) => g.paths.map((p) => readFile(path.join(path.dirname(modelJson), p)))),
+      );
       const total = chunks.reduce((a, c) => a + c.byteLength, 0);
       const weightData = new Uint8Array(total);
       let offset = 0;
@@ -71,7 +76,10 @@ export function folderLoader(modelJson: string): tf.io.IOHandler {
   };
 }
 
-export async function exportTfjs(model: TrainedModelValue, opts: { dir: string; rows: VerifyRows; signal?: AbortSignal }): Promise<TfjsExportReport> {
+export async function exportTfjs(
+  model: TrainedModelValue,
+  opts: { dir: string; rows: VerifyRows; signal?: AbortSignal },
+): Promise<TfjsExportReport> {
   const graph = decodeModel(model.onnx).graph;
   const layers = onnxChainToLayers(graph, model.inputName, model.outputName, model.featureShape);
   const built = buildTfjsModel(layers);
@@ -80,7 +88,14 @@ export async function exportTfjs(model: TrainedModelValue, opts: { dir: string; 
   const files: string[] = [];
   try {
     built.setUserDefinedMetadata({
-      weft: { input: { name: 'features', shape: ['N', ...model.featureShape], preprocessing: 'apply the listed transforms first' }, ...modelCard(model) },
+      weft: {
+        input: {
+          name: 'features',
+          shape: ['N', ...model.featureShape],
+          preprocessing: 'apply the listed transforms first',
+        },
+        ...modelCard(model),
+      },
     });
     await built.save(folderSaver(staging, files));
   } finally {

@@ -55,7 +55,16 @@ const root = protobuf.parse(ONNX_PROTO, { keepCase: true }).root;
 const ModelType = root.lookupType('onnx.ModelProto');
 
 /** ONNX TensorProto.DataType codes Weft uses. */
-export const OnnxDataType = { FLOAT: 1, UINT8: 2, INT8: 3, INT32: 6, INT64: 7, STRING: 8, BOOL: 9, DOUBLE: 11 } as const;
+export const OnnxDataType = {
+  FLOAT: 1,
+  UINT8: 2,
+  INT8: 3,
+  INT32: 6,
+  INT64: 7,
+  STRING: 8,
+  BOOL: 9,
+  DOUBLE: 11,
+} as const;
 
 /** AttributeProto.AttributeType codes. */
 export const AttrType = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, GRAPH: 5, FLOATS: 6, INTS: 7, STRINGS: 8 } as const;
@@ -148,16 +157,31 @@ const utf8 = new TextEncoder();
 /** Builders for the nodes, attributes and constants graph surgery needs. */
 export const onnx = {
   node(op_type: string, input: string[], output: string[], attrs: OnnxAttribute[] = [], domain?: string): OnnxNode {
-    return { op_type, input, output, name: output[0] ?? op_type, ...(attrs.length ? { attribute: attrs } : {}), ...(domain ? { domain } : {}) };
+    return {
+      op_type,
+      input,
+      output,
+      name: output[0] ?? op_type,
+      ...(attrs.length ? { attribute: attrs } : {}),
+      ...(domain ? { domain } : {}),
+    };
   },
   int: (name: string, i: number): OnnxAttribute => ({ name, type: AttrType.INT, i }),
   ints: (name: string, ints: number[]): OnnxAttribute => ({ name, type: AttrType.INTS, ints }),
   float: (name: string, f: number): OnnxAttribute => ({ name, type: AttrType.FLOAT, f }),
   floats: (name: string, floats: number[]): OnnxAttribute => ({ name, type: AttrType.FLOATS, floats }),
   string: (name: string, s: string): OnnxAttribute => ({ name, type: AttrType.STRING, s: utf8.encode(s) }),
-  strings: (name: string, s: string[]): OnnxAttribute => ({ name, type: AttrType.STRINGS, strings: s.map((v) => utf8.encode(v)) }),
+  strings: (name: string, s: string[]): OnnxAttribute => ({
+    name,
+    type: AttrType.STRINGS,
+    strings: s.map((v) => utf8.encode(v)),
+  }),
   /** A tensor initializer stored as raw little-endian bytes. */
-  tensor(name: string, dims: number[], data: Float32Array | Float64Array | Int32Array | BigInt64Array | Int8Array | Uint8Array): OnnxTensor {
+  tensor(
+    name: string,
+    dims: number[],
+    data: Float32Array | Float64Array | Int32Array | BigInt64Array | Int8Array | Uint8Array,
+  ): OnnxTensor {
     const data_type =
       data instanceof Float32Array
         ? OnnxDataType.FLOAT
@@ -170,14 +194,28 @@ export const onnx = {
               : data instanceof Int8Array
                 ? OnnxDataType.INT8
                 : OnnxDataType.UINT8;
-    return { name, dims, data_type, raw_data: new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength)) };
+    return {
+      name,
+      dims,
+      data_type,
+      raw_data: new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength)),
+    };
   },
   int64s: (name: string, values: number[], dims: number[] = [values.length]): OnnxTensor =>
-    onnx.tensor(name, dims, BigInt64Array.from(values, (v) => BigInt(v))),
+    onnx.tensor(
+      name,
+      dims,
+      BigInt64Array.from(values, (v) => BigInt(v)),
+    ),
   valueInfo(name: string, elemType: number, dims: (number | string)[]): OnnxValueInfo {
     return {
       name,
-      type: { tensor_type: { elem_type: elemType, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dim_value: d } : { dim_param: d })) } } },
+      type: {
+        tensor_type: {
+          elem_type: elemType,
+          shape: { dim: dims.map((d) => (typeof d === 'number' ? { dim_value: d } : { dim_param: d })) },
+        },
+      },
     };
   },
 };

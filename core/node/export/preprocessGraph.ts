@@ -35,7 +35,8 @@ function renameValue(g: OnnxGraph, from: string, to: string): void {
     n.input = n.input.map((v) => (v === from ? to : v));
     n.output = n.output.map((v) => (v === from ? to : v));
   }
-  for (const list of [g.input, g.output, g.value_info ?? [], g.initializer ?? []]) for (const v of list) if (v.name === from) v.name = to;
+  for (const list of [g.input, g.output, g.value_info ?? [], g.initializer ?? []])
+    for (const v of list) if (v.name === from) v.name = to;
 }
 
 /** Collects nodes and initializers for the preprocessing subgraph. */
@@ -137,19 +138,33 @@ function buildTabular(g: OnnxGraph, model: TrainedModelValue, modelInput: string
 
   if (numericCols.length) {
     const numIndex = new Map(numericCols.map((f, i) => [f.name, i]));
-    let num = applyStages(b, EXPORT_NAMES.numeric, numericCols.length, stagesOf(transforms.filter((t) => rawNames.has(t.column)), (c) => numIndex.get(c)));
+    let num = applyStages(
+      b,
+      EXPORT_NAMES.numeric,
+      numericCols.length,
+      stagesOf(
+        transforms.filter((t) => rawNames.has(t.column)),
+        (c) => numIndex.get(c),
+      ),
+    );
     const plain: number[] = [];
     const expanded: { out: string; col: string; width: number }[] = [];
     numericCols.forEach((f, i) => {
       const ts = transforms.filter((t) => t.column === f.name);
       const oh = ts.find((t) => t.kind === 'onehot');
       if (ts.some((t) => t.kind === 'ordinal')) {
-        throw new UserError(`export: ordinal encoding of the numeric column '${f.name}' cannot go into the ONNX graph; encode it one-hot or leave it numeric`);
+        throw new UserError(
+          `export: ordinal encoding of the numeric column '${f.name}' cannot go into the ONNX graph; encode it one-hot or leave it numeric`,
+        );
       }
       if (oh && oh.kind === 'onehot') {
         const col = b.op('Gather', [num, b.constInt64([i])], [onnx.int('axis', 1)]);
         const hits = b.op('Equal', [col, b.constDouble(oh.categories.map(Number), [1, oh.categories.length])]);
-        expanded.push({ out: b.op('Cast', [hits], [onnx.int('to', OnnxDataType.DOUBLE)]), col: f.name, width: oh.categories.length });
+        expanded.push({
+          out: b.op('Cast', [hits], [onnx.int('to', OnnxDataType.DOUBLE)]),
+          col: f.name,
+          width: oh.categories.length,
+        });
       } else plain.push(i);
     });
     if (expanded.length) num = b.op('Gather', [num, b.constInt64(plain)], [onnx.int('axis', 1)]);
@@ -168,18 +183,37 @@ function buildTabular(g: OnnxGraph, model: TrainedModelValue, modelInput: string
     const imputed = imputeT && imputeT.kind === 'impute' ? String(imputeT.value) : undefined;
     const enc = ts.find((t) => t.kind === 'onehot' || t.kind === 'ordinal');
     if (!enc || (enc.kind !== 'onehot' && enc.kind !== 'ordinal')) {
-      throw new UserError(`export: the categorical column '${f.name}' has no one-hot or ordinal encoding, so the model cannot have used it`);
+      throw new UserError(
+        `export: the categorical column '${f.name}' has no one-hot or ordinal encoding, so the model cannot have used it`,
+      );
     }
     const col = b.op('Gather', [EXPORT_NAMES.categorical, b.constInt64([j])], [onnx.int('axis', 1)]);
     const { keys, codes } = categoryKeys(enc.categories, imputed);
     let out: string;
     if (enc.kind === 'onehot') {
-      const idx = b.op('LabelEncoder', [col], [onnx.strings('keys_strings', keys), onnx.ints('values_int64s', codes), onnx.int('default_int64', -1)], 'ai.onnx.ml');
-      const range = b.constInt64(enc.categories.map((_, k) => k), [1, enc.categories.length]);
+      const idx = b.op(
+        'LabelEncoder',
+        [col],
+        [onnx.strings('keys_strings', keys), onnx.ints('values_int64s', codes), onnx.int('default_int64', -1)],
+        'ai.onnx.ml',
+      );
+      const range = b.constInt64(
+        enc.categories.map((_, k) => k),
+        [1, enc.categories.length],
+      );
       out = b.op('Cast', [b.op('Equal', [idx, range])], [onnx.int('to', OnnxDataType.DOUBLE)]);
     } else {
       const vals = codes.map((c) => (c >= 0 ? c : enc.unknown));
-      const fl = b.op('LabelEncoder', [col], [onnx.strings('keys_strings', keys), onnx.floats('values_floats', vals), onnx.float('default_float', enc.unknown)], 'ai.onnx.ml');
+      const fl = b.op(
+        'LabelEncoder',
+        [col],
+        [
+          onnx.strings('keys_strings', keys),
+          onnx.floats('values_floats', vals),
+          onnx.float('default_float', enc.unknown),
+        ],
+        'ai.onnx.ml',
+      );
       out = b.op('Cast', [fl], [onnx.int('to', OnnxDataType.DOUBLE)]);
     }
     const width = enc.kind === 'onehot' ? enc.categories.length : 1;
@@ -198,22 +232,53 @@ function buildTabular(g: OnnxGraph, model: TrainedModelValue, modelInput: string
   const width = perm.length;
   const rowSize = model.featureShape.reduce((a, c) => a * c, 1);
   if (width !== rowSize) {
-    throw new UserError(`export: the raw columns and transforms give ${width} features but the model takes ${rowSize}; the model's preprocessing record does not match its input`);
+    throw new UserError(
+      `export: the raw columns and transforms give ${width} features but the model takes ${rowSize}; the model's preprocessing record does not match its input`,
+    );
   }
-  let x = blocks.length === 1 ? blocks[0].out : b.op('Concat', blocks.map((bl) => bl.out), [onnx.int('axis', 1)]);
-  if (blocks.length > 1 || perm.some((p, i) => p !== i)) x = b.op('Gather', [x, b.constInt64(perm)], [onnx.int('axis', 1)]);
+  let x =
+    blocks.length === 1
+      ? blocks[0].out
+      : b.op(
+          'Concat',
+          blocks.map((bl) => bl.out),
+          [onnx.int('axis', 1)],
+        );
+  if (blocks.length > 1 || perm.some((p, i) => p !== i))
+    x = b.op('Gather', [x, b.constInt64(perm)], [onnx.int('axis', 1)]);
   // Feature-level transforms (named after x slots, e.g. `color=red`) act on the assembled matrix.
   const names = model.featureNames ?? [];
   const featIndex = new Map(names.map((n, i) => [n, i]));
-  x = applyStages(b, x, width, stagesOf(transforms.filter((t) => !rawNames.has(t.column)), (c) => featIndex.get(c)));
+  x = applyStages(
+    b,
+    x,
+    width,
+    stagesOf(
+      transforms.filter((t) => !rawNames.has(t.column)),
+      (c) => featIndex.get(c),
+    ),
+  );
   const asFloat = b.op('Cast', [x], [onnx.int('to', OnnxDataType.FLOAT)]);
-  const shaped = model.featureShape.length > 1 ? b.op('Reshape', [asFloat, b.constInt64([-1, ...model.featureShape])]) : asFloat;
+  const shaped =
+    model.featureShape.length > 1 ? b.op('Reshape', [asFloat, b.constInt64([-1, ...model.featureShape])]) : asFloat;
   b.nodes.push(onnx.node('Identity', [shaped], [modelInput]));
   g.node = [...b.nodes, ...g.node];
   g.initializer = [...b.inits, ...(g.initializer ?? [])];
   const inputs: ExportLayout['inputs'] = [];
-  if (numericCols.length) inputs.push({ name: EXPORT_NAMES.numeric, dtype: 'float64', shape: ['N', numericCols.length], columns: numericCols.map((f) => f.name) });
-  if (catCols.length) inputs.push({ name: EXPORT_NAMES.categorical, dtype: 'string', shape: ['N', catCols.length], columns: catCols.map((f) => f.name) });
+  if (numericCols.length)
+    inputs.push({
+      name: EXPORT_NAMES.numeric,
+      dtype: 'float64',
+      shape: ['N', numericCols.length],
+      columns: numericCols.map((f) => f.name),
+    });
+  if (catCols.length)
+    inputs.push({
+      name: EXPORT_NAMES.categorical,
+      dtype: 'string',
+      shape: ['N', catCols.length],
+      columns: catCols.map((f) => f.name),
+    });
   return inputs;
 }
 
@@ -221,12 +286,17 @@ function buildTabular(g: OnnxGraph, model: TrainedModelValue, modelInput: string
  * Builds the exportable model: raw inputs (or the plain tensor input for non-tabular data), the
  * trained graph, and outputs `probabilities` + `label` (ArgMax) for classifiers or `predictions`.
  */
-export function buildExportModel(model: TrainedModelValue, decoded: OnnxModel): { model: OnnxModel; layout: ExportLayout } {
+export function buildExportModel(
+  model: TrainedModelValue,
+  decoded: OnnxModel,
+): { model: OnnxModel; layout: ExportLayout } {
   const g = decoded.graph;
   const internalIn = `${PREFIX}features`;
   const outName = model.task === 'classification' ? EXPORT_NAMES.probabilities : EXPORT_NAMES.predictions;
-  if (!g.input.some((v) => v.name === model.inputName)) throw new UserError(`export: the model graph has no input named ${model.inputName}`);
-  if (!g.output.some((v) => v.name === model.outputName)) throw new UserError(`export: the model graph has no output named ${model.outputName}`);
+  if (!g.input.some((v) => v.name === model.inputName))
+    throw new UserError(`export: the model graph has no input named ${model.inputName}`);
+  if (!g.output.some((v) => v.name === model.outputName))
+    throw new UserError(`export: the model graph has no output named ${model.outputName}`);
   renameValue(g, model.inputName, internalIn);
   renameValue(g, model.outputName, outName);
   const tabular = (model.rawFeatures?.length ?? 0) > 0;
@@ -259,5 +329,8 @@ export function buildExportModel(model: TrainedModelValue, decoded: OnnxModel): 
     outputs,
     ...(tabular ? { missing: 'numeric: NaN; categorical: empty string' } : {}),
   };
-  return { model: { ...decoded, ir_version: Math.max(decoded.ir_version ?? 8, 8), opset_import: opsets, graph: g }, layout };
+  return {
+    model: { ...decoded, ir_version: Math.max(decoded.ir_version ?? 8, 8), opset_import: opsets, graph: g },
+    layout,
+  };
 }

@@ -4,7 +4,18 @@
  * (uint8, per tensor, at run time), MatMulInteger against int8 weights quantized symmetrically per
  * output column, then a rescale back to float. Convolutions stay float.
  */
-import { attrFloat, attrInt, onnx, OnnxDataType, tensorFloats, transpose2d, type OnnxGraph, type OnnxModel, type OnnxNode, type OnnxTensor } from './onnxProto';
+import {
+  attrFloat,
+  attrInt,
+  onnx,
+  OnnxDataType,
+  tensorFloats,
+  transpose2d,
+  type OnnxGraph,
+  type OnnxModel,
+  type OnnxNode,
+  type OnnxTensor,
+} from './onnxProto';
 
 export interface QuantizeResult {
   model: OnnxModel;
@@ -21,7 +32,8 @@ function quantizeColumns(w: Float32Array, k: number, m: number, alpha: number): 
     scale[j] = max > 0 ? max / 127 : 1;
   }
   const q = new Int8Array(k * m);
-  for (let i = 0; i < k; i++) for (let j = 0; j < m; j++) q[i * m + j] = Math.max(-127, Math.min(127, Math.round(w[i * m + j] / scale[j])));
+  for (let i = 0; i < k; i++)
+    for (let j = 0; j < m; j++) q[i * m + j] = Math.max(-127, Math.min(127, Math.round(w[i * m + j] / scale[j])));
   for (let j = 0; j < m; j++) scale[j] *= alpha;
   return { q, scale };
 }
@@ -37,7 +49,12 @@ export function quantizeDynamic(source: OnnxModel): QuantizeResult {
   for (const n of g.node) {
     const weight = inits.get(n.input[1] ?? '');
     const isGemm = n.op_type === 'Gemm' && attrInt(n, 'transA', 0) === 0;
-    if ((n.op_type !== 'MatMul' && !isGemm) || !weight || weight.data_type !== OnnxDataType.FLOAT || weight.dims?.length !== 2) {
+    if (
+      (n.op_type !== 'MatMul' && !isGemm) ||
+      !weight ||
+      weight.data_type !== OnnxDataType.FLOAT ||
+      weight.dims?.length !== 2
+    ) {
       nodes.push(n);
       continue;
     }
@@ -49,7 +66,11 @@ export function quantizeDynamic(source: OnnxModel): QuantizeResult {
       [k, m] = [m, k];
     }
     const { q, scale } = quantizeColumns(w, k, m, isGemm ? attrFloat(n, 'alpha', 1) : 1);
-    added.push(onnx.tensor(`${p}w`, [k, m], q), onnx.tensor(`${p}w_scale`, [m], scale), onnx.tensor(`${p}w_zero`, [m], new Int8Array(m)));
+    added.push(
+      onnx.tensor(`${p}w`, [k, m], q),
+      onnx.tensor(`${p}w_scale`, [m], scale),
+      onnx.tensor(`${p}w_zero`, [m], new Int8Array(m)),
+    );
     const out = n.output[0];
     const scaledOut = isGemm && n.input[2] ? `${p}mm` : out;
     nodes.push(

@@ -38,7 +38,8 @@ export function feedsFor(layout: ExportLayout, rows: VerifyRows): Record<string,
         const c = col(name);
         for (let i = 0; i < rows.n; i++) {
           const v = c.values[i];
-          data[i * cols.length + j] = v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v)) ? '' : String(v);
+          data[i * cols.length + j] =
+            v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v)) ? '' : String(v);
         }
       });
       feeds[input.name] = new ort.Tensor('string', data, [rows.n, cols.length]);
@@ -50,7 +51,11 @@ export function feedsFor(layout: ExportLayout, rows: VerifyRows): Record<string,
 }
 
 /** Runs a written export in a fresh CPU session, as any onnxruntime user would. */
-export async function runExported(model: string | Uint8Array, layout: ExportLayout, rows: VerifyRows): Promise<ExportedOutput> {
+export async function runExported(
+  model: string | Uint8Array,
+  layout: ExportLayout,
+  rows: VerifyRows,
+): Promise<ExportedOutput> {
   const { session } = await openSession(model, { provider: 'cpu' });
   try {
     const out = await session.run(feedsFor(layout, rows));

@@ -8,7 +8,15 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../executors/Executor';
-import { attrInt, attrOf, tensorFloats, transpose2d, type OnnxGraph, type OnnxNode, type OnnxTensor } from './onnxProto';
+import {
+  attrInt,
+  attrOf,
+  tensorFloats,
+  transpose2d,
+  type OnnxGraph,
+  type OnnxNode,
+  type OnnxTensor,
+} from './onnxProto';
 
 type Layer = { layer: tf.layers.Layer; weights: tf.Tensor[] };
 
@@ -20,7 +28,8 @@ function oihwToHwio(w: Float32Array, [o, i, h, k]: number[]): Float32Array {
   const out = new Float32Array(w.length);
   for (let a = 0; a < o; a++)
     for (let b = 0; b < i; b++)
-      for (let y = 0; y < h; y++) for (let x = 0; x < k; x++) out[((y * k + x) * i + b) * o + a] = w[((a * i + b) * h + y) * k + x]!;
+      for (let y = 0; y < h; y++)
+        for (let x = 0; x < k; x++) out[((y * k + x) * i + b) * o + a] = w[((a * i + b) * h + y) * k + x]!;
   return out;
 }
 
@@ -28,11 +37,19 @@ function oihwToHwio(w: Float32Array, [o, i, h, k]: number[]): Float32Array {
  * Layers equivalent to `graph` from `inputName` to `outputName`, with their weights.
  * Throws a UserError naming the first operator that has no TF.js layers counterpart.
  */
-export function onnxChainToLayers(graph: OnnxGraph, inputName: string, outputName: string, featureShape: number[]): Layer[] {
+export function onnxChainToLayers(
+  graph: OnnxGraph,
+  inputName: string,
+  outputName: string,
+  featureShape: number[],
+): Layer[] {
   const inits = new Map<string, OnnxTensor>((graph.initializer ?? []).map((t) => [t.name ?? '', t]));
   const weight = (name: string | undefined): { data: Float32Array; dims: number[] } => {
     const t = inits.get(name ?? '');
-    if (!t) throw new UserError(`export.tfjs: ${name ?? '?'} is not a constant weight; only trained models with baked-in weights export to TF.js`);
+    if (!t)
+      throw new UserError(
+        `export.tfjs: ${name ?? '?'} is not a constant weight; only trained models with baked-in weights export to TF.js`,
+      );
     return { data: tensorFloats(t), dims: t.dims ?? [] };
   };
   const consumers = new Map<string, OnnxNode[]>();
@@ -47,16 +64,21 @@ export function onnxChainToLayers(graph: OnnxGraph, inputName: string, outputNam
   let current = inputName;
   let steps = 0;
   while (current !== outputName) {
-    if (++steps > graph.node.length + 1) throw new UserError('export.tfjs: the graph is not a chain from input to output');
+    if (++steps > graph.node.length + 1)
+      throw new UserError('export.tfjs: the graph is not a chain from input to output');
     const next = (consumers.get(current) ?? []).filter((n) => n.input[0] === current);
     const n = next[0];
-    if (!n || next.length !== 1) throw new UserError(`export.tfjs: the graph branches after ${current}; only layer chains export to TF.js`);
+    if (!n || next.length !== 1)
+      throw new UserError(`export.tfjs: the graph branches after ${current}; only layer chains export to TF.js`);
     let out = n.output[0];
     switch (n.op_type) {
       case 'Gemm':
       case 'MatMul': {
         const w = weight(n.input[1]);
-        if (n.op_type === 'Gemm' && (attrInt(n, 'transA', 0) || (attr(n, 'alpha')?.f ?? 1) !== 1 || (attr(n, 'beta')?.f ?? 1) !== 1)) {
+        if (
+          n.op_type === 'Gemm' &&
+          (attrInt(n, 'transA', 0) || (attr(n, 'alpha')?.f ?? 1) !== 1 || (attr(n, 'beta')?.f ?? 1) !== 1)
+        ) {
           throw new UserError('export.tfjs: Gemm with transA, alpha or beta is not supported');
         }
         let [k, m] = w.dims as [number, number];
@@ -90,7 +112,8 @@ export function onnxChainToLayers(graph: OnnxGraph, inputName: string, outputNam
       }
       case 'Softmax': {
         const axis = attrInt(n, 'axis', -1);
-        if (axis !== -1 && axis !== 1) throw new UserError('export.tfjs: Softmax over an axis other than the last is not supported');
+        if (axis !== -1 && axis !== 1)
+          throw new UserError('export.tfjs: Softmax over an axis other than the last is not supported');
         push(tf.layers.softmax({ axis: -1, ...shapeArg() }));
         break;
       }
@@ -99,7 +122,8 @@ export function onnxChainToLayers(graph: OnnxGraph, inputName: string, outputNam
         break;
       case 'Reshape': {
         const target = inits.get(n.input[1] ?? '');
-        if ((target?.dims?.[0] ?? 0) !== 2) throw new UserError('export.tfjs: only a Reshape to [batch, features] is supported');
+        if ((target?.dims?.[0] ?? 0) !== 2)
+          throw new UserError('export.tfjs: only a Reshape to [batch, features] is supported');
         push(tf.layers.flatten({ ...shapeArg() }));
         break;
       }
@@ -115,7 +139,8 @@ export function onnxChainToLayers(graph: OnnxGraph, inputName: string, outputNam
         if (attrInt(n, 'group', 1) !== 1) throw new UserError('export.tfjs: grouped convolutions are not supported');
         const pads = attrInts(n, 'pads') ?? [0, 0, 0, 0];
         if (pads.some((p) => p !== 0)) {
-          if (pads[0] !== pads[2] || pads[1] !== pads[3]) throw new UserError('export.tfjs: asymmetric Conv padding is not supported');
+          if (pads[0] !== pads[2] || pads[1] !== pads[3])
+            throw new UserError('export.tfjs: asymmetric Conv padding is not supported');
           push(tf.layers.zeroPadding2d({ padding: [pads[0], pads[1]], dataFormat: 'channelsFirst', ...shapeArg() }));
         }
         const bias = n.input[2] ? weight(n.input[2]).data : undefined;
@@ -123,7 +148,7 @@ export function onnxChainToLayers(graph: OnnxGraph, inputName: string, outputNam
           tf.layers.conv2d({
             filters: o,
             kernelSize: [kh, kw],
-            strides: (attrInts(n, 'strides') ?? [1, 1]),
+            strides: attrInts(n, 'strides') ?? [1, 1],
             dilationRate: (attrInts(n, 'dilations') ?? [1, 1]) as [number, number],
             padding: 'valid',
             dataFormat: 'channelsFirst',
@@ -137,19 +162,33 @@ export function onnxChainToLayers(graph: OnnxGraph, inputName: string, outputNam
       case 'MaxPool':
       case 'AveragePool': {
         const pads = attrInts(n, 'pads') ?? [0, 0, 0, 0];
-        if (pads.some((p) => p !== 0) || attrInt(n, 'ceil_mode', 0)) throw new UserError(`export.tfjs: padded ${n.op_type} is not supported`);
+        if (pads.some((p) => p !== 0) || attrInt(n, 'ceil_mode', 0))
+          throw new UserError(`export.tfjs: padded ${n.op_type} is not supported`);
         const kernel = attrInts(n, 'kernel_shape') as [number, number];
-        const args = { poolSize: kernel, strides: (attrInts(n, 'strides') ?? kernel) as [number, number], padding: 'valid' as const, dataFormat: 'channelsFirst' as const, ...shapeArg() };
+        const args = {
+          poolSize: kernel,
+          strides: (attrInts(n, 'strides') ?? kernel) as [number, number],
+          padding: 'valid' as const,
+          dataFormat: 'channelsFirst' as const,
+          ...shapeArg(),
+        };
         push(n.op_type === 'MaxPool' ? tf.layers.maxPooling2d(args) : tf.layers.averagePooling2d(args));
         break;
       }
       case 'BatchNormalization': {
         const [scale, b, mean, variance] = [1, 2, 3, 4].map((i) => tf.tensor1d(weight(n.input[i]).data));
-        push(tf.layers.batchNormalization({ axis: 1, epsilon: attr(n, 'epsilon')?.f ?? 1e-5, ...shapeArg() }), [scale, b, mean, variance]);
+        push(tf.layers.batchNormalization({ axis: 1, epsilon: attr(n, 'epsilon')?.f ?? 1e-5, ...shapeArg() }), [
+          scale,
+          b,
+          mean,
+          variance,
+        ]);
         break;
       }
       default:
-        throw new UserError(`export.tfjs: the ONNX operator ${n.op_type} has no TF.js layers counterpart; export to ONNX instead`);
+        throw new UserError(
+          `export.tfjs: the ONNX operator ${n.op_type} has no TF.js layers counterpart; export to ONNX instead`,
+        );
     }
     current = out;
   }

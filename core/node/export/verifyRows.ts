@@ -49,7 +49,8 @@ export function syntheticRows(model: TrainedModelValue, n: number, seed = 7): Ve
   const rand = seededRandom(seed);
   const rowSize = model.featureShape.reduce((a, b) => a * b, 1);
   const raw = model.rawFeatures ?? [];
-  if (!raw.length) return { n, x: Float32Array.from({ length: n * rowSize }, () => rand()), source: `${n} synthetic rows` };
+  if (!raw.length)
+    return { n, x: Float32Array.from({ length: n * rowSize }, () => rand()), source: `${n} synthetic rows` };
   const of = (col: string): FittedTransform[] => model.transforms.filter((t) => t.column === col);
   const columns: TableColumn[] = raw.map((f) => {
     const ts = of(f.name);
@@ -68,7 +69,11 @@ export function syntheticRows(model: TrainedModelValue, n: number, seed = 7): Ve
     const std = ts.find((t) => t.kind === 'standardize');
     const mm = ts.find((t) => t.kind === 'minmax');
     const [lo, hi] =
-      std && std.kind === 'standardize' ? [std.mean - 2 * std.std, std.mean + 2 * std.std] : mm && mm.kind === 'minmax' ? [mm.min, mm.max] : [-1, 1];
+      std && std.kind === 'standardize'
+        ? [std.mean - 2 * std.std, std.mean + 2 * std.std]
+        : mm && mm.kind === 'minmax'
+          ? [mm.min, mm.max]
+          : [-1, 1];
     const values = Float64Array.from({ length: n }, (_, i) => {
       if (missing && i % 10 === 9) return NaN;
       if (cats.length) return Number(cats[Math.floor(rand() * cats.length)]);

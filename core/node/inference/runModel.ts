@@ -22,10 +22,17 @@ export interface ModelOutput {
  * Runs a trained model's inference graph over `n` feature rows in batches and returns its output
  * rows. The session is released before returning.
  */
-export async function runTrainedModel(model: TrainedModelValue, x: Float32Array, n: number, opts: PredictOptions = {}): Promise<ModelOutput> {
+export async function runTrainedModel(
+  model: TrainedModelValue,
+  x: Float32Array,
+  n: number,
+  opts: PredictOptions = {},
+): Promise<ModelOutput> {
   const rowSize = model.featureShape.reduce((a, b) => a * b, 1);
   if (x.length !== n * rowSize) {
-    throw new UserError(`the model expects ${rowSize} features per row ([${model.featureShape.join(', ')}]) but the data has ${x.length / Math.max(n, 1)}`);
+    throw new UserError(
+      `the model expects ${rowSize} features per row ([${model.featureShape.join(', ')}]) but the data has ${x.length / Math.max(n, 1)}`,
+    );
   }
   // Weights are baked in as initializers here, so level 'all' (NCHWc conv layouts, pre-packing)
   // pays off: 1.6× on the bench CNN, even on the MLP (measured, 1 thread and default threads).
@@ -37,7 +44,10 @@ export async function runTrainedModel(model: TrainedModelValue, x: Float32Array,
     for (let start = 0; start < n; start += batch) {
       if (opts.signal) throwIfAborted(opts.signal);
       const end = Math.min(n, start + batch);
-      const feed = new ort.Tensor('float32', x.subarray(start * rowSize, end * rowSize), [end - start, ...model.featureShape]);
+      const feed = new ort.Tensor('float32', x.subarray(start * rowSize, end * rowSize), [
+        end - start,
+        ...model.featureShape,
+      ]);
       const result = await opened.session.run({ [model.inputName]: feed });
       const out = result[model.outputName];
       if (!out) throw new Error(`the model has no output named ${model.outputName}`);
@@ -58,7 +68,9 @@ export async function runTrainedModel(model: TrainedModelValue, x: Float32Array,
 export function pickSplit(data: DatasetValue, split: string, node: string): DatasetSplit {
   const s = data.splits[split];
   if (!s) {
-    throw new UserError(`${node}: the dataset has no "${split}" split (it has ${Object.keys(data.splits).join(', ')}); pick one of those in the split parameter`);
+    throw new UserError(
+      `${node}: the dataset has no "${split}" split (it has ${Object.keys(data.splits).join(', ')}); pick one of those in the split parameter`,
+    );
   }
   if (s.n === 0) throw new UserError(`${node}: the "${split}" split is empty; give it a non-zero ratio in prep.split`);
   return s;
@@ -66,8 +78,11 @@ export function pickSplit(data: DatasetValue, split: string, node: string): Data
 
 /** Checks that a dataset fits a model: same task and feature shape. */
 export function checkCompatible(model: TrainedModelValue, data: DatasetValue, node: string): void {
-  if (model.task !== data.task) throw new UserError(`${node}: the model does ${model.task} but the dataset is for ${data.task}`);
+  if (model.task !== data.task)
+    throw new UserError(`${node}: the model does ${model.task} but the dataset is for ${data.task}`);
   if (model.featureShape.join('x') !== data.featureShape.join('x')) {
-    throw new UserError(`${node}: the model takes features [${model.featureShape.join(', ')}] but the dataset has [${data.featureShape.join(', ')}]; feed it the dataset it was trained on`);
+    throw new UserError(
+      `${node}: the model takes features [${model.featureShape.join(', ')}] but the dataset has [${data.featureShape.join(', ')}]; feed it the dataset it was trained on`,
+    );
   }
 }

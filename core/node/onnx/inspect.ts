@@ -35,7 +35,13 @@ function info(m: ort.InferenceSession.ValueMetadata): TensorInfo {
 export function readModelHeader(bytes: Uint8Array): Pick<OnnxModelInfo, 'producer' | 'opsets' | 'metadata'> {
   const r = protobuf.Reader.create(bytes);
   const out: Pick<OnnxModelInfo, 'producer' | 'opsets' | 'metadata'> = { opsets: [], metadata: {} };
-  const pairs = (end: number, a: number, b: number, onPair: (x: string, y: string | number) => void, bIsInt: boolean): void => {
+  const pairs = (
+    end: number,
+    a: number,
+    b: number,
+    onPair: (x: string, y: string | number) => void,
+    bIsInt: boolean,
+  ): void => {
     let x = '';
     let y: string | number = bIsInt ? 0 : '';
     while (r.pos < end) {
@@ -50,7 +56,8 @@ export function readModelHeader(bytes: Uint8Array): Pick<OnnxModelInfo, 'produce
     const tag = r.uint32();
     const field = tag >>> 3;
     if (field === 2) out.producer = r.string();
-    else if (field === 8) pairs(r.uint32() + r.pos, 1, 2, (domain, version) => out.opsets.push({ domain, version: Number(version) }), true);
+    else if (field === 8)
+      pairs(r.uint32() + r.pos, 1, 2, (domain, version) => out.opsets.push({ domain, version: Number(version) }), true);
     else if (field === 14) pairs(r.uint32() + r.pos, 1, 2, (k, v) => (out.metadata[k] = String(v)), false);
     else r.skipType(tag & 7);
   }
@@ -59,7 +66,11 @@ export function readModelHeader(bytes: Uint8Array): Pick<OnnxModelInfo, 'produce
 
 /** Inputs and outputs of an open session, with the file's header fields. */
 export function describeModel(session: ort.InferenceSession, bytes: Uint8Array): OnnxModelInfo {
-  return { inputs: session.inputMetadata.map(info), outputs: session.outputMetadata.map(info), ...readModelHeader(bytes) };
+  return {
+    inputs: session.inputMetadata.map(info),
+    outputs: session.outputMetadata.map(info),
+    ...readModelHeader(bytes),
+  };
 }
 
 /** `[N, 4]`-style text for a shape. */

@@ -48,14 +48,21 @@ export function probeInChild(script: string, args: string[], timeoutMs: number):
     execFile(
       process.execPath,
       ['-e', script, ...args],
-      { timeout: timeoutMs, killSignal: 'SIGKILL', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, windowsHide: true },
+      {
+        timeout: timeoutMs,
+        killSignal: 'SIGKILL',
+        env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+        windowsHide: true,
+      },
       (err, stdout) => {
         const line = stdout.trim().split('\n').pop() ?? '';
         if (line === 'ok') return resolve({ ok: true });
         if (line.startsWith('error: ')) return resolve({ ok: false, reason: cleanOrtMessage(line.slice(7)) });
         const e = err as (NodeJS.ErrnoException & { killed?: boolean; signal?: string }) | null;
-        if (e?.killed) return resolve({ ok: false, reason: `opening a WebGPU session did not finish within ${timeoutMs / 1000} s` });
-        if (e?.signal) return resolve({ ok: false, reason: `opening a WebGPU session crashed the probe process (${e.signal})` });
+        if (e?.killed)
+          return resolve({ ok: false, reason: `opening a WebGPU session did not finish within ${timeoutMs / 1000} s` });
+        if (e?.signal)
+          return resolve({ ok: false, reason: `opening a WebGPU session crashed the probe process (${e.signal})` });
         resolve({ ok: false, reason: e ? (e.message.split('\n')[0] ?? 'probe failed') : 'probe printed nothing' });
       },
     );

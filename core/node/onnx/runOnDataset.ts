@@ -40,12 +40,16 @@ function sliceColumns(cols: TableColumn[], start: number, end: number): TableCol
 
 function featureFeed(input: TensorInfo, x: Float32Array, rows: number, featureShape: number[]): ort.Tensor {
   const dims = [rows, ...featureShape];
-  return input.dtype === 'float64' ? new ort.Tensor('float64', Float64Array.from(x), dims) : new ort.Tensor('float32', x, dims);
+  return input.dtype === 'float64'
+    ? new ort.Tensor('float64', Float64Array.from(x), dims)
+    : new ort.Tensor('float32', x, dims);
 }
 
 function checkFeatureShape(input: TensorInfo, featureShape: number[], where: string): void {
   const modelDims = (input.shape ?? []).slice(1);
-  const fits = modelDims.length === featureShape.length && modelDims.every((d, i) => typeof d !== 'number' || d === featureShape[i]);
+  const fits =
+    modelDims.length === featureShape.length &&
+    modelDims.every((d, i) => typeof d !== 'number' || d === featureShape[i]);
   if (!fits) {
     throw new UserError(
       `${where}: the model's input ${input.name} is ${formatShape(input.shape)} but the dataset's rows are [${featureShape.join(', ')}]; ` +
@@ -59,11 +63,19 @@ function checkFeatureShape(input: TensorInfo, featureShape: number[], where: str
  * export with raw inputs gets the split's raw columns; any other model gets the feature tensor
  * on its single float input.
  */
-export async function runOnSplit(session: ort.InferenceSession, info: OnnxModelInfo, split: DatasetSplit, opts: RunOnSplitOptions): Promise<SplitOutput> {
+export async function runOnSplit(
+  session: ort.InferenceSession,
+  info: OnnxModelInfo,
+  split: DatasetSplit,
+  opts: RunOnSplitOptions,
+): Promise<SplitOutput> {
   const layout = exportLayout(info);
   const rawFed = layout?.inputs.some((i) => i.dtype !== 'float32') ?? false;
   const input = featureInput(info);
-  if (rawFed && !split.raw) throw new UserError(`${opts.where}: this Weft export takes raw columns, but the dataset split has none; connect the prep.split output`);
+  if (rawFed && !split.raw)
+    throw new UserError(
+      `${opts.where}: this Weft export takes raw columns, but the dataset split has none; connect the prep.split output`,
+    );
   if (!rawFed) {
     if (!input) {
       throw new UserError(
@@ -76,7 +88,9 @@ export async function runOnSplit(session: ort.InferenceSession, info: OnnxModelI
   const fixedBatch = !rawFed && typeof input?.shape?.[0] === 'number' ? input.shape[0] : undefined;
   const batch = fixedBatch ?? opts.batchSize;
   if (fixedBatch !== undefined && split.n % fixedBatch !== 0) {
-    throw new UserError(`${opts.where}: the model takes batches of exactly ${fixedBatch} rows and the split has ${split.n}; re-export it with a dynamic batch dimension`);
+    throw new UserError(
+      `${opts.where}: the model takes batches of exactly ${fixedBatch} rows and the split has ${split.n}; re-export it with a dynamic batch dimension`,
+    );
   }
   const rowSize = opts.featureShape.reduce((a, b) => a * b, 1);
   let values: Float32Array | undefined;
@@ -93,7 +107,8 @@ export async function runOnSplit(session: ort.InferenceSession, info: OnnxModelI
     const out = result[opts.output];
     if (!out) throw new UserError(`${opts.where}: the model returned no output ${opts.output}`);
     const data = out.data;
-    if (!(data instanceof Float32Array || data instanceof Float64Array)) throw new UserError(`${opts.where}: output ${opts.output} is ${out.type}, not a float tensor`);
+    if (!(data instanceof Float32Array || data instanceof Float64Array))
+      throw new UserError(`${opts.where}: output ${opts.output} is ${out.type}, not a float tensor`);
     width = data.length / (end - start);
     values ??= new Float32Array(split.n * width);
     values.set(data, start * width);

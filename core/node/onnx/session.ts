@@ -54,7 +54,12 @@ const hasCudaProvider = (): boolean => existsSync(path.join(bindingDir(), CUDA_L
 const NO_CUDA = `cuda unavailable: onnxruntime-node has no CUDA provider library (${CUDA_LIB}) beside its binding`;
 
 async function autoCandidates(notes: string[]): Promise<ProviderName[]> {
-  const bundled = new Set(ort.listSupportedBackends().filter((b) => b.bundled).map((b) => b.name));
+  const bundled = new Set(
+    ort
+      .listSupportedBackends()
+      .filter((b) => b.bundled)
+      .map((b) => b.name),
+  );
   const out: ProviderName[] = [];
   if (hasCudaProvider()) out.push('cuda');
   if (bundled.has('webgpu')) {
@@ -80,7 +85,8 @@ function firstLine(e: unknown): string {
 export async function openSession(model: Uint8Array | string, opts: SessionOptions = {}): Promise<OpenedSession> {
   const choice = opts.provider ?? 'auto';
   const notes: string[] = [];
-  let candidates: ProviderName[] = choice === 'auto' ? await autoCandidates(notes) : choice === 'cpu' ? ['cpu'] : [choice, 'cpu'];
+  let candidates: ProviderName[] =
+    choice === 'auto' ? await autoCandidates(notes) : choice === 'cpu' ? ['cpu'] : [choice, 'cpu'];
   if (choice === 'cuda' && !hasCudaProvider()) {
     notes.push(NO_CUDA);
     candidates = ['cpu'];
@@ -88,13 +94,18 @@ export async function openSession(model: Uint8Array | string, opts: SessionOptio
   const base: ort.InferenceSession.SessionOptions = {
     graphOptimizationLevel: opts.graphOptimizationLevel ?? 'extended',
     ...(opts.threads ? { intraOpNumThreads: opts.threads, interOpNumThreads: 1 } : {}),
-    ...(opts.spinWait === false ? { extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } } } : {}),
+    ...(opts.spinWait === false
+      ? { extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } } }
+      : {}),
   };
   const label = opts.label ?? (typeof model === 'string' ? model : 'the ONNX model');
   for (const provider of candidates) {
     try {
       const options = { ...base, executionProviders: [provider] };
-      const session = typeof model === 'string' ? await ort.InferenceSession.create(model, options) : await ort.InferenceSession.create(model, options);
+      const session =
+        typeof model === 'string'
+          ? await ort.InferenceSession.create(model, options)
+          : await ort.InferenceSession.create(model, options);
       return { session, provider, notes };
     } catch (e) {
       if (provider === 'cpu') throw new UserError(describeLoadError(label, model, e));

@@ -45,7 +45,12 @@ function fixedFeatureShape(input: TensorInfo): number[] | undefined {
   return input.dtype === 'float32' && sizes.every((d): d is number => typeof d === 'number') ? sizes : undefined;
 }
 
-function onnxTrainedModel(bytes: Uint8Array, input: TensorInfo, featureShape: number[], opts: TrainedModelOfOptions & { targetDim?: number }): TrainedModelValue {
+function onnxTrainedModel(
+  bytes: Uint8Array,
+  input: TensorInfo,
+  featureShape: number[],
+  opts: TrainedModelOfOptions & { targetDim?: number },
+): TrainedModelValue {
   return {
     task: opts.task,
     featureShape,
@@ -67,12 +72,19 @@ function onnxTrainedModel(bytes: Uint8Array, input: TensorInfo, featureShape: nu
  * An ONNX model as a TrainedModel (for eval.*, eval.predict and export nodes), when it takes one
  * float32 feature tensor with fixed sizes after the batch dimension; undefined otherwise.
  */
-export function trainedModelOf(bytes: Uint8Array, info: OnnxModelInfo, opts: TrainedModelOfOptions): TrainedModelValue | undefined {
+export function trainedModelOf(
+  bytes: Uint8Array,
+  info: OnnxModelInfo,
+  opts: TrainedModelOfOptions,
+): TrainedModelValue | undefined {
   const input = featureInput(info);
   const featureShape = input && fixedFeatureShape(input);
   if (!input || !featureShape?.length) return undefined;
   const width = opts.output.shape?.[1];
-  return onnxTrainedModel(bytes, input, featureShape, { ...opts, ...(opts.task === 'regression' && typeof width === 'number' ? { targetDim: width } : {}) });
+  return onnxTrainedModel(bytes, input, featureShape, {
+    ...opts,
+    ...(opts.task === 'regression' && typeof width === 'number' ? { targetDim: width } : {}),
+  });
 }
 
 /**
@@ -94,7 +106,8 @@ export function trainedModelOfFile(bytes: Uint8Array, file: string): TrainedMode
   const output = tensorInfoOf(outputProto);
   if (input.dtype !== 'float32') throw new UserError(`${file}: the first input must be a float32 tensor`);
   const featureShape = fixedFeatureShape(input);
-  if (!featureShape) throw new UserError(`${file}: the input ${input.name} needs fixed sizes after the batch dimension`);
+  if (!featureShape)
+    throw new UserError(`${file}: the input ${input.name} needs fixed sizes after the batch dimension`);
   const last = graph.node.find((n) => n.output.includes(output.name));
   const task: Task = last?.op_type === 'Softmax' ? 'classification' : 'regression';
   const width = outputProto.type?.tensor_type?.shape?.dim?.[1]?.dim_value ?? 1;
@@ -102,6 +115,8 @@ export function trainedModelOfFile(bytes: Uint8Array, file: string): TrainedMode
     output,
     task,
     provider: 'cpu',
-    ...(task === 'classification' ? { classNames: Array.from({ length: width }, (_, i) => String(i)) } : { targetDim: width }),
+    ...(task === 'classification'
+      ? { classNames: Array.from({ length: width }, (_, i) => String(i)) }
+      : { targetDim: width }),
   });
 }

@@ -6,7 +6,13 @@ import {
   type NodeRegistry,
   type PipelineDocument,
 } from '../../common';
-import { finalMetrics, type DatasetFingerprint, type RecordedNode, type RunArtifact, type RunRecord } from '../../common/runs';
+import {
+  finalMetrics,
+  type DatasetFingerprint,
+  type RecordedNode,
+  type RunArtifact,
+  type RunRecord,
+} from '../../common/runs';
 import type { RunOutcome } from '../engine/Engine';
 import { fileFingerprint } from '../engine/cacheKey';
 import { runEnvironment } from './environment';
@@ -24,7 +30,11 @@ export function resolvedParams(doc: PipelineDocument, registry: NodeRegistry): R
 }
 
 /** The data files every node declares in its `fingerprint`, with their current content hashes. */
-export async function fingerprintData(doc: PipelineDocument, registry: NodeRegistry, baseDir: string): Promise<DatasetFingerprint[]> {
+export async function fingerprintData(
+  doc: PipelineDocument,
+  registry: NodeRegistry,
+  baseDir: string,
+): Promise<DatasetFingerprint[]> {
   const params = resolvedParams(doc, registry);
   const out: DatasetFingerprint[] = [];
   for (const n of doc.nodes) {
@@ -87,32 +97,42 @@ export class RunRecorder {
   static async start(init: RecorderInit): Promise<RunRecorder> {
     const params = resolvedParams(init.document, init.registry);
     const nodes: Record<string, RecordedNode> = Object.fromEntries(
-      init.document.nodes.map((n) => [n.id, { type: n.type, version: n.version, params: params[n.id], status: 'pending' as const }]),
+      init.document.nodes.map((n) => [
+        n.id,
+        { type: n.type, version: n.version, params: params[n.id], status: 'pending' as const },
+      ]),
     );
     const seed = init.document.metadata.seed;
-    const writer = await init.store.create({
-      format: 'weft.run',
-      formatVersion: 1,
-      status: 'running',
-      startedAt: Date.now(),
-      owner: currentOwner(),
-      pipeline: {
-        ...(init.file ? { file: path.resolve(init.file) } : {}),
-        ...(init.document.metadata.name ? { name: init.document.metadata.name } : init.file ? { name: path.basename(init.file).replace(/\.weft\.json$/, '') } : {}),
-        baseDir: path.resolve(init.baseDir),
-        document: init.document,
+    const writer = await init.store.create(
+      {
+        format: 'weft.run',
+        formatVersion: 1,
+        status: 'running',
+        startedAt: Date.now(),
+        owner: currentOwner(),
+        pipeline: {
+          ...(init.file ? { file: path.resolve(init.file) } : {}),
+          ...(init.document.metadata.name
+            ? { name: init.document.metadata.name }
+            : init.file
+              ? { name: path.basename(init.file).replace(/\.weft\.json$/, '') }
+              : {}),
+          baseDir: path.resolve(init.baseDir),
+          document: init.document,
+        },
+        options: init.options ?? {},
+        seed: typeof seed === 'number' ? seed : null,
+        seeds: seedsOf(params),
+        environment: runEnvironment(),
+        nodes,
+        datasets: await fingerprintData(init.document, init.registry, init.baseDir),
+        epochs: {},
+        metrics: {},
+        artifacts: [],
+        ...(init.rerunOf ? { rerunOf: init.rerunOf } : {}),
       },
-      options: init.options ?? {},
-      seed: typeof seed === 'number' ? seed : null,
-      seeds: seedsOf(params),
-      environment: runEnvironment(),
-      nodes,
-      datasets: await fingerprintData(init.document, init.registry, init.baseDir),
-      epochs: {},
-      metrics: {},
-      artifacts: [],
-      ...(init.rerunOf ? { rerunOf: init.rerunOf } : {}),
-    }, init.preferredId);
+      init.preferredId,
+    );
     return new RunRecorder(writer, init.registry);
   }
 
@@ -135,13 +155,29 @@ export class RunRecorder {
         this.writer.append({ t: 'epoch', node: e.nodeId, epoch: e.epoch, metrics: e.metrics });
         break;
       case 'node.finished':
-        this.writer.append({ t: 'node', node: e.nodeId, status: 'done', durationMs: e.durationMs, ...(e.summary ? { summary: e.summary } : {}) });
+        this.writer.append({
+          t: 'node',
+          node: e.nodeId,
+          status: 'done',
+          durationMs: e.durationMs,
+          ...(e.summary ? { summary: e.summary } : {}),
+        });
         break;
       case 'node.cached':
-        this.writer.append({ t: 'node', node: e.nodeId, status: 'cached', ...(e.summary ? { summary: e.summary } : {}) });
+        this.writer.append({
+          t: 'node',
+          node: e.nodeId,
+          status: 'cached',
+          ...(e.summary ? { summary: e.summary } : {}),
+        });
         break;
       case 'node.failed':
-        this.writer.append({ t: 'node', node: e.nodeId, status: e.error === 'cancelled' ? 'cancelled' : 'failed', error: e.error });
+        this.writer.append({
+          t: 'node',
+          node: e.nodeId,
+          status: e.error === 'cancelled' ? 'cancelled' : 'failed',
+          error: e.error,
+        });
         break;
       default:
         break;

@@ -134,7 +134,11 @@ export class RunStore {
     if (record.status !== 'running') return record;
     record = await replayLog(dir, record);
     if (ownerAlive(record.owner)) return record;
-    record = { ...record, status: 'interrupted', error: record.error ?? `process ${record.owner.pid} ended before the run finished` };
+    record = {
+      ...record,
+      status: 'interrupted',
+      error: record.error ?? `process ${record.owner.pid} ended before the run finished`,
+    };
     try {
       await atomicWrite(path.join(dir, RECORD_FILE), runJson(record, 1));
     } catch {
@@ -167,7 +171,10 @@ export class RunStore {
     const m = matchRunId(prefix, await this.ids());
     if (m.ok) return m.id;
     if (m.reason === 'ambiguous') {
-      throw new RunNotFoundError(`run id prefix "${prefix}" is ambiguous: ${m.candidates.slice(0, 5).join(', ')}${m.candidates.length > 5 ? ', …' : ''}`, m.candidates);
+      throw new RunNotFoundError(
+        `run id prefix "${prefix}" is ambiguous: ${m.candidates.slice(0, 5).join(', ')}${m.candidates.length > 5 ? ', …' : ''}`,
+        m.candidates,
+      );
     }
     throw new RunNotFoundError(`no run matches "${prefix}" in ${this.dir} (see \`weft runs list\`)`);
   }

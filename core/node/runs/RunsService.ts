@@ -13,7 +13,10 @@ export class RunsService {
   async handle<C extends RunsChannel>(channel: C, raw: unknown): Promise<RunsResult<C>> {
     const parsed = runsApi[channel].params.safeParse(raw);
     if (!parsed.success) {
-      throw new StudioError(400, `${channel}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`).join('; ')}`);
+      throw new StudioError(
+        400,
+        `${channel}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`).join('; ')}`,
+      );
     }
     try {
       return (await this.dispatch(channel, parsed.data)) as RunsResult<C>;

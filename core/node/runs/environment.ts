@@ -26,6 +26,19 @@ export function softwareVersions(): { weft: string; onnxruntime?: string } {
 }
 
 /** What a run record keeps about the machine and software. */
-export function runEnvironment(): { weft: string; onnxruntime?: string; node: string; platform: string; arch: string; providers: Record<string, string> } {
-  return { ...softwareVersions(), node: process.versions.node, platform: process.platform, arch: process.arch, providers: {} };
+export function runEnvironment(): {
+  weft: string;
+  onnxruntime?: string;
+  node: string;
+  platform: string;
+  arch: string;
+  providers: Record<string, string>;
+} {
+  return {
+    ...softwareVersions(),
+    node: process.versions.node,
+    platform: process.platform,
+    arch: process.arch,
+    providers: {},
+  };
 }

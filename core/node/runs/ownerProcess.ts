@@ -40,7 +40,8 @@ export function currentOwner(): RunOwner {
  */
 export function ownerAlive(owner: RunOwner): boolean {
   if (owner.host !== hostname()) return true;
-  if (owner.pid === process.pid) return owner.processStart === undefined || owner.processStart === processStartStamp(process.pid);
+  if (owner.pid === process.pid)
+    return owner.processStart === undefined || owner.processStart === processStartStamp(process.pid);
   try {
     process.kill(owner.pid, 0);
   } catch (e) {

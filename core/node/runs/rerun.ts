@@ -18,9 +18,11 @@ export interface RerunPlan {
  */
 export async function planRerun(record: RunRecord, registry: NodeRegistry): Promise<RerunPlan> {
   const loaded = loadDocument(record.pipeline.document, registry);
-  if (!loaded.ok) throw new UserError(`run ${record.id}: its pipeline snapshot no longer loads: ${loaded.errors.join('; ')}`);
+  if (!loaded.ok)
+    throw new UserError(`run ${record.id}: its pipeline snapshot no longer loads: ${loaded.errors.join('; ')}`);
   const warnings = [...loaded.warnings];
-  if (loaded.migratedFrom !== undefined) warnings.push(`the pipeline snapshot was migrated from document version ${loaded.migratedFrom}`);
+  if (loaded.migratedFrom !== undefined)
+    warnings.push(`the pipeline snapshot was migrated from document version ${loaded.migratedFrom}`);
   const baseDir = record.pipeline.baseDir;
   const now = await fingerprintData(loaded.document, registry, baseDir);
   const changed = diffDatasets(record.datasets, now);
@@ -37,7 +39,9 @@ export async function planRerun(record: RunRecord, registry: NodeRegistry): Prom
   const v = softwareVersions();
   if (v.weft !== record.environment.weft) warnings.push(`recorded with Weft ${record.environment.weft}, now ${v.weft}`);
   if (v.onnxruntime !== record.environment.onnxruntime) {
-    warnings.push(`recorded with onnxruntime ${record.environment.onnxruntime ?? 'unknown'}, now ${v.onnxruntime ?? 'unknown'}`);
+    warnings.push(
+      `recorded with onnxruntime ${record.environment.onnxruntime ?? 'unknown'}, now ${v.onnxruntime ?? 'unknown'}`,
+    );
   }
   return { record, document: loaded.document, baseDir, warnings };
 }
@@ -58,7 +62,8 @@ export function sameResults(a: RunRecord, b: RunRecord): { identical: boolean; d
     ea.forEach((e, i) => {
       const f = eb[i];
       for (const k of new Set([...Object.keys(e.metrics), ...Object.keys(f?.metrics ?? {})])) {
-        if (!Object.is(e.metrics[k], f?.metrics[k])) differences.push(`${node} epoch ${e.epoch} ${k}: ${e.metrics[k]} → ${f?.metrics[k]}`);
+        if (!Object.is(e.metrics[k], f?.metrics[k]))
+          differences.push(`${node} epoch ${e.epoch} ${k}: ${e.metrics[k]} → ${f?.metrics[k]}`);
       }
     });
   }

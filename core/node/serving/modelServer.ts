@@ -56,21 +56,30 @@ function keyMatches(req: FastifyRequest, key: Buffer): boolean {
 
 /** The URL-safe model name for a file: its base name without `.onnx`. */
 export function modelNameFor(file: string): string {
-  return path.basename(file).replace(/\.onnx$/i, '').replace(/[^A-Za-z0-9_.-]/g, '_') || 'model';
+  return (
+    path
+      .basename(file)
+      .replace(/\.onnx$/i, '')
+      .replace(/[^A-Za-z0-9_.-]/g, '_') || 'model'
+  );
 }
 
 /** Starts serving; resolves once listening. */
 export async function startModelServer(opts: ModelServerOptions): Promise<ModelServer> {
   const host = opts.host ?? '127.0.0.1';
   if (!isLoopback(host) && !opts.apiKey) {
-    throw new UserError(`refusing to listen on ${host} without an API key: anyone who can reach it could use the model; pass --api-key (or WEFT_API_KEY), or keep the default 127.0.0.1`);
+    throw new UserError(
+      `refusing to listen on ${host} without an API key: anyone who can reach it could use the model; pass --api-key (or WEFT_API_KEY), or keep the default 127.0.0.1`,
+    );
   }
   const name = opts.name ?? modelNameFor(opts.model);
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(await readFile(opts.model));
   } catch (e) {
-    throw new UserError(`${opts.model}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    throw new UserError(
+      `${opts.model}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
+    );
   }
   const opened = await openSession(bytes, { provider: opts.provider ?? 'auto', label: opts.model, spinWait: false });
   const session: ort.InferenceSession = opened.session;
@@ -89,7 +98,10 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
 
   app.addHook('onRequest', async (req, reply) => {
     if (key && !req.url.startsWith('/v2/health/') && !keyMatches(req, key)) {
-      await reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'missing or wrong API key: send Authorization: Bearer <key> or x-api-key' });
+      await reply
+        .code(401)
+        .header('www-authenticate', 'Bearer')
+        .send({ error: 'missing or wrong API key: send Authorization: Bearer <key> or x-api-key' });
     }
   });
   app.addHook('onResponse', async (req, reply) => {
@@ -98,28 +110,41 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
   app.setErrorHandler(async (err: Error & { statusCode?: number }, _req, reply) => {
     const status = err instanceof BadRequest ? 400 : (err.statusCode ?? 500);
     const message =
-      status === 413 ? `request body larger than the ${opts.maxBodyBytes ?? 16 * 1024 * 1024} byte limit` : status >= 500 ? `inference failed: ${err.message.split('\n')[0]}` : err.message;
+      status === 413
+        ? `request body larger than the ${opts.maxBodyBytes ?? 16 * 1024 * 1024} byte limit`
+        : status >= 500
+          ? `inference failed: ${err.message.split('\n')[0]}`
+          : err.message;
     await reply.code(status).send({ error: message });
   });
-  app.setNotFoundHandler(async (req, reply) => reply.code(404).send({ error: `no route ${req.method} ${req.url.split('?')[0]}` }));
+  app.setNotFoundHandler(async (req, reply) =>
+    reply.code(404).send({ error: `no route ${req.method} ${req.url.split('?')[0]}` }),
+  );
 
   const ready = (_req: FastifyRequest, reply: FastifyReply): FastifyReply => reply.send({ ready: true });
   const known = (req: FastifyRequest<{ Params: { model: string; version?: string } }>): void => {
     const { model, version } = req.params;
-    if (model !== name) throw Object.assign(new Error(`model "${model}" is not served here; this server serves "${name}"`), { statusCode: 404 });
-    if (version !== undefined && version !== '1') throw Object.assign(new Error(`model "${name}" has only version 1`), { statusCode: 404 });
+    if (model !== name)
+      throw Object.assign(new Error(`model "${model}" is not served here; this server serves "${name}"`), {
+        statusCode: 404,
+      });
+    if (version !== undefined && version !== '1')
+      throw Object.assign(new Error(`model "${name}" has only version 1`), { statusCode: 404 });
   };
   const infer = async (req: FastifyRequest<{ Params: { model: string; version?: string } }>): Promise<unknown> => {
     known(req);
     const parsed = inferRequestSchema.safeParse(req.body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new BadRequest(`invalid infer request at ${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'bad request'}`);
+      throw new BadRequest(
+        `invalid infer request at ${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'bad request'}`,
+      );
     }
     const feeds = feedsFromRequest(parsed.data, info.inputs);
     const wanted = parsed.data.outputs?.map((o) => o.name) ?? tensorOutputs;
     const unknown = wanted.filter((o) => !tensorOutputs.includes(o));
-    if (unknown.length) throw new BadRequest(`unknown output ${unknown.join(', ')}; the model's outputs are ${tensorOutputs.join(', ')}`);
+    if (unknown.length)
+      throw new BadRequest(`unknown output ${unknown.join(', ')}; the model's outputs are ${tensorOutputs.join(', ')}`);
     let result: ort.InferenceSession.OnnxValueMapType;
     try {
       result = await session.run(feeds, wanted);
@@ -135,26 +160,46 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
       t.dispose();
       return r;
     });
-    return { model_name: name, model_version: '1', ...(parsed.data.id !== undefined ? { id: parsed.data.id } : {}), outputs };
+    return {
+      model_name: name,
+      model_version: '1',
+      ...(parsed.data.id !== undefined ? { id: parsed.data.id } : {}),
+      outputs,
+    };
   };
 
   app.get('/v2', async () => ({ name: 'weft', version: WEFT_VERSION, extensions: [] }));
   app.get('/v2/health/live', ready);
   app.get('/v2/health/ready', ready);
   app.get('/v2/models/:model', async (req: FastifyRequest<{ Params: { model: string } }>) => (known(req), metadata));
-  app.get('/v2/models/:model/versions/:version', async (req: FastifyRequest<{ Params: { model: string; version: string } }>) => (known(req), metadata));
-  app.get('/v2/models/:model/ready', async (req: FastifyRequest<{ Params: { model: string } }>) => (known(req), { name, ready: true }));
-  app.get('/v2/models/:model/versions/:version/ready', async (req: FastifyRequest<{ Params: { model: string; version: string } }>) => (known(req), { name, ready: true }));
+  app.get(
+    '/v2/models/:model/versions/:version',
+    async (req: FastifyRequest<{ Params: { model: string; version: string } }>) => (known(req), metadata),
+  );
+  app.get(
+    '/v2/models/:model/ready',
+    async (req: FastifyRequest<{ Params: { model: string } }>) => (known(req), { name, ready: true }),
+  );
+  app.get(
+    '/v2/models/:model/versions/:version/ready',
+    async (req: FastifyRequest<{ Params: { model: string; version: string } }>) => (known(req), { name, ready: true }),
+  );
   app.post('/v2/models/:model/infer', infer);
   app.post('/v2/models/:model/versions/:version/infer', infer);
-  app.get('/metrics', async (_req, reply) => reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()));
+  app.get('/metrics', async (_req, reply) =>
+    reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()),
+  );
 
   try {
     await app.listen({ host, port: opts.port ?? 8000 });
   } catch (e) {
     await session.release();
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError(code === 'EADDRINUSE' ? `port ${opts.port} on ${host} is already in use; pick another with --port` : `cannot listen on ${host}:${opts.port}: ${(e as Error).message}`);
+    throw new UserError(
+      code === 'EADDRINUSE'
+        ? `port ${opts.port} on ${host} is already in use; pick another with --port`
+        : `cannot listen on ${host}:${opts.port}: ${(e as Error).message}`,
+    );
   }
   const addr = app.server.address() as AddressInfo;
   const shownHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;

@@ -73,7 +73,9 @@ const INT_RANGES: Partial<Record<Datatype, [number, number]>> = {
 
 function toTensor(datatype: Datatype, values: unknown[], shape: number[], where: string): ort.Tensor {
   const bad = (i: number, want: string): never => {
-    throw new BadRequest(`${where}: data[${i}] is ${JSON.stringify(values[i])?.slice(0, 40)}, expected ${want} for ${datatype}`);
+    throw new BadRequest(
+      `${where}: data[${i}] is ${JSON.stringify(values[i])?.slice(0, 40)}, expected ${want} for ${datatype}`,
+    );
   };
   if (datatype === 'BYTES') {
     values.forEach((v, i) => typeof v !== 'string' && bad(i, 'a string'));
@@ -96,12 +98,34 @@ function toTensor(datatype: Datatype, values: unknown[], shape: number[], where:
   const range = INT_RANGES[datatype];
   if (!range) throw new BadRequest(`${where}: datatype ${datatype} cannot be sent as JSON here; use FP32`);
   const [lo, hi] = range;
-  const check = (v: unknown, i: number): number => (typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi ? v : bad(i, `an integer in [${lo}, ${hi}]`));
+  const check = (v: unknown, i: number): number =>
+    typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi ? v : bad(i, `an integer in [${lo}, ${hi}]`);
   const ortType = DATATYPES[datatype].ort;
-  if (ortType === 'int64') return new ort.Tensor('int64', BigInt64Array.from(values, (v, i) => BigInt(check(v, i))), shape);
-  if (ortType === 'uint64') return new ort.Tensor('uint64', BigUint64Array.from(values, (v, i) => BigInt(check(v, i))), shape);
-  const Ctor = { int8: Int8Array, int16: Int16Array, int32: Int32Array, uint8: Uint8Array, uint16: Uint16Array, uint32: Uint32Array }[ortType as 'int8'];
-  return new ort.Tensor(ortType as 'int8', Ctor.from(values, (v, i) => check(v, i)), shape);
+  if (ortType === 'int64')
+    return new ort.Tensor(
+      'int64',
+      BigInt64Array.from(values, (v, i) => BigInt(check(v, i))),
+      shape,
+    );
+  if (ortType === 'uint64')
+    return new ort.Tensor(
+      'uint64',
+      BigUint64Array.from(values, (v, i) => BigInt(check(v, i))),
+      shape,
+    );
+  const Ctor = {
+    int8: Int8Array,
+    int16: Int16Array,
+    int32: Int32Array,
+    uint8: Uint8Array,
+    uint16: Uint16Array,
+    uint32: Uint32Array,
+  }[ortType as 'int8'];
+  return new ort.Tensor(
+    ortType as 'int8',
+    Ctor.from(values, (v, i) => check(v, i)),
+    shape,
+  );
 }
 
 /**
@@ -115,19 +139,33 @@ export function feedsFromRequest(req: InferRequest, inputs: readonly TensorInfo[
   req.inputs.forEach((input, k) => {
     const where = `inputs[${k}] (${input.name})`;
     const model = known.get(input.name);
-    if (!model) throw new BadRequest(`${where}: the model has no input "${input.name}"; its inputs are ${inputs.map((i) => i.name).join(', ')}`);
+    if (!model)
+      throw new BadRequest(
+        `${where}: the model has no input "${input.name}"; its inputs are ${inputs.map((i) => i.name).join(', ')}`,
+      );
     if (feeds[input.name]) throw new BadRequest(`${where}: input "${input.name}" is given twice`);
     const expected = datatypeOf(model.dtype);
-    if (input.datatype !== expected) throw new BadRequest(`${where}: datatype ${input.datatype} does not match the model's ${expected ?? model.dtype}`);
+    if (input.datatype !== expected)
+      throw new BadRequest(
+        `${where}: datatype ${input.datatype} does not match the model's ${expected ?? model.dtype}`,
+      );
     const modelShape = model.shape ?? [];
-    const fits = modelShape.length === 0 || (modelShape.length === input.shape.length && modelShape.every((d, i) => typeof d !== 'number' || d === input.shape[i]));
+    const fits =
+      modelShape.length === 0 ||
+      (modelShape.length === input.shape.length &&
+        modelShape.every((d, i) => typeof d !== 'number' || d === input.shape[i]));
     if (!fits) {
       const want = modelShape.map((d) => (typeof d === 'number' ? d : -1));
-      throw new BadRequest(`${where}: shape [${input.shape.join(', ')}] does not fit the model's [${want.join(', ')}] (-1 = any size)`);
+      throw new BadRequest(
+        `${where}: shape [${input.shape.join(', ')}] does not fit the model's [${want.join(', ')}] (-1 = any size)`,
+      );
     }
     const values = flatten(input.data, where);
     const count = input.shape.reduce((a, b) => a * b, 1);
-    if (values.length !== count) throw new BadRequest(`${where}: shape [${input.shape.join(', ')}] needs ${count} values but data has ${values.length}`);
+    if (values.length !== count)
+      throw new BadRequest(
+        `${where}: shape [${input.shape.join(', ')}] needs ${count} values but data has ${values.length}`,
+      );
     feeds[input.name] = toTensor(input.datatype, values, input.shape, where);
   });
   const missing = inputs.filter((i) => !feeds[i.name]).map((i) => i.name);
@@ -139,6 +177,9 @@ export function feedsFromRequest(req: InferRequest, inputs: readonly TensorInfo[
 export function responseTensor(name: string, t: ort.Tensor): ResponseTensor {
   const datatype = datatypeOf(t.type) ?? 'BYTES';
   const raw = t.data as ArrayLike<number | bigint | string> & Iterable<number | bigint | string>;
-  const data = t.type === 'bool' ? Array.from(raw, (v) => Boolean(v)) : Array.from(raw, (v) => (typeof v === 'bigint' ? Number(v) : v));
+  const data =
+    t.type === 'bool'
+      ? Array.from(raw, (v) => Boolean(v))
+      : Array.from(raw, (v) => (typeof v === 'bigint' ? Number(v) : v));
   return { name, datatype, shape: t.dims.map(Number), data };
 }

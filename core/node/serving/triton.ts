@@ -35,8 +35,12 @@ function batchable(info: OnnxModelInfo): boolean {
 
 function tensorBlock(t: TensorInfo, batching: boolean, extra: string[] = []): string {
   const datatype = datatypeOf(t.dtype);
-  if (!datatype) throw new UserError(`${t.name} is ${t.dtype}: Triton's ONNX backend cannot pass it through a model repository config`);
-  if (!t.shape?.length) throw new UserError(`${t.name} has no known rank ${formatShape(t.shape)}; Triton needs its dims`);
+  if (!datatype)
+    throw new UserError(
+      `${t.name} is ${t.dtype}: Triton's ONNX backend cannot pass it through a model repository config`,
+    );
+  if (!t.shape?.length)
+    throw new UserError(`${t.name} has no known rank ${formatShape(t.shape)}; Triton needs its dims`);
   const dims = (batching ? t.shape.slice(1) : t.shape).map((d) => (typeof d === 'number' ? d : -1));
   const lines = [`    name: ${JSON.stringify(t.name)}`, `    data_type: ${DATATYPES[datatype].triton}`];
   // A tensor that is only the batch dimension is declared as [1] and reshaped to a scalar per item.
@@ -48,7 +52,9 @@ function tensorBlock(t: TensorInfo, batching: boolean, extra: string[] = []): st
 /** The text of config.pbtxt for a model. */
 export function tritonConfig(info: OnnxModelInfo, name: string, maxBatchSize: number, labelOutput?: string): string {
   const batching = maxBatchSize > 0;
-  const outputs = info.outputs.map((t) => tensorBlock(t, batching, t.name === labelOutput ? ['    label_filename: "labels.txt"'] : []));
+  const outputs = info.outputs.map((t) =>
+    tensorBlock(t, batching, t.name === labelOutput ? ['    label_filename: "labels.txt"'] : []),
+  );
   return [
     `name: ${JSON.stringify(name)}`,
     'platform: "onnxruntime_onnx"',
@@ -69,7 +75,9 @@ export async function writeTritonRepository(opts: TritonOptions): Promise<string
     try {
       bytes = new Uint8Array(await readFile(opts.onnxFile));
     } catch (e) {
-      throw new UserError(`${opts.onnxFile}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+      throw new UserError(
+        `${opts.onnxFile}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
+      );
     }
   }
   const { session } = await openSession(bytes, { provider: 'cpu', label });
@@ -80,13 +88,19 @@ export async function writeTritonRepository(opts: TritonOptions): Promise<string
     await session.release();
   }
   const name = opts.name ?? (opts.onnxFile ? modelNameFor(opts.onnxFile) : 'model');
-  if (!/^[A-Za-z0-9_.-]+$/.test(name) || name.startsWith('.')) throw new UserError(`Triton model name "${name}" must use only letters, digits, _ . - and not start with a dot`);
+  if (!/^[A-Za-z0-9_.-]+$/.test(name) || name.startsWith('.'))
+    throw new UserError(`Triton model name "${name}" must use only letters, digits, _ . - and not start with a dot`);
   const canBatch = batchable(info);
   const maxBatchSize = opts.maxBatchSize ?? (canBatch ? 64 : 0);
-  if (!Number.isInteger(maxBatchSize) || maxBatchSize < 0) throw new UserError(`max batch size must be a whole number ≥ 0, not ${maxBatchSize}`);
+  if (!Number.isInteger(maxBatchSize) || maxBatchSize < 0)
+    throw new UserError(`max batch size must be a whole number ≥ 0, not ${maxBatchSize}`);
   if (maxBatchSize > 0 && !canBatch) {
-    const fixed = [...info.inputs, ...info.outputs].filter((t) => !dynamic(t.shape?.[0])).map((t) => `${t.name} ${formatShape(t.shape)}`);
-    throw new UserError(`${label}: Triton batching needs a dynamic first dimension everywhere, but ${fixed.join(', ')} ha${fixed.length > 1 ? 've' : 's'} a fixed one; use max batch size 0`);
+    const fixed = [...info.inputs, ...info.outputs]
+      .filter((t) => !dynamic(t.shape?.[0]))
+      .map((t) => `${t.name} ${formatShape(t.shape)}`);
+    throw new UserError(
+      `${label}: Triton batching needs a dynamic first dimension everywhere, but ${fixed.join(', ')} ha${fixed.length > 1 ? 've' : 's'} a fixed one; use max batch size 0`,
+    );
   }
   const classNames = metadataJson<string[]>(info, 'weft.class_names');
   const layout = metadataJson<{ outputs?: { name: string }[] }>(info, 'weft.io');

@@ -54,7 +54,10 @@ export class EngineService {
   async handle<C extends EngineChannel>(channel: C, raw: unknown): Promise<EngineResult<C>> {
     const parsed = engineApi[channel].params.safeParse(raw);
     if (!parsed.success) {
-      throw new StudioError(400, `${channel}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`).join('; ')}`);
+      throw new StudioError(
+        400,
+        `${channel}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`).join('; ')}`,
+      );
     }
     return (await this.dispatch(channel, parsed.data)) as EngineResult<C>;
   }
@@ -70,7 +73,8 @@ export class EngineService {
     if (!documentPath) return ws;
     const abs = path.resolve(ws, documentPath);
     const roots = [ws, ...(this.opts.documentRoots?.() ?? [])];
-    if (!roots.some((r) => isInside(r, abs))) throw new StudioError(403, `${documentPath} is not a document this studio opened`);
+    if (!roots.some((r) => isInside(r, abs)))
+      throw new StudioError(403, `${documentPath} is not a document this studio opened`);
     return path.dirname(abs);
   }
 
@@ -124,7 +128,8 @@ export class EngineService {
     const { report, load } = outcome;
     for (const n of doc.nodes) this.nodeTypes.set(n.id, n.type);
     for (const [nodeId, r] of Object.entries(report.nodes)) {
-      if (r.status === 'done' || r.status === 'cached') this.produced.set(nodeId, { runId: report.runId, load: () => load(nodeId) });
+      if (r.status === 'done' || r.status === 'cached')
+        this.produced.set(nodeId, { runId: report.runId, load: () => load(nodeId) });
       else this.produced.delete(nodeId);
     }
     return { ok: true, report };

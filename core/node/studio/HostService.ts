@@ -50,12 +50,20 @@ export class HostService {
 
   /** Folders whose files a document may live in: the workspace, the examples, typed paths' folders. */
   documentRoots(): string[] {
-    return [this.opts.workspace, ...(this.opts.examplesDir ? [this.opts.examplesDir] : []), ...[...this.typedPaths].map((p) => path.dirname(p))];
+    return [
+      this.opts.workspace,
+      ...(this.opts.examplesDir ? [this.opts.examplesDir] : []),
+      ...[...this.typedPaths].map((p) => path.dirname(p)),
+    ];
   }
 
   async handle<C extends HostChannel>(channel: C, raw: unknown): Promise<HostResult<C>> {
     const parsed = hostApi[channel].params.safeParse(raw);
-    if (!parsed.success) throw new StudioError(400, `${channel}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`).join('; ')}`);
+    if (!parsed.success)
+      throw new StudioError(
+        400,
+        `${channel}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`).join('; ')}`,
+      );
     const p = parsed.data as StudioParams<C>;
     const result = await this.dispatch(channel, p);
     return result as HostResult<C>;
@@ -80,7 +88,10 @@ export class HostService {
       case 'recovery.write': {
         const q = p as StudioParams<'recovery.write'>;
         const savedAt = Date.now();
-        await atomicWrite(path.join(this.stateDir, 'recovery.json'), JSON.stringify({ text: q.text, path: q.path, savedAt }));
+        await atomicWrite(
+          path.join(this.stateDir, 'recovery.json'),
+          JSON.stringify({ text: q.text, path: q.path, savedAt }),
+        );
         return { savedAt };
       }
       case 'recovery.read': {
@@ -112,7 +123,10 @@ export class HostService {
     try {
       names = await readdir(dir, { withFileTypes: true });
     } catch (e) {
-      throw new StudioError(404, `cannot list ${toWorkspaceRelative(ws, dir) || '.'}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new StudioError(
+        404,
+        `cannot list ${toWorkspaceRelative(ws, dir) || '.'}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      );
     }
     const exts = p.extensions?.map((e) => e.toLowerCase());
     const entries: FileEntry[] = [];
@@ -136,7 +150,10 @@ export class HostService {
   }
 
   private async read(p: StudioParams<'pipeline.read'>): Promise<OpenedFile> {
-    const abs = resolveUserPath(this.opts.workspace, p.path, { typed: p.typed ?? false, extraRoots: this.documentRoots() });
+    const abs = resolveUserPath(this.opts.workspace, p.path, {
+      typed: p.typed ?? false,
+      extraRoots: this.documentRoots(),
+    });
     const text = await readIfExists(abs);
     if (text === null) throw new StudioError(404, `${p.path}: no such file`);
     if (!isInside(this.opts.workspace, abs)) this.typedPaths.add(abs);
@@ -160,7 +177,10 @@ export class HostService {
     }
   }
 
-  private async checkAndWrite(abs: string, p: StudioParams<'pipeline.write'>): Promise<{ path: string; revision: string }> {
+  private async checkAndWrite(
+    abs: string,
+    p: StudioParams<'pipeline.write'>,
+  ): Promise<{ path: string; revision: string }> {
     const current = await readIfExists(abs);
     if (current !== null && p.baseRevision === null) {
       throw new StudioError(409, `${p.path} already exists; choose another name or open it first`);
@@ -209,7 +229,7 @@ export class HostService {
       const text = await readIfExists(path.join(dir, name));
       let meta: { name?: unknown; description?: unknown } = {};
       try {
-        meta = ((JSON.parse(text ?? '{}') as { metadata?: typeof meta }).metadata ?? {});
+        meta = (JSON.parse(text ?? '{}') as { metadata?: typeof meta }).metadata ?? {};
       } catch {
         /* listed with its file name */
       }

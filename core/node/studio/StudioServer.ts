@@ -5,7 +5,14 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
-import { engineApi, isStudioChannel, type EngineChannel, type EngineEvent, type HostChannel, type NodeRegistry } from '../../common';
+import {
+  engineApi,
+  isStudioChannel,
+  type EngineChannel,
+  type EngineEvent,
+  type HostChannel,
+  type NodeRegistry,
+} from '../../common';
 import { isRunsChannel } from '../../common/protocol/runsApi';
 import { RunStore } from '../runs/RunStore';
 import { RunsService } from '../runs/RunsService';
@@ -55,7 +62,9 @@ const MIME: Record<string, string> = {
 const MAX_BODY = 60 * 1024 * 1024;
 
 /** Messages a client may send on the event socket. */
-const ClientMessageSchema = z.discriminatedUnion('type', [z.object({ type: z.literal('ping'), id: z.number().int().optional() })]);
+const ClientMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ping'), id: z.number().int().optional() }),
+]);
 
 export interface RunningStudio {
   url: string;
@@ -87,7 +96,11 @@ async function readBody(req: IncomingMessage): Promise<string> {
  */
 export async function startStudioServer(opts: StudioServerOptions): Promise<RunningStudio> {
   const workspace = path.resolve(opts.workspace);
-  const host = new HostService({ workspace, version: opts.version, ...(opts.examplesDir ? { examplesDir: opts.examplesDir } : {}) });
+  const host = new HostService({
+    workspace,
+    version: opts.version,
+    ...(opts.examplesDir ? { examplesDir: opts.examplesDir } : {}),
+  });
   const sockets = new Set<WebSocket>();
   const broadcast = (event: EngineEvent): void => {
     const text = JSON.stringify(event);
@@ -145,7 +158,8 @@ export async function startStudioServer(opts: StudioServerOptions): Promise<Runn
 
   const handleRpc = async (req: IncomingMessage, res: ServerResponse, channel: string): Promise<void> => {
     if (req.method !== 'POST') return send(res, 405, { error: 'use POST' }, { allow: 'POST' });
-    if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return send(res, 415, { error: 'send application/json' });
+    if (!(req.headers['content-type'] ?? '').startsWith('application/json'))
+      return send(res, 415, { error: 'send application/json' });
     if (!isStudioChannel(channel)) return send(res, 404, { error: `unknown channel ${channel}` });
     let params: unknown;
     try {

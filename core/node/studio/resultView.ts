@@ -22,12 +22,16 @@ const MAX_CURVE_POINTS = 400;
 const MAX_TABLE_COLUMNS = 200;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
-const isTable = (v: unknown): v is TableValue => isObject(v) && Array.isArray(v.columns) && typeof v.rowCount === 'number';
+const isTable = (v: unknown): v is TableValue =>
+  isObject(v) && Array.isArray(v.columns) && typeof v.rowCount === 'number';
 const isDataset = (v: unknown): v is DatasetValue => isObject(v) && isObject(v.splits) && Array.isArray(v.featureShape);
 const isMetrics = (v: unknown): v is MetricsValue => isObject(v) && isObject(v.scalars) && typeof v.split === 'string';
-const isTrained = (v: unknown): v is TrainedModelValue => isObject(v) && v.onnx instanceof Uint8Array && Array.isArray(v.history);
-const isPredictions = (v: unknown): v is PredictionsValue => isObject(v) && ArrayBuffer.isView(v.predicted) && typeof v.n === 'number';
-const isPreview = (v: unknown): v is DataPreviewValue => isObject(v) && isObject(v.head) && typeof v.rowCount === 'number';
+const isTrained = (v: unknown): v is TrainedModelValue =>
+  isObject(v) && v.onnx instanceof Uint8Array && Array.isArray(v.history);
+const isPredictions = (v: unknown): v is PredictionsValue =>
+  isObject(v) && ArrayBuffer.isView(v.predicted) && typeof v.n === 'number';
+const isPreview = (v: unknown): v is DataPreviewValue =>
+  isObject(v) && isObject(v.head) && typeof v.rowCount === 'number';
 
 /** Keeps every k-th point so a curve stays under `max` points, first and last kept. */
 export function thin(xs: number[], max: number): number[] {
@@ -44,8 +48,10 @@ function capRows(p: DataPreviewValue, maxRows: number, title: string): DataPrevi
 function imageOf(x: Float32Array, shape: number[], i: number, label?: string): ImageSample | undefined {
   let h: number, w: number, c: 1 | 3, chw: boolean;
   if (shape.length === 2) [h, w, c, chw] = [shape[0], shape[1], 1, true];
-  else if (shape.length === 3 && (shape[0] === 1 || shape[0] === 3)) [c, h, w, chw] = [shape[0], shape[1], shape[2], true];
-  else if (shape.length === 3 && (shape[2] === 1 || shape[2] === 3)) [h, w, c, chw] = [shape[0], shape[1], shape[2], false];
+  else if (shape.length === 3 && (shape[0] === 1 || shape[0] === 3))
+    [c, h, w, chw] = [shape[0], shape[1], shape[2], true];
+  else if (shape.length === 3 && (shape[2] === 1 || shape[2] === 3))
+    [h, w, c, chw] = [shape[0], shape[1], shape[2], false];
   else return undefined;
   const size = h * w * c;
   const off = i * size;
@@ -114,17 +120,28 @@ function previewSplit(ds: DatasetValue, name: string, maxRows: number): DataPrev
 function predictionsTable(p: PredictionsValue, maxRows: number): OutputView {
   const n = Math.min(p.n, maxRows);
   const classes = p.classNames?.length ?? 0;
-  const cols = ['row', ...(p.actual ? ['actual'] : []), 'predicted', ...(p.probabilities && classes ? p.classNames!.map((c) => `p(${c})`) : [])];
+  const cols = [
+    'row',
+    ...(p.actual ? ['actual'] : []),
+    'predicted',
+    ...(p.probabilities && classes ? p.classNames!.map((c) => `p(${c})`) : []),
+  ];
   const rows: (string | number | null)[][] = [];
-  const name = (k: number | undefined): string | number => (k === undefined ? '' : p.task === 'classification' ? (p.classNames?.[k] ?? k) : k);
+  const name = (k: number | undefined): string | number =>
+    k === undefined ? '' : p.task === 'classification' ? (p.classNames?.[k] ?? k) : k;
   for (let i = 0; i < n; i++) {
     const row: (string | number | null)[] = [i];
     if (p.actual) row.push(name(p.actual[i]));
     row.push(name(p.predicted[i]));
-    if (p.probabilities && classes) for (let k = 0; k < classes; k++) row.push(p.probabilities[i * classes + k] ?? null);
+    if (p.probabilities && classes)
+      for (let k = 0; k < classes; k++) row.push(p.probabilities[i * classes + k] ?? null);
     rows.push(row);
   }
-  return { port: '', kind: 'tables', tables: [{ title: `Predictions (${p.split}, first ${n} of ${p.n})`, columns: cols, rows }] };
+  return {
+    port: '',
+    kind: 'tables',
+    tables: [{ title: `Predictions (${p.split}, first ${n} of ${p.n})`, columns: cols, rows }],
+  };
 }
 
 function modelView(m: TrainedModelValue): ModelView {
@@ -143,9 +160,13 @@ function metricsView(m: MetricsValue): MetricsValue {
   if (!m.roc && !m.residuals) return m;
   return {
     ...m,
-    ...(m.roc ? { roc: m.roc.map((c) => ({ ...c, fpr: thin(c.fpr, MAX_CURVE_POINTS), tpr: thin(c.tpr, MAX_CURVE_POINTS) })) } : {}),
+    ...(m.roc
+      ? { roc: m.roc.map((c) => ({ ...c, fpr: thin(c.fpr, MAX_CURVE_POINTS), tpr: thin(c.tpr, MAX_CURVE_POINTS) })) }
+      : {}),
     ...(m.residuals
-      ? { residuals: { predicted: m.residuals.predicted.slice(0, 2000), residual: m.residuals.residual.slice(0, 2000) } }
+      ? {
+          residuals: { predicted: m.residuals.predicted.slice(0, 2000), residual: m.residuals.residual.slice(0, 2000) },
+        }
       : {}),
   };
 }
@@ -156,17 +177,26 @@ export function outputView(port: string, kind: PortKind | undefined, value: unkn
     return { port, kind: 'preview', previews: [capRows(value, maxRows, value.source ?? 'Preview')] };
   }
   if ((kind === 'Table' || kind === undefined) && isTable(value)) {
-    return { port, kind: 'preview', previews: [{ ...previewTable(value, { format: 'table', headRows: maxRows }), title: 'Table' }] };
+    return {
+      port,
+      kind: 'preview',
+      previews: [{ ...previewTable(value, { format: 'table', headRows: maxRows }), title: 'Table' }],
+    };
   }
   if ((kind === 'Dataset' || kind === undefined) && isDataset(value)) {
     const rank = (s: string): number => ['train', 'validation', 'test'].indexOf(s) >>> 0;
     const names = Object.keys(value.splits).sort((a, b) => rank(a) - rank(b));
     return { port, kind: 'preview', previews: names.map((n) => previewSplit(value, n, maxRows)) };
   }
-  if ((kind === 'Metrics' || kind === undefined) && isMetrics(value)) return { port, kind: 'metrics', metrics: metricsView(value) };
-  if ((kind === 'TrainedModel' || kind === undefined) && isTrained(value)) return { port, kind: 'model', model: modelView(value) };
-  if ((kind === 'Predictions' || kind === undefined) && isPredictions(value)) return { ...predictionsTable(value, maxRows), port };
-  const text = isObject(value) ? `${kind ?? 'value'} with fields ${Object.keys(value).slice(0, 12).join(', ')}` : `${kind ?? 'value'}: ${String(value).slice(0, 200)}`;
+  if ((kind === 'Metrics' || kind === undefined) && isMetrics(value))
+    return { port, kind: 'metrics', metrics: metricsView(value) };
+  if ((kind === 'TrainedModel' || kind === undefined) && isTrained(value))
+    return { port, kind: 'model', model: modelView(value) };
+  if ((kind === 'Predictions' || kind === undefined) && isPredictions(value))
+    return { ...predictionsTable(value, maxRows), port };
+  const text = isObject(value)
+    ? `${kind ?? 'value'} with fields ${Object.keys(value).slice(0, 12).join(', ')}`
+    : `${kind ?? 'value'}: ${String(value).slice(0, 200)}`;
   return { port, kind: 'other', text };
 }
 

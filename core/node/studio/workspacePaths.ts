@@ -34,16 +34,26 @@ export function isReallyInside(root: string, p: string): boolean {
  * Resolves a path the renderer sent. Relative paths resolve against the workspace; the result must
  * stay inside the workspace (or one of `extraRoots`), symlinks included, unless the user typed it (`typed`).
  */
-export function resolveUserPath(workspace: string, p: string, opts: { typed?: boolean; extraRoots?: string[] } = {}): string {
+export function resolveUserPath(
+  workspace: string,
+  p: string,
+  opts: { typed?: boolean; extraRoots?: string[] } = {},
+): string {
   if (p.includes('\0')) throw new StudioError(400, 'a path cannot contain NUL');
   const abs = path.resolve(workspace, p);
   if (opts.typed) return abs;
   const roots = [workspace, ...(opts.extraRoots ?? [])];
   if (!roots.some((r) => isInside(r, abs))) {
-    throw new StudioError(403, `${p} is outside the workspace ${workspace}; type the path in Open… to use a file elsewhere`);
+    throw new StudioError(
+      403,
+      `${p} is outside the workspace ${workspace}; type the path in Open… to use a file elsewhere`,
+    );
   }
   if (!roots.some((r) => isReallyInside(r, abs))) {
-    throw new StudioError(403, `${p} leads outside the workspace ${workspace} through a symbolic link; type the real path in Open… to use it`);
+    throw new StudioError(
+      403,
+      `${p} leads outside the workspace ${workspace} through a symbolic link; type the real path in Open… to use it`,
+    );
   }
   return abs;
 }

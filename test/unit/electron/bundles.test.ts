@@ -91,7 +91,11 @@ setTimeout(() => { console.log(JSON.stringify(seen)); process.exit(0); }, 300);
     const invoked: unknown[][] = [];
     const electron = {
       contextBridge: { exposeInMainWorld: (k: string, v: unknown) => (exposed[k] = v) },
-      ipcRenderer: { invoke: async (...a: unknown[]) => (invoked.push(a), { ok: true, result: 1 }), on() {}, removeListener() {} },
+      ipcRenderer: {
+        invoke: async (...a: unknown[]) => (invoked.push(a), { ok: true, result: 1 }),
+        on() {},
+        removeListener() {},
+      },
       webUtils: { getPathForFile: () => '/x' },
     };
     const module = { exports: {} };
@@ -129,7 +133,12 @@ process.parentPort = port;
 require(${JSON.stringify(path.join(bundle.dir, 'engine-host.cjs'))});
 `,
     );
-    const out = JSON.parse(execFileSync(process.execPath, [script], { encoding: 'utf8', env: { ...process.env, WEFT_WORKSPACE: bundle.dir } })) as { type: string; id?: number; ok?: boolean; n?: number }[];
+    const out = JSON.parse(
+      execFileSync(process.execPath, [script], {
+        encoding: 'utf8',
+        env: { ...process.env, WEFT_WORKSPACE: bundle.dir },
+      }),
+    ) as { type: string; id?: number; ok?: boolean; n?: number }[];
     expect(out[0].type).toBe('ready');
     expect(out[1]).toMatchObject({ type: 'response', id: 7, ok: true });
     expect(out[1].n).toBeGreaterThan(1);

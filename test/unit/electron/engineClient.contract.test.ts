@@ -27,7 +27,14 @@ describe('EngineClient over Electron IPC (preload → main → engine host proce
     const workspace = tmp('weft-ipc-ws-');
     prepareWorkspace(workspace);
     e = fakeElectron({ spawn: () => forkEngineHost(bundle.dir, workspace) });
-    await createWeftMain(e, { electronDir: bundle.dir, rendererDir: tmp('weft-r-'), workspace, argv: ['weft'], cwd: '/', platform: 'linux' }).ready;
+    await createWeftMain(e, {
+      electronDir: bundle.dir,
+      rendererDir: tmp('weft-r-'),
+      workspace,
+      argv: ['weft'],
+      cwd: '/',
+      platform: 'linux',
+    }).ready;
     const wc = FakeWindow.all.at(-1)!.webContents;
     const wrapped = new Map<unknown, (channel: string, payload: unknown) => void>();
     api = createPreloadApi({
@@ -36,7 +43,9 @@ describe('EngineClient over Electron IPC (preload → main → engine host proce
         // Like Electron: arguments and answers are structured-cloned across the process boundary.
         invoke: async (channel, ...args) => {
           const h = e.state.handlers.get(channel)!;
-          return structuredClone(await h({ sender: { id: wc.id }, senderFrame: { url: 'app://weft/index.html' } }, ...structuredClone(args)));
+          return structuredClone(
+            await h({ sender: { id: wc.id }, senderFrame: { url: 'app://weft/index.html' } }, ...structuredClone(args)),
+          );
         },
         on: (channel, l) => {
           const w = (c: string, payload: unknown): void => void (c === channel && l({}, payload));
@@ -68,7 +77,9 @@ describe('EngineClient over Electron IPC (preload → main → engine host proce
     };
     writeFileSync(file, JSON.stringify(doc));
     const stranger = tmp('weft-stranger-');
-    await expect(target.client.invoke('engine.run', { document: doc, documentPath: path.join(stranger, 'x.weft.json') })).rejects.toMatchObject({ status: 403 });
+    await expect(
+      target.client.invoke('engine.run', { document: doc, documentPath: path.join(stranger, 'x.weft.json') }),
+    ).rejects.toMatchObject({ status: 403 });
     e.state.dialogAnswers.push({ canceled: false, filePaths: [file] });
     const opened = await api.invoke('dialog.openPipeline', {});
     expect(opened).toMatchObject({ ok: true, result: { path: file } });
@@ -84,7 +95,13 @@ describe('EngineClient over HTTP + WebSocket (weft studio server)', () => {
   beforeAll(async () => {
     const workspace = tmp('weft-http-ws-');
     prepareWorkspace(workspace);
-    studio = await startStudioServer({ workspace, rendererDir: tmp('weft-r-'), engine: createDefaultEngine(workspace), version: 'test', port: 0 });
+    studio = await startStudioServer({
+      workspace,
+      rendererDir: tmp('weft-r-'),
+      engine: createDefaultEngine(workspace),
+      version: 'test',
+      port: 0,
+    });
     // The browser globals the transport uses: a WebSocket (Node 20 has none) that, like a browser's, never throws on errors.
     class BrowserLikeWebSocket extends NodeWebSocket {
       constructor(url: string | URL) {

@@ -18,7 +18,9 @@ const irisPipeline = (): PipelineDocument => ({
     { id: 'csv', type: 'data.csv', version: 1, params: { path: 'iris.csv' }, position: { x: 0, y: 0 } },
     { id: 'split', type: 'prep.split', version: 1, params: { target: 'species', seed: 7 }, position: { x: 200, y: 0 } },
   ],
-  edges: [{ id: 'csv.table->split.table', source: { node: 'csv', port: 'table' }, target: { node: 'split', port: 'table' } }],
+  edges: [
+    { id: 'csv.table->split.table', source: { node: 'csv', port: 'table' }, target: { node: 'split', port: 'table' } },
+  ],
 });
 
 export function prepareWorkspace(workspace: string): void {
@@ -78,7 +80,9 @@ export function engineClientContract(target: () => ContractTarget): void {
       if (!run.ok) return;
       expect(run.report.status).toBe('finished');
       await expect.poll(() => events.some((e) => e.type === 'run.finished' && e.runId === 'contract-1')).toBe(true);
-      const mine = events.filter((e) => e.runId === 'contract-1').map((e) => `${e.type}${'nodeId' in e ? `:${e.nodeId}` : ''}`);
+      const mine = events
+        .filter((e) => e.runId === 'contract-1')
+        .map((e) => `${e.type}${'nodeId' in e ? `:${e.nodeId}` : ''}`);
       expect(mine[0]).toBe('run.started');
       expect(mine.at(-1)).toBe('run.finished');
       expect(mine).toContain('node.finished:csv');
@@ -91,7 +95,9 @@ export function engineClientContract(target: () => ContractTarget): void {
 
       const again = await client.invoke('engine.run', { document: irisPipeline(), runId: 'contract-2' });
       expect(again.ok && Object.values(again.report.nodes).map((n) => n.status)).toEqual(['cached', 'cached']);
-      await expect.poll(() => events.filter((e) => e.runId === 'contract-2' && e.type === 'node.cached').length).toBe(2);
+      await expect
+        .poll(() => events.filter((e) => e.runId === 'contract-2' && e.type === 'node.cached').length)
+        .toBe(2);
     } finally {
       off();
     }
@@ -122,10 +128,18 @@ export function engineClientContract(target: () => ContractTarget): void {
     expect(saved.path).toBe('iris.weft.json');
     const opened = await client.invoke('pipeline.read', { path: 'iris.weft.json' });
     expect(opened).toMatchObject({ path: 'iris.weft.json', text, revision: saved.revision });
-    const exists = await rejection(client.invoke('pipeline.write', { path: 'iris.weft.json', text, baseRevision: null }));
+    const exists = await rejection(
+      client.invoke('pipeline.write', { path: 'iris.weft.json', text, baseRevision: null }),
+    );
     expect(exists.status).toBe(409);
-    const next = await client.invoke('pipeline.write', { path: 'iris.weft.json', text: text + '\n', baseRevision: saved.revision });
-    const stale = await rejection(client.invoke('pipeline.write', { path: 'iris.weft.json', text, baseRevision: saved.revision }));
+    const next = await client.invoke('pipeline.write', {
+      path: 'iris.weft.json',
+      text: text + '\n',
+      baseRevision: saved.revision,
+    });
+    const stale = await rejection(
+      client.invoke('pipeline.write', { path: 'iris.weft.json', text, baseRevision: saved.revision }),
+    );
     expect(stale.status).toBe(409);
     expect(next.revision).not.toBe(saved.revision);
     expect(await client.invoke('recent.list', {})).toContain('iris.weft.json');

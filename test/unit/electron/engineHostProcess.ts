@@ -23,7 +23,10 @@ export function buildElectronBundles(): { dir: string; remove: () => void } {
  * Starts the bundled engine host as Electron's utilityProcess would, but with Node's `fork`
  * (the host speaks over `process.send` when there is no `parentPort`), shaped as a UtilityProcess.
  */
-export function forkEngineHost(bundleDir: string, workspace: string): UtilityProcessLike & { signal(sig: NodeJS.Signals): void } {
+export function forkEngineHost(
+  bundleDir: string,
+  workspace: string,
+): UtilityProcessLike & { signal(sig: NodeJS.Signals): void } {
   const child = fork(path.join(bundleDir, 'engine-host.cjs'), [], {
     env: { ...process.env, WEFT_WORKSPACE: workspace },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],

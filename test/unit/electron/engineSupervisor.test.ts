@@ -47,7 +47,10 @@ describe('engine supervisor with the real bundled engine host', () => {
 
       const inFlight = sup.request('engine.nodes', {});
       children[0].signal('SIGKILL');
-      await expect(inFlight).rejects.toMatchObject({ status: 503, message: expect.stringMatching(/engine stopped unexpectedly.*pipeline is unchanged/i) });
+      await expect(inFlight).rejects.toMatchObject({
+        status: 503,
+        message: expect.stringMatching(/engine stopped unexpectedly.*pipeline is unchanged/i),
+      });
       await waitFor(() => statuses.length > 0, 'a status');
       expect(statuses[0]).toMatchObject({ state: 'restarted', message: expect.stringMatching(/restarted/) });
       expect(children).toHaveLength(2);
@@ -64,7 +67,11 @@ describe('engine supervisor with the real bundled engine host', () => {
     const { copyFileSync } = await import('node:fs');
     copyFileSync(path.resolve('resources/data/iris.csv'), path.join(workspace, 'iris.csv'));
     const events: EngineEvent[] = [];
-    const sup = new EngineSupervisor({ spawn: () => forkEngineHost(bundle.dir, workspace), onEvent: (e) => events.push(e), onStatus: () => {} });
+    const sup = new EngineSupervisor({
+      spawn: () => forkEngineHost(bundle.dir, workspace),
+      onEvent: (e) => events.push(e),
+      onStatus: () => {},
+    });
     sup.start();
     try {
       const doc = {
@@ -77,7 +84,10 @@ describe('engine supervisor with the real bundled engine host', () => {
         ],
         edges: [{ id: 'e1', source: { node: 'csv', port: 'table' }, target: { node: 'split', port: 'table' } }],
       };
-      const result = (await sup.request('engine.run', { document: doc, runId: 'r1' })) as { ok: boolean; report: { status: string } };
+      const result = (await sup.request('engine.run', { document: doc, runId: 'r1' })) as {
+        ok: boolean;
+        report: { status: string };
+      };
       expect(result.ok).toBe(true);
       expect(result.report.status).toBe('finished');
       const types = events.map((e) => `${e.type}${'nodeId' in e ? `:${e.nodeId}` : ''}`);
@@ -120,7 +130,10 @@ describe('engine supervisor crash handling', () => {
     p.emit('exit', 134);
     const after = events.slice(2);
     expect(after.map((e) => e.type)).toEqual(['node.failed', 'node.failed', 'run.finished']);
-    expect(after.filter((e) => e.type === 'node.failed').map((e) => (e as { nodeId: string }).nodeId)).toEqual(['b', 'c']);
+    expect(after.filter((e) => e.type === 'node.failed').map((e) => (e as { nodeId: string }).nodeId)).toEqual([
+      'b',
+      'c',
+    ]);
     expect(after[0]).toMatchObject({ error: expect.stringContaining('exit code 134') });
     expect(after[2]).toMatchObject({ type: 'run.finished', runId: 'r', status: 'failed' });
     expect(procs).toHaveLength(2);

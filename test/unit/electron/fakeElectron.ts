@@ -50,7 +50,12 @@ export class FakeWindow extends EventEmitter implements BrowserWindowLike {
   constructor(readonly options: WindowOptionsLike) {
     super();
     this.webContents = new FakeWebContents();
-    this.bounds = { x: options.x ?? 100, y: options.y ?? 100, width: options.width ?? 800, height: options.height ?? 600 };
+    this.bounds = {
+      x: options.x ?? 100,
+      y: options.y ?? 100,
+      width: options.width ?? 800,
+      height: options.height ?? 600,
+    };
     FakeWindow.all.push(this);
   }
   async loadURL(url: string): Promise<void> {
@@ -123,7 +128,10 @@ export interface FakeElectron extends ElectronSurface {
     permissionRequest?: (wc: unknown, permission: string, cb: (granted: boolean) => void) => void;
     permissionCheck?: (wc: unknown, permission: string) => boolean;
     beforeRequest?: (d: { url: string }, cb: (r: { cancel?: boolean }) => void) => void;
-    headersReceived?: (d: { url: string; responseHeaders?: Record<string, string[]> }, cb: (r: { responseHeaders?: Record<string, string[]> }) => void) => void;
+    headersReceived?: (
+      d: { url: string; responseHeaders?: Record<string, string[]> },
+      cb: (r: { responseHeaders?: Record<string, string[]> }) => void,
+    ) => void;
     forks: { modulePath: string; options: unknown; child: UtilityProcessLike }[];
     userData: string;
     documents: string;
@@ -133,7 +141,9 @@ export interface FakeElectron extends ElectronSurface {
   invoke(channel: string, params: unknown, senderId?: number, url?: string): Promise<unknown>;
 }
 
-export function fakeElectron(opts: { lock?: boolean; spawn?: () => UtilityProcessLike; packaged?: boolean } = {}): FakeElectron {
+export function fakeElectron(
+  opts: { lock?: boolean; spawn?: () => UtilityProcessLike; packaged?: boolean } = {},
+): FakeElectron {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'weft-electron-'));
   const state: FakeElectron['state'] = {
     lock: opts.lock ?? true,
@@ -168,7 +178,8 @@ export function fakeElectron(opts: { lock?: boolean; spawn?: () => UtilityProces
       getVersion: () => '0.1.0-test',
       addRecentDocument: (p) => void state.recentOs.push(p),
       clearRecentDocuments: () => void (state.recentOs = []),
-      on: (event: string, listener: (...args: never[]) => void) => appEvents.on(event, listener as (...a: unknown[]) => void),
+      on: (event: string, listener: (...args: never[]) => void) =>
+        appEvents.on(event, listener as (...a: unknown[]) => void),
     },
     BrowserWindow: FakeWindow,
     ipcMain: {

@@ -2,7 +2,13 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { studioApi, type EngineChannel, type HostChannel, type RunsChannel, type StudioChannel } from '../../../core/common';
+import {
+  studioApi,
+  type EngineChannel,
+  type HostChannel,
+  type RunsChannel,
+  type StudioChannel,
+} from '../../../core/common';
 import {
   allInvokeChannels,
   eventChannels,
@@ -21,7 +27,11 @@ import {
 import { invokeSchemas } from '../../../electron/ipc/schemas';
 import { createWeftMain } from '../../../electron/main/createMain';
 import type { InvokeHandlers } from '../../../electron/main/ipcHandlers';
-import { createPreloadApi, installPipelineDrop, type PreloadElectron } from '../../../electron/preload/createPreloadApi';
+import {
+  createPreloadApi,
+  installPipelineDrop,
+  type PreloadElectron,
+} from '../../../electron/preload/createPreloadApi';
 import type { DesktopApi, DesktopChannel, DesktopEvents } from '../../../renderer/engine/ipcTransport';
 import { fakeElectron, FakeWindow } from './fakeElectron';
 
@@ -71,23 +81,64 @@ describe('IPC contract', () => {
 
   it('main registers a handler for every channel and no other', async () => {
     const e = fakeElectron();
-    await createWeftMain(e, { electronDir: '/e', rendererDir: '/r', workspace: mkdtempSync(path.join(os.tmpdir(), 'weft-ws-')), argv: ['weft'], cwd: '/', platform: 'linux' }).ready;
+    await createWeftMain(e, {
+      electronDir: '/e',
+      rendererDir: '/r',
+      workspace: mkdtempSync(path.join(os.tmpdir(), 'weft-ws-')),
+      argv: ['weft'],
+      cwd: '/',
+      platform: 'linux',
+    }).ready;
     expect([...e.state.handlers.keys()].sort()).toEqual([...allInvokeChannels].sort());
   });
 
   it('main checks every message: sender, origin, argument count and params schema', async () => {
     const e = fakeElectron();
-    await createWeftMain(e, { electronDir: '/e', rendererDir: '/r', workspace: mkdtempSync(path.join(os.tmpdir(), 'weft-ws-')), argv: ['weft'], cwd: '/', platform: 'linux' }).ready;
+    await createWeftMain(e, {
+      electronDir: '/e',
+      rendererDir: '/r',
+      workspace: mkdtempSync(path.join(os.tmpdir(), 'weft-ws-')),
+      argv: ['weft'],
+      cwd: '/',
+      platform: 'linux',
+    }).ready;
     const win = FakeWindow.all.at(-1)!;
-    expect(await e.invoke('host.info', {}, 9999)).toMatchObject({ ok: false, status: 403, error: expect.stringContaining('did not come from a Weft window') });
-    expect(await e.invoke('host.info', {}, win.webContents.id, 'https://evil.example/')).toMatchObject({ ok: false, status: 403 });
-    expect(await e.invoke('host.info', {}, win.webContents.id)).toMatchObject({ ok: true, result: { transport: 'ipc', version: '0.1.0-test' } });
+    expect(await e.invoke('host.info', {}, 9999)).toMatchObject({
+      ok: false,
+      status: 403,
+      error: expect.stringContaining('did not come from a Weft window'),
+    });
+    expect(await e.invoke('host.info', {}, win.webContents.id, 'https://evil.example/')).toMatchObject({
+      ok: false,
+      status: 403,
+    });
+    expect(await e.invoke('host.info', {}, win.webContents.id)).toMatchObject({
+      ok: true,
+      result: { transport: 'ipc', version: '0.1.0-test' },
+    });
     const h = e.state.handlers.get('host.info')!;
-    expect(await h({ sender: { id: win.webContents.id }, senderFrame: { url: 'app://weft/' } }, {}, 'extra')).toMatchObject({ ok: false, status: 400 });
-    expect(await e.invoke('engine.cancel', { runId: '' })).toMatchObject({ ok: false, status: 400, error: expect.stringMatching(/^engine\.cancel: invalid params: runId: /) });
-    expect(await e.invoke('dialog.pickPath', { purpose: 'anything' })).toMatchObject({ ok: false, status: 400, error: expect.stringContaining('purpose') });
-    expect(await e.invoke('dialog.pickPath', { purpose: 'dataset', sneaky: true })).toMatchObject({ ok: false, status: 400 });
-    expect(await e.invoke('pipeline.write', { path: 'x.txt', text: '', baseRevision: null })).toMatchObject({ ok: false, status: 400, error: expect.stringContaining('*.weft.json') });
+    expect(
+      await h({ sender: { id: win.webContents.id }, senderFrame: { url: 'app://weft/' } }, {}, 'extra'),
+    ).toMatchObject({ ok: false, status: 400 });
+    expect(await e.invoke('engine.cancel', { runId: '' })).toMatchObject({
+      ok: false,
+      status: 400,
+      error: expect.stringMatching(/^engine\.cancel: invalid params: runId: /),
+    });
+    expect(await e.invoke('dialog.pickPath', { purpose: 'anything' })).toMatchObject({
+      ok: false,
+      status: 400,
+      error: expect.stringContaining('purpose'),
+    });
+    expect(await e.invoke('dialog.pickPath', { purpose: 'dataset', sneaky: true })).toMatchObject({
+      ok: false,
+      status: 400,
+    });
+    expect(await e.invoke('pipeline.write', { path: 'x.txt', text: '', baseRevision: null })).toMatchObject({
+      ok: false,
+      status: 400,
+      error: expect.stringContaining('*.weft.json'),
+    });
     expect(await e.invoke('window.documentState', 'dirty')).toMatchObject({ ok: false, status: 400 });
     expect(e.state.dialogCalls).toHaveLength(0);
   });

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { EngineRequestError } from '../../../renderer/engine/EngineClient';
-import { bindDesktopShell, createIpcEngineClient, type DesktopApi, type DesktopEvents } from '../../../renderer/engine/ipcTransport';
+import {
+  bindDesktopShell,
+  createIpcEngineClient,
+  type DesktopApi,
+  type DesktopEvents,
+} from '../../../renderer/engine/ipcTransport';
 
 function fakeApi(answer: (channel: string, params: unknown) => unknown) {
   const listeners = new Map<string, Set<(p: unknown) => void>>();
@@ -22,10 +27,16 @@ function fakeApi(answer: (channel: string, params: unknown) => unknown) {
 
 describe('IPC transport', () => {
   it('resolves results and turns error outcomes into EngineRequestError with their status', async () => {
-    const { api } = fakeApi((channel) => (channel === 'engine.cancel' ? { ok: true, result: { cancelled: true } } : { ok: false, error: 'x.weft.json changed on disk', status: 409 }));
+    const { api } = fakeApi((channel) =>
+      channel === 'engine.cancel'
+        ? { ok: true, result: { cancelled: true } }
+        : { ok: false, error: 'x.weft.json changed on disk', status: 409 },
+    );
     const client = createIpcEngineClient(api);
     expect(await client.invoke('engine.cancel', { runId: 'r' })).toEqual({ cancelled: true });
-    const err = await client.invoke('pipeline.write', { path: 'x.weft.json', text: '', baseRevision: 'a' }).catch((e: unknown) => e);
+    const err = await client
+      .invoke('pipeline.write', { path: 'x.weft.json', text: '', baseRevision: 'a' })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(EngineRequestError);
     expect(err).toMatchObject({ status: 409, message: 'x.weft.json changed on disk' });
   });

@@ -37,7 +37,13 @@ function writePipeline(dir: string, name = 'a.weft.json'): string {
 describe('single instance and files from the OS', () => {
   it('a second instance quits at once: no window, no handlers, no engine', async () => {
     const e = fakeElectron({ lock: false });
-    const main = createWeftMain(e, { electronDir: '/x', rendererDir: '/y', argv: ['weft'], cwd: '/', platform: 'linux' });
+    const main = createWeftMain(e, {
+      electronDir: '/x',
+      rendererDir: '/y',
+      argv: ['weft'],
+      cwd: '/',
+      platform: 'linux',
+    });
     expect(await main.ready).toBe(false);
     expect(e.state.quit).toBe(1);
     expect(FakeWindow.all).toHaveLength(0);
@@ -84,10 +90,18 @@ describe('single instance and files from the OS', () => {
     writeFileSync(path.join(dir, 'data.csv'), 'a,b\n1,2\n');
     const e = fakeElectron();
     const { win } = await start(e);
-    expect(await e.invoke('pipeline.openDropped', { path: path.join(dir, 'data.csv') })).toEqual({ ok: true, result: null });
+    expect(await e.invoke('pipeline.openDropped', { path: path.join(dir, 'data.csv') })).toEqual({
+      ok: true,
+      result: null,
+    });
     expect(await e.invoke('pipeline.openDropped', { path: file })).toEqual({ ok: true, result: null });
     await until(() => win.webContents.eventsOn('pipeline.opened').length === 1);
-    expect((win.webContents.eventsOn('pipeline.opened') as { path: string; source: string }[]).map((o) => [o.path, o.source])).toEqual([[file, 'drop']]);
+    expect(
+      (win.webContents.eventsOn('pipeline.opened') as { path: string; source: string }[]).map((o) => [
+        o.path,
+        o.source,
+      ]),
+    ).toEqual([[file, 'drop']]);
   });
 });
 
@@ -106,7 +120,9 @@ describe('menus', () => {
       'Save As…': 'CmdOrCtrl+Shift+S',
       'Export Model…': 'CmdOrCtrl+E',
     });
-    expect(file.find((i) => i.label === 'Open Recent')!.submenu).toEqual([{ label: 'No Recent Pipelines', enabled: false }]);
+    expect(file.find((i) => i.label === 'Open Recent')!.submenu).toEqual([
+      { label: 'No Recent Pipelines', enabled: false },
+    ]);
     expect(menu[2].submenu!.map((i) => [i.label, i.accelerator])).toEqual([
       ['Run Pipeline', 'CmdOrCtrl+Enter'],
       ['Cancel Run', 'CmdOrCtrl+.'],
@@ -123,7 +139,9 @@ describe('menus', () => {
     clickMenu(e.state.menu, ['File', 'Export Model…']);
     clickMenu(e.state.menu, ['Run', 'Run Pipeline']);
     clickMenu(e.state.menu, ['Run', 'Cancel Run']);
-    expect(win.webContents.eventsOn('menu.command')).toEqual(['new', 'save', 'saveAs', 'export', 'run', 'cancel'].map((command) => ({ command })));
+    expect(win.webContents.eventsOn('menu.command')).toEqual(
+      ['new', 'save', 'saveAs', 'export', 'run', 'cancel'].map((command) => ({ command })),
+    );
   });
 
   it('Open… shows a native dialog, sends the file to the renderer and lists it under Open Recent', async () => {
@@ -135,7 +153,9 @@ describe('menus', () => {
     clickMenu(e.state.menu, ['File', 'Open…']);
     await until(() => win.webContents.eventsOn('pipeline.opened').length === 1);
     expect(e.state.dialogCalls[0]).toMatchObject({ kind: 'open', options: { properties: ['openFile'] } });
-    expect(win.webContents.eventsOn('pipeline.opened')).toEqual([{ path: file, text: pipelineText, revision: expect.any(String), source: 'dialog' }]);
+    expect(win.webContents.eventsOn('pipeline.opened')).toEqual([
+      { path: file, text: pipelineText, revision: expect.any(String), source: 'dialog' },
+    ]);
     const recent = e.state.menu![0].submenu!.find((i) => i.label === 'Open Recent')!.submenu!;
     expect(recent[0].label).toBe(`a.weft.json — ${dir}`);
     e.state.dialogAnswers.push({ canceled: true });
@@ -147,7 +167,9 @@ describe('menus', () => {
     await until(() => win.webContents.eventsOn('pipeline.opened').length === 2);
     expect(win.webContents.eventsOn('pipeline.opened')).toHaveLength(2);
     clickMenu(e.state.menu, ['File', 'Open Recent', 'Clear Recent']);
-    expect(e.state.menu![0].submenu!.find((i) => i.label === 'Open Recent')!.submenu![0].label).toBe('No Recent Pipelines');
+    expect(e.state.menu![0].submenu!.find((i) => i.label === 'Open Recent')!.submenu![0].label).toBe(
+      'No Recent Pipelines',
+    );
   });
 
   it('recent pipelines survive a restart and stay readable without a dialog', async () => {
@@ -161,7 +183,10 @@ describe('menus', () => {
     const e2 = fakeElectron();
     e2.state.userData = e.state.userData;
     await start(e2);
-    expect(await e2.invoke('pipeline.read', { path: file })).toMatchObject({ ok: true, result: { path: file, text: pipelineText } });
+    expect(await e2.invoke('pipeline.read', { path: file })).toMatchObject({
+      ok: true,
+      result: { path: file, text: pipelineText },
+    });
     expect(e2.state.dialogCalls).toHaveLength(0);
   });
 });
@@ -171,11 +196,22 @@ describe('file access goes through dialogs', () => {
     const e = fakeElectron();
     const { workspace } = await start(e);
     writePipeline(workspace, 'p.weft.json');
-    const r = (await e.invoke('pipeline.read', { path: 'p.weft.json' })) as { ok: true; result: { path: string; revision: string } };
+    const r = (await e.invoke('pipeline.read', { path: 'p.weft.json' })) as {
+      ok: true;
+      result: { path: string; revision: string };
+    };
     expect(r.result.path).toBe('p.weft.json');
-    const w = await e.invoke('pipeline.write', { path: 'p.weft.json', text: pipelineText.replace('demo', 'demo2'), baseRevision: r.result.revision });
+    const w = await e.invoke('pipeline.write', {
+      path: 'p.weft.json',
+      text: pipelineText.replace('demo', 'demo2'),
+      baseRevision: r.result.revision,
+    });
     expect(w).toMatchObject({ ok: true });
-    const stale = await e.invoke('pipeline.write', { path: 'p.weft.json', text: pipelineText, baseRevision: r.result.revision });
+    const stale = await e.invoke('pipeline.write', {
+      path: 'p.weft.json',
+      text: pipelineText,
+      baseRevision: r.result.revision,
+    });
     expect(stale).toMatchObject({ ok: false, status: 409 });
     expect(e.state.dialogCalls).toHaveLength(0);
   });
@@ -188,7 +224,10 @@ describe('file access goes through dialogs', () => {
     expect(refused).toMatchObject({ ok: false, status: 403, error: 'Open cancelled' });
     expect(e.state.dialogCalls).toEqual([{ kind: 'open', options: expect.objectContaining({ defaultPath: outside }) }]);
     e.state.dialogAnswers.push({ canceled: false, filePaths: [outside] });
-    expect(await e.invoke('pipeline.read', { path: outside })).toMatchObject({ ok: true, result: { text: pipelineText } });
+    expect(await e.invoke('pipeline.read', { path: outside })).toMatchObject({
+      ok: true,
+      result: { text: pipelineText },
+    });
     expect(await e.invoke('pipeline.read', { path: outside })).toMatchObject({ ok: true });
     expect(e.state.dialogCalls).toHaveLength(2);
   });
@@ -199,12 +238,18 @@ describe('file access goes through dialogs', () => {
     await start(e);
     const target = path.join(elsewhere, 'x.weft.json');
     e.state.dialogAnswers.push({ canceled: false, filePath: target });
-    expect(await e.invoke('pipeline.write', { path: target, text: pipelineText, baseRevision: null })).toMatchObject({ ok: true, result: { path: target } });
+    expect(await e.invoke('pipeline.write', { path: target, text: pipelineText, baseRevision: null })).toMatchObject({
+      ok: true,
+      result: { path: target },
+    });
     expect(e.state.dialogCalls[0]).toMatchObject({ kind: 'save', options: { defaultPath: target } });
     expect(readFileSync(target, 'utf8')).toBe(pipelineText);
 
     e.state.dialogAnswers.push({ canceled: false, filePath: path.join(elsewhere, 'named') });
-    expect(await e.invoke('dialog.savePipeline', { text: pipelineText })).toMatchObject({ ok: true, result: { path: path.join(elsewhere, 'named.weft.json') } });
+    expect(await e.invoke('dialog.savePipeline', { text: pipelineText })).toMatchObject({
+      ok: true,
+      result: { path: path.join(elsewhere, 'named.weft.json') },
+    });
     e.state.dialogAnswers.push({ canceled: true });
     expect(await e.invoke('dialog.savePipeline', { text: pipelineText })).toEqual({ ok: true, result: null });
   });
@@ -214,10 +259,20 @@ describe('file access goes through dialogs', () => {
     const { workspace } = await start(e);
     writePipeline(path.join(workspace, 'proj'), 'p.weft.json');
     e.state.dialogAnswers.push({ canceled: false, filePaths: [path.join(workspace, 'proj', 'data', 'iris.csv')] });
-    expect(await e.invoke('dialog.pickPath', { purpose: 'dataset', extensions: ['.csv'], relativeTo: 'proj/p.weft.json' })).toEqual({ ok: true, result: 'data/iris.csv' });
-    expect(e.state.dialogCalls[0].options).toMatchObject({ filters: [{ name: 'Files', extensions: ['csv'] }, { name: 'All files', extensions: ['*'] }] });
+    expect(
+      await e.invoke('dialog.pickPath', { purpose: 'dataset', extensions: ['.csv'], relativeTo: 'proj/p.weft.json' }),
+    ).toEqual({ ok: true, result: 'data/iris.csv' });
+    expect(e.state.dialogCalls[0].options).toMatchObject({
+      filters: [
+        { name: 'Files', extensions: ['csv'] },
+        { name: 'All files', extensions: ['*'] },
+      ],
+    });
     e.state.dialogAnswers.push({ canceled: false, filePath: '/elsewhere/model.onnx' });
-    expect(await e.invoke('dialog.pickPath', { purpose: 'export' })).toEqual({ ok: true, result: '/elsewhere/model.onnx' });
+    expect(await e.invoke('dialog.pickPath', { purpose: 'export' })).toEqual({
+      ok: true,
+      result: '/elsewhere/model.onnx',
+    });
     expect(e.state.dialogCalls[1].kind).toBe('save');
     e.state.dialogAnswers.push({ canceled: false, filePaths: ['/data/images'] });
     await e.invoke('dialog.pickPath', { purpose: 'folder' });
@@ -260,7 +315,10 @@ describe('window', () => {
     win.close();
     await flush();
     expect(win.destroyed).toBe(false);
-    expect(e.state.dialogCalls.at(-1)).toMatchObject({ kind: 'message', options: { message: 'iris.weft.json has unsaved changes.' } });
+    expect(e.state.dialogCalls.at(-1)).toMatchObject({
+      kind: 'message',
+      options: { message: 'iris.weft.json has unsaved changes.' },
+    });
     e.state.dialogAnswers.push({ canceled: false, response: 1 });
     win.close();
     await flush();
@@ -277,17 +335,24 @@ describe('window', () => {
       },
     });
     const { win } = await start(e);
-    expect(e.state.forks[0]).toMatchObject({ modulePath: path.join('/app/dist/electron', 'engine-host.cjs'), options: { serviceName: 'Weft engine' } });
+    expect(e.state.forks[0]).toMatchObject({
+      modulePath: path.join('/app/dist/electron', 'engine-host.cjs'),
+      options: { serviceName: 'Weft engine' },
+    });
     const run = e.invoke('engine.run', { document: { format: DOCUMENT_FORMAT, version: DOCUMENT_VERSION } });
     await flush();
     procs[0].emit('exit', 9);
     expect(await run).toMatchObject({ ok: false, status: 503, error: expect.stringMatching(/stopped unexpectedly/) });
-    expect(win.webContents.eventsOn('engine.status')).toEqual([{ state: 'restarted', message: expect.stringMatching(/restarted; your pipeline is unchanged/) }]);
+    expect(win.webContents.eventsOn('engine.status')).toEqual([
+      { state: 'restarted', message: expect.stringMatching(/restarted; your pipeline is unchanged/) },
+    ]);
     expect(win.loaded).toHaveLength(1);
     expect(procs).toHaveLength(2);
     const forwarded = procs[1];
     void e.invoke('engine.nodes', {});
     await flush();
-    expect(forwarded.posted).toEqual([{ type: 'request', id: 2, channel: 'engine.nodes', params: {}, documentRoots: [] }]);
+    expect(forwarded.posted).toEqual([
+      { type: 'request', id: 2, channel: 'engine.nodes', params: {}, documentRoots: [] },
+    ]);
   });
 });

@@ -44,7 +44,9 @@ describe('window security settings', () => {
   it('loads only the app scheme, never a remote page or file://', async () => {
     const { e, win } = await started();
     expect(win.loaded).toEqual(['app://weft/index.html']);
-    expect(e.state.schemes).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } }]);
+    expect(e.state.schemes).toEqual([
+      { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } },
+    ]);
     const cancelled = (url: string): boolean | undefined => {
       let r: { cancel?: boolean } = {};
       e.state.beforeRequest!({ url }, (x) => (r = x));
@@ -81,7 +83,14 @@ describe('window security settings', () => {
 
   it('denies every permission request and check', async () => {
     const { e } = await started();
-    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal', 'fileSystem']) {
+    for (const permission of [
+      'media',
+      'geolocation',
+      'notifications',
+      'clipboard-read',
+      'openExternal',
+      'fileSystem',
+    ]) {
       let granted: boolean | undefined;
       e.state.permissionRequest!({}, permission, (g) => (granted = g));
       expect(granted).toBe(false);
@@ -92,9 +101,19 @@ describe('window security settings', () => {
   it('sets a strict Content-Security-Policy on every response, replacing any other', async () => {
     const { e } = await started();
     let headers: Record<string, string[]> | undefined;
-    e.state.headersReceived!({ url: 'app://weft/index.html', responseHeaders: { 'content-security-policy': ["default-src *"], 'X-Other': ['1'] } }, (r) => (headers = r.responseHeaders));
+    e.state.headersReceived!(
+      {
+        url: 'app://weft/index.html',
+        responseHeaders: { 'content-security-policy': ['default-src *'], 'X-Other': ['1'] },
+      },
+      (r) => (headers = r.responseHeaders),
+    );
     expect(headers).toEqual({ 'X-Other': ['1'], 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] });
-    const directives = Object.fromEntries(CONTENT_SECURITY_POLICY.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v]));
+    const directives = Object.fromEntries(
+      CONTENT_SECURITY_POLICY.split(';')
+        .map((d) => d.trim().split(/\s+/))
+        .map(([k, ...v]) => [k, v]),
+    );
     expect(directives['default-src']).toEqual(["'self'"]);
     expect(directives['script-src']).toEqual(["'self'"]);
     expect(directives['object-src']).toEqual(["'none'"]);
@@ -115,7 +134,13 @@ describe('window security settings', () => {
     const js = await handle(new Request('app://weft/assets/app.js'));
     expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     const direct = createAppProtocolHandler(rendererDir);
-    for (const url of ['app://weft/%2e%2e/outside.txt', 'app://weft/..%2foutside.txt', 'app://weft/assets/%2e%2e%2f%2e%2e%2foutside.txt', 'app://other/index.html', 'app://weft/missing.js']) {
+    for (const url of [
+      'app://weft/%2e%2e/outside.txt',
+      'app://weft/..%2foutside.txt',
+      'app://weft/assets/%2e%2e%2f%2e%2e%2foutside.txt',
+      'app://other/index.html',
+      'app://weft/missing.js',
+    ]) {
       expect((await direct(new Request(url))).status, url).toBe(404);
     }
     expect((await direct(new Request('app://weft/index.html', { method: 'POST', body: 'x' }))).status).toBe(404);

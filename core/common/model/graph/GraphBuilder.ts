@@ -102,7 +102,10 @@ export class GraphBuilder {
   }
 
   /** A float constant of the builder's float type (deduplicated). */
-  constF(values: number | readonly number[], dims: readonly number[] = typeof values === 'number' ? [] : [values.length]): T {
+  constF(
+    values: number | readonly number[],
+    dims: readonly number[] = typeof values === 'number' ? [] : [values.length],
+  ): T {
     const arr = typeof values === 'number' ? [values] : values;
     const key = `${this.float}:${dims.join('x')}:${arr.join(',')}`;
     const hit = this.constCache.get(key);
@@ -113,7 +116,10 @@ export class GraphBuilder {
     return t;
   }
 
-  constI64(values: number | readonly number[], dims: readonly number[] = typeof values === 'number' ? [] : [values.length]): T {
+  constI64(
+    values: number | readonly number[],
+    dims: readonly number[] = typeof values === 'number' ? [] : [values.length],
+  ): T {
     const arr = typeof values === 'number' ? [values] : values;
     const key = `int64:${dims.join('x')}:${arr.join(',')}`;
     const hit = this.constCache.get(key);
@@ -124,12 +130,26 @@ export class GraphBuilder {
   }
 
   /** Emits one single-output op. */
-  op(opType: string, ins: readonly T[], shape: SShape, attrs: Record<string, AttrValue> = {}, dtype?: ElemType, name?: string): T {
+  op(
+    opType: string,
+    ins: readonly T[],
+    shape: SShape,
+    attrs: Record<string, AttrValue> = {},
+    dtype?: ElemType,
+    name?: string,
+  ): T {
     return this.opN(opType, ins, [shape], attrs, dtype ? [dtype] : undefined, name)[0];
   }
 
   /** Emits an op with several outputs; `shapes[k]` and `dtypes[k]` describe output k. */
-  opN(opType: string, ins: readonly T[], shapes: readonly SShape[], attrs: Record<string, AttrValue> = {}, dtypes?: readonly ElemType[], name?: string): T[] {
+  opN(
+    opType: string,
+    ins: readonly T[],
+    shapes: readonly SShape[],
+    attrs: Record<string, AttrValue> = {},
+    dtypes?: readonly ElemType[],
+    name?: string,
+  ): T[] {
     const outs = shapes.map((shape, k) => ({
       name: k === 0 && name ? this.fresh(name) : this.fresh(`${opType.toLowerCase()}`),
       shape,
@@ -145,7 +165,13 @@ export class GraphBuilder {
   }
 
   /** An op whose output needs no gradient even when its inputs do (shapes, comparisons, argmax). */
-  opNoGrad(opType: string, ins: readonly T[], shape: SShape, attrs: Record<string, AttrValue> = {}, dtype?: ElemType): T {
+  opNoGrad(
+    opType: string,
+    ins: readonly T[],
+    shape: SShape,
+    attrs: Record<string, AttrValue> = {},
+    dtype?: ElemType,
+  ): T {
     const outs = [{ name: this.fresh(opType.toLowerCase()), shape, dtype: dtype ?? ins[0]?.dtype ?? this.float }];
     this.nodes.push({ opType, inputs: ins.map((t) => t.name), outputs: [outs[0].name], attrs });
     return outs[0];

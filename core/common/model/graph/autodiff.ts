@@ -74,9 +74,23 @@ export function unbroadcast(b: GraphBuilder, g: T, shape: SShape): T {
   return reshape(b, summed, shape);
 }
 
-const zerosLike = (b: GraphBuilder, x: T): T => b.opNoGrad('ConstantOfShape', [b.opNoGrad('Shape', [x], [x.shape.length], {}, 'int64')], x.shape, {
-  value: { t: { name: 'zero', dtype: x.dtype, dims: [1], data: x.dtype === 'float64' ? new Float64Array(1) : new Float32Array(1) } },
-}, x.dtype);
+const zerosLike = (b: GraphBuilder, x: T): T =>
+  b.opNoGrad(
+    'ConstantOfShape',
+    [b.opNoGrad('Shape', [x], [x.shape.length], {}, 'int64')],
+    x.shape,
+    {
+      value: {
+        t: {
+          name: 'zero',
+          dtype: x.dtype,
+          dims: [1],
+          data: x.dtype === 'float64' ? new Float64Array(1) : new Float32Array(1),
+        },
+      },
+    },
+    x.dtype,
+  );
 
 function matmulGrad({ b, ins, dys }: RuleArgs): (T | undefined)[] {
   const [x, w] = ins as [T, T];
@@ -119,7 +133,16 @@ function constAxes(b: GraphBuilder, t: T): number[] {
  * dx of a Conv from a gradient `dy` whose trailing rows/columns (beyond `dy`'s own size) are zero:
  * ConvTranspose yields the leading part of the input gradient, the rest is zero-padded.
  */
-function convTransposeOfCropped(b: GraphBuilder, dy: T, w: T, x: T, kernel: readonly number[], strides: readonly number[], dil: readonly number[], pads: readonly number[]): T | undefined {
+function convTransposeOfCropped(
+  b: GraphBuilder,
+  dy: T,
+  w: T,
+  x: T,
+  kernel: readonly number[],
+  strides: readonly number[],
+  dil: readonly number[],
+  pads: readonly number[],
+): T | undefined {
   const r = kernel.length;
   const endPads: number[] = [];
   const after: number[] = [];
@@ -176,9 +199,21 @@ function convGrad({ b, node, ins, dys, endPadded }: RuleArgs): (T | undefined)[]
   // extra outputs and cropping them.
   const used = kernel.map((k, i) => dil[i] * (k - 1) + strides[i] * ((dy.shape[i + 2] as number) - 1) + 1);
   const keep = used.map((u, i) => Math.min(spatialIn[i], u - pads[i]));
-  const trickPads = [...pads.slice(0, r), ...used.map((u, i) => Math.max(0, Math.min(pads[i + r], u - pads[i] - spatialIn[i])))];
+  const trickPads = [
+    ...pads.slice(0, r),
+    ...used.map((u, i) => Math.max(0, Math.min(pads[i + r], u - pads[i] - spatialIn[i]))),
+  ];
   const canCrop = keep.every((k) => k > 0);
-  const xUsed = canCrop && keep.some((k, i) => k < spatialIn[i]) ? slice(b, x, keep.map(() => 0), keep, keep.map((_, i) => i + 2)) : x;
+  const xUsed =
+    canCrop && keep.some((k, i) => k < spatialIn[i])
+      ? slice(
+          b,
+          x,
+          keep.map(() => 0),
+          keep,
+          keep.map((_, i) => i + 2),
+        )
+      : x;
   const xt = transpose(b, xUsed, [1, 0, 2, 3].slice(0, r + 2));
   const dyt = transpose(b, dy, [1, 0, 2, 3].slice(0, r + 2));
   const trick = conv(b, xt, dyt, undefined, {
@@ -189,7 +224,13 @@ function convGrad({ b, node, ins, dys, endPadded }: RuleArgs): (T | undefined)[]
   });
   const full = trick.shape.slice(2) as number[];
   const cropped = full.some((d, i) => d !== kernel[i])
-    ? slice(b, trick, kernel.map(() => 0), [...kernel], kernel.map((_, i) => i + 2))
+    ? slice(
+        b,
+        trick,
+        kernel.map(() => 0),
+        [...kernel],
+        kernel.map((_, i) => i + 2),
+      )
     : trick;
   const dw = transpose(b, cropped, [1, 0, 2, 3].slice(0, r + 2));
   return [dx, dw, db];
@@ -242,7 +283,10 @@ function maxPoolGrad({ b, node, ins, outs, dys, producer, positiveOnly, endPadde
   const flatIdx = reshape(b, idx, ['batch']);
   const flatDy = reshape(b, dy, ['batch']);
   const zeros = reshape(b, zerosLike(b, x), ['batch']);
-  const scattered = b.op('ScatterElements', [zeros, flatIdx, flatDy], ['batch'], { axis: { i: 0 }, reduction: { s: 'add' } });
+  const scattered = b.op('ScatterElements', [zeros, flatIdx, flatDy], ['batch'], {
+    axis: { i: 0 },
+    reduction: { s: 'add' },
+  });
   return [reshape(b, scattered, x.shape)];
 }
 
@@ -254,7 +298,19 @@ function maxPoolGrad({ b, node, ins, outs, dys, producer, positiveOnly, endPadde
  * excludes later ties, and interleaved back with two concats; the cropped border gets zeros.
  * Everything runs on pooled-size tensors: no broadcasting over a 6-d view, no MaxPool indices.
  */
-function windowMaxGrad(b: GraphBuilder, x: T, y: T, dy: T, kh: number, kw: number, Ho: number, Wo: number, H: number, W: number, onlyPositive = false): { dx: T; unpadded?: T } {
+function windowMaxGrad(
+  b: GraphBuilder,
+  x: T,
+  y: T,
+  dy: T,
+  kh: number,
+  kw: number,
+  Ho: number,
+  Wo: number,
+  H: number,
+  W: number,
+  onlyPositive = false,
+): { dx: T; unpadded?: T } {
   const [N, C] = x.shape;
   const part: SShape = [N, C, Ho, Wo];
   const zero = b.constF(0);
@@ -270,7 +326,11 @@ function windowMaxGrad(b: GraphBuilder, x: T, y: T, dy: T, kh: number, kw: numbe
         // The window's maximum is somewhere: the last position gets it when no earlier one did.
         first = b.opNoGrad('Not', [taken], part, {}, 'bool');
       } else {
-        const xs = b.opNoGrad('Slice', [x, b.constI64([i, j]), b.constI64([i + ends[0], j + ends[1]]), b.constI64([2, 3]), b.constI64([kh, kw])], part);
+        const xs = b.opNoGrad(
+          'Slice',
+          [x, b.constI64([i, j]), b.constI64([i + ends[0], j + ends[1]]), b.constI64([2, 3]), b.constI64([kh, kw])],
+          part,
+        );
         const eq = compare(b, 'Equal', xs, y);
         first = taken ? b.opNoGrad('And', [eq, b.opNoGrad('Not', [taken], part, {}, 'bool')], part, {}, 'bool') : eq;
         taken = taken ? b.opNoGrad('Or', [taken, eq], part, {}, 'bool') : eq;
@@ -321,7 +381,10 @@ function avgPoolGrad({ b, node, ins, outs, dys }: RuleArgs): (T | undefined)[] {
 const rules: Record<string, Rule> = {
   Identity: ({ dys }) => [dys[0]],
   Add: ({ b, ins, dys }) => [unbroadcast(b, dys[0]!, ins[0].shape), unbroadcast(b, dys[0]!, ins[1].shape)],
-  Sub: ({ b, ins, dys }) => [unbroadcast(b, dys[0]!, ins[0].shape), unbroadcast(b, unary(b, 'Neg', dys[0]!), ins[1].shape)],
+  Sub: ({ b, ins, dys }) => [
+    unbroadcast(b, dys[0]!, ins[0].shape),
+    unbroadcast(b, unary(b, 'Neg', dys[0]!), ins[1].shape),
+  ],
   Mul: ({ b, ins, dys }) => [
     unbroadcast(b, mul(b, dys[0]!, ins[1]), ins[0].shape),
     unbroadcast(b, mul(b, dys[0]!, ins[0]), ins[1].shape),
@@ -332,7 +395,9 @@ const rules: Record<string, Rule> = {
   },
   Neg: ({ b, dys }) => [unary(b, 'Neg', dys[0]!)],
   Relu: ({ b, outs, dys, positiveOnly }) =>
-    positiveOnly.has(dys[0]!.name) ? [dys[0]] : [where(b, compare(b, 'Greater', outs[0], b.constF(0)), dys[0]!, b.constF(0))],
+    positiveOnly.has(dys[0]!.name)
+      ? [dys[0]]
+      : [where(b, compare(b, 'Greater', outs[0], b.constF(0)), dys[0]!, b.constF(0))],
   LeakyRelu: ({ b, node, ins, dys }) => [
     where(b, compare(b, 'Greater', ins[0], b.constF(0)), dys[0]!, scale(b, dys[0]!, floatAttr(node, 'alpha', 0.01))),
   ],
@@ -390,7 +455,13 @@ const rules: Record<string, Rule> = {
   },
   Split: ({ b, node, outs, dys }) => {
     const axis = intAttr(node, 'axis', 0);
-    return [concatOp(b, outs.map((o, i) => dys[i] ?? zerosLike(b, o)), axis)];
+    return [
+      concatOp(
+        b,
+        outs.map((o, i) => dys[i] ?? zerosLike(b, o)),
+        axis,
+      ),
+    ];
   },
   Slice: ({ b, ins, dys }) => {
     const x = ins[0];
@@ -413,13 +484,20 @@ const rules: Record<string, Rule> = {
     const rest = table.shape.slice(1);
     const flatIdx = reshape(b, idx, ['batch', 1]);
     const upd = reshape(b, dys[0]!, ['batch', ...rest]);
-    const zeros = b.constF(new Array<number>(table.shape.reduce<number>((p, d) => p * (d as number), 1)).fill(0), table.shape as number[]);
+    const zeros = b.constF(
+      new Array<number>(table.shape.reduce<number>((p, d) => p * (d as number), 1)).fill(0),
+      table.shape as number[],
+    );
     return [b.op('ScatterND', [zeros, flatIdx, upd], table.shape, { reduction: { s: 'add' } }), undefined];
   },
   Where: ({ b, ins, dys }) => {
     const [c, x, y] = ins as [T, T, T];
     const zero = b.constF(0);
-    return [undefined, unbroadcast(b, where(b, c, dys[0]!, zero), x.shape), unbroadcast(b, where(b, c, zero, dys[0]!), y.shape)];
+    return [
+      undefined,
+      unbroadcast(b, where(b, c, dys[0]!, zero), x.shape),
+      unbroadcast(b, where(b, c, zero, dys[0]!), y.shape),
+    ];
   },
   Dropout: ({ b, node, ins, outs, dys }) => {
     const ratio = b.initializers.find((i) => i.name === ins[1].name)?.data[0] as number;
@@ -455,7 +533,16 @@ export function gradients(b: GraphBuilder, loss: T, wrt: readonly T[]): T[] {
     const rule = rules[entry.node.opType];
     if (!rule) throw new Error(`autodiff: no gradient rule for ${entry.node.opType}`);
     const filled = dys.map((d, i) => d ?? (i === 0 ? zerosLike(b, entry.outs[0]) : undefined));
-    const dins = rule({ b, node: entry.node, ins: entry.ins, outs: entry.outs, dys: filled, producer, positiveOnly, endPadded });
+    const dins = rule({
+      b,
+      node: entry.node,
+      ins: entry.ins,
+      outs: entry.outs,
+      dys: filled,
+      producer,
+      positiveOnly,
+      endPadded,
+    });
     entry.ins.forEach((x, i) => {
       const d = dins[i];
       if (!d || !b.needsGrad.has(x.name)) return;
@@ -471,4 +558,3 @@ export function gradients(b: GraphBuilder, loss: T, wrt: readonly T[]): T[] {
   }
   return wrt.map((p) => grads.get(p.name) ?? zerosLike(b, p));
 }
-

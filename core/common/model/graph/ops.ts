@@ -14,9 +14,11 @@ export const mul = (b: GraphBuilder, x: T, y: T): T => binary(b, 'Mul', x, y);
 export const div = (b: GraphBuilder, x: T, y: T): T => binary(b, 'Div', x, y);
 export const scale = (b: GraphBuilder, x: T, s: number): T => (s === 1 ? x : mul(b, x, b.constF(s)));
 
-export type UnaryOp = 'Relu' | 'Sigmoid' | 'Tanh' | 'Exp' | 'Log' | 'Sqrt' | 'Neg' | 'Erf' | 'Abs' | 'Reciprocal' | 'Identity';
+export type UnaryOp =
+  'Relu' | 'Sigmoid' | 'Tanh' | 'Exp' | 'Log' | 'Sqrt' | 'Neg' | 'Erf' | 'Abs' | 'Reciprocal' | 'Identity';
 export const unary = (b: GraphBuilder, op: UnaryOp, x: T): T => b.op(op, [x], x.shape);
-export const leakyRelu = (b: GraphBuilder, x: T, alpha: number): T => b.op('LeakyRelu', [x], x.shape, { alpha: { f: alpha } });
+export const leakyRelu = (b: GraphBuilder, x: T, alpha: number): T =>
+  b.op('LeakyRelu', [x], x.shape, { alpha: { f: alpha } });
 
 export function matmul(b: GraphBuilder, x: T, y: T): T {
   const xs = x.shape.length === 1 ? [1, ...x.shape] : x.shape;
@@ -32,7 +34,12 @@ export function matmul(b: GraphBuilder, x: T, y: T): T {
 }
 
 export function transpose(b: GraphBuilder, x: T, perm: readonly number[]): T {
-  return b.op('Transpose', [x], perm.map((p) => x.shape[p]), { perm: { ints: perm } });
+  return b.op(
+    'Transpose',
+    [x],
+    perm.map((p) => x.shape[p]),
+    { perm: { ints: perm } },
+  );
 }
 
 /** Swaps the last two axes. */
@@ -64,15 +71,21 @@ const reducedShape = (shape: SShape, axes: readonly number[], keepdims: boolean)
 
 export function reduceSum(b: GraphBuilder, x: T, axes: readonly number[], keepdims = false): T {
   if (axes.length === 0) return x;
-  return b.op('ReduceSum', [x, b.constI64(axes)], reducedShape(x.shape, axes, keepdims), { keepdims: { i: keepdims ? 1 : 0 } });
+  return b.op('ReduceSum', [x, b.constI64(axes)], reducedShape(x.shape, axes, keepdims), {
+    keepdims: { i: keepdims ? 1 : 0 },
+  });
 }
 
 export function reduceMean(b: GraphBuilder, x: T, axes: readonly number[], keepdims = false): T {
-  return b.op('ReduceMean', [x], reducedShape(x.shape, axes, keepdims), { axes: { ints: axes }, keepdims: { i: keepdims ? 1 : 0 } });
+  return b.op('ReduceMean', [x], reducedShape(x.shape, axes, keepdims), {
+    axes: { ints: axes },
+    keepdims: { i: keepdims ? 1 : 0 },
+  });
 }
 
 export const softmax = (b: GraphBuilder, x: T, axis = -1): T => b.op('Softmax', [x], x.shape, { axis: { i: axis } });
-export const logSoftmax = (b: GraphBuilder, x: T, axis = -1): T => b.op('LogSoftmax', [x], x.shape, { axis: { i: axis } });
+export const logSoftmax = (b: GraphBuilder, x: T, axis = -1): T =>
+  b.op('LogSoftmax', [x], x.shape, { axis: { i: axis } });
 
 export function concat(b: GraphBuilder, xs: readonly T[], axis: number): T {
   if (xs.length === 1) return xs[0];
@@ -89,7 +102,13 @@ export function concat(b: GraphBuilder, xs: readonly T[], axis: number): T {
 }
 
 /** Static slice `[start, end)` along each of `axes`. */
-export function slice(b: GraphBuilder, x: T, starts: readonly number[], ends: readonly number[], axes: readonly number[]): T {
+export function slice(
+  b: GraphBuilder,
+  x: T,
+  starts: readonly number[],
+  ends: readonly number[],
+  axes: readonly number[],
+): T {
   const shape = [...x.shape];
   axes.forEach((ax, k) => {
     const a = normAxis(ax, shape.length);
@@ -128,7 +147,13 @@ export function countOf(b: GraphBuilder, x: T): T {
 }
 
 export function argMax(b: GraphBuilder, x: T, axis: number): T {
-  return b.opNoGrad('ArgMax', [x], reducedShape(x.shape, [axis], false), { axis: { i: axis }, keepdims: { i: 0 } }, 'int64');
+  return b.opNoGrad(
+    'ArgMax',
+    [x],
+    reducedShape(x.shape, [axis], false),
+    { axis: { i: axis }, keepdims: { i: 0 } },
+    'int64',
+  );
 }
 
 export function gather(b: GraphBuilder, x: T, indices: T, axis = 0): T {
@@ -140,7 +165,13 @@ export function gather(b: GraphBuilder, x: T, indices: T, axis = 0): T {
 /** onnxruntime implements OneHot with float32 values only: built in float32, then cast. */
 export function oneHot(b: GraphBuilder, indices: T, depth: number, off: number, on: number): T {
   const values = b.initializer('onehot_values', [2], Float32Array.of(off, on), 'float32');
-  const y = b.opNoGrad('OneHot', [indices, b.constI64([depth]), values], [...indices.shape, depth], { axis: { i: -1 } }, 'float32');
+  const y = b.opNoGrad(
+    'OneHot',
+    [indices, b.constI64([depth]), values],
+    [...indices.shape, depth],
+    { axis: { i: -1 } },
+    'float32',
+  );
   return cast(b, y, b.float);
 }
 
@@ -158,7 +189,9 @@ export function convOutSize(size: number, k: number, s: number, d: number, padTo
 
 export function spatialOut(inSpatial: readonly SDim[], g: ConvGeometry): number[] {
   const r = g.kernel.length;
-  return inSpatial.map((d, i) => convOutSize(d as number, g.kernel[i], g.strides[i], g.dilations[i], g.pads[i] + g.pads[i + r]));
+  return inSpatial.map((d, i) =>
+    convOutSize(d as number, g.kernel[i], g.strides[i], g.dilations[i], g.pads[i] + g.pads[i + r]),
+  );
 }
 
 export function conv(b: GraphBuilder, x: T, w: T, bias: T | undefined, g: ConvGeometry): T {
@@ -190,4 +223,5 @@ export function split(b: GraphBuilder, x: T, sizes: readonly number[], axis: num
 }
 
 /** A boolean scalar constant. */
-export const constBool = (b: GraphBuilder, v: boolean): T => b.initializer('flag', [], Uint8Array.of(v ? 1 : 0), 'bool');
+export const constBool = (b: GraphBuilder, v: boolean): T =>
+  b.initializer('flag', [], Uint8Array.of(v ? 1 : 0), 'bool');

@@ -65,7 +65,13 @@ export function activation(b: GraphBuilder, x: T, fn: ActivationFn | undefined, 
 function dropout(ctx: EmitContext, x: T, rate: number, salt: number): T {
   if (ctx.mode === 'infer' || rate === 0) return x;
   const b = ctx.b;
-  const [y] = b.opN('Dropout', [x, b.constF(rate), constBool(b, true)], [x.shape, x.shape], { seed: { i: (ctx.seed * 7919 + salt) % 2147483647 } }, [x.dtype, 'bool']);
+  const [y] = b.opN(
+    'Dropout',
+    [x, b.constF(rate), constBool(b, true)],
+    [x.shape, x.shape],
+    { seed: { i: (ctx.seed * 7919 + salt) % 2147483647 } },
+    [x.dtype, 'bool'],
+  );
   return y;
 }
 
@@ -217,7 +223,12 @@ function emitNode(ctx: EmitContext, node: ResolvedNode, xs: T[], index: number):
     case 'transformer': {
       const d = node.inShapes[0][1];
       const id = node.id;
-      const a = dropout(ctx, selfAttention(ctx, x, `${id}/attn`, layer.heads, d / layer.heads), layer.dropout ?? 0, index * 2);
+      const a = dropout(
+        ctx,
+        selfAttention(ctx, x, `${id}/attn`, layer.heads, d / layer.heads),
+        layer.dropout ?? 0,
+        index * 2,
+      );
       const x1 = layerNorm(ctx, add(b, x, a), p('ln1/gamma'), p('ln1/beta'), 1e-5);
       const hdn = activation(b, add(b, matmul(b, x1, p('ff1/kernel')), p('ff1/bias')), 'gelu');
       const f = dropout(ctx, add(b, matmul(b, hdn, p('ff2/kernel')), p('ff2/bias')), layer.dropout ?? 0, index * 2 + 1);
@@ -241,7 +252,8 @@ export function emitModel(ctx: EmitContext, model: ResolvedModel, input: T, stri
         values.set(node.id, xs[0]);
         return;
       }
-      if ((l.kind === 'dense' || l.kind === 'conv2d') && l.activation === strip) n = { ...node, layer: { ...l, activation: 'linear' } };
+      if ((l.kind === 'dense' || l.kind === 'conv2d') && l.activation === strip)
+        n = { ...node, layer: { ...l, activation: 'linear' } };
     }
     values.set(node.id, emitNode(ctx, n, xs, i + 1));
   });

@@ -41,15 +41,37 @@ export function windowGeometry(
 }
 
 export function convGeometry(layer: Extract<LayerSpec, { kind: 'conv2d' }>, inShape: readonly number[]): ConvGeometry {
-  return windowGeometry(inShape.slice(1), pair(layer.kernelSize, 1), pair(layer.strides, 1), pair(layer.dilation, 1), layer.padding);
+  return windowGeometry(
+    inShape.slice(1),
+    pair(layer.kernelSize, 1),
+    pair(layer.strides, 1),
+    pair(layer.dilation, 1),
+    layer.padding,
+  );
 }
 
-export function poolGeometry(layer: Extract<LayerSpec, { kind: 'maxpool2d' | 'avgpool2d' }>, inShape: readonly number[]): ConvGeometry {
+export function poolGeometry(
+  layer: Extract<LayerSpec, { kind: 'maxpool2d' | 'avgpool2d' }>,
+  inShape: readonly number[],
+): ConvGeometry {
   const k = pair(layer.poolSize, 2);
-  return windowGeometry(inShape.slice(1), k, layer.strides === undefined ? k : pair(layer.strides, 1), [1, 1], layer.padding);
+  return windowGeometry(
+    inShape.slice(1),
+    k,
+    layer.strides === undefined ? k : pair(layer.strides, 1),
+    [1, 1],
+    layer.padding,
+  );
 }
 
-const param = (name: string, shape: number[], init: ParamSpec['init'], fanIn = 0, fanOut = 0, limit?: number): ParamSpec => ({
+const param = (
+  name: string,
+  shape: number[],
+  init: ParamSpec['init'],
+  fanIn = 0,
+  fanOut = 0,
+  limit?: number,
+): ParamSpec => ({
   name,
   shape,
   init,
@@ -85,17 +107,26 @@ function attentionParams(id: string, d: number, heads: number, keyDim: number): 
  * Output shape, parameters and buffers of one layer. Throws a ModelShapeError naming the layer,
  * the shape it got and the shape it needs.
  */
-export function inferLayer(id: string, layer: LayerSpec, inShapes: readonly (readonly number[])[], outputUnits?: number): LayerShapes {
+export function inferLayer(
+  id: string,
+  layer: LayerSpec,
+  inShapes: readonly (readonly number[])[],
+  outputUnits?: number,
+): LayerShapes {
   const x = inShapes[0] ?? [];
   const fail = (need: string): never => {
-    throw new ModelShapeError(`Layer "${id}" (${layer.kind}) got input ${inShapes.map(fmt).join(' and ')} but needs ${need}`, id);
+    throw new ModelShapeError(
+      `Layer "${id}" (${layer.kind}) got input ${inShapes.map(fmt).join(' and ')} but needs ${need}`,
+      id,
+    );
   };
   const none = { params: [] as ParamSpec[], buffers: [] as BufferSpec[] };
   switch (layer.kind) {
     case 'dense': {
       if (x.length < 1) fail('at least one axis [features]');
       const units = layer.units === 'auto' ? outputUnits : layer.units;
-      if (!units) throw new ModelShapeError(`Layer "${id}" (dense) has units 'auto' but the output size is not known yet`, id);
+      if (!units)
+        throw new ModelShapeError(`Layer "${id}" (dense) has units 'auto' but the output size is not known yet`, id);
       const f = x[x.length - 1];
       const params = [param(`${id}/kernel`, [f, units], 'glorot_uniform', f, units)];
       if (layer.useBias !== false) params.push(param(`${id}/bias`, [units], 'zeros'));
@@ -108,7 +139,9 @@ export function inferLayer(id: string, layer: LayerSpec, inShapes: readonly (rea
       if (out.some((d) => d < 1)) fail(`a larger image for kernel ${fmt([...g.kernel])} (output would be ${fmt(out)})`);
       const [kh, kw] = g.kernel as [number, number];
       const c = x[0];
-      const params = [param(`${id}/kernel`, [layer.filters, c, kh, kw], 'glorot_uniform', c * kh * kw, layer.filters * kh * kw)];
+      const params = [
+        param(`${id}/kernel`, [layer.filters, c, kh, kw], 'glorot_uniform', c * kh * kw, layer.filters * kh * kw),
+      ];
       if (layer.useBias !== false) params.push(param(`${id}/bias`, [layer.filters], 'zeros'));
       return { outShape: [layer.filters, ...out], params, buffers: [] };
     }
@@ -141,7 +174,8 @@ export function inferLayer(id: string, layer: LayerSpec, inShapes: readonly (rea
       return { outShape: out, ...none };
     }
     case 'dropout':
-      if (!(layer.rate >= 0 && layer.rate < 1)) throw new ModelShapeError(`Layer "${id}" (dropout): rate must be in [0, 1), got ${layer.rate}`, id);
+      if (!(layer.rate >= 0 && layer.rate < 1))
+        throw new ModelShapeError(`Layer "${id}" (dropout): rate must be in [0, 1), got ${layer.rate}`, id);
       return { outShape: [...x], ...none };
     case 'activation':
       return { outShape: [...x], ...none };
@@ -159,7 +193,11 @@ export function inferLayer(id: string, layer: LayerSpec, inShapes: readonly (rea
     }
     case 'layernorm': {
       const d = x[x.length - 1];
-      return { outShape: [...x], params: [param(`${id}/gamma`, [d], 'ones'), param(`${id}/beta`, [d], 'zeros')], buffers: [] };
+      return {
+        outShape: [...x],
+        params: [param(`${id}/gamma`, [d], 'ones'), param(`${id}/beta`, [d], 'zeros')],
+        buffers: [],
+      };
     }
     case 'add': {
       const y = inShapes[1];

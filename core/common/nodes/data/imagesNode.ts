@@ -1,80 +1,55 @@
-import { z } from "zod";
-import { defineNode } from "../NodeDefinition";
-import { tensorSplitParams } from "./splitParams";
+import { z } from 'zod';
+import { defineNode } from '../NodeDefinition';
+import { tensorSplitParams } from './splitParams';
 
 /** Image file extensions `data.images` reads (case-insensitive). */
-export const IMAGE_EXTENSIONS = [
-  ".png",
-  ".jpg",
-  ".jpeg",
-  ".webp",
-  ".gif",
-] as const;
+export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.webp', '.gif'] as const;
 
 export const imagesParams = z
   .object({
     path: z
       .string()
-      .default("")
+      .default('')
       .describe(
-        "Folder with one subfolder per class (e.g. digits/0/*.png, digits/1/*.png), relative to the pipeline file",
+        'Folder with one subfolder per class (e.g. digits/0/*.png, digits/1/*.png), relative to the pipeline file',
       )
-      .meta({ widget: "folder" }),
-    width: z
-      .number()
-      .int()
-      .min(1)
-      .max(4096)
-      .default(28)
-      .describe("Width images are resized to"),
-    height: z
-      .number()
-      .int()
-      .min(1)
-      .max(4096)
-      .default(28)
-      .describe("Height images are resized to"),
-    color: z
-      .enum(["grayscale", "rgb"])
-      .default("grayscale")
-      .describe("grayscale: 1 channel; rgb: 3 channels"),
+      .meta({ widget: 'folder' }),
+    width: z.number().int().min(1).max(4096).default(28).describe('Width images are resized to'),
+    height: z.number().int().min(1).max(4096).default(28).describe('Height images are resized to'),
+    color: z.enum(['grayscale', 'rgb']).default('grayscale').describe('grayscale: 1 channel; rgb: 3 channels'),
     fit: z
-      .enum(["fill", "cover", "contain"])
-      .default("fill")
-      .describe(
-        "fill stretches to width×height; cover crops the overflow; contain pads with black",
-      ),
+      .enum(['fill', 'cover', 'contain'])
+      .default('fill')
+      .describe('fill stretches to width×height; cover crops the overflow; contain pads with black'),
     memoryBudgetMB: z
       .number()
       .positive()
       .default(2048)
-      .describe(
-        "Largest float32 tensor size this node may load; a bigger folder is refused with the size it needs",
-      ),
+      .describe('Largest float32 tensor size this node may load; a bigger folder is refused with the size it needs'),
   })
   .extend(tensorSplitParams.shape);
 export type ImagesParams = z.output<typeof imagesParams>;
 
 export const imagesNode = defineNode({
-  type: "data.images",
+  type: 'data.images',
   version: 1,
-  title: "Image Folder",
-  category: "Data",
+  title: 'Image Folder',
+  category: 'Data',
   doc:
-    "Reads an image folder with one subfolder per class (PNG, JPEG, WebP, GIF), resizes every image to width×height, " +
-    "grayscale or RGB, into a classification dataset with NCHW float32 features in [0, 1], split train/validation/test " +
-    "(seeded, stratified). Corrupt images are skipped and counted. Folders whose tensors exceed memoryBudgetMB are refused.",
+    'Reads an image folder with one subfolder per class (PNG, JPEG, WebP, GIF), resizes every image to width×height, ' +
+    'grayscale or RGB, into a classification dataset with NCHW float32 features in [0, 1], split train/validation/test ' +
+    '(seeded, stratified). Corrupt images are skipped and counted. Folders whose tensors exceed memoryBudgetMB are refused.',
   inputs: [],
   outputs: [
     {
-      name: "dataset",
-      type: { kind: "Dataset", task: "classification" },
-      doc: "Features [C, H, W] and class labels",
+      name: 'dataset',
+      type: { kind: 'Dataset', task: 'classification' },
+      doc: 'Features [C, H, W] and class labels',
     },
     {
-      name: "preview",
-      type: { kind: "DataPreview" },
-      doc: "Class histogram, pixel statistics and thumbnails",
+      name: 'preview',
+      type: { kind: 'DataPreview' },
+      doc: 'Class histogram, pixel statistics and thumbnails',
     },
   ],
   params: imagesParams,
@@ -82,18 +57,10 @@ export const imagesNode = defineNode({
   inferOutputs: ({ params }) => ({
     outputs: {
       dataset: {
-        kind: "Dataset",
-        task: "classification",
-        featureShape: [
-          params.color === "rgb" ? 3 : 1,
-          params.height,
-          params.width,
-        ],
-        splits: [
-          "train",
-          ...(params.validation > 0 ? ["validation"] : []),
-          ...(params.test > 0 ? ["test"] : []),
-        ],
+        kind: 'Dataset',
+        task: 'classification',
+        featureShape: [params.color === 'rgb' ? 3 : 1, params.height, params.width],
+        splits: ['train', ...(params.validation > 0 ? ['validation'] : []), ...(params.test > 0 ? ['test'] : [])],
       },
     },
   }),

@@ -9,8 +9,14 @@ export const npyParams = z
       .default('')
       .describe('.npy array or .npz archive, relative to the pipeline file')
       .meta({ widget: 'file', extensions: ['.npy', '.npz'] }),
-    features: z.string().default('').describe('.npz: the features array; empty = x, X, features or data, else the first array'),
-    labels: z.string().default('').describe('.npz: the labels array; empty = y, Y, labels, label or target when present'),
+    features: z
+      .string()
+      .default('')
+      .describe('.npz: the features array; empty = x, X, features or data, else the first array'),
+    labels: z
+      .string()
+      .default('')
+      .describe('.npz: the labels array; empty = y, Y, labels, label or target when present'),
     labelsFile: z
       .string()
       .default('')

@@ -16,8 +16,9 @@ export function tableFingerprint(table: TableValue): string {
     text(col.name);
     text(col.type);
     if (Array.isArray(col.values)) {
-      for (const v of col.values) if (v === null) mix(0x1ffff);
-      else text(v);
+      for (const v of col.values)
+        if (v === null) mix(0x1ffff);
+        else text(v);
     } else {
       const v = col.values;
       const words = new Int32Array(v.buffer, v.byteOffset, v.length * 2);

@@ -52,12 +52,24 @@ export function columnStats(col: TableColumn): ColumnStats {
     if (x > max) max = x;
     if (seen.size < UNIQUE_CAP) seen.add(x);
   }
-  const stats: ColumnStats = { name: col.name, type: col.type, count: n, missing: values.length - n, unique: seen.size };
+  const stats: ColumnStats = {
+    name: col.name,
+    type: col.type,
+    count: n,
+    missing: values.length - n,
+    unique: seen.size,
+  };
   if (n > 0) Object.assign(stats, { min, max, mean, std: Math.sqrt(m2 / n) });
   if (col.type === 'boolean') {
     let ones = 0;
     for (let i = 0; i < values.length; i++) if (values[i] === 1) ones++;
-    stats.top = topValues(new Map([['true', ones], ['false', n - ones]]), 2);
+    stats.top = topValues(
+      new Map([
+        ['true', ones],
+        ['false', n - ones],
+      ]),
+      2,
+    );
   }
   return stats;
 }
@@ -84,7 +96,10 @@ export function classHistogram(col: TableColumn): { label: string; count: number
  * A DataPreview of a table: schema, row count, the first `headRows` rows, per-column stats,
  * and a class histogram of `target` (or of the last column when it looks like a label).
  */
-export function previewTable(table: TableValue, opts: { format: string; target?: string; headRows?: number }): DataPreviewValue {
+export function previewTable(
+  table: TableValue,
+  opts: { format: string; target?: string; headRows?: number },
+): DataPreviewValue {
   const stats = table.columns.map(columnStats);
   const headRows = Math.min(table.rowCount, opts.headRows ?? 10);
   const rows: (string | number | null)[][] = [];

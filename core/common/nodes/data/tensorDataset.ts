@@ -22,13 +22,18 @@ export function tensorDataset(
     featureShape: number[];
     fingerprint?: string;
     featureNames?: string[];
-  } & ({ y: Int32Array; classNames: string[] } | { y: Float32Array; classNames?: undefined; targetDim?: number; targetName?: string }),
+  } & (
+      | { y: Int32Array; classNames: string[] }
+      | { y: Float32Array; classNames?: undefined; targetDim?: number; targetName?: string }
+    ),
 ): DatasetValue {
   const width = opts.featureShape.reduce((a, b) => a * b, 1);
   const n = width > 0 ? opts.x.length / width : 0;
   const { validation, test } = opts.ratios;
   if (validation < 0 || test < 0 || validation + test >= 1) {
-    throw new DataError(`split ratios: validation ${validation} + test ${test} must leave a share for training (sum below 1)`);
+    throw new DataError(
+      `split ratios: validation ${validation} + test ${test} must leave a share for training (sum below 1)`,
+    );
   }
   const rows = Array.from({ length: n }, (_, i) => i);
   let groups: number[][] | undefined;
@@ -51,7 +56,12 @@ export function tensorDataset(
     });
     splits[name] = { x, y, n: idx.length };
   });
-  const ds: DatasetValue = { task: opts.classNames ? 'classification' : 'regression', featureShape: opts.featureShape, splits, transforms: [] };
+  const ds: DatasetValue = {
+    task: opts.classNames ? 'classification' : 'regression',
+    featureShape: opts.featureShape,
+    splits,
+    transforms: [],
+  };
   if (opts.classNames) ds.classNames = opts.classNames;
   else {
     ds.targetDim = targetDim;

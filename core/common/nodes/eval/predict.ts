@@ -5,7 +5,10 @@ export const evalPredictParams = z.object({
   /** Which dataset split to predict. @default 'test' */
   split: z.string().min(1).default('test'),
   /** Optional CSV file for the predictions (relative to the pipeline file); empty writes nothing. */
-  path: z.string().default('').meta({ widget: 'file', extensions: ['.csv'], save: true }),
+  path: z
+    .string()
+    .default('')
+    .meta({ widget: 'file', extensions: ['.csv'], save: true }),
   batchSize: z.number().int().min(1).max(65_536).default(1024),
 });
 

@@ -3,7 +3,11 @@ import { defineNode } from '../NodeDefinition';
 
 export const exportOnnxParams = z.object({
   /** Output file, relative to the pipeline file. */
-  path: z.string().min(1).default('model.onnx').meta({ widget: 'file', extensions: ['.onnx'], save: true }),
+  path: z
+    .string()
+    .min(1)
+    .default('model.onnx')
+    .meta({ widget: 'file', extensions: ['.onnx'], save: true }),
   /** Also write `<name>.int8.onnx` with int8 dynamic quantization and report the accuracy change. @default false */
   quantize: z.boolean().default(false),
   /** Held-out rows run through the written file and compared with in-app predictions. @default 512 */

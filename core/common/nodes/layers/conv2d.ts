@@ -15,5 +15,14 @@ export const conv2dLayerNode = defineLayerNode({
     activation: activationParam,
     useBias: z.boolean().default(true),
   }),
-  toLayer: (p) => ({ kind: 'conv2d', filters: p.filters, kernelSize: p.kernelSize, strides: p.strides, padding: p.padding, dilation: p.dilation, activation: p.activation, useBias: p.useBias }),
+  toLayer: (p) => ({
+    kind: 'conv2d',
+    filters: p.filters,
+    kernelSize: p.kernelSize,
+    strides: p.strides,
+    padding: p.padding,
+    dilation: p.dilation,
+    activation: p.activation,
+    useBias: p.useBias,
+  }),
 });

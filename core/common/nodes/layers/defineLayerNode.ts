@@ -29,7 +29,14 @@ export function defineLayerNode<S extends z.ZodType>(o: {
         { name: 'a', type: { kind: 'ModelSpec' as const } },
         { name: 'b', type: { kind: 'ModelSpec' as const } },
       ]
-    : [{ name: 'in', type: { kind: 'ModelSpec' as const }, optional: true, doc: 'Previous layer; unconnected = the model input' }];
+    : [
+        {
+          name: 'in',
+          type: { kind: 'ModelSpec' as const },
+          optional: true,
+          doc: 'Previous layer; unconnected = the model input',
+        },
+      ];
   const def = defineNode({
     type: `layer.${o.kind}`,
     version: 1,

@@ -26,9 +26,17 @@ export const inputLayerNode = defineNode({
   params: inputLayerParams,
   inferOutputs: ({ params }) => {
     const shape = parseShape(params.shape);
-    if (shape.some((d) => !Number.isInteger(d) || d < 1)) return { error: `Input shape "${params.shape}" must be positive integers separated by commas` };
-    return { outputs: { model: shape.length ? { kind: 'ModelSpec', inputShape: ['batch', ...shape], outputShape: ['batch', ...shape] } : { kind: 'ModelSpec' } } };
+    if (shape.some((d) => !Number.isInteger(d) || d < 1))
+      return { error: `Input shape "${params.shape}" must be positive integers separated by commas` };
+    return {
+      outputs: {
+        model: shape.length
+          ? { kind: 'ModelSpec', inputShape: ['batch', ...shape], outputShape: ['batch', ...shape] }
+          : { kind: 'ModelSpec' },
+      },
+    };
   },
 });
 
-export const inputSpec = (params: z.output<typeof inputLayerParams>): ReturnType<typeof emptySpec> => emptySpec(parseShape(params.shape));
+export const inputSpec = (params: z.output<typeof inputLayerParams>): ReturnType<typeof emptySpec> =>
+  emptySpec(parseShape(params.shape));

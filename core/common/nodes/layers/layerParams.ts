@@ -5,4 +5,7 @@ export const activationParam = z
   .default('linear')
   .describe('Activation applied to the output');
 
-export const paddingParam = z.enum(['valid', 'same']).default('valid').describe('valid: no padding; same: pad so that size = ⌈input / stride⌉');
+export const paddingParam = z
+  .enum(['valid', 'same'])
+  .default('valid')
+  .describe('valid: no padding; same: pad so that size = ⌈input / stride⌉');

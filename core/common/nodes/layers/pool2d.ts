@@ -18,9 +18,17 @@ const poolNode = (kind: 'maxpool2d' | 'avgpool2d', title: string, doc: string) =
     toLayer: (p) => ({ kind, poolSize: p.poolSize, strides: p.strides || p.poolSize, padding: p.padding }),
   });
 
-export const maxPool2dLayerNode = poolNode('maxpool2d', 'MaxPool2D', 'Maximum over square windows of [channels, height, width] inputs.');
+export const maxPool2dLayerNode = poolNode(
+  'maxpool2d',
+  'MaxPool2D',
+  'Maximum over square windows of [channels, height, width] inputs.',
+);
 
-export const avgPool2dLayerNode = poolNode('avgpool2d', 'AvgPool2D', 'Average over square windows of [channels, height, width] inputs (padding excluded from the count).');
+export const avgPool2dLayerNode = poolNode(
+  'avgpool2d',
+  'AvgPool2D',
+  'Average over square windows of [channels, height, width] inputs (padding excluded from the count).',
+);
 
 export const globalAvgPoolLayerNode = defineLayerNode({
   kind: 'globalavgpool',

@@ -13,7 +13,10 @@ export const batchNormLayerNode = defineLayerNode({
   kind: 'batchnorm',
   title: 'BatchNorm',
   doc: 'Batch normalisation over the channel axis, with running statistics for prediction (Keras defaults).',
-  params: z.object({ momentum: z.number().min(0).max(0.9999).default(0.99), epsilon: z.number().positive().default(1e-3) }),
+  params: z.object({
+    momentum: z.number().min(0).max(0.9999).default(0.99),
+    epsilon: z.number().positive().default(1e-3),
+  }),
   toLayer: (p) => ({ kind: 'batchnorm', momentum: p.momentum, epsilon: p.epsilon }),
 });
 

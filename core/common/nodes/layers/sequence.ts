@@ -11,7 +11,10 @@ export const embeddingLayerNode = defineLayerNode({
 
 const recurrentParams = z.object({
   units: z.number().int().min(1).max(4096).default(32),
-  returnSequences: z.boolean().default(false).describe('Output every step [sequence, units] instead of the last state [units]'),
+  returnSequences: z
+    .boolean()
+    .default(false)
+    .describe('Output every step [sequence, units] instead of the last state [units]'),
 });
 
 const recurrentNode = (kind: 'lstm' | 'gru', title: string, doc: string) =>
@@ -23,15 +26,26 @@ const recurrentNode = (kind: 'lstm' | 'gru', title: string, doc: string) =>
     toLayer: (p) => ({ kind, units: p.units, returnSequences: p.returnSequences }),
   });
 
-export const lstmLayerNode = recurrentNode('lstm', 'LSTM', 'Long short-term memory over [sequence, features], unrolled over the fixed sequence length (Keras gate layout).');
+export const lstmLayerNode = recurrentNode(
+  'lstm',
+  'LSTM',
+  'Long short-term memory over [sequence, features], unrolled over the fixed sequence length (Keras gate layout).',
+);
 
-export const gruLayerNode = recurrentNode('gru', 'GRU', 'Gated recurrent unit over [sequence, features], unrolled over the fixed sequence length (Keras layout, reset_after=false as in TF.js).');
+export const gruLayerNode = recurrentNode(
+  'gru',
+  'GRU',
+  'Gated recurrent unit over [sequence, features], unrolled over the fixed sequence length (Keras layout, reset_after=false as in TF.js).',
+);
 
 export const attentionLayerNode = defineLayerNode({
   kind: 'attention',
   title: 'Self-attention',
   doc: 'Multi-head scaled dot-product self-attention over [sequence, features] with query/key/value/output projections.',
-  params: z.object({ heads: z.number().int().min(1).default(4), keyDim: z.number().int().min(0).default(0).describe('0 = features / heads') }),
+  params: z.object({
+    heads: z.number().int().min(1).default(4),
+    keyDim: z.number().int().min(0).default(0).describe('0 = features / heads'),
+  }),
   toLayer: (p) => ({ kind: 'attention', heads: p.heads, ...(p.keyDim ? { keyDim: p.keyDim } : {}) }),
 });
 

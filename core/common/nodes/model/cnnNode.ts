@@ -4,7 +4,10 @@ import { appendLayer, emptySpec } from '../../model/specOps';
 import { defineNode } from '../NodeDefinition';
 
 export const cnnParams = z.object({
-  filters: z.array(z.number().int().min(1).max(4096)).default([16, 32]).describe('Filters of each conv block (conv 3×3 + ReLU + 2×2 max-pool)'),
+  filters: z
+    .array(z.number().int().min(1).max(4096))
+    .default([16, 32])
+    .describe('Filters of each conv block (conv 3×3 + ReLU + 2×2 max-pool)'),
   kernelSize: z.number().int().min(1).max(15).default(3),
   padding: z.enum(['valid', 'same']).default('valid'),
   dense: z.array(z.number().int().min(1)).default([]).describe('Hidden dense layers before the output layer'),
@@ -17,11 +20,19 @@ export type CnnParams = z.output<typeof cnnParams>;
 export function cnnSpec(p: CnnParams): ModelSpecValue {
   let s = appendLayer([emptySpec()], 'cnn/image', { kind: 'reshape', shape: 'image' });
   p.filters.forEach((filters, i) => {
-    s = appendLayer([s], `cnn/conv${i + 1}`, { kind: 'conv2d', filters, kernelSize: p.kernelSize, padding: p.padding, activation: 'relu' });
+    s = appendLayer([s], `cnn/conv${i + 1}`, {
+      kind: 'conv2d',
+      filters,
+      kernelSize: p.kernelSize,
+      padding: p.padding,
+      activation: 'relu',
+    });
     s = appendLayer([s], `cnn/pool${i + 1}`, { kind: 'maxpool2d', poolSize: 2 });
   });
   s = appendLayer([s], 'cnn/flatten', { kind: 'flatten' });
-  p.dense.forEach((units, i) => (s = appendLayer([s], `cnn/dense${i + 1}`, { kind: 'dense', units, activation: 'relu' })));
+  p.dense.forEach(
+    (units, i) => (s = appendLayer([s], `cnn/dense${i + 1}`, { kind: 'dense', units, activation: 'relu' })),
+  );
   if (p.dropout > 0) s = appendLayer([s], 'cnn/dropout', { kind: 'dropout', rate: p.dropout });
   return { ...appendLayer([s], 'cnn/output', { kind: 'dense', units: 'auto' }), name: 'Small CNN' };
 }

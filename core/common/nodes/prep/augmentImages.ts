@@ -102,9 +102,15 @@ function gaussian(random: () => number): () => number {
  * (originals first, then copy 1 of every image, copy 2, ...). Validation and test splits are
  * passed through as they are. Values are clamped to the training images' range.
  */
-export function augmentDataset(ds: DatasetValue, p: AugmentParams, onCopy?: (done: number, total: number) => void): DatasetValue {
+export function augmentDataset(
+  ds: DatasetValue,
+  p: AugmentParams,
+  onCopy?: (done: number, total: number) => void,
+): DatasetValue {
   if (ds.featureShape.length !== 3) {
-    throw new DataError(`image augmentation needs features [C, H, W]; this dataset has [${ds.featureShape.join(', ')}] (tabular data cannot be flipped or rotated)`);
+    throw new DataError(
+      `image augmentation needs features [C, H, W]; this dataset has [${ds.featureShape.join(', ')}] (tabular data cannot be flipped or rotated)`,
+    );
   }
   const train = ds.splits.train;
   if (!train) throw new DataError('the dataset has no train split to augment');
@@ -122,7 +128,9 @@ export function augmentDataset(ds: DatasetValue, p: AugmentParams, onCopy?: (don
   const normal = gaussian(random);
   const x = new Float32Array(n * (1 + p.copies) * size);
   x.set(train.x.subarray(0, n * size));
-  const y = new (train.y.constructor as new (len: number) => Int32Array | Float32Array)(train.y.length * (1 + p.copies));
+  const y = new (train.y.constructor as new (len: number) => Int32Array | Float32Array)(
+    train.y.length * (1 + p.copies),
+  );
   for (let k = 0; k <= p.copies; k++) y.set(train.y, k * train.y.length);
   const rad = (p.rotate * Math.PI) / 180;
   for (let k = 1; k <= p.copies; k++) {

@@ -6,7 +6,10 @@ const columns = z.array(z.string()).default([]).describe('Feature columns; empty
 
 export const onehotParams = z.object({
   columns,
-  unknown: z.enum(['ignore', 'error']).default('ignore').describe('A category unseen in training: all zeros (ignore) or an error'),
+  unknown: z
+    .enum(['ignore', 'error'])
+    .default('ignore')
+    .describe('A category unseen in training: all zeros (ignore) or an error'),
 });
 export const ordinalParams = z.object({
   columns,
@@ -39,7 +42,13 @@ export function fitEncoder(
       if (c !== undefined && c !== null) cats.add(String(c));
     }
     const categories = [...cats].sort();
-    transforms = transforms.filter((t) => !(t.column === f.name && (t.kind === 'onehot' || t.kind === 'ordinal' || t.kind === 'standardize' || t.kind === 'minmax')));
+    transforms = transforms.filter(
+      (t) =>
+        !(
+          t.column === f.name &&
+          (t.kind === 'onehot' || t.kind === 'ordinal' || t.kind === 'standardize' || t.kind === 'minmax')
+        ),
+    );
     transforms.push(
       kind === 'onehot'
         ? { kind, column: f.name, categories, unknown: (p as z.output<typeof onehotParams>).unknown }

@@ -14,9 +14,14 @@ export function fitScaler(ds: DatasetValue, params: ScaleParams, kind: 'standard
   const features = pickFeatures(ds, params.columns, (f) => isNumericFeature(f, ds.transforms), node);
   const transforms: FittedTransform[] = [...ds.transforms];
   for (const f of features) {
-    if (!isNumericFeature(f, ds.transforms)) throw new DataError(`${node}: column '${f.name}' is not numeric (${f.type}, or encoded)`);
+    if (!isNumericFeature(f, ds.transforms))
+      throw new DataError(`${node}: column '${f.name}' is not numeric (${f.type}, or encoded)`);
     const m = moments(trainValues(ds, f.name, transforms, node));
-    transforms.push(kind === 'standardize' ? { kind, column: f.name, mean: m.mean, std: m.std } : { kind, column: f.name, min: m.min, max: m.max });
+    transforms.push(
+      kind === 'standardize'
+        ? { kind, column: f.name, mean: m.mean, std: m.std }
+        : { kind, column: f.name, min: m.min, max: m.max },
+    );
   }
   return withTransforms(ds, transforms);
 }

@@ -29,7 +29,9 @@ function present(col: TableColumn): (number | string)[] {
 }
 
 function hasMissing(ds: DatasetValue, name: string): boolean {
-  return Object.values(ds.splits).some((s) => s.raw?.find((c) => c.name === name)?.values.some((v) => v === null || (typeof v === 'number' && v !== v)));
+  return Object.values(ds.splits).some((s) =>
+    s.raw?.find((c) => c.name === name)?.values.some((v) => v === null || (typeof v === 'number' && v !== v)),
+  );
 }
 
 /** The statistic of one column's training values. */
@@ -37,7 +39,8 @@ function statistic(values: (number | string)[], numeric: boolean, p: ImputeParam
   if (p.strategy === 'constant') {
     if (!numeric) return p.fillValue;
     const x = Number(p.fillValue);
-    if (p.fillValue.trim() === '' || !Number.isFinite(x)) throw new DataError(`prep.impute: fillValue '${p.fillValue}' is not a number, but column '${column}' is numeric`);
+    if (p.fillValue.trim() === '' || !Number.isFinite(x))
+      throw new DataError(`prep.impute: fillValue '${p.fillValue}' is not a number, but column '${column}' is numeric`);
     return x;
   }
   if (values.length === 0) throw new DataError(`prep.impute: column '${column}' has no values in the training split`);
@@ -49,7 +52,10 @@ function statistic(values: (number | string)[], numeric: boolean, p: ImputeParam
     for (const [v, c] of counts) if (c > bestCount || (c === bestCount && v < best)) [best, bestCount] = [v, c];
     return best;
   }
-  if (!numeric) throw new DataError(`prep.impute: strategy ${p.strategy} needs a numeric column; '${column}' holds categories (use most_frequent or constant)`);
+  if (!numeric)
+    throw new DataError(
+      `prep.impute: strategy ${p.strategy} needs a numeric column; '${column}' holds categories (use most_frequent or constant)`,
+    );
   const nums = (values as number[]).slice().sort((a, b) => a - b);
   if (p.strategy === 'mean') return nums.reduce((a, b) => a + b, 0) / nums.length;
   const mid = nums.length >> 1;

@@ -8,17 +8,26 @@ const ENCODERS = new Set(['onehot', 'ordinal']);
 /** The train split's raw columns, or a DataError for datasets without them (images, tensors). */
 export function trainRaw(dataset: DatasetValue, node: string): TableColumn[] {
   const raw = dataset.splits.train?.raw;
-  if (!raw || !dataset.rawFeatures) throw new DataError(`${node} needs a tabular dataset (from prep.split); this one has no raw columns`);
+  if (!raw || !dataset.rawFeatures)
+    throw new DataError(`${node} needs a tabular dataset (from prep.split); this one has no raw columns`);
   return raw;
 }
 
 /** Raw features a node acts on: the listed ones (checked), else those `fits` accepts. */
-export function pickFeatures(dataset: DatasetValue, listed: readonly string[], fits: (f: RawFeature) => boolean, node: string): RawFeature[] {
+export function pickFeatures(
+  dataset: DatasetValue,
+  listed: readonly string[],
+  fits: (f: RawFeature) => boolean,
+  node: string,
+): RawFeature[] {
   const all = dataset.rawFeatures ?? [];
   if (!listed.length) return all.filter(fits);
   return listed.map((name) => {
     const f = all.find((r) => r.name === name);
-    if (!f) throw new DataError(`${node}: column '${name}' is not a feature; features are ${all.map((r) => r.name).join(', ')}`);
+    if (!f)
+      throw new DataError(
+        `${node}: column '${name}' is not a feature; features are ${all.map((r) => r.name).join(', ')}`,
+      );
     return f;
   });
 }
@@ -29,7 +38,12 @@ export function isNumericFeature(f: RawFeature, transforms: readonly FittedTrans
 }
 
 /** The train values of one feature after its current transforms (NaN = missing). */
-export function trainValues(dataset: DatasetValue, column: string, transforms: readonly FittedTransform[], node: string): Float32Array {
+export function trainValues(
+  dataset: DatasetValue,
+  column: string,
+  transforms: readonly FittedTransform[],
+  node: string,
+): Float32Array {
   const raw = trainRaw(dataset, node);
   const f = dataset.rawFeatures!.find((r) => r.name === column)!;
   return assembleFeatures(raw, [f], transforms, dataset.splits.train.n);
@@ -39,7 +53,10 @@ export function trainValues(dataset: DatasetValue, column: string, transforms: r
 export function withTransforms(dataset: DatasetValue, transforms: FittedTransform[]): DatasetValue {
   const rawFeatures = dataset.rawFeatures ?? [];
   const splits = Object.fromEntries(
-    Object.entries(dataset.splits).map(([name, s]) => [name, { ...s, x: assembleFeatures(s.raw ?? [], rawFeatures, transforms, s.n) }]),
+    Object.entries(dataset.splits).map(([name, s]) => [
+      name,
+      { ...s, x: assembleFeatures(s.raw ?? [], rawFeatures, transforms, s.n) },
+    ]),
   );
   const names = featureNames(rawFeatures, transforms);
   return { ...dataset, splits, transforms, featureNames: names, featureShape: [names.length] };

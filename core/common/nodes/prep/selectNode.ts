@@ -23,9 +23,14 @@ export const selectNode = defineNode({
 export function selectColumns(table: TableValue, p: SelectParams): TableValue {
   const names = table.columns.map((c) => c.name);
   const unknown = p.columns.filter((c) => !names.includes(c));
-  if (unknown.length) throw new DataError(`prep.select: no column ${unknown.map((u) => `'${u}'`).join(', ')}; columns are ${names.join(', ')}`);
+  if (unknown.length)
+    throw new DataError(
+      `prep.select: no column ${unknown.map((u) => `'${u}'`).join(', ')}; columns are ${names.join(', ')}`,
+    );
   const columns =
-    p.mode === 'keep' ? p.columns.map((n) => table.columns.find((c) => c.name === n)!) : table.columns.filter((c) => !p.columns.includes(c.name));
+    p.mode === 'keep'
+      ? p.columns.map((n) => table.columns.find((c) => c.name === n)!)
+      : table.columns.filter((c) => !p.columns.includes(c.name));
   if (!columns.length) throw new DataError('prep.select: no columns left');
   return { ...table, columns };
 }

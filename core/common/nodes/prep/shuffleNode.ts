@@ -18,6 +18,9 @@ export const shuffleNode = defineNode({
 });
 
 export function shuffleTable(table: TableValue, seed: number): TableValue {
-  const order = shuffleInPlace(Int32Array.from({ length: table.rowCount }, (_, i) => i), seededRandom(seed));
+  const order = shuffleInPlace(
+    Int32Array.from({ length: table.rowCount }, (_, i) => i),
+    seededRandom(seed),
+  );
   return { ...table, columns: table.columns.map((c) => takeRows(c, order)) };
 }

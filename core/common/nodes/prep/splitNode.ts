@@ -6,8 +6,13 @@ export const splitParams = z.object({
   task: z
     .enum(['auto', 'classification', 'regression'])
     .default('auto')
-    .describe('auto: categories, booleans and integers with at most 20 values are classes; other numbers are regression'),
-  features: z.array(z.string()).default([]).describe('Feature columns; empty = every other column (free-text columns are left out)'),
+    .describe(
+      'auto: categories, booleans and integers with at most 20 values are classes; other numbers are regression',
+    ),
+  features: z
+    .array(z.string())
+    .default([])
+    .describe('Feature columns; empty = every other column (free-text columns are left out)'),
   train: z.number().min(0).max(1).default(0.7).describe('Share of rows for training'),
   validation: z.number().min(0).max(1).default(0.15).describe('Share of rows for validation (0 = none)'),
   test: z.number().min(0).max(1).default(0.15).describe('Share of rows for testing (0 = none)'),

@@ -31,7 +31,12 @@ function labelOf(col: TableColumn, i: number): string | null {
  * Splits `rows` by ratios `[train, validation, test]` with a seeded shuffle; per class when
  * `groups` is given (stratified). Every non-empty group keeps at least one training row.
  */
-export function splitIndices(rows: number[], ratios: [number, number, number], random: () => number, groups?: number[][]): [number[], number[], number[]] {
+export function splitIndices(
+  rows: number[],
+  ratios: [number, number, number],
+  random: () => number,
+  groups?: number[][],
+): [number[], number[], number[]] {
   const parts: [number[], number[], number[]] = [[], [], []];
   for (const g of groups ?? [rows]) {
     const shuffled = shuffleInPlace([...g], random);
@@ -86,15 +91,22 @@ export function splitTable(table: TableValue, params: SplitParams): { dataset: D
 
   const rows: number[] = [];
   for (let i = 0; i < table.rowCount; i++) if (labelOf(target, i) !== null) rows.push(i);
-  if (rows.length < table.rowCount) warnings.push(`${table.rowCount - rows.length} rows with a missing target '${targetName}' were dropped`);
+  if (rows.length < table.rowCount)
+    warnings.push(`${table.rowCount - rows.length} rows with a missing target '${targetName}' were dropped`);
   if (rows.length === 0) throw new DataError(`${where}target column '${targetName}' has no values`);
 
   const targetStats = columnStats(target);
   const isNumericTarget = !Array.isArray(target.values);
   const task =
-    params.task !== 'auto' ? params.task : looksCategorical(target, targetStats) || !isNumericTarget ? 'classification' : 'regression';
+    params.task !== 'auto'
+      ? params.task
+      : looksCategorical(target, targetStats) || !isNumericTarget
+        ? 'classification'
+        : 'regression';
   if (task === 'regression' && !isNumericTarget) {
-    throw new DataError(`${where}target '${targetName}' is ${target.type}, not numeric: regression needs numbers (use task 'classification')`);
+    throw new DataError(
+      `${where}target '${targetName}' is ${target.type}, not numeric: regression needs numbers (use task 'classification')`,
+    );
   }
 
   let classNames: string[] | undefined;
@@ -103,7 +115,9 @@ export function splitTable(table: TableValue, params: SplitParams): { dataset: D
   if (task === 'classification') {
     const labels = new Set<string>();
     for (const i of rows) labels.add(labelOf(target, i)!);
-    classNames = [...labels].sort(isNumericTarget && target.type !== 'boolean' ? (a, b) => Number(a) - Number(b) : undefined);
+    classNames = [...labels].sort(
+      isNumericTarget && target.type !== 'boolean' ? (a, b) => Number(a) - Number(b) : undefined,
+    );
     if (classNames.length < 2) {
       throw new DataError(
         `${where}target '${targetName}' has a single class (${JSON.stringify(classNames[0])}); a classifier needs at least two`,
@@ -133,7 +147,9 @@ export function splitTable(table: TableValue, params: SplitParams): { dataset: D
     for (const col of table.columns) {
       if (col.name === targetName) continue;
       if (col.type === 'text') {
-        warnings.push(`free-text column '${col.name}' left out of the features (list it in features to one-hot encode it)`);
+        warnings.push(
+          `free-text column '${col.name}' left out of the features (list it in features to one-hot encode it)`,
+        );
         continue;
       }
       featureCols.push(col);
@@ -160,7 +176,8 @@ export function splitTable(table: TableValue, params: SplitParams): { dataset: D
       transforms.push({ kind: 'impute', column: col.name, strategy: 'mean', value: mean === mean ? mean : 0 });
     }
   }
-  if (rawFeatures.length === 0) throw new DataError(`${where}no feature columns left besides the target '${targetName}'`);
+  if (rawFeatures.length === 0)
+    throw new DataError(`${where}no feature columns left besides the target '${targetName}'`);
 
   const makeSplit = (idx: number[]): DatasetSplit => {
     const raw = featureCols.filter((c) => rawFeatures.some((f) => f.name === c.name)).map((c) => takeRows(c, idx));

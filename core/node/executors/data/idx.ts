@@ -12,13 +12,15 @@ export const idxExecutor: Executor<IdxParams> = async (ctx) => {
   const img = await readIdx(imgFile);
   ctx.progress(0.5, 'samples read');
   const lbl = await readIdx(lblFile);
-  if (lbl.dims.length !== 1) throw new UserError(`${lblFile}: labels must be one-dimensional, found shape [${lbl.dims.join(', ')}]`);
+  if (lbl.dims.length !== 1)
+    throw new UserError(`${lblFile}: labels must be one-dimensional, found shape [${lbl.dims.join(', ')}]`);
   const n = img.dims[0];
   if (lbl.dims[0] !== n) throw new UserError(`${lblFile}: ${lbl.dims[0]} labels for ${n} samples in ${imgFile}`);
   const featureShape = img.dims.length === 3 ? [1, img.dims[1], img.dims[2]] : img.dims.slice(1);
   const x = Float32Array.from(img.data, (v) => v / ctx.params.scale);
   const values = [...new Set(Array.from(lbl.data))].sort((a, b) => a - b);
-  if (values.length < 2) throw new UserError(`${lblFile}: a single class (${values[0]}); a classifier needs at least two`);
+  if (values.length < 2)
+    throw new UserError(`${lblFile}: a single class (${values[0]}); a classifier needs at least two`);
   const index = new Map(values.map((v, k) => [v, k]));
   const y = Int32Array.from(lbl.data, (v) => index.get(v)!);
   const dataset = tensorDataset({
@@ -31,5 +33,8 @@ export const idxExecutor: Executor<IdxParams> = async (ctx) => {
     stratify: ctx.params.stratify,
   });
   const sizes = Object.entries(dataset.splits).map(([k, s]) => `${k} ${s.n}`);
-  return { outputs: { dataset }, summary: { text: `${n} samples [${featureShape.join(', ')}], ${values.length} classes; ${sizes.join(', ')}` } };
+  return {
+    outputs: { dataset },
+    summary: { text: `${n} samples [${featureShape.join(', ')}], ${values.length} classes; ${sizes.join(', ')}` },
+  };
 };

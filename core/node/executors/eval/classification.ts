@@ -10,13 +10,21 @@ export const evalClassificationExecutor: Executor<z.output<typeof evalClassifica
   const { model, data, split, out } = await modelOnSplit(ctx, where, 'classification');
   const classNames = data.classNames ?? model.classNames ?? [];
   checkClassCount(out.width, classNames.length, where, `the model outputs ${out.width} class probabilities`);
-  const metrics = classificationMetrics({ split: ctx.params.split, actual: split.y, probabilities: out.values, classNames, topK: ctx.params.topK });
+  const metrics = classificationMetrics({
+    split: ctx.params.split,
+    actual: split.y,
+    probabilities: out.values,
+    classNames,
+    topK: ctx.params.topK,
+  });
   ctx.progress(1);
   const headline = ['accuracy', 'balanced_accuracy', 'f1_macro', 'log_loss', 'roc_auc', 'roc_auc_ovr_macro'];
   return {
     outputs: { metrics },
     summary: {
-      metrics: Object.fromEntries(headline.filter((k) => metrics.scalars[k] !== undefined).map((k) => [k, metrics.scalars[k]])),
+      metrics: Object.fromEntries(
+        headline.filter((k) => metrics.scalars[k] !== undefined).map((k) => [k, metrics.scalars[k]]),
+      ),
       text: [scalarsLine(metrics.scalars), ...metrics.tables.map(formatTable)].join('\n\n'),
       provider: out.provider,
     },

@@ -22,7 +22,9 @@ export async function modelOnSplit(
   const model = ctx.inputs.model as TrainedModelValue;
   const data = ctx.inputs.data as DatasetValue;
   if (task && model.task !== task) {
-    throw new UserError(`${where}: the model is a ${model.task === 'regression' ? 'regressor' : 'classifier'}; use eval.${model.task}`);
+    throw new UserError(
+      `${where}: the model is a ${model.task === 'regression' ? 'regressor' : 'classifier'}; use eval.${model.task}`,
+    );
   }
   checkCompatible(model, data, where);
   const split = pickSplit(data, ctx.params.split, where);

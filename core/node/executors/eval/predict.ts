@@ -44,7 +44,12 @@ export const evalPredictExecutor: Executor<z.output<typeof evalPredictParams>> =
   const { model, data, split, out } = await modelOnSplit(ctx, where);
   const classNames = data.classNames ?? model.classNames;
   if (model.task === 'classification') {
-    checkClassCount(out.width, classNames?.length ?? out.width, where, `the model outputs ${out.width} class probabilities`);
+    checkClassCount(
+      out.width,
+      classNames?.length ?? out.width,
+      where,
+      `the model outputs ${out.width} class probabilities`,
+    );
   }
   const predictions = predictionsFromOutput(model.task, ctx.params.split, split, out, classNames);
   const files: string[] = [];
@@ -53,7 +58,9 @@ export const evalPredictExecutor: Executor<z.output<typeof evalPredictParams>> =
     try {
       await atomicWrite(file, predictionsCsv(predictions, data.targetName));
     } catch (e) {
-      throw new UserError(`${where}: cannot write ${file}: ${(e as Error).message}; check the folder exists and is writable`);
+      throw new UserError(
+        `${where}: cannot write ${file}: ${(e as Error).message}; check the folder exists and is writable`,
+      );
     }
     files.push(file);
   }

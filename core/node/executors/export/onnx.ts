@@ -7,7 +7,12 @@ import { rowsFromDataset, syntheticRows, type VerifyRows } from '../../export/ve
 import type { Executor, ExecutorResult } from '../Executor';
 
 /** Held-out rows from the dataset when connected (raw columns needed for tabular models), else synthetic ones. */
-export function verificationRows(model: TrainedModelValue, data: DatasetValue | undefined, limit: number, split: string): VerifyRows {
+export function verificationRows(
+  model: TrainedModelValue,
+  data: DatasetValue | undefined,
+  limit: number,
+  split: string,
+): VerifyRows {
   const fromData = data ? rowsFromDataset(data, limit, [split, 'test', 'validation', 'train']) : undefined;
   const tabular = (model.rawFeatures?.length ?? 0) > 0;
   if (fromData && (!tabular || fromData.raw)) return fromData;

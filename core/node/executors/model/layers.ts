@@ -10,14 +10,17 @@ import { UserError } from '../Executor';
 
 function specInput(v: unknown, port: string, nodeId: string): ModelSpecValue | undefined {
   if (v === undefined) return undefined;
-  if (!isModelSpec(v)) throw new UserError(`Layer ${nodeId}: input "${port}" is not a model spec; connect a layer or model node`, 1);
+  if (!isModelSpec(v))
+    throw new UserError(`Layer ${nodeId}: input "${port}" is not a model spec; connect a layer or model node`, 1);
   return v;
 }
 
 /** The executor of a `layer.*` node: appends its layer (named by the node id) to the incoming spec. */
 export function layerExecutor<S extends z.ZodType>(def: LayerNodeDefinition<S>): Executor<z.output<S>> {
   return async ({ inputs, params, nodeId }) => {
-    const ins = def.binary ? [specInput(inputs.a, 'a', nodeId), specInput(inputs.b, 'b', nodeId)] : [specInput(inputs.in, 'in', nodeId)];
+    const ins = def.binary
+      ? [specInput(inputs.a, 'a', nodeId), specInput(inputs.b, 'b', nodeId)]
+      : [specInput(inputs.in, 'in', nodeId)];
     try {
       return { outputs: { model: appendLayer(def.binary || ins[0] ? ins : [], nodeId, def.toLayer(params)) } };
     } catch (e) {
@@ -27,4 +30,6 @@ export function layerExecutor<S extends z.ZodType>(def: LayerNodeDefinition<S>):
   };
 }
 
-export const inputLayerExecutor: Executor<z.output<typeof inputLayerParams>> = async ({ params }) => ({ outputs: { model: inputSpec(params) } });
+export const inputLayerExecutor: Executor<z.output<typeof inputLayerParams>> = async ({ params }) => ({
+  outputs: { model: inputSpec(params) },
+});

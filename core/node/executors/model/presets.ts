@@ -4,7 +4,8 @@ import type { MlpParams } from '../../../common/nodes/model/mlpNode';
 import { mlpSpec } from '../../../common/nodes/model/mlpNode';
 import type { Executor } from '../Executor';
 
-const describe = (layers: number): string => `${layers} layers; input and output sizes come from the dataset at training time`;
+const describe = (layers: number): string =>
+  `${layers} layers; input and output sizes come from the dataset at training time`;
 
 export const mlpExecutor: Executor<MlpParams> = async ({ params }) => {
   const model = mlpSpec(params);

@@ -20,12 +20,16 @@ function primaryOutput(info: OnnxModelInfo, wanted: string, where: string): Tens
   const floats = info.outputs.filter((o) => o.dtype === 'float32' || o.dtype === 'float64');
   if (wanted) {
     const o = info.outputs.find((x) => x.name === wanted);
-    if (!o) throw new UserError(`${where}: the model has no output "${wanted}" (it has ${info.outputs.map(describe).join(', ')})`);
+    if (!o)
+      throw new UserError(
+        `${where}: the model has no output "${wanted}" (it has ${info.outputs.map(describe).join(', ')})`,
+      );
     return o;
   }
   const layoutFirst = exportLayout(info)?.outputs[0]?.name;
   const o = floats.find((x) => x.name === layoutFirst) ?? floats[0];
-  if (!o) throw new UserError(`${where}: the model has no float output (it has ${info.outputs.map(describe).join(', ')})`);
+  if (!o)
+    throw new UserError(`${where}: the model has no float output (it has ${info.outputs.map(describe).join(', ')})`);
   return o;
 }
 
@@ -55,8 +59,14 @@ export const onnxModelExecutor: Executor<Params> = async (ctx) => {
       `outputs: ${info.outputs.map(describe).join('; ')}`,
       `provider: ${opened.provider}${opened.notes.length ? ` (${opened.notes.join('; ')})` : ''}`,
     ];
-    const model = trainedModelOf(bytes, info, { output, task, provider: opened.provider, ...(classNames ? { classNames } : {}) });
-    if (!model) lines.push('no trained-model output: that needs one float32 input with fixed sizes after the batch dimension');
+    const model = trainedModelOf(bytes, info, {
+      output,
+      task,
+      provider: opened.provider,
+      ...(classNames ? { classNames } : {}),
+    });
+    if (!model)
+      lines.push('no trained-model output: that needs one float32 input with fixed sizes after the batch dimension');
     const outputs: Record<string, unknown> = { ...(model ? { model } : {}) };
     let rowsDone = 0;
     if (data) {
@@ -84,7 +94,12 @@ export const onnxModelExecutor: Executor<Params> = async (ctx) => {
     ctx.progress(1);
     return {
       outputs,
-      summary: { text: lines.join('\n'), files: [file], provider: opened.provider, ...(rowsDone ? { metrics: { rows: rowsDone } } : {}) },
+      summary: {
+        text: lines.join('\n'),
+        files: [file],
+        provider: opened.provider,
+        ...(rowsDone ? { metrics: { rows: rowsDone } } : {}),
+      },
     };
   } finally {
     await opened.session.release();

@@ -15,6 +15,8 @@ export const augmentExecutor: Executor<AugmentParams> = async (ctx) => {
   const before = input.splits.train?.n ?? 0;
   return {
     outputs: { dataset },
-    summary: { text: `train ${before} → ${dataset.splits.train.n} images (${ctx.params.copies} augmented copies); validation and test unchanged` },
+    summary: {
+      text: `train ${before} → ${dataset.splits.train.n} images (${ctx.params.copies} augmented copies); validation and test unchanged`,
+    },
   };
 };

@@ -9,6 +9,8 @@ export function datasetStep<P>(ctx: ExecutorContext<P>, step: (ds: DatasetValue)
   const added = dataset.transforms.filter((t) => !input.transforms.includes(t));
   return {
     outputs: { dataset },
-    summary: { text: `${added.length} transforms fitted on train: ${added.map((t) => `${t.kind}(${t.column})`).join(', ') || 'none'}` },
+    summary: {
+      text: `${added.length} transforms fitted on train: ${added.map((t) => `${t.kind}(${t.column})`).join(', ') || 'none'}`,
+    },
   };
 }

@@ -9,7 +9,14 @@ describe('weft CLI basics', () => {
   it('lists every registered node type as JSON with ports, params and defaults', () => {
     const r = runWeft(['nodes', '--json']);
     expect(r.code).toBe(0);
-    const list = JSON.parse(r.stdout) as { type: string; params: unknown; defaults: unknown; inputs: unknown[]; outputs: unknown[]; doc: string }[];
+    const list = JSON.parse(r.stdout) as {
+      type: string;
+      params: unknown;
+      defaults: unknown;
+      inputs: unknown[];
+      outputs: unknown[];
+      doc: string;
+    }[];
     expect(list.map((n) => n.type).sort()).toEqual(Object.keys(builtinNodes).sort());
     for (const n of list) {
       expect(n.doc.length).toBeGreaterThan(0);
@@ -37,7 +44,12 @@ describe('weft CLI basics', () => {
     const file = path.join(dir, 'p.weft.json');
     writeFileSync(
       file,
-      JSON.stringify({ format: 'weft.pipeline', version: 2, nodes: [{ id: 'n1', type: 'no.such', version: 1, params: {} }], edges: [] }),
+      JSON.stringify({
+        format: 'weft.pipeline',
+        version: 2,
+        nodes: [{ id: 'n1', type: 'no.such', version: 1, params: {} }],
+        edges: [],
+      }),
     );
     const r = runWeft(['validate', file, '--json']);
     expect(r.code).toBe(1);

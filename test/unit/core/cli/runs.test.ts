@@ -28,8 +28,20 @@ describe('weft runs', () => {
     const ws = mkdtempSync(path.join(tmpdir(), 'weft-cli-runs-'));
     writeFileSync(path.join(ws, 'points.csv'), pointsCsv());
     const store = new RunStore(ws);
-    const a = (await runRecorded(fitEngine(), fitPipeline({ fit: { epochs: 3, lr: 0.05 } }), { store, registry: fitNodes, baseDir: ws })).record!;
-    const b = (await runRecorded(fitEngine(), fitPipeline({ fit: { epochs: 3, lr: 0.2 } }), { store, registry: fitNodes, baseDir: ws })).record!;
+    const a = (
+      await runRecorded(fitEngine(), fitPipeline({ fit: { epochs: 3, lr: 0.05 } }), {
+        store,
+        registry: fitNodes,
+        baseDir: ws,
+      })
+    ).record!;
+    const b = (
+      await runRecorded(fitEngine(), fitPipeline({ fit: { epochs: 3, lr: 0.2 } }), {
+        store,
+        registry: fitNodes,
+        baseDir: ws,
+      })
+    ).record!;
     mkdirSync(path.join(store.dir, 'broken'));
     writeFileSync(path.join(store.dir, 'broken', RECORD_FILE), 'not json');
 
@@ -89,7 +101,12 @@ describe('weft runs', () => {
     expect(rec.seeds).toEqual({ split: 1 });
     const bytes = readFileSync(iris).byteLength;
     expect(rec.datasets).toEqual([
-      expect.objectContaining({ node: 'csv', path: 'data/iris.csv', resolved: path.join(ws, 'data', 'iris.csv'), fingerprint: expect.stringMatching(new RegExp(`^${bytes}:`)) }),
+      expect.objectContaining({
+        node: 'csv',
+        path: 'data/iris.csv',
+        resolved: path.join(ws, 'data', 'iris.csv'),
+        fingerprint: expect.stringMatching(new RegExp(`^${bytes}:`)),
+      }),
     ]);
     expect(rec.nodes.split.params).toMatchObject({ target: 'species', seed: 1, train: 0.7, stratify: true });
 
@@ -97,7 +114,9 @@ describe('weft runs', () => {
     expect(rerun.code, rerun.stderr).toBe(0);
     const again = JSON.parse(rerun.stdout) as { runId: string; rerunOf: string; status: string; identical: boolean };
     expect(again).toMatchObject({ rerunOf: runId, status: 'finished', identical: true });
-    const rerunRecord = JSON.parse(runWeft(['runs', '--workspace', ws, 'show', again.runId, '--json']).stdout) as RunRecord;
+    const rerunRecord = JSON.parse(
+      runWeft(['runs', '--workspace', ws, 'show', again.runId, '--json']).stdout,
+    ) as RunRecord;
     expect(rerunRecord.rerunOf).toBe(runId);
     expect(rerunRecord.nodes.split.status).toBe('done');
     expect(rerunRecord.nodes.split.key).toBe(rec.nodes.split.key);

@@ -1,5 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { emptyDocument, loadDocument, serializeDocument, type PipelineDocument, type StudioChannel } from '../../../../core/common';
+import {
+  emptyDocument,
+  loadDocument,
+  serializeDocument,
+  type PipelineDocument,
+  type StudioChannel,
+} from '../../../../core/common';
 import { startDesktopShell } from '../../../../renderer/desktop/desktopShell';
 import { setEngineClient } from '../../../../renderer/engine/client';
 import type { DesktopApi, DesktopEvents } from '../../../../renderer/engine/ipcTransport';
@@ -30,7 +36,13 @@ function fakeDesktop(answers: Record<string, unknown> = {}) {
     for (const l of listeners.get(channel) ?? []) l(payload);
   };
   const listenerCount = (): number => [...listeners.values()].reduce((n, s) => n + s.size, 0);
-  return { api, calls, emit, listenerCount, of: (channel: string) => calls.filter((c) => c.channel === channel).map((c) => c.params) };
+  return {
+    api,
+    calls,
+    emit,
+    listenerCount,
+    of: (channel: string) => calls.filter((c) => c.channel === channel).map((c) => c.params),
+  };
 }
 
 /** The engine/host transport: records calls; `pipeline.write` answers with the path it was given. */
@@ -39,7 +51,8 @@ function fakeEngine() {
   setEngineClient({
     invoke: <C extends StudioChannel>(channel: C, params: unknown) => {
       calls.push({ channel, params });
-      const result = channel === 'pipeline.write' ? { path: (params as { path: string }).path, revision: 'rev-2' } : null;
+      const result =
+        channel === 'pipeline.write' ? { path: (params as { path: string }).path, revision: 'rev-2' } : null;
       return Promise.resolve(result as never);
     },
     onEvent: () => () => undefined,
@@ -134,7 +147,9 @@ describe('native menu commands', () => {
     s().addNode('data.csv', { x: 0, y: 0 });
     d.emit('menu.command', { command: 'save' });
     await vi.waitFor(() => expect(s().dirty).toBe(false));
-    expect(engine.of('pipeline.write')).toEqual([expect.objectContaining({ path: '/home/me/a.weft.json', baseRevision: 'rev-1' })]);
+    expect(engine.of('pipeline.write')).toEqual([
+      expect.objectContaining({ path: '/home/me/a.weft.json', baseRevision: 'rev-1' }),
+    ]);
     expect(d.of('dialog.savePipeline')).toHaveLength(0);
     expect(s().file.revision).toBe('rev-2');
   });
@@ -144,7 +159,9 @@ describe('native menu commands', () => {
     const d = desktop({ 'dialog.savePipeline': { path: '/home/me/picked.weft.json', revision: 'r9' } });
     s().addNode('data.csv', { x: 0, y: 0 });
     d.emit('menu.command', { command: 'saveAs' });
-    await vi.waitFor(() => expect(s().file).toEqual({ path: '/home/me/picked.weft.json', revision: 'r9', readOnly: false }));
+    await vi.waitFor(() =>
+      expect(s().file).toEqual({ path: '/home/me/picked.weft.json', revision: 'r9', readOnly: false }),
+    );
     expect(s().dirty).toBe(false);
     const [params] = d.of('dialog.savePipeline') as { text: string; suggestedName?: string }[];
     const written = loadDocument(params?.text ?? '', registry);
@@ -174,7 +191,9 @@ describe('native menu commands', () => {
     const d = desktop({ 'dialog.pickPath': 'out/model.onnx' });
     d.emit('menu.command', { command: 'export' });
     await vi.waitFor(() => expect(run).toHaveBeenCalledWith(id));
-    expect(d.of('dialog.pickPath')).toEqual([{ purpose: 'export', extensions: ['.onnx'], relativeTo: '/home/me/p.weft.json' }]);
+    expect(d.of('dialog.pickPath')).toEqual([
+      { purpose: 'export', extensions: ['.onnx'], relativeTo: '/home/me/p.weft.json' },
+    ]);
     expect(s().nodes.find((n) => n.id === id)?.data.params['path']).toBe('out/model.onnx');
   });
 
@@ -225,9 +244,17 @@ describe('pipelines opened by main', () => {
     const d = desktop();
     s().addNode('data.csv', { x: 0, y: 0 });
     s().markSaved({ path: '/home/me/a.weft.json', revision: 'r', readOnly: false });
-    d.emit('pipeline.opened', { path: '/home/me/bad.weft.json', text: '{"format":"nope"}', revision: 'x', source: 'drop' });
+    d.emit('pipeline.opened', {
+      path: '/home/me/bad.weft.json',
+      text: '{"format":"nope"}',
+      revision: 'x',
+      source: 'drop',
+    });
     expect(s().file.path).toBe('/home/me/a.weft.json');
-    expect(s().toasts.at(-1)).toMatchObject({ level: 'error', text: expect.stringContaining('/home/me/bad.weft.json') });
+    expect(s().toasts.at(-1)).toMatchObject({
+      level: 'error',
+      text: expect.stringContaining('/home/me/bad.weft.json'),
+    });
   });
 
   it('the toolbar Open uses the native dialog in the desktop app', async () => {
@@ -281,7 +308,9 @@ describe('file params and the browser studio', () => {
     s().loadDocument(emptyDocument('x'), { path: '/home/me/p.weft.json', revision: 'r', readOnly: false });
     const id = s().addNode('data.csv', { x: 0, y: 0 }) ?? '';
     expect(await pickParamPath(id, 'path', { extensions: ['.csv'] })).toBe('data/iris.csv');
-    expect(d.of('dialog.pickPath')).toEqual([{ purpose: 'dataset', extensions: ['.csv'], relativeTo: '/home/me/p.weft.json' }]);
+    expect(d.of('dialog.pickPath')).toEqual([
+      { purpose: 'dataset', extensions: ['.csv'], relativeTo: '/home/me/p.weft.json' },
+    ]);
     expect(s().nodes[0]?.data.params['path']).toBe('data/iris.csv');
   });
 

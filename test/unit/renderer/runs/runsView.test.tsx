@@ -18,8 +18,20 @@ async function twoRuns() {
   const ws = mkdtempSync(path.join(tmpdir(), 'weft-runsview-'));
   writeFileSync(path.join(ws, 'points.csv'), pointsCsv());
   const store = new RunStore(ws);
-  const a = (await runRecorded(fitEngine(), fitPipeline({ fit: { epochs: 3, lr: 0.05 } }), { store, registry: fitNodes, baseDir: ws })).record!;
-  const b = (await runRecorded(fitEngine(), fitPipeline({ fit: { epochs: 3, lr: 0.2 } }), { store, registry: fitNodes, baseDir: ws })).record!;
+  const a = (
+    await runRecorded(fitEngine(), fitPipeline({ fit: { epochs: 3, lr: 0.05 } }), {
+      store,
+      registry: fitNodes,
+      baseDir: ws,
+    })
+  ).record!;
+  const b = (
+    await runRecorded(fitEngine(), fitPipeline({ fit: { epochs: 3, lr: 0.2 } }), {
+      store,
+      registry: fitNodes,
+      baseDir: ws,
+    })
+  ).record!;
   return { store, a, b };
 }
 
@@ -41,12 +53,20 @@ describe('runs view over the runs service', () => {
   it('renders the table sorted with metric columns, and the diff with the changed param and deltas', async () => {
     const { a, b } = await twoRuns();
     const table = renderToStaticMarkup(
-      <RunsTable runs={[toListing(a), toListing(b)]} sort={{ key: 'metric:fit.a', dir: 'desc' }} onSort={() => undefined} selected={[b.id]} onToggle={() => undefined} />,
+      <RunsTable
+        runs={[toListing(a), toListing(b)]}
+        sort={{ key: 'metric:fit.a', dir: 'desc' }}
+        onSort={() => undefined}
+        selected={[b.id]}
+        onToggle={() => undefined}
+      />,
     );
     expect(table).toContain('fit.a ▼');
     expect(table).toContain('score.slope');
     expect(table).toContain(`data-run-id="${b.id}" class="runs-row selected"`);
-    const html = renderToStaticMarkup(<RunDiffView a={a} b={b} diff={(await import('../../../../core/common/runs')).diffRuns(a, b)} />);
+    const html = renderToStaticMarkup(
+      <RunDiffView a={a} b={b} diff={(await import('../../../../core/common/runs')).diffRuns(a, b)} />,
+    );
     expect(html).toContain('fit.lr');
     expect(html).toContain('<td>0.05</td><td>0.2</td>');
     const delta = b.metrics['score.slope'] - a.metrics['score.slope'];

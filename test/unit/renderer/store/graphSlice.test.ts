@@ -8,7 +8,8 @@ import { useStudio } from '../../../../renderer/store/useStudio';
 const s = () => useStudio.getState();
 const ids = (): string[] => s().nodes.map((n) => n.id);
 const edgeKeys = (): string[] => s().edges.map((e) => `${e.source}.${e.sourceHandle}->${e.target}.${e.targetHandle}`);
-const link = (source: string, sourceHandle: string, target: string, targetHandle: string) => s().connect({ source, sourceHandle, target, targetHandle });
+const link = (source: string, sourceHandle: string, target: string, targetHandle: string) =>
+  s().connect({ source, sourceHandle, target, targetHandle });
 
 function classificationPipeline(): void {
   s().addNode('data.csv', { x: 0, y: 0 });
@@ -28,7 +29,11 @@ describe('adding, connecting and removing nodes', () => {
     expect(s().addNode('data.csv', { x: 10, y: 0 })).toBe('csv_2');
     expect(s().addNode('no.such.type', { x: 0, y: 0 })).toBeUndefined();
     expect(ids()).toEqual(['csv_1', 'csv_2']);
-    expect(s().nodes.filter((n) => n.selected).map((n) => n.id)).toEqual(['csv_2']);
+    expect(
+      s()
+        .nodes.filter((n) => n.selected)
+        .map((n) => n.id),
+    ).toEqual(['csv_2']);
     expect(s().dirty).toBe(true);
   });
 
@@ -39,7 +44,10 @@ describe('adding, connecting and removing nodes', () => {
     expect(wrong.ok).toBe(false);
     expect(!wrong.ok && wrong.reason).toMatch(/^CSV.*\.table → .*\.data: Table.* cannot feed Dataset/);
     expect(link('split_1', 'dataset', 'split_1', 'table')).toEqual({ ok: false, reason: 'a node cannot feed itself' });
-    expect(link('csv_1', 'nope', 'split_1', 'table')).toEqual({ ok: false, reason: 'connect an output (right) to an input (left)' });
+    expect(link('csv_1', 'nope', 'split_1', 'table')).toEqual({
+      ok: false,
+      reason: 'connect an output (right) to an input (left)',
+    });
     expect(link('trainer_1', 'model', 'split_1', 'dataset')).toMatchObject({ ok: false });
     expect(edgeKeys()).toEqual(['csv_1.table->split_1.table']);
   });
@@ -50,7 +58,10 @@ describe('adding, connecting and removing nodes', () => {
     s().addNode('prep.select', { x: 400, y: 0 });
     expect(link('select_1', 'table', 'select_2', 'table').ok).toBe(true);
     expect(link('select_2', 'table', 'select_3', 'table').ok).toBe(true);
-    expect(link('select_3', 'table', 'select_1', 'table')).toEqual({ ok: false, reason: 'this edge would make a cycle' });
+    expect(link('select_3', 'table', 'select_1', 'table')).toEqual({
+      ok: false,
+      reason: 'this edge would make a cycle',
+    });
   });
 
   it('replaces the edge into an input that is already connected', () => {
@@ -76,7 +87,8 @@ describe('validation per node', () => {
   it('keeps errors keyed by node and updates them as the graph is edited', () => {
     classificationPipeline();
     const errors = () => s().validation.errors;
-    expect(errors()['trainer_1']?.map((e) => e.message).join(' ')).toMatch(/model|data/);
+    const trainerErrors = errors()['trainer_1'] ?? [];
+    expect(trainerErrors.map((e) => e.message).join(' ')).toMatch(/model|data/);
     expect(errors()['split_1']).toBeDefined();
     link('csv_1', 'table', 'split_1', 'table');
     link('split_1', 'dataset', 'trainer_1', 'data');
@@ -107,7 +119,11 @@ describe('undo and redo', () => {
     s().setParam('split_1', 'target', 'species');
     const full = s().document();
     s().undo();
-    expect(s().document().nodes.find((n) => n.id === 'split_1')?.params).toEqual({});
+    expect(
+      s()
+        .document()
+        .nodes.find((n) => n.id === 'split_1')?.params,
+    ).toEqual({});
     s().undo();
     expect(s().edges).toEqual([]);
     s().undo();
@@ -140,7 +156,12 @@ describe('undo and redo', () => {
 
   it('a node drag is one undo step, recorded when it starts', () => {
     s().addNode('data.csv', { x: 0, y: 0 });
-    const drag = (x: number, dragging: boolean): NodeChange<WeftFlowNode> => ({ type: 'position', id: 'csv_1', position: { x, y: 0 }, dragging });
+    const drag = (x: number, dragging: boolean): NodeChange<WeftFlowNode> => ({
+      type: 'position',
+      id: 'csv_1',
+      position: { x, y: 0 },
+      dragging,
+    });
     s().onNodesChange([drag(10, true)]);
     s().onNodesChange([drag(20, true)]);
     s().onNodesChange([drag(30, false)]);
@@ -160,7 +181,11 @@ describe('copy and paste', () => {
     s().copySelection();
     s().paste();
     expect(ids()).toEqual(['csv_1', 'split_1', 'csv_2', 'split_2']);
-    expect(s().nodes.filter((n) => n.selected).map((n) => n.id)).toEqual(['csv_2', 'split_2']);
+    expect(
+      s()
+        .nodes.filter((n) => n.selected)
+        .map((n) => n.id),
+    ).toEqual(['csv_2', 'split_2']);
     expect(s().nodes.find((n) => n.id === 'split_2')?.position).toEqual({ x: 240, y: 40 });
     expect(edgeKeys()).toEqual(['csv_1.table->split_1.table', 'csv_2.table->split_2.table']);
     s().setParam('split_2', 'target', 'other');
@@ -194,7 +219,14 @@ describe('documents and measuring', () => {
       metadata: { name: 'rt' },
       nodes: [
         { id: 'a', type: 'data.csv', version: 1, params: { path: 'x.csv' }, position: { x: 1, y: 2 } },
-        { id: 'b', type: 'prep.split', version: 1, params: { target: 'y' }, position: { x: 300, y: 2 }, label: 'Split it' },
+        {
+          id: 'b',
+          type: 'prep.split',
+          version: 1,
+          params: { target: 'y' },
+          position: { x: 300, y: 2 },
+          label: 'Split it',
+        },
       ],
       edges: [{ id: 'e', source: { node: 'a', port: 'table' }, target: { node: 'b', port: 'table' } }],
     };
@@ -206,14 +238,19 @@ describe('documents and measuring', () => {
     expect(s().past).toEqual([]);
     const again = s().document();
     expect(again.nodes).toEqual(loaded.document.nodes);
-    expect(again.edges.map((e) => [e.source, e.target])).toEqual(loaded.document.edges.map((e) => [e.source, e.target]));
+    expect(again.edges.map((e) => [e.source, e.target])).toEqual(
+      loaded.document.edges.map((e) => [e.source, e.target]),
+    );
   });
 
   it('gives unmeasured nodes an estimated size and handles, and drops the estimate once measured', () => {
     const est = estimatedLayout('train.trainer');
     expect(est.handles?.filter((h) => h.type === 'target').map((h) => h.id)).toEqual(['model', 'data']);
     expect(est.handles?.filter((h) => h.type === 'source').map((h) => h.id)).toEqual(['model']);
-    const doc = { ...emptyDocument('m'), nodes: [{ id: 't', type: 'train.trainer', version: 1, params: {}, position: { x: 0, y: 0 } }] };
+    const doc = {
+      ...emptyDocument('m'),
+      nodes: [{ id: 't', type: 'train.trainer', version: 1, params: {}, position: { x: 0, y: 0 } }],
+    };
     s().loadDocument(doc, { path: null, revision: null, readOnly: false });
     expect(s().nodes[0]).toMatchObject({ initialWidth: est.initialWidth, initialHeight: est.initialHeight });
     expect(s().nodes[0]?.handles).toHaveLength(3);

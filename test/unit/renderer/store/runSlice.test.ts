@@ -14,7 +14,11 @@ describe('engine events in the run slice', () => {
   it('moves each node through queued, running with progress, and done or cached, with its summary', () => {
     apply({ type: 'run.started', runId: 'r1', nodeIds: ['a', 'b', 'c'], at: 0 });
     expect(Object.values(s().nodeRun).map((r) => r.status)).toEqual(['queued', 'queued', 'queued']);
-    apply({ type: 'node.cached', runId: 'r1', nodeId: 'a' }, { type: 'node.started', runId: 'r1', nodeId: 'b' }, { type: 'node.progress', runId: 'r1', nodeId: 'b', fraction: 0.25, message: 'epoch 1/4' });
+    apply(
+      { type: 'node.cached', runId: 'r1', nodeId: 'a' },
+      { type: 'node.started', runId: 'r1', nodeId: 'b' },
+      { type: 'node.progress', runId: 'r1', nodeId: 'b', fraction: 0.25, message: 'epoch 1/4' },
+    );
     expect(s().nodeRun['a']).toEqual({ status: 'cached' });
     expect(s().nodeRun['b']).toEqual({ status: 'running', fraction: 0.25, message: 'epoch 1/4' });
     apply({ type: 'node.finished', runId: 'r1', nodeId: 'b', durationMs: 5, summary: { metrics: { accuracy: 0.9 } } });
@@ -28,7 +32,11 @@ describe('engine events in the run slice', () => {
       { type: 'node.failed', runId: 'r1', nodeId: 'b', error: 'upstream node a cancelled', upstream: 'a' },
       { type: 'node.failed', runId: 'r1', nodeId: 'c', error: 'data.csv: iris.csv not found' },
     );
-    expect([s().nodeRun['a']?.status, s().nodeRun['b']?.status, s().nodeRun['c']?.status]).toEqual(['cancelled', 'cancelled', 'failed']);
+    expect([s().nodeRun['a']?.status, s().nodeRun['b']?.status, s().nodeRun['c']?.status]).toEqual([
+      'cancelled',
+      'cancelled',
+      'failed',
+    ]);
     expect(s().logs.filter((l) => l.level === 'error')).toHaveLength(3);
   });
 

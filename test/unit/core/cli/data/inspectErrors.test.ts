@@ -20,7 +20,11 @@ const cases: { name: string; content: string | Uint8Array; message: RegExp; args
   { name: 'blank.csv', content: '\n\n  \n', message: /blank\.csv: the file is empty/ },
   { name: 'header.csv', content: 'a,b\n', message: /header\.csv: the file has a header but no data rows/ },
   { name: 'short.csv', content: 'a,b\n1,2\n3\n', message: /short\.csv:3: ragged row: expected 2 fields .* found 1/ },
-  { name: 'long.csv', content: 'a,b\n1,2\n3,4\n5,6,7\n', message: /long\.csv:4: ragged row: expected 2 fields .* found 3/ },
+  {
+    name: 'long.csv',
+    content: 'a,b\n1,2\n3,4\n5,6,7\n',
+    message: /long\.csv:4: ragged row: expected 2 fields .* found 3/,
+  },
   { name: 'dup.csv', content: 'a,b,a\n1,2,3\n', message: /dup\.csv:1: duplicate column name 'a' \(columns 1 and 3\)/ },
   {
     name: 'nonnum.csv',
@@ -82,14 +86,20 @@ describe('bad input', () => {
     await expect(previewFile(path.join(dir, 'nope.csv'))).rejects.toThrow(/nope\.csv: no such file or folder/);
   });
 
-  it.skipIf(readsIgnorePermissions())('names a file it may not read (skipped as root: root reads any file)', async () => {
-    const f = file('secret.csv', 'a,b\n1,2\n');
-    chmodSync(f, 0o000);
-    await expect(previewFile(f)).rejects.toThrow(/secret\.csv: permission denied/);
-  });
+  it.skipIf(readsIgnorePermissions())(
+    'names a file it may not read (skipped as root: root reads any file)',
+    async () => {
+      const f = file('secret.csv', 'a,b\n1,2\n');
+      chmodSync(f, 0o000);
+      await expect(previewFile(f)).rejects.toThrow(/secret\.csv: permission denied/);
+    },
+  );
 
   it('reads latin-1 with a warning when the encoding is auto', () => {
-    const f = file('latin-auto.csv', Buffer.concat([Buffer.from('a,b\n1,caf'), Buffer.from([0xe9]), Buffer.from('\n')]));
+    const f = file(
+      'latin-auto.csv',
+      Buffer.concat([Buffer.from('a,b\n1,caf'), Buffer.from([0xe9]), Buffer.from('\n')]),
+    );
     const r = runWeft(['data', 'inspect', f, '--json']);
     expect(r.code).toBe(0);
     const p = JSON.parse(r.stdout) as { head: { rows: unknown[][] }; warnings: string[] };

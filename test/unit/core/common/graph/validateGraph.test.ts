@@ -9,7 +9,13 @@ const kinds = (r: ReturnType<typeof validateGraph>, id: string): ValidationError
 describe('validateGraph', () => {
   it('accepts a well-formed graph and fills param defaults', () => {
     const r = validateGraph(
-      pipeline([{ id: 'c', type: 'test.constant' }, { id: 'n', type: 'test.counter' }], ['c.out->n.in']),
+      pipeline(
+        [
+          { id: 'c', type: 'test.constant' },
+          { id: 'n', type: 'test.counter' },
+        ],
+        ['c.out->n.in'],
+      ),
       stubNodes,
     );
     expect(r.ok).toBe(true);
@@ -31,7 +37,13 @@ describe('validateGraph', () => {
 
   it('reports incompatible ports with both types spelled out', () => {
     const r = validateGraph(
-      pipeline([{ id: 't', type: 'test.text' }, { id: 'n', type: 'test.counter' }], ['t.out->n.in']),
+      pipeline(
+        [
+          { id: 't', type: 'test.text' },
+          { id: 'n', type: 'test.counter' },
+        ],
+        ['t.out->n.in'],
+      ),
       stubNodes,
     );
     expect(kinds(r, 'n')).toEqual(['incompatible-ports']);
@@ -108,7 +120,13 @@ describe('validateGraph', () => {
 
   it('reports unknown ports and edges to missing nodes', () => {
     const r = validateGraph(
-      pipeline([{ id: 'c', type: 'test.constant' }, { id: 'n', type: 'test.counter' }], ['c.nope->n.in', 'c.out->ghost.in']),
+      pipeline(
+        [
+          { id: 'c', type: 'test.constant' },
+          { id: 'n', type: 'test.counter' },
+        ],
+        ['c.nope->n.in', 'c.out->ghost.in'],
+      ),
       stubNodes,
     );
     expect(kinds(r, 'c')).toEqual(['unknown-port', 'unknown-node']);
@@ -116,7 +134,13 @@ describe('validateGraph', () => {
   });
 
   it('reports duplicate node ids', () => {
-    const r = validateGraph(pipeline([{ id: 'c', type: 'test.constant' }, { id: 'c', type: 'test.constant' }]), stubNodes);
+    const r = validateGraph(
+      pipeline([
+        { id: 'c', type: 'test.constant' },
+        { id: 'c', type: 'test.constant' },
+      ]),
+      stubNodes,
+    );
     expect(kinds(r, 'c')).toContain('duplicate-id');
   });
 });

@@ -97,7 +97,13 @@ describe('classification metrics (sklearn definitions)', () => {
     // Argmax of these rows gives yPred above; probabilities are one-hot-ish.
     const probs: number[] = [];
     for (const p of yPred) for (let c = 0; c < 4; c++) probs.push(c === p ? 0.7 : 0.1);
-    const m = classificationMetrics({ split: 'test', actual: yTrue, probabilities: probs, classNames: ['a', 'b', 'c', 'd'], topK: [2] });
+    const m = classificationMetrics({
+      split: 'test',
+      actual: yTrue,
+      probabilities: probs,
+      classNames: ['a', 'b', 'c', 'd'],
+      topK: [2],
+    });
     expect(m.scalars.accuracy).toBeCloseTo(5 / 7, 12);
     expect(m.scalars.f1_macro).toBeCloseTo(32 / 45, 12);
     expect(m.scalars.f1_weighted).toBeCloseTo(74 / 105, 12);

@@ -1,7 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import type { ModelSpecValue } from '../../../../../core/common/model';
-import { buildInferenceGraph, buildTrainingGraph, initParams, packParams, resolveSpec, unpackParams } from '../../../../../core/common/model';
+import {
+  buildInferenceGraph,
+  buildTrainingGraph,
+  initParams,
+  packParams,
+  resolveSpec,
+  unpackParams,
+} from '../../../../../core/common/model';
 import { noise } from './gradCheck';
 import { session, tensor, trainSteps } from './ortHelpers';
 
@@ -12,7 +19,11 @@ const spec: ModelSpecValue = {
     { id: 'img', layer: { kind: 'reshape', shape: 'image' }, inputs: ['input'] },
     { id: 'c1', layer: { kind: 'conv2d', filters: 4, kernelSize: 3, activation: 'relu' }, inputs: ['img'] },
     { id: 'p1', layer: { kind: 'maxpool2d', poolSize: 2 }, inputs: ['c1'] },
-    { id: 'c2', layer: { kind: 'conv2d', filters: 6, kernelSize: 3, padding: 'same', activation: 'relu' }, inputs: ['p1'] },
+    {
+      id: 'c2',
+      layer: { kind: 'conv2d', filters: 6, kernelSize: 3, padding: 'same', activation: 'relu' },
+      inputs: ['p1'],
+    },
     { id: 'p2', layer: { kind: 'maxpool2d', poolSize: 2 }, inputs: ['c2'] },
     { id: 'f', layer: { kind: 'flatten' }, inputs: ['p2'] },
     { id: 'out', layer: { kind: 'dense', units: 'auto' }, inputs: ['f'] },
@@ -45,7 +56,11 @@ describe('small CNN against TensorFlow.js', () => {
     const opt = tf.train.adam(lr, 0.9, 0.999, 1e-7);
     const tfLosses: number[] = [];
     for (let s = 0; s < steps; s++) {
-      tfLosses.push(opt.minimize(() => tf.mean<tf.Scalar>(tf.neg(tf.sum(tf.mul(onehot, tf.logSoftmax(forward())), 1))), true)!.dataSync()[0]);
+      tfLosses.push(
+        opt
+          .minimize(() => tf.mean<tf.Scalar>(tf.neg(tf.sum(tf.mul(onehot, tf.logSoftmax(forward())), 1))), true)!
+          .dataSync()[0],
+      );
     }
     ours.losses.forEach((l, s) => expect(l).toBeCloseTo(tfLosses[s], 5));
     const trained = unpackParams(r, ours.carried.params as Float32Array);

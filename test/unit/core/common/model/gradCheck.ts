@@ -47,7 +47,13 @@ export async function gradCheck(
   const p0 = Array.from(init, (v, i) => v + 0.1 * jitter[i]);
   const classification = o.loss === 'cross_entropy' || o.loss === 'binary_cross_entropy';
   for (const dtype of o.forceFloat32 ? (['float32'] as const) : (['float64', 'float32'] as const)) {
-    const g = buildTrainingGraph(r, { loss: o.loss, optimizer: { kind: 'sgd' }, outputGradients: true, dtype, ...o.cfg });
+    const g = buildTrainingGraph(r, {
+      loss: o.loss,
+      optimizer: { kind: 'sgd' },
+      outputGradients: true,
+      dtype,
+      ...o.cfg,
+    });
     let s: ort.InferenceSession;
     try {
       s = await session(g.onnx);

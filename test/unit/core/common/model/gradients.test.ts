@@ -4,7 +4,11 @@ import { gradCheck, noise } from './gradCheck';
 
 /** A sequential spec from layers (ids l1, l2, ...). */
 function seq(...layers: LayerSpec[]): ModelSpecValue {
-  const nodes: LayerNode[] = layers.map((layer, i) => ({ id: `l${i + 1}`, layer, inputs: [i === 0 ? 'input' : `l${i}`] }));
+  const nodes: LayerNode[] = layers.map((layer, i) => ({
+    id: `l${i + 1}`,
+    layer,
+    inputs: [i === 0 ? 'input' : `l${i}`],
+  }));
   return { format: 'weft.model', nodes, output: `l${layers.length}` };
 }
 
@@ -24,16 +28,80 @@ const flat: LayerSpec = { kind: 'flatten' };
 
 const cases: Case[] = [
   { name: 'Dense + ReLU', spec: seq({ kind: 'dense', units: 5, activation: 'relu' }, head), featureShape: [4] },
-  { name: 'LeakyReLU, GELU', spec: seq({ kind: 'dense', units: 5, activation: 'leaky_relu' }, { kind: 'dense', units: 4, activation: 'gelu' }, head), featureShape: [3] },
-  { name: 'sigmoid, tanh, softmax layer', spec: seq({ kind: 'dense', units: 5, activation: 'sigmoid' }, { kind: 'dense', units: 4, activation: 'tanh' }, { kind: 'activation', fn: 'softmax' }, head), featureShape: [3] },
-  { name: 'Conv2D valid', spec: seq({ kind: 'conv2d', filters: 3, kernelSize: 3 }, flat, head), featureShape: [2, 5, 5] },
-  { name: 'Conv2D stride 2 (uneven), same padding', spec: seq({ kind: 'conv2d', filters: 2, kernelSize: 3, strides: 2, padding: 'same' }, { kind: 'conv2d', filters: 2, kernelSize: 2, strides: 2 }, flat, head), featureShape: [2, 7, 6] },
-  { name: 'Conv2D dilation 2, few input taps (im2col dW), wide layer (dW convolution)', spec: seq({ kind: 'conv2d', filters: 6, kernelSize: 3, dilation: 2 }, { kind: 'conv2d', filters: 2, kernelSize: [2, 3] }, flat, head), featureShape: [1, 8, 9] },
-  { name: 'Conv2D dilation 2, padding 1', spec: seq({ kind: 'conv2d', filters: 2, kernelSize: 3, dilation: 2, padding: 1, activation: 'tanh' }, flat, head), featureShape: [1, 6, 7] },
-  { name: 'MaxPool2D tiled', spec: seq({ kind: 'conv2d', filters: 2, kernelSize: 3 }, { kind: 'maxpool2d', poolSize: 2 }, flat, head), featureShape: [1, 6, 6] },
-  { name: 'MaxPool2D floor-cropped (7×6 → 3×3)', spec: seq({ kind: 'conv2d', filters: 2, kernelSize: 3 }, { kind: 'maxpool2d', poolSize: 2 }, flat, head), featureShape: [1, 9, 8] },
-  { name: 'MaxPool2D 3×2 windows, cropped', spec: seq({ kind: 'conv2d', filters: 2, kernelSize: 2 }, { kind: 'maxpool2d', poolSize: [3, 2] }, flat, head), featureShape: [1, 8, 7] },
-  { name: 'ReLU → MaxPool2D (ReLU mask applied at the pooled size), cropped', spec: seq({ kind: 'conv2d', filters: 3, kernelSize: 3, activation: 'relu' }, { kind: 'maxpool2d', poolSize: 2 }, flat, head), featureShape: [1, 9, 8] },
+  {
+    name: 'LeakyReLU, GELU',
+    spec: seq(
+      { kind: 'dense', units: 5, activation: 'leaky_relu' },
+      { kind: 'dense', units: 4, activation: 'gelu' },
+      head,
+    ),
+    featureShape: [3],
+  },
+  {
+    name: 'sigmoid, tanh, softmax layer',
+    spec: seq(
+      { kind: 'dense', units: 5, activation: 'sigmoid' },
+      { kind: 'dense', units: 4, activation: 'tanh' },
+      { kind: 'activation', fn: 'softmax' },
+      head,
+    ),
+    featureShape: [3],
+  },
+  {
+    name: 'Conv2D valid',
+    spec: seq({ kind: 'conv2d', filters: 3, kernelSize: 3 }, flat, head),
+    featureShape: [2, 5, 5],
+  },
+  {
+    name: 'Conv2D stride 2 (uneven), same padding',
+    spec: seq(
+      { kind: 'conv2d', filters: 2, kernelSize: 3, strides: 2, padding: 'same' },
+      { kind: 'conv2d', filters: 2, kernelSize: 2, strides: 2 },
+      flat,
+      head,
+    ),
+    featureShape: [2, 7, 6],
+  },
+  {
+    name: 'Conv2D dilation 2, few input taps (im2col dW), wide layer (dW convolution)',
+    spec: seq(
+      { kind: 'conv2d', filters: 6, kernelSize: 3, dilation: 2 },
+      { kind: 'conv2d', filters: 2, kernelSize: [2, 3] },
+      flat,
+      head,
+    ),
+    featureShape: [1, 8, 9],
+  },
+  {
+    name: 'Conv2D dilation 2, padding 1',
+    spec: seq({ kind: 'conv2d', filters: 2, kernelSize: 3, dilation: 2, padding: 1, activation: 'tanh' }, flat, head),
+    featureShape: [1, 6, 7],
+  },
+  {
+    name: 'MaxPool2D tiled',
+    spec: seq({ kind: 'conv2d', filters: 2, kernelSize: 3 }, { kind: 'maxpool2d', poolSize: 2 }, flat, head),
+    featureShape: [1, 6, 6],
+  },
+  {
+    name: 'MaxPool2D floor-cropped (7×6 → 3×3)',
+    spec: seq({ kind: 'conv2d', filters: 2, kernelSize: 3 }, { kind: 'maxpool2d', poolSize: 2 }, flat, head),
+    featureShape: [1, 9, 8],
+  },
+  {
+    name: 'MaxPool2D 3×2 windows, cropped',
+    spec: seq({ kind: 'conv2d', filters: 2, kernelSize: 2 }, { kind: 'maxpool2d', poolSize: [3, 2] }, flat, head),
+    featureShape: [1, 8, 7],
+  },
+  {
+    name: 'ReLU → MaxPool2D (ReLU mask applied at the pooled size), cropped',
+    spec: seq(
+      { kind: 'conv2d', filters: 3, kernelSize: 3, activation: 'relu' },
+      { kind: 'maxpool2d', poolSize: 2 },
+      flat,
+      head,
+    ),
+    featureShape: [1, 9, 8],
+  },
   {
     name: 'ReLU output read by a MaxPool2D and a skip branch',
     spec: {
@@ -50,9 +118,40 @@ const cases: Case[] = [
     },
     featureShape: [1, 6, 7],
   },
-  { name: 'MaxPool2D overlapping, padded', spec: seq({ kind: 'conv2d', filters: 2, kernelSize: 2 }, { kind: 'maxpool2d', poolSize: 3, strides: 2, padding: 'same' }, flat, head), featureShape: [1, 6, 7] },
-  { name: 'AvgPool2D same, GlobalAvgPool', spec: seq({ kind: 'conv2d', filters: 3, kernelSize: 2 }, { kind: 'avgpool2d', poolSize: 2, padding: 'same' }, { kind: 'globalavgpool' }, head), featureShape: [1, 6, 5] },
-  { name: 'Reshape, BatchNorm (conv and dense)', spec: seq({ kind: 'reshape', shape: [1, 4, 4] }, { kind: 'conv2d', filters: 2, kernelSize: 2 }, { kind: 'batchnorm' }, flat, { kind: 'dense', units: 4 }, { kind: 'batchnorm' }, head), featureShape: [16], batch: 5 },
+  {
+    name: 'MaxPool2D overlapping, padded',
+    spec: seq(
+      { kind: 'conv2d', filters: 2, kernelSize: 2 },
+      { kind: 'maxpool2d', poolSize: 3, strides: 2, padding: 'same' },
+      flat,
+      head,
+    ),
+    featureShape: [1, 6, 7],
+  },
+  {
+    name: 'AvgPool2D same, GlobalAvgPool',
+    spec: seq(
+      { kind: 'conv2d', filters: 3, kernelSize: 2 },
+      { kind: 'avgpool2d', poolSize: 2, padding: 'same' },
+      { kind: 'globalavgpool' },
+      head,
+    ),
+    featureShape: [1, 6, 5],
+  },
+  {
+    name: 'Reshape, BatchNorm (conv and dense)',
+    spec: seq(
+      { kind: 'reshape', shape: [1, 4, 4] },
+      { kind: 'conv2d', filters: 2, kernelSize: 2 },
+      { kind: 'batchnorm' },
+      flat,
+      { kind: 'dense', units: 4 },
+      { kind: 'batchnorm' },
+      head,
+    ),
+    featureShape: [16],
+    batch: 5,
+  },
   { name: 'LayerNorm', spec: seq({ kind: 'dense', units: 6 }, { kind: 'layernorm' }, head), featureShape: [3] },
   {
     name: 'Embedding + LSTM',
@@ -60,9 +159,17 @@ const cases: Case[] = [
     featureShape: [5],
     x: Array.from({ length: 20 }, (_, i) => (i * 3) % 7),
   },
-  { name: 'GRU returning sequences', spec: seq({ kind: 'gru', units: 3, returnSequences: true }, flat, head), featureShape: [4, 2] },
+  {
+    name: 'GRU returning sequences',
+    spec: seq({ kind: 'gru', units: 3, returnSequences: true }, flat, head),
+    featureShape: [4, 2],
+  },
   { name: 'Multi-head self-attention', spec: seq({ kind: 'attention', heads: 2 }, flat, head), featureShape: [3, 4] },
-  { name: 'Transformer encoder block', spec: seq({ kind: 'transformer', heads: 2, ffDim: 6, dropout: 0 }, flat, head), featureShape: [3, 4] },
+  {
+    name: 'Transformer encoder block',
+    spec: seq({ kind: 'transformer', heads: 2, ffDim: 6, dropout: 0 }, flat, head),
+    featureShape: [3, 4],
+  },
   {
     name: 'Add and Concat branches',
     spec: {
@@ -78,11 +185,41 @@ const cases: Case[] = [
     },
     featureShape: [3],
   },
-  { name: 'cross-entropy with label smoothing and class weights', spec: seq({ kind: 'dense', units: 4, activation: 'relu' }, head), featureShape: [3], cfg: { labelSmoothing: 0.1, classWeights: [1, 2, 0.5] } },
-  { name: 'binary cross-entropy', spec: seq({ kind: 'dense', units: 4, activation: 'relu' }, head), featureShape: [3], loss: 'binary_cross_entropy', units: 1 },
-  { name: 'MSE', spec: seq({ kind: 'dense', units: 4, activation: 'relu' }, head), featureShape: [3], loss: 'mse', units: 2 },
-  { name: 'MAE', spec: seq({ kind: 'dense', units: 4, activation: 'relu' }, head), featureShape: [3], loss: 'mae', units: 2 },
-  { name: 'Huber', spec: seq({ kind: 'dense', units: 4, activation: 'relu' }, head), featureShape: [3], loss: 'huber', units: 2, cfg: { huberDelta: 0.5 } },
+  {
+    name: 'cross-entropy with label smoothing and class weights',
+    spec: seq({ kind: 'dense', units: 4, activation: 'relu' }, head),
+    featureShape: [3],
+    cfg: { labelSmoothing: 0.1, classWeights: [1, 2, 0.5] },
+  },
+  {
+    name: 'binary cross-entropy',
+    spec: seq({ kind: 'dense', units: 4, activation: 'relu' }, head),
+    featureShape: [3],
+    loss: 'binary_cross_entropy',
+    units: 1,
+  },
+  {
+    name: 'MSE',
+    spec: seq({ kind: 'dense', units: 4, activation: 'relu' }, head),
+    featureShape: [3],
+    loss: 'mse',
+    units: 2,
+  },
+  {
+    name: 'MAE',
+    spec: seq({ kind: 'dense', units: 4, activation: 'relu' }, head),
+    featureShape: [3],
+    loss: 'mae',
+    units: 2,
+  },
+  {
+    name: 'Huber',
+    spec: seq({ kind: 'dense', units: 4, activation: 'relu' }, head),
+    featureShape: [3],
+    loss: 'huber',
+    units: 2,
+    cfg: { huberDelta: 0.5 },
+  },
 ];
 
 describe('gradient rules against central finite differences', () => {
@@ -94,17 +231,36 @@ describe('gradient rules against central finite differences', () => {
       const units = c.units ?? 3;
       const x = c.x ?? noise(batch * per, 17).map((v) => 2 * v);
       const labels =
-        loss === 'cross_entropy' ? Array.from({ length: batch }, (_, i) => i % units)
-        : loss === 'binary_cross_entropy' ? Array.from({ length: batch }, (_, i) => i % 2)
-        : noise(batch * units, 23);
-      const res = await gradCheck(c.spec, { featureShape: c.featureShape, outputUnits: units, loss, x, batch, labels, cfg: c.cfg });
+        loss === 'cross_entropy'
+          ? Array.from({ length: batch }, (_, i) => i % units)
+          : loss === 'binary_cross_entropy'
+            ? Array.from({ length: batch }, (_, i) => i % 2)
+            : noise(batch * units, 23);
+      const res = await gradCheck(c.spec, {
+        featureShape: c.featureShape,
+        outputUnits: units,
+        loss,
+        x,
+        batch,
+        labels,
+        cfg: c.cfg,
+      });
       expect(res.worst, `${res.dtype}, ${res.checked} coordinates, worst abs ${res.worstAbs}`).toBeLessThan(1);
     });
   }
 
   it('Dropout: gradients flow through the same mask (fresh session per evaluation)', async () => {
     const spec = seq({ kind: 'dense', units: 6, activation: 'tanh' }, { kind: 'dropout', rate: 0.5 }, head);
-    const res = await gradCheck(spec, { featureShape: [3], outputUnits: 3, loss: 'cross_entropy', x: noise(12, 3), batch: 4, labels: [0, 1, 2, 0], coords: 12, freshSession: true });
+    const res = await gradCheck(spec, {
+      featureShape: [3],
+      outputUnits: 3,
+      loss: 'cross_entropy',
+      x: noise(12, 3),
+      batch: 4,
+      labels: [0, 1, 2, 0],
+      coords: 12,
+      freshSession: true,
+    });
     expect(res.worst, `${res.dtype}, worst abs ${res.worstAbs}`).toBeLessThan(1);
   });
 });

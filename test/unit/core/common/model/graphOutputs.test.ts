@@ -15,7 +15,12 @@ describe('named graph outputs', () => {
     b.output(z, 'out_again');
     b.output(y, 'relu');
     const g = b.graph('t');
-    expect(g.nodes.map((n) => `${n.opType}:${n.outputs.join()}`)).toEqual(['Relu:relu', 'Add:out', 'Identity:x_copy', 'Identity:out_again']);
+    expect(g.nodes.map((n) => `${n.opType}:${n.outputs.join()}`)).toEqual([
+      'Relu:relu',
+      'Add:out',
+      'Identity:x_copy',
+      'Identity:out_again',
+    ]);
     expect(g.nodes[1].inputs[0]).toBe('relu');
     const s = await session(b.encode());
     try {
@@ -31,7 +36,11 @@ describe('named graph outputs', () => {
 
   it('the training step writes params_out and the optimizer state without Identity copies', () => {
     const model = resolveSpec(
-      { format: 'weft.model', output: 'd', nodes: [{ id: 'd', layer: { kind: 'dense', units: 'auto' }, inputs: ['input'] }] },
+      {
+        format: 'weft.model',
+        output: 'd',
+        nodes: [{ id: 'd', layer: { kind: 'dense', units: 'auto' }, inputs: ['input'] }],
+      },
       { featureShape: [4], outputUnits: 3 },
     );
     const g = buildTrainingGraph(model, { loss: 'cross_entropy', optimizer: { kind: 'adam' } });

@@ -2,7 +2,14 @@ import * as tf from '@tensorflow/tfjs';
 import type * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import type { LayerSpec, ModelSpecValue } from '../../../../../core/common/model';
-import { buildInferenceGraph, buildTrainingGraph, initBuffers, initParams, packParams, resolveSpec } from '../../../../../core/common/model';
+import {
+  buildInferenceGraph,
+  buildTrainingGraph,
+  initBuffers,
+  initParams,
+  packParams,
+  resolveSpec,
+} from '../../../../../core/common/model';
 import { noise } from './gradCheck';
 import { session, tensor } from './ortHelpers';
 
@@ -10,7 +17,14 @@ function single(layer: LayerSpec): ModelSpecValue {
   return { format: 'weft.model', output: 'l', nodes: [{ id: 'l', layer, inputs: ['input'] }] };
 }
 
-async function predict(spec: ModelSpecValue, featureShape: number[], x: Float32Array, n: number, seed = 4, buffers?: Float32Array): Promise<{ out: Float32Array; values: Float32Array[] }> {
+async function predict(
+  spec: ModelSpecValue,
+  featureShape: number[],
+  x: Float32Array,
+  n: number,
+  seed = 4,
+  buffers?: Float32Array,
+): Promise<{ out: Float32Array; values: Float32Array[] }> {
   const r = resolveSpec(spec, { featureShape, outputUnits: 1 });
   const values = initParams(r, seed).values.map((v, i) => v.map((w, j) => w + 0.2 * noise(v.length, i + 1)[j]));
   const s = await session(buildInferenceGraph(r, values, { task: 'regression', ...(buffers ? { buffers } : {}) }));
@@ -34,7 +48,10 @@ describe('layer forward passes against tfjs layers with the same weights (Keras 
     for (const kind of ['lstm', 'gru'] as const) {
       for (const returnSequences of [false, true]) {
         const { out, values } = await predict(single({ kind, units: 6, returnSequences }), [s, f], x, n);
-        const layer = kind === 'lstm' ? tf.layers.lstm({ units: 6, returnSequences, recurrentActivation: 'sigmoid' }) : tf.layers.gru({ units: 6, returnSequences, recurrentActivation: 'sigmoid' });
+        const layer =
+          kind === 'lstm'
+            ? tf.layers.lstm({ units: 6, returnSequences, recurrentActivation: 'sigmoid' })
+            : tf.layers.gru({ units: 6, returnSequences, recurrentActivation: 'sigmoid' });
         const xt = tf.tensor3d(x, [n, s, f]);
         tf.dispose(layer.apply(xt) as tf.Tensor);
         const shapes = layer.getWeights().map((w) => w.shape);
@@ -56,7 +73,12 @@ describe('layer forward passes against tfjs layers with the same weights (Keras 
     const bn = await predict(single({ kind: 'batchnorm' }), [f], x.subarray(0, n * f), n, 4, stats);
     const ref = tf.layers.batchNormalization({ axis: 1, epsilon: 1e-3 });
     ref.build([null, f]);
-    ref.setWeights([tf.tensor(bn.values[0]), tf.tensor(bn.values[1]), tf.tensor(stats.subarray(0, f)), tf.tensor(stats.subarray(f))]);
+    ref.setWeights([
+      tf.tensor(bn.values[0]),
+      tf.tensor(bn.values[1]),
+      tf.tensor(stats.subarray(0, f)),
+      tf.tensor(stats.subarray(f)),
+    ]);
     close(bn.out, (ref.apply(tf.tensor2d(x.subarray(0, n * f), [n, f])) as tf.Tensor).dataSync());
   });
 

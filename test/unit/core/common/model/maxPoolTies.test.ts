@@ -9,7 +9,12 @@ import { session, tensor } from './ortHelpers';
  * (PyTorch's max_pool2d backward), also when values tie, and gives the rows and columns a
  * floor-mode pool never reads zero gradient. Expected values are worked out by hand.
  */
-async function poolGrad(x: number[], dims: [number, number, number, number], k: [number, number], dyVals: number[]): Promise<number[]> {
+async function poolGrad(
+  x: number[],
+  dims: [number, number, number, number],
+  k: [number, number],
+  dyVals: number[],
+): Promise<number[]> {
   const b = new GraphBuilder('float32');
   const xin = b.input('x', dims);
   b.needsGrad.add(xin.name);

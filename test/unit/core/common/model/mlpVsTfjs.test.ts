@@ -1,7 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import type { ModelSpecValue } from '../../../../../core/common/model';
-import { buildInferenceGraph, buildTrainingGraph, initParams, packParams, resolveSpec, unpackParams } from '../../../../../core/common/model';
+import {
+  buildInferenceGraph,
+  buildTrainingGraph,
+  initParams,
+  packParams,
+  resolveSpec,
+  unpackParams,
+} from '../../../../../core/common/model';
 import { session, tensor, trainSteps } from './ortHelpers';
 
 const spec: ModelSpecValue = {

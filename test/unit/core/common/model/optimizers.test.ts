@@ -1,12 +1,27 @@
 import type * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import type { ModelSpecValue, OptimizerConfig } from '../../../../../core/common/model';
-import { buildTrainingGraph, initParams, packParams, resolveSpec, trainingScalars } from '../../../../../core/common/model';
+import {
+  buildTrainingGraph,
+  initParams,
+  packParams,
+  resolveSpec,
+  trainingScalars,
+} from '../../../../../core/common/model';
 import { noise } from './gradCheck';
 import { session, tensor } from './ortHelpers';
 
 /** torch.optim update rules, written out from the PyTorch documentation, in float64. */
-function reference(cfg: OptimizerConfig, wd: number, clip: number, p: number[], g0: number[], slots: number[][], step: number, lr: number): { p: number[]; slots: number[][] } {
+function reference(
+  cfg: OptimizerConfig,
+  wd: number,
+  clip: number,
+  p: number[],
+  g0: number[],
+  slots: number[][],
+  step: number,
+  lr: number,
+): { p: number[]; slots: number[][] } {
   let g = [...g0];
   if (clip > 0) {
     const norm = Math.sqrt(g.reduce((a, v) => a + v * v, 0));
@@ -67,7 +82,14 @@ describe('optimizer updates against the torch.optim formulas', () => {
   for (const { cfg, wd = 0, clip = 0 } of configs) {
     it(`${cfg.kind}${wd ? `, weight decay ${wd}` : ''}${clip ? `, clip ${clip}` : ''}`, async () => {
       const r = resolveSpec(spec, { featureShape: [3], outputUnits: 2 });
-      const g = buildTrainingGraph(r, { loss: 'mse', optimizer: cfg, weightDecay: wd, clipNorm: clip, outputGradients: true, dtype: 'float64' });
+      const g = buildTrainingGraph(r, {
+        loss: 'mse',
+        optimizer: cfg,
+        weightDecay: wd,
+        clipNorm: clip,
+        outputGradients: true,
+        dtype: 'float64',
+      });
       const s = await session(g.onnx);
       let p = Array.from(packParams(initParams(r, 2).values));
       let slots = g.carried.slice(1).map(() => new Array<number>(p.length).fill(0));
@@ -77,7 +99,11 @@ describe('optimizer updates against the torch.optim formulas', () => {
       try {
         for (let step = 1; step <= 5; step++) {
           const lr = 0.05 / step;
-          const feeds: Record<string, ort.Tensor> = { input: tensor(x, [5, 3]), labels: tensor(y, [5, 2]), params: tensor(Float64Array.from(p), [p.length]) };
+          const feeds: Record<string, ort.Tensor> = {
+            input: tensor(x, [5, 3]),
+            labels: tensor(y, [5, 2]),
+            params: tensor(Float64Array.from(p), [p.length]),
+          };
           g.carried.slice(1).forEach((c, k) => (feeds[c.input] = tensor(Float64Array.from(slots[k]), [p.length])));
           for (const [k, v] of Object.entries(trainingScalars(g, step, lr))) feeds[k] = tensor(Float64Array.of(v), []);
           const out = await s.run(feeds);

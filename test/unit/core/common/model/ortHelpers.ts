@@ -27,14 +27,16 @@ export async function trainSteps(
   const s = await session(g.onnx);
   const f64 = x instanceof Float64Array;
   const carried: Record<string, Arr> = {};
-  for (const c of g.carried) carried[c.input] = init[c.input] ?? (f64 ? new Float64Array(c.size) : new Float32Array(c.size));
+  for (const c of g.carried)
+    carried[c.input] = init[c.input] ?? (f64 ? new Float64Array(c.size) : new Float32Array(c.size));
   const losses: number[] = [];
   let last: ort.InferenceSession.OnnxValueMapType = {};
   try {
     for (let step = 1; step <= steps; step++) {
       const feeds: Record<string, ort.Tensor> = { input: tensor(x, xDims), labels: tensor(labels, labelDims) };
       for (const c of g.carried) feeds[c.input] = tensor(carried[c.input], [c.size]);
-      for (const [k, v] of Object.entries(trainingScalars(g, step, lr))) feeds[k] = tensor(f64 ? Float64Array.of(v) : Float32Array.of(v), []);
+      for (const [k, v] of Object.entries(trainingScalars(g, step, lr)))
+        feeds[k] = tensor(f64 ? Float64Array.of(v) : Float32Array.of(v), []);
       last = await s.run(feeds);
       losses.push(Number(last.loss.data[0]));
       for (const c of g.carried) carried[c.input] = last[c.output].data as Arr;

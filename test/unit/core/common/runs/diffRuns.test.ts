@@ -20,7 +20,13 @@ function doc(nodes: N[], edges: string[], metadata: Record<string, unknown> = {}
     format: DOCUMENT_FORMAT,
     version: DOCUMENT_VERSION,
     metadata,
-    nodes: nodes.map(([id, type, params = {}, version = 1], i) => ({ id, type, version, params, position: { x: i * 100, y: i } })),
+    nodes: nodes.map(([id, type, params = {}, version = 1], i) => ({
+      id,
+      type,
+      version,
+      params,
+      position: { x: i * 100, y: i },
+    })),
     edges: edges.map((t) => {
       const [from, to] = t.split('->') as [string, string];
       const [sn, sp] = from.split('.') as [string, string];
@@ -39,7 +45,13 @@ const base = doc(
     ['trainer', 'train.trainer', { epochs: 10, optimizer: { kind: 'adam', lr: 0.01 }, seed: 7 }],
     ['eval', 'eval.classification', { split: 'test' }],
   ],
-  ['csv.table->split.table', 'split.dataset->trainer.data', 'mlp.model->trainer.model', 'trainer.model->eval.model', 'split.dataset->eval.data'],
+  [
+    'csv.table->split.table',
+    'split.dataset->trainer.data',
+    'mlp.model->trainer.model',
+    'trainer.model->eval.model',
+    'split.dataset->eval.data',
+  ],
   { name: 'iris', seed: 1 },
 );
 
@@ -94,7 +106,11 @@ describe('diffPipelines on hand-made pairs', () => {
     expect(d.typeChanges).toEqual([{ id: 'mlp', from: 'model.mlp', to: 'model.cnn' }]);
     expect(d.params).toEqual([]);
     expect(d.addedEdges).toEqual(['split.dataset->std.dataset', 'std.dataset->trainer.data']);
-    expect(d.removedEdges).toEqual(['split.dataset->eval.data', 'split.dataset->trainer.data', 'trainer.model->eval.model']);
+    expect(d.removedEdges).toEqual([
+      'split.dataset->eval.data',
+      'split.dataset->trainer.data',
+      'trainer.model->eval.model',
+    ]);
     expect(d.metadata).toEqual([{ key: 'seed', from: 1, to: 2 }]);
   });
 
@@ -102,7 +118,10 @@ describe('diffPipelines on hand-made pairs', () => {
     const a = doc([['t', 'train.trainer', { epochs: 10 }]], []);
     const b = doc([['t', 'train.trainer', { epochs: 10, batchSize: 32 }]], []);
     expect(diffPipelines(a, b).params).toHaveLength(1);
-    const withDefaults = (_d: 'a' | 'b', _id: string, raw: Record<string, unknown>): unknown => ({ batchSize: 32, ...raw });
+    const withDefaults = (_d: 'a' | 'b', _id: string, raw: Record<string, unknown>): unknown => ({
+      batchSize: 32,
+      ...raw,
+    });
     expect(diffPipelines(a, b, withDefaults).params).toEqual([]);
   });
 
@@ -137,7 +156,12 @@ describe('diffParams, diffDatasets, diffMetrics', () => {
   });
 
   it('computes b − a for shared metrics and keeps one-sided ones', () => {
-    expect(diffMetrics({ 'eval.accuracy': 0.5, 'eval.f1': 0.25, old: 1 }, { 'eval.accuracy': 0.75, 'eval.f1': 0.25, new: 2 })).toEqual([
+    expect(
+      diffMetrics(
+        { 'eval.accuracy': 0.5, 'eval.f1': 0.25, old: 1 },
+        { 'eval.accuracy': 0.75, 'eval.f1': 0.25, new: 2 },
+      ),
+    ).toEqual([
       { key: 'eval.accuracy', a: 0.5, b: 0.75, delta: 0.25 },
       { key: 'eval.f1', a: 0.25, b: 0.25, delta: 0 },
       { key: 'new', b: 2 },
@@ -155,8 +179,17 @@ function record(id: string, document: PipelineDocument, over: Partial<RunRecord>
     startedAt: 1,
     owner: { pid: 1, host: 'h' },
     pipeline: { baseDir: '/w', document },
-    environment: { weft: '0.1.0', onnxruntime: '1.30.0', node: '20', platform: 'linux', arch: 'x64', providers: { trainer: 'cpu' } },
-    nodes: Object.fromEntries(document.nodes.map((n) => [n.id, { type: n.type, version: n.version, params: n.params, status: 'done' }])),
+    environment: {
+      weft: '0.1.0',
+      onnxruntime: '1.30.0',
+      node: '20',
+      platform: 'linux',
+      arch: 'x64',
+      providers: { trainer: 'cpu' },
+    },
+    nodes: Object.fromEntries(
+      document.nodes.map((n) => [n.id, { type: n.type, version: n.version, params: n.params, status: 'done' }]),
+    ),
     ...over,
   });
 }
@@ -181,7 +214,14 @@ describe('diffRuns', () => {
   it('uses recorded resolved params over the raw document, and reports provider changes', () => {
     const ra = record('a', base);
     const rb = record('b', base, {
-      environment: { weft: '0.1.0', onnxruntime: '1.30.0', node: '20', platform: 'linux', arch: 'x64', providers: { trainer: 'cuda' } },
+      environment: {
+        weft: '0.1.0',
+        onnxruntime: '1.30.0',
+        node: '20',
+        platform: 'linux',
+        arch: 'x64',
+        providers: { trainer: 'cuda' },
+      },
     });
     rb.nodes.trainer = { ...rb.nodes.trainer, params: { ...(base.nodes[3].params as object), epochs: 20 } };
     const d = diffRuns(ra, rb);
@@ -191,7 +231,9 @@ describe('diffRuns', () => {
 
   it('says the inputs are the same for a rerun with equal data and seed', () => {
     const data = [{ node: 'csv', path: 'iris.csv', resolved: '/w/iris.csv', fingerprint: '5:abc' }];
-    expect(diffRuns(record('a', base, { datasets: data }), record('b', base, { datasets: data })).sameInputs).toBe(true);
+    expect(diffRuns(record('a', base, { datasets: data }), record('b', base, { datasets: data })).sameInputs).toBe(
+      true,
+    );
     const changed = [{ ...data[0], fingerprint: '6:def' }];
     const d = diffRuns(record('a', base, { datasets: data }), record('b', base, { datasets: changed }));
     expect(d.sameInputs).toBe(false);

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { curveData, curveMetrics, metricColumns, RunRecordSchema, sortRuns, type RunListing, type RunRecord } from '../../../../../core/common/runs';
+import {
+  curveData,
+  curveMetrics,
+  metricColumns,
+  RunRecordSchema,
+  sortRuns,
+  type RunListing,
+  type RunRecord,
+} from '../../../../../core/common/runs';
 
 const listing = (id: string, over: Partial<RunListing> = {}): RunListing => ({
   id,
@@ -50,7 +58,9 @@ function rec(id: string, epochs: RunRecord['epochs']): RunRecord {
 
 describe('learning curve data', () => {
   it('aligns runs of different lengths on one epoch axis, with gaps as null', () => {
-    const a = rec('aaaaaaaaaa', { trainer: [1, 2, 3].map((epoch) => ({ epoch, metrics: { loss: 1 / epoch, accuracy: epoch / 4 } })) });
+    const a = rec('aaaaaaaaaa', {
+      trainer: [1, 2, 3].map((epoch) => ({ epoch, metrics: { loss: 1 / epoch, accuracy: epoch / 4 } })),
+    });
     const b = rec('bbbbbbbbbb', { trainer: [1, 2].map((epoch) => ({ epoch, metrics: { loss: 2 / epoch } })) });
     const c = rec('cccccccccc', {
       t1: [{ epoch: 1, metrics: { loss: Number.POSITIVE_INFINITY } }],

@@ -18,7 +18,11 @@ function write(content: string | Uint8Array): string {
 
 type Outcome = { table: TableValue } | { error: string };
 
-async function read(file: string, opts: Record<string, unknown>, noFastPath: boolean): Promise<{ out: Outcome; parsers: string[] }> {
+async function read(
+  file: string,
+  opts: Record<string, unknown>,
+  noFastPath: boolean,
+): Promise<{ out: Outcome; parsers: string[] }> {
   const parsers: string[] = [];
   try {
     const table = await readCsv(file, csvOptionsSchema.parse(opts), { noFastPath, onPass: (p) => parsers.push(p) });
@@ -36,7 +40,10 @@ function plain(o: Outcome): unknown {
     ...rest,
     columns: columns.map((c) => ({
       ...c,
-      values: c.values instanceof Float64Array ? Array.from(new BigUint64Array(Float64Array.from(c.values).buffer), String) : c.values,
+      values:
+        c.values instanceof Float64Array
+          ? Array.from(new BigUint64Array(Float64Array.from(c.values).buffer), String)
+          : c.values,
     })),
   };
 }
@@ -54,19 +61,65 @@ const number = fc.oneof(
   fc.double({ noNaN: true, noDefaultInfinity: true }).map((v) => (Object.is(v, -0) ? '-0' : String(v))),
   fc.double({ min: -1000, max: 1000, noNaN: true }).map((v) => v.toPrecision(6)),
   fc.double({ min: -1e6, max: 1e6, noNaN: true }).map((v) => v.toExponential(3)),
-  fc.tuple(fc.integer({ min: -99, max: 99 }), fc.integer({ min: 0, max: 9999 }), fc.integer({ min: -30, max: 30 })).map(([a, b, e]) => `${a}.${b}E${e >= 0 ? '+' : ''}${e}`),
-  fc.constantFrom('-0', '0', '+7', '.5', '-.25', '5.', '007', '1e400', '-1e-400', '12345678901234567890', '0.1234567890123456', '0x1A', '1e', '1e+', '-', '+', '.'),
+  fc
+    .tuple(fc.integer({ min: -99, max: 99 }), fc.integer({ min: 0, max: 9999 }), fc.integer({ min: -30, max: 30 }))
+    .map(([a, b, e]) => `${a}.${b}E${e >= 0 ? '+' : ''}${e}`),
+  fc.constantFrom(
+    '-0',
+    '0',
+    '+7',
+    '.5',
+    '-.25',
+    '5.',
+    '007',
+    '1e400',
+    '-1e-400',
+    '12345678901234567890',
+    '0.1234567890123456',
+    '0x1A',
+    '1e',
+    '1e+',
+    '-',
+    '+',
+    '.',
+  ),
 );
-const other = fc.constantFrom('', '', 'NA', '?', 'null', 'NaN', 'abc', 'true', 'False', '2024-01-02', ' 3', '4 ', 'inf', '-Infinity', 'é', '1,5', '€7');
+const other = fc.constantFrom(
+  '',
+  '',
+  'NA',
+  '?',
+  'null',
+  'NaN',
+  'abc',
+  'true',
+  'False',
+  '2024-01-02',
+  ' 3',
+  '4 ',
+  'inf',
+  '-Infinity',
+  'é',
+  '1,5',
+  '€7',
+);
 
 describe('CSV fast path', () => {
   it('parses plain decimal literals to exactly the double Number() gives, or declines', () => {
-    const lit = fc.tuple(
-      fc.constantFrom('', '-', '+'),
-      fc.string({ unit: fc.constantFrom('0', '1', '5', '9'), maxLength: 20 }),
-      fc.option(fc.string({ unit: fc.constantFrom('0', '3', '7', '9'), maxLength: 20 })),
-      fc.option(fc.tuple(fc.constantFrom('e', 'E'), fc.constantFrom('', '-', '+'), fc.oneof(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 0, max: 400 })))),
-    ).map(([s, i, f, e]) => `${s}${i}${f === null ? '' : `.${f}`}${e === null ? '' : `${e[0]}${e[1]}${e[2]}`}`);
+    const lit = fc
+      .tuple(
+        fc.constantFrom('', '-', '+'),
+        fc.string({ unit: fc.constantFrom('0', '1', '5', '9'), maxLength: 20 }),
+        fc.option(fc.string({ unit: fc.constantFrom('0', '3', '7', '9'), maxLength: 20 })),
+        fc.option(
+          fc.tuple(
+            fc.constantFrom('e', 'E'),
+            fc.constantFrom('', '-', '+'),
+            fc.oneof(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 0, max: 400 })),
+          ),
+        ),
+      )
+      .map(([s, i, f, e]) => `${s}${i}${f === null ? '' : `.${f}`}${e === null ? '' : `${e[0]}${e[1]}${e[2]}`}`);
     let parsed = 0;
     fc.assert(
       fc.property(lit, (text) => {
@@ -83,7 +136,17 @@ describe('CSV fast path', () => {
       { numRuns: 3000 },
     );
     expect(parsed).toBeGreaterThan(1000);
-    for (const [text, x] of [['-0', -0], ['-0.000', -0], ['0.1', 0.1], ['1.5e3', 1500], ['123456789012345', 123456789012345], ['9.99999999999999e22', 9.99999999999999e22], ['4.5E-21', 4.5e-21], ['.5', 0.5], ['5.', 5]] as const) {
+    for (const [text, x] of [
+      ['-0', -0],
+      ['-0.000', -0],
+      ['0.1', 0.1],
+      ['1.5e3', 1500],
+      ['123456789012345', 123456789012345],
+      ['9.99999999999999e22', 9.99999999999999e22],
+      ['4.5E-21', 4.5e-21],
+      ['.5', 0.5],
+      ['5.', 5],
+    ] as const) {
       expect(Object.is(parseDecimal(Buffer.from(text), 0, text.length), x)).toBe(true);
     }
     for (const text of ['', '-', '.', '1e', '1e+', '1.2.3', '1234567890123456', '1e23x', '0x10', ' 1']) {
@@ -107,7 +170,13 @@ describe('CSV fast path', () => {
             cols: fc.constant(cols),
             rows: fc.array(
               fc.oneof(
-                { weight: 12, arbitrary: fc.array(fc.oneof({ weight: 4, arbitrary: number }, { weight: 1, arbitrary: other }), { minLength: cols, maxLength: cols }) },
+                {
+                  weight: 12,
+                  arbitrary: fc.array(fc.oneof({ weight: 4, arbitrary: number }, { weight: 1, arbitrary: other }), {
+                    minLength: cols,
+                    maxLength: cols,
+                  }),
+                },
                 { weight: 1, arbitrary: fc.array(number, { minLength: 0, maxLength: cols + 2 }) },
                 { weight: 1, arbitrary: fc.constantFrom([''], ['  ']) },
               ),
@@ -127,7 +196,8 @@ describe('CSV fast path', () => {
         }),
         async ({ cols, rows }, o) => {
           const names = Array.from({ length: cols }, (_, j) => `c${j}`);
-          const cells = (r: readonly string[]): string => r.map((v) => (v.includes(o.delim) ? '7' : v)).join(o.delim) + (o.trailingDelim ? o.delim : '');
+          const cells = (r: readonly string[]): string =>
+            r.map((v) => (v.includes(o.delim) ? '7' : v)).join(o.delim) + (o.trailingDelim ? o.delim : '');
           const data = o.numericOnly ? rows.map((r) => r.map((v) => (/^-?\d+(\.\d+)?$/.test(v) ? v : '1'))) : rows;
           const lines = [...(o.header ? [cells(names)] : []), ...data.map(cells)];
           const text = (o.bom ? '\uFEFF' : '') + lines.join(o.eol) + (o.finalEol ? o.eol : '');
@@ -180,7 +250,9 @@ describe('CSV fast path', () => {
       const copy = Buffer.from(bad);
       copy[offset] = 0xff;
       const f = write(copy);
-      expect(await sameAsPapaparse(f, { ...opts, encoding: 'utf-8' })).toEqual(offset < 4 * 2 ** 20 ? ['papaparse'] : ['fast']);
+      expect(await sameAsPapaparse(f, { ...opts, encoding: 'utf-8' })).toEqual(
+        offset < 4 * 2 ** 20 ? ['papaparse'] : ['fast'],
+      );
       expect((await read(f, { ...opts, encoding: 'utf-8' }, false)).out).toEqual({
         error: expect.stringMatching(offset < 4 * 2 ** 20 ? /undecodable/ : /ragged/) as unknown,
       });

@@ -18,17 +18,33 @@ export type ImageFormat = 'png' | 'jpeg' | 'webp' | 'gif';
 /** Encodes 28×28 grey bytes as an image file with sharp. */
 export async function writeDigit(file: string, pixels: Uint8Array, format: ImageFormat): Promise<void> {
   const img = sharp(Buffer.from(pixels), { raw: { width: 28, height: 28, channels: 1 } });
-  const encoded = format === 'png' ? img.png() : format === 'jpeg' ? img.jpeg({ quality: 95 }) : format === 'webp' ? img.webp({ lossless: true }) : img.gif();
+  const encoded =
+    format === 'png'
+      ? img.png()
+      : format === 'jpeg'
+        ? img.jpeg({ quality: 95 })
+        : format === 'webp'
+          ? img.webp({ lossless: true })
+          : img.gif();
   await encoded.toFile(file);
 }
 
 /** Writes `perClass` digits of each class in `digits` under `<dir>/<digit>/<i>.<ext>`, cycling through the formats. */
-export async function writeDigitFolder(dir: string, digits: number[], perClass: number, formats: ImageFormat[] = ['png']): Promise<void> {
+export async function writeDigitFolder(
+  dir: string,
+  digits: number[],
+  perClass: number,
+  formats: ImageFormat[] = ['png'],
+): Promise<void> {
   for (const d of digits) {
     mkdirSync(path.join(dir, String(d)), { recursive: true });
     for (let i = 0; i < perClass; i++) {
       const format = formats[(d + i) % formats.length];
-      await writeDigit(path.join(dir, String(d), `${i}.${format === 'jpeg' ? 'jpg' : format}`), digitPixels(d, i), format);
+      await writeDigit(
+        path.join(dir, String(d), `${i}.${format === 'jpeg' ? 'jpg' : format}`),
+        digitPixels(d, i),
+        format,
+      );
     }
   }
 }

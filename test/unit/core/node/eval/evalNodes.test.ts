@@ -73,7 +73,9 @@ const clsData: DatasetValue = {
 
 describe('eval nodes', () => {
   it('eval.classification scores the model output on the chosen split', async () => {
-    const r = await evalClassificationExecutor(ctx({ model: identityModel('classification', 4, classNames), data: clsData }, evalClassificationParams.parse({})));
+    const r = await evalClassificationExecutor(
+      ctx({ model: identityModel('classification', 4, classNames), data: clsData }, evalClassificationParams.parse({})),
+    );
     const m = r.outputs.metrics as MetricsValue;
     expect(m.scalars.accuracy).toBeCloseTo(5 / 7, 6);
     expect(m.scalars.f1_macro).toBeCloseTo(32 / 45, 6);
@@ -95,7 +97,12 @@ describe('eval nodes', () => {
 
   it('names the missing split and the ones that exist', async () => {
     await expect(
-      evalClassificationExecutor(ctx({ model: identityModel('classification', 4, classNames), data: clsData }, evalClassificationParams.parse({ split: 'validation' }))),
+      evalClassificationExecutor(
+        ctx(
+          { model: identityModel('classification', 4, classNames), data: clsData },
+          evalClassificationParams.parse({ split: 'validation' }),
+        ),
+      ),
     ).rejects.toThrow(/no "validation" split \(it has test\)/);
   });
 
@@ -108,7 +115,9 @@ describe('eval nodes', () => {
       splits: { test: { x: Float32Array.from([2.5, 0, 2, 8]), y: Float32Array.from([3, -0.5, 2, 7]), n: 4 } },
       transforms: [],
     };
-    const r = await evalRegressionExecutor(ctx({ model: identityModel('regression', 1), data }, evalRegressionParams.parse({})));
+    const r = await evalRegressionExecutor(
+      ctx({ model: identityModel('regression', 1), data }, evalRegressionParams.parse({})),
+    );
     const m = r.outputs.metrics as MetricsValue;
     expect(m.scalars.mse).toBeCloseTo(0.375, 6);
     expect(m.scalars.mae).toBeCloseTo(0.5, 6);
@@ -118,7 +127,12 @@ describe('eval nodes', () => {
   });
 
   it('eval.predict returns labels and probabilities and writes them as CSV', async () => {
-    const r = await evalPredictExecutor(ctx({ model: identityModel('classification', 4, classNames), data: clsData }, evalPredictParams.parse({ path: 'out/preds.csv' })));
+    const r = await evalPredictExecutor(
+      ctx(
+        { model: identityModel('classification', 4, classNames), data: clsData },
+        evalPredictParams.parse({ path: 'out/preds.csv' }),
+      ),
+    );
     const p = r.outputs.predictions as PredictionsValue;
     expect(Array.from(p.predicted)).toEqual(yPred);
     const lines = readFileSync(path.join(dir, 'out/preds.csv'), 'utf8').trim().split(/\r?\n/);
@@ -130,16 +144,22 @@ describe('eval nodes', () => {
 
   it('points a model of the other task to the matching eval node', async () => {
     await expect(
-      evalRegressionExecutor(ctx({ model: identityModel('classification', 4, classNames), data: clsData }, evalRegressionParams.parse({}))),
+      evalRegressionExecutor(
+        ctx({ model: identityModel('classification', 4, classNames), data: clsData }, evalRegressionParams.parse({})),
+      ),
     ).rejects.toThrow('eval.regression (n1): the model is a classifier; use eval.classification');
     await expect(
-      evalClassificationExecutor(ctx({ model: identityModel('regression', 4), data: clsData }, evalClassificationParams.parse({}))),
+      evalClassificationExecutor(
+        ctx({ model: identityModel('regression', 4), data: clsData }, evalClassificationParams.parse({})),
+      ),
     ).rejects.toThrow('eval.classification (n1): the model is a regressor; use eval.regression');
   });
 
   it('refuses a dataset with other features than the model takes', async () => {
     await expect(
-      evalPredictExecutor(ctx({ model: identityModel('classification', 3, ['a', 'b', 'c']), data: clsData }, evalPredictParams.parse({}))),
+      evalPredictExecutor(
+        ctx({ model: identityModel('classification', 3, ['a', 'b', 'c']), data: clsData }, evalPredictParams.parse({})),
+      ),
     ).rejects.toThrow(/takes features \[3\] but the dataset has \[4\]/);
   });
 });

@@ -15,8 +15,16 @@ import { syntheticRows } from '../../../../../core/node/export/verifyRows';
 const dir = mkdtempSync(path.join(tmpdir(), 'weft-export-compiled-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function compiled(nodes: LayerNode[], featureShape: number[], classes: number, extra: Partial<TrainedModelValue> = {}): TrainedModelValue {
-  const resolved = resolveSpec({ format: 'weft.model', nodes, output: nodes[nodes.length - 1].id }, { featureShape, outputUnits: classes });
+function compiled(
+  nodes: LayerNode[],
+  featureShape: number[],
+  classes: number,
+  extra: Partial<TrainedModelValue> = {},
+): TrainedModelValue {
+  const resolved = resolveSpec(
+    { format: 'weft.model', nodes, output: nodes[nodes.length - 1].id },
+    { featureShape, outputUnits: classes },
+  );
   const params = initParams(resolved, 7);
   return {
     task: 'classification',
@@ -70,7 +78,11 @@ describe('export of compiler-built graphs', () => {
   it('a small CNN: ONNX and TF.js verify', async () => {
     const model = compiled(
       [
-        { id: 'c1', layer: { kind: 'conv2d', filters: 4, kernelSize: 3, padding: 'same', activation: 'relu' }, inputs: ['input'] },
+        {
+          id: 'c1',
+          layer: { kind: 'conv2d', filters: 4, kernelSize: 3, padding: 'same', activation: 'relu' },
+          inputs: ['input'],
+        },
         { id: 'p1', layer: { kind: 'maxpool2d', poolSize: 2 }, inputs: ['c1'] },
         { id: 'f', layer: { kind: 'flatten' }, inputs: ['p1'] },
         { id: 'd1', layer: { kind: 'dense', units: 'auto' }, inputs: ['f'] },

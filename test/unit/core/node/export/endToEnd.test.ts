@@ -44,7 +44,11 @@ describe('end to end: train in Weft, export, run the file elsewhere', () => {
         { id: 'split', type: 'prep.split', params: { target: 'label', seed: 1 } },
         { id: 'std', type: 'prep.standardize', params: {} },
         { id: 'mlp', type: 'model.mlp', params: { hidden: [16] } },
-        { id: 'train', type: 'train.trainer', params: { epochs: 40, batchSize: 32, lr: 0.01, seed: 1, provider: 'cpu' } },
+        {
+          id: 'train',
+          type: 'train.trainer',
+          params: { epochs: 40, batchSize: 32, lr: 0.01, seed: 1, provider: 'cpu' },
+        },
         { id: 'eval', type: 'eval.classification', params: {} },
         { id: 'export', type: 'export.onnx', params: { path: 'out/model.onnx', quantize: true } },
       ],
@@ -72,14 +76,18 @@ describe('end to end: train in Weft, export, run the file elsewhere', () => {
     const accuracy = Number(/accuracy (\d\.\d+) →/.exec(run.stdout)![1]);
     expect(accuracy).toBeGreaterThan(0.85);
 
-    const viaCli = runWeft(['export', file, '--node', 'train', '--format', 'tfjs', '--out', path.join(dir, 'web')], { timeoutMs: 120_000 });
+    const viaCli = runWeft(['export', file, '--node', 'train', '--format', 'tfjs', '--out', path.join(dir, 'web')], {
+      timeoutMs: 120_000,
+    });
     expect(viaCli.code).toBe(0);
     expect(existsSync(path.join(dir, 'web', 'model.json'))).toBe(true);
   });
 
   it('the exported file runs in a plain onnxruntime session on raw CSV values', async () => {
     const onnxFile = path.join(dir, 'out/model.onnx');
-    const meta = Object.fromEntries((decodeModel(readFileSync(onnxFile)).metadata_props ?? []).map((p) => [p.key, p.value]));
+    const meta = Object.fromEntries(
+      (decodeModel(readFileSync(onnxFile)).metadata_props ?? []).map((p) => [p.key, p.value]),
+    );
     const io = JSON.parse(meta['weft.io']) as { inputs: { name: string; columns: string[] }[] };
     expect(io.inputs.map((i) => [i.name, i.columns])).toEqual([
       ['numeric', ['x', 'y']],

@@ -34,7 +34,11 @@ function rawTable(n: number, seed: number): TableColumn[] {
   const pick = <T>(xs: T[]): T => xs[Math.floor((r() + 0.5) * xs.length)];
   return [
     { name: 'a', type: 'number', values: Float64Array.from({ length: n }, () => 10 + r() * 8) },
-    { name: 'color', type: 'category', values: Array.from({ length: n }, () => pick(['red', 'green', 'blue', 'blue', 'purple', null])) },
+    {
+      name: 'color',
+      type: 'category',
+      values: Array.from({ length: n }, () => pick(['red', 'green', 'blue', 'blue', 'purple', null])),
+    },
     { name: 'b', type: 'integer', values: Float64Array.from({ length: n }, () => pick([0, 1, 2, 5, 7, NaN])) },
     { name: 'size', type: 'category', values: Array.from({ length: n }, () => pick(['S', 'M', 'L', 'XL', null])) },
   ];
@@ -55,7 +59,15 @@ function dataset(n: number, xTransforms = transforms): DatasetValue {
 }
 
 const classifier = (): ReturnType<typeof tinyModel> =>
-  tinyModel({ features: 6, outputs: 3, task: 'classification', classNames: ['no', 'maybe', 'yes'], rawFeatures, transforms, featureNames });
+  tinyModel({
+    features: 6,
+    outputs: 3,
+    task: 'classification',
+    classNames: ['no', 'maybe', 'yes'],
+    rawFeatures,
+    transforms,
+    featureNames,
+  });
 
 describe('export.onnx with preprocessing inside', () => {
   it('writes a verified file that a plain onnxruntime session runs on raw rows', async () => {
@@ -107,9 +119,9 @@ describe('export.onnx with preprocessing inside', () => {
     // The dataset's features were built with a different mean than the model's record says.
     const skewed = transforms.map((t) => (t.kind === 'standardize' ? { ...t, mean: 11 } : t));
     const file = path.join(dir, 'bad.onnx');
-    await expect(exportOnnx(model, { file, rows: rowsFromDataset(dataset(50, skewed), 50, ['test'])! })).rejects.toThrow(
-      /differ from in-app predictions by up to \d\.\d+e-\d+ \(allowed 0\.00001\)/,
-    );
+    await expect(
+      exportOnnx(model, { file, rows: rowsFromDataset(dataset(50, skewed), 50, ['test'])! }),
+    ).rejects.toThrow(/differ from in-app predictions by up to \d\.\d+e-\d+ \(allowed 0\.00001\)/);
     expect(existsSync(file)).toBe(false);
     expect(existsSync(`${file}.unverified`)).toBe(false);
   });
@@ -117,7 +129,11 @@ describe('export.onnx with preprocessing inside', () => {
   it('int8 dynamic quantization writes a MatMulInteger model and reports the accuracy change', async () => {
     const { model } = classifier();
     const file = path.join(dir, 'q.onnx');
-    const report = await exportOnnx(model, { file, rows: rowsFromDataset(dataset(300), 300, ['test'])!, quantize: true });
+    const report = await exportOnnx(model, {
+      file,
+      rows: rowsFromDataset(dataset(300), 300, ['test'])!,
+      quantize: true,
+    });
     const q = report.quantized!;
     expect(q.file).toBe(path.join(dir, 'q.int8.onnx'));
     expect(q.weights).toBe(2);
@@ -132,7 +148,13 @@ describe('export.onnx with preprocessing inside', () => {
   });
 
   it('image-like models keep a tensor input; regressors output predictions; synthetic rows verify without data', async () => {
-    const img = tinyModel({ features: 4, outputs: 2, task: 'classification', classNames: ['a', 'b'], featureShape: [1, 2, 2] });
+    const img = tinyModel({
+      features: 4,
+      outputs: 2,
+      task: 'classification',
+      classNames: ['a', 'b'],
+      featureShape: [1, 2, 2],
+    });
     const r1 = await exportOnnx(img.model, { file: path.join(dir, 'img.onnx'), rows: syntheticRows(img.model, 64) });
     expect(r1.layout.inputs).toEqual([{ name: 'input', dtype: 'float32', shape: ['N', 1, 2, 2] }]);
     expect(r1.maxAbsDiff).toBeLessThanOrEqual(1e-5);

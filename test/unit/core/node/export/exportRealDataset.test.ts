@@ -45,7 +45,12 @@ describe('export against prep.split / prep.standardize output', () => {
     const engine = createDefaultEngine(dir);
     const outcome = await engine.run(doc, { baseDir: dir, workspace: dir });
     if (!outcome.ok) throw new Error(JSON.stringify(outcome.validation.errors));
-    expect(Object.values(outcome.report.nodes).map((n) => n.error ?? n.status)).toEqual(['done', 'done', 'done', 'done']);
+    expect(Object.values(outcome.report.nodes).map((n) => n.error ?? n.status)).toEqual([
+      'done',
+      'done',
+      'done',
+      'done',
+    ]);
     const data = (await outcome.load('mm'))!.outputs.dataset as DatasetValue;
     expect(new Set(data.transforms.map((t) => t.kind))).toEqual(new Set(['impute', 'onehot', 'standardize', 'minmax']));
 
@@ -58,7 +63,10 @@ describe('export against prep.split / prep.standardize output', () => {
       transforms: data.transforms,
       featureNames: data.featureNames!,
     });
-    const report = await exportOnnx(model, { file: path.join(dir, 'people.onnx'), rows: rowsFromDataset(data, 1000, ['test'])! });
+    const report = await exportOnnx(model, {
+      file: path.join(dir, 'people.onnx'),
+      rows: rowsFromDataset(data, 1000, ['test'])!,
+    });
     expect(report.rows).toBe(data.splits.test.n);
     expect(report.maxAbsDiff).toBeLessThanOrEqual(1e-5);
     expect(report.labelMismatches).toBe(0);

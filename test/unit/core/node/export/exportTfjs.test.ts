@@ -22,7 +22,12 @@ function tinyCnn(): TrainedModelValue {
     graph: {
       name: 'cnn',
       node: [
-        onnx.node('Conv', ['x', 'cw', 'cb'], ['c'], [onnx.ints('kernel_shape', [3, 3]), onnx.ints('pads', [1, 1, 1, 1])]),
+        onnx.node(
+          'Conv',
+          ['x', 'cw', 'cb'],
+          ['c'],
+          [onnx.ints('kernel_shape', [3, 3]), onnx.ints('pads', [1, 1, 1, 1])],
+        ),
         onnx.node('Relu', ['c'], ['cr']),
         onnx.node('MaxPool', ['cr'], ['p'], [onnx.ints('kernel_shape', [2, 2]), onnx.ints('strides', [2, 2])]),
         onnx.node('Flatten', ['p'], ['f'], [onnx.int('axis', 1)]),
@@ -39,12 +44,21 @@ function tinyCnn(): TrainedModelValue {
       output: [onnx.valueInfo('y', OnnxDataType.FLOAT, ['N', 3])],
     },
   });
-  return { ...tinyModel({ features: 32, outputs: 3, task: 'classification', classNames: ['a', 'b', 'c'] }).model, featureShape: [2, 4, 4], onnx: bytes };
+  return {
+    ...tinyModel({ features: 32, outputs: 3, task: 'classification', classNames: ['a', 'b', 'c'] }).model,
+    featureShape: [2, 4, 4],
+    onnx: bytes,
+  };
 }
 
 describe('export.tfjs', () => {
   it('writes model.json + weights.bin that tf.loadLayersModel loads and that match the hand-computed MLP', async () => {
-    const { model, weights } = tinyModel({ features: 5, outputs: 3, task: 'classification', classNames: ['a', 'b', 'c'] });
+    const { model, weights } = tinyModel({
+      features: 5,
+      outputs: 3,
+      task: 'classification',
+      classNames: ['a', 'b', 'c'],
+    });
     const out = path.join(dir, 'mlp');
     const rows = syntheticRows(model, 40);
     const report = await exportTfjs(model, { dir: out, rows });
@@ -66,7 +80,15 @@ describe('export.tfjs', () => {
   it('converts a small CNN (channels-first conv, pooling, flatten) and matches onnxruntime', async () => {
     const model = tinyCnn();
     const report = await exportTfjs(model, { dir: path.join(dir, 'cnn'), rows: syntheticRows(model, 16) });
-    expect(report.layers).toEqual(['ZeroPadding2D', 'Conv2D', 'Activation', 'MaxPooling2D', 'Flatten', 'Dense', 'Softmax']);
+    expect(report.layers).toEqual([
+      'ZeroPadding2D',
+      'Conv2D',
+      'Activation',
+      'MaxPooling2D',
+      'Flatten',
+      'Dense',
+      'Softmax',
+    ]);
     expect(report.maxAbsDiff).toBeLessThanOrEqual(1e-5);
   });
 
@@ -81,6 +103,8 @@ describe('export.tfjs', () => {
         output: [onnx.valueInfo('y', OnnxDataType.FLOAT, ['N', 2])],
       },
     });
-    await expect(exportTfjs({ ...model, onnx: bad }, { dir: path.join(dir, 'bad'), rows: syntheticRows(model, 4) })).rejects.toThrow(/Sin has no TF.js/);
+    await expect(
+      exportTfjs({ ...model, onnx: bad }, { dir: path.join(dir, 'bad'), rows: syntheticRows(model, 4) }),
+    ).rejects.toThrow(/Sin has no TF.js/);
   });
 });

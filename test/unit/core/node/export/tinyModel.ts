@@ -83,10 +83,16 @@ export function tinyModel(opts: {
 }
 
 /** The same network in float64 JavaScript: an oracle independent of onnxruntime. */
-export function forward(w: TinyWeights, x: ArrayLike<number>, features: number, outputs: number, softmax: boolean): number[] {
+export function forward(
+  w: TinyWeights,
+  x: ArrayLike<number>,
+  features: number,
+  outputs: number,
+  softmax: boolean,
+): number[] {
   const h = Array.from({ length: w.hidden }, (_, j) => {
     let s = w.b1[j];
-    for (let i = 0; i < features; i++) s += (x[i]) * w.w1[i * w.hidden + j];
+    for (let i = 0; i < features; i++) s += x[i] * w.w1[i * w.hidden + j];
     return Math.max(0, s);
   });
   const z = Array.from({ length: outputs }, (_, k) => {

@@ -5,7 +5,12 @@ import { builtinNodes } from '../../../../../core/common/nodes/registry';
 import type { ExecutorContext } from '../../../../../core/node/executors/Executor';
 import { builtinExecutors } from '../../../../../core/node/executors/index';
 
-async function run(type: keyof typeof builtinExecutors, nodeId: string, params: Record<string, unknown>, inputs: Record<string, unknown> = {}): Promise<ModelSpecValue> {
+async function run(
+  type: keyof typeof builtinExecutors,
+  nodeId: string,
+  params: Record<string, unknown>,
+  inputs: Record<string, unknown> = {},
+): Promise<ModelSpecValue> {
   const def = builtinNodes[type];
   const ctx = {
     inputs,
@@ -40,19 +45,42 @@ describe('model and layer nodes', () => {
 
   it('presets resolve on flat MNIST-shaped features', async () => {
     const cnn = resolveSpec(await run('model.cnn', 'cnn', {}), { featureShape: [784], outputUnits: 10 });
-    expect(cnn.nodes.map((n) => n.outShape)).toEqual([[1, 28, 28], [16, 26, 26], [16, 13, 13], [32, 11, 11], [32, 5, 5], [800], [10]]);
-    const mlp = resolveSpec(await run('model.mlp', 'mlp', { hidden: [128, 64] }), { featureShape: [784], outputUnits: 10 });
+    expect(cnn.nodes.map((n) => n.outShape)).toEqual([
+      [1, 28, 28],
+      [16, 26, 26],
+      [16, 13, 13],
+      [32, 11, 11],
+      [32, 5, 5],
+      [800],
+      [10],
+    ]);
+    const mlp = resolveSpec(await run('model.mlp', 'mlp', { hidden: [128, 64] }), {
+      featureShape: [784],
+      outputUnits: 10,
+    });
     expect(mlp.params.map((p) => p.shape)).toEqual([[784, 128], [128], [128, 64], [64], [64, 10], [10]]);
   });
 
   it('design-time inference names the layer and both shapes', () => {
     const conv = builtinNodes['layer.conv2d'];
-    const bad = conv.inferOutputs!({ params: conv.params.parse({}), inputs: { in: { kind: 'ModelSpec', inputShape: ['batch', 784], outputShape: ['batch', 784] } } });
+    const bad = conv.inferOutputs!({
+      params: conv.params.parse({}),
+      inputs: { in: { kind: 'ModelSpec', inputShape: ['batch', 784], outputShape: ['batch', 784] } },
+    });
     expect(bad).toEqual({ error: expect.stringMatching(/Conv2D.*\[784\].*\[channels, height, width\]/) });
-    const ok = conv.inferOutputs!({ params: conv.params.parse({ filters: 8 }), inputs: { in: { kind: 'ModelSpec', outputShape: ['batch', 1, 10, 10] } } });
+    const ok = conv.inferOutputs!({
+      params: conv.params.parse({ filters: 8 }),
+      inputs: { in: { kind: 'ModelSpec', outputShape: ['batch', 1, 10, 10] } },
+    });
     expect(ok).toEqual({ outputs: { model: { kind: 'ModelSpec', outputShape: ['batch', 8, 8, 8] } } });
     const add = builtinNodes['layer.add'];
-    const mismatch = add.inferOutputs!({ params: {}, inputs: { a: { kind: 'ModelSpec', outputShape: ['batch', 4] }, b: { kind: 'ModelSpec', outputShape: ['batch', 5] } } });
+    const mismatch = add.inferOutputs!({
+      params: {},
+      inputs: {
+        a: { kind: 'ModelSpec', outputShape: ['batch', 4] },
+        b: { kind: 'ModelSpec', outputShape: ['batch', 5] },
+      },
+    });
     expect(mismatch).toEqual({ error: expect.stringMatching(/Add.*\[4\] and \[5\]/) });
   });
 });

@@ -23,7 +23,11 @@ const model = (graph: OnnxModel['graph'], metadata?: Record<string, string>): On
 });
 
 /** y = x·W + b with W [features × outputs] and b given; optional softmax. Hand-computable. */
-export function linearModel(w: number[][], b: number[], opts: { softmax?: boolean; batch?: number | string; metadata?: Record<string, string> } = {}): OnnxModel {
+export function linearModel(
+  w: number[][],
+  b: number[],
+  opts: { softmax?: boolean; batch?: number | string; metadata?: Record<string, string> } = {},
+): OnnxModel {
   const features = w.length;
   const outputs = b.length;
   const batch = opts.batch ?? 'N';
@@ -34,7 +38,10 @@ export function linearModel(w: number[][], b: number[], opts: { softmax?: boolea
         onnx.node('Gemm', ['x', 'w', 'b'], [opts.softmax ? 'logits' : 'y']),
         ...(opts.softmax ? [onnx.node('Softmax', ['logits'], ['y'], [onnx.int('axis', 1)])] : []),
       ],
-      initializer: [onnx.tensor('w', [features, outputs], Float32Array.from(w.flat())), onnx.tensor('b', [outputs], Float32Array.from(b))],
+      initializer: [
+        onnx.tensor('w', [features, outputs], Float32Array.from(w.flat())),
+        onnx.tensor('b', [outputs], Float32Array.from(b)),
+      ],
       input: [onnx.valueInfo('x', OnnxDataType.FLOAT, [batch, features])],
       output: [onnx.valueInfo('y', OnnxDataType.FLOAT, [batch, outputs])],
     },
@@ -48,7 +55,10 @@ export function mixedModel(): OnnxModel {
     name: 'mixed',
     node: [onnx.node('Add', ['ids', 'ids'], ['twice']), onnx.node('Not', ['mask'], ['notmask'])],
     input: [onnx.valueInfo('ids', OnnxDataType.INT64, ['N']), onnx.valueInfo('mask', OnnxDataType.BOOL, ['N', 2])],
-    output: [onnx.valueInfo('twice', OnnxDataType.INT64, ['N']), onnx.valueInfo('notmask', OnnxDataType.BOOL, ['N', 2])],
+    output: [
+      onnx.valueInfo('twice', OnnxDataType.INT64, ['N']),
+      onnx.valueInfo('notmask', OnnxDataType.BOOL, ['N', 2]),
+    ],
   });
 }
 
@@ -93,14 +103,20 @@ export function mlpModel(sizes: number[], seed = 1): { model: OnnxModel; weights
     const x = i === 0 ? 'x' : `h${i}`;
     const last = i === layers.length - 1;
     return last
-      ? [onnx.node('Gemm', [x, `w${i}`, `b${i}`], ['logits']), onnx.node('Softmax', ['logits'], ['probabilities'], [onnx.int('axis', 1)])]
+      ? [
+          onnx.node('Gemm', [x, `w${i}`, `b${i}`], ['logits']),
+          onnx.node('Softmax', ['logits'], ['probabilities'], [onnx.int('axis', 1)]),
+        ]
       : [onnx.node('Gemm', [x, `w${i}`, `b${i}`], [`z${i}`]), onnx.node('Relu', [`z${i}`], [`h${i + 1}`])];
   });
   return {
     model: model({
       name: 'mlp',
       node: nodes,
-      initializer: layers.flatMap((l, i) => [onnx.tensor(`w${i}`, [sizes[i], sizes[i + 1]], l.w), onnx.tensor(`b${i}`, [sizes[i + 1]], l.b)]),
+      initializer: layers.flatMap((l, i) => [
+        onnx.tensor(`w${i}`, [sizes[i], sizes[i + 1]], l.w),
+        onnx.tensor(`b${i}`, [sizes[i + 1]], l.b),
+      ]),
       input: [onnx.valueInfo('x', OnnxDataType.FLOAT, ['batch', sizes[0]])],
       output: [onnx.valueInfo('probabilities', OnnxDataType.FLOAT, ['batch', sizes[sizes.length - 1]])],
     }),

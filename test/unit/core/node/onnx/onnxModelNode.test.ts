@@ -26,7 +26,10 @@ const W = [
 ];
 const B = [6, 0, -7];
 
-const ctx = (params: Record<string, unknown>, inputs: Record<string, unknown> = {}): ExecutorContext<ReturnType<typeof onnxModelParams.parse>> =>
+const ctx = (
+  params: Record<string, unknown>,
+  inputs: Record<string, unknown> = {},
+): ExecutorContext<ReturnType<typeof onnxModelParams.parse>> =>
   executorContext(onnxModelParams.parse(params), { dir, inputs, nodeId: 'm' });
 
 function expectProbabilities(p: PredictionsValue, x: Float32Array, w: number[][], b: number[]): void {
@@ -63,7 +66,13 @@ describe('model.onnx in a pipeline', () => {
     writeModel(dir, 'iris.onnx', linearModel(W, B, { softmax: true }));
     const outcome = await engine.run(doc, { baseDir: dir, workspace: dir });
     if (!outcome.ok) throw new Error(JSON.stringify(outcome.validation));
-    expect(Object.values(outcome.report.nodes).map((n) => n.error ?? n.status)).toEqual(['done', 'done', 'done', 'done', 'done']);
+    expect(Object.values(outcome.report.nodes).map((n) => n.error ?? n.status)).toEqual([
+      'done',
+      'done',
+      'done',
+      'done',
+      'done',
+    ]);
     const summary = outcome.report.nodes.onnx.summary!;
     expect(summary.provider).toBe('cpu');
     expect(summary.text).toContain('inputs: x float32 [N, 4]');
@@ -97,7 +106,12 @@ describe('model.onnx in a pipeline', () => {
     if (!changed.ok) throw new Error('invalid');
     expect(changed.report.nodes.onnx.status).toBe('done');
     const data = (await changed.load('split'))!.outputs.dataset as DatasetValue;
-    expectProbabilities((await changed.load('onnx'))!.outputs.predictions as PredictionsValue, data.splits.test.x, W2, B);
+    expectProbabilities(
+      (await changed.load('onnx'))!.outputs.predictions as PredictionsValue,
+      data.splits.test.x,
+      W2,
+      B,
+    );
   });
 });
 
@@ -119,7 +133,11 @@ describe('model.onnx executor', () => {
   });
 
   it('without data it only inspects: a trained model with the class names from metadata', async () => {
-    writeModel(dir, 'named.onnx', linearModel(W, B, { softmax: true, metadata: { 'weft.class_names': '["setosa","versicolor","virginica"]' } }));
+    writeModel(
+      dir,
+      'named.onnx',
+      linearModel(W, B, { softmax: true, metadata: { 'weft.class_names': '["setosa","versicolor","virginica"]' } }),
+    );
     const r = await onnxModelExecutor(ctx({ path: 'named.onnx', task: 'classification' }));
     expect(r.outputs.predictions).toBeUndefined();
     const m = r.outputs.model as TrainedModelValue;
@@ -139,15 +157,21 @@ describe('model.onnx executor', () => {
 
   it('a dataset with other features is refused with both shapes spelled out', async () => {
     writeModel(dir, 'three.onnx', linearModel([[1], [1], [1]], [0]));
-    await expect(onnxModelExecutor(ctx({ path: 'three.onnx' }, { data }))).rejects.toThrow(/input x is \[N, 3\] but the dataset's rows are \[4\]/);
+    await expect(onnxModelExecutor(ctx({ path: 'three.onnx' }, { data }))).rejects.toThrow(
+      /input x is \[N, 3\] but the dataset's rows are \[4\]/,
+    );
   });
 
   it('a missing split, a missing path and a corrupt file are user errors naming what to fix', async () => {
     writeModel(dir, 'ok.onnx', linearModel(W, B));
-    await expect(onnxModelExecutor(ctx({ path: 'ok.onnx', split: 'validation' }, { data }))).rejects.toThrow(/no "validation" split/);
+    await expect(onnxModelExecutor(ctx({ path: 'ok.onnx', split: 'validation' }, { data }))).rejects.toThrow(
+      /no "validation" split/,
+    );
     await expect(onnxModelExecutor(ctx({}))).rejects.toThrow(/set the path parameter/);
     writeFileSync(path.join(dir, 'bad.onnx'), new Uint8Array([8, 8, 18, 200, 1, 65]));
-    await expect(onnxModelExecutor(ctx({ path: 'bad.onnx' }))).rejects.toThrow(`${path.join(dir, 'bad.onnx')}: the ONNX file is truncated`);
+    await expect(onnxModelExecutor(ctx({ path: 'bad.onnx' }))).rejects.toThrow(
+      `${path.join(dir, 'bad.onnx')}: the ONNX file is truncated`,
+    );
   });
 
   it('a Weft export (preprocessing inside, raw columns in) is fed the split’s raw columns', async () => {
@@ -175,7 +199,15 @@ describe('model.onnx executor', () => {
         },
       },
     };
-    const { model, weights } = tinyModel({ features: 2, outputs: 2, task: 'classification', classNames: ['no', 'yes'], rawFeatures: raw.rawFeatures!, transforms: raw.transforms, seed: 4 });
+    const { model, weights } = tinyModel({
+      features: 2,
+      outputs: 2,
+      task: 'classification',
+      classNames: ['no', 'yes'],
+      rawFeatures: raw.rawFeatures!,
+      transforms: raw.transforms,
+      seed: 4,
+    });
     await exportOnnx(model, { file: path.join(dir, 'exported.onnx'), rows: rowsFromDataset(raw, 10, ['test'])! });
     const r = await onnxModelExecutor(ctx({ path: 'exported.onnx', provider: 'cpu' }, { data: raw }));
     const p = r.outputs.predictions as PredictionsValue;

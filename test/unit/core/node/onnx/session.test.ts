@@ -35,16 +35,19 @@ describe('openSession', () => {
     }
   });
 
-  it.each(['cuda', 'webgpu', 'dml', 'coreml'] as const)('asking for %s never crashes: it runs there or falls back to cpu with a note', async (p) => {
-    const opened = await openSession(bytes, { provider: p });
-    try {
-      if (opened.provider === 'cpu') expect(opened.notes.join('\n')).toContain(`${p} unavailable`);
-      else expect(opened.provider).toBe(p);
-      expect(await runLinear(opened)).toEqual(expected);
-    } finally {
-      await opened.session.release();
-    }
-  });
+  it.each(['cuda', 'webgpu', 'dml', 'coreml'] as const)(
+    'asking for %s never crashes: it runs there or falls back to cpu with a note',
+    async (p) => {
+      const opened = await openSession(bytes, { provider: p });
+      try {
+        if (opened.provider === 'cpu') expect(opened.notes.join('\n')).toContain(`${p} unavailable`);
+        else expect(opened.provider).toBe(p);
+        expect(await runLinear(opened)).toEqual(expected);
+      } finally {
+        await opened.session.release();
+      }
+    },
+  );
 
   it('the WebGPU probe answers within its time limit, with a reason when it fails', async () => {
     const t0 = Date.now();
@@ -67,7 +70,10 @@ describe('the child-process probe keeps a hanging or crashing provider out of th
 
   it('a child that answers is believed', async () => {
     expect(await probeInChild("console.log('ok')", [], 10_000)).toEqual({ ok: true });
-    expect(await probeInChild("console.log('error: ' + process.argv[1])", ['no adapter'], 10_000)).toEqual({ ok: false, reason: 'no adapter' });
+    expect(await probeInChild("console.log('error: ' + process.argv[1])", ['no adapter'], 10_000)).toEqual({
+      ok: false,
+      reason: 'no adapter',
+    });
   });
 });
 
@@ -131,7 +137,12 @@ describe('non-float inputs open too', () => {
     const bytes = encodeModel({
       ir_version: 8,
       opset_import: [{ domain: '', version: 17 }],
-      graph: { name: 'i', node: [onnx.node('Neg', ['a'], ['b'])], input: [onnx.valueInfo('a', OnnxDataType.INT64, [3])], output: [onnx.valueInfo('b', OnnxDataType.INT64, [3])] },
+      graph: {
+        name: 'i',
+        node: [onnx.node('Neg', ['a'], ['b'])],
+        input: [onnx.valueInfo('a', OnnxDataType.INT64, [3])],
+        output: [onnx.valueInfo('b', OnnxDataType.INT64, [3])],
+      },
     });
     const opened = await openSession(bytes, { provider: 'cpu' });
     const out = await opened.session.run({ a: new ort.Tensor('int64', BigInt64Array.from([1n, -2n, 3n]), [3]) });

@@ -19,7 +19,12 @@ describe('RunRecorder', () => {
   it('records snapshot, resolved params, seeds, data fingerprints, versions, provider, epochs and final metrics', async () => {
     const ws = workspace();
     const doc = fitPipeline({ fit: { epochs: 4, lr: 0.1 }, seed: 3 });
-    const { outcome, record } = await runRecorded(fitEngine(), doc, { store: new RunStore(ws), registry: fitNodes, baseDir: ws, workspace: ws });
+    const { outcome, record } = await runRecorded(fitEngine(), doc, {
+      store: new RunStore(ws),
+      registry: fitNodes,
+      baseDir: ws,
+      workspace: ws,
+    });
     expect(outcome.ok).toBe(true);
     const r = record!;
     expect(r.status).toBe('finished');
@@ -29,7 +34,9 @@ describe('RunRecorder', () => {
     expect(r.seed).toBe(3);
     expect(r.seeds).toEqual({ fit: 1 });
     const pkg = JSON.parse(readFileSync(path.resolve('package.json'), 'utf8')) as { version: string };
-    const ort = JSON.parse(readFileSync(path.resolve('node_modules/onnxruntime-node/package.json'), 'utf8')) as { version: string };
+    const ort = JSON.parse(readFileSync(path.resolve('node_modules/onnxruntime-node/package.json'), 'utf8')) as {
+      version: string;
+    };
     expect(r.environment.weft).toBe(pkg.version);
     expect(r.environment.onnxruntime).toBe(ort.version);
     expect(r.environment.providers).toEqual({ fit: 'cpu' });
@@ -48,7 +55,11 @@ describe('RunRecorder', () => {
   it('keeps a diverged loss (Infinity, NaN) readable', async () => {
     const ws = workspace();
     const store = new RunStore(ws);
-    const { record } = await runRecorded(fitEngine(), fitPipeline({ fit: { epochs: 60, lr: 50 } }), { store, registry: fitNodes, baseDir: ws });
+    const { record } = await runRecorded(fitEngine(), fitPipeline({ fit: { epochs: 60, lr: 50 } }), {
+      store,
+      registry: fitNodes,
+      baseDir: ws,
+    });
     const losses = record!.epochs.fit.map((e) => e.metrics.loss);
     expect(losses.some((l) => !Number.isFinite(l))).toBe(true);
     const back = await store.read(record!.id);
@@ -60,7 +71,12 @@ describe('RunRecorder', () => {
     const ws = workspace();
     writeFileSync(path.join(ws, '.weft'), 'a file where the .weft folder should be');
     const errors: unknown[] = [];
-    const { outcome, record } = await runRecorded(fitEngine(), fitPipeline(), { store: new RunStore(ws), registry: fitNodes, baseDir: ws, onRecordError: (e) => errors.push(e) });
+    const { outcome, record } = await runRecorded(fitEngine(), fitPipeline(), {
+      store: new RunStore(ws),
+      registry: fitNodes,
+      baseDir: ws,
+      onRecordError: (e) => errors.push(e),
+    });
     expect(outcome.ok && outcome.report.status).toBe('finished');
     expect(record).toBeUndefined();
     expect(errors).toHaveLength(1);
@@ -69,7 +85,11 @@ describe('RunRecorder', () => {
   it('records a failed node as a failed run and a cancelled run as cancelled', async () => {
     const ws = workspace();
     const store = new RunStore(ws);
-    const missing = await runRecorded(fitEngine(), fitPipeline({ path: 'nope.csv' }), { store, registry: fitNodes, baseDir: ws });
+    const missing = await runRecorded(fitEngine(), fitPipeline({ path: 'nope.csv' }), {
+      store,
+      registry: fitNodes,
+      baseDir: ws,
+    });
     expect(missing.record!.status).toBe('failed');
     expect(missing.record!.nodes.points.status).toBe('failed');
     expect(missing.record!.nodes.points.error).toContain('nope.csv');
@@ -99,11 +119,24 @@ describe('rerun', () => {
   it('reproduces a recorded run exactly from its snapshot, params and seed', async () => {
     const ws = workspace();
     const store = new RunStore(ws);
-    const first = (await runRecorded(fitEngine(), fitPipeline({ fit: { epochs: 6, lr: 0.07, seed: 42 }, score: { scale: 3 } }), { store, registry: fitNodes, baseDir: ws }))
-      .record!;
+    const first = (
+      await runRecorded(fitEngine(), fitPipeline({ fit: { epochs: 6, lr: 0.07, seed: 42 }, score: { scale: 3 } }), {
+        store,
+        registry: fitNodes,
+        baseDir: ws,
+      })
+    ).record!;
     const plan = await planRerun(await store.read(first.id), fitNodes);
     expect(plan.warnings).toEqual([]);
-    const again = (await runRecorded(fitEngine(), plan.document, { store, registry: fitNodes, baseDir: plan.baseDir, noCache: true, rerunOf: first.id })).record!;
+    const again = (
+      await runRecorded(fitEngine(), plan.document, {
+        store,
+        registry: fitNodes,
+        baseDir: plan.baseDir,
+        noCache: true,
+        rerunOf: first.id,
+      })
+    ).record!;
     expect(again.rerunOf).toBe(first.id);
     expect(again.id).not.toBe(first.id);
     expect(sameResults(first, again)).toEqual({ identical: true, differences: [] });
@@ -111,8 +144,13 @@ describe('rerun', () => {
     expect(again.epochs).toEqual(first.epochs);
     expect(diffRuns(first, again).sameInputs).toBe(true);
 
-    const other = (await runRecorded(fitEngine(), fitPipeline({ fit: { epochs: 6, lr: 0.07, seed: 43 }, score: { scale: 3 } }), { store, registry: fitNodes, baseDir: ws }))
-      .record!;
+    const other = (
+      await runRecorded(fitEngine(), fitPipeline({ fit: { epochs: 6, lr: 0.07, seed: 43 }, score: { scale: 3 } }), {
+        store,
+        registry: fitNodes,
+        baseDir: ws,
+      })
+    ).record!;
     const cmp = sameResults(first, other);
     expect(cmp.identical).toBe(false);
     expect(cmp.differences.some((d) => d.startsWith('fit.a'))).toBe(true);

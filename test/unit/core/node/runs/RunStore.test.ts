@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runRecorded } from '../../../../../core/node/runs/recordedRun';
-import { CorruptRunError, LOG_FILE, RECORD_FILE, RunNotFoundError, RunStore } from '../../../../../core/node/runs/RunStore';
+import {
+  CorruptRunError,
+  LOG_FILE,
+  RECORD_FILE,
+  RunNotFoundError,
+  RunStore,
+} from '../../../../../core/node/runs/RunStore';
 import { fitEngine, fitNodes, fitPipeline, pointsCsv } from './fixtures/fitNodes';
 
 const script = path.join(import.meta.dirname, 'fixtures', 'slowRun.ts');
@@ -16,7 +22,12 @@ function workspace(): string {
 }
 
 async function recordOne(ws: string, fit: Record<string, unknown> = {}): Promise<string> {
-  const { record } = await runRecorded(fitEngine(), fitPipeline({ fit }), { store: new RunStore(ws), registry: fitNodes, baseDir: ws, workspace: ws });
+  const { record } = await runRecorded(fitEngine(), fitPipeline({ fit }), {
+    store: new RunStore(ws),
+    registry: fitNodes,
+    baseDir: ws,
+    workspace: ws,
+  });
   return record!.id;
 }
 
@@ -69,7 +80,10 @@ describe('RunStore', () => {
     mkdirSync(path.join(store.dir, 'badjson'));
     writeFileSync(path.join(store.dir, 'badjson', RECORD_FILE), '{"format":"weft.run",');
     mkdirSync(path.join(store.dir, 'badshape'));
-    writeFileSync(path.join(store.dir, 'badshape', RECORD_FILE), JSON.stringify({ format: 'weft.run', formatVersion: 1, id: 'badshape' }));
+    writeFileSync(
+      path.join(store.dir, 'badshape', RECORD_FILE),
+      JSON.stringify({ format: 'weft.run', formatVersion: 1, id: 'badshape' }),
+    );
     mkdirSync(path.join(store.dir, 'empty'));
     const { runs, problems } = await store.list();
     expect(runs.map((r) => r.id)).toEqual([good]);
@@ -87,8 +101,18 @@ describe('RunStore', () => {
     const dir = store.runDir(id);
     const rec = JSON.parse(readFileSync(path.join(dir, RECORD_FILE), 'utf8')) as Record<string, unknown>;
     // Pretend the process died right after logging a third epoch, before its last snapshots.
-    writeFileSync(path.join(dir, RECORD_FILE), JSON.stringify({ ...rec, status: 'running', owner: { pid: 999_999_999, host: (rec.owner as { host: string }).host } }));
-    appendFileSync(path.join(dir, LOG_FILE), `${JSON.stringify({ t: 'epoch', node: 'fit', epoch: 3, metrics: { loss: 0.5 } })}\n{"t":"epo`);
+    writeFileSync(
+      path.join(dir, RECORD_FILE),
+      JSON.stringify({
+        ...rec,
+        status: 'running',
+        owner: { pid: 999_999_999, host: (rec.owner as { host: string }).host },
+      }),
+    );
+    appendFileSync(
+      path.join(dir, LOG_FILE),
+      `${JSON.stringify({ t: 'epoch', node: 'fit', epoch: 3, metrics: { loss: 0.5 } })}\n{"t":"epo`,
+    );
     const r = await store.read(id);
     expect(r.status).toBe('interrupted');
     expect(r.epochs.fit.map((e) => e.epoch)).toEqual([1, 2, 3]);
@@ -97,10 +121,11 @@ describe('RunStore', () => {
     expect(again.status).toBe('interrupted');
   });
 
-  it('records under the caller\'s run id when it is free and valid, and under a new one otherwise', async () => {
+  it("records under the caller's run id when it is free and valid, and under a new one otherwise", async () => {
     const ws = workspace();
     const store = new RunStore(ws);
-    const run = (runId: string) => runRecorded(fitEngine(), fitPipeline(), { store, registry: fitNodes, baseDir: ws, runId });
+    const run = (runId: string) =>
+      runRecorded(fitEngine(), fitPipeline(), { store, registry: fitNodes, baseDir: ws, runId });
     const first = await run('studio-run-1');
     expect(first.record!.id).toBe('studio-run-1');
     expect(first.outcome.ok && first.outcome.report.runId).toBe('studio-run-1');

@@ -12,7 +12,9 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 describe('a run killed with SIGKILL mid-training', () => {
   it('leaves a readable record, listed as interrupted with the epochs it had logged', async () => {
     const ws = mkdtempSync(path.join(tmpdir(), 'weft-kill-'));
-    const p = spawn(process.execPath, ['--import', 'tsx', script, ws, '1000', '20'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, ['--import', 'tsx', script, ws, '1000', '20'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const exited = new Promise<NodeJS.Signals | null>((resolve) => p.on('exit', (_code, signal) => resolve(signal)));
     let out = '';
     p.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -24,7 +26,9 @@ describe('a run killed with SIGKILL mid-training', () => {
       id ??= /started (\w+)/.exec(out)?.[1];
       if (!id) continue;
       try {
-        logged = parseRunLog(readFileSync(path.join(store.runDir(id), LOG_FILE), 'utf8')).entries.filter((e) => e.t === 'epoch').length;
+        logged = parseRunLog(readFileSync(path.join(store.runDir(id), LOG_FILE), 'utf8')).entries.filter(
+          (e) => e.t === 'epoch',
+        ).length;
       } catch {
         logged = 0;
       }
@@ -36,7 +40,9 @@ describe('a run killed with SIGKILL mid-training', () => {
     p.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
 
-    const onDisk = parseRunLog(readFileSync(path.join(store.runDir(id!), LOG_FILE), 'utf8')).entries.filter((e) => e.t === 'epoch');
+    const onDisk = parseRunLog(readFileSync(path.join(store.runDir(id!), LOG_FILE), 'utf8')).entries.filter(
+      (e) => e.t === 'epoch',
+    );
     const { runs, problems } = await store.list();
     expect(problems).toEqual([]);
     expect(runs).toHaveLength(1);

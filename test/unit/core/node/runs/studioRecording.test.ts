@@ -12,8 +12,17 @@ describe('studio runs are recorded', () => {
     const ws = mkdtempSync(path.join(tmpdir(), 'weft-studio-rec-'));
     writeFileSync(path.join(ws, 'points.csv'), pointsCsv());
     const events: EngineEvent[] = [];
-    const service = new EngineService({ engine: fitEngine(), workspace: ws, registry: fitNodes, onEvent: (e) => events.push(e) });
-    const result = await service.handle('engine.run', { document: fitPipeline({ fit: { epochs: 2 } }), runId: 'studio-7', documentPath: 'fit.weft.json' });
+    const service = new EngineService({
+      engine: fitEngine(),
+      workspace: ws,
+      registry: fitNodes,
+      onEvent: (e) => events.push(e),
+    });
+    const result = await service.handle('engine.run', {
+      document: fitPipeline({ fit: { epochs: 2 } }),
+      runId: 'studio-7',
+      documentPath: 'fit.weft.json',
+    });
     expect(result.ok && result.report.status).toBe('finished');
     expect(events.filter((e) => e.type === 'epoch.metrics').every((e) => e.runId === 'studio-7')).toBe(true);
     const rec = await new RunStore(ws).read('studio-7');

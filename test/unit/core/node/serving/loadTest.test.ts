@@ -12,7 +12,9 @@ describe('serve-model under load', () => {
     const file = writeModel(dir, 'mlp.onnx', mlpModel([32, 64, 10]).model);
     const server = await startModelServer({ model: file, port: 0, provider: 'cpu' });
     try {
-      const body = JSON.stringify({ inputs: [{ name: 'x', shape: [4, 32], datatype: 'FP32', data: Array.from(seededValues(128, 3, 1)) }] });
+      const body = JSON.stringify({
+        inputs: [{ name: 'x', shape: [4, 32], datatype: 'FP32', data: Array.from(seededValues(128, 3, 1)) }],
+      });
       const result = await autocannon({
         url: `${server.url}/v2/models/mlp/infer`,
         method: 'POST',
@@ -28,7 +30,11 @@ describe('serve-model under load', () => {
       expect(result.latency.p99).toBeGreaterThan(0);
       // What the server counted agrees with what the clients saw.
       const metrics = await (await fetch(`${server.url}/metrics`)).text();
-      const served = Number(/weft_http_requests_total\{method="POST",route="\/v2\/models\/:model\/infer",status="200"\} (\d+)/.exec(metrics)?.[1]);
+      const served = Number(
+        /weft_http_requests_total\{method="POST",route="\/v2\/models\/:model\/infer",status="200"\} (\d+)/.exec(
+          metrics,
+        )?.[1],
+      );
       expect(served).toBeGreaterThanOrEqual(result['2xx']);
       expect(metrics).not.toMatch(/weft_http_request_errors_total\{/);
     } finally {

@@ -23,14 +23,24 @@ interface Reply {
   outputs: { name: string; datatype: string; shape: number[]; data: (number | boolean)[] }[];
 }
 
-async function call(server: ModelServer, method: string, route: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: Reply; text: string }> {
+async function call(
+  server: ModelServer,
+  method: string,
+  route: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; json: Reply; text: string }> {
   const res = await fetch(`${server.url}${route}`, {
     method,
     headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
     ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
   });
   const text = await res.text();
-  return { status: res.status, json: (res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : {}) as Reply, text };
+  return {
+    status: res.status,
+    json: (res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : {}) as Reply,
+    text,
+  };
 }
 
 const fp32 = (shape: number[], data: unknown[]) => ({ inputs: [{ name: 'x', shape, datatype: 'FP32', data }] });
@@ -80,12 +90,20 @@ describe('Open Inference Protocol v2 REST', () => {
   });
 
   it.each([
-    ['wrong dtype', { inputs: [{ name: 'x', shape: [1, 2], datatype: 'FP64', data: [1, 2] }] }, /datatype FP64 does not match the model's FP32/],
+    [
+      'wrong dtype',
+      { inputs: [{ name: 'x', shape: [1, 2], datatype: 'FP64', data: [1, 2] }] },
+      /datatype FP64 does not match the model's FP32/,
+    ],
     ['wrong width', fp32([1, 3], [1, 2, 3]), /shape \[1, 3\] does not fit the model's \[-1, 2\]/],
     ['wrong rank', fp32([2], [1, 2]), /does not fit/],
     ['too few values', fp32([2, 2], [1, 2, 3]), /needs 4 values but data has 3/],
     ['a string in FP32 data', fp32([1, 2], [1, 'two']), /data\[1\] is "two", expected a number for FP32/],
-    ['unknown input', { inputs: [{ name: 'z', shape: [1, 2], datatype: 'FP32', data: [1, 2] }] }, /no input "z"; its inputs are x/],
+    [
+      'unknown input',
+      { inputs: [{ name: 'z', shape: [1, 2], datatype: 'FP32', data: [1, 2] }] },
+      /no input "z"; its inputs are x/,
+    ],
     ['unknown output', { ...fp32([1, 2], [1, 2]), outputs: [{ name: 'logits' }] }, /unknown output logits/],
     ['no inputs', { inputs: [] }, /at inputs/],
     ['negative shape', fp32([-1, 2], [1, 2]), /at inputs\.0\.shape\.0/],
@@ -97,7 +115,10 @@ describe('Open Inference Protocol v2 REST', () => {
   });
 
   it('413 for a body over the limit', async () => {
-    const big = fp32([400, 2], Array.from({ length: 800 }, () => 0.123456));
+    const big = fp32(
+      [400, 2],
+      Array.from({ length: 800 }, () => 0.123456),
+    );
     const r = await call(server, 'POST', '/v2/models/clf/infer', big);
     expect(r.status).toBe(413);
     expect(r.json.error).toMatch(/4096 byte limit/);
@@ -110,9 +131,15 @@ describe('Open Inference Protocol v2 REST', () => {
     expect(m.status).toBe(200);
     const { text } = m;
     const count = (re: RegExp): number => Number(re.exec(text)?.[1] ?? NaN);
-    expect(count(/weft_http_requests_total\{method="POST",route="\/v2\/models\/:model\/infer",status="200"\} (\d+)/)).toBeGreaterThanOrEqual(1);
-    expect(count(/weft_http_request_errors_total\{route="\/v2\/models\/:model\/infer",status="400"\} (\d+)/)).toBeGreaterThanOrEqual(1);
-    expect(count(/weft_http_request_duration_seconds_count\{method="POST",route="\/v2\/models\/:model\/infer"\} (\d+)/)).toBeGreaterThanOrEqual(2);
+    expect(
+      count(/weft_http_requests_total\{method="POST",route="\/v2\/models\/:model\/infer",status="200"\} (\d+)/),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      count(/weft_http_request_errors_total\{route="\/v2\/models\/:model\/infer",status="400"\} (\d+)/),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      count(/weft_http_request_duration_seconds_count\{method="POST",route="\/v2\/models\/:model\/infer"\} (\d+)/),
+    ).toBeGreaterThanOrEqual(2);
     expect(text).toMatch(/weft_inference_rows_total\{model="clf"\} \d+/);
   });
 });
@@ -140,7 +167,9 @@ describe('integer and boolean tensors', () => {
       });
       expect(frac.status).toBe(400);
       expect(frac.json.error).toMatch(/expected an integer/);
-      const missing = await call(server, 'POST', '/v2/models/mixed/infer', { inputs: [{ name: 'ids', shape: [1], datatype: 'INT64', data: [1] }] });
+      const missing = await call(server, 'POST', '/v2/models/mixed/infer', {
+        inputs: [{ name: 'ids', shape: [1], datatype: 'INT64', data: [1] }],
+      });
       expect(missing.json.error).toBe('missing input mask');
     } finally {
       await server.close();
@@ -153,7 +182,9 @@ describe('API key', () => {
     for (const host of ['0.0.0.0', '::', '192.168.1.20']) {
       await expect(startModelServer({ model: classifier, host, port: 0 })).rejects.toThrow(UserError);
     }
-    await expect(startModelServer({ model: classifier, host: '0.0.0.0', port: 0 })).rejects.toThrow(/without an API key/);
+    await expect(startModelServer({ model: classifier, host: '0.0.0.0', port: 0 })).rejects.toThrow(
+      /without an API key/,
+    );
   });
 
   it('with a key, every route but health needs it, as a bearer token or x-api-key', async () => {
@@ -162,8 +193,14 @@ describe('API key', () => {
       expect((await call(server, 'GET', '/v2/health/ready')).status).toBe(200);
       expect((await call(server, 'GET', '/v2/models/clf')).status).toBe(401);
       expect((await call(server, 'GET', '/metrics')).status).toBe(401);
-      expect((await call(server, 'POST', '/v2/models/clf/infer', fp32([1, 2], [1, 1]), { authorization: 'Bearer wrong' })).status).toBe(401);
-      expect((await call(server, 'POST', '/v2/models/clf/infer', fp32([1, 2], [1, 1]), { authorization: 'Bearer s3cret' })).status).toBe(200);
+      expect(
+        (await call(server, 'POST', '/v2/models/clf/infer', fp32([1, 2], [1, 1]), { authorization: 'Bearer wrong' }))
+          .status,
+      ).toBe(401);
+      expect(
+        (await call(server, 'POST', '/v2/models/clf/infer', fp32([1, 2], [1, 1]), { authorization: 'Bearer s3cret' }))
+          .status,
+      ).toBe(200);
       expect((await call(server, 'GET', '/v2/models/clf', undefined, { 'x-api-key': 's3cret' })).status).toBe(200);
     } finally {
       await server.close();
@@ -171,7 +208,13 @@ describe('API key', () => {
   });
 
   it('with a key it may bind all interfaces', async () => {
-    const server = await startModelServer({ model: classifier, host: '0.0.0.0', port: 0, provider: 'cpu', apiKey: 'k' });
+    const server = await startModelServer({
+      model: classifier,
+      host: '0.0.0.0',
+      port: 0,
+      provider: 'cpu',
+      apiKey: 'k',
+    });
     expect(server.url).toMatch(/^http:\/\/0\.0\.0\.0:\d+$/);
     await server.close();
   });

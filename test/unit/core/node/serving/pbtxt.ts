@@ -29,10 +29,12 @@ export function parsePbtxt(text: string): PbMessage {
   const peek = (): string | undefined => tokens[i];
   const take = (want?: string): string => {
     const t = tokens[i++];
-    if (t === undefined || (want !== undefined && t !== want)) throw new Error(`pbtxt: expected ${want ?? 'a token'} at token ${i - 1}, got ${t}`);
+    if (t === undefined || (want !== undefined && t !== want))
+      throw new Error(`pbtxt: expected ${want ?? 'a token'} at token ${i - 1}, got ${t}`);
     return t;
   };
-  const scalar = (t: string): string | number => (t.startsWith('"') ? (JSON.parse(t) as string) : /^-?\d+(\.\d+)?$/.test(t) ? Number(t) : t);
+  const scalar = (t: string): string | number =>
+    t.startsWith('"') ? (JSON.parse(t) as string) : /^-?\d+(\.\d+)?$/.test(t) ? Number(t) : t;
   const value = (): PbValue => {
     const t = take();
     if (t === '{') return message('}');

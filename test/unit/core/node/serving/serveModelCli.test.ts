@@ -7,13 +7,19 @@ import { affine, linearModel, softmax, tempDir, writeModel } from '../onnx/onnxF
 const bin = path.resolve('bin/weft.js');
 const dir = tempDir('weft-serve-cli-');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const W = [[2, -1], [0, 1], [1, 1]];
+const W = [
+  [2, -1],
+  [0, 1],
+  [1, 1],
+];
 const B = [0, 0.5];
 const file = writeModel(dir, 'tiny.onnx', linearModel(W, B, { softmax: true }));
 
 describe('weft serve-model', () => {
   it('prints the model, serves infer requests, and stops cleanly on SIGTERM', async () => {
-    const child = spawn(process.execPath, [bin, 'serve-model', file, '--port', '0', '--provider', 'cpu'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, 'serve-model', file, '--port', '0', '--provider', 'cpu'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     const url = await new Promise<string>((resolve, reject) => {
       child.stdout.on('data', (d: Buffer) => {
@@ -48,6 +54,8 @@ describe('weft serve-model', () => {
     writeFileSync(bad, 'not a model');
     const corrupt = spawnSync(process.execPath, [bin, 'serve-model', bad, '--provider', 'cpu'], { encoding: 'utf8' });
     expect(corrupt.status).toBe(2);
-    expect(corrupt.stderr.trim()).toBe(`weft: ${bad}: not an ONNX model (11 bytes): its bytes do not parse as an ONNX protobuf; check the file is a .onnx model and not corrupt`);
+    expect(corrupt.stderr.trim()).toBe(
+      `weft: ${bad}: not an ONNX model (11 bytes): its bytes do not parse as an ONNX protobuf; check the file is a .onnx model and not corrupt`,
+    );
   });
 });

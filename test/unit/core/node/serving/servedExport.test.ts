@@ -26,7 +26,15 @@ const transforms: FittedTransform[] = [
 
 describe('serving a Weft export', () => {
   it('takes raw numeric and categorical values and returns the in-app probabilities and labels', async () => {
-    const { model, weights } = tinyModel({ features: 4, outputs: 3, task: 'classification', classNames: ['x', 'y', 'z'], rawFeatures, transforms, seed: 9 });
+    const { model, weights } = tinyModel({
+      features: 4,
+      outputs: 3,
+      task: 'classification',
+      classNames: ['x', 'y', 'z'],
+      rawFeatures,
+      transforms,
+      seed: 9,
+    });
     const data: DatasetValue = {
       task: 'classification',
       featureShape: [4],

@@ -6,7 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { Engine } from '../../../../../core/node/engine/Engine';
 import { revisionOf } from '../../../../../core/node/studio/HostService';
-import { CONTENT_SECURITY_POLICY, startStudioServer, type RunningStudio } from '../../../../../core/node/studio/StudioServer';
+import {
+  CONTENT_SECURITY_POLICY,
+  startStudioServer,
+  type RunningStudio,
+} from '../../../../../core/node/studio/StudioServer';
 import { createStubLog, stubExecutors, stubNodes } from '../../../../fixtures/stubNodes';
 
 const tmp = (prefix: string): string => mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -23,10 +27,20 @@ let outside: string;
 let examplesDir: string;
 
 /** A raw HTTP request, so Host and Origin can be anything a hostile page could send. */
-function http(method: string, pathname: string, opts: { body?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
+function http(
+  method: string,
+  pathname: string,
+  opts: { body?: string; headers?: Record<string, string> } = {},
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port: studio.port, method, path: pathname, headers: { host: `127.0.0.1:${studio.port}`, ...opts.headers } },
+      {
+        host: '127.0.0.1',
+        port: studio.port,
+        method,
+        path: pathname,
+        headers: { host: `127.0.0.1:${studio.port}`, ...opts.headers },
+      },
       (res) => {
         let body = '';
         res.setEncoding('utf8');
@@ -39,13 +53,26 @@ function http(method: string, pathname: string, opts: { body?: string; headers?:
   });
 }
 
-async function rpc(channel: string, params: unknown, headers: Record<string, string> = {}): Promise<{ status: number; result?: unknown; error?: string }> {
-  const r = await http('POST', `/api/rpc/${channel}`, { body: JSON.stringify(params), headers: { 'content-type': 'application/json', ...headers } });
+async function rpc(
+  channel: string,
+  params: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; result?: unknown; error?: string }> {
+  const r = await http('POST', `/api/rpc/${channel}`, {
+    body: JSON.stringify(params),
+    headers: { 'content-type': 'application/json', ...headers },
+  });
   return { status: r.status, ...(JSON.parse(r.body) as { result?: unknown; error?: string }) };
 }
 
 const pipeline = (name: string): string =>
-  JSON.stringify({ format: 'weft.pipeline', version: 2, metadata: { name }, nodes: [{ id: 'c', type: 'test.constant', version: 2, params: { value: 1 }, position: { x: 0, y: 0 } }], edges: [] });
+  JSON.stringify({
+    format: 'weft.pipeline',
+    version: 2,
+    metadata: { name },
+    nodes: [{ id: 'c', type: 'test.constant', version: 2, params: { value: 1 }, position: { x: 0, y: 0 } }],
+    edges: [],
+  });
 
 beforeAll(async () => {
   workspace = tmp('weft-studio-ws-');
@@ -61,7 +88,13 @@ beforeAll(async () => {
   symlinkSync(outside, path.join(workspace, 'escape'));
   symlinkSync(path.join(outside, 'secret.weft.json'), path.join(workspace, 'secret-link.weft.json'));
   symlinkSync(path.join(workspace, 'data'), path.join(workspace, 'data-link'));
-  writeFileSync(path.join(examplesDir, 'b-regression.weft.json'), JSON.stringify({ ...JSON.parse(pipeline('Regression')), metadata: { name: 'Regression', description: 'fits a line' } }));
+  writeFileSync(
+    path.join(examplesDir, 'b-regression.weft.json'),
+    JSON.stringify({
+      ...JSON.parse(pipeline('Regression')),
+      metadata: { name: 'Regression', description: 'fits a line' },
+    }),
+  );
   writeFileSync(path.join(examplesDir, 'a-untitled.weft.json'), '{ not json');
   writeFileSync(path.join(examplesDir, 'notes.txt'), 'not an example');
   studio = await startStudioServer({
@@ -114,7 +147,11 @@ describe('Host and Origin checks', () => {
 
   it('answers its own origin, by 127.0.0.1 or localhost', async () => {
     expect((await rpc('host.info', {}, { origin: `http://127.0.0.1:${studio.port}` })).status).toBe(200);
-    const local = await rpc('host.info', {}, { host: `localhost:${studio.port}`, origin: `http://localhost:${studio.port}` });
+    const local = await rpc(
+      'host.info',
+      {},
+      { host: `localhost:${studio.port}`, origin: `http://localhost:${studio.port}` },
+    );
     expect(local).toMatchObject({ status: 200, result: { workspace, version: 'test', transport: 'http' } });
   });
 
@@ -147,10 +184,15 @@ describe('RPC and socket input', () => {
   });
 
   it('answers a body that is not JSON with 400, a wrong content type with 415, an unknown channel with 404, GET with 405', async () => {
-    const notJson = await http('POST', '/api/rpc/host.info', { body: '{oops', headers: { 'content-type': 'application/json' } });
+    const notJson = await http('POST', '/api/rpc/host.info', {
+      body: '{oops',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(notJson.status).toBe(400);
     expect(JSON.parse(notJson.body).error).toMatch(/body is not JSON/);
-    expect((await http('POST', '/api/rpc/host.info', { body: '{}', headers: { 'content-type': 'text/plain' } })).status).toBe(415);
+    expect(
+      (await http('POST', '/api/rpc/host.info', { body: '{}', headers: { 'content-type': 'text/plain' } })).status,
+    ).toBe(415);
     const unknown = await rpc('shell.exec', {});
     expect(unknown).toMatchObject({ status: 404, error: 'unknown channel shell.exec' });
     expect((await http('GET', '/api/rpc/host.info')).status).toBe(405);
@@ -176,7 +218,9 @@ describe('workspace confinement', () => {
     expect(climb.error).toMatch(/outside the workspace/);
     expect((await rpc('pipeline.read', { path: path.join(outside, 'secret.weft.json') })).status).toBe(403);
     expect((await rpc('files.list', { dir: '..' })).status).toBe(403);
-    expect((await rpc('pipeline.write', { path: '../dropped.weft.json', text: 'x', baseRevision: null })).status).toBe(403);
+    expect((await rpc('pipeline.write', { path: '../dropped.weft.json', text: 'x', baseRevision: null })).status).toBe(
+      403,
+    );
     expect(readdirSync(path.dirname(workspace))).not.toContain('dropped.weft.json');
   });
 
@@ -186,7 +230,10 @@ describe('workspace confinement', () => {
     expect(viaDir.error).toMatch(/symbolic link/);
     expect((await rpc('pipeline.read', { path: 'secret-link.weft.json' })).status).toBe(403);
     expect((await rpc('files.list', { dir: 'escape' })).status).toBe(403);
-    expect((await rpc('pipeline.write', { path: 'escape/planted.weft.json', text: pipeline('p'), baseRevision: null })).status).toBe(403);
+    expect(
+      (await rpc('pipeline.write', { path: 'escape/planted.weft.json', text: pipeline('p'), baseRevision: null }))
+        .status,
+    ).toBe(403);
     expect(readdirSync(outside)).toEqual(['secret.weft.json']);
   });
 
@@ -194,20 +241,34 @@ describe('workspace confinement', () => {
     const inside = await rpc('pipeline.read', { path: 'data-link/mine.weft.json' });
     expect(inside.status).toBe(200);
     const typed = await rpc('pipeline.read', { path: path.join(outside, 'secret.weft.json'), typed: true });
-    expect(typed).toMatchObject({ status: 200, result: { path: path.join(outside, 'secret.weft.json'), text: pipeline('secret') } });
+    expect(typed).toMatchObject({
+      status: 200,
+      result: { path: path.join(outside, 'secret.weft.json'), text: pipeline('secret') },
+    });
   });
 });
 
 describe('saving', () => {
   it('writes atomically, hands out the content revision, and refuses a stale or blind overwrite with 409', async () => {
     const first = await rpc('pipeline.write', { path: 'saved.weft.json', text: pipeline('v1'), baseRevision: null });
-    expect(first).toMatchObject({ status: 200, result: { path: 'saved.weft.json', revision: revisionOf(pipeline('v1')) } });
+    expect(first).toMatchObject({
+      status: 200,
+      result: { path: 'saved.weft.json', revision: revisionOf(pipeline('v1')) },
+    });
     const blind = await rpc('pipeline.write', { path: 'saved.weft.json', text: pipeline('v2'), baseRevision: null });
     expect(blind.status).toBe(409);
     expect(blind.error).toMatch(/already exists/);
-    const second = await rpc('pipeline.write', { path: 'saved.weft.json', text: pipeline('v2'), baseRevision: revisionOf(pipeline('v1')) });
+    const second = await rpc('pipeline.write', {
+      path: 'saved.weft.json',
+      text: pipeline('v2'),
+      baseRevision: revisionOf(pipeline('v1')),
+    });
     expect(second.status).toBe(200);
-    const stale = await rpc('pipeline.write', { path: 'saved.weft.json', text: pipeline('v3'), baseRevision: revisionOf(pipeline('v1')) });
+    const stale = await rpc('pipeline.write', {
+      path: 'saved.weft.json',
+      text: pipeline('v3'),
+      baseRevision: revisionOf(pipeline('v1')),
+    });
     expect(stale.status).toBe(409);
     expect(stale.error).toMatch(/changed on disk/);
     expect(readFileSync(path.join(workspace, 'saved.weft.json'), 'utf8')).toBe(pipeline('v2'));
@@ -217,14 +278,21 @@ describe('saving', () => {
   it('lets exactly one of several saves based on the same revision through', async () => {
     const base = revisionOf(pipeline('v2'));
     const texts = [1, 2, 3, 4, 5].map((i) => pipeline(`racer ${i}`));
-    const replies = await Promise.all(texts.map((text) => rpc('pipeline.write', { path: 'saved.weft.json', text, baseRevision: base })));
+    const replies = await Promise.all(
+      texts.map((text) => rpc('pipeline.write', { path: 'saved.weft.json', text, baseRevision: base })),
+    );
     expect(replies.map((r) => r.status).sort()).toEqual([200, 409, 409, 409, 409]);
     const winner = texts[replies.findIndex((r) => r.status === 200)];
     expect(readFileSync(path.join(workspace, 'saved.weft.json'), 'utf8')).toBe(winner);
   });
 
   it('keeps examples read-only', async () => {
-    const r = await rpc('pipeline.write', { path: path.join(examplesDir, 'b-regression.weft.json'), text: pipeline('x'), baseRevision: null, typed: true });
+    const r = await rpc('pipeline.write', {
+      path: path.join(examplesDir, 'b-regression.weft.json'),
+      text: pipeline('x'),
+      baseRevision: null,
+      typed: true,
+    });
     expect(r.status).toBe(403);
     expect(r.error).toMatch(/read-only/);
   });
@@ -237,7 +305,11 @@ describe('recovery and examples', () => {
     expect(w.status).toBe(200);
     const onDisk = JSON.parse(readFileSync(path.join(workspace, '.weft/studio/recovery.json'), 'utf8'));
     expect(onDisk).toMatchObject({ text: pipeline('draft'), path: 'saved.weft.json' });
-    expect((await rpc('recovery.read', {})).result).toEqual({ text: pipeline('draft'), path: 'saved.weft.json', savedAt: (w.result as { savedAt: number }).savedAt });
+    expect((await rpc('recovery.read', {})).result).toEqual({
+      text: pipeline('draft'),
+      path: 'saved.weft.json',
+      savedAt: (w.result as { savedAt: number }).savedAt,
+    });
     await rpc('recovery.clear', {});
     expect((await rpc('recovery.read', {})).result).toBeNull();
     writeFileSync(path.join(workspace, '.weft/studio/recovery.json'), '{ torn');
@@ -251,7 +323,10 @@ describe('recovery and examples', () => {
       { name: 'b-regression.weft.json', title: 'Regression', description: 'fits a line' },
     ]);
     const opened = await rpc('examples.read', { name: 'b-regression.weft.json' });
-    expect(opened).toMatchObject({ status: 200, result: { readOnly: true, path: path.join(examplesDir, 'b-regression.weft.json') } });
+    expect(opened).toMatchObject({
+      status: 200,
+      result: { readOnly: true, path: path.join(examplesDir, 'b-regression.weft.json') },
+    });
     expect((await rpc('examples.read', { name: 'notes.txt' })).status).toBe(404);
   });
 });

@@ -15,10 +15,20 @@ function digits(): DatasetValue {
   const x = new Float32Array(n * 784);
   const y = new Int32Array(n);
   for (let i = 0; i < n; i++) {
-    x.set(Array.from(digitPixels(i % 4, i >> 2), (v) => v / 255), i * 784);
+    x.set(
+      Array.from(digitPixels(i % 4, i >> 2), (v) => v / 255),
+      i * 784,
+    );
     y[i] = i % 4;
   }
-  return tensorDataset({ x, y, classNames: ['0', '1', '2', '3'], featureShape: [1, 28, 28], ratios: { validation: 1 / 6, test: 1 / 6 }, seed: 1 });
+  return tensorDataset({
+    x,
+    y,
+    classNames: ['0', '1', '2', '3'],
+    featureShape: [1, 28, 28],
+    ratios: { validation: 1 / 6, test: 1 / 6 },
+    seed: 1,
+  });
 }
 
 function image(ds: DatasetValue, i: number): Float32Array {
@@ -70,7 +80,8 @@ describe('prep.augment on mnist digits', () => {
     expect(out.splits.validation.x).toEqual(valX);
     expect(out.splits.test.y).toEqual(testY);
     expect(out.splits.train.x.subarray(0, 16 * 784)).toEqual(ds.splits.train.x);
-    for (let k = 0; k < 4; k++) expect(Array.from(out.splits.train.y.subarray(16 * k, 16 * (k + 1)))).toEqual(Array.from(ds.splits.train.y));
+    for (let k = 0; k < 4; k++)
+      expect(Array.from(out.splits.train.y.subarray(16 * k, 16 * (k + 1)))).toEqual(Array.from(ds.splits.train.y));
     expect(ds.splits.train.n).toBe(16);
   });
 
@@ -123,7 +134,8 @@ describe('prep.augment on mnist digits', () => {
       const a = image(out, 16 + i);
       const src = image(ds, i);
       const deltas = new Set<number>();
-      for (let j = 0; j < 784; j++) if (a[j] > 0 && a[j] < 1 && src[j] > 0 && src[j] < 1) deltas.add(Math.round((a[j] - src[j]) * 1e5));
+      for (let j = 0; j < 784; j++)
+        if (a[j] > 0 && a[j] < 1 && src[j] > 0 && src[j] < 1) deltas.add(Math.round((a[j] - src[j]) * 1e5));
       const [delta] = [...deltas];
       expect(deltas.size).toBeLessThanOrEqual(2);
       expect(Math.abs(delta / 1e5)).toBeLessThanOrEqual(0.2 + 1e-6);
@@ -134,8 +146,17 @@ describe('prep.augment on mnist digits', () => {
 
   it('gaussian noise has the requested standard deviation (away from the clamp)', () => {
     const ds = digits();
-    const shifted = { ...ds, splits: { ...ds.splits, train: { ...ds.splits.train, x: ds.splits.train.x.map((v) => 0.25 + 0.5 * v) } } };
-    const corner = { ...shifted, splits: { ...shifted.splits, train: { ...shifted.splits.train, x: shifted.splits.train.x.map((v, j) => (j === 0 ? 0 : j === 1 ? 1 : v)) } } };
+    const shifted = {
+      ...ds,
+      splits: { ...ds.splits, train: { ...ds.splits.train, x: ds.splits.train.x.map((v) => 0.25 + 0.5 * v) } },
+    };
+    const corner = {
+      ...shifted,
+      splits: {
+        ...shifted.splits,
+        train: { ...shifted.splits.train, x: shifted.splits.train.x.map((v, j) => (j === 0 ? 0 : j === 1 ? 1 : v)) },
+      },
+    };
     const out = augmentDataset(corner, { ...off, noise: 0.05, seed: 8 });
     let s = 0;
     let ss = 0;
@@ -163,10 +184,23 @@ describe('prep.augment on mnist digits', () => {
   });
 
   it('refuses tabular features, naming the node', async () => {
-    const ds = tensorDataset({ x: new Float32Array(8), y: Int32Array.from([0, 1, 0, 1]), classNames: ['a', 'b'], featureShape: [2], ratios: { validation: 0, test: 0 }, seed: 1 });
+    const ds = tensorDataset({
+      x: new Float32Array(8),
+      y: Int32Array.from([0, 1, 0, 1]),
+      classNames: ['a', 'b'],
+      featureShape: [2],
+      ratios: { validation: 0, test: 0 },
+      seed: 1,
+    });
     const ctx = executorContext(augmentParams.parse({}), { inputs: { dataset: ds }, nodeId: 'aug' });
-    await expect(augmentExecutor(ctx)).rejects.toThrow(/node aug: image augmentation needs features \[C, H, W\]; this dataset has \[2\]/);
-    const infer = (featureShape: number[]) => augmentNode.inferOutputs!({ params: augmentParams.parse({}), inputs: { dataset: { kind: 'Dataset', featureShape } } });
+    await expect(augmentExecutor(ctx)).rejects.toThrow(
+      /node aug: image augmentation needs features \[C, H, W\]; this dataset has \[2\]/,
+    );
+    const infer = (featureShape: number[]) =>
+      augmentNode.inferOutputs!({
+        params: augmentParams.parse({}),
+        inputs: { dataset: { kind: 'Dataset', featureShape } },
+      });
     expect(infer([4])).toEqual({ error: 'prep.augment needs image features [C, H, W]; the dataset has [4]' });
     expect(infer([1, 28, 28])).toEqual({ outputs: { dataset: { kind: 'Dataset', featureShape: [1, 28, 28] } } });
     const ok = await augmentExecutor({ ...ctx, inputs: { dataset: digits() } });

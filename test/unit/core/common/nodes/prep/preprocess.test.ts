@@ -26,7 +26,12 @@ function dataset(valX = [100, 1000]): DatasetValue {
     transforms,
     splits: {
       train: { n: 4, raw: trainRaw, x: assembleFeatures(trainRaw, rawFeatures, transforms, 4), y: new Float32Array(4) },
-      validation: { n: 2, raw: valRaw, x: assembleFeatures(valRaw, rawFeatures, transforms, 2), y: new Float32Array(2) },
+      validation: {
+        n: 2,
+        raw: valRaw,
+        x: assembleFeatures(valRaw, rawFeatures, transforms, 2),
+        y: new Float32Array(2),
+      },
     },
   };
 }
@@ -60,7 +65,12 @@ describe('preprocessing fits on train only', () => {
     ds.splits.train.raw = [num('x', [1, NaN, 3, 10]), cat('c', ['a', 'b', 'b', null])];
     ds.splits.validation.raw = [num('x', [NaN, 5]), cat('c', [null, 'a'])];
     const median = fitImputer(ds, imputeParams.parse({ strategy: 'median', columns: ['x'] }));
-    expect(median.transforms.find((t) => t.column === 'x')).toEqual({ kind: 'impute', column: 'x', strategy: 'median', value: 3 });
+    expect(median.transforms.find((t) => t.column === 'x')).toEqual({
+      kind: 'impute',
+      column: 'x',
+      strategy: 'median',
+      value: 3,
+    });
     expect(median.splits.validation.x[0]).toBe(3);
     const mean = fitImputer(ds, imputeParams.parse({ strategy: 'mean', columns: ['x'] }));
     expect(mean.transforms.find((t) => t.column === 'x')).toMatchObject({ value: 14 / 3 });
@@ -79,7 +89,9 @@ describe('preprocessing fits on train only', () => {
     const ig = fitEncoder(ds, 'onehot', onehotParams.parse({}));
     expect(ig.featureNames).toEqual(['x', 'c=a', 'c=b']);
     expect(Array.from(ig.splits.validation.x.slice(3, 6))).toEqual([1000, 0, 0]);
-    expect(() => fitEncoder(ds, 'onehot', onehotParams.parse({ unknown: 'error' }))).toThrow(/unknown category "z" in column 'c'/);
+    expect(() => fitEncoder(ds, 'onehot', onehotParams.parse({ unknown: 'error' }))).toThrow(
+      /unknown category "z" in column 'c'/,
+    );
     const ord = fitEncoder(ds, 'ordinal', ordinalParams.parse({ unknown: -1 }));
     expect(ord.transforms).toEqual([{ kind: 'ordinal', column: 'c', categories: ['a', 'b'], unknown: -1 }]);
     expect(ord.featureShape).toEqual([2]);
@@ -89,7 +101,9 @@ describe('preprocessing fits on train only', () => {
   it('select keeps or drops columns; shuffle is seeded and keeps rows together', () => {
     const table = { rowCount: 5, columns: [num('a', [1, 2, 3, 4, 5]), cat('b', ['1', '2', '3', '4', '5'])] };
     expect(selectColumns(table, selectParams.parse({ columns: ['b'] })).columns.map((c) => c.name)).toEqual(['b']);
-    expect(selectColumns(table, selectParams.parse({ columns: ['b'], mode: 'drop' })).columns.map((c) => c.name)).toEqual(['a']);
+    expect(
+      selectColumns(table, selectParams.parse({ columns: ['b'], mode: 'drop' })).columns.map((c) => c.name),
+    ).toEqual(['a']);
     expect(() => selectColumns(table, selectParams.parse({ columns: ['q'] }))).toThrow(/no column 'q'/);
     const s1 = shuffleTable(table, 3);
     const s2 = shuffleTable(table, 3);

@@ -10,7 +10,11 @@ function irisTable(): TableValue {
   return {
     rowCount: rows.length,
     columns: [
-      ...names.map((name, j) => ({ name, type: 'number' as const, values: Float64Array.from(rows, (r) => r[j] as number) })),
+      ...names.map((name, j) => ({
+        name,
+        type: 'number' as const,
+        values: Float64Array.from(rows, (r) => r[j] as number),
+      })),
       { name: 'species', type: 'category' as const, values: rows.map((r) => r[4] as string) },
     ],
   };
@@ -46,12 +50,19 @@ describe('splitTable', () => {
         { name: 'y', type: 'number', values: Float64Array.from([1, 2, 3, 4, 5, 6, 7, 8]) },
       ],
     };
-    const { dataset } = splitTable(table, splitParams.parse({ target: 'y', train: 0.75, validation: 0, test: 0.25, seed: 1 }));
+    const { dataset } = splitTable(
+      table,
+      splitParams.parse({ target: 'y', train: 0.75, validation: 0, test: 0.25, seed: 1 }),
+    );
     expect(dataset.task).toBe('regression');
     const imp = dataset.transforms.find((t) => t.kind === 'impute');
     const train = dataset.splits.train;
     const trainX = (train.raw![0].values as Float64Array).filter((v) => !Number.isNaN(v));
-    expect(imp).toMatchObject({ column: 'x', strategy: 'mean', value: trainX.reduce((a, b) => a + b, 0) / trainX.length });
+    expect(imp).toMatchObject({
+      column: 'x',
+      strategy: 'mean',
+      value: trainX.reduce((a, b) => a + b, 0) / trainX.length,
+    });
     const oh = dataset.transforms.find((t) => t.kind === 'onehot');
     const trainCats = new Set((train.raw![1].values as (string | null)[]).filter((v) => v !== null));
     expect(oh).toMatchObject({ column: 'c', categories: [...trainCats].sort() });
@@ -67,6 +78,8 @@ describe('splitTable', () => {
       ],
     };
     expect(() => splitTable(table, splitParams.parse({}))).toThrow(/single class/);
-    expect(() => splitTable(table, splitParams.parse({ target: 'nope' }))).toThrow(/'nope' not found; columns are x, y/);
+    expect(() => splitTable(table, splitParams.parse({ target: 'nope' }))).toThrow(
+      /'nope' not found; columns are x, y/,
+    );
   });
 });
