@@ -63,15 +63,25 @@ export function nextNodeState(prev: NodeRunState | undefined, e: EngineEvent): N
   }
 }
 
+/** The run state of a studio with nothing run yet. */
+function idleRun(): Pick<
+  RunSlice,
+  'runId' | 'running' | 'runStatus' | 'nodeRun' | 'logs' | 'epochs' | 'results' | 'resultsLoading'
+> {
+  return {
+    runId: null,
+    running: false,
+    runStatus: null,
+    nodeRun: {},
+    logs: [],
+    epochs: {},
+    results: {},
+    resultsLoading: {},
+  };
+}
+
 export const createRunSlice: StateCreator<StudioState, [], [], RunSlice> = (set, get) => ({
-  runId: null,
-  running: false,
-  runStatus: null,
-  nodeRun: {},
-  logs: [],
-  epochs: {},
-  results: {},
-  resultsLoading: {},
+  ...idleRun(),
 
   async run(only) {
     const s = get();
@@ -179,15 +189,6 @@ export const createRunSlice: StateCreator<StudioState, [], [], RunSlice> = (set,
     }
   },
   resetRun() {
-    set({
-      runId: null,
-      running: false,
-      runStatus: null,
-      nodeRun: {},
-      logs: [],
-      epochs: {},
-      results: {},
-      resultsLoading: {},
-    });
+    set(idleRun());
   },
 });
