@@ -41,9 +41,32 @@ export interface RawFeature {
   type: ColumnType;
 }
 
+/**
+ * Where a lazy split's features come from: a plain, serializable descriptor that a node-side reader
+ * (core/node/data/splitRows.ts) decodes a few rows at a time. `files` are absolute paths in sample
+ * order, decoded exactly as the eager reader decodes them (NCHW float32 in [0, 1]).
+ */
+export interface LazyImageRows {
+  kind: 'images';
+  /** One absolute file path per row, in row order. */
+  files: string[];
+  width: number;
+  height: number;
+  color: 'grayscale' | 'rgb';
+  fit: 'fill' | 'cover' | 'contain';
+}
+
 export interface DatasetSplit {
-  /** Row-major features, `n × prod(featureShape)`. */
+  /**
+   * Row-major features, `n × prod(featureShape)`. Empty (length 0) when `lazy` is set: read rows
+   * through core/node/data/splitRows.ts (`readRows`, `readRowsAt`) instead of indexing `x`.
+   */
   x: Float32Array;
+  /**
+   * Set when the features are too large to hold in memory (e.g. `data.images` above its
+   * `memoryBudgetMB`): how to decode any row on demand. Labels stay in `y`.
+   */
+  lazy?: LazyImageRows;
   /** Class indices (classification) or targets `n × targetDim` (regression). */
   y: Int32Array | Float32Array;
   n: number;

@@ -134,7 +134,7 @@ export function registerExportCommand(program: Command): void {
       const { model } = values;
       const data = 'data' in values ? values.data : undefined;
       const metrics = 'metrics' in values ? values.metrics : undefined;
-      const rows = verificationRows(model, data, rowsLimit, flags.split);
+      const rows = await verificationRows(model, data, rowsLimit, flags.split);
       const stem = path.basename(source).replace(/\.(weft\.json|json|onnx)$/, '');
       if (flags.format === 'tfjs') {
         const r = await exportTfjs(model, { dir: path.resolve(flags.out ?? `${stem}-tfjs`), rows });

@@ -1,7 +1,8 @@
+import path from 'node:path';
 import type { ColumnStats, DataPreviewValue, ImageSample } from '../../common';
 import { previewTable } from '../../common/nodes/data/tablePreview';
 import { moments } from '../../common/nodes/prep/refitDataset';
-import { thumbnail, type ImageFolder } from './readImages';
+import { decodeImageFiles, thumbnail, type ImageFolder } from './readImages';
 
 /** Thumbnails per class in a preview, and in all. */
 export const THUMBS_PER_CLASS = 4;
@@ -24,26 +25,43 @@ export async function imagesPreview(data: ImageFolder, headRows = 10): Promise<D
     },
     { format: 'images', target: 'class', headRows },
   );
-  const m = moments(data.x);
+  // Thumbnails: the first few samples of every class. A lazy folder decodes just those, and its
+  // pixel statistics come from them.
+  const picked: number[] = [];
+  const shown = new Array<number>(data.classNames.length).fill(0);
+  for (let i = 0; i < data.y.length && picked.length < MAX_THUMBS; i++) {
+    const k = data.y[i];
+    if (shown[k] >= THUMBS_PER_CLASS) continue;
+    shown[k]++;
+    picked.push(i);
+  }
+  let x = data.x;
+  const rowOf = (j: number): number => (data.lazy ? j : picked[j]);
+  const notes: string[] = [];
+  if (data.lazy) {
+    x = new Float32Array(picked.length * data.featureShape.reduce((a, b) => a * b, 1));
+    await decodeImageFiles(
+      picked.map((i) => path.join(data.folder, data.files[i])),
+      data.lazy,
+      x,
+    );
+    notes.push(`pixel statistics from the ${picked.length} thumbnail images (the folder loads per batch)`);
+  }
+  const m = moments(x);
   const pixel: ColumnStats = {
     name: 'pixel',
     type: 'number',
     count: m.n,
-    missing: data.x.length - m.n,
+    missing: x.length - m.n,
     min: m.min,
     max: m.max,
     mean: m.mean,
     std: m.std,
   };
   const images: ImageSample[] = [];
-  const shown = new Array<number>(data.classNames.length).fill(0);
-  for (let i = 0; i < data.y.length && images.length < MAX_THUMBS; i++) {
-    const k = data.y[i];
-    if (shown[k] >= THUMBS_PER_CLASS) continue;
-    shown[k]++;
-    images.push(await thumbnail(data.x, data.featureShape, i, data.classNames[k]));
-  }
-  const warnings = [...data.warnings];
+  for (let j = 0; j < picked.length; j++)
+    images.push(await thumbnail(x, data.featureShape, rowOf(j), data.classNames[data.y[picked[j]]]));
+  const warnings = [...data.warnings, ...notes];
   return {
     ...preview,
     schema: [...preview.schema, { name: 'pixel', type: 'number' }],

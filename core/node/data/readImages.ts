@@ -24,6 +24,12 @@ export interface ImageFolder {
   /** Files that could not be decoded (relative paths), skipped. */
   corrupt: string[];
   warnings: string[];
+  /**
+   * Set when the tensors (`bytes` as float32) exceed the memory budget: `x` is empty and nothing
+   * was decoded; `corrupt` then lists the files whose headers sharp could not read.
+   */
+  lazy?: Omit<ImageDecodeOptions, 'memoryBudgetMB'>;
+  bytes?: number;
 }
 
 const LAYOUT = 'expected one subfolder per class holding its images, e.g. <folder>/cat/1.png and <folder>/dog/1.jpg';
@@ -90,7 +96,12 @@ export async function scanImageFolder(
 }
 
 /** Decodes one image to `C × H × W` floats in [0, 1] at `out[offset..]`. */
-async function decodeInto(file: string, o: ImageDecodeOptions, out: Float32Array, offset: number): Promise<void> {
+async function decodeInto(
+  file: string,
+  o: Omit<ImageDecodeOptions, 'memoryBudgetMB'>,
+  out: Float32Array,
+  offset: number,
+): Promise<void> {
   const channels = o.color === 'rgb' ? 3 : 1;
   const { data, info } = await sharp(file, { pages: 1, failOn: 'error' })
     .flatten({ background: '#000000' })
@@ -109,9 +120,54 @@ async function decodeInto(file: string, o: ImageDecodeOptions, out: Float32Array
 }
 
 /**
+ * Runs `job(i)` for `i` in `0..count` with a few in flight at once; marks in the returned mask
+ * which ones succeeded (a throwing job counts as failed). Checks `signal` before each job.
+ */
+async function eachConcurrently(
+  count: number,
+  job: (i: number) => Promise<void>,
+  hooks: ReadHooks,
+  what: string,
+): Promise<Uint8Array> {
+  const ok = new Uint8Array(count);
+  let next = 0;
+  let done = 0;
+  const worker = async (): Promise<void> => {
+    while (next < count) {
+      if (hooks.signal) throwIfAborted(hooks.signal);
+      const i = next++;
+      try {
+        await job(i);
+        ok[i] = 1;
+      } catch {
+        ok[i] = 0;
+      }
+      if (++done % 64 === 0) hooks.progress?.(done / count, `${done} of ${count} ${what}`);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, count) }, worker));
+  return ok;
+}
+
+/**
+ * Decodes `files` (absolute paths) into consecutive `C × H × W` rows of `out`, the same decode the
+ * folder reader uses. Returns which files decoded (a failed one leaves its row untouched).
+ */
+export function decodeImageFiles(
+  files: readonly string[],
+  o: Omit<ImageDecodeOptions, 'memoryBudgetMB'>,
+  out: Float32Array,
+  hooks: ReadHooks = {},
+): Promise<Uint8Array> {
+  const size = (o.color === 'rgb' ? 3 : 1) * o.height * o.width;
+  return eachConcurrently(files.length, (i) => decodeInto(files[i], o, out, i * size), hooks, 'images');
+}
+
+/**
  * Reads an image folder (one subfolder per class) into NCHW float32 tensors. Corrupt images are
- * skipped and named in a warning; a folder whose tensors would exceed the memory budget is refused
- * before anything is decoded.
+ * skipped and named in a warning. A folder whose tensors would exceed the memory budget is not
+ * decoded: it comes back `lazy` (empty `x`), its files checked only by their headers (sharp
+ * metadata), so that callers can decode rows per batch.
  */
 export async function readImageFolder(
   folder: string,
@@ -123,37 +179,28 @@ export async function readImageFolder(
   const size = channels * o.height * o.width;
   const all = classes.flatMap((c, k) => c.files.map((f) => ({ file: f, label: k })));
   const bytes = all.length * size * 4;
-  const budget = o.memoryBudgetMB * 1024 * 1024;
-  if (bytes > budget) {
-    throw new UserError(
-      `${folder}: ${all.length} images at ${channels}×${o.height}×${o.width} need ${(bytes / 2 ** 20).toFixed(1)} MB as float32 tensors, ` +
-        `above memoryBudgetMB ${o.memoryBudgetMB}; lower width/height, use grayscale, or raise memoryBudgetMB`,
-    );
-  }
-  const x = new Float32Array(all.length * size);
-  const ok = new Uint8Array(all.length);
-  let next = 0;
-  let done = 0;
-  const worker = async (): Promise<void> => {
-    while (next < all.length) {
-      if (hooks.signal) throwIfAborted(hooks.signal);
-      const i = next++;
-      try {
-        await decodeInto(path.join(folder, all[i].file), o, x, i * size);
-        ok[i] = 1;
-      } catch {
-        ok[i] = 0;
-      }
-      if (++done % 64 === 0) hooks.progress?.(done / all.length, `${done} of ${all.length} images`);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, all.length) }, worker));
+  const lazy = bytes > o.memoryBudgetMB * 1024 * 1024;
+  const x = new Float32Array(lazy ? 0 : all.length * size);
+  const paths = all.map((s) => path.join(folder, s.file));
+  const ok = lazy
+    ? await eachConcurrently(
+        all.length,
+        async (i) => {
+          const m = await sharp(paths[i], { pages: 1, failOn: 'error' }).metadata();
+          if (!m.width || !m.height) throw new Error('no image size in the header');
+        },
+        hooks,
+        'image headers',
+      )
+    : await decodeImageFiles(paths, o, x, hooks);
   const corrupt = all.filter((_, i) => !ok[i]).map((s) => s.file);
   const kept = all.length - corrupt.length;
   let xs = x;
-  if (corrupt.length) {
+  if (corrupt.length && !lazy) {
     xs = new Float32Array(kept * size);
     for (let i = 0, k = 0; i < all.length; i++) if (ok[i]) xs.set(x.subarray(i * size, (i + 1) * size), size * k++);
+  }
+  if (corrupt.length) {
     warnings.push(
       `${corrupt.length} of ${all.length} images could not be decoded and were skipped: ${listSome(corrupt)}`,
     );
@@ -174,6 +221,7 @@ export async function readImageFolder(
     files: samples.map((s) => s.file),
     corrupt,
     warnings,
+    ...(lazy ? { lazy: { width: o.width, height: o.height, color: o.color, fit: o.fit }, bytes } : {}),
   };
 }
 

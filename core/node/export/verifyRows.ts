@@ -6,6 +6,7 @@
 import type { DatasetValue, FittedTransform, TableColumn, TrainedModelValue } from '../../common';
 import { assembleFeatures } from '../../common/nodes/prep/assembleFeatures';
 import { seededRandom } from '../../common/nodes/prep/random';
+import { readRows, takeRows } from '../data/splitRows';
 
 export interface VerifyRows {
   n: number;
@@ -38,6 +39,27 @@ export function rowsFromDataset(data: DatasetValue, limit: number, prefer: strin
     y: split.y.slice(0, n * targetWidth),
     source: `${n} rows of the ${name} split`,
   };
+}
+
+/**
+ * `rowsFromDataset` for any dataset: of a lazy split, only the first `limit` rows are decoded.
+ */
+export async function loadRowsFromDataset(
+  data: DatasetValue,
+  limit: number,
+  prefer: string[],
+): Promise<VerifyRows | undefined> {
+  const name = prefer.find((s) => (data.splits[s]?.n ?? 0) > 0);
+  const split = name ? data.splits[name] : undefined;
+  if (!name || !split?.lazy) return rowsFromDataset(data, limit, prefer);
+  const n = Math.min(limit, split.n);
+  const head = takeRows(
+    split,
+    Uint32Array.from({ length: n }, (_, i) => i),
+    split.y.length / split.n,
+  );
+  const x = await readRows(head, 0, n);
+  return rowsFromDataset({ ...data, splits: { [name]: { x, y: head.y, n } } }, limit, [name]);
 }
 
 /**

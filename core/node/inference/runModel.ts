@@ -1,6 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import type { DatasetSplit, DatasetValue, TrainedModelValue } from '../../common';
 import { throwIfAborted, UserError } from '../executors/Executor';
+import { readRows } from '../data/splitRows';
 import { openSession, type ProviderChoice } from '../onnx/session';
 
 export interface PredictOptions {
@@ -20,18 +21,22 @@ export interface ModelOutput {
 
 /**
  * Runs a trained model's inference graph over `n` feature rows in batches and returns its output
- * rows. The session is released before returning.
+ * rows. The rows are a flat array or a dataset split (a lazy split is decoded batch by batch).
+ * The session is released before returning.
  */
 export async function runTrainedModel(
   model: TrainedModelValue,
-  x: Float32Array,
+  source: Float32Array | DatasetSplit,
   n: number,
   opts: PredictOptions = {},
 ): Promise<ModelOutput> {
   const rowSize = model.featureShape.reduce((a, b) => a * b, 1);
-  if (x.length !== n * rowSize) {
+  const split: DatasetSplit = source instanceof Float32Array ? { x: source, y: new Int32Array(0), n } : source;
+  const length = split.lazy ? split.lazy.files.length * rowSize : split.x.length;
+  const have = split.lazy ? (split.lazy.color === 'rgb' ? 3 : 1) * split.lazy.width * split.lazy.height : 0;
+  if (length !== n * rowSize || (split.lazy && have !== rowSize)) {
     throw new UserError(
-      `the model expects ${rowSize} features per row ([${model.featureShape.join(', ')}]) but the data has ${x.length / Math.max(n, 1)}`,
+      `the model expects ${rowSize} features per row ([${model.featureShape.join(', ')}]) but the data has ${split.lazy ? have : length / Math.max(n, 1)}`,
     );
   }
   // Weights are baked in as initializers here, so level 'all' (NCHWc conv layouts, pre-packing)
@@ -44,10 +49,8 @@ export async function runTrainedModel(
     for (let start = 0; start < n; start += batch) {
       if (opts.signal) throwIfAborted(opts.signal);
       const end = Math.min(n, start + batch);
-      const feed = new ort.Tensor('float32', x.subarray(start * rowSize, end * rowSize), [
-        end - start,
-        ...model.featureShape,
-      ]);
+      const x = await readRows(split, start, end - start, opts.signal);
+      const feed = new ort.Tensor('float32', x, [end - start, ...model.featureShape]);
       const result = await opened.session.run({ [model.inputName]: feed });
       const out = result[model.outputName];
       if (!out) throw new Error(`the model has no output named ${model.outputName}`);

@@ -1,6 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import type { DatasetSplit, TableColumn } from '../../common';
 import { throwIfAborted, UserError } from '../executors/Executor';
+import { readRows } from '../data/splitRows';
 import type { ExportLayout } from '../export/preprocessGraph';
 import { feedsFor } from '../export/runExported';
 import { formatShape, metadataJson, type OnnxModelInfo, type TensorInfo } from './inspect';
@@ -92,13 +93,12 @@ export async function runOnSplit(
       `${opts.where}: the model takes batches of exactly ${fixedBatch} rows and the split has ${split.n}; re-export it with a dynamic batch dimension`,
     );
   }
-  const rowSize = opts.featureShape.reduce((a, b) => a * b, 1);
   let values: Float32Array | undefined;
   let width = 0;
   for (let start = 0; start < split.n; start += batch) {
     if (opts.signal) throwIfAborted(opts.signal);
     const end = Math.min(split.n, start + batch);
-    const x = split.x.subarray(start * rowSize, end * rowSize);
+    const x = await readRows(split, start, end - start, opts.signal);
     const feeds =
       rawFed && layout && split.raw
         ? feedsFor(layout, { n: end - start, x, raw: sliceColumns(split.raw, start, end), source: 'dataset' })

@@ -77,7 +77,8 @@ function imageOf(x: Float32Array, shape: number[], i: number, label?: string): I
 function previewSplit(ds: DatasetValue, name: string, maxRows: number): DataPreviewView {
   const split = ds.splits[name];
   const width = ds.featureShape.reduce((a, b) => a * b, 1);
-  const shown = Math.min(width, MAX_TABLE_COLUMNS);
+  // A lazy split (images loaded per batch) has no features in memory: show its labels only.
+  const shown = split.lazy ? 0 : Math.min(width, MAX_TABLE_COLUMNS);
   const columns: TableColumn[] = [];
   for (let j = 0; j < shown; j++) {
     const values = new Float64Array(split.n);
@@ -101,7 +102,7 @@ function previewSplit(ds: DatasetValue, name: string, maxRows: number): DataPrev
     { format: 'dataset', headRows: maxRows, ...(ds.task === 'classification' ? { target } : {}) },
   );
   const images: ImageSample[] = [];
-  for (let i = 0; i < Math.min(split.n, MAX_IMAGES); i++) {
+  for (let i = 0; i < (split.lazy ? 0 : Math.min(split.n, MAX_IMAGES)); i++) {
     const label = ds.task === 'classification' ? (ds.classNames?.[split.y[i]] ?? String(split.y[i])) : undefined;
     const img = imageOf(split.x, ds.featureShape, i, label);
     if (!img) break;

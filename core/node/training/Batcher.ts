@@ -1,4 +1,6 @@
+import type { DatasetSplit } from '../../common';
 import { seededRandom, shuffleInPlace } from '../../common/nodes/prep/random';
+import { readRowsAt } from '../data/splitRows';
 
 /** Label buffers the step graph may take: int64 class indices, int32 class indices or float targets. */
 export type LabelArray = BigInt64Array | Int32Array | Float32Array;
@@ -27,7 +29,7 @@ export class Batcher {
   private readonly random: () => number;
 
   constructor(
-    private readonly src: { x: Float32Array; y: Int32Array | Float32Array; n: number },
+    private readonly src: { x: Float32Array; y: Int32Array | Float32Array; n: number; lazy?: DatasetSplit['lazy'] },
     private readonly o: BatcherOptions,
   ) {
     this.x = new Float32Array(o.batchSize * o.rowSize);
@@ -45,15 +47,43 @@ export class Batcher {
     if (this.o.shuffle) shuffleInPlace(this.order, this.random);
   }
 
-  /** Copies batch `b` of the current order into the buffers; returns its number of rows. */
-  fill(b: number): number {
-    const { batchSize, rowSize, labelSize } = this.o;
+  /** Whether `fill` cannot be used: the rows are decoded from files by `fillAsync`. */
+  get lazy(): boolean {
+    return this.src.lazy !== undefined;
+  }
+
+  /**
+   * Batch `b` for any source: a lazy one decodes the batch's rows (same order, same buffers as
+   * `fill`), an in-memory one is `fill`.
+   */
+  async fillAsync(b: number, signal?: AbortSignal): Promise<number> {
+    if (!this.src.lazy) return this.fill(b);
+    const { batchSize } = this.o;
     const start = b * batchSize;
     const count = Math.min(batchSize, this.src.n - start);
-    const { x, y } = this.src;
+    await readRowsAt(this.src, this.order.subarray(start, start + count), this.x, signal);
+    return this.fillLabels(start, count);
+  }
+
+  /** Copies batch `b` of the current order into the buffers; returns its number of rows. */
+  fill(b: number): number {
+    if (this.src.lazy) throw new Error('a lazy split is read with fillAsync');
+    const { batchSize, rowSize } = this.o;
+    const start = b * batchSize;
+    const count = Math.min(batchSize, this.src.n - start);
+    const { x } = this.src;
     for (let i = 0; i < count; i++) {
       const r = this.order[start + i];
       this.x.set(x.subarray(r * rowSize, (r + 1) * rowSize), i * rowSize);
+    }
+    return this.fillLabels(start, count);
+  }
+
+  private fillLabels(start: number, count: number): number {
+    const { labelSize } = this.o;
+    const { y } = this.src;
+    for (let i = 0; i < count; i++) {
+      const r = this.order[start + i];
       if (this.y instanceof BigInt64Array) {
         this.y[i] = BigInt(y[r]);
       } else if (labelSize === 1) {

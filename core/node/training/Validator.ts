@@ -1,6 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import type { DatasetSplit } from '../../common';
 import { buildInferenceGraph, type LossKind, type ResolvedModel } from '../../common/model';
+import { readRows } from '../data/splitRows';
 import { openSession, type ProviderName } from '../onnx/session';
 
 /** Loss and accuracy of a split from model outputs, computed as the training graph's loss would. */
@@ -74,16 +75,13 @@ export class Validator {
       graphOptimizationLevel: 'all',
     });
     try {
-      const rowSize = this.model.inputShape.reduce((a, b) => a * b, 1);
-      const { x, n } = this.split;
+      const { n } = this.split;
       let values: Float32Array | undefined;
       let width = 0;
       for (let start = 0; start < n; start += this.batch) {
         const rows = Math.min(this.batch, n - start);
-        const feed = new ort.Tensor('float32', x.subarray(start * rowSize, (start + rows) * rowSize), [
-          rows,
-          ...this.model.inputShape,
-        ]);
+        const x = await readRows(this.split, start, rows);
+        const feed = new ort.Tensor('float32', x, [rows, ...this.model.inputShape]);
         const out = (await session.run({ input: feed })).output;
         const data = out.data as Float32Array;
         width = data.length / rows;

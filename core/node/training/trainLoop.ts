@@ -102,7 +102,7 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
   if (n === 0) throw new Error('the training split is empty');
   const batchSize = Math.min(o.batchSize, n);
   const batcher = new Batcher(
-    { x: o.train.x, y: labelArray(graph, o.train), n },
+    { x: o.train.x, y: labelArray(graph, o.train), n, ...(o.train.lazy ? { lazy: o.train.lazy } : {}) },
     {
       batchSize,
       rowSize,
@@ -191,7 +191,7 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
           cancelled = true;
           break;
         }
-        const rows = batcher.fill(b);
+        const rows = batcher.lazy ? await batcher.fillAsync(b, o.signal) : batcher.fill(b);
         const batch = rows === batchSize ? full : last;
         step++;
         const lr = schedule.rate(epoch, b);

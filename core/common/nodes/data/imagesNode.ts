@@ -25,7 +25,9 @@ export const imagesParams = z
       .number()
       .positive()
       .default(2048)
-      .describe('Largest float32 tensor size this node may load; a bigger folder is refused with the size it needs'),
+      .describe(
+        'Largest float32 tensor size this node loads into memory; a bigger folder is loaded per batch from disk',
+      ),
   })
   .extend(tensorSplitParams.shape);
 export type ImagesParams = z.output<typeof imagesParams>;
@@ -38,7 +40,8 @@ export const imagesNode = defineNode({
   doc:
     'Reads an image folder with one subfolder per class (PNG, JPEG, WebP, GIF), resizes every image to width×height, ' +
     'grayscale or RGB, into a classification dataset with NCHW float32 features in [0, 1], split train/validation/test ' +
-    '(seeded, stratified). Corrupt images are skipped and counted. Folders whose tensors exceed memoryBudgetMB are refused.',
+    '(seeded, stratified). Corrupt images are skipped and counted. Folders whose tensors exceed memoryBudgetMB stay on disk and are decoded per batch ' +
+    '(training, evaluation, export checks); prep.augment and the tabular steps refuse such a dataset.',
   inputs: [],
   outputs: [
     {

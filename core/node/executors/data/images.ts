@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
+import type { DatasetValue } from '../../../common';
 import type { ImagesParams } from '../../../common/nodes/data/imagesNode';
 import { tensorDataset } from '../../../common/nodes/data/tensorDataset';
 import { imagesPreview } from '../../data/imagesPreview';
@@ -19,18 +20,51 @@ export const imagesExecutor: Executor<ImagesParams> = async (ctx) => {
       `${folder}: a single class ('${data.classNames[0]}') has images; a classifier needs at least two class subfolders with images`,
     );
   }
-  const dataset = asUserError(ctx.nodeId, () =>
-    tensorDataset({
-      x: data.x,
-      y: data.y,
-      classNames: data.classNames,
-      featureShape: data.featureShape,
-      ratios: { validation: p.validation, test: p.test },
-      stratify: p.stratify,
-      seed: p.seed,
-      fingerprint: createHash('sha256').update(data.x).digest('hex').slice(0, 16),
-    }),
-  );
+  const split = { ratios: { validation: p.validation, test: p.test }, stratify: p.stratify, seed: p.seed };
+  const lazy = data.lazy;
+  let dataset: DatasetValue;
+  if (!lazy) {
+    dataset = asUserError(ctx.nodeId, () =>
+      tensorDataset({
+        x: data.x,
+        y: data.y,
+        classNames: data.classNames,
+        featureShape: data.featureShape,
+        ...split,
+        fingerprint: createHash('sha256').update(data.x).digest('hex').slice(0, 16),
+      }),
+    );
+  } else {
+    ctx.log(
+      `${data.files.length} images need ${((data.bytes ?? 0) / 2 ** 20).toFixed(1)} MB as float32 tensors, above memoryBudgetMB ${p.memoryBudgetMB}: loading them per batch from disk`,
+    );
+    // Split sample indices exactly as the eager path splits rows, then give each split its files.
+    const byIndex = asUserError(ctx.nodeId, () =>
+      tensorDataset({
+        x: Float32Array.from(data.files, (_, i) => i),
+        y: data.y,
+        classNames: data.classNames,
+        featureShape: [1],
+        ...split,
+      }),
+    );
+    const files = data.files.map((f) => path.join(folder, f));
+    const splits = Object.fromEntries(
+      Object.entries(byIndex.splits).map(([name, s]) => [
+        name,
+        {
+          x: new Float32Array(0),
+          y: s.y,
+          n: s.n,
+          lazy: { kind: 'images' as const, files: Array.from(s.x, (i) => files[i]), ...lazy },
+        },
+      ]),
+    );
+    const hash = createHash('sha256')
+      .update(JSON.stringify({ files: data.files, ...lazy }))
+      .update(data.y);
+    dataset = { ...byIndex, featureShape: data.featureShape, splits, fingerprint: hash.digest('hex').slice(0, 16) };
+  }
   ctx.progress(0.95, 'preview');
   const preview = await imagesPreview(data);
   const sizes = Object.entries(dataset.splits).map(([k, s]) => `${k} ${s.n}`);
@@ -39,7 +73,8 @@ export const imagesExecutor: Executor<ImagesParams> = async (ctx) => {
     summary: {
       text:
         `${data.files.length} images [${data.featureShape.join(', ')}], ${data.classNames.length} classes; ${sizes.join(', ')}` +
-        (data.corrupt.length ? `; ${data.corrupt.length} corrupt skipped` : ''),
+        (data.corrupt.length ? `; ${data.corrupt.length} corrupt skipped` : '') +
+        (lazy ? '; loaded per batch (above memoryBudgetMB)' : ''),
     },
   };
 };

@@ -28,7 +28,7 @@ export async function modelOnSplit(
   }
   checkCompatible(model, data, where);
   const split = pickSplit(data, ctx.params.split, where);
-  const out = await runTrainedModel(model, split.x, split.n, {
+  const out = await runTrainedModel(model, split, split.n, {
     batchSize: ctx.params.batchSize,
     signal: ctx.signal,
     progress: (f, m) => ctx.progress(f * 0.9, m),

@@ -3,17 +3,17 @@ import type { z } from 'zod';
 import type { DatasetValue, MetricsValue, TrainedModelValue } from '../../../common';
 import type { exportOnnxParams } from '../../../common/nodes/export/onnx';
 import { exportOnnx, type OnnxExportReport } from '../../export/exportOnnx';
-import { rowsFromDataset, syntheticRows, type VerifyRows } from '../../export/verifyRows';
+import { loadRowsFromDataset, syntheticRows, type VerifyRows } from '../../export/verifyRows';
 import type { Executor, ExecutorResult } from '../Executor';
 
 /** Held-out rows from the dataset when connected (raw columns needed for tabular models), else synthetic ones. */
-export function verificationRows(
+export async function verificationRows(
   model: TrainedModelValue,
   data: DatasetValue | undefined,
   limit: number,
   split: string,
-): VerifyRows {
-  const fromData = data ? rowsFromDataset(data, limit, [split, 'test', 'validation', 'train']) : undefined;
+): Promise<VerifyRows> {
+  const fromData = data ? await loadRowsFromDataset(data, limit, [split, 'test', 'validation', 'train']) : undefined;
   const tabular = (model.rawFeatures?.length ?? 0) > 0;
   if (fromData && (!tabular || fromData.raw)) return fromData;
   return syntheticRows(model, Math.min(limit, 256));
@@ -49,7 +49,7 @@ export const exportOnnxExecutor: Executor<z.output<typeof exportOnnxParams>> = a
   const model = ctx.inputs.model as TrainedModelValue;
   const data = ctx.inputs.data as DatasetValue | undefined;
   const metrics = ctx.inputs.metrics as MetricsValue | undefined;
-  const rows = verificationRows(model, data, ctx.params.verifyRows, ctx.params.verifySplit);
+  const rows = await verificationRows(model, data, ctx.params.verifyRows, ctx.params.verifySplit);
   ctx.progress(0.1, 'building the graph');
   const report = await exportOnnx(model, {
     file: path.resolve(ctx.baseDir, ctx.params.path),

@@ -9,7 +9,7 @@ import { verificationRows } from './onnx';
 export const exportTfjsExecutor: Executor<z.output<typeof exportTfjsParams>> = async (ctx) => {
   const model = ctx.inputs.model as TrainedModelValue;
   const data = ctx.inputs.data as DatasetValue | undefined;
-  const rows = verificationRows(model, data, ctx.params.verifyRows, ctx.params.verifySplit);
+  const rows = await verificationRows(model, data, ctx.params.verifyRows, ctx.params.verifySplit);
   ctx.progress(0.1, 'converting layers');
   const r = await exportTfjs(model, { dir: path.resolve(ctx.baseDir, ctx.params.path), rows, signal: ctx.signal });
   ctx.progress(1);

@@ -1,11 +1,13 @@
 import type { DatasetValue } from '../../../common';
 import { augmentDataset } from '../../../common/nodes/prep/augmentImages';
 import type { AugmentParams } from '../../../common/nodes/prep/augmentNode';
+import { refuseLazy } from '../../data/splitRows';
 import { throwIfAborted, type Executor } from '../Executor';
 import { asUserError } from './asUserError';
 
 export const augmentExecutor: Executor<AugmentParams> = async (ctx) => {
   const input = ctx.inputs.dataset as DatasetValue;
+  refuseLazy(input, ctx.nodeId, 'prep.augment');
   const dataset = asUserError(ctx.nodeId, () =>
     augmentDataset(input, ctx.params, (done, total) => {
       throwIfAborted(ctx.signal);

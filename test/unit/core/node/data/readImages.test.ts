@@ -153,9 +153,22 @@ describe('image folder bad input', () => {
     );
   });
 
-  it('refuses a folder above the memory budget before decoding, with the size it needs', async () => {
-    await expect(
-      imagesExecutor(ctx({ path: 'digits', width: 512, height: 512, color: 'rgb', memoryBudgetMB: 50 })),
-    ).rejects.toThrow(/30 images at 3×512×512 need 90\.0 MB as float32 tensors, above memoryBudgetMB 50/);
+  it('loads a folder above the memory budget per batch instead of refusing it', async () => {
+    const logs: string[] = [];
+    const c = executorContext(
+      imagesParams.parse({ path: 'digits', width: 512, height: 512, color: 'rgb', memoryBudgetMB: 50 }),
+      { dir: root, nodeId: 'images', log: (m) => logs.push(m) },
+    );
+    const r = await imagesExecutor(c);
+    const ds = r.outputs.dataset as DatasetValue;
+    expect(ds.featureShape).toEqual([3, 512, 512]);
+    for (const s of Object.values(ds.splits)) {
+      expect(s.x).toHaveLength(0);
+      expect(s.lazy?.files).toHaveLength(s.n);
+    }
+    expect(Object.values(ds.splits).reduce((a, s) => a + s.n, 0)).toBe(30);
+    expect(logs.join('\n')).toMatch(
+      /30 images need 90\.0 MB as float32 tensors, above memoryBudgetMB 50: loading them per batch/,
+    );
   });
 });

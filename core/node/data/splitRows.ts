@@ -1,0 +1,103 @@
+/**
+ * The one way node-side code reads feature rows of a DatasetSplit, whether its features are in
+ * memory (`x`) or lazy (decoded from files on demand, see `LazyImageRows` in core/common/values.ts).
+ */
+import path from 'node:path';
+import type { DatasetSplit, DatasetValue } from '../../common';
+import { UserError } from '../executors/Executor';
+import { decodeImageFiles, listSome } from './readImages';
+
+/** Whether the split's features must be read through `readRows`/`readRowsAt`. */
+export function isLazy(split: DatasetSplit): boolean {
+  return split.lazy !== undefined;
+}
+
+/** Floats per row of a split. */
+export function rowSizeOf(split: DatasetSplit): number {
+  const l = split.lazy;
+  if (l) return (l.color === 'rgb' ? 3 : 1) * l.width * l.height;
+  return split.n > 0 ? split.x.length / split.n : 0;
+}
+
+/**
+ * Rows `indices[i]` of the split into `into` (row i at `i × rowSize`). In-memory splits copy from
+ * `x`; lazy ones decode their files with the image folder reader's own decode. A lazy file that
+ * passed the header check when listed but no longer decodes is an error naming it (rows cannot be
+ * skipped once the splits are fixed).
+ */
+export async function readRowsAt(
+  split: DatasetSplit,
+  indices: ArrayLike<number>,
+  into: Float32Array,
+  signal?: AbortSignal,
+): Promise<void> {
+  const rowSize = rowSizeOf(split);
+  const l = split.lazy;
+  if (!l) {
+    for (let i = 0; i < indices.length; i++) {
+      const r = indices[i];
+      into.set(split.x.subarray(r * rowSize, (r + 1) * rowSize), i * rowSize);
+    }
+    return;
+  }
+  const files = Array.from({ length: indices.length }, (_, i) => l.files[indices[i]]);
+  const ok = await decodeImageFiles(files, l, into, signal ? { signal } : {});
+  const bad = files.filter((_, i) => !ok[i]);
+  if (bad.length) {
+    throw new UserError(
+      `${bad.length} image${bad.length > 1 ? 's' : ''} could not be decoded while loading a batch: ${listSome(bad.map((f) => path.basename(path.dirname(f)) + '/' + path.basename(f)))}; ` +
+        'fix or remove them and run data.images again',
+    );
+  }
+}
+
+/**
+ * Rows `start..start+count` of the split as one array: a view of `x` (no copy) for in-memory
+ * splits, freshly decoded rows for lazy ones. Treat the result as read-only.
+ */
+export async function readRows(
+  split: DatasetSplit,
+  start: number,
+  count: number,
+  signal?: AbortSignal,
+): Promise<Float32Array> {
+  const rowSize = rowSizeOf(split);
+  if (!split.lazy) return split.x.subarray(start * rowSize, (start + count) * rowSize);
+  const out = new Float32Array(count * rowSize);
+  await readRowsAt(
+    split,
+    Uint32Array.from({ length: count }, (_, i) => start + i),
+    out,
+    signal,
+  );
+  return out;
+}
+
+/** A new split of rows `rows` of `split`: a lazy split keeps only those files, an in-memory one copies them. */
+export function takeRows(split: DatasetSplit, rows: ArrayLike<number>, labelSize: number): DatasetSplit {
+  const k = rows.length;
+  const y = split.y instanceof Int32Array ? new Int32Array(k * labelSize) : new Float32Array(k * labelSize);
+  for (let i = 0; i < k; i++) y.set(split.y.subarray(rows[i] * labelSize, (rows[i] + 1) * labelSize), i * labelSize);
+  if (split.lazy) {
+    const files = Array.from({ length: k }, (_, i) => split.lazy!.files[rows[i]]);
+    return { x: new Float32Array(0), y, n: k, lazy: { ...split.lazy, files } };
+  }
+  const rowSize = rowSizeOf(split);
+  const x = new Float32Array(k * rowSize);
+  for (let i = 0; i < k; i++) x.set(split.x.subarray(rows[i] * rowSize, (rows[i] + 1) * rowSize), i * rowSize);
+  return { x, y, n: k };
+}
+
+/**
+ * Throws a UserError when a node that needs every row in memory gets a lazy dataset (one that
+ * `data.images` left on disk because it exceeds its memory budget).
+ */
+export function refuseLazy(data: DatasetValue, node: string, what: string): void {
+  const lazy = Object.entries(data.splits).filter(([, s]) => s.lazy);
+  if (!lazy.length) return;
+  throw new UserError(
+    `node ${node}: ${what} needs the whole dataset in memory, but its ${lazy.map(([k]) => k).join(', ')} split` +
+      `${lazy.length > 1 ? 's are' : ' is'} loaded per batch from disk because the image folder exceeds data.images' memoryBudgetMB; ` +
+      'raise memoryBudgetMB (or lower width/height, use grayscale) so the folder loads into memory, or remove this node',
+  );
+}
