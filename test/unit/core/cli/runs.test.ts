@@ -3,10 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunDiff, RunListing, RunRecord } from '../../../../core/common/runs';
-import { runRecorded } from '../../../../core/node/runs/recordedRun';
-import { RECORD_FILE, RunStore } from '../../../../core/node/runs/RunStore';
+import { RECORD_FILE } from '../../../../core/node/runs/RunStore';
 import { runWeft } from '../../../fixtures/runWeft';
-import { fitEngine, fitNodes, fitPipeline, pointsCsv } from '../node/runs/fixtures/fitNodes';
+import { twoRecordedFitRuns } from '../node/runs/fixtures/fitNodes';
 
 const iris = path.resolve('resources/data/iris.csv');
 
@@ -25,23 +24,7 @@ function splitPipeline(seed: number): string {
 
 describe('weft runs', () => {
   it('list, show, diff and rm over recorded runs, with id prefixes and a corrupt record skipped', async () => {
-    const ws = mkdtempSync(path.join(tmpdir(), 'weft-cli-runs-'));
-    writeFileSync(path.join(ws, 'points.csv'), pointsCsv());
-    const store = new RunStore(ws);
-    const a = (
-      await runRecorded(fitEngine(), fitPipeline({ fit: { epochs: 3, lr: 0.05 } }), {
-        store,
-        registry: fitNodes,
-        baseDir: ws,
-      })
-    ).record!;
-    const b = (
-      await runRecorded(fitEngine(), fitPipeline({ fit: { epochs: 3, lr: 0.2 } }), {
-        store,
-        registry: fitNodes,
-        baseDir: ws,
-      })
-    ).record!;
+    const { ws, store, a, b } = await twoRecordedFitRuns('weft-cli-runs-');
     mkdirSync(path.join(store.dir, 'broken'));
     writeFileSync(path.join(store.dir, 'broken', RECORD_FILE), 'not json');
 

@@ -1,39 +1,15 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { toListing } from '../../../../core/common/runs';
-import { runRecorded } from '../../../../core/node/runs/recordedRun';
 import { RunsService } from '../../../../core/node/runs/RunsService';
-import { RunStore } from '../../../../core/node/runs/RunStore';
 import { StudioError } from '../../../../core/node/studio/StudioError';
 import { RunDiffView } from '../../../../renderer/runs/RunDiffView';
 import { RunsTable } from '../../../../renderer/runs/RunsTable';
 import type { EngineClient } from '../../../../renderer/engine/EngineClient';
 import type { RunsClient } from '../../../../renderer/runs/runsClient';
-import { fitEngine, fitNodes, fitPipeline, pointsCsv } from '../../core/node/runs/fixtures/fitNodes';
+import { twoRecordedFitRuns } from '../../core/node/runs/fixtures/fitNodes';
 
-async function twoRuns() {
-  const ws = mkdtempSync(path.join(tmpdir(), 'weft-runsview-'));
-  writeFileSync(path.join(ws, 'points.csv'), pointsCsv());
-  const store = new RunStore(ws);
-  const a = (
-    await runRecorded(fitEngine(), fitPipeline({ fit: { epochs: 3, lr: 0.05 } }), {
-      store,
-      registry: fitNodes,
-      baseDir: ws,
-    })
-  ).record!;
-  const b = (
-    await runRecorded(fitEngine(), fitPipeline({ fit: { epochs: 3, lr: 0.2 } }), {
-      store,
-      registry: fitNodes,
-      baseDir: ws,
-    })
-  ).record!;
-  return { store, a, b };
-}
+const twoRuns = () => twoRecordedFitRuns('weft-runsview-');
 
 describe('runs view over the runs service', () => {
   it('lists, diffs and removes runs through the channel contract, with prefixes and clear errors', async () => {
