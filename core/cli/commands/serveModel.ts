@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { UserError } from '../../node/executors/Executor';
 import { formatShape } from '../../node/onnx/inspect';
-import { onnxProviderChoices } from '../../common/nodes/onnx/onnxModelNode';
+import { onnxProviderChoices } from '../../common/nodes/model/onnx';
 import { startModelServer } from '../../node/serving/modelServer';
 
 interface ServeFlags {

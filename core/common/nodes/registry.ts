@@ -1,28 +1,28 @@
 import type { NodeRegistry } from './NodeDefinition';
-import { csvNode } from './data/csvNode';
-import { idxNode } from './data/idxNode';
-import { imagesNode } from './data/imagesNode';
-import { npyNode } from './data/npyNode';
-import { jsonNode } from './data/jsonNode';
-import { splitNode } from './prep/splitNode';
-import { augmentNode } from './prep/augmentNode';
-import { imputeNode } from './prep/imputeNode';
-import { minmaxNode } from './prep/minmaxNode';
-import { onehotNode } from './prep/onehotNode';
-import { ordinalNode } from './prep/ordinalNode';
-import { selectNode } from './prep/selectNode';
-import { shuffleNode } from './prep/shuffleNode';
-import { standardizeNode } from './prep/standardizeNode';
+import { csvNode } from './data/csv';
+import { idxNode } from './data/idx';
+import { imagesNode } from './data/images';
+import { npyNode } from './data/npy';
+import { jsonNode } from './data/json';
+import { splitNode } from './prep/split';
+import { augmentNode } from './prep/augment';
+import { imputeNode } from './prep/impute';
+import { minmaxNode } from './prep/minmax';
+import { onehotNode } from './prep/onehot';
+import { ordinalNode } from './prep/ordinal';
+import { selectNode } from './prep/select';
+import { shuffleNode } from './prep/shuffle';
+import { standardizeNode } from './prep/standardize';
 import { evalClassification } from './eval/classification';
 import { evalPredict } from './eval/predict';
 import { evalRegression } from './eval/regression';
 import { exportOnnxNode } from './export/onnx';
 import { exportTfjsNode } from './export/tfjs';
-import { onnxModelNode } from './onnx/onnxModelNode';
+import { onnxModelNode } from './model/onnx';
 import * as layers from './layers';
-import { cnnNode } from './model/cnnNode';
-import { mlpNode } from './model/mlpNode';
-import { trainerNode } from './train/trainerNode';
+import { cnnNode } from './model/cnn';
+import { mlpNode } from './model/mlp';
+import { trainerNode } from './train/trainer';
 
 /**
  * Every built-in node type, keyed by `type`. An explicit literal: a node exists in the palette,

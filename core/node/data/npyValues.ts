@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { ColumnType, DataPreviewValue, DatasetValue, TableColumn, TableValue } from '../../common';
-import type { NpyParams } from '../../common/nodes/data/npyNode';
+import type { NpyParams } from '../../common/nodes/data/npy';
 import { previewTable } from '../../common/nodes/data/tablePreview';
 import { tensorDataset } from '../../common/nodes/data/tensorDataset';
 import { UserError } from '../executors/Executor';

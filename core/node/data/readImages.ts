@@ -3,7 +3,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { ImageSample } from '../../common';
-import { IMAGE_EXTENSIONS, type ImagesParams } from '../../common/nodes/data/imagesNode';
+import { IMAGE_EXTENSIONS, type ImagesParams } from '../../common/nodes/data/images';
 import { throwIfAborted, UserError } from '../executors/Executor';
 import { fileError } from './openInput';
 import type { ReadHooks } from './readCsv';

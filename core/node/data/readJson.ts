@@ -1,7 +1,7 @@
 import path from 'node:path';
 import JSON5 from 'json5';
 import type { TableValue } from '../../common';
-import type { JsonOptions } from '../../common/nodes/data/jsonNode';
+import type { JsonOptions } from '../../common/nodes/data/json';
 import { throwIfAborted, UserError } from '../executors/Executor';
 import { ColumnBuilder, type Place } from './columnBuilder';
 import { decodeChunks, InvalidUtf8Error, undecodableError } from './decodeText';

@@ -18,10 +18,11 @@ import { evalPredictExecutor } from './eval/predict';
 import { evalRegressionExecutor } from './eval/regression';
 import { exportOnnxExecutor } from './export/onnx';
 import { exportTfjsExecutor } from './export/tfjs';
-import { onnxModelExecutor } from './onnx/onnxModel';
+import { onnxModelExecutor } from './model/onnx';
 import * as layerNodes from '../../common/nodes/layers';
 import { inputLayerExecutor, layerExecutor } from './model/layers';
-import { cnnExecutor, mlpExecutor } from './model/presets';
+import { cnnExecutor } from './model/cnn';
+import { mlpExecutor } from './model/mlp';
 import { trainerExecutor } from './train/trainer';
 
 /** One executor per built-in node type; `test/unit/core/node/registry.test.ts` checks none is missing. */

@@ -1,5 +1,5 @@
 import type { DatasetSplit, DatasetValue } from '../../values';
-import type { AugmentParams } from './augmentNode';
+import type { AugmentParams } from './augment';
 import { DataError } from './DataError';
 import { seededRandom } from './random';
 

@@ -4,7 +4,7 @@ import { tableFingerprint } from '../data/tableFingerprint';
 import { assembleFeatures, featureNames } from './assembleFeatures';
 import { DataError } from './DataError';
 import { seededRandom, shuffleInPlace } from './random';
-import type { SplitParams } from './splitNode';
+import type { SplitParams } from './split';
 
 /** The rows `idx` of a column. */
 export function takeRows(col: TableColumn, idx: ArrayLike<number>): TableColumn {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { z } from 'zod';
-import type { csvNode } from '../../../common/nodes/data/csvNode';
+import type { csvNode } from '../../../common/nodes/data/csv';
 import { previewTable } from '../../../common/nodes/data/tablePreview';
 import { readCsv } from '../../data/readCsv';
 import { UserError, type Executor } from '../Executor';

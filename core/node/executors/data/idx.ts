@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { IdxParams } from '../../../common/nodes/data/idxNode';
+import type { IdxParams } from '../../../common/nodes/data/idx';
 import { tensorDataset } from '../../../common/nodes/data/tensorDataset';
 import { readIdx } from '../../data/readIdx';
 import { UserError, type Executor } from '../Executor';

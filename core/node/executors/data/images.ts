@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { DatasetValue } from '../../../common';
-import type { ImagesParams } from '../../../common/nodes/data/imagesNode';
+import type { ImagesParams } from '../../../common/nodes/data/images';
 import { tensorDataset } from '../../../common/nodes/data/tensorDataset';
 import { imagesPreview } from '../../data/imagesPreview';
 import { readImageFolder } from '../../data/readImages';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { z } from 'zod';
-import type { jsonNode } from '../../../common/nodes/data/jsonNode';
+import type { jsonNode } from '../../../common/nodes/data/json';
 import { previewTable } from '../../../common/nodes/data/tablePreview';
 import { readJson } from '../../data/readJson';
 import { UserError, type Executor } from '../Executor';

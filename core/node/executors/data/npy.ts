@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { NpyParams } from '../../../common/nodes/data/npyNode';
+import type { NpyParams } from '../../../common/nodes/data/npy';
 import { npyDataset, npyPreview, npyTable } from '../../data/npyValues';
 import { readNpySource } from '../../data/readNpy';
 import { asUserError } from '../prep/asUserError';

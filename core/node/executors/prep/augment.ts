@@ -1,6 +1,6 @@
 import type { DatasetValue } from '../../../common';
 import { augmentDataset } from '../../../common/nodes/prep/augmentImages';
-import type { AugmentParams } from '../../../common/nodes/prep/augmentNode';
+import type { AugmentParams } from '../../../common/nodes/prep/augment';
 import { refuseLazy } from '../../data/splitRows';
 import { throwIfAborted, type Executor } from '../Executor';
 import { asUserError } from './asUserError';

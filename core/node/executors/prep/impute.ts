@@ -1,5 +1,5 @@
 import type { DatasetValue } from '../../../common';
-import { fitImputer, type ImputeParams } from '../../../common/nodes/prep/imputeNode';
+import { fitImputer, type ImputeParams } from '../../../common/nodes/prep/impute';
 import type { Executor } from '../Executor';
 import { datasetStep } from './datasetStep';
 

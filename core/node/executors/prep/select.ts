@@ -1,5 +1,5 @@
 import type { TableValue } from '../../../common';
-import { selectColumns, type SelectParams } from '../../../common/nodes/prep/selectNode';
+import { selectColumns, type SelectParams } from '../../../common/nodes/prep/select';
 import type { Executor } from '../Executor';
 import { asUserError } from './asUserError';
 

@@ -1,5 +1,5 @@
 import type { TableValue } from '../../../common';
-import { shuffleTable } from '../../../common/nodes/prep/shuffleNode';
+import { shuffleTable } from '../../../common/nodes/prep/shuffle';
 import type { Executor } from '../Executor';
 
 export const shuffleExecutor: Executor<{ seed: number }> = async (ctx) => {

@@ -1,5 +1,5 @@
 import type { TableValue } from '../../../common';
-import type { SplitParams } from '../../../common/nodes/prep/splitNode';
+import type { SplitParams } from '../../../common/nodes/prep/split';
 import { splitTable } from '../../../common/nodes/prep/splitTable';
 import { type Executor } from '../Executor';
 import { asUserError } from './asUserError';

@@ -11,7 +11,7 @@ import {
   type ModelSpecValue,
   type ResolvedModel,
 } from '../../../common/model';
-import type { TrainerParams } from '../../../common/nodes/train/trainerNode';
+import type { TrainerParams } from '../../../common/nodes/train/trainer';
 import { atomicWrite } from '../../engine/atomicWrite';
 import { classWeightsFor } from '../../training/Batcher';
 import { trainValidation } from '../../training/holdout';

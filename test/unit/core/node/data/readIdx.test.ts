@@ -4,7 +4,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { idxParams } from '../../../../../core/common/nodes/data/idxNode';
+import { idxParams } from '../../../../../core/common/nodes/data/idx';
 import { readIdx } from '../../../../../core/node/data/readIdx';
 import { previewFile } from '../../../../../core/node/data/previewFile';
 import { idxExecutor } from '../../../../../core/node/executors/data/idx';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DataPreviewValue, DatasetValue } from '../../../../../core/common';
-import { imagesParams } from '../../../../../core/common/nodes/data/imagesNode';
+import { imagesParams } from '../../../../../core/common/nodes/data/images';
 import { previewFile } from '../../../../../core/node/data/previewFile';
 import { readImageFolder } from '../../../../../core/node/data/readImages';
 import { imagesExecutor } from '../../../../../core/node/executors/data/images';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DataPreviewValue, TableValue } from '../../../../../core/common';
-import { jsonNode, jsonOptionsSchema } from '../../../../../core/common/nodes/data/jsonNode';
+import { jsonNode, jsonOptionsSchema } from '../../../../../core/common/nodes/data/json';
 import { previewFile } from '../../../../../core/node/data/previewFile';
 import { readJson } from '../../../../../core/node/data/readJson';
 import { jsonExecutor } from '../../../../../core/node/executors/data/json';

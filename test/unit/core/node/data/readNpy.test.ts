@@ -4,7 +4,7 @@ import path from 'node:path';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import type { DataPreviewValue, DatasetValue, TableValue } from '../../../../../core/common';
-import { npyParams } from '../../../../../core/common/nodes/data/npyNode';
+import { npyParams } from '../../../../../core/common/nodes/data/npy';
 import { previewFile } from '../../../../../core/node/data/previewFile';
 import { readNpy, readNpySource, readNpz } from '../../../../../core/node/data/readNpy';
 import { npyExecutor } from '../../../../../core/node/executors/data/npy';

@@ -4,9 +4,9 @@ import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import type { DatasetValue, TrainedModelValue } from '../../../../../core/common';
-import { mlpParams, mlpSpec } from '../../../../../core/common/nodes/model/mlpNode';
+import { mlpParams, mlpSpec } from '../../../../../core/common/nodes/model/mlp';
 import { seededRandom } from '../../../../../core/common/nodes/prep/random';
-import { trainerParams, type TrainerParams } from '../../../../../core/common/nodes/train/trainerNode';
+import { trainerParams, type TrainerParams } from '../../../../../core/common/nodes/train/trainer';
 import { CancelledError, UserError, type ExecutorResult } from '../../../../../core/node/executors/Executor';
 import { trainerExecutor } from '../../../../../core/node/executors/train/trainer';
 

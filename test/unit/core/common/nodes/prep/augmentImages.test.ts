@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DatasetValue } from '../../../../../../core/common';
 import { tensorDataset } from '../../../../../../core/common/nodes/data/tensorDataset';
 import { augmentDataset, transformImage } from '../../../../../../core/common/nodes/prep/augmentImages';
-import { augmentNode, augmentParams } from '../../../../../../core/common/nodes/prep/augmentNode';
+import { augmentNode, augmentParams } from '../../../../../../core/common/nodes/prep/augment';
 import { augmentExecutor } from '../../../../../../core/node/executors/prep/augment';
 import { executorContext } from '../../../../../fixtures/executorContext';
 import { digitPixels } from '../../../../core/node/data/mnistDigits';

