@@ -42,6 +42,7 @@ export function registerStudioCommand(program: Command): void {
           workspace,
           rendererDir: path.join(repoRoot, 'dist', 'renderer'),
           examplesDir: path.join(repoRoot, 'resources', 'examples'),
+          dataDir: path.join(repoRoot, 'resources', 'data'),
           engine: createDefaultEngine(workspace),
           version: WEFT_VERSION,
           port,

@@ -13,7 +13,7 @@ import {
   type RunReport,
   type ValidationResult,
 } from '../../common';
-import type { ExecutorRegistry, ExecutorResult } from '../executors/Executor';
+import type { ExecutorRegistry, ExecutorResult, PathPolicy } from '../executors/Executor';
 import { CancelledError } from '../executors/Executor';
 import { fileFingerprint, nodeCacheKey } from './cacheKey';
 import { DiskCache } from './DiskCache';
@@ -43,6 +43,8 @@ export interface RunOptions {
   baseDir?: string;
   /** Where nodes write run artifacts. @default baseDir */
   workspace?: string;
+  /** Which files nodes may read and write; everything when absent. */
+  paths?: PathPolicy;
   signal?: AbortSignal;
   onEvent?: (event: EngineEvent) => void;
 }
@@ -70,6 +72,8 @@ interface RunState {
   keys: Record<string, string>;
   outputs: Map<string, ExecutorResult>;
   reports: Record<string, NodeRunReport>;
+  /** Why a node may not run, found before any node ran (a file the path policy refuses). */
+  refused: Record<string, string>;
 }
 
 /** Runs compiled plans with caching, cancellation, progress events and failure isolation. */
@@ -126,6 +130,7 @@ export class Engine {
       keys: {},
       outputs: new Map(),
       reports: {},
+      refused: {},
     };
     const fingerprints: Record<string, Record<string, string>> = {};
     try {
@@ -133,7 +138,16 @@ export class Engine {
         const def = lookup(this.opts.registry, st.type);
         const files = def?.fingerprint ? def.fingerprint(st.params) : [];
         const prints: Record<string, string> = {};
-        for (const f of files) prints[f] = await fileFingerprint(path.resolve(baseDir, f));
+        for (const f of files) {
+          const abs = path.resolve(baseDir, f);
+          try {
+            opts.paths?.check(abs, 'read');
+            prints[f] = await fileFingerprint(abs);
+          } catch (e) {
+            state.refused[st.nodeId] ??= e instanceof Error ? e.message : String(e);
+            prints[f] = `unread:${abs}`;
+          }
+        }
         if (files.length) fingerprints[st.nodeId] = prints;
         const inputKeys = Object.fromEntries(
           Object.entries(st.inputs).map(([port, src]) => [port, `${state.keys[src.node]}:${src.port}`]),
@@ -230,6 +244,8 @@ export class Engine {
     const t0 = Date.now();
     const key = s.keys[nodeId] ?? '';
     try {
+      const refused = s.refused[nodeId];
+      if (refused) throw new Error(refused);
       const probed = s.opts.noCache ? undefined : await this.probeCache(key);
       const hit =
         probed && (probed.summary?.files ?? []).every((f) => existsSync(path.resolve(s.baseDir, f)))
@@ -262,6 +278,7 @@ export class Engine {
         nodeId,
         workspace: s.opts.workspace ?? s.baseDir,
         baseDir: s.baseDir,
+        ...(s.opts.paths ? { paths: s.opts.paths } : {}),
         progress: (fraction, message) => {
           const now = Date.now();
           if (fraction < 1 && now - lastProgress < 50) return;

@@ -21,13 +21,15 @@ import type { Engine } from '../engine/Engine';
 import { EngineService } from './EngineService';
 import { HostService } from './HostService';
 import { StudioError } from './StudioError';
-import { isInside } from './workspacePaths';
+import { isInside, workspacePolicy } from './workspacePaths';
 
 export interface StudioServerOptions {
   workspace: string;
   /** The built renderer (index.html and assets). */
   rendererDir: string;
   examplesDir?: string;
+  /** Sample datasets the examples read (read-only); runs may read here as well as in the workspace. */
+  dataDir?: string;
   engine: Engine;
   registry?: NodeRegistry;
   version: string;
@@ -140,6 +142,7 @@ export async function startStudioServer(opts: StudioServerOptions): Promise<Runn
     workspace,
     ...(opts.registry ? { registry: opts.registry } : {}),
     documentRoots: () => host.documentRoots(),
+    paths: workspacePolicy(workspace, () => [...(opts.dataDir ? [opts.dataDir] : []), ...host.openedFiles()]),
     onEvent: broadcast,
   });
   const runs = new RunsService(new RunStore(workspace));
