@@ -14,7 +14,7 @@ import {
   type ValidationResult,
 } from '../../common';
 import type { ExecutorRegistry, ExecutorResult, PathPolicy } from '../executors/Executor';
-import { CancelledError } from '../executors/Executor';
+import { CancelledError, InputError } from '../executors/Executor';
 import { fileFingerprint, nodeCacheKey } from './cacheKey';
 import { DiskCache } from './DiskCache';
 
@@ -57,6 +57,8 @@ export interface RunResultSet {
   fingerprints: Record<string, Record<string, string>>;
   /** Results computed in this run, or loaded because a node needed them. */
   outputs: Map<string, ExecutorResult>;
+  /** Nodes that failed because a file could not be read or written (the CLI exits 2 for these). */
+  inputFailures: string[];
   /** Any finished node's result, loading it from the caches when this run did not need it. */
   load: (nodeId: string) => Promise<ExecutorResult | undefined>;
 }
@@ -72,8 +74,10 @@ interface RunState {
   keys: Record<string, string>;
   outputs: Map<string, ExecutorResult>;
   reports: Record<string, NodeRunReport>;
-  /** Why a node may not run, found before any node ran (a file the path policy refuses). */
-  refused: Record<string, string>;
+  /** Why a node may not run, found before any node ran (a file refused, unreadable or not a regular file). */
+  refused: Record<string, Error>;
+  /** Nodes that failed because a file could not be read or written (InputError). */
+  inputFailures: Set<string>;
 }
 
 /** Runs compiled plans with caching, cancellation, progress events and failure isolation. */
@@ -131,6 +135,7 @@ export class Engine {
       outputs: new Map(),
       reports: {},
       refused: {},
+      inputFailures: new Set(),
     };
     const fingerprints: Record<string, Record<string, string>> = {};
     try {
@@ -144,7 +149,7 @@ export class Engine {
             opts.paths?.check(abs, 'read');
             prints[f] = await fileFingerprint(abs);
           } catch (e) {
-            state.refused[st.nodeId] ??= e instanceof Error ? e.message : String(e);
+            state.refused[st.nodeId] ??= e instanceof Error ? e : new Error(String(e));
             prints[f] = `unread:${abs}`;
           }
         }
@@ -189,6 +194,7 @@ export class Engine {
       report: { runId, status, durationMs, nodes: state.reports },
       keys: state.keys,
       fingerprints,
+      inputFailures: [...state.inputFailures],
       outputs: state.outputs,
       load,
     };
@@ -245,7 +251,7 @@ export class Engine {
     const key = s.keys[nodeId] ?? '';
     try {
       const refused = s.refused[nodeId];
-      if (refused) throw new Error(refused);
+      if (refused) throw refused;
       const probed = s.opts.noCache ? undefined : await this.probeCache(key);
       const hit =
         probed && (probed.summary?.files ?? []).every((f) => existsSync(path.resolve(s.baseDir, f)))
@@ -313,6 +319,7 @@ export class Engine {
       });
     } catch (e) {
       const cancelled = s.signal.aborted || e instanceof CancelledError;
+      if (!cancelled && e instanceof InputError) s.inputFailures.add(nodeId);
       const error = cancelled ? 'cancelled' : e instanceof Error ? e.message : String(e);
       s.reports[nodeId] = {
         status: cancelled ? 'cancelled' : 'failed',

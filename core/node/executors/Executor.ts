@@ -60,6 +60,14 @@ export class UserError extends Error {
   }
 }
 
+/** A file that could not be read or written (missing, unreadable, a device, a full disk): exit code 2. */
+export class InputError extends UserError {
+  constructor(message: string) {
+    super(message, 2);
+    this.name = 'InputError';
+  }
+}
+
 export class CancelledError extends Error {
   constructor() {
     super('cancelled');
