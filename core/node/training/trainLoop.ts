@@ -43,7 +43,7 @@ export interface TrainLoopOptions {
   restoreBest: boolean;
   provider: ProviderChoice;
   threads: number;
-  /** onnxruntime graph optimizations of the step graph. @default 'extended' (see COMPILER-NOTES) */
+  /** onnxruntime graph optimizations of the step graph. @default 'extended' (`all` adds layout reorders around MaxPool) */
   optimization?: 'basic' | 'extended' | 'all';
   signal?: AbortSignal;
   /** Fraction of the whole run and a message, at most every `progressEveryMs`. */
