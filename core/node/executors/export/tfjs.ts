@@ -1,7 +1,6 @@
 import type { z } from 'zod';
 import type { DatasetValue, TrainedModelValue } from '../../../common';
 import type { exportTfjsParams } from '../../../common/nodes/export/tfjs';
-import { exportTfjs } from '../../export/exportTfjs';
 import { resolveParamPath, type Executor } from '../Executor';
 import { verificationRows } from './onnx';
 
@@ -11,6 +10,7 @@ export const exportTfjsExecutor: Executor<z.output<typeof exportTfjsParams>> = a
   const data = ctx.inputs.data as DatasetValue | undefined;
   const rows = await verificationRows(model, data, ctx.params.verifyRows, ctx.params.verifySplit);
   ctx.progress(0.1, 'converting layers');
+  const { exportTfjs } = await import('../../export/exportTfjs');
   const r = await exportTfjs(model, { dir, rows, signal: ctx.signal });
   ctx.progress(1);
   return {
