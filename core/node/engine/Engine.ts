@@ -28,6 +28,8 @@ export interface EngineOptions {
    * release are recomputed. @default the version in Weft's package.json
    */
   weftVersion?: string;
+  /** Where one-line warnings go (a corrupt cache entry, an unwritable cache folder). @default stderr */
+  warn?: (message: string) => void;
   /** Folder for the disk cache; none when absent. */
   cacheDir?: string;
   /**
@@ -95,7 +97,7 @@ export class Engine {
   private readonly engineVersion: string;
 
   constructor(private readonly opts: EngineOptions) {
-    this.disk = opts.cacheDir ? new DiskCache(opts.cacheDir) : undefined;
+    this.disk = opts.cacheDir ? new DiskCache(opts.cacheDir, opts.warn ? { warn: opts.warn } : {}) : undefined;
     this.engineVersion = `weft ${opts.weftVersion ?? WEFT_VERSION}, engine ${ENGINE_VERSION}`;
   }
 
@@ -187,7 +189,7 @@ export class Engine {
         ? 'failed'
         : 'finished';
     const durationMs = Date.now() - started;
-    void this.disk?.prune();
+    if (!opts.noCache) void this.disk?.prune();
     emit({ type: 'run.finished', runId, status, durationMs });
     const load = async (nodeId: string): Promise<ExecutorResult | undefined> => {
       const have = state.outputs.get(nodeId);
@@ -312,7 +314,7 @@ export class Engine {
       });
       if (s.signal.aborted) throw new CancelledError();
       s.outputs.set(nodeId, result);
-      await this.store(key, result, st.expensive);
+      await this.store(key, result, st.expensive, s.opts.noCache ?? false);
       const durationMs = Date.now() - t0;
       s.reports[nodeId] = {
         status: 'done',
@@ -383,9 +385,9 @@ export class Engine {
     }
   }
 
-  private async store(key: string, value: ExecutorResult, expensive: boolean): Promise<void> {
+  private async store(key: string, value: ExecutorResult, expensive: boolean, noCache: boolean): Promise<void> {
     this.remember(key, value);
-    if (!this.disk || (!expensive && this.opts.persist !== 'all')) return;
+    if (noCache || !this.disk || (!expensive && this.opts.persist !== 'all')) return;
     await this.disk.write(key, value);
   }
 }
