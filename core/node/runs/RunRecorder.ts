@@ -165,6 +165,9 @@ export class RunRecorder {
       case 'epoch.metrics':
         this.writer.append({ t: 'epoch', node: e.nodeId, epoch: e.epoch, metrics: e.metrics });
         break;
+      case 'node.started':
+        this.writer.append({ t: 'started', node: e.nodeId, at: Date.now() });
+        break;
       case 'node.finished':
         this.writer.append({
           t: 'node',
