@@ -4,6 +4,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -29,6 +30,10 @@ export interface ModelServerOptions {
   /** Largest request body in bytes; larger ones get 413. @default 16 MiB */
   maxBodyBytes?: number;
   provider?: ProviderChoice;
+  /** How long a client may take to send its request headers; slower ones get 408 and are closed. @default 5000 ms */
+  headersTimeoutMs?: number;
+  /** How long a client may take to send a whole request, body included. @default 30000 ms */
+  bodyTimeoutMs?: number;
 }
 
 export interface ModelServer {
@@ -94,7 +99,21 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
   };
   const metrics = new ServerMetrics();
   const key = opts.apiKey ? digest(opts.apiKey) : undefined;
-  const app = Fastify({ bodyLimit: opts.maxBodyBytes ?? 16 * 1024 * 1024, logger: false });
+  const headersTimeout = opts.headersTimeoutMs ?? 5000;
+  const requestTimeout = Math.max(headersTimeout, opts.bodyTimeoutMs ?? 30_000);
+  const app = Fastify({
+    bodyLimit: opts.maxBodyBytes ?? 16 * 1024 * 1024,
+    logger: false,
+    serverFactory: (handler) =>
+      createServer(
+        {
+          headersTimeout,
+          requestTimeout,
+          connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(headersTimeout / 4))),
+        },
+        handler,
+      ),
+  });
 
   app.addHook('onRequest', async (req, reply) => {
     if (key && !req.url.startsWith('/v2/health/') && !keyMatches(req, key)) {

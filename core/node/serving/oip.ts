@@ -91,6 +91,12 @@ function toTensor(datatype: Datatype, values: unknown[], shape: number[], where:
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
       if (typeof v !== 'number') bad(i, 'a number');
+      if (!Number.isFinite(v))
+        throw new BadRequest(
+          `${where}: data[${i}] is ${String(v)} (a number too large for JSON doubles, such as 1e999, reads as Infinity); send finite numbers`,
+        );
+      if (datatype === 'FP32' && Math.abs(v as number) > 3.4028234663852886e38)
+        throw new BadRequest(`${where}: data[${i}] is ${String(v)}, beyond the float32 range; send finite FP32 values`);
       out[i] = v as number;
     }
     return new ort.Tensor(DATATYPES[datatype].ort, out, shape);
