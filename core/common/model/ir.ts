@@ -49,8 +49,6 @@ export type LayerSpec =
   /** Post-norm Transformer encoder block: attention + residual + LayerNorm, feed-forward (GELU) + residual + LayerNorm. */
   | { kind: 'transformer'; heads: number; ffDim: number; dropout?: number };
 
-export type LayerKind = LayerSpec['kind'];
-
 /** The model input's id in `LayerNode.inputs`. */
 export const MODEL_INPUT = 'input';
 

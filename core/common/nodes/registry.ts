@@ -72,5 +72,3 @@ export const builtinNodes = {
   'layer.attention': layers.attentionLayerNode,
   'layer.transformer': layers.transformerLayerNode,
 } satisfies NodeRegistry;
-
-export type BuiltinNodeType = keyof typeof builtinNodes;
