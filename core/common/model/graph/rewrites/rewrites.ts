@@ -9,7 +9,7 @@ import type { Rewrite, Step } from './Step';
  * The rewrites of the reverse pass, applied in this order (a later one may group steps an
  * earlier one made). Each gives the same gradients as the plain rules, within float rounding.
  */
-export const rewrites = {
+const rewrites = {
   convTapsDw,
   maxPoolWindows,
   reluPoolMask,
