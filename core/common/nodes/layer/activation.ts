@@ -1,13 +1,18 @@
 import { z } from 'zod';
-import { defineLayerNode } from './defineLayerNode';
+import { defineLayer } from './defineLayer';
+import { activation } from './layerOps';
+import { activationFn } from './layerParams';
 
-export const activationLayerNode = defineLayerNode({
+export const activationNode = defineLayer({
   kind: 'activation',
   title: 'Activation',
   doc: 'Element-wise activation: ReLU, LeakyReLU (slope `alpha`), GELU, sigmoid, tanh, or softmax over the last axis.',
+  spec: z.object({ kind: z.literal('activation'), fn: activationFn, alpha: z.number().optional() }),
   params: z.object({
     fn: z.enum(['relu', 'leaky_relu', 'gelu', 'sigmoid', 'tanh', 'softmax']).default('relu'),
     alpha: z.number().min(0).max(1).default(0.01).describe('LeakyReLU slope for negative inputs'),
   }),
   toLayer: (p) => ({ kind: 'activation', fn: p.fn, alpha: p.alpha }),
+  infer: ({ x }) => ({ outShape: [...x], params: [], buffers: [] }),
+  emit: ({ ctx, layer, x }) => activation(ctx.b, x, layer.fn, layer.alpha),
 });

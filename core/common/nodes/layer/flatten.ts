@@ -1,0 +1,14 @@
+import { z } from 'zod';
+import { reshape } from '../../model/graph/ops';
+import { defineLayer } from './defineLayer';
+
+export const flattenNode = defineLayer({
+  kind: 'flatten',
+  title: 'Flatten',
+  doc: 'Flattens each sample to one axis.',
+  spec: z.object({ kind: z.literal('flatten') }),
+  params: z.object({}),
+  toLayer: () => ({ kind: 'flatten' }),
+  infer: ({ x }) => ({ outShape: [x.reduce((a, b) => a * b, 1)], params: [], buffers: [] }),
+  emit: ({ ctx, node, x }) => reshape(ctx.b, x, ['batch', ...node.outShape]),
+});
