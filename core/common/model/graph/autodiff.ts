@@ -122,6 +122,22 @@ function reduceGrad(mean: boolean): Rule {
   };
 }
 
+/** ReduceMax over one fixed-size axis: the gradient goes to the first maximum (as PyTorch's max(dim)). */
+function reduceMaxGrad({ b, node, ins, dys }: RuleArgs): (T | undefined)[] {
+  const x = ins[0];
+  const axes = intsAttr(node, 'axes').map((a) => (a < 0 ? a + x.shape.length : a));
+  const n = x.shape[axes[0]];
+  if (axes.length !== 1 || typeof n !== 'number')
+    throw new Error('autodiff: ReduceMax is differentiable over one fixed-size axis');
+  const keep: SDim[] = x.shape.map((d, i) => (i === axes[0] ? 1 : d));
+  const first = b.opNoGrad('ArgMax', [x], keep, { axis: { i: axes[0] }, keepdims: { i: 1 } }, 'int64');
+  const positions = b.constI64(
+    Array.from({ length: n }, (_, i) => i),
+    x.shape.map((_, i) => (i === axes[0] ? n : 1)),
+  );
+  return [where(b, compare(b, 'Equal', positions, first), reshape(b, dys[0]!, keep), b.constF(0))];
+}
+
 /** Reads back the int64 values of a constant initializer (axes, shapes). */
 function constAxes(b: GraphBuilder, t: T): number[] {
   const init = b.initializers.find((i) => i.name === t.name);
@@ -432,6 +448,7 @@ const rules: Record<string, Rule> = {
   Expand: ({ b, ins, dys }) => [unbroadcast(b, dys[0]!, ins[0].shape)],
   ReduceSum: reduceGrad(false),
   ReduceMean: reduceGrad(true),
+  ReduceMax: reduceMaxGrad,
   Softmax: ({ b, node, outs, dys }) => {
     const y = outs[0];
     const axis = intAttr(node, 'axis', -1);

@@ -48,8 +48,10 @@ export interface EmitArgs<L> {
  * One layer kind: the canvas node `layer.<kind>` (zod params, ports, docs, design-time shapes) and
  * the model compiler's rules for it (the IR schema, shape inference, ONNX emission).
  */
-export interface LayerModule<L extends { kind: string } = { kind: string }, P extends z.ZodType = z.ZodType>
-  extends NodeDefinition<P> {
+export interface LayerModule<
+  L extends { kind: string } = { kind: string },
+  P extends z.ZodType = z.ZodType,
+> extends NodeDefinition<P> {
   kind: L['kind'];
   /** The IR layer (`LayerSpec` member) as a zod schema; the IR type is inferred from it. */
   spec: z.ZodType;

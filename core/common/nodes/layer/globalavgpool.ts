@@ -13,11 +13,5 @@ export const globalavgpoolNode = defineLayer({
     if (x.length < 2) fail('[channels, ...spatial]');
     return { outShape: [x[0]], params: [], buffers: [] };
   },
-  emit: ({ ctx, x }) =>
-    reduceMean(
-      ctx.b,
-      x,
-      x.shape.map((_, i) => i).slice(2),
-      false,
-    ),
+  emit: ({ ctx, x }) => reduceMean(ctx.b, x, x.shape.map((_, i) => i).slice(2), false),
 });

@@ -12,6 +12,8 @@ import { dropoutNode } from './dropout';
 import { embeddingNode } from './embedding';
 import { flattenNode } from './flatten';
 import { globalavgpoolNode } from './globalavgpool';
+import { globalavgpool1dNode } from './globalavgpool1d';
+import { globalmaxpool1dNode } from './globalmaxpool1d';
 import { gruNode } from './gru';
 import { layernormNode } from './layernorm';
 import { lstmNode } from './lstm';
@@ -30,6 +32,8 @@ export const layerNodes = {
   'layer.maxpool2d': maxpool2dNode,
   'layer.avgpool2d': avgpool2dNode,
   'layer.globalavgpool': globalavgpoolNode,
+  'layer.globalmaxpool1d': globalmaxpool1dNode,
+  'layer.globalavgpool1d': globalavgpool1dNode,
   'layer.flatten': flattenNode,
   'layer.reshape': reshapeNode,
   'layer.dropout': dropoutNode,

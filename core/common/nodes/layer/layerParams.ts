@@ -6,7 +6,10 @@ export const activationFn = z.enum(['linear', 'relu', 'leaky_relu', 'gelu', 'sig
 export type ActivationFn = z.infer<typeof activationFn>;
 
 /** One size for both spatial axes, or `[height, width]`. */
-export const pairSpec = z.union([z.number().int().min(1), z.tuple([z.number().int().min(1), z.number().int().min(1)]).readonly()]);
+export const pairSpec = z.union([
+  z.number().int().min(1),
+  z.tuple([z.number().int().min(1), z.number().int().min(1)]).readonly(),
+]);
 
 export type Pair = z.infer<typeof pairSpec>;
 
