@@ -14,5 +14,19 @@ export const activationNode = defineLayer({
   }),
   toLayer: (p) => ({ kind: 'activation', fn: p.fn, alpha: p.alpha }),
   infer: ({ x }) => ({ outShape: [...x], params: [], buffers: [] }),
+  tfjs: {
+    ops: ['Relu', 'Sigmoid', 'Tanh', 'Elu', 'Softmax', 'LeakyRelu'],
+    convert: (n, c) => {
+      if (n.opType === 'Softmax') {
+        const axis = n.int('axis', -1);
+        if (axis !== -1 && axis !== 1) c.fail('export.tfjs: Softmax over an axis other than the last is not supported');
+        return { layers: [{ className: 'Softmax', config: { axis: -1 } }] };
+      }
+      if (n.opType === 'LeakyRelu')
+        return { layers: [{ className: 'LeakyReLU', config: { alpha: n.float('alpha', 0.01) } }] };
+      const fn = ({ Relu: 'relu', Sigmoid: 'sigmoid', Tanh: 'tanh', Elu: 'elu' } as Record<string, string>)[n.opType];
+      return { layers: [{ className: 'Activation', config: { activation: fn } }] };
+    },
+  },
   emit: ({ ctx, layer, x }) => activation(ctx.b, x, layer.fn, layer.alpha),
 });

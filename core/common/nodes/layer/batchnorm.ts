@@ -36,6 +36,18 @@ export const batchnormNode = defineLayer({
       ],
     };
   },
+  tfjs: {
+    ops: ['BatchNormalization'],
+    convert: (n, c) => {
+      const weights = [1, 2, 3, 4].map((i) => {
+        const values = c.weight(n.inputs[i]).data;
+        return { values, shape: [values.length] };
+      });
+      return {
+        layers: [{ className: 'BatchNormalization', config: { axis: 1, epsilon: n.float('epsilon', 1e-5) }, weights }],
+      };
+    },
+  },
   emit: ({ ctx, node, layer, x, p }): T => {
     const b = ctx.b;
     const c = node.inShapes[0][0];

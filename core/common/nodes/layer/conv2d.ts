@@ -4,6 +4,17 @@ import { conv, spatialOut } from '../../model/graph/ops';
 import { defineLayer } from './defineLayer';
 import { activation, fmt, pair, param, windowGeometry } from './layerOps';
 import { activationFn, activationParam, paddingParam, pairSpec, windowPaddingSpec } from './layerParams';
+import type { TfjsLayerDesc } from './tfjsExport';
+
+/** OIHW (ONNX) → HWIO (TF.js) convolution kernel. */
+function oihwToHwio(w: Float32Array, [o, i, h, k]: number[]): Float32Array {
+  const out = new Float32Array(w.length);
+  for (let a = 0; a < o; a++)
+    for (let b = 0; b < i; b++)
+      for (let y = 0; y < h; y++)
+        for (let x = 0; x < k; x++) out[((y * k + x) * i + b) * o + a] = w[((a * i + b) * h + y) * k + x];
+  return out;
+}
 
 const conv2dSpec = z.object({
   kind: z.literal('conv2d'),
@@ -66,6 +77,41 @@ export const conv2dNode = defineLayer({
     ];
     if (layer.useBias !== false) params.push(param(`${id}/bias`, [layer.filters], 'zeros'));
     return { outShape: [layer.filters, ...out], params, buffers: [] };
+  },
+  tfjs: {
+    ops: ['Conv'],
+    convert: (n, c) => {
+      const w = c.weight(n.inputs[1]);
+      const [o, i, kh, kw] = w.dims as [number, number, number, number];
+      if (n.int('group', 1) !== 1) c.fail('export.tfjs: grouped convolutions are not supported');
+      const layers: TfjsLayerDesc[] = [];
+      const pads = n.ints('pads') ?? [0, 0, 0, 0];
+      if (pads.some((q) => q !== 0)) {
+        if (pads[0] !== pads[2] || pads[1] !== pads[3]) c.fail('export.tfjs: asymmetric Conv padding is not supported');
+        layers.push({
+          className: 'ZeroPadding2D',
+          config: { padding: [pads[0], pads[1]], dataFormat: 'channelsFirst' },
+        });
+      }
+      const bias = n.inputs[2] ? c.weight(n.inputs[2]).data : undefined;
+      layers.push({
+        className: 'Conv2D',
+        config: {
+          filters: o,
+          kernelSize: [kh, kw],
+          strides: n.ints('strides') ?? [1, 1],
+          dilationRate: n.ints('dilations') ?? [1, 1],
+          padding: 'valid',
+          dataFormat: 'channelsFirst',
+          useBias: Boolean(bias),
+        },
+        weights: [
+          { values: oihwToHwio(w.data, w.dims), shape: [kh, kw, i, o] },
+          ...(bias ? [{ values: bias, shape: [bias.length] }] : []),
+        ],
+      });
+      return { layers };
+    },
   },
   emit: ({ ctx, node, layer, x, p }) => {
     const hasBias = node.params.some((q) => q.name === `${node.id}/bias`);

@@ -7,6 +7,7 @@ import type { Dim, PortType } from '../../ports';
 import type { InferResult, NodeDefinition } from '../NodeDefinition';
 import { defineNode } from '../NodeDefinition';
 import { fmt } from './layerOps';
+import type { TfjsConverter } from './tfjsExport';
 
 /** Per-sample output shape, parameters and buffers of one layer. */
 export interface LayerShapes {
@@ -65,6 +66,8 @@ export interface LayerModule<
   emit(a: EmitArgs<L>): T;
   /** The output's last axis is sized from the dataset (Dense `units: 'auto'`): unknown at design time. */
   openUnits?(layer: L): boolean;
+  /** TF.js export: the TF.js layers for the ONNX ops this layer emits. */
+  tfjs?: TfjsConverter;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -134,6 +137,7 @@ export function defineLayer<K extends string, S extends z.ZodType<{ kind: K }>, 
   infer(a: InferArgs<z.output<S>>): LayerShapes;
   emit(a: EmitArgs<z.output<S>>): T;
   openUnits?(layer: z.output<S>): boolean;
+  tfjs?: TfjsConverter;
 }): LayerModule<z.output<S>, P> & { type: `layer.${K}`; spec: S } {
   const binary = o.binary ?? false;
   const inputs = binary
@@ -170,6 +174,7 @@ export function defineLayer<K extends string, S extends z.ZodType<{ kind: K }>, 
     infer: o.infer,
     emit: o.emit,
     ...(o.openUnits ? { openUnits: o.openUnits } : {}),
+    ...(o.tfjs ? { tfjs: o.tfjs } : {}),
   };
   return m;
 }

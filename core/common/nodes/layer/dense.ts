@@ -5,6 +5,13 @@ import { defineLayer } from './defineLayer';
 import { activation, param } from './layerOps';
 import { activationFn, activationParam } from './layerParams';
 
+/** Row-major `rows × cols` → `cols × rows`. */
+function transpose2d(w: Float32Array, rows: number, cols: number): Float32Array {
+  const t = new Float32Array(rows * cols);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = w[i * cols + j];
+  return t;
+}
+
 export const denseNode = defineLayer({
   kind: 'dense',
   title: 'Dense',
@@ -33,6 +40,33 @@ export const denseNode = defineLayer({
     const params = [param(`${id}/kernel`, [f, units], 'glorot_uniform', f, units)];
     if (layer.useBias !== false) params.push(param(`${id}/bias`, [units], 'zeros'));
     return { outShape: [...x.slice(0, -1), units], params, buffers: [] };
+  },
+  tfjs: {
+    ops: ['Gemm', 'MatMul'],
+    convert: (n, c) => {
+      const w = c.weight(n.inputs[1]);
+      const gemm = n.opType === 'Gemm';
+      if (gemm && (n.int('transA', 0) || n.float('alpha', 1) !== 1 || n.float('beta', 1) !== 1))
+        c.fail('export.tfjs: Gemm with transA, alpha or beta is not supported');
+      let [k, m] = w.dims as [number, number];
+      let kernel = w.data;
+      if (gemm && n.int('transB', 0)) {
+        kernel = transpose2d(kernel, k, m);
+        [k, m] = [m, k];
+      }
+      let bias = gemm && n.inputs[2] ? c.weight(n.inputs[2]).data : undefined;
+      let output = n.outputs[0];
+      if (!gemm) {
+        const next = c.consumers(output);
+        const add = next.find((o) => o.opType === 'Add' && c.constDims(o.inputs[1]) !== undefined);
+        if (add && next.length === 1) {
+          bias = c.weight(add.inputs[1]).data;
+          output = add.outputs[0];
+        }
+      }
+      const weights = [{ values: kernel, shape: [k, m] }, ...(bias ? [{ values: bias, shape: [bias.length] }] : [])];
+      return { layers: [{ className: 'Dense', config: { units: m, useBias: Boolean(bias) }, weights }], output };
+    },
   },
   emit: ({ ctx, node, layer, x, p }) => {
     const y = matmul(ctx.b, x, p('kernel'));

@@ -15,5 +15,6 @@ export const dropoutNode = defineLayer({
       throw new ModelShapeError(`Layer "${id}" (dropout): rate must be in [0, 1), got ${layer.rate}`, id);
     return { outShape: [...x], params: [], buffers: [] };
   },
+  tfjs: { ops: ['Dropout'], convert: () => ({ layers: [] }) },
   emit: ({ ctx, layer, x, index }) => dropout(ctx, x, layer.rate, index),
 });

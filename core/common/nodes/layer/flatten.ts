@@ -10,5 +10,13 @@ export const flattenNode = defineLayer({
   params: z.object({}),
   toLayer: () => ({ kind: 'flatten' }),
   infer: ({ x }) => ({ outShape: [x.reduce((a, b) => a * b, 1)], params: [], buffers: [] }),
+  tfjs: {
+    ops: ['Reshape', 'Flatten'],
+    convert: (n, c) => {
+      if (n.opType === 'Reshape' && (c.constDims(n.inputs[1])?.[0] ?? 0) !== 2)
+        c.fail('export.tfjs: only a Reshape to [batch, features] is supported');
+      return { layers: [{ className: 'Flatten', config: {} }] };
+    },
+  },
   emit: ({ ctx, node, x }) => reshape(ctx.b, x, ['batch', ...node.outShape]),
 });

@@ -14,5 +14,12 @@ export const globalavgpool1dNode = defineLayer({
     if (x.length !== 2) fail('[sequence, features]');
     return { outShape: [x[1]], params: [], buffers: [] };
   },
+  tfjs: {
+    ops: ['ReduceMean'],
+    convert: (n) =>
+      n.ints('axes')?.join() === '1' && n.int('keepdims', 1) === 0
+        ? { layers: [{ className: 'GlobalAveragePooling1D', config: {} }] }
+        : undefined,
+  },
   emit: ({ ctx, x }) => reduceMean(ctx.b, x, [1], false),
 });

@@ -13,6 +13,13 @@ export const globalmaxpool1dNode = defineLayer({
     if (x.length !== 2) fail('[sequence, features]');
     return { outShape: [x[1]], params: [], buffers: [] };
   },
+  tfjs: {
+    ops: ['ReduceMax'],
+    convert: (n) =>
+      n.ints('axes')?.join() === '1' && n.int('keepdims', 1) === 0
+        ? { layers: [{ className: 'GlobalMaxPooling1D', config: {} }] }
+        : undefined,
+  },
   emit: ({ ctx, x }) =>
     ctx.b.op('ReduceMax', [x], [x.shape[0], x.shape[2]], { axes: { ints: [1] }, keepdims: { i: 0 } }),
 });

@@ -50,6 +50,21 @@ export function definePool2d<K extends 'maxpool2d' | 'avgpool2d'>(
       if (out.some((d) => d < 1)) fail(`an image at least as large as the pool window ${fmt([...g.kernel])}`);
       return { outShape: [x[0], ...out], params: [], buffers: [] };
     },
+    tfjs: {
+      ops: [op],
+      convert: (n, c) => {
+        const pads = n.ints('pads') ?? [0, 0, 0, 0];
+        if (pads.some((q) => q !== 0) || n.int('ceil_mode', 0)) c.fail(`export.tfjs: padded ${op} is not supported`);
+        const kernel = n.ints('kernel_shape');
+        const config = {
+          poolSize: kernel,
+          strides: n.ints('strides') ?? kernel,
+          padding: 'valid',
+          dataFormat: 'channelsFirst',
+        };
+        return { layers: [{ className: op === 'MaxPool' ? 'MaxPooling2D' : 'AveragePooling2D', config }] };
+      },
+    },
     emit: ({ ctx, node, layer, x }) => pool(ctx.b, op, x, geometry(layer, node.inShapes[0])),
   });
 }
