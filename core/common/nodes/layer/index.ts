@@ -49,8 +49,6 @@ export const layerNodes = {
   'layer.transformer': transformerNode,
 } satisfies Readonly<Record<`layer.${string}`, AnyLayerModule>>;
 
-export type LayerNodeType = keyof typeof layerNodes;
-
 const byKind = new Map<string, AnyLayerModule>(Object.values(layerNodes).map((m) => [m.kind, m]));
 
 /** The module of a layer kind; a ModelShapeError naming the layer for an unknown kind. */

@@ -1,10 +1,18 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { LayerSpec, ModelSpecValue } from '../../../../../../core/common/model';
 import { buildInferenceGraph, inferLayer, initParams, resolveSpec } from '../../../../../../core/common/model';
 import { globalmaxpool1dNode } from '../../../../../../core/common/nodes/layer/globalmaxpool1d';
+import { exportTfjs } from '../../../../../../core/node/export/exportTfjs';
+import { syntheticRows } from '../../../../../../core/node/export/verifyRows';
 import { gradCheck, noise } from '../../model/gradCheck';
 import { session, tensor } from '../../model/ortHelpers';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'weft-globalmaxpool1d-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const pool: LayerSpec = { kind: 'globalmaxpool1d' };
 
@@ -67,5 +75,33 @@ describe('layer.globalmaxpool1d', () => {
       });
       expect(res.worst, `${res.dtype}, ${res.checked} coordinates, worst abs ${res.worstAbs}`).toBeLessThan(1);
     }
+  });
+
+  it('exports to TF.js as GlobalMaxPooling1D and the TF.js model matches in-app predictions', async () => {
+    const featureShape = [6, 4];
+    const r = resolveSpec(
+      seq({ kind: 'dense', units: 5, activation: 'tanh' }, pool, { kind: 'dense', units: 'auto' }),
+      {
+        featureShape,
+        outputUnits: 3,
+      },
+    );
+    const model = {
+      task: 'classification' as const,
+      featureShape,
+      classNames: ['a', 'b', 'c'],
+      transforms: [],
+      onnx: buildInferenceGraph(r, initParams(r, 2).values, { task: 'classification' }),
+      inputName: 'input',
+      outputName: 'output',
+      spec: null,
+      weights: {},
+      history: [],
+      provider: 'cpu',
+      trainParams: {},
+    };
+    const report = await exportTfjs(model, { dir, rows: syntheticRows(model, 16) });
+    expect(report.layers).toEqual(['Dense', 'Activation', 'GlobalMaxPooling1D', 'Dense', 'Softmax']);
+    expect(report.maxAbsDiff).toBeLessThanOrEqual(1e-5);
   });
 });
