@@ -22,7 +22,7 @@ export const concatNode = defineLayer({
       fail(`two inputs equal on every axis but ${axis}`);
     }
     const out = [...x];
-    out[a] = x[a] + y![a];
+    out[a] = x[a] + y[a];
     return { outShape: out, params: [], buffers: [] };
   },
   emit: ({ ctx, layer, xs, x }) => {
