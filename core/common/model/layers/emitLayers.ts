@@ -44,8 +44,7 @@ export function emitModel(ctx: EmitContext, model: ResolvedModel, input: T, stri
         values.set(node.id, xs[0]);
         return;
       }
-      if ((l.kind === 'dense' || l.kind === 'conv2d') && l.activation === strip)
-        n = { ...node, layer: { ...l, activation: 'linear' } };
+      if ('activation' in l && l.activation === strip) n = { ...node, layer: { ...l, activation: 'linear' } };
     }
     values.set(node.id, emitNode(ctx, n, xs, i + 1));
   });

@@ -1,10 +1,8 @@
-import { inferWith } from '../../nodes/layer/defineLayer';
-import type { LayerShapes } from '../../nodes/layer/defineLayer';
+import { inferWith, type LayerShapes } from '../../nodes/layer/defineLayer';
 import { layerModule } from '../../nodes/layer';
 import type { LayerSpec } from '../ir';
 
 export { fmt } from '../../nodes/layer/layerOps';
-export type { LayerShapes };
 
 /**
  * Output shape, parameters and buffers of one layer, by its module's shape rule. Throws a
