@@ -132,6 +132,9 @@ export function defineLayer<K extends string, S extends z.ZodType<{ kind: K }>, 
   doc: string;
   spec: S;
   params: P;
+  /** The node type's version; bump it with a migration when `params` change shape. @default 1 */
+  version?: number;
+  migrations?: NodeDefinition<P>['migrations'];
   binary?: boolean;
   toLayer(params: z.output<P>): z.output<S>;
   infer(a: InferArgs<z.output<S>>): LayerShapes;
@@ -156,7 +159,8 @@ export function defineLayer<K extends string, S extends z.ZodType<{ kind: K }>, 
   const m = {
     ...defineNode({
       type: `layer.${o.kind}`,
-      version: 1,
+      version: o.version ?? 1,
+      ...(o.migrations ? { migrations: o.migrations } : {}),
       title: o.title,
       category: 'Layers',
       doc: o.doc,
