@@ -5,6 +5,9 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LayerSpec, ModelSpecValue } from '../../../../../../core/common/model';
 import { buildInferenceGraph, inferLayer, initParams, resolveSpec } from '../../../../../../core/common/model';
+import { gradients } from '../../../../../../core/common/model/graph/autodiff';
+import { GraphBuilder } from '../../../../../../core/common/model/graph/GraphBuilder';
+import { mul, reduceSum } from '../../../../../../core/common/model/graph/ops';
 import { globalmaxpool1dNode } from '../../../../../../core/common/nodes/layer/globalmaxpool1d';
 import { exportTfjs } from '../../../../../../core/node/export/exportTfjs';
 import { syntheticRows } from '../../../../../../core/node/export/verifyRows';
@@ -103,5 +106,41 @@ describe('layer.globalmaxpool1d', () => {
     const report = await exportTfjs(model, { dir, rows: syntheticRows(model, 16) });
     expect(report.layers).toEqual(['Dense', 'Activation', 'GlobalMaxPooling1D', 'Dense', 'Softmax']);
     expect(report.maxAbsDiff).toBeLessThanOrEqual(1e-5);
+  });
+
+  it('gives a tied maximum gradient to the first time step only (as PyTorch max(dim))', async () => {
+    const b = new GraphBuilder('float32');
+    const xin = b.input('x', [1, 4, 3]);
+    b.needsGrad.add(xin.name);
+    const y = globalmaxpool1dNode.emit({
+      ctx: { b, mode: 'infer', param: () => xin, buffer: () => xin, setBuffer: () => undefined, seed: 0 },
+      node: { id: 'p', inputs: ['input'], inShapes: [[4, 3]], outShape: [3], params: [], buffers: [] },
+      layer: { kind: 'globalmaxpool1d' },
+      xs: [xin],
+      x: xin,
+      index: 1,
+      p: () => xin,
+    });
+    const loss = reduceSum(b, mul(b, y, b.constF([10, 20, 30], [1, 3])), [0, 1]);
+    const [dx] = gradients(b, loss, [xin]);
+    b.output(dx, 'dx');
+    const s = await session(b.encode());
+    // Feature 0: all four steps tie; feature 1: steps 1 and 3 tie; feature 2: single maximum at step 2.
+    const x = [
+      [5, 0, 1],
+      [5, 4, 2],
+      [5, 1, 9],
+      [5, 4, 3],
+    ].flat();
+    const out = await s.run({ x: tensor(Float32Array.from(x), [1, 4, 3]) });
+    await s.release();
+    expect(Array.from(out.dx.data as Float32Array)).toEqual(
+      [
+        [10, 0, 0],
+        [0, 20, 0],
+        [0, 0, 30],
+        [0, 0, 0],
+      ].flat(),
+    );
   });
 });
