@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import path from 'node:path';
 import { builtinNodes, formatValidationErrors, validateGraph, type ValidationError } from '../../common';
 import { clip, MAX_LISTED_ERRORS } from '../../common/graph/clip';
+import { describeModelSize } from '../../common/nodes/model/limits';
 import { checkDataFiles } from '../../node/checkDataFiles';
 import { loadPipelineFile } from '../../node/loadPipeline';
 
@@ -22,8 +23,13 @@ export function registerValidateCommand(program: Command): void {
         console.log(JSON.stringify({ ok: result.ok, errors: capErrors(result.errors), warnings }));
       } else {
         for (const w of warnings) console.error(`warning: ${w}`);
-        if (result.ok) console.log(`${file}: valid (${document.nodes.length} nodes, ${document.edges.length} edges)`);
-        else for (const line of formatValidationErrors(result)) console.log(line);
+        if (result.ok) {
+          console.log(`${file}: valid (${document.nodes.length} nodes, ${document.edges.length} edges)`);
+          for (const n of document.nodes) {
+            const size = describeModelSize(n.type, result.params[n.id]);
+            if (size) console.log(`${n.id}: ${size}`);
+          }
+        } else for (const line of formatValidationErrors(result)) console.log(line);
       }
       if (!result.ok) process.exitCode = 1;
     });
