@@ -120,7 +120,12 @@ export class EngineSupervisor {
   private track(e: EngineEvent): void {
     if (e.type === 'run.started') this.runs.set(e.runId, { nodeIds: e.nodeIds, settled: new Set() });
     else if (e.type === 'run.finished') this.runs.delete(e.runId);
-    else if (e.type === 'node.cached' || e.type === 'node.finished' || e.type === 'node.failed')
+    else if (
+      e.type === 'node.cached' ||
+      e.type === 'node.finished' ||
+      e.type === 'node.failed' ||
+      e.type === 'node.cancelled'
+    )
       this.runs.get(e.runId)?.settled.add(e.nodeId);
   }
 
