@@ -9,5 +9,7 @@ export * from './protocol/events';
 export * from './protocol/engineApi';
 export * from './protocol/runsApi';
 export * from './protocol/hostApi';
+export * from './protocol/desktopIpc';
+export * from './protocol/desktopChannels';
 export * from './values';
 export * from './nodes/describeNode';

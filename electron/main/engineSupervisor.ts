@@ -1,5 +1,4 @@
-import type { EngineEvent } from '../../core/common';
-import type { EngineInvokeChannel, EngineStatus } from '../ipc/channels';
+import type { EngineEvent, EngineInvokeChannel, EngineStatus } from '../../core/common';
 import { HostMessageSchema, type HostRequest } from '../engineHost/protocol';
 import type { UtilityProcessLike } from './electronSurface';
 
