@@ -5,6 +5,7 @@ export * from './graph/document';
 export * from './graph/migrations';
 export * from './graph/validateGraph';
 export * from './graph/compile';
+export * from './graph/edit';
 export * from './protocol/events';
 export * from './protocol/engineApi';
 export * from './protocol/runsApi';
