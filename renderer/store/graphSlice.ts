@@ -190,9 +190,10 @@ export const createGraphSlice: StateCreator<StudioState, [], [], GraphSlice> = (
     },
     connect(c) {
       const s = get();
-      const r = connect(s.document(), registry, attempt(c), s.validation.types);
+      const doc = s.document();
+      const r = connect(doc, registry, attempt(c), s.validation.types);
       if (!r.ok) return r;
-      commit(r.document);
+      if (r.document !== doc) commit(r.document);
       return { ok: true };
     },
     setParam(nodeId, key, value) {

@@ -100,7 +100,7 @@ export function checkConnection(
 
 /**
  * Connects two ports when `checkConnection` allows it. An input takes one edge: an edge already
- * into the target port is replaced.
+ * into the target port is replaced. Connecting what is already connected returns the same document.
  */
 export function connect(
   doc: PipelineDocument,
@@ -110,7 +110,10 @@ export function connect(
 ): EditResult<{ edge: Edge }> {
   const check = checkConnection(doc, registry, c, types);
   if (!check.ok) return check;
-  const edge: Edge = { id: edgeId(c), source: { ...c.source }, target: { ...c.target } };
+  const id = edgeId(c);
+  const existing = doc.edges.find((e) => e.id === id);
+  if (existing) return { ok: true, edge: existing, document: doc };
+  const edge: Edge = { id, source: { ...c.source }, target: { ...c.target } };
   const kept = doc.edges.filter((e) => !(e.target.node === c.target.node && e.target.port === c.target.port));
   return { ok: true, edge, document: { ...doc, edges: [...kept, edge] } };
 }

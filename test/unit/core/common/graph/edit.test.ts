@@ -100,6 +100,8 @@ describe('connect', () => {
       ok: false,
       reason: 'this edge would make a cycle',
     });
+    const again = connect(doc, registry, wire('select_2.table', 'select_3.table'));
+    expect(again.ok && again.document).toBe(doc);
     const replaced = connect(doc, registry, wire('select_1.table', 'select_3.table'));
     expect(replaced.ok && edgeKeys(replaced.document)).toEqual([
       'select_1.table->select_2.table',
