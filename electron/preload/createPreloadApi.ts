@@ -1,3 +1,4 @@
+// Not core/common's index: the sandboxed preload bundles what it imports, and the index brings zod.
 import type { WeftDesktopApi } from '../../core/common/protocol/desktopIpc';
 import { eventChannels, invokeChannels } from '../../core/common/protocol/desktopChannels';
 import { isPipelinePathName } from './pipelineName';
