@@ -25,6 +25,7 @@ import { whereRule } from './where';
 /**
  * The gradient rule of every ONNX op the forward graphs record on the tape. Each is the plain
  * vector-Jacobian product; faster forms for particular neighbourhoods are rewrites (../rewrites).
+ * Every entry needs a finite-difference case in test/unit/core/common/model/graph/rules.test.ts.
  */
 export const gradientRules = {
   Add: addRule,
