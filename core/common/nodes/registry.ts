@@ -23,6 +23,8 @@ import * as layers from './layers';
 import { cnnNode } from './model/cnn';
 import { mlpNode } from './model/mlp';
 import { trainerNode } from './train/trainer';
+import { linearNode } from './ml/linear';
+import { logisticNode } from './ml/logistic';
 
 /**
  * Every built-in node type, keyed by `type`. An explicit literal: a node exists in the palette,
@@ -52,6 +54,8 @@ export const builtinNodes = {
   'model.mlp': mlpNode,
   'model.cnn': cnnNode,
   'train.trainer': trainerNode,
+  'ml.linear': linearNode,
+  'ml.logistic': logisticNode,
   'layer.input': layers.inputLayerNode,
   'layer.dense': layers.denseLayerNode,
   'layer.conv2d': layers.conv2dLayerNode,

@@ -24,6 +24,8 @@ import { inputLayerExecutor, layerExecutor } from './model/layers';
 import { cnnExecutor } from './model/cnn';
 import { mlpExecutor } from './model/mlp';
 import { trainerExecutor } from './train/trainer';
+import { linearExecutor } from './ml/linear';
+import { logisticExecutor } from './ml/logistic';
 
 /** One executor per built-in node type; `test/unit/core/node/registry.test.ts` checks none is missing. */
 export const builtinExecutors = {
@@ -50,6 +52,8 @@ export const builtinExecutors = {
   'model.mlp': mlpExecutor,
   'model.cnn': cnnExecutor,
   'train.trainer': trainerExecutor,
+  'ml.linear': linearExecutor,
+  'ml.logistic': logisticExecutor,
   'layer.input': inputLayerExecutor,
   'layer.dense': layerExecutor(layerNodes.denseLayerNode),
   'layer.conv2d': layerExecutor(layerNodes.conv2dLayerNode),

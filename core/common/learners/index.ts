@@ -1,0 +1,14 @@
+import { linearLearner } from './linear';
+import { logisticLearner } from './logistic';
+import type { LearnerModule } from './types';
+
+/** Every classical learner by node type: a Learner value names one of these to be fitted again. */
+export const learnerModules = {
+  'ml.linear': linearLearner,
+  'ml.logistic': logisticLearner,
+} satisfies Readonly<Record<string, LearnerModule<never>>>;
+
+export type LearnerType = keyof typeof learnerModules;
+
+export { fitDataOf, fitLearner } from './fitLearner';
+export { LearnerError, type FitData, type FitHooks, type Fitted, type LearnerModule } from './types';
