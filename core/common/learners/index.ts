@@ -1,3 +1,4 @@
+import { forestLearner, treeLearner } from './forest';
 import { linearLearner } from './linear';
 import { logisticLearner } from './logistic';
 import type { LearnerModule } from './types';
@@ -6,6 +7,8 @@ import type { LearnerModule } from './types';
 export const learnerModules = {
   'ml.linear': linearLearner,
   'ml.logistic': logisticLearner,
+  'ml.tree': treeLearner,
+  'ml.forest': forestLearner,
 } satisfies Readonly<Record<string, LearnerModule<never>>>;
 
 export type LearnerType = keyof typeof learnerModules;

@@ -25,6 +25,8 @@ import { mlpNode } from './model/mlp';
 import { trainerNode } from './train/trainer';
 import { linearNode } from './ml/linear';
 import { logisticNode } from './ml/logistic';
+import { treeNode } from './ml/tree';
+import { forestNode } from './ml/forest';
 
 /**
  * Every built-in node type, keyed by `type`. An explicit literal: a node exists in the palette,
@@ -56,6 +58,8 @@ export const builtinNodes = {
   'train.trainer': trainerNode,
   'ml.linear': linearNode,
   'ml.logistic': logisticNode,
+  'ml.tree': treeNode,
+  'ml.forest': forestNode,
   'layer.input': layers.inputLayerNode,
   'layer.dense': layers.denseLayerNode,
   'layer.conv2d': layers.conv2dLayerNode,

@@ -26,6 +26,8 @@ import { mlpExecutor } from './model/mlp';
 import { trainerExecutor } from './train/trainer';
 import { linearExecutor } from './ml/linear';
 import { logisticExecutor } from './ml/logistic';
+import { treeExecutor } from './ml/tree';
+import { forestExecutor } from './ml/forest';
 
 /** One executor per built-in node type; `test/unit/core/node/registry.test.ts` checks none is missing. */
 export const builtinExecutors = {
@@ -54,6 +56,8 @@ export const builtinExecutors = {
   'train.trainer': trainerExecutor,
   'ml.linear': linearExecutor,
   'ml.logistic': logisticExecutor,
+  'ml.tree': treeExecutor,
+  'ml.forest': forestExecutor,
   'layer.input': inputLayerExecutor,
   'layer.dense': layerExecutor(layerNodes.denseLayerNode),
   'layer.conv2d': layerExecutor(layerNodes.conv2dLayerNode),
