@@ -1,3 +1,4 @@
+import { boostingLearner } from './boosting';
 import { forestLearner, treeLearner } from './forest';
 import { linearLearner } from './linear';
 import { logisticLearner } from './logistic';
@@ -9,6 +10,7 @@ export const learnerModules = {
   'ml.logistic': logisticLearner,
   'ml.tree': treeLearner,
   'ml.forest': forestLearner,
+  'ml.boosting': boostingLearner,
 } satisfies Readonly<Record<string, LearnerModule<never>>>;
 
 export type LearnerType = keyof typeof learnerModules;

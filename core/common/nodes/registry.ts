@@ -27,6 +27,7 @@ import { linearNode } from './ml/linear';
 import { logisticNode } from './ml/logistic';
 import { treeNode } from './ml/tree';
 import { forestNode } from './ml/forest';
+import { boostingNode } from './ml/boosting';
 
 /**
  * Every built-in node type, keyed by `type`. An explicit literal: a node exists in the palette,
@@ -60,6 +61,7 @@ export const builtinNodes = {
   'ml.logistic': logisticNode,
   'ml.tree': treeNode,
   'ml.forest': forestNode,
+  'ml.boosting': boostingNode,
   'layer.input': layers.inputLayerNode,
   'layer.dense': layers.denseLayerNode,
   'layer.conv2d': layers.conv2dLayerNode,

@@ -28,6 +28,7 @@ import { linearExecutor } from './ml/linear';
 import { logisticExecutor } from './ml/logistic';
 import { treeExecutor } from './ml/tree';
 import { forestExecutor } from './ml/forest';
+import { boostingExecutor } from './ml/boosting';
 
 /** One executor per built-in node type; `test/unit/core/node/registry.test.ts` checks none is missing. */
 export const builtinExecutors = {
@@ -58,6 +59,7 @@ export const builtinExecutors = {
   'ml.logistic': logisticExecutor,
   'ml.tree': treeExecutor,
   'ml.forest': forestExecutor,
+  'ml.boosting': boostingExecutor,
   'layer.input': inputLayerExecutor,
   'layer.dense': layerExecutor(layerNodes.denseLayerNode),
   'layer.conv2d': layerExecutor(layerNodes.conv2dLayerNode),

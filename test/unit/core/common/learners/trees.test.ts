@@ -53,3 +53,31 @@ describe('tree ensembles export', () => {
     });
   }
 });
+
+describe('boosting quick', () => {
+  it('fits iris and matches ONNX', async () => {
+    const { boostingLearner } = await import('../../../../../core/common/learners/boosting');
+    const { boostingParams } = await import('../../../../../core/common/nodes/ml/boosting');
+    for (const binary of [false, true]) {
+      const iris = irisDataset();
+      if (binary) {
+        for (const s of Object.values(iris.splits)) s.y = Int32Array.from(s.y, (c) => (c === 2 ? 1 : 0));
+        iris.classNames = ['other', 'virginica'];
+      }
+      const fitted = await boostingLearner.fit(fitDataOf(boostingLearner, iris), boostingParams.parse({}), noHooks);
+      const test = iris.splits.test;
+      const k = iris.classNames!.length;
+      const ours = fitted.predict(test.x, test.n);
+      const onnx = await runOnnx(fitted.onnx, test.x, test.n, [4]);
+      for (let i = 0; i < ours.length; i++) expect(Math.abs(onnx[i] - ours[i])).toBeLessThan(1e-5);
+      console.log('boost', fitted.text, argmaxRows(ours, k).filter((c, i) => c === test.y[i]).length / test.n);
+    }
+    const data = irisRegression();
+    const fitted = await boostingLearner.fit(fitDataOf(boostingLearner, data), boostingParams.parse({}), noHooks);
+    const test = data.splits.test;
+    const ours = fitted.predict(test.x, test.n);
+    const onnx = await runOnnx(fitted.onnx, test.x, test.n, [3]);
+    for (let i = 0; i < ours.length; i++) expect(Math.abs(onnx[i] - ours[i])).toBeLessThan(1e-5);
+    console.log('boost reg', fitted.text);
+  });
+});
