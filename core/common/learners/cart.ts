@@ -180,11 +180,10 @@ export function growTree(
         visited++;
         leftStats.fill(0);
         let wl = 0;
-        let sql = 0;
         for (let r = start; r < end - 1; r++) {
           const row = idx[base + r];
           wl += weight[row];
-          sql += addRow(leftStats, row, weight[row]);
+          addRow(leftStats, row, weight[row]);
           const here = cols[col + row];
           const next = cols[col + idx[base + r + 1]];
           if (!(here < next)) continue;

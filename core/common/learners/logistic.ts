@@ -184,6 +184,10 @@ function solveCoordinate(pb: Problem, p: LogisticParams): Solved {
       for (let j = 0; j < d; j++) maxDelta = Math.max(maxDelta, update(j, c));
     }
   }
+  if (m > 1 && p.fitIntercept) {
+    const mean = bias.reduce((a, c) => a + c, 0) / m;
+    for (let c = 0; c < m; c++) bias[c] -= mean;
+  }
   return {
     w,
     bias,
