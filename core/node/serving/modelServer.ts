@@ -12,6 +12,8 @@ import type * as ort from 'onnxruntime-node';
 import { WEFT_VERSION } from '../version';
 import { UserError } from '../executors/Executor';
 import { describeModel, type OnnxModelInfo } from '../onnx/inspect';
+import { EXPORT_NAMES } from '../export/preprocessGraph';
+import { exportLayout } from '../onnx/runOnDataset';
 import { openSession, type ProviderChoice, type ProviderName } from '../onnx/session';
 import { BadRequest, feedsFromRequest, inferRequestSchema, responseTensor, tensorMetadata } from './oip';
 import { ServerMetrics } from './serverMetrics';
@@ -89,6 +91,10 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
   const opened = await openSession(bytes, { provider: opts.provider ?? 'auto', label: opts.model, spinWait: false });
   const session: ort.InferenceSession = opened.session;
   const info = describeModel(session, bytes);
+  const layout = exportLayout(info);
+  const missingAllowed = new Set(
+    layout?.missing && info.inputs.some((i) => i.name === EXPORT_NAMES.numeric) ? [EXPORT_NAMES.numeric] : [],
+  );
   const tensorOutputs = info.outputs.filter((o) => o.dtype !== 'non-tensor').map((o) => o.name);
   const metadata = {
     name,
@@ -159,7 +165,7 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
         `invalid infer request at ${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'bad request'}`,
       );
     }
-    const feeds = feedsFromRequest(parsed.data, info.inputs);
+    const feeds = feedsFromRequest(parsed.data, info.inputs, missingAllowed);
     const wanted = parsed.data.outputs?.map((o) => o.name) ?? tensorOutputs;
     const unknown = wanted.filter((o) => !tensorOutputs.includes(o));
     if (unknown.length)
