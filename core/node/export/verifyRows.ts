@@ -4,7 +4,7 @@
  * fitted transforms' statistics and assembled by the app's own feature assembly.
  */
 import type { DatasetValue, FittedTransform, TableColumn, TrainedModelValue } from '../../common';
-import { assembleFeatures } from '../../common/nodes/prep/assembleFeatures';
+import { assembleFeatures } from '../../common/transforms/features';
 import { seededRandom } from '../../common/nodes/prep/random';
 import { readRows, takeRows } from '../data/splitRows';
 

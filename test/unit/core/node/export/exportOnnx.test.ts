@@ -4,7 +4,7 @@ import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DatasetValue, FittedTransform, RawFeature, TableColumn } from '../../../../../core/common';
-import { assembleFeatures } from '../../../../../core/common/nodes/prep/assembleFeatures';
+import { assembleFeatures } from '../../../../../core/common/transforms/features';
 import { exportOnnx } from '../../../../../core/node/export/exportOnnx';
 import { decodeModel } from '../../../../../core/node/export/onnxProto';
 import { rowsFromDataset, syntheticRows } from '../../../../../core/node/export/verifyRows';
