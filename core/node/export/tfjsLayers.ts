@@ -8,20 +8,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../executors/Executor';
-import {
-  attrInt,
-  attrOf,
-  tensorFloats,
-  transpose2d,
-  type OnnxGraph,
-  type OnnxNode,
-  type OnnxTensor,
-} from './onnxProto';
+import type { GraphData, NodeData, TensorData } from '../../common/model/onnx/encodeModel';
+import { attrFloat, attrInt, attrInts, tensorFloats, transpose2d } from './onnxGraph';
 
 type Layer = { layer: tf.layers.Layer; weights: tf.Tensor[] };
-
-const attr = attrOf;
-const attrInts = (n: OnnxNode, name: string): number[] | undefined => attr(n, name)?.ints;
 
 /** OIHW (ONNX) → HWIO (TF.js) convolution kernel. */
 function oihwToHwio(w: Float32Array, [o, i, h, k]: number[]): Float32Array {
@@ -38,22 +28,22 @@ function oihwToHwio(w: Float32Array, [o, i, h, k]: number[]): Float32Array {
  * Throws a UserError naming the first operator that has no TF.js layers counterpart.
  */
 export function onnxChainToLayers(
-  graph: OnnxGraph,
+  graph: GraphData,
   inputName: string,
   outputName: string,
   featureShape: number[],
 ): Layer[] {
-  const inits = new Map<string, OnnxTensor>((graph.initializer ?? []).map((t) => [t.name ?? '', t]));
+  const inits = new Map<string, TensorData>(graph.initializers.map((t) => [t.name, t]));
   const weight = (name: string | undefined): { data: Float32Array; dims: number[] } => {
     const t = inits.get(name ?? '');
     if (!t)
       throw new UserError(
         `export.tfjs: ${name ?? '?'} is not a constant weight; only trained models with baked-in weights export to TF.js`,
       );
-    return { data: tensorFloats(t), dims: t.dims ?? [] };
+    return { data: tensorFloats(t), dims: [...t.dims] };
   };
-  const consumers = new Map<string, OnnxNode[]>();
-  for (const n of graph.node) for (const i of n.input) consumers.set(i, [...(consumers.get(i) ?? []), n]);
+  const consumers = new Map<string, NodeData[]>();
+  for (const n of graph.nodes) for (const i of n.inputs) consumers.set(i, [...(consumers.get(i) ?? []), n]);
   const layers: Layer[] = [];
   let first = true;
   const shapeArg = (): { inputShape?: number[] } => (first ? { inputShape: featureShape } : {});
@@ -64,35 +54,35 @@ export function onnxChainToLayers(
   let current = inputName;
   let steps = 0;
   while (current !== outputName) {
-    if (++steps > graph.node.length + 1)
+    if (++steps > graph.nodes.length + 1)
       throw new UserError('export.tfjs: the graph is not a chain from input to output');
-    const next = (consumers.get(current) ?? []).filter((n) => n.input[0] === current);
+    const next = (consumers.get(current) ?? []).filter((n) => n.inputs[0] === current);
     const n = next[0];
     if (!n || next.length !== 1)
       throw new UserError(`export.tfjs: the graph branches after ${current}; only layer chains export to TF.js`);
-    let out = n.output[0];
-    switch (n.op_type) {
+    let out = n.outputs[0];
+    switch (n.opType) {
       case 'Gemm':
       case 'MatMul': {
-        const w = weight(n.input[1]);
+        const w = weight(n.inputs[1]);
         if (
-          n.op_type === 'Gemm' &&
-          (attrInt(n, 'transA', 0) || (attr(n, 'alpha')?.f ?? 1) !== 1 || (attr(n, 'beta')?.f ?? 1) !== 1)
+          n.opType === 'Gemm' &&
+          (attrInt(n, 'transA', 0) || attrFloat(n, 'alpha', 1) !== 1 || attrFloat(n, 'beta', 1) !== 1)
         ) {
           throw new UserError('export.tfjs: Gemm with transA, alpha or beta is not supported');
         }
         let [k, m] = w.dims as [number, number];
         let kernel = w.data;
-        if (n.op_type === 'Gemm' && attrInt(n, 'transB', 0)) {
+        if (n.opType === 'Gemm' && attrInt(n, 'transB', 0)) {
           kernel = transpose2d(kernel, k, m);
           [k, m] = [m, k];
         }
-        let bias: Float32Array | undefined = n.op_type === 'Gemm' && n.input[2] ? weight(n.input[2]).data : undefined;
-        if (n.op_type === 'MatMul') {
-          const add = (consumers.get(out) ?? []).find((c) => c.op_type === 'Add' && inits.has(c.input[1] ?? ''));
+        let bias: Float32Array | undefined = n.opType === 'Gemm' && n.inputs[2] ? weight(n.inputs[2]).data : undefined;
+        if (n.opType === 'MatMul') {
+          const add = (consumers.get(out) ?? []).find((c) => c.opType === 'Add' && inits.has(c.inputs[1] ?? ''));
           if (add && (consumers.get(out) ?? []).length === 1) {
-            bias = weight(add.input[1]).data;
-            out = add.output[0]!;
+            bias = weight(add.inputs[1]).data;
+            out = add.outputs[0]!;
           }
         }
         const units = m;
@@ -106,7 +96,7 @@ export function onnxChainToLayers(
       case 'Sigmoid':
       case 'Tanh':
       case 'Elu': {
-        const activation = ({ Relu: 'relu', Sigmoid: 'sigmoid', Tanh: 'tanh', Elu: 'elu' } as const)[n.op_type];
+        const activation = ({ Relu: 'relu', Sigmoid: 'sigmoid', Tanh: 'tanh', Elu: 'elu' } as const)[n.opType];
         push(tf.layers.activation({ activation, ...shapeArg() }));
         break;
       }
@@ -118,10 +108,10 @@ export function onnxChainToLayers(
         break;
       }
       case 'LeakyRelu':
-        push(tf.layers.leakyReLU({ alpha: attr(n, 'alpha')?.f ?? 0.01, ...shapeArg() }));
+        push(tf.layers.leakyReLU({ alpha: attrFloat(n, 'alpha', 0.01), ...shapeArg() }));
         break;
       case 'Reshape': {
-        const target = inits.get(n.input[1] ?? '');
+        const target = inits.get(n.inputs[1] ?? '');
         if ((target?.dims?.[0] ?? 0) !== 2)
           throw new UserError('export.tfjs: only a Reshape to [batch, features] is supported');
         push(tf.layers.flatten({ ...shapeArg() }));
@@ -134,7 +124,7 @@ export function onnxChainToLayers(
       case 'Identity':
         break;
       case 'Conv': {
-        const w = weight(n.input[1]);
+        const w = weight(n.inputs[1]);
         const [o, , kh, kw] = w.dims as [number, number, number, number];
         if (attrInt(n, 'group', 1) !== 1) throw new UserError('export.tfjs: grouped convolutions are not supported');
         const pads = attrInts(n, 'pads') ?? [0, 0, 0, 0];
@@ -143,7 +133,7 @@ export function onnxChainToLayers(
             throw new UserError('export.tfjs: asymmetric Conv padding is not supported');
           push(tf.layers.zeroPadding2d({ padding: [pads[0], pads[1]], dataFormat: 'channelsFirst', ...shapeArg() }));
         }
-        const bias = n.input[2] ? weight(n.input[2]).data : undefined;
+        const bias = n.inputs[2] ? weight(n.inputs[2]).data : undefined;
         push(
           tf.layers.conv2d({
             filters: o,
@@ -163,7 +153,7 @@ export function onnxChainToLayers(
       case 'AveragePool': {
         const pads = attrInts(n, 'pads') ?? [0, 0, 0, 0];
         if (pads.some((p) => p !== 0) || attrInt(n, 'ceil_mode', 0))
-          throw new UserError(`export.tfjs: padded ${n.op_type} is not supported`);
+          throw new UserError(`export.tfjs: padded ${n.opType} is not supported`);
         const kernel = attrInts(n, 'kernel_shape') as [number, number];
         const args = {
           poolSize: kernel,
@@ -172,12 +162,12 @@ export function onnxChainToLayers(
           dataFormat: 'channelsFirst' as const,
           ...shapeArg(),
         };
-        push(n.op_type === 'MaxPool' ? tf.layers.maxPooling2d(args) : tf.layers.averagePooling2d(args));
+        push(n.opType === 'MaxPool' ? tf.layers.maxPooling2d(args) : tf.layers.averagePooling2d(args));
         break;
       }
       case 'BatchNormalization': {
-        const [scale, b, mean, variance] = [1, 2, 3, 4].map((i) => tf.tensor1d(weight(n.input[i]).data));
-        push(tf.layers.batchNormalization({ axis: 1, epsilon: attr(n, 'epsilon')?.f ?? 1e-5, ...shapeArg() }), [
+        const [scale, b, mean, variance] = [1, 2, 3, 4].map((i) => tf.tensor1d(weight(n.inputs[i]).data));
+        push(tf.layers.batchNormalization({ axis: 1, epsilon: attrFloat(n, 'epsilon', 1e-5), ...shapeArg() }), [
           scale,
           b,
           mean,
@@ -187,7 +177,7 @@ export function onnxChainToLayers(
       }
       default:
         throw new UserError(
-          `export.tfjs: the ONNX operator ${n.op_type} has no TF.js layers counterpart; export to ONNX instead`,
+          `export.tfjs: the ONNX operator ${n.opType} has no TF.js layers counterpart; export to ONNX instead`,
         );
     }
     current = out;

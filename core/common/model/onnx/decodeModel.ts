@@ -10,7 +10,7 @@ import { fieldsOf, fixeds, joinBytes, varints, utf8Decode, type ProtoField } fro
 const DTYPE_OF = new Map<number, DataType>(Object.entries(DATA_TYPE).map(([k, v]) => [v, k as DataType]));
 
 function copyAs<A>(bytes: Uint8Array, make: (b: ArrayBuffer) => A): A {
-  return make(bytes.slice().buffer);
+  return make(Uint8Array.prototype.slice.call(bytes).buffer);
 }
 
 /** Typed values of a TensorProto's raw_data for element types that have a typed array here. */
@@ -120,7 +120,7 @@ function decodeAttr(bytes: Uint8Array): { name: string; value: AttrValue } {
     case 3:
       return { name, value: { s: str(by(4)[0]) } };
     case 4:
-      return { name, value: { t: decodeTensor(by(5)[0]!.bytes) } };
+      return { name, value: { t: decodeTensor(by(5)[0].bytes) } };
     case 6:
       return { name, value: { floats: by(7).flatMap((f) => fixeds(f, 4)) } };
     case 7:
@@ -181,7 +181,13 @@ function decodeValueInfo(bytes: Uint8Array): ValueInfoData {
     else shape.push('?');
     if ((!value && !param) || dim.has(3)) plain = false;
   }
-  return { name, dtype: dtype ?? 'float32', shape, ...(plain || !typeBytes ? {} : { typeProto: typeBytes.slice() }) };
+  return {
+    name,
+    dtype: dtype ?? 'float32',
+    shape,
+    ...(plain || !typeBytes ? {} : { typeProto: typeBytes.slice() }),
+    ...(tensor && dtype ? {} : { nonTensor: true as const }),
+  };
 }
 
 function decodeGraph(bytes: Uint8Array): GraphData {
@@ -213,7 +219,9 @@ function decodeGraph(bytes: Uint8Array): GraphData {
 }
 
 /** Decodes ONNX bytes; truncated bytes throw a RangeError, bytes without a graph an Error. */
-export function decodeModel(bytes: Uint8Array): ModelData {
+export function decodeModel(input: Uint8Array): ModelData {
+  // A plain view: subarrays of a Node Buffer are Buffers, whose slice() does not copy.
+  const bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   let irVersion = 0;
   let producerName: string | undefined;
   let producerVersion: string | undefined;

@@ -65,6 +65,8 @@ export interface ValueInfoData {
   shape: readonly (number | string)[];
   /** The TypeProto of a value that is not a plain tensor with a known shape, kept verbatim. */
   typeProto?: Uint8Array;
+  /** Set for sequences, maps and other values that are not tensors (read from a file). */
+  nonTensor?: true;
 }
 
 export interface GraphData {

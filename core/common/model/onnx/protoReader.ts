@@ -22,15 +22,29 @@ export class ProtoReader {
 
   /** A varint as a number; 64-bit two's-complement negatives come back negative. */
   varint(): number {
+    const start = this.pos;
     let result = 0;
     let scale = 1;
     for (let k = 0; k < 10; k++) {
       if (this.pos >= this.buf.length) throw new RangeError('protobuf: varint runs past the end');
       const b = this.buf[this.pos++];
-      if (k === 9 && b === 1) return result - 2 ** 64;
+      if (k === 8 && b >= 0x80) return this.wideVarint(start);
       result += (b & 0x7f) * scale;
       if (b < 0x80) return result;
       scale *= 128;
+    }
+    throw new RangeError('protobuf: varint longer than 10 bytes');
+  }
+
+  /** A varint of 10 bytes (a negative int64), read exactly with BigInt. */
+  private wideVarint(start: number): number {
+    this.pos = start;
+    let v = 0n;
+    for (let k = 0n; k < 10n; k++) {
+      if (this.pos >= this.buf.length) throw new RangeError('protobuf: varint runs past the end');
+      const b = this.buf[this.pos++];
+      v |= BigInt(b & 0x7f) << (7n * k);
+      if (b < 0x80) return Number(BigInt.asIntN(64, v));
     }
     throw new RangeError('protobuf: varint longer than 10 bytes');
   }
