@@ -24,11 +24,6 @@ function slotsOf(column: string, transforms: readonly FittedTransform[]): readon
   return slots;
 }
 
-/** Number of `x` slots a raw feature takes. */
-export function featureWidth(column: string, transforms: readonly FittedTransform[]): number {
-  return slotsOf(column, transforms)?.length ?? 1;
-}
-
 /** Names of the `x` slots, e.g. `sepal_length`, `color=red`. */
 export function featureNames(rawFeatures: readonly RawFeature[], transforms: readonly FittedTransform[]): string[] {
   const names: string[] = [];

@@ -205,7 +205,7 @@ export function encodeModelData(model: ModelData): Uint8Array {
 }
 
 /** The model around a graph Weft built: IR 8, opset 17, plus ai.onnx.ml where a node uses it. */
-export function modelOf(graph: GraphData, producer = 'weft'): ModelData {
+function modelOf(graph: GraphData, producer = 'weft'): ModelData {
   const ml = graph.nodes.some((n) => n.domain === 'ai.onnx.ml');
   return {
     irVersion: IR_VERSION,
