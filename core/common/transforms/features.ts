@@ -41,7 +41,7 @@ export function columnValues(col: TableColumn, n = col.values.length): ColumnVal
     const v = col.values.length === n ? col.values : col.values.slice(0, n);
     return { kind: 'category', values: v.map((x) => x ?? null) };
   }
-  const v = col.values as Float64Array;
+  const v = col.values;
   return { kind: 'number', values: v.length === n ? v : v.subarray(0, n) };
 }
 

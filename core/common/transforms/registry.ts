@@ -25,5 +25,5 @@ export type FittedTransform = { [K in keyof Modules]: FittedOf<Modules[K]> }[key
 
 /** The module of a fitted transform, typed for generic use. */
 export function moduleOf(t: FittedTransform): TransformModule<FittedTransform, unknown> {
-  return transformModules[t.kind] as unknown as TransformModule<FittedTransform, unknown>;
+  return transformModules[t.kind];
 }
