@@ -8,6 +8,7 @@ import { moments } from '../../transforms/TransformModule';
 import { DataError } from './DataError';
 import { seededRandom, shuffleInPlace } from './random';
 import type { SplitParams } from './split';
+import { appendAll } from '../../arrays';
 
 /** The rows `idx` of a column. */
 export function takeRows(col: TableColumn, idx: ArrayLike<number>): TableColumn {
@@ -52,9 +53,9 @@ export function splitIndices(
       nVal -= cutVal;
       nTest -= over - cutVal;
     }
-    parts[2].push(...shuffled.slice(0, nTest));
-    parts[1].push(...shuffled.slice(nTest, nTest + nVal));
-    parts[0].push(...shuffled.slice(nTest + nVal));
+    appendAll(parts[2], shuffled.slice(0, nTest));
+    appendAll(parts[1], shuffled.slice(nTest, nTest + nVal));
+    appendAll(parts[0], shuffled.slice(nTest + nVal));
   }
   if (groups) for (const p of parts) shuffleInPlace(p, random);
   return parts;
