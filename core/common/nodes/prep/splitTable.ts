@@ -63,7 +63,8 @@ export function splitIndices(
 
 /**
  * Turns a table into a Dataset: target and task, a seeded (stratified) split, and float32
- * features with one-hot encoders and mean imputers fitted on the training rows only.
+ * features with one-hot encoders and mean imputers fitted on the training rows only. Every numeric
+ * feature gets its imputer, missing values in training or not, so NaN means missing everywhere.
  */
 export function splitTable(table: TableValue, params: SplitParams): { dataset: DatasetValue; warnings: string[] } {
   const warnings: string[] = [];
@@ -158,7 +159,7 @@ export function splitTable(table: TableValue, params: SplitParams): { dataset: D
     trainRaw.set(col.name, trainCol);
     const train = columnValues(trainCol);
     if (train.kind === 'category') transforms.push(onehot.fit(col.name, train, { unknown: 'ignore' }));
-    else if (stats.missing > 0) {
+    else {
       const mean = moments(train.values);
       transforms.push(
         mean.n > 0
