@@ -17,6 +17,8 @@ export interface TableValue {
   /** The file it came from, for error messages. */
   source?: string;
   warnings?: string[];
+  /** Row numbers (1-based) in the source file when rows were reordered (prep.shuffle); else row i is i + 1. */
+  rowIds?: Int32Array;
 }
 
 /**
@@ -72,6 +74,14 @@ export interface DatasetSplit {
   n: number;
   /** For tabular data: the raw columns of these rows before transforms, for export checks. */
   raw?: TableColumn[];
+  /**
+   * The file this split was read from when it has a source of its own (a test file given to the
+   * reader or to prep.split's `test` input), e.g. `t10k-images-idx3-ubyte.gz`. Absent for splits
+   * cut by ratio from the dataset's main source.
+   */
+  source?: string;
+  /** Row numbers (1-based) in the source file, carried through split and shuffle. */
+  rowIds?: Int32Array;
 }
 
 export interface DatasetValue {
