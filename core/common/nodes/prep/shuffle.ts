@@ -22,6 +22,6 @@ export function shuffleTable(table: TableValue, seed: number): TableValue {
     Int32Array.from({ length: table.rowCount }, (_, i) => i),
     seededRandom(seed),
   );
-  const rowIds = Int32Array.from(order, (i) => (table.rowIds ? table.rowIds[i]! : i + 1));
+  const rowIds = Int32Array.from(order, (i) => (table.rowIds ? table.rowIds[i] : i + 1));
   return { ...table, columns: table.columns.map((c) => takeRows(c, order)), rowIds };
 }

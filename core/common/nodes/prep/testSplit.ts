@@ -19,7 +19,7 @@ const isNumeric = (c: TableColumn): boolean => !Array.isArray(c.values);
 
 /** Row ids of a table: its own (carried from its file through a shuffle), else 1..rowCount. */
 export function rowIdAt(table: TableValue, i: number): number {
-  return table.rowIds ? table.rowIds[i]! : i + 1;
+  return table.rowIds ? table.rowIds[i] : i + 1;
 }
 
 /**
@@ -85,7 +85,7 @@ export function testSplit(
       );
     }
     const t = target.values as Float64Array;
-    y = Float32Array.from(rows, (i) => t[i]!);
+    y = Float32Array.from(rows, (i) => t[i]);
   }
   const raw = spec.used.map((c) => takeRows(col(c.name), rows));
   let x: Float32Array;
