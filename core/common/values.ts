@@ -125,6 +125,8 @@ export interface DisplayTable {
 export interface MetricsValue {
   task: 'classification' | 'regression';
   split: string;
+  /** The split with its source when it has one of its own, e.g. `test (t10k-images-idx3-ubyte.gz, 10,000 rows)`. */
+  splitLabel?: string;
   /** Headline numbers, e.g. `accuracy`, `f1_macro`, `rmse`. */
   scalars: Record<string, number>;
   tables: DisplayTable[];

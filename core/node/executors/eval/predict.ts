@@ -2,6 +2,7 @@ import path from 'node:path';
 import Papa from 'papaparse';
 import type { z } from 'zod';
 import type { PredictionsValue } from '../../../common';
+import { splitLabel } from '../../../common/metrics/splitLabel';
 import type { evalPredictParams } from '../../../common/nodes/eval/predict';
 import { atomicWrite } from '../../engine/atomicWrite';
 import { checkClassCount, predictionsFromOutput } from '../../inference/predictions';
@@ -67,6 +68,10 @@ export const evalPredictExecutor: Executor<z.output<typeof evalPredictParams>> =
   ctx.progress(1);
   return {
     outputs: { predictions },
-    summary: { text: `${split.n} predictions on the ${ctx.params.split} split`, files, provider: out.provider },
+    summary: {
+      text: `${split.n} predictions on the ${splitLabel(ctx.params.split, split)} split`,
+      files,
+      provider: out.provider,
+    },
   };
 };
