@@ -15,6 +15,7 @@ import * as ort from 'onnxruntime-node';
 import { encodeModel } from '../core/node/export/onnxProto';
 import { openSession } from '../core/node/onnx/session';
 import { mlpModel, seededValues } from '../test/unit/core/node/onnx/onnxFiles';
+import { peerEnv } from './peerEnv';
 import { reportBench } from './report';
 
 const PYTHON = '/usr/bin/python3';
@@ -65,7 +66,7 @@ function torchPeer(dir: string, weights: Float32Array, x: Float32Array): TorchRe
       String(THREADS),
       String(SECONDS),
     ],
-    { encoding: 'utf8', timeout: 120_000 },
+    { encoding: 'utf8', timeout: 120_000, env: peerEnv(THREADS) },
   );
   if (r.status !== 0) return `PyTorch peer failed: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}`;
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as TorchResult;
@@ -134,7 +135,7 @@ async function main(): Promise<void> {
       let diff = 0;
       peer.probs.forEach((p, i) => (diff = Math.max(diff, Math.abs(p - first[i]))));
       console.log(
-        `check serving: onnxruntime vs torch ${peer.torch} (BLAS_INFO=${peer.blas}) probabilities on 8 rows, max |diff| = ${diff.toExponential(2)}; ${THREADS} threads each`,
+        `check serving: onnxruntime vs torch ${peer.torch} (BLAS ${peer.blas}) probabilities on 8 rows, max |diff| = ${diff.toExponential(2)}; ${THREADS} threads each`,
       );
       if (!(diff <= 1e-5)) throw new Error('the two runtimes disagree: the comparison would be meaningless');
     }

@@ -10,6 +10,8 @@ import time
 import numpy as np
 import torch
 
+from blas_info import blas_info
+
 weights_file, inputs_file, sizes_arg, rows_arg, batch_arg, threads_arg, seconds_arg = sys.argv[1:8]
 sizes = [int(s) for s in sizes_arg.split(",")]
 rows, batch, threads, seconds = int(rows_arg), int(batch_arg), int(threads_arg), float(seconds_arg)
@@ -52,5 +54,5 @@ with torch.no_grad():
     rows_per_s, _ = timed(lambda i: model(x[(i % n_batches) * batch : (i % n_batches + 1) * batch]), batch)
     _, calls_per_s = timed(lambda i: model(x[i % rows : i % rows + 1]), 1)
     probs = model(x[:8]).numpy().reshape(-1).tolist()
-blas = next((part.split("=")[1] for part in torch.__config__.show().replace(",", " ").split() if part.startswith("BLAS_INFO=")), "unknown")
+blas = blas_info()
 print(json.dumps({"rows_per_s": rows_per_s, "calls_per_s": calls_per_s, "probs": probs, "threads": torch.get_num_threads(), "torch": torch.__version__, "blas": blas}))

@@ -15,6 +15,7 @@ import { CancelledError } from '../core/node/executors/Executor';
 import { openSession } from '../core/node/onnx/session';
 import { trainLoop } from '../core/node/training/trainLoop';
 import { cnnSpec, mlpSpec } from './models';
+import { describePeerEnv, peerEnv } from './peerEnv';
 import { reportBench } from './report';
 
 const N = 60_000;
@@ -29,11 +30,16 @@ for (let i = 0; i < x.length; i++) x[i] = random();
 const y = new Int32Array(N);
 for (let i = 0; i < N; i++) y[i] = Math.floor(random() * 10);
 
-async function oursTrain(spec: ModelSpecValue, warmup: number, steps: number): Promise<number> {
+async function oursTrain(
+  spec: ModelSpecValue,
+  warmup: number,
+  steps: number,
+): Promise<{ rate: number; firstLoss: number }> {
   const model = resolveSpec(spec, { featureShape: [1, 28, 28], outputUnits: 10 });
   const controller = new AbortController();
   let t0 = 0;
   let t1 = 0;
+  let firstLoss = NaN;
   try {
     await trainLoop({
       model,
@@ -54,7 +60,8 @@ async function oursTrain(spec: ModelSpecValue, warmup: number, steps: number): P
       provider: 'cpu',
       threads: THREADS,
       signal: controller.signal,
-      onStep: (s) => {
+      onStep: (s, loss) => {
+        if (s === 1) firstLoss = loss;
         if (s === warmup) t0 = performance.now();
         if (s === warmup + steps) {
           t1 = performance.now();
@@ -65,7 +72,7 @@ async function oursTrain(spec: ModelSpecValue, warmup: number, steps: number): P
   } catch (e) {
     if (!(e instanceof CancelledError)) throw e;
   }
-  return (steps * BATCH) / ((t1 - t0) / 1000);
+  return { rate: (steps * BATCH) / ((t1 - t0) / 1000), firstLoss };
 }
 
 async function oursInfer(spec: ModelSpecValue, rows: number): Promise<number> {
@@ -87,12 +94,15 @@ async function oursInfer(spec: ModelSpecValue, rows: number): Promise<number> {
   }
 }
 
-function peer(
-  kind: string,
-  warmup: number,
-  steps: number,
-  inferRows: number,
-): { train: number; infer: number; torch: string } | string {
+interface PeerResult {
+  train: number;
+  infer: number;
+  torch: string;
+  blas: string;
+  first_loss: number;
+}
+
+function peer(kind: string, warmup: number, steps: number, inferRows: number): PeerResult | string {
   if (!existsSync(PYTHON)) return `${PYTHON} not found`;
   const args = [
     path.join(here, 'training_pytorch.py'),
@@ -104,12 +114,12 @@ function peer(
     String(N),
     String(inferRows),
   ];
-  const r = spawnSync(PYTHON, args, { encoding: 'utf8', timeout: 170_000 });
+  const r = spawnSync(PYTHON, args, { encoding: 'utf8', timeout: 170_000, env: peerEnv(THREADS) });
   if (r.status !== 0)
     return /No module named .?torch/.test(r.stderr)
       ? 'PyTorch (python3-torch) is not installed'
       : `PyTorch peer failed: ${r.stderr.trim().split('\n').at(-1)}`;
-  return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { train: number; infer: number; torch: string };
+  return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as PeerResult;
 }
 
 const cases = [
@@ -119,14 +129,15 @@ const cases = [
 const ROUNDS = 2;
 console.log(
   `# ${N} × 784 synthetic samples, batch ${BATCH}, Adam; ${THREADS} thread(s) on both sides (torch.set_num_threads(${THREADS}), onnxruntime intraOpNumThreads ${THREADS}); ` +
-    `best of ${ROUNDS} alternating rounds (the host is shared and noisy)`,
+    `best of ${ROUNDS} alternating rounds (the host is shared and noisy); ${describePeerEnv(THREADS)}`,
 );
 for (const c of cases) {
   const ours = { train: 0, infer: 0 };
   const theirs = { train: 0, infer: 0 };
   let note: string | undefined;
   for (let round = 0; round < ROUNDS; round++) {
-    ours.train = Math.max(ours.train, await oursTrain(c.spec, c.warmup, c.steps));
+    const t = await oursTrain(c.spec, c.warmup, c.steps);
+    ours.train = Math.max(ours.train, t.rate);
     ours.infer = Math.max(ours.infer, await oursInfer(c.spec, c.inferRows));
     if (note) continue;
     const p = peer(c.name, c.warmup, c.steps, c.inferRows);
@@ -134,7 +145,13 @@ for (const c of cases) {
       note = p;
       continue;
     }
-    if (round === 0) console.log(`# ${c.name}: PyTorch ${p.torch}`);
+    if (round === 0) {
+      console.log(`# ${c.name}: PyTorch ${p.torch}, BLAS ${p.blas}`);
+      const agree = Math.abs(t.firstLoss - p.first_loss) < 0.15;
+      console.log(
+        `# ${c.name}: first-step loss ours ${t.firstLoss.toFixed(4)}, PyTorch ${p.first_loss.toFixed(4)} (${agree ? 'agree' : 'DIFFER'}; both start near ln 10 = 2.3026 on random labels)`,
+      );
+    }
     theirs.train = Math.max(theirs.train, p.train);
     theirs.infer = Math.max(theirs.infer, p.infer);
   }

@@ -3,7 +3,8 @@
 Trains the MLP (784-128-64-10) or the small CNN (conv3x3x16, pool, conv3x3x32, pool, dense10) with
 Adam on synthetic MNIST-shaped data and times training and inference the way the Weft bench does:
 `warmup` steps untimed, then `steps` timed steps over consecutive batches of a shuffled order.
-Prints one JSON line: {"train": samples/s, "infer": samples/s, "threads": n, "torch": version}.
+Prints one JSON line: {"train": samples/s, "infer": samples/s, "threads": n, "torch": version,
+"blas": the BLAS kernel threadpoolctl reports, "first_loss": the loss of the first step}.
 
     /usr/bin/python3 bench/training_pytorch.py mlp|cnn STEPS WARMUP BATCH THREADS N INFER_ROWS
 """
@@ -13,6 +14,8 @@ import time
 
 import torch
 from torch import nn
+
+from blas_info import blas_info
 
 
 def make(kind):
@@ -47,7 +50,8 @@ def main():
         opt.step()
         return loss
 
-    for i in range(warmup):
+    first_loss = float(step(0))
+    for i in range(1, warmup):
         step(i)
     t = time.perf_counter()
     for i in range(warmup, warmup + steps):
@@ -65,7 +69,18 @@ def main():
             model(x[s : min(s + ib, infer_rows)])
             rows += min(ib, infer_rows - s)
         infer = rows / (time.perf_counter() - t)
-    print(json.dumps({"train": train, "infer": infer, "threads": torch.get_num_threads(), "torch": torch.__version__}))
+    print(
+        json.dumps(
+            {
+                "train": train,
+                "infer": infer,
+                "threads": torch.get_num_threads(),
+                "torch": torch.__version__,
+                "blas": blas_info(),
+                "first_loss": first_loss,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

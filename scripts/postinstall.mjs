@@ -1,10 +1,18 @@
-// Fetches the Electron binary where the network allows; never fails the install.
+// Builds the CLI bundle (dist/cli) and fetches the Electron binary where the network allows;
+// never fails the install.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
 const require = createRequire(import.meta.url);
+const here = path.dirname(new URL(import.meta.url).pathname);
+
+const cli = spawnSync(process.execPath, [path.join(here, 'build-cli.mjs')], { stdio: ['ignore', 'inherit', 'pipe'] });
+if (cli.status !== 0) {
+  const why = cli.stderr?.toString().trim().split('\n')[0] ?? 'unknown error';
+  console.warn(`weft: CLI bundle not built (${why}); \`weft\` runs from the TypeScript sources instead.`);
+}
 
 function electronDir() {
   try {

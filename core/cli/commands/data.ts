@@ -1,7 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { DataPreviewValue, DisplayTable } from '../../common';
-import { previewFile } from '../../node/data/previewFile';
 
 function fmt(v: string | number | null | undefined): string {
   if (v === null || v === undefined) return '';
@@ -101,6 +100,7 @@ export function registerDataCommand(program: Command): void {
       const npy: Record<string, unknown> = {};
       if (flags.features) npy.features = flags.features;
       if (flags.labels) npy.labels = flags.labels;
+      const { previewFile } = await import('../../node/data/previewFile');
       const preview = await previewFile(path.resolve(file), {
         ...(flags.target ? { target: flags.target } : {}),
         headRows: Math.max(0, Number(flags.rows) || 10),

@@ -11,14 +11,8 @@ import {
   type PipelineDocument,
   type TrainedModelValue,
 } from '../../common';
-import { createDefaultEngine } from '../../node/defaultEngine';
-import { describeOnnxExport, verificationRows } from '../../node/executors/export/onnx';
 import { UserError } from '../../node/executors/Executor';
-import { exportOnnx } from '../../node/export/exportOnnx';
-import { exportTfjs } from '../../node/export/exportTfjs';
 import { loadPipelineFile } from '../../node/loadPipeline';
-import { trainedModelOfFile } from '../../node/onnx/trainedModelOf';
-import { writeTritonRepository } from '../../node/serving/triton';
 
 interface ExportFlags {
   node?: string;
@@ -84,6 +78,7 @@ async function valuesFromPipeline(
   const where = locateModel(document, flags.node);
   const baseDir = path.dirname(path.resolve(file));
   const workspace = path.resolve(flags.workspace ?? baseDir);
+  const { createDefaultEngine } = await import('../../node/defaultEngine');
   const engine = createDefaultEngine(workspace, { persist: 'all' });
   const fetch = async (ep: Endpoint | undefined): Promise<unknown> => {
     if (!ep) return undefined;
@@ -128,6 +123,11 @@ export function registerExportCommand(program: Command): void {
       if (!Number.isInteger(rowsLimit) || rowsLimit < 1)
         throw new UserError(`--verify-rows must be a positive integer, not "${flags.verifyRows}"`);
       if (!existsSync(source)) throw new UserError(`${source}: no such file`);
+      const { trainedModelOfFile } = await import('../../node/onnx/trainedModelOf');
+      const { describeOnnxExport, verificationRows } = await import('../../node/executors/export/onnx');
+      const { exportOnnx } = await import('../../node/export/exportOnnx');
+      const { exportTfjs } = await import('../../node/export/exportTfjs');
+      const { writeTritonRepository } = await import('../../node/serving/triton');
       const values = source.endsWith('.onnx')
         ? { model: trainedModelOfFile(new Uint8Array(await readFile(source)), source) }
         : await valuesFromPipeline(source, flags);

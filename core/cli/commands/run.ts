@@ -3,7 +3,6 @@ import type { Command } from 'commander';
 import { formatValidationErrors } from '../../common';
 import { loadPipelineFile } from '../../node/loadPipeline';
 import { metricsLines } from '../metricsLines';
-import { runInTerminal } from '../runInTerminal';
 
 interface RunFlags {
   json?: boolean;
@@ -23,6 +22,7 @@ export function registerRunCommand(program: Command): void {
     .option('--workspace <dir>', 'workspace folder for caches and runs (default: the pipeline file’s folder)')
     .action(async (file: string, flags: RunFlags) => {
       const { document, warnings } = await loadPipelineFile(file);
+      const { runInTerminal } = await import('../runInTerminal');
       for (const w of warnings) console.error(`warning: ${w}`);
       const baseDir = path.dirname(path.resolve(file));
       const workspace = path.resolve(flags.workspace ?? baseDir);

@@ -12,8 +12,6 @@ import {
   type RunRecord,
 } from '../../common/runs';
 import { UserError } from '../../node/executors/Executor';
-import { runInTerminal } from '../runInTerminal';
-import { planRerun, sameResults } from '../../node/runs/rerun';
 import { RunNotFoundError, RunStore } from '../../node/runs/RunStore';
 
 interface StoreFlags {
@@ -168,6 +166,8 @@ export function registerRunsCommand(program: Command): void {
     .action(async (id: string, flags: { cache?: boolean; json?: boolean }) => {
       const store = storeOf(storeFlags());
       const original = await readRun(store, id);
+      const { planRerun, sameResults } = await import('../../node/runs/rerun');
+      const { runInTerminal } = await import('../runInTerminal');
       const plan = await planRerun(original, builtinNodes);
       for (const w of plan.warnings) console.error(`warning: ${w}`);
       const result = await runInTerminal(plan.document, {

@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
 import { UserError } from '../../node/executors/Executor';
-import { formatShape } from '../../node/onnx/inspect';
 import { onnxProviderChoices } from '../../common/nodes/model/onnx';
-import { startModelServer } from '../../node/serving/modelServer';
 
 interface ServeFlags {
   port: string;
@@ -44,6 +42,8 @@ export function registerServeModelCommand(program: Command): void {
       const maxBodyBytes = parseSize(flags.maxBody);
       if (!maxBodyBytes) throw new UserError(`--max-body must be a size such as 16mb, not "${flags.maxBody}"`);
       const apiKey = flags.apiKey ?? process.env.WEFT_API_KEY;
+      const { formatShape } = await import('../../node/onnx/inspect');
+      const { startModelServer } = await import('../../node/serving/modelServer');
       const server = await startModelServer({
         model,
         host: flags.host,

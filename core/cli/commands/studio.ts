@@ -1,14 +1,10 @@
 import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { createDefaultEngine } from '../../node/defaultEngine';
 import { UserError } from '../../node/executors/Executor';
-import { startStudioServer } from '../../node/studio/StudioServer';
 import { WEFT_VERSION } from '../../node/version';
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+import { packageRoot } from '../../node/packageRoot';
 
 interface StudioFlags {
   port?: string;
@@ -38,10 +34,12 @@ export function registerStudioCommand(program: Command): void {
       await mkdir(workspace, { recursive: true });
       let studio;
       try {
+        const { createDefaultEngine } = await import('../../node/defaultEngine');
+        const { startStudioServer } = await import('../../node/studio/StudioServer');
         studio = await startStudioServer({
           workspace,
-          rendererDir: path.join(repoRoot, 'dist', 'renderer'),
-          examplesDir: path.join(repoRoot, 'resources', 'examples'),
+          rendererDir: path.join(packageRoot(), 'dist', 'renderer'),
+          examplesDir: path.join(packageRoot(), 'resources', 'examples'),
           engine: createDefaultEngine(workspace),
           version: WEFT_VERSION,
           port,

@@ -1,7 +1,7 @@
 import type { Dirent } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import sharp from 'sharp';
+import type { default as Sharp } from 'sharp';
 import type { ImageSample } from '../../common';
 import { IMAGE_EXTENSIONS, type ImagesParams } from '../../common/nodes/data/images';
 import { throwIfAborted, UserError } from '../executors/Executor';
@@ -103,6 +103,7 @@ async function decodeInto(
   offset: number,
 ): Promise<void> {
   const channels = o.color === 'rgb' ? 3 : 1;
+  const sharp = await loadSharp();
   const { data, info } = await sharp(file, { pages: 1, failOn: 'error' })
     .flatten({ background: '#000000' })
     .resize(o.width, o.height, { fit: o.fit, background: '#000000' })
@@ -186,7 +187,7 @@ export async function readImageFolder(
     ? await eachConcurrently(
         all.length,
         async (i) => {
-          const m = await sharp(paths[i], { pages: 1, failOn: 'error' }).metadata();
+          const m = await (await loadSharp())(paths[i], { pages: 1, failOn: 'error' }).metadata();
           if (!m.width || !m.height) throw new Error('no image size in the header');
         },
         hooks,
@@ -247,6 +248,7 @@ export async function thumbnail(
   const scale = Math.min(1, THUMB_SIZE / Math.max(h, w));
   const tw = Math.max(1, Math.round(w * scale));
   const th = Math.max(1, Math.round(h * scale));
+  const sharp = await loadSharp();
   let img = sharp(hwc, { raw: { width: w, height: h, channels: c } }).toColourspace(c === 1 ? 'b-w' : 'srgb');
   if (scale < 1) img = img.resize(tw, th, { fit: 'fill' });
   const pixels = scale < 1 ? await img.clone().raw().toBuffer() : hwc;
@@ -259,4 +261,12 @@ export async function thumbnail(
     dataUrl: `data:image/png;base64,${png.toString('base64')}`,
     ...(label !== undefined ? { label } : {}),
   };
+}
+
+let sharpModule: Promise<typeof Sharp> | undefined;
+
+/** sharp loads on first use: commands and runs that decode no image never pay for it. */
+function loadSharp(): Promise<typeof Sharp> {
+  sharpModule ??= import('sharp').then((m) => m.default);
+  return sharpModule;
 }

@@ -13,14 +13,21 @@ import {
   type RunReport,
   type ValidationResult,
 } from '../../common';
+import { ENGINE_VERSION } from '../../common/engineVersion';
 import type { ExecutorRegistry, ExecutorResult } from '../executors/Executor';
 import { CancelledError } from '../executors/Executor';
 import { fileFingerprint, nodeCacheKey } from './cacheKey';
 import { DiskCache } from './DiskCache';
+import { WEFT_VERSION } from '../version';
 
 export interface EngineOptions {
   registry: NodeRegistry;
   executors: ExecutorRegistry;
+  /**
+   * Weft's version; with `ENGINE_VERSION` it is part of every cache key, so results cached by another
+   * release are recomputed. @default the version in Weft's package.json
+   */
+  weftVersion?: string;
   /** Folder for the disk cache; none when absent. */
   cacheDir?: string;
   /**
@@ -49,7 +56,7 @@ export interface RunOptions {
 
 export interface RunResultSet {
   report: RunReport;
-  /** Cache key per node: a hash of type, version, params, file fingerprints and upstream keys. */
+  /** Cache key per node: a hash of the engine's version, type, version, params, file fingerprints and upstream keys. */
   keys: Record<string, string>;
   /** File fingerprints per node (path → size:hash), for run records. */
   fingerprints: Record<string, Record<string, string>>;
@@ -77,9 +84,11 @@ export class Engine {
   private readonly memory = new Map<string, ExecutorResult>();
   private readonly active = new Map<string, AbortController>();
   private readonly disk: DiskCache | undefined;
+  private readonly engineVersion: string;
 
   constructor(private readonly opts: EngineOptions) {
     this.disk = opts.cacheDir ? new DiskCache(opts.cacheDir) : undefined;
+    this.engineVersion = `weft ${opts.weftVersion ?? WEFT_VERSION}, engine ${ENGINE_VERSION}`;
   }
 
   /** Cancels a run; its executors see their signal abort and stop between steps. */
@@ -139,6 +148,7 @@ export class Engine {
           Object.entries(st.inputs).map(([port, src]) => [port, `${state.keys[src.node]}:${src.port}`]),
         );
         state.keys[st.nodeId] = nodeCacheKey({
+          engine: this.engineVersion,
           type: st.type,
           version: st.version,
           params: st.params,

@@ -74,7 +74,10 @@ export async function fileFingerprint(path: string): Promise<string> {
   return value;
 }
 
+/** A node's cache key: what it is, what it was given, and which engine computes it. */
 export function nodeCacheKey(parts: {
+  /** Weft's package version and the engine version (`ENGINE_VERSION`); another engine recomputes. */
+  engine: string;
   type: string;
   version: number;
   params: unknown;
@@ -83,6 +86,7 @@ export function nodeCacheKey(parts: {
 }): string {
   return sha256(
     stableStringify({
+      e: parts.engine,
       t: parts.type,
       v: parts.version,
       p: parts.params,

@@ -1,4 +1,5 @@
-import type { NodeSummary } from '../../common';
+import type { z } from 'zod';
+import type { NodeRegistry, NodeSummary } from '../../common';
 
 export interface ExecutorContext<P = unknown> {
   /** Upstream values by input port name (optional inputs may be absent). */
@@ -28,6 +29,15 @@ export type Executor<P = never> = (ctx: ExecutorContext<P>) => Promise<ExecutorR
 
 /** Executors keyed by node type. Built in `executors/index.ts` as a literal. */
 export type ExecutorRegistry = Readonly<Record<string, Executor<never>>>;
+
+/**
+ * Exactly one executor per node type of `R`, each accepting the params its definition's zod schema
+ * parses to. A literal checked with `satisfies ExecutorsFor<R>` fails to compile when a type has no
+ * executor, when an executor names a type `R` lacks, or when an executor expects other params.
+ */
+export type ExecutorsFor<R extends NodeRegistry> = {
+  readonly [K in keyof R]: Executor<z.output<R[K]['params']>>;
+};
 
 /** An error the user can act on; the CLI prints it without a stack trace. */
 export class UserError extends Error {

@@ -3,7 +3,7 @@ import { idxExecutor } from './data/idx';
 import { imagesExecutor } from './data/images';
 import { npyExecutor } from './data/npy';
 import { jsonExecutor } from './data/json';
-import type { ExecutorRegistry } from './Executor';
+import type { ExecutorsFor } from './Executor';
 import { splitExecutor } from './prep/split';
 import { augmentExecutor } from './prep/augment';
 import { imputeExecutor } from './prep/impute';
@@ -20,12 +20,17 @@ import { exportOnnxExecutor } from './export/onnx';
 import { exportTfjsExecutor } from './export/tfjs';
 import { onnxModelExecutor } from './model/onnx';
 import * as layerNodes from '../../common/nodes/layers';
+import type { builtinNodes } from '../../common/nodes/registry';
 import { inputLayerExecutor, layerExecutor } from './model/layers';
 import { cnnExecutor } from './model/cnn';
 import { mlpExecutor } from './model/mlp';
 import { trainerExecutor } from './train/trainer';
 
-/** One executor per built-in node type; `test/unit/core/node/registry.test.ts` checks none is missing. */
+/**
+ * One executor per built-in node type: the compiler refuses a registered type without one, an executor
+ * for an unregistered type, and params that differ from the definition's; `test/unit/core/node/registry.test.ts`
+ * checks the keys and file names at run time.
+ */
 export const builtinExecutors = {
   'data.csv': csvExecutor,
   'data.idx': idxExecutor,
@@ -69,4 +74,4 @@ export const builtinExecutors = {
   'layer.gru': layerExecutor(layerNodes.gruLayerNode),
   'layer.attention': layerExecutor(layerNodes.attentionLayerNode),
   'layer.transformer': layerExecutor(layerNodes.transformerLayerNode),
-} satisfies ExecutorRegistry;
+} satisfies ExecutorsFor<typeof builtinNodes>;

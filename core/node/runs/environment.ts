@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
+import { packageRoot } from '../packageRoot';
 
 function versionOf(packageJson: string | URL): string | undefined {
   try {
@@ -14,7 +16,7 @@ let cached: { weft: string; onnxruntime?: string } | undefined;
 /** Weft's and onnxruntime-node's versions, read from their package.json files (no native load). */
 export function softwareVersions(): { weft: string; onnxruntime?: string } {
   if (cached) return cached;
-  const weft = versionOf(new URL('../../../package.json', import.meta.url)) ?? 'unknown';
+  const weft = versionOf(path.join(packageRoot(), 'package.json')) ?? 'unknown';
   let onnxruntime: string | undefined;
   try {
     onnxruntime = versionOf(createRequire(import.meta.url).resolve('onnxruntime-node/package.json'));

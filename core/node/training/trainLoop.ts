@@ -43,7 +43,7 @@ export interface TrainLoopOptions {
   restoreBest: boolean;
   provider: ProviderChoice;
   threads: number;
-  /** onnxruntime graph optimizations of the step graph. @default 'extended' (see COMPILER-NOTES) */
+  /** onnxruntime graph optimizations of the step graph. @default 'extended' (`all` adds layout reorders around MaxPool) */
   optimization?: 'basic' | 'extended' | 'all';
   signal?: AbortSignal;
   /** Fraction of the whole run and a message, at most every `progressEveryMs`. */
@@ -53,8 +53,8 @@ export interface TrainLoopOptions {
   /** Called when the monitored metric improves, with the new best weights (views: copy to keep). */
   onBest?: (epoch: number, params: Float32Array, buffers: Float32Array) => Promise<void> | void;
   log?: (message: string, level?: 'info' | 'warn') => void;
-  /** Called after every optimizer step with the 1-based step number (benchmarks time the hot loop with it). */
-  onStep?: (step: number) => void;
+  /** Called after every optimizer step with the 1-based step number and its loss (benchmarks time the hot loop with it). */
+  onStep?: (step: number, loss: number) => void;
 }
 
 export interface TrainLoopResult {
@@ -121,7 +121,9 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
     threads: o.threads,
     graphOptimizationLevel: o.optimization ?? 'extended',
   });
-  for (const note of opened.notes) o.log?.(note, 'warn');
+  // Under `auto` a provider left out is expected (a CPU-only machine): the note goes to the details,
+  // and only a provider the user asked for by name that could not be used is a warning.
+  for (const note of opened.notes) o.log?.(note, o.provider === 'auto' ? 'info' : 'warn');
   const validator =
     o.validation && o.validation.n > 0
       ? new Validator(o.model, o.task, o.loss, o.validation, opened.provider, o.threads, o.labelSmoothing)
@@ -206,7 +208,7 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
         lossSum += l * rows;
         if (graph.correctName) correct += (out[graph.correctName].data as Float32Array)[0];
         seen += rows;
-        o.onStep?.(step);
+        o.onStep?.(step, l);
         if (!Number.isFinite(l)) {
           throw new Error(
             `the loss became ${l} at epoch ${epoch + 1}, step ${b + 1}; lower the learning rate or standardize the features`,

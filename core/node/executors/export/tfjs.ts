@@ -2,7 +2,6 @@ import path from 'node:path';
 import type { z } from 'zod';
 import type { DatasetValue, TrainedModelValue } from '../../../common';
 import type { exportTfjsParams } from '../../../common/nodes/export/tfjs';
-import { exportTfjs } from '../../export/exportTfjs';
 import type { Executor } from '../Executor';
 import { verificationRows } from './onnx';
 
@@ -11,6 +10,7 @@ export const exportTfjsExecutor: Executor<z.output<typeof exportTfjsParams>> = a
   const data = ctx.inputs.data as DatasetValue | undefined;
   const rows = await verificationRows(model, data, ctx.params.verifyRows, ctx.params.verifySplit);
   ctx.progress(0.1, 'converting layers');
+  const { exportTfjs } = await import('../../export/exportTfjs');
   const r = await exportTfjs(model, { dir: path.resolve(ctx.baseDir, ctx.params.path), rows, signal: ctx.signal });
   ctx.progress(1);
   return {

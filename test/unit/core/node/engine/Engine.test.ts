@@ -206,6 +206,30 @@ describe('Engine', () => {
     expect(third.outputs.get('count')?.outputs.out).toBe(14);
   });
 
+  it('re-runs every node cached by another Weft version, and finds them cached again under it', async () => {
+    const cacheDir = await mkdtemp(path.join(tmpdir(), 'weft-cache-'));
+    dirs.push(cacheDir);
+    const engine = (weftVersion: string, log: StubLog): Engine =>
+      new Engine({ registry: stubNodes, executors: stubExecutors(log), cacheDir, persist: 'all', weftVersion });
+    await ok(engine('0.1.0', createStubLog()), chain(2));
+    const same = createStubLog();
+    await ok(engine('0.1.0', same), chain(2));
+    expect(same.started).toEqual([]);
+
+    const bumped = createStubLog();
+    const r = await ok(engine('0.2.0', bumped), chain(2));
+    expect(Object.values(r.report.nodes).every((n) => n.status === 'done' && !n.cached)).toBe(true);
+    expect(bumped.started.sort()).toEqual(['add', 'c1', 'c2', 'count', 'side']);
+    expect(r.outputs.get('count')?.outputs.out).toBe(13);
+
+    const again = createStubLog();
+    await ok(engine('0.2.0', again), chain(2));
+    expect(again.started).toEqual([]);
+    const back = createStubLog();
+    await ok(engine('0.1.0', back), chain(2));
+    expect(back.started).toEqual([]);
+  });
+
   it('refuses an invalid document without running anything', async () => {
     const { engine, log } = setup();
     const r = await engine.run(pipeline([{ id: 'a', type: 'test.add' }]));
