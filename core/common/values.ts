@@ -176,6 +176,13 @@ export interface TrainedModelValue {
   datasetFingerprint?: string;
   /** Trainer params (epochs, batch size, optimizer, seed...) for model cards and run records. */
   trainParams: Record<string, unknown>;
+  /**
+   * Set for a Weft export loaded back (model.onnx): the graph takes the raw columns and applies
+   * `transforms` itself, so it is fed a split's raw columns instead of its features.
+   */
+  rawInputs?: true;
+  /** False when the fitted steps the model was trained behind are unknown (an ONNX file without a model card). @default true */
+  preparationKnown?: false;
 }
 
 /**

@@ -8,7 +8,13 @@ import { verificationRows } from './onnx';
 export const exportTfjsExecutor: Executor<z.output<typeof exportTfjsParams>> = async (ctx) => {
   const model = ctx.inputs.model as TrainedModelValue;
   const data = ctx.inputs.data as DatasetValue | undefined;
-  const rows = await verificationRows(model, data, ctx.params.verifyRows, ctx.params.verifySplit);
+  const rows = await verificationRows(
+    model,
+    data,
+    ctx.params.verifyRows,
+    ctx.params.verifySplit,
+    `export.tfjs (${ctx.nodeId})`,
+  );
   ctx.progress(0.1, 'converting layers');
   const { exportTfjs } = await import('../../export/exportTfjs');
   const r = await exportTfjs(model, { dir: path.resolve(ctx.baseDir, ctx.params.path), rows, signal: ctx.signal });
