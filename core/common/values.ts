@@ -113,6 +113,8 @@ export interface PredictionsValue {
   probabilities?: Float32Array;
   /** Ground truth where the dataset has it. */
   actual?: Int32Array | Float32Array;
+  /** Row numbers (1-based) in the source file, where the split carries them. */
+  rowIds?: Int32Array;
 }
 
 /** A table for display: the studio renders it, the CLI prints it. */
