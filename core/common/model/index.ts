@@ -11,7 +11,8 @@
  *    kernels, zero biases; deterministic per seed). `packParams(values)` gives the flat vector;
  *    `initBuffers(resolved)` the flat BatchNorm running stats (empty when there is no BatchNorm).
  * 3. `buildTrainingGraph(resolved, { loss, optimizer: { kind, ... }, weightDecay?, clipNorm?,
- *    labelSmoothing?, classWeights?, seed? })` → TrainingGraph:
+ *    labelSmoothing?, classWeights?, seed?, rewrites? })` → TrainingGraph (`rewrites` switches off
+ *    rewrites of the reverse pass, e.g. `noRewrites` for the plain gradient rules):
  *      feeds:  `input` float32 [batch, ...featureShape]
  *              `labels` int32 [batch] (classification losses) or float32 [batch, units] (regression)
  *              every `carried[k].input` (float32 [size]): `params` (packed params), `opt_<slot>`
@@ -31,15 +32,12 @@
  */
 export * from './ir';
 export { resolveSpec } from './resolveSpec';
-export type { ResolveOptions } from './resolveSpec';
 export { initParams, initBuffers, packParams, unpackParams } from './initParams';
-export type { ParamValues } from './initParams';
 export { buildTrainingGraph, trainingScalars } from './buildTrainingGraph';
-export type { TrainingConfig, TrainingGraph, CarriedVector, ParamLayout } from './buildTrainingGraph';
+export type { TrainingConfig, TrainingGraph } from './buildTrainingGraph';
+export { noRewrites } from './graph/rewrites/rewrites';
+export type { RewriteOptions } from './graph/rewrites/rewrites';
 export { buildInferenceGraph } from './buildInferenceGraph';
-export type { InferenceOptions } from './buildInferenceGraph';
 export { outputUnitsFor, isClassificationLoss } from './losses';
-export type { LossKind, LossOptions } from './losses';
-export { optimizerSlots, stepScalars } from './optimizers';
-export type { OptimizerConfig, OptimizerKind } from './optimizers';
-export { inferLayer } from './layers/layerShapes';
+export type { LossKind } from './losses';
+export type { OptimizerConfig } from './optimizers';

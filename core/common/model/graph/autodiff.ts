@@ -30,6 +30,11 @@ function plainStep(entry: TapeEntry): Step {
   };
 }
 
+/** The steps of the reverse pass over `b`'s tape so far, after the rewrites `rewrites` leaves on. */
+export function reverseSteps(b: GraphBuilder, rewrites: RewriteOptions = {}): Step[] {
+  return applyRewrites(b.tape.map(plainStep), b, rewrites);
+}
+
 /**
  * Emits the gradients of scalar `loss` with respect to each of `wrt` (tensors marked in
  * `b.needsGrad` before the forward pass was built). A parameter the loss does not reach gets
@@ -38,7 +43,7 @@ function plainStep(entry: TapeEntry): Step {
 export function gradients(b: GraphBuilder, loss: T, wrt: readonly T[], rewrites: RewriteOptions = {}): T[] {
   if (loss.shape.length !== 0) throw new Error(`autodiff: loss must be a scalar, got ${formatShape(loss.shape)}`);
   const grads = new Map<string, T>([[loss.name, b.constF(1)]]);
-  const steps = applyRewrites(b.tape.map(plainStep), b, rewrites);
+  const steps = reverseSteps(b, rewrites);
   for (let k = steps.length - 1; k >= 0; k--) {
     const step = steps[k];
     const dys = step.outs.map((o) => grads.get(o.name));

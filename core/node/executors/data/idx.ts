@@ -1,11 +1,10 @@
-import path from 'node:path';
 import type { IdxParams } from '../../../common/nodes/data/idx';
 import { tensorDataset } from '../../../common/nodes/data/tensorDataset';
 import { checkSameSamples, remapTestClasses, testSplitOf, withTestSplit } from '../../../common/nodes/data/testSource';
 import { splitLabel } from '../../../common/metrics/splitLabel';
 import { readIdx, type IdxArray } from '../../data/readIdx';
 import { asUserError } from '../prep/asUserError';
-import { UserError, type Executor } from '../Executor';
+import { resolveParamPath, UserError, type Executor } from '../Executor';
 
 interface IdxSamples {
   imgFile: string;
@@ -33,7 +32,7 @@ export const idxExecutor: Executor<IdxParams> = async (ctx) => {
   if (!images || !labels) throw new UserError(`node ${ctx.nodeId}: choose both the images and the labels IDX files`);
   if (!testImages !== !testLabels)
     throw new UserError(`node ${ctx.nodeId}: choose both the test images and the test labels IDX files, or neither`);
-  const train = await readPair(path.resolve(ctx.baseDir, images), path.resolve(ctx.baseDir, labels));
+  const train = await readPair(resolveParamPath(ctx, images, 'read'), resolveParamPath(ctx, labels, 'read'));
   ctx.progress(0.5, 'samples read');
   const { img, lbl, lblFile, featureShape } = train;
   const n = img.dims[0];
@@ -57,7 +56,7 @@ export const idxExecutor: Executor<IdxParams> = async (ctx) => {
     }),
   );
   if (testImages) {
-    const test = await readPair(path.resolve(ctx.baseDir, testImages), path.resolve(ctx.baseDir, testLabels));
+    const test = await readPair(resolveParamPath(ctx, testImages, 'read'), resolveParamPath(ctx, testLabels, 'read'));
     ctx.progress(0.8, 'test samples read');
     const sources = (a: IdxSamples, b: IdxSamples): { train: string; test: string } => ({
       train: `${a.imgFile} (labels ${a.lblFile})`,

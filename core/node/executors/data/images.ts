@@ -8,7 +8,7 @@ import { remapTestClasses, testSplitOf, withTestSplit } from '../../../common/no
 import { imagesPreview } from '../../data/imagesPreview';
 import { readImageFolder, type ImageFolder } from '../../data/readImages';
 import { asUserError } from '../prep/asUserError';
-import { UserError, type Executor, type ExecutorContext } from '../Executor';
+import { resolveParamPath, UserError, type Executor, type ExecutorContext } from '../Executor';
 
 function lazyNote(data: ImageFolder, budget: number, prefix = ''): string {
   return `${prefix}${data.files.length} images need ${((data.bytes ?? 0) / 2 ** 20).toFixed(1)} MB as float32 tensors, above memoryBudgetMB ${budget}: loading them per batch from disk`;
@@ -33,7 +33,7 @@ async function withTestFolder(
   dataset: DatasetValue,
   train: ImageFolder,
 ): Promise<DatasetValue> {
-  const folder = path.resolve(ctx.baseDir, ctx.params.testPath);
+  const folder = resolveParamPath(ctx, ctx.params.testPath, 'read');
   const test = await readImageFolder(folder, ctx.params, {
     signal: ctx.signal,
     progress: (f, m) => ctx.progress(0.6 + 0.3 * f, `test: ${m ?? ''}`),
@@ -50,7 +50,7 @@ export const imagesExecutor: Executor<ImagesParams> = async (ctx) => {
   const p = ctx.params;
   if (!p.path)
     throw new UserError(`node ${ctx.nodeId}: choose an image folder (param path) with one subfolder per class`);
-  const folder = path.resolve(ctx.baseDir, p.path);
+  const folder = resolveParamPath(ctx, p.path, 'read');
   const share = p.testPath ? 0.6 : 0.9;
   const data = await readImageFolder(folder, p, { signal: ctx.signal, progress: (f, m) => ctx.progress(share * f, m) });
   for (const w of data.warnings) ctx.log(w, 'warn');

@@ -1,16 +1,15 @@
-import path from 'node:path';
 import type { NpyParams } from '../../../common/nodes/data/npy';
 import { splitLabel } from '../../../common/metrics/splitLabel';
 import { npyDataset, npyPreview, npyTable, npyWithTestSplit } from '../../data/npyValues';
 import { readNpySource } from '../../data/readNpy';
 import { asUserError } from '../prep/asUserError';
-import { UserError, type Executor } from '../Executor';
+import { resolveParamPath, UserError, type Executor } from '../Executor';
 
 export const npyExecutor: Executor<NpyParams> = async (ctx) => {
   const p = ctx.params;
   if (!p.path) throw new UserError(`node ${ctx.nodeId}: choose a .npy or .npz file (param path)`);
-  const file = path.resolve(ctx.baseDir, p.path);
-  const labelsFile = p.labelsFile ? path.resolve(ctx.baseDir, p.labelsFile) : undefined;
+  const file = resolveParamPath(ctx, p.path, 'read');
+  const labelsFile = p.labelsFile ? resolveParamPath(ctx, p.labelsFile, 'read') : undefined;
   const src = {
     file,
     ...(await readNpySource(file, { features: p.features, labels: p.labels, ...(labelsFile ? { labelsFile } : {}) })),
@@ -26,8 +25,8 @@ export const npyExecutor: Executor<NpyParams> = async (ctx) => {
   if (src.labels) {
     let dataset = asUserError(ctx.nodeId, () => npyDataset(src, { ...p, test: hasTest ? 0 : p.test }));
     if (hasTest) {
-      const testFile = p.testPath ? path.resolve(ctx.baseDir, p.testPath) : file;
-      const testLabelsFile = p.testLabelsFile ? path.resolve(ctx.baseDir, p.testLabelsFile) : undefined;
+      const testFile = p.testPath ? resolveParamPath(ctx, p.testPath, 'read') : file;
+      const testLabelsFile = p.testLabelsFile ? resolveParamPath(ctx, p.testLabelsFile, 'read') : undefined;
       const sameArchive = testFile === file;
       if (sameArchive && (!p.testFeatures || (!p.testLabels && !testLabelsFile)))
         throw new UserError(

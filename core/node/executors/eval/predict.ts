@@ -1,4 +1,3 @@
-import path from 'node:path';
 import Papa from 'papaparse';
 import type { z } from 'zod';
 import type { DatasetSplit, PredictionsValue, TableColumn } from '../../../common';
@@ -6,7 +5,7 @@ import { splitLabel } from '../../../common/metrics/splitLabel';
 import type { evalPredictParams } from '../../../common/nodes/eval/predict';
 import { atomicWrite } from '../../engine/atomicWrite';
 import { checkClassCount, predictionsFromOutput } from '../../inference/predictions';
-import { UserError, type Executor } from '../Executor';
+import { resolveParamPath, UserError, type Executor } from '../Executor';
 import { modelOnSplit } from './modelOnSplit';
 
 /** Input columns written next to predictions: the split's raw columns, or its image files. */
@@ -84,7 +83,7 @@ export const evalPredictExecutor: Executor<z.output<typeof evalPredictParams>> =
   const predictions = predictionsFromOutput(model.task, ctx.params.split, split, out, classNames);
   const files: string[] = [];
   if (ctx.params.path) {
-    const file = path.resolve(ctx.baseDir, ctx.params.path);
+    const file = resolveParamPath(ctx, ctx.params.path, 'write');
     try {
       await atomicWrite(
         file,

@@ -11,7 +11,7 @@ const MAX_TAPS = 32;
  * dW of a stride-1, unpadded 2-d Conv as the kh·kw shifted views of x, laid out
  * [C·kh·kw, N·Ho·Wo], times dy as [O, N·Ho·Wo] in one long Gemm.
  */
-export function shiftedViewsWeightGrad(b: GraphBuilder, a: ConvAttrs, x: T, dy: T): T {
+function shiftedViewsWeightGrad(b: GraphBuilder, a: ConvAttrs, x: T, dy: T): T {
   const { kernel, dil } = a;
   const [O, Ho, Wo] = [dy.shape[1], dy.shape[2], dy.shape[3]] as number[];
   const C = x.shape[1] as number;

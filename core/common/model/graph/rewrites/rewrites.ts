@@ -7,9 +7,10 @@ import type { Rewrite, Step } from './Step';
 
 /**
  * The rewrites of the reverse pass, applied in this order (a later one may group steps an
- * earlier one made). Each gives the same gradients as the plain rules, within float rounding.
+ * earlier one made). Each gives the same gradients as the plain rules, within float rounding, as
+ * its describeRewrite test under test/unit/core/common/model/graph/rewrites checks.
  */
-export const rewrites = {
+const rewrites = {
   convTapsDw,
   maxPoolWindows,
   reluPoolMask,

@@ -3,7 +3,7 @@ import type { GraphBuilder, SShape, T } from '../GraphBuilder';
 import { reduceSum, reshape } from '../ops';
 
 /** What a gradient rule sees of one recorded op: nothing else about the graph. */
-export interface RuleArgs {
+interface RuleArgs {
   /** The builder the backward ops are emitted into (and whose constants a rule may read). */
   b: GraphBuilder;
   node: NodeData;

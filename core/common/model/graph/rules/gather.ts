@@ -1,10 +1,11 @@
+import type { T } from '../GraphBuilder';
 import { reshape } from '../ops';
 import type { Rule } from './Rule';
 import { intAttr } from './Rule';
 
 /** Gather along axis 0 of a fixed table (embeddings): dy rows scatter-added to their indices. */
 export const gatherRule: Rule = ({ b, node, ins, dys }) => {
-  const [table, idx] = ins as [(typeof ins)[0], (typeof ins)[0]];
+  const [table, idx] = ins as [T, T];
   if (intAttr(node, 'axis', 0) !== 0 || table.shape.some((d) => d === 'batch')) {
     throw new Error('autodiff: Gather is differentiable only along axis 0 of a fixed-size table');
   }

@@ -16,7 +16,7 @@ import { dropoutRule } from './dropout';
 import { gatherRule } from './gather';
 import { matMulRule } from './matMul';
 import { maxPoolRule } from './maxPool';
-import { reduceMeanRule, reduceSumRule } from './reduce';
+import { reduceMaxRule, reduceMeanRule, reduceSumRule } from './reduce';
 import type { Rule } from './Rule';
 import { concatRule, expandRule, reshapeRule, sliceRule, splitRule, transposeRule } from './shape';
 import { logSoftmaxRule, softmaxRule } from './softmax';
@@ -25,6 +25,7 @@ import { whereRule } from './where';
 /**
  * The gradient rule of every ONNX op the forward graphs record on the tape. Each is the plain
  * vector-Jacobian product; faster forms for particular neighbourhoods are rewrites (../rewrites).
+ * Every entry needs a finite-difference case in test/unit/core/common/model/graph/rules.test.ts.
  */
 export const gradientRules = {
   Add: addRule,
@@ -47,6 +48,7 @@ export const gradientRules = {
   Expand: expandRule,
   ReduceSum: reduceSumRule,
   ReduceMean: reduceMeanRule,
+  ReduceMax: reduceMaxRule,
   Softmax: softmaxRule,
   LogSoftmax: logSoftmaxRule,
   Concat: concatRule,

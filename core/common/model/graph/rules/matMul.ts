@@ -1,3 +1,4 @@
+import type { T } from '../GraphBuilder';
 import { matmul, reshape, transposeLast2 } from '../ops';
 import type { Rule } from './Rule';
 import { unbroadcast } from './Rule';
@@ -7,7 +8,7 @@ import { unbroadcast } from './Rule';
  * (batch, time) row: (x as [rows, K])ᵀ · (dy as [rows, P]).
  */
 export const matMulRule: Rule = ({ b, ins, dys }) => {
-  const [x, w] = ins as [(typeof ins)[0], (typeof ins)[0]];
+  const [x, w] = ins as [T, T];
   const dy = dys[0]!;
   if (w.shape.length === 2 && x.shape.length >= 2) {
     const dx = matmul(b, dy, transposeLast2(b, w));

@@ -1,5 +1,5 @@
 import type * as ort from 'onnxruntime-node';
-import { gradients } from '../../../../../../core/common/model/graph/autodiff';
+import { gradients, reverseSteps } from '../../../../../../core/common/model/graph/autodiff';
 import type { SShape, T } from '../../../../../../core/common/model/graph/GraphBuilder';
 import { GraphBuilder } from '../../../../../../core/common/model/graph/GraphBuilder';
 import { mul, reduceSum } from '../../../../../../core/common/model/graph/ops';
@@ -9,7 +9,7 @@ import { noise } from '../gradCheck';
 import { session, tensor } from '../ortHelpers';
 
 /** A float input of the checked graph: differentiated unless `fixed`. */
-export interface InputSpec {
+interface InputSpec {
   shape: number[];
   /** Values in [0.5, 2.5) instead of [-2, 2) (Log, Sqrt). */
   positive?: boolean;
@@ -22,6 +22,11 @@ export interface GraphCase {
   /** The forward graph from the inputs: one or several float outputs. */
   build(b: GraphBuilder, ins: T[]): T | T[];
   seed?: number;
+  /**
+   * Central-difference step in float32 (the loss's rounding over h dominates a smaller step, a
+   * kink of ReLU or MaxPool within h of a point spoils a larger one). @default 1e-2
+   */
+  fdStep?: number;
   /** Evaluate every point in a fresh session (ops with a seeded random state: Dropout). */
   freshSession?: boolean;
 }
@@ -42,7 +47,7 @@ interface Built {
   diff: number[];
 }
 
-function build(c: GraphCase, dtype: 'float32' | 'float64', rewrites: RewriteOptions): Built {
+function forward(c: GraphCase, dtype: 'float32' | 'float64'): { b: GraphBuilder; ins: T[]; loss: T; diff: number[] } {
   const b = new GraphBuilder(dtype);
   const seed = c.seed ?? 1;
   const ins = c.inputs.map((s, i) => b.input(`x${i}`, s.shape));
@@ -60,13 +65,24 @@ function build(c: GraphCase, dtype: 'float32' | 'float64', rewrites: RewriteOpti
     );
     loss = loss ? b.op('Add', [loss, term], []) : term;
   });
+  return { b, ins, loss: loss!, diff };
+}
+
+/** The rewrite (if any) that made each step of the case's reverse pass. */
+export function rewritesApplied(c: GraphCase, rewrites: RewriteOptions): (string | undefined)[] {
+  return reverseSteps(forward(c, 'float64').b, rewrites).map((s) => s.rewrite);
+}
+
+function build(c: GraphCase, dtype: 'float32' | 'float64', rewrites: RewriteOptions): Built {
+  const { b, ins, loss, diff } = forward(c, dtype);
+  const seed = c.seed ?? 1;
   const grads = gradients(
     b,
-    loss!,
+    loss,
     diff.map((i) => ins[i]),
     rewrites,
   );
-  b.output(loss!, 'loss');
+  b.output(loss, 'loss');
   grads.forEach((g, k) => b.output(g, `grad${k}`));
   const values = c.inputs.map((s, i) => {
     const n = s.shape.reduce((p, d) => p * d, 1);
@@ -133,8 +149,7 @@ export async function checkGradients(c: GraphCase, rewrites: RewriteOptions = no
         if (dtype === 'float64') continue;
         throw e;
       }
-      // float32: the loss's rounding (~1e-7 relative) over h dominates; the float32-only ops here are linear or smooth.
-      const h = dtype === 'float64' ? 1e-6 : 1e-2;
+      const h = dtype === 'float64' ? 1e-6 : (c.fdStep ?? 1e-2);
       const [atol, rtol] = dtype === 'float64' ? [1e-7, 1e-5] : [2e-3, 2e-2];
       let worst = 0;
       let worstAbs = 0;
