@@ -20,6 +20,6 @@ describe('weft run metrics lines', () => {
       reg: { ...done, summary: { metrics: { r2: 0.5, mse: 2 } } },
       score: { ...done, summary: { metrics: { accuracy: 0.9667 } } },
     });
-    expect(lines).toEqual(['score (test): accuracy=0.9667', 'reg (validation): r2=0.5 mse=2']);
+    expect(lines).toEqual(['score: accuracy=0.9667 (split test)', 'reg: r2=0.5 mse=2 (split validation)']);
   });
 });
