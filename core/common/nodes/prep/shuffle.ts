@@ -22,6 +22,6 @@ export function shuffleTable(table: TableValue, seed: number): TableValue {
   for (let i = 0; i < order.length; i++) order[i] = i;
   shuffleInPlace(order, seededRandom(seed));
   const rowIds = new Int32Array(order.length);
-  for (let k = 0; k < order.length; k++) rowIds[k] = table.rowIds ? table.rowIds[order[k]!]! : order[k]! + 1;
+  for (let k = 0; k < order.length; k++) rowIds[k] = table.rowIds ? table.rowIds[order[k]] : order[k] + 1;
   return { ...table, columns: table.columns.map((c) => takeRows(c, order)), rowIds };
 }
