@@ -164,6 +164,25 @@ export class GraphBuilder {
     return outs;
   }
 
+  /** An `ai.onnx.ml` op (no gradient), e.g. TreeEnsembleRegressor; `shapes[k]`, `dtypes[k]` describe output k. */
+  mlOp(
+    opType: string,
+    ins: readonly T[],
+    shapes: readonly SShape[],
+    attrs: Record<string, AttrValue>,
+    dtypes: readonly ElemType[],
+  ): T[] {
+    const outs = shapes.map((shape, k) => ({ name: this.fresh(opType.toLowerCase()), shape, dtype: dtypes[k] }));
+    this.nodes.push({
+      opType,
+      domain: 'ai.onnx.ml',
+      inputs: ins.map((t) => t.name),
+      outputs: outs.map((t) => t.name),
+      attrs,
+    });
+    return outs;
+  }
+
   /** An op whose output needs no gradient even when its inputs do (shapes, comparisons, argmax). */
   opNoGrad(
     opType: string,

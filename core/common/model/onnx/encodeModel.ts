@@ -19,6 +19,7 @@ export type AttrValue =
   | { ints: readonly number[] }
   | { floats: readonly number[] }
   | { s: string }
+  | { strings: readonly string[] }
   | { t: TensorData };
 
 export interface NodeData {
@@ -27,6 +28,8 @@ export interface NodeData {
   outputs: readonly string[];
   attrs?: Readonly<Record<string, AttrValue>>;
   name?: string;
+  /** Operator set domain; the default ONNX domain when absent, e.g. `ai.onnx.ml` for tree ensembles. */
+  domain?: string;
 }
 
 /** A graph input or output: a fixed size or a named symbolic dimension per axis. */
@@ -47,6 +50,8 @@ export interface GraphData {
 /** IR version 8 is the one that goes with opset 17. */
 const IR_VERSION = 8;
 export const OPSET = 17;
+/** The `ai.onnx.ml` opset imported when a node uses that domain (TreeEnsemble*, opset 3 attributes). */
+export const ML_OPSET = 3;
 
 function writeTensor(w: ProtoWriter, t: TensorData): void {
   w.packedInts(1, t.dims);
@@ -73,6 +78,9 @@ function writeAttr(w: ProtoWriter, name: string, a: AttrValue): void {
   } else if ('s' in a) {
     w.string(4, a.s);
     w.int(20, 3);
+  } else if ('strings' in a) {
+    for (const v of a.strings) w.string(9, v);
+    w.int(20, 8);
   } else {
     w.message(5, (tw) => writeTensor(tw, a.t));
     w.int(20, 4);
@@ -93,7 +101,10 @@ function writeValueInfo(w: ProtoWriter, v: ValueInfoData): void {
   );
 }
 
-/** Encodes a ModelProto (IR 8, default-domain opset 17) as protobuf bytes. */
+/**
+ * Encodes a ModelProto (IR 8, default-domain opset 17, plus `ai.onnx.ml` opset 3 when a node uses
+ * that domain) as protobuf bytes.
+ */
 export function encodeModel(graph: GraphData, producer = 'weft'): Uint8Array {
   const w = new ProtoWriter();
   w.int(1, IR_VERSION);
@@ -105,6 +116,7 @@ export function encodeModel(graph: GraphData, producer = 'weft'): Uint8Array {
         for (const o of n.outputs) nw.string(2, o);
         nw.string(3, n.name ?? `${n.opType}_${k}`);
         nw.string(4, n.opType);
+        if (n.domain) nw.string(7, n.domain);
         for (const [name, a] of Object.entries(n.attrs ?? {})) nw.message(5, (aw) => writeAttr(aw, name, a));
       });
     });
@@ -117,5 +129,11 @@ export function encodeModel(graph: GraphData, producer = 'weft'): Uint8Array {
     o.string(1, '');
     o.int(2, OPSET);
   });
+  if (graph.nodes.some((n) => n.domain === 'ai.onnx.ml')) {
+    w.message(8, (o) => {
+      o.string(1, 'ai.onnx.ml');
+      o.int(2, ML_OPSET);
+    });
+  }
   return w.finish();
 }
