@@ -1,5 +1,6 @@
 import { boostingLearner } from './boosting';
 import { forestLearner, treeLearner } from './forest';
+import { knnLearner } from './knn';
 import { linearLearner } from './linear';
 import { logisticLearner } from './logistic';
 import type { LearnerModule } from './types';
@@ -11,6 +12,7 @@ export const learnerModules = {
   'ml.tree': treeLearner,
   'ml.forest': forestLearner,
   'ml.boosting': boostingLearner,
+  'ml.knn': knnLearner,
 } satisfies Readonly<Record<string, LearnerModule<never>>>;
 
 export type LearnerType = keyof typeof learnerModules;

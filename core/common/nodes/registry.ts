@@ -28,6 +28,7 @@ import { logisticNode } from './ml/logistic';
 import { treeNode } from './ml/tree';
 import { forestNode } from './ml/forest';
 import { boostingNode } from './ml/boosting';
+import { knnNode } from './ml/knn';
 
 /**
  * Every built-in node type, keyed by `type`. An explicit literal: a node exists in the palette,
@@ -62,6 +63,7 @@ export const builtinNodes = {
   'ml.tree': treeNode,
   'ml.forest': forestNode,
   'ml.boosting': boostingNode,
+  'ml.knn': knnNode,
   'layer.input': layers.inputLayerNode,
   'layer.dense': layers.denseLayerNode,
   'layer.conv2d': layers.conv2dLayerNode,

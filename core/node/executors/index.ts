@@ -30,6 +30,7 @@ import { logisticExecutor } from './ml/logistic';
 import { treeExecutor } from './ml/tree';
 import { forestExecutor } from './ml/forest';
 import { boostingExecutor } from './ml/boosting';
+import { knnExecutor } from './ml/knn';
 
 /**
  * One executor per built-in node type: the compiler refuses a registered type without one, an executor
@@ -65,6 +66,7 @@ export const builtinExecutors = {
   'ml.tree': treeExecutor,
   'ml.forest': forestExecutor,
   'ml.boosting': boostingExecutor,
+  'ml.knn': knnExecutor,
   'layer.input': inputLayerExecutor,
   'layer.dense': layerExecutor(layerNodes.denseLayerNode),
   'layer.conv2d': layerExecutor(layerNodes.conv2dLayerNode),
