@@ -1,6 +1,7 @@
 import { boostingLearner } from './boosting';
 import { forestLearner, treeLearner } from './forest';
 import { knnLearner } from './knn';
+import { naiveBayesLearner } from './naiveBayes';
 import { linearLearner } from './linear';
 import { logisticLearner } from './logistic';
 import type { LearnerModule } from './types';
@@ -13,6 +14,7 @@ export const learnerModules = {
   'ml.forest': forestLearner,
   'ml.boosting': boostingLearner,
   'ml.knn': knnLearner,
+  'ml.naive_bayes': naiveBayesLearner,
 } satisfies Readonly<Record<string, LearnerModule<never>>>;
 
 export type LearnerType = keyof typeof learnerModules;

@@ -29,6 +29,7 @@ import { treeNode } from './ml/tree';
 import { forestNode } from './ml/forest';
 import { boostingNode } from './ml/boosting';
 import { knnNode } from './ml/knn';
+import { naiveBayesNode } from './ml/naive_bayes';
 
 /**
  * Every built-in node type, keyed by `type`. An explicit literal: a node exists in the palette,
@@ -64,6 +65,7 @@ export const builtinNodes = {
   'ml.forest': forestNode,
   'ml.boosting': boostingNode,
   'ml.knn': knnNode,
+  'ml.naive_bayes': naiveBayesNode,
   'layer.input': layers.inputLayerNode,
   'layer.dense': layers.denseLayerNode,
   'layer.conv2d': layers.conv2dLayerNode,

@@ -31,6 +31,7 @@ import { treeExecutor } from './ml/tree';
 import { forestExecutor } from './ml/forest';
 import { boostingExecutor } from './ml/boosting';
 import { knnExecutor } from './ml/knn';
+import { naiveBayesExecutor } from './ml/naive_bayes';
 
 /**
  * One executor per built-in node type: the compiler refuses a registered type without one, an executor
@@ -67,6 +68,7 @@ export const builtinExecutors = {
   'ml.forest': forestExecutor,
   'ml.boosting': boostingExecutor,
   'ml.knn': knnExecutor,
+  'ml.naive_bayes': naiveBayesExecutor,
   'layer.input': inputLayerExecutor,
   'layer.dense': layerExecutor(layerNodes.denseLayerNode),
   'layer.conv2d': layerExecutor(layerNodes.conv2dLayerNode),
