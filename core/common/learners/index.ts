@@ -2,6 +2,7 @@ import { boostingLearner } from './boosting';
 import { forestLearner, treeLearner } from './forest';
 import { knnLearner } from './knn';
 import { naiveBayesLearner } from './naiveBayes';
+import { svmLearner } from './svm';
 import { linearLearner } from './linear';
 import { logisticLearner } from './logistic';
 import type { LearnerModule } from './types';
@@ -15,6 +16,7 @@ export const learnerModules = {
   'ml.boosting': boostingLearner,
   'ml.knn': knnLearner,
   'ml.naive_bayes': naiveBayesLearner,
+  'ml.svm': svmLearner,
 } satisfies Readonly<Record<string, LearnerModule<never>>>;
 
 export type LearnerType = keyof typeof learnerModules;

@@ -30,6 +30,7 @@ import { forestNode } from './ml/forest';
 import { boostingNode } from './ml/boosting';
 import { knnNode } from './ml/knn';
 import { naiveBayesNode } from './ml/naive_bayes';
+import { svmNode } from './ml/svm';
 
 /**
  * Every built-in node type, keyed by `type`. An explicit literal: a node exists in the palette,
@@ -66,6 +67,7 @@ export const builtinNodes = {
   'ml.boosting': boostingNode,
   'ml.knn': knnNode,
   'ml.naive_bayes': naiveBayesNode,
+  'ml.svm': svmNode,
   'layer.input': layers.inputLayerNode,
   'layer.dense': layers.denseLayerNode,
   'layer.conv2d': layers.conv2dLayerNode,

@@ -32,6 +32,7 @@ import { forestExecutor } from './ml/forest';
 import { boostingExecutor } from './ml/boosting';
 import { knnExecutor } from './ml/knn';
 import { naiveBayesExecutor } from './ml/naive_bayes';
+import { svmExecutor } from './ml/svm';
 
 /**
  * One executor per built-in node type: the compiler refuses a registered type without one, an executor
@@ -69,6 +70,7 @@ export const builtinExecutors = {
   'ml.boosting': boostingExecutor,
   'ml.knn': knnExecutor,
   'ml.naive_bayes': naiveBayesExecutor,
+  'ml.svm': svmExecutor,
   'layer.input': inputLayerExecutor,
   'layer.dense': layerExecutor(layerNodes.denseLayerNode),
   'layer.conv2d': layerExecutor(layerNodes.conv2dLayerNode),
