@@ -101,6 +101,7 @@ export function growTree(
   const { cols, n, d } = sorted;
   const width = targets.kind === 'classes' ? targets.k : targets.t;
   const regression = targets.kind === 'values';
+  const classes = targets.kind === 'classes' ? targets.y : undefined;
   let m = 0;
   for (let i = 0; i < n; i++) if (weight[i] > 0) m++;
   const idx = new Int32Array(m * d);
@@ -182,8 +183,10 @@ export function growTree(
         let wl = 0;
         for (let r = start; r < end - 1; r++) {
           const row = idx[base + r];
-          wl += weight[row];
-          addRow(leftStats, row, weight[row]);
+          const wRow = weight[row];
+          wl += wRow;
+          if (classes) leftStats[classes[row]] += wRow;
+          else addRow(leftStats, row, wRow);
           const here = cols[col + row];
           const next = cols[col + idx[base + r + 1]];
           if (!(here < next)) continue;
