@@ -1,6 +1,20 @@
 import js from '@eslint/js';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+
+/** Only these specifiers (regexes) may be imported by the preload, which runs sandboxed with only `electron`. */
+const preloadOnly = (allowed) => [
+  'error',
+  {
+    patterns: [
+      {
+        regex: `^(?!(${allowed.join('|')})$)`,
+        message: 'The preload imports only electron, the IPC contract (electron/ipc) and core/common.',
+      },
+    ],
+  },
+];
 
 const nodeModuleNames = [
   'path',
@@ -130,6 +144,80 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    files: ['electron/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/renderer/**', '**/core/cli/**'],
+              message: 'electron imports core/common and core/node, not the renderer or the CLI.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['electron/ipc/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeModuleNames.map((name) => ({ name, message: 'The IPC contract is pure: no Node built-ins.' })),
+          patterns: [
+            { group: ['node:*', 'electron'], message: 'The IPC contract is pure: no Node built-ins or electron.' },
+            {
+              group: [
+                '**/core/node/**',
+                '**/core/cli/**',
+                '**/renderer/**',
+                '../main/**',
+                '../engineHost/**',
+                '../preload*',
+              ],
+              message: 'The IPC contract imports only core/common, zod and itself.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['electron/preload.ts'],
+    rules: {
+      'no-restricted-imports': preloadOnly([
+        'electron',
+        '\\./preload/[^/]+',
+        '\\./ipc/[^/]+',
+        '\\.\\./core/common(/.*)?',
+      ]),
+    },
+  },
+  {
+    files: ['electron/preload/**/*.ts'],
+    rules: {
+      'no-restricted-imports': preloadOnly([
+        'electron',
+        '\\./[^/]+',
+        '\\.\\./ipc/[^/]+',
+        '\\.\\./\\.\\./core/common(/.*)?',
+      ]),
+    },
+  },
+  {
+    files: ['**/*.ts', '**/*.tsx'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/cache': { lifetime: '∞' },
+      'import-x/extensions': ['.ts', '.tsx', '.js', '.mjs'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.tsx', '.js', '.mjs', '.json'] })],
+    },
+    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
   },
   {
     files: ['test/**/*.ts', 'bench/**/*.ts'],

@@ -9,7 +9,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = path.resolve(root, process.argv[2] ?? 'dist/electron');
 
 // Bundled CommonJS has no import.meta; code that reads import.meta.url gets the bundle's URL. Sources
-// that find package.json relative to themselves (core/cli/version.ts: two folders up) still do,
+// that find package.json relative to themselves (core/node/version.ts: two folders up) still do,
 // because the bundles sit two folders below the package root too (dist/electron, app.asar/dist/electron).
 const importMetaShim = {
   banner: { js: "const __weftImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },

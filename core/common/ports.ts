@@ -35,19 +35,6 @@ export type PortType =
 
 export type PortKind = PortType['kind'];
 
-export const portKinds: readonly PortKind[] = [
-  'Table',
-  'Tensor',
-  'Dataset',
-  'ModelSpec',
-  'TrainedModel',
-  'Learner',
-  'Metrics',
-  'Predictions',
-  'DataPreview',
-  'File',
-];
-
 export function formatDims(shape: readonly Dim[] | undefined): string {
   if (!shape) return '[?]';
   return `[${shape.map((d) => (d === null ? '?' : String(d))).join(', ')}]`;

@@ -46,5 +46,3 @@ export const invokeSchemas = {
     .strict(),
   'pipeline.openDropped': z.object({ path: filePath }).strict(),
 } as const satisfies { [C in AnyInvokeChannel]: z.ZodType<unknown, InvokeParams<C>> };
-
-export type InvokeSchemas = typeof invokeSchemas;

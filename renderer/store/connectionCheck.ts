@@ -1,4 +1,4 @@
-import { canConnect, formatPortType, type ConnectResult, type ValidationResult } from '../../core/common';
+import { canConnect, type ConnectResult, type ValidationResult } from '../../core/common';
 import type { WeftFlowEdge, WeftFlowNode } from './documentConvert';
 import { definitionOf } from './nodeCatalog';
 
@@ -48,8 +48,4 @@ export function checkConnection(
     return { ok: false, reason: `${srcDef.title}.${out.name} → ${dstDef.title}.${inp.name}: ${check.reason}` };
   if (reaches(edges, c.target, c.source)) return { ok: false, reason: 'this edge would make a cycle' };
   return { ok: true };
-}
-
-export function describePort(type: Parameters<typeof formatPortType>[0]): string {
-  return formatPortType(type);
 }

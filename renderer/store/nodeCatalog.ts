@@ -31,11 +31,3 @@ export function groupedDefinitions(query = ''): { category: Category; defs: AnyN
     }))
     .filter((g) => g.defs.length > 0);
 }
-
-/** Defaults of a node type's params (what an untouched form shows). */
-export function defaultParams(def: AnyNodeDefinition): Record<string, unknown> {
-  const parsed = def.params.safeParse({});
-  return parsed.success && typeof parsed.data === 'object' && parsed.data
-    ? (parsed.data as Record<string, unknown>)
-    : {};
-}

@@ -38,7 +38,7 @@ async function startStudio(workspace: string): Promise<{ url: string; child: Chi
     const timer = setTimeout(() => reject(new Error(`weft studio did not start:\n${output}`)), 60_000);
     const onData = (d: Buffer): void => {
       output += d.toString();
-      const m = /weft studio: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output);
+      const m = /weft studio: (http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]+)/.exec(output);
       if (m) {
         clearTimeout(timer);
         resolve(m[1]);

@@ -79,6 +79,6 @@ export function registerRunCommand(program: Command): void {
         }
         console.log(`run ${report.status} in ${report.durationMs} ms`);
       }
-      if (report.status !== 'finished') process.exitCode = 1;
+      if (report.status !== 'finished') process.exitCode = outcome.inputFailures.length ? 2 : 1;
     });
 }

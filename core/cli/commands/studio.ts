@@ -40,6 +40,7 @@ export function registerStudioCommand(program: Command): void {
           workspace,
           rendererDir: path.join(packageRoot(), 'dist', 'renderer'),
           examplesDir: path.join(packageRoot(), 'resources', 'examples'),
+          dataDir: path.join(packageRoot(), 'resources', 'data'),
           engine: createDefaultEngine(workspace),
           version: WEFT_VERSION,
           port,

@@ -32,17 +32,12 @@
  */
 export * from './ir';
 export { resolveSpec } from './resolveSpec';
-export type { ResolveOptions } from './resolveSpec';
 export { initParams, initBuffers, packParams, unpackParams } from './initParams';
-export type { ParamValues } from './initParams';
 export { buildTrainingGraph, trainingScalars } from './buildTrainingGraph';
-export type { TrainingConfig, TrainingGraph, CarriedVector, ParamLayout } from './buildTrainingGraph';
+export type { TrainingConfig, TrainingGraph } from './buildTrainingGraph';
 export { noRewrites } from './graph/rewrites/rewrites';
 export type { RewriteOptions } from './graph/rewrites/rewrites';
 export { buildInferenceGraph } from './buildInferenceGraph';
-export type { InferenceOptions } from './buildInferenceGraph';
 export { outputUnitsFor, isClassificationLoss } from './losses';
-export type { LossKind, LossOptions } from './losses';
-export { optimizerSlots, stepScalars } from './optimizers';
-export type { OptimizerConfig, OptimizerKind } from './optimizers';
-export { inferLayer } from './layers/layerShapes';
+export type { LossKind } from './losses';
+export type { OptimizerConfig } from './optimizers';

@@ -4,52 +4,18 @@
  * parameter known.
  */
 
-export type ActivationFn = 'linear' | 'relu' | 'leaky_relu' | 'gelu' | 'sigmoid' | 'tanh' | 'softmax';
+import type { z } from 'zod';
+import type { layerNodes } from '../nodes/layer';
 
-export type Pair = number | readonly [number, number];
+export type { ActivationFn, Pair } from '../nodes/layer/layerParams';
 
-export type LayerSpec =
-  | { kind: 'dense'; units: number | 'auto'; activation?: ActivationFn; useBias?: boolean }
-  | {
-      kind: 'conv2d';
-      filters: number;
-      kernelSize: Pair;
-      /** @default 1 */
-      strides?: Pair;
-      /** `valid` (no padding), `same` (Keras rule), or explicit symmetric padding. @default 'valid' */
-      padding?: 'valid' | 'same' | number;
-      /** @default 1 */
-      dilation?: Pair;
-      activation?: ActivationFn;
-      useBias?: boolean;
-    }
-  | { kind: 'maxpool2d' | 'avgpool2d'; poolSize: Pair; strides?: Pair; padding?: 'valid' | 'same' | number }
-  | { kind: 'globalavgpool' }
-  | { kind: 'flatten' }
-  /** `shape` per sample; one entry may be -1. `'image'` turns `[n]` into `[1, √n, √n]` (or `[3, …]`) and keeps rank-3 inputs. */
-  | { kind: 'reshape'; shape: readonly number[] | 'image' }
-  | { kind: 'dropout'; rate: number }
-  /** Normalises over the channel axis (axis 0 per sample). Keras semantics: running stats with `momentum` (default 0.99), epsilon 1e-3. */
-  | { kind: 'batchnorm'; momentum?: number; epsilon?: number }
-  /** Normalises over the last axis. @default epsilon 1e-5 */
-  | { kind: 'layernorm'; epsilon?: number }
-  | { kind: 'activation'; fn: ActivationFn; alpha?: number }
-  | { kind: 'add' }
-  /** Concatenates along a per-sample axis. @default -1 */
-  | { kind: 'concat'; axis?: number }
-  /** Input: integer token ids stored as floats, `[seq]`; output `[seq, dim]`. */
-  | { kind: 'embedding'; vocabSize: number; dim: number }
-  /**
-   * Input `[seq, features]`; output `[seq, units]` or, without `returnSequences`, the last state `[units]`.
-   * Keras weight layouts: LSTM gates i, f, c, o; GRU gates z, r, h with reset_after=false (as tfjs).
-   */
-  | { kind: 'lstm' | 'gru'; units: number; returnSequences?: boolean }
-  /** Multi-head self-attention over `[seq, dim]`, output `[seq, dim]`. @default keyDim = dim / heads */
-  | { kind: 'attention'; heads: number; keyDim?: number }
-  /** Post-norm Transformer encoder block: attention + residual + LayerNorm, feed-forward (GELU) + residual + LayerNorm. */
-  | { kind: 'transformer'; heads: number; ffDim: number; dropout?: number };
+type LayerTable = typeof layerNodes;
 
-export type LayerKind = LayerSpec['kind'];
+/**
+ * One layer of the IR: the union of every layer module's zod schema (core/common/nodes/layer),
+ * discriminated by `kind`.
+ */
+export type LayerSpec = { [K in keyof LayerTable]: z.output<LayerTable[K]['spec']> }[keyof LayerTable];
 
 /** The model input's id in `LayerNode.inputs`. */
 export const MODEL_INPUT = 'input';

@@ -1,7 +1,5 @@
-import type { Dim, PortType } from '../ports';
 import type { LayerSpec, ModelSpecValue } from './ir';
 import { MODEL_INPUT, ModelShapeError } from './ir';
-import { inferLayer } from './layers/layerShapes';
 
 /** An empty model: its output is the model input. */
 export function emptySpec(inputShape?: readonly number[]): ModelSpecValue {
@@ -49,36 +47,4 @@ export function appendLayer(
   if (nodes.has(id)) throw new ModelShapeError(`Layer id "${id}" is used twice in the model`, id);
   nodes.set(id, { id, layer, inputs: specs.length ? specs.map((s) => s.output) : [MODEL_INPUT] });
   return { format: 'weft.model', nodes: [...nodes.values()], output: id, ...(inputShape ? { inputShape } : {}) };
-}
-
-type ModelPort = Extract<PortType, { kind: 'ModelSpec' }>;
-
-const concrete = (shape: readonly Dim[] | undefined): number[] | undefined =>
-  shape && shape.slice(1).every((d) => typeof d === 'number') ? (shape.slice(1) as number[]) : undefined;
-
-/**
- * Design-time inference for a layer node: the output ModelSpec type from the input types. Where
- * the input shape is known it runs the layer's shape rule and reports a mismatch naming the layer.
- */
-export function inferLayerPort(
-  title: string,
-  layer: LayerSpec,
-  inputs: readonly (PortType | undefined)[],
-): { outputs: Record<string, PortType> } | { error: string } {
-  const ports = inputs.map((p) => p as ModelPort | undefined);
-  const inputShape = ports.find((p) => p?.inputShape)?.inputShape;
-  const shapes = ports.map((p) => concrete(p ? p.outputShape : inputShape));
-  const model: ModelPort = { kind: 'ModelSpec', ...(inputShape ? { inputShape } : {}) };
-  if (shapes.every((s) => s)) {
-    try {
-      const r = inferLayer(title, layer, shapes as number[][]);
-      model.outputShape = ['batch', ...r.outShape];
-    } catch (e) {
-      if (e instanceof ModelShapeError && !(layer.kind === 'dense' && layer.units === 'auto'))
-        return { error: e.message };
-      if (layer.kind === 'dense' && layer.units === 'auto')
-        model.outputShape = ['batch', ...shapes[0]!.slice(0, -1), null];
-    }
-  }
-  return { outputs: { model } };
 }

@@ -19,7 +19,8 @@ import { evalRegression } from './eval/regression';
 import { exportOnnxNode } from './export/onnx';
 import { exportTfjsNode } from './export/tfjs';
 import { onnxModelNode } from './model/onnx';
-import * as layers from './layers';
+import { layerNodes } from './layer';
+import { inputNode } from './layer/input';
 import { cnnNode } from './model/cnn';
 import { mlpNode } from './model/mlp';
 import { trainerNode } from './train/trainer';
@@ -68,25 +69,6 @@ export const builtinNodes = {
   'ml.knn': knnNode,
   'ml.naive_bayes': naiveBayesNode,
   'ml.svm': svmNode,
-  'layer.input': layers.inputLayerNode,
-  'layer.dense': layers.denseLayerNode,
-  'layer.conv2d': layers.conv2dLayerNode,
-  'layer.maxpool2d': layers.maxPool2dLayerNode,
-  'layer.avgpool2d': layers.avgPool2dLayerNode,
-  'layer.globalavgpool': layers.globalAvgPoolLayerNode,
-  'layer.flatten': layers.flattenLayerNode,
-  'layer.reshape': layers.reshapeLayerNode,
-  'layer.dropout': layers.dropoutLayerNode,
-  'layer.batchnorm': layers.batchNormLayerNode,
-  'layer.layernorm': layers.layerNormLayerNode,
-  'layer.activation': layers.activationLayerNode,
-  'layer.add': layers.addLayerNode,
-  'layer.concat': layers.concatLayerNode,
-  'layer.embedding': layers.embeddingLayerNode,
-  'layer.lstm': layers.lstmLayerNode,
-  'layer.gru': layers.gruLayerNode,
-  'layer.attention': layers.attentionLayerNode,
-  'layer.transformer': layers.transformerLayerNode,
+  'layer.input': inputNode,
+  ...layerNodes,
 } satisfies NodeRegistry;
-
-export type BuiltinNodeType = keyof typeof builtinNodes;

@@ -126,10 +126,3 @@ export const engineApi = {
 export type EngineChannel = keyof typeof engineApi;
 export type EngineParams<C extends EngineChannel> = z.infer<(typeof engineApi)[C]['params']>;
 export type EngineResult<C extends EngineChannel> = Exclude<(typeof engineApi)[C]['result'], undefined>;
-
-/** The params schemas alone, by channel. */
-export const EngineRequestSchemas = Object.fromEntries(
-  Object.entries(engineApi).map(([c, spec]) => [c, spec.params]),
-) as { [C in EngineChannel]: (typeof engineApi)[C]['params'] };
-
-export const engineChannels = Object.keys(engineApi) as EngineChannel[];

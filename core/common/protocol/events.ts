@@ -24,8 +24,6 @@ export type EngineEvent =
   | { type: 'epoch.metrics'; runId: string; nodeId: string; epoch: number; metrics: Record<string, number> }
   | { type: 'run.finished'; runId: string; status: RunStatus; durationMs: number };
 
-export type EngineEventType = EngineEvent['type'];
-
 export interface NodeRunReport {
   status: Exclude<NodeStatus, 'idle' | 'queued' | 'running'>;
   durationMs: number;

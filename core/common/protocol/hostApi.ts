@@ -85,7 +85,6 @@ export const hostApi = {
 } as const;
 
 export type HostChannel = keyof typeof hostApi;
-export type HostParams<C extends HostChannel> = z.input<(typeof hostApi)[C]['params']>;
 export type HostResult<C extends HostChannel> = Exclude<(typeof hostApi)[C]['result'], undefined>;
 
 /** Every channel a renderer may call: the engine's and the host's, one map. */

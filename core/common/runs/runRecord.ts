@@ -43,6 +43,8 @@ export const RecordedNodeSchema = z.object({
   summary: RecordedSummarySchema.optional(),
   /** The engine's cache key for this node: equal keys mean equal inputs, params and files. */
   key: z.string().optional(),
+  /** When the node started running (ms since the epoch); set while it runs, so a killed run shows what was running. */
+  startedAt: z.number().optional(),
 });
 export type RecordedNode = z.infer<typeof RecordedNodeSchema>;
 
@@ -118,6 +120,7 @@ export type RunRecord = z.infer<typeof RunRecordSchema>;
 /** One line of a run's append-only log: what happened since the last snapshot. */
 export const RunLogEntrySchema = z.discriminatedUnion('t', [
   z.object({ t: z.literal('epoch'), node: z.string(), epoch: z.number(), metrics: MetricsSchema }),
+  z.object({ t: z.literal('started'), node: z.string(), at: z.number() }),
   z.object({
     t: z.literal('node'),
     node: z.string(),
@@ -128,6 +131,22 @@ export const RunLogEntrySchema = z.discriminatedUnion('t', [
   }),
 ]);
 export type RunLogEntry = z.infer<typeof RunLogEntrySchema>;
+
+/**
+ * A running record whose process died: the run becomes `interrupted`, and each node that had started
+ * but not finished is marked cancelled with the reason (it would otherwise show `pending`).
+ */
+export function markInterrupted(record: RunRecord, reason: string): RunRecord {
+  const nodes = Object.fromEntries(
+    Object.entries(record.nodes).map(([id, n]) => [
+      id,
+      n.status === 'pending' && n.startedAt !== undefined
+        ? { ...n, status: 'cancelled' as const, error: `interrupted while running: ${reason}` }
+        : n,
+    ]),
+  );
+  return { ...record, status: 'interrupted', error: record.error ?? reason, nodes };
+}
 
 /** Flattens node summaries' metrics as `<node>.<metric>`. */
 export function finalMetrics(nodes: Record<string, RecordedNode>): Record<string, number> {
@@ -145,6 +164,13 @@ export function applyLogEntry(record: RunRecord, entry: RunLogEntry): RunRecord 
     return { ...record, epochs: { ...record.epochs, [entry.node]: list }, logLines: record.logLines + 1 };
   }
   const prev = record.nodes[entry.node];
+  if (entry.t === 'started') {
+    const started: RecordedNode = {
+      ...(prev ?? { type: 'unknown', version: 0, params: {}, status: 'pending' }),
+      startedAt: entry.at,
+    };
+    return { ...record, nodes: { ...record.nodes, [entry.node]: started }, logLines: record.logLines + 1 };
+  }
   const node: RecordedNode = {
     ...(prev ?? { type: 'unknown', version: 0, params: {} }),
     status: entry.status,

@@ -4,9 +4,6 @@ import { isUtf8 } from 'node:buffer';
 import { UserError } from '../executors/Executor';
 import { fileError } from './openInput';
 
-/** Text encodings the readers accept; `auto` tries UTF-8 and falls back to Latin-1 (Windows-1252). */
-export type TextEncoding = 'auto' | 'utf-8' | 'latin1';
-
 /** Thrown by `decodeChunks` when bytes are not valid UTF-8. */
 export class InvalidUtf8Error extends Error {
   constructor(readonly byteOffset: number) {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { gunzipSync } from 'node:zlib';
 import { UserError } from '../executors/Executor';
+import { gunzipBounded } from './gunzipBounded';
 import { checkReadable, fileError } from './openInput';
 
 /** An IDX array (the MNIST format): shape and values, uint8 data kept as bytes. */
@@ -18,8 +18,31 @@ const TYPES: Record<number, { size: number; name: string }> = {
   0x0e: { size: 8, name: 'double' },
 };
 
-/** Reads an IDX file, gzipped or not (detected by its magic bytes). Values are big-endian. */
-export async function readIdx(file: string): Promise<IdxArray> {
+/** The most bytes an IDX file may hold once decompressed (2 GiB): a header asking for more is refused. */
+export const MAX_IDX_BYTES = 2 * 1024 ** 3;
+
+/** The bytes a whole IDX file has according to its header, checked against `maxBytes`. */
+function idxSizeFromHeader(file: string, head: Buffer, maxBytes: number): number {
+  if (head.length < 4 || head[0] !== 0 || head[1] !== 0)
+    throw new UserError(`${file}: not an IDX file (bad magic number)`);
+  const type = TYPES[head[2]];
+  if (!type) throw new UserError(`${file}: not an IDX file (unknown type code 0x${head[2].toString(16)})`);
+  const ndims = head[3];
+  if (ndims === 0 || head.length < 4 + 4 * ndims) throw new UserError(`${file}: truncated IDX header`);
+  const dims = Array.from({ length: ndims }, (_, i) => head.readUInt32BE(4 + 4 * i));
+  const bytes = 4 + 4 * ndims + dims.reduce((a, b) => a * b, 1) * type.size;
+  if (bytes > maxBytes)
+    throw new UserError(
+      `${file}: the IDX header's shape [${dims.join(', ')}] of ${type.name} needs ${bytes} bytes, more than the ${maxBytes} allowed`,
+    );
+  return bytes;
+}
+
+/**
+ * Reads an IDX file, gzipped or not (detected by its magic bytes). Values are big-endian. Gzip data
+ * is inflated no further than the header's shape needs (and never past `maxBytes`).
+ */
+export async function readIdx(file: string, maxBytes = MAX_IDX_BYTES): Promise<IdxArray> {
   await checkReadable(file);
   let buf: Buffer;
   try {
@@ -29,12 +52,8 @@ export async function readIdx(file: string): Promise<IdxArray> {
   }
   if (buf.length === 0) throw new UserError(`${file}: the file is empty`);
   if (buf[0] === 0x1f && buf[1] === 0x8b) {
-    try {
-      buf = gunzipSync(buf);
-    } catch (e) {
-      throw new UserError(`${file}: corrupt gzip data (${(e as Error).message})`);
-    }
-  }
+    buf = await gunzipBounded(buf, file, 4 + 4 * 255, (head) => idxSizeFromHeader(file, head, maxBytes));
+  } else idxSizeFromHeader(file, buf.subarray(0, 4 + 4 * 255), maxBytes);
   if (buf.length < 4 || buf[0] !== 0 || buf[1] !== 0)
     throw new UserError(`${file}: not an IDX file (bad magic number)`);
   const type = TYPES[buf[2]];

@@ -7,11 +7,6 @@ import type { DatasetSplit, DatasetValue } from '../../common';
 import { UserError } from '../executors/Executor';
 import { decodeImageFiles, listSome } from './readImages';
 
-/** Whether the split's features must be read through `readRows`/`readRowsAt`. */
-export function isLazy(split: DatasetSplit): boolean {
-  return split.lazy !== undefined;
-}
-
 /** Floats per row of a split. */
 export function rowSizeOf(split: DatasetSplit): number {
   const l = split.lazy;

@@ -14,8 +14,8 @@ import {
   type ValidationResult,
 } from '../../common';
 import { ENGINE_VERSION } from '../../common/engineVersion';
-import type { ExecutorRegistry, ExecutorResult } from '../executors/Executor';
-import { CancelledError } from '../executors/Executor';
+import type { ExecutorRegistry, ExecutorResult, PathPolicy } from '../executors/Executor';
+import { CancelledError, InputError } from '../executors/Executor';
 import { fileFingerprint, nodeCacheKey } from './cacheKey';
 import { DiskCache } from './DiskCache';
 import { WEFT_VERSION } from '../version';
@@ -28,6 +28,8 @@ export interface EngineOptions {
    * release are recomputed. @default the version in Weft's package.json
    */
   weftVersion?: string;
+  /** Where one-line warnings go (a corrupt cache entry, an unwritable cache folder). @default stderr */
+  warn?: (message: string) => void;
   /** Folder for the disk cache; none when absent. */
   cacheDir?: string;
   /**
@@ -50,6 +52,8 @@ export interface RunOptions {
   baseDir?: string;
   /** Where nodes write run artifacts. @default baseDir */
   workspace?: string;
+  /** Which files nodes may read and write; everything when absent. */
+  paths?: PathPolicy;
   signal?: AbortSignal;
   onEvent?: (event: EngineEvent) => void;
 }
@@ -62,6 +66,8 @@ export interface RunResultSet {
   fingerprints: Record<string, Record<string, string>>;
   /** Results computed in this run, or loaded because a node needed them. */
   outputs: Map<string, ExecutorResult>;
+  /** Nodes that failed because a file could not be read or written (the CLI exits 2 for these). */
+  inputFailures: string[];
   /** Any finished node's result, loading it from the caches when this run did not need it. */
   load: (nodeId: string) => Promise<ExecutorResult | undefined>;
 }
@@ -77,6 +83,10 @@ interface RunState {
   keys: Record<string, string>;
   outputs: Map<string, ExecutorResult>;
   reports: Record<string, NodeRunReport>;
+  /** Why a node may not run, found before any node ran (a file refused, unreadable or not a regular file). */
+  refused: Record<string, Error>;
+  /** Nodes that failed because a file could not be read or written (InputError). */
+  inputFailures: Set<string>;
 }
 
 /** Runs compiled plans with caching, cancellation, progress events and failure isolation. */
@@ -87,7 +97,7 @@ export class Engine {
   private readonly engineVersion: string;
 
   constructor(private readonly opts: EngineOptions) {
-    this.disk = opts.cacheDir ? new DiskCache(opts.cacheDir) : undefined;
+    this.disk = opts.cacheDir ? new DiskCache(opts.cacheDir, opts.warn ? { warn: opts.warn } : {}) : undefined;
     this.engineVersion = `weft ${opts.weftVersion ?? WEFT_VERSION}, engine ${ENGINE_VERSION}`;
   }
 
@@ -135,6 +145,8 @@ export class Engine {
       keys: {},
       outputs: new Map(),
       reports: {},
+      refused: {},
+      inputFailures: new Set(),
     };
     const fingerprints: Record<string, Record<string, string>> = {};
     try {
@@ -142,7 +154,16 @@ export class Engine {
         const def = lookup(this.opts.registry, st.type);
         const files = def?.fingerprint ? def.fingerprint(st.params) : [];
         const prints: Record<string, string> = {};
-        for (const f of files) prints[f] = await fileFingerprint(path.resolve(baseDir, f));
+        for (const f of files) {
+          const abs = path.resolve(baseDir, f);
+          try {
+            opts.paths?.check(abs, 'read');
+            prints[f] = await fileFingerprint(abs);
+          } catch (e) {
+            state.refused[st.nodeId] ??= e instanceof Error ? e : new Error(String(e));
+            prints[f] = `unread:${abs}`;
+          }
+        }
         if (files.length) fingerprints[st.nodeId] = prints;
         const inputKeys = Object.fromEntries(
           Object.entries(st.inputs).map(([port, src]) => [port, `${state.keys[src.node]}:${src.port}`]),
@@ -168,7 +189,7 @@ export class Engine {
         ? 'failed'
         : 'finished';
     const durationMs = Date.now() - started;
-    void this.disk?.prune();
+    if (!opts.noCache) void this.disk?.prune();
     emit({ type: 'run.finished', runId, status, durationMs });
     const load = async (nodeId: string): Promise<ExecutorResult | undefined> => {
       const have = state.outputs.get(nodeId);
@@ -185,6 +206,7 @@ export class Engine {
       report: { runId, status, durationMs, nodes: state.reports },
       keys: state.keys,
       fingerprints,
+      inputFailures: [...state.inputFailures],
       outputs: state.outputs,
       load,
     };
@@ -240,6 +262,8 @@ export class Engine {
     const t0 = Date.now();
     const key = s.keys[nodeId] ?? '';
     try {
+      const refused = s.refused[nodeId];
+      if (refused) throw refused;
       const probed = s.opts.noCache ? undefined : await this.probeCache(key);
       const hit =
         probed && (probed.summary?.files ?? []).every((f) => existsSync(path.resolve(s.baseDir, f)))
@@ -272,6 +296,7 @@ export class Engine {
         nodeId,
         workspace: s.opts.workspace ?? s.baseDir,
         baseDir: s.baseDir,
+        ...(s.opts.paths ? { paths: s.opts.paths } : {}),
         progress: (fraction, message) => {
           const now = Date.now();
           if (fraction < 1 && now - lastProgress < 50) return;
@@ -289,7 +314,7 @@ export class Engine {
       });
       if (s.signal.aborted) throw new CancelledError();
       s.outputs.set(nodeId, result);
-      await this.store(key, result, st.expensive);
+      await this.store(key, result, st.expensive, s.opts.noCache ?? false);
       const durationMs = Date.now() - t0;
       s.reports[nodeId] = {
         status: 'done',
@@ -306,6 +331,7 @@ export class Engine {
       });
     } catch (e) {
       const cancelled = s.signal.aborted || e instanceof CancelledError;
+      if (!cancelled && e instanceof InputError) s.inputFailures.add(nodeId);
       const error = cancelled ? 'cancelled' : e instanceof Error ? e.message : String(e);
       s.reports[nodeId] = {
         status: cancelled ? 'cancelled' : 'failed',
@@ -359,9 +385,9 @@ export class Engine {
     }
   }
 
-  private async store(key: string, value: ExecutorResult, expensive: boolean): Promise<void> {
+  private async store(key: string, value: ExecutorResult, expensive: boolean, noCache: boolean): Promise<void> {
     this.remember(key, value);
-    if (!this.disk || (!expensive && this.opts.persist !== 'all')) return;
+    if (noCache || !this.disk || (!expensive && this.opts.persist !== 'all')) return;
     await this.disk.write(key, value);
   }
 }

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { z } from 'zod';
 import type { NodeRegistry, NodeSummary } from '../../common';
 
@@ -17,6 +18,25 @@ export interface ExecutorContext<P = unknown> {
   workspace: string;
   /** Relative paths in params resolve against this folder (the pipeline file's). */
   baseDir: string;
+  /** Which files the run may read and write; everything when absent (the CLI). */
+  paths?: PathPolicy;
+}
+
+/** Where a run may read and write files (the studio confines both to its workspace). */
+export interface PathPolicy {
+  /** Throws a UserError naming `abs` when the run may not read it (`read`) or write it (`write`). */
+  check(abs: string, access: 'read' | 'write'): void;
+}
+
+/** A path from a node's params, absolute, checked against the run's path policy. */
+export function resolveParamPath(
+  ctx: Pick<ExecutorContext, 'baseDir' | 'paths'>,
+  p: string,
+  access: 'read' | 'write',
+): string {
+  const abs = path.resolve(ctx.baseDir, p);
+  ctx.paths?.check(abs, access);
+  return abs;
 }
 
 export interface ExecutorResult {
@@ -47,6 +67,14 @@ export class UserError extends Error {
   ) {
     super(message);
     this.name = 'UserError';
+  }
+}
+
+/** A file that could not be read or written (missing, unreadable, a device, a full disk): exit code 2. */
+export class InputError extends UserError {
+  constructor(message: string) {
+    super(message, 2);
+    this.name = 'InputError';
   }
 }
 

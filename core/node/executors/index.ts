@@ -19,9 +19,10 @@ import { evalRegressionExecutor } from './eval/regression';
 import { exportOnnxExecutor } from './export/onnx';
 import { exportTfjsExecutor } from './export/tfjs';
 import { onnxModelExecutor } from './model/onnx';
-import * as layerNodes from '../../common/nodes/layers';
+import { layerNodes } from '../../common/nodes/layer';
 import type { builtinNodes } from '../../common/nodes/registry';
-import { inputLayerExecutor, layerExecutor } from './model/layers';
+import { inputExecutor } from './layer/input';
+import { layerExecutors } from './layer/layerExecutor';
 import { cnnExecutor } from './model/cnn';
 import { mlpExecutor } from './model/mlp';
 import { trainerExecutor } from './train/trainer';
@@ -71,23 +72,6 @@ export const builtinExecutors = {
   'ml.knn': knnExecutor,
   'ml.naive_bayes': naiveBayesExecutor,
   'ml.svm': svmExecutor,
-  'layer.input': inputLayerExecutor,
-  'layer.dense': layerExecutor(layerNodes.denseLayerNode),
-  'layer.conv2d': layerExecutor(layerNodes.conv2dLayerNode),
-  'layer.maxpool2d': layerExecutor(layerNodes.maxPool2dLayerNode),
-  'layer.avgpool2d': layerExecutor(layerNodes.avgPool2dLayerNode),
-  'layer.globalavgpool': layerExecutor(layerNodes.globalAvgPoolLayerNode),
-  'layer.flatten': layerExecutor(layerNodes.flattenLayerNode),
-  'layer.reshape': layerExecutor(layerNodes.reshapeLayerNode),
-  'layer.dropout': layerExecutor(layerNodes.dropoutLayerNode),
-  'layer.batchnorm': layerExecutor(layerNodes.batchNormLayerNode),
-  'layer.layernorm': layerExecutor(layerNodes.layerNormLayerNode),
-  'layer.activation': layerExecutor(layerNodes.activationLayerNode),
-  'layer.add': layerExecutor(layerNodes.addLayerNode),
-  'layer.concat': layerExecutor(layerNodes.concatLayerNode),
-  'layer.embedding': layerExecutor(layerNodes.embeddingLayerNode),
-  'layer.lstm': layerExecutor(layerNodes.lstmLayerNode),
-  'layer.gru': layerExecutor(layerNodes.gruLayerNode),
-  'layer.attention': layerExecutor(layerNodes.attentionLayerNode),
-  'layer.transformer': layerExecutor(layerNodes.transformerLayerNode),
+  'layer.input': inputExecutor,
+  ...layerExecutors(layerNodes),
 } satisfies ExecutorsFor<typeof builtinNodes>;

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { MetricsValue, TrainedModelValue } from '../../common';
 import { accuracy, argmaxRows } from '../../common/metrics';
 import { WEFT_VERSION } from '../version';
+import { fileError } from '../data/openInput';
 import { atomicWrite } from '../engine/atomicWrite';
 import { UserError } from '../executors/Executor';
 import { runTrainedModel } from '../inference/runModel';
@@ -115,7 +116,7 @@ export async function exportOnnx(model: TrainedModelValue, opts: OnnxExportOptio
     );
   }
   const tmp = `${opts.file}.unverified`;
-  await atomicWrite(tmp, bytes);
+  await atomicWrite(tmp, bytes, { reportAs: opts.file });
   try {
     // The file on disk, not the bytes in memory, is what users get: check it again as written.
     const fromDisk = await runExported(tmp, layout, rows);
@@ -125,7 +126,7 @@ export async function exportOnnx(model: TrainedModelValue, opts: OnnxExportOptio
     await rename(tmp, opts.file);
   } catch (e) {
     await rm(tmp, { force: true });
-    throw e;
+    throw e instanceof UserError ? e : fileError(opts.file, e, 'write');
   }
   const report: OnnxExportReport = {
     file: opts.file,

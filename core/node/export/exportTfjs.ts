@@ -6,6 +6,7 @@ import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { TrainedModelValue } from '../../common';
+import { fileError } from '../data/openInput';
 import { atomicWrite } from '../engine/atomicWrite';
 import { UserError } from '../executors/Executor';
 import { runTrainedModel } from '../inference/runModel';
@@ -98,6 +99,9 @@ export async function exportTfjs(
       },
     });
     await built.save(folderSaver(staging, files));
+  } catch (e) {
+    await rm(staging, { recursive: true, force: true }).catch(() => {});
+    throw (e as NodeJS.ErrnoException).code ? fileError(opts.dir, e, 'write') : e;
   } finally {
     built.dispose();
   }
@@ -119,7 +123,9 @@ export async function exportTfjs(
       1,
     );
   }
-  await mkdir(opts.dir, { recursive: true });
+  await mkdir(opts.dir, { recursive: true }).catch((e: unknown) => {
+    throw fileError(opts.dir, e, 'write');
+  });
   for (const name of ['weights.bin', 'model.json']) await rename(path.join(staging, name), path.join(opts.dir, name));
   await rm(staging, { recursive: true, force: true });
   return {

@@ -1,36 +1,39 @@
 /**
  * Turns a trained model's inference graph (a chain of standard ONNX ops with the weights as
- * initializers) into a TensorFlow.js layers model. Tensors stay channels-first, as in ONNX, so
- * Flatten orders features the same way. Supported: Gemm / MatMul(+Add) → dense; Relu, Sigmoid,
- * Tanh, Softmax, LeakyRelu, Elu → activations; Conv (2D, no groups) → conv2d; MaxPool /
- * AveragePool → pooling; Flatten / Reshape to 2D → flatten; BatchNormalization; Dropout and
- * Identity are skipped.
+ * initializers) into a TensorFlow.js layers model. Each op is converted by the layer module that
+ * emits it (core/common/nodes/layer, `tfjs`); tensors stay channels-first, as in ONNX, so Flatten
+ * orders features the same way. Identity ops are skipped.
  */
 import * as tf from '@tensorflow/tfjs';
+import { layerNodes } from '../../common/nodes/layer';
+import type { AnyLayerModule } from '../../common/nodes/layer/defineLayer';
+import type { OnnxOpView, TfjsConverter, TfjsLayerDesc } from '../../common/nodes/layer/tfjsExport';
 import { UserError } from '../executors/Executor';
-import {
-  attrInt,
-  attrOf,
-  tensorFloats,
-  transpose2d,
-  type OnnxGraph,
-  type OnnxNode,
-  type OnnxTensor,
-} from './onnxProto';
+import { attrFloat, attrInt, attrOf, tensorFloats, type OnnxGraph, type OnnxNode, type OnnxTensor } from './onnxProto';
 
 type Layer = { layer: tf.layers.Layer; weights: tf.Tensor[] };
 
-const attr = attrOf;
-const attrInts = (n: OnnxNode, name: string): number[] | undefined => attr(n, name)?.ints;
+const converters = new Map<string, TfjsConverter[]>();
+for (const m of Object.values(layerNodes) as AnyLayerModule[])
+  for (const op of m.tfjs?.ops ?? []) converters.set(op, [...(converters.get(op) ?? []), m.tfjs!]);
 
-/** OIHW (ONNX) → HWIO (TF.js) convolution kernel. */
-function oihwToHwio(w: Float32Array, [o, i, h, k]: number[]): Float32Array {
-  const out = new Float32Array(w.length);
-  for (let a = 0; a < o; a++)
-    for (let b = 0; b < i; b++)
-      for (let y = 0; y < h; y++)
-        for (let x = 0; x < k; x++) out[((y * k + x) * i + b) * o + a] = w[((a * i + b) * h + y) * k + x]!;
-  return out;
+const view = (n: OnnxNode): OnnxOpView => ({
+  opType: n.op_type,
+  inputs: n.input,
+  outputs: n.output,
+  int: (name, fallback) => attrInt(n, name, fallback),
+  ints: (name) => attrOf(n, name)?.ints,
+  float: (name, fallback) => attrFloat(n, name, fallback),
+});
+
+/** A TF.js layer from its description, through TF.js's own class registry. */
+function instantiate(d: TfjsLayerDesc, inputShape: number[] | undefined): Layer {
+  const entry = tf.serialization.SerializationMap.getMap().classNameMap[d.className];
+  if (!entry) throw new Error(`export.tfjs: TF.js has no layer class ${d.className}`);
+  const [cls, fromConfig] = entry;
+  const config = { ...d.config, ...(inputShape ? { inputShape } : {}) } as tf.serialization.ConfigDict;
+  const layer = fromConfig(cls, config) as tf.layers.Layer;
+  return { layer, weights: (d.weights ?? []).map((w) => tf.tensor(w.values, w.shape)) };
 }
 
 /**
@@ -44,23 +47,24 @@ export function onnxChainToLayers(
   featureShape: number[],
 ): Layer[] {
   const inits = new Map<string, OnnxTensor>((graph.initializer ?? []).map((t) => [t.name ?? '', t]));
-  const weight = (name: string | undefined): { data: Float32Array; dims: number[] } => {
-    const t = inits.get(name ?? '');
-    if (!t)
-      throw new UserError(
-        `export.tfjs: ${name ?? '?'} is not a constant weight; only trained models with baked-in weights export to TF.js`,
-      );
-    return { data: tensorFloats(t), dims: t.dims ?? [] };
-  };
   const consumers = new Map<string, OnnxNode[]>();
   for (const n of graph.node) for (const i of n.input) consumers.set(i, [...(consumers.get(i) ?? []), n]);
-  const layers: Layer[] = [];
-  let first = true;
-  const shapeArg = (): { inputShape?: number[] } => (first ? { inputShape: featureShape } : {});
-  const push = (layer: tf.layers.Layer, weights: tf.Tensor[] = []): void => {
-    layers.push({ layer, weights });
-    first = false;
+  const ctx = {
+    weight: (name: string | undefined): { data: Float32Array; dims: number[] } => {
+      const t = inits.get(name ?? '');
+      if (!t)
+        throw new UserError(
+          `export.tfjs: ${name ?? '?'} is not a constant weight; only trained models with baked-in weights export to TF.js`,
+        );
+      return { data: tensorFloats(t), dims: t.dims ?? [] };
+    },
+    constDims: (name: string | undefined) => inits.get(name ?? '')?.dims,
+    consumers: (tensor: string) => (consumers.get(tensor) ?? []).map(view),
+    fail: (message: string): never => {
+      throw new UserError(message);
+    },
   };
+  const layers: Layer[] = [];
   let current = inputName;
   let steps = 0;
   while (current !== outputName) {
@@ -70,127 +74,21 @@ export function onnxChainToLayers(
     const n = next[0];
     if (!n || next.length !== 1)
       throw new UserError(`export.tfjs: the graph branches after ${current}; only layer chains export to TF.js`);
-    let out = n.output[0];
-    switch (n.op_type) {
-      case 'Gemm':
-      case 'MatMul': {
-        const w = weight(n.input[1]);
-        if (
-          n.op_type === 'Gemm' &&
-          (attrInt(n, 'transA', 0) || (attr(n, 'alpha')?.f ?? 1) !== 1 || (attr(n, 'beta')?.f ?? 1) !== 1)
-        ) {
-          throw new UserError('export.tfjs: Gemm with transA, alpha or beta is not supported');
-        }
-        let [k, m] = w.dims as [number, number];
-        let kernel = w.data;
-        if (n.op_type === 'Gemm' && attrInt(n, 'transB', 0)) {
-          kernel = transpose2d(kernel, k, m);
-          [k, m] = [m, k];
-        }
-        let bias: Float32Array | undefined = n.op_type === 'Gemm' && n.input[2] ? weight(n.input[2]).data : undefined;
-        if (n.op_type === 'MatMul') {
-          const add = (consumers.get(out) ?? []).find((c) => c.op_type === 'Add' && inits.has(c.input[1] ?? ''));
-          if (add && (consumers.get(out) ?? []).length === 1) {
-            bias = weight(add.input[1]).data;
-            out = add.output[0]!;
-          }
-        }
-        const units = m;
-        push(tf.layers.dense({ units, useBias: Boolean(bias), ...shapeArg() }), [
-          tf.tensor2d(kernel, [k, m]),
-          ...(bias ? [tf.tensor1d(bias)] : []),
-        ]);
-        break;
-      }
-      case 'Relu':
-      case 'Sigmoid':
-      case 'Tanh':
-      case 'Elu': {
-        const activation = ({ Relu: 'relu', Sigmoid: 'sigmoid', Tanh: 'tanh', Elu: 'elu' } as const)[n.op_type];
-        push(tf.layers.activation({ activation, ...shapeArg() }));
-        break;
-      }
-      case 'Softmax': {
-        const axis = attrInt(n, 'axis', -1);
-        if (axis !== -1 && axis !== 1)
-          throw new UserError('export.tfjs: Softmax over an axis other than the last is not supported');
-        push(tf.layers.softmax({ axis: -1, ...shapeArg() }));
-        break;
-      }
-      case 'LeakyRelu':
-        push(tf.layers.leakyReLU({ alpha: attr(n, 'alpha')?.f ?? 0.01, ...shapeArg() }));
-        break;
-      case 'Reshape': {
-        const target = inits.get(n.input[1] ?? '');
-        if ((target?.dims?.[0] ?? 0) !== 2)
-          throw new UserError('export.tfjs: only a Reshape to [batch, features] is supported');
-        push(tf.layers.flatten({ ...shapeArg() }));
-        break;
-      }
-      case 'Flatten':
-        push(tf.layers.flatten({ ...shapeArg() }));
-        break;
-      case 'Dropout':
-      case 'Identity':
-        break;
-      case 'Conv': {
-        const w = weight(n.input[1]);
-        const [o, , kh, kw] = w.dims as [number, number, number, number];
-        if (attrInt(n, 'group', 1) !== 1) throw new UserError('export.tfjs: grouped convolutions are not supported');
-        const pads = attrInts(n, 'pads') ?? [0, 0, 0, 0];
-        if (pads.some((p) => p !== 0)) {
-          if (pads[0] !== pads[2] || pads[1] !== pads[3])
-            throw new UserError('export.tfjs: asymmetric Conv padding is not supported');
-          push(tf.layers.zeroPadding2d({ padding: [pads[0], pads[1]], dataFormat: 'channelsFirst', ...shapeArg() }));
-        }
-        const bias = n.input[2] ? weight(n.input[2]).data : undefined;
-        push(
-          tf.layers.conv2d({
-            filters: o,
-            kernelSize: [kh, kw],
-            strides: attrInts(n, 'strides') ?? [1, 1],
-            dilationRate: (attrInts(n, 'dilations') ?? [1, 1]) as [number, number],
-            padding: 'valid',
-            dataFormat: 'channelsFirst',
-            useBias: Boolean(bias),
-            ...shapeArg(),
-          }),
-          [tf.tensor4d(oihwToHwio(w.data, w.dims), [kh, kw, w.dims[1], o]), ...(bias ? [tf.tensor1d(bias)] : [])],
-        );
-        break;
-      }
-      case 'MaxPool':
-      case 'AveragePool': {
-        const pads = attrInts(n, 'pads') ?? [0, 0, 0, 0];
-        if (pads.some((p) => p !== 0) || attrInt(n, 'ceil_mode', 0))
-          throw new UserError(`export.tfjs: padded ${n.op_type} is not supported`);
-        const kernel = attrInts(n, 'kernel_shape') as [number, number];
-        const args = {
-          poolSize: kernel,
-          strides: (attrInts(n, 'strides') ?? kernel) as [number, number],
-          padding: 'valid' as const,
-          dataFormat: 'channelsFirst' as const,
-          ...shapeArg(),
-        };
-        push(n.op_type === 'MaxPool' ? tf.layers.maxPooling2d(args) : tf.layers.averagePooling2d(args));
-        break;
-      }
-      case 'BatchNormalization': {
-        const [scale, b, mean, variance] = [1, 2, 3, 4].map((i) => tf.tensor1d(weight(n.input[i]).data));
-        push(tf.layers.batchNormalization({ axis: 1, epsilon: attr(n, 'epsilon')?.f ?? 1e-5, ...shapeArg() }), [
-          scale,
-          b,
-          mean,
-          variance,
-        ]);
-        break;
-      }
-      default:
-        throw new UserError(
-          `export.tfjs: the ONNX operator ${n.op_type} has no TF.js layers counterpart; export to ONNX instead`,
-        );
+    if (n.op_type === 'Identity') {
+      current = n.output[0];
+      continue;
     }
-    current = out;
+    const op = view(n);
+    const conversion = (converters.get(n.op_type) ?? []).reduce<ReturnType<TfjsConverter['convert']>>(
+      (found, c) => found ?? c.convert(op, ctx),
+      undefined,
+    );
+    if (!conversion)
+      throw new UserError(
+        `export.tfjs: the ONNX operator ${n.op_type} has no TF.js layers counterpart; export to ONNX instead`,
+      );
+    for (const d of conversion.layers) layers.push(instantiate(d, layers.length ? undefined : featureShape));
+    current = conversion.output ?? n.output[0];
   }
   return layers;
 }

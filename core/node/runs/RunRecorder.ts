@@ -15,6 +15,7 @@ import {
 } from '../../common/runs';
 import type { RunOutcome } from '../engine/Engine';
 import { fileFingerprint } from '../engine/cacheKey';
+import type { PathPolicy } from '../executors/Executor';
 import { runEnvironment } from './environment';
 import { currentOwner } from './ownerProcess';
 import type { RunStore, RunWriter } from './RunStore';
@@ -34,6 +35,7 @@ export async function fingerprintData(
   doc: PipelineDocument,
   registry: NodeRegistry,
   baseDir: string,
+  paths?: PathPolicy,
 ): Promise<DatasetFingerprint[]> {
   const params = resolvedParams(doc, registry);
   const out: DatasetFingerprint[] = [];
@@ -48,7 +50,14 @@ export async function fingerprintData(
     }
     for (const f of files) {
       const resolved = path.resolve(baseDir, f);
-      out.push({ node: n.id, path: f, resolved, fingerprint: await fileFingerprint(resolved) });
+      let fingerprint: string;
+      try {
+        paths?.check(resolved, 'read');
+        fingerprint = await fileFingerprint(resolved);
+      } catch (e) {
+        fingerprint = `unread: ${e instanceof Error ? e.message : String(e)}`;
+      }
+      out.push({ node: n.id, path: f, resolved, fingerprint });
     }
   }
   return out;
@@ -82,6 +91,8 @@ export interface RecorderInit {
   rerunOf?: string;
   /** Record under this id when it is free (lowercase letters, digits, dashes). */
   preferredId?: string;
+  /** Files the run may read; data files it refuses are recorded unread. */
+  paths?: PathPolicy;
 }
 
 /**
@@ -125,7 +136,7 @@ export class RunRecorder {
         seeds: seedsOf(params),
         environment: runEnvironment(),
         nodes,
-        datasets: await fingerprintData(init.document, init.registry, init.baseDir),
+        datasets: await fingerprintData(init.document, init.registry, init.baseDir, init.paths),
         epochs: {},
         metrics: {},
         artifacts: [],
@@ -153,6 +164,9 @@ export class RunRecorder {
     switch (e.type) {
       case 'epoch.metrics':
         this.writer.append({ t: 'epoch', node: e.nodeId, epoch: e.epoch, metrics: e.metrics });
+        break;
+      case 'node.started':
+        this.writer.append({ t: 'started', node: e.nodeId, at: Date.now() });
         break;
       case 'node.finished':
         this.writer.append({
@@ -248,7 +262,7 @@ export class RunRecorder {
 
 async function fileArtifact(node: string, file: string, baseDir: string): Promise<RunArtifact> {
   const resolved = path.resolve(baseDir, file);
-  const fp = await fileFingerprint(resolved);
+  const fp = await fileFingerprint(resolved).catch(() => '');
   const m = /^(\d+):([0-9a-f]{64})$/.exec(fp);
   return { node, kind: 'file', path: resolved, ...(m ? { bytes: Number(m[1]), sha256: m[2] } : {}) };
 }

@@ -4,6 +4,7 @@ import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import {
   applyLogEntry,
+  markInterrupted,
   matchRunId,
   parseRunLog,
   RunRecordSchema,
@@ -134,11 +135,7 @@ export class RunStore {
     if (record.status !== 'running') return record;
     record = await replayLog(dir, record);
     if (ownerAlive(record.owner)) return record;
-    record = {
-      ...record,
-      status: 'interrupted',
-      error: record.error ?? `process ${record.owner.pid} ended before the run finished`,
-    };
+    record = markInterrupted(record, `process ${record.owner.pid} ended before the run finished`);
     try {
       await atomicWrite(path.join(dir, RECORD_FILE), runJson(record, 1));
     } catch {

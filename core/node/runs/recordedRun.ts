@@ -36,6 +36,7 @@ export async function runRecorded(
       options: { ...(runOpts.only ? { only: runOpts.only } : {}), ...(runOpts.noCache ? { noCache: true } : {}) },
       ...(rerunOf ? { rerunOf } : {}),
       ...(runOpts.runId ? { preferredId: runOpts.runId } : {}),
+      ...(runOpts.paths ? { paths: runOpts.paths } : {}),
     });
   } catch (e) {
     onRecordError?.(e);

@@ -14,7 +14,7 @@ import {
   type PipelineDocument,
 } from '../../common';
 import type { Engine } from '../engine/Engine';
-import type { ExecutorResult } from '../executors/Executor';
+import type { ExecutorResult, PathPolicy } from '../executors/Executor';
 import { runRecorded } from '../runs/recordedRun';
 import { RunStore } from '../runs/RunStore';
 import { buildResultView } from './resultView';
@@ -25,8 +25,10 @@ export interface EngineServiceOptions {
   engine: Engine;
   workspace: string;
   registry?: NodeRegistry;
-  /** Folders a document's own path may be in (it sets where relative paths resolve). */
+  /** Folders (or single files) a document's own path may be in (it sets where relative paths resolve). */
   documentRoots?: () => string[];
+  /** Which files runs may read and write; everything when absent. */
+  paths?: PathPolicy;
   onEvent: (event: EngineEvent) => void;
 }
 
@@ -122,6 +124,7 @@ export class EngineService {
       ...(p.runId ? { runId: p.runId } : {}),
       baseDir,
       workspace: this.opts.workspace,
+      ...(this.opts.paths ? { paths: this.opts.paths } : {}),
       onEvent: this.opts.onEvent,
     });
     if (!outcome.ok) return { ok: false, validation: outcome.validation };

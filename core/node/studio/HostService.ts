@@ -48,13 +48,17 @@ export class HostService {
     return this.opts.workspace;
   }
 
-  /** Folders whose files a document may live in: the workspace, the examples, typed paths' folders. */
+  /**
+   * Where a document may live: the workspace and the examples folder, and each file outside them the
+   * user typed a path to (that file alone, never its folder).
+   */
   documentRoots(): string[] {
-    return [
-      this.opts.workspace,
-      ...(this.opts.examplesDir ? [this.opts.examplesDir] : []),
-      ...[...this.typedPaths].map((p) => path.dirname(p)),
-    ];
+    return [this.opts.workspace, ...(this.opts.examplesDir ? [this.opts.examplesDir] : []), ...this.typedPaths];
+  }
+
+  /** Files outside the workspace the user opened by typing their path. */
+  openedFiles(): string[] {
+    return [...this.typedPaths];
   }
 
   async handle<C extends HostChannel>(channel: C, raw: unknown): Promise<HostResult<C>> {

@@ -1,3 +1,4 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -20,19 +21,29 @@ import type { Engine } from '../engine/Engine';
 import { EngineService } from './EngineService';
 import { HostService } from './HostService';
 import { StudioError } from './StudioError';
-import { isInside } from './workspacePaths';
+import { isInside, workspacePolicy } from './workspacePaths';
 
 export interface StudioServerOptions {
   workspace: string;
   /** The built renderer (index.html and assets). */
   rendererDir: string;
   examplesDir?: string;
+  /** Sample datasets the examples read (read-only); runs may read here as well as in the workspace. */
+  dataDir?: string;
   engine: Engine;
   registry?: NodeRegistry;
   version: string;
   /** @default 0 (a free port) */
   port?: number;
+  /** The session token every RPC and the event socket must carry. @default 32 random bytes, hex */
+  token?: string;
 }
+
+/** The header an RPC carries the session token in. */
+export const TOKEN_HEADER = 'x-weft-token';
+/** The WebSocket subprotocol the event socket speaks; the token travels as a second one, `weft-token.<token>`. */
+export const EVENTS_PROTOCOL = 'weft';
+const TOKEN_PROTOCOL_PREFIX = 'weft-token.';
 
 /** The renderer's policy: only our own scripts, styles and sockets; nothing inline, nothing remote. */
 export const CONTENT_SECURITY_POLICY = [
@@ -60,6 +71,7 @@ const MIME: Record<string, string> = {
 };
 
 const MAX_BODY = 60 * 1024 * 1024;
+const UNAUTHORIZED = 'missing or wrong studio token; open the address `weft studio` printed (it carries #token=…)';
 
 /** Messages a client may send on the event socket. */
 const ClientMessageSchema = z.discriminatedUnion('type', [
@@ -67,7 +79,11 @@ const ClientMessageSchema = z.discriminatedUnion('type', [
 ]);
 
 export interface RunningStudio {
+  /** The address to open: the origin plus `#token=<token>` (a fragment never reaches the server or its logs). */
   url: string;
+  /** The origin alone, without the token. */
+  origin: string;
+  token: string;
   port: number;
   close(): Promise<void>;
 }
@@ -92,10 +108,25 @@ async function readBody(req: IncomingMessage): Promise<string> {
 /**
  * `weft studio`: the built renderer and the engine on 127.0.0.1. POST /api/rpc/<channel> answers
  * every engine and host channel (params checked with the channel's zod schema); the WebSocket at
- * /api/events streams engine events. Requests must come from this origin (Host and Origin checked).
+ * /api/events streams engine events. Requests must come from this origin (Host and Origin checked)
+ * and carry the session token (the `x-weft-token` header, or the `weft-token.<token>` subprotocol on
+ * the socket); without it they get 401. Static files need no token: they hold no data.
  */
 export async function startStudioServer(opts: StudioServerOptions): Promise<RunningStudio> {
   const workspace = path.resolve(opts.workspace);
+  const token = opts.token ?? randomBytes(32).toString('hex');
+  const tokenBytes = Buffer.from(token, 'utf8');
+  const tokenMatches = (given: string | undefined): boolean => {
+    if (given === undefined) return false;
+    const b = Buffer.from(given, 'utf8');
+    return b.length === tokenBytes.length && timingSafeEqual(b, tokenBytes);
+  };
+  const socketToken = (req: IncomingMessage): string | undefined =>
+    (req.headers['sec-websocket-protocol'] ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .find((s) => s.startsWith(TOKEN_PROTOCOL_PREFIX))
+      ?.slice(TOKEN_PROTOCOL_PREFIX.length);
   const host = new HostService({
     workspace,
     version: opts.version,
@@ -111,6 +142,7 @@ export async function startStudioServer(opts: StudioServerOptions): Promise<Runn
     workspace,
     ...(opts.registry ? { registry: opts.registry } : {}),
     documentRoots: () => host.documentRoots(),
+    paths: workspacePolicy(workspace, () => [...(opts.dataDir ? [opts.dataDir] : []), ...host.openedFiles()]),
     onEvent: broadcast,
   });
   const runs = new RunsService(new RunStore(workspace));
@@ -160,6 +192,8 @@ export async function startStudioServer(opts: StudioServerOptions): Promise<Runn
     if (req.method !== 'POST') return send(res, 405, { error: 'use POST' }, { allow: 'POST' });
     if (!(req.headers['content-type'] ?? '').startsWith('application/json'))
       return send(res, 415, { error: 'send application/json' });
+    const given = req.headers[TOKEN_HEADER];
+    if (!tokenMatches(typeof given === 'string' ? given : undefined)) return send(res, 401, { error: UNAUTHORIZED });
     if (!isStudioChannel(channel)) return send(res, 404, { error: `unknown channel ${channel}` });
     let params: unknown;
     try {
@@ -194,10 +228,18 @@ export async function startStudioServer(opts: StudioServerOptions): Promise<Runn
   });
   server.requestTimeout = 0;
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: 64 * 1024,
+    handleProtocols: (protocols) => (protocols.has(EVENTS_PROTOCOL) ? EVENTS_PROTOCOL : false),
+  });
   server.on('upgrade', (req, socket, head) => {
     if (!sameOrigin(req) || (req.url ?? '') !== '/api/events') {
       socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+      return;
+    }
+    if (!tokenMatches(socketToken(req))) {
+      socket.end('HTTP/1.1 401 Unauthorized\r\n\r\n');
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
@@ -222,8 +264,11 @@ export async function startStudioServer(opts: StudioServerOptions): Promise<Runn
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
   });
   port = (server.address() as AddressInfo).port;
+  const origin = `http://127.0.0.1:${port}/`;
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: `${origin}#token=${token}`,
+    origin,
+    token,
     port,
     close: async () => {
       for (const ws of sockets) ws.terminate();

@@ -1,5 +1,6 @@
 import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
+import { UserError, type PathPolicy } from '../executors/Executor';
 import { StudioError } from './StudioError';
 
 /** Whether `p` (absolute) is `root` or inside it. */
@@ -61,4 +62,22 @@ export function resolveUserPath(
 /** `/`-separated workspace-relative form, for display and for the file browser. */
 export function toWorkspaceRelative(workspace: string, abs: string): string {
   return path.relative(workspace, abs).split(path.sep).join('/');
+}
+
+/**
+ * The studio's path policy for runs: nodes read and write inside the workspace (symlinks followed),
+ * and may also read inside `readRoots()` (sample data, files the user opened); nothing else.
+ */
+export function workspacePolicy(workspace: string, readRoots: () => string[] = () => []): PathPolicy {
+  return {
+    check(abs, access) {
+      if (isReallyInside(workspace, abs)) return;
+      if (access === 'read' && readRoots().some((r) => isReallyInside(r, abs))) return;
+      throw new UserError(
+        access === 'write'
+          ? `${abs}: the path leaves the workspace ${workspace}; the studio writes only inside its workspace, so choose a path there`
+          : `${abs}: the file is outside the workspace ${workspace}; the studio reads only files in its workspace, so copy it there or start weft studio with --workspace on a folder that holds it`,
+      );
+    },
+  };
 }

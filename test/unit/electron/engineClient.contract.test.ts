@@ -104,8 +104,8 @@ describe('EngineClient over HTTP + WebSocket (weft studio server)', () => {
     });
     // The browser globals the transport uses: a WebSocket (Node 20 has none) that, like a browser's, never throws on errors.
     class BrowserLikeWebSocket extends NodeWebSocket {
-      constructor(url: string | URL) {
-        super(url);
+      constructor(url: string | URL, protocols?: string[]) {
+        super(url, protocols);
         this.on('error', () => {});
       }
     }

@@ -1,14 +1,13 @@
-import path from 'node:path';
 import type { IdxParams } from '../../../common/nodes/data/idx';
 import { tensorDataset } from '../../../common/nodes/data/tensorDataset';
 import { readIdx } from '../../data/readIdx';
-import { UserError, type Executor } from '../Executor';
+import { resolveParamPath, UserError, type Executor } from '../Executor';
 
 export const idxExecutor: Executor<IdxParams> = async (ctx) => {
   const { images, labels } = ctx.params;
   if (!images || !labels) throw new UserError(`node ${ctx.nodeId}: choose both the images and the labels IDX files`);
-  const imgFile = path.resolve(ctx.baseDir, images);
-  const lblFile = path.resolve(ctx.baseDir, labels);
+  const imgFile = resolveParamPath(ctx, images, 'read');
+  const lblFile = resolveParamPath(ctx, labels, 'read');
   const img = await readIdx(imgFile);
   ctx.progress(0.5, 'samples read');
   const lbl = await readIdx(lblFile);

@@ -6,13 +6,13 @@ import { tensorDataset } from '../../../common/nodes/data/tensorDataset';
 import { imagesPreview } from '../../data/imagesPreview';
 import { readImageFolder } from '../../data/readImages';
 import { asUserError } from '../prep/asUserError';
-import { UserError, type Executor } from '../Executor';
+import { resolveParamPath, UserError, type Executor } from '../Executor';
 
 export const imagesExecutor: Executor<ImagesParams> = async (ctx) => {
   const p = ctx.params;
   if (!p.path)
     throw new UserError(`node ${ctx.nodeId}: choose an image folder (param path) with one subfolder per class`);
-  const folder = path.resolve(ctx.baseDir, p.path);
+  const folder = resolveParamPath(ctx, p.path, 'read');
   const data = await readImageFolder(folder, p, { signal: ctx.signal, progress: (f, m) => ctx.progress(0.9 * f, m) });
   for (const w of data.warnings) ctx.log(w, 'warn');
   if (data.classNames.length < 2) {

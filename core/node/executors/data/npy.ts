@@ -1,15 +1,14 @@
-import path from 'node:path';
 import type { NpyParams } from '../../../common/nodes/data/npy';
 import { npyDataset, npyPreview, npyTable } from '../../data/npyValues';
 import { readNpySource } from '../../data/readNpy';
 import { asUserError } from '../prep/asUserError';
-import { UserError, type Executor } from '../Executor';
+import { resolveParamPath, UserError, type Executor } from '../Executor';
 
 export const npyExecutor: Executor<NpyParams> = async (ctx) => {
   const p = ctx.params;
   if (!p.path) throw new UserError(`node ${ctx.nodeId}: choose a .npy or .npz file (param path)`);
-  const file = path.resolve(ctx.baseDir, p.path);
-  const labelsFile = p.labelsFile ? path.resolve(ctx.baseDir, p.labelsFile) : undefined;
+  const file = resolveParamPath(ctx, p.path, 'read');
+  const labelsFile = p.labelsFile ? resolveParamPath(ctx, p.labelsFile, 'read') : undefined;
   const src = {
     file,
     ...(await readNpySource(file, { features: p.features, labels: p.labels, ...(labelsFile ? { labelsFile } : {}) })),

@@ -1,11 +1,10 @@
-import path from 'node:path';
 import Papa from 'papaparse';
 import type { z } from 'zod';
 import type { PredictionsValue } from '../../../common';
 import type { evalPredictParams } from '../../../common/nodes/eval/predict';
 import { atomicWrite } from '../../engine/atomicWrite';
 import { checkClassCount, predictionsFromOutput } from '../../inference/predictions';
-import { UserError, type Executor } from '../Executor';
+import { resolveParamPath, UserError, type Executor } from '../Executor';
 import { modelOnSplit } from './modelOnSplit';
 
 /** Predictions as CSV rows: actual and predicted (class names for classifiers) and one column per class probability. */
@@ -54,7 +53,7 @@ export const evalPredictExecutor: Executor<z.output<typeof evalPredictParams>> =
   const predictions = predictionsFromOutput(model.task, ctx.params.split, split, out, classNames);
   const files: string[] = [];
   if (ctx.params.path) {
-    const file = path.resolve(ctx.baseDir, ctx.params.path);
+    const file = resolveParamPath(ctx, ctx.params.path, 'write');
     try {
       await atomicWrite(file, predictionsCsv(predictions, data.targetName));
     } catch (e) {

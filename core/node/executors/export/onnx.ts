@@ -1,10 +1,9 @@
-import path from 'node:path';
 import type { z } from 'zod';
 import type { DatasetValue, MetricsValue, TrainedModelValue } from '../../../common';
 import type { exportOnnxParams } from '../../../common/nodes/export/onnx';
 import { exportOnnx, type OnnxExportReport } from '../../export/exportOnnx';
 import { loadRowsFromDataset, syntheticRows, type VerifyRows } from '../../export/verifyRows';
-import type { Executor, ExecutorResult } from '../Executor';
+import { resolveParamPath, type Executor, type ExecutorResult } from '../Executor';
 
 /** Held-out rows from the dataset when connected (raw columns needed for tabular models), else synthetic ones. */
 export async function verificationRows(
@@ -46,13 +45,14 @@ export function describeOnnxExport(r: OnnxExportReport): ExecutorResult['summary
 }
 
 export const exportOnnxExecutor: Executor<z.output<typeof exportOnnxParams>> = async (ctx) => {
+  const file = resolveParamPath(ctx, ctx.params.path, 'write');
   const model = ctx.inputs.model as TrainedModelValue;
   const data = ctx.inputs.data as DatasetValue | undefined;
   const metrics = ctx.inputs.metrics as MetricsValue | undefined;
   const rows = await verificationRows(model, data, ctx.params.verifyRows, ctx.params.verifySplit);
   ctx.progress(0.1, 'building the graph');
   const report = await exportOnnx(model, {
-    file: path.resolve(ctx.baseDir, ctx.params.path),
+    file,
     rows,
     quantize: ctx.params.quantize,
     signal: ctx.signal,

@@ -1,17 +1,17 @@
-import path from 'node:path';
 import type { z } from 'zod';
 import type { DatasetValue, TrainedModelValue } from '../../../common';
 import type { exportTfjsParams } from '../../../common/nodes/export/tfjs';
-import type { Executor } from '../Executor';
+import { resolveParamPath, type Executor } from '../Executor';
 import { verificationRows } from './onnx';
 
 export const exportTfjsExecutor: Executor<z.output<typeof exportTfjsParams>> = async (ctx) => {
+  const dir = resolveParamPath(ctx, ctx.params.path, 'write');
   const model = ctx.inputs.model as TrainedModelValue;
   const data = ctx.inputs.data as DatasetValue | undefined;
   const rows = await verificationRows(model, data, ctx.params.verifyRows, ctx.params.verifySplit);
   ctx.progress(0.1, 'converting layers');
   const { exportTfjs } = await import('../../export/exportTfjs');
-  const r = await exportTfjs(model, { dir: path.resolve(ctx.baseDir, ctx.params.path), rows, signal: ctx.signal });
+  const r = await exportTfjs(model, { dir, rows, signal: ctx.signal });
   ctx.progress(1);
   return {
     outputs: {},

@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { z } from 'zod';
 import type { DatasetValue } from '../../../common';
 import type { onnxModelParams } from '../../../common/nodes/model/onnx';
@@ -9,7 +8,7 @@ import { describeModel, formatShape, metadataJson, type OnnxModelInfo, type Tens
 import { exportLayout, rowsAreProbabilities, runOnSplit, softmaxRows } from '../../onnx/runOnDataset';
 import { trainedModelOf } from '../../onnx/trainedModelOf';
 import { openSession } from '../../onnx/session';
-import { UserError, type Executor } from '../Executor';
+import { resolveParamPath, UserError, type Executor } from '../Executor';
 
 type Params = z.output<typeof onnxModelParams>;
 type Task = 'classification' | 'regression';
@@ -36,7 +35,7 @@ function primaryOutput(info: OnnxModelInfo, wanted: string, where: string): Tens
 export const onnxModelExecutor: Executor<Params> = async (ctx) => {
   const where = `model.onnx (${ctx.nodeId})`;
   if (!ctx.params.path) throw new UserError(`${where}: no model file; set the path parameter to an .onnx file`);
-  const file = path.resolve(ctx.baseDir, ctx.params.path);
+  const file = resolveParamPath(ctx, ctx.params.path, 'read');
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(await readFile(file));

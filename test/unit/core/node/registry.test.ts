@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AnyNodeDefinition } from '../../../../core/common/nodes/NodeDefinition';
+import { layerNodes } from '../../../../core/common/nodes/layer';
 import { builtinNodes } from '../../../../core/common/nodes/registry';
 import type { Executor, ExecutorsFor } from '../../../../core/node/executors/Executor';
 import { builtinExecutors } from '../../../../core/node/executors/index';
@@ -13,12 +14,8 @@ const nodesDir = path.join(root, 'core/common/nodes');
 const executorsDir = path.join(root, 'core/node/executors');
 const types = Object.keys(builtinNodes);
 
-/**
- * Layer nodes still share files under `nodes/layers/` and one executor factory in
- * `executors/model/layers.ts`; once `nodes/layer/<name>.ts` exists they follow the scheme like the rest.
- */
-const layersMoved = existsSync(path.join(nodesDir, 'layer'));
-const layerExecutorsMoved = existsSync(path.join(executorsDir, 'layer'));
+/** Layer kinds (core/common/nodes/layer/index.ts) share one executor, derived from the layer table. */
+const derivedExecutors = new Set<string>(Object.keys(layerNodes));
 
 function split(type: string): { cat: string; name: string } {
   const dot = type.indexOf('.');
@@ -51,7 +48,6 @@ describe('the node and executor registries', () => {
   it('define each node type in core/common/nodes/<cat>/<name>.ts', async () => {
     for (const type of types) {
       const { cat, name } = split(type);
-      if (cat === 'layer' && !layersMoved) continue;
       const file = path.join(nodesDir, cat, `${name}.ts`);
       expect(existsSync(file), `${type} → ${path.relative(root, file)}`).toBe(true);
       expect(await exportsOf(file), `${path.relative(root, file)} exports ${type}`).toContain(
@@ -63,20 +59,18 @@ describe('the node and executor registries', () => {
   it('execute each node type in core/node/executors/<cat>/<name>.ts', async () => {
     for (const type of types) {
       const { cat, name } = split(type);
-      if (cat === 'layer' && !layerExecutorsMoved) continue;
+      if (derivedExecutors.has(type)) continue;
       const file = path.join(executorsDir, cat, `${name}.ts`);
       expect(existsSync(file), `${type} → ${path.relative(root, file)}`).toBe(true);
-      if (cat !== 'layer') {
-        expect(await exportsOf(file), `${path.relative(root, file)} exports the executor of ${type}`).toContain(
-          builtinExecutors[type as keyof typeof builtinExecutors],
-        );
-      }
+      expect(await exportsOf(file), `${path.relative(root, file)} exports the executor of ${type}`).toContain(
+        builtinExecutors[type as keyof typeof builtinExecutors],
+      );
     }
   });
 
   it('register every node definition found in the category folders, under its file name', async () => {
     const categories = readdirSync(nodesDir, { withFileTypes: true })
-      .filter((e) => e.isDirectory() && e.name !== 'layers')
+      .filter((e) => e.isDirectory())
       .map((e) => e.name);
     const found: string[] = [];
     for (const cat of categories) {
@@ -88,7 +82,7 @@ describe('the node and executor registries', () => {
         }
       }
     }
-    expect(found.length).toBe(types.filter((t) => layersMoved || !t.startsWith('layer.')).length);
+    expect(found.length).toBe(types.length);
   });
 
   it('are checked by the compiler (tsc reports an unused @ts-expect-error if a check stops working)', () => {

@@ -16,7 +16,7 @@ import { dropoutRule } from './dropout';
 import { gatherRule } from './gather';
 import { matMulRule } from './matMul';
 import { maxPoolRule } from './maxPool';
-import { reduceMeanRule, reduceSumRule } from './reduce';
+import { reduceMaxRule, reduceMeanRule, reduceSumRule } from './reduce';
 import type { Rule } from './Rule';
 import { concatRule, expandRule, reshapeRule, sliceRule, splitRule, transposeRule } from './shape';
 import { logSoftmaxRule, softmaxRule } from './softmax';
@@ -48,6 +48,7 @@ export const gradientRules = {
   Expand: expandRule,
   ReduceSum: reduceSumRule,
   ReduceMean: reduceMeanRule,
+  ReduceMax: reduceMaxRule,
   Softmax: softmaxRule,
   LogSoftmax: logSoftmaxRule,
   Concat: concatRule,

@@ -83,4 +83,21 @@ describe('model and layer nodes', () => {
     });
     expect(mismatch).toEqual({ error: expect.stringMatching(/Add.*\[4\] and \[5\]/) });
   });
+
+  it('a text model on the canvas: token ids → Embedding → GlobalMaxPool1D → Dense(auto)', async () => {
+    const inp = await run('layer.input', 'in', { shape: '12' });
+    const emb = await run('layer.embedding', 'emb', { vocabSize: 50, dim: 8 }, { in: inp });
+    const pool = await run('layer.globalmaxpool1d', 'pool', {}, { in: emb });
+    const out = await run('layer.dense', 'out', { units: 'auto' }, { in: pool });
+    const r = resolveSpec(out, { featureShape: [12], outputUnits: 2 });
+    expect(r.nodes.map((n) => n.outShape)).toEqual([[12, 8], [8], [2]]);
+    const dense = builtinNodes['layer.dense'];
+    const open = dense.inferOutputs!({
+      params: dense.params.parse({ units: 'auto' }),
+      inputs: { in: { kind: 'ModelSpec', inputShape: ['batch', 12], outputShape: ['batch', 8] } },
+    });
+    expect(open).toEqual({
+      outputs: { model: { kind: 'ModelSpec', inputShape: ['batch', 12], outputShape: ['batch', null] } },
+    });
+  });
 });

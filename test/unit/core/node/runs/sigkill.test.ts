@@ -57,7 +57,10 @@ describe('a run killed with SIGKILL mid-training', () => {
     expect(epochs.map((e) => e.epoch)).toEqual(Array.from({ length: epochs.length }, (_, i) => i + 1));
     for (const e of epochs) expect(Number.isFinite(e.metrics.loss)).toBe(true);
     expect(r.nodes.points.status).toBe('done');
-    expect(r.nodes.fit.status).toBe('pending');
+    expect(r.nodes.fit).toMatchObject({
+      status: 'cancelled',
+      error: `interrupted while running: process ${r.owner.pid} ended before the run finished`,
+    });
     expect(r.datasets).toHaveLength(1);
     expect((await store.read(id!)).status).toBe('interrupted');
   });

@@ -4,11 +4,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { engineApi, hostApi } from '../../../../../core/common';
+import { runsApi } from '../../../../../core/common/protocol/runsApi';
 import { Engine } from '../../../../../core/node/engine/Engine';
 import { revisionOf } from '../../../../../core/node/studio/HostService';
 import {
   CONTENT_SECURITY_POLICY,
   startStudioServer,
+  TOKEN_HEADER,
   type RunningStudio,
 } from '../../../../../core/node/studio/StudioServer';
 import { createStubLog, stubExecutors, stubNodes } from '../../../../fixtures/stubNodes';
@@ -60,7 +63,7 @@ async function rpc(
 ): Promise<{ status: number; result?: unknown; error?: string }> {
   const r = await http('POST', `/api/rpc/${channel}`, {
     body: JSON.stringify(params),
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: { 'content-type': 'application/json', 'x-weft-token': studio.token, ...headers },
   });
   return { status: r.status, ...(JSON.parse(r.body) as { result?: unknown; error?: string }) };
 }
@@ -167,6 +170,74 @@ describe('Host and Origin checks', () => {
   });
 });
 
+/** Every channel the studio answers, read from the same tables the server checks. */
+const channels = [...Object.keys(engineApi), ...Object.keys(hostApi), ...Object.keys(runsApi)];
+
+function openSocket(protocols: string[]): Promise<string> {
+  const ws = new WebSocket(`ws://127.0.0.1:${studio.port}/api/events`, protocols);
+  return new Promise<string>((resolve) => {
+    ws.on('open', () => {
+      ws.close();
+      resolve('open');
+    });
+    ws.on('unexpected-response', (_req, res) => resolve(`status ${res.statusCode}`));
+    ws.on('error', (e) => resolve(`error ${e.message}`));
+  });
+}
+
+describe('session token', () => {
+  it('puts the token in the address fragment only, never in the origin', () => {
+    expect(studio.token).toMatch(/^[0-9a-f]{64}$/);
+    expect(studio.url).toBe(`${studio.origin}#token=${studio.token}`);
+    expect(studio.origin).not.toContain(studio.token);
+  });
+
+  it('refuses every RPC channel with 401 without the token or with a wrong one, before reading params', async () => {
+    expect(channels.length).toBeGreaterThan(15);
+    const wrong = `${studio.token.slice(0, -1)}${studio.token.endsWith('0') ? '1' : '0'}`;
+    for (const channel of channels) {
+      for (const token of [undefined, '', wrong, studio.token.slice(0, 10), `${studio.token}0`]) {
+        const headers: Record<string, string> = { 'content-type': 'application/json' };
+        if (token !== undefined) headers[TOKEN_HEADER] = token;
+        const r = await http('POST', `/api/rpc/${channel}`, {
+          body: JSON.stringify({ path: '/etc/passwd', typed: true }),
+          headers,
+        });
+        expect(r.status, `${channel} with token ${JSON.stringify(token)}`).toBe(401);
+        expect(JSON.parse(r.body).error).toMatch(/studio token/);
+      }
+    }
+  });
+
+  it('answers with the right token', async () => {
+    expect((await rpc('host.info', {})).status).toBe(200);
+  });
+
+  it('refuses the event socket without the token or with a wrong one', async () => {
+    expect(await openSocket([])).toMatch(/401/);
+    expect(await openSocket(['weft'])).toMatch(/401/);
+    expect(await openSocket(['weft', 'weft-token.nope'])).toMatch(/401/);
+    expect(await openSocket(['weft', `weft-token.${studio.token}x`])).toMatch(/401/);
+    expect(await openSocket(['weft', `weft-token.${studio.token}`])).toBe('open');
+  });
+
+  it('gives each server start its own token', async () => {
+    const other = await startStudioServer({
+      workspace,
+      rendererDir: examplesDir,
+      engine: new Engine({ registry: stubNodes, executors: stubExecutors(createStubLog()) }),
+      registry: stubNodes,
+      version: 'test',
+      port: 0,
+    });
+    try {
+      expect(other.token).not.toBe(studio.token);
+    } finally {
+      await other.close();
+    }
+  });
+});
+
 describe('RPC and socket input', () => {
   it('rejects bad params with 400 and a message naming the field', async () => {
     const write = await rpc('pipeline.write', { path: 'x.txt', text: 'a', baseRevision: null });
@@ -186,7 +257,7 @@ describe('RPC and socket input', () => {
   it('answers a body that is not JSON with 400, a wrong content type with 415, an unknown channel with 404, GET with 405', async () => {
     const notJson = await http('POST', '/api/rpc/host.info', {
       body: '{oops',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', [TOKEN_HEADER]: studio.token },
     });
     expect(notJson.status).toBe(400);
     expect(JSON.parse(notJson.body).error).toMatch(/body is not JSON/);
@@ -200,8 +271,9 @@ describe('RPC and socket input', () => {
   });
 
   it('answers a ping on the event socket and closes it on an unknown message (1008)', async () => {
-    const ws = new WebSocket(`ws://127.0.0.1:${studio.port}/api/events`);
+    const ws = new WebSocket(`ws://127.0.0.1:${studio.port}/api/events`, ['weft', `weft-token.${studio.token}`]);
     await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    expect(ws.protocol).toBe('weft');
     ws.send(JSON.stringify({ type: 'ping', id: 7 }));
     const pong = await new Promise<string>((resolve) => ws.once('message', (d: Buffer) => resolve(d.toString())));
     expect(JSON.parse(pong)).toEqual({ type: 'pong', id: 7 });

@@ -146,6 +146,13 @@ const cases: RuleCase[] = [
     build: (b, [x]) => reduceMean(b, x, [0, 2], true),
   },
   {
+    op: 'ReduceMax',
+    name: 'ReduceMax axis 1 (sequence max pooling)',
+    dtype: 'float64',
+    inputs: [{ shape: [2, 4, 3] }],
+    build: (b, [x]) => b.op('ReduceMax', [x], [2, 3], { axes: { ints: [1] }, keepdims: { i: 0 } }),
+  },
+  {
     op: 'Softmax',
     name: 'Softmax last axis',
     dtype: 'float64',

@@ -2,9 +2,8 @@ import type { z } from 'zod';
 import { ModelShapeError } from '../../../common/model/ir';
 import type { ModelSpecValue } from '../../../common/model/ir';
 import { appendLayer, isModelSpec } from '../../../common/model/specOps';
-import type { LayerNodeDefinition } from '../../../common/nodes/layers/defineLayerNode';
-import type { inputLayerParams } from '../../../common/nodes/layers/input';
-import { inputSpec } from '../../../common/nodes/layers/input';
+import type { layerNodes } from '../../../common/nodes/layer';
+import type { AnyLayerModule, LayerModule } from '../../../common/nodes/layer/defineLayer';
 import type { Executor } from '../Executor';
 import { UserError } from '../Executor';
 
@@ -16,13 +15,16 @@ function specInput(v: unknown, port: string, nodeId: string): ModelSpecValue | u
 }
 
 /** The executor of a `layer.*` node: appends its layer (named by the node id) to the incoming spec. */
-export function layerExecutor<S extends z.ZodType>(def: LayerNodeDefinition<S>): Executor<z.output<S>> {
+export function layerExecutor<L extends { kind: string }, P extends z.ZodType>(
+  def: LayerModule<L, P>,
+): Executor<z.output<P>> {
   return async ({ inputs, params, nodeId }) => {
     const ins = def.binary
       ? [specInput(inputs.a, 'a', nodeId), specInput(inputs.b, 'b', nodeId)]
       : [specInput(inputs.in, 'in', nodeId)];
     try {
-      return { outputs: { model: appendLayer(def.binary || ins[0] ? ins : [], nodeId, def.toLayer(params)) } };
+      const layer = def.toLayer(params) as unknown as ModelSpecValue['nodes'][number]['layer'];
+      return { outputs: { model: appendLayer(def.binary || ins[0] ? ins : [], nodeId, layer) } };
     } catch (e) {
       if (e instanceof ModelShapeError) throw new UserError(e.message, 1);
       throw e;
@@ -30,6 +32,10 @@ export function layerExecutor<S extends z.ZodType>(def: LayerNodeDefinition<S>):
   };
 }
 
-export const inputLayerExecutor: Executor<z.output<typeof inputLayerParams>> = async ({ params }) => ({
-  outputs: { model: inputSpec(params) },
-});
+type LayerExecutors = { [K in keyof typeof layerNodes]: Executor<z.output<(typeof layerNodes)[K]['params']>> };
+
+/** One executor per entry of the layer table, keyed the same way. */
+export function layerExecutors(table: typeof layerNodes): LayerExecutors {
+  const entries = Object.entries(table).map(([type, def]: [string, AnyLayerModule]) => [type, layerExecutor(def)]);
+  return Object.fromEntries(entries) as LayerExecutors;
+}

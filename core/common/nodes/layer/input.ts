@@ -15,7 +15,7 @@ export function parseShape(s: string): number[] {
 }
 
 /** The first layer of a model drawn on the canvas; declaring a shape enables design-time shape checks. */
-export const inputLayerNode = defineNode({
+export const inputNode = defineNode({
   type: 'layer.input',
   version: 1,
   title: 'Input',

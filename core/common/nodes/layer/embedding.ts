@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { cast, gather } from '../../model/graph/ops';
+import { defineLayer } from './defineLayer';
+import { param } from './layerOps';
+
+/** Input: integer token ids stored as floats, `[seq]`; output `[seq, dim]`. */
+export const embeddingNode = defineLayer({
+  kind: 'embedding',
+  title: 'Embedding',
+  doc: 'Looks up a learned vector per token id: [sequence] of ids (stored as numbers) → [sequence, dim].',
+  spec: z.object({ kind: z.literal('embedding'), vocabSize: z.number().int().min(1), dim: z.number().int().min(1) }),
+  params: z.object({ vocabSize: z.number().int().min(1).default(1000), dim: z.number().int().min(1).default(32) }),
+  toLayer: (p) => ({ kind: 'embedding', vocabSize: p.vocabSize, dim: p.dim }),
+  infer: ({ id, layer, x, fail }) => {
+    if (x.length !== 1) fail('[sequence] of token ids');
+    return {
+      outShape: [x[0], layer.dim],
+      params: [param(`${id}/embeddings`, [layer.vocabSize, layer.dim], 'uniform', 0, 0, 0.05)],
+      buffers: [],
+    };
+  },
+  emit: ({ ctx, x, p }) => gather(ctx.b, p('embeddings'), cast(ctx.b, x, 'int64'), 0),
+});

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import type { T } from '../../model/graph/GraphBuilder';
+import { add, concat, matmul, mul, reshape, slice, split, sub, unary } from '../../model/graph/ops';
+import { defineLayer } from './defineLayer';
+import { param } from './layerOps';
+
+const recurrentParams = z.object({
+  units: z.number().int().min(1).max(4096).default(32),
+  returnSequences: z
+    .boolean()
+    .default(false)
+    .describe('Output every step [sequence, units] instead of the last state [units]'),
+});
+
+/**
+ * An LSTM or GRU layer. Input `[seq, features]`; output `[seq, units]` or, without
+ * `returnSequences`, the last state `[units]`. Keras weight layouts: LSTM gates i, f, c, o; GRU
+ * gates z, r, h with reset_after=false (as TF.js). Unrolled over the fixed sequence length.
+ */
+export function defineRecurrent<K extends 'lstm' | 'gru'>(kind: K, title: string, doc: string) {
+  const lstm = kind === 'lstm';
+  const g = lstm ? 4 : 3;
+  return defineLayer({
+    kind,
+    title,
+    doc,
+    spec: z.object({ kind: z.literal(kind), units: z.number().int().min(1), returnSequences: z.boolean().optional() }),
+    params: recurrentParams,
+    toLayer: (p) => ({ kind, units: p.units, returnSequences: p.returnSequences }),
+    infer: ({ id, layer, x, fail }) => {
+      if (x.length !== 2) fail('[sequence, features]');
+      const [s, f] = x as [number, number];
+      const u = layer.units;
+      const params = [
+        param(`${id}/kernel`, [f, g * u], 'glorot_uniform', f, g * u),
+        param(`${id}/recurrent_kernel`, [u, g * u], 'glorot_uniform', u, g * u),
+        param(`${id}/bias`, [g * u], lstm ? 'forget_bias' : 'zeros'),
+      ];
+      return { outShape: layer.returnSequences ? [s, u] : [u], params, buffers: [] };
+    },
+    emit: ({ ctx, node, layer, x, p }) => {
+      const b = ctx.b;
+      const [steps] = node.inShapes[0] as [number, number];
+      const u = layer.units;
+      const rec = p('recurrent_kernel');
+      const xw = add(b, matmul(b, x, p('kernel')), p('bias'));
+      // GRU (Keras reset_after=false, as tfjs): the reset gate scales h before its recurrent product.
+      const recZR = lstm ? undefined : slice(b, rec, [0], [2 * u], [1]);
+      const recH = lstm ? undefined : slice(b, rec, [2 * u], [3 * u], [1]);
+      let h: T | undefined;
+      let c: T | undefined;
+      const hs: T[] = [];
+      for (let t = 0; t < steps; t++) {
+        const xt = reshape(b, slice(b, xw, [t], [t + 1], [1]), ['batch', g * u]);
+        if (lstm) {
+          const pre = h ? add(b, xt, matmul(b, h, rec)) : xt;
+          const [zi, zf, zc, zo] = split(b, pre, [u, u, u, u], 1) as [T, T, T, T];
+          const i = unary(b, 'Sigmoid', zi);
+          const cand = unary(b, 'Tanh', zc);
+          c = c ? add(b, mul(b, unary(b, 'Sigmoid', zf), c), mul(b, i, cand)) : mul(b, i, cand);
+          h = mul(b, unary(b, 'Sigmoid', zo), unary(b, 'Tanh', c));
+        } else {
+          const [xz, xr, xh] = split(b, xt, [u, u, u], 1) as [T, T, T];
+          let zIn = xz;
+          let hIn = xh;
+          if (h) {
+            const [hz, hr] = split(b, matmul(b, h, recZR!), [u, u], 1) as [T, T];
+            zIn = add(b, xz, hz);
+            const r = unary(b, 'Sigmoid', add(b, xr, hr));
+            hIn = add(b, xh, matmul(b, mul(b, r, h), recH!));
+          }
+          const update = unary(b, 'Sigmoid', zIn);
+          const fresh = mul(b, sub(b, b.constF(1), update), unary(b, 'Tanh', hIn));
+          h = h ? add(b, mul(b, update, h), fresh) : fresh;
+        }
+        if (layer.returnSequences) hs.push(reshape(b, h, ['batch', 1, u]));
+      }
+      return layer.returnSequences ? concat(b, hs, 1) : h!;
+    },
+  });
+}

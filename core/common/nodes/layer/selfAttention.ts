@@ -1,0 +1,37 @@
+import type { T } from '../../model/graph/GraphBuilder';
+import { add, matmul, reshape, scale, softmax, transpose } from '../../model/graph/ops';
+import type { ParamSpec } from '../../model/ir';
+import type { EmitContext } from '../../model/layers/emitLayers';
+import { param } from './layerOps';
+
+/** Parameters of a multi-head self-attention block over `[seq, d]`. */
+export function attentionParams(id: string, d: number, heads: number, keyDim: number): ParamSpec[] {
+  const hk = heads * keyDim;
+  return [
+    param(`${id}/query`, [d, hk], 'glorot_uniform', d, hk),
+    param(`${id}/query_bias`, [hk], 'zeros'),
+    param(`${id}/key`, [d, hk], 'glorot_uniform', d, hk),
+    param(`${id}/key_bias`, [hk], 'zeros'),
+    param(`${id}/value`, [d, hk], 'glorot_uniform', d, hk),
+    param(`${id}/value_bias`, [hk], 'zeros'),
+    param(`${id}/out`, [hk, d], 'glorot_uniform', hk, d),
+    param(`${id}/out_bias`, [d], 'zeros'),
+  ];
+}
+
+/** Multi-head scaled dot-product self-attention over `x` `[batch, seq, d]` with the parameters under `prefix`. */
+export function selfAttention(ctx: EmitContext, x: T, prefix: string, heads: number, keyDim: number): T {
+  const b = ctx.b;
+  const s = x.shape[1] as number;
+  const proj = (role: string): T => {
+    const y = add(b, matmul(b, x, ctx.param(`${prefix}/${role}`)), ctx.param(`${prefix}/${role}_bias`));
+    return transpose(b, reshape(b, y, ['batch', s, heads, keyDim]), [0, 2, 1, 3]);
+  };
+  const q = proj('query');
+  const k = proj('key');
+  const v = proj('value');
+  const scores = scale(b, matmul(b, q, transpose(b, k, [0, 1, 3, 2])), 1 / Math.sqrt(keyDim));
+  const att = softmax(b, scores, -1);
+  const ctxv = reshape(b, transpose(b, matmul(b, att, v), [0, 2, 1, 3]), ['batch', s, heads * keyDim]);
+  return add(b, matmul(b, ctxv, ctx.param(`${prefix}/out`)), ctx.param(`${prefix}/out_bias`));
+}
