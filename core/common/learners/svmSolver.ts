@@ -56,6 +56,33 @@ export interface BinarySolution {
 
 const TAU = 1e-12;
 
+/** `out[t] = K(x_r, x_index[t])` for every t, one loop per kernel kind. */
+export function fillColumn(
+  k: Kernel,
+  x: Float64Array,
+  norms: Float64Array,
+  d: number,
+  r: number,
+  index: Int32Array,
+  out: Float64Array,
+): void {
+  const ro = r * d;
+  const nr = norms[r];
+  const l = index.length;
+  for (let t = 0; t < l; t++) {
+    const to = index[t] * d;
+    let dot = 0;
+    for (let j = 0; j < d; j++) dot += x[ro + j] * x[to + j];
+    out[t] = dot;
+  }
+  if (k.kind === 'rbf') {
+    const g = -k.gamma;
+    for (let t = 0; t < l; t++) out[t] = Math.exp(g * (nr + norms[index[t]] - 2 * out[t]));
+  } else if (k.kind === 'poly') {
+    for (let t = 0; t < l; t++) out[t] = (k.gamma * out[t] + k.coef0) ** k.degree;
+  }
+}
+
 /** Kernel columns of a problem, computed on demand and kept in a least-recently-used cache. */
 class Columns {
   private readonly cache = new Map<number, Float64Array>();
@@ -84,21 +111,13 @@ class Columns {
     }
     const { index, kernel } = this.pb;
     const { x, norms, d } = this.pb.rows;
-    const l = index.length;
     let col: Float64Array;
     if (this.cache.size >= this.capacity) {
       const oldest = this.cache.keys().next().value as number;
       col = this.cache.get(oldest)!;
       this.cache.delete(oldest);
-    } else col = new Float64Array(l);
-    const ri = index[i] * d;
-    const ni = norms[index[i]];
-    for (let t = 0; t < l; t++) {
-      const rt = index[t] * d;
-      let dot = 0;
-      for (let j = 0; j < d; j++) dot += x[ri + j] * x[rt + j];
-      col[t] = kernelOf(kernel, dot, ni, norms[index[t]]);
-    }
+    } else col = new Float64Array(index.length);
+    fillColumn(kernel, x, norms, d, index[i], index, col);
     this.cache.set(i, col);
     return col;
   }
