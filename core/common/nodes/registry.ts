@@ -29,6 +29,9 @@ import { logisticNode } from './ml/logistic';
 import { treeNode } from './ml/tree';
 import { forestNode } from './ml/forest';
 import { boostingNode } from './ml/boosting';
+import { knnNode } from './ml/knn';
+import { naiveBayesNode } from './ml/naive_bayes';
+import { svmNode } from './ml/svm';
 
 /**
  * Every built-in node type, keyed by `type`. An explicit literal: a node exists in the palette,
@@ -63,6 +66,9 @@ export const builtinNodes = {
   'ml.tree': treeNode,
   'ml.forest': forestNode,
   'ml.boosting': boostingNode,
+  'ml.knn': knnNode,
+  'ml.naive_bayes': naiveBayesNode,
+  'ml.svm': svmNode,
   'layer.input': inputNode,
   ...layerNodes,
 } satisfies NodeRegistry;

@@ -31,6 +31,9 @@ import { logisticExecutor } from './ml/logistic';
 import { treeExecutor } from './ml/tree';
 import { forestExecutor } from './ml/forest';
 import { boostingExecutor } from './ml/boosting';
+import { knnExecutor } from './ml/knn';
+import { naiveBayesExecutor } from './ml/naive_bayes';
+import { svmExecutor } from './ml/svm';
 
 /**
  * One executor per built-in node type: the compiler refuses a registered type without one, an executor
@@ -66,6 +69,9 @@ export const builtinExecutors = {
   'ml.tree': treeExecutor,
   'ml.forest': forestExecutor,
   'ml.boosting': boostingExecutor,
+  'ml.knn': knnExecutor,
+  'ml.naive_bayes': naiveBayesExecutor,
+  'ml.svm': svmExecutor,
   'layer.input': inputExecutor,
   ...layerExecutors(layerNodes),
 } satisfies ExecutorsFor<typeof builtinNodes>;
