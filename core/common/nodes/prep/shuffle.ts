@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { TableValue } from '../../values';
 import { defineNode } from '../NodeDefinition';
 import { seededRandom, shuffleInPlace } from './random';
-import { takeRows } from './splitTable';
+import { takeRows } from './tableColumns';
 
 export const shuffleParams = z.object({ seed: z.number().int().default(42).describe('Seed of the shuffle') });
 
@@ -22,5 +22,6 @@ export function shuffleTable(table: TableValue, seed: number): TableValue {
     Int32Array.from({ length: table.rowCount }, (_, i) => i),
     seededRandom(seed),
   );
-  return { ...table, columns: table.columns.map((c) => takeRows(c, order)) };
+  const rowIds = Int32Array.from(order, (i) => (table.rowIds ? table.rowIds[i] : i + 1));
+  return { ...table, columns: table.columns.map((c) => takeRows(c, order)), rowIds };
 }
