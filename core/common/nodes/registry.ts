@@ -14,6 +14,8 @@ import { selectNode } from './prep/select';
 import { shuffleNode } from './prep/shuffle';
 import { standardizeNode } from './prep/standardize';
 import { evalClassification } from './eval/classification';
+import { evalCompare } from './eval/compare';
+import { evalImportance } from './eval/importance';
 import { evalPredict } from './eval/predict';
 import { evalRegression } from './eval/regression';
 import { exportOnnxNode } from './export/onnx';
@@ -55,6 +57,8 @@ export const builtinNodes = {
   'eval.classification': evalClassification,
   'eval.regression': evalRegression,
   'eval.predict': evalPredict,
+  'eval.compare': evalCompare,
+  'eval.importance': evalImportance,
   'export.onnx': exportOnnxNode,
   'export.tfjs': exportTfjsNode,
   'model.onnx': onnxModelNode,

@@ -14,6 +14,8 @@ import { selectExecutor } from './prep/select';
 import { shuffleExecutor } from './prep/shuffle';
 import { standardizeExecutor } from './prep/standardize';
 import { evalClassificationExecutor } from './eval/classification';
+import { evalCompareExecutor } from './eval/compare';
+import { evalImportanceExecutor } from './eval/importance';
 import { evalPredictExecutor } from './eval/predict';
 import { evalRegressionExecutor } from './eval/regression';
 import { exportOnnxExecutor } from './export/onnx';
@@ -58,6 +60,8 @@ export const builtinExecutors = {
   'eval.classification': evalClassificationExecutor,
   'eval.regression': evalRegressionExecutor,
   'eval.predict': evalPredictExecutor,
+  'eval.compare': evalCompareExecutor,
+  'eval.importance': evalImportanceExecutor,
   'export.onnx': exportOnnxExecutor,
   'export.tfjs': exportTfjsExecutor,
   'model.onnx': onnxModelExecutor,
