@@ -74,7 +74,11 @@ export interface PairedTestResult {
  * variance for the overlap between the folds' training rows; `nTest/nTrain = 0` gives the plain
  * paired t-test.
  */
-export function correctedPairedTTest(a: ArrayLike<number>, b: ArrayLike<number>, testTrainRatio: number): PairedTestResult {
+export function correctedPairedTTest(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  testTrainRatio: number,
+): PairedTestResult {
   const j = a.length;
   if (j !== b.length) throw new Error(`paired scores differ in length (${j} vs ${b.length})`);
   const d = Array.from({ length: j }, (_, i) => a[i] - b[i]);
@@ -83,7 +87,9 @@ export function correctedPairedTTest(a: ArrayLike<number>, b: ArrayLike<number>,
   const variance = d.reduce((s, v) => s + (v - mean) * (v - mean), 0) / (j - 1);
   const df = j - 1;
   if (variance === 0) {
-    return mean === 0 ? { meanDifference: 0, t: 0, df, p: 1 } : { meanDifference: mean, t: Math.sign(mean) * Infinity, df, p: 0 };
+    return mean === 0
+      ? { meanDifference: 0, t: 0, df, p: 1 }
+      : { meanDifference: mean, t: Math.sign(mean) * Infinity, df, p: 0 };
   }
   const t = mean / Math.sqrt((1 / j + testTrainRatio) * variance);
   return { meanDifference: mean, t, df, p: studentTwoSidedP(t, df) };

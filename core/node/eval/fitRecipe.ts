@@ -18,7 +18,12 @@ export interface RefitHost {
  * Fits an unfitted learner (the recipe of an ml.* node or of train.trainer) on the train split of
  * `data`, exactly as its node would: the same module or training loop, params and seed.
  */
-export async function fitRecipe(recipe: LearnerValue, data: DatasetValue, host: RefitHost, where: string): Promise<TrainedModelValue> {
+export async function fitRecipe(
+  recipe: LearnerValue,
+  data: DatasetValue,
+  host: RefitHost,
+  where: string,
+): Promise<TrainedModelValue> {
   if (recipe.learner === 'train.trainer') {
     const params = trainerParams.parse({ ...recipe.params, checkpoint: false });
     const trainHost: TrainHost = {
@@ -34,10 +39,12 @@ export async function fitRecipe(recipe: LearnerValue, data: DatasetValue, host: 
     return (await trainSpec(trainHost, recipe.model as ModelSpecValue, data, params, where)).trained;
   }
   const module = (learnerModules as Record<string, LearnerModule<never>>)[recipe.learner] as
-    | LearnerModule<Record<string, unknown>>
-    | undefined;
+    LearnerModule<Record<string, unknown>> | undefined;
   if (!module) {
-    throw new UserError(`${where}: unknown learner ${recipe.learner}; connect the learner output of an ml.* node or train.trainer`, 1);
+    throw new UserError(
+      `${where}: unknown learner ${recipe.learner}; connect the learner output of an ml.* node or train.trainer`,
+      1,
+    );
   }
   try {
     const fitted = await fitLearner(module, recipe.params, data, {

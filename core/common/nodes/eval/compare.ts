@@ -66,7 +66,8 @@ export const evalCompare = defineNode({
     const learners = learnerPorts
       .map((p) => [p.name, inputs[p.name]] as const)
       .filter((e): e is readonly [string, Extract<PortType, { kind: 'Learner' }>] => e[1]?.kind === 'Learner');
-    if (!learners.length) return { error: 'connect at least one learner (the learner output of an ml.* node or train.trainer)' };
+    if (!learners.length)
+      return { error: 'connect at least one learner (the learner output of an ml.* node or train.trainer)' };
     const data = inputs.data as Extract<PortType, { kind: 'Dataset' }> | undefined;
     for (const [port, l] of learners) {
       if (data?.task && l.task && l.task !== data.task) {

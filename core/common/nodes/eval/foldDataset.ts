@@ -9,12 +9,13 @@ export function takeColumn(col: TableColumn, rows: ArrayLike<number>): TableColu
     const values = Array.from({ length: rows.length }, (_, i) => (col.values as (string | null)[])[rows[i]]);
     return { ...col, values } as TableColumn;
   }
-  const src = col.values as Float64Array;
+  const src = col.values;
   return { ...col, values: Float64Array.from({ length: rows.length }, (_, i) => src[rows[i]]) } as TableColumn;
 }
 
 function concatColumns(a: TableColumn, b: TableColumn): TableColumn {
-  if (Array.isArray(a.values)) return { ...a, values: [...a.values, ...(b.values as (string | null)[])] } as TableColumn;
+  if (Array.isArray(a.values))
+    return { ...a, values: [...a.values, ...(b.values as (string | null)[])] } as TableColumn;
   const v = new Float64Array(a.values.length + b.values.length);
   v.set(a.values);
   v.set(b.values as Float64Array, a.values.length);
@@ -48,7 +49,8 @@ export function takeSplitRows(split: DatasetSplit, rows: ArrayLike<number>): Dat
  */
 export function pooledRows(data: DatasetValue, where: string): DatasetSplit {
   const parts = ['train', 'validation'].map((s) => data.splits[s]).filter((s): s is DatasetSplit => !!s && s.n > 0);
-  if (!parts.length) throw new DataError(`${where}: the dataset has no train rows to cross-validate; connect prep.split`);
+  if (!parts.length)
+    throw new DataError(`${where}: the dataset has no train rows to cross-validate; connect prep.split`);
   if (parts.some((p) => p.lazy)) {
     throw new DataError(
       `${where}: the training rows are read from files batch by batch (above the reader's memoryBudgetMB); ` +
@@ -60,12 +62,13 @@ export function pooledRows(data: DatasetValue, where: string): DatasetSplit {
   const x = new Float32Array(a.x.length + b.x.length);
   x.set(a.x);
   x.set(b.x, a.x.length);
-  const y = a.y instanceof Int32Array ? new Int32Array(a.y.length + b.y.length) : new Float32Array(a.y.length + b.y.length);
+  const y =
+    a.y instanceof Int32Array ? new Int32Array(a.y.length + b.y.length) : new Float32Array(a.y.length + b.y.length);
   y.set(a.y);
   y.set(b.y, a.y.length);
-  const raw = a.raw && b.raw ? a.raw.map((c) => concatColumns(c, b.raw!.find((d) => d.name === c.name) ?? c)) : undefined;
-  const rowIds =
-    a.rowIds && b.rowIds ? Int32Array.from([...a.rowIds, ...b.rowIds]) : undefined;
+  const raw =
+    a.raw && b.raw ? a.raw.map((c) => concatColumns(c, b.raw!.find((d) => d.name === c.name) ?? c)) : undefined;
+  const rowIds = a.rowIds && b.rowIds ? Int32Array.from([...a.rowIds, ...b.rowIds]) : undefined;
   return { x, y, n: a.n + b.n, ...(raw ? { raw } : {}), ...(rowIds ? { rowIds } : {}) };
 }
 

@@ -7,11 +7,7 @@ function isMissing(v: unknown): boolean {
   return v === null || v === undefined || (typeof v === 'number' && v !== v);
 }
 
-function imputeValue(
-  t: Extract<FittedTransform, { kind: 'impute' }>,
-  col: TableColumn,
-  n: number,
-): number | string {
+function imputeValue(t: Extract<FittedTransform, { kind: 'impute' }>, col: TableColumn, n: number): number | string {
   if (t.strategy === 'constant') return t.value;
   const present: (number | string)[] = [];
   for (let i = 0; i < n; i++) {
@@ -76,11 +72,7 @@ export function refitTransforms(
       case 'minmax': {
         const feature = rawFeatures.find((f) => f.name === t.column) ?? { name: t.column, type: 'number' as const };
         const m = moments(assembleFeatures(raw, [feature], out, n));
-        out.push(
-          t.kind === 'standardize'
-            ? { ...t, mean: m.mean, std: m.std }
-            : { ...t, min: m.min, max: m.max },
-        );
+        out.push(t.kind === 'standardize' ? { ...t, mean: m.mean, std: m.std } : { ...t, min: m.min, max: m.max });
         break;
       }
     }

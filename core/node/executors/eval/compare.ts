@@ -39,18 +39,28 @@ interface Round {
   testTrainRatio: number;
 }
 
-function connectedLearners(ctx: Parameters<Executor<EvalCompareParams>>[0], data: DatasetValue, where: string): Entry[] {
+function connectedLearners(
+  ctx: Parameters<Executor<EvalCompareParams>>[0],
+  data: DatasetValue,
+  where: string,
+): Entry[] {
   const entries: Entry[] = [];
   for (let i = 1; i <= COMPARE_SLOTS; i++) {
     const port = `learner${i}`;
     const recipe = ctx.inputs[port] as LearnerValue | undefined;
     if (recipe === undefined) continue;
     if (recipe?.format !== 'weft.learner') {
-      throw new UserError(`${where}: ${port} is not a learner; connect the learner output of an ml.* node or train.trainer`, 1);
+      throw new UserError(
+        `${where}: ${port} is not a learner; connect the learner output of an ml.* node or train.trainer`,
+        1,
+      );
     }
     const id = ctx.inputSources?.[port]?.node ?? port;
     if (recipe.task !== data.task) {
-      throw new UserError(`${where}: ${id} (${port}) is a ${recipe.task} learner but the dataset is for ${data.task}`, 1);
+      throw new UserError(
+        `${where}: ${id} (${port}) is a ${recipe.task} learner but the dataset is for ${data.task}`,
+        1,
+      );
     }
     entries.push({ port, id, recipe });
   }
@@ -58,7 +68,13 @@ function connectedLearners(ctx: Parameters<Executor<EvalCompareParams>>[0], data
   return entries;
 }
 
-function checkClassCounts(y: ArrayLike<number>, n: number, k: number, classNames: readonly string[], where: string): void {
+function checkClassCounts(
+  y: ArrayLike<number>,
+  n: number,
+  k: number,
+  classNames: readonly string[],
+  where: string,
+): void {
   const counts = new Map<number, number>();
   for (let i = 0; i < n; i++) counts.set(y[i], (counts.get(y[i]) ?? 0) + 1);
   for (const [c, count] of [...counts].sort((a, b) => a[0] - b[0])) {
@@ -93,7 +109,10 @@ function rounds(data: DatasetValue, p: EvalCompareParams, where: string): Round[
   }
   const classification = data.task === 'classification';
   if (rows.n < p.folds) {
-    throw new UserError(`${where}: ${rows.n} train (+ validation) rows cannot be split into ${p.folds} folds; lower folds`, 1);
+    throw new UserError(
+      `${where}: ${rows.n} train (+ validation) rows cannot be split into ${p.folds} folds; lower folds`,
+      1,
+    );
   }
   if (classification && p.stratify) checkClassCounts(rows.y, rows.n, p.folds, data.classNames ?? [], where);
   const folds = kFolds(rows.n, p.folds, p.repeats, p.seed, classification && p.stratify ? rows.y : undefined);
@@ -157,11 +176,14 @@ export const evalCompareExecutor: Executor<EvalCompareParams> = async (ctx) => {
   const metrics: string[] = [...(classification ? CLASSIFICATION_SCORES : REGRESSION_SCORES)];
   const rankBy = p.rankBy === 'auto' ? (classification ? 'accuracy' : 'r2') : p.rankBy;
   if (!metrics.includes(rankBy)) {
-    throw new UserError(`${where}: rankBy ${rankBy} is not a ${data.task} metric; pick one of ${metrics.join(', ')}`, 1);
+    throw new UserError(
+      `${where}: rankBy ${rankBy} is not a ${data.task} metric; pick one of ${metrics.join(', ')}`,
+      1,
+    );
   }
   const k = classNames.length;
   const perLearner = entries.map(() => ({
-    folds: Object.fromEntries(metrics.map((m) => [m, [] as number[]])) as Record<string, number[]>,
+    folds: Object.fromEntries(metrics.map((m) => [m, [] as number[]])),
     fit: [] as number[],
     predict: [] as number[],
     actual: [] as number[],
@@ -173,7 +195,7 @@ export const evalCompareExecutor: Executor<EvalCompareParams> = async (ctx) => {
     throwIfAborted(ctx.signal);
     ctx.progress((r * entries.length) / total, `${round.label}: fitting the preprocessing steps`);
     const fold = round.data();
-    const test = fold.splits.test!;
+    const test = fold.splits.test;
     for (const [li, entry] of entries.entries()) {
       throwIfAborted(ctx.signal);
       const at = (r * entries.length + li) / total;

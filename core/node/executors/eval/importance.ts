@@ -1,4 +1,11 @@
-import type { DatasetSplit, DatasetValue, DisplayTable, ImportanceValue, MetricsValue, TrainedModelValue } from '../../../common';
+import type {
+  DatasetSplit,
+  DatasetValue,
+  DisplayTable,
+  ImportanceValue,
+  MetricsValue,
+  TrainedModelValue,
+} from '../../../common';
 import { formatTable, higherIsBetter, meanStd, predictionScores } from '../../../common/metrics';
 import { featureWidth } from '../../../common/nodes/prep/assembleFeatures';
 import type { EvalImportanceParams } from '../../../common/nodes/eval/importance';
@@ -32,7 +39,13 @@ function groupsOf(model: TrainedModelValue, data: DatasetValue, d: number, byCol
 }
 
 /** `repeats` copies of the split's rows, the group's slots (or raw column) of copy r permuted by `perms[r]`. */
-function shuffledRows(split: DatasetSplit, group: Group, perms: Int32Array[], d: number, rawInputs: boolean): DatasetSplit {
+function shuffledRows(
+  split: DatasetSplit,
+  group: Group,
+  perms: Int32Array[],
+  d: number,
+  rawInputs: boolean,
+): DatasetSplit {
   const n = split.n;
   const total = n * perms.length;
   if (rawInputs) {
@@ -58,7 +71,8 @@ export const evalImportanceExecutor: Executor<EvalImportanceParams> = async (ctx
   const p = ctx.params;
   const model = ctx.inputs.model as TrainedModelValue | undefined;
   const data = ctx.inputs.data as DatasetValue;
-  if (!model) throw new UserError(`${where}: no trained model arrived at the model input; check the node that feeds it`);
+  if (!model)
+    throw new UserError(`${where}: no trained model arrived at the model input; check the node that feeds it`);
   checkCompatible(model, data, where, p.split);
   const split = pickSplit(data, p.split, where);
   if (split.lazy) {
@@ -72,7 +86,10 @@ export const evalImportanceExecutor: Executor<EvalImportanceParams> = async (ctx
     ? ['accuracy', 'balanced_accuracy', 'f1_macro', 'roc_auc', 'log_loss']
     : ['mse', 'mae', 'r2'];
   if (!allowed.includes(metric)) {
-    throw new UserError(`${where}: metric ${metric} is not a ${data.task} metric; pick one of ${allowed.join(', ')}`, 1);
+    throw new UserError(
+      `${where}: metric ${metric} is not a ${data.task} metric; pick one of ${allowed.join(', ')}`,
+      1,
+    );
   }
   const d = model.rawInputs ? 0 : model.featureShape.reduce((a, b) => a * b, 1);
   const groups = groupsOf(model, data, d, p.groupOneHot);
@@ -87,7 +104,10 @@ export const evalImportanceExecutor: Executor<EvalImportanceParams> = async (ctx
     throwIfAborted(ctx.signal);
     ctx.progress(gi / groups.length, `shuffling ${group.name}`);
     const perms = Array.from({ length: p.repeats }, () =>
-      shuffleInPlace(Int32Array.from({ length: split.n }, (_, i) => i), random),
+      shuffleInPlace(
+        Int32Array.from({ length: split.n }, (_, i) => i),
+        random,
+      ),
     );
     const rows = shuffledRows(split, group, perms, d, Boolean(model.rawInputs));
     const out = await runTrainedModel(model, rows, rows.n, opts);
@@ -117,9 +137,10 @@ export const evalImportanceExecutor: Executor<EvalImportanceParams> = async (ctx
     outputs: { metrics: value },
     summary: {
       metrics: Object.fromEntries(
-        [[`baseline_${metric}`, baseline] as const, ...top.map((f) => [`importance.${f.name}`, f.mean] as const)].filter(
-          ([, v]) => Number.isFinite(v),
-        ),
+        [
+          [`baseline_${metric}`, baseline] as const,
+          ...top.map((f) => [`importance.${f.name}`, f.mean] as const),
+        ].filter(([, v]) => Number.isFinite(v)),
       ),
       text: formatTable(table),
     },

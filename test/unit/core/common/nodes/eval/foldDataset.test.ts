@@ -22,8 +22,18 @@ function tabular(): DatasetValue {
     ],
     transforms: [],
     splits: {
-      train: { x: new Float32Array(0), y: Int32Array.from([0, 1, 0, 1, 0, 1]), n: 6, raw: raw.map((c) => ({ ...c, values: c.values.slice(0, 6) }) as TableColumn) },
-      validation: { x: new Float32Array(0), y: Int32Array.from([0, 1]), n: 2, raw: raw.map((c) => ({ ...c, values: c.values.slice(6) }) as TableColumn) },
+      train: {
+        x: new Float32Array(0),
+        y: Int32Array.from([0, 1, 0, 1, 0, 1]),
+        n: 6,
+        raw: raw.map((c) => ({ ...c, values: c.values.slice(0, 6) }) as TableColumn),
+      },
+      validation: {
+        x: new Float32Array(0),
+        y: Int32Array.from([0, 1]),
+        n: 2,
+        raw: raw.map((c) => ({ ...c, values: c.values.slice(6) }) as TableColumn),
+      },
     },
   };
   return withTransforms(plain, [
@@ -53,7 +63,12 @@ describe('foldDataset', () => {
     expect(scaler.std).toBeCloseTo(sd, 9);
     expect(scaler.mean).not.toBeCloseTo(fullMean, 3);
     // Colours of the training rows: red, red, green, blue, blue (sorted, unknown policy kept).
-    expect(fold.transforms[2]).toEqual({ kind: 'onehot', column: 'color', categories: ['blue', 'green', 'red'], unknown: 'ignore' });
+    expect(fold.transforms[2]).toEqual({
+      kind: 'onehot',
+      column: 'color',
+      categories: ['blue', 'green', 'red'],
+      unknown: 'ignore',
+    });
     expect(fold.featureNames).toEqual(['age', 'color=blue', 'color=green', 'color=red']);
     // Held-out rows 1, 3, 6: ages 30, 50, 80; colours blue, missing, red.
     const x = Array.from(fold.splits.test.x);

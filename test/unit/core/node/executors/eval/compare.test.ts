@@ -94,15 +94,24 @@ describe('eval.compare', () => {
     const controller = new AbortController();
     const messages: string[] = [];
     const neural: LearnerValue = {
-      ...recipe('train.trainer', trainerParams.parse({ epochs: 40, batchSize: 16, lr: 0.02, validationFraction: 0 }), 42),
+      ...recipe(
+        'train.trainer',
+        trainerParams.parse({ epochs: 40, batchSize: 16, lr: 0.02, validationFraction: 0 }),
+        42,
+      ),
       model: mlpSpec(mlpParams.parse({ hidden: [8] })),
     };
-    const base = context({ learner1: logistic, learner2: neural, data: irisDataset() }, { folds: 3 }, { learner1: 'logreg', learner2: 'mlp' });
+    const base = context(
+      { learner1: logistic, learner2: neural, data: irisDataset() },
+      { folds: 3 },
+      { learner1: 'logreg', learner2: 'mlp' },
+    );
     const ctx = {
       ...base,
       signal: controller.signal,
       progress: (_f: number, m?: string) => {
-        if (m && !messages.includes(m.split(':').slice(0, 2).join(':'))) messages.push(m.split(':').slice(0, 2).join(':'));
+        if (m && !messages.includes(m.split(':').slice(0, 2).join(':')))
+          messages.push(m.split(':').slice(0, 2).join(':'));
         if (m?.startsWith('fold 2/3: mlp')) controller.abort();
       },
     };
@@ -122,7 +131,12 @@ describe('eval.compare', () => {
     const c = (r.outputs.metrics as MetricsValue).comparison!;
     expect(c.learners[0].scores.accuracy.folds).toHaveLength(1);
     await expect(
-      evalCompareExecutor(context({ learner1: logistic, data: { ...irisDataset(), splits: { train: irisDataset().splits.train } } }, { mode: 'test' })),
+      evalCompareExecutor(
+        context(
+          { learner1: logistic, data: { ...irisDataset(), splits: { train: irisDataset().splits.train } } },
+          { mode: 'test' },
+        ),
+      ),
     ).rejects.toThrow(/needs a non-empty "test" split/);
   });
 });
