@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import type { EngineEvent } from '../common';
+import { describeCancelled, type EngineEvent } from '../common';
 
 /**
  * Renders engine events in a terminal: one progress bar per node on a TTY, plain status lines
@@ -24,6 +24,9 @@ export function createProgressRenderer(stream: NodeJS.WriteStream = process.stde
             break;
           case 'node.failed':
             stream.write(`✗ ${e.nodeId}: ${e.error}\n`);
+            break;
+          case 'node.cancelled':
+            stream.write(`■ ${e.nodeId}: ${describeCancelled(e)}\n`);
             break;
           case 'node.log':
             if (e.level !== 'info') stream.write(`  ${e.level}: ${e.nodeId}: ${e.message}\n`);
@@ -81,6 +84,9 @@ export function createProgressRenderer(stream: NodeJS.WriteStream = process.stde
           break;
         case 'node.failed':
           bar(e.nodeId).update({ status: `failed: ${e.error}` });
+          break;
+        case 'node.cancelled':
+          bar(e.nodeId).update({ status: describeCancelled(e) });
           break;
         case 'epoch.metrics':
           bar(e.nodeId).update({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { EngineEvent } from '../../core/common';
-import { engineInvokeChannels } from '../ipc/channels';
+import { engineInvokeChannels } from '../../core/common/protocol/desktopChannels';
 
 /** main → engine host: one engine request. */
 export const HostRequestSchema = z.object({

@@ -1,8 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { EngineEvent, OpenedFile, StudioChannel, StudioResult } from '../../core/common';
+import type {
+  EngineEvent,
+  EngineInvokeChannel,
+  EventChannel,
+  IpcEventMap,
+  MenuCommand,
+  OpenedFile,
+  StudioChannel,
+  StudioResult,
+} from '../../core/common';
 import { HostService } from '../../core/node/studio/HostService';
-import type { EngineInvokeChannel, EventChannel, EventMap, MenuCommand } from '../ipc/channels';
 import { createAppProtocolHandler } from './appProtocol';
 import { DesktopFiles } from './desktopFiles';
 import type { BrowserWindowLike, ElectronSurface } from './electronSurface';
@@ -37,7 +45,7 @@ export interface WeftMain {
   engine: EngineSupervisor;
   files(): DesktopFiles | undefined;
   /** Opens a pipeline file in the window (what argv, open-file, drop and second instances do). */
-  openPath(file: string, source: EventMap['pipeline.opened']['source']): Promise<void>;
+  openPath(file: string, source: IpcEventMap['pipeline.opened']['source']): Promise<void>;
   menuTemplate(): ReturnType<typeof buildMenuTemplate>;
 }
 
@@ -61,7 +69,7 @@ export function createWeftMain(electron: ElectronSurface, opts: WeftMainOptions)
   let files: DesktopFiles | undefined;
   let recent: RecentDocuments | undefined;
 
-  const send = <E extends EventChannel>(channel: E, payload: EventMap[E]): void => {
+  const send = <E extends EventChannel>(channel: E, payload: IpcEventMap[E]): void => {
     if (win && !win.isDestroyed()) win.webContents.send(channel, payload);
   };
 
@@ -94,11 +102,11 @@ export function createWeftMain(electron: ElectronSurface, opts: WeftMainOptions)
   const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
   /** Main opened a pipeline on its own (menu, OS, drop): the renderer is told with `pipeline.opened`. */
-  const deliver = (p: OpenedFile, source: EventMap['pipeline.opened']['source']): void => {
+  const deliver = (p: OpenedFile, source: IpcEventMap['pipeline.opened']['source']): void => {
     send('pipeline.opened', { ...p, source });
   };
 
-  const openPath = async (file: string, source: EventMap['pipeline.opened']['source']): Promise<void> => {
+  const openPath = async (file: string, source: IpcEventMap['pipeline.opened']['source']): Promise<void> => {
     if (!win || !files) {
       queued.push(file);
       return;

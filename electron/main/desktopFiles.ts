@@ -1,10 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { OpenedFile } from '../../core/common';
+import type { OpenedFile, PickPathParams } from '../../core/common';
 import type { HostService } from '../../core/node/studio/HostService';
 import { revisionOf } from '../../core/node/studio/HostService';
 import { isInside } from '../../core/node/studio/workspacePaths';
-import type { PickPathParams } from '../ipc/channels';
 import type { BrowserWindowLike, DialogFilter, DialogModule } from './electronSurface';
 import { isPipelinePath } from './openFiles';
 

@@ -1,5 +1,4 @@
-import type { EngineEvent } from '../../core/common';
-import type { EngineInvokeChannel, EngineStatus } from '../ipc/channels';
+import type { EngineEvent, EngineInvokeChannel, EngineStatus } from '../../core/common';
 import { HostMessageSchema, type HostRequest } from '../engineHost/protocol';
 import type { UtilityProcessLike } from './electronSurface';
 
@@ -120,7 +119,12 @@ export class EngineSupervisor {
   private track(e: EngineEvent): void {
     if (e.type === 'run.started') this.runs.set(e.runId, { nodeIds: e.nodeIds, settled: new Set() });
     else if (e.type === 'run.finished') this.runs.delete(e.runId);
-    else if (e.type === 'node.cached' || e.type === 'node.finished' || e.type === 'node.failed')
+    else if (
+      e.type === 'node.cached' ||
+      e.type === 'node.finished' ||
+      e.type === 'node.failed' ||
+      e.type === 'node.cancelled'
+    )
       this.runs.get(e.runId)?.settled.add(e.nodeId);
   }
 

@@ -1,13 +1,20 @@
 import type { z } from 'zod';
-import type { AnyInvokeChannel, InvokeParams, InvokeResult, IpcOutcome } from '../ipc/channels';
-import { allInvokeChannels } from '../ipc/channels';
-import { invokeSchemas } from '../ipc/schemas';
+import {
+  allInvokeChannels,
+  desktopIpcApi,
+  type DesktopIpcChannel,
+  type IpcOutcome,
+  type IpcParsedParams,
+  type IpcResult,
+} from '../../core/common';
 import { statusOf } from '../ipc/statusOf';
 import type { ElectronSurface, IpcInvokeEventLike } from './electronSurface';
 import { isAppUrl } from './security';
 
 /** One handler per invoke channel; the mapped type makes a missing or extra channel a compile error. */
-export type InvokeHandlers = { [C in AnyInvokeChannel]: (params: InvokeParams<C>) => Promise<InvokeResult<C>> };
+export type InvokeHandlers = {
+  [C in DesktopIpcChannel]: (params: IpcParsedParams<C>) => Promise<IpcResult<C>>;
+};
 
 function describeIssues(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(params)'}: ${i.message}`).join('; ');
@@ -24,7 +31,7 @@ export function registerIpcHandlers(
   isTrustedSender: (senderId: number) => boolean,
 ): () => void {
   for (const channel of allInvokeChannels) {
-    const schema = invokeSchemas[channel] as z.ZodType;
+    const schema: z.ZodType = desktopIpcApi[channel].params;
     const handler = handlers[channel] as (params: unknown) => Promise<unknown>;
     ipcMain.handle(channel, async (event: IpcInvokeEventLike, ...args: unknown[]): Promise<IpcOutcome<unknown>> => {
       const url = event.senderFrame?.url;

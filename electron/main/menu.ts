@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { MenuCommand } from '../ipc/channels';
+import type { MenuCommand } from '../../core/common';
 import type { MenuItemOptions } from './electronSurface';
 
 export interface MenuActions {

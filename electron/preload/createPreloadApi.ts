@@ -1,4 +1,6 @@
-import { eventChannels, invokeChannels, type WeftDesktopApi } from '../ipc/channels';
+// Not core/common's index: the sandboxed preload bundles what it imports, and the index brings zod.
+import type { WeftDesktopApi } from '../../core/common/protocol/desktopIpc';
+import { eventChannels, invokeChannels } from '../../core/common/protocol/desktopChannels';
 import { isPipelinePathName } from './pipelineName';
 
 /** The slice of Electron's renderer-side API the preload uses; the real modules fit it, tests pass fakes. */
@@ -59,7 +61,7 @@ export function createPreloadApi(e: PreloadElectron): WeftDesktopApi {
       e.ipcRenderer.on(channel, wrapped);
       return () => void e.ipcRenderer.removeListener(channel, wrapped);
     },
-    pathForFile: (file) => e.webUtils.getPathForFile(file),
+    pathForFile: (file) => e.webUtils.getPathForFile(file as File),
   };
   return Object.freeze(api);
 }

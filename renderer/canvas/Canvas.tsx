@@ -13,7 +13,6 @@ import {
 } from '@xyflow/react';
 import { useCallback, useEffect, type DragEvent } from 'react';
 import { definitionOf } from '../store/nodeCatalog';
-import { checkConnection } from '../store/connectionCheck';
 import type { WeftFlowNode } from '../store/documentConvert';
 import { useStudio } from '../store/useStudio';
 import { useFitAll } from './useFitAll';
@@ -52,7 +51,7 @@ export function Canvas() {
 
   const isValidConnection: IsValidConnection = useCallback((c: Connection | Edge) => {
     const s = useStudio.getState();
-    const check = checkConnection(c, s.nodes, s.edges, s.validation);
+    const check = s.checkConnection(c);
     s.setConnectHint(check.ok ? null : check.reason);
     return check.ok;
   }, []);

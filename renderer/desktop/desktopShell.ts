@@ -1,10 +1,5 @@
-import {
-  bindDesktopShell,
-  callDesktop,
-  type DesktopApi,
-  type DesktopEvents,
-  type DesktopMenuCommand,
-} from '../engine/ipcTransport';
+import type { IpcEventMap, MenuCommand, WeftDesktopApi } from '../../core/common';
+import { bindDesktopShell, callDesktop } from '../engine/ipcTransport';
 import { newDocument, openDelivered, pickParamPath, save, startSaveAs } from '../files/fileActions';
 import { useStudio } from '../store/useStudio';
 
@@ -37,7 +32,7 @@ export async function exportModel(): Promise<void> {
 }
 
 /** What each native menu command does: the same actions as the toolbar and shortcuts. */
-export function runMenuCommand(command: DesktopMenuCommand): Promise<unknown> {
+export function runMenuCommand(command: MenuCommand): Promise<unknown> {
   const s = useStudio.getState();
   switch (command) {
     case 'new':
@@ -57,7 +52,7 @@ export function runMenuCommand(command: DesktopMenuCommand): Promise<unknown> {
 }
 
 /** The engine host died and was restarted (the pipeline is kept), or gave up: tell the user. */
-export function showEngineStatus(status: DesktopEvents['engine.status']): void {
+export function showEngineStatus(status: IpcEventMap['engine.status']): void {
   useStudio.getState().toast(status.message, status.state === 'failed' ? 'error' : 'info');
 }
 
@@ -65,7 +60,7 @@ export function showEngineStatus(status: DesktopEvents['engine.status']): void {
  * Keeps main told of the document's dirty state and file (the window title and the close prompt
  * follow it): once now, then on every change of either.
  */
-export function reportDocumentState(api: DesktopApi): () => void {
+export function reportDocumentState(api: WeftDesktopApi): () => void {
   const send = (dirty: boolean, path: string | null): void => {
     void callDesktop(api, 'window.documentState', { dirty, path }).catch(() => undefined);
   };
@@ -81,7 +76,7 @@ export function reportDocumentState(api: DesktopApi): () => void {
  * Open Recent, the OS, a drop; unsaved changes are asked about first), engine restarts as toasts,
  * and the document state. Returns one function that undoes it all.
  */
-export function startDesktopShell(api: DesktopApi): () => void {
+export function startDesktopShell(api: WeftDesktopApi): () => void {
   const unbind = bindDesktopShell(api, {
     command: (c) => {
       runMenuCommand(c).catch((e: unknown) =>

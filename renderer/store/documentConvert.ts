@@ -1,5 +1,5 @@
 import { Position, type Edge as FlowEdge, type Node as FlowNode, type NodeHandle } from '@xyflow/react';
-import { edgeId, type Edge, type PipelineDocument } from '../../core/common';
+import { edgeId, type Edge, type NodeInstance, type PipelineDocument } from '../../core/common';
 import { definitionOf } from './nodeCatalog';
 
 export interface WeftNodeData extends Record<string, unknown> {
@@ -49,24 +49,77 @@ export function estimatedLayout(type: string): Pick<WeftFlowNode, 'initialWidth'
   return { initialWidth: NODE_WIDTH, initialHeight: PORTS_TOP + rows * PORT_ROW + 8, handles };
 }
 
-export function toFlowNodes(doc: PipelineDocument): WeftFlowNode[] {
-  return doc.nodes.map((n) => ({
-    id: n.id,
-    type: 'weft',
-    position: { ...n.position },
-    ...estimatedLayout(n.type),
-    data: { type: n.type, version: n.version, params: { ...n.params }, ...(n.label ? { label: n.label } : {}) },
-  }));
+/** Whether a flow node already shows the document node (position as saved: rounded). */
+function shows(f: WeftFlowNode, n: NodeInstance): boolean {
+  return (
+    Math.round(f.position.x) === n.position.x &&
+    Math.round(f.position.y) === n.position.y &&
+    f.data.type === n.type &&
+    f.data.version === n.version &&
+    f.data.params === n.params &&
+    (f.data.label || undefined) === n.label
+  );
 }
 
-export function toFlowEdges(doc: PipelineDocument): WeftFlowEdge[] {
-  return doc.edges.map((e) => ({
-    id: e.id,
-    source: e.source.node,
-    sourceHandle: e.source.port,
-    target: e.target.node,
-    targetHandle: e.target.port,
-  }));
+function nodeData(n: NodeInstance): WeftNodeData {
+  return { type: n.type, version: n.version, params: n.params, ...(n.label ? { label: n.label } : {}) };
+}
+
+/**
+ * The canvas nodes for a document. View state (selection, measured size, a drag) of the nodes in
+ * `view` carries over by id, and a node the document did not change is the same object; a new node
+ * gets an estimated layout. `select`, when given, becomes the selection.
+ */
+export function toFlowNodes(
+  doc: PipelineDocument,
+  view: readonly WeftFlowNode[] = [],
+  select?: ReadonlySet<string>,
+): WeftFlowNode[] {
+  const byId = new Map(view.map((f) => [f.id, f]));
+  return doc.nodes.map((n) => {
+    const f = byId.get(n.id);
+    const selected = select ? select.has(n.id) : Boolean(f?.selected);
+    if (!f) {
+      return {
+        id: n.id,
+        type: 'weft',
+        position: { ...n.position },
+        ...estimatedLayout(n.type),
+        data: nodeData(n),
+        ...(selected ? { selected } : {}),
+      };
+    }
+    const same = shows(f, n);
+    if (same && Boolean(f.selected) === selected) return f;
+    return {
+      ...f,
+      ...(same ? {} : { position: { ...n.position }, data: nodeData(n) }),
+      selected,
+    };
+  });
+}
+
+/** The canvas edges for a document; an unchanged edge keeps its object (and its selection). */
+export function toFlowEdges(doc: PipelineDocument, view: readonly WeftFlowEdge[] = []): WeftFlowEdge[] {
+  const byId = new Map(view.map((f) => [f.id, f]));
+  return doc.edges.map((e) => {
+    const f = byId.get(e.id);
+    if (
+      f &&
+      f.source === e.source.node &&
+      f.sourceHandle === e.source.port &&
+      f.target === e.target.node &&
+      f.targetHandle === e.target.port
+    )
+      return f;
+    return {
+      id: e.id,
+      source: e.source.node,
+      sourceHandle: e.source.port,
+      target: e.target.node,
+      targetHandle: e.target.port,
+    };
+  });
 }
 
 /** The document the canvas shows, in the file format (what is saved, validated and run). */
@@ -93,13 +146,4 @@ export function toDocument(
       return { id: e.id || edgeId({ source, target }), source, target };
     }),
   };
-}
-
-/** A fresh node id from the type, e.g. `data.csv` → `csv_2`. */
-export function nextNodeId(type: string, taken: ReadonlySet<string>): string {
-  const stem = (type.split('.').pop() ?? 'node').replace(/[^A-Za-z0-9_-]/g, '_');
-  for (let i = 1; ; i++) {
-    const id = `${stem}_${i}`;
-    if (!taken.has(id)) return id;
-  }
 }

@@ -1,5 +1,4 @@
 import {
-  addEdge,
   applyEdgeChanges,
   applyNodeChanges,
   type Connection,
@@ -8,23 +7,27 @@ import {
   type XYPosition,
 } from '@xyflow/react';
 import type { StateCreator } from 'zustand';
-import { edgeId, emptyDocument, validateGraph, type PipelineDocument, type ValidationResult } from '../../core/common';
-import { checkConnection } from './connectionCheck';
 import {
-  nextNodeId,
-  toDocument,
-  toFlowEdges,
-  toFlowNodes,
-  type WeftFlowEdge,
-  type WeftFlowNode,
-} from './documentConvert';
-import { definitionOf, registry } from './nodeCatalog';
+  addNode,
+  checkConnection,
+  connect,
+  copyFragment,
+  emptyDocument,
+  moveNodes,
+  pasteFragment,
+  removeElements,
+  setLabel,
+  setParam,
+  validateGraph,
+  type ConnectionAttempt,
+  type ConnectResult,
+  type GraphFragment,
+  type PipelineDocument,
+  type ValidationResult,
+} from '../../core/common';
+import { toDocument, toFlowEdges, toFlowNodes, type WeftFlowEdge, type WeftFlowNode } from './documentConvert';
+import { registry } from './nodeCatalog';
 import type { StudioState } from './useStudio';
-
-interface Snapshot {
-  nodes: WeftFlowNode[];
-  edges: WeftFlowEdge[];
-}
 
 export interface OpenFile {
   path: string | null;
@@ -33,15 +36,17 @@ export interface OpenFile {
 }
 
 export interface GraphSlice {
+  /** The canvas nodes: the document's nodes with their view state (selection, measured size, drag). */
   nodes: WeftFlowNode[];
   edges: WeftFlowEdge[];
   metadata: PipelineDocument['metadata'];
   validation: ValidationResult;
   file: OpenFile;
   dirty: boolean;
-  past: Snapshot[];
-  future: Snapshot[];
-  clipboard: Snapshot | null;
+  /** Undo history: documents only (nodes, edges, params, positions, metadata), never view state. */
+  past: PipelineDocument[];
+  future: PipelineDocument[];
+  clipboard: GraphFragment | null;
   /** Replaces the canvas with a document (open, new, example, recovery). */
   loadDocument(doc: PipelineDocument, file: OpenFile, opts?: { dirty?: boolean }): void;
   markSaved(file: OpenFile): void;
@@ -49,7 +54,9 @@ export interface GraphSlice {
   addNode(type: string, position: XYPosition): string | undefined;
   onNodesChange(changes: NodeChange<WeftFlowNode>[]): void;
   onEdgesChange(changes: EdgeChange<WeftFlowEdge>[]): void;
-  connect(c: Connection): { ok: true } | { ok: false; reason: string };
+  /** Whether the connection being dragged may be made (the canvas shows the reason when not). */
+  checkConnection(c: Connection | WeftFlowEdge): ConnectResult;
+  connect(c: Connection): ConnectResult;
   setParam(nodeId: string, key: string, value: unknown): void;
   setLabel(nodeId: string, label: string): void;
   deleteSelected(): void;
@@ -64,23 +71,26 @@ export interface GraphSlice {
 
 const HISTORY = 100;
 
-function validate(
-  nodes: WeftFlowNode[],
-  edges: WeftFlowEdge[],
-  metadata: PipelineDocument['metadata'],
-): ValidationResult {
-  return validateGraph(toDocument(nodes, edges, metadata), registry);
-}
-
 /** The node without its estimated handles: React Flow keeps the measured ones from now on. */
 function withoutEstimate(n: WeftFlowNode): WeftFlowNode {
   const { handles: _estimate, ...rest } = n;
   return rest;
 }
 
-/** Whether node changes alter the document beyond selection, measuring or an in-progress drag. */
-function structural(changes: NodeChange[]): boolean {
-  return changes.some((c) => c.type === 'remove' || c.type === 'add' || c.type === 'replace');
+function attempt(c: Connection | WeftFlowEdge): ConnectionAttempt {
+  return {
+    source: { node: c.source, port: c.sourceHandle ?? '' },
+    target: { node: c.target, port: c.targetHandle ?? '' },
+  };
+}
+
+interface CommitOptions {
+  /** Record the current document for undo. @default true */
+  history?: boolean;
+  /** The node ids to select instead of keeping the selection. */
+  select?: ReadonlySet<string>;
+  /** The view state to carry over, when the canvas already changed it (a removal from React Flow). */
+  view?: { nodes: WeftFlowNode[]; edges: WeftFlowEdge[] };
 }
 
 export const createGraphSlice: StateCreator<StudioState, [], [], GraphSlice> = (set, get) => {
@@ -89,18 +99,23 @@ export const createGraphSlice: StateCreator<StudioState, [], [], GraphSlice> = (
   const breakEditRun = (): void => {
     lastParamEdit = { key: '', at: 0 };
   };
-  /** Records the current graph for undo, then applies `next` and re-validates. */
-  const commit = (next: Partial<Pick<GraphSlice, 'nodes' | 'edges'>>, opts: { history?: boolean } = {}): void => {
+  /** The canvas state showing `doc`, view state carried over from `view`. */
+  const show = (
+    doc: PipelineDocument,
+    view: { nodes: WeftFlowNode[]; edges: WeftFlowEdge[] },
+    select?: ReadonlySet<string>,
+  ): Pick<GraphSlice, 'nodes' | 'edges' | 'metadata' | 'validation'> => ({
+    nodes: toFlowNodes(doc, view.nodes, select),
+    edges: toFlowEdges(doc, view.edges),
+    metadata: doc.metadata,
+    validation: validateGraph(doc, registry),
+  });
+  /** Records the current document for undo, then shows `next`. */
+  const commit = (next: PipelineDocument, opts: CommitOptions = {}): void => {
     const s = get();
-    const nodes = next.nodes ?? s.nodes;
-    const edges = next.edges ?? s.edges;
     set({
-      ...(opts.history !== false
-        ? { past: [...s.past.slice(-HISTORY + 1), { nodes: s.nodes, edges: s.edges }], future: [] }
-        : {}),
-      nodes,
-      edges,
-      validation: validate(nodes, edges, s.metadata),
+      ...(opts.history !== false ? { past: [...s.past.slice(-HISTORY + 1), s.document()], future: [] } : {}),
+      ...show(next, opts.view ?? s, opts.select),
       dirty: true,
     });
   };
@@ -119,17 +134,12 @@ export const createGraphSlice: StateCreator<StudioState, [], [], GraphSlice> = (
 
     loadDocument(doc, file, opts = {}) {
       breakEditRun();
-      const nodes = toFlowNodes(doc);
-      const edges = toFlowEdges(doc);
       set({
-        nodes,
-        edges,
-        metadata: doc.metadata,
+        ...show(doc, { nodes: [], edges: [] }),
         file,
         dirty: opts.dirty ?? false,
         past: [],
         future: [],
-        validation: validate(nodes, edges, doc.metadata),
         fitRequest: get().fitRequest + 1,
       });
       get().resetRun();
@@ -142,19 +152,10 @@ export const createGraphSlice: StateCreator<StudioState, [], [], GraphSlice> = (
       return toDocument(s.nodes, s.edges, s.metadata);
     },
     addNode(type, position) {
-      const def = definitionOf(type);
-      if (!def) return undefined;
-      const s = get();
-      const id = nextNodeId(type, new Set(s.nodes.map((n) => n.id)));
-      const node: WeftFlowNode = {
-        id,
-        type: 'weft',
-        position,
-        data: { type, version: def.version, params: {} },
-        selected: true,
-      };
-      commit({ nodes: [...s.nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), node] });
-      return id;
+      const r = addNode(get().document(), registry, type, position);
+      if (!r.ok) return undefined;
+      commit(r.document, { select: new Set([r.id]) });
+      return r.id;
     },
     onNodesChange(changes) {
       const s = get();
@@ -162,73 +163,60 @@ export const createGraphSlice: StateCreator<StudioState, [], [], GraphSlice> = (
       const nodes = applyNodeChanges(changes, s.nodes).map((n) =>
         n.handles && measured.has(n.id) ? withoutEstimate(n) : n,
       );
-      if (structural(changes)) {
-        const removed = new Set(changes.flatMap((c) => (c.type === 'remove' ? [c.id] : [])));
-        commit({ nodes, edges: s.edges.filter((e) => !removed.has(e.source) && !removed.has(e.target)) });
+      if (changes.some((c) => c.type === 'remove' || c.type === 'add' || c.type === 'replace')) {
+        const removed = changes.flatMap((c) => (c.type === 'remove' ? [c.id] : []));
+        const changed = toDocument(nodes, s.edges, s.metadata);
+        commit(removeElements(changed, { nodes: removed }), { view: { nodes, edges: s.edges } });
         return;
       }
       const dragEnd = changes.some((c) => c.type === 'position' && c.dragging === false);
       const dragStart = changes.some((c) => c.type === 'position' && c.dragging) && !s.nodes.some((n) => n.dragging);
       set({
         nodes,
-        ...(dragStart ? { past: [...s.past.slice(-HISTORY + 1), { nodes: s.nodes, edges: s.edges }], future: [] } : {}),
+        ...(dragStart ? { past: [...s.past.slice(-HISTORY + 1), s.document()], future: [] } : {}),
         ...(dragEnd ? { dirty: true } : {}),
       });
     },
     onEdgesChange(changes) {
       const s = get();
       const edges = applyEdgeChanges(changes, s.edges);
-      if (changes.some((c) => c.type === 'remove' || c.type === 'add' || c.type === 'replace')) commit({ edges });
-      else set({ edges });
+      if (changes.some((c) => c.type === 'remove' || c.type === 'add' || c.type === 'replace')) {
+        commit(toDocument(s.nodes, edges, s.metadata), { view: { nodes: s.nodes, edges } });
+      } else set({ edges });
+    },
+    checkConnection(c) {
+      const s = get();
+      return checkConnection(s.document(), registry, attempt(c), s.validation.types);
     },
     connect(c) {
       const s = get();
-      const check = checkConnection(c, s.nodes, s.edges, s.validation);
-      if (!check.ok) return check;
-      const kept = s.edges.filter((e) => !(e.target === c.target && e.targetHandle === c.targetHandle));
-      const id = edgeId({
-        source: { node: c.source, port: c.sourceHandle ?? '' },
-        target: { node: c.target, port: c.targetHandle ?? '' },
-      });
-      commit({ edges: addEdge({ ...c, id }, kept) });
+      const doc = s.document();
+      const r = connect(doc, registry, attempt(c), s.validation.types);
+      if (!r.ok) return r;
+      if (r.document !== doc) commit(r.document);
       return { ok: true };
     },
     setParam(nodeId, key, value) {
-      const s = get();
       const now = Date.now();
       const editKey = `${nodeId}\u0000${key}`;
       const history = editKey !== lastParamEdit.key || now - lastParamEdit.at > 1500;
       lastParamEdit = { key: editKey, at: now };
-      commit(
-        {
-          nodes: s.nodes.map((n) => {
-            if (n.id !== nodeId) return n;
-            const params = { ...n.data.params };
-            if (value === undefined) delete params[key];
-            else params[key] = value;
-            return { ...n, data: { ...n.data, params } };
-          }),
-        },
-        { history },
-      );
+      commit(setParam(get().document(), nodeId, key, value), { history });
     },
     setLabel(nodeId, label) {
-      const s = get();
-      commit({
-        nodes: s.nodes.map((n) =>
-          n.id === nodeId ? { ...n, data: { ...n.data, ...(label ? { label } : { label: '' }) } } : n,
-        ),
-      });
+      commit(setLabel(get().document(), nodeId, label));
     },
     deleteSelected() {
       const s = get();
-      const gone = new Set(s.nodes.filter((n) => n.selected).map((n) => n.id));
-      const edges = s.edges.filter((e) => !e.selected && !gone.has(e.source) && !gone.has(e.target));
-      if (!gone.size && edges.length === s.edges.length) return;
-      commit({ nodes: s.nodes.filter((n) => !gone.has(n.id)), edges });
+      const nodes = s.nodes.filter((n) => n.selected).map((n) => n.id);
+      const edges = s.edges.filter((e) => e.selected).map((e) => e.id);
+      const doc = s.document();
+      const next = removeElements(doc, { nodes, edges });
+      if (next.nodes.length === doc.nodes.length && next.edges.length === doc.edges.length) return;
+      commit(next);
     },
     selectAll() {
-      set({ nodes: get().nodes.map((n) => ({ ...n, selected: true })) });
+      set({ nodes: get().nodes.map((n) => (n.selected ? n : { ...n, selected: true })) });
     },
     selectOnly(nodeId) {
       set({
@@ -237,45 +225,18 @@ export const createGraphSlice: StateCreator<StudioState, [], [], GraphSlice> = (
     },
     copySelection() {
       const s = get();
-      const nodes = s.nodes.filter((n) => n.selected);
-      const ids = new Set(nodes.map((n) => n.id));
-      if (!nodes.length) return;
-      set({ clipboard: { nodes, edges: s.edges.filter((e) => ids.has(e.source) && ids.has(e.target)) } });
+      const clip = copyFragment(
+        s.document(),
+        s.nodes.filter((n) => n.selected).map((n) => n.id),
+      );
+      if (clip) set({ clipboard: clip });
     },
     paste() {
-      const s = get();
-      const clip = s.clipboard;
+      const clip = get().clipboard;
       if (!clip) return;
-      const taken = new Set(s.nodes.map((n) => n.id));
-      const rename = new Map<string, string>();
-      for (const n of clip.nodes) {
-        const id = nextNodeId(n.data.type, taken);
-        taken.add(id);
-        rename.set(n.id, id);
-      }
-      const pasted = clip.nodes.map((n) => ({
-        ...n,
-        id: rename.get(n.id) as string,
-        position: { x: n.position.x + 40, y: n.position.y + 40 },
-        data: { ...n.data, params: structuredClone(n.data.params) },
-        selected: true,
-      }));
-      const edges = clip.edges.map((e) => {
-        const source = rename.get(e.source) as string;
-        const target = rename.get(e.target) as string;
-        return {
-          ...e,
-          source,
-          target,
-          selected: false,
-          id: edgeId({
-            source: { node: source, port: e.sourceHandle ?? '' },
-            target: { node: target, port: e.targetHandle ?? '' },
-          }),
-        };
-      });
-      commit({ nodes: [...s.nodes.map((n) => ({ ...n, selected: false })), ...pasted], edges: [...s.edges, ...edges] });
-      set({ clipboard: { nodes: pasted, edges } });
+      const { document, pasted } = pasteFragment(get().document(), clip);
+      commit(document, { select: new Set(pasted.nodes.map((n) => n.id)) });
+      set({ clipboard: pasted });
     },
     undo() {
       const s = get();
@@ -284,10 +245,8 @@ export const createGraphSlice: StateCreator<StudioState, [], [], GraphSlice> = (
       breakEditRun();
       set({
         past: s.past.slice(0, -1),
-        future: [{ nodes: s.nodes, edges: s.edges }, ...s.future],
-        nodes: prev.nodes,
-        edges: prev.edges,
-        validation: validate(prev.nodes, prev.edges, s.metadata),
+        future: [s.document(), ...s.future],
+        ...show(prev, s),
         dirty: true,
       });
     },
@@ -298,16 +257,13 @@ export const createGraphSlice: StateCreator<StudioState, [], [], GraphSlice> = (
       breakEditRun();
       set({
         future: s.future.slice(1),
-        past: [...s.past, { nodes: s.nodes, edges: s.edges }],
-        nodes: next.nodes,
-        edges: next.edges,
-        validation: validate(next.nodes, next.edges, s.metadata),
+        past: [...s.past, s.document()],
+        ...show(next, s),
         dirty: true,
       });
     },
     setPositions(positions) {
-      const s = get();
-      commit({ nodes: s.nodes.map((n) => (positions[n.id] ? { ...n, position: positions[n.id] } : n)) });
+      commit(moveNodes(get().document(), positions));
     },
   };
 };

@@ -1,5 +1,13 @@
 import type { StateCreator } from 'zustand';
-import type { EngineEvent, EpochRecord, NodeResultView, NodeStatus, NodeSummary, RunReport } from '../../core/common';
+import {
+  describeCancelled,
+  type EngineEvent,
+  type EpochRecord,
+  type NodeResultView,
+  type NodeStatus,
+  type NodeSummary,
+  type RunReport,
+} from '../../core/common';
 import { engineClient } from '../engine/client';
 import type { StudioState } from './useStudio';
 
@@ -54,12 +62,28 @@ export function nextNodeState(prev: NodeRunState | undefined, e: EngineEvent): N
     case 'node.finished':
       return { status: 'done', fraction: 1, ...(e.summary ? { summary: e.summary } : {}) };
     case 'node.failed':
-      return {
-        status: e.error === 'cancelled' || /upstream node .* cancelled/.test(e.error) ? 'cancelled' : 'failed',
-        error: e.error,
-      };
+      return { status: 'failed', error: e.error };
+    case 'node.cancelled':
+      return { status: 'cancelled', message: describeCancelled(e) };
     default:
       return prev;
+  }
+}
+
+/** The log line a node's terminal event adds, if any. */
+function nodeLogLine(e: EngineEvent): LogLine | undefined {
+  const at = Date.now();
+  switch (e.type) {
+    case 'node.failed':
+      return { at, nodeId: e.nodeId, level: 'error', message: e.error };
+    case 'node.cancelled':
+      return { at, nodeId: e.nodeId, level: 'warn', message: describeCancelled(e) };
+    case 'node.finished':
+      return { at, nodeId: e.nodeId, level: 'info', message: `done in ${e.durationMs} ms` };
+    case 'node.cached':
+      return { at, nodeId: e.nodeId, level: 'info', message: 'cached' };
+    default:
+      return undefined;
   }
 }
 
@@ -163,14 +187,7 @@ export const createRunSlice: StateCreator<StudioState, [], [], RunSlice> = (set,
     }
     const next = nextNodeState(s.nodeRun[e.nodeId], e);
     if (!next) return;
-    const line: LogLine | undefined =
-      e.type === 'node.failed'
-        ? { at: Date.now(), nodeId: e.nodeId, level: 'error', message: e.error }
-        : e.type === 'node.finished'
-          ? { at: Date.now(), nodeId: e.nodeId, level: 'info', message: `done in ${e.durationMs} ms` }
-          : e.type === 'node.cached'
-            ? { at: Date.now(), nodeId: e.nodeId, level: 'info', message: 'cached' }
-            : undefined;
+    const line = nodeLogLine(e);
     set({
       nodeRun: { ...s.nodeRun, [e.nodeId]: next },
       ...(line ? { logs: [...s.logs.slice(-MAX_LOGS + 1), line] } : {}),

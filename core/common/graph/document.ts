@@ -44,6 +44,7 @@ export const PipelineDocumentSchema = z.object({
 });
 
 export type PipelineDocument = z.infer<typeof PipelineDocumentSchema>;
+export type NodeInstance = z.infer<typeof NodeInstanceSchema>;
 export type Edge = z.infer<typeof EdgeSchema>;
 export type Endpoint = z.infer<typeof EndpointSchema>;
 

@@ -20,13 +20,14 @@ const dot = (a: Float64Array, b: Float64Array): number => {
 /**
  * Limited-memory BFGS (two-loop recursion, `memory` pairs) with a backtracking Armijo line search,
  * for smooth convex objectives. Stops when the largest gradient component is at most `gtol`, or
- * the relative decrease of the value falls below `ftol`, or after `maxIter` iterations.
+ * the relative decrease of the value falls below `ftol`, or after `maxIter` iterations. `tick` runs
+ * after every iteration (progress, cancellation).
  */
-export function lbfgs(
+export async function lbfgs(
   f: Objective,
   x0: Float64Array,
-  opts: { maxIter: number; gtol: number; memory?: number },
-): LbfgsResult {
+  opts: { maxIter: number; gtol: number; memory?: number; tick?: (iteration: number) => Promise<void> },
+): Promise<LbfgsResult> {
   const m = opts.memory ?? 10;
   const n = x0.length;
   const ftol = 64 * Number.EPSILON;
@@ -75,6 +76,7 @@ export function lbfgs(
       step *= 0.5;
     }
     iter++;
+    await opts.tick?.(iter);
     if (!(fNew <= fx)) break;
     const sk = new Float64Array(n);
     const yk = new Float64Array(n);

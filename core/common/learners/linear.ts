@@ -74,13 +74,13 @@ function solveNormal(cols: Float64Array, yc: Float64Array, data: FitData, p: Lin
  * Lasso / elastic net by cyclic coordinate descent on scikit-learn's objective
  * `1/(2n)·‖y − Xw‖² + α·ρ·‖w‖₁ + α·(1 − ρ)/2·‖w‖²`, stopped on its duality gap (`tol · ‖y‖²`).
  */
-function solveCoordinate(
+async function solveCoordinate(
   cols: Float64Array,
   yc: Float64Array,
   data: FitData,
   p: LinearParams,
   hooks: FitHooks,
-): Solution {
+): Promise<Solution> {
   const { n, d, targetDim: t } = data;
   const rho = p.penalty === 'l1' ? 1 : p.l1Ratio;
   const l1 = p.alpha * rho * n;
@@ -119,6 +119,7 @@ function solveCoordinate(
         dMax = Math.max(dMax, Math.abs(next - old));
         wMax = Math.max(wMax, Math.abs(next));
       }
+      if ((iter + 1) % 100 === 0) await hooks.step((c + iter / p.maxIter) / t, `coordinate descent sweep ${iter + 1}`);
       if (wMax === 0 || dMax / wMax < p.tol || iter === p.maxIter - 1) {
         gap = dualityGap(cols, r, yc, wc, c, data, l1, l2);
         if (gap < tol) {
@@ -213,7 +214,7 @@ async function fitLinear(data: FitData, p: LinearParams, hooks: FitHooks): Promi
   await hooks.step(0, 'solving');
   const sol =
     p.penalty === 'l1' || p.penalty === 'elasticnet'
-      ? solveCoordinate(cols, yc, data, p, hooks)
+      ? await solveCoordinate(cols, yc, data, p, hooks)
       : solveNormal(cols, yc, data, p, hooks);
   const bias = new Float64Array(t);
   for (let c = 0; c < t; c++) {

@@ -80,13 +80,13 @@ interface Solved {
   detail: string;
 }
 
-function solveLbfgs(pb: Problem, p: LogisticParams): Solved {
+async function solveLbfgs(pb: Problem, p: LogisticParams, tick: (i: number) => Promise<void>): Promise<Solved> {
   const { cols, y, n, d, m } = pb;
   const lam = p.penalty === 'l2' ? pb.lambda : 0;
   const nw = d * m;
   const scores = new Float64Array(n * m);
   const resid = new Float64Array(n * m);
-  const result = lbfgs(
+  const result = await lbfgs(
     (theta, grad) => {
       const w = theta.subarray(0, nw);
       const bias = p.fitIntercept ? theta.subarray(nw) : new Float64Array(m);
@@ -111,7 +111,7 @@ function solveLbfgs(pb: Problem, p: LogisticParams): Solved {
       return f;
     },
     new Float64Array(nw + (p.fitIntercept ? m : 0)),
-    { maxIter: p.maxIter, gtol: p.tol },
+    { maxIter: p.maxIter, gtol: p.tol, tick },
   );
   return {
     w: result.x.slice(0, nw),
@@ -126,7 +126,7 @@ function solveLbfgs(pb: Problem, p: LogisticParams): Solved {
  * Cyclic coordinate descent: per coefficient, a Newton step on the mean log loss with the L1
  * (soft threshold) or L2 penalty solved exactly, halved until the objective does not rise.
  */
-function solveCoordinate(pb: Problem, p: LogisticParams): Solved {
+async function solveCoordinate(pb: Problem, p: LogisticParams, tick: (i: number) => Promise<void>): Promise<Solved> {
   const { cols, y, n, d, m } = pb;
   const lam = p.penalty === 'none' ? 0 : pb.lambda;
   const w = new Float64Array(d * m);
@@ -183,6 +183,7 @@ function solveCoordinate(pb: Problem, p: LogisticParams): Solved {
       if (p.fitIntercept) maxDelta = Math.max(maxDelta, update(-1, c));
       for (let j = 0; j < d; j++) maxDelta = Math.max(maxDelta, update(j, c));
     }
+    await tick(sweep + 1);
   }
   if (m > 1 && p.fitIntercept) {
     const mean = bias.reduce((a, c) => a + c, 0) / m;
@@ -207,7 +208,10 @@ async function fitLogistic(data: FitData, p: LogisticParams, hooks: FitHooks): P
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) cols[j * n + i] = data.x[i * d + j];
   const pb: Problem = { cols, y: data.y as Int32Array, n, d, m, lambda: 1 / (p.C * n) };
   await hooks.step(0, `solving (${p.solver})`);
-  const s = p.solver === 'lbfgs' ? solveLbfgs(pb, p) : solveCoordinate(pb, p);
+  const tick = async (i: number): Promise<void> => {
+    if (i % 10 === 0) await hooks.step(Math.min(i / p.maxIter, 1), `${p.solver} iteration ${i}`);
+  };
+  const s = p.solver === 'lbfgs' ? await solveLbfgs(pb, p, tick) : await solveCoordinate(pb, p, tick);
   if (!s.converged) {
     hooks.warn(
       `${p.solver} did not converge after ${s.iterations} iterations (${s.detail}); raise maxIter or standardize ` +

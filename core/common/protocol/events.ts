@@ -12,7 +12,11 @@ export type NodeSummary = z.infer<typeof NodeSummarySchema>;
 export type NodeStatus = 'idle' | 'queued' | 'running' | 'cached' | 'done' | 'failed' | 'cancelled';
 export type RunStatus = 'finished' | 'failed' | 'cancelled';
 
-/** Every event the engine emits. The CLI, the studio server and Electron IPC forward these unchanged. */
+/**
+ * Every event the engine emits. The CLI, the studio server and Electron IPC forward these unchanged.
+ * Each node named in `run.started` ends with exactly one of `node.cached`, `node.finished`,
+ * `node.failed` or `node.cancelled`.
+ */
 export type EngineEvent =
   | { type: 'run.started'; runId: string; nodeIds: string[]; at: number }
   | { type: 'node.started'; runId: string; nodeId: string }
@@ -20,9 +24,27 @@ export type EngineEvent =
   | { type: 'node.cached'; runId: string; nodeId: string; summary?: NodeSummary }
   | { type: 'node.finished'; runId: string; nodeId: string; durationMs: number; summary?: NodeSummary }
   | { type: 'node.failed'; runId: string; nodeId: string; error: string; upstream?: string }
+  | NodeCancelledEvent
   | { type: 'node.log'; runId: string; nodeId: string; level: 'info' | 'warn' | 'error'; message: string }
   | { type: 'epoch.metrics'; runId: string; nodeId: string; epoch: number; metrics: Record<string, number> }
   | { type: 'run.finished'; runId: string; status: RunStatus; durationMs: number };
+
+/**
+ * A node stopped by a cancel: it was running and stopped, it had not started when the run was
+ * cancelled, or it was not run because `upstream` was cancelled.
+ */
+export interface NodeCancelledEvent {
+  type: 'node.cancelled';
+  runId: string;
+  nodeId: string;
+  /** The cancelled node this one depended on, when that is why it did not run. */
+  upstream?: string;
+}
+
+/** How a cancelled node is described to a person (logs, CLI lines, run records). */
+export function describeCancelled(e: Pick<NodeCancelledEvent, 'upstream'>): string {
+  return e.upstream ? `not run: upstream node ${e.upstream} cancelled` : 'cancelled';
+}
 
 export interface NodeRunReport {
   status: Exclude<NodeStatus, 'idle' | 'queued' | 'running'>;

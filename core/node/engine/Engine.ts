@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import {
   compile,
+  describeCancelled,
   lookup,
   type EngineEvent,
   type NodeRegistry,
@@ -224,22 +225,23 @@ export class Engine {
 
     while (pending.size || running.size) {
       for (const st of [...pending.values()]) {
-        if (s.signal.aborted) {
-          pending.delete(st.nodeId);
-          s.reports[st.nodeId] = { status: 'cancelled', durationMs: 0, cached: false };
-          continue;
-        }
         const bad = failedUpstream(st);
-        if (bad) {
+        const upstream = bad && s.reports[bad]?.status === 'cancelled' ? bad : undefined;
+        if (s.signal.aborted || upstream) {
           pending.delete(st.nodeId);
-          const upstreamStatus = s.reports[bad]?.status;
-          const error = `not run: upstream node ${bad} ${upstreamStatus}`;
           s.reports[st.nodeId] = {
-            status: upstreamStatus === 'cancelled' ? 'cancelled' : 'failed',
+            status: 'cancelled',
             durationMs: 0,
             cached: false,
-            error,
+            ...(upstream ? { error: describeCancelled({ upstream }) } : {}),
           };
+          s.emit({ type: 'node.cancelled', runId: s.runId, nodeId: st.nodeId, ...(upstream ? { upstream } : {}) });
+          continue;
+        }
+        if (bad) {
+          pending.delete(st.nodeId);
+          const error = `not run: upstream node ${bad} failed`;
+          s.reports[st.nodeId] = { status: 'failed', durationMs: 0, cached: false, error };
           s.emit({ type: 'node.failed', runId: s.runId, nodeId: st.nodeId, error, upstream: bad });
           continue;
         }
@@ -330,15 +332,15 @@ export class Engine {
         ...(result.summary ? { summary: result.summary } : {}),
       });
     } catch (e) {
-      const cancelled = s.signal.aborted || e instanceof CancelledError;
-      if (!cancelled && e instanceof InputError) s.inputFailures.add(nodeId);
-      const error = cancelled ? 'cancelled' : e instanceof Error ? e.message : String(e);
-      s.reports[nodeId] = {
-        status: cancelled ? 'cancelled' : 'failed',
-        durationMs: Date.now() - t0,
-        cached: false,
-        error,
-      };
+      const durationMs = Date.now() - t0;
+      if (s.signal.aborted || e instanceof CancelledError) {
+        s.reports[nodeId] = { status: 'cancelled', durationMs, cached: false, error: describeCancelled({}) };
+        emit({ type: 'node.cancelled', runId, nodeId });
+        return;
+      }
+      if (e instanceof InputError) s.inputFailures.add(nodeId);
+      const error = e instanceof Error ? e.message : String(e);
+      s.reports[nodeId] = { status: 'failed', durationMs, cached: false, error };
       emit({ type: 'node.failed', runId, nodeId, error });
     }
   }

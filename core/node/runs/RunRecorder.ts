@@ -1,5 +1,6 @@
 import path from 'node:path';
 import {
+  describeCancelled,
   formatValidationErrors,
   lookup,
   type EngineEvent,
@@ -186,12 +187,10 @@ export class RunRecorder {
         });
         break;
       case 'node.failed':
-        this.writer.append({
-          t: 'node',
-          node: e.nodeId,
-          status: e.error === 'cancelled' ? 'cancelled' : 'failed',
-          error: e.error,
-        });
+        this.writer.append({ t: 'node', node: e.nodeId, status: 'failed', error: e.error });
+        break;
+      case 'node.cancelled':
+        this.writer.append({ t: 'node', node: e.nodeId, status: 'cancelled', error: describeCancelled(e) });
         break;
       default:
         break;

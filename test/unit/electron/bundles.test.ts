@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allInvokeChannels } from '../../../electron/ipc/channels';
+import { allInvokeChannels } from '../../../core/common';
 import { buildElectronBundles } from './engineHostProcess';
 
 /**
@@ -86,6 +86,7 @@ setTimeout(() => { console.log(JSON.stringify(seen)); process.exit(0); }, 300);
 
   it('preload.cjs needs nothing but electron and exposes exactly one api object', async () => {
     const code = readFileSync(path.join(bundle.dir, 'preload.cjs'), 'utf8');
+    expect(code, 'the preload takes channel names only, not the zod schemas').not.toContain('ZodError');
     const exposed: Record<string, unknown> = {};
     const required: string[] = [];
     const invoked: unknown[][] = [];

@@ -103,6 +103,46 @@ export function engineClientContract(target: () => ContractTarget): void {
     }
   });
 
+  it('cancels a run: the stopped node and its dependant arrive as node.cancelled, never as node.failed', async () => {
+    const { client } = target();
+    const doc = irisPipeline();
+    doc.nodes.push(
+      { id: 'mlp', type: 'model.mlp', version: 1, params: {}, position: { x: 200, y: 200 } },
+      { id: 'trainer', type: 'train.trainer', version: 1, params: { epochs: 100_000 }, position: { x: 400, y: 0 } },
+      { id: 'eval', type: 'eval.classification', version: 1, params: {}, position: { x: 600, y: 0 } },
+    );
+    const wire = (source: [string, string], target: [string, string]) => {
+      const e = { source: { node: source[0], port: source[1] }, target: { node: target[0], port: target[1] } };
+      return { id: `${source.join('.')}->${target.join('.')}`, ...e };
+    };
+    doc.edges.push(
+      wire(['split', 'dataset'], ['trainer', 'data']),
+      wire(['mlp', 'model'], ['trainer', 'model']),
+      wire(['trainer', 'model'], ['eval', 'model']),
+      wire(['split', 'dataset'], ['eval', 'data']),
+    );
+    const events: EngineEvent[] = [];
+    let asked: Promise<{ cancelled: boolean }> | undefined;
+    const off = client.onEvent((e) => {
+      if (e.runId !== 'contract-cancel') return;
+      events.push(e);
+      if (e.type === 'epoch.metrics' && !asked) asked = client.invoke('engine.cancel', { runId: 'contract-cancel' });
+    });
+    try {
+      const run = await client.invoke('engine.run', { document: doc, runId: 'contract-cancel', noCache: true });
+      expect(await asked).toEqual({ cancelled: true });
+      expect(run.ok && run.report.status).toBe('cancelled');
+      await expect.poll(() => events.some((e) => e.type === 'run.finished')).toBe(true);
+      expect(events.filter((e) => e.type === 'node.failed')).toEqual([]);
+      expect(events.filter((e) => e.type === 'node.cancelled')).toEqual([
+        { type: 'node.cancelled', runId: 'contract-cancel', nodeId: 'trainer' },
+        { type: 'node.cancelled', runId: 'contract-cancel', nodeId: 'eval', upstream: 'trainer' },
+      ]);
+    } finally {
+      off();
+    }
+  });
+
   it('cancelling an unknown run says so; an invalid run answers with its validation', async () => {
     const { client } = target();
     expect(await client.invoke('engine.cancel', { runId: 'no-such-run' })).toEqual({ cancelled: false });

@@ -2,8 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EngineEvent } from '../../../core/common';
-import type { EngineStatus } from '../../../electron/ipc/channels';
+import type { EngineEvent, EngineStatus } from '../../../core/common';
 import { EngineSupervisor } from '../../../electron/main/engineSupervisor';
 import { buildElectronBundles, forkEngineHost } from './engineHostProcess';
 import { SilentProcess } from './fakeElectron';
@@ -125,10 +124,14 @@ describe('engine supervisor crash handling', () => {
   it('marks the nodes of a run that was open when the host died as failed, then the run', () => {
     const { procs, events } = setup();
     const p = procs[0];
-    p.emit('message', { type: 'event', event: { type: 'run.started', runId: 'r', nodeIds: ['a', 'b', 'c'], at: 0 } });
+    p.emit('message', {
+      type: 'event',
+      event: { type: 'run.started', runId: 'r', nodeIds: ['a', 'b', 'c', 'd'], at: 0 },
+    });
     p.emit('message', { type: 'event', event: { type: 'node.finished', runId: 'r', nodeId: 'a', durationMs: 1 } });
+    p.emit('message', { type: 'event', event: { type: 'node.cancelled', runId: 'r', nodeId: 'd' } });
     p.emit('exit', 134);
-    const after = events.slice(2);
+    const after = events.slice(3);
     expect(after.map((e) => e.type)).toEqual(['node.failed', 'node.failed', 'run.finished']);
     expect(after.filter((e) => e.type === 'node.failed').map((e) => (e as { nodeId: string }).nodeId)).toEqual([
       'b',

@@ -3,28 +3,27 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  studioApi,
-  type EngineChannel,
-  type HostChannel,
-  type RunsChannel,
-  type StudioChannel,
-} from '../../../core/common';
-import {
   allInvokeChannels,
+  desktopIpcApi,
   eventChannels,
   invokeChannels,
   preloadInvokeChannels,
+  studioApi,
   type AnyInvokeChannel,
   type DesktopInvokeChannel,
+  type DesktopIpcChannel,
+  type EngineChannel,
   type EngineInvokeChannel,
   type EventChannel,
-  type EventMap,
+  type HostChannel,
   type HostInvokeChannel,
   type InvokeChannel,
-  type InvokeMap,
+  type IpcEventMap,
+  type PageIpcChannel,
+  type RunsChannel,
+  type StudioChannel,
   type WeftDesktopApi,
-} from '../../../electron/ipc/channels';
-import { invokeSchemas } from '../../../electron/ipc/schemas';
+} from '../../../core/common';
 import { createWeftMain } from '../../../electron/main/createMain';
 import type { InvokeHandlers } from '../../../electron/main/ipcHandlers';
 import {
@@ -32,39 +31,35 @@ import {
   installPipelineDrop,
   type PreloadElectron,
 } from '../../../electron/preload/createPreloadApi';
-import type { DesktopApi, DesktopChannel, DesktopEvents } from '../../../renderer/engine/ipcTransport';
+import type { createIpcEngineClient } from '../../../renderer/engine/ipcTransport';
 import { fakeElectron, FakeWindow } from './fakeElectron';
 
 /* Type-level contract: `npm run lint` type-checks this file, so a missing or extra channel anywhere fails the build. */
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
-type Mutual<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const typeChecks: {
+  /** The run-time name lists (preload whitelist, engine host) name every channel of the one contract map. */
+  lists: Equal<AnyInvokeChannel, DesktopIpcChannel>;
   /** Every studio channel (engine, host, runs) is an IPC channel, plus the desktop ones, nothing else. */
   invoke: Equal<InvokeChannel, StudioChannel | DesktopInvokeChannel>;
+  page: Equal<InvokeChannel, PageIpcChannel>;
   engineSide: Equal<EngineInvokeChannel, EngineChannel | RunsChannel>;
   hostSide: Equal<HostInvokeChannel, HostChannel>;
-  /** The map of params/results, the zod schemas and the handlers cover exactly the same channels. */
-  map: Equal<keyof InvokeMap, AnyInvokeChannel>;
-  schemas: Equal<keyof typeof invokeSchemas, AnyInvokeChannel>;
-  handlers: Equal<keyof InvokeHandlers, AnyInvokeChannel>;
-  events: Equal<keyof EventMap, EventChannel>;
-  /** The renderer's own declaration of `window.weft` is the preload's api, channel for channel. */
-  rendererChannels: Equal<DesktopChannel, InvokeChannel>;
-  rendererEvents: Equal<keyof DesktopEvents, EventChannel>;
-  rendererApi: Mutual<DesktopApi, WeftDesktopApi>;
-  rendererEventPayloads: Mutual<DesktopEvents, EventMap>;
+  /** Main's handlers cover exactly the contract's channels. */
+  handlers: Equal<keyof InvokeHandlers, DesktopIpcChannel>;
+  events: Equal<keyof IpcEventMap, EventChannel>;
+  /** The renderer's transport takes the very api the preload builds. */
+  rendererApi: Equal<Parameters<typeof createIpcEngineClient>[0], ReturnType<typeof createPreloadApi>>;
+  preloadApi: Equal<ReturnType<typeof createPreloadApi>, WeftDesktopApi>;
 } = {
+  lists: true,
   invoke: true,
+  page: true,
   engineSide: true,
   hostSide: true,
-  map: true,
-  schemas: true,
   handlers: true,
   events: true,
-  rendererChannels: true,
-  rendererEvents: true,
   rendererApi: true,
-  rendererEventPayloads: true,
+  preloadApi: true,
 };
 
 describe('IPC contract', () => {
@@ -72,10 +67,10 @@ describe('IPC contract', () => {
     expect(Object.values(typeChecks).every(Boolean)).toBe(true);
     const studio = Object.keys(studioApi).sort();
     expect(invokeChannels.filter((c) => !c.startsWith('dialog.') && !c.startsWith('window.')).sort()).toEqual(studio);
-    expect(Object.keys(invokeSchemas).sort()).toEqual([...allInvokeChannels].sort());
+    expect(Object.keys(desktopIpcApi).sort()).toEqual([...allInvokeChannels].sort());
     expect(new Set(allInvokeChannels).size).toBe(allInvokeChannels.length);
     for (const c of Object.keys(studioApi) as StudioChannel[]) {
-      expect(invokeSchemas[c], c).toBe(studioApi[c].params);
+      expect(desktopIpcApi[c].params, c).toBe(studioApi[c].params);
     }
   });
 

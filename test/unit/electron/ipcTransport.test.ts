@@ -1,15 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { EngineRequestError } from '../../../renderer/engine/EngineClient';
-import {
-  bindDesktopShell,
-  createIpcEngineClient,
-  type DesktopApi,
-  type DesktopEvents,
-} from '../../../renderer/engine/ipcTransport';
+import type { IpcEventMap, WeftDesktopApi } from '../../../core/common';
+import { bindDesktopShell, createIpcEngineClient } from '../../../renderer/engine/ipcTransport';
 
 function fakeApi(answer: (channel: string, params: unknown) => unknown) {
   const listeners = new Map<string, Set<(p: unknown) => void>>();
-  const api: DesktopApi = {
+  const api: WeftDesktopApi = {
     invoke: async (channel, params) => answer(channel, params) as never,
     on: (channel, l) => {
       const set = listeners.get(channel) ?? new Set();
@@ -19,7 +15,7 @@ function fakeApi(answer: (channel: string, params: unknown) => unknown) {
     },
     pathForFile: () => '',
   };
-  const emit = <E extends keyof DesktopEvents>(channel: E, payload: DesktopEvents[E]): void => {
+  const emit = <E extends keyof IpcEventMap>(channel: E, payload: IpcEventMap[E]): void => {
     for (const l of listeners.get(channel) ?? []) l(payload);
   };
   return { api, emit, listeners };

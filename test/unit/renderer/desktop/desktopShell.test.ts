@@ -3,12 +3,13 @@ import {
   emptyDocument,
   loadDocument,
   serializeDocument,
+  type IpcEventMap,
   type PipelineDocument,
   type StudioChannel,
+  type WeftDesktopApi,
 } from '../../../../core/common';
 import { startDesktopShell } from '../../../../renderer/desktop/desktopShell';
 import { setEngineClient } from '../../../../renderer/engine/client';
-import type { DesktopApi, DesktopEvents } from '../../../../renderer/engine/ipcTransport';
 import { openPipeline, pickParamPath, save, startSaveAs } from '../../../../renderer/files/fileActions';
 import { registry } from '../../../../renderer/store/nodeCatalog';
 import { useStudio } from '../../../../renderer/store/useStudio';
@@ -19,7 +20,7 @@ type Call = { channel: string; params: unknown };
 function fakeDesktop(answers: Record<string, unknown> = {}) {
   const calls: Call[] = [];
   const listeners = new Map<string, Set<(p: unknown) => void>>();
-  const api: DesktopApi = {
+  const api: WeftDesktopApi = {
     invoke: (channel, params) => {
       calls.push({ channel, params });
       return Promise.resolve({ ok: true, result: (answers[channel] ?? null) as never });
@@ -32,7 +33,7 @@ function fakeDesktop(answers: Record<string, unknown> = {}) {
     },
     pathForFile: () => '',
   };
-  const emit = <E extends keyof DesktopEvents>(channel: E, payload: DesktopEvents[E]): void => {
+  const emit = <E extends keyof IpcEventMap>(channel: E, payload: IpcEventMap[E]): void => {
     for (const l of listeners.get(channel) ?? []) l(payload);
   };
   const listenerCount = (): number => [...listeners.values()].reduce((n, s) => n + s.size, 0);
@@ -209,7 +210,7 @@ describe('native menu commands', () => {
 });
 
 describe('pipelines opened by main', () => {
-  const opened = (source: DesktopEvents['pipeline.opened']['source']): DesktopEvents['pipeline.opened'] => ({
+  const opened = (source: IpcEventMap['pipeline.opened']['source']): IpcEventMap['pipeline.opened'] => ({
     path: '/home/me/other.weft.json',
     text: pipelineText('other'),
     revision: 'r-other',

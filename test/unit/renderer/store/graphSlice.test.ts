@@ -171,6 +171,51 @@ describe('undo and redo', () => {
   });
 });
 
+describe('undo history holds the document only', () => {
+  it('records documents, never selection or measurements; selecting and measuring are not undo steps', () => {
+    s().addNode('data.csv', { x: 0, y: 0 });
+    s().addNode('prep.split', { x: 200, y: 0 });
+    s().onNodesChange([{ type: 'dimensions', id: 'csv_1', dimensions: { width: 190, height: 80 } }]);
+    s().selectOnly('csv_1');
+    s().selectAll();
+    expect(s().past).toHaveLength(2);
+    expect(s().past[1]).toEqual({
+      format: 'weft.pipeline',
+      version: 2,
+      metadata: { name: 'test' },
+      nodes: [{ id: 'csv_1', type: 'data.csv', version: 1, params: {}, position: { x: 0, y: 0 } }],
+      edges: [],
+    });
+    expect(JSON.stringify(s().past)).not.toMatch(/selected|measured|handles|initialWidth|dragging/);
+  });
+
+  it('undo and redo restore the document and keep the current selection and measured sizes', () => {
+    s().addNode('data.csv', { x: 0, y: 0 });
+    s().addNode('prep.split', { x: 200, y: 0 });
+    s().onNodesChange([{ type: 'dimensions', id: 'csv_1', dimensions: { width: 190, height: 80 } }]);
+    s().selectOnly('csv_1');
+    const csv = s().nodes[0];
+    s().setParam('split_1', 'target', 'species');
+    s().setLabel('split_1', 'Split it');
+    s().undo();
+    expect(s().document().nodes[1]).toMatchObject({ params: { target: 'species' } });
+    expect(s().document().nodes[1]?.label).toBeUndefined();
+    s().undo();
+    expect(s().document().nodes[1]?.params).toEqual({});
+    expect(s().nodes[0]).toBe(csv);
+    expect(s().nodes[0]).toMatchObject({ selected: true, measured: { width: 190, height: 80 } });
+    expect(s().nodes[0]?.handles).toBeUndefined();
+    expect(s().nodes[1]?.selected).toBe(false);
+    s().undo();
+    expect(ids()).toEqual(['csv_1']);
+    s().selectOnly('csv_1');
+    s().redo();
+    expect(ids()).toEqual(['csv_1', 'split_1']);
+    expect(s().nodes.map((n) => Boolean(n.selected))).toEqual([true, false]);
+    expect(s().nodes[1]?.handles?.length).toBeGreaterThan(0);
+  });
+});
+
 describe('copy and paste', () => {
   it('pastes copies with new ids, offset, their inner edges rewired, and deep-copied params', () => {
     s().addNode('data.csv', { x: 0, y: 0 });

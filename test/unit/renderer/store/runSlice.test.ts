@@ -26,18 +26,26 @@ describe('engine events in the run slice', () => {
     expect(s().logs.map((l) => `${l.nodeId}:${l.message}`)).toEqual(['a:cached', 'b:done in 5 ms']);
   });
 
-  it('tells a cancelled node (and its dependants) from a failed one', () => {
+  it('tells a cancelled node (and its dependants) from a failed one by the event type alone', () => {
     apply(
-      { type: 'node.failed', runId: 'r1', nodeId: 'a', error: 'cancelled' },
-      { type: 'node.failed', runId: 'r1', nodeId: 'b', error: 'upstream node a cancelled', upstream: 'a' },
+      { type: 'node.cancelled', runId: 'r1', nodeId: 'a' },
+      { type: 'node.cancelled', runId: 'r1', nodeId: 'b', upstream: 'a' },
       { type: 'node.failed', runId: 'r1', nodeId: 'c', error: 'data.csv: iris.csv not found' },
+      { type: 'node.failed', runId: 'r1', nodeId: 'd', error: 'cancelled' },
     );
-    expect([s().nodeRun['a']?.status, s().nodeRun['b']?.status, s().nodeRun['c']?.status]).toEqual([
+    expect(['a', 'b', 'c', 'd'].map((id) => s().nodeRun[id]?.status)).toEqual([
       'cancelled',
       'cancelled',
       'failed',
+      'failed',
     ]);
-    expect(s().logs.filter((l) => l.level === 'error')).toHaveLength(3);
+    expect(s().nodeRun['b']).toEqual({ status: 'cancelled', message: 'not run: upstream node a cancelled' });
+    expect(s().logs.map((l) => `${l.level} ${l.nodeId}: ${l.message}`)).toEqual([
+      'warn a: cancelled',
+      'warn b: not run: upstream node a cancelled',
+      'error c: data.csv: iris.csv not found',
+      'error d: cancelled',
+    ]);
   });
 
   it('keeps training curves per node in epoch order, and ignores events of another run', () => {

@@ -74,3 +74,57 @@ describe('tree ensembles in onnxruntime equal the in-app predictions on held-out
     for (let i = 0; i < ours.length; i++) expect(Math.abs(onnx[i] - ours[i])).toBeLessThan(1e-5);
   });
 });
+
+describe('tree options', () => {
+  it('balanced class weights make an unbalanced leaf vote by n / (k · count)', async () => {
+    // 6 rows of class 0 and 2 of class 1, one feature that cannot separate them: the root is the
+    // only leaf. Unweighted it predicts (3/4, 1/4); balanced weights 8/12 and 8/4 make it (1/2, 1/2).
+    const x = Float32Array.from([1, 1, 1, 1, 1, 1, 1, 1]);
+    const data: DatasetValue = {
+      task: 'classification',
+      featureShape: [1],
+      classNames: ['a', 'b'],
+      splits: { train: { x, y: Int32Array.from([0, 0, 0, 0, 0, 0, 1, 1]), n: 8 } },
+      transforms: [],
+    };
+    const plain = await treeLearner.fit(fitDataOf(treeLearner, data), treeParams.parse({}), noHooks);
+    expect(Array.from(plain.predict(x.subarray(0, 1), 1))).toEqual([0.75, 0.25]);
+    const balanced = await treeLearner.fit(
+      fitDataOf(treeLearner, data),
+      treeParams.parse({ classWeight: 'balanced' }),
+      noHooks,
+    );
+    expect(Array.from(balanced.predict(x.subarray(0, 1), 1))).toEqual([0.5, 0.5]);
+  });
+
+  it('a forest fits several regression targets at once and exports them as one TreeEnsembleRegressor', async () => {
+    const iris = irisRegression();
+    const two = (s: { x: Float32Array; y: Float32Array | Int32Array; n: number }) => ({
+      x: s.x,
+      n: s.n,
+      y: Float32Array.from({ length: s.n * 2 }, (_, k) => (k % 2 === 0 ? s.y[k >> 1] : s.x[(k >> 1) * 3])),
+    });
+    const data: DatasetValue = {
+      ...iris,
+      targetDim: 2,
+      splits: { train: two(iris.splits.train), test: two(iris.splits.test) },
+    };
+    const fitted = await forestLearner.fit(
+      fitDataOf(forestLearner, data),
+      forestParams.parse({ nEstimators: 10 }),
+      noHooks,
+    );
+    const { x, n } = data.splits.test;
+    const ours = fitted.predict(x, n);
+    const onnx = await runOnnx(fitted.onnx, x, n, [3]);
+    expect(onnx.length).toBe(n * 2);
+    for (let i = 0; i < ours.length; i++) expect(Math.abs(onnx[i] - ours[i])).toBeLessThan(1e-5);
+  });
+
+  it('boosting without a leaf limit but with max depth 2 grows at most 4 leaves per tree', async () => {
+    const iris = irisDataset();
+    const params = boostingParams.parse({ maxLeafNodes: null, maxDepth: 2, maxIter: 5, minSamplesLeaf: 1 });
+    const fitted = await boostingLearner.fit(fitDataOf(boostingLearner, iris), params, noHooks);
+    expect(fitted.text).toMatch(/mean leaves [1-4]\.\d/);
+  });
+});

@@ -141,6 +141,51 @@ describe('Engine', () => {
     expect(log.calls.has('after')).toBe(false);
     expect(Date.now() - started).toBeLessThan(4000);
     expect(events.at(-1)).toMatchObject({ type: 'run.finished', status: 'cancelled' });
+    const ends = events.filter((e) => e.type === 'node.cancelled' || e.type === 'node.failed');
+    expect(ends).toEqual([
+      { type: 'node.cancelled', runId: 'r1', nodeId: 'slow' },
+      { type: 'node.cancelled', runId: 'r1', nodeId: 'after', upstream: 'slow' },
+    ]);
+    expect(r.report.nodes.after?.error).toBe('not run: upstream node slow cancelled');
+  });
+
+  it('reports nodes that had not started when the run was cancelled as cancelled, each exactly once', async () => {
+    const { engine, log } = setup({ concurrency: 1 });
+    const doc = pipeline(
+      [
+        { id: 'c', type: 'test.constant', params: { value: 1 } },
+        { id: 'slow', type: 'test.delay', params: { ms: 5000 } },
+        { id: 'side', type: 'test.counter' },
+        { id: 'side2', type: 'test.counter' },
+      ],
+      ['c.out->slow.in', 'c.out->side.in', 'side.out->side2.in'],
+    );
+    const events: EngineEvent[] = [];
+    const r = await engine.run(doc, {
+      runId: 'r2',
+      onEvent: (e) => {
+        events.push(e);
+        if (e.type === 'node.progress' && e.nodeId === 'slow') engine.cancel('r2');
+      },
+    });
+    if (!r.ok) throw new Error('invalid');
+    expect(log.calls.has('side')).toBe(false);
+    const ended = events.flatMap((e) =>
+      e.type === 'node.cancelled' || e.type === 'node.finished' || e.type === 'node.cached' || e.type === 'node.failed'
+        ? [`${e.type} ${e.nodeId}`]
+        : [],
+    );
+    expect(ended.sort()).toEqual([
+      'node.cancelled side',
+      'node.cancelled side2',
+      'node.cancelled slow',
+      'node.finished c',
+    ]);
+    expect(
+      Object.entries(r.report.nodes)
+        .map(([id, n]) => `${id}:${n.status}`)
+        .sort(),
+    ).toEqual(['c:done', 'side2:cancelled', 'side:cancelled', 'slow:cancelled']);
   });
 
   it('runs independent branches concurrently', async () => {

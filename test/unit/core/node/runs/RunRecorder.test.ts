@@ -6,7 +6,7 @@ import { diffRuns } from '../../../../../core/common/runs';
 import { UserError } from '../../../../../core/node/executors/Executor';
 import { runRecorded } from '../../../../../core/node/runs/recordedRun';
 import { planRerun, sameResults } from '../../../../../core/node/runs/rerun';
-import { RunStore } from '../../../../../core/node/runs/RunStore';
+import { LOG_FILE, RunStore } from '../../../../../core/node/runs/RunStore';
 import { fitEngine, fitNodes, fitPipeline, pointsCsv } from './fixtures/fitNodes';
 
 function workspace(): string {
@@ -107,6 +107,16 @@ describe('RunRecorder', () => {
     expect(cancelled.record!.status).toBe('cancelled');
     expect(cancelled.record!.epochs.fit.length).toBeGreaterThanOrEqual(3);
     expect(cancelled.record!.epochs.fit.length).toBeLessThan(500);
+    const journal = readFileSync(path.join(store.dir, cancelled.record!.id, LOG_FILE), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { t: string; node?: string; status?: string; error?: string })
+      .filter((entry) => entry.t === 'node');
+    expect(journal.filter((entry) => entry.node !== 'points')).toEqual([
+      { t: 'node', node: 'fit', status: 'cancelled', error: 'cancelled' },
+      { t: 'node', node: 'score', status: 'cancelled', error: 'not run: upstream node fit cancelled' },
+    ]);
+    expect(cancelled.record!.nodes.score.status).toBe('cancelled');
     const invalid = fitPipeline();
     invalid.edges = [];
     const bad = await runRecorded(fitEngine(), invalid, { store, registry: fitNodes, baseDir: ws });

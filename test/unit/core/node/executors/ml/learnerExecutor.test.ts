@@ -8,6 +8,8 @@ import { CancelledError, UserError } from '../../../../../../core/node/executors
 import { boostingExecutor } from '../../../../../../core/node/executors/ml/boosting';
 import { forestExecutor } from '../../../../../../core/node/executors/ml/forest';
 import { linearExecutor } from '../../../../../../core/node/executors/ml/linear';
+import { logisticExecutor } from '../../../../../../core/node/executors/ml/logistic';
+import { logisticParams } from '../../../../../../core/common/nodes/ml/logistic';
 import { executorContext } from '../../../../../fixtures/executorContext';
 import { irisDataset, noHooks } from '../../../../../fixtures/learners/datasets';
 
@@ -25,6 +27,24 @@ describe('learner executors', () => {
     };
     await expect(forestExecutor(ctx)).rejects.toBeInstanceOf(CancelledError);
     expect(messages.filter((m) => m.startsWith('tree'))).toEqual(['tree 1 of 20', 'tree 2 of 20', 'tree 3 of 20']);
+  });
+
+  it('logistic regression reports solver iterations and stops between them when cancelled', async () => {
+    const controller = new AbortController();
+    const messages: string[] = [];
+    const ctx = {
+      ...executorContext(logisticParams.parse({ maxIter: 1000, tol: 1e-12 }), { inputs: { data: irisDataset() } }),
+      signal: controller.signal,
+      progress: (_f: number, m?: string) => {
+        messages.push(m ?? '');
+        if (m === 'lbfgs iteration 20') controller.abort();
+      },
+    };
+    await expect(logisticExecutor(ctx)).rejects.toBeInstanceOf(CancelledError);
+    expect(messages.filter((m) => m.startsWith('lbfgs iteration'))).toEqual([
+      'lbfgs iteration 10',
+      'lbfgs iteration 20',
+    ]);
   });
 
   it('boosting reports its loss per iteration as epoch metrics, falling', async () => {
