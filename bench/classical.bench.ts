@@ -5,7 +5,7 @@
  * 100-tree forest and 100 boosting iterations, and an RBF SVM on its first 10,000 rows; (b) test
  * accuracy of every learner on the digits split the other benches use (8,000 train / 2,000 test
  * rows of 784 pixels). `WEFT_BENCH_THREADS` sets the threads (default 1); `WEFT_BENCH_CAP_S` caps
- * each fit (default 600 s).
+ * each fit (default 600 s); `WEFT_BENCH_PART` a or b runs one part only.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -20,6 +20,7 @@ import { reportBench } from './report';
 
 const THREADS = Number(process.env.WEFT_BENCH_THREADS ?? 1);
 const CAP_S = Number(process.env.WEFT_BENCH_CAP_S ?? 600);
+const PART = process.env.WEFT_BENCH_PART ?? 'ab';
 const PYTHON = '/usr/bin/python3';
 const here = path.dirname(new URL(import.meta.url).pathname);
 
@@ -101,6 +102,13 @@ function report(label: string, name: string, dir: string, rows?: number, accurac
 
 const root = mkdtempSync(path.join(tmpdir(), 'weft-bench-classical-'));
 try {
+  if (PART.includes('a')) fitTimes();
+  if (PART.includes('b')) digitsAccuracy();
+} finally {
+  rmSync(root, { recursive: true, force: true });
+}
+
+function fitTimes(): void {
   const synth = path.join(root, 'synthetic');
   writeBenchData(synth, synthetic(100_000, 10_000, 20));
   console.log('# (a) fit time, synthetic 100,000 × 20 (seed 2024), two classes');
@@ -108,13 +116,13 @@ try {
   report('classical forest(100 trees) 100k×20', 'forest', synth);
   report('classical boosting(100 iter) 100k×20', 'boosting', synth);
   report('classical svm(rbf) 10k×20', 'svm', synth, 10_000);
+}
 
+function digitsAccuracy(): void {
   const digits = loadDigits();
   const dig = path.join(root, 'digits');
   writeBenchData(dig, { d: 784, classes: 10, train: digits.train, test: digits.test });
   console.log(`# (b) test accuracy, digits split (${digits.train.n} train / ${digits.test.n} test × 784)`);
   for (const name of Object.keys(benchLearners)) report(`classical ${name} digits`, name, dig, undefined, true);
   console.log('# ml.linear is a regression learner: no classification accuracy to compare');
-} finally {
-  rmSync(root, { recursive: true, force: true });
 }

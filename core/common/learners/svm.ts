@@ -1,6 +1,7 @@
 import { seededRandom, shuffleInPlace } from '../nodes/prep/random';
 import { coupleProbabilities, sigmoidPredict, sigmoidTrain, type Sigmoid } from './platt';
 import { svmOnnx } from './svmOnnx';
+import { fitSvr } from './svr';
 import { kernelOf, rowsOf, solveBinary, type BinaryProblem, type Kernel, type Rows } from './svmSolver';
 import { LearnerError, type FitData, type FitHooks, type Fitted, type LearnerModule } from './types';
 
@@ -14,6 +15,7 @@ export interface SvmParams {
   tol: number;
   maxIter: number;
   probability: boolean;
+  epsilon: number;
   cacheSize: number;
   seed: number;
 }
@@ -313,6 +315,9 @@ export async function fitSvc(data: FitData, p: SvmParams, hooks: FitHooks): Prom
 }
 
 async function fitSvm(data: FitData, p: SvmParams, hooks: FitHooks): Promise<Fitted> {
+  if (data.task === 'regression') {
+    return fitSvr(data, p, { kind: p.kernel, gamma: gammaOf(p, data), coef0: p.coef0, degree: p.degree }, hooks);
+  }
   const { n, classes: k } = data;
   const y = data.y as Int32Array;
   const { model, iterations, converged } = await fitSvc(data, p, hooks);
@@ -351,8 +356,7 @@ async function fitSvm(data: FitData, p: SvmParams, hooks: FitHooks): Promise<Fit
 
 export const svmLearner: LearnerModule<SvmParams> = {
   type: 'ml.svm',
-  tasks: ['classification'],
-  wrongTask: 'ml.svm fits class labels (SVC); for a numeric target use ml.linear, ml.knn or ml.boosting',
+  tasks: ['classification', 'regression'],
   handlesMissing: false,
   seedOf: (p) => p.seed,
   fit: fitSvm,

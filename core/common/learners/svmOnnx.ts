@@ -2,9 +2,10 @@ import { GraphBuilder, type T } from '../model/graph/GraphBuilder';
 import { float64Input } from './float64Input';
 import { COUPLING_RIDGE } from './platt';
 import type { SvcModel } from './svm';
+import type { SvrModel } from './svr';
 
 /** Kernel values `[batch, nSV]` of the input rows against the support vectors. */
-function kernelValues(b: GraphBuilder, x: T, m: SvcModel): T {
+function kernelValues(b: GraphBuilder, x: T, m: Pick<SvcModel, 'sv' | 'd' | 'kernel'>): T {
   const { sv, d } = m;
   const n = sv.n;
   const svT = new Float64Array(d * n);
@@ -192,5 +193,16 @@ export function svmOnnx(m: SvcModel, featureShape: readonly number[]): Uint8Arra
     out = b.op('Concat', [p0, b.op('Sub', [b.constF(1), p0], ['batch', 1])], ['batch', 2], { axis: { i: 1 } });
   } else out = ovrSoftmax(b, dec, k);
   b.output(b.op('Cast', [out], ['batch', k], { to: { i: 1 } }, 'float32'), 'output');
+  return b.encode();
+}
+
+/** An ε-SVR as ONNX in float64 standard operators: `K · coef − ρ` → `[batch, 1]`. */
+export function svrOnnx(m: SvrModel, featureShape: readonly number[]): Uint8Array {
+  const b = new GraphBuilder('float64');
+  const x = float64Input(b, featureShape);
+  const kv = kernelValues(b, x, m);
+  const w = b.initializer('dual_coef', [m.sv.n, 1], m.coef, 'float64');
+  const y = b.op('Sub', [b.op('MatMul', [kv, w], ['batch', 1]), b.constF(m.rho)], ['batch', 1]);
+  b.output(b.op('Cast', [y], ['batch', 1], { to: { i: 1 } }, 'float32'), 'output');
   return b.encode();
 }

@@ -37,6 +37,8 @@ export interface BinaryProblem {
   rows: Rows;
   index: Int32Array;
   y: Int8Array;
+  /** The linear term of the dual (`−1` per row for classification; `ε ∓ target` for regression). */
+  p?: Float64Array;
   C: number;
   kernel: Kernel;
   tol: number;
@@ -124,7 +126,7 @@ class Columns {
 }
 
 /**
- * Solves the C-SVC dual `min ½ αᵀQα − eᵀα, 0 ≤ α ≤ C, yᵀα = 0` by SMO with libsvm's second-order
+ * Solves the dual `min ½ αᵀQα + pᵀα, 0 ≤ α ≤ C, yᵀα = 0` (C-SVC: p = −e; ε-SVR over doubled rows) by SMO with libsvm's second-order
  * working set selection (Fan, Chen and Lin 2005), without shrinking; stops when the maximal
  * violation `m(α) − M(α)` is below `tol`. `rho` as libsvm's calculate_rho.
  */
@@ -134,7 +136,7 @@ export function solveBinary(pb: BinaryProblem): BinarySolution {
   const cols = new Columns(pb);
   const QD = cols.diag;
   const alpha = new Float64Array(l);
-  const G = new Float64Array(l).fill(-1);
+  const G = pb.p ? Float64Array.from(pb.p) : new Float64Array(l).fill(-1);
   const upper = (t: number) => alpha[t] >= C;
   const lower = (t: number) => alpha[t] <= 0;
   const cap = pb.maxIter < 0 ? Math.max(10_000_000, l > 21_474_836 ? 2_147_483_647 : 100 * l) : pb.maxIter;

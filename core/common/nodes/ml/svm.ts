@@ -24,6 +24,7 @@ export const svmParams = z.object({
     .boolean()
     .default(false)
     .describe('Platt-scaled probabilities from 5-fold cross-validation (about 6× the fit time)'),
+  epsilon: z.number().min(0).default(0.1).describe('regression: errors below epsilon cost nothing (the ε-tube of SVR)'),
   cacheSize: z.number().positive().default(200).describe('Kernel column cache in MB (cache_size)'),
   seed: z.number().int().default(0).describe('Seed of the cross-validation folds for probability'),
 });
@@ -34,8 +35,8 @@ export const svmNode = defineLearnerNode({
   type: 'ml.svm',
   title: 'Support vector machine',
   doc:
-    "Support vector classification as in scikit-learn's SVC (libsvm): the dual solved by SMO with second-order " +
-    'working set selection, one-vs-one for more than two classes. With probability on, outputs are probabilities ' +
+    "Support vector machines as in scikit-learn's SVC and, for a numeric target, SVR (ε-SVR; libsvm): the dual " +
+    'solved by SMO with second-order working set selection, one-vs-one for more than two classes. With probability on, outputs are probabilities ' +
     'by Platt scaling on 5-fold cross-validated decision values, coupled pairwise for more than two classes (the ' +
     "minimizer libsvm approaches iteratively, solved exactly; folds from this node's seed, so figures differ slightly " +
     "from scikit-learn's). With probability off " +
@@ -44,5 +45,5 @@ export const svmNode = defineLearnerNode({
     'the predicted class. Exports in float64 standard operators (kernel and decisions by MatMul); not as ' +
     'ai.onnx.ml SVMClassifier, whose float32 kernels moved outputs up to 2e-4 from the fitted model on unscaled data.',
   params: svmParams,
-  tasks: ['classification'],
+  tasks: ['classification', 'regression'],
 });

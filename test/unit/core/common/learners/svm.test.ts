@@ -4,7 +4,14 @@ import { fitDataOf, fitLearner } from '../../../../../core/common/learners';
 import { coupleProbabilities, sigmoidPredict, sigmoidTrain } from '../../../../../core/common/learners/platt';
 import { decisionValues, fitSvc, svmLearner } from '../../../../../core/common/learners/svm';
 import { svmParams } from '../../../../../core/common/nodes/ml/svm';
-import { argmaxRows, irisDataset, noHooks, runOnnx, tinyDataset } from '../../../../fixtures/learners/datasets';
+import {
+  argmaxRows,
+  irisDataset,
+  irisRegression,
+  noHooks,
+  runOnnx,
+  tinyDataset,
+} from '../../../../fixtures/learners/datasets';
 import { recorded, wave2 } from '../../../../fixtures/learners/wave2';
 
 const datasets: Record<string, () => DatasetValue> = {
@@ -162,11 +169,24 @@ describe('ml.svm', () => {
     expect(warnings.join()).toMatch(/did not converge for 3 of 3 class pairs after 3 iterations.*maxIter/);
   });
 
-  it('refuses a regression dataset and a class missing from the training split', async () => {
-    await expect(
-      fitLearner(svmLearner, svmParams.parse({}), tinyDataset('regression', [[0], [1]], [0, 1]), noHooks),
-    ).rejects.toThrow(/ml\.linear/);
+  it('refuses a class missing from the training split, and more than one regression target', async () => {
     const gap = tinyDataset('classification', [[0], [1], [2]], [0, 2, 0], ['a', 'b', 'c']);
     await expect(fitLearner(svmLearner, svmParams.parse({}), gap, noHooks)).rejects.toThrow(/class 1 has no rows/);
+    const two = { ...tinyDataset('regression', [[0], [1]], [0, 1, 2, 3]), targetDim: 2 };
+    two.splits.train.n = 2;
+    await expect(fitLearner(svmLearner, svmParams.parse({}), two, noHooks)).rejects.toThrow(/fits one target/);
+  });
+
+  it('ε-SVR equals scikit-learn SVR predictions, and its ONNX graph the in-app ones', async () => {
+    const data = irisRegression();
+    const { test } = data.splits;
+    const fitted = await svmLearner.fit(fitDataOf(svmLearner, data), svmParams.parse({}), noHooks);
+    const p = fitted.predict(test.x, test.n);
+    const want = wave2.svm.iris_svr_rbf;
+    want.predict.forEach((v, i) => expect(Math.abs(p[i] - v), `row ${i}`).toBeLessThan(1e-2));
+    expect(Math.abs((fitted.info.intercept as number[])[0] - want.intercept[0])).toBeLessThan(1e-2);
+    const onnx = await runOnnx(fitted.onnx, test.x, test.n, [3]);
+    expect(onnx.length).toBe(test.n);
+    for (let i = 0; i < test.n; i++) expect(Math.abs(onnx[i] - p[i])).toBeLessThan(1e-5);
   });
 });
