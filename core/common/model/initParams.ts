@@ -71,7 +71,7 @@ function initOne(p: ParamSpec, seed: number): Float32Array {
 export function initParams(model: ResolvedModel, seed: number): ParamValues {
   const kernelFanIn = new Map<string, number>();
   for (const p of model.params)
-    if (p.init === 'glorot_uniform' && p.name.endsWith('/kernel'))
+    if (p.name.endsWith('/kernel') && p.fanIn > 0)
       kernelFanIn.set(p.name.slice(0, p.name.lastIndexOf('/')), p.fanIn);
   return {
     names: model.params.map((p) => p.name),

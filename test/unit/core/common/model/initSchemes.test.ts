@@ -3,6 +3,9 @@ import { initParams } from '../../../../../core/common/model/initParams';
 import { resolveSpec } from '../../../../../core/common/model/resolveSpec';
 import { cnnParams, cnnSpec } from '../../../../../core/common/nodes/model/cnn';
 import { mlpParams, mlpSpec } from '../../../../../core/common/nodes/model/mlp';
+import { conv2dNode } from '../../../../../core/common/nodes/layer/conv2d';
+import { denseNode } from '../../../../../core/common/nodes/layer/dense';
+import { appendLayer, emptySpec } from '../../../../../core/common/model/specOps';
 
 /**
  * Checks that `v` looks like n draws of U(−b, b): every value inside the bound, the largest near it,
@@ -68,5 +71,24 @@ describe('init schemes of model.mlp and model.cnn (bounds from the schemes’ de
     expectUniform(v.get('cnn/conv2/kernel')!, 1 / Math.sqrt(64 * 9));
     expect(v.get('cnn/conv2/bias')!.every((x) => Math.abs(x) <= 1 / Math.sqrt(64 * 9))).toBe(true);
     expect(new Set(v.get('cnn/conv2/bias')).size).toBe(64);
+  });
+
+  it('layer.dense and layer.conv2d take the same choice per layer', () => {
+    const dense = denseNode.params.parse({ units: 500, init: 'he_uniform', biasInit: 'uniform' });
+    const conv = conv2dNode.params.parse({ filters: 64, kernelSize: 3, init: 'pytorch_default', biasInit: 'uniform' });
+    expect(denseNode.toLayer(denseNode.params.parse({ units: 5 }))).not.toHaveProperty('init');
+    const spec = appendLayer(
+      [appendLayer([appendLayer([emptySpec()], 'c1', conv2dNode.toLayer(conv))], 'f', { kind: 'flatten' })],
+      'd1',
+      denseNode.toLayer(dense),
+    );
+    const resolved = resolveSpec(spec, { featureShape: [8, 10, 10], outputUnits: 2 });
+    const { names, values } = initParams(resolved, 1);
+    const v = byName(names, values);
+    expectUniform(v.get('c1/kernel')!, 1 / Math.sqrt(8 * 9));
+    expect(v.get('c1/bias')!.every((x) => Math.abs(x) <= 1 / Math.sqrt(8 * 9))).toBe(true);
+    const fanIn = 64 * 8 * 8;
+    expectUniform(v.get('d1/kernel')!, Math.sqrt(6 / fanIn));
+    expectUniform(v.get('d1/bias')!, 1 / Math.sqrt(fanIn));
   });
 });
