@@ -10,7 +10,10 @@ import { CancelledError, UserError } from '../../../../../../core/node/executors
 import { breastCancerDataset } from '../../../../../fixtures/compare/breastCancer';
 import oracle from '../../../../../fixtures/compare/sklearn_compare.json';
 import { executorContext } from '../../../../../fixtures/executorContext';
-import { irisDataset } from '../../../../../fixtures/learners/datasets';
+import { irisDataset, irisRegression } from '../../../../../fixtures/learners/datasets';
+import regressionFolds from '../../../../../fixtures/compare/iris_regression_folds.json';
+import { kFolds } from '../../../../../../core/common/metrics';
+import { linearParams } from '../../../../../../core/common/nodes/ml/linear';
 
 function recipe(learner: string, params: Record<string, unknown>, seed = 0): LearnerValue {
   return { format: 'weft.learner', learner, task: 'classification', params, seed };
@@ -138,5 +141,35 @@ describe('eval.compare', () => {
         ),
       ),
     ).rejects.toThrow(/needs a non-empty "test" split/);
+  });
+
+  it('regression: MSE, MAE and R² per fold equal scikit-learn LinearRegression on the same folds', async () => {
+    const data = irisRegression();
+    expect(Array.from(data.splits.train.y)).toEqual(regressionFolds.y);
+    expect(kFolds(data.splits.train.n, 4, 1, 7).map((f) => Array.from(f.test))).toEqual(regressionFolds.test);
+    const ols: LearnerValue = { ...recipe('ml.linear', linearParams.parse({})), task: 'regression' };
+    const ridge: LearnerValue = {
+      ...recipe('ml.linear', linearParams.parse({ penalty: 'l2', alpha: 50 })),
+      task: 'regression',
+    };
+    const r = await evalCompareExecutor(
+      context(
+        { learner1: ols, learner2: ridge, data },
+        { folds: 4, seed: 7, rankBy: 'mse' },
+        { learner1: 'ols', learner2: 'ridge' },
+      ),
+    );
+    const c = (r.outputs.metrics as MetricsValue).comparison!;
+    expect(c.metrics).toEqual(['mse', 'mae', 'r2']);
+    expect(c.higherIsBetter).toBe(false);
+    const want = oracle.regression;
+    for (const m of ['mse', 'mae', 'r2'] as const) {
+      c.learners[0].scores[m].folds.forEach((v, i) => expect(v).toBeCloseTo(want[m].folds[i], 5));
+      expect(c.learners[0].scores[m].std).toBeCloseTo(want[m].std, 5);
+    }
+    expect(c.learners[0].scores.mse.mean).toBeLessThan(c.learners[1].scores.mse.mean);
+    expect(c.learners[0].best).toBe(true);
+    expect(c.learners[1].versusBest!.meanDifference).toBeLessThan(0);
+    expect(r.summary!.metrics!['ols.r2_mean']).toBeCloseTo(want.r2.mean, 5);
   });
 });
