@@ -61,7 +61,8 @@ export function ComparisonView({ comparison: c, classNames }: { comparison: Comp
     <div data-testid="comparison-view">
       <div className="weft-card">
         <h4>
-          Test &amp; Score ({how}; mean ± sd; best by {c.rankBy}; corrected resampled t-test at {c.alpha})
+          Test &amp; Score ({how}; {c.mode === 'cv' ? 'mean ± sd; ' : ''}best by {c.rankBy}
+          {c.mode === 'cv' ? `; corrected resampled t-test at ${c.alpha}` : ''})
         </h4>
         <table className="weft-table weft-compare" data-testid="comparison-table">
           <thead>
@@ -84,7 +85,11 @@ export function ComparisonView({ comparison: c, classNames }: { comparison: Comp
                   const s = l.scores[m];
                   return (
                     <td key={m} className="num">
-                      {s && Number.isFinite(s.mean) ? `${s.mean.toFixed(4)} ± ${s.std.toFixed(4)}` : 'n/a'}
+                      {!s || !Number.isFinite(s.mean)
+                        ? 'n/a'
+                        : c.mode === 'test'
+                          ? s.mean.toFixed(4)
+                          : `${s.mean.toFixed(4)} ± ${s.std.toFixed(4)}`}
                       <Bar value={s?.mean ?? NaN} max={max(m)} best={l.best} />
                     </td>
                   );

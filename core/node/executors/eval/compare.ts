@@ -129,9 +129,9 @@ function rounds(data: DatasetValue, p: EvalCompareParams, where: string): Round[
   }));
 }
 
-function cellOf(s: FoldScore | undefined): string {
+function cellOf(s: FoldScore | undefined, oneSplit: boolean): string {
   if (!s || Number.isNaN(s.mean)) return 'n/a';
-  return `${s.mean.toFixed(4)} ± ${s.std.toFixed(4)}`;
+  return oneSplit ? s.mean.toFixed(4) : `${s.mean.toFixed(4)} ± ${s.std.toFixed(4)}`;
 }
 
 function versusText(l: LearnerComparison, alpha: number): string {
@@ -145,12 +145,15 @@ function versusText(l: LearnerComparison, alpha: number): string {
 export function comparisonTables(c: ComparisonValue): DisplayTable[] {
   const how = c.mode === 'cv' ? `${c.folds}-fold CV${c.repeats > 1 ? ` × ${c.repeats}` : ''}` : 'test split';
   const main: DisplayTable = {
-    title: `Test & Score (${how}; mean ± sd over ${c.mode === 'cv' ? 'folds' : 'one split'}; best by ${c.rankBy}; corrected resampled t-test)`,
+    title:
+      c.mode === 'cv'
+        ? `Test & Score (${how}; mean ± sd over folds; best by ${c.rankBy}; corrected resampled t-test)`
+        : `Test & Score (${how}; best by ${c.rankBy}; no paired test on one split)`,
     columns: ['learner', 'type', ...c.metrics, 'fit s', 'predict s', 'vs best'],
     rows: c.learners.map((l) => [
       `${l.best ? '* ' : ''}${l.id}`,
       l.learner,
-      ...c.metrics.map((m) => cellOf(l.scores[m])),
+      ...c.metrics.map((m) => cellOf(l.scores[m], c.mode === 'test')),
       l.fitSeconds,
       l.predictSeconds,
       versusText(l, c.alpha),
@@ -286,7 +289,7 @@ export const evalCompareExecutor: Executor<EvalCompareParams> = async (ctx) => {
     for (const m of metrics) {
       const s = l.scores[m];
       if (Number.isFinite(s.mean)) summaryMetrics[`${l.id}.${m}_mean`] = s.mean;
-      if (Number.isFinite(s.std)) summaryMetrics[`${l.id}.${m}_std`] = s.std;
+      if (Number.isFinite(s.std) && p.mode === 'cv') summaryMetrics[`${l.id}.${m}_std`] = s.std;
     }
   }
   const value: MetricsValue = {

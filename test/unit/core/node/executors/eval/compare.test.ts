@@ -133,6 +133,9 @@ describe('eval.compare', () => {
     const r = await evalCompareExecutor(context({ learner1: logistic, data: irisDataset() }, { mode: 'test' }));
     const c = (r.outputs.metrics as MetricsValue).comparison!;
     expect(c.learners[0].scores.accuracy.folds).toHaveLength(1);
+    expect(r.summary!.metrics!['logreg.accuracy_mean']).toBeGreaterThan(0.8);
+    expect(r.summary!.metrics!['logreg.accuracy_std']).toBeUndefined();
+    expect(r.summary!.text).toContain('no paired test on one split');
     await expect(
       evalCompareExecutor(
         context(
