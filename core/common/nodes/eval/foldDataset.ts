@@ -91,6 +91,6 @@ export function foldDataset(
       `${where}: the dataset has fitted steps (${data.transforms.map((t) => t.kind).join(', ')}) but no raw columns to fit them again in each fold`,
     );
   }
-  const transforms = refitTransforms(data.transforms, splits.train.raw!, data.rawFeatures, splits.train.n);
+  const transforms = refitTransforms(data.transforms, splits.train.raw!, splits.train.n);
   return withTransforms(base, transforms);
 }

@@ -1,7 +1,5 @@
-import type { FittedTransform, RawFeature, TableColumn } from '../../values';
-import { assembleFeatures } from './assembleFeatures';
+import type { FittedTransform, TableColumn } from '../../values';
 import { DataError } from './DataError';
-import { moments } from './refitDataset';
 
 function isMissing(v: unknown): boolean {
   return v === null || v === undefined || (typeof v === 'number' && v !== v);
@@ -43,6 +41,37 @@ function categoriesOf(col: TableColumn, n: number, imputed: number | string | un
 }
 
 /**
+ * Mean, population std, min and max of a numeric column's first `n` values, missing values
+ * replaced by `fill` (the column's imputer) or skipped when it has none.
+ */
+function numericMoments(col: TableColumn, n: number, fill: number | undefined, column: string) {
+  if (Array.isArray(col.values)) throw new DataError(`column '${column}' holds categories; it cannot be scaled`);
+  let count = 0;
+  let sum = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  const at = (i: number): number => {
+    const v = col.values[i] as number;
+    return v === v ? v : (fill ?? NaN);
+  };
+  for (let i = 0; i < n; i++) {
+    const v = at(i);
+    if (v !== v) continue;
+    count++;
+    sum += v;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const mean = count ? sum / count : 0;
+  let ss = 0;
+  for (let i = 0; i < n; i++) {
+    const v = at(i);
+    if (v === v) ss += (v - mean) * (v - mean);
+  }
+  return { mean, std: count ? Math.sqrt(ss / count) : 0, min: count ? min : 0, max: count ? max : 0 };
+}
+
+/**
  * Fits the same steps again on other training rows (`raw`, `n` rows): each transform keeps its
  * kind, column and options (strategy, unknown policy) and gets the statistics of these rows,
  * computed on the column's values after the steps before it, as the prep nodes fit them.
@@ -51,7 +80,6 @@ function categoriesOf(col: TableColumn, n: number, imputed: number | string | un
 export function refitTransforms(
   transforms: readonly FittedTransform[],
   raw: readonly TableColumn[],
-  rawFeatures: readonly RawFeature[],
   n: number,
 ): FittedTransform[] {
   const out: FittedTransform[] = [];
@@ -70,8 +98,7 @@ export function refitTransforms(
         break;
       case 'standardize':
       case 'minmax': {
-        const feature = rawFeatures.find((f) => f.name === t.column) ?? { name: t.column, type: 'number' as const };
-        const m = moments(assembleFeatures(raw, [feature], out, n));
+        const m = numericMoments(col, n, typeof fill === 'number' ? fill : undefined, t.column);
         out.push(t.kind === 'standardize' ? { ...t, mean: m.mean, std: m.std } : { ...t, min: m.min, max: m.max });
         break;
       }

@@ -7,12 +7,17 @@ import type {
   TrainedModelValue,
 } from '../../../common';
 import { formatTable, higherIsBetter, meanStd, predictionScores } from '../../../common/metrics';
-import { featureWidth } from '../../../common/nodes/prep/assembleFeatures';
 import type { EvalImportanceParams } from '../../../common/nodes/eval/importance';
 import { takeColumn } from '../../../common/nodes/eval/foldDataset';
 import { seededRandom, shuffleInPlace } from '../../../common/nodes/prep/random';
 import { checkCompatible, pickSplit, runTrainedModel } from '../../inference/runModel';
 import { throwIfAborted, UserError, type Executor } from '../Executor';
+
+/** Feature slots a raw column takes: its one-hot categories, else one. */
+function featureWidth(column: string, transforms: DatasetValue['transforms']): number {
+  const onehot = transforms.find((t) => t.column === column && t.kind === 'onehot');
+  return onehot?.kind === 'onehot' ? onehot.categories.length : 1;
+}
 
 /** A feature group: a name and the `x` slots (or the raw column) shuffled together. */
 interface Group {

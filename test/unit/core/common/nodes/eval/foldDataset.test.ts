@@ -86,7 +86,6 @@ describe('foldDataset', () => {
         { kind: 'ordinal', column: 'c', categories: ['q'], unknown: -1 },
       ],
       raw,
-      [{ name: 'c', type: 'category' }],
       3,
     );
     expect(out).toEqual([
