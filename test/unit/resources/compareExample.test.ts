@@ -16,7 +16,7 @@ describe('resources/examples/compare-learners.weft.json', () => {
       expect(run.stdout).toContain('Test & Score (5-fold CV');
       for (const id of ['logistic', 'forest', 'mlp_trainer']) {
         expect(run.stdout).toMatch(new RegExp(`^\\*? ?${id} .*0\\.9\\d{3} ± 0\\.0\\d{3}`, 'm'));
-        expect(run.stdout).toMatch(new RegExp(`${id}\\.accuracy=0\\.9\\d{3}±0\\.0\\d{3}`));
+        expect(run.stdout).toMatch(new RegExp(`${id}\\.accuracy_mean=0\\.9\\d+ ${id}\\.accuracy_std=0\\.0\\d+`));
       }
       expect(run.stdout).toMatch(/^\* \w+ .* best$/m);
       expect(run.stdout).toContain('Permutation importance (test; drop in accuracy');

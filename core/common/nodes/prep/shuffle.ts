@@ -18,10 +18,10 @@ export const shuffleNode = defineNode({
 });
 
 export function shuffleTable(table: TableValue, seed: number): TableValue {
-  const order = shuffleInPlace(
-    Int32Array.from({ length: table.rowCount }, (_, i) => i),
-    seededRandom(seed),
-  );
-  const rowIds = Int32Array.from(order, (i) => (table.rowIds ? table.rowIds[i] : i + 1));
+  const order = new Int32Array(table.rowCount);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  shuffleInPlace(order, seededRandom(seed));
+  const rowIds = new Int32Array(order.length);
+  for (let k = 0; k < order.length; k++) rowIds[k] = table.rowIds ? table.rowIds[order[k]] : order[k] + 1;
   return { ...table, columns: table.columns.map((c) => takeRows(c, order)), rowIds };
 }

@@ -34,7 +34,7 @@ export const splitNode = defineNode({
   category: 'Preprocess',
   doc:
     'Chooses the target, splits rows into train/validation/test (seeded, stratified), and assembles float32 features: ' +
-    'numeric columns as they are, categorical columns one-hot encoded, missing numbers imputed with the training mean. ' +
+    'numeric columns as they are, categorical columns one-hot encoded, missing numbers (NaN) in any numeric column, in training or at prediction time, imputed with the training mean. ' +
     'Encoders and imputers are fitted on the training split only. ' +
     'Connect a second table (e.g. test.csv) to the test input to score on your own test file: its rows are the test split, ' +
     'matched by column name, encoded and imputed with what was fitted on the training rows; the first table then gives train and validation.',

@@ -2,11 +2,15 @@ import type { DatasetSplit, DatasetValue, FittedTransform, RawFeature, TableColu
 import { labelOf, takeRows } from './tableColumns';
 import { columnStats, looksCategorical } from '../data/tablePreview';
 import { tableFingerprint } from '../data/tableFingerprint';
-import { assembleFeatures, featureNames } from './assembleFeatures';
+import { assembleFeatures, columnValues, featureNames } from '../../transforms/features';
+import { impute } from '../../transforms/impute';
+import { onehot } from '../../transforms/onehot';
+import { moments } from '../../transforms/TransformModule';
 import { DataError } from './DataError';
 import { rowIdAt, testSplit } from './testSplit';
 import { seededRandom, shuffleInPlace } from './random';
 import type { SplitParams } from './split';
+import { appendAll } from '../../arrays';
 
 /**
  * Splits `rows` by ratios `[train, validation, test]` with a seeded shuffle; per class when
@@ -30,32 +34,18 @@ export function splitIndices(
       nVal -= cutVal;
       nTest -= over - cutVal;
     }
-    parts[2].push(...shuffled.slice(0, nTest));
-    parts[1].push(...shuffled.slice(nTest, nTest + nVal));
-    parts[0].push(...shuffled.slice(nTest + nVal));
+    appendAll(parts[2], shuffled.slice(0, nTest));
+    appendAll(parts[1], shuffled.slice(nTest, nTest + nVal));
+    appendAll(parts[0], shuffled.slice(nTest + nVal));
   }
   if (groups) for (const p of parts) shuffleInPlace(p, random);
   return parts;
 }
 
-/** Mean of the finite values of `col` at rows `idx`; NaN when there are none. */
-function meanAt(col: TableColumn, idx: readonly number[]): number {
-  const v = col.values as Float64Array;
-  let s = 0;
-  let n = 0;
-  for (const i of idx) {
-    const x = v[i];
-    if (x === x) {
-      s += x;
-      n++;
-    }
-  }
-  return n ? s / n : NaN;
-}
-
 /**
  * Turns a table into a Dataset: target and task, a seeded (stratified) split, and float32
- * features with one-hot encoders and mean imputers fitted on the training rows only.
+ * features with one-hot encoders and mean imputers fitted on the training rows only. Every numeric
+ * feature gets its imputer, missing values in training or not, so NaN means missing everywhere.
  */
 export function splitTable(
   table: TableValue,
@@ -143,6 +133,7 @@ export function splitTable(
   }
   const rawFeatures: RawFeature[] = [];
   const transforms: FittedTransform[] = [];
+  const trainRaw = new Map<string, TableColumn>();
   for (const col of featureCols) {
     const stats = columnStats(col);
     if (stats.missing === table.rowCount) {
@@ -150,16 +141,17 @@ export function splitTable(
       continue;
     }
     rawFeatures.push({ name: col.name, type: col.type });
-    if (Array.isArray(col.values)) {
-      const cats = new Set<string>();
-      for (const i of trainIdx) {
-        const v = col.values[i];
-        if (v !== null && v !== undefined) cats.add(v);
-      }
-      transforms.push({ kind: 'onehot', column: col.name, categories: [...cats].sort(), unknown: 'ignore' });
-    } else if (stats.missing > 0) {
-      const mean = meanAt(col, trainIdx);
-      transforms.push({ kind: 'impute', column: col.name, strategy: 'mean', value: mean === mean ? mean : 0 });
+    const trainCol = takeRows(col, trainIdx);
+    trainRaw.set(col.name, trainCol);
+    const train = columnValues(trainCol);
+    if (train.kind === 'category') transforms.push(onehot.fit(col.name, train, { unknown: 'ignore' }));
+    else {
+      const mean = moments(train.values);
+      transforms.push(
+        mean.n > 0
+          ? impute.fit(col.name, train, { strategy: 'mean', fillValue: '0' })
+          : { kind: 'impute', column: col.name, strategy: 'mean', value: 0 },
+      );
     }
   }
   if (rawFeatures.length === 0)
@@ -167,7 +159,7 @@ export function splitTable(
 
   const used = featureCols.filter((c) => rawFeatures.some((f) => f.name === c.name));
   const makeSplit = (idx: number[]): DatasetSplit => {
-    const raw = used.map((c) => takeRows(c, idx));
+    const raw = used.map((c) => (idx === trainIdx ? trainRaw.get(c.name)! : takeRows(c, idx)));
     const x = assembleFeatures(raw, rawFeatures, transforms, idx.length);
     let y: Int32Array | Float32Array;
     if (classOf) {

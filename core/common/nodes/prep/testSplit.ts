@@ -1,6 +1,6 @@
 import { baseName } from '../../metrics/splitLabel';
 import type { DatasetSplit, FittedTransform, RawFeature, TableColumn, TableValue } from '../../values';
-import { assembleFeatures } from './assembleFeatures';
+import { assembleFeatures } from '../../transforms/features';
 import { DataError } from './DataError';
 import { labelOf, takeRows } from './tableColumns';
 

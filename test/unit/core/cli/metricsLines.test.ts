@@ -20,19 +20,6 @@ describe('weft run metrics lines', () => {
       reg: { ...done, summary: { metrics: { r2: 0.5, mse: 2 } } },
       score: { ...done, summary: { metrics: { accuracy: 0.9667 } } },
     });
-    expect(lines).toEqual(['score (test): accuracy=0.9667', 'reg (validation): r2=0.5 mse=2']);
-  });
-
-  it('prints eval.compare mean and std pairs as mean±std', () => {
-    const doc = pipeline([{ id: 'compare', type: 'eval.compare' }], []);
-    const lines = metricsLines(doc, {
-      compare: {
-        status: 'done',
-        durationMs: 1,
-        cached: false,
-        summary: { metrics: { 'lr.accuracy_mean': 0.97589, 'lr.accuracy_std': 0.01277, 'rf.r2_mean': 0.5 } },
-      },
-    });
-    expect(lines).toEqual(['compare: lr.accuracy=0.9759±0.0128 rf.r2_mean=0.5']);
+    expect(lines).toEqual(['score: accuracy=0.9667 (split test)', 'reg: r2=0.5 mse=2 (split validation)']);
   });
 });
