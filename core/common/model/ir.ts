@@ -7,7 +7,7 @@
 import type { z } from 'zod';
 import type { layerNodes } from '../nodes/layer';
 
-export type { ActivationFn, Pair } from '../nodes/layer/layerParams';
+export type { ActivationFn } from '../nodes/layer/layerParams';
 
 type LayerTable = typeof layerNodes;
 
