@@ -5,6 +5,9 @@
  */
 import type { ColumnStats, ImageSample } from './protocol/engineApi';
 import type { ColumnSchema, ColumnType } from './ports';
+import type { FittedTransform } from './transforms/registry';
+
+export type { FittedTransform };
 
 /** A column of a Table: numbers (NaN = missing) or strings (null = missing). */
 export type TableColumn =
@@ -18,22 +21,6 @@ export interface TableValue {
   source?: string;
   warnings?: string[];
 }
-
-/**
- * A fitted preprocessing step, kept so export can rebuild it inside the ONNX graph.
- * Fitted on the training split only.
- */
-export type FittedTransform =
-  | {
-      kind: 'impute';
-      column: string;
-      strategy: 'mean' | 'median' | 'most_frequent' | 'constant';
-      value: number | string;
-    }
-  | { kind: 'standardize'; column: string; mean: number; std: number }
-  | { kind: 'minmax'; column: string; min: number; max: number }
-  | { kind: 'onehot'; column: string; categories: string[]; unknown: 'ignore' | 'error' }
-  | { kind: 'ordinal'; column: string; categories: string[]; unknown: number };
 
 /** A raw input column as a user would feed it to an exported model. */
 export interface RawFeature {

@@ -1,10 +1,14 @@
 import type { DatasetSplit, DatasetValue, FittedTransform, RawFeature, TableColumn, TableValue } from '../../values';
 import { columnStats, looksCategorical } from '../data/tablePreview';
 import { tableFingerprint } from '../data/tableFingerprint';
-import { assembleFeatures, featureNames } from './assembleFeatures';
+import { assembleFeatures, columnValues, featureNames } from '../../transforms/features';
+import { impute } from '../../transforms/impute';
+import { onehot } from '../../transforms/onehot';
+import { moments } from '../../transforms/TransformModule';
 import { DataError } from './DataError';
 import { seededRandom, shuffleInPlace } from './random';
 import type { SplitParams } from './split';
+import { appendAll } from '../../arrays';
 
 /** The rows `idx` of a column. */
 export function takeRows(col: TableColumn, idx: ArrayLike<number>): TableColumn {
@@ -49,27 +53,12 @@ export function splitIndices(
       nVal -= cutVal;
       nTest -= over - cutVal;
     }
-    parts[2].push(...shuffled.slice(0, nTest));
-    parts[1].push(...shuffled.slice(nTest, nTest + nVal));
-    parts[0].push(...shuffled.slice(nTest + nVal));
+    appendAll(parts[2], shuffled.slice(0, nTest));
+    appendAll(parts[1], shuffled.slice(nTest, nTest + nVal));
+    appendAll(parts[0], shuffled.slice(nTest + nVal));
   }
   if (groups) for (const p of parts) shuffleInPlace(p, random);
   return parts;
-}
-
-/** Mean of the finite values of `col` at rows `idx`; NaN when there are none. */
-function meanAt(col: TableColumn, idx: readonly number[]): number {
-  const v = col.values as Float64Array;
-  let s = 0;
-  let n = 0;
-  for (const i of idx) {
-    const x = v[i];
-    if (x === x) {
-      s += x;
-      n++;
-    }
-  }
-  return n ? s / n : NaN;
 }
 
 /**
@@ -164,16 +153,15 @@ export function splitTable(table: TableValue, params: SplitParams): { dataset: D
       continue;
     }
     rawFeatures.push({ name: col.name, type: col.type });
-    if (Array.isArray(col.values)) {
-      const cats = new Set<string>();
-      for (const i of trainIdx) {
-        const v = col.values[i];
-        if (v !== null && v !== undefined) cats.add(v);
-      }
-      transforms.push({ kind: 'onehot', column: col.name, categories: [...cats].sort(), unknown: 'ignore' });
-    } else if (stats.missing > 0) {
-      const mean = meanAt(col, trainIdx);
-      transforms.push({ kind: 'impute', column: col.name, strategy: 'mean', value: mean === mean ? mean : 0 });
+    const train = columnValues(takeRows(col, trainIdx));
+    if (train.kind === 'category') transforms.push(onehot.fit(col.name, train, { unknown: 'ignore' }));
+    else if (stats.missing > 0) {
+      const mean = moments(train.values);
+      transforms.push(
+        mean.n > 0
+          ? impute.fit(col.name, train, { strategy: 'mean', fillValue: '0' })
+          : { kind: 'impute', column: col.name, strategy: 'mean', value: 0 },
+      );
     }
   }
   if (rawFeatures.length === 0)

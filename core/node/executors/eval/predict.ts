@@ -14,7 +14,9 @@ export function predictionsCsv(p: PredictionsValue, targetName = 'target'): stri
   if (p.task === 'classification') {
     const names = p.classNames ?? [];
     const k = names.length;
-    fields.push(...(p.actual ? ['actual'] : []), 'predicted', ...names.map((n) => `p(${n})`));
+    if (p.actual) fields.push('actual');
+    fields.push('predicted');
+    for (const n of names) fields.push(`p(${n})`);
     for (let i = 0; i < p.n; i++) {
       const row: (string | number)[] = [];
       if (p.actual) row.push(names[p.actual[i]] ?? p.actual[i]);
@@ -25,7 +27,10 @@ export function predictionsCsv(p: PredictionsValue, targetName = 'target'): stri
   } else {
     const t = p.predicted.length / Math.max(p.n, 1);
     const name = (j: number): string => (t === 1 ? targetName : `${targetName}[${j}]`);
-    for (let j = 0; j < t; j++) fields.push(...(p.actual ? [`actual ${name(j)}`] : []), `predicted ${name(j)}`);
+    for (let j = 0; j < t; j++) {
+      if (p.actual) fields.push(`actual ${name(j)}`);
+      fields.push(`predicted ${name(j)}`);
+    }
     for (let i = 0; i < p.n; i++) {
       const row: number[] = [];
       for (let j = 0; j < t; j++) {
