@@ -271,7 +271,13 @@ export class DiskCache {
         const meta = parseMeta(await readFile(path.join(this.dir, n), 'utf8'));
         const bin = await stat(this.file(key, 'bin')).catch(() => undefined);
         const { summary: _s, sha256: _h, bytes: _b, kind, ...info } = meta ?? { kind: 'value' as const };
-        out.push({ key, kind, bytes: st.size + (bin?.size ?? 0), mtime: Math.max(st.mtimeMs, bin?.mtimeMs ?? 0), ...info });
+        out.push({
+          key,
+          kind,
+          bytes: st.size + (bin?.size ?? 0),
+          mtime: Math.max(st.mtimeMs, bin?.mtimeMs ?? 0),
+          ...info,
+        });
       } catch {
         /* removed meanwhile */
       }

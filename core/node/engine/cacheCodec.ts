@@ -101,7 +101,10 @@ export function decodeEntry(bytes: Uint8Array): unknown {
   const arrays = refs.map((r) => {
     const C = CTORS[r.type];
     const start = base + r.offset;
-    if (start % C.BYTES_PER_ELEMENT !== 0 || start + r.length * C.BYTES_PER_ELEMENT > bytes.byteOffset + bytes.byteLength)
+    if (
+      start % C.BYTES_PER_ELEMENT !== 0 ||
+      start + r.length * C.BYTES_PER_ELEMENT > bytes.byteOffset + bytes.byteLength
+    )
       throw new Error('cache entry layout is inconsistent');
     return new C(bytes.buffer as ArrayBuffer, start, r.length);
   });
