@@ -43,7 +43,7 @@ export interface EngineOptions {
    * @default 'expensive'
    */
   persist?: 'expensive' | 'measured' | 'all';
-  /** With `persist: 'measured'`, the recompute time per MiB of result that earns disk space. @default 200 */
+  /** With `persist: 'measured'`, the recompute time per MiB of result that earns disk space. @default 500 */
   persistMsPerMiB?: number;
   /** How many independent nodes may run at once. @default 2 */
   concurrency?: number;
@@ -463,7 +463,7 @@ export class Engine {
     const keep =
       st.expensive ||
       mode === 'all' ||
-      (mode === 'measured' && worthStoring(estimateBytes(value), costMs, this.opts.persistMsPerMiB ?? 200));
+      (mode === 'measured' && worthStoring(estimateBytes(value), costMs, this.opts.persistMsPerMiB ?? 500));
     let recompute = costMs;
     if (!noCache && this.disk) {
       if (keep) recompute = (await this.disk.write(key, value, info)) > 0 ? 0 : costMs;

@@ -119,7 +119,7 @@ describe("persist: 'measured'", () => {
     expect((r.outputs.get('s') ?? (await r.load('s')))?.outputs.out).toHaveLength(LENGTH);
   });
 
-  it('weighs recompute time against size: 200 ms per MiB by default, small results always', () => {
+  it('weighs recompute time against size: by time per MiB, small results always', () => {
     expect(worthStoring(100 * 1024, 0, 200)).toBe(true);
     expect(worthStoring(80 * 1024 ** 2, 3000, 200)).toBe(false);
     expect(worthStoring(80 * 1024 ** 2, 17_000, 200)).toBe(true);
