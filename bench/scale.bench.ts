@@ -87,11 +87,11 @@ async function main(): Promise<void> {
       if (typeof peer !== 'string') peers.set(rows, peer);
       const note = typeof peer === 'string' ? peer : 'peer unavailable';
       const n = label(rows);
-      reportBench(`scale ${n} data.csv`, t.csv!, typeof peer === 'string' ? null : peer.csv, 'ms', false, note);
-      reportBench(`scale ${n} prep.split`, t.split!, typeof peer === 'string' ? null : peer.split, 'ms', false, note);
+      reportBench(`scale ${n} data.csv`, t.csv, typeof peer === 'string' ? null : peer.csv, 'ms', false, note);
+      reportBench(`scale ${n} prep.split`, t.split, typeof peer === 'string' ? null : peer.split, 'ms', false, note);
       reportBench(
         `scale ${n} prep.standardize`,
-        t.scale!,
+        t.scale,
         typeof peer === 'string' ? null : peer.scale,
         'ms',
         false,
@@ -99,14 +99,14 @@ async function main(): Promise<void> {
       );
       reportBench(
         `scale ${n} split+standardize`,
-        t.split! + t.scale!,
+        t.split + t.scale,
         typeof peer === 'string' ? null : peer.split + peer.scale,
         'ms',
         false,
         note,
       );
       for (const id of ['mlp', 'train', 'metrics'] as const)
-        reportBench(`scale ${n} ${id}`, t[id]!, null, 'ms', false, 'no peer for this step');
+        reportBench(`scale ${n} ${id}`, t[id], null, 'ms', false, 'no peer for this step');
       reportBench(`scale ${n} wall`, first.wallMs, null, 'ms', false, 'process start to exit, no peer');
       reportBench(
         `scale ${n} peak RSS`,
@@ -143,7 +143,7 @@ async function main(): Promise<void> {
     const pb = peers.get(1_000_000);
     for (const id of NODES) {
       const peerGrowth = pa && pb && (id === 'csv' || id === 'split' || id === 'scale') ? pb[id] / pa[id] / 10 : null;
-      reportBench(`scale growth 100k→1M ${id}`, b[id]! / a[id]! / 10, peerGrowth, '×', false, 'no peer for this step');
+      reportBench(`scale growth 100k→1M ${id}`, b[id] / a[id] / 10, peerGrowth, '×', false, 'no peer for this step');
     }
   }
 }

@@ -32,12 +32,12 @@ function executors(log: StubLog): ExecutorRegistry {
   const base = stubExecutors(log);
   return {
     ...base,
-    'test.scale': (async ({ inputs, params, nodeId }) => {
+    'test.scale': async ({ inputs, params, nodeId }) => {
       log.started.push(nodeId);
       const p = params as { factor: number; ms: number };
       if (p.ms) await new Promise((r) => setTimeout(r, p.ms));
       return { outputs: { out: (inputs.in as Float32Array).map((v) => v * p.factor) } };
-    }) as ExecutorRegistry[string],
+    },
   };
 }
 
