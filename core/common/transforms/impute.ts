@@ -15,23 +15,54 @@ export interface ImputeFit {
   fillValue: string;
 }
 
-function present(v: ColumnValues): (number | string)[] {
-  const out: (number | string)[] = [];
-  if (v.kind === 'slots') return out;
-  for (const x of v.values) if (x !== null && x === x) out.push(x);
+/** The present (non-NaN) numbers, in row order. */
+function presentNumbers(v: Float64Array): Float64Array {
+  let n = 0;
+  for (let i = 0; i < v.length; i++) if (v[i] === v[i]) n++;
+  const out = new Float64Array(n);
+  let k = 0;
+  for (let i = 0; i < v.length; i++) if (v[i] === v[i]) out[k++] = v[i];
   return out;
 }
 
-function mostFrequent(values: readonly (number | string)[]): number | string {
-  const counts = new Map<number | string, number>();
-  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
-  let best: number | string = values[0];
+/**
+ * The k-th smallest value (0-based), in O(n) on average (Hoare's quickselect); reorders `a` so
+ * that `a[0..k)` ≤ `a[k]` ≤ `a[k+1..]`.
+ */
+function selectKth(a: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i++] = a[j];
+        a[j--] = t;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break;
+  }
+  return a[k];
+}
+
+function mostFrequent<V extends number | string>(values: ArrayLike<V>): V {
+  const counts = new Map<V, number>();
+  for (let i = 0; i < values.length; i++) counts.set(values[i], (counts.get(values[i]) ?? 0) + 1);
+  let best = values[0];
   let bestCount = 0;
   for (const [v, c] of counts) if (c > bestCount || (c === bestCount && v < best)) [best, bestCount] = [v, c];
   return best;
 }
 
 function statistic(train: ColumnValues, p: ImputeFit, column: string): number | string {
+  if (train.kind === 'slots') throw new DataError(`prep.impute: column '${column}' is already encoded`);
   const numeric = train.kind === 'number';
   if (p.strategy === 'constant') {
     if (!numeric) return p.fillValue;
@@ -40,21 +71,24 @@ function statistic(train: ColumnValues, p: ImputeFit, column: string): number | 
       throw new DataError(`prep.impute: fillValue '${p.fillValue}' is not a number, but column '${column}' is numeric`);
     return x;
   }
-  const values = present(train);
+  const values = numeric ? presentNumbers(train.values) : train.values.filter((v): v is string => v !== null);
   if (values.length === 0) throw new DataError(`prep.impute: column '${column}' has no values in the training split`);
-  if (p.strategy === 'most_frequent') return mostFrequent(values);
-  if (!numeric)
+  if (p.strategy === 'most_frequent') return mostFrequent<number | string>(values);
+  if (!(values instanceof Float64Array))
     throw new DataError(
       `prep.impute: strategy ${p.strategy} needs a numeric column; '${column}' holds categories (use most_frequent or constant)`,
     );
-  const nums = Float64Array.from(values as number[]).sort();
   if (p.strategy === 'mean') {
     let s = 0;
-    for (const x of nums) s += x;
-    return s / nums.length;
+    for (let i = 0; i < values.length; i++) s += values[i];
+    return s / values.length;
   }
-  const mid = nums.length >> 1;
-  return nums.length % 2 ? nums[mid] : (nums[mid - 1] + nums[mid]) / 2;
+  const mid = values.length >> 1;
+  const upper = selectKth(values, mid);
+  if (values.length % 2) return upper;
+  let lower = -Infinity;
+  for (let i = 0; i < mid; i++) if (values[i] > lower) lower = values[i];
+  return (lower + upper) / 2;
 }
 
 export const impute = defineTransform<Impute, ImputeFit>({

@@ -18,9 +18,8 @@ export const shuffleNode = defineNode({
 });
 
 export function shuffleTable(table: TableValue, seed: number): TableValue {
-  const order = shuffleInPlace(
-    Int32Array.from({ length: table.rowCount }, (_, i) => i),
-    seededRandom(seed),
-  );
+  const identity = new Int32Array(table.rowCount);
+  for (let i = 0; i < identity.length; i++) identity[i] = i;
+  const order = shuffleInPlace(identity, seededRandom(seed));
   return { ...table, columns: table.columns.map((c) => takeRows(c, order)) };
 }

@@ -29,7 +29,7 @@ export const splitNode = defineNode({
   category: 'Preprocess',
   doc:
     'Chooses the target, splits rows into train/validation/test (seeded, stratified), and assembles float32 features: ' +
-    'numeric columns as they are, categorical columns one-hot encoded, missing numbers imputed with the training mean. ' +
+    'numeric columns as they are, categorical columns one-hot encoded, missing numbers (NaN) in any numeric column, in training or at prediction time, imputed with the training mean. ' +
     'Encoders and imputers are fitted on the training split only.',
   inputs: [{ name: 'table', type: { kind: 'Table' } }],
   outputs: [{ name: 'dataset', type: { kind: 'Dataset' } }],

@@ -63,7 +63,8 @@ export function splitIndices(
 
 /**
  * Turns a table into a Dataset: target and task, a seeded (stratified) split, and float32
- * features with one-hot encoders and mean imputers fitted on the training rows only.
+ * features with one-hot encoders and mean imputers fitted on the training rows only. Every numeric
+ * feature gets its imputer, missing values in training or not, so NaN means missing everywhere.
  */
 export function splitTable(table: TableValue, params: SplitParams): { dataset: DatasetValue; warnings: string[] } {
   const warnings: string[] = [];
@@ -146,6 +147,7 @@ export function splitTable(table: TableValue, params: SplitParams): { dataset: D
   }
   const rawFeatures: RawFeature[] = [];
   const transforms: FittedTransform[] = [];
+  const trainRaw = new Map<string, TableColumn>();
   for (const col of featureCols) {
     const stats = columnStats(col);
     if (stats.missing === table.rowCount) {
@@ -153,9 +155,11 @@ export function splitTable(table: TableValue, params: SplitParams): { dataset: D
       continue;
     }
     rawFeatures.push({ name: col.name, type: col.type });
-    const train = columnValues(takeRows(col, trainIdx));
+    const trainCol = takeRows(col, trainIdx);
+    trainRaw.set(col.name, trainCol);
+    const train = columnValues(trainCol);
     if (train.kind === 'category') transforms.push(onehot.fit(col.name, train, { unknown: 'ignore' }));
-    else if (stats.missing > 0) {
+    else {
       const mean = moments(train.values);
       transforms.push(
         mean.n > 0
@@ -168,7 +172,9 @@ export function splitTable(table: TableValue, params: SplitParams): { dataset: D
     throw new DataError(`${where}no feature columns left besides the target '${targetName}'`);
 
   const makeSplit = (idx: number[]): DatasetSplit => {
-    const raw = featureCols.filter((c) => rawFeatures.some((f) => f.name === c.name)).map((c) => takeRows(c, idx));
+    const raw = featureCols
+      .filter((c) => rawFeatures.some((f) => f.name === c.name))
+      .map((c) => (idx === trainIdx ? trainRaw.get(c.name)! : takeRows(c, idx)));
     const x = assembleFeatures(raw, rawFeatures, transforms, idx.length);
     let y: Int32Array | Float32Array;
     if (classOf) {

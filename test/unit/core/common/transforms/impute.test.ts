@@ -20,6 +20,21 @@ describe('impute (scikit-learn SimpleImputer)', () => {
     expect(fit(['x', null], 'constant', 'none')).toBe('none');
   });
 
+  it('the median equals the middle of the sorted values on many random columns with ties', () => {
+    let seed = 5;
+    const rand = (): number => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    for (let n = 1; n <= 60; n++) {
+      const raw = Array.from({ length: n }, () =>
+        rand() < 0.1 ? NaN : Math.floor(rand() * 7) - 3 + (rand() < 0.3 ? 0.5 : 0),
+      );
+      const sorted = raw.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+      if (!sorted.length) continue;
+      const m = sorted.length >> 1;
+      const expected = sorted.length % 2 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
+      expect(fit(raw, 'median')).toBe(expected);
+    }
+  });
+
   it('refuses a statistic that does not fit the column', () => {
     expect(() => fit([1, 2], 'constant', 'abc')).toThrow(/fillValue 'abc' is not a number/);
     expect(() => fit(['a', null], 'mean')).toThrow(/needs a numeric column/);
