@@ -16,7 +16,7 @@ export async function runInTerminal(
   },
 ): ReturnType<typeof runRecorded> {
   const { json, ...runOpts } = opts;
-  const engine = createDefaultEngine(opts.workspace);
+  const engine = createDefaultEngine(opts.workspace, { lean: true });
   const renderer = json ? undefined : createProgressRenderer();
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();

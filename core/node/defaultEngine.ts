@@ -11,12 +11,13 @@ import { builtinExecutors } from './executors';
  */
 export function createDefaultEngine(
   workspace: string,
-  opts: { persist?: 'expensive' | 'measured' | 'all' } = {},
+  opts: { persist?: 'expensive' | 'measured' | 'all'; lean?: boolean } = {},
 ): Engine {
   return new Engine({
     registry: builtinNodes,
     executors: builtinExecutors,
     cacheDir: path.join(workspace, '.weft', 'cache'),
     persist: opts.persist ?? 'measured',
+    ...(opts.lean ? { lean: true } : {}),
   });
 }

@@ -150,8 +150,11 @@ export class DiskCache {
     await rm(this.file(key, 'json'), { force: true }).catch(() => {});
   }
 
-  /** The entry's metadata when its files are present and the `.bin` matches it; otherwise a miss. */
-  private async check(key: string): Promise<EntryMeta | undefined> {
+  /**
+   * The entry's metadata when its files are present and the `.bin` matches it; otherwise a miss.
+   * `hash: false` leaves the sha256 to the caller, who reads the bytes anyway.
+   */
+  private async check(key: string, hash = true): Promise<EntryMeta | undefined> {
     if (this.disabled) return undefined;
     await this.sweep();
     const binSize = await stat(this.file(key, 'bin')).then(
@@ -172,8 +175,9 @@ export class DiskCache {
     if (binSize === undefined) return void (await this.discard(key, 'has metadata but no data file'));
     if (meta.bytes !== binSize)
       return void (await this.discard(key, `is ${binSize} bytes, its metadata says ${meta.bytes} (truncated?)`));
-    const hash = await hashFile(this.file(key, 'bin')).catch(() => '');
-    if (hash !== meta.sha256) return void (await this.discard(key, 'does not match its sha256'));
+    if (!hash) return meta;
+    const sha = await hashFile(this.file(key, 'bin')).catch(() => '');
+    if (sha !== meta.sha256) return void (await this.discard(key, 'does not match its sha256'));
     return meta;
   }
 
@@ -195,7 +199,7 @@ export class DiskCache {
   }
 
   async read(key: string): Promise<ExecutorResult | undefined> {
-    const meta = await this.check(key);
+    const meta = await this.check(key, false);
     if (!meta || meta.kind !== 'value') return undefined;
     let bytes: Uint8Array;
     try {
@@ -204,7 +208,7 @@ export class DiskCache {
       return undefined;
     }
     if (bytes.length !== meta.bytes || createHash('sha256').update(bytes).digest('hex') !== meta.sha256) {
-      await this.discard(key, 'changed while it was read');
+      await this.discard(key, 'does not match its sha256');
       return undefined;
     }
     try {

@@ -49,6 +49,13 @@ export interface EngineOptions {
   concurrency?: number;
   /** How many node results the memory cache keeps. @default 256 */
   memoryEntries?: number;
+  /**
+   * For a process that runs one pipeline and exits (the CLI): no memory cache, and an intermediate
+   * value is let go as soon as every node that reads it has run, so memory holds only what the
+   * running nodes need. `load` still gets any node's value back (from disk, or recomputed).
+   * @default false
+   */
+  lean?: boolean;
 }
 
 export interface RunOptions {
@@ -73,7 +80,7 @@ export interface RunResultSet {
   keys: Record<string, string>;
   /** File fingerprints per node (path → size:hash), for run records. */
   fingerprints: Record<string, Record<string, string>>;
-  /** Results computed in this run, or loaded because a node needed them. */
+  /** Results computed in this run, or loaded because a node needed them (with `lean`, only those still held at the end). */
   outputs: Map<string, ExecutorResult>;
   /** Nodes that failed because a file could not be read or written (the CLI exits 2 for these). */
   inputFailures: string[];
@@ -276,6 +283,18 @@ export class Engine {
     const limit = Math.max(1, this.opts.concurrency ?? 2);
     const pending = new Map(steps.map((st) => [st.nodeId, st]));
     const running = new Map<string, Promise<void>>();
+    const sourcesOf = (st: PlanStep): Set<string> => new Set(Object.values(st.inputs).map((src) => src.node));
+    const readers = new Map<string, number>();
+    for (const st of steps) for (const src of sourcesOf(st)) readers.set(src, (readers.get(src) ?? 0) + 1);
+    const keep = new Set(s.opts.need ?? []);
+    const release = (st: PlanStep): void => {
+      if (!this.opts.lean) return;
+      for (const src of sourcesOf(st)) {
+        const left = (readers.get(src) ?? 1) - 1;
+        readers.set(src, left);
+        if (left === 0 && !keep.has(src)) s.outputs.delete(src);
+      }
+    };
     const failedUpstream = (st: PlanStep): string | undefined =>
       st.dependsOn.find((d) => {
         const r = s.reports[d];
@@ -307,7 +326,10 @@ export class Engine {
         if (running.size >= limit) break;
         if (!st.dependsOn.every((d) => s.reports[d])) continue;
         pending.delete(st.nodeId);
-        const p = this.runStep(st, s).finally(() => running.delete(st.nodeId));
+        const p = this.runStep(st, s).finally(() => {
+          running.delete(st.nodeId);
+          release(st);
+        });
         running.set(st.nodeId, p);
       }
       if (running.size) await Promise.race(running.values());
@@ -439,6 +461,7 @@ export class Engine {
   }
 
   private remember(key: string, value: ExecutorResult, recompute: number): void {
+    if (this.opts.lean) return;
     this.memory.set(key, value);
     this.memoryCost.set(key, recompute);
     const max = this.opts.memoryEntries ?? 256;

@@ -119,6 +119,17 @@ describe("persist: 'measured'", () => {
     expect((r.outputs.get('s') ?? (await r.load('s')))?.outputs.out).toHaveLength(LENGTH);
   });
 
+  it('with lean, lets go of an intermediate once its readers have run, and load brings it back', async () => {
+    const cacheDir = await mkdtemp(path.join(tmpdir(), 'weft-persist-'));
+    dirs.push(cacheDir);
+    const log = createStubLog();
+    const engine = new Engine({ registry, executors: executors(log), cacheDir, persist: 'measured', lean: true });
+    const r = await run(engine, doc(3));
+    expect([...r.outputs.keys()].sort()).toEqual(['m', 's2']);
+    expect(((await r.load('s'))?.outputs.out as Float32Array)[0]).toBe(2);
+    expect(log.started.filter((id) => id === 'v')).toHaveLength(2);
+  });
+
   it('weighs recompute time against size: by time per MiB, small results always', () => {
     expect(worthStoring(100 * 1024, 0, 200)).toBe(true);
     expect(worthStoring(80 * 1024 ** 2, 3000, 200)).toBe(false);
