@@ -26,6 +26,8 @@ export type PortType =
     }
   | { kind: 'ModelSpec'; inputShape?: readonly Dim[]; outputShape?: readonly Dim[] }
   | { kind: 'TrainedModel'; inputShape?: readonly Dim[]; outputShape?: readonly Dim[] }
+  /** An unfitted classical learner (type, params, seed) that comparison and search nodes fit again. */
+  | { kind: 'Learner'; learner?: string; task?: 'classification' | 'regression' }
   | { kind: 'Metrics' }
   | { kind: 'Predictions' }
   | { kind: 'DataPreview' }
@@ -56,6 +58,8 @@ export function formatPortType(t: PortType): string {
       return t.columns ? `Table<${t.columns.map((c) => `${c.name}:${c.type}`).join(', ')}>` : 'Table';
     case 'File':
       return t.extensions ? `File<${t.extensions.join('|')}>` : 'File';
+    case 'Learner':
+      return `Learner<${[t.learner ?? 'any', ...(t.task ? [t.task] : [])].join(', ')}>`;
     default:
       return t.kind;
   }
@@ -101,6 +105,11 @@ export function canConnect(from: PortType, to: PortType): ConnectResult {
     case 'TrainedModel': {
       const f = from as Extract<PortType, { kind: 'ModelSpec' | 'TrainedModel' }>;
       if (!shapesCompatible(f.inputShape, to.inputShape)) return refuse('input shapes differ');
+      return { ok: true };
+    }
+    case 'Learner': {
+      const f = from as Extract<PortType, { kind: 'Learner' }>;
+      if (f.task && to.task && f.task !== to.task) return refuse(`task ${f.task} ≠ ${to.task}`);
       return { ok: true };
     }
     case 'File': {

@@ -154,6 +154,21 @@ export interface TrainedModelValue {
 }
 
 /**
+ * An unfitted classical learner: the recipe a learner node fitted, enough for a comparison or
+ * search node to fit it again on other rows (core/common/learners `fitLearner`).
+ */
+export interface LearnerValue {
+  format: 'weft.learner';
+  /** The learner node type, e.g. `ml.forest`. */
+  learner: string;
+  task: 'classification' | 'regression';
+  /** The node's params, defaults filled in. */
+  params: Record<string, unknown>;
+  /** Seed of every random choice the fit makes (0 for deterministic learners). */
+  seed: number;
+}
+
+/**
  * What a data reader reports about its source, for the studio's data preview and
  * `weft data inspect`. Shaped like the engine api's `DataPreview` view, plus the schema.
  */

@@ -14,6 +14,7 @@ export const portColors: Record<PortKind, string> = {
   Dataset: '#1971c2',
   ModelSpec: '#ae3ec9',
   TrainedModel: '#e8590c',
+  Learner: '#c2255c',
   Metrics: '#f08c00',
   Predictions: '#0c8599',
   DataPreview: '#74b816',

@@ -8,6 +8,7 @@ export const categoryOrder: readonly Category[] = [
   'Preprocess',
   'Model',
   'Layers',
+  'Learners',
   'Training',
   'Evaluate',
   'Export',

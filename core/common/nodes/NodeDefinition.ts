@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import type { PortType } from '../ports';
 
-export type Category = 'Data' | 'Preprocess' | 'Model' | 'Layers' | 'Training' | 'Evaluate' | 'Export' | 'Test';
+export type Category =
+  'Data' | 'Preprocess' | 'Model' | 'Layers' | 'Learners' | 'Training' | 'Evaluate' | 'Export' | 'Test';
 
 export interface PortSpec {
   name: string;

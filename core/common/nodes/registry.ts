@@ -24,6 +24,11 @@ import { inputNode } from './layer/input';
 import { cnnNode } from './model/cnn';
 import { mlpNode } from './model/mlp';
 import { trainerNode } from './train/trainer';
+import { linearNode } from './ml/linear';
+import { logisticNode } from './ml/logistic';
+import { treeNode } from './ml/tree';
+import { forestNode } from './ml/forest';
+import { boostingNode } from './ml/boosting';
 
 /**
  * Every built-in node type, keyed by `type`. An explicit literal: a node exists in the palette,
@@ -53,6 +58,11 @@ export const builtinNodes = {
   'model.mlp': mlpNode,
   'model.cnn': cnnNode,
   'train.trainer': trainerNode,
+  'ml.linear': linearNode,
+  'ml.logistic': logisticNode,
+  'ml.tree': treeNode,
+  'ml.forest': forestNode,
+  'ml.boosting': boostingNode,
   'layer.input': inputNode,
   ...layerNodes,
 } satisfies NodeRegistry;

@@ -112,11 +112,17 @@ export const impute = defineTransform<Impute, ImputeFit>({
       const missing = b.opNoGrad('IsNaN', [x.t], x.t.shape, {}, 'bool');
       return { kind: 'number', t: b.op('Where', [missing, b.constF(Number(t.value)), x.t], x.t.shape, {}, 'float64') };
     }
-    const code = b.opIn('ai.onnx.ml', 'LabelEncoder', [x.t], x.t.shape, 'int64', {
-      keys_strings: { strings: [''] },
-      values_int64s: { ints: [1] },
-      default_int64: { i: 0 },
-    });
+    const code = b.mlOp(
+      'LabelEncoder',
+      [x.t],
+      [x.t.shape],
+      {
+        keys_strings: { strings: [''] },
+        values_int64s: { ints: [1] },
+        default_int64: { i: 0 },
+      },
+      ['int64'],
+    )[0];
     const missing = b.opNoGrad('Cast', [code], x.t.shape, { to: { i: 9 } }, 'bool');
     const fill = b.initializer('fill', [], [String(t.value)], 'string');
     return { kind: 'category', t: b.op('Where', [missing, fill, x.t], x.t.shape, {}, 'string') };

@@ -51,11 +51,17 @@ export const onehot = defineTransform<OneHot, { unknown: OneHot['unknown'] }>({
     if (x.kind === 'number') {
       hits = b.opNoGrad('Equal', [x.t, b.constF(t.categories.map(Number), [1, width])], shape, {}, 'bool');
     } else {
-      const index = b.opIn('ai.onnx.ml', 'LabelEncoder', [x.t], x.t.shape, 'int64', {
-        keys_strings: { strings: t.categories },
-        values_int64s: { ints: t.categories.map((_, k) => k) },
-        default_int64: { i: -1 },
-      });
+      const index = b.mlOp(
+        'LabelEncoder',
+        [x.t],
+        [x.t.shape],
+        {
+          keys_strings: { strings: t.categories },
+          values_int64s: { ints: t.categories.map((_, k) => k) },
+          default_int64: { i: -1 },
+        },
+        ['int64'],
+      )[0];
       const range = b.constI64(
         t.categories.map((_, k) => k),
         [1, width],

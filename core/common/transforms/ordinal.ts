@@ -50,11 +50,17 @@ export const ordinal = defineTransform<Ordinal, { unknown: number }>({
       return { kind: 'number', t: b.op('Add', [code, b.constF(t.unknown)], x.t.shape, {}, 'float64') };
     }
     if (x.kind === 'slots') throw new Error(`prep.ordinal: column '${t.column}' is already encoded`);
-    const codes = b.opIn('ai.onnx.ml', 'LabelEncoder', [x.t], x.t.shape, 'float32', {
-      keys_strings: { strings: t.categories },
-      values_floats: { floats: t.categories.map((_, j) => j) },
-      default_float: { f: t.unknown },
-    });
+    const codes = b.mlOp(
+      'LabelEncoder',
+      [x.t],
+      [x.t.shape],
+      {
+        keys_strings: { strings: t.categories },
+        values_floats: { floats: t.categories.map((_, j) => j) },
+        default_float: { f: t.unknown },
+      },
+      ['float32'],
+    )[0];
     return { kind: 'number', t: b.op('Cast', [codes], x.t.shape, { to: { i: 11 } }, 'float64') };
   },
   check: (t) => ({ categories: t.categories }),

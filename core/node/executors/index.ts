@@ -26,6 +26,11 @@ import { layerExecutors } from './layer/layerExecutor';
 import { cnnExecutor } from './model/cnn';
 import { mlpExecutor } from './model/mlp';
 import { trainerExecutor } from './train/trainer';
+import { linearExecutor } from './ml/linear';
+import { logisticExecutor } from './ml/logistic';
+import { treeExecutor } from './ml/tree';
+import { forestExecutor } from './ml/forest';
+import { boostingExecutor } from './ml/boosting';
 
 /**
  * One executor per built-in node type: the compiler refuses a registered type without one, an executor
@@ -56,6 +61,11 @@ export const builtinExecutors = {
   'model.mlp': mlpExecutor,
   'model.cnn': cnnExecutor,
   'train.trainer': trainerExecutor,
+  'ml.linear': linearExecutor,
+  'ml.logistic': logisticExecutor,
+  'ml.tree': treeExecutor,
+  'ml.forest': forestExecutor,
+  'ml.boosting': boostingExecutor,
   'layer.input': inputExecutor,
   ...layerExecutors(layerNodes),
 } satisfies ExecutorsFor<typeof builtinNodes>;

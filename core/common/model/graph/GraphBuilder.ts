@@ -177,6 +177,25 @@ export class GraphBuilder {
     return outs;
   }
 
+  /** An `ai.onnx.ml` op (no gradient), e.g. TreeEnsembleRegressor; `shapes[k]`, `dtypes[k]` describe output k. */
+  mlOp(
+    opType: string,
+    ins: readonly T[],
+    shapes: readonly SShape[],
+    attrs: Record<string, AttrValue>,
+    dtypes: readonly DataType[],
+  ): T[] {
+    const outs = shapes.map((shape, k) => ({ name: this.fresh(opType.toLowerCase()), shape, dtype: dtypes[k] }));
+    this.nodes.push({
+      opType,
+      domain: 'ai.onnx.ml',
+      inputs: ins.map((t) => t.name),
+      outputs: outs.map((t) => t.name),
+      attrs,
+    });
+    return outs;
+  }
+
   /** An op whose output needs no gradient even when its inputs do (shapes, comparisons, argmax). */
   opNoGrad(
     opType: string,
@@ -188,20 +207,6 @@ export class GraphBuilder {
     const outs = [{ name: this.fresh(opType.toLowerCase()), shape, dtype: dtype ?? ins[0]?.dtype ?? this.float }];
     this.nodes.push({ opType, inputs: ins.map((t) => t.name), outputs: [outs[0].name], attrs });
     return outs[0];
-  }
-
-  /** An op of another operator set (e.g. `ai.onnx.ml`), never differentiated. */
-  opIn(
-    domain: string,
-    opType: string,
-    ins: readonly T[],
-    shape: SShape,
-    dtype: DataType,
-    attrs: Record<string, AttrValue> = {},
-  ): T {
-    const out = { name: this.fresh(opType.toLowerCase()), shape, dtype };
-    this.nodes.push({ opType, domain, inputs: ins.map((t) => t.name), outputs: [out.name], attrs });
-    return out;
   }
 
   /** The graph without ops and initializers that no output depends on (unused gradient branches). */

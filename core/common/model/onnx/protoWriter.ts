@@ -22,6 +22,15 @@ export class ProtoWriter {
 
   /** Unsigned or two's-complement varint of a safe integer (negative numbers take 10 bytes). */
   varint(value: number | bigint): void {
+    if (typeof value === 'number' && value >= 0 && value <= 0x7fffffff && Number.isInteger(value)) {
+      let u = value;
+      while (u >= 0x80) {
+        this.byte((u & 0x7f) | 0x80);
+        u >>>= 7;
+      }
+      this.byte(u);
+      return;
+    }
     let v = BigInt.asUintN(64, BigInt(value));
     while (v >= 0x80n) {
       this.byte(Number(v & 0x7fn) | 0x80);

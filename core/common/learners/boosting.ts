@@ -1,0 +1,264 @@
+import { GraphBuilder } from '../model/graph/GraphBuilder';
+import { seededRandom, shuffleInPlace } from '../nodes/prep/random';
+import { applyBins, fitBins } from './binning';
+import { describeImportances } from './forest';
+import { growHistTree, histTreeBinnedValue, histTreeValue, type HistTree } from './histTree';
+import { featureInput, scoresToOutput } from './onnxGraph';
+import { treeRegressor } from './onnxTrees';
+import { LearnerError, type FitData, type FitHooks, type Fitted, type LearnerModule } from './types';
+
+/** Params of `ml.boosting`, as in scikit-learn's HistGradientBoostingClassifier / Regressor. */
+export interface BoostingParams {
+  learningRate: number;
+  maxIter: number;
+  maxLeafNodes: number | null;
+  maxDepth: number | null;
+  minSamplesLeaf: number;
+  l2Regularization: number;
+  maxBins: number;
+  earlyStopping: 'auto' | 'on' | 'off';
+  validationFraction: number;
+  nIterNoChange: number;
+  tol: number;
+  seed: number;
+}
+
+type Loss = 'squared_error' | 'binary' | 'multinomial';
+
+/** Mean loss of raw scores `n × m`: half squared error, binary or multinomial log loss. */
+function meanLoss(loss: Loss, raw: Float64Array, y: ArrayLike<number>, rows: ArrayLike<number>, m: number): number {
+  let total = 0;
+  for (let r = 0; r < rows.length; r++) {
+    const i = rows[r];
+    if (loss === 'squared_error') total += 0.5 * (raw[i] - y[i]) ** 2;
+    else if (loss === 'binary') {
+      const s = raw[i];
+      total += (s > 0 ? s + Math.log1p(Math.exp(-s)) : Math.log1p(Math.exp(s))) - (y[i] === 1 ? s : 0);
+    } else {
+      let max = -Infinity;
+      for (let c = 0; c < m; c++) max = Math.max(max, raw[i * m + c]);
+      let z = 0;
+      for (let c = 0; c < m; c++) z += Math.exp(raw[i * m + c] - max);
+      total += max + Math.log(z) - raw[i * m + y[i]];
+    }
+  }
+  return total / Math.max(rows.length, 1);
+}
+
+/** Gradients and hessians of the loss for one output `c` of the raw scores. */
+function gradients(
+  loss: Loss,
+  raw: Float64Array,
+  y: ArrayLike<number>,
+  n: number,
+  m: number,
+  c: number,
+  g: Float64Array,
+  h: Float64Array,
+): void {
+  for (let i = 0; i < n; i++) {
+    if (loss === 'squared_error') {
+      g[i] = raw[i] - y[i];
+      h[i] = 1;
+    } else if (loss === 'binary') {
+      const p = 1 / (1 + Math.exp(-raw[i]));
+      g[i] = p - y[i];
+      h[i] = p * (1 - p);
+    } else {
+      let max = -Infinity;
+      for (let k = 0; k < m; k++) max = Math.max(max, raw[i * m + k]);
+      let z = 0;
+      for (let k = 0; k < m; k++) z += Math.exp(raw[i * m + k] - max);
+      const p = Math.exp(raw[i * m + c] - max) / z;
+      g[i] = p - (y[i] === c ? 1 : 0);
+      h[i] = p * (1 - p);
+    }
+  }
+}
+
+function baseline(loss: Loss, y: ArrayLike<number>, rows: ArrayLike<number>, m: number): number[] {
+  if (loss === 'squared_error') {
+    let s = 0;
+    for (let r = 0; r < rows.length; r++) s += y[rows[r]];
+    return [s / rows.length];
+  }
+  const counts = new Float64Array(loss === 'binary' ? 2 : m);
+  for (let r = 0; r < rows.length; r++) counts[y[rows[r]]]++;
+  const eps = 1e-15;
+  if (loss === 'binary') {
+    const p = Math.min(Math.max(counts[1] / rows.length, eps), 1 - eps);
+    return [Math.log(p / (1 - p))];
+  }
+  const logs = Array.from(counts, (c) => Math.log(Math.max(c / rows.length, eps)));
+  const mean = logs.reduce((a, c) => a + c, 0) / m;
+  return logs.map((l) => l - mean);
+}
+
+/** A seeded split of the training rows into fitting rows and early-stopping validation rows. */
+function holdout(n: number, fraction: number, seed: number): { fit: Int32Array; val: Int32Array } {
+  const order = shuffleInPlace(
+    Int32Array.from({ length: n }, (_, i) => i),
+    seededRandom(seed ^ 0x5eed),
+  );
+  const k = Math.max(1, Math.floor(n * fraction));
+  return { fit: order.slice(k).sort(), val: order.slice(0, k).sort() };
+}
+
+async function fitBoosting(data: FitData, p: BoostingParams, hooks: FitHooks): Promise<Fitted> {
+  const { n, d } = data;
+  if (data.task === 'regression' && data.targetDim !== 1) {
+    throw new LearnerError(`ml.boosting fits one target; this dataset has ${data.targetDim}`);
+  }
+  const loss: Loss = data.task === 'regression' ? 'squared_error' : data.classes === 2 ? 'binary' : 'multinomial';
+  const m = loss === 'multinomial' ? data.classes : 1;
+  const early = p.earlyStopping === 'on' || (p.earlyStopping === 'auto' && n > 10_000);
+  const split = early
+    ? holdout(n, p.validationFraction, p.seed)
+    : { fit: Int32Array.from({ length: n }, (_, i) => i), val: new Int32Array(0) };
+  if (early && split.fit.length < 2)
+    throw new LearnerError('too few training rows to hold out an early-stopping validation fraction');
+  await hooks.step(0, 'binning features');
+  const fitX = new Float32Array(split.fit.length * d);
+  split.fit.forEach((row, r) => fitX.set(data.x.subarray(row * d, row * d + d), r * d));
+  const nf = split.fit.length;
+  const binned = fitBins(fitX, nf, d, p.maxBins);
+  const yFit = Float64Array.from(split.fit, (row) => data.y[row]);
+  const nv = split.val.length;
+  const valX = new Float32Array(nv * d);
+  split.val.forEach((row, r) => valX.set(data.x.subarray(row * d, row * d + d), r * d));
+  const valBinned = { ...binned, bins: applyBins(valX, nv, d, binned.thresholds, binned.missingBin), n: nv };
+  const yVal = Float64Array.from(split.val, (row) => data.y[row]);
+  const all = Int32Array.from({ length: nf }, (_, i) => i);
+  const allVal = Int32Array.from({ length: nv }, (_, i) => i);
+  const base = baseline(loss, yFit, all, m);
+  const raw = new Float64Array(nf * m);
+  const rawVal = new Float64Array(nv * m);
+  for (let i = 0; i < nf; i++) for (let c = 0; c < m; c++) raw[i * m + c] = base[c];
+  for (let i = 0; i < nv; i++) for (let c = 0; c < m; c++) rawVal[i * m + c] = base[c];
+  const g = new Float64Array(nf);
+  const h = new Float64Array(nf);
+  const rows = new Int32Array(nf);
+  const scratch = new Int32Array(nf);
+  const trees: { tree: HistTree; target: number }[] = [];
+  const history: Fitted['history'] = [];
+  const valLosses: number[] = [];
+  let stoppedEarly = false;
+  const treeOpts = {
+    maxLeafNodes: p.maxLeafNodes,
+    maxDepth: p.maxDepth,
+    minSamplesLeaf: p.minSamplesLeaf,
+    l2: p.l2Regularization,
+    learningRate: p.learningRate,
+  };
+  for (let it = 0; it < p.maxIter; it++) {
+    const grads: Float64Array[] = [];
+    const hesses: Float64Array[] = [];
+    for (let c = 0; c < m; c++) {
+      const gc = m === 1 ? g : new Float64Array(nf);
+      const hc = m === 1 ? h : new Float64Array(nf);
+      gradients(loss, raw, yFit, nf, m, c, gc, hc);
+      grads.push(gc);
+      hesses.push(hc);
+    }
+    for (let c = 0; c < m; c++) {
+      rows.set(all);
+      const { tree, leafOfRange } = growHistTree(binned, rows, nf, grads[c], hesses[c], treeOpts, scratch);
+      for (const leaf of leafOfRange) for (let r = leaf.start; r < leaf.end; r++) raw[rows[r] * m + c] += leaf.value;
+      for (let i = 0; i < nv; i++) rawVal[i * m + c] += histTreeBinnedValue(tree, valBinned, i);
+      trees.push({ tree, target: c });
+    }
+    const metrics: Record<string, number> = { loss: meanLoss(loss, raw, yFit, all, m) };
+    if (early) {
+      metrics.val_loss = meanLoss(loss, rawVal, yVal, allVal, m);
+      valLosses.push(metrics.val_loss);
+    }
+    history.push({ epoch: it + 1, metrics });
+    hooks.epoch(it + 1, metrics);
+    await hooks.step((it + 1) / p.maxIter, `iteration ${it + 1} of ${p.maxIter}: loss ${metrics.loss.toFixed(4)}`);
+    if (early && valLosses.length > p.nIterNoChange) {
+      const reference = valLosses[valLosses.length - p.nIterNoChange - 1];
+      if (!valLosses.slice(-p.nIterNoChange).some((v) => v < reference - p.tol)) {
+        stoppedEarly = true;
+        break;
+      }
+    }
+  }
+  const iterations = history.length;
+  const b = new GraphBuilder();
+  const x = featureInput(b, data.featureShape);
+  const ensemble = trees.map(({ tree, target }) => ({
+    feature: tree.feature,
+    threshold: tree.threshold,
+    left: tree.left,
+    right: tree.right,
+    missingLeft: tree.missingLeft,
+    value: tree.value,
+    target,
+  }));
+  const scores = treeRegressor(b, x, ensemble, m, 1, base);
+  const link = loss === 'squared_error' ? 'identity' : loss === 'binary' ? 'sigmoid' : 'softmax';
+  b.output(scoresToOutput(b, scores, link), 'output');
+  const predict = (rowsX: Float32Array, count: number): Float32Array => {
+    const acc = new Float32Array(count * m);
+    for (let i = 0; i < count; i++) {
+      for (const { tree, target } of trees) {
+        acc[i * m + target] = Math.fround(acc[i * m + target] + Math.fround(histTreeValue(tree, rowsX, i * d)));
+      }
+    }
+    const out = new Float64Array(count * m);
+    for (let i = 0; i < count * m; i++) out[i] = Math.fround(acc[i] + Math.fround(base[i % m]));
+    if (link === 'identity') return Float32Array.from(out);
+    if (link === 'sigmoid') {
+      const r = new Float32Array(count * 2);
+      for (let i = 0; i < count; i++) {
+        const q = 1 / (1 + Math.exp(-out[i]));
+        r[2 * i] = 1 - q;
+        r[2 * i + 1] = q;
+      }
+      return r;
+    }
+    const r = new Float32Array(count * m);
+    for (let i = 0; i < count; i++) {
+      let max = -Infinity;
+      for (let c = 0; c < m; c++) max = Math.max(max, out[i * m + c]);
+      let z = 0;
+      for (let c = 0; c < m; c++) z += Math.exp(out[i * m + c] - max);
+      for (let c = 0; c < m; c++) r[i * m + c] = Math.exp(out[i * m + c] - max) / z;
+    }
+    return r;
+  };
+  const last = history.at(-1)?.metrics ?? {};
+  const leaves = trees.reduce((a, t) => a + t.tree.feature.filter((f) => f < 0).length, 0) / Math.max(trees.length, 1);
+  const splitsUsed = new Float64Array(d);
+  for (const { tree } of trees) for (const f of tree.feature) if (f >= 0) splitsUsed[f]++;
+  const totalSplits = splitsUsed.reduce((a, c) => a + c, 0);
+  if (totalSplits > 0) for (let j = 0; j < d; j++) splitsUsed[j] /= totalSplits;
+  return {
+    onnx: b.encode(),
+    predict,
+    text:
+      `${iterations} iterations${stoppedEarly ? ' (stopped early)' : ''} of ${m} tree${m > 1 ? 's' : ''}, mean leaves ` +
+      `${leaves.toFixed(1)}; ${loss === 'squared_error' ? 'half squared error' : 'log loss'} ${last.loss?.toFixed(4)}` +
+      `${last.val_loss !== undefined ? `, validation ${last.val_loss.toFixed(4)}` : ''}; share of splits by feature: ` +
+      describeImportances(data.featureNames, splitsUsed),
+    metrics: { ...last, iterations },
+    history,
+    info: {
+      loss,
+      iterations,
+      stoppedEarly,
+      earlyStopping: early,
+      fitRows: nf,
+      validationRows: nv,
+      baseline: base,
+    },
+  };
+}
+
+export const boostingLearner: LearnerModule<BoostingParams> = {
+  type: 'ml.boosting',
+  tasks: ['classification', 'regression'],
+  handlesMissing: true,
+  seedOf: (p) => p.seed,
+  fit: fitBoosting,
+};

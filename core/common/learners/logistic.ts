@@ -1,0 +1,263 @@
+import { lbfgs } from './lbfgs';
+import { describeCoefficients } from './linear';
+import { applyLink, linearOnnx, linearScores } from './onnxGraph';
+import { LearnerError, type FitData, type FitHooks, type Fitted, type LearnerModule } from './types';
+
+/** Params of `ml.logistic`, as in scikit-learn's LogisticRegression. */
+export interface LogisticParams {
+  penalty: 'l2' | 'l1' | 'none';
+  C: number;
+  solver: 'lbfgs' | 'cd';
+  fitIntercept: boolean;
+  maxIter: number;
+  tol: number;
+}
+
+/**
+ * Row losses and score residuals (`p − y`) of a binary (`m = 1`, sigmoid) or multinomial
+ * (`m = k`, softmax) model; returns the summed loss. `q` receives the diagonal of the Hessian per
+ * score (`p(1 − p)`) when given.
+ */
+function lossAndResidual(
+  scores: Float64Array,
+  y: Int32Array,
+  n: number,
+  m: number,
+  resid: Float64Array,
+  q?: Float64Array,
+): number {
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    if (m === 1) {
+      const s = scores[i];
+      const p = 1 / (1 + Math.exp(-s));
+      total += (s > 0 ? s + Math.log1p(Math.exp(-s)) : Math.log1p(Math.exp(s))) - (y[i] === 1 ? s : 0);
+      resid[i] = p - (y[i] === 1 ? 1 : 0);
+      if (q) q[i] = p * (1 - p);
+      continue;
+    }
+    let max = -Infinity;
+    for (let c = 0; c < m; c++) max = Math.max(max, scores[i * m + c]);
+    let z = 0;
+    for (let c = 0; c < m; c++) z += Math.exp(scores[i * m + c] - max);
+    total += max + Math.log(z) - scores[i * m + y[i]];
+    for (let c = 0; c < m; c++) {
+      const p = Math.exp(scores[i * m + c] - max) / z;
+      resid[i * m + c] = p - (c === y[i] ? 1 : 0);
+      if (q) q[i * m + c] = p * (1 - p);
+    }
+  }
+  return total;
+}
+
+interface Problem {
+  cols: Float64Array;
+  y: Int32Array;
+  n: number;
+  d: number;
+  m: number;
+  /** L2 strength on the mean-loss scale: `1 / (C n)`. */
+  lambda: number;
+}
+
+function scoresOf(pb: Problem, w: Float64Array, bias: Float64Array, out: Float64Array): void {
+  const { cols, n, d, m } = pb;
+  for (let i = 0; i < n; i++) for (let c = 0; c < m; c++) out[i * m + c] = bias[c];
+  for (let j = 0; j < d; j++) {
+    for (let c = 0; c < m; c++) {
+      const wj = w[j * m + c];
+      if (wj === 0) continue;
+      for (let i = 0; i < n; i++) out[i * m + c] += wj * cols[j * n + i];
+    }
+  }
+}
+
+interface Solved {
+  w: Float64Array;
+  bias: Float64Array;
+  iterations: number;
+  converged: boolean;
+  detail: string;
+}
+
+async function solveLbfgs(pb: Problem, p: LogisticParams, tick: (i: number) => Promise<void>): Promise<Solved> {
+  const { cols, y, n, d, m } = pb;
+  const lam = p.penalty === 'l2' ? pb.lambda : 0;
+  const nw = d * m;
+  const scores = new Float64Array(n * m);
+  const resid = new Float64Array(n * m);
+  const result = await lbfgs(
+    (theta, grad) => {
+      const w = theta.subarray(0, nw);
+      const bias = p.fitIntercept ? theta.subarray(nw) : new Float64Array(m);
+      scoresOf(pb, w, bias, scores);
+      let f = lossAndResidual(scores, y, n, m, resid) / n;
+      for (let j = 0; j < d; j++) {
+        for (let c = 0; c < m; c++) {
+          let s = 0;
+          for (let i = 0; i < n; i++) s += cols[j * n + i] * resid[i * m + c];
+          const wj = w[j * m + c];
+          grad[j * m + c] = s / n + lam * wj;
+          f += 0.5 * lam * wj * wj;
+        }
+      }
+      if (p.fitIntercept) {
+        for (let c = 0; c < m; c++) {
+          let s = 0;
+          for (let i = 0; i < n; i++) s += resid[i * m + c];
+          grad[nw + c] = s / n;
+        }
+      }
+      return f;
+    },
+    new Float64Array(nw + (p.fitIntercept ? m : 0)),
+    { maxIter: p.maxIter, gtol: p.tol, tick },
+  );
+  return {
+    w: result.x.slice(0, nw),
+    bias: p.fitIntercept ? result.x.slice(nw) : new Float64Array(m),
+    iterations: result.iterations,
+    converged: result.converged,
+    detail: `largest gradient component ${result.gradMax.toExponential(3)} > tol ${p.tol}`,
+  };
+}
+
+/**
+ * Cyclic coordinate descent: per coefficient, a Newton step on the mean log loss with the L1
+ * (soft threshold) or L2 penalty solved exactly, halved until the objective does not rise.
+ */
+async function solveCoordinate(pb: Problem, p: LogisticParams, tick: (i: number) => Promise<void>): Promise<Solved> {
+  const { cols, y, n, d, m } = pb;
+  const lam = p.penalty === 'none' ? 0 : pb.lambda;
+  const w = new Float64Array(d * m);
+  const bias = new Float64Array(m);
+  let scores = new Float64Array(n * m);
+  let resid = new Float64Array(n * m);
+  let q = new Float64Array(n * m);
+  let trial = new Float64Array(n * m);
+  let trialResid = new Float64Array(n * m);
+  let trialQ = new Float64Array(n * m);
+  const penaltyOf = (v: number): number => (p.penalty === 'l1' ? lam * Math.abs(v) : 0.5 * lam * v * v);
+  let loss = lossAndResidual(scores, y, n, m, resid, q) / n;
+  let sweep = 0;
+  let maxDelta = Infinity;
+  const update = (j: number, c: number): number => {
+    let g = 0;
+    let h = 0;
+    for (let i = 0; i < n; i++) {
+      const xv = j < 0 ? 1 : cols[j * n + i];
+      g += xv * resid[i * m + c];
+      h += xv * xv * q[i * m + c];
+    }
+    g /= n;
+    h = h / n + 1e-12;
+    const old = j < 0 ? bias[c] : w[j * m + c];
+    let next: number;
+    if (j < 0 || p.penalty === 'none') next = old - g / h;
+    else if (p.penalty === 'l1') {
+      const z = old - g / h;
+      next = Math.sign(z) * Math.max(Math.abs(z) - lam / h, 0);
+    } else next = (h * old - g) / (h + lam);
+    let delta = next - old;
+    const before = loss + (j < 0 ? 0 : penaltyOf(old));
+    for (let half = 0; half < 30 && delta !== 0; half++) {
+      trial.set(scores);
+      for (let i = 0; i < n; i++) trial[i * m + c] += delta * (j < 0 ? 1 : cols[j * n + i]);
+      const trialLoss = lossAndResidual(trial, y, n, m, trialResid, trialQ) / n;
+      if (trialLoss + (j < 0 ? 0 : penaltyOf(old + delta)) <= before) {
+        [scores, trial] = [trial, scores];
+        [resid, trialResid] = [trialResid, resid];
+        [q, trialQ] = [trialQ, q];
+        loss = trialLoss;
+        if (j < 0) bias[c] = old + delta;
+        else w[j * m + c] = old + delta;
+        return Math.abs(delta);
+      }
+      delta *= 0.5;
+    }
+    return 0;
+  };
+  for (; sweep < p.maxIter && maxDelta > p.tol; sweep++) {
+    maxDelta = 0;
+    for (let c = 0; c < m; c++) {
+      if (p.fitIntercept) maxDelta = Math.max(maxDelta, update(-1, c));
+      for (let j = 0; j < d; j++) maxDelta = Math.max(maxDelta, update(j, c));
+    }
+    await tick(sweep + 1);
+  }
+  if (m > 1 && p.fitIntercept) {
+    const mean = bias.reduce((a, c) => a + c, 0) / m;
+    for (let c = 0; c < m; c++) bias[c] -= mean;
+  }
+  return {
+    w,
+    bias,
+    iterations: sweep,
+    converged: maxDelta <= p.tol,
+    detail: `last sweep changed a coefficient by ${maxDelta.toExponential(3)} > tol ${p.tol}`,
+  };
+}
+
+async function fitLogistic(data: FitData, p: LogisticParams, hooks: FitHooks): Promise<Fitted> {
+  const { n, d, classes: k } = data;
+  if (p.solver === 'lbfgs' && p.penalty === 'l1') {
+    throw new LearnerError('solver lbfgs supports only the l2 or none penalties; set solver cd for penalty l1');
+  }
+  const m = k === 2 ? 1 : k;
+  const cols = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) cols[j * n + i] = data.x[i * d + j];
+  const pb: Problem = { cols, y: data.y as Int32Array, n, d, m, lambda: 1 / (p.C * n) };
+  await hooks.step(0, `solving (${p.solver})`);
+  const tick = async (i: number): Promise<void> => {
+    if (i % 10 === 0) await hooks.step(Math.min(i / p.maxIter, 1), `${p.solver} iteration ${i}`);
+  };
+  const s = p.solver === 'lbfgs' ? await solveLbfgs(pb, p, tick) : await solveCoordinate(pb, p, tick);
+  if (!s.converged) {
+    hooks.warn(
+      `${p.solver} did not converge after ${s.iterations} iterations (${s.detail}); raise maxIter or standardize ` +
+        'the features (prep.standardize)',
+    );
+  }
+  const link = m === 1 ? 'sigmoid' : 'softmax';
+  const predict = (x: Float32Array, rows: number): Float32Array =>
+    applyLink(linearScores(x, rows, s.w, s.bias), rows, link);
+  const proba = predict(data.x, n);
+  let correct = 0;
+  let logLoss = 0;
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    for (let c = 1; c < k; c++) if (proba[i * k + c] > proba[i * k + best]) best = c;
+    if (best === data.y[i]) correct++;
+    logLoss -= Math.log(Math.max(proba[i * k + data.y[i]], 1e-15));
+  }
+  const accuracy = correct / n;
+  let nonzero = 0;
+  for (const v of s.w) if (v !== 0) nonzero++;
+  return {
+    onnx: linearOnnx(data.featureShape, s.w, s.bias, link),
+    predict,
+    text:
+      `${m === 1 ? 'binary' : `multinomial (${k} classes)`} logistic regression, ${s.iterations} iterations of ${p.solver}: ` +
+      `train accuracy ${accuracy.toFixed(4)}, log loss ${(logLoss / n).toFixed(4)}; ${nonzero} of ${d * m} coefficients ` +
+      `non-zero; coefficients${m === 1 ? '' : ' of class 0'}: ${describeCoefficients(data.featureNames, s.w, m)}`,
+    metrics: { accuracy_train: accuracy, log_loss_train: logLoss / n, iterations: s.iterations },
+    history: [],
+    info: {
+      coefficients: Object.fromEntries(
+        data.featureNames.map((f, j) => [f, Array.from(s.w.subarray(j * m, j * m + m))]),
+      ),
+      intercept: Array.from(s.bias),
+      iterations: s.iterations,
+      converged: s.converged,
+    },
+  };
+}
+
+export const logisticLearner: LearnerModule<LogisticParams> = {
+  type: 'ml.logistic',
+  tasks: ['classification'],
+  wrongTask: 'ml.logistic fits class labels; for a numeric target use ml.linear',
+  handlesMissing: false,
+  seedOf: () => 0,
+  fit: fitLogistic,
+};

@@ -1,0 +1,4 @@
+import { forestLearner } from '../../../common/learners/forest';
+import { learnerExecutor } from './learnerExecutor';
+
+export const forestExecutor = learnerExecutor(forestLearner);

@@ -1,0 +1,4 @@
+import { logisticLearner } from '../../../common/learners/logistic';
+import { learnerExecutor } from './learnerExecutor';
+
+export const logisticExecutor = learnerExecutor(logisticLearner);

@@ -1,0 +1,4 @@
+import { treeLearner } from '../../../common/learners/forest';
+import { learnerExecutor } from './learnerExecutor';
+
+export const treeExecutor = learnerExecutor(treeLearner);
