@@ -1,9 +1,9 @@
-import type { TrainedModelValue } from '../../common';
+import type { FittedTransform, RawFeature, TrainedModelValue } from '../../common';
 import { UserError } from '../executors/Executor';
 import { decodeModel } from '../../common/model/onnx/decodeModel';
 import type { ValueInfoData } from '../../common/model/onnx/encodeModel';
-import type { OnnxModelInfo, TensorInfo } from './inspect';
-import { featureInput } from './runOnDataset';
+import { metadataJson, type OnnxModelInfo, type TensorInfo } from './inspect';
+import { exportLayout, featureInput } from './runOnDataset';
 
 type Task = 'classification' | 'regression';
 
@@ -47,6 +47,54 @@ function onnxTrainedModel(
     history: [],
     provider: opts.provider,
     trainParams: {},
+    preparationKnown: false,
+  };
+}
+
+/** What a Weft export's model card (metadata_props `weft.model_card`) says about its training data. */
+interface ModelCard {
+  task?: Task;
+  featureShape?: number[];
+  features?: string[] | null;
+  rawFeatures?: RawFeature[] | null;
+  transforms?: FittedTransform[];
+  target?: string | null;
+  classNames?: string[] | null;
+}
+
+/**
+ * A Weft export with raw inputs (numeric and categorical columns) as a TrainedModel that is fed a
+ * split's raw columns (`rawInputs`), knowing from its model card the feature columns, classes and
+ * fitted steps it was trained behind; undefined for any other model.
+ */
+function weftExportModel(
+  bytes: Uint8Array,
+  info: OnnxModelInfo,
+  opts: TrainedModelOfOptions,
+): TrainedModelValue | undefined {
+  const layout = exportLayout(info);
+  const card = metadataJson<ModelCard>(info, 'weft.model_card');
+  if (!layout || !card?.rawFeatures?.length || !layout.inputs.some((i) => i.dtype !== 'float32')) return undefined;
+  const classNames = opts.classNames ?? card.classNames ?? undefined;
+  const width = opts.output.shape?.[1];
+  return {
+    task: opts.task,
+    featureShape: card.featureShape ?? [],
+    ...(card.features ? { featureNames: card.features } : {}),
+    ...(classNames ? { classNames } : {}),
+    ...(card.target ? { targetName: card.target } : {}),
+    ...(opts.task === 'regression' && typeof width === 'number' ? { targetDim: width } : {}),
+    rawFeatures: card.rawFeatures,
+    transforms: card.transforms ?? [],
+    onnx: bytes,
+    inputName: layout.inputs[0].name,
+    outputName: opts.output.name,
+    spec: null,
+    weights: {},
+    history: [],
+    provider: opts.provider,
+    trainParams: {},
+    rawInputs: true,
   };
 }
 
@@ -59,6 +107,8 @@ export function trainedModelOf(
   info: OnnxModelInfo,
   opts: TrainedModelOfOptions,
 ): TrainedModelValue | undefined {
+  const exported = weftExportModel(bytes, info, opts);
+  if (exported) return exported;
   const input = featureInput(info);
   const featureShape = input && fixedFeatureShape(input);
   if (!input || !featureShape?.length) return undefined;
