@@ -5,6 +5,7 @@ import { registerExportCommand } from './commands/export';
 import { registerNodesCommand } from './commands/nodes';
 import { registerRunCommand } from './commands/run';
 import { registerRunsCommand } from './commands/runs';
+import { registerServeCommand } from './commands/serve';
 import { registerServeModelCommand } from './commands/serveModel';
 import { registerStudioCommand } from './commands/studio';
 import { registerValidateCommand } from './commands/validate';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerDataCommand(program);
   registerExportCommand(program);
   registerStudioCommand(program);
+  registerServeCommand(program);
   registerServeModelCommand(program);
   return program;
 }
