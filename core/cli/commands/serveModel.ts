@@ -12,6 +12,10 @@ export interface ServeFlags {
   maxBody: string;
   maxBatch?: string;
   maxQueueDelayMs: string;
+  keys?: string;
+  accessLog?: string;
+  tlsCert?: string;
+  tlsKey?: string;
 }
 
 /** `16mb`, `512kb`, `1048576` → bytes. */
@@ -34,7 +38,11 @@ export function serverFlags(command: Command): Command {
       '--max-batch <n>',
       'dynamic batching: stack concurrent requests up to n rows into one call; 0 turns it off (serve: also for models whose config.pbtxt asks for it)',
     )
-    .option('--max-queue-delay-ms <ms>', 'dynamic batching: longest a request waits for others', '0');
+    .option('--max-queue-delay-ms <ms>', 'dynamic batching: longest a request waits for others', '0')
+    .option('--keys <file>', 'JSON file of hashed API keys with model scopes, permissions and rate limits')
+    .option('--access-log <file>', 'append one JSON line per request (time, key id, model, version, status, latency)')
+    .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (with --tls-key)')
+    .option('--tls-key <file>', 'the PEM private key for --tls-cert');
 }
 
 /** Checks the shared flags and turns them into server options. */
@@ -54,7 +62,12 @@ export function serverOptions(flags: ServeFlags): ServerOptions {
   if (!Number.isFinite(delay) || delay < 0 || delay > 10_000)
     throw new UserError(`--max-queue-delay-ms must be 0–10000, not "${flags.maxQueueDelayMs}"`);
   const apiKey = flags.apiKey ?? process.env.WEFT_API_KEY;
+  if (Boolean(flags.tlsCert) !== Boolean(flags.tlsKey))
+    throw new UserError('--tls-cert and --tls-key go together: give both, or neither for plain HTTP');
   return {
+    ...(flags.keys ? { keysFile: flags.keys } : {}),
+    ...(flags.accessLog ? { accessLog: flags.accessLog } : {}),
+    ...(flags.tlsCert && flags.tlsKey ? { tls: { cert: flags.tlsCert, key: flags.tlsKey } } : {}),
     host: flags.host,
     port,
     provider,

@@ -2,7 +2,8 @@
  * `weft serve` and `weft serve-model`: a model repository (or one ONNX model) behind the Open Inference Protocol (KServe v2) REST API,
  * with Prometheus metrics, a request size limit and an API key wherever it listens beyond loopback.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -11,6 +12,7 @@ import { WEFT_VERSION } from '../version';
 import { UserError } from '../executors/Executor';
 import type { OnnxModelInfo } from '../onnx/inspect';
 import type { ProviderChoice, ProviderName } from '../onnx/session';
+import { AccessControl, readKeysFile, singleKey, type KeySpec, type Permission } from './accessControl';
 import type { BatchOptions } from './batcher';
 import { BadRequest, feedsFromRequest, inferRequestSchema, responseTensor } from './oip';
 import { HttpError, ModelRepository } from './repository';
@@ -22,8 +24,14 @@ export interface ServerOptions {
   host?: string;
   /** 0 picks a free port. @default 8000 */
   port?: number;
-  /** Required on any host but loopback; then every request except health checks needs it. */
+  /** A key with every permission; a key (or a keys file) is required on any host but loopback. */
   apiKey?: string;
+  /** A JSON file of hashed keys with scopes and rate limits (see accessControl.ts). */
+  keysFile?: string;
+  /** Append one JSON line per request (time, key id, model, version, status, latency) to this file. */
+  accessLog?: string;
+  /** Serve HTTPS with this PEM certificate and private key. */
+  tls?: { cert: string; key: string };
   /** Largest request body in bytes; larger ones get 413. @default 16 MiB */
   maxBodyBytes?: number;
   provider?: ProviderChoice;
@@ -71,12 +79,16 @@ export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
-const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
-
-function keyMatches(req: FastifyRequest, key: Buffer): boolean {
+function givenKey(req: FastifyRequest): string | undefined {
   const auth = req.headers.authorization;
   const given = auth?.startsWith('Bearer ') ? auth.slice(7) : req.headers['x-api-key'];
-  return typeof given === 'string' && timingSafeEqual(digest(given), key);
+  return typeof given === 'string' && given ? given : undefined;
+}
+
+function permissionFor(route: string | undefined): Permission {
+  if (route?.startsWith('/v2/repository/')) return 'admin';
+  if (route?.endsWith('/infer')) return 'infer';
+  return 'read';
 }
 
 /** The URL-safe model name for a file: its base name without `.onnx`. */
@@ -89,10 +101,10 @@ export function modelNameFor(file: string): string {
   );
 }
 
-function checkHost(host: string, apiKey: string | undefined): void {
-  if (!isLoopback(host) && !apiKey) {
+function checkHost(host: string, opts: ServerOptions): void {
+  if (!isLoopback(host) && !opts.apiKey && !opts.keysFile) {
     throw new UserError(
-      `refusing to listen on ${host} without an API key: anyone who can reach it could use the model; pass --api-key (or WEFT_API_KEY), or keep the default 127.0.0.1`,
+      `refusing to listen on ${host} without an API key: anyone who can reach it could use the model; pass --api-key (or WEFT_API_KEY) or --keys, or keep the default 127.0.0.1`,
     );
   }
 }
@@ -101,7 +113,7 @@ const logToStderr = (m: string): void => void process.stderr.write(`weft serve: 
 
 /** Serves one .onnx file as version 1 of one model; resolves once listening. */
 export async function startModelServer(opts: ModelServerOptions): Promise<ModelServer> {
-  checkHost(opts.host ?? '127.0.0.1', opts.apiKey);
+  checkHost(opts.host ?? '127.0.0.1', opts);
   const name = opts.name ?? modelNameFor(opts.model);
   const metrics = new ServerMetrics();
   const repository = await ModelRepository.single(opts.model, name, {
@@ -122,7 +134,7 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
 
 /** Serves a repository folder, rescanning it for new versions; resolves once listening. */
 export async function startRepositoryServer(opts: RepositoryServerOptions): Promise<Server> {
-  checkHost(opts.host ?? '127.0.0.1', opts.apiKey);
+  checkHost(opts.host ?? '127.0.0.1', opts);
   const metrics = new ServerMetrics();
   let repository: ModelRepository;
   try {
@@ -143,24 +155,56 @@ type ModelParams = { Params: { model: string; version?: string } };
 
 async function listen(repository: ModelRepository, metrics: ServerMetrics, opts: ServerOptions): Promise<Server> {
   const host = opts.host ?? '127.0.0.1';
-  const key = opts.apiKey ? digest(opts.apiKey) : undefined;
-  const app = Fastify({ bodyLimit: opts.maxBodyBytes ?? 16 * 1024 * 1024, logger: false });
+  let access: AccessControl | undefined;
+  let https: { cert: Buffer; key: Buffer } | undefined;
+  try {
+    const keys: KeySpec[] = [
+      ...(opts.apiKey ? [singleKey(opts.apiKey)] : []),
+      ...(opts.keysFile ? await readKeysFile(opts.keysFile) : []),
+    ];
+    access = keys.length ? new AccessControl(keys) : undefined;
+    if (opts.tls) https = { cert: await readFile(opts.tls.cert), key: await readFile(opts.tls.key) };
+  } catch (e) {
+    await repository.close();
+    throw new UserError((e as Error).message);
+  }
+  const log = opts.accessLog ? createWriteStream(opts.accessLog, { flags: 'a' }) : undefined;
+  const app = Fastify({ bodyLimit: opts.maxBodyBytes ?? 16 * 1024 * 1024, logger: false, ...(https ? { https } : {}) });
+  type Tagged = FastifyRequest & { weftVersion?: number; weftKey?: string };
 
   app.addHook('onRequest', async (req, reply) => {
-    if (key && !req.url.startsWith('/v2/health/') && !keyMatches(req, key)) {
-      await reply
-        .code(401)
-        .header('www-authenticate', 'Bearer')
-        .send({ error: 'missing or wrong API key: send Authorization: Bearer <key> or x-api-key' });
+    if (!access || req.url.startsWith('/v2/health/')) return;
+    const route = req.routeOptions.url;
+    const { model } = (req.params ?? {}) as { model?: string };
+    const decision = access.check(givenKey(req), permissionFor(route), model);
+    if (decision.ok) {
+      (req as Tagged).weftKey = decision.keyId;
+      return;
     }
+    if (decision.status === 401) void reply.header('www-authenticate', 'Bearer');
+    if (decision.retryAfterS !== undefined) void reply.header('retry-after', String(decision.retryAfterS));
+    await reply.code(decision.status).send({ error: decision.error });
   });
   app.addHook('onResponse', async (req, reply) => {
     const seconds = reply.elapsedTime / 1000;
     metrics.observe(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, seconds);
     const { model, version } = (req.params ?? {}) as { model?: string; version?: string };
-    const served = (req as FastifyRequest & { weftVersion?: number }).weftVersion;
+    const served = (req as Tagged).weftVersion;
+    const shownVersion = served !== undefined ? String(served) : version;
     if (model && req.method === 'POST' && req.url.endsWith('/infer'))
-      metrics.observeInfer(model, String(served ?? version ?? 'none'), reply.statusCode, seconds);
+      metrics.observeInfer(model, shownVersion ?? 'none', reply.statusCode, seconds);
+    log?.write(
+      `${JSON.stringify({
+        time: new Date().toISOString(),
+        key: (req as Tagged).weftKey ?? null,
+        method: req.method,
+        path: req.url.split('?')[0],
+        model: model ?? null,
+        version: shownVersion ?? null,
+        status: reply.statusCode,
+        latency_ms: Math.round(reply.elapsedTime * 1000) / 1000,
+      })}\n`,
+    );
   });
   app.setErrorHandler(async (err: Error & { statusCode?: number }, _req, reply) => {
     const status = err instanceof BadRequest ? 400 : (err.statusCode ?? 500);
@@ -196,7 +240,7 @@ async function listen(repository: ModelRepository, metrics: ServerMetrics, opts:
   const infer = async (req: FastifyRequest<ModelParams>): Promise<unknown> => {
     const { model, version } = req.params;
     const served = repository.get(model, version);
-    (req as FastifyRequest & { weftVersion?: number }).weftVersion = served.version;
+    (req as Tagged).weftVersion = served.version;
     const parsed = inferRequestSchema.safeParse(req.body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -266,6 +310,7 @@ async function listen(repository: ModelRepository, metrics: ServerMetrics, opts:
     await app.listen({ host, port: opts.port ?? 8000 });
   } catch (e) {
     await repository.close();
+    log?.end();
     const code = (e as NodeJS.ErrnoException).code;
     throw new UserError(
       code === 'EADDRINUSE'
@@ -276,12 +321,13 @@ async function listen(repository: ModelRepository, metrics: ServerMetrics, opts:
   const addr = app.server.address() as AddressInfo;
   const shownHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   return {
-    url: `http://${shownHost}:${addr.port}`,
+    url: `${https ? 'https' : 'http'}://${shownHost}:${addr.port}`,
     repository,
     app,
     async close() {
       await app.close();
       await repository.close();
+      await new Promise<void>((resolve) => (log ? log.end(resolve) : resolve()));
       metrics.registry.clear();
     },
   };
