@@ -5,6 +5,9 @@
  */
 import type { ColumnStats, ImageSample } from './protocol/engineApi';
 import type { ColumnSchema, ColumnType } from './ports';
+import type { FittedTransform } from './transforms/registry';
+
+export type { FittedTransform };
 
 /** A column of a Table: numbers (NaN = missing) or strings (null = missing). */
 export type TableColumn =
@@ -17,23 +20,9 @@ export interface TableValue {
   /** The file it came from, for error messages. */
   source?: string;
   warnings?: string[];
+  /** Row numbers (1-based) in the source file when rows were reordered (prep.shuffle); else row i is i + 1. */
+  rowIds?: Int32Array;
 }
-
-/**
- * A fitted preprocessing step, kept so export can rebuild it inside the ONNX graph.
- * Fitted on the training split only.
- */
-export type FittedTransform =
-  | {
-      kind: 'impute';
-      column: string;
-      strategy: 'mean' | 'median' | 'most_frequent' | 'constant';
-      value: number | string;
-    }
-  | { kind: 'standardize'; column: string; mean: number; std: number }
-  | { kind: 'minmax'; column: string; min: number; max: number }
-  | { kind: 'onehot'; column: string; categories: string[]; unknown: 'ignore' | 'error' }
-  | { kind: 'ordinal'; column: string; categories: string[]; unknown: number };
 
 /** A raw input column as a user would feed it to an exported model. */
 export interface RawFeature {
@@ -72,6 +61,14 @@ export interface DatasetSplit {
   n: number;
   /** For tabular data: the raw columns of these rows before transforms, for export checks. */
   raw?: TableColumn[];
+  /**
+   * The file this split was read from when it has a source of its own (a test file given to the
+   * reader or to prep.split's `test` input), e.g. `t10k-images-idx3-ubyte.gz`. Absent for splits
+   * cut by ratio from the dataset's main source.
+   */
+  source?: string;
+  /** Row numbers (1-based) in the source file, carried through split and shuffle. */
+  rowIds?: Int32Array;
 }
 
 export interface DatasetValue {
@@ -103,6 +100,8 @@ export interface PredictionsValue {
   probabilities?: Float32Array;
   /** Ground truth where the dataset has it. */
   actual?: Int32Array | Float32Array;
+  /** Row numbers (1-based) in the source file, where the split carries them. */
+  rowIds?: Int32Array;
 }
 
 /** A table for display: the studio renders it, the CLI prints it. */
@@ -115,6 +114,8 @@ export interface DisplayTable {
 export interface MetricsValue {
   task: 'classification' | 'regression';
   split: string;
+  /** The split with its source when it has one of its own, e.g. `test (t10k-images-idx3-ubyte.gz, 10,000 rows)`. */
+  splitLabel?: string;
   /** Headline numbers, e.g. `accuracy`, `f1_macro`, `rmse`. */
   scalars: Record<string, number>;
   tables: DisplayTable[];
@@ -164,6 +165,13 @@ export interface TrainedModelValue {
   datasetFingerprint?: string;
   /** Trainer params (epochs, batch size, optimizer, seed...) for model cards and run records. */
   trainParams: Record<string, unknown>;
+  /**
+   * Set for a Weft export loaded back (model.onnx): the graph takes the raw columns and applies
+   * `transforms` itself, so it is fed a split's raw columns instead of its features.
+   */
+  rawInputs?: true;
+  /** False when the fitted steps the model was trained behind are unknown (an ONNX file without a model card). @default true */
+  preparationKnown?: false;
 }
 
 /**

@@ -60,7 +60,7 @@ export function MetricsView({ metrics }: { metrics: MetricsValue }) {
         ))}
       </div>
       <div className="weft-muted">
-        {metrics.task}, split “{metrics.split}”
+        {metrics.task}, split “{metrics.splitLabel ?? metrics.split}”
       </div>
       <div className="weft-result-grid">
         {metrics.confusion && (

@@ -3,3 +3,4 @@ export * from './roc';
 export * from './regression';
 export * from './report';
 export * from './formatTable';
+export * from './splitLabel';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ModelSpecValue } from '../../model/ir';
 import { appendLayer, emptySpec } from '../../model/specOps';
 import { defineNode } from '../NodeDefinition';
+import { initParamsShape, withInit } from './initParam';
 
 export const cnnParams = z.object({
   filters: z
@@ -12,6 +13,7 @@ export const cnnParams = z.object({
   padding: z.enum(['valid', 'same']).default('valid'),
   dense: z.array(z.number().int().min(1)).default([]).describe('Hidden dense layers before the output layer'),
   dropout: z.number().min(0).max(0.9).default(0).describe('Dropout before the output layer; 0 = none'),
+  ...initParamsShape,
 });
 
 export type CnnParams = z.output<typeof cnnParams>;
@@ -34,7 +36,7 @@ export function cnnSpec(p: CnnParams): ModelSpecValue {
     (units, i) => (s = appendLayer([s], `cnn/dense${i + 1}`, { kind: 'dense', units, activation: 'relu' })),
   );
   if (p.dropout > 0) s = appendLayer([s], 'cnn/dropout', { kind: 'dropout', rate: p.dropout });
-  return { ...appendLayer([s], 'cnn/output', { kind: 'dense', units: 'auto' }), name: 'Small CNN' };
+  return withInit({ ...appendLayer([s], 'cnn/output', { kind: 'dense', units: 'auto' }), name: 'Small CNN' }, p);
 }
 
 export const cnnNode = defineNode({
