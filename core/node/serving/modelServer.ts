@@ -248,7 +248,7 @@ async function listen(repository: ModelRepository, metrics: ServerMetrics, opts:
         `invalid infer request at ${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'bad request'}`,
       );
     }
-    const feeds = feedsFromRequest(parsed.data, served.info.inputs);
+    const feeds = feedsFromRequest(parsed.data, served.info.inputs, served.missingOk);
     const { tensorOutputs } = served;
     const wanted = parsed.data.outputs?.map((o) => o.name) ?? tensorOutputs;
     const unknown = wanted.filter((o) => !tensorOutputs.includes(o));

@@ -4,7 +4,7 @@
  */
 import * as ort from 'onnxruntime-node';
 import { z } from 'zod';
-import type { TensorInfo } from '../onnx/inspect';
+import { metadataJson, type OnnxModelInfo, type TensorInfo } from '../onnx/inspect';
 import { DATATYPES, datatypeOf, type Datatype } from './datatypes';
 
 const parameters = z.record(z.string(), z.unknown()).optional();
@@ -71,7 +71,23 @@ const INT_RANGES: Partial<Record<Datatype, [number, number]>> = {
   UINT64: [0, Number.MAX_SAFE_INTEGER],
 };
 
-function toTensor(datatype: Datatype, values: unknown[], shape: number[], where: string): ort.Tensor {
+/**
+ * The inputs a model declares as taking NaN for a missing value: Weft exports say so in
+ * `weft.io`'s `missing` field (`numeric: NaN; categorical: empty string`).
+ */
+export function missingValueInputs(info: OnnxModelInfo): Set<string> {
+  const missing = metadataJson<{ missing?: string }>(info, 'weft.io')?.missing ?? '';
+  const names = missing.split(';').map((part) => /^\s*([^:]+?)\s*:\s*NaN\s*$/.exec(part)?.[1]);
+  return new Set(names.filter((n): n is string => n !== undefined));
+}
+
+function toTensor(
+  datatype: Datatype,
+  values: unknown[],
+  shape: number[],
+  where: string,
+  missingOk: boolean,
+): ort.Tensor {
   const bad = (i: number, want: string): never => {
     throw new BadRequest(
       `${where}: data[${i}] is ${JSON.stringify(values[i])?.slice(0, 40)}, expected ${want} for ${datatype}`,
@@ -90,8 +106,13 @@ function toTensor(datatype: Datatype, values: unknown[], shape: number[], where:
     const out = datatype === 'FP32' ? new Float32Array(values.length) : new Float64Array(values.length);
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
-      if (typeof v !== 'number') bad(i, 'a number');
-      out[i] = v as number;
+      if (v === null && missingOk) out[i] = NaN;
+      else if (v === null)
+        throw new BadRequest(
+          `${where}: data[${i}] is null, but this input does not take missing values; send a number (only inputs the model declares, such as a Weft export's numeric input, take null for missing)`,
+        );
+      else if (typeof v !== 'number') bad(i, 'a number');
+      else out[i] = v;
     }
     return new ort.Tensor(DATATYPES[datatype].ort, out, shape);
   }
@@ -133,7 +154,11 @@ function toTensor(datatype: Datatype, values: unknown[], shape: number[], where:
  * model's datatype, a shape that fits the model's (fixed dimensions equal, rank equal) and as
  * many elements as the shape says.
  */
-export function feedsFromRequest(req: InferRequest, inputs: readonly TensorInfo[]): Record<string, ort.Tensor> {
+export function feedsFromRequest(
+  req: InferRequest,
+  inputs: readonly TensorInfo[],
+  missingOk: ReadonlySet<string> = new Set(),
+): Record<string, ort.Tensor> {
   const known = new Map(inputs.map((i) => [i.name, i]));
   const feeds: Record<string, ort.Tensor> = {};
   req.inputs.forEach((input, k) => {
@@ -166,7 +191,7 @@ export function feedsFromRequest(req: InferRequest, inputs: readonly TensorInfo[
       throw new BadRequest(
         `${where}: shape [${input.shape.join(', ')}] needs ${count} values but data has ${values.length}`,
       );
-    feeds[input.name] = toTensor(input.datatype, values, input.shape, where);
+    feeds[input.name] = toTensor(input.datatype, values, input.shape, where, missingOk.has(input.name));
   });
   const missing = inputs.filter((i) => !feeds[i.name]).map((i) => i.name);
   if (missing.length) throw new BadRequest(`missing input${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);

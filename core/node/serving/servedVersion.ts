@@ -7,7 +7,7 @@ import type * as ort from 'onnxruntime-node';
 import { describeModel, type OnnxModelInfo } from '../onnx/inspect';
 import { openSession, type ProviderChoice, type ProviderName } from '../onnx/session';
 import { Batcher, type BatchOptions } from './batcher';
-import { tensorMetadata } from './oip';
+import { missingValueInputs, tensorMetadata } from './oip';
 
 /** A loaded model version. */
 export interface ServedVersion {
@@ -17,6 +17,8 @@ export interface ServedVersion {
   provider: ProviderName;
   notes: string[];
   tensorOutputs: string[];
+  /** Inputs that take null (sent as NaN) for a missing value. */
+  missingOk: Set<string>;
   inputs: { name: string; datatype: string; shape: number[] }[];
   outputs: { name: string; datatype: string; shape: number[] }[];
   /** Runs checked feeds, through the batcher when batching is on. */
@@ -64,6 +66,7 @@ export async function openVersion(
     info,
     provider: opened.provider,
     notes: opened.notes,
+    missingOk: missingValueInputs(info),
     tensorOutputs: info.outputs.filter((o) => o.dtype !== 'non-tensor').map((o) => o.name),
     inputs: info.inputs.map(tensorMetadata).filter((t) => t !== undefined),
     outputs: info.outputs.map(tensorMetadata).filter((t) => t !== undefined),

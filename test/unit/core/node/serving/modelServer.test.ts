@@ -100,6 +100,11 @@ describe('Open Inference Protocol v2 REST', () => {
     ['too few values', fp32([2, 2], [1, 2, 3]), /needs 4 values but data has 3/],
     ['a string in FP32 data', fp32([1, 2], [1, 'two']), /data\[1\] is "two", expected a number for FP32/],
     [
+      'null where missing values are not declared',
+      fp32([1, 2], [1, null]),
+      /data\[1\] is null, but this input does not take missing values/,
+    ],
+    [
       'unknown input',
       { inputs: [{ name: 'z', shape: [1, 2], datatype: 'FP32', data: [1, 2] }] },
       /no input "z"; its inputs are x/,

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeModel } from '../../../../../core/node/export/onnxProto';
+import { encodeModelData } from '../../../../../core/common/model/onnx/encodeModel';
 import { startRepositoryServer, type Server } from '../../../../../core/node/serving/modelServer';
 import { writeTritonRepository } from '../../../../../core/node/serving/triton';
 import { affine, linearModel, softmax, tempDir } from '../onnx/onnxFiles';
@@ -16,7 +16,7 @@ const W = (v: number): number[][] => [
   [0.5, 2 * v, -1],
 ];
 const B = [0.25, -0.5, 0];
-const bytes = (v: number): Uint8Array => encodeModel(linearModel(W(v), B, { softmax: true }));
+const bytes = (v: number): Uint8Array => encodeModelData(linearModel(W(v), B, { softmax: true }));
 const putVersion = (model: string, v: number, content: Uint8Array | string): void => {
   mkdirSync(path.join(repo, model, String(v)), { recursive: true });
   writeFileSync(path.join(repo, model, String(v), 'model.onnx'), content);
