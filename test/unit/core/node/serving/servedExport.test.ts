@@ -114,7 +114,7 @@ describe('serving a Weft export', () => {
       const want = Array.from(fed.probabilities.data as Float32Array, (v) => (Number.isNaN(v) ? null : v));
       await direct.release();
       expect(served.length).toBe(6);
-      served.forEach((v, i) => (want[i] === null ? expect(v).toBeNull() : expect(v).toBeCloseTo(want[i]!, 6)));
+      served.forEach((v, i) => (want[i] === null ? expect(v).toBeNull() : expect(v).toBeCloseTo(want[i], 6)));
     } finally {
       await server.close();
     }
