@@ -18,6 +18,7 @@ import { evalPredict } from './eval/predict';
 import { evalRegression } from './eval/regression';
 import { exportOnnxNode } from './export/onnx';
 import { exportTfjsNode } from './export/tfjs';
+import { deployRepositoryNode } from './deploy/repository';
 import { onnxModelNode } from './model/onnx';
 import { layerNodes } from './layer';
 import { inputNode } from './layer/input';
@@ -54,6 +55,7 @@ export const builtinNodes = {
   'eval.predict': evalPredict,
   'export.onnx': exportOnnxNode,
   'export.tfjs': exportTfjsNode,
+  'deploy.repository': deployRepositoryNode,
   'model.onnx': onnxModelNode,
   'model.mlp': mlpNode,
   'model.cnn': cnnNode,

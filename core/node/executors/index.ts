@@ -18,6 +18,7 @@ import { evalPredictExecutor } from './eval/predict';
 import { evalRegressionExecutor } from './eval/regression';
 import { exportOnnxExecutor } from './export/onnx';
 import { exportTfjsExecutor } from './export/tfjs';
+import { deployRepositoryExecutor } from './deploy/repository';
 import { onnxModelExecutor } from './model/onnx';
 import { layerNodes } from '../../common/nodes/layer';
 import type { builtinNodes } from '../../common/nodes/registry';
@@ -57,6 +58,7 @@ export const builtinExecutors = {
   'eval.predict': evalPredictExecutor,
   'export.onnx': exportOnnxExecutor,
   'export.tfjs': exportTfjsExecutor,
+  'deploy.repository': deployRepositoryExecutor,
   'model.onnx': onnxModelExecutor,
   'model.mlp': mlpExecutor,
   'model.cnn': cnnExecutor,
