@@ -249,6 +249,7 @@ async function listen(repository: ModelRepository, metrics: ServerMetrics, opts:
       );
     }
     const feeds = feedsFromRequest(parsed.data, served.info.inputs, served.missingOk);
+    metrics.drift.observe(model, served, feeds);
     const { tensorOutputs } = served;
     const wanted = parsed.data.outputs?.map((o) => o.name) ?? tensorOutputs;
     const unknown = wanted.filter((o) => !tensorOutputs.includes(o));

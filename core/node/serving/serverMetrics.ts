@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { InputDrift } from './inputDrift';
 
 /** Prometheus metrics of one model server, in a registry of its own. */
 export class ServerMetrics {
@@ -55,6 +56,8 @@ export class ServerMetrics {
     buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
     registers: [this.registry],
   });
+
+  readonly drift = new InputDrift(this.registry);
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'weft_' });

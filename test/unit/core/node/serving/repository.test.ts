@@ -91,6 +91,11 @@ describe('weft serve <repository>', () => {
     expectVersion(await call(server, 'POST', '/v2/models/clf/infer', request), 2);
     expect((await call(server, 'GET', '/v2/models/clf')).json.versions).toEqual(['1', '2']);
     expect((await call(server, 'GET', '/v2/models/clf/versions/1/ready')).status).toBe(200);
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toMatch(/weft_model_requests_total\{model="clf",version="2",status="200"\} 2\n/);
+    expect(metrics).toMatch(/weft_model_requests_total\{model="clf",version="1",status="200"\} 1\n/);
+    expect(metrics).toMatch(/weft_model_batch_rows_count\{model="clf",version="2"\} 2\n/);
+    expect(metrics).toMatch(/weft_model_request_duration_seconds_count\{model="clf",version="1"\} 1\n/);
   });
 
   it('the default policy serves only the latest version', async () => {

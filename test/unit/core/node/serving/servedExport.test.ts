@@ -115,6 +115,19 @@ describe('serving a Weft export', () => {
       await direct.release();
       expect(served.length).toBe(6);
       served.forEach((v, i) => (want[i] === null ? expect(v).toBeNull() : expect(v).toBeCloseTo(want[i], 6)));
+
+      // Drift: numeric column a saw 12, 7, 10, 7 and one missing value; the model card's
+      // standardize transform says training had mean 10, std 2.
+      const metrics = await (await fetch(`${server.url}/metrics`)).text();
+      const gauge = (name: string): number =>
+        Number(
+          new RegExp(`${name}\\{model="shop",version="1",input="numeric",feature="a"\\} (\\S+)`).exec(metrics)?.[1],
+        );
+      expect(gauge('weft_input_feature_mean')).toBeCloseTo(9, 10);
+      expect(gauge('weft_input_feature_std')).toBeCloseTo(Math.sqrt(6), 10);
+      expect(gauge('weft_input_feature_values')).toBe(4);
+      expect(gauge('weft_input_feature_missing')).toBe(1);
+      expect(gauge('weft_input_feature_mean_shift')).toBeCloseTo(-0.5, 10);
     } finally {
       await server.close();
     }
