@@ -16,6 +16,8 @@ export interface ServeFlags {
   accessLog?: string;
   tlsCert?: string;
   tlsKey?: string;
+  headerTimeout: string;
+  bodyTimeout: string;
 }
 
 /** `16mb`, `512kb`, `1048576` → bytes. */
@@ -42,7 +44,9 @@ export function serverFlags(command: Command): Command {
     .option('--keys <file>', 'JSON file of hashed API keys with model scopes, permissions and rate limits')
     .option('--access-log <file>', 'append one JSON line per request (time, key id, model, version, status, latency)')
     .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (with --tls-key)')
-    .option('--tls-key <file>', 'the PEM private key for --tls-cert');
+    .option('--tls-key <file>', 'the PEM private key for --tls-cert')
+    .option('--header-timeout <ms>', 'how long a client may take to send its headers', '5000')
+    .option('--body-timeout <ms>', 'how long a client may take to send a whole request', '30000');
 }
 
 /** Checks the shared flags and turns them into server options. */
@@ -61,10 +65,19 @@ export function serverOptions(flags: ServeFlags): ServerOptions {
   const delay = Number(flags.maxQueueDelayMs);
   if (!Number.isFinite(delay) || delay < 0 || delay > 10_000)
     throw new UserError(`--max-queue-delay-ms must be 0–10000, not "${flags.maxQueueDelayMs}"`);
+  const headersTimeoutMs = Number(flags.headerTimeout);
+  const bodyTimeoutMs = Number(flags.bodyTimeout);
+  for (const [flag, v] of [
+    ['--header-timeout', headersTimeoutMs],
+    ['--body-timeout', bodyTimeoutMs],
+  ] as const)
+    if (!Number.isInteger(v) || v < 100) throw new UserError(`${flag} must be a whole number of ms, at least 100`);
   const apiKey = flags.apiKey ?? process.env.WEFT_API_KEY;
   if (Boolean(flags.tlsCert) !== Boolean(flags.tlsKey))
     throw new UserError('--tls-cert and --tls-key go together: give both, or neither for plain HTTP');
   return {
+    headersTimeoutMs,
+    bodyTimeoutMs,
     ...(flags.keys ? { keysFile: flags.keys } : {}),
     ...(flags.accessLog ? { accessLog: flags.accessLog } : {}),
     ...(flags.tlsCert && flags.tlsKey ? { tls: { cert: flags.tlsCert, key: flags.tlsKey } } : {}),

@@ -4,6 +4,8 @@
  */
 import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -32,6 +34,10 @@ export interface ServerOptions {
   accessLog?: string;
   /** Serve HTTPS with this PEM certificate and private key. */
   tls?: { cert: string; key: string };
+  /** How long a client may take to send its request headers; slower ones get 408 and are closed. @default 5000 ms */
+  headersTimeoutMs?: number;
+  /** How long a client may take to send a whole request, body included. @default 30000 ms */
+  bodyTimeoutMs?: number;
   /** Largest request body in bytes; larger ones get 413. @default 16 MiB */
   maxBodyBytes?: number;
   provider?: ProviderChoice;
@@ -169,7 +175,18 @@ async function listen(repository: ModelRepository, metrics: ServerMetrics, opts:
     throw new UserError((e as Error).message);
   }
   const log = opts.accessLog ? createWriteStream(opts.accessLog, { flags: 'a' }) : undefined;
-  const app = Fastify({ bodyLimit: opts.maxBodyBytes ?? 16 * 1024 * 1024, logger: false, ...(https ? { https } : {}) });
+  const headersTimeout = opts.headersTimeoutMs ?? 5000;
+  const timeouts = {
+    headersTimeout,
+    requestTimeout: Math.max(headersTimeout, opts.bodyTimeoutMs ?? 30_000),
+    connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(headersTimeout / 4))),
+  };
+  const app = Fastify({
+    bodyLimit: opts.maxBodyBytes ?? 16 * 1024 * 1024,
+    logger: false,
+    serverFactory: (handler) =>
+      https ? createHttpsServer({ ...https, ...timeouts }, handler) : createServer(timeouts, handler),
+  });
   type Tagged = FastifyRequest & { weftVersion?: number; weftKey?: string };
 
   app.addHook('onRequest', async (req, reply) => {

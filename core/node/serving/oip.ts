@@ -4,7 +4,7 @@
  */
 import * as ort from 'onnxruntime-node';
 import { z } from 'zod';
-import { metadataJson, type OnnxModelInfo, type TensorInfo } from '../onnx/inspect';
+import type { TensorInfo } from '../onnx/inspect';
 import { DATATYPES, datatypeOf, type Datatype } from './datatypes';
 
 const parameters = z.record(z.string(), z.unknown()).optional();
@@ -71,22 +71,12 @@ const INT_RANGES: Partial<Record<Datatype, [number, number]>> = {
   UINT64: [0, Number.MAX_SAFE_INTEGER],
 };
 
-/**
- * The inputs a model declares as taking NaN for a missing value: Weft exports say so in
- * `weft.io`'s `missing` field (`numeric: NaN; categorical: empty string`).
- */
-export function missingValueInputs(info: OnnxModelInfo): Set<string> {
-  const missing = metadataJson<{ missing?: string }>(info, 'weft.io')?.missing ?? '';
-  const names = missing.split(';').map((part) => /^\s*([^:]+?)\s*:\s*NaN\s*$/.exec(part)?.[1]);
-  return new Set(names.filter((n): n is string => n !== undefined));
-}
-
 function toTensor(
   datatype: Datatype,
   values: unknown[],
   shape: number[],
   where: string,
-  missingOk: boolean,
+  allowMissing = false,
 ): ort.Tensor {
   const bad = (i: number, want: string): never => {
     throw new BadRequest(
@@ -106,13 +96,23 @@ function toTensor(
     const out = datatype === 'FP32' ? new Float32Array(values.length) : new Float64Array(values.length);
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
-      if (v === null && missingOk) out[i] = NaN;
-      else if (v === null)
+      if (v === null || v === 'NaN') {
+        if (!allowMissing)
+          throw new BadRequest(
+            `${where}: data[${i}] is ${JSON.stringify(v)} (a missing value), and this input does not accept missing values; send a finite number`,
+          );
+        out[i] = NaN;
+        continue;
+      }
+      if (typeof v !== 'number') bad(i, 'a number');
+      const num = v as number;
+      if (!Number.isFinite(num))
         throw new BadRequest(
-          `${where}: data[${i}] is null, but this input does not take missing values; send a number (only inputs the model declares, such as a Weft export's numeric input, take null for missing)`,
+          `${where}: data[${i}] is ${num} (a number too large for JSON doubles, such as 1e999, reads as Infinity); send finite numbers`,
         );
-      else if (typeof v !== 'number') bad(i, 'a number');
-      else out[i] = v;
+      if (datatype === 'FP32' && Math.abs(num) > 3.4028234663852886e38)
+        throw new BadRequest(`${where}: data[${i}] is ${num}, beyond the float32 range; send finite FP32 values`);
+      out[i] = num;
     }
     return new ort.Tensor(DATATYPES[datatype].ort, out, shape);
   }
@@ -157,7 +157,8 @@ function toTensor(
 export function feedsFromRequest(
   req: InferRequest,
   inputs: readonly TensorInfo[],
-  missingOk: ReadonlySet<string> = new Set(),
+  /** Inputs whose model declares missing values (NaN): `null` or `"NaN"` is accepted there. */
+  allowMissing: ReadonlySet<string> = new Set(),
 ): Record<string, ort.Tensor> {
   const known = new Map(inputs.map((i) => [i.name, i]));
   const feeds: Record<string, ort.Tensor> = {};
@@ -191,7 +192,7 @@ export function feedsFromRequest(
       throw new BadRequest(
         `${where}: shape [${input.shape.join(', ')}] needs ${count} values but data has ${values.length}`,
       );
-    feeds[input.name] = toTensor(input.datatype, values, input.shape, where, missingOk.has(input.name));
+    feeds[input.name] = toTensor(input.datatype, values, input.shape, where, allowMissing.has(input.name));
   });
   const missing = inputs.filter((i) => !feeds[i.name]).map((i) => i.name);
   if (missing.length) throw new BadRequest(`missing input${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);

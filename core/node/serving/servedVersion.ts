@@ -7,7 +7,9 @@ import type * as ort from 'onnxruntime-node';
 import { describeModel, type OnnxModelInfo } from '../onnx/inspect';
 import { openSession, type ProviderChoice, type ProviderName } from '../onnx/session';
 import { Batcher, type BatchOptions } from './batcher';
-import { missingValueInputs, tensorMetadata } from './oip';
+import { EXPORT_NAMES } from '../export/preprocessGraph';
+import { exportLayout } from '../onnx/runOnDataset';
+import { tensorMetadata } from './oip';
 
 /** A loaded model version. */
 export interface ServedVersion {
@@ -66,7 +68,11 @@ export async function openVersion(
     info,
     provider: opened.provider,
     notes: opened.notes,
-    missingOk: missingValueInputs(info),
+    missingOk: new Set(
+      exportLayout(info)?.missing && info.inputs.some((i) => i.name === EXPORT_NAMES.numeric)
+        ? [EXPORT_NAMES.numeric]
+        : [],
+    ),
     tensorOutputs: info.outputs.filter((o) => o.dtype !== 'non-tensor').map((o) => o.name),
     inputs: info.inputs.map(tensorMetadata).filter((t) => t !== undefined),
     outputs: info.outputs.map(tensorMetadata).filter((t) => t !== undefined),
