@@ -2,7 +2,7 @@ import { GraphBuilder } from '../model/graph/GraphBuilder';
 import { seededRandom, shuffleInPlace } from '../nodes/prep/random';
 import { applyBins, fitBins } from './binning';
 import { describeImportances } from './forest';
-import { growHistTree, histTreeBinnedValue, histTreeValue, type HistTree } from './histTree';
+import { growHistTree, histScratch, histTreeBinnedValue, histTreeValue, type HistTree } from './histTree';
 import { featureInput, scoresToOutput } from './onnxGraph';
 import { treeRegressor } from './onnxTrees';
 import { LearnerError, type FitData, type FitHooks, type Fitted, type LearnerModule } from './types';
@@ -138,7 +138,7 @@ async function fitBoosting(data: FitData, p: BoostingParams, hooks: FitHooks): P
   const g = new Float64Array(nf);
   const h = new Float64Array(nf);
   const rows = new Int32Array(nf);
-  const scratch = new Int32Array(nf);
+  const scratch = histScratch(nf);
   const trees: { tree: HistTree; target: number }[] = [];
   const history: Fitted['history'] = [];
   const valLosses: number[] = [];
@@ -162,7 +162,16 @@ async function fitBoosting(data: FitData, p: BoostingParams, hooks: FitHooks): P
     }
     for (let c = 0; c < m; c++) {
       rows.set(all);
-      const { tree, leafOfRange } = growHistTree(binned, rows, nf, grads[c], hesses[c], treeOpts, scratch);
+      const { tree, leafOfRange } = growHistTree(
+        binned,
+        rows,
+        nf,
+        grads[c],
+        hesses[c],
+        treeOpts,
+        scratch,
+        loss === 'squared_error',
+      );
       for (const leaf of leafOfRange) for (let r = leaf.start; r < leaf.end; r++) raw[rows[r] * m + c] += leaf.value;
       for (let i = 0; i < nv; i++) rawVal[i * m + c] += histTreeBinnedValue(tree, valBinned, i);
       trees.push({ tree, target: c });

@@ -42,14 +42,73 @@ interface Leaf {
   g: number;
   h: number;
   hist: Float64Array;
-  split?: Split;
+  split: Split | undefined;
+}
+
+/** Reusable buffers of one fit: ordered gradients and hessians of a node's rows, freed histograms. */
+export interface HistScratch {
+  rows: Int32Array;
+  grad: Float64Array;
+  hess: Float64Array;
+  pool: Float64Array[];
+}
+
+/** Buffers for growing trees on up to `n` rows. */
+export function histScratch(n: number): HistScratch {
+  return { rows: new Int32Array(n), grad: new Float64Array(n), hess: new Float64Array(n), pool: [] };
+}
+
+/**
+ * Adds the rows `rows[start..end)` to `hist` (zeroed), one feature column at a time, reading the
+ * node's gradients and hessians gathered in row order so every bin sums in the same order.
+ * With `constantHessian` the hessian slot is left for the caller (it equals the count).
+ */
+function buildHistogram(
+  data: BinnedFeatures,
+  rows: Int32Array,
+  start: number,
+  end: number,
+  grad: Float64Array,
+  hess: Float64Array,
+  constantHessian: boolean,
+  og: Float64Array,
+  oh: Float64Array,
+  hist: Float64Array,
+): void {
+  const { bins, n, d, missingBin } = data;
+  const width = missingBin + 1;
+  const size = end - start;
+  for (let k = 0; k < size; k++) {
+    const row = rows[start + k];
+    og[k] = grad[row];
+    oh[k] = hess[row];
+  }
+  for (let j = 0; j < d; j++) {
+    const col = j * n;
+    const base = j * width * 3;
+    if (constantHessian) {
+      for (let k = 0; k < size; k++) {
+        const at = base + bins[col + rows[start + k]] * 3;
+        hist[at] += og[k];
+        hist[at + 2] += 1;
+      }
+      for (let b = 0; b < width; b++) hist[base + b * 3 + 1] = hist[base + b * 3 + 2];
+    } else {
+      for (let k = 0; k < size; k++) {
+        const at = base + bins[col + rows[start + k]] * 3;
+        hist[at] += og[k];
+        hist[at + 1] += oh[k];
+        hist[at + 2] += 1;
+      }
+    }
+  }
 }
 
 /**
  * Grows one tree best-first (the leaf with the largest gain splits next) on histograms of the
  * gradients and hessians, as scikit-learn's HistGradientBoosting TreeGrower: the larger child's
  * histogram is the parent's minus the smaller child's. `rows` is permuted in place so each leaf
- * owns a range of it.
+ * owns a range of it. `constantHessian` says every hessian is 1 (squared error).
  */
 export function growHistTree(
   data: BinnedFeatures,
@@ -58,75 +117,91 @@ export function growHistTree(
   grad: Float64Array,
   hess: Float64Array,
   opts: HistTreeOptions,
-  scratch: Int32Array,
+  scratch: HistScratch,
+  constantHessian = false,
 ): { tree: HistTree; leafOfRange: { start: number; end: number; value: number }[] } {
   const { bins, n, d, missingBin } = data;
   const width = missingBin + 1;
   const histSize = d * width * 3;
+  const pool = scratch.pool;
+  const minLeaf = opts.minSamplesLeaf;
+  const l2 = opts.l2;
 
   const build = (start: number, end: number): Float64Array => {
-    const hist = new Float64Array(histSize);
-    for (let j = 0; j < d; j++) {
-      const col = j * n;
-      const base = j * width;
-      for (let r = start; r < end; r++) {
-        const row = rows[r];
-        const at = (base + bins[col + row]) * 3;
-        hist[at + G] += grad[row];
-        hist[at + H] += hess[row];
-        hist[at + C] += 1;
-      }
-    }
+    const hist = pool.pop() ?? new Float64Array(histSize);
+    if (hist.length !== histSize) return build(start, end);
+    hist.fill(0);
+    buildHistogram(data, rows, start, end, grad, hess, constantHessian, scratch.grad, scratch.hess, hist);
     return hist;
   };
 
-  const score = (g: number, h: number): number => (g * g) / (h + opts.l2);
-
   const findSplit = (leaf: Leaf): Split | undefined => {
     const size = leaf.end - leaf.start;
-    if (size < 2 * opts.minSamplesLeaf) return undefined;
+    if (size < 2 * minLeaf) return undefined;
     if (opts.maxDepth !== null && leaf.depth >= opts.maxDepth) return undefined;
-    const parent = score(leaf.g, leaf.h);
-    let best: Split | undefined;
-    const consider = (gain: number, feature: number, bin: number, missingLeft: boolean, leftCount: number): void => {
-      if (gain > 0 && (!best || gain > best.gain)) best = { gain, feature, bin, missingLeft, leftCount };
-    };
+    const hist = leaf.hist;
+    const lg = leaf.g;
+    const lh = leaf.h;
+    const parent = (lg * lg) / (lh + l2);
+    let bestGain = 0;
+    let bestFeature = -1;
+    let bestBin = 0;
+    let bestMissingLeft = false;
+    let bestLeftCount = 0;
     for (let j = 0; j < d; j++) {
-      const base = j * width;
+      const base = j * width * 3;
       const nb = data.thresholds[j].length + 1;
-      const mc = leaf.hist[(base + missingBin) * 3 + C];
+      const mc = hist[base + missingBin * 3 + C];
       let gl = 0;
       let hl = 0;
       let cl = 0;
       const last = data.hasMissing[j] ? nb - 1 : nb - 2;
       for (let b = 0; b <= last; b++) {
-        const at = (base + b) * 3;
-        gl += leaf.hist[at + G];
-        hl += leaf.hist[at + H];
-        cl += leaf.hist[at + C];
+        const at = base + b * 3;
+        gl += hist[at + G];
+        hl += hist[at + H];
+        cl += hist[at + C];
         const cr = size - cl;
-        if (cl < opts.minSamplesLeaf || cr < opts.minSamplesLeaf) continue;
-        const hr = leaf.h - hl;
+        if (cl < minLeaf || cr < minLeaf) continue;
+        const hr = lh - hl;
         if (hl < 1e-3 || hr < 1e-3) continue;
-        consider(score(gl, hl) + score(leaf.g - gl, hr) - parent, j, b, false, cl);
+        const gr = lg - gl;
+        const gain = (gl * gl) / (hl + l2) + (gr * gr) / (hr + l2) - parent;
+        if (gain > 0 && (bestFeature < 0 || gain > bestGain)) {
+          bestGain = gain;
+          bestFeature = j;
+          bestBin = b;
+          bestMissingLeft = false;
+          bestLeftCount = cl;
+        }
       }
       if (!data.hasMissing[j] || mc === 0) continue;
       let gr = 0;
       let hr = 0;
       let cr = 0;
       for (let b = nb - 1; b >= 1; b--) {
-        const at = (base + b) * 3;
-        gr += leaf.hist[at + G];
-        hr += leaf.hist[at + H];
-        cr += leaf.hist[at + C];
+        const at = base + b * 3;
+        gr += hist[at + G];
+        hr += hist[at + H];
+        cr += hist[at + C];
         const cl2 = size - cr;
-        if (cl2 < opts.minSamplesLeaf || cr < opts.minSamplesLeaf) continue;
-        const hl2 = leaf.h - hr;
+        if (cl2 < minLeaf || cr < minLeaf) continue;
+        const hl2 = lh - hr;
         if (hl2 < 1e-3 || hr < 1e-3) continue;
-        consider(score(leaf.g - gr, hl2) + score(gr, hr) - parent, j, b - 1, true, cl2);
+        const gl2 = lg - gr;
+        const gain = (gl2 * gl2) / (hl2 + l2) + (gr * gr) / (hr + l2) - parent;
+        if (gain > 0 && (bestFeature < 0 || gain > bestGain)) {
+          bestGain = gain;
+          bestFeature = j;
+          bestBin = b - 1;
+          bestMissingLeft = true;
+          bestLeftCount = cl2;
+        }
       }
     }
-    return best;
+    return bestFeature < 0
+      ? undefined
+      : { gain: bestGain, feature: bestFeature, bin: bestBin, missingLeft: bestMissingLeft, leftCount: bestLeftCount };
   };
 
   const feature: number[] = [-1];
@@ -141,9 +216,10 @@ export function growHistTree(
     g0 += grad[rows[r]];
     h0 += hess[rows[r]];
   }
-  const root: Leaf = { node: 0, start: 0, end: count, depth: 0, g: g0, h: h0, hist: build(0, count) };
+  const root: Leaf = { node: 0, start: 0, end: count, depth: 0, g: g0, h: h0, hist: build(0, count), split: undefined };
   root.split = findSplit(root);
   const open: Leaf[] = [root];
+  const part = scratch.rows;
   let leaves = 1;
   while (open.length > 0 && (opts.maxLeafNodes === null || leaves < opts.maxLeafNodes)) {
     let bi = -1;
@@ -155,16 +231,17 @@ export function growHistTree(
     const leaf = open.splice(bi, 1)[0];
     const s = leaf.split!;
     const col = s.feature * n;
+    const splitBin = s.bin;
+    const missingGoesLeft = s.missingLeft;
     let l = leaf.start;
     let k = 0;
     for (let r = leaf.start; r < leaf.end; r++) {
       const row = rows[r];
       const b = bins[col + row];
-      const goLeft = b === missingBin ? s.missingLeft : b <= s.bin;
-      if (goLeft) rows[l++] = row;
-      else scratch[k++] = row;
+      if (b === missingBin ? missingGoesLeft : b <= splitBin) rows[l++] = row;
+      else part[k++] = row;
     }
-    rows.set(scratch.subarray(0, k), l);
+    rows.set(part.subarray(0, k), l);
     const mid = l;
     let gl = 0;
     let hl = 0;
@@ -178,7 +255,7 @@ export function growHistTree(
     for (let i = 0; i < histSize; i++) large[i] -= small[i];
     const ln = feature.length;
     const rn = ln + 1;
-    for (const _ of [0, 1]) {
+    for (let t = 0; t < 2; t++) {
       feature.push(-1);
       binThreshold.push(0);
       missingLeftArr.push(0);
@@ -202,6 +279,7 @@ export function growHistTree(
       g: gl,
       h: hl,
       hist: smallLeft ? small : large,
+      split: undefined,
     };
     const rc: Leaf = {
       node: rn,
@@ -211,18 +289,20 @@ export function growHistTree(
       g: leaf.g - gl,
       h: leaf.h - hl,
       hist: smallLeft ? large : small,
+      split: undefined,
     };
     leaves++;
-    for (const c of [lc, rc]) {
-      c.split = findSplit(c);
-      open.push(c);
-    }
+    lc.split = findSplit(lc);
+    rc.split = findSplit(rc);
+    open.push(lc, rc);
+    for (const c of [lc, rc]) if (!c.split) pool.push(c.hist);
   }
   const leafOfRange: { start: number; end: number; value: number }[] = [];
   for (const leaf of open) {
     const v = (-opts.learningRate * leaf.g) / (leaf.h + opts.l2 + 1e-15);
     value[leaf.node] = v;
     leafOfRange.push({ start: leaf.start, end: leaf.end, value: v });
+    if (leaf.split) pool.push(leaf.hist);
   }
   const threshold = feature.map((f, k) => {
     if (f < 0) return 0;
