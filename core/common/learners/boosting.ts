@@ -162,16 +162,7 @@ async function fitBoosting(data: FitData, p: BoostingParams, hooks: FitHooks): P
     }
     for (let c = 0; c < m; c++) {
       rows.set(all);
-      const { tree, leafOfRange } = growHistTree(
-        binned,
-        rows,
-        nf,
-        grads[c],
-        hesses[c],
-        treeOpts,
-        scratch,
-        loss === 'squared_error',
-      );
+      const { tree, leafOfRange } = growHistTree(binned, rows, nf, grads[c], hesses[c], treeOpts, scratch);
       for (const leaf of leafOfRange) for (let r = leaf.start; r < leaf.end; r++) raw[rows[r] * m + c] += leaf.value;
       for (let i = 0; i < nv; i++) rawVal[i * m + c] += histTreeBinnedValue(tree, valBinned, i);
       trees.push({ tree, target: c });

@@ -58,48 +58,91 @@ export function histScratch(n: number): HistScratch {
   return { rows: new Int32Array(n), grad: new Float64Array(n), hess: new Float64Array(n), pool: [] };
 }
 
+/** Adds `grad[row]`, `hess[row]` and 1 to the `[g, h, count]` slot of `row`'s bin for four columns at once. */
+function addFourColumns(
+  bins: Uint8Array,
+  c0: number,
+  n: number,
+  rows: Int32Array | null,
+  start: number,
+  size: number,
+  grad: Float64Array,
+  hess: Float64Array,
+  hist: Float64Array,
+  b0: number,
+  stride: number,
+): void {
+  const c1 = c0 + n;
+  const c2 = c1 + n;
+  const c3 = c2 + n;
+  const b1 = b0 + stride;
+  const b2 = b1 + stride;
+  const b3 = b2 + stride;
+  for (let k = 0; k < size; k++) {
+    const r = rows === null ? k : rows[start + k];
+    const g = grad[k];
+    const h = hess[k];
+    const a0 = b0 + bins[c0 + r] * 3;
+    hist[a0] += g;
+    hist[a0 + 1] += h;
+    hist[a0 + 2] += 1;
+    const a1 = b1 + bins[c1 + r] * 3;
+    hist[a1] += g;
+    hist[a1 + 1] += h;
+    hist[a1 + 2] += 1;
+    const a2 = b2 + bins[c2 + r] * 3;
+    hist[a2] += g;
+    hist[a2 + 1] += h;
+    hist[a2 + 2] += 1;
+    const a3 = b3 + bins[c3 + r] * 3;
+    hist[a3] += g;
+    hist[a3 + 1] += h;
+    hist[a3 + 2] += 1;
+  }
+}
+
 /**
- * Adds the rows `rows[start..end)` to `hist` (zeroed), one feature column at a time, reading the
- * node's gradients and hessians gathered in row order so every bin sums in the same order.
- * With `constantHessian` the hessian slot is left for the caller (it equals the count).
+ * Adds the rows `rows[start..end)` to `hist` (zeroed), four feature columns per pass. Gradients
+ * and hessians are read in row order (gathered first unless `rows` is the identity), so every bin
+ * sums its rows in the same order.
  */
 function buildHistogram(
   data: BinnedFeatures,
   rows: Int32Array,
   start: number,
   end: number,
+  identity: boolean,
   grad: Float64Array,
   hess: Float64Array,
-  constantHessian: boolean,
   og: Float64Array,
   oh: Float64Array,
   hist: Float64Array,
 ): void {
   const { bins, n, d, missingBin } = data;
-  const width = missingBin + 1;
+  const stride = (missingBin + 1) * 3;
   const size = end - start;
-  for (let k = 0; k < size; k++) {
-    const row = rows[start + k];
-    og[k] = grad[row];
-    oh[k] = hess[row];
+  let g = grad;
+  let h = hess;
+  if (!identity) {
+    for (let k = 0; k < size; k++) {
+      const row = rows[start + k];
+      og[k] = grad[row];
+      oh[k] = hess[row];
+    }
+    g = og;
+    h = oh;
   }
-  for (let j = 0; j < d; j++) {
+  const order = identity ? null : rows;
+  let j = 0;
+  for (; j + 4 <= d; j += 4) addFourColumns(bins, j * n, n, order, start, size, g, h, hist, j * stride, stride);
+  for (; j < d; j++) {
     const col = j * n;
-    const base = j * width * 3;
-    if (constantHessian) {
-      for (let k = 0; k < size; k++) {
-        const at = base + bins[col + rows[start + k]] * 3;
-        hist[at] += og[k];
-        hist[at + 2] += 1;
-      }
-      for (let b = 0; b < width; b++) hist[base + b * 3 + 1] = hist[base + b * 3 + 2];
-    } else {
-      for (let k = 0; k < size; k++) {
-        const at = base + bins[col + rows[start + k]] * 3;
-        hist[at] += og[k];
-        hist[at + 1] += oh[k];
-        hist[at + 2] += 1;
-      }
+    const base = j * stride;
+    for (let k = 0; k < size; k++) {
+      const at = base + bins[col + (order === null ? k : order[start + k])] * 3;
+      hist[at] += g[k];
+      hist[at + 1] += h[k];
+      hist[at + 2] += 1;
     }
   }
 }
@@ -108,7 +151,7 @@ function buildHistogram(
  * Grows one tree best-first (the leaf with the largest gain splits next) on histograms of the
  * gradients and hessians, as scikit-learn's HistGradientBoosting TreeGrower: the larger child's
  * histogram is the parent's minus the smaller child's. `rows` is permuted in place so each leaf
- * owns a range of it. `constantHessian` says every hessian is 1 (squared error).
+ * owns a range of it.
  */
 export function growHistTree(
   data: BinnedFeatures,
@@ -118,7 +161,6 @@ export function growHistTree(
   hess: Float64Array,
   opts: HistTreeOptions,
   scratch: HistScratch,
-  constantHessian = false,
 ): { tree: HistTree; leafOfRange: { start: number; end: number; value: number }[] } {
   const { bins, n, d, missingBin } = data;
   const width = missingBin + 1;
@@ -127,11 +169,14 @@ export function growHistTree(
   const minLeaf = opts.minSamplesLeaf;
   const l2 = opts.l2;
 
-  const build = (start: number, end: number): Float64Array => {
-    const hist = pool.pop() ?? new Float64Array(histSize);
-    if (hist.length !== histSize) return build(start, end);
+  let identityRoot = count === n;
+  for (let r = 0; r < count && identityRoot; r++) identityRoot = rows[r] === r;
+  const build = (start: number, end: number, identity: boolean): Float64Array => {
+    let hist = pool.pop();
+    while (hist && hist.length !== histSize) hist = pool.pop();
+    hist ??= new Float64Array(histSize);
     hist.fill(0);
-    buildHistogram(data, rows, start, end, grad, hess, constantHessian, scratch.grad, scratch.hess, hist);
+    buildHistogram(data, rows, start, end, identity, grad, hess, scratch.grad, scratch.hess, hist);
     return hist;
   };
 
@@ -216,7 +261,16 @@ export function growHistTree(
     g0 += grad[rows[r]];
     h0 += hess[rows[r]];
   }
-  const root: Leaf = { node: 0, start: 0, end: count, depth: 0, g: g0, h: h0, hist: build(0, count), split: undefined };
+  const root: Leaf = {
+    node: 0,
+    start: 0,
+    end: count,
+    depth: 0,
+    g: g0,
+    h: h0,
+    hist: build(0, count, identityRoot),
+    split: undefined,
+  };
   root.split = findSplit(root);
   const open: Leaf[] = [root];
   const part = scratch.rows;
@@ -250,7 +304,7 @@ export function growHistTree(
       hl += hess[rows[r]];
     }
     const smallLeft = mid - leaf.start <= leaf.end - mid;
-    const small = smallLeft ? build(leaf.start, mid) : build(mid, leaf.end);
+    const small = smallLeft ? build(leaf.start, mid, false) : build(mid, leaf.end, false);
     const large = leaf.hist;
     for (let i = 0; i < histSize; i++) large[i] -= small[i];
     const ln = feature.length;
