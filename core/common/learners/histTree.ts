@@ -274,6 +274,7 @@ export function growHistTree(
   root.split = findSplit(root);
   const open: Leaf[] = [root];
   const part = scratch.rows;
+  const goesLeft = new Uint8Array(width);
   let leaves = 1;
   while (open.length > 0 && (opts.maxLeafNodes === null || leaves < opts.maxLeafNodes)) {
     let bi = -1;
@@ -285,24 +286,27 @@ export function growHistTree(
     const leaf = open.splice(bi, 1)[0];
     const s = leaf.split!;
     const col = s.feature * n;
-    const splitBin = s.bin;
-    const missingGoesLeft = s.missingLeft;
+    for (let b = 0; b < width; b++) goesLeft[b] = (b === missingBin ? s.missingLeft : b <= s.bin) ? 1 : 0;
     let l = leaf.start;
     let k = 0;
+    let gl = 0;
+    let hl = 0;
+    const hb = s.feature * width * 3;
+    for (let b = 0; b < width; b++) {
+      if (goesLeft[b] === 0) continue;
+      gl += leaf.hist[hb + b * 3 + G];
+      hl += leaf.hist[hb + b * 3 + H];
+    }
     for (let r = leaf.start; r < leaf.end; r++) {
       const row = rows[r];
-      const b = bins[col + row];
-      if (b === missingBin ? missingGoesLeft : b <= splitBin) rows[l++] = row;
-      else part[k++] = row;
+      const t = goesLeft[bins[col + row]];
+      rows[l] = row;
+      part[k] = row;
+      l += t;
+      k += 1 - t;
     }
     rows.set(part.subarray(0, k), l);
     const mid = l;
-    let gl = 0;
-    let hl = 0;
-    for (let r = leaf.start; r < mid; r++) {
-      gl += grad[rows[r]];
-      hl += hess[rows[r]];
-    }
     const smallLeft = mid - leaf.start <= leaf.end - mid;
     const small = smallLeft ? build(leaf.start, mid, false) : build(mid, leaf.end, false);
     const large = leaf.hist;
