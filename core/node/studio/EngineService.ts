@@ -5,6 +5,7 @@ import {
   engineApi,
   loadDocument,
   lookup,
+  rebasePathParams,
   validateGraph,
   type EngineChannel,
   type EngineEvent,
@@ -80,6 +81,19 @@ export class EngineService {
     return path.dirname(abs);
   }
 
+  /**
+   * A document opened from outside the workspace (a read-only example) reads its files where it lives
+   * but writes its outputs into the workspace, never beside itself.
+   */
+  private outsideWorkspace(doc: PipelineDocument, baseDir: string): { doc: PipelineDocument; baseDir: string } {
+    const ws = this.opts.workspace;
+    if (isInside(ws, baseDir)) return { doc, baseDir };
+    const rebased = rebasePathParams(doc, this.registry, (v, param) =>
+      param.save ? path.resolve(ws, v) : path.resolve(baseDir, v),
+    );
+    return { doc: rebased, baseDir: ws };
+  }
+
   private async dispatch(channel: EngineChannel, p: Record<string, unknown>): Promise<unknown> {
     switch (channel) {
       case 'engine.nodes':
@@ -112,8 +126,7 @@ export class EngineService {
   }
 
   private async run(p: EngineParams<'engine.run'>): Promise<EngineResult<'engine.run'>> {
-    const doc = this.parse(p.document);
-    const baseDir = this.baseDirFor(p.documentPath);
+    const { doc, baseDir } = this.outsideWorkspace(this.parse(p.document), this.baseDirFor(p.documentPath));
     const { outcome } = await runRecorded(this.opts.engine, doc, {
       store: this.runStore,
       registry: this.registry,
