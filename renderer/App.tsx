@@ -6,6 +6,7 @@ import { engineClient } from './engine/client';
 import { desktopApi } from './engine/ipcTransport';
 import { Dialogs } from './files/Dialogs';
 import { restoreOnStart, restoreRecovery, startAutosave } from './files/fileActions';
+import { startColumnWatch } from './inspector/columnStore';
 import { Inspector } from './inspector/Inspector';
 import { Palette } from './palette/Palette';
 import { BottomPanel } from './run/BottomPanel';
@@ -45,16 +46,19 @@ function Studio() {
     const desktop = desktopApi();
     const offShell = desktop ? startDesktopShell(desktop) : undefined;
     let stopAutosave: (() => void) | undefined;
+    let stopColumns: (() => void) | undefined;
     void restoreOnStart().then(({ recovery: r }) => {
       setRecovery(r);
       setReady(true);
       stopAutosave = startAutosave();
+      stopColumns = startColumnWatch();
     });
     return () => {
       offEvents();
       offConn?.();
       offShell?.();
       stopAutosave?.();
+      stopColumns?.();
     };
   }, []);
   const addAtCenter = (type: string) => {

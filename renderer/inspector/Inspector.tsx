@@ -2,6 +2,7 @@ import { formatPortType } from '../../core/common';
 import { pickParamPath } from '../files/fileActions';
 import { definitionOf } from '../store/nodeCatalog';
 import { useStudio } from '../store/useStudio';
+import { useColumns } from './columnStore';
 import { ParamInput } from './ParamInput';
 import { paramFields } from './paramFields';
 
@@ -19,6 +20,7 @@ export function Inspector() {
   const run = useStudio((s) => s.run);
   const running = useStudio((s) => s.running);
   const showResults = useStudio((s) => s.showResults);
+  const columns = useColumns((c) => (typeof selected === 'object' && selected ? c.byNode[selected.id] : undefined));
 
   if (typeof selected !== 'object' || !selected) {
     return (
@@ -75,6 +77,7 @@ export function Inspector() {
                 field={f}
                 value={selected.data.params[f.key]}
                 onChange={(v) => setParam(selected.id, f.key, v)}
+                columns={columns}
                 onBrowse={() =>
                   void pickParamPath(
                     selected.id,
@@ -86,6 +89,11 @@ export function Inspector() {
                 }
               />
               {f.doc && <div className="weft-field-doc">{f.doc}</div>}
+              {(f.kind === 'column' || f.kind === 'columns') && columns && !columns.ok && (
+                <div className="weft-field-doc" data-testid={`param-columns-reason-${f.key}`}>
+                  Columns: {columns.reason}
+                </div>
+              )}
               {fieldErrors.map((e, i) => (
                 <div className="weft-field-error" key={i} data-testid={`param-error-${f.key}`}>
                   {e.message}

@@ -47,7 +47,11 @@ export type ParamField =
       doc?: string;
       optional: boolean;
     }
-  | { kind: 'json'; key: string; default?: unknown; doc?: string; optional: boolean };
+  | { kind: 'json'; key: string; default?: unknown; doc?: string; optional: boolean }
+  /** A column of the node's input table (`.meta({ widget: 'column' })`). */
+  | { kind: 'column'; key: string; default?: string; doc?: string; optional: boolean }
+  /** Several columns of the node's input table (`.meta({ widget: 'columns' })`). */
+  | { kind: 'columns'; key: string; doc?: string; optional: boolean };
 
 const cache = new Map<string, ParamField[]>();
 
@@ -97,6 +101,9 @@ export function fieldFor(key: string, raw: JsonSchema, required: boolean): Param
   }
   if (type === 'boolean')
     return { kind: 'boolean', ...base, ...(typeof s.default === 'boolean' ? { default: s.default } : {}) };
+  if (type === 'string' && s.widget === 'column')
+    return { kind: 'column', ...base, ...(typeof s.default === 'string' ? { default: s.default } : {}) };
+  if (type === 'array' && s.widget === 'columns') return { kind: 'columns', ...base };
   if (type === 'string' && s.widget === 'file') {
     return {
       kind: 'file',

@@ -4,7 +4,7 @@ import { defineNode } from '../NodeDefinition';
 import { DataError } from './DataError';
 
 export const selectParams = z.object({
-  columns: z.array(z.string()).default([]).describe('Column names'),
+  columns: z.array(z.string()).default([]).describe('Column names').meta({ widget: 'columns' }),
   mode: z.enum(['keep', 'drop']).default('keep').describe('Keep only these columns, or drop them'),
 });
 export type SelectParams = z.output<typeof selectParams>;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineNode } from '../NodeDefinition';
 
 export const splitParams = z.object({
-  target: z.string().default('').describe('Target column; empty = the last column'),
+  target: z.string().default('').describe('Target column; empty = the last column').meta({ widget: 'column' }),
   task: z
     .enum(['auto', 'classification', 'regression'])
     .default('auto')
@@ -12,7 +12,8 @@ export const splitParams = z.object({
   features: z
     .array(z.string())
     .default([])
-    .describe('Feature columns; empty = every other column (free-text columns are left out)'),
+    .describe('Feature columns; empty = every other column (free-text columns are left out)')
+    .meta({ widget: 'columns' }),
   train: z.number().min(0).max(1).default(0.7).describe('Share of rows for training'),
   validation: z.number().min(0).max(1).default(0.15).describe('Share of rows for validation (0 = none)'),
   test: z.number().min(0).max(1).default(0.15).describe('Share of rows for testing (0 = none)'),
