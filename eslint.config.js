@@ -10,7 +10,7 @@ const preloadOnly = (allowed) => [
     patterns: [
       {
         regex: `^(?!(${allowed.join('|')})$)`,
-        message: 'The preload imports only electron, the IPC contract (electron/ipc) and core/common.',
+        message: 'The preload imports only electron, core/common and its own files.',
       },
     ],
   },
@@ -162,50 +162,15 @@ export default tseslint.config(
     },
   },
   {
-    files: ['electron/ipc/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: nodeModuleNames.map((name) => ({ name, message: 'The IPC contract is pure: no Node built-ins.' })),
-          patterns: [
-            { group: ['node:*', 'electron'], message: 'The IPC contract is pure: no Node built-ins or electron.' },
-            {
-              group: [
-                '**/core/node/**',
-                '**/core/cli/**',
-                '**/renderer/**',
-                '../main/**',
-                '../engineHost/**',
-                '../preload*',
-              ],
-              message: 'The IPC contract imports only core/common, zod and itself.',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
     files: ['electron/preload.ts'],
     rules: {
-      'no-restricted-imports': preloadOnly([
-        'electron',
-        '\\./preload/[^/]+',
-        '\\./ipc/[^/]+',
-        '\\.\\./core/common(/.*)?',
-      ]),
+      'no-restricted-imports': preloadOnly(['electron', '\\./preload/[\\w-]+', '\\.\\./core/common(/[\\w-]+)*']),
     },
   },
   {
     files: ['electron/preload/**/*.ts'],
     rules: {
-      'no-restricted-imports': preloadOnly([
-        'electron',
-        '\\./[^/]+',
-        '\\.\\./ipc/[^/]+',
-        '\\.\\./\\.\\./core/common(/.*)?',
-      ]),
+      'no-restricted-imports': preloadOnly(['electron', '\\./[\\w-]+', '\\.\\./\\.\\./core/common(/[\\w-]+)*']),
     },
   },
   {

@@ -13,7 +13,5 @@ export const learnerModules = {
   'ml.boosting': boostingLearner,
 } satisfies Readonly<Record<string, LearnerModule<never>>>;
 
-export type LearnerType = keyof typeof learnerModules;
-
 export { fitDataOf, fitLearner } from './fitLearner';
-export { LearnerError, type FitData, type FitHooks, type Fitted, type LearnerModule } from './types';
+export { LearnerError, type LearnerModule } from './types';

@@ -64,6 +64,5 @@ export type EngineInvokeChannel = (typeof engineInvokeChannels)[number];
 export type HostInvokeChannel = (typeof hostInvokeChannels)[number];
 export type DesktopInvokeChannel = (typeof desktopInvokeChannels)[number];
 export type InvokeChannel = (typeof invokeChannels)[number];
-export type PreloadInvokeChannel = (typeof preloadInvokeChannels)[number];
 export type AnyInvokeChannel = (typeof allInvokeChannels)[number];
 export type EventChannel = (typeof eventChannels)[number];

@@ -53,8 +53,6 @@ export const boostingParams = z.object({
   seed: z.number().int().default(42).describe('Seed of the early-stopping holdout'),
 });
 
-export type BoostingNodeParams = z.output<typeof boostingParams>;
-
 export const boostingNode = defineLearnerNode({
   type: 'ml.boosting',
   title: 'Gradient boosting',

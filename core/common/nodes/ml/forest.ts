@@ -10,8 +10,6 @@ export const forestParams = z.object({
   oobScore: z.boolean().default(false).describe('Score each row with the trees that did not see it (oob_score)'),
 });
 
-export type ForestNodeParams = z.output<typeof forestParams>;
-
 export const forestNode = defineLearnerNode({
   type: 'ml.forest',
   title: 'Random forest',

@@ -19,8 +19,6 @@ export const linearParams = z.object({
   tol: z.number().positive().default(1e-4).describe('l1 / elasticnet: stop when the duality gap is below tol · ‖y‖²'),
 });
 
-export type LinearNodeParams = z.output<typeof linearParams>;
-
 export const linearNode = defineLearnerNode({
   type: 'ml.linear',
   title: 'Linear regression',

@@ -23,8 +23,6 @@ export const logisticParams = z.object({
     .describe('Stop when the largest gradient component (lbfgs) or step (cd) is below tol'),
 });
 
-export type LogisticNodeParams = z.output<typeof logisticParams>;
-
 export const logisticNode = defineLearnerNode({
   type: 'ml.logistic',
   title: 'Logistic regression',

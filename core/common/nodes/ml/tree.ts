@@ -4,8 +4,6 @@ import { cartParams, maxFeaturesParam } from './treeParams';
 
 export const treeParams = z.object({ ...cartParams, maxFeatures: maxFeaturesParam('all') });
 
-export type TreeNodeParams = z.output<typeof treeParams>;
-
 export const treeNode = defineLearnerNode({
   type: 'ml.tree',
   title: 'Decision tree',
