@@ -27,6 +27,9 @@ export interface UiSlice {
   connected: boolean;
   /** Bumped when a document is loaded: the canvas fits it into view. */
   fitRequest: number;
+  /** The bottom panel (results, runs) fills the window. */
+  bottomMaximized: boolean;
+  setBottomMaximized(on: boolean): void;
   setBottomTab(tab: BottomTab): void;
   showResults(nodeId: string): void;
   setPaletteQuery(q: string): void;
@@ -50,6 +53,8 @@ export const createUiSlice: StateCreator<StudioState, [], [], UiSlice> = (set, g
   dialog: null,
   connected: false,
   fitRequest: 0,
+  bottomMaximized: false,
+  setBottomMaximized: (bottomMaximized) => set({ bottomMaximized }),
   setBottomTab: (bottomTab) => set({ bottomTab }),
   showResults(nodeId) {
     set({ resultsNode: nodeId, bottomTab: 'results' });

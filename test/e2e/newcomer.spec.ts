@@ -33,6 +33,10 @@ test('a newcomer picks the target from a list, runs and reads the metrics', asyn
   await page.getByTestId('run').click();
   await expect(page.getByTestId('run-status')).toHaveText('run finished', { timeout: 120_000 });
   await page.getByTestId('results-node-classification_1').click();
+  await page.getByTestId('bottom-maximize').click();
+  const panel = await page.getByTestId('bottom-panel').boundingBox();
+  expect(panel?.height).toBeGreaterThan(850);
+  await expect(page.getByTestId('confusion-matrix')).toBeVisible();
   const accuracy = Number(await page.getByTestId('metric-accuracy').locator('.weft-scalar-value').textContent());
   expect(accuracy).toBeGreaterThan(0.8);
   await s.shot('metrics');
