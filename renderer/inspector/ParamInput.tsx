@@ -111,6 +111,60 @@ function JsonInput({ value, onChange, id }: { value: unknown; onChange: (v: unkn
   );
 }
 
+/** Why `text` is not a valid value of a number field, or null when it is. */
+export function numberProblem(text: string, f: Extract<ParamField, { kind: 'number' }>): string | null {
+  const t = text.trim();
+  if (t === '') return f.optional ? null : 'enter a number';
+  const n = Number(t);
+  if (!Number.isFinite(n)) return `"${t}" is not a number`;
+  if (f.integer && !Number.isInteger(n)) return 'enter a whole number';
+  if (f.min !== undefined && n < f.min) return `enter at least ${f.min}`;
+  if (f.max !== undefined && n > f.max) return `enter at most ${f.max}`;
+  return null;
+}
+
+function NumberInput({
+  id,
+  field,
+  value,
+  onChange,
+}: {
+  id: string;
+  field: Extract<ParamField, { kind: 'number' }>;
+  value: number | undefined;
+  onChange: (v: unknown) => void;
+}) {
+  const [text, setText] = useState(value === undefined ? '' : String(value));
+  const problem = numberProblem(text, field);
+  useEffect(() => {
+    setText((t) =>
+      numberProblem(t, field) === null && Number(t) === value ? t : value === undefined ? '' : String(value),
+    );
+  }, [value, field]);
+  return (
+    <>
+      <input
+        id={id}
+        data-testid={id}
+        type="text"
+        inputMode="decimal"
+        aria-invalid={problem !== null}
+        value={text}
+        onChange={(e) => {
+          setText(e.target.value);
+          const t = e.target.value.trim();
+          if (numberProblem(t, field) === null) onChange(t === '' ? undefined : Number(t));
+        }}
+      />
+      {problem && (
+        <div className="weft-field-error" data-testid={`${id}-invalid`}>
+          {problem}
+        </div>
+      )}
+    </>
+  );
+}
+
 /** One control of the generated params form. */
 export function ParamInput({ field, value, onChange, onBrowse, columns }: Props) {
   const id = `param-${field.key}`;
@@ -174,16 +228,7 @@ export function ParamInput({ field, value, onChange, onBrowse, columns }: Props)
       );
     case 'number':
       return (
-        <input
-          id={id}
-          data-testid={id}
-          type="number"
-          value={typeof shown === 'number' ? shown : ''}
-          min={field.min}
-          max={field.max}
-          step={field.step ?? (field.integer ? 1 : 'any')}
-          onChange={(e) => onChange(e.target.value === '' ? undefined : Number(e.target.value))}
-        />
+        <NumberInput id={id} field={field} value={typeof shown === 'number' ? shown : undefined} onChange={onChange} />
       );
     case 'file':
       return (

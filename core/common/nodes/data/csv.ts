@@ -21,7 +21,8 @@ export const csvNode = defineNode({
       .string()
       .default('')
       .describe('CSV/TSV file, relative to the pipeline file')
-      .meta({ widget: 'file', extensions: ['.csv', '.tsv', '.txt'] }),
+      .meta({ widget: 'file', extensions: ['.csv', '.tsv', '.txt'], required: true }),
   }),
+  basic: ['path'],
   fingerprint: (p) => (p.path ? [p.path] : []),
 });

@@ -18,6 +18,7 @@ export const selectNode = defineNode({
   inputs: [{ name: 'table', type: { kind: 'Table' } }],
   outputs: [{ name: 'table', type: { kind: 'Table' } }],
   params: selectParams,
+  basic: ['columns', 'mode'],
 });
 
 export function selectColumns(table: TableValue, p: SelectParams): TableValue {

@@ -35,6 +35,7 @@ export const splitNode = defineNode({
   inputs: [{ name: 'table', type: { kind: 'Table' } }],
   outputs: [{ name: 'dataset', type: { kind: 'Dataset' } }],
   params: splitParams,
+  basic: ['target', 'features', 'task'],
   inferOutputs: ({ params }) => {
     const splits = ['train', ...(params.validation > 0 ? ['validation'] : []), ...(params.test > 0 ? ['test'] : [])];
     return {
