@@ -116,27 +116,31 @@ function WeftNodeView({ id, data, selected }: NodeProps<WeftFlowNode>) {
       </div>
       {summaryLine && <div className="weft-node-summary">{summaryLine}</div>}
       {run?.status === 'running' && run.message && <div className="weft-node-message">{run.message}</div>}
-      {run?.status === 'failed' && run.error && (
-        <div className="weft-node-error" data-testid="node-run-error">
-          {run.error}
+      {(strangers.length > 0 || errors.length > 0 || (run?.status === 'failed' && run.error)) && (
+        <div className="weft-node-issues">
+          {run?.status === 'failed' && run.error && (
+            <div className="weft-node-error" data-testid="node-run-error">
+              {run.error}
+            </div>
+          )}
+          {strangers.length > 0 && (
+            <div
+              className="weft-node-error"
+              data-testid="node-unknown-columns"
+              title={`The input table has: ${cols?.ok ? cols.columns.map((c) => c.name).join(', ') : ''}`}
+            >
+              Not in the data: {strangers.join(', ')}
+            </div>
+          )}
+          {errors.length > 0 && (
+            <ul className="weft-node-errors" data-testid="node-errors">
+              {errors.slice(0, 3).map((e, i) => (
+                <li key={i}>{e.message}</li>
+              ))}
+              {errors.length > 3 && <li>…and {errors.length - 3} more</li>}
+            </ul>
+          )}
         </div>
-      )}
-      {strangers.length > 0 && (
-        <div
-          className="weft-node-error"
-          data-testid="node-unknown-columns"
-          title={`The input table has: ${cols?.ok ? cols.columns.map((c) => c.name).join(', ') : ''}`}
-        >
-          Not in the data: {strangers.join(', ')}
-        </div>
-      )}
-      {errors.length > 0 && (
-        <ul className="weft-node-errors" data-testid="node-errors">
-          {errors.slice(0, 3).map((e, i) => (
-            <li key={i}>{e.message}</li>
-          ))}
-          {errors.length > 3 && <li>…and {errors.length - 3} more</li>}
-        </ul>
       )}
     </div>
   );

@@ -32,6 +32,8 @@ export interface NodeDefinition<S extends z.ZodType = z.ZodType> {
   title: string;
   category: Category;
   doc: string;
+  /** Other words a user may search the palette with (`normalize` for standardize). */
+  keywords?: readonly string[];
   inputs: readonly PortSpec[];
   outputs: readonly PortSpec[];
   params: S;

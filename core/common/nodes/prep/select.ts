@@ -15,6 +15,7 @@ export const selectNode = defineNode({
   title: 'Select Columns',
   category: 'Preprocess',
   doc: 'Keeps the listed columns (in that order) or drops them.',
+  keywords: ['columns', 'drop', 'keep', 'filter'],
   inputs: [{ name: 'table', type: { kind: 'Table' } }],
   outputs: [{ name: 'table', type: { kind: 'Table' } }],
   params: selectParams,

@@ -32,6 +32,7 @@ export const splitNode = defineNode({
     'Chooses the target, splits rows into train/validation/test (seeded, stratified), and assembles float32 features: ' +
     'numeric columns as they are, categorical columns one-hot encoded, missing numbers imputed with the training mean. ' +
     'Encoders and imputers are fitted on the training split only.',
+  keywords: ['target', 'label', 'holdout', 'train_test_split'],
   inputs: [{ name: 'table', type: { kind: 'Table' } }],
   outputs: [{ name: 'dataset', type: { kind: 'Dataset' } }],
   params: splitParams,

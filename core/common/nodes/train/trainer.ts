@@ -144,6 +144,7 @@ export const trainerNode = defineNode({
     'Trains a model on the training split: the model is compiled into one ONNX graph per step (forward, loss, backward, ' +
     'optimizer update) and run by onnxruntime on a GPU provider when one is present, else the CPU. Reports loss and ' +
     'accuracy per epoch on the training and validation splits; early stopping and best-weights restore watch `monitor`.',
+  keywords: ['fit', 'optimizer', 'epochs', 'learn'],
   inputs: [
     { name: 'model', type: { kind: 'ModelSpec' } },
     { name: 'data', type: { kind: 'Dataset' } },
