@@ -18,6 +18,7 @@ export function useLayoutAction(): () => Promise<void> {
 export function Toolbar() {
   const running = useStudio((s) => s.running);
   const empty = useStudio((s) => s.nodes.length === 0);
+  const pipelineName = useStudio((s) => s.metadata.name ?? '');
   const dirty = useStudio((s) => s.dirty);
   const file = useStudio((s) => s.file);
   const canUndo = useStudio((s) => s.past.length > 0);
@@ -119,6 +120,16 @@ export function Toolbar() {
           ■ Cancel
         </button>
       </div>
+      <input
+        className="weft-pipeline-name"
+        type="text"
+        aria-label="Pipeline name"
+        placeholder="Untitled pipeline"
+        title="The pipeline's name: runs are listed under it"
+        value={pipelineName}
+        onChange={(e) => s().setPipelineName(e.target.value)}
+        data-testid="pipeline-name"
+      />
       <div className="weft-status" data-testid="status-line">
         <span className="weft-file">
           {file.path ?? 'Untitled'}

@@ -5,6 +5,7 @@ import {
   rebaseForCopy,
   resolvePath,
   serializeDocument,
+  setPipelineName,
   type OpenedFile,
   type PipelineDocument,
 } from '../../core/common';
@@ -23,7 +24,7 @@ export function confirmDiscard(): boolean {
 
 export function newDocument(): void {
   if (!confirmDiscard()) return;
-  useStudio.getState().loadDocument(emptyDocument('Untitled'), { path: null, revision: null, readOnly: false });
+  useStudio.getState().loadDocument(emptyDocument(), { path: null, revision: null, readOnly: false });
   localStorage.removeItem(LAST_FILE_KEY);
   void engineClient().invoke('recovery.clear', {});
 }
@@ -211,10 +212,20 @@ async function rebasedDocument(target: string): Promise<{ doc: PipelineDocument;
   return { doc: rebased, apply };
 }
 
+/** The name a pipeline saved as `file` gets when it has none: the file's name without its extension. */
+export function nameFromFile(file: string): string {
+  return (file.split(/[\\/]/).pop() ?? file).replace(/\.weft\.json$|\.json$/i, '');
+}
+
 export async function saveAs(path: string, typed: boolean): Promise<boolean> {
   const name = path.endsWith('.weft.json') ? path : `${path.replace(/\.json$/, '')}.weft.json`;
   const { doc, apply } = await rebasedDocument(name);
-  return write(name, null, typed, doc, apply);
+  const unnamed = !doc.metadata.name || doc.metadata.name === 'Untitled';
+  const named = unnamed ? setPipelineName(doc, nameFromFile(name)) : doc;
+  return write(name, null, typed, named, () => {
+    apply();
+    if (unnamed) useStudio.getState().setPipelineName(nameFromFile(name));
+  });
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { StateCreator } from 'zustand';
+import { definitionOf } from './nodeCatalog';
 import type { StudioState } from './useStudio';
 
 export type BottomTab = 'run' | 'results' | 'runs';
@@ -78,7 +79,8 @@ export const createUiSlice: StateCreator<StudioState, [], [], UiSlice> = (set, g
     const withOut = new Set(s.edges.map((e) => e.source));
     const produced = s.nodes.filter((n) => ['done', 'cached'].includes(s.nodeRun[n.id]?.status ?? ''));
     const sink = [...produced].reverse().find((n) => !withOut.has(n.id));
-    const target = selected ?? sink;
+    const evaluation = [...produced].reverse().find((n) => definitionOf(n.data.type)?.category === 'Evaluate');
+    const target = evaluation ?? selected ?? sink;
     if (target) get().showResults(target.id);
   },
 });
