@@ -146,6 +146,23 @@ export default tseslint.config(
     },
   },
   {
+    files: ['core/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...[
+          'CallExpression[callee.property.name=/^(push|unshift)$/] > SpreadElement',
+          "CallExpression[callee.object.name='Math'][callee.property.name=/^(max|min)$/] > SpreadElement",
+          'CallExpression[callee.property.name=/^(fromCharCode|fromCodePoint)$/] > SpreadElement',
+        ].map((selector) => ({
+          selector,
+          message:
+            'Spreading an array into call arguments overflows the stack on data-sized arrays (about 100k items): use a loop or a typed-array op.',
+        })),
+      ],
+    },
+  },
+  {
     files: ['electron/**/*.ts'],
     rules: {
       'no-restricted-imports': [

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import * as ort from 'onnxruntime-node';
-import { encodeModel } from '../core/node/export/onnxProto';
+import { encodeModelData } from '../core/common/model/onnx/encodeModel';
 import { openSession } from '../core/node/onnx/session';
 import { mlpModel, seededValues } from '../test/unit/core/node/onnx/onnxFiles';
 import { peerEnv } from './peerEnv';
@@ -116,7 +116,7 @@ async function main(): Promise<void> {
   try {
     const { model, weights } = mlpModel(SIZES, 7);
     const file = path.join(dir, 'mlp.onnx');
-    writeFileSync(file, encodeModel(model));
+    writeFileSync(file, encodeModelData(model));
     const x = seededValues(ROWS * SIZES[0], 11, 0.5).map((v) => v + 0.5);
     const flatWeights = Float32Array.from(weights.layers.flatMap((l) => [...l.w, ...l.b]));
 

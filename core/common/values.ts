@@ -5,6 +5,9 @@
  */
 import type { ColumnStats, ImageSample } from './protocol/engineApi';
 import type { ColumnSchema, ColumnType } from './ports';
+import type { FittedTransform } from './transforms/registry';
+
+export type { FittedTransform };
 
 /** A column of a Table: numbers (NaN = missing) or strings (null = missing). */
 export type TableColumn =
@@ -17,23 +20,9 @@ export interface TableValue {
   /** The file it came from, for error messages. */
   source?: string;
   warnings?: string[];
+  /** Row numbers (1-based) in the source file when rows were reordered (prep.shuffle); else row i is i + 1. */
+  rowIds?: Int32Array;
 }
-
-/**
- * A fitted preprocessing step, kept so export can rebuild it inside the ONNX graph.
- * Fitted on the training split only.
- */
-export type FittedTransform =
-  | {
-      kind: 'impute';
-      column: string;
-      strategy: 'mean' | 'median' | 'most_frequent' | 'constant';
-      value: number | string;
-    }
-  | { kind: 'standardize'; column: string; mean: number; std: number }
-  | { kind: 'minmax'; column: string; min: number; max: number }
-  | { kind: 'onehot'; column: string; categories: string[]; unknown: 'ignore' | 'error' }
-  | { kind: 'ordinal'; column: string; categories: string[]; unknown: number };
 
 /** A raw input column as a user would feed it to an exported model. */
 export interface RawFeature {
@@ -72,6 +61,14 @@ export interface DatasetSplit {
   n: number;
   /** For tabular data: the raw columns of these rows before transforms, for export checks. */
   raw?: TableColumn[];
+  /**
+   * The file this split was read from when it has a source of its own (a test file given to the
+   * reader or to prep.split's `test` input), e.g. `t10k-images-idx3-ubyte.gz`. Absent for splits
+   * cut by ratio from the dataset's main source.
+   */
+  source?: string;
+  /** Row numbers (1-based) in the source file, carried through split and shuffle. */
+  rowIds?: Int32Array;
 }
 
 export interface DatasetValue {
@@ -103,6 +100,8 @@ export interface PredictionsValue {
   probabilities?: Float32Array;
   /** Ground truth where the dataset has it. */
   actual?: Int32Array | Float32Array;
+  /** Row numbers (1-based) in the source file, where the split carries them. */
+  rowIds?: Int32Array;
 }
 
 /** A table for display: the studio renders it, the CLI prints it. */
@@ -115,6 +114,8 @@ export interface DisplayTable {
 export interface MetricsValue {
   task: 'classification' | 'regression';
   split: string;
+  /** The split with its source when it has one of its own, e.g. `test (t10k-images-idx3-ubyte.gz, 10,000 rows)`. */
+  splitLabel?: string;
   /** Headline numbers, e.g. `accuracy`, `f1_macro`, `rmse`. */
   scalars: Record<string, number>;
   tables: DisplayTable[];
@@ -125,6 +126,61 @@ export interface MetricsValue {
   roc?: { label: string; fpr: number[]; tpr: number[]; auc: number }[];
   /** Regression: predicted vs residual pairs, for plots (subsampled). */
   residuals?: { predicted: number[]; residual: number[] };
+  /** eval.compare: every learner's scores, for the studio's comparison table and overlaid ROC curves. */
+  comparison?: ComparisonValue;
+  /** eval.importance: permutation importance per feature, sorted by mean drop. */
+  importance?: ImportanceValue;
+}
+
+/** A metric's mean and standard deviation over folds, with the per-fold values. */
+export interface FoldScore {
+  mean: number;
+  /** Population standard deviation over folds (numpy's `std`, ddof 0). */
+  std: number;
+  folds: number[];
+}
+
+/** One learner's row of an eval.compare result. */
+export interface LearnerComparison {
+  /** Node id of the learner node (whose learner output is connected). */
+  id: string;
+  /** Its node type, e.g. `ml.forest`, `train.trainer`. */
+  learner: string;
+  scores: Record<string, FoldScore>;
+  /** Mean seconds per fold to fit (preprocessing steps excluded) and to predict the held-out rows. */
+  fitSeconds: number;
+  predictSeconds: number;
+  best: boolean;
+  /** The corrected resampled t-test of the best learner against this one on the ranking metric. */
+  versusBest?: { meanDifference: number; t: number; p: number; significant: boolean };
+  /** Confusion matrix of the held-out predictions summed over folds, `[actual][predicted]`. */
+  confusion?: number[][];
+  /** ROC curves of the pooled held-out probabilities (binary: one; otherwise one per class). */
+  roc?: { label: string; fpr: number[]; tpr: number[]; auc: number }[];
+}
+
+/** The result of eval.compare. */
+export interface ComparisonValue {
+  mode: 'cv' | 'test';
+  folds: number;
+  repeats: number;
+  /** Metrics in display order. */
+  metrics: string[];
+  rankBy: string;
+  /** Whether a higher value of `rankBy` is better (false for losses and errors). */
+  higherIsBetter: boolean;
+  alpha: number;
+  learners: LearnerComparison[];
+}
+
+/** The result of eval.importance. */
+export interface ImportanceValue {
+  metric: string;
+  /** The metric on the unshuffled rows. */
+  baseline: number;
+  repeats: number;
+  /** Per feature (or original column of a one-hot group), sorted by `mean` descending. */
+  features: { name: string; mean: number; std: number; values: number[] }[];
 }
 
 /** The training loop's record of one epoch. */
@@ -164,10 +220,17 @@ export interface TrainedModelValue {
   datasetFingerprint?: string;
   /** Trainer params (epochs, batch size, optimizer, seed...) for model cards and run records. */
   trainParams: Record<string, unknown>;
+  /**
+   * Set for a Weft export loaded back (model.onnx): the graph takes the raw columns and applies
+   * `transforms` itself, so it is fed a split's raw columns instead of its features.
+   */
+  rawInputs?: true;
+  /** False when the fitted steps the model was trained behind are unknown (an ONNX file without a model card). @default true */
+  preparationKnown?: false;
 }
 
 /**
- * An unfitted classical learner: the recipe a learner node fitted, enough for a comparison or
+ * An unfitted learner: the recipe a learner node (ml.*) or the neural trainer fitted, enough for a comparison or
  * search node to fit it again on other rows (core/common/learners `fitLearner`).
  */
 export interface LearnerValue {
@@ -179,6 +242,8 @@ export interface LearnerValue {
   params: Record<string, unknown>;
   /** Seed of every random choice the fit makes (0 for deterministic learners). */
   seed: number;
+  /** For `train.trainer`: the model spec (core/common/model ModelSpecValue) its params train. */
+  model?: unknown;
 }
 
 /**

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { DataPreviewValue, DisplayTable } from '../../common';
+import { maxOf } from '../../common/arrays';
 
 function fmt(v: string | number | null | undefined): string {
   if (v === null || v === undefined) return '';
@@ -11,7 +12,7 @@ function fmt(v: string | number | null | undefined): string {
 /** Renders a DisplayTable as aligned text columns. */
 export function formatTable(t: DisplayTable): string {
   const cells = [t.columns, ...t.rows.map((r) => r.map(fmt))];
-  const widths = t.columns.map((_, j) => Math.max(...cells.map((r) => String(r[j] ?? '').length)));
+  const widths = t.columns.map((_, j) => maxOf(cells.map((r) => String(r[j] ?? '').length)));
   const line = (r: (string | number | null)[]): string =>
     r
       .map((c, j) => String(c ?? '').padEnd(widths[j] ?? 0))

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { formatValidationErrors } from '../../common';
 import { loadPipelineFile } from '../../node/loadPipeline';
+import { metricsLines } from '../metricsLines';
 
 interface RunFlags {
   json?: boolean;
@@ -69,14 +70,9 @@ export function registerRunCommand(program: Command): void {
           const s = report.nodes[id]?.summary;
           if (!s) continue;
           if (s.text) console.log(`${id}:\n${s.text}`);
-          if (s.metrics)
-            console.log(
-              `${id}: ${Object.entries(s.metrics)
-                .map(([k, v]) => `${k}=${v}`)
-                .join(' ')}`,
-            );
           for (const f of s.files ?? []) console.log(`${id}: wrote ${f}`);
         }
+        for (const line of metricsLines(document, report.nodes)) console.log(line);
         console.log(`run ${report.status} in ${report.durationMs} ms`);
       }
       if (report.status !== 'finished') process.exitCode = outcome.inputFailures.length ? 2 : 1;

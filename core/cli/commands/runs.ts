@@ -13,6 +13,7 @@ import {
 } from '../../common/runs';
 import { UserError } from '../../node/executors/Executor';
 import { RunNotFoundError, RunStore } from '../../node/runs/RunStore';
+import { appendAll, maxOf } from '../../common/arrays';
 
 interface StoreFlags {
   workspace?: string;
@@ -33,7 +34,7 @@ const time = formatTimestamp;
 const duration = formatDuration;
 
 function table(rows: string[][]): string[] {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  const widths = rows[0]?.map((_, i) => maxOf(rows.map((r) => (r[i] ?? '').length))) ?? [];
   return rows.map((r) =>
     r
       .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
@@ -64,8 +65,9 @@ function showLines(r: RunRecord): string[] {
     for (const d of r.datasets) lines.push(`  ${d.node}  ${d.path}  ${formatFingerprint(d.fingerprint)}`);
   }
   lines.push('nodes:');
-  lines.push(
-    ...table(
+  appendAll(
+    lines,
+    table(
       Object.entries(r.nodes).map(([id, n]) => [
         `  ${id}`,
         n.type,

@@ -1,4 +1,5 @@
 import type { DisplayTable } from '../values';
+import { maxOf } from '../arrays';
 
 type Cell = string | number | null;
 
@@ -16,7 +17,7 @@ export function formatTable(table: DisplayTable): string {
     table.rows.some((r) => typeof r[c] === 'number' && !Number.isInteger(r[c])),
   );
   const rows = [table.columns, ...table.rows.map((r) => r.map((v, c) => cell(v, fractional[c] ?? false)))];
-  const widths = table.columns.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
+  const widths = table.columns.map((_, c) => maxOf(rows.map((r) => (r[c] ?? '').length)));
   const line = (r: string[]): string =>
     r
       .map((v, c) => (c === 0 ? v.padEnd(widths[c] ?? 0) : v.padStart(widths[c] ?? 0)))

@@ -3,3 +3,7 @@ export * from './roc';
 export * from './regression';
 export * from './report';
 export * from './formatTable';
+export * from './splitLabel';
+export * from './scores';
+export * from './folds';
+export * from './pairedTest';

@@ -13,6 +13,8 @@ import { rocOneVsRest } from './roc';
 
 export interface ClassificationInput {
   split: string;
+  /** How reports name the split, e.g. `test (t10k-images-idx3-ubyte.gz, 10,000 rows)`. @default split */
+  splitLabel?: string;
   /** True class indices. */
   actual: ArrayLike<number>;
   /** `n × classNames.length` probabilities. */
@@ -29,6 +31,7 @@ export interface ClassificationInput {
  */
 export function classificationMetrics(input: ClassificationInput): MetricsValue {
   const { actual, probabilities, classNames, split } = input;
+  const label = input.splitLabel ?? split;
   const k = classNames.length;
   const predicted = argmaxRows(probabilities, k);
   const prf = precisionRecallF1(actual, predicted, k);
@@ -58,7 +61,7 @@ export function classificationMetrics(input: ClassificationInput): MetricsValue 
   }
   const confusion = confusionMatrix(actual, predicted, k);
   const perClass: DisplayTable = {
-    title: `Per class (${split})`,
+    title: `Per class (${label})`,
     columns: ['class', 'precision', 'recall', 'f1', 'support', 'auc'],
     rows: [
       ...prf.perClass.map((s, c) => [
@@ -88,15 +91,26 @@ export function classificationMetrics(input: ClassificationInput): MetricsValue 
     ],
   };
   const confusionTable: DisplayTable = {
-    title: `Confusion matrix (${split}; rows actual, columns predicted)`,
+    title: `Confusion matrix (${label}; rows actual, columns predicted)`,
     columns: ['actual \\ predicted', ...classNames],
     rows: confusion.map((row, c) => [classNames[c], ...row]),
   };
-  return { task: 'classification', split, scalars, tables: [perClass, confusionTable], classNames, confusion, roc };
+  return {
+    task: 'classification',
+    split,
+    ...(input.splitLabel ? { splitLabel: input.splitLabel } : {}),
+    scalars,
+    tables: [perClass, confusionTable],
+    classNames,
+    confusion,
+    roc,
+  };
 }
 
 export interface RegressionInput {
   split: string;
+  /** How reports name the split, e.g. `test (test.csv, 150 rows)`. @default split */
+  splitLabel?: string;
   /** `n × targets`. */
   actual: ArrayLike<number>;
   predicted: ArrayLike<number>;
@@ -142,8 +156,11 @@ export function regressionMetrics(input: RegressionInput): MetricsValue {
   return {
     task: 'regression',
     split,
+    ...(input.splitLabel ? { splitLabel: input.splitLabel } : {}),
     scalars,
-    tables: [{ title: `Regression (${split})`, columns: ['target', 'mse', 'rmse', 'mae', 'r2'], rows }],
+    tables: [
+      { title: `Regression (${input.splitLabel ?? split})`, columns: ['target', 'mse', 'rmse', 'mae', 'r2'], rows },
+    ],
     residuals: kept,
   };
 }

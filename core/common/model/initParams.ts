@@ -1,5 +1,5 @@
 import { seededRandom as rng } from '../nodes/prep/random';
-import type { ParamSpec, ResolvedModel } from './ir';
+import type { ModelInit, ParamSpec, ResolvedModel } from './ir';
 
 /** Flat parameter values in the order of `ResolvedModel.params`. */
 export interface ParamValues {
@@ -13,6 +13,22 @@ function streamSeed(seed: number, name: string): number {
   let h = 0x811c9dc5 ^ seed;
   for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
   return h >>> 0;
+}
+
+/**
+ * A parameter's init under the model's `init` choice: Glorot-uniform kernels become the chosen
+ * scheme, zero biases of a layer with a kernel become U(±1/√fanIn) when `bias` is `uniform`.
+ */
+function withModelInit(p: ParamSpec, kernelFanIn: Map<string, number>, init?: ModelInit): ParamSpec {
+  if (!init) return p;
+  if (p.init === 'glorot_uniform' && init.weights === 'he_uniform') return { ...p, init: 'he_uniform' };
+  if (p.init === 'glorot_uniform' && init.weights === 'pytorch_default')
+    return { ...p, init: 'uniform', limit: 1 / Math.sqrt(p.fanIn) };
+  const layer = p.name.slice(0, p.name.lastIndexOf('/'));
+  const fanIn = kernelFanIn.get(layer);
+  if (p.init === 'zeros' && init.bias === 'uniform' && p.name.endsWith('/bias') && fanIn)
+    return { ...p, init: 'uniform', limit: 1 / Math.sqrt(fanIn) };
+  return p;
 }
 
 function initOne(p: ParamSpec, seed: number): Float32Array {
@@ -47,16 +63,20 @@ function initOne(p: ParamSpec, seed: number): Float32Array {
 }
 
 /**
- * Deterministic initial weights, Keras defaults: Glorot-uniform kernels (Dense, Conv2D, LSTM/GRU,
+ * Deterministic initial weights, Keras defaults unless the model chooses another `init` (ModelInit): Glorot-uniform kernels (Dense, Conv2D, LSTM/GRU,
  * attention; fan-in/out include the receptive field), zero biases, LSTM forget-gate bias 1,
  * embeddings U(−0.05, 0.05), normalisation gamma 1 and beta 0. Same seed ⇒ same values; each
  * parameter has its own random stream keyed by its name, so adding a layer leaves the others alone.
  */
 export function initParams(model: ResolvedModel, seed: number): ParamValues {
+  const kernelFanIn = new Map<string, number>();
+  for (const p of model.params)
+    if (p.name.endsWith('/kernel') && p.fanIn > 0)
+      kernelFanIn.set(p.name.slice(0, p.name.lastIndexOf('/')), p.fanIn);
   return {
     names: model.params.map((p) => p.name),
     shapes: model.params.map((p) => [...p.shape]),
-    values: model.params.map((p) => initOne(p, seed)),
+    values: model.params.map((p) => initOne(withModelInit(p, kernelFanIn, model.init), seed)),
   };
 }
 

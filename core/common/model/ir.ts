@@ -28,8 +28,21 @@ export interface LayerNode {
   inputs: string[];
 }
 
+/**
+ * How weight kernels and biases start (`model.mlp`, `model.cnn`). Kernels: `glorot_uniform`
+ * U(±√(6/(fanIn+fanOut))) (Keras), `he_uniform` U(±√(6/fanIn)), `pytorch_default` U(±1/√fanIn)
+ * (nn.Linear/nn.Conv2d: kaiming_uniform with a=√5). Biases: `zeros`, or `uniform` U(±1/√fanIn) of
+ * their layer's kernel (PyTorch's default).
+ */
+export interface ModelInit {
+  weights: 'glorot_uniform' | 'he_uniform' | 'pytorch_default';
+  bias: 'zeros' | 'uniform';
+}
+
 /** The runtime value of a ModelSpec port. */
 export interface ModelSpecValue {
+  /** Initialisation of kernels and biases; absent = Glorot-uniform kernels and zero biases. */
+  init?: ModelInit;
   format: 'weft.model';
   nodes: LayerNode[];
   /** Id of the node whose output is the model output. */
@@ -81,6 +94,8 @@ export interface ResolvedModel {
   /** Every parameter in the order of the flat `params` vector. */
   params: ParamSpec[];
   buffers: BufferSpec[];
+  /** From the spec; absent = each parameter's own `init`. */
+  init?: ModelInit;
 }
 
 export class ModelShapeError extends Error {

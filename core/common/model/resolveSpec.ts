@@ -75,5 +75,6 @@ export function resolveSpec(spec: ModelSpecValue, opts: ResolveOptions): Resolve
     output: spec.output,
     params: nodes.flatMap((n) => n.params),
     buffers: nodes.flatMap((n) => n.buffers),
+    ...(spec.init ? { init: { ...spec.init } } : {}),
   };
 }

@@ -1,4 +1,5 @@
 import type { RunDiff } from './diffRuns';
+import { appendAll } from '../arrays';
 
 const show = (v: unknown): string => (v === undefined ? '(unset)' : (JSON.stringify(v) ?? 'null'));
 
@@ -35,26 +36,34 @@ export function formatRunDiff(d: RunDiff): string[] {
     ...p.addedEdges.map((e) => `  + edge ${e}`),
     ...p.removedEdges.map((e) => `  - edge ${e}`),
   ];
-  lines.push(structure.length ? 'pipeline:' : 'pipeline: same structure', ...structure);
+  lines.push(structure.length ? 'pipeline:' : 'pipeline: same structure');
+  appendAll(lines, structure);
   const params = [
     ...p.params.map((c) => `  ${c.node}.${c.path}: ${show(c.from)} → ${show(c.to)}`),
     ...p.metadata.map((c) => `  metadata.${c.key}: ${show(c.from)} → ${show(c.to)}`),
   ];
-  lines.push(params.length ? 'params:' : 'params: same', ...params);
-  lines.push(
-    d.datasets.length ? 'data:' : 'data: same files',
-    ...d.datasets.map((c) => `  ${c.node} ${c.path}: ${formatFingerprint(c.from)} → ${formatFingerprint(c.to)}`),
+  lines.push(params.length ? 'params:' : 'params: same');
+  appendAll(lines, params);
+  lines.push(d.datasets.length ? 'data:' : 'data: same files');
+  appendAll(
+    lines,
+    d.datasets.map((c) => `  ${c.node} ${c.path}: ${formatFingerprint(c.from)} → ${formatFingerprint(c.to)}`),
   );
   const metrics = d.metrics.filter((m) => m.delta !== 0);
-  lines.push(
-    metrics.length ? 'metrics:' : d.metrics.length ? 'metrics: identical' : 'metrics: none recorded',
-    ...metrics.map(
+  lines.push(metrics.length ? 'metrics:' : d.metrics.length ? 'metrics: identical' : 'metrics: none recorded');
+  appendAll(
+    lines,
+    metrics.map(
       (m) =>
         `  ${m.key}: ${formatMetric(m.a)} → ${formatMetric(m.b)}${m.delta !== undefined ? ` (${formatDelta(m.delta)})` : ''}`,
     ),
   );
   if (d.environment.length) {
-    lines.push('environment:', ...d.environment.map((e) => `  ${e.key}: ${e.from ?? '(none)'} → ${e.to ?? '(none)'}`));
+    lines.push('environment:');
+    appendAll(
+      lines,
+      d.environment.map((e) => `  ${e.key}: ${e.from ?? '(none)'} → ${e.to ?? '(none)'}`),
+    );
   }
   return lines;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { NodeSummarySchema } from '../protocol/events';
+import { maxOf } from '../arrays';
 
 export const RUN_FORMAT = 'weft.run';
 export const RUN_FORMAT_VERSION = 1;
@@ -234,7 +235,10 @@ export function toListing(r: RunRecord): RunListing {
     seed: r.seed,
     metrics: r.metrics,
     providers: [...new Set(Object.values(r.environment.providers))],
-    epochs: Math.max(0, ...Object.values(r.epochs).map((l) => l.length)),
+    epochs: maxOf(
+      Object.values(r.epochs).map((l) => l.length),
+      0,
+    ),
     ...(r.rerunOf ? { rerunOf: r.rerunOf } : {}),
   };
 }

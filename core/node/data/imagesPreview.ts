@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { ColumnStats, DataPreviewValue, ImageSample } from '../../common';
 import { previewTable } from '../../common/nodes/data/tablePreview';
-import { moments } from '../../common/nodes/prep/refitDataset';
+import { moments } from '../../common/transforms/TransformModule';
 import { decodeImageFiles, thumbnail, type ImageFolder } from './readImages';
 
 /** Thumbnails per class in a preview, and in all. */

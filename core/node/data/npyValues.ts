@@ -3,6 +3,7 @@ import type { ColumnType, DataPreviewValue, DatasetValue, TableColumn, TableValu
 import type { NpyParams } from '../../common/nodes/data/npy';
 import { previewTable } from '../../common/nodes/data/tablePreview';
 import { tensorDataset } from '../../common/nodes/data/tensorDataset';
+import { checkSameSamples, remapTestClasses, testSplitOf, withTestSplit } from '../../common/nodes/data/testSource';
 import { UserError } from '../executors/Executor';
 import type { NpyArray } from './readNpy';
 import { previewTensor } from './tensorPreview';
@@ -137,4 +138,52 @@ export function npyDataset(
     targetDim,
     ...(src.labelsName ? { targetName: src.labelsName } : {}),
   });
+}
+
+/**
+ * The dataset with its test split read from a test source: same sample shape and dtype as the
+ * training features, test classes mapped onto the training classes (a class only in the test
+ * labels is refused), or as many regression targets per sample.
+ */
+export function npyWithTestSplit(
+  dataset: DatasetValue,
+  train: NpySource,
+  test: NpySource,
+  scale: number,
+): DatasetValue {
+  const sources = {
+    train: `${train.file} ('${train.featuresName}')`,
+    test: `${test.file} ('${test.featuresName}')`,
+  };
+  checkSameSamples(
+    { shape: train.features.shape.slice(1), dtype: train.features.dtype },
+    { shape: test.features.shape.slice(1), dtype: test.features.dtype },
+    sources,
+  );
+  const labels = test.labels;
+  if (!labels) {
+    throw new UserError(
+      `${test.file}: no test labels; name the test labels array (npz testLabels) or give testLabelsFile`,
+    );
+  }
+  const n = test.features.shape[0];
+  const x = Float32Array.from(test.features.data, (v) => v / scale);
+  let y: Int32Array | Float32Array;
+  if (dataset.classNames) {
+    if (labels.kind === 'float' && !labels.data.every((v) => Number.isInteger(v)))
+      throw new UserError(
+        `${test.file}: test labels '${test.labelsName}' hold fractional values; classes are whole numbers`,
+      );
+    const own = classesOf(labels);
+    y = remapTestClasses(dataset.classNames, own.classNames, own.y, sources);
+  } else {
+    const width = labels.shape.slice(1).reduce((a, b) => a * b, 1);
+    if (width !== (dataset.targetDim ?? 1)) {
+      throw new UserError(
+        `${test.file}: ${width} targets per sample in '${test.labelsName}' but ${dataset.targetDim ?? 1} in the training labels of ${train.file}`,
+      );
+    }
+    y = Float32Array.from(labels.data);
+  }
+  return withTestSplit(dataset, testSplitOf({ x, y, n }, test.file));
 }

@@ -11,7 +11,8 @@ import { fileError } from '../data/openInput';
 import { atomicWrite } from '../engine/atomicWrite';
 import { UserError } from '../executors/Executor';
 import { runTrainedModel } from '../inference/runModel';
-import { decodeModel, encodeModel, type OnnxModel } from './onnxProto';
+import { decodeModel } from '../../common/model/onnx/decodeModel';
+import { encodeModelData, type ModelData } from '../../common/model/onnx/encodeModel';
 import { buildExportModel, type ExportLayout } from './preprocessGraph';
 import { quantizeDynamic } from './quantize';
 import { maxAbsDiff, runExported } from './runExported';
@@ -75,19 +76,19 @@ export function modelCard(model: TrainedModelValue, metrics?: MetricsValue): Rec
   };
 }
 
-function withMetadata(m: OnnxModel, model: TrainedModelValue, layout: ExportLayout, metrics?: MetricsValue): OnnxModel {
+function withMetadata(m: ModelData, model: TrainedModelValue, layout: ExportLayout, metrics?: MetricsValue): ModelData {
   const props = [
     { key: 'weft.io', value: JSON.stringify(layout) },
     { key: 'weft.model_card', value: JSON.stringify(modelCard(model, metrics)) },
     ...(model.classNames ? [{ key: 'weft.class_names', value: JSON.stringify(model.classNames) }] : []),
   ];
-  const kept = (m.metadata_props ?? []).filter((p) => !p.key.startsWith('weft.'));
-  return { ...m, producer_name: 'weft', producer_version: WEFT_VERSION, metadata_props: [...kept, ...props] };
+  const kept = (m.metadata ?? []).filter((p) => !p.key.startsWith('weft.'));
+  return { ...m, producerName: 'weft', producerVersion: WEFT_VERSION, metadata: [...kept, ...props] };
 }
 
 /** Builds, writes (atomically, only once verified) and checks an ONNX export. */
 export async function exportOnnx(model: TrainedModelValue, opts: OnnxExportOptions): Promise<OnnxExportReport> {
-  let decoded: OnnxModel;
+  let decoded: ModelData;
   try {
     decoded = decodeModel(model.onnx);
   } catch (e) {
@@ -98,7 +99,7 @@ export async function exportOnnx(model: TrainedModelValue, opts: OnnxExportOptio
   }
   const { model: built, layout } = buildExportModel(model, decoded);
   const final = withMetadata(built, model, layout, opts.metrics);
-  const bytes = encodeModel(final);
+  const bytes = encodeModelData(final);
   const { rows } = opts;
   const inApp = await runTrainedModel(model, rows.x, rows.n, opts.signal ? { signal: opts.signal } : {});
   const exported = await runExported(bytes, layout, rows);
@@ -142,7 +143,7 @@ export async function exportOnnx(model: TrainedModelValue, opts: OnnxExportOptio
 }
 
 async function writeQuantized(
-  floatModel: OnnxModel,
+  floatModel: ModelData,
   layout: ExportLayout,
   model: TrainedModelValue,
   rows: VerifyRows,
@@ -154,10 +155,10 @@ async function writeQuantized(
     throw new UserError('export: quantize was asked for but the model has no MatMul/Gemm weights to quantize', 2);
   const ext = path.extname(file);
   const qFile = `${file.slice(0, file.length - ext.length)}.int8${ext || '.onnx'}`;
-  const bytes = encodeModel({
+  const bytes = encodeModelData({
     ...q,
-    metadata_props: [
-      ...(q.metadata_props ?? []),
+    metadata: [
+      ...(q.metadata ?? []),
       { key: 'weft.quantization', value: 'int8 dynamic (MatMulInteger, per-column symmetric weights)' },
     ],
   });

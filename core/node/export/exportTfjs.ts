@@ -11,7 +11,7 @@ import { atomicWrite } from '../engine/atomicWrite';
 import { UserError } from '../executors/Executor';
 import { runTrainedModel } from '../inference/runModel';
 import { EXPORT_TOLERANCE, modelCard } from './exportOnnx';
-import { decodeModel } from './onnxProto';
+import { decodeModel } from '../../common/model/onnx/decodeModel';
 import { maxAbsDiff } from './runExported';
 import { buildTfjsModel, onnxChainToLayers } from './tfjsLayers';
 import type { VerifyRows } from './verifyRows';

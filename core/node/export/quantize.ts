@@ -4,21 +4,11 @@
  * (uint8, per tensor, at run time), MatMulInteger against int8 weights quantized symmetrically per
  * output column, then a rescale back to float. Convolutions stay float.
  */
-import {
-  attrFloat,
-  attrInt,
-  onnx,
-  OnnxDataType,
-  tensorFloats,
-  transpose2d,
-  type OnnxGraph,
-  type OnnxModel,
-  type OnnxNode,
-  type OnnxTensor,
-} from './onnxProto';
+import type { ModelData, NodeData, TensorData } from '../../common/model/onnx/encodeModel';
+import { attrFloat, attrInt, tensorFloats, transpose2d } from './onnxGraph';
 
 export interface QuantizeResult {
-  model: OnnxModel;
+  model: ModelData;
   /** Weight matrices turned into int8. */
   quantized: string[];
 }
@@ -38,22 +28,30 @@ function quantizeColumns(w: Float32Array, k: number, m: number, alpha: number): 
   return { q, scale };
 }
 
-export function quantizeDynamic(source: OnnxModel): QuantizeResult {
-  const model = structuredClone(source);
-  const g: OnnxGraph = model.graph;
-  const inits = new Map((g.initializer ?? []).map((t) => [t.name ?? '', t]));
-  const added: OnnxTensor[] = [];
+const node = (opType: string, inputs: string[], outputs: string[], attrs: NodeData['attrs'] = {}): NodeData => ({
+  opType,
+  inputs,
+  outputs,
+  attrs,
+  name: outputs[0],
+});
+
+export function quantizeDynamic(source: ModelData): QuantizeResult {
+  const g = source.graph;
+  const inits = new Map(g.initializers.map((t) => [t.name, t]));
+  const added: TensorData[] = [];
   const quantized: string[] = [];
-  const nodes: OnnxNode[] = [];
+  const nodes: NodeData[] = [];
   let count = 0;
-  for (const n of g.node) {
-    const weight = inits.get(n.input[1] ?? '');
-    const isGemm = n.op_type === 'Gemm' && attrInt(n, 'transA', 0) === 0;
+  for (const n of g.nodes) {
+    const weight = inits.get(n.inputs[1] ?? '');
+    const isGemm = n.opType === 'Gemm' && !n.domain && attrInt(n, 'transA', 0) === 0;
     if (
-      (n.op_type !== 'MatMul' && !isGemm) ||
+      ((n.opType !== 'MatMul' || n.domain) && !isGemm) ||
       !weight ||
-      weight.data_type !== OnnxDataType.FLOAT ||
-      weight.dims?.length !== 2
+      weight.dtype !== 'float32' ||
+      weight.proto ||
+      weight.dims.length !== 2
     ) {
       nodes.push(n);
       continue;
@@ -67,33 +65,32 @@ export function quantizeDynamic(source: OnnxModel): QuantizeResult {
     }
     const { q, scale } = quantizeColumns(w, k, m, isGemm ? attrFloat(n, 'alpha', 1) : 1);
     added.push(
-      onnx.tensor(`${p}w`, [k, m], q),
-      onnx.tensor(`${p}w_scale`, [m], scale),
-      onnx.tensor(`${p}w_zero`, [m], new Int8Array(m)),
+      { name: `${p}w`, dtype: 'int8', dims: [k, m], data: q },
+      { name: `${p}w_scale`, dtype: 'float32', dims: [m], data: scale },
+      { name: `${p}w_zero`, dtype: 'int8', dims: [m], data: new Int8Array(m) },
     );
-    const out = n.output[0];
-    const scaledOut = isGemm && n.input[2] ? `${p}mm` : out;
+    const out = n.outputs[0];
+    const scaledOut = isGemm && n.inputs[2] ? `${p}mm` : out;
     nodes.push(
-      onnx.node('DynamicQuantizeLinear', [n.input[0]], [`${p}a`, `${p}a_scale`, `${p}a_zero`]),
-      onnx.node('MatMulInteger', [`${p}a`, `${p}w`, `${p}a_zero`, `${p}w_zero`], [`${p}acc`]),
-      onnx.node('Cast', [`${p}acc`], [`${p}accf`], [onnx.int('to', OnnxDataType.FLOAT)]),
-      onnx.node('Mul', [`${p}a_scale`, `${p}w_scale`], [`${p}scale`]),
-      onnx.node('Mul', [`${p}accf`, `${p}scale`], [scaledOut]),
+      node('DynamicQuantizeLinear', [n.inputs[0]], [`${p}a`, `${p}a_scale`, `${p}a_zero`]),
+      node('MatMulInteger', [`${p}a`, `${p}w`, `${p}a_zero`, `${p}w_zero`], [`${p}acc`]),
+      node('Cast', [`${p}acc`], [`${p}accf`], { to: { i: 1 } }),
+      node('Mul', [`${p}a_scale`, `${p}w_scale`], [`${p}scale`]),
+      node('Mul', [`${p}accf`, `${p}scale`], [scaledOut]),
     );
     if (scaledOut !== out) {
       const beta = attrFloat(n, 'beta', 1);
-      let bias = n.input[2];
+      let bias = n.inputs[2];
       if (beta !== 1) {
-        added.push(onnx.tensor(`${p}beta`, [], Float32Array.of(beta)));
-        nodes.push(onnx.node('Mul', [bias, `${p}beta`], [`${p}bias`]));
+        added.push({ name: `${p}beta`, dtype: 'float32', dims: [], data: Float32Array.of(beta) });
+        nodes.push(node('Mul', [bias, `${p}beta`], [`${p}bias`]));
         bias = `${p}bias`;
       }
-      nodes.push(onnx.node('Add', [scaledOut, bias], [out]));
+      nodes.push(node('Add', [scaledOut, bias], [out]));
     }
-    quantized.push(weight.name ?? '');
+    quantized.push(weight.name);
   }
-  const used = new Set(nodes.flatMap((n) => n.input));
-  g.node = nodes;
-  g.initializer = [...(g.initializer ?? []).filter((t) => used.has(t.name ?? '')), ...added];
-  return { model, quantized };
+  const used = new Set(nodes.flatMap((n) => n.inputs));
+  const initializers = [...g.initializers.filter((t) => used.has(t.name)), ...added];
+  return { model: { ...source, graph: { ...g, nodes, initializers } }, quantized };
 }

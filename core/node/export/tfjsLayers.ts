@@ -9,7 +9,8 @@ import { layerNodes } from '../../common/nodes/layer';
 import type { AnyLayerModule } from '../../common/nodes/layer/defineLayer';
 import type { OnnxOpView, TfjsConverter, TfjsLayerDesc } from '../../common/nodes/layer/tfjsExport';
 import { UserError } from '../executors/Executor';
-import { attrFloat, attrInt, attrOf, tensorFloats, type OnnxGraph, type OnnxNode, type OnnxTensor } from './onnxProto';
+import type { GraphData, NodeData, TensorData } from '../../common/model/onnx/encodeModel';
+import { attrFloat, attrInt, attrInts, tensorFloats } from './onnxGraph';
 
 type Layer = { layer: tf.layers.Layer; weights: tf.Tensor[] };
 
@@ -17,12 +18,12 @@ const converters = new Map<string, TfjsConverter[]>();
 for (const m of Object.values(layerNodes) as AnyLayerModule[])
   for (const op of m.tfjs?.ops ?? []) converters.set(op, [...(converters.get(op) ?? []), m.tfjs!]);
 
-const view = (n: OnnxNode): OnnxOpView => ({
-  opType: n.op_type,
-  inputs: n.input,
-  outputs: n.output,
+const view = (n: NodeData): OnnxOpView => ({
+  opType: n.opType,
+  inputs: [...n.inputs],
+  outputs: [...n.outputs],
   int: (name, fallback) => attrInt(n, name, fallback),
-  ints: (name) => attrOf(n, name)?.ints,
+  ints: (name) => attrInts(n, name),
   float: (name, fallback) => attrFloat(n, name, fallback),
 });
 
@@ -41,14 +42,14 @@ function instantiate(d: TfjsLayerDesc, inputShape: number[] | undefined): Layer 
  * Throws a UserError naming the first operator that has no TF.js layers counterpart.
  */
 export function onnxChainToLayers(
-  graph: OnnxGraph,
+  graph: GraphData,
   inputName: string,
   outputName: string,
   featureShape: number[],
 ): Layer[] {
-  const inits = new Map<string, OnnxTensor>((graph.initializer ?? []).map((t) => [t.name ?? '', t]));
-  const consumers = new Map<string, OnnxNode[]>();
-  for (const n of graph.node) for (const i of n.input) consumers.set(i, [...(consumers.get(i) ?? []), n]);
+  const inits = new Map<string, TensorData>(graph.initializers.map((t) => [t.name, t]));
+  const consumers = new Map<string, NodeData[]>();
+  for (const n of graph.nodes) for (const i of n.inputs) consumers.set(i, [...(consumers.get(i) ?? []), n]);
   const ctx = {
     weight: (name: string | undefined): { data: Float32Array; dims: number[] } => {
       const t = inits.get(name ?? '');
@@ -56,9 +57,12 @@ export function onnxChainToLayers(
         throw new UserError(
           `export.tfjs: ${name ?? '?'} is not a constant weight; only trained models with baked-in weights export to TF.js`,
         );
-      return { data: tensorFloats(t), dims: t.dims ?? [] };
+      return { data: tensorFloats(t), dims: [...t.dims] };
     },
-    constDims: (name: string | undefined) => inits.get(name ?? '')?.dims,
+    constDims: (name: string | undefined) => {
+      const dims = inits.get(name ?? '')?.dims;
+      return dims ? [...dims] : undefined;
+    },
     consumers: (tensor: string) => (consumers.get(tensor) ?? []).map(view),
     fail: (message: string): never => {
       throw new UserError(message);
@@ -68,27 +72,27 @@ export function onnxChainToLayers(
   let current = inputName;
   let steps = 0;
   while (current !== outputName) {
-    if (++steps > graph.node.length + 1)
+    if (++steps > graph.nodes.length + 1)
       throw new UserError('export.tfjs: the graph is not a chain from input to output');
-    const next = (consumers.get(current) ?? []).filter((n) => n.input[0] === current);
+    const next = (consumers.get(current) ?? []).filter((n) => n.inputs[0] === current);
     const n = next[0];
     if (!n || next.length !== 1)
       throw new UserError(`export.tfjs: the graph branches after ${current}; only layer chains export to TF.js`);
-    if (n.op_type === 'Identity') {
-      current = n.output[0];
+    if (n.opType === 'Identity') {
+      current = n.outputs[0];
       continue;
     }
     const op = view(n);
-    const conversion = (converters.get(n.op_type) ?? []).reduce<ReturnType<TfjsConverter['convert']>>(
+    const conversion = (converters.get(n.opType) ?? []).reduce<ReturnType<TfjsConverter['convert']>>(
       (found, c) => found ?? c.convert(op, ctx),
       undefined,
     );
     if (!conversion)
       throw new UserError(
-        `export.tfjs: the ONNX operator ${n.op_type} has no TF.js layers counterpart; export to ONNX instead`,
+        `export.tfjs: the ONNX operator ${n.opType} has no TF.js layers counterpart; export to ONNX instead`,
       );
     for (const d of conversion.layers) layers.push(instantiate(d, layers.length ? undefined : featureShape));
-    current = conversion.output ?? n.output[0];
+    current = conversion.output ?? n.outputs[0];
   }
   return layers;
 }

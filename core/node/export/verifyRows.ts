@@ -1,10 +1,11 @@
 /**
  * Held-out rows for checking an export: raw columns plus the in-app features `x` (and labels when
  * known). From a Dataset split when one is connected; otherwise synthetic rows drawn around the
- * fitted transforms' statistics and assembled by the app's own feature assembly.
+ * fitted transforms' check hints and assembled by the app's own feature assembly.
  */
-import type { DatasetValue, FittedTransform, TableColumn, TrainedModelValue } from '../../common';
-import { assembleFeatures } from '../../common/nodes/prep/assembleFeatures';
+import type { DatasetValue, TableColumn, TrainedModelValue } from '../../common';
+import { checkColumns } from '../../common/transforms/checkRows';
+import { assembleFeatures } from '../../common/transforms/features';
 import { seededRandom } from '../../common/nodes/prep/random';
 import { readRows, takeRows } from '../data/splitRows';
 
@@ -63,9 +64,9 @@ export async function loadRowsFromDataset(
 }
 
 /**
- * Synthetic rows: numeric columns around their fitted mean/std or min/max (a tenth missing where
- * an imputer was fitted), categorical columns from their fitted categories plus unseen and missing
- * values. Features come from `assembleFeatures`, the app's own path from raw values to `x`.
+ * Synthetic rows: each raw column drawn from what its fitted transforms' modules ask to be checked
+ * (core/common/transforms/checkRows.ts). Features come from `assembleFeatures`, the app's own path
+ * from raw values to `x`.
  */
 export function syntheticRows(model: TrainedModelValue, n: number, seed = 7): VerifyRows {
   const rand = seededRandom(seed);
@@ -73,35 +74,6 @@ export function syntheticRows(model: TrainedModelValue, n: number, seed = 7): Ve
   const raw = model.rawFeatures ?? [];
   if (!raw.length)
     return { n, x: Float32Array.from({ length: n * rowSize }, () => rand()), source: `${n} synthetic rows` };
-  const of = (col: string): FittedTransform[] => model.transforms.filter((t) => t.column === col);
-  const columns: TableColumn[] = raw.map((f) => {
-    const ts = of(f.name);
-    const missing = ts.some((t) => t.kind === 'impute');
-    const enc = ts.find((t) => t.kind === 'onehot' || t.kind === 'ordinal');
-    const cats = enc && (enc.kind === 'onehot' || enc.kind === 'ordinal') ? enc.categories : [];
-    if (f.type === 'category' || f.type === 'text') {
-      const values = Array.from({ length: n }, (_, i) => {
-        const r = rand();
-        if (i % 10 === 9) return null;
-        if (i % 10 === 8) return `unseen-${i}`;
-        return cats[Math.floor(r * cats.length)] ?? null;
-      });
-      return { name: f.name, type: f.type, values };
-    }
-    const std = ts.find((t) => t.kind === 'standardize');
-    const mm = ts.find((t) => t.kind === 'minmax');
-    const [lo, hi] =
-      std && std.kind === 'standardize'
-        ? [std.mean - 2 * std.std, std.mean + 2 * std.std]
-        : mm && mm.kind === 'minmax'
-          ? [mm.min, mm.max]
-          : [-1, 1];
-    const values = Float64Array.from({ length: n }, (_, i) => {
-      if (missing && i % 10 === 9) return NaN;
-      if (cats.length) return Number(cats[Math.floor(rand() * cats.length)]);
-      return lo + (hi - lo) * rand();
-    });
-    return { name: f.name, type: f.type as 'number', values };
-  });
+  const columns = checkColumns(raw, model.transforms, n, rand);
   return { n, x: assembleFeatures(columns, raw, model.transforms, n), raw: columns, source: `${n} synthetic raw rows` };
 }

@@ -22,11 +22,14 @@ export function predictionsFromOutput(
   out: { values: Float32Array; width: number },
   classNames?: string[],
 ): PredictionsValue {
-  if (task === 'regression') return { task, split: splitName, n: split.n, predicted: out.values, actual: split.y };
+  const rowIds = split.rowIds ? { rowIds: split.rowIds } : {};
+  if (task === 'regression')
+    return { task, split: splitName, n: split.n, predicted: out.values, actual: split.y, ...rowIds };
   return {
     task,
     split: splitName,
     n: split.n,
+    ...rowIds,
     ...(classNames ? { classNames } : {}),
     predicted: argmaxRows(out.values, out.width),
     probabilities: out.values,

@@ -1,7 +1,10 @@
 import * as ort from 'onnxruntime-node';
 import type { DatasetSplit, DatasetValue, TrainedModelValue } from '../../common';
 import { throwIfAborted, UserError } from '../executors/Executor';
+import { preparationDiff } from '../../common/nodes/eval/preparationDiff';
 import { readRows } from '../data/splitRows';
+import { describeModel } from '../onnx/inspect';
+import { runOnSplit } from '../onnx/runOnDataset';
 import { openSession, type ProviderChoice } from '../onnx/session';
 
 export interface PredictOptions {
@@ -30,6 +33,7 @@ export async function runTrainedModel(
   n: number,
   opts: PredictOptions = {},
 ): Promise<ModelOutput> {
+  if (model.rawInputs) return runOnRawColumns(model, source, opts);
   const rowSize = model.featureShape.reduce((a, b) => a * b, 1);
   const split: DatasetSplit = source instanceof Float32Array ? { x: source, y: new Int32Array(0), n } : source;
   const length = split.lazy ? split.lazy.files.length * rowSize : split.x.length;
@@ -67,6 +71,34 @@ export async function runTrainedModel(
   }
 }
 
+/** A Weft export loaded back: fed the split's raw columns, its own preprocessing inside the graph. */
+async function runOnRawColumns(
+  model: TrainedModelValue,
+  source: Float32Array | DatasetSplit,
+  opts: PredictOptions,
+): Promise<ModelOutput> {
+  if (source instanceof Float32Array || !source.raw) {
+    throw new UserError(
+      'this Weft export takes raw columns, but the rows have none; connect a tabular dataset (from prep.split)',
+    );
+  }
+  const opened = await openSession(model.onnx, { provider: opts.provider ?? 'cpu' });
+  try {
+    const info = describeModel(opened.session, model.onnx);
+    const out = await runOnSplit(opened.session, info, source, {
+      output: model.outputName,
+      featureShape: model.featureShape,
+      batchSize: Math.max(1, opts.batchSize ?? 1024),
+      where: 'the model',
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(opts.progress ? { progress: opts.progress } : {}),
+    });
+    return { values: out.values, width: out.width, provider: opened.provider, notes: opened.notes };
+  } finally {
+    await opened.session.release();
+  }
+}
+
 /** The named split of a dataset, or a UserError listing the splits it has. */
 export function pickSplit(data: DatasetValue, split: string, node: string): DatasetSplit {
   const s = data.splits[split];
@@ -79,11 +111,22 @@ export function pickSplit(data: DatasetValue, split: string, node: string): Data
   return s;
 }
 
-/** Checks that a dataset fits a model: same task and feature shape. */
-export function checkCompatible(model: TrainedModelValue, data: DatasetValue, node: string): void {
+/**
+ * Checks that a dataset fits a model: same task and feature shape, and prepared as the model's
+ * training data (class names, feature columns, fitted steps); `split` names the split in messages.
+ */
+export function checkCompatible(model: TrainedModelValue, data: DatasetValue, node: string, split?: string): void {
   if (model.task !== data.task)
     throw new UserError(`${node}: the model does ${model.task} but the dataset is for ${data.task}`);
-  if (model.featureShape.join('x') !== data.featureShape.join('x')) {
+  const diff = preparationDiff(model, data);
+  const shapeDiffers = !model.rawInputs && model.featureShape.join('x') !== data.featureShape.join('x');
+  if (diff.length && !(shapeDiffers && !diff.some((d) => d.includes('columns differ')))) {
+    throw new UserError(
+      `${node}: the ${split ? `"${split}" split of the ` : ''}dataset was prepared differently from the model's training data: ${diff.join('; ')}. ` +
+        'Prepare it in the training branch (e.g. give prep.split your test file on its test input) so that every step fitted on the training rows applies to it',
+    );
+  }
+  if (shapeDiffers) {
     throw new UserError(
       `${node}: the model takes features [${model.featureShape.join(', ')}] but the dataset has [${data.featureShape.join(', ')}]; feed it the dataset it was trained on`,
     );

@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { decodeModel } from '../export/onnxProto';
+import { decodeModel } from '../../common/model/onnx/decodeModel';
 
 function bytesOf(model: Uint8Array | string): Uint8Array | undefined {
   if (typeof model !== 'string') return model;
@@ -12,7 +12,7 @@ function bytesOf(model: Uint8Array | string): Uint8Array | undefined {
 
 /**
  * Whether the bytes are the start of an ONNX model that stops in the middle of a record: they open
- * with the `ir_version` field, as every ONNX writer puts it first, and protobufjs reads past the end.
+ * with the `ir_version` field, as every ONNX writer puts it first, and the reader runs past the end.
  */
 function looksTruncated(bytes: Uint8Array): boolean {
   if (bytes[0] !== 0x08) return false;

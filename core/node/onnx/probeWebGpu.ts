@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { encodeModel, onnx, OnnxDataType } from '../export/onnxProto';
+import { encodeModel } from '../../common/model/onnx/encodeModel';
 import { cleanOrtMessage } from './loadError';
 
 export type ProbeResult = { ok: true } | { ok: false; reason: string };
@@ -26,14 +26,11 @@ const ort = require(process.argv[1]);
 
 function probeModel(): string {
   const bytes = encodeModel({
-    ir_version: 8,
-    opset_import: [{ domain: '', version: 17 }],
-    graph: {
-      name: 'probe',
-      node: [onnx.node('Relu', ['x'], ['y'])],
-      input: [onnx.valueInfo('x', OnnxDataType.FLOAT, [1, 2])],
-      output: [onnx.valueInfo('y', OnnxDataType.FLOAT, [1, 2])],
-    },
+    name: 'probe',
+    nodes: [{ opType: 'Relu', inputs: ['x'], outputs: ['y'] }],
+    inputs: [{ name: 'x', dtype: 'float32', shape: [1, 2] }],
+    outputs: [{ name: 'y', dtype: 'float32', shape: [1, 2] }],
+    initializers: [],
   });
   return Buffer.from(bytes).toString('base64');
 }

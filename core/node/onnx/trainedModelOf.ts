@@ -1,8 +1,9 @@
-import type { TrainedModelValue } from '../../common';
+import type { FittedTransform, RawFeature, TrainedModelValue } from '../../common';
 import { UserError } from '../executors/Executor';
-import { decodeModel, type OnnxValueInfo } from '../export/onnxProto';
-import type { OnnxModelInfo, TensorInfo } from './inspect';
-import { featureInput } from './runOnDataset';
+import { decodeModel } from '../../common/model/onnx/decodeModel';
+import type { ValueInfoData } from '../../common/model/onnx/encodeModel';
+import { metadataJson, type OnnxModelInfo, type TensorInfo } from './inspect';
+import { exportLayout, featureInput } from './runOnDataset';
 
 type Task = 'classification' | 'regression';
 
@@ -14,29 +15,10 @@ export interface TrainedModelOfOptions {
   classNames?: string[];
 }
 
-/** onnxruntime's names for ONNX TensorProto element types. */
-const DTYPES: Record<number, TensorInfo['dtype']> = {
-  1: 'float32',
-  2: 'uint8',
-  3: 'int8',
-  4: 'uint16',
-  5: 'int16',
-  6: 'int32',
-  7: 'int64',
-  8: 'string',
-  9: 'bool',
-  10: 'float16',
-  11: 'float64',
-  12: 'uint32',
-  13: 'uint64',
-};
-
 /** A graph input or output of a decoded model as a TensorInfo (what a session would report). */
-function tensorInfoOf(v: OnnxValueInfo): TensorInfo {
-  const t = v.type?.tensor_type;
-  const dtype = t?.elem_type !== undefined ? DTYPES[t.elem_type] : undefined;
-  if (!dtype) return { name: v.name, dtype: 'non-tensor' };
-  return { name: v.name, dtype, shape: (t?.shape?.dim ?? []).map((d) => d.dim_value ?? d.dim_param ?? null) };
+function tensorInfoOf(v: ValueInfoData): TensorInfo {
+  if (v.nonTensor || v.dtype === 'bfloat16') return { name: v.name, dtype: 'non-tensor' };
+  return { name: v.name, dtype: v.dtype, shape: v.shape.map((d) => (d === '?' ? null : d)) };
 }
 
 /** The sizes after the batch dimension of a float32 input, or undefined when it is not float32 or a size is not fixed. */
@@ -65,6 +47,54 @@ function onnxTrainedModel(
     history: [],
     provider: opts.provider,
     trainParams: {},
+    preparationKnown: false,
+  };
+}
+
+/** What a Weft export's model card (metadata_props `weft.model_card`) says about its training data. */
+interface ModelCard {
+  task?: Task;
+  featureShape?: number[];
+  features?: string[] | null;
+  rawFeatures?: RawFeature[] | null;
+  transforms?: FittedTransform[];
+  target?: string | null;
+  classNames?: string[] | null;
+}
+
+/**
+ * A Weft export with raw inputs (numeric and categorical columns) as a TrainedModel that is fed a
+ * split's raw columns (`rawInputs`), knowing from its model card the feature columns, classes and
+ * fitted steps it was trained behind; undefined for any other model.
+ */
+function weftExportModel(
+  bytes: Uint8Array,
+  info: OnnxModelInfo,
+  opts: TrainedModelOfOptions,
+): TrainedModelValue | undefined {
+  const layout = exportLayout(info);
+  const card = metadataJson<ModelCard>(info, 'weft.model_card');
+  if (!layout || !card?.rawFeatures?.length || !layout.inputs.some((i) => i.dtype !== 'float32')) return undefined;
+  const classNames = opts.classNames ?? card.classNames ?? undefined;
+  const width = opts.output.shape?.[1];
+  return {
+    task: opts.task,
+    featureShape: card.featureShape ?? [],
+    ...(card.features ? { featureNames: card.features } : {}),
+    ...(classNames ? { classNames } : {}),
+    ...(card.target ? { targetName: card.target } : {}),
+    ...(opts.task === 'regression' && typeof width === 'number' ? { targetDim: width } : {}),
+    rawFeatures: card.rawFeatures,
+    transforms: card.transforms ?? [],
+    onnx: bytes,
+    inputName: layout.inputs[0].name,
+    outputName: opts.output.name,
+    spec: null,
+    weights: {},
+    history: [],
+    provider: opts.provider,
+    trainParams: {},
+    rawInputs: true,
   };
 }
 
@@ -77,6 +107,8 @@ export function trainedModelOf(
   info: OnnxModelInfo,
   opts: TrainedModelOfOptions,
 ): TrainedModelValue | undefined {
+  const exported = weftExportModel(bytes, info, opts);
+  if (exported) return exported;
   const input = featureInput(info);
   const featureShape = input && fixedFeatureShape(input);
   if (!input || !featureShape?.length) return undefined;
@@ -99,8 +131,8 @@ export function trainedModelOfFile(bytes: Uint8Array, file: string): TrainedMode
   } catch (e) {
     throw new UserError(`${file}: not a readable ONNX model (${(e as Error).message})`);
   }
-  const inputProto = graph.input.find((i) => !(graph.initializer ?? []).some((t) => t.name === i.name));
-  const outputProto = graph.output[0];
+  const inputProto = graph.inputs.find((i) => !graph.initializers.some((t) => t.name === i.name));
+  const outputProto = graph.outputs[0];
   if (!inputProto || !outputProto) throw new UserError(`${file}: the model has no graph input or output`);
   const input = tensorInfoOf(inputProto);
   const output = tensorInfoOf(outputProto);
@@ -108,9 +140,10 @@ export function trainedModelOfFile(bytes: Uint8Array, file: string): TrainedMode
   const featureShape = fixedFeatureShape(input);
   if (!featureShape)
     throw new UserError(`${file}: the input ${input.name} needs fixed sizes after the batch dimension`);
-  const last = graph.node.find((n) => n.output.includes(output.name));
-  const task: Task = last?.op_type === 'Softmax' ? 'classification' : 'regression';
-  const width = outputProto.type?.tensor_type?.shape?.dim?.[1]?.dim_value ?? 1;
+  const last = graph.nodes.find((n) => n.outputs.includes(output.name));
+  const task: Task = last?.opType === 'Softmax' ? 'classification' : 'regression';
+  const dim1 = outputProto.shape[1];
+  const width = typeof dim1 === 'number' ? dim1 : 1;
   return onnxTrainedModel(bytes, input, featureShape, {
     output,
     task,

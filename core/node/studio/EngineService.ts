@@ -136,7 +136,9 @@ export class EngineService {
     const def = node && lookup(this.registry, node.type);
     if (!node || !def) return { ok: false, reason: `no node ${p.nodeId}` };
     const tableInputs = def.inputs.filter((i) => i.type.kind === 'Table').map((i) => i.name);
-    const edge = doc.edges.find((e) => e.target.node === p.nodeId && tableInputs.includes(e.target.port));
+    const edge = tableInputs
+      .map((port) => doc.edges.find((e) => e.target.node === p.nodeId && e.target.port === port))
+      .find((e) => e !== undefined);
     if (!edge) return { ok: false, reason: 'connect a table to this node to choose its columns' };
     const outcome = await this.opts.engine.run(doc, {
       only: edge.source.node,

@@ -1,4 +1,12 @@
-import type { AttrValue, ElemType, GraphData, NodeData, TensorData, ValueInfoData } from '../onnx/encodeModel';
+import type {
+  AttrValue,
+  DataType,
+  ElemType,
+  GraphData,
+  NodeData,
+  TensorData,
+  ValueInfoData,
+} from '../onnx/encodeModel';
 import { encodeModel } from '../onnx/encodeModel';
 
 /** A dimension while building: a fixed size, or the symbolic batch dimension. */
@@ -9,7 +17,7 @@ export type SShape = readonly SDim[];
 export interface T {
   readonly name: string;
   readonly shape: SShape;
-  readonly dtype: ElemType;
+  readonly dtype: DataType;
 }
 
 /** One recorded op with the tensors it read and wrote, kept for reverse-mode differentiation. */
@@ -75,7 +83,12 @@ export class GraphBuilder {
     return name;
   }
 
-  input(name: string, shape: SShape, dtype: ElemType = this.float): T {
+  /** Marks names as taken (values of a graph this one will be merged into). */
+  reserve(names: Iterable<string>): void {
+    for (const n of names) this.names.add(n);
+  }
+
+  input(name: string, shape: SShape, dtype: DataType = this.float): T {
     if (this.names.has(name)) throw new Error(`duplicate graph value name ${name}`);
     this.names.add(name);
     this.inputs.push({ name, dtype, shape: shape.map((d) => d) });
@@ -95,7 +108,7 @@ export class GraphBuilder {
     return out;
   }
 
-  initializer(name: string, dims: readonly number[], data: TensorData['data'], dtype: ElemType): T {
+  initializer(name: string, dims: readonly number[], data: TensorData['data'], dtype: DataType): T {
     const n = this.fresh(name);
     this.initializers.push({ name: n, dtype, dims, data });
     return { name: n, shape: dims, dtype };
@@ -135,7 +148,7 @@ export class GraphBuilder {
     ins: readonly T[],
     shape: SShape,
     attrs: Record<string, AttrValue> = {},
-    dtype?: ElemType,
+    dtype?: DataType,
     name?: string,
   ): T {
     return this.opN(opType, ins, [shape], attrs, dtype ? [dtype] : undefined, name)[0];
@@ -147,7 +160,7 @@ export class GraphBuilder {
     ins: readonly T[],
     shapes: readonly SShape[],
     attrs: Record<string, AttrValue> = {},
-    dtypes?: readonly ElemType[],
+    dtypes?: readonly DataType[],
     name?: string,
   ): T[] {
     const outs = shapes.map((shape, k) => ({
@@ -170,7 +183,7 @@ export class GraphBuilder {
     ins: readonly T[],
     shapes: readonly SShape[],
     attrs: Record<string, AttrValue>,
-    dtypes: readonly ElemType[],
+    dtypes: readonly DataType[],
   ): T[] {
     const outs = shapes.map((shape, k) => ({ name: this.fresh(opType.toLowerCase()), shape, dtype: dtypes[k] }));
     this.nodes.push({
@@ -189,7 +202,7 @@ export class GraphBuilder {
     ins: readonly T[],
     shape: SShape,
     attrs: Record<string, AttrValue> = {},
-    dtype?: ElemType,
+    dtype?: DataType,
   ): T {
     const outs = [{ name: this.fresh(opType.toLowerCase()), shape, dtype: dtype ?? ins[0]?.dtype ?? this.float }];
     this.nodes.push({ opType, inputs: ins.map((t) => t.name), outputs: [outs[0].name], attrs });

@@ -1,16 +1,38 @@
 import { ProtoWriter } from './protoWriter';
 
-/** Element types Weft's graphs use, spelled as in ports.ts. */
+/** Element types Weft's own graphs compute in, spelled as in ports.ts. */
 export type ElemType = 'float32' | 'float64' | 'int64' | 'int32' | 'bool';
 
+/** Every ONNX tensor element type Weft reads or writes. */
+export type DataType =
+  ElemType | 'string' | 'int8' | 'uint8' | 'int16' | 'uint16' | 'float16' | 'uint32' | 'uint64' | 'bfloat16';
+
 /** ONNX TensorProto.DataType codes. */
-const DATA_TYPE: Record<ElemType, number> = { float32: 1, int32: 6, int64: 7, bool: 9, float64: 11 };
+export const DATA_TYPE: Record<DataType, number> = {
+  float32: 1,
+  uint8: 2,
+  int8: 3,
+  uint16: 4,
+  int16: 5,
+  int32: 6,
+  int64: 7,
+  string: 8,
+  bool: 9,
+  float16: 10,
+  float64: 11,
+  uint32: 12,
+  uint64: 13,
+  bfloat16: 16,
+};
 
 export interface TensorData {
   name: string;
-  dtype: ElemType;
+  dtype: DataType;
   dims: readonly number[];
-  data: Float32Array | Float64Array | BigInt64Array | Int32Array | Uint8Array;
+  /** Values; raw little-endian bytes (`Uint8Array`) for element types without a typed array here. */
+  data: Float32Array | Float64Array | BigInt64Array | Int32Array | Uint8Array | Int8Array | readonly string[];
+  /** A TensorProto read from a file that this model does not describe (external data), written back as is. */
+  proto?: Uint8Array;
 }
 
 export type AttrValue =
@@ -20,7 +42,9 @@ export type AttrValue =
   | { floats: readonly number[] }
   | { s: string }
   | { strings: readonly string[] }
-  | { t: TensorData };
+  | { t: TensorData }
+  /** An AttributeProto's fields other than its name (subgraphs and the like), kept verbatim. */
+  | { proto: Uint8Array };
 
 export interface NodeData {
   opType: string;
@@ -28,15 +52,21 @@ export interface NodeData {
   outputs: readonly string[];
   attrs?: Readonly<Record<string, AttrValue>>;
   name?: string;
-  /** Operator set domain; the default ONNX domain when absent, e.g. `ai.onnx.ml` for tree ensembles. */
+  /** Operator set domain, e.g. `ai.onnx.ml`; the default domain when absent. */
   domain?: string;
+  /** NodeProto fields not modelled here (doc_string, overload...), kept verbatim. */
+  extra?: Uint8Array;
 }
 
 /** A graph input or output: a fixed size or a named symbolic dimension per axis. */
 export interface ValueInfoData {
   name: string;
-  dtype: ElemType;
+  dtype: DataType;
   shape: readonly (number | string)[];
+  /** The TypeProto of a value that is not a plain tensor with a known shape, kept verbatim. */
+  typeProto?: Uint8Array;
+  /** Set for sequences, maps and other values that are not tensors (read from a file). */
+  nonTensor?: true;
 }
 
 export interface GraphData {
@@ -45,20 +75,44 @@ export interface GraphData {
   inputs: readonly ValueInfoData[];
   outputs: readonly ValueInfoData[];
   initializers: readonly TensorData[];
+  valueInfo?: readonly ValueInfoData[];
+  /** GraphProto fields not modelled here, kept verbatim. */
+  extra?: Uint8Array;
+}
+
+/** A whole ONNX model: the graph plus its header, opsets and metadata. */
+export interface ModelData {
+  irVersion: number;
+  opsets: readonly { domain: string; version: number }[];
+  producerName?: string;
+  producerVersion?: string;
+  graph: GraphData;
+  metadata?: readonly { key: string; value: string }[];
+  /** ModelProto fields not modelled here (functions, doc_string...), kept verbatim. */
+  extra?: Uint8Array;
 }
 
 /** IR version 8 is the one that goes with opset 17. */
 const IR_VERSION = 8;
 export const OPSET = 17;
-/** The `ai.onnx.ml` opset imported when a node uses that domain (TreeEnsemble*, opset 3 attributes). */
+/** The ai.onnx.ml opset Weft's preprocessing uses (LabelEncoder with string keys). */
 export const ML_OPSET = 3;
 
 function writeTensor(w: ProtoWriter, t: TensorData): void {
+  if (t.proto) {
+    w.raw(t.proto);
+    return;
+  }
   w.packedInts(1, t.dims);
   w.int(2, DATA_TYPE[t.dtype]);
   w.string(8, t.name);
   const d = t.data;
-  w.bytes(9, new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
+  if (Array.isArray(d)) {
+    for (const s of d as readonly string[]) w.string(6, s);
+    return;
+  }
+  const view = d as Exclude<TensorData['data'], readonly string[]>;
+  w.bytes(9, new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
 }
 
 function writeAttr(w: ProtoWriter, name: string, a: AttrValue): void {
@@ -79,16 +133,22 @@ function writeAttr(w: ProtoWriter, name: string, a: AttrValue): void {
     w.string(4, a.s);
     w.int(20, 3);
   } else if ('strings' in a) {
-    for (const v of a.strings) w.string(9, v);
+    for (const s of a.strings) w.string(9, s);
     w.int(20, 8);
-  } else {
+  } else if ('t' in a) {
     w.message(5, (tw) => writeTensor(tw, a.t));
     w.int(20, 4);
+  } else {
+    w.raw(a.proto);
   }
 }
 
 function writeValueInfo(w: ProtoWriter, v: ValueInfoData): void {
   w.string(1, v.name);
+  if (v.typeProto) {
+    w.bytes(2, v.typeProto);
+    return;
+  }
   w.message(2, (type) =>
     type.message(1, (tensor) => {
       tensor.int(1, DATA_TYPE[v.dtype]);
@@ -101,39 +161,61 @@ function writeValueInfo(w: ProtoWriter, v: ValueInfoData): void {
   );
 }
 
-/**
- * Encodes a ModelProto (IR 8, default-domain opset 17, plus `ai.onnx.ml` opset 3 when a node uses
- * that domain) as protobuf bytes.
- */
-export function encodeModel(graph: GraphData, producer = 'weft'): Uint8Array {
-  const w = new ProtoWriter();
-  w.int(1, IR_VERSION);
-  w.string(2, producer);
-  w.message(7, (g) => {
-    graph.nodes.forEach((n, k) => {
-      g.message(1, (nw) => {
-        for (const i of n.inputs) nw.string(1, i);
-        for (const o of n.outputs) nw.string(2, o);
-        nw.string(3, n.name ?? `${n.opType}_${k}`);
-        nw.string(4, n.opType);
-        if (n.domain) nw.string(7, n.domain);
-        for (const [name, a] of Object.entries(n.attrs ?? {})) nw.message(5, (aw) => writeAttr(aw, name, a));
-      });
+function writeGraph(g: ProtoWriter, graph: GraphData): void {
+  graph.nodes.forEach((n, k) => {
+    g.message(1, (nw) => {
+      for (const i of n.inputs) nw.string(1, i);
+      for (const o of n.outputs) nw.string(2, o);
+      nw.string(3, n.name ?? `${n.opType}_${k}`);
+      nw.string(4, n.opType);
+      for (const [name, a] of Object.entries(n.attrs ?? {})) nw.message(5, (aw) => writeAttr(aw, name, a));
+      if (n.domain) nw.string(7, n.domain);
+      if (n.extra) nw.raw(n.extra);
     });
-    g.string(2, graph.name);
-    for (const t of graph.initializers) g.message(5, (tw) => writeTensor(tw, t));
-    for (const v of graph.inputs) g.message(11, (vw) => writeValueInfo(vw, v));
-    for (const v of graph.outputs) g.message(12, (vw) => writeValueInfo(vw, v));
   });
-  w.message(8, (o) => {
-    o.string(1, '');
-    o.int(2, OPSET);
-  });
-  if (graph.nodes.some((n) => n.domain === 'ai.onnx.ml')) {
-    w.message(8, (o) => {
-      o.string(1, 'ai.onnx.ml');
-      o.int(2, ML_OPSET);
+  g.string(2, graph.name);
+  for (const t of graph.initializers) g.message(5, (tw) => writeTensor(tw, t));
+  for (const v of graph.inputs) g.message(11, (vw) => writeValueInfo(vw, v));
+  for (const v of graph.outputs) g.message(12, (vw) => writeValueInfo(vw, v));
+  for (const v of graph.valueInfo ?? []) g.message(13, (vw) => writeValueInfo(vw, v));
+  if (graph.extra) g.raw(graph.extra);
+}
+
+/** Encodes a whole model: header, opsets, graph and metadata_props. */
+export function encodeModelData(model: ModelData): Uint8Array {
+  const w = new ProtoWriter();
+  w.int(1, model.irVersion);
+  if (model.producerName !== undefined) w.string(2, model.producerName);
+  if (model.producerVersion !== undefined) w.string(3, model.producerVersion);
+  w.message(7, (g) => writeGraph(g, model.graph));
+  for (const o of model.opsets) {
+    w.message(8, (ow) => {
+      ow.string(1, o.domain);
+      ow.int(2, o.version);
     });
   }
+  for (const p of model.metadata ?? []) {
+    w.message(14, (pw) => {
+      pw.string(1, p.key);
+      pw.string(2, p.value);
+    });
+  }
+  if (model.extra) w.raw(model.extra);
   return w.finish();
+}
+
+/** The model around a graph Weft built: IR 8, opset 17, plus ai.onnx.ml where a node uses it. */
+function modelOf(graph: GraphData, producer = 'weft'): ModelData {
+  const ml = graph.nodes.some((n) => n.domain === 'ai.onnx.ml');
+  return {
+    irVersion: IR_VERSION,
+    opsets: [{ domain: '', version: OPSET }, ...(ml ? [{ domain: 'ai.onnx.ml', version: ML_OPSET }] : [])],
+    producerName: producer,
+    graph,
+  };
+}
+
+/** Encodes a ModelProto (IR 8, default-domain opset 17) as protobuf bytes. */
+export function encodeModel(graph: GraphData, producer = 'weft'): Uint8Array {
+  return encodeModelData(modelOf(graph, producer));
 }

@@ -63,6 +63,13 @@ export class ProtoWriter {
     this.len += data.length;
   }
 
+  /** Already-encoded fields, copied as they are. */
+  raw(data: Uint8Array): void {
+    this.ensure(data.length);
+    this.buf.set(data, this.len);
+    this.len += data.length;
+  }
+
   string(field: number, s: string): void {
     this.bytes(field, utf8(s));
   }

@@ -20,6 +20,22 @@ export const idxParams = z
         widget: 'file',
         extensions: ['.gz', '.idx', '.idx1-ubyte', '.ubyte'],
       }),
+    testImages: z
+      .string()
+      .default('')
+      .describe('Optional IDX file of test samples, e.g. t10k-images-idx3-ubyte(.gz): its rows are the test split')
+      .meta({
+        widget: 'file',
+        extensions: ['.gz', '.idx', '.idx3-ubyte', '.ubyte'],
+      }),
+    testLabels: z
+      .string()
+      .default('')
+      .describe('IDX file of the test labels, e.g. t10k-labels-idx1-ubyte(.gz)')
+      .meta({
+        widget: 'file',
+        extensions: ['.gz', '.idx', '.idx1-ubyte', '.ubyte'],
+      }),
     scale: z.number().positive().default(255).describe('Divide sample values by this (255 maps bytes to [0, 1])'),
   })
   .extend(tensorSplitParams.shape);
@@ -30,9 +46,24 @@ export const idxNode = defineNode({
   version: 1,
   title: 'IDX Files (MNIST)',
   category: 'Data',
-  doc: 'Reads an IDX sample file and its label file (the MNIST format, gzipped or not) into a classification dataset with NCHW features [1, rows, cols], split train/validation/test (seeded, stratified).',
+  doc:
+    'Reads an IDX sample file and its label file (the MNIST format, gzipped or not) into a classification dataset with NCHW features [1, rows, cols], split train/validation/test (seeded, stratified). ' +
+    'With testImages and testLabels (e.g. MNIST t10k files) the test split is those files and the test share is ignored.',
   inputs: [],
   outputs: [{ name: 'dataset', type: { kind: 'Dataset', task: 'classification' } }],
   params: idxParams,
-  fingerprint: (p) => [p.images, p.labels].filter(Boolean),
+  fingerprint: (p) => [p.images, p.labels, p.testImages, p.testLabels].filter(Boolean),
+  inferOutputs: ({ params }) => ({
+    outputs: {
+      dataset: {
+        kind: 'Dataset',
+        task: 'classification',
+        splits: [
+          'train',
+          ...(params.validation > 0 ? ['validation'] : []),
+          ...(params.test > 0 || params.testImages ? ['test'] : []),
+        ],
+      },
+    },
+  }),
 });

@@ -14,6 +14,11 @@ export const imagesParams = z
         'Folder with one subfolder per class (e.g. digits/0/*.png, digits/1/*.png), relative to the pipeline file',
       )
       .meta({ widget: 'folder' }),
+    testPath: z
+      .string()
+      .default('')
+      .describe('Optional test folder with the same class subfolders (e.g. digits/test): its images are the test split')
+      .meta({ widget: 'folder' }),
     width: z.number().int().min(1).max(4096).default(28).describe('Width images are resized to'),
     height: z.number().int().min(1).max(4096).default(28).describe('Height images are resized to'),
     color: z.enum(['grayscale', 'rgb']).default('grayscale').describe('grayscale: 1 channel; rgb: 3 channels'),
@@ -40,7 +45,7 @@ export const imagesNode = defineNode({
   doc:
     'Reads an image folder with one subfolder per class (PNG, JPEG, WebP, GIF), resizes every image to width×height, ' +
     'grayscale or RGB, into a classification dataset with NCHW float32 features in [0, 1], split train/validation/test ' +
-    '(seeded, stratified). Corrupt images are skipped and counted. Folders whose tensors exceed memoryBudgetMB stay on disk and are decoded per batch ' +
+    '(seeded, stratified); with a test folder (testPath) its images are the test split and the test share is ignored. Corrupt images are skipped and counted. Folders whose tensors exceed memoryBudgetMB stay on disk and are decoded per batch ' +
     '(training, evaluation, export checks); prep.augment and the tabular steps refuse such a dataset.',
   inputs: [],
   outputs: [
@@ -56,14 +61,18 @@ export const imagesNode = defineNode({
     },
   ],
   params: imagesParams,
-  fingerprint: (p) => (p.path ? [p.path] : []),
+  fingerprint: (p) => [p.path, p.testPath].filter(Boolean),
   inferOutputs: ({ params }) => ({
     outputs: {
       dataset: {
         kind: 'Dataset',
         task: 'classification',
         featureShape: [params.color === 'rgb' ? 3 : 1, params.height, params.width],
-        splits: ['train', ...(params.validation > 0 ? ['validation'] : []), ...(params.test > 0 ? ['test'] : [])],
+        splits: [
+          'train',
+          ...(params.validation > 0 ? ['validation'] : []),
+          ...(params.test > 0 || params.testPath ? ['test'] : []),
+        ],
       },
     },
   }),

@@ -22,6 +22,26 @@ export const npyParams = z
       .default('')
       .describe('A separate .npy file of labels (for a .npy features file)')
       .meta({ widget: 'file', extensions: ['.npy'] }),
+    testPath: z
+      .string()
+      .default('')
+      .describe(
+        'Optional test .npy or .npz (e.g. x_test.npy): its samples are the test split; empty with testFeatures = this archive',
+      )
+      .meta({ widget: 'file', extensions: ['.npy', '.npz'] }),
+    testFeatures: z
+      .string()
+      .default('')
+      .describe('.npz: the test features array, e.g. x_test; empty = named as the training features'),
+    testLabels: z
+      .string()
+      .default('')
+      .describe('.npz: the test labels array, e.g. y_test; empty = named as the training labels'),
+    testLabelsFile: z
+      .string()
+      .default('')
+      .describe('A separate .npy file of test labels (for a .npy test features file), e.g. y_test.npy')
+      .meta({ widget: 'file', extensions: ['.npy'] }),
     task: z
       .enum(['auto', 'classification', 'regression'])
       .default('auto')
@@ -40,6 +60,7 @@ export const npyNode = defineNode({
     'Reads a NumPy .npy array or .npz archive (float32/64, (u)int8–64, bool; C or Fortran order). With labels ' +
     '(an array of the archive, or labelsFile) it outputs a dataset split train/validation/test: samples along the first ' +
     'axis, [n, H, W] read as [n, 1, H, W] images; integer or boolean labels make a classification, float labels a regression. ' +
+    'Test arrays (testPath and testLabelsFile, or testFeatures and testLabels of an archive) are the test split, the test share then ignored. ' +
     'A 1-D or 2-D features array is also output as a table (columns x0, x1, … plus the labels), for the tabular nodes.',
   inputs: [],
   outputs: [
@@ -48,5 +69,5 @@ export const npyNode = defineNode({
     { name: 'preview', type: { kind: 'DataPreview' }, doc: 'Shape, value statistics and class histogram' },
   ],
   params: npyParams,
-  fingerprint: (p) => [p.path, p.labelsFile].filter(Boolean),
+  fingerprint: (p) => [p.path, p.labelsFile, p.testPath, p.testLabelsFile].filter(Boolean),
 });

@@ -54,7 +54,7 @@ export function tensorDataset(
       if (targetDim === 1) y[k] = opts.y[src]!;
       else y.set(opts.y.subarray(src * targetDim, (src + 1) * targetDim), k * targetDim);
     });
-    splits[name] = { x, y, n: idx.length };
+    splits[name] = { x, y, n: idx.length, rowIds: Int32Array.from(idx, (i) => i + 1) };
   });
   const ds: DatasetValue = {
     task: opts.classNames ? 'classification' : 'regression',

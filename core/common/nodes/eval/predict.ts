@@ -9,6 +9,8 @@ export const evalPredictParams = z.object({
     .string()
     .default('')
     .meta({ widget: 'file', extensions: ['.csv'], save: true }),
+  /** Also write the split's raw input columns (tabular data) or image files next to the predictions. @default false */
+  inputColumns: z.boolean().default(false),
   batchSize: z.number().int().min(1).max(65_536).default(1024),
 });
 
@@ -19,7 +21,8 @@ export const evalPredict = defineNode({
   category: 'Evaluate',
   doc:
     'Runs a trained model on one split of a dataset: predicted labels and class probabilities (classification) or values ' +
-    '(regression), with the ground truth where the dataset has it. Optionally writes them to a CSV file.',
+    '(regression), with the ground truth where the dataset has it. Optionally writes them to a CSV file: the row number in the ' +
+    'source file (kept through shuffles and splits) first, so predictions join back to their rows, and with inputColumns the raw inputs.',
   inputs: [
     { name: 'model', type: { kind: 'TrainedModel' } },
     { name: 'data', type: { kind: 'Dataset' } },

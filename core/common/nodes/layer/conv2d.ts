@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { ConvGeometry } from '../../model/graph/ops';
 import { conv, spatialOut } from '../../model/graph/ops';
 import { defineLayer } from './defineLayer';
-import { activation, fmt, pair, param, windowGeometry } from './layerOps';
+import { activation, fmt, pair, windowGeometry } from './layerOps';
+import { biasParam, initFields, initParamShape, initSpecShape, kernelParam } from './layerInit';
 import { activationFn, activationParam, paddingParam, pairSpec, windowPaddingSpec } from './layerParams';
 import type { TfjsLayerDesc } from './tfjsExport';
 
@@ -29,6 +30,7 @@ const conv2dSpec = z.object({
   activation: activationFn.optional(),
   /** @default true */
   useBias: z.boolean().optional(),
+  ...initSpecShape,
 });
 
 function convGeometry(layer: z.output<typeof conv2dSpec>, inShape: readonly number[]): ConvGeometry {
@@ -54,6 +56,7 @@ export const conv2dNode = defineLayer({
     dilation: z.number().int().min(1).max(64).default(1),
     activation: activationParam,
     useBias: z.boolean().default(true),
+    ...initParamShape,
   }),
   toLayer: (p) => ({
     kind: 'conv2d',
@@ -64,6 +67,7 @@ export const conv2dNode = defineLayer({
     dilation: p.dilation,
     activation: p.activation,
     useBias: p.useBias,
+    ...initFields(p),
   }),
   infer: ({ id, layer, x, fail }) => {
     if (x.length !== 3) fail('[channels, height, width] (add a Reshape layer before it)');
@@ -73,9 +77,9 @@ export const conv2dNode = defineLayer({
     const [kh, kw] = g.kernel as [number, number];
     const c = x[0];
     const params = [
-      param(`${id}/kernel`, [layer.filters, c, kh, kw], 'glorot_uniform', c * kh * kw, layer.filters * kh * kw),
+      kernelParam(`${id}/kernel`, [layer.filters, c, kh, kw], c * kh * kw, layer.filters * kh * kw, layer.init),
     ];
-    if (layer.useBias !== false) params.push(param(`${id}/bias`, [layer.filters], 'zeros'));
+    if (layer.useBias !== false) params.push(biasParam(`${id}/bias`, [layer.filters], c * kh * kw, layer.biasInit));
     return { outShape: [layer.filters, ...out], params, buffers: [] };
   },
   tfjs: {

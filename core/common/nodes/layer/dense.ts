@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { add, matmul } from '../../model/graph/ops';
 import { ModelShapeError } from '../../model/ir';
 import { defineLayer } from './defineLayer';
-import { activation, param } from './layerOps';
+import { activation } from './layerOps';
+import { biasParam, initFields, initParamShape, initSpecShape, kernelParam } from './layerInit';
 import { activationFn, activationParam } from './layerParams';
 
 /** Row-major `rows × cols` → `cols × rows`. */
@@ -23,13 +24,15 @@ export const denseNode = defineLayer({
     activation: activationFn.optional(),
     /** @default true */
     useBias: z.boolean().optional(),
+    ...initSpecShape,
   }),
   params: z.object({
     units: z.union([z.number().int().min(1).max(1_000_000), z.literal('auto')]).default(64),
     activation: activationParam,
     useBias: z.boolean().default(true),
+    ...initParamShape,
   }),
-  toLayer: (p) => ({ kind: 'dense', units: p.units, activation: p.activation, useBias: p.useBias }),
+  toLayer: (p) => ({ kind: 'dense', units: p.units, activation: p.activation, useBias: p.useBias, ...initFields(p) }),
   openUnits: (layer) => layer.units === 'auto',
   infer: ({ id, layer, x, outputUnits, fail }) => {
     if (x.length < 1) fail('at least one axis [features]');
@@ -37,8 +40,8 @@ export const denseNode = defineLayer({
     if (!units)
       throw new ModelShapeError(`Layer "${id}" (dense) has units 'auto' but the output size is not known yet`, id);
     const f = x[x.length - 1];
-    const params = [param(`${id}/kernel`, [f, units], 'glorot_uniform', f, units)];
-    if (layer.useBias !== false) params.push(param(`${id}/bias`, [units], 'zeros'));
+    const params = [kernelParam(`${id}/kernel`, [f, units], f, units, layer.init)];
+    if (layer.useBias !== false) params.push(biasParam(`${id}/bias`, [units], f, layer.biasInit));
     return { outShape: [...x.slice(0, -1), units], params, buffers: [] };
   },
   tfjs: {

@@ -2,16 +2,27 @@ import { z } from 'zod';
 import type { ModelSpecValue } from '../../model/ir';
 import { appendLayer, emptySpec } from '../../model/specOps';
 import { defineNode } from '../NodeDefinition';
+import { initParamsShape, withInit } from './initParam';
+import { hiddenWeightsProblem, MAX_MODEL_LAYERS } from './limits';
 
 export const cnnParams = z.object({
   filters: z
     .array(z.number().int().min(1).max(4096))
+    .max(MAX_MODEL_LAYERS, `at most ${MAX_MODEL_LAYERS} conv blocks`)
     .default([16, 32])
     .describe('Filters of each conv block (conv 3×3 + ReLU + 2×2 max-pool)'),
   kernelSize: z.number().int().min(1).max(15).default(3),
   padding: z.enum(['valid', 'same']).default('valid'),
-  dense: z.array(z.number().int().min(1)).default([]).describe('Hidden dense layers before the output layer'),
+  dense: z
+    .array(z.number().int().min(1).max(100_000))
+    .max(MAX_MODEL_LAYERS, `at most ${MAX_MODEL_LAYERS} dense layers`)
+    .refine((h) => !hiddenWeightsProblem(h), {
+      error: (iss) => hiddenWeightsProblem(iss.input as number[]) ?? 'too large',
+    })
+    .default([])
+    .describe('Hidden dense layers before the output layer'),
   dropout: z.number().min(0).max(0.9).default(0).describe('Dropout before the output layer; 0 = none'),
+  ...initParamsShape,
 });
 
 export type CnnParams = z.output<typeof cnnParams>;
@@ -34,7 +45,7 @@ export function cnnSpec(p: CnnParams): ModelSpecValue {
     (units, i) => (s = appendLayer([s], `cnn/dense${i + 1}`, { kind: 'dense', units, activation: 'relu' })),
   );
   if (p.dropout > 0) s = appendLayer([s], 'cnn/dropout', { kind: 'dropout', rate: p.dropout });
-  return { ...appendLayer([s], 'cnn/output', { kind: 'dense', units: 'auto' }), name: 'Small CNN' };
+  return withInit({ ...appendLayer([s], 'cnn/output', { kind: 'dense', units: 'auto' }), name: 'Small CNN' }, p);
 }
 
 export const cnnNode = defineNode({

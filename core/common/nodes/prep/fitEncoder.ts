@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import type { DatasetValue, FittedTransform } from '../../values';
-import { pickFeatures, trainRaw, withTransforms } from './refitDataset';
+import { onehot } from '../../transforms/onehot';
+import { ordinal } from '../../transforms/ordinal';
+import { pickFeatures, trainRaw, trainValues, withTransforms } from './refitDataset';
+
+const REPLACED = new Set(['onehot', 'ordinal', 'standardize', 'minmax']);
 
 const columns = z.array(z.string()).default([]).describe('Feature columns; empty = every category column');
 
@@ -22,37 +26,23 @@ export const datasetIo = {
   outputs: [{ name: 'dataset', type: { kind: 'Dataset' } }],
 } as const;
 
-/** Fits one encoder per column on the training split, replacing that column's previous encoder. */
+/** Fits one encoder per column on the training split, replacing that column's previous encoder and scaler. */
 export function fitEncoder(
   ds: DatasetValue,
   kind: 'onehot' | 'ordinal',
   p: z.output<typeof onehotParams> | z.output<typeof ordinalParams>,
 ): DatasetValue {
   const node = `prep.${kind}`;
-  const raw = trainRaw(ds, node);
+  trainRaw(ds, node);
   const features = pickFeatures(ds, p.columns, (f) => f.type === 'category' || f.type === 'text', node);
   let transforms: FittedTransform[] = [...ds.transforms];
   for (const f of features) {
-    const col = raw.find((c) => c.name === f.name)!;
-    const imp = transforms.find((t) => t.kind === 'impute' && t.column === f.name);
-    const imputed = imp?.kind === 'impute' ? imp : undefined;
-    const cats = new Set<string>();
-    for (const v of col.values) {
-      const c = v === null || (typeof v === 'number' && v !== v) ? imputed?.value : v;
-      if (c !== undefined && c !== null) cats.add(String(c));
-    }
-    const categories = [...cats].sort();
-    transforms = transforms.filter(
-      (t) =>
-        !(
-          t.column === f.name &&
-          (t.kind === 'onehot' || t.kind === 'ordinal' || t.kind === 'standardize' || t.kind === 'minmax')
-        ),
-    );
+    transforms = transforms.filter((t) => !(t.column === f.name && REPLACED.has(t.kind)));
+    const train = trainValues(ds, f.name, transforms, node);
     transforms.push(
       kind === 'onehot'
-        ? { kind, column: f.name, categories, unknown: (p as z.output<typeof onehotParams>).unknown }
-        : { kind, column: f.name, categories, unknown: (p as z.output<typeof ordinalParams>).unknown },
+        ? onehot.fit(f.name, train, { unknown: (p as z.output<typeof onehotParams>).unknown })
+        : ordinal.fit(f.name, train, { unknown: (p as z.output<typeof ordinalParams>).unknown }),
     );
   }
   return withTransforms(ds, transforms);

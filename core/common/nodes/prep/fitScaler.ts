@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { transformModules } from '../../transforms/registry';
 import type { DatasetValue, FittedTransform } from '../../values';
 import { DataError } from './DataError';
-import { isNumericFeature, moments, pickFeatures, trainValues, withTransforms } from './refitDataset';
+import { isNumericFeature, pickFeatures, trainValues, withTransforms } from './refitDataset';
 
 export const scaleParams = z.object({
   columns: z.array(z.string()).default([]).describe('Feature columns; empty = every numeric feature'),
@@ -16,12 +17,7 @@ export function fitScaler(ds: DatasetValue, params: ScaleParams, kind: 'standard
   for (const f of features) {
     if (!isNumericFeature(f, ds.transforms))
       throw new DataError(`${node}: column '${f.name}' is not numeric (${f.type}, or encoded)`);
-    const m = moments(trainValues(ds, f.name, transforms, node));
-    transforms.push(
-      kind === 'standardize'
-        ? { kind, column: f.name, mean: m.mean, std: m.std }
-        : { kind, column: f.name, min: m.min, max: m.max },
-    );
+    transforms.push(transformModules[kind].fit(f.name, trainValues(ds, f.name, transforms, node), {}));
   }
   return withTransforms(ds, transforms);
 }

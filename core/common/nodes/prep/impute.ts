@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import type { DatasetValue, FittedTransform, TableColumn } from '../../values';
+import { columnValues } from '../../transforms/features';
+import { impute } from '../../transforms/impute';
+import type { DatasetValue, FittedTransform } from '../../values';
 import { defineNode } from '../NodeDefinition';
-import { DataError } from './DataError';
 import { pickFeatures, trainRaw, withTransforms } from './refitDataset';
 
 export const imputeParams = z.object({
@@ -23,44 +24,10 @@ export const imputeNode = defineNode({
   params: imputeParams,
 });
 
-function present(col: TableColumn): (number | string)[] {
-  const out: (number | string)[] = [];
-  for (const v of col.values) if (v !== null && !(typeof v === 'number' && v !== v)) out.push(v);
-  return out;
-}
-
 function hasMissing(ds: DatasetValue, name: string): boolean {
   return Object.values(ds.splits).some((s) =>
     s.raw?.find((c) => c.name === name)?.values.some((v) => v === null || (typeof v === 'number' && v !== v)),
   );
-}
-
-/** The statistic of one column's training values. */
-function statistic(values: (number | string)[], numeric: boolean, p: ImputeParams, column: string): number | string {
-  if (p.strategy === 'constant') {
-    if (!numeric) return p.fillValue;
-    const x = Number(p.fillValue);
-    if (p.fillValue.trim() === '' || !Number.isFinite(x))
-      throw new DataError(`prep.impute: fillValue '${p.fillValue}' is not a number, but column '${column}' is numeric`);
-    return x;
-  }
-  if (values.length === 0) throw new DataError(`prep.impute: column '${column}' has no values in the training split`);
-  if (p.strategy === 'most_frequent') {
-    const counts = new Map<number | string, number>();
-    for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
-    let best: number | string = values[0];
-    let bestCount = 0;
-    for (const [v, c] of counts) if (c > bestCount || (c === bestCount && v < best)) [best, bestCount] = [v, c];
-    return best;
-  }
-  if (!numeric)
-    throw new DataError(
-      `prep.impute: strategy ${p.strategy} needs a numeric column; '${column}' holds categories (use most_frequent or constant)`,
-    );
-  const nums = (values as number[]).slice().sort((a, b) => a - b);
-  if (p.strategy === 'mean') return nums.reduce((a, b) => a + b, 0) / nums.length;
-  const mid = nums.length >> 1;
-  return nums.length % 2 ? nums[mid] : (nums[mid - 1] + nums[mid]) / 2;
 }
 
 /** Fits imputers on the training split; each goes first in its column's transforms, replacing an earlier one. */
@@ -70,10 +37,9 @@ export function fitImputer(ds: DatasetValue, p: ImputeParams): DatasetValue {
   let transforms: FittedTransform[] = [...ds.transforms];
   for (const f of features) {
     const col = raw.find((c) => c.name === f.name)!;
-    const value = statistic(present(col), !Array.isArray(col.values), p, f.name);
+    const imp = impute.fit(f.name, columnValues(col, ds.splits.train.n), p);
     transforms = transforms.filter((t) => !(t.kind === 'impute' && t.column === f.name));
     const first = transforms.findIndex((t) => t.column === f.name);
-    const imp: FittedTransform = { kind: 'impute', column: f.name, strategy: p.strategy, value };
     transforms.splice(first === -1 ? transforms.length : first, 0, imp);
   }
   return withTransforms(ds, transforms);

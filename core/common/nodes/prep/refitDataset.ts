@@ -1,5 +1,6 @@
+import { applyChain, assembleFeatures, columnValues, featureNames, transformsFor } from '../../transforms/features';
+import type { ColumnValues } from '../../transforms/TransformModule';
 import type { DatasetValue, FittedTransform, RawFeature, TableColumn } from '../../values';
-import { assembleFeatures, featureNames, transformsFor } from './assembleFeatures';
 import { DataError } from './DataError';
 
 const NUMERIC = new Set(['integer', 'number', 'boolean', 'date']);
@@ -37,16 +38,16 @@ export function isNumericFeature(f: RawFeature, transforms: readonly FittedTrans
   return NUMERIC.has(f.type) && !transformsFor(f.name, transforms).some((t) => ENCODERS.has(t.kind));
 }
 
-/** The train values of one feature after its current transforms (NaN = missing). */
+/** The train values of one feature after its current transforms. */
 export function trainValues(
   dataset: DatasetValue,
   column: string,
   transforms: readonly FittedTransform[],
   node: string,
-): Float32Array {
-  const raw = trainRaw(dataset, node);
-  const f = dataset.rawFeatures!.find((r) => r.name === column)!;
-  return assembleFeatures(raw, [f], transforms, dataset.splits.train.n);
+): ColumnValues {
+  const col = trainRaw(dataset, node).find((c) => c.name === column);
+  if (!col) throw new DataError(`${node}: the training split has no raw column '${column}'`);
+  return applyChain(columnValues(col, dataset.splits.train.n), transformsFor(column, transforms));
 }
 
 /** Rebuilds every split's `x` from its raw columns with new transforms (fitted on train by the caller). */
@@ -60,23 +61,4 @@ export function withTransforms(dataset: DatasetValue, transforms: FittedTransfor
   );
   const names = featureNames(rawFeatures, transforms);
   return { ...dataset, splits, transforms, featureNames: names, featureShape: [names.length] };
-}
-
-/** Moments of the finite values: mean, population std, min, max, count. */
-export function moments(v: Float32Array): { mean: number; std: number; min: number; max: number; n: number } {
-  let n = 0;
-  let s = 0;
-  let min = Infinity;
-  let max = -Infinity;
-  for (const x of v) {
-    if (x !== x) continue;
-    n++;
-    s += x;
-    if (x < min) min = x;
-    if (x > max) max = x;
-  }
-  const mean = n ? s / n : 0;
-  let ss = 0;
-  for (const x of v) if (x === x) ss += (x - mean) * (x - mean);
-  return { mean, std: n ? Math.sqrt(ss / n) : 0, min: n ? min : 0, max: n ? max : 0, n };
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { TableValue } from '../../values';
 import { defineNode } from '../NodeDefinition';
 import { seededRandom, shuffleInPlace } from './random';
-import { takeRows } from './splitTable';
+import { takeRows } from './tableColumns';
 
 export const shuffleParams = z.object({ seed: z.number().int().default(42).describe('Seed of the shuffle') });
 
@@ -18,9 +18,10 @@ export const shuffleNode = defineNode({
 });
 
 export function shuffleTable(table: TableValue, seed: number): TableValue {
-  const order = shuffleInPlace(
-    Int32Array.from({ length: table.rowCount }, (_, i) => i),
-    seededRandom(seed),
-  );
-  return { ...table, columns: table.columns.map((c) => takeRows(c, order)) };
+  const order = new Int32Array(table.rowCount);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  shuffleInPlace(order, seededRandom(seed));
+  const rowIds = new Int32Array(order.length);
+  for (let k = 0; k < order.length; k++) rowIds[k] = table.rowIds ? table.rowIds[order[k]] : order[k] + 1;
+  return { ...table, columns: table.columns.map((c) => takeRows(c, order)), rowIds };
 }

@@ -1,31 +1,16 @@
 import type { DatasetSplit, DatasetValue, FittedTransform, RawFeature, TableColumn, TableValue } from '../../values';
+import { labelOf, takeRows } from './tableColumns';
 import { columnStats, looksCategorical } from '../data/tablePreview';
 import { tableFingerprint } from '../data/tableFingerprint';
-import { assembleFeatures, featureNames } from './assembleFeatures';
+import { assembleFeatures, columnValues, featureNames } from '../../transforms/features';
+import { impute } from '../../transforms/impute';
+import { onehot } from '../../transforms/onehot';
+import { moments } from '../../transforms/TransformModule';
 import { DataError } from './DataError';
+import { rowIdAt, testSplit } from './testSplit';
 import { seededRandom, shuffleInPlace } from './random';
 import type { SplitParams } from './split';
-
-/** The rows `idx` of a column. */
-export function takeRows(col: TableColumn, idx: ArrayLike<number>): TableColumn {
-  if (Array.isArray(col.values)) {
-    const src = col.values;
-    const out: (string | null)[] = new Array(idx.length);
-    for (let i = 0; i < idx.length; i++) out[i] = src[idx[i]] ?? null;
-    return { name: col.name, type: col.type as 'category' | 'text', values: out };
-  }
-  const src = col.values;
-  const out = new Float64Array(idx.length);
-  for (let i = 0; i < idx.length; i++) out[i] = src[idx[i]]!;
-  return { name: col.name, type: col.type as 'integer' | 'number' | 'boolean' | 'date', values: out };
-}
-
-function labelOf(col: TableColumn, i: number): string | null {
-  const v = col.values[i];
-  if (v === null || v === undefined || (typeof v === 'number' && v !== v)) return null;
-  if (typeof v === 'string') return v;
-  return col.type === 'boolean' ? (v ? 'true' : 'false') : String(v);
-}
+import { appendAll } from '../../arrays';
 
 /**
  * Splits `rows` by ratios `[train, validation, test]` with a seeded shuffle; per class when
@@ -49,34 +34,24 @@ export function splitIndices(
       nVal -= cutVal;
       nTest -= over - cutVal;
     }
-    parts[2].push(...shuffled.slice(0, nTest));
-    parts[1].push(...shuffled.slice(nTest, nTest + nVal));
-    parts[0].push(...shuffled.slice(nTest + nVal));
+    appendAll(parts[2], shuffled.slice(0, nTest));
+    appendAll(parts[1], shuffled.slice(nTest, nTest + nVal));
+    appendAll(parts[0], shuffled.slice(nTest + nVal));
   }
   if (groups) for (const p of parts) shuffleInPlace(p, random);
   return parts;
 }
 
-/** Mean of the finite values of `col` at rows `idx`; NaN when there are none. */
-function meanAt(col: TableColumn, idx: readonly number[]): number {
-  const v = col.values as Float64Array;
-  let s = 0;
-  let n = 0;
-  for (const i of idx) {
-    const x = v[i];
-    if (x === x) {
-      s += x;
-      n++;
-    }
-  }
-  return n ? s / n : NaN;
-}
-
 /**
  * Turns a table into a Dataset: target and task, a seeded (stratified) split, and float32
- * features with one-hot encoders and mean imputers fitted on the training rows only.
+ * features with one-hot encoders and mean imputers fitted on the training rows only. Every numeric
+ * feature gets its imputer, missing values in training or not, so NaN means missing everywhere.
  */
-export function splitTable(table: TableValue, params: SplitParams): { dataset: DatasetValue; warnings: string[] } {
+export function splitTable(
+  table: TableValue,
+  params: SplitParams,
+  testTable?: TableValue,
+): { dataset: DatasetValue; warnings: string[] } {
   const warnings: string[] = [];
   const where = table.source ? `${table.source}: ` : '';
   const names = table.columns.map((c) => c.name);
@@ -85,9 +60,10 @@ export function splitTable(table: TableValue, params: SplitParams): { dataset: D
   if (!target || targetName === undefined) {
     throw new DataError(`${where}target column '${params.target}' not found; columns are ${names.join(', ')}`);
   }
-  const total = params.train + params.validation + params.test;
+  const testShare = testTable ? 0 : params.test;
+  const total = params.train + params.validation + testShare;
   if (params.train <= 0 || total <= 0) throw new DataError('split ratios: train must be > 0');
-  const ratios: [number, number, number] = [params.train / total, params.validation / total, params.test / total];
+  const ratios: [number, number, number] = [params.train / total, params.validation / total, testShare / total];
 
   const rows: number[] = [];
   for (let i = 0; i < table.rowCount; i++) if (labelOf(target, i) !== null) rows.push(i);
@@ -157,6 +133,7 @@ export function splitTable(table: TableValue, params: SplitParams): { dataset: D
   }
   const rawFeatures: RawFeature[] = [];
   const transforms: FittedTransform[] = [];
+  const trainRaw = new Map<string, TableColumn>();
   for (const col of featureCols) {
     const stats = columnStats(col);
     if (stats.missing === table.rowCount) {
@@ -164,23 +141,25 @@ export function splitTable(table: TableValue, params: SplitParams): { dataset: D
       continue;
     }
     rawFeatures.push({ name: col.name, type: col.type });
-    if (Array.isArray(col.values)) {
-      const cats = new Set<string>();
-      for (const i of trainIdx) {
-        const v = col.values[i];
-        if (v !== null && v !== undefined) cats.add(v);
-      }
-      transforms.push({ kind: 'onehot', column: col.name, categories: [...cats].sort(), unknown: 'ignore' });
-    } else if (stats.missing > 0) {
-      const mean = meanAt(col, trainIdx);
-      transforms.push({ kind: 'impute', column: col.name, strategy: 'mean', value: mean === mean ? mean : 0 });
+    const trainCol = takeRows(col, trainIdx);
+    trainRaw.set(col.name, trainCol);
+    const train = columnValues(trainCol);
+    if (train.kind === 'category') transforms.push(onehot.fit(col.name, train, { unknown: 'ignore' }));
+    else {
+      const mean = moments(train.values);
+      transforms.push(
+        mean.n > 0
+          ? impute.fit(col.name, train, { strategy: 'mean', fillValue: '0' })
+          : { kind: 'impute', column: col.name, strategy: 'mean', value: 0 },
+      );
     }
   }
   if (rawFeatures.length === 0)
     throw new DataError(`${where}no feature columns left besides the target '${targetName}'`);
 
+  const used = featureCols.filter((c) => rawFeatures.some((f) => f.name === c.name));
   const makeSplit = (idx: number[]): DatasetSplit => {
-    const raw = featureCols.filter((c) => rawFeatures.some((f) => f.name === c.name)).map((c) => takeRows(c, idx));
+    const raw = used.map((c) => (idx === trainIdx ? trainRaw.get(c.name)! : takeRows(c, idx)));
     const x = assembleFeatures(raw, rawFeatures, transforms, idx.length);
     let y: Int32Array | Float32Array;
     if (classOf) {
@@ -191,11 +170,23 @@ export function splitTable(table: TableValue, params: SplitParams): { dataset: D
       y = new Float32Array(idx.length);
       for (let k = 0; k < idx.length; k++) y[k] = t[idx[k]]!;
     }
-    return { x, y, n: idx.length, raw };
+    return { x, y, n: idx.length, raw, rowIds: Int32Array.from(idx, (i) => rowIdAt(table, i)) };
   };
   const splits: Record<string, DatasetSplit> = { train: makeSplit(trainIdx) };
   if (ratios[1] > 0) splits.validation = makeSplit(valIdx);
   if (ratios[2] > 0) splits.test = makeSplit(testIdx);
+  if (testTable) {
+    const { split, dropped } = testSplit(testTable, table, {
+      targetName,
+      task,
+      used,
+      rawFeatures,
+      transforms,
+      ...(classNames ? { classNames } : {}),
+    });
+    splits.test = split;
+    if (dropped) warnings.push(`${dropped} test rows with a missing target '${targetName}' were dropped`);
+  }
   const names2 = featureNames(rawFeatures, transforms);
   const dataset: DatasetValue = {
     task,
@@ -205,7 +196,7 @@ export function splitTable(table: TableValue, params: SplitParams): { dataset: D
     splits,
     rawFeatures,
     transforms,
-    fingerprint: tableFingerprint(table),
+    fingerprint: testTable ? `${tableFingerprint(table)}+${tableFingerprint(testTable)}` : tableFingerprint(table),
   };
   if (classNames) dataset.classNames = classNames;
   else dataset.targetDim = 1;

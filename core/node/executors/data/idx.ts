@@ -1,37 +1,86 @@
 import type { IdxParams } from '../../../common/nodes/data/idx';
 import { tensorDataset } from '../../../common/nodes/data/tensorDataset';
-import { readIdx } from '../../data/readIdx';
+import { checkSameSamples, remapTestClasses, testSplitOf, withTestSplit } from '../../../common/nodes/data/testSource';
+import { splitLabel } from '../../../common/metrics/splitLabel';
+import { readIdx, type IdxArray } from '../../data/readIdx';
+import { asUserError } from '../prep/asUserError';
 import { resolveParamPath, UserError, type Executor } from '../Executor';
 
-export const idxExecutor: Executor<IdxParams> = async (ctx) => {
-  const { images, labels } = ctx.params;
-  if (!images || !labels) throw new UserError(`node ${ctx.nodeId}: choose both the images and the labels IDX files`);
-  const imgFile = resolveParamPath(ctx, images, 'read');
-  const lblFile = resolveParamPath(ctx, labels, 'read');
+interface IdxSamples {
+  imgFile: string;
+  img: IdxArray;
+  lblFile: string;
+  lbl: IdxArray;
+  featureShape: number[];
+}
+
+async function readPair(imgFile: string, lblFile: string): Promise<IdxSamples> {
   const img = await readIdx(imgFile);
-  ctx.progress(0.5, 'samples read');
   const lbl = await readIdx(lblFile);
   if (lbl.dims.length !== 1)
     throw new UserError(`${lblFile}: labels must be one-dimensional, found shape [${lbl.dims.join(', ')}]`);
   const n = img.dims[0];
   if (lbl.dims[0] !== n) throw new UserError(`${lblFile}: ${lbl.dims[0]} labels for ${n} samples in ${imgFile}`);
   const featureShape = img.dims.length === 3 ? [1, img.dims[1], img.dims[2]] : img.dims.slice(1);
-  const x = Float32Array.from(img.data, (v) => v / ctx.params.scale);
-  const values = [...new Set(Array.from(lbl.data))].sort((a, b) => a - b);
+  return { imgFile, img, lblFile, lbl, featureShape };
+}
+
+const classesOf = (lbl: IdxArray): number[] => [...new Set(Array.from(lbl.data))].sort((a, b) => a - b);
+
+export const idxExecutor: Executor<IdxParams> = async (ctx) => {
+  const { images, labels, testImages, testLabels } = ctx.params;
+  if (!images || !labels) throw new UserError(`node ${ctx.nodeId}: choose both the images and the labels IDX files`);
+  if (!testImages !== !testLabels)
+    throw new UserError(`node ${ctx.nodeId}: choose both the test images and the test labels IDX files, or neither`);
+  const train = await readPair(resolveParamPath(ctx, images, 'read'), resolveParamPath(ctx, labels, 'read'));
+  ctx.progress(0.5, 'samples read');
+  const { img, lbl, lblFile, featureShape } = train;
+  const n = img.dims[0];
+  const scale = ctx.params.scale;
+  const x = Float32Array.from(img.data, (v) => v / scale);
+  const values = classesOf(lbl);
   if (values.length < 2)
     throw new UserError(`${lblFile}: a single class (${values[0]}); a classifier needs at least two`);
   const index = new Map(values.map((v, k) => [v, k]));
   const y = Int32Array.from(lbl.data, (v) => index.get(v)!);
-  const dataset = tensorDataset({
-    x,
-    y,
-    featureShape,
-    classNames: values.map(String),
-    ratios: { validation: ctx.params.validation, test: ctx.params.test },
-    seed: ctx.params.seed,
-    stratify: ctx.params.stratify,
-  });
-  const sizes = Object.entries(dataset.splits).map(([k, s]) => `${k} ${s.n}`);
+  const classNames = values.map(String);
+  let dataset = asUserError(ctx.nodeId, () =>
+    tensorDataset({
+      x,
+      y,
+      featureShape,
+      classNames,
+      ratios: { validation: ctx.params.validation, test: testImages ? 0 : ctx.params.test },
+      seed: ctx.params.seed,
+      stratify: ctx.params.stratify,
+    }),
+  );
+  if (testImages) {
+    const test = await readPair(resolveParamPath(ctx, testImages, 'read'), resolveParamPath(ctx, testLabels, 'read'));
+    ctx.progress(0.8, 'test samples read');
+    const sources = (a: IdxSamples, b: IdxSamples): { train: string; test: string } => ({
+      train: `${a.imgFile} (labels ${a.lblFile})`,
+      test: `${b.imgFile} (labels ${b.lblFile})`,
+    });
+    dataset = asUserError(ctx.nodeId, () => {
+      checkSameSamples(
+        { shape: featureShape, dtype: img.data.constructor.name },
+        { shape: test.featureShape, dtype: test.img.data.constructor.name },
+        { train: train.imgFile, test: test.imgFile },
+      );
+      const testValues = classesOf(test.lbl);
+      const testIndex = new Map(testValues.map((v, k) => [v, k]));
+      const testY = remapTestClasses(
+        classNames,
+        testValues.map(String),
+        Int32Array.from(test.lbl.data, (v) => testIndex.get(v)!),
+        sources(train, test),
+      );
+      const testX = Float32Array.from(test.img.data, (v) => v / scale);
+      return withTestSplit(dataset, testSplitOf({ x: testX, y: testY, n: test.img.dims[0] }, test.imgFile));
+    });
+  }
+  const sizes = Object.entries(dataset.splits).map(([k, s]) => (s.source ? splitLabel(k, s) : `${k} ${s.n}`));
   return {
     outputs: { dataset },
     summary: { text: `${n} samples [${featureShape.join(', ')}], ${values.length} classes; ${sizes.join(', ')}` },

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { classificationMetrics, formatTable } from '../../../common/metrics';
+import { classificationMetrics, formatTable, splitLabel } from '../../../common/metrics';
 import type { evalClassificationParams } from '../../../common/nodes/eval/classification';
 import { checkClassCount } from '../../inference/predictions';
 import type { Executor } from '../Executor';
@@ -12,6 +12,7 @@ export const evalClassificationExecutor: Executor<z.output<typeof evalClassifica
   checkClassCount(out.width, classNames.length, where, `the model outputs ${out.width} class probabilities`);
   const metrics = classificationMetrics({
     split: ctx.params.split,
+    ...(split.source ? { splitLabel: splitLabel(ctx.params.split, split) } : {}),
     actual: split.y,
     probabilities: out.values,
     classNames,

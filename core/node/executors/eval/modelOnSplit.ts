@@ -19,14 +19,16 @@ export async function modelOnSplit(
   where: string,
   task?: TrainedModelValue['task'],
 ): Promise<ModelOnSplit> {
-  const model = ctx.inputs.model as TrainedModelValue;
+  const model = ctx.inputs.model as TrainedModelValue | undefined;
   const data = ctx.inputs.data as DatasetValue;
+  if (!model)
+    throw new UserError(`${where}: no trained model arrived at the model input; check the node that feeds it`);
   if (task && model.task !== task) {
     throw new UserError(
       `${where}: the model is a ${model.task === 'regression' ? 'regressor' : 'classifier'}; use eval.${model.task}`,
     );
   }
-  checkCompatible(model, data, where);
+  checkCompatible(model, data, where, ctx.params.split);
   const split = pickSplit(data, ctx.params.split, where);
   const out = await runTrainedModel(model, split, split.n, {
     batchSize: ctx.params.batchSize,

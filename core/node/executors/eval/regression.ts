@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { formatTable, regressionMetrics } from '../../../common/metrics';
+import { formatTable, regressionMetrics, splitLabel } from '../../../common/metrics';
 import type { evalRegressionParams } from '../../../common/nodes/eval/regression';
 import { UserError, type Executor } from '../Executor';
 import { finiteOnly, scalarsLine } from './classification';
@@ -15,6 +15,7 @@ export const evalRegressionExecutor: Executor<z.output<typeof evalRegressionPara
     );
   const metrics = regressionMetrics({
     split: ctx.params.split,
+    ...(split.source ? { splitLabel: splitLabel(ctx.params.split, split) } : {}),
     actual: split.y,
     predicted: out.values,
     targets,

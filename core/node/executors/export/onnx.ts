@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { DatasetValue, MetricsValue, TrainedModelValue } from '../../../common';
 import type { exportOnnxParams } from '../../../common/nodes/export/onnx';
 import { exportOnnx, type OnnxExportReport } from '../../export/exportOnnx';
+import { checkCompatible } from '../../inference/runModel';
 import { loadRowsFromDataset, syntheticRows, type VerifyRows } from '../../export/verifyRows';
 import { resolveParamPath, type Executor, type ExecutorResult } from '../Executor';
 
@@ -11,7 +12,9 @@ export async function verificationRows(
   data: DatasetValue | undefined,
   limit: number,
   split: string,
+  where = 'export',
 ): Promise<VerifyRows> {
+  if (data) checkCompatible(model, data, where, split);
   const fromData = data ? await loadRowsFromDataset(data, limit, [split, 'test', 'validation', 'train']) : undefined;
   const tabular = (model.rawFeatures?.length ?? 0) > 0;
   if (fromData && (!tabular || fromData.raw)) return fromData;
@@ -49,7 +52,13 @@ export const exportOnnxExecutor: Executor<z.output<typeof exportOnnxParams>> = a
   const model = ctx.inputs.model as TrainedModelValue;
   const data = ctx.inputs.data as DatasetValue | undefined;
   const metrics = ctx.inputs.metrics as MetricsValue | undefined;
-  const rows = await verificationRows(model, data, ctx.params.verifyRows, ctx.params.verifySplit);
+  const rows = await verificationRows(
+    model,
+    data,
+    ctx.params.verifyRows,
+    ctx.params.verifySplit,
+    `export.onnx (${ctx.nodeId})`,
+  );
   ctx.progress(0.1, 'building the graph');
   const report = await exportOnnx(model, {
     file,

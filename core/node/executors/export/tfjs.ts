@@ -8,7 +8,13 @@ export const exportTfjsExecutor: Executor<z.output<typeof exportTfjsParams>> = a
   const dir = resolveParamPath(ctx, ctx.params.path, 'write');
   const model = ctx.inputs.model as TrainedModelValue;
   const data = ctx.inputs.data as DatasetValue | undefined;
-  const rows = await verificationRows(model, data, ctx.params.verifyRows, ctx.params.verifySplit);
+  const rows = await verificationRows(
+    model,
+    data,
+    ctx.params.verifyRows,
+    ctx.params.verifySplit,
+    `export.tfjs (${ctx.nodeId})`,
+  );
   ctx.progress(0.1, 'converting layers');
   const { exportTfjs } = await import('../../export/exportTfjs');
   const r = await exportTfjs(model, { dir, rows, signal: ctx.signal });

@@ -1,4 +1,5 @@
 import type { TableValue } from '../../../common';
+import { splitLabel } from '../../../common/metrics/splitLabel';
 import type { SplitParams } from '../../../common/nodes/prep/split';
 import { splitTable } from '../../../common/nodes/prep/splitTable';
 import { type Executor } from '../Executor';
@@ -6,9 +7,10 @@ import { asUserError } from './asUserError';
 
 export const splitExecutor: Executor<SplitParams> = async (ctx) => {
   const table = ctx.inputs.table as TableValue;
-  const { dataset, warnings } = asUserError(ctx.nodeId, () => splitTable(table, ctx.params));
+  const test = ctx.inputs.test as TableValue | undefined;
+  const { dataset, warnings } = asUserError(ctx.nodeId, () => splitTable(table, ctx.params, test));
   for (const w of warnings) ctx.log(w, 'warn');
-  const sizes = Object.entries(dataset.splits).map(([k, s]) => `${k} ${s.n}`);
+  const sizes = Object.entries(dataset.splits).map(([k, s]) => (s.source ? splitLabel(k, s) : `${k} ${s.n}`));
   return {
     outputs: { dataset },
     summary: {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { DatasetSplit, DatasetValue, TrainedModelValue } from '../../../common';
+import type { DatasetSplit, DatasetValue, LearnerValue, NodeSummary, TrainedModelValue } from '../../../common';
 import {
   buildInferenceGraph,
   isClassificationLoss,
@@ -15,8 +15,9 @@ import type { TrainerParams } from '../../../common/nodes/train/trainer';
 import { atomicWrite } from '../../engine/atomicWrite';
 import { classWeightsFor } from '../../training/Batcher';
 import { trainValidation } from '../../training/holdout';
+import { lossStillDecreasing, STILL_DECREASING } from '../../training/lossTrend';
 import { formatMetrics, trainLoop } from '../../training/trainLoop';
-import { CancelledError, UserError, type Executor } from '../Executor';
+import { CancelledError, UserError, type Executor, type ExecutorContext } from '../Executor';
 
 function chooseLoss(p: TrainerParams, data: DatasetValue, where: string): LossKind {
   const loss: LossKind = p.loss === 'auto' ? (data.task === 'classification' ? 'cross_entropy' : 'mse') : p.loss;
@@ -78,12 +79,19 @@ function packageWeights(
   return { onnx: buildInferenceGraph(model, params, { task, loss, buffers }), weights };
 }
 
-export const trainerExecutor: Executor<TrainerParams> = async (ctx) => {
-  const p = ctx.params;
-  const where = `train.trainer (${ctx.nodeId})`;
-  const data = ctx.inputs.data as DatasetValue;
+/** What a training run reports to its host: the executor's context, or a comparison node's fold. */
+export type TrainHost = Pick<ExecutorContext, 'signal' | 'progress' | 'log' | 'epochMetrics' | 'workspace' | 'nodeId'>;
+
+/** A model spec trained on a dataset's train split with trainer params `p`: the trained model and the summary. */
+export async function trainSpec(
+  ctx: TrainHost,
+  spec: ModelSpecValue,
+  data: DatasetValue,
+  p: TrainerParams,
+  where: string,
+): Promise<{ trained: TrainedModelValue; summary: NodeSummary }> {
   const loss = chooseLoss(p, data, where);
-  const model = resolveFor(ctx.inputs.model as ModelSpecValue, data, loss, where);
+  const model = resolveFor(spec, data, loss, where);
   let split;
   try {
     split = trainValidation(data, p.validationFraction, p.seed);
@@ -106,10 +114,17 @@ export const trainerExecutor: Executor<TrainerParams> = async (ctx) => {
   if (!split.validation && monitor.startsWith('val_')) {
     monitor = monitor.slice(4);
     ctx.log(
-      `no validation rows (the dataset has no validation split and validationFraction is 0): monitoring ${monitor} instead of ${p.monitor}`,
+      `no validation rows (the dataset has no validation split and validationFraction is 0): monitoring ${monitor} instead of ${p.monitor}` +
+        (p.restoreBest ? `; restoreBest keeps the last epoch's weights (it restores only on validation data)` : ''),
       'warn',
     );
+  } else if (p.restoreBest && !monitor.startsWith('val_')) {
+    ctx.log(
+      `restoreBest keeps the last epoch's weights: it restores only the best epoch of a validation metric, and ${monitor} is measured on the training rows`,
+      'info',
+    );
   }
+  const restoreBest = p.restoreBest && Boolean(split.validation) && monitor.startsWith('val_');
   const checkpointFile = path.join(ctx.workspace, `${ctx.nodeId}.best.onnx`);
   const writeCheckpoint = async (params: Float32Array, buffers: Float32Array): Promise<void> => {
     await atomicWrite(checkpointFile, packageWeights(model, params, buffers, data.task, loss).onnx);
@@ -152,7 +167,7 @@ export const trainerExecutor: Executor<TrainerParams> = async (ctx) => {
     monitor,
     patience: p.earlyStopping ? p.patience : 0,
     minDelta: p.minDelta,
-    restoreBest: p.restoreBest,
+    restoreBest,
     provider: p.provider,
     threads: p.threads,
     signal: ctx.signal,
@@ -204,12 +219,39 @@ export const trainerExecutor: Executor<TrainerParams> = async (ctx) => {
   };
   const last = result.history.at(-1)?.metrics ?? {};
   const seconds = (performance.now() - started) / 1000;
+  const restored = restoreBest && result.weightsEpoch < result.history.length;
+  const best = result.history[result.weightsEpoch - 1]?.metrics[monitor];
+  if (restored) {
+    ctx.log(
+      `restoreBest: restored the weights of epoch ${result.weightsEpoch}, the best ${monitor}${best !== undefined ? ` (${best.toFixed(4)})` : ''}; the last epoch was ${result.history.length}`,
+    );
+  }
+  const unfinished = !result.stoppedEarly && lossStillDecreasing(result.history);
+  if (unfinished) ctx.log(STILL_DECREASING, 'warn');
   const text =
     `${result.history.length} epochs on ${result.provider} in ${seconds.toFixed(1)} s` +
-    `${result.stoppedEarly ? ' (stopped early)' : ''}; weights of epoch ${result.weightsEpoch}; ${formatMetrics(last)}` +
+    `${result.stoppedEarly ? ' (stopped early)' : ''}; weights of epoch ${result.weightsEpoch}` +
+    (restored ? ` (restored: best ${monitor})` : '') +
+    `; ${formatMetrics(last)}` +
+    (unfinished ? `; ${STILL_DECREASING}` : '') +
     (result.notes.length ? `; ${result.notes.join('; ')}` : '');
   return {
-    outputs: { model: trained },
+    trained,
     summary: { text, metrics: last, provider: result.provider, ...(p.checkpoint ? { files: [checkpointFile] } : {}) },
   };
+}
+
+export const trainerExecutor: Executor<TrainerParams> = async (ctx) => {
+  const where = `train.trainer (${ctx.nodeId})`;
+  const spec = ctx.inputs.model as ModelSpecValue;
+  const { trained, summary } = await trainSpec(ctx, spec, ctx.inputs.data as DatasetValue, ctx.params, where);
+  const learner: LearnerValue = {
+    format: 'weft.learner',
+    learner: 'train.trainer',
+    task: trained.task,
+    params: { ...ctx.params },
+    seed: ctx.params.seed,
+    model: spec,
+  };
+  return { outputs: { model: trained, learner }, summary };
 };

@@ -1,7 +1,7 @@
 import { cnnSpec, mlpSpec } from '../../../../../bench/models';
 import type { ModelSpecValue, TrainingConfig } from '../../../../../core/common/model';
 import { buildTrainingGraph, resolveSpec } from '../../../../../core/common/model';
-import { decodeModel } from '../../../../../core/node/export/onnxProto';
+import { decodeModel } from '../../../../../core/common/model/onnx/decodeModel';
 
 /** Node count and per-op-type counts of a training-step graph. */
 export interface OpHistogram {
@@ -21,9 +21,9 @@ export function benchStepHistogram(spec: ModelSpecValue, extra: Partial<Training
     seed: 1,
     ...extra,
   });
-  const nodes = decodeModel(g.onnx).graph.node;
+  const nodes = decodeModel(g.onnx).graph.nodes;
   const ops: Record<string, number> = {};
-  for (const n of nodes) ops[n.op_type] = (ops[n.op_type] ?? 0) + 1;
+  for (const n of nodes) ops[n.opType] = (ops[n.opType] ?? 0) + 1;
   const sorted = Object.fromEntries(Object.entries(ops).sort(([a], [b]) => a.localeCompare(b)));
   return { nodes: nodes.length, ops: sorted };
 }

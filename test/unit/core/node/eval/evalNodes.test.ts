@@ -10,20 +10,22 @@ import { evalClassificationExecutor } from '../../../../../core/node/executors/e
 import { evalPredictExecutor } from '../../../../../core/node/executors/eval/predict';
 import { evalRegressionExecutor } from '../../../../../core/node/executors/eval/regression';
 import type { ExecutorContext } from '../../../../../core/node/executors/Executor';
-import { encodeModel, onnx, OnnxDataType } from '../../../../../core/node/export/onnxProto';
+import { encodeModelData } from '../../../../../core/common/model/onnx/encodeModel';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'weft-eval-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A "model" whose output is its input, so the probabilities a test feeds are the ones scored. */
 function identityModel(task: 'classification' | 'regression', width: number, classNames?: string[]): TrainedModelValue {
-  const bytes = encodeModel({
-    ir_version: 8,
-    opset_import: [{ domain: '', version: 17 }],
+  const bytes = encodeModelData({
+    irVersion: 8,
+    opsets: [{ domain: '', version: 17 }],
     graph: {
-      node: [onnx.node('Identity', ['x'], ['y'])],
-      input: [onnx.valueInfo('x', OnnxDataType.FLOAT, ['N', width])],
-      output: [onnx.valueInfo('y', OnnxDataType.FLOAT, ['N', width])],
+      name: 'identity',
+      initializers: [],
+      nodes: [{ opType: 'Identity', inputs: ['x'], outputs: ['y'] }],
+      inputs: [{ name: 'x', dtype: 'float32', shape: ['N', width] }],
+      outputs: [{ name: 'y', dtype: 'float32', shape: ['N', width] }],
     },
   });
   return {

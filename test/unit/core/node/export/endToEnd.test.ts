@@ -10,7 +10,7 @@ import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { serializeDocument } from '../../../../../core/common';
-import { decodeModel } from '../../../../../core/node/export/onnxProto';
+import { decodeModel } from '../../../../../core/common/model/onnx/decodeModel';
 import { pipeline } from '../../../../fixtures/pipelineBuilder';
 import { runWeft } from '../../../../fixtures/runWeft';
 import { seeded } from './tinyModel';
@@ -85,9 +85,7 @@ describe('end to end: train in Weft, export, run the file elsewhere', () => {
 
   it('the exported file runs in a plain onnxruntime session on raw CSV values', async () => {
     const onnxFile = path.join(dir, 'out/model.onnx');
-    const meta = Object.fromEntries(
-      (decodeModel(readFileSync(onnxFile)).metadata_props ?? []).map((p) => [p.key, p.value]),
-    );
+    const meta = Object.fromEntries((decodeModel(readFileSync(onnxFile)).metadata ?? []).map((p) => [p.key, p.value]));
     const io = JSON.parse(meta['weft.io']) as { inputs: { name: string; columns: string[] }[] };
     expect(io.inputs.map((i) => [i.name, i.columns])).toEqual([
       ['numeric', ['x', 'y']],

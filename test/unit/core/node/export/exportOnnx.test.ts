@@ -4,9 +4,9 @@ import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DatasetValue, FittedTransform, RawFeature, TableColumn } from '../../../../../core/common';
-import { assembleFeatures } from '../../../../../core/common/nodes/prep/assembleFeatures';
+import { assembleFeatures } from '../../../../../core/common/transforms/features';
 import { exportOnnx } from '../../../../../core/node/export/exportOnnx';
-import { decodeModel } from '../../../../../core/node/export/onnxProto';
+import { decodeModel } from '../../../../../core/common/model/onnx/decodeModel';
 import { rowsFromDataset, syntheticRows } from '../../../../../core/node/export/verifyRows';
 import { forward, seeded, tinyModel } from './tinyModel';
 
@@ -105,8 +105,8 @@ describe('export.onnx with preprocessing inside', () => {
     });
 
     const written = decodeModel(readFileSync(file));
-    expect(written.opset_import.find((o) => !o.domain)!.version).toBeGreaterThanOrEqual(17);
-    const meta = Object.fromEntries((written.metadata_props ?? []).map((p) => [p.key, p.value]));
+    expect(written.opsets.find((o) => !o.domain)!.version).toBeGreaterThanOrEqual(17);
+    const meta = Object.fromEntries((written.metadata ?? []).map((p) => [p.key, p.value]));
     expect(JSON.parse(meta['weft.class_names'])).toEqual(['no', 'maybe', 'yes']);
     const card = JSON.parse(meta['weft.model_card']);
     expect(card).toMatchObject({ task: 'classification', datasetFingerprint: 'sha256:test', params: { epochs: 3 } });
@@ -137,7 +137,7 @@ describe('export.onnx with preprocessing inside', () => {
     const q = report.quantized!;
     expect(q.file).toBe(path.join(dir, 'q.int8.onnx'));
     expect(q.weights).toBe(2);
-    const ops = decodeModel(readFileSync(q.file)).graph.node.map((n) => n.op_type);
+    const ops = decodeModel(readFileSync(q.file)).graph.nodes.map((n) => n.opType);
     expect(ops).toContain('MatMulInteger');
     expect(ops).not.toContain('Gemm');
     // Quantized, so not bit-identical, but close: 8-bit weights and activations.

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { TrainedModelValue } from '../../../../../core/common';
 import { exportTfjs, folderLoader } from '../../../../../core/node/export/exportTfjs';
-import { encodeModel, onnx, OnnxDataType } from '../../../../../core/node/export/onnxProto';
+import { encodeModelData } from '../../../../../core/common/model/onnx/encodeModel';
 import { syntheticRows } from '../../../../../core/node/export/verifyRows';
 import { forward, seeded, tinyModel } from './tinyModel';
 
@@ -16,32 +16,37 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function tinyCnn(): TrainedModelValue {
   const r = seeded(5);
   const w = (n: number): Float32Array => Float32Array.from({ length: n }, () => r());
-  const bytes = encodeModel({
-    ir_version: 8,
-    opset_import: [{ domain: '', version: 17 }],
+  const bytes = encodeModelData({
+    irVersion: 8,
+    opsets: [{ domain: '', version: 17 }],
     graph: {
       name: 'cnn',
-      node: [
-        onnx.node(
-          'Conv',
-          ['x', 'cw', 'cb'],
-          ['c'],
-          [onnx.ints('kernel_shape', [3, 3]), onnx.ints('pads', [1, 1, 1, 1])],
-        ),
-        onnx.node('Relu', ['c'], ['cr']),
-        onnx.node('MaxPool', ['cr'], ['p'], [onnx.ints('kernel_shape', [2, 2]), onnx.ints('strides', [2, 2])]),
-        onnx.node('Flatten', ['p'], ['f'], [onnx.int('axis', 1)]),
-        onnx.node('Gemm', ['f', 'dw', 'db'], ['z'], [onnx.int('transB', 1)]),
-        onnx.node('Softmax', ['z'], ['y'], [onnx.int('axis', 1)]),
+      nodes: [
+        {
+          opType: 'Conv',
+          inputs: ['x', 'cw', 'cb'],
+          outputs: ['c'],
+          attrs: { kernel_shape: { ints: [3, 3] }, pads: { ints: [1, 1, 1, 1] } },
+        },
+        { opType: 'Relu', inputs: ['c'], outputs: ['cr'] },
+        {
+          opType: 'MaxPool',
+          inputs: ['cr'],
+          outputs: ['p'],
+          attrs: { kernel_shape: { ints: [2, 2] }, strides: { ints: [2, 2] } },
+        },
+        { opType: 'Flatten', inputs: ['p'], outputs: ['f'], attrs: { axis: { i: 1 } } },
+        { opType: 'Gemm', inputs: ['f', 'dw', 'db'], outputs: ['z'], attrs: { transB: { i: 1 } } },
+        { opType: 'Softmax', inputs: ['z'], outputs: ['y'], attrs: { axis: { i: 1 } } },
       ],
-      initializer: [
-        onnx.tensor('cw', [4, 2, 3, 3], w(72)),
-        onnx.tensor('cb', [4], w(4)),
-        onnx.tensor('dw', [3, 16], w(48)),
-        onnx.tensor('db', [3], w(3)),
+      initializers: [
+        { name: 'cw', dtype: 'float32', dims: [4, 2, 3, 3], data: w(72) },
+        { name: 'cb', dtype: 'float32', dims: [4], data: w(4) },
+        { name: 'dw', dtype: 'float32', dims: [3, 16], data: w(48) },
+        { name: 'db', dtype: 'float32', dims: [3], data: w(3) },
       ],
-      input: [onnx.valueInfo('x', OnnxDataType.FLOAT, ['N', 2, 4, 4])],
-      output: [onnx.valueInfo('y', OnnxDataType.FLOAT, ['N', 3])],
+      inputs: [{ name: 'x', dtype: 'float32', shape: ['N', 2, 4, 4] }],
+      outputs: [{ name: 'y', dtype: 'float32', shape: ['N', 3] }],
     },
   });
   return {
@@ -94,13 +99,15 @@ describe('export.tfjs', () => {
 
   it('names the operator it cannot convert', async () => {
     const { model } = tinyModel({ features: 2, outputs: 2, task: 'classification' });
-    const bad = encodeModel({
-      ir_version: 8,
-      opset_import: [{ domain: '', version: 17 }],
+    const bad = encodeModelData({
+      irVersion: 8,
+      opsets: [{ domain: '', version: 17 }],
       graph: {
-        node: [onnx.node('Sin', ['x'], ['y'])],
-        input: [onnx.valueInfo('x', OnnxDataType.FLOAT, ['N', 2])],
-        output: [onnx.valueInfo('y', OnnxDataType.FLOAT, ['N', 2])],
+        name: 'sin',
+        initializers: [],
+        nodes: [{ opType: 'Sin', inputs: ['x'], outputs: ['y'] }],
+        inputs: [{ name: 'x', dtype: 'float32', shape: ['N', 2] }],
+        outputs: [{ name: 'y', dtype: 'float32', shape: ['N', 2] }],
       },
     });
     await expect(

@@ -4,7 +4,7 @@
  */
 import type { FittedTransform, RawFeature, TrainedModelValue } from '../../../../../core/common';
 import { seededRandom } from '../../../../../core/common/nodes/prep/random';
-import { encodeModel, onnx, OnnxDataType } from '../../../../../core/node/export/onnxProto';
+import { encodeModelData } from '../../../../../core/common/model/onnx/encodeModel';
 
 /** Uniform values in [-0.5, 0.5) from the app's seeded generator. */
 export function seeded(seed: number): () => number {
@@ -39,26 +39,30 @@ export function tinyModel(opts: {
   const b2 = Float32Array.from({ length: opts.outputs }, () => r() * 0.2);
   const featureShape = opts.featureShape ?? [opts.features];
   const nodes = [
-    ...(featureShape.length > 1 ? [onnx.node('Flatten', ['x'], ['flat'], [onnx.int('axis', 1)])] : []),
-    onnx.node('Gemm', [featureShape.length > 1 ? 'flat' : 'x', 'w1', 'b1'], ['h']),
-    onnx.node('Relu', ['h'], ['hr']),
-    onnx.node('Gemm', ['hr', 'w2', 'b2'], [opts.task === 'classification' ? 'logits' : 'y']),
-    ...(opts.task === 'classification' ? [onnx.node('Softmax', ['logits'], ['y'], [onnx.int('axis', 1)])] : []),
+    ...(featureShape.length > 1
+      ? [{ opType: 'Flatten', inputs: ['x'], outputs: ['flat'], attrs: { axis: { i: 1 } } }]
+      : []),
+    { opType: 'Gemm', inputs: [featureShape.length > 1 ? 'flat' : 'x', 'w1', 'b1'], outputs: ['h'] },
+    { opType: 'Relu', inputs: ['h'], outputs: ['hr'] },
+    { opType: 'Gemm', inputs: ['hr', 'w2', 'b2'], outputs: [opts.task === 'classification' ? 'logits' : 'y'] },
+    ...(opts.task === 'classification'
+      ? [{ opType: 'Softmax', inputs: ['logits'], outputs: ['y'], attrs: { axis: { i: 1 } } }]
+      : []),
   ];
-  const bytes = encodeModel({
-    ir_version: 8,
-    opset_import: [{ domain: '', version: 17 }],
+  const bytes = encodeModelData({
+    irVersion: 8,
+    opsets: [{ domain: '', version: 17 }],
     graph: {
       name: 'tiny',
-      node: nodes,
-      initializer: [
-        onnx.tensor('w1', [opts.features, hidden], w1),
-        onnx.tensor('b1', [hidden], b1),
-        onnx.tensor('w2', [hidden, opts.outputs], w2),
-        onnx.tensor('b2', [opts.outputs], b2),
+      nodes: nodes,
+      initializers: [
+        { name: 'w1', dtype: 'float32', dims: [opts.features, hidden], data: w1 },
+        { name: 'b1', dtype: 'float32', dims: [hidden], data: b1 },
+        { name: 'w2', dtype: 'float32', dims: [hidden, opts.outputs], data: w2 },
+        { name: 'b2', dtype: 'float32', dims: [opts.outputs], data: b2 },
       ],
-      input: [onnx.valueInfo('x', OnnxDataType.FLOAT, ['N', ...featureShape])],
-      output: [onnx.valueInfo('y', OnnxDataType.FLOAT, ['N', opts.outputs])],
+      inputs: [{ name: 'x', dtype: 'float32', shape: ['N', ...featureShape] }],
+      outputs: [{ name: 'y', dtype: 'float32', shape: ['N', opts.outputs] }],
     },
   });
   const model: TrainedModelValue = {

@@ -2,24 +2,24 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { encodeModel, onnx, OnnxDataType, type OnnxModel } from '../../../../../core/node/export/onnxProto';
+import { encodeModelData, type ModelData } from '../../../../../core/common/model/onnx/encodeModel';
 
 export function tempDir(prefix = 'weft-onnx-'): string {
   return mkdtempSync(path.join(tmpdir(), prefix));
 }
 
-export function writeModel(dir: string, name: string, model: OnnxModel): string {
+export function writeModel(dir: string, name: string, model: ModelData): string {
   const file = path.join(dir, name);
-  writeFileSync(file, encodeModel(model));
+  writeFileSync(file, encodeModelData(model));
   return file;
 }
 
-const model = (graph: OnnxModel['graph'], metadata?: Record<string, string>): OnnxModel => ({
-  ir_version: 8,
-  opset_import: [{ domain: '', version: 17 }],
-  producer_name: 'weft-test',
+const model = (graph: ModelData['graph'], metadata?: Record<string, string>): ModelData => ({
+  irVersion: 8,
+  opsets: [{ domain: '', version: 17 }],
+  producerName: 'weft-test',
   graph,
-  ...(metadata ? { metadata_props: Object.entries(metadata).map(([key, value]) => ({ key, value })) } : {}),
+  ...(metadata ? { metadata: Object.entries(metadata).map(([key, value]) => ({ key, value })) } : {}),
 });
 
 /** y = x·W + b with W [features × outputs] and b given; optional softmax. Hand-computable. */
@@ -27,37 +27,44 @@ export function linearModel(
   w: number[][],
   b: number[],
   opts: { softmax?: boolean; batch?: number | string; metadata?: Record<string, string> } = {},
-): OnnxModel {
+): ModelData {
   const features = w.length;
   const outputs = b.length;
   const batch = opts.batch ?? 'N';
   return model(
     {
       name: 'linear',
-      node: [
-        onnx.node('Gemm', ['x', 'w', 'b'], [opts.softmax ? 'logits' : 'y']),
-        ...(opts.softmax ? [onnx.node('Softmax', ['logits'], ['y'], [onnx.int('axis', 1)])] : []),
+      nodes: [
+        { opType: 'Gemm', inputs: ['x', 'w', 'b'], outputs: [opts.softmax ? 'logits' : 'y'] },
+        ...(opts.softmax ? [{ opType: 'Softmax', inputs: ['logits'], outputs: ['y'], attrs: { axis: { i: 1 } } }] : []),
       ],
-      initializer: [
-        onnx.tensor('w', [features, outputs], Float32Array.from(w.flat())),
-        onnx.tensor('b', [outputs], Float32Array.from(b)),
+      initializers: [
+        { name: 'w', dtype: 'float32', dims: [features, outputs], data: Float32Array.from(w.flat()) },
+        { name: 'b', dtype: 'float32', dims: [outputs], data: Float32Array.from(b) },
       ],
-      input: [onnx.valueInfo('x', OnnxDataType.FLOAT, [batch, features])],
-      output: [onnx.valueInfo('y', OnnxDataType.FLOAT, [batch, outputs])],
+      inputs: [{ name: 'x', dtype: 'float32', shape: [batch, features] }],
+      outputs: [{ name: 'y', dtype: 'float32', shape: [batch, outputs] }],
     },
     opts.metadata,
   );
 }
 
 /** Two inputs of other dtypes: `ids` int64 [N] → `twice` int64 [N] (ids + ids), `mask` bool [N, 2] → `notmask`. */
-export function mixedModel(): OnnxModel {
+export function mixedModel(): ModelData {
   return model({
     name: 'mixed',
-    node: [onnx.node('Add', ['ids', 'ids'], ['twice']), onnx.node('Not', ['mask'], ['notmask'])],
-    input: [onnx.valueInfo('ids', OnnxDataType.INT64, ['N']), onnx.valueInfo('mask', OnnxDataType.BOOL, ['N', 2])],
-    output: [
-      onnx.valueInfo('twice', OnnxDataType.INT64, ['N']),
-      onnx.valueInfo('notmask', OnnxDataType.BOOL, ['N', 2]),
+    initializers: [],
+    nodes: [
+      { opType: 'Add', inputs: ['ids', 'ids'], outputs: ['twice'] },
+      { opType: 'Not', inputs: ['mask'], outputs: ['notmask'] },
+    ],
+    inputs: [
+      { name: 'ids', dtype: 'int64', shape: ['N'] },
+      { name: 'mask', dtype: 'bool', shape: ['N', 2] },
+    ],
+    outputs: [
+      { name: 'twice', dtype: 'int64', shape: ['N'] },
+      { name: 'notmask', dtype: 'bool', shape: ['N', 2] },
     ],
   });
 }
@@ -93,7 +100,7 @@ export interface MlpWeights {
 }
 
 /** An MLP (Gemm + ReLU between layers, softmax at the end) with seeded Glorot-uniform weights. */
-export function mlpModel(sizes: number[], seed = 1): { model: OnnxModel; weights: MlpWeights } {
+export function mlpModel(sizes: number[], seed = 1): { model: ModelData; weights: MlpWeights } {
   const layers = sizes.slice(1).map((out, i) => {
     const inp = sizes[i];
     const limit = Math.sqrt(6 / (inp + out));
@@ -104,21 +111,24 @@ export function mlpModel(sizes: number[], seed = 1): { model: OnnxModel; weights
     const last = i === layers.length - 1;
     return last
       ? [
-          onnx.node('Gemm', [x, `w${i}`, `b${i}`], ['logits']),
-          onnx.node('Softmax', ['logits'], ['probabilities'], [onnx.int('axis', 1)]),
+          { opType: 'Gemm', inputs: [x, `w${i}`, `b${i}`], outputs: ['logits'] },
+          { opType: 'Softmax', inputs: ['logits'], outputs: ['probabilities'], attrs: { axis: { i: 1 } } },
         ]
-      : [onnx.node('Gemm', [x, `w${i}`, `b${i}`], [`z${i}`]), onnx.node('Relu', [`z${i}`], [`h${i + 1}`])];
+      : [
+          { opType: 'Gemm', inputs: [x, `w${i}`, `b${i}`], outputs: [`z${i}`] },
+          { opType: 'Relu', inputs: [`z${i}`], outputs: [`h${i + 1}`] },
+        ];
   });
   return {
     model: model({
       name: 'mlp',
-      node: nodes,
-      initializer: layers.flatMap((l, i) => [
-        onnx.tensor(`w${i}`, [sizes[i], sizes[i + 1]], l.w),
-        onnx.tensor(`b${i}`, [sizes[i + 1]], l.b),
+      nodes: nodes,
+      initializers: layers.flatMap((l, i) => [
+        { name: `w${i}`, dtype: 'float32', dims: [sizes[i], sizes[i + 1]], data: l.w },
+        { name: `b${i}`, dtype: 'float32', dims: [sizes[i + 1]], data: l.b },
       ]),
-      input: [onnx.valueInfo('x', OnnxDataType.FLOAT, ['batch', sizes[0]])],
-      output: [onnx.valueInfo('probabilities', OnnxDataType.FLOAT, ['batch', sizes[sizes.length - 1]])],
+      inputs: [{ name: 'x', dtype: 'float32', shape: ['batch', sizes[0]] }],
+      outputs: [{ name: 'probabilities', dtype: 'float32', shape: ['batch', sizes[sizes.length - 1]] }],
     }),
     weights: { sizes, layers },
   };

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { encodeModel, onnx, OnnxDataType } from '../../../../../core/node/export/onnxProto';
+import { encodeModelData } from '../../../../../core/common/model/onnx/encodeModel';
 import { UserError } from '../../../../../core/node/executors/Executor';
 import { openSession, PROVIDER_ORDER } from '../../../../../core/node/onnx/session';
 import { probeInChild, probeWebGpu, WEBGPU_PROBE_TIMEOUT_MS } from '../../../../../core/node/onnx/probeWebGpu';
@@ -20,7 +20,7 @@ async function runLinear(opened: Awaited<ReturnType<typeof openSession>>): Promi
 }
 
 describe('openSession', () => {
-  const bytes = encodeModel(linearModel(W, B));
+  const bytes = encodeModelData(linearModel(W, B));
   // x = [2, 4]: y0 = 2·1 + 4·0.5 + 0.25 = 4.25, y1 = 2·(−1) + 4·2 − 0.5 = 5.5
   const expected = [4.25, 5.5];
 
@@ -79,7 +79,7 @@ describe('the child-process probe keeps a hanging or crashing provider out of th
 
 describe('load errors name the file and say what is wrong', () => {
   const dir = tempDir();
-  const good = encodeModel(linearModel(W, B));
+  const good = encodeModelData(linearModel(W, B));
   const file = (name: string, data: Uint8Array | string): string => {
     const f = path.join(dir, name);
     writeFileSync(f, data);
@@ -123,8 +123,11 @@ describe('load errors name the file and say what is wrong', () => {
   });
 
   it('a well-formed file with an operator onnxruntime does not know', async () => {
-    const bad = linearModel(W, B);
-    bad.graph.node[0].op_type = 'Frobnicate';
+    const good = linearModel(W, B);
+    const bad = {
+      ...good,
+      graph: { ...good.graph, nodes: good.graph.nodes.map((n, k) => (k === 0 ? { ...n, opType: 'Frobnicate' } : n)) },
+    };
     const f = writeModel(dir, 'frob.onnx', bad);
     const e = await failure(f);
     expect(e.message).toContain(f);
@@ -134,14 +137,15 @@ describe('load errors name the file and say what is wrong', () => {
 
 describe('non-float inputs open too', () => {
   it('an int64 model opens on cpu', async () => {
-    const bytes = encodeModel({
-      ir_version: 8,
-      opset_import: [{ domain: '', version: 17 }],
+    const bytes = encodeModelData({
+      irVersion: 8,
+      opsets: [{ domain: '', version: 17 }],
       graph: {
         name: 'i',
-        node: [onnx.node('Neg', ['a'], ['b'])],
-        input: [onnx.valueInfo('a', OnnxDataType.INT64, [3])],
-        output: [onnx.valueInfo('b', OnnxDataType.INT64, [3])],
+        initializers: [],
+        nodes: [{ opType: 'Neg', inputs: ['a'], outputs: ['b'] }],
+        inputs: [{ name: 'a', dtype: 'int64', shape: [3] }],
+        outputs: [{ name: 'b', dtype: 'int64', shape: [3] }],
       },
     });
     const opened = await openSession(bytes, { provider: 'cpu' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeModel } from '../../../../../core/node/export/onnxProto';
+import { encodeModelData } from '../../../../../core/common/model/onnx/encodeModel';
 import { trainedModelOfFile } from '../../../../../core/node/onnx/trainedModelOf';
 import { linearModel, mixedModel } from './onnxFiles';
 
@@ -10,7 +10,7 @@ const w = [
 
 describe('trainedModelOfFile', () => {
   it('reads a softmax-ended graph as a classifier with classes named by index', () => {
-    const bytes = encodeModel(linearModel(w, [0, 0, 0], { softmax: true }));
+    const bytes = encodeModelData(linearModel(w, [0, 0, 0], { softmax: true }));
     const m = trainedModelOfFile(bytes, 'lin.onnx');
     expect(m).toMatchObject({
       task: 'classification',
@@ -25,7 +25,7 @@ describe('trainedModelOfFile', () => {
   });
 
   it('reads any other graph as a regression with targetDim from the output width', () => {
-    const m = trainedModelOfFile(encodeModel(linearModel(w, [0, 0, 0])), 'lin.onnx');
+    const m = trainedModelOfFile(encodeModelData(linearModel(w, [0, 0, 0])), 'lin.onnx');
     expect(m).toMatchObject({ task: 'regression', featureShape: [2], targetDim: 3 });
     expect(m.classNames).toBeUndefined();
   });
@@ -34,12 +34,15 @@ describe('trainedModelOfFile', () => {
     expect(() => trainedModelOfFile(new Uint8Array([1, 2, 3, 4]), 'junk.onnx')).toThrow(
       /^junk\.onnx: not a readable ONNX model/,
     );
-    const dynamic = linearModel(w, [0, 0, 0]);
-    dynamic.graph.input[0].type!.tensor_type!.shape!.dim![1] = { dim_param: 'F' };
-    expect(() => trainedModelOfFile(encodeModel(dynamic), 'dyn.onnx')).toThrow(
+    const linear = linearModel(w, [0, 0, 0]);
+    const dynamic = {
+      ...linear,
+      graph: { ...linear.graph, inputs: [{ ...linear.graph.inputs[0], shape: ['N', 'F'] }] },
+    };
+    expect(() => trainedModelOfFile(encodeModelData(dynamic), 'dyn.onnx')).toThrow(
       'dyn.onnx: the input x needs fixed sizes after the batch dimension',
     );
-    expect(() => trainedModelOfFile(encodeModel(mixedModel()), 'mixed.onnx')).toThrow(
+    expect(() => trainedModelOfFile(encodeModelData(mixedModel()), 'mixed.onnx')).toThrow(
       /^mixed\.onnx: the first input must be a float32 tensor$/,
     );
   });

@@ -1,7 +1,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { encodeModel, onnx, OnnxDataType } from '../../../../../core/node/export/onnxProto';
+import { encodeModelData } from '../../../../../core/common/model/onnx/encodeModel';
 import { writeTritonRepository } from '../../../../../core/node/serving/triton';
 import { linearModel, mixedModel, tempDir, writeModel } from '../onnx/onnxFiles';
 import { parsePbtxt, type PbMessage } from './pbtxt';
@@ -43,7 +43,7 @@ describe('writeTritonRepository', () => {
 
   it('takes bytes, a name and a batch size; batch-only tensors become [1] reshaped to scalars; dtypes map to Triton types', async () => {
     const files = await writeTritonRepository({
-      onnx: encodeModel(mixedModel()),
+      onnx: encodeModelData(mixedModel()),
       out: path.join(dir, 'mixed'),
       name: 'ids_model',
       maxBatchSize: 8,
@@ -62,14 +62,15 @@ describe('writeTritonRepository', () => {
   });
 
   it('a fixed batch dimension turns batching off and keeps full dims, -1 for other dynamic dims', async () => {
-    const bytes = encodeModel({
-      ir_version: 8,
-      opset_import: [{ domain: '', version: 17 }],
+    const bytes = encodeModelData({
+      irVersion: 8,
+      opsets: [{ domain: '', version: 17 }],
       graph: {
         name: 'seq',
-        node: [onnx.node('Relu', ['tokens'], ['out'])],
-        input: [onnx.valueInfo('tokens', OnnxDataType.DOUBLE, [1, 'seq', 8])],
-        output: [onnx.valueInfo('out', OnnxDataType.DOUBLE, [1, 'seq', 8])],
+        initializers: [],
+        nodes: [{ opType: 'Relu', inputs: ['tokens'], outputs: ['out'] }],
+        inputs: [{ name: 'tokens', dtype: 'float64', shape: [1, 'seq', 8] }],
+        outputs: [{ name: 'out', dtype: 'float64', shape: [1, 'seq', 8] }],
       },
     });
     const files = await writeTritonRepository({ onnx: bytes, out: path.join(dir, 'seq') });

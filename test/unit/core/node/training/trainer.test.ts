@@ -266,4 +266,32 @@ describe('train.trainer', () => {
     expect(s.outputNames).toEqual(['output']);
     await s.release();
   });
+
+  it('restoreBest restores only on validation data and says which epoch; without it the last weights stay', async () => {
+    // minDelta 100: only epoch 1 counts as an improvement, so a restore would give epoch 1's weights.
+    const data = blobs();
+    delete data.splits.validation;
+    const noVal = await train({ epochs: 3, minDelta: 100, restoreBest: true, validationFraction: 0 }, { data });
+    const three = await train({ epochs: 3, restoreBest: false, validationFraction: 0 }, { data });
+    expect(flat(noVal.model)).toEqual(flat(three.model));
+    expect(noVal.model.trainParams).toMatchObject({ weightsEpoch: 3 });
+    expect(noVal.logs.join('\n')).toMatch(
+      /restoreBest keeps the last epoch's weights \(it restores only on validation data\)/,
+    );
+    const onLoss = await train({ epochs: 3, minDelta: 100, restoreBest: true, monitor: 'loss' });
+    expect(onLoss.model.trainParams).toMatchObject({ weightsEpoch: 3 });
+    const onVal = await train({ epochs: 3, minDelta: 100, restoreBest: true, monitor: 'val_loss' });
+    expect(onVal.model.trainParams).toMatchObject({ weightsEpoch: 1 });
+    expect(onVal.logs.join('\n')).toMatch(
+      /restored the weights of epoch 1, the best val_loss \(\d\.\d{4}\); the last epoch was 3/,
+    );
+    expect(onVal.result.summary?.text).toMatch(/weights of epoch 1 \(restored: best val_loss\)/);
+  });
+
+  it('says so when the training loss is still falling steeply at the end', async () => {
+    const slow = await train({ epochs: 4, lr: 0.001, earlyStopping: false });
+    const losses = slow.epochs.map(([, m]) => m.loss);
+    expect(losses[3]).toBeLessThan(losses[2] * 0.98);
+    expect(slow.result.summary?.text).toMatch(/loss still decreasing: try more epochs or a higher learning rate/);
+  });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DatasetValue, TableColumn } from '../../../../../../core/common';
-import { assembleFeatures } from '../../../../../../core/common/nodes/prep/assembleFeatures';
+import { assembleFeatures } from '../../../../../../core/common/transforms/features';
 import { fitEncoder, onehotParams, ordinalParams } from '../../../../../../core/common/nodes/prep/fitEncoder';
 import { fitScaler } from '../../../../../../core/common/nodes/prep/fitScaler';
 import { fitImputer, imputeParams } from '../../../../../../core/common/nodes/prep/impute';

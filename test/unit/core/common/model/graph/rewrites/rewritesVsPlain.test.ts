@@ -7,7 +7,7 @@ import {
   packParams,
   resolveSpec,
 } from '../../../../../../../core/common/model';
-import { decodeModel } from '../../../../../../../core/node/export/onnxProto';
+import { decodeModel } from '../../../../../../../core/common/model/onnx/decodeModel';
 import { noise } from '../../gradCheck';
 import { session, tensor } from '../../ortHelpers';
 
@@ -50,7 +50,7 @@ async function stepGradients(rewrites: RewriteOptions): Promise<{ grads: Float32
       params: tensor(Float32Array.from(params), [params.length]),
       lr: tensor(Float32Array.of(0), []),
     });
-    return { grads: out.grads.data as Float32Array, ops: decodeModel(g.onnx).graph.node.map((n) => n.op_type) };
+    return { grads: out.grads.data as Float32Array, ops: decodeModel(g.onnx).graph.nodes.map((n) => n.opType) };
   } finally {
     await s.release();
   }

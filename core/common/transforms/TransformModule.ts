@@ -1,0 +1,105 @@
+import type { GraphBuilder, T } from '../model/graph/GraphBuilder';
+import { DataError } from '../nodes/prep/DataError';
+
+/**
+ * One column's values between fitted transforms, `n` rows: numbers (NaN = missing), categories
+ * (null = missing), or encoded slots (row-major `n × width`, the column's final features).
+ */
+export type ColumnValues =
+  | { kind: 'number'; values: Float64Array }
+  | { kind: 'category'; values: readonly (string | null)[] }
+  | { kind: 'slots'; width: number; values: Float64Array };
+
+/**
+ * The same column inside an ONNX graph: float64 `[batch, 1]` (NaN = missing), string `[batch, 1]`
+ * (`""` = missing), or float64 `[batch, width]` slots.
+ */
+export type ColumnTensor =
+  { kind: 'number'; t: T } | { kind: 'category'; t: T } | { kind: 'slots'; width: number; t: T };
+
+/** What the synthetic rows that check an export must cover for a transform's column. */
+export interface CheckHint {
+  /** Draw present numbers uniformly from this range. */
+  range?: readonly [number, number];
+  /** Draw values from these categories (plus unseen ones for category columns). */
+  categories?: readonly string[];
+  /** Leave some values missing. */
+  missing?: boolean;
+}
+
+/**
+ * A fitted transform kind: one column's step from raw values to model features, fitted on the
+ * training split only. `apply` (the app) and `emit` (the exported ONNX graph) must agree to float64
+ * rounding; each kind's test checks that with onnxruntime.
+ */
+export interface TransformModule<F extends { kind: string; column: string }, P> {
+  readonly kind: F['kind'];
+  /** Fits on the training values of `column` after its earlier transforms. */
+  fit(column: string, train: ColumnValues, params: P): F;
+  /** Applies to all rows of the column; throws a DataError naming the column and row on bad values. */
+  apply(t: F, v: ColumnValues): ColumnValues;
+  /** Emits the same step through the GraphBuilder (a float64 builder). */
+  emit(t: F, b: GraphBuilder, x: ColumnTensor): ColumnTensor;
+  /** What export verification rows must exercise. */
+  check(t: F): CheckHint;
+  /** Suffixes of the feature slots it creates (`color=red` has suffix `red`), for kinds that expand a column. */
+  slots?(t: F): readonly string[];
+}
+
+/** Identity helper that fixes a module's fitted and params types. */
+export function defineTransform<F extends { kind: string; column: string }, P>(
+  m: TransformModule<F, P>,
+): TransformModule<F, P> {
+  return m;
+}
+
+/** The `n` rows of a column as categories: numbers spelled as `String(v)`, NaN as missing. */
+export function asCategories(v: ColumnValues, kind: string, column: string): readonly (string | null)[] {
+  if (v.kind === 'category') return v.values;
+  if (v.kind === 'slots') throw new DataError(`${kind}: column '${column}' is already encoded`);
+  const out: (string | null)[] = new Array(v.values.length);
+  for (let i = 0; i < v.values.length; i++) {
+    const x = v.values[i];
+    out[i] = x === x ? String(x) : null;
+  }
+  return out;
+}
+
+/** The column's numbers, or a DataError saying it holds categories or encoded slots. */
+export function asNumbers(v: ColumnValues, kind: string, column: string): Float64Array {
+  if (v.kind === 'number') return v.values;
+  throw new DataError(
+    v.kind === 'category'
+      ? `${kind}: column '${column}' holds categories, not numbers`
+      : `${kind}: column '${column}' is already encoded (one-hot); it has no single number to scale`,
+  );
+}
+
+/** The column tensor as float64 numbers `[batch, 1]`, or an Error for the emitters' callers. */
+export function numberTensor(x: ColumnTensor, kind: string, column: string): T {
+  if (x.kind !== 'number') throw new DataError(`${kind}: column '${column}' is not numeric in the export graph`);
+  return x.t;
+}
+
+/** Mean, population std, min and max of the present (non-NaN) values; zeros when there are none. */
+export function moments(v: ArrayLike<number>): { mean: number; std: number; min: number; max: number; n: number } {
+  let n = 0;
+  let s = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    if (x !== x) continue;
+    n++;
+    s += x;
+    if (x < min) min = x;
+    if (x > max) max = x;
+  }
+  const mean = n ? s / n : 0;
+  let ss = 0;
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    if (x === x) ss += (x - mean) * (x - mean);
+  }
+  return { mean, std: n ? Math.sqrt(ss / n) : 0, min: n ? min : 0, max: n ? max : 0, n };
+}

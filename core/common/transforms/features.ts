@@ -1,0 +1,125 @@
+/**
+ * How a tabular Dataset's features `x` are built from raw columns — the contract export and
+ * prediction rely on: for each raw feature in `rawFeatures` order, take its column, apply that
+ * column's transforms in list order (each kind's module in ./registry), and write the result:
+ * one slot, or several for a kind that expands a column (one-hot). The app (`assembleFeatures`)
+ * and the exported ONNX graph (`emitFeatures`) walk the same modules.
+ */
+import type { GraphBuilder, T } from '../model/graph/GraphBuilder';
+import { DataError } from '../nodes/prep/DataError';
+import type { RawFeature, TableColumn } from '../values';
+import { moduleOf, type FittedTransform } from './registry';
+import type { ColumnTensor, ColumnValues } from './TransformModule';
+
+export function transformsFor(column: string, transforms: readonly FittedTransform[]): FittedTransform[] {
+  return transforms.filter((t) => t.column === column);
+}
+
+/** Whether a raw feature is fed as a category (string) rather than a number. */
+export const isCategorical = (f: RawFeature): boolean => f.type === 'category' || f.type === 'text';
+
+function slotsOf(column: string, transforms: readonly FittedTransform[]): readonly string[] | undefined {
+  let slots: readonly string[] | undefined;
+  for (const t of transformsFor(column, transforms)) slots = moduleOf(t).slots?.(t) ?? slots;
+  return slots;
+}
+
+/** Names of the `x` slots, e.g. `sepal_length`, `color=red`. */
+export function featureNames(rawFeatures: readonly RawFeature[], transforms: readonly FittedTransform[]): string[] {
+  const names: string[] = [];
+  for (const f of rawFeatures) {
+    const slots = slotsOf(f.name, transforms);
+    if (slots) for (const s of slots) names.push(`${f.name}=${s}`);
+    else names.push(f.name);
+  }
+  return names;
+}
+
+/** The first `n` rows of a raw column as chain values. */
+export function columnValues(col: TableColumn, n = col.values.length): ColumnValues {
+  if (Array.isArray(col.values)) {
+    const v = col.values.length === n ? col.values : col.values.slice(0, n);
+    return { kind: 'category', values: v.map((x) => x ?? null) };
+  }
+  const v = col.values;
+  return { kind: 'number', values: v.length === n ? v : v.subarray(0, n) };
+}
+
+/** A column's values after the given transforms (all of them its own, in list order). */
+export function applyChain(v: ColumnValues, transforms: readonly FittedTransform[]): ColumnValues {
+  let cur = v;
+  for (const t of transforms) cur = moduleOf(t).apply(t, cur);
+  return cur;
+}
+
+/** Builds `x` (`n × width`, row-major float32) from raw columns; see the file comment for the rules. */
+export function assembleFeatures(
+  raw: readonly TableColumn[],
+  rawFeatures: readonly RawFeature[],
+  transforms: readonly FittedTransform[],
+  n: number,
+): Float32Array {
+  const parts = rawFeatures.map((f) => {
+    const col = raw.find((c) => c.name === f.name);
+    if (!col) throw new DataError(`raw column '${f.name}' is missing`);
+    const out = applyChain(columnValues(col, n), transformsFor(f.name, transforms));
+    if (out.kind === 'category')
+      throw new DataError(`column '${f.name}' holds categories; encode it (one-hot or ordinal) first`);
+    return out.kind === 'slots' ? out : { width: 1, values: out.values };
+  });
+  const width = parts.reduce((a, p) => a + p.width, 0);
+  const x = new Float32Array(n * width);
+  let offset = 0;
+  for (const p of parts) {
+    const w = p.width;
+    const v = p.values;
+    for (let i = 0; i < n; i++) {
+      const base = i * width + offset;
+      for (let k = 0; k < w; k++) x[base + k] = v[i * w + k];
+    }
+    offset += w;
+  }
+  return x;
+}
+
+/** The graph inputs of raw rows: numbers (float64, NaN = missing) and categories (string, `""` = missing). */
+export interface RawInputs {
+  numeric?: T;
+  categorical?: T;
+}
+
+/**
+ * Emits the same assembly into a float64 GraphBuilder: raw feature `f` is column k of `numeric`
+ * or `categorical` (k counts the features of that kind in `rawFeatures` order). Returns float64
+ * `[batch, width]`.
+ */
+export function emitFeatures(
+  b: GraphBuilder,
+  rawFeatures: readonly RawFeature[],
+  transforms: readonly FittedTransform[],
+  inputs: RawInputs,
+): T {
+  let numeric = 0;
+  let categorical = 0;
+  const blocks = rawFeatures.map((f) => {
+    const cat = isCategorical(f);
+    const source = cat ? inputs.categorical : inputs.numeric;
+    if (!source) throw new Error(`emitFeatures: no ${cat ? 'categorical' : 'numeric'} input for '${f.name}'`);
+    const index = b.constI64([cat ? categorical++ : numeric++]);
+    const col = b.op('Gather', [source, index], [source.shape[0], 1], { axis: { i: 1 } }, source.dtype);
+    let cur: ColumnTensor = { kind: cat ? 'category' : 'number', t: col };
+    for (const t of transformsFor(f.name, transforms)) cur = moduleOf(t).emit(t, b, cur);
+    if (cur.kind === 'category')
+      throw new DataError(`column '${f.name}' holds categories; encode it (one-hot or ordinal) first`);
+    return { t: cur.t, width: cur.kind === 'slots' ? cur.width : 1 };
+  });
+  if (blocks.length === 1) return blocks[0].t;
+  const width = blocks.reduce((a, p) => a + p.width, 0);
+  return b.op(
+    'Concat',
+    blocks.map((p) => p.t),
+    [blocks[0].t.shape[0], width],
+    { axis: { i: 1 } },
+    'float64',
+  );
+}

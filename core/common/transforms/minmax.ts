@@ -1,0 +1,35 @@
+import { asNumbers, defineTransform, moments, numberTensor } from './TransformModule';
+
+/** `(x − min) / (max − min)` with the training min and max (scikit-learn MinMaxScaler); max = min gives 0. */
+export interface MinMax {
+  kind: 'minmax';
+  column: string;
+  min: number;
+  max: number;
+}
+
+export const minmax = defineTransform<MinMax, Record<string, never>>({
+  kind: 'minmax',
+  fit(column, train) {
+    const m = moments(asNumbers(train, 'prep.minmax', column));
+    return { kind: 'minmax', column, min: m.min, max: m.max };
+  },
+  apply(t, v) {
+    const x = asNumbers(v, 'prep.minmax', t.column);
+    const out = new Float64Array(x.length);
+    const range = t.max - t.min;
+    for (let i = 0; i < x.length; i++) {
+      const xi = x[i];
+      out[i] = xi !== xi ? NaN : range > 0 ? (xi - t.min) / range : 0;
+    }
+    return { kind: 'number', values: out };
+  },
+  emit(t, b, x) {
+    const v = numberTensor(x, 'prep.minmax', t.column);
+    // max == min maps every present value to 0: dividing by +Infinity does that and keeps NaN.
+    const range = t.max > t.min ? t.max - t.min : Infinity;
+    const shifted = b.op('Sub', [v, b.constF(t.min)], v.shape);
+    return { kind: 'number', t: b.op('Div', [shifted, b.constF(range)], v.shape) };
+  },
+  check: (t) => ({ range: [t.min, t.max] }),
+});

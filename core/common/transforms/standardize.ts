@@ -1,0 +1,30 @@
+import { asNumbers, defineTransform, moments, numberTensor } from './TransformModule';
+
+/** `(x − mean) / std` with the training mean and population std (scikit-learn StandardScaler); std 0 divides by 1. */
+export interface Standardize {
+  kind: 'standardize';
+  column: string;
+  mean: number;
+  std: number;
+}
+
+export const standardize = defineTransform<Standardize, Record<string, never>>({
+  kind: 'standardize',
+  fit(column, train) {
+    const m = moments(asNumbers(train, 'prep.standardize', column));
+    return { kind: 'standardize', column, mean: m.mean, std: m.std };
+  },
+  apply(t, v) {
+    const x = asNumbers(v, 'prep.standardize', t.column);
+    const scale = t.std > 0 ? t.std : 1;
+    const out = new Float64Array(x.length);
+    for (let i = 0; i < x.length; i++) out[i] = (x[i] - t.mean) / scale;
+    return { kind: 'number', values: out };
+  },
+  emit(t, b, x) {
+    const v = numberTensor(x, 'prep.standardize', t.column);
+    const centred = b.op('Sub', [v, b.constF(t.mean)], v.shape);
+    return { kind: 'number', t: b.op('Div', [centred, b.constF(t.std > 0 ? t.std : 1)], v.shape) };
+  },
+  check: (t) => ({ range: [t.mean - 2 * t.std, t.mean + 2 * t.std] }),
+});
