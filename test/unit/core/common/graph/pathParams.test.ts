@@ -47,7 +47,10 @@ describe('path params', () => {
   it('finds the files a node reads and writes', () => {
     expect(pathParams(lookup(builtinNodes, 'data.csv')!)).toEqual([{ key: 'path', save: false }]);
     expect(pathParams(lookup(builtinNodes, 'export.onnx')!)).toEqual([{ key: 'path', save: true }]);
-    expect(pathParams(lookup(builtinNodes, 'data.images')!)).toEqual([{ key: 'path', save: false }]);
+    expect(pathParams(lookup(builtinNodes, 'data.images')!)).toEqual([
+      { key: 'path', save: false },
+      { key: 'testPath', save: false },
+    ]);
     expect(pathParams(lookup(builtinNodes, 'prep.split')!)).toEqual([]);
   });
 
