@@ -16,6 +16,7 @@ import { useCallback, useEffect, type DragEvent } from 'react';
 import { definitionOf } from '../store/nodeCatalog';
 import type { WeftFlowNode } from '../store/documentConvert';
 import { useStudio } from '../store/useStudio';
+import { Welcome } from '../welcome/Welcome';
 import { useFitAll } from './useFitAll';
 import { WeftNode, portColors } from './WeftNode';
 
@@ -94,6 +95,13 @@ export function Canvas() {
   const fitRequest = useStudio((s) => s.fitRequest);
   const { screenToFlowPosition } = useReactFlow();
   const fitAll = useFitAll();
+  const viewCenter = useCallback(() => {
+    const box = document.querySelector('.weft-canvas')?.getBoundingClientRect();
+    return screenToFlowPosition({
+      x: (box?.left ?? 0) + (box?.width ?? 600) / 2,
+      y: (box?.top ?? 0) + (box?.height ?? 400) / 2,
+    });
+  }, [screenToFlowPosition]);
   useEffect(() => {
     if (fitRequest) requestAnimationFrame(() => fitAll());
   }, [fitRequest, fitAll]);
@@ -171,6 +179,7 @@ export function Canvas() {
         </div>
       )}
       {nodes.length === 0 && <div className="weft-empty-hint">Drag nodes from the palette, or open an example.</div>}
+      {nodes.length === 0 && <Welcome center={viewCenter} />}
     </div>
   );
 }
