@@ -286,8 +286,8 @@ describe('CSV fast path', () => {
     for (let i = 0; i < 150_000; i++)
       q.push(`${i},"${i % 5 === 0 ? 'a\nb' : 'c, ""d""'} ${i % 11}",${i % 3 === 0 ? '' : i / 4}`);
     const qtext = q.join('\n') + '\n';
-    expect(await sameAsPapaparse(write(qtext))).toEqual(['fast', 'fast']);
-    expect(await sameAsPapaparse(write(qtext.replaceAll(/(?<!a)\n/g, '\r\n')))).toEqual(['fast', 'fast']);
+    expect(await sameAsPapaparse(write(qtext))).toEqual(['fast']);
+    expect(await sameAsPapaparse(write(qtext.replaceAll(/(?<!a)\n/g, '\r\n')))).toEqual(['fast']);
     // a line longer than the read buffer
     const long = `a,b\n1,${'x'.repeat(3 * 2 ** 20)}\n2,y\n`;
     expect(await sameAsPapaparse(write(long), { types: { b: 'text' } })).toEqual(['fast']);
