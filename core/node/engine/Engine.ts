@@ -293,6 +293,7 @@ export class Engine {
       let lastProgress = 0;
       const result = await executor({
         inputs,
+        inputSources: st.inputs,
         params: st.params as never,
         signal: s.signal,
         nodeId,

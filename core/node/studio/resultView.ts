@@ -158,9 +158,19 @@ function modelView(m: TrainedModelValue): ModelView {
 }
 
 function metricsView(m: MetricsValue): MetricsValue {
-  if (!m.roc && !m.residuals) return m;
+  if (!m.roc && !m.residuals && !m.comparison) return m;
+  const thinRoc = (roc: NonNullable<MetricsValue['roc']>): NonNullable<MetricsValue['roc']> =>
+    roc.map((c) => ({ ...c, fpr: thin(c.fpr, MAX_CURVE_POINTS), tpr: thin(c.tpr, MAX_CURVE_POINTS) }));
   return {
     ...m,
+    ...(m.comparison
+      ? {
+          comparison: {
+            ...m.comparison,
+            learners: m.comparison.learners.map((l) => (l.roc ? { ...l, roc: thinRoc(l.roc) } : l)),
+          },
+        }
+      : {}),
     ...(m.roc
       ? { roc: m.roc.map((c) => ({ ...c, fpr: thin(c.fpr, MAX_CURVE_POINTS), tpr: thin(c.tpr, MAX_CURVE_POINTS) })) }
       : {}),
