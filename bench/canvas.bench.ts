@@ -53,7 +53,7 @@ export async function startStudioWithBigPipeline(): Promise<{ url: string; stop:
     child.once('exit', (code) => reject(new Error(`weft studio exited with ${code}`)));
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = /(http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+      const m = /(http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]+)/.exec(out);
       if (m) resolve(m[1]);
     });
   });
