@@ -108,12 +108,12 @@ export class ColumnBuilder {
 
   /** Adds `v` as a string column does; true when it is missing. */
   private addText(strs: (string | null)[], v: string): boolean {
-    if (v.length === 0 || this.missingSet.has(v)) {
-      strs.push(null);
-      return true;
-    }
-    let s = this.intern.get(v);
+    let s = v.length === 0 ? undefined : this.intern.get(v);
     if (s === undefined) {
+      if (v.length === 0 || this.missingSet.has(v)) {
+        strs.push(null);
+        return true;
+      }
       s = detach(v);
       if (this.intern.size < 100_000) this.intern.set(s, s);
     }

@@ -58,31 +58,41 @@ function unquoted(text: Uint8Array): Uint8Array {
 
 /**
  * Hands out the text of short ASCII fields, one string for equal bytes seen recently, so a
- * category column does not make a new string per cell. Other fields are decoded each time.
+ * category column does not make a new string per cell (and Map lookups reuse its hash).
+ * Other fields are decoded each time. Quoted fields are keyed by their raw bytes, doubled
+ * quotes included, and given unescaped.
  */
 class ByteInterner {
-  private readonly slots: (string | undefined)[] = new Array<string | undefined>(4096).fill(undefined);
+  private readonly raws: (string | undefined)[] = new Array<string | undefined>(8192).fill(undefined);
+  private readonly values: string[] = new Array<string>(8192).fill('');
 
-  get(buf: Buffer, s: number, e: number): string {
+  get(buf: Buffer, s: number, e: number, doubled: boolean): string {
     const n = e - s;
-    if (n > 32) return buf.toString('utf8', s, e);
-    let h = n;
+    if (n > 48) return decode(buf, s, e, doubled);
+    let h = n + (doubled ? 7 : 0);
     for (let i = s; i < e; i++) {
       const b = buf[i];
-      if (b >= 128) return buf.toString('utf8', s, e);
+      if (b >= 128) return decode(buf, s, e, doubled);
       h = Math.imul(h ^ b, 16777619);
     }
-    const slot = (h ^ (h >>> 15)) & 4095;
-    const v = this.slots[slot];
-    if (v !== undefined && v.length === n) {
+    const slot = (h ^ (h >>> 15)) & 8191;
+    const raw = this.raws[slot];
+    if (raw !== undefined && raw.length === n && (this.values[slot].length === n) !== doubled) {
       let k = 0;
-      while (k < n && v.charCodeAt(k) === buf[s + k]) k++;
-      if (k === n) return v;
+      while (k < n && raw.charCodeAt(k) === buf[s + k]) k++;
+      if (k === n) return this.values[slot];
     }
     const str = buf.toString('latin1', s, e);
-    this.slots[slot] = str;
-    return str;
+    const value = doubled ? str.replaceAll('""', '"') : str;
+    this.raws[slot] = str;
+    this.values[slot] = value;
+    return value;
   }
+}
+
+function decode(buf: Buffer, s: number, e: number, doubled: boolean): string {
+  const v = buf.toString('utf8', s, e);
+  return doubled ? v.replaceAll('""', '"') : v;
 }
 
 /** Where the last `parseField` call found its field's end. */
@@ -341,7 +351,7 @@ export async function fastPass(layout: CsvLayout, rows: CsvRows, hooks: ReadHook
     let quoteAt = -1;
 
     /** The text of the unquoted field `buf[s, e)`, shared between equal short ASCII fields. */
-    const text = (s: number, e: number): string => interner.get(buf, s, e);
+    const text = (s: number, e: number): string => interner.get(buf, s, e, false);
 
     /**
      * Splits and hands over the records that start in `buf[start, end)` (`end` is a line start;
@@ -421,7 +431,7 @@ export async function fastPass(layout: CsvLayout, rows: CsvRows, hooks: ReadHook
       const builders = rows.builders;
       const ncols = builders === null ? ncolsMax : builders.length;
       if (!sized(builders === null ? 0 : ncols)) return UNFIT;
-      const loose: string[] = [];
+      const loose: string[] | null = builders === null ? [] : null;
       let j = 0;
       let breaks = 0;
       let nl = -1;
@@ -436,8 +446,13 @@ export async function fastPass(layout: CsvLayout, rows: CsvRows, hooks: ReadHook
           let q = p + 1;
           let doubled = false;
           for (;;) {
-            q = buf.indexOf(QUOTE, q);
-            if (q === -1 || q >= limit) return eof ? UNFIT : MORE;
+            while (q < limit) {
+              const c = buf[q];
+              if (c === QUOTE) break;
+              if (c === LF) breaks++;
+              q++;
+            }
+            if (q >= limit) return eof ? UNFIT : MORE;
             if (q + 1 === limit && !eof) return MORE;
             if (buf[q + 1] !== QUOTE || q + 1 === limit) break;
             doubled = true;
@@ -445,9 +460,7 @@ export async function fastPass(layout: CsvLayout, rows: CsvRows, hooks: ReadHook
           }
           s = p + 1;
           e = q;
-          for (let k = buf.indexOf(LF, s); k !== -1 && k < e; k = buf.indexOf(LF, k + 1)) breaks++;
-          value = buf.toString('utf8', s, e);
-          if (doubled) value = value.replaceAll('""', '"');
+          value = interner.get(buf, s, e, doubled);
           after = q + 1;
           if (after < limit) {
             const c = buf[after];
@@ -478,7 +491,7 @@ export async function fastPass(layout: CsvLayout, rows: CsvRows, hooks: ReadHook
           vals[j] = x;
           quoted[j] = value;
         }
-        if (builders === null) loose.push(value ?? buf.toString('utf8', s, e));
+        if (loose !== null) loose.push(value ?? buf.toString('utf8', s, e));
         j++;
         if (after >= limit) {
           next = limit;
@@ -493,7 +506,7 @@ export async function fastPass(layout: CsvLayout, rows: CsvRows, hooks: ReadHook
               vals[j] = NaN;
               quoted[j] = null;
             }
-            if (builders === null) loose.push('');
+            if (loose !== null) loose.push('');
             j++;
             next = limit;
             break;
@@ -522,7 +535,7 @@ export async function fastPass(layout: CsvLayout, rows: CsvRows, hooks: ReadHook
         for (let k = 0; k < Math.min(j, ncols); k++) fields.push(quoted[k] ?? buf.toString('utf8', starts[k], ends[k]));
         while (fields.length < j) fields.push('');
         rows.row(fields, line);
-      } else {
+      } else if (loose !== null) {
         rows.row(loose, line);
       }
       line += 1 + breaks;
