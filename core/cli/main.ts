@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../node/executors/Executor';
+import { registerCacheCommand } from './commands/cache';
 import { registerDataCommand } from './commands/data';
 import { registerExportCommand } from './commands/export';
 import { registerNodesCommand } from './commands/nodes';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerExportCommand(program);
   registerStudioCommand(program);
   registerServeModelCommand(program);
+  registerCacheCommand(program);
   return program;
 }
 
