@@ -64,6 +64,9 @@ export class ColumnBuilder {
   private nums: Float64Array | null;
   private strs: (string | null)[] | null;
   private intern = new Map<string, string>();
+  /** The column's text from the first row on, kept when the first value demotes it, so no second pass is needed. */
+  private text: (string | null)[] | null = null;
+  private textMissing = 0;
   n = 0;
   missing = 0;
   numeric = 0;
@@ -97,25 +100,50 @@ export class ColumnBuilder {
     if (this.forced) this.bad(place, v, kind === 'num' ? 'number' : 'value');
     this.demoted = true;
     this.nums = null;
+    if (this.n === 1) {
+      this.text = [];
+      this.addText(this.text, v);
+    }
+  }
+
+  /** Adds `v` as a string column does; true when it is missing. */
+  private addText(strs: (string | null)[], v: string): boolean {
+    let s = v.length === 0 ? undefined : this.intern.get(v);
+    if (s === undefined) {
+      if (v.length === 0 || this.missingSet.has(v)) {
+        strs.push(null);
+        return true;
+      }
+      s = detach(v);
+      if (this.intern.size < 100_000) this.intern.set(s, s);
+    }
+    strs.push(s);
+    return false;
+  }
+
+  /** Whether the column, demoted, already holds every row's text (its first value demoted it). */
+  get hasText(): boolean {
+    return this.text !== null;
+  }
+
+  /** Makes a demoted column that `hasText` the string column a second pass with it in `asStrings` would give. */
+  adoptText(): void {
+    if (this.text === null) throw new Error(`column '${this.name}' has no text to adopt`);
+    this.strs = this.text;
+    this.missing = this.textMissing;
+    this.kind = 'str';
+    this.demoted = false;
+    this.text = null;
   }
 
   /** Adds the value of the next row. */
   push(v: string, place: Place): void {
     const i = this.n++;
     if (this.strs !== null) {
-      if (v.length === 0 || this.missingSet.has(v)) {
-        this.strs.push(null);
-        this.missing++;
-        return;
-      }
-      let s = this.intern.get(v);
-      if (s === undefined) {
-        s = detach(v);
-        if (this.intern.size < 100_000) this.intern.set(s, s);
-      }
-      this.strs.push(s);
+      if (this.addText(this.strs, v)) this.missing++;
       return;
     }
+    if (this.text !== null && this.addText(this.text, v)) this.textMissing++;
     if (v.length === 0) return this.setMissing(i);
     let x = +v;
     if (x !== x && this.decimalComma && v.includes(',')) x = +v.replace(',', '.');
@@ -166,6 +194,7 @@ export class ColumnBuilder {
    */
   pushNumber(x: number): boolean {
     if (this.demoted) {
+      if (this.text !== null) return false;
       this.n++;
       this.numeric++;
       return true;

