@@ -107,7 +107,11 @@ export async function exportOnnx(model: TrainedModelValue, opts: OnnxExportOptio
   let labelMismatches = 0;
   if (exported.labels) {
     const expected = argmaxRows(inApp.values, inApp.width);
-    exported.labels.forEach((l, i) => (labelMismatches += l === expected[i] ? 0 : 1));
+    const names = model.classNames;
+    exported.labels.forEach((l, i) => {
+      const nameOk = !exported.labelNames || exported.labelNames[i] === names?.[expected[i]];
+      labelMismatches += l === expected[i] && nameOk ? 0 : 1;
+    });
   }
   if (!(diff <= EXPORT_TOLERANCE)) {
     throw new UserError(

@@ -16,6 +16,9 @@ import { maxAbsDiff } from './runExported';
 import { buildTfjsModel, onnxChainToLayers } from './tfjsLayers';
 import type { VerifyRows } from './verifyRows';
 
+/** Class names beside model.json: a JSON array, index = the argmax of the model's output. */
+export const LABELS_FILE = 'labels.json';
+
 export interface TfjsExportReport {
   dir: string;
   files: string[];
@@ -99,6 +102,10 @@ export async function exportTfjs(
       },
     });
     await built.save(folderSaver(staging, files));
+    if (model.task === 'classification' && model.classNames?.length) {
+      await atomicWrite(path.join(staging, LABELS_FILE), `${JSON.stringify(model.classNames)}\n`);
+      files.push(path.join(staging, LABELS_FILE));
+    }
   } catch (e) {
     await rm(staging, { recursive: true, force: true }).catch(() => {});
     throw (e as NodeJS.ErrnoException).code ? fileError(opts.dir, e, 'write') : e;
@@ -126,7 +133,8 @@ export async function exportTfjs(
   await mkdir(opts.dir, { recursive: true }).catch((e: unknown) => {
     throw fileError(opts.dir, e, 'write');
   });
-  for (const name of ['weights.bin', 'model.json']) await rename(path.join(staging, name), path.join(opts.dir, name));
+  const names = files.map((f) => path.basename(f)).filter((n) => n !== 'model.json');
+  for (const name of [...names, 'model.json']) await rename(path.join(staging, name), path.join(opts.dir, name));
   await rm(staging, { recursive: true, force: true });
   return {
     dir: opts.dir,

@@ -98,11 +98,20 @@ describe('export.onnx with preprocessing inside', () => {
     await session.release();
     const probs = out.probabilities.data as Float32Array;
     const labels = Array.from(out.label.data as BigInt64Array, Number);
+    expect(out.label_name.type).toBe('string');
+    expect(out.label_name.dims).toEqual([3]);
+    const names = out.label_name.data as string[];
     handX.forEach((x, i) => {
       const expected = forward(weights, x, 6, 3, true);
       expected.forEach((p, c) => expect(Math.abs(probs[i * 3 + c] - p)).toBeLessThan(1e-5));
       expect(labels[i]).toBe(expected.indexOf(Math.max(...expected)));
+      expect(names[i]).toBe(['no', 'maybe', 'yes'][expected.indexOf(Math.max(...expected))]);
     });
+    expect(report.layout.outputs.map((o) => [o.name, o.dtype])).toEqual([
+      ['probabilities', 'float32'],
+      ['label', 'int64'],
+      ['label_name', 'string'],
+    ]);
 
     const written = decodeModel(readFileSync(file));
     expect(written.opsets.find((o) => !o.domain)!.version).toBeGreaterThanOrEqual(17);
