@@ -139,6 +139,7 @@ export function registerExportCommand(program: Command): void {
       if (flags.format === 'tfjs') {
         const r = await exportTfjs(model, { dir: path.resolve(flags.out ?? `${stem}-tfjs`), rows });
         console.log(`wrote ${r.files.join(', ')} (TF.js layers: ${r.layers.join(' → ')})`);
+        console.log(`input: ${r.input.raw ? 'raw' : 'features'} float32[N, ${r.input.width}]; ${r.input.caller}`);
         console.log(
           `verified with tf.loadLayersModel on ${r.rowsSource}: max |exported − in-app| = ${r.maxAbsDiff.toExponential(2)} (limit 1e-5)`,
         );
