@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../node/executors/Executor';
+import { registerCacheCommand } from './commands/cache';
 import { registerDataCommand } from './commands/data';
 import { registerExportCommand } from './commands/export';
 import { registerNodesCommand } from './commands/nodes';
@@ -27,10 +28,24 @@ export function buildProgram(): Command {
   registerExportCommand(program);
   registerStudioCommand(program);
   registerServeModelCommand(program);
+  registerCacheCommand(program);
   return program;
 }
 
+/** A reader that stops early (`weft nodes | head -1`) closes the pipe: end quietly, as Unix tools do. */
+let pipeGuarded = false;
+function endQuietlyOnClosedPipe(): void {
+  if (pipeGuarded) return;
+  pipeGuarded = true;
+  for (const stream of [process.stdout, process.stderr])
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+      throw e;
+    });
+}
+
 export async function main(argv: string[]): Promise<number> {
+  endQuietlyOnClosedPipe();
   const program = buildProgram();
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -5,7 +5,7 @@ import { RunStore } from '../node/runs/RunStore';
 import { createProgressRenderer } from './progress';
 
 /**
- * Runs a pipeline from the terminal and records it: every result persisted to the disk cache,
+ * Runs a pipeline from the terminal and records it: results cached on disk by the measured policy,
  * progress bars unless `json`, Ctrl-C cancels, a recording failure is a warning.
  */
 export async function runInTerminal(
@@ -16,7 +16,7 @@ export async function runInTerminal(
   },
 ): ReturnType<typeof runRecorded> {
   const { json, ...runOpts } = opts;
-  const engine = createDefaultEngine(opts.workspace, { persist: 'all' });
+  const engine = createDefaultEngine(opts.workspace, { lean: true });
   const renderer = json ? undefined : createProgressRenderer();
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();

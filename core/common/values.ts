@@ -126,6 +126,61 @@ export interface MetricsValue {
   roc?: { label: string; fpr: number[]; tpr: number[]; auc: number }[];
   /** Regression: predicted vs residual pairs, for plots (subsampled). */
   residuals?: { predicted: number[]; residual: number[] };
+  /** eval.compare: every learner's scores, for the studio's comparison table and overlaid ROC curves. */
+  comparison?: ComparisonValue;
+  /** eval.importance: permutation importance per feature, sorted by mean drop. */
+  importance?: ImportanceValue;
+}
+
+/** A metric's mean and standard deviation over folds, with the per-fold values. */
+export interface FoldScore {
+  mean: number;
+  /** Population standard deviation over folds (numpy's `std`, ddof 0). */
+  std: number;
+  folds: number[];
+}
+
+/** One learner's row of an eval.compare result. */
+export interface LearnerComparison {
+  /** Node id of the learner node (whose learner output is connected). */
+  id: string;
+  /** Its node type, e.g. `ml.forest`, `train.trainer`. */
+  learner: string;
+  scores: Record<string, FoldScore>;
+  /** Mean seconds per fold to fit (preprocessing steps excluded) and to predict the held-out rows. */
+  fitSeconds: number;
+  predictSeconds: number;
+  best: boolean;
+  /** The corrected resampled t-test of the best learner against this one on the ranking metric. */
+  versusBest?: { meanDifference: number; t: number; p: number; significant: boolean };
+  /** Confusion matrix of the held-out predictions summed over folds, `[actual][predicted]`. */
+  confusion?: number[][];
+  /** ROC curves of the pooled held-out probabilities (binary: one; otherwise one per class). */
+  roc?: { label: string; fpr: number[]; tpr: number[]; auc: number }[];
+}
+
+/** The result of eval.compare. */
+export interface ComparisonValue {
+  mode: 'cv' | 'test';
+  folds: number;
+  repeats: number;
+  /** Metrics in display order. */
+  metrics: string[];
+  rankBy: string;
+  /** Whether a higher value of `rankBy` is better (false for losses and errors). */
+  higherIsBetter: boolean;
+  alpha: number;
+  learners: LearnerComparison[];
+}
+
+/** The result of eval.importance. */
+export interface ImportanceValue {
+  metric: string;
+  /** The metric on the unshuffled rows. */
+  baseline: number;
+  repeats: number;
+  /** Per feature (or original column of a one-hot group), sorted by `mean` descending. */
+  features: { name: string; mean: number; std: number; values: number[] }[];
 }
 
 /** The training loop's record of one epoch. */
@@ -175,7 +230,7 @@ export interface TrainedModelValue {
 }
 
 /**
- * An unfitted classical learner: the recipe a learner node fitted, enough for a comparison or
+ * An unfitted learner: the recipe a learner node (ml.*) or the neural trainer fitted, enough for a comparison or
  * search node to fit it again on other rows (core/common/learners `fitLearner`).
  */
 export interface LearnerValue {
@@ -187,6 +242,8 @@ export interface LearnerValue {
   params: Record<string, unknown>;
   /** Seed of every random choice the fit makes (0 for deterministic learners). */
   seed: number;
+  /** For `train.trainer`: the model spec (core/common/model ModelSpecValue) its params train. */
+  model?: unknown;
 }
 
 /**

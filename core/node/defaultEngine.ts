@@ -4,14 +4,20 @@ import { Engine } from './engine/Engine';
 import { builtinExecutors } from './executors';
 
 /**
- * The engine with every built-in node, caching under `<workspace>/.weft/cache`: expensive outputs
- * only for a long-lived studio, every output for the CLI (`persist: 'all'`), where each run is a new process.
+ * The engine with every built-in node, caching under `<workspace>/.weft/cache` by the measured
+ * policy (see `EngineOptions.persist`): trained models and results slow to recompute for their size
+ * are stored, cheap large results (a table the CSV reader rebuilds in a second) keep only their
+ * summary, so an unchanged pipeline is all cached in a new process and nothing retrains.
  */
-export function createDefaultEngine(workspace: string, opts: { persist?: 'expensive' | 'all' } = {}): Engine {
+export function createDefaultEngine(
+  workspace: string,
+  opts: { persist?: 'expensive' | 'measured' | 'all'; lean?: boolean } = {},
+): Engine {
   return new Engine({
     registry: builtinNodes,
     executors: builtinExecutors,
     cacheDir: path.join(workspace, '.weft', 'cache'),
-    persist: opts.persist ?? 'expensive',
+    persist: opts.persist ?? 'measured',
+    ...(opts.lean ? { lean: true } : {}),
   });
 }

@@ -1,31 +1,10 @@
 import type { MetricsValue } from '../../core/common';
 import { ConfusionMatrix } from './ConfusionMatrix';
 import { DataTable } from './DataTable';
-import { UPlotChart, seriesColor } from './UPlotChart';
-
-function RocCurves({ roc }: { roc: NonNullable<MetricsValue['roc']> }) {
-  const grid = Array.from({ length: 101 }, (_, i) => i / 100);
-  /** tpr at each fpr grid point (step interpolation), so every curve shares one x axis. */
-  const at = (fpr: number[], tpr: number[], x: number): number => {
-    let y = 0;
-    for (let i = 0; i < fpr.length && (fpr[i] ?? 2) <= x; i++) y = tpr[i] ?? y;
-    return y;
-  };
-  const series = [
-    ...roc.map((c, i) => ({
-      label: `${c.label} (AUC ${c.auc.toFixed(3)})`,
-      values: grid.map((x) => at(c.fpr, c.tpr, x)),
-      color: seriesColor(i),
-    })),
-    { label: 'chance', values: grid, color: '#adb5bd', dash: true },
-  ];
-  return (
-    <div className="weft-card" data-testid="roc-curve">
-      <h4>ROC curve</h4>
-      <UPlotChart x={grid} series={series} xLabel="false positive rate" height={240} />
-    </div>
-  );
-}
+import { ComparisonView } from './ComparisonView';
+import { ImportanceView } from './ImportanceView';
+import { RocCurves } from './RocCurves';
+import { UPlotChart } from './UPlotChart';
 
 function Residuals({ residuals }: { residuals: NonNullable<MetricsValue['residuals']> }) {
   const order = residuals.predicted
@@ -52,7 +31,7 @@ export function MetricsView({ metrics }: { metrics: MetricsValue }) {
   return (
     <div className="weft-metrics" data-testid="metrics-view">
       <div className="weft-scalars">
-        {Object.entries(metrics.scalars).map(([k, v]) => (
+        {Object.entries(metrics.comparison ? {} : metrics.scalars).map(([k, v]) => (
           <div className="weft-scalar" key={k} data-testid={`metric-${k}`}>
             <span className="weft-scalar-value">{Number.isInteger(v) ? v : v.toFixed(4)}</span>
             <span className="weft-scalar-name">{k}</span>
@@ -62,6 +41,13 @@ export function MetricsView({ metrics }: { metrics: MetricsValue }) {
       <div className="weft-muted">
         {metrics.task}, split “{metrics.splitLabel ?? metrics.split}”
       </div>
+      {metrics.comparison && (
+        <ComparisonView
+          comparison={metrics.comparison}
+          {...(metrics.classNames ? { classNames: metrics.classNames } : {})}
+        />
+      )}
+      {metrics.importance && <ImportanceView importance={metrics.importance} />}
       <div className="weft-result-grid">
         {metrics.confusion && (
           <div className="weft-card">
@@ -75,7 +61,7 @@ export function MetricsView({ metrics }: { metrics: MetricsValue }) {
         {metrics.roc && metrics.roc.length > 0 && <RocCurves roc={metrics.roc} />}
         {metrics.residuals && <Residuals residuals={metrics.residuals} />}
       </div>
-      {metrics.tables.map((t) => (
+      {metrics.tables.slice(metrics.comparison || metrics.importance ? 1 : 0).map((t) => (
         <div className="weft-card" key={t.title}>
           <h4>{t.title}</h4>
           <DataTable columns={t.columns} rows={t.rows} />

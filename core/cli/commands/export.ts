@@ -79,10 +79,10 @@ async function valuesFromPipeline(
   const baseDir = path.dirname(path.resolve(file));
   const workspace = path.resolve(flags.workspace ?? baseDir);
   const { createDefaultEngine } = await import('../../node/defaultEngine');
-  const engine = createDefaultEngine(workspace, { persist: 'all' });
+  const engine = createDefaultEngine(workspace);
   const fetch = async (ep: Endpoint | undefined): Promise<unknown> => {
     if (!ep) return undefined;
-    const outcome = await engine.run(document, { only: ep.node, baseDir, workspace });
+    const outcome = await engine.run(document, { only: ep.node, need: [ep.node], baseDir, workspace });
     if (!outcome.ok)
       throw new UserError(
         `${file}: the pipeline is invalid:\n${formatValidationErrors(outcome.validation).join('\n')}`,

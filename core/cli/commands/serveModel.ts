@@ -9,6 +9,8 @@ interface ServeFlags {
   name?: string;
   provider: string;
   maxBody: string;
+  headerTimeout: string;
+  bodyTimeout: string;
 }
 
 /** `16mb`, `512kb`, `1048576` → bytes. */
@@ -32,6 +34,8 @@ export function registerServeModelCommand(program: Command): void {
     .option('--name <name>', 'model name in URLs (default: the file name)')
     .option('--provider <p>', `execution provider: ${onnxProviderChoices.join(' | ')}`, 'auto')
     .option('--max-body <size>', 'largest request body, e.g. 16mb; larger requests get 413', '16mb')
+    .option('--header-timeout <ms>', 'how long a client may take to send its headers', '5000')
+    .option('--body-timeout <ms>', 'how long a client may take to send a whole request', '30000')
     .action(async (model: string, flags: ServeFlags) => {
       const port = Number(flags.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535)
@@ -41,6 +45,13 @@ export function registerServeModelCommand(program: Command): void {
         throw new UserError(`--provider must be one of ${onnxProviderChoices.join(', ')}, not "${flags.provider}"`);
       const maxBodyBytes = parseSize(flags.maxBody);
       if (!maxBodyBytes) throw new UserError(`--max-body must be a size such as 16mb, not "${flags.maxBody}"`);
+      const headersTimeoutMs = Number(flags.headerTimeout);
+      const bodyTimeoutMs = Number(flags.bodyTimeout);
+      for (const [flag, v] of [
+        ['--header-timeout', headersTimeoutMs],
+        ['--body-timeout', bodyTimeoutMs],
+      ] as const)
+        if (!Number.isInteger(v) || v < 100) throw new UserError(`${flag} must be a whole number of ms, at least 100`);
       const apiKey = flags.apiKey ?? process.env.WEFT_API_KEY;
       const { formatShape } = await import('../../node/onnx/inspect');
       const { startModelServer } = await import('../../node/serving/modelServer');
@@ -50,6 +61,8 @@ export function registerServeModelCommand(program: Command): void {
         port,
         provider,
         maxBodyBytes,
+        headersTimeoutMs,
+        bodyTimeoutMs,
         ...(apiKey ? { apiKey } : {}),
         ...(flags.name ? { name: flags.name } : {}),
       });

@@ -1,5 +1,6 @@
 import type { NodeRegistry } from '../nodes/NodeDefinition';
 import { DOCUMENT_FORMAT, DOCUMENT_VERSION, PipelineDocumentSchema, type PipelineDocument } from './document';
+import { capList, clip } from './clip';
 
 type Json = Record<string, unknown>;
 
@@ -49,18 +50,24 @@ export function loadDocument(input: unknown, registry?: NodeRegistry): LoadResul
   let raw = input;
   if (typeof raw === 'string') {
     try {
-      raw = JSON.parse(raw) as unknown;
+      raw = JSON.parse(raw.replace(/^\uFEFF/, '')) as unknown;
     } catch (e) {
-      return { ok: false, errors: [`not valid JSON: ${(e as Error).message}`] };
+      return { ok: false, errors: [`not valid JSON: ${clip((e as Error).message)}`] };
     }
   }
   if (!isObject(raw)) return { ok: false, errors: ['a pipeline document is a JSON object'] };
   if (raw.format !== DOCUMENT_FORMAT) {
-    return { ok: false, errors: [`format must be "${DOCUMENT_FORMAT}", found ${JSON.stringify(raw.format)}`] };
+    return {
+      ok: false,
+      errors: [`format must be "${DOCUMENT_FORMAT}", found ${clip(JSON.stringify(raw.format) ?? 'nothing')}`],
+    };
   }
   const from = raw.version;
   if (typeof from !== 'number' || !Number.isInteger(from) || from < 1) {
-    return { ok: false, errors: [`version must be a positive integer, found ${JSON.stringify(from)}`] };
+    return {
+      ok: false,
+      errors: [`version must be a positive integer, found ${clip(JSON.stringify(from) ?? 'nothing')}`],
+    };
   }
   if (from > DOCUMENT_VERSION) {
     return {
@@ -82,7 +89,9 @@ export function loadDocument(input: unknown, registry?: NodeRegistry): LoadResul
   if (!parsed.success) {
     return {
       ok: false,
-      errors: parsed.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(document)'}: ${i.message}`),
+      errors: capList(
+        parsed.error.issues.map((i) => clip(`${i.path.length ? i.path.join('.') : '(document)'}: ${i.message}`)),
+      ),
     };
   }
   const warnings: string[] = [];

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { AnyNodeDefinition, NodeRegistry } from '../nodes/NodeDefinition';
 import { canConnect, formatPortType, type PortType } from '../ports';
+import { capList, clip, closest } from './clip';
 import type { Edge, PipelineDocument } from './document';
 
 export type ValidationErrorKind =
@@ -13,7 +14,9 @@ export type ValidationErrorKind =
   | 'shape-mismatch'
   | 'unknown-port'
   | 'unknown-node'
-  | 'duplicate-id';
+  | 'duplicate-id'
+  /** A data file a node reads is missing or not a regular file (checked where files can be read: `weft validate`). */
+  | 'missing-file';
 
 export interface ValidationError {
   kind: ValidationErrorKind;
@@ -36,7 +39,33 @@ export interface ValidationResult {
 }
 
 function push(errors: Record<string, ValidationError[]>, id: string, e: ValidationError): void {
-  (errors[id] ??= []).push(e);
+  (errors[id] ??= []).push({ ...e, message: clip(e.message, 400) });
+}
+
+/** The param names a params schema knows (a zod object, possibly wrapped in a pipe or default); undefined when not an object. */
+export function paramKeys(schema: unknown): string[] | undefined {
+  let s = schema as Record<string, unknown> | undefined;
+  for (let depth = 0; depth < 6 && s; depth++) {
+    const shape = s.shape;
+    if (shape && typeof shape === 'object') return Object.keys(shape);
+    const def = (s.def ?? (s._zod as { def?: unknown } | undefined)?.def) as Record<string, unknown> | undefined;
+    s = (s.in ?? def?.in ?? def?.innerType) as Record<string, unknown> | undefined;
+  }
+  return undefined;
+}
+
+function unknownParams(params: unknown, known: readonly string[]): ValidationError[] {
+  if (typeof params !== 'object' || params === null || Array.isArray(params)) return [];
+  return Object.keys(params)
+    .filter((k) => !known.includes(k))
+    .map((k) => {
+      const near = closest(k, known);
+      return {
+        kind: 'bad-param' as const,
+        path: [k],
+        message: `${clip(k)}: unknown parameter, ${near ? `did you mean ${near}?` : `known parameters: ${known.join(', ') || 'none'}`}`,
+      };
+    });
 }
 
 export function lookup(registry: NodeRegistry, type: string): AnyNodeDefinition | undefined {
@@ -135,13 +164,15 @@ export function validateGraph(doc: PipelineDocument, registry: NodeRegistry): Va
     if (!def) {
       push(errors, n.id, {
         kind: 'unknown-type',
-        message: `unknown node type "${n.type}"; \`weft nodes\` lists the known ones`,
+        message: `unknown node type "${clip(n.type)}"; \`weft nodes\` lists the known ones`,
       });
       continue;
     }
     const parsed = def.params.safeParse(n.params);
     if (parsed.success) params[n.id] = parsed.data;
     else for (const e of formatZodIssues(parsed.error)) push(errors, n.id, e);
+    const known = paramKeys(def.params);
+    if (known) for (const e of unknownParams(n.params, known)) push(errors, n.id, e);
   }
 
   const incoming = new Map<string, Edge>();
@@ -246,7 +277,7 @@ export function validateGraph(doc: PipelineDocument, registry: NodeRegistry): Va
   return { ok: Object.keys(errors).length === 0, errors, params, types, order };
 }
 
-/** One line per error, `node: message`, for terminals and logs. */
+/** One line per error, `node: message`, for terminals and logs: the first 20, then a count of the rest. */
 export function formatValidationErrors(result: Pick<ValidationResult, 'errors'>): string[] {
-  return Object.entries(result.errors).flatMap(([id, list]) => list.map((e) => `${id}: ${e.message}`));
+  return capList(Object.entries(result.errors).flatMap(([id, list]) => list.map((e) => `${clip(id)}: ${e.message}`)));
 }

@@ -1,5 +1,8 @@
 import { boostingLearner } from './boosting';
 import { forestLearner, treeLearner } from './forest';
+import { knnLearner } from './knn';
+import { naiveBayesLearner } from './naiveBayes';
+import { svmLearner } from './svm';
 import { linearLearner } from './linear';
 import { logisticLearner } from './logistic';
 import type { LearnerModule } from './types';
@@ -11,6 +14,9 @@ export const learnerModules = {
   'ml.tree': treeLearner,
   'ml.forest': forestLearner,
   'ml.boosting': boostingLearner,
+  'ml.knn': knnLearner,
+  'ml.naive_bayes': naiveBayesLearner,
+  'ml.svm': svmLearner,
 } satisfies Readonly<Record<string, LearnerModule<never>>>;
 
 export { fitDataOf, fitLearner } from './fitLearner';

@@ -4,3 +4,6 @@ export * from './regression';
 export * from './report';
 export * from './formatTable';
 export * from './splitLabel';
+export * from './scores';
+export * from './folds';
+export * from './pairedTest';

@@ -14,6 +14,8 @@ import { selectNode } from './prep/select';
 import { shuffleNode } from './prep/shuffle';
 import { standardizeNode } from './prep/standardize';
 import { evalClassification } from './eval/classification';
+import { evalCompare } from './eval/compare';
+import { evalImportance } from './eval/importance';
 import { evalPredict } from './eval/predict';
 import { evalRegression } from './eval/regression';
 import { exportOnnxNode } from './export/onnx';
@@ -29,6 +31,9 @@ import { logisticNode } from './ml/logistic';
 import { treeNode } from './ml/tree';
 import { forestNode } from './ml/forest';
 import { boostingNode } from './ml/boosting';
+import { knnNode } from './ml/knn';
+import { naiveBayesNode } from './ml/naive_bayes';
+import { svmNode } from './ml/svm';
 
 /**
  * Every built-in node type, keyed by `type`. An explicit literal: a node exists in the palette,
@@ -52,6 +57,8 @@ export const builtinNodes = {
   'eval.classification': evalClassification,
   'eval.regression': evalRegression,
   'eval.predict': evalPredict,
+  'eval.compare': evalCompare,
+  'eval.importance': evalImportance,
   'export.onnx': exportOnnxNode,
   'export.tfjs': exportTfjsNode,
   'model.onnx': onnxModelNode,
@@ -63,6 +70,9 @@ export const builtinNodes = {
   'ml.tree': treeNode,
   'ml.forest': forestNode,
   'ml.boosting': boostingNode,
+  'ml.knn': knnNode,
+  'ml.naive_bayes': naiveBayesNode,
+  'ml.svm': svmNode,
   'layer.input': inputNode,
   ...layerNodes,
 } satisfies NodeRegistry;

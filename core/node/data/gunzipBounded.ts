@@ -1,5 +1,5 @@
 import { createGunzip } from 'node:zlib';
-import { UserError } from '../executors/Executor';
+import { InputError } from '../executors/Executor';
 
 /**
  * Decompresses gzip data, stopping as soon as the output passes a limit. `limitFor` sees the output
@@ -38,19 +38,19 @@ export async function gunzipBounded(
       }
       if (limit !== undefined && size > limit)
         fail(
-          new UserError(
+          new InputError(
             `${file}: the gzip data decompresses to more than the ${limit} bytes its header allows; the file is corrupt or not what it claims`,
           ),
         );
     });
-    gz.on('error', (e) => fail(new UserError(`${file}: corrupt gzip data (${e.message})`)));
+    gz.on('error', (e) => fail(new InputError(`${file}: corrupt gzip data (${e.message})`)));
     gz.on('end', () => {
       if (done) return;
       done = true;
       const out = Buffer.concat(chunks);
       try {
         if (limit === undefined && out.length > limitFor(out))
-          throw new UserError(`${file}: the gzip data decompresses to more bytes than its header allows`);
+          throw new InputError(`${file}: the gzip data decompresses to more bytes than its header allows`);
       } catch (e) {
         reject(e instanceof Error ? e : new Error(String(e)));
         return;

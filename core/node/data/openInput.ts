@@ -21,6 +21,10 @@ const FS_REASONS: Record<string, { read: string; write: string }> = {
   },
   EISDIR: { read: 'is a folder, expected a file', write: 'is a folder; choose a file name' },
   ENOTDIR: { read: 'is a file, expected a folder', write: 'a part of the path is a file, not a folder' },
+  EEXIST: {
+    read: 'already exists',
+    write: 'a file is in the way of a folder on this path; move it or choose another path',
+  },
   ENOSPC: {
     read: 'no space left on the device',
     write: 'no space left on the device; free some space or choose another disk',

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { UserError } from '../executors/Executor';
+import { InputError, UserError } from '../executors/Executor';
 import { gunzipBounded } from './gunzipBounded';
 import { checkReadable, fileError } from './openInput';
 
@@ -32,7 +32,7 @@ function idxSizeFromHeader(file: string, head: Buffer, maxBytes: number): number
   const dims = Array.from({ length: ndims }, (_, i) => head.readUInt32BE(4 + 4 * i));
   const bytes = 4 + 4 * ndims + dims.reduce((a, b) => a * b, 1) * type.size;
   if (bytes > maxBytes)
-    throw new UserError(
+    throw new InputError(
       `${file}: the IDX header's shape [${dims.join(', ')}] of ${type.name} needs ${bytes} bytes, more than the ${maxBytes} allowed`,
     );
   return bytes;

@@ -18,6 +18,7 @@ import { ENGINE_VERSION } from '../../common/engineVersion';
 import type { ExecutorRegistry, ExecutorResult, PathPolicy } from '../executors/Executor';
 import { CancelledError, InputError } from '../executors/Executor';
 import { fileFingerprint, nodeCacheKey } from './cacheKey';
+import { estimateBytes } from './cacheCodec';
 import { DiskCache } from './DiskCache';
 import { WEFT_VERSION } from '../version';
 
@@ -34,15 +35,27 @@ export interface EngineOptions {
   /** Folder for the disk cache; none when absent. */
   cacheDir?: string;
   /**
-   * Which results go to the disk cache: those of nodes marked expensive (a long-lived studio keeps
-   * the rest in memory), or all of them (the CLI, where each run is a new process).
+   * Which results go to the disk cache. `expensive`: only those of nodes marked expensive.
+   * `measured`: those of expensive nodes, small ones, and any whose recompute time (its own plus that
+   * of upstream results not on disk) is at least `persistMsPerMiB` per MiB of result; the others keep
+   * only their summary on disk, so an unchanged node is reported cached and its value is recomputed
+   * only when a node that must run needs it. `all`: every result (tests).
    * @default 'expensive'
    */
-  persist?: 'expensive' | 'all';
+  persist?: 'expensive' | 'measured' | 'all';
+  /** With `persist: 'measured'`, the recompute time per MiB of result that earns disk space. @default 500 */
+  persistMsPerMiB?: number;
   /** How many independent nodes may run at once. @default 2 */
   concurrency?: number;
   /** How many node results the memory cache keeps. @default 256 */
   memoryEntries?: number;
+  /**
+   * For a process that runs one pipeline and exits (the CLI): no memory cache, and an intermediate
+   * value is let go as soon as every node that reads it has run, so memory holds only what the
+   * running nodes need. `load` still gets any node's value back (from disk, or recomputed).
+   * @default false
+   */
+  lean?: boolean;
 }
 
 export interface RunOptions {
@@ -57,6 +70,8 @@ export interface RunOptions {
   paths?: PathPolicy;
   signal?: AbortSignal;
   onEvent?: (event: EngineEvent) => void;
+  /** Nodes whose values the caller will read: a cached summary alone does not do for them. */
+  need?: string[];
 }
 
 export interface RunResultSet {
@@ -65,7 +80,7 @@ export interface RunResultSet {
   keys: Record<string, string>;
   /** File fingerprints per node (path → size:hash), for run records. */
   fingerprints: Record<string, Record<string, string>>;
-  /** Results computed in this run, or loaded because a node needed them. */
+  /** Results computed in this run, or loaded because a node needed them (with `lean`, only those still held at the end). */
   outputs: Map<string, ExecutorResult>;
   /** Nodes that failed because a file could not be read or written (the CLI exits 2 for these). */
   inputFailures: string[];
@@ -88,11 +103,28 @@ interface RunState {
   refused: Record<string, Error>;
   /** Nodes that failed because a file could not be read or written (InputError). */
   inputFailures: Set<string>;
+  /** Cache hits decided before any node ran; a summary-only hit that a running node needs is not one. */
+  hits: Map<string, Hit>;
+  /** What a dependant would pay to get a node's value again: 0 when it is on disk, else its recompute time. */
+  recompute: Record<string, number>;
 }
+
+interface Hit {
+  summary?: NodeSummary;
+  /** The value itself is in memory or on disk (not only the summary). */
+  value: boolean;
+  recompute: number;
+}
+
+const MiB = 1024 * 1024;
+/** Results up to this size are always stored: their disk space is negligible. */
+const SMALL_RESULT_BYTES = 256 * 1024;
 
 /** Runs compiled plans with caching, cancellation, progress events and failure isolation. */
 export class Engine {
   private readonly memory = new Map<string, ExecutorResult>();
+  /** Recompute cost of values in the memory cache that are not on disk. */
+  private readonly memoryCost = new Map<string, number>();
   private readonly active = new Map<string, AbortController>();
   private readonly disk: DiskCache | undefined;
   private readonly engineVersion: string;
@@ -148,6 +180,8 @@ export class Engine {
       reports: {},
       refused: {},
       inputFailures: new Set(),
+      hits: new Map(),
+      recompute: {},
     };
     const fingerprints: Record<string, Record<string, string>> = {};
     try {
@@ -178,6 +212,7 @@ export class Engine {
           inputKeys,
         });
       }
+      if (!opts.noCache) await this.findHits(steps, state);
       await this.schedule(steps, state);
     } finally {
       this.active.delete(runId);
@@ -198,7 +233,8 @@ export class Engine {
       const key = state.keys[nodeId];
       const r = state.reports[nodeId];
       if (!key || !r || (r.status !== 'done' && r.status !== 'cached')) return undefined;
-      const value = await this.readCache(key);
+      const value =
+        (await this.readCache(key)) ?? (opts.noCache ? undefined : await this.recomputeFor(doc, opts, nodeId));
       if (value) state.outputs.set(nodeId, value);
       return value;
     };
@@ -213,10 +249,52 @@ export class Engine {
     };
   }
 
+  /** A node's value that only a summary remembers: a quiet run that needs it. */
+  private async recomputeFor(
+    doc: PipelineDocument,
+    opts: RunOptions,
+    nodeId: string,
+  ): Promise<ExecutorResult | undefined> {
+    const { onEvent: _e, runId: _r, ...rest } = opts;
+    const again = await this.run(doc, { ...rest, only: nodeId, need: [nodeId] });
+    return again.ok ? again.outputs.get(nodeId) : undefined;
+  }
+
+  /**
+   * Probes every node's cache entry before anything runs, then, from the sinks up, drops the
+   * summary-only hits whose value a running node (or the caller, `need`) will read: those re-run.
+   */
+  private async findHits(steps: PlanStep[], s: RunState): Promise<void> {
+    for (const st of steps) {
+      if (s.refused[st.nodeId]) continue;
+      const probed = await this.probeCache(s.keys[st.nodeId] ?? '');
+      if (probed && (probed.summary?.files ?? []).every((f) => existsSync(path.resolve(s.baseDir, f))))
+        s.hits.set(st.nodeId, probed);
+    }
+    const needed = new Set(s.opts.need ?? []);
+    for (const st of [...steps].reverse()) {
+      const hit = s.hits.get(st.nodeId);
+      if (hit && !hit.value && needed.has(st.nodeId)) s.hits.delete(st.nodeId);
+      if (!s.hits.has(st.nodeId)) for (const src of Object.values(st.inputs)) needed.add(src.node);
+    }
+  }
+
   private async schedule(steps: PlanStep[], s: RunState): Promise<void> {
     const limit = Math.max(1, this.opts.concurrency ?? 2);
     const pending = new Map(steps.map((st) => [st.nodeId, st]));
     const running = new Map<string, Promise<void>>();
+    const sourcesOf = (st: PlanStep): Set<string> => new Set(Object.values(st.inputs).map((src) => src.node));
+    const readers = new Map<string, number>();
+    for (const st of steps) for (const src of sourcesOf(st)) readers.set(src, (readers.get(src) ?? 0) + 1);
+    const keep = new Set(s.opts.need ?? []);
+    const release = (st: PlanStep): void => {
+      if (!this.opts.lean) return;
+      for (const src of sourcesOf(st)) {
+        const left = (readers.get(src) ?? 1) - 1;
+        readers.set(src, left);
+        if (left === 0 && !keep.has(src)) s.outputs.delete(src);
+      }
+    };
     const failedUpstream = (st: PlanStep): string | undefined =>
       st.dependsOn.find((d) => {
         const r = s.reports[d];
@@ -248,7 +326,10 @@ export class Engine {
         if (running.size >= limit) break;
         if (!st.dependsOn.every((d) => s.reports[d])) continue;
         pending.delete(st.nodeId);
-        const p = this.runStep(st, s).finally(() => running.delete(st.nodeId));
+        const p = this.runStep(st, s).finally(() => {
+          running.delete(st.nodeId);
+          release(st);
+        });
         running.set(st.nodeId, p);
       }
       if (running.size) await Promise.race(running.values());
@@ -266,12 +347,9 @@ export class Engine {
     try {
       const refused = s.refused[nodeId];
       if (refused) throw refused;
-      const probed = s.opts.noCache ? undefined : await this.probeCache(key);
-      const hit =
-        probed && (probed.summary?.files ?? []).every((f) => existsSync(path.resolve(s.baseDir, f)))
-          ? probed
-          : undefined;
+      const hit = s.hits.get(nodeId);
       if (hit) {
+        s.recompute[nodeId] = hit.recompute;
         const summary = hit.summary;
         s.reports[nodeId] = {
           status: 'cached',
@@ -290,9 +368,11 @@ export class Engine {
         inputs[port] = value.outputs[src.port];
       }
       emit({ type: 'node.started', runId, nodeId });
+      const tExec = Date.now();
       let lastProgress = 0;
       const result = await executor({
         inputs,
+        inputSources: st.inputs,
         params: st.params as never,
         signal: s.signal,
         nodeId,
@@ -316,7 +396,10 @@ export class Engine {
       });
       if (s.signal.aborted) throw new CancelledError();
       s.outputs.set(nodeId, result);
-      await this.store(key, result, st.expensive, s.opts.noCache ?? false);
+      const sources = new Set(Object.values(st.inputs).map((src) => src.node));
+      let costMs = Date.now() - tExec;
+      for (const src of sources) costMs += s.recompute[src] ?? 0;
+      s.recompute[nodeId] = await this.store(key, result, st, costMs, s.opts.noCache ?? false);
       const durationMs = Date.now() - t0;
       s.reports[nodeId] = {
         status: 'done',
@@ -357,39 +440,65 @@ export class Engine {
   }
 
   /** Whether a result exists, and its summary, without reading the value from disk. */
-  private async probeCache(key: string): Promise<{ summary?: NodeSummary } | undefined> {
+  private async probeCache(key: string): Promise<Hit | undefined> {
     const mem = this.memory.get(key);
     if (mem) {
       this.memory.delete(key);
       this.memory.set(key, mem);
-      return mem.summary ? { summary: mem.summary } : {};
+      const recompute = this.memoryCost.get(key) ?? 0;
+      return { value: true, recompute, ...(mem.summary ? { summary: mem.summary } : {}) };
     }
-    if (!this.disk || !(await this.disk.has(key))) return undefined;
-    const summary = await this.disk.summary(key);
-    return summary ? { summary } : {};
+    const p = await this.disk?.probe(key);
+    if (!p) return undefined;
+    return { value: p.value, recompute: p.value ? 0 : (p.costMs ?? 0), ...(p.summary ? { summary: p.summary } : {}) };
   }
 
   private async readCache(key: string): Promise<ExecutorResult | undefined> {
     const mem = this.memory.get(key);
     if (mem) return mem;
     const value = await this.disk?.read(key);
-    if (value) this.remember(key, value);
+    if (value) this.remember(key, value, 0);
     return value;
   }
 
-  private remember(key: string, value: ExecutorResult): void {
+  private remember(key: string, value: ExecutorResult, recompute: number): void {
+    if (this.opts.lean) return;
     this.memory.set(key, value);
+    this.memoryCost.set(key, recompute);
     const max = this.opts.memoryEntries ?? 256;
     while (this.memory.size > max) {
       const oldest = this.memory.keys().next().value;
       if (oldest === undefined) break;
       this.memory.delete(oldest);
+      this.memoryCost.delete(oldest);
     }
   }
 
-  private async store(key: string, value: ExecutorResult, expensive: boolean, noCache: boolean): Promise<void> {
-    this.remember(key, value);
-    if (noCache || !this.disk || (!expensive && this.opts.persist !== 'all')) return;
-    await this.disk.write(key, value);
+  /** Keeps a result in memory and, by the persist policy, on disk; returns what a dependant would pay to get it again. */
+  private async store(
+    key: string,
+    value: ExecutorResult,
+    st: PlanStep,
+    costMs: number,
+    noCache: boolean,
+  ): Promise<number> {
+    const mode = this.opts.persist ?? 'expensive';
+    const info = { type: st.type, costMs, ...(st.expensive ? { expensive: true } : {}) };
+    const keep =
+      st.expensive ||
+      mode === 'all' ||
+      (mode === 'measured' && worthStoring(estimateBytes(value), costMs, this.opts.persistMsPerMiB ?? 500));
+    let recompute = costMs;
+    if (!noCache && this.disk) {
+      if (keep) recompute = (await this.disk.write(key, value, info)) > 0 ? 0 : costMs;
+      else if (mode === 'measured') await this.disk.writeSummary(key, value.summary, info);
+    }
+    this.remember(key, value, recompute);
+    return recompute;
   }
+}
+
+/** Whether a result earns disk space: small, or slow to recompute for its size. */
+export function worthStoring(bytes: number, costMs: number, msPerMiB: number): boolean {
+  return bytes <= SMALL_RESULT_BYTES || costMs >= (msPerMiB * bytes) / MiB;
 }

@@ -20,13 +20,13 @@ export function isStaleTempFile(name: string): boolean {
 }
 
 /**
- * Writes a file so readers see the old content or the new, never a torn one: temp file + rename.
+ * Writes a file (a string, bytes, or pieces written one after another without joining them) so readers see the old content or the new, never a torn one: temp file + rename.
  * A failure is a one-line InputError naming `file` (or `reportAs`), never the temp file, and saying
  * what to do (ENOSPC, EACCES, EROFS...).
  */
 export async function atomicWrite(
   file: string,
-  data: string | Uint8Array,
+  data: string | Uint8Array | readonly Uint8Array[],
   opts: { reportAs?: string } = {},
 ): Promise<void> {
   const tmp = path.join(

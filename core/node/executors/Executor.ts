@@ -5,6 +5,8 @@ import type { NodeRegistry, NodeSummary } from '../../common';
 export interface ExecutorContext<P = unknown> {
   /** Upstream values by input port name (optional inputs may be absent). */
   inputs: Readonly<Record<string, unknown>>;
+  /** The node and output port each connected input comes from (set by the engine). */
+  inputSources?: Readonly<Record<string, { node: string; port: string }>>;
   params: P;
   /** Aborted on cancel; check it between batches and epochs. */
   signal: AbortSignal;

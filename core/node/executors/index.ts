@@ -14,6 +14,8 @@ import { selectExecutor } from './prep/select';
 import { shuffleExecutor } from './prep/shuffle';
 import { standardizeExecutor } from './prep/standardize';
 import { evalClassificationExecutor } from './eval/classification';
+import { evalCompareExecutor } from './eval/compare';
+import { evalImportanceExecutor } from './eval/importance';
 import { evalPredictExecutor } from './eval/predict';
 import { evalRegressionExecutor } from './eval/regression';
 import { exportOnnxExecutor } from './export/onnx';
@@ -31,6 +33,9 @@ import { logisticExecutor } from './ml/logistic';
 import { treeExecutor } from './ml/tree';
 import { forestExecutor } from './ml/forest';
 import { boostingExecutor } from './ml/boosting';
+import { knnExecutor } from './ml/knn';
+import { naiveBayesExecutor } from './ml/naive_bayes';
+import { svmExecutor } from './ml/svm';
 
 /**
  * One executor per built-in node type: the compiler refuses a registered type without one, an executor
@@ -55,6 +60,8 @@ export const builtinExecutors = {
   'eval.classification': evalClassificationExecutor,
   'eval.regression': evalRegressionExecutor,
   'eval.predict': evalPredictExecutor,
+  'eval.compare': evalCompareExecutor,
+  'eval.importance': evalImportanceExecutor,
   'export.onnx': exportOnnxExecutor,
   'export.tfjs': exportTfjsExecutor,
   'model.onnx': onnxModelExecutor,
@@ -66,6 +73,9 @@ export const builtinExecutors = {
   'ml.tree': treeExecutor,
   'ml.forest': forestExecutor,
   'ml.boosting': boostingExecutor,
+  'ml.knn': knnExecutor,
+  'ml.naive_bayes': naiveBayesExecutor,
+  'ml.svm': svmExecutor,
   'layer.input': inputExecutor,
   ...layerExecutors(layerNodes),
 } satisfies ExecutorsFor<typeof builtinNodes>;

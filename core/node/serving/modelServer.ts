@@ -4,6 +4,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -11,6 +12,8 @@ import type * as ort from 'onnxruntime-node';
 import { WEFT_VERSION } from '../version';
 import { UserError } from '../executors/Executor';
 import { describeModel, type OnnxModelInfo } from '../onnx/inspect';
+import { EXPORT_NAMES } from '../export/preprocessGraph';
+import { exportLayout } from '../onnx/runOnDataset';
 import { openSession, type ProviderChoice, type ProviderName } from '../onnx/session';
 import { BadRequest, feedsFromRequest, inferRequestSchema, responseTensor, tensorMetadata } from './oip';
 import { ServerMetrics } from './serverMetrics';
@@ -29,6 +32,10 @@ export interface ModelServerOptions {
   /** Largest request body in bytes; larger ones get 413. @default 16 MiB */
   maxBodyBytes?: number;
   provider?: ProviderChoice;
+  /** How long a client may take to send its request headers; slower ones get 408 and are closed. @default 5000 ms */
+  headersTimeoutMs?: number;
+  /** How long a client may take to send a whole request, body included. @default 30000 ms */
+  bodyTimeoutMs?: number;
 }
 
 export interface ModelServer {
@@ -84,6 +91,10 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
   const opened = await openSession(bytes, { provider: opts.provider ?? 'auto', label: opts.model, spinWait: false });
   const session: ort.InferenceSession = opened.session;
   const info = describeModel(session, bytes);
+  const layout = exportLayout(info);
+  const missingAllowed = new Set(
+    layout?.missing && info.inputs.some((i) => i.name === EXPORT_NAMES.numeric) ? [EXPORT_NAMES.numeric] : [],
+  );
   const tensorOutputs = info.outputs.filter((o) => o.dtype !== 'non-tensor').map((o) => o.name);
   const metadata = {
     name,
@@ -94,7 +105,21 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
   };
   const metrics = new ServerMetrics();
   const key = opts.apiKey ? digest(opts.apiKey) : undefined;
-  const app = Fastify({ bodyLimit: opts.maxBodyBytes ?? 16 * 1024 * 1024, logger: false });
+  const headersTimeout = opts.headersTimeoutMs ?? 5000;
+  const requestTimeout = Math.max(headersTimeout, opts.bodyTimeoutMs ?? 30_000);
+  const app = Fastify({
+    bodyLimit: opts.maxBodyBytes ?? 16 * 1024 * 1024,
+    logger: false,
+    serverFactory: (handler) =>
+      createServer(
+        {
+          headersTimeout,
+          requestTimeout,
+          connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(headersTimeout / 4))),
+        },
+        handler,
+      ),
+  });
 
   app.addHook('onRequest', async (req, reply) => {
     if (key && !req.url.startsWith('/v2/health/') && !keyMatches(req, key)) {
@@ -140,7 +165,7 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
         `invalid infer request at ${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'bad request'}`,
       );
     }
-    const feeds = feedsFromRequest(parsed.data, info.inputs);
+    const feeds = feedsFromRequest(parsed.data, info.inputs, missingAllowed);
     const wanted = parsed.data.outputs?.map((o) => o.name) ?? tensorOutputs;
     const unknown = wanted.filter((o) => !tensorOutputs.includes(o));
     if (unknown.length)

@@ -71,7 +71,13 @@ const INT_RANGES: Partial<Record<Datatype, [number, number]>> = {
   UINT64: [0, Number.MAX_SAFE_INTEGER],
 };
 
-function toTensor(datatype: Datatype, values: unknown[], shape: number[], where: string): ort.Tensor {
+function toTensor(
+  datatype: Datatype,
+  values: unknown[],
+  shape: number[],
+  where: string,
+  allowMissing = false,
+): ort.Tensor {
   const bad = (i: number, want: string): never => {
     throw new BadRequest(
       `${where}: data[${i}] is ${JSON.stringify(values[i])?.slice(0, 40)}, expected ${want} for ${datatype}`,
@@ -90,8 +96,23 @@ function toTensor(datatype: Datatype, values: unknown[], shape: number[], where:
     const out = datatype === 'FP32' ? new Float32Array(values.length) : new Float64Array(values.length);
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
+      if (v === null || v === 'NaN') {
+        if (!allowMissing)
+          throw new BadRequest(
+            `${where}: data[${i}] is ${JSON.stringify(v)} (a missing value), and this input does not accept missing values; send a finite number`,
+          );
+        out[i] = NaN;
+        continue;
+      }
       if (typeof v !== 'number') bad(i, 'a number');
-      out[i] = v as number;
+      const num = v as number;
+      if (!Number.isFinite(num))
+        throw new BadRequest(
+          `${where}: data[${i}] is ${num} (a number too large for JSON doubles, such as 1e999, reads as Infinity); send finite numbers`,
+        );
+      if (datatype === 'FP32' && Math.abs(num) > 3.4028234663852886e38)
+        throw new BadRequest(`${where}: data[${i}] is ${num}, beyond the float32 range; send finite FP32 values`);
+      out[i] = num;
     }
     return new ort.Tensor(DATATYPES[datatype].ort, out, shape);
   }
@@ -133,7 +154,12 @@ function toTensor(datatype: Datatype, values: unknown[], shape: number[], where:
  * model's datatype, a shape that fits the model's (fixed dimensions equal, rank equal) and as
  * many elements as the shape says.
  */
-export function feedsFromRequest(req: InferRequest, inputs: readonly TensorInfo[]): Record<string, ort.Tensor> {
+export function feedsFromRequest(
+  req: InferRequest,
+  inputs: readonly TensorInfo[],
+  /** Inputs whose model declares missing values (NaN): `null` or `"NaN"` is accepted there. */
+  allowMissing: ReadonlySet<string> = new Set(),
+): Record<string, ort.Tensor> {
   const known = new Map(inputs.map((i) => [i.name, i]));
   const feeds: Record<string, ort.Tensor> = {};
   req.inputs.forEach((input, k) => {
@@ -166,7 +192,7 @@ export function feedsFromRequest(req: InferRequest, inputs: readonly TensorInfo[
       throw new BadRequest(
         `${where}: shape [${input.shape.join(', ')}] needs ${count} values but data has ${values.length}`,
       );
-    feeds[input.name] = toTensor(input.datatype, values, input.shape, where);
+    feeds[input.name] = toTensor(input.datatype, values, input.shape, where, allowMissing.has(input.name));
   });
   const missing = inputs.filter((i) => !feeds[i.name]).map((i) => i.name);
   if (missing.length) throw new BadRequest(`missing input${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);

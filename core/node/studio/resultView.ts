@@ -16,6 +16,7 @@ import type {
 } from '../../common';
 import { previewTable } from '../../common/nodes/data/tablePreview';
 import type { ExecutorResult } from '../executors/Executor';
+import { labelPreview, pickColumn, sampleRows } from './previewSample';
 
 const MAX_IMAGES = 32;
 const MAX_CURVE_POINTS = 400;
@@ -41,7 +42,17 @@ export function thin(xs: number[], max: number): number[] {
 }
 
 function capRows(p: DataPreviewValue, maxRows: number, title: string): DataPreviewView {
-  return { ...p, head: { ...p.head, rows: p.head.rows.slice(0, maxRows) }, title };
+  return {
+    ...labelPreview({ ...p, head: { ...p.head, rows: p.head.rows.slice(0, maxRows) } }, p.rowCount, undefined),
+    title,
+  };
+}
+
+/** A table's preview: statistics over an even sample past PREVIEW_SAMPLE_ROWS rows, the first `maxRows` rows shown. */
+function previewLargeTable(t: TableValue, maxRows: number): DataPreviewValue {
+  const idx = sampleRows(t.rowCount, maxRows);
+  const source = idx ? { ...t, columns: t.columns.map((c) => pickColumn(c, idx)), rowCount: idx.length } : t;
+  return labelPreview(previewTable(source, { format: 'table', headRows: maxRows }), t.rowCount, idx?.length);
 }
 
 /** Pixels of sample `i` as 0–255, when the feature shape is an image ([h, w], [1|3, h, w] or [h, w, 1|3]). */
@@ -79,28 +90,45 @@ function previewSplit(ds: DatasetValue, name: string, maxRows: number): DataPrev
   const width = ds.featureShape.reduce((a, b) => a * b, 1);
   // A lazy split (images loaded per batch) has no features in memory: show its labels only.
   const shown = split.lazy ? 0 : Math.min(width, MAX_TABLE_COLUMNS);
+  const idx = sampleRows(split.n, maxRows);
+  const m = idx ? idx.length : split.n;
+  const row = (r: number): number => (idx ? idx[r] : r);
   const columns: TableColumn[] = [];
   for (let j = 0; j < shown; j++) {
-    const values = new Float64Array(split.n);
-    for (let i = 0; i < split.n; i++) values[i] = split.x[i * width + j]!;
+    const values = new Float64Array(m);
+    for (let r = 0; r < m; r++) values[r] = split.x[row(r) * width + j]!;
     columns.push({ name: ds.featureNames?.[j] ?? `x${j}`, type: 'number', values });
   }
   const target = ds.targetName ?? 'target';
   const targetDim = ds.task === 'regression' ? (ds.targetDim ?? 1) : 1;
   if (ds.task === 'classification') {
-    const labels = Array.from(split.y, (k) => ds.classNames?.[k] ?? String(k));
+    const labels = Array.from({ length: m }, (_, r) => {
+      const k = split.y[row(r)];
+      return ds.classNames?.[k] ?? String(k);
+    });
     columns.push({ name: target, type: 'category', values: labels });
   } else {
     for (let t = 0; t < targetDim; t++) {
-      const values = new Float64Array(split.n);
-      for (let i = 0; i < split.n; i++) values[i] = split.y[i * targetDim + t]!;
+      const values = new Float64Array(m);
+      for (let r = 0; r < m; r++) values[r] = split.y[row(r) * targetDim + t]!;
       columns.push({ name: targetDim > 1 ? `${target}[${t}]` : target, type: 'number', values });
     }
   }
-  const preview = previewTable(
-    { columns, rowCount: split.n },
-    { format: 'dataset', headRows: maxRows, ...(ds.task === 'classification' ? { target } : {}) },
+  const preview = labelPreview(
+    previewTable(
+      { columns, rowCount: m },
+      { format: 'dataset', headRows: maxRows, ...(ds.task === 'classification' ? { target } : {}) },
+    ),
+    split.n,
+    idx?.length,
   );
+  if (idx && ds.task === 'classification' && preview.classHistogram) {
+    const counts = new Map<number, number>();
+    for (let i = 0; i < split.n; i++) counts.set(split.y[i], (counts.get(split.y[i]) ?? 0) + 1);
+    preview.classHistogram = [...counts.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([k, count]) => ({ label: ds.classNames?.[k] ?? String(k), count }));
+  }
   const images: ImageSample[] = [];
   for (let i = 0; i < (split.lazy ? 0 : Math.min(split.n, MAX_IMAGES)); i++) {
     const label = ds.task === 'classification' ? (ds.classNames?.[split.y[i]] ?? String(split.y[i])) : undefined;
@@ -158,9 +186,19 @@ function modelView(m: TrainedModelValue): ModelView {
 }
 
 function metricsView(m: MetricsValue): MetricsValue {
-  if (!m.roc && !m.residuals) return m;
+  if (!m.roc && !m.residuals && !m.comparison) return m;
+  const thinRoc = (roc: NonNullable<MetricsValue['roc']>): NonNullable<MetricsValue['roc']> =>
+    roc.map((c) => ({ ...c, fpr: thin(c.fpr, MAX_CURVE_POINTS), tpr: thin(c.tpr, MAX_CURVE_POINTS) }));
   return {
     ...m,
+    ...(m.comparison
+      ? {
+          comparison: {
+            ...m.comparison,
+            learners: m.comparison.learners.map((l) => (l.roc ? { ...l, roc: thinRoc(l.roc) } : l)),
+          },
+        }
+      : {}),
     ...(m.roc
       ? { roc: m.roc.map((c) => ({ ...c, fpr: thin(c.fpr, MAX_CURVE_POINTS), tpr: thin(c.tpr, MAX_CURVE_POINTS) })) }
       : {}),
@@ -181,7 +219,7 @@ export function outputView(port: string, kind: PortKind | undefined, value: unkn
     return {
       port,
       kind: 'preview',
-      previews: [{ ...previewTable(value, { format: 'table', headRows: maxRows }), title: 'Table' }],
+      previews: [{ ...previewLargeTable(value, maxRows), title: 'Table' }],
     };
   }
   if ((kind === 'Dataset' || kind === undefined) && isDataset(value)) {

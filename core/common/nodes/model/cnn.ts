@@ -3,15 +3,24 @@ import type { ModelSpecValue } from '../../model/ir';
 import { appendLayer, emptySpec } from '../../model/specOps';
 import { defineNode } from '../NodeDefinition';
 import { initParamsShape, withInit } from './initParam';
+import { hiddenWeightsProblem, MAX_MODEL_LAYERS } from './limits';
 
 export const cnnParams = z.object({
   filters: z
     .array(z.number().int().min(1).max(4096))
+    .max(MAX_MODEL_LAYERS, `at most ${MAX_MODEL_LAYERS} conv blocks`)
     .default([16, 32])
     .describe('Filters of each conv block (conv 3×3 + ReLU + 2×2 max-pool)'),
   kernelSize: z.number().int().min(1).max(15).default(3),
   padding: z.enum(['valid', 'same']).default('valid'),
-  dense: z.array(z.number().int().min(1)).default([]).describe('Hidden dense layers before the output layer'),
+  dense: z
+    .array(z.number().int().min(1).max(100_000))
+    .max(MAX_MODEL_LAYERS, `at most ${MAX_MODEL_LAYERS} dense layers`)
+    .refine((h) => !hiddenWeightsProblem(h), {
+      error: (iss) => hiddenWeightsProblem(iss.input as number[]) ?? 'too large',
+    })
+    .default([])
+    .describe('Hidden dense layers before the output layer'),
   dropout: z.number().min(0).max(0.9).default(0).describe('Dropout before the output layer; 0 = none'),
   ...initParamsShape,
 });

@@ -3,9 +3,17 @@ import type { ModelSpecValue } from '../../model/ir';
 import { appendLayer, emptySpec } from '../../model/specOps';
 import { defineNode } from '../NodeDefinition';
 import { initParamsShape, withInit } from './initParam';
+import { hiddenWeightsProblem, MAX_MODEL_LAYERS } from './limits';
 
 export const mlpParams = z.object({
-  hidden: z.array(z.number().int().min(1).max(100_000)).default([128, 64]).describe('Units of each hidden layer'),
+  hidden: z
+    .array(z.number().int().min(1).max(100_000))
+    .max(MAX_MODEL_LAYERS, `at most ${MAX_MODEL_LAYERS} hidden layers`)
+    .refine((h) => !hiddenWeightsProblem(h), {
+      error: (iss) => hiddenWeightsProblem(iss.input as number[]) ?? 'too large',
+    })
+    .default([128, 64])
+    .describe('Units of each hidden layer'),
   activation: z.enum(['relu', 'leaky_relu', 'gelu', 'sigmoid', 'tanh']).default('relu'),
   dropout: z.number().min(0).max(0.9).default(0).describe('Dropout after each hidden layer; 0 = none'),
   batchNorm: z.boolean().default(false).describe('BatchNorm after each hidden layer'),

@@ -50,6 +50,8 @@ export const splitNode = defineNode({
   outputs: [{ name: 'dataset', type: { kind: 'Dataset' } }],
   params: splitParams,
   inferOutputs: ({ params, inputs }) => {
+    if (params.train <= 0)
+      return { error: 'param train: 0 leaves the training split empty; give train a share above 0 (e.g. 0.7)' };
     const hasTest = params.test > 0 || inputs.test !== undefined;
     const splits = ['train', ...(params.validation > 0 ? ['validation'] : []), ...(hasTest ? ['test'] : [])];
     return {

@@ -82,7 +82,14 @@ export const trainerNode = defineNode({
     { name: 'model', type: { kind: 'ModelSpec' } },
     { name: 'data', type: { kind: 'Dataset' } },
   ],
-  outputs: [{ name: 'model', type: { kind: 'TrainedModel' } }],
+  outputs: [
+    { name: 'model', type: { kind: 'TrainedModel' } },
+    {
+      name: 'learner',
+      type: { kind: 'Learner' },
+      doc: 'The unfitted recipe (model spec and trainer params), for eval.compare',
+    },
+  ],
   params: trainerParams,
   expensive: true,
   inferOutputs: ({ inputs }) => {
@@ -90,6 +97,11 @@ export const trainerNode = defineNode({
     const model: Extract<PortType, { kind: 'TrainedModel' }> = { kind: 'TrainedModel' };
     if (data?.featureShape) model.inputShape = ['batch', ...data.featureShape];
     if (data?.classNames) model.outputShape = ['batch', data.classNames.length];
-    return { outputs: { model } };
+    const learner: Extract<PortType, { kind: 'Learner' }> = {
+      kind: 'Learner',
+      learner: 'train.trainer',
+      ...(data?.task ? { task: data.task } : {}),
+    };
+    return { outputs: { model, learner } };
   },
 });

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { DatasetSplit, DatasetValue, TrainedModelValue } from '../../../common';
+import type { DatasetSplit, DatasetValue, LearnerValue, NodeSummary, TrainedModelValue } from '../../../common';
 import {
   buildInferenceGraph,
   isClassificationLoss,
@@ -17,7 +17,7 @@ import { classWeightsFor } from '../../training/Batcher';
 import { trainValidation } from '../../training/holdout';
 import { lossStillDecreasing, STILL_DECREASING } from '../../training/lossTrend';
 import { formatMetrics, trainLoop } from '../../training/trainLoop';
-import { CancelledError, UserError, type Executor } from '../Executor';
+import { CancelledError, UserError, type Executor, type ExecutorContext } from '../Executor';
 
 function chooseLoss(p: TrainerParams, data: DatasetValue, where: string): LossKind {
   const loss: LossKind = p.loss === 'auto' ? (data.task === 'classification' ? 'cross_entropy' : 'mse') : p.loss;
@@ -79,12 +79,19 @@ function packageWeights(
   return { onnx: buildInferenceGraph(model, params, { task, loss, buffers }), weights };
 }
 
-export const trainerExecutor: Executor<TrainerParams> = async (ctx) => {
-  const p = ctx.params;
-  const where = `train.trainer (${ctx.nodeId})`;
-  const data = ctx.inputs.data as DatasetValue;
+/** What a training run reports to its host: the executor's context, or a comparison node's fold. */
+export type TrainHost = Pick<ExecutorContext, 'signal' | 'progress' | 'log' | 'epochMetrics' | 'workspace' | 'nodeId'>;
+
+/** A model spec trained on a dataset's train split with trainer params `p`: the trained model and the summary. */
+export async function trainSpec(
+  ctx: TrainHost,
+  spec: ModelSpecValue,
+  data: DatasetValue,
+  p: TrainerParams,
+  where: string,
+): Promise<{ trained: TrainedModelValue; summary: NodeSummary }> {
   const loss = chooseLoss(p, data, where);
-  const model = resolveFor(ctx.inputs.model as ModelSpecValue, data, loss, where);
+  const model = resolveFor(spec, data, loss, where);
   let split;
   try {
     split = trainValidation(data, p.validationFraction, p.seed);
@@ -229,7 +236,22 @@ export const trainerExecutor: Executor<TrainerParams> = async (ctx) => {
     (unfinished ? `; ${STILL_DECREASING}` : '') +
     (result.notes.length ? `; ${result.notes.join('; ')}` : '');
   return {
-    outputs: { model: trained },
+    trained,
     summary: { text, metrics: last, provider: result.provider, ...(p.checkpoint ? { files: [checkpointFile] } : {}) },
   };
+}
+
+export const trainerExecutor: Executor<TrainerParams> = async (ctx) => {
+  const where = `train.trainer (${ctx.nodeId})`;
+  const spec = ctx.inputs.model as ModelSpecValue;
+  const { trained, summary } = await trainSpec(ctx, spec, ctx.inputs.data as DatasetValue, ctx.params, where);
+  const learner: LearnerValue = {
+    format: 'weft.learner',
+    learner: 'train.trainer',
+    task: trained.task,
+    params: { ...ctx.params },
+    seed: ctx.params.seed,
+    model: spec,
+  };
+  return { outputs: { model: trained, learner }, summary };
 };

@@ -66,6 +66,22 @@ describe('weft run on the iris example', () => {
       const fourth = run(file);
       expect(fourth.nodes.export?.cached).toBe(false);
       expect(existsSync(path.join(dir, 'out/iris.onnx'))).toBe(true);
+
+      const info = runWeft(['cache', 'info', '--json', '--workspace', dir]);
+      expect(info.code, info.stderr).toBe(0);
+      const held = JSON.parse(info.stdout) as {
+        bytes: number;
+        values: number;
+        byType: Record<string, { values: number }>;
+      };
+      expect(held.byType['train.trainer']?.values).toBe(2);
+      expect(held.bytes).toBeGreaterThan(0);
+      const text = runWeft(['cache', 'info', '--workspace', dir]);
+      expect(text.stdout).toMatch(/^train\.trainer +2 +0 /m);
+      const cleared = runWeft(['cache', 'clear', '--workspace', dir]);
+      expect(cleared.stdout).toMatch(new RegExp(`^removed ${held.values} entries`));
+      const fifth = run(file);
+      expect(Object.values(fifth.nodes).some((n) => n.cached)).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

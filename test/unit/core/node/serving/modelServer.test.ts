@@ -108,6 +108,17 @@ describe('Open Inference Protocol v2 REST', () => {
     ['no inputs', { inputs: [] }, /at inputs/],
     ['negative shape', fp32([-1, 2], [1, 2]), /at inputs\.0\.shape\.0/],
     ['not JSON', '{"inputs": [', /JSON/],
+    [
+      '1e999 (Infinity)',
+      '{"inputs":[{"name":"x","shape":[1,2],"datatype":"FP32","data":[1, 1e999]}]}',
+      /inputs\[0\] \(x\): data\[1\] is Infinity/,
+    ],
+    [
+      '-1e999',
+      '{"inputs":[{"name":"x","shape":[2,2],"datatype":"FP32","data":[[1,2],[-1e999,0]]}]}',
+      /data\[2\] is -Infinity/,
+    ],
+    ['a value beyond float32', fp32([1, 2], [1e39, 0]), /data\[0\] is 1e\+39, beyond the float32 range/],
   ])('400 for %s, with a message saying what is wrong', async (_what, body, message) => {
     const r = await call(server, 'POST', '/v2/models/clf/infer', body);
     expect(r.status).toBe(400);
@@ -218,4 +229,45 @@ describe('API key', () => {
     expect(server.url).toMatch(/^http:\/\/0\.0\.0\.0:\d+$/);
     await server.close();
   });
+});
+
+describe('slow clients', () => {
+  /** Opens a raw connection, sends `first`, then waits; resolves with what the server answered and when. */
+  async function stall(server: ModelServer, first: string): Promise<{ reply: string; ms: number }> {
+    const { connect } = await import('node:net');
+    const url = new URL(server.url);
+    const t0 = Date.now();
+    return new Promise((resolve) => {
+      let reply = '';
+      const sock = connect(Number(url.port), url.hostname, () => sock.write(first));
+      sock.on('data', (d) => (reply += d.toString()));
+      sock.on('close', () => resolve({ reply, ms: Date.now() - t0 }));
+      sock.on('error', () => {});
+    });
+  }
+
+  it('closes a connection whose headers or body never finish, within the configured timeouts', async () => {
+    const server = await startModelServer({
+      model: classifier,
+      port: 0,
+      provider: 'cpu',
+      headersTimeoutMs: 600,
+      bodyTimeoutMs: 1200,
+    });
+    try {
+      const headers = await stall(server, 'POST /v2/models/clf/infer HTTP/1.1\r\nHost: x\r\n');
+      expect(headers.ms).toBeLessThan(3000);
+      expect(headers.reply).toMatch(/^HTTP\/1\.1 408/);
+      const body = await stall(
+        server,
+        'POST /v2/models/clf/infer HTTP/1.1\r\nHost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"inp',
+      );
+      expect(body.ms).toBeGreaterThanOrEqual(1000);
+      expect(body.ms).toBeLessThan(4000);
+      expect(body.reply).toMatch(/^HTTP\/1\.1 408/);
+      expect((await call(server, 'POST', '/v2/models/clf/infer', fp32([1, 2], [1, 2]))).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  }, 20_000);
 });

@@ -1,0 +1,275 @@
+/** A kernel as libsvm defines it: linear `u·v`, rbf `exp(−γ‖u − v‖²)`, poly `(γ u·v + coef0)^degree`. */
+export interface Kernel {
+  kind: 'linear' | 'rbf' | 'poly';
+  gamma: number;
+  coef0: number;
+  degree: number;
+}
+
+/** Kernel value from a dot product and the two squared norms. */
+export function kernelOf(k: Kernel, dot: number, uu: number, vv: number): number {
+  if (k.kind === 'linear') return dot;
+  if (k.kind === 'rbf') return Math.exp(-k.gamma * (uu + vv - 2 * dot));
+  return (k.gamma * dot + k.coef0) ** k.degree;
+}
+
+/** Rows (row-major `n × d`, float64) with their squared norms, for kernel evaluations. */
+export interface Rows {
+  x: Float64Array;
+  norms: Float64Array;
+  n: number;
+  d: number;
+}
+
+export function rowsOf(x: ArrayLike<number>, n: number, d: number): Rows {
+  const rx = Float64Array.from(x);
+  const norms = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let j = 0; j < d; j++) s += rx[i * d + j] * rx[i * d + j];
+    norms[i] = s;
+  }
+  return { x: rx, norms, n, d };
+}
+
+/** One binary C-SVC problem: rows of `rows` picked by `index`, labels ±1. */
+export interface BinaryProblem {
+  rows: Rows;
+  index: Int32Array;
+  y: Int8Array;
+  /** The linear term of the dual (`−1` per row for classification; `ε ∓ target` for regression). */
+  p?: Float64Array;
+  C: number;
+  kernel: Kernel;
+  tol: number;
+  /** Iteration limit; libsvm's own cap (max(10⁷, 100 l)) when -1. */
+  maxIter: number;
+  /** Kernel column cache in bytes (scikit-learn cache_size, 200 MB). */
+  cacheBytes: number;
+}
+
+export interface BinarySolution {
+  /** `αᵢ yᵢ` per problem row (0 for non-support vectors). */
+  coef: Float64Array;
+  rho: number;
+  iterations: number;
+  converged: boolean;
+}
+
+const TAU = 1e-12;
+
+/** `out[t] = K(x_r, x_index[t])` for every t, one loop per kernel kind. */
+export function fillColumn(
+  k: Kernel,
+  x: Float64Array,
+  norms: Float64Array,
+  d: number,
+  r: number,
+  index: Int32Array,
+  out: Float64Array,
+): void {
+  const ro = r * d;
+  const nr = norms[r];
+  const l = index.length;
+  for (let t = 0; t < l; t++) {
+    const to = index[t] * d;
+    let dot = 0;
+    for (let j = 0; j < d; j++) dot += x[ro + j] * x[to + j];
+    out[t] = dot;
+  }
+  if (k.kind === 'rbf') {
+    const g = -k.gamma;
+    for (let t = 0; t < l; t++) out[t] = Math.exp(g * (nr + norms[index[t]] - 2 * out[t]));
+  } else if (k.kind === 'poly') {
+    for (let t = 0; t < l; t++) out[t] = (k.gamma * out[t] + k.coef0) ** k.degree;
+  }
+}
+
+/** Kernel columns of a problem, computed on demand and kept in a least-recently-used cache. */
+class Columns {
+  private readonly cache = new Map<number, Float64Array>();
+  private readonly capacity: number;
+  readonly diag: Float64Array;
+
+  constructor(private readonly pb: BinaryProblem) {
+    const l = pb.index.length;
+    this.capacity = Math.max(2, Math.floor(pb.cacheBytes / (8 * l)));
+    this.diag = new Float64Array(l);
+    const { x, norms, d } = pb.rows;
+    for (let t = 0; t < l; t++) {
+      const r = pb.index[t];
+      let dot = 0;
+      for (let j = 0; j < d; j++) dot += x[r * d + j] * x[r * d + j];
+      this.diag[t] = kernelOf(pb.kernel, dot, norms[r], norms[r]);
+    }
+  }
+
+  get(i: number): Float64Array {
+    const hit = this.cache.get(i);
+    if (hit) {
+      this.cache.delete(i);
+      this.cache.set(i, hit);
+      return hit;
+    }
+    const { index, kernel } = this.pb;
+    const { x, norms, d } = this.pb.rows;
+    let col: Float64Array;
+    if (this.cache.size >= this.capacity) {
+      const oldest = this.cache.keys().next().value as number;
+      col = this.cache.get(oldest)!;
+      this.cache.delete(oldest);
+    } else col = new Float64Array(index.length);
+    fillColumn(kernel, x, norms, d, index[i], index, col);
+    this.cache.set(i, col);
+    return col;
+  }
+}
+
+/**
+ * Solves the dual `min ½ αᵀQα + pᵀα, 0 ≤ α ≤ C, yᵀα = 0` (C-SVC: p = −e; ε-SVR over doubled rows) by SMO with libsvm's second-order
+ * working set selection (Fan, Chen and Lin 2005), without shrinking; stops when the maximal
+ * violation `m(α) − M(α)` is below `tol`. `rho` as libsvm's calculate_rho.
+ */
+export function solveBinary(pb: BinaryProblem): BinarySolution {
+  const l = pb.index.length;
+  const { y, C } = pb;
+  const cols = new Columns(pb);
+  const QD = cols.diag;
+  const alpha = new Float64Array(l);
+  const G = pb.p ? Float64Array.from(pb.p) : new Float64Array(l).fill(-1);
+  const upper = (t: number) => alpha[t] >= C;
+  const lower = (t: number) => alpha[t] <= 0;
+  const cap = pb.maxIter < 0 ? Math.max(10_000_000, l > 21_474_836 ? 2_147_483_647 : 100 * l) : pb.maxIter;
+  let iter = 0;
+  let converged = false;
+  while (iter < cap) {
+    let gmax = -Infinity;
+    let gmax2 = -Infinity;
+    let i = -1;
+    let j = -1;
+    let objMin = Infinity;
+    for (let t = 0; t < l; t++) {
+      if (y[t] === 1) {
+        if (!upper(t) && -G[t] >= gmax) {
+          gmax = -G[t];
+          i = t;
+        }
+      } else if (!lower(t) && G[t] >= gmax) {
+        gmax = G[t];
+        i = t;
+      }
+    }
+    const Ki = i >= 0 ? cols.get(i) : null;
+    for (let t = 0; t < l; t++) {
+      if (y[t] === 1) {
+        if (lower(t)) continue;
+        const diff = gmax + G[t];
+        if (G[t] >= gmax2) gmax2 = G[t];
+        if (diff > 0 && Ki) {
+          const quad = QD[i] + QD[t] - 2 * Ki[t];
+          const obj = -(diff * diff) / (quad > 0 ? quad : TAU);
+          if (obj <= objMin) {
+            j = t;
+            objMin = obj;
+          }
+        }
+      } else {
+        if (upper(t)) continue;
+        const diff = gmax - G[t];
+        if (-G[t] >= gmax2) gmax2 = -G[t];
+        if (diff > 0 && Ki) {
+          const quad = QD[i] + QD[t] - 2 * Ki[t];
+          const obj = -(diff * diff) / (quad > 0 ? quad : TAU);
+          if (obj <= objMin) {
+            j = t;
+            objMin = obj;
+          }
+        }
+      }
+    }
+    if (gmax + gmax2 < pb.tol || j === -1 || !Ki) {
+      converged = true;
+      break;
+    }
+    iter++;
+    const Kj = cols.get(j);
+    const Kij = Ki[j];
+    const oldI = alpha[i];
+    const oldJ = alpha[j];
+    if (y[i] !== y[j]) {
+      let quad = QD[i] + QD[j] - 2 * Kij;
+      if (quad <= 0) quad = TAU;
+      const delta = (-G[i] - G[j]) / quad;
+      const diff = alpha[i] - alpha[j];
+      alpha[i] += delta;
+      alpha[j] += delta;
+      if (diff > 0) {
+        if (alpha[j] < 0) {
+          alpha[j] = 0;
+          alpha[i] = diff;
+        }
+      } else if (alpha[i] < 0) {
+        alpha[i] = 0;
+        alpha[j] = -diff;
+      }
+      if (diff > 0) {
+        if (alpha[i] > C) {
+          alpha[i] = C;
+          alpha[j] = C - diff;
+        }
+      } else if (alpha[j] > C) {
+        alpha[j] = C;
+        alpha[i] = C + diff;
+      }
+    } else {
+      let quad = QD[i] + QD[j] - 2 * Kij;
+      if (quad <= 0) quad = TAU;
+      const delta = (G[i] - G[j]) / quad;
+      const sum = alpha[i] + alpha[j];
+      alpha[i] -= delta;
+      alpha[j] += delta;
+      if (sum > C) {
+        if (alpha[i] > C) {
+          alpha[i] = C;
+          alpha[j] = sum - C;
+        }
+      } else if (alpha[j] < 0) {
+        alpha[j] = 0;
+        alpha[i] = sum;
+      }
+      if (sum > C) {
+        if (alpha[j] > C) {
+          alpha[j] = C;
+          alpha[i] = sum - C;
+        }
+      } else if (alpha[i] < 0) {
+        alpha[i] = 0;
+        alpha[j] = sum;
+      }
+    }
+    const dI = (alpha[i] - oldI) * y[i];
+    const dJ = (alpha[j] - oldJ) * y[j];
+    for (let t = 0; t < l; t++) G[t] += y[t] * (Ki[t] * dI + Kj[t] * dJ);
+  }
+  let free = 0;
+  let sumFree = 0;
+  let ub = Infinity;
+  let lb = -Infinity;
+  for (let t = 0; t < l; t++) {
+    const yG = y[t] * G[t];
+    if (upper(t)) {
+      if (y[t] === -1) ub = Math.min(ub, yG);
+      else lb = Math.max(lb, yG);
+    } else if (lower(t)) {
+      if (y[t] === 1) ub = Math.min(ub, yG);
+      else lb = Math.max(lb, yG);
+    } else {
+      free++;
+      sumFree += yG;
+    }
+  }
+  const rho = free > 0 ? sumFree / free : (ub + lb) / 2;
+  const coef = new Float64Array(l);
+  for (let t = 0; t < l; t++) coef[t] = alpha[t] * y[t];
+  return { coef, rho, iterations: iter, converged };
+}
