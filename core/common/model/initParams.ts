@@ -71,8 +71,7 @@ function initOne(p: ParamSpec, seed: number): Float32Array {
 export function initParams(model: ResolvedModel, seed: number): ParamValues {
   const kernelFanIn = new Map<string, number>();
   for (const p of model.params)
-    if (p.name.endsWith('/kernel') && p.fanIn > 0)
-      kernelFanIn.set(p.name.slice(0, p.name.lastIndexOf('/')), p.fanIn);
+    if (p.name.endsWith('/kernel') && p.fanIn > 0) kernelFanIn.set(p.name.slice(0, p.name.lastIndexOf('/')), p.fanIn);
   return {
     names: model.params.map((p) => p.name),
     shapes: model.params.map((p) => [...p.shape]),

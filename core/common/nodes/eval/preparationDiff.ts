@@ -88,6 +88,6 @@ export function preparationDiff(model: TrainedModelValue, data: DatasetValue): s
     const d = columnDiff('feature columns', model.featureNames, data.featureNames);
     if (d) out.push(d);
   }
-  if (model.preparationKnown !== false) out.push(...stepDiff(model.transforms, data.transforms));
+  if (model.preparationKnown !== false) for (const d of stepDiff(model.transforms, data.transforms)) out.push(d);
   return out;
 }

@@ -15,8 +15,6 @@ export const knnParams = z.object({
     .describe('uniform: each neighbour counts the same; distance: by 1 / distance (a neighbour at 0 takes all)'),
 });
 
-export type KnnNodeParams = z.output<typeof knnParams>;
-
 export const knnNode = defineLearnerNode({
   type: 'ml.knn',
   title: 'k-nearest neighbours',

@@ -15,8 +15,6 @@ export const naiveBayesParams = z.object({
   fitPrior: z.boolean().default(true).describe('Class priors from the training class shares; else uniform (fit_prior)'),
 });
 
-export type NaiveBayesNodeParams = z.output<typeof naiveBayesParams>;
-
 export const naiveBayesNode = defineLearnerNode({
   type: 'ml.naive_bayes',
   title: 'Naive Bayes',

@@ -29,8 +29,6 @@ export const svmParams = z.object({
   seed: z.number().int().default(0).describe('Seed of the cross-validation folds for probability'),
 });
 
-export type SvmNodeParams = z.output<typeof svmParams>;
-
 export const svmNode = defineLearnerNode({
   type: 'ml.svm',
   title: 'Support vector machine',
