@@ -19,9 +19,9 @@ import { foldDense, planRawFold, rawModelInput, type RawFold } from './tfjsRawIn
 import type { VerifyRows } from './verifyRows';
 
 /** Class names beside model.json: a JSON array, index = the argmax of the model's output. */
-export const LABELS_FILE = 'labels.json';
+const LABELS_FILE = 'labels.json';
 /** The generated raw-row preprocessing beside model.json (tabular models). */
-export const PREPROCESS_FILE = 'preprocess.js';
+const PREPROCESS_FILE = 'preprocess.js';
 
 export interface TfjsExportReport {
   dir: string;

@@ -39,7 +39,7 @@ export function describeOnnxExport(r: OnnxExportReport): ExecutorResult['summary
     const ms = (l: { batch1Ms: number; batch256Ms: number }): string =>
       `${l.batch1Ms.toFixed(3)} ms at batch 1, ${l.batch256Ms.toFixed(3)} ms at batch 256`;
     lines.push(
-      `int8: ${q.decision}; float ${q.floatBytes} bytes, ${ms(q.floatLatency)}; int8 ${q.bytes} bytes, ${ms(q.latency)} (onnxruntime CPU, 1 thread)`,
+      `int8 decision: ${q.decision}; float ${q.floatBytes} bytes, ${ms(q.floatLatency)}; int8 ${q.bytes} bytes, ${ms(q.latency)} (onnxruntime CPU, 1 thread)`,
     );
     lines.push(
       `int8: ${q.written ? 'wrote' : 'not written:'} ${q.file} (${(q.bytes / 1024).toFixed(1)} KiB, ${q.weights} weight matrices), max |int8 − float| = ${q.maxAbsDiff.toExponential(2)}` +

@@ -19,7 +19,7 @@ describe('weft export', () => {
     expect(r.stdout).toMatch(/outputs: probabilities float32\[N, 3\]; label int64\[N\]/);
     expect(r.stdout).toMatch(/max \|exported − in-app\| = \d\.\d\de[-+]\d+ \(limit 1e-5\)/);
     expect(r.stdout).toMatch(/int8: wrote .*out\.int8\.onnx/);
-    expect(r.stdout).toMatch(/int8: .*written anyway \(forced\)/);
+    expect(r.stdout).toMatch(/int8 decision: .*written anyway \(forced\)/);
     expect(r.stdout).toMatch(/row by row vs batched differ by up to \d\.\d\de[-+]\d+/);
     expect(existsSync(out)).toBe(true);
   });
