@@ -2,7 +2,8 @@
  * Inference throughput of an MLP 784-128-64-10 (softmax head) with the same seeded weights on both
  * sides: onnxruntime in-process (what `model.onnx` and `weft serve-model` run) against PyTorch eval
  * (Debian python3-torch, `torch.no_grad()`), same thread count, same inputs; then `weft serve-model`
- * in its own process under autocannon with 64 concurrent clients on loopback (requests/s and p99).
+ * in its own process under autocannon with 64 concurrent clients on loopback (requests/s and p99),
+ * without and with dynamic batching (the unbatched server is the batched one's peer).
  * The first rows' probabilities of both runtimes are compared before any number is reported.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -24,6 +25,7 @@ const ROWS = 4096;
 const BATCH = 256;
 const SECONDS = 3;
 const LOAD_SECONDS = 8;
+const MAX_BATCH = 64;
 const THREADS = availableParallelism();
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -75,10 +77,11 @@ function torchPeer(dir: string, weights: Float32Array, x: Float32Array): TorchRe
 async function serveAndLoad(
   file: string,
   row: number[],
+  flags: string[],
 ): Promise<{ reqPerS: number; p99: number; requests: number; errors: number; non2xx: number }> {
   const child = spawn(
     process.execPath,
-    [path.join(here, '..', 'bin', 'weft.js'), 'serve-model', file, '--port', '0', '--provider', 'cpu'],
+    [path.join(here, '..', 'bin', 'weft.js'), 'serve-model', file, '--port', '0', '--provider', 'cpu', ...flags],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   try {
@@ -156,7 +159,8 @@ async function main(): Promise<void> {
       note,
     );
 
-    const load = await serveAndLoad(file, Array.from(x.subarray(0, SIZES[0])));
+    const row = Array.from(x.subarray(0, SIZES[0]));
+    const load = await serveAndLoad(file, row, ['--max-batch', '0']);
     console.log(
       `check serving: weft serve-model, 64 clients × ${LOAD_SECONDS} s on loopback: ${load.requests} answered, ${load.errors} errors, ${load.non2xx} non-2xx`,
     );
@@ -170,6 +174,26 @@ async function main(): Promise<void> {
       note,
     );
     reportBench('serving-http-p99-c64-b1', load.p99, null, 'ms', false, 'no PyTorch HTTP server among the peers');
+
+    const batched = await serveAndLoad(file, row, ['--max-batch', String(MAX_BATCH), '--max-queue-delay-ms', '0']);
+    console.log(
+      `check serving: weft serve-model --max-batch ${MAX_BATCH}, 64 clients × ${LOAD_SECONDS} s: ${batched.requests} answered, ${batched.errors} errors, ${batched.non2xx} non-2xx`,
+    );
+    if (batched.errors || batched.non2xx) throw new Error('the batched load test saw errors');
+    reportBench(
+      'serving-http-infer-c64-b1-batched (peer: the same server without batching)',
+      batched.reqPerS,
+      load.reqPerS,
+      'req/s',
+      true,
+    );
+    reportBench(
+      'serving-http-p99-c64-b1-batched (peer: the same server without batching)',
+      batched.p99,
+      load.p99,
+      'ms',
+      false,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,11 +1,14 @@
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type CSSProperties } from 'react';
 import { Canvas } from './canvas/Canvas';
 import { startDesktopShell } from './desktop/desktopShell';
 import { engineClient } from './engine/client';
 import { desktopApi } from './engine/ipcTransport';
 import { Dialogs } from './files/Dialogs';
 import { restoreOnStart, restoreRecovery, startAutosave } from './files/fileActions';
+import { startColumnWatch } from './inspector/columnStore';
+import { Splitter } from './layout/Splitter';
+import { usePanelSize } from './layout/usePanelSize';
 import { Inspector } from './inspector/Inspector';
 import { Palette } from './palette/Palette';
 import { BottomPanel } from './run/BottomPanel';
@@ -33,6 +36,9 @@ function Toasts() {
   );
 }
 
+const maxSide = (): number => Math.max(240, window.innerWidth * 0.4);
+const maxBottom = (): number => Math.max(160, window.innerHeight - 180);
+
 function Studio() {
   useShortcuts();
   const { screenToFlowPosition } = useReactFlow();
@@ -45,18 +51,24 @@ function Studio() {
     const desktop = desktopApi();
     const offShell = desktop ? startDesktopShell(desktop) : undefined;
     let stopAutosave: (() => void) | undefined;
+    let stopColumns: (() => void) | undefined;
     void restoreOnStart().then(({ recovery: r }) => {
       setRecovery(r);
       setReady(true);
       stopAutosave = startAutosave();
+      stopColumns = startColumnWatch();
     });
     return () => {
       offEvents();
       offConn?.();
       offShell?.();
       stopAutosave?.();
+      stopColumns?.();
     };
   }, []);
+  const [paletteW, setPaletteW] = usePanelSize('palette', 230, 160, maxSide);
+  const [inspectorW, setInspectorW] = usePanelSize('inspector', 300, 220, maxSide);
+  const [bottomH, setBottomH] = usePanelSize('bottom', 330, 120, maxBottom);
   const addAtCenter = (type: string) => {
     const box = document.querySelector('.weft-canvas')?.getBoundingClientRect();
     const p = screenToFlowPosition({
@@ -92,12 +104,45 @@ function Studio() {
           </button>
         </div>
       )}
-      <div className="weft-main">
+      <div
+        className="weft-main"
+        style={
+          {
+            '--palette-w': `${paletteW}px`,
+            '--inspector-w': `${inspectorW}px`,
+            '--bottom-h': `${bottomH}px`,
+          } as CSSProperties
+        }
+      >
         <Palette onAdd={addAtCenter} />
+        <Splitter
+          direction="column"
+          size={paletteW}
+          onResize={setPaletteW}
+          sign={1}
+          label="Resize the palette"
+          testId="splitter-palette"
+        />
         <div className="weft-center">
           <Canvas />
+          <Splitter
+            direction="row"
+            size={bottomH}
+            onResize={setBottomH}
+            sign={-1}
+            label="Resize the bottom panel"
+            testId="splitter-bottom"
+          />
           <BottomPanel />
         </div>
+        <Splitter
+          direction="column"
+          size={inspectorW}
+          onResize={setInspectorW}
+          sign={-1}
+          label="Resize the inspector"
+          testId="splitter-inspector"
+        />
         <Inspector />
       </div>
       <Dialogs />

@@ -17,6 +17,8 @@ export function useLayoutAction(): () => Promise<void> {
 /** File, edit, layout and run commands. */
 export function Toolbar() {
   const running = useStudio((s) => s.running);
+  const empty = useStudio((s) => s.nodes.length === 0);
+  const pipelineName = useStudio((s) => s.metadata.name ?? '');
   const dirty = useStudio((s) => s.dirty);
   const file = useStudio((s) => s.file);
   const canUndo = useStudio((s) => s.past.length > 0);
@@ -88,16 +90,17 @@ export function Toolbar() {
         </button>
       </div>
       <div className="weft-group">
-        <button
-          type="button"
-          className="primary"
-          disabled={running}
-          onClick={() => void s().run()}
-          data-testid="run"
-          title="Run (Ctrl+Enter)"
-        >
-          ▶ Run
-        </button>
+        <span title={empty ? 'Nothing to run yet: add nodes from the palette or open an example' : 'Run (Ctrl+Enter)'}>
+          <button
+            type="button"
+            className="primary"
+            disabled={running || empty}
+            onClick={() => void s().run()}
+            data-testid="run"
+          >
+            ▶ Run
+          </button>
+        </span>
         <button
           type="button"
           disabled={running || !selectedId}
@@ -117,6 +120,16 @@ export function Toolbar() {
           ■ Cancel
         </button>
       </div>
+      <input
+        className="weft-pipeline-name"
+        type="text"
+        aria-label="Pipeline name"
+        placeholder="Untitled pipeline"
+        title="The pipeline's name: runs are listed under it"
+        value={pipelineName}
+        onChange={(e) => s().setPipelineName(e.target.value)}
+        data-testid="pipeline-name"
+      />
       <div className="weft-status" data-testid="status-line">
         <span className="weft-file">
           {file.path ?? 'Untitled'}

@@ -6,6 +6,7 @@ import { registerExportCommand } from './commands/export';
 import { registerNodesCommand } from './commands/nodes';
 import { registerRunCommand } from './commands/run';
 import { registerRunsCommand } from './commands/runs';
+import { registerServeCommand } from './commands/serve';
 import { registerServeModelCommand } from './commands/serveModel';
 import { registerStudioCommand } from './commands/studio';
 import { registerValidateCommand } from './commands/validate';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerDataCommand(program);
   registerExportCommand(program);
   registerStudioCommand(program);
+  registerServeCommand(program);
   registerServeModelCommand(program);
   registerCacheCommand(program);
   return program;

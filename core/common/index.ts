@@ -14,3 +14,5 @@ export * from './protocol/desktopIpc';
 export * from './protocol/desktopChannels';
 export * from './values';
 export * from './nodes/describeNode';
+export * from './graph/pathParams';
+export * from './graph/posixPath';

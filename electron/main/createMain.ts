@@ -253,6 +253,7 @@ export function createWeftMain(electron: ElectronSurface, opts: WeftMainOptions)
         'engine.run': forward('engine.run'),
         'engine.cancel': forward('engine.cancel'),
         'engine.result': forward('engine.result'),
+        'engine.columns': forward('engine.columns'),
         'runs.list': forward('runs.list'),
         'runs.get': forward('runs.get'),
         'runs.diff': forward('runs.diff'),

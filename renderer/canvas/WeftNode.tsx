@@ -4,6 +4,7 @@ import { formatPortType, type PortKind } from '../../core/common';
 import type { WeftFlowNode } from '../store/documentConvert';
 import { definitionOf } from '../store/nodeCatalog';
 import { useStudio } from '../store/useStudio';
+import { unknownColumns, useColumns } from '../inspector/columnStore';
 import { StatusBadge } from './StatusBadge';
 
 const EMPTY: never[] = [];
@@ -37,6 +38,8 @@ function WeftNodeView({ id, data, selected }: NodeProps<WeftFlowNode>) {
   const errors = useStudio((s) => s.validation.errors[id] ?? EMPTY);
   const run = useStudio((s) => s.nodeRun[id]);
   const compact = useStore(zoomedOut);
+  const cols = useColumns((c) => c.byNode[id]);
+  const strangers = unknownColumns(data.type, data.params, cols);
   const rows = Math.max(def?.inputs.length ?? 0, def?.outputs.length ?? 0);
   const className = `weft-node cat-${(def?.category ?? 'unknown').toLowerCase()}${selected ? ' selected' : ''}${errors.length ? ' invalid' : ''} status-${run?.status ?? 'idle'}`;
   if (compact) {
@@ -113,18 +116,31 @@ function WeftNodeView({ id, data, selected }: NodeProps<WeftFlowNode>) {
       </div>
       {summaryLine && <div className="weft-node-summary">{summaryLine}</div>}
       {run?.status === 'running' && run.message && <div className="weft-node-message">{run.message}</div>}
-      {run?.status === 'failed' && run.error && (
-        <div className="weft-node-error" data-testid="node-run-error">
-          {run.error}
+      {(strangers.length > 0 || errors.length > 0 || (run?.status === 'failed' && run.error)) && (
+        <div className="weft-node-issues">
+          {run?.status === 'failed' && run.error && (
+            <div className="weft-node-error" data-testid="node-run-error">
+              {run.error}
+            </div>
+          )}
+          {strangers.length > 0 && (
+            <div
+              className="weft-node-error"
+              data-testid="node-unknown-columns"
+              title={`The input table has: ${cols?.ok ? cols.columns.map((c) => c.name).join(', ') : ''}`}
+            >
+              Not in the data: {strangers.join(', ')}
+            </div>
+          )}
+          {errors.length > 0 && (
+            <ul className="weft-node-errors" data-testid="node-errors">
+              {errors.slice(0, 3).map((e, i) => (
+                <li key={i}>{e.message}</li>
+              ))}
+              {errors.length > 3 && <li>…and {errors.length - 3} more</li>}
+            </ul>
+          )}
         </div>
-      )}
-      {errors.length > 0 && (
-        <ul className="weft-node-errors" data-testid="node-errors">
-          {errors.slice(0, 3).map((e, i) => (
-            <li key={i}>{e.message}</li>
-          ))}
-          {errors.length > 3 && <li>…and {errors.length - 3} more</li>}
-        </ul>
       )}
     </div>
   );

@@ -1,4 +1,14 @@
-import { emptyDocument, loadDocument, serializeDocument, type OpenedFile } from '../../core/common';
+import {
+  emptyDocument,
+  isAbsolutePath,
+  loadDocument,
+  rebaseForCopy,
+  resolvePath,
+  serializeDocument,
+  setPipelineName,
+  type OpenedFile,
+  type PipelineDocument,
+} from '../../core/common';
 import { EngineRequestError } from '../engine/EngineClient';
 import { engineClient } from '../engine/client';
 import { callDesktop, desktopApi } from '../engine/ipcTransport';
@@ -14,7 +24,7 @@ export function confirmDiscard(): boolean {
 
 export function newDocument(): void {
   if (!confirmDiscard()) return;
-  useStudio.getState().loadDocument(emptyDocument('Untitled'), { path: null, revision: null, readOnly: false });
+  useStudio.getState().loadDocument(emptyDocument(), { path: null, revision: null, readOnly: false });
   localStorage.removeItem(LAST_FILE_KEY);
   void engineClient().invoke('recovery.clear', {});
 }
@@ -78,8 +88,7 @@ export async function openExample(name: string): Promise<void> {
 }
 
 /** The document as it is written: the file text with the modification time. */
-function savedText(): string {
-  const doc = useStudio.getState().document();
+function savedText(doc = useStudio.getState().document()): string {
   return serializeDocument({ ...doc, metadata: { ...doc.metadata, modified: new Date().toISOString() } });
 }
 
@@ -100,9 +109,17 @@ function notSaved(e: unknown, what: string): false {
   return false;
 }
 
-async function write(path: string, baseRevision: string | null, typed: boolean): Promise<boolean> {
+async function write(
+  path: string,
+  baseRevision: string | null,
+  typed: boolean,
+  doc?: PipelineDocument,
+  beforeSaved?: () => void,
+): Promise<boolean> {
   try {
-    return await saved(await engineClient().invoke('pipeline.write', { path, text: savedText(), baseRevision, typed }));
+    const file = await engineClient().invoke('pipeline.write', { path, text: savedText(doc), baseRevision, typed });
+    beforeSaved?.();
+    return await saved(file);
   } catch (e) {
     return notSaved(e, path);
   }
@@ -167,9 +184,48 @@ export async function save(): Promise<boolean> {
   return write(file.path, file.revision, false);
 }
 
+/**
+ * Rewrites the relative paths the open pipeline reads so that, saved at `target`, it still reads the
+ * same files (a copy of an example keeps reading the example's data).
+ */
+async function rebasedDocument(target: string): Promise<{ doc: PipelineDocument; apply: () => void }> {
+  const s = useStudio.getState();
+  const doc = s.document();
+  const from = s.file.path;
+  const unchanged = { doc, apply: () => undefined };
+  if (!from) return unchanged;
+  let workspace: string;
+  try {
+    workspace = (await engineClient().invoke('host.info', {})).workspace;
+  } catch {
+    return unchanged;
+  }
+  const abs = (p: string): string => (isAbsolutePath(p) ? resolvePath('/', p) : resolvePath(workspace, p));
+  const rebased = rebaseForCopy(doc, registry, { from: abs(from), to: abs(target), workspace });
+  const apply = (): void => {
+    for (const n of rebased.nodes) {
+      const before = doc.nodes.find((m) => m.id === n.id);
+      for (const [key, value] of Object.entries(n.params))
+        if (before && before.params[key] !== value) useStudio.getState().setParam(n.id, key, value);
+    }
+  };
+  return { doc: rebased, apply };
+}
+
+/** The name a pipeline saved as `file` gets when it has none: the file's name without its extension. */
+export function nameFromFile(file: string): string {
+  return (file.split(/[\\/]/).pop() ?? file).replace(/\.weft\.json$|\.json$/i, '');
+}
+
 export async function saveAs(path: string, typed: boolean): Promise<boolean> {
   const name = path.endsWith('.weft.json') ? path : `${path.replace(/\.json$/, '')}.weft.json`;
-  return write(name, null, typed);
+  const { doc, apply } = await rebasedDocument(name);
+  const unnamed = !doc.metadata.name || doc.metadata.name === 'Untitled';
+  const named = unnamed ? setPipelineName(doc, nameFromFile(name)) : doc;
+  return write(name, null, typed, named, () => {
+    apply();
+    if (unnamed) useStudio.getState().setPipelineName(nameFromFile(name));
+  });
 }
 
 /**

@@ -2,8 +2,9 @@ import { formatPortType } from '../../core/common';
 import { pickParamPath } from '../files/fileActions';
 import { definitionOf } from '../store/nodeCatalog';
 import { useStudio } from '../store/useStudio';
+import { useColumns } from './columnStore';
 import { ParamInput } from './ParamInput';
-import { paramFields } from './paramFields';
+import { fieldApplies, paramFields, splitFields, type ParamField } from './paramFields';
 
 /** The selected node's params as a form generated from its zod schema, with inline errors. */
 export function Inspector() {
@@ -19,6 +20,7 @@ export function Inspector() {
   const run = useStudio((s) => s.run);
   const running = useStudio((s) => s.running);
   const showResults = useStudio((s) => s.showResults);
+  const columns = useColumns((c) => (typeof selected === 'object' && selected ? c.byNode[selected.id] : undefined));
 
   if (typeof selected !== 'object' || !selected) {
     return (
@@ -38,6 +40,50 @@ export function Inspector() {
     );
   }
   const fields = paramFields(def);
+  const { basic, advanced } = splitFields(def);
+  const applies = (f: ParamField): boolean => fieldApplies(f, selected.data.params, fields);
+  const field = (f: ParamField) => {
+    const fieldErrors = (errors ?? []).filter((e) => e.kind === 'bad-param' && e.path?.[0] === f.key);
+    return (
+      <div className={`weft-field${fieldErrors.length ? ' has-error' : ''}`} key={f.key}>
+        <label className="weft-field-name" htmlFor={`param-${f.key}`}>
+          {f.key}
+          {f.required && (
+            <span className="weft-required" title="required">
+              {' '}
+              *
+            </span>
+          )}
+        </label>
+        <ParamInput
+          field={f}
+          value={selected.data.params[f.key]}
+          onChange={(v) => setParam(selected.id, f.key, v)}
+          columns={columns}
+          onBrowse={() =>
+            void pickParamPath(
+              selected.id,
+              f.key,
+              f.kind === 'file'
+                ? { ...(f.extensions ? { extensions: f.extensions } : {}), ...(f.save ? { save: true } : {}) }
+                : {},
+            )
+          }
+        />
+        {f.doc && <div className="weft-field-doc">{f.doc}</div>}
+        {(f.kind === 'column' || f.kind === 'columns') && columns && !columns.ok && (
+          <div className="weft-field-doc" data-testid={`param-columns-reason-${f.key}`}>
+            Columns: {columns.reason}
+          </div>
+        )}
+        {fieldErrors.map((e, i) => (
+          <div className="weft-field-error" key={i} data-testid={`param-error-${f.key}`}>
+            {e.message}
+          </div>
+        ))}
+      </div>
+    );
+  };
   const general = (errors ?? []).filter((e) => e.kind !== 'bad-param' || e.path?.length === 0);
   return (
     <aside className="weft-inspector" data-testid="inspector">
@@ -64,36 +110,13 @@ export function Inspector() {
         />
       </label>
       <form className="weft-form" onSubmit={(e) => e.preventDefault()}>
-        {fields.map((f) => {
-          const fieldErrors = (errors ?? []).filter((e) => e.kind === 'bad-param' && e.path?.[0] === f.key);
-          return (
-            <div className={`weft-field${fieldErrors.length ? ' has-error' : ''}`} key={f.key}>
-              <label className="weft-field-name" htmlFor={`param-${f.key}`}>
-                {f.key}
-              </label>
-              <ParamInput
-                field={f}
-                value={selected.data.params[f.key]}
-                onChange={(v) => setParam(selected.id, f.key, v)}
-                onBrowse={() =>
-                  void pickParamPath(
-                    selected.id,
-                    f.key,
-                    f.kind === 'file'
-                      ? { ...(f.extensions ? { extensions: f.extensions } : {}), ...(f.save ? { save: true } : {}) }
-                      : {},
-                  )
-                }
-              />
-              {f.doc && <div className="weft-field-doc">{f.doc}</div>}
-              {fieldErrors.map((e, i) => (
-                <div className="weft-field-error" key={i} data-testid={`param-error-${f.key}`}>
-                  {e.message}
-                </div>
-              ))}
-            </div>
-          );
-        })}
+        {basic.filter(applies).map(field)}
+        {advanced.some(applies) && (
+          <details className="weft-advanced" data-testid="advanced-params">
+            <summary>Advanced ({advanced.filter(applies).length})</summary>
+            {advanced.filter(applies).map(field)}
+          </details>
+        )}
       </form>
       {general.length > 0 && (
         <ul className="weft-inspector-errors">

@@ -20,34 +20,53 @@ type JsonSchema = {
   extensions?: string[];
   /** A file the node writes (an export target), not one it reads. */
   save?: boolean;
+  showIf?: Record<string, unknown[]>;
+  required?: boolean;
 };
 
+/** What every form field carries besides its control. */
+interface FieldCommon {
+  key: string;
+  doc?: string;
+  optional: boolean;
+  /** The node cannot run without a value (marked in the form). */
+  required?: boolean;
+  /** Shown only while each named param has one of the listed values. */
+  showIf?: Record<string, unknown[]>;
+}
+
 /** One form control, derived from a node's zod params. */
-export type ParamField =
-  | {
-      kind: 'number';
-      key: string;
-      integer: boolean;
-      min?: number;
-      max?: number;
-      step?: number;
-      default?: number;
-      doc?: string;
-      optional: boolean;
-    }
-  | { kind: 'enum'; key: string; options: string[]; default?: string; doc?: string; optional: boolean }
-  | { kind: 'boolean'; key: string; default?: boolean; doc?: string; optional: boolean }
-  | { kind: 'string'; key: string; default?: string; doc?: string; optional: boolean }
-  | {
-      kind: 'file';
-      key: string;
-      extensions?: string[];
-      save?: boolean;
-      default?: string;
-      doc?: string;
-      optional: boolean;
-    }
-  | { kind: 'json'; key: string; default?: unknown; doc?: string; optional: boolean };
+export type ParamField = FieldCommon &
+  (
+    | {
+        kind: 'number';
+        key: string;
+        integer: boolean;
+        min?: number;
+        max?: number;
+        step?: number;
+        default?: number;
+        doc?: string;
+        optional: boolean;
+      }
+    | { kind: 'enum'; key: string; options: string[]; default?: string; doc?: string; optional: boolean }
+    | { kind: 'boolean'; key: string; default?: boolean; doc?: string; optional: boolean }
+    | { kind: 'string'; key: string; default?: string; doc?: string; optional: boolean }
+    | {
+        kind: 'file';
+        key: string;
+        extensions?: string[];
+        save?: boolean;
+        default?: string;
+        doc?: string;
+        optional: boolean;
+      }
+    | { kind: 'json'; key: string; default?: unknown; doc?: string; optional: boolean }
+    /** A column of the node's input table (`.meta({ widget: 'column' })`). */
+    | { kind: 'column'; key: string; default?: string; doc?: string; optional: boolean }
+    /** Several columns of the node's input table (`.meta({ widget: 'columns' })`). */
+    | { kind: 'columns'; key: string; doc?: string; optional: boolean }
+  );
 
 const cache = new Map<string, ParamField[]>();
 
@@ -69,6 +88,8 @@ function pick(s: JsonSchema): JsonSchema {
   if (s.widget !== undefined) out.widget = s.widget;
   if (s.extensions !== undefined) out.extensions = s.extensions;
   if (s.save !== undefined) out.save = s.save;
+  if (s.showIf !== undefined) out.showIf = s.showIf;
+  if (s.required !== undefined) out.required = s.required;
   return out;
 }
 
@@ -77,7 +98,14 @@ export function fieldFor(key: string, raw: JsonSchema, required: boolean): Param
   const { schema: s, nullable } = unwrapNullable(raw);
   const optional = nullable || !required || s.default !== undefined;
   const doc = s.description ?? raw.description;
-  const base = { key, optional, ...(doc ? { doc } : {}) };
+  const showIf = s.showIf ?? raw.showIf;
+  const base = {
+    key,
+    optional,
+    ...(doc ? { doc } : {}),
+    ...(showIf ? { showIf } : {}),
+    ...((s.required ?? raw.required) === true || !optional ? { required: true } : {}),
+  };
   if (s.enum && s.enum.every((v) => typeof v === 'string')) {
     return { kind: 'enum', ...base, options: s.enum, ...(typeof s.default === 'string' ? { default: s.default } : {}) };
   }
@@ -97,6 +125,9 @@ export function fieldFor(key: string, raw: JsonSchema, required: boolean): Param
   }
   if (type === 'boolean')
     return { kind: 'boolean', ...base, ...(typeof s.default === 'boolean' ? { default: s.default } : {}) };
+  if (type === 'string' && s.widget === 'column')
+    return { kind: 'column', ...base, ...(typeof s.default === 'string' ? { default: s.default } : {}) };
+  if (type === 'array' && s.widget === 'columns') return { kind: 'columns', ...base };
   if (type === 'string' && s.widget === 'file') {
     return {
       kind: 'file',
@@ -109,6 +140,24 @@ export function fieldFor(key: string, raw: JsonSchema, required: boolean): Param
   if (type === 'string')
     return { kind: 'string', ...base, ...(typeof s.default === 'string' ? { default: s.default } : {}) };
   return { kind: 'json', ...base, ...(s.default !== undefined ? { default: s.default } : {}) };
+}
+
+/** Whether a field applies under the node's current params (its `showIf` choices). */
+export function fieldApplies(field: ParamField, params: Record<string, unknown>, fields: ParamField[]): boolean {
+  if (!field.showIf) return true;
+  return Object.entries(field.showIf).every(([k, allowed]) => {
+    const other = fields.find((f) => f.key === k);
+    const v = params[k] ?? (other && 'default' in other ? other.default : undefined);
+    return allowed.includes(v);
+  });
+}
+
+/** The node's fields split into the basic ones (in the definition's order) and the advanced rest. */
+export function splitFields(def: AnyNodeDefinition): { basic: ParamField[]; advanced: ParamField[] } {
+  const fields = paramFields(def);
+  if (!def.basic) return { basic: fields, advanced: [] };
+  const basic = def.basic.flatMap((k) => fields.filter((f) => f.key === k));
+  return { basic, advanced: fields.filter((f) => !def.basic?.includes(f.key)) };
 }
 
 /** The form for a node type: one field per param, from `z.toJSONSchema` of its zod schema (cached). */

@@ -53,7 +53,8 @@ export function Palette({ onAdd }: { onAdd: (type: string) => void }) {
                 onMouseLeave={() => setHover(null)}
                 onFocus={() => setHover(d)}
                 onBlur={() => setHover(null)}
-                onDoubleClick={() => onAdd(d.type)}
+                title={`${d.doc}\n\nClick to add at the centre of the view, or drag onto the canvas.`}
+                onClick={() => onAdd(d.type)}
                 onKeyDown={(e) => e.key === 'Enter' && onAdd(d.type)}
               >
                 <span className="weft-palette-title">{d.title}</span>

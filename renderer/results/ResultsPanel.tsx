@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'react';
 import type { OutputView } from '../../core/common';
 import { TrainingCurves } from '../run/TrainingCurves';
+import { useShallow } from 'zustand/react/shallow';
+import { definitionOf } from '../store/nodeCatalog';
 import { useStudio } from '../store/useStudio';
 import { DataTable } from './DataTable';
 import { MetricsView } from './MetricsView';
@@ -71,6 +73,11 @@ export function ResultsPanel() {
       .join(','),
   );
   const showResults = useStudio((s) => s.showResults);
+  const labels = useStudio(
+    useShallow((s) =>
+      Object.fromEntries(s.nodes.map((n) => [n.id, n.data.label || definitionOf(n.data.type)?.title || n.id] as const)),
+    ),
+  );
   useEffect(() => {
     if (nodeId && view === undefined && (status === 'done' || status === 'cached')) void fetchResult(nodeId);
   }, [nodeId, view, status, fetchResult]);
@@ -85,8 +92,9 @@ export function ResultsPanel() {
             className={id === nodeId ? 'active' : ''}
             onClick={() => showResults(id)}
             data-testid={`results-node-${id}`}
+            title={id}
           >
-            {id}
+            {labels[id] ?? id}
           </button>
         ))}
       </div>

@@ -36,13 +36,24 @@ export function BottomPanel() {
   const tab = useStudio((s) => s.bottomTab);
   const setTab = useStudio((s) => s.setBottomTab);
   const epochs = useStudio((s) => s.epochs);
+  const maximized = useStudio((s) => s.bottomMaximized);
+  const setMaximized = useStudio((s) => s.setBottomMaximized);
   const tabs: [BottomTab, string][] = [
     ['run', 'Run'],
     ['results', 'Results'],
     ...(RunsView ? ([['runs', 'Runs']] as [BottomTab, string][]) : []),
   ];
   return (
-    <section className="weft-bottom" data-testid="bottom-panel">
+    <section
+      className={`weft-bottom${maximized ? ' maximized' : ''}`}
+      data-testid="bottom-panel"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && maximized) {
+          e.stopPropagation();
+          setMaximized(false);
+        }
+      }}
+    >
       <nav className="weft-tabs">
         {tabs.map(([id, label]) => (
           <button
@@ -55,6 +66,16 @@ export function BottomPanel() {
             {label}
           </button>
         ))}
+        <span className="weft-tabs-spacer" />
+        <button
+          type="button"
+          onClick={() => setMaximized(!maximized)}
+          title={maximized ? 'Restore the panel (Esc)' : 'Fill the window with this panel'}
+          aria-pressed={maximized}
+          data-testid="bottom-maximize"
+        >
+          {maximized ? '⤡ Restore' : '⤢ Maximise'}
+        </button>
       </nav>
       <div className="weft-bottom-body">
         {tab === 'run' && (

@@ -18,6 +18,7 @@ import {
   removeElements,
   setLabel,
   setParam,
+  setPipelineName,
   validateGraph,
   type ConnectionAttempt,
   type ConnectResult,
@@ -59,6 +60,8 @@ export interface GraphSlice {
   connect(c: Connection): ConnectResult;
   setParam(nodeId: string, key: string, value: unknown): void;
   setLabel(nodeId: string, label: string): void;
+  /** Names the pipeline (`metadata.name`): runs list it under this name. */
+  setPipelineName(name: string): void;
   deleteSelected(): void;
   selectAll(): void;
   selectOnly(nodeId: string): void;
@@ -205,6 +208,11 @@ export const createGraphSlice: StateCreator<StudioState, [], [], GraphSlice> = (
     },
     setLabel(nodeId, label) {
       commit(setLabel(get().document(), nodeId, label));
+    },
+    setPipelineName(name) {
+      const doc = get().document();
+      const next = setPipelineName(doc, name);
+      if (next !== doc) commit(next);
     },
     deleteSelected() {
       const s = get();

@@ -20,10 +20,12 @@ export function definitionOf(type: string): AnyNodeDefinition | undefined {
 
 /** Node types grouped by category in palette order; `query` matches title, type and doc. */
 export function groupedDefinitions(query = ''): { category: Category; defs: AnyNodeDefinition[] }[] {
-  const q = query.trim().toLowerCase();
-  const defs = Object.values(registry).filter(
-    (d) => d.category !== 'Test' && (!q || `${d.title} ${d.type} ${d.doc}`.toLowerCase().includes(q)),
-  );
+  const words = query.trim().toLowerCase().split(/\s+/).filter(Boolean);
+  const defs = Object.values(registry).filter((d) => {
+    if (d.category === 'Test') return false;
+    const text = `${d.title} ${d.type} ${d.doc} ${(d.keywords ?? []).join(' ')}`.toLowerCase();
+    return words.every((w) => text.includes(w));
+  });
   return categoryOrder
     .map((category) => ({
       category,

@@ -1,4 +1,5 @@
 import type { StateCreator } from 'zustand';
+import { definitionOf } from './nodeCatalog';
 import type { StudioState } from './useStudio';
 
 export type BottomTab = 'run' | 'results' | 'runs';
@@ -27,6 +28,9 @@ export interface UiSlice {
   connected: boolean;
   /** Bumped when a document is loaded: the canvas fits it into view. */
   fitRequest: number;
+  /** The bottom panel (results, runs) fills the window. */
+  bottomMaximized: boolean;
+  setBottomMaximized(on: boolean): void;
   setBottomTab(tab: BottomTab): void;
   showResults(nodeId: string): void;
   setPaletteQuery(q: string): void;
@@ -50,6 +54,8 @@ export const createUiSlice: StateCreator<StudioState, [], [], UiSlice> = (set, g
   dialog: null,
   connected: false,
   fitRequest: 0,
+  bottomMaximized: false,
+  setBottomMaximized: (bottomMaximized) => set({ bottomMaximized }),
   setBottomTab: (bottomTab) => set({ bottomTab }),
   showResults(nodeId) {
     set({ resultsNode: nodeId, bottomTab: 'results' });
@@ -73,7 +79,8 @@ export const createUiSlice: StateCreator<StudioState, [], [], UiSlice> = (set, g
     const withOut = new Set(s.edges.map((e) => e.source));
     const produced = s.nodes.filter((n) => ['done', 'cached'].includes(s.nodeRun[n.id]?.status ?? ''));
     const sink = [...produced].reverse().find((n) => !withOut.has(n.id));
-    const target = selected ?? sink;
+    const evaluation = [...produced].reverse().find((n) => definitionOf(n.data.type)?.category === 'Evaluate');
+    const target = evaluation ?? selected ?? sink;
     if (target) get().showResults(target.id);
   },
 });

@@ -94,9 +94,15 @@ export class StudioPage {
     await expect(this.page.getByTestId('inspector')).toContainText(nodeId);
   }
 
+  /** Sets a param in the inspector: opens "Advanced" when it lives there; picks from a list when it is one. */
   async setParam(nodeId: string, key: string, value: string): Promise<void> {
     await this.select(nodeId);
-    await this.page.getByTestId(`param-${key}`).fill(value);
+    const input = this.page.getByTestId(`param-${key}`);
+    const advanced = this.page.getByTestId('advanced-params');
+    if (!(await input.isVisible()) && (await advanced.count()) > 0 && !(await advanced.getAttribute('open')))
+      await advanced.locator('summary').click();
+    if ((await input.evaluate((e) => e.tagName)) === 'SELECT') await input.selectOption(value);
+    else await input.fill(value);
   }
 
   edges(): Locator {

@@ -212,3 +212,10 @@ export function setParam(doc: PipelineDocument, nodeId: string, key: string, val
 export function setLabel(doc: PipelineDocument, nodeId: string, label: string): PipelineDocument {
   return updateNode(doc, nodeId, ({ label: _old, ...n }) => (label ? { ...n, label } : n));
 }
+
+/** The document with its pipeline name (`metadata.name`) set; an empty name removes it. */
+export function setPipelineName(doc: PipelineDocument, name: string): PipelineDocument {
+  const { name: old, ...rest } = doc.metadata;
+  if ((old ?? '') === name) return doc;
+  return { ...doc, metadata: name ? { ...rest, name } : rest };
+}

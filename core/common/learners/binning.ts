@@ -22,17 +22,50 @@ export interface BinnedFeatures {
   missingBin: number;
 }
 
-/**
- * Bin edges of one column as scikit-learn's `_find_binning_thresholds`: midpoints between distinct
- * values when there are at most `maxBins` of them, else midpoint percentiles at `maxBins` even steps.
- */
-export function binThresholds(values: Float64Array, maxBins: number): Float32Array {
-  const v = values.filter((x) => !Number.isNaN(x)).sort();
-  const distinct: number[] = [];
-  for (let i = 0; i < v.length; i++) if (i === 0 || v[i] !== v[i - 1]) distinct.push(v[i]);
+/** Ascending copy of float32 values without NaN, by a three-pass LSD radix sort of their bits. */
+function sortFloat32(values: Float32Array): Float32Array {
+  const n = values.length;
+  const bits = new Uint32Array(values.buffer, values.byteOffset, n);
+  let a = new Uint32Array(n);
+  let b = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const u = bits[i];
+    a[i] = u & 0x80000000 ? ~u >>> 0 : (u | 0x80000000) >>> 0;
+  }
+  const count = new Int32Array(2048);
+  for (let shift = 0; shift < 33; shift += 11) {
+    count.fill(0);
+    for (let i = 0; i < n; i++) count[(a[i] >>> shift) & 2047]++;
+    let sum = 0;
+    for (let k = 0; k < 2048; k++) {
+      const c = count[k];
+      count[k] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < n; i++) b[count[(a[i] >>> shift) & 2047]++] = a[i];
+    const t = a;
+    a = b;
+    b = t;
+  }
+  for (let i = 0; i < n; i++) {
+    const k = a[i];
+    a[i] = k & 0x80000000 ? k & 0x7fffffff : ~k >>> 0;
+  }
+  return new Float32Array(a.buffer, 0, n);
+}
+
+/** Thresholds from ascending non-NaN values `v` (see {@link binThresholds}). */
+function thresholdsOfSorted(v: Float32Array | Float64Array, maxBins: number): Float32Array {
+  let distinctCount = 0;
+  for (let i = 0; i < v.length && distinctCount <= maxBins; i++) if (i === 0 || v[i] !== v[i - 1]) distinctCount++;
   const mids: number[] = [];
-  if (distinct.length <= maxBins) {
-    for (let i = 0; i + 1 < distinct.length; i++) mids.push((distinct[i] + distinct[i + 1]) / 2);
+  if (distinctCount <= maxBins) {
+    let prev = NaN;
+    for (let i = 0; i < v.length; i++) {
+      if (i > 0 && v[i] === v[i - 1]) continue;
+      if (i > 0) mids.push((prev + v[i]) / 2);
+      prev = v[i];
+    }
   } else {
     for (let k = 1; k < maxBins; k++) {
       const pos = (k / maxBins) * (v.length - 1);
@@ -47,6 +80,26 @@ export function binThresholds(values: Float64Array, maxBins: number): Float32Arr
     if (out.length === 0 || t > out[out.length - 1]) out.push(t);
   }
   return Float32Array.from(out);
+}
+
+/** Thresholds of one float32 column (NaN allowed). */
+function float32Thresholds(col: Float32Array, maxBins: number): Float32Array {
+  const kept = new Float32Array(col.length);
+  let k = 0;
+  for (let i = 0; i < col.length; i++) if (!Number.isNaN(col[i])) kept[k++] = col[i];
+  return thresholdsOfSorted(sortFloat32(kept.subarray(0, k)), maxBins);
+}
+
+/**
+ * Bin edges of one column as scikit-learn's `_find_binning_thresholds`: midpoints between distinct
+ * values when there are at most `maxBins` of them, else midpoint percentiles at `maxBins` even steps.
+ */
+export function binThresholds(values: Float64Array, maxBins: number): Float32Array {
+  const f32 = Float32Array.from(values);
+  let exact = true;
+  for (let i = 0; i < values.length && exact; i++) exact = Number.isNaN(values[i]) || f32[i] === values[i];
+  if (exact) return float32Thresholds(f32, maxBins);
+  return thresholdsOfSorted(values.filter((x) => !Number.isNaN(x)).sort(), maxBins);
 }
 
 /** The bin of `x` for a feature's thresholds (count of thresholds below `x`); NaN → `missingBin`. */
@@ -71,9 +124,31 @@ export function applyBins(
   missingBin: number,
 ): Uint8Array {
   const bins = new Uint8Array(n * d);
+  const padded = new Float32Array(d * 256).fill(Infinity);
   for (let j = 0; j < d; j++) {
-    const t = thresholds[j];
-    for (let i = 0; i < n; i++) bins[j * n + i] = binOf(t, x[i * d + j], missingBin);
+    if (thresholds[j].length > 255) throw new Error('at most 255 thresholds per feature');
+    padded.set(thresholds[j], j * 256);
+  }
+  for (let i = 0; i < n; i++) {
+    const row = i * d;
+    for (let j = 0; j < d; j++) {
+      const v = x[row + j];
+      if (Number.isNaN(v)) {
+        bins[j * n + i] = missingBin;
+        continue;
+      }
+      const t = j * 256 - 1;
+      let lo = 0;
+      if (padded[t + lo + 128] < v) lo += 128;
+      if (padded[t + lo + 64] < v) lo += 64;
+      if (padded[t + lo + 32] < v) lo += 32;
+      if (padded[t + lo + 16] < v) lo += 16;
+      if (padded[t + lo + 8] < v) lo += 8;
+      if (padded[t + lo + 4] < v) lo += 4;
+      if (padded[t + lo + 2] < v) lo += 2;
+      if (padded[t + lo + 1] < v) lo += 1;
+      bins[j * n + i] = lo;
+    }
   }
   return bins;
 }
@@ -82,13 +157,13 @@ export function applyBins(
 export function fitBins(x: Float32Array, n: number, d: number, maxBins: number): BinnedFeatures {
   const thresholds: Float32Array[] = [];
   const hasMissing = new Uint8Array(d);
-  const col = new Float64Array(n);
+  const col = new Float32Array(n);
   for (let j = 0; j < d; j++) {
     for (let i = 0; i < n; i++) {
       col[i] = x[i * d + j];
       if (Number.isNaN(col[i])) hasMissing[j] = 1;
     }
-    thresholds.push(binThresholds(col, maxBins));
+    thresholds.push(float32Thresholds(col, maxBins));
   }
   return { bins: applyBins(x, n, d, thresholds, maxBins), n, d, thresholds, hasMissing, missingBin: maxBins };
 }

@@ -2,7 +2,7 @@ import { GraphBuilder } from '../model/graph/GraphBuilder';
 import { seededRandom, shuffleInPlace } from '../nodes/prep/random';
 import { applyBins, fitBins } from './binning';
 import { describeImportances } from './forest';
-import { growHistTree, histTreeBinnedValue, histTreeValue, type HistTree } from './histTree';
+import { growHistTree, histScratch, histTreeBinnedValue, histTreeValue, type HistTree } from './histTree';
 import { featureInput, scoresToOutput } from './onnxGraph';
 import { treeRegressor } from './onnxTrees';
 import { LearnerError, type FitData, type FitHooks, type Fitted, type LearnerModule } from './types';
@@ -76,6 +76,29 @@ function gradients(
   }
 }
 
+/**
+ * Binary log loss summed over rows `0 .. n` of the raw scores, and the gradients and hessians
+ * there, with one exponential per row.
+ */
+function binaryLossAndGradients(
+  raw: Float64Array,
+  y: ArrayLike<number>,
+  n: number,
+  g: Float64Array,
+  h: Float64Array,
+): number {
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const s = raw[i];
+    const e = Math.exp(-Math.abs(s));
+    const p = s > 0 ? 1 / (1 + e) : e / (1 + e);
+    total += (s > 0 ? s + Math.log1p(e) : Math.log1p(e)) - (y[i] === 1 ? s : 0);
+    g[i] = p - y[i];
+    h[i] = p * (1 - p);
+  }
+  return total;
+}
+
 function baseline(loss: Loss, y: ArrayLike<number>, rows: ArrayLike<number>, m: number): number[] {
   if (loss === 'squared_error') {
     let s = 0;
@@ -138,7 +161,7 @@ async function fitBoosting(data: FitData, p: BoostingParams, hooks: FitHooks): P
   const g = new Float64Array(nf);
   const h = new Float64Array(nf);
   const rows = new Int32Array(nf);
-  const scratch = new Int32Array(nf);
+  const scratch = histScratch(nf);
   const trees: { tree: HistTree; target: number }[] = [];
   const history: Fitted['history'] = [];
   const valLosses: number[] = [];
@@ -150,16 +173,11 @@ async function fitBoosting(data: FitData, p: BoostingParams, hooks: FitHooks): P
     l2: p.l2Regularization,
     learningRate: p.learningRate,
   };
+  const grads = Array.from({ length: m }, (_, c) => (c === 0 ? g : new Float64Array(nf)));
+  const hesses = Array.from({ length: m }, (_, c) => (c === 0 ? h : new Float64Array(nf)));
+  if (loss === 'binary') binaryLossAndGradients(raw, yFit, nf, g, h);
   for (let it = 0; it < p.maxIter; it++) {
-    const grads: Float64Array[] = [];
-    const hesses: Float64Array[] = [];
-    for (let c = 0; c < m; c++) {
-      const gc = m === 1 ? g : new Float64Array(nf);
-      const hc = m === 1 ? h : new Float64Array(nf);
-      gradients(loss, raw, yFit, nf, m, c, gc, hc);
-      grads.push(gc);
-      hesses.push(hc);
-    }
+    if (loss !== 'binary') for (let c = 0; c < m; c++) gradients(loss, raw, yFit, nf, m, c, grads[c], hesses[c]);
     for (let c = 0; c < m; c++) {
       rows.set(all);
       const { tree, leafOfRange } = growHistTree(binned, rows, nf, grads[c], hesses[c], treeOpts, scratch);
@@ -167,7 +185,11 @@ async function fitBoosting(data: FitData, p: BoostingParams, hooks: FitHooks): P
       for (let i = 0; i < nv; i++) rawVal[i * m + c] += histTreeBinnedValue(tree, valBinned, i);
       trees.push({ tree, target: c });
     }
-    const metrics: Record<string, number> = { loss: meanLoss(loss, raw, yFit, all, m) };
+    const fitLoss =
+      loss === 'binary'
+        ? binaryLossAndGradients(raw, yFit, nf, g, h) / Math.max(nf, 1)
+        : meanLoss(loss, raw, yFit, all, m);
+    const metrics: Record<string, number> = { loss: fitLoss };
     if (early) {
       metrics.val_loss = meanLoss(loss, rawVal, yVal, allVal, m);
       valLosses.push(metrics.val_loss);

@@ -42,7 +42,109 @@ interface Leaf {
   g: number;
   h: number;
   hist: Float64Array;
-  split?: Split;
+  split: Split | undefined;
+}
+
+/** Reusable buffers of one fit: ordered gradients and hessians of a node's rows, freed histograms. */
+export interface HistScratch {
+  rows: Int32Array;
+  grad: Float64Array;
+  hess: Float64Array;
+  pool: Float64Array[];
+}
+
+/** Buffers for growing trees on up to `n` rows. */
+export function histScratch(n: number): HistScratch {
+  return { rows: new Int32Array(n), grad: new Float64Array(n), hess: new Float64Array(n), pool: [] };
+}
+
+/** Adds `grad[row]`, `hess[row]` and 1 to the `[g, h, count]` slot of `row`'s bin for four columns at once. */
+function addFourColumns(
+  bins: Uint8Array,
+  c0: number,
+  n: number,
+  rows: Int32Array | null,
+  start: number,
+  size: number,
+  grad: Float64Array,
+  hess: Float64Array,
+  hist: Float64Array,
+  b0: number,
+  stride: number,
+): void {
+  const c1 = c0 + n;
+  const c2 = c1 + n;
+  const c3 = c2 + n;
+  const b1 = b0 + stride;
+  const b2 = b1 + stride;
+  const b3 = b2 + stride;
+  for (let k = 0; k < size; k++) {
+    const r = rows === null ? k : rows[start + k];
+    const g = grad[k];
+    const h = hess[k];
+    const a0 = b0 + bins[c0 + r] * 3;
+    hist[a0] += g;
+    hist[a0 + 1] += h;
+    hist[a0 + 2] += 1;
+    const a1 = b1 + bins[c1 + r] * 3;
+    hist[a1] += g;
+    hist[a1 + 1] += h;
+    hist[a1 + 2] += 1;
+    const a2 = b2 + bins[c2 + r] * 3;
+    hist[a2] += g;
+    hist[a2 + 1] += h;
+    hist[a2 + 2] += 1;
+    const a3 = b3 + bins[c3 + r] * 3;
+    hist[a3] += g;
+    hist[a3 + 1] += h;
+    hist[a3 + 2] += 1;
+  }
+}
+
+/**
+ * Adds the rows `rows[start..end)` to `hist` (zeroed), four feature columns per pass. Gradients
+ * and hessians are read in row order (gathered first unless `rows` is the identity), so every bin
+ * sums its rows in the same order.
+ */
+function buildHistogram(
+  data: BinnedFeatures,
+  rows: Int32Array,
+  start: number,
+  end: number,
+  identity: boolean,
+  grad: Float64Array,
+  hess: Float64Array,
+  og: Float64Array,
+  oh: Float64Array,
+  hist: Float64Array,
+): void {
+  const { bins, n, d, missingBin } = data;
+  const stride = (missingBin + 1) * 3;
+  const size = end - start;
+  let g = grad;
+  let h = hess;
+  if (!identity) {
+    for (let k = 0; k < size; k++) {
+      const row = rows[start + k];
+      og[k] = grad[row];
+      oh[k] = hess[row];
+    }
+    g = og;
+    h = oh;
+  }
+  const order = identity ? null : rows;
+  let j = 0;
+  for (; j + 4 <= d; j += 4) addFourColumns(bins, j * n, n, order, start, size, g, h, hist, j * stride, stride);
+  for (; j < d; j++) {
+    const col = j * n;
+    const base = j * stride;
+    for (let k = 0; k < size; k++) {
+      const at = base + bins[col + (order === null ? k : order[start + k])] * 3;
+      hist[at] += g[k];
+      hist[at + 1] += h[k];
+      hist[at + 2] += 1;
+    }
+  }
 }
 
 /**
@@ -58,75 +160,93 @@ export function growHistTree(
   grad: Float64Array,
   hess: Float64Array,
   opts: HistTreeOptions,
-  scratch: Int32Array,
+  scratch: HistScratch,
 ): { tree: HistTree; leafOfRange: { start: number; end: number; value: number }[] } {
   const { bins, n, d, missingBin } = data;
   const width = missingBin + 1;
   const histSize = d * width * 3;
+  const pool = scratch.pool;
+  const minLeaf = opts.minSamplesLeaf;
+  const l2 = opts.l2;
 
-  const build = (start: number, end: number): Float64Array => {
-    const hist = new Float64Array(histSize);
-    for (let j = 0; j < d; j++) {
-      const col = j * n;
-      const base = j * width;
-      for (let r = start; r < end; r++) {
-        const row = rows[r];
-        const at = (base + bins[col + row]) * 3;
-        hist[at + G] += grad[row];
-        hist[at + H] += hess[row];
-        hist[at + C] += 1;
-      }
-    }
+  let identityRoot = count === n;
+  for (let r = 0; r < count && identityRoot; r++) identityRoot = rows[r] === r;
+  const build = (start: number, end: number, identity: boolean): Float64Array => {
+    let hist = pool.pop();
+    while (hist && hist.length !== histSize) hist = pool.pop();
+    hist ??= new Float64Array(histSize);
+    hist.fill(0);
+    buildHistogram(data, rows, start, end, identity, grad, hess, scratch.grad, scratch.hess, hist);
     return hist;
   };
 
-  const score = (g: number, h: number): number => (g * g) / (h + opts.l2);
-
   const findSplit = (leaf: Leaf): Split | undefined => {
     const size = leaf.end - leaf.start;
-    if (size < 2 * opts.minSamplesLeaf) return undefined;
+    if (size < 2 * minLeaf) return undefined;
     if (opts.maxDepth !== null && leaf.depth >= opts.maxDepth) return undefined;
-    const parent = score(leaf.g, leaf.h);
-    let best: Split | undefined;
-    const consider = (gain: number, feature: number, bin: number, missingLeft: boolean, leftCount: number): void => {
-      if (gain > 0 && (!best || gain > best.gain)) best = { gain, feature, bin, missingLeft, leftCount };
-    };
+    const hist = leaf.hist;
+    const lg = leaf.g;
+    const lh = leaf.h;
+    const parent = (lg * lg) / (lh + l2);
+    let bestGain = 0;
+    let bestFeature = -1;
+    let bestBin = 0;
+    let bestMissingLeft = false;
+    let bestLeftCount = 0;
     for (let j = 0; j < d; j++) {
-      const base = j * width;
+      const base = j * width * 3;
       const nb = data.thresholds[j].length + 1;
-      const mc = leaf.hist[(base + missingBin) * 3 + C];
+      const mc = hist[base + missingBin * 3 + C];
       let gl = 0;
       let hl = 0;
       let cl = 0;
       const last = data.hasMissing[j] ? nb - 1 : nb - 2;
       for (let b = 0; b <= last; b++) {
-        const at = (base + b) * 3;
-        gl += leaf.hist[at + G];
-        hl += leaf.hist[at + H];
-        cl += leaf.hist[at + C];
+        const at = base + b * 3;
+        gl += hist[at + G];
+        hl += hist[at + H];
+        cl += hist[at + C];
         const cr = size - cl;
-        if (cl < opts.minSamplesLeaf || cr < opts.minSamplesLeaf) continue;
-        const hr = leaf.h - hl;
+        if (cl < minLeaf || cr < minLeaf) continue;
+        const hr = lh - hl;
         if (hl < 1e-3 || hr < 1e-3) continue;
-        consider(score(gl, hl) + score(leaf.g - gl, hr) - parent, j, b, false, cl);
+        const gr = lg - gl;
+        const gain = (gl * gl) / (hl + l2) + (gr * gr) / (hr + l2) - parent;
+        if (gain > 0 && (bestFeature < 0 || gain > bestGain)) {
+          bestGain = gain;
+          bestFeature = j;
+          bestBin = b;
+          bestMissingLeft = false;
+          bestLeftCount = cl;
+        }
       }
       if (!data.hasMissing[j] || mc === 0) continue;
       let gr = 0;
       let hr = 0;
       let cr = 0;
       for (let b = nb - 1; b >= 1; b--) {
-        const at = (base + b) * 3;
-        gr += leaf.hist[at + G];
-        hr += leaf.hist[at + H];
-        cr += leaf.hist[at + C];
+        const at = base + b * 3;
+        gr += hist[at + G];
+        hr += hist[at + H];
+        cr += hist[at + C];
         const cl2 = size - cr;
-        if (cl2 < opts.minSamplesLeaf || cr < opts.minSamplesLeaf) continue;
-        const hl2 = leaf.h - hr;
+        if (cl2 < minLeaf || cr < minLeaf) continue;
+        const hl2 = lh - hr;
         if (hl2 < 1e-3 || hr < 1e-3) continue;
-        consider(score(leaf.g - gr, hl2) + score(gr, hr) - parent, j, b - 1, true, cl2);
+        const gl2 = lg - gr;
+        const gain = (gl2 * gl2) / (hl2 + l2) + (gr * gr) / (hr + l2) - parent;
+        if (gain > 0 && (bestFeature < 0 || gain > bestGain)) {
+          bestGain = gain;
+          bestFeature = j;
+          bestBin = b - 1;
+          bestMissingLeft = true;
+          bestLeftCount = cl2;
+        }
       }
     }
-    return best;
+    return bestFeature < 0
+      ? undefined
+      : { gain: bestGain, feature: bestFeature, bin: bestBin, missingLeft: bestMissingLeft, leftCount: bestLeftCount };
   };
 
   const feature: number[] = [-1];
@@ -141,9 +261,20 @@ export function growHistTree(
     g0 += grad[rows[r]];
     h0 += hess[rows[r]];
   }
-  const root: Leaf = { node: 0, start: 0, end: count, depth: 0, g: g0, h: h0, hist: build(0, count) };
+  const root: Leaf = {
+    node: 0,
+    start: 0,
+    end: count,
+    depth: 0,
+    g: g0,
+    h: h0,
+    hist: build(0, count, identityRoot),
+    split: undefined,
+  };
   root.split = findSplit(root);
   const open: Leaf[] = [root];
+  const part = scratch.rows;
+  const goesLeft = new Uint8Array(width);
   let leaves = 1;
   while (open.length > 0 && (opts.maxLeafNodes === null || leaves < opts.maxLeafNodes)) {
     let bi = -1;
@@ -155,30 +286,34 @@ export function growHistTree(
     const leaf = open.splice(bi, 1)[0];
     const s = leaf.split!;
     const col = s.feature * n;
+    for (let b = 0; b < width; b++) goesLeft[b] = (b === missingBin ? s.missingLeft : b <= s.bin) ? 1 : 0;
     let l = leaf.start;
     let k = 0;
-    for (let r = leaf.start; r < leaf.end; r++) {
-      const row = rows[r];
-      const b = bins[col + row];
-      const goLeft = b === missingBin ? s.missingLeft : b <= s.bin;
-      if (goLeft) rows[l++] = row;
-      else scratch[k++] = row;
-    }
-    rows.set(scratch.subarray(0, k), l);
-    const mid = l;
     let gl = 0;
     let hl = 0;
-    for (let r = leaf.start; r < mid; r++) {
-      gl += grad[rows[r]];
-      hl += hess[rows[r]];
+    const hb = s.feature * width * 3;
+    for (let b = 0; b < width; b++) {
+      if (goesLeft[b] === 0) continue;
+      gl += leaf.hist[hb + b * 3 + G];
+      hl += leaf.hist[hb + b * 3 + H];
     }
+    for (let r = leaf.start; r < leaf.end; r++) {
+      const row = rows[r];
+      const t = goesLeft[bins[col + row]];
+      rows[l] = row;
+      part[k] = row;
+      l += t;
+      k += 1 - t;
+    }
+    rows.set(part.subarray(0, k), l);
+    const mid = l;
     const smallLeft = mid - leaf.start <= leaf.end - mid;
-    const small = smallLeft ? build(leaf.start, mid) : build(mid, leaf.end);
+    const small = smallLeft ? build(leaf.start, mid, false) : build(mid, leaf.end, false);
     const large = leaf.hist;
     for (let i = 0; i < histSize; i++) large[i] -= small[i];
     const ln = feature.length;
     const rn = ln + 1;
-    for (const _ of [0, 1]) {
+    for (let t = 0; t < 2; t++) {
       feature.push(-1);
       binThreshold.push(0);
       missingLeftArr.push(0);
@@ -202,6 +337,7 @@ export function growHistTree(
       g: gl,
       h: hl,
       hist: smallLeft ? small : large,
+      split: undefined,
     };
     const rc: Leaf = {
       node: rn,
@@ -211,18 +347,20 @@ export function growHistTree(
       g: leaf.g - gl,
       h: leaf.h - hl,
       hist: smallLeft ? large : small,
+      split: undefined,
     };
     leaves++;
-    for (const c of [lc, rc]) {
-      c.split = findSplit(c);
-      open.push(c);
-    }
+    lc.split = findSplit(lc);
+    rc.split = findSplit(rc);
+    open.push(lc, rc);
+    for (const c of [lc, rc]) if (!c.split) pool.push(c.hist);
   }
   const leafOfRange: { start: number; end: number; value: number }[] = [];
   for (const leaf of open) {
     const v = (-opts.learningRate * leaf.g) / (leaf.h + opts.l2 + 1e-15);
     value[leaf.node] = v;
     leafOfRange.push({ start: leaf.start, end: leaf.end, value: v });
+    if (leaf.split) pool.push(leaf.hist);
   }
   const threshold = feature.map((f, k) => {
     if (f < 0) return 0;

@@ -30,8 +30,9 @@ function lossAndResidual(
   for (let i = 0; i < n; i++) {
     if (m === 1) {
       const s = scores[i];
-      const p = 1 / (1 + Math.exp(-s));
-      total += (s > 0 ? s + Math.log1p(Math.exp(-s)) : Math.log1p(Math.exp(s))) - (y[i] === 1 ? s : 0);
+      const e = Math.exp(-Math.abs(s));
+      const p = s > 0 ? 1 / (1 + e) : e / (1 + e);
+      total += (s > 0 ? s + Math.log1p(e) : Math.log1p(e)) - (y[i] === 1 ? s : 0);
       resid[i] = p - (y[i] === 1 ? 1 : 0);
       if (q) q[i] = p * (1 - p);
       continue;
@@ -51,7 +52,8 @@ function lossAndResidual(
 }
 
 interface Problem {
-  cols: Float64Array;
+  /** Column-major features, `d × n` (exact copies of the float32 inputs). */
+  cols: Float32Array;
   y: Int32Array;
   n: number;
   d: number;
@@ -60,15 +62,76 @@ interface Problem {
   lambda: number;
 }
 
-function scoresOf(pb: Problem, w: Float64Array, bias: Float64Array, out: Float64Array): void {
-  const { cols, n, d, m } = pb;
-  for (let i = 0; i < n; i++) for (let c = 0; c < m; c++) out[i * m + c] = bias[c];
-  for (let j = 0; j < d; j++) {
-    for (let c = 0; c < m; c++) {
-      const wj = w[j * m + c];
-      if (wj === 0) continue;
-      for (let i = 0; i < n; i++) out[i * m + c] += wj * cols[j * n + i];
+/** Binary scores of rows `i0 .. i0 + bn` into `out`, four feature columns per pass. */
+function binaryScores(
+  cols: Float32Array,
+  n: number,
+  d: number,
+  i0: number,
+  bn: number,
+  w: Float64Array,
+  bias: number,
+  out: Float64Array,
+): void {
+  for (let i = 0; i < bn; i++) out[i] = bias;
+  let j = 0;
+  for (; j + 4 <= d; j += 4) {
+    const w0 = w[j];
+    const w1 = w[j + 1];
+    const w2 = w[j + 2];
+    const w3 = w[j + 3];
+    const o0 = j * n + i0;
+    const o1 = o0 + n;
+    const o2 = o1 + n;
+    const o3 = o2 + n;
+    for (let i = 0; i < bn; i++) {
+      out[i] += w0 * cols[o0 + i] + w1 * cols[o1 + i] + w2 * cols[o2 + i] + w3 * cols[o3 + i];
     }
+  }
+  for (; j < d; j++) {
+    const wj = w[j];
+    const o = j * n + i0;
+    for (let i = 0; i < bn; i++) out[i] += wj * cols[o + i];
+  }
+}
+
+/** Adds `Σ x_ij r_i` over rows `i0 .. i0 + bn` to `sums[j]`, four feature columns per pass. */
+function binaryGradient(
+  cols: Float32Array,
+  n: number,
+  d: number,
+  i0: number,
+  bn: number,
+  resid: Float64Array,
+  sums: Float64Array,
+): void {
+  let j = 0;
+  for (; j + 4 <= d; j += 4) {
+    const o0 = j * n + i0;
+    const o1 = o0 + n;
+    const o2 = o1 + n;
+    const o3 = o2 + n;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let i = 0; i < bn; i++) {
+      const r = resid[i];
+      s0 += cols[o0 + i] * r;
+      s1 += cols[o1 + i] * r;
+      s2 += cols[o2 + i] * r;
+      s3 += cols[o3 + i] * r;
+    }
+    sums[j] += s0;
+    sums[j + 1] += s1;
+    sums[j + 2] += s2;
+    sums[j + 3] += s3;
+  }
+  for (; j < d; j++) {
+    const o = j * n + i0;
+    let s = 0;
+    for (let i = 0; i < bn; i++) s += cols[o + i] * resid[i];
+    sums[j] += s;
   }
 }
 
@@ -84,30 +147,58 @@ async function solveLbfgs(pb: Problem, p: LogisticParams, tick: (i: number) => P
   const { cols, y, n, d, m } = pb;
   const lam = p.penalty === 'l2' ? pb.lambda : 0;
   const nw = d * m;
-  const scores = new Float64Array(n * m);
-  const resid = new Float64Array(n * m);
+  const block = Math.min(n, 2048);
+  const scores = new Float64Array(block * m);
+  const resid = new Float64Array(block * m);
+  const sums = new Float64Array(nw + m);
+  const noBias = new Float64Array(m);
   const result = await lbfgs(
     (theta, grad) => {
       const w = theta.subarray(0, nw);
-      const bias = p.fitIntercept ? theta.subarray(nw) : new Float64Array(m);
-      scoresOf(pb, w, bias, scores);
-      let f = lossAndResidual(scores, y, n, m, resid) / n;
-      for (let j = 0; j < d; j++) {
+      const bias = p.fitIntercept ? theta.subarray(nw) : noBias;
+      sums.fill(0);
+      let loss = 0;
+      for (let i0 = 0; i0 < n; i0 += block) {
+        const bn = Math.min(block, n - i0);
+        if (m === 1) {
+          binaryScores(cols, n, d, i0, bn, w, bias[0], scores);
+          loss += lossAndResidual(scores, y.subarray(i0, i0 + bn), bn, m, resid);
+          binaryGradient(cols, n, d, i0, bn, resid, sums);
+        } else {
+          for (let i = 0; i < bn; i++) for (let c = 0; c < m; c++) scores[i * m + c] = bias[c];
+          for (let j = 0; j < d; j++) {
+            const off = j * n + i0;
+            for (let c = 0; c < m; c++) {
+              const wj = w[j * m + c];
+              if (wj === 0) continue;
+              for (let i = 0; i < bn; i++) scores[i * m + c] += wj * cols[off + i];
+            }
+          }
+          loss += lossAndResidual(scores, y.subarray(i0, i0 + bn), bn, m, resid);
+          for (let j = 0; j < d; j++) {
+            const off = j * n + i0;
+            for (let c = 0; c < m; c++) {
+              let s = 0;
+              for (let i = 0; i < bn; i++) s += cols[off + i] * resid[i * m + c];
+              sums[j * m + c] += s;
+            }
+          }
+        }
         for (let c = 0; c < m; c++) {
           let s = 0;
-          for (let i = 0; i < n; i++) s += cols[j * n + i] * resid[i * m + c];
+          for (let i = 0; i < bn; i++) s += resid[i * m + c];
+          sums[nw + c] += s;
+        }
+      }
+      let f = loss / n;
+      for (let j = 0; j < d; j++) {
+        for (let c = 0; c < m; c++) {
           const wj = w[j * m + c];
-          grad[j * m + c] = s / n + lam * wj;
+          grad[j * m + c] = sums[j * m + c] / n + lam * wj;
           f += 0.5 * lam * wj * wj;
         }
       }
-      if (p.fitIntercept) {
-        for (let c = 0; c < m; c++) {
-          let s = 0;
-          for (let i = 0; i < n; i++) s += resid[i * m + c];
-          grad[nw + c] = s / n;
-        }
-      }
+      if (p.fitIntercept) for (let c = 0; c < m; c++) grad[nw + c] = sums[nw + c] / n;
       return f;
     },
     new Float64Array(nw + (p.fitIntercept ? m : 0)),
@@ -204,7 +295,7 @@ async function fitLogistic(data: FitData, p: LogisticParams, hooks: FitHooks): P
     throw new LearnerError('solver lbfgs supports only the l2 or none penalties; set solver cd for penalty l1');
   }
   const m = k === 2 ? 1 : k;
-  const cols = new Float64Array(n * d);
+  const cols = new Float32Array(n * d);
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) cols[j * n + i] = data.x[i * d + j];
   const pb: Problem = { cols, y: data.y as Int32Array, n, d, m, lambda: 1 / (p.C * n) };
   await hooks.step(0, `solving (${p.solver})`);

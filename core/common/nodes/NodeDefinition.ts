@@ -32,9 +32,17 @@ export interface NodeDefinition<S extends z.ZodType = z.ZodType> {
   title: string;
   category: Category;
   doc: string;
+  /** Other words a user may search the palette with (`normalize` for standardize). */
+  keywords?: readonly string[];
   inputs: readonly PortSpec[];
   outputs: readonly PortSpec[];
   params: S;
+  /**
+   * The few params a newcomer sets, in the order the inspector shows them first; the rest go under
+   * "Advanced". A param that only applies under another param's choice says so with
+   * `.meta({ showIf: { otherParam: [values…] } })`. @default every param is basic
+   */
+  basic?: readonly string[];
   migrations?: Readonly<Record<number, (params: Record<string, unknown>) => Record<string, unknown>>>;
   /** Paths (from params) whose size, mtime and content hash belong in the cache key. */
   fingerprint?(params: z.output<S>): string[];

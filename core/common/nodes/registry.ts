@@ -20,6 +20,7 @@ import { evalPredict } from './eval/predict';
 import { evalRegression } from './eval/regression';
 import { exportOnnxNode } from './export/onnx';
 import { exportTfjsNode } from './export/tfjs';
+import { deployRepositoryNode } from './deploy/repository';
 import { onnxModelNode } from './model/onnx';
 import { layerNodes } from './layer';
 import { inputNode } from './layer/input';
@@ -61,6 +62,7 @@ export const builtinNodes = {
   'eval.importance': evalImportance,
   'export.onnx': exportOnnxNode,
   'export.tfjs': exportTfjsNode,
+  'deploy.repository': deployRepositoryNode,
   'model.onnx': onnxModelNode,
   'model.mlp': mlpNode,
   'model.cnn': cnnNode,

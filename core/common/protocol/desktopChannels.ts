@@ -14,6 +14,7 @@ export const engineInvokeChannels = [
   'engine.run',
   'engine.cancel',
   'engine.result',
+  'engine.columns',
   'runs.list',
   'runs.get',
   'runs.diff',

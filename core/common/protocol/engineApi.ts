@@ -89,6 +89,10 @@ export type OutputView =
   | { port: string; kind: 'other'; text: string };
 
 /** A node's results in the last run that computed or reused them. */
+/** The columns a node's input table holds, or why they are not known yet. */
+export type UpstreamColumns =
+  { ok: true; columns: Pick<ColumnStats, 'name' | 'type' | 'count' | 'missing'>[] } | { ok: false; reason: string };
+
 export interface NodeResultView {
   nodeId: string;
   runId: string;
@@ -120,6 +124,17 @@ export const engineApi = {
   /** Displayable results of a node from the last run that produced them; `null` when none. */
   'engine.result': channel<NodeResultView | null>()(
     z.object({ nodeId, maxRows: z.number().int().min(1).max(5000).optional() }),
+  ),
+  /**
+   * The columns of the table flowing into a node's first table input, with types and missing counts:
+   * the studio runs the upstream nodes (cached, not recorded) to read them. For column pickers.
+   */
+  'engine.columns': channel<UpstreamColumns>()(
+    z.object({
+      document: documentParam,
+      nodeId,
+      documentPath: z.string().max(4096).optional(),
+    }),
   ),
 } as const;
 

@@ -20,6 +20,7 @@ import { evalPredictExecutor } from './eval/predict';
 import { evalRegressionExecutor } from './eval/regression';
 import { exportOnnxExecutor } from './export/onnx';
 import { exportTfjsExecutor } from './export/tfjs';
+import { deployRepositoryExecutor } from './deploy/repository';
 import { onnxModelExecutor } from './model/onnx';
 import { layerNodes } from '../../common/nodes/layer';
 import type { builtinNodes } from '../../common/nodes/registry';
@@ -64,6 +65,7 @@ export const builtinExecutors = {
   'eval.importance': evalImportanceExecutor,
   'export.onnx': exportOnnxExecutor,
   'export.tfjs': exportTfjsExecutor,
+  'deploy.repository': deployRepositoryExecutor,
   'model.onnx': onnxModelExecutor,
   'model.mlp': mlpExecutor,
   'model.cnn': cnnExecutor,

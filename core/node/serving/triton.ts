@@ -10,6 +10,7 @@ import { describeModel, formatShape, metadataJson, type OnnxModelInfo, type Tens
 import { openSession } from '../onnx/session';
 import { DATATYPES, datatypeOf } from './datatypes';
 import { modelNameFor } from './modelServer';
+import { batchable } from './servedVersion';
 
 export interface TritonOptions {
   /** The model as a file… */
@@ -28,10 +29,6 @@ export interface TritonOptions {
 }
 
 const dynamic = (d: number | string | null | undefined): boolean => typeof d !== 'number';
-
-function batchable(info: OnnxModelInfo): boolean {
-  return [...info.inputs, ...info.outputs].every((t) => (t.shape?.length ?? 0) > 0 && dynamic(t.shape?.[0]));
-}
 
 function tensorBlock(t: TensorInfo, batching: boolean, extra: string[] = []): string {
   const datatype = datatypeOf(t.dtype);

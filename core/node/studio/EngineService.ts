@@ -5,6 +5,7 @@ import {
   engineApi,
   loadDocument,
   lookup,
+  rebasePathParams,
   validateGraph,
   type EngineChannel,
   type EngineEvent,
@@ -12,7 +13,10 @@ import {
   type EngineResult,
   type NodeRegistry,
   type PipelineDocument,
+  type TableValue,
+  type UpstreamColumns,
 } from '../../common';
+import { columnStats } from '../../common/nodes/data/tablePreview';
 import type { Engine } from '../engine/Engine';
 import type { ExecutorResult, PathPolicy } from '../executors/Executor';
 import { runRecorded } from '../runs/recordedRun';
@@ -80,6 +84,19 @@ export class EngineService {
     return path.dirname(abs);
   }
 
+  /**
+   * A document opened from outside the workspace (a read-only example) reads its files where it lives
+   * but writes its outputs into the workspace, never beside itself.
+   */
+  private outsideWorkspace(doc: PipelineDocument, baseDir: string): { doc: PipelineDocument; baseDir: string } {
+    const ws = this.opts.workspace;
+    if (isInside(ws, baseDir)) return { doc, baseDir };
+    const rebased = rebasePathParams(doc, this.registry, (v, param) =>
+      param.save ? path.resolve(ws, v) : path.resolve(baseDir, v),
+    );
+    return { doc: rebased, baseDir: ws };
+  }
+
   private async dispatch(channel: EngineChannel, p: Record<string, unknown>): Promise<unknown> {
     switch (channel) {
       case 'engine.nodes':
@@ -93,6 +110,8 @@ export class EngineService {
         return this.run(p as EngineParams<'engine.run'>);
       case 'engine.cancel':
         return { cancelled: this.opts.engine.cancel((p as EngineParams<'engine.cancel'>).runId) };
+      case 'engine.columns':
+        return this.columns(p as EngineParams<'engine.columns'>);
       case 'engine.result': {
         const q = p as EngineParams<'engine.result'>;
         const got = this.produced.get(q.nodeId);
@@ -111,9 +130,38 @@ export class EngineService {
     return type ? lookup(this.registry, type) : undefined;
   }
 
+  private async columns(p: EngineParams<'engine.columns'>): Promise<UpstreamColumns> {
+    const { doc, baseDir } = this.outsideWorkspace(this.parse(p.document), this.baseDirFor(p.documentPath));
+    const node = doc.nodes.find((n) => n.id === p.nodeId);
+    const def = node && lookup(this.registry, node.type);
+    if (!node || !def) return { ok: false, reason: `no node ${p.nodeId}` };
+    const tableInputs = def.inputs.filter((i) => i.type.kind === 'Table').map((i) => i.name);
+    const edge = tableInputs
+      .map((port) => doc.edges.find((e) => e.target.node === p.nodeId && e.target.port === port))
+      .find((e) => e !== undefined);
+    if (!edge) return { ok: false, reason: 'connect a table to this node to choose its columns' };
+    const outcome = await this.opts.engine.run(doc, {
+      only: edge.source.node,
+      baseDir,
+      workspace: this.opts.workspace,
+      ...(this.opts.paths ? { paths: this.opts.paths } : {}),
+    });
+    if (!outcome.ok) return { ok: false, reason: 'fix the upstream nodes first' };
+    const failed = outcome.report.nodes[edge.source.node];
+    const value = (await outcome.load(edge.source.node))?.outputs[edge.source.port] as TableValue | undefined;
+    if (!value || !Array.isArray(value.columns))
+      return { ok: false, reason: failed?.error ?? 'the upstream table could not be read' };
+    return {
+      ok: true,
+      columns: value.columns.map((c) => {
+        const { name, type, count, missing } = columnStats(c);
+        return { name, type, count, missing };
+      }),
+    };
+  }
+
   private async run(p: EngineParams<'engine.run'>): Promise<EngineResult<'engine.run'>> {
-    const doc = this.parse(p.document);
-    const baseDir = this.baseDirFor(p.documentPath);
+    const { doc, baseDir } = this.outsideWorkspace(this.parse(p.document), this.baseDirFor(p.documentPath));
     const { outcome } = await runRecorded(this.opts.engine, doc, {
       store: this.runStore,
       registry: this.registry,

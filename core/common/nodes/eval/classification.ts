@@ -17,6 +17,7 @@ export const evalClassification = defineNode({
   doc:
     'Scores a trained classifier on one split: accuracy, balanced accuracy, precision/recall/F1 per class and macro/weighted, ' +
     'confusion matrix, ROC curves and AUC (binary, or one-vs-rest), log loss and top-k accuracy, with scikit-learn’s definitions.',
+  keywords: ['accuracy', 'confusion matrix', 'ROC', 'score', 'evaluate'],
   inputs: [
     { name: 'model', type: { kind: 'TrainedModel' } },
     { name: 'data', type: { kind: 'Dataset', task: 'classification' } },

@@ -13,6 +13,7 @@ export const evalRegression = defineNode({
   title: 'Regression metrics',
   category: 'Evaluate',
   doc: 'Scores a trained regressor on one split: MSE, RMSE, MAE and R² (scikit-learn definitions), with residuals for plots.',
+  keywords: ['RMSE', 'MAE', 'R2', 'score', 'evaluate'],
   inputs: [
     { name: 'model', type: { kind: 'TrainedModel' } },
     { name: 'data', type: { kind: 'Dataset', task: 'regression' } },

@@ -18,6 +18,7 @@ export const imputeNode = defineNode({
   title: 'Impute Missing',
   category: 'Preprocess',
   doc: 'Fills missing values with the mean, median or most frequent value of the training split, or a constant. Replaces the default mean imputation of prep.split for these columns.',
+  keywords: ['missing', 'fill', 'NaN', 'null', 'SimpleImputer'],
   inputs: [{ name: 'dataset', type: { kind: 'Dataset' } }],
   outputs: [{ name: 'dataset', type: { kind: 'Dataset' } }],
   params: imputeParams,

@@ -7,6 +7,7 @@ export const minmaxNode = defineNode({
   title: 'Min-Max Scale',
   category: 'Preprocess',
   doc: 'Scales numeric features to [0, 1] with the minimum and maximum of the training split only.',
+  keywords: ['normalize', 'normalise', 'scale', 'rescale', 'MinMaxScaler'],
   inputs: [{ name: 'dataset', type: { kind: 'Dataset' } }],
   outputs: [{ name: 'dataset', type: { kind: 'Dataset' } }],
   params: scaleParams,

@@ -7,6 +7,7 @@ export const onehotNode = defineNode({
   title: 'One-Hot Encode',
   category: 'Preprocess',
   doc: 'One column per category seen in the training split; unseen categories give all zeros or an error.',
+  keywords: ['dummy', 'categorical', 'encode', 'OneHotEncoder'],
   ...datasetIo,
   params: onehotParams,
 });

@@ -4,7 +4,7 @@ import { defineNode } from '../NodeDefinition';
 import { DataError } from './DataError';
 
 export const selectParams = z.object({
-  columns: z.array(z.string()).default([]).describe('Column names'),
+  columns: z.array(z.string()).default([]).describe('Column names').meta({ widget: 'columns' }),
   mode: z.enum(['keep', 'drop']).default('keep').describe('Keep only these columns, or drop them'),
 });
 export type SelectParams = z.output<typeof selectParams>;
@@ -15,9 +15,11 @@ export const selectNode = defineNode({
   title: 'Select Columns',
   category: 'Preprocess',
   doc: 'Keeps the listed columns (in that order) or drops them.',
+  keywords: ['columns', 'drop', 'keep', 'filter'],
   inputs: [{ name: 'table', type: { kind: 'Table' } }],
   outputs: [{ name: 'table', type: { kind: 'Table' } }],
   params: selectParams,
+  basic: ['columns', 'mode'],
 });
 
 export function selectColumns(table: TableValue, p: SelectParams): TableValue {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineNode } from '../NodeDefinition';
 
 export const splitParams = z.object({
-  target: z.string().default('').describe('Target column; empty = the last column'),
+  target: z.string().default('').describe('Target column; empty = the last column').meta({ widget: 'column' }),
   task: z
     .enum(['auto', 'classification', 'regression'])
     .default('auto')
@@ -12,7 +12,8 @@ export const splitParams = z.object({
   features: z
     .array(z.string())
     .default([])
-    .describe('Feature columns; empty = every other column (free-text columns are left out)'),
+    .describe('Feature columns; empty = every other column (free-text columns are left out)')
+    .meta({ widget: 'columns' }),
   train: z.number().min(0).max(1).default(0.7).describe('Share of rows for training'),
   validation: z.number().min(0).max(1).default(0.15).describe('Share of rows for validation (0 = none)'),
   test: z
@@ -38,6 +39,7 @@ export const splitNode = defineNode({
     'Encoders and imputers are fitted on the training split only. ' +
     'Connect a second table (e.g. test.csv) to the test input to score on your own test file: its rows are the test split, ' +
     'matched by column name, encoded and imputed with what was fitted on the training rows; the first table then gives train and validation.',
+  keywords: ['target', 'label', 'holdout', 'train_test_split'],
   inputs: [
     { name: 'table', type: { kind: 'Table' }, doc: 'Rows for train and validation (and test, without a test table)' },
     {
@@ -49,6 +51,7 @@ export const splitNode = defineNode({
   ],
   outputs: [{ name: 'dataset', type: { kind: 'Dataset' } }],
   params: splitParams,
+  basic: ['target', 'features', 'task'],
   inferOutputs: ({ params, inputs }) => {
     if (params.train <= 0)
       return { error: 'param train: 0 leaves the training split empty; give train a share above 0 (e.g. 0.7)' };

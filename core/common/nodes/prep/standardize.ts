@@ -7,6 +7,7 @@ export const standardizeNode = defineNode({
   title: 'Standardize',
   category: 'Preprocess',
   doc: 'Scales numeric features to zero mean and unit variance, with the mean and standard deviation of the training split only.',
+  keywords: ['normalize', 'normalise', 'scale', 'z-score', 'StandardScaler'],
   inputs: [{ name: 'dataset', type: { kind: 'Dataset' } }],
   outputs: [{ name: 'dataset', type: { kind: 'Dataset' } }],
   params: scaleParams,

@@ -11,17 +11,38 @@ export const trainerParams = z.object({
     .max(65_536)
     .default(128)
     .describe('Samples per step; the last batch of an epoch may be smaller'),
-  optimizer: z.enum(['sgd', 'momentum', 'nesterov', 'adam', 'adamw', 'rmsprop']).default('adam'),
+  optimizer: z
+    .enum(['sgd', 'momentum', 'nesterov', 'adam', 'adamw', 'rmsprop'])
+    .default('adam')
+    .describe('How weights are updated from gradients; adam is a good default'),
   lr: z.number().positive().max(10).default(0.001).describe('Base learning rate'),
   momentum: z
     .number()
     .min(0)
     .max(0.9999)
     .default(0.9)
-    .describe('Momentum (momentum, nesterov) or decay of the squared average (rmsprop)'),
-  beta1: z.number().min(0).max(0.9999).default(0.9),
-  beta2: z.number().min(0).max(0.99999).default(0.999),
-  epsilon: z.number().positive().default(1e-7),
+    .describe('Momentum (momentum, nesterov) or decay of the squared average (rmsprop)')
+    .meta({ showIf: { optimizer: ['momentum', 'nesterov', 'rmsprop'] } }),
+  beta1: z
+    .number()
+    .min(0)
+    .max(0.9999)
+    .default(0.9)
+    .describe('Adam: decay of the running mean of gradients')
+    .meta({ showIf: { optimizer: ['adam', 'adamw'] } }),
+  beta2: z
+    .number()
+    .min(0)
+    .max(0.99999)
+    .default(0.999)
+    .describe('Adam: decay of the running mean of squared gradients')
+    .meta({ showIf: { optimizer: ['adam', 'adamw'] } }),
+  epsilon: z
+    .number()
+    .positive()
+    .default(1e-7)
+    .describe('Small constant added to the denominator for numerical stability')
+    .meta({ showIf: { optimizer: ['adam', 'adamw', 'rmsprop'] } }),
   weightDecay: z.number().min(0).default(0).describe('L2 penalty (decoupled for adamw)'),
   clipNorm: z.number().min(0).default(0).describe('Clip the global gradient norm to this value; 0 = no clipping'),
   schedule: z
@@ -29,16 +50,50 @@ export const trainerParams = z.object({
     .default('constant')
     .describe('Learning-rate schedule'),
   warmupEpochs: z.number().min(0).default(0).describe('Linear warmup of the learning rate over this many epochs'),
-  stepSize: z.number().int().min(1).default(10).describe('step: epochs between reductions'),
-  gamma: z.number().positive().max(1).default(0.1).describe('step / exponential: decay factor'),
-  minLr: z.number().min(0).default(0).describe('cosine / plateau: lowest learning rate'),
-  plateauPatience: z.number().int().min(1).default(3).describe('plateau: epochs without improvement before reducing'),
-  plateauFactor: z.number().positive().max(1).default(0.1).describe('plateau: reduction factor'),
+  stepSize: z
+    .number()
+    .int()
+    .min(1)
+    .default(10)
+    .describe('step: epochs between reductions')
+    .meta({ showIf: { schedule: ['step'] } }),
+  gamma: z
+    .number()
+    .positive()
+    .max(1)
+    .default(0.1)
+    .describe('step / exponential: decay factor')
+    .meta({ showIf: { schedule: ['step', 'exponential'] } }),
+  minLr: z
+    .number()
+    .min(0)
+    .default(0)
+    .describe('cosine / plateau: lowest learning rate')
+    .meta({ showIf: { schedule: ['cosine', 'plateau'] } }),
+  plateauPatience: z
+    .number()
+    .int()
+    .min(1)
+    .default(3)
+    .describe('plateau: epochs without improvement before reducing')
+    .meta({ showIf: { schedule: ['plateau'] } }),
+  plateauFactor: z
+    .number()
+    .positive()
+    .max(1)
+    .default(0.1)
+    .describe('plateau: reduction factor')
+    .meta({ showIf: { schedule: ['plateau'] } }),
   loss: z
     .enum(['auto', 'cross_entropy', 'binary_cross_entropy', 'mse', 'mae', 'huber'])
     .default('auto')
     .describe('auto: cross-entropy for classification, MSE for regression'),
-  labelSmoothing: z.number().min(0).max(0.5).default(0),
+  labelSmoothing: z
+    .number()
+    .min(0)
+    .max(0.5)
+    .default(0)
+    .describe('Cross-entropy: move this share of each target towards the uniform distribution'),
   classWeights: z
     .union([z.enum(['none', 'balanced']), z.array(z.number().min(0))])
     .default('none')
@@ -51,13 +106,24 @@ export const trainerParams = z.object({
     .describe('Share of training rows held out for validation when the dataset has no validation split'),
   shuffle: z.boolean().default(true).describe('Reshuffle the training rows every epoch'),
   seed: z.number().int().default(42).describe('Seed of weight initialisation, shuffling and dropout'),
-  earlyStopping: z.boolean().default(false),
+  earlyStopping: z.boolean().default(false).describe('Stop when the monitored metric stops improving'),
   monitor: z
     .string()
     .default('val_loss')
     .describe('Metric early stopping and best-weights tracking watch, e.g. val_loss, val_accuracy'),
-  patience: z.number().int().min(1).default(5),
-  minDelta: z.number().min(0).default(0),
+  patience: z
+    .number()
+    .int()
+    .min(1)
+    .default(5)
+    .describe('Early stopping: epochs without improvement before stopping')
+    .meta({ showIf: { earlyStopping: [true] } }),
+  minDelta: z
+    .number()
+    .min(0)
+    .default(0)
+    .describe('Early stopping: smallest change of the monitored metric that counts as an improvement')
+    .meta({ showIf: { earlyStopping: [true] } }),
   restoreBest: z.boolean().default(true).describe('Return the weights of the best epoch of the monitored metric'),
   checkpoint: z.boolean().default(false).describe('Also write the best model so far to <workspace>/<node>.best.onnx'),
   provider: z
@@ -78,6 +144,7 @@ export const trainerNode = defineNode({
     'Trains a model on the training split: the model is compiled into one ONNX graph per step (forward, loss, backward, ' +
     'optimizer update) and run by onnxruntime on a GPU provider when one is present, else the CPU. Reports loss and ' +
     'accuracy per epoch on the training and validation splits; early stopping and best-weights restore watch `monitor`.',
+  keywords: ['fit', 'optimizer', 'epochs', 'learn'],
   inputs: [
     { name: 'model', type: { kind: 'ModelSpec' } },
     { name: 'data', type: { kind: 'Dataset' } },
@@ -91,6 +158,7 @@ export const trainerNode = defineNode({
     },
   ],
   params: trainerParams,
+  basic: ['epochs', 'batchSize', 'optimizer', 'lr', 'loss'],
   expensive: true,
   inferOutputs: ({ inputs }) => {
     const data = inputs.data as Extract<PortType, { kind: 'Dataset' }> | undefined;

@@ -178,3 +178,14 @@ describe('moving and editing', () => {
     expect(labelled.nodes[1]).toBe(doc.nodes[1]);
   });
 });
+
+describe('setPipelineName', () => {
+  it('sets, keeps and removes metadata.name without touching the rest', async () => {
+    const { setPipelineName } = await import('../../../../../core/common');
+    const doc = { ...emptyDocument('a'), metadata: { name: 'a', seed: 3 } };
+    const named = setPipelineName(doc, 'wine');
+    expect(named.metadata).toEqual({ name: 'wine', seed: 3 });
+    expect(setPipelineName(named, 'wine')).toBe(named);
+    expect(setPipelineName(named, '').metadata).toEqual({ seed: 3 });
+  });
+});

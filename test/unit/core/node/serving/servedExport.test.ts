@@ -3,6 +3,7 @@
  * raw feature rows in) answers infer requests from the model server with raw values as input.
  */
 import { rmSync } from 'node:fs';
+import * as ort from 'onnxruntime-node';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DatasetValue, FittedTransform, RawFeature } from '../../../../../core/common';
@@ -92,6 +93,46 @@ describe('serving a Weft export', () => {
         ['label', 'INT64'],
         ['label_name', 'BYTES'],
       ]);
+
+      // null in the numeric input is a missing value: the answer equals the model fed NaN directly.
+      const withNull = await fetch(`${server.url}/v2/models/shop/infer`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          inputs: [
+            { name: 'numeric', shape: [2, 1], datatype: 'FP64', data: [null, 7] },
+            { name: 'categorical', shape: [2, 1], datatype: 'BYTES', data: ['green', 'blue'] },
+          ],
+          outputs: [{ name: 'probabilities' }],
+        }),
+      });
+      expect(withNull.status).toBe(200);
+      const served = ((await withNull.json()) as { outputs: { data: (number | null)[] }[] }).outputs[0].data;
+      const direct = await ort.InferenceSession.create(file);
+      const fed = await direct.run(
+        {
+          numeric: new ort.Tensor('float64', Float64Array.from([NaN, 7]), [2, 1]),
+          categorical: new ort.Tensor('string', ['green', 'blue'], [2, 1]),
+        },
+        ['probabilities'],
+      );
+      const want = Array.from(fed.probabilities.data as Float32Array, (v) => (Number.isNaN(v) ? null : v));
+      await direct.release();
+      expect(served.length).toBe(6);
+      served.forEach((v, i) => (want[i] === null ? expect(v).toBeNull() : expect(v).toBeCloseTo(want[i], 6)));
+
+      // Drift: numeric column a saw 12, 7, 10, 7 and one missing value; the model card's
+      // standardize transform says training had mean 10, std 2.
+      const metrics = await (await fetch(`${server.url}/metrics`)).text();
+      const gauge = (name: string): number =>
+        Number(
+          new RegExp(`${name}\\{model="shop",version="1",input="numeric",feature="a"\\} (\\S+)`).exec(metrics)?.[1],
+        );
+      expect(gauge('weft_input_feature_mean')).toBeCloseTo(9, 10);
+      expect(gauge('weft_input_feature_std')).toBeCloseTo(Math.sqrt(6), 10);
+      expect(gauge('weft_input_feature_values')).toBe(4);
+      expect(gauge('weft_input_feature_missing')).toBe(1);
+      expect(gauge('weft_input_feature_mean_shift')).toBeCloseTo(-0.5, 10);
     } finally {
       await server.close();
     }

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { encodeModelData } from '../../../../../core/common/model/onnx/encodeModel';
 import { writeTritonRepository } from '../../../../../core/node/serving/triton';
 import { linearModel, mixedModel, tempDir, writeModel } from '../onnx/onnxFiles';
-import { parsePbtxt, type PbMessage } from './pbtxt';
+import { parsePbtxt, type PbMessage } from '../../../../../core/node/serving/pbtxt';
 
 const dir = tempDir('weft-triton-');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

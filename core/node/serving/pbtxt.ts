@@ -3,7 +3,9 @@
  * read a model config back: scalars, enums, strings, messages `{}` and lists `[]`. Repeated
  * fields come back as arrays.
  */
+/** A value in protobuf text format. */
 export type PbValue = string | number | PbValue[] | PbMessage;
+/** A message: its fields by name. */
 export interface PbMessage {
   [field: string]: PbValue;
 }

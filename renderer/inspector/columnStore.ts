@@ -1,0 +1,81 @@
+import { create } from 'zustand';
+import type { UpstreamColumns } from '../../core/common';
+import { engineClient } from '../engine/client';
+import { definitionOf } from '../store/nodeCatalog';
+import { useStudio, type StudioState } from '../store/useStudio';
+import { paramFields } from './paramFields';
+
+/** The columns each node's input table holds, as last read from the engine. */
+export const useColumns = create<{ byNode: Record<string, UpstreamColumns> }>()(() => ({ byNode: {} }));
+
+/** The keys of a node type's params that name columns of its input table. */
+export function columnParams(type: string): string[] {
+  const def = definitionOf(type);
+  return def ? paramFields(def).flatMap((f) => (f.kind === 'column' || f.kind === 'columns' ? [f.key] : [])) : [];
+}
+
+/** Column names a node's params give that its input table does not have. */
+export function unknownColumns(
+  type: string,
+  params: Record<string, unknown>,
+  cols: UpstreamColumns | undefined,
+): string[] {
+  if (!cols?.ok) return [];
+  const known = new Set(cols.columns.map((c) => c.name));
+  const named = columnParams(type).flatMap((k) => {
+    const v = params[k];
+    return typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  });
+  return named.filter((n) => n !== '' && !known.has(n));
+}
+
+function watchKey(s: StudioState): string {
+  return JSON.stringify([
+    s.file.path,
+    s.nodes.map((n) => [n.id, n.data.type, n.data.params]),
+    s.edges.map((e) => [e.source, e.sourceHandle, e.target, e.targetHandle]),
+  ]);
+}
+
+/**
+ * Reads the input columns of every node with column params a moment after the graph changes (the
+ * engine runs the upstream nodes, cached), so pickers and unknown-column flags follow the data.
+ */
+export function startColumnWatch(delayMs = 400): () => void {
+  let timer: number | undefined;
+  let last = '';
+  let generation = 0;
+  const refresh = async (): Promise<void> => {
+    const mine = ++generation;
+    const s = useStudio.getState();
+    const doc = s.document();
+    const targets = doc.nodes.filter((n) => columnParams(n.type).length > 0);
+    const byNode: Record<string, UpstreamColumns> = {};
+    for (const n of targets) {
+      try {
+        byNode[n.id] = await engineClient().invoke('engine.columns', {
+          document: doc,
+          nodeId: n.id,
+          ...(s.file.path ? { documentPath: s.file.path } : {}),
+        });
+      } catch (e) {
+        byNode[n.id] = { ok: false, reason: (e as Error).message };
+      }
+      if (mine !== generation) return;
+    }
+    useColumns.setState({ byNode });
+  };
+  const check = (s: StudioState): void => {
+    const key = watchKey(s);
+    if (key === last) return;
+    last = key;
+    window.clearTimeout(timer);
+    timer = window.setTimeout(() => void refresh(), delayMs);
+  };
+  check(useStudio.getState());
+  const unsub = useStudio.subscribe(check);
+  return () => {
+    unsub();
+    window.clearTimeout(timer);
+  };
+}
