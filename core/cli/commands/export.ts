@@ -18,7 +18,7 @@ interface ExportFlags {
   node?: string;
   format: string;
   out?: string;
-  quantize?: boolean;
+  quantize?: boolean | string;
   verifyRows: string;
   split: string;
   workspace?: string;
@@ -110,13 +110,15 @@ export function registerExportCommand(program: Command): void {
     .option('--format <format>', 'onnx | tfjs | triton', 'onnx')
     .option('--out <path>', 'output file (onnx) or folder (tfjs, triton)')
     .option(
-      '--quantize',
-      'also write an int8 dynamically quantized ONNX (<name>.int8.onnx) and report the accuracy change',
+      '--quantize [mode]',
+      'try int8 dynamic quantization: report size, latency and accuracy change, and write <name>.int8.onnx when it is smaller and faster; "force" writes it regardless',
     )
     .option('--verify-rows <n>', 'held-out rows to check the export on', '512')
     .option('--split <name>', 'dataset split the held-out rows come from', 'test')
     .option('--workspace <dir>', 'workspace folder for caches (default: the pipeline file’s folder)')
     .action(async (source: string, flags: ExportFlags) => {
+      if (typeof flags.quantize === 'string' && !['auto', 'force'].includes(flags.quantize))
+        throw new UserError(`--quantize takes auto or force, not "${flags.quantize}"`);
       if (!['onnx', 'tfjs', 'triton'].includes(flags.format))
         throw new UserError(`--format must be onnx, tfjs or triton, not "${flags.format}"`);
       const rowsLimit = Number(flags.verifyRows);
@@ -139,6 +141,7 @@ export function registerExportCommand(program: Command): void {
       if (flags.format === 'tfjs') {
         const r = await exportTfjs(model, { dir: path.resolve(flags.out ?? `${stem}-tfjs`), rows });
         console.log(`wrote ${r.files.join(', ')} (TF.js layers: ${r.layers.join(' → ')})`);
+        console.log(`input: ${r.input.raw ? 'raw' : 'features'} float32[N, ${r.input.width}]; ${r.input.caller}`);
         console.log(
           `verified with tf.loadLayersModel on ${r.rowsSource}: max |exported − in-app| = ${r.maxAbsDiff.toExponential(2)} (limit 1e-5)`,
         );
@@ -152,7 +155,7 @@ export function registerExportCommand(program: Command): void {
         const report = await exportOnnx(model, {
           file: onnxFile,
           rows,
-          ...(flags.quantize ? { quantize: true } : {}),
+          ...(flags.quantize ? { quantize: flags.quantize === 'force' ? ('force' as const) : ('auto' as const) } : {}),
           ...(metrics ? { metrics } : {}),
         });
         if (flags.format === 'onnx') {

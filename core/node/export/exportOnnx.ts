@@ -15,6 +15,7 @@ import { decodeModel } from '../../common/model/onnx/decodeModel';
 import { encodeModelData, type ModelData } from '../../common/model/onnx/encodeModel';
 import { buildExportModel, type ExportLayout } from './preprocessGraph';
 import { quantizeDynamic } from './quantize';
+import { batchDependence, measureLatency, type Latency } from './quantizeCheck';
 import { maxAbsDiff, runExported } from './runExported';
 import type { VerifyRows } from './verifyRows';
 
@@ -24,13 +25,26 @@ export const EXPORT_TOLERANCE = 1e-5;
 export interface OnnxExportOptions {
   file: string;
   rows: VerifyRows;
-  quantize?: boolean;
+  /**
+   * int8 dynamic quantization: `true`/`'auto'` writes `<name>.int8.onnx` only when it pays (smaller
+   * file and faster at batch 256 on one CPU thread); `'force'` writes it regardless.
+   */
+  quantize?: boolean | 'auto' | 'force';
   metrics?: MetricsValue;
   signal?: AbortSignal;
 }
 
 export interface QuantizedReport {
+  /** Whether the int8 file was written; false when it did not pay and was not forced. */
+  written: boolean;
+  /** Why it was (not) written, in words. */
+  decision: string;
   file: string;
+  floatBytes: number;
+  floatLatency: Latency;
+  latency: Latency;
+  /** Max |row-by-row − batched| int8 outputs on the first verification rows (dynamic scales are per batch). */
+  batchDependence: number;
   weights: number;
   bytes: number;
   maxAbsDiff: number;
@@ -107,7 +121,11 @@ export async function exportOnnx(model: TrainedModelValue, opts: OnnxExportOptio
   let labelMismatches = 0;
   if (exported.labels) {
     const expected = argmaxRows(inApp.values, inApp.width);
-    exported.labels.forEach((l, i) => (labelMismatches += l === expected[i] ? 0 : 1));
+    const names = model.classNames;
+    exported.labels.forEach((l, i) => {
+      const nameOk = !exported.labelNames || exported.labelNames[i] === names?.[expected[i]];
+      labelMismatches += l === expected[i] && nameOk ? 0 : 1;
+    });
   }
   if (!(diff <= EXPORT_TOLERANCE)) {
     throw new UserError(
@@ -138,19 +156,29 @@ export async function exportOnnx(model: TrainedModelValue, opts: OnnxExportOptio
     maxAbsDiff: diff,
     labelMismatches,
   };
-  if (opts.quantize) report.quantized = await writeQuantized(final, layout, model, rows, inApp.values, opts.file);
+  if (opts.quantize)
+    report.quantized = await writeQuantized(
+      { model: final, bytes },
+      layout,
+      model,
+      rows,
+      inApp.values,
+      opts.file,
+      opts.quantize === 'force',
+    );
   return report;
 }
 
 async function writeQuantized(
-  floatModel: ModelData,
+  float: { model: ModelData; bytes: Uint8Array },
   layout: ExportLayout,
   model: TrainedModelValue,
   rows: VerifyRows,
   inApp: Float32Array,
   file: string,
+  force: boolean,
 ): Promise<QuantizedReport> {
-  const { model: q, quantized } = quantizeDynamic(floatModel);
+  const { model: q, quantized } = quantizeDynamic(float.model);
   if (!quantized.length)
     throw new UserError('export: quantize was asked for but the model has no MatMul/Gemm weights to quantize', 2);
   const ext = path.extname(file);
@@ -162,10 +190,30 @@ async function writeQuantized(
       { key: 'weft.quantization', value: 'int8 dynamic (MatMulInteger, per-column symmetric weights)' },
     ],
   });
-  await atomicWrite(qFile, bytes);
-  const out = await runExported(qFile, layout, rows);
+  const floatLatency = await measureLatency(float.bytes, layout, rows);
+  const latency = await measureLatency(bytes, layout, rows);
+  const smaller = bytes.byteLength < float.bytes.byteLength;
+  const faster = latency.batch256Ms < floatLatency.batch256Ms;
+  const pays = smaller && faster;
+  const why = pays
+    ? 'int8 is smaller and faster at batch 256'
+    : `int8 does not pay: ${smaller ? '' : `its file is not smaller (${bytes.byteLength} vs ${float.bytes.byteLength} bytes)`}${!smaller && !faster ? ' and ' : ''}${faster ? '' : `it is not faster at batch 256 (${latency.batch256Ms.toFixed(3)} vs ${floatLatency.batch256Ms.toFixed(3)} ms)`}`;
+  const written = pays || force;
+  const decision = pays
+    ? why
+    : force
+      ? `${why}; written anyway (forced)`
+      : `${why}; kept float only (force to write it)`;
+  if (written) await atomicWrite(qFile, bytes);
+  const out = await runExported(bytes, layout, rows);
   const report: QuantizedReport = {
+    written,
+    decision,
     file: qFile,
+    floatBytes: float.bytes.byteLength,
+    floatLatency,
+    latency,
+    batchDependence: await batchDependence(bytes, layout, rows),
     weights: quantized.length,
     bytes: bytes.byteLength,
     maxAbsDiff: maxAbsDiff(out.values, inApp),

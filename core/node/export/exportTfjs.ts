@@ -13,8 +13,15 @@ import { runTrainedModel } from '../inference/runModel';
 import { EXPORT_TOLERANCE, modelCard } from './exportOnnx';
 import { decodeModel } from '../../common/model/onnx/decodeModel';
 import { maxAbsDiff } from './runExported';
+import { preprocessJs } from './preprocessJs';
 import { buildTfjsModel, onnxChainToLayers } from './tfjsLayers';
+import { foldDense, planRawFold, rawModelInput, type RawFold } from './tfjsRawInput';
 import type { VerifyRows } from './verifyRows';
+
+/** Class names beside model.json: a JSON array, index = the argmax of the model's output. */
+const LABELS_FILE = 'labels.json';
+/** The generated raw-row preprocessing beside model.json (tabular models). */
+const PREPROCESS_FILE = 'preprocess.js';
 
 export interface TfjsExportReport {
   dir: string;
@@ -23,6 +30,40 @@ export interface TfjsExportReport {
   rows: number;
   rowsSource: string;
   maxAbsDiff: number;
+  /** What `model.predict` takes, in words, and what the caller must do first. */
+  input: { raw: boolean; columns: string[]; width: number; caller: string };
+}
+
+/** Folds the affine preprocessing into the first Dense layer when the model allows it. */
+function foldRawInput(
+  model: TrainedModelValue,
+  layers: ReturnType<typeof onnxChainToLayers>,
+  rows: VerifyRows,
+): RawFold | string {
+  const plan = planRawFold(model);
+  if ('reason' in plan) return plan.reason;
+  if (!rows.raw) return 'the verification rows have no raw values to check a raw-input model against';
+  const first = layers[0];
+  if (first?.layer.getClassName() !== 'Dense' || first.weights.length !== 2)
+    return 'the first layer is not a Dense layer with a bias to fold the scaling into';
+  const [k, b] = foldDense(first.weights[0], first.weights[1], plan.fold);
+  for (const w of first.weights) w.dispose();
+  first.weights = [k, b];
+  return plan.fold;
+}
+
+function callerNote(model: TrainedModelValue, fold: RawFold | string): string {
+  if (typeof fold !== 'string') {
+    const filled = fold.fills.some((f) => f !== undefined);
+    return (
+      `feed raw numbers in the order ${fold.columns.join(', ')}; scaling is folded into the first layer` +
+      (filled
+        ? `; replace missing values with the training fill (preprocess.js modelInput does) — NaN is not handled inside the model`
+        : '')
+    );
+  }
+  if (!model.rawFeatures?.length) return 'feed the feature tensor as the app builds it';
+  return `feed the assembled feature vector (${fold}); preprocess.js (modelInput / features) builds it from raw rows: impute, scale and encode with the fitted values`;
 }
 
 /** Saves model artifacts as model.json + weights.bin in `dir`, as `tf.io` browser downloads would. */
@@ -83,6 +124,15 @@ export async function exportTfjs(
 ): Promise<TfjsExportReport> {
   const graph = decodeModel(model.onnx).graph;
   const layers = onnxChainToLayers(graph, model.inputName, model.outputName, model.featureShape);
+  const fold = foldRawInput(model, layers, opts.rows);
+  const raw = typeof fold !== 'string';
+  const width = raw ? fold.columns.length : model.featureShape.reduce((a, c) => a * c, 1);
+  const input = {
+    raw,
+    columns: raw ? fold.columns : (model.featureNames ?? []),
+    width,
+    caller: callerNote(model, fold),
+  };
   const built = buildTfjsModel(layers);
   const staging = `${opts.dir}.unverified`;
   await rm(staging, { recursive: true, force: true });
@@ -91,14 +141,23 @@ export async function exportTfjs(
     built.setUserDefinedMetadata({
       weft: {
         input: {
-          name: 'features',
-          shape: ['N', ...model.featureShape],
-          preprocessing: 'apply the listed transforms first',
+          name: raw ? 'raw' : 'features',
+          shape: raw ? ['N', width] : ['N', ...model.featureShape],
+          columns: input.columns,
+          preprocessing: input.caller,
         },
         ...modelCard(model),
       },
     });
     await built.save(folderSaver(staging, files));
+    if (model.task === 'classification' && model.classNames?.length) {
+      await atomicWrite(path.join(staging, LABELS_FILE), `${JSON.stringify(model.classNames)}\n`);
+      files.push(path.join(staging, LABELS_FILE));
+    }
+    if (model.rawFeatures?.length) {
+      await atomicWrite(path.join(staging, PREPROCESS_FILE), preprocessJs(model, raw ? fold : undefined, width));
+      files.push(path.join(staging, PREPROCESS_FILE));
+    }
   } catch (e) {
     await rm(staging, { recursive: true, force: true }).catch(() => {});
     throw (e as NodeJS.ErrnoException).code ? fileError(opts.dir, e, 'write') : e;
@@ -110,7 +169,9 @@ export async function exportTfjs(
   const loaded = await tf.loadLayersModel(folderLoader(path.join(staging, 'model.json')));
   let diff: number;
   try {
-    const out = tf.tidy(() => loaded.predict(tf.tensor(rows.x, [rows.n, ...model.featureShape])) as tf.Tensor);
+    const x = raw ? rawModelInput(fold, rows) : rows.x;
+    const shape = raw ? [rows.n, width] : [rows.n, ...model.featureShape];
+    const out = tf.tidy(() => loaded.predict(tf.tensor(x, shape)) as tf.Tensor);
     diff = maxAbsDiff(await out.data<'float32'>(), inApp.values);
     out.dispose();
   } finally {
@@ -126,7 +187,8 @@ export async function exportTfjs(
   await mkdir(opts.dir, { recursive: true }).catch((e: unknown) => {
     throw fileError(opts.dir, e, 'write');
   });
-  for (const name of ['weights.bin', 'model.json']) await rename(path.join(staging, name), path.join(opts.dir, name));
+  const names = files.map((f) => path.basename(f)).filter((n) => n !== 'model.json');
+  for (const name of [...names, 'model.json']) await rename(path.join(staging, name), path.join(opts.dir, name));
   await rm(staging, { recursive: true, force: true });
   return {
     dir: opts.dir,
@@ -135,5 +197,6 @@ export async function exportTfjs(
     rows: rows.n,
     rowsSource: rows.source,
     maxAbsDiff: diff,
+    input,
   };
 }

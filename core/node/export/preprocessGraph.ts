@@ -17,18 +17,20 @@ export const EXPORT_NAMES = {
   tensor: 'input',
   probabilities: 'probabilities',
   label: 'label',
+  labelName: 'label_name',
   predictions: 'predictions',
 } as const;
 
 /** How an exported model is fed and what it returns; stored as JSON in metadata_props `weft.io`. */
 export interface ExportLayout {
   inputs: { name: string; dtype: 'float64' | 'string' | 'float32'; shape: (number | string)[]; columns?: string[] }[];
-  outputs: { name: string; dtype: 'float32' | 'int64'; shape: (number | string)[] }[];
+  outputs: { name: string; dtype: 'float32' | 'int64' | 'string'; shape: (number | string)[] }[];
   /** How missing values are written. */
   missing?: string;
 }
 
 const INTERNAL_INPUT = 'weft_pre_features';
+const CLASS_NAMES_CONST = 'weft_class_names';
 
 function renameValue(g: GraphData, from: string, to: string): GraphData {
   if (from === to) return g;
@@ -122,7 +124,9 @@ function buildTabular(g: GraphData, model: TrainedModelValue): { graph: GraphDat
 
 /**
  * Builds the exportable model: raw inputs (or the plain tensor input for non-tabular data), the
- * trained graph, and outputs `probabilities` + `label` (ArgMax) for classifiers or `predictions`.
+ * trained graph, and outputs `probabilities` + `label` (ArgMax) + `label_name` (the class name,
+ * a Gather from a constant string tensor, so any runtime gets names without reading metadata)
+ * for classifiers, or `predictions`.
  */
 export function buildExportModel(
   model: TrainedModelValue,
@@ -145,6 +149,7 @@ export function buildExportModel(
   const width = model.task === 'classification' ? (model.classNames?.length ?? 'K') : (model.targetDim ?? 1);
   const outputs: ExportLayout['outputs'] = [{ name: outName, dtype: 'float32', shape: ['N', width] }];
   const nodes = [...g.nodes];
+  const initializers = [...g.initializers];
   if (model.task === 'classification') {
     nodes.push({
       opType: 'ArgMax',
@@ -154,8 +159,20 @@ export function buildExportModel(
       attrs: { axis: { i: 1 }, keepdims: { i: 0 } },
     });
     outputs.push({ name: EXPORT_NAMES.label, dtype: 'int64', shape: ['N'] });
+    if (model.classNames?.length) {
+      const names = `${CLASS_NAMES_CONST}`;
+      initializers.push({ name: names, dtype: 'string', dims: [model.classNames.length], data: model.classNames });
+      nodes.push({
+        opType: 'Gather',
+        inputs: [names, EXPORT_NAMES.label],
+        outputs: [EXPORT_NAMES.labelName],
+        name: EXPORT_NAMES.labelName,
+        attrs: { axis: { i: 0 } },
+      });
+      outputs.push({ name: EXPORT_NAMES.labelName, dtype: 'string', shape: ['N'] });
+    }
   }
-  g = { ...g, nodes, outputs: outputs.map((o) => ({ name: o.name, dtype: o.dtype, shape: o.shape })) };
+  g = { ...g, nodes, initializers, outputs: outputs.map((o) => ({ name: o.name, dtype: o.dtype, shape: o.shape })) };
   const ml = decoded.opsets.find((o) => o.domain === 'ai.onnx.ml');
   const opsets = decoded.opsets.filter((o) => o !== ml);
   if (tabular || ml) opsets.push({ domain: 'ai.onnx.ml', version: Math.max(ml?.version ?? 0, tabular ? ML_OPSET : 0) });

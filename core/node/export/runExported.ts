@@ -9,6 +9,8 @@ export interface ExportedOutput {
   values: Float32Array;
   /** ArgMax labels (classifiers). */
   labels?: number[];
+  /** Class names from the `label_name` output (classifiers with known class names). */
+  labelNames?: string[];
 }
 
 /** Feeds for an exported model from raw columns (or the feature tensor), following its layout. */
@@ -61,9 +63,11 @@ export async function runExported(
     const out = await session.run(feedsFor(layout, rows));
     const primary = out[layout.outputs[0].name];
     const label = layout.outputs[1] ? out[layout.outputs[1].name] : undefined;
+    const names = layout.outputs[2]?.dtype === 'string' ? out[layout.outputs[2].name] : undefined;
     return {
       values: Float32Array.from(primary.data as Float32Array),
       ...(label ? { labels: Array.from(label.data as BigInt64Array, Number) } : {}),
+      ...(names ? { labelNames: Array.from(names.data as string[]) } : {}),
     };
   } finally {
     await session.release();

@@ -33,14 +33,23 @@ export function describeOnnxExport(r: OnnxExportReport): ExecutorResult['summary
   const files = [r.file];
   const q = r.quantized;
   if (q) {
-    files.push(q.file);
+    if (q.written) files.push(q.file);
     metrics.int8_max_abs_diff = q.maxAbsDiff;
+    metrics.int8_batch_dependence = q.batchDependence;
+    const ms = (l: { batch1Ms: number; batch256Ms: number }): string =>
+      `${l.batch1Ms.toFixed(3)} ms at batch 1, ${l.batch256Ms.toFixed(3)} ms at batch 256`;
     lines.push(
-      `int8: wrote ${q.file} (${(q.bytes / 1024).toFixed(1)} KiB, ${q.weights} weight matrices), max |int8 − float| = ${q.maxAbsDiff.toExponential(2)}` +
+      `int8 decision: ${q.decision}; float ${q.floatBytes} bytes, ${ms(q.floatLatency)}; int8 ${q.bytes} bytes, ${ms(q.latency)} (onnxruntime CPU, 1 thread)`,
+    );
+    lines.push(
+      `int8: ${q.written ? 'wrote' : 'not written:'} ${q.file} (${(q.bytes / 1024).toFixed(1)} KiB, ${q.weights} weight matrices), max |int8 − float| = ${q.maxAbsDiff.toExponential(2)}` +
         (q.labelAgreement !== undefined ? `, same label on ${(q.labelAgreement * 100).toFixed(2)}% of rows` : '') +
         (q.accuracyChange !== undefined
           ? `, accuracy ${q.floatAccuracy!.toFixed(4)} → ${q.accuracy!.toFixed(4)} (change ${q.accuracyChange >= 0 ? '+' : ''}${q.accuracyChange.toFixed(4)})`
           : ''),
+    );
+    lines.push(
+      `int8: dynamic quantization scales activations per batch, so outputs depend on the batch: row by row vs batched differ by up to ${q.batchDependence.toExponential(2)} here`,
     );
     if (q.accuracyChange !== undefined) metrics.int8_accuracy_change = q.accuracyChange;
   }
@@ -63,7 +72,7 @@ export const exportOnnxExecutor: Executor<z.output<typeof exportOnnxParams>> = a
   const report = await exportOnnx(model, {
     file,
     rows,
-    quantize: ctx.params.quantize,
+    quantize: ctx.params.quantize && ctx.params.quantizeForce ? 'force' : ctx.params.quantize,
     signal: ctx.signal,
     ...(metrics ? { metrics } : {}),
   });

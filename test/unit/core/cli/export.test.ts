@@ -13,12 +13,14 @@ writeFileSync(source, tinyModel({ features: 4, outputs: 3, task: 'classification
 describe('weft export', () => {
   it('exports an .onnx model to ONNX with labels, verified, plus int8', () => {
     const out = path.join(dir, 'out.onnx');
-    const r = runWeft(['export', source, '--format', 'onnx', '--out', out, '--quantize']);
+    const r = runWeft(['export', source, '--format', 'onnx', '--out', out, '--quantize', 'force']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/outputs: probabilities float32\[N, 3\]; label int64\[N\]/);
     expect(r.stdout).toMatch(/max \|exported − in-app\| = \d\.\d\de[-+]\d+ \(limit 1e-5\)/);
     expect(r.stdout).toMatch(/int8: wrote .*out\.int8\.onnx/);
+    expect(r.stdout).toMatch(/int8 decision: .*written anyway \(forced\)/);
+    expect(r.stdout).toMatch(/row by row vs batched differ by up to \d\.\d\de[-+]\d+/);
     expect(existsSync(out)).toBe(true);
   });
 

@@ -50,7 +50,7 @@ describe('end to end: train in Weft, export, run the file elsewhere', () => {
           params: { epochs: 40, batchSize: 32, lr: 0.01, seed: 1, provider: 'cpu' },
         },
         { id: 'eval', type: 'eval.classification', params: {} },
-        { id: 'export', type: 'export.onnx', params: { path: 'out/model.onnx', quantize: true } },
+        { id: 'export', type: 'export.onnx', params: { path: 'out/model.onnx', quantize: true, quantizeForce: true } },
       ],
       [
         'csv.table->split.table',

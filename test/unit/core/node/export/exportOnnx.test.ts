@@ -98,11 +98,20 @@ describe('export.onnx with preprocessing inside', () => {
     await session.release();
     const probs = out.probabilities.data as Float32Array;
     const labels = Array.from(out.label.data as BigInt64Array, Number);
+    expect(out.label_name.type).toBe('string');
+    expect(out.label_name.dims).toEqual([3]);
+    const names = out.label_name.data as string[];
     handX.forEach((x, i) => {
       const expected = forward(weights, x, 6, 3, true);
       expected.forEach((p, c) => expect(Math.abs(probs[i * 3 + c] - p)).toBeLessThan(1e-5));
       expect(labels[i]).toBe(expected.indexOf(Math.max(...expected)));
+      expect(names[i]).toBe(['no', 'maybe', 'yes'][expected.indexOf(Math.max(...expected))]);
     });
+    expect(report.layout.outputs.map((o) => [o.name, o.dtype])).toEqual([
+      ['probabilities', 'float32'],
+      ['label', 'int64'],
+      ['label_name', 'string'],
+    ]);
 
     const written = decodeModel(readFileSync(file));
     expect(written.opsets.find((o) => !o.domain)!.version).toBeGreaterThanOrEqual(17);
@@ -132,9 +141,29 @@ describe('export.onnx with preprocessing inside', () => {
     const report = await exportOnnx(model, {
       file,
       rows: rowsFromDataset(dataset(300), 300, ['test'])!,
-      quantize: true,
+      quantize: 'force',
     });
     const q = report.quantized!;
+    expect(q.written).toBe(true);
+    expect(q.batchDependence).toBeGreaterThanOrEqual(0);
+    expect(q.batchDependence).toBeLessThan(0.05);
+
+    // A NaN (and a missing category) row: imputation runs before the quantized MatMul, so both files agree.
+    // b is imputed with 3.5 (the fitted mean); a row with b missing must equal the row with b = 3.5 in each file.
+    const labelsOf = async (f: string, b: number): Promise<{ label: number[]; p: Float32Array }> => {
+      const s = await ort.InferenceSession.create(f);
+      const o = await s.run({
+        numeric: new ort.Tensor('float64', Float64Array.from([12, b]), [1, 2]),
+        categorical: new ort.Tensor('string', ['red', ''], [1, 2]),
+      });
+      await s.release();
+      return { label: Array.from(o.label.data as BigInt64Array, Number), p: o.probabilities.data as Float32Array };
+    };
+    const [f32, i8] = [await labelsOf(file, NaN), await labelsOf(q.file, NaN)];
+    expect(i8.label).toEqual(f32.label);
+    expect(Array.from(f32.p)).toEqual(Array.from((await labelsOf(file, 3.5)).p));
+    expect(Array.from(i8.p)).toEqual(Array.from((await labelsOf(q.file, 3.5)).p));
+    for (const v of [...f32.p, ...i8.p]) expect(Number.isFinite(v)).toBe(true);
     expect(q.file).toBe(path.join(dir, 'q.int8.onnx'));
     expect(q.weights).toBe(2);
     const ops = decodeModel(readFileSync(q.file)).graph.nodes.map((n) => n.opType);
@@ -145,6 +174,25 @@ describe('export.onnx with preprocessing inside', () => {
     expect(q.maxAbsDiff).toBeLessThan(0.05);
     expect(q.labelAgreement).toBeGreaterThan(0.9);
     expect(q.accuracyChange).toBeCloseTo(q.accuracy! - q.floatAccuracy!, 12);
+  });
+
+  it('int8 that does not pay (a tiny model: the file grows) is reported with size and latency and not written', async () => {
+    const { model } = classifier();
+    const file = path.join(dir, 'auto.onnx');
+    const report = await exportOnnx(model, {
+      file,
+      rows: rowsFromDataset(dataset(100), 100, ['test'])!,
+      quantize: 'auto',
+    });
+    const q = report.quantized!;
+    expect(q.bytes).toBeGreaterThanOrEqual(q.floatBytes);
+    expect(q.written).toBe(false);
+    expect(existsSync(q.file)).toBe(false);
+    expect(q.decision).toMatch(/^int8 does not pay: its file is not smaller \(\d+ vs \d+ bytes\).*kept float only/);
+    for (const l of [q.latency, q.floatLatency]) {
+      expect(l.batch1Ms).toBeGreaterThan(0);
+      expect(l.batch256Ms).toBeGreaterThan(0);
+    }
   });
 
   it('image-like models keep a tensor input; regressors output predictions; synthetic rows verify without data', async () => {

@@ -73,6 +73,8 @@ describe('export.tfjs', () => {
     expect(json.format).toBe('layers-model');
     expect(json.weightsManifest[0].paths).toEqual(['weights.bin']);
     expect(json.userDefinedMetadata.weft.task).toBe('classification');
+    expect(JSON.parse(readFileSync(path.join(out, 'labels.json'), 'utf8'))).toEqual(['a', 'b', 'c']);
+    expect(report.files.map((f) => path.basename(f)).sort()).toEqual(['labels.json', 'model.json', 'weights.bin']);
 
     const loaded = await tf.loadLayersModel(folderLoader(path.join(out, 'model.json')));
     const x = [0.3, -0.2, 0.1, 0.5, -0.4];

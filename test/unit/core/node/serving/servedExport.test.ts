@@ -74,8 +74,8 @@ describe('serving a Weft export', () => {
         }),
       });
       expect(res.status).toBe(200);
-      const body = (await res.json()) as { outputs: { name: string; data: number[] }[] };
-      const [probs, labels] = body.outputs;
+      const body = (await res.json()) as { outputs: { name: string; datatype: string; data: unknown[] }[] };
+      const [probs, labels, names] = body.outputs;
       // a=12, green → [1, 0, 1, 0]; a=7, blue → [−1.5, 0, 0, 1]; a=10, unknown colour ignored → [0, 0, 0, 0]
       const features = [
         [1, 0, 1, 0],
@@ -86,8 +86,13 @@ describe('serving a Weft export', () => {
         const want = forward(weights, f, 4, 3, true);
         want.forEach((p, c) => expect(probs.data[i * 3 + c]).toBeCloseTo(p, 5));
         expect(labels.data[i]).toBe(want.indexOf(Math.max(...want)));
+        expect(names.data[i]).toBe(['x', 'y', 'z'][want.indexOf(Math.max(...want))]);
       });
-      expect([probs.name, labels.name]).toEqual(['probabilities', 'label']);
+      expect(body.outputs.map((o) => [o.name, o.datatype])).toEqual([
+        ['probabilities', 'FP32'],
+        ['label', 'INT64'],
+        ['label_name', 'BYTES'],
+      ]);
 
       // null in the numeric input is a missing value: the answer equals the model fed NaN directly.
       const withNull = await fetch(`${server.url}/v2/models/shop/infer`, {
