@@ -4,6 +4,7 @@ import { svmOnnx } from './svmOnnx';
 import { fitSvr } from './svr';
 import { kernelOf, rowsOf, solveBinary, type BinaryProblem, type Kernel, type Rows } from './svmSolver';
 import { LearnerError, type FitData, type FitHooks, type Fitted, type LearnerModule } from './types';
+import { maxOf } from '../arrays';
 
 /** Params of `ml.svm`, as in scikit-learn's SVC. */
 export interface SvmParams {
@@ -265,7 +266,7 @@ export async function fitSvc(data: FitData, p: SvmParams, hooks: FitHooks): Prom
   const stalled = pairs.filter((s) => !s.converged);
   if (stalled.length) {
     hooks.warn(
-      `the solver did not converge for ${stalled.length} of ${total} class pairs after ${Math.max(...stalled.map((s) => s.iterations))} ` +
+      `the solver did not converge for ${stalled.length} of ${total} class pairs after ${maxOf(stalled.map((s) => s.iterations))} ` +
         'iterations (ConvergenceWarning); raise maxIter (-1: no limit) or standardize the features (prep.standardize)',
     );
   }
