@@ -2,25 +2,15 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { z } from 'zod';
-import type { DatasetValue, MetricsValue, TrainedModelValue } from '../../../common';
 import type { deployRepositoryParams } from '../../../common/nodes/deploy/repository';
 import { exportOnnx } from '../../export/exportOnnx';
 import { publishVersion } from '../../serving/publishVersion';
 import { resolveParamPath, type Executor } from '../Executor';
-import { verificationRows } from '../export/onnx';
+import { exportInputs } from '../export/onnx';
 
 export const deployRepositoryExecutor: Executor<z.output<typeof deployRepositoryParams>> = async (ctx) => {
   const repository = resolveParamPath(ctx, ctx.params.path, 'write');
-  const model = ctx.inputs.model as TrainedModelValue;
-  const data = ctx.inputs.data as DatasetValue | undefined;
-  const metrics = ctx.inputs.metrics as MetricsValue | undefined;
-  const rows = await verificationRows(
-    model,
-    data,
-    ctx.params.verifyRows,
-    ctx.params.verifySplit,
-    `deploy.repository (${ctx.nodeId})`,
-  );
+  const { model, metrics, rows } = await exportInputs(ctx, 'deploy.repository');
   ctx.progress(0.1, 'exporting');
   const scratch = await mkdtemp(path.join(tmpdir(), 'weft-publish-'));
   try {

@@ -4,7 +4,7 @@ import type { exportOnnxParams } from '../../../common/nodes/export/onnx';
 import { exportOnnx, type OnnxExportReport } from '../../export/exportOnnx';
 import { checkCompatible } from '../../inference/runModel';
 import { loadRowsFromDataset, syntheticRows, type VerifyRows } from '../../export/verifyRows';
-import { resolveParamPath, type Executor, type ExecutorResult } from '../Executor';
+import { resolveParamPath, type Executor, type ExecutorContext, type ExecutorResult } from '../Executor';
 
 /** Held-out rows from the dataset when connected (raw columns needed for tabular models), else synthetic ones. */
 export async function verificationRows(
@@ -56,8 +56,11 @@ export function describeOnnxExport(r: OnnxExportReport): ExecutorResult['summary
   return { metrics, files, text: lines.join('\n') };
 }
 
-export const exportOnnxExecutor: Executor<z.output<typeof exportOnnxParams>> = async (ctx) => {
-  const file = resolveParamPath(ctx, ctx.params.path, 'write');
+/** What every exporting node reads first: its model, optional data and metrics, and the rows it verifies on. */
+export async function exportInputs(
+  ctx: ExecutorContext<{ verifyRows: number; verifySplit: string }>,
+  nodeType: string,
+): Promise<{ model: TrainedModelValue; metrics?: MetricsValue; rows: VerifyRows }> {
   const model = ctx.inputs.model as TrainedModelValue;
   const data = ctx.inputs.data as DatasetValue | undefined;
   const metrics = ctx.inputs.metrics as MetricsValue | undefined;
@@ -66,8 +69,14 @@ export const exportOnnxExecutor: Executor<z.output<typeof exportOnnxParams>> = a
     data,
     ctx.params.verifyRows,
     ctx.params.verifySplit,
-    `export.onnx (${ctx.nodeId})`,
+    `${nodeType} (${ctx.nodeId})`,
   );
+  return { model, rows, ...(metrics ? { metrics } : {}) };
+}
+
+export const exportOnnxExecutor: Executor<z.output<typeof exportOnnxParams>> = async (ctx) => {
+  const file = resolveParamPath(ctx, ctx.params.path, 'write');
+  const { model, metrics, rows } = await exportInputs(ctx, 'export.onnx');
   ctx.progress(0.1, 'building the graph');
   const report = await exportOnnx(model, {
     file,

@@ -1,20 +1,11 @@
 import type { z } from 'zod';
-import type { DatasetValue, TrainedModelValue } from '../../../common';
 import type { exportTfjsParams } from '../../../common/nodes/export/tfjs';
 import { resolveParamPath, type Executor } from '../Executor';
-import { verificationRows } from './onnx';
+import { exportInputs } from './onnx';
 
 export const exportTfjsExecutor: Executor<z.output<typeof exportTfjsParams>> = async (ctx) => {
   const dir = resolveParamPath(ctx, ctx.params.path, 'write');
-  const model = ctx.inputs.model as TrainedModelValue;
-  const data = ctx.inputs.data as DatasetValue | undefined;
-  const rows = await verificationRows(
-    model,
-    data,
-    ctx.params.verifyRows,
-    ctx.params.verifySplit,
-    `export.tfjs (${ctx.nodeId})`,
-  );
+  const { model, rows } = await exportInputs(ctx, 'export.tfjs');
   ctx.progress(0.1, 'converting layers');
   const { exportTfjs } = await import('../../export/exportTfjs');
   const r = await exportTfjs(model, { dir, rows, signal: ctx.signal });
