@@ -1,5 +1,6 @@
 import type { DatasetValue, LearnerValue, TrainedModelValue } from '../values';
 import { LearnerError, type FitData, type FitHooks, type LearnerModule } from './types';
+import { modelSchemaOf } from '../modelSchema';
 
 function classCount(data: DatasetValue, y: Int32Array | Float32Array): number {
   if (data.classNames?.length) return data.classNames.length;
@@ -93,14 +94,7 @@ export async function fitLearner<P>(
   const fitted = await module.fit(fitData, params, hooks);
   const recipe = params as Record<string, unknown>;
   const model: TrainedModelValue = {
-    task: data.task,
-    featureShape: [...data.featureShape],
-    ...(data.featureNames ? { featureNames: [...data.featureNames] } : {}),
-    ...(data.classNames ? { classNames: [...data.classNames] } : {}),
-    ...(data.targetName !== undefined ? { targetName: data.targetName } : {}),
-    ...(data.targetDim !== undefined ? { targetDim: data.targetDim } : {}),
-    ...(data.rawFeatures ? { rawFeatures: data.rawFeatures.map((f) => ({ ...f })) } : {}),
-    transforms: data.transforms.map((t) => ({ ...t })),
+    ...modelSchemaOf(data),
     onnx: fitted.onnx,
     inputName: 'input',
     outputName: 'output',

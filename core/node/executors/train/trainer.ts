@@ -18,6 +18,7 @@ import { trainValidation } from '../../training/holdout';
 import { lossStillDecreasing, STILL_DECREASING } from '../../training/lossTrend';
 import { formatMetrics, trainLoop } from '../../training/trainLoop';
 import { CancelledError, UserError, type Executor, type ExecutorContext } from '../Executor';
+import { modelSchemaOf } from '../../../common/modelSchema';
 
 function chooseLoss(p: TrainerParams, data: DatasetValue, where: string): LossKind {
   const loss: LossKind = p.loss === 'auto' ? (data.task === 'classification' ? 'cross_entropy' : 'mse') : p.loss;
@@ -188,14 +189,7 @@ export async function trainSpec(
   }
   const { onnx, weights } = packageWeights(model, result.params, result.buffers, data.task, loss);
   const trained: TrainedModelValue = {
-    task: data.task,
-    featureShape: [...data.featureShape],
-    ...(data.featureNames ? { featureNames: [...data.featureNames] } : {}),
-    ...(data.classNames ? { classNames: [...data.classNames] } : {}),
-    ...(data.targetName !== undefined ? { targetName: data.targetName } : {}),
-    ...(data.targetDim !== undefined ? { targetDim: data.targetDim } : {}),
-    ...(data.rawFeatures ? { rawFeatures: data.rawFeatures.map((f) => ({ ...f })) } : {}),
-    transforms: data.transforms.map((t) => ({ ...t })),
+    ...modelSchemaOf(data),
     onnx,
     inputName: 'input',
     outputName: 'output',
