@@ -13,6 +13,7 @@ import { ordinalNode } from './prep/ordinal';
 import { selectNode } from './prep/select';
 import { shuffleNode } from './prep/shuffle';
 import { standardizeNode } from './prep/standardize';
+import { windowNode } from './prep/window';
 import { evalClassification } from './eval/classification';
 import { evalCompare } from './eval/compare';
 import { evalImportance } from './eval/importance';
@@ -48,6 +49,7 @@ export const builtinNodes = {
   'data.json': jsonNode,
   'prep.split': splitNode,
   'prep.standardize': standardizeNode,
+  'prep.window': windowNode,
   'prep.minmax': minmaxNode,
   'prep.impute': imputeNode,
   'prep.onehot': onehotNode,

@@ -5,6 +5,7 @@ import { npyExecutor } from './data/npy';
 import { jsonExecutor } from './data/json';
 import type { ExecutorsFor } from './Executor';
 import { splitExecutor } from './prep/split';
+import { windowExecutor } from './prep/window';
 import { augmentExecutor } from './prep/augment';
 import { imputeExecutor } from './prep/impute';
 import { minmaxExecutor } from './prep/minmax';
@@ -50,6 +51,7 @@ export const builtinExecutors = {
   'data.npy': npyExecutor,
   'data.json': jsonExecutor,
   'prep.split': splitExecutor,
+  'prep.window': windowExecutor,
   'prep.standardize': standardizeExecutor,
   'prep.minmax': minmaxExecutor,
   'prep.impute': imputeExecutor,
