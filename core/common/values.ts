@@ -93,8 +93,15 @@ export interface WindowSpec {
   horizon: number;
   stride: number;
   /**
+   * Each step holds the change since the previous row (`v[t] − v[t−1]`), and the targets are the
+   * target's changes from the window's last row (`y[e+h] − y[e]`): a prediction in original units
+   * is that last value plus the unscaled change.
+   */
+  differences: boolean;
+  /**
    * Standardization fitted on the training period only (population std, as scikit-learn's
-   * StandardScaler; a zero std divides by 1). Absent when prep.window's `scale` is `none`.
+   * StandardScaler; a zero std divides by 1), of the values or, with `differences`, of their
+   * step-to-step changes. Absent when prep.window's `scale` is `none`.
    */
   scaling?: { mean: number[]; std: number[]; targetMean: number; targetStd: number };
 }

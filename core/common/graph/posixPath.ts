@@ -25,6 +25,17 @@ function join(root: string, parts: string[]): string {
   return root + out.join('/') || '.';
 }
 
+/**
+ * Prefix of a path to a file shipped inside one of Weft's npm dependencies, e.g.
+ * `package:vega-datasets/data/co2-concentration.csv`; core/node/packagePath.ts resolves it.
+ */
+export const PACKAGE_PATH_PREFIX = 'package:';
+
+/** Whether `p` names a file inside an installed dependency: the same file wherever the document lives. */
+export function isPackagePath(p: string): boolean {
+  return p.startsWith(PACKAGE_PATH_PREFIX);
+}
+
 export function isAbsolutePath(p: string): boolean {
   return split(p).root !== '';
 }

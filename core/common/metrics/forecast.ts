@@ -63,12 +63,23 @@ export function forecastScores(
   };
 }
 
-/** Standardized values `n × horizon` mapped back to the target's original units. */
-export function unscaleTarget(values: ArrayLike<number>, window: WindowSpec): Float64Array {
+/**
+ * A split's targets or predictions (`n × horizon`, as the model sees them: standardized, and
+ * changes from the window's last value with `differences`) in the target's original units.
+ */
+export function toOriginalUnits(
+  values: ArrayLike<number>,
+  split: DatasetSplit,
+  window: WindowSpec,
+  series: SeriesHistory,
+): Float64Array {
   const s = window.scaling;
-  if (!s) return Float64Array.from(values);
-  const std = s.targetStd > 0 ? s.targetStd : 1;
-  return Float64Array.from(values, (v) => v * std + s.targetMean);
+  const std = s && s.targetStd > 0 ? s.targetStd : 1;
+  const mean = s ? s.targetMean : 0;
+  const H = window.horizon;
+  const ends = split.windowEnd;
+  if (window.differences && !ends) throw new Error('forecast: the split has no windows (not from prep.window)');
+  return Float64Array.from(values, (v, i) => v * std + mean + (window.differences ? series.target[ends![Math.floor(i / H)]] : 0));
 }
 
 /** The naive forecast for each sample of a split: its window's last target value, `n × horizon`. */

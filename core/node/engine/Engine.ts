@@ -21,6 +21,8 @@ import { fileFingerprint, nodeCacheKey } from './cacheKey';
 import { estimateBytes } from './cacheCodec';
 import { DiskCache } from './DiskCache';
 import { WEFT_VERSION } from '../version';
+import { resolveDataPath } from '../packagePath';
+import { isPackagePath } from '../../common/graph/posixPath';
 
 export interface EngineOptions {
   registry: NodeRegistry;
@@ -190,9 +192,10 @@ export class Engine {
         const files = def?.fingerprint ? def.fingerprint(st.params) : [];
         const prints: Record<string, string> = {};
         for (const f of files) {
-          const abs = path.resolve(baseDir, f);
+          let abs = path.resolve(baseDir, f);
           try {
-            opts.paths?.check(abs, 'read');
+            abs = resolveDataPath(baseDir, f);
+            if (!isPackagePath(f)) opts.paths?.check(abs, 'read');
             prints[f] = await fileFingerprint(abs);
           } catch (e) {
             state.refused[st.nodeId] ??= e instanceof Error ? e : new Error(String(e));
@@ -268,7 +271,7 @@ export class Engine {
     for (const st of steps) {
       if (s.refused[st.nodeId]) continue;
       const probed = await this.probeCache(s.keys[st.nodeId] ?? '');
-      if (probed && (probed.summary?.files ?? []).every((f) => existsSync(path.resolve(s.baseDir, f))))
+      if (probed && (probed.summary?.files ?? []).every((f) => existsSync(resolveDataPath(s.baseDir, f))))
         s.hits.set(st.nodeId, probed);
     }
     const needed = new Set(s.opts.need ?? []);

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import type { z } from 'zod';
 import type { NodeRegistry, NodeSummary } from '../../common';
+import { isPackagePath } from '../../common/graph/posixPath';
+import { resolvePackagePath } from '../packagePath';
 
 export interface ExecutorContext<P = unknown> {
   /** Upstream values by input port name (optional inputs may be absent). */
@@ -30,12 +32,21 @@ export interface PathPolicy {
   check(abs: string, access: 'read' | 'write'): void;
 }
 
-/** A path from a node's params, absolute, checked against the run's path policy. */
+/**
+ * A path from a node's params, absolute, checked against the run's path policy. A `package:` path
+ * names read-only data shipped inside one of Weft's npm dependencies (core/node/packagePath.ts).
+ */
 export function resolveParamPath(
   ctx: Pick<ExecutorContext, 'baseDir' | 'paths'>,
   p: string,
   access: 'read' | 'write',
 ): string {
+  if (isPackagePath(p)) {
+    if (access === 'write') throw new UserError(`${p}: package: paths are read-only; write to a path in the workspace`);
+    const r = resolvePackagePath(p);
+    if ('error' in r) throw new UserError(r.error);
+    return r.abs;
+  }
   const abs = path.resolve(ctx.baseDir, p);
   ctx.paths?.check(abs, access);
   return abs;

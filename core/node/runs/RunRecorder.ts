@@ -18,6 +18,8 @@ import type { RunOutcome } from '../engine/Engine';
 import { fileFingerprint } from '../engine/cacheKey';
 import type { PathPolicy } from '../executors/Executor';
 import { runEnvironment } from './environment';
+import { resolveDataPath } from '../packagePath';
+import { isPackagePath } from '../../common/graph/posixPath';
 import { currentOwner } from './ownerProcess';
 import type { RunStore, RunWriter } from './RunStore';
 
@@ -50,10 +52,11 @@ export async function fingerprintData(
       continue;
     }
     for (const f of files) {
-      const resolved = path.resolve(baseDir, f);
+      let resolved = path.resolve(baseDir, f);
       let fingerprint: string;
       try {
-        paths?.check(resolved, 'read');
+        resolved = resolveDataPath(baseDir, f);
+        if (!isPackagePath(f)) paths?.check(resolved, 'read');
         fingerprint = await fileFingerprint(resolved);
       } catch (e) {
         fingerprint = `unread: ${e instanceof Error ? e.message : String(e)}`;

@@ -24,6 +24,7 @@ import { RunStore } from '../runs/RunStore';
 import { buildResultView } from './resultView';
 import { StudioError } from './StudioError';
 import { isInside } from './workspacePaths';
+import { isPackagePath } from '../../common/graph/posixPath';
 
 export interface EngineServiceOptions {
   engine: Engine;
@@ -92,7 +93,7 @@ export class EngineService {
     const ws = this.opts.workspace;
     if (isInside(ws, baseDir)) return { doc, baseDir };
     const rebased = rebasePathParams(doc, this.registry, (v, param) =>
-      param.save ? path.resolve(ws, v) : path.resolve(baseDir, v),
+      param.save ? path.resolve(ws, v) : isPackagePath(v) ? v : path.resolve(baseDir, v),
     );
     return { doc: rebased, baseDir: ws };
   }

@@ -33,6 +33,12 @@ export const windowParams = z.object({
     .default(0.15)
     .describe('Share of the series (after training, in time) for validation (0 = none)'),
   test: z.number().min(0).max(0.9).default(0.15).describe('Share of the series at the end for testing (0 = none)'),
+  differences: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Feed step-to-step changes and forecast the change from the last observed target value (for trending series)',
+    ),
   scale: z
     .enum(['standardize', 'none'])
     .default('standardize')
@@ -53,7 +59,8 @@ export const windowNode = defineNode({
     '([lookback, values] per sample, for LSTM, GRU, attention or Dense layers) → the next `horizon` values of the target. ' +
     'Splits by time, never shuffled: training first, then validation, then test at the end; a sample belongs to the ' +
     'period its targets fall in (its window may look back into the earlier period, which is the known past), and samples ' +
-    'whose targets straddle a boundary are dropped. Scaling is fitted on the training period only and recorded, so ' +
+    'whose targets straddle a boundary are dropped. With `differences`, each step holds the change since the previous step ' +
+    'and the model forecasts the target\'s change from the window\'s last value, so it need not extrapolate a trend. Scaling is fitted on the training period only and recorded, so ' +
     'eval.regression reports errors in original units, against a naive last-value forecast.',
   keywords: ['time series', 'forecast', 'sequence', 'lag', 'sliding window', 'lookback', 'horizon'],
   inputs: [{ name: 'table', type: { kind: 'Table' }, doc: 'One row per time step' }],

@@ -23,8 +23,9 @@ function periodOf(first: number, last: number, validationStart: number, testStar
  * testStart) validation and [testStart, n) test. Sample k starts at row `k·stride`: inputs are rows
  * `s … s+lookback−1`, targets rows `s+lookback … s+lookback+horizon−1`; it belongs to the period
  * holding all its targets, so a training sample never reads a row of a later period, while a
- * validation or test window may look back into the earlier periods (the known past). Scaling is
- * fitted on the training period's rows only.
+ * validation or test window may look back into the earlier periods (the known past). With
+ * `differences`, step t holds `v[t] − v[t−1]` (windows start at row 1) and targets are changes from
+ * the window's last target value. Scaling is fitted on the training period's rows only.
  */
 export function windowSeries(table: TableValue, params: WindowParams): { dataset: DatasetValue; warnings: string[] } {
   const warnings: string[] = [];
@@ -102,27 +103,38 @@ export function windowSeries(table: TableValue, params: WindowParams): { dataset
   }
 
   const F = features.length;
+  const D = params.differences;
+  const first = D ? 1 : 0;
+  if (D && L + H + 1 > validationStart) {
+    throw new DataError(
+      `${where}with differences, lookback ${L} + horizon ${H} needs ${L + H + 1} rows in the training period but it has ${validationStart}; ` +
+        'shorten the lookback or lower the validation and test shares',
+    );
+  }
   const series = (col: (typeof features)[number]): Float64Array => Float64Array.from(order, (i) => col.values[i]);
-  const valuesByFeature = features.map(series);
+  const changes = (v: Float64Array): Float64Array => Float64Array.from(v, (x, t) => (t > 0 ? x - v[t - 1] : NaN));
   const targetValues = series(target);
+  const inputs = features.map((c) => (D ? changes(series(c)) : series(c)));
+  const targetSteps = D ? changes(targetValues) : targetValues;
   let scaling: WindowSpec['scaling'];
   if (params.scale === 'standardize') {
-    const train = (v: Float64Array): ReturnType<typeof moments> => moments(v.subarray(0, validationStart));
-    const fm = valuesByFeature.map(train);
-    const tm = train(targetValues);
+    const train = (v: Float64Array): ReturnType<typeof moments> => moments(v.subarray(first, validationStart));
+    const fm = inputs.map(train);
+    const tm = train(targetSteps);
     scaling = { mean: fm.map((m) => m.mean), std: fm.map((m) => m.std), targetMean: tm.mean, targetStd: tm.std };
   }
-  const divisor = (s: number): number => (s > 0 ? s : 1);
-  const scaled = valuesByFeature.map((v, f) =>
+  const divisor = (x: number): number => (x > 0 ? x : 1);
+  const scaled = inputs.map((v, f) =>
     scaling ? Float32Array.from(v, (x) => (x - scaling.mean[f]) / divisor(scaling.std[f])) : Float32Array.from(v),
   );
-  const scaledTarget = scaling
-    ? Float32Array.from(targetValues, (x) => (x - scaling.targetMean) / divisor(scaling.targetStd))
-    : Float32Array.from(targetValues);
+  const targetAt = (end: number, h: number): number => {
+    const raw = D ? targetValues[end + h] - targetValues[end] : targetValues[end + h];
+    return scaling ? (raw - scaling.targetMean) / divisor(scaling.targetStd) : raw;
+  };
 
   const starts: Record<string, number[]> = { train: [], validation: [], test: [] };
   let straddling = 0;
-  for (let s = 0; s + L + H <= n; s += stride) {
+  for (let s = first; s + L + H <= n; s += stride) {
     const p = periodOf(s + L, s + L + H - 1, validationStart, testStart);
     if (p) starts[p].push(s);
     else straddling++;
@@ -137,7 +149,7 @@ export function windowSeries(table: TableValue, params: WindowParams): { dataset
     const rowIds = new Int32Array(ss.length);
     ss.forEach((s, k) => {
       for (let t = 0; t < L; t++) for (let f = 0; f < F; f++) x[(k * L + t) * F + f] = scaled[f][s + t];
-      for (let h = 0; h < H; h++) y[k * H + h] = scaledTarget[s + L + h];
+      for (let h = 0; h < H; h++) y[k * H + h] = targetAt(s + L - 1, h + 1);
       windowEnd[k] = s + L - 1;
       rowIds[k] = rowIdAt(table, order[s + L]);
     });
@@ -157,6 +169,7 @@ export function windowSeries(table: TableValue, params: WindowParams): { dataset
     lookback: L,
     horizon: H,
     stride,
+    differences: D,
     ...(scaling ? { scaling } : {}),
   };
   const dataset: DatasetValue = {

@@ -8,7 +8,7 @@ import {
   naiveForecast,
   regressionMetrics,
   splitLabel,
-  unscaleTarget,
+  toOriginalUnits,
 } from '../../../common/metrics';
 import type { evalRegressionParams } from '../../../common/nodes/eval/regression';
 import { UserError, type Executor } from '../Executor';
@@ -19,8 +19,8 @@ import { modelOnSplit } from './modelOnSplit';
 function withForecast(metrics: MetricsValue, data: DatasetValue, split: DatasetSplit, predicted: Float32Array): MetricsValue {
   const { window, series } = data;
   if (!window || !series || !split.windowEnd) return metrics;
-  const actual = unscaleTarget(split.y, window);
-  const pred = unscaleTarget(predicted, window);
+  const actual = toOriginalUnits(split.y, split, window, series);
+  const pred = toOriginalUnits(predicted, split, window, series);
   const naive = naiveForecast(split, window, series);
   const base = regressionMetrics({
     split: metrics.split,

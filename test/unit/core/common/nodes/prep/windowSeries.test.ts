@@ -3,6 +3,7 @@ import type { TableColumn, TableValue } from '../../../../../../core/common';
 import { windowParams, type WindowParams } from '../../../../../../core/common/nodes/prep/window';
 import { windowSeries } from '../../../../../../core/common/nodes/prep/windowSeries';
 import { windowNode } from '../../../../../../core/common/nodes/prep/window';
+import { toOriginalUnits } from '../../../../../../core/common/metrics';
 
 const num = (name: string, values: number[], type: 'number' | 'date' | 'integer' = 'number'): TableColumn => ({
   name,
@@ -82,6 +83,25 @@ describe('prep.window windowing', () => {
     for (let i = 0; i < 10; i++) if (shuffledTimes[i] > 6) a[i] = 1000 * shuffledTimes[i];
     const again = windowSeries(later, params({ lookback: 3, horizon: 2, validation: 0.2, test: 0.2 }));
     expect(again.dataset.window!.scaling).toEqual(dataset.window!.scaling);
+  });
+
+  it('differences: step-to-step changes in, changes from the last value out, scaled on training changes', () => {
+    const squares: TableValue = {
+      columns: [num('t', [1, 2, 3, 4, 5, 6, 7, 8]), num('v', [1, 4, 9, 16, 25, 36, 49, 64])],
+      rowCount: 8,
+    };
+    const p = params({ target: 'v', lookback: 2, horizon: 2, validation: 0, test: 0, differences: true });
+    // changes d[1..7] = 3, 5, …, 15: mean 9, population std 4. Windows start at row 1: s = 1..4.
+    const raw = windowSeries(squares, { ...p, scale: 'none' }).dataset.splits.train;
+    expect(Array.from(raw.x)).toEqual([3, 5, 5, 7, 7, 9, 9, 11]);
+    expect(Array.from(raw.y)).toEqual([7, 16, 9, 20, 11, 24, 13, 28]);
+    expect(Array.from(raw.windowEnd!)).toEqual([2, 3, 4, 5]);
+    const { dataset } = windowSeries(squares, p);
+    expect(dataset.window).toMatchObject({ differences: true, scaling: { mean: [9], std: [4], targetMean: 9, targetStd: 4 } });
+    expect(Array.from(dataset.splits.train.x.subarray(0, 2))).toEqual([-1.5, -1]);
+    expect(Array.from(dataset.splits.train.y.subarray(0, 2))).toEqual([-0.5, 1.75]);
+    const back = toOriginalUnits(dataset.splits.train.y, dataset.splits.train, dataset.window!, dataset.series!);
+    expect(Array.from(back)).toEqual([16, 25, 25, 36, 36, 49, 49, 64]);
   });
 
   it('never lets a training sample read a row of a later period (random settings)', () => {
