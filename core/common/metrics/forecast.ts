@@ -108,7 +108,10 @@ export function forecastTable(scores: Record<string, number>, splitName: string)
   };
 }
 
-/** History, actual, predicted and naive values at the first horizon step, for the forecast plot. */
+/**
+ * History, actual, predicted and naive values at the first horizon step, for the forecast plot;
+ * the history and the scored samples are each evenly subsampled to at most `maxHistory` points.
+ */
 export function forecastPlot(
   split: DatasetSplit,
   window: WindowSpec,
@@ -120,7 +123,9 @@ export function forecastPlot(
 ): ForecastPlot {
   const H = window.horizon;
   const ends = split.windowEnd!;
-  const idx = Array.from(ends.keys()).sort((a, b) => ends[a] - ends[b]);
+  const sorted = Array.from(ends.keys()).sort((a, b) => ends[a] - ends[b]);
+  const every = Math.max(1, Math.ceil(sorted.length / maxHistory));
+  const idx = sorted.filter((_, i) => i % every === 0);
   const step = Math.max(1, Math.ceil(series.time.length / maxHistory));
   const history = { time: [] as number[], value: [] as number[] };
   for (let i = 0; i < series.time.length; i += step) {

@@ -78,6 +78,7 @@ export function modelCard(model: TrainedModelValue, metrics?: MetricsValue): Rec
     featureShape: model.featureShape,
     rawFeatures: model.rawFeatures ?? null,
     transforms: model.transforms,
+    ...(model.window ? { window: model.window } : {}),
     target: model.targetName ?? null,
     classNames: model.classNames ?? null,
     metrics: metrics
