@@ -29,7 +29,9 @@ export function resolvePackagePath(p: string): { abs: string } | { error: string
   const name = parts.slice(0, nameLength).join('/');
   const file = parts.slice(nameLength).join('/');
   if (!name || !file)
-    return { error: `${p}: write a package path as package:<npm package>/<file>, e.g. package:vega-datasets/data/cars.json` };
+    return {
+      error: `${p}: write a package path as package:<npm package>/<file>, e.g. package:vega-datasets/data/cars.json`,
+    };
   if (!shippedPackages().has(name))
     return {
       error: `${p}: '${name}' is not a package Weft ships; package: paths read data from ${[...shippedPackages()].filter((d) => d.includes('data')).join(', ') || 'its dependencies'}`,

@@ -79,7 +79,10 @@ export function toOriginalUnits(
   const H = window.horizon;
   const ends = split.windowEnd;
   if (window.differences && !ends) throw new Error('forecast: the split has no windows (not from prep.window)');
-  return Float64Array.from(values, (v, i) => v * std + mean + (window.differences ? series.target[ends![Math.floor(i / H)]] : 0));
+  return Float64Array.from(
+    values,
+    (v, i) => v * std + mean + (window.differences ? series.target[ends![Math.floor(i / H)]] : 0),
+  );
 }
 
 /** The naive forecast for each sample of a split: its window's last target value, `n × horizon`. */
@@ -104,7 +107,11 @@ export function forecastTable(scores: Record<string, number>, splitName: string)
   return {
     title: `Forecast vs naive last value (${splitName}, original units; MAPE and sMAPE in %)`,
     columns: ['forecast', 'mae', 'rmse', 'mape', 'smape'],
-    rows: [row('model', ''), row('naive (last value)', 'naive_'), ['model / naive', scores.mae_vs_naive, scores.rmse_vs_naive, null, null]],
+    rows: [
+      row('model', ''),
+      row('naive (last value)', 'naive_'),
+      ['model / naive', scores.mae_vs_naive, scores.rmse_vs_naive, null, null],
+    ],
   };
 }
 

@@ -98,7 +98,8 @@ export function preparationDiff(model: TrainedModelValue, data: DatasetValue): s
 
 function windowDiff(model: WindowSpec | undefined, data: WindowSpec | undefined): string | undefined {
   if (!model && !data) return undefined;
-  if (!model) return 'the dataset is cut into time-series windows (prep.window) but the model was not trained on windows';
+  if (!model)
+    return 'the dataset is cut into time-series windows (prep.window) but the model was not trained on windows';
   if (!data) return 'the model was trained on time-series windows (prep.window) but the dataset is not windowed';
   const keys = ['timeColumn', 'features', 'target', 'lookback', 'horizon', 'scaling'] as const;
   const differing = keys.filter((k) => !same(model[k], data[k]));

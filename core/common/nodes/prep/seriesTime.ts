@@ -66,7 +66,7 @@ export function timeOrder(table: TableValue, column: string, where: string): Tim
   }
   if (Array.isArray(col.values) || col.type === 'boolean') refuseUnsortable(col, where, table);
   const type = col.type === 'date' ? 'date' : 'number';
-  const raw = col.values as Float64Array;
+  const raw = col.values;
   const n = table.rowCount;
   for (let i = 0; i < n; i++) {
     if (raw[i] !== raw[i]) {

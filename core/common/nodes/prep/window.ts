@@ -18,7 +18,12 @@ export const windowParams = z.object({
     .default('')
     .describe('Column to forecast (may be one of the values); empty = the last value column')
     .meta({ widget: 'column' }),
-  lookback: z.number().int().min(1, 'lookback must be at least 1 step').default(12).describe('Steps in each input window'),
+  lookback: z
+    .number()
+    .int()
+    .min(1, 'lookback must be at least 1 step')
+    .default(12)
+    .describe('Steps in each input window'),
   horizon: z
     .number()
     .int()
@@ -60,7 +65,7 @@ export const windowNode = defineNode({
     'Splits by time, never shuffled: training first, then validation, then test at the end; a sample belongs to the ' +
     'period its targets fall in (its window may look back into the earlier period, which is the known past), and samples ' +
     'whose targets straddle a boundary are dropped. With `differences`, each step holds the change since the previous step ' +
-    'and the model forecasts the target\'s change from the window\'s last value, so it need not extrapolate a trend. Scaling is fitted on the training period only and recorded, so ' +
+    "and the model forecasts the target's change from the window's last value, so it need not extrapolate a trend. Scaling is fitted on the training period only and recorded, so " +
     'eval.regression reports errors in original units, against a naive last-value forecast.',
   keywords: ['time series', 'forecast', 'sequence', 'lag', 'sliding window', 'lookback', 'horizon'],
   inputs: [{ name: 'table', type: { kind: 'Table' }, doc: 'One row per time step' }],

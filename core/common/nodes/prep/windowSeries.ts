@@ -33,7 +33,9 @@ export function windowSeries(table: TableValue, params: WindowParams): { dataset
   const names = table.columns.map((c) => c.name);
   const timeName = params.time || table.columns.find((c) => c.type === 'date')?.name;
   if (!timeName)
-    throw new DataError(`${where}no date column found; set prep.window's time param to the column that orders the rows`);
+    throw new DataError(
+      `${where}no date column found; set prep.window's time param to the column that orders the rows`,
+    );
   if (params.horizon < 1) throw new DataError(`horizon ${params.horizon}: forecast at least 1 step ahead`);
   if (params.lookback < 1) throw new DataError(`lookback ${params.lookback}: each window needs at least 1 step`);
   if (params.validation + params.test >= 1)
@@ -59,9 +61,11 @@ export function windowSeries(table: TableValue, params: WindowParams): { dataset
   if (featureNames.includes(timeName))
     throw new DataError(`column '${timeName}' is the time column; it cannot also be a value column`);
   if (!featureNames.length)
-    throw new DataError(`${where}no numeric value columns besides the time column '${timeName}'; columns are ${names.join(', ')}`);
+    throw new DataError(
+      `${where}no numeric value columns besides the time column '${timeName}'; columns are ${names.join(', ')}`,
+    );
   const features = featureNames.map((f) => column(f, 'value'));
-  const targetName = params.target || featureNames[featureNames.length - 1]!;
+  const targetName = params.target || featureNames[featureNames.length - 1];
   if (targetName === timeName) throw new DataError(`column '${timeName}' is the time column; it cannot be the target`);
   const target = column(targetName, 'target');
 
@@ -140,7 +144,9 @@ export function windowSeries(table: TableValue, params: WindowParams): { dataset
     else straddling++;
   }
   if (straddling)
-    warnings.push(`${straddling} windows whose ${H} targets straddle two periods were dropped (no leak across the split)`);
+    warnings.push(
+      `${straddling} windows whose ${H} targets straddle two periods were dropped (no leak across the split)`,
+    );
 
   const makeSplit = (ss: number[]): DatasetSplit => {
     const x = new Float32Array(ss.length * L * F);

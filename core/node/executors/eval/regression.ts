@@ -16,7 +16,12 @@ import { finiteOnly, scalarsLine } from './classification';
 import { modelOnSplit } from './modelOnSplit';
 
 /** For a windowed series: scores in original units, against the naive last-value forecast, with the forecast plot. */
-function withForecast(metrics: MetricsValue, data: DatasetValue, split: DatasetSplit, predicted: Float32Array): MetricsValue {
+function withForecast(
+  metrics: MetricsValue,
+  data: DatasetValue,
+  split: DatasetSplit,
+  predicted: Float32Array,
+): MetricsValue {
   const { window, series } = data;
   if (!window || !series || !split.windowEnd) return metrics;
   const actual = toOriginalUnits(split.y, split, window, series);
@@ -29,7 +34,9 @@ function withForecast(metrics: MetricsValue, data: DatasetValue, split: DatasetS
     predicted: pred,
     targets: window.horizon,
     targetNames:
-      window.horizon === 1 ? [window.target] : Array.from({ length: window.horizon }, (_, h) => `${window.target} t+${h + 1}`),
+      window.horizon === 1
+        ? [window.target]
+        : Array.from({ length: window.horizon }, (_, h) => `${window.target} t+${h + 1}`),
   });
   const scores = forecastScores(actual, pred, naive, window.horizon);
   return {

@@ -28,7 +28,12 @@ describe('forecast result view', () => {
   });
 
   it('shows the forecast card in the metrics view of a windowed evaluation only', () => {
-    const metrics: MetricsValue = { task: 'regression', split: 'test', scalars: { mae: 0.4, naive_mae: 1.2 }, tables: [] };
+    const metrics: MetricsValue = {
+      task: 'regression',
+      split: 'test',
+      scalars: { mae: 0.4, naive_mae: 1.2 },
+      tables: [],
+    };
     expect(renderToStaticMarkup(<MetricsView metrics={metrics} />)).not.toContain('forecast-plot');
     const html = renderToStaticMarkup(<MetricsView metrics={{ ...metrics, forecast }} />);
     expect(html).toContain('data-testid="forecast-plot"');

@@ -54,7 +54,12 @@ describe('forecast metrics by hand', () => {
       differences: false,
       scaling: { mean: [10], std: [2], targetMean: 10, targetStd: 2 },
     };
-    const series = { time: new Float64Array(6), target: Float64Array.from([5, 6, 7, 8, 9, 10]), validationStart: 6, testStart: 6 };
+    const series = {
+      time: new Float64Array(6),
+      target: Float64Array.from([5, 6, 7, 8, 9, 10]),
+      validationStart: 6,
+      testStart: 6,
+    };
     const split = { x: new Float32Array(0), y: new Float32Array(0), n: 2, windowEnd: Int32Array.from([1, 3]) };
     expect(Array.from(toOriginalUnits([0, 1, -1.5, 0.5], split, window, series))).toEqual([10, 12, 7, 11]);
     // differences: the unscaled change is added to the window's last target value (6 for the first sample, 8 for the second)

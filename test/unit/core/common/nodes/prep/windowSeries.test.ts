@@ -18,7 +18,10 @@ function series(): TableValue {
     columns: [
       num('t', shuffledTimes, 'integer'),
       num('a', shuffledTimes),
-      num('b', shuffledTimes.map((t) => 10 * t)),
+      num(
+        'b',
+        shuffledTimes.map((t) => 10 * t),
+      ),
     ],
     rowCount: 10,
   };
@@ -50,7 +53,9 @@ describe('prep.window windowing', () => {
     expect(Array.from(train.rowIds!)).toEqual([rowOfTime(4), rowOfTime(5)]);
     expect(Array.from(dataset.series!.time)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(dataset.series).toMatchObject({ validationStart: 6, testStart: 8 });
-    expect(warnings).toContain('2 windows whose 2 targets straddle two periods were dropped (no leak across the split)');
+    expect(warnings).toContain(
+      '2 windows whose 2 targets straddle two periods were dropped (no leak across the split)',
+    );
     expect(warnings).toContain("rows were not in time order; sorted by 't'");
   });
 
@@ -97,7 +102,10 @@ describe('prep.window windowing', () => {
     expect(Array.from(raw.y)).toEqual([7, 16, 9, 20, 11, 24, 13, 28]);
     expect(Array.from(raw.windowEnd!)).toEqual([2, 3, 4, 5]);
     const { dataset } = windowSeries(squares, p);
-    expect(dataset.window).toMatchObject({ differences: true, scaling: { mean: [9], std: [4], targetMean: 9, targetStd: 4 } });
+    expect(dataset.window).toMatchObject({
+      differences: true,
+      scaling: { mean: [9], std: [4], targetMean: 9, targetStd: 4 },
+    });
     expect(Array.from(dataset.splits.train.x.subarray(0, 2))).toEqual([-1.5, -1]);
     expect(Array.from(dataset.splits.train.y.subarray(0, 2))).toEqual([-0.5, 1.75]);
     const back = toOriginalUnits(dataset.splits.train.y, dataset.splits.train, dataset.window!, dataset.series!);
@@ -107,7 +115,16 @@ describe('prep.window windowing', () => {
   it('never lets a training sample read a row of a later period (random settings)', () => {
     const n = 97;
     const table: TableValue = {
-      columns: [num('t', Array.from({ length: n }, (_, i) => i)), num('v', Array.from({ length: n }, (_, i) => Math.sin(i)))],
+      columns: [
+        num(
+          't',
+          Array.from({ length: n }, (_, i) => i),
+        ),
+        num(
+          'v',
+          Array.from({ length: n }, (_, i) => Math.sin(i)),
+        ),
+      ],
       rowCount: n,
     };
     for (const [L, H, stride, val, test] of [
@@ -116,7 +133,10 @@ describe('prep.window windowing', () => {
       [1, 7, 2, 0.1, 0.3],
       [20, 3, 5, 0.25, 0.25],
     ] as const) {
-      const { dataset } = windowSeries(table, params({ target: 'v', lookback: L, horizon: H, stride, validation: val, test }));
+      const { dataset } = windowSeries(
+        table,
+        params({ target: 'v', lookback: L, horizon: H, stride, validation: val, test }),
+      );
       const { validationStart, testStart } = dataset.series!;
       for (const e of dataset.splits.train.windowEnd!) expect(e + H).toBeLessThan(validationStart);
       for (const e of dataset.splits.validation.windowEnd!) {
@@ -146,7 +166,12 @@ describe('prep.window windowing', () => {
     });
     expect(out).toEqual({
       outputs: {
-        dataset: { kind: 'Dataset', task: 'regression', featureShape: [24, 2], splits: ['train', 'validation', 'test'] },
+        dataset: {
+          kind: 'Dataset',
+          task: 'regression',
+          featureShape: [24, 2],
+          splits: ['train', 'validation', 'test'],
+        },
       },
     });
   });
@@ -155,7 +180,17 @@ describe('prep.window windowing', () => {
 describe('prep.window bad input', () => {
   const dates = ['2020-01-01', '2020-02-01', '2020-03-01', '2020-04-01', '2020-06-01', '2020-07-01', '2020-08-01'];
   const dated = (ds: string[]): TableValue => ({
-    columns: [num('Date', ds.map((d) => Date.parse(d)), 'date'), num('y', ds.map((_, i) => i))],
+    columns: [
+      num(
+        'Date',
+        ds.map((d) => Date.parse(d)),
+        'date',
+      ),
+      num(
+        'y',
+        ds.map((_, i) => i),
+      ),
+    ],
     rowCount: ds.length,
   });
   const p = (x: Partial<WindowParams>): WindowParams =>
@@ -181,7 +216,9 @@ describe('prep.window bad input', () => {
     );
     const { warnings } = windowSeries(dated(dates), p({}));
     expect(warnings).toContainEqual(
-      expect.stringMatching(/'Date' has 1 gap \(steps longer than the usual 31 days\): 2020-04-01 \(row 4\) → 2020-06-01 \(row 5\)/),
+      expect.stringMatching(
+        /'Date' has 1 gap \(steps longer than the usual 31 days\): 2020-04-01 \(row 4\) → 2020-06-01 \(row 5\)/,
+      ),
     );
   });
 
@@ -204,6 +241,8 @@ describe('prep.window bad input', () => {
     );
     const gap = dated(dates.slice(0, 4));
     (gap.columns[1].values as Float64Array)[2] = NaN;
-    expect(() => windowSeries(gap, p({}))).toThrow(/column 'y' is missing at row 3 \(time 2020-03-01\); .*fill or drop/);
+    expect(() => windowSeries(gap, p({}))).toThrow(
+      /column 'y' is missing at row 3 \(time 2020-03-01\); .*fill or drop/,
+    );
   });
 });
