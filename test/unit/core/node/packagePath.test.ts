@@ -79,6 +79,6 @@ describe('package: paths', () => {
       to: '/b/c/x.weft.json',
       workspace: '/a',
     });
-    expect(copied.nodes[0]!.params.path).toBe(co2);
+    expect(copied.nodes[0].params.path).toBe(co2);
   });
 });
