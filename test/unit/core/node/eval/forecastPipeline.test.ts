@@ -3,11 +3,12 @@
  * train.trainer → eval.regression (against the naive last value) and export.onnx (verified on the
  * window tensor).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DatasetValue, MetricsValue, TrainedModelValue } from '../../../../../core/common';
+import { decodeModel } from '../../../../../core/common/model/onnx/decodeModel';
 import { createDefaultEngine } from '../../../../../core/node/defaultEngine';
 import { runTrainedModel } from '../../../../../core/node/inference/runModel';
 import { pipeline } from '../../../../fixtures/pipelineBuilder';
@@ -92,5 +93,8 @@ describe('windowed forecast pipeline', () => {
     const exported = (await outcome.load('export'))!.summary!;
     expect(exported.text).toMatch(/inputs: \w+ float32\[\w+, 6, 2\]/);
     expect(exported.metrics!.max_abs_diff).toBeLessThanOrEqual(1e-5);
+    const written = decodeModel(readFileSync(path.join(dir, 'forecast.onnx')));
+    const card = JSON.parse(written.metadata!.find((m) => m.key === 'weft.model_card')!.value) as { window: unknown };
+    expect(card.window).toEqual(data.window);
   }, 120_000);
 });
