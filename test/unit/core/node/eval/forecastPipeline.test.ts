@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatasetValue, MetricsValue, TrainedModelValue } from '../../../../../core/common';
 import { decodeModel } from '../../../../../core/common/model/onnx/decodeModel';
 import { createDefaultEngine } from '../../../../../core/node/defaultEngine';
@@ -20,11 +20,14 @@ const n = 120;
 const temp = Array.from({ length: n }, (_, t) => 10 + 8 * Math.sin((2 * Math.PI * t) / 12));
 const load = Array.from({ length: n }, (_, t) => 100 + 0.5 * t + 0.3 * temp[t] + Math.cos(t * 1.7));
 
+beforeAll(() => {
+  // rows written newest first: prep.window must sort them
+  const rows = Array.from({ length: n }, (_, t) => `${t},${temp[t].toFixed(6)},${load[t].toFixed(6)}`).reverse();
+  writeFileSync(path.join(dir, 'series.csv'), `t,temp,load\n${rows.join('\n')}\n`);
+});
+
 describe('windowed forecast pipeline', () => {
   it('trains an LSTM on windows and scores it in original units against the naive last value', async () => {
-    // rows written newest first: prep.window must sort them
-    const rows = Array.from({ length: n }, (_, t) => `${t},${temp[t].toFixed(6)},${load[t].toFixed(6)}`).reverse();
-    writeFileSync(path.join(dir, 'series.csv'), `t,temp,load\n${rows.join('\n')}\n`);
     const doc = pipeline(
       [
         { id: 'csv', type: 'data.csv', params: { path: 'series.csv' } },
@@ -97,4 +100,20 @@ describe('windowed forecast pipeline', () => {
     const card = JSON.parse(written.metadata!.find((m) => m.key === 'weft.model_card')!.value) as { window: unknown };
     expect(card.window).toEqual(data.window);
   }, 120_000);
+
+  it('refuses a table preprocessing step after prep.window, pointing to its scale param', async () => {
+    const doc = pipeline(
+      [
+        { id: 'csv', type: 'data.csv', params: { path: 'series.csv' } },
+        { id: 'window', type: 'prep.window', params: { time: 't', target: 'load' } },
+        { id: 'std', type: 'prep.standardize', params: {} },
+      ],
+      ['csv.table->window.table', 'window.dataset->std.dataset'],
+    );
+    const outcome = await createDefaultEngine(dir).run(doc, { baseDir: dir, workspace: dir });
+    if (!outcome.ok) throw new Error(JSON.stringify(outcome.validation.errors));
+    expect(outcome.report.nodes.std?.error).toMatch(
+      /node std: the dataset is time-series windows from prep.window.*scale param/,
+    );
+  });
 });
