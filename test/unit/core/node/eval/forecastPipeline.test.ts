@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DatasetValue, MetricsValue, TrainedModelValue } from '../../../../../core/common';
+import type { DatasetValue, MetricsValue, PredictionsValue, TrainedModelValue } from '../../../../../core/common';
 import { decodeModel } from '../../../../../core/common/model/onnx/decodeModel';
 import { createDefaultEngine } from '../../../../../core/node/defaultEngine';
 import { runTrainedModel } from '../../../../../core/node/inference/runModel';
@@ -42,6 +42,7 @@ describe('windowed forecast pipeline', () => {
         { id: 'train', type: 'train.trainer', params: { epochs: 4, batchSize: 16, lr: 0.01, seed: 3 } },
         { id: 'metrics', type: 'eval.regression', params: { split: 'test' } },
         { id: 'export', type: 'export.onnx', params: { path: 'forecast.onnx' } },
+        { id: 'predict', type: 'eval.predict', params: { split: 'test' } },
       ],
       [
         'csv.table->window.table',
@@ -53,6 +54,8 @@ describe('windowed forecast pipeline', () => {
         'window.dataset->metrics.data',
         'train.model->export.model',
         'window.dataset->export.data',
+        'train.model->predict.model',
+        'window.dataset->predict.data',
       ],
     );
     const engine = createDefaultEngine(dir);
@@ -85,6 +88,11 @@ describe('windowed forecast pipeline', () => {
       }
     });
     expect(metrics.scalars.mae).toBeCloseTo(abs / (2 * ends.length), 4);
+    const predictions = (await outcome.load('predict'))!.outputs.predictions as PredictionsValue;
+    expect(predictions.actual![0]).toBeCloseTo(load[102], 3);
+    expect(predictions.actual![1]).toBeCloseTo(load[103], 3);
+    expect(predictions.predicted[0]).toBeCloseTo(out.values[0] * targetStd + targetMean + load[101], 3);
+    expect(Array.from(predictions.rowIds!.subarray(0, 2))).toEqual([n - 102, n - 103]);
     expect(metrics.scalars.mae_vs_naive).toBeCloseTo(metrics.scalars.mae / metrics.scalars.naive_mae, 10);
     for (const k of ['rmse', 'mape', 'smape', 'naive_rmse', 'naive_mape', 'naive_smape', 'rmse_vs_naive'])
       expect(Number.isFinite(metrics.scalars[k]), k).toBe(true);
