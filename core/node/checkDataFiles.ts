@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { lookup, type NodeRegistry, type PipelineDocument, type ValidationError } from '../common';
 import { specialKind } from './data/openInput';
-import { resolveDataPath } from './packagePath';
+import { resolveDataPath } from './executors/Executor';
 
 /**
  * The data files each node declares (its `fingerprint`), checked before anything runs: each must

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { AnyNodeDefinition, NodeRegistry } from '../nodes/NodeDefinition';
 import { lookup } from './validateGraph';
 import type { PipelineDocument } from './document';
-import { dirnamePath, isAbsolutePath, isPackagePath, isPathInside, relativePath, resolvePath } from './posixPath';
+import { dirnamePath, isAbsolutePath, isPathInside, relativePath, resolvePath } from './posixPath';
 
 /** A param that names a file or folder: one the node reads, or (`save`) one it writes. */
 export interface PathParam {
@@ -67,7 +67,7 @@ export function rebasePathParams(
  * The document as it should be written at `to` after living at `from` (both absolute file paths):
  * each relative path it reads is rewritten to still name the same file, relative to `to`'s folder
  * when that file is in `workspace`, else absolute. Paths it writes stay relative, so a copy writes
- * beside itself; `package:` paths name the same file everywhere and stay as they are.
+ * beside itself.
  */
 export function rebaseForCopy(
   doc: PipelineDocument,
@@ -77,7 +77,7 @@ export function rebaseForCopy(
   const fromDir = dirnamePath(where.from);
   const toDir = dirnamePath(where.to);
   return rebasePathParams(doc, registry, (v, p) => {
-    if (p.save || isAbsolutePath(v) || isPackagePath(v)) return v;
+    if (p.save || isAbsolutePath(v)) return v;
     const abs = resolvePath(fromDir, v);
     return isPathInside(where.workspace, abs) ? relativePath(toDir, abs) : abs;
   });

@@ -16,13 +16,11 @@ import {
 } from '../../common';
 import { ENGINE_VERSION } from '../../common/engineVersion';
 import type { ExecutorRegistry, ExecutorResult, PathPolicy } from '../executors/Executor';
-import { CancelledError, InputError } from '../executors/Executor';
+import { CancelledError, InputError, resolveParamPath } from '../executors/Executor';
 import { fileFingerprint, nodeCacheKey } from './cacheKey';
 import { estimateBytes } from './cacheCodec';
 import { DiskCache } from './DiskCache';
 import { WEFT_VERSION } from '../version';
-import { resolveDataPath } from '../packagePath';
-import { isPackagePath } from '../../common/graph/posixPath';
 
 export interface EngineOptions {
   registry: NodeRegistry;
@@ -194,8 +192,7 @@ export class Engine {
         for (const f of files) {
           let abs = path.resolve(baseDir, f);
           try {
-            abs = resolveDataPath(baseDir, f);
-            if (!isPackagePath(f)) opts.paths?.check(abs, 'read');
+            abs = resolveParamPath({ baseDir, ...(opts.paths ? { paths: opts.paths } : {}) }, f, 'read');
             prints[f] = await fileFingerprint(abs);
           } catch (e) {
             state.refused[st.nodeId] ??= e instanceof Error ? e : new Error(String(e));
@@ -271,7 +268,7 @@ export class Engine {
     for (const st of steps) {
       if (s.refused[st.nodeId]) continue;
       const probed = await this.probeCache(s.keys[st.nodeId] ?? '');
-      if (probed && (probed.summary?.files ?? []).every((f) => existsSync(resolveDataPath(s.baseDir, f))))
+      if (probed && (probed.summary?.files ?? []).every((f) => existsSync(path.resolve(s.baseDir, f))))
         s.hits.set(st.nodeId, probed);
     }
     const needed = new Set(s.opts.need ?? []);

@@ -16,10 +16,8 @@ import {
 } from '../../common/runs';
 import type { RunOutcome } from '../engine/Engine';
 import { fileFingerprint } from '../engine/cacheKey';
-import type { PathPolicy } from '../executors/Executor';
+import { resolveDataPath, resolveParamPath, type PathPolicy } from '../executors/Executor';
 import { runEnvironment } from './environment';
-import { resolveDataPath } from '../packagePath';
-import { isPackagePath } from '../../common/graph/posixPath';
 import { currentOwner } from './ownerProcess';
 import type { RunStore, RunWriter } from './RunStore';
 
@@ -55,8 +53,7 @@ export async function fingerprintData(
       let resolved = path.resolve(baseDir, f);
       let fingerprint: string;
       try {
-        resolved = resolveDataPath(baseDir, f);
-        if (!isPackagePath(f)) paths?.check(resolved, 'read');
+        resolved = resolveParamPath({ baseDir, ...(paths ? { paths } : {}) }, f, 'read');
         fingerprint = await fileFingerprint(resolved);
       } catch (e) {
         fingerprint = `unread: ${e instanceof Error ? e.message : String(e)}`;
@@ -263,7 +260,12 @@ export class RunRecorder {
 }
 
 async function fileArtifact(node: string, file: string, baseDir: string): Promise<RunArtifact> {
-  const resolved = path.resolve(baseDir, file);
+  let resolved = path.resolve(baseDir, file);
+  try {
+    resolved = resolveDataPath(baseDir, file);
+  } catch {
+    // an unresolvable package path is recorded as written, without a fingerprint
+  }
   const fp = await fileFingerprint(resolved).catch(() => '');
   const m = /^(\d+):([0-9a-f]{64})$/.exec(fp);
   return { node, kind: 'file', path: resolved, ...(m ? { bytes: Number(m[1]), sha256: m[2] } : {}) };

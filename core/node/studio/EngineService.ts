@@ -19,12 +19,12 @@ import {
 import { columnStats } from '../../common/nodes/data/tablePreview';
 import type { Engine } from '../engine/Engine';
 import type { ExecutorResult, PathPolicy } from '../executors/Executor';
+import { isPackagePath } from '../../common/graph/posixPath';
 import { runRecorded } from '../runs/recordedRun';
 import { RunStore } from '../runs/RunStore';
 import { buildResultView } from './resultView';
 import { StudioError } from './StudioError';
 import { isInside } from './workspacePaths';
-import { isPackagePath } from '../../common/graph/posixPath';
 
 export interface EngineServiceOptions {
   engine: Engine;

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtinNodes, formatValidationErrors, loadDocument, validateGraph } from '../../../core/common';
-import { resolveDataPath } from '../../../core/node/packagePath';
+import { resolveDataPath } from '../../../core/node/executors/Executor';
 
 const dir = path.resolve(import.meta.dirname, '../../../resources/examples');
 const examples = readdirSync(dir).filter((f) => f.endsWith('.weft.json'));
