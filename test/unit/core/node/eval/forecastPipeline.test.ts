@@ -109,19 +109,29 @@ describe('windowed forecast pipeline', () => {
     expect(card.window).toEqual(data.window);
   }, 120_000);
 
-  it('refuses a table preprocessing step after prep.window, pointing to its scale param', async () => {
+  it('refuses a table preprocessing step after prep.window, and cross-validation over its windows', async () => {
     const doc = pipeline(
       [
         { id: 'csv', type: 'data.csv', params: { path: 'series.csv' } },
         { id: 'window', type: 'prep.window', params: { time: 't', target: 'load' } },
         { id: 'std', type: 'prep.standardize', params: {} },
+        { id: 'tree', type: 'ml.tree', params: {} },
+        { id: 'compare', type: 'eval.compare', params: { mode: 'cv' } },
       ],
-      ['csv.table->window.table', 'window.dataset->std.dataset'],
+      [
+        'csv.table->window.table',
+        'window.dataset->std.dataset',
+        'window.dataset->tree.data',
+        'tree.learner->compare.learner1',
+        'window.dataset->compare.data',
+      ],
     );
     const outcome = await createDefaultEngine(dir).run(doc, { baseDir: dir, workspace: dir });
     if (!outcome.ok) throw new Error(JSON.stringify(outcome.validation.errors));
     expect(outcome.report.nodes.std?.error).toMatch(
       /node std: the dataset is time-series windows from prep.window.*scale param/,
     );
+    expect(outcome.report.nodes.tree?.status).toBe('done');
+    expect(outcome.report.nodes.compare?.error).toMatch(/time-series windows .*leak the future, so use mode 'test'/);
   });
 });
