@@ -50,7 +50,8 @@ export function windowSeries(table: TableValue, params: WindowParams): { dataset
       const example = i >= 0 ? ` (row ${rowIdAt(table, i)} holds ${JSON.stringify(values[i])})` : '';
       throw new DataError(
         `${where}${role} column '${name}' is ${col.type}, not numeric${example}; prep.window takes numbers only: ` +
-          'drop the column from values, or fix its values in the file',
+          (role === 'target' ? 'choose a numeric target' : 'drop the column from values') +
+          ', or fix its values in the file',
       );
     }
     return col;
@@ -64,6 +65,11 @@ export function windowSeries(table: TableValue, params: WindowParams): { dataset
     throw new DataError(
       `${where}no numeric value columns besides the time column '${timeName}'; columns are ${names.join(', ')}`,
     );
+  if (!params.values.length) {
+    const left = table.columns.filter((c) => c.name !== timeName && !isNumeric(c));
+    if (left.length)
+      warnings.push(`left out of the values (not numbers): ${left.map((c) => `'${c.name}' (${c.type})`).join(', ')}`);
+  }
   const features = featureNames.map((f) => column(f, 'value'));
   const targetName = params.target || featureNames[featureNames.length - 1];
   if (targetName === timeName) throw new DataError(`column '${timeName}' is the time column; it cannot be the target`);

@@ -236,6 +236,12 @@ describe('prep.window bad input', () => {
   it('refuses non-numeric and missing values, naming column and row', () => {
     const table = dated(dates.slice(0, 4));
     table.columns.push({ name: 'site', type: 'category', values: [null, 'north', 'south', 'north'] });
+    expect(windowSeries(table, p({ lookback: 1 })).warnings).toContain(
+      "left out of the values (not numbers): 'site' (category)",
+    );
+    expect(() => windowSeries(table, p({ target: 'site' }))).toThrow(
+      /target column 'site' is category, not numeric .*choose a numeric target/,
+    );
     expect(() => windowSeries(table, p({ values: ['y', 'site'] }))).toThrow(
       /value column 'site' is category, not numeric \(row 2 holds "north"\); .*drop the column from values/,
     );
