@@ -78,8 +78,9 @@ export interface DatasetSplit {
 
 /**
  * How prep.window cut a time series into samples, carried by the dataset and by every model trained
- * on it. Samples are `[lookback, features.length]` windows of standardized values; targets are the
- * next `horizon` values of `target`, standardized with `scaling.targetMean`/`targetStd`.
+ * on it. Samples are `[lookback, features.length]` windows of standardized values (feature names
+ * `<column>@t-<lag>`, the last step `<column>@t`); targets are the next `horizon` values of
+ * `target`, standardized with `scaling.targetMean`/`targetStd`.
  */
 export interface WindowSpec {
   /** The column the rows were sorted by. */

@@ -187,6 +187,9 @@ export function windowSeries(table: TableValue, params: WindowParams): { dataset
   const dataset: DatasetValue = {
     task: 'regression',
     featureShape: [L, F],
+    featureNames: Array.from({ length: L }, (_, t) =>
+      featureNames.map((f) => `${f}@t${t === L - 1 ? '' : `-${L - 1 - t}`}`),
+    ).flat(),
     targetName,
     targetDim: H,
     splits,

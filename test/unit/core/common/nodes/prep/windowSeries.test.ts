@@ -39,6 +39,7 @@ describe('prep.window windowing', () => {
       params({ lookback: 3, horizon: 2, validation: 0.2, test: 0.2, scale: 'none' }),
     );
     expect(dataset.featureShape).toEqual([3, 2]);
+    expect(dataset.featureNames).toEqual(['a@t-2', 'b@t-2', 'a@t-1', 'b@t-1', 'a@t', 'b@t']);
     expect(dataset.targetDim).toBe(2);
     expect(dataset.task).toBe('regression');
     const { train, validation, test } = dataset.splits;
