@@ -43,6 +43,7 @@ describe('windowed forecast pipeline', () => {
         { id: 'metrics', type: 'eval.regression', params: { split: 'test' } },
         { id: 'export', type: 'export.onnx', params: { path: 'forecast.onnx' } },
         { id: 'predict', type: 'eval.predict', params: { split: 'test' } },
+        { id: 'importance', type: 'eval.importance', params: { split: 'test', repeats: 2 } },
       ],
       [
         'csv.table->window.table',
@@ -56,6 +57,8 @@ describe('windowed forecast pipeline', () => {
         'window.dataset->export.data',
         'train.model->predict.model',
         'window.dataset->predict.data',
+        'train.model->importance.model',
+        'window.dataset->importance.data',
       ],
     );
     const engine = createDefaultEngine(dir);
@@ -100,6 +103,11 @@ describe('windowed forecast pipeline', () => {
     expect(metrics.forecast!.actual[0]).toBeCloseTo(load[102], 4);
     expect(metrics.forecast!.naive[0]).toBeCloseTo(load[101], 4);
     expect(metrics.forecast!.history.value.length).toBe(n);
+
+    const importance = (await outcome.load('importance'))!.outputs.metrics as MetricsValue;
+    expect(importance.importance!.features.map((f) => f.name).sort()).toEqual(
+      ['temp', 'load'].flatMap((c) => ['@t-5', '@t-4', '@t-3', '@t-2', '@t-1', '@t'].map((l) => c + l)).sort(),
+    );
 
     const exported = (await outcome.load('export'))!.summary!;
     expect(exported.text).toMatch(/inputs: \w+ float32\[\w+, 6, 2\]/);
