@@ -168,10 +168,17 @@ export function windowSeries(table: TableValue, params: WindowParams): { dataset
     return { x, y, n: ss.length, windowEnd, rowIds };
   };
   const splits: Record<string, DatasetSplit> = { train: makeSplit(starts.train) };
-  if (params.validation > 0) splits.validation = makeSplit(starts.validation);
-  if (params.test > 0) splits.test = makeSplit(starts.test);
-  for (const [name, s] of Object.entries(splits))
-    if (s.n === 0) warnings.push(`the ${name} period holds no complete window; give it a larger share`);
+  const periods = { validation: [validationStart, testStart], test: [testStart, n] } as const;
+  for (const name of ['validation', 'test'] as const) {
+    if (params[name] <= 0) continue;
+    if (starts[name].length) splits[name] = makeSplit(starts[name]);
+    else {
+      const [from, to] = periods[name];
+      warnings.push(
+        `the ${name} period (${to - from} row${to - from === 1 ? '' : 's'}) holds no window whose ${H} targets all fall in it, so the dataset has no ${name} split; give it a larger share`,
+      );
+    }
+  }
 
   const window: WindowSpec = {
     timeColumn: timeName,

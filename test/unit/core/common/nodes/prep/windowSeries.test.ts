@@ -60,6 +60,18 @@ describe('prep.window windowing', () => {
     expect(warnings).toContain("rows were not in time order; sorted by 't'");
   });
 
+  it('leaves out a period too short for any window, saying so', () => {
+    // validation 0.1 → 1 row (t 8), test 0.2 → rows t 9–10: a horizon of 2 fits the test period only
+    const { dataset, warnings } = windowSeries(
+      series(),
+      params({ lookback: 2, horizon: 2, validation: 0.1, test: 0.2 }),
+    );
+    expect(Object.keys(dataset.splits)).toEqual(['train', 'test']);
+    expect(warnings).toContain(
+      'the validation period (1 row) holds no window whose 2 targets all fall in it, so the dataset has no validation split; give it a larger share',
+    );
+  });
+
   it('strides, and a target outside the value columns', () => {
     const { dataset } = windowSeries(
       series(),
