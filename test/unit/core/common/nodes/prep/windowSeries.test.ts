@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { TableColumn, TableValue } from '../../../../../../core/common';
+import type { TableColumn, TableValue, TrainedModelValue } from '../../../../../../core/common';
+import { modelSchemaOf } from '../../../../../../core/common/modelSchema';
+import { preparationDiff } from '../../../../../../core/common/nodes/eval/preparationDiff';
 import { windowParams, type WindowParams } from '../../../../../../core/common/nodes/prep/window';
 import { windowSeries } from '../../../../../../core/common/nodes/prep/windowSeries';
 import { windowNode } from '../../../../../../core/common/nodes/prep/window';
@@ -161,6 +163,24 @@ describe('prep.window windowing', () => {
       const firstValidationTarget = Math.min(...dataset.splits.validation.windowEnd!) + 1;
       expect(lastTrainTarget).toBeLessThan(firstValidationTarget);
     }
+  });
+
+  it('a model trained on windows refuses windows cut or scaled differently, naming what differs', () => {
+    const base = params({ lookback: 3, horizon: 1, validation: 0.2, test: 0.2 });
+    const trained = windowSeries(series(), base).dataset;
+    const model = { ...modelSchemaOf(trained), onnx: new Uint8Array(0) } as unknown as TrainedModelValue;
+    expect(model.window).toEqual(trained.window);
+    expect(preparationDiff(model, windowSeries(series(), { ...base, stride: 2 }).dataset)).toEqual([]);
+    expect(preparationDiff(model, windowSeries(series(), { ...base, test: 0.4 }).dataset)).toEqual([
+      expect.stringMatching(
+        /^the time-series windows differ from the model's \(scaling\): model lookback 3 of 'a', 'b' → 1 of 'a', scaled \(target mean 3.5,/,
+      ),
+    ]);
+    expect(preparationDiff(model, windowSeries(series(), { ...base, lookback: 4 }).dataset)[0]).toMatch(/\(lookback\)/);
+    const tabular = { ...trained, window: undefined };
+    expect(preparationDiff(model, tabular)).toEqual([
+      'the model was trained on time-series windows (prep.window) but the dataset is not windowed',
+    ]);
   });
 
   it('infers [lookback, features] at design time from the table schema', () => {
