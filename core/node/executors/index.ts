@@ -10,6 +10,7 @@ import { imputeExecutor } from './prep/impute';
 import { minmaxExecutor } from './prep/minmax';
 import { onehotExecutor } from './prep/onehot';
 import { ordinalExecutor } from './prep/ordinal';
+import { tfidfExecutor } from './prep/tfidf';
 import { selectExecutor } from './prep/select';
 import { shuffleExecutor } from './prep/shuffle';
 import { standardizeExecutor } from './prep/standardize';
@@ -55,6 +56,7 @@ export const builtinExecutors = {
   'prep.impute': imputeExecutor,
   'prep.onehot': onehotExecutor,
   'prep.ordinal': ordinalExecutor,
+  'prep.tfidf': tfidfExecutor,
   'prep.select': selectExecutor,
   'prep.shuffle': shuffleExecutor,
   'prep.augment': augmentExecutor,

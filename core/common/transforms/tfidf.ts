@@ -1,0 +1,269 @@
+import type { GraphBuilder, T } from '../model/graph/GraphBuilder';
+import { DataError } from '../nodes/prep/DataError';
+import { analyze, compareCodePoints, TOKEN_RE2, type AnalyzerOptions } from './textAnalyzer';
+import { asCategories, defineTransform, type ColumnValues } from './TransformModule';
+
+/** Options of prep.tfidf, named as scikit-learn's TfidfVectorizer names them (camelCase). */
+export interface TfidfOptions extends AnalyzerOptions {
+  /** Below 1: a share of the training documents; else a document count (min_df). */
+  minDf: number;
+  /** Up to 1: a share of the training documents; else a document count (max_df). */
+  maxDf: number;
+  /** Keep only the terms most frequent over the training documents (max_features); null = all. */
+  maxFeatures: number | null;
+  sublinearTf: boolean;
+  norm: 'l2' | 'l1' | 'none';
+  useIdf: boolean;
+  smoothIdf: boolean;
+}
+
+/**
+ * A fitted TF-IDF vectorizer: one slot per vocabulary term (sorted by code point, as scikit-learn
+ * sorts), `idf` per term (empty when `useIdf` is off). Fitted on the training documents only.
+ */
+export interface Tfidf extends TfidfOptions {
+  kind: 'tfidf';
+  column: string;
+  vocabulary: string[];
+  idf: number[];
+  /** Training documents with no terms (kept as all-zero rows). */
+  emptyDocuments: number;
+}
+
+const documents = (v: ColumnValues, column: string): string[] =>
+  asCategories(v, 'prep.tfidf', column).map((d) => d ?? '');
+
+function docBounds(p: TfidfOptions, n: number): { min: number; max: number } {
+  return { min: p.minDf < 1 ? p.minDf * n : p.minDf, max: p.maxDf <= 1 ? p.maxDf * n : p.maxDf };
+}
+
+function fitTfidf(column: string, train: ColumnValues, p: TfidfOptions): Tfidf {
+  const docs = documents(train, column);
+  const n = docs.length;
+  const df = new Map<string, number>();
+  const tf = new Map<string, number>();
+  let empty = 0;
+  for (const doc of docs) {
+    const terms = analyze(doc, p);
+    if (!terms.length) empty++;
+    const seen = new Set<string>();
+    for (const term of terms) {
+      tf.set(term, (tf.get(term) ?? 0) + 1);
+      if (seen.has(term)) continue;
+      seen.add(term);
+      df.set(term, (df.get(term) ?? 0) + 1);
+    }
+  }
+  const where = `prep.tfidf: column '${column}'`;
+  if (!df.size)
+    throw new DataError(
+      `${where}: the ${n} training documents hold no terms (${empty} are empty; a word term needs two letters or digits); ` +
+        'check that the column holds the text',
+    );
+  const { min, max } = docBounds(p, n);
+  if (max < min)
+    throw new DataError(
+      `${where}: maxDf ${p.maxDf} allows ${max} of the ${n} training documents, fewer than minDf ${p.minDf} asks for (${min})`,
+    );
+  let kept = [...df.keys()].filter((t) => df.get(t)! <= max && df.get(t)! >= min).sort(compareCodePoints);
+  if (!kept.length)
+    throw new DataError(
+      `${where}: no term is left after minDf ${p.minDf} and maxDf ${p.maxDf} (a term must be in ${Math.ceil(min)} to ` +
+        `${Math.floor(max)} of the ${n} training documents; ${df.size} terms were seen); lower minDf or raise maxDf`,
+    );
+  if (p.maxFeatures !== null && kept.length > p.maxFeatures) {
+    const rank = kept.map((t, i) => ({ t, i, f: tf.get(t)! }));
+    rank.sort((a, b) => b.f - a.f || a.i - b.i);
+    kept = rank
+      .slice(0, p.maxFeatures)
+      .sort((a, b) => a.i - b.i)
+      .map((r) => r.t);
+  }
+  const s = p.smoothIdf ? 1 : 0;
+  return {
+    kind: 'tfidf',
+    column,
+    analyzer: p.analyzer,
+    ngramRange: [p.ngramRange[0], p.ngramRange[1]],
+    lowercase: p.lowercase,
+    minDf: p.minDf,
+    maxDf: p.maxDf,
+    maxFeatures: p.maxFeatures,
+    sublinearTf: p.sublinearTf,
+    norm: p.norm,
+    useIdf: p.useIdf,
+    smoothIdf: p.smoothIdf,
+    vocabulary: kept,
+    idf: p.useIdf ? kept.map((t) => Math.log((n + s) / (df.get(t)! + s)) + 1) : [],
+    emptyDocuments: empty,
+  };
+}
+
+/** TF-IDF rows of documents (CSR, float64): counts, sublinear tf, idf, then the row norm. */
+export function tfidfRows(t: Tfidf, docs: readonly string[]): Extract<ColumnValues, { kind: 'sparse' }> {
+  const width = t.vocabulary.length;
+  const index = new Map(t.vocabulary.map((term, k) => [term, k]));
+  const counts = new Float64Array(width);
+  const touched: number[] = [];
+  const indptr = new Int32Array(docs.length + 1);
+  let indices = new Int32Array(Math.max(16, docs.length * 8));
+  let values = new Float64Array(indices.length);
+  let nnz = 0;
+  for (let i = 0; i < docs.length; i++) {
+    touched.length = 0;
+    for (const term of analyze(docs[i], t)) {
+      const k = index.get(term);
+      if (k === undefined) continue;
+      if (counts[k] === 0) touched.push(k);
+      counts[k]++;
+    }
+    touched.sort((a, b) => a - b);
+    if (nnz + touched.length > indices.length) {
+      const size = Math.max(indices.length * 2, nnz + touched.length);
+      const ni = new Int32Array(size);
+      ni.set(indices);
+      indices = ni;
+      const nv = new Float64Array(size);
+      nv.set(values);
+      values = nv;
+    }
+    let norm = 0;
+    for (let u = 0; u < touched.length; u++) {
+      const k = touched[u];
+      let v = counts[k];
+      counts[k] = 0;
+      if (t.sublinearTf) v = 1 + Math.log(v);
+      if (t.useIdf) v *= t.idf[k];
+      indices[nnz + u] = k;
+      values[nnz + u] = v;
+      norm += t.norm === 'l1' ? Math.abs(v) : v * v;
+    }
+    if (t.norm !== 'none' && norm > 0) {
+      const scale = t.norm === 'l2' ? Math.sqrt(norm) : norm;
+      for (let u = 0; u < touched.length; u++) values[nnz + u] /= scale;
+    }
+    nnz += touched.length;
+    indptr[i + 1] = nnz;
+  }
+  return { kind: 'sparse', width, indptr, indices: indices.slice(0, nnz), values: values.slice(0, nnz) };
+}
+
+/** The vocabulary as TfIdfVectorizer's n-gram pool: grams grouped by length, with their slots. */
+function ngramPool(t: Tfidf): { pool: string[]; counts: number[]; indexes: number[] } {
+  const [lo, hi] = t.ngramRange;
+  const pool: string[] = [];
+  const counts: number[] = [];
+  const indexes: number[] = [];
+  for (let n = 1; n <= hi; n++) {
+    counts.push(indexes.length);
+    if (n < lo) continue;
+    t.vocabulary.forEach((term, k) => {
+      const parts = term.split(' ');
+      if (parts.length !== n) return;
+      pool.push(...parts);
+      indexes.push(k);
+    });
+  }
+  return { pool, counts, indexes };
+}
+
+/**
+ * StringNormalizer (lowercase) → com.microsoft Tokenizer (the token pattern, in RE2) →
+ * TfIdfVectorizer (counts of the vocabulary's word n-grams) → float64 sublinear tf, idf, norm.
+ */
+function emitTfidf(t: Tfidf, b: GraphBuilder, x: T): T {
+  if (t.analyzer !== 'word')
+    throw new DataError(`prep.tfidf: column '${t.column}' uses character n-grams, which an ONNX graph cannot cut`);
+  const width = t.vocabulary.length;
+  let docs = b.op('Reshape', [x, b.constI64([-1])], ['batch'], {}, 'string');
+  if (t.lowercase)
+    docs = b.opNoGrad(
+      'StringNormalizer',
+      [docs],
+      ['batch'],
+      { case_change_action: { s: 'LOWER' }, is_case_sensitive: { i: 1 }, locale: { s: 'C.UTF-8' } },
+      'string',
+    );
+  const tokens = b.domainOp(
+    'com.microsoft',
+    'Tokenizer',
+    [docs],
+    ['batch', 0],
+    { mark: { i: 0 }, pad_value: { s: '#' }, tokenexp: { s: TOKEN_RE2 }, mincharnum: { i: 1 } },
+    'string',
+  );
+  const { pool, counts, indexes } = ngramPool(t);
+  const [lo, hi] = t.ngramRange;
+  const tf32 = b.opNoGrad(
+    'TfIdfVectorizer',
+    [tokens],
+    ['batch', width],
+    {
+      mode: { s: 'TF' },
+      min_gram_length: { i: lo },
+      max_gram_length: { i: hi },
+      max_skip_count: { i: 0 },
+      ngram_counts: { ints: counts },
+      ngram_indexes: { ints: indexes },
+      pool_strings: { strings: pool },
+    },
+    'float32',
+  );
+  const shape = ['batch', width] as const;
+  let v = b.op('Cast', [tf32], shape, { to: { i: 11 } }, 'float64');
+  if (t.sublinearTf) {
+    const present = b.opNoGrad('Greater', [v, b.constF(0)], shape, {}, 'bool');
+    const safe = b.op('Where', [present, v, b.constF(1)], shape);
+    v = b.op('Where', [present, b.op('Add', [b.op('Log', [safe], shape), b.constF(1)], shape), b.constF(0)], shape);
+  }
+  if (t.useIdf) v = b.op('Mul', [v, b.initializer('tfidf_idf', [1, width], Float64Array.from(t.idf), 'float64')], shape);
+  if (t.norm !== 'none') {
+    const mag = t.norm === 'l2' ? b.op('Mul', [v, v], shape) : b.op('Abs', [v], shape);
+    let sum = b.op('ReduceSum', [mag, b.constI64([1])], ['batch', 1], { keepdims: { i: 1 } });
+    if (t.norm === 'l2') sum = b.op('Sqrt', [sum], ['batch', 1]);
+    const zero = b.opNoGrad('Equal', [sum, b.constF(0)], ['batch', 1], {}, 'bool');
+    v = b.op('Div', [v, b.op('Where', [zero, b.constF(1), sum], ['batch', 1])], shape);
+  }
+  return v;
+}
+
+/** Documents for export checks: runs of vocabulary terms, some upper-cased, so every slot is exercised. */
+function checkDocuments(t: Tfidf): string[] {
+  const docs: string[] = [];
+  const terms = t.vocabulary;
+  const per = Math.max(1, Math.ceil(terms.length / 24));
+  for (let start = 0; start < terms.length && docs.length < 24; start += per) {
+    const chunk = terms.slice(start, start + per);
+    const doc = [...chunk, ...chunk.slice(0, 2)].join(' , ');
+    docs.push(docs.length % 3 === 1 ? doc.toUpperCase() : doc);
+  }
+  docs.push('');
+  return docs;
+}
+
+export const tfidf = defineTransform<Tfidf, TfidfOptions>({
+  kind: 'tfidf',
+  fit: fitTfidf,
+  apply: (t, v) => tfidfRows(t, documents(v, t.column)),
+  emit(t, b, x) {
+    if (x.kind !== 'category') throw new DataError(`prep.tfidf: column '${t.column}' is not text in the export graph`);
+    return { kind: 'slots', width: t.vocabulary.length, t: emitTfidf(t, b, x.t) };
+  },
+  check: (t) => ({ categories: checkDocuments(t) }),
+  slots: (t) => t.vocabulary,
+  inGraph: (t) => t.analyzer === 'word',
+});
+
+/** scikit-learn's TfidfVectorizer defaults. */
+export const TFIDF_DEFAULTS: TfidfOptions = {
+  analyzer: 'word',
+  ngramRange: [1, 1],
+  lowercase: true,
+  minDf: 1,
+  maxDf: 1,
+  maxFeatures: null,
+  sublinearTf: false,
+  norm: 'l2',
+  useIdf: true,
+  smoothIdf: true,
+};
