@@ -155,7 +155,7 @@ function ngramPool(t: Tfidf): { pool: string[]; counts: number[]; indexes: numbe
   const counts: number[] = [];
   const indexes: number[] = [];
   for (let n = 1; n <= hi; n++) {
-    counts.push(indexes.length);
+    counts.push(pool.length);
     if (n < lo) continue;
     t.vocabulary.forEach((term, k) => {
       const parts = term.split(' ');
@@ -213,8 +213,9 @@ function emitTfidf(t: Tfidf, b: GraphBuilder, x: T): T {
   let v = b.op('Cast', [tf32], shape, { to: { i: 11 } }, 'float64');
   if (t.sublinearTf) {
     const present = b.opNoGrad('Greater', [v, b.constF(0)], shape, {}, 'bool');
-    const safe = b.op('Where', [present, v, b.constF(1)], shape);
-    v = b.op('Where', [present, b.op('Add', [b.op('Log', [safe], shape), b.constF(1)], shape), b.constF(0)], shape);
+    const safe = b.op('Where', [present, v, b.constF(1)], shape, {}, 'float64');
+    const sub = b.op('Add', [b.op('Log', [safe], shape), b.constF(1)], shape);
+    v = b.op('Where', [present, sub, b.constF(0)], shape, {}, 'float64');
   }
   if (t.useIdf) v = b.op('Mul', [v, b.initializer('tfidf_idf', [1, width], Float64Array.from(t.idf), 'float64')], shape);
   if (t.norm !== 'none') {
@@ -222,7 +223,7 @@ function emitTfidf(t: Tfidf, b: GraphBuilder, x: T): T {
     let sum = b.op('ReduceSum', [mag, b.constI64([1])], ['batch', 1], { keepdims: { i: 1 } });
     if (t.norm === 'l2') sum = b.op('Sqrt', [sum], ['batch', 1]);
     const zero = b.opNoGrad('Equal', [sum, b.constF(0)], ['batch', 1], {}, 'bool');
-    v = b.op('Div', [v, b.op('Where', [zero, b.constF(1), sum], ['batch', 1])], shape);
+    v = b.op('Div', [v, b.op('Where', [zero, b.constF(1), sum], ['batch', 1], {}, 'float64')], shape);
   }
   return v;
 }

@@ -16,7 +16,10 @@ export const tfidfExecutor: Executor<TfidfParams> = async (ctx) => {
   });
   for (const t of fitted)
     if (t.emptyDocuments)
-      ctx.log(`node ${ctx.nodeId}: ${t.emptyDocuments} training documents in '${t.column}' hold no terms`, 'warn');
+      ctx.log(
+        `${t.emptyDocuments} training document${t.emptyDocuments > 1 ? 's' : ''} in '${t.column}' ${t.emptyDocuments > 1 ? 'hold' : 'holds'} no terms; kept as zero rows`,
+        'warn',
+      );
   const cols = dataset.featureShape[0] ?? 0;
   return {
     outputs: { dataset },
