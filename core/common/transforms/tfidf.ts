@@ -1,6 +1,7 @@
 import type { GraphBuilder, T } from '../model/graph/GraphBuilder';
 import { DataError } from '../nodes/prep/DataError';
 import { analyze, compareCodePoints, TOKEN_RE2, type AnalyzerOptions } from './textAnalyzer';
+import { scanWords, TermTable } from './termTable';
 import { asCategories, defineTransform, type ColumnValues } from './TransformModule';
 
 /** Options of prep.tfidf, named as scikit-learn's TfidfVectorizer names them (camelCase). */
@@ -37,9 +38,50 @@ function docBounds(p: TfidfOptions, n: number): { min: number; max: number } {
   return { min: p.minDf < 1 ? p.minDf * n : p.minDf, max: p.maxDf <= 1 ? p.maxDf * n : p.maxDf };
 }
 
-function fitTfidf(column: string, train: ColumnValues, p: TfidfOptions): Tfidf {
-  const docs = documents(train, column);
-  const n = docs.length;
+/** Whether terms are word unigrams, which the scanner and term table count without slicing strings. */
+const wordUnigrams = (o: AnalyzerOptions): boolean =>
+  o.analyzer === 'word' && o.ngramRange[0] === 1 && o.ngramRange[1] === 1;
+
+interface TermStats {
+  terms: string[];
+  df: ArrayLike<number>;
+  tf: ArrayLike<number>;
+  empty: number;
+}
+
+function countTerms(docs: readonly string[], p: TfidfOptions): TermStats {
+  if (wordUnigrams(p)) {
+    const table = new TermTable();
+    let df = new Int32Array(4096);
+    let tf = new Float64Array(4096);
+    let last = new Int32Array(4096).fill(-1);
+    let empty = 0;
+    let doc = 0;
+    let count = 0;
+    let text = '';
+    const token = (start: number, end: number): void => {
+      const id = table.intern(text, start, end);
+      if (id >= df.length) {
+        const size = df.length * 2;
+        df = grow(df, new Int32Array(size));
+        tf = grow(tf, new Float64Array(size));
+        last = grow(last, new Int32Array(size).fill(-1));
+      }
+      tf[id]++;
+      if (last[id] !== doc) {
+        last[id] = doc;
+        df[id]++;
+      }
+      count++;
+    };
+    for (; doc < docs.length; doc++) {
+      text = p.lowercase ? docs[doc].toLowerCase() : docs[doc];
+      count = 0;
+      scanWords(text, token);
+      if (!count) empty++;
+    }
+    return { terms: table.terms, df, tf, empty };
+  }
   const df = new Map<string, number>();
   const tf = new Map<string, number>();
   let empty = 0;
@@ -54,8 +96,22 @@ function fitTfidf(column: string, train: ColumnValues, p: TfidfOptions): Tfidf {
       df.set(term, (df.get(term) ?? 0) + 1);
     }
   }
+  const terms = [...df.keys()];
+  return { terms, df: terms.map((t) => df.get(t)!), tf: terms.map((t) => tf.get(t)!), empty };
+}
+
+function grow<A extends Int32Array | Float64Array>(from: A, to: A): A {
+  to.set(from);
+  return to;
+}
+
+function fitTfidf(column: string, train: ColumnValues, p: TfidfOptions): Tfidf {
+  const docs = documents(train, column);
+  const n = docs.length;
+  const stats = countTerms(docs, p);
+  const empty = stats.empty;
   const where = `prep.tfidf: column '${column}'`;
-  if (!df.size)
+  if (!stats.terms.length)
     throw new DataError(
       `${where}: the ${n} training documents hold no terms (${empty} are empty; a word term needs two letters or digits); ` +
         'check that the column holds the text',
@@ -65,19 +121,22 @@ function fitTfidf(column: string, train: ColumnValues, p: TfidfOptions): Tfidf {
     throw new DataError(
       `${where}: maxDf ${p.maxDf} allows ${max} of the ${n} training documents, fewer than minDf ${p.minDf} asks for (${min})`,
     );
-  let kept = [...df.keys()].filter((t) => df.get(t)! <= max && df.get(t)! >= min).sort(compareCodePoints);
-  if (!kept.length)
+  const ids: number[] = [];
+  for (let id = 0; id < stats.terms.length; id++) if (stats.df[id] <= max && stats.df[id] >= min) ids.push(id);
+  ids.sort((a, b) => compareCodePoints(stats.terms[a], stats.terms[b]));
+  if (!ids.length)
     throw new DataError(
       `${where}: no term is left after minDf ${p.minDf} and maxDf ${p.maxDf} (a term must be in ${Math.ceil(min)} to ` +
-        `${Math.floor(max)} of the ${n} training documents; ${df.size} terms were seen); lower minDf or raise maxDf`,
+        `${Math.floor(max)} of the ${n} training documents; ${stats.terms.length} terms were seen); lower minDf or raise maxDf`,
     );
+  let kept = ids;
   if (p.maxFeatures !== null && kept.length > p.maxFeatures) {
-    const rank = kept.map((t, i) => ({ t, i, f: tf.get(t)! }));
+    const rank = kept.map((id, i) => ({ id, i, f: stats.tf[id] }));
     rank.sort((a, b) => b.f - a.f || a.i - b.i);
     kept = rank
       .slice(0, p.maxFeatures)
       .sort((a, b) => a.i - b.i)
-      .map((r) => r.t);
+      .map((r) => r.id);
   }
   const s = p.smoothIdf ? 1 : 0;
   return {
@@ -93,29 +152,52 @@ function fitTfidf(column: string, train: ColumnValues, p: TfidfOptions): Tfidf {
     norm: p.norm,
     useIdf: p.useIdf,
     smoothIdf: p.smoothIdf,
-    vocabulary: kept,
-    idf: p.useIdf ? kept.map((t) => Math.log((n + s) / (df.get(t)! + s)) + 1) : [],
+    vocabulary: kept.map((id) => stats.terms[id]),
+    idf: p.useIdf ? kept.map((id) => Math.log((n + s) / (stats.df[id] + s)) + 1) : [],
     emptyDocuments: empty,
   };
+}
+
+const tables = new WeakMap<Tfidf, TermTable>();
+
+/** The vocabulary's term table (ids = slots), built once per fitted vectorizer. */
+function tableOf(t: Tfidf): TermTable {
+  let table = tables.get(t);
+  if (!table) tables.set(t, (table = new TermTable(t.vocabulary)));
+  return table;
 }
 
 /** TF-IDF rows of documents (CSR, float64): counts, sublinear tf, idf, then the row norm. */
 export function tfidfRows(t: Tfidf, docs: readonly string[]): Extract<ColumnValues, { kind: 'sparse' }> {
   const width = t.vocabulary.length;
-  const index = new Map(t.vocabulary.map((term, k) => [term, k]));
+  const fast = wordUnigrams(t);
+  const table = fast ? tableOf(t) : undefined;
+  const index = fast ? undefined : new Map(t.vocabulary.map((term, k) => [term, k]));
   const counts = new Float64Array(width);
   const touched: number[] = [];
+  let text = '';
+  const token = (start: number, end: number): void => {
+    const k = table!.find(text, start, end);
+    if (k < 0) return;
+    if (counts[k] === 0) touched.push(k);
+    counts[k]++;
+  };
   const indptr = new Int32Array(docs.length + 1);
   let indices = new Int32Array(Math.max(16, docs.length * 8));
   let values = new Float64Array(indices.length);
   let nnz = 0;
   for (let i = 0; i < docs.length; i++) {
     touched.length = 0;
-    for (const term of analyze(docs[i], t)) {
-      const k = index.get(term);
-      if (k === undefined) continue;
-      if (counts[k] === 0) touched.push(k);
-      counts[k]++;
+    if (table) {
+      text = t.lowercase ? docs[i].toLowerCase() : docs[i];
+      scanWords(text, token);
+    } else {
+      for (const term of analyze(docs[i], t)) {
+        const k = index!.get(term);
+        if (k === undefined) continue;
+        if (counts[k] === 0) touched.push(k);
+        counts[k]++;
+      }
     }
     touched.sort((a, b) => a - b);
     if (nnz + touched.length > indices.length) {

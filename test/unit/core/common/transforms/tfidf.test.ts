@@ -4,6 +4,8 @@ import { tfidf, TFIDF_DEFAULTS, type TfidfOptions } from '../../../../../core/co
 import { analyze } from '../../../../../core/common/transforms/textAnalyzer';
 import type { ColumnValues } from '../../../../../core/common/transforms/TransformModule';
 import { runOnnx } from './onnxCheck';
+import { scanWords } from '../../../../../core/common/transforms/termTable';
+import { readGroup } from '../../../../fixtures/text/spamCorpus';
 
 interface Combo {
   params: Partial<TfidfOptions>;
@@ -58,6 +60,15 @@ describe('tfidf (scikit-learn 1.2 TfidfVectorizer, recorded in test/fixtures/tex
     const o = { analyzer: 'word', ngramRange: [1, 2], lowercase: true } as const;
     expect(analyze("L'été x1 a_b 42 I à", o)).toEqual(['été', 'x1', 'a_b', '42', 'été x1', 'x1 a_b', 'a_b 42']);
     expect(analyze('ab  \n\t cd', { ...o, analyzer: 'char', ngramRange: [3, 3] })).toEqual(['ab ', 'b c', ' cd']);
+  });
+
+  it('the word scanner finds exactly the runs /[\\p{L}\\p{N}_]{2,}/gu matches, on every SpamAssassin ham-1 message', () => {
+    const tricky = ['𝐀𝐁 x𝐀 𝐀 a\u0301b İstanbul ß ǅa ½½ ٣٤ 中文 a_ __ x\uD800y', ...readGroup('easy-ham-1').map((m) => m.text)];
+    for (const text of tricky) {
+      const runs: string[] = [];
+      scanWords(text, (s, e) => runs.push(text.slice(s, e)));
+      expect(runs).toEqual(text.match(/[\p{L}\p{N}_]{2,}/gu) ?? []);
+    }
   });
 
   it('keeps empty and missing documents as zero rows and counts them', () => {
