@@ -47,6 +47,9 @@ interface TermStats {
   df: ArrayLike<number>;
   tf: ArrayLike<number>;
   empty: number;
+  /** Word unigrams only: every document's term ids in order, document i at `docPtr[i] .. docPtr[i + 1]`. */
+  docTerms?: Int32Array;
+  docPtr?: Int32Array;
 }
 
 function countTerms(docs: readonly string[], p: TfidfOptions): TermStats {
@@ -59,8 +62,13 @@ function countTerms(docs: readonly string[], p: TfidfOptions): TermStats {
     let doc = 0;
     let count = 0;
     let text = '';
+    let docTerms = new Int32Array(1 << 16);
+    let at = 0;
+    const docPtr = new Int32Array(docs.length + 1);
     const token = (start: number, end: number): void => {
       const id = table.intern(text, start, end);
+      if (at === docTerms.length) docTerms = grow(docTerms, new Int32Array(at * 2));
+      docTerms[at++] = id;
       if (id >= df.length) {
         const size = df.length * 2;
         df = grow(df, new Int32Array(size));
@@ -79,8 +87,9 @@ function countTerms(docs: readonly string[], p: TfidfOptions): TermStats {
       count = 0;
       scanWords(text, token);
       if (!count) empty++;
+      docPtr[doc + 1] = at;
     }
-    return { terms: table.terms, df, tf, empty };
+    return { terms: table.terms, df, tf, empty, docTerms, docPtr };
   }
   const df = new Map<string, number>();
   const tf = new Map<string, number>();
@@ -139,7 +148,7 @@ function fitTfidf(column: string, train: ColumnValues, p: TfidfOptions): Tfidf {
       .map((r) => r.id);
   }
   const s = p.smoothIdf ? 1 : 0;
-  return {
+  const t: Tfidf = {
     kind: 'tfidf',
     column,
     analyzer: p.analyzer,
@@ -156,7 +165,23 @@ function fitTfidf(column: string, train: ColumnValues, p: TfidfOptions): Tfidf {
     idf: p.useIdf ? kept.map((id) => Math.log((n + s) / (stats.df[id] + s)) + 1) : [],
     emptyDocuments: empty,
   };
+  const { docTerms, docPtr } = stats;
+  if (docTerms && docPtr) {
+    const slot = new Int32Array(stats.terms.length).fill(-1);
+    kept.forEach((id, k) => (slot[id] = k));
+    const rows = buildRows(t, n, (i, add) => {
+      for (let u = docPtr[i]; u < docPtr[i + 1]; u++) if (slot[docTerms[u]] >= 0) add(slot[docTerms[u]]);
+    });
+    trainRows.set(t, { docs, rows });
+  }
+  return t;
 }
+
+/**
+ * The training rows computed while fitting (word unigrams), handed to the first `apply` on the same
+ * documents — scikit-learn's fit_transform, one pass over the text — then dropped.
+ */
+const trainRows = new WeakMap<Tfidf, { docs: readonly string[]; rows: Extract<ColumnValues, { kind: 'sparse' }> }>();
 
 const tables = new WeakMap<Tfidf, TermTable>();
 
@@ -169,45 +194,62 @@ function tableOf(t: Tfidf): TermTable {
 
 /** TF-IDF rows of documents (CSR, float64): counts, sublinear tf, idf, then the row norm. */
 export function tfidfRows(t: Tfidf, docs: readonly string[]): Extract<ColumnValues, { kind: 'sparse' }> {
+  const cached = trainRows.get(t);
+  if (cached && cached.docs.length === docs.length && cached.docs.every((d, i) => d === docs[i])) {
+    trainRows.delete(t);
+    return cached.rows;
+  }
+  if (wordUnigrams(t)) {
+    const table = tableOf(t);
+    let text = '';
+    let add: (k: number) => void = () => {};
+    const token = (start: number, end: number): void => {
+      const k = table.find(text, start, end);
+      if (k >= 0) add(k);
+    };
+    return buildRows(t, docs.length, (i, a) => {
+      text = t.lowercase ? docs[i].toLowerCase() : docs[i];
+      add = a;
+      scanWords(text, token);
+    });
+  }
+  const index = new Map(t.vocabulary.map((term, k) => [term, k]));
+  return buildRows(t, docs.length, (i, add) => {
+    for (const term of analyze(docs[i], t)) {
+      const k = index.get(term);
+      if (k !== undefined) add(k);
+    }
+  });
+}
+
+/**
+ * CSR rows from term slots: `fill(i, add)` calls `add(slot)` once per occurrence of a vocabulary
+ * term in document i; then counts become sublinear tf, times idf, and the row is normalised.
+ */
+function buildRows(
+  t: Tfidf,
+  n: number,
+  fill: (i: number, add: (k: number) => void) => void,
+): Extract<ColumnValues, { kind: 'sparse' }> {
   const width = t.vocabulary.length;
-  const fast = wordUnigrams(t);
-  const table = fast ? tableOf(t) : undefined;
-  const index = fast ? undefined : new Map(t.vocabulary.map((term, k) => [term, k]));
   const counts = new Float64Array(width);
   const touched: number[] = [];
-  let text = '';
-  const token = (start: number, end: number): void => {
-    const k = table!.find(text, start, end);
-    if (k < 0) return;
+  const add = (k: number): void => {
     if (counts[k] === 0) touched.push(k);
     counts[k]++;
   };
-  const indptr = new Int32Array(docs.length + 1);
-  let indices = new Int32Array(Math.max(16, docs.length * 8));
+  const indptr = new Int32Array(n + 1);
+  let indices = new Int32Array(Math.max(16, n * 8));
   let values = new Float64Array(indices.length);
   let nnz = 0;
-  for (let i = 0; i < docs.length; i++) {
+  for (let i = 0; i < n; i++) {
     touched.length = 0;
-    if (table) {
-      text = t.lowercase ? docs[i].toLowerCase() : docs[i];
-      scanWords(text, token);
-    } else {
-      for (const term of analyze(docs[i], t)) {
-        const k = index!.get(term);
-        if (k === undefined) continue;
-        if (counts[k] === 0) touched.push(k);
-        counts[k]++;
-      }
-    }
+    fill(i, add);
     touched.sort((a, b) => a - b);
     if (nnz + touched.length > indices.length) {
       const size = Math.max(indices.length * 2, nnz + touched.length);
-      const ni = new Int32Array(size);
-      ni.set(indices);
-      indices = ni;
-      const nv = new Float64Array(size);
-      nv.set(values);
-      values = nv;
+      indices = grow(indices, new Int32Array(size));
+      values = grow(values, new Float64Array(size));
     }
     let norm = 0;
     for (let u = 0; u < touched.length; u++) {
