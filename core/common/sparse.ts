@@ -78,22 +78,3 @@ export function takeCsrRows(m: CsrRows, rows: ArrayLike<number>): CsrRows {
   }
   return { rows: rows.length, cols: m.cols, indptr, indices, values };
 }
-
-/** The transpose in CSR form (the columns of `m` as rows), for column-wise solvers. */
-export function transposeCsr(m: CsrRows): CsrRows {
-  const counts = new Int32Array(m.cols + 1);
-  for (let k = 0; k < m.indices.length; k++) counts[m.indices[k] + 1]++;
-  for (let j = 0; j < m.cols; j++) counts[j + 1] += counts[j];
-  const indptr = counts.slice();
-  const next = counts.slice(0, m.cols);
-  const indices = new Int32Array(m.indices.length);
-  const values = new Float32Array(m.indices.length);
-  for (let i = 0; i < m.rows; i++) {
-    for (let k = m.indptr[i]; k < m.indptr[i + 1]; k++) {
-      const at = next[m.indices[k]]++;
-      indices[at] = i;
-      values[at] = m.values[k];
-    }
-  }
-  return { rows: m.cols, cols: m.rows, indptr, indices, values };
-}

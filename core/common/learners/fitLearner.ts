@@ -31,7 +31,8 @@ export function fitDataOf<P>(module: LearnerModule<P>, data: DatasetValue, param
   if (train.n === 0) throw new LearnerError('the training split is empty; give it a non-zero ratio in prep.split');
   const d = data.featureShape.reduce((a, c) => a * c, 1);
   const names = data.featureNames?.length === d ? data.featureNames : Array.from({ length: d }, (_, j) => `x${j}`);
-  const sparse = train.sparse && params !== undefined && module.readsSparse?.(params, data.task) ? train.sparse : undefined;
+  const sparse =
+    train.sparse && params !== undefined && module.readsSparse?.(params, data.task) ? train.sparse : undefined;
   let x = train.x;
   if (train.sparse && !sparse) {
     try {

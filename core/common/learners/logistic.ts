@@ -147,7 +147,15 @@ interface Solved {
 }
 
 /** Scores `out[(i − i0) m + c] = bias_c + Σ x_ij w_jc` of sparse rows `i0 .. i0 + bn`. */
-function sparseScores(x: CsrRows, m: number, i0: number, bn: number, w: Float64Array, bias: Float64Array, out: Float64Array) {
+function sparseScores(
+  x: CsrRows,
+  m: number,
+  i0: number,
+  bn: number,
+  w: Float64Array,
+  bias: Float64Array,
+  out: Float64Array,
+) {
   for (let i = 0; i < bn; i++) {
     const o = i * m;
     for (let c = 0; c < m; c++) out[o + c] = bias[c];

@@ -321,9 +321,7 @@ export async function fitSvc(data: FitData, p: SvmParams, hooks: FitHooks): Prom
   }
   const nsv = svRows.length;
   const f32 = Math.fround;
-  const sv = data.sparse
-    ? collapseLinear(rows, pairs, k)
-    : supportVectors(rows, pairs, svRows, perClass, y, k);
+  const sv = data.sparse ? collapseLinear(rows, pairs, k) : supportVectors(rows, pairs, svRows, perClass, y, k);
   const model: SvcModel = {
     k,
     d,

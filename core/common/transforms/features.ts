@@ -53,9 +53,7 @@ export function applyChain(v: ColumnValues, transforms: readonly FittedTransform
   return cur;
 }
 
-type Part =
-  | { kind: 'dense'; width: number; values: Float64Array }
-  | Extract<ColumnValues, { kind: 'sparse' }>;
+type Part = { kind: 'dense'; width: number; values: Float64Array } | Extract<ColumnValues, { kind: 'sparse' }>;
 
 const TEXT_HINT =
   'turn free text into word features with prep.tfidf (classical models) or into token ids with prep.tokenize (neural models)';

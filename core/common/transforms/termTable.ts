@@ -25,7 +25,7 @@ export function scanWords(text: string, token: (start: number, end: number) => v
   const n = text.length;
   let start = -1;
   let points = 0;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let cp = text.charCodeAt(i);
     let width = 1;
     if (cp >= 0xd800 && cp <= 0xdbff && i + 1 < n) {

@@ -284,7 +284,7 @@ function ngramPool(t: Tfidf): { pool: string[]; counts: number[]; indexes: numbe
     t.vocabulary.forEach((term, k) => {
       const parts = term.split(' ');
       if (parts.length !== n) return;
-      pool.push(...parts);
+      for (const part of parts) pool.push(part);
       indexes.push(k);
     });
   }
@@ -341,7 +341,8 @@ function emitTfidf(t: Tfidf, b: GraphBuilder, x: T): T {
     const sub = b.op('Add', [b.op('Log', [safe], shape), b.constF(1)], shape);
     v = b.op('Where', [present, sub, b.constF(0)], shape, {}, 'float64');
   }
-  if (t.useIdf) v = b.op('Mul', [v, b.initializer('tfidf_idf', [1, width], Float64Array.from(t.idf), 'float64')], shape);
+  if (t.useIdf)
+    v = b.op('Mul', [v, b.initializer('tfidf_idf', [1, width], Float64Array.from(t.idf), 'float64')], shape);
   if (t.norm !== 'none') {
     const mag = t.norm === 'l2' ? b.op('Mul', [v, v], shape) : b.op('Abs', [v], shape);
     let sum = b.op('ReduceSum', [mag, b.constI64([1])], ['batch', 1], { keepdims: { i: 1 } });

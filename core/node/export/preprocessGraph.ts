@@ -5,7 +5,13 @@
  */
 import type { TrainedModelValue } from '../../common';
 import { GraphBuilder } from '../../common/model/graph/GraphBuilder';
-import { DOMAIN_OPSETS, ML_OPSET, type GraphData, type ModelData, type NodeData } from '../../common/model/onnx/encodeModel';
+import {
+  DOMAIN_OPSETS,
+  ML_OPSET,
+  type GraphData,
+  type ModelData,
+  type NodeData,
+} from '../../common/model/onnx/encodeModel';
 import { DataError } from '../../common/nodes/prep/DataError';
 import { emitFeatures, featuresInGraph, isCategorical, type RawInputs } from '../../common/transforms/features';
 import { UserError } from '../executors/Executor';

@@ -210,7 +210,10 @@ export const DOMAIN_OPSETS: Readonly<Record<string, number>> = { 'ai.onnx.ml': M
 /** The opsets of the domains a graph's nodes use: the default domain first, then the others in order of use. */
 export function opsetsOf(graph: GraphData): { domain: string; version: number }[] {
   const domains = [...new Set(graph.nodes.map((n) => n.domain).filter((d): d is string => !!d))];
-  return [{ domain: '', version: OPSET }, ...domains.map((domain) => ({ domain, version: DOMAIN_OPSETS[domain] ?? 1 }))];
+  return [
+    { domain: '', version: OPSET },
+    ...domains.map((domain) => ({ domain, version: DOMAIN_OPSETS[domain] ?? 1 })),
+  ];
 }
 
 /** The model around a graph Weft built: IR 8, opset 17, plus the other domains its nodes use (ai.onnx.ml…). */

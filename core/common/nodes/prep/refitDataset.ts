@@ -1,4 +1,10 @@
-import { applyChain, assembleSplitFeatures, columnValues, featureNames, transformsFor } from '../../transforms/features';
+import {
+  applyChain,
+  assembleSplitFeatures,
+  columnValues,
+  featureNames,
+  transformsFor,
+} from '../../transforms/features';
 import type { ColumnValues } from '../../transforms/TransformModule';
 import type { DatasetValue, FittedTransform, RawFeature, TableColumn } from '../../values';
 import { DataError } from './DataError';

@@ -99,7 +99,16 @@ export function refitTransforms(
         out.push({ ...t, categories: categoriesOf(col, n, fill) });
         break;
       case 'tfidf':
-        out.push(tfidf.fit(t.column, applyChain(columnValues(col, n), out.filter((u) => u.column === t.column)), t));
+        out.push(
+          tfidf.fit(
+            t.column,
+            applyChain(
+              columnValues(col, n),
+              out.filter((u) => u.column === t.column),
+            ),
+            t,
+          ),
+        );
         break;
       case 'standardize':
       case 'minmax': {

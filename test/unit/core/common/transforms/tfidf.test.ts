@@ -43,7 +43,7 @@ function maxDiff(a: number[][], b: ArrayLike<number>[]): number {
   return m;
 }
 
-const optionsOf = (c: Combo): TfidfOptions => ({ ...TFIDF_DEFAULTS, ...c.params }) as TfidfOptions;
+const optionsOf = (c: Combo): TfidfOptions => ({ ...TFIDF_DEFAULTS, ...c.params });
 
 describe('tfidf (scikit-learn 1.2 TfidfVectorizer, recorded in test/fixtures/text)', () => {
   for (const c of oracle.combos) {
@@ -63,7 +63,10 @@ describe('tfidf (scikit-learn 1.2 TfidfVectorizer, recorded in test/fixtures/tex
   });
 
   it('the word scanner finds exactly the runs /[\\p{L}\\p{N}_]{2,}/gu matches, on every SpamAssassin ham-1 message', () => {
-    const tricky = ['𝐀𝐁 x𝐀 𝐀 a\u0301b İstanbul ß ǅa ½½ ٣٤ 中文 a_ __ x\uD800y', ...readGroup('easy-ham-1').map((m) => m.text)];
+    const tricky = [
+      '𝐀𝐁 x𝐀 𝐀 a\u0301b İstanbul ß ǅa ½½ ٣٤ 中文 a_ __ x\uD800y',
+      ...readGroup('easy-ham-1').map((m) => m.text),
+    ];
     for (const text of tricky) {
       const runs: string[] = [];
       scanWords(text, (s, e) => runs.push(text.slice(s, e)));

@@ -89,7 +89,13 @@ describe('prep.tfidf into classical learners: train, evaluate, export', () => {
         { id: 'lr', type: 'ml.logistic', params: {} },
         { id: 'export', type: 'export.onnx', params: { path: 'out/char.onnx' } },
       ],
-      ['csv.table->split.table', 'split.dataset->tfidf.dataset', 'tfidf.dataset->lr.data', 'lr.model->export.model', 'tfidf.dataset->export.data'],
+      [
+        'csv.table->split.table',
+        'split.dataset->tfidf.dataset',
+        'tfidf.dataset->lr.data',
+        'lr.model->export.model',
+        'tfidf.dataset->export.data',
+      ],
     );
     const file = path.join(dir, 'char.weft.json');
     writeFileSync(file, serializeDocument(doc));
