@@ -1,9 +1,10 @@
 /**
  * Text through the real nodes: a CSV of SpamAssassin messages → prep.split (text feature) →
  * prep.tfidf → ml.logistic / ml.svm (linear) / ml.naive_bayes (multinomial) → eval → export.onnx,
- * run with `weft run`. Word n-grams export with the text preprocessing inside the graph (the model
+ * run with `weft run`; the logistic export is then served by `weft serve-model` on raw strings. Word n-grams export with the text preprocessing inside the graph (the model
  * takes raw strings); character n-grams export as a feature-vector model.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -72,15 +73,41 @@ describe('prep.tfidf into classical learners: train, evaluate, export', () => {
       const accuracy = Number(new RegExp(`${id}_eval: accuracy=(\\S+)`).exec(run.stdout)?.[1]);
       expect(accuracy, id).toBeGreaterThan(0.9);
     }
-    const session = await ort.InferenceSession.create(path.join(dir, 'out/logistic.onnx'));
+    const exported = path.join(dir, 'out/logistic.onnx');
+    const messages = ['Dear friend, CLICK HERE to claim your FREE money now!!!', 'Minutes of the build meeting', ''];
+    const session = await ort.InferenceSession.create(exported);
+    let direct: Float32Array;
     try {
       expect(session.inputNames).toEqual(['categorical']);
-      const out = await session.run({
-        categorical: new ort.Tensor('string', ['Dear friend, CLICK HERE to claim your FREE money now!!!', ''], [2, 1]),
-      });
+      const out = await session.run({ categorical: new ort.Tensor('string', messages, [3, 1]) });
       expect(Array.from(out.label_name.data as string[])[0]).toBe('spam');
+      direct = out.probabilities.data as Float32Array;
     } finally {
       await session.release();
+    }
+    const child = spawn(process.execPath, [path.resolve('bin/weft.js'), 'serve-model', exported, '--port', '0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let out = '';
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          const m = /serving \S+ on (http:\/\/\S+)/.exec(out);
+          if (m) resolve(m[1]);
+        });
+        child.on('exit', (code) => reject(new Error(`exited with ${code}: ${out}`)));
+      });
+      const res = await fetch(`${url}/v2/models/logistic/infer`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ inputs: [{ name: 'categorical', shape: [3, 1], datatype: 'BYTES', data: messages }] }),
+      });
+      const json = (await res.json()) as { outputs: { name: string; data: number[] }[] };
+      const probs = json.outputs.find((o) => o.name === 'probabilities')!.data;
+      probs.forEach((v, i) => expect(v).toBeCloseTo(direct[i], 6));
+    } finally {
+      child.kill('SIGTERM');
     }
   }, 300_000);
 
