@@ -6,6 +6,7 @@
 import type { ColumnStats, ImageSample } from './protocol/engineApi';
 import type { ColumnSchema, ColumnType } from './ports';
 import type { FittedTransform } from './transforms/registry';
+import type { CsrRows } from './sparse';
 
 export type { FittedTransform };
 
@@ -56,6 +57,12 @@ export interface DatasetSplit {
    * `memoryBudgetMB`): how to decode any row on demand. Labels stay in `y`.
    */
   lazy?: LazyImageRows;
+  /**
+   * Set when a fitted transform gives mostly-zero features (prep.tfidf): the rows in CSR form, and
+   * `x` is empty. Learners that read sparse rows use it as is; other readers densify with a size
+   * check (core/common/sparse.ts).
+   */
+  sparse?: CsrRows;
   /** Class indices (classification) or targets `n × targetDim` (regression). */
   y: Int32Array | Float32Array;
   n: number;

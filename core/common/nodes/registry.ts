@@ -10,6 +10,7 @@ import { imputeNode } from './prep/impute';
 import { minmaxNode } from './prep/minmax';
 import { onehotNode } from './prep/onehot';
 import { ordinalNode } from './prep/ordinal';
+import { tfidfNode } from './prep/tfidf';
 import { selectNode } from './prep/select';
 import { shuffleNode } from './prep/shuffle';
 import { standardizeNode } from './prep/standardize';
@@ -54,6 +55,7 @@ export const builtinNodes = {
   'prep.impute': imputeNode,
   'prep.onehot': onehotNode,
   'prep.ordinal': ordinalNode,
+  'prep.tfidf': tfidfNode,
   'prep.select': selectNode,
   'prep.shuffle': shuffleNode,
   'prep.augment': augmentNode,

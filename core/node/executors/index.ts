@@ -11,6 +11,7 @@ import { imputeExecutor } from './prep/impute';
 import { minmaxExecutor } from './prep/minmax';
 import { onehotExecutor } from './prep/onehot';
 import { ordinalExecutor } from './prep/ordinal';
+import { tfidfExecutor } from './prep/tfidf';
 import { selectExecutor } from './prep/select';
 import { shuffleExecutor } from './prep/shuffle';
 import { standardizeExecutor } from './prep/standardize';
@@ -57,6 +58,7 @@ export const builtinExecutors = {
   'prep.impute': imputeExecutor,
   'prep.onehot': onehotExecutor,
   'prep.ordinal': ordinalExecutor,
+  'prep.tfidf': tfidfExecutor,
   'prep.select': selectExecutor,
   'prep.shuffle': shuffleExecutor,
   'prep.augment': augmentExecutor,

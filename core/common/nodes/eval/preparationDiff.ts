@@ -15,6 +15,11 @@ export function describeStep(t: FittedTransform): string {
     case 'onehot':
     case 'ordinal':
       return `${on} (categories ${t.categories.map((c) => JSON.stringify(c)).join(', ')})`;
+    case 'tfidf':
+      return `${on} (${t.vocabulary.length} ${t.analyzer} ${t.ngramRange.join('-')}-gram terms, first ${t.vocabulary
+        .slice(0, 5)
+        .map((c) => JSON.stringify(c))
+        .join(', ')})`;
   }
 }
 
