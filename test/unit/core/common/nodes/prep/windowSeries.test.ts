@@ -162,6 +162,8 @@ describe('prep.window windowing', () => {
       const lastTrainTarget = Math.max(...dataset.splits.train.windowEnd!) + H;
       const firstValidationTarget = Math.min(...dataset.splits.validation.windowEnd!) + 1;
       expect(lastTrainTarget).toBeLessThan(firstValidationTarget);
+      // the rule: the last training target is at or before the end of the first validation input window
+      expect(lastTrainTarget).toBeLessThanOrEqual(Math.min(...dataset.splits.validation.windowEnd!));
     }
   });
 
