@@ -1,6 +1,7 @@
 import type { DatasetValue, LearnerValue, TrainedModelValue } from '../values';
 import { LearnerError, type FitData, type FitHooks, type LearnerModule } from './types';
 import { modelSchemaOf } from '../modelSchema';
+import { pendingText, rawTextMessage } from '../transforms/features';
 
 function classCount(data: DatasetValue, y: Int32Array | Float32Array): number {
   if (data.classNames?.length) return data.classNames.length;
@@ -14,6 +15,8 @@ export function fitDataOf(module: LearnerModule<never>, data: DatasetValue): Fit
   if (!module.tasks.includes(data.task)) {
     throw new LearnerError(module.wrongTask ?? `${module.type} does not fit ${data.task} datasets`);
   }
+  const text = pendingText(data.rawFeatures ?? [], data.transforms);
+  if (text.length) throw new LearnerError(rawTextMessage(text, module.type));
   const train = data.splits.train;
   if (!train) {
     throw new LearnerError(

@@ -1,4 +1,6 @@
 import type { FittedTransform, TableColumn } from '../../values';
+import { columnValues } from '../../transforms/features';
+import { tokenize } from '../../transforms/tokenize';
 import { DataError } from './DataError';
 
 function isMissing(v: unknown): boolean {
@@ -102,6 +104,9 @@ export function refitTransforms(
         out.push(t.kind === 'standardize' ? { ...t, mean: m.mean, std: m.std } : { ...t, min: m.min, max: m.max });
         break;
       }
+      case 'tokenize':
+        out.push(tokenize.fit(t.column, columnValues(col, n), t));
+        break;
     }
   }
   return out;

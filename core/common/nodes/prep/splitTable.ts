@@ -124,7 +124,7 @@ export function splitTable(
       if (col.name === targetName) continue;
       if (col.type === 'text') {
         warnings.push(
-          `free-text column '${col.name}' left out of the features (list it in features to one-hot encode it)`,
+          `free-text column '${col.name}' left out of the features (list it in features, then encode it with prep.tokenize or prep.tfidf)`,
         );
         continue;
       }
@@ -144,6 +144,7 @@ export function splitTable(
     const trainCol = takeRows(col, trainIdx);
     trainRaw.set(col.name, trainCol);
     const train = columnValues(trainCol);
+    if (col.type === 'text') continue;
     if (train.kind === 'category') transforms.push(onehot.fit(col.name, train, { unknown: 'ignore' }));
     else {
       const mean = moments(train.values);
