@@ -13,6 +13,8 @@ import { ordinalNode } from './prep/ordinal';
 import { selectNode } from './prep/select';
 import { shuffleNode } from './prep/shuffle';
 import { standardizeNode } from './prep/standardize';
+import { tokenizeNode } from './prep/tokenize';
+import { textNode } from './data/text';
 import { evalClassification } from './eval/classification';
 import { evalCompare } from './eval/compare';
 import { evalImportance } from './eval/importance';
@@ -46,6 +48,7 @@ export const builtinNodes = {
   'data.images': imagesNode,
   'data.npy': npyNode,
   'data.json': jsonNode,
+  'data.text': textNode,
   'prep.split': splitNode,
   'prep.standardize': standardizeNode,
   'prep.minmax': minmaxNode,
@@ -55,6 +58,7 @@ export const builtinNodes = {
   'prep.select': selectNode,
   'prep.shuffle': shuffleNode,
   'prep.augment': augmentNode,
+  'prep.tokenize': tokenizeNode,
   'eval.classification': evalClassification,
   'eval.regression': evalRegression,
   'eval.predict': evalPredict,

@@ -13,6 +13,8 @@ import { ordinalExecutor } from './prep/ordinal';
 import { selectExecutor } from './prep/select';
 import { shuffleExecutor } from './prep/shuffle';
 import { standardizeExecutor } from './prep/standardize';
+import { tokenizeExecutor } from './prep/tokenize';
+import { textExecutor } from './data/text';
 import { evalClassificationExecutor } from './eval/classification';
 import { evalCompareExecutor } from './eval/compare';
 import { evalImportanceExecutor } from './eval/importance';
@@ -49,6 +51,7 @@ export const builtinExecutors = {
   'data.images': imagesExecutor,
   'data.npy': npyExecutor,
   'data.json': jsonExecutor,
+  'data.text': textExecutor,
   'prep.split': splitExecutor,
   'prep.standardize': standardizeExecutor,
   'prep.minmax': minmaxExecutor,
@@ -58,6 +61,7 @@ export const builtinExecutors = {
   'prep.select': selectExecutor,
   'prep.shuffle': shuffleExecutor,
   'prep.augment': augmentExecutor,
+  'prep.tokenize': tokenizeExecutor,
   'eval.classification': evalClassificationExecutor,
   'eval.regression': evalRegressionExecutor,
   'eval.predict': evalPredictExecutor,
