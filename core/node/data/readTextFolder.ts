@@ -27,6 +27,23 @@ export interface TextFolder {
 
 const BATCH = 32;
 
+/** Windows-1252's characters for bytes 0x80–0x9f (its five undefined bytes map to the C1 controls, as in WHATWG). */
+const CP1252_HIGH = [
+  0x20ac, 0x0081, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008d,
+  0x017d, 0x008f, 0x0090, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a,
+  0x0153, 0x009d, 0x017e, 0x0178,
+];
+
+/** Windows-1252 text of `buf` (Latin-1 with the 0x80–0x9f punctuation: – — ‘ ’ “ ” € …). */
+export function decodeWindows1252(buf: Buffer): string {
+  let out = '';
+  for (let i = 0; i < buf.length; i += 8192) {
+    const codes = Array.from(buf.subarray(i, i + 8192), (b) => (b >= 0x80 && b < 0xa0 ? CP1252_HIGH[b - 0x80] : b));
+    out += String.fromCharCode(...codes);
+  }
+  return out;
+}
+
 /** Text of a file's bytes: UTF-8 (BOM dropped) when valid, else Latin-1 (Windows-1252); undefined for binary. */
 export function decodeDocument(buf: Buffer): { text: string; latin1: boolean } | undefined {
   if (buf.includes(0)) return undefined;
@@ -34,7 +51,7 @@ export function decodeDocument(buf: Buffer): { text: string; latin1: boolean } |
     const text = buf.toString('utf8');
     return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, latin1: false };
   }
-  return { text: new TextDecoder('windows-1252').decode(buf), latin1: true };
+  return { text: decodeWindows1252(buf), latin1: true };
 }
 
 function sample<T>(items: T[], k: number, seed: number): T[] {
