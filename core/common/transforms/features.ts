@@ -98,13 +98,15 @@ export function assembleFeatures(
   transforms: readonly FittedTransform[],
   n: number,
 ): Float32Array {
-  const parts = rawFeatures.filter((f) => !isPendingText(f, transforms)).map((f) => {
-    const col = raw.find((c) => c.name === f.name);
-    if (!col) throw new DataError(`raw column '${f.name}' is missing`);
-    const out = applyChain(columnValues(col, n), transformsFor(f.name, transforms));
-    if (out.kind === 'category') throw new DataError(categoryMessage(f));
-    return out.kind === 'slots' ? out : { width: 1, values: out.values };
-  });
+  const parts = rawFeatures
+    .filter((f) => !isPendingText(f, transforms))
+    .map((f) => {
+      const col = raw.find((c) => c.name === f.name);
+      if (!col) throw new DataError(`raw column '${f.name}' is missing`);
+      const out = applyChain(columnValues(col, n), transformsFor(f.name, transforms));
+      if (out.kind === 'category') throw new DataError(categoryMessage(f));
+      return out.kind === 'slots' ? out : { width: 1, values: out.values };
+    });
   const width = parts.reduce((a, p) => a + p.width, 0);
   const x = new Float32Array(n * width);
   let offset = 0;

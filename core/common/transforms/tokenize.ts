@@ -151,7 +151,8 @@ export const tokenize = defineTransform<Tokenize, TokenizeParams>({
     return { kind: 'slots', width: t.maxLength, values: out };
   },
   emit(t, _b, x) {
-    if (x.kind !== 'category') throw new DataError(`prep.tokenize: column '${t.column}' is not text in the export graph`);
+    if (x.kind !== 'category')
+      throw new DataError(`prep.tokenize: column '${t.column}' is not text in the export graph`);
     throw new DataError(
       `prep.tokenize: column '${t.column}' is tokenized outside the graph; the export takes its token ids as an input`,
     );

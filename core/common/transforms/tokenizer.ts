@@ -62,11 +62,7 @@ export interface LearnedVocabulary {
  * the most frequent tokens, or in BPE mode the base characters plus merges, where merges stop when
  * the vocabulary is full or no pair occurs twice.
  */
-export function learnVocabulary(
-  texts: readonly string[],
-  mode: TokenizeMode,
-  room: number,
-): LearnedVocabulary {
+export function learnVocabulary(texts: readonly string[], mode: TokenizeMode, room: number): LearnedVocabulary {
   if (mode !== 'bpe') {
     const counts = new Map<string, number>();
     for (const t of texts) countInto(counts, plainTokens(t, mode));
@@ -87,7 +83,8 @@ export function learnVocabulary(
   const merges = learnBpe(wordCounts, Math.max(0, room - baseKept.length));
   const symbolCounts = new Map<string, number>();
   const ranks = mergeRanks(merges);
-  for (const [w, c] of wordCounts) for (const s of encodeBpeWord(w, ranks)) symbolCounts.set(s, (symbolCounts.get(s) ?? 0) + c);
+  for (const [w, c] of wordCounts)
+    for (const s of encodeBpeWord(w, ranks)) symbolCounts.set(s, (symbolCounts.get(s) ?? 0) + c);
   const tokens = [...baseKept.map((k) => k[0]), ...merges.map(([a, b]) => a + b)];
   const seen = new Set<string>();
   const unique = tokens.filter((t) => !seen.has(t) && (seen.add(t), true));

@@ -54,7 +54,8 @@ export function resolveParamPath(
 ): string {
   const abs = resolveDataPath(ctx.baseDir, p);
   if (isPackagePath(p)) {
-    if (access === 'write') throw new UserError(`${p}: data inside a package is read-only; write to a path of your own`);
+    if (access === 'write')
+      throw new UserError(`${p}: data inside a package is read-only; write to a path of your own`);
   } else ctx.paths?.check(abs, access);
   return abs;
 }

@@ -59,7 +59,10 @@ export function feedsFor(layout: ExportLayout, rows: VerifyRows): Record<string,
       });
       feeds[input.name] = new ort.Tensor('string', data, [rows.n, cols.length]);
     } else if (input.dtype === 'int64') {
-      feeds[input.name] = new ort.Tensor('int64', tokenIds(input.tokenizer, col(cols[0] ?? ''), rows.n), [rows.n, Number(input.shape[1])]);
+      feeds[input.name] = new ort.Tensor('int64', tokenIds(input.tokenizer, col(cols[0] ?? ''), rows.n), [
+        rows.n,
+        Number(input.shape[1]),
+      ]);
     } else {
       feeds[input.name] = new ort.Tensor('float32', rows.x, [rows.n, ...input.shape.slice(1).map(Number)]);
     }

@@ -13,7 +13,9 @@ export const textParams = z.object({
   format: z
     .enum(['txt', 'json'])
     .default('txt')
-    .describe('txt: each .txt file is one document; json: each .json file is an object whose "text" field is the document'),
+    .describe(
+      'txt: each .txt file is one document; json: each .json file is an object whose "text" field is the document',
+    ),
   classes: z
     .record(z.string(), z.string())
     .default({})
@@ -45,10 +47,17 @@ export const textNode = defineNode({
   keywords: ['corpus', 'documents', 'nlp', 'spam', 'sentiment', 'load', 'read'],
   inputs: [],
   outputs: [
-    { name: 'table', type: { kind: 'Table', columns: [
-      { name: 'text', type: 'text' },
-      { name: 'label', type: 'category' },
-    ] }, doc: 'One row per document: text and label' },
+    {
+      name: 'table',
+      type: {
+        kind: 'Table',
+        columns: [
+          { name: 'text', type: 'text' },
+          { name: 'label', type: 'category' },
+        ],
+      },
+      doc: 'One row per document: text and label',
+    },
     { name: 'preview', type: { kind: 'DataPreview' }, doc: 'Documents per class, with a few texts and their lengths' },
   ],
   params: textParams,

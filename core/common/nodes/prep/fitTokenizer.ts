@@ -89,8 +89,7 @@ export function tokenizePreview(fit: TokenizeFit, top = 40): DataPreviewValue {
     t.vocab.slice(0, top).forEach((tok, k) => rows.push([t.column, k + 2, tok, t.counts[k] ?? null]));
   }
   const cov = fit.coverage.map(
-    (c) =>
-      `${c.split}: ${pct(c.tokens)} of tokens in the vocabulary, ${c.truncatedRows} of ${c.rows} rows truncated`,
+    (c) => `${c.split}: ${pct(c.tokens)} of tokens in the vocabulary, ${c.truncatedRows} of ${c.rows} rows truncated`,
   );
   return {
     format: 'tokens',

@@ -21,7 +21,9 @@ export const tokenizeExecutor: Executor<TokenizeNodeParams> = async (ctx) => {
         (cov ? `; ${(100 * cov.tokens).toFixed(1)}% of ${cov.split} tokens known` : ''),
       metrics: {
         vocabulary: Math.max(...ids),
-        ...(cov ? { [`${cov.split}_coverage`]: cov.tokens, [`${cov.split}_truncated`]: cov.truncatedRows / cov.rows } : {}),
+        ...(cov
+          ? { [`${cov.split}_coverage`]: cov.tokens, [`${cov.split}_truncated`]: cov.truncatedRows / cov.rows }
+          : {}),
       },
     },
   };

@@ -44,7 +44,8 @@ function naiveBpe(counts: Map<string, number>, maxMerges: number): [string, stri
   while (merges.length < maxMerges) {
     const pairs = new Map<string, number>();
     for (const { s, c } of words)
-      for (let i = 0; i + 1 < s.length; i++) pairs.set(`${s[i]}\u0000${s[i + 1]}`, (pairs.get(`${s[i]}\u0000${s[i + 1]}`) ?? 0) + c);
+      for (let i = 0; i + 1 < s.length; i++)
+        pairs.set(`${s[i]}\u0000${s[i + 1]}`, (pairs.get(`${s[i]}\u0000${s[i + 1]}`) ?? 0) + c);
     const best = [...pairs].filter(([, c]) => c >= 2).sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))[0];
     if (!best) break;
     const [a, b] = best[0].split('\u0000') as [string, string];
@@ -167,7 +168,7 @@ describe('byte-pair encoding', () => {
 
   it('matches a naive recount-everything learner on a random corpus', () => {
     let seed = 3;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const counts = new Map<string, number>();
     for (let i = 0; i < 300; i++) {
       const w = Array.from({ length: 1 + Math.floor(rand() * 7) }, () => 'abcde'[Math.floor(rand() * 5)]).join('');

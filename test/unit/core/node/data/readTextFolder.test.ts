@@ -75,7 +75,9 @@ describe('readTextFolder', () => {
   });
 
   it('says what to do when the format finds no files or a mapped subfolder is missing', async () => {
-    await expect(readTextFolder(path.join(fixtures, 'mail'), opts({ classes: { 'spam-1': 's' } }), hooks)).rejects.toThrow(
+    await expect(
+      readTextFolder(path.join(fixtures, 'mail'), opts({ classes: { 'spam-1': 's' } }), hooks),
+    ).rejects.toThrow(
       /no \.txt files in its class subfolders \(spam-1\); 2 other files are there \(for \.json files set format json\)/,
     );
     await expect(
@@ -139,8 +141,8 @@ describe('data.text', () => {
   });
 
   it('refuses a folder whose documents all belong to one class', async () => {
-    await expect(
-      textExecutor(ctx({ path: 'mail', format: 'json', classes: { 'easy-ham-1': 'ham' } })),
-    ).rejects.toThrow(/a single class \('ham'\)/);
+    await expect(textExecutor(ctx({ path: 'mail', format: 'json', classes: { 'easy-ham-1': 'ham' } }))).rejects.toThrow(
+      /a single class \('ham'\)/,
+    );
   });
 });
