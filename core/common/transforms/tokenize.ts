@@ -97,7 +97,7 @@ export function tokenizeFromCard(card: Record<string, unknown>): Tokenize {
   if (!['word', 'char', 'bpe'].includes(mode)) throw new DataError(`tokenizer settings: unknown mode ${String(mode)}`);
   return {
     kind: 'tokenize',
-    column: String(card.column ?? ''),
+    column: typeof card.column === 'string' ? card.column : '',
     mode,
     lowercase: card.lowercase === true,
     normalize: (card.normalize as Tokenize['normalize']) ?? 'none',

@@ -36,12 +36,12 @@ const CP1252_HIGH = [
 
 /** Windows-1252 text of `buf` (Latin-1 with the 0x80–0x9f punctuation: – — ‘ ’ “ ” € …). */
 export function decodeWindows1252(buf: Buffer): string {
-  let out = '';
-  for (let i = 0; i < buf.length; i += 8192) {
-    const codes = Array.from(buf.subarray(i, i + 8192), (b) => (b >= 0x80 && b < 0xa0 ? CP1252_HIGH[b - 0x80] : b));
-    out += String.fromCharCode(...codes);
+  const codes = new Uint16Array(buf.length);
+  for (let i = 0; i < buf.length; i++) {
+    const b = buf[i];
+    codes[i] = b >= 0x80 && b < 0xa0 ? CP1252_HIGH[b - 0x80] : b;
   }
-  return out;
+  return new TextDecoder('utf-16le').decode(codes);
 }
 
 /** Text of a file's bytes: UTF-8 (BOM dropped) when valid, else Latin-1 (Windows-1252); undefined for binary. */

@@ -10,8 +10,8 @@ export const tokenizeExecutor: Executor<TokenizeNodeParams> = async (ctx) => {
   refuseLazy(input, ctx.nodeId, 'tokenizing');
   const fit = asUserError(ctx.nodeId, () => fitTokenizer(input, ctx.params));
   for (const w of fit.warnings) ctx.log(w, 'warn');
-  const ids = fit.fitted.map((t) => t.vocab.length + 2);
-  ctx.log(`set layer.embedding vocabSize to at least ${Math.max(...ids)} (the ids this vocabulary uses)`, 'info');
+  const ids = fit.fitted.reduce((m, t) => Math.max(m, t.vocab.length + 2), 0);
+  ctx.log(`set layer.embedding vocabSize to at least ${ids} (the ids this vocabulary uses)`, 'info');
   const cov = fit.coverage[0];
   return {
     outputs: { dataset: fit.dataset, preview: tokenizePreview(fit) },
@@ -20,7 +20,7 @@ export const tokenizeExecutor: Executor<TokenizeNodeParams> = async (ctx) => {
         fit.fitted.map((t) => `${t.column}: ${t.mode}, ${t.vocab.length + 2} ids, length ${t.maxLength}`).join('; ') +
         (cov ? `; ${(100 * cov.tokens).toFixed(1)}% of ${cov.split} tokens known` : ''),
       metrics: {
-        vocabulary: Math.max(...ids),
+        vocabulary: ids,
         ...(cov
           ? { [`${cov.split}_coverage`]: cov.tokens, [`${cov.split}_truncated`]: cov.truncatedRows / cov.rows }
           : {}),

@@ -103,7 +103,7 @@ describe('text classification end to end', () => {
 
     const bytes = readFileSync(path.join(dir, 'text.onnx'));
     const meta = Object.fromEntries((decodeModel(bytes).metadata ?? []).map((p) => [p.key, p.value]));
-    const card = JSON.parse(meta['weft.tokenizer']!) as Record<string, unknown>;
+    const card = JSON.parse(meta['weft.tokenizer']) as Record<string, unknown>;
     expect(card.mode).toBe('word');
     expect((card.vocab as string[]).slice(0, 2)).toEqual(['[PAD]', '[UNK]']);
 
