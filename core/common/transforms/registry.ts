@@ -4,6 +4,7 @@ import { onehot } from './onehot';
 import { ordinal } from './ordinal';
 import { standardize } from './standardize';
 import { tokenize } from './tokenize';
+import { tfidf } from './tfidf';
 import type { TransformModule } from './TransformModule';
 
 /** Every fitted transform kind, one module each. Adding a kind = one file + its entry here. */
@@ -14,6 +15,7 @@ export const transformModules = {
   onehot,
   ordinal,
   tokenize,
+  tfidf,
 } as const satisfies { [K in string]: TransformModule<{ kind: K; column: string }, never> };
 
 type Modules = typeof transformModules;

@@ -1,7 +1,8 @@
 import type { FittedTransform, TableColumn } from '../../values';
-import { columnValues } from '../../transforms/features';
 import { tokenize } from '../../transforms/tokenize';
 import { DataError } from './DataError';
+import { tfidf } from '../../transforms/tfidf';
+import { applyChain, columnValues } from '../../transforms/features';
 
 function isMissing(v: unknown): boolean {
   return v === null || v === undefined || (typeof v === 'number' && v !== v);
@@ -97,6 +98,18 @@ export function refitTransforms(
       case 'onehot':
       case 'ordinal':
         out.push({ ...t, categories: categoriesOf(col, n, fill) });
+        break;
+      case 'tfidf':
+        out.push(
+          tfidf.fit(
+            t.column,
+            applyChain(
+              columnValues(col, n),
+              out.filter((u) => u.column === t.column),
+            ),
+            t,
+          ),
+        );
         break;
       case 'standardize':
       case 'minmax': {

@@ -19,7 +19,6 @@ import { lossStillDecreasing, STILL_DECREASING } from '../../training/lossTrend'
 import { formatMetrics, trainLoop } from '../../training/trainLoop';
 import { CancelledError, UserError, type Executor, type ExecutorContext } from '../Executor';
 import { modelSchemaOf } from '../../../common/modelSchema';
-import { pendingText, rawTextMessage } from '../../../common/transforms/features';
 
 function chooseLoss(p: TrainerParams, data: DatasetValue, where: string): LossKind {
   const loss: LossKind = p.loss === 'auto' ? (data.task === 'classification' ? 'cross_entropy' : 'mse') : p.loss;
@@ -104,8 +103,6 @@ export async function trainSpec(
   p: TrainerParams,
   where: string,
 ): Promise<{ trained: TrainedModelValue; summary: NodeSummary }> {
-  const rawText = pendingText(data.rawFeatures ?? [], data.transforms);
-  if (rawText.length) throw new UserError(`${where}: ${rawTextMessage(rawText, 'a model input')}`, 1);
   const loss = chooseLoss(p, data, where);
   const model = resolveFor(spec, data, loss, where);
   checkVocabulary(model, data, where);
