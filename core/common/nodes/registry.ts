@@ -14,6 +14,8 @@ import { tfidfNode } from './prep/tfidf';
 import { selectNode } from './prep/select';
 import { shuffleNode } from './prep/shuffle';
 import { standardizeNode } from './prep/standardize';
+import { tokenizeNode } from './prep/tokenize';
+import { textNode } from './data/text';
 import { windowNode } from './prep/window';
 import { evalClassification } from './eval/classification';
 import { evalCompare } from './eval/compare';
@@ -48,6 +50,7 @@ export const builtinNodes = {
   'data.images': imagesNode,
   'data.npy': npyNode,
   'data.json': jsonNode,
+  'data.text': textNode,
   'prep.split': splitNode,
   'prep.standardize': standardizeNode,
   'prep.window': windowNode,
@@ -59,6 +62,7 @@ export const builtinNodes = {
   'prep.select': selectNode,
   'prep.shuffle': shuffleNode,
   'prep.augment': augmentNode,
+  'prep.tokenize': tokenizeNode,
   'eval.classification': evalClassification,
   'eval.regression': evalRegression,
   'eval.predict': evalPredict,

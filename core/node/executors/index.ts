@@ -15,6 +15,8 @@ import { tfidfExecutor } from './prep/tfidf';
 import { selectExecutor } from './prep/select';
 import { shuffleExecutor } from './prep/shuffle';
 import { standardizeExecutor } from './prep/standardize';
+import { tokenizeExecutor } from './prep/tokenize';
+import { textExecutor } from './data/text';
 import { evalClassificationExecutor } from './eval/classification';
 import { evalCompareExecutor } from './eval/compare';
 import { evalImportanceExecutor } from './eval/importance';
@@ -51,6 +53,7 @@ export const builtinExecutors = {
   'data.images': imagesExecutor,
   'data.npy': npyExecutor,
   'data.json': jsonExecutor,
+  'data.text': textExecutor,
   'prep.split': splitExecutor,
   'prep.window': windowExecutor,
   'prep.standardize': standardizeExecutor,
@@ -62,6 +65,7 @@ export const builtinExecutors = {
   'prep.select': selectExecutor,
   'prep.shuffle': shuffleExecutor,
   'prep.augment': augmentExecutor,
+  'prep.tokenize': tokenizeExecutor,
   'eval.classification': evalClassificationExecutor,
   'eval.regression': evalRegressionExecutor,
   'eval.predict': evalPredictExecutor,

@@ -14,7 +14,7 @@ import { UserError } from '../executors/Executor';
 import { runTrainedModel } from '../inference/runModel';
 import { decodeModel } from '../../common/model/onnx/decodeModel';
 import { encodeModelData, type ModelData } from '../../common/model/onnx/encodeModel';
-import { buildExportModel, type ExportLayout } from './preprocessGraph';
+import { buildExportModel, EXPORT_NAMES, type ExportLayout } from './preprocessGraph';
 import { quantizeDynamic } from './quantize';
 import { batchDependence, measureLatency, type Latency } from './quantizeCheck';
 import { maxAbsDiff, runExported } from './runExported';
@@ -103,6 +103,10 @@ export function modelCard(
   };
 }
 
+/** The metadata_props key of a token input's tokenizer settings: `weft.tokenizer` for `token_ids`. */
+export const tokenizerKey = (input: string): string =>
+  input === EXPORT_NAMES.tokens ? 'weft.tokenizer' : `weft.tokenizer.${input}`;
+
 function withMetadata(
   m: ModelData,
   model: TrainedModelValue,
@@ -113,6 +117,9 @@ function withMetadata(
     { key: 'weft.io', value: JSON.stringify(layout) },
     { key: 'weft.model_card', value: JSON.stringify(modelCard(model, opts.metrics, opts.trainingData)) },
     ...(model.classNames ? [{ key: 'weft.class_names', value: JSON.stringify(model.classNames) }] : []),
+    ...layout.inputs.flatMap((i) =>
+      i.tokenizer ? [{ key: tokenizerKey(i.name), value: JSON.stringify({ input: i.name, ...i.tokenizer }) }] : [],
+    ),
   ];
   const kept = (m.metadata ?? []).filter((p) => !p.key.startsWith('weft.'));
   return { ...m, producerName: 'weft', producerVersion: WEFT_VERSION, metadata: [...kept, ...props] };

@@ -61,6 +61,18 @@ function resolveFor(spec: ModelSpecValue, data: DatasetValue, loss: LossKind, wh
   }
 }
 
+/** Refuses an Embedding whose table is smaller than the token ids prep.tokenize gives. */
+function checkVocabulary(model: ResolvedModel, data: DatasetValue, where: string): void {
+  const ids = data.transforms.reduce((m, t) => (t.kind === 'tokenize' ? Math.max(m, t.vocab.length + 2) : m), 0);
+  for (const n of model.nodes) {
+    if (n.layer.kind === 'embedding' && n.layer.vocabSize < ids)
+      throw new UserError(
+        `${where}: layer ${n.id} (Embedding) has vocabSize ${n.layer.vocabSize}, but prep.tokenize gives token ids up to ${ids - 1}; set its vocabSize to at least ${ids}`,
+        1,
+      );
+  }
+}
+
 /** The inference graph and per-name weights (BatchNorm running statistics included). */
 function packageWeights(
   model: ResolvedModel,
@@ -93,6 +105,7 @@ export async function trainSpec(
 ): Promise<{ trained: TrainedModelValue; summary: NodeSummary }> {
   const loss = chooseLoss(p, data, where);
   const model = resolveFor(spec, data, loss, where);
+  checkVocabulary(model, data, where);
   let split;
   try {
     split = trainValidation(data, p.validationFraction, p.seed);
