@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineNode } from '../NodeDefinition';
+import { int8Params } from '../opt/int8Params';
 
 export const exportOnnxParams = z.object({
   /** Output file, relative to the pipeline file. */
@@ -8,10 +9,15 @@ export const exportOnnxParams = z.object({
     .min(1)
     .default('model.onnx')
     .meta({ widget: 'file', extensions: ['.onnx'], save: true }),
-  /** Also try int8 dynamic quantization: reports size, latency and accuracy change, and writes `<name>.int8.onnx` when it pays. @default false */
+  /**
+   * Also try int8: static QDQ calibrated on the dataset's training rows when a dataset is connected
+   * (dynamic otherwise); reports size, latency and accuracy change, and writes `<name>.int8.onnx`
+   * when it pays. @default false
+   */
   quantize: z.boolean().default(false),
   /** Write the int8 file even when it is not smaller and faster than the float one. @default false */
-  quantizeForce: z.boolean().default(false),
+  quantizeForce: z.boolean().default(false).meta({ showIf: { quantize: [true] } }),
+  ...int8Params({ quantize: [true] }),
   /** Held-out rows run through the written file and compared with in-app predictions. @default 512 */
   verifyRows: z.number().int().min(1).max(100_000).default(512),
   /** The dataset split those rows come from (falls back to validation, then train). @default 'test' */
