@@ -172,17 +172,19 @@ export function encodeInt8(q: Int8Model): Uint8Array {
 }
 
 /**
- * Training rows to calibrate on (validation when there is no training split), raw columns included
- * for tabular models; undefined without a dataset or raw columns, which means dynamic int8.
+ * Training rows to calibrate on (validation when there is no training split); undefined without a
+ * dataset, or when `raw` (an export that takes raw columns) is asked for and the rows have none:
+ * either means dynamic int8.
  */
 export async function calibrationRows(
   model: TrainedModelValue,
   data: DatasetValue | undefined,
   limit: number,
+  raw = (model.rawFeatures?.length ?? 0) > 0 || model.rawInputs === true,
 ): Promise<VerifyRows | undefined> {
   if (!data) return undefined;
   const rows = await loadRowsFromDataset(data, limit, ['train', 'validation']);
-  if (!rows || ((model.rawFeatures?.length ?? 0) > 0 && !rows.raw) || (model.rawInputs && !rows.raw)) return undefined;
+  if (!rows || (raw && !rows.raw)) return undefined;
   return { ...rows, source: rows.source.replace(/^(\d+) rows/, '$1 calibration rows') };
 }
 
