@@ -284,11 +284,11 @@ export function quantizeStatic(
       { name: `${base}_zero_point`, dtype: 'int32', dims: b.dims, data: new Int32Array(q.length) },
     );
     out.push(
-      node('DequantizeLinear', [`${base}_quantized`, `${base}_scale`, `${base}_zero_point`], [`${base}_dq`], {
+      node('DequantizeLinear', [`${base}_quantized`, `${base}_scale`, `${base}_zero_point`], [`${base}_DequantizeLinear_Output`], {
         axis: { i: 0 },
       }),
     );
-    return `${base}_dq`;
+    return `${base}_DequantizeLinear_Output`;
   };
   for (const i of model.graph.inputs) qdq(i.name);
   for (const n of nodes) {
