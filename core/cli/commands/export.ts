@@ -160,6 +160,7 @@ export function registerExportCommand(program: Command): void {
           ...(calibration ? { int8: { calibration } } : {}),
           ...(flags.quantize ? { quantize: flags.quantize === 'force' ? ('force' as const) : ('auto' as const) } : {}),
           ...(metrics ? { metrics } : {}),
+          ...(data ? { trainingData: data } : {}),
         });
         if (flags.format === 'onnx') {
           console.log(describeOnnxExport(report)?.text ?? '');

@@ -5,9 +5,19 @@ import { int8Params } from './int8Params';
 export const optQuantizeParams = z.object({
   ...int8Params(),
   /** Split whose labelled rows measure the accuracy change (falls back to validation, then train). @default 'test' */
-  evalSplit: z.string().min(1).default('test'),
+  evalSplit: z
+    .string()
+    .min(1)
+    .default('test')
+    .describe('Split whose labelled rows measure the accuracy change (falls back to validation, then train)'),
   /** Rows of that split run through both models for agreement, accuracy and latency. @default 2000 */
-  evalRows: z.number().int().min(1).max(100_000).default(2000),
+  evalRows: z
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .default(2000)
+    .describe('Rows of that split run through both models for agreement, accuracy and latency'),
 });
 
 export const optQuantizeNode = defineNode({

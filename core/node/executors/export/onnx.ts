@@ -65,7 +65,7 @@ export function describeOnnxExport(r: OnnxExportReport): ExecutorResult['summary
 export async function exportInputs(
   ctx: ExecutorContext<{ verifyRows: number; verifySplit: string }>,
   nodeType: string,
-): Promise<{ model: TrainedModelValue; metrics?: MetricsValue; rows: VerifyRows }> {
+): Promise<{ model: TrainedModelValue; metrics?: MetricsValue; data?: DatasetValue; rows: VerifyRows }> {
   const model = ctx.inputs.model as TrainedModelValue;
   const data = ctx.inputs.data as DatasetValue | undefined;
   const metrics = ctx.inputs.metrics as MetricsValue | undefined;
@@ -76,12 +76,12 @@ export async function exportInputs(
     ctx.params.verifySplit,
     `${nodeType} (${ctx.nodeId})`,
   );
-  return { model, rows, ...(metrics ? { metrics } : {}) };
+  return { model, rows, ...(metrics ? { metrics } : {}), ...(data ? { data } : {}) };
 }
 
 export const exportOnnxExecutor: Executor<z.output<typeof exportOnnxParams>> = async (ctx) => {
   const file = resolveParamPath(ctx, ctx.params.path, 'write');
-  const { model, metrics, rows } = await exportInputs(ctx, 'export.onnx');
+  const { model, metrics, data, rows } = await exportInputs(ctx, 'export.onnx');
   ctx.progress(0.1, 'building the graph');
   const calibration = ctx.params.quantize
     ? await calibrationRows(model, ctx.inputs.data as DatasetValue | undefined, ctx.params.calibrationRows)
@@ -93,6 +93,7 @@ export const exportOnnxExecutor: Executor<z.output<typeof exportOnnxParams>> = a
     int8: { ...int8OptionsOf(ctx.params), ...(calibration ? { calibration } : {}) },
     signal: ctx.signal,
     ...(metrics ? { metrics } : {}),
+    ...(data ? { trainingData: data } : {}),
   });
   for (const w of report.quantized?.warnings ?? []) ctx.log(w, 'warn');
   ctx.progress(1);
