@@ -284,9 +284,14 @@ export function quantizeStatic(
       { name: `${base}_zero_point`, dtype: 'int32', dims: b.dims, data: new Int32Array(q.length) },
     );
     out.push(
-      node('DequantizeLinear', [`${base}_quantized`, `${base}_scale`, `${base}_zero_point`], [`${base}_DequantizeLinear_Output`], {
-        axis: { i: 0 },
-      }),
+      node(
+        'DequantizeLinear',
+        [`${base}_quantized`, `${base}_scale`, `${base}_zero_point`],
+        [`${base}_DequantizeLinear_Output`],
+        {
+          axis: { i: 0 },
+        },
+      ),
     );
     return `${base}_DequantizeLinear_Output`;
   };

@@ -92,7 +92,7 @@ export const optQuantizeExecutor: Executor<z.output<typeof optQuantizeParams>> =
     classification: model.task === 'classification',
     maxAccuracyDrop: options.maxAccuracyDrop,
   });
-  c.warnings.unshift(...q.warnings);
+  c.warnings = [...q.warnings, ...c.warnings];
   for (const w of c.warnings) ctx.log(w, 'warn');
   ctx.progress(1);
   const quantized: TrainedModelValue = {

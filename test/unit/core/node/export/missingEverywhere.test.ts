@@ -3,11 +3,12 @@
  * feature, also those with no missing value in training, and the exported ONNX fills the same way.
  * Rows with NaN in one column at a time go through the app and through onnxruntime-node.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
+import * as ortWeb from 'onnxruntime-web';
 import type { DatasetValue, TableColumn, TableValue } from '../../../../../core/common';
 import { splitParams } from '../../../../../core/common/nodes/prep/split';
 import { splitTable } from '../../../../../core/common/nodes/prep/splitTable';
@@ -117,14 +118,14 @@ describe('NaN = missing for every numeric column', () => {
     const q = report.quantized!;
     expect(q.mode).toBe('static');
     expect(q.batchDependence).toBe(0);
-    const run = async (f: string, rows: { n: number; raw: TableColumn[] }) => {
+    const run = async (f: string, rows: { n: number; raw: TableColumn[] }, runtime: typeof ort = ort) => {
       const col = (name: string) => rows.raw.find((c) => c.name === name)!.values;
       const numericIn = new Float64Array(rows.n * 3);
       numeric.forEach((name, j) => (col(name) as Float64Array).forEach((v, i) => (numericIn[i * 3 + j] = v)));
-      const s = await ort.InferenceSession.create(f);
+      const s = await runtime.InferenceSession.create(readFileSync(f));
       const o = await s.run({
-        numeric: new ort.Tensor('float64', numericIn, [rows.n, 3]),
-        categorical: new ort.Tensor('string', col('team') as string[], [rows.n, 1]),
+        numeric: new runtime.Tensor('float64', numericIn, [rows.n, 3]),
+        categorical: new runtime.Tensor('string', col('team') as string[], [rows.n, 1]),
       });
       await s.release();
       return { p: Array.from(o.probabilities.data as Float32Array), label: Array.from(o.label.data as BigInt64Array) };
@@ -136,6 +137,10 @@ describe('NaN = missing for every numeric column', () => {
     ];
     expect(int8Nan.label).toEqual(floatNan.label);
     expect(int8Nan.p).toEqual(int8Filled.p);
+    // onnxruntime-web (wasm, run here in Node) reads the same int8 file to the same numbers.
+    const web = await run(q.file, { n, raw }, ortWeb as unknown as typeof ort);
+    expect(web.label).toEqual(int8Nan.label);
+    web.p.forEach((v, i) => expect(Math.abs(v - int8Nan.p[i])).toBeLessThanOrEqual(1e-6));
     for (const v of int8Nan.p) expect(Number.isFinite(v)).toBe(true);
   });
 });
