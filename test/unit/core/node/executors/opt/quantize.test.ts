@@ -138,5 +138,15 @@ describe('opt.quantize: static int8 of a CNN on the digits', () => {
         { kind: 'percentile', percentile: 40 },
       ),
     ).rejects.toThrow(/percentile must be in \(50, 100\], not 40/);
+    const nan = new Float32Array(784).fill(0.5);
+    nan[3] = NaN;
+    await expect(
+      calibrateRanges(
+        decodeModel(model.onnx),
+        ['input', 'relu'],
+        { n: 1, feeds: () => ({ input: new ort.Tensor('float32', nan, [1, 1, 28, 28]) }) },
+        { kind: 'minmax' },
+      ),
+    ).rejects.toThrow(/calibration found NaN in activation input; fill or drop missing values/);
   });
 });
