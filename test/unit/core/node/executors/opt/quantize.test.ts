@@ -2,8 +2,11 @@
  * opt.quantize on the bench CNN trained one epoch on the committed digits: the float model run by
  * onnxruntime is the oracle for the int8 one, and the digits' labels for the accuracy change.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDigits } from '../../../../../../bench/digits/digitsIdx';
 import { digitsDataset, trainedDigitsModel } from '../../../../../../bench/digits/trainedModel';
 import type { DatasetValue, TrainedModelValue } from '../../../../../../core/common';
@@ -11,10 +14,14 @@ import { decodeModel } from '../../../../../../core/common/model/onnx/decodeMode
 import { encodeModelData } from '../../../../../../core/common/model/onnx/encodeModel';
 import { optQuantizeParams } from '../../../../../../core/common/nodes/opt/quantize';
 import { calibrateRanges } from '../../../../../../core/node/export/calibrate';
+import { exportOnnx } from '../../../../../../core/node/export/exportOnnx';
+import { exportTfjs } from '../../../../../../core/node/export/exportTfjs';
 import { optQuantizeExecutor } from '../../../../../../core/node/executors/opt/quantize';
 import { runTrainedModel } from '../../../../../../core/node/inference/runModel';
 import { executorContext } from '../../../../../fixtures/executorContext';
 
+const dir = mkdtempSync(path.join(tmpdir(), 'weft-quantize-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let model: TrainedModelValue;
 let data: DatasetValue;
 
@@ -75,6 +82,13 @@ describe('opt.quantize: static int8 of a CNN on the digits', () => {
         .every((n) => n.inputs.every((i) => i.endsWith('DequantizeLinear_Output'))),
     ).toBe(true);
     expect(int8.trainParams.quantization).toMatch(/^int8 static QDQ/);
+    // It exports to ONNX verified against the app (the same int8 numbers); TF.js has no int8 layers and says so.
+    const rows = { n: 500, x: test.x.subarray(0, 500 * 784), y: test.y.subarray(0, 500), source: 'test' };
+    const exported = await exportOnnx(int8, { file: path.join(dir, 'int8.onnx'), rows });
+    expect(exported.maxAbsDiff).toBeLessThanOrEqual(1e-5);
+    await expect(exportTfjs(int8, { dir: path.join(dir, 'tfjs'), rows })).rejects.toThrow(
+      /operator QuantizeLinear has no TF\.js layers counterpart; export to ONNX instead/,
+    );
   });
 
   it('one row at a time and 24 rows at once give bit-identical outputs (static scales)', async () => {
