@@ -51,7 +51,7 @@ async function eachBatch(
   for (let start = 0; start < rows.n; start += BATCH) {
     if (signal) throwIfAborted(signal);
     const feeds = rows.feeds(start, Math.min(rows.n, start + BATCH));
-    const out = await session.run(feeds, fetch);
+    const out = fetch.length ? await session.run(feeds, fetch) : {};
     for (const t of tensors) {
       const v = inputs.has(t) ? feeds[t] : out[t];
       if (!v || v.type !== 'float32') throw new Error(`calibration: tensor ${t} is not a float32 activation`);
