@@ -53,7 +53,8 @@ export const exportOnnxNode = defineNode({
     '`numeric` float64 and, with categorical columns, `categorical` string), class probabilities and label indices come ' +
     'out. Class names and a model card sit in metadata_props. The written file is run on held-out rows and must match ' +
     'in-app predictions within 1e-5, or the export fails. Connect the dataset for the held-out rows (otherwise synthetic ' +
-    'rows are used) and metrics for the model card.',
+    'rows are used) and metrics for the model card. With quantize on it also tries an int8 file: static QDQ calibrated on ' +
+    "the dataset's training rows when the dataset is connected, dynamic otherwise.",
   inputs: [
     { name: 'model', type: { kind: 'TrainedModel' } },
     { name: 'data', type: { kind: 'Dataset' }, optional: true, doc: 'Held-out rows for the verification' },
