@@ -57,7 +57,12 @@ export const exportOnnxNode = defineNode({
     "the dataset's training rows when the dataset is connected, dynamic otherwise.",
   inputs: [
     { name: 'model', type: { kind: 'TrainedModel' } },
-    { name: 'data', type: { kind: 'Dataset' }, optional: true, doc: 'Held-out rows for the verification' },
+    {
+      name: 'data',
+      type: { kind: 'Dataset' },
+      optional: true,
+      doc: 'Held-out rows for the verification; training rows to calibrate int8',
+    },
     { name: 'metrics', type: { kind: 'Metrics' }, optional: true, doc: 'Scores for the model card' },
   ],
   outputs: [],
