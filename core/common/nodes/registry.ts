@@ -25,6 +25,7 @@ import { evalRegression } from './eval/regression';
 import { exportOnnxNode } from './export/onnx';
 import { exportTfjsNode } from './export/tfjs';
 import { deployRepositoryNode } from './deploy/repository';
+import { optQuantizeNode } from './opt/quantize';
 import { onnxModelNode } from './model/onnx';
 import { layerNodes } from './layer';
 import { inputNode } from './layer/input';
@@ -71,6 +72,7 @@ export const builtinNodes = {
   'export.onnx': exportOnnxNode,
   'export.tfjs': exportTfjsNode,
   'deploy.repository': deployRepositoryNode,
+  'opt.quantize': optQuantizeNode,
   'model.onnx': onnxModelNode,
   'model.mlp': mlpNode,
   'model.cnn': cnnNode,

@@ -25,6 +25,7 @@ import { evalRegressionExecutor } from './eval/regression';
 import { exportOnnxExecutor } from './export/onnx';
 import { exportTfjsExecutor } from './export/tfjs';
 import { deployRepositoryExecutor } from './deploy/repository';
+import { optQuantizeExecutor } from './opt/quantize';
 import { onnxModelExecutor } from './model/onnx';
 import { layerNodes } from '../../common/nodes/layer';
 import type { builtinNodes } from '../../common/nodes/registry';
@@ -74,6 +75,7 @@ export const builtinExecutors = {
   'export.onnx': exportOnnxExecutor,
   'export.tfjs': exportTfjsExecutor,
   'deploy.repository': deployRepositoryExecutor,
+  'opt.quantize': optQuantizeExecutor,
   'model.onnx': onnxModelExecutor,
   'model.mlp': mlpExecutor,
   'model.cnn': cnnExecutor,
