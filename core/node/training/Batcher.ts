@@ -12,6 +12,8 @@ export interface BatcherOptions {
   /** Label values per sample (1 for class indices). */
   labelSize: number;
   labels: 'int64' | 'int32' | 'float32';
+  /** Floats per sample of `soft` (a teacher's logits), copied in the same order as the rows. @default 0 */
+  softSize?: number;
   /** Reshuffle the order every epoch. */
   shuffle: boolean;
   seed: number;
@@ -24,18 +26,30 @@ export interface BatcherOptions {
 export class Batcher {
   readonly x: Float32Array;
   readonly y: LabelArray;
+  /** The batch's rows of the source's `soft` values (empty without them). */
+  readonly soft: Float32Array;
   readonly order: Uint32Array;
   readonly batches: number;
   private readonly random: () => number;
 
   constructor(
-    private readonly src: { x: Float32Array; y: Int32Array | Float32Array; n: number; lazy?: DatasetSplit['lazy'] },
+    private readonly src: {
+      x: Float32Array;
+      y: Int32Array | Float32Array;
+      n: number;
+      lazy?: DatasetSplit['lazy'];
+      soft?: Float32Array;
+    },
     private readonly o: BatcherOptions,
   ) {
     this.x = new Float32Array(o.batchSize * o.rowSize);
     const ny = o.batchSize * o.labelSize;
     this.y =
       o.labels === 'int64' ? new BigInt64Array(ny) : o.labels === 'int32' ? new Int32Array(ny) : new Float32Array(ny);
+    const softSize = src.soft ? (o.softSize ?? 0) : 0;
+    if (src.soft && src.soft.length !== src.n * softSize)
+      throw new Error(`soft values: expected ${src.n} × ${softSize}, got ${src.soft.length}`);
+    this.soft = new Float32Array(o.batchSize * softSize);
     this.order = new Uint32Array(src.n);
     for (let i = 0; i < src.n; i++) this.order[i] = i;
     this.batches = Math.ceil(src.n / o.batchSize);
@@ -81,7 +95,13 @@ export class Batcher {
 
   private fillLabels(start: number, count: number): number {
     const { labelSize } = this.o;
-    const { y } = this.src;
+    const { y, soft } = this.src;
+    const w = this.o.softSize ?? 0;
+    if (soft)
+      for (let i = 0; i < count; i++) {
+        const r = this.order[start + i];
+        this.soft.set(soft.subarray(r * w, (r + 1) * w), i * w);
+      }
     for (let i = 0; i < count; i++) {
       const r = this.order[start + i];
       if (this.y instanceof BigInt64Array) {
