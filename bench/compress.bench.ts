@@ -15,7 +15,7 @@ import { cnn, digitsDataset, train } from './compress/digitsModels';
 import { reportBench } from './report';
 
 const data = digitsDataset();
-const test = data.splits.test!;
+const test = data.splits.test;
 const row = await firstRow(test, data.featureShape);
 const SEEDS = [1, 2, 3];
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;

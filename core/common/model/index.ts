@@ -41,5 +41,5 @@ export { noRewrites } from './graph/rewrites/rewrites';
 export type { RewriteOptions } from './graph/rewrites/rewrites';
 export { buildInferenceGraph } from './buildInferenceGraph';
 export { outputUnitsFor, isClassificationLoss } from './losses';
-export type { DistillOptions, LossKind } from './losses';
+export type { LossKind } from './losses';
 export type { OptimizerConfig } from './optimizers';

@@ -163,7 +163,7 @@ function gatherAxes(data: Float32Array, shape: readonly number[], keep: readonly
 }
 
 /** L2 norm of each output unit's incoming weights: dense kernel columns, conv filters. */
-export function unitNorms(node: ResolvedNode, kernel: Float32Array): Float64Array {
+function unitNorms(node: ResolvedNode, kernel: Float32Array): Float64Array {
   const shape = node.params.find((p) => p.name === `${node.id}/kernel`)!.shape;
   const conv = node.layer.kind === 'conv2d';
   const units = conv ? shape[0] : shape[shape.length - 1];

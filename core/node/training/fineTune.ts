@@ -14,9 +14,16 @@ export interface FineTuneStart {
 }
 
 const isResolved = (s: unknown): s is ResolvedModel =>
-  typeof s === 'object' && s !== null && Array.isArray((s as ResolvedModel).nodes) && Array.isArray((s as ResolvedModel).params);
+  typeof s === 'object' &&
+  s !== null &&
+  Array.isArray((s as ResolvedModel).nodes) &&
+  Array.isArray((s as ResolvedModel).params);
 
-function pick(model: ResolvedModel, weights: WeightMap, where: string): { params: Float32Array; buffers: Float32Array } {
+function pick(
+  model: ResolvedModel,
+  weights: WeightMap,
+  where: string,
+): { params: Float32Array; buffers: Float32Array } {
   const missing = [...model.params, ...model.buffers].filter((p) => !weights[p.name]).map((p) => p.name);
   if (missing.length)
     throw new UserError(`${where}: the model on "init" has no weights for ${missing.slice(0, 3).join(', ')}`, 1);
@@ -67,7 +74,9 @@ export function fineTuneStart(
       const s = gradualSparsity(pruning.sparsity, epoch, epochs);
       return flatMask(model, magnitudeMasks(model, weights, s, pruning.scope));
     };
-    log(`gradual pruning of ${names.length} kernels to sparsity ${pruning.sparsity} over the first ${Math.ceil(epochs / 2)} epochs`);
+    log(
+      `gradual pruning of ${names.length} kernels to sparsity ${pruning.sparsity} over the first ${Math.ceil(epochs / 2)} epochs`,
+    );
     return { model, ...start, mask: { initial: flatMask(model, {}), update }, pruning };
   }
   const start = pick(model, init.weights, where);

@@ -7,8 +7,7 @@ import { rowsAreProbabilities } from '../onnx/runOnDataset';
 /** Probabilities below this are taken as this before the log (exp(−69): no softened weight at any T ≥ 1). */
 const FLOOR = 1e-30;
 
-const names = (xs: readonly string[] | undefined): string =>
-  xs ? ` (${xs.map((x) => `'${x}'`).join(', ')})` : '';
+const names = (xs: readonly string[] | undefined): string => (xs ? ` (${xs.map((x) => `'${x}'`).join(', ')})` : '');
 
 /**
  * Refuses a teacher that cannot teach a student on `data`: another task, another number of

@@ -213,7 +213,11 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
   const softFull = o.teacher ? new ort.Tensor('float32', batcher.soft, softDims(batchSize)) : undefined;
   const softLast =
     o.teacher && lastRows !== batchSize
-      ? new ort.Tensor('float32', batcher.soft.subarray(0, lastRows * (batcher.soft.length / batchSize)), softDims(lastRows))
+      ? new ort.Tensor(
+          'float32',
+          batcher.soft.subarray(0, lastRows * (batcher.soft.length / batchSize)),
+          softDims(lastRows),
+        )
       : softFull;
 
   const history: EpochRecord[] = [];

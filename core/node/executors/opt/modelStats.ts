@@ -18,7 +18,7 @@ export interface ModelStats {
 }
 
 /** Median ms of one batch-1 run of `onnx` on `row` over `runs` runs, after a warm-up. */
-export async function batch1Latency(
+async function batch1Latency(
   onnx: Uint8Array,
   inputName: string,
   featureShape: readonly number[],
@@ -74,7 +74,10 @@ export async function accuracyOn(model: TrainedModelValue, split: DatasetSplit, 
 }
 
 /** The first row of a split (for latency), or zeros when there is none. */
-export async function firstRow(split: DatasetSplit | undefined, featureShape: readonly number[]): Promise<Float32Array> {
+export async function firstRow(
+  split: DatasetSplit | undefined,
+  featureShape: readonly number[],
+): Promise<Float32Array> {
   const size = featureShape.reduce((a, b) => a * b, 1);
   if (!split || split.n === 0) return new Float32Array(size);
   return Float32Array.from(await readRows(split, 0, 1));

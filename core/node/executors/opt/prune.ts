@@ -52,7 +52,9 @@ export const pruneExecutor: Executor<PruneParams> = async (ctx) => {
     line('after', after, accAfter),
     ...(split ? [] : ['connect a dataset to measure accuracy before and after']),
     ...(ctx.params.method === 'magnitude'
-      ? ['magnitude pruning keeps dense float storage: the file and the latency stay as they are; structured pruning shrinks them']
+      ? [
+          'magnitude pruning keeps dense float storage: the file and the latency stay as they are; structured pruning shrinks them',
+        ]
       : []),
   ].join('\n');
   ctx.progress(1);

@@ -14,10 +14,13 @@ export interface PruneOutcome {
 }
 
 const isResolved = (s: unknown): s is ResolvedModel =>
-  typeof s === 'object' && s !== null && Array.isArray((s as ResolvedModel).nodes) && Array.isArray((s as ResolvedModel).params);
+  typeof s === 'object' &&
+  s !== null &&
+  Array.isArray((s as ResolvedModel).nodes) &&
+  Array.isArray((s as ResolvedModel).params);
 
 /** The inference graph of `spec` with `weights` (BatchNorm statistics included), as the trainer builds it. */
-export function inferenceOnnx(model: TrainedModelValue, spec: ResolvedModel, weights: WeightMap): Uint8Array {
+function inferenceOnnx(model: TrainedModelValue, spec: ResolvedModel, weights: WeightMap): Uint8Array {
   const buffers = new Float32Array(spec.buffers.reduce((a, b) => a + weights[b.name].length, 0));
   let at = 0;
   for (const b of spec.buffers) {

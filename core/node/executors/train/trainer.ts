@@ -63,7 +63,12 @@ function checkLabels(split: DatasetSplit, k: number, name: string, where: string
   }
 }
 
-function resolveFor(spec: ModelSpecValue | undefined, data: DatasetValue, loss: LossKind, where: string): ResolvedModel {
+function resolveFor(
+  spec: ModelSpecValue | undefined,
+  data: DatasetValue,
+  loss: LossKind,
+  where: string,
+): ResolvedModel {
   if (spec?.format !== 'weft.model')
     throw new UserError(`${where}: the model input is not a model spec; connect a model.* or layer.* node`, 1);
   try {
@@ -123,7 +128,10 @@ export async function trainSpec(
   const model = start?.model ?? resolveFor(spec, data, loss, where);
   if (extras.teacher) {
     if (loss !== 'cross_entropy')
-      throw new UserError(`${where}: distillation needs the cross_entropy loss (loss auto on a classification dataset), not ${loss}`, 1);
+      throw new UserError(
+        `${where}: distillation needs the cross_entropy loss (loss auto on a classification dataset), not ${loss}`,
+        1,
+      );
     checkTeacher(extras.teacher, data, classCount(data), where);
   }
   let split;
