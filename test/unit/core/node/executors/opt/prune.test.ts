@@ -6,7 +6,7 @@ import type { DatasetValue, TrainedModelValue } from '../../../../../../core/com
 import { mlpParams, mlpSpec } from '../../../../../../core/common/nodes/model/mlp';
 import { pruneParams, type PruneParams } from '../../../../../../core/common/nodes/opt/prune';
 import { seededRandom } from '../../../../../../core/common/nodes/prep/random';
-import { trainerParams, type TrainerParams } from '../../../../../../core/common/nodes/train/trainer';
+import { trainerNode, trainerParams, type TrainerParams } from '../../../../../../core/common/nodes/train/trainer';
 import { UserError, type ExecutorResult } from '../../../../../../core/node/executors/Executor';
 import { pruneExecutor } from '../../../../../../core/node/executors/opt/prune';
 import { trainerExecutor } from '../../../../../../core/node/executors/train/trainer';
@@ -119,6 +119,19 @@ describe('opt.prune', () => {
     const tuned = await train({ init: pruned, data }, { epochs: 2 });
     expect(tuned.weights['mlp/dense1/kernel']).toHaveLength(8 * 16);
   }, 60_000);
+
+  it('the trainer refuses an init model without a Weft architecture, and needs a model or an init', async () => {
+    const err = await train({ init: { ...dense, spec: { format: 'sklearn' } }, data }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as Error).message).toMatch(/"init" has no Weft model architecture/);
+    const inferred = trainerNode.inferOutputs!({
+      params: trainerParams.parse({}),
+      inputs: { data: { kind: 'Dataset' } },
+    });
+    expect(inferred).toEqual({
+      error: expect.stringMatching(/connect a model spec on "model".*or a trained model on "init"/),
+    });
+  });
 
   it('refuses a sparsity outside [0, 1) with a clear message', async () => {
     const parsed = pruneParams.safeParse({ sparsity: 1 });
