@@ -280,6 +280,10 @@ export async function trainSpec(
     `${result.history.length} epochs on ${result.provider} in ${seconds.toFixed(1)} s` +
     `${result.stoppedEarly ? ' (stopped early)' : ''}; weights of epoch ${result.weightsEpoch}` +
     (restored ? ` (restored: best ${monitor})` : '') +
+    (teacher ? `; distilled from the teacher (T ${p.temperature}, alpha ${p.alpha})` : '') +
+    (start
+      ? `; fine-tuned from the model on "init"${start.pruning ? ` (${start.pruning.method} pruning kept)` : ''}`
+      : '') +
     `; ${formatMetrics(last)}` +
     (unfinished ? `; ${STILL_DECREASING}` : '') +
     (result.notes.length ? `; ${result.notes.join('; ')}` : '');
