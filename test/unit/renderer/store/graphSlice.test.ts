@@ -290,7 +290,12 @@ describe('documents and measuring', () => {
 
   it('gives unmeasured nodes an estimated size and handles, and drops the estimate once measured', () => {
     const est = estimatedLayout('train.trainer');
-    expect(est.handles?.filter((h) => h.type === 'target').map((h) => h.id)).toEqual(['model', 'data', 'teacher', 'init']);
+    expect(est.handles?.filter((h) => h.type === 'target').map((h) => h.id)).toEqual([
+      'model',
+      'data',
+      'teacher',
+      'init',
+    ]);
     expect(est.handles?.filter((h) => h.type === 'source').map((h) => h.id)).toEqual(['model', 'learner']);
     const doc = {
       ...emptyDocument('m'),
