@@ -122,6 +122,7 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
       n,
       ...(o.train.lazy ? { lazy: o.train.lazy } : {}),
       ...(o.teacher ? { soft: o.teacher.logits } : {}),
+      ...(o.train.sparse ? { sparse: o.train.sparse } : {}),
     },
     {
       batchSize,
