@@ -21,10 +21,11 @@ function weightsOf(model: ResolvedModel, seed: number): WeightMap {
 }
 
 async function predict(model: ResolvedModel, weights: WeightMap, x: Float32Array, n: number): Promise<Float32Array> {
+  const buffers = Float32Array.from(model.buffers.flatMap((b) => Array.from(weights[b.name])));
   const onnx = buildInferenceGraph(
     model,
     model.params.map((p) => weights[p.name]),
-    { task: 'classification' },
+    { task: 'classification', buffers },
   );
   const s = await ort.InferenceSession.create(onnx);
   try {
@@ -114,6 +115,28 @@ describe('structured pruning', () => {
     const x = Float32Array.from(noise(30, 3));
     const a = await predict(model, masked, x, 10);
     const b = await predict(r.model, r.weights, x, 10);
+    for (let i = 0; i < a.length; i++) expect(b[i]).toBeCloseTo(a[i], 6);
+  });
+
+  it('shrinks BatchNorm parameters and statistics with the dense units they follow', async () => {
+    const model = resolveSpec(mlpSpec(mlpParams.parse({ hidden: [6], batchNorm: true, dropout: 0.2 })), {
+      featureShape: [4],
+      outputUnits: 3,
+    });
+    const w = weightsOf(model, 5);
+    w['mlp/bn1/moving_mean'] = Float32Array.from(noise(6, 1));
+    w['mlp/bn1/moving_variance'] = Float32Array.from(noise(6, 2), (v) => 1 + 0.5 * v);
+    const r = structuredPrune(model, w, 0.5);
+    const gone = r.removed['mlp/dense1'];
+    expect(gone).toHaveLength(3);
+    const kept = [0, 1, 2, 3, 4, 5].filter((j) => !gone.includes(j));
+    for (const name of ['mlp/bn1/gamma', 'mlp/bn1/beta', 'mlp/bn1/moving_mean', 'mlp/bn1/moving_variance'])
+      expect(Array.from(r.weights[name])).toEqual(kept.map((j) => w[name][j]));
+    const masked: WeightMap = Object.fromEntries(Object.entries(w).map(([k, v]) => [k, Float32Array.from(v)]));
+    for (const j of gone) masked['mlp/output/kernel'].fill(0, j * 3, (j + 1) * 3);
+    const x = Float32Array.from(noise(20, 9));
+    const a = await predict(model, masked, x, 5);
+    const b = await predict(r.model, r.weights, x, 5);
     for (let i = 0; i < a.length; i++) expect(b[i]).toBeCloseTo(a[i], 6);
   });
 
