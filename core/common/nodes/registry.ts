@@ -32,6 +32,7 @@ import { inputNode } from './layer/input';
 import { cnnNode } from './model/cnn';
 import { mlpNode } from './model/mlp';
 import { trainerNode } from './train/trainer';
+import { pruneNode } from './opt/prune';
 import { linearNode } from './ml/linear';
 import { logisticNode } from './ml/logistic';
 import { treeNode } from './ml/tree';
@@ -77,6 +78,7 @@ export const builtinNodes = {
   'model.mlp': mlpNode,
   'model.cnn': cnnNode,
   'train.trainer': trainerNode,
+  'opt.prune': pruneNode,
   'ml.linear': linearNode,
   'ml.logistic': logisticNode,
   'ml.tree': treeNode,

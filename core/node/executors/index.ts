@@ -34,6 +34,7 @@ import { layerExecutors } from './layer/layerExecutor';
 import { cnnExecutor } from './model/cnn';
 import { mlpExecutor } from './model/mlp';
 import { trainerExecutor } from './train/trainer';
+import { pruneExecutor } from './opt/prune';
 import { linearExecutor } from './ml/linear';
 import { logisticExecutor } from './ml/logistic';
 import { treeExecutor } from './ml/tree';
@@ -80,6 +81,7 @@ export const builtinExecutors = {
   'model.mlp': mlpExecutor,
   'model.cnn': cnnExecutor,
   'train.trainer': trainerExecutor,
+  'opt.prune': pruneExecutor,
   'ml.linear': linearExecutor,
   'ml.logistic': logisticExecutor,
   'ml.tree': treeExecutor,
