@@ -36,7 +36,7 @@ function num(text: string, column: string): number {
  */
 export function parseFilter(col: TableColumn, text: string): (row: number) => boolean {
   if (col.type === 'number' || col.type === 'integer') {
-    const values = col.values as Float64Array;
+    const values = col.values;
     const range = RANGE.exec(text);
     if (range) {
       const [lo, hi] = [num(range[1], col.name), num(range[2], col.name)];

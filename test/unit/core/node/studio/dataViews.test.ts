@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createDefaultEngine } from '../../../../../core/node/defaultEngine';
 import { EngineService } from '../../../../../core/node/studio/EngineService';
-import { StudioError } from '../../../../../core/node/studio/StudioError';
+import type { StudioError } from '../../../../../core/node/studio/StudioError';
 import { workspacePolicy } from '../../../../../core/node/studio/workspacePaths';
 
 const root = path.resolve(import.meta.dirname, '../../../../..');
@@ -79,9 +79,9 @@ describe('engine.rows and engine.explore', () => {
       status: 400,
       message: expect.stringContaining('limit'),
     });
-    expect(await refuse('engine.rows', { nodeId: 'csv', port: 'table', offset: 0, limit: 5, extra: 1 })).toMatchObject(
-      { status: 400 },
-    );
+    expect(await refuse('engine.rows', { nodeId: 'csv', port: 'table', offset: 0, limit: 5, extra: 1 })).toMatchObject({
+      status: 400,
+    });
     expect(
       await refuse('engine.rows', { nodeId: 'csv', port: 'table', offset: 0, limit: 5, sort: { column: 'petals' } }),
     ).toMatchObject({ status: 400, message: expect.stringContaining('no column "petals"') });
