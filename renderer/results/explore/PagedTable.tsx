@@ -79,7 +79,7 @@ export function PagedTable({ dataRef }: { dataRef: DataRef }) {
       <div
         className="weft-ptable-scroll"
         ref={box}
-        style={{ height: viewH + 2 * ROW_H + 18 }}
+        style={{ height: Math.min(viewH, Math.max(1, data.total) * ROW_H) + 2 * ROW_H + 18 }}
         onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
       >
         <div className="weft-ptable-head" style={{ width, gridTemplateColumns: template }}>
