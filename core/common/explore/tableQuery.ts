@@ -95,24 +95,82 @@ export function queryRows(columns: TableColumn[], rowCount: number, q: RowQuery)
   } else rows = Int32Array.from({ length: rowCount }, (_, i) => i);
   if (!q.sort) return rows;
   const col = columnOf(columns, q.sort.column);
-  const dir = q.sort.descending ? -1 : 1;
-  const order = Array.from(rows);
-  if (Array.isArray(col.values)) {
-    const v = col.values;
-    order.sort((a, b) => {
-      const x = v[a];
-      const y = v[b];
-      if (x === null || y === null) return x === y ? a - b : x === null ? 1 : -1;
-      return (x < y ? -dir : x > y ? dir : 0) || a - b;
-    });
-  } else {
-    const v = col.values;
-    order.sort((a, b) => {
-      const x = v[a];
-      const y = v[b];
-      if (x !== x || y !== y) return x !== x && y !== y ? a - b : x !== x ? 1 : -1;
-      return (x - y) * dir || a - b;
-    });
+  return Array.isArray(col.values)
+    ? sortByText(rows, col.values, q.sort.descending ?? false)
+    : sortByNumber(rows, col.values, q.sort.descending ?? false);
+}
+
+/**
+ * A stable sort of `rows` by number: an LSD radix sort (four 16-bit passes) of each value's
+ * order-preserving 64-bit key, carried with its row; missing values (NaN) last.
+ */
+function sortByNumber(rows: Int32Array, v: Float64Array, descending: boolean): Int32Array {
+  const present = rows.filter((r) => v[r] === v[r]);
+  const m = present.length;
+  const bits = new Float64Array(1);
+  const words = new Uint32Array(bits.buffer);
+  const [loWord, hiWord] = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? [0, 1] : [1, 0];
+  let hi = new Uint32Array(m);
+  let lo = new Uint32Array(m);
+  let idx = Int32Array.from(present);
+  for (let i = 0; i < m; i++) {
+    bits[0] = v[idx[i]] === 0 ? 0 : v[idx[i]];
+    let h = words[hiWord];
+    let l = words[loWord];
+    if (h >>> 31) {
+      h = ~h >>> 0;
+      l = ~l >>> 0;
+    } else h = (h | 0x80000000) >>> 0;
+    if (descending) {
+      h = ~h >>> 0;
+      l = ~l >>> 0;
+    }
+    hi[i] = h;
+    lo[i] = l;
   }
-  return Int32Array.from(order);
+  let hi2 = new Uint32Array(m);
+  let lo2 = new Uint32Array(m);
+  let idx2 = new Int32Array(m);
+  const counts = new Int32Array(65537);
+  for (let pass = 0; pass < 4; pass++) {
+    const word = pass < 2 ? lo : hi;
+    const shift = pass % 2 === 0 ? 0 : 16;
+    counts.fill(0);
+    for (let i = 0; i < m; i++) counts[((word[i] >>> shift) & 0xffff) + 1]++;
+    for (let b = 1; b <= 65536; b++) counts[b] += counts[b - 1];
+    for (let i = 0; i < m; i++) {
+      const at = counts[(word[i] >>> shift) & 0xffff]++;
+      hi2[at] = hi[i];
+      lo2[at] = lo[i];
+      idx2[at] = idx[i];
+    }
+    [hi, hi2, lo, lo2, idx, idx2] = [hi2, hi, lo2, lo, idx2, idx];
+  }
+  const out = new Int32Array(rows.length);
+  out.set(idx);
+  let k = m;
+  for (const r of rows) if (v[r] !== v[r]) out[k++] = r;
+  return out;
+}
+
+/** A stable counting sort of `rows` by the rank of their text among the distinct values; missing last. */
+function sortByText(rows: Int32Array, v: (string | null)[], descending: boolean): Int32Array {
+  const distinct = new Map<string, number>();
+  for (const r of rows) {
+    const x = v[r];
+    if (x !== null && !distinct.has(x)) distinct.set(x, 0);
+  }
+  const keys = [...distinct.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  if (descending) keys.reverse();
+  keys.forEach((key, i) => distinct.set(key, i));
+  const counts = new Int32Array(keys.length + 2);
+  const rank = (r: number): number => {
+    const x = v[r];
+    return x === null ? keys.length : distinct.get(x)!;
+  };
+  for (const r of rows) counts[rank(r) + 1]++;
+  for (let i = 1; i < counts.length; i++) counts[i] += counts[i - 1];
+  const out = new Int32Array(rows.length);
+  for (const r of rows) out[counts[rank(r)]++] = r;
+  return out;
 }

@@ -52,3 +52,24 @@ describe('queryRows', () => {
     expect(() => parseFilter(columns[0], '>abc')).toThrow(/filter on x: "abc" is not a number/);
   });
 });
+
+describe('numeric sort', () => {
+  it('orders like a stable comparator sort on random values with ties, negatives, zeros and infinities', () => {
+    let seed = 7;
+    const rnd = (): number => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const pool = [0, -0, 1.5, -1.5, Infinity, -Infinity, NaN, 1e-300, -1e300];
+    const v = Float64Array.from({ length: 5000 }, () =>
+      rnd() < 0.3 ? pool[Math.floor(rnd() * pool.length)] : (rnd() - 0.5) * 1e6,
+    );
+    const col: TableColumn[] = [{ name: 'v', type: 'number', values: v }];
+    for (const descending of [false, true]) {
+      const want = Array.from({ length: v.length }, (_, i) => i).sort((a, b) => {
+        const [x, y] = [v[a], v[b]];
+        if (Number.isNaN(x) || Number.isNaN(y))
+          return Number.isNaN(x) && Number.isNaN(y) ? a - b : Number.isNaN(x) ? 1 : -1;
+        return (x === y ? 0 : x < y ? -1 : 1) * (descending ? -1 : 1) || a - b;
+      });
+      expect(Array.from(queryRows(col, v.length, { sort: { column: 'v', descending } })!)).toEqual(want);
+    }
+  });
+});
