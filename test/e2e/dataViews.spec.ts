@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { expect, test } from './fixtures';
 
 test('the data views of the iris table: sort, filter, histograms, scatter, correlation, PCA and PNG export', async ({
@@ -53,7 +54,7 @@ test('the data views of the iris table: sort, filter, histograms, scatter, corre
   await scatter.getByTestId('export-png').click();
   const png = await download;
   expect(png.suggestedFilename()).toBe('csv_1-table-petal_width-vs-petal_length.png');
-  const bytes = readFileSync((await png.path()));
+  const bytes = readFileSync(await png.path());
   expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   expect(bytes.length).toBeGreaterThan(2000);
   await s.shot('data-scatter');
@@ -72,4 +73,69 @@ test('the data views of the iris table: sort, filter, histograms, scatter, corre
   await page.getByTestId('pca-standardize').check();
   await expect(page.getByTestId('pca-variance')).toContainText('explains 95.8 % of the variance');
   await s.shot('data-pca-standardized');
+});
+
+test('a million-row table scrolls, sorts and filters with only the rows in view in the page', async ({
+  studioPage: s,
+  page,
+  studio,
+}) => {
+  const n = 1_000_000;
+  const lines = ['i,x,k'];
+  for (let i = 0; i < n; i++) lines.push(`${i},${(i * 7919) % 1000},${'abc'[i % 3]}`);
+  writeFileSync(path.join(studio.workspace, 'million.csv'), lines.join('\n') + '\n');
+  await s.dragFromPalette('data.csv', 120, 120);
+  await s.setParam('csv_1', 'path', 'million.csv');
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('run-status')).toHaveText('run finished', { timeout: 120_000 });
+  await page.getByTestId('results-node-csv_1').click();
+  await page.getByTestId('data-views').getByTestId('view-table').click();
+  const status = page.getByTestId('data-table-status');
+  await expect(status).toHaveText('1,000,000 of 1,000,000 rows');
+  const rows = page.locator('[data-testid="data-table"] .weft-ptable-row');
+  const scroller = page.locator('.weft-ptable-scroll');
+  const firstNumber = () => rows.first().locator('.weft-ptable-num').textContent();
+
+  const timed = async (label: string, act: () => Promise<void>, settled: () => Promise<void>): Promise<void> => {
+    const t0 = Date.now();
+    await act();
+    await settled();
+    test.info().annotations.push({ type: 'timing', description: `${label}: ${Date.now() - t0} ms` });
+  };
+  await timed(
+    'scroll to the middle',
+    () => scroller.evaluate((el) => el.scrollTo({ top: el.scrollHeight / 2 })),
+    () => expect.poll(async () => Number(await firstNumber())).toBeGreaterThan(450_000),
+  );
+  await expect(rows.first()).not.toContainText('…');
+  expect(await rows.count()).toBeLessThan(30);
+  await timed(
+    'scroll to the end',
+    () => scroller.evaluate((el) => el.scrollTo({ top: el.scrollHeight })),
+    () => expect(rows.last().locator('.weft-ptable-num')).toHaveText('1000000'),
+  );
+  await expect(rows.last()).toContainText('999999');
+  await s.shot('million-rows-end');
+  await timed(
+    'sort by x descending',
+    async () => {
+      await page.getByTestId('sort-x').click();
+      await page.getByTestId('sort-x').click();
+    },
+    () => expect(rows.first().locator('span').nth(2)).toHaveText('999'),
+  );
+  await expect(status).toContainText('sorted by x ↓');
+  await timed(
+    'filter k = b',
+    () => page.getByTestId('filter-k').fill('b'),
+    () => expect(status).toHaveText('333,333 of 1,000,000 rows · sorted by x ↓'),
+  );
+  expect(await rows.count()).toBeLessThan(30);
+  await s.shot('million-rows-sorted-filtered');
+  console.log(
+    test
+      .info()
+      .annotations.map((a) => a.description)
+      .join('\n'),
+  );
 });
