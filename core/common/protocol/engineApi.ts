@@ -74,7 +74,7 @@ export type DataPreviewView = DataPreviewValue & {
   data?: { port: string; split?: string };
 };
 
-export type { ExploreView, PcaView } from '../explore/exploreTable';
+export type { ExploreView } from '../explore/exploreTable';
 export type { ColumnDistribution } from '../explore/distribution';
 
 /** One page of a node's table, after its filters and sort. */
