@@ -24,10 +24,10 @@ const tabs: { id: Tab; label: string }[] = [
  * A table or dataset split. When the engine holds the whole table (`preview.data`), tabs add the
  * data views over every row: the full table, distributions, a scatter plot, correlations and PCA.
  */
-export function PreviewView({ preview, nodeId }: { preview: DataPreviewView; nodeId?: string }) {
+export function PreviewView({ preview, nodeId, runId }: { preview: DataPreviewView; nodeId?: string; runId?: string }) {
   const [tab, setTab] = useState<Tab>('overview');
   if (!preview.data || !nodeId) return <Overview preview={preview} />;
-  const dataRef = { nodeId, ...preview.data };
+  const dataRef = { nodeId, ...(runId ? { runId } : {}), ...preview.data };
   const name = [nodeId, preview.data.port, preview.data.split].filter(Boolean).join('-');
   return (
     <div data-testid="data-views">

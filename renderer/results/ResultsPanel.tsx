@@ -8,7 +8,7 @@ import { DataTable } from './DataTable';
 import { MetricsView } from './MetricsView';
 import { PreviewView } from './PreviewView';
 
-function Output({ out, nodeId }: { out: OutputView; nodeId: string }) {
+function Output({ out, nodeId, runId }: { out: OutputView; nodeId: string; runId: string }) {
   const [split, setSplit] = useState(0);
   switch (out.kind) {
     case 'metrics':
@@ -26,7 +26,7 @@ function Output({ out, nodeId }: { out: OutputView; nodeId: string }) {
               ))}
             </div>
           )}
-          {p && <PreviewView preview={p} nodeId={nodeId} />}
+          {p && <PreviewView preview={p} nodeId={nodeId} runId={runId} />}
         </div>
       );
     }
@@ -123,7 +123,7 @@ export function ResultsPanel() {
               <h3>
                 {view.nodeId}.{o.port}
               </h3>
-              <Output out={o} nodeId={view.nodeId} />
+              <Output out={o} nodeId={view.nodeId} runId={view.runId} />
             </section>
           ))}
         </div>

@@ -9,7 +9,14 @@ export function useExplore(
   opts: { classColumn?: string; standardize: boolean },
 ): { view?: ExploreView; error?: string; loading: boolean } {
   const [state, setState] = useState<{ key: string; view?: ExploreView; error?: string }>({ key: '' });
-  const key = JSON.stringify([ref.nodeId, ref.port, ref.split ?? null, opts.classColumn ?? null, opts.standardize]);
+  const key = JSON.stringify([
+    ref.nodeId,
+    ref.runId ?? null,
+    ref.port,
+    ref.split ?? null,
+    opts.classColumn ?? null,
+    opts.standardize,
+  ]);
   useEffect(() => {
     let gone = false;
     engineClient()

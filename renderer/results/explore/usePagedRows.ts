@@ -8,6 +8,8 @@ export const PAGE_ROWS = 100;
 /** Which output of which node, and which split of a dataset. */
 export interface DataRef {
   nodeId: string;
+  /** The run that produced it: a new run fetches again. */
+  runId?: string;
   port: string;
   split?: string;
 }
@@ -40,7 +42,7 @@ export function usePagedRows(ref: DataRef, query: TableQuery): PagedRows {
   const [error, setError] = useState<string>();
   const inFlight = useRef(new Set<number>());
   const generation = useRef(0);
-  const key = JSON.stringify([ref.nodeId, ref.port, ref.split ?? null, query]);
+  const key = JSON.stringify([ref.nodeId, ref.runId ?? null, ref.port, ref.split ?? null, query]);
 
   const load = useCallback(
     (page: number) => {
