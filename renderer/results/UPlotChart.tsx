@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import type uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { downloadPng } from './downloadPng';
 
 export interface Series {
   label: string;
@@ -17,7 +18,7 @@ export const seriesColor = (i: number): string => palette[i % palette.length];
 let uPlotModule: Promise<typeof uPlot> | undefined;
 const loadUPlot = (): Promise<typeof uPlot> => (uPlotModule ??= import('uplot').then((m) => m.default));
 
-/** A small uPlot line/scatter chart that redraws when its data changes. */
+/** A small uPlot line/scatter chart that redraws when its data changes, with a PNG button. */
 export function UPlotChart({
   x,
   series,
@@ -25,6 +26,7 @@ export function UPlotChart({
   height = 220,
   testId,
   scatter,
+  exportName,
 }: {
   x: number[];
   series: Series[];
@@ -32,6 +34,8 @@ export function UPlotChart({
   height?: number;
   testId?: string;
   scatter?: boolean;
+  /** The PNG's file name. @default the series labels */
+  exportName?: string;
 }) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
@@ -78,5 +82,17 @@ export function UPlotChart({
   useEffect(() => {
     plot.current?.setData(data.current);
   }, [x, series]);
-  return <div className="weft-chart" ref={box} data-testid={testId} />;
+  return (
+    <div className="weft-chart-box" data-testid={testId}>
+      <button
+        type="button"
+        className="weft-plot-export weft-chart-export"
+        title="Save this plot as a PNG image"
+        onClick={() => plot.current && downloadPng(plot.current.ctx.canvas, exportName ?? `${shape}-by-${xLabel}`)}
+      >
+        PNG
+      </button>
+      <div className="weft-chart" ref={box} />
+    </div>
+  );
 }

@@ -1,20 +1,13 @@
 import { useEffect, useRef } from 'react';
 import type uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { downloadPng } from '../downloadPng';
 
 /** What a plot draws: its uPlot options (without the size) and data, built once uPlot is loaded. */
 export type PlotSpec = (U: typeof uPlot) => { opts: Omit<uPlot.Options, 'width' | 'height'>; data: uPlot.AlignedData };
 
 let uPlotModule: Promise<typeof uPlot> | undefined;
 const loadUPlot = (): Promise<typeof uPlot> => (uPlotModule ??= import('uplot').then((m) => m.default));
-
-/** Saves a canvas as `<name>.png` through a download link. */
-export function downloadPng(canvas: HTMLCanvasElement, name: string): void {
-  const a = document.createElement('a');
-  a.href = canvas.toDataURL('image/png');
-  a.download = `${name.replace(/[^\w.-]+/g, '_')}.png`;
-  a.click();
-}
 
 /**
  * One uPlot chart in a card with a title and a PNG button; rebuilt when `specKey` changes, resized
