@@ -1,11 +1,20 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
+
+/** Every console error the page logs, checked empty at the end of each test. */
+function consoleErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  return errors;
+}
 
 test('the data views of the iris table: sort, filter, histograms, scatter, correlation, PCA and PNG export', async ({
   studioPage: s,
   page,
 }) => {
+  const errors = consoleErrors(page);
   await s.dragFromPalette('data.csv', 120, 120);
   await s.setParam('csv_1', 'path', 'iris.csv');
   await page.getByTestId('run').click();
@@ -73,6 +82,7 @@ test('the data views of the iris table: sort, filter, histograms, scatter, corre
   await page.getByTestId('pca-standardize').check();
   await expect(page.getByTestId('pca-variance')).toContainText('explains 95.8 % of the variance');
   await s.shot('data-pca-standardized');
+  expect(errors).toEqual([]);
 });
 
 test('a million-row table scrolls, sorts and filters with only the rows in view in the page', async ({
@@ -80,6 +90,7 @@ test('a million-row table scrolls, sorts and filters with only the rows in view 
   page,
   studio,
 }) => {
+  const errors = consoleErrors(page);
   const n = 1_000_000;
   const lines = ['i,x,k'];
   for (let i = 0; i < n; i++) lines.push(`${i},${(i * 7919) % 1000},${'abc'[i % 3]}`);
