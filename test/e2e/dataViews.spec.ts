@@ -143,7 +143,9 @@ test('a million-row table scrolls, sorts and filters with only the rows in view 
   );
   expect(await rows.count()).toBeLessThan(30);
   await s.shot('million-rows-sorted-filtered');
-  console.log(
+  expect(errors).toEqual([]);
+  writeFileSync(
+    test.info().outputPath('timings.txt'),
     test
       .info()
       .annotations.map((a) => a.description)
