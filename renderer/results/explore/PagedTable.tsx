@@ -27,13 +27,17 @@ export function PagedTable({ dataRef }: { dataRef: DataRef }) {
   const data = usePagedRows(dataRef, query);
 
   useEffect(() => {
-    const t = window.setTimeout(() => setQuery((q) => ({ ...q, filters: typed })), 250);
+    const t = window.setTimeout(
+      () => setQuery((q) => (JSON.stringify(q.filters) === JSON.stringify(typed) ? q : { ...q, filters: typed })),
+      250,
+    );
     return () => window.clearTimeout(t);
   }, [typed]);
+  const queryKey = JSON.stringify(query);
   useEffect(() => {
     box.current?.scrollTo({ top: 0 });
     setScrollTop(0);
-  }, [query]);
+  }, [queryKey]);
 
   const viewH = VIEW_ROWS * ROW_H;
   const fullH = data.total * ROW_H;
