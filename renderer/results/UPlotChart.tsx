@@ -9,6 +9,8 @@ export interface Series {
   color: string;
   dash?: boolean;
   points?: boolean;
+  /** Draw the line across missing (null) points. @default false */
+  spanGaps?: boolean;
 }
 
 const palette = ['#1971c2', '#e8590c', '#2f9e44', '#ae3ec9', '#f08c00', '#0c8599', '#c2255c', '#5c940d'];
@@ -27,6 +29,7 @@ export function UPlotChart({
   testId,
   scatter,
   exportName,
+  timeAxis,
 }: {
   x: number[];
   series: Series[];
@@ -36,6 +39,8 @@ export function UPlotChart({
   scatter?: boolean;
   /** The PNG's file name. @default the series labels */
   exportName?: string;
+  /** `x` is seconds since 1970: label the axis with dates. @default false */
+  timeAxis?: boolean;
 }) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
@@ -51,7 +56,7 @@ export function UPlotChart({
     const opts: uPlot.Options = {
       width: Math.max(240, el.clientWidth),
       height,
-      scales: { x: { time: false } },
+      scales: { x: { time: timeAxis ?? false } },
       axes: [{ label: xLabel }, {}],
       series: [
         { label: xLabel },
@@ -60,6 +65,7 @@ export function UPlotChart({
           stroke: s.color,
           width: 2,
           ...(s.dash ? { dash: [6, 4] } : {}),
+          ...(s.spanGaps ? { spanGaps: true } : {}),
           ...(scatter
             ? { paths: () => null, points: { show: true, size: 4, fill: s.color } }
             : { points: { show: s.points ?? false } }),
@@ -78,7 +84,7 @@ export function UPlotChart({
       plot.current?.destroy();
       plot.current = null;
     };
-  }, [shape, height, xLabel, scatter]);
+  }, [shape, height, xLabel, scatter, timeAxis]);
   useEffect(() => {
     plot.current?.setData(data.current);
   }, [x, series]);
