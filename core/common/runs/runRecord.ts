@@ -222,6 +222,20 @@ export interface RunListing {
   providers: string[];
   epochs: number;
   rerunOf?: string;
+  /** The nodes that reported final metrics: their type and, where the user gave one, their label. */
+  metricNodes?: Record<string, { type: string; label?: string }>;
+}
+
+function metricNodesOf(r: RunRecord): Record<string, { type: string; label?: string }> {
+  const doc = r.pipeline.document as { nodes?: { id?: unknown; label?: unknown }[] } | null | undefined;
+  const labels = new Map<string, string>();
+  for (const n of Array.isArray(doc?.nodes) ? doc.nodes : [])
+    if (typeof n.id === 'string' && typeof n.label === 'string' && n.label.trim()) labels.set(n.id, n.label);
+  const out: Record<string, { type: string; label?: string }> = {};
+  for (const [id, n] of Object.entries(r.nodes))
+    if (n.summary?.metrics && Object.keys(n.summary.metrics).length)
+      out[id] = { type: n.type, ...(labels.has(id) ? { label: labels.get(id)! } : {}) };
+  return out;
 }
 
 export function toListing(r: RunRecord): RunListing {
@@ -240,6 +254,7 @@ export function toListing(r: RunRecord): RunListing {
       0,
     ),
     ...(r.rerunOf ? { rerunOf: r.rerunOf } : {}),
+    metricNodes: metricNodesOf(r),
   };
 }
 
