@@ -27,6 +27,7 @@ import { inputNode } from './layer/input';
 import { cnnNode } from './model/cnn';
 import { mlpNode } from './model/mlp';
 import { trainerNode } from './train/trainer';
+import { tuneSearch } from './tune/search';
 import { linearNode } from './ml/linear';
 import { logisticNode } from './ml/logistic';
 import { treeNode } from './ml/tree';
@@ -67,6 +68,7 @@ export const builtinNodes = {
   'model.mlp': mlpNode,
   'model.cnn': cnnNode,
   'train.trainer': trainerNode,
+  'tune.search': tuneSearch,
   'ml.linear': linearNode,
   'ml.logistic': logisticNode,
   'ml.tree': treeNode,

@@ -29,6 +29,7 @@ import { layerExecutors } from './layer/layerExecutor';
 import { cnnExecutor } from './model/cnn';
 import { mlpExecutor } from './model/mlp';
 import { trainerExecutor } from './train/trainer';
+import { searchExecutor } from './tune/search';
 import { linearExecutor } from './ml/linear';
 import { logisticExecutor } from './ml/logistic';
 import { treeExecutor } from './ml/tree';
@@ -70,6 +71,7 @@ export const builtinExecutors = {
   'model.mlp': mlpExecutor,
   'model.cnn': cnnExecutor,
   'train.trainer': trainerExecutor,
+  'tune.search': searchExecutor,
   'ml.linear': linearExecutor,
   'ml.logistic': logisticExecutor,
   'ml.tree': treeExecutor,
