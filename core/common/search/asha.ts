@@ -21,7 +21,7 @@ export function ashaContinues(
   if (!Number.isFinite(value)) return false;
   const sorted = recorded.filter(Number.isFinite).sort((a, b) => (higherIsBetter ? b - a : a - b));
   const keep = Math.max(1, Math.floor(sorted.length / eta));
-  const cutoff = sorted[keep - 1] as number;
+  const cutoff = sorted[keep - 1];
   return higherIsBetter ? value >= cutoff : value <= cutoff;
 }
 

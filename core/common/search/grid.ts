@@ -31,7 +31,7 @@ export function gridPoint(dims: readonly Dimension[], points: number, index: num
   const out: Config = new Array<unknown>(dims.length);
   let rest = index;
   for (let i = dims.length - 1; i >= 0; i--) {
-    const v = values[i] as unknown[];
+    const v = values[i];
     out[i] = v[rest % v.length];
     rest = Math.floor(rest / v.length);
   }

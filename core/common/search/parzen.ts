@@ -56,8 +56,8 @@ export function numericParzen(xs: readonly number[], lo: number, hi: number): Nu
   const minSigma = range / Math.min(100, 1 + n);
   const sigmas = mus.map((m, i) => {
     if (n === 1) return range;
-    const left = i > 0 ? m - (mus[i - 1] as number) : (mus[1] as number) - m;
-    const right = i < n - 1 ? (mus[i + 1] as number) - m : m - (mus[n - 2] as number);
+    const left = i > 0 ? m - mus[i - 1] : mus[1] - m;
+    const right = i < n - 1 ? mus[i + 1] - m : m - mus[n - 2];
     return Math.min(range, Math.max(minSigma, left, right));
   });
   const priorAt = mus.indexOf(prior);
@@ -69,12 +69,12 @@ export function numericParzen(xs: readonly number[], lo: number, hi: number): Nu
 export function sampleNumeric(p: NumericParzen, random: () => number): number {
   let r = random();
   let k = 0;
-  while (k < p.weights.length - 1 && r >= (p.weights[k] as number)) {
-    r -= p.weights[k] as number;
+  while (k < p.weights.length - 1 && r >= p.weights[k]) {
+    r -= p.weights[k];
     k++;
   }
-  const mu = p.mus[k] as number;
-  const sigma = p.sigmas[k] as number;
+  const mu = p.mus[k];
+  const sigma = p.sigmas[k];
   for (let attempt = 0; attempt < 64; attempt++) {
     const x = mu + sigma * gaussian(random);
     if (x >= p.lo && x <= p.hi) return x;
@@ -85,12 +85,10 @@ export function sampleNumeric(p: NumericParzen, random: () => number): number {
 /** The mixture's log density at `x`. */
 export function logDensityNumeric(p: NumericParzen, x: number): number {
   const terms = p.mus.map((mu, i) => {
-    const sigma = p.sigmas[i] as number;
+    const sigma = p.sigmas[i];
     const mass = normalCdf((p.hi - mu) / sigma) - normalCdf((p.lo - mu) / sigma);
     const z = (x - mu) / sigma;
-    return (
-      Math.log(p.weights[i] as number) - 0.5 * z * z - LOG_SQRT_2PI - Math.log(sigma) - Math.log(Math.max(mass, 1e-300))
-    );
+    return Math.log(p.weights[i]) - 0.5 * z * z - LOG_SQRT_2PI - Math.log(sigma) - Math.log(Math.max(mass, 1e-300));
   });
   return logSumExp(terms);
 }
@@ -98,7 +96,7 @@ export function logDensityNumeric(p: NumericParzen, x: number): number {
 /** Category probabilities: each observation counts 1, and a prior of total weight 1 spreads over all `k` categories. */
 export function categoricalParzen(indices: readonly number[], k: number): number[] {
   const counts = new Array<number>(k).fill(1 / k);
-  for (const i of indices) counts[i] = (counts[i] as number) + 1;
+  for (const i of indices) counts[i] = counts[i] + 1;
   const total = indices.length + 1;
   return counts.map((c) => c / total);
 }
@@ -107,7 +105,7 @@ export function categoricalParzen(indices: readonly number[], k: number): number
 export function sampleCategorical(p: readonly number[], random: () => number): number {
   let r = random();
   for (let i = 0; i < p.length; i++) {
-    r -= p[i] as number;
+    r -= p[i];
     if (r < 0) return i;
   }
   return p.length - 1;

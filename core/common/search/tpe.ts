@@ -52,7 +52,7 @@ function modelOf(d: Dimension, i: number, good: Observation[], bad: Observation[
     return {
       draw: (random) => {
         const j = sampleCategorical(l, random);
-        return { value: d.choices?.[j], score: Math.log(l[j] as number) - Math.log(g[j] as number) };
+        return { value: d.choices?.[j], score: Math.log(l[j]) - Math.log(g[j]) };
       },
     };
   }

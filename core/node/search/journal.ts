@@ -45,7 +45,7 @@ export class SearchJournal {
       if (!line.trim()) continue;
       try {
         const parsed = EntrySchema.safeParse(JSON.parse(line));
-        if (parsed.success) byIndex.set(parsed.data.index, parsed.data as TrialEntry);
+        if (parsed.success) byIndex.set(parsed.data.index, parsed.data);
       } catch {
         /* a line torn by a kill */
       }

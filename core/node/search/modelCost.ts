@@ -35,7 +35,7 @@ export async function modelCost(
       for (const t of Object.values(out)) t.dispose();
     }
     times.sort((a, b) => a - b);
-    return times[Math.floor(times.length / 2)] as number;
+    return times[Math.floor(times.length / 2)];
   } finally {
     await opened.session.release();
   }

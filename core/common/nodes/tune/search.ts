@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { PortType } from '../../ports';
 import { dimensionSchema } from '../../search/space';
 import { defineNode } from '../NodeDefinition';
 
@@ -137,8 +136,8 @@ export const tuneSearch = defineNode({
   expensive: true,
   inferOutputs: ({ inputs }) => ({
     outputs: {
-      model: (inputs.model as PortType | undefined) ?? { kind: 'TrainedModel' },
-      learner: (inputs.learner as PortType | undefined) ?? { kind: 'Learner' },
+      model: inputs.model ?? { kind: 'TrainedModel' },
+      learner: inputs.learner ?? { kind: 'Learner' },
       trials: { kind: 'Metrics' },
     },
   }),

@@ -93,7 +93,7 @@ export const searchExecutor: Executor<SearchParams> = async (ctx) => {
         1,
       );
     }
-    const epochParam = EPOCH_PARAMS[nodeType(trained)] as string;
+    const epochParam = EPOCH_PARAMS[nodeType(trained)];
     const parsed = lookup(builtinNodes, nodeType(trained))?.params.safeParse(
       doc.nodes.find((n) => n.id === trained)?.params,
     );
@@ -298,7 +298,7 @@ export const searchExecutor: Executor<SearchParams> = async (ctx) => {
     paretoFront(
       costed.map((e) => ({ objective: e.objective as number, cost: e.cost as number })),
       maximize,
-    ).map((i) => (costed[i] as TrialEntry).index),
+    ).map((i) => costed[i].index),
   );
   const columns = [
     'trial',

@@ -94,7 +94,7 @@ async function plain(depth: number, ws: string): Promise<{ accuracy: number; onn
   if (!out.ok) throw new Error('plain pipeline invalid');
   const metrics = (await out.load('eval_val'))?.outputs.metrics as MetricsValue;
   const model = (await out.load('tree'))?.outputs.model as TrainedModelValue;
-  return { accuracy: metrics.scalars.accuracy as number, onnx: model.onnx };
+  return { accuracy: metrics.scalars.accuracy, onnx: model.onnx };
 }
 
 describe('tune.search through the engine', () => {
@@ -140,7 +140,8 @@ describe('tune.search through the engine', () => {
     const second = await run(doc, ws, undefined, (e) => {
       if (e.type === 'node.log' && e.nodeId === 'search') logs.push(e.message);
     });
-    expect(second.outcome.ok && second.outcome.report.status).toBe('finished');
+    if (!second.outcome.ok) throw new Error('invalid');
+    expect(second.outcome.report.status).toBe('finished');
     expect(logs.some((m) => /resuming: 2 trials/.test(m))).toBe(true);
     expect(second.children.map((c) => c.trial?.index).sort()).toEqual([2, 3]);
     const trials = (await second.outcome.load('search'))?.outputs.trials as MetricsValue;
