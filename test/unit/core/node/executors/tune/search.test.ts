@@ -13,6 +13,7 @@ import {
 import { createDefaultEngine } from '../../../../../../core/node/defaultEngine';
 import { runRecorded } from '../../../../../../core/node/runs/recordedRun';
 import { RunStore } from '../../../../../../core/node/runs/RunStore';
+import { paretoFront } from '../../../../../../core/node/search/modelCost';
 
 const node = (id: string, type: string, params: Record<string, unknown>) => ({
   id,
@@ -208,6 +209,40 @@ describe('tune.search with ASHA', () => {
     expect(trials.scalars.epochs).toBe(spent);
     expect(spent).toBeLessThan(6 * 9);
   }, 120_000);
+});
+
+describe('structure search', () => {
+  it('searches hidden layers with parameter count as a second objective (4·h + h + h·3 + 3 weights)', async () => {
+    const doc = mlpSearch();
+    const search = doc.nodes.find((n) => n.id === 'search') as { params: Record<string, unknown> };
+    search.params = {
+      dimensions: [{ node: 'mlp', param: 'hidden', type: 'choice', choices: [[4], [8], [4, 4]] }],
+      algorithm: 'grid',
+      trials: 3,
+      cost: 'parameters',
+    };
+    const { outcome, children } = await run(doc, workspace());
+    if (!outcome.ok) throw new Error(formatValidationErrors(outcome.validation).join('; '));
+    const cost = (h: number[]): number =>
+      [4, ...h, 3].slice(1).reduce((n, units, i) => n + ([4, ...h][i] as number) * units + units, 0);
+    expect(cost([4])).toBe(4 * 4 + 4 + 4 * 3 + 3);
+    for (const c of children) expect(c.trial?.cost).toBe(cost(c.trial?.params['mlp.hidden'] as number[]));
+    const table = ((await outcome.load('search'))?.outputs.trials as MetricsValue).tables[0];
+    expect(table?.columns).toEqual(expect.arrayContaining(['parameters', 'pareto']));
+  }, 120_000);
+
+  it('keeps the trials no other trial beats on both objectives (hand-worked)', () => {
+    const points = [
+      { objective: 0.9, cost: 100 }, // dominated by 3: same accuracy, cheaper
+      { objective: 0.95, cost: 300 },
+      { objective: 0.93, cost: 400 }, // dominated by 1
+      { objective: 0.9, cost: 50 },
+      { objective: 0.92, cost: 200 },
+      { objective: 0.95, cost: 300 }, // equal to 1: neither dominates
+    ];
+    expect(paretoFront(points, true)).toEqual([1, 3, 4, 5]);
+    expect(paretoFront(points, false)).toEqual([3]);
+  });
 });
 
 describe('tune.search refuses bad input', () => {
