@@ -224,7 +224,7 @@ describe('structure search', () => {
     const { outcome, children } = await run(doc, workspace());
     if (!outcome.ok) throw new Error(formatValidationErrors(outcome.validation).join('; '));
     const cost = (h: number[]): number =>
-      [4, ...h, 3].slice(1).reduce((n, units, i) => n + ([4, ...h][i] as number) * units + units, 0);
+      [4, ...h, 3].slice(1).reduce((n, units, i) => n + [4, ...h][i] * units + units, 0);
     expect(cost([4])).toBe(4 * 4 + 4 + 4 * 3 + 3);
     for (const c of children) expect(c.trial?.cost).toBe(cost(c.trial?.params['mlp.hidden'] as number[]));
     const table = ((await outcome.load('search'))?.outputs.trials as MetricsValue).tables[0];
