@@ -113,6 +113,7 @@ export const searchExecutor: Executor<SearchParams> = async (ctx) => {
   if (host.noCache) await journal.clear();
   const done = await journal.read();
   if (done.length) ctx.log(`resuming: ${done.length} trials of this search were already run (${journal.file})`);
+  let ended = done.length;
   const trialsDir = path.join(ctx.workspace, '.weft', 'searches', host.key.slice(0, 32));
   const need = [metricsSrc.node, modelSrc?.node, learnerSrc?.node].filter((x): x is string => !!x);
   const total = p.trials;
@@ -230,6 +231,23 @@ export const searchExecutor: Executor<SearchParams> = async (ctx) => {
     return result;
   };
 
+  function announce(entry: TrialEntry): void {
+    ctx.trial?.({
+      index: entry.index,
+      of: total,
+      params: configParams(p.dimensions, entry.config),
+      metric: p.metric,
+      status: entry.status,
+      epoch: entry.epochs,
+      ...(entry.objective !== undefined ? { objective: entry.objective } : {}),
+      ...(entry.cost !== undefined ? { cost: entry.cost } : {}),
+      ...(entry.reason ? { reason: entry.reason } : {}),
+      ...(entry.recordId ? { recordId: entry.recordId } : {}),
+      ...bestNote(),
+    });
+  }
+  for (const entry of done) announce(entry);
+
   const loop = await searchLoop({
     dims: p.dimensions,
     algorithm: p.algorithm,
@@ -245,22 +263,13 @@ export const searchExecutor: Executor<SearchParams> = async (ctx) => {
     signal: ctx.signal,
     runTrial,
     onEnd: (entry) => {
-      void journal.append(entry);
-      ctx.trial?.({
-        index: entry.index,
-        of: total,
-        params: configParams(p.dimensions, entry.config),
-        metric: p.metric,
-        status: entry.status,
-        epoch: entry.epochs,
-        ...(entry.objective !== undefined ? { objective: entry.objective } : {}),
-        ...(entry.cost !== undefined ? { cost: entry.cost } : {}),
-        ...(entry.reason ? { reason: entry.reason } : {}),
-        ...(entry.recordId ? { recordId: entry.recordId } : {}),
-        ...bestNote(),
+      journal.append(entry).catch((e: unknown) => {
+        ctx.log(`trial ${entry.index} not saved for a resume: ${e instanceof Error ? e.message : String(e)}`, 'warn');
       });
+      announce(entry);
+      ended++;
       ctx.progress(
-        (entry.index + 1) / total,
+        ended / total,
         `trial ${entry.index + 1}/${total} ${entry.status}${best ? `; best #${best.index} ${p.metric} ${fmt(best.objective)}` : ''}`,
       );
     },

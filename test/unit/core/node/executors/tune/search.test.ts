@@ -125,6 +125,13 @@ describe('tune.search through the engine', () => {
     expect(outcome.report.nodes.eval_test?.status).toBe('done');
   }, 120_000);
 
+  it('runs trials two at a time on one engine (random sampler), each recorded once', async () => {
+    const { outcome, children } = await run(treeSearch({ algorithm: 'random', workers: 2, seed: 9 }), workspace());
+    expect(outcome.ok && outcome.report.status).toBe('finished');
+    expect(children.map((c) => c.trial?.index).sort()).toEqual([0, 1, 2, 3]);
+    expect(children.every((c) => c.status === 'finished' && c.trial?.objective !== undefined)).toBe(true);
+  }, 120_000);
+
   it('resumes a killed search without running its finished trials again', async () => {
     const ws = workspace();
     const doc = treeSearch({});
