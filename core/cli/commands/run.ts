@@ -77,6 +77,10 @@ export function registerRunCommand(program: Command): void {
           if (s.text) console.log(`${id}:\n${s.text}`);
           for (const f of s.files ?? []) console.log(`${id}: wrote ${f}`);
         }
+        for (const n of document.nodes) {
+          const text = n.type === 'tune.search' ? report.nodes[n.id]?.summary?.text : undefined;
+          if (text && !sinks.includes(n.id)) console.log(`${n.id}: ${text}`);
+        }
         for (const line of metricsLines(document, report.nodes)) console.log(line);
         console.log(`run ${report.status} in ${report.durationMs} ms`);
       }

@@ -95,11 +95,19 @@ export async function searchLoop(o: SearchLoopOptions): Promise<{ entries: Trial
       })),
     ...pending.map((config) => ({ config, pruned: true })),
   ];
+  const seen = (c: Config): boolean => {
+    const key = JSON.stringify(c);
+    return [...entries.map((e) => e.config), ...pending].some((x) => JSON.stringify(x) === key);
+  };
+  /** The next point; random and TPE draw again (up to 20 times) rather than repeat a trial of this search. */
   const propose = (index: number): Config => {
     if (o.algorithm === 'grid') return gridPoint(o.dims, o.gridPoints, index);
     const random = trialRandom(o.seed, index);
-    if (o.algorithm === 'random') return sampleRandom(o.dims, random);
-    return suggestTpe(o.dims, observations(), random, o.tpe);
+    const draw = (): Config =>
+      o.algorithm === 'random' ? sampleRandom(o.dims, random) : suggestTpe(o.dims, observations(), random, o.tpe);
+    let config = draw();
+    for (let attempt = 0; attempt < 20 && seen(config); attempt++) config = draw();
+    return config;
   };
   let next = 0;
   let stopped: string | undefined;
