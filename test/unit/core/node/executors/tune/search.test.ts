@@ -238,6 +238,23 @@ describe('structure search', () => {
     expect(table?.columns).toEqual(expect.arrayContaining(['parameters', 'pareto']));
   }, 120_000);
 
+  it('measures single-row latency and ONNX size as costs; parameter counts need a neural model', async () => {
+    const latency = await run(treeSearch({ cost: 'latency_ms', trials: 2 }), workspace());
+    expect(latency.children).toHaveLength(2);
+    for (const c of latency.children) {
+      expect(c.trial?.cost).toBeGreaterThan(0);
+      expect(c.trial?.cost).toBeLessThan(1000);
+    }
+    const bytes = await run(treeSearch({ cost: 'onnx_bytes', trials: 2 }), workspace());
+    if (!bytes.outcome.ok) throw new Error('invalid');
+    const best = (await bytes.outcome.load('search'))?.outputs.model as TrainedModelValue;
+    expect(bytes.children.map((c) => c.trial?.cost)).toContain(best.onnx.byteLength);
+    const params = await run(treeSearch({ cost: 'parameters', trials: 2 }), workspace());
+    expect(params.outcome.ok && params.outcome.report.nodes.search?.error).toMatch(
+      /cost parameters counts a neural model's weights; for this learner pick onnx_bytes or latency_ms/,
+    );
+  }, 120_000);
+
   it('keeps the trials no other trial beats on both objectives (hand-worked)', () => {
     const points = [
       { objective: 0.9, cost: 100 }, // dominated by 3: same accuracy, cheaper
