@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { TrialUpdate } from '../../core/common';
-import { sortTrials, type TrialSortKey } from '../../core/common/search/trialsView';
+import { bestSoFar, sortTrials, type TrialSortKey } from '../../core/common/search/trialsView';
+import { UPlotChart, seriesColor } from '../results/UPlotChart';
 
 export interface TrialsTableProps {
   nodeId: string;
@@ -18,6 +19,7 @@ export function TrialsTable({ nodeId, trials, onOpen }: TrialsTableProps) {
   const params = [...new Set(trials.flatMap((t) => Object.keys(t.params)))];
   const metric = trials[0]?.metric ?? 'objective';
   const best = trials.at(-1)?.best?.index ?? [...trials].reverse().find((t) => t.best)?.best?.index;
+  const curve = bestSoFar(trials, trials[0]?.maximize ?? true);
   const header = (key: TrialSortKey, title: string) => (
     <th
       aria-sort={sort.key === key ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}
@@ -78,6 +80,14 @@ export function TrialsTable({ nodeId, trials, onOpen }: TrialsTableProps) {
           ))}
         </tbody>
       </table>
+      {curve.x.length > 1 && (
+        <UPlotChart
+          x={curve.x}
+          series={[{ label: `best ${metric}`, values: curve.best, color: seriesColor(0), points: true }]}
+          xLabel="trial"
+          height={140}
+        />
+      )}
     </div>
   );
 }

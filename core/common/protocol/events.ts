@@ -39,8 +39,9 @@ export interface TrialUpdate {
   status: 'running' | 'finished' | 'pruned' | 'failed';
   /** The trial's values by `node.param`. */
   params: Record<string, unknown>;
-  /** The objective's metric name. */
+  /** The objective's metric name, and whether higher is better. */
   metric: string;
+  maximize: boolean;
   /** The last epoch the trial reported, and its value of `epochMetric`. */
   epoch?: number;
   epochMetric?: string;

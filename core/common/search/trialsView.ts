@@ -22,3 +22,22 @@ export function sortTrials(trials: readonly TrialUpdate[], key: TrialSortKey, di
 export function withTrial(trials: readonly TrialUpdate[], update: TrialUpdate): TrialUpdate[] {
   return [...trials.filter((t) => t.index !== update.index), update].sort((a, b) => a.index - b.index);
 }
+
+/**
+ * The best objective after each trial in trial order (null until one finished), for the studio's
+ * best-so-far curve; `maximize` says which way is better.
+ */
+export function bestSoFar(trials: readonly TrialUpdate[], maximize: boolean): { x: number[]; best: (number | null)[] } {
+  const x: number[] = [];
+  const best: (number | null)[] = [];
+  let current: number | null = null;
+  for (const t of [...trials].sort((a, b) => a.index - b.index)) {
+    if (t.status === 'running') continue;
+    const v = t.status === 'finished' ? t.objective : undefined;
+    if (v !== undefined && Number.isFinite(v) && (current === null || (maximize ? v > current : v < current)))
+      current = v;
+    x.push(t.index);
+    best.push(current);
+  }
+  return { x, best };
+}

@@ -130,6 +130,7 @@ export const searchExecutor: Executor<SearchParams> = async (ctx) => {
     ...(learnerSrc ? { learner: (await load(learnerSrc.node))?.outputs[learnerSrc.port] } : {}),
   });
   let watchedMetric: string | undefined = pruneMetric;
+  let warnedMissing = false;
 
   const runTrial = async (
     index: number,
@@ -137,7 +138,7 @@ export const searchExecutor: Executor<SearchParams> = async (ctx) => {
     report: (epoch: number, value: number) => boolean,
   ): Promise<TrialResult> => {
     const params = configParams(p.dimensions, config);
-    const base = { index, of: total, params, metric: p.metric };
+    const base = { index, of: total, params, metric: p.metric, maximize };
     ctx.trial?.({ ...base, status: 'running', ...bestNote() });
     const tdoc = trialDocument(
       doc,
@@ -173,6 +174,13 @@ export const searchExecutor: Executor<SearchParams> = async (ctx) => {
             ...(value !== undefined ? { value } : {}),
             ...bestNote(),
           });
+          if (value === undefined && asha && !warnedMissing) {
+            warnedMissing = true;
+            ctx.log(
+              `asha: ${trained} reports no ${watchedMetric} per epoch (it reports ${Object.keys(e.metrics).join(', ')}), so no trial is stopped early; give the data a validation split or set pruneMetric`,
+              'warn',
+            );
+          }
           if (value === undefined || pruned) return;
           if (!report(e.epoch, value)) {
             pruned = `pruned at epoch ${e.epoch}: ${watchedMetric} ${fmt(value)} is not in the best 1/${p.reductionFactor} at that rung`;
@@ -237,6 +245,7 @@ export const searchExecutor: Executor<SearchParams> = async (ctx) => {
       of: total,
       params: configParams(p.dimensions, entry.config),
       metric: p.metric,
+      maximize,
       status: entry.status,
       epoch: entry.epochs,
       ...(entry.objective !== undefined ? { objective: entry.objective } : {}),

@@ -1,7 +1,7 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import type { TrialUpdate } from '../../../../core/common';
-import { sortTrials } from '../../../../core/common/search/trialsView';
+import { bestSoFar, sortTrials } from '../../../../core/common/search/trialsView';
 import { TrialsTable } from '../../../../renderer/run/TrialsTable';
 
 const trial = (index: number, status: TrialUpdate['status'], objective?: number): TrialUpdate => ({
@@ -10,6 +10,7 @@ const trial = (index: number, status: TrialUpdate['status'], objective?: number)
   status,
   params: { 'train.lr': 0.001 * (index + 1), 'mlp.hidden': [32 * (index + 1)] },
   metric: 'accuracy',
+  maximize: true,
   ...(objective !== undefined ? { objective } : {}),
   ...(index === 3 ? { best: { index: 2, objective: 0.97 } } : {}),
   ...(status === 'finished' ? { recordId: `run${index}` } : {}),
@@ -21,6 +22,18 @@ describe('live trials table', () => {
     expect(sortTrials(trials, 'objective', 'desc').map((t) => t.index)).toEqual([2, 0, 1, 3]);
     expect(sortTrials(trials, 'objective', 'asc').map((t) => t.index)).toEqual([0, 2, 1, 3]);
     expect(sortTrials(trials, 'index', 'desc').map((t) => t.index)).toEqual([3, 2, 1, 0]);
+  });
+
+  it('draws the best objective after each ended trial, in trial order', () => {
+    const ended = [
+      trial(0, 'pruned'),
+      trial(1, 'finished', 0.91),
+      trial(2, 'finished', 0.9),
+      trial(3, 'finished', 0.95),
+    ];
+    expect(bestSoFar(ended, true)).toEqual({ x: [0, 1, 2, 3], best: [null, 0.91, 0.91, 0.95] });
+    expect(bestSoFar(ended, false).best).toEqual([null, 0.91, 0.9, 0.9]);
+    expect(bestSoFar(trials, true).x).toEqual([0, 1, 2]);
   });
 
   it('renders one row per trial with its values, status and objective, the best marked, and open buttons', () => {

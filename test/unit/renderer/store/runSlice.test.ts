@@ -60,7 +60,7 @@ describe('engine events in the run slice', () => {
   });
 
   it('keeps each search trial as of its latest update, in trial order', () => {
-    const base = { of: 3, params: { 'train.lr': 0.01 }, metric: 'accuracy' };
+    const base = { of: 3, params: { 'train.lr': 0.01 }, metric: 'accuracy', maximize: true };
     apply(
       { type: 'search.trial', runId: 'r1', nodeId: 's', trial: { ...base, index: 1, status: 'running' } },
       { type: 'search.trial', runId: 'r1', nodeId: 's', trial: { ...base, index: 0, status: 'running' } },
