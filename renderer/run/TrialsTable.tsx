@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { TrialUpdate } from '../../core/common';
 import { bestSoFar, sortTrials, type TrialSortKey } from '../../core/common/search/trialsView';
 import { UPlotChart, seriesColor } from '../results/UPlotChart';
+import { TrialsPlots } from './TrialsPlots';
 
 export interface TrialsTableProps {
   nodeId: string;
@@ -80,6 +81,7 @@ export function TrialsTable({ nodeId, trials, onOpen }: TrialsTableProps) {
           ))}
         </tbody>
       </table>
+      <TrialsPlots trials={trials} />
       {curve.x.length > 1 && (
         <UPlotChart
           x={curve.x}

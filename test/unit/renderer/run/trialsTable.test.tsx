@@ -2,6 +2,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import type { TrialUpdate } from '../../../../core/common';
 import { bestSoFar, sortTrials } from '../../../../core/common/search/trialsView';
+import { TrialsPlots } from '../../../../renderer/run/TrialsPlots';
 import { TrialsTable } from '../../../../renderer/run/TrialsTable';
 
 const trial = (index: number, status: TrialUpdate['status'], objective?: number): TrialUpdate => ({
@@ -45,5 +46,19 @@ describe('live trials table', () => {
     expect(html).toContain('0.9700');
     expect(html.match(/>open</g)).toHaveLength(2);
     expect(html).toMatch(/<tr class="runs-row selected"[^>]*><td>2<\/td>/);
+  });
+
+  it('draws one parallel-coordinates line per finished trial and marks the Pareto front by cost', () => {
+    const costed = [
+      { ...trial(0, 'finished', 0.9), cost: 100 },
+      { ...trial(1, 'finished', 0.95), cost: 300 },
+      { ...trial(2, 'finished', 0.93), cost: 400 },
+      trial(3, 'pruned'),
+    ];
+    const html = renderToStaticMarkup(<TrialsPlots trials={costed} />);
+    expect(html.match(/<polyline/g)).toHaveLength(3);
+    expect(html.match(/data-front="yes"/g)).toHaveLength(2);
+    expect(html.match(/data-front="no"/g)).toHaveLength(1);
+    expect(renderToStaticMarkup(<TrialsPlots trials={[trial(0, 'finished', 0.9)]} />)).toBe('');
   });
 });

@@ -13,7 +13,7 @@ import {
 import { createDefaultEngine } from '../../../../../../core/node/defaultEngine';
 import { runRecorded } from '../../../../../../core/node/runs/recordedRun';
 import { RunStore } from '../../../../../../core/node/runs/RunStore';
-import { paretoFront } from '../../../../../../core/node/search/modelCost';
+import { paretoFront } from '../../../../../../core/common/search/pareto';
 
 const node = (id: string, type: string, params: Record<string, unknown>) => ({
   id,
