@@ -19,8 +19,12 @@ import { bestTrial, searchLoop, type TrialEntry, type TrialResult } from '../../
 import { checkDimensions, configParams, EPOCH_PARAMS, trialDocument } from '../../search/trialDocument';
 import { CancelledError, UserError, type Executor, type ExecutorResult } from '../Executor';
 
-const maximizes = (metric: string, direction: SearchParams['direction']): boolean =>
-  direction === 'auto' ? higherIsBetter(metric) && !/loss|error/.test(metric) : direction === 'maximize';
+/** Whether the objective is maximised; `auto` reads the metric's base name (eval.compare's `node.mse_mean` → `mse`). */
+function maximizes(metric: string, direction: SearchParams['direction']): boolean {
+  if (direction !== 'auto') return direction === 'maximize';
+  const base = metric.replace(/^.*\./, '').replace(/_(mean|std)$/, '');
+  return higherIsBetter(base) && !/loss|error/.test(base);
+}
 
 /** The objective's value in an evaluation's output, refusing the test split and naming the metrics it has. */
 function objectiveOf(m: unknown, metric: string, source: string, where: string): number {

@@ -192,6 +192,40 @@ function mlpSearch(): PipelineDocument {
   };
 }
 
+describe('tune.search on cross-validation', () => {
+  it('optimises an eval.compare score over folds of the training rows', async () => {
+    const doc = treeSearch({ metric: 'tree.accuracy_mean', trials: 3, gridPoints: 3 });
+    doc.nodes = doc.nodes.map((n) =>
+      n.id === 'eval_val' ? node('eval_val', 'eval.compare', { mode: 'cv', folds: 3, repeats: 1 }) : n,
+    );
+    doc.edges = doc.edges.map((e) =>
+      e.target.node === 'eval_val' && e.target.port === 'model' ? edge('tree', 'learner', 'eval_val', 'learner1') : e,
+    );
+    const { outcome, children } = await run(doc, workspace());
+    if (!outcome.ok) throw new Error(formatValidationErrors(outcome.validation).join('; '));
+    expect(outcome.report.nodes.search?.error).toBeUndefined();
+    expect(children).toHaveLength(3);
+    const scores = children.map((c) => c.trial?.objective as number);
+    for (const v of scores) expect(v).toBeGreaterThan(0.3);
+    const trials = (await outcome.load('search'))?.outputs.trials as MetricsValue;
+    expect(trials.split).toBe('3-fold cv');
+    expect(trials.scalars['tree.accuracy_mean']).toBe(Math.max(...scores));
+    // A loss is minimised without saying so (direction auto reads log_loss in tree.log_loss_mean).
+    const lossDoc = {
+      ...doc,
+      nodes: doc.nodes.map((n) =>
+        n.id === 'search' ? { ...n, params: { ...n.params, metric: 'tree.log_loss_mean' } } : n,
+      ),
+    };
+    const losses = await run(lossDoc, workspace());
+    if (!losses.outcome.ok) throw new Error('invalid');
+    const lossValues = losses.children.map((c) => c.trial?.objective as number);
+    const lossTrials = (await losses.outcome.load('search'))?.outputs.trials as MetricsValue;
+    expect(lossTrials.scalars['tree.log_loss_mean']).toBe(Math.min(...lossValues));
+    expect(new Set(lossValues).size).toBeGreaterThan(1);
+  }, 120_000);
+});
+
 describe('tune.search with ASHA', () => {
   it('stops trials at rung epochs 1 and 3 of 9, recording them pruned with the epochs they trained', async () => {
     const ws = workspace();
