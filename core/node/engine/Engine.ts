@@ -18,7 +18,7 @@ import {
 import { ENGINE_VERSION } from '../../common/engineVersion';
 import type { TrialRecord } from '../../common/runs/runRecord';
 import type { ExecutorRegistry, ExecutorResult, PathPolicy, PipelineHost } from '../executors/Executor';
-import { CancelledError, InputError } from '../executors/Executor';
+import { CancelledError, InputError, resolveParamPath } from '../executors/Executor';
 import { fileFingerprint, nodeCacheKey } from './cacheKey';
 import { estimateBytes } from './cacheCodec';
 import { DiskCache } from './DiskCache';
@@ -207,9 +207,9 @@ export class Engine {
         const files = def?.fingerprint ? def.fingerprint(st.params) : [];
         const prints: Record<string, string> = {};
         for (const f of files) {
-          const abs = path.resolve(baseDir, f);
+          let abs = path.resolve(baseDir, f);
           try {
-            opts.paths?.check(abs, 'read');
+            abs = resolveParamPath({ baseDir, ...(opts.paths ? { paths: opts.paths } : {}) }, f, 'read');
             prints[f] = await fileFingerprint(abs);
           } catch (e) {
             state.refused[st.nodeId] ??= e instanceof Error ? e : new Error(String(e));
