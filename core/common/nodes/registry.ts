@@ -33,6 +33,7 @@ import { cnnNode } from './model/cnn';
 import { mlpNode } from './model/mlp';
 import { trainerNode } from './train/trainer';
 import { pruneNode } from './opt/prune';
+import { tuneSearch } from './tune/search';
 import { linearNode } from './ml/linear';
 import { logisticNode } from './ml/logistic';
 import { treeNode } from './ml/tree';
@@ -79,6 +80,7 @@ export const builtinNodes = {
   'model.cnn': cnnNode,
   'train.trainer': trainerNode,
   'opt.prune': pruneNode,
+  'tune.search': tuneSearch,
   'ml.linear': linearNode,
   'ml.logistic': logisticNode,
   'ml.tree': treeNode,

@@ -35,6 +35,7 @@ import { cnnExecutor } from './model/cnn';
 import { mlpExecutor } from './model/mlp';
 import { trainerExecutor } from './train/trainer';
 import { pruneExecutor } from './opt/prune';
+import { searchExecutor } from './tune/search';
 import { linearExecutor } from './ml/linear';
 import { logisticExecutor } from './ml/logistic';
 import { treeExecutor } from './ml/tree';
@@ -82,6 +83,7 @@ export const builtinExecutors = {
   'model.cnn': cnnExecutor,
   'train.trainer': trainerExecutor,
   'opt.prune': pruneExecutor,
+  'tune.search': searchExecutor,
   'ml.linear': linearExecutor,
   'ml.logistic': logisticExecutor,
   'ml.tree': treeExecutor,
