@@ -25,7 +25,10 @@ export interface TensorShapes {
  * The shape pass: runs the whole graph once with a batch of 2 and once with a batch of 3 zero rows,
  * every op output made a graph output, and marks the axes whose size follows the batch as `'batch'`.
  */
-export async function measureShapes(model: ModelData, bb: Pick<BackboneGraph, 'inputName' | 'inputShape'>): Promise<TensorShapes> {
+export async function measureShapes(
+  model: ModelData,
+  bb: Pick<BackboneGraph, 'inputName' | 'inputShape'>,
+): Promise<TensorShapes> {
   const input = model.graph.inputs.find((i) => i.name === bb.inputName)!;
   const names = cutCandidates(model);
   const probe: ModelData = {

@@ -94,7 +94,9 @@ export function cutBackbone(model: ModelData, cut: string, source: string): Back
     if (n.opType === 'Constant') {
       const v = n.attrs?.value;
       if (!v || !('t' in v))
-        throw new BackboneError(`${source}: Constant ${n.outputs[0]} has no tensor value; only tensor constants are read`);
+        throw new BackboneError(
+          `${source}: Constant ${n.outputs[0]} has no tensor value; only tensor constants are read`,
+        );
       initializers.push({ ...v.t, name: n.outputs[0] });
       continue;
     }
@@ -109,6 +111,8 @@ export function cutBackbone(model: ModelData, cut: string, source: string): Back
   }
   const reads = new Set(nodes.flatMap((n) => n.inputs));
   if (!reads.has(input.name) && nodes.length)
-    throw new BackboneError(`${source}: tensor "${target}" does not depend on the input ${input.name}; cut at a later tensor`);
+    throw new BackboneError(
+      `${source}: tensor "${target}" does not depend on the input ${input.name}; cut at a later tensor`,
+    );
   return { source, inputName: input.name, inputShape: rest as number[], cut: target, nodes, initializers };
 }

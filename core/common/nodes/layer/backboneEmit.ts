@@ -26,25 +26,76 @@ export function backboneParams(id: string, bb: Backbone): ParamSpec[] {
   }));
 }
 
+function attrNum(n: NodeData, key: string, dflt: number): number {
+  const a = n.attrs?.[key];
+  return a && 'i' in a ? a.i : a && 'f' in a ? a.f : dflt;
+}
+
+/** Why the autodiff's rule for `n` does not cover it (an attribute its rule does not implement). */
+function unsupportedForm(n: NodeData): string | undefined {
+  if (n.opType === 'Conv' && attrNum(n, 'group', 1) !== 1) return 'a grouped Conv';
+  if ((n.opType === 'MaxPool' || n.opType === 'AveragePool') && attrNum(n, 'ceil_mode', 0))
+    return `${n.opType} with ceil_mode`;
+  if (n.opType === 'AveragePool' && attrNum(n, 'count_include_pad', 0)) return 'AveragePool with count_include_pad';
+  if (n.opType === 'MaxPool' && n.outputs.length > 1 && n.outputs[1]) return 'MaxPool with an Indices output';
+  return undefined;
+}
+
 /**
- * The first op on a path from a trained initialiser to the cut that the autodiff has no rule for,
- * or undefined when every such op can be differentiated.
+ * The first op on a path from a trained initialiser to the cut that the autodiff cannot
+ * differentiate (no rule, or a form its rule does not cover), or undefined when there is none.
  */
-export function opWithoutRule(bb: Backbone): NodeData | undefined {
+export function opWithoutRule(bb: Backbone): { node: NodeData; why: string } | undefined {
   const tainted = new Set(trainableInits(bb).map((t) => t.name));
   for (const n of bb.nodes) {
     if (!n.inputs.some((i) => tainted.has(i))) continue;
     const ops = LOWERED[n.opType] ?? [n.opType];
-    if (ops.some((o) => !(o in gradientRules))) return n;
+    if (ops.some((o) => !(o in gradientRules))) return { node: n, why: `${n.opType} has no gradient rule` };
+    const form = unsupportedForm(n);
+    if (form) return { node: n, why: `the gradient rule does not cover ${form}` };
     for (const o of n.outputs) if (isFloatType(bb.dtypes[o] ?? 'float32')) tainted.add(o);
   }
   return undefined;
 }
 
-function attrNum(n: NodeData, key: string, dflt: number): number {
+const ints = (n: NodeData, key: string): number[] | undefined => {
   const a = n.attrs?.[key];
-  return a && 'i' in a ? a.i : a && 'f' in a ? a.f : dflt;
+  return a && 'ints' in a ? [...a.ints] : undefined;
+};
+
+/**
+ * Conv and pooling attributes with every default written out and `auto_pad` turned into pads
+ * (the form the gradient rules read).
+ */
+function explicitGeometry(n: NodeData, ins: readonly T[], out: readonly SDim[]): NodeData['attrs'] {
+  const kernel = n.opType === 'Conv' ? (ins[1].shape.slice(2) as number[]) : (ints(n, 'kernel_shape') ?? []);
+  const r = kernel.length;
+  const strides = ints(n, 'strides') ?? kernel.map(() => 1);
+  const dil = ints(n, 'dilations') ?? kernel.map(() => 1);
+  const auto = n.attrs?.auto_pad;
+  const mode = auto && 's' in auto ? auto.s : 'NOTSET';
+  let pads = ints(n, 'pads') ?? new Array<number>(2 * r).fill(0);
+  if (mode === 'VALID') pads = new Array<number>(2 * r).fill(0);
+  else if (mode === 'SAME_UPPER' || mode === 'SAME_LOWER') {
+    const total = kernel.map((k, i) => {
+      const inSize = ins[0].shape[i + 2] as number;
+      const outSize = out[i + 2] as number;
+      return Math.max(0, (outSize - 1) * strides[i] + dil[i] * (k - 1) + 1 - inSize);
+    });
+    const begin = total.map((t) => (mode === 'SAME_UPPER' ? Math.floor(t / 2) : Math.ceil(t / 2)));
+    pads = [...begin, ...total.map((t, i) => t - begin[i])];
+  }
+  const { auto_pad: _auto, ...rest } = n.attrs ?? {};
+  return {
+    ...rest,
+    kernel_shape: { ints: kernel },
+    strides: { ints: strides },
+    pads: { ints: pads },
+    ...(n.opType === 'AveragePool' ? {} : { dilations: { ints: dil } }),
+  };
 }
+
+const GEOMETRY = new Set(['Conv', 'MaxPool', 'AveragePool']);
 
 /** Gemm as MatMul, Transpose, Mul and Add: alpha·A'·B' + beta·C. */
 function lowerGemm(b: GraphBuilder, n: NodeData, ins: readonly T[]): T {
@@ -99,7 +150,8 @@ export function emitBackbone(
     }
     const shapes: SDim[][] = n.outputs.map((o) => bb.shapes[o] ?? []);
     const dtypes = n.outputs.map((o) => floatOf(bb.dtypes[o] ?? 'float32'));
-    const outs = b.opN(n.opType, ins, shapes, n.attrs, dtypes);
+    const attrs = GEOMETRY.has(n.opType) ? explicitGeometry(n, ins, shapes[0]) : n.attrs;
+    const outs = b.opN(n.opType, ins, shapes, attrs, dtypes);
     n.outputs.forEach((o, k) => o && values.set(o, outs[k]));
   }
   return values.get(bb.cut)!;

@@ -30,14 +30,18 @@ export const onnxLayerParams = z.object({
   cut: z
     .string()
     .default('')
-    .describe("Tensor the backbone ends at (the node's summary lists them with shapes); empty = the model's first output"),
+    .describe(
+      "Tensor the backbone ends at (the node's summary lists them with shapes); empty = the model's first output",
+    ),
   trainable: trainableChoice
     .default('frozen')
     .describe("frozen keeps the backbone's weights fixed; fine-tune trains them with the head"),
   shape: z
     .string()
     .default('')
-    .describe('Per-sample shape of the cut tensor, e.g. 32,5,5 (from the summary); lets the next layers check shapes before running'),
+    .describe(
+      'Per-sample shape of the cut tensor, e.g. 32,5,5 (from the summary); lets the next layers check shapes before running',
+    ),
 });
 
 type ModelPort = Extract<PortType, { kind: 'ModelSpec' }>;
@@ -46,69 +50,74 @@ type ModelPort = Extract<PortType, { kind: 'ModelSpec' }>;
  * `layer.onnx`: part of any ONNX model (its input up to the `cut` tensor) as a layer, frozen or
  * fine-tuned. Its executor reads the file and embeds the backbone in the IR layer.
  */
-export const onnxLayerNode: LayerModule<OnnxLayer, typeof onnxLayerParams> & { type: 'layer.onnx'; spec: typeof spec } = {
-  ...defineNode({
-    type: 'layer.onnx',
-    version: 1,
-    title: 'ONNX Backbone',
-    category: 'Layers',
-    keywords: ['transfer learning', 'pretrained', 'fine-tune', 'feature extractor'],
-    doc:
-      'A pretrained ONNX model, from its input up to a chosen tensor, as the first layers of a model (transfer learning). ' +
-      'Frozen: its weights stay as they are and only the layers after it train. Fine-tune: its float weights train too, ' +
-      'for operators the autodiff has gradient rules for. The exported model contains backbone and head in one file.',
-    inputs: [
-      {
-        name: 'in',
-        type: { kind: 'ModelSpec' as const },
-        optional: true,
-        doc: 'Previous layer; unconnected = the model input',
+export const onnxLayerNode: LayerModule<OnnxLayer, typeof onnxLayerParams> & { type: 'layer.onnx'; spec: typeof spec } =
+  {
+    ...defineNode({
+      type: 'layer.onnx',
+      version: 1,
+      title: 'ONNX Backbone',
+      category: 'Layers',
+      keywords: ['transfer learning', 'pretrained', 'fine-tune', 'feature extractor'],
+      doc:
+        'A pretrained ONNX model, from its input up to a chosen tensor, as the first layers of a model (transfer learning). ' +
+        'Frozen: its weights stay as they are and only the layers after it train. Fine-tune: its float weights train too, ' +
+        'for operators the autodiff has gradient rules for. The exported model contains backbone and head in one file.',
+      inputs: [
+        {
+          name: 'in',
+          type: { kind: 'ModelSpec' as const },
+          optional: true,
+          doc: 'Previous layer; unconnected = the model input',
+        },
+      ],
+      outputs: [{ name: 'model', type: { kind: 'ModelSpec' } }],
+      params: onnxLayerParams,
+      fingerprint: (p) => (p.path ? [p.path] : []),
+      inferOutputs: ({ params, inputs }) => {
+        const shape = parseShape(params.shape);
+        if (shape.some((d) => !Number.isInteger(d) || d < 1))
+          return { error: `Cut shape "${params.shape}" must be positive integers separated by commas` };
+        const from = inputs.in as ModelPort | undefined;
+        const model: ModelPort = {
+          kind: 'ModelSpec',
+          ...(from?.inputShape ? { inputShape: from.inputShape } : {}),
+          ...(shape.length ? { outputShape: ['batch', ...shape] } : {}),
+        };
+        return { outputs: { model } };
       },
-    ],
-    outputs: [{ name: 'model', type: { kind: 'ModelSpec' } }],
-    params: onnxLayerParams,
-    fingerprint: (p) => (p.path ? [p.path] : []),
-    inferOutputs: ({ params, inputs }) => {
-      const shape = parseShape(params.shape);
-      if (shape.some((d) => !Number.isInteger(d) || d < 1))
-        return { error: `Cut shape "${params.shape}" must be positive integers separated by commas` };
-      const from = inputs.in as ModelPort | undefined;
-      const model: ModelPort = {
-        kind: 'ModelSpec',
-        ...(from?.inputShape ? { inputShape: from.inputShape } : {}),
-        ...(shape.length ? { outputShape: ['batch', ...shape] } : {}),
-      };
-      return { outputs: { model } };
+    }),
+    type: 'layer.onnx',
+    kind: 'onnx',
+    spec,
+    binary: false,
+    toLayer: (p) => {
+      const shape = parseShape(p.shape);
+      return { kind: 'onnx', trainable: p.trainable, ...(shape.length ? { shape } : {}) };
     },
-  }),
-  type: 'layer.onnx',
-  kind: 'onnx',
-  spec,
-  binary: false,
-  toLayer: (p) => {
-    const shape = parseShape(p.shape);
-    return { kind: 'onnx', trainable: p.trainable, ...(shape.length ? { shape } : {}) };
-  },
-  infer: ({ id, layer, x, fail }) => {
-    const bb = layer.backbone;
-    if (!bb) return fail('its backbone file read first (run the layer.onnx node)');
-    if (fmt(x) !== fmt(bb.inputShape))
-      fail(`${fmt(bb.inputShape)}, the input of backbone ${bb.source} (input ${bb.inputName})`);
-    const cut = bb.shapes[bb.cut] ?? [];
-    if (cut[0] !== 'batch' || cut.slice(1).some((d) => typeof d !== 'number'))
-      fail(`a cut tensor with the batch axis first; ${bb.cut} has shape [${cut.join(', ')}], cut at another tensor`);
-    const outShape = cut.slice(1) as number[];
-    if (layer.shape && fmt(layer.shape) !== fmt(outShape))
-      fail(`a declared cut shape that matches the file: ${bb.cut} is ${fmt(outShape)}, the shape param says ${fmt(layer.shape)}`);
-    if (layer.trainable === 'fine-tune') {
-      const op = opWithoutRule(bb);
-      if (op)
+    infer: ({ id, layer, x, fail }) => {
+      const bb = layer.backbone;
+      if (!bb) return fail('its backbone file read first (run the layer.onnx node)');
+      if (fmt(x) !== fmt(bb.inputShape))
+        fail(`${fmt(bb.inputShape)}, the input of backbone ${bb.source} (input ${bb.inputName})`);
+      const cut = bb.shapes[bb.cut] ?? [];
+      if (cut[0] !== 'batch' || cut.slice(1).some((d) => typeof d !== 'number'))
+        fail(`a cut tensor with the batch axis first; ${bb.cut} has shape [${cut.join(', ')}], cut at another tensor`);
+      const outShape = cut.slice(1) as number[];
+      if (layer.shape && fmt(layer.shape) !== fmt(outShape))
         fail(
-          `operators with gradient rules to fine-tune: ${op.opType} (${op.name || op.outputs[0]}) has none; set trainable to frozen, or cut at a tensor before ${op.outputs[0]}`,
+          `a declared cut shape that matches the file: ${bb.cut} is ${fmt(outShape)}, the shape param says ${fmt(layer.shape)}`,
         );
-    }
-    return { outShape, params: layer.trainable === 'fine-tune' ? backboneParams(id, bb) : [], buffers: [] };
-  },
-  emit: ({ ctx, node, layer, x }) =>
-    emitBackbone(ctx.b, node.id, layer.backbone!, x, layer.trainable === 'fine-tune' ? ctx.param : undefined),
-};
+      if (layer.trainable === 'fine-tune') {
+        const blocked = opWithoutRule(bb);
+        if (blocked) {
+          const { node: op, why } = blocked;
+          fail(
+            `ops it can differentiate to fine-tune: ${why} (op ${op.name || op.outputs[0]}); set trainable to frozen, or cut at a tensor before ${op.outputs[0]}`,
+          );
+        }
+      }
+      return { outShape, params: layer.trainable === 'fine-tune' ? backboneParams(id, bb) : [], buffers: [] };
+    },
+    emit: ({ ctx, node, layer, x }) =>
+      emitBackbone(ctx.b, node.id, layer.backbone!, x, layer.trainable === 'fine-tune' ? ctx.param : undefined),
+  };

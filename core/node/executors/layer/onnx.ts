@@ -29,7 +29,12 @@ export const onnxLayerExecutor: Executor<z.output<typeof onnxLayerParams>> = asy
     model = decodeModel(new Uint8Array(await readFile(file)));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code ? (e as Error).message : `not a readable ONNX model (${(e as Error).message})`;
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code
+          ? (e as Error).message
+          : `not a readable ONNX model (${(e as Error).message})`;
     throw new UserError(`${where}: ${file}: ${why}`, 1);
   }
   try {
