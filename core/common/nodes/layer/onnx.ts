@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ModelShapeError } from '../../model/ir';
 import type { Backbone } from '../../model/onnx/backbone';
 import type { PortType } from '../../ports';
 import { defineNode } from '../NodeDefinition';
@@ -25,7 +26,7 @@ export const onnxLayerParams = z.object({
   path: z
     .string()
     .default('')
-    .describe('ONNX model file used as the backbone, relative to the pipeline file')
+    .describe('ONNX model file used as the backbone, relative to the pipeline file; unused when source is connected')
     .meta({ widget: 'file', extensions: ['.onnx'] }),
   cut: z
     .string()
@@ -61,13 +62,20 @@ export const onnxLayerNode: LayerModule<OnnxLayer, typeof onnxLayerParams> & { t
       doc:
         'A pretrained ONNX model, from its input up to a chosen tensor, as the first layers of a model (transfer learning). ' +
         'Frozen: its weights stay as they are and only the layers after it train. Fine-tune: its float weights train too, ' +
-        'for operators the autodiff has gradient rules for. The exported model contains backbone and head in one file.',
+        'for operators the autodiff has gradient rules for. The exported model contains backbone and head in one file. ' +
+        'The backbone is the ONNX file at path, or the trained model connected to source.',
       inputs: [
         {
           name: 'in',
           type: { kind: 'ModelSpec' as const },
           optional: true,
           doc: 'Previous layer; unconnected = the model input',
+        },
+        {
+          name: 'source',
+          type: { kind: 'TrainedModel' as const },
+          optional: true,
+          doc: 'A trained model to use as the backbone instead of the file',
         },
       ],
       outputs: [{ name: 'model', type: { kind: 'ModelSpec' } }],
@@ -104,8 +112,9 @@ export const onnxLayerNode: LayerModule<OnnxLayer, typeof onnxLayerParams> & { t
         fail(`a cut tensor with the batch axis first; ${bb.cut} has shape [${cut.join(', ')}], cut at another tensor`);
       const outShape = cut.slice(1) as number[];
       if (layer.shape && fmt(layer.shape) !== fmt(outShape))
-        fail(
-          `a declared cut shape that matches the file: ${bb.cut} is ${fmt(outShape)}, the shape param says ${fmt(layer.shape)}`,
+        throw new ModelShapeError(
+          `Layer "${id}" (onnx): the shape param says ${fmt(layer.shape)} but the cut tensor ${bb.cut} is ${fmt(outShape)}; set shape to ${outShape.join(',')} or leave it empty`,
+          id,
         );
       if (layer.trainable === 'fine-tune') {
         const blocked = opWithoutRule(bb);

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
+import type { TrainedModelValue } from '../../../common';
 import { ModelShapeError, type LayerSpec } from '../../../common/model/ir';
 import { BackboneError, cutBackbone } from '../../../common/model/onnx/backbone';
 import { decodeModel } from '../../../common/model/onnx/decodeModel';
@@ -19,14 +20,19 @@ const shapeText = (s: readonly (number | string)[]): string => `[${s.join(', ')}
 export const onnxLayerExecutor: Executor<z.output<typeof onnxLayerParams>> = async (ctx) => {
   const where = `layer.onnx (${ctx.nodeId})`;
   const { params } = ctx;
-  if (!params.path) throw new UserError(`${where}: no backbone file; set the path parameter to an .onnx file`, 1);
+  const source = ctx.inputs.source as TrainedModelValue | undefined;
+  if (!params.path && !source)
+    throw new UserError(
+      `${where}: no backbone; set the path parameter to an .onnx file or connect a trained model to source`,
+      1,
+    );
   const incoming = ctx.inputs.in;
   if (incoming !== undefined && !isModelSpec(incoming))
     throw new UserError(`Layer ${ctx.nodeId}: input "in" is not a model spec; connect a layer or model node`, 1);
-  const file = resolveParamPath(ctx, params.path, 'read');
+  const file = source ? 'the trained model on source' : resolveParamPath(ctx, params.path, 'read');
   let model: ModelData;
   try {
-    model = decodeModel(new Uint8Array(await readFile(file)));
+    model = decodeModel(source ? source.onnx : new Uint8Array(await readFile(file)));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why =
@@ -55,7 +61,7 @@ export const onnxLayerExecutor: Executor<z.output<typeof onnxLayerParams>> = asy
       `${backbone.nodes.length} ops, ${weights} weights, ${params.trainable}`,
       `tensors: ${listed.join('; ')}`,
     ].join('\n');
-    return { outputs: { model: spec }, summary: { text, files: [file] } };
+    return { outputs: { model: spec }, summary: { text, ...(source ? {} : { files: [file] }) } };
   } catch (e) {
     if (e instanceof BackboneError || e instanceof ModelShapeError) throw new UserError(`${where}: ${e.message}`, 1);
     throw e;

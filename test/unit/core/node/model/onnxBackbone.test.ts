@@ -225,7 +225,7 @@ describe('layer.onnx bad input', () => {
     await expect(run('layer.onnx', 'bb', { path: 'junk.onnx' })).rejects.toThrow(
       /junk\.onnx: not a readable ONNX model/,
     );
-    await expect(run('layer.onnx', 'bb', {})).rejects.toThrow(/no backbone file/);
+    await expect(run('layer.onnx', 'bb', {})).rejects.toThrow(/no backbone; set the path parameter/);
   });
 
   it('a model with two inputs or an opset outside 13..17 is refused', async () => {
@@ -240,7 +240,7 @@ describe('layer.onnx bad input', () => {
   it('a declared cut shape that disagrees with the file is named', async () => {
     const spec = await withHead({ shape: '4' });
     expect(() => resolveSpec(spec, { featureShape: [1, 5, 5], outputUnits: 3 })).toThrow(
-      /features is \[3\], the shape param says \[4\]/,
+      /Layer "bb" \(onnx\): the shape param says \[4\] but the cut tensor features is \[3\]; set shape to 3/,
     );
   });
 });
