@@ -80,7 +80,7 @@ export function cutBackbone(model: ModelData, cut: string, source: string): Back
     const at = producer.get(name);
     if (at === undefined || needed.has(at)) continue;
     needed.add(at);
-    stack.push(...g.nodes[at].inputs.filter(Boolean));
+    for (const i of g.nodes[at].inputs) if (i) stack.push(i);
   }
   const nodes: NodeData[] = [];
   const initializers: TensorData[] = [];
