@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import type uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { downloadPng } from './downloadPng';
 
 export interface Series {
   label: string;
@@ -8,6 +9,8 @@ export interface Series {
   color: string;
   dash?: boolean;
   points?: boolean;
+  /** Draw the line across missing (null) points. @default false */
+  spanGaps?: boolean;
 }
 
 const palette = ['#1971c2', '#e8590c', '#2f9e44', '#ae3ec9', '#f08c00', '#0c8599', '#c2255c', '#5c940d'];
@@ -17,7 +20,7 @@ export const seriesColor = (i: number): string => palette[i % palette.length];
 let uPlotModule: Promise<typeof uPlot> | undefined;
 const loadUPlot = (): Promise<typeof uPlot> => (uPlotModule ??= import('uplot').then((m) => m.default));
 
-/** A small uPlot line/scatter chart that redraws when its data changes. */
+/** A small uPlot line/scatter chart that redraws when its data changes, with a PNG button. */
 export function UPlotChart({
   x,
   series,
@@ -25,6 +28,8 @@ export function UPlotChart({
   height = 220,
   testId,
   scatter,
+  exportName,
+  timeAxis,
 }: {
   x: number[];
   series: Series[];
@@ -32,6 +37,10 @@ export function UPlotChart({
   height?: number;
   testId?: string;
   scatter?: boolean;
+  /** The PNG's file name. @default the series labels */
+  exportName?: string;
+  /** `x` is seconds since 1970: label the axis with dates. @default false */
+  timeAxis?: boolean;
 }) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
@@ -47,7 +56,7 @@ export function UPlotChart({
     const opts: uPlot.Options = {
       width: Math.max(240, el.clientWidth),
       height,
-      scales: { x: { time: false } },
+      scales: { x: { time: timeAxis ?? false } },
       axes: [{ label: xLabel }, {}],
       series: [
         { label: xLabel },
@@ -56,6 +65,7 @@ export function UPlotChart({
           stroke: s.color,
           width: 2,
           ...(s.dash ? { dash: [6, 4] } : {}),
+          ...(s.spanGaps ? { spanGaps: true } : {}),
           ...(scatter
             ? { paths: () => null, points: { show: true, size: 4, fill: s.color } }
             : { points: { show: s.points ?? false } }),
@@ -74,9 +84,21 @@ export function UPlotChart({
       plot.current?.destroy();
       plot.current = null;
     };
-  }, [shape, height, xLabel, scatter]);
+  }, [shape, height, xLabel, scatter, timeAxis]);
   useEffect(() => {
     plot.current?.setData(data.current);
   }, [x, series]);
-  return <div className="weft-chart" ref={box} data-testid={testId} />;
+  return (
+    <div className="weft-chart-box" data-testid={testId}>
+      <button
+        type="button"
+        className="weft-plot-export weft-chart-export"
+        title="Save this plot as a PNG image"
+        onClick={() => plot.current && downloadPng(plot.current.ctx.canvas, exportName ?? `${shape}-by-${xLabel}`)}
+      >
+        PNG
+      </button>
+      <div className="weft-chart" ref={box} />
+    </div>
+  );
 }

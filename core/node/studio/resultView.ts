@@ -232,13 +232,17 @@ export function outputView(port: string, kind: PortKind | undefined, value: unkn
     return {
       port,
       kind: 'preview',
-      previews: [{ ...previewLargeTable(value, maxRows), title: 'Table' }],
+      previews: [{ ...previewLargeTable(value, maxRows), title: 'Table', data: { port } }],
     };
   }
   if ((kind === 'Dataset' || kind === undefined) && isDataset(value)) {
     const rank = (s: string): number => ['train', 'validation', 'test'].indexOf(s) >>> 0;
     const names = Object.keys(value.splits).sort((a, b) => rank(a) - rank(b));
-    return { port, kind: 'preview', previews: names.map((n) => previewSplit(value, n, maxRows)) };
+    return {
+      port,
+      kind: 'preview',
+      previews: names.map((n) => ({ ...previewSplit(value, n, maxRows), data: { port, split: n } })),
+    };
   }
   if ((kind === 'Metrics' || kind === undefined) && isMetrics(value))
     return { port, kind: 'metrics', metrics: metricsView(value) };
