@@ -136,6 +136,8 @@ export const searchExecutor: Executor<SearchParams> = async (ctx) => {
   });
   let watchedMetric: string | undefined = pruneMetric;
   let warnedMissing = false;
+  /** Completes each trial's run record once its journal line is on disk, so a kill never leaves a finished record unjournaled. */
+  const finishers = new Map<number, () => Promise<void>>();
 
   const runTrial = async (
     index: number,
@@ -196,7 +198,10 @@ export const searchExecutor: Executor<SearchParams> = async (ctx) => {
     } finally {
       ctx.signal.removeEventListener('abort', onAbort);
     }
-    if (ctx.signal.aborted) throw new CancelledError();
+    if (ctx.signal.aborted) {
+      await run.finish();
+      throw new CancelledError();
+    }
     let result: TrialResult;
     if (pruned) {
       result = { status: 'pruned', epochs, reason: pruned };
@@ -229,18 +234,21 @@ export const searchExecutor: Executor<SearchParams> = async (ctx) => {
       }
     }
     if (run.recordId) result.recordId = run.recordId;
-    await run.finish({
-      node: ctx.nodeId,
-      searchKey: host.key,
-      index,
-      params,
-      metric: p.metric,
-      status: result.status,
-      epochs: result.epochs,
-      ...(result.objective !== undefined ? { objective: result.objective } : {}),
-      ...(result.cost !== undefined ? { cost: result.cost } : {}),
-      ...(result.reason ? { reason: result.reason } : {}),
-    });
+    const record = run.finish;
+    finishers.set(index, () =>
+      record({
+        node: ctx.nodeId,
+        searchKey: host.key,
+        index,
+        params,
+        metric: p.metric,
+        status: result.status,
+        epochs: result.epochs,
+        ...(result.objective !== undefined ? { objective: result.objective } : {}),
+        ...(result.cost !== undefined ? { cost: result.cost } : {}),
+        ...(result.reason ? { reason: result.reason } : {}),
+      }),
+    );
     return result;
   };
 
@@ -276,10 +284,14 @@ export const searchExecutor: Executor<SearchParams> = async (ctx) => {
     done,
     signal: ctx.signal,
     runTrial,
-    onEnd: (entry) => {
-      journal.append(entry).catch((e: unknown) => {
+    onEnd: async (entry) => {
+      try {
+        journal.append(entry);
+      } catch (e) {
         ctx.log(`trial ${entry.index} not saved for a resume: ${e instanceof Error ? e.message : String(e)}`, 'warn');
-      });
+      }
+      await finishers.get(entry.index)?.();
+      finishers.delete(entry.index);
       announce(entry);
       ended++;
       ctx.progress(
