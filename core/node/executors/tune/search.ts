@@ -106,11 +106,11 @@ export const searchExecutor: Executor<SearchParams> = async (ctx) => {
     const maxEpochs = p.maxEpochs || own;
     if (p.maxEpochs) extra.push({ node: trained, param: epochParam, value: p.maxEpochs });
     pruneMetric = p.pruneMetric === 'auto' ? undefined : p.pruneMetric;
-    const watched = pruneMetric ?? `val_${p.metric}`;
+    // Rung values are reported higher-is-better (a loss negated), so the direction follows the metric watched.
     asha = {
       epochs: rungEpochs(p.gracePeriod, p.reductionFactor, maxEpochs),
       eta: p.reductionFactor,
-      higherIsBetter: maximizes(watched.replace(/^val_/, ''), 'auto'),
+      higherIsBetter: true,
     };
   }
 
@@ -189,7 +189,7 @@ export const searchExecutor: Executor<SearchParams> = async (ctx) => {
             );
           }
           if (value === undefined || pruned) return;
-          if (!report(e.epoch, value)) {
+          if (!report(e.epoch, maximizes(watchedMetric.replace(/^val_/, ''), 'auto') ? value : -value)) {
             pruned = `pruned at epoch ${e.epoch}: ${watchedMetric} ${fmt(value)} is not in the best 1/${p.reductionFactor} at that rung`;
             controller.abort();
           }

@@ -252,6 +252,26 @@ describe('tune.search with ASHA', () => {
   }, 120_000);
 });
 
+describe('tune.search with ASHA on a loss', () => {
+  it('reads val_loss as lower-is-better at the rungs (decisions re-derived from the recorded curves)', async () => {
+    const doc = mlpSearch();
+    const search = doc.nodes.find((n) => n.id === 'search') as { params: Record<string, unknown> };
+    search.params = { ...search.params, pruneMetric: 'val_loss' };
+    const { outcome, children } = await run(doc, workspace());
+    expect(outcome.ok && outcome.report.status).toBe('finished');
+    const ordered = [...children].sort((a, b) => (a.trial?.index ?? 0) - (b.trial?.index ?? 0));
+    const rung1: number[] = [];
+    for (const c of ordered) {
+      const v = c.epochs.train?.[0]?.metrics.val_loss as number;
+      rung1.push(v);
+      const keep = Math.max(1, Math.floor(rung1.length / 3));
+      const cutoff = [...rung1].sort((a, b) => a - b)[keep - 1] as number;
+      const stoppedAtOne = c.status === 'pruned' && c.trial?.epochs === 1;
+      expect(stoppedAtOne, `trial ${c.trial?.index}: val_loss ${v}, cutoff ${cutoff}`).toBe(v > cutoff);
+    }
+  }, 120_000);
+});
+
 describe('structure search', () => {
   it('searches hidden layers with parameter count as a second objective (4·h + h + h·3 + 3 weights)', async () => {
     const doc = mlpSearch();
