@@ -262,10 +262,10 @@ describe('tune.search with ASHA on a loss', () => {
     const ordered = [...children].sort((a, b) => (a.trial?.index ?? 0) - (b.trial?.index ?? 0));
     const rung1: number[] = [];
     for (const c of ordered) {
-      const v = c.epochs.train?.[0]?.metrics.val_loss as number;
+      const v = c.epochs.train?.[0]?.metrics.val_loss;
       rung1.push(v);
       const keep = Math.max(1, Math.floor(rung1.length / 3));
-      const cutoff = [...rung1].sort((a, b) => a - b)[keep - 1] as number;
+      const cutoff = [...rung1].sort((a, b) => a - b)[keep - 1];
       const stoppedAtOne = c.status === 'pruned' && c.trial?.epochs === 1;
       expect(stoppedAtOne, `trial ${c.trial?.index}: val_loss ${v}, cutoff ${cutoff}`).toBe(v > cutoff);
     }
