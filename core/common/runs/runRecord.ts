@@ -251,9 +251,23 @@ export interface RunListing {
   providers: string[];
   epochs: number;
   rerunOf?: string;
+  /** The nodes that reported final metrics: their type and, where the user gave one, their label. */
+  metricNodes?: Record<string, { type: string; label?: string }>;
   parent?: string;
   /** A search trial's number, status and objective. */
   trial?: { index: number; status: 'finished' | 'pruned' | 'failed'; metric: string; objective?: number };
+}
+
+function metricNodesOf(r: RunRecord): Record<string, { type: string; label?: string }> {
+  const doc = r.pipeline.document as { nodes?: { id?: unknown; label?: unknown }[] } | null | undefined;
+  const labels = new Map<string, string>();
+  for (const n of Array.isArray(doc?.nodes) ? doc.nodes : [])
+    if (typeof n.id === 'string' && typeof n.label === 'string' && n.label.trim()) labels.set(n.id, n.label);
+  const out: Record<string, { type: string; label?: string }> = {};
+  for (const [id, n] of Object.entries(r.nodes))
+    if (n.summary?.metrics && Object.keys(n.summary.metrics).length)
+      out[id] = { type: n.type, ...(labels.has(id) ? { label: labels.get(id)! } : {}) };
+  return out;
 }
 
 export function toListing(r: RunRecord): RunListing {
@@ -272,6 +286,7 @@ export function toListing(r: RunRecord): RunListing {
       0,
     ),
     ...(r.rerunOf ? { rerunOf: r.rerunOf } : {}),
+    metricNodes: metricNodesOf(r),
     ...(r.parent ? { parent: r.parent } : {}),
     ...(r.trial
       ? {

@@ -14,6 +14,8 @@ export interface EmitContext {
   setBuffer(name: string, value: T): void;
   /** Seed of the Dropout ops (each op gets its own, derived from it). */
   seed: number;
+  /** The model's input tensor (set by `emitModel`), for layers that read the token ids, e.g. to mask padding. */
+  input?: T;
 }
 
 function emitNode(ctx: EmitContext, node: ResolvedNode, xs: T[], index: number): T {
@@ -33,7 +35,8 @@ function emitNode(ctx: EmitContext, node: ResolvedNode, xs: T[], index: number):
  * Emits the whole model's forward pass on `input` (`[batch, ...inputShape]`) and returns the output
  * node's tensor. `strip` drops that activation from the output layer (the loss applies it itself).
  */
-export function emitModel(ctx: EmitContext, model: ResolvedModel, input: T, strip?: ActivationFn): T {
+export function emitModel(outer: EmitContext, model: ResolvedModel, input: T, strip?: ActivationFn): T {
+  const ctx: EmitContext = { ...outer, input };
   const values = new Map<string, T>([[MODEL_INPUT, input]]);
   model.nodes.forEach((node, i) => {
     const xs = node.inputs.map((id) => values.get(id)!);
