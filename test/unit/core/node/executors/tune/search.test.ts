@@ -344,7 +344,12 @@ describe('tune.search refuses bad input', () => {
     ).toMatch(/ml\.tree \(tree\) has no param "depth"; its params are .*maxDepth/);
     expect(
       await failure(treeSearch({ dimensions: [{ node: 'forest', param: 'maxDepth', type: 'int', low: 1, high: 3 }] })),
-    ).toMatch(/names node "forest", which is not in the pipeline/);
+    ).toMatch(/search: .*dimension forest\.maxDepth: no node "forest" in the pipeline \(renamed or deleted\?\)/);
+    expect(
+      await failure(
+        treeSearch({ dimensions: [{ node: 'eval_test', param: 'split', type: 'choice', choices: ['validation'] }] }),
+      ),
+    ).toMatch(/node eval_test is not upstream of the evaluation connected to metrics/);
   }, 60_000);
 
   it('an objective metric the evaluation does not produce, or one on the test split', async () => {
