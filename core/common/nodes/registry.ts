@@ -25,12 +25,15 @@ import { evalRegression } from './eval/regression';
 import { exportOnnxNode } from './export/onnx';
 import { exportTfjsNode } from './export/tfjs';
 import { deployRepositoryNode } from './deploy/repository';
+import { optQuantizeNode } from './opt/quantize';
 import { onnxModelNode } from './model/onnx';
 import { layerNodes } from './layer';
 import { inputNode } from './layer/input';
 import { cnnNode } from './model/cnn';
 import { mlpNode } from './model/mlp';
 import { trainerNode } from './train/trainer';
+import { pruneNode } from './opt/prune';
+import { tuneSearch } from './tune/search';
 import { linearNode } from './ml/linear';
 import { logisticNode } from './ml/logistic';
 import { treeNode } from './ml/tree';
@@ -71,10 +74,13 @@ export const builtinNodes = {
   'export.onnx': exportOnnxNode,
   'export.tfjs': exportTfjsNode,
   'deploy.repository': deployRepositoryNode,
+  'opt.quantize': optQuantizeNode,
   'model.onnx': onnxModelNode,
   'model.mlp': mlpNode,
   'model.cnn': cnnNode,
   'train.trainer': trainerNode,
+  'opt.prune': pruneNode,
+  'tune.search': tuneSearch,
   'ml.linear': linearNode,
   'ml.logistic': logisticNode,
   'ml.tree': treeNode,

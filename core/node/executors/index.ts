@@ -25,6 +25,7 @@ import { evalRegressionExecutor } from './eval/regression';
 import { exportOnnxExecutor } from './export/onnx';
 import { exportTfjsExecutor } from './export/tfjs';
 import { deployRepositoryExecutor } from './deploy/repository';
+import { optQuantizeExecutor } from './opt/quantize';
 import { onnxModelExecutor } from './model/onnx';
 import { layerNodes } from '../../common/nodes/layer';
 import type { builtinNodes } from '../../common/nodes/registry';
@@ -33,6 +34,8 @@ import { layerExecutors } from './layer/layerExecutor';
 import { cnnExecutor } from './model/cnn';
 import { mlpExecutor } from './model/mlp';
 import { trainerExecutor } from './train/trainer';
+import { pruneExecutor } from './opt/prune';
+import { searchExecutor } from './tune/search';
 import { linearExecutor } from './ml/linear';
 import { logisticExecutor } from './ml/logistic';
 import { treeExecutor } from './ml/tree';
@@ -74,10 +77,13 @@ export const builtinExecutors = {
   'export.onnx': exportOnnxExecutor,
   'export.tfjs': exportTfjsExecutor,
   'deploy.repository': deployRepositoryExecutor,
+  'opt.quantize': optQuantizeExecutor,
   'model.onnx': onnxModelExecutor,
   'model.mlp': mlpExecutor,
   'model.cnn': cnnExecutor,
   'train.trainer': trainerExecutor,
+  'opt.prune': pruneExecutor,
+  'tune.search': searchExecutor,
   'ml.linear': linearExecutor,
   'ml.logistic': logisticExecutor,
   'ml.tree': treeExecutor,
