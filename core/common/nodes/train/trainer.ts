@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { PortType } from '../../ports';
+import { formatDims, shapesCompatible, type PortType } from '../../ports';
 import { defineNode } from '../NodeDefinition';
 
 export const trainerParams = z.object({
@@ -193,6 +193,15 @@ export const trainerNode = defineNode({
     if (inputs.model && inputs.init)
       return { error: 'connect either "model" (train from scratch) or "init" (fine-tune a trained model), not both' };
     const data = inputs.data as Extract<PortType, { kind: 'Dataset' }> | undefined;
+    const spec = inputs.model as Extract<PortType, { kind: 'ModelSpec' }> | undefined;
+    const declared = spec?.inputShape?.slice(1);
+    if (data?.featureShape && declared && !shapesCompatible(declared, data.featureShape)) {
+      return {
+        error:
+          `the model's Input takes samples of ${formatDims(declared)} but the dataset's are ${formatDims(data.featureShape)}; ` +
+          "set the Input layer's shape to match, or leave it empty to take the dataset's",
+      };
+    }
     const model: Extract<PortType, { kind: 'TrainedModel' }> = { kind: 'TrainedModel' };
     if (data?.featureShape) model.inputShape = ['batch', ...data.featureShape];
     if (data?.classNames) model.outputShape = ['batch', data.classNames.length];
