@@ -9,16 +9,19 @@ export function weights(name: string, dims: number[], seed: number, scale = 0.5)
 }
 
 /**
- * A hand-built backbone x [N,1,5,5] → Conv(2 filters 3×3, pad 1) → Relu → Flatten → Gemm(transB, 50→3)
- * → Relu ("features") → Gemm(3→4) ("logits"), opset 17. `extra` ops are appended after "features".
+ * A hand-built backbone x [N,1,5,5] → Conv(2 filters 3×3, pad 1, or the attributes `conv`) → Relu →
+ * Flatten (`flat` values, 50 by default) → Gemm(transB, →3) → Relu ("features") → Gemm(3→4)
+ * ("logits"), opset 17. `extra` ops are appended after "features".
  */
-export function backboneModel(o: { extra?: NodeData[]; opset?: number; inputs?: number } = {}): ModelData {
+export function backboneModel(
+  o: { extra?: NodeData[]; opset?: number; inputs?: number; conv?: NodeData['attrs']; flat?: number } = {},
+): ModelData {
   const nodes: NodeData[] = [
     {
       opType: 'Conv',
       inputs: ['x', 'W1', 'b1'],
       outputs: ['conv'],
-      attrs: { pads: { ints: [1, 1, 1, 1] } },
+      attrs: o.conv ?? { pads: { ints: [1, 1, 1, 1] } },
       name: 'conv1',
     },
     { opType: 'Relu', inputs: ['conv'], outputs: ['conv_relu'], attrs: {} },
@@ -53,7 +56,7 @@ export function backboneModel(o: { extra?: NodeData[]; opset?: number; inputs?: 
       initializers: [
         weights('W1', [2, 1, 3, 3], 1),
         weights('b1', [2], 2, 0.1),
-        weights('W2', [3, 50], 3, 0.3),
+        weights('W2', [3, o.flat ?? 50], 3, 0.3),
         weights('b2', [3], 4, 0.1),
         weights('W3', [3, 4], 5),
         weights('b3', [4], 6, 0.1),

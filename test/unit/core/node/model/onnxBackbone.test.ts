@@ -187,6 +187,47 @@ describe('layer.onnx backbone', () => {
   });
 });
 
+describe('layer.onnx Conv with auto_pad SAME_UPPER (uneven pads), stride 3 and default attributes', () => {
+  const variant = { conv: { auto_pad: { s: 'SAME_UPPER' }, strides: { ints: [3, 3] } }, flat: 8 };
+  writeFileSync(path.join(dir, 'same.onnx'), backboneBytes(variant));
+
+  it('the backbone alone computes what onnxruntime computes on the file', async () => {
+    const bb = await run('layer.onnx', 'bb', { path: 'same.onnx', cut: 'features' });
+    expect(bb.summary?.text).toContain('conv [batch, 2, 2, 2]');
+    const m = resolveSpec(bb.outputs.model as ModelSpecValue, { featureShape: [1, 5, 5], outputUnits: 3 });
+    const mine = await session(buildInferenceGraph(m, new Float32Array(0), { task: 'regression' }));
+    const x = Float32Array.from(X);
+    const got = (await mine.run({ input: tensor(x, [6, 1, 5, 5]) })).output.data as Float32Array;
+    await mine.release();
+    const full = backboneModel(variant);
+    const ref = await ort.InferenceSession.create(
+      encodeModelData({
+        ...full,
+        graph: { ...full.graph, outputs: [{ name: 'features', dtype: 'float32', shape: ['N', 3] }] },
+      }),
+    );
+    const want = (await ref.run({ x: new ort.Tensor('float32', x, [6, 1, 5, 5]) })).features.data as Float32Array;
+    await ref.release();
+    expect(Array.from(got).every((v, i) => Math.abs(v - want[i]) < 1e-6)).toBe(true);
+    expect(want.some((v) => v > 0)).toBe(true);
+  });
+
+  it('fine-tune gradients match finite differences', async () => {
+    const bb = await run('layer.onnx', 'bb', { path: 'same.onnx', cut: 'features', trainable: 'fine-tune' });
+    const head = await run('layer.dense', 'head', { units: 'auto' }, { in: bb.outputs.model });
+    const res = await gradCheck(head.outputs.model as ModelSpecValue, {
+      featureShape: [1, 5, 5],
+      outputUnits: 3,
+      loss: 'cross_entropy',
+      x: X,
+      batch: 6,
+      labels: LABELS,
+      coords: 200,
+    });
+    expect(res.worst).toBeLessThanOrEqual(1);
+  });
+});
+
 describe('layer.onnx bad input', () => {
   it('a backbone whose input shape differs from the data names both shapes', async () => {
     const spec = await withHead({});
