@@ -14,13 +14,36 @@ const LOWERED: Readonly<Record<string, readonly string[]>> = {
 
 const isFloatType = (d: DataType): boolean => d === 'float32' || d === 'float64';
 
-/** The backbone initialisers that fine-tuning trains: the float ones. */
-export const trainableInits = (bb: Backbone): TensorData[] =>
-  bb.initializers.filter((t) => t.dtype === 'float32' && t.data instanceof Float32Array);
+/** The initialisers read by the ops that `tensor` depends on, its own producer included. */
+function initsBefore(bb: Backbone, tensor: string): Set<string> {
+  const producer = new Map<string, NodeData>();
+  for (const n of bb.nodes) for (const o of n.outputs) producer.set(o, n);
+  const found = new Set<string>();
+  const seen = new Set<string>();
+  const stack = [tensor];
+  while (stack.length) {
+    const t = stack.pop()!;
+    if (seen.has(t)) continue;
+    seen.add(t);
+    const n = producer.get(t);
+    if (!n) found.add(t);
+    else for (const i of n.inputs) if (i) stack.push(i);
+  }
+  return found;
+}
+
+/**
+ * The backbone initialisers that fine-tuning trains: the float ones, except those read by the ops
+ * up to and including the one that makes `freeze` (when given).
+ */
+export function trainableInits(bb: Backbone, freeze?: string): TensorData[] {
+  const fixed = freeze ? initsBefore(bb, freeze) : new Set<string>();
+  return bb.initializers.filter((t) => t.dtype === 'float32' && t.data instanceof Float32Array && !fixed.has(t.name));
+}
 
 /** One parameter per trainable initialiser, named `${id}/${initializer}`, starting from its values. */
-export function backboneParams(id: string, bb: Backbone): ParamSpec[] {
-  return trainableInits(bb).map((t) => ({
+export function backboneParams(id: string, bb: Backbone, freeze?: string): ParamSpec[] {
+  return trainableInits(bb, freeze).map((t) => ({
     ...param(`${id}/${t.name}`, [...t.dims], 'given'),
     values: t.data as Float32Array,
   }));
@@ -45,8 +68,8 @@ function unsupportedForm(n: NodeData): string | undefined {
  * The first op on a path from a trained initialiser to the cut that the autodiff cannot
  * differentiate (no rule, or a form its rule does not cover), or undefined when there is none.
  */
-export function opWithoutRule(bb: Backbone): { node: NodeData; why: string } | undefined {
-  const tainted = new Set(trainableInits(bb).map((t) => t.name));
+export function opWithoutRule(bb: Backbone, freeze?: string): { node: NodeData; why: string } | undefined {
+  const tainted = new Set(trainableInits(bb, freeze).map((t) => t.name));
   for (const n of bb.nodes) {
     if (!n.inputs.some((i) => tainted.has(i))) continue;
     const ops = LOWERED[n.opType] ?? [n.opType];
@@ -116,7 +139,7 @@ const EMPTY: T = { name: '', shape: [], dtype: 'float32' };
 
 /**
  * Emits a backbone's ops on `x` and returns the cut tensor. Its initialisers are constants, or,
- * with `param`, the float ones are the model's parameters (fine-tuning); ops on a gradient path
+ * with `param`, the float ones after `freeze` are the model's parameters (fine-tuning); ops on a gradient path
  * that have no rule of their own are emitted in lowered form.
  */
 export function emitBackbone(
@@ -125,9 +148,10 @@ export function emitBackbone(
   bb: Backbone,
   x: T,
   param: ((name: string) => T) | undefined,
+  freeze?: string,
 ): T {
   const values = new Map<string, T>([[bb.inputName, x]]);
-  const trained = new Set(param ? trainableInits(bb).map((t) => t.name) : []);
+  const trained = new Set(param ? trainableInits(bb, freeze).map((t) => t.name) : []);
   const widen = b.float === 'float64';
   const floatOf = (d: DataType): DataType => (widen && d === 'float32' ? 'float64' : d);
   for (const t of bb.initializers) {

@@ -14,6 +14,8 @@ const spec = z.object({
   kind: z.literal('onnx'),
   /** `frozen`: the backbone's initialisers are constants; `fine-tune`: its float initialisers train. */
   trainable: trainableChoice,
+  /** Fine-tune: the ops up to and including the one making this tensor keep their weights. */
+  freeze: z.string().optional(),
   /** The declared per-sample shape of the cut tensor (design-time checks); checked against the file. */
   shape: z.array(z.number().int().min(1)).optional(),
   /** The backbone read from the file; the node's executor fills it in. */
@@ -37,6 +39,11 @@ export const onnxLayerParams = z.object({
   trainable: trainableChoice
     .default('frozen')
     .describe("frozen keeps the backbone's weights fixed; fine-tune trains them with the head"),
+  freeze: z
+    .string()
+    .default('')
+    .describe('Fine-tune: keep the weights fixed up to and including the op that makes this tensor; empty trains all')
+    .meta({ showIf: { trainable: ['fine-tune'] } }),
   shape: z
     .string()
     .default('')
@@ -100,7 +107,12 @@ export const onnxLayerNode: LayerModule<OnnxLayer, typeof onnxLayerParams> & { t
     binary: false,
     toLayer: (p) => {
       const shape = parseShape(p.shape);
-      return { kind: 'onnx', trainable: p.trainable, ...(shape.length ? { shape } : {}) };
+      return {
+        kind: 'onnx',
+        trainable: p.trainable,
+        ...(p.trainable === 'fine-tune' && p.freeze ? { freeze: p.freeze } : {}),
+        ...(shape.length ? { shape } : {}),
+      };
     },
     infer: ({ id, layer, x, fail }) => {
       const bb = layer.backbone;
@@ -117,16 +129,32 @@ export const onnxLayerNode: LayerModule<OnnxLayer, typeof onnxLayerParams> & { t
           id,
         );
       if (layer.trainable === 'fine-tune') {
-        const blocked = opWithoutRule(bb);
+        if (layer.freeze && !(layer.freeze in bb.shapes))
+          throw new ModelShapeError(
+            `Layer "${id}" (onnx): freeze names "${layer.freeze}", which is not a tensor of the backbone up to ${bb.cut}; it has ${Object.keys(bb.shapes).slice(-12).join(', ')}`,
+            id,
+          );
+        const blocked = opWithoutRule(bb, layer.freeze);
         if (blocked) {
           const { node: op, why } = blocked;
           fail(
-            `ops it can differentiate to fine-tune: ${why} (op ${op.name || op.outputs[0]}); set trainable to frozen, or cut at a tensor before ${op.outputs[0]}`,
+            `ops it can differentiate to fine-tune: ${why} (op ${op.name || op.outputs[0]}); set freeze to ${op.outputs[0]} to keep the backbone fixed up to that op, set trainable to frozen, or cut at a tensor before ${op.outputs[0]}`,
           );
         }
       }
-      return { outShape, params: layer.trainable === 'fine-tune' ? backboneParams(id, bb) : [], buffers: [] };
+      return {
+        outShape,
+        params: layer.trainable === 'fine-tune' ? backboneParams(id, bb, layer.freeze) : [],
+        buffers: [],
+      };
     },
     emit: ({ ctx, node, layer, x }) =>
-      emitBackbone(ctx.b, node.id, layer.backbone!, x, layer.trainable === 'fine-tune' ? ctx.param : undefined),
+      emitBackbone(
+        ctx.b,
+        node.id,
+        layer.backbone!,
+        x,
+        layer.trainable === 'fine-tune' ? ctx.param : undefined,
+        layer.freeze,
+      ),
   };

@@ -246,8 +246,30 @@ describe('layer.onnx bad input', () => {
     const bb = await run('layer.onnx', 'bb', { path: 'softplus.onnx', cut: 'logits', trainable: 'fine-tune' });
     const spec = bb.outputs.model as ModelSpecValue;
     expect(() => resolveSpec(spec, { featureShape: [1, 5, 5], outputUnits: 3 })).toThrow(
-      /Softplus has no gradient rule \(op sp\); set trainable to frozen, or cut at a tensor before soft/,
+      /Softplus has no gradient rule \(op sp\); set freeze to soft to keep the backbone fixed up to that op, set trainable to frozen, or cut at a tensor before soft/,
     );
+    const partly = await run('layer.onnx', 'bb', {
+      path: 'softplus.onnx',
+      cut: 'logits',
+      trainable: 'fine-tune',
+      freeze: 'soft',
+    });
+    const m = resolveSpec(partly.outputs.model as ModelSpecValue, { featureShape: [1, 5, 5], outputUnits: 3 });
+    expect(m.params.map((p) => p.name)).toEqual(['bb/W3', 'bb/b3']);
+    const res = await gradCheck(partly.outputs.model as ModelSpecValue, {
+      featureShape: [1, 5, 5],
+      outputUnits: 4,
+      loss: 'mse',
+      x: X,
+      batch: 6,
+      labels: noise(24, 9),
+      coords: 16,
+    });
+    expect(res.worst).toBeLessThanOrEqual(1);
+    const unknown = await run('layer.onnx', 'bb', { path: 'bb.onnx', trainable: 'fine-tune', freeze: 'fc9' });
+    expect(() =>
+      resolveSpec(unknown.outputs.model as ModelSpecValue, { featureShape: [1, 5, 5], outputUnits: 3 }),
+    ).toThrow(/freeze names "fc9", which is not a tensor of the backbone up to logits; it has conv, conv_relu/);
     const frozen = await run('layer.onnx', 'bb', { path: 'softplus.onnx', cut: 'logits' });
     expect(
       resolveSpec(frozen.outputs.model as ModelSpecValue, { featureShape: [1, 5, 5], outputUnits: 3 }).outputShape,
