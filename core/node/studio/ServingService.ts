@@ -42,7 +42,11 @@ async function isRepository(dir: string): Promise<boolean> {
     const inner = await readdir(path.join(dir, m.name), { withFileTypes: true }).catch(() => []);
     if (inner.some((e) => e.isFile() && e.name === 'config.pbtxt')) return true;
     for (const v of inner)
-      if (v.isDirectory() && /^\d+$/.test(v.name) && (await stat(path.join(dir, m.name, v.name, 'model.onnx')).catch(() => null)))
+      if (
+        v.isDirectory() &&
+        /^\d+$/.test(v.name) &&
+        (await stat(path.join(dir, m.name, v.name, 'model.onnx')).catch(() => null))
+      )
         return true;
   }
   return false;
@@ -117,7 +121,8 @@ export class ServingService {
           : 'a model server is starting; wait for it, then stop it before starting another',
       );
     const st = await stat(abs).catch(() => null);
-    if (!st) throw new StudioError(404, `${p.path} does not exist in the workspace; run the pipeline that exports it first`);
+    if (!st)
+      throw new StudioError(404, `${p.path} does not exist in the workspace; run the pipeline that exports it first`);
     const kind: ServableModel['kind'] = st.isDirectory() ? 'repository' : 'onnx';
     if (kind === 'onnx' && !abs.toLowerCase().endsWith('.onnx'))
       throw new StudioError(400, `${p.path} is not an .onnx file or a model repository folder`);
@@ -146,7 +151,10 @@ export class ServingService {
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
       if (/already in use/.test(e.message))
-        throw new StudioError(409, `port ${p.port} on 127.0.0.1 is already in use; choose another port, or 0 for a free one`);
+        throw new StudioError(
+          409,
+          `port ${p.port} on 127.0.0.1 is already in use; choose another port, or 0 for a free one`,
+        );
       throw new StudioError(400, `cannot serve ${p.path}: ${e.message}`);
     } finally {
       this.starting = false;

@@ -46,12 +46,42 @@ const scrape = (requests: number, errors: number, lat: [string, number][], batch
 
 describe('servingSnapshot and servingTraffic', () => {
   const first = servingSnapshot(
-    parsePromText(scrape(10, 1, [['0.001', 4], ['0.01', 10], ['+Inf', 10]], [['1', 4], ['2', 4], ['+Inf', 4]], 4)),
+    parsePromText(
+      scrape(
+        10,
+        1,
+        [
+          ['0.001', 4],
+          ['0.01', 10],
+          ['+Inf', 10],
+        ],
+        [
+          ['1', 4],
+          ['2', 4],
+          ['+Inf', 4],
+        ],
+        4,
+      ),
+    ),
     1_000,
   );
   const second = servingSnapshot(
     parsePromText(
-      scrape(50, 3, [['0.001', 4], ['0.01', 30], ['+Inf', 50]], [['1', 4], ['2', 14], ['+Inf', 14]], 24),
+      scrape(
+        50,
+        3,
+        [
+          ['0.001', 4],
+          ['0.01', 30],
+          ['+Inf', 50],
+        ],
+        [
+          ['1', 4],
+          ['2', 14],
+          ['+Inf', 14],
+        ],
+        24,
+      ),
     ),
     3_000,
   );

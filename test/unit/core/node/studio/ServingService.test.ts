@@ -46,7 +46,10 @@ const infer = (url: string, x: number[]) =>
 
 describe('ServingService', () => {
   it('lists .onnx files and model repositories in the workspace, not node_modules', async () => {
-    await writeTritonRepository({ onnxFile: path.join(workspace, 'out', 'lin.onnx'), out: path.join(workspace, 'repo') });
+    await writeTritonRepository({
+      onnxFile: path.join(workspace, 'out', 'lin.onnx'),
+      out: path.join(workspace, 'repo'),
+    });
     const models = await service.models();
     expect(models).toContainEqual({ path: 'out/lin.onnx', kind: 'onnx' });
     expect(models).toContainEqual({ path: 'repo', kind: 'repository' });
