@@ -1,6 +1,9 @@
 import type { PromSample } from './promText';
 
-/** A cumulative histogram: counts of observations ≤ each upper bound (the last bound is +Inf). */
+/**
+ * A cumulative histogram: counts of observations ≤ each finite upper bound; `count` is the +Inf
+ * bucket (every observation). Finite bounds only, so it survives JSON.
+ */
 export interface CumulativeHistogram {
   bounds: number[];
   counts: number[];
@@ -53,8 +56,8 @@ function histogram(samples: PromSample[], name: string): CumulativeHistogram {
   let count = 0;
   for (const s of samples) {
     if (s.name === `${name}_bucket`) {
-      const le = s.labels.le === '+Inf' ? Infinity : Number(s.labels.le);
-      byBound.set(le, (byBound.get(le) ?? 0) + s.value);
+      const le = Number(s.labels.le);
+      if (Number.isFinite(le)) byBound.set(le, (byBound.get(le) ?? 0) + s.value);
     } else if (s.name === `${name}_sum`) sum += s.value;
     else if (s.name === `${name}_count`) count += s.value;
   }
@@ -110,14 +113,11 @@ export function servingSnapshot(samples: PromSample[], at: number): ServingSnaps
  * the bucket holding rank q·count and interpolate linearly inside it (the first bucket starts at 0;
  * a rank in the +Inf bucket answers the highest finite bound). Null when the histogram is empty.
  */
-export function histogramQuantile(q: number, h: Pick<CumulativeHistogram, 'bounds' | 'counts'>): number | null {
-  const n = h.counts.length;
-  const totalCount = n ? (h.counts[n - 1] ?? 0) : 0;
-  if (!n || totalCount <= 0 || h.bounds[n - 1] !== Infinity) return null;
-  const rank = q * totalCount;
-  let b = h.counts.findIndex((c) => c >= rank);
-  if (b < 0) b = n - 1;
-  if (b === n - 1) return n >= 2 ? (h.bounds[n - 2] ?? null) : null;
+export function histogramQuantile(q: number, h: CumulativeHistogram): number | null {
+  if (h.count <= 0) return null;
+  const rank = q * h.count;
+  const b = h.counts.findIndex((c) => c >= rank);
+  if (b < 0) return h.bounds.length ? (h.bounds[h.bounds.length - 1] ?? null) : null;
   const upper = h.bounds[b] ?? 0;
   const lower = b === 0 ? Math.min(0, upper) : (h.bounds[b - 1] ?? 0);
   const below = b === 0 ? 0 : (h.counts[b - 1] ?? 0);
