@@ -71,6 +71,7 @@ test('serve the model an example exported, watch live traffic, stop it', async (
   await expect(view.getByTestId('serving-batch')).toHaveText('4.00');
   await expect(view.getByTestId('serving-drift-petal_length')).toBeVisible();
   await expect(view.getByTestId('serving-rate-chart')).toBeVisible();
+  await page.getByTestId('bottom-maximize').click();
   await s.shot('serving-under-load');
 
   const bad = await fetch(`${base}/v2/models/iris/infer`, {
