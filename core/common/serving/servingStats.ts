@@ -127,7 +127,7 @@ export function histogramQuantile(q: number, h: CumulativeHistogram): number | n
 }
 
 /** Bucket-wise difference `after − before` (same bounds), for quantiles over a window. */
-export function histogramDelta(before: CumulativeHistogram, after: CumulativeHistogram): CumulativeHistogram {
+function histogramDelta(before: CumulativeHistogram, after: CumulativeHistogram): CumulativeHistogram {
   const prev = new Map(before.bounds.map((b, i) => [b, before.counts[i] ?? 0]));
   return {
     bounds: after.bounds,
