@@ -120,6 +120,17 @@ export class ServingService {
           ? `a model server is already running (${other.view.path} at ${other.view.url}); stop it before starting another`
           : 'a model server is starting; wait for it, then stop it before starting another',
       );
+    this.starting = true;
+    try {
+      const running = await this.open(abs, p);
+      this.servers.set(running.view.id, running);
+      return running.view;
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  private async open(abs: string, p: { path: string; port: number; batching: boolean }): Promise<Running> {
     const st = await stat(abs).catch(() => null);
     if (!st)
       throw new StudioError(404, `${p.path} does not exist in the workspace; run the pipeline that exports it first`);
@@ -137,7 +148,6 @@ export class ServingService {
       if (log.length > MAX_LOG) log.shift();
     };
     const listen = { host: '127.0.0.1', port: p.port, log: addLog };
-    this.starting = true;
     let server: Server;
     try {
       server =
@@ -156,8 +166,6 @@ export class ServingService {
           `port ${p.port} on 127.0.0.1 is already in use; choose another port, or 0 for a free one`,
         );
       throw new StudioError(400, `cannot serve ${p.path}: ${e.message}`);
-    } finally {
-      this.starting = false;
     }
     const view: ServerView = {
       id: randomUUID(),
@@ -168,8 +176,7 @@ export class ServingService {
       startedAt: Date.now(),
       log,
     };
-    this.servers.set(view.id, { view, server });
-    return view;
+    return { view, server };
   }
 
   private running(id: string): Running {

@@ -86,6 +86,17 @@ describe('ServingService', () => {
     expect(e.message).toContain(`already running (out/lin.onnx at ${view.url}); stop it`);
   });
 
+  it('lets only one of two simultaneous starts through', async () => {
+    const both = await Promise.allSettled([
+      service.handle('serving.start', { path: 'out/lin.onnx' }),
+      service.handle('serving.start', { path: 'out/lin.onnx' }),
+    ]);
+    expect(both.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const refused = both.find((r) => r.status === 'rejected');
+    expect((refused?.reason as StudioError).status).toBe(409);
+    expect(await service.handle('serving.list', {})).toHaveLength(1);
+  });
+
   it('says when the port is taken', async () => {
     const blocker: Server = createServer();
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
