@@ -5,16 +5,18 @@
  * (structured: half of every conv's channels and hidden dense units removed by L2 norm; magnitude:
  * 80% of kernel weights zeroed) and fine-tuned. Peer = the teacher (the unpruned model). Size =
  * ONNX bytes; latency = median onnxruntime batch-1 run (CPU, one thread).
- * Lines for other compression methods (e.g. int8) go below the pruning lines.
+ * The int8 lines are in compress-int8.bench.ts; `npm run bench -- compress` runs both.
  */
 import type { TrainedModelValue } from '../core/common';
 import { pruneParams } from '../core/common/nodes/opt/prune';
 import { accuracyOn, firstRow, modelStats } from '../core/node/executors/opt/modelStats';
 import { pruneTrainedModel } from '../core/node/executors/opt/pruneModel';
-import { cnn, digitsDataset, train } from './compress/digitsModels';
+import { cnn, train } from './compress/digitsModels';
+import { loadDigits } from './digits/digitsIdx';
+import { digitsDataset } from './digits/trainedModel';
 import { reportBench } from './report';
 
-const data = digitsDataset();
+const data = digitsDataset(loadDigits());
 const test = data.splits.test;
 const row = await firstRow(test, data.featureShape);
 const SEEDS = [1, 2, 3];
