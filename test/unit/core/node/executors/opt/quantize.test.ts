@@ -79,7 +79,7 @@ describe('opt.quantize: static int8 of a CNN on the digits', () => {
     expect(
       g.nodes
         .filter((n) => n.opType === 'Conv')
-        .every((n) => n.inputs.every((i) => i.endsWith('DequantizeLinear_Output'))),
+        .every((n) => n.inputs.every((i) => i.endsWith('_dq'))),
     ).toBe(true);
     expect(int8.trainParams.quantization).toMatch(/^int8 static QDQ/);
     // It exports to ONNX verified against the app (the same int8 numbers); TF.js has no int8 layers and says so.
