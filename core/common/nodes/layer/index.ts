@@ -19,6 +19,7 @@ import { layernormNode } from './layernorm';
 import { lstmNode } from './lstm';
 import { maxpool2dNode } from './maxpool2d';
 import { reshapeNode } from './reshape';
+import { samplingNode } from './sampling';
 import { transformerNode } from './transformer';
 
 /**
@@ -47,6 +48,7 @@ export const layerNodes = {
   'layer.gru': gruNode,
   'layer.attention': attentionNode,
   'layer.transformer': transformerNode,
+  'layer.sampling': samplingNode,
 } satisfies Readonly<Record<`layer.${string}`, AnyLayerModule>>;
 
 const byKind = new Map<string, AnyLayerModule>(Object.values(layerNodes).map((m) => [m.kind, m]));
