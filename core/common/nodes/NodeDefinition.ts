@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { PortType } from '../ports';
 
 export type Category =
-  'Data' | 'Preprocess' | 'Model' | 'Layers' | 'Learners' | 'Training' | 'Evaluate' | 'Export' | 'Test';
+  'Data' | 'Preprocess' | 'Model' | 'Layers' | 'Learners' | 'Training' | 'Evaluate' | 'Generate' | 'Export' | 'Test';
 
 export interface PortSpec {
   name: string;

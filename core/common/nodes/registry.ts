@@ -27,6 +27,7 @@ import { inputNode } from './layer/input';
 import { cnnNode } from './model/cnn';
 import { mlpNode } from './model/mlp';
 import { trainerNode } from './train/trainer';
+import { genSampleNode } from './gen/sample';
 import { linearNode } from './ml/linear';
 import { logisticNode } from './ml/logistic';
 import { treeNode } from './ml/tree';
@@ -60,6 +61,7 @@ export const builtinNodes = {
   'eval.predict': evalPredict,
   'eval.compare': evalCompare,
   'eval.importance': evalImportance,
+  'gen.sample': genSampleNode,
   'export.onnx': exportOnnxNode,
   'export.tfjs': exportTfjsNode,
   'deploy.repository': deployRepositoryNode,

@@ -19,6 +19,7 @@ import { evalImportanceExecutor } from './eval/importance';
 import { evalPredictExecutor } from './eval/predict';
 import { evalRegressionExecutor } from './eval/regression';
 import { exportOnnxExecutor } from './export/onnx';
+import { genSampleExecutor } from './gen/sample';
 import { exportTfjsExecutor } from './export/tfjs';
 import { deployRepositoryExecutor } from './deploy/repository';
 import { onnxModelExecutor } from './model/onnx';
@@ -63,6 +64,7 @@ export const builtinExecutors = {
   'eval.predict': evalPredictExecutor,
   'eval.compare': evalCompareExecutor,
   'eval.importance': evalImportanceExecutor,
+  'gen.sample': genSampleExecutor,
   'export.onnx': exportOnnxExecutor,
   'export.tfjs': exportTfjsExecutor,
   'deploy.repository': deployRepositoryExecutor,

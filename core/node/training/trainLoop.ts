@@ -131,16 +131,7 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
   for (const note of opened.notes) o.log?.(note, o.provider === 'auto' ? 'info' : 'warn');
   const validator =
     o.validation && o.validation.n > 0
-      ? new Validator(
-          o.model,
-          o.task,
-          o.loss,
-          o.validation,
-          opened.provider,
-          o.threads,
-          o.labelSmoothing,
-          o.target,
-        )
+      ? new Validator(o.model, o.task, o.loss, o.validation, opened.provider, o.threads, o.labelSmoothing, o.target)
       : undefined;
 
   const init = packParams(initParams(o.model, o.seed).values);

@@ -152,7 +152,11 @@ describe('layer.sampling', () => {
       });
       expect(res.worst, `${loss}: ${res.dtype}, ${res.checked} coordinates, worst abs ${res.worstAbs}`).toBeLessThan(1);
     }
-    const classifier = seq({ kind: 'dense', units: 4 }, { kind: 'sampling', beta: 1 }, { kind: 'dense', units: 'auto' });
+    const classifier = seq(
+      { kind: 'dense', units: 4 },
+      { kind: 'sampling', beta: 1 },
+      { kind: 'dense', units: 'auto' },
+    );
     const res = await gradCheck(classifier, {
       featureShape: [6],
       outputUnits: 3,
