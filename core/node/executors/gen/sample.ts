@@ -118,7 +118,7 @@ export const genSampleExecutor: Executor<Params> = async (ctx) => {
   const data = ctx.inputs.data as DatasetValue | undefined;
   let split: DatasetSplit | undefined;
   if (data) {
-    checkCompatible(model, data, where, p.split);
+    checkCompatible({ ...model, task: data.task }, data, where, p.split);
     split = pickSplit(data, p.split, where);
   }
   const z = await latentPoints(p, latent, encoder, split, where);

@@ -99,6 +99,17 @@ function resolveFor(
   }
 }
 
+/** An autoencoder's schema: the dataset's features in, as many values out (a regression of the input on itself). */
+function autoencoderSchema(data: DatasetValue): ReturnType<typeof modelSchemaOf> {
+  const { classNames: _classes, targetName: _target, ...schema } = modelSchemaOf(data);
+  return {
+    ...schema,
+    task: 'regression',
+    targetName: 'reconstruction',
+    targetDim: data.featureShape.reduce((a, b) => a * b, 1),
+  };
+}
+
 /** The inference graph and per-name weights (BatchNorm running statistics included). */
 function packageWeights(
   model: ResolvedModel,
@@ -229,7 +240,7 @@ export async function trainSpec(
   }
   const { onnx, weights } = packageWeights(model, result.params, result.buffers, data.task, loss);
   const trained: TrainedModelValue = {
-    ...modelSchemaOf(data),
+    ...(p.target === 'input' ? autoencoderSchema(data) : modelSchemaOf(data)),
     onnx,
     inputName: 'input',
     outputName: 'output',
