@@ -13,6 +13,7 @@ import { ordinalNode } from './prep/ordinal';
 import { selectNode } from './prep/select';
 import { shuffleNode } from './prep/shuffle';
 import { standardizeNode } from './prep/standardize';
+import { evalAnomaly } from './eval/anomaly';
 import { evalClassification } from './eval/classification';
 import { evalCompare } from './eval/compare';
 import { evalImportance } from './eval/importance';
@@ -61,6 +62,7 @@ export const builtinNodes = {
   'eval.predict': evalPredict,
   'eval.compare': evalCompare,
   'eval.importance': evalImportance,
+  'eval.anomaly': evalAnomaly,
   'gen.sample': genSampleNode,
   'export.onnx': exportOnnxNode,
   'export.tfjs': exportTfjsNode,

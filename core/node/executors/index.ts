@@ -16,6 +16,7 @@ import { standardizeExecutor } from './prep/standardize';
 import { evalClassificationExecutor } from './eval/classification';
 import { evalCompareExecutor } from './eval/compare';
 import { evalImportanceExecutor } from './eval/importance';
+import { evalAnomalyExecutor } from './eval/anomaly';
 import { evalPredictExecutor } from './eval/predict';
 import { evalRegressionExecutor } from './eval/regression';
 import { exportOnnxExecutor } from './export/onnx';
@@ -64,6 +65,7 @@ export const builtinExecutors = {
   'eval.predict': evalPredictExecutor,
   'eval.compare': evalCompareExecutor,
   'eval.importance': evalImportanceExecutor,
+  'eval.anomaly': evalAnomalyExecutor,
   'gen.sample': genSampleExecutor,
   'export.onnx': exportOnnxExecutor,
   'export.tfjs': exportTfjsExecutor,

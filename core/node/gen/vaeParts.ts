@@ -17,11 +17,11 @@ export interface VaeModels {
   latent: number;
 }
 
-function partModel(
+/** The trained weights of `part`'s parameters and buffers (a model or part of one), in its order. */
+export function weightsOf(
   part: ResolvedModel,
   whole: TrainedModelValue,
-  loss: LossKind | undefined,
-): Pick<TrainedModelValue, 'onnx' | 'spec' | 'weights'> {
+): { params: Float32Array[]; buffers: Float32Array; weights: Record<string, Float32Array> } {
   const weights: Record<string, Float32Array> = {};
   const params = part.params.map((p) => {
     const w = whole.weights[p.name];
@@ -32,13 +32,35 @@ function partModel(
   const buffers = new Float32Array(part.buffers.reduce((a, b) => a + b.shape.reduce((x, y) => x * y, 1), 0));
   let at = 0;
   for (const b of part.buffers) {
-    const w = whole.weights[b.name]!;
+    const w = whole.weights[b.name];
+    if (!w) throw new UserError(`the trained model has no running statistics ${b.name}; retrain it`, 1);
     weights[b.name] = w;
     buffers.set(w, at);
     at += w.length;
   }
+  return { params, buffers, weights };
+}
+
+function partModel(
+  part: ResolvedModel,
+  whole: TrainedModelValue,
+  loss: LossKind | undefined,
+): Pick<TrainedModelValue, 'onnx' | 'spec' | 'weights'> {
+  const { params, buffers, weights } = weightsOf(part, whole);
   const onnx = buildInferenceGraph(part, params, { task: 'regression', ...(loss ? { loss } : {}), buffers });
   return { onnx, spec: part, weights };
+}
+
+/** The model spec of an autoencoder trained by train.trainer (target input); a UserError otherwise. */
+export function autoencoderSpec(model: TrainedModelValue, where: string, need: string): ResolvedModel {
+  const spec = model.spec as ResolvedModel | undefined;
+  if (model.trainParams.target !== 'input' || !spec?.nodes) {
+    throw new UserError(
+      `${where}: the model was not trained as an autoencoder; connect a train.trainer with target input${need}`,
+      1,
+    );
+  }
+  return spec;
 }
 
 /**
@@ -46,13 +68,7 @@ function partModel(
  * decoder. `where` names the node in errors.
  */
 export function vaeParts(model: TrainedModelValue, where: string): VaeModels {
-  const spec = model.spec as ResolvedModel | undefined;
-  if (model.trainParams.target !== 'input' || !spec?.nodes) {
-    throw new UserError(
-      `${where}: the model was not trained as an autoencoder; connect a train.trainer with target input whose model has a layer.sampling`,
-      1,
-    );
-  }
+  const spec = autoencoderSpec(model, where, ' whose model has a layer.sampling');
   let parts;
   try {
     parts = splitAutoencoder(spec);

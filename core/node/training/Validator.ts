@@ -53,19 +53,19 @@ export function splitMetrics(
 /**
  * An autoencoder's reconstruction loss of one batch, summed over rows: each row's element losses
  * between output `out` and input `x` summed over its values, as the training graph's loss with
- * the input as target (binary cross-entropy on the output probabilities, clamped at 1e-12).
+ * the input as target (binary cross-entropy on the output probabilities clamped to [1e-7, 1 − 1e-7]).
  */
 export function reconstructionSum(out: Float32Array, x: Float32Array, loss: LossKind): number {
-  const log = (p: number): number => Math.log(Math.max(p, 1e-12));
   let s = 0;
   for (let i = 0; i < out.length; i++) {
     const p = out[i];
+    const q = Math.min(Math.max(p, 1e-7), 1 - 1e-7);
     const t = x[i];
     const d = p - t;
     const a = Math.abs(d);
     s +=
       loss === 'binary_cross_entropy'
-        ? -(t * log(p) + (1 - t) * log(1 - p))
+        ? -(t * Math.log(q) + (1 - t) * Math.log(1 - q))
         : loss === 'mae'
           ? a
           : loss === 'huber'
