@@ -42,7 +42,6 @@ export { noRewrites } from './graph/rewrites/rewrites';
 export type { RewriteOptions } from './graph/rewrites/rewrites';
 export { buildInferenceGraph } from './buildInferenceGraph';
 export { splitAutoencoder } from './splitAutoencoder';
-export type { AutoencoderParts } from './splitAutoencoder';
 export { outputUnitsFor, isClassificationLoss } from './losses';
 export type { LossKind } from './losses';
 export type { OptimizerConfig } from './optimizers';

@@ -3,9 +3,9 @@ import type { ImageSample } from '../../common';
 /** Height, width and channels of a feature shape drawn as an image, or undefined when it is not one. */
 export function imageGeometry(shape: readonly number[]): { h: number; w: number; c: 1 | 3; chw: boolean } | undefined {
   if (shape.length === 3 && (shape[0] === 1 || shape[0] === 3))
-    return { c: shape[0] as 1 | 3, h: shape[1], w: shape[2], chw: true };
+    return { c: shape[0], h: shape[1], w: shape[2], chw: true };
   if (shape.length === 3 && (shape[2] === 1 || shape[2] === 3))
-    return { h: shape[0], w: shape[1], c: shape[2] as 1 | 3, chw: false };
+    return { h: shape[0], w: shape[1], c: shape[2], chw: false };
   if (shape.length === 2) return { h: shape[0], w: shape[1], c: 1, chw: true };
   if (shape.length === 1) {
     const side = Math.round(Math.sqrt(shape[0]));

@@ -12,7 +12,7 @@ import { UserError, type Executor } from '../Executor';
 type Params = z.output<typeof evalAnomalyParams>;
 
 /** The q-quantile of `values` with linear interpolation between order statistics (numpy's default). */
-export function quantile(values: Float32Array, q: number): number {
+function quantile(values: Float32Array, q: number): number {
   const s = Float64Array.from(values).sort();
   const at = q * (s.length - 1);
   const lo = Math.floor(at);

@@ -57,6 +57,7 @@ function context<P>(inputs: Record<string, unknown>, params: P): ExecutorContext
     signal: new AbortController().signal,
     progress: () => undefined,
     log: () => undefined,
+    epochMetrics: () => undefined,
     nodeId: 'node',
     workspace: dir,
     baseDir: dir,
@@ -106,8 +107,7 @@ beforeAll(async () => {
     loss: 'binary_cross_entropy',
     validationFraction: 0,
   });
-  ae = (await trainerExecutor({ ...context({ model: spec, data }, params), epochMetrics: () => undefined })).outputs
-    .model as TrainedModelValue;
+  ae = (await trainerExecutor(context({ model: spec, data }, params))).outputs.model as TrainedModelValue;
 }, 120_000);
 
 describe('eval.anomaly', () => {
