@@ -10,7 +10,7 @@ test('run an example, save a copy in the workspace and run the copy', async ({ s
   await page.getByTestId('examples-button').click();
   await page
     .getByTestId('examples')
-    .getByRole('button', { name: /iris: tabular classification/ })
+    .getByRole('button', { name: /Classify iris flowers from 4 measurements/ })
     .click();
   await expect(page.getByTestId('status-line')).toContainText('read-only');
   await s.shot('example-opened');

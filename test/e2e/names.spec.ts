@@ -7,9 +7,9 @@ test('a pipeline takes its file name, runs list it, results open on the evaluati
   await page.getByTestId('examples-button').click();
   await page
     .getByTestId('examples')
-    .getByRole('button', { name: /iris: tabular classification/ })
+    .getByRole('button', { name: /Classify iris flowers from 4 measurements/ })
     .click();
-  await expect(page.getByTestId('pipeline-name')).toHaveValue('iris: tabular classification');
+  await expect(page.getByTestId('pipeline-name')).toHaveValue('Classify iris flowers from 4 measurements');
   await page.getByTestId('pipeline-name').fill('');
   await s.select('scale');
   await page.getByRole('button', { name: 'Save as…' }).click();

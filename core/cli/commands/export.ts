@@ -157,6 +157,7 @@ export function registerExportCommand(program: Command): void {
           rows,
           ...(flags.quantize ? { quantize: flags.quantize === 'force' ? ('force' as const) : ('auto' as const) } : {}),
           ...(metrics ? { metrics } : {}),
+          ...(data ? { trainingData: data } : {}),
         });
         if (flags.format === 'onnx') {
           console.log(describeOnnxExport(report)?.text ?? '');

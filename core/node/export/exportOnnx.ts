@@ -4,7 +4,8 @@
  */
 import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { MetricsValue, TrainedModelValue } from '../../common';
+import type { DatasetValue, MetricsValue, TrainedModelValue } from '../../common';
+import { profileColumns } from '../../common/featureProfile';
 import { accuracy, argmaxRows } from '../../common/metrics';
 import { WEFT_VERSION } from '../version';
 import { fileError } from '../data/openInput';
@@ -31,6 +32,11 @@ export interface OnnxExportOptions {
    */
   quantize?: boolean | 'auto' | 'force';
   metrics?: MetricsValue;
+  /**
+   * The dataset the model was trained on: its training split's numeric raw columns are profiled
+   * (core/common/featureProfile.ts) into the model card, for a server's drift metrics.
+   */
+  trainingData?: DatasetValue;
   signal?: AbortSignal;
 }
 
@@ -68,8 +74,13 @@ export interface OnnxExportReport {
 }
 
 /** The model card stored as JSON in metadata_props `weft.model_card`. */
-export function modelCard(model: TrainedModelValue, metrics?: MetricsValue): Record<string, unknown> {
+export function modelCard(
+  model: TrainedModelValue,
+  metrics?: MetricsValue,
+  trainingData?: DatasetValue,
+): Record<string, unknown> {
   const last = model.history[model.history.length - 1];
+  const train = trainingData?.splits.train?.raw;
   return {
     weftVersion: WEFT_VERSION,
     task: model.task,
@@ -87,13 +98,19 @@ export function modelCard(model: TrainedModelValue, metrics?: MetricsValue): Rec
         : null,
     params: model.trainParams,
     trainedOn: model.provider,
+    ...(train && model.rawFeatures ? { trainingProfile: profileColumns(train, model.rawFeatures) } : {}),
   };
 }
 
-function withMetadata(m: ModelData, model: TrainedModelValue, layout: ExportLayout, metrics?: MetricsValue): ModelData {
+function withMetadata(
+  m: ModelData,
+  model: TrainedModelValue,
+  layout: ExportLayout,
+  opts: Pick<OnnxExportOptions, 'metrics' | 'trainingData'>,
+): ModelData {
   const props = [
     { key: 'weft.io', value: JSON.stringify(layout) },
-    { key: 'weft.model_card', value: JSON.stringify(modelCard(model, metrics)) },
+    { key: 'weft.model_card', value: JSON.stringify(modelCard(model, opts.metrics, opts.trainingData)) },
     ...(model.classNames ? [{ key: 'weft.class_names', value: JSON.stringify(model.classNames) }] : []),
   ];
   const kept = (m.metadata ?? []).filter((p) => !p.key.startsWith('weft.'));
@@ -112,7 +129,7 @@ export async function exportOnnx(model: TrainedModelValue, opts: OnnxExportOptio
     );
   }
   const { model: built, layout } = buildExportModel(model, decoded);
-  const final = withMetadata(built, model, layout, opts.metrics);
+  const final = withMetadata(built, model, layout, opts);
   const bytes = encodeModelData(final);
   const { rows } = opts;
   const inApp = await runTrainedModel(model, rows.x, rows.n, opts.signal ? { signal: opts.signal } : {});

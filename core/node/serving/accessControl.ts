@@ -104,6 +104,12 @@ export class AccessControl {
     return { ok: true, keyId: found.id };
   }
 
+  /** Whether the key with this id may reach `model` (its scope, whatever the permission). */
+  reaches(keyId: string, model: string): boolean {
+    const spec = this.hashes.find((k) => k.spec.id === keyId)?.spec;
+    return spec !== undefined && (spec.models === '*' || spec.models.includes(model));
+  }
+
   /** Takes a token; returns 0, or the seconds until one is there. */
   private take(key: KeySpec): number {
     const limit = key.rateLimit;

@@ -3,11 +3,13 @@
  * input column the server sees, per model and version, exported as Prometheus gauges at scrape
  * time. Where a Weft export's model card holds the training mean and std of a column (its
  * standardize transform), the shift of the live mean in training standard deviations is exported
- * too. A population stability index needs the training distribution in bins, which exports do not
- * carry, so none is computed.
+ * too. Where the card holds the column's training distribution in bins (`trainingProfile`, written
+ * when the export was given its training data), live values are counted in the same bins and a
+ * population stability index against the training fractions is exported.
  */
 import type * as ort from 'onnxruntime-node';
 import { Gauge, type Registry } from 'prom-client';
+import { binOf, psi, type FeatureProfile } from '../../common/featureProfile';
 import { metadataJson } from '../onnx/inspect';
 import type { ServedVersion } from './servedVersion';
 
@@ -21,10 +23,13 @@ interface Column {
   mean: number;
   m2: number;
   train?: { mean: number; std: number };
+  /** The training bins and the live counts in them. */
+  bins?: { edges: number[]; fractions: number[]; counts: number[] };
 }
 
 interface Card {
   transforms?: { kind: string; column?: string; mean?: number; std?: number }[];
+  trainingProfile?: FeatureProfile[];
 }
 
 /** Running per-feature statistics of live inputs. */
@@ -59,6 +64,11 @@ export class InputDrift {
       "(live mean − training mean) / training std, where the model card holds the column's training statistics",
       (c) => (c.train && c.n && c.train.std > 0 ? (c.mean - c.train.mean) / c.train.std : undefined),
     );
+    gauge(
+      'weft_input_feature_psi',
+      "Population stability index of live values against the training distribution in the model card's deciles (> 0.25: a large shift)",
+      (c) => (c.bins ? psi(c.bins.fractions, c.bins.counts) : undefined),
+    );
   }
 
   private columnsFor(model: string, served: ServedVersion): Map<string, Column> {
@@ -74,6 +84,7 @@ export class InputDrift {
           .filter((t) => t.kind === 'standardize' && t.column !== undefined)
           .map((t) => [t.column as string, { mean: Number(t.mean), std: Number(t.std) }]),
       );
+      const profiles = new Map((card?.trainingProfile ?? []).map((p) => [p.column, p]));
       for (const input of served.info.inputs) {
         if (input.dtype !== 'float32' && input.dtype !== 'float64') continue;
         const width = typeof input.shape?.[1] === 'number' ? input.shape[1] : input.shape?.length === 1 ? 1 : 0;
@@ -81,6 +92,7 @@ export class InputDrift {
         for (let j = 0; j < Math.min(width, MAX_COLUMNS); j++) {
           const feature = names?.[j] ?? String(j);
           const t = train.get(feature);
+          const p = profiles.get(feature);
           s.columns.set(`${input.name}\u0000${j}`, {
             input: input.name,
             feature,
@@ -89,6 +101,9 @@ export class InputDrift {
             mean: 0,
             m2: 0,
             ...(t ? { train: t } : {}),
+            ...(p && p.fractions.length === p.edges.length + 1
+              ? { bins: { edges: p.edges, fractions: p.fractions, counts: p.fractions.map(() => 0) } }
+              : {}),
           });
         }
       }
@@ -114,6 +129,7 @@ export class InputDrift {
             continue;
           }
           c.n++;
+          if (c.bins) c.bins.counts[binOf(c.bins.edges, v)]++;
           const d = v - c.mean;
           c.mean += d / c.n;
           c.m2 += d * (v - c.mean);

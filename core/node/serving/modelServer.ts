@@ -313,7 +313,10 @@ async function listen(repository: ModelRepository, metrics: ServerMetrics, opts:
   app.get('/v2/models/:model/versions/:version/ready', modelReady);
   app.post('/v2/models/:model/infer', infer);
   app.post('/v2/models/:model/versions/:version/infer', infer);
-  app.post('/v2/repository/index', async () => repository.index());
+  app.post('/v2/repository/index', async (req) => {
+    const key = (req as Tagged).weftKey;
+    return repository.index().filter((e) => !access || key === undefined || access.reaches(key, e.name));
+  });
   app.post('/v2/repository/models/:model/load', (req: FastifyRequest<{ Params: { model: string } }>) =>
     admin(req, 'load'),
   );

@@ -3,16 +3,28 @@ import { defineNode } from '../NodeDefinition';
 
 export const deployRepositoryParams = z.object({
   /** The model repository folder (Triton's layout), relative to the pipeline file. */
-  path: z.string().min(1).default('model-repository').meta({ widget: 'folder', save: true }),
+  path: z
+    .string()
+    .min(1)
+    .default('model-repository')
+    .meta({ widget: 'folder', save: true })
+    .describe("The model repository folder (Triton's layout), relative to the pipeline file."),
   /** The model's name in the repository and in URLs: letters, digits, `_`, `.`, `-`. */
   name: z
     .string()
     .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/, 'use letters, digits, _ . - (not starting with . or -)')
-    .default('model'),
+    .default('model')
+    .describe("The model's name in the repository and in URLs: letters, digits, _, ., -."),
   /** Held-out rows the exported file must reproduce before it is published. @default 512 */
-  verifyRows: z.number().int().min(1).max(100_000).default(512),
+  verifyRows: z
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .default(512)
+    .describe('Held-out rows the exported file must reproduce before it is published'),
   /** The dataset split those rows come from. @default 'test' */
-  verifySplit: z.string().default('test'),
+  verifySplit: z.string().default('test').describe('The dataset split those rows come from'),
 });
 
 export const deployRepositoryNode = defineNode({

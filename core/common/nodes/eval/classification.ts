@@ -3,10 +3,19 @@ import { defineNode } from '../NodeDefinition';
 
 export const evalClassificationParams = z.object({
   /** Which dataset split to score. @default 'test' */
-  split: z.string().min(1).default('test'),
+  split: z.string().min(1).default('test').describe('Which dataset split to score'),
   /** Extra top-k accuracies to report (k below the class count). @default [3, 5] */
-  topK: z.array(z.number().int().min(1)).default([3, 5]),
-  batchSize: z.number().int().min(1).max(65_536).default(1024),
+  topK: z
+    .array(z.number().int().min(1))
+    .default([3, 5])
+    .describe('Extra top-k accuracies to report (k below the class count)'),
+  batchSize: z
+    .number()
+    .int()
+    .min(1)
+    .max(65_536)
+    .default(1024)
+    .describe('Rows per inference call; larger is faster and uses more memory'),
 });
 
 export const evalClassification = defineNode({

@@ -3,15 +3,25 @@ import { defineNode } from '../NodeDefinition';
 
 export const evalPredictParams = z.object({
   /** Which dataset split to predict. @default 'test' */
-  split: z.string().min(1).default('test'),
+  split: z.string().min(1).default('test').describe('Which dataset split to predict'),
   /** Optional CSV file for the predictions (relative to the pipeline file); empty writes nothing. */
   path: z
     .string()
     .default('')
-    .meta({ widget: 'file', extensions: ['.csv'], save: true }),
+    .meta({ widget: 'file', extensions: ['.csv'], save: true })
+    .describe('Optional CSV file for the predictions (relative to the pipeline file); empty writes nothing'),
   /** Also write the split's raw input columns (tabular data) or image files next to the predictions. @default false */
-  inputColumns: z.boolean().default(false),
-  batchSize: z.number().int().min(1).max(65_536).default(1024),
+  inputColumns: z
+    .boolean()
+    .default(false)
+    .describe("Also write the split's raw input columns (tabular data) or image files next to the predictions."),
+  batchSize: z
+    .number()
+    .int()
+    .min(1)
+    .max(65_536)
+    .default(1024)
+    .describe('Rows per inference call; larger is faster and uses more memory'),
 });
 
 export const evalPredict = defineNode({

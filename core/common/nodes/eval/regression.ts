@@ -3,8 +3,14 @@ import { defineNode } from '../NodeDefinition';
 
 export const evalRegressionParams = z.object({
   /** Which dataset split to score. @default 'test' */
-  split: z.string().min(1).default('test'),
-  batchSize: z.number().int().min(1).max(65_536).default(1024),
+  split: z.string().min(1).default('test').describe('Which dataset split to score'),
+  batchSize: z
+    .number()
+    .int()
+    .min(1)
+    .max(65_536)
+    .default(1024)
+    .describe('Rows per inference call; larger is faster and uses more memory'),
 });
 
 export const evalRegression = defineNode({

@@ -7,15 +7,33 @@ export const exportOnnxParams = z.object({
     .string()
     .min(1)
     .default('model.onnx')
-    .meta({ widget: 'file', extensions: ['.onnx'], save: true }),
+    .meta({ widget: 'file', extensions: ['.onnx'], save: true })
+    .describe('Output file, relative to the pipeline file'),
   /** Also try int8 dynamic quantization: reports size, latency and accuracy change, and writes `<name>.int8.onnx` when it pays. @default false */
-  quantize: z.boolean().default(false),
+  quantize: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Also try int8 dynamic quantization: reports size, latency and accuracy change, and writes <name>.int8.onnx when it pays.',
+    ),
   /** Write the int8 file even when it is not smaller and faster than the float one. @default false */
-  quantizeForce: z.boolean().default(false),
+  quantizeForce: z
+    .boolean()
+    .default(false)
+    .describe('Write the int8 file even when it is not smaller and faster than the float one'),
   /** Held-out rows run through the written file and compared with in-app predictions. @default 512 */
-  verifyRows: z.number().int().min(1).max(100_000).default(512),
+  verifyRows: z
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .default(512)
+    .describe('Held-out rows run through the written file and compared with in-app predictions'),
   /** The dataset split those rows come from (falls back to validation, then train). @default 'test' */
-  verifySplit: z.string().default('test'),
+  verifySplit: z
+    .string()
+    .default('test')
+    .describe('The dataset split those rows come from (falls back to validation, then train)'),
 });
 
 export const exportOnnxNode = defineNode({

@@ -3,10 +3,24 @@ import { defineNode } from '../NodeDefinition';
 
 export const exportTfjsParams = z.object({
   /** Output folder for model.json and the weights file, relative to the pipeline file. */
-  path: z.string().min(1).default('tfjs-model').meta({ widget: 'folder', save: true }),
+  path: z
+    .string()
+    .min(1)
+    .default('tfjs-model')
+    .meta({ widget: 'folder', save: true })
+    .describe('Output folder (model.json, weights.bin, labels.json, preprocess.js), relative to the pipeline file'),
   /** Held-out rows run through the written model and compared with in-app predictions. @default 512 */
-  verifyRows: z.number().int().min(1).max(100_000).default(512),
-  verifySplit: z.string().default('test'),
+  verifyRows: z
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .default(512)
+    .describe('Held-out rows run through the written model with TF.js and compared with in-app predictions'),
+  verifySplit: z
+    .string()
+    .default('test')
+    .describe('The dataset split those rows come from (falls back to validation, then train)'),
 });
 
 export const exportTfjsNode = defineNode({

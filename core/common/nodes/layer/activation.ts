@@ -9,7 +9,10 @@ export const activationNode = defineLayer({
   doc: 'Element-wise activation: ReLU, LeakyReLU (slope `alpha`), GELU, sigmoid, tanh, or softmax over the last axis.',
   spec: z.object({ kind: z.literal('activation'), fn: activationFn, alpha: z.number().optional() }),
   params: z.object({
-    fn: z.enum(['relu', 'leaky_relu', 'gelu', 'sigmoid', 'tanh', 'softmax']).default('relu'),
+    fn: z
+      .enum(['relu', 'leaky_relu', 'gelu', 'sigmoid', 'tanh', 'softmax'])
+      .default('relu')
+      .describe('The function applied element-wise (softmax over the last axis)'),
     alpha: z.number().min(0).max(1).default(0.01).describe('LeakyReLU slope for negative inputs'),
   }),
   toLayer: (p) => ({ kind: 'activation', fn: p.fn, alpha: p.alpha }),

@@ -14,7 +14,12 @@ export const attentionNode = defineLayer({
     keyDim: z.number().int().min(1).optional(),
   }),
   params: z.object({
-    heads: z.number().int().min(1).default(4),
+    heads: z
+      .number()
+      .int()
+      .min(1)
+      .default(4)
+      .describe('Attention heads; the features must divide evenly among them unless keyDim is set'),
     keyDim: z.number().int().min(0).default(0).describe('0 = features / heads'),
   }),
   toLayer: (p) => ({ kind: 'attention', heads: p.heads, ...(p.keyDim ? { keyDim: p.keyDim } : {}) }),

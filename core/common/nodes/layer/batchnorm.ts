@@ -20,8 +20,19 @@ export const batchnormNode = defineLayer({
     epsilon: z.number().optional(),
   }),
   params: z.object({
-    momentum: z.number().min(0).max(0.9999).default(0.99),
-    epsilon: z.number().positive().default(1e-3),
+    momentum: z
+      .number()
+      .min(0)
+      .max(0.9999)
+      .default(0.99)
+      .describe(
+        'Weight of the running mean and variance at each step (Keras convention: new = momentum·old + (1 − momentum)·batch)',
+      ),
+    epsilon: z
+      .number()
+      .positive()
+      .default(1e-3)
+      .describe('Added to the variance before the square root, for stability'),
   }),
   toLayer: (p) => ({ kind: 'batchnorm', momentum: p.momentum, epsilon: p.epsilon }),
   infer: ({ id, x, fail }) => {

@@ -11,7 +11,9 @@ export const concatNode = defineLayer({
     /** Per-sample axis. @default -1 */
     axis: z.number().int().optional(),
   }),
-  params: z.object({ axis: z.number().int().default(-1) }),
+  params: z.object({
+    axis: z.number().int().default(-1).describe('Per-sample axis to join along; -1 = the last (features)'),
+  }),
   binary: true,
   toLayer: (p) => ({ kind: 'concat', axis: p.axis }),
   infer: ({ layer, inShapes, x, fail }) => {

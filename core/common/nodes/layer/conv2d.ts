@@ -49,13 +49,19 @@ export const conv2dNode = defineLayer({
   doc: '2-D convolution over [channels, height, width] inputs with square kernels, stride, padding and dilation.',
   spec: conv2dSpec,
   params: z.object({
-    filters: z.number().int().min(1).max(65_536).default(16),
-    kernelSize: z.number().int().min(1).max(64).default(3),
-    strides: z.number().int().min(1).max(64).default(1),
+    filters: z.number().int().min(1).max(65_536).default(16).describe('Output channels (one learned kernel each)'),
+    kernelSize: z.number().int().min(1).max(64).default(3).describe('Side of the square kernel'),
+    strides: z
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .default(1)
+      .describe('Step between kernel positions; 2 halves the height and width'),
     padding: paddingParam,
-    dilation: z.number().int().min(1).max(64).default(1),
+    dilation: z.number().int().min(1).max(64).default(1).describe('Spacing between kernel taps; 1 = a dense kernel'),
     activation: activationParam,
-    useBias: z.boolean().default(true),
+    useBias: z.boolean().default(true).describe('Add a learned bias to each output channel'),
     ...initParamShape,
   }),
   toLayer: (p) => ({

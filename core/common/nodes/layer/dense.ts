@@ -27,9 +27,12 @@ export const denseNode = defineLayer({
     ...initSpecShape,
   }),
   params: z.object({
-    units: z.union([z.number().int().min(1).max(1_000_000), z.literal('auto')]).default(64),
+    units: z
+      .union([z.number().int().min(1).max(1_000_000), z.literal('auto')])
+      .default(64)
+      .describe('Output units; auto = the number of classes or targets (for the output layer)'),
     activation: activationParam,
-    useBias: z.boolean().default(true),
+    useBias: z.boolean().default(true).describe('Add a learned bias to each unit'),
     ...initParamShape,
   }),
   toLayer: (p) => ({ kind: 'dense', units: p.units, activation: p.activation, useBias: p.useBias, ...initFields(p) }),

@@ -8,7 +8,14 @@ export const dropoutNode = defineLayer({
   title: 'Dropout',
   doc: 'During training, zeroes each value with probability `rate` and scales the rest by 1/(1 − rate); identity at prediction.',
   spec: z.object({ kind: z.literal('dropout'), rate: z.number() }),
-  params: z.object({ rate: z.number().min(0).max(0.95).default(0.5) }),
+  params: z.object({
+    rate: z
+      .number()
+      .min(0)
+      .max(0.95)
+      .default(0.5)
+      .describe('Fraction of inputs zeroed at random during training (scaled to keep the mean); none at inference'),
+  }),
   toLayer: (p) => ({ kind: 'dropout', rate: p.rate }),
   infer: ({ id, layer, x }) => {
     if (!(layer.rate >= 0 && layer.rate < 1))

@@ -9,7 +9,15 @@ export const embeddingNode = defineLayer({
   title: 'Embedding',
   doc: 'Looks up a learned vector per token id: [sequence] of ids (stored as numbers) → [sequence, dim].',
   spec: z.object({ kind: z.literal('embedding'), vocabSize: z.number().int().min(1), dim: z.number().int().min(1) }),
-  params: z.object({ vocabSize: z.number().int().min(1).default(1000), dim: z.number().int().min(1).default(32) }),
+  params: z.object({
+    vocabSize: z
+      .number()
+      .int()
+      .min(1)
+      .default(1000)
+      .describe('Number of token ids (inputs must be in 0 … vocabSize − 1)'),
+    dim: z.number().int().min(1).default(32).describe('Length of the learned vector for each token id'),
+  }),
   toLayer: (p) => ({ kind: 'embedding', vocabSize: p.vocabSize, dim: p.dim }),
   infer: ({ id, layer, x, fail }) => {
     if (x.length !== 1) fail('[sequence] of token ids');

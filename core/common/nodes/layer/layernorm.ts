@@ -12,7 +12,13 @@ export const layernormNode = defineLayer({
     /** @default 1e-5 */
     epsilon: z.number().optional(),
   }),
-  params: z.object({ epsilon: z.number().positive().default(1e-5) }),
+  params: z.object({
+    epsilon: z
+      .number()
+      .positive()
+      .default(1e-5)
+      .describe('Added to the variance before the square root, for stability'),
+  }),
   toLayer: (p) => ({ kind: 'layernorm', epsilon: p.epsilon }),
   infer: ({ id, x }) => {
     const d = x[x.length - 1];

@@ -6,7 +6,7 @@ import { fmt, pair, windowGeometry } from './layerOps';
 import { paddingParam, pairSpec, windowPaddingSpec } from './layerParams';
 
 const poolParams = z.object({
-  poolSize: z.number().int().min(1).max(64).default(2),
+  poolSize: z.number().int().min(1).max(64).default(2).describe('Side of the square pooling window'),
   strides: z.number().int().min(0).max(64).default(0).describe('0 = the pool size'),
   padding: paddingParam,
 });

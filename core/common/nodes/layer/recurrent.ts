@@ -5,7 +5,7 @@ import { defineLayer } from './defineLayer';
 import { param } from './layerOps';
 
 const recurrentParams = z.object({
-  units: z.number().int().min(1).max(4096).default(32),
+  units: z.number().int().min(1).max(4096).default(32).describe('Size of the hidden state (and of each output step)'),
   returnSequences: z
     .boolean()
     .default(false)

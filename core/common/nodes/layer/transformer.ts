@@ -17,9 +17,19 @@ export const transformerNode = defineLayer({
     dropout: z.number().optional(),
   }),
   params: z.object({
-    heads: z.number().int().min(1).default(4),
-    ffDim: z.number().int().min(1).default(128),
-    dropout: z.number().min(0).max(0.9).default(0.1),
+    heads: z
+      .number()
+      .int()
+      .min(1)
+      .default(4)
+      .describe('Attention heads; the model width must divide evenly among them'),
+    ffDim: z.number().int().min(1).default(128).describe('Hidden units of the position-wise feed-forward block'),
+    dropout: z
+      .number()
+      .min(0)
+      .max(0.9)
+      .default(0.1)
+      .describe('Dropout on the attention and feed-forward outputs during training; 0 = none'),
   }),
   toLayer: (p) => ({ kind: 'transformer', heads: p.heads, ffDim: p.ffDim, dropout: p.dropout }),
   infer: ({ id, layer, x, fail }) => {

@@ -11,8 +11,11 @@ export const cnnParams = z.object({
     .max(MAX_MODEL_LAYERS, `at most ${MAX_MODEL_LAYERS} conv blocks`)
     .default([16, 32])
     .describe('Filters of each conv block (conv 3×3 + ReLU + 2×2 max-pool)'),
-  kernelSize: z.number().int().min(1).max(15).default(3),
-  padding: z.enum(['valid', 'same']).default('valid'),
+  kernelSize: z.number().int().min(1).max(15).default(3).describe("Side of each conv block's square kernel"),
+  padding: z
+    .enum(['valid', 'same'])
+    .default('valid')
+    .describe('valid: no padding (the image shrinks by kernel − 1); same: pad to keep the size'),
   dense: z
     .array(z.number().int().min(1).max(100_000))
     .max(MAX_MODEL_LAYERS, `at most ${MAX_MODEL_LAYERS} dense layers`)

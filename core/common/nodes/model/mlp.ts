@@ -14,7 +14,10 @@ export const mlpParams = z.object({
     })
     .default([128, 64])
     .describe('Units of each hidden layer'),
-  activation: z.enum(['relu', 'leaky_relu', 'gelu', 'sigmoid', 'tanh']).default('relu'),
+  activation: z
+    .enum(['relu', 'leaky_relu', 'gelu', 'sigmoid', 'tanh'])
+    .default('relu')
+    .describe('Activation after each hidden layer'),
   dropout: z.number().min(0).max(0.9).default(0).describe('Dropout after each hidden layer; 0 = none'),
   batchNorm: z.boolean().default(false).describe('BatchNorm after each hidden layer'),
   ...initParamsShape,

@@ -11,14 +11,29 @@ export const onnxModelParams = z.object({
     .describe('ONNX model file, relative to the pipeline file')
     .meta({ widget: 'file', extensions: ['.onnx'] }),
   /** `auto` tries CUDA, WebGPU, DirectML and CoreML where present, CPU otherwise. @default 'auto' */
-  provider: z.enum(onnxProviderChoices).default('auto'),
+  provider: z
+    .enum(onnxProviderChoices)
+    .default('auto')
+    .describe('auto tries CUDA, WebGPU, DirectML and CoreML where present, CPU otherwise'),
   /** What the model's output means; `auto` takes the dataset's task, then the model card's, else regression. @default 'auto' */
-  task: z.enum(['auto', 'classification', 'regression']).default('auto'),
+  task: z
+    .enum(['auto', 'classification', 'regression'])
+    .default('auto')
+    .describe("What the model's output means; auto takes the dataset's task, then the model card's, else regression."),
   /** The output read as probabilities (classification) or predictions; empty takes the first float output. @default '' */
-  output: z.string().default(''),
+  output: z
+    .string()
+    .default('')
+    .describe('The output read as probabilities (classification) or predictions; empty takes the first float output'),
   /** The dataset split to run on. @default 'test' */
-  split: z.string().min(1).default('test'),
-  batchSize: z.number().int().min(1).max(65_536).default(1024),
+  split: z.string().min(1).default('test').describe('The dataset split to run on'),
+  batchSize: z
+    .number()
+    .int()
+    .min(1)
+    .max(65_536)
+    .default(1024)
+    .describe('Rows per inference call; larger is faster and uses more memory'),
 });
 
 export const onnxModelNode = defineNode({

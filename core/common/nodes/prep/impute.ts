@@ -7,7 +7,10 @@ import { pickFeatures, trainRaw, withTransforms } from './refitDataset';
 
 export const imputeParams = z.object({
   columns: z.array(z.string()).default([]).describe('Feature columns; empty = every feature with missing values'),
-  strategy: z.enum(['mean', 'median', 'most_frequent', 'constant']).default('mean'),
+  strategy: z
+    .enum(['mean', 'median', 'most_frequent', 'constant'])
+    .default('mean')
+    .describe("Fill with the training split's mean, median or most frequent value, or with fillValue"),
   fillValue: z.string().default('0').describe('Value for the constant strategy (a number for numeric columns)'),
 });
 export type ImputeParams = z.output<typeof imputeParams>;

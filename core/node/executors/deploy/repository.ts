@@ -10,12 +10,18 @@ import { exportInputs } from '../export/onnx';
 
 export const deployRepositoryExecutor: Executor<z.output<typeof deployRepositoryParams>> = async (ctx) => {
   const repository = resolveParamPath(ctx, ctx.params.path, 'write');
-  const { model, metrics, rows } = await exportInputs(ctx, 'deploy.repository');
+  const { model, metrics, data, rows } = await exportInputs(ctx, 'deploy.repository');
   ctx.progress(0.1, 'exporting');
   const scratch = await mkdtemp(path.join(tmpdir(), 'weft-publish-'));
   try {
     const file = path.join(scratch, 'model.onnx');
-    const report = await exportOnnx(model, { file, rows, signal: ctx.signal, ...(metrics ? { metrics } : {}) });
+    const report = await exportOnnx(model, {
+      file,
+      rows,
+      signal: ctx.signal,
+      ...(metrics ? { metrics } : {}),
+      ...(data ? { trainingData: data } : {}),
+    });
     ctx.progress(0.8, 'publishing');
     const published = await publishVersion(repository, ctx.params.name, new Uint8Array(await readFile(file)));
     ctx.progress(1);

@@ -60,7 +60,7 @@ export function describeOnnxExport(r: OnnxExportReport): ExecutorResult['summary
 export async function exportInputs(
   ctx: ExecutorContext<{ verifyRows: number; verifySplit: string }>,
   nodeType: string,
-): Promise<{ model: TrainedModelValue; metrics?: MetricsValue; rows: VerifyRows }> {
+): Promise<{ model: TrainedModelValue; metrics?: MetricsValue; data?: DatasetValue; rows: VerifyRows }> {
   const model = ctx.inputs.model as TrainedModelValue;
   const data = ctx.inputs.data as DatasetValue | undefined;
   const metrics = ctx.inputs.metrics as MetricsValue | undefined;
@@ -71,12 +71,12 @@ export async function exportInputs(
     ctx.params.verifySplit,
     `${nodeType} (${ctx.nodeId})`,
   );
-  return { model, rows, ...(metrics ? { metrics } : {}) };
+  return { model, rows, ...(metrics ? { metrics } : {}), ...(data ? { data } : {}) };
 }
 
 export const exportOnnxExecutor: Executor<z.output<typeof exportOnnxParams>> = async (ctx) => {
   const file = resolveParamPath(ctx, ctx.params.path, 'write');
-  const { model, metrics, rows } = await exportInputs(ctx, 'export.onnx');
+  const { model, metrics, data, rows } = await exportInputs(ctx, 'export.onnx');
   ctx.progress(0.1, 'building the graph');
   const report = await exportOnnx(model, {
     file,
@@ -84,6 +84,7 @@ export const exportOnnxExecutor: Executor<z.output<typeof exportOnnxParams>> = a
     quantize: ctx.params.quantize && ctx.params.quantizeForce ? 'force' : ctx.params.quantize,
     signal: ctx.signal,
     ...(metrics ? { metrics } : {}),
+    ...(data ? { trainingData: data } : {}),
   });
   ctx.progress(1);
   return { outputs: {}, summary: describeOnnxExport(report) };

@@ -33,6 +33,12 @@ const keys = {
       models: '*',
       permissions: ['admin'],
     },
+    {
+      id: 'ops-b',
+      sha256: '4f7f473df905c5976f411a217a56daa95ce8453568fda514973b15c906615fae',
+      models: ['b'],
+      permissions: ['admin'],
+    },
   ],
 };
 const body = { inputs: [{ name: 'x', shape: [1, 2], datatype: 'FP32', data: [1, 1] }] };
@@ -66,6 +72,10 @@ describe('keys with scopes, rate limits and an access log', () => {
     expect((await call('POST', '/v2/repository/index', 'infer-a-key')).status).toBe(403);
     expect((await call('POST', '/v2/models/a/infer', 'read-key')).status).toBe(403);
     expect((await call('POST', '/v2/repository/index', 'admin-key')).status).toBe(200);
+    const names = async (key: string): Promise<string[]> =>
+      ((await (await call('POST', '/v2/repository/index', key)).json()) as { name: string }[]).map((e) => e.name);
+    expect(await names('admin-key')).toEqual(['a']);
+    expect(await names('scoped-admin-key')).toEqual([]);
     expect((await call('GET', '/v2/health/ready')).status).toBe(200);
   });
 

@@ -43,6 +43,15 @@ describe('serving a Weft export', () => {
       rawFeatures,
       transforms,
       splits: {
+        train: {
+          n: 10,
+          x: new Float32Array(40),
+          y: new Int32Array(10),
+          raw: [
+            { name: 'a', type: 'number', values: Float64Array.from([6, 8, 10, 12, 14, 6, 8, 10, 12, 14]) },
+            { name: 'color', type: 'category', values: Array<string>(10).fill('red') },
+          ],
+        },
         test: {
           n: 2,
           x: Float32Array.from([1, 0, 1, 0, -1.5, 0, 0, 1]),
@@ -55,7 +64,7 @@ describe('serving a Weft export', () => {
       },
     };
     const file = path.join(dir, 'shop.onnx');
-    await exportOnnx(model, { file, rows: rowsFromDataset(data, 2, ['test'])! });
+    await exportOnnx(model, { file, rows: rowsFromDataset(data, 2, ['test'])!, trainingData: data });
     const server = await startModelServer({ model: file, port: 0, provider: 'cpu' });
     try {
       const meta = (await (await fetch(`${server.url}/v2/models/shop`)).json()) as { inputs: unknown[] };
@@ -133,6 +142,12 @@ describe('serving a Weft export', () => {
       expect(gauge('weft_input_feature_values')).toBe(4);
       expect(gauge('weft_input_feature_missing')).toBe(1);
       expect(gauge('weft_input_feature_mean_shift')).toBeCloseTo(-0.5, 10);
+      // Training a = 6, 8, 10, 12, 14 twice: numpy's deciles 6, 7.6, 8, 9.2, 10, 10.8, 12, 12.4 (14,
+      // the maximum, dropped) hold 0.2 of the values in bins 0, 2, 4, 6 and 8. Live 12, 7, 10, 7 fall
+      // in bins 6, 1, 4, 1. Empty bins count as 1e-4.
+      const term = (a: number, e: number): number => (a - e) * Math.log(a / e);
+      const wantPsi = 3 * term(1e-4, 0.2) + term(0.5, 1e-4) + term(0.25, 0.2) + term(0.25, 0.2);
+      expect(gauge('weft_input_feature_psi')).toBeCloseTo(wantPsi, 10);
     } finally {
       await server.close();
     }
