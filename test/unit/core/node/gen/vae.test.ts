@@ -6,7 +6,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataPreviewValue, DatasetValue, TrainedModelValue } from '../../../../../core/common';
 import type { LayerSpec, ModelSpecValue } from '../../../../../core/common/model';
-import { genSampleParams } from '../../../../../core/common/nodes/gen/sample';
+import { genSampleNode, genSampleParams } from '../../../../../core/common/nodes/gen/sample';
 import { seededRandom } from '../../../../../core/common/nodes/prep/random';
 import { trainerParams, type TrainerParams } from '../../../../../core/common/nodes/train/trainer';
 import { UserError, type ExecutorContext } from '../../../../../core/node/executors/Executor';
@@ -15,6 +15,7 @@ import { trainerExecutor } from '../../../../../core/node/executors/train/traine
 import { exportOnnx } from '../../../../../core/node/export/exportOnnx';
 import { rowsFromDataset, syntheticRows } from '../../../../../core/node/export/verifyRows';
 import { vaeParts } from '../../../../../core/node/gen/vaeParts';
+import { buildResultView } from '../../../../../core/node/studio/resultView';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'weft-vae-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -191,6 +192,16 @@ describe('gen.sample', () => {
     const other = (await genSampleExecutor(context({ model: vae, data }, { ...p, path: '', seed: 5 }))).outputs
       .samples as DataPreviewValue;
     expect(other.images![0].pixels).not.toEqual(img.pixels);
+
+    const view = buildResultView('node', 'run', genSampleNode, res);
+    expect(view.outputs.map((o) => [o.port, o.kind])).toEqual([
+      ['samples', 'preview'],
+      ['encoder', 'model'],
+      ['decoder', 'model'],
+      ['reconstructions', 'preview'],
+    ]);
+    const shown = view.outputs[0] as Extract<(typeof view.outputs)[number], { kind: 'preview' }>;
+    expect(shown.previews[0].images?.[0].width).toBe(50);
 
     const rec = res.outputs.reconstructions as DataPreviewValue;
     // 5 pairs, 4 pairs (8 tiles) per grid row: 8 × 16 + 7 wide, 2 × 16 + 1 high.
