@@ -85,3 +85,28 @@ export async function imageGrid(
     png,
   };
 }
+
+/**
+ * Thumbnails for the studio's image grid: each group of `per` consecutive samples (1: each sample)
+ * drawn side by side as one image at its own size, captioned by `labels`.
+ */
+export async function imageTiles(
+  x: Float32Array,
+  n: number,
+  o: { shape: readonly number[]; per?: number; labels?: readonly string[] },
+): Promise<ImageSample[]> {
+  const per = Math.max(1, o.per ?? 1);
+  const size = o.shape.reduce((a, b) => a * b, 1);
+  const tiles: ImageSample[] = [];
+  for (let i = 0; i < n; i += per) {
+    const k = Math.min(per, n - i);
+    const label = o.labels?.[i / per];
+    const { image } = await imageGrid(x.subarray(i * size, (i + k) * size), k, {
+      shape: o.shape,
+      columns: k,
+      ...(label !== undefined ? { label } : {}),
+    });
+    tiles.push(image);
+  }
+  return tiles;
+}

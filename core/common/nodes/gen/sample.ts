@@ -9,7 +9,13 @@ export const genSampleParams = z.object({
       'random: latent points drawn from N(0, temperature²); interpolate: evenly spaced points from the encoded row `from` to row `to`',
     ),
   count: z.number().int().min(1).max(256).default(16).describe('Images to generate'),
-  columns: z.number().int().min(0).max(64).default(0).describe('Images per grid row; 0 = a square grid'),
+  columns: z
+    .number()
+    .int()
+    .min(0)
+    .max(64)
+    .default(0)
+    .describe('Images per row of the PNG grid written to path; 0 = a square grid'),
   temperature: z
     .number()
     .min(0)
@@ -44,7 +50,7 @@ export const genSampleParams = z.object({
     .max(128)
     .default(8)
     .describe('Rows of the split shown beside their reconstruction; 0 = none'),
-  zoom: z.number().int().min(1).max(8).default(2).describe('Pixels per image pixel in the grids'),
+  zoom: z.number().int().min(1).max(8).default(2).describe('Pixels per image pixel in the PNG grid written to path'),
   path: z
     .string()
     .default('')

@@ -6,7 +6,7 @@ import type { genSampleParams } from '../../../common/nodes/gen/sample';
 import { gaussian, seededRandom } from '../../../common/nodes/prep/random';
 import { readRows, takeRows } from '../../data/splitRows';
 import { atomicWrite } from '../../engine/atomicWrite';
-import { imageGeometry, imageGrid } from '../../gen/imageGrid';
+import { imageGeometry, imageGrid, imageTiles } from '../../gen/imageGrid';
 import { rowErrors } from '../../gen/rowErrors';
 import { vaeParts } from '../../gen/vaeParts';
 import { checkCompatible, pickSplit, runTrainedModel } from '../../inference/runModel';
@@ -75,12 +75,10 @@ async function reconstructionView(
     pairs.set(x.subarray(i * width, (i + 1) * width), 2 * i * width);
     pairs.set(out.subarray(i * width, (i + 1) * width), (2 * i + 1) * width);
   }
-  const perRow = Math.min(4, m);
-  const { image } = await imageGrid(pairs, 2 * m, {
+  const images = await imageTiles(pairs, 2 * m, {
     shape: model.featureShape,
-    columns: 2 * perRow,
-    zoom: p.zoom,
-    label: 'input | reconstruction',
+    per: 2,
+    labels: at.map((i) => `row ${split.rowIds?.[i] ?? i + 1}: input | output`),
   });
   const errors = rowErrors(out, x, m, model.trainParams.loss as LossKind);
   const columns: TableColumn[] = [
@@ -99,7 +97,7 @@ async function reconstructionView(
   return {
     ...previewTable({ columns, rowCount: m }, { format: 'reconstructions', headRows: m }),
     sampleShape: [...model.featureShape],
-    images: [image],
+    images,
   };
 }
 
@@ -124,20 +122,18 @@ export const genSampleExecutor: Executor<Params> = async (ctx) => {
   const z = await latentPoints(p, latent, encoder, split, where);
   ctx.progress(0.3);
   const decoded = await runTrainedModel(decoder, z, p.count, { signal: ctx.signal });
-  const columns = p.columns || Math.ceil(Math.sqrt(p.count));
-  const { image, png } = await imageGrid(decoded.values, p.count, {
-    shape: model.featureShape,
-    columns,
-    zoom: p.zoom,
-    label: p.mode === 'random' ? `${p.count} draws, temperature ${p.temperature}` : `row ${p.from} → row ${p.to}`,
-  });
   const samples: DataPreviewValue = {
     ...previewTable(
       { columns: latentTable(z, p.count, latent), rowCount: p.count },
       { format: 'generated', headRows: p.count },
     ),
     sampleShape: [...model.featureShape],
-    images: [image],
+    images: await imageTiles(decoded.values, p.count, {
+      shape: model.featureShape,
+      labels: Array.from({ length: p.count }, (_, i) =>
+        p.mode === 'random' ? `#${i + 1}` : `t = ${(p.count === 1 ? 0 : i / (p.count - 1)).toFixed(2)}`,
+      ),
+    }),
   };
   ctx.progress(0.7);
   const outputs: Record<string, unknown> = { samples, encoder, decoder };
@@ -145,6 +141,11 @@ export const genSampleExecutor: Executor<Params> = async (ctx) => {
   const files: string[] = [];
   if (p.path) {
     const file = resolveParamPath(ctx, p.path, 'write');
+    const { png } = await imageGrid(decoded.values, p.count, {
+      shape: model.featureShape,
+      columns: p.columns || Math.ceil(Math.sqrt(p.count)),
+      zoom: p.zoom,
+    });
     try {
       await atomicWrite(file, png);
     } catch (e) {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -175,16 +175,29 @@ describe('gen.sample', () => {
     const p = params({ count: 7, columns: 3, zoom: 2, seed: 4, reconstructions: 5, path: 'grid.png' });
     const res = await genSampleExecutor(context({ model: vae, data }, p));
     const samples = res.outputs.samples as DataPreviewValue;
-    // 3 columns × 3 rows of 16-pixel tiles with 1-pixel gaps.
-    const [img] = samples.images!;
-    expect([img.width, img.height, img.channels]).toEqual([3 * 16 + 2, 3 * 16 + 2, 1]);
-    expect(img.pixels).toHaveLength(50 * 50);
+    // One 8×8 thumbnail per sample; the file is the grid: 3 columns × 3 rows of 16-pixel tiles, 1-pixel gaps.
+    expect(samples.images!.map((t) => [t.width, t.height, t.channels, t.label])).toEqual(
+      Array.from({ length: 7 }, (_, i) => [8, 8, 1, `#${i + 1}`]),
+    );
     expect(samples.rowCount).toBe(7);
     expect(samples.head.columns).toEqual(['z0', 'z1']);
     const png = await sharp(file).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
     expect([png.info.width, png.info.height]).toEqual([50, 50]);
-    expect(Array.from(png.data)).toEqual(img.pixels);
-    expect(img.dataUrl).toBe(`data:image/png;base64,${readFileSync(file).toString('base64')}`);
+    samples.images!.forEach((t, s) => {
+      const [x0, y0] = [(s % 3) * 17, Math.floor(s / 3) * 17];
+      for (let y = 0; y < 8; y++)
+        for (let x = 0; x < 8; x++) {
+          expect(png.data[(y0 + 2 * y) * 50 + x0 + 2 * x]).toBe(t.pixels[y * 8 + x]);
+          expect(png.data[(y0 + 2 * y + 1) * 50 + x0 + 2 * x + 1]).toBe(t.pixels[y * 8 + x]);
+        }
+    });
+    expect(png.data[8 * 50 + 16]).toBe(255);
+    const [img] = samples.images!;
+    const thumb = await sharp(Buffer.from(img.dataUrl!.replace('data:image/png;base64,', ''), 'base64'))
+      .extractChannel(0)
+      .raw()
+      .toBuffer();
+    expect(Array.from(thumb)).toEqual(img.pixels);
 
     const again = (await genSampleExecutor(context({ model: vae, data }, { ...p, path: '' }))).outputs
       .samples as DataPreviewValue;
@@ -201,11 +214,13 @@ describe('gen.sample', () => {
       ['reconstructions', 'preview'],
     ]);
     const shown = view.outputs[0] as Extract<(typeof view.outputs)[number], { kind: 'preview' }>;
-    expect(shown.previews[0].images?.[0].width).toBe(50);
+    expect(shown.previews[0].images).toHaveLength(7);
 
     const rec = res.outputs.reconstructions as DataPreviewValue;
-    // 5 pairs, 4 pairs (8 tiles) per grid row: 8 × 16 + 7 wide, 2 × 16 + 1 high.
-    expect([rec.images![0].width, rec.images![0].height]).toEqual([8 * 16 + 7, 33]);
+    // One image per row: input and reconstruction side by side with a 1-pixel gap.
+    expect(rec.images!.map((t) => [t.width, t.height, t.label])).toEqual(
+      [1, 2, 3, 4, 5].map((r) => [17, 8, `row ${r}: input | output`]),
+    );
     expect(rec.head.columns).toEqual(['row', 'bar', 'reconstruction error']);
     expect(rec.rowCount).toBe(5);
   });
@@ -224,7 +239,7 @@ describe('gen.sample', () => {
       expect(z[4][j]).toBeCloseTo(mu[2 + j], 3);
       expect(z[2][j]).toBeCloseTo((mu[j] + mu[2 + j]) / 2, 3);
     }
-    expect(samples.images![0].width).toBe(3 * 17 - 1);
+    expect(samples.images!.map((t) => t.label)).toEqual(['t = 0.00', 't = 0.25', 't = 0.50', 't = 0.75', 't = 1.00']);
   });
 
   it('refuses a model that is not a VAE, and a row past the split, naming what to do', async () => {
