@@ -14,7 +14,7 @@ import { resolveParamPath, UserError, type Executor } from '../Executor';
 
 type Params = z.output<typeof genSampleParams>;
 
-/** The first `m` rows (or rows `at`) of a split, decoded. */
+/** Rows `at` (0-based) of a split, decoded. */
 async function rowsOf(split: DatasetSplit, at: number[]): Promise<Float32Array> {
   const picked = takeRows(split, at, split.y.length / split.n);
   return readRows(picked, 0, at.length);
@@ -48,7 +48,10 @@ async function latentPoints(
       ['to', p.to],
     ] as const) {
       if (row >= split.n)
-        throw new UserError(`${where}: ${name} is row ${row}, but the "${p.split}" split has ${split.n} rows`, 1);
+        throw new UserError(
+          `${where}: ${name} is row ${row}, but the "${p.split}" split has ${split.n} rows; pick a row below ${split.n}`,
+          1,
+        );
     }
     ends = (await runTrainedModel(encoder, await rowsOf(split, [p.from, p.to]), 2)).values;
   } else ends = Float32Array.from({ length: 2 * k }, () => normal());
