@@ -44,7 +44,9 @@ export const samplingNode = defineLayer({
     const logvar = slice(b, x, [k], [2 * k], [1]);
     const variance = unary(b, 'Exp', logvar);
     const beta = layer.beta ?? 1;
-    if (beta > 0 && ctx.addLoss) {
+    if (beta > 0) {
+      if (!ctx.addLoss)
+        throw new Error('layer.sampling: this training graph takes no loss terms for the KL divergence');
       const inner = sub(b, sub(b, add(b, logvar, b.constF(1)), mul(b, mu, mu)), variance);
       ctx.addLoss(scale(b, reduceMean(b, reduceSum(b, inner, [1]), [0]), -0.5 * beta));
     }
