@@ -12,6 +12,7 @@ import { trainerParams, type TrainerParams } from '../../../../../core/common/no
 import { UserError, type ExecutorContext } from '../../../../../core/node/executors/Executor';
 import { genSampleExecutor } from '../../../../../core/node/executors/gen/sample';
 import { trainerExecutor } from '../../../../../core/node/executors/train/trainer';
+import { fitRecipe } from '../../../../../core/node/eval/fitRecipe';
 import { exportOnnx } from '../../../../../core/node/export/exportOnnx';
 import { rowsFromDataset, syntheticRows } from '../../../../../core/node/export/verifyRows';
 import { vaeParts } from '../../../../../core/node/gen/vaeParts';
@@ -269,5 +270,19 @@ describe('train.trainer with target input refuses', () => {
     await expect(
       trainVae({ epochs: 1 }, seq({ kind: 'flatten' }, { kind: 'dense', units: 10 })),
     ).rejects.toBeInstanceOf(UserError);
+    const recipe = {
+      format: 'weft.learner' as const,
+      learner: 'train.trainer',
+      task: 'classification' as const,
+      params: { target: 'input' },
+      seed: 1,
+      model: vaeSpec,
+    };
+    const host = { signal: new AbortController().signal, progress: () => undefined, warn: () => undefined };
+    await expect(
+      fitRecipe(recipe, data, { ...host, workspace: dir, nodeId: 'cmp' }, 'eval.compare (cmp)'),
+    ).rejects.toThrow(
+      'eval.compare (cmp): a connected train.trainer trains an autoencoder (target input), which predicts no labels to score',
+    );
   });
 });
