@@ -1,4 +1,4 @@
-import type { DatasetValue, TrainedModelValue } from './values';
+import type { DatasetValue, TrainedModelValue, WindowSpec } from './values';
 
 /**
  * The part of a TrainedModel that comes from the dataset it was fitted on (feature shape and names,
@@ -9,7 +9,15 @@ export function modelSchemaOf(
   data: DatasetValue,
 ): Pick<
   TrainedModelValue,
-  'task' | 'featureShape' | 'featureNames' | 'classNames' | 'targetName' | 'targetDim' | 'rawFeatures' | 'transforms'
+  | 'task'
+  | 'featureShape'
+  | 'featureNames'
+  | 'classNames'
+  | 'targetName'
+  | 'targetDim'
+  | 'rawFeatures'
+  | 'transforms'
+  | 'window'
 > {
   return {
     task: data.task,
@@ -20,5 +28,6 @@ export function modelSchemaOf(
     ...(data.targetDim !== undefined ? { targetDim: data.targetDim } : {}),
     ...(data.rawFeatures ? { rawFeatures: data.rawFeatures.map((f) => ({ ...f })) } : {}),
     transforms: data.transforms.map((t) => ({ ...t })),
+    ...(data.window ? { window: JSON.parse(JSON.stringify(data.window)) as WindowSpec } : {}),
   };
 }

@@ -6,6 +6,7 @@
 import type { ColumnStats, ImageSample } from './protocol/engineApi';
 import type { ColumnSchema, ColumnType } from './ports';
 import type { FittedTransform } from './transforms/registry';
+import type { CsrRows } from './sparse';
 
 export type { FittedTransform };
 
@@ -56,6 +57,12 @@ export interface DatasetSplit {
    * `memoryBudgetMB`): how to decode any row on demand. Labels stay in `y`.
    */
   lazy?: LazyImageRows;
+  /**
+   * Set when a fitted transform gives mostly-zero features (prep.tfidf): the rows in CSR form, and
+   * `x` is empty. Learners that read sparse rows use it as is; other readers densify with a size
+   * check (core/common/sparse.ts).
+   */
+  sparse?: CsrRows;
   /** Class indices (classification) or targets `n × targetDim` (regression). */
   y: Int32Array | Float32Array;
   n: number;
@@ -69,6 +76,50 @@ export interface DatasetSplit {
   source?: string;
   /** Row numbers (1-based) in the source file, carried through split and shuffle. */
   rowIds?: Int32Array;
+  /**
+   * Windowed time series (prep.window): for each sample, the index in the time-sorted series
+   * (`DatasetValue.series`) of the last row of its input window; its targets are the next `horizon` rows.
+   */
+  windowEnd?: Int32Array;
+}
+
+/**
+ * How prep.window cut a time series into samples, carried by the dataset and by every model trained
+ * on it. Samples are `[lookback, features.length]` windows of standardized values; targets are the
+ * next `horizon` values of `target`, standardized with `scaling.targetMean`/`targetStd`.
+ */
+export interface WindowSpec {
+  /** The column the rows were sorted by. */
+  timeColumn: string;
+  /** `date` (milliseconds since 1970, UTC) or `number`. */
+  timeType: 'date' | 'number';
+  /** Value columns in the order of a sample's last axis. */
+  features: string[];
+  target: string;
+  lookback: number;
+  horizon: number;
+  stride: number;
+  /**
+   * Each step holds the change since the previous row (`v[t] − v[t−1]`), and the targets are the
+   * target's changes from the window's last row (`y[e+h] − y[e]`): a prediction in original units
+   * is that last value plus the unscaled change.
+   */
+  differences: boolean;
+  /**
+   * Standardization fitted on the training period only (population std, as scikit-learn's
+   * StandardScaler; a zero std divides by 1), of the values or, with `differences`, of their
+   * step-to-step changes. Absent when prep.window's `scale` is `none`.
+   */
+  scaling?: { mean: number[]; std: number[]; targetMean: number; targetStd: number };
+}
+
+/** The whole series behind a windowed dataset, sorted by time, in original units. */
+export interface SeriesHistory {
+  time: Float64Array;
+  target: Float64Array;
+  /** First row of the validation and test periods (the series length where a split is absent). */
+  validationStart: number;
+  testStart: number;
 }
 
 export interface DatasetValue {
@@ -87,6 +138,10 @@ export interface DatasetValue {
   transforms: FittedTransform[];
   /** Content hash of the source data (for run records and model cards). */
   fingerprint?: string;
+  /** Set by prep.window: how samples were cut from a time series. */
+  window?: WindowSpec;
+  /** Set by prep.window: the series itself, for the naive baseline and forecast plots. */
+  series?: SeriesHistory;
 }
 
 export interface PredictionsValue {
@@ -130,6 +185,24 @@ export interface MetricsValue {
   comparison?: ComparisonValue;
   /** eval.importance: permutation importance per feature, sorted by mean drop. */
   importance?: ImportanceValue;
+  /** eval.regression on a windowed series: history, actual and predicted, for the forecast plot. */
+  forecast?: ForecastPlot;
+}
+
+/**
+ * A forecast in original units for plotting: the series' target over time, and for each scored
+ * sample the one-step-ahead (first horizon step) actual, predicted and naive values at its time.
+ */
+export interface ForecastPlot {
+  target: string;
+  timeType: 'date' | 'number';
+  /** The whole series (subsampled to at most 2,000 points). */
+  history: { time: number[]; value: number[] };
+  /** Scored samples, in time order. */
+  time: number[];
+  actual: number[];
+  predicted: number[];
+  naive: number[];
 }
 
 /** A metric's mean and standard deviation over folds, with the per-fold values. */
@@ -202,6 +275,8 @@ export interface TrainedModelValue {
   targetDim?: number;
   rawFeatures?: RawFeature[];
   transforms: FittedTransform[];
+  /** Trained on windows of a time series (prep.window): the input is one standardized window. */
+  window?: WindowSpec;
   /**
    * ONNX model bytes (opset ≥ 17). Input `inputName`: float32 `[batch, ...featureShape]`.
    * Output `outputName`: class probabilities `[batch, classes]` (softmax applied) for

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
-import path from 'node:path';
 import { lookup, type NodeRegistry, type PipelineDocument, type ValidationError } from '../common';
 import { specialKind } from './data/openInput';
+import { resolveDataPath } from './executors/Executor';
 
 /**
  * The data files each node declares (its `fingerprint`), checked before anything runs: each must
@@ -24,7 +24,13 @@ export async function checkDataFiles(
       continue;
     }
     for (const f of files) {
-      const abs = path.resolve(baseDir, f);
+      let abs: string;
+      try {
+        abs = resolveDataPath(baseDir, f);
+      } catch (e) {
+        (errors[n.id] ??= []).push({ kind: 'missing-file', message: (e as Error).message, path: [f] });
+        continue;
+      }
       const problem = await stat(abs).then(
         (st) => {
           const special = specialKind(st);

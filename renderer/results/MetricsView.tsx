@@ -2,6 +2,7 @@ import type { MetricsValue } from '../../core/common';
 import { ConfusionMatrix } from './ConfusionMatrix';
 import { DataTable } from './DataTable';
 import { ComparisonView } from './ComparisonView';
+import { ForecastView } from './ForecastView';
 import { ImportanceView } from './ImportanceView';
 import { RocCurves } from './RocCurves';
 import { UPlotChart } from './UPlotChart';
@@ -48,6 +49,7 @@ export function MetricsView({ metrics }: { metrics: MetricsValue }) {
         />
       )}
       {metrics.importance && <ImportanceView importance={metrics.importance} />}
+      {metrics.forecast && <ForecastView forecast={metrics.forecast} />}
       <div className="weft-result-grid">
         {metrics.confusion && (
           <div className="weft-card">

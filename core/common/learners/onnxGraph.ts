@@ -1,4 +1,5 @@
 import { GraphBuilder, type T } from '../model/graph/GraphBuilder';
+import type { CsrRows } from '../sparse';
 
 /** The graph input `input` `[batch, ...featureShape]`, flattened to `[batch, d]` when it has more than one axis. */
 export function featureInput(b: GraphBuilder, featureShape: readonly number[]): T {
@@ -73,6 +74,20 @@ export function applyLink(scores: Float64Array, n: number, link: 'identity' | 's
     let z = 0;
     for (let c = 0; c < m; c++) z += Math.exp(scores[i * m + c] - max);
     for (let c = 0; c < m; c++) out[i * m + c] = Math.exp(scores[i * m + c] - max) / z;
+  }
+  return out;
+}
+
+/** `linearScores` for sparse rows: only the stored entries are multiplied. */
+export function sparseLinearScores(x: CsrRows, w: Float64Array, bias: Float64Array): Float64Array {
+  const m = bias.length;
+  const out = new Float64Array(x.rows * m);
+  for (let i = 0; i < x.rows; i++) {
+    for (let c = 0; c < m; c++) {
+      let s = 0;
+      for (let k = x.indptr[i]; k < x.indptr[i + 1]; k++) s += x.values[k] * Math.fround(w[x.indices[k] * m + c]);
+      out[i * m + c] = s + Math.fround(bias[c]);
+    }
   }
   return out;
 }

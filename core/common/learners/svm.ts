@@ -2,7 +2,17 @@ import { seededRandom, shuffleInPlace } from '../nodes/prep/random';
 import { coupleProbabilities, sigmoidPredict, sigmoidTrain, type Sigmoid } from './platt';
 import { svmOnnx } from './svmOnnx';
 import { fitSvr } from './svr';
-import { kernelOf, rowsOf, solveBinary, type BinaryProblem, type Kernel, type Rows } from './svmSolver';
+import {
+  dotRows,
+  kernelOf,
+  rowsOf,
+  solveBinary,
+  sparseRowsOf,
+  type BinaryProblem,
+  type Kernel,
+  type Rows,
+} from './svmSolver';
+import type { CsrRows } from '../sparse';
 import { LearnerError, type FitData, type FitHooks, type Fitted, type LearnerModule } from './types';
 import { maxOf } from '../arrays';
 
@@ -41,6 +51,17 @@ export interface SvcModel {
 export function gammaOf(p: SvmParams, data: FitData): number {
   if (typeof p.gamma === 'number') return p.gamma;
   if (p.gamma === 'auto') return 1 / data.d;
+  if (data.sparse) {
+    const cells = data.n * data.d;
+    let sum = 0;
+    let sq = 0;
+    for (const v of data.sparse.values) {
+      sum += v;
+      sq += v * v;
+    }
+    const variance = sq / cells - (sum / cells) ** 2;
+    return variance === 0 ? 1 : 1 / (data.d * variance);
+  }
   let m = 0;
   for (let i = 0; i < data.x.length; i++) m += data.x[i];
   m /= data.x.length;
@@ -144,6 +165,22 @@ export function predictSvc(m: SvcModel, x: Float32Array, n: number): Float32Arra
   return out;
 }
 
+/** `predictSvc` for sparse rows (each row is scattered into one dense buffer). */
+function predictSparseSvc(m: SvcModel, x: CsrRows): Float32Array {
+  const out = new Float32Array(x.rows * m.k);
+  const kv = new Float64Array(m.sv.n);
+  const dec = new Float64Array((m.k * (m.k - 1)) / 2);
+  const scratch = [m.k * m.k, m.k, m.k * m.k, m.k].map((len) => new Float64Array(len));
+  const row = new Float64Array(m.d);
+  for (let i = 0; i < x.rows; i++) {
+    for (let k = x.indptr[i]; k < x.indptr[i + 1]; k++) row[x.indices[k]] = x.values[k];
+    decisionRow(m, row, 0, kv, dec);
+    outputRow(m, dec, out, i * m.k, scratch);
+    for (let k = x.indptr[i]; k < x.indptr[i + 1]; k++) row[x.indices[k]] = 0;
+  }
+  return out;
+}
+
 /** Decision values `n × pairs` (scikit-learn's decision_function with decision_function_shape 'ovo'). */
 export function decisionValues(m: SvcModel, x: Float32Array, n: number): Float64Array {
   const pairs = (m.k * (m.k - 1)) / 2;
@@ -203,16 +240,14 @@ function crossValidatedDecisions(
     const subIndex = Int32Array.from(train, (t) => index[t]);
     const subY = Int8Array.from(train, (t) => y[t]);
     const sol = solveBinary(problem(rows, subIndex, subY, kernel, p));
-    const { x, norms, d } = rows;
+    const { norms } = rows;
     for (let t = begin; t < end; t++) {
       const r = index[perm[t]];
       let s = 0;
       for (let u = 0; u < subIndex.length; u++) {
         if (sol.coef[u] === 0) continue;
         const ru = subIndex[u];
-        let dot = 0;
-        for (let j = 0; j < d; j++) dot += x[r * d + j] * x[ru * d + j];
-        s += sol.coef[u] * kernelOf(kernel, dot, norms[r], norms[ru]);
+        s += sol.coef[u] * kernelOf(kernel, dotRows(rows, r, ru), norms[r], norms[ru]);
       }
       dec[perm[t]] = s - sol.rho;
     }
@@ -223,6 +258,9 @@ function crossValidatedDecisions(
 /** A fitted SVC and what its fit reports: iterations per pair, convergence, Platt sigmoids. */
 export interface SvcFit {
   model: SvcModel;
+  /** Support vectors of the solution (a sparse linear model stores one weight row per pair instead). */
+  supportVectors: number;
+  supportPerClass: Int32Array;
   iterations: number;
   converged: boolean;
 }
@@ -240,7 +278,7 @@ export async function fitSvc(data: FitData, p: SvmParams, hooks: FitHooks): Prom
     );
   }
   const kernel: Kernel = { kind: p.kernel, gamma: gammaOf(p, data), coef0: p.coef0, degree: p.degree };
-  const rows = rowsOf(data.x, n, d);
+  const rows = data.sparse ? sparseRowsOf(data.sparse) : rowsOf(data.x, n, d);
   const random = seededRandom(p.seed);
   const pairs: PairFit[] = [];
   const platt: Sigmoid[] = [];
@@ -282,6 +320,36 @@ export async function fitSvc(data: FitData, p: SvmParams, hooks: FitHooks): Prom
     }
   }
   const nsv = svRows.length;
+  const f32 = Math.fround;
+  const sv = data.sparse ? collapseLinear(rows, pairs, k) : supportVectors(rows, pairs, svRows, perClass, y, k);
+  const model: SvcModel = {
+    k,
+    d,
+    kernel: { ...kernel, gamma: f32(kernel.gamma), coef0: f32(kernel.coef0) },
+    ...sv,
+    rho: Float64Array.from(pairs, (s) => f32(s.rho)),
+    platt: p.probability ? platt.map((s) => ({ ...s, A: f32(s.A), B: f32(s.B) })) : null,
+  };
+  return {
+    model,
+    supportVectors: nsv,
+    supportPerClass: perClass,
+    iterations: pairs.reduce((a, s) => a + s.iterations, 0),
+    converged: stalled.length === 0,
+  };
+}
+
+/** The support vectors of the pairs' solutions, grouped by class, with their coefficients per pair. */
+function supportVectors(
+  rows: Rows,
+  pairs: readonly PairFit[],
+  svRows: readonly number[],
+  perClass: Int32Array,
+  y: Int32Array,
+  k: number,
+): Pick<SvcModel, 'sv' | 'perClass' | 'coef'> {
+  const { d } = rows;
+  const nsv = svRows.length;
   const position = new Map(svRows.map((r, s) => [r, s]));
   const coef = new Float64Array(Math.max(k - 1, 1) * nsv);
   let pair = 0;
@@ -297,22 +365,37 @@ export async function fitSvc(data: FitData, p: SvmParams, hooks: FitHooks): Prom
   }
   const svX = new Float64Array(nsv * d);
   svRows.forEach((r, s) => svX.set(rows.x.subarray(r * d, r * d + d), s * d));
-  const f32 = Math.fround;
-  const model: SvcModel = {
-    k,
-    d,
-    kernel: { ...kernel, gamma: f32(kernel.gamma), coef0: f32(kernel.coef0) },
-    sv: rowsOf(svX, nsv, d),
-    perClass,
-    coef: coef.map(f32),
-    rho: Float64Array.from(pairs, (s) => f32(s.rho)),
-    platt: p.probability ? platt.map((s) => ({ ...s, A: f32(s.A), B: f32(s.B) })) : null,
-  };
-  return {
-    model,
-    iterations: pairs.reduce((a, s) => a + s.iterations, 0),
-    converged: stalled.length === 0,
-  };
+  return { sv: rowsOf(svX, nsv, d), perClass, coef: coef.map(Math.fround) };
+}
+
+/**
+ * A linear-kernel SVC on sparse rows, stored as one weight row per class pair
+ * (`w = Σ f32(αᵢyᵢ) xᵢ`) instead of its support vectors: pair (a, b)'s row counts as a support
+ * vector of class a with coefficient 1 for that pair and 0 for every other, so the decision values
+ * (`x · w − ρ`) and the exported graph keep the one SVC layout.
+ */
+function collapseLinear(rows: Rows, pairs: readonly PairFit[], k: number): Pick<SvcModel, 'sv' | 'perClass' | 'coef'> {
+  const m = rows.sparse!;
+  const { d } = rows;
+  const total = pairs.length;
+  const w = new Float64Array(total * d);
+  const perClass = new Int32Array(k);
+  const coef = new Float64Array(Math.max(k - 1, 1) * total);
+  let pair = 0;
+  for (let a = 0; a < k; a++) {
+    for (let b = a + 1; b < k; b++) {
+      const s = pairs[pair];
+      s.index.forEach((r, t) => {
+        const c = Math.fround(s.coef[t]);
+        if (c === 0) return;
+        for (let u = m.indptr[r]; u < m.indptr[r + 1]; u++) w[pair * d + m.indices[u]] += c * m.values[u];
+      });
+      perClass[a]++;
+      coef[(b - 1) * total + pair] = 1;
+      pair++;
+    }
+  }
+  return { sv: rowsOf(w, total, d), perClass, coef };
 }
 
 async function fitSvm(data: FitData, p: SvmParams, hooks: FitHooks): Promise<Fitted> {
@@ -321,12 +404,11 @@ async function fitSvm(data: FitData, p: SvmParams, hooks: FitHooks): Promise<Fit
   }
   const { n, classes: k } = data;
   const y = data.y as Int32Array;
-  const { model, iterations, converged } = await fitSvc(data, p, hooks);
-  const { kernel, perClass, platt } = model;
-  const nsv = model.sv.n;
+  const { model, iterations, converged, supportVectors: nsv, supportPerClass: perClass } = await fitSvc(data, p, hooks);
+  const { kernel, platt } = model;
   const total = (k * (k - 1)) / 2;
   const predict = (x: Float32Array, rowsN: number): Float32Array => predictSvc(model, x, rowsN);
-  const proba = predict(data.x, n);
+  const proba = data.sparse ? predictSparseSvc(model, data.sparse) : predict(data.x, n);
   let correct = 0;
   for (let i = 0; i < n; i++) {
     let best = 0;
@@ -359,6 +441,7 @@ export const svmLearner: LearnerModule<SvmParams> = {
   type: 'ml.svm',
   tasks: ['classification', 'regression'],
   handlesMissing: false,
+  readsSparse: (p, task) => p.kernel === 'linear' && task === 'classification',
   seedOf: (p) => p.seed,
   fit: fitSvm,
 };

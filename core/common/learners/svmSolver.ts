@@ -1,3 +1,5 @@
+import type { CsrRows } from '../sparse';
+
 /** A kernel as libsvm defines it: linear `u·v`, rbf `exp(−γ‖u − v‖²)`, poly `(γ u·v + coef0)^degree`. */
 export interface Kernel {
   kind: 'linear' | 'rbf' | 'poly';
@@ -15,10 +17,61 @@ export function kernelOf(k: Kernel, dot: number, uu: number, vv: number): number
 
 /** Rows (row-major `n × d`, float64) with their squared norms, for kernel evaluations. */
 export interface Rows {
+  /** Empty when `sparse` is set. */
   x: Float64Array;
   norms: Float64Array;
   n: number;
   d: number;
+  /** The rows in CSR form instead of `x` (TF-IDF features, linear kernel). */
+  sparse?: CsrRows;
+}
+
+/** Sparse rows with their squared norms. */
+export function sparseRowsOf(m: CsrRows): Rows {
+  const norms = new Float64Array(m.rows);
+  for (let i = 0; i < m.rows; i++) {
+    let s = 0;
+    for (let k = m.indptr[i]; k < m.indptr[i + 1]; k++) s += m.values[k] * m.values[k];
+    norms[i] = s;
+  }
+  return { x: new Float64Array(0), norms, n: m.rows, d: m.cols, sparse: m };
+}
+
+/** The dot product of rows `r` and `s`. */
+export function dotRows(rows: Rows, r: number, s: number): number {
+  const m = rows.sparse;
+  if (!m) {
+    const { x, d } = rows;
+    let dot = 0;
+    for (let j = 0; j < d; j++) dot += x[r * d + j] * x[s * d + j];
+    return dot;
+  }
+  let a = m.indptr[r];
+  let b = m.indptr[s];
+  const ae = m.indptr[r + 1];
+  const be = m.indptr[s + 1];
+  let dot = 0;
+  while (a < ae && b < be) {
+    const ja = m.indices[a];
+    const jb = m.indices[b];
+    if (ja === jb) dot += m.values[a++] * m.values[b++];
+    else if (ja < jb) a++;
+    else b++;
+  }
+  return dot;
+}
+
+/** `fillColumn` for sparse rows: row `r` is scattered once into `dense`, then each row's stored entries are read. */
+function fillSparseColumn(k: Kernel, rows: Rows, r: number, index: Int32Array, out: Float64Array, dense: Float64Array) {
+  const m = rows.sparse!;
+  for (let t = m.indptr[r]; t < m.indptr[r + 1]; t++) dense[m.indices[t]] = m.values[t];
+  for (let t = 0; t < index.length; t++) {
+    const s = index[t];
+    let dot = 0;
+    for (let u = m.indptr[s]; u < m.indptr[s + 1]; u++) dot += m.values[u] * dense[m.indices[u]];
+    out[t] = kernelOf(k, dot, rows.norms[r], rows.norms[s]);
+  }
+  for (let t = m.indptr[r]; t < m.indptr[r + 1]; t++) dense[m.indices[t]] = 0;
 }
 
 export function rowsOf(x: ArrayLike<number>, n: number, d: number): Rows {
@@ -89,18 +142,17 @@ export function fillColumn(
 class Columns {
   private readonly cache = new Map<number, Float64Array>();
   private readonly capacity: number;
+  private dense: Float64Array | undefined;
   readonly diag: Float64Array;
 
   constructor(private readonly pb: BinaryProblem) {
     const l = pb.index.length;
     this.capacity = Math.max(2, Math.floor(pb.cacheBytes / (8 * l)));
     this.diag = new Float64Array(l);
-    const { x, norms, d } = pb.rows;
+    const { norms } = pb.rows;
     for (let t = 0; t < l; t++) {
       const r = pb.index[t];
-      let dot = 0;
-      for (let j = 0; j < d; j++) dot += x[r * d + j] * x[r * d + j];
-      this.diag[t] = kernelOf(pb.kernel, dot, norms[r], norms[r]);
+      this.diag[t] = kernelOf(pb.kernel, dotRows(pb.rows, r, r), norms[r], norms[r]);
     }
   }
 
@@ -119,7 +171,10 @@ class Columns {
       col = this.cache.get(oldest)!;
       this.cache.delete(oldest);
     } else col = new Float64Array(index.length);
-    fillColumn(kernel, x, norms, d, index[i], index, col);
+    if (this.pb.rows.sparse) {
+      this.dense ??= new Float64Array(d);
+      fillSparseColumn(kernel, this.pb.rows, index[i], index, col, this.dense);
+    } else fillColumn(kernel, x, norms, d, index[i], index, col);
     this.cache.set(i, col);
     return col;
   }

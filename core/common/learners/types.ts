@@ -1,10 +1,13 @@
 import type { EpochRecord } from '../values';
+import type { CsrRows } from '../sparse';
 
 /** The training rows a learner fits: row-major float32 features, labels, and what they mean. */
 export interface FitData {
   task: 'classification' | 'regression';
-  /** Row-major features, `n × d` (the dataset's feature shape flattened). */
+  /** Row-major features, `n × d` (the dataset's feature shape flattened); empty when `sparse` is set. */
   x: Float32Array;
+  /** The same rows in CSR form, for learners whose `readsSparse` accepts them (TF-IDF features). */
+  sparse?: CsrRows;
   n: number;
   d: number;
   /** Per-sample feature shape of the exported model's input, e.g. `[4]` or `[1, 8, 8]`. */
@@ -58,6 +61,11 @@ export interface LearnerModule<P = Record<string, unknown>> {
   wrongTask?: string;
   /** Whether NaN features are handled natively (histogram boosting) instead of refused. */
   handlesMissing: boolean;
+  /**
+   * Whether the fit reads sparse rows (`FitData.sparse`) with these params; others get sparse
+   * features densified, within a size limit. @default never
+   */
+  readsSparse?(params: P, task: 'classification' | 'regression'): boolean;
   /** Seed of the fit's random choices, from its params. */
   seedOf(params: P): number;
   fit(data: FitData, params: P, hooks: FitHooks): Promise<Fitted>;

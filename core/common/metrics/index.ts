@@ -7,3 +7,4 @@ export * from './splitLabel';
 export * from './scores';
 export * from './folds';
 export * from './pairedTest';
+export * from './forecast';

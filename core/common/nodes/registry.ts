@@ -10,9 +10,11 @@ import { imputeNode } from './prep/impute';
 import { minmaxNode } from './prep/minmax';
 import { onehotNode } from './prep/onehot';
 import { ordinalNode } from './prep/ordinal';
+import { tfidfNode } from './prep/tfidf';
 import { selectNode } from './prep/select';
 import { shuffleNode } from './prep/shuffle';
 import { standardizeNode } from './prep/standardize';
+import { windowNode } from './prep/window';
 import { evalAnomaly } from './eval/anomaly';
 import { evalClassification } from './eval/classification';
 import { evalCompare } from './eval/compare';
@@ -50,10 +52,12 @@ export const builtinNodes = {
   'data.json': jsonNode,
   'prep.split': splitNode,
   'prep.standardize': standardizeNode,
+  'prep.window': windowNode,
   'prep.minmax': minmaxNode,
   'prep.impute': imputeNode,
   'prep.onehot': onehotNode,
   'prep.ordinal': ordinalNode,
+  'prep.tfidf': tfidfNode,
   'prep.select': selectNode,
   'prep.shuffle': shuffleNode,
   'prep.augment': augmentNode,

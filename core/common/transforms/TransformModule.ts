@@ -3,12 +3,15 @@ import { DataError } from '../nodes/prep/DataError';
 
 /**
  * One column's values between fitted transforms, `n` rows: numbers (NaN = missing), categories
- * (null = missing), or encoded slots (row-major `n × width`, the column's final features).
+ * (null = missing), encoded slots (row-major `n × width`, the column's final features), or the
+ * same slots stored sparse (CSR: row i's non-zeros are `values[k]` at slot `indices[k]` for `k` in
+ * `indptr[i] .. indptr[i + 1]`).
  */
 export type ColumnValues =
   | { kind: 'number'; values: Float64Array }
   | { kind: 'category'; values: readonly (string | null)[] }
-  | { kind: 'slots'; width: number; values: Float64Array };
+  | { kind: 'slots'; width: number; values: Float64Array }
+  | { kind: 'sparse'; width: number; indptr: Int32Array; indices: Int32Array; values: Float64Array };
 
 /**
  * The same column inside an ONNX graph: float64 `[batch, 1]` (NaN = missing), string `[batch, 1]`
@@ -44,6 +47,11 @@ export interface TransformModule<F extends { kind: string; column: string }, P> 
   check(t: F): CheckHint;
   /** Suffixes of the feature slots it creates (`color=red` has suffix `red`), for kinds that expand a column. */
   slots?(t: F): readonly string[];
+  /**
+   * Whether `emit` can express this fitted step; when false (e.g. character n-grams) the export
+   * takes the assembled feature tensor instead of raw columns. Absent = always.
+   */
+  inGraph?(t: F): boolean;
 }
 
 /** Identity helper that fixes a module's fitted and params types. */
@@ -56,7 +64,7 @@ export function defineTransform<F extends { kind: string; column: string }, P>(
 /** The `n` rows of a column as categories: numbers spelled as `String(v)`, NaN as missing. */
 export function asCategories(v: ColumnValues, kind: string, column: string): readonly (string | null)[] {
   if (v.kind === 'category') return v.values;
-  if (v.kind === 'slots') throw new DataError(`${kind}: column '${column}' is already encoded`);
+  if (v.kind === 'slots' || v.kind === 'sparse') throw new DataError(`${kind}: column '${column}' is already encoded`);
   const out: (string | null)[] = new Array(v.values.length);
   for (let i = 0; i < v.values.length; i++) {
     const x = v.values[i];

@@ -10,6 +10,7 @@ import { DataError } from '../nodes/prep/DataError';
 import type { RawFeature, TableColumn } from '../values';
 import { moduleOf, type FittedTransform } from './registry';
 import type { ColumnTensor, ColumnValues } from './TransformModule';
+import { checkDenseSize, type CsrRows } from '../sparse';
 
 export function transformsFor(column: string, transforms: readonly FittedTransform[]): FittedTransform[] {
   return transforms.filter((t) => t.column === column);
@@ -52,34 +53,121 @@ export function applyChain(v: ColumnValues, transforms: readonly FittedTransform
   return cur;
 }
 
-/** Builds `x` (`n × width`, row-major float32) from raw columns; see the file comment for the rules. */
+type Part = { kind: 'dense'; width: number; values: Float64Array } | Extract<ColumnValues, { kind: 'sparse' }>;
+
+const TEXT_HINT =
+  'turn free text into word features with prep.tfidf (classical models) or into token ids with prep.tokenize (neural models)';
+
+function assembleParts(
+  raw: readonly TableColumn[],
+  rawFeatures: readonly RawFeature[],
+  transforms: readonly FittedTransform[],
+  n: number,
+): Part[] {
+  return rawFeatures.map((f) => {
+    const col = raw.find((c) => c.name === f.name);
+    if (!col) throw new DataError(`raw column '${f.name}' is missing`);
+    const out = applyChain(columnValues(col, n), transformsFor(f.name, transforms));
+    if (out.kind === 'category')
+      throw new DataError(
+        f.type === 'text'
+          ? `column '${f.name}' holds free text; ${TEXT_HINT}`
+          : `column '${f.name}' holds categories; encode it (one-hot or ordinal) first`,
+      );
+    if (out.kind === 'sparse') return out;
+    return { kind: 'dense', width: out.kind === 'slots' ? out.width : 1, values: out.values };
+  });
+}
+
+function denseOf(parts: readonly Part[], n: number): Float32Array {
+  const width = parts.reduce((a, p) => a + p.width, 0);
+  checkDenseSize(n, width, 'this step');
+  const x = new Float32Array(n * width);
+  let offset = 0;
+  for (const p of parts) {
+    const w = p.width;
+    const v = p.values;
+    if (p.kind === 'sparse') {
+      for (let i = 0; i < n; i++)
+        for (let k = p.indptr[i]; k < p.indptr[i + 1]; k++) x[i * width + offset + p.indices[k]] = v[k];
+    } else {
+      for (let i = 0; i < n; i++) {
+        const base = i * width + offset;
+        for (let k = 0; k < w; k++) x[base + k] = v[i * w + k];
+      }
+    }
+    offset += w;
+  }
+  return x;
+}
+
+function sparseOf(parts: readonly Part[], n: number): CsrRows {
+  const width = parts.reduce((a, p) => a + p.width, 0);
+  const indptr = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    let c = 0;
+    for (const p of parts) {
+      if (p.kind === 'sparse') c += p.indptr[i + 1] - p.indptr[i];
+      else for (let k = 0; k < p.width; k++) if (p.values[i * p.width + k] !== 0) c++;
+    }
+    indptr[i + 1] = indptr[i] + c;
+  }
+  const indices = new Int32Array(indptr[n]);
+  const values = new Float32Array(indptr[n]);
+  for (let i = 0; i < n; i++) {
+    let at = indptr[i];
+    let offset = 0;
+    for (const p of parts) {
+      if (p.kind === 'sparse') {
+        for (let k = p.indptr[i]; k < p.indptr[i + 1]; k++) {
+          indices[at] = offset + p.indices[k];
+          values[at++] = p.values[k];
+        }
+      } else {
+        for (let k = 0; k < p.width; k++) {
+          const v = p.values[i * p.width + k];
+          if (v === 0) continue;
+          indices[at] = offset + k;
+          values[at++] = v;
+        }
+      }
+      offset += p.width;
+    }
+  }
+  return { rows: n, cols: width, indptr, indices, values };
+}
+
+/**
+ * Builds `x` (`n × width`, row-major float32) from raw columns; see the file comment for the rules.
+ * Sparse transform outputs (prep.tfidf) are written out dense, within `DENSE_LIMIT`.
+ */
 export function assembleFeatures(
   raw: readonly TableColumn[],
   rawFeatures: readonly RawFeature[],
   transforms: readonly FittedTransform[],
   n: number,
 ): Float32Array {
-  const parts = rawFeatures.map((f) => {
-    const col = raw.find((c) => c.name === f.name);
-    if (!col) throw new DataError(`raw column '${f.name}' is missing`);
-    const out = applyChain(columnValues(col, n), transformsFor(f.name, transforms));
-    if (out.kind === 'category')
-      throw new DataError(`column '${f.name}' holds categories; encode it (one-hot or ordinal) first`);
-    return out.kind === 'slots' ? out : { width: 1, values: out.values };
-  });
-  const width = parts.reduce((a, p) => a + p.width, 0);
-  const x = new Float32Array(n * width);
-  let offset = 0;
-  for (const p of parts) {
-    const w = p.width;
-    const v = p.values;
-    for (let i = 0; i < n; i++) {
-      const base = i * width + offset;
-      for (let k = 0; k < w; k++) x[base + k] = v[i * w + k];
-    }
-    offset += w;
-  }
-  return x;
+  return denseOf(assembleParts(raw, rawFeatures, transforms, n), n);
+}
+
+/**
+ * A split's features from raw columns: dense `x`, or, when a transform gives sparse slots
+ * (prep.tfidf), CSR rows in `sparse` and an empty `x`.
+ */
+export function assembleSplitFeatures(
+  raw: readonly TableColumn[],
+  rawFeatures: readonly RawFeature[],
+  transforms: readonly FittedTransform[],
+  n: number,
+): { x: Float32Array; sparse?: CsrRows } {
+  const parts = assembleParts(raw, rawFeatures, transforms, n);
+  if (!parts.some((p) => p.kind === 'sparse')) return { x: denseOf(parts, n) };
+  return { x: new Float32Array(0), sparse: sparseOf(parts, n) };
+}
+
+/** Whether every fitted step can be emitted into an export graph (character n-grams cannot). */
+export function featuresInGraph(transforms: readonly FittedTransform[]): boolean {
+  return transforms.every((t) => moduleOf(t).inGraph?.(t) ?? true);
 }
 
 /** The graph inputs of raw rows: numbers (float64, NaN = missing) and categories (string, `""` = missing). */
@@ -110,7 +198,11 @@ export function emitFeatures(
     let cur: ColumnTensor = { kind: cat ? 'category' : 'number', t: col };
     for (const t of transformsFor(f.name, transforms)) cur = moduleOf(t).emit(t, b, cur);
     if (cur.kind === 'category')
-      throw new DataError(`column '${f.name}' holds categories; encode it (one-hot or ordinal) first`);
+      throw new DataError(
+        f.type === 'text'
+          ? `column '${f.name}' holds free text; ${TEXT_HINT}`
+          : `column '${f.name}' holds categories; encode it (one-hot or ordinal) first`,
+      );
     return { t: cur.t, width: cur.kind === 'slots' ? cur.width : 1 };
   });
   if (blocks.length === 1) return blocks[0].t;

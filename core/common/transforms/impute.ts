@@ -62,7 +62,8 @@ function mostFrequent<V extends number | string>(values: ArrayLike<V>): V {
 }
 
 function statistic(train: ColumnValues, p: ImputeFit, column: string): number | string {
-  if (train.kind === 'slots') throw new DataError(`prep.impute: column '${column}' is already encoded`);
+  if (train.kind === 'slots' || train.kind === 'sparse')
+    throw new DataError(`prep.impute: column '${column}' is already encoded`);
   const numeric = train.kind === 'number';
   if (p.strategy === 'constant') {
     if (!numeric) return p.fillValue;
@@ -95,7 +96,8 @@ export const impute = defineTransform<Impute, ImputeFit>({
   kind: 'impute',
   fit: (column, train, p) => ({ kind: 'impute', column, strategy: p.strategy, value: statistic(train, p, column) }),
   apply(t, v) {
-    if (v.kind === 'slots') throw new DataError(`prep.impute: column '${t.column}' is already encoded`);
+    if (v.kind === 'slots' || v.kind === 'sparse')
+      throw new DataError(`prep.impute: column '${t.column}' is already encoded`);
     if (v.kind === 'category') {
       const fill = String(t.value);
       return { kind: 'category', values: v.values.map((x) => x ?? fill) };

@@ -3,6 +3,7 @@ import { minmax } from './minmax';
 import { onehot } from './onehot';
 import { ordinal } from './ordinal';
 import { standardize } from './standardize';
+import { tfidf } from './tfidf';
 import type { TransformModule } from './TransformModule';
 
 /** Every fitted transform kind, one module each. Adding a kind = one file + its entry here. */
@@ -12,6 +13,7 @@ export const transformModules = {
   minmax,
   onehot,
   ordinal,
+  tfidf,
 } as const satisfies { [K in string]: TransformModule<{ kind: K; column: string }, never> };
 
 type Modules = typeof transformModules;

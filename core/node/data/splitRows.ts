@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import type { DatasetSplit, DatasetValue } from '../../common';
+import { densifyRows, densifyRowsAt, takeCsrRows } from '../../common/sparse';
 import { UserError } from '../executors/Executor';
 import { decodeImageFiles, listSome } from './readImages';
 
@@ -11,6 +12,7 @@ import { decodeImageFiles, listSome } from './readImages';
 export function rowSizeOf(split: DatasetSplit): number {
   const l = split.lazy;
   if (l) return (l.color === 'rgb' ? 3 : 1) * l.width * l.height;
+  if (split.sparse) return split.sparse.cols;
   return split.n > 0 ? split.x.length / split.n : 0;
 }
 
@@ -28,6 +30,10 @@ export async function readRowsAt(
 ): Promise<void> {
   const rowSize = rowSizeOf(split);
   const l = split.lazy;
+  if (split.sparse) {
+    densifyRowsAt(split.sparse, indices, into);
+    return;
+  }
   if (!l) {
     for (let i = 0; i < indices.length; i++) {
       const r = indices[i];
@@ -48,7 +54,7 @@ export async function readRowsAt(
 
 /**
  * Rows `start..start+count` of the split as one array: a view of `x` (no copy) for in-memory
- * splits, freshly decoded rows for lazy ones. Treat the result as read-only.
+ * splits, freshly decoded rows for lazy ones, densified rows for sparse ones. Treat the result as read-only.
  */
 export async function readRows(
   split: DatasetSplit,
@@ -57,6 +63,7 @@ export async function readRows(
   signal?: AbortSignal,
 ): Promise<Float32Array> {
   const rowSize = rowSizeOf(split);
+  if (split.sparse) return densifyRows(split.sparse, start, count);
   if (!split.lazy) return split.x.subarray(start * rowSize, (start + count) * rowSize);
   const out = new Float32Array(count * rowSize);
   await readRowsAt(
@@ -77,6 +84,7 @@ export function takeRows(split: DatasetSplit, rows: ArrayLike<number>, labelSize
     const files = Array.from({ length: k }, (_, i) => split.lazy!.files[rows[i]]);
     return { x: new Float32Array(0), y, n: k, lazy: { ...split.lazy, files } };
   }
+  if (split.sparse) return { x: new Float32Array(0), y, n: k, sparse: takeCsrRows(split.sparse, rows) };
   const rowSize = rowSizeOf(split);
   const x = new Float32Array(k * rowSize);
   for (let i = 0; i < k; i++) x.set(split.x.subarray(rows[i] * rowSize, (rows[i] + 1) * rowSize), i * rowSize);

@@ -16,7 +16,7 @@ import {
 } from '../../common';
 import { ENGINE_VERSION } from '../../common/engineVersion';
 import type { ExecutorRegistry, ExecutorResult, PathPolicy } from '../executors/Executor';
-import { CancelledError, InputError } from '../executors/Executor';
+import { CancelledError, InputError, resolveParamPath } from '../executors/Executor';
 import { fileFingerprint, nodeCacheKey } from './cacheKey';
 import { estimateBytes } from './cacheCodec';
 import { DiskCache } from './DiskCache';
@@ -190,9 +190,9 @@ export class Engine {
         const files = def?.fingerprint ? def.fingerprint(st.params) : [];
         const prints: Record<string, string> = {};
         for (const f of files) {
-          const abs = path.resolve(baseDir, f);
+          let abs = path.resolve(baseDir, f);
           try {
-            opts.paths?.check(abs, 'read');
+            abs = resolveParamPath({ baseDir, ...(opts.paths ? { paths: opts.paths } : {}) }, f, 'read');
             prints[f] = await fileFingerprint(abs);
           } catch (e) {
             state.refused[st.nodeId] ??= e instanceof Error ? e : new Error(String(e));

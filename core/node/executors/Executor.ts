@@ -1,6 +1,8 @@
 import path from 'node:path';
 import type { z } from 'zod';
 import type { NodeRegistry, NodeSummary } from '../../common';
+import { isPackagePath } from '../../common/graph/posixPath';
+import { resolvePackagePath } from '../data/packagePath';
 
 export interface ExecutorContext<P = unknown> {
   /** Upstream values by input port name (optional inputs may be absent). */
@@ -30,14 +32,31 @@ export interface PathPolicy {
   check(abs: string, access: 'read' | 'write'): void;
 }
 
-/** A path from a node's params, absolute, checked against the run's path policy. */
+/**
+ * A data path from a node's params made absolute: `package:<npm package>/<path>` inside one of
+ * Weft's own dependencies (core/node/data/packagePath.ts), any other against `baseDir`.
+ */
+export function resolveDataPath(baseDir: string, p: string): string {
+  if (!isPackagePath(p)) return path.resolve(baseDir, p);
+  const r = resolvePackagePath(p);
+  if ('error' in r) throw new UserError(r.error);
+  return r.path;
+}
+
+/**
+ * A path from a node's params, absolute, checked against the run's path policy. Data shipped in
+ * Weft's own packages (`package:` paths) is read-only and readable by every run.
+ */
 export function resolveParamPath(
   ctx: Pick<ExecutorContext, 'baseDir' | 'paths'>,
   p: string,
   access: 'read' | 'write',
 ): string {
-  const abs = path.resolve(ctx.baseDir, p);
-  ctx.paths?.check(abs, access);
+  const abs = resolveDataPath(ctx.baseDir, p);
+  if (isPackagePath(p)) {
+    if (access === 'write')
+      throw new UserError(`${p}: data inside a package is read-only; write to a path of your own`);
+  } else ctx.paths?.check(abs, access);
   return abs;
 }
 

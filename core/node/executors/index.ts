@@ -5,11 +5,13 @@ import { npyExecutor } from './data/npy';
 import { jsonExecutor } from './data/json';
 import type { ExecutorsFor } from './Executor';
 import { splitExecutor } from './prep/split';
+import { windowExecutor } from './prep/window';
 import { augmentExecutor } from './prep/augment';
 import { imputeExecutor } from './prep/impute';
 import { minmaxExecutor } from './prep/minmax';
 import { onehotExecutor } from './prep/onehot';
 import { ordinalExecutor } from './prep/ordinal';
+import { tfidfExecutor } from './prep/tfidf';
 import { selectExecutor } from './prep/select';
 import { shuffleExecutor } from './prep/shuffle';
 import { standardizeExecutor } from './prep/standardize';
@@ -52,11 +54,13 @@ export const builtinExecutors = {
   'data.npy': npyExecutor,
   'data.json': jsonExecutor,
   'prep.split': splitExecutor,
+  'prep.window': windowExecutor,
   'prep.standardize': standardizeExecutor,
   'prep.minmax': minmaxExecutor,
   'prep.impute': imputeExecutor,
   'prep.onehot': onehotExecutor,
   'prep.ordinal': ordinalExecutor,
+  'prep.tfidf': tfidfExecutor,
   'prep.select': selectExecutor,
   'prep.shuffle': shuffleExecutor,
   'prep.augment': augmentExecutor,

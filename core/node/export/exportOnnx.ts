@@ -89,6 +89,7 @@ export function modelCard(
     featureShape: model.featureShape,
     rawFeatures: model.rawFeatures ?? null,
     transforms: model.transforms,
+    ...(model.window ? { window: model.window } : {}),
     target: model.targetName ?? null,
     classNames: model.classNames ?? null,
     metrics: metrics

@@ -5,9 +5,15 @@
  */
 import type { TrainedModelValue } from '../../common';
 import { GraphBuilder } from '../../common/model/graph/GraphBuilder';
-import { ML_OPSET, type GraphData, type ModelData, type NodeData } from '../../common/model/onnx/encodeModel';
+import {
+  DOMAIN_OPSETS,
+  ML_OPSET,
+  type GraphData,
+  type ModelData,
+  type NodeData,
+} from '../../common/model/onnx/encodeModel';
 import { DataError } from '../../common/nodes/prep/DataError';
-import { emitFeatures, isCategorical, type RawInputs } from '../../common/transforms/features';
+import { emitFeatures, featuresInGraph, isCategorical, type RawInputs } from '../../common/transforms/features';
 import { UserError } from '../executors/Executor';
 
 /** Input and output names of every exported model. */
@@ -27,7 +33,16 @@ export interface ExportLayout {
   outputs: { name: string; dtype: 'float32' | 'int64' | 'string'; shape: (number | string)[] }[];
   /** How missing values are written. */
   missing?: string;
+  /**
+   * Set when a fitted step cannot be expressed in ONNX (prep.tfidf character n-grams): the model
+   * takes the feature vector, and the steps (vocabulary, idf) are in the model card's `transforms`.
+   */
+  preprocessing?: string;
 }
+
+const OUTSIDE_GRAPH =
+  "outside the graph: the input is the feature vector that the model card's transforms (weft.model_card) produce " +
+  'from raw columns, e.g. the TF-IDF vocabulary, idf and options of prep.tfidf with character n-grams';
 
 const INTERNAL_INPUT = 'weft_pre_features';
 const CLASS_NAMES_CONST = 'weft_class_names';
@@ -139,7 +154,7 @@ export function buildExportModel(
   if (!g.outputs.some((v) => v.name === model.outputName))
     throw new UserError(`export: the model graph has no output named ${model.outputName}`);
   g = renameValue(renameValue(g, model.inputName, INTERNAL_INPUT), model.outputName, outName);
-  const tabular = (model.rawFeatures?.length ?? 0) > 0;
+  const tabular = (model.rawFeatures?.length ?? 0) > 0 && featuresInGraph(model.transforms);
   let inputs: ExportLayout['inputs'];
   if (tabular) ({ graph: g, inputs } = buildTabular(g, model));
   else {
@@ -176,10 +191,14 @@ export function buildExportModel(
   const ml = decoded.opsets.find((o) => o.domain === 'ai.onnx.ml');
   const opsets = decoded.opsets.filter((o) => o !== ml);
   if (tabular || ml) opsets.push({ domain: 'ai.onnx.ml', version: Math.max(ml?.version ?? 0, tabular ? ML_OPSET : 0) });
+  for (const n of g.nodes)
+    if (n.domain && !opsets.some((o) => o.domain === n.domain))
+      opsets.push({ domain: n.domain, version: DOMAIN_OPSETS[n.domain] ?? 1 });
   const layout: ExportLayout = {
     inputs,
     outputs,
     ...(tabular ? { missing: 'numeric: NaN; categorical: empty string' } : {}),
+    ...((model.rawFeatures?.length ?? 0) > 0 && !tabular ? { preprocessing: OUTSIDE_GRAPH } : {}),
   };
   return { model: { ...decoded, irVersion: Math.max(decoded.irVersion || 8, 8), opsets, graph: g }, layout };
 }

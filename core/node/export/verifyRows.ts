@@ -8,6 +8,7 @@ import { checkColumns } from '../../common/transforms/checkRows';
 import { assembleFeatures } from '../../common/transforms/features';
 import { seededRandom } from '../../common/nodes/prep/random';
 import { readRows, takeRows } from '../data/splitRows';
+import { densifyRows } from '../../common/sparse';
 
 export interface VerifyRows {
   n: number;
@@ -31,11 +32,11 @@ export function rowsFromDataset(data: DatasetValue, limit: number, prefer: strin
   const split = name ? data.splits[name] : undefined;
   if (!name || !split) return undefined;
   const n = Math.min(limit, split.n);
-  const row = split.x.length / split.n;
+  const row = split.sparse ? split.sparse.cols : split.x.length / split.n;
   const targetWidth = split.y.length / split.n;
   return {
     n,
-    x: split.x.slice(0, n * row),
+    x: split.sparse ? densifyRows(split.sparse, 0, n) : split.x.slice(0, n * row),
     ...(split.raw ? { raw: split.raw.map((c) => sliceColumn(c, n)) } : {}),
     y: split.y.slice(0, n * targetWidth),
     source: `${n} rows of the ${name} split`,

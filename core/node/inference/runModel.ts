@@ -7,6 +7,9 @@ import { describeModel } from '../onnx/inspect';
 import { runOnSplit } from '../onnx/runOnDataset';
 import { openSession, type ProviderChoice } from '../onnx/session';
 
+/** Sparse rows are densified per batch; a batch holds at most this many floats (64 MiB). */
+const SPARSE_BATCH_FLOATS = 16 * 1024 * 1024;
+
 export interface PredictOptions {
   batchSize?: number;
   provider?: ProviderChoice;
@@ -36,7 +39,11 @@ export async function runTrainedModel(
   if (model.rawInputs) return runOnRawColumns(model, source, opts);
   const rowSize = model.featureShape.reduce((a, b) => a * b, 1);
   const split: DatasetSplit = source instanceof Float32Array ? { x: source, y: new Int32Array(0), n } : source;
-  const length = split.lazy ? split.lazy.files.length * rowSize : split.x.length;
+  const length = split.lazy
+    ? split.lazy.files.length * rowSize
+    : split.sparse
+      ? split.sparse.rows * split.sparse.cols
+      : split.x.length;
   const have = split.lazy ? (split.lazy.color === 'rgb' ? 3 : 1) * split.lazy.width * split.lazy.height : 0;
   if (length !== n * rowSize || (split.lazy && have !== rowSize)) {
     throw new UserError(
@@ -47,7 +54,10 @@ export async function runTrainedModel(
   // pays off: 1.6× on the bench CNN, even on the MLP (measured, 1 thread and default threads).
   const opened = await openSession(model.onnx, { provider: opts.provider ?? 'cpu', graphOptimizationLevel: 'all' });
   try {
-    const batch = Math.max(1, opts.batchSize ?? 1024);
+    const batch = Math.max(
+      1,
+      Math.min(opts.batchSize ?? 1024, split.sparse ? SPARSE_BATCH_FLOATS / rowSize : Infinity) | 0,
+    );
     let values: Float32Array | undefined;
     let width = 0;
     for (let start = 0; start < n; start += batch) {

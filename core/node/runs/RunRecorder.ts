@@ -16,7 +16,7 @@ import {
 } from '../../common/runs';
 import type { RunOutcome } from '../engine/Engine';
 import { fileFingerprint } from '../engine/cacheKey';
-import type { PathPolicy } from '../executors/Executor';
+import { resolveDataPath, resolveParamPath, type PathPolicy } from '../executors/Executor';
 import { runEnvironment } from './environment';
 import { currentOwner } from './ownerProcess';
 import type { RunStore, RunWriter } from './RunStore';
@@ -50,10 +50,10 @@ export async function fingerprintData(
       continue;
     }
     for (const f of files) {
-      const resolved = path.resolve(baseDir, f);
+      let resolved = path.resolve(baseDir, f);
       let fingerprint: string;
       try {
-        paths?.check(resolved, 'read');
+        resolved = resolveParamPath({ baseDir, ...(paths ? { paths } : {}) }, f, 'read');
         fingerprint = await fileFingerprint(resolved);
       } catch (e) {
         fingerprint = `unread: ${e instanceof Error ? e.message : String(e)}`;
@@ -260,7 +260,12 @@ export class RunRecorder {
 }
 
 async function fileArtifact(node: string, file: string, baseDir: string): Promise<RunArtifact> {
-  const resolved = path.resolve(baseDir, file);
+  let resolved = path.resolve(baseDir, file);
+  try {
+    resolved = resolveDataPath(baseDir, file);
+  } catch {
+    // an unresolvable package path is recorded as written, without a fingerprint
+  }
   const fp = await fileFingerprint(resolved).catch(() => '');
   const m = /^(\d+):([0-9a-f]{64})$/.exec(fp);
   return { node, kind: 'file', path: resolved, ...(m ? { bytes: Number(m[1]), sha256: m[2] } : {}) };

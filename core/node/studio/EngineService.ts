@@ -19,6 +19,7 @@ import {
 import { columnStats } from '../../common/nodes/data/tablePreview';
 import type { Engine } from '../engine/Engine';
 import type { ExecutorResult, PathPolicy } from '../executors/Executor';
+import { isPackagePath } from '../../common/graph/posixPath';
 import { runRecorded } from '../runs/recordedRun';
 import { RunStore } from '../runs/RunStore';
 import { buildResultView } from './resultView';
@@ -92,7 +93,7 @@ export class EngineService {
     const ws = this.opts.workspace;
     if (isInside(ws, baseDir)) return { doc, baseDir };
     const rebased = rebasePathParams(doc, this.registry, (v, param) =>
-      param.save ? path.resolve(ws, v) : path.resolve(baseDir, v),
+      param.save ? path.resolve(ws, v) : isPackagePath(v) ? v : path.resolve(baseDir, v),
     );
     return { doc: rebased, baseDir: ws };
   }

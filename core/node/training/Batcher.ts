@@ -1,6 +1,7 @@
 import type { DatasetSplit } from '../../common';
 import { seededRandom, shuffleInPlace } from '../../common/nodes/prep/random';
 import { readRowsAt } from '../data/splitRows';
+import { densifyRowsAt } from '../../common/sparse';
 
 /** Label buffers the step graph may take: int64 class indices, int32 class indices or float targets. */
 export type LabelArray = BigInt64Array | Int32Array | Float32Array;
@@ -29,7 +30,13 @@ export class Batcher {
   private readonly random: () => number;
 
   constructor(
-    private readonly src: { x: Float32Array; y: Int32Array | Float32Array; n: number; lazy?: DatasetSplit['lazy'] },
+    private readonly src: {
+      x: Float32Array;
+      y: Int32Array | Float32Array;
+      n: number;
+      lazy?: DatasetSplit['lazy'];
+      sparse?: DatasetSplit['sparse'];
+    },
     private readonly o: BatcherOptions,
   ) {
     this.x = new Float32Array(o.batchSize * o.rowSize);
@@ -71,7 +78,11 @@ export class Batcher {
     const { batchSize, rowSize } = this.o;
     const start = b * batchSize;
     const count = Math.min(batchSize, this.src.n - start);
-    const { x } = this.src;
+    const { x, sparse } = this.src;
+    if (sparse) {
+      densifyRowsAt(sparse, this.order.subarray(start, start + count), this.x);
+      return this.fillLabels(start, count);
+    }
     for (let i = 0; i < count; i++) {
       const r = this.order[start + i];
       this.x.set(x.subarray(r * rowSize, (r + 1) * rowSize), i * rowSize);

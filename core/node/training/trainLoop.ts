@@ -107,7 +107,13 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
   if (n === 0) throw new Error('the training split is empty');
   const batchSize = Math.min(o.batchSize, n);
   const batcher = new Batcher(
-    { x: o.train.x, y: labelArray(graph, o.train), n, ...(o.train.lazy ? { lazy: o.train.lazy } : {}) },
+    {
+      x: o.train.x,
+      y: labelArray(graph, o.train),
+      n,
+      ...(o.train.lazy ? { lazy: o.train.lazy } : {}),
+      ...(o.train.sparse ? { sparse: o.train.sparse } : {}),
+    },
     {
       batchSize,
       rowSize,

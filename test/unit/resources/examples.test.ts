@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtinNodes, formatValidationErrors, loadDocument, validateGraph } from '../../../core/common';
+import { resolveDataPath } from '../../../core/node/executors/Executor';
 
 const dir = path.resolve(import.meta.dirname, '../../../resources/examples');
 const examples = readdirSync(dir).filter((f) => f.endsWith('.weft.json'));
@@ -25,7 +26,7 @@ describe('example pipelines', () => {
       for (const key of ['path', 'images', 'labels'] as const) {
         const value = n.params[key];
         if (typeof value === 'string' && value && n.type.startsWith('data.')) {
-          expect(existsSync(path.resolve(dir, value)), `${file}: ${n.id}.${key} = ${value}`).toBe(true);
+          expect(existsSync(resolveDataPath(dir, value)), `${file}: ${n.id}.${key} = ${value}`).toBe(true);
         }
       }
     }

@@ -196,6 +196,20 @@ export class GraphBuilder {
     return outs;
   }
 
+  /** A one-output op of another operator set domain (no gradient), e.g. `com.microsoft` Tokenizer. */
+  domainOp(
+    domain: string,
+    opType: string,
+    ins: readonly T[],
+    shape: SShape,
+    attrs: Record<string, AttrValue>,
+    dtype: DataType,
+  ): T {
+    const out = { name: this.fresh(opType.toLowerCase()), shape, dtype };
+    this.nodes.push({ opType, domain, inputs: ins.map((t) => t.name), outputs: [out.name], attrs });
+    return out;
+  }
+
   /** An op whose output needs no gradient even when its inputs do (shapes, comparisons, argmax). */
   opNoGrad(
     opType: string,

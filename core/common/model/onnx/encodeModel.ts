@@ -204,12 +204,23 @@ export function encodeModelData(model: ModelData): Uint8Array {
   return w.finish();
 }
 
-/** The model around a graph Weft built: IR 8, opset 17, plus ai.onnx.ml where a node uses it. */
+/** The version of every other operator set domain a Weft graph may use (`com.microsoft`: onnxruntime's contrib ops). */
+export const DOMAIN_OPSETS: Readonly<Record<string, number>> = { 'ai.onnx.ml': ML_OPSET, 'com.microsoft': 1 };
+
+/** The opsets of the domains a graph's nodes use: the default domain first, then the others in order of use. */
+export function opsetsOf(graph: GraphData): { domain: string; version: number }[] {
+  const domains = [...new Set(graph.nodes.map((n) => n.domain).filter((d): d is string => !!d))];
+  return [
+    { domain: '', version: OPSET },
+    ...domains.map((domain) => ({ domain, version: DOMAIN_OPSETS[domain] ?? 1 })),
+  ];
+}
+
+/** The model around a graph Weft built: IR 8, opset 17, plus the other domains its nodes use (ai.onnx.ml…). */
 function modelOf(graph: GraphData, producer = 'weft'): ModelData {
-  const ml = graph.nodes.some((n) => n.domain === 'ai.onnx.ml');
   return {
     irVersion: IR_VERSION,
-    opsets: [{ domain: '', version: OPSET }, ...(ml ? [{ domain: 'ai.onnx.ml', version: ML_OPSET }] : [])],
+    opsets: opsetsOf(graph),
     producerName: producer,
     graph,
   };

@@ -32,7 +32,8 @@ export const evalPredict = defineNode({
   doc:
     'Runs a trained model on one split of a dataset: predicted labels and class probabilities (classification) or values ' +
     '(regression), with the ground truth where the dataset has it. Optionally writes them to a CSV file: the row number in the ' +
-    'source file (kept through shuffles and splits) first, so predictions join back to their rows, and with inputColumns the raw inputs.',
+    'source file (kept through shuffles and splits) first, so predictions join back to their rows, and with inputColumns the raw inputs. ' +
+    "On time-series windows (prep.window) values are in the target's original units and the row is the first forecast row.",
   inputs: [
     { name: 'model', type: { kind: 'TrainedModel' } },
     { name: 'data', type: { kind: 'Dataset' } },

@@ -1,4 +1,4 @@
-import type { DatasetValue, FittedTransform, TrainedModelValue } from '../../values';
+import type { DatasetValue, FittedTransform, TrainedModelValue, WindowSpec } from '../../values';
 
 const fmt = (v: number): string => (Number.isInteger(v) ? String(v) : v.toPrecision(4));
 
@@ -15,6 +15,11 @@ export function describeStep(t: FittedTransform): string {
     case 'onehot':
     case 'ordinal':
       return `${on} (categories ${t.categories.map((c) => JSON.stringify(c)).join(', ')})`;
+    case 'tfidf':
+      return `${on} (${t.vocabulary.length} ${t.analyzer} ${t.ngramRange.join('-')}-gram terms, first ${t.vocabulary
+        .slice(0, 5)
+        .map((c) => JSON.stringify(c))
+        .join(', ')})`;
   }
 }
 
@@ -89,5 +94,28 @@ export function preparationDiff(model: TrainedModelValue, data: DatasetValue): s
     if (d) out.push(d);
   }
   if (model.preparationKnown !== false) for (const d of stepDiff(model.transforms, data.transforms)) out.push(d);
+  if (model.preparationKnown !== false && (model.window || data.window)) {
+    const d = windowDiff(model.window, data.window);
+    if (d) out.push(d);
+  }
   return out;
+}
+
+function windowDiff(model: WindowSpec | undefined, data: WindowSpec | undefined): string | undefined {
+  if (!model && !data) return undefined;
+  if (!model)
+    return 'the dataset is cut into time-series windows (prep.window) but the model was not trained on windows';
+  if (!data) return 'the model was trained on time-series windows (prep.window) but the dataset is not windowed';
+  const keys = ['timeColumn', 'features', 'target', 'lookback', 'horizon', 'scaling'] as const;
+  const differing = keys.filter((k) => !same(model[k], data[k]));
+  if (!differing.length) return undefined;
+  return `the time-series windows differ from the model's (${differing.join(', ')}): model ${describeWindow(model)}; dataset ${describeWindow(data)}`;
+}
+
+/** A window spec in words, e.g. `lookback 12 of 'CO2' → 1 step, scaled (mean 331.2, std 21.03)`. */
+function describeWindow(w: WindowSpec): string {
+  const scale = w.scaling
+    ? `scaled (target mean ${fmt(w.scaling.targetMean)}, std ${fmt(w.scaling.targetStd)})`
+    : 'unscaled';
+  return `lookback ${w.lookback} of ${quoted(w.features)} → ${w.horizon} of '${w.target}', ${scale}`;
 }

@@ -1,4 +1,10 @@
-import { applyChain, assembleFeatures, columnValues, featureNames, transformsFor } from '../../transforms/features';
+import {
+  applyChain,
+  assembleSplitFeatures,
+  columnValues,
+  featureNames,
+  transformsFor,
+} from '../../transforms/features';
 import type { ColumnValues } from '../../transforms/TransformModule';
 import type { DatasetValue, FittedTransform, RawFeature, TableColumn } from '../../values';
 import { DataError } from './DataError';
@@ -54,10 +60,10 @@ export function trainValues(
 export function withTransforms(dataset: DatasetValue, transforms: FittedTransform[]): DatasetValue {
   const rawFeatures = dataset.rawFeatures ?? [];
   const splits = Object.fromEntries(
-    Object.entries(dataset.splits).map(([name, s]) => [
-      name,
-      { ...s, x: assembleFeatures(s.raw ?? [], rawFeatures, transforms, s.n) },
-    ]),
+    Object.entries(dataset.splits).map(([name, s]) => {
+      const { sparse: _old, ...rest } = s;
+      return [name, { ...rest, ...assembleSplitFeatures(s.raw ?? [], rawFeatures, transforms, s.n) }];
+    }),
   );
   const names = featureNames(rawFeatures, transforms);
   return { ...dataset, splits, transforms, featureNames: names, featureShape: [names.length] };

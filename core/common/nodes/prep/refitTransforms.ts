@@ -1,5 +1,7 @@
 import type { FittedTransform, TableColumn } from '../../values';
 import { DataError } from './DataError';
+import { tfidf } from '../../transforms/tfidf';
+import { applyChain, columnValues } from '../../transforms/features';
 
 function isMissing(v: unknown): boolean {
   return v === null || v === undefined || (typeof v === 'number' && v !== v);
@@ -95,6 +97,18 @@ export function refitTransforms(
       case 'onehot':
       case 'ordinal':
         out.push({ ...t, categories: categoriesOf(col, n, fill) });
+        break;
+      case 'tfidf':
+        out.push(
+          tfidf.fit(
+            t.column,
+            applyChain(
+              columnValues(col, n),
+              out.filter((u) => u.column === t.column),
+            ),
+            t,
+          ),
+        );
         break;
       case 'standardize':
       case 'minmax': {

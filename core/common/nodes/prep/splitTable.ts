@@ -2,7 +2,8 @@ import type { DatasetSplit, DatasetValue, FittedTransform, RawFeature, TableColu
 import { labelOf, takeRows } from './tableColumns';
 import { columnStats, looksCategorical } from '../data/tablePreview';
 import { tableFingerprint } from '../data/tableFingerprint';
-import { assembleFeatures, columnValues, featureNames } from '../../transforms/features';
+import { assembleSplitFeatures, columnValues, featureNames } from '../../transforms/features';
+import { tfidf, TFIDF_DEFAULTS } from '../../transforms/tfidf';
 import { impute } from '../../transforms/impute';
 import { onehot } from '../../transforms/onehot';
 import { moments } from '../../transforms/TransformModule';
@@ -124,7 +125,7 @@ export function splitTable(
       if (col.name === targetName) continue;
       if (col.type === 'text') {
         warnings.push(
-          `free-text column '${col.name}' left out of the features (list it in features to one-hot encode it)`,
+          `free-text column '${col.name}' left out of the features (list it in features to turn it into TF-IDF word features; prep.tfidf sets their options)`,
         );
         continue;
       }
@@ -144,7 +145,8 @@ export function splitTable(
     const trainCol = takeRows(col, trainIdx);
     trainRaw.set(col.name, trainCol);
     const train = columnValues(trainCol);
-    if (train.kind === 'category') transforms.push(onehot.fit(col.name, train, { unknown: 'ignore' }));
+    if (col.type === 'text') transforms.push(tfidf.fit(col.name, train, TFIDF_DEFAULTS));
+    else if (train.kind === 'category') transforms.push(onehot.fit(col.name, train, { unknown: 'ignore' }));
     else {
       const mean = moments(train.values);
       transforms.push(
@@ -154,13 +156,21 @@ export function splitTable(
       );
     }
   }
-  if (rawFeatures.length === 0)
-    throw new DataError(`${where}no feature columns left besides the target '${targetName}'`);
+  if (rawFeatures.length === 0) {
+    const text = table.columns.filter((c) => c.type === 'text' && c.name !== targetName).map((c) => `'${c.name}'`);
+    throw new DataError(
+      `${where}no feature columns left besides the target '${targetName}'` +
+        (text.length && !params.features.length
+          ? `; the free-text column${text.length > 1 ? 's' : ''} ${text.join(', ')} ${text.length > 1 ? 'were' : 'was'} left out: ` +
+            'list it in features, then prep.tfidf turns text into word features for classical models (prep.tokenize into token ids for neural ones)'
+          : ''),
+    );
+  }
 
   const used = featureCols.filter((c) => rawFeatures.some((f) => f.name === c.name));
   const makeSplit = (idx: number[]): DatasetSplit => {
     const raw = used.map((c) => (idx === trainIdx ? trainRaw.get(c.name)! : takeRows(c, idx)));
-    const x = assembleFeatures(raw, rawFeatures, transforms, idx.length);
+    const features = assembleSplitFeatures(raw, rawFeatures, transforms, idx.length);
     let y: Int32Array | Float32Array;
     if (classOf) {
       y = new Int32Array(idx.length);
@@ -170,7 +180,7 @@ export function splitTable(
       y = new Float32Array(idx.length);
       for (let k = 0; k < idx.length; k++) y[k] = t[idx[k]]!;
     }
-    return { x, y, n: idx.length, raw, rowIds: Int32Array.from(idx, (i) => rowIdAt(table, i)) };
+    return { ...features, y, n: idx.length, raw, rowIds: Int32Array.from(idx, (i) => rowIdAt(table, i)) };
   };
   const splits: Record<string, DatasetSplit> = { train: makeSplit(trainIdx) };
   if (ratios[1] > 0) splits.validation = makeSplit(valIdx);

@@ -1,6 +1,7 @@
 import { baseName } from '../../metrics/splitLabel';
 import type { DatasetSplit, FittedTransform, RawFeature, TableColumn, TableValue } from '../../values';
-import { assembleFeatures } from '../../transforms/features';
+import { assembleSplitFeatures } from '../../transforms/features';
+import type { CsrRows } from '../../sparse';
 import { DataError } from './DataError';
 import { labelOf, takeRows } from './tableColumns';
 
@@ -88,14 +89,14 @@ export function testSplit(
     y = Float32Array.from(rows, (i) => t[i]);
   }
   const raw = spec.used.map((c) => takeRows(col(c.name), rows));
-  let x: Float32Array;
+  let features: { x: Float32Array; sparse?: CsrRows };
   try {
-    x = assembleFeatures(raw, spec.rawFeatures, spec.transforms, rows.length);
+    features = assembleSplitFeatures(raw, spec.rawFeatures, spec.transforms, rows.length);
   } catch (e) {
     throw new DataError(`prep.split: test table (${testName}): ${(e as Error).message}`);
   }
   const split: DatasetSplit = {
-    x,
+    ...features,
     y,
     n: rows.length,
     raw,

@@ -1,6 +1,7 @@
 import Papa from 'papaparse';
 import type { z } from 'zod';
 import type { DatasetSplit, PredictionsValue, TableColumn } from '../../../common';
+import { toOriginalUnits } from '../../../common/metrics/forecast';
 import { splitLabel } from '../../../common/metrics/splitLabel';
 import type { evalPredictParams } from '../../../common/nodes/eval/predict';
 import { atomicWrite } from '../../engine/atomicWrite';
@@ -86,6 +87,12 @@ export const evalPredictExecutor: Executor<z.output<typeof evalPredictParams>> =
     );
   }
   const predictions = predictionsFromOutput(model.task, ctx.params.split, split, out, classNames);
+  const { window, series } = data;
+  if (window && series && split.windowEnd && predictions.task === 'regression') {
+    predictions.predicted = Float32Array.from(toOriginalUnits(predictions.predicted, split, window, series));
+    if (predictions.actual)
+      predictions.actual = Float32Array.from(toOriginalUnits(predictions.actual, split, window, series));
+  }
   const files: string[] = [];
   if (ctx.params.path) {
     const file = resolveParamPath(ctx, ctx.params.path, 'write');

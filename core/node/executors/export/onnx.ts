@@ -28,6 +28,7 @@ export function describeOnnxExport(r: OnnxExportReport): ExecutorResult['summary
     `inputs: ${r.layout.inputs.map((i) => `${i.name} ${i.dtype}[${i.shape.join(', ')}]`).join('; ')}`,
     `outputs: ${r.layout.outputs.map((o) => `${o.name} ${o.dtype}[${o.shape.join(', ')}]`).join('; ')}`,
     `verified on ${r.rowsSource}: max |exported − in-app| = ${r.maxAbsDiff.toExponential(2)} (limit 1e-5), label mismatches ${r.labelMismatches}`,
+    ...(r.layout.preprocessing ? [`preprocessing ${r.layout.preprocessing}`] : []),
   ];
   const metrics: Record<string, number> = { max_abs_diff: r.maxAbsDiff, verify_rows: r.rows };
   const files = [r.file];

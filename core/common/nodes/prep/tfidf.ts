@@ -1,0 +1,19 @@
+import { defineNode } from '../NodeDefinition';
+import { datasetIo } from './fitEncoder';
+import { tfidfParams } from './fitTfidf';
+
+export const tfidfNode = defineNode({
+  type: 'prep.tfidf',
+  version: 1,
+  title: 'TF-IDF',
+  category: 'Preprocess',
+  doc:
+    "Turns a text column into word (or character) n-gram TF-IDF features, as scikit-learn's TfidfVectorizer, with the " +
+    'vocabulary and document frequencies of the training split only. The features are stored sparse; ml.logistic, ' +
+    'ml.svm (linear) and ml.naive_bayes (multinomial) read them as they are. Word n-grams export into the ONNX graph ' +
+    '(it takes raw strings); character n-grams export as a feature-vector input.',
+  keywords: ['text', 'bag of words', 'tf-idf', 'TfidfVectorizer', 'CountVectorizer', 'n-gram', 'vocabulary'],
+  ...datasetIo,
+  params: tfidfParams,
+  basic: ['columns', 'analyzer', 'ngramRange', 'minDf', 'maxDf', 'maxFeatures', 'sublinearTf'],
+});

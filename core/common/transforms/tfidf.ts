@@ -1,0 +1,395 @@
+import type { GraphBuilder, T } from '../model/graph/GraphBuilder';
+import { DataError } from '../nodes/prep/DataError';
+import { analyze, compareCodePoints, TOKEN_RE2, type AnalyzerOptions } from './textAnalyzer';
+import { scanWords, TermTable } from './termTable';
+import { asCategories, defineTransform, type ColumnValues } from './TransformModule';
+
+/** Options of prep.tfidf, named as scikit-learn's TfidfVectorizer names them (camelCase). */
+export interface TfidfOptions extends AnalyzerOptions {
+  /** Below 1: a share of the training documents; else a document count (min_df). */
+  minDf: number;
+  /** Up to 1: a share of the training documents; else a document count (max_df). */
+  maxDf: number;
+  /** Keep only the terms most frequent over the training documents (max_features); null = all. */
+  maxFeatures: number | null;
+  sublinearTf: boolean;
+  norm: 'l2' | 'l1' | 'none';
+  useIdf: boolean;
+  smoothIdf: boolean;
+}
+
+/**
+ * A fitted TF-IDF vectorizer: one slot per vocabulary term (sorted by code point, as scikit-learn
+ * sorts), `idf` per term (empty when `useIdf` is off). Fitted on the training documents only.
+ */
+export interface Tfidf extends TfidfOptions {
+  kind: 'tfidf';
+  column: string;
+  vocabulary: string[];
+  idf: number[];
+  /** Training documents with no terms (kept as all-zero rows). */
+  emptyDocuments: number;
+}
+
+const documents = (v: ColumnValues, column: string): string[] =>
+  asCategories(v, 'prep.tfidf', column).map((d) => d ?? '');
+
+function docBounds(p: TfidfOptions, n: number): { min: number; max: number } {
+  return { min: p.minDf < 1 ? p.minDf * n : p.minDf, max: p.maxDf <= 1 ? p.maxDf * n : p.maxDf };
+}
+
+/** Whether terms are word unigrams, which the scanner and term table count without slicing strings. */
+const wordUnigrams = (o: AnalyzerOptions): boolean =>
+  o.analyzer === 'word' && o.ngramRange[0] === 1 && o.ngramRange[1] === 1;
+
+interface TermStats {
+  terms: string[];
+  df: ArrayLike<number>;
+  tf: ArrayLike<number>;
+  empty: number;
+  /** Word unigrams only: every document's term ids in order, document i at `docPtr[i] .. docPtr[i + 1]`. */
+  docTerms?: Int32Array;
+  docPtr?: Int32Array;
+}
+
+function countTerms(docs: readonly string[], p: TfidfOptions): TermStats {
+  if (wordUnigrams(p)) {
+    const table = new TermTable();
+    let df = new Int32Array(4096);
+    let tf = new Float64Array(4096);
+    let last = new Int32Array(4096).fill(-1);
+    let empty = 0;
+    let doc = 0;
+    let count = 0;
+    let text = '';
+    let docTerms = new Int32Array(1 << 16);
+    let at = 0;
+    const docPtr = new Int32Array(docs.length + 1);
+    const token = (start: number, end: number): void => {
+      const id = table.intern(text, start, end);
+      if (at === docTerms.length) docTerms = grow(docTerms, new Int32Array(at * 2));
+      docTerms[at++] = id;
+      if (id >= df.length) {
+        const size = df.length * 2;
+        df = grow(df, new Int32Array(size));
+        tf = grow(tf, new Float64Array(size));
+        last = grow(last, new Int32Array(size).fill(-1));
+      }
+      tf[id]++;
+      if (last[id] !== doc) {
+        last[id] = doc;
+        df[id]++;
+      }
+      count++;
+    };
+    for (; doc < docs.length; doc++) {
+      text = p.lowercase ? docs[doc].toLowerCase() : docs[doc];
+      count = 0;
+      scanWords(text, token);
+      if (!count) empty++;
+      docPtr[doc + 1] = at;
+    }
+    return { terms: table.terms, df, tf, empty, docTerms, docPtr };
+  }
+  const df = new Map<string, number>();
+  const tf = new Map<string, number>();
+  let empty = 0;
+  for (const doc of docs) {
+    const terms = analyze(doc, p);
+    if (!terms.length) empty++;
+    const seen = new Set<string>();
+    for (const term of terms) {
+      tf.set(term, (tf.get(term) ?? 0) + 1);
+      if (seen.has(term)) continue;
+      seen.add(term);
+      df.set(term, (df.get(term) ?? 0) + 1);
+    }
+  }
+  const terms = [...df.keys()];
+  return { terms, df: terms.map((t) => df.get(t)!), tf: terms.map((t) => tf.get(t)!), empty };
+}
+
+function grow<A extends Int32Array | Float64Array>(from: A, to: A): A {
+  to.set(from);
+  return to;
+}
+
+function fitTfidf(column: string, train: ColumnValues, p: TfidfOptions): Tfidf {
+  const docs = documents(train, column);
+  const n = docs.length;
+  const stats = countTerms(docs, p);
+  const empty = stats.empty;
+  const where = `prep.tfidf: column '${column}'`;
+  if (!stats.terms.length)
+    throw new DataError(
+      `${where}: the ${n} training documents hold no terms (${empty} are empty; a word term needs two letters or digits); ` +
+        'check that the column holds the text',
+    );
+  const { min, max } = docBounds(p, n);
+  if (max < min)
+    throw new DataError(
+      `${where}: maxDf ${p.maxDf} allows ${max} of the ${n} training documents, fewer than minDf ${p.minDf} asks for (${min})`,
+    );
+  const ids: number[] = [];
+  for (let id = 0; id < stats.terms.length; id++) if (stats.df[id] <= max && stats.df[id] >= min) ids.push(id);
+  ids.sort((a, b) => compareCodePoints(stats.terms[a], stats.terms[b]));
+  if (!ids.length)
+    throw new DataError(
+      `${where}: no term is left after minDf ${p.minDf} and maxDf ${p.maxDf} (a term must be in ${Math.ceil(min)} to ` +
+        `${Math.floor(max)} of the ${n} training documents; ${stats.terms.length} terms were seen); lower minDf or raise maxDf`,
+    );
+  let kept = ids;
+  if (p.maxFeatures !== null && kept.length > p.maxFeatures) {
+    const rank = kept.map((id, i) => ({ id, i, f: stats.tf[id] }));
+    rank.sort((a, b) => b.f - a.f || a.i - b.i);
+    kept = rank
+      .slice(0, p.maxFeatures)
+      .sort((a, b) => a.i - b.i)
+      .map((r) => r.id);
+  }
+  const s = p.smoothIdf ? 1 : 0;
+  const t: Tfidf = {
+    kind: 'tfidf',
+    column,
+    analyzer: p.analyzer,
+    ngramRange: [p.ngramRange[0], p.ngramRange[1]],
+    lowercase: p.lowercase,
+    minDf: p.minDf,
+    maxDf: p.maxDf,
+    maxFeatures: p.maxFeatures,
+    sublinearTf: p.sublinearTf,
+    norm: p.norm,
+    useIdf: p.useIdf,
+    smoothIdf: p.smoothIdf,
+    vocabulary: kept.map((id) => stats.terms[id]),
+    idf: p.useIdf ? kept.map((id) => Math.log((n + s) / (stats.df[id] + s)) + 1) : [],
+    emptyDocuments: empty,
+  };
+  const { docTerms, docPtr } = stats;
+  if (docTerms && docPtr) {
+    const slot = new Int32Array(stats.terms.length).fill(-1);
+    kept.forEach((id, k) => (slot[id] = k));
+    const rows = buildRows(t, n, (i, add) => {
+      for (let u = docPtr[i]; u < docPtr[i + 1]; u++) if (slot[docTerms[u]] >= 0) add(slot[docTerms[u]]);
+    });
+    trainRows.set(t, { docs, rows });
+  }
+  return t;
+}
+
+/**
+ * The training rows computed while fitting (word unigrams), handed to the first `apply` on the same
+ * documents — scikit-learn's fit_transform, one pass over the text — then dropped.
+ */
+const trainRows = new WeakMap<Tfidf, { docs: readonly string[]; rows: Extract<ColumnValues, { kind: 'sparse' }> }>();
+
+const tables = new WeakMap<Tfidf, TermTable>();
+
+/** The vocabulary's term table (ids = slots), built once per fitted vectorizer. */
+function tableOf(t: Tfidf): TermTable {
+  let table = tables.get(t);
+  if (!table) tables.set(t, (table = new TermTable(t.vocabulary)));
+  return table;
+}
+
+/** TF-IDF rows of documents (CSR, float64): counts, sublinear tf, idf, then the row norm. */
+export function tfidfRows(t: Tfidf, docs: readonly string[]): Extract<ColumnValues, { kind: 'sparse' }> {
+  const cached = trainRows.get(t);
+  if (cached && cached.docs.length === docs.length && cached.docs.every((d, i) => d === docs[i])) {
+    trainRows.delete(t);
+    return cached.rows;
+  }
+  if (wordUnigrams(t)) {
+    const table = tableOf(t);
+    let text = '';
+    let add: (k: number) => void = () => {};
+    const token = (start: number, end: number): void => {
+      const k = table.find(text, start, end);
+      if (k >= 0) add(k);
+    };
+    return buildRows(t, docs.length, (i, a) => {
+      text = t.lowercase ? docs[i].toLowerCase() : docs[i];
+      add = a;
+      scanWords(text, token);
+    });
+  }
+  const index = new Map(t.vocabulary.map((term, k) => [term, k]));
+  return buildRows(t, docs.length, (i, add) => {
+    for (const term of analyze(docs[i], t)) {
+      const k = index.get(term);
+      if (k !== undefined) add(k);
+    }
+  });
+}
+
+/**
+ * CSR rows from term slots: `fill(i, add)` calls `add(slot)` once per occurrence of a vocabulary
+ * term in document i; then counts become sublinear tf, times idf, and the row is normalised.
+ */
+function buildRows(
+  t: Tfidf,
+  n: number,
+  fill: (i: number, add: (k: number) => void) => void,
+): Extract<ColumnValues, { kind: 'sparse' }> {
+  const width = t.vocabulary.length;
+  const counts = new Float64Array(width);
+  const touched: number[] = [];
+  const add = (k: number): void => {
+    if (counts[k] === 0) touched.push(k);
+    counts[k]++;
+  };
+  const indptr = new Int32Array(n + 1);
+  let indices = new Int32Array(Math.max(16, n * 8));
+  let values = new Float64Array(indices.length);
+  let nnz = 0;
+  for (let i = 0; i < n; i++) {
+    touched.length = 0;
+    fill(i, add);
+    touched.sort((a, b) => a - b);
+    if (nnz + touched.length > indices.length) {
+      const size = Math.max(indices.length * 2, nnz + touched.length);
+      indices = grow(indices, new Int32Array(size));
+      values = grow(values, new Float64Array(size));
+    }
+    let norm = 0;
+    for (let u = 0; u < touched.length; u++) {
+      const k = touched[u];
+      let v = counts[k];
+      counts[k] = 0;
+      if (t.sublinearTf) v = 1 + Math.log(v);
+      if (t.useIdf) v *= t.idf[k];
+      indices[nnz + u] = k;
+      values[nnz + u] = v;
+      norm += t.norm === 'l1' ? Math.abs(v) : v * v;
+    }
+    if (t.norm !== 'none' && norm > 0) {
+      const scale = t.norm === 'l2' ? Math.sqrt(norm) : norm;
+      for (let u = 0; u < touched.length; u++) values[nnz + u] /= scale;
+    }
+    nnz += touched.length;
+    indptr[i + 1] = nnz;
+  }
+  return { kind: 'sparse', width, indptr, indices: indices.slice(0, nnz), values: values.slice(0, nnz) };
+}
+
+/** The vocabulary as TfIdfVectorizer's n-gram pool: grams grouped by length, with their slots. */
+function ngramPool(t: Tfidf): { pool: string[]; counts: number[]; indexes: number[] } {
+  const [lo, hi] = t.ngramRange;
+  const pool: string[] = [];
+  const counts: number[] = [];
+  const indexes: number[] = [];
+  for (let n = 1; n <= hi; n++) {
+    counts.push(pool.length);
+    if (n < lo) continue;
+    t.vocabulary.forEach((term, k) => {
+      const parts = term.split(' ');
+      if (parts.length !== n) return;
+      for (const part of parts) pool.push(part);
+      indexes.push(k);
+    });
+  }
+  return { pool, counts, indexes };
+}
+
+/**
+ * StringNormalizer (lowercase) → com.microsoft Tokenizer (the token pattern, in RE2) →
+ * TfIdfVectorizer (counts of the vocabulary's word n-grams) → float64 sublinear tf, idf, norm.
+ */
+function emitTfidf(t: Tfidf, b: GraphBuilder, x: T): T {
+  if (t.analyzer !== 'word')
+    throw new DataError(`prep.tfidf: column '${t.column}' uses character n-grams, which an ONNX graph cannot cut`);
+  const width = t.vocabulary.length;
+  let docs = b.op('Reshape', [x, b.constI64([-1])], ['batch'], {}, 'string');
+  if (t.lowercase)
+    docs = b.opNoGrad(
+      'StringNormalizer',
+      [docs],
+      ['batch'],
+      { case_change_action: { s: 'LOWER' }, is_case_sensitive: { i: 1 }, locale: { s: 'C.UTF-8' } },
+      'string',
+    );
+  const tokens = b.domainOp(
+    'com.microsoft',
+    'Tokenizer',
+    [docs],
+    ['batch', 0],
+    { mark: { i: 0 }, pad_value: { s: '#' }, tokenexp: { s: TOKEN_RE2 }, mincharnum: { i: 1 } },
+    'string',
+  );
+  const { pool, counts, indexes } = ngramPool(t);
+  const [lo, hi] = t.ngramRange;
+  const tf32 = b.opNoGrad(
+    'TfIdfVectorizer',
+    [tokens],
+    ['batch', width],
+    {
+      mode: { s: 'TF' },
+      min_gram_length: { i: lo },
+      max_gram_length: { i: hi },
+      max_skip_count: { i: 0 },
+      ngram_counts: { ints: counts },
+      ngram_indexes: { ints: indexes },
+      pool_strings: { strings: pool },
+    },
+    'float32',
+  );
+  const shape = ['batch', width] as const;
+  let v = b.op('Cast', [tf32], shape, { to: { i: 11 } }, 'float64');
+  if (t.sublinearTf) {
+    const present = b.opNoGrad('Greater', [v, b.constF(0)], shape, {}, 'bool');
+    const safe = b.op('Where', [present, v, b.constF(1)], shape, {}, 'float64');
+    const sub = b.op('Add', [b.op('Log', [safe], shape), b.constF(1)], shape);
+    v = b.op('Where', [present, sub, b.constF(0)], shape, {}, 'float64');
+  }
+  if (t.useIdf)
+    v = b.op('Mul', [v, b.initializer('tfidf_idf', [1, width], Float64Array.from(t.idf), 'float64')], shape);
+  if (t.norm !== 'none') {
+    const mag = t.norm === 'l2' ? b.op('Mul', [v, v], shape) : b.op('Abs', [v], shape);
+    let sum = b.op('ReduceSum', [mag, b.constI64([1])], ['batch', 1], { keepdims: { i: 1 } });
+    if (t.norm === 'l2') sum = b.op('Sqrt', [sum], ['batch', 1]);
+    const zero = b.opNoGrad('Equal', [sum, b.constF(0)], ['batch', 1], {}, 'bool');
+    v = b.op('Div', [v, b.op('Where', [zero, b.constF(1), sum], ['batch', 1], {}, 'float64')], shape);
+  }
+  return v;
+}
+
+/** Documents for export checks: runs of vocabulary terms, some upper-cased, so every slot is exercised. */
+function checkDocuments(t: Tfidf): string[] {
+  const docs: string[] = [];
+  const terms = t.vocabulary;
+  const per = Math.max(1, Math.ceil(terms.length / 24));
+  for (let start = 0; start < terms.length && docs.length < 24; start += per) {
+    const chunk = terms.slice(start, start + per);
+    const doc = [...chunk, ...chunk.slice(0, 2)].join(' , ');
+    docs.push(docs.length % 3 === 1 ? doc.toUpperCase() : doc);
+  }
+  docs.push('');
+  return docs;
+}
+
+export const tfidf = defineTransform<Tfidf, TfidfOptions>({
+  kind: 'tfidf',
+  fit: fitTfidf,
+  apply: (t, v) => tfidfRows(t, documents(v, t.column)),
+  emit(t, b, x) {
+    if (x.kind !== 'category') throw new DataError(`prep.tfidf: column '${t.column}' is not text in the export graph`);
+    return { kind: 'slots', width: t.vocabulary.length, t: emitTfidf(t, b, x.t) };
+  },
+  check: (t) => ({ categories: checkDocuments(t) }),
+  slots: (t) => t.vocabulary,
+  inGraph: (t) => t.analyzer === 'word',
+});
+
+/** scikit-learn's TfidfVectorizer defaults. */
+export const TFIDF_DEFAULTS: TfidfOptions = {
+  analyzer: 'word',
+  ngramRange: [1, 1],
+  lowercase: true,
+  minDf: 1,
+  maxDf: 1,
+  maxFeatures: null,
+  sublinearTf: false,
+  norm: 'l2',
+  useIdf: true,
+  smoothIdf: true,
+};

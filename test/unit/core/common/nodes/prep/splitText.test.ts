@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import type { TableValue } from '../../../../../../core/common';
+import { splitParams } from '../../../../../../core/common/nodes/prep/split';
+import { splitTable } from '../../../../../../core/common/nodes/prep/splitTable';
+import { assembleSplitFeatures } from '../../../../../../core/common/transforms/features';
+
+const texts = Array.from({ length: 40 }, (_, i) => (i % 2 ? `cheap pills offer ${i}` : `meeting notes agenda ${i}`));
+const table: TableValue = {
+  rowCount: 40,
+  columns: [
+    { name: 'body', type: 'text', values: texts },
+    { name: 'label', type: 'category', values: texts.map((_, i) => (i % 2 ? 'spam' : 'ham')) },
+  ],
+};
+
+describe('prep.split with a free-text column', () => {
+  it('says to list the text column and add prep.tfidf when it is the only feature', () => {
+    expect(() => splitTable(table, splitParams.parse({ target: 'label' }))).toThrow(
+      "no feature columns left besides the target 'label'; the free-text column 'body' was left out: list it in features, " +
+        'then prep.tfidf turns text into word features for classical models (prep.tokenize into token ids for neural ones)',
+    );
+  });
+
+  it('a listed text column becomes sparse TF-IDF word features (scikit-learn defaults) fitted on train', () => {
+    const { dataset } = splitTable(table, splitParams.parse({ target: 'label', features: ['body'], seed: 1 }));
+    const train = dataset.splits.train;
+    expect(dataset.transforms.map((t) => t.kind)).toEqual(['tfidf']);
+    expect(train.x.length).toBe(0);
+    expect(train.sparse!.rows).toBe(train.n);
+    expect(dataset.featureNames).toContain('body=pills');
+  });
+
+  it('a text column without an encoder is refused with a pointer to prep.tfidf', () => {
+    const raw = [{ name: 'body', type: 'text' as const, values: ['a b'] }];
+    expect(() => assembleSplitFeatures(raw, [{ name: 'body', type: 'text' }], [], 1)).toThrow(
+      "column 'body' holds free text; turn free text into word features with prep.tfidf (classical models) or into token ids with prep.tokenize (neural models)",
+    );
+  });
+});

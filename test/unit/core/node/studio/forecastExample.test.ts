@@ -1,0 +1,43 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createDefaultEngine } from '../../../../../core/node/defaultEngine';
+import { EngineService } from '../../../../../core/node/studio/EngineService';
+import { workspacePolicy } from '../../../../../core/node/studio/workspacePaths';
+
+const root = path.resolve(import.meta.dirname, '../../../../..');
+const examples = path.join(root, 'resources/examples');
+const file = path.join(examples, 'forecast.weft.json');
+const workspace = mkdtempSync(path.join(os.tmpdir(), 'weft-forecast-studio-'));
+afterAll(() => rmSync(workspace, { recursive: true, force: true }));
+
+type Report = { ok: true; report: { nodes: Record<string, { status: string; error?: string }> } };
+
+describe('the forecast example in a confined studio', () => {
+  const engine = new EngineService({
+    engine: createDefaultEngine(workspace),
+    workspace,
+    documentRoots: () => [examples],
+    paths: workspacePolicy(workspace, () => [path.join(root, 'resources/data')]),
+    onEvent: () => {},
+  });
+  const doc = JSON.parse(readFileSync(file, 'utf8')) as { nodes: { type: string; params: Record<string, unknown> }[] };
+  for (const n of doc.nodes) if (n.type === 'train.trainer') n.params.epochs = 1;
+
+  it('lists the CO2 columns for the window node and runs from the read-only examples folder', async () => {
+    const columns = (await engine.handle('engine.columns', {
+      document: doc,
+      nodeId: 'window',
+      documentPath: file,
+    })) as {
+      ok: boolean;
+      columns: { name: string }[];
+    };
+    expect(columns.ok).toBe(true);
+    expect(columns.columns.map((c) => c.name)).toEqual(['Date', 'CO2', 'adjusted CO2']);
+    const r = (await engine.handle('engine.run', { document: doc, documentPath: file })) as Report;
+    expect(r.report.nodes.metrics?.status).toBe('done');
+    for (const [id, n] of Object.entries(r.report.nodes)) expect(n.error ?? n.status, id).toMatch(/^(done|cached)$/);
+  }, 120_000);
+});
