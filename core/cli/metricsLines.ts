@@ -8,7 +8,7 @@ export function metricsLines(document: PipelineDocument, nodes: Readonly<Record<
   const lines: string[] = [];
   for (const node of document.nodes) {
     const metrics = nodes[node.id]?.summary?.metrics;
-    if (!node.type.startsWith('eval.') || !metrics || Object.keys(metrics).length === 0) continue;
+    if (!/^(eval|opt)\./.test(node.type) || !metrics || Object.keys(metrics).length === 0) continue;
     const parsed = (builtinNodes as NodeRegistry)[node.type]?.params.safeParse(node.params);
     const split = parsed?.success ? (parsed.data as { split?: unknown }).split : node.params.split;
     const where = typeof split === 'string' ? ` (split ${split})` : '';

@@ -1,5 +1,25 @@
 import cliProgress from 'cli-progress';
-import { describeCancelled, type EngineEvent } from '../common';
+import { describeCancelled, type EngineEvent, type TrialUpdate } from '../common';
+
+const short = (v: unknown): string =>
+  typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toPrecision(3)) : JSON.stringify(v);
+
+/** One line for a search trial: its number, values, state and the best so far. */
+export function trialLine(nodeId: string, t: TrialUpdate): string {
+  const params = Object.entries(t.params)
+    .map(([k, v]) => `${k.slice(k.indexOf('.') + 1)}=${short(v)}`)
+    .join(' ');
+  const state =
+    t.status === 'running'
+      ? t.epoch !== undefined
+        ? `epoch ${t.epoch}${t.value !== undefined ? ` ${t.epochMetric ?? ''} ${t.value.toFixed(4)}` : ''}`
+        : 'running'
+      : t.status === 'finished'
+        ? `finished ${t.metric} ${t.objective !== undefined ? t.objective.toFixed(4) : '?'}${t.cost !== undefined ? ` cost ${short(t.cost)}` : ''}`
+        : `${t.status}${t.reason ? `: ${t.reason}` : ''}`;
+  const best = t.best ? ` | best #${t.best.index} ${t.metric} ${t.best.objective.toFixed(4)}` : '';
+  return `${nodeId} trial ${t.index + 1}/${t.of} [${params}] ${state}${best}`;
+}
 
 /**
  * Renders engine events in a terminal: one progress bar per node on a TTY, plain status lines
@@ -31,6 +51,10 @@ export function createProgressRenderer(stream: NodeJS.WriteStream = process.stde
           case 'node.log':
             if (e.level !== 'info') stream.write(`  ${e.level}: ${e.nodeId}: ${e.message}\n`);
             break;
+          case 'search.trial':
+            if (e.trial.status !== 'running' || e.trial.epoch === undefined)
+              stream.write(`  ${trialLine(e.nodeId, e.trial)}\n`);
+            break;
           case 'epoch.metrics':
             stream.write(
               `  ${e.nodeId} epoch ${e.epoch}: ${Object.entries(e.metrics)
@@ -56,6 +80,7 @@ export function createProgressRenderer(stream: NodeJS.WriteStream = process.stde
     cliProgress.Presets.shades_classic,
   );
   const bars = new Map<string, cliProgress.SingleBar>();
+  const trialBars = new Map<string, cliProgress.SingleBar>();
   const bar = (id: string): cliProgress.SingleBar => {
     let b = bars.get(id);
     if (!b) {
@@ -88,6 +113,23 @@ export function createProgressRenderer(stream: NodeJS.WriteStream = process.stde
         case 'node.cancelled':
           bar(e.nodeId).update({ status: describeCancelled(e) });
           break;
+        case 'search.trial': {
+          const key = `${e.nodeId}#${e.trial.index}`;
+          const line = trialLine(e.nodeId, e.trial);
+          let b = trialBars.get(key);
+          if (e.trial.status === 'running') {
+            if (!b) {
+              b = multi.create(1, 0, { node: `  trial ${e.trial.index + 1}`.padEnd(16), status: line });
+              trialBars.set(key, b);
+            }
+            b.update(0, { status: line });
+          } else {
+            if (b) multi.remove(b);
+            trialBars.delete(key);
+            multi.log(`${line}\n`);
+          }
+          break;
+        }
         case 'epoch.metrics':
           bar(e.nodeId).update({
             status: `epoch ${e.epoch} ${Object.entries(e.metrics)

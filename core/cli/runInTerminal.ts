@@ -1,4 +1,4 @@
-import { builtinNodes, type PipelineDocument } from '../common';
+import { builtinNodes, type PipelineDocument, type TrialUpdate } from '../common';
 import { createDefaultEngine } from '../node/defaultEngine';
 import { runRecorded, type RecordedRunOptions } from '../node/runs/recordedRun';
 import { RunStore } from '../node/runs/RunStore';
@@ -13,9 +13,11 @@ export async function runInTerminal(
   opts: Omit<RecordedRunOptions, 'store' | 'registry' | 'signal' | 'onEvent' | 'onRecordError'> & {
     workspace: string;
     json?: boolean;
+    /** Every search trial update (the final one per trial is its outcome). */
+    onTrial?: (nodeId: string, trial: TrialUpdate) => void;
   },
 ): ReturnType<typeof runRecorded> {
-  const { json, ...runOpts } = opts;
+  const { json, onTrial, ...runOpts } = opts;
   const engine = createDefaultEngine(opts.workspace, { lean: true });
   const renderer = json ? undefined : createProgressRenderer();
   const controller = new AbortController();
@@ -27,7 +29,10 @@ export async function runInTerminal(
       store: new RunStore(opts.workspace),
       registry: builtinNodes,
       signal: controller.signal,
-      ...(renderer ? { onEvent: renderer.onEvent } : {}),
+      onEvent: (e) => {
+        renderer?.onEvent(e);
+        if (e.type === 'search.trial') onTrial?.(e.nodeId, e.trial);
+      },
       onRecordError: (e) => console.error(`warning: run not recorded: ${e instanceof Error ? e.message : String(e)}`),
     });
   } finally {

@@ -85,8 +85,9 @@ export interface DatasetSplit {
 
 /**
  * How prep.window cut a time series into samples, carried by the dataset and by every model trained
- * on it. Samples are `[lookback, features.length]` windows of standardized values; targets are the
- * next `horizon` values of `target`, standardized with `scaling.targetMean`/`targetStd`.
+ * on it. Samples are `[lookback, features.length]` windows of standardized values (feature names
+ * `<column>@t-<lag>`, the last step `<column>@t`); targets are the next `horizon` values of
+ * `target`, standardized with `scaling.targetMean`/`targetStd`.
  */
 export interface WindowSpec {
   /** The column the rows were sorted by. */
@@ -262,6 +263,22 @@ export interface EpochRecord {
   metrics: Record<string, number>;
 }
 
+/** How a model was pruned (opt.prune), carried so that fine-tuning keeps the pruned weights at zero. */
+export interface PruningInfo {
+  /** `magnitude`: unstructured, weights zeroed by |w|; `structured`: whole units removed by L2 norm. */
+  method: 'magnitude' | 'structured';
+  /** Target share of the pruned kernels' weights (magnitude) or of each layer's units (structured). */
+  sparsity: number;
+  /** Magnitude: one threshold over all kernels, or the same share in each layer. */
+  scope: 'global' | 'layer';
+  /** `gradual`: fine-tuning ramps the sparsity up from the dense weights over its first epochs. */
+  schedule: 'oneshot' | 'gradual';
+  /** 1 keeps, 0 prunes, by kernel parameter name (magnitude pruning). */
+  masks?: Record<string, Float32Array>;
+  /** Gradual schedule: the weights before pruning, where fine-tuning starts. */
+  dense?: Record<string, Float32Array>;
+}
+
 /**
  * A trained model: the inference graph with the trained weights baked in as initializers,
  * plus what export and evaluation need to use it on raw data.
@@ -302,6 +319,8 @@ export interface TrainedModelValue {
   rawInputs?: true;
   /** False when the fitted steps the model was trained behind are unknown (an ONNX file without a model card). @default true */
   preparationKnown?: false;
+  /** Set by opt.prune (and kept by fine-tuning): the pruning masks and target. */
+  pruning?: PruningInfo;
 }
 
 /**

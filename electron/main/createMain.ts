@@ -254,6 +254,8 @@ export function createWeftMain(electron: ElectronSurface, opts: WeftMainOptions)
         'engine.cancel': forward('engine.cancel'),
         'engine.result': forward('engine.result'),
         'engine.columns': forward('engine.columns'),
+        'engine.rows': forward('engine.rows'),
+        'engine.explore': forward('engine.explore'),
         'runs.list': forward('runs.list'),
         'runs.get': forward('runs.get'),
         'runs.diff': forward('runs.diff'),

@@ -8,7 +8,7 @@ import { DataTable } from './DataTable';
 import { MetricsView } from './MetricsView';
 import { PreviewView } from './PreviewView';
 
-function Output({ out }: { out: OutputView }) {
+function Output({ out, nodeId, runId }: { out: OutputView; nodeId: string; runId: string }) {
   const [split, setSplit] = useState(0);
   switch (out.kind) {
     case 'metrics':
@@ -26,7 +26,7 @@ function Output({ out }: { out: OutputView }) {
               ))}
             </div>
           )}
-          {p && <PreviewView preview={p} />}
+          {p && <PreviewView preview={p} nodeId={nodeId} runId={runId} />}
         </div>
       );
     }
@@ -123,7 +123,7 @@ export function ResultsPanel() {
               <h3>
                 {view.nodeId}.{o.port}
               </h3>
-              <Output out={o} />
+              <Output out={o} nodeId={view.nodeId} runId={view.runId} />
             </section>
           ))}
         </div>

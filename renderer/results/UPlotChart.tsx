@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import type uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { downloadPng } from './downloadPng';
 
 export interface Series {
   label: string;
@@ -19,7 +20,7 @@ export const seriesColor = (i: number): string => palette[i % palette.length];
 let uPlotModule: Promise<typeof uPlot> | undefined;
 const loadUPlot = (): Promise<typeof uPlot> => (uPlotModule ??= import('uplot').then((m) => m.default));
 
-/** A small uPlot line/scatter chart that redraws when its data changes. */
+/** A small uPlot line/scatter chart that redraws when its data changes, with a PNG button. */
 export function UPlotChart({
   x,
   series,
@@ -27,6 +28,7 @@ export function UPlotChart({
   height = 220,
   testId,
   scatter,
+  exportName,
   timeAxis,
 }: {
   x: number[];
@@ -35,6 +37,8 @@ export function UPlotChart({
   height?: number;
   testId?: string;
   scatter?: boolean;
+  /** The PNG's file name. @default the series labels */
+  exportName?: string;
   /** `x` is seconds since 1970: label the axis with dates. @default false */
   timeAxis?: boolean;
 }) {
@@ -84,5 +88,17 @@ export function UPlotChart({
   useEffect(() => {
     plot.current?.setData(data.current);
   }, [x, series]);
-  return <div className="weft-chart" ref={box} data-testid={testId} />;
+  return (
+    <div className="weft-chart-box" data-testid={testId}>
+      <button
+        type="button"
+        className="weft-plot-export weft-chart-export"
+        title="Save this plot as a PNG image"
+        onClick={() => plot.current && downloadPng(plot.current.ctx.canvas, exportName ?? `${shape}-by-${xLabel}`)}
+      >
+        PNG
+      </button>
+      <div className="weft-chart" ref={box} />
+    </div>
+  );
 }

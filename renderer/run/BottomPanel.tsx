@@ -7,6 +7,7 @@ import { useStudio } from '../store/useStudio';
 import type { BottomTab } from '../store/uiSlice';
 import { RunLog } from './RunLog';
 import { TrainingCurves } from './TrainingCurves';
+import { TrialsTable } from './TrialsTable';
 
 interface RunsViewLike {
   client: { call: (channel: never, params: never) => Promise<unknown> };
@@ -31,11 +32,22 @@ const openRunPipeline = (document: PipelineDocument): void => {
       .loadDocument(loaded.document, { path: null, revision: null, readOnly: false }, { dirty: true });
 };
 
+/** Loads a search trial's recorded pipeline onto the canvas. */
+const openTrialPipeline = (recordId: string): void => {
+  void engineClient()
+    .invoke('runs.get', { id: recordId })
+    .then((record) => openRunPipeline(record.pipeline.document as PipelineDocument))
+    .catch((e: unknown) =>
+      useStudio.getState().toast(`Could not open trial ${recordId}: ${(e as Error).message}`, 'error'),
+    );
+};
+
 /** Run log with live training curves, results of the chosen node, and the runs history. */
 export function BottomPanel() {
   const tab = useStudio((s) => s.bottomTab);
   const setTab = useStudio((s) => s.setBottomTab);
   const epochs = useStudio((s) => s.epochs);
+  const trials = useStudio((s) => s.trials);
   const maximized = useStudio((s) => s.bottomMaximized);
   const setMaximized = useStudio((s) => s.setBottomMaximized);
   const tabs: [BottomTab, string][] = [
@@ -82,6 +94,9 @@ export function BottomPanel() {
           <div className="weft-run-tab">
             <RunLog />
             <div className="weft-run-curves">
+              {Object.entries(trials).map(([id, list]) => (
+                <TrialsTable key={`trials-${id}`} nodeId={id} trials={list} onOpen={openTrialPipeline} />
+              ))}
               {Object.entries(epochs).map(([id, list]) => (
                 <TrainingCurves key={id} nodeId={id} epochs={list} />
               ))}

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { curveData, curveMetrics, type RunRecord } from '../../core/common/runs';
+import { downloadPng } from '../results/downloadPng';
 
 /** Whole-epoch tick spacings for the x axis. */
 const epochSteps = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000];
@@ -21,6 +22,7 @@ export function LearningCurves({ records, width = 640, height = 240 }: LearningC
   const shown = metric && metrics.includes(metric) ? metric : metrics[0];
   const data = useMemo(() => (shown ? curveData(records, shown) : undefined), [records, shown]);
   const box = useRef<HTMLDivElement>(null);
+  const plotRef = useRef<uPlot | null>(null);
 
   useEffect(() => {
     const el = box.current;
@@ -45,7 +47,11 @@ export function LearningCurves({ records, width = 640, height = 240 }: LearningC
       [data.epochs, ...data.series.map((s) => s.values)] as uPlot.AlignedData,
       el,
     );
-    return () => plot.destroy();
+    plotRef.current = plot;
+    return () => {
+      plotRef.current = null;
+      plot.destroy();
+    };
   }, [data, shown, width, height]);
 
   if (!records.length) return <p className="runs-hint">Select runs to overlay their learning curves.</p>;
@@ -61,7 +67,14 @@ export function LearningCurves({ records, width = 640, height = 240 }: LearningC
             </option>
           ))}
         </select>
-      </label>
+      </label>{' '}
+      <button
+        type="button"
+        title="Save this plot as a PNG image"
+        onClick={() => plotRef.current && downloadPng(plotRef.current.ctx.canvas, `learning-curves-${shown ?? ''}`)}
+      >
+        PNG
+      </button>
       <div ref={box} />
     </div>
   );

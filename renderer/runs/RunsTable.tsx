@@ -3,6 +3,9 @@ import {
   formatMetric,
   formatTimestamp,
   metricColumns,
+  metricDeltas,
+  metricDirection,
+  metricOf,
   type RunListing,
   type RunSortKey,
 } from '../../core/common/runs';
@@ -23,9 +26,18 @@ const fixedColumns: { key: RunSortKey; title: string }[] = [
   { key: 'name', title: 'Pipeline' },
 ];
 
-/** The runs as rows, one column per final metric; a header click sorts by it. */
+const signed = (v: number): string => `${v > 0 ? '+' : v < 0 ? '−' : '±'}${formatMetric(Math.abs(v))}`;
+
+const directionWords = { up: 'higher is better', down: 'lower is better' } as const;
+
+/**
+ * The runs as rows, one column per metric name (the node that reported it on hover) followed by
+ * its change from the previous run of the same pipeline, green where better, red where worse; a
+ * header click sorts by it.
+ */
 export function RunsTable({ runs, sort, onSort, selected, onToggle }: RunsTableProps) {
   const metrics = metricColumns(runs);
+  const deltas = new Map(metrics.map((m) => [m, metricDeltas(runs, m)]));
   const header = (key: RunSortKey, title: string) => (
     <th
       key={key}
@@ -33,6 +45,7 @@ export function RunsTable({ runs, sort, onSort, selected, onToggle }: RunsTableP
       onClick={() => onSort(key)}
       className="runs-sortable"
       title={`sort by ${title}`}
+      data-testid={`runs-col-${key}`}
     >
       {title}
       {sort.key === key ? (sort.dir === 'asc' ? ' ▲' : ' ▼') : ''}
@@ -44,7 +57,20 @@ export function RunsTable({ runs, sort, onSort, selected, onToggle }: RunsTableP
         <tr>
           <th aria-label="select" />
           {fixedColumns.map((c) => header(c.key, c.title))}
-          {metrics.map((m) => header(`metric:${m}`, m))}
+          {metrics.flatMap((m) => {
+            const dir = metricDirection(m);
+            return [
+              header(`metric:${m}`, m),
+              <th
+                key={`delta:${m}`}
+                className="runs-delta-head"
+                title={`change from the previous run of the same pipeline; ${dir ? directionWords[dir] : 'no better direction'}`}
+              >
+                Δ {m}
+                {dir === 'up' ? ' ↑' : dir === 'down' ? ' ↓' : ''}
+              </th>,
+            ];
+          })}
         </tr>
       </thead>
       <tbody>
@@ -79,11 +105,27 @@ export function RunsTable({ runs, sort, onSort, selected, onToggle }: RunsTableP
               <td>{formatTimestamp(r.startedAt)}</td>
               <td>{formatDuration(r.durationMs)}</td>
               <td title={r.file}>{r.name ?? r.file ?? ''}</td>
-              {metrics.map((m) => (
-                <td key={m} className="runs-metric">
-                  {r.metrics[m] === undefined ? '' : formatMetric(r.metrics[m])}
-                </td>
-              ))}
+              {metrics.flatMap((m) => {
+                const cell = metricOf(r, m);
+                const d = deltas.get(m)?.get(r.id);
+                return [
+                  <td
+                    key={m}
+                    className="runs-metric"
+                    title={cell?.sources.map((s) => `${s.label}: ${formatMetric(s.value)}`).join('\n')}
+                  >
+                    {cell ? formatMetric(cell.value) : ''}
+                  </td>,
+                  <td
+                    key={`delta:${m}`}
+                    className={`runs-metric runs-delta${d ? ` runs-delta-${d.verdict}` : ''}`}
+                    title={d ? `from run ${d.from.slice(0, 8)}` : undefined}
+                    data-testid={d ? `delta-${m}` : undefined}
+                  >
+                    {d ? signed(d.delta) : ''}
+                  </td>,
+                ];
+              })}
             </tr>
           );
         })}

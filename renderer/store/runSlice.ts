@@ -7,7 +7,9 @@ import {
   type NodeStatus,
   type NodeSummary,
   type RunReport,
+  type TrialUpdate,
 } from '../../core/common';
+import { withTrial } from '../../core/common/search/trialsView';
 import { engineClient } from '../engine/client';
 import type { StudioState } from './useStudio';
 
@@ -34,6 +36,8 @@ export interface RunSlice {
   logs: LogLine[];
   /** Training curves by node id, one record per epoch. */
   epochs: Record<string, EpochRecord[]>;
+  /** Search trials by search node id, in trial order, each as of its latest update. */
+  trials: Record<string, TrialUpdate[]>;
   results: Record<string, NodeResultView | null>;
   resultsLoading: Record<string, boolean>;
   run(only?: string): Promise<void>;
@@ -90,7 +94,7 @@ function nodeLogLine(e: EngineEvent): LogLine | undefined {
 /** The run state of a studio with nothing run yet. */
 function idleRun(): Pick<
   RunSlice,
-  'runId' | 'running' | 'runStatus' | 'nodeRun' | 'logs' | 'epochs' | 'results' | 'resultsLoading'
+  'runId' | 'running' | 'runStatus' | 'nodeRun' | 'logs' | 'epochs' | 'trials' | 'results' | 'resultsLoading'
 > {
   return {
     runId: null,
@@ -99,6 +103,7 @@ function idleRun(): Pick<
     nodeRun: {},
     logs: [],
     epochs: {},
+    trials: {},
     results: {},
     resultsLoading: {},
   };
@@ -111,7 +116,7 @@ export const createRunSlice: StateCreator<StudioState, [], [], RunSlice> = (set,
     const s = get();
     if (s.running) return;
     const runId = crypto.randomUUID();
-    set({ runId, running: true, runStatus: null, logs: [], epochs: {}, results: {}, nodeRun: {} });
+    set({ runId, running: true, runStatus: null, logs: [], epochs: {}, trials: {}, results: {}, nodeRun: {} });
     get().setBottomTab('run');
     try {
       const outcome = await engineClient().invoke('engine.run', {
@@ -169,6 +174,10 @@ export const createRunSlice: StateCreator<StudioState, [], [], RunSlice> = (set,
     if (e.type === 'epoch.metrics') {
       const list = s.epochs[e.nodeId] ?? [];
       set({ epochs: { ...s.epochs, [e.nodeId]: [...list, { epoch: e.epoch, metrics: e.metrics }] } });
+      return;
+    }
+    if (e.type === 'search.trial') {
+      set({ trials: { ...s.trials, [e.nodeId]: withTrial(s.trials[e.nodeId] ?? [], e.trial) } });
       return;
     }
     if (e.type === 'run.finished') {

@@ -55,13 +55,15 @@ test('the runs view lists recorded runs, overlays their curves, diffs two and op
   await page.getByTestId('tab-runs').click();
   const rows = page.locator('[data-testid="runs-table"] tbody tr');
   await expect(rows).toHaveCount(2);
-  await expect(page.getByTestId('runs-table')).toContainText('eval.accuracy');
+  const table = page.getByTestId('runs-table');
+  await expect(table.getByTestId('runs-col-metric:accuracy')).toBeVisible();
+  await expect(table.locator('th', { hasText: 'Δ accuracy ↑' })).toHaveAttribute('title', /higher is better/);
+  await expect(table.locator('th', { hasText: 'Δ loss ↓' })).toHaveAttribute('title', /lower is better/);
+  await expect(table.locator('[data-testid="delta-accuracy"]')).toHaveCount(1);
+  await expect(table.locator('[data-testid="delta-accuracy"]')).toHaveClass(/runs-delta-(better|worse|same)/);
 
-  await page.getByTestId('runs-table').locator('th', { hasText: 'trainer.loss' }).click();
-  await expect(page.getByTestId('runs-table').locator('th', { hasText: 'trainer.loss' })).toHaveAttribute(
-    'aria-sort',
-    'descending',
-  );
+  await table.getByTestId('runs-col-metric:loss').click();
+  await expect(table.getByTestId('runs-col-metric:loss')).toHaveAttribute('aria-sort', 'descending');
 
   await rows.nth(0).click();
   await rows.nth(1).click();

@@ -111,7 +111,7 @@ export function registerExportCommand(program: Command): void {
     .option('--out <path>', 'output file (onnx) or folder (tfjs, triton)')
     .option(
       '--quantize [mode]',
-      'try int8 dynamic quantization: report size, latency and accuracy change, and write <name>.int8.onnx when it is smaller and faster; "force" writes it regardless',
+      'try int8 (static QDQ calibrated on the pipeline dataset\'s training rows, dynamic for a bare .onnx file): report size, latency and accuracy change, and write <name>.int8.onnx when it is smaller and faster; "force" writes it regardless',
     )
     .option('--verify-rows <n>', 'held-out rows to check the export on', '512')
     .option('--split <name>', 'dataset split the held-out rows come from', 'test')
@@ -128,6 +128,7 @@ export function registerExportCommand(program: Command): void {
       const { trainedModelOfFile } = await import('../../node/onnx/trainedModelOf');
       const { describeOnnxExport, verificationRows } = await import('../../node/executors/export/onnx');
       const { exportOnnx } = await import('../../node/export/exportOnnx');
+      const { calibrationRows } = await import('../../node/export/int8');
       const { exportTfjs } = await import('../../node/export/exportTfjs');
       const { writeTritonRepository } = await import('../../node/serving/triton');
       const values = source.endsWith('.onnx')
@@ -152,9 +153,11 @@ export function registerExportCommand(program: Command): void {
           ? path.resolve(flags.out ?? `${stem}.export.onnx`)
           : path.join(await mkdtemp(path.join(tmpdir(), 'weft-triton-')), 'model.onnx');
       try {
+        const calibration = flags.quantize ? await calibrationRows(model, data, 1000) : undefined;
         const report = await exportOnnx(model, {
           file: onnxFile,
           rows,
+          ...(calibration ? { int8: { calibration } } : {}),
           ...(flags.quantize ? { quantize: flags.quantize === 'force' ? ('force' as const) : ('auto' as const) } : {}),
           ...(metrics ? { metrics } : {}),
           ...(data ? { trainingData: data } : {}),

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { formatValidationErrors } from '../../common';
+import { formatValidationErrors, type TrialUpdate } from '../../common';
 import { loadPipelineFile } from '../../node/loadPipeline';
 import { metricsLines } from '../metricsLines';
 
@@ -23,6 +23,7 @@ export function registerRunCommand(program: Command): void {
     .action(async (file: string, flags: RunFlags) => {
       const { document, warnings } = await loadPipelineFile(file);
       const { runInTerminal } = await import('../runInTerminal');
+      const trials = new Map<string, TrialUpdate>();
       for (const w of warnings) console.error(`warning: ${w}`);
       const baseDir = path.dirname(path.resolve(file));
       const workspace = path.resolve(flags.workspace ?? baseDir);
@@ -33,6 +34,9 @@ export function registerRunCommand(program: Command): void {
         baseDir,
         workspace,
         ...(flags.json ? { json: true } : {}),
+        onTrial: (nodeId, t) => {
+          if (t.status !== 'running') trials.set(`${nodeId}#${t.index}`, t);
+        },
       });
       if (!outcome.ok) {
         const lines = formatValidationErrors(outcome.validation);
@@ -63,6 +67,7 @@ export function registerRunCommand(program: Command): void {
               ]),
             ),
             sinks: Object.fromEntries(sinks.map((id) => [id, report.nodes[id]?.summary ?? {}])),
+            ...(trials.size ? { trials: trialList(trials) } : {}),
           }),
         );
       } else {
@@ -72,9 +77,35 @@ export function registerRunCommand(program: Command): void {
           if (s.text) console.log(`${id}:\n${s.text}`);
           for (const f of s.files ?? []) console.log(`${id}: wrote ${f}`);
         }
+        for (const n of document.nodes) {
+          const text = n.type === 'tune.search' ? report.nodes[n.id]?.summary?.text : undefined;
+          if (text && !sinks.includes(n.id)) console.log(`${n.id}: ${text}`);
+        }
         for (const line of metricsLines(document, report.nodes)) console.log(line);
         console.log(`run ${report.status} in ${report.durationMs} ms`);
       }
       if (report.status !== 'finished') process.exitCode = outcome.inputFailures.length ? 2 : 1;
     });
+}
+
+/** Search trials for `--json`, by search node, in trial order. */
+function trialList(trials: Map<string, TrialUpdate>): Record<string, unknown[]> {
+  const out: Record<string, unknown[]> = {};
+  for (const [key, t] of trials) {
+    const node = key.slice(0, key.lastIndexOf('#'));
+    (out[node] ??= []).push({
+      trial: t.index,
+      status: t.status,
+      params: t.params,
+      metric: t.metric,
+      ...(t.objective !== undefined ? { objective: t.objective } : {}),
+      ...(t.cost !== undefined ? { cost: t.cost } : {}),
+      epochs: t.epoch ?? 0,
+      ...(t.reason ? { reason: t.reason } : {}),
+      ...(t.recordId ? { runId: t.recordId } : {}),
+    });
+  }
+  for (const list of Object.values(out))
+    list.sort((a, b) => (a as { trial: number }).trial - (b as { trial: number }).trial);
+  return out;
 }

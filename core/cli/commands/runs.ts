@@ -60,6 +60,18 @@ function showLines(r: RunRecord): string[] {
     `software  Weft ${env.weft}, onnxruntime ${env.onnxruntime ?? 'unknown'}, Node ${env.node}, ${env.platform}-${env.arch}`,
     `provider  ${providers.length ? providers.join(', ') : '(none reported)'}`,
   ];
+  if (r.trial) {
+    const t = r.trial;
+    lines.push(
+      `trial     ${t.index} of search ${r.parent ?? '(unrecorded)'} (node ${t.node}): ${t.status}` +
+        `${t.objective !== undefined ? `, ${t.metric} ${formatMetric(t.objective)}` : ''}` +
+        `${t.cost !== undefined ? `, cost ${formatMetric(t.cost)}` : ''}, ${t.epochs} epochs`,
+      `params    ${Object.entries(t.params)
+        .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+        .join(' ')}`,
+    );
+    if (t.reason) lines.push(`reason    ${t.reason}`);
+  }
   if (r.datasets.length) {
     lines.push('data:');
     for (const d of r.datasets) lines.push(`  ${d.node}  ${d.path}  ${formatFingerprint(d.fingerprint)}`);
@@ -141,9 +153,32 @@ export function registerRunsCommand(program: Command): void {
     .argument('<id>', 'run id or a unique prefix')
     .option('--json', 'print the record as JSON')
     .action(async (id: string, flags: { json?: boolean }) => {
-      const r = await readRun(storeOf(storeFlags()), id);
-      if (flags.json) console.log(JSON.stringify(r, null, 2));
-      else for (const line of showLines(r)) console.log(line);
+      const store = storeOf(storeFlags());
+      const r = await readRun(store, id);
+      if (flags.json) {
+        console.log(JSON.stringify(r, null, 2));
+        return;
+      }
+      for (const line of showLines(r)) console.log(line);
+      const children = (await store.list()).runs
+        .filter((c) => c.parent === r.id && c.trial)
+        .sort((a, b) => (a.trial?.index ?? 0) - (b.trial?.index ?? 0));
+      if (children.length) {
+        console.log(`trials (${children.length}):`);
+        for (const line of table(
+          children.map((c) => [
+            `  ${c.trial?.index ?? ''}`,
+            c.id,
+            c.status,
+            c.trial?.objective !== undefined ? `${c.trial.metric}=${formatMetric(c.trial.objective)}` : '',
+            `${c.trial?.epochs ?? 0} epochs`,
+            Object.entries(c.trial?.params ?? {})
+              .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+              .join(' '),
+          ]),
+        ))
+          console.log(line);
+      }
     });
 
   runs

@@ -2,12 +2,12 @@ import { gradients } from './graph/autodiff';
 import type { RewriteOptions } from './graph/rewrites/rewrites';
 import type { T } from './graph/GraphBuilder';
 import { GraphBuilder } from './graph/GraphBuilder';
-import { add, concat, reshape, slice } from './graph/ops';
+import { add, concat, mul, reshape, slice } from './graph/ops';
 import type { ResolvedModel } from './ir';
 import type { EmitContext } from './layers/emitLayers';
 import { emitModel } from './layers/emitLayers';
-import type { LossKind, LossOptions } from './losses';
-import { emitLoss, isClassificationLoss } from './losses';
+import type { DistillOptions, LossKind, LossOptions } from './losses';
+import { blendDistillation, emitLoss, isClassificationLoss } from './losses';
 import type { OptimizerConfig, UpdateOptions } from './optimizers';
 import { emitUpdate, optimizerScalars, optimizerSlots, stepScalars } from './optimizers';
 
@@ -29,6 +29,16 @@ export interface TrainingConfig extends LossOptions, UpdateOptions {
    * labels are fed, the output must hold as many values per sample as the input). @default 'labels'
    */
   target?: 'labels' | 'input';
+  /**
+   * Knowledge distillation: adds the input `teacher_logits` `[batch, units]` and blends the task loss
+   * with T²·KL(softmax(teacher/T) ‖ softmax(student/T)) (classification losses on logits only).
+   */
+  distill?: DistillOptions;
+  /**
+   * Pruning masks: adds the input `mask` `[P]` (1 keeps a parameter, 0 prunes it); the forward pass
+   * uses params ⊙ mask and the gradient is masked too, so pruned weights get no update from the loss.
+   */
+  masked?: boolean;
 }
 
 /** Where one parameter lives in the flat `params` vector. */
@@ -68,6 +78,10 @@ export interface TrainingGraph {
   correctName?: string;
   logitsName?: string;
   gradsName?: string;
+  /** Float `[batch, units]` teacher logits, when built with `distill`. */
+  teacherName?: string;
+  /** Float `[P]` parameter mask, when built with `masked`. */
+  maskName?: string;
   /** The config it was built with (for stepScalars). */
   optimizer: OptimizerConfig;
 }
@@ -111,6 +125,11 @@ export function buildTrainingGraph(model: ResolvedModel, cfg: TrainingConfig): T
     ? reshape(b, input, ['batch', ...model.outputShape])
     : b.input('labels', classification ? ['batch'] : ['batch', ...model.outputShape], labelType);
   const flat = b.input('params', [P]);
+  const mask = cfg.masked ? b.input('mask', [P]) : undefined;
+  const teacher = cfg.distill ? b.input('teacher_logits', ['batch', ...model.outputShape]) : undefined;
+  if (cfg.distill && cfg.loss !== 'cross_entropy')
+    throw new Error(`distillation needs the cross_entropy loss on logits, not ${cfg.loss}`);
+  const effective = mask ? mul(b, flat, mask) : flat;
   const slotNames = optimizerSlots(cfg.optimizer.kind);
   const slots = slotNames.map((s) => b.input(`opt_${s}`, [P]));
   const buffersIn = B ? b.input('buffers', [B]) : undefined;
@@ -119,7 +138,7 @@ export function buildTrainingGraph(model: ResolvedModel, cfg: TrainingConfig): T
 
   const paramT = new Map<string, T>();
   for (const l of paramLayout) {
-    const t = reshape(b, slice(b, flat, [l.offset], [l.offset + l.size], [0]), l.shape);
+    const t = reshape(b, slice(b, effective, [l.offset], [l.offset + l.size], [0]), l.shape);
     b.needsGrad.add(t.name);
     paramT.set(l.name, t);
   }
@@ -139,20 +158,22 @@ export function buildTrainingGraph(model: ResolvedModel, cfg: TrainingConfig): T
   };
   const strip = cfg.loss === 'cross_entropy' ? 'softmax' : cfg.loss === 'binary_cross_entropy' ? 'sigmoid' : undefined;
   const out = emitModel(ctx, model, input, strip);
-  const emitted = emitLoss(b, cfg.loss, out, labels, fromInput ? { ...cfg, perSample: 'sum' } : cfg);
-  const loss = extraLoss.reduce((sum, term) => add(b, sum, term), emitted.loss);
-  const correct = fromInput ? undefined : emitted.correct;
+  const task = emitLoss(b, cfg.loss, out, labels, fromInput ? { ...cfg, perSample: 'sum' } : cfg);
+  const correct = fromInput ? undefined : task.correct;
+  const blended = teacher && cfg.distill ? blendDistillation(b, task.loss, out, teacher, cfg.distill) : task.loss;
+  const loss = extraLoss.reduce((sum, term) => add(b, sum, term), blended);
   const grads = gradients(
     b,
     loss,
     paramLayout.map((l) => paramT.get(l.name)!),
     cfg.rewrites,
   );
-  const flatGrad = concat(
+  const allGrad = concat(
     b,
     grads.map((g, i) => reshape(b, g, [paramLayout[i].size])),
     0,
   );
+  const flatGrad = mask ? mul(b, allGrad, mask) : allGrad;
   const upd = emitUpdate(b, cfg.optimizer, flat, flatGrad, slots, scalars as never, cfg);
 
   b.output(loss, 'loss');
@@ -185,6 +206,8 @@ export function buildTrainingGraph(model: ResolvedModel, cfg: TrainingConfig): T
     ...(correct ? { correctName: 'correct' } : {}),
     ...(cfg.outputLogits ? { logitsName: 'logits' } : {}),
     ...(cfg.outputGradients ? { gradsName: 'grads' } : {}),
+    ...(teacher ? { teacherName: 'teacher_logits' } : {}),
+    ...(mask ? { maskName: 'mask' } : {}),
     optimizer: cfg.optimizer,
   };
 }

@@ -31,6 +31,8 @@
  *    Input `input` float32 [batch, ...featureShape]; output `output`: softmax probabilities
  *    [batch, classes] (binary cross-entropy with one logit: [1 − p, p]) or values [batch, units].
  *    Pass `buffers` (the last `buffers_out`) for models with BatchNorm.
+ *    Options `distill: { temperature, alpha }` (feed `teacher_logits` float32 [batch, units]) and
+ *    `masked: true` (feed `mask` float32 [P], 1 keeps a parameter, 0 prunes it) add one feed each.
  * 5. `unpackParams(resolved, flat)` → per-parameter arrays (TrainedModelValue.weights by name).
  */
 export * from './ir';

@@ -33,6 +33,14 @@ export interface LossOptions {
   perSample?: 'mean' | 'sum';
 }
 
+/** Knowledge distillation: blend the task loss with the KL divergence from a teacher's softened outputs. */
+export interface DistillOptions {
+  /** Softmax temperature T (> 0) applied to both teacher and student logits. */
+  temperature: number;
+  /** Weight of the task loss; the distillation term gets 1 − alpha. */
+  alpha: number;
+}
+
 export interface LossResult {
   /** Mean loss over the batch, a scalar. */
   loss: T;
@@ -113,4 +121,23 @@ export function emitLoss(b: GraphBuilder, kind: LossKind, out: T, labels: T, o: 
       return { loss: meanLoss(b, per, o) };
     }
   }
+}
+
+/**
+ * T²·KL(softmax(teacher/T) ‖ softmax(student/T)) averaged over the batch (Hinton et al. 2015):
+ * Σ_k p_k·(log p_k − log q_k) per sample, with both log-probabilities from LogSoftmax so a
+ * vanishing teacher probability never takes a log of zero. `teacher` takes no gradient.
+ */
+export function emitDistillation(b: GraphBuilder, student: T, teacher: T, temperature: number): T {
+  const logP = logSoftmax(b, scale(b, teacher, 1 / temperature), 1);
+  const logQ = logSoftmax(b, scale(b, student, 1 / temperature), 1);
+  const kl = reduceSum(b, mul(b, unary(b, 'Exp', logP), sub(b, logP, logQ)), [1]);
+  return scale(b, reduceMean(b, kl, [0]), temperature * temperature);
+}
+
+/** α·task + (1 − α)·T²·KL(teacher ‖ student): the loss of a student trained against a teacher's logits. */
+export function blendDistillation(b: GraphBuilder, task: T, student: T, teacher: T, o: DistillOptions): T {
+  const soft = emitDistillation(b, student, teacher, o.temperature);
+  if (o.alpha === 0) return soft;
+  return add(b, scale(b, task, o.alpha), scale(b, soft, 1 - o.alpha));
 }

@@ -14,6 +14,8 @@ import { tfidfNode } from './prep/tfidf';
 import { selectNode } from './prep/select';
 import { shuffleNode } from './prep/shuffle';
 import { standardizeNode } from './prep/standardize';
+import { tokenizeNode } from './prep/tokenize';
+import { textNode } from './data/text';
 import { windowNode } from './prep/window';
 import { evalAnomaly } from './eval/anomaly';
 import { evalClassification } from './eval/classification';
@@ -24,6 +26,7 @@ import { evalRegression } from './eval/regression';
 import { exportOnnxNode } from './export/onnx';
 import { exportTfjsNode } from './export/tfjs';
 import { deployRepositoryNode } from './deploy/repository';
+import { optQuantizeNode } from './opt/quantize';
 import { onnxModelNode } from './model/onnx';
 import { layerNodes } from './layer';
 import { inputNode } from './layer/input';
@@ -31,6 +34,8 @@ import { cnnNode } from './model/cnn';
 import { mlpNode } from './model/mlp';
 import { trainerNode } from './train/trainer';
 import { genSampleNode } from './gen/sample';
+import { pruneNode } from './opt/prune';
+import { tuneSearch } from './tune/search';
 import { linearNode } from './ml/linear';
 import { logisticNode } from './ml/logistic';
 import { treeNode } from './ml/tree';
@@ -50,6 +55,7 @@ export const builtinNodes = {
   'data.images': imagesNode,
   'data.npy': npyNode,
   'data.json': jsonNode,
+  'data.text': textNode,
   'prep.split': splitNode,
   'prep.standardize': standardizeNode,
   'prep.window': windowNode,
@@ -61,6 +67,7 @@ export const builtinNodes = {
   'prep.select': selectNode,
   'prep.shuffle': shuffleNode,
   'prep.augment': augmentNode,
+  'prep.tokenize': tokenizeNode,
   'eval.classification': evalClassification,
   'eval.regression': evalRegression,
   'eval.predict': evalPredict,
@@ -71,10 +78,13 @@ export const builtinNodes = {
   'export.onnx': exportOnnxNode,
   'export.tfjs': exportTfjsNode,
   'deploy.repository': deployRepositoryNode,
+  'opt.quantize': optQuantizeNode,
   'model.onnx': onnxModelNode,
   'model.mlp': mlpNode,
   'model.cnn': cnnNode,
   'train.trainer': trainerNode,
+  'opt.prune': pruneNode,
+  'tune.search': tuneSearch,
   'ml.linear': linearNode,
   'ml.logistic': logisticNode,
   'ml.tree': treeNode,

@@ -15,6 +15,8 @@ export const engineInvokeChannels = [
   'engine.cancel',
   'engine.result',
   'engine.columns',
+  'engine.rows',
+  'engine.explore',
   'runs.list',
   'runs.get',
   'runs.diff',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ExploreView } from '../explore/exploreTable';
 import type { ValidationResult } from '../graph/validateGraph';
 import type { PortType } from '../ports';
 import type { DataPreviewValue, DisplayTable, EpochRecord, MetricsValue } from '../values';
@@ -67,7 +68,27 @@ export interface ImageSample {
  * What the studio shows for a table or a dataset split: a reader's `DataPreviewValue` (first rows,
  * per-column statistics, class histogram, image samples) with a title. Rows are capped.
  */
-export type DataPreviewView = DataPreviewValue & { title: string };
+export type DataPreviewView = DataPreviewValue & {
+  title: string;
+  /** Set when the whole table behind the preview can be paged (`engine.rows`) and explored (`engine.explore`). */
+  data?: { port: string; split?: string };
+};
+
+export type { ExploreView } from '../explore/exploreTable';
+export type { ColumnDistribution } from '../explore/distribution';
+
+/** One page of a node's table, after its filters and sort. */
+export interface RowsPage {
+  columns: { name: string; type: string }[];
+  /** Rows in the table. */
+  rowCount: number;
+  /** Rows the filters keep. */
+  total: number;
+  offset: number;
+  rows: (string | number | null)[][];
+  /** Each row's number in the source (1-based). */
+  rowNumbers: number[];
+}
 
 /** A trained model described for display (the ONNX bytes and weights stay in the engine). */
 export interface ModelView {
@@ -100,6 +121,14 @@ export interface NodeResultView {
   outputs: OutputView[];
 }
 
+const dataRef = {
+  nodeId: z.string().min(1).max(200),
+  port: z.string().min(1).max(200),
+  /** A dataset's split (`train`, `validation`, `test`); absent for a table. */
+  split: z.string().min(1).max(100).optional(),
+};
+const columnName = z.string().min(1).max(1000);
+
 const documentParam = z.unknown().describe('a pipeline document (JSON object or text)');
 const nodeId = z.string().min(1).max(200);
 
@@ -124,6 +153,32 @@ export const engineApi = {
   /** Displayable results of a node from the last run that produced them; `null` when none. */
   'engine.result': channel<NodeResultView | null>()(
     z.object({ nodeId, maxRows: z.number().int().min(1).max(5000).optional() }),
+  ),
+  /** A page of the table (or dataset split) a node output in its last run: filtered and sorted over every row. */
+  'engine.rows': channel<RowsPage>()(
+    z
+      .object({
+        ...dataRef,
+        offset: z.number().int().min(0).max(2_000_000_000),
+        limit: z.number().int().min(1).max(1000),
+        sort: z.object({ column: columnName, descending: z.boolean().optional() }).strict().optional(),
+        filters: z
+          .array(z.object({ column: columnName, text: z.string().max(200) }).strict())
+          .max(500)
+          .optional(),
+      })
+      .strict(),
+  ),
+  /** Distributions, a point sample coloured by class, correlations and a 2-D PCA of a node's table or split. */
+  'engine.explore': channel<ExploreView>()(
+    z
+      .object({
+        ...dataRef,
+        classColumn: columnName.optional(),
+        maxPoints: z.number().int().min(10).max(20_000).optional(),
+        standardize: z.boolean().optional(),
+      })
+      .strict(),
   ),
   /**
    * The columns of the table flowing into a node's first table input, with types and missing counts:

@@ -27,7 +27,33 @@ export type EngineEvent =
   | NodeCancelledEvent
   | { type: 'node.log'; runId: string; nodeId: string; level: 'info' | 'warn' | 'error'; message: string }
   | { type: 'epoch.metrics'; runId: string; nodeId: string; epoch: number; metrics: Record<string, number> }
+  | { type: 'search.trial'; runId: string; nodeId: string; trial: TrialUpdate }
   | { type: 'run.finished'; runId: string; status: RunStatus; durationMs: number };
+
+/** A search trial started, reported an epoch, or ended (tune.search). */
+export interface TrialUpdate {
+  /** 0-based trial number. */
+  index: number;
+  /** How many trials the search may run. */
+  of: number;
+  status: 'running' | 'finished' | 'pruned' | 'failed';
+  /** The trial's values by `node.param`. */
+  params: Record<string, unknown>;
+  /** The objective's metric name, and whether higher is better. */
+  metric: string;
+  maximize: boolean;
+  /** The last epoch the trial reported, and its value of `epochMetric`. */
+  epoch?: number;
+  epochMetric?: string;
+  value?: number;
+  objective?: number;
+  cost?: number;
+  reason?: string;
+  /** The best finished trial so far. */
+  best?: { index: number; objective: number };
+  /** The trial's run id in the run store, when recorded. */
+  recordId?: string;
+}
 
 /**
  * A node stopped by a cancel: it was running and stopped, it had not started when the run was

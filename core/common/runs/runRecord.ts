@@ -5,8 +5,11 @@ import { maxOf } from '../arrays';
 export const RUN_FORMAT = 'weft.run';
 export const RUN_FORMAT_VERSION = 1;
 
-export const RunStatusSchema = z.enum(['running', 'finished', 'failed', 'cancelled', 'interrupted']);
-/** `interrupted`: the process that owned a `running` record died before it could finish it. */
+export const RunStatusSchema = z.enum(['running', 'finished', 'failed', 'cancelled', 'interrupted', 'pruned']);
+/**
+ * `interrupted`: the process that owned a `running` record died before it could finish it.
+ * `pruned`: a search trial stopped early because it fell behind (ASHA).
+ */
 export type RecordedRunStatus = z.infer<typeof RunStatusSchema>;
 
 /**
@@ -70,6 +73,29 @@ export const ArtifactSchema = z.object({
 });
 export type RunArtifact = z.infer<typeof ArtifactSchema>;
 
+/** What a search trial's run record adds: which search, which params, and how it ended. */
+export const TrialSchema = z.object({
+  /** The tune.search node that ran it. */
+  node: z.string(),
+  /** The search's definition key (its node's cache key): trials with equal keys belong to one search. */
+  searchKey: z.string(),
+  /** 0-based trial number within the search. */
+  index: z.number().int().min(0),
+  status: z.enum(['finished', 'pruned', 'failed']),
+  /** The values this trial gave, by `node.param`. */
+  params: z.record(z.string(), z.unknown()),
+  /** The objective's metric name and value (finished trials). */
+  metric: z.string(),
+  objective: MetricValueSchema.optional(),
+  /** The second objective (parameters, ONNX bytes or latency) when the search has one. */
+  cost: MetricValueSchema.optional(),
+  /** Epochs (or boosting iterations) it trained. */
+  epochs: z.number().int().min(0).default(0),
+  /** Why it was pruned or failed. */
+  reason: z.string().optional(),
+});
+export type TrialRecord = z.input<typeof TrialSchema>;
+
 export const RunRecordSchema = z.object({
   format: z.literal(RUN_FORMAT),
   formatVersion: z.literal(RUN_FORMAT_VERSION),
@@ -113,6 +139,9 @@ export const RunRecordSchema = z.object({
   artifacts: z.array(ArtifactSchema).default([]),
   /** The run this one re-ran, when it came from `weft runs rerun`. */
   rerunOf: z.string().optional(),
+  /** The run that started this one (a search trial's search run). */
+  parent: z.string().optional(),
+  trial: TrialSchema.optional(),
   /** How many lines of the run's append-only log this snapshot already contains. */
   logLines: z.number().int().min(0).default(0),
 });
@@ -222,6 +251,23 @@ export interface RunListing {
   providers: string[];
   epochs: number;
   rerunOf?: string;
+  /** The nodes that reported final metrics: their type and, where the user gave one, their label. */
+  metricNodes?: Record<string, { type: string; label?: string }>;
+  parent?: string;
+  /** A search trial's number, status and objective. */
+  trial?: { index: number; status: 'finished' | 'pruned' | 'failed'; metric: string; objective?: number };
+}
+
+function metricNodesOf(r: RunRecord): Record<string, { type: string; label?: string }> {
+  const doc = r.pipeline.document as { nodes?: { id?: unknown; label?: unknown }[] } | null | undefined;
+  const labels = new Map<string, string>();
+  for (const n of Array.isArray(doc?.nodes) ? doc.nodes : [])
+    if (typeof n.id === 'string' && typeof n.label === 'string' && n.label.trim()) labels.set(n.id, n.label);
+  const out: Record<string, { type: string; label?: string }> = {};
+  for (const [id, n] of Object.entries(r.nodes))
+    if (n.summary?.metrics && Object.keys(n.summary.metrics).length)
+      out[id] = { type: n.type, ...(labels.has(id) ? { label: labels.get(id)! } : {}) };
+  return out;
 }
 
 export function toListing(r: RunRecord): RunListing {
@@ -240,6 +286,18 @@ export function toListing(r: RunRecord): RunListing {
       0,
     ),
     ...(r.rerunOf ? { rerunOf: r.rerunOf } : {}),
+    metricNodes: metricNodesOf(r),
+    ...(r.parent ? { parent: r.parent } : {}),
+    ...(r.trial
+      ? {
+          trial: {
+            index: r.trial.index,
+            status: r.trial.status,
+            metric: r.trial.metric,
+            ...(r.trial.objective !== undefined ? { objective: r.trial.objective } : {}),
+          },
+        }
+      : {}),
   };
 }
 

@@ -48,6 +48,12 @@ export interface TransformModule<F extends { kind: string; column: string }, P> 
   /** Suffixes of the feature slots it creates (`color=red` has suffix `red`), for kinds that expand a column. */
   slots?(t: F): readonly string[];
   /**
+   * Set for a step onnxruntime cannot run inside a graph (BPE or Unicode word tokenizing): the
+   * exported model takes this step's output, `width` int64 columns, as an input of its own, and
+   * `card` (JSON in metadata_props) says how to compute it. It must be its column's first step.
+   */
+  external?(t: F): { width: number; card: Record<string, unknown> };
+  /**
    * Whether `emit` can express this fitted step; when false (e.g. character n-grams) the export
    * takes the assembled feature tensor instead of raw columns. Absent = always.
    */

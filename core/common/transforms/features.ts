@@ -19,6 +19,35 @@ export function transformsFor(column: string, transforms: readonly FittedTransfo
 /** Whether a raw feature is fed as a category (string) rather than a number. */
 export const isCategorical = (f: RawFeature): boolean => f.type === 'category' || f.type === 'text';
 
+/** The message for free text reaching a node that needs numbers. */
+export function rawTextMessage(columns: readonly string[], what: string): string {
+  const list = columns.map((c) => `'${c}'`).join(', ');
+  return (
+    `${columns.length > 1 ? 'columns' : 'column'} ${list} ${columns.length > 1 ? 'hold' : 'holds'} free text, which ${what} cannot take: ` +
+    'turn it into numbers first with prep.tokenize (token ids for Embedding, LSTM, GRU or Transformer models) ' +
+    'or prep.tfidf (bag-of-words weights for classical models such as ml.logistic)'
+  );
+}
+
+const TEXT_HINT =
+  'turn free text into word features with prep.tfidf (classical models) or into token ids with prep.tokenize (neural models)';
+
+function categoryMessage(f: RawFeature): string {
+  return f.type === 'text'
+    ? `column '${f.name}' holds free text; ${TEXT_HINT}`
+    : `column '${f.name}' holds categories; encode it (one-hot or ordinal) first`;
+}
+
+/** The first step of a column when onnxruntime cannot run it in a graph (see `TransformModule.external`). */
+export function externalStep(
+  column: string,
+  transforms: readonly FittedTransform[],
+): { t: FittedTransform; width: number; card: Record<string, unknown> } | undefined {
+  const first = transformsFor(column, transforms)[0];
+  const ext = first ? moduleOf(first).external?.(first) : undefined;
+  return first && ext ? { t: first, ...ext } : undefined;
+}
+
 function slotsOf(column: string, transforms: readonly FittedTransform[]): readonly string[] | undefined {
   let slots: readonly string[] | undefined;
   for (const t of transformsFor(column, transforms)) slots = moduleOf(t).slots?.(t) ?? slots;
@@ -55,9 +84,6 @@ export function applyChain(v: ColumnValues, transforms: readonly FittedTransform
 
 type Part = { kind: 'dense'; width: number; values: Float64Array } | Extract<ColumnValues, { kind: 'sparse' }>;
 
-const TEXT_HINT =
-  'turn free text into word features with prep.tfidf (classical models) or into token ids with prep.tokenize (neural models)';
-
 function assembleParts(
   raw: readonly TableColumn[],
   rawFeatures: readonly RawFeature[],
@@ -68,12 +94,7 @@ function assembleParts(
     const col = raw.find((c) => c.name === f.name);
     if (!col) throw new DataError(`raw column '${f.name}' is missing`);
     const out = applyChain(columnValues(col, n), transformsFor(f.name, transforms));
-    if (out.kind === 'category')
-      throw new DataError(
-        f.type === 'text'
-          ? `column '${f.name}' holds free text; ${TEXT_HINT}`
-          : `column '${f.name}' holds categories; encode it (one-hot or ordinal) first`,
-      );
+    if (out.kind === 'category') throw new DataError(categoryMessage(f));
     if (out.kind === 'sparse') return out;
     return { kind: 'dense', width: out.kind === 'slots' ? out.width : 1, values: out.values };
   });
@@ -170,10 +191,14 @@ export function featuresInGraph(transforms: readonly FittedTransform[]): boolean
   return transforms.every((t) => moduleOf(t).inGraph?.(t) ?? true);
 }
 
-/** The graph inputs of raw rows: numbers (float64, NaN = missing) and categories (string, `""` = missing). */
+/**
+ * The graph inputs of raw rows: numbers (float64, NaN = missing) and categories (string, `""` = missing),
+ * plus one int64 input per column whose first step runs outside the graph (`external`), by column.
+ */
 export interface RawInputs {
   numeric?: T;
   categorical?: T;
+  external?: Record<string, T>;
 }
 
 /**
@@ -189,21 +214,26 @@ export function emitFeatures(
 ): T {
   let numeric = 0;
   let categorical = 0;
-  const blocks = rawFeatures.map((f) => {
+  const blocks = rawFeatures.flatMap((f) => {
+    const ext = externalStep(f.name, transforms);
     const cat = isCategorical(f);
-    const source = cat ? inputs.categorical : inputs.numeric;
-    if (!source) throw new Error(`emitFeatures: no ${cat ? 'categorical' : 'numeric'} input for '${f.name}'`);
-    const index = b.constI64([cat ? categorical++ : numeric++]);
-    const col = b.op('Gather', [source, index], [source.shape[0], 1], { axis: { i: 1 } }, source.dtype);
-    let cur: ColumnTensor = { kind: cat ? 'category' : 'number', t: col };
-    for (const t of transformsFor(f.name, transforms)) cur = moduleOf(t).emit(t, b, cur);
-    if (cur.kind === 'category')
-      throw new DataError(
-        f.type === 'text'
-          ? `column '${f.name}' holds free text; ${TEXT_HINT}`
-          : `column '${f.name}' holds categories; encode it (one-hot or ordinal) first`,
-      );
-    return { t: cur.t, width: cur.kind === 'slots' ? cur.width : 1 };
+    let steps = transformsFor(f.name, transforms);
+    let cur: ColumnTensor;
+    if (ext) {
+      const ids = inputs.external?.[f.name];
+      if (!ids) throw new Error(`emitFeatures: no token input for '${f.name}'`);
+      cur = { kind: 'slots', width: ext.width, t: b.op('Cast', [ids], ids.shape, { to: { i: 11 } }, 'float64') };
+      steps = steps.slice(1);
+    } else {
+      const source = cat ? inputs.categorical : inputs.numeric;
+      if (!source) throw new Error(`emitFeatures: no ${cat ? 'categorical' : 'numeric'} input for '${f.name}'`);
+      const index = b.constI64([cat ? categorical++ : numeric++]);
+      const col = b.op('Gather', [source, index], [source.shape[0], 1], { axis: { i: 1 } }, source.dtype);
+      cur = { kind: cat ? 'category' : 'number', t: col };
+    }
+    for (const t of steps) cur = moduleOf(t).emit(t, b, cur);
+    if (cur.kind === 'category') throw new DataError(categoryMessage(f));
+    return [{ t: cur.t, width: cur.kind === 'slots' ? cur.width : 1 }];
   });
   if (blocks.length === 1) return blocks[0].t;
   const width = blocks.reduce((a, p) => a + p.width, 0);

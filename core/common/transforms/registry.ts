@@ -3,6 +3,7 @@ import { minmax } from './minmax';
 import { onehot } from './onehot';
 import { ordinal } from './ordinal';
 import { standardize } from './standardize';
+import { tokenize } from './tokenize';
 import { tfidf } from './tfidf';
 import type { TransformModule } from './TransformModule';
 
@@ -13,6 +14,7 @@ export const transformModules = {
   minmax,
   onehot,
   ordinal,
+  tokenize,
   tfidf,
 } as const satisfies { [K in string]: TransformModule<{ kind: K; column: string }, never> };
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import {
   compile,
   describeCancelled,
+  formatValidationErrors,
   lookup,
   type EngineEvent,
   type NodeRegistry,
@@ -15,7 +16,8 @@ import {
   type ValidationResult,
 } from '../../common';
 import { ENGINE_VERSION } from '../../common/engineVersion';
-import type { ExecutorRegistry, ExecutorResult, PathPolicy } from '../executors/Executor';
+import type { TrialRecord } from '../../common/runs/runRecord';
+import type { ExecutorRegistry, ExecutorResult, PathPolicy, PipelineHost } from '../executors/Executor';
 import { CancelledError, InputError, resolveParamPath } from '../executors/Executor';
 import { fileFingerprint, nodeCacheKey } from './cacheKey';
 import { estimateBytes } from './cacheCodec';
@@ -72,6 +74,19 @@ export interface RunOptions {
   onEvent?: (event: EngineEvent) => void;
   /** Nodes whose values the caller will read: a cached summary alone does not do for them. */
   need?: string[];
+  /** Records the pipeline variants nodes run inside this run (search trials) as its children. */
+  children?: ChildRecorders;
+}
+
+/** Starts a record for each pipeline variant a node runs (runs/recordedRun.ts gives the run store's). */
+export interface ChildRecorders {
+  start(doc: PipelineDocument): Promise<ChildRecorder | undefined>;
+}
+
+export interface ChildRecorder {
+  id: string;
+  onEvent(e: EngineEvent): void;
+  complete(outcome: RunOutcome, trial: TrialRecord): Promise<void>;
 }
 
 export interface RunResultSet {
@@ -92,6 +107,7 @@ export type RunOutcome = ({ ok: true } & RunResultSet) | { ok: false; validation
 
 interface RunState {
   runId: string;
+  doc: PipelineDocument;
   opts: RunOptions;
   baseDir: string;
   signal: AbortSignal;
@@ -171,6 +187,7 @@ export class Engine {
     emit({ type: 'run.started', runId, nodeIds: steps.map((s) => s.nodeId), at: started });
     const state: RunState = {
       runId,
+      doc,
       opts,
       baseDir,
       signal: controller.signal,
@@ -379,6 +396,7 @@ export class Engine {
         workspace: s.opts.workspace ?? s.baseDir,
         baseDir: s.baseDir,
         ...(s.opts.paths ? { paths: s.opts.paths } : {}),
+        pipeline: this.pipelineHost(s, key),
         progress: (fraction, message) => {
           const now = Date.now();
           if (fraction < 1 && now - lastProgress < 50) return;
@@ -393,6 +411,7 @@ export class Engine {
         },
         log: (message, level = 'info') => emit({ type: 'node.log', runId, nodeId, level, message }),
         epochMetrics: (epoch, metrics) => emit({ type: 'epoch.metrics', runId, nodeId, epoch, metrics }),
+        trial: (trial) => emit({ type: 'search.trial', runId, nodeId, trial }),
       });
       if (s.signal.aborted) throw new CancelledError();
       s.outputs.set(nodeId, result);
@@ -426,6 +445,63 @@ export class Engine {
       s.reports[nodeId] = { status: 'failed', durationMs, cached: false, error };
       emit({ type: 'node.failed', runId, nodeId, error });
     }
+  }
+
+  /** What a node may do with the run it is part of: run variants of its document (search trials). */
+  private pipelineHost(s: RunState, key: string): PipelineHost {
+    const { opts } = s;
+    return {
+      document: s.doc,
+      key,
+      noCache: opts.noCache ?? false,
+      run: async (doc, v) => {
+        let child: ChildRecorder | undefined;
+        try {
+          child = v.record === false ? undefined : await opts.children?.start(doc);
+        } catch {
+          child = undefined;
+        }
+        const outcome = await this.run(doc, {
+          baseDir: s.baseDir,
+          workspace: v.workspace,
+          ...(opts.paths ? { paths: opts.paths } : {}),
+          ...(opts.noCache ? { noCache: true } : {}),
+          ...(child ? { runId: child.id } : {}),
+          signal: v.signal,
+          need: v.need,
+          onEvent: (e) => {
+            try {
+              child?.onEvent(e);
+            } catch {
+              child = undefined;
+            }
+            v.onEvent?.(e);
+          },
+        });
+        const finish = async (trial: TrialRecord): Promise<void> => {
+          await child?.complete(outcome, trial).catch(() => undefined);
+        };
+        if (!outcome.ok) {
+          return {
+            status: 'invalid',
+            nodes: {},
+            error: formatValidationErrors(outcome.validation).join('; '),
+            load: () => Promise.resolve(undefined),
+            finish,
+            ...(child ? { recordId: child.id } : {}),
+          };
+        }
+        const failed = Object.entries(outcome.report.nodes).find(([, r]) => r.status === 'failed' && r.error);
+        return {
+          status: outcome.report.status,
+          nodes: outcome.report.nodes,
+          ...(failed ? { error: `${failed[0]}: ${failed[1].error}` } : {}),
+          load: outcome.load,
+          finish,
+          ...(child ? { recordId: child.id } : {}),
+        };
+      },
+    };
   }
 
   /** An upstream result: computed in this run, or read from the caches on first need. */

@@ -1,6 +1,15 @@
 import path from 'node:path';
 import type { z } from 'zod';
-import type { NodeRegistry, NodeSummary } from '../../common';
+import type {
+  EngineEvent,
+  NodeRegistry,
+  NodeRunReport,
+  NodeSummary,
+  PipelineDocument,
+  RunStatus,
+  TrialUpdate,
+} from '../../common';
+import type { TrialRecord } from '../../common/runs/runRecord';
 import { isPackagePath } from '../../common/graph/posixPath';
 import { resolvePackagePath } from '../data/packagePath';
 
@@ -17,6 +26,8 @@ export interface ExecutorContext<P = unknown> {
   log: (message: string, level?: 'info' | 'warn' | 'error') => void;
   /** Per-epoch metrics for live curves. */
   epochMetrics: (epoch: number, metrics: Record<string, number>) => void;
+  /** A search trial's progress (tune.search); set by the engine. */
+  trial?: (update: TrialUpdate) => void;
   nodeId: string;
   /** Folder where a node may write files that belong to this run's outputs. */
   workspace: string;
@@ -24,6 +35,43 @@ export interface ExecutorContext<P = unknown> {
   baseDir: string;
   /** Which files the run may read and write; everything when absent (the CLI). */
   paths?: PathPolicy;
+  /** The pipeline this node runs in, to run variants of it (tune.search's trials); set by the engine. */
+  pipeline?: PipelineHost;
+}
+
+/** What a node sees of the run it belongs to, to run variants of the pipeline through the same engine. */
+export interface PipelineHost {
+  /** The document being run. */
+  document: PipelineDocument;
+  /** This node's cache key: its type, params and every upstream key. */
+  key: string;
+  /** The run ignores cached results (`--no-cache`). */
+  noCache: boolean;
+  /** Runs `doc` with this run's folders, path policy and caches; recorded as a child of this run when it is recorded. */
+  run(doc: PipelineDocument, opts: VariantOptions): Promise<VariantRun>;
+}
+
+export interface VariantOptions {
+  signal: AbortSignal;
+  /** Nodes whose values the caller reads afterwards. */
+  need: string[];
+  /** Where the variant's nodes write files (checkpoints). */
+  workspace: string;
+  onEvent?: (e: EngineEvent) => void;
+  /** Record it as a child run. @default true */
+  record?: boolean;
+}
+
+export interface VariantRun {
+  /** `invalid` when the variant does not validate (`error` says why). */
+  status: RunStatus | 'invalid';
+  nodes: Record<string, NodeRunReport>;
+  error?: string;
+  /** The child run's id in the run store, when it is recorded. */
+  recordId?: string;
+  load(nodeId: string): Promise<ExecutorResult | undefined>;
+  /** Completes the child record with what the caller made of the run. */
+  finish(trial: TrialRecord): Promise<void>;
 }
 
 /** Where a run may read and write files (the studio confines both to its workspace). */

@@ -15,6 +15,8 @@ import { tfidfExecutor } from './prep/tfidf';
 import { selectExecutor } from './prep/select';
 import { shuffleExecutor } from './prep/shuffle';
 import { standardizeExecutor } from './prep/standardize';
+import { tokenizeExecutor } from './prep/tokenize';
+import { textExecutor } from './data/text';
 import { evalClassificationExecutor } from './eval/classification';
 import { evalCompareExecutor } from './eval/compare';
 import { evalImportanceExecutor } from './eval/importance';
@@ -25,6 +27,7 @@ import { exportOnnxExecutor } from './export/onnx';
 import { genSampleExecutor } from './gen/sample';
 import { exportTfjsExecutor } from './export/tfjs';
 import { deployRepositoryExecutor } from './deploy/repository';
+import { optQuantizeExecutor } from './opt/quantize';
 import { onnxModelExecutor } from './model/onnx';
 import { layerNodes } from '../../common/nodes/layer';
 import type { builtinNodes } from '../../common/nodes/registry';
@@ -33,6 +36,8 @@ import { layerExecutors } from './layer/layerExecutor';
 import { cnnExecutor } from './model/cnn';
 import { mlpExecutor } from './model/mlp';
 import { trainerExecutor } from './train/trainer';
+import { pruneExecutor } from './opt/prune';
+import { searchExecutor } from './tune/search';
 import { linearExecutor } from './ml/linear';
 import { logisticExecutor } from './ml/logistic';
 import { treeExecutor } from './ml/tree';
@@ -53,6 +58,7 @@ export const builtinExecutors = {
   'data.images': imagesExecutor,
   'data.npy': npyExecutor,
   'data.json': jsonExecutor,
+  'data.text': textExecutor,
   'prep.split': splitExecutor,
   'prep.window': windowExecutor,
   'prep.standardize': standardizeExecutor,
@@ -64,6 +70,7 @@ export const builtinExecutors = {
   'prep.select': selectExecutor,
   'prep.shuffle': shuffleExecutor,
   'prep.augment': augmentExecutor,
+  'prep.tokenize': tokenizeExecutor,
   'eval.classification': evalClassificationExecutor,
   'eval.regression': evalRegressionExecutor,
   'eval.predict': evalPredictExecutor,
@@ -74,10 +81,13 @@ export const builtinExecutors = {
   'export.onnx': exportOnnxExecutor,
   'export.tfjs': exportTfjsExecutor,
   'deploy.repository': deployRepositoryExecutor,
+  'opt.quantize': optQuantizeExecutor,
   'model.onnx': onnxModelExecutor,
   'model.mlp': mlpExecutor,
   'model.cnn': cnnExecutor,
   'train.trainer': trainerExecutor,
+  'opt.prune': pruneExecutor,
+  'tune.search': searchExecutor,
   'ml.linear': linearExecutor,
   'ml.logistic': logisticExecutor,
   'ml.tree': treeExecutor,

@@ -6,7 +6,7 @@ import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { DatasetValue, MetricsValue, TrainedModelValue } from '../../common';
 import { profileColumns } from '../../common/featureProfile';
-import { accuracy, argmaxRows } from '../../common/metrics';
+import { argmaxRows } from '../../common/metrics';
 import { WEFT_VERSION } from '../version';
 import { fileError } from '../data/openInput';
 import { atomicWrite } from '../engine/atomicWrite';
@@ -14,9 +14,8 @@ import { UserError } from '../executors/Executor';
 import { runTrainedModel } from '../inference/runModel';
 import { decodeModel } from '../../common/model/onnx/decodeModel';
 import { encodeModelData, type ModelData } from '../../common/model/onnx/encodeModel';
-import { buildExportModel, type ExportLayout } from './preprocessGraph';
-import { quantizeDynamic } from './quantize';
-import { batchDependence, measureLatency, type Latency } from './quantizeCheck';
+import { buildExportModel, EXPORT_NAMES, type ExportLayout } from './preprocessGraph';
+import { compareInt8, encodeInt8, quantizeInt8, type Int8Comparison, type Int8Options } from './int8';
 import { maxAbsDiff, runExported } from './runExported';
 import type { VerifyRows } from './verifyRows';
 
@@ -27,10 +26,15 @@ export interface OnnxExportOptions {
   file: string;
   rows: VerifyRows;
   /**
-   * int8 dynamic quantization: `true`/`'auto'` writes `<name>.int8.onnx` only when it pays (smaller
-   * file and faster at batch 256 on one CPU thread); `'force'` writes it regardless.
+   * int8 quantization: `true`/`'auto'` writes `<name>.int8.onnx` only when it pays (smaller file
+   * and faster at batch 256 on one CPU thread); `'force'` writes it regardless.
    */
   quantize?: boolean | 'auto' | 'force';
+  /**
+   * How to quantize: static QDQ calibrated on `int8.calibration` (training rows) when given, else
+   * dynamic; `maxAccuracyDrop` is the accuracy drop beyond which the report warns.
+   */
+  int8?: Int8Options & { maxAccuracyDrop?: number };
   metrics?: MetricsValue;
   /**
    * The dataset the model was trained on: its training split's numeric raw columns are profiled
@@ -40,26 +44,19 @@ export interface OnnxExportOptions {
   signal?: AbortSignal;
 }
 
-export interface QuantizedReport {
+export interface QuantizedReport extends Int8Comparison {
   /** Whether the int8 file was written; false when it did not pay and was not forced. */
   written: boolean;
   /** Why it was (not) written, in words. */
   decision: string;
   file: string;
-  floatBytes: number;
-  floatLatency: Latency;
-  latency: Latency;
-  /** Max |row-by-row − batched| int8 outputs on the first verification rows (dynamic scales are per batch). */
-  batchDependence: number;
+  /** Static (calibrated, batch-independent) or dynamic (scales per batch). */
+  mode: 'static' | 'dynamic';
+  /** The quantization in words, as in metadata_props `weft.quantization`. */
+  description: string;
+  calibrationRows: number;
+  /** Weight tensors stored as int8. */
   weights: number;
-  bytes: number;
-  maxAbsDiff: number;
-  /** Share of rows where int8 and float predict the same label (classifiers). */
-  labelAgreement?: number;
-  accuracy?: number;
-  floatAccuracy?: number;
-  /** int8 accuracy − float accuracy, in points of the [0, 1] scale. */
-  accuracyChange?: number;
 }
 
 export interface OnnxExportReport {
@@ -103,6 +100,10 @@ export function modelCard(
   };
 }
 
+/** The metadata_props key of a token input's tokenizer settings: `weft.tokenizer` for `token_ids`. */
+export const tokenizerKey = (input: string): string =>
+  input === EXPORT_NAMES.tokens ? 'weft.tokenizer' : `weft.tokenizer.${input}`;
+
 function withMetadata(
   m: ModelData,
   model: TrainedModelValue,
@@ -113,6 +114,9 @@ function withMetadata(
     { key: 'weft.io', value: JSON.stringify(layout) },
     { key: 'weft.model_card', value: JSON.stringify(modelCard(model, opts.metrics, opts.trainingData)) },
     ...(model.classNames ? [{ key: 'weft.class_names', value: JSON.stringify(model.classNames) }] : []),
+    ...layout.inputs.flatMap((i) =>
+      i.tokenizer ? [{ key: tokenizerKey(i.name), value: JSON.stringify({ input: i.name, ...i.tokenizer }) }] : [],
+    ),
   ];
   const kept = (m.metadata ?? []).filter((p) => !p.key.startsWith('weft.'));
   return { ...m, producerName: 'weft', producerVersion: WEFT_VERSION, metadata: [...kept, ...props] };
@@ -175,15 +179,11 @@ export async function exportOnnx(model: TrainedModelValue, opts: OnnxExportOptio
     labelMismatches,
   };
   if (opts.quantize)
-    report.quantized = await writeQuantized(
-      { model: final, bytes },
-      layout,
-      model,
-      rows,
-      inApp.values,
-      opts.file,
-      opts.quantize === 'force',
-    );
+    report.quantized = await writeQuantized({ model: final, bytes }, layout, model, rows, inApp.values, opts.file, {
+      force: opts.quantize === 'force',
+      int8: opts.int8,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
   return report;
 }
 
@@ -194,57 +194,39 @@ async function writeQuantized(
   rows: VerifyRows,
   inApp: Float32Array,
   file: string,
-  force: boolean,
+  opts: { force: boolean; int8: OnnxExportOptions['int8']; signal?: AbortSignal },
 ): Promise<QuantizedReport> {
-  const { model: q, quantized } = quantizeDynamic(float.model);
-  if (!quantized.length)
-    throw new UserError('export: quantize was asked for but the model has no MatMul/Gemm weights to quantize', 2);
+  const q = await quantizeInt8(float.model, layout, { ...opts.int8, ...(opts.signal ? { signal: opts.signal } : {}) });
   const ext = path.extname(file);
   const qFile = `${file.slice(0, file.length - ext.length)}.int8${ext || '.onnx'}`;
-  const bytes = encodeModelData({
-    ...q,
-    metadata: [
-      ...(q.metadata ?? []),
-      { key: 'weft.quantization', value: 'int8 dynamic (MatMulInteger, per-column symmetric weights)' },
-    ],
+  const bytes = encodeInt8(q);
+  const compared = await compareInt8(float.bytes, bytes, layout, rows, inApp, {
+    classification: model.task === 'classification',
+    ...(opts.int8?.maxAccuracyDrop !== undefined ? { maxAccuracyDrop: opts.int8.maxAccuracyDrop } : {}),
   });
-  const floatLatency = await measureLatency(float.bytes, layout, rows);
-  const latency = await measureLatency(bytes, layout, rows);
+  const { latency, floatLatency } = compared;
   const smaller = bytes.byteLength < float.bytes.byteLength;
   const faster = latency.batch256Ms < floatLatency.batch256Ms;
   const pays = smaller && faster;
   const why = pays
     ? 'int8 is smaller and faster at batch 256'
     : `int8 does not pay: ${smaller ? '' : `its file is not smaller (${bytes.byteLength} vs ${float.bytes.byteLength} bytes)`}${!smaller && !faster ? ' and ' : ''}${faster ? '' : `it is not faster at batch 256 (${latency.batch256Ms.toFixed(3)} vs ${floatLatency.batch256Ms.toFixed(3)} ms)`}`;
-  const written = pays || force;
+  const written = pays || opts.force;
   const decision = pays
     ? why
-    : force
+    : opts.force
       ? `${why}; written anyway (forced)`
       : `${why}; kept float only (force to write it)`;
   if (written) await atomicWrite(qFile, bytes);
-  const out = await runExported(bytes, layout, rows);
-  const report: QuantizedReport = {
+  return {
+    ...compared,
+    warnings: [...q.warnings, ...compared.warnings],
     written,
     decision,
     file: qFile,
-    floatBytes: float.bytes.byteLength,
-    floatLatency,
-    latency,
-    batchDependence: await batchDependence(bytes, layout, rows),
-    weights: quantized.length,
-    bytes: bytes.byteLength,
-    maxAbsDiff: maxAbsDiff(out.values, inApp),
+    mode: q.mode,
+    description: q.description,
+    calibrationRows: q.calibrationRows,
+    weights: q.weights.length,
   };
-  if (model.task === 'classification' && out.labels) {
-    const k = inApp.length / rows.n;
-    const floatLabels = argmaxRows(inApp, k);
-    report.labelAgreement = accuracy(out.labels, floatLabels);
-    if (rows.y) {
-      report.floatAccuracy = accuracy(rows.y, floatLabels);
-      report.accuracy = accuracy(rows.y, out.labels);
-      report.accuracyChange = report.accuracy - report.floatAccuracy;
-    }
-  }
-  return report;
 }

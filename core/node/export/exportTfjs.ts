@@ -122,6 +122,12 @@ export async function exportTfjs(
   model: TrainedModelValue,
   opts: { dir: string; rows: VerifyRows; signal?: AbortSignal },
 ): Promise<TfjsExportReport> {
+  const tokenized = model.transforms.find((t) => t.kind === 'tokenize');
+  if (tokenized)
+    throw new UserError(
+      `export.tfjs: column '${tokenized.column}' is tokenized (prep.tokenize) and preprocess.js has no tokenizer; ` +
+        'export ONNX instead (export.onnx): it takes the token ids and carries the tokenizer settings in its metadata',
+    );
   const graph = decodeModel(model.onnx).graph;
   const layers = onnxChainToLayers(graph, model.inputName, model.outputName, model.featureShape);
   const fold = foldRawInput(model, layers, opts.rows);

@@ -13,7 +13,13 @@ import {
   type NodeData,
 } from '../../common/model/onnx/encodeModel';
 import { DataError } from '../../common/nodes/prep/DataError';
-import { emitFeatures, featuresInGraph, isCategorical, type RawInputs } from '../../common/transforms/features';
+import {
+  emitFeatures,
+  externalStep,
+  featuresInGraph,
+  isCategorical,
+  type RawInputs,
+} from '../../common/transforms/features';
 import { UserError } from '../executors/Executor';
 
 /** Input and output names of every exported model. */
@@ -21,6 +27,7 @@ export const EXPORT_NAMES = {
   numeric: 'numeric',
   categorical: 'categorical',
   tensor: 'input',
+  tokens: 'token_ids',
   probabilities: 'probabilities',
   label: 'label',
   labelName: 'label_name',
@@ -29,7 +36,14 @@ export const EXPORT_NAMES = {
 
 /** How an exported model is fed and what it returns; stored as JSON in metadata_props `weft.io`. */
 export interface ExportLayout {
-  inputs: { name: string; dtype: 'float64' | 'string' | 'float32'; shape: (number | string)[]; columns?: string[] }[];
+  inputs: {
+    name: string;
+    dtype: 'float64' | 'string' | 'float32' | 'int64';
+    shape: (number | string)[];
+    columns?: string[];
+    /** For an `int64` token input: how to compute the ids from the column's text (also in metadata_props `weft.tokenizer`). */
+    tokenizer?: Record<string, unknown>;
+  }[];
   outputs: { name: string; dtype: 'float32' | 'int64' | 'string'; shape: (number | string)[] }[];
   /** How missing values are written. */
   missing?: string;
@@ -76,13 +90,26 @@ function valueNames(g: GraphData): Set<string> {
  */
 function buildTabular(g: GraphData, model: TrainedModelValue): { graph: GraphData; inputs: ExportLayout['inputs'] } {
   const raw = model.rawFeatures ?? [];
-  const numericCols = raw.filter((f) => !isCategorical(f));
-  const catCols = raw.filter(isCategorical);
+  const external = raw.flatMap((f) => {
+    const step = externalStep(f.name, model.transforms);
+    return step ? [{ column: f.name, ...step }] : [];
+  });
+  const inGraph = raw.filter((f) => !external.some((e) => e.column === f.name));
+  const numericCols = inGraph.filter((f) => !isCategorical(f));
+  const catCols = inGraph.filter(isCategorical);
   const b = new GraphBuilder('float64');
   b.reserve(valueNames(g));
   const feeds: RawInputs = {};
   if (numericCols.length) feeds.numeric = b.input(EXPORT_NAMES.numeric, ['batch', numericCols.length], 'float64');
   if (catCols.length) feeds.categorical = b.input(EXPORT_NAMES.categorical, ['batch', catCols.length], 'string');
+  const tokenInputs = external.map((e, k) => ({
+    ...e,
+    name: external.length === 1 ? EXPORT_NAMES.tokens : `${EXPORT_NAMES.tokens}_${k}`,
+  }));
+  if (tokenInputs.length)
+    feeds.external = Object.fromEntries(
+      tokenInputs.map((e) => [e.column, b.input(e.name, ['batch', e.width], 'int64')]),
+    );
   let x;
   try {
     x = emitFeatures(b, raw, model.transforms, feeds);
@@ -123,6 +150,8 @@ function buildTabular(g: GraphData, model: TrainedModelValue): { graph: GraphDat
       shape: ['N', catCols.length],
       columns: catCols.map((f) => f.name),
     });
+  for (const e of tokenInputs)
+    inputs.push({ name: e.name, dtype: 'int64', shape: ['N', e.width], columns: [e.column], tokenizer: e.card });
   return {
     graph: {
       ...g,

@@ -5,7 +5,7 @@
  * output column, then a rescale back to float. Convolutions stay float.
  */
 import type { ModelData, NodeData, TensorData } from '../../common/model/onnx/encodeModel';
-import { attrFloat, attrInt, tensorFloats, transpose2d } from './onnxGraph';
+import { attrFloat, attrInt, tensorFloats, transpose2d } from '../../common/model/onnx/attrs';
 
 export interface QuantizeResult {
   model: ModelData;

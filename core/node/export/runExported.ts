@@ -1,5 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import type { TableColumn } from '../../common';
+import { columnValues } from '../../common/transforms/features';
+import { tokenize, tokenizeFromCard } from '../../common/transforms/tokenize';
 import { openSession } from '../onnx/session';
 import type { ExportLayout } from './preprocessGraph';
 import type { VerifyRows } from './verifyRows';
@@ -11,6 +13,17 @@ export interface ExportedOutput {
   labels?: number[];
   /** Class names from the `label_name` output (classifiers with known class names). */
   labelNames?: string[];
+}
+
+/**
+ * The token ids of a column's raw rows computed from the export's own tokenizer card (as any caller
+ * of the file would), so verification also proves the metadata is enough to feed the model.
+ */
+function tokenIds(card: Record<string, unknown> | undefined, column: TableColumn, n: number): BigInt64Array {
+  if (!card) throw new Error(`no tokenizer settings for column ${column.name} in the export layout`);
+  const t = tokenizeFromCard(card);
+  const ids = tokenize.apply(t, columnValues(column, n));
+  return BigInt64Array.from(ids.values as Float64Array, (v) => BigInt(v));
 }
 
 /** Feeds for an exported model from raw columns (or the feature tensor), following its layout. */
@@ -45,6 +58,11 @@ export function feedsFor(layout: ExportLayout, rows: VerifyRows): Record<string,
         }
       });
       feeds[input.name] = new ort.Tensor('string', data, [rows.n, cols.length]);
+    } else if (input.dtype === 'int64') {
+      feeds[input.name] = new ort.Tensor('int64', tokenIds(input.tokenizer, col(cols[0] ?? ''), rows.n), [
+        rows.n,
+        Number(input.shape[1]),
+      ]);
     } else {
       feeds[input.name] = new ort.Tensor('float32', rows.x, [rows.n, ...input.shape.slice(1).map(Number)]);
     }

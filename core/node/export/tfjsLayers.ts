@@ -10,7 +10,7 @@ import type { AnyLayerModule } from '../../common/nodes/layer/defineLayer';
 import type { OnnxOpView, TfjsConverter, TfjsLayerDesc } from '../../common/nodes/layer/tfjsExport';
 import { UserError } from '../executors/Executor';
 import type { GraphData, NodeData, TensorData } from '../../common/model/onnx/encodeModel';
-import { attrFloat, attrInt, attrInts, tensorFloats } from './onnxGraph';
+import { attrFloat, attrInt, attrInts, tensorFloats } from '../../common/model/onnx/attrs';
 
 type Layer = { layer: tf.layers.Layer; weights: tf.Tensor[] };
 

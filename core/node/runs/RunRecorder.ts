@@ -9,6 +9,8 @@ import {
 } from '../../common';
 import {
   finalMetrics,
+  TrialSchema,
+  type TrialRecord,
   type DatasetFingerprint,
   type RecordedNode,
   type RunArtifact,
@@ -90,6 +92,8 @@ export interface RecorderInit {
   file?: string;
   options?: { only?: string; noCache?: boolean };
   rerunOf?: string;
+  /** The run that started this one (a search trial's search run). */
+  parent?: string;
   /** Record under this id when it is free (lowercase letters, digits, dashes). */
   preferredId?: string;
   /** Files the run may read; data files it refuses are recorded unread. */
@@ -142,6 +146,7 @@ export class RunRecorder {
         metrics: {},
         artifacts: [],
         ...(init.rerunOf ? { rerunOf: init.rerunOf } : {}),
+        ...(init.parent ? { parent: init.parent } : {}),
       },
       init.preferredId,
     );
@@ -197,13 +202,17 @@ export class RunRecorder {
     }
   };
 
-  /** Final snapshot from the engine's outcome: statuses, cache keys, metrics, artifacts, duration. */
-  async complete(outcome: RunOutcome): Promise<RunRecord> {
+  /**
+   * Final snapshot from the engine's outcome: statuses, cache keys, metrics, artifacts, duration.
+   * A search trial also gets its trial fields, and `pruned` or `failed` as its status when it ended so.
+   */
+  async complete(outcome: RunOutcome, trial?: TrialRecord): Promise<RunRecord> {
     const finishedAt = Date.now();
     const durationMs = finishedAt - this.record.startedAt;
     if (!outcome.ok) {
       return this.writer.update({
         status: 'failed',
+        ...(trial ? { trial: TrialSchema.parse(trial) } : {}),
         finishedAt,
         durationMs,
         error: `invalid pipeline: ${formatValidationErrors(outcome.validation).join('; ')}`,
@@ -236,8 +245,11 @@ export class RunRecorder {
         if (model.provider && !providers[id]) providers[id] = model.provider;
       }
     }
+    const status =
+      trial?.status === 'pruned' ? 'pruned' : trial?.status === 'failed' ? 'failed' : outcome.report.status;
     return this.writer.update({
-      status: outcome.report.status,
+      status,
+      ...(trial ? { trial: TrialSchema.parse(trial), ...(trial.reason ? { error: trial.reason } : {}) } : {}),
       finishedAt,
       durationMs: outcome.report.durationMs,
       nodes,

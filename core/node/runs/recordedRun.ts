@@ -1,6 +1,6 @@
 import type { NodeRegistry, PipelineDocument } from '../../common';
 import type { RunRecord } from '../../common/runs';
-import type { Engine, RunOptions, RunOutcome } from '../engine/Engine';
+import type { ChildRecorders, Engine, RunOptions, RunOutcome } from '../engine/Engine';
 import { RunRecorder } from './RunRecorder';
 import type { RunStore } from './RunStore';
 
@@ -50,6 +50,7 @@ export async function runRecorded(
     outcome = await engine.run(document, {
       ...runOpts,
       runId: runOpts.runId ?? rec.id,
+      children: childRecorders(rec.id, opts),
       onEvent: (e) => {
         if (recording) {
           try {
@@ -72,4 +73,28 @@ export async function runRecorded(
     onRecordError?.(e);
     return { outcome };
   }
+}
+
+/** Records the variants a node runs inside a recorded run (search trials) as children of `parent`. */
+function childRecorders(parent: string, opts: RecordedRunOptions): ChildRecorders {
+  return {
+    start: async (doc) => {
+      const rec = await RunRecorder.start({
+        store: opts.store,
+        document: doc,
+        registry: opts.registry,
+        baseDir: opts.baseDir ?? process.cwd(),
+        parent,
+        ...(opts.file ? { file: opts.file } : {}),
+        ...(opts.paths ? { paths: opts.paths } : {}),
+      });
+      return {
+        id: rec.id,
+        onEvent: rec.onEvent,
+        complete: async (outcome, trial) => {
+          await rec.complete(outcome, trial);
+        },
+      };
+    },
+  };
 }

@@ -18,10 +18,11 @@ import {
 } from '../../common';
 import { columnStats } from '../../common/nodes/data/tablePreview';
 import type { Engine } from '../engine/Engine';
-import type { ExecutorResult, PathPolicy } from '../executors/Executor';
+import type { PathPolicy } from '../executors/Executor';
 import { isPackagePath } from '../../common/graph/posixPath';
 import { runRecorded } from '../runs/recordedRun';
 import { RunStore } from '../runs/RunStore';
+import { DataViews, type ProducedValue } from './DataViews';
 import { buildResultView } from './resultView';
 import { StudioError } from './StudioError';
 import { isInside } from './workspacePaths';
@@ -37,11 +38,6 @@ export interface EngineServiceOptions {
   onEvent: (event: EngineEvent) => void;
 }
 
-interface Produced {
-  runId: string;
-  load: () => Promise<ExecutorResult | undefined>;
-}
-
 /**
  * Answers the engine channels for one workspace: validate, run (events go to `onEvent`), cancel,
  * and the displayable results of the last run that produced each node. The studio server and the
@@ -49,9 +45,10 @@ interface Produced {
  */
 export class EngineService {
   private readonly registry: NodeRegistry;
-  private readonly produced = new Map<string, Produced>();
+  private readonly produced = new Map<string, ProducedValue>();
   /** Every studio run is recorded in the workspace's run store (`weft runs`, the runs view). */
   private readonly runStore: RunStore;
+  private readonly data = new DataViews((nodeId) => this.produced.get(nodeId));
 
   constructor(private readonly opts: EngineServiceOptions) {
     this.registry = opts.registry ?? builtinNodes;
@@ -113,6 +110,10 @@ export class EngineService {
         return { cancelled: this.opts.engine.cancel((p as EngineParams<'engine.cancel'>).runId) };
       case 'engine.columns':
         return this.columns(p as EngineParams<'engine.columns'>);
+      case 'engine.rows':
+        return this.data.rows(p as EngineParams<'engine.rows'>);
+      case 'engine.explore':
+        return this.data.explore(p as EngineParams<'engine.explore'>);
       case 'engine.result': {
         const q = p as EngineParams<'engine.result'>;
         const got = this.produced.get(q.nodeId);

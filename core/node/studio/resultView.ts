@@ -1,3 +1,4 @@
+import { densifyRowsAt, type CsrRows } from '../../common/sparse';
 import type {
   AnyNodeDefinition,
   DataPreviewValue,
@@ -84,6 +85,17 @@ function imageOf(x: Float32Array, shape: number[], i: number, label?: string): I
   return { width: w, height: h, channels: c, pixels, ...(label !== undefined ? { label } : {}) };
 }
 
+/** The `m` previewed rows of sparse features, dense. */
+function sparseRows(rows: CsrRows, m: number, row: (r: number) => number): Float32Array {
+  const out = new Float32Array(m * rows.cols);
+  densifyRowsAt(
+    rows,
+    Int32Array.from({ length: m }, (_, r) => row(r)),
+    out,
+  );
+  return out;
+}
+
 /** A dataset split as a preview: features (flat) plus the target, images for image-shaped features. */
 function previewSplit(ds: DatasetValue, name: string, maxRows: number): DataPreviewView {
   const split = ds.splits[name];
@@ -94,9 +106,10 @@ function previewSplit(ds: DatasetValue, name: string, maxRows: number): DataPrev
   const m = idx ? idx.length : split.n;
   const row = (r: number): number => (idx ? idx[r] : r);
   const columns: TableColumn[] = [];
+  const x = split.sparse ? sparseRows(split.sparse, m, row) : undefined;
   for (let j = 0; j < shown; j++) {
     const values = new Float64Array(m);
-    for (let r = 0; r < m; r++) values[r] = split.x[row(r) * width + j]!;
+    for (let r = 0; r < m; r++) values[r] = x ? x[r * width + j] : split.x[row(r) * width + j];
     columns.push({ name: ds.featureNames?.[j] ?? `x${j}`, type: 'number', values });
   }
   const target = ds.targetName ?? 'target';
@@ -219,13 +232,17 @@ export function outputView(port: string, kind: PortKind | undefined, value: unkn
     return {
       port,
       kind: 'preview',
-      previews: [{ ...previewLargeTable(value, maxRows), title: 'Table' }],
+      previews: [{ ...previewLargeTable(value, maxRows), title: 'Table', data: { port } }],
     };
   }
   if ((kind === 'Dataset' || kind === undefined) && isDataset(value)) {
     const rank = (s: string): number => ['train', 'validation', 'test'].indexOf(s) >>> 0;
     const names = Object.keys(value.splits).sort((a, b) => rank(a) - rank(b));
-    return { port, kind: 'preview', previews: names.map((n) => previewSplit(value, n, maxRows)) };
+    return {
+      port,
+      kind: 'preview',
+      previews: names.map((n) => ({ ...previewSplit(value, n, maxRows), data: { port, split: n } })),
+    };
   }
   if ((kind === 'Metrics' || kind === undefined) && isMetrics(value))
     return { port, kind: 'metrics', metrics: metricsView(value) };

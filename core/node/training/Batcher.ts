@@ -13,6 +13,8 @@ export interface BatcherOptions {
   /** Label values per sample (1 for class indices). */
   labelSize: number;
   labels: 'int64' | 'int32' | 'float32';
+  /** Floats per sample of `soft` (a teacher's logits), copied in the same order as the rows. @default 0 */
+  softSize?: number;
   /** Reshuffle the order every epoch. */
   shuffle: boolean;
   seed: number;
@@ -25,6 +27,8 @@ export interface BatcherOptions {
 export class Batcher {
   readonly x: Float32Array;
   readonly y: LabelArray;
+  /** The batch's rows of the source's `soft` values (empty without them). */
+  readonly soft: Float32Array;
   readonly order: Uint32Array;
   readonly batches: number;
   private readonly random: () => number;
@@ -35,6 +39,7 @@ export class Batcher {
       y: Int32Array | Float32Array;
       n: number;
       lazy?: DatasetSplit['lazy'];
+      soft?: Float32Array;
       sparse?: DatasetSplit['sparse'];
     },
     private readonly o: BatcherOptions,
@@ -43,6 +48,10 @@ export class Batcher {
     const ny = o.batchSize * o.labelSize;
     this.y =
       o.labels === 'int64' ? new BigInt64Array(ny) : o.labels === 'int32' ? new Int32Array(ny) : new Float32Array(ny);
+    const softSize = src.soft ? (o.softSize ?? 0) : 0;
+    if (src.soft && src.soft.length !== src.n * softSize)
+      throw new Error(`soft values: expected ${src.n} × ${softSize}, got ${src.soft.length}`);
+    this.soft = new Float32Array(o.batchSize * softSize);
     this.order = new Uint32Array(src.n);
     for (let i = 0; i < src.n; i++) this.order[i] = i;
     this.batches = Math.ceil(src.n / o.batchSize);
@@ -92,7 +101,13 @@ export class Batcher {
 
   private fillLabels(start: number, count: number): number {
     const { labelSize } = this.o;
-    const { y } = this.src;
+    const { y, soft } = this.src;
+    const w = this.o.softSize ?? 0;
+    if (soft)
+      for (let i = 0; i < count; i++) {
+        const r = this.order[start + i];
+        this.soft.set(soft.subarray(r * w, (r + 1) * w), i * w);
+      }
     for (let i = 0; i < count; i++) {
       const r = this.order[start + i];
       if (this.y instanceof BigInt64Array) {

@@ -55,6 +55,16 @@ export interface TrainLoopOptions {
   /** Called when the monitored metric improves, with the new best weights (views: copy to keep). */
   onBest?: (epoch: number, params: Float32Array, buffers: Float32Array) => Promise<void> | void;
   log?: (message: string, level?: 'info' | 'warn') => void;
+  /** Knowledge distillation: the teacher's logits for every training row (row-major `n × units`), T and α. */
+  teacher?: { logits: Float32Array; temperature: number; alpha: number };
+  /** Start from these weights (fine-tuning) instead of a fresh initialisation. */
+  initial?: { params: Float32Array; buffers?: Float32Array };
+  /**
+   * Pruning masks over the flat params (1 keeps, 0 prunes), kept in the step graph. `update`, when
+   * given, is called before each epoch with the current params and may return a new mask (a gradual
+   * schedule); pruned params are zeroed whenever the mask changes.
+   */
+  mask?: { initial: Float32Array; update?: (epoch: number, params: Float32Array) => Float32Array | undefined };
   /** Called after every optimizer step with the 1-based step number and its loss (benchmarks time the hot loop with it). */
   onStep?: (step: number, loss: number) => void;
 }
@@ -74,6 +84,8 @@ export interface TrainLoopResult {
   /** Cancelled between steps: `params` holds the best (or latest) weights so far. */
   cancelled: boolean;
   steps: number;
+  /** The pruning mask in force at the end (with `mask`). */
+  mask?: Float32Array;
 }
 
 type Carried = Record<string, ort.Tensor>;
@@ -99,6 +111,8 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
     ...(o.classWeights ? { classWeights: [...o.classWeights] } : {}),
     seed: o.seed,
     ...(o.target ? { target: o.target } : {}),
+    ...(o.teacher ? { distill: { temperature: o.teacher.temperature, alpha: o.teacher.alpha } } : {}),
+    ...(o.mask ? { masked: true } : {}),
   });
   const rowSize = o.model.inputShape.reduce((a, b) => a * b, 1);
   const labelType = graph.labelName ? graph.labelType : 'int32';
@@ -112,10 +126,12 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
       y: labelArray(graph, o.train),
       n,
       ...(o.train.lazy ? { lazy: o.train.lazy } : {}),
+      ...(o.teacher ? { soft: o.teacher.logits } : {}),
       ...(o.train.sparse ? { sparse: o.train.sparse } : {}),
     },
     {
       batchSize,
+      ...(o.teacher ? { softSize: o.model.outputShape.reduce((a, b) => a * b, 1) } : {}),
       rowSize,
       labelSize,
       labels: labelType === 'int32' ? 'int32' : 'float32',
@@ -140,8 +156,12 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
       ? new Validator(o.model, o.task, o.loss, o.validation, opened.provider, o.threads, o.labelSmoothing, o.target)
       : undefined;
 
-  const init = packParams(initParams(o.model, o.seed).values);
-  const initBuf = initBuffers(o.model);
+  const init = o.initial ? Float32Array.from(o.initial.params) : packParams(initParams(o.model, o.seed).values);
+  if (init.length !== graph.paramCount)
+    throw new Error(`initial weights: expected ${graph.paramCount} parameters, got ${init.length}`);
+  const initBuf = o.initial?.buffers ? Float32Array.from(o.initial.buffers) : initBuffers(o.model);
+  let mask = o.mask ? Float32Array.from(o.mask.initial) : undefined;
+  if (mask) for (let i = 0; i < init.length; i++) init[i] *= mask[i];
   const carried: Carried = {};
   for (const c of graph.carried) {
     const data =
@@ -150,10 +170,19 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
   }
   const paramsIn = graph.carried.find((c) => c.init === 'params')!.input;
   const buffersIn = graph.carried.find((c) => c.init === 'buffers')?.input;
+  const effective = (p: Float32Array): Float32Array => {
+    if (!mask) return p;
+    const out = new Float32Array(p.length);
+    for (let i = 0; i < p.length; i++) out[i] = p[i] * mask[i];
+    return out;
+  };
   const current = (): { params: Float32Array; buffers: Float32Array } => ({
-    params: carried[paramsIn].data as Float32Array,
+    params: effective(carried[paramsIn].data as Float32Array),
     buffers: buffersIn ? (carried[buffersIn].data as Float32Array) : initBuf,
   });
+  const maskFeed = (): void => {
+    if (mask && graph.maskName) feeds[graph.maskName] = new ort.Tensor('float32', mask, [mask.length]);
+  };
 
   const bestParams = new Float32Array(graph.paramCount);
   const bestBuffers = new Float32Array(initBuf.length);
@@ -185,6 +214,17 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
   const scalarData = Object.fromEntries(graph.scalarInputs.map((s) => [s, new Float32Array(1)]));
   const feeds: Record<string, ort.Tensor> = {};
   for (const s of graph.scalarInputs) feeds[s] = new ort.Tensor('float32', scalarData[s], []);
+  maskFeed();
+  const softDims = (rows: number): number[] => [rows, ...o.model.outputShape];
+  const softFull = o.teacher ? new ort.Tensor('float32', batcher.soft, softDims(batchSize)) : undefined;
+  const softLast =
+    o.teacher && lastRows !== batchSize
+      ? new ort.Tensor(
+          'float32',
+          batcher.soft.subarray(0, lastRows * (batcher.soft.length / batchSize)),
+          softDims(lastRows),
+        )
+      : softFull;
 
   const history: EpochRecord[] = [];
   const everyMs = o.progressEveryMs ?? 100;
@@ -195,6 +235,13 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
   let weightsEpoch = 0;
   try {
     for (let epoch = 0; epoch < o.epochs && !cancelled; epoch++) {
+      const next = o.mask?.update?.(epoch, current().params);
+      if (next) {
+        mask = Float32Array.from(next);
+        const p = carried[paramsIn].data as Float32Array;
+        carried[paramsIn] = new ort.Tensor('float32', effective(p), [p.length]);
+        maskFeed();
+      }
       batcher.startEpoch();
       let lossSum = 0;
       let correct = 0;
@@ -212,6 +259,7 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
         for (const s of graph.scalarInputs) scalarData[s][0] = scalars[s]!;
         feeds[graph.inputName] = batch.x;
         if (graph.labelName) feeds[graph.labelName] = batch.y;
+        if (graph.teacherName) feeds[graph.teacherName] = rows === batchSize ? softFull! : softLast!;
         for (const c of graph.carried) feeds[c.input] = carried[c.input]!;
         const out = await opened.session.run(feeds);
         for (const c of graph.carried) carried[c.input] = out[c.output]!;
@@ -278,6 +326,7 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
     stoppedEarly,
     cancelled,
     steps: step,
+    ...(mask ? { mask } : {}),
   };
 }
 

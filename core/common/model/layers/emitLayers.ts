@@ -16,6 +16,8 @@ export interface EmitContext {
   seed: number;
   /** Train mode: adds a scalar term, already weighted, to the training loss (a VAE's KL divergence). */
   addLoss?(term: T): void;
+  /** The model's input tensor (set by `emitModel`), for layers that read the token ids, e.g. to mask padding. */
+  input?: T;
 }
 
 function emitNode(ctx: EmitContext, node: ResolvedNode, xs: T[], index: number): T {
@@ -35,7 +37,8 @@ function emitNode(ctx: EmitContext, node: ResolvedNode, xs: T[], index: number):
  * Emits the whole model's forward pass on `input` (`[batch, ...inputShape]`) and returns the output
  * node's tensor. `strip` drops that activation from the output layer (the loss applies it itself).
  */
-export function emitModel(ctx: EmitContext, model: ResolvedModel, input: T, strip?: ActivationFn): T {
+export function emitModel(outer: EmitContext, model: ResolvedModel, input: T, strip?: ActivationFn): T {
+  const ctx: EmitContext = { ...outer, input };
   const values = new Map<string, T>([[MODEL_INPUT, input]]);
   model.nodes.forEach((node, i) => {
     const xs = node.inputs.map((id) => values.get(id)!);

@@ -15,6 +15,8 @@ export function describeStep(t: FittedTransform): string {
     case 'onehot':
     case 'ordinal':
       return `${on} (categories ${t.categories.map((c) => JSON.stringify(c)).join(', ')})`;
+    case 'tokenize':
+      return `${on} (${t.mode}, ${t.vocab.length + 2} ids, length ${t.maxLength})`;
     case 'tfidf':
       return `${on} (${t.vocabulary.length} ${t.analyzer} ${t.ngramRange.join('-')}-gram terms, first ${t.vocabulary
         .slice(0, 5)

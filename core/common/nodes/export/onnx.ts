@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineNode } from '../NodeDefinition';
+import { int8Params } from '../opt/int8Params';
 
 export const exportOnnxParams = z.object({
   /** Output file, relative to the pipeline file. */
@@ -9,18 +10,24 @@ export const exportOnnxParams = z.object({
     .default('model.onnx')
     .meta({ widget: 'file', extensions: ['.onnx'], save: true })
     .describe('Output file, relative to the pipeline file'),
-  /** Also try int8 dynamic quantization: reports size, latency and accuracy change, and writes `<name>.int8.onnx` when it pays. @default false */
+  /**
+   * Also try int8: static QDQ calibrated on the dataset's training rows when a dataset is connected
+   * (dynamic otherwise); reports size, latency and accuracy change, and writes `<name>.int8.onnx`
+   * when it pays. @default false
+   */
   quantize: z
     .boolean()
     .default(false)
     .describe(
-      'Also try int8 dynamic quantization: reports size, latency and accuracy change, and writes <name>.int8.onnx when it pays.',
+      "Also try int8: static (calibrated on the dataset's training rows) when a dataset is connected, dynamic otherwise; reports size, latency and accuracy change, and writes <name>.int8.onnx when it pays",
     ),
   /** Write the int8 file even when it is not smaller and faster than the float one. @default false */
   quantizeForce: z
     .boolean()
     .default(false)
+    .meta({ showIf: { quantize: [true] } })
     .describe('Write the int8 file even when it is not smaller and faster than the float one'),
+  ...int8Params({ quantize: [true] }),
   /** Held-out rows run through the written file and compared with in-app predictions. @default 512 */
   verifyRows: z
     .number()
@@ -46,10 +53,16 @@ export const exportOnnxNode = defineNode({
     '`numeric` float64 and, with categorical columns, `categorical` string), class probabilities and label indices come ' +
     'out. Class names and a model card sit in metadata_props. The written file is run on held-out rows and must match ' +
     'in-app predictions within 1e-5, or the export fails. Connect the dataset for the held-out rows (otherwise synthetic ' +
-    'rows are used) and metrics for the model card.',
+    'rows are used) and metrics for the model card. With quantize on it also tries an int8 file: static QDQ calibrated on ' +
+    "the dataset's training rows when the dataset is connected, dynamic otherwise.",
   inputs: [
     { name: 'model', type: { kind: 'TrainedModel' } },
-    { name: 'data', type: { kind: 'Dataset' }, optional: true, doc: 'Held-out rows for the verification' },
+    {
+      name: 'data',
+      type: { kind: 'Dataset' },
+      optional: true,
+      doc: 'Held-out rows for the verification; training rows to calibrate int8',
+    },
     { name: 'metrics', type: { kind: 'Metrics' }, optional: true, doc: 'Scores for the model card' },
   ],
   outputs: [],

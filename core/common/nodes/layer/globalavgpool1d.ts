@@ -1,15 +1,21 @@
 import { z } from 'zod';
-import { reduceMean } from '../../model/graph/ops';
+import { div, mul, reduceMean, reduceSum } from '../../model/graph/ops';
 import { defineLayer } from './defineLayer';
+import { paddingMask } from './paddingMask';
 
 /** Mean over the time axis of a sequence: `[sequence, features]` → `[features]` (Keras GlobalAveragePooling1D). */
 export const globalavgpool1dNode = defineLayer({
   kind: 'globalavgpool1d',
   title: 'GlobalAvgPool1D',
   doc: 'Average over the sequence axis: [sequence, features] → [features], e.g. after an Embedding or a recurrent layer with returnSequences.',
-  spec: z.object({ kind: z.literal('globalavgpool1d') }),
-  params: z.object({}),
-  toLayer: () => ({ kind: 'globalavgpool1d' }),
+  spec: z.object({ kind: z.literal('globalavgpool1d'), maskPadding: z.boolean().optional() }),
+  params: z.object({
+    maskPadding: z
+      .boolean()
+      .default(false)
+      .describe('Average only the real tokens: skip the steps whose input token id is padding (0, from prep.tokenize)'),
+  }),
+  toLayer: (p) => ({ kind: 'globalavgpool1d', ...(p.maskPadding ? { maskPadding: true } : {}) }),
   infer: ({ x, fail }) => {
     if (x.length !== 2) fail('[sequence, features]');
     return { outShape: [x[1]], params: [], buffers: [] };
@@ -21,5 +27,11 @@ export const globalavgpool1dNode = defineLayer({
         ? { layers: [{ className: 'GlobalAveragePooling1D', config: {} }] }
         : undefined,
   },
-  emit: ({ ctx, x }) => reduceMean(ctx.b, x, [1], false),
+  emit: ({ ctx, x, layer }) => {
+    if (!layer.maskPadding) return reduceMean(ctx.b, x, [1], false);
+    const b = ctx.b;
+    const m = paddingMask(ctx, x, 'layer.globalavgpool1d');
+    const count = b.opNoGrad('Max', [reduceSum(b, m, [1]), b.constF(1)], ['batch', 1]);
+    return div(b, reduceSum(b, mul(b, x, m), [1]), count);
+  },
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { rawTextMessage } from '../../transforms/features';
 import { transformModules } from '../../transforms/registry';
 import type { DatasetValue, FittedTransform } from '../../values';
 import { DataError } from './DataError';
@@ -15,6 +16,7 @@ export function fitScaler(ds: DatasetValue, params: ScaleParams, kind: 'standard
   const features = pickFeatures(ds, params.columns, (f) => isNumericFeature(f, ds.transforms), node);
   const transforms: FittedTransform[] = [...ds.transforms];
   for (const f of features) {
+    if (f.type === 'text') throw new DataError(`${node}: ${rawTextMessage([f.name], node)}`);
     if (!isNumericFeature(f, ds.transforms))
       throw new DataError(`${node}: column '${f.name}' is not numeric (${f.type}, or encoded)`);
     transforms.push(transformModules[kind].fit(f.name, trainValues(ds, f.name, transforms, node), {}));

@@ -1,4 +1,5 @@
 import type { FittedTransform, TableColumn } from '../../values';
+import { tokenize } from '../../transforms/tokenize';
 import { DataError } from './DataError';
 import { tfidf } from '../../transforms/tfidf';
 import { applyChain, columnValues } from '../../transforms/features';
@@ -116,6 +117,9 @@ export function refitTransforms(
         out.push(t.kind === 'standardize' ? { ...t, mean: m.mean, std: m.std } : { ...t, min: m.min, max: m.max });
         break;
       }
+      case 'tokenize':
+        out.push(tokenize.fit(t.column, columnValues(col, n), t));
+        break;
     }
   }
   return out;

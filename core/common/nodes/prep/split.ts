@@ -12,7 +12,9 @@ export const splitParams = z.object({
   features: z
     .array(z.string())
     .default([])
-    .describe('Feature columns; empty = every other column (free-text columns are left out)')
+    .describe(
+      'Feature columns; empty = every other column (free-text columns are left out; listed, they wait for prep.tokenize or prep.tfidf)',
+    )
     .meta({ widget: 'columns' }),
   train: z.number().min(0).max(1).default(0.7).describe('Share of rows for training'),
   validation: z.number().min(0).max(1).default(0.15).describe('Share of rows for validation (0 = none)'),

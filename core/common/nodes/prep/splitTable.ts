@@ -125,7 +125,7 @@ export function splitTable(
       if (col.name === targetName) continue;
       if (col.type === 'text') {
         warnings.push(
-          `free-text column '${col.name}' left out of the features (list it in features to turn it into TF-IDF word features; prep.tfidf sets their options)`,
+          `free-text column '${col.name}' left out of the features (list it in features to turn it into TF-IDF word features; prep.tfidf sets their options, prep.tokenize makes token ids instead)`,
         );
         continue;
       }

@@ -50,7 +50,8 @@ export function windowSeries(table: TableValue, params: WindowParams): { dataset
       const example = i >= 0 ? ` (row ${rowIdAt(table, i)} holds ${JSON.stringify(values[i])})` : '';
       throw new DataError(
         `${where}${role} column '${name}' is ${col.type}, not numeric${example}; prep.window takes numbers only: ` +
-          'drop the column from values, or fix its values in the file',
+          (role === 'target' ? 'choose a numeric target' : 'drop the column from values') +
+          ', or fix its values in the file',
       );
     }
     return col;
@@ -64,6 +65,11 @@ export function windowSeries(table: TableValue, params: WindowParams): { dataset
     throw new DataError(
       `${where}no numeric value columns besides the time column '${timeName}'; columns are ${names.join(', ')}`,
     );
+  if (!params.values.length) {
+    const left = table.columns.filter((c) => c.name !== timeName && !isNumeric(c));
+    if (left.length)
+      warnings.push(`left out of the values (not numbers): ${left.map((c) => `'${c.name}' (${c.type})`).join(', ')}`);
+  }
   const features = featureNames.map((f) => column(f, 'value'));
   const targetName = params.target || featureNames[featureNames.length - 1];
   if (targetName === timeName) throw new DataError(`column '${timeName}' is the time column; it cannot be the target`);
@@ -162,10 +168,17 @@ export function windowSeries(table: TableValue, params: WindowParams): { dataset
     return { x, y, n: ss.length, windowEnd, rowIds };
   };
   const splits: Record<string, DatasetSplit> = { train: makeSplit(starts.train) };
-  if (params.validation > 0) splits.validation = makeSplit(starts.validation);
-  if (params.test > 0) splits.test = makeSplit(starts.test);
-  for (const [name, s] of Object.entries(splits))
-    if (s.n === 0) warnings.push(`the ${name} period holds no complete window; give it a larger share`);
+  const periods = { validation: [validationStart, testStart], test: [testStart, n] } as const;
+  for (const name of ['validation', 'test'] as const) {
+    if (params[name] <= 0) continue;
+    if (starts[name].length) splits[name] = makeSplit(starts[name]);
+    else {
+      const [from, to] = periods[name];
+      warnings.push(
+        `the ${name} period (${to - from} row${to - from === 1 ? '' : 's'}) holds no window whose ${H} targets all fall in it, so the dataset has no ${name} split; give it a larger share`,
+      );
+    }
+  }
 
   const window: WindowSpec = {
     timeColumn: timeName,
@@ -181,6 +194,9 @@ export function windowSeries(table: TableValue, params: WindowParams): { dataset
   const dataset: DatasetValue = {
     task: 'regression',
     featureShape: [L, F],
+    featureNames: Array.from({ length: L }, (_, t) =>
+      featureNames.map((f) => `${f}@t${t === L - 1 ? '' : `-${L - 1 - t}`}`),
+    ).flat(),
     targetName,
     targetDim: H,
     splits,

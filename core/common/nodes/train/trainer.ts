@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { PortType } from '../../ports';
+import { formatDims, shapesCompatible, type PortType } from '../../ports';
 import { defineNode } from '../NodeDefinition';
 
 export const trainerParams = z.object({
@@ -134,6 +134,18 @@ export const trainerParams = z.object({
     .meta({ showIf: { earlyStopping: [true] } }),
   restoreBest: z.boolean().default(true).describe('Return the weights of the best epoch of the monitored metric'),
   checkpoint: z.boolean().default(false).describe('Also write the best model so far to <workspace>/<node>.best.onnx'),
+  temperature: z
+    .number()
+    .positive()
+    .max(100)
+    .default(4)
+    .describe('Distillation (teacher connected): softmax temperature of teacher and student logits'),
+  alpha: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.5)
+    .describe('Distillation (teacher connected): weight of the task loss; the teacher term gets 1 − alpha'),
   provider: z
     .enum(['auto', 'cpu', 'cuda', 'webgpu', 'dml', 'coreml'])
     .default('auto')
@@ -151,11 +163,26 @@ export const trainerNode = defineNode({
   doc:
     'Trains a model on the training split: the model is compiled into one ONNX graph per step (forward, loss, backward, ' +
     'optimizer update) and run by onnxruntime on a GPU provider when one is present, else the CPU. Reports loss and ' +
-    'accuracy per epoch on the training and validation splits; early stopping and best-weights restore watch `monitor`.',
+    'accuracy per epoch on the training and validation splits; early stopping and best-weights restore watch `monitor`. ' +
+    'With a teacher connected the loss becomes alpha·task + (1 − alpha)·T²·KL(teacher ‖ student) on logits softened by ' +
+    'the temperature T (knowledge distillation). With `init` connected instead of a model spec it fine-tunes that ' +
+    'trained model (e.g. one from opt.prune, whose pruning masks stay in the training graph).',
   keywords: ['fit', 'optimizer', 'epochs', 'learn'],
   inputs: [
-    { name: 'model', type: { kind: 'ModelSpec' } },
+    { name: 'model', type: { kind: 'ModelSpec' }, optional: true, doc: 'The architecture to train from scratch' },
     { name: 'data', type: { kind: 'Dataset' } },
+    {
+      name: 'teacher',
+      type: { kind: 'TrainedModel' },
+      optional: true,
+      doc: 'A trained classifier on the same classes and preparation whose softened outputs the student learns from',
+    },
+    {
+      name: 'init',
+      type: { kind: 'TrainedModel' },
+      optional: true,
+      doc: 'A trained Weft model to fine-tune (instead of a model spec): its architecture, weights and pruning masks',
+    },
   ],
   outputs: [
     { name: 'model', type: { kind: 'TrainedModel' } },
@@ -169,7 +196,20 @@ export const trainerNode = defineNode({
   basic: ['epochs', 'batchSize', 'optimizer', 'lr', 'loss'],
   expensive: true,
   inferOutputs: ({ inputs }) => {
+    if (!inputs.model && !inputs.init)
+      return { error: 'connect a model spec on "model" (train from scratch) or a trained model on "init" (fine-tune)' };
+    if (inputs.model && inputs.init)
+      return { error: 'connect either "model" (train from scratch) or "init" (fine-tune a trained model), not both' };
     const data = inputs.data as Extract<PortType, { kind: 'Dataset' }> | undefined;
+    const spec = inputs.model as Extract<PortType, { kind: 'ModelSpec' }> | undefined;
+    const declared = spec?.inputShape?.slice(1);
+    if (data?.featureShape && declared && !shapesCompatible(declared, data.featureShape)) {
+      return {
+        error:
+          `the model's Input takes samples of ${formatDims(declared)} but the dataset's are ${formatDims(data.featureShape)}; ` +
+          "set the Input layer's shape to match, or leave it empty to take the dataset's",
+      };
+    }
     const model: Extract<PortType, { kind: 'TrainedModel' }> = { kind: 'TrainedModel' };
     if (data?.featureShape) model.inputShape = ['batch', ...data.featureShape];
     if (data?.classNames) model.outputShape = ['batch', data.classNames.length];

@@ -172,6 +172,11 @@ export const evalCompareExecutor: Executor<EvalCompareParams> = async (ctx) => {
   const where = `eval.compare (${ctx.nodeId})`;
   const p = ctx.params;
   const data = ctx.inputs.data as DatasetValue;
+  if (data.window && p.mode === 'cv')
+    throw new UserError(
+      `${where}: the dataset is time-series windows (prep.window); k-fold cross-validation would mix later windows into ` +
+        "training and leak the future, so use mode 'test' (fit on the training period, score the test period)",
+    );
   const entries = connectedLearners(ctx, data, where);
   const plan = rounds(data, p, where);
   const classification = data.task === 'classification';

@@ -85,6 +85,13 @@ export const evalImportanceExecutor: Executor<EvalImportanceParams> = async (ctx
       `${where}: the "${p.split}" split is read from files batch by batch; permutation importance needs its rows in memory: raise the reader's memoryBudgetMB`,
     );
   }
+  if (split.sparse && !model.rawInputs) {
+    throw new UserError(
+      `${where}: the "${p.split}" split holds ${split.sparse.cols} sparse TF-IDF features (prep.tfidf); shuffling each ` +
+        'of them is not supported: read the terms that weigh most from the learner summary (ml.logistic lists its ' +
+        'largest coefficients)',
+    );
+  }
   const classification = data.task === 'classification';
   const metric = p.metric === 'auto' ? (classification ? 'accuracy' : 'r2') : p.metric;
   const allowed = classification

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { DatasetValue, MetricsValue, TrainedModelValue } from '../../../common';
 import type { exportOnnxParams } from '../../../common/nodes/export/onnx';
 import { exportOnnx, type OnnxExportReport } from '../../export/exportOnnx';
+import { calibrationRows, int8OptionsOf } from '../../export/int8';
 import { checkCompatible } from '../../inference/runModel';
 import { loadRowsFromDataset, syntheticRows, type VerifyRows } from '../../export/verifyRows';
 import { resolveParamPath, type Executor, type ExecutorContext, type ExecutorResult } from '../Executor';
@@ -43,15 +44,19 @@ export function describeOnnxExport(r: OnnxExportReport): ExecutorResult['summary
       `int8 decision: ${q.decision}; float ${q.floatBytes} bytes, ${ms(q.floatLatency)}; int8 ${q.bytes} bytes, ${ms(q.latency)} (onnxruntime CPU, 1 thread)`,
     );
     lines.push(
-      `int8: ${q.written ? 'wrote' : 'not written:'} ${q.file} (${(q.bytes / 1024).toFixed(1)} KiB, ${q.weights} weight matrices), max |int8 − float| = ${q.maxAbsDiff.toExponential(2)}` +
+      `int8: ${q.written ? 'wrote' : 'not written:'} ${q.file} (${(q.bytes / 1024).toFixed(1)} KiB, ${q.weights} weight tensors), max |int8 − float| = ${q.maxAbsDiff.toExponential(2)}` +
         (q.labelAgreement !== undefined ? `, same label on ${(q.labelAgreement * 100).toFixed(2)}% of rows` : '') +
         (q.accuracyChange !== undefined
           ? `, accuracy ${q.floatAccuracy!.toFixed(4)} → ${q.accuracy!.toFixed(4)} (change ${q.accuracyChange >= 0 ? '+' : ''}${q.accuracyChange.toFixed(4)})`
           : ''),
     );
     lines.push(
-      `int8: dynamic quantization scales activations per batch, so outputs depend on the batch: row by row vs batched differ by up to ${q.batchDependence.toExponential(2)} here`,
+      q.mode === 'static'
+        ? `int8: ${q.description}; static scales, so a row's result does not depend on its batch: row by row vs batched differ by ${q.batchDependence.toExponential(2)}`
+        : `int8: ${q.description}; dynamic quantization scales activations per batch, so outputs depend on the batch: row by row vs batched differ by up to ${q.batchDependence.toExponential(2)} here` +
+            ' (connect the dataset to calibrate static int8)',
     );
+    for (const w of q.warnings) lines.push(`warning: ${w}`);
     if (q.accuracyChange !== undefined) metrics.int8_accuracy_change = q.accuracyChange;
   }
   return { metrics, files, text: lines.join('\n') };
@@ -79,14 +84,19 @@ export const exportOnnxExecutor: Executor<z.output<typeof exportOnnxParams>> = a
   const file = resolveParamPath(ctx, ctx.params.path, 'write');
   const { model, metrics, data, rows } = await exportInputs(ctx, 'export.onnx');
   ctx.progress(0.1, 'building the graph');
+  const calibration = ctx.params.quantize
+    ? await calibrationRows(model, ctx.inputs.data as DatasetValue | undefined, ctx.params.calibrationRows)
+    : undefined;
   const report = await exportOnnx(model, {
     file,
     rows,
     quantize: ctx.params.quantize && ctx.params.quantizeForce ? 'force' : ctx.params.quantize,
+    int8: { ...int8OptionsOf(ctx.params), ...(calibration ? { calibration } : {}) },
     signal: ctx.signal,
     ...(metrics ? { metrics } : {}),
     ...(data ? { trainingData: data } : {}),
   });
+  for (const w of report.quantized?.warnings ?? []) ctx.log(w, 'warn');
   ctx.progress(1);
   return { outputs: {}, summary: describeOnnxExport(report) };
 };

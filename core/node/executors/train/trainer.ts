@@ -1,5 +1,15 @@
 import path from 'node:path';
-import type { DatasetSplit, DatasetValue, LearnerValue, NodeSummary, TrainedModelValue } from '../../../common';
+import type {
+  DatasetSplit,
+  DatasetValue,
+  LearnerValue,
+  NodeSummary,
+  PruningInfo,
+  TrainedModelValue,
+} from '../../../common';
+import { prunableParams, specOfResolved, splitMask } from '../../../common/model/pruning';
+import { fineTuneStart } from '../../training/fineTune';
+import { checkTeacher, teacherLogits } from '../../training/teacherLogits';
 import {
   buildInferenceGraph,
   isClassificationLoss,
@@ -51,6 +61,12 @@ function chooseLoss(p: TrainerParams, data: DatasetValue, where: string): LossKi
   return loss;
 }
 
+/** The pruning record a fine-tuned model carries on: the masks in force at the end, no dense start. */
+function keptPruning(model: ResolvedModel, pruning: PruningInfo, mask: Float32Array | undefined): PruningInfo {
+  const { dense: _dense, ...rest } = pruning;
+  return mask ? { ...rest, masks: splitMask(model, mask, prunableParams(model)) } : rest;
+}
+
 function classCount(data: DatasetValue): number {
   if (data.classNames?.length) return data.classNames.length;
   let max = -1;
@@ -71,7 +87,7 @@ function checkLabels(split: DatasetSplit, k: number, name: string, where: string
 }
 
 function resolveFor(
-  spec: ModelSpecValue,
+  spec: ModelSpecValue | undefined,
   data: DatasetValue,
   loss: LossKind,
   target: TrainerParams['target'],
@@ -110,6 +126,18 @@ function autoencoderSchema(data: DatasetValue): ReturnType<typeof modelSchemaOf>
   };
 }
 
+/** Refuses an Embedding whose table is smaller than the token ids prep.tokenize gives. */
+function checkVocabulary(model: ResolvedModel, data: DatasetValue, where: string): void {
+  const ids = data.transforms.reduce((m, t) => (t.kind === 'tokenize' ? Math.max(m, t.vocab.length + 2) : m), 0);
+  for (const n of model.nodes) {
+    if (n.layer.kind === 'embedding' && n.layer.vocabSize < ids)
+      throw new UserError(
+        `${where}: layer ${n.id} (Embedding) has vocabSize ${n.layer.vocabSize}, but prep.tokenize gives token ids up to ${ids - 1}; set its vocabSize to at least ${ids}`,
+        1,
+      );
+  }
+}
+
 /** The inference graph and per-name weights (BatchNorm running statistics included). */
 function packageWeights(
   model: ResolvedModel,
@@ -132,16 +160,40 @@ function packageWeights(
 /** What a training run reports to its host: the executor's context, or a comparison node's fold. */
 export type TrainHost = Pick<ExecutorContext, 'signal' | 'progress' | 'log' | 'epochMetrics' | 'workspace' | 'nodeId'>;
 
-/** A model spec trained on a dataset's train split with trainer params `p`: the trained model and the summary. */
+/** Optional inputs of a training run: a teacher to distil from, a trained model to fine-tune. */
+export interface TrainExtras {
+  teacher?: TrainedModelValue;
+  init?: TrainedModelValue;
+}
+
+/**
+ * A model spec (or, with `extras.init`, a trained model to fine-tune) trained on a dataset's train
+ * split with trainer params `p`, distilled from `extras.teacher` when given: the trained model and the summary.
+ */
 export async function trainSpec(
   ctx: TrainHost,
-  spec: ModelSpecValue,
+  spec: ModelSpecValue | undefined,
   data: DatasetValue,
   p: TrainerParams,
   where: string,
+  extras: TrainExtras = {},
 ): Promise<{ trained: TrainedModelValue; summary: NodeSummary }> {
   const loss = chooseLoss(p, data, where);
-  const model = resolveFor(spec, data, loss, p.target, where);
+  const units =
+    p.target === 'input'
+      ? data.featureShape.reduce((a, c) => a * c, 1)
+      : outputUnitsFor(loss, classCount(data), data.targetDim ?? 1);
+  const start = extras.init ? fineTuneStart(extras.init, data, units, p.epochs, where, ctx.log) : undefined;
+  const model = start?.model ?? resolveFor(spec, data, loss, p.target, where);
+  checkVocabulary(model, data, where);
+  if (extras.teacher) {
+    if (loss !== 'cross_entropy')
+      throw new UserError(
+        `${where}: distillation needs the cross_entropy loss (loss auto on a classification dataset), not ${loss}`,
+        1,
+      );
+    checkTeacher(extras.teacher, data, classCount(data), where);
+  }
   let split;
   try {
     split = trainValidation(data, p.validationFraction, p.seed);
@@ -182,7 +234,17 @@ export async function trainSpec(
   };
 
   const started = performance.now();
+  const teacher = extras.teacher
+    ? {
+        logits: await teacherLogits(extras.teacher, split.train, classCount(data), where, ctx.signal),
+        temperature: p.temperature,
+        alpha: p.alpha,
+      }
+    : undefined;
   const result = await trainLoop({
+    ...(teacher ? { teacher } : {}),
+    ...(start ? { initial: { params: start.params, buffers: start.buffers } } : {}),
+    ...(start?.mask ? { mask: start.mask } : {}),
     model,
     task: data.task,
     train: split.train,
@@ -249,8 +311,11 @@ export async function trainSpec(
     history: result.history,
     provider: result.provider,
     ...(data.fingerprint ? { datasetFingerprint: data.fingerprint } : {}),
+    ...(start?.pruning ? { pruning: keptPruning(model, start.pruning, result.mask) } : {}),
     trainParams: {
       ...p,
+      ...(extras.teacher ? { distilled: true } : {}),
+      ...(start ? { fineTuned: true } : {}),
       loss,
       monitor,
       validation: split.source,
@@ -277,6 +342,10 @@ export async function trainSpec(
     `${result.history.length} epochs on ${result.provider} in ${seconds.toFixed(1)} s` +
     `${result.stoppedEarly ? ' (stopped early)' : ''}; weights of epoch ${result.weightsEpoch}` +
     (restored ? ` (restored: best ${monitor})` : '') +
+    (teacher ? `; distilled from the teacher (T ${p.temperature}, alpha ${p.alpha})` : '') +
+    (start
+      ? `; fine-tuned from the model on "init"${start.pruning ? ` (${start.pruning.method} pruning kept)` : ''}`
+      : '') +
     `; ${formatMetrics(last)}` +
     (unfinished ? `; ${STILL_DECREASING}` : '') +
     (result.notes.length ? `; ${result.notes.join('; ')}` : '');
@@ -288,8 +357,19 @@ export async function trainSpec(
 
 export const trainerExecutor: Executor<TrainerParams> = async (ctx) => {
   const where = `train.trainer (${ctx.nodeId})`;
-  const spec = ctx.inputs.model as ModelSpecValue;
-  const { trained, summary } = await trainSpec(ctx, spec, ctx.inputs.data as DatasetValue, ctx.params, where);
+  const teacher = ctx.inputs.teacher as TrainedModelValue | undefined;
+  const init = ctx.inputs.init as TrainedModelValue | undefined;
+  if (!init && !ctx.inputs.model)
+    throw new UserError(`${where}: connect a model spec on "model" or a trained model to fine-tune on "init"`, 1);
+  const { trained, summary } = await trainSpec(
+    ctx,
+    ctx.inputs.model as ModelSpecValue | undefined,
+    ctx.inputs.data as DatasetValue,
+    ctx.params,
+    where,
+    { ...(teacher ? { teacher } : {}), ...(init ? { init } : {}) },
+  );
+  const spec = (ctx.inputs.model as ModelSpecValue | undefined) ?? specOfResolved(trained.spec as ResolvedModel);
   const learner: LearnerValue = {
     format: 'weft.learner',
     learner: 'train.trainer',

@@ -3,6 +3,19 @@ import { metricsLines } from '../../../../core/cli/metricsLines';
 import { pipeline } from '../../../fixtures/pipelineBuilder';
 
 describe('weft run metrics lines', () => {
+  it('prints the report of an opt.* (compression) node with its split', () => {
+    const doc = pipeline([{ id: 'prune', type: 'opt.prune' }], []);
+    const lines = metricsLines(doc, {
+      prune: {
+        status: 'done',
+        durationMs: 1,
+        cached: false,
+        summary: { metrics: { parameters_before: 10, parameters_after: 5 } },
+      },
+    });
+    expect(lines).toEqual(['prune: parameters_before=10 parameters_after=5 (split test)']);
+  });
+
   it('prints one line per eval node with metrics, sink or not, in document order with its split', () => {
     const doc = pipeline(
       [

@@ -31,14 +31,16 @@ describe('runs view over the runs service', () => {
     const table = renderToStaticMarkup(
       <RunsTable
         runs={[toListing(a), toListing(b)]}
-        sort={{ key: 'metric:fit.a', dir: 'desc' }}
+        sort={{ key: 'metric:a', dir: 'desc' }}
         onSort={() => undefined}
         selected={[b.id]}
         onToggle={() => undefined}
       />,
     );
-    expect(table).toContain('fit.a ▼');
-    expect(table).toContain('score.slope');
+    expect(table).toContain('>a ▼</th>');
+    expect(table).toContain('>slope</th>');
+    expect(table).toContain('Δ slope');
+    expect(table).toMatch(/class="runs-metric runs-delta runs-delta-(better|worse|same)" title="from run /);
     expect(table).toContain(`data-run-id="${b.id}" class="runs-row selected"`);
     const html = renderToStaticMarkup(
       <RunDiffView a={a} b={b} diff={(await import('../../../../core/common/runs')).diffRuns(a, b)} />,

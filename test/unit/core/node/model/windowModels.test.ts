@@ -58,4 +58,19 @@ describe('models on prep.window samples [lookback, values] → horizon', () => {
       expect(r.outputShape).toEqual([3]);
     }
   });
+
+  it('the trainer checks a declared Input shape against the windows at design time', () => {
+    const trainer = builtinNodes['train.trainer'];
+    const data = { kind: 'Dataset', featureShape: [12, 2], task: 'regression' } as const;
+    const infer = (shape: (string | number)[]) =>
+      trainer.inferOutputs!({
+        params: trainer.params.parse({}),
+        inputs: { data, model: { kind: 'ModelSpec', inputShape: shape, outputShape: ['batch', null] } },
+      });
+    expect(infer(['batch', 12, 2])).toMatchObject({ outputs: { model: { inputShape: ['batch', 12, 2] } } });
+    expect(infer(['batch', 24, 2])).toEqual({
+      error:
+        "the model's Input takes samples of [24, 2] but the dataset's are [12, 2]; set the Input layer's shape to match, or leave it empty to take the dataset's",
+    });
+  });
 });

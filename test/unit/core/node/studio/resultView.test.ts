@@ -78,3 +78,34 @@ describe('result views of 300,000-row values', () => {
     expect(p.head.title).toBe('First rows');
   });
 });
+
+describe('result view of a dataset with sparse TF-IDF features', () => {
+  it('shows the stored values of the previewed rows, zeros elsewhere', () => {
+    const ds: DatasetValue = {
+      task: 'classification',
+      featureShape: [3],
+      featureNames: ['t=a', 't=b', 't=c'],
+      classNames: ['no', 'yes'],
+      transforms: [],
+      splits: {
+        train: {
+          x: new Float32Array(0),
+          y: Int32Array.of(0, 1),
+          n: 2,
+          sparse: {
+            rows: 2,
+            cols: 3,
+            indptr: Int32Array.of(0, 1, 3),
+            indices: Int32Array.of(2, 0, 1),
+            values: Float32Array.of(0.5, 0.25, 0.75),
+          },
+        },
+      },
+    };
+    const p = previewOf(ds, 10);
+    expect(p.head.rows.map((r) => r.slice(0, 3))).toEqual([
+      [0, 0, 0.5],
+      [0.25, 0.75, 0],
+    ]);
+  });
+});

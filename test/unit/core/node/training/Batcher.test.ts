@@ -29,6 +29,20 @@ describe('Batcher', () => {
     expect(seen).not.toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 
+  it('copies soft values (teacher logits) in the same shuffled order as the rows', () => {
+    const soft = Float32Array.from({ length: 20 }, (_, i) => 1000 + i);
+    const b = new Batcher({ ...src, soft }, { ...opts, softSize: 2 });
+    b.startEpoch();
+    for (let i = 0; i < b.batches; i++) {
+      const n = b.fill(i);
+      for (let r = 0; r < n; r++) {
+        const row = (b.x[r] - 0.5) / 10;
+        expect([b.soft[r * 2], b.soft[r * 2 + 1]]).toEqual([1000 + row * 2, 1001 + row * 2]);
+      }
+    }
+    expect(() => new Batcher({ ...src, soft: new Float32Array(7) }, { ...opts, softSize: 2 })).toThrow(/10 × 2/);
+  });
+
   it('gives the same order for the same seed and a different one otherwise', () => {
     const order = (seed: number): number[][] => {
       const b = new Batcher(src, { ...opts, seed });

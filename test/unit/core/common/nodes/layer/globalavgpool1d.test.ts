@@ -30,7 +30,7 @@ describe('layer.globalavgpool1d', () => {
     );
     expect(() => inferLayer('p', pool, [[2, 3, 4]])).toThrow(/needs \[sequence, features\]/);
     const port = globalavgpool1dNode.inferOutputs!({
-      params: {},
+      params: { maskPadding: false },
       inputs: { in: { kind: 'ModelSpec', inputShape: ['batch', 7, 5], outputShape: ['batch', 7, 5] } },
     });
     expect(port).toEqual({

@@ -33,7 +33,7 @@ describe('layer.globalmaxpool1d', () => {
     );
     expect(() => inferLayer('p', pool, [[2, 3, 4]])).toThrow(/needs \[sequence, features\]/);
     const port = globalmaxpool1dNode.inferOutputs!({
-      params: {},
+      params: { maskPadding: false },
       inputs: { in: { kind: 'ModelSpec', inputShape: ['batch', 7, 5], outputShape: ['batch', 7, 5] } },
     });
     expect(port).toEqual({

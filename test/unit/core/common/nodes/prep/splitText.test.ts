@@ -3,6 +3,8 @@ import type { TableValue } from '../../../../../../core/common';
 import { splitParams } from '../../../../../../core/common/nodes/prep/split';
 import { splitTable } from '../../../../../../core/common/nodes/prep/splitTable';
 import { assembleSplitFeatures } from '../../../../../../core/common/transforms/features';
+import { refitTransforms } from '../../../../../../core/common/nodes/prep/refitTransforms';
+import { tfidf, TFIDF_DEFAULTS } from '../../../../../../core/common/transforms/tfidf';
 
 const texts = Array.from({ length: 40 }, (_, i) => (i % 2 ? `cheap pills offer ${i}` : `meeting notes agenda ${i}`));
 const table: TableValue = {
@@ -35,5 +37,18 @@ describe('prep.split with a free-text column', () => {
     expect(() => assembleSplitFeatures(raw, [{ name: 'body', type: 'text' }], [], 1)).toThrow(
       "column 'body' holds free text; turn free text into word features with prep.tfidf (classical models) or into token ids with prep.tokenize (neural models)",
     );
+  });
+});
+
+describe('prep.tfidf in cross-validation folds', () => {
+  it('refitTransforms fits the vocabulary and idf again on the fold rows only, with the same options', () => {
+    const column = { name: 'body', type: 'text' as const, values: ['alpha beta', 'beta gamma', 'delta', 'alpha'] };
+    const options = { ...TFIDF_DEFAULTS, sublinearTf: true, minDf: 1 };
+    const all = tfidf.fit('body', { kind: 'category', values: column.values }, options);
+    expect(all.vocabulary).toEqual(['alpha', 'beta', 'delta', 'gamma']);
+    const [fold] = refitTransforms([all], [column], 2);
+    expect(fold).toMatchObject({ kind: 'tfidf', sublinearTf: true, vocabulary: ['alpha', 'beta', 'gamma'] });
+    // scikit-learn smooth idf on 2 documents: ln(3 / (1 + df)) + 1
+    expect((fold as typeof all).idf).toEqual([Math.log(3 / 2) + 1, Math.log(3 / 3) + 1, Math.log(3 / 2) + 1]);
   });
 });

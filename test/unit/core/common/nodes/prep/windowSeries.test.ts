@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { TableColumn, TableValue } from '../../../../../../core/common';
+import type { TableColumn, TableValue, TrainedModelValue } from '../../../../../../core/common';
+import { modelSchemaOf } from '../../../../../../core/common/modelSchema';
+import { preparationDiff } from '../../../../../../core/common/nodes/eval/preparationDiff';
 import { windowParams, type WindowParams } from '../../../../../../core/common/nodes/prep/window';
 import { windowSeries } from '../../../../../../core/common/nodes/prep/windowSeries';
 import { windowNode } from '../../../../../../core/common/nodes/prep/window';
@@ -39,6 +41,7 @@ describe('prep.window windowing', () => {
       params({ lookback: 3, horizon: 2, validation: 0.2, test: 0.2, scale: 'none' }),
     );
     expect(dataset.featureShape).toEqual([3, 2]);
+    expect(dataset.featureNames).toEqual(['a@t-2', 'b@t-2', 'a@t-1', 'b@t-1', 'a@t', 'b@t']);
     expect(dataset.targetDim).toBe(2);
     expect(dataset.task).toBe('regression');
     const { train, validation, test } = dataset.splits;
@@ -57,6 +60,18 @@ describe('prep.window windowing', () => {
       '2 windows whose 2 targets straddle two periods were dropped (no leak across the split)',
     );
     expect(warnings).toContain("rows were not in time order; sorted by 't'");
+  });
+
+  it('leaves out a period too short for any window, saying so', () => {
+    // validation 0.1 → 1 row (t 8), test 0.2 → rows t 9–10: a horizon of 2 fits the test period only
+    const { dataset, warnings } = windowSeries(
+      series(),
+      params({ lookback: 2, horizon: 2, validation: 0.1, test: 0.2 }),
+    );
+    expect(Object.keys(dataset.splits)).toEqual(['train', 'test']);
+    expect(warnings).toContain(
+      'the validation period (1 row) holds no window whose 2 targets all fall in it, so the dataset has no validation split; give it a larger share',
+    );
   });
 
   it('strides, and a target outside the value columns', () => {
@@ -147,7 +162,27 @@ describe('prep.window windowing', () => {
       const lastTrainTarget = Math.max(...dataset.splits.train.windowEnd!) + H;
       const firstValidationTarget = Math.min(...dataset.splits.validation.windowEnd!) + 1;
       expect(lastTrainTarget).toBeLessThan(firstValidationTarget);
+      // the rule: the last training target is at or before the end of the first validation input window
+      expect(lastTrainTarget).toBeLessThanOrEqual(Math.min(...dataset.splits.validation.windowEnd!));
     }
+  });
+
+  it('a model trained on windows refuses windows cut or scaled differently, naming what differs', () => {
+    const base = params({ lookback: 3, horizon: 1, validation: 0.2, test: 0.2 });
+    const trained = windowSeries(series(), base).dataset;
+    const model = { ...modelSchemaOf(trained), onnx: new Uint8Array(0) } as unknown as TrainedModelValue;
+    expect(model.window).toEqual(trained.window);
+    expect(preparationDiff(model, windowSeries(series(), { ...base, stride: 2 }).dataset)).toEqual([]);
+    expect(preparationDiff(model, windowSeries(series(), { ...base, test: 0.4 }).dataset)).toEqual([
+      "the time-series windows differ from the model's (scaling): model lookback 3 of 'a', 'b' → 1 of 'a', scaled (target mean 3.500, std 1.708); dataset lookback 3 of 'a', 'b' → 1 of 'a', scaled (target mean 2.500, std 1.118)",
+    ]);
+    expect(preparationDiff(model, windowSeries(series(), { ...base, lookback: 4 }).dataset)).toContainEqual(
+      expect.stringMatching(/^the time-series windows differ from the model's \(lookback\)/),
+    );
+    const tabular = { ...trained, window: undefined };
+    expect(preparationDiff(model, tabular)).toEqual([
+      'the model was trained on time-series windows (prep.window) but the dataset is not windowed',
+    ]);
   });
 
   it('infers [lookback, features] at design time from the table schema', () => {
@@ -236,6 +271,12 @@ describe('prep.window bad input', () => {
   it('refuses non-numeric and missing values, naming column and row', () => {
     const table = dated(dates.slice(0, 4));
     table.columns.push({ name: 'site', type: 'category', values: [null, 'north', 'south', 'north'] });
+    expect(windowSeries(table, p({ lookback: 1 })).warnings).toContain(
+      "left out of the values (not numbers): 'site' (category)",
+    );
+    expect(() => windowSeries(table, p({ target: 'site' }))).toThrow(
+      /target column 'site' is category, not numeric .*choose a numeric target/,
+    );
     expect(() => windowSeries(table, p({ values: ['y', 'site'] }))).toThrow(
       /value column 'site' is category, not numeric \(row 2 holds "north"\); .*drop the column from values/,
     );

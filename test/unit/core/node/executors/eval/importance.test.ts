@@ -3,6 +3,9 @@ import type { DatasetValue, MetricsValue, TableColumn } from '../../../../../../
 import { fitLearner } from '../../../../../../core/common/learners';
 import { treeLearner } from '../../../../../../core/common/learners/forest';
 import { linearLearner } from '../../../../../../core/common/learners/linear';
+import { logisticLearner } from '../../../../../../core/common/learners/logistic';
+import { logisticParams } from '../../../../../../core/common/nodes/ml/logistic';
+import { fitTfidf, tfidfParams } from '../../../../../../core/common/nodes/prep/fitTfidf';
 import { seededRandom } from '../../../../../../core/common/nodes/prep/random';
 import { withTransforms } from '../../../../../../core/common/nodes/prep/refitDataset';
 import { evalImportanceParams } from '../../../../../../core/common/nodes/eval/importance';
@@ -101,5 +104,28 @@ describe('eval.importance', () => {
     expect(grouped.features[0].mean).toBeGreaterThan(0.2);
     const slots = await importance(model, data, { groupOneHot: false });
     expect(slots.features.map((f) => f.name).sort()).toEqual(['color=blue', 'color=green', 'color=red', 'noise']);
+  });
+});
+
+describe('eval.importance on sparse TF-IDF features', () => {
+  it('refuses, pointing to the learner summary', async () => {
+    const docs = ['cheap pills now', 'meeting notes', 'cheap offer now', 'notes from the meeting'];
+    const text: TableColumn = { name: 'text', type: 'text', values: docs };
+    const split = { x: new Float32Array(0), y: Int32Array.of(1, 0, 1, 0), n: 4, raw: [text] };
+    const data = fitTfidf(
+      {
+        task: 'classification',
+        featureShape: [0],
+        classNames: ['ham', 'spam'],
+        rawFeatures: [{ name: 'text', type: 'text' }],
+        transforms: [],
+        splits: { train: split, test: split },
+      },
+      tfidfParams.parse({}),
+    ).dataset;
+    const { model } = await fitLearner(logisticLearner, logisticParams.parse({}), data, noHooks);
+    await expect(importance(model, data)).rejects.toThrow(
+      'eval.importance (imp): the "test" split holds 8 sparse TF-IDF features (prep.tfidf); shuffling each of them is not supported',
+    );
   });
 });

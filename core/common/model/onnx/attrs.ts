@@ -1,5 +1,5 @@
-/** Readers for decoded ONNX nodes and tensors (core/common/model/onnx/decodeModel). */
-import type { NodeData, TensorData } from '../../common/model/onnx/encodeModel';
+/** Readers for decoded ONNX nodes and tensors (decodeModel). */
+import type { NodeData, TensorData } from './encodeModel';
 
 export const attrInt = (n: NodeData, name: string, fallback: number): number => {
   const a = n.attrs?.[name];

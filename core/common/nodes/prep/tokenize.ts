@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import type { PortType } from '../../ports';
+import { defineNode } from '../NodeDefinition';
+
+export const tokenizeParams = z.object({
+  columns: z
+    .array(z.string())
+    .default([])
+    .describe('Text columns to tokenize; empty = every free-text feature')
+    .meta({ widget: 'columns' }),
+  mode: z
+    .enum(['word', 'char', 'bpe'])
+    .default('word')
+    .describe('word: words and punctuation runs; char: characters; bpe: subwords merged by byte-pair encoding'),
+  vocabSize: z
+    .number()
+    .int()
+    .min(3)
+    .max(1_000_000)
+    .default(10000)
+    .describe('Ids in the vocabulary, padding and unknown included (set layer.embedding vocabSize to the same)'),
+  maxLength: z.number().int().min(1).max(100_000).default(128).describe('Tokens per text after truncation and padding'),
+  truncate: z
+    .enum(['end', 'start'])
+    .default('end')
+    .describe('Longer texts lose their end (keep the beginning) or their start (keep the end)'),
+  padding: z.enum(['end', 'start']).default('end').describe('Shorter texts are padded at the end or at the start'),
+  lowercase: z.boolean().default(true).describe('Lowercase the text before tokenizing'),
+  normalize: z
+    .enum(['NFC', 'NFKC', 'none'])
+    .default('NFC')
+    .describe('Unicode normalisation: NFC composes accents; NFKC also folds compatibility forms (ﬁ → fi, ² → 2)'),
+  padToken: z.string().min(1).default('[PAD]').describe('Token of id 0, filling short texts'),
+  oovToken: z.string().min(1).default('[UNK]').describe('Token of id 1, for tokens outside the vocabulary'),
+});
+export type TokenizeNodeParams = z.output<typeof tokenizeParams>;
+
+export const tokenizeNode = defineNode({
+  type: 'prep.tokenize',
+  version: 1,
+  title: 'Tokenize Text',
+  category: 'Preprocess',
+  doc:
+    'Turns free-text columns into fixed-length sequences of token ids for layer.embedding (then LSTM, GRU, attention or ' +
+    'Transformer layers): Unicode normalisation and lowercasing, then words, characters or byte-pair-encoded subwords; ' +
+    'the vocabulary (id 0 padding, id 1 unknown, then the most frequent tokens) and the BPE merges are learned on the ' +
+    'training split only. Texts are truncated and padded to maxLength. The exported ONNX model takes these ids ' +
+    '(input token_ids) and carries the tokenizer in its metadata.',
+  keywords: ['text', 'nlp', 'vocabulary', 'bpe', 'subword', 'TextVectorization', 'sequence'],
+  inputs: [{ name: 'dataset', type: { kind: 'Dataset' } }],
+  outputs: [
+    { name: 'dataset', type: { kind: 'Dataset' }, doc: 'Token ids [maxLength] per tokenized column' },
+    {
+      name: 'preview',
+      type: { kind: 'DataPreview' },
+      doc: 'The most frequent tokens and the vocabulary coverage on validation rows',
+    },
+  ],
+  params: tokenizeParams,
+  basic: ['mode', 'vocabSize', 'maxLength'],
+  inferOutputs: ({ params, inputs }) => {
+    const ds = inputs.dataset as Extract<PortType, { kind: 'Dataset' }> | undefined;
+    const width = params.maxLength * Math.max(1, params.columns.length);
+    const before = ds?.featureShape?.length === 1 && typeof ds.featureShape[0] === 'number' ? ds.featureShape[0] : 0;
+    return { outputs: { dataset: { ...(ds ?? { kind: 'Dataset' }), featureShape: [before + width] } } };
+  },
+});

@@ -1,0 +1,34 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runWeft } from '../../fixtures/runWeft';
+
+const example = path.resolve(import.meta.dirname, '../../../resources/examples/compress-digits.weft.json');
+
+interface Summary {
+  metrics?: Record<string, number>;
+}
+
+describe('resources/examples/compress-digits.weft.json', () => {
+  it('weft run distils the CNN teacher, prunes the student to a smaller file and fine-tunes it', () => {
+    const workspace = mkdtempSync(path.join(tmpdir(), 'weft-compress-'));
+    try {
+      const run = runWeft(['run', example, '--workspace', workspace, '--no-cache', '--json'], { timeoutMs: 280_000 });
+      expect(run.code, run.stderr).toBe(0);
+      const out = JSON.parse(run.stdout) as { status: string; nodes: Record<string, { summary?: Summary }> };
+      expect(out.status).toBe('finished');
+      const prune = out.nodes.prune.summary!.metrics!;
+      expect(prune.parameters_after).toBeLessThan(0.55 * prune.parameters_before);
+      expect(prune.bytes_after).toBeLessThan(prune.bytes_before);
+      expect(prune.batch1_ms_after).toBeGreaterThan(0);
+      expect(prune.accuracy_before).toBeGreaterThan(0.85);
+      const acc = (id: string): number => out.nodes[id].summary!.metrics!.accuracy;
+      expect(acc('eval_teacher')).toBeGreaterThan(0.9);
+      expect(acc('eval_student')).toBeGreaterThan(0.85);
+      expect(acc('eval_pruned')).toBeGreaterThan(0.85);
+    } finally {
+      rmSync(workspace, { recursive: true, force: true });
+    }
+  }, 300_000);
+});
