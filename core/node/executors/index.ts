@@ -20,9 +20,11 @@ import { textExecutor } from './data/text';
 import { evalClassificationExecutor } from './eval/classification';
 import { evalCompareExecutor } from './eval/compare';
 import { evalImportanceExecutor } from './eval/importance';
+import { evalAnomalyExecutor } from './eval/anomaly';
 import { evalPredictExecutor } from './eval/predict';
 import { evalRegressionExecutor } from './eval/regression';
 import { exportOnnxExecutor } from './export/onnx';
+import { genSampleExecutor } from './gen/sample';
 import { exportTfjsExecutor } from './export/tfjs';
 import { deployRepositoryExecutor } from './deploy/repository';
 import { optQuantizeExecutor } from './opt/quantize';
@@ -75,6 +77,8 @@ export const builtinExecutors = {
   'eval.predict': evalPredictExecutor,
   'eval.compare': evalCompareExecutor,
   'eval.importance': evalImportanceExecutor,
+  'eval.anomaly': evalAnomalyExecutor,
+  'gen.sample': genSampleExecutor,
   'export.onnx': exportOnnxExecutor,
   'export.tfjs': exportTfjsExecutor,
   'deploy.repository': deployRepositoryExecutor,

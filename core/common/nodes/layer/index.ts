@@ -20,6 +20,7 @@ import { lstmNode } from './lstm';
 import { maxpool2dNode } from './maxpool2d';
 import { onnxLayerNode } from './onnx';
 import { reshapeNode } from './reshape';
+import { samplingNode } from './sampling';
 import { transformerNode } from './transformer';
 
 /**
@@ -49,6 +50,7 @@ export const layerNodes = {
   'layer.attention': attentionNode,
   'layer.transformer': transformerNode,
   'layer.onnx': onnxLayerNode,
+  'layer.sampling': samplingNode,
 } satisfies Readonly<Record<`layer.${string}`, AnyLayerModule>>;
 
 const byKind = new Map<string, AnyLayerModule>(Object.values(layerNodes).map((m) => [m.kind, m]));
