@@ -169,6 +169,10 @@ console.log(
     .map((l) => l.toFixed(2))
     .join(' ')} at start (the machine is shared: compare the per-CPU-second lines when load exceeds the cores)`,
 );
+if (THREADS > 1 && os.loadavg()[0] + THREADS > os.cpus().length)
+  console.log(
+    `# warning: load ${os.loadavg()[0].toFixed(1)} leaves no ${THREADS} free cores; multi-thread figures are unreliable here (spin-waiting thread pools, OpenMP most of all, lose whole time slices)`,
+  );
 for (const c of cases) {
   if (PART && !PART.split(',').includes(c.name)) continue;
   const best = { ours: { train: 0, train_cpu: 0 }, peer: { train: 0, train_cpu: 0 } };
