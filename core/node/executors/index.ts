@@ -31,6 +31,7 @@ import { layerNodes } from '../../common/nodes/layer';
 import type { builtinNodes } from '../../common/nodes/registry';
 import { inputExecutor } from './layer/input';
 import { layerExecutors } from './layer/layerExecutor';
+import { onnxLayerExecutor } from './layer/onnx';
 import { cnnExecutor } from './model/cnn';
 import { mlpExecutor } from './model/mlp';
 import { trainerExecutor } from './train/trainer';
@@ -94,4 +95,5 @@ export const builtinExecutors = {
   'ml.svm': svmExecutor,
   'layer.input': inputExecutor,
   ...layerExecutors(layerNodes),
+  'layer.onnx': onnxLayerExecutor,
 } satisfies ExecutorsFor<typeof builtinNodes>;

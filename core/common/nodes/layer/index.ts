@@ -18,6 +18,7 @@ import { gruNode } from './gru';
 import { layernormNode } from './layernorm';
 import { lstmNode } from './lstm';
 import { maxpool2dNode } from './maxpool2d';
+import { onnxLayerNode } from './onnx';
 import { reshapeNode } from './reshape';
 import { transformerNode } from './transformer';
 
@@ -47,6 +48,7 @@ export const layerNodes = {
   'layer.gru': gruNode,
   'layer.attention': attentionNode,
   'layer.transformer': transformerNode,
+  'layer.onnx': onnxLayerNode,
 } satisfies Readonly<Record<`layer.${string}`, AnyLayerModule>>;
 
 const byKind = new Map<string, AnyLayerModule>(Object.values(layerNodes).map((m) => [m.kind, m]));
