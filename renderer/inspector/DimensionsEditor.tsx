@@ -123,6 +123,7 @@ export function DimensionsEditor({ value, upstream, onChange, problems = [] }: P
         ) : (
           <span className="weft-dimension-range">
             <input
+              type="text"
               data-testid="dimension-low"
               aria-label="low"
               placeholder="low"
@@ -131,6 +132,7 @@ export function DimensionsEditor({ value, upstream, onChange, problems = [] }: P
             />
             ..
             <input
+              type="text"
               data-testid="dimension-high"
               aria-label="high"
               placeholder="high"
