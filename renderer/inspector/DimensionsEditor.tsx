@@ -5,6 +5,7 @@ import {
   defaultDraft,
   describeDimension,
   draftToDimension,
+  problemDimension,
   searchableParams,
   type DimensionDraft,
 } from './dimensionDraft';
@@ -55,7 +56,7 @@ export function DimensionsEditor({ value, upstream, onChange, problems = [] }: P
       {dims.length === 0 && <div className="weft-muted">No dimensions yet: add one below.</div>}
       <ul className="weft-dimension-list">
         {dims.map((d, i) => {
-          const own = problems.filter((p) => p.includes(`${d.node}.${d.param}`));
+          const own = problems.filter((p) => problemDimension(dims, p) === i);
           return (
             <li key={`${d.node}.${d.param}.${i}`} data-testid={`dimension-${d.node}.${d.param}`}>
               <span>{describeDimension(d)}</span>

@@ -1,10 +1,11 @@
 import { formatPortType } from '../../core/common';
+import type { Dimension } from '../../core/common/search/space';
 import { pickParamPath } from '../files/fileActions';
 import { definitionOf } from '../store/nodeCatalog';
 import { useStudio } from '../store/useStudio';
 import { useColumns } from './columnStore';
 import { DimensionsEditor, MetricInput } from './DimensionsEditor';
-import { objectiveMetrics, upstreamNodeIds } from './dimensionDraft';
+import { objectiveMetrics, problemDimension, upstreamNodeIds } from './dimensionDraft';
 import { ParamInput } from './ParamInput';
 import { fieldApplies, paramFields, splitFields, type ParamField } from './paramFields';
 
@@ -68,7 +69,7 @@ export function Inspector() {
           value={selected.data.params[f.key]}
           upstream={upstream}
           onChange={(v) => setParam(selected.id, f.key, v)}
-          problems={(errors ?? []).map((e) => e.message)}
+          problems={(errors ?? []).filter((e) => e.kind === 'bad-param').map((e) => e.message)}
         />
       );
     }
@@ -100,7 +101,13 @@ export function Inspector() {
     );
   };
   const field = (f: ParamField) => {
-    const fieldErrors = (errors ?? []).filter((e) => e.kind === 'bad-param' && e.path?.[0] === f.key);
+    const dims = isSearch && f.key === 'dimensions' ? selected.data.params[f.key] : undefined;
+    const fieldErrors = (errors ?? []).filter(
+      (e) =>
+        e.kind === 'bad-param' &&
+        e.path?.[0] === f.key &&
+        !(Array.isArray(dims) && problemDimension(dims as Dimension[], e.message) >= 0),
+    );
     return (
       <div className={`weft-field${fieldErrors.length ? ' has-error' : ''}`} key={f.key}>
         <label className="weft-field-name" htmlFor={`param-${f.key}`}>

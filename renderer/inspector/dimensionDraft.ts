@@ -148,3 +148,8 @@ export function objectiveMetrics(
   const metrics = source ? summaries[source]?.summary?.metrics : undefined;
   return Object.keys(metrics ?? {}).sort();
 }
+
+/** Which dimension a validation message is about (it names `node.param:`), or -1 for the list as a whole. */
+export function problemDimension(dims: readonly Pick<Dimension, 'node' | 'param'>[], message: string): number {
+  return dims.findIndex((d) => message.includes(`${dimensionKey(d)}:`));
+}

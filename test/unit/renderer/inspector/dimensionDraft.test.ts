@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { validateGraph } from '../../../../core/common/graph/validateGraph';
 import { builtinNodes } from '../../../../core/common/nodes/registry';
 import { searchParams } from '../../../../core/common/nodes/tune/search';
+import type { Dimension } from '../../../../core/common/search/space';
 import {
   defaultDraft,
   describeDimension,
   draftOf,
   draftToDimension,
   objectiveMetrics,
+  problemDimension,
   searchableParams,
   upstreamNodeIds,
   type DimensionDraft,
@@ -137,5 +140,39 @@ describe('dimension editor', () => {
     expect(objectiveMetrics(edges, 'search', runs)).toEqual(['accuracy', 'macro_f1']);
     expect(objectiveMetrics(edges, 'search', {})).toEqual([]);
     expect(objectiveMetrics(edges.slice(1), 'search', runs)).toEqual([]);
+  });
+
+  it('puts each validation message of a search beside the dimension it is about', () => {
+    const node = (id: string, type: string, params: Record<string, unknown>) => ({
+      id,
+      type,
+      version: 1,
+      params,
+      position: { x: 0, y: 0 },
+    });
+    const search = (dimensions: unknown[]) => ({
+      format: 'weft.pipeline' as const,
+      version: 2 as const,
+      metadata: { name: 't' },
+      nodes: [node('mlp', 'model.mlp', {}), node('search', 'tune.search', { dimensions })],
+      edges: [],
+    });
+    const messages = (dimensions: unknown[]) =>
+      (validateGraph(search(dimensions), builtinNodes).errors.search ?? [])
+        .filter((e) => e.kind === 'bad-param')
+        .map((e) => e.message);
+    const missing = [
+      { node: 'mlp', param: 'dropout', type: 'float', low: 0, high: 0.5 },
+      { node: 'gone', param: 'depth', type: 'int', low: 2, high: 8 },
+      { node: 'mlp', param: 'width', type: 'int', low: 2, high: 8 },
+    ];
+    const inGraph = messages(missing);
+    expect(inGraph).toHaveLength(2);
+    expect(inGraph.map((m) => problemDimension(missing, m))).toEqual([1, 2]);
+    const badRange = [missing[0], { node: 'mlp', param: 'dropout2', type: 'float', low: 0.5, high: 0.1 }];
+    const zod = messages(badRange);
+    expect(zod.length).toBeGreaterThan(0);
+    expect(zod.map((m) => problemDimension(badRange as Dimension[], m))).toEqual(zod.map(() => 1));
+    expect(messages([]).map((m) => problemDimension([], m))).toEqual([-1]);
   });
 });
