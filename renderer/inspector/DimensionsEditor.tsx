@@ -4,6 +4,7 @@ import type { Dimension } from '../../core/common/search/space';
 import {
   defaultDraft,
   describeDimension,
+  draftOf,
   draftToDimension,
   problemDimension,
   searchableParams,
@@ -32,9 +33,13 @@ export function DimensionsEditor({ value, upstream, onChange, problems = [] }: P
   const dims = Array.isArray(value) ? (value as Dimension[]) : [];
   const [draft, setDraft] = useState<DimensionDraft>(EMPTY);
   const [touched, setTouched] = useState(false);
+  const [editing, setEditing] = useState<number | null>(null);
   const node = upstream.find((n) => n.id === draft.node);
   const params = node?.def ? searchableParams(node.def) : [];
-  const result = draftToDimension(draft, dims);
+  const result = draftToDimension(
+    draft,
+    dims.filter((_, i) => i !== editing),
+  );
   const edit = (patch: Partial<DimensionDraft>): void => {
     setDraft({ ...draft, ...patch });
     setTouched(true);
@@ -47,8 +52,23 @@ export function DimensionsEditor({ value, upstream, onChange, problems = [] }: P
   };
   const add = (): void => {
     if (!result.ok) return;
-    onChange([...dims, result.dimension]);
+    onChange(
+      editing === null ? [...dims, result.dimension] : dims.map((d, i) => (i === editing ? result.dimension : d)),
+    );
     setDraft({ ...EMPTY, node: draft.node });
+    setTouched(false);
+    setEditing(null);
+  };
+  const startEdit = (i: number): void => {
+    const d = dims[i];
+    if (!d) return;
+    setDraft(draftOf(d));
+    setEditing(i);
+    setTouched(true);
+  };
+  const stopEdit = (): void => {
+    setDraft(EMPTY);
+    setEditing(null);
     setTouched(false);
   };
   return (
@@ -62,9 +82,20 @@ export function DimensionsEditor({ value, upstream, onChange, problems = [] }: P
               <span>{describeDimension(d)}</span>
               <button
                 type="button"
+                title="change this dimension's range or choices"
+                data-testid={`dimension-edit-${d.node}.${d.param}`}
+                onClick={() => startEdit(i)}
+              >
+                edit
+              </button>
+              <button
+                type="button"
                 title="remove this dimension"
                 data-testid={`dimension-remove-${d.node}.${d.param}`}
-                onClick={() => onChange(dims.filter((_, j) => j !== i))}
+                onClick={() => {
+                  if (editing !== null) stopEdit();
+                  onChange(dims.filter((_, j) => j !== i));
+                }}
               >
                 ×
               </button>
@@ -78,7 +109,9 @@ export function DimensionsEditor({ value, upstream, onChange, problems = [] }: P
         })}
       </ul>
       <fieldset className="weft-dimension-form">
-        <legend>Add a dimension</legend>
+        <legend>
+          {editing === null ? 'Add a dimension' : `Change ${dims[editing]?.node}.${dims[editing]?.param}`}
+        </legend>
         <select
           data-testid="dimension-node"
           value={draft.node}
@@ -151,8 +184,13 @@ export function DimensionsEditor({ value, upstream, onChange, problems = [] }: P
           </span>
         )}
         <button type="button" data-testid="dimension-add" disabled={!result.ok} onClick={add}>
-          Add
+          {editing === null ? 'Add' : 'Update'}
         </button>
+        {editing !== null && (
+          <button type="button" data-testid="dimension-cancel" onClick={stopEdit}>
+            Cancel
+          </button>
+        )}
         {touched && !result.ok && (
           <div className="weft-field-error" data-testid="dimension-error">
             {result.error}

@@ -131,6 +131,13 @@ test('a search fills the trials table and plots, opens a trial, and takes a dime
   await expect(editor.getByTestId('dimension-error')).toHaveCount(0);
   await editor.getByTestId('dimension-add').click();
   await expect(editor.getByTestId('dimension-train.epochs')).toContainText('train.epochs: int 5..8');
+  await editor.getByTestId('dimension-edit-train.epochs').click();
+  await expect(editor.locator('legend')).toHaveText('Change train.epochs');
+  await expect(editor.getByTestId('dimension-low')).toHaveValue('5');
+  await editor.getByTestId('dimension-high').fill('9');
+  await editor.getByTestId('dimension-add').click();
+  await expect(editor.getByTestId('dimension-train.epochs')).toContainText('train.epochs: int 5..9');
+  await expect(editor.locator('li')).toHaveCount(3);
   await s.shot('search-dimension-added');
 
   await objective.click();

@@ -21,6 +21,8 @@ describe('dimensions editor markup', () => {
     );
     expect(html).toContain('train.lr: float 0.0001..0.1 (log)');
     expect(html.match(/data-testid="dimension-remove-/g)).toHaveLength(2);
+    expect(html.match(/data-testid="dimension-edit-/g)).toHaveLength(2);
+    expect(html).toContain('<legend>Add a dimension</legend>');
     expect(html).toMatch(/data-testid="dimension-gone.depth">.*no node &quot;gone&quot; in the pipeline/);
     const lrRow = /data-testid="dimension-train.lr">(.*?)<\/li>/.exec(html)?.[1] ?? '';
     expect(lrRow).toContain('train.lr');
