@@ -134,7 +134,7 @@ export function Inspector() {
       </div>
     );
   };
-  const general = (errors ?? []).filter((e) => e.kind !== 'bad-param' || e.path?.length === 0);
+  const general = (errors ?? []).filter((e) => e.kind !== 'bad-param' || !e.path?.length);
   return (
     <aside className="weft-inspector" data-testid="inspector">
       <h2>{def.title}</h2>
