@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { inferenceBatchSize } from '../inferenceParams';
 import { defineNode } from '../NodeDefinition';
 
 export const evalAnomalyParams = z.object({
@@ -18,7 +19,7 @@ export const evalAnomalyParams = z.object({
     .describe(
       'Dataset class that counts as an anomaly in the predictions’ ground truth; empty = the second class of a binary dataset',
     ),
-  batchSize: z.number().int().min(1).max(65_536).default(1024).describe('Rows per onnxruntime call'),
+  batchSize: inferenceBatchSize,
 });
 
 export const evalAnomaly = defineNode({

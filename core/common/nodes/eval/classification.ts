@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { inferenceBatchSize } from '../inferenceParams';
 import { defineNode } from '../NodeDefinition';
 
 export const evalClassificationParams = z.object({
@@ -9,13 +10,7 @@ export const evalClassificationParams = z.object({
     .array(z.number().int().min(1))
     .default([3, 5])
     .describe('Extra top-k accuracies to report (k below the class count)'),
-  batchSize: z
-    .number()
-    .int()
-    .min(1)
-    .max(65_536)
-    .default(1024)
-    .describe('Rows per inference call; larger is faster and uses more memory'),
+  batchSize: inferenceBatchSize,
 });
 
 export const evalClassification = defineNode({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { inferenceBatchSize } from '../inferenceParams';
 import type { PortSpec } from '../NodeDefinition';
 import type { PortType } from '../../ports';
 import { defineNode } from '../NodeDefinition';
@@ -35,7 +36,7 @@ export const evalCompareParams = z.object({
     .lt(1)
     .default(0.05)
     .describe('Significance level of the paired test of the best learner against each other one'),
-  batchSize: z.number().int().min(1).max(65_536).default(1024).describe('Rows per inference batch'),
+  batchSize: inferenceBatchSize,
 });
 
 export type EvalCompareParams = z.output<typeof evalCompareParams>;

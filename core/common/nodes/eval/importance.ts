@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { inferenceBatchSize } from '../inferenceParams';
 import { defineNode } from '../NodeDefinition';
 import { RANK_METRICS } from './compare';
 
@@ -14,7 +15,7 @@ export const evalImportanceParams = z.object({
     .boolean()
     .default(true)
     .describe('Shuffle the one-hot columns of one original column together and report the original column'),
-  batchSize: z.number().int().min(1).max(65_536).default(1024).describe('Rows per inference batch'),
+  batchSize: inferenceBatchSize,
 });
 
 export type EvalImportanceParams = z.output<typeof evalImportanceParams>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { inferenceBatchSize } from '../inferenceParams';
 import { defineNode } from '../NodeDefinition';
 
 export const evalPredictParams = z.object({
@@ -14,14 +15,8 @@ export const evalPredictParams = z.object({
   inputColumns: z
     .boolean()
     .default(false)
-    .describe("Also write the split's raw input columns (tabular data) or image files next to the predictions."),
-  batchSize: z
-    .number()
-    .int()
-    .min(1)
-    .max(65_536)
-    .default(1024)
-    .describe('Rows per inference call; larger is faster and uses more memory'),
+    .describe("Also write the split's raw input columns (tabular data) or image files next to the predictions"),
+  batchSize: inferenceBatchSize,
 });
 
 export const evalPredict = defineNode({

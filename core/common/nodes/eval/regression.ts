@@ -1,16 +1,11 @@
 import { z } from 'zod';
+import { inferenceBatchSize } from '../inferenceParams';
 import { defineNode } from '../NodeDefinition';
 
 export const evalRegressionParams = z.object({
   /** Which dataset split to score. @default 'test' */
   split: z.string().min(1).default('test').describe('Which dataset split to score'),
-  batchSize: z
-    .number()
-    .int()
-    .min(1)
-    .max(65_536)
-    .default(1024)
-    .describe('Rows per inference call; larger is faster and uses more memory'),
+  batchSize: inferenceBatchSize,
 });
 
 export const evalRegression = defineNode({

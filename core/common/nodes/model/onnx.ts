@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { inferenceBatchSize } from '../inferenceParams';
 import { defineNode } from '../NodeDefinition';
 
 /** Execution providers a user can ask for; `auto` picks the best one present and reports it. */
@@ -27,13 +28,7 @@ export const onnxModelParams = z.object({
     .describe('The output read as probabilities (classification) or predictions; empty takes the first float output'),
   /** The dataset split to run on. @default 'test' */
   split: z.string().min(1).default('test').describe('The dataset split to run on'),
-  batchSize: z
-    .number()
-    .int()
-    .min(1)
-    .max(65_536)
-    .default(1024)
-    .describe('Rows per inference call; larger is faster and uses more memory'),
+  batchSize: inferenceBatchSize,
 });
 
 export const onnxModelNode = defineNode({
