@@ -78,7 +78,8 @@ function gradients(
 
 /**
  * Binary log loss summed over rows `0 .. n` of the raw scores, and the gradients and hessians
- * there, with one exponential per row.
+ * there, with one exponential per row. The `log(1 + e)` terms are summed as the log of their
+ * product, taken once per block of 512 rows (each factor is in (1, 2], so a block cannot overflow).
  */
 function binaryLossAndGradients(
   raw: Float64Array,
@@ -88,15 +89,22 @@ function binaryLossAndGradients(
   h: Float64Array,
 ): number {
   let total = 0;
+  let product = 1;
   for (let i = 0; i < n; i++) {
     const s = raw[i];
     const e = Math.exp(-Math.abs(s));
-    const p = s > 0 ? 1 / (1 + e) : e / (1 + e);
-    total += (s > 0 ? s + Math.log1p(e) : Math.log1p(e)) - (y[i] === 1 ? s : 0);
+    const q = 1 / (1 + e);
+    const p = s > 0 ? q : e * q;
+    product *= 1 + e;
+    if ((i & 511) === 511) {
+      total += Math.log(product);
+      product = 1;
+    }
+    total += (s > 0 ? s : 0) - (y[i] === 1 ? s : 0);
     g[i] = p - y[i];
     h[i] = p * (1 - p);
   }
-  return total;
+  return total + Math.log(product);
 }
 
 function baseline(loss: Loss, y: ArrayLike<number>, rows: ArrayLike<number>, m: number): number[] {
