@@ -53,8 +53,8 @@ function gradients(
   n: number,
   m: number,
   c: number,
-  g: Float64Array,
-  h: Float64Array,
+  g: Float32Array,
+  h: Float32Array,
 ): void {
   for (let i = 0; i < n; i++) {
     if (loss === 'squared_error') {
@@ -85,8 +85,8 @@ function binaryLossAndGradients(
   raw: Float64Array,
   y: ArrayLike<number>,
   n: number,
-  g: Float64Array,
-  h: Float64Array,
+  g: Float32Array,
+  h: Float32Array,
 ): number {
   let total = 0;
   let product = 1;
@@ -166,8 +166,8 @@ async function fitBoosting(data: FitData, p: BoostingParams, hooks: FitHooks): P
   const rawVal = new Float64Array(nv * m);
   for (let i = 0; i < nf; i++) for (let c = 0; c < m; c++) raw[i * m + c] = base[c];
   for (let i = 0; i < nv; i++) for (let c = 0; c < m; c++) rawVal[i * m + c] = base[c];
-  const g = new Float64Array(nf);
-  const h = new Float64Array(nf);
+  const g = new Float32Array(nf);
+  const h = new Float32Array(nf);
   const rows = new Int32Array(nf);
   const scratch = histScratch(nf);
   const trees: { tree: HistTree; target: number }[] = [];
@@ -181,8 +181,8 @@ async function fitBoosting(data: FitData, p: BoostingParams, hooks: FitHooks): P
     l2: p.l2Regularization,
     learningRate: p.learningRate,
   };
-  const grads = Array.from({ length: m }, (_, c) => (c === 0 ? g : new Float64Array(nf)));
-  const hesses = Array.from({ length: m }, (_, c) => (c === 0 ? h : new Float64Array(nf)));
+  const grads = Array.from({ length: m }, (_, c) => (c === 0 ? g : new Float32Array(nf)));
+  const hesses = Array.from({ length: m }, (_, c) => (c === 0 ? h : new Float32Array(nf)));
   if (loss === 'binary') binaryLossAndGradients(raw, yFit, nf, g, h);
   for (let it = 0; it < p.maxIter; it++) {
     if (loss !== 'binary') for (let c = 0; c < m; c++) gradients(loss, raw, yFit, nf, m, c, grads[c], hesses[c]);

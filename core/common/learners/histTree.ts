@@ -48,14 +48,14 @@ interface Leaf {
 /** Reusable buffers of one fit: ordered gradients and hessians of a node's rows, freed histograms. */
 export interface HistScratch {
   rows: Int32Array;
-  grad: Float64Array;
-  hess: Float64Array;
+  grad: Float32Array;
+  hess: Float32Array;
   pool: Float64Array[];
 }
 
 /** Buffers for growing trees on up to `n` rows. */
 export function histScratch(n: number): HistScratch {
-  return { rows: new Int32Array(n), grad: new Float64Array(n), hess: new Float64Array(n), pool: [] };
+  return { rows: new Int32Array(n), grad: new Float32Array(n), hess: new Float32Array(n), pool: [] };
 }
 
 /** Adds `grad[row]`, `hess[row]` and 1 to the `[g, h, count]` slot of `row`'s bin for four columns at once. */
@@ -66,8 +66,8 @@ function addFourColumns(
   rows: Int32Array | null,
   start: number,
   size: number,
-  grad: Float64Array,
-  hess: Float64Array,
+  grad: Float32Array,
+  hess: Float32Array,
   hist: Float64Array,
   b0: number,
   stride: number,
@@ -112,10 +112,10 @@ function buildHistogram(
   start: number,
   end: number,
   identity: boolean,
-  grad: Float64Array,
-  hess: Float64Array,
-  og: Float64Array,
-  oh: Float64Array,
+  grad: Float32Array,
+  hess: Float32Array,
+  og: Float32Array,
+  oh: Float32Array,
   hist: Float64Array,
 ): void {
   const { bins, n, d, missingBin } = data;
@@ -157,8 +157,8 @@ export function growHistTree(
   data: BinnedFeatures,
   rows: Int32Array,
   count: number,
-  grad: Float64Array,
-  hess: Float64Array,
+  grad: Float32Array,
+  hess: Float32Array,
   opts: HistTreeOptions,
   scratch: HistScratch,
 ): { tree: HistTree; leafOfRange: { start: number; end: number; value: number }[] } {
