@@ -17,7 +17,8 @@ export interface LogisticParams {
 /**
  * Row losses and score residuals (`p − y`) of a binary (`m = 1`, sigmoid) or multinomial
  * (`m = k`, softmax) model; returns the summed loss. `q` receives the diagonal of the Hessian per
- * score (`p(1 − p)`) when given.
+ * score (`p(1 − p)`) when given. Binary `log(1 + e)` terms are summed as the log of their product,
+ * once per 512 rows (each factor is in (1, 2]).
  */
 function lossAndResidual(
   scores: Float64Array,
@@ -28,16 +29,25 @@ function lossAndResidual(
   q?: Float64Array,
 ): number {
   let total = 0;
-  for (let i = 0; i < n; i++) {
-    if (m === 1) {
+  if (m === 1) {
+    let product = 1;
+    for (let i = 0; i < n; i++) {
       const s = scores[i];
       const e = Math.exp(-Math.abs(s));
-      const p = s > 0 ? 1 / (1 + e) : e / (1 + e);
-      total += (s > 0 ? s + Math.log1p(e) : Math.log1p(e)) - (y[i] === 1 ? s : 0);
+      const inv = 1 / (1 + e);
+      const p = s > 0 ? inv : e * inv;
+      product *= 1 + e;
+      if ((i & 511) === 511) {
+        total += Math.log(product);
+        product = 1;
+      }
+      total += (s > 0 ? s : 0) - (y[i] === 1 ? s : 0);
       resid[i] = p - (y[i] === 1 ? 1 : 0);
       if (q) q[i] = p * (1 - p);
-      continue;
     }
+    return total + Math.log(product);
+  }
+  for (let i = 0; i < n; i++) {
     let max = -Infinity;
     for (let c = 0; c < m; c++) max = Math.max(max, scores[i * m + c]);
     let z = 0;
