@@ -45,33 +45,42 @@ function meanLoss(loss: Loss, raw: Float64Array, y: ArrayLike<number>, rows: Arr
   return total / Math.max(rows.length, 1);
 }
 
-/** Gradients and hessians of the loss for one output `c` of the raw scores. */
+/**
+ * Gradients and hessians of the squared error or multinomial loss for every output `c` (into
+ * `g[c]`, `h[c]`), with one softmax per row.
+ */
 function gradients(
   loss: Loss,
   raw: Float64Array,
   y: ArrayLike<number>,
   n: number,
   m: number,
-  c: number,
-  g: Float32Array,
-  h: Float32Array,
+  g: Float32Array[],
+  h: Float32Array[],
 ): void {
+  if (loss === 'squared_error') {
+    const g0 = g[0];
+    const h0 = h[0];
+    for (let i = 0; i < n; i++) {
+      g0[i] = raw[i] - y[i];
+      h0[i] = 1;
+    }
+    return;
+  }
+  const e = new Float64Array(m);
   for (let i = 0; i < n; i++) {
-    if (loss === 'squared_error') {
-      g[i] = raw[i] - y[i];
-      h[i] = 1;
-    } else if (loss === 'binary') {
-      const p = 1 / (1 + Math.exp(-raw[i]));
-      g[i] = p - y[i];
-      h[i] = p * (1 - p);
-    } else {
-      let max = -Infinity;
-      for (let k = 0; k < m; k++) max = Math.max(max, raw[i * m + k]);
-      let z = 0;
-      for (let k = 0; k < m; k++) z += Math.exp(raw[i * m + k] - max);
-      const p = Math.exp(raw[i * m + c] - max) / z;
-      g[i] = p - (y[i] === c ? 1 : 0);
-      h[i] = p * (1 - p);
+    const o = i * m;
+    let max = -Infinity;
+    for (let k = 0; k < m; k++) max = Math.max(max, raw[o + k]);
+    let z = 0;
+    for (let k = 0; k < m; k++) {
+      e[k] = Math.exp(raw[o + k] - max);
+      z += e[k];
+    }
+    for (let c = 0; c < m; c++) {
+      const p = e[c] / z;
+      g[c][i] = p - (y[i] === c ? 1 : 0);
+      h[c][i] = p * (1 - p);
     }
   }
 }
@@ -185,7 +194,7 @@ async function fitBoosting(data: FitData, p: BoostingParams, hooks: FitHooks): P
   const hesses = Array.from({ length: m }, (_, c) => (c === 0 ? h : new Float32Array(nf)));
   if (loss === 'binary') binaryLossAndGradients(raw, yFit, nf, g, h);
   for (let it = 0; it < p.maxIter; it++) {
-    if (loss !== 'binary') for (let c = 0; c < m; c++) gradients(loss, raw, yFit, nf, m, c, grads[c], hesses[c]);
+    if (loss !== 'binary') gradients(loss, raw, yFit, nf, m, grads, hesses);
     for (let c = 0; c < m; c++) {
       rows.set(all);
       const { tree, leafOfRange } = growHistTree(binned, rows, nf, grads[c], hesses[c], treeOpts, scratch);
