@@ -149,6 +149,11 @@ async function tfidfPart(c: Corpus): Promise<void> {
     true,
     note,
   );
+  console.log(
+    `# throughput: best of ${REPEATS} interleaved rounds (ours in this process, then the peer's ` +
+      'TfidfVectorizer().fit_transform timed inside its own process); the machine is shared with other jobs, ' +
+      'so the figures move between runs',
+  );
 }
 
 /** Parts of the text bench by name; sequence-model parts (LSTM, Transformer vs PyTorch) go here too. */

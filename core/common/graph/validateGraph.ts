@@ -171,6 +171,9 @@ export function validateGraph(doc: PipelineDocument, registry: NodeRegistry): Va
     const parsed = def.params.safeParse(n.params);
     if (parsed.success) params[n.id] = parsed.data;
     else for (const e of formatZodIssues(parsed.error)) push(errors, n.id, e);
+    if (parsed.success && def.checkInGraph)
+      for (const message of def.checkInGraph(parsed.data, doc, registry))
+        push(errors, n.id, { kind: 'bad-param', message });
     const known = paramKeys(def.params);
     if (known) for (const e of unknownParams(n.params, known)) push(errors, n.id, e);
   }

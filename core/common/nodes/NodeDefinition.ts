@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { PipelineDocument } from '../graph/document';
 import type { PortType } from '../ports';
 
 export type Category =
@@ -49,6 +50,11 @@ export interface NodeDefinition<S extends z.ZodType = z.ZodType> {
   inferOutputs?(ctx: InferContext<z.output<S>>): InferResult;
   /** Outputs are costly to recompute (trained models): the executor also caches them on disk. */
   expensive?: boolean;
+  /**
+   * Problems of valid params that depend on the rest of the document (a param naming another node or
+   * its params), reported under this node when the graph is validated.
+   */
+  checkInGraph?(params: z.output<S>, doc: PipelineDocument, registry: NodeRegistry): string[];
 }
 
 /** Identity helper that keeps the params type while checking the definition's shape. */

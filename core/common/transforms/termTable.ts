@@ -20,49 +20,69 @@ function isWordCodePoint(cp: number): boolean {
   return WORD.test(String.fromCodePoint(cp));
 }
 
-/** Calls `token(start, end)` for every maximal run of two or more word code points of `text`. */
-export function scanWords(text: string, token: (start: number, end: number) => void): void {
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/**
+ * Calls `token(start, end, hash)` for every maximal run of two or more word code points of `text`;
+ * `hash` is the run's `hashOf`, computed while scanning so the term table need not read it again.
+ */
+export function scanWords(text: string, token: (start: number, end: number, hash: number) => void): void {
   const n = text.length;
   let start = -1;
   let points = 0;
+  let h = FNV_OFFSET;
   for (let i = 0; i < n;) {
     let cp = text.charCodeAt(i);
     let width = 1;
-    if (cp >= 0xd800 && cp <= 0xdbff && i + 1 < n) {
-      const lo = text.charCodeAt(i + 1);
-      if (lo >= 0xdc00 && lo <= 0xdfff) {
-        cp = (cp - 0xd800) * 0x400 + (lo - 0xdc00) + 0x10000;
-        width = 2;
+    let word: boolean;
+    if (cp < 128) word = bmp[cp] === 1;
+    else {
+      if (cp >= 0xd800 && cp <= 0xdbff && i + 1 < n) {
+        const lo = text.charCodeAt(i + 1);
+        if (lo >= 0xdc00 && lo <= 0xdfff) {
+          cp = (cp - 0xd800) * 0x400 + (lo - 0xdc00) + 0x10000;
+          width = 2;
+        }
       }
+      word = isWordCodePoint(cp);
     }
-    const word = cp < 128 ? bmp[cp] === 1 : isWordCodePoint(cp);
     if (word) {
       if (start < 0) {
         start = i;
         points = 0;
+        h = FNV_OFFSET;
       }
       points++;
+      h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
+      if (width === 2) h = Math.imul(h ^ text.charCodeAt(i + 1), FNV_PRIME);
     } else if (start >= 0) {
-      if (points >= 2) token(start, i);
+      if (points >= 2) token(start, i, h & 0x7fffffff);
       start = -1;
     }
     i += width;
   }
-  if (start >= 0 && points >= 2) token(start, n);
+  if (start >= 0 && points >= 2) token(start, n, h & 0x7fffffff);
 }
 
-/** Terms by id, found by their characters in a source string without slicing it. */
+/**
+ * Terms by id, found by their characters in a source string without slicing it. Each slot holds a
+ * term's hash beside its id, and the terms' code units sit in one pool, so a lookup touches two
+ * places in memory.
+ */
 export class TermTable {
   readonly terms: string[] = [];
+  /** Per slot: hash, id (−1 = empty). */
   private slots: Int32Array;
-  private hashes: Int32Array;
   private mask: number;
+  /** Code units of every term, term id at `starts[id] .. starts[id + 1]`. */
+  private pool = new Uint16Array(1 << 16);
+  private starts = new Int32Array(1 << 12);
 
   constructor(terms: readonly string[] = []) {
     let size = 1024;
     while (size < terms.length * 2) size *= 2;
-    this.slots = new Int32Array(size).fill(-1);
-    this.hashes = new Int32Array(Math.max(16, terms.length));
+    this.slots = new Int32Array(size * 2).fill(-1);
     this.mask = size - 1;
     for (const t of terms) this.intern(t, 0, t.length);
   }
@@ -71,58 +91,71 @@ export class TermTable {
     return this.terms.length;
   }
 
-  /** The id of `text[start, end)`, or -1. */
-  find(text: string, start: number, end: number): number {
-    const h = hashOf(text, start, end);
+  /** The id of `text[start, end)`, or -1; `h` is its `hashOf` when the caller has it. */
+  find(text: string, start: number, end: number, h = hashOf(text, start, end)): number {
+    const slots = this.slots;
     for (let s = h & this.mask; ; s = (s + 1) & this.mask) {
-      const id = this.slots[s];
+      const id = slots[2 * s + 1];
       if (id < 0) return -1;
-      if (this.hashes[id] === h && same(this.terms[id], text, start, end)) return id;
+      if (slots[2 * s] === h && this.same(id, text, start, end)) return id;
     }
   }
 
-  /** The id of `text[start, end)`, added when new. */
-  intern(text: string, start: number, end: number): number {
-    const h = hashOf(text, start, end);
+  /** The id of `text[start, end)`, added when new; `h` is its `hashOf` when the caller has it. */
+  intern(text: string, start: number, end: number, h = hashOf(text, start, end)): number {
+    const slots = this.slots;
     let s = h & this.mask;
     for (; ; s = (s + 1) & this.mask) {
-      const id = this.slots[s];
+      const id = slots[2 * s + 1];
       if (id < 0) break;
-      if (this.hashes[id] === h && same(this.terms[id], text, start, end)) return id;
+      if (slots[2 * s] === h && this.same(id, text, start, end)) return id;
     }
     const id = this.terms.length;
     this.terms.push(start === 0 && end === text.length ? text : text.slice(start, end));
-    if (id >= this.hashes.length) {
-      const grown = new Int32Array(this.hashes.length * 2);
-      grown.set(this.hashes);
-      this.hashes = grown;
-    }
-    this.hashes[id] = h;
-    this.slots[s] = id;
-    if (this.terms.length * 2 > this.slots.length) this.rehash();
+    if (id + 2 > this.starts.length) this.starts = grown(this.starts, this.starts.length * 2);
+    const at = this.starts[id];
+    if (at + end - start > this.pool.length)
+      this.pool = grown(this.pool, Math.max(this.pool.length * 2, at + end - start));
+    for (let i = start; i < end; i++) this.pool[at + i - start] = text.charCodeAt(i);
+    this.starts[id + 1] = at + end - start;
+    slots[2 * s] = h;
+    slots[2 * s + 1] = id;
+    if (this.terms.length * 2 > this.mask + 1) this.rehash();
     return id;
   }
 
+  private same(id: number, text: string, start: number, end: number): boolean {
+    const a = this.starts[id];
+    if (this.starts[id + 1] - a !== end - start) return false;
+    const pool = this.pool;
+    for (let i = start; i < end; i++) if (pool[a + i - start] !== text.charCodeAt(i)) return false;
+    return true;
+  }
+
   private rehash(): void {
-    const size = this.slots.length * 2;
-    this.slots = new Int32Array(size).fill(-1);
+    const old = this.slots;
+    const size = (this.mask + 1) * 2;
+    this.slots = new Int32Array(size * 2).fill(-1);
     this.mask = size - 1;
-    for (let id = 0; id < this.terms.length; id++) {
-      let s = this.hashes[id] & this.mask;
-      while (this.slots[s] >= 0) s = (s + 1) & this.mask;
-      this.slots[s] = id;
+    for (let o = 0; o < old.length; o += 2) {
+      if (old[o + 1] < 0) continue;
+      let s = old[o] & this.mask;
+      while (this.slots[2 * s + 1] >= 0) s = (s + 1) & this.mask;
+      this.slots[2 * s] = old[o];
+      this.slots[2 * s + 1] = old[o + 1];
     }
   }
 }
 
-function hashOf(text: string, start: number, end: number): number {
-  let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h & 0x7fffffff;
+function grown<A extends Int32Array | Uint16Array>(from: A, size: number): A {
+  const to = new (from.constructor as new (n: number) => A)(size);
+  to.set(from);
+  return to;
 }
 
-function same(term: string, text: string, start: number, end: number): boolean {
-  if (term.length !== end - start) return false;
-  for (let i = 0; i < term.length; i++) if (term.charCodeAt(i) !== text.charCodeAt(start + i)) return false;
-  return true;
+/** FNV-1a over the UTF-16 code units of `text[start, end)`, as 31 bits. */
+function hashOf(text: string, start: number, end: number): number {
+  let h = FNV_OFFSET;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
+  return h & 0x7fffffff;
 }

@@ -65,8 +65,8 @@ function countTerms(docs: readonly string[], p: TfidfOptions): TermStats {
     let docTerms = new Int32Array(1 << 16);
     let at = 0;
     const docPtr = new Int32Array(docs.length + 1);
-    const token = (start: number, end: number): void => {
-      const id = table.intern(text, start, end);
+    const token = (start: number, end: number, hash: number): void => {
+      const id = table.intern(text, start, end, hash);
       if (at === docTerms.length) docTerms = grow(docTerms, new Int32Array(at * 2));
       docTerms[at++] = id;
       if (id >= df.length) {
@@ -203,8 +203,8 @@ export function tfidfRows(t: Tfidf, docs: readonly string[]): Extract<ColumnValu
     const table = tableOf(t);
     let text = '';
     let add: (k: number) => void = () => {};
-    const token = (start: number, end: number): void => {
-      const k = table.find(text, start, end);
+    const token = (start: number, end: number, hash: number): void => {
+      const k = table.find(text, start, end, hash);
       if (k >= 0) add(k);
     };
     return buildRows(t, docs.length, (i, a) => {

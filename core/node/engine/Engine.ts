@@ -86,7 +86,7 @@ export interface ChildRecorders {
 export interface ChildRecorder {
   id: string;
   onEvent(e: EngineEvent): void;
-  complete(outcome: RunOutcome, trial: TrialRecord): Promise<void>;
+  complete(outcome: RunOutcome, trial?: TrialRecord): Promise<void>;
 }
 
 export interface RunResultSet {
@@ -478,7 +478,7 @@ export class Engine {
             v.onEvent?.(e);
           },
         });
-        const finish = async (trial: TrialRecord): Promise<void> => {
+        const finish = async (trial?: TrialRecord): Promise<void> => {
           await child?.complete(outcome, trial).catch(() => undefined);
         };
         if (!outcome.ok) {

@@ -70,8 +70,8 @@ export interface VariantRun {
   /** The child run's id in the run store, when it is recorded. */
   recordId?: string;
   load(nodeId: string): Promise<ExecutorResult | undefined>;
-  /** Completes the child record with what the caller made of the run. */
-  finish(trial: TrialRecord): Promise<void>;
+  /** Completes the child record with what the caller made of the run (none: as the engine ended it). */
+  finish(trial?: TrialRecord): Promise<void>;
 }
 
 /** Where a run may read and write files (the studio confines both to its workspace). */

@@ -1,5 +1,5 @@
-import { appendFileSync } from 'node:fs';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { MetricValueSchema, runJson } from '../../common/runs/runRecord';
@@ -58,8 +58,8 @@ export class SearchJournal {
   }
 
   /** Appends one trial synchronously: it is on disk when this returns. */
-  async append(entry: TrialEntry): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
+  append(entry: TrialEntry): void {
+    mkdirSync(this.dir, { recursive: true });
     appendFileSync(this.file, `${runJson(entry)}\n`);
   }
 }

@@ -47,7 +47,8 @@ export interface SearchLoopOptions {
   /** Runs one trial; `report(epoch, value)` returns false when the trial should stop there (pruned). */
   runTrial(index: number, config: Config, report: (epoch: number, value: number) => boolean): Promise<TrialResult>;
   onStart?(index: number, config: Config): void;
-  onEnd?(entry: TrialEntry): void;
+  /** Called as each trial ends, before the next one starts in its worker (journal it here). */
+  onEnd?(entry: TrialEntry): void | Promise<void>;
   now?: () => number;
 }
 
@@ -143,7 +144,7 @@ export async function searchLoop(o: SearchLoopOptions): Promise<{ entries: Trial
       }
       const entry: TrialEntry = { index, config, rungs, ...result };
       entries.push(entry);
-      o.onEnd?.(entry);
+      await o.onEnd?.(entry);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(o.workers, total)) }, () => worker()));

@@ -32,3 +32,20 @@ describe('example pipelines', () => {
     }
   });
 });
+
+describe('the text example at design time', () => {
+  it('checks the tokenizer length against the declared Input shape before running', () => {
+    const text = readFileSync(path.join(dir, 'text-spam.weft.json'), 'utf8');
+    const loaded = loadDocument(text, builtinNodes);
+    if (!loaded.ok) throw new Error(loaded.errors.join('; '));
+    const doc = loaded.document;
+    const tokens = doc.nodes.find((n) => n.id === 'tokens')!;
+    const changed = {
+      ...doc,
+      nodes: doc.nodes.map((n) => (n === tokens ? { ...n, params: { ...n.params, maxLength: 100 } } : n)),
+    };
+    expect(formatValidationErrors(validateGraph(changed, builtinNodes)).join('\n')).toMatch(
+      /train.*128.*100|train.*100.*128/s,
+    );
+  });
+});

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineLayer } from './defineLayer';
+import { paddingMask } from './paddingMask';
 import { attentionParams, selfAttention } from './selfAttention';
 
 /** Multi-head self-attention over `[seq, dim]`, output `[seq, dim]`. */
@@ -12,6 +13,7 @@ export const attentionNode = defineLayer({
     heads: z.number().int().min(1),
     /** @default dim / heads */
     keyDim: z.number().int().min(1).optional(),
+    maskPadding: z.boolean().optional(),
   }),
   params: z.object({
     heads: z
@@ -21,8 +23,19 @@ export const attentionNode = defineLayer({
       .default(4)
       .describe('Attention heads; the features must divide evenly among them unless keyDim is set'),
     keyDim: z.number().int().min(0).default(0).describe('0 = features / heads'),
+    maskPadding: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Attend only to real tokens: keys whose input token id is padding (0, from prep.tokenize) get no weight',
+      ),
   }),
-  toLayer: (p) => ({ kind: 'attention', heads: p.heads, ...(p.keyDim ? { keyDim: p.keyDim } : {}) }),
+  toLayer: (p) => ({
+    kind: 'attention',
+    heads: p.heads,
+    ...(p.keyDim ? { keyDim: p.keyDim } : {}),
+    ...(p.maskPadding ? { maskPadding: true } : {}),
+  }),
   infer: ({ id, layer, x, fail }) => {
     if (x.length !== 2) fail('[sequence, features]');
     const d = x[1];
@@ -32,6 +45,7 @@ export const attentionNode = defineLayer({
   },
   emit: ({ ctx, node, layer, x }) => {
     const d = node.inShapes[0][1];
-    return selfAttention(ctx, x, node.id, layer.heads, layer.keyDim ?? d / layer.heads);
+    const mask = layer.maskPadding ? paddingMask(ctx, x, 'layer.attention') : undefined;
+    return selfAttention(ctx, x, node.id, layer.heads, layer.keyDim ?? d / layer.heads, mask);
   },
 });

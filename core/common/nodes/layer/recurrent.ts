@@ -3,6 +3,7 @@ import type { T } from '../../model/graph/GraphBuilder';
 import { add, concat, matmul, mul, reshape, slice, split, sub, unary } from '../../model/graph/ops';
 import { defineLayer } from './defineLayer';
 import { param } from './layerOps';
+import { paddingMask } from './paddingMask';
 
 const recurrentParams = z.object({
   units: z.number().int().min(1).max(4096).default(32).describe('Size of the hidden state (and of each output step)'),
@@ -10,6 +11,12 @@ const recurrentParams = z.object({
     .boolean()
     .default(false)
     .describe('Output every step [sequence, units] instead of the last state [units]'),
+  maskPadding: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Skip padding: at steps whose input token id is 0 (from prep.tokenize) the state is carried over unchanged',
+    ),
 });
 
 /**
@@ -24,9 +31,19 @@ export function defineRecurrent<K extends 'lstm' | 'gru'>(kind: K, title: string
     kind,
     title,
     doc,
-    spec: z.object({ kind: z.literal(kind), units: z.number().int().min(1), returnSequences: z.boolean().optional() }),
+    spec: z.object({
+      kind: z.literal(kind),
+      units: z.number().int().min(1),
+      returnSequences: z.boolean().optional(),
+      maskPadding: z.boolean().optional(),
+    }),
     params: recurrentParams,
-    toLayer: (p) => ({ kind, units: p.units, returnSequences: p.returnSequences }),
+    toLayer: (p) => ({
+      kind,
+      units: p.units,
+      returnSequences: p.returnSequences,
+      ...(p.maskPadding ? { maskPadding: true } : {}),
+    }),
     infer: ({ id, layer, x, fail }) => {
       if (x.length !== 2) fail('[sequence, features]');
       const [s, f] = x as [number, number];
@@ -47,18 +64,31 @@ export function defineRecurrent<K extends 'lstm' | 'gru'>(kind: K, title: string
       // GRU (Keras reset_after=false, as tfjs): the reset gate scales h before its recurrent product.
       const recZR = lstm ? undefined : slice(b, rec, [0], [2 * u], [1]);
       const recH = lstm ? undefined : slice(b, rec, [2 * u], [3 * u], [1]);
+      const mask = layer.maskPadding ? paddingMask(ctx, x, `layer.${kind}`) : undefined;
+      const real = (t: number): T | undefined => {
+        if (!mask) return undefined;
+        const at = b.opNoGrad('Slice', [mask, b.constI64([t]), b.constI64([t + 1]), b.constI64([1])], ['batch', 1, 1]);
+        return b.opNoGrad('Reshape', [at, b.constI64([-1, 1])], ['batch', 1]);
+      };
+      /** The new state where the step is a real token, the previous one (0 before the first) at padding. */
+      const keep = (m: T | undefined, next: T, prev: T | undefined): T =>
+        !m ? next : prev ? add(b, prev, mul(b, m, sub(b, next, prev))) : mul(b, m, next);
       let h: T | undefined;
       let c: T | undefined;
       const hs: T[] = [];
       for (let t = 0; t < steps; t++) {
+        const m = real(t);
+        const hPrev = h;
+        const cPrev = c;
         const xt = reshape(b, slice(b, xw, [t], [t + 1], [1]), ['batch', g * u]);
         if (lstm) {
           const pre = h ? add(b, xt, matmul(b, h, rec)) : xt;
           const [zi, zf, zc, zo] = split(b, pre, [u, u, u, u], 1) as [T, T, T, T];
           const i = unary(b, 'Sigmoid', zi);
           const cand = unary(b, 'Tanh', zc);
-          c = c ? add(b, mul(b, unary(b, 'Sigmoid', zf), c), mul(b, i, cand)) : mul(b, i, cand);
-          h = mul(b, unary(b, 'Sigmoid', zo), unary(b, 'Tanh', c));
+          const cNew = c ? add(b, mul(b, unary(b, 'Sigmoid', zf), c), mul(b, i, cand)) : mul(b, i, cand);
+          c = keep(m, cNew, cPrev);
+          h = keep(m, mul(b, unary(b, 'Sigmoid', zo), unary(b, 'Tanh', cNew)), hPrev);
         } else {
           const [xz, xr, xh] = split(b, xt, [u, u, u], 1) as [T, T, T];
           let zIn = xz;
@@ -71,7 +101,7 @@ export function defineRecurrent<K extends 'lstm' | 'gru'>(kind: K, title: string
           }
           const update = unary(b, 'Sigmoid', zIn);
           const fresh = mul(b, sub(b, b.constF(1), update), unary(b, 'Tanh', hIn));
-          h = h ? add(b, mul(b, update, h), fresh) : fresh;
+          h = keep(m, h ? add(b, mul(b, update, h), fresh) : fresh, hPrev);
         }
         if (layer.returnSequences) hs.push(reshape(b, h, ['batch', 1, u]));
       }

@@ -19,8 +19,12 @@ export function attentionParams(id: string, d: number, heads: number, keyDim: nu
   ];
 }
 
-/** Multi-head scaled dot-product self-attention over `x` `[batch, seq, d]` with the parameters under `prefix`. */
-export function selfAttention(ctx: EmitContext, x: T, prefix: string, heads: number, keyDim: number): T {
+/**
+ * Multi-head scaled dot-product self-attention over `x` `[batch, seq, d]` with the parameters under
+ * `prefix`. With `keyMask` (`[batch, seq, 1]`, 1 = a real token, from `paddingMask`) no query
+ * attends to a padding key.
+ */
+export function selfAttention(ctx: EmitContext, x: T, prefix: string, heads: number, keyDim: number, keyMask?: T): T {
   const b = ctx.b;
   const s = x.shape[1] as number;
   const proj = (role: string): T => {
@@ -30,7 +34,12 @@ export function selfAttention(ctx: EmitContext, x: T, prefix: string, heads: num
   const q = proj('query');
   const k = proj('key');
   const v = proj('value');
-  const scores = scale(b, matmul(b, q, transpose(b, k, [0, 1, 3, 2])), 1 / Math.sqrt(keyDim));
+  let scores = scale(b, matmul(b, q, transpose(b, k, [0, 1, 3, 2])), 1 / Math.sqrt(keyDim));
+  if (keyMask) {
+    const keys = b.opNoGrad('Reshape', [keyMask, b.constI64([-1, 1, 1, s])], ['batch', 1, 1, s]);
+    const bias = b.opNoGrad('Mul', [b.opNoGrad('Sub', [keys, b.constF(1)], keys.shape), b.constF(1e9)], keys.shape);
+    scores = add(b, scores, bias);
+  }
   const att = softmax(b, scores, -1);
   const ctxv = reshape(b, transpose(b, matmul(b, att, v), [0, 2, 1, 3]), ['batch', s, heads * keyDim]);
   return add(b, matmul(b, ctxv, ctx.param(`${prefix}/out`)), ctx.param(`${prefix}/out_bias`));

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { add, matmul } from '../../model/graph/ops';
 import { defineLayer } from './defineLayer';
 import { activation, dropout, layerNorm, param } from './layerOps';
+import { paddingMask } from './paddingMask';
 import { attentionParams, selfAttention } from './selfAttention';
 
 /** Post-norm Transformer encoder block: attention + residual + LayerNorm, feed-forward (GELU) + residual + LayerNorm. */
@@ -15,6 +16,7 @@ export const transformerNode = defineLayer({
     ffDim: z.number().int().min(1),
     /** @default 0 */
     dropout: z.number().optional(),
+    maskPadding: z.boolean().optional(),
   }),
   params: z.object({
     heads: z
@@ -30,8 +32,20 @@ export const transformerNode = defineLayer({
       .max(0.9)
       .default(0.1)
       .describe('Dropout on the attention and feed-forward outputs during training; 0 = none'),
+    maskPadding: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Attend only to real tokens: keys whose input token id is padding (0, from prep.tokenize) get no weight',
+      ),
   }),
-  toLayer: (p) => ({ kind: 'transformer', heads: p.heads, ffDim: p.ffDim, dropout: p.dropout }),
+  toLayer: (p) => ({
+    kind: 'transformer',
+    heads: p.heads,
+    ffDim: p.ffDim,
+    dropout: p.dropout,
+    ...(p.maskPadding ? { maskPadding: true } : {}),
+  }),
   infer: ({ id, layer, x, fail }) => {
     if (x.length !== 2) fail('[sequence, features]');
     const d = x[1];
@@ -59,7 +73,14 @@ export const transformerNode = defineLayer({
     const d = node.inShapes[0][1];
     const a = dropout(
       ctx,
-      selfAttention(ctx, x, `${node.id}/attn`, layer.heads, d / layer.heads),
+      selfAttention(
+        ctx,
+        x,
+        `${node.id}/attn`,
+        layer.heads,
+        d / layer.heads,
+        layer.maskPadding ? paddingMask(ctx, x, 'layer.transformer') : undefined,
+      ),
       layer.dropout ?? 0,
       index * 2,
     );

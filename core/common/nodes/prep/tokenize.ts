@@ -3,11 +3,7 @@ import type { PortType } from '../../ports';
 import { defineNode } from '../NodeDefinition';
 
 export const tokenizeParams = z.object({
-  columns: z
-    .array(z.string())
-    .default([])
-    .describe('Text columns to tokenize; empty = every free-text feature')
-    .meta({ widget: 'columns' }),
+  columns: z.array(z.string()).default([]).describe('Text columns to tokenize; empty = every free-text feature'),
   mode: z
     .enum(['word', 'char', 'bpe'])
     .default('word')

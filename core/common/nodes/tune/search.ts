@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { dimensionSchema } from '../../search/space';
+import { paramKeys } from '../../graph/validateGraph';
+import { dimensionKey, dimensionSchema } from '../../search/space';
 import { defineNode } from '../NodeDefinition';
 
 export const searchParams = z.object({
@@ -134,6 +135,19 @@ export const tuneSearch = defineNode({
   params: searchParams,
   basic: ['dimensions', 'metric', 'algorithm', 'trials', 'pruning'],
   expensive: true,
+  checkInGraph: (params, doc, registry) =>
+    params.dimensions.flatMap((d) => {
+      const node = doc.nodes.find((n) => n.id === d.node);
+      if (!node) return [`dimension ${dimensionKey(d)}: no node "${d.node}" in the pipeline (renamed or deleted?)`];
+      const def = Object.hasOwn(registry, node.type) ? registry[node.type] : undefined;
+      const keys = def ? paramKeys(def.params) : undefined;
+      const head = d.param.split('.')[0] ?? '';
+      return keys && !keys.includes(head)
+        ? [
+            `dimension ${dimensionKey(d)}: ${node.type} (${d.node}) has no param "${head}"; its params are ${keys.join(', ')}`,
+          ]
+        : [];
+    }),
   inferOutputs: ({ inputs }) => ({
     outputs: {
       model: inputs.model ?? { kind: 'TrainedModel' },

@@ -106,11 +106,11 @@ export const searchExecutor: Executor<SearchParams> = async (ctx) => {
     const maxEpochs = p.maxEpochs || own;
     if (p.maxEpochs) extra.push({ node: trained, param: epochParam, value: p.maxEpochs });
     pruneMetric = p.pruneMetric === 'auto' ? undefined : p.pruneMetric;
-    const watched = pruneMetric ?? `val_${p.metric}`;
+    // Rung values are reported higher-is-better (a loss negated), so the direction follows the metric watched.
     asha = {
       epochs: rungEpochs(p.gracePeriod, p.reductionFactor, maxEpochs),
       eta: p.reductionFactor,
-      higherIsBetter: maximizes(watched.replace(/^val_/, ''), 'auto'),
+      higherIsBetter: true,
     };
   }
 
@@ -136,6 +136,8 @@ export const searchExecutor: Executor<SearchParams> = async (ctx) => {
   });
   let watchedMetric: string | undefined = pruneMetric;
   let warnedMissing = false;
+  /** Completes each trial's run record once its journal line is on disk, so a kill never leaves a finished record unjournaled. */
+  const finishers = new Map<number, () => Promise<void>>();
 
   const runTrial = async (
     index: number,
@@ -187,7 +189,7 @@ export const searchExecutor: Executor<SearchParams> = async (ctx) => {
             );
           }
           if (value === undefined || pruned) return;
-          if (!report(e.epoch, value)) {
+          if (!report(e.epoch, maximizes(watchedMetric.replace(/^val_/, ''), 'auto') ? value : -value)) {
             pruned = `pruned at epoch ${e.epoch}: ${watchedMetric} ${fmt(value)} is not in the best 1/${p.reductionFactor} at that rung`;
             controller.abort();
           }
@@ -196,7 +198,10 @@ export const searchExecutor: Executor<SearchParams> = async (ctx) => {
     } finally {
       ctx.signal.removeEventListener('abort', onAbort);
     }
-    if (ctx.signal.aborted) throw new CancelledError();
+    if (ctx.signal.aborted) {
+      await run.finish();
+      throw new CancelledError();
+    }
     let result: TrialResult;
     if (pruned) {
       result = { status: 'pruned', epochs, reason: pruned };
@@ -229,18 +234,21 @@ export const searchExecutor: Executor<SearchParams> = async (ctx) => {
       }
     }
     if (run.recordId) result.recordId = run.recordId;
-    await run.finish({
-      node: ctx.nodeId,
-      searchKey: host.key,
-      index,
-      params,
-      metric: p.metric,
-      status: result.status,
-      epochs: result.epochs,
-      ...(result.objective !== undefined ? { objective: result.objective } : {}),
-      ...(result.cost !== undefined ? { cost: result.cost } : {}),
-      ...(result.reason ? { reason: result.reason } : {}),
-    });
+    const record = run.finish;
+    finishers.set(index, () =>
+      record({
+        node: ctx.nodeId,
+        searchKey: host.key,
+        index,
+        params,
+        metric: p.metric,
+        status: result.status,
+        epochs: result.epochs,
+        ...(result.objective !== undefined ? { objective: result.objective } : {}),
+        ...(result.cost !== undefined ? { cost: result.cost } : {}),
+        ...(result.reason ? { reason: result.reason } : {}),
+      }),
+    );
     return result;
   };
 
@@ -276,10 +284,14 @@ export const searchExecutor: Executor<SearchParams> = async (ctx) => {
     done,
     signal: ctx.signal,
     runTrial,
-    onEnd: (entry) => {
-      journal.append(entry).catch((e: unknown) => {
+    onEnd: async (entry) => {
+      try {
+        journal.append(entry);
+      } catch (e) {
         ctx.log(`trial ${entry.index} not saved for a resume: ${e instanceof Error ? e.message : String(e)}`, 'warn');
-      });
+      }
+      await finishers.get(entry.index)?.();
+      finishers.delete(entry.index);
       announce(entry);
       ended++;
       ctx.progress(

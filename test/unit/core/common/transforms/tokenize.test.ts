@@ -9,6 +9,7 @@ import {
   type TokenizeParams,
 } from '../../../../../core/common/transforms/tokenize';
 import { fitLength } from '../../../../../core/common/transforms/tokenizer';
+import { refitTransforms } from '../../../../../core/common/nodes/prep/refitTransforms';
 
 const W = END_OF_WORD;
 
@@ -202,5 +203,14 @@ describe('tokenizer card', () => {
       const texts = ['spam and eggs', 'Wonderful!', null];
       expect(ids(back, texts)).toEqual(ids(t, texts));
     }
+  });
+});
+
+describe('refitting on other rows (cross-validation folds)', () => {
+  it('learns the vocabulary of the fold rows and keeps every option', () => {
+    const t = tokenize.fit('text', col(['red fish', 'blue fish']), params({ maxLength: 3, truncate: 'start' }));
+    const raw = [{ name: 'text', type: 'text' as const, values: ['green tea', 'green fish', 'other rows'] }];
+    const [again] = refitTransforms([t], raw, 2);
+    expect(again).toMatchObject({ kind: 'tokenize', vocab: ['green', 'fish', 'tea'], maxLength: 3, truncate: 'start' });
   });
 });

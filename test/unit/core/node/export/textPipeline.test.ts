@@ -66,7 +66,7 @@ describe('text classification end to end', () => {
         { id: 'tok', type: 'prep.tokenize', params: { mode: 'word', vocabSize: 64, maxLength: 10 } },
         { id: 'in', type: 'layer.input', params: { shape: '10' } },
         { id: 'emb', type: 'layer.embedding', params: { vocabSize: 64, dim: 8 } },
-        { id: 'rnn', type: 'layer.lstm', params: { units: 8, returnSequences: true } },
+        { id: 'rnn', type: 'layer.lstm', params: { units: 8, returnSequences: true, maskPadding: true } },
         { id: 'pool', type: 'layer.globalmaxpool1d', params: { maskPadding: true } },
         { id: 'out', type: 'layer.dense', params: { units: 'auto' } },
         { id: 'train', type: 'train.trainer', params: { epochs: 25, batchSize: 8, lr: 0.02, seed: 3 } },

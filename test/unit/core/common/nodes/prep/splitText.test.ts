@@ -3,6 +3,7 @@ import type { TableValue } from '../../../../../../core/common';
 import { splitParams } from '../../../../../../core/common/nodes/prep/split';
 import { splitTable } from '../../../../../../core/common/nodes/prep/splitTable';
 import { assembleSplitFeatures } from '../../../../../../core/common/transforms/features';
+import { fitTfidf, tfidfParams } from '../../../../../../core/common/nodes/prep/fitTfidf';
 import { refitTransforms } from '../../../../../../core/common/nodes/prep/refitTransforms';
 import { tfidf, TFIDF_DEFAULTS } from '../../../../../../core/common/transforms/tfidf';
 
@@ -50,5 +51,21 @@ describe('prep.tfidf in cross-validation folds', () => {
     expect(fold).toMatchObject({ kind: 'tfidf', sublinearTf: true, vocabulary: ['alpha', 'beta', 'gamma'] });
     // scikit-learn smooth idf on 2 documents: ln(3 / (1 + df)) + 1
     expect((fold as typeof all).idf).toEqual([Math.log(3 / 2) + 1, Math.log(3 / 3) + 1, Math.log(3 / 2) + 1]);
+  });
+});
+
+describe('prep.tfidf without a text feature', () => {
+  it('says to list the text column in prep.split', () => {
+    const numbers: TableValue = {
+      rowCount: 6,
+      columns: [
+        { name: 'x', type: 'number', values: Float64Array.of(1, 2, 3, 4, 5, 6) },
+        { name: 'label', type: 'category', values: ['a', 'b', 'a', 'b', 'a', 'b'] },
+      ],
+    };
+    const { dataset } = splitTable(numbers, splitParams.parse({ target: 'label', seed: 1 }));
+    expect(() => fitTfidf(dataset, tfidfParams.parse({}))).toThrow(
+      "prep.tfidf: the dataset has no free-text feature; list the text column in prep.split's features (and here in columns)",
+    );
   });
 });

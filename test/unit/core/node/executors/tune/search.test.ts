@@ -252,6 +252,26 @@ describe('tune.search with ASHA', () => {
   }, 120_000);
 });
 
+describe('tune.search with ASHA on a loss', () => {
+  it('reads val_loss as lower-is-better at the rungs (decisions re-derived from the recorded curves)', async () => {
+    const doc = mlpSearch();
+    const search = doc.nodes.find((n) => n.id === 'search') as { params: Record<string, unknown> };
+    search.params = { ...search.params, pruneMetric: 'val_loss' };
+    const { outcome, children } = await run(doc, workspace());
+    expect(outcome.ok && outcome.report.status).toBe('finished');
+    const ordered = [...children].sort((a, b) => (a.trial?.index ?? 0) - (b.trial?.index ?? 0));
+    const rung1: number[] = [];
+    for (const c of ordered) {
+      const v = c.epochs.train?.[0]?.metrics.val_loss;
+      rung1.push(v);
+      const keep = Math.max(1, Math.floor(rung1.length / 3));
+      const cutoff = [...rung1].sort((a, b) => a - b)[keep - 1];
+      const stoppedAtOne = c.status === 'pruned' && c.trial?.epochs === 1;
+      expect(stoppedAtOne, `trial ${c.trial?.index}: val_loss ${v}, cutoff ${cutoff}`).toBe(v > cutoff);
+    }
+  }, 120_000);
+});
+
 describe('structure search', () => {
   it('searches hidden layers with parameter count as a second objective (4·h + h + h·3 + 3 weights)', async () => {
     const doc = mlpSearch();
@@ -324,7 +344,12 @@ describe('tune.search refuses bad input', () => {
     ).toMatch(/ml\.tree \(tree\) has no param "depth"; its params are .*maxDepth/);
     expect(
       await failure(treeSearch({ dimensions: [{ node: 'forest', param: 'maxDepth', type: 'int', low: 1, high: 3 }] })),
-    ).toMatch(/names node "forest", which is not in the pipeline/);
+    ).toMatch(/search: .*dimension forest\.maxDepth: no node "forest" in the pipeline \(renamed or deleted\?\)/);
+    expect(
+      await failure(
+        treeSearch({ dimensions: [{ node: 'eval_test', param: 'split', type: 'choice', choices: ['validation'] }] }),
+      ),
+    ).toMatch(/node eval_test is not upstream of the evaluation connected to metrics/);
   }, 60_000);
 
   it('an objective metric the evaluation does not produce, or one on the test split', async () => {
