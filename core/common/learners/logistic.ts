@@ -339,14 +339,23 @@ async function solveCoordinate(pb: Problem, p: LogisticParams, tick: (i: number)
   };
 }
 
+/** The `d × n` column-major copy of row-major `x`, one column per pass. */
+function columnMajor(x: Float32Array, n: number, d: number): Float32Array {
+  const cols = new Float32Array(n * d);
+  for (let j = 0; j < d; j++) {
+    const o = j * n;
+    for (let i = 0, k = j; i < n; i++, k += d) cols[o + i] = x[k];
+  }
+  return cols;
+}
+
 async function fitLogistic(data: FitData, p: LogisticParams, hooks: FitHooks): Promise<Fitted> {
   const { n, d, classes: k } = data;
   if (p.solver === 'lbfgs' && p.penalty === 'l1') {
     throw new LearnerError('solver lbfgs supports only the l2 or none penalties; set solver cd for penalty l1');
   }
   const m = k === 2 ? 1 : k;
-  const cols = new Float32Array(data.sparse ? 0 : n * d);
-  if (!data.sparse) for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) cols[j * n + i] = data.x[i * d + j];
+  const cols = data.sparse ? new Float32Array(0) : columnMajor(data.x, n, d);
   const pb: Problem = {
     cols,
     ...(data.sparse ? { sparse: data.sparse } : {}),
