@@ -3,6 +3,7 @@ import { createDefaultEngine } from '../../core/node/defaultEngine';
 import { RunStore } from '../../core/node/runs/RunStore';
 import { RunsService } from '../../core/node/runs/RunsService';
 import { EngineService } from '../../core/node/studio/EngineService';
+import { ServingService } from '../../core/node/studio/ServingService';
 import type { HostMessage, HostPort } from './protocol';
 import { serveEngine } from './serveEngine';
 
@@ -37,4 +38,5 @@ serveEngine(port, (documentRoots) => ({
     onEvent: (event) => port.post({ type: 'event', event }),
   }),
   runs: new RunsService(new RunStore(workspace)),
+  serving: new ServingService({ workspace }),
 }));

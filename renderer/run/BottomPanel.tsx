@@ -21,6 +21,8 @@ const RunsView = runsLoader ? lazy(async () => ({ default: (await runsLoader()).
 
 /** Results views (tables, charts, heatmaps) load when the tab first opens, not with the canvas. */
 const ResultsPanel = lazy(async () => ({ default: (await import('../results/ResultsPanel')).ResultsPanel }));
+/** The model server view (renderer/serving/) loads when its tab first opens. */
+const ServingView = lazy(async () => ({ default: (await import('../serving/ServingView')).ServingView }));
 
 const runsClient = { call: (channel: never, params: never) => engineClient().invoke(channel, params) };
 const openRunPipeline = (document: PipelineDocument): void => {
@@ -42,7 +44,7 @@ const openTrialPipeline = (recordId: string): void => {
     );
 };
 
-/** Run log with live training curves, results of the chosen node, and the runs history. */
+/** Run log with live training curves, results of the chosen node, the runs history, and local model servers. */
 export function BottomPanel() {
   const tab = useStudio((s) => s.bottomTab);
   const setTab = useStudio((s) => s.setBottomTab);
@@ -54,6 +56,7 @@ export function BottomPanel() {
     ['run', 'Run'],
     ['results', 'Results'],
     ...(RunsView ? ([['runs', 'Runs']] as [BottomTab, string][]) : []),
+    ['serving', 'Serving'],
   ];
   return (
     <section
@@ -111,6 +114,11 @@ export function BottomPanel() {
         {tab === 'runs' && RunsView && (
           <Suspense fallback={<p className="weft-muted">Loading runs…</p>}>
             <RunsView client={runsClient} onOpenPipeline={openRunPipeline} />
+          </Suspense>
+        )}
+        {tab === 'serving' && (
+          <Suspense fallback={<p className="weft-muted">Loading serving…</p>}>
+            <ServingView />
           </Suspense>
         )}
       </div>

@@ -2,7 +2,7 @@ import type { StateCreator } from 'zustand';
 import { definitionOf } from './nodeCatalog';
 import type { StudioState } from './useStudio';
 
-export type BottomTab = 'run' | 'results' | 'runs';
+export type BottomTab = 'run' | 'results' | 'runs' | 'serving';
 export type Dialog =
   | { kind: 'open' }
   | { kind: 'saveAs' }

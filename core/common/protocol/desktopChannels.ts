@@ -7,7 +7,7 @@ import type { DesktopIpcChannel, IpcEventMap } from './desktopIpc';
  * together they name every channel.
  */
 
-/** Engine and run-store requests: main forwards them to the engine host (a utilityProcess). */
+/** Engine, run-store and model-server requests: main forwards them to the engine host (a utilityProcess). */
 export const engineInvokeChannels = [
   'engine.nodes',
   'engine.validate',
@@ -21,6 +21,11 @@ export const engineInvokeChannels = [
   'runs.get',
   'runs.diff',
   'runs.remove',
+  'serving.models',
+  'serving.list',
+  'serving.start',
+  'serving.stop',
+  'serving.stats',
 ] as const satisfies readonly DesktopIpcChannel[];
 
 /** Host requests: main answers them (workspace files, recent, examples, recovery). */

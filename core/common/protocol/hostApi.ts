@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { channel, engineApi } from './engineApi';
 import { runsApi } from './runsApi';
+import { servingApi } from './servingApi';
 
 /** A file or folder in the workspace browser. */
 export interface FileEntry {
@@ -87,8 +88,8 @@ export const hostApi = {
 export type HostChannel = keyof typeof hostApi;
 export type HostResult<C extends HostChannel> = Exclude<(typeof hostApi)[C]['result'], undefined>;
 
-/** Every channel a renderer may call: the engine's and the host's, one map. */
-export const studioApi = { ...engineApi, ...hostApi, ...runsApi } as const;
+/** Every channel a renderer may call: the engine's, the host's, the run store's and the model servers', one map. */
+export const studioApi = { ...engineApi, ...hostApi, ...runsApi, ...servingApi } as const;
 
 export type StudioChannel = keyof typeof studioApi;
 /** Params as a caller writes them (defaults may be left out). */

@@ -15,11 +15,13 @@ import {
   type NodeRegistry,
 } from '../../common';
 import { isRunsChannel } from '../../common/protocol/runsApi';
+import { isServingChannel } from '../../common/protocol/servingApi';
 import { RunStore } from '../runs/RunStore';
 import { RunsService } from '../runs/RunsService';
 import type { Engine } from '../engine/Engine';
 import { EngineService } from './EngineService';
 import { HostService } from './HostService';
+import { ServingService } from './ServingService';
 import { StudioError } from './StudioError';
 import { isInside, workspacePolicy } from './workspacePaths';
 
@@ -110,7 +112,8 @@ async function readBody(req: IncomingMessage): Promise<string> {
  * every engine and host channel (params checked with the channel's zod schema); the WebSocket at
  * /api/events streams engine events. Requests must come from this origin (Host and Origin checked)
  * and carry the session token (the `x-weft-token` header, or the `weft-token.<token>` subprotocol on
- * the socket); without it they get 401. Static files need no token: they hold no data.
+ * the socket); without it they get 401. Static files need no token: they hold no data. Model servers
+ * the Serving view started are stopped on close.
  */
 export async function startStudioServer(opts: StudioServerOptions): Promise<RunningStudio> {
   const workspace = path.resolve(opts.workspace);
@@ -146,6 +149,7 @@ export async function startStudioServer(opts: StudioServerOptions): Promise<Runn
     onEvent: broadcast,
   });
   const runs = new RunsService(new RunStore(workspace));
+  const serving = new ServingService({ workspace });
   let port = 0;
   const allowedHosts = (): string[] => [`127.0.0.1:${port}`, `localhost:${port}`];
   const sameOrigin = (req: IncomingMessage): boolean => {
@@ -207,7 +211,9 @@ export async function startStudioServer(opts: StudioServerOptions): Promise<Runn
       ? await engine.handle(channel as EngineChannel, params)
       : isRunsChannel(channel)
         ? await runs.handle(channel, params)
-        : await host.handle(channel as HostChannel, params);
+        : isServingChannel(channel)
+          ? await serving.handle(channel, params)
+          : await host.handle(channel as HostChannel, params);
     send(res, 200, { result });
   };
 
@@ -275,6 +281,7 @@ export async function startStudioServer(opts: StudioServerOptions): Promise<Runn
       wss.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await serving.closeAll();
     },
   };
 }

@@ -21,6 +21,7 @@ import {
   type IpcEventMap,
   type PageIpcChannel,
   type RunsChannel,
+  type ServingChannel,
   type StudioChannel,
   type WeftDesktopApi,
 } from '../../../core/common';
@@ -42,7 +43,7 @@ const typeChecks: {
   /** Every studio channel (engine, host, runs) is an IPC channel, plus the desktop ones, nothing else. */
   invoke: Equal<InvokeChannel, StudioChannel | DesktopInvokeChannel>;
   page: Equal<InvokeChannel, PageIpcChannel>;
-  engineSide: Equal<EngineInvokeChannel, EngineChannel | RunsChannel>;
+  engineSide: Equal<EngineInvokeChannel, EngineChannel | RunsChannel | ServingChannel>;
   hostSide: Equal<HostInvokeChannel, HostChannel>;
   /** Main's handlers cover exactly the contract's channels. */
   handlers: Equal<keyof InvokeHandlers, DesktopIpcChannel>;

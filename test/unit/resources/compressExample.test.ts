@@ -11,7 +11,7 @@ interface Summary {
 }
 
 describe('resources/examples/compress-digits.weft.json', () => {
-  it('weft run distils the CNN teacher, prunes the student to a smaller file and fine-tunes it', () => {
+  it('weft run distils the CNN teacher, prunes the student to a smaller file, fine-tunes it and quantises it to int8', () => {
     const workspace = mkdtempSync(path.join(tmpdir(), 'weft-compress-'));
     try {
       const run = runWeft(['run', example, '--workspace', workspace, '--no-cache', '--json'], { timeoutMs: 280_000 });
@@ -27,6 +27,13 @@ describe('resources/examples/compress-digits.weft.json', () => {
       expect(acc('eval_teacher')).toBeGreaterThan(0.9);
       expect(acc('eval_student')).toBeGreaterThan(0.85);
       expect(acc('eval_pruned')).toBeGreaterThan(0.85);
+      // Static int8 of the fine-tuned student: smaller, the same accuracy within a point, batch-independent.
+      const int8 = out.nodes.int8.summary!.metrics!;
+      expect(int8.int8_bytes).toBeLessThan(int8.float_bytes);
+      expect(Math.abs(int8.accuracy_change)).toBeLessThanOrEqual(0.01);
+      expect(int8.batch_dependence).toBe(0);
+      expect(int8.float_accuracy).toBeCloseTo(acc('eval_pruned'), 12);
+      expect(acc('eval_int8')).toBeCloseTo(int8.int8_accuracy, 12);
     } finally {
       rmSync(workspace, { recursive: true, force: true });
     }

@@ -189,14 +189,6 @@ function fuseDense(model: ModelData, ranges: Readonly<Record<string, TensorRange
   return nodes.filter((_, i) => !drop.has(i));
 }
 
-const node = (opType: string, inputs: string[], outputs: string[], attrs?: Record<string, AttrValue>): NodeData => ({
-  opType,
-  inputs,
-  outputs,
-  name: outputs[0],
-  ...(attrs ? { attrs } : {}),
-});
-
 function scalarOf(type: ActivationType, name: string, v: number): TensorData {
   return { name, dtype: type, dims: [], data: type === 'uint8' ? Uint8Array.of(v) : Int8Array.of(v) };
 }
@@ -231,14 +223,54 @@ export function quantizeStatic(
   }
   const added: TensorData[] = [];
   const out: NodeData[] = [];
-  const dq = (t: string): string => `${t}_DequantizeLinear_Output`;
+  // Short names: in a small model the names of the added tensors weigh more than its weights.
+  const taken = new Set([
+    ...model.graph.initializers.map((t) => t.name),
+    ...model.graph.inputs.map((t) => t.name),
+    ...model.graph.nodes.flatMap((n) => [...n.inputs, ...n.outputs, n.name ?? '']),
+  ]);
+  const fresh = (base: string): string => {
+    let name = base;
+    for (let k = 1; taken.has(name); k++) name = `${base}${k}`;
+    taken.add(name);
+    return name;
+  };
+  const node = (opType: string, inputs: string[], output: string, attrs?: Record<string, AttrValue>): NodeData => ({
+    opType,
+    inputs,
+    outputs: [output],
+    name: fresh(`q${out.length}`),
+    ...(attrs ? { attrs } : {}),
+  });
+  /** An int8/int32 tensor's quantized initializer, scale and zero point, and its DequantizeLinear output. */
+  const dequantized = (
+    base: string,
+    q: TensorData['data'],
+    scale: Float32Array,
+    dims: readonly number[],
+    axis?: number,
+  ): string => {
+    const [qn, sn, zn, dqn] = [fresh(`${base}_q`), fresh(`${base}_s`), fresh(`${base}_z`), fresh(`${base}_dq`)];
+    const dtype = q instanceof Int32Array ? 'int32' : 'int8';
+    const zero = dtype === 'int32' ? new Int32Array(scale.length) : new Int8Array(scale.length);
+    added.push(
+      { name: qn, dtype, dims, data: q },
+      { name: sn, dtype: 'float32', dims: [scale.length], data: scale },
+      { name: zn, dtype, dims: [scale.length], data: zero },
+    );
+    out.push(node('DequantizeLinear', [qn, sn, zn], dqn, axis === undefined ? undefined : { axis: { i: axis } }));
+    return dqn;
+  };
+  const dqOf = new Map<string, string>();
+  const dq = (t: string): string => dqOf.get(t)!;
   const qdq = (t: string): void => {
     const p = params.get(t);
     if (!p) return;
-    const [s, z] = [`${t}_scale`, `${t}_zero_point`];
+    const [s, z, q] = [fresh(`${t}_s`), fresh(`${t}_z`), fresh(`${t}_q`)];
     added.push({ name: s, dtype: 'float32', dims: [], data: Float32Array.of(p.scale) }, scalarOf(type, z, p.zeroPoint));
-    out.push(node('QuantizeLinear', [t, s, z], [`${t}_QuantizeLinear_Output`]));
-    out.push(node('DequantizeLinear', [`${t}_QuantizeLinear_Output`, s, z], [dq(t)]));
+    dqOf.set(t, fresh(`${t}_dq`));
+    out.push(node('QuantizeLinear', [t, s, z], q));
+    out.push(node('DequantizeLinear', [q, s, z], dq(t)));
   };
   const weightDq = new Map<string, { output: string; scale: Float32Array }>();
   const weights: string[] = [];
@@ -250,20 +282,7 @@ export function quantizeStatic(
     if (known) return known;
     const values = alpha === 1 ? tensorFloats(w) : tensorFloats(w).map((v) => v * alpha);
     const { q, scale } = quantizeWeightChannels(values, w.dims, axis);
-    const base = alpha === 1 ? w.name : key;
-    const c = w.dims[axis];
-    added.push(
-      { name: `${base}_quantized`, dtype: 'int8', dims: w.dims, data: q },
-      { name: `${base}_scale`, dtype: 'float32', dims: [c], data: scale },
-      { name: `${base}_zero_point`, dtype: 'int8', dims: [c], data: new Int8Array(c) },
-    );
-    const output = `${base}_DequantizeLinear_Output`;
-    out.push(
-      node('DequantizeLinear', [`${base}_quantized`, `${base}_scale`, `${base}_zero_point`], [output], {
-        axis: { i: axis },
-      }),
-    );
-    weightDq.set(key, { output, scale });
+    weightDq.set(key, { output: dequantized(w.name, q, scale, w.dims, axis), scale });
     weights.push(w.name);
     return weightDq.get(key)!;
   };
@@ -277,23 +296,7 @@ export function quantizeStatic(
     const q = Int32Array.from(values, (v, i) =>
       Math.max(-2147483648, Math.min(2147483647, roundHalfEven((v * beta) / scale[i]))),
     );
-    const base = `${n.name ?? n.outputs[0]}_${b.name}`;
-    added.push(
-      { name: `${base}_quantized`, dtype: 'int32', dims: b.dims, data: q },
-      { name: `${base}_scale`, dtype: 'float32', dims: b.dims, data: scale },
-      { name: `${base}_zero_point`, dtype: 'int32', dims: b.dims, data: new Int32Array(q.length) },
-    );
-    out.push(
-      node(
-        'DequantizeLinear',
-        [`${base}_quantized`, `${base}_scale`, `${base}_zero_point`],
-        [`${base}_DequantizeLinear_Output`],
-        {
-          axis: { i: 0 },
-        },
-      ),
-    );
-    return `${base}_DequantizeLinear_Output`;
+    return dequantized(b.name, q, scale, b.dims, 0);
   };
   for (const i of model.graph.inputs) qdq(i.name);
   for (const n of nodes) {

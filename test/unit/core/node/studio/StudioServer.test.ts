@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { engineApi, hostApi } from '../../../../../core/common';
 import { runsApi } from '../../../../../core/common/protocol/runsApi';
+import { servingApi } from '../../../../../core/common/protocol/servingApi';
 import { Engine } from '../../../../../core/node/engine/Engine';
 import { revisionOf } from '../../../../../core/node/studio/HostService';
 import {
@@ -15,6 +16,7 @@ import {
   type RunningStudio,
 } from '../../../../../core/node/studio/StudioServer';
 import { createStubLog, stubExecutors, stubNodes } from '../../../../fixtures/stubNodes';
+import { linearModel, writeModel } from '../onnx/onnxFiles';
 
 const tmp = (prefix: string): string => mkdtempSync(path.join(os.tmpdir(), prefix));
 
@@ -171,7 +173,12 @@ describe('Host and Origin checks', () => {
 });
 
 /** Every channel the studio answers, read from the same tables the server checks. */
-const channels = [...Object.keys(engineApi), ...Object.keys(hostApi), ...Object.keys(runsApi)];
+const channels = [
+  ...Object.keys(engineApi),
+  ...Object.keys(hostApi),
+  ...Object.keys(runsApi),
+  ...Object.keys(servingApi),
+];
 
 function openSocket(protocols: string[]): Promise<string> {
   const ws = new WebSocket(`ws://127.0.0.1:${studio.port}/api/events`, protocols);
@@ -400,5 +407,23 @@ describe('recovery and examples', () => {
       result: { readOnly: true, path: path.join(examplesDir, 'b-regression.weft.json') },
     });
     expect((await rpc('examples.read', { name: 'notes.txt' })).status).toBe(404);
+  });
+});
+
+describe('model servers', () => {
+  it('starts a server for a model in the workspace, refuses one outside it, and stops it when the studio closes', async () => {
+    writeModel(path.join(workspace, 'data'), 'lin.onnx', linearModel([[1], [2]], [0.5]));
+    writeModel(outside, 'far.onnx', linearModel([[1], [2]], [0.5]));
+    expect((await rpc('serving.models', {})).result).toContainEqual({ path: 'data/lin.onnx', kind: 'onnx' });
+    expect((await rpc('serving.start', { path: path.join(outside, 'far.onnx') })).status).toBe(403);
+    expect((await rpc('serving.start', { path: 'escape/far.onnx' })).status).toBe(403);
+    expect((await rpc('serving.start', { path: 'data/lin.onnx', port: -1 })).error).toMatch(/^serving.start: port: /);
+    const started = await rpc('serving.start', { path: 'data/lin.onnx' });
+    expect(started.status).toBe(200);
+    const { url, id } = started.result as { url: string; id: string };
+    expect((await fetch(`${url}/v2/models/lin/ready`)).status).toBe(200);
+    expect((await rpc('serving.stats', { id })).result).toMatchObject({ requests: 0, errors: 0 });
+    await studio.close();
+    await expect(fetch(`${url}/v2/health/ready`)).rejects.toThrow();
   });
 });

@@ -55,16 +55,16 @@ describe('static QDQ quantization (hand-computed)', () => {
     expect(activations).toEqual(['x']);
     // Column 0: max |w| = 1.27 → scale 0.01, q = 50, −127, 30. Column 1: max 0.2 → scale 0.2/127,
     // q = −127, 0.09·635 = 57.15 → 57, 0.04·635 = 25.4 → 25.
-    const scale = init(model, 'W_scale').data as Float32Array;
+    const scale = init(model, 'W_s').data as Float32Array;
     expect(scale[0]).toBeCloseTo(0.01, 8);
     expect(scale[1]).toBeCloseTo(0.2 / 127, 9);
-    expect(Array.from(init(model, 'W_quantized').data as Int8Array)).toEqual([50, -127, -127, 57, 30, 25]);
-    expect(Array.from(init(model, 'W_zero_point').data as Int8Array)).toEqual([0, 0]);
+    expect(Array.from(init(model, 'W_q').data as Int8Array)).toEqual([50, -127, -127, 57, 30, 25]);
+    expect(Array.from(init(model, 'W_z').data as Int8Array)).toEqual([0, 0]);
     // x in [−1, 3] as uint8: scale 4/255, zero point round(1 / (4/255)) = round(63.75) = 64.
-    expect((init(model, 'x_scale').data as Float32Array)[0]).toBeCloseTo(4 / 255, 8);
-    expect(Array.from(init(model, 'x_zero_point').data as Uint8Array)).toEqual([64]);
+    expect((init(model, 'x_s').data as Float32Array)[0]).toBeCloseTo(4 / 255, 8);
+    expect(Array.from(init(model, 'x_z').data as Uint8Array)).toEqual([64]);
     // Bias as int32 at scale x_scale · w_scale: 0.2 / (4/255 · 0.01) = 1275; −0.1 / (4/255 · 0.2/127) = −4048.125.
-    expect(Array.from(init(model, 'dense_b_quantized').data as Int32Array)).toEqual([1275, -4048]);
+    expect(Array.from(init(model, 'b_q').data as Int32Array)).toEqual([1275, -4048]);
     const ops = model.graph.nodes.map((n) => n.opType);
     expect(ops).toEqual([
       'QuantizeLinear',
@@ -79,8 +79,8 @@ describe('static QDQ quantization (hand-computed)', () => {
 
   it('the transposed weight is quantized per row (its output channel)', () => {
     const { model } = quantizeStatic(gemmModel(true), { x: { min: -1, max: 3 } });
-    expect(Array.from(init(model, 'W_quantized').data as Int8Array)).toEqual([50, -127, 30, -127, 57, 25]);
-    const dq = model.graph.nodes.find((n) => n.inputs[0] === 'W_quantized')!;
+    expect(Array.from(init(model, 'W_q').data as Int8Array)).toEqual([50, -127, 30, -127, 57, 25]);
+    const dq = model.graph.nodes.find((n) => n.inputs[0] === 'W_q')!;
     expect(dq.attrs?.axis).toEqual({ i: 0 });
   });
 
@@ -182,9 +182,9 @@ describe('static QDQ quantization (hand-computed)', () => {
     expect(model.graph.nodes.map((n) => n.opType)).not.toContain('Add');
     // mp and f reuse r's scale (2/255, zero point 0), not their own calibrated ranges.
     for (const t of ['r', 'mp', 'f'])
-      expect((init(model, `${t}_scale`).data as Float32Array)[0]).toBe(Math.fround(2 / 255));
+      expect((init(model, `${t}_s`).data as Float32Array)[0]).toBe(Math.fround(2 / 255));
     const maxPool = model.graph.nodes.find((n) => n.opType === 'MaxPool')!;
-    expect(maxPool.inputs).toEqual(['r_DequantizeLinear_Output']);
+    expect(maxPool.inputs).toEqual(['r_dq']);
     // At rank 3 the MatMul stays a MatMul (Gemm takes matrices only) and its Add stays float.
     const kept = quantizeStatic(m, { ...ranges, f: { min: 0, max: 1.5, rank: 3 } }).model.graph.nodes.map(
       (n) => n.opType,
