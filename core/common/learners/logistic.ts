@@ -148,6 +148,62 @@ function binaryGradient(
   }
 }
 
+/**
+ * Multinomial scores `out[(i − i0) m + c] = bias_c + Σ x_ij w_jc` of rows `i0 .. i0 + bn`, by
+ * feature then row, skipping zero features (pixels, counts): each score still sums in feature order.
+ */
+function multinomialScores(
+  cols: Float32Array,
+  n: number,
+  d: number,
+  m: number,
+  i0: number,
+  bn: number,
+  w: Float64Array,
+  bias: Float64Array,
+  out: Float64Array,
+): void {
+  for (let i = 0; i < bn; i++) for (let c = 0; c < m; c++) out[i * m + c] = bias[c];
+  for (let j = 0; j < d; j++) {
+    const off = j * n + i0;
+    const wo = j * m;
+    for (let i = 0; i < bn; i++) {
+      const v = cols[off + i];
+      if (v === 0) continue;
+      const o = i * m;
+      for (let c = 0; c < m; c++) {
+        const wjc = w[wo + c];
+        if (wjc !== 0) out[o + c] += wjc * v;
+      }
+    }
+  }
+}
+
+/** Adds `Σ x_ij r_ic` over rows `i0 .. i0 + bn` to `sums[j m + c]`, skipping zero features; `acc` holds `m` partial sums. */
+function multinomialGradient(
+  cols: Float32Array,
+  n: number,
+  d: number,
+  m: number,
+  i0: number,
+  bn: number,
+  resid: Float64Array,
+  sums: Float64Array,
+  acc: Float64Array,
+): void {
+  for (let j = 0; j < d; j++) {
+    const off = j * n + i0;
+    acc.fill(0);
+    for (let i = 0; i < bn; i++) {
+      const v = cols[off + i];
+      if (v === 0) continue;
+      const o = i * m;
+      for (let c = 0; c < m; c++) acc[c] += v * resid[o + c];
+    }
+    for (let c = 0; c < m; c++) sums[j * m + c] += acc[c];
+  }
+}
+
 interface Solved {
   w: Float64Array;
   bias: Float64Array;
@@ -198,6 +254,7 @@ async function solveLbfgs(pb: Problem, p: LogisticParams, tick: (i: number) => P
   const resid = new Float64Array(block * m);
   const sums = new Float64Array(nw + m);
   const noBias = new Float64Array(m);
+  const acc = new Float64Array(m);
   const result = await lbfgs(
     (theta, grad) => {
       const w = theta.subarray(0, nw);
@@ -215,24 +272,9 @@ async function solveLbfgs(pb: Problem, p: LogisticParams, tick: (i: number) => P
           loss += lossAndResidual(scores, y.subarray(i0, i0 + bn), bn, m, resid);
           binaryGradient(cols, n, d, i0, bn, resid, sums);
         } else {
-          for (let i = 0; i < bn; i++) for (let c = 0; c < m; c++) scores[i * m + c] = bias[c];
-          for (let j = 0; j < d; j++) {
-            const off = j * n + i0;
-            for (let c = 0; c < m; c++) {
-              const wj = w[j * m + c];
-              if (wj === 0) continue;
-              for (let i = 0; i < bn; i++) scores[i * m + c] += wj * cols[off + i];
-            }
-          }
+          multinomialScores(cols, n, d, m, i0, bn, w, bias, scores);
           loss += lossAndResidual(scores, y.subarray(i0, i0 + bn), bn, m, resid);
-          for (let j = 0; j < d; j++) {
-            const off = j * n + i0;
-            for (let c = 0; c < m; c++) {
-              let s = 0;
-              for (let i = 0; i < bn; i++) s += cols[off + i] * resid[i * m + c];
-              sums[j * m + c] += s;
-            }
-          }
+          multinomialGradient(cols, n, d, m, i0, bn, resid, sums, acc);
         }
         for (let c = 0; c < m; c++) {
           let s = 0;
