@@ -5,8 +5,9 @@
  * LogisticRegression, and tokenisation + TF-IDF fit_transform throughput (training documents per
  * second) against TfidfVectorizer().fit_transform: `WEFT_BENCH_REPEATS` rounds (default 3), each
  * timing ours then the peer once, best round of each, so both see the same machine load.
- * `WEFT_BENCH_PART` picks parts by name (default: all). Each part is one entry of `parts`; the
- * sequence models (LSTM, Transformer encoder against PyTorch) are to be added there.
+ * `WEFT_BENCH_PART` picks parts by name (default: all). Each part is one entry of `parts`. The
+ * sequence models (LSTM, Transformer encoder against PyTorch) are bench/text-sequence.bench.ts,
+ * which `npm run bench -- text` runs too.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -156,7 +157,7 @@ async function tfidfPart(c: Corpus): Promise<void> {
   );
 }
 
-/** Parts of the text bench by name; sequence-model parts (LSTM, Transformer vs PyTorch) go here too. */
+/** Parts of the text bench by name. */
 const parts: Record<string, (c: Corpus) => Promise<void>> = { tfidf: tfidfPart };
 
 const dir = mkdtempSync(path.join(tmpdir(), 'weft-bench-text-'));

@@ -1,8 +1,11 @@
 import { formatPortType } from '../../core/common';
+import type { Dimension } from '../../core/common/search/space';
 import { pickParamPath } from '../files/fileActions';
 import { definitionOf } from '../store/nodeCatalog';
 import { useStudio } from '../store/useStudio';
 import { useColumns } from './columnStore';
+import { DimensionsEditor, MetricInput } from './DimensionsEditor';
+import { objectiveMetrics, problemDimension, upstreamNodeIds } from './dimensionDraft';
 import { ParamInput } from './ParamInput';
 import { fieldApplies, paramFields, splitFields, type ParamField } from './paramFields';
 
@@ -20,6 +23,9 @@ export function Inspector() {
   const run = useStudio((s) => s.run);
   const running = useStudio((s) => s.running);
   const showResults = useStudio((s) => s.showResults);
+  const nodes = useStudio((s) => s.nodes);
+  const edges = useStudio((s) => s.edges);
+  const nodeRun = useStudio((s) => s.nodeRun);
   const columns = useColumns((c) => (typeof selected === 'object' && selected ? c.byNode[selected.id] : undefined));
 
   if (typeof selected !== 'object' || !selected) {
@@ -42,8 +48,66 @@ export function Inspector() {
   const fields = paramFields(def);
   const { basic, advanced } = splitFields(def);
   const applies = (f: ParamField): boolean => fieldApplies(f, selected.data.params, fields);
+  const isSearch = def.type === 'tune.search';
+  const input = (f: ParamField) => {
+    if (isSearch && f.key === 'dimensions') {
+      const upstream = upstreamNodeIds(edges, selected.id).flatMap((id) => {
+        const n = nodes.find((x) => x.id === id);
+        return n
+          ? [
+              {
+                id,
+                label: n.data.label ? `${n.data.label} (${id})` : id,
+                def: definitionOf(n.data.type),
+                params: n.data.params,
+              },
+            ]
+          : [];
+      });
+      return (
+        <DimensionsEditor
+          value={selected.data.params[f.key]}
+          upstream={upstream}
+          onChange={(v) => setParam(selected.id, f.key, v)}
+          problems={(errors ?? []).filter((e) => e.kind === 'bad-param').map((e) => e.message)}
+        />
+      );
+    }
+    if (isSearch && f.key === 'metric')
+      return (
+        <MetricInput
+          id={`param-${f.key}`}
+          value={selected.data.params[f.key] ?? (f.kind === 'string' ? f.default : undefined)}
+          metrics={objectiveMetrics(edges, selected.id, nodeRun)}
+          onChange={(v) => setParam(selected.id, f.key, v)}
+        />
+      );
+    return (
+      <ParamInput
+        field={f}
+        value={selected.data.params[f.key]}
+        onChange={(v) => setParam(selected.id, f.key, v)}
+        columns={columns}
+        onBrowse={() =>
+          void pickParamPath(
+            selected.id,
+            f.key,
+            f.kind === 'file'
+              ? { ...(f.extensions ? { extensions: f.extensions } : {}), ...(f.save ? { save: true } : {}) }
+              : {},
+          )
+        }
+      />
+    );
+  };
   const field = (f: ParamField) => {
-    const fieldErrors = (errors ?? []).filter((e) => e.kind === 'bad-param' && e.path?.[0] === f.key);
+    const dims = isSearch && f.key === 'dimensions' ? selected.data.params[f.key] : undefined;
+    const fieldErrors = (errors ?? []).filter(
+      (e) =>
+        e.kind === 'bad-param' &&
+        e.path?.[0] === f.key &&
+        !(Array.isArray(dims) && problemDimension(dims as Dimension[], e.message) >= 0),
+    );
     return (
       <div className={`weft-field${fieldErrors.length ? ' has-error' : ''}`} key={f.key}>
         <label className="weft-field-name" htmlFor={`param-${f.key}`}>
@@ -55,21 +119,7 @@ export function Inspector() {
             </span>
           )}
         </label>
-        <ParamInput
-          field={f}
-          value={selected.data.params[f.key]}
-          onChange={(v) => setParam(selected.id, f.key, v)}
-          columns={columns}
-          onBrowse={() =>
-            void pickParamPath(
-              selected.id,
-              f.key,
-              f.kind === 'file'
-                ? { ...(f.extensions ? { extensions: f.extensions } : {}), ...(f.save ? { save: true } : {}) }
-                : {},
-            )
-          }
-        />
+        {input(f)}
         {f.doc && <div className="weft-field-doc">{f.doc}</div>}
         {(f.kind === 'column' || f.kind === 'columns') && columns && !columns.ok && (
           <div className="weft-field-doc" data-testid={`param-columns-reason-${f.key}`}>
@@ -84,7 +134,7 @@ export function Inspector() {
       </div>
     );
   };
-  const general = (errors ?? []).filter((e) => e.kind !== 'bad-param' || e.path?.length === 0);
+  const general = (errors ?? []).filter((e) => e.kind !== 'bad-param' || !e.path?.length);
   return (
     <aside className="weft-inspector" data-testid="inspector">
       <h2>{def.title}</h2>

@@ -18,7 +18,12 @@ function Thumb({ img }: { img: ImageSample }) {
   }, [img]);
   return (
     <figure className="weft-thumb">
-      <canvas ref={ref} width={img.width} height={img.height} />
+      <canvas
+        ref={ref}
+        width={img.width}
+        height={img.height}
+        style={img.width > img.height ? { width: Math.round((56 * img.width) / img.height) } : undefined}
+      />
       {img.label !== undefined && <figcaption>{img.label}</figcaption>}
     </figure>
   );

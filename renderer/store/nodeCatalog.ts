@@ -11,6 +11,7 @@ export const categoryOrder: readonly Category[] = [
   'Learners',
   'Training',
   'Evaluate',
+  'Generate',
   'Export',
 ];
 

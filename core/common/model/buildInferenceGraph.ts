@@ -1,6 +1,6 @@
 import type { T } from './graph/GraphBuilder';
 import { GraphBuilder } from './graph/GraphBuilder';
-import { concat, softmax, sub, unary } from './graph/ops';
+import { add, concat, div, mul, reduceSum, reshape, scale, softmax, sub, unary } from './graph/ops';
 import type { ResolvedModel } from './ir';
 import { emitModel } from './layers/emitLayers';
 import type { LossKind } from './losses';
@@ -16,6 +16,35 @@ export interface InferenceOptions {
   inputName?: string;
   /** @default 'output' */
   outputName?: string;
+  /**
+   * An autoencoder's anomaly head: instead of the reconstruction, output `[1 − s, s]` per row with
+   * s = e / (e + threshold), e the row's reconstruction error under `loss` summed over its values
+   * (binary cross-entropy on probabilities clamped to [1e-7, 1 − 1e-7]). s > ½ exactly when e > threshold.
+   */
+  anomalyThreshold?: number;
+}
+
+function anomalyHead(b: GraphBuilder, out: T, input: T, loss: LossKind, threshold: number): T {
+  const width = out.shape.slice(1).reduce<number>((a, d) => a * (d as number), 1);
+  const p = reshape(b, out, ['batch', width]);
+  const t = reshape(b, input, ['batch', width]);
+  const d = sub(b, p, t);
+  let per: T;
+  if (loss === 'binary_cross_entropy') {
+    const q = b.op('Clip', [p, b.constF(1e-7), b.constF(1 - 1e-7)], p.shape);
+    const one = b.constF(1);
+    const ll = add(b, mul(b, t, unary(b, 'Log', q)), mul(b, sub(b, one, t), unary(b, 'Log', sub(b, one, q))));
+    per = unary(b, 'Neg', ll);
+  } else if (loss === 'mae') per = unary(b, 'Abs', d);
+  else if (loss === 'huber') {
+    const a = unary(b, 'Abs', d);
+    const quad = scale(b, mul(b, d, d), 0.5);
+    const lin = sub(b, a, b.constF(0.5));
+    per = b.op('Where', [b.opNoGrad('Less', [a, b.constF(1)], a.shape, {}, 'bool'), quad, lin], a.shape);
+  } else per = mul(b, d, d);
+  const e = reduceSum(b, per, [1], true);
+  const s = div(b, e, add(b, e, b.constF(threshold)));
+  return concat(b, [sub(b, b.constF(1), s), s], 1);
 }
 
 /**
@@ -75,6 +104,7 @@ export function buildInferenceGraph(
     const p = unary(b, 'Sigmoid', out);
     head = out.shape[1] === 1 ? concat(b, [sub(b, b.constF(1), p), p], 1) : p;
   }
+  if (opts.anomalyThreshold !== undefined) head = anomalyHead(b, head, input, loss, opts.anomalyThreshold);
   b.output(head, opts.outputName ?? 'output');
   return b.encode('weft_model');
 }

@@ -2,7 +2,7 @@ import { gradients } from './graph/autodiff';
 import type { RewriteOptions } from './graph/rewrites/rewrites';
 import type { T } from './graph/GraphBuilder';
 import { GraphBuilder } from './graph/GraphBuilder';
-import { concat, mul, reshape, slice } from './graph/ops';
+import { add, concat, mul, reshape, slice } from './graph/ops';
 import type { ResolvedModel } from './ir';
 import type { EmitContext } from './layers/emitLayers';
 import { emitModel } from './layers/emitLayers';
@@ -24,6 +24,11 @@ export interface TrainingConfig extends LossOptions, UpdateOptions {
   dtype?: 'float32' | 'float64';
   /** Rewrites of the reverse pass to switch off (each gives the plain rules' gradients faster). @default all on */
   rewrites?: RewriteOptions;
+  /**
+   * What the output is compared with: the fed `labels`, or the `input` itself (autoencoders: no
+   * labels are fed, the output must hold as many values per sample as the input). @default 'labels'
+   */
+  target?: 'labels' | 'input';
   /**
    * Knowledge distillation: adds the input `teacher_logits` `[batch, units]` and blends the task loss
    * with T²·KL(softmax(teacher/T) ‖ softmax(student/T)) (classification losses on logits only).
@@ -57,8 +62,8 @@ export interface TrainingGraph {
   onnx: Uint8Array;
   /** float `[batch, ...inputShape]`. */
   inputName: string;
-  /** Classification losses: int32 `[batch]` class indices. Regression: float `[batch, units]`. */
-  labelName: string;
+  /** Classification losses: int32 `[batch]` class indices. Regression: float `[batch, units]`. Absent when the target is the input. */
+  labelName?: string;
   labelType: 'int32' | 'float32' | 'float64';
   /** Scalar float inputs fed every step (see `stepScalars`): `lr`, and `bc1`, `bc2` for Adam. */
   scalarInputs: string[];
@@ -105,13 +110,20 @@ export function buildTrainingGraph(model: ResolvedModel, cfg: TrainingConfig): T
   const B = offset;
 
   const input = b.input('input', ['batch', ...model.inputShape]);
-  const classification = isClassificationLoss(cfg.loss);
+  const fromInput = cfg.target === 'input';
+  if (fromInput && size(model.inputShape) !== size(model.outputShape))
+    throw new Error(
+      `an autoencoder's output must hold as many values per sample as its input: got [${model.outputShape.join(', ')}] for input [${model.inputShape.join(', ')}]`,
+    );
+  const classification = isClassificationLoss(cfg.loss) && !fromInput;
   const labelType: TrainingGraph['labelType'] = classification
     ? 'int32'
     : b.float === 'float64'
       ? 'float64'
       : 'float32';
-  const labels = b.input('labels', classification ? ['batch'] : ['batch', ...model.outputShape], labelType);
+  const labels = fromInput
+    ? reshape(b, input, ['batch', ...model.outputShape])
+    : b.input('labels', classification ? ['batch'] : ['batch', ...model.outputShape], labelType);
   const flat = b.input('params', [P]);
   const mask = cfg.masked ? b.input('mask', [P]) : undefined;
   const teacher = cfg.distill ? b.input('teacher_logits', ['batch', ...model.outputShape]) : undefined;
@@ -134,6 +146,7 @@ export function buildTrainingGraph(model: ResolvedModel, cfg: TrainingConfig): T
   for (const l of bufferLayout)
     bufferIn.set(l.name, reshape(b, slice(b, buffersIn!, [l.offset], [l.offset + l.size], [0]), l.shape));
   const bufferOut = new Map<string, T>();
+  const extraLoss: T[] = [];
   const ctx: EmitContext = {
     b,
     mode: 'train',
@@ -141,12 +154,14 @@ export function buildTrainingGraph(model: ResolvedModel, cfg: TrainingConfig): T
     param: (n) => paramT.get(n)!,
     buffer: (n) => bufferIn.get(n)!,
     setBuffer: (n, v) => bufferOut.set(n, v),
+    addLoss: (term) => extraLoss.push(term),
   };
   const strip = cfg.loss === 'cross_entropy' ? 'softmax' : cfg.loss === 'binary_cross_entropy' ? 'sigmoid' : undefined;
   const out = emitModel(ctx, model, input, strip);
-  const task = emitLoss(b, cfg.loss, out, labels, cfg);
-  const { correct } = task;
-  const loss = teacher && cfg.distill ? blendDistillation(b, task.loss, out, teacher, cfg.distill) : task.loss;
+  const task = emitLoss(b, cfg.loss, out, labels, fromInput ? { ...cfg, perSample: 'sum' } : cfg);
+  const correct = fromInput ? undefined : task.correct;
+  const blended = teacher && cfg.distill ? blendDistillation(b, task.loss, out, teacher, cfg.distill) : task.loss;
+  const loss = extraLoss.reduce((sum, term) => add(b, sum, term), blended);
   const grads = gradients(
     b,
     loss,
@@ -180,7 +195,7 @@ export function buildTrainingGraph(model: ResolvedModel, cfg: TrainingConfig): T
   return {
     onnx: b.encode('weft_train_step'),
     inputName: 'input',
-    labelName: 'labels',
+    ...(fromInput ? {} : { labelName: 'labels' }),
     labelType,
     scalarInputs: scalarNames,
     carried,

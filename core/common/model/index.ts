@@ -22,7 +22,10 @@
  *      fetch:  `loss` (scalar mean over the batch), `correct` (scalar count, classification),
  *              and every `carried[k].output`: feed it back as `carried[k].input` next step.
  *    The batch dimension is symbolic: a last partial batch just works. Dropout uses onnxruntime's
- *    Dropout op with a seed derived from `seed` (reproducible for a fresh session).
+ *    Dropout op with a seed derived from `seed` (reproducible for a fresh session), and so does
+ *    `layer.sampling`'s RandomNormalLike. `target: 'input'` (autoencoders) feeds no `labels`: the
+ *    loss compares the output with the input, summed over each sample's values, plus any terms
+ *    layers add (a VAE's β·KL).
  * 4. `buildInferenceGraph(resolved, params, { task, loss?, buffers? })` → ONNX bytes with the
  *    weights as initializers; `params` is the flat `params_out` vector or per-parameter arrays.
  *    Input `input` float32 [batch, ...featureShape]; output `output`: softmax probabilities
@@ -40,6 +43,7 @@ export type { TrainingConfig, TrainingGraph } from './buildTrainingGraph';
 export { noRewrites } from './graph/rewrites/rewrites';
 export type { RewriteOptions } from './graph/rewrites/rewrites';
 export { buildInferenceGraph } from './buildInferenceGraph';
+export { splitAutoencoder } from './splitAutoencoder';
 export { outputUnitsFor, isClassificationLoss } from './losses';
 export type { LossKind } from './losses';
 export type { OptimizerConfig } from './optimizers';

@@ -53,6 +53,10 @@ function initOne(p: ParamSpec, seed: number): Float32Array {
     case 'uniform':
       uniform(p.limit ?? 0.05);
       break;
+    case 'given':
+      if (p.values?.length !== n) throw new Error(`parameter ${p.name}: expected ${n} starting values`);
+      out.set(p.values);
+      break;
     case 'forget_bias': {
       const u = n / 4;
       out.fill(1, u, 2 * u);

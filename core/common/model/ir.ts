@@ -52,7 +52,7 @@ export interface ModelSpecValue {
   name?: string;
 }
 
-export type InitKind = 'glorot_uniform' | 'he_uniform' | 'zeros' | 'ones' | 'uniform' | 'forget_bias';
+export type InitKind = 'glorot_uniform' | 'he_uniform' | 'zeros' | 'ones' | 'uniform' | 'forget_bias' | 'given';
 
 export interface ParamSpec {
   /** `${layerId}/${role}`, e.g. `dense1/kernel`. */
@@ -63,6 +63,8 @@ export interface ParamSpec {
   fanOut: number;
   /** `uniform`: the bound. */
   limit?: number;
+  /** `given`: the starting values (a pretrained backbone's initialiser). */
+  values?: Float32Array;
 }
 
 /** A non-trained per-layer tensor updated by the forward pass (BatchNorm running stats). */

@@ -26,6 +26,11 @@ export interface LossOptions {
   classWeights?: readonly number[];
   /** Huber threshold. @default 1 */
   huberDelta?: number;
+  /**
+   * How a sample's output values combine into its loss: `mean`, or `sum` (reconstruction, so the
+   * loss is on the scale of a VAE's KL term: the negative ELBO). @default 'mean'
+   */
+  perSample?: 'mean' | 'sum';
 }
 
 /** Knowledge distillation: blend the task loss with the KL divergence from a teacher's softened outputs. */
@@ -58,6 +63,22 @@ function weighted(b: GraphBuilder, perSample: T, labels64: T | undefined, o: Los
   return mul(b, perSample, gather(b, b.constF(o.classWeights), labels64, 0));
 }
 
+/** Each sample's values `[batch, ...]` combined into `[batch]` by `o.perSample`. */
+function combineSample(b: GraphBuilder, per: T, o: LossOptions): T {
+  const axes = per.shape.slice(1).map((_, i) => i + 1);
+  return o.perSample === 'sum' ? reduceSum(b, per, axes) : reduceMean(b, per, axes);
+}
+
+/** The batch mean of per-element losses `[batch, ...]`. */
+const meanLoss = (b: GraphBuilder, per: T, o: LossOptions): T =>
+  o.perSample === 'sum'
+    ? reduceMean(b, combineSample(b, per, o), [0])
+    : reduceMean(
+        b,
+        per,
+        per.shape.map((_, i) => i),
+      );
+
 /**
  * Emits a loss over `out` (`[batch, units]`, logits for the classification losses). `labels` is
  * int32 `[batch]` for classification, float `[batch, units]` for regression.
@@ -81,7 +102,7 @@ export function emitLoss(b: GraphBuilder, kind: LossKind, out: T, labels: T, o: 
       if (eps) y = add(b, scale(b, y, 1 - eps), b.constF(eps / 2));
       const soft = unary(b, 'Log', add(b, b.constF(1), unary(b, 'Exp', unary(b, 'Neg', unary(b, 'Abs', z)))));
       let per = add(b, sub(b, unary(b, 'Relu', z), mul(b, z, y)), soft);
-      if (per.shape.length === 2) per = reduceMean(b, per, [1]);
+      if (per.shape.length > 1) per = combineSample(b, per, o);
       const hit = compare(b, 'Equal', compare(b, 'Greater', z, b.constF(0)), cast(b, labels, 'bool'));
       const correct = z.shape.length === 1 ? reduceSum(b, cast(b, hit, b.float), [0]) : undefined;
       return { loss: reduceMean(b, weighted(b, per, labels64, o), [0]), ...(correct ? { correct } : {}) };
@@ -90,34 +111,14 @@ export function emitLoss(b: GraphBuilder, kind: LossKind, out: T, labels: T, o: 
     case 'mae':
     case 'huber': {
       const d = sub(b, out, labels);
-      if (kind === 'mse')
-        return {
-          loss: reduceMean(
-            b,
-            mul(b, d, d),
-            out.shape.map((_, i) => i),
-          ),
-        };
+      if (kind === 'mse') return { loss: meanLoss(b, mul(b, d, d), o) };
       const a = unary(b, 'Abs', d);
-      if (kind === 'mae')
-        return {
-          loss: reduceMean(
-            b,
-            a,
-            out.shape.map((_, i) => i),
-          ),
-        };
+      if (kind === 'mae') return { loss: meanLoss(b, a, o) };
       const delta = o.huberDelta ?? 1;
       const quad = scale(b, mul(b, d, d), 0.5);
       const lin = scale(b, sub(b, a, b.constF(delta / 2)), delta);
       const per = where(b, compare(b, 'Less', a, b.constF(delta)), quad, lin);
-      return {
-        loss: reduceMean(
-          b,
-          per,
-          out.shape.map((_, i) => i),
-        ),
-      };
+      return { loss: meanLoss(b, per, o) };
     }
   }
 }

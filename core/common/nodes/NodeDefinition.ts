@@ -3,7 +3,7 @@ import type { PipelineDocument } from '../graph/document';
 import type { PortType } from '../ports';
 
 export type Category =
-  'Data' | 'Preprocess' | 'Model' | 'Layers' | 'Learners' | 'Training' | 'Evaluate' | 'Export' | 'Test';
+  'Data' | 'Preprocess' | 'Model' | 'Layers' | 'Learners' | 'Training' | 'Evaluate' | 'Generate' | 'Export' | 'Test';
 
 export interface PortSpec {
   name: string;

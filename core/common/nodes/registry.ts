@@ -17,6 +17,7 @@ import { standardizeNode } from './prep/standardize';
 import { tokenizeNode } from './prep/tokenize';
 import { textNode } from './data/text';
 import { windowNode } from './prep/window';
+import { evalAnomaly } from './eval/anomaly';
 import { evalClassification } from './eval/classification';
 import { evalCompare } from './eval/compare';
 import { evalImportance } from './eval/importance';
@@ -32,6 +33,7 @@ import { inputNode } from './layer/input';
 import { cnnNode } from './model/cnn';
 import { mlpNode } from './model/mlp';
 import { trainerNode } from './train/trainer';
+import { genSampleNode } from './gen/sample';
 import { pruneNode } from './opt/prune';
 import { tuneSearch } from './tune/search';
 import { linearNode } from './ml/linear';
@@ -71,6 +73,8 @@ export const builtinNodes = {
   'eval.predict': evalPredict,
   'eval.compare': evalCompare,
   'eval.importance': evalImportance,
+  'eval.anomaly': evalAnomaly,
+  'gen.sample': genSampleNode,
   'export.onnx': exportOnnxNode,
   'export.tfjs': exportTfjsNode,
   'deploy.repository': deployRepositoryNode,

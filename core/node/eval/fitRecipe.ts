@@ -26,6 +26,11 @@ export async function fitRecipe(
 ): Promise<TrainedModelValue> {
   if (recipe.learner === 'train.trainer') {
     const params = trainerParams.parse({ ...recipe.params, checkpoint: false });
+    if (params.target === 'input')
+      throw new UserError(
+        `${where}: a connected train.trainer trains an autoencoder (target input), which predicts no labels to score; use eval.anomaly or gen.sample on its model`,
+        1,
+      );
     const trainHost: TrainHost = {
       signal: host.signal,
       progress: (f, m) => host.progress(f, m ?? ''),

@@ -20,9 +20,11 @@ import { textExecutor } from './data/text';
 import { evalClassificationExecutor } from './eval/classification';
 import { evalCompareExecutor } from './eval/compare';
 import { evalImportanceExecutor } from './eval/importance';
+import { evalAnomalyExecutor } from './eval/anomaly';
 import { evalPredictExecutor } from './eval/predict';
 import { evalRegressionExecutor } from './eval/regression';
 import { exportOnnxExecutor } from './export/onnx';
+import { genSampleExecutor } from './gen/sample';
 import { exportTfjsExecutor } from './export/tfjs';
 import { deployRepositoryExecutor } from './deploy/repository';
 import { optQuantizeExecutor } from './opt/quantize';
@@ -31,6 +33,7 @@ import { layerNodes } from '../../common/nodes/layer';
 import type { builtinNodes } from '../../common/nodes/registry';
 import { inputExecutor } from './layer/input';
 import { layerExecutors } from './layer/layerExecutor';
+import { onnxLayerExecutor } from './layer/onnx';
 import { cnnExecutor } from './model/cnn';
 import { mlpExecutor } from './model/mlp';
 import { trainerExecutor } from './train/trainer';
@@ -74,6 +77,8 @@ export const builtinExecutors = {
   'eval.predict': evalPredictExecutor,
   'eval.compare': evalCompareExecutor,
   'eval.importance': evalImportanceExecutor,
+  'eval.anomaly': evalAnomalyExecutor,
+  'gen.sample': genSampleExecutor,
   'export.onnx': exportOnnxExecutor,
   'export.tfjs': exportTfjsExecutor,
   'deploy.repository': deployRepositoryExecutor,
@@ -94,4 +99,5 @@ export const builtinExecutors = {
   'ml.svm': svmExecutor,
   'layer.input': inputExecutor,
   ...layerExecutors(layerNodes),
+  'layer.onnx': onnxLayerExecutor,
 } satisfies ExecutorsFor<typeof builtinNodes>;

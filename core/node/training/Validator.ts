@@ -51,6 +51,33 @@ export function splitMetrics(
 }
 
 /**
+ * An autoencoder's reconstruction loss of one batch, summed over rows: each row's element losses
+ * between output `out` and input `x` summed over its values, as the training graph's loss with
+ * the input as target (binary cross-entropy on the output probabilities clamped to [1e-7, 1 − 1e-7]).
+ */
+export function reconstructionSum(out: Float32Array, x: Float32Array, loss: LossKind): number {
+  let s = 0;
+  for (let i = 0; i < out.length; i++) {
+    const p = out[i];
+    const q = Math.min(Math.max(p, 1e-7), 1 - 1e-7);
+    const t = x[i];
+    const d = p - t;
+    const a = Math.abs(d);
+    s +=
+      loss === 'binary_cross_entropy'
+        ? -(t * Math.log(q) + (1 - t) * Math.log(1 - q))
+        : loss === 'mae'
+          ? a
+          : loss === 'huber'
+            ? a < 1
+              ? 0.5 * d * d
+              : a - 0.5
+            : d * d;
+  }
+  return s;
+}
+
+/**
  * Evaluates the current weights on the validation split at the end of an epoch: an inference
  * graph with the weights baked in (the fast constant-weight paths), run in large batches.
  */
@@ -64,10 +91,15 @@ export class Validator {
     private readonly provider: ProviderName,
     private readonly threads: number,
     private readonly labelSmoothing = 0,
+    private readonly target: 'labels' | 'input' = 'labels',
   ) {}
 
   /** Model outputs for the whole split. */
-  async predict(params: Float32Array, buffers: Float32Array): Promise<{ values: Float32Array; width: number }> {
+  async predict(
+    params: Float32Array,
+    buffers: Float32Array,
+    eachBatch?: (x: Float32Array, out: Float32Array) => void,
+  ): Promise<{ values: Float32Array; width: number }> {
     const onnx = buildInferenceGraph(this.model, params, { task: this.task, loss: this.loss, buffers });
     const { session } = await openSession(onnx, {
       provider: this.provider,
@@ -84,6 +116,7 @@ export class Validator {
         const feed = new ort.Tensor('float32', x, [rows, ...this.model.inputShape]);
         const out = (await session.run({ input: feed })).output;
         const data = out.data as Float32Array;
+        eachBatch?.(x, data);
         width = data.length / rows;
         values ??= new Float32Array(n * width);
         values.set(data, start * width);
@@ -95,6 +128,11 @@ export class Validator {
   }
 
   async evaluate(params: Float32Array, buffers: Float32Array): Promise<Record<string, number>> {
+    if (this.target === 'input') {
+      let sum = 0;
+      await this.predict(params, buffers, (x, out) => (sum += reconstructionSum(out, x, this.loss)));
+      return { val_loss: sum / this.split.n };
+    }
     const { values, width } = await this.predict(params, buffers);
     const m = splitMetrics(values, width, this.split, this.task, this.loss, this.labelSmoothing);
     return { val_loss: m.loss, ...(m.accuracy !== undefined ? { val_accuracy: m.accuracy } : {}) };

@@ -24,6 +24,8 @@ export interface TrainLoopOptions {
   train: DatasetSplit;
   validation?: DatasetSplit;
   loss: LossKind;
+  /** `input`: an autoencoder, trained to output its input (no labels fed). @default 'labels' */
+  target?: 'labels' | 'input';
   optimizer: OptimizerConfig;
   weightDecay?: number;
   clipNorm?: number;
@@ -89,6 +91,7 @@ export interface TrainLoopResult {
 type Carried = Record<string, ort.Tensor>;
 
 function labelArray(graph: TrainingGraph, split: DatasetSplit): Int32Array | Float32Array {
+  if (!graph.labelName) return new Int32Array(split.n);
   if (graph.labelType === 'int32') return split.y instanceof Int32Array ? split.y : Int32Array.from(split.y);
   return split.y instanceof Float32Array ? split.y : Float32Array.from(split.y);
 }
@@ -107,11 +110,13 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
     labelSmoothing: o.labelSmoothing ?? 0,
     ...(o.classWeights ? { classWeights: [...o.classWeights] } : {}),
     seed: o.seed,
+    ...(o.target ? { target: o.target } : {}),
     ...(o.teacher ? { distill: { temperature: o.teacher.temperature, alpha: o.teacher.alpha } } : {}),
     ...(o.mask ? { masked: true } : {}),
   });
   const rowSize = o.model.inputShape.reduce((a, b) => a * b, 1);
-  const labelSize = graph.labelType === 'int32' ? 1 : o.model.outputShape.reduce((a, b) => a * b, 1);
+  const labelType = graph.labelName ? graph.labelType : 'int32';
+  const labelSize = labelType === 'int32' ? 1 : o.model.outputShape.reduce((a, b) => a * b, 1);
   const n = o.train.n;
   if (n === 0) throw new Error('the training split is empty');
   const batchSize = Math.min(o.batchSize, n);
@@ -129,7 +134,7 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
       ...(o.teacher ? { softSize: o.model.outputShape.reduce((a, b) => a * b, 1) } : {}),
       rowSize,
       labelSize,
-      labels: graph.labelType === 'int32' ? 'int32' : 'float32',
+      labels: labelType === 'int32' ? 'int32' : 'float32',
       shuffle: o.shuffle,
       seed: o.seed,
     },
@@ -148,7 +153,7 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
   for (const note of opened.notes) o.log?.(note, o.provider === 'auto' ? 'info' : 'warn');
   const validator =
     o.validation && o.validation.n > 0
-      ? new Validator(o.model, o.task, o.loss, o.validation, opened.provider, o.threads, o.labelSmoothing)
+      ? new Validator(o.model, o.task, o.loss, o.validation, opened.provider, o.threads, o.labelSmoothing, o.target)
       : undefined;
 
   const init = o.initial ? Float32Array.from(o.initial.params) : packParams(initParams(o.model, o.seed).values);
@@ -185,11 +190,11 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
 
   const xShape = (rows: number): number[] => [rows, ...o.model.inputShape];
   const yShape = (rows: number): number[] =>
-    labelSize === 1 && graph.labelType === 'int32' ? [rows] : [rows, ...o.model.outputShape];
+    labelSize === 1 && labelType === 'int32' ? [rows] : [rows, ...o.model.outputShape];
   const full = {
     x: new ort.Tensor('float32', batcher.x, xShape(batchSize)),
     y: new ort.Tensor(
-      graph.labelType === 'int32' ? 'int32' : 'float32',
+      labelType === 'int32' ? 'int32' : 'float32',
       batcher.y as Int32Array | Float32Array,
       yShape(batchSize),
     ),
@@ -201,7 +206,7 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
       : {
           x: new ort.Tensor('float32', batcher.x.subarray(0, lastRows * rowSize), xShape(lastRows)),
           y: new ort.Tensor(
-            graph.labelType === 'int32' ? 'int32' : 'float32',
+            labelType === 'int32' ? 'int32' : 'float32',
             (batcher.y as Int32Array | Float32Array).subarray(0, lastRows * labelSize),
             yShape(lastRows),
           ),
@@ -253,7 +258,7 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
         const scalars = trainingScalars(graph, step, lr);
         for (const s of graph.scalarInputs) scalarData[s][0] = scalars[s]!;
         feeds[graph.inputName] = batch.x;
-        feeds[graph.labelName] = batch.y;
+        if (graph.labelName) feeds[graph.labelName] = batch.y;
         if (graph.teacherName) feeds[graph.teacherName] = rows === batchSize ? softFull! : softLast!;
         for (const c of graph.carried) feeds[c.input] = carried[c.input]!;
         const out = await opened.session.run(feeds);

@@ -12,8 +12,10 @@ export interface EmitContext {
   buffer(name: string): T;
   /** Train mode: the updated value of a buffer (BatchNorm running stats). */
   setBuffer(name: string, value: T): void;
-  /** Seed of the Dropout ops (each op gets its own, derived from it). */
+  /** Seed of the Dropout and RandomNormalLike ops (each op gets its own, derived from it). */
   seed: number;
+  /** Train mode: adds a scalar term, already weighted, to the training loss (a VAE's KL divergence). */
+  addLoss?(term: T): void;
   /** The model's input tensor (set by `emitModel`), for layers that read the token ids, e.g. to mask padding. */
   input?: T;
 }

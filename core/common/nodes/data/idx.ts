@@ -37,6 +37,16 @@ export const idxParams = z
         extensions: ['.gz', '.idx', '.idx1-ubyte', '.ubyte'],
       }),
     scale: z.number().positive().default(255).describe('Divide sample values by this (255 maps bytes to [0, 1])'),
+    classes: z
+      .array(z.number().int())
+      .default([])
+      .describe('Keep only rows with these label values, in train and test files; empty keeps every class'),
+    perClass: z
+      .number()
+      .int()
+      .min(0)
+      .default(0)
+      .describe('Keep the first this many rows of each class from the images file (not the test files); 0 keeps all'),
   })
   .extend(tensorSplitParams.shape);
 export type IdxParams = z.output<typeof idxParams>;

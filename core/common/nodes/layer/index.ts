@@ -18,7 +18,9 @@ import { gruNode } from './gru';
 import { layernormNode } from './layernorm';
 import { lstmNode } from './lstm';
 import { maxpool2dNode } from './maxpool2d';
+import { onnxLayerNode } from './onnx';
 import { reshapeNode } from './reshape';
+import { samplingNode } from './sampling';
 import { transformerNode } from './transformer';
 
 /**
@@ -47,6 +49,8 @@ export const layerNodes = {
   'layer.gru': gruNode,
   'layer.attention': attentionNode,
   'layer.transformer': transformerNode,
+  'layer.onnx': onnxLayerNode,
+  'layer.sampling': samplingNode,
 } satisfies Readonly<Record<`layer.${string}`, AnyLayerModule>>;
 
 const byKind = new Map<string, AnyLayerModule>(Object.values(layerNodes).map((m) => [m.kind, m]));

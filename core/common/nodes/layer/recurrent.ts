@@ -61,6 +61,8 @@ export function defineRecurrent<K extends 'lstm' | 'gru'>(kind: K, title: string
       const u = layer.units;
       const rec = p('recurrent_kernel');
       const xw = add(b, matmul(b, x, p('kernel')), p('bias'));
+      // One Split rather than a Slice per step: a Slice's gradient pads back to the whole sequence, O(steps²).
+      const xs = steps > 1 ? split(b, xw, new Array<number>(steps).fill(1), 1) : [xw];
       // GRU (Keras reset_after=false, as tfjs): the reset gate scales h before its recurrent product.
       const recZR = lstm ? undefined : slice(b, rec, [0], [2 * u], [1]);
       const recH = lstm ? undefined : slice(b, rec, [2 * u], [3 * u], [1]);
@@ -80,7 +82,7 @@ export function defineRecurrent<K extends 'lstm' | 'gru'>(kind: K, title: string
         const m = real(t);
         const hPrev = h;
         const cPrev = c;
-        const xt = reshape(b, slice(b, xw, [t], [t + 1], [1]), ['batch', g * u]);
+        const xt = reshape(b, xs[t], ['batch', g * u]);
         if (lstm) {
           const pre = h ? add(b, xt, matmul(b, h, rec)) : xt;
           const [zi, zf, zc, zo] = split(b, pre, [u, u, u, u], 1) as [T, T, T, T];

@@ -1,7 +1,7 @@
 import type { DatasetSplit, DatasetValue } from '../../values';
 import type { AugmentParams } from './augment';
 import { DataError } from './DataError';
-import { seededRandom } from './random';
+import { gaussian, seededRandom } from './random';
 
 /** One image's geometric transform: output pixel (x, y) reads the source at the inverse mapping. */
 export interface ImageTransform {
@@ -79,22 +79,6 @@ export function transformImage(
       }
     }
   }
-}
-
-/** Standard normal draws from a uniform source (Box–Muller). */
-function gaussian(random: () => number): () => number {
-  let spare: number | undefined;
-  return () => {
-    if (spare !== undefined) {
-      const s = spare;
-      spare = undefined;
-      return s;
-    }
-    const r = Math.sqrt(-2 * Math.log(1 - random()));
-    const a = 2 * Math.PI * random();
-    spare = r * Math.sin(a);
-    return r * Math.cos(a);
-  };
 }
 
 /**

@@ -20,3 +20,19 @@ export function shuffleInPlace<T extends { length: number; [i: number]: unknown 
   }
   return a;
 }
+
+/** Standard normal draws from a uniform source (Box–Muller). */
+export function gaussian(random: () => number): () => number {
+  let spare: number | undefined;
+  return () => {
+    if (spare !== undefined) {
+      const s = spare;
+      spare = undefined;
+      return s;
+    }
+    const r = Math.sqrt(-2 * Math.log(1 - random()));
+    const a = 2 * Math.PI * random();
+    spare = r * Math.sin(a);
+    return r * Math.cos(a);
+  };
+}

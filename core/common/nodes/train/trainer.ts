@@ -84,10 +84,18 @@ export const trainerParams = z.object({
     .default(0.1)
     .describe('plateau: reduction factor')
     .meta({ showIf: { schedule: ['plateau'] } }),
+  target: z
+    .enum(['label', 'input'])
+    .default('label')
+    .describe(
+      'What the model learns to output: the dataset’s label, or its own input features (autoencoder, VAE: the loss is summed over each sample’s features)',
+    ),
   loss: z
     .enum(['auto', 'cross_entropy', 'binary_cross_entropy', 'mse', 'mae', 'huber'])
     .default('auto')
-    .describe('auto: cross-entropy for classification, MSE for regression'),
+    .describe(
+      'auto: cross-entropy for classification, MSE for regression and reconstruction; binary_cross_entropy reconstructs values in [0, 1]',
+    ),
   labelSmoothing: z
     .number()
     .min(0)

@@ -25,6 +25,39 @@ async function readPair(imgFile: string, lblFile: string): Promise<IdxSamples> {
   return { imgFile, img, lblFile, lbl, featureShape };
 }
 
+/** The rows whose label is in `classes` (all when empty), at most `perClass` per label (0 = no cap), in file order. */
+function keepRows(s: IdxSamples, classes: readonly number[], perClass: number): IdxSamples {
+  if (!classes.length && !perClass) return s;
+  const wanted = new Set(classes);
+  const seen = new Map<number, number>();
+  const rows: number[] = [];
+  s.lbl.data.forEach((v, i) => {
+    if (wanted.size && !wanted.has(v)) return;
+    const k = seen.get(v) ?? 0;
+    if (perClass && k >= perClass) return;
+    seen.set(v, k + 1);
+    rows.push(i);
+  });
+  const missing = classes.filter((c) => !seen.has(c));
+  if (missing.length)
+    throw new UserError(
+      `${s.lblFile}: no rows with label ${missing.join(', ')}; the classes param lists labels the file does not have`,
+    );
+  const per = s.img.dims.slice(1).reduce((a, b) => a * b, 1);
+  const Img = s.img.data.constructor as new (n: number) => IdxArray['data'];
+  const img = new Img(rows.length * per);
+  const lbl = new (s.lbl.data.constructor as new (n: number) => IdxArray['data'])(rows.length);
+  rows.forEach((r, k) => {
+    img.set(s.img.data.subarray(r * per, (r + 1) * per), k * per);
+    lbl[k] = s.lbl.data[r];
+  });
+  return {
+    ...s,
+    img: { dims: [rows.length, ...s.img.dims.slice(1)], data: img },
+    lbl: { dims: [rows.length], data: lbl },
+  };
+}
+
 const classesOf = (lbl: IdxArray): number[] => [...new Set(Array.from(lbl.data))].sort((a, b) => a - b);
 
 export const idxExecutor: Executor<IdxParams> = async (ctx) => {
@@ -32,7 +65,12 @@ export const idxExecutor: Executor<IdxParams> = async (ctx) => {
   if (!images || !labels) throw new UserError(`node ${ctx.nodeId}: choose both the images and the labels IDX files`);
   if (!testImages !== !testLabels)
     throw new UserError(`node ${ctx.nodeId}: choose both the test images and the test labels IDX files, or neither`);
-  const train = await readPair(resolveParamPath(ctx, images, 'read'), resolveParamPath(ctx, labels, 'read'));
+  const { classes, perClass } = ctx.params;
+  const train = keepRows(
+    await readPair(resolveParamPath(ctx, images, 'read'), resolveParamPath(ctx, labels, 'read')),
+    classes,
+    perClass,
+  );
   ctx.progress(0.5, 'samples read');
   const { img, lbl, lblFile, featureShape } = train;
   const n = img.dims[0];
@@ -56,7 +94,11 @@ export const idxExecutor: Executor<IdxParams> = async (ctx) => {
     }),
   );
   if (testImages) {
-    const test = await readPair(resolveParamPath(ctx, testImages, 'read'), resolveParamPath(ctx, testLabels, 'read'));
+    const test = keepRows(
+      await readPair(resolveParamPath(ctx, testImages, 'read'), resolveParamPath(ctx, testLabels, 'read')),
+      classes,
+      0,
+    );
     ctx.progress(0.8, 'test samples read');
     const sources = (a: IdxSamples, b: IdxSamples): { train: string; test: string } => ({
       train: `${a.imgFile} (labels ${a.lblFile})`,

@@ -30,7 +30,30 @@ import { formatMetrics, trainLoop } from '../../training/trainLoop';
 import { CancelledError, UserError, type Executor, type ExecutorContext } from '../Executor';
 import { modelSchemaOf } from '../../../common/modelSchema';
 
+function checkUnitRange(split: DatasetSplit, where: string): void {
+  const width = split.x.length / Math.max(split.n, 1);
+  for (let i = 0; i < split.x.length; i++) {
+    const v = split.x[i];
+    if (!(v >= 0 && v <= 1)) {
+      throw new UserError(
+        `${where}: binary_cross_entropy reconstructs values in [0, 1], but row ${Math.floor(i / width)} of the training split has ${v} ` +
+          `(feature ${i % width}); add prep.minmax before the trainer or pick loss mse`,
+        1,
+      );
+    }
+  }
+}
+
 function chooseLoss(p: TrainerParams, data: DatasetValue, where: string): LossKind {
+  if (p.target === 'input') {
+    const loss: LossKind = p.loss === 'auto' ? 'mse' : p.loss;
+    if (loss === 'cross_entropy')
+      throw new UserError(
+        `${where}: cross_entropy cannot reconstruct the input; pick mse, mae, huber or binary_cross_entropy`,
+        1,
+      );
+    return loss;
+  }
   const loss: LossKind = p.loss === 'auto' ? (data.task === 'classification' ? 'cross_entropy' : 'mse') : p.loss;
   if (isClassificationLoss(loss) !== (data.task === 'classification')) {
     throw new UserError(`${where}: loss ${loss} does not fit a ${data.task} dataset; pick loss auto`, 1);
@@ -67,19 +90,40 @@ function resolveFor(
   spec: ModelSpecValue | undefined,
   data: DatasetValue,
   loss: LossKind,
+  target: TrainerParams['target'],
   where: string,
 ): ResolvedModel {
   if (spec?.format !== 'weft.model')
     throw new UserError(`${where}: the model input is not a model spec; connect a model.* or layer.* node`, 1);
+  const width = data.featureShape.reduce((a, b) => a * b, 1);
   try {
-    return resolveSpec(spec, {
+    const model = resolveSpec(spec, {
       featureShape: data.featureShape,
-      outputUnits: outputUnitsFor(loss, classCount(data), data.targetDim ?? 1),
+      outputUnits: target === 'input' ? width : outputUnitsFor(loss, classCount(data), data.targetDim ?? 1),
     });
+    const out = model.outputShape.reduce((a, b) => a * b, 1);
+    if (target === 'input' && out !== width)
+      throw new UserError(
+        `${where}: target input needs a model whose output has as many values per sample as the input (${width}, ` +
+          `features [${data.featureShape.join(', ')}]), but its output is [${model.outputShape.join(', ')}]; end the decoder with a Dense layer of units auto`,
+        1,
+      );
+    return model;
   } catch (e) {
     if (e instanceof ModelShapeError) throw new UserError(`${where}: ${e.message}`, 1);
     throw e;
   }
+}
+
+/** An autoencoder's schema: the dataset's features in, as many values out (a regression of the input on itself). */
+function autoencoderSchema(data: DatasetValue): ReturnType<typeof modelSchemaOf> {
+  const { classNames: _classes, targetName: _target, ...schema } = modelSchemaOf(data);
+  return {
+    ...schema,
+    task: 'regression',
+    targetName: 'reconstruction',
+    targetDim: data.featureShape.reduce((a, b) => a * b, 1),
+  };
 }
 
 /** Refuses an Embedding whose table is smaller than the token ids prep.tokenize gives. */
@@ -135,9 +179,12 @@ export async function trainSpec(
   extras: TrainExtras = {},
 ): Promise<{ trained: TrainedModelValue; summary: NodeSummary }> {
   const loss = chooseLoss(p, data, where);
-  const units = outputUnitsFor(loss, classCount(data), data.targetDim ?? 1);
+  const units =
+    p.target === 'input'
+      ? data.featureShape.reduce((a, c) => a * c, 1)
+      : outputUnitsFor(loss, classCount(data), data.targetDim ?? 1);
   const start = extras.init ? fineTuneStart(extras.init, data, units, p.epochs, where, ctx.log) : undefined;
-  const model = start?.model ?? resolveFor(spec, data, loss, where);
+  const model = start?.model ?? resolveFor(spec, data, loss, p.target, where);
   checkVocabulary(model, data, where);
   if (extras.teacher) {
     if (loss !== 'cross_entropy')
@@ -156,7 +203,8 @@ export async function trainSpec(
   if (split.train.n === 0)
     throw new UserError(`${where}: the training split is empty; give it a non-zero ratio in prep.split`, 1);
   let classWeights: Float32Array | undefined;
-  if (data.task === 'classification') {
+  if (p.target === 'input' && loss === 'binary_cross_entropy' && !split.train.lazy) checkUnitRange(split.train, where);
+  if (data.task === 'classification' && p.target === 'label') {
     checkLabels(split.train, classCount(data), 'train', where);
     if (split.validation) checkLabels(split.validation, classCount(data), 'validation', where);
     try {
@@ -202,6 +250,7 @@ export async function trainSpec(
     train: split.train,
     ...(split.validation ? { validation: split.validation } : {}),
     loss,
+    target: p.target === 'input' ? 'input' : 'labels',
     optimizer: {
       kind: p.optimizer,
       momentum: p.momentum,
@@ -253,7 +302,7 @@ export async function trainSpec(
   }
   const { onnx, weights } = packageWeights(model, result.params, result.buffers, data.task, loss);
   const trained: TrainedModelValue = {
-    ...modelSchemaOf(data),
+    ...(p.target === 'input' ? autoencoderSchema(data) : modelSchemaOf(data)),
     onnx,
     inputName: 'input',
     outputName: 'output',

@@ -69,10 +69,10 @@ export async function gradCheck(
     const evalAt = async (params: number[]): Promise<{ loss: number; grads: Arr }> => {
       const feeds: Record<string, ort.Tensor> = {
         input: tensor(F.from(o.x), xDims),
-        labels: tensor(labels, labelDims),
         params: tensor(F.from(params), [params.length]),
         lr: tensor(F.of(0), []),
       };
+      if (g.labelName) feeds[g.labelName] = tensor(labels, labelDims);
       if (g.bufferCount) feeds.buffers = tensor(F.from(buffers), [buffers.length]);
       const sess = o.freshSession ? await session(g.onnx) : s;
       const out = await sess.run(feeds);
