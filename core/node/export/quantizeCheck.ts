@@ -5,6 +5,7 @@
  * for static scales).
  */
 import type { TableColumn } from '../../common';
+import { medianRunMs } from '../onnx/latency';
 import { openSession } from '../onnx/session';
 import type { ExportLayout } from './preprocessGraph';
 import { feedsFor, maxAbsDiff } from './runExported';
@@ -38,25 +39,11 @@ async function medianMs(
   batch: number,
   runs: number,
 ): Promise<number> {
-  // onnxruntime's default level: it runs QDQ int8 convolutions in NHWC (2-4× faster than at 'extended').
-  const { session } = await openSession(model, { provider: 'cpu', threads: 1, graphOptimizationLevel: 'all' });
-  try {
-    const feeds = feedsFor(
-      layout,
-      pickRows(rows, (i) => i % rows.n, batch),
-    );
-    for (let i = 0; i < 3; i++) await session.run(feeds);
-    const times: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      const t0 = performance.now();
-      await session.run(feeds);
-      times.push(performance.now() - t0);
-    }
-    times.sort((a, b) => a - b);
-    return times[times.length >> 1];
-  } finally {
-    await session.release();
-  }
+  const feeds = feedsFor(
+    layout,
+    pickRows(rows, (i) => i % rows.n, batch),
+  );
+  return medianRunMs(model, feeds, 3, runs);
 }
 
 /** Latency of `model` at batch 1 and 256 on one CPU thread. */

@@ -3,7 +3,7 @@ import type { DatasetSplit, TrainedModelValue } from '../../../common';
 import type { ResolvedModel } from '../../../common/model';
 import { readRows } from '../../data/splitRows';
 import { runTrainedModel } from '../../inference/runModel';
-import { openSession } from '../../onnx/session';
+import { medianRunMs } from '../../onnx/latency';
 
 /** Size and speed of one model, as the compression nodes and the compress bench report them. */
 export interface ModelStats {
@@ -18,28 +18,14 @@ export interface ModelStats {
 }
 
 /** Median ms of one batch-1 run of `onnx` on `row` over `runs` runs, after a warm-up. */
-async function batch1Latency(
+function batch1Latency(
   onnx: Uint8Array,
   inputName: string,
   featureShape: readonly number[],
   row: Float32Array,
   runs = 200,
 ): Promise<number> {
-  const { session } = await openSession(onnx, { provider: 'cpu', threads: 1, graphOptimizationLevel: 'all' });
-  try {
-    const feeds = { [inputName]: new ort.Tensor('float32', row, [1, ...featureShape]) };
-    for (let i = 0; i < 20; i++) await session.run(feeds);
-    const times: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      const t0 = performance.now();
-      await session.run(feeds);
-      times.push(performance.now() - t0);
-    }
-    times.sort((a, b) => a - b);
-    return times[times.length >> 1];
-  } finally {
-    await session.release();
-  }
+  return medianRunMs(onnx, { [inputName]: new ort.Tensor('float32', row, [1, ...featureShape]) }, 20, runs);
 }
 
 /** Parameters, non-zero parameters, file size and batch-1 latency of a Weft neural model on `row`. */
