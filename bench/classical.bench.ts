@@ -5,7 +5,8 @@
  * 100-tree forest and 100 boosting iterations, and an RBF SVM on its first 10,000 rows; (b) test
  * accuracy of every learner on the digits split the other benches use (8,000 train / 2,000 test
  * rows of 784 pixels). `WEFT_BENCH_THREADS` sets the threads (default 1); `WEFT_BENCH_CAP_S` caps
- * each fit (default 600 s); `WEFT_BENCH_PART` a or b runs one part only.
+ * each fit (default 600 s); `WEFT_BENCH_PART` a or b runs one part only; `WEFT_BENCH_ONLY` (comma-separated
+ * learner names, e.g. `logistic,boosting`) runs only those learners.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -21,6 +22,7 @@ import { reportBench } from './report';
 const THREADS = Number(process.env.WEFT_BENCH_THREADS ?? 1);
 const CAP_S = Number(process.env.WEFT_BENCH_CAP_S ?? 600);
 const PART = process.env.WEFT_BENCH_PART ?? 'ab';
+const ONLY = process.env.WEFT_BENCH_ONLY?.split(',').map((s) => s.trim());
 const PYTHON = '/usr/bin/python3';
 const here = path.dirname(new URL(import.meta.url).pathname);
 
@@ -64,6 +66,7 @@ console.log(
 
 function report(label: string, name: string, dir: string, rows?: number, accuracyToo = false): void {
   const type = benchLearners[name].type;
+  if (ONLY && !ONLY.includes(name)) return;
   if (!(type in learnerModules)) {
     console.log(`# ${label}: skipped, ${type} does not exist on this branch yet`);
     return;

@@ -7,6 +7,7 @@ import { useStudio } from '../store/useStudio';
 import { DataTable } from './DataTable';
 import { MetricsView } from './MetricsView';
 import { PreviewView } from './PreviewView';
+import { TreeDiagram } from './TreeDiagram';
 
 function Output({ out, nodeId, runId }: { out: OutputView; nodeId: string; runId: string }) {
   const [split, setSplit] = useState(0);
@@ -118,6 +119,7 @@ export function ResultsPanel() {
           {view.summary?.text && !view.outputs.some((o) => o.kind === 'metrics') && (
             <pre className="weft-summary-text">{view.summary.text}</pre>
           )}
+          {view.summary?.tree && <TreeDiagram sketch={view.summary.tree} />}
           {view.outputs.map((o) => (
             <section key={o.port} className="weft-output">
               <h3>

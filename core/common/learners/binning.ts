@@ -115,7 +115,10 @@ export function binOf(thresholds: Float32Array, x: number, missingBin: number): 
   return lo;
 }
 
-/** Bins rows of row-major `x` with the given thresholds (fitted on the training rows). */
+/**
+ * Bins rows of row-major `x` with the given thresholds (fitted on the training rows): a branch-free
+ * binary search over the thresholds padded to 255 with +Infinity.
+ */
 export function applyBins(
   x: Float32Array,
   n: number,
@@ -139,14 +142,14 @@ export function applyBins(
       }
       const t = j * 256 - 1;
       let lo = 0;
-      if (padded[t + lo + 128] < v) lo += 128;
-      if (padded[t + lo + 64] < v) lo += 64;
-      if (padded[t + lo + 32] < v) lo += 32;
-      if (padded[t + lo + 16] < v) lo += 16;
-      if (padded[t + lo + 8] < v) lo += 8;
-      if (padded[t + lo + 4] < v) lo += 4;
-      if (padded[t + lo + 2] < v) lo += 2;
-      if (padded[t + lo + 1] < v) lo += 1;
+      lo += +(padded[t + lo + 128] < v) << 7;
+      lo += +(padded[t + lo + 64] < v) << 6;
+      lo += +(padded[t + lo + 32] < v) << 5;
+      lo += +(padded[t + lo + 16] < v) << 4;
+      lo += +(padded[t + lo + 8] < v) << 3;
+      lo += +(padded[t + lo + 4] < v) << 2;
+      lo += +(padded[t + lo + 2] < v) << 1;
+      lo += +(padded[t + lo + 1] < v);
       bins[j * n + i] = lo;
     }
   }

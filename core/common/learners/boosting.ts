@@ -45,58 +45,71 @@ function meanLoss(loss: Loss, raw: Float64Array, y: ArrayLike<number>, rows: Arr
   return total / Math.max(rows.length, 1);
 }
 
-/** Gradients and hessians of the loss for one output `c` of the raw scores. */
+/**
+ * Gradients and hessians of the squared error or multinomial loss for every output `c` (into
+ * `g[c]`, `h[c]`), with one softmax per row; squared error's hessians are all 1 and not written.
+ */
 function gradients(
   loss: Loss,
   raw: Float64Array,
   y: ArrayLike<number>,
   n: number,
   m: number,
-  c: number,
-  g: Float64Array,
-  h: Float64Array,
+  g: Float32Array[],
+  h: Float32Array[],
 ): void {
+  if (loss === 'squared_error') {
+    const g0 = g[0];
+    for (let i = 0; i < n; i++) g0[i] = raw[i] - y[i];
+    return;
+  }
+  const e = new Float64Array(m);
   for (let i = 0; i < n; i++) {
-    if (loss === 'squared_error') {
-      g[i] = raw[i] - y[i];
-      h[i] = 1;
-    } else if (loss === 'binary') {
-      const p = 1 / (1 + Math.exp(-raw[i]));
-      g[i] = p - y[i];
-      h[i] = p * (1 - p);
-    } else {
-      let max = -Infinity;
-      for (let k = 0; k < m; k++) max = Math.max(max, raw[i * m + k]);
-      let z = 0;
-      for (let k = 0; k < m; k++) z += Math.exp(raw[i * m + k] - max);
-      const p = Math.exp(raw[i * m + c] - max) / z;
-      g[i] = p - (y[i] === c ? 1 : 0);
-      h[i] = p * (1 - p);
+    const o = i * m;
+    let max = -Infinity;
+    for (let k = 0; k < m; k++) max = Math.max(max, raw[o + k]);
+    let z = 0;
+    for (let k = 0; k < m; k++) {
+      e[k] = Math.exp(raw[o + k] - max);
+      z += e[k];
+    }
+    for (let c = 0; c < m; c++) {
+      const p = e[c] / z;
+      g[c][i] = p - (y[i] === c ? 1 : 0);
+      h[c][i] = p * (1 - p);
     }
   }
 }
 
 /**
  * Binary log loss summed over rows `0 .. n` of the raw scores, and the gradients and hessians
- * there, with one exponential per row.
+ * there, with one exponential per row. The `log(1 + e)` terms are summed as the log of their
+ * product, taken once per block of 512 rows (each factor is in (1, 2], so a block cannot overflow).
  */
 function binaryLossAndGradients(
   raw: Float64Array,
   y: ArrayLike<number>,
   n: number,
-  g: Float64Array,
-  h: Float64Array,
+  g: Float32Array,
+  h: Float32Array,
 ): number {
   let total = 0;
+  let product = 1;
   for (let i = 0; i < n; i++) {
     const s = raw[i];
     const e = Math.exp(-Math.abs(s));
-    const p = s > 0 ? 1 / (1 + e) : e / (1 + e);
-    total += (s > 0 ? s + Math.log1p(e) : Math.log1p(e)) - (y[i] === 1 ? s : 0);
+    const q = 1 / (1 + e);
+    const p = s > 0 ? q : e * q;
+    product *= 1 + e;
+    if ((i & 511) === 511) {
+      total += Math.log(product);
+      product = 1;
+    }
+    total += (s > 0 ? s : 0) - (y[i] === 1 ? s : 0);
     g[i] = p - y[i];
     h[i] = p * (1 - p);
   }
-  return total;
+  return total + Math.log(product);
 }
 
 function baseline(loss: Loss, y: ArrayLike<number>, rows: ArrayLike<number>, m: number): number[] {
@@ -158,8 +171,8 @@ async function fitBoosting(data: FitData, p: BoostingParams, hooks: FitHooks): P
   const rawVal = new Float64Array(nv * m);
   for (let i = 0; i < nf; i++) for (let c = 0; c < m; c++) raw[i * m + c] = base[c];
   for (let i = 0; i < nv; i++) for (let c = 0; c < m; c++) rawVal[i * m + c] = base[c];
-  const g = new Float64Array(nf);
-  const h = new Float64Array(nf);
+  const g = new Float32Array(nf);
+  const h = new Float32Array(nf);
   const rows = new Int32Array(nf);
   const scratch = histScratch(nf);
   const trees: { tree: HistTree; target: number }[] = [];
@@ -173,14 +186,22 @@ async function fitBoosting(data: FitData, p: BoostingParams, hooks: FitHooks): P
     l2: p.l2Regularization,
     learningRate: p.learningRate,
   };
-  const grads = Array.from({ length: m }, (_, c) => (c === 0 ? g : new Float64Array(nf)));
-  const hesses = Array.from({ length: m }, (_, c) => (c === 0 ? h : new Float64Array(nf)));
+  const grads = Array.from({ length: m }, (_, c) => (c === 0 ? g : new Float32Array(nf)));
+  const hesses = Array.from({ length: m }, (_, c) => (c === 0 ? h : new Float32Array(nf)));
   if (loss === 'binary') binaryLossAndGradients(raw, yFit, nf, g, h);
   for (let it = 0; it < p.maxIter; it++) {
-    if (loss !== 'binary') for (let c = 0; c < m; c++) gradients(loss, raw, yFit, nf, m, c, grads[c], hesses[c]);
+    if (loss !== 'binary') gradients(loss, raw, yFit, nf, m, grads, hesses);
     for (let c = 0; c < m; c++) {
       rows.set(all);
-      const { tree, leafOfRange } = growHistTree(binned, rows, nf, grads[c], hesses[c], treeOpts, scratch);
+      const { tree, leafOfRange } = growHistTree(
+        binned,
+        rows,
+        nf,
+        grads[c],
+        loss === 'squared_error' ? null : hesses[c],
+        treeOpts,
+        scratch,
+      );
       for (const leaf of leafOfRange) for (let r = leaf.start; r < leaf.end; r++) raw[rows[r] * m + c] += leaf.value;
       for (let i = 0; i < nv; i++) rawVal[i * m + c] += histTreeBinnedValue(tree, valBinned, i);
       trees.push({ tree, target: c });

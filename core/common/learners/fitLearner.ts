@@ -1,5 +1,6 @@
 import type { DatasetValue, LearnerValue, TrainedModelValue } from '../values';
 import { LearnerError, type FitData, type FitHooks, type LearnerModule } from './types';
+import type { TreeSketch } from './treeSketch';
 import { modelSchemaOf } from '../modelSchema';
 import { DataError } from '../nodes/prep/DataError';
 import { densifyGuarded } from '../sparse';
@@ -104,7 +105,13 @@ export async function fitLearner<P>(
   params: P,
   data: DatasetValue,
   hooks: FitHooks,
-): Promise<{ model: TrainedModelValue; learner: LearnerValue; text: string; metrics: Record<string, number> }> {
+): Promise<{
+  model: TrainedModelValue;
+  learner: LearnerValue;
+  text: string;
+  metrics: Record<string, number>;
+  tree?: TreeSketch;
+}> {
   const fitData = fitDataOf(module, data, params);
   const fitted = await module.fit(fitData, params, hooks);
   const recipe = params as Record<string, unknown>;
@@ -127,5 +134,7 @@ export async function fitLearner<P>(
     params: { ...recipe },
     seed: module.seedOf(params),
   };
-  return { model, learner, text: fitted.text, metrics: fitted.metrics };
+  const classNames = data.task === 'classification' ? data.classNames : undefined;
+  const tree = fitted.tree && { ...fitted.tree, ...(classNames ? { classNames } : {}) };
+  return { model, learner, text: fitted.text, metrics: fitted.metrics, ...(tree ? { tree } : {}) };
 }

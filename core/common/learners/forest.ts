@@ -3,6 +3,7 @@ import { seededRandom } from '../nodes/prep/random';
 import { growTree, leafOf, sortFeatures, type Criterion, type Targets, type Tree } from './cart';
 import { featureInput } from './onnxGraph';
 import { treeClassifier, treeRegressor } from './onnxTrees';
+import { treeSketch } from './treeSketch';
 import { LearnerError, type FitData, type FitHooks, type Fitted, type LearnerModule } from './types';
 
 /** Params of `ml.tree`, as in scikit-learn's DecisionTreeClassifier / DecisionTreeRegressor. */
@@ -188,6 +189,7 @@ export async function fitTrees(
     text: `${shape}${oobText}; feature importance: ${describeImportances(data.featureNames, importance)}`,
     metrics,
     history: [],
+    tree: treeSketch(trees[0], data.featureNames, opts.forest ? `first of ${trees.length} trees` : 'tree'),
     info: {
       criterion,
       maxFeaturesPerSplit: treeOpts.maxFeatures,

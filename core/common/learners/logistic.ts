@@ -17,7 +17,8 @@ export interface LogisticParams {
 /**
  * Row losses and score residuals (`p − y`) of a binary (`m = 1`, sigmoid) or multinomial
  * (`m = k`, softmax) model; returns the summed loss. `q` receives the diagonal of the Hessian per
- * score (`p(1 − p)`) when given.
+ * score (`p(1 − p)`) when given. Binary `log(1 + e)` terms are summed as the log of their product,
+ * once per 512 rows (each factor is in (1, 2]).
  */
 function lossAndResidual(
   scores: Float64Array,
@@ -28,16 +29,25 @@ function lossAndResidual(
   q?: Float64Array,
 ): number {
   let total = 0;
-  for (let i = 0; i < n; i++) {
-    if (m === 1) {
+  if (m === 1) {
+    let product = 1;
+    for (let i = 0; i < n; i++) {
       const s = scores[i];
       const e = Math.exp(-Math.abs(s));
-      const p = s > 0 ? 1 / (1 + e) : e / (1 + e);
-      total += (s > 0 ? s + Math.log1p(e) : Math.log1p(e)) - (y[i] === 1 ? s : 0);
+      const inv = 1 / (1 + e);
+      const p = s > 0 ? inv : e * inv;
+      product *= 1 + e;
+      if ((i & 511) === 511) {
+        total += Math.log(product);
+        product = 1;
+      }
+      total += (s > 0 ? s : 0) - (y[i] === 1 ? s : 0);
       resid[i] = p - (y[i] === 1 ? 1 : 0);
       if (q) q[i] = p * (1 - p);
-      continue;
     }
+    return total + Math.log(product);
+  }
+  for (let i = 0; i < n; i++) {
     let max = -Infinity;
     for (let c = 0; c < m; c++) max = Math.max(max, scores[i * m + c]);
     let z = 0;
@@ -138,6 +148,62 @@ function binaryGradient(
   }
 }
 
+/**
+ * Multinomial scores `out[(i − i0) m + c] = bias_c + Σ x_ij w_jc` of rows `i0 .. i0 + bn`, by
+ * feature then row, skipping zero features (pixels, counts): each score still sums in feature order.
+ */
+function multinomialScores(
+  cols: Float32Array,
+  n: number,
+  d: number,
+  m: number,
+  i0: number,
+  bn: number,
+  w: Float64Array,
+  bias: Float64Array,
+  out: Float64Array,
+): void {
+  for (let i = 0; i < bn; i++) for (let c = 0; c < m; c++) out[i * m + c] = bias[c];
+  for (let j = 0; j < d; j++) {
+    const off = j * n + i0;
+    const wo = j * m;
+    for (let i = 0; i < bn; i++) {
+      const v = cols[off + i];
+      if (v === 0) continue;
+      const o = i * m;
+      for (let c = 0; c < m; c++) {
+        const wjc = w[wo + c];
+        if (wjc !== 0) out[o + c] += wjc * v;
+      }
+    }
+  }
+}
+
+/** Adds `Σ x_ij r_ic` over rows `i0 .. i0 + bn` to `sums[j m + c]`, skipping zero features; `acc` holds `m` partial sums. */
+function multinomialGradient(
+  cols: Float32Array,
+  n: number,
+  d: number,
+  m: number,
+  i0: number,
+  bn: number,
+  resid: Float64Array,
+  sums: Float64Array,
+  acc: Float64Array,
+): void {
+  for (let j = 0; j < d; j++) {
+    const off = j * n + i0;
+    acc.fill(0);
+    for (let i = 0; i < bn; i++) {
+      const v = cols[off + i];
+      if (v === 0) continue;
+      const o = i * m;
+      for (let c = 0; c < m; c++) acc[c] += v * resid[o + c];
+    }
+    for (let c = 0; c < m; c++) sums[j * m + c] += acc[c];
+  }
+}
+
 interface Solved {
   w: Float64Array;
   bias: Float64Array;
@@ -188,6 +254,7 @@ async function solveLbfgs(pb: Problem, p: LogisticParams, tick: (i: number) => P
   const resid = new Float64Array(block * m);
   const sums = new Float64Array(nw + m);
   const noBias = new Float64Array(m);
+  const acc = new Float64Array(m);
   const result = await lbfgs(
     (theta, grad) => {
       const w = theta.subarray(0, nw);
@@ -205,24 +272,9 @@ async function solveLbfgs(pb: Problem, p: LogisticParams, tick: (i: number) => P
           loss += lossAndResidual(scores, y.subarray(i0, i0 + bn), bn, m, resid);
           binaryGradient(cols, n, d, i0, bn, resid, sums);
         } else {
-          for (let i = 0; i < bn; i++) for (let c = 0; c < m; c++) scores[i * m + c] = bias[c];
-          for (let j = 0; j < d; j++) {
-            const off = j * n + i0;
-            for (let c = 0; c < m; c++) {
-              const wj = w[j * m + c];
-              if (wj === 0) continue;
-              for (let i = 0; i < bn; i++) scores[i * m + c] += wj * cols[off + i];
-            }
-          }
+          multinomialScores(cols, n, d, m, i0, bn, w, bias, scores);
           loss += lossAndResidual(scores, y.subarray(i0, i0 + bn), bn, m, resid);
-          for (let j = 0; j < d; j++) {
-            const off = j * n + i0;
-            for (let c = 0; c < m; c++) {
-              let s = 0;
-              for (let i = 0; i < bn; i++) s += cols[off + i] * resid[i * m + c];
-              sums[j * m + c] += s;
-            }
-          }
+          multinomialGradient(cols, n, d, m, i0, bn, resid, sums, acc);
         }
         for (let c = 0; c < m; c++) {
           let s = 0;
@@ -329,14 +381,23 @@ async function solveCoordinate(pb: Problem, p: LogisticParams, tick: (i: number)
   };
 }
 
+/** The `d × n` column-major copy of row-major `x`, one column per pass. */
+function columnMajor(x: Float32Array, n: number, d: number): Float32Array {
+  const cols = new Float32Array(n * d);
+  for (let j = 0; j < d; j++) {
+    const o = j * n;
+    for (let i = 0, k = j; i < n; i++, k += d) cols[o + i] = x[k];
+  }
+  return cols;
+}
+
 async function fitLogistic(data: FitData, p: LogisticParams, hooks: FitHooks): Promise<Fitted> {
   const { n, d, classes: k } = data;
   if (p.solver === 'lbfgs' && p.penalty === 'l1') {
     throw new LearnerError('solver lbfgs supports only the l2 or none penalties; set solver cd for penalty l1');
   }
   const m = k === 2 ? 1 : k;
-  const cols = new Float32Array(data.sparse ? 0 : n * d);
-  if (!data.sparse) for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) cols[j * n + i] = data.x[i * d + j];
+  const cols = data.sparse ? new Float32Array(0) : columnMajor(data.x, n, d);
   const pb: Problem = {
     cols,
     ...(data.sparse ? { sparse: data.sparse } : {}),

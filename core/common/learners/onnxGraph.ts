@@ -44,10 +44,11 @@ export function linearScores(x: Float32Array, n: number, w: Float64Array, bias: 
   const m = bias.length;
   const d = w.length / m;
   const out = new Float64Array(n * m);
+  const w32 = Float32Array.from(w);
   for (let i = 0; i < n; i++) {
     for (let c = 0; c < m; c++) {
       let s = 0;
-      for (let j = 0; j < d; j++) s += x[i * d + j] * Math.fround(w[j * m + c]);
+      for (let j = 0; j < d; j++) s += x[i * d + j] * w32[j * m + c];
       out[i * m + c] = s + Math.fround(bias[c]);
     }
   }

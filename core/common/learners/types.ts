@@ -1,4 +1,5 @@
 import type { EpochRecord } from '../values';
+import type { TreeSketch } from './treeSketch';
 import type { CsrRows } from '../sparse';
 
 /** The training rows a learner fits: row-major float32 features, labels, and what they mean. */
@@ -49,6 +50,8 @@ export interface Fitted {
   history: EpochRecord[];
   /** What the fit found that a model card should keep (iterations run, coefficients…). */
   info: Record<string, unknown>;
+  /** The first levels of the (first) tree, drawn in the studio. */
+  tree?: TreeSketch;
 }
 
 /** One classical learner: a pure fit on typed arrays, registered in `learners/index.ts`. */

@@ -1,10 +1,26 @@
 import { z } from 'zod';
+import type { TreeSketch, TreeSketchNode } from '../learners/treeSketch';
+
+const TreeSketchNodeSchema: z.ZodType<TreeSketchNode> = z.lazy(() =>
+  z.object({
+    split: z.object({ feature: z.string(), threshold: z.number() }).optional(),
+    value: z.array(z.number()),
+    children: z.tuple([TreeSketchNodeSchema, TreeSketchNodeSchema]).optional(),
+  }),
+);
+const TreeSketchSchema: z.ZodType<TreeSketch> = z.object({
+  title: z.string(),
+  depth: z.number(),
+  classNames: z.array(z.string()).optional(),
+  root: TreeSketchNodeSchema,
+});
 
 export const NodeSummarySchema = z.object({
   metrics: z.record(z.string(), z.number()).optional(),
   files: z.array(z.string()).optional(),
   text: z.string().optional(),
   provider: z.string().optional(),
+  tree: TreeSketchSchema.optional(),
 });
 /** What a node reports about its result: headline metrics, files written, a line of text. */
 export type NodeSummary = z.infer<typeof NodeSummarySchema>;

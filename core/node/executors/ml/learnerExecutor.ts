@@ -32,7 +32,7 @@ export function learnerExecutor<P>(module: LearnerModule<P>): Executor<P> {
     const text = `${fitted.text}; ${seconds.toFixed(2)} s${warnings.length ? `; warning: ${warnings.join('; ')}` : ''}`;
     return {
       outputs: { model: fitted.model, learner: fitted.learner },
-      summary: { text, metrics: fitted.metrics, provider: 'cpu' },
+      summary: { text, metrics: fitted.metrics, provider: 'cpu', ...(fitted.tree ? { tree: fitted.tree } : {}) },
     };
   };
 }

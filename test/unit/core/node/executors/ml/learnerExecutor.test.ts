@@ -87,6 +87,8 @@ describe('learner executors', () => {
     expect(model.classNames).toEqual(['setosa', 'versicolor', 'virginica']);
     expect(model.trainParams.learner).toBe('ml.forest');
     expect(r.summary?.text).toMatch(/feature importance: petal/);
+    expect(r.summary?.tree?.title).toBe('first of 2 trees');
+    expect(r.summary?.tree?.classNames).toEqual(['setosa', 'versicolor', 'virginica']);
   });
 
   it('turns bad input into a UserError naming the node: wrong task, NaN features', async () => {
