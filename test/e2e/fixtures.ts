@@ -124,8 +124,16 @@ export const test = base.extend<{ studio: Studio; studioPage: StudioPage }>({
     try {
       await use({ url, workspace });
     } finally {
+      // The studio may still be writing under .weft while it shuts down: wait for it to exit first.
+      const exited = new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) resolve();
+        else child.once('exit', () => resolve());
+      });
       child.kill('SIGTERM');
-      await rm(workspace, { recursive: true, force: true });
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+      await rm(workspace, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
     }
   },
   studioPage: async ({ page, studio }, use) => {
