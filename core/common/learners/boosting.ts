@@ -47,7 +47,7 @@ function meanLoss(loss: Loss, raw: Float64Array, y: ArrayLike<number>, rows: Arr
 
 /**
  * Gradients and hessians of the squared error or multinomial loss for every output `c` (into
- * `g[c]`, `h[c]`), with one softmax per row; squared error's hessians are all 1 and not written.
+ * `g[c]`, `h[c]`), with one softmax per row.
  */
 function gradients(
   loss: Loss,
@@ -60,7 +60,11 @@ function gradients(
 ): void {
   if (loss === 'squared_error') {
     const g0 = g[0];
-    for (let i = 0; i < n; i++) g0[i] = raw[i] - y[i];
+    const h0 = h[0];
+    for (let i = 0; i < n; i++) {
+      g0[i] = raw[i] - y[i];
+      h0[i] = 1;
+    }
     return;
   }
   const e = new Float64Array(m);
@@ -193,15 +197,7 @@ async function fitBoosting(data: FitData, p: BoostingParams, hooks: FitHooks): P
     if (loss !== 'binary') gradients(loss, raw, yFit, nf, m, grads, hesses);
     for (let c = 0; c < m; c++) {
       rows.set(all);
-      const { tree, leafOfRange } = growHistTree(
-        binned,
-        rows,
-        nf,
-        grads[c],
-        loss === 'squared_error' ? null : hesses[c],
-        treeOpts,
-        scratch,
-      );
+      const { tree, leafOfRange } = growHistTree(binned, rows, nf, grads[c], hesses[c], treeOpts, scratch);
       for (const leaf of leafOfRange) for (let r = leaf.start; r < leaf.end; r++) raw[rows[r] * m + c] += leaf.value;
       for (let i = 0; i < nv; i++) rawVal[i * m + c] += histTreeBinnedValue(tree, valBinned, i);
       trees.push({ tree, target: c });

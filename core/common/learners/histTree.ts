@@ -101,48 +101,10 @@ function addFourColumns(
   }
 }
 
-/** {@link addFourColumns} for unit hessians: the hessian sums are filled from the counts afterwards. */
-function addFourColumnsNoHessian(
-  bins: Uint8Array,
-  c0: number,
-  n: number,
-  rows: Int32Array | null,
-  start: number,
-  size: number,
-  grad: Float32Array,
-  hist: Float64Array,
-  b0: number,
-  stride: number,
-): void {
-  const c1 = c0 + n;
-  const c2 = c1 + n;
-  const c3 = c2 + n;
-  const b1 = b0 + stride;
-  const b2 = b1 + stride;
-  const b3 = b2 + stride;
-  for (let k = 0; k < size; k++) {
-    const r = rows === null ? k : rows[start + k];
-    const g = grad[k];
-    const a0 = b0 + bins[c0 + r] * 3;
-    hist[a0] += g;
-    hist[a0 + 2] += 1;
-    const a1 = b1 + bins[c1 + r] * 3;
-    hist[a1] += g;
-    hist[a1 + 2] += 1;
-    const a2 = b2 + bins[c2 + r] * 3;
-    hist[a2] += g;
-    hist[a2 + 2] += 1;
-    const a3 = b3 + bins[c3 + r] * 3;
-    hist[a3] += g;
-    hist[a3 + 2] += 1;
-  }
-}
-
 /**
  * Adds the rows `rows[start..end)` to `hist` (zeroed), four feature columns per pass. Gradients
  * and hessians are read in row order (gathered first unless `rows` is the identity), so every bin
- * sums its rows in the same order. With `hess` null (every hessian 1, squared error) only gradients
- * and counts are added, and the hessian sums are the counts, as scikit-learn does.
+ * sums its rows in the same order.
  */
 function buildHistogram(
   data: BinnedFeatures,
@@ -151,7 +113,7 @@ function buildHistogram(
   end: number,
   identity: boolean,
   grad: Float32Array,
-  hess: Float32Array | null,
+  hess: Float32Array,
   og: Float32Array,
   oh: Float32Array,
   hist: Float64Array,
@@ -160,46 +122,43 @@ function buildHistogram(
   const stride = (missingBin + 1) * 3;
   const size = end - start;
   let g = grad;
-  let h: Float32Array | null = hess;
+  let h = hess;
   if (!identity) {
-    for (let k = 0; k < size; k++) og[k] = grad[rows[start + k]];
-    g = og;
-    if (hess) {
-      for (let k = 0; k < size; k++) oh[k] = hess[rows[start + k]];
-      h = oh;
+    for (let k = 0; k < size; k++) {
+      const row = rows[start + k];
+      og[k] = grad[row];
+      oh[k] = hess[row];
     }
+    g = og;
+    h = oh;
   }
   const order = identity ? null : rows;
   let j = 0;
-  for (; j + 4 <= d; j += 4) {
-    if (h) addFourColumns(bins, j * n, n, order, start, size, g, h, hist, j * stride, stride);
-    else addFourColumnsNoHessian(bins, j * n, n, order, start, size, g, hist, j * stride, stride);
-  }
+  for (; j + 4 <= d; j += 4) addFourColumns(bins, j * n, n, order, start, size, g, h, hist, j * stride, stride);
   for (; j < d; j++) {
     const col = j * n;
     const base = j * stride;
     for (let k = 0; k < size; k++) {
       const at = base + bins[col + (order === null ? k : order[start + k])] * 3;
       hist[at] += g[k];
-      if (h) hist[at + 1] += h[k];
+      hist[at + 1] += h[k];
       hist[at + 2] += 1;
     }
   }
-  if (!h) for (let at = 0; at < hist.length; at += 3) hist[at + 1] = hist[at + 2];
 }
 
 /**
  * Grows one tree best-first (the leaf with the largest gain splits next) on histograms of the
  * gradients and hessians, as scikit-learn's HistGradientBoosting TreeGrower: the larger child's
  * histogram is the parent's minus the smaller child's. `rows` is permuted in place so each leaf
- * owns a range of it. `hess` null means every hessian is 1 (squared error).
+ * owns a range of it.
  */
 export function growHistTree(
   data: BinnedFeatures,
   rows: Int32Array,
   count: number,
   grad: Float32Array,
-  hess: Float32Array | null,
+  hess: Float32Array,
   opts: HistTreeOptions,
   scratch: HistScratch,
 ): { tree: HistTree; leafOfRange: { start: number; end: number; value: number }[] } {
@@ -300,7 +259,7 @@ export function growHistTree(
   let h0 = 0;
   for (let r = 0; r < count; r++) {
     g0 += grad[rows[r]];
-    h0 += hess ? hess[rows[r]] : 1;
+    h0 += hess[rows[r]];
   }
   const root: Leaf = {
     node: 0,
