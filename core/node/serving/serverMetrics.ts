@@ -1,6 +1,9 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import { InputDrift } from './inputDrift';
 
+/** Latency histogram buckets in seconds, 0.5 ms to 5 s. */
+const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
 /** Prometheus metrics of one model server, in a registry of its own. */
 export class ServerMetrics {
   readonly registry = new Registry();
@@ -20,7 +23,7 @@ export class ServerMetrics {
     name: 'weft_http_request_duration_seconds',
     help: 'Time from receiving a request to sending the response, by method and route',
     labelNames: ['method', 'route'] as const,
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    buckets: LATENCY_BUCKETS,
     registers: [this.registry],
   });
   readonly inferRows = new Counter({
@@ -46,7 +49,7 @@ export class ServerMetrics {
     name: 'weft_model_request_duration_seconds',
     help: 'Infer request latency, by model and version',
     labelNames: ['model', 'version'] as const,
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    buckets: LATENCY_BUCKETS,
     registers: [this.registry],
   });
   readonly batchRows = new Histogram({
