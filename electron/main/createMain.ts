@@ -253,6 +253,7 @@ export function createWeftMain(electron: ElectronSurface, opts: WeftMainOptions)
         'engine.run': forward('engine.run'),
         'engine.cancel': forward('engine.cancel'),
         'engine.result': forward('engine.result'),
+        'engine.runResult': forward('engine.runResult'),
         'engine.columns': forward('engine.columns'),
         'engine.rows': forward('engine.rows'),
         'engine.explore': forward('engine.explore'),

@@ -109,16 +109,21 @@ export type OutputView =
   | { port: string; kind: 'tables'; tables: DisplayTable[] }
   | { port: string; kind: 'other'; text: string };
 
-/** A node's results in the last run that computed or reused them. */
 /** The columns a node's input table holds, or why they are not known yet. */
 export type UpstreamColumns =
   { ok: true; columns: Pick<ColumnStats, 'name' | 'type' | 'count' | 'missing'>[] } | { ok: false; reason: string };
 
+/** A node's results in the last run that computed or reused them, or in a recorded past run. */
 export interface NodeResultView {
   nodeId: string;
   runId: string;
   summary?: NodeSummary;
   outputs: OutputView[];
+  /**
+   * A past run's node whose value the cache no longer holds (a cheap result kept only as a summary,
+   * or an entry removed to make room): why, for the panel. `outputs` is then empty.
+   */
+  notKept?: string;
 }
 
 const dataRef = {
@@ -153,6 +158,23 @@ export const engineApi = {
   /** Displayable results of a node from the last run that produced them; `null` when none. */
   'engine.result': channel<NodeResultView | null>()(
     z.object({ nodeId, maxRows: z.number().int().min(1).max(5000).optional() }),
+  ),
+  /**
+   * Displayable results of a node in a recorded run, rebuilt from the values the cache kept under the
+   * record's node keys (never recomputed); `null` when the node did not finish in that run.
+   */
+  'engine.runResult': channel<NodeResultView | null>()(
+    z
+      .object({
+        runId: z
+          .string()
+          .regex(/^[a-z0-9-]+$/)
+          .min(1)
+          .max(100),
+        nodeId,
+        maxRows: z.number().int().min(1).max(5000).optional(),
+      })
+      .strict(),
   ),
   /** A page of the table (or dataset split) a node output in its last run: filtered and sorted over every row. */
   'engine.rows': channel<RowsPage>()(

@@ -12,6 +12,9 @@ import {
   type EngineParams,
   type EngineResult,
   type NodeRegistry,
+  type NodeResultView,
+  type NodeSummary,
+  type OutputView,
   type PipelineDocument,
   type TableValue,
   type UpstreamColumns,
@@ -21,11 +24,20 @@ import type { Engine } from '../engine/Engine';
 import type { PathPolicy } from '../executors/Executor';
 import { isPackagePath } from '../../common/graph/posixPath';
 import { runRecorded } from '../runs/recordedRun';
-import { RunStore } from '../runs/RunStore';
+import { CorruptRunError, RunNotFoundError, RunStore } from '../runs/RunStore';
+import type { RunRecord } from '../../common/runs';
 import { DataViews, type ProducedValue } from './DataViews';
 import { buildResultView } from './resultView';
 import { StudioError } from './StudioError';
 import { isInside } from './workspacePaths';
+
+const NOT_KEPT =
+  'not kept: the cache holds only a summary of this result (cheap to recompute) or removed it to make room; run again to see it';
+
+/** A past run's previews without the full-table views: `engine.rows` and `engine.explore` read the last run's values. */
+function withoutPaging(out: OutputView): OutputView {
+  return out.kind === 'preview' ? { ...out, previews: out.previews.map(({ data: _d, ...p }) => p) } : out;
+}
 
 export interface EngineServiceOptions {
   engine: Engine;
@@ -122,7 +134,33 @@ export class EngineService {
         const def = this.nodeDefinition(q.nodeId);
         return buildResultView(q.nodeId, got.runId, def, value, q.maxRows ?? 1000);
       }
+      case 'engine.runResult':
+        return this.pastResult(p as EngineParams<'engine.runResult'>);
     }
+  }
+
+  /**
+   * A node's results in a recorded run: the value the cache kept under the record's key for the
+   * node, or, when it kept only a summary (or removed the entry), the recorded summary and why.
+   */
+  private async pastResult(p: EngineParams<'engine.runResult'>): Promise<NodeResultView | null> {
+    let record: RunRecord;
+    try {
+      record = await this.runStore.read(await this.runStore.resolve(p.runId));
+    } catch (e) {
+      if (e instanceof RunNotFoundError) throw new StudioError(404, e.message);
+      if (e instanceof CorruptRunError) throw new StudioError(409, e.message);
+      throw e;
+    }
+    const node = Object.hasOwn(record.nodes, p.nodeId) ? record.nodes[p.nodeId] : undefined;
+    if (!node || (node.status !== 'done' && node.status !== 'cached')) return null;
+    const value = node.key ? await this.opts.engine.stored(node.key) : undefined;
+    if (!value) {
+      const summary = node.summary as NodeSummary | undefined;
+      return { nodeId: p.nodeId, runId: record.id, ...(summary ? { summary } : {}), outputs: [], notKept: NOT_KEPT };
+    }
+    const view = buildResultView(p.nodeId, record.id, lookup(this.registry, node.type), value, p.maxRows ?? 1000);
+    return { ...view, outputs: view.outputs.map(withoutPaging) };
   }
 
   private readonly nodeTypes = new Map<string, string>();
