@@ -13,7 +13,6 @@ import {
   type EngineResult,
   type NodeRegistry,
   type NodeResultView,
-  type NodeSummary,
   type OutputView,
   type PipelineDocument,
   type TableValue,
@@ -156,7 +155,7 @@ export class EngineService {
     if (!node || (node.status !== 'done' && node.status !== 'cached')) return null;
     const value = node.key ? await this.opts.engine.stored(node.key) : undefined;
     if (!value) {
-      const summary = node.summary as NodeSummary | undefined;
+      const summary = node.summary;
       return { nodeId: p.nodeId, runId: record.id, ...(summary ? { summary } : {}), outputs: [], notKept: NOT_KEPT };
     }
     const view = buildResultView(p.nodeId, record.id, lookup(this.registry, node.type), value, p.maxRows ?? 1000);
