@@ -115,6 +115,18 @@ export function ResultsPanel() {
       )}
       {view && (
         <div>
+          {view.notKept && (
+            <div className="weft-card" data-testid="result-not-kept">
+              <h4>{labels[view.nodeId] ?? view.nodeId}: outputs not kept</h4>
+              <p className="weft-muted">{view.notKept}</p>
+              {view.summary?.metrics && !view.summary.text && (
+                <DataTable
+                  columns={['metric', 'value']}
+                  rows={Object.entries(view.summary.metrics).map(([k, v]) => [k, v])}
+                />
+              )}
+            </div>
+          )}
           {view.summary?.files && view.summary.files.length > 0 && (
             <div className="weft-card" data-testid="result-files">
               <h4>Files written</h4>
@@ -131,18 +143,6 @@ export function ResultsPanel() {
             <pre className="weft-summary-text">{view.summary.text}</pre>
           )}
           {view.summary?.tree && <TreeDiagram sketch={view.summary.tree} />}
-          {view.notKept && (
-            <div className="weft-card" data-testid="result-not-kept">
-              <h4>{labels[view.nodeId] ?? view.nodeId}: outputs not kept</h4>
-              <p className="weft-muted">{view.notKept}</p>
-              {view.summary?.metrics && (
-                <DataTable
-                  columns={['metric', 'value']}
-                  rows={Object.entries(view.summary.metrics).map(([k, v]) => [k, v])}
-                />
-              )}
-            </div>
-          )}
           {view.outputs.map((o) => (
             <section key={o.port} className="weft-output">
               <h3>

@@ -1,5 +1,11 @@
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
+
+const bin = path.resolve(import.meta.dirname, '../../bin/weft.js');
+const irisExample = path.resolve(import.meta.dirname, '../../resources/examples/iris-classification.weft.json');
 
 /** Every headline number the metrics view shows, by name. */
 async function scalars(page: Page): Promise<Record<string, string>> {
@@ -62,4 +68,49 @@ test('a past run’s saved results open with its pipeline, after a second, diffe
   await page.getByTestId('results-node-train').click();
   await expect(page.getByTestId('model-view')).toContainText('6 epochs');
   await expect(page.getByTestId('result-not-kept')).toHaveCount(0);
+});
+
+test('a past run whose evaluation the cache no longer holds says so and shows the recorded metrics', async ({
+  studioPage: s,
+  page,
+  studio,
+}) => {
+  page.on('dialog', (d) => void d.accept());
+  const doc = JSON.parse(readFileSync(irisExample, 'utf8')) as {
+    nodes: { id: string; type: string; params: Record<string, unknown> }[];
+  };
+  for (const n of doc.nodes) {
+    if (n.id === 'csv') n.params.path = 'iris.csv';
+    if (n.id === 'train') Object.assign(n.params, { epochs: 4, provider: 'cpu' });
+  }
+  const file = path.join(studio.workspace, 'iris.weft.json');
+  writeFileSync(file, JSON.stringify(doc));
+  const r = spawnSync(process.execPath, [bin, 'run', file, '--json'], { encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  const out = JSON.parse(r.stdout) as { nodes: Record<string, { summary?: { metrics?: Record<string, number> } }> };
+  const accuracy = out.nodes.metrics?.summary?.metrics?.accuracy ?? 0;
+  expect(accuracy).toBeGreaterThan(0);
+  const cache = path.join(studio.workspace, '.weft', 'cache');
+  const evicted = readdirSync(cache).filter(
+    (f) =>
+      f.endsWith('.json') &&
+      (JSON.parse(readFileSync(path.join(cache, f), 'utf8')) as { type?: string }).type === 'eval.classification',
+  );
+  expect(evicted).toHaveLength(1);
+  for (const f of evicted)
+    for (const ext of ['.json', '.bin']) rmSync(path.join(cache, f.replace(/\.json$/, ext)), { force: true });
+
+  await page.getByTestId('tab-runs').click();
+  await page.locator('[data-testid="runs-table"] tbody tr').first().click();
+  await page.getByRole('button', { name: 'Open this run’s pipeline' }).click();
+  const notKept = page.getByTestId('result-not-kept');
+  await expect(notKept).toContainText('outputs not kept');
+  await expect(notKept).toContainText('run again to see it');
+  await expect(page.getByTestId('results-panel').locator('.weft-summary-text')).toContainText(
+    `accuracy=${accuracy.toFixed(4)}`,
+  );
+  await expect(page.getByTestId('confusion-matrix')).toHaveCount(0);
+  await s.shot('past-run-not-kept');
+  await page.getByTestId('results-node-train').click();
+  await expect(page.getByTestId('model-view')).toContainText('4 epochs');
 });
