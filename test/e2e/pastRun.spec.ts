@@ -65,6 +65,12 @@ test('a past run’s saved results open with its pipeline, after a second, diffe
   await expect(s.node('train').getByTestId('status-badge')).toHaveAttribute('data-status', /done|cached/);
   await s.shot('past-run-results');
 
+  await page.getByTestId('results-node-csv').click();
+  await page.getByTestId('data-views').getByTestId('view-table').click();
+  await expect(page.getByTestId('data-table-status')).toHaveText('150 of 150 rows');
+  await page.getByTestId('sort-petal_length').click();
+  await expect(page.getByTestId('data-table-status')).toContainText('sorted by petal_length');
+
   await page.getByTestId('results-node-train').click();
   await expect(page.getByTestId('model-view')).toContainText('6 epochs');
   await expect(page.getByTestId('result-not-kept')).toHaveCount(0);

@@ -70,8 +70,11 @@ export interface ImageSample {
  */
 export type DataPreviewView = DataPreviewValue & {
   title: string;
-  /** Set when the whole table behind the preview can be paged (`engine.rows`) and explored (`engine.explore`). */
-  data?: { port: string; split?: string };
+  /**
+   * Set when the whole table behind the preview can be paged (`engine.rows`) and explored
+   * (`engine.explore`); `run` names the recorded run whose kept value it is (a past run's results).
+   */
+  data?: { port: string; split?: string; run?: string };
 };
 
 export type { ExploreView } from '../explore/exploreTable';
@@ -126,7 +129,15 @@ export interface NodeResultView {
   notKept?: string;
 }
 
+const recordedRunId = z
+  .string()
+  .regex(/^[a-z0-9-]+$/)
+  .min(1)
+  .max(100);
+
 const dataRef = {
+  /** A recorded run whose kept value to read (a past run's results); the last run's value when absent. */
+  run: recordedRunId.optional(),
   nodeId: z.string().min(1).max(200),
   port: z.string().min(1).max(200),
   /** A dataset's split (`train`, `validation`, `test`); absent for a table. */
@@ -166,11 +177,7 @@ export const engineApi = {
   'engine.runResult': channel<NodeResultView | null>()(
     z
       .object({
-        runId: z
-          .string()
-          .regex(/^[a-z0-9-]+$/)
-          .min(1)
-          .max(100),
+        runId: recordedRunId,
         nodeId,
         maxRows: z.number().int().min(1).max(5000).optional(),
       })

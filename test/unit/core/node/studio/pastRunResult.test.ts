@@ -35,17 +35,25 @@ function service(workspace: string, persist?: 'expensive' | 'measured'): EngineS
   });
 }
 
-/** A live view as a past run shows it: previews without the full-table views (they page the last run's values). */
-const unpaged = (v: NodeResultView): NodeResultView => ({
+/** A live view as a past run shows it: its full-table views name the recorded run they page. */
+const ofRun = (v: NodeResultView, run: string): NodeResultView => ({
   ...v,
+  runId: run,
   outputs: v.outputs.map((o): OutputView =>
-    o.kind === 'preview' ? { ...o, previews: o.previews.map(({ data: _d, ...p }) => p) } : o,
+    o.kind === 'preview'
+      ? { ...o, previews: o.previews.map((p) => (p.data ? { ...p, data: { ...p.data, run } } : p)) }
+      : o,
   ),
 });
+
+const rowsQuery = { port: 'dataset', split: 'test', offset: 0, limit: 10, sort: { column: 'petal_length' } };
+const exploreQuery = { port: 'dataset', split: 'train', standardize: true };
 
 let workspace: string;
 /** What the studio showed right after the first run, per node. */
 const firstViews: Record<string, NodeResultView> = {};
+let firstRows: unknown;
+let firstExplore: unknown;
 const secondMetrics: Record<string, number> = {};
 
 beforeAll(async () => {
@@ -59,6 +67,8 @@ beforeAll(async () => {
     expect(view).not.toBeNull();
     firstViews[id] = view!;
   }
+  firstRows = await live.handle('engine.rows', { nodeId: 'scale', ...rowsQuery });
+  firstExplore = await live.handle('engine.explore', { nodeId: 'scale', ...exploreQuery });
   const b = await live.handle('engine.run', { document: iris(0.2), runId: 'run-b' });
   expect(b.ok && b.report.status).toBe('finished');
   Object.assign(secondMetrics, (await live.handle('engine.result', { nodeId: 'metrics' }))?.summary?.metrics);
@@ -71,7 +81,7 @@ describe('engine.runResult: a past run’s results, from the cache by the record
     expect(now).toBeNull();
     for (const [id, live] of Object.entries(firstViews)) {
       const past = await fresh.handle('engine.runResult', { runId: 'run-a', nodeId: id });
-      expect(past, id).toEqual({ ...unpaged(live), runId: 'run-a' });
+      expect(past, id).toEqual(ofRun(live, 'run-a'));
     }
     const metrics = (await fresh.handle('engine.runResult', { runId: 'run-a', nodeId: 'metrics' }))!;
     expect(metrics.summary?.metrics?.accuracy).not.toBe(secondMetrics.accuracy);
@@ -80,6 +90,23 @@ describe('engine.runResult: a past run’s results, from the cache by the record
     const testRows = split?.kind === 'preview' ? split.previews.find((p) => p.title === 'test split')?.rowCount : 0;
     expect(testRows).toBeGreaterThan(0);
     expect(out?.kind === 'metrics' && out.metrics.confusion?.flat().reduce((s, x) => s + x, 0)).toBe(testRows);
+  });
+
+  it('pages and explores a past run’s kept tables as they were, and refuses when no run produced them', async () => {
+    const fresh = service(workspace);
+    await expect(fresh.handle('engine.rows', { nodeId: 'scale', ...rowsQuery })).rejects.toMatchObject({
+      status: 404,
+    });
+    expect(await fresh.handle('engine.rows', { run: 'run-a', nodeId: 'scale', ...rowsQuery })).toEqual(firstRows);
+    expect(await fresh.handle('engine.explore', { run: 'run-a', nodeId: 'scale', ...exploreQuery })).toEqual(
+      firstExplore,
+    );
+    await expect(fresh.handle('engine.rows', { run: 'run-a', nodeId: 'nope', ...rowsQuery })).rejects.toMatchObject({
+      status: 404,
+    });
+    await expect(
+      fresh.handle('engine.rows', { run: 'no-such-run', nodeId: 'scale', ...rowsQuery }),
+    ).rejects.toMatchObject({ status: 404 });
   });
 
   it('shows the second run’s own results for its id', async () => {
