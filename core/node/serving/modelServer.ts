@@ -16,6 +16,7 @@ import type { OnnxModelInfo } from '../onnx/inspect';
 import type { ProviderChoice, ProviderName } from '../onnx/session';
 import { AccessControl, readKeysFile, singleKey, type KeySpec, type Permission } from './accessControl';
 import type { BatchOptions } from './batcher';
+import { readInferBody } from './inferBody';
 import { BadRequest, feedsFromRequest, inferRequestSchema, responseTensor } from './oip';
 import { HttpError, ModelRepository } from './repository';
 import { ServerMetrics } from './serverMetrics';
@@ -188,6 +189,14 @@ async function listen(repository: ModelRepository, metrics: ServerMetrics, opts:
       https ? createHttpsServer({ ...https, ...timeouts }, handler) : createServer(timeouts, handler),
   });
   type Tagged = FastifyRequest & { weftVersion?: number; weftKey?: string };
+
+  const standardJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body: Buffer, done) => {
+    const read = body.length ? readInferBody(body) : undefined;
+    if (read !== undefined) done(null, read);
+    else standardJson(req, body.toString('utf8'), done);
+  });
 
   app.addHook('onRequest', async (req, reply) => {
     if (!access || req.url.startsWith('/v2/health/')) return;
