@@ -195,7 +195,7 @@ async function listen(repository: ModelRepository, metrics: ServerMetrics, opts:
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body: Buffer, done) => {
     const read = body.length ? readInferBody(body) : undefined;
     if (read !== undefined) done(null, read);
-    else standardJson(req, body.toString('utf8'), done);
+    else void standardJson(req, body.toString('utf8'), done);
   });
 
   if (access) {
