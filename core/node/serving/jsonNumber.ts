@@ -20,61 +20,49 @@ const NINE = 0x39;
 
 const bits = new Float64Array(1);
 const words = new Uint32Array(bits.buffer);
-const LOW = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 0 : 1;
-const HIGH = 1 - LOW;
+const HIGH = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+const LOW = 1 - HIGH;
+/** The gap above a positive double, by its 11 exponent bits. */
+const ULP = Float64Array.from({ length: 2048 }, (_, e) => 2 ** (Math.max(e, 1) - 1075));
 
-/** The next double away from zero (`up`) or towards zero, for a finite positive `v`. */
-function step(v: number, up: boolean): number {
-  bits[0] = v;
-  if (up) {
-    if (words[LOW] === 0xffffffff) words[HIGH]++;
-    words[LOW]++;
-  } else {
-    if (words[LOW] === 0) words[HIGH]--;
-    words[LOW]--;
-  }
-  return bits[0];
+/** Veltkamp's split of `a` into a high half of 26 bits and the rest. */
+function high(a: number): number {
+  const c = SPLITTER * a;
+  return c - (c - a);
 }
+const POW10_HIGH = POW10.map(high);
 
-/** `a·b` as `hi + lo` exactly (Dekker): the low part; the high part is `a * b`. */
-function productError(a: number, b: number, hi: number): number {
-  let c = SPLITTER * a;
-  const ah = c - (c - a);
+/** The rounding error of `a * b` (Dekker), given `ah = high(a)`, `bh = high(b)` and `ab = a * b`. */
+function productError(a: number, ah: number, b: number, bh: number, ab: number): number {
   const al = a - ah;
-  c = SPLITTER * b;
-  const bh = c - (c - b);
   const bl = b - bh;
-  return al * bl - (hi - ah * bh - al * bh - ah * bl);
+  return al * bl - (ab - ah * bh - al * bh - ah * bl);
 }
 
 /**
- * Whether `v` is the double nearest to (p + r) / d: undefined when the residual is too close
- * to half a gap to say, else the direction to move (0 = v is right, 1 = up, -1 = down).
+ * The double nearest to `(hi·10^t + lo) / 10^k`, or NaN when the residual is too close to a tie
+ * to decide here.
  */
-function verdict(v: number, p: number, r: number, d: number): 0 | 1 | -1 | undefined {
-  const s = v * d;
-  const residual = p - s - productError(v, d, s) + r;
-  const gap = ((residual >= 0 ? step(v, true) - v : v - step(v, false)) * d) / 2;
-  const size = Math.abs(residual);
-  if (Math.abs(size - gap) <= gap * 2 ** -20) return undefined;
-  if (size < gap) return 0;
-  return residual > 0 ? 1 : -1;
-}
-
-/** `hi·10^t + lo` over `10^k` for a significand of 16-19 digits, or undefined if not certain. */
-function longQuotient(hi: number, t: number, lo: number, k: number): number | undefined {
+function longQuotient(hi: number, t: number, lo: number, k: number): number {
   const d = POW10[k];
+  const dh = POW10_HIGH[k];
   const scale = POW10[t];
   const p = hi * scale;
-  const r = productError(hi, scale, p) + lo;
+  const r = productError(hi, high(hi), scale, POW10_HIGH[t], p) + lo;
   let v = (p + r) / d;
   for (let tries = 0; tries < 3; tries++) {
-    const move = verdict(v, p, r, d);
-    if (move === undefined) return undefined;
-    if (move === 0) return v;
-    v = step(v, move > 0);
+    const s = v * d;
+    const residual = p - s - productError(v, high(v), d, dh, s) + r;
+    bits[0] = v;
+    const up = ULP[words[HIGH] >>> 20];
+    const down = (words[HIGH] & 0xfffff) === 0 && words[LOW] === 0 ? up / 2 : up;
+    const half = ((residual < 0 ? down : up) * d) / 2;
+    const size = Math.abs(residual);
+    if (Math.abs(size - half) <= half * 2 ** -20) return NaN;
+    if (size < half) return v;
+    v = residual > 0 ? v + up : v - down;
   }
-  return undefined;
+  return NaN;
 }
 
 const isDigit = (c: number): boolean => c >= ZERO && c <= NINE;
@@ -122,25 +110,33 @@ export function readJsonNumber(buf: Buffer, at: { pos: number }): number {
     e10 += negativeExp ? -x : x;
   }
   at.pos = pos;
-  let v: number | undefined;
+  let v = NaN;
   if (m < EXACT_BELOW && e10 >= -22 && e10 <= 22) v = e10 < 0 ? m / POW10[-e10] : m * POW10[e10];
   else if (e10 < 0 && e10 >= -22) v = longSignificand(buf, digitsStart, digitsEnd, -e10);
-  if (v === undefined) return Number(buf.toString('latin1', start, pos));
+  if (Number.isNaN(v)) return Number(buf.toString('latin1', start, pos));
   return negative ? -v : v;
 }
 
-/** A significand of 16-19 significant digits over 10^k, re-read from its digits. */
-function longSignificand(buf: Buffer, from: number, to: number, k: number): number | undefined {
+/** A significand of 16-19 significant digits over 10^k, re-read from its digits; NaN if undecided. */
+function longSignificand(buf: Buffer, from: number, to: number, k: number): number {
+  let i = from;
+  let c = buf[i];
+  while (c === ZERO || c === DOT) c = buf[++i];
   let hi = 0;
-  let lo = 0;
   let count = 0;
-  for (let i = from; i < to; i++) {
-    const c = buf[i];
-    if (c === DOT || (c === ZERO && count === 0)) continue;
-    if (count < 15) hi = hi * 10 + (c - ZERO);
-    else lo = lo * 10 + (c - ZERO);
+  for (; i < to && count < 15; i++) {
+    c = buf[i];
+    if (c === DOT) continue;
+    hi = hi * 10 + (c - ZERO);
     count++;
   }
-  if (count < 16 || count > 19) return undefined;
-  return longQuotient(hi, count - 15, lo, k);
+  let lo = 0;
+  let t = 0;
+  for (; i < to; i++) {
+    c = buf[i];
+    if (c === DOT) continue;
+    lo = lo * 10 + (c - ZERO);
+    t++;
+  }
+  return t === 0 || t > 4 ? NaN : longQuotient(hi, t, lo, k);
 }
