@@ -91,6 +91,14 @@ interface LoadResult {
   serverCpuS: number | null;
   /** CPU seconds of this process, which runs autocannon, during the load. */
   loadCpuS: number;
+  /** Mean rows per onnxruntime call, from the server's weft_model_batch_rows histogram. */
+  rowsPerCall: number;
+}
+
+function rowsPerCall(metrics: string): number {
+  const sum = (name: string): number =>
+    [...metrics.matchAll(new RegExp(`^${name}\\{[^}]*\\} (\\S+)$`, 'gm'))].reduce((a, m) => a + Number(m[1]), 0);
+  return sum('weft_model_batch_rows_sum') / sum('weft_model_batch_rows_count');
 }
 
 /** utime + stime of a process in seconds, from /proc (Linux; USER_HZ is 100 there). */
@@ -131,6 +139,7 @@ async function serveAndLoad(file: string, body: string, flags: string[]): Promis
     });
     const loadCpu = process.cpuUsage(loadCpu0);
     const serverCpu1 = processCpuS(child.pid);
+    const metrics = await (await fetch(`${url}/metrics`)).text();
     return {
       reqPerS: r.requests.average,
       p99: r.latency.p99,
@@ -139,6 +148,7 @@ async function serveAndLoad(file: string, body: string, flags: string[]): Promis
       non2xx: r.non2xx,
       serverCpuS: serverCpu0 !== null && serverCpu1 !== null ? serverCpu1 - serverCpu0 : null,
       loadCpuS: (loadCpu.user + loadCpu.system) / 1e6,
+      rowsPerCall: rowsPerCall(metrics),
     };
   } finally {
     child.kill('SIGTERM');
@@ -146,9 +156,11 @@ async function serveAndLoad(file: string, body: string, flags: string[]): Promis
 }
 
 function checkLoad(what: string, load: LoadResult): void {
-  const cpu = `CPU s: server ${load.serverCpuS?.toFixed(2) ?? 'n/a'}, load generator ${load.loadCpuS.toFixed(2)}`;
+  const perRequest =
+    load.serverCpuS !== null ? ` (${((load.serverCpuS / load.requests) * 1e6).toFixed(0)} µs a request)` : '';
+  const cpu = `CPU s: server ${load.serverCpuS?.toFixed(2) ?? 'n/a'}${perRequest}, load generator ${load.loadCpuS.toFixed(2)}`;
   console.log(
-    `check serving: ${what}, 64 clients × ${LOAD_SECONDS} s on loopback: ${load.requests} answered, ${load.errors} errors, ${load.non2xx} non-2xx; ${cpu}`,
+    `check serving: ${what}, 64 clients × ${LOAD_SECONDS} s on loopback: ${load.requests} answered, ${load.errors} errors, ${load.non2xx} non-2xx; ${cpu}; ${load.rowsPerCall.toFixed(1)} rows per onnxruntime call`,
   );
   if (load.errors || load.non2xx) throw new Error(`${what}: the load test saw errors`);
 }
