@@ -18,6 +18,8 @@ export interface BatcherOptions {
   /** Reshuffle the order every epoch. */
   shuffle: boolean;
   seed: number;
+  /** Allocate the batch buffers on SharedArrayBuffers (read by data-parallel workers). @default false */
+  shared?: boolean;
 }
 
 /**
@@ -44,14 +46,20 @@ export class Batcher {
     },
     private readonly o: BatcherOptions,
   ) {
-    this.x = new Float32Array(o.batchSize * o.rowSize);
+    const mem = (n: number, bytes: number): ArrayBuffer | SharedArrayBuffer =>
+      o.shared ? new SharedArrayBuffer(n * bytes) : new ArrayBuffer(n * bytes);
+    this.x = new Float32Array(mem(o.batchSize * o.rowSize, 4));
     const ny = o.batchSize * o.labelSize;
     this.y =
-      o.labels === 'int64' ? new BigInt64Array(ny) : o.labels === 'int32' ? new Int32Array(ny) : new Float32Array(ny);
+      o.labels === 'int64'
+        ? new BigInt64Array(mem(ny, 8))
+        : o.labels === 'int32'
+          ? new Int32Array(mem(ny, 4))
+          : new Float32Array(mem(ny, 4));
     const softSize = src.soft ? (o.softSize ?? 0) : 0;
     if (src.soft && src.soft.length !== src.n * softSize)
       throw new Error(`soft values: expected ${src.n} × ${softSize}, got ${src.soft.length}`);
-    this.soft = new Float32Array(o.batchSize * softSize);
+    this.soft = new Float32Array(mem(o.batchSize * softSize, 4));
     this.order = new Uint32Array(src.n);
     for (let i = 0; i < src.n; i++) this.order[i] = i;
     this.batches = Math.ceil(src.n / o.batchSize);
