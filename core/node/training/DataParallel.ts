@@ -2,7 +2,8 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { OptimizerConfig, TrainingGraph } from '../../common/model';
 import type { Batcher } from './Batcher';
-import { CTRL, SCALAR, WORKER_SCALAR, WORKER_SOURCE } from './dataParallelWorker';
+import { CTRL, LAYOUT, SCALAR, WORKER_SCALAR, WORKER_SOURCE } from './dataParallelWorker';
+import { optimizerKernelsWasm } from './optimizerKernels';
 
 export interface DataParallelOptions {
   /** One gradients-only step graph per worker (`gradientsOnly: true`; seeds may differ). */
@@ -51,11 +52,12 @@ export class DataParallel {
 
   private constructor(
     private readonly workers: Worker[],
-    buffers: { ctrl: SharedArrayBuffer; scalars: SharedArrayBuffer; params: SharedArrayBuffer; mask?: SharedArrayBuffer },
+    buffers: { ctrl: SharedArrayBuffer; scalars: SharedArrayBuffer; memory: WebAssembly.Memory; mask?: SharedArrayBuffer },
+    paramCount: number,
   ) {
     this.ctrl = new Int32Array(buffers.ctrl);
     this.scalars = new Float64Array(buffers.scalars);
-    this.params = new Float32Array(buffers.params);
+    this.params = new Float32Array(buffers.memory.buffer, 0, paramCount);
     if (buffers.mask) this.mask = new Float32Array(buffers.mask);
     this.exited = workers.map((w) => new Promise<void>((resolve) => w.once('exit', () => resolve())));
     for (const w of workers) {
@@ -76,18 +78,20 @@ export class DataParallel {
     const W = o.graphs.length;
     const g = o.graphs[0];
     const P = g.paramCount;
+    const padded = 4 * Math.ceil(P / 4);
+    const pages = Math.ceil((4 * padded * (LAYOUT.GRADS + W)) / 65536);
     const shared = (bytes: number): SharedArrayBuffer => new SharedArrayBuffer(bytes);
     const buffers = {
       ctrl: shared(4 * CTRL.SIZE),
       scalars: shared(8 * (SCALAR.WORKERS + W * SCALAR.PER_WORKER)),
-      params: shared(4 * P),
-      grads: shared(4 * W * P),
+      memory: new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true }),
       ...(o.mask ? { mask: shared(4 * P) } : {}),
     };
-    new Float32Array(buffers.params).set(o.params);
+    new Float32Array(buffers.memory.buffer, 4 * LAYOUT.PARAMS * padded, P).set(o.params);
+    const wasm = optimizerKernelsWasm(pages, true);
     if (o.mask && buffers.mask) new Float32Array(buffers.mask).set(o.mask);
     const ortPath = createRequire(import.meta.url).resolve('onnxruntime-node');
-    const { x, y, soft } = o.batcher;
+    const sets = o.batcher.sets;
     const workers = o.graphs.map(
       (graph, index) =>
         new Worker(WORKER_SOURCE, {
@@ -99,6 +103,8 @@ export class DataParallel {
             index,
             workers: W,
             paramCount: P,
+            padded,
+            wasm,
             batchSize: o.batchSize,
             rowSize: size(o.inputShape),
             inputShape: o.inputShape,
@@ -122,16 +128,15 @@ export class DataParallel {
             },
             ctrl: buffers.ctrl,
             scalars: buffers.scalars,
-            params: buffers.params,
-            grads: buffers.grads,
+            memory: buffers.memory,
             mask: buffers.mask,
-            x: x.buffer,
-            y: graph.labelName ? y.buffer : undefined,
-            soft: graph.teacherName ? soft.buffer : undefined,
+            x: sets.map((s) => s.x.buffer),
+            y: graph.labelName ? sets.map((s) => s.y.buffer) : undefined,
+            soft: graph.teacherName ? sets.map((s) => s.soft.buffer) : undefined,
           },
         }),
     );
-    const dp = new DataParallel(workers, buffers);
+    const dp = new DataParallel(workers, buffers, P);
     try {
       await Promise.all(
         workers.map(
@@ -165,12 +170,19 @@ export class DataParallel {
   }
 
   /**
-   * One optimizer step on the `rows` rows in the batcher's buffers, with the step's scalar feeds
-   * (`lr`, and `bc1`, `bc2` for Adam). Returns the batch's mean loss and correct count.
+   * One optimizer step on the `rows` rows in the batcher's buffer set `set`, with the step's scalar
+   * feeds (`lr`, and `bc1`, `bc2` for Adam). `meanwhile` runs while the workers compute (it may
+   * fill the other buffer set). Returns the batch's mean loss and correct count.
    */
-  async step(rows: number, scalars: Record<string, number | undefined>): Promise<{ loss: number; correct: number }> {
+  async step(
+    rows: number,
+    scalars: Record<string, number | undefined>,
+    set: number,
+    meanwhile?: () => void,
+  ): Promise<{ loss: number; correct: number }> {
     const f = this.scalars;
     f[SCALAR.ROWS] = rows;
+    f[SCALAR.SET] = set;
     f[SCALAR.LR] = scalars.lr ?? 0;
     f[SCALAR.BC1] = scalars.bc1 ?? 1;
     f[SCALAR.BC2] = scalars.bc2 ?? 1;
@@ -178,6 +190,7 @@ export class DataParallel {
     const target = seq * this.workers.length;
     Atomics.store(this.ctrl, CTRL.SEQ, seq);
     Atomics.notify(this.ctrl, CTRL.SEQ);
+    meanwhile?.();
     for (let v = Atomics.load(this.ctrl, CTRL.DONE); v < target; v = Atomics.load(this.ctrl, CTRL.DONE)) {
       if (this.ctrl[CTRL.ERROR]) break;
       const r = waitAsync(this.ctrl, CTRL.DONE, v);

@@ -5,10 +5,20 @@
  * step `s` is complete when a counter reaches `workers × s`).
  */
 export const CTRL = { SEQ: 0, DONE: 1, GRADS: 2, NORM: 3, STOP: 4, ERROR: 5, MASK: 6, SIZE: 8 } as const;
-/** Scalars: the batch's rows, lr and Adam's bias corrections, then per worker `PER_WORKER` values. */
-export const SCALAR = { ROWS: 0, LR: 1, BC1: 2, BC2: 3, WORKERS: 4, PER_WORKER: 4 } as const;
+/**
+ * Scalars: the batch's rows, lr and Adam's bias corrections, the batch buffer set to read, then per
+ * worker `PER_WORKER` values.
+ */
+export const SCALAR = { ROWS: 0, LR: 1, BC1: 2, BC2: 3, SET: 4, WORKERS: 5, PER_WORKER: 4 } as const;
 /** Per-worker scalars: mean loss of its slice, correct count, its share of the batch, its shard's Σg². */
 export const WORKER_SCALAR = { LOSS: 0, CORRECT: 1, SHARE: 2, NORM: 3 } as const;
+
+/**
+ * Regions of the shared WebAssembly memory, in units of the padded parameter count (a multiple of
+ * 4): the parameters, the summed gradient, the optimizer's two slots (each worker updates its own
+ * shard of these), then each worker's gradient.
+ */
+export const LAYOUT = { PARAMS: 0, GSUM: 1, SLOT_A: 2, SLOT_B: 3, GRADS: 4 } as const;
 
 /**
  * The worker's program, run with `new Worker(source, { eval: true })` so it needs no TypeScript
@@ -25,22 +35,25 @@ const { workerData: d, parentPort } = require('node:worker_threads');
 const ort = require(d.ortPath);
 const C = ${JSON.stringify(CTRL)}, S = ${JSON.stringify(SCALAR)}, WS = ${JSON.stringify(WORKER_SCALAR)};
 const ctrl = new Int32Array(d.ctrl), f = new Float64Array(d.scalars);
-const W = d.workers, w = d.index, P = d.paramCount, rs = d.rowSize;
-const lo = Math.floor((w * P) / W), hi = Math.floor(((w + 1) * P) / W), n = hi - lo;
-const X = new Float32Array(d.x);
-const Y = d.y ? (d.labelType === 'int32' ? new Int32Array(d.y) : new Float32Array(d.y)) : undefined;
-const T = d.soft ? new Float32Array(d.soft) : undefined;
-const shared = new Float32Array(d.params), G = new Float32Array(d.grads);
+const W = d.workers, w = d.index, P = d.paramCount, P4 = d.padded, rs = d.rowSize;
+const quads = P4 / 4, lo = 4 * Math.floor((w * quads) / W), hi = 4 * Math.floor(((w + 1) * quads) / W), n = hi - lo;
+const F = new Float32Array(d.memory.buffer);
+const kernels = new WebAssembly.Instance(new WebAssembly.Module(d.wasm), { env: { mem: d.memory } }).exports;
+const L = ${JSON.stringify(LAYOUT)};
+const Xs = d.x.map((b) => new Float32Array(b));
+const Ys = d.y ? d.y.map((b) => (d.labelType === 'int32' ? new Int32Array(b) : new Float32Array(b))) : undefined;
+const Ts = d.soft ? d.soft.map((b) => new Float32Array(b)) : undefined;
+const shared = F.subarray(L.PARAMS * P4, L.PARAMS * P4 + P);
 const sharedMask = d.mask ? new Float32Array(d.mask) : undefined;
 const maxRows = Math.ceil(d.batchSize / W);
 const xl = new Float32Array(maxRows * rs);
-const yl = Y ? (d.labelType === 'int32' ? new Int32Array(maxRows * d.labelSize) : new Float32Array(maxRows * d.labelSize)) : undefined;
-const tl = T ? new Float32Array(maxRows * d.softSize) : undefined;
+const yl = Ys ? (d.labelType === 'int32' ? new Int32Array(maxRows * d.labelSize) : new Float32Array(maxRows * d.labelSize)) : undefined;
+const tl = Ts ? new Float32Array(maxRows * d.softSize) : undefined;
 const local = new Float32Array(P);
 const localMask = sharedMask ? new Float32Array(P) : undefined;
-const gs = new Float32Array(n);
+const gs = F.subarray(L.GSUM * P4 + lo, L.GSUM * P4 + hi);
 const o = d.optimizer, kind = o.kind, wd = d.weightDecay, clip = d.clipNorm;
-const slotA = new Float32Array(n), slotB = new Float32Array(n);
+const slotA = F.subarray(L.SLOT_A * P4 + lo, L.SLOT_A * P4 + hi), slotB = F.subarray(L.SLOT_B * P4 + lo, L.SLOT_B * P4 + hi);
 let maskSeq = -1;
 
 function arrive(slot, target) {
@@ -50,7 +63,7 @@ function arrive(slot, target) {
 }
 
 function update(lr, bc1, bc2) {
-  const p = local;
+  const p = F;
   if (kind === 'sgd') {
     for (let j = 0, i = lo; j < n; j++, i++) p[i] = p[i] - lr * (wd ? gs[j] + wd * p[i] : gs[j]);
   } else if (kind === 'momentum' || kind === 'nesterov') {
@@ -68,28 +81,23 @@ function update(lr, bc1, bc2) {
       p[i] = p[i] - lr * (g / (Math.sqrt(sq) + eps));
     }
   } else {
-    const b1 = o.beta1 ?? 0.9, b2 = o.beta2 ?? 0.999, eps = o.epsilon ?? 1e-7, decoupled = kind === 'adamw';
-    const c1 = 1 - b1, c2 = 1 - b2, step = lr / bc1, root = 1 / Math.sqrt(bc2), l2 = decoupled ? 0 : wd;
-    const shrink = decoupled && wd ? 1 - lr * wd : 1;
-    for (let j = 0, i = lo; j < n; j++, i++) {
-      const g = gs[j] + l2 * p[i];
-      const m = (slotA[j] = b1 * slotA[j] + c1 * g);
-      const v = (slotB[j] = b2 * slotB[j] + c2 * g * g);
-      p[i] = p[i] * shrink - (step * m) / (Math.sqrt(v) * root + eps);
-    }
+    const b1 = o.beta1 ?? 0.9, b2 = o.beta2 ?? 0.999, decoupled = kind === 'adamw';
+    const at = (region) => 4 * (region * P4 + lo);
+    kernels.adam(at(L.PARAMS), at(L.GSUM), at(L.SLOT_A), at(L.SLOT_B), n, b1, 1 - b1, b2, 1 - b2, lr / bc1,
+      1 / Math.sqrt(bc2), o.epsilon ?? 1e-7, decoupled && wd ? 1 - lr * wd : 1, decoupled ? 0 : wd);
   }
 }
 
 async function step(seq, session) {
   const rows = f[S.ROWS];
   const a = Math.floor((w * rows) / W), b = Math.floor(((w + 1) * rows) / W), m = b - a;
-  const mine = S.WORKERS + w * S.PER_WORKER;
+  const mine = S.WORKERS + w * S.PER_WORKER, set = f[S.SET];
+  const X = Xs[set], Y = Ys?.[set], T = Ts?.[set];
   local.set(shared);
   if (localMask && ctrl[C.MASK] !== maskSeq) {
     maskSeq = ctrl[C.MASK];
     localMask.set(sharedMask);
   }
-  let own;
   if (m > 0) {
     xl.set(X.subarray(a * rs, b * rs));
     const feeds = {
@@ -106,12 +114,11 @@ async function step(seq, session) {
     }
     if (localMask) feeds[d.names.mask] = new ort.Tensor('float32', localMask, [P]);
     const out = await session.run(feeds);
-    own = out[d.names.grads].data;
+    const own = out[d.names.grads].data;
     f[mine + WS.LOSS] = out[d.names.loss].data[0];
     f[mine + WS.CORRECT] = d.names.correct ? out[d.names.correct].data[0] : 0;
     f[mine + WS.SHARE] = m / rows;
-    if (lo > 0) G.set(own.subarray(0, lo), w * P);
-    if (hi < P) G.set(own.subarray(hi), w * P + hi);
+    F.set(own, (L.GRADS + w) * P4);
   } else {
     f[mine + WS.LOSS] = 0;
     f[mine + WS.CORRECT] = 0;
@@ -119,15 +126,12 @@ async function step(seq, session) {
   }
   arrive(C.GRADS, W * seq);
   if (ctrl[C.ERROR]) return;
-  if (own) {
-    const a = own.subarray(lo, hi), s = f[mine + WS.SHARE];
-    for (let j = 0; j < n; j++) gs[j] = s * a[j];
-  } else gs.fill(0);
+  let first = true;
   for (let k = 0; k < W; k++) {
     const share = f[S.WORKERS + k * S.PER_WORKER + WS.SHARE];
-    if (k === w || !share) continue;
-    const a = G.subarray(k * P + lo, k * P + hi);
-    for (let j = 0; j < n; j++) gs[j] += share * a[j];
+    if (!share) continue;
+    (first ? kernels.scale : kernels.axpy)(4 * (L.GSUM * P4 + lo), 4 * ((L.GRADS + k) * P4 + lo), n, share);
+    first = false;
   }
   if (clip > 0) {
     let sq = 0;
@@ -140,7 +144,6 @@ async function step(seq, session) {
     for (let j = 0; j < n; j++) gs[j] *= coef;
   }
   update(f[S.LR], f[S.BC1], f[S.BC2]);
-  shared.set(local.subarray(lo, hi), lo);
 }
 
 (async () => {

@@ -298,12 +298,18 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
       let lossSum = 0;
       let correct = 0;
       let seen = 0;
+      let prefetched = { batch: -1, rows: 0 };
       for (let b = 0; b < stepsPerEpoch; b++) {
         if (o.signal?.aborted) {
           cancelled = true;
           break;
         }
-        const rows = batcher.lazy ? await batcher.fillAsync(b, o.signal) : batcher.fill(b);
+        const rows =
+          prefetched.batch === b
+            ? prefetched.rows
+            : batcher.lazy
+              ? await batcher.fillAsync(b, o.signal)
+              : batcher.fill(b);
         const batch = rows === batchSize ? full : last;
         step++;
         const lr = schedule.rate(epoch, b);
@@ -311,7 +317,11 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
         for (const s of graph.scalarInputs) scalarData[s][0] = scalars[s]!;
         let l: number;
         if (dp) {
-          const r = await dp.step(rows, scalars);
+          const r = await dp.step(rows, scalars, batcher.slot, () => {
+            if (batcher.lazy || b + 1 >= stepsPerEpoch) return;
+            batcher.flip();
+            prefetched = { batch: b + 1, rows: batcher.fill(b + 1) };
+          });
           l = r.loss;
           correct += r.correct;
         } else {
