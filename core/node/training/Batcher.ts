@@ -20,7 +20,8 @@ export interface BatcherOptions {
   seed: number;
   /**
    * Two sets of batch buffers on SharedArrayBuffers, read by data-parallel workers: `flip` moves
-   * `x`, `y` and `soft` to the other set, so the next batch is copied while workers read this one.
+   * `x`, `y` and `soft` to the other set, so the next batch is copied while workers read this one;
+   * `order` is shared too.
    * @default false
    */
   shared?: boolean;
@@ -73,7 +74,7 @@ export class Batcher {
             : new Float32Array(mem(ny, 4)),
       soft: new Float32Array(mem(o.batchSize * softSize, 4)),
     }));
-    this.order = new Uint32Array(src.n);
+    this.order = new Uint32Array(mem(src.n, 4));
     for (let i = 0; i < src.n; i++) this.order[i] = i;
     this.batches = Math.ceil(src.n / o.batchSize);
     this.random = seededRandom(o.seed);

@@ -22,6 +22,11 @@ export interface DataParallelOptions {
   optimization: 'basic' | 'extended' | 'all';
   params: Float32Array;
   mask?: Float32Array;
+  /**
+   * The whole split on shared memory and the batcher's (shared) order: each worker then copies its
+   * own rows of every batch, and the batcher's buffers are not used.
+   */
+  gather?: { x: Float32Array; y?: Int32Array | Float32Array; soft?: Float32Array; order: Uint32Array };
 }
 
 /** `Atomics.waitAsync` (Node 16+; not yet in TypeScript's ES2022 lib). */
@@ -52,7 +57,12 @@ export class DataParallel {
 
   private constructor(
     private readonly workers: Worker[],
-    buffers: { ctrl: SharedArrayBuffer; scalars: SharedArrayBuffer; memory: WebAssembly.Memory; mask?: SharedArrayBuffer },
+    buffers: {
+      ctrl: SharedArrayBuffer;
+      scalars: SharedArrayBuffer;
+      memory: WebAssembly.Memory;
+      mask?: SharedArrayBuffer;
+    },
     paramCount: number,
   ) {
     this.ctrl = new Int32Array(buffers.ctrl);
@@ -133,6 +143,12 @@ export class DataParallel {
             x: sets.map((s) => s.x.buffer),
             y: graph.labelName ? sets.map((s) => s.y.buffer) : undefined,
             soft: graph.teacherName ? sets.map((s) => s.soft.buffer) : undefined,
+            gather: o.gather && {
+              x: o.gather.x.buffer,
+              y: graph.labelName ? o.gather.y?.buffer : undefined,
+              soft: graph.teacherName ? o.gather.soft?.buffer : undefined,
+              order: o.gather.order.buffer,
+            },
           },
         }),
     );
@@ -170,19 +186,21 @@ export class DataParallel {
   }
 
   /**
-   * One optimizer step on the `rows` rows in the batcher's buffer set `set`, with the step's scalar
-   * feeds (`lr`, and `bc1`, `bc2` for Adam). `meanwhile` runs while the workers compute (it may
-   * fill the other buffer set). Returns the batch's mean loss and correct count.
+   * One optimizer step on `rows` rows, with the step's scalar feeds (`lr`, and `bc1`, `bc2` for
+   * Adam): the rows in the batcher's buffer set `at.set`, or (opened with `gather`) the rows at
+   * positions `at.start`… of the order. `meanwhile` runs while the workers compute (it may fill the
+   * other buffer set). Returns the batch's mean loss and correct count.
    */
   async step(
     rows: number,
     scalars: Record<string, number | undefined>,
-    set: number,
+    at: { set: number } | { start: number },
     meanwhile?: () => void,
   ): Promise<{ loss: number; correct: number }> {
     const f = this.scalars;
     f[SCALAR.ROWS] = rows;
-    f[SCALAR.SET] = set;
+    if ('set' in at) f[SCALAR.SET] = at.set;
+    else f[SCALAR.START] = at.start;
     f[SCALAR.LR] = scalars.lr ?? 0;
     f[SCALAR.BC1] = scalars.bc1 ?? 1;
     f[SCALAR.BC2] = scalars.bc2 ?? 1;

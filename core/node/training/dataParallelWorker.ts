@@ -6,10 +6,11 @@
  */
 export const CTRL = { SEQ: 0, DONE: 1, GRADS: 2, NORM: 3, STOP: 4, ERROR: 5, MASK: 6, SIZE: 8 } as const;
 /**
- * Scalars: the batch's rows, lr and Adam's bias corrections, the batch buffer set to read, then per
+ * Scalars: the batch's rows, lr and Adam's bias corrections, the batch buffer set to read (or, when
+ * workers gather their rows themselves, the batch's first position in the shared order), then per
  * worker `PER_WORKER` values.
  */
-export const SCALAR = { ROWS: 0, LR: 1, BC1: 2, BC2: 3, SET: 4, WORKERS: 5, PER_WORKER: 4 } as const;
+export const SCALAR = { ROWS: 0, LR: 1, BC1: 2, BC2: 3, SET: 4, START: 5, WORKERS: 6, PER_WORKER: 4 } as const;
 /** Per-worker scalars: mean loss of its slice, correct count, its share of the batch, its shard's Σg². */
 export const WORKER_SCALAR = { LOSS: 0, CORRECT: 1, SHARE: 2, NORM: 3 } as const;
 
@@ -40,9 +41,25 @@ const quads = P4 / 4, lo = 4 * Math.floor((w * quads) / W), hi = 4 * Math.floor(
 const F = new Float32Array(d.memory.buffer);
 const kernels = new WebAssembly.Instance(new WebAssembly.Module(d.wasm), { env: { mem: d.memory } }).exports;
 const L = ${JSON.stringify(LAYOUT)};
+const labels = (b) => (d.labelType === 'int32' ? new Int32Array(b) : new Float32Array(b));
 const Xs = d.x.map((b) => new Float32Array(b));
-const Ys = d.y ? d.y.map((b) => (d.labelType === 'int32' ? new Int32Array(b) : new Float32Array(b))) : undefined;
+const Ys = d.y ? d.y.map(labels) : undefined;
 const Ts = d.soft ? d.soft.map((b) => new Float32Array(b)) : undefined;
+const src = d.gather && {
+  x: new Float32Array(d.gather.x),
+  y: d.gather.y && labels(d.gather.y),
+  soft: d.gather.soft && new Float32Array(d.gather.soft),
+  order: new Uint32Array(d.gather.order),
+};
+function take(sets, whole, dst, a, b, size) {
+  if (!src) return dst.set(sets[f[S.SET]].subarray(a * size, b * size));
+  const order = src.order, start = f[S.START];
+  if (size === 1) for (let i = a; i < b; i++) dst[i - a] = whole[order[start + i]];
+  else for (let i = a; i < b; i++) {
+    const r = order[start + i];
+    dst.set(whole.subarray(r * size, (r + 1) * size), (i - a) * size);
+  }
+}
 const shared = F.subarray(L.PARAMS * P4, L.PARAMS * P4 + P);
 const sharedMask = d.mask ? new Float32Array(d.mask) : undefined;
 const maxRows = Math.ceil(d.batchSize / W);
@@ -91,25 +108,24 @@ function update(lr, bc1, bc2) {
 async function step(seq, session) {
   const rows = f[S.ROWS];
   const a = Math.floor((w * rows) / W), b = Math.floor(((w + 1) * rows) / W), m = b - a;
-  const mine = S.WORKERS + w * S.PER_WORKER, set = f[S.SET];
-  const X = Xs[set], Y = Ys?.[set], T = Ts?.[set];
+  const mine = S.WORKERS + w * S.PER_WORKER;
   local.set(shared);
   if (localMask && ctrl[C.MASK] !== maskSeq) {
     maskSeq = ctrl[C.MASK];
     localMask.set(sharedMask);
   }
   if (m > 0) {
-    xl.set(X.subarray(a * rs, b * rs));
+    take(Xs, src && src.x, xl, a, b, rs);
     const feeds = {
       [d.names.input]: new ort.Tensor('float32', xl.subarray(0, m * rs), [m, ...d.inputShape]),
       [d.names.params]: new ort.Tensor('float32', local, [P]),
     };
     if (yl) {
-      yl.set(Y.subarray(a * d.labelSize, b * d.labelSize));
+      take(Ys, src && src.y, yl, a, b, d.labelSize);
       feeds[d.names.labels] = new ort.Tensor(d.labelType, yl.subarray(0, m * d.labelSize), [m, ...d.labelShape]);
     }
     if (tl) {
-      tl.set(T.subarray(a * d.softSize, b * d.softSize));
+      take(Ts, src && src.soft, tl, a, b, d.softSize);
       feeds[d.names.teacher] = new ort.Tensor('float32', tl.subarray(0, m * d.softSize), [m, ...d.softShape]);
     }
     if (localMask) feeds[d.names.mask] = new ort.Tensor('float32', localMask, [P]);

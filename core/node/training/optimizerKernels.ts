@@ -112,8 +112,8 @@ function saxpy(accumulate: boolean): number[] {
 function adam(): number[] {
   const [B1, C1, B2, C2, STEP, ROOT, EPS, SHRINK, L2] = [15, 16, 17, 18, 19, 20, 21, 22, 23];
   const [I, GV, PV, MV, VV] = [14, 24, 25, 26, 27];
-  const splats: number[] = [];
-  for (let s = 5; s <= 13; s++) splats.push(...get(s), ...splat, ...set(s + 10));
+  let splats: number[] = [];
+  for (let s = 5; s <= 13; s++) splats = splats.concat(get(s), splat, set(s + 10));
   return func(
     [
       [1, I32],
@@ -178,7 +178,7 @@ function adam(): number[] {
 }
 
 /** The kernels' module, importing `env.mem` of exactly `pages` 64 KiB pages (shared or not). */
-export function optimizerKernelsWasm(pages: number, shared: boolean): Uint8Array {
+export function optimizerKernelsWasm(pages: number, shared: boolean): Uint8Array<ArrayBuffer> {
   const axpyType = [0x60, ...vec([[I32], [I32], [I32], [F32]]), 0];
   const adamType = [0x60, ...vec([...Array<number[]>(5).fill([I32]), ...Array<number[]>(9).fill([F32])]), 0];
   const memory = [0x02, shared ? 0x03 : 0x01, ...uleb(pages), ...uleb(pages)];

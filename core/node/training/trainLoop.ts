@@ -16,6 +16,7 @@ import { CancelledError } from '../executors/Executor';
 import { openSession, type ProviderChoice, type ProviderName } from '../onnx/session';
 import { Batcher } from './Batcher';
 import { DataParallel } from './DataParallel';
+import { HostAdam } from './HostAdam';
 import { EarlyStopping, higherIsBetter } from './EarlyStopping';
 import { forwardMacs, planWorkers } from './parallelPlan';
 import { LrSchedule, type ScheduleConfig } from './schedule';
@@ -112,6 +113,19 @@ export interface TrainLoopResult {
 
 type Carried = Record<string, ort.Tensor>;
 
+/**
+ * Largest split (its features, in bytes) copied once to shared memory so that data-parallel
+ * workers copy their own rows of each batch; larger ones are batched by the trainer's thread.
+ */
+const GATHER_LIMIT = 256 * 2 ** 20;
+
+function shared<A extends Float32Array | Int32Array>(a: A): A {
+  if (a.buffer instanceof SharedArrayBuffer) return a;
+  const out = new (a.constructor as new (b: SharedArrayBuffer) => A)(new SharedArrayBuffer(a.byteLength));
+  out.set(a);
+  return out;
+}
+
 function labelArray(graph: TrainingGraph, split: DatasetSplit): Int32Array | Float32Array {
   if (!graph.labelName) return new Int32Array(split.n);
   if (graph.labelType === 'int32') return split.y instanceof Int32Array ? split.y : Int32Array.from(split.y);
@@ -124,7 +138,9 @@ function labelArray(graph: TrainingGraph, split: DatasetSplit): Int32Array | Flo
  * Cancellation is checked between steps and keeps the best weights so far.
  */
 export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
-  const graph = buildTrainingGraph(o.model, trainingConfig(o, o.seed));
+  // On the CPU, Adam runs outside the graph as one fused SIMD pass (HostAdam): the graph stops at the gradient.
+  let hostUpdate = HostAdam.handles(o.optimizer) && (o.provider === 'cpu' || o.provider === 'auto');
+  let graph = buildTrainingGraph(o.model, { ...trainingConfig(o, o.seed), gradientsOnly: hostUpdate });
   const rowSize = o.model.inputShape.reduce((a, b) => a * b, 1);
   const labelType = graph.labelName ? graph.labelType : 'int32';
   const labelSize = labelType === 'int32' ? 1 : o.model.outputShape.reduce((a, b) => a * b, 1);
@@ -172,6 +188,18 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
           graphOptimizationLevel: optimization,
         });
   if (opened.provider !== 'cpu') workers = 1;
+  if (hostUpdate && opened.session && opened.provider !== 'cpu') {
+    await opened.session.release();
+    hostUpdate = false;
+    graph = buildTrainingGraph(o.model, trainingConfig(o, o.seed));
+    const notes = opened.notes;
+    opened = await openSession(graph.onnx, {
+      provider: opened.provider,
+      threads: o.threads,
+      graphOptimizationLevel: optimization,
+    });
+    opened.notes = [...notes, ...opened.notes];
+  }
   if (workers > 1 && opened.session) {
     await opened.session.release();
     opened = { provider: 'cpu', notes: opened.notes };
@@ -196,10 +224,24 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
       c.init === 'params' ? init : c.init === 'buffers' ? Float32Array.from(initBuf) : new Float32Array(c.size);
     carried[c.input] = new ort.Tensor('float32', data, [c.size]);
   }
-  const paramsIn = graph.carried.find((c) => c.init === 'params')!.input;
+  const paramsIn = graph.carried.find((c) => c.init === 'params')?.input;
+  const host =
+    hostUpdate && workers === 1 ? new HostAdam(init, o.optimizer, o.weightDecay ?? 0, o.clipNorm ?? 0) : undefined;
+  const hostParams = host ? new ort.Tensor('float32', host.params, [host.params.length]) : undefined;
+  const gather = workers > 1 && !o.train.lazy && !o.train.sparse && o.train.x.byteLength <= GATHER_LIMIT;
   const dp =
     workers > 1
       ? await DataParallel.open({
+          ...(gather
+            ? {
+                gather: {
+                  x: shared(o.train.x),
+                  ...(graph.labelName ? { y: shared(labelArray(graph, o.train)) } : {}),
+                  ...(o.teacher ? { soft: shared(o.teacher.logits) } : {}),
+                  order: batcher.order,
+                },
+              }
+            : {}),
           graphs: Array.from({ length: workers }, (_, w) =>
             buildTrainingGraph(o.model, { ...trainingConfig(o, o.seed + w), gradientsOnly: true }),
           ),
@@ -216,8 +258,12 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
           ...(mask ? { mask } : {}),
         })
       : undefined;
-  if (dp) o.log?.(`data-parallel training: ${workers} workers, one thread each, batch ${batchSize} split between them`, 'info');
-  const rawParams = (): Float32Array => dp?.params ?? (carried[paramsIn].data as Float32Array);
+  if (dp)
+    o.log?.(
+      `data-parallel training: ${workers} workers, one thread each, batch ${batchSize} split between them`,
+      'info',
+    );
+  const rawParams = (): Float32Array => dp?.params ?? host?.params ?? (carried[paramsIn!].data as Float32Array);
   const buffersIn = graph.carried.find((c) => c.init === 'buffers')?.input;
   const effective = (p: Float32Array): Float32Array => {
     if (!mask) return p;
@@ -291,7 +337,8 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
         if (dp) {
           dp.params.set(p);
           dp.setMask(mask);
-        } else carried[paramsIn] = new ort.Tensor('float32', p, [p.length]);
+        } else if (host) host.params.set(p);
+        else carried[paramsIn!] = new ort.Tensor('float32', p, [p.length]);
         maskFeed();
       }
       batcher.startEpoch();
@@ -307,9 +354,11 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
         const rows =
           prefetched.batch === b
             ? prefetched.rows
-            : batcher.lazy
-              ? await batcher.fillAsync(b, o.signal)
-              : batcher.fill(b);
+            : gather
+              ? Math.min(batchSize, n - b * batchSize)
+              : batcher.lazy
+                ? await batcher.fillAsync(b, o.signal)
+                : batcher.fill(b);
         const batch = rows === batchSize ? full : last;
         step++;
         const lr = schedule.rate(epoch, b);
@@ -317,8 +366,9 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
         for (const s of graph.scalarInputs) scalarData[s][0] = scalars[s]!;
         let l: number;
         if (dp) {
-          const r = await dp.step(rows, scalars, batcher.slot, () => {
-            if (batcher.lazy || b + 1 >= stepsPerEpoch) return;
+          const at = gather ? { start: b * batchSize } : { set: batcher.slot };
+          const r = await dp.step(rows, scalars, at, () => {
+            if (gather || batcher.lazy || b + 1 >= stepsPerEpoch) return;
             batcher.flip();
             prefetched = { batch: b + 1, rows: batcher.fill(b + 1) };
           });
@@ -329,8 +379,10 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
           if (graph.labelName) feeds[graph.labelName] = batch.y;
           if (graph.teacherName) feeds[graph.teacherName] = rows === batchSize ? softFull! : softLast!;
           for (const c of graph.carried) feeds[c.input] = carried[c.input]!;
+          if (hostParams) feeds.params = hostParams;
           const out = await opened.session!.run(feeds);
           for (const c of graph.carried) carried[c.input] = out[c.output]!;
+          host?.apply(out[graph.gradsName!].data as Float32Array, scalars.lr, scalars.bc1, scalars.bc2);
           l = (out[graph.lossName].data as Float32Array)[0];
           if (graph.correctName) correct += (out[graph.correctName].data as Float32Array)[0];
         }

@@ -41,7 +41,10 @@ function data(seed = 3): { x: Float32Array; y: Int32Array; t: Float32Array } {
 
 type Options = Partial<TrainLoopOptions> & { regression?: boolean };
 
-async function run(threads: number, o: Options = {}): Promise<{ params: Float32Array; logs: string[]; history: unknown }> {
+async function run(
+  threads: number,
+  o: Options = {},
+): Promise<{ params: Float32Array; logs: string[]; history: unknown }> {
   const d = data();
   const logs: string[] = [];
   const model = resolveSpec(spec(), { featureShape: [FEATURES], outputUnits: 5 });
@@ -117,6 +120,37 @@ describe('data-parallel training', () => {
     expect(dataParallel(two.logs)).toBe(true);
     expect(maxDiff(one.params, two.params)).toBeLessThan(2e-5);
     for (let i = 0; i < P; i += 3) expect(Math.abs(two.params[i])).toBe(0);
+  }, 60_000);
+
+  it('sparse rows, batched by the trainer into shared buffers, split the same way', async () => {
+    const d = data();
+    const indptr = new Int32Array(N + 1);
+    const indices: number[] = [];
+    const values: number[] = [];
+    for (let i = 0; i < N; i++) {
+      for (let j = 0; j < FEATURES; j++) {
+        const v = d.x[i * FEATURES + j];
+        if (v > 0) {
+          indices.push(j);
+          values.push(v);
+        }
+      }
+      indptr[i + 1] = indices.length;
+    }
+    const sparse = {
+      rows: N,
+      cols: FEATURES,
+      indptr,
+      indices: Int32Array.from(indices),
+      values: Float32Array.from(values),
+    };
+    const train = { x: new Float32Array(0), y: d.y, n: N, sparse };
+    const one = await run(1, { train });
+    const two = await run(2, { train });
+    expect(dataParallel(two.logs)).toBe(true);
+    expect(maxDiff(one.params, two.params)).toBeLessThan(2e-5);
+    const dense = await run(1, {});
+    expect(maxDiff(one.params, dense.params)).toBeGreaterThan(1e-4);
   }, 60_000);
 
   it('cancels between steps, keeping the best weights, and reports progress', async () => {
