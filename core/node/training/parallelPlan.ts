@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import type { ResolvedModel } from '../../common/model';
+import type { ResolvedModel, ResolvedNode } from '../../common/model';
 
 /** Rows each worker needs at least for a data-parallel step. */
 export const MIN_ROWS_PER_WORKER = 16;
@@ -13,21 +13,24 @@ export const MIN_MACS_PER_WORKER = 1_000_000;
 const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
 /**
- * Multiply-adds of one sample's forward pass, counted from the weight matrices and kernels: each
- * weight is used once per output position (every pixel of a convolution's output, every step of a
- * sequence the layer returns).
+ * Multiply-adds of one node's forward pass on one sample, counted from its weight matrices and
+ * kernels: each weight is used once per output position (every pixel of a convolution's output,
+ * every step of a sequence the layer returns).
  */
-export function forwardMacs(model: ResolvedModel): number {
+export function nodeMacs(node: ResolvedNode): number {
+  const out = node.outShape;
   let macs = 0;
-  for (const node of model.nodes) {
-    const out = node.outShape;
-    for (const p of node.params) {
-      if (p.shape.length < 2) continue;
-      const positions = p.shape.length >= 3 ? size(out.slice(1)) : size(out) / (out.at(-1) ?? 1);
-      macs += size(p.shape) * Math.max(1, positions);
-    }
+  for (const p of node.params) {
+    if (p.shape.length < 2) continue;
+    const positions = p.shape.length >= 3 ? size(out.slice(1)) : size(out) / (out.at(-1) ?? 1);
+    macs += size(p.shape) * Math.max(1, positions);
   }
   return macs;
+}
+
+/** Multiply-adds of one sample's forward pass (`nodeMacs` summed over the model). */
+export function forwardMacs(model: ResolvedModel): number {
+  return model.nodes.reduce((sum, node) => sum + nodeMacs(node), 0);
 }
 
 export interface ParallelPlanInput {
