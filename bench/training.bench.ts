@@ -177,6 +177,7 @@ function peer(kind: string, warmup: number, steps: number, inferRows: number, th
     String(inferRows),
   ];
   const r = spawnSync(PYTHON, args, { encoding: 'utf8', timeout: 170_000, env: peerEnv(threads) });
+  if (r.error) return `PyTorch peer failed: ${r.error.message}`;
   if (r.status !== 0)
     return /No module named .?torch/.test(r.stderr)
       ? 'PyTorch (python3-torch) is not installed'
