@@ -122,6 +122,29 @@ describe('data-parallel training', () => {
     for (let i = 0; i < P; i += 3) expect(Math.abs(two.params[i])).toBe(0);
   }, 60_000);
 
+  it('distillation (teacher logits) and an autoencoder (no labels) split the same way', async () => {
+    const r = seededRandom(11);
+    const logits = new Float32Array(N * 5).map(() => 3 * r() - 1.5);
+    const teacher = { teacher: { logits, temperature: 2, alpha: 0.5 } };
+    const one = await run(1, teacher);
+    const two = await run(2, teacher);
+    expect(dataParallel(two.logs)).toBe(true);
+    expect(maxDiff(one.params, two.params)).toBeLessThan(2e-5);
+
+    const model = resolveSpec(
+      {
+        ...spec(),
+        nodes: spec().nodes.map((n) => (n.id === 'out' ? { ...n, layer: { kind: 'dense', units: 'auto' } } : n)),
+      },
+      { featureShape: [FEATURES], outputUnits: FEATURES },
+    );
+    const auto: Options = { model, regression: true, target: 'input' };
+    const ae1 = await run(1, auto);
+    const ae2 = await run(2, auto);
+    expect(dataParallel(ae2.logs)).toBe(true);
+    expect(maxDiff(ae1.params, ae2.params)).toBeLessThan(2e-5);
+  }, 60_000);
+
   it('sparse rows, batched by the trainer into shared buffers, split the same way', async () => {
     const d = data();
     const indptr = new Int32Array(N + 1);
