@@ -154,30 +154,6 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
     ...(graph.bufferCount ? { blocker: 'batch statistics (BatchNorm) depend on the whole batch' } : {}),
   });
   if (o.provider !== 'cpu' && o.provider !== 'auto') workers = 1;
-  const batcher = new Batcher(
-    {
-      x: o.train.x,
-      y: labelArray(graph, o.train),
-      n,
-      ...(o.train.lazy ? { lazy: o.train.lazy } : {}),
-      ...(o.teacher ? { soft: o.teacher.logits } : {}),
-      ...(o.train.sparse ? { sparse: o.train.sparse } : {}),
-    },
-    {
-      batchSize,
-      ...(o.teacher ? { softSize: o.model.outputShape.reduce((a, b) => a * b, 1) } : {}),
-      rowSize,
-      labelSize,
-      labels: labelType === 'int32' ? 'int32' : 'float32',
-      shuffle: o.shuffle,
-      seed: o.seed,
-      shared: workers > 1,
-    },
-  );
-  const stepsPerEpoch = batcher.batches;
-  const schedule = new LrSchedule(o.lr, o.schedule, o.epochs, stepsPerEpoch);
-  const stopper = new EarlyStopping({ monitor: o.monitor, patience: o.patience, minDelta: o.minDelta });
-
   const optimization = o.optimization ?? 'extended';
   let opened: { session?: ort.InferenceSession; provider: ProviderName; notes: string[] } =
     workers > 1 && o.provider === 'cpu'
@@ -204,6 +180,30 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
     await opened.session.release();
     opened = { provider: 'cpu', notes: opened.notes };
   }
+  const batcher = new Batcher(
+    {
+      x: o.train.x,
+      y: labelArray(graph, o.train),
+      n,
+      ...(o.train.lazy ? { lazy: o.train.lazy } : {}),
+      ...(o.teacher ? { soft: o.teacher.logits } : {}),
+      ...(o.train.sparse ? { sparse: o.train.sparse } : {}),
+    },
+    {
+      batchSize,
+      ...(o.teacher ? { softSize: o.model.outputShape.reduce((a, b) => a * b, 1) } : {}),
+      rowSize,
+      labelSize,
+      labels: labelType === 'int32' ? 'int32' : 'float32',
+      shuffle: o.shuffle,
+      seed: o.seed,
+      shared: workers > 1,
+    },
+  );
+  const stepsPerEpoch = batcher.batches;
+  const schedule = new LrSchedule(o.lr, o.schedule, o.epochs, stepsPerEpoch);
+  const stopper = new EarlyStopping({ monitor: o.monitor, patience: o.patience, minDelta: o.minDelta });
+
   // Under `auto` a provider left out is expected (a CPU-only machine): the note goes to the details,
   // and only a provider the user asked for by name that could not be used is a warning.
   for (const note of opened.notes) o.log?.(note, o.provider === 'auto' ? 'info' : 'warn');
