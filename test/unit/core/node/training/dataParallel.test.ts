@@ -145,6 +145,16 @@ describe('data-parallel training', () => {
     expect(maxDiff(ae1.params, ae2.params)).toBeLessThan(2e-5);
   }, 60_000);
 
+  it('a last batch of one row leaves one worker idle and still matches', async () => {
+    const d = data();
+    const n = 193;
+    const train = { x: d.x.subarray(0, n * FEATURES), y: d.y.subarray(0, n), n };
+    const one = await run(1, { train });
+    const two = await run(2, { train });
+    expect(dataParallel(two.logs)).toBe(true);
+    expect(maxDiff(one.params, two.params)).toBeLessThan(2e-5);
+  }, 60_000);
+
   it('sparse rows, batched by the trainer into shared buffers, split the same way', async () => {
     const d = data();
     const indptr = new Int32Array(N + 1);
