@@ -49,6 +49,19 @@ const forcedKind: Record<ColumnType, Kind> = {
   text: 'str',
 };
 
+/** What one `ColumnBuilder.push` did, recorded by `pushRecorded` so that an equal value can be added without its text. */
+export interface PushEffect {
+  readonly mode: number;
+  /** Appended to the column's strings (or its kept text), where it has them. */
+  readonly str: string | null;
+  /** Stored in the column's numbers, where it has them. */
+  readonly num: number;
+  readonly missing: number;
+  readonly textMissing: number;
+  readonly numeric: number;
+  readonly nonNumeric: number;
+}
+
 /** Copies long substrings so a column never keeps the whole parsed chunk alive. */
 function detach(v: string): string {
   return v.length < 13 ? v : Buffer.from(v, 'utf8').toString('utf8');
@@ -134,6 +147,60 @@ export class ColumnBuilder {
     this.kind = 'str';
     this.demoted = false;
     this.text = null;
+  }
+
+  /** The column's state as far as `push` depends on it: a `PushEffect` recorded in one state replays only in it. */
+  private mode(): number {
+    const k = this.kind;
+    return (
+      (k === 'num' ? 1 : k === 'bool' ? 2 : k === 'date' ? 3 : k === 'str' ? 4 : 0) |
+      (this.demoted ? 8 : 0) |
+      (this.strs !== null ? 16 : 0) |
+      (this.text !== null ? 32 : 0) |
+      (this.allInt ? 64 : 0) |
+      (this.firstNonNumeric !== null ? 128 : 0)
+    );
+  }
+
+  /**
+   * `push`, then what it did when an equal value would do exactly the same again in the
+   * state it leaves (see `replay`); null when it changed that state.
+   */
+  pushRecorded(v: string, place: Place): PushEffect | null {
+    const mode = this.mode();
+    const { missing, textMissing, numeric, nonNumeric } = this;
+    const i = this.n;
+    this.push(v, place);
+    if (this.mode() !== mode) return null;
+    const list = this.strs ?? this.text;
+    return {
+      mode,
+      str: list === null ? null : list[i],
+      num: this.nums === null ? NaN : this.nums[i],
+      missing: this.missing - missing,
+      textMissing: this.textMissing - textMissing,
+      numeric: this.numeric - numeric,
+      nonNumeric: this.nonNumeric - nonNumeric,
+    };
+  }
+
+  /**
+   * Adds the next row's value as `effect` says `push` did with an equal one; false, changing
+   * nothing, when the column's state has changed since.
+   */
+  replay(effect: PushEffect): boolean {
+    if (effect.mode !== this.mode()) return false;
+    const i = this.n++;
+    if (this.strs !== null) this.strs.push(effect.str);
+    else {
+      if (this.text !== null) this.text.push(effect.str);
+      if (this.nums !== null) this.store(i, effect.num);
+    }
+    this.missing += effect.missing;
+    this.textMissing += effect.textMissing;
+    this.numeric += effect.numeric;
+    this.nonNumeric += effect.nonNumeric;
+    return true;
   }
 
   /** Adds the value of the next row. */
