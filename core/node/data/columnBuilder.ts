@@ -91,7 +91,7 @@ export class ColumnBuilder {
   constructor(
     readonly name: string,
     readonly index: number,
-    capacity: number,
+    private readonly capacity: number,
     private readonly missingSet: ReadonlySet<string>,
     private readonly decimalComma: boolean,
     readonly forced: ColumnType | undefined,
@@ -99,7 +99,7 @@ export class ColumnBuilder {
   ) {
     this.kind = forced ? forcedKind[forced] : asStrings ? 'str' : 'empty';
     this.nums = this.kind === 'str' ? null : new Float64Array(Math.max(16, capacity));
-    this.strs = this.kind === 'str' ? [] : null;
+    this.strs = this.kind === 'str' ? this.newList() : null;
   }
 
   private bad(place: Place, v: string, why: string): never {
@@ -114,23 +114,28 @@ export class ColumnBuilder {
     this.demoted = true;
     this.nums = null;
     if (this.n === 1) {
-      this.text = [];
-      this.addText(this.text, v);
+      this.text = this.newList();
+      this.addText(this.text, 0, v);
     }
   }
 
-  /** Adds `v` as a string column does; true when it is missing. */
-  private addText(strs: (string | null)[], v: string): boolean {
+  /** Room for every row, so that the list never moves while the file is read. */
+  private newList(): (string | null)[] {
+    return new Array<string | null>(Math.max(16, this.capacity));
+  }
+
+  /** Sets row `i` of `strs` to `v` as a string column does; true when it is missing. */
+  private addText(strs: (string | null)[], i: number, v: string): boolean {
     let s = v.length === 0 ? undefined : this.intern.get(v);
     if (s === undefined) {
       if (v.length === 0 || this.missingSet.has(v)) {
-        strs.push(null);
+        strs[i] = null;
         return true;
       }
       s = detach(v);
       if (this.intern.size < 100_000) this.intern.set(s, s);
     }
-    strs.push(s);
+    strs[i] = s;
     return false;
   }
 
@@ -191,9 +196,9 @@ export class ColumnBuilder {
   replay(effect: PushEffect): boolean {
     if (effect.mode !== this.mode()) return false;
     const i = this.n++;
-    if (this.strs !== null) this.strs.push(effect.str);
+    if (this.strs !== null) this.strs[i] = effect.str;
     else {
-      if (this.text !== null) this.text.push(effect.str);
+      if (this.text !== null) this.text[i] = effect.str;
       if (this.nums !== null) this.store(i, effect.num);
     }
     this.missing += effect.missing;
@@ -207,10 +212,10 @@ export class ColumnBuilder {
   push(v: string, place: Place): void {
     const i = this.n++;
     if (this.strs !== null) {
-      if (this.addText(this.strs, v)) this.missing++;
+      if (this.addText(this.strs, i, v)) this.missing++;
       return;
     }
-    if (this.text !== null && this.addText(this.text, v)) this.textMissing++;
+    if (this.text !== null && this.addText(this.text, i, v)) this.textMissing++;
     if (v.length === 0) return this.setMissing(i);
     let x = +v;
     if (x !== x && this.decimalComma && v.includes(',')) x = +v.replace(',', '.');
@@ -302,7 +307,9 @@ export class ColumnBuilder {
         (distinct <= 1000 && distinct <= Math.max(20, nonMissing / 2) && this.intern.size < 100_000
           ? 'category'
           : 'text');
-      return { name: this.name, type: type === 'text' ? 'text' : 'category', values: this.strs };
+      const values = this.strs;
+      if (values.length !== this.n) values.length = this.n;
+      return { name: this.name, type: type === 'text' ? 'text' : 'category', values };
     }
     let nums = this.nums!;
     // a view avoids a second copy of every column at peak; the spare capacity is the row-count estimate's margin
