@@ -39,6 +39,9 @@ export function placeText(place: Place, columnIndex: number): string {
   return place.at ?? `${place.file}:${place.line}:${columnIndex + 1}`;
 }
 
+/** Rows a string column makes room for at once. */
+const MAX_PRESIZED = 1 << 22;
+
 type Kind = 'empty' | 'num' | 'bool' | 'date' | 'str';
 const forcedKind: Record<ColumnType, Kind> = {
   integer: 'num',
@@ -80,6 +83,8 @@ export class ColumnBuilder {
   /** The column's text from the first row on, kept when the first value demotes it, so no second pass is needed. */
   private text: (string | null)[] | null = null;
   private textMissing = 0;
+  /** `mode()` while nothing it depends on changes; -1 after a change. */
+  private modeNow = -1;
   n = 0;
   missing = 0;
   numeric = 0;
@@ -119,9 +124,12 @@ export class ColumnBuilder {
     }
   }
 
-  /** Room for every row, so that the list never moves while the file is read. */
+  /**
+   * Room for every row, so that the list never moves while the file is read; at most
+   * `MAX_PRESIZED` rows, as a wrong estimate costs memory here (a typed array's unused pages cost none).
+   */
   private newList(): (string | null)[] {
-    return new Array<string | null>(Math.max(16, this.capacity));
+    return new Array<string | null>(Math.min(MAX_PRESIZED, Math.max(16, this.capacity)));
   }
 
   /** Sets row `i` of `strs` to `v` as a string column does; true when it is missing. */
@@ -147,6 +155,7 @@ export class ColumnBuilder {
   /** Makes a demoted column that `hasText` the string column a second pass with it in `asStrings` would give. */
   adoptText(): void {
     if (this.text === null) throw new Error(`column '${this.name}' has no text to adopt`);
+    this.modeNow = -1;
     this.strs = this.text;
     this.missing = this.textMissing;
     this.kind = 'str';
@@ -156,15 +165,15 @@ export class ColumnBuilder {
 
   /** The column's state as far as `push` depends on it: a `PushEffect` recorded in one state replays only in it. */
   private mode(): number {
+    if (this.modeNow >= 0) return this.modeNow;
     const k = this.kind;
-    return (
+    return (this.modeNow =
       (k === 'num' ? 1 : k === 'bool' ? 2 : k === 'date' ? 3 : k === 'str' ? 4 : 0) |
       (this.demoted ? 8 : 0) |
       (this.strs !== null ? 16 : 0) |
       (this.text !== null ? 32 : 0) |
       (this.allInt ? 64 : 0) |
-      (this.firstNonNumeric !== null ? 128 : 0)
-    );
+      (this.firstNonNumeric !== null ? 128 : 0));
   }
 
   /**
@@ -210,6 +219,7 @@ export class ColumnBuilder {
 
   /** Adds the value of the next row. */
   push(v: string, place: Place): void {
+    this.modeNow = -1;
     const i = this.n++;
     if (this.strs !== null) {
       if (this.addText(this.strs, i, v)) this.missing++;
@@ -275,8 +285,12 @@ export class ColumnBuilder {
     if (this.allInt && !Number.isInteger(x)) {
       if (this.forced === 'integer') return false;
       this.allInt = false;
+      this.modeNow = -1;
     }
-    this.kind = 'num';
+    if (this.kind !== 'num') {
+      this.kind = 'num';
+      this.modeNow = -1;
+    }
     this.numeric++;
     this.store(this.n++, x);
     return true;

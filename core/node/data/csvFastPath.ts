@@ -360,12 +360,11 @@ export async function fastPass(layout: CsvLayout, rows: CsvRows, hooks: ReadHook
      * by the column's memory of equal bytes where it has one.
      */
     const pushText = (builder: ColumnBuilder, k: number, s: number, e: number, doubled: boolean): void => {
-      at ??= { file, line };
       const dict = dicts[k];
-      if (!dict.on) return builder.push(interner.get(buf, s, e, doubled), at);
+      if (!dict.on) return builder.push(interner.get(buf, s, e, doubled), (at ??= { file, line }));
       const effect = dict.lookup(buf, s, e);
       if (effect !== null && builder.replay(effect)) return;
-      dict.remember(buf, s, e, builder.pushRecorded(interner.get(buf, s, e, doubled), at));
+      dict.remember(buf, s, e, builder.pushRecorded(interner.get(buf, s, e, doubled), (at ??= { file, line })));
     };
 
     /**
