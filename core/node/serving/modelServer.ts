@@ -7,7 +7,6 @@ import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type * as ort from 'onnxruntime-node';
 import { WEFT_VERSION } from '../version';
@@ -17,6 +16,7 @@ import type { ProviderChoice, ProviderName } from '../onnx/session';
 import { AccessControl, readKeysFile, singleKey, type KeySpec, type Permission } from './accessControl';
 import type { BatchOptions } from './batcher';
 import { BadRequest, feedsFromRequest, inferRequestSchema, responseTensor } from './oip';
+import { modelNameFor } from './modelName';
 import { HttpError, ModelRepository } from './repository';
 import { ServerMetrics } from './serverMetrics';
 
@@ -95,16 +95,6 @@ function permissionFor(route: string | undefined): Permission {
   if (route?.startsWith('/v2/repository/')) return 'admin';
   if (route?.endsWith('/infer')) return 'infer';
   return 'read';
-}
-
-/** The URL-safe model name for a file: its base name without `.onnx`. */
-export function modelNameFor(file: string): string {
-  return (
-    path
-      .basename(file)
-      .replace(/\.onnx$/i, '')
-      .replace(/[^A-Za-z0-9_.-]/g, '_') || 'model'
-  );
 }
 
 function checkHost(host: string, opts: ServerOptions): void {
