@@ -72,6 +72,14 @@ export function leavesBorder(x: T, y: T, k: [number, number]): boolean {
  * Tiled MaxPool (stride = kernel, no padding): route each window's gradient with strided slices
  * on pooled-size tensors instead of MaxPool's Indices output (which moves onnxruntime's MaxPool
  * off its fast path) and a scatter.
+ *
+ * Measured slower on the bench CNN step (onnxruntime 1.30, 1 thread, CPU ms per step, same
+ * gradients): Indices + ScatterElements 1.26×; Resize-up of the max, a rank map and a MaxPool of
+ * it for first-max ties 1.17×; SpaceToDepth/DepthToSpace instead of slices and concats 1.19×; a
+ * window-major Transpose 1.63×; a [N, C, Ho, kh, Wo, kw] view with broadcast Equal, Where and
+ * ReduceMax 3.5× (onnxruntime broadcasts a size-1 innermost axis element by element). Float
+ * Where chains instead of the boolean mask ops, or Mul by the cast mask instead of Where: no
+ * measurable change.
  */
 export const maxPoolWindows: Rewrite = (steps) =>
   steps.map((s): Step => {
