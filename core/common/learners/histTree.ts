@@ -147,6 +147,107 @@ function buildHistogram(
   }
 }
 
+/** The best split of `leaf` from its histogram, or undefined when no split gains or is allowed. */
+function bestSplit(data: BinnedFeatures, leaf: Leaf, opts: HistTreeOptions): Split | undefined {
+  const { d, missingBin } = data;
+  const width = missingBin + 1;
+  const minLeaf = opts.minSamplesLeaf;
+  const l2 = opts.l2;
+  const size = leaf.end - leaf.start;
+  if (size < 2 * minLeaf) return undefined;
+  if (opts.maxDepth !== null && leaf.depth >= opts.maxDepth) return undefined;
+  const hist = leaf.hist;
+  const lg = leaf.g;
+  const lh = leaf.h;
+  const parent = (lg * lg) / (lh + l2);
+  let bestGain = 0;
+  let bestFeature = -1;
+  let bestBin = 0;
+  let bestMissingLeft = false;
+  let bestLeftCount = 0;
+  for (let j = 0; j < d; j++) {
+    const base = j * width * 3;
+    const nb = data.thresholds[j].length + 1;
+    const mc = hist[base + missingBin * 3 + C];
+    let gl = 0;
+    let hl = 0;
+    let cl = 0;
+    const last = data.hasMissing[j] ? nb - 1 : nb - 2;
+    for (let b = 0; b <= last; b++) {
+      const at = base + b * 3;
+      gl += hist[at + G];
+      hl += hist[at + H];
+      cl += hist[at + C];
+      const cr = size - cl;
+      if (cl < minLeaf || cr < minLeaf) continue;
+      const hr = lh - hl;
+      if (hl < 1e-3 || hr < 1e-3) continue;
+      const gr = lg - gl;
+      const gain = (gl * gl) / (hl + l2) + (gr * gr) / (hr + l2) - parent;
+      if (gain > 0 && (bestFeature < 0 || gain > bestGain)) {
+        bestGain = gain;
+        bestFeature = j;
+        bestBin = b;
+        bestMissingLeft = false;
+        bestLeftCount = cl;
+      }
+    }
+    if (!data.hasMissing[j] || mc === 0) continue;
+    let gr = 0;
+    let hr = 0;
+    let cr = 0;
+    for (let b = nb - 1; b >= 1; b--) {
+      const at = base + b * 3;
+      gr += hist[at + G];
+      hr += hist[at + H];
+      cr += hist[at + C];
+      const cl2 = size - cr;
+      if (cl2 < minLeaf || cr < minLeaf) continue;
+      const hl2 = lh - hr;
+      if (hl2 < 1e-3 || hr < 1e-3) continue;
+      const gl2 = lg - gr;
+      const gain = (gl2 * gl2) / (hl2 + l2) + (gr * gr) / (hr + l2) - parent;
+      if (gain > 0 && (bestFeature < 0 || gain > bestGain)) {
+        bestGain = gain;
+        bestFeature = j;
+        bestBin = b - 1;
+        bestMissingLeft = true;
+        bestLeftCount = cl2;
+      }
+    }
+  }
+  return bestFeature < 0
+    ? undefined
+    : { gain: bestGain, feature: bestFeature, bin: bestBin, missingLeft: bestMissingLeft, leftCount: bestLeftCount };
+}
+
+/**
+ * Moves the rows of `rows[start..end)` whose bin in column `col` goes left to the front, keeping
+ * both sides in their order, and returns where the right side starts.
+ */
+function partitionRows(
+  bins: Uint8Array,
+  col: number,
+  goesLeft: Uint8Array,
+  rows: Int32Array,
+  start: number,
+  end: number,
+  part: Int32Array,
+): number {
+  let l = start;
+  let k = 0;
+  for (let r = start; r < end; r++) {
+    const row = rows[r];
+    const t = goesLeft[bins[col + row]];
+    rows[l] = row;
+    part[k] = row;
+    l += t;
+    k += 1 - t;
+  }
+  for (let i = 0; i < k; i++) rows[l + i] = part[i];
+  return l;
+}
+
 /**
  * Grows one tree best-first (the leaf with the largest gain splits next) on histograms of the
  * gradients and hessians, as scikit-learn's HistGradientBoosting TreeGrower: the larger child's
@@ -166,8 +267,6 @@ export function growHistTree(
   const width = missingBin + 1;
   const histSize = d * width * 3;
   const pool = scratch.pool;
-  const minLeaf = opts.minSamplesLeaf;
-  const l2 = opts.l2;
 
   let identityRoot = count === n;
   for (let r = 0; r < count && identityRoot; r++) identityRoot = rows[r] === r;
@@ -180,74 +279,7 @@ export function growHistTree(
     return hist;
   };
 
-  const findSplit = (leaf: Leaf): Split | undefined => {
-    const size = leaf.end - leaf.start;
-    if (size < 2 * minLeaf) return undefined;
-    if (opts.maxDepth !== null && leaf.depth >= opts.maxDepth) return undefined;
-    const hist = leaf.hist;
-    const lg = leaf.g;
-    const lh = leaf.h;
-    const parent = (lg * lg) / (lh + l2);
-    let bestGain = 0;
-    let bestFeature = -1;
-    let bestBin = 0;
-    let bestMissingLeft = false;
-    let bestLeftCount = 0;
-    for (let j = 0; j < d; j++) {
-      const base = j * width * 3;
-      const nb = data.thresholds[j].length + 1;
-      const mc = hist[base + missingBin * 3 + C];
-      let gl = 0;
-      let hl = 0;
-      let cl = 0;
-      const last = data.hasMissing[j] ? nb - 1 : nb - 2;
-      for (let b = 0; b <= last; b++) {
-        const at = base + b * 3;
-        gl += hist[at + G];
-        hl += hist[at + H];
-        cl += hist[at + C];
-        const cr = size - cl;
-        if (cl < minLeaf || cr < minLeaf) continue;
-        const hr = lh - hl;
-        if (hl < 1e-3 || hr < 1e-3) continue;
-        const gr = lg - gl;
-        const gain = (gl * gl) / (hl + l2) + (gr * gr) / (hr + l2) - parent;
-        if (gain > 0 && (bestFeature < 0 || gain > bestGain)) {
-          bestGain = gain;
-          bestFeature = j;
-          bestBin = b;
-          bestMissingLeft = false;
-          bestLeftCount = cl;
-        }
-      }
-      if (!data.hasMissing[j] || mc === 0) continue;
-      let gr = 0;
-      let hr = 0;
-      let cr = 0;
-      for (let b = nb - 1; b >= 1; b--) {
-        const at = base + b * 3;
-        gr += hist[at + G];
-        hr += hist[at + H];
-        cr += hist[at + C];
-        const cl2 = size - cr;
-        if (cl2 < minLeaf || cr < minLeaf) continue;
-        const hl2 = lh - hr;
-        if (hl2 < 1e-3 || hr < 1e-3) continue;
-        const gl2 = lg - gr;
-        const gain = (gl2 * gl2) / (hl2 + l2) + (gr * gr) / (hr + l2) - parent;
-        if (gain > 0 && (bestFeature < 0 || gain > bestGain)) {
-          bestGain = gain;
-          bestFeature = j;
-          bestBin = b - 1;
-          bestMissingLeft = true;
-          bestLeftCount = cl2;
-        }
-      }
-    }
-    return bestFeature < 0
-      ? undefined
-      : { gain: bestGain, feature: bestFeature, bin: bestBin, missingLeft: bestMissingLeft, leftCount: bestLeftCount };
-  };
+  const findSplit = (leaf: Leaf): Split | undefined => bestSplit(data, leaf, opts);
 
   const feature: number[] = [-1];
   const binThreshold: number[] = [0];
@@ -287,8 +319,6 @@ export function growHistTree(
     const s = leaf.split!;
     const col = s.feature * n;
     for (let b = 0; b < width; b++) goesLeft[b] = (b === missingBin ? s.missingLeft : b <= s.bin) ? 1 : 0;
-    let l = leaf.start;
-    let k = 0;
     let gl = 0;
     let hl = 0;
     const hb = s.feature * width * 3;
@@ -297,16 +327,7 @@ export function growHistTree(
       gl += leaf.hist[hb + b * 3 + G];
       hl += leaf.hist[hb + b * 3 + H];
     }
-    for (let r = leaf.start; r < leaf.end; r++) {
-      const row = rows[r];
-      const t = goesLeft[bins[col + row]];
-      rows[l] = row;
-      part[k] = row;
-      l += t;
-      k += 1 - t;
-    }
-    rows.set(part.subarray(0, k), l);
-    const mid = l;
+    const mid = partitionRows(bins, col, goesLeft, rows, leaf.start, leaf.end, part);
     const smallLeft = mid - leaf.start <= leaf.end - mid;
     const small = smallLeft ? build(leaf.start, mid, false) : build(mid, leaf.end, false);
     const large = leaf.hist;
