@@ -14,7 +14,8 @@ const outdir = path.join(root, 'dist', 'cli');
 rmSync(outdir, { recursive: true, force: true });
 const result = await build({
   absWorkingDir: root,
-  entryPoints: { weft: 'core/cli/main.ts' },
+  // learner-worker: the worker threads of ml.forest and ml.boosting (core/node/learners/threadPool.ts).
+  entryPoints: { weft: 'core/cli/main.ts', 'learner-worker': 'core/node/learners/learnerWorker.ts' },
   outdir,
   outExtension: { '.js': '.mjs' },
   bundle: true,

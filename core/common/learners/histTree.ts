@@ -1,4 +1,7 @@
 import type { BinnedFeatures } from './binning';
+import { addColumns } from './histKernel';
+import { TEAM_MIN_ROWS, type HistTeam } from './histTeam';
+import { float32Array } from './threads';
 
 /** Histogram slot: gradient sum, hessian sum, row count per (feature, bin). */
 const G = 0;
@@ -51,60 +54,19 @@ export interface HistScratch {
   grad: Float32Array;
   hess: Float32Array;
   pool: Float64Array[];
+  /** Worker threads that build histograms of large nodes with this thread, one feature group each. */
+  team?: HistTeam;
 }
 
-/** Buffers for growing trees on up to `n` rows. */
-export function histScratch(n: number): HistScratch {
-  return { rows: new Int32Array(n), grad: new Float32Array(n), hess: new Float32Array(n), pool: [] };
-}
-
-/** Adds `grad[row]`, `hess[row]` and 1 to the `[g, h, count]` slot of `row`'s bin for four columns at once. */
-function addFourColumns(
-  bins: Uint8Array,
-  c0: number,
-  n: number,
-  rows: Int32Array | null,
-  start: number,
-  size: number,
-  grad: Float32Array,
-  hess: Float32Array,
-  hist: Float64Array,
-  b0: number,
-  stride: number,
-): void {
-  const c1 = c0 + n;
-  const c2 = c1 + n;
-  const c3 = c2 + n;
-  const b1 = b0 + stride;
-  const b2 = b1 + stride;
-  const b3 = b2 + stride;
-  for (let k = 0; k < size; k++) {
-    const r = rows === null ? k : rows[start + k];
-    const g = grad[k];
-    const h = hess[k];
-    const a0 = b0 + bins[c0 + r] * 3;
-    hist[a0] += g;
-    hist[a0 + 1] += h;
-    hist[a0 + 2] += 1;
-    const a1 = b1 + bins[c1 + r] * 3;
-    hist[a1] += g;
-    hist[a1 + 1] += h;
-    hist[a1 + 2] += 1;
-    const a2 = b2 + bins[c2 + r] * 3;
-    hist[a2] += g;
-    hist[a2 + 1] += h;
-    hist[a2 + 2] += 1;
-    const a3 = b3 + bins[c3 + r] * 3;
-    hist[a3] += g;
-    hist[a3 + 1] += h;
-    hist[a3 + 2] += 1;
-  }
+/** Buffers for growing trees on up to `n` rows (shared between threads when `shared`). */
+export function histScratch(n: number, shared = false): HistScratch {
+  return { rows: new Int32Array(n), grad: float32Array(n, shared), hess: float32Array(n, shared), pool: [] };
 }
 
 /**
- * Adds the rows `rows[start..end)` to `hist` (zeroed), four feature columns per pass. Gradients
- * and hessians are read in row order (gathered first unless `rows` is the identity), so every bin
- * sums its rows in the same order.
+ * Adds the rows `rows[start..end)` to `hist` (zeroed). Gradients and hessians are read in row order
+ * (gathered first unless `rows` is the identity), so every bin sums its rows in the same order,
+ * whichever thread builds which features (see {@link HistTeam}).
  */
 function buildHistogram(
   data: BinnedFeatures,
@@ -114,16 +76,15 @@ function buildHistogram(
   identity: boolean,
   grad: Float32Array,
   hess: Float32Array,
-  og: Float32Array,
-  oh: Float32Array,
+  scratch: HistScratch,
   hist: Float64Array,
 ): void {
-  const { bins, n, d, missingBin } = data;
-  const stride = (missingBin + 1) * 3;
   const size = end - start;
   let g = grad;
   let h = hess;
   if (!identity) {
+    const og = scratch.grad;
+    const oh = scratch.hess;
     for (let k = 0; k < size; k++) {
       const row = rows[start + k];
       og[k] = grad[row];
@@ -132,19 +93,13 @@ function buildHistogram(
     g = og;
     h = oh;
   }
-  const order = identity ? null : rows;
-  let j = 0;
-  for (; j + 4 <= d; j += 4) addFourColumns(bins, j * n, n, order, start, size, g, h, hist, j * stride, stride);
-  for (; j < d; j++) {
-    const col = j * n;
-    const base = j * stride;
-    for (let k = 0; k < size; k++) {
-      const at = base + bins[col + (order === null ? k : order[start + k])] * 3;
-      hist[at] += g[k];
-      hist[at + 1] += h[k];
-      hist[at + 2] += 1;
-    }
+  const team = scratch.team;
+  if (team && size >= TEAM_MIN_ROWS && team.serves(data.bins, rows, scratch)) {
+    team.build(start, size, identity, g, h, hist);
+    return;
   }
+  const stride = (data.missingBin + 1) * 3;
+  addColumns(data.bins, data.n, 0, data.d, identity ? null : rows, start, size, g, h, hist, stride);
 }
 
 /** The best split of `leaf` from its histogram, or undefined when no split gains or is allowed. */
@@ -275,7 +230,7 @@ export function growHistTree(
     while (hist && hist.length !== histSize) hist = pool.pop();
     hist ??= new Float64Array(histSize);
     hist.fill(0);
-    buildHistogram(data, rows, start, end, identity, grad, hess, scratch.grad, scratch.hess, hist);
+    buildHistogram(data, rows, start, end, identity, grad, hess, scratch, hist);
     return hist;
   };
 
