@@ -137,7 +137,10 @@ function baseline(loss: Loss, y: ArrayLike<number>, rows: ArrayLike<number>, m: 
   return logs.map((l) => l - mean);
 }
 
-/** Fits on fewer rows stay on the calling thread: starting workers would cost more than they save. */
+/**
+ * Fits on fewer rows stay on the calling thread: starting workers would cost more than they save.
+ * Each thread of a histogram team gets at least four features (the kernel's width).
+ */
 const MIN_THREADED_ROWS = 20_000;
 
 /** A seeded split of the training rows into fitting rows and early-stopping validation rows. */
@@ -163,7 +166,7 @@ async function fitBoosting(data: FitData, p: BoostingParams, hooks: FitHooks): P
     : { fit: Int32Array.from({ length: n }, (_, i) => i), val: new Int32Array(0) };
   if (early && split.fit.length < 2)
     throw new LearnerError('too few training rows to hold out an early-stopping validation fraction');
-  const total = threadCount(p.threads, hooks.autoThreads);
+  const total = Math.min(threadCount(p.threads, hooks.autoThreads), Math.ceil(data.d / 4));
   const opening = total > 1 && n >= MIN_THREADED_ROWS ? hooks.threads?.(total - 1) : undefined;
   try {
     return await boostWithThreads(data, p, hooks, loss, m, early, split, opening);
