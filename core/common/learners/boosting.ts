@@ -138,10 +138,10 @@ function baseline(loss: Loss, y: ArrayLike<number>, rows: ArrayLike<number>, m: 
 }
 
 /**
- * Fits on fewer rows stay on the calling thread: starting workers would cost more than they save.
- * Each thread of a histogram team gets at least four features (the kernel's width).
+ * Fits on fewer cells (rows × features) stay on the calling thread: starting workers would cost
+ * more than they save. Each thread of a histogram team gets at least four features (the kernel's width).
  */
-const MIN_THREADED_ROWS = 20_000;
+const MIN_THREADED_CELLS = 200_000;
 
 /** A seeded split of the training rows into fitting rows and early-stopping validation rows. */
 function holdout(n: number, fraction: number, seed: number): { fit: Int32Array; val: Int32Array } {
@@ -167,7 +167,7 @@ async function fitBoosting(data: FitData, p: BoostingParams, hooks: FitHooks): P
   if (early && split.fit.length < 2)
     throw new LearnerError('too few training rows to hold out an early-stopping validation fraction');
   const total = Math.min(threadCount(p.threads, hooks.autoThreads), Math.ceil(data.d / 4));
-  const opening = total > 1 && n >= MIN_THREADED_ROWS ? hooks.threads?.(total - 1) : undefined;
+  const opening = total > 1 && n * data.d >= MIN_THREADED_CELLS ? hooks.threads?.(total - 1) : undefined;
   try {
     return await boostWithThreads(data, p, hooks, loss, m, early, split, opening);
   } finally {

@@ -27,7 +27,7 @@ export interface ForestParams extends TreeParams {
   threads: number;
 }
 
-/** Forests with fewer rows × trees are grown on the calling thread: starting workers would cost more. */
+/** Forests with less work (rows × trees × features per split) are grown on the calling thread: starting workers would cost more. */
 const MIN_THREADED_WORK = 1_000_000;
 
 /**
@@ -200,7 +200,7 @@ export async function fitTrees(
   const job: ForestJob = { sorted, targets, base, treeOpts, bootstrap: opts.bootstrap, oob: opts.oob };
   const total = threadCount(opts.threads, hooks.autoThreads);
   const threads =
-    total > 1 && opts.count > 1 && n * opts.count >= MIN_THREADED_WORK
+    total > 1 && opts.count > 1 && n * opts.count * treeOpts.maxFeatures >= MIN_THREADED_WORK
       ? await hooks.threads?.(Math.min(total, opts.count))
       : undefined;
   try {
