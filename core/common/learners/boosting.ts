@@ -6,6 +6,7 @@ import { growHistTree, histScratch, histTreeBinnedValue, histTreeValue, type His
 import { featureInput, scoresToOutput } from './onnxGraph';
 import { treeRegressor } from './onnxTrees';
 import { HistTeam, histTeamShared } from './histTeam';
+import { WasmHist } from './histWasm';
 import { int32Array, sharedCopy, threadCount, type LearnerThreads } from './threads';
 import { LearnerError, type FitData, type FitHooks, type Fitted, type LearnerModule } from './types';
 
@@ -193,7 +194,14 @@ async function boostWithThreads(
   const ownBins = fitBins(fitX, nf, d, p.maxBins);
   const threads = await opening;
   const shared = threads !== undefined && threads.size > 0;
-  const binned = shared ? { ...ownBins, bins: sharedCopy(ownBins.bins) } : ownBins;
+  const stride = (ownBins.missingBin + 1) * 3;
+  const wasm = shared ? undefined : WasmHist.create(nf, d, stride);
+  wasm?.bins.set(ownBins.bins);
+  const binned = shared
+    ? { ...ownBins, bins: sharedCopy(ownBins.bins) }
+    : wasm
+      ? { ...ownBins, bins: wasm.bins }
+      : ownBins;
   const yFit = Float64Array.from(split.fit, (row) => data.y[row]);
   const nv = split.val.length;
   const valX = new Float32Array(nv * d);
@@ -209,11 +217,12 @@ async function boostWithThreads(
   for (let i = 0; i < nv; i++) for (let c = 0; c < m; c++) rawVal[i * m + c] = base[c];
   const g = new Float32Array(nf);
   const h = new Float32Array(nf);
-  const rows = int32Array(nf, shared);
+  const rows = wasm ? wasm.rows : int32Array(nf, shared);
   const scratch = histScratch(nf, shared);
+  if (wasm) Object.assign(scratch, { grad: wasm.og, hess: wasm.oh, wasm });
   const members: Promise<unknown>[] = [];
   if (shared) {
-    const team = histTeamShared(binned.bins, nf, d, (binned.missingBin + 1) * 3, rows, scratch, threads.size + 1);
+    const team = histTeamShared(binned.bins, nf, d, stride, rows, scratch, threads.size + 1);
     scratch.team = new HistTeam(team);
     for (let w = 0; w < threads.size; w++) members.push(threads.call(w, 'histTeam', { shared: team, index: w + 1 }));
   }

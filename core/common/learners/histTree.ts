@@ -1,6 +1,7 @@
 import type { BinnedFeatures } from './binning';
 import { addColumns } from './histKernel';
 import { TEAM_MIN_ROWS, type HistTeam } from './histTeam';
+import type { WasmHist } from './histWasm';
 import { float32Array } from './threads';
 
 /** Histogram slot: gradient sum, hessian sum, row count per (feature, bin). */
@@ -56,6 +57,8 @@ export interface HistScratch {
   pool: Float64Array[];
   /** Worker threads that build histograms of large nodes with this thread, one feature group each. */
   team?: HistTeam;
+  /** The WebAssembly kernel, when the binned columns, rows and `grad`/`hess` are views of its memory. */
+  wasm?: WasmHist;
 }
 
 /** Buffers for growing trees on up to `n` rows (shared between threads when `shared`). */
@@ -99,6 +102,18 @@ function buildHistogram(
     return;
   }
   const stride = (data.missingBin + 1) * 3;
+  const wasm = scratch.wasm;
+  if (wasm && wasm.bins === data.bins && wasm.rows === rows && wasm.og === scratch.grad && wasm.oh === scratch.hess) {
+    if (identity) {
+      wasm.og.set(grad.subarray(0, size));
+      wasm.oh.set(hess.subarray(0, size));
+    }
+    wasm.out.fill(0);
+    const j = wasm.addColumns(start, size);
+    hist.set(wasm.out.subarray(0, j * stride));
+    addColumns(data.bins, data.n, j, data.d, rows, start, size, wasm.og, wasm.oh, hist, stride);
+    return;
+  }
   addColumns(data.bins, data.n, 0, data.d, identity ? null : rows, start, size, g, h, hist, stride);
 }
 
