@@ -195,12 +195,12 @@ async function boostWithThreads(
   const threads = await opening;
   const shared = threads !== undefined && threads.size > 0;
   const stride = (ownBins.missingBin + 1) * 3;
-  const wasm = shared ? undefined : WasmHist.create(nf, d, stride);
+  const wasm = WasmHist.create(nf, d, stride, shared);
   wasm?.bins.set(ownBins.bins);
-  const binned = shared
-    ? { ...ownBins, bins: sharedCopy(ownBins.bins) }
-    : wasm
-      ? { ...ownBins, bins: wasm.bins }
+  const binned = wasm
+    ? { ...ownBins, bins: wasm.bins }
+    : shared
+      ? { ...ownBins, bins: sharedCopy(ownBins.bins) }
       : ownBins;
   const yFit = Float64Array.from(split.fit, (row) => data.y[row]);
   const nv = split.val.length;
@@ -223,7 +223,7 @@ async function boostWithThreads(
   const members: Promise<unknown>[] = [];
   if (shared) {
     const team = histTeamShared(binned.bins, nf, d, stride, rows, scratch, threads.size + 1);
-    scratch.team = new HistTeam(team);
+    scratch.team = new HistTeam(team, wasm);
     for (let w = 0; w < threads.size; w++) members.push(threads.call(w, 'histTeam', { shared: team, index: w + 1 }));
   }
   try {

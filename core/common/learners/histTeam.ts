@@ -1,4 +1,5 @@
 import { addColumns } from './histKernel';
+import { WasmHist } from './histWasm';
 import type { HistScratch } from './histTree';
 
 /** Nodes with fewer rows are built by the calling thread alone (waking the team costs more). */
@@ -31,6 +32,8 @@ export interface HistTeamShared {
   out: Float64Array;
   /** Threads in the team, the calling one included. */
   members: number;
+  /** The WebAssembly memory all the arrays above are views of, when the team uses the WebAssembly kernel. */
+  memory?: unknown;
 }
 
 /** Features `[j0, j1)` of team member `index` (0: the calling thread), in groups of four. */
@@ -49,6 +52,7 @@ export function histTeamShared(
   scratch: HistScratch,
   members: number,
 ): HistTeamShared {
+  const wasm = scratch.wasm;
   return {
     ctrl: new Int32Array(new SharedArrayBuffer(4 * 8)),
     bins,
@@ -58,22 +62,33 @@ export function histTeamShared(
     rows,
     og: scratch.grad,
     oh: scratch.hess,
-    out: new Float64Array(new SharedArrayBuffer(8 * d * stride)),
+    out: wasm ? wasm.out : new Float64Array(new SharedArrayBuffer(8 * d * stride)),
     members,
+    ...(wasm ? { memory: wasm.memory } : {}),
   };
+}
+
+/** Adds the node's rows to `s.out` for features `[j0, j1)`: the WebAssembly kernel four at a time, the rest in JavaScript. */
+function addSlice(s: HistTeamShared, wasm: WasmHist | undefined, j0: number, j1: number): void {
+  const identity = s.ctrl[IDENTITY] === 1;
+  const start = s.ctrl[START];
+  const size = s.ctrl[SIZE];
+  s.out.fill(0, j0 * s.stride, j1 * s.stride);
+  const jw = wasm ? j0 + ((j1 - j0) & ~3) : j0;
+  if (wasm) wasm.addColumns(start, size, j0, jw);
+  addColumns(s.bins, s.n, jw, j1, identity ? null : s.rows, start, size, s.og, s.oh, s.out, s.stride);
 }
 
 /** A worker's side of the team (member `index` ≥ 1): builds its features of each node until stopped. */
 export function histTeamMember(s: HistTeamShared, index: number): void {
   const [j0, j1] = slice(s.d, s.members, index);
+  const wasm = s.memory === undefined ? undefined : WasmHist.attach(s.memory, s.n, s.d, s.stride);
   let seen = 0;
   for (;;) {
     Atomics.wait(s.ctrl, GEN, seen);
     seen = Atomics.load(s.ctrl, GEN);
     if (Atomics.load(s.ctrl, STOP) === 1) return;
-    const identity = s.ctrl[IDENTITY] === 1;
-    s.out.fill(0, j0 * s.stride, j1 * s.stride);
-    addColumns(s.bins, s.n, j0, j1, identity ? null : s.rows, s.ctrl[START], s.ctrl[SIZE], s.og, s.oh, s.out, s.stride);
+    addSlice(s, wasm, j0, j1);
     Atomics.add(s.ctrl, DONE, 1);
     Atomics.notify(s.ctrl, DONE);
   }
@@ -85,7 +100,10 @@ export function histTeamMember(s: HistTeamShared, index: number): void {
  * the team's size.
  */
 export class HistTeam {
-  constructor(readonly shared: HistTeamShared) {}
+  constructor(
+    readonly shared: HistTeamShared,
+    private readonly wasm?: WasmHist,
+  ) {}
 
   /** Whether this team can build histograms of these arrays. */
   serves(bins: Uint8Array, rows: Int32Array, scratch: HistScratch): boolean {
@@ -108,7 +126,7 @@ export class HistTeam {
     Atomics.add(c, GEN, 1);
     Atomics.notify(c, GEN);
     const [j0, j1] = slice(s.d, s.members, 0);
-    addColumns(s.bins, s.n, j0, j1, identity ? null : s.rows, start, size, s.og, s.oh, hist, s.stride);
+    addSlice(s, this.wasm, j0, j1);
     for (;;) {
       const done = Atomics.load(c, DONE);
       if (done >= s.members - 1) break;
@@ -116,7 +134,7 @@ export class HistTeam {
         throw new Error(`a histogram worker thread did not answer within ${MEMBER_TIMEOUT_MS / 1000} s`);
       }
     }
-    hist.set(s.out.subarray(j1 * s.stride), j1 * s.stride);
+    hist.set(s.out);
   }
 
   /** Releases the members (their tasks return). */

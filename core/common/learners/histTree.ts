@@ -108,8 +108,9 @@ function buildHistogram(
       wasm.og.set(grad.subarray(0, size));
       wasm.oh.set(hess.subarray(0, size));
     }
-    wasm.out.fill(0);
-    const j = wasm.addColumns(start, size);
+    const j = data.d & ~3;
+    wasm.out.fill(0, 0, j * stride);
+    wasm.addColumns(start, size, 0, j);
     hist.set(wasm.out.subarray(0, j * stride));
     addColumns(data.bins, data.n, j, data.d, rows, start, size, wasm.og, wasm.oh, hist, stride);
     return;

@@ -6,8 +6,11 @@
  */
 
 /** What this module needs of the WebAssembly API (core/common is typed without DOM or Node). */
+interface WasmMemory {
+  buffer: ArrayBuffer | SharedArrayBuffer;
+}
 interface WasmApi {
-  Memory: new (d: { initial: number }) => { buffer: ArrayBuffer };
+  Memory: new (d: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (m: object, imports: object) => { exports: Record<string, unknown> };
 }
@@ -99,16 +102,27 @@ const body = [
 const section = (id: number, bytes: number[]) => [id, ...uleb(bytes.length), ...bytes];
 const name = (s: string) => [s.length, ...Array.from(s, (ch) => ch.charCodeAt(0))];
 
-const moduleBytes = Uint8Array.from([
-  ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-  ...section(1, [1, 0x60, 12, ...new Array<number>(12).fill(I32), 0]),
-  ...section(2, [1, ...name('e'), ...name('m'), 0x02, 0x00, 1]),
-  ...section(3, [1, 0]),
-  ...section(7, [1, ...name('add4'), 0x00, 0]),
-  ...section(10, [1, ...uleb(body.length), ...body]),
-]);
+/** The module; a shared memory import (threads) declares its size as both minimum and maximum. */
+const moduleBytes = (sharedPages?: number) =>
+  Uint8Array.from([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...section(1, [1, 0x60, 12, ...new Array<number>(12).fill(I32), 0]),
+    ...section(2, [
+      1,
+      ...name('e'),
+      ...name('m'),
+      0x02,
+      ...(sharedPages === undefined ? [0x00, 1] : [0x03, 1, ...uleb(sharedPages)]),
+    ]),
+    ...section(3, [1, 0]),
+    ...section(7, [1, ...name('add4'), 0x00, 0]),
+    ...section(10, [1, ...uleb(body.length), ...body]),
+  ]);
 
 let compiled: object | undefined;
+
+const pagesFor = (n: number, d: number, stride: number) =>
+  Math.ceil((8 * d * stride + ((n * d + 7) & ~7) + 12 * n) / 65536);
 
 /**
  * One fit's WebAssembly memory and kernel: `bins` (d × n), `rows`, `og`, `oh` (n each) and `out`
@@ -125,11 +139,12 @@ export class WasmHist {
 
   private constructor(
     private readonly n: number,
-    private readonly d: number,
+    d: number,
     private readonly stride: number,
-    buffer: ArrayBuffer,
+    readonly memory: WasmMemory,
     add4: Kernel,
   ) {
+    const buffer = memory.buffer;
     const outAt = 0;
     const binsAt = 8 * d * stride;
     const rowsAt = binsAt + ((n * d + 7) & ~7);
@@ -141,16 +156,35 @@ export class WasmHist {
     this.add4 = add4;
   }
 
-  /** A memory for `n` rows of `d` binned features, histograms of `stride` values per feature. */
-  static create(n: number, d: number, stride: number): WasmHist | undefined {
+  /**
+   * A memory for `n` rows of `d` binned features, histograms of `stride` values per feature;
+   * `shared` for a histogram team (its buffer is a SharedArrayBuffer, its memory sent to workers).
+   */
+  static create(n: number, d: number, stride: number, shared = false): WasmHist | undefined {
     if (typeof WebAssembly === 'undefined' || d < 4) return undefined;
-    const bytes = 8 * d * stride + ((n * d + 7) & ~7) + 12 * n;
-    if (bytes > 2 ** 31) return undefined;
+    const pages = pagesFor(n, d, stride);
+    if (pages > 32768) return undefined;
     try {
-      compiled ??= new WebAssembly.Module(moduleBytes);
-      const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
-      const instance = new WebAssembly.Instance(compiled, { e: { m: memory } });
-      return new WasmHist(n, d, stride, memory.buffer, instance.exports.add4 as Kernel);
+      const memory = new WebAssembly.Memory(
+        shared ? { initial: pages, maximum: pages, shared: true } : { initial: pages },
+      );
+      return WasmHist.attach(memory, n, d, stride);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The kernel over a memory made by {@link create} with the same sizes (a worker's side of a team). */
+  static attach(memory: unknown, n: number, d: number, stride: number): WasmHist | undefined {
+    if (typeof WebAssembly === 'undefined') return undefined;
+    const m = memory as WasmMemory;
+    try {
+      const shared = typeof SharedArrayBuffer !== 'undefined' && m.buffer instanceof SharedArrayBuffer;
+      const module = shared
+        ? new WebAssembly.Module(moduleBytes(pagesFor(n, d, stride)))
+        : (compiled ??= new WebAssembly.Module(moduleBytes()));
+      const instance = new WebAssembly.Instance(module, { e: { m } });
+      return new WasmHist(n, d, stride, m, instance.exports.add4 as Kernel);
     } catch {
       return undefined;
     }
@@ -158,15 +192,14 @@ export class WasmHist {
 
   /**
    * Adds rows `rows[start .. start + size)` with gradients `og[0 .. size)` to `out` for features
-   * `0 .. d − d % 4`, four columns per call; returns the first feature it left to the caller.
+   * `j0 .. j1` (`j1 − j0` a multiple of four), four columns per call.
    */
-  addColumns(start: number, size: number): number {
-    const { n, d, stride } = this;
+  addColumns(start: number, size: number, j0: number, j1: number): void {
+    const { n, stride } = this;
     const binsAt = this.bins.byteOffset;
     const rowsAt = this.rows.byteOffset + 4 * start;
     const hs = 8 * stride;
-    let j = 0;
-    for (; j + 4 <= d; j += 4) {
+    for (let j = j0; j + 4 <= j1; j += 4) {
       const c = binsAt + j * n;
       const h = this.out.byteOffset + j * hs;
       this.add4(
@@ -184,6 +217,5 @@ export class WasmHist {
         h + 3 * hs,
       );
     }
-    return j;
   }
 }
