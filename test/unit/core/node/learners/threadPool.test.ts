@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { fitDataOf, learnerModules, type FitHooks } from '../../../../../core/common/learners';
+import { fitDataOf, learnerModules } from '../../../../../core/common/learners';
+import type { FitHooks } from '../../../../../core/common/learners/types';
 import type { LearnerThreads } from '../../../../../core/common/learners/threads';
 import type { DatasetValue } from '../../../../../core/common';
 import { boostingParams } from '../../../../../core/common/nodes/ml/boosting';
