@@ -4,7 +4,8 @@
  * (a) fit time on a seeded synthetic 100,000 × 20 two-class problem for logistic regression, a
  * 100-tree forest and 100 boosting iterations, and an RBF SVM on its first 10,000 rows; (b) test
  * accuracy of every learner on the digits split the other benches use (8,000 train / 2,000 test
- * rows of 784 pixels). `WEFT_BENCH_THREADS` sets the threads (default 1); `WEFT_BENCH_CAP_S` caps
+ * rows of 784 pixels). `WEFT_BENCH_THREADS` sets the threads (default 1; our forest and boosting
+ * `threads` param, the peer's n_jobs and OpenMP threads); `WEFT_BENCH_CAP_S` caps
  * each fit (default 600 s); `WEFT_BENCH_PART` a or b runs one part only; `WEFT_BENCH_ONLY` (comma-separated
  * learner names, e.g. `logistic,boosting`) runs only those learners.
  */
@@ -28,6 +29,7 @@ const here = path.dirname(new URL(import.meta.url).pathname);
 
 interface Result {
   seconds: number;
+  cpuSeconds?: number;
   accuracy: number;
   peakMB: number;
 }
@@ -89,6 +91,9 @@ function report(label: string, name: string, dir: string, rows?: number, accurac
     false,
     note,
   );
+  const cpu = (r: Result | string) =>
+    typeof r === 'string' || r.cpuSeconds === undefined ? 'n/a' : `${r.cpuSeconds.toFixed(2)} s`;
+  console.log(`#   CPU seconds of the fit (all threads): ours ${cpu(a)}, peer ${cpu(b)}`);
   console.log(
     `#   peak memory of the fitting process: ours ${a.peakMB.toFixed(0)} MB, peer ${typeof b === 'string' ? 'n/a' : `${b.peakMB.toFixed(0)} MB`}`,
   );

@@ -33,7 +33,8 @@ const external = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies, ...p
 rmSync(outdir, { recursive: true, force: true });
 const result = await build({
   absWorkingDir: root,
-  entryPoints: { weft: 'core/cli/main.ts' },
+  // learner-worker: the worker threads of ml.forest and ml.boosting (core/node/learners/threadPool.ts).
+  entryPoints: { weft: 'core/cli/main.ts', 'learner-worker': 'core/node/learners/learnerWorker.ts' },
   outdir,
   outExtension: { '.js': '.mjs' },
   bundle: true,

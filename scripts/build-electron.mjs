@@ -45,6 +45,14 @@ await Promise.all([
   }),
   build({
     ...common,
+    entryPoints: ['core/node/learners/learnerWorker.ts'],
+    outfile: path.join(outDir, 'learner-worker.cjs'),
+    platform: 'node',
+    target: 'node22',
+    packages: 'external',
+  }),
+  build({
+    ...common,
     entryPoints: ['electron/preload.ts'],
     outfile: path.join(outDir, 'preload.cjs'),
     platform: 'browser',

@@ -1,10 +1,12 @@
 /**
- * Fits one Weft learner on a bench data directory and prints one JSON line: fit seconds, test
- * accuracy and the process's peak resident memory. Usage: fitOurs.ts <learner> <dir> [trainRows]
+ * Fits one Weft learner on a bench data directory and prints one JSON line: fit seconds (worker
+ * threads started inside the fit count), CPU seconds of the process during the fit, test accuracy
+ * and the process's peak resident memory. `WEFT_BENCH_THREADS` sets learners' `threads` param. Usage: fitOurs.ts <learner> <dir> [trainRows]
  */
 import type { DatasetValue } from '../../core/common';
 import { fitDataOf, learnerModules, type LearnerModule } from '../../core/common/learners';
 import { builtinNodes } from '../../core/common/nodes/registry';
+import { openLearnerThreads } from '../../core/node/learners/threadPool';
 import { benchLearners } from './learners';
 import { readBenchData } from './data';
 
@@ -21,11 +23,20 @@ const dataset: DatasetValue = {
 };
 const type = spec.type as keyof typeof learnerModules;
 const module = learnerModules[type] as unknown as LearnerModule<unknown>;
-const params = builtinNodes[type].params.parse(spec.ours) as unknown;
+const threads = Number(process.env.WEFT_BENCH_THREADS ?? 1);
+const params = builtinNodes[type].params.parse({ ...spec.ours, threads }) as unknown;
 const fitData = fitDataOf(module, dataset);
+const cpu0 = process.cpuUsage();
 const t0 = performance.now();
-const fitted = await module.fit(fitData, params, { step: async () => {}, epoch: () => {}, warn: () => {} });
+const fitted = await module.fit(fitData, params, {
+  step: async () => {},
+  epoch: () => {},
+  warn: () => {},
+  threads: openLearnerThreads,
+});
 const seconds = (performance.now() - t0) / 1000;
+const cpu = process.cpuUsage(cpu0);
+const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 const k = data.classes;
 const p = fitted.predict(data.test.x, data.test.n);
 let correct = 0;
@@ -35,4 +46,4 @@ for (let i = 0; i < data.test.n; i++) {
   if (best === data.test.y[i]) correct++;
 }
 const peakMB = process.resourceUsage().maxRSS / 1024;
-console.log(JSON.stringify({ seconds, accuracy: correct / data.test.n, peakMB }));
+console.log(JSON.stringify({ seconds, cpuSeconds, accuracy: correct / data.test.n, peakMB }));

@@ -5,6 +5,9 @@ import { describeImportances } from './forest';
 import { growHistTree, histScratch, histTreeBinnedValue, histTreeValue, type HistTree } from './histTree';
 import { featureInput, scoresToOutput } from './onnxGraph';
 import { treeRegressor } from './onnxTrees';
+import { HistTeam, histTeamShared } from './histTeam';
+import { WasmHist } from './histWasm';
+import { int32Array, sharedCopy, threadCount, type LearnerThreads } from './threads';
 import { LearnerError, type FitData, type FitHooks, type Fitted, type LearnerModule } from './types';
 
 /** Params of `ml.boosting`, as in scikit-learn's HistGradientBoostingClassifier / Regressor. */
@@ -21,6 +24,7 @@ export interface BoostingParams {
   nIterNoChange: number;
   tol: number;
   seed: number;
+  threads: number;
 }
 
 type Loss = 'squared_error' | 'binary' | 'multinomial';
@@ -134,6 +138,12 @@ function baseline(loss: Loss, y: ArrayLike<number>, rows: ArrayLike<number>, m: 
   return logs.map((l) => l - mean);
 }
 
+/**
+ * Fits on fewer cells (rows × features) stay on the calling thread: starting workers would cost
+ * more than they save. Each thread of a histogram team gets at least four features (the kernel's width).
+ */
+const MIN_THREADED_CELLS = 200_000;
+
 /** A seeded split of the training rows into fitting rows and early-stopping validation rows. */
 function holdout(n: number, fraction: number, seed: number): { fit: Int32Array; val: Int32Array } {
   const order = shuffleInPlace(
@@ -145,7 +155,7 @@ function holdout(n: number, fraction: number, seed: number): { fit: Int32Array; 
 }
 
 async function fitBoosting(data: FitData, p: BoostingParams, hooks: FitHooks): Promise<Fitted> {
-  const { n, d } = data;
+  const { n } = data;
   if (data.task === 'regression' && data.targetDim !== 1) {
     throw new LearnerError(`ml.boosting fits one target; this dataset has ${data.targetDim}`);
   }
@@ -157,11 +167,41 @@ async function fitBoosting(data: FitData, p: BoostingParams, hooks: FitHooks): P
     : { fit: Int32Array.from({ length: n }, (_, i) => i), val: new Int32Array(0) };
   if (early && split.fit.length < 2)
     throw new LearnerError('too few training rows to hold out an early-stopping validation fraction');
+  const total = Math.min(threadCount(p.threads, hooks.autoThreads), Math.ceil(data.d / 4));
+  const opening = total > 1 && n * data.d >= MIN_THREADED_CELLS ? hooks.threads?.(total - 1) : undefined;
+  try {
+    return await boostWithThreads(data, p, hooks, loss, m, early, split, opening);
+  } finally {
+    await (await opening)?.close();
+  }
+}
+
+async function boostWithThreads(
+  data: FitData,
+  p: BoostingParams,
+  hooks: FitHooks,
+  loss: Loss,
+  m: number,
+  early: boolean,
+  split: { fit: Int32Array; val: Int32Array },
+  opening: Promise<LearnerThreads | undefined> | undefined,
+): Promise<Fitted> {
+  const { d } = data;
   await hooks.step(0, 'binning features');
   const fitX = new Float32Array(split.fit.length * d);
   split.fit.forEach((row, r) => fitX.set(data.x.subarray(row * d, row * d + d), r * d));
   const nf = split.fit.length;
-  const binned = fitBins(fitX, nf, d, p.maxBins);
+  const ownBins = fitBins(fitX, nf, d, p.maxBins);
+  const threads = await opening;
+  const shared = threads !== undefined && threads.size > 0;
+  const stride = (ownBins.missingBin + 1) * 3;
+  const wasm = WasmHist.create(nf, d, stride, shared);
+  wasm?.bins.set(ownBins.bins);
+  const binned = wasm
+    ? { ...ownBins, bins: wasm.bins }
+    : shared
+      ? { ...ownBins, bins: sharedCopy(ownBins.bins) }
+      : ownBins;
   const yFit = Float64Array.from(split.fit, (row) => data.y[row]);
   const nv = split.val.length;
   const valX = new Float32Array(nv * d);
@@ -177,121 +217,134 @@ async function fitBoosting(data: FitData, p: BoostingParams, hooks: FitHooks): P
   for (let i = 0; i < nv; i++) for (let c = 0; c < m; c++) rawVal[i * m + c] = base[c];
   const g = new Float32Array(nf);
   const h = new Float32Array(nf);
-  const rows = new Int32Array(nf);
-  const scratch = histScratch(nf);
-  const trees: { tree: HistTree; target: number }[] = [];
-  const history: Fitted['history'] = [];
-  const valLosses: number[] = [];
-  let stoppedEarly = false;
-  const treeOpts = {
-    maxLeafNodes: p.maxLeafNodes,
-    maxDepth: p.maxDepth,
-    minSamplesLeaf: p.minSamplesLeaf,
-    l2: p.l2Regularization,
-    learningRate: p.learningRate,
-  };
-  const grads = Array.from({ length: m }, (_, c) => (c === 0 ? g : new Float32Array(nf)));
-  const hesses = Array.from({ length: m }, (_, c) => (c === 0 ? h : new Float32Array(nf)));
-  if (loss === 'binary') binaryLossAndGradients(raw, yFit, nf, g, h);
-  for (let it = 0; it < p.maxIter; it++) {
-    if (loss !== 'binary') gradients(loss, raw, yFit, nf, m, grads, hesses);
-    for (let c = 0; c < m; c++) {
-      rows.set(all);
-      const { tree, leafOfRange } = growHistTree(binned, rows, nf, grads[c], hesses[c], treeOpts, scratch);
-      for (const leaf of leafOfRange) for (let r = leaf.start; r < leaf.end; r++) raw[rows[r] * m + c] += leaf.value;
-      for (let i = 0; i < nv; i++) rawVal[i * m + c] += histTreeBinnedValue(tree, valBinned, i);
-      trees.push({ tree, target: c });
-    }
-    const fitLoss =
-      loss === 'binary'
-        ? binaryLossAndGradients(raw, yFit, nf, g, h) / Math.max(nf, 1)
-        : meanLoss(loss, raw, yFit, all, m);
-    const metrics: Record<string, number> = { loss: fitLoss };
-    if (early) {
-      metrics.val_loss = meanLoss(loss, rawVal, yVal, allVal, m);
-      valLosses.push(metrics.val_loss);
-    }
-    history.push({ epoch: it + 1, metrics });
-    hooks.epoch(it + 1, metrics);
-    await hooks.step((it + 1) / p.maxIter, `iteration ${it + 1} of ${p.maxIter}: loss ${metrics.loss.toFixed(4)}`);
-    if (early && valLosses.length > p.nIterNoChange) {
-      const reference = valLosses[valLosses.length - p.nIterNoChange - 1];
-      if (!valLosses.slice(-p.nIterNoChange).some((v) => v < reference - p.tol)) {
-        stoppedEarly = true;
-        break;
-      }
-    }
+  const rows = wasm ? wasm.rows : int32Array(nf, shared);
+  const scratch = histScratch(nf, shared);
+  if (wasm) Object.assign(scratch, { grad: wasm.og, hess: wasm.oh, wasm });
+  const members: Promise<unknown>[] = [];
+  if (shared) {
+    const team = histTeamShared(binned.bins, nf, d, stride, rows, scratch, threads.size + 1);
+    scratch.team = new HistTeam(team, wasm);
+    for (let w = 0; w < threads.size; w++) members.push(threads.call(w, 'histTeam', { shared: team, index: w + 1 }));
   }
-  const iterations = history.length;
-  const b = new GraphBuilder();
-  const x = featureInput(b, data.featureShape);
-  const ensemble = trees.map(({ tree, target }) => ({
-    feature: tree.feature,
-    threshold: tree.threshold,
-    left: tree.left,
-    right: tree.right,
-    missingLeft: tree.missingLeft,
-    value: tree.value,
-    target,
-  }));
-  const scores = treeRegressor(b, x, ensemble, m, 1, base);
-  const link = loss === 'squared_error' ? 'identity' : loss === 'binary' ? 'sigmoid' : 'softmax';
-  b.output(scoresToOutput(b, scores, link), 'output');
-  const predict = (rowsX: Float32Array, count: number): Float32Array => {
-    const acc = new Float32Array(count * m);
-    for (let i = 0; i < count; i++) {
-      for (const { tree, target } of trees) {
-        acc[i * m + target] = Math.fround(acc[i * m + target] + Math.fround(histTreeValue(tree, rowsX, i * d)));
+  try {
+    const trees: { tree: HistTree; target: number }[] = [];
+    const history: Fitted['history'] = [];
+    const valLosses: number[] = [];
+    let stoppedEarly = false;
+    const treeOpts = {
+      maxLeafNodes: p.maxLeafNodes,
+      maxDepth: p.maxDepth,
+      minSamplesLeaf: p.minSamplesLeaf,
+      l2: p.l2Regularization,
+      learningRate: p.learningRate,
+    };
+    const grads = Array.from({ length: m }, (_, c) => (c === 0 ? g : new Float32Array(nf)));
+    const hesses = Array.from({ length: m }, (_, c) => (c === 0 ? h : new Float32Array(nf)));
+    if (loss === 'binary') binaryLossAndGradients(raw, yFit, nf, g, h);
+    for (let it = 0; it < p.maxIter; it++) {
+      if (loss !== 'binary') gradients(loss, raw, yFit, nf, m, grads, hesses);
+      for (let c = 0; c < m; c++) {
+        rows.set(all);
+        const { tree, leafOfRange } = growHistTree(binned, rows, nf, grads[c], hesses[c], treeOpts, scratch);
+        for (const leaf of leafOfRange) for (let r = leaf.start; r < leaf.end; r++) raw[rows[r] * m + c] += leaf.value;
+        for (let i = 0; i < nv; i++) rawVal[i * m + c] += histTreeBinnedValue(tree, valBinned, i);
+        trees.push({ tree, target: c });
+      }
+      const fitLoss =
+        loss === 'binary'
+          ? binaryLossAndGradients(raw, yFit, nf, g, h) / Math.max(nf, 1)
+          : meanLoss(loss, raw, yFit, all, m);
+      const metrics: Record<string, number> = { loss: fitLoss };
+      if (early) {
+        metrics.val_loss = meanLoss(loss, rawVal, yVal, allVal, m);
+        valLosses.push(metrics.val_loss);
+      }
+      history.push({ epoch: it + 1, metrics });
+      hooks.epoch(it + 1, metrics);
+      await hooks.step((it + 1) / p.maxIter, `iteration ${it + 1} of ${p.maxIter}: loss ${metrics.loss.toFixed(4)}`);
+      if (early && valLosses.length > p.nIterNoChange) {
+        const reference = valLosses[valLosses.length - p.nIterNoChange - 1];
+        if (!valLosses.slice(-p.nIterNoChange).some((v) => v < reference - p.tol)) {
+          stoppedEarly = true;
+          break;
+        }
       }
     }
-    const out = new Float64Array(count * m);
-    for (let i = 0; i < count * m; i++) out[i] = Math.fround(acc[i] + Math.fround(base[i % m]));
-    if (link === 'identity') return Float32Array.from(out);
-    if (link === 'sigmoid') {
-      const r = new Float32Array(count * 2);
+    const iterations = history.length;
+    const b = new GraphBuilder();
+    const x = featureInput(b, data.featureShape);
+    const ensemble = trees.map(({ tree, target }) => ({
+      feature: tree.feature,
+      threshold: tree.threshold,
+      left: tree.left,
+      right: tree.right,
+      missingLeft: tree.missingLeft,
+      value: tree.value,
+      target,
+    }));
+    const scores = treeRegressor(b, x, ensemble, m, 1, base);
+    const link = loss === 'squared_error' ? 'identity' : loss === 'binary' ? 'sigmoid' : 'softmax';
+    b.output(scoresToOutput(b, scores, link), 'output');
+    const predict = (rowsX: Float32Array, count: number): Float32Array => {
+      const acc = new Float32Array(count * m);
       for (let i = 0; i < count; i++) {
-        const q = 1 / (1 + Math.exp(-out[i]));
-        r[2 * i] = 1 - q;
-        r[2 * i + 1] = q;
+        for (const { tree, target } of trees) {
+          acc[i * m + target] = Math.fround(acc[i * m + target] + Math.fround(histTreeValue(tree, rowsX, i * d)));
+        }
+      }
+      const out = new Float64Array(count * m);
+      for (let i = 0; i < count * m; i++) out[i] = Math.fround(acc[i] + Math.fround(base[i % m]));
+      if (link === 'identity') return Float32Array.from(out);
+      if (link === 'sigmoid') {
+        const r = new Float32Array(count * 2);
+        for (let i = 0; i < count; i++) {
+          const q = 1 / (1 + Math.exp(-out[i]));
+          r[2 * i] = 1 - q;
+          r[2 * i + 1] = q;
+        }
+        return r;
+      }
+      const r = new Float32Array(count * m);
+      for (let i = 0; i < count; i++) {
+        let max = -Infinity;
+        for (let c = 0; c < m; c++) max = Math.max(max, out[i * m + c]);
+        let z = 0;
+        for (let c = 0; c < m; c++) z += Math.exp(out[i * m + c] - max);
+        for (let c = 0; c < m; c++) r[i * m + c] = Math.exp(out[i * m + c] - max) / z;
       }
       return r;
-    }
-    const r = new Float32Array(count * m);
-    for (let i = 0; i < count; i++) {
-      let max = -Infinity;
-      for (let c = 0; c < m; c++) max = Math.max(max, out[i * m + c]);
-      let z = 0;
-      for (let c = 0; c < m; c++) z += Math.exp(out[i * m + c] - max);
-      for (let c = 0; c < m; c++) r[i * m + c] = Math.exp(out[i * m + c] - max) / z;
-    }
-    return r;
-  };
-  const last = history.at(-1)?.metrics ?? {};
-  const leaves = trees.reduce((a, t) => a + t.tree.feature.filter((f) => f < 0).length, 0) / Math.max(trees.length, 1);
-  const splitsUsed = new Float64Array(d);
-  for (const { tree } of trees) for (const f of tree.feature) if (f >= 0) splitsUsed[f]++;
-  const totalSplits = splitsUsed.reduce((a, c) => a + c, 0);
-  if (totalSplits > 0) for (let j = 0; j < d; j++) splitsUsed[j] /= totalSplits;
-  return {
-    onnx: b.encode(),
-    predict,
-    text:
-      `${iterations} iterations${stoppedEarly ? ' (stopped early)' : ''} of ${m} tree${m > 1 ? 's' : ''}, mean leaves ` +
-      `${leaves.toFixed(1)}; ${loss === 'squared_error' ? 'half squared error' : 'log loss'} ${last.loss?.toFixed(4)}` +
-      `${last.val_loss !== undefined ? `, validation ${last.val_loss.toFixed(4)}` : ''}; share of splits by feature: ` +
-      describeImportances(data.featureNames, splitsUsed),
-    metrics: { ...last, iterations },
-    history,
-    info: {
-      loss,
-      iterations,
-      stoppedEarly,
-      earlyStopping: early,
-      fitRows: nf,
-      validationRows: nv,
-      baseline: base,
-    },
-  };
+    };
+    const last = history.at(-1)?.metrics ?? {};
+    const leaves =
+      trees.reduce((a, t) => a + t.tree.feature.filter((f) => f < 0).length, 0) / Math.max(trees.length, 1);
+    const splitsUsed = new Float64Array(d);
+    for (const { tree } of trees) for (const f of tree.feature) if (f >= 0) splitsUsed[f]++;
+    const totalSplits = splitsUsed.reduce((a, c) => a + c, 0);
+    if (totalSplits > 0) for (let j = 0; j < d; j++) splitsUsed[j] /= totalSplits;
+    return {
+      onnx: b.encode(),
+      predict,
+      text:
+        `${iterations} iterations${stoppedEarly ? ' (stopped early)' : ''} of ${m} tree${m > 1 ? 's' : ''}, mean leaves ` +
+        `${leaves.toFixed(1)}; ${loss === 'squared_error' ? 'half squared error' : 'log loss'} ${last.loss?.toFixed(4)}` +
+        `${last.val_loss !== undefined ? `, validation ${last.val_loss.toFixed(4)}` : ''}; share of splits by feature: ` +
+        describeImportances(data.featureNames, splitsUsed),
+      metrics: { ...last, iterations },
+      history,
+      info: {
+        loss,
+        iterations,
+        stoppedEarly,
+        earlyStopping: early,
+        fitRows: nf,
+        validationRows: nv,
+        baseline: base,
+      },
+    };
+  } finally {
+    scratch.team?.stop();
+    await Promise.allSettled(members);
+  }
 }
 
 export const boostingLearner: LearnerModule<BoostingParams> = {

@@ -1,6 +1,8 @@
 import { GraphBuilder } from '../model/graph/GraphBuilder';
 import { seededRandom } from '../nodes/prep/random';
-import { growTree, leafOf, sortFeatures, type Criterion, type Targets, type Tree } from './cart';
+import { leafOf, sortFeatures, type Criterion, type Targets, type Tree } from './cart';
+import { growForestTree, type ForestJob, type GrownTree } from './forestTree';
+import { sharedCopy, threadCount, type LearnerThreads } from './threads';
 import { featureInput } from './onnxGraph';
 import { treeClassifier, treeRegressor } from './onnxTrees';
 import { treeSketch } from './treeSketch';
@@ -22,6 +24,44 @@ export interface ForestParams extends TreeParams {
   nEstimators: number;
   bootstrap: boolean;
   oobScore: boolean;
+  threads: number;
+}
+
+/** Forests with less work (rows × trees × features per split) are grown on the calling thread: starting workers would cost more. */
+const MIN_THREADED_WORK = 1_000_000;
+
+/**
+ * Trees are handed to workers as they free up; `accept` takes them in tree order, so the
+ * importances and out-of-bag sums add up the same whatever the thread count.
+ */
+async function growOnWorkers(
+  threads: LearnerThreads,
+  job: ForestJob,
+  seeds: number[],
+  grown: (GrownTree | undefined)[],
+  accept: () => Promise<void>,
+): Promise<void> {
+  const shared: ForestJob = {
+    ...job,
+    sorted: { ...job.sorted, cols: sharedCopy(job.sorted.cols), order: sharedCopy(job.sorted.order) },
+  };
+  let next = 0;
+  let failed = false;
+  await Promise.all(
+    Array.from({ length: threads.size }, async (_, w) => {
+      try {
+        await threads.call(w, 'forestInit', shared);
+        while (next < seeds.length && !failed) {
+          const t = next++;
+          grown[t] = (await threads.call(w, 'forestTree', seeds[t])) as GrownTree;
+          await accept();
+        }
+      } catch (e) {
+        failed = true;
+        throw e;
+      }
+    }),
+  );
 }
 
 function criterionFor(data: FitData, p: TreeParams): Criterion {
@@ -110,7 +150,7 @@ export function describeImportances(names: readonly string[], importance: Float6
 export async function fitTrees(
   data: FitData,
   p: TreeParams,
-  opts: { count: number; bootstrap: boolean; oob: boolean; forest: boolean },
+  opts: { count: number; bootstrap: boolean; oob: boolean; forest: boolean; threads: number },
   hooks: FitHooks,
 ): Promise<Fitted> {
   const { n, d } = data;
@@ -133,36 +173,50 @@ export async function fitTrees(
   const sorted = sortFeatures(data.x, n, d);
   const base = rowWeights(data, p);
   const master = seededRandom(p.seed);
+  const seeds = Array.from({ length: opts.count }, () => Math.floor(master() * 4294967296));
   const trees: Tree[] = [];
   const importance = new Float64Array(d);
-  const treeImportance = new Float64Array(d);
   const oobSums = new Float64Array(opts.oob ? n * width : 0);
   const oobHits = new Int32Array(opts.oob ? n : 0);
-  const weight = new Float64Array(n);
-  for (let t = 0; t < opts.count; t++) {
-    const random = seededRandom(Math.floor(master() * 4294967296));
-    if (opts.bootstrap) {
-      weight.fill(0);
-      for (let s = 0; s < n; s++) weight[Math.floor(random() * n)]++;
-      for (let i = 0; i < n; i++) weight[i] *= base[i];
-    } else weight.set(base);
-    treeImportance.fill(0);
-    const tree = growTree(sorted, targets, weight, treeOpts, random, treeImportance);
-    trees.push(tree);
-    const sum = treeImportance.reduce((a, c) => a + c, 0);
-    if (sum > 0) for (let j = 0; j < d; j++) importance[j] += treeImportance[j] / sum;
-    if (opts.oob) {
-      for (let i = 0; i < n; i++) {
-        if (weight[i] > 0) continue;
-        const leaf = leafOf(tree, data.x, i * d);
-        for (let c = 0; c < width; c++) oobSums[i * width + c] += tree.value[leaf * width + c];
-        oobHits[i]++;
+  const grown: (GrownTree | undefined)[] = new Array<GrownTree | undefined>(opts.count);
+  const accept = async (): Promise<void> => {
+    while (trees.length < opts.count && grown[trees.length]) {
+      const { tree, importance: treeImportance, weight } = grown[trees.length]!;
+      grown[trees.length] = undefined;
+      trees.push(tree);
+      const sum = treeImportance.reduce((a, c) => a + c, 0);
+      if (sum > 0) for (let j = 0; j < d; j++) importance[j] += treeImportance[j] / sum;
+      if (opts.oob) {
+        for (let i = 0; i < n; i++) {
+          if (weight![i] > 0) continue;
+          const leaf = leafOf(tree, data.x, i * d);
+          for (let c = 0; c < width; c++) oobSums[i * width + c] += tree.value[leaf * width + c];
+          oobHits[i]++;
+        }
+      }
+      await hooks.step(trees.length / opts.count, `tree ${trees.length} of ${opts.count}`);
+    }
+  };
+  const job: ForestJob = { sorted, targets, base, treeOpts, bootstrap: opts.bootstrap, oob: opts.oob };
+  const total = threadCount(opts.threads, hooks.autoThreads);
+  const threads =
+    total > 1 && opts.count > 1 && n * opts.count * treeOpts.maxFeatures >= MIN_THREADED_WORK
+      ? await hooks.threads?.(Math.min(total, opts.count))
+      : undefined;
+  try {
+    if (threads && threads.size > 0) await growOnWorkers(threads, job, seeds, grown, accept);
+    else {
+      const weight = new Float64Array(n);
+      for (let t = 0; t < opts.count; t++) {
+        grown[t] = growForestTree(job, seeds[t], weight);
+        await accept();
       }
     }
-    await hooks.step((t + 1) / opts.count, `tree ${t + 1} of ${opts.count}`);
+  } finally {
+    await threads?.close();
   }
-  const total = importance.reduce((a, c) => a + c, 0);
-  if (total > 0) for (let j = 0; j < d; j++) importance[j] /= total;
+  const summed = importance.reduce((a, c) => a + c, 0);
+  if (summed > 0) for (let j = 0; j < d; j++) importance[j] /= summed;
   const scale = 1 / trees.length;
   const b = new GraphBuilder();
   const x = featureInput(b, data.featureShape);
@@ -205,7 +259,8 @@ export const treeLearner: LearnerModule<TreeParams> = {
   tasks: ['classification', 'regression'],
   handlesMissing: false,
   seedOf: (p) => p.seed,
-  fit: (data, p, hooks) => fitTrees(data, p, { count: 1, bootstrap: false, oob: false, forest: false }, hooks),
+  fit: (data, p, hooks) =>
+    fitTrees(data, p, { count: 1, bootstrap: false, oob: false, forest: false, threads: 1 }, hooks),
 };
 
 export const forestLearner: LearnerModule<ForestParams> = {
@@ -214,5 +269,10 @@ export const forestLearner: LearnerModule<ForestParams> = {
   handlesMissing: false,
   seedOf: (p) => p.seed,
   fit: (data, p, hooks) =>
-    fitTrees(data, p, { count: p.nEstimators, bootstrap: p.bootstrap, oob: p.oobScore, forest: true }, hooks),
+    fitTrees(
+      data,
+      p,
+      { count: p.nEstimators, bootstrap: p.bootstrap, oob: p.oobScore, forest: true, threads: p.threads },
+      hooks,
+    ),
 };

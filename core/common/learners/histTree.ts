@@ -1,4 +1,8 @@
 import type { BinnedFeatures } from './binning';
+import { addColumns } from './histKernel';
+import { TEAM_MIN_ROWS, type HistTeam } from './histTeam';
+import type { WasmHist } from './histWasm';
+import { float32Array } from './threads';
 
 /** Histogram slot: gradient sum, hessian sum, row count per (feature, bin). */
 const G = 0;
@@ -51,60 +55,21 @@ export interface HistScratch {
   grad: Float32Array;
   hess: Float32Array;
   pool: Float64Array[];
+  /** Worker threads that build histograms of large nodes with this thread, one feature group each. */
+  team?: HistTeam;
+  /** The WebAssembly kernel, when the binned columns, rows and `grad`/`hess` are views of its memory. */
+  wasm?: WasmHist;
 }
 
-/** Buffers for growing trees on up to `n` rows. */
-export function histScratch(n: number): HistScratch {
-  return { rows: new Int32Array(n), grad: new Float32Array(n), hess: new Float32Array(n), pool: [] };
-}
-
-/** Adds `grad[row]`, `hess[row]` and 1 to the `[g, h, count]` slot of `row`'s bin for four columns at once. */
-function addFourColumns(
-  bins: Uint8Array,
-  c0: number,
-  n: number,
-  rows: Int32Array | null,
-  start: number,
-  size: number,
-  grad: Float32Array,
-  hess: Float32Array,
-  hist: Float64Array,
-  b0: number,
-  stride: number,
-): void {
-  const c1 = c0 + n;
-  const c2 = c1 + n;
-  const c3 = c2 + n;
-  const b1 = b0 + stride;
-  const b2 = b1 + stride;
-  const b3 = b2 + stride;
-  for (let k = 0; k < size; k++) {
-    const r = rows === null ? k : rows[start + k];
-    const g = grad[k];
-    const h = hess[k];
-    const a0 = b0 + bins[c0 + r] * 3;
-    hist[a0] += g;
-    hist[a0 + 1] += h;
-    hist[a0 + 2] += 1;
-    const a1 = b1 + bins[c1 + r] * 3;
-    hist[a1] += g;
-    hist[a1 + 1] += h;
-    hist[a1 + 2] += 1;
-    const a2 = b2 + bins[c2 + r] * 3;
-    hist[a2] += g;
-    hist[a2 + 1] += h;
-    hist[a2 + 2] += 1;
-    const a3 = b3 + bins[c3 + r] * 3;
-    hist[a3] += g;
-    hist[a3 + 1] += h;
-    hist[a3 + 2] += 1;
-  }
+/** Buffers for growing trees on up to `n` rows (shared between threads when `shared`). */
+export function histScratch(n: number, shared = false): HistScratch {
+  return { rows: new Int32Array(n), grad: float32Array(n, shared), hess: float32Array(n, shared), pool: [] };
 }
 
 /**
- * Adds the rows `rows[start..end)` to `hist` (zeroed), four feature columns per pass. Gradients
- * and hessians are read in row order (gathered first unless `rows` is the identity), so every bin
- * sums its rows in the same order.
+ * Adds the rows `rows[start..end)` to `hist` (zeroed). Gradients and hessians are read in row order
+ * (gathered first unless `rows` is the identity), so every bin sums its rows in the same order,
+ * whichever thread builds which features (see {@link HistTeam}).
  */
 function buildHistogram(
   data: BinnedFeatures,
@@ -114,16 +79,15 @@ function buildHistogram(
   identity: boolean,
   grad: Float32Array,
   hess: Float32Array,
-  og: Float32Array,
-  oh: Float32Array,
+  scratch: HistScratch,
   hist: Float64Array,
 ): void {
-  const { bins, n, d, missingBin } = data;
-  const stride = (missingBin + 1) * 3;
   const size = end - start;
   let g = grad;
   let h = hess;
   if (!identity) {
+    const og = scratch.grad;
+    const oh = scratch.hess;
     for (let k = 0; k < size; k++) {
       const row = rows[start + k];
       og[k] = grad[row];
@@ -132,19 +96,127 @@ function buildHistogram(
     g = og;
     h = oh;
   }
-  const order = identity ? null : rows;
-  let j = 0;
-  for (; j + 4 <= d; j += 4) addFourColumns(bins, j * n, n, order, start, size, g, h, hist, j * stride, stride);
-  for (; j < d; j++) {
-    const col = j * n;
-    const base = j * stride;
-    for (let k = 0; k < size; k++) {
-      const at = base + bins[col + (order === null ? k : order[start + k])] * 3;
-      hist[at] += g[k];
-      hist[at + 1] += h[k];
-      hist[at + 2] += 1;
+  const team = scratch.team;
+  if (team && size >= TEAM_MIN_ROWS && team.serves(data.bins, rows, scratch)) {
+    team.build(start, size, identity, g, h, hist);
+    return;
+  }
+  const stride = (data.missingBin + 1) * 3;
+  const wasm = scratch.wasm;
+  if (wasm && wasm.bins === data.bins && wasm.rows === rows && wasm.og === scratch.grad && wasm.oh === scratch.hess) {
+    if (identity) {
+      wasm.og.set(grad.subarray(0, size));
+      wasm.oh.set(hess.subarray(0, size));
+    }
+    const j = data.d & ~3;
+    wasm.out.fill(0, 0, j * stride);
+    wasm.addColumns(start, size, 0, j);
+    hist.set(wasm.out.subarray(0, j * stride));
+    addColumns(data.bins, data.n, j, data.d, rows, start, size, wasm.og, wasm.oh, hist, stride);
+    return;
+  }
+  addColumns(data.bins, data.n, 0, data.d, identity ? null : rows, start, size, g, h, hist, stride);
+}
+
+/** The best split of `leaf` from its histogram, or undefined when no split gains or is allowed. */
+function bestSplit(data: BinnedFeatures, leaf: Leaf, opts: HistTreeOptions): Split | undefined {
+  const { d, missingBin } = data;
+  const width = missingBin + 1;
+  const minLeaf = opts.minSamplesLeaf;
+  const l2 = opts.l2;
+  const size = leaf.end - leaf.start;
+  if (size < 2 * minLeaf) return undefined;
+  if (opts.maxDepth !== null && leaf.depth >= opts.maxDepth) return undefined;
+  const hist = leaf.hist;
+  const lg = leaf.g;
+  const lh = leaf.h;
+  const parent = (lg * lg) / (lh + l2);
+  let bestGain = 0;
+  let bestFeature = -1;
+  let bestBin = 0;
+  let bestMissingLeft = false;
+  let bestLeftCount = 0;
+  for (let j = 0; j < d; j++) {
+    const base = j * width * 3;
+    const nb = data.thresholds[j].length + 1;
+    const mc = hist[base + missingBin * 3 + C];
+    let gl = 0;
+    let hl = 0;
+    let cl = 0;
+    const last = data.hasMissing[j] ? nb - 1 : nb - 2;
+    for (let b = 0; b <= last; b++) {
+      const at = base + b * 3;
+      gl += hist[at + G];
+      hl += hist[at + H];
+      cl += hist[at + C];
+      const cr = size - cl;
+      if (cl < minLeaf || cr < minLeaf) continue;
+      const hr = lh - hl;
+      if (hl < 1e-3 || hr < 1e-3) continue;
+      const gr = lg - gl;
+      const gain = (gl * gl) / (hl + l2) + (gr * gr) / (hr + l2) - parent;
+      if (gain > 0 && (bestFeature < 0 || gain > bestGain)) {
+        bestGain = gain;
+        bestFeature = j;
+        bestBin = b;
+        bestMissingLeft = false;
+        bestLeftCount = cl;
+      }
+    }
+    if (!data.hasMissing[j] || mc === 0) continue;
+    let gr = 0;
+    let hr = 0;
+    let cr = 0;
+    for (let b = nb - 1; b >= 1; b--) {
+      const at = base + b * 3;
+      gr += hist[at + G];
+      hr += hist[at + H];
+      cr += hist[at + C];
+      const cl2 = size - cr;
+      if (cl2 < minLeaf || cr < minLeaf) continue;
+      const hl2 = lh - hr;
+      if (hl2 < 1e-3 || hr < 1e-3) continue;
+      const gl2 = lg - gr;
+      const gain = (gl2 * gl2) / (hl2 + l2) + (gr * gr) / (hr + l2) - parent;
+      if (gain > 0 && (bestFeature < 0 || gain > bestGain)) {
+        bestGain = gain;
+        bestFeature = j;
+        bestBin = b - 1;
+        bestMissingLeft = true;
+        bestLeftCount = cl2;
+      }
     }
   }
+  return bestFeature < 0
+    ? undefined
+    : { gain: bestGain, feature: bestFeature, bin: bestBin, missingLeft: bestMissingLeft, leftCount: bestLeftCount };
+}
+
+/**
+ * Moves the rows of `rows[start..end)` whose bin in column `col` goes left to the front, keeping
+ * both sides in their order, and returns where the right side starts.
+ */
+function partitionRows(
+  bins: Uint8Array,
+  col: number,
+  goesLeft: Uint8Array,
+  rows: Int32Array,
+  start: number,
+  end: number,
+  part: Int32Array,
+): number {
+  let l = start;
+  let k = 0;
+  for (let r = start; r < end; r++) {
+    const row = rows[r];
+    const t = goesLeft[bins[col + row]];
+    rows[l] = row;
+    part[k] = row;
+    l += t;
+    k += 1 - t;
+  }
+  for (let i = 0; i < k; i++) rows[l + i] = part[i];
+  return l;
 }
 
 /**
@@ -166,8 +238,6 @@ export function growHistTree(
   const width = missingBin + 1;
   const histSize = d * width * 3;
   const pool = scratch.pool;
-  const minLeaf = opts.minSamplesLeaf;
-  const l2 = opts.l2;
 
   let identityRoot = count === n;
   for (let r = 0; r < count && identityRoot; r++) identityRoot = rows[r] === r;
@@ -176,78 +246,11 @@ export function growHistTree(
     while (hist && hist.length !== histSize) hist = pool.pop();
     hist ??= new Float64Array(histSize);
     hist.fill(0);
-    buildHistogram(data, rows, start, end, identity, grad, hess, scratch.grad, scratch.hess, hist);
+    buildHistogram(data, rows, start, end, identity, grad, hess, scratch, hist);
     return hist;
   };
 
-  const findSplit = (leaf: Leaf): Split | undefined => {
-    const size = leaf.end - leaf.start;
-    if (size < 2 * minLeaf) return undefined;
-    if (opts.maxDepth !== null && leaf.depth >= opts.maxDepth) return undefined;
-    const hist = leaf.hist;
-    const lg = leaf.g;
-    const lh = leaf.h;
-    const parent = (lg * lg) / (lh + l2);
-    let bestGain = 0;
-    let bestFeature = -1;
-    let bestBin = 0;
-    let bestMissingLeft = false;
-    let bestLeftCount = 0;
-    for (let j = 0; j < d; j++) {
-      const base = j * width * 3;
-      const nb = data.thresholds[j].length + 1;
-      const mc = hist[base + missingBin * 3 + C];
-      let gl = 0;
-      let hl = 0;
-      let cl = 0;
-      const last = data.hasMissing[j] ? nb - 1 : nb - 2;
-      for (let b = 0; b <= last; b++) {
-        const at = base + b * 3;
-        gl += hist[at + G];
-        hl += hist[at + H];
-        cl += hist[at + C];
-        const cr = size - cl;
-        if (cl < minLeaf || cr < minLeaf) continue;
-        const hr = lh - hl;
-        if (hl < 1e-3 || hr < 1e-3) continue;
-        const gr = lg - gl;
-        const gain = (gl * gl) / (hl + l2) + (gr * gr) / (hr + l2) - parent;
-        if (gain > 0 && (bestFeature < 0 || gain > bestGain)) {
-          bestGain = gain;
-          bestFeature = j;
-          bestBin = b;
-          bestMissingLeft = false;
-          bestLeftCount = cl;
-        }
-      }
-      if (!data.hasMissing[j] || mc === 0) continue;
-      let gr = 0;
-      let hr = 0;
-      let cr = 0;
-      for (let b = nb - 1; b >= 1; b--) {
-        const at = base + b * 3;
-        gr += hist[at + G];
-        hr += hist[at + H];
-        cr += hist[at + C];
-        const cl2 = size - cr;
-        if (cl2 < minLeaf || cr < minLeaf) continue;
-        const hl2 = lh - hr;
-        if (hl2 < 1e-3 || hr < 1e-3) continue;
-        const gl2 = lg - gr;
-        const gain = (gl2 * gl2) / (hl2 + l2) + (gr * gr) / (hr + l2) - parent;
-        if (gain > 0 && (bestFeature < 0 || gain > bestGain)) {
-          bestGain = gain;
-          bestFeature = j;
-          bestBin = b - 1;
-          bestMissingLeft = true;
-          bestLeftCount = cl2;
-        }
-      }
-    }
-    return bestFeature < 0
-      ? undefined
-      : { gain: bestGain, feature: bestFeature, bin: bestBin, missingLeft: bestMissingLeft, leftCount: bestLeftCount };
-  };
+  const findSplit = (leaf: Leaf): Split | undefined => bestSplit(data, leaf, opts);
 
   const feature: number[] = [-1];
   const binThreshold: number[] = [0];
@@ -287,8 +290,6 @@ export function growHistTree(
     const s = leaf.split!;
     const col = s.feature * n;
     for (let b = 0; b < width; b++) goesLeft[b] = (b === missingBin ? s.missingLeft : b <= s.bin) ? 1 : 0;
-    let l = leaf.start;
-    let k = 0;
     let gl = 0;
     let hl = 0;
     const hb = s.feature * width * 3;
@@ -297,16 +298,7 @@ export function growHistTree(
       gl += leaf.hist[hb + b * 3 + G];
       hl += leaf.hist[hb + b * 3 + H];
     }
-    for (let r = leaf.start; r < leaf.end; r++) {
-      const row = rows[r];
-      const t = goesLeft[bins[col + row]];
-      rows[l] = row;
-      part[k] = row;
-      l += t;
-      k += 1 - t;
-    }
-    rows.set(part.subarray(0, k), l);
-    const mid = l;
+    const mid = partitionRows(bins, col, goesLeft, rows, leaf.start, leaf.end, part);
     const smallLeft = mid - leaf.start <= leaf.end - mid;
     const small = smallLeft ? build(leaf.start, mid, false) : build(mid, leaf.end, false);
     const large = leaf.hist;

@@ -1,6 +1,7 @@
 import type { EpochRecord } from '../values';
 import type { TreeSketch } from './treeSketch';
 import type { CsrRows } from '../sparse';
+import type { LearnerThreads } from './threads';
 
 /** The training rows a learner fits: row-major float32 features, labels, and what they mean. */
 export interface FitData {
@@ -31,6 +32,10 @@ export interface FitHooks {
   epoch(iteration: number, metrics: Record<string, number>): void;
   /** A warning the user should see, e.g. a solver that did not converge. */
   warn(message: string): void;
+  /** Opens up to `count` worker threads for the fit; absent, or resolves undefined, where the host has none. */
+  threads?(count: number): Promise<LearnerThreads | undefined>;
+  /** The thread count a `threads` param of 0 stands for (the machine's cores). @default 1 */
+  autoThreads?: number;
 }
 
 /** A fitted learner: its ONNX graph and what the node reports about it. */

@@ -51,6 +51,13 @@ export const boostingParams = z.object({
     .describe('Iterations without improvement before stopping (n_iter_no_change)'),
   tol: z.number().min(0).default(1e-7).describe('Smallest validation loss decrease that counts as improvement'),
   seed: z.number().int().default(42).describe('Seed of the early-stopping holdout'),
+  threads: z
+    .number()
+    .int()
+    .min(0)
+    .max(256)
+    .default(0)
+    .describe('Threads histograms are built on (worker threads); 0: one per core. The model is the same for any count'),
 });
 
 export const boostingNode = defineLearnerNode({

@@ -1,5 +1,6 @@
 import type { DatasetValue } from '../../../common';
 import { fitLearner, LearnerError, type LearnerModule } from '../../../common/learners';
+import { autoLearnerThreads, openLearnerThreads } from '../../learners/threadPool';
 import { throwIfAborted, UserError, type Executor } from '../Executor';
 
 /** The executor of a learner node: fits `module` on the train split, reporting progress and warnings. */
@@ -22,6 +23,8 @@ export function learnerExecutor<P>(module: LearnerModule<P>): Executor<P> {
           warnings.push(message);
           ctx.log(`${where}: ${message}`, 'warn');
         },
+        threads: openLearnerThreads,
+        autoThreads: autoLearnerThreads,
       });
     } catch (e) {
       if (e instanceof LearnerError) throw new UserError(`${where}: ${e.message}`, 1);

@@ -1,0 +1,221 @@
+/**
+ * The boosting histogram kernel of `histKernel.ts` as a small WebAssembly function, about twice as
+ * fast as the JavaScript one (no bounds checks, no tagged loads). It adds in the same order, so the
+ * sums are the same bit for bit. Binned columns, the node's rows, the ordered gradients and the
+ * histogram it writes live in one WebAssembly memory; callers view them as typed arrays.
+ */
+
+/** What this module needs of the WebAssembly API (core/common is typed without DOM or Node). */
+interface WasmMemory {
+  buffer: ArrayBuffer | SharedArrayBuffer;
+}
+interface WasmApi {
+  Memory: new (d: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (m: object, imports: object) => { exports: Record<string, unknown> };
+}
+declare const WebAssembly: WasmApi | undefined;
+
+type Kernel = (
+  rows: number,
+  size: number,
+  og: number,
+  oh: number,
+  c0: number,
+  c1: number,
+  c2: number,
+  c3: number,
+  h0: number,
+  h1: number,
+  h2: number,
+  h3: number,
+) => void;
+
+const uleb = (v: number): number[] => {
+  const out: number[] = [];
+  do {
+    let b = v & 0x7f;
+    v >>>= 7;
+    if (v) b |= 0x80;
+    out.push(b);
+  } while (v);
+  return out;
+};
+
+const I32 = 0x7f;
+const F64 = 0x7c;
+const GET = 0x20;
+const SET = 0x21;
+const TEE = 0x22;
+const I32_CONST = 0x41;
+const I32_ADD = 0x6a;
+const I32_MUL = 0x6c;
+const I32_SHL = 0x74;
+const I32_GE_U = 0x4f;
+const I32_LOAD = 0x28;
+const I32_LOAD8_U = 0x2d;
+const F32_LOAD = 0x2a;
+const F64_LOAD = 0x2b;
+const F64_STORE = 0x39;
+const F64_CONST = 0x44;
+const F64_ADD = 0xa0;
+const F64_PROMOTE_F32 = 0xbb;
+const BLOCK = 0x02;
+const LOOP = 0x03;
+const BR = 0x0c;
+const BR_IF = 0x0d;
+const END = 0x0b;
+const VOID = 0x40;
+
+/** Params 0-11 (rows, size, og, oh, col0-3, hist0-3: byte addresses), locals k, r, a (i32), g, h (f64). */
+const [ROWS, SIZE, OG, OH] = [0, 1, 2, 3];
+const [K, R, A, G, H] = [12, 13, 14, 15, 16];
+
+/** `base + 4k`: the address of element k of a 4-byte array. */
+const at4 = (base: number) => [GET, base, GET, K, I32_CONST, 2, I32_SHL, I32_ADD];
+
+/** `a = hist_c + 24 × bins[col_c + r]`; then `[g, h, count]` at `a` += `[g, h, 1]`. */
+const column = (c: number) => [
+  ...[GET, 8 + c, GET, 4 + c, GET, R, I32_ADD, I32_LOAD8_U, 0, 0, I32_CONST, 24, I32_MUL, I32_ADD, TEE, A],
+  ...[GET, A, F64_LOAD, 3, 0, GET, G, F64_ADD, F64_STORE, 3, 0],
+  ...[GET, A, GET, A, F64_LOAD, 3, 8, GET, H, F64_ADD, F64_STORE, 3, 8],
+  ...[GET, A, GET, A, F64_LOAD, 3, 16, F64_CONST, ...new Uint8Array(Float64Array.of(1).buffer), F64_ADD],
+  ...[F64_STORE, 3, 16],
+];
+
+/** for (k = 0; k < size; k++) { r = rows[k]; g = og[k]; h = oh[k]; four columns } */
+const body = [
+  ...[2, 3, I32, 2, F64],
+  ...[BLOCK, VOID, LOOP, VOID],
+  ...[GET, K, GET, SIZE, I32_GE_U, BR_IF, 1],
+  ...[...at4(ROWS), I32_LOAD, 2, 0, SET, R],
+  ...[...at4(OG), F32_LOAD, 2, 0, F64_PROMOTE_F32, SET, G],
+  ...[...at4(OH), F32_LOAD, 2, 0, F64_PROMOTE_F32, SET, H],
+  ...column(0),
+  ...column(1),
+  ...column(2),
+  ...column(3),
+  ...[GET, K, I32_CONST, 1, I32_ADD, SET, K, BR, 0],
+  ...[END, END, END],
+];
+
+const section = (id: number, bytes: number[]) => [id, ...uleb(bytes.length), ...bytes];
+const name = (s: string) => [s.length, ...Array.from(s, (ch) => ch.charCodeAt(0))];
+
+/** The module; a shared memory import (threads) declares its size as both minimum and maximum. */
+const moduleBytes = (sharedPages?: number) =>
+  Uint8Array.from([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...section(1, [1, 0x60, 12, ...new Array<number>(12).fill(I32), 0]),
+    ...section(2, [
+      1,
+      ...name('e'),
+      ...name('m'),
+      0x02,
+      ...(sharedPages === undefined ? [0x00, 1] : [0x03, 1, ...uleb(sharedPages)]),
+    ]),
+    ...section(3, [1, 0]),
+    ...section(7, [1, ...name('add4'), 0x00, 0]),
+    ...section(10, [1, ...uleb(body.length), ...body]),
+  ]);
+
+let compiled: object | undefined;
+
+const pagesFor = (n: number, d: number, stride: number) =>
+  Math.ceil((8 * d * stride + ((n * d + 7) & ~7) + 12 * n) / 65536);
+
+/**
+ * One fit's WebAssembly memory and kernel: `bins` (d × n), `rows`, `og`, `oh` (n each) and `out`
+ * (one histogram) are views of the memory. Undefined where WebAssembly is missing or the memory
+ * cannot be had (the caller keeps the JavaScript kernel).
+ */
+export class WasmHist {
+  readonly bins: Uint8Array;
+  readonly rows: Int32Array;
+  readonly og: Float32Array;
+  readonly oh: Float32Array;
+  readonly out: Float64Array;
+  private readonly add4: Kernel;
+
+  private constructor(
+    private readonly n: number,
+    d: number,
+    private readonly stride: number,
+    readonly memory: WasmMemory,
+    add4: Kernel,
+  ) {
+    const buffer = memory.buffer;
+    const outAt = 0;
+    const binsAt = 8 * d * stride;
+    const rowsAt = binsAt + ((n * d + 7) & ~7);
+    this.out = new Float64Array(buffer, outAt, d * stride);
+    this.bins = new Uint8Array(buffer, binsAt, n * d);
+    this.rows = new Int32Array(buffer, rowsAt, n);
+    this.og = new Float32Array(buffer, rowsAt + 4 * n, n);
+    this.oh = new Float32Array(buffer, rowsAt + 8 * n, n);
+    this.add4 = add4;
+  }
+
+  /**
+   * A memory for `n` rows of `d` binned features, histograms of `stride` values per feature;
+   * `shared` for a histogram team (its buffer is a SharedArrayBuffer, its memory sent to workers).
+   */
+  static create(n: number, d: number, stride: number, shared = false): WasmHist | undefined {
+    if (typeof WebAssembly === 'undefined' || d < 4) return undefined;
+    const pages = pagesFor(n, d, stride);
+    if (pages > 32768) return undefined;
+    try {
+      const memory = new WebAssembly.Memory(
+        shared ? { initial: pages, maximum: pages, shared: true } : { initial: pages },
+      );
+      return WasmHist.attach(memory, n, d, stride);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The kernel over a memory made by {@link create} with the same sizes (a worker's side of a team). */
+  static attach(memory: unknown, n: number, d: number, stride: number): WasmHist | undefined {
+    if (typeof WebAssembly === 'undefined') return undefined;
+    const m = memory as WasmMemory;
+    try {
+      const shared = typeof SharedArrayBuffer !== 'undefined' && m.buffer instanceof SharedArrayBuffer;
+      const module = shared
+        ? new WebAssembly.Module(moduleBytes(pagesFor(n, d, stride)))
+        : (compiled ??= new WebAssembly.Module(moduleBytes()));
+      const instance = new WebAssembly.Instance(module, { e: { m } });
+      return new WasmHist(n, d, stride, m, instance.exports.add4 as Kernel);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Adds rows `rows[start .. start + size)` with gradients `og[0 .. size)` to `out` for features
+   * `j0 .. j1` (`j1 − j0` a multiple of four), four columns per call.
+   */
+  addColumns(start: number, size: number, j0: number, j1: number): void {
+    const { n, stride } = this;
+    const binsAt = this.bins.byteOffset;
+    const rowsAt = this.rows.byteOffset + 4 * start;
+    const hs = 8 * stride;
+    for (let j = j0; j + 4 <= j1; j += 4) {
+      const c = binsAt + j * n;
+      const h = this.out.byteOffset + j * hs;
+      this.add4(
+        rowsAt,
+        size,
+        this.og.byteOffset,
+        this.oh.byteOffset,
+        c,
+        c + n,
+        c + 2 * n,
+        c + 3 * n,
+        h,
+        h + hs,
+        h + 2 * hs,
+        h + 3 * hs,
+      );
+    }
+  }
+}
