@@ -11,6 +11,7 @@ import type { RawFeature, TableColumn } from '../values';
 import { moduleOf, type FittedTransform } from './registry';
 import type { ColumnTensor, ColumnValues } from './TransformModule';
 import { checkDenseSize, type CsrRows } from '../sparse';
+import { bucketPlan, BUCKETED_ROWS, gatherNumbers } from '../splitRaw';
 
 export function transformsFor(column: string, transforms: readonly FittedTransform[]): FittedTransform[] {
   return transforms.filter((t) => t.column === column);
@@ -65,14 +66,38 @@ export function featureNames(rawFeatures: readonly RawFeature[], transforms: rea
   return names;
 }
 
-/** The first `n` rows of a raw column as chain values. */
-export function columnValues(col: TableColumn, n = col.values.length): ColumnValues {
+/** The first `n` rows of a raw column (or its rows `rows`, in that order) as chain values. */
+export function columnValues(col: TableColumn, n = col.values.length, rows?: ArrayLike<number>): ColumnValues {
   if (Array.isArray(col.values)) {
-    const v = col.values.length === n ? col.values : col.values.slice(0, n);
+    const src = col.values;
+    if (rows) {
+      const out: (string | null)[] = new Array(rows.length);
+      for (let i = 0; i < rows.length; i++) out[i] = src[rows[i]] ?? null;
+      return { kind: 'category', values: out };
+    }
+    const v = src.length === n ? src : src.slice(0, n);
     return { kind: 'category', values: v.map((x) => x ?? null) };
   }
   const v = col.values;
+  if (rows) return { kind: 'number', values: gatherNumbers(v, rows) };
   return { kind: 'number', values: v.length === n ? v : v.subarray(0, n) };
+}
+
+/**
+ * The first `n` rows of a raw column (or its rows `rows`) after the given transforms (all of them
+ * its own, in list order); elementwise numeric steps run in place on one copy of the column.
+ */
+export function chainValues(
+  col: TableColumn,
+  transforms: readonly FittedTransform[],
+  n = col.values.length,
+  rows?: ArrayLike<number>,
+): ColumnValues {
+  if (Array.isArray(col.values) || !transforms.every((t) => moduleOf(t).applyNumbers))
+    return applyChain(columnValues(col, n, rows), transforms);
+  const out = rows ? gatherNumbers(col.values, rows) : col.values.slice(0, n);
+  for (const t of transforms) moduleOf(t).applyNumbers!(t, out, out);
+  return { kind: 'number', values: out };
 }
 
 /** A column's values after the given transforms (all of them its own, in list order). */
@@ -84,23 +109,79 @@ export function applyChain(v: ColumnValues, transforms: readonly FittedTransform
 
 type Part = { kind: 'dense'; width: number; values: Float64Array } | Extract<ColumnValues, { kind: 'sparse' }>;
 
+/** A numeric column whose steps are all elementwise (`applyNumbers`): computed block by block into `x`. */
+interface Fused {
+  kind: 'fused';
+  width: 1;
+  values: Float64Array;
+  steps: FittedTransform[];
+}
+
+/** Rows per block of the fused path: a column is read, transformed and written a block at a time through one small scratch. */
+const BLOCK = 4096;
+
 function assembleParts(
   raw: readonly TableColumn[],
   rawFeatures: readonly RawFeature[],
   transforms: readonly FittedTransform[],
   n: number,
-): Part[] {
+  rows?: ArrayLike<number>,
+): (Part | Fused)[] {
   return rawFeatures.map((f) => {
     const col = raw.find((c) => c.name === f.name);
     if (!col) throw new DataError(`raw column '${f.name}' is missing`);
-    const out = applyChain(columnValues(col, n), transformsFor(f.name, transforms));
+    const steps = transformsFor(f.name, transforms);
+    if (!Array.isArray(col.values) && steps.every((t) => moduleOf(t).applyNumbers))
+      return { kind: 'fused', width: 1, values: col.values, steps };
+    const out = applyChain(columnValues(col, n, rows), steps);
     if (out.kind === 'category') throw new DataError(categoryMessage(f));
     if (out.kind === 'sparse') return out;
     return { kind: 'dense', width: out.kind === 'slots' ? out.width : 1, values: out.values };
   });
 }
 
-function denseOf(parts: readonly Part[], n: number): Float32Array {
+/** Rows `start .. start + out.length` of a fused column (through `rows` when given), after its steps. */
+function fusedBlock(p: Fused, rows: ArrayLike<number> | undefined, start: number, out: Float64Array): void {
+  const src = p.values;
+  if (rows) for (let i = 0; i < out.length; i++) out[i] = src[rows[start + i]];
+  else for (let i = 0; i < out.length; i++) out[i] = src[start + i];
+  for (const t of p.steps) moduleOf(t).applyNumbers!(t, out, out);
+}
+
+/** Writes the fused columns of an indexed split into `x`, bucket by bucket (see `bucketPlan`). */
+function fusedIndexed(parts: readonly (Part | Fused)[], rows: ArrayLike<number>, x: Float32Array, width: number): void {
+  const { src, dst, bounds } = bucketPlan(rows);
+  let most = 0;
+  for (let b = 0; b + 1 < bounds.length; b++) most = Math.max(most, bounds[b + 1] - bounds[b]);
+  const tile = new Float64Array(most);
+  for (let b = 0; b + 1 < bounds.length; b++) {
+    const from = bounds[b];
+    const to = bounds[b + 1];
+    if (from === to) continue;
+    const block = tile.subarray(0, to - from);
+    let offset = 0;
+    for (const p of parts) {
+      if (p.kind === 'fused') {
+        const values = p.values;
+        for (let j = from; j < to; j++) block[j - from] = values[src[j]];
+        for (const t of p.steps) moduleOf(t).applyNumbers!(t, block, block);
+        for (let j = from; j < to; j++) x[dst[j] * width + offset] = block[j - from];
+      }
+      offset += p.width;
+    }
+  }
+}
+
+function materialize(parts: readonly (Part | Fused)[], n: number, rows?: ArrayLike<number>): Part[] {
+  return parts.map((p) => {
+    if (p.kind !== 'fused') return p;
+    const values = new Float64Array(n);
+    fusedBlock(p, rows, 0, values);
+    return { kind: 'dense', width: 1, values };
+  });
+}
+
+function denseOf(parts: readonly (Part | Fused)[], n: number, rows?: ArrayLike<number>): Float32Array {
   const width = parts.reduce((a, p) => a + p.width, 0);
   checkDenseSize(n, width, 'this step');
   const x = new Float32Array(n * width);
@@ -111,13 +192,32 @@ function denseOf(parts: readonly Part[], n: number): Float32Array {
     if (p.kind === 'sparse') {
       for (let i = 0; i < n; i++)
         for (let k = p.indptr[i]; k < p.indptr[i + 1]; k++) x[i * width + offset + p.indices[k]] = v[k];
-    } else {
+    } else if (p.kind === 'dense') {
       for (let i = 0; i < n; i++) {
         const base = i * width + offset;
         for (let k = 0; k < w; k++) x[base + k] = v[i * w + k];
       }
     }
     offset += w;
+  }
+  const fused = parts.some((p) => p.kind === 'fused');
+  if (!fused || n === 0) return x;
+  if (rows && n >= BUCKETED_ROWS) {
+    fusedIndexed(parts, rows, x, width);
+    return x;
+  }
+  const scratch = new Float64Array(Math.min(BLOCK, n));
+  offset = 0;
+  for (const p of parts) {
+    if (p.kind === 'fused') {
+      for (let start = 0; start < n; start += BLOCK) {
+        const block = start + BLOCK <= n ? scratch : scratch.subarray(0, n - start);
+        fusedBlock(p, rows, start, block);
+        let at = start * width + offset;
+        for (let i = 0; i < block.length; i++, at += width) x[at] = block[i];
+      }
+    }
+    offset += p.width;
   }
   return x;
 }
@@ -172,18 +272,21 @@ export function assembleFeatures(
 }
 
 /**
- * A split's features from raw columns: dense `x`, or, when a transform gives sparse slots
- * (prep.tfidf), CSR rows in `sparse` and an empty `x`.
+ * A split's features from raw columns (their rows `rows`, in that order, when given; else the
+ * first `n`): dense `x`, or, when a transform gives sparse slots (prep.tfidf), CSR rows in
+ * `sparse` and an empty `x`. Numeric columns whose steps are elementwise go straight from the raw
+ * column into `x`, a block of rows at a time, without a copy of the column.
  */
 export function assembleSplitFeatures(
   raw: readonly TableColumn[],
   rawFeatures: readonly RawFeature[],
   transforms: readonly FittedTransform[],
   n: number,
+  rows?: ArrayLike<number>,
 ): { x: Float32Array; sparse?: CsrRows } {
-  const parts = assembleParts(raw, rawFeatures, transforms, n);
-  if (!parts.some((p) => p.kind === 'sparse')) return { x: denseOf(parts, n) };
-  return { x: new Float32Array(0), sparse: sparseOf(parts, n) };
+  const parts = assembleParts(raw, rawFeatures, transforms, n, rows);
+  if (!parts.some((p) => p.kind === 'sparse')) return { x: denseOf(parts, n, rows) };
+  return { x: new Float32Array(0), sparse: sparseOf(materialize(parts, n, rows), n) };
 }
 
 /** Whether every fitted step can be emitted into an export graph (character n-grams cannot). */

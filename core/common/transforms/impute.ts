@@ -92,6 +92,16 @@ function statistic(train: ColumnValues, p: ImputeFit, column: string): number | 
   return (lower + upper) / 2;
 }
 
+function imputeInto(t: Impute, x: Float64Array, out: Float64Array): void {
+  const fill = t.value;
+  if (typeof fill !== 'number')
+    throw new DataError(`prep.impute: column '${t.column}' is numeric but its fill value is '${fill}'`);
+  for (let i = 0; i < x.length; i++) {
+    const xi = x[i];
+    out[i] = xi !== xi ? fill : xi;
+  }
+}
+
 export const impute = defineTransform<Impute, ImputeFit>({
   kind: 'impute',
   fit: (column, train, p) => ({ kind: 'impute', column, strategy: p.strategy, value: statistic(train, p, column) }),
@@ -102,12 +112,11 @@ export const impute = defineTransform<Impute, ImputeFit>({
       const fill = String(t.value);
       return { kind: 'category', values: v.values.map((x) => x ?? fill) };
     }
-    if (typeof t.value !== 'number')
-      throw new DataError(`prep.impute: column '${t.column}' is numeric but its fill value is '${t.value}'`);
-    const out = Float64Array.from(v.values);
-    for (let i = 0; i < out.length; i++) if (out[i] !== out[i]) out[i] = t.value;
+    const out = new Float64Array(v.values.length);
+    imputeInto(t, v.values, out);
     return { kind: 'number', values: out };
   },
+  applyNumbers: imputeInto,
   emit(t, b, x) {
     if (x.kind === 'slots') throw new DataError(`prep.impute: column '${t.column}' is already encoded`);
     if (x.kind === 'number') {

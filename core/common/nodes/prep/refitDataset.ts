@@ -1,10 +1,4 @@
-import {
-  applyChain,
-  assembleSplitFeatures,
-  columnValues,
-  featureNames,
-  transformsFor,
-} from '../../transforms/features';
+import { assembleSplitFeatures, chainValues, featureNames, transformsFor } from '../../transforms/features';
 import type { ColumnValues } from '../../transforms/TransformModule';
 import type { DatasetValue, FittedTransform, RawFeature, TableColumn } from '../../values';
 import { DataError } from './DataError';
@@ -12,7 +6,10 @@ import { DataError } from './DataError';
 const NUMERIC = new Set(['integer', 'number', 'boolean', 'date']);
 const ENCODERS = new Set(['onehot', 'ordinal']);
 
-/** The train split's raw columns, or a DataError for datasets without them (images, tensors). */
+/**
+ * The train split's raw columns (shared: index them through the split's `rawRows`), or a DataError
+ * for datasets without them (images, tensors).
+ */
 export function trainRaw(dataset: DatasetValue, node: string): TableColumn[] {
   const raw = dataset.splits.train?.raw;
   if (!raw || !dataset.rawFeatures)
@@ -53,16 +50,20 @@ export function trainValues(
 ): ColumnValues {
   const col = trainRaw(dataset, node).find((c) => c.name === column);
   if (!col) throw new DataError(`${node}: the training split has no raw column '${column}'`);
-  return applyChain(columnValues(col, dataset.splits.train.n), transformsFor(column, transforms));
+  const train = dataset.splits.train;
+  return chainValues(col, transformsFor(column, transforms), train.n, train.rawRows);
 }
 
-/** Rebuilds every split's `x` from its raw columns with new transforms (fitted on train by the caller). */
+/**
+ * Rebuilds every split's `x` from its raw columns with new transforms (fitted on train by the
+ * caller); everything else of the splits (raw columns, index, labels, row ids) is shared, not copied.
+ */
 export function withTransforms(dataset: DatasetValue, transforms: FittedTransform[]): DatasetValue {
   const rawFeatures = dataset.rawFeatures ?? [];
   const splits = Object.fromEntries(
     Object.entries(dataset.splits).map(([name, s]) => {
       const { sparse: _old, ...rest } = s;
-      return [name, { ...rest, ...assembleSplitFeatures(s.raw ?? [], rawFeatures, transforms, s.n) }];
+      return [name, { ...rest, ...assembleSplitFeatures(s.raw ?? [], rawFeatures, transforms, s.n, s.rawRows) }];
     }),
   );
   const names = featureNames(rawFeatures, transforms);
