@@ -72,6 +72,19 @@ function statistic(train: ColumnValues, p: ImputeFit, column: string): number | 
       throw new DataError(`prep.impute: fillValue '${p.fillValue}' is not a number, but column '${column}' is numeric`);
     return x;
   }
+  if (numeric && p.strategy === 'mean') {
+    const v = train.values;
+    let s = 0;
+    let n = 0;
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i];
+      if (x !== x) continue;
+      s += x;
+      n++;
+    }
+    if (n === 0) throw new DataError(`prep.impute: column '${column}' has no values in the training split`);
+    return s / n;
+  }
   const values = numeric ? presentNumbers(train.values) : train.values.filter((v): v is string => v !== null);
   if (values.length === 0) throw new DataError(`prep.impute: column '${column}' has no values in the training split`);
   if (p.strategy === 'most_frequent') return mostFrequent<number | string>(values);
@@ -79,11 +92,6 @@ function statistic(train: ColumnValues, p: ImputeFit, column: string): number | 
     throw new DataError(
       `prep.impute: strategy ${p.strategy} needs a numeric column; '${column}' holds categories (use most_frequent or constant)`,
     );
-  if (p.strategy === 'mean') {
-    let s = 0;
-    for (let i = 0; i < values.length; i++) s += values[i];
-    return s / values.length;
-  }
   const mid = values.length >> 1;
   const upper = selectKth(values, mid);
   if (values.length % 2) return upper;
