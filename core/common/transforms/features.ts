@@ -148,8 +148,15 @@ function fusedBlock(p: Fused, rows: ArrayLike<number> | undefined, start: number
   for (const t of p.steps) moduleOf(t).applyNumbers!(t, out, out);
 }
 
-/** Writes the fused columns of an indexed split into `x`, bucket by bucket (see `bucketPlan`). */
-function fusedIndexed(parts: readonly (Part | Fused)[], rows: ArrayLike<number>, x: Float32Array, width: number): void {
+/** A single-slot numeric column written into `x` at `offset` from its raw values through its steps. */
+interface SlotColumn {
+  offset: number;
+  values: Float64Array;
+  steps: readonly FittedTransform[];
+}
+
+/** Writes columns of an indexed split into `x`, bucket by bucket (see `bucketPlan`). */
+function writeIndexed(cols: readonly SlotColumn[], rows: ArrayLike<number>, x: Float32Array, width: number): void {
   const { src, dst, bounds } = bucketPlan(rows);
   let most = 0;
   for (let b = 0; b + 1 < bounds.length; b++) most = Math.max(most, bounds[b + 1] - bounds[b]);
@@ -159,17 +166,72 @@ function fusedIndexed(parts: readonly (Part | Fused)[], rows: ArrayLike<number>,
     const to = bounds[b + 1];
     if (from === to) continue;
     const block = tile.subarray(0, to - from);
-    let offset = 0;
-    for (const p of parts) {
-      if (p.kind === 'fused') {
-        const values = p.values;
-        for (let j = from; j < to; j++) block[j - from] = values[src[j]];
-        for (const t of p.steps) moduleOf(t).applyNumbers!(t, block, block);
-        for (let j = from; j < to; j++) x[dst[j] * width + offset] = block[j - from];
-      }
-      offset += p.width;
+    for (const c of cols) {
+      const values = c.values;
+      const offset = c.offset;
+      for (let j = from; j < to; j++) block[j - from] = values[src[j]];
+      for (const t of c.steps) moduleOf(t).applyNumbers!(t, block, block);
+      for (let j = from; j < to; j++) x[dst[j] * width + offset] = block[j - from];
     }
   }
+}
+
+/** Writes columns into `x` for rows `0 .. n` (through `rows` when given), a block of rows at a time. */
+function writeColumns(
+  cols: readonly SlotColumn[],
+  n: number,
+  rows: ArrayLike<number> | undefined,
+  x: Float32Array,
+  width: number,
+): void {
+  if (n === 0 || cols.length === 0) return;
+  if (rows && n >= BUCKETED_ROWS) return writeIndexed(cols, rows, x, width);
+  const scratch = new Float64Array(Math.min(BLOCK, n));
+  for (const c of cols) {
+    const p: Fused = { kind: 'fused', width: 1, values: c.values, steps: [...c.steps] };
+    for (let start = 0; start < n; start += BLOCK) {
+      const block = start + BLOCK <= n ? scratch : scratch.subarray(0, n - start);
+      fusedBlock(p, rows, start, block);
+      let at = start * width + c.offset;
+      for (let i = 0; i < block.length; i++, at += width) x[at] = block[i];
+    }
+  }
+}
+
+/** Whether a column's steps are all elementwise numeric ones (`applyNumbers`) on a numeric column. */
+export function fusable(col: TableColumn, steps: readonly FittedTransform[]): boolean {
+  return !Array.isArray(col.values) && steps.every((t) => moduleOf(t).applyNumbers);
+}
+
+/** Each raw feature's first slot in `x` and its slot count. */
+export function featureSlots(
+  rawFeatures: readonly RawFeature[],
+  transforms: readonly FittedTransform[],
+): Map<string, { offset: number; width: number }> {
+  const out = new Map<string, { offset: number; width: number }>();
+  let offset = 0;
+  for (const f of rawFeatures) {
+    const width = slotsOf(f.name, transforms)?.length ?? 1;
+    out.set(f.name, { offset, width });
+    offset += width;
+  }
+  return out;
+}
+
+/**
+ * A copy of a split's dense `x` (`n × width`) with single-slot numeric columns written again from
+ * their raw values (rows `rows` when given) through their steps; every other slot is kept as it is.
+ */
+export function rewriteColumns(
+  x: Float32Array,
+  n: number,
+  width: number,
+  cols: readonly SlotColumn[],
+  rows?: ArrayLike<number>,
+): Float32Array {
+  const out = x.slice();
+  writeColumns(cols, n, rows, out, width);
+  return out;
 }
 
 function materialize(parts: readonly (Part | Fused)[], n: number, rows?: ArrayLike<number>): Part[] {
@@ -200,25 +262,13 @@ function denseOf(parts: readonly (Part | Fused)[], n: number, rows?: ArrayLike<n
     }
     offset += w;
   }
-  const fused = parts.some((p) => p.kind === 'fused');
-  if (!fused || n === 0) return x;
-  if (rows && n >= BUCKETED_ROWS) {
-    fusedIndexed(parts, rows, x, width);
-    return x;
-  }
-  const scratch = new Float64Array(Math.min(BLOCK, n));
+  const cols: SlotColumn[] = [];
   offset = 0;
   for (const p of parts) {
-    if (p.kind === 'fused') {
-      for (let start = 0; start < n; start += BLOCK) {
-        const block = start + BLOCK <= n ? scratch : scratch.subarray(0, n - start);
-        fusedBlock(p, rows, start, block);
-        let at = start * width + offset;
-        for (let i = 0; i < block.length; i++, at += width) x[at] = block[i];
-      }
-    }
+    if (p.kind === 'fused') cols.push({ offset, values: p.values, steps: p.steps });
     offset += p.width;
   }
+  writeColumns(cols, n, rows, x, width);
   return x;
 }
 

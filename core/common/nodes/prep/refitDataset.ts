@@ -1,4 +1,12 @@
-import { assembleSplitFeatures, chainValues, featureNames, transformsFor } from '../../transforms/features';
+import {
+  assembleSplitFeatures,
+  chainValues,
+  featureNames,
+  featureSlots,
+  fusable,
+  rewriteColumns,
+  transformsFor,
+} from '../../transforms/features';
 import type { ColumnValues } from '../../transforms/TransformModule';
 import type { DatasetValue, FittedTransform, RawFeature, TableColumn } from '../../values';
 import { DataError } from './DataError';
@@ -68,4 +76,61 @@ export function withTransforms(dataset: DatasetValue, transforms: FittedTransfor
   );
   const names = featureNames(rawFeatures, transforms);
   return { ...dataset, splits, transforms, featureNames: names, featureShape: [names.length] };
+}
+
+/**
+ * Where `withStepsAdded` can patch `x` instead of rebuilding it: each changed column's slot, when
+ * every split is dense and in memory, the slots keep their layout, and each changed column is a
+ * single-slot numeric one whose new steps are all elementwise; else undefined.
+ */
+export function patchSlots(
+  dataset: DatasetValue,
+  transforms: readonly FittedTransform[],
+  changed: readonly string[],
+): Map<string, number> | undefined {
+  const rawFeatures = dataset.rawFeatures ?? [];
+  const before = featureSlots(rawFeatures, dataset.transforms);
+  const after = featureSlots(rawFeatures, transforms);
+  const width = (dataset.featureShape ?? []).reduce((a, b) => a * b, 1);
+  for (const s of Object.values(dataset.splits))
+    if (s.sparse || s.lazy || !s.raw || s.x.length !== s.n * width) return undefined;
+  for (const [name, slot] of after) {
+    const old = before.get(name);
+    if (!old || old.offset !== slot.offset || old.width !== slot.width) return undefined;
+  }
+  const raw = dataset.splits.train.raw!;
+  const out = new Map<string, number>();
+  for (const name of changed) {
+    const col = raw.find((c) => c.name === name);
+    const slot = after.get(name);
+    if (!col || !slot || slot.width !== 1 || !fusable(col, transformsFor(name, transforms))) return undefined;
+    out.set(name, slot.offset);
+  }
+  return out;
+}
+
+/**
+ * The dataset with `transforms`, where only the columns `slots` names gained steps: their slots are
+ * written again (in the training split from `trainX`, which the caller filled while fitting), every
+ * other slot of `x` and everything else of the splits is kept as it is.
+ */
+export function withStepsAdded(
+  dataset: DatasetValue,
+  transforms: FittedTransform[],
+  slots: ReadonlyMap<string, number>,
+  trainX: Float32Array,
+): DatasetValue {
+  const width = (dataset.featureShape ?? []).reduce((a, b) => a * b, 1);
+  const splits = Object.fromEntries(
+    Object.entries(dataset.splits).map(([name, s]) => {
+      if (name === 'train') return [name, { ...s, x: trainX }];
+      const cols = [...slots].map(([column, offset]) => ({
+        offset,
+        values: s.raw!.find((c) => c.name === column)!.values as Float64Array,
+        steps: transformsFor(column, transforms),
+      }));
+      return [name, { ...s, x: rewriteColumns(s.x, s.n, width, cols, s.rawRows) }];
+    }),
+  );
+  return { ...dataset, splits, transforms };
 }
