@@ -2,7 +2,15 @@ import type { DatasetSplit, DatasetValue, FittedTransform, RawFeature, TableColu
 import { labelOf } from './tableColumns';
 import { columnStats, looksCategorical } from '../data/tablePreview';
 import { tableFingerprint } from '../data/tableFingerprint';
-import { assembleSplitFeatures, columnValues, featureNames } from '../../transforms/features';
+import {
+  assembleInto,
+  assembleSplitFeatures,
+  columnValues,
+  featureNames,
+  featureSlots,
+} from '../../transforms/features';
+import { moduleOf } from '../../transforms/registry';
+import { checkDenseSize, type CsrRows } from '../../sparse';
 import { tfidf, TFIDF_DEFAULTS } from '../../transforms/tfidf';
 import { impute } from '../../transforms/impute';
 import { onehot } from '../../transforms/onehot';
@@ -80,6 +88,22 @@ function classesOf(target: TableColumn, rows: Int32Array): { classNames: string[
   const code = new Map([...labelOfValue].map(([x, label]) => [x, index.get(label)!]));
   for (let k = 0; k < rows.length; k++) classOf[rows[k]] = code.get(v[rows[k]])!;
   return { classNames, classOf };
+}
+
+/** Slots per row of the features (one per numeric column, one per category of a one-hot), within the dense limit. */
+function featureWidth(
+  rawFeatures: readonly RawFeature[],
+  fits: readonly (FittedTransform | undefined)[],
+  rows: number,
+): number {
+  let width = 0;
+  for (const w of featureSlots(
+    rawFeatures,
+    fits.filter((t): t is FittedTransform => !!t),
+  ).values())
+    width += w.width;
+  checkDenseSize(rows, width, 'this step');
+  return width;
 }
 
 /** Rows whose target is present, in order. */
@@ -208,23 +232,22 @@ export function splitTable(
     }
   }
   const rawFeatures: RawFeature[] = [];
-  const transforms: FittedTransform[] = [];
+  const fits: (FittedTransform | undefined)[] = [];
+  const numeric: { col: TableColumn; at: number }[] = [];
   for (const col of featureCols) {
     if (allMissing(col)) {
       warnings.push(`column '${col.name}' has no values; left out`);
       continue;
     }
     rawFeatures.push({ name: col.name, type: col.type });
-    const train = columnValues(col, trainIdx.length, trainIdx);
-    if (col.type === 'text') transforms.push(tfidf.fit(col.name, train, TFIDF_DEFAULTS));
-    else if (train.kind === 'category') transforms.push(onehot.fit(col.name, train, { unknown: 'ignore' }));
-    else {
-      transforms.push(
-        anyPresent(train.values)
-          ? impute.fit(col.name, train, { strategy: 'mean', fillValue: '0' })
-          : { kind: 'impute', column: col.name, strategy: 'mean', value: 0 },
-      );
+    if (!Array.isArray(col.values)) {
+      numeric.push({ col, at: fits.length });
+      fits.push(undefined);
+      continue;
     }
+    const train = columnValues(col, trainIdx.length, trainIdx);
+    if (col.type === 'text') fits.push(tfidf.fit(col.name, train, TFIDF_DEFAULTS));
+    else fits.push(onehot.fit(col.name, train, { unknown: 'ignore' }));
   }
   if (rawFeatures.length === 0) {
     const text = table.columns.filter((c) => c.type === 'text' && c.name !== targetName).map((c) => `'${c.name}'`);
@@ -237,9 +260,35 @@ export function splitTable(
     );
   }
 
+  const trainX = rawFeatures.some((f) => f.type === 'text')
+    ? undefined
+    : new Float32Array(trainIdx.length * featureWidth(rawFeatures, fits, trainIdx.length));
+  const width = trainX && trainIdx.length ? trainX.length / trainIdx.length : 0;
+  const slots = featureSlots(
+    rawFeatures,
+    fits.filter((t): t is FittedTransform => !!t),
+  );
+  for (const { col, at } of numeric) {
+    const train = columnValues(col, trainIdx.length, trainIdx);
+    const values = train.values as Float64Array;
+    const t: FittedTransform = anyPresent(values)
+      ? impute.fit(col.name, train, { strategy: 'mean', fillValue: '0' })
+      : { kind: 'impute', column: col.name, strategy: 'mean', value: 0 };
+    fits[at] = t;
+    if (!trainX) continue;
+    moduleOf(t).applyNumbers!(t, values, values);
+    for (let i = 0, k = slots.get(col.name)!.offset; i < values.length; i++, k += width) trainX[k] = values[i];
+  }
+  const transforms = fits as FittedTransform[];
   const used = featureCols.filter((c) => rawFeatures.some((f) => f.name === c.name));
+  const featuresOf = (idx: Int32Array): { x: Float32Array; sparse?: CsrRows } => {
+    if (idx !== trainIdx || !trainX) return assembleSplitFeatures(used, rawFeatures, transforms, idx.length, idx);
+    const done = new Set(numeric.map((c) => c.col.name));
+    assembleInto(trainX, width, used, rawFeatures, transforms, idx.length, idx, done);
+    return { x: trainX };
+  };
   const makeSplit = (idx: Int32Array): DatasetSplit => {
-    const features = assembleSplitFeatures(used, rawFeatures, transforms, idx.length, idx);
+    const features = featuresOf(idx);
     let y: Int32Array | Float32Array;
     if (classOf) {
       y = new Int32Array(idx.length);
