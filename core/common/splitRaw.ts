@@ -10,7 +10,7 @@ import type { DatasetSplit, TableColumn } from './values';
 const BUCKET_SHIFT = 10;
 
 /** The rows of an index grouped by source bucket: see `bucketPlan`. */
-export interface BucketPlan {
+interface BucketPlan {
   src: Int32Array;
   dst: Int32Array;
   bounds: Int32Array;
@@ -89,13 +89,6 @@ export function rawColumns(split: DatasetSplit): TableColumn[] | undefined {
   if (!split.raw) return undefined;
   const rows = split.rawRows;
   return rows ? split.raw.map((c) => gatherColumn(c, rows)) : split.raw;
-}
-
-/** One raw column of the split, row k at index k, or undefined when the split has none by that name. */
-export function rawColumn(split: DatasetSplit, name: string): TableColumn | undefined {
-  const col = split.raw?.find((c) => c.name === name);
-  if (!col) return undefined;
-  return split.rawRows ? gatherColumn(col, split.rawRows) : col;
 }
 
 /** The split's raw rows `rows` (indices into the split), in that order, as columns of their own. */
