@@ -66,8 +66,14 @@ export interface DatasetSplit {
   /** Class indices (classification) or targets `n × targetDim` (regression). */
   y: Int32Array | Float32Array;
   n: number;
-  /** For tabular data: the raw columns of these rows before transforms, for export checks. */
+  /**
+   * For tabular data: the raw columns before transforms, for export checks and refitting. With
+   * `rawRows` they are shared (e.g. the whole table) and row k of this split is
+   * `raw[c].values[rawRows[k]]`; read them through core/common/splitRaw.ts.
+   */
   raw?: TableColumn[];
+  /** Row k's index in the `raw` columns when they are shared rather than this split's own. */
+  rawRows?: Int32Array;
   /**
    * The file this split was read from when it has a source of its own (a test file given to the
    * reader or to prep.split's `test` input), e.g. `t10k-images-idx3-ubyte.gz`. Absent for splits

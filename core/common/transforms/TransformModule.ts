@@ -41,6 +41,12 @@ export interface TransformModule<F extends { kind: string; column: string }, P> 
   fit(column: string, train: ColumnValues, params: P): F;
   /** Applies to all rows of the column; throws a DataError naming the column and row on bad values. */
   apply(t: F, v: ColumnValues): ColumnValues;
+  /**
+   * Set for an elementwise number → number step (impute of a numeric column, scaling): the same
+   * arithmetic as `apply`, written into `out` (which may be `x` itself), so a chain of such steps
+   * runs over one buffer without allocating.
+   */
+  applyNumbers?(t: F, x: Float64Array, out: Float64Array): void;
   /** Emits the same step through the GraphBuilder (a float64 builder). */
   emit(t: F, b: GraphBuilder, x: ColumnTensor): ColumnTensor;
   /** What export verification rows must exercise. */

@@ -11,6 +11,7 @@ import type { RawFeature, TableColumn } from '../values';
 import { moduleOf, type FittedTransform } from './registry';
 import type { ColumnTensor, ColumnValues } from './TransformModule';
 import { checkDenseSize, type CsrRows } from '../sparse';
+import { bucketPlan, BUCKETED_ROWS, gatherNumbers } from '../splitRaw';
 
 export function transformsFor(column: string, transforms: readonly FittedTransform[]): FittedTransform[] {
   return transforms.filter((t) => t.column === column);
@@ -65,14 +66,38 @@ export function featureNames(rawFeatures: readonly RawFeature[], transforms: rea
   return names;
 }
 
-/** The first `n` rows of a raw column as chain values. */
-export function columnValues(col: TableColumn, n = col.values.length): ColumnValues {
+/** The first `n` rows of a raw column (or its rows `rows`, in that order) as chain values. */
+export function columnValues(col: TableColumn, n = col.values.length, rows?: ArrayLike<number>): ColumnValues {
   if (Array.isArray(col.values)) {
-    const v = col.values.length === n ? col.values : col.values.slice(0, n);
+    const src = col.values;
+    if (rows) {
+      const out: (string | null)[] = new Array(rows.length);
+      for (let i = 0; i < rows.length; i++) out[i] = src[rows[i]] ?? null;
+      return { kind: 'category', values: out };
+    }
+    const v = src.length === n ? src : src.slice(0, n);
     return { kind: 'category', values: v.map((x) => x ?? null) };
   }
   const v = col.values;
+  if (rows) return { kind: 'number', values: gatherNumbers(v, rows) };
   return { kind: 'number', values: v.length === n ? v : v.subarray(0, n) };
+}
+
+/**
+ * The first `n` rows of a raw column (or its rows `rows`) after the given transforms (all of them
+ * its own, in list order); elementwise numeric steps run in place on one copy of the column.
+ */
+export function chainValues(
+  col: TableColumn,
+  transforms: readonly FittedTransform[],
+  n = col.values.length,
+  rows?: ArrayLike<number>,
+): ColumnValues {
+  if (Array.isArray(col.values) || !transforms.every((t) => moduleOf(t).applyNumbers))
+    return applyChain(columnValues(col, n, rows), transforms);
+  const out = rows ? gatherNumbers(col.values, rows) : col.values.slice(0, n);
+  for (const t of transforms) moduleOf(t).applyNumbers!(t, out, out);
+  return { kind: 'number', values: out };
 }
 
 /** A column's values after the given transforms (all of them its own, in list order). */
@@ -84,23 +109,181 @@ export function applyChain(v: ColumnValues, transforms: readonly FittedTransform
 
 type Part = { kind: 'dense'; width: number; values: Float64Array } | Extract<ColumnValues, { kind: 'sparse' }>;
 
+/** A numeric column whose steps are all elementwise (`applyNumbers`): computed block by block into `x`. */
+interface Fused {
+  kind: 'fused';
+  width: 1;
+  values: Float64Array;
+  steps: FittedTransform[];
+}
+
+/** Rows per block of the fused path: a column is read, transformed and written a block at a time through one small scratch. */
+const BLOCK = 4096;
+
 function assembleParts(
   raw: readonly TableColumn[],
   rawFeatures: readonly RawFeature[],
   transforms: readonly FittedTransform[],
   n: number,
-): Part[] {
+  rows?: ArrayLike<number>,
+): (Part | Fused)[] {
   return rawFeatures.map((f) => {
     const col = raw.find((c) => c.name === f.name);
     if (!col) throw new DataError(`raw column '${f.name}' is missing`);
-    const out = applyChain(columnValues(col, n), transformsFor(f.name, transforms));
+    const steps = transformsFor(f.name, transforms);
+    if (!Array.isArray(col.values) && steps.every((t) => moduleOf(t).applyNumbers))
+      return { kind: 'fused', width: 1, values: col.values, steps };
+    const out = applyChain(columnValues(col, n, rows), steps);
     if (out.kind === 'category') throw new DataError(categoryMessage(f));
     if (out.kind === 'sparse') return out;
     return { kind: 'dense', width: out.kind === 'slots' ? out.width : 1, values: out.values };
   });
 }
 
-function denseOf(parts: readonly Part[], n: number): Float32Array {
+/** Rows `start .. start + out.length` of a fused column (through `rows` when given), after its steps. */
+function fusedBlock(p: Fused, rows: ArrayLike<number> | undefined, start: number, out: Float64Array): void {
+  const src = p.values;
+  if (rows) for (let i = 0; i < out.length; i++) out[i] = src[rows[start + i]];
+  else for (let i = 0; i < out.length; i++) out[i] = src[start + i];
+  for (const t of p.steps) moduleOf(t).applyNumbers!(t, out, out);
+}
+
+/** A single-slot numeric column written into `x` at `offset` from its raw values through its steps. */
+interface SlotColumn {
+  offset: number;
+  values: Float64Array;
+  steps: readonly FittedTransform[];
+}
+
+/** Writes columns of an indexed split into `x`, bucket by bucket (see `bucketPlan`). */
+function writeIndexed(cols: readonly SlotColumn[], rows: ArrayLike<number>, x: Float32Array, width: number): void {
+  const { src, dst, bounds } = bucketPlan(rows);
+  let most = 0;
+  for (let b = 0; b + 1 < bounds.length; b++) most = Math.max(most, bounds[b + 1] - bounds[b]);
+  const tile = new Float64Array(most);
+  for (let b = 0; b + 1 < bounds.length; b++) {
+    const from = bounds[b];
+    const to = bounds[b + 1];
+    if (from === to) continue;
+    const block = tile.subarray(0, to - from);
+    for (const c of cols) {
+      const values = c.values;
+      const offset = c.offset;
+      for (let j = from; j < to; j++) block[j - from] = values[src[j]];
+      for (const t of c.steps) moduleOf(t).applyNumbers!(t, block, block);
+      for (let j = from; j < to; j++) x[dst[j] * width + offset] = block[j - from];
+    }
+  }
+}
+
+/** Writes columns into `x` for rows `0 .. n` (through `rows` when given), a block of rows at a time. */
+function writeColumns(
+  cols: readonly SlotColumn[],
+  n: number,
+  rows: ArrayLike<number> | undefined,
+  x: Float32Array,
+  width: number,
+): void {
+  if (n === 0 || cols.length === 0) return;
+  if (rows && n >= BUCKETED_ROWS) return writeIndexed(cols, rows, x, width);
+  const scratch = new Float64Array(Math.min(BLOCK, n));
+  for (const c of cols) {
+    const p: Fused = { kind: 'fused', width: 1, values: c.values, steps: [...c.steps] };
+    for (let start = 0; start < n; start += BLOCK) {
+      const block = start + BLOCK <= n ? scratch : scratch.subarray(0, n - start);
+      fusedBlock(p, rows, start, block);
+      let at = start * width + c.offset;
+      for (let i = 0; i < block.length; i++, at += width) x[at] = block[i];
+    }
+  }
+}
+
+/** Whether a column's steps are all elementwise numeric ones (`applyNumbers`) on a numeric column. */
+export function fusable(col: TableColumn, steps: readonly FittedTransform[]): boolean {
+  return !Array.isArray(col.values) && steps.every((t) => moduleOf(t).applyNumbers);
+}
+
+/** Each raw feature's first slot in `x` and its slot count. */
+export function featureSlots(
+  rawFeatures: readonly RawFeature[],
+  transforms: readonly FittedTransform[],
+): Map<string, { offset: number; width: number }> {
+  const out = new Map<string, { offset: number; width: number }>();
+  let offset = 0;
+  for (const f of rawFeatures) {
+    const width = slotsOf(f.name, transforms)?.length ?? 1;
+    out.set(f.name, { offset, width });
+    offset += width;
+  }
+  return out;
+}
+
+/**
+ * Writes the features of rows `rows` (the first `n` without) into a dense `x` (`n × width`),
+ * leaving out those in `done`, which the caller wrote itself.
+ */
+export function assembleInto(
+  x: Float32Array,
+  width: number,
+  raw: readonly TableColumn[],
+  rawFeatures: readonly RawFeature[],
+  transforms: readonly FittedTransform[],
+  n: number,
+  rows: ArrayLike<number> | undefined,
+  done: ReadonlySet<string>,
+): void {
+  const slots = featureSlots(rawFeatures, transforms);
+  const cols: SlotColumn[] = [];
+  for (const f of rawFeatures) {
+    if (done.has(f.name)) continue;
+    const col = raw.find((c) => c.name === f.name);
+    if (!col) throw new DataError(`raw column '${f.name}' is missing`);
+    const steps = transformsFor(f.name, transforms);
+    const offset = slots.get(f.name)!.offset;
+    if (fusable(col, steps)) {
+      cols.push({ offset, values: col.values as Float64Array, steps });
+      continue;
+    }
+    const out = applyChain(columnValues(col, n, rows), steps);
+    if (out.kind === 'category') throw new DataError(categoryMessage(f));
+    if (out.kind === 'sparse')
+      throw new DataError(`column '${f.name}' gives sparse features; assemble them with assembleSplitFeatures`);
+    const w = out.kind === 'slots' ? out.width : 1;
+    const v = out.values;
+    for (let i = 0; i < n; i++) {
+      const base = i * width + offset;
+      for (let k = 0; k < w; k++) x[base + k] = v[i * w + k];
+    }
+  }
+  writeColumns(cols, n, rows, x, width);
+}
+
+/**
+ * A copy of a split's dense `x` (`n × width`) with single-slot numeric columns written again from
+ * their raw values (rows `rows` when given) through their steps; every other slot is kept as it is.
+ */
+export function rewriteColumns(
+  x: Float32Array,
+  n: number,
+  width: number,
+  cols: readonly SlotColumn[],
+  rows?: ArrayLike<number>,
+): Float32Array {
+  const out = x.slice();
+  writeColumns(cols, n, rows, out, width);
+  return out;
+}
+
+function materialize(parts: readonly (Part | Fused)[], n: number, rows?: ArrayLike<number>): Part[] {
+  return parts.map((p) => {
+    if (p.kind !== 'fused') return p;
+    const values = new Float64Array(n);
+    fusedBlock(p, rows, 0, values);
+    return { kind: 'dense', width: 1, values };
+  });
+}
+
+function denseOf(parts: readonly (Part | Fused)[], n: number, rows?: ArrayLike<number>): Float32Array {
   const width = parts.reduce((a, p) => a + p.width, 0);
   checkDenseSize(n, width, 'this step');
   const x = new Float32Array(n * width);
@@ -111,7 +294,7 @@ function denseOf(parts: readonly Part[], n: number): Float32Array {
     if (p.kind === 'sparse') {
       for (let i = 0; i < n; i++)
         for (let k = p.indptr[i]; k < p.indptr[i + 1]; k++) x[i * width + offset + p.indices[k]] = v[k];
-    } else {
+    } else if (p.kind === 'dense') {
       for (let i = 0; i < n; i++) {
         const base = i * width + offset;
         for (let k = 0; k < w; k++) x[base + k] = v[i * w + k];
@@ -119,6 +302,13 @@ function denseOf(parts: readonly Part[], n: number): Float32Array {
     }
     offset += w;
   }
+  const cols: SlotColumn[] = [];
+  offset = 0;
+  for (const p of parts) {
+    if (p.kind === 'fused') cols.push({ offset, values: p.values, steps: p.steps });
+    offset += p.width;
+  }
+  writeColumns(cols, n, rows, x, width);
   return x;
 }
 
@@ -172,18 +362,21 @@ export function assembleFeatures(
 }
 
 /**
- * A split's features from raw columns: dense `x`, or, when a transform gives sparse slots
- * (prep.tfidf), CSR rows in `sparse` and an empty `x`.
+ * A split's features from raw columns (their rows `rows`, in that order, when given; else the
+ * first `n`): dense `x`, or, when a transform gives sparse slots (prep.tfidf), CSR rows in
+ * `sparse` and an empty `x`. Numeric columns whose steps are elementwise go straight from the raw
+ * column into `x`, a block of rows at a time, without a copy of the column.
  */
 export function assembleSplitFeatures(
   raw: readonly TableColumn[],
   rawFeatures: readonly RawFeature[],
   transforms: readonly FittedTransform[],
   n: number,
+  rows?: ArrayLike<number>,
 ): { x: Float32Array; sparse?: CsrRows } {
-  const parts = assembleParts(raw, rawFeatures, transforms, n);
-  if (!parts.some((p) => p.kind === 'sparse')) return { x: denseOf(parts, n) };
-  return { x: new Float32Array(0), sparse: sparseOf(parts, n) };
+  const parts = assembleParts(raw, rawFeatures, transforms, n, rows);
+  if (!parts.some((p) => p.kind === 'sparse')) return { x: denseOf(parts, n, rows) };
+  return { x: new Float32Array(0), sparse: sparseOf(materialize(parts, n, rows), n) };
 }
 
 /** Whether every fitted step can be emitted into an export graph (character n-grams cannot). */

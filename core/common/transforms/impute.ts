@@ -72,6 +72,19 @@ function statistic(train: ColumnValues, p: ImputeFit, column: string): number | 
       throw new DataError(`prep.impute: fillValue '${p.fillValue}' is not a number, but column '${column}' is numeric`);
     return x;
   }
+  if (numeric && p.strategy === 'mean') {
+    const v = train.values;
+    let s = 0;
+    let n = 0;
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i];
+      if (x !== x) continue;
+      s += x;
+      n++;
+    }
+    if (n === 0) throw new DataError(`prep.impute: column '${column}' has no values in the training split`);
+    return s / n;
+  }
   const values = numeric ? presentNumbers(train.values) : train.values.filter((v): v is string => v !== null);
   if (values.length === 0) throw new DataError(`prep.impute: column '${column}' has no values in the training split`);
   if (p.strategy === 'most_frequent') return mostFrequent<number | string>(values);
@@ -79,17 +92,22 @@ function statistic(train: ColumnValues, p: ImputeFit, column: string): number | 
     throw new DataError(
       `prep.impute: strategy ${p.strategy} needs a numeric column; '${column}' holds categories (use most_frequent or constant)`,
     );
-  if (p.strategy === 'mean') {
-    let s = 0;
-    for (let i = 0; i < values.length; i++) s += values[i];
-    return s / values.length;
-  }
   const mid = values.length >> 1;
   const upper = selectKth(values, mid);
   if (values.length % 2) return upper;
   let lower = -Infinity;
   for (let i = 0; i < mid; i++) if (values[i] > lower) lower = values[i];
   return (lower + upper) / 2;
+}
+
+function imputeInto(t: Impute, x: Float64Array, out: Float64Array): void {
+  const fill = t.value;
+  if (typeof fill !== 'number')
+    throw new DataError(`prep.impute: column '${t.column}' is numeric but its fill value is '${fill}'`);
+  for (let i = 0; i < x.length; i++) {
+    const xi = x[i];
+    out[i] = xi !== xi ? fill : xi;
+  }
 }
 
 export const impute = defineTransform<Impute, ImputeFit>({
@@ -102,12 +120,11 @@ export const impute = defineTransform<Impute, ImputeFit>({
       const fill = String(t.value);
       return { kind: 'category', values: v.values.map((x) => x ?? fill) };
     }
-    if (typeof t.value !== 'number')
-      throw new DataError(`prep.impute: column '${t.column}' is numeric but its fill value is '${t.value}'`);
-    const out = Float64Array.from(v.values);
-    for (let i = 0; i < out.length; i++) if (out[i] !== out[i]) out[i] = t.value;
+    const out = new Float64Array(v.values.length);
+    imputeInto(t, v.values, out);
     return { kind: 'number', values: out };
   },
+  applyNumbers: imputeInto,
   emit(t, b, x) {
     if (x.kind === 'slots') throw new DataError(`prep.impute: column '${t.column}' is already encoded`);
     if (x.kind === 'number') {

@@ -8,6 +8,15 @@ export interface MinMax {
   max: number;
 }
 
+function minmaxInto(t: MinMax, x: Float64Array, out: Float64Array): void {
+  const min = t.min;
+  const range = t.max - min;
+  for (let i = 0; i < x.length; i++) {
+    const xi = x[i];
+    out[i] = xi !== xi ? NaN : range > 0 ? (xi - min) / range : 0;
+  }
+}
+
 export const minmax = defineTransform<MinMax, Record<string, never>>({
   kind: 'minmax',
   fit(column, train) {
@@ -17,13 +26,10 @@ export const minmax = defineTransform<MinMax, Record<string, never>>({
   apply(t, v) {
     const x = asNumbers(v, 'prep.minmax', t.column);
     const out = new Float64Array(x.length);
-    const range = t.max - t.min;
-    for (let i = 0; i < x.length; i++) {
-      const xi = x[i];
-      out[i] = xi !== xi ? NaN : range > 0 ? (xi - t.min) / range : 0;
-    }
+    minmaxInto(t, x, out);
     return { kind: 'number', values: out };
   },
+  applyNumbers: minmaxInto,
   emit(t, b, x) {
     const v = numberTensor(x, 'prep.minmax', t.column);
     // max == min maps every present value to 0: dividing by +Infinity does that and keeps NaN.

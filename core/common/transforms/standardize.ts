@@ -8,6 +8,12 @@ export interface Standardize {
   std: number;
 }
 
+function standardizeInto(t: Standardize, x: Float64Array, out: Float64Array): void {
+  const mean = t.mean;
+  const scale = t.std > 0 ? t.std : 1;
+  for (let i = 0; i < x.length; i++) out[i] = (x[i] - mean) / scale;
+}
+
 export const standardize = defineTransform<Standardize, Record<string, never>>({
   kind: 'standardize',
   fit(column, train) {
@@ -16,11 +22,11 @@ export const standardize = defineTransform<Standardize, Record<string, never>>({
   },
   apply(t, v) {
     const x = asNumbers(v, 'prep.standardize', t.column);
-    const scale = t.std > 0 ? t.std : 1;
     const out = new Float64Array(x.length);
-    for (let i = 0; i < x.length; i++) out[i] = (x[i] - t.mean) / scale;
+    standardizeInto(t, x, out);
     return { kind: 'number', values: out };
   },
+  applyNumbers: standardizeInto,
   emit(t, b, x) {
     const v = numberTensor(x, 'prep.standardize', t.column);
     const centred = b.op('Sub', [v, b.constF(t.mean)], v.shape);

@@ -6,6 +6,7 @@ import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { DatasetValue, MetricsValue, TrainedModelValue } from '../../common';
 import { profileColumns } from '../../common/featureProfile';
+import { rawColumns } from '../../common/splitRaw';
 import { argmaxRows } from '../../common/metrics';
 import { WEFT_VERSION } from '../version';
 import { fileError } from '../data/openInput';
@@ -77,7 +78,8 @@ export function modelCard(
   trainingData?: DatasetValue,
 ): Record<string, unknown> {
   const last = model.history[model.history.length - 1];
-  const train = trainingData?.splits.train?.raw;
+  const trainSplit = trainingData?.splits.train;
+  const train = trainSplit ? rawColumns(trainSplit) : undefined;
   return {
     weftVersion: WEFT_VERSION,
     task: model.task,

@@ -9,6 +9,7 @@ import { assembleFeatures } from '../../common/transforms/features';
 import { seededRandom } from '../../common/nodes/prep/random';
 import { readRows, takeRows } from '../data/splitRows';
 import { densifyRows } from '../../common/sparse';
+import { rawColumnsRange } from '../../common/splitRaw';
 
 export interface VerifyRows {
   n: number;
@@ -37,7 +38,7 @@ export function rowsFromDataset(data: DatasetValue, limit: number, prefer: strin
   return {
     n,
     x: split.sparse ? densifyRows(split.sparse, 0, n) : split.x.slice(0, n * row),
-    ...(split.raw ? { raw: split.raw.map((c) => sliceColumn(c, n)) } : {}),
+    ...(split.raw ? { raw: rawColumnsRange(split, 0, n)!.map((c) => sliceColumn(c, n)) } : {}),
     y: split.y.slice(0, n * targetWidth),
     source: `${n} rows of the ${name} split`,
   };

@@ -1,7 +1,8 @@
 import * as ort from 'onnxruntime-node';
-import type { DatasetSplit, TableColumn } from '../../common';
+import type { DatasetSplit } from '../../common';
 import { throwIfAborted, UserError } from '../executors/Executor';
 import { readRows } from '../data/splitRows';
+import { rawColumnsRange } from '../../common/splitRaw';
 import type { ExportLayout } from '../export/preprocessGraph';
 import { feedsFor } from '../export/runExported';
 import { formatShape, metadataJson, type OnnxModelInfo, type TensorInfo } from './inspect';
@@ -33,10 +34,6 @@ export function exportLayout(info: OnnxModelInfo): ExportLayout | undefined {
 export function featureInput(info: OnnxModelInfo): TensorInfo | undefined {
   const floats = info.inputs.filter((i) => i.dtype === 'float32' || i.dtype === 'float64');
   return info.inputs.length === 1 && floats.length === 1 ? floats[0] : undefined;
-}
-
-function sliceColumns(cols: TableColumn[], start: number, end: number): TableColumn[] {
-  return cols.map((c) => ({ ...c, values: c.values.slice(start, end) }) as TableColumn);
 }
 
 function featureFeed(input: TensorInfo, x: Float32Array, rows: number, featureShape: number[]): ort.Tensor {
@@ -101,7 +98,7 @@ export async function runOnSplit(
     const x = await readRows(split, start, end - start, opts.signal);
     const feeds =
       rawFed && layout && split.raw
-        ? feedsFor(layout, { n: end - start, x, raw: sliceColumns(split.raw, start, end), source: 'dataset' })
+        ? feedsFor(layout, { n: end - start, x, raw: rawColumnsRange(split, start, end)!, source: 'dataset' })
         : { [input!.name]: featureFeed(input!, x, end - start, opts.featureShape) };
     const result = await session.run(feeds, [opts.output]);
     const out = result[opts.output];

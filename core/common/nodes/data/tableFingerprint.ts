@@ -22,7 +22,15 @@ export function tableFingerprint(table: TableValue): string {
     } else {
       const v = col.values;
       const words = new Int32Array(v.buffer, v.byteOffset, v.length * 2);
-      for (let i = 0; i < words.length; i++) mix(words[i]);
+      let a = h1;
+      let b = h2;
+      for (let i = 0; i < words.length; i++) {
+        const w = words[i];
+        a = Math.imul(a ^ w, 0x01000193);
+        b = Math.imul(b ^ w, 0x5bd1e995) ^ (b >>> 15);
+      }
+      h1 = a;
+      h2 = b;
     }
   }
   return (h1 >>> 0).toString(16).padStart(8, '0') + (h2 >>> 0).toString(16).padStart(8, '0');

@@ -2,15 +2,13 @@ import type { DatasetSplit, DatasetValue, TableColumn } from '../../values';
 import { DataError } from '../prep/DataError';
 import { refitTransforms } from '../prep/refitTransforms';
 import { withTransforms } from '../prep/refitDataset';
+import { rawColumns, rawColumnsAt } from '../../splitRaw';
 
-/** Rows `rows` of a raw column, in that order. */
-export function takeColumn(col: TableColumn, rows: ArrayLike<number>): TableColumn {
-  if (Array.isArray(col.values)) {
-    const values = Array.from({ length: rows.length }, (_, i) => (col.values as (string | null)[])[rows[i]]);
-    return { ...col, values } as TableColumn;
-  }
-  const src = col.values;
-  return { ...col, values: Float64Array.from({ length: rows.length }, (_, i) => src[rows[i]]) } as TableColumn;
+function concatIndex(a: Int32Array, b: Int32Array): Int32Array {
+  const out = new Int32Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }
 
 function concatColumns(a: TableColumn, b: TableColumn): TableColumn {
@@ -38,7 +36,7 @@ export function takeSplitRows(split: DatasetSplit, rows: ArrayLike<number>): Dat
     x,
     y,
     n: k,
-    ...(split.raw ? { raw: split.raw.map((c) => takeColumn(c, rows)) } : {}),
+    ...(split.raw ? { raw: rawColumnsAt(split, rows)! } : {}),
     ...(split.rowIds ? { rowIds: Int32Array.from({ length: k }, (_, i) => split.rowIds![rows[i]]) } : {}),
   };
 }
@@ -66,10 +64,14 @@ export function pooledRows(data: DatasetValue, where: string): DatasetSplit {
     a.y instanceof Int32Array ? new Int32Array(a.y.length + b.y.length) : new Float32Array(a.y.length + b.y.length);
   y.set(a.y);
   y.set(b.y, a.y.length);
-  const raw =
-    a.raw && b.raw ? a.raw.map((c) => concatColumns(c, b.raw!.find((d) => d.name === c.name) ?? c)) : undefined;
-  const rowIds = a.rowIds && b.rowIds ? Int32Array.from([...a.rowIds, ...b.rowIds]) : undefined;
-  return { x, y, n: a.n + b.n, ...(raw ? { raw } : {}), ...(rowIds ? { rowIds } : {}) };
+  const rowIds = a.rowIds && b.rowIds ? concatIndex(a.rowIds, b.rowIds) : undefined;
+  const pooled: DatasetSplit = { x, y, n: a.n + b.n, ...(rowIds ? { rowIds } : {}) };
+  if (a.raw && b.raw && a.rawRows && b.rawRows && a.raw === b.raw)
+    return { ...pooled, raw: a.raw, rawRows: concatIndex(a.rawRows, b.rawRows) };
+  const ra = rawColumns(a);
+  const rb = rawColumns(b);
+  const raw = ra && rb ? ra.map((c) => concatColumns(c, rb.find((d) => d.name === c.name) ?? c)) : undefined;
+  return { ...pooled, ...(raw ? { raw } : {}) };
 }
 
 /**

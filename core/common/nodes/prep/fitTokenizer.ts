@@ -72,7 +72,8 @@ export function fitTokenizer(ds: DatasetValue, p: TokenizeNodeParams): TokenizeF
     if (!split?.raw || coverage.length) continue;
     for (const t of fitted) {
       const col = split.raw.find((c) => c.name === t.column);
-      if (col) coverage.push(coverageOf(t, columnValues(col, split.n).values as (string | null)[], name));
+      if (col)
+        coverage.push(coverageOf(t, columnValues(col, split.n, split.rawRows).values as (string | null)[], name));
     }
   }
   return { dataset: withTransforms(ds, transforms), fitted, coverage, warnings };

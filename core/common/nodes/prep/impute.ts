@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { columnValues } from '../../transforms/features';
+import { rawHasMissing } from '../../splitRaw';
 import { impute } from '../../transforms/impute';
 import type { DatasetValue, FittedTransform } from '../../values';
 import { defineNode } from '../NodeDefinition';
@@ -28,9 +29,7 @@ export const imputeNode = defineNode({
 });
 
 function hasMissing(ds: DatasetValue, name: string): boolean {
-  return Object.values(ds.splits).some((s) =>
-    s.raw?.find((c) => c.name === name)?.values.some((v) => v === null || (typeof v === 'number' && v !== v)),
-  );
+  return Object.values(ds.splits).some((s) => rawHasMissing(s, name));
 }
 
 /** Fits imputers on the training split; each goes first in its column's transforms, replacing an earlier one. */
@@ -40,7 +39,7 @@ export function fitImputer(ds: DatasetValue, p: ImputeParams): DatasetValue {
   let transforms: FittedTransform[] = [...ds.transforms];
   for (const f of features) {
     const col = raw.find((c) => c.name === f.name)!;
-    const imp = impute.fit(f.name, columnValues(col, ds.splits.train.n), p);
+    const imp = impute.fit(f.name, columnValues(col, ds.splits.train.n, ds.splits.train.rawRows), p);
     transforms = transforms.filter((t) => !(t.kind === 'impute' && t.column === f.name));
     const first = transforms.findIndex((t) => t.column === f.name);
     transforms.splice(first === -1 ? transforms.length : first, 0, imp);

@@ -1,8 +1,10 @@
 import {
-  applyChain,
   assembleSplitFeatures,
-  columnValues,
+  chainValues,
   featureNames,
+  featureSlots,
+  fusable,
+  rewriteColumns,
   transformsFor,
 } from '../../transforms/features';
 import type { ColumnValues } from '../../transforms/TransformModule';
@@ -12,7 +14,10 @@ import { DataError } from './DataError';
 const NUMERIC = new Set(['integer', 'number', 'boolean', 'date']);
 const ENCODERS = new Set(['onehot', 'ordinal']);
 
-/** The train split's raw columns, or a DataError for datasets without them (images, tensors). */
+/**
+ * The train split's raw columns (shared: index them through the split's `rawRows`), or a DataError
+ * for datasets without them (images, tensors).
+ */
 export function trainRaw(dataset: DatasetValue, node: string): TableColumn[] {
   const raw = dataset.splits.train?.raw;
   if (!raw || !dataset.rawFeatures)
@@ -53,18 +58,79 @@ export function trainValues(
 ): ColumnValues {
   const col = trainRaw(dataset, node).find((c) => c.name === column);
   if (!col) throw new DataError(`${node}: the training split has no raw column '${column}'`);
-  return applyChain(columnValues(col, dataset.splits.train.n), transformsFor(column, transforms));
+  const train = dataset.splits.train;
+  return chainValues(col, transformsFor(column, transforms), train.n, train.rawRows);
 }
 
-/** Rebuilds every split's `x` from its raw columns with new transforms (fitted on train by the caller). */
+/**
+ * Rebuilds every split's `x` from its raw columns with new transforms (fitted on train by the
+ * caller); everything else of the splits (raw columns, index, labels, row ids) is shared, not copied.
+ */
 export function withTransforms(dataset: DatasetValue, transforms: FittedTransform[]): DatasetValue {
   const rawFeatures = dataset.rawFeatures ?? [];
   const splits = Object.fromEntries(
     Object.entries(dataset.splits).map(([name, s]) => {
       const { sparse: _old, ...rest } = s;
-      return [name, { ...rest, ...assembleSplitFeatures(s.raw ?? [], rawFeatures, transforms, s.n) }];
+      return [name, { ...rest, ...assembleSplitFeatures(s.raw ?? [], rawFeatures, transforms, s.n, s.rawRows) }];
     }),
   );
   const names = featureNames(rawFeatures, transforms);
   return { ...dataset, splits, transforms, featureNames: names, featureShape: [names.length] };
+}
+
+/**
+ * Where `withStepsAdded` can patch `x` instead of rebuilding it: each changed column's slot, when
+ * every split is dense and in memory, the slots keep their layout, and each changed column is a
+ * single-slot numeric one whose new steps are all elementwise; else undefined.
+ */
+export function patchSlots(
+  dataset: DatasetValue,
+  transforms: readonly FittedTransform[],
+  changed: readonly string[],
+): Map<string, number> | undefined {
+  const rawFeatures = dataset.rawFeatures ?? [];
+  const before = featureSlots(rawFeatures, dataset.transforms);
+  const after = featureSlots(rawFeatures, transforms);
+  const width = (dataset.featureShape ?? []).reduce((a, b) => a * b, 1);
+  for (const s of Object.values(dataset.splits))
+    if (s.sparse || s.lazy || !s.raw || s.x.length !== s.n * width) return undefined;
+  for (const [name, slot] of after) {
+    const old = before.get(name);
+    if (!old || old.offset !== slot.offset || old.width !== slot.width) return undefined;
+  }
+  const raw = dataset.splits.train.raw!;
+  const out = new Map<string, number>();
+  for (const name of changed) {
+    const col = raw.find((c) => c.name === name);
+    const slot = after.get(name);
+    if (!col || !slot || slot.width !== 1 || !fusable(col, transformsFor(name, transforms))) return undefined;
+    out.set(name, slot.offset);
+  }
+  return out;
+}
+
+/**
+ * The dataset with `transforms`, where only the columns `slots` names gained steps: their slots are
+ * written again (in the training split from `trainX`, which the caller filled while fitting), every
+ * other slot of `x` and everything else of the splits is kept as it is.
+ */
+export function withStepsAdded(
+  dataset: DatasetValue,
+  transforms: FittedTransform[],
+  slots: ReadonlyMap<string, number>,
+  trainX: Float32Array,
+): DatasetValue {
+  const width = (dataset.featureShape ?? []).reduce((a, b) => a * b, 1);
+  const splits = Object.fromEntries(
+    Object.entries(dataset.splits).map(([name, s]) => {
+      if (name === 'train') return [name, { ...s, x: trainX }];
+      const cols = [...slots].map(([column, offset]) => ({
+        offset,
+        values: s.raw!.find((c) => c.name === column)!.values as Float64Array,
+        steps: transformsFor(column, transforms),
+      }));
+      return [name, { ...s, x: rewriteColumns(s.x, s.n, width, cols, s.rawRows) }];
+    }),
+  );
+  return { ...dataset, splits, transforms };
 }

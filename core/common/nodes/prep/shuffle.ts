@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { TableValue } from '../../values';
 import { defineNode } from '../NodeDefinition';
 import { seededRandom, shuffleInPlace } from './random';
-import { takeRows } from './tableColumns';
+import { gatherColumn } from '../../splitRaw';
 
 export const shuffleParams = z.object({ seed: z.number().int().default(42).describe('Seed of the shuffle') });
 
@@ -23,5 +23,5 @@ export function shuffleTable(table: TableValue, seed: number): TableValue {
   shuffleInPlace(order, seededRandom(seed));
   const rowIds = new Int32Array(order.length);
   for (let k = 0; k < order.length; k++) rowIds[k] = table.rowIds ? table.rowIds[order[k]] : order[k] + 1;
-  return { ...table, columns: table.columns.map((c) => takeRows(c, order)), rowIds };
+  return { ...table, columns: table.columns.map((c) => gatherColumn(c, order)), rowIds };
 }

@@ -1,32 +1,37 @@
 import type { DatasetSplit, DatasetValue, FittedTransform, RawFeature, TableColumn, TableValue } from '../../values';
-import { labelOf, takeRows } from './tableColumns';
+import { labelOf } from './tableColumns';
 import { columnStats, looksCategorical } from '../data/tablePreview';
 import { tableFingerprint } from '../data/tableFingerprint';
-import { assembleSplitFeatures, columnValues, featureNames } from '../../transforms/features';
+import {
+  assembleInto,
+  assembleSplitFeatures,
+  columnValues,
+  featureNames,
+  featureSlots,
+} from '../../transforms/features';
+import { moduleOf } from '../../transforms/registry';
+import { checkDenseSize, type CsrRows } from '../../sparse';
 import { tfidf, TFIDF_DEFAULTS } from '../../transforms/tfidf';
 import { impute } from '../../transforms/impute';
 import { onehot } from '../../transforms/onehot';
-import { moments } from '../../transforms/TransformModule';
 import { DataError } from './DataError';
-import { rowIdAt, testSplit } from './testSplit';
+import { testSplit } from './testSplit';
 import { seededRandom, shuffleInPlace } from './random';
 import type { SplitParams } from './split';
-import { appendAll } from '../../arrays';
 
 /**
  * Splits `rows` by ratios `[train, validation, test]` with a seeded shuffle; per class when
  * `groups` is given (stratified). Every non-empty group keeps at least one training row.
  */
 export function splitIndices(
-  rows: number[],
+  rows: ArrayLike<number>,
   ratios: [number, number, number],
   random: () => number,
-  groups?: number[][],
-): [number[], number[], number[]] {
-  const parts: [number[], number[], number[]] = [[], [], []];
-  for (const g of groups ?? [rows]) {
-    const shuffled = shuffleInPlace([...g], random);
-    const n = shuffled.length;
+  groups?: readonly ArrayLike<number>[],
+): [Int32Array, Int32Array, Int32Array] {
+  const all = groups ?? [rows];
+  const counts: [number, number, number][] = all.map((g) => {
+    const n = g.length;
     let nTest = Math.round(n * ratios[2]);
     let nVal = Math.round(n * ratios[1]);
     if (n - nTest - nVal < 1 && n > 0) {
@@ -35,12 +40,118 @@ export function splitIndices(
       nVal -= cutVal;
       nTest -= over - cutVal;
     }
-    appendAll(parts[2], shuffled.slice(0, nTest));
-    appendAll(parts[1], shuffled.slice(nTest, nTest + nVal));
-    appendAll(parts[0], shuffled.slice(nTest + nVal));
-  }
+    return [n - nTest - nVal, nVal, nTest];
+  });
+  const parts: [Int32Array, Int32Array, Int32Array] = [0, 1, 2].map(
+    (p) => new Int32Array(counts.reduce((a, c) => a + c[p], 0)),
+  ) as [Int32Array, Int32Array, Int32Array];
+  const at = [0, 0, 0];
+  all.forEach((g, k) => {
+    const shuffled = shuffleInPlace(Int32Array.from(g), random);
+    const [nTrain, nVal, nTest] = counts[k];
+    parts[2].set(shuffled.subarray(0, nTest), at[2]);
+    parts[1].set(shuffled.subarray(nTest, nTest + nVal), at[1]);
+    parts[0].set(shuffled.subarray(nTest + nVal, nTest + nVal + nTrain), at[0]);
+    at[0] += nTrain;
+    at[1] += nVal;
+    at[2] += nTest;
+  });
   if (groups) for (const p of parts) shuffleInPlace(p, random);
   return parts;
+}
+
+/** The class labels of a target column and each row's class (-1 where the target is missing). */
+function classesOf(target: TableColumn, rows: Int32Array): { classNames: string[]; classOf: Int32Array } {
+  const classOf = new Int32Array(target.values.length).fill(-1);
+  if (Array.isArray(target.values)) {
+    const v = target.values;
+    const seen = new Map<string, number>();
+    for (let k = 0; k < rows.length; k++) {
+      const c = v[rows[k]] as string;
+      if (!seen.has(c)) seen.set(c, seen.size);
+    }
+    const classNames = [...seen.keys()].sort();
+    const index = new Map(classNames.map((c, k) => [c, k]));
+    for (let k = 0; k < rows.length; k++) classOf[rows[k]] = index.get(v[rows[k]] as string)!;
+    return { classNames, classOf };
+  }
+  const v = target.values;
+  const labelOfValue = new Map<number, string>();
+  for (let k = 0; k < rows.length; k++) {
+    const x = v[rows[k]];
+    if (!labelOfValue.has(x)) labelOfValue.set(x, labelOf(target, rows[k])!);
+  }
+  const classNames = [...new Set(labelOfValue.values())].sort(
+    target.type !== 'boolean' ? (a, b) => Number(a) - Number(b) : undefined,
+  );
+  const index = new Map(classNames.map((c, k) => [c, k]));
+  const code = new Map([...labelOfValue].map(([x, label]) => [x, index.get(label)!]));
+  for (let k = 0; k < rows.length; k++) classOf[rows[k]] = code.get(v[rows[k]])!;
+  return { classNames, classOf };
+}
+
+/** Slots per row of the features (one per numeric column, one per category of a one-hot), within the dense limit. */
+function featureWidth(
+  rawFeatures: readonly RawFeature[],
+  fits: readonly (FittedTransform | undefined)[],
+  rows: number,
+): number {
+  let width = 0;
+  for (const w of featureSlots(
+    rawFeatures,
+    fits.filter((t): t is FittedTransform => !!t),
+  ).values())
+    width += w.width;
+  checkDenseSize(rows, width, 'this step');
+  return width;
+}
+
+/** Rows whose target is present, in order. */
+function presentRows(target: TableColumn, rowCount: number): Int32Array {
+  const keep = new Uint8Array(rowCount);
+  let n = 0;
+  for (let i = 0; i < rowCount; i++) {
+    if (!labelPresent(target, i)) continue;
+    keep[i] = 1;
+    n++;
+  }
+  const rows = new Int32Array(n);
+  for (let i = 0, k = 0; i < rowCount; i++) if (keep[i]) rows[k++] = i;
+  return rows;
+}
+
+function labelPresent(col: TableColumn, i: number): boolean {
+  const v = col.values[i];
+  return v !== null && v !== undefined && v === v;
+}
+
+/** The rows of each class, in row order. */
+function groupRows(rows: Int32Array, classOf: Int32Array, classes: number): Int32Array[] {
+  const sizes = new Int32Array(classes);
+  for (let k = 0; k < rows.length; k++) sizes[classOf[rows[k]]]++;
+  const groups = Array.from(sizes, (s) => new Int32Array(s));
+  const at = new Int32Array(classes);
+  for (let k = 0; k < rows.length; k++) {
+    const c = classOf[rows[k]];
+    groups[c][at[c]++] = rows[k];
+  }
+  return groups;
+}
+
+function anyPresent(v: Float64Array): boolean {
+  for (let i = 0; i < v.length; i++) if (v[i] === v[i]) return true;
+  return false;
+}
+
+/** Whether every value of a column is missing (NaN or null). */
+function allMissing(col: TableColumn): boolean {
+  const v = col.values;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if ((v[i] ?? null) !== null) return false;
+    return true;
+  }
+  for (let i = 0; i < v.length; i++) if (v[i] === v[i]) return false;
+  return true;
 }
 
 /**
@@ -66,18 +177,16 @@ export function splitTable(
   if (params.train <= 0 || total <= 0) throw new DataError('split ratios: train must be > 0');
   const ratios: [number, number, number] = [params.train / total, params.validation / total, testShare / total];
 
-  const rows: number[] = [];
-  for (let i = 0; i < table.rowCount; i++) if (labelOf(target, i) !== null) rows.push(i);
+  const rows = presentRows(target, table.rowCount);
   if (rows.length < table.rowCount)
     warnings.push(`${table.rowCount - rows.length} rows with a missing target '${targetName}' were dropped`);
   if (rows.length === 0) throw new DataError(`${where}target column '${targetName}' has no values`);
 
-  const targetStats = columnStats(target);
   const isNumericTarget = !Array.isArray(target.values);
   const task =
     params.task !== 'auto'
       ? params.task
-      : looksCategorical(target, targetStats) || !isNumericTarget
+      : looksCategorical(target, columnStats(target)) || !isNumericTarget
         ? 'classification'
         : 'regression';
   if (task === 'regression' && !isNumericTarget) {
@@ -88,25 +197,15 @@ export function splitTable(
 
   let classNames: string[] | undefined;
   let classOf: Int32Array | undefined;
-  let groups: number[][] | undefined;
+  let groups: Int32Array[] | undefined;
   if (task === 'classification') {
-    const labels = new Set<string>();
-    for (const i of rows) labels.add(labelOf(target, i)!);
-    classNames = [...labels].sort(
-      isNumericTarget && target.type !== 'boolean' ? (a, b) => Number(a) - Number(b) : undefined,
-    );
+    ({ classNames, classOf } = classesOf(target, rows));
     if (classNames.length < 2) {
       throw new DataError(
         `${where}target '${targetName}' has a single class (${JSON.stringify(classNames[0])}); a classifier needs at least two`,
       );
     }
-    const index = new Map(classNames.map((c, k) => [c, k]));
-    classOf = new Int32Array(table.rowCount).fill(-1);
-    for (const i of rows) classOf[i] = index.get(labelOf(target, i)!)!;
-    if (params.stratify) {
-      groups = classNames.map(() => []);
-      for (const i of rows) groups[classOf[i]].push(i);
-    }
+    if (params.stratify) groups = groupRows(rows, classOf, classNames.length);
   }
 
   const random = seededRandom(params.seed);
@@ -133,28 +232,22 @@ export function splitTable(
     }
   }
   const rawFeatures: RawFeature[] = [];
-  const transforms: FittedTransform[] = [];
-  const trainRaw = new Map<string, TableColumn>();
+  const fits: (FittedTransform | undefined)[] = [];
+  const numeric: { col: TableColumn; at: number }[] = [];
   for (const col of featureCols) {
-    const stats = columnStats(col);
-    if (stats.missing === table.rowCount) {
+    if (allMissing(col)) {
       warnings.push(`column '${col.name}' has no values; left out`);
       continue;
     }
     rawFeatures.push({ name: col.name, type: col.type });
-    const trainCol = takeRows(col, trainIdx);
-    trainRaw.set(col.name, trainCol);
-    const train = columnValues(trainCol);
-    if (col.type === 'text') transforms.push(tfidf.fit(col.name, train, TFIDF_DEFAULTS));
-    else if (train.kind === 'category') transforms.push(onehot.fit(col.name, train, { unknown: 'ignore' }));
-    else {
-      const mean = moments(train.values);
-      transforms.push(
-        mean.n > 0
-          ? impute.fit(col.name, train, { strategy: 'mean', fillValue: '0' })
-          : { kind: 'impute', column: col.name, strategy: 'mean', value: 0 },
-      );
+    if (!Array.isArray(col.values)) {
+      numeric.push({ col, at: fits.length });
+      fits.push(undefined);
+      continue;
     }
+    const train = columnValues(col, trainIdx.length, trainIdx);
+    if (col.type === 'text') fits.push(tfidf.fit(col.name, train, TFIDF_DEFAULTS));
+    else fits.push(onehot.fit(col.name, train, { unknown: 'ignore' }));
   }
   if (rawFeatures.length === 0) {
     const text = table.columns.filter((c) => c.type === 'text' && c.name !== targetName).map((c) => `'${c.name}'`);
@@ -167,10 +260,35 @@ export function splitTable(
     );
   }
 
+  const trainX = rawFeatures.some((f) => f.type === 'text')
+    ? undefined
+    : new Float32Array(trainIdx.length * featureWidth(rawFeatures, fits, trainIdx.length));
+  const width = trainX && trainIdx.length ? trainX.length / trainIdx.length : 0;
+  const slots = featureSlots(
+    rawFeatures,
+    fits.filter((t): t is FittedTransform => !!t),
+  );
+  for (const { col, at } of numeric) {
+    const train = columnValues(col, trainIdx.length, trainIdx);
+    const values = train.values as Float64Array;
+    const t: FittedTransform = anyPresent(values)
+      ? impute.fit(col.name, train, { strategy: 'mean', fillValue: '0' })
+      : { kind: 'impute', column: col.name, strategy: 'mean', value: 0 };
+    fits[at] = t;
+    if (!trainX) continue;
+    moduleOf(t).applyNumbers!(t, values, values);
+    for (let i = 0, k = slots.get(col.name)!.offset; i < values.length; i++, k += width) trainX[k] = values[i];
+  }
+  const transforms = fits as FittedTransform[];
   const used = featureCols.filter((c) => rawFeatures.some((f) => f.name === c.name));
-  const makeSplit = (idx: number[]): DatasetSplit => {
-    const raw = used.map((c) => (idx === trainIdx ? trainRaw.get(c.name)! : takeRows(c, idx)));
-    const features = assembleSplitFeatures(raw, rawFeatures, transforms, idx.length);
+  const featuresOf = (idx: Int32Array): { x: Float32Array; sparse?: CsrRows } => {
+    if (idx !== trainIdx || !trainX) return assembleSplitFeatures(used, rawFeatures, transforms, idx.length, idx);
+    const done = new Set(numeric.map((c) => c.col.name));
+    assembleInto(trainX, width, used, rawFeatures, transforms, idx.length, idx, done);
+    return { x: trainX };
+  };
+  const makeSplit = (idx: Int32Array): DatasetSplit => {
+    const features = featuresOf(idx);
     let y: Int32Array | Float32Array;
     if (classOf) {
       y = new Int32Array(idx.length);
@@ -180,7 +298,9 @@ export function splitTable(
       y = new Float32Array(idx.length);
       for (let k = 0; k < idx.length; k++) y[k] = t[idx[k]]!;
     }
-    return { ...features, y, n: idx.length, raw, rowIds: Int32Array.from(idx, (i) => rowIdAt(table, i)) };
+    const rowIds = new Int32Array(idx.length);
+    for (let k = 0; k < idx.length; k++) rowIds[k] = table.rowIds ? table.rowIds[idx[k]] : idx[k] + 1;
+    return { ...features, y, n: idx.length, raw: used, rawRows: idx, rowIds };
   };
   const splits: Record<string, DatasetSplit> = { train: makeSplit(trainIdx) };
   if (ratios[1] > 0) splits.validation = makeSplit(valIdx);

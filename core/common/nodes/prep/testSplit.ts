@@ -3,7 +3,7 @@ import type { DatasetSplit, FittedTransform, RawFeature, TableColumn, TableValue
 import { assembleSplitFeatures } from '../../transforms/features';
 import type { CsrRows } from '../../sparse';
 import { DataError } from './DataError';
-import { labelOf, takeRows } from './tableColumns';
+import { labelOf } from './tableColumns';
 
 /** What the training table fixed that the test table must match. */
 export interface TestSplitSpec {
@@ -88,10 +88,11 @@ export function testSplit(
     const t = target.values as Float64Array;
     y = Float32Array.from(rows, (i) => t[i]);
   }
-  const raw = spec.used.map((c) => takeRows(col(c.name), rows));
+  const raw = spec.used.map((c) => col(c.name));
+  const rawRows = Int32Array.from(rows);
   let features: { x: Float32Array; sparse?: CsrRows };
   try {
-    features = assembleSplitFeatures(raw, spec.rawFeatures, spec.transforms, rows.length);
+    features = assembleSplitFeatures(raw, spec.rawFeatures, spec.transforms, rows.length, rawRows);
   } catch (e) {
     throw new DataError(`prep.split: test table (${testName}): ${(e as Error).message}`);
   }
@@ -100,6 +101,7 @@ export function testSplit(
     y,
     n: rows.length,
     raw,
+    rawRows,
     rowIds: Int32Array.from(rows, (i) => rowIdAt(test, i)),
     source: testName,
   };

@@ -8,7 +8,7 @@ import type {
 } from '../../../common';
 import { formatTable, higherIsBetter, meanStd, predictionScores } from '../../../common/metrics';
 import type { EvalImportanceParams } from '../../../common/nodes/eval/importance';
-import { takeColumn } from '../../../common/nodes/eval/foldDataset';
+import { gatherColumn, rawIndexAt } from '../../../common/splitRaw';
 import { seededRandom, shuffleInPlace } from '../../../common/nodes/prep/random';
 import { checkCompatible, pickSplit, runTrainedModel } from '../../inference/runModel';
 import { throwIfAborted, UserError, type Executor } from '../Executor';
@@ -54,9 +54,15 @@ function shuffledRows(
   const n = split.n;
   const total = n * perms.length;
   if (rawInputs) {
-    const identity = Int32Array.from({ length: total }, (_, i) => i % n);
-    const shuffled = Int32Array.from({ length: total }, (_, i) => perms[Math.floor(i / n)][i % n]);
-    const raw = split.raw!.map((c) => takeColumn(c, c.name === group.name ? shuffled : identity));
+    const identity = rawIndexAt(
+      split,
+      Int32Array.from({ length: total }, (_, i) => i % n),
+    );
+    const shuffled = rawIndexAt(
+      split,
+      Int32Array.from({ length: total }, (_, i) => perms[Math.floor(i / n)][i % n]),
+    );
+    const raw = split.raw!.map((c) => gatherColumn(c, c.name === group.name ? shuffled : identity));
     return { x: new Float32Array(0), y: new Int32Array(0), n: total, raw };
   }
   const x = new Float32Array(total * d);

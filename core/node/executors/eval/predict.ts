@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { DatasetSplit, PredictionsValue, TableColumn } from '../../../common';
 import { toOriginalUnits } from '../../../common/metrics/forecast';
 import { splitLabel } from '../../../common/metrics/splitLabel';
+import { rawColumns } from '../../../common/splitRaw';
 import type { evalPredictParams } from '../../../common/nodes/eval/predict';
 import { atomicWrite } from '../../engine/atomicWrite';
 import { checkClassCount, predictionsFromOutput } from '../../inference/predictions';
@@ -11,7 +12,7 @@ import { modelOnSplit } from './modelOnSplit';
 
 /** Input columns written next to predictions: the split's raw columns, or its image files. */
 export function inputColumnsOf(split: DatasetSplit): TableColumn[] {
-  if (split.raw) return split.raw;
+  if (split.raw) return rawColumns(split)!;
   if (split.lazy) return [{ name: 'file', type: 'text', values: split.lazy.files }];
   return [];
 }

@@ -16,6 +16,7 @@ import { assembleFeatures } from '../../../../../core/common/transforms/features
 import { exportOnnx } from '../../../../../core/node/export/exportOnnx';
 import { rowsFromDataset } from '../../../../../core/node/export/verifyRows';
 import { seeded, tinyModel } from './tinyModel';
+import { rawColumns } from '../../../../../core/common/splitRaw';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'weft-export-nan-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -46,7 +47,7 @@ function nanRows(dataset: DatasetValue, fill = false): { n: number; raw: TableCo
   const test = dataset.splits.test;
   const k = numeric.length;
   const n = test.n * k;
-  const raw = test.raw!.map((c): TableColumn => {
+  const raw = rawColumns(test)!.map((c): TableColumn => {
     const j = numeric.indexOf(c.name);
     if (j < 0) {
       const values = (c.values as (string | null)[]).flatMap((v) => Array<string | null>(k).fill(v));
@@ -66,7 +67,7 @@ function nanRows(dataset: DatasetValue, fill = false): { n: number; raw: TableCo
 describe('NaN = missing for every numeric column', () => {
   it('the app and the exported file fill NaN in each column with the training mean and agree', async () => {
     const { dataset } = splitTable(table(200), splitParams.parse({ target: 'label', seed: 1 }));
-    const train = dataset.splits.train.raw!;
+    const train = rawColumns(dataset.splits.train)!;
     for (const name of numeric) {
       const imp = dataset.transforms.find((t) => t.column === name);
       const v = train.find((c) => c.name === name)!.values as Float64Array;

@@ -14,6 +14,7 @@ import { fitTokenizer } from '../../../../../core/common/nodes/prep/fitTokenizer
 import { tokenizeParams } from '../../../../../core/common/nodes/prep/tokenize';
 import { createDefaultEngine } from '../../../../../core/node/defaultEngine';
 import { pipeline } from '../../../../fixtures/pipelineBuilder';
+import { rawColumns } from '../../../../../core/common/splitRaw';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'weft-text-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -108,7 +109,7 @@ describe('text classification end to end', () => {
     expect((card.vocab as string[]).slice(0, 2)).toEqual(['[PAD]', '[UNK]']);
 
     const test = data.splits.test;
-    const texts = test.raw!.find((c) => c.name === 'text')!.values as string[];
+    const texts = rawColumns(test)!.find((c) => c.name === 'text')!.values as string[];
     const ids = texts.flatMap((t) => idsFromCard(card, t));
     expect(ids).toEqual(Array.from(test.x));
     const session = await ort.InferenceSession.create(bytes);

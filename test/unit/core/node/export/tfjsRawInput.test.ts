@@ -18,6 +18,7 @@ import { rowsFromDataset } from '../../../../../core/node/export/verifyRows';
 import { runTrainedModel } from '../../../../../core/node/inference/runModel';
 import { pipeline } from '../../../../fixtures/pipelineBuilder';
 import { seeded, tinyModel } from './tinyModel';
+import { rawColumns } from '../../../../../core/common/splitRaw';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'weft-tfjs-raw-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -68,7 +69,7 @@ describe('export.tfjs on raw rows', () => {
     expect(JSON.parse(readFileSync(path.join(out, 'labels.json'), 'utf8'))).toEqual(data.classNames);
 
     const test = data.splits.test;
-    const raw = test.raw!;
+    const raw = rawColumns(test)!;
     const n = test.n;
     const rawX = new Float32Array(n * 4);
     raw.forEach((c, j) => {

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { TableValue } from '../../../../../../core/common';
 import { splitParams } from '../../../../../../core/common/nodes/prep/split';
 import { splitTable } from '../../../../../../core/common/nodes/prep/splitTable';
+import { rawColumns } from '../../../../../../core/common/splitRaw';
+import { fitScaler } from '../../../../../../core/common/nodes/prep/fitScaler';
 
 function irisTable(): TableValue {
   const rows = getDataset();
@@ -41,6 +43,27 @@ describe('splitTable', () => {
     expect(Array.from(other.splits.test.x)).not.toEqual(Array.from(test.x));
   });
 
+  it("shares the table's columns: each split holds a row index, and prep.standardize shares everything but x", () => {
+    const table = irisTable();
+    const { dataset } = splitTable(table, splitParams.parse({ target: 'species', seed: 7 }));
+    for (const s of Object.values(dataset.splits)) {
+      s.raw!.forEach((c, j) => expect(c).toBe(table.columns[j]));
+      expect(s.rawRows).toHaveLength(s.n);
+      const rows = getDataset();
+      const raw = rawColumns(s)!;
+      for (let k = 0; k < s.n; k++) expect(raw[2].values[k]).toBe(rows[s.rowIds![k] - 1][2]);
+    }
+    const scaled = fitScaler(dataset, { columns: [] }, 'standardize');
+    for (const [name, s] of Object.entries(scaled.splits)) {
+      const before = dataset.splits[name];
+      expect(s.raw).toBe(before.raw);
+      expect(s.rawRows).toBe(before.rawRows);
+      expect(s.y).toBe(before.y);
+      expect(s.rowIds).toBe(before.rowIds);
+      expect(s.x).not.toBe(before.x);
+    }
+  });
+
   it('one-hot encodes categories and imputes numbers with the train mean only', () => {
     const table: TableValue = {
       rowCount: 8,
@@ -57,14 +80,14 @@ describe('splitTable', () => {
     expect(dataset.task).toBe('regression');
     const imp = dataset.transforms.find((t) => t.kind === 'impute');
     const train = dataset.splits.train;
-    const trainX = (train.raw![0].values as Float64Array).filter((v) => !Number.isNaN(v));
+    const trainX = (rawColumns(train)![0].values as Float64Array).filter((v) => !Number.isNaN(v));
     expect(imp).toMatchObject({
       column: 'x',
       strategy: 'mean',
       value: trainX.reduce((a, b) => a + b, 0) / trainX.length,
     });
     const oh = dataset.transforms.find((t) => t.kind === 'onehot');
-    const trainCats = new Set((train.raw![1].values as (string | null)[]).filter((v) => v !== null));
+    const trainCats = new Set((rawColumns(train)![1].values as (string | null)[]).filter((v) => v !== null));
     expect(oh).toMatchObject({ column: 'c', categories: [...trainCats].sort() });
     expect(dataset.featureNames).toEqual(['x', ...[...trainCats].sort().map((c) => `c=${c}`)]);
   });

@@ -5,6 +5,7 @@ import { fitScaler } from '../../../../../../core/common/nodes/prep/fitScaler';
 import { shuffleTable } from '../../../../../../core/common/nodes/prep/shuffle';
 import { splitParams } from '../../../../../../core/common/nodes/prep/split';
 import { splitTable } from '../../../../../../core/common/nodes/prep/splitTable';
+import { rawColumns } from '../../../../../../core/common/splitRaw';
 
 const NAMES = ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'];
 
@@ -142,10 +143,11 @@ describe('prep.split with a test table', () => {
     const shuffled = shuffleTable(table(trainRows, 'train.csv'), 3);
     const { dataset } = splitTable(shuffled, splitParams.parse({ target: 'species', seed: 5 }));
     for (const s of Object.values(dataset.splits)) {
+      const raw = rawColumns(s)!;
       for (let k = 0; k < s.n; k++) {
         const row = trainRows[s.rowIds![k] - 1];
-        expect(s.raw![0].values[k]).toBe(row[0]);
-        expect(s.raw![3].values[k]).toBe(row[3]);
+        expect(raw[0].values[k]).toBe(row[0]);
+        expect(raw[3].values[k]).toBe(row[3]);
       }
     }
   });
