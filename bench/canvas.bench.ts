@@ -195,7 +195,8 @@ export async function workFps(page: Page, kind: 'drag' | 'pan'): Promise<number>
   const elapsed = Date.now() - start;
   const after = String(await page.evaluate(transform));
   await page.mouse.up();
-  if (after === before) throw new Error(`bench canvas: the ${kind} did not move anything (${transform})`);
+  if (after === before)
+    throw new Error(`bench canvas: the ${kind} did not move anything (${transform} on ${page.url()})`);
   return (frames * 1000) / elapsed;
 }
 
