@@ -2,6 +2,7 @@
 // Runs the CLI bundle built at install (scripts/build-cli.mjs) when it matches the sources;
 // otherwise (no bundle yet, or a source file changed since) the TypeScript sources through tsx.
 import { readFileSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 const root = new URL('..', import.meta.url);
 
@@ -9,8 +10,10 @@ function bundleIsCurrent() {
   if (process.env.WEFT_CLI_FROM_SOURCE) return false;
   try {
     const { inputs } = JSON.parse(readFileSync(new URL('dist/cli/inputs.json', root), 'utf8'));
+    // plain paths: a URL per file would double the cost of these ~400 checks
+    const dir = fileURLToPath(root);
     for (const [file, mtimeMs] of Object.entries(inputs)) {
-      if (statSync(new URL(file, root)).mtimeMs !== mtimeMs) return false;
+      if (statSync(dir + file).mtimeMs !== mtimeMs) return false;
     }
     return true;
   } catch {

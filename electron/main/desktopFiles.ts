@@ -108,7 +108,8 @@ export class DesktopFiles {
   /**
    * Save As: the user picks the file in a native dialog (which asks before replacing one). With
    * `from` (the file the document was open from), relative data paths are rewritten to still name
-   * the same files from the new folder, and the written `text` comes back so the renderer can follow.
+   * the same files from the new folder; an unnamed pipeline is named after the file. When the written
+   * text differs from `text` it comes back so the renderer can follow.
    */
   async saveAs(
     text: string,
@@ -128,9 +129,11 @@ export class DesktopFiles {
         ? r.filePath
         : `${r.filePath.replace(/\.json$/i, '')}.weft.json`;
     const abs = this.grant(file);
-    const written = from
-      ? rebaseSavedCopy(text, { from: path.resolve(this.workspace, from), to: abs, workspace: this.workspace })
-      : text;
+    const written = rebaseSavedCopy(text, {
+      ...(from ? { from: path.resolve(this.workspace, from) } : {}),
+      to: abs,
+      workspace: this.workspace,
+    });
     const current = await readFile(abs, 'utf8').catch(() => null);
     const saved = await this.writeGranted(abs, written, current === null ? null : revisionOf(current));
     return written === text ? saved : { ...saved, text: written };

@@ -5,7 +5,7 @@ import {
   rebaseForCopy,
   resolvePath,
   serializeDocument,
-  setPipelineName,
+  namedAfterFile,
   type OpenedFile,
   type PipelineDocument,
 } from '../../core/common';
@@ -179,7 +179,11 @@ export async function startSaveAs(): Promise<boolean> {
     if (!file) return false;
     if (file.text !== undefined) {
       const written = loadDocument(file.text, registry);
-      if (written.ok) applyParams(useStudio.getState().document(), written.document);
+      if (written.ok) {
+        const s = useStudio.getState();
+        applyParams(s.document(), written.document);
+        if (written.document.metadata.name !== s.metadata.name) s.setPipelineName(written.document.metadata.name ?? '');
+      }
     }
     return await saved(file);
   } catch (e) {
@@ -224,19 +228,13 @@ function applyParams(before: PipelineDocument, after: PipelineDocument): void {
   }
 }
 
-/** The name a pipeline saved as `file` gets when it has none: the file's name without its extension. */
-export function nameFromFile(file: string): string {
-  return (file.split(/[\\/]/).pop() ?? file).replace(/\.weft\.json$|\.json$/i, '');
-}
-
 export async function saveAs(path: string, typed: boolean): Promise<boolean> {
   const name = path.endsWith('.weft.json') ? path : `${path.replace(/\.json$/, '')}.weft.json`;
   const { doc, apply } = await rebasedDocument(name);
-  const unnamed = !doc.metadata.name || doc.metadata.name === 'Untitled';
-  const named = unnamed ? setPipelineName(doc, nameFromFile(name)) : doc;
+  const named = namedAfterFile(doc, name);
   return write(name, null, typed, named, () => {
     apply();
-    if (unnamed) useStudio.getState().setPipelineName(nameFromFile(name));
+    if (named.metadata.name !== doc.metadata.name) useStudio.getState().setPipelineName(named.metadata.name ?? '');
   });
 }
 

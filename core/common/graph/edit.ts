@@ -219,3 +219,14 @@ export function setPipelineName(doc: PipelineDocument, name: string): PipelineDo
   if ((old ?? '') === name) return doc;
   return { ...doc, metadata: name ? { ...rest, name } : rest };
 }
+
+/** The name a pipeline saved as `file` gets when it has none: the file's name without its extension. */
+export function nameFromFile(file: string): string {
+  return (file.split(/[\\/]/).pop() ?? file).replace(/\.weft\.json$|\.json$/i, '');
+}
+
+/** The document saved as `file`: named after the file when it has no name of its own (or "Untitled"). */
+export function namedAfterFile(doc: PipelineDocument, file: string): PipelineDocument {
+  const name = doc.metadata.name;
+  return !name || name === 'Untitled' ? setPipelineName(doc, nameFromFile(file)) : doc;
+}

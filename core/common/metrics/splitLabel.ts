@@ -1,4 +1,5 @@
 import type { DatasetSplit } from '../values';
+import { groupDigits } from '../groupDigits';
 
 /** The last path segment of a file path (either separator). */
 export function baseName(file: string): string {
@@ -11,5 +12,5 @@ export function baseName(file: string): string {
  * source of its own, else just its name.
  */
 export function splitLabel(name: string, split: Pick<DatasetSplit, 'n' | 'source'>): string {
-  return split.source ? `${name} (${split.source}, ${split.n.toLocaleString('en-US')} rows)` : name;
+  return split.source ? `${name} (${split.source}, ${groupDigits(split.n)} rows)` : name;
 }

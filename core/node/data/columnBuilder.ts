@@ -39,6 +39,9 @@ export function placeText(place: Place, columnIndex: number): string {
   return place.at ?? `${place.file}:${place.line}:${columnIndex + 1}`;
 }
 
+/** Rows a string column makes room for at once. */
+const MAX_PRESIZED = 1 << 22;
+
 type Kind = 'empty' | 'num' | 'bool' | 'date' | 'str';
 const forcedKind: Record<ColumnType, Kind> = {
   integer: 'num',
@@ -48,6 +51,19 @@ const forcedKind: Record<ColumnType, Kind> = {
   category: 'str',
   text: 'str',
 };
+
+/** What one `ColumnBuilder.push` did, recorded by `pushRecorded` so that an equal value can be added without its text. */
+export interface PushEffect {
+  readonly mode: number;
+  /** Appended to the column's strings (or its kept text), where it has them. */
+  readonly str: string | null;
+  /** Stored in the column's numbers, where it has them. */
+  readonly num: number;
+  readonly missing: number;
+  readonly textMissing: number;
+  readonly numeric: number;
+  readonly nonNumeric: number;
+}
 
 /** Copies long substrings so a column never keeps the whole parsed chunk alive. */
 function detach(v: string): string {
@@ -67,6 +83,8 @@ export class ColumnBuilder {
   /** The column's text from the first row on, kept when the first value demotes it, so no second pass is needed. */
   private text: (string | null)[] | null = null;
   private textMissing = 0;
+  /** `mode()` while nothing it depends on changes; -1 after a change. */
+  private modeNow = -1;
   n = 0;
   missing = 0;
   numeric = 0;
@@ -78,7 +96,7 @@ export class ColumnBuilder {
   constructor(
     readonly name: string,
     readonly index: number,
-    capacity: number,
+    private readonly capacity: number,
     private readonly missingSet: ReadonlySet<string>,
     private readonly decimalComma: boolean,
     readonly forced: ColumnType | undefined,
@@ -86,7 +104,7 @@ export class ColumnBuilder {
   ) {
     this.kind = forced ? forcedKind[forced] : asStrings ? 'str' : 'empty';
     this.nums = this.kind === 'str' ? null : new Float64Array(Math.max(16, capacity));
-    this.strs = this.kind === 'str' ? [] : null;
+    this.strs = this.kind === 'str' ? this.newList() : null;
   }
 
   private bad(place: Place, v: string, why: string): never {
@@ -101,23 +119,31 @@ export class ColumnBuilder {
     this.demoted = true;
     this.nums = null;
     if (this.n === 1) {
-      this.text = [];
-      this.addText(this.text, v);
+      this.text = this.newList();
+      this.addText(this.text, 0, v);
     }
   }
 
-  /** Adds `v` as a string column does; true when it is missing. */
-  private addText(strs: (string | null)[], v: string): boolean {
+  /**
+   * Room for every row, so that the list never moves while the file is read; at most
+   * `MAX_PRESIZED` rows, as a wrong estimate costs memory here (a typed array's unused pages cost none).
+   */
+  private newList(): (string | null)[] {
+    return new Array<string | null>(Math.min(MAX_PRESIZED, Math.max(16, this.capacity)));
+  }
+
+  /** Sets row `i` of `strs` to `v` as a string column does; true when it is missing. */
+  private addText(strs: (string | null)[], i: number, v: string): boolean {
     let s = v.length === 0 ? undefined : this.intern.get(v);
     if (s === undefined) {
       if (v.length === 0 || this.missingSet.has(v)) {
-        strs.push(null);
+        strs[i] = null;
         return true;
       }
       s = detach(v);
       if (this.intern.size < 100_000) this.intern.set(s, s);
     }
-    strs.push(s);
+    strs[i] = s;
     return false;
   }
 
@@ -129,6 +155,7 @@ export class ColumnBuilder {
   /** Makes a demoted column that `hasText` the string column a second pass with it in `asStrings` would give. */
   adoptText(): void {
     if (this.text === null) throw new Error(`column '${this.name}' has no text to adopt`);
+    this.modeNow = -1;
     this.strs = this.text;
     this.missing = this.textMissing;
     this.kind = 'str';
@@ -136,14 +163,69 @@ export class ColumnBuilder {
     this.text = null;
   }
 
+  /** The column's state as far as `push` depends on it: a `PushEffect` recorded in one state replays only in it. */
+  private mode(): number {
+    if (this.modeNow >= 0) return this.modeNow;
+    const k = this.kind;
+    return (this.modeNow =
+      (k === 'num' ? 1 : k === 'bool' ? 2 : k === 'date' ? 3 : k === 'str' ? 4 : 0) |
+      (this.demoted ? 8 : 0) |
+      (this.strs !== null ? 16 : 0) |
+      (this.text !== null ? 32 : 0) |
+      (this.allInt ? 64 : 0) |
+      (this.firstNonNumeric !== null ? 128 : 0));
+  }
+
+  /**
+   * `push`, then what it did when an equal value would do exactly the same again in the
+   * state it leaves (see `replay`); null when it changed that state.
+   */
+  pushRecorded(v: string, place: Place): PushEffect | null {
+    const mode = this.mode();
+    const { missing, textMissing, numeric, nonNumeric } = this;
+    const i = this.n;
+    this.push(v, place);
+    if (this.mode() !== mode) return null;
+    const list = this.strs ?? this.text;
+    return {
+      mode,
+      str: list === null ? null : list[i],
+      num: this.nums === null ? NaN : this.nums[i],
+      missing: this.missing - missing,
+      textMissing: this.textMissing - textMissing,
+      numeric: this.numeric - numeric,
+      nonNumeric: this.nonNumeric - nonNumeric,
+    };
+  }
+
+  /**
+   * Adds the next row's value as `effect` says `push` did with an equal one; false, changing
+   * nothing, when the column's state has changed since.
+   */
+  replay(effect: PushEffect): boolean {
+    if (effect.mode !== this.mode()) return false;
+    const i = this.n++;
+    if (this.strs !== null) this.strs[i] = effect.str;
+    else {
+      if (this.text !== null) this.text[i] = effect.str;
+      if (this.nums !== null) this.store(i, effect.num);
+    }
+    this.missing += effect.missing;
+    this.textMissing += effect.textMissing;
+    this.numeric += effect.numeric;
+    this.nonNumeric += effect.nonNumeric;
+    return true;
+  }
+
   /** Adds the value of the next row. */
   push(v: string, place: Place): void {
+    this.modeNow = -1;
     const i = this.n++;
     if (this.strs !== null) {
-      if (this.addText(this.strs, v)) this.missing++;
+      if (this.addText(this.strs, i, v)) this.missing++;
       return;
     }
-    if (this.text !== null && this.addText(this.text, v)) this.textMissing++;
+    if (this.text !== null && this.addText(this.text, i, v)) this.textMissing++;
     if (v.length === 0) return this.setMissing(i);
     let x = +v;
     if (x !== x && this.decimalComma && v.includes(',')) x = +v.replace(',', '.');
@@ -203,8 +285,12 @@ export class ColumnBuilder {
     if (this.allInt && !Number.isInteger(x)) {
       if (this.forced === 'integer') return false;
       this.allInt = false;
+      this.modeNow = -1;
     }
-    this.kind = 'num';
+    if (this.kind !== 'num') {
+      this.kind = 'num';
+      this.modeNow = -1;
+    }
     this.numeric++;
     this.store(this.n++, x);
     return true;
@@ -235,7 +321,9 @@ export class ColumnBuilder {
         (distinct <= 1000 && distinct <= Math.max(20, nonMissing / 2) && this.intern.size < 100_000
           ? 'category'
           : 'text');
-      return { name: this.name, type: type === 'text' ? 'text' : 'category', values: this.strs };
+      const values = this.strs;
+      if (values.length !== this.n) values.length = this.n;
+      return { name: this.name, type: type === 'text' ? 'text' : 'category', values };
     }
     let nums = this.nums!;
     // a view avoids a second copy of every column at peak; the spare capacity is the row-count estimate's margin

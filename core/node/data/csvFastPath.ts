@@ -1,6 +1,8 @@
 import { isUtf8 } from 'node:buffer';
 import { type FileHandle, open } from 'node:fs/promises';
 import { throwIfAborted } from '../executors/Executor';
+import { ByteDict } from './byteDict';
+import type { ColumnBuilder, Place } from './columnBuilder';
 import { fileError } from './openInput';
 import type { ReadHooks } from './readCsv';
 import type { CsvLayout, CsvRows } from './csvRows';
@@ -346,12 +348,24 @@ export async function fastPass(layout: CsvLayout, rows: CsvRows, hooks: ReadHook
     let vals = new Float64Array(0);
     let starts = new Int32Array(0);
     let ends = new Int32Array(0);
-    let quoted: (string | null)[] = [];
+    /** Per field of the row at hand: 0 unquoted, 1 quoted, 2 quoted with doubled quotes inside. */
+    let quoting = new Uint8Array(0);
+    let dicts: ByteDict[] = [];
     const interner = new ByteInterner();
     let quoteAt = -1;
+    let at: Place | null = null;
 
-    /** The text of the unquoted field `buf[s, e)`, shared between equal short ASCII fields. */
-    const text = (s: number, e: number): string => interner.get(buf, s, e, false);
+    /**
+     * Adds the field `buf[s, e)` as text to column `k` (`doubled`: quoted, with `""` inside),
+     * by the column's memory of equal bytes where it has one.
+     */
+    const pushText = (builder: ColumnBuilder, k: number, s: number, e: number, doubled: boolean): void => {
+      const dict = dicts[k];
+      if (!dict.on) return builder.push(interner.get(buf, s, e, doubled), (at ??= { file, line }));
+      const effect = dict.lookup(buf, s, e);
+      if (effect !== null && builder.replay(effect)) return;
+      dict.remember(buf, s, e, builder.pushRecorded(interner.get(buf, s, e, doubled), (at ??= { file, line })));
+    };
 
     /**
      * Splits and hands over the records that start in `buf[start, end)` (`end` is a line start;
@@ -399,7 +413,8 @@ export async function fastPass(layout: CsvLayout, rows: CsvRows, hooks: ReadHook
       vals = new Float64Array(ncols);
       starts = new Int32Array(ncols);
       ends = new Int32Array(ncols);
-      quoted = new Array<string | null>(ncols).fill(null);
+      quoting = new Uint8Array(ncols);
+      dicts = Array.from({ length: ncols }, () => new ByteDict());
       return true;
     };
 
@@ -408,12 +423,11 @@ export async function fastPass(layout: CsvLayout, rows: CsvRows, hooks: ReadHook
       const ncols = builders.length;
       if (!sized(ncols)) return false;
       if (splitLine(buf, p, lineEnd, delim, vals, starts, ends) !== ncols) return false;
-      let at: { file: string; line: number } | null = null;
+      at = null;
       for (let k = 0; k < ncols; k++) {
         const x = vals[k];
         if (x === x && builders[k].pushNumber(x)) continue;
-        at ??= { file, line };
-        builders[k].push(text(starts[k], ends[k]), at);
+        pushText(builders[k], k, starts[k], ends[k], false);
       }
       return true;
     };
@@ -437,7 +451,7 @@ export async function fastPass(layout: CsvLayout, rows: CsvRows, hooks: ReadHook
       let nl = -1;
       let next: number;
       for (;;) {
-        let value: string | null = null;
+        let q0 = 0;
         let x = NaN;
         let s = p;
         let e: number;
@@ -460,7 +474,7 @@ export async function fastPass(layout: CsvLayout, rows: CsvRows, hooks: ReadHook
           }
           s = p + 1;
           e = q;
-          value = interner.get(buf, s, e, doubled);
+          q0 = doubled ? 2 : 1;
           after = q + 1;
           if (after < limit) {
             const c = buf[after];
@@ -489,9 +503,9 @@ export async function fastPass(layout: CsvLayout, rows: CsvRows, hooks: ReadHook
           starts[j] = s;
           ends[j] = e;
           vals[j] = x;
-          quoted[j] = value;
+          quoting[j] = q0;
         }
-        if (loose !== null) loose.push(value ?? buf.toString('utf8', s, e));
+        if (loose !== null) loose.push(q0 === 0 ? buf.toString('utf8', s, e) : interner.get(buf, s, e, q0 === 2));
         j++;
         if (after >= limit) {
           next = limit;
@@ -504,7 +518,7 @@ export async function fastPass(layout: CsvLayout, rows: CsvRows, hooks: ReadHook
             if (builders !== null && j < ncols) {
               starts[j] = ends[j] = p;
               vals[j] = NaN;
-              quoted[j] = null;
+              quoting[j] = 0;
             }
             if (loose !== null) loose.push('');
             j++;
@@ -517,22 +531,23 @@ export async function fastPass(layout: CsvLayout, rows: CsvRows, hooks: ReadHook
         break;
       }
       if (builders !== null && j === ncols) {
-        let at: { file: string; line: number } | null = null;
+        at = null;
         for (let k = 0; k < ncols; k++) {
-          const v = quoted[k];
-          if (v === null) {
+          const q = quoting[k];
+          if (q === 0) {
             const x = vals[k];
             if (x === x && builders[k].pushNumber(x)) continue;
-            at ??= { file, line };
-            builders[k].push(text(starts[k], ends[k]), at);
-          } else {
-            at ??= { file, line };
-            builders[k].push(v, at);
           }
+          pushText(builders[k], k, starts[k], ends[k], q === 2);
         }
       } else if (builders !== null) {
         const fields: string[] = [];
-        for (let k = 0; k < Math.min(j, ncols); k++) fields.push(quoted[k] ?? buf.toString('utf8', starts[k], ends[k]));
+        for (let k = 0; k < Math.min(j, ncols); k++)
+          fields.push(
+            quoting[k] === 0
+              ? buf.toString('utf8', starts[k], ends[k])
+              : interner.get(buf, starts[k], ends[k], quoting[k] === 2),
+          );
         while (fields.length < j) fields.push('');
         rows.row(fields, line);
       } else if (loose !== null) {

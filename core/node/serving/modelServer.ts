@@ -7,7 +7,6 @@ import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type * as ort from 'onnxruntime-node';
 import { WEFT_VERSION } from '../version';
@@ -18,6 +17,7 @@ import { AccessControl, readKeysFile, singleKey, type KeySpec, type Permission }
 import type { BatchOptions } from './batcher';
 import { readInferBody } from './inferBody';
 import { BadRequest, feedsFromRequest, inferRequestSchema, responseTensor } from './oip';
+import { modelNameFor } from './modelName';
 import { HttpError, ModelRepository } from './repository';
 import { ServerMetrics } from './serverMetrics';
 
@@ -96,16 +96,6 @@ function permissionFor(route: string | undefined): Permission {
   if (route?.startsWith('/v2/repository/')) return 'admin';
   if (route?.endsWith('/infer')) return 'infer';
   return 'read';
-}
-
-/** The URL-safe model name for a file: its base name without `.onnx`. */
-export function modelNameFor(file: string): string {
-  return (
-    path
-      .basename(file)
-      .replace(/\.onnx$/i, '')
-      .replace(/[^A-Za-z0-9_.-]/g, '_') || 'model'
-  );
 }
 
 function checkHost(host: string, opts: ServerOptions): void {

@@ -9,7 +9,7 @@ import { UserError } from '../executors/Executor';
 import { describeModel, formatShape, metadataJson, type OnnxModelInfo, type TensorInfo } from '../onnx/inspect';
 import { openSession } from '../onnx/session';
 import { DATATYPES, datatypeOf } from './datatypes';
-import { modelNameFor } from './modelServer';
+import { modelNameFor } from './modelName';
 import { batchable } from './servedVersion';
 
 export interface TritonOptions {

@@ -53,4 +53,22 @@ describe('native Save As rewrites relative data paths like the studio’s Save A
     expect(rebaseSavedCopy(same, { ...where, to: '/ws/a/copy.weft.json' })).toBe(same);
     expect(rebaseSavedCopy('not json', where)).toBe('not json');
   });
+
+  it('names an unnamed pipeline after the file, keeps a name the user gave, and needs no source file', () => {
+    const doc = JSON.parse(withCsvPath('/data/iris.csv')) as { metadata: Record<string, unknown> };
+    delete doc.metadata.name;
+    const unnamed = JSON.stringify(doc);
+    const out = rebaseSavedCopy(unnamed, { to: '/ws/my wine.weft.json', workspace: '/ws' });
+    expect((JSON.parse(out) as { metadata: { name?: string } }).metadata.name).toBe('my wine');
+    const untitled = JSON.stringify({ ...doc, metadata: { ...doc.metadata, name: 'Untitled' } });
+    expect(
+      (
+        JSON.parse(rebaseSavedCopy(untitled, { to: '/ws/b.weft.json', workspace: '/ws' })) as {
+          metadata: { name?: string };
+        }
+      ).metadata.name,
+    ).toBe('b');
+    const given = JSON.stringify({ ...doc, metadata: { ...doc.metadata, name: 'Iris, mine' } });
+    expect(rebaseSavedCopy(given, { to: '/ws/b.weft.json', workspace: '/ws' })).toBe(given);
+  });
 });

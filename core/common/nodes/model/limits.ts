@@ -1,3 +1,5 @@
+import { groupDigits } from '../../groupDigits';
+
 /** The most hidden layers (or conv blocks) a preset model may have: a document asking for more is refused by validation. */
 export const MAX_MODEL_LAYERS = 256;
 /** The most weights between hidden layers (units × next units, summed) a preset model may have: 200 million, 800 MB as float32. */
@@ -14,7 +16,7 @@ export function hiddenWeights(units: readonly number[]): number {
 export function hiddenWeightsProblem(units: readonly number[]): string | undefined {
   const n = hiddenWeights(units);
   if (n <= MAX_HIDDEN_WEIGHTS) return undefined;
-  return `the hidden layers alone hold ${n.toLocaleString('en-US')} weights (${Math.round((n * 4) / 1024 ** 2)} MiB as float32, about 4× that while training with Adam), more than the ${MAX_HIDDEN_WEIGHTS.toLocaleString('en-US')} allowed; use fewer or narrower layers`;
+  return `the hidden layers alone hold ${groupDigits(n)} weights (${Math.round((n * 4) / 1024 ** 2)} MiB as float32, about 4× that while training with Adam), more than the ${groupDigits(MAX_HIDDEN_WEIGHTS)} allowed; use fewer or narrower layers`;
 }
 
 /**
@@ -31,5 +33,5 @@ export function describeModelSize(type: string, params: unknown): string | undef
   let n = hiddenWeights(units);
   for (let i = 1; i < filters.length; i++) n += k2 * filters[i - 1] * filters[i] + filters[i];
   const mib = (n * 4 * 4) / 1024 ** 2;
-  return `${n.toLocaleString('en-US')} weights between hidden layers (input and output layers are sized from the data), about ${mib < 0.1 ? mib.toFixed(3) : mib.toFixed(1)} MiB while training; the ceiling is ${MAX_HIDDEN_WEIGHTS.toLocaleString('en-US')}`;
+  return `${groupDigits(n)} weights between hidden layers (input and output layers are sized from the data), about ${mib < 0.1 ? mib.toFixed(3) : mib.toFixed(1)} MiB while training; the ceiling is ${groupDigits(MAX_HIDDEN_WEIGHTS)}`;
 }

@@ -189,3 +189,16 @@ describe('setPipelineName', () => {
     expect(setPipelineName(named, '').metadata).toEqual({ seed: 3 });
   });
 });
+
+describe('namedAfterFile', () => {
+  it('names a pipeline without a name (or Untitled) after the file and keeps a given name', async () => {
+    const { namedAfterFile } = await import('../../../../../core/common');
+    const unnamed = { ...emptyDocument('a'), metadata: { seed: 3 } };
+    expect(namedAfterFile(unnamed, '/ws/sub/wine.weft.json').metadata).toEqual({ name: 'wine', seed: 3 });
+    expect(namedAfterFile(unnamed, 'C:\\ws\\cars.json').metadata.name).toBe('cars');
+    const untitled = { ...unnamed, metadata: { name: 'Untitled' } };
+    expect(namedAfterFile(untitled, 'x.weft.json').metadata.name).toBe('x');
+    const named = { ...unnamed, metadata: { name: 'mine' } };
+    expect(namedAfterFile(named, 'x.weft.json')).toBe(named);
+  });
+});

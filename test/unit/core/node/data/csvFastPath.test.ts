@@ -292,4 +292,36 @@ describe('CSV fast path', () => {
     const long = `a,b\n1,${'x'.repeat(3 * 2 ** 20)}\n2,y\n`;
     expect(await sameAsPapaparse(write(long), { types: { b: 'text' } })).toEqual(['fast']);
   });
+
+  it('matches papaparse when repeated fields are added from memory: columns that change type late, missing markers, unique text', async () => {
+    const cities = ['Oslo', 'Lima', '"Cork, IE"', '"say ""hi"""', 'NA', '', 'Zürich'];
+    const rows = ['cat,flag,late,num,uniq,mixed,quotedNum,gone'];
+    for (let i = 0; i < 30_000; i++) {
+      const flag = i === 21_000 ? 'maybe' : ['true', 'false', 'NA', ''][i % 4];
+      const late = i < 12_000 ? String(i % 9) : ['x', 'y', '3', ''][i % 4];
+      const num = i === 25_000 ? 'oops' : (i % 13) / 4;
+      const mixed = i % 3 === 0 ? `"${i % 5}"` : ['a', '7', 'true', '2024-01-0' + ((i % 9) + 1)][i % 4];
+      rows.push(
+        [cities[i % 7], flag, late, num, `"u${i}, ""${i * 7}"""`, mixed, `"${i % 6}.5"`, i % 2 ? 'NA' : ''].join(','),
+      );
+    }
+    const text = rows.join('\n') + '\n';
+    expect(await sameAsPapaparse(write(text))).toEqual(['fast']);
+    const withoutBadNumber = text.replace(',oops,', ',1.25,');
+    expect(await sameAsPapaparse(write(withoutBadNumber))).toEqual(['fast', 'fast']);
+    const forced = { types: { cat: 'category', flag: 'text', mixed: 'text', quotedNum: 'number' } };
+    expect(await sameAsPapaparse(write(withoutBadNumber), forced)).toEqual(['fast', 'fast']);
+    const table = (await read(write(withoutBadNumber), {}, false)).out;
+    expect('table' in table && table.table.columns.map((c) => c.type)).toEqual([
+      'category',
+      'category',
+      'category',
+      'number',
+      'text',
+      'category',
+      'number',
+      'number',
+    ]);
+    expect('table' in table && table.table.warnings).toEqual(["column 'gone' is empty (every value is missing)"]);
+  });
 });
