@@ -1,5 +1,11 @@
 /** The canvas bench's graph: N nodes in a 40-wide grid, CSV sources each feeding a split. */
-export const BIG_N = 1000;
+const BIG_N = 1000;
+
+/**
+ * Where the studio opens this graph (renderer/canvas/useFitAll: too large to fit with titles at
+ * 11 px, so its top-left corner at zoom 11/13, 24 px in); the peer opens at the same view.
+ */
+export const PEER_VIEWPORT = { x: 24, y: 24, zoom: 11 / 13 };
 
 export interface BigGraph {
   nodes: { id: string; type: 'data.csv' | 'prep.split'; position: { x: number; y: number } }[];

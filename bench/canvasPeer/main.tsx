@@ -1,9 +1,9 @@
 import { Background, Controls, MiniMap, ReactFlow, type Edge, type Node } from '@xyflow/react';
 import { createRoot } from 'react-dom/client';
 import '@xyflow/react/dist/style.css';
-import { bigGraph } from './bigGraph';
+import { bigGraph, PEER_VIEWPORT } from './bigGraph';
 
-/** The canvas bench's peer: plain @xyflow/react with default nodes, the same graph and widgets as the studio. */
+/** The canvas bench's peer: plain @xyflow/react with default nodes, the same graph, opening view and widgets as the studio. */
 const { nodes, edges } = bigGraph();
 const flowNodes: Node[] = nodes.map((n) => ({ id: n.id, position: n.position, data: { label: n.type } }));
 const flowEdges: Edge[] = edges.map((e) => ({ id: e.id, source: e.source, target: e.target }));
@@ -13,8 +13,7 @@ function Peer() {
     <ReactFlow
       defaultNodes={flowNodes}
       defaultEdges={flowEdges}
-      fitView
-      fitViewOptions={{ maxZoom: 1, padding: 0.15 }}
+      defaultViewport={PEER_VIEWPORT}
       onlyRenderVisibleElements
       minZoom={0.05}
       maxZoom={2}

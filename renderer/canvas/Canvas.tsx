@@ -23,6 +23,11 @@ import { WeftNode, portColors } from './WeftNode';
 export const NODE_DRAG_MIME = 'application/x-weft-node';
 
 const nodeTypes: NodeTypes = { weft: WeftNode };
+/** Props given as constants: a new array or object on every render makes React Flow redo its key listeners and store fields. */
+const MULTI_SELECT_KEYS = ['Shift', 'Meta', 'Control'];
+const DEFAULT_VIEWPORT = { x: 0, y: 0, zoom: 1 };
+const PRO_OPTIONS = { hideAttribution: true };
+const showNodeResults = (_: unknown, n: WeftFlowNode): void => useStudio.getState().showResults(n.id);
 
 function minimapColor(n: WeftFlowNode): string {
   const def = definitionOf(n.data.type);
@@ -159,15 +164,15 @@ export function Canvas() {
         onConnect={onConnect}
         onConnectEnd={onConnectEnd}
         isValidConnection={isValidConnection}
-        onNodeDoubleClick={(_, n) => useStudio.getState().showResults(n.id)}
+        onNodeDoubleClick={showNodeResults}
         deleteKeyCode={null}
-        multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+        multiSelectionKeyCode={MULTI_SELECT_KEYS}
         selectionKeyCode="Shift"
         onlyRenderVisibleElements
         minZoom={0.05}
         maxZoom={2}
-        defaultViewport={{ x: 0, y: 0, zoom: 1 }}
-        proOptions={{ hideAttribution: true }}
+        defaultViewport={DEFAULT_VIEWPORT}
+        proOptions={PRO_OPTIONS}
       >
         <CanvasBackground />
         <CanvasMiniMap />

@@ -146,4 +146,8 @@ function WeftNodeView({ id, data, selected }: NodeProps<WeftFlowNode>) {
   );
 }
 
-export const WeftNode = memo(WeftNodeView);
+/** The view reads only these props: a drag changes the node's position props on every frame, not its face. */
+const sameFace = (a: NodeProps<WeftFlowNode>, b: NodeProps<WeftFlowNode>): boolean =>
+  a.id === b.id && a.data === b.data && a.selected === b.selected;
+
+export const WeftNode = memo(WeftNodeView, sameFace);

@@ -1,20 +1,40 @@
+import { useMemo } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { formatPortType } from '../../core/common';
 import type { Dimension } from '../../core/common/search/space';
 import { pickParamPath } from '../files/fileActions';
 import { definitionOf } from '../store/nodeCatalog';
-import { useStudio } from '../store/useStudio';
+import { useStudio, type StudioState } from '../store/useStudio';
 import { useColumns } from './columnStore';
 import { DimensionsEditor, MetricInput } from './DimensionsEditor';
 import { objectiveMetrics, problemDimension, upstreamNodeIds } from './dimensionDraft';
 import { ParamInput } from './ParamInput';
 import { fieldApplies, paramFields, splitFields, type ParamField } from './paramFields';
 
+const NONE: string[] = [];
+
+/** The one selected node's id, else how many nodes are selected (a primitive: a drag does not change it). */
+function selectionOf(s: StudioState): string | number {
+  let id: string | undefined;
+  let count = 0;
+  for (const n of s.nodes) {
+    if (!n.selected) continue;
+    count++;
+    id = n.id;
+  }
+  return count === 1 && id !== undefined ? id : count;
+}
+
 /** The selected node's params as a form generated from its zod schema, with inline errors. */
 export function Inspector() {
-  const selected = useStudio((s) => {
-    const sel = s.nodes.filter((n) => n.selected);
-    return sel.length === 1 ? sel[0] : sel.length;
-  });
+  const selection = useStudio(selectionOf);
+  const data = useStudio((s) =>
+    typeof selection === 'string' ? s.nodes.find((n) => n.id === selection)?.data : undefined,
+  );
+  const selected = useMemo(
+    () => (typeof selection === 'string' ? (data ? { id: selection, data } : 0) : selection),
+    [selection, data],
+  );
   const errors = useStudio((s) =>
     typeof selected === 'object' && selected ? s.validation.errors[selected.id] : undefined,
   );
@@ -23,8 +43,10 @@ export function Inspector() {
   const run = useStudio((s) => s.run);
   const running = useStudio((s) => s.running);
   const showResults = useStudio((s) => s.showResults);
-  const nodes = useStudio((s) => s.nodes);
   const edges = useStudio((s) => s.edges);
+  const searchId = typeof selected === 'object' && selected.data.type === 'tune.search' ? selected.id : undefined;
+  const upstreamIds = useMemo(() => (searchId ? upstreamNodeIds(edges, searchId) : NONE), [edges, searchId]);
+  const upstreamData = useStudio(useShallow((s) => upstreamIds.map((id) => s.nodes.find((n) => n.id === id)?.data)));
   const nodeRun = useStudio((s) => s.nodeRun);
   const columns = useColumns((c) => (typeof selected === 'object' && selected ? c.byNode[selected.id] : undefined));
 
@@ -51,15 +73,15 @@ export function Inspector() {
   const isSearch = def.type === 'tune.search';
   const input = (f: ParamField) => {
     if (isSearch && f.key === 'dimensions') {
-      const upstream = upstreamNodeIds(edges, selected.id).flatMap((id) => {
-        const n = nodes.find((x) => x.id === id);
-        return n
+      const upstream = upstreamIds.flatMap((id, i) => {
+        const d = upstreamData[i];
+        return d
           ? [
               {
                 id,
-                label: n.data.label ? `${n.data.label} (${id})` : id,
-                def: definitionOf(n.data.type),
-                params: n.data.params,
+                label: d.label ? `${d.label} (${id})` : id,
+                def: definitionOf(d.type),
+                params: d.params,
               },
             ]
           : [];

@@ -38,6 +38,19 @@ function watchKey(s: StudioState): string {
 }
 
 /**
+ * False when `s` has the same file, edges and node ids/data objects as `seen` (a drag, a selection):
+ * then its watch key cannot differ, and is not rebuilt on every frame.
+ */
+function graphMayDiffer(seen: Pick<StudioState, 'nodes' | 'edges'> & { path: string | null }, s: StudioState): boolean {
+  if (s.file.path !== seen.path || s.edges !== seen.edges || s.nodes.length !== seen.nodes.length) return true;
+  if (s.nodes === seen.nodes) return false;
+  for (let i = 0; i < s.nodes.length; i++) {
+    if (s.nodes[i].id !== seen.nodes[i].id || s.nodes[i].data !== seen.nodes[i].data) return true;
+  }
+  return false;
+}
+
+/**
  * Reads the input columns of every node with column params a moment after the graph changes (the
  * engine runs the upstream nodes, cached), so pickers and unknown-column flags follow the data.
  */
@@ -65,7 +78,10 @@ export function startColumnWatch(delayMs = 400): () => void {
     }
     useColumns.setState({ byNode });
   };
+  let seen: Pick<StudioState, 'nodes' | 'edges'> & { path: string | null } = { nodes: [], edges: [], path: null };
   const check = (s: StudioState): void => {
+    if (!graphMayDiffer(seen, s)) return;
+    seen = { nodes: s.nodes, edges: s.edges, path: s.file.path };
     const key = watchKey(s);
     if (key === last) return;
     last = key;

@@ -163,9 +163,10 @@ export const createGraphSlice: StateCreator<StudioState, [], [], GraphSlice> = (
     onNodesChange(changes) {
       const s = get();
       const measured = new Set(changes.flatMap((c) => (c.type === 'dimensions' ? [c.id] : [])));
-      const nodes = applyNodeChanges(changes, s.nodes).map((n) =>
-        n.handles && measured.has(n.id) ? withoutEstimate(n) : n,
-      );
+      const applied = applyNodeChanges(changes, s.nodes);
+      const nodes = measured.size
+        ? applied.map((n) => (n.handles && measured.has(n.id) ? withoutEstimate(n) : n))
+        : applied;
       if (changes.some((c) => c.type === 'remove' || c.type === 'add' || c.type === 'replace')) {
         const removed = changes.flatMap((c) => (c.type === 'remove' ? [c.id] : []));
         const changed = toDocument(nodes, s.edges, s.metadata);
