@@ -1,7 +1,7 @@
 /**
- * Chooses the compress bench's distillation settings without looking at the test digits: 1,600 of
- * the 8,000 training digits are held out as validation, the teacher and the students are trained on
- * the other 6,400, and every setting is scored on the held-out rows against the same student trained
+ * Chooses the compress bench's distillation settings without looking at the test digits: part of
+ * the 8,000 training digits is held out as validation, the teacher and the students are trained on
+ * the rest, and every setting is scored on the held-out rows against the same student trained
  * without a teacher (same seed, same epochs). `holdout: "block"` (the default) holds out the last
  * quarter of each digit's training rows in the mnist package's order, as the test split is the last
  * fifth of each digit (bench/digits/digitsIdx.ts); `"random"` holds out a seeded random 1,600.
