@@ -23,7 +23,7 @@ interface Entry {
 }
 
 /** How a model was made, from what the trainer, opt.prune and opt.quantize record on it. */
-export function kindOf(model: TrainedModelValue): string {
+function kindOf(model: TrainedModelValue): string {
   const tp = model.trainParams;
   const parts: string[] = [];
   if (tp.distilled) parts.push('distilled');
@@ -55,7 +55,7 @@ function connected(ctx: Parameters<Executor<EvalCompressionParams>>[0], where: s
 
 /**
  * Batch-1 and batch-256 latency of every model: measured in order, then in reverse order, keeping
- * each model's lower median, so the first model does not pay for the process warming up.
+ * each model's lower median, so no model gains or loses from its place in the order.
  */
 async function timeModels(
   onnx: Uint8Array[],
@@ -81,7 +81,7 @@ async function timeModels(
 const ratio = (ref: number, v: number): string => (v > 0 ? `${(ref / v).toFixed(2)}×` : 'n/a');
 
 /** The report as one table: the CLI prints it and the studio shows it under its bars. */
-export function compressionTable(c: CompressionValue): DisplayTable {
+function compressionTable(c: CompressionValue): DisplayTable {
   const ref = c.models[0];
   return {
     title: `Compression report (${c.rows} rows of the ${c.split} split; latency: median onnxruntime run, CPU, one thread; ratios against ${ref.id})`,
