@@ -5,17 +5,24 @@
  * in its own process under autocannon with 64 concurrent clients on loopback (requests/s and p99),
  * without and with dynamic batching (the unbatched server is the batched one's peer).
  * The first rows' probabilities of both runtimes are compared before any number is reported.
+ * The same load is then sent to the digits CNN of bench/models.ts (conv 3×3×16, pool, conv
+ * 3×3×32, pool, dense 10; seeded weights, one real test digit per request), a model whose
+ * batch-1 inference is not negligible next to the HTTP work, unbatched and batched.
+ * Each load run also prints the CPU seconds of the server process and of the load generator.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import * as ort from 'onnxruntime-node';
+import { buildInferenceGraph, initParams, resolveSpec } from '../core/common/model';
 import { encodeModelData } from '../core/common/model/onnx/encodeModel';
 import { openSession } from '../core/node/onnx/session';
 import { mlpModel, seededValues } from '../test/unit/core/node/onnx/onnxFiles';
+import { loadDigits } from './digits/digitsIdx';
+import { cnnSpec } from './models';
 import { peerEnv } from './peerEnv';
 import { reportBench } from './report';
 
@@ -74,11 +81,37 @@ function torchPeer(dir: string, weights: Float32Array, x: Float32Array): TorchRe
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as TorchResult;
 }
 
-async function serveAndLoad(
-  file: string,
-  row: number[],
-  flags: string[],
-): Promise<{ reqPerS: number; p99: number; requests: number; errors: number; non2xx: number }> {
+interface LoadResult {
+  reqPerS: number;
+  p99: number;
+  requests: number;
+  errors: number;
+  non2xx: number;
+  /** CPU seconds of the server process during the load (null where /proc is absent). */
+  serverCpuS: number | null;
+  /** CPU seconds of this process, which runs autocannon, during the load. */
+  loadCpuS: number;
+  /** Mean rows per onnxruntime call, from the server's weft_model_batch_rows histogram. */
+  rowsPerCall: number;
+}
+
+function rowsPerCall(metrics: string): number {
+  const sum = (name: string): number =>
+    [...metrics.matchAll(new RegExp(`^${name}\\{[^}]*\\} (\\S+)$`, 'gm'))].reduce((a, m) => a + Number(m[1]), 0);
+  return sum('weft_model_batch_rows_sum') / sum('weft_model_batch_rows_count');
+}
+
+/** utime + stime of a process in seconds, from /proc (Linux; USER_HZ is 100 there). */
+function processCpuS(pid: number | undefined): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+async function serveAndLoad(file: string, body: string, flags: string[]): Promise<LoadResult> {
   const child = spawn(
     process.execPath,
     [path.join(here, '..', 'bin', 'weft.js'), 'serve-model', file, '--port', '0', '--provider', 'cpu', ...flags],
@@ -94,24 +127,54 @@ async function serveAndLoad(
       });
       child.on('exit', (code) => reject(new Error(`weft serve-model exited with ${code}`)));
     });
+    const serverCpu0 = processCpuS(child.pid);
+    const loadCpu0 = process.cpuUsage();
     const r = await autocannon({
-      url: `${url}/v2/models/mlp/infer`,
+      url: `${url}/v2/models/${path.basename(file, '.onnx')}/infer`,
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ inputs: [{ name: 'x', shape: [1, SIZES[0]], datatype: 'FP32', data: row }] }),
+      body,
       connections: 64,
       duration: LOAD_SECONDS,
     });
+    const loadCpu = process.cpuUsage(loadCpu0);
+    const serverCpu1 = processCpuS(child.pid);
+    const metrics = await (await fetch(`${url}/metrics`)).text();
     return {
       reqPerS: r.requests.average,
       p99: r.latency.p99,
       requests: r['2xx'],
       errors: r.errors + r.timeouts,
       non2xx: r.non2xx,
+      serverCpuS: serverCpu0 !== null && serverCpu1 !== null ? serverCpu1 - serverCpu0 : null,
+      loadCpuS: (loadCpu.user + loadCpu.system) / 1e6,
+      rowsPerCall: rowsPerCall(metrics),
     };
   } finally {
     child.kill('SIGTERM');
   }
+}
+
+function checkLoad(what: string, load: LoadResult): void {
+  const perRequest =
+    load.serverCpuS !== null ? ` (${((load.serverCpuS / load.requests) * 1e6).toFixed(0)} µs a request)` : '';
+  const cpu = `CPU s: server ${load.serverCpuS?.toFixed(2) ?? 'n/a'}${perRequest}, load generator ${load.loadCpuS.toFixed(2)}`;
+  console.log(
+    `check serving: ${what}, 64 clients × ${LOAD_SECONDS} s on loopback: ${load.requests} answered, ${load.errors} errors, ${load.non2xx} non-2xx; ${cpu}; ${load.rowsPerCall.toFixed(1)} rows per onnxruntime call`,
+  );
+  if (load.errors || load.non2xx) throw new Error(`${what}: the load test saw errors`);
+}
+
+/** The digits CNN with seeded weights as an ONNX file, and one real test digit as the request body. */
+function digitsCnn(dir: string): { file: string; body: string } {
+  const model = resolveSpec(cnnSpec, { featureShape: [1, 28, 28], outputUnits: 10 });
+  const file = path.join(dir, 'cnn.onnx');
+  writeFileSync(file, buildInferenceGraph(model, initParams(model, 7), { task: 'classification' }));
+  const digit = Array.from(loadDigits().test.x.subarray(0, 28 * 28));
+  return {
+    file,
+    body: JSON.stringify({ inputs: [{ name: 'input', shape: [1, 1, 28, 28], datatype: 'FP32', data: digit }] }),
+  };
 }
 
 async function main(): Promise<void> {
@@ -160,11 +223,9 @@ async function main(): Promise<void> {
     );
 
     const row = Array.from(x.subarray(0, SIZES[0]));
-    const load = await serveAndLoad(file, row, ['--max-batch', '0']);
-    console.log(
-      `check serving: weft serve-model, 64 clients × ${LOAD_SECONDS} s on loopback: ${load.requests} answered, ${load.errors} errors, ${load.non2xx} non-2xx`,
-    );
-    if (load.errors || load.non2xx) throw new Error('the load test saw errors');
+    const body = JSON.stringify({ inputs: [{ name: 'x', shape: [1, SIZES[0]], datatype: 'FP32', data: row }] });
+    const load = await serveAndLoad(file, body, ['--max-batch', '0']);
+    checkLoad('weft serve-model', load);
     reportBench(
       'serving-http-infer-c64-b1 (peer: torch eval b1, in-process, no HTTP)',
       load.reqPerS,
@@ -175,11 +236,9 @@ async function main(): Promise<void> {
     );
     reportBench('serving-http-p99-c64-b1', load.p99, null, 'ms', false, 'no PyTorch HTTP server among the peers');
 
-    const batched = await serveAndLoad(file, row, ['--max-batch', String(MAX_BATCH), '--max-queue-delay-ms', '0']);
-    console.log(
-      `check serving: weft serve-model --max-batch ${MAX_BATCH}, 64 clients × ${LOAD_SECONDS} s: ${batched.requests} answered, ${batched.errors} errors, ${batched.non2xx} non-2xx`,
-    );
-    if (batched.errors || batched.non2xx) throw new Error('the batched load test saw errors');
+    const batchFlags = ['--max-batch', String(MAX_BATCH), '--max-queue-delay-ms', '0'];
+    const batched = await serveAndLoad(file, body, batchFlags);
+    checkLoad(`weft serve-model --max-batch ${MAX_BATCH}`, batched);
     reportBench(
       'serving-http-infer-c64-b1-batched (peer: the same server without batching)',
       batched.reqPerS,
@@ -191,6 +250,26 @@ async function main(): Promise<void> {
       'serving-http-p99-c64-b1-batched (peer: the same server without batching)',
       batched.p99,
       load.p99,
+      'ms',
+      false,
+    );
+
+    const cnn = digitsCnn(dir);
+    const cnnAlone = await serveAndLoad(cnn.file, cnn.body, ['--max-batch', '0']);
+    checkLoad('weft serve-model, digits CNN', cnnAlone);
+    const cnnBatched = await serveAndLoad(cnn.file, cnn.body, batchFlags);
+    checkLoad(`weft serve-model --max-batch ${MAX_BATCH}, digits CNN`, cnnBatched);
+    reportBench(
+      'serving-http-infer-c64-b1-cnn-batched (digits CNN; peer: the same server without batching)',
+      cnnBatched.reqPerS,
+      cnnAlone.reqPerS,
+      'req/s',
+      true,
+    );
+    reportBench(
+      'serving-http-p99-c64-b1-cnn-batched (digits CNN; peer: the same server without batching)',
+      cnnBatched.p99,
+      cnnAlone.p99,
       'ms',
       false,
     );

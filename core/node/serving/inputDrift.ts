@@ -34,7 +34,10 @@ interface Card {
 
 /** Running per-feature statistics of live inputs. */
 export class InputDrift {
-  private readonly stats = new Map<string, { model: string; version: string; columns: Map<string, Column> }>();
+  private readonly stats = new Map<
+    string,
+    { model: string; version: string; columns: Map<string, Column>; byInput: Map<string, Column[]> }
+  >();
 
   constructor(registry: Registry) {
     const labelNames = ['model', 'version', 'input', 'feature'] as const;
@@ -71,11 +74,12 @@ export class InputDrift {
     );
   }
 
-  private columnsFor(model: string, served: ServedVersion): Map<string, Column> {
+  /** The watched columns of each input, by position. */
+  private columnsFor(model: string, served: ServedVersion): Map<string, Column[]> {
     const key = `${model}\u0000${served.version}`;
     let s = this.stats.get(key);
     if (!s) {
-      s = { model, version: String(served.version), columns: new Map() };
+      s = { model, version: String(served.version), columns: new Map(), byInput: new Map() };
       this.stats.set(key, s);
       const layout = metadataJson<{ inputs?: { name: string; columns?: string[] }[] }>(served.info, 'weft.io');
       const card = metadataJson<Card>(served.info, 'weft.model_card');
@@ -89,11 +93,12 @@ export class InputDrift {
         if (input.dtype !== 'float32' && input.dtype !== 'float64') continue;
         const width = typeof input.shape?.[1] === 'number' ? input.shape[1] : input.shape?.length === 1 ? 1 : 0;
         const names = layout?.inputs?.find((i) => i.name === input.name)?.columns;
+        const byPosition: Column[] = [];
         for (let j = 0; j < Math.min(width, MAX_COLUMNS); j++) {
           const feature = names?.[j] ?? String(j);
           const t = train.get(feature);
           const p = profiles.get(feature);
-          s.columns.set(`${input.name}\u0000${j}`, {
+          const column: Column = {
             input: input.name,
             feature,
             n: 0,
@@ -104,24 +109,28 @@ export class InputDrift {
             ...(p && p.fractions.length === p.edges.length + 1
               ? { bins: { edges: p.edges, fractions: p.fractions, counts: p.fractions.map(() => 0) } }
               : {}),
-          });
+          };
+          s.columns.set(`${input.name}\u0000${j}`, column);
+          byPosition.push(column);
         }
+        if (byPosition.length) s.byInput.set(input.name, byPosition);
       }
     }
-    return s.columns;
+    return s.byInput;
   }
 
   /** Adds one request's inputs to the statistics. */
   observe(model: string, served: ServedVersion, feeds: Record<string, ort.Tensor>): void {
-    const columns = this.columnsFor(model, served);
-    if (!columns.size) return;
-    for (const [name, t] of Object.entries(feeds)) {
-      if (t.type !== 'float32' && t.type !== 'float64') continue;
+    const byInput = this.columnsFor(model, served);
+    if (!byInput.size) return;
+    for (const name in feeds) {
+      const columns = byInput.get(name);
+      const t = feeds[name];
+      if (!columns || (t.type !== 'float32' && t.type !== 'float64')) continue;
       const width = t.dims.length === 2 ? t.dims[1] : t.dims.length === 1 ? 1 : 0;
       const data = t.data as Float32Array | Float64Array;
-      for (let j = 0; j < Math.min(width, MAX_COLUMNS); j++) {
-        const c = columns.get(`${name}\u0000${j}`);
-        if (!c) continue;
+      for (let j = 0; j < Math.min(width, columns.length); j++) {
+        const c = columns[j];
         for (let i = j; i < data.length; i += width) {
           const v = data[i];
           if (Number.isNaN(v)) {

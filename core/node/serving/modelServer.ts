@@ -16,6 +16,7 @@ import type { OnnxModelInfo } from '../onnx/inspect';
 import type { ProviderChoice, ProviderName } from '../onnx/session';
 import { AccessControl, readKeysFile, singleKey, type KeySpec, type Permission } from './accessControl';
 import type { BatchOptions } from './batcher';
+import { readInferBody } from './inferBody';
 import { BadRequest, feedsFromRequest, inferRequestSchema, responseTensor } from './oip';
 import { HttpError, ModelRepository } from './repository';
 import { ServerMetrics } from './serverMetrics';
@@ -189,20 +190,30 @@ async function listen(repository: ModelRepository, metrics: ServerMetrics, opts:
   });
   type Tagged = FastifyRequest & { weftVersion?: number; weftKey?: string };
 
-  app.addHook('onRequest', async (req, reply) => {
-    if (!access || req.url.startsWith('/v2/health/')) return;
-    const route = req.routeOptions.url;
-    const { model } = (req.params ?? {}) as { model?: string };
-    const decision = access.check(givenKey(req), permissionFor(route), model);
-    if (decision.ok) {
-      (req as Tagged).weftKey = decision.keyId;
-      return;
-    }
-    if (decision.status === 401) void reply.header('www-authenticate', 'Bearer');
-    if (decision.retryAfterS !== undefined) void reply.header('retry-after', String(decision.retryAfterS));
-    await reply.code(decision.status).send({ error: decision.error });
+  const standardJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body: Buffer, done) => {
+    const read = body.length ? readInferBody(body) : undefined;
+    if (read !== undefined) done(null, read);
+    else void standardJson(req, body.toString('utf8'), done);
   });
-  app.addHook('onResponse', async (req, reply) => {
+
+  if (access) {
+    const control = access;
+    app.addHook('onRequest', (req, reply, done) => {
+      if (req.url.startsWith('/v2/health/')) return done();
+      const { model } = (req.params ?? {}) as { model?: string };
+      const decision = control.check(givenKey(req), permissionFor(req.routeOptions.url), model);
+      if (decision.ok) {
+        (req as Tagged).weftKey = decision.keyId;
+        return done();
+      }
+      if (decision.status === 401) void reply.header('www-authenticate', 'Bearer');
+      if (decision.retryAfterS !== undefined) void reply.header('retry-after', String(decision.retryAfterS));
+      void reply.code(decision.status).send({ error: decision.error });
+    });
+  }
+  app.addHook('onResponse', (req, reply, done) => {
     const seconds = reply.elapsedTime / 1000;
     metrics.observe(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, seconds);
     const { model, version } = (req.params ?? {}) as { model?: string; version?: string };
@@ -222,6 +233,7 @@ async function listen(repository: ModelRepository, metrics: ServerMetrics, opts:
         latency_ms: Math.round(reply.elapsedTime * 1000) / 1000,
       })}\n`,
     );
+    done();
   });
   app.setErrorHandler(async (err: Error & { statusCode?: number }, _req, reply) => {
     const status = err instanceof BadRequest ? 400 : (err.statusCode ?? 500);

@@ -8,6 +8,15 @@ import type { TensorInfo } from '../onnx/inspect';
 import { DATATYPES, datatypeOf, type Datatype } from './datatypes';
 
 const parameters = z.record(z.string(), z.unknown()).optional();
+const anyArray = z.array(z.unknown());
+
+/**
+ * Tensor data: a JSON array, or the Float64Array the infer body reader makes of an all-number
+ * one (checked as a whole rather than element by element); errors read as the array schema's.
+ */
+const tensorData = z.union([z.instanceof(Float64Array), anyArray], {
+  error: (issue) => anyArray.safeParse(issue.input).error?.issues[0]?.message,
+});
 
 export const inferRequestSchema = z.object({
   id: z.string().max(256).optional(),
@@ -19,7 +28,7 @@ export const inferRequestSchema = z.object({
         shape: z.array(z.number().int().min(0)).max(16),
         datatype: z.string(),
         parameters,
-        data: z.array(z.unknown()),
+        data: tensorData,
       }),
     )
     .min(1),
@@ -45,9 +54,12 @@ export function tensorMetadata(t: TensorInfo): { name: string; datatype: Datatyp
   return { name: t.name, datatype, shape: t.shape.map((d) => (typeof d === 'number' ? d : -1)) };
 }
 
+/** Values of one tensor: a JSON array, or numbers read straight into a Float64Array. */
+type Values = ArrayLike<unknown>;
+
 /** The request's `data`, flattened row-major; nested arrays are accepted as the protocol allows. */
-function flatten(data: unknown[], where: string): unknown[] {
-  if (!data.some(Array.isArray)) return data;
+function flatten(data: Float64Array | unknown[], where: string): Values {
+  if (data instanceof Float64Array || !data.some(Array.isArray)) return data;
   const out: unknown[] = [];
   const walk = (v: unknown[], depth: number): void => {
     if (depth > 16) throw new BadRequest(`${where}: data is nested too deeply`);
@@ -71,9 +83,31 @@ const INT_RANGES: Partial<Record<Datatype, [number, number]>> = {
   UINT64: [0, Number.MAX_SAFE_INTEGER],
 };
 
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+function notFinite(where: string, i: number, num: number): BadRequest {
+  return new BadRequest(
+    `${where}: data[${i}] is ${num} (a number too large for JSON doubles, such as 1e999, reads as Infinity); send finite numbers`,
+  );
+}
+
+function beyondFloat32(where: string, i: number, num: number): BadRequest {
+  return new BadRequest(`${where}: data[${i}] is ${num}, beyond the float32 range; send finite FP32 values`);
+}
+
+/** FP32 or FP64 data already read as doubles: checked in one pass, converted once. */
+function floatTensor(datatype: 'FP32' | 'FP64', values: Float64Array, shape: number[], where: string): ort.Tensor {
+  const limit = datatype === 'FP32' ? FLOAT32_MAX : Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const num = values[i];
+    if (!(Math.abs(num) <= limit)) throw Number.isFinite(num) ? beyondFloat32(where, i, num) : notFinite(where, i, num);
+  }
+  return new ort.Tensor(DATATYPES[datatype].ort, datatype === 'FP32' ? new Float32Array(values) : values, shape);
+}
+
 function toTensor(
   datatype: Datatype,
-  values: unknown[],
+  values: Values,
   shape: number[],
   where: string,
   allowMissing = false,
@@ -84,14 +118,20 @@ function toTensor(
     );
   };
   if (datatype === 'BYTES') {
-    values.forEach((v, i) => typeof v !== 'string' && bad(i, 'a string'));
-    return new ort.Tensor('string', values as string[], shape);
+    for (let i = 0; i < values.length; i++) if (typeof values[i] !== 'string') bad(i, 'a string');
+    return new ort.Tensor('string', Array.from(values as ArrayLike<string>), shape);
   }
   if (datatype === 'BOOL') {
     const out = new Uint8Array(values.length);
-    values.forEach((v, i) => (typeof v === 'boolean' ? (out[i] = v ? 1 : 0) : bad(i, 'true or false')));
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (typeof v === 'boolean') out[i] = v ? 1 : 0;
+      else bad(i, 'true or false');
+    }
     return new ort.Tensor('bool', out, shape);
   }
+  if ((datatype === 'FP32' || datatype === 'FP64') && values instanceof Float64Array)
+    return floatTensor(datatype, values, shape, where);
   if (datatype === 'FP32' || datatype === 'FP64') {
     const out = datatype === 'FP32' ? new Float32Array(values.length) : new Float64Array(values.length);
     for (let i = 0; i < values.length; i++) {
@@ -106,12 +146,8 @@ function toTensor(
       }
       if (typeof v !== 'number') bad(i, 'a number');
       const num = v as number;
-      if (!Number.isFinite(num))
-        throw new BadRequest(
-          `${where}: data[${i}] is ${num} (a number too large for JSON doubles, such as 1e999, reads as Infinity); send finite numbers`,
-        );
-      if (datatype === 'FP32' && Math.abs(num) > 3.4028234663852886e38)
-        throw new BadRequest(`${where}: data[${i}] is ${num}, beyond the float32 range; send finite FP32 values`);
+      if (!Number.isFinite(num)) throw notFinite(where, i, num);
+      if (datatype === 'FP32' && Math.abs(num) > FLOAT32_MAX) throw beyondFloat32(where, i, num);
       out[i] = num;
     }
     return new ort.Tensor(DATATYPES[datatype].ort, out, shape);

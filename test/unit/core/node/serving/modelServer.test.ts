@@ -89,6 +89,21 @@ describe('Open Inference Protocol v2 REST', () => {
     expect(v.status).toBe(200);
   });
 
+  it('answers the same whether the body is read by the fast reader or by the standard JSON parser', async () => {
+    const body = JSON.stringify(fp32([2, 2], [0.41997575759887695, -1.5e-3, 12345678.901234567, 0.1]));
+    const fast = await call(server, 'POST', '/v2/models/clf/infer', body);
+    // A byte order mark is left to Fastify's standard parser, which skips it.
+    const standard = await call(server, 'POST', '/v2/models/clf/infer', `\ufeff${body}`);
+    expect(fast.status).toBe(200);
+    expect(standard.text).toBe(fast.text);
+    const rows = [
+      [0.41997575759887695, -1.5e-3],
+      [12345678.901234567, 0.1],
+    ].map((r) => r.map((x) => Math.fround(x)));
+    const want = rows.flatMap((x) => softmax(affine(x, W, B)));
+    want.forEach((p, i) => expect(fast.json.outputs[0].data[i]).toBeCloseTo(p, 6));
+  });
+
   it.each([
     [
       'wrong dtype',

@@ -1,0 +1,182 @@
+/**
+ * A JSON reader for infer request bodies that reads each input's flat numeric `data` array
+ * (`inputs[k].data`) straight into a Float64Array instead of an array of boxed numbers.
+ *
+ * Every value it returns equals what `JSON.parse` gives, except that such `data` arrays are
+ * Float64Arrays holding the same doubles (see jsonNumber.ts).
+ * On anything it does not read exactly as the standard parser would (invalid JSON, a byte order
+ * mark, `__proto__` or `constructor` keys, very deep nesting) it returns undefined, and the
+ * caller hands the body to the standard parser, which answers as it always has.
+ */
+import { readJsonNumber } from './jsonNumber';
+
+const MAX_DEPTH = 64;
+/** Depth of `inputs[k].data`'s value: the root object is 1, `inputs` 2, each input object 3. */
+const DATA_DEPTH = 3;
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const MINUS = 0x2d;
+const ZERO = 0x30;
+const NINE = 0x39;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
+
+class NotPlain extends Error {}
+const notPlain = new NotPlain();
+
+let scratch = new Float64Array(1024);
+
+const isDigit = (c: number): boolean => c >= ZERO && c <= NINE;
+
+class Reader {
+  pos = 0;
+
+  constructor(private readonly buf: Buffer) {}
+
+  fail(): never {
+    throw notPlain;
+  }
+
+  space(): void {
+    const buf = this.buf;
+    let c = buf[this.pos];
+    while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = buf[++this.pos];
+  }
+
+  value(depth: number, numeric: boolean): unknown {
+    const c = this.buf[this.pos];
+    if (c === OPEN_OBJECT) return this.object(depth + 1);
+    if (c === OPEN_ARRAY) return numeric ? this.numbers(depth + 1) : this.array(depth + 1);
+    if (c === QUOTE) return this.string();
+    if (c === MINUS || isDigit(c)) return this.number();
+    if (c === 0x74) return this.literal('true', true);
+    if (c === 0x66) return this.literal('false', false);
+    if (c === 0x6e) return this.literal('null', null);
+    return this.fail();
+  }
+
+  literal<T>(word: string, v: T): T {
+    for (let i = 0; i < word.length; i++) if (this.buf[this.pos + i] !== word.charCodeAt(i)) this.fail();
+    this.pos += word.length;
+    return v;
+  }
+
+  object(depth: number): Record<string, unknown> {
+    if (depth > MAX_DEPTH) this.fail();
+    const out: Record<string, unknown> = {};
+    this.pos++;
+    this.space();
+    if (this.buf[this.pos] === CLOSE_OBJECT) {
+      this.pos++;
+      return out;
+    }
+    for (;;) {
+      if (this.buf[this.pos] !== QUOTE) this.fail();
+      const key = this.string();
+      if (key === '__proto__' || key === 'constructor') this.fail();
+      this.space();
+      if (this.buf[this.pos] !== COLON) this.fail();
+      this.pos++;
+      this.space();
+      out[key] = this.value(depth, depth === DATA_DEPTH && key === 'data');
+      this.space();
+      const c = this.buf[this.pos++];
+      if (c === CLOSE_OBJECT) return out;
+      if (c !== COMMA) this.fail();
+      this.space();
+    }
+  }
+
+  /** A plain array; `head` holds the elements already read when a numeric read gave up. */
+  array(depth: number, head?: unknown[]): unknown[] {
+    if (depth > MAX_DEPTH) this.fail();
+    const out = head ?? [];
+    if (!head) {
+      this.pos++;
+      this.space();
+      if (this.buf[this.pos] === CLOSE_ARRAY) {
+        this.pos++;
+        return out;
+      }
+    }
+    for (;;) {
+      out.push(this.value(depth, false));
+      this.space();
+      const c = this.buf[this.pos++];
+      if (c === CLOSE_ARRAY) return out;
+      if (c !== COMMA) this.fail();
+      this.space();
+    }
+  }
+
+  /** An array that is all numbers becomes a Float64Array; otherwise a plain array. */
+  numbers(depth: number): Float64Array | unknown[] {
+    const buf = this.buf;
+    this.pos++;
+    this.space();
+    if (buf[this.pos] === CLOSE_ARRAY) {
+      this.pos++;
+      return [];
+    }
+    let n = 0;
+    for (;;) {
+      const c = buf[this.pos];
+      if (c !== MINUS && !isDigit(c)) return this.array(depth, Array.from(scratch.subarray(0, n)));
+      if (n === scratch.length) {
+        const grown = new Float64Array(n * 2);
+        grown.set(scratch);
+        scratch = grown;
+      }
+      scratch[n++] = this.number();
+      this.space();
+      const next = buf[this.pos++];
+      if (next === CLOSE_ARRAY) return scratch.slice(0, n);
+      if (next !== COMMA) this.fail();
+      this.space();
+    }
+  }
+
+  number(): number {
+    const v = readJsonNumber(this.buf, this);
+    return Number.isNaN(v) ? this.fail() : v;
+  }
+
+  string(): string {
+    const buf = this.buf;
+    const start = ++this.pos;
+    let escaped = false;
+    for (;;) {
+      const c = buf[this.pos];
+      if (c === QUOTE) break;
+      if (!(c >= 0x20)) this.fail();
+      if (c === BACKSLASH) {
+        escaped = true;
+        this.pos += 2;
+      } else this.pos++;
+    }
+    const end = this.pos++;
+    if (!escaped) return buf.toString('utf8', start, end);
+    return JSON.parse(buf.toString('utf8', start - 1, end + 1)) as string;
+  }
+}
+
+/**
+ * The body read as above, or undefined when the standard parser must read it (it is then either
+ * invalid or unusual, and the standard parser's answer, value or error, is the one to give).
+ */
+export function readInferBody(body: Buffer): unknown {
+  const r = new Reader(body);
+  try {
+    r.space();
+    const v = r.value(0, false);
+    r.space();
+    return r.pos === body.length ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import { readInferBody } from '../../../../../core/node/serving/inferBody';
+import { readJsonNumber } from '../../../../../core/node/serving/jsonNumber';
+
+/** A seeded generator, so a failure can be replayed. */
+function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+function readNumber(text: string): { value: number; end: number } {
+  const at = { pos: 0 };
+  const value = readJsonNumber(Buffer.from(text), at);
+  return { value, end: at.pos };
+}
+
+/** Replaces typed arrays by plain arrays so a read body compares with JSON.parse's. */
+function plain(v: unknown): unknown {
+  if (v instanceof Float64Array) return Array.from(v);
+  if (Array.isArray(v)) return v.map(plain);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
+  return v;
+}
+
+describe('readJsonNumber', () => {
+  it('gives the same double as JSON.parse for every kind of JSON number', () => {
+    const rnd = lcg(19);
+    const f32 = new Float32Array(1);
+    const digits = (n: number): string =>
+      Array.from({ length: n }, (_, i) => Math.floor(rnd() * (i ? 10 : 9)) + (i ? 0 : 1)).join('');
+    const makers: (() => string)[] = [
+      () => String(rnd()),
+      () => String(-rnd() * 1000),
+      () => {
+        f32[0] = rnd() * 2 - 1;
+        return String(f32[0]);
+      },
+      () => rnd().toPrecision(16 + Math.floor(rnd() * 4)),
+      () => (rnd() * 10 ** Math.floor(rnd() * 12)).toPrecision(17 + Math.floor(rnd() * 3)),
+      () => {
+        const d = digits(15 + Math.floor(rnd() * 7));
+        const dot = Math.floor(rnd() * d.length);
+        return `${rnd() < 0.3 ? '-' : ''}${dot === 0 ? `0.${'0'.repeat(Math.floor(rnd() * 4))}${d}` : `${d.slice(0, dot)}.${d.slice(dot)}`}`;
+      },
+      () => String(rnd() * 1e-5),
+      () => rnd().toExponential(Math.floor(rnd() * 20)),
+      () => `${digits(1 + Math.floor(rnd() * 20))}e${Math.floor(rnd() * 40) - 20}`,
+      () => {
+        // Near the midpoint of two neighbouring doubles in [0.5, 1): the hardest cases to round.
+        const m = BigInt(2 ** 52 + Math.floor(rnd() * 2 ** 52));
+        const mid = ((2n * m + 1n) * 5n ** 54n).toString();
+        const n = 16 + Math.floor(rnd() * 4);
+        const last = BigInt(mid.slice(0, n)) + BigInt(Math.floor(rnd() * 3) - 1);
+        return `0.${last.toString()}`;
+      },
+    ];
+    let bad = 0;
+    for (const make of makers)
+      for (let i = 0; i < 20_000; i++) {
+        const text = make();
+        const { value, end } = readNumber(text);
+        if (!Object.is(value, JSON.parse(text)) || end !== text.length) bad++;
+      }
+    expect(bad).toBe(0);
+    for (const text of [
+      '0',
+      '-0',
+      '-0.0',
+      '1e999',
+      '-1e999',
+      '1E-400',
+      '9007199254740993',
+      '123456789012345678901234',
+      '0.1e1',
+      '5e-324',
+      '2.2250738585072014e-308',
+    ])
+      expect(Object.is(readNumber(text).value, JSON.parse(text)), text).toBe(true);
+  });
+
+  it('is NaN where the bytes are not a JSON number', () => {
+    for (const text of ['-', '.5', '1.', '1e', '1e+', '+1', 'x']) expect(readNumber(text).value).toBeNaN();
+    expect(readNumber('01').end).toBe(1);
+  });
+});
+
+describe('readInferBody', () => {
+  it('reads the same values as JSON.parse, with inputs[k].data as a Float64Array when all numbers', () => {
+    const bodies = [
+      {
+        id: 'a\u00e9"\\\n',
+        inputs: [{ name: 'x', shape: [2, 2], datatype: 'FP32', data: [0.1, -2, 3e5, 0.41997575759887695] }],
+      },
+      { inputs: [{ name: 'x', shape: [1, 3], datatype: 'FP32', data: [1, null, 'NaN'] }], outputs: [{ name: 'y' }] },
+      {
+        inputs: [
+          {
+            name: 'x',
+            shape: [2, 2],
+            datatype: 'FP32',
+            data: [
+              [1, 2],
+              [3, 4],
+            ],
+          },
+        ],
+        parameters: { data: [1, 2] },
+      },
+      {
+        inputs: [
+          { name: 'b', shape: [2], datatype: 'BOOL', data: [true, false] },
+          { name: 'e', shape: [0], datatype: 'FP32', data: [] },
+        ],
+      },
+      { a: [{}, [], '', 0, -0.5, true, false, null, { b: { c: [1, [2, [3]]] } }] },
+    ];
+    for (const body of bodies) {
+      const text = JSON.stringify(body, null, body.id ? 2 : undefined);
+      expect(plain(readInferBody(Buffer.from(text)))).toEqual(JSON.parse(text));
+    }
+    const first = readInferBody(Buffer.from(JSON.stringify(bodies[0]))) as { inputs: { data: unknown }[] };
+    expect(first.inputs[0].data).toBeInstanceOf(Float64Array);
+    const mixed = readInferBody(Buffer.from(JSON.stringify(bodies[1]))) as { inputs: { data: unknown }[] };
+    expect(Array.isArray(mixed.inputs[0].data)).toBe(true);
+    const other = readInferBody(Buffer.from(JSON.stringify(bodies[2]))) as { parameters: { data: unknown } };
+    expect(Array.isArray(other.parameters.data)).toBe(true);
+  });
+
+  it('leaves to the standard parser what it does not read exactly as JSON.parse would', () => {
+    for (const text of [
+      '',
+      '{"inputs": [',
+      '{"a":1}x',
+      '{"a":1,}',
+      '[1,]',
+      '{"a":01}',
+      '\ufeff{"a":1}',
+      '{"__proto__":{"x":1}}',
+      '{"constructor":{"prototype":{}}}',
+      '{"a":"tab\there"}',
+      '{"a":"\\x"}',
+      `${'['.repeat(100)}${']'.repeat(100)}`,
+      '{"inputs":[{"data":[1,2,]}]}',
+      '{"inputs":[{"data":[1 2]}]}',
+    ])
+      expect(readInferBody(Buffer.from(text)), text).toBeUndefined();
+  });
+});
