@@ -11,7 +11,9 @@
  * untimed, then `steps` timed. The host is shared, so each of `WEFT_BENCH_REPEATS` rounds (default 2)
  * times ours then the peer back to back, and the best round of each side counts; besides wall-clock
  * samples/s each side reports samples per CPU-second of its own process, which machine load
- * disturbs less. `WEFT_BENCH_THREADS` sets the threads of both sides (default 1);
+ * disturbs less. After each model a comment line gives the CPU time of the step's matrix products
+ * alone (sequenceGemmFloor.ts), the bound on ours that no graph change can pass.
+ * `WEFT_BENCH_THREADS` sets the threads of both sides (default 1);
  * `WEFT_BENCH_PART` picks `lstm`, `transformer` or both (default).
  */
 import { spawnSync } from 'node:child_process';
@@ -23,6 +25,7 @@ import { seededRandom } from '../core/common/nodes/prep/random';
 import { CancelledError } from '../core/node/executors/Executor';
 import { trainLoop } from '../core/node/training/trainLoop';
 import { describePeerEnv, peerEnv } from './peerEnv';
+import { gemmFloor } from './sequenceGemmFloor';
 import { reportBench } from './report';
 
 const N = 4096;
@@ -214,6 +217,14 @@ for (const c of cases) {
     'samples/CPU-s',
     true,
     note,
+  );
+  const floor = await gemmFloor(c.name as 'lstm' | 'transformer', THREADS);
+  const bound = BATCH / floor.cpu;
+  console.log(
+    `# ${c.name}: the step's ${floor.products} matrix products alone (${floor.gflop.toFixed(2)} GFLOP, same shapes, onnxruntime MLAS, ` +
+      `least CPU time of 10 runs) take ${(floor.cpu * 1000).toFixed(1)} ms: at most ${bound.toFixed(0)} samples/CPU-s ` +
+      `whatever else the step costs (${(best.ours.train_cpu / bound).toFixed(2)} of it reached)` +
+      (note ? '' : `, so at most ${(bound / best.peer.train_cpu).toFixed(2)}× the peer per CPU-second`),
   );
 }
 console.log(

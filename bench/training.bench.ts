@@ -4,15 +4,29 @@
  * the same thread count. Training: `warmup` untimed steps, then `steps` timed steps of the real
  * trainer loop (shuffled batches, outputs fed back as inputs). Inference: the baked-weights graph
  * (optimization level all) in batches of 1024. `WEFT_BENCH_THREADS` sets the threads of both sides (default 1).
+ *
+ * Every run also trains on one thread and prints each side's training FLOP/s as a share of this
+ * machine's single-thread sgemm peak, timed in the same run (an onnxruntime MatMul 1024 × 1024 ×
+ * 1024 with constant weights); with more than one thread it prints the scaling of both sides
+ * (n-thread rate / 1-thread rate).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { buildInferenceGraph, initParams, packParams, resolveSpec, type ModelSpecValue } from '../core/common/model';
+import {
+  buildInferenceGraph,
+  initParams,
+  packParams,
+  resolveSpec,
+  type ModelSpecValue,
+  type ResolvedModel,
+} from '../core/common/model';
+import { GraphBuilder } from '../core/common/model/graph/GraphBuilder';
 import { seededRandom } from '../core/common/nodes/prep/random';
 import { CancelledError } from '../core/node/executors/Executor';
 import { openSession } from '../core/node/onnx/session';
+import { nodeMacs } from '../core/node/training/parallelPlan';
 import { trainLoop } from '../core/node/training/trainLoop';
 import { cnnSpec, mlpSpec } from './models';
 import { describePeerEnv, peerEnv } from './peerEnv';
@@ -30,16 +44,61 @@ for (let i = 0; i < x.length; i++) x[i] = random();
 const y = new Int32Array(N);
 for (let i = 0; i < N; i++) y[i] = Math.floor(random() * 10);
 
+/** Training FLOP per sample: 2 per multiply-add forward, twice that backward, less the first layer's input gradient. */
+function trainingFlops(model: ResolvedModel): number {
+  const macs = model.nodes.map(nodeMacs);
+  return 6 * macs.reduce((a, b) => a + b, 0) - 2 * (macs.find((m) => m > 0) ?? 0);
+}
+
+/** GFLOP/s of a 1024 × 1024 × 1024 MatMul (constant B, so onnxruntime pre-packs it) on one thread: the best of 12 runs. */
+async function sgemmPeak(): Promise<number> {
+  const n = 1024;
+  const b = new GraphBuilder('float32');
+  const a = b.input('a', [n, n]);
+  const w = b.initializer(
+    'w',
+    [n, n],
+    new Float32Array(n * n).map((_, i) => ((i * 7919) % 1000) / 1000 - 0.5),
+    'float32',
+  );
+  b.output(b.op('MatMul', [a, w], [n, n]), 'y');
+  const { session } = await openSession(b.encode('sgemm'), {
+    provider: 'cpu',
+    threads: 1,
+    graphOptimizationLevel: 'all',
+  });
+  const feed = {
+    a: new ort.Tensor(
+      'float32',
+      new Float32Array(n * n).map((_, i) => (i % 13) / 13),
+      [n, n],
+    ),
+  };
+  try {
+    let best = Infinity;
+    for (let i = 0; i < 15; i++) {
+      const t = performance.now();
+      await session.run(feed);
+      if (i >= 3) best = Math.min(best, performance.now() - t);
+    }
+    return (2 * n ** 3) / (best / 1000) / 1e9;
+  } finally {
+    await session.release();
+  }
+}
+
 async function oursTrain(
   spec: ModelSpecValue,
   warmup: number,
   steps: number,
-): Promise<{ rate: number; firstLoss: number }> {
+  threads: number,
+): Promise<{ rate: number; firstLoss: number; plan: string }> {
   const model = resolveSpec(spec, { featureShape: [1, 28, 28], outputUnits: 10 });
   const controller = new AbortController();
   let t0 = 0;
   let t1 = 0;
   let firstLoss = NaN;
+  let plan = 'one session';
   try {
     await trainLoop({
       model,
@@ -58,8 +117,11 @@ async function oursTrain(
       minDelta: 0,
       restoreBest: false,
       provider: 'cpu',
-      threads: THREADS,
+      threads,
       signal: controller.signal,
+      log: (m) => {
+        if (m.startsWith('data-parallel')) plan = m.replace('data-parallel training: ', 'data-parallel, ');
+      },
       onStep: (s, loss) => {
         if (s === 1) firstLoss = loss;
         if (s === warmup) t0 = performance.now();
@@ -72,7 +134,7 @@ async function oursTrain(
   } catch (e) {
     if (!(e instanceof CancelledError)) throw e;
   }
-  return { rate: (steps * BATCH) / ((t1 - t0) / 1000), firstLoss };
+  return { rate: (steps * BATCH) / ((t1 - t0) / 1000), firstLoss, plan };
 }
 
 async function oursInfer(spec: ModelSpecValue, rows: number): Promise<number> {
@@ -102,7 +164,7 @@ interface PeerResult {
   first_loss: number;
 }
 
-function peer(kind: string, warmup: number, steps: number, inferRows: number): PeerResult | string {
+function peer(kind: string, warmup: number, steps: number, inferRows: number, threads: number): PeerResult | string {
   if (!existsSync(PYTHON)) return `${PYTHON} not found`;
   const args = [
     path.join(here, 'training_pytorch.py'),
@@ -110,11 +172,12 @@ function peer(kind: string, warmup: number, steps: number, inferRows: number): P
     String(steps),
     String(warmup),
     String(BATCH),
-    String(THREADS),
+    String(threads),
     String(N),
     String(inferRows),
   ];
-  const r = spawnSync(PYTHON, args, { encoding: 'utf8', timeout: 170_000, env: peerEnv(THREADS) });
+  const r = spawnSync(PYTHON, args, { encoding: 'utf8', timeout: 170_000, env: peerEnv(threads) });
+  if (r.error) return `PyTorch peer failed: ${r.error.message}`;
   if (r.status !== 0)
     return /No module named .?torch/.test(r.stderr)
       ? 'PyTorch (python3-torch) is not installed'
@@ -123,45 +186,86 @@ function peer(kind: string, warmup: number, steps: number, inferRows: number): P
 }
 
 const cases = [
-  { name: 'mlp', spec: mlpSpec, warmup: 30, steps: 400, inferRows: N },
-  { name: 'cnn', spec: cnnSpec, warmup: 5, steps: 60, inferRows: 10_240 },
+  { name: 'mlp', spec: mlpSpec, warmup: 30, steps: 400, inferRows: N, target: 60 },
+  { name: 'cnn', spec: cnnSpec, warmup: 5, steps: 60, inferRows: 10_240, target: 40 },
 ];
 const ROUNDS = 2;
+const counts = THREADS > 1 ? [1, THREADS] : [1];
 console.log(
-  `# ${N} × 784 synthetic samples, batch ${BATCH}, Adam; ${THREADS} thread(s) on both sides (torch.set_num_threads(${THREADS}), onnxruntime intraOpNumThreads ${THREADS}); ` +
+  `# ${N} × 784 synthetic samples, batch ${BATCH}, Adam; ${THREADS} thread(s) on both sides (torch.set_num_threads(${THREADS}); Weft's trainer threads: ${THREADS}); ` +
     `best of ${ROUNDS} alternating rounds (the host is shared and noisy); ${describePeerEnv(THREADS)}`,
 );
+let peak = await sgemmPeak();
+console.log(`# sgemm peak, one thread (onnxruntime MatMul 1024³, constant weights): ${peak.toFixed(1)} GFLOP/s`);
 for (const c of cases) {
-  const ours = { train: 0, infer: 0 };
-  const theirs = { train: 0, infer: 0 };
+  const flops = trainingFlops(resolveSpec(c.spec, { featureShape: [1, 28, 28], outputUnits: 10 }));
+  const ours = new Map(counts.map((t) => [t, 0]));
+  const theirs = new Map(counts.map((t) => [t, 0]));
+  let oursInferRate = 0;
+  let theirsInfer = 0;
   let note: string | undefined;
   for (let round = 0; round < ROUNDS; round++) {
-    const t = await oursTrain(c.spec, c.warmup, c.steps);
-    ours.train = Math.max(ours.train, t.rate);
-    ours.infer = Math.max(ours.infer, await oursInfer(c.spec, c.inferRows));
-    if (note) continue;
-    const p = peer(c.name, c.warmup, c.steps, c.inferRows);
-    if (typeof p === 'string') {
-      note = p;
-      continue;
+    for (const t of counts) {
+      const r = await oursTrain(c.spec, c.warmup, c.steps, t);
+      ours.set(t, Math.max(ours.get(t)!, r.rate));
+      if (round === 0) console.log(`# ${c.name}: ${t} thread(s): ${r.plan}`);
+      if (note) continue;
+      const p = peer(c.name, c.warmup, c.steps, t === THREADS ? c.inferRows : 0, t);
+      if (typeof p === 'string') {
+        note = p;
+        continue;
+      }
+      if (round === 0 && t === THREADS) {
+        console.log(`# ${c.name}: PyTorch ${p.torch}, BLAS ${p.blas}`);
+        const agree = Math.abs(r.firstLoss - p.first_loss) < 0.15;
+        console.log(
+          `# ${c.name}: first-step loss ours ${r.firstLoss.toFixed(4)}, PyTorch ${p.first_loss.toFixed(4)} (${agree ? 'agree' : 'DIFFER'}; both start near ln 10 = 2.3026 on random labels)`,
+        );
+      }
+      theirs.set(t, Math.max(theirs.get(t)!, p.train));
+      if (t === THREADS) theirsInfer = Math.max(theirsInfer, p.infer);
     }
-    if (round === 0) {
-      console.log(`# ${c.name}: PyTorch ${p.torch}, BLAS ${p.blas}`);
-      const agree = Math.abs(t.firstLoss - p.first_loss) < 0.15;
-      console.log(
-        `# ${c.name}: first-step loss ours ${t.firstLoss.toFixed(4)}, PyTorch ${p.first_loss.toFixed(4)} (${agree ? 'agree' : 'DIFFER'}; both start near ln 10 = 2.3026 on random labels)`,
-      );
-    }
-    theirs.train = Math.max(theirs.train, p.train);
-    theirs.infer = Math.max(theirs.infer, p.infer);
+    oursInferRate = Math.max(oursInferRate, await oursInfer(c.spec, c.inferRows));
   }
+  const threadsNote = THREADS > 1 ? `, ${THREADS} threads` : '';
   reportBench(
-    `train ${c.name} (batch ${BATCH}, Adam)`,
-    ours.train,
-    note ? null : theirs.train,
+    `train ${c.name} (batch ${BATCH}, Adam${threadsNote})`,
+    ours.get(THREADS)!,
+    note ? null : theirs.get(THREADS)!,
     'samples/s',
     true,
     note,
   );
-  reportBench(`infer ${c.name} (batch 1024)`, ours.infer, note ? null : theirs.infer, 'samples/s', true, note);
+  reportBench(
+    `infer ${c.name} (batch 1024${threadsNote})`,
+    oursInferRate,
+    note ? null : theirsInfer,
+    'samples/s',
+    true,
+    note,
+  );
+  if (THREADS > 1) {
+    reportBench(
+      `train-${c.name}-scaling-${THREADS}t`,
+      ours.get(THREADS)! / ours.get(1)!,
+      note ? null : theirs.get(THREADS)! / theirs.get(1)!,
+      'x',
+      true,
+      note,
+    );
+  }
+  peak = Math.max(peak, await sgemmPeak());
+  const share = (rate: number): number => (100 * rate * flops) / 1e9 / peak;
+  console.log(
+    `# ${c.name}: ${(flops / 1e3).toFixed(0)} kFLOP per training sample; one thread: ours ${((ours.get(1)! * flops) / 1e9).toFixed(1)} GFLOP/s` +
+      `${note ? '' : `, PyTorch ${((theirs.get(1)! * flops) / 1e9).toFixed(1)} GFLOP/s`}, peak ${peak.toFixed(1)} GFLOP/s; target ≥ ${c.target} %`,
+  );
+  reportBench(
+    `train-${c.name}-sgemm-peak-share-1t`,
+    share(ours.get(1)!),
+    note ? null : share(theirs.get(1)!),
+    '% of peak',
+    true,
+    note,
+  );
 }

@@ -253,6 +253,7 @@ export function createWeftMain(electron: ElectronSurface, opts: WeftMainOptions)
         'engine.run': forward('engine.run'),
         'engine.cancel': forward('engine.cancel'),
         'engine.result': forward('engine.result'),
+        'engine.runResult': forward('engine.runResult'),
         'engine.columns': forward('engine.columns'),
         'engine.rows': forward('engine.rows'),
         'engine.explore': forward('engine.explore'),
@@ -276,9 +277,9 @@ export function createWeftMain(electron: ElectronSurface, opts: WeftMainOptions)
         'recovery.read': hostCall('recovery.read'),
         'recovery.clear': hostCall('recovery.clear'),
         'dialog.openPipeline': () => f.openWithDialog(),
-        'dialog.savePipeline': async ({ text, suggestedName }) => {
+        'dialog.savePipeline': async ({ text, suggestedName, from }) => {
           try {
-            return await f.saveAs(text, suggestedName);
+            return await f.saveAs(text, suggestedName, from);
           } catch (e) {
             if (e instanceof Error && e.name === 'DialogCancelled') return null;
             throw e;

@@ -6,6 +6,7 @@ import { revisionOf } from '../../core/node/studio/HostService';
 import { isInside } from '../../core/node/studio/workspacePaths';
 import type { BrowserWindowLike, DialogFilter, DialogModule } from './electronSurface';
 import { isPipelinePath } from './openFiles';
+import { rebaseSavedCopy } from './savedCopy';
 
 const PIPELINE_FILTERS: DialogFilter[] = [
   { name: 'Weft pipeline', extensions: ['weft.json'] },
@@ -104,8 +105,16 @@ export class DesktopFiles {
     return this.readGranted(this.grant(chosen));
   }
 
-  /** Save As: the user picks the file in a native dialog (which asks before replacing one). */
-  async saveAs(text: string, suggested?: string): Promise<{ path: string; revision: string }> {
+  /**
+   * Save As: the user picks the file in a native dialog (which asks before replacing one). With
+   * `from` (the file the document was open from), relative data paths are rewritten to still name
+   * the same files from the new folder, and the written `text` comes back so the renderer can follow.
+   */
+  async saveAs(
+    text: string,
+    suggested?: string,
+    from?: string,
+  ): Promise<{ path: string; revision: string; text?: string }> {
     const r = await this.dialog.showSaveDialog(this.window(), {
       title: 'Save pipeline',
       defaultPath: suggested
@@ -119,8 +128,12 @@ export class DesktopFiles {
         ? r.filePath
         : `${r.filePath.replace(/\.json$/i, '')}.weft.json`;
     const abs = this.grant(file);
+    const written = from
+      ? rebaseSavedCopy(text, { from: path.resolve(this.workspace, from), to: abs, workspace: this.workspace })
+      : text;
     const current = await readFile(abs, 'utf8').catch(() => null);
-    return this.writeGranted(abs, text, current === null ? null : revisionOf(current));
+    const saved = await this.writeGranted(abs, written, current === null ? null : revisionOf(current));
+    return written === text ? saved : { ...saved, text: written };
   }
 
   async pickPath(p: PickPathParams): Promise<string | null> {

@@ -169,9 +169,19 @@ export async function startSaveAs(): Promise<boolean> {
     useStudio.getState().openDialog({ kind: 'saveAs' });
     return false;
   }
+  const from = useStudio.getState().file.path;
   try {
-    const file = await callDesktop(api, 'dialog.savePipeline', { text: savedText(), suggestedName: suggestedName() });
-    return file ? await saved(file) : false;
+    const file = await callDesktop(api, 'dialog.savePipeline', {
+      text: savedText(),
+      suggestedName: suggestedName(),
+      ...(from ? { from } : {}),
+    });
+    if (!file) return false;
+    if (file.text !== undefined) {
+      const written = loadDocument(file.text, registry);
+      if (written.ok) applyParams(useStudio.getState().document(), written.document);
+    }
+    return await saved(file);
   } catch (e) {
     return notSaved(e, 'the pipeline');
   }
@@ -202,14 +212,16 @@ async function rebasedDocument(target: string): Promise<{ doc: PipelineDocument;
   }
   const abs = (p: string): string => (isAbsolutePath(p) ? resolvePath('/', p) : resolvePath(workspace, p));
   const rebased = rebaseForCopy(doc, registry, { from: abs(from), to: abs(target), workspace });
-  const apply = (): void => {
-    for (const n of rebased.nodes) {
-      const before = doc.nodes.find((m) => m.id === n.id);
-      for (const [key, value] of Object.entries(n.params))
-        if (before && before.params[key] !== value) useStudio.getState().setParam(n.id, key, value);
-    }
-  };
-  return { doc: rebased, apply };
+  return { doc: rebased, apply: () => applyParams(doc, rebased) };
+}
+
+/** Puts onto the canvas the params a saved copy changed (its rewritten data paths). */
+function applyParams(before: PipelineDocument, after: PipelineDocument): void {
+  for (const n of after.nodes) {
+    const was = before.nodes.find((m) => m.id === n.id);
+    for (const [key, value] of Object.entries(n.params))
+      if (was && was.params[key] !== value) useStudio.getState().setParam(n.id, key, value);
+  }
 }
 
 /** The name a pipeline saved as `file` gets when it has none: the file's name without its extension. */

@@ -74,6 +74,7 @@ export function ResultsPanel() {
       .join(','),
   );
   const showResults = useStudio((s) => s.showResults);
+  const pastRun = useStudio((s) => s.pastRun);
   const labels = useStudio(
     useShallow((s) =>
       Object.fromEntries(s.nodes.map((n) => [n.id, n.data.label || definitionOf(n.data.type)?.title || n.id] as const)),
@@ -99,11 +100,33 @@ export function ResultsPanel() {
           </button>
         ))}
       </div>
+      {pastRun && (
+        <p className="weft-muted" data-testid="results-past-run">
+          Results of run {pastRun.id.slice(0, 8)} ({new Date(pastRun.startedAt).toLocaleString()}), as kept by the
+          cache. Run the pipeline again to see new ones.
+        </p>
+      )}
       {!nodeId && <p className="weft-muted">Run the pipeline, then pick a node to see its results.</p>}
       {nodeId && loading && <p className="weft-muted">Loading results of {nodeId}…</p>}
-      {nodeId && view === null && <p className="weft-muted">{nodeId} has no results yet: run it first.</p>}
+      {nodeId && view === null && (
+        <p className="weft-muted">
+          {pastRun ? `${nodeId} has no results in this run.` : `${nodeId} has no results yet: run it first.`}
+        </p>
+      )}
       {view && (
         <div>
+          {view.notKept && (
+            <div className="weft-card" data-testid="result-not-kept">
+              <h4>{labels[view.nodeId] ?? view.nodeId}: outputs not kept</h4>
+              <p className="weft-muted">{view.notKept}</p>
+              {view.summary?.metrics && !view.summary.text && (
+                <DataTable
+                  columns={['metric', 'value']}
+                  rows={Object.entries(view.summary.metrics).map(([k, v]) => [k, v])}
+                />
+              )}
+            </div>
+          )}
           {view.summary?.files && view.summary.files.length > 0 && (
             <div className="weft-card" data-testid="result-files">
               <h4>Files written</h4>

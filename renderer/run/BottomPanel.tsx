@@ -1,5 +1,6 @@
 import { Suspense, lazy, type ComponentType } from 'react';
 import { loadDocument, type PipelineDocument } from '../../core/common';
+import type { RunRecord } from '../../core/common/runs';
 import { engineClient } from '../engine/client';
 import { confirmDiscard } from '../files/fileActions';
 import { registry } from '../store/nodeCatalog';
@@ -11,7 +12,7 @@ import { TrialsTable } from './TrialsTable';
 
 interface RunsViewLike {
   client: { call: (channel: never, params: never) => Promise<unknown> };
-  onOpenPipeline?: (document: PipelineDocument, title: string) => void;
+  onOpenPipeline?: (document: PipelineDocument, title: string, run: RunRecord) => void;
 }
 
 /** The runs view lives in renderer/runs/ (experiment tracking); the tab shows it when it is there. */
@@ -25,20 +26,24 @@ const ResultsPanel = lazy(async () => ({ default: (await import('../results/Resu
 const ServingView = lazy(async () => ({ default: (await import('../serving/ServingView')).ServingView }));
 
 const runsClient = { call: (channel: never, params: never) => engineClient().invoke(channel, params) };
-const openRunPipeline = (document: PipelineDocument): void => {
+/** Loads a recorded run's pipeline onto the canvas with that run's results (from the cache), not the last run's. */
+const openRunPipeline = (document: PipelineDocument, _title: string, run: RunRecord): void => {
   if (!confirmDiscard()) return;
   const loaded = loadDocument(document, registry);
-  if (loaded.ok)
-    useStudio
-      .getState()
-      .loadDocument(loaded.document, { path: null, revision: null, readOnly: false }, { dirty: true });
+  if (!loaded.ok) {
+    useStudio.getState().toast(`Cannot open run ${run.id.slice(0, 8)}: ${loaded.errors.join('; ')}`, 'error');
+    return;
+  }
+  const s = useStudio.getState();
+  s.loadDocument(loaded.document, { path: null, revision: null, readOnly: false }, { dirty: true });
+  s.showPastRun(run);
 };
 
 /** Loads a search trial's recorded pipeline onto the canvas. */
 const openTrialPipeline = (recordId: string): void => {
   void engineClient()
     .invoke('runs.get', { id: recordId })
-    .then((record) => openRunPipeline(record.pipeline.document as PipelineDocument))
+    .then((record) => openRunPipeline(record.pipeline.document as PipelineDocument, record.id, record))
     .catch((e: unknown) =>
       useStudio.getState().toast(`Could not open trial ${recordId}: ${(e as Error).message}`, 'error'),
     );

@@ -9,6 +9,7 @@ import {
   type RunReport,
   type TrialUpdate,
 } from '../../core/common';
+import type { RunRecord } from '../../core/common/runs';
 import { withTrial } from '../../core/common/search/trialsView';
 import { engineClient } from '../engine/client';
 import type { StudioState } from './useStudio';
@@ -40,11 +41,15 @@ export interface RunSlice {
   trials: Record<string, TrialUpdate[]>;
   results: Record<string, NodeResultView | null>;
   resultsLoading: Record<string, boolean>;
+  /** A recorded run whose results are shown (its pipeline was opened from the runs view); null for the live run. */
+  pastRun: { id: string; startedAt: number } | null;
   run(only?: string): Promise<void>;
   cancel(): Promise<void>;
   applyEvent(e: EngineEvent): void;
   fetchResult(nodeId: string): Promise<void>;
   resetRun(): void;
+  /** Shows a recorded run's node states, curves and results (read from the cache) for the pipeline just opened. */
+  showPastRun(record: RunRecord): void;
 }
 
 const MAX_LOGS = 2000;
@@ -94,7 +99,16 @@ function nodeLogLine(e: EngineEvent): LogLine | undefined {
 /** The run state of a studio with nothing run yet. */
 function idleRun(): Pick<
   RunSlice,
-  'runId' | 'running' | 'runStatus' | 'nodeRun' | 'logs' | 'epochs' | 'trials' | 'results' | 'resultsLoading'
+  | 'runId'
+  | 'running'
+  | 'runStatus'
+  | 'nodeRun'
+  | 'logs'
+  | 'epochs'
+  | 'trials'
+  | 'results'
+  | 'resultsLoading'
+  | 'pastRun'
 > {
   return {
     runId: null,
@@ -106,8 +120,12 @@ function idleRun(): Pick<
     trials: {},
     results: {},
     resultsLoading: {},
+    pastRun: null,
   };
 }
+
+const recordedStatus = (s: RunRecord['status']): RunReport['status'] | null =>
+  s === 'finished' || s === 'failed' || s === 'cancelled' ? s : null;
 
 export const createRunSlice: StateCreator<StudioState, [], [], RunSlice> = (set, get) => ({
   ...idleRun(),
@@ -116,7 +134,17 @@ export const createRunSlice: StateCreator<StudioState, [], [], RunSlice> = (set,
     const s = get();
     if (s.running) return;
     const runId = crypto.randomUUID();
-    set({ runId, running: true, runStatus: null, logs: [], epochs: {}, trials: {}, results: {}, nodeRun: {} });
+    set({
+      runId,
+      running: true,
+      runStatus: null,
+      logs: [],
+      epochs: {},
+      trials: {},
+      results: {},
+      nodeRun: {},
+      pastRun: null,
+    });
     get().setBottomTab('run');
     try {
       const outcome = await engineClient().invoke('engine.run', {
@@ -206,7 +234,11 @@ export const createRunSlice: StateCreator<StudioState, [], [], RunSlice> = (set,
     if (get().resultsLoading[nodeId]) return;
     set({ resultsLoading: { ...get().resultsLoading, [nodeId]: true } });
     try {
-      const view = await engineClient().invoke('engine.result', { nodeId });
+      const past = get().pastRun;
+      const view = past
+        ? await engineClient().invoke('engine.runResult', { runId: past.id, nodeId })
+        : await engineClient().invoke('engine.result', { nodeId });
+      if (get().pastRun?.id !== past?.id) return;
       set({ results: { ...get().results, [nodeId]: view } });
     } catch (e) {
       get().toast(`Could not load results of ${nodeId}: ${(e as Error).message}`, 'error');
@@ -216,5 +248,24 @@ export const createRunSlice: StateCreator<StudioState, [], [], RunSlice> = (set,
   },
   resetRun() {
     set(idleRun());
+  },
+  showPastRun(record) {
+    const nodeRun: Record<string, NodeRunState> = {};
+    for (const [id, n] of Object.entries(record.nodes)) {
+      if (n.status === 'pending') continue;
+      nodeRun[id] = {
+        status: n.status,
+        ...(n.error ? { error: n.error } : {}),
+        ...(n.summary ? { summary: n.summary } : {}),
+      };
+    }
+    set({
+      ...idleRun(),
+      runStatus: recordedStatus(record.status),
+      nodeRun,
+      epochs: record.epochs,
+      pastRun: { id: record.id, startedAt: record.startedAt },
+    });
+    get().onRunFinished();
   },
 });

@@ -39,6 +39,12 @@ export interface TrainingConfig extends LossOptions, UpdateOptions {
    * uses params ⊙ mask and the gradient is masked too, so pruned weights get no update from the loss.
    */
   masked?: boolean;
+  /**
+   * Stop at the gradient: no optimizer slots, scalars or update; the graph outputs `grads` `[P]`
+   * (masked when `masked`) beside the loss. Data-parallel workers sum these and update the
+   * parameters outside the graph. @default false
+   */
+  gradientsOnly?: boolean;
 }
 
 /** Where one parameter lives in the flat `params` vector. */
@@ -130,10 +136,11 @@ export function buildTrainingGraph(model: ResolvedModel, cfg: TrainingConfig): T
   if (cfg.distill && cfg.loss !== 'cross_entropy')
     throw new Error(`distillation needs the cross_entropy loss on logits, not ${cfg.loss}`);
   const effective = mask ? mul(b, flat, mask) : flat;
-  const slotNames = optimizerSlots(cfg.optimizer.kind);
+  const gradientsOnly = cfg.gradientsOnly ?? false;
+  const slotNames = gradientsOnly ? [] : optimizerSlots(cfg.optimizer.kind);
   const slots = slotNames.map((s) => b.input(`opt_${s}`, [P]));
   const buffersIn = B ? b.input('buffers', [B]) : undefined;
-  const scalarNames = optimizerScalars(cfg.optimizer.kind);
+  const scalarNames = gradientsOnly ? [] : optimizerScalars(cfg.optimizer.kind);
   const scalars = Object.fromEntries(scalarNames.map((n) => [n, b.input(n, [])]));
 
   const paramT = new Map<string, T>();
@@ -174,21 +181,22 @@ export function buildTrainingGraph(model: ResolvedModel, cfg: TrainingConfig): T
     0,
   );
   const flatGrad = mask ? mul(b, allGrad, mask) : allGrad;
-  const upd = emitUpdate(b, cfg.optimizer, flat, flatGrad, slots, scalars as never, cfg);
-
   b.output(loss, 'loss');
   if (correct) b.output(correct, 'correct');
-  b.output(upd.params, 'params_out');
-  upd.slots.forEach((s, i) => b.output(s, `opt_${slotNames[i]}_out`));
+  if (!gradientsOnly) {
+    const upd = emitUpdate(b, cfg.optimizer, flat, flatGrad, slots, scalars as never, cfg);
+    b.output(upd.params, 'params_out');
+    upd.slots.forEach((s, i) => b.output(s, `opt_${slotNames[i]}_out`));
+  }
   if (B) {
     const parts = bufferLayout.map((l) => reshape(b, bufferOut.get(l.name) ?? bufferIn.get(l.name)!, [l.size]));
     b.output(concat(b, parts, 0), 'buffers_out');
   }
   if (cfg.outputLogits) b.output(out, 'logits');
-  if (cfg.outputGradients) b.output(flatGrad, 'grads');
+  if (cfg.outputGradients || gradientsOnly) b.output(flatGrad, 'grads');
 
   const carried: CarriedVector[] = [
-    { input: 'params', output: 'params_out', size: P, init: 'params' },
+    ...(gradientsOnly ? [] : [{ input: 'params', output: 'params_out', size: P, init: 'params' } as const]),
     ...slotNames.map((s): CarriedVector => ({ input: `opt_${s}`, output: `opt_${s}_out`, size: P, init: 'zeros' })),
   ];
   if (B) carried.push({ input: 'buffers', output: 'buffers_out', size: B, init: 'buffers' });
@@ -205,7 +213,7 @@ export function buildTrainingGraph(model: ResolvedModel, cfg: TrainingConfig): T
     lossName: 'loss',
     ...(correct ? { correctName: 'correct' } : {}),
     ...(cfg.outputLogits ? { logitsName: 'logits' } : {}),
-    ...(cfg.outputGradients ? { gradsName: 'grads' } : {}),
+    ...(cfg.outputGradients || gradientsOnly ? { gradsName: 'grads' } : {}),
     ...(teacher ? { teacherName: 'teacher_logits' } : {}),
     ...(mask ? { maskName: 'mask' } : {}),
     optimizer: cfg.optimizer,

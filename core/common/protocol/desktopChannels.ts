@@ -14,6 +14,7 @@ export const engineInvokeChannels = [
   'engine.run',
   'engine.cancel',
   'engine.result',
+  'engine.runResult',
   'engine.columns',
   'engine.rows',
   'engine.explore',

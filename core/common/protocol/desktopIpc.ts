@@ -26,9 +26,19 @@ export type PickPathParams = z.input<typeof pickPathParams>;
 const desktopOnlyApi = {
   /** Native open dialog; `null` when cancelled. */
   'dialog.openPipeline': channel<OpenedFile | null>()(z.object({}).strict()),
-  /** Native save dialog (Save As); `null` when cancelled. */
-  'dialog.savePipeline': channel<{ path: string; revision: string } | null>()(
-    z.object({ text: z.string().max(50_000_000), suggestedName: z.string().max(255).optional() }).strict(),
+  /**
+   * Native save dialog (Save As); `null` when cancelled. `from`: the file the document was open from,
+   * so relative data paths are rewritten to still name the same files; `text` in the result is what
+   * was written when that changed it.
+   */
+  'dialog.savePipeline': channel<{ path: string; revision: string; text?: string } | null>()(
+    z
+      .object({
+        text: z.string().max(50_000_000),
+        suggestedName: z.string().max(255).optional(),
+        from: filePath.optional(),
+      })
+      .strict(),
   ),
   /** Native dialog for a data file, an export target or a folder; `null` when cancelled. */
   'dialog.pickPath': channel<string | null>()(pickPathParams),

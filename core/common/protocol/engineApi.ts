@@ -70,8 +70,11 @@ export interface ImageSample {
  */
 export type DataPreviewView = DataPreviewValue & {
   title: string;
-  /** Set when the whole table behind the preview can be paged (`engine.rows`) and explored (`engine.explore`). */
-  data?: { port: string; split?: string };
+  /**
+   * Set when the whole table behind the preview can be paged (`engine.rows`) and explored
+   * (`engine.explore`); `run` names the recorded run whose kept value it is (a past run's results).
+   */
+  data?: { port: string; split?: string; run?: string };
 };
 
 export type { ExploreView } from '../explore/exploreTable';
@@ -109,19 +112,32 @@ export type OutputView =
   | { port: string; kind: 'tables'; tables: DisplayTable[] }
   | { port: string; kind: 'other'; text: string };
 
-/** A node's results in the last run that computed or reused them. */
 /** The columns a node's input table holds, or why they are not known yet. */
 export type UpstreamColumns =
   { ok: true; columns: Pick<ColumnStats, 'name' | 'type' | 'count' | 'missing'>[] } | { ok: false; reason: string };
 
+/** A node's results in the last run that computed or reused them, or in a recorded past run. */
 export interface NodeResultView {
   nodeId: string;
   runId: string;
   summary?: NodeSummary;
   outputs: OutputView[];
+  /**
+   * A past run's node whose value the cache no longer holds (a cheap result kept only as a summary,
+   * or an entry removed to make room): why, for the panel. `outputs` is then empty.
+   */
+  notKept?: string;
 }
 
+const recordedRunId = z
+  .string()
+  .regex(/^[a-z0-9-]+$/)
+  .min(1)
+  .max(100);
+
 const dataRef = {
+  /** A recorded run whose kept value to read (a past run's results); the last run's value when absent. */
+  run: recordedRunId.optional(),
   nodeId: z.string().min(1).max(200),
   port: z.string().min(1).max(200),
   /** A dataset's split (`train`, `validation`, `test`); absent for a table. */
@@ -153,6 +169,19 @@ export const engineApi = {
   /** Displayable results of a node from the last run that produced them; `null` when none. */
   'engine.result': channel<NodeResultView | null>()(
     z.object({ nodeId, maxRows: z.number().int().min(1).max(5000).optional() }),
+  ),
+  /**
+   * Displayable results of a node in a recorded run, rebuilt from the values the cache kept under the
+   * record's node keys (never recomputed); `null` when the node did not finish in that run.
+   */
+  'engine.runResult': channel<NodeResultView | null>()(
+    z
+      .object({
+        runId: recordedRunId,
+        nodeId,
+        maxRows: z.number().int().min(1).max(5000).optional(),
+      })
+      .strict(),
   ),
   /** A page of the table (or dataset split) a node output in its last run: filtered and sorted over every row. */
   'engine.rows': channel<RowsPage>()(

@@ -1,8 +1,11 @@
 /**
- * scikit-learn's CountVectorizer analyzers (1.2) in TypeScript: `word` (tokens of the default
- * token_pattern `(?u)\b\w\w+\b`, then word n-grams joined by a space) and `char` (white-space runs
+ * scikit-learn's CountVectorizer analyzers (1.2) in TypeScript: `word` (tokens of token_pattern,
+ * by default `(?u)\b\w\w+\b`, less the stop words, then word n-grams joined by a space) and `char` (white-space runs
  * collapsed, then character n-grams over code points). Python's `\w` is a letter, a number or `_`.
  */
+
+import { ENGLISH_STOP_WORDS } from './englishStopWords';
+import { DEFAULT_TOKEN_PATTERN, findTokens, tokenRegex } from './tokenPattern';
 
 /** Maximal runs of two or more word characters: Python's `\b\w\w+\b` on str. */
 const TOKEN = /[\p{L}\p{N}_]{2,}/gu;
@@ -15,19 +18,45 @@ export interface AnalyzerOptions {
   analyzer: 'word' | 'char';
   ngramRange: readonly [number, number];
   lowercase: boolean;
+  /** Word analyzer: what a token is, in Python's re syntax (token_pattern). @default DEFAULT_TOKEN_PATTERN */
+  tokenPattern?: string;
+  /** Word analyzer: `english` removes scikit-learn's English stop words from the tokens (stop_words). @default 'none' */
+  stopWords?: 'none' | 'english';
+  /** Word analyzer: further tokens removed before n-grams are formed (stop_words as a list). @default [] */
+  stopWordList?: readonly string[];
 }
 
-/** The word tokens of a document (after lowercasing when asked). */
-export function wordTokens(text: string): string[] {
-  return text.match(TOKEN) ?? [];
+/** Whether `o` cuts words with scikit-learn's default token pattern. */
+export const defaultTokens = (o: AnalyzerOptions): boolean =>
+  o.tokenPattern === undefined || o.tokenPattern === DEFAULT_TOKEN_PATTERN;
+
+const stopSets = new WeakMap<AnalyzerOptions, ReadonlySet<string> | null>();
+
+/** The stop words `o` removes, or null when none. */
+export function stopWordsOf(o: AnalyzerOptions): ReadonlySet<string> | null {
+  let set = stopSets.get(o);
+  if (set === undefined) {
+    const words = [...(o.stopWords === 'english' ? ENGLISH_STOP_WORDS : []), ...(o.stopWordList ?? [])];
+    stopSets.set(o, (set = words.length ? new Set(words) : null));
+  }
+  return set;
 }
+
+/** The word tokens of a document (after lowercasing when asked), stop words removed. */
+export function wordTokens(text: string, o: AnalyzerOptions = DEFAULT_WORDS, where = 'prep.tfidf'): string[] {
+  const tokens = defaultTokens(o) ? (text.match(TOKEN) ?? []) : findTokens(text, tokenRegex(o.tokenPattern!, where));
+  const stop = stopWordsOf(o);
+  return stop ? tokens.filter((t) => !stop.has(t)) : tokens;
+}
+
+const DEFAULT_WORDS: AnalyzerOptions = { analyzer: 'word', ngramRange: [1, 1], lowercase: true };
 
 /** The terms of one document, in order, repeats kept (scikit-learn `build_analyzer()(doc)`). */
 export function analyze(doc: string, o: AnalyzerOptions): string[] {
   const text = o.lowercase ? doc.toLowerCase() : doc;
   const [lo, hi] = o.ngramRange;
   if (o.analyzer === 'word') {
-    const tokens = wordTokens(text);
+    const tokens = wordTokens(text, o);
     if (lo === 1 && hi === 1) return tokens;
     const out: string[] = lo === 1 ? tokens.slice() : [];
     for (let n = Math.max(lo, 2); n <= Math.min(hi, tokens.length); n++)

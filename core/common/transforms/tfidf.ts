@@ -1,6 +1,14 @@
 import type { GraphBuilder, T } from '../model/graph/GraphBuilder';
 import { DataError } from '../nodes/prep/DataError';
-import { analyze, compareCodePoints, TOKEN_RE2, type AnalyzerOptions } from './textAnalyzer';
+import {
+  analyze,
+  compareCodePoints,
+  defaultTokens,
+  stopWordsOf,
+  TOKEN_RE2,
+  type AnalyzerOptions,
+} from './textAnalyzer';
+import { DEFAULT_TOKEN_PATTERN, tokenRegex } from './tokenPattern';
 import { scanWords, TermTable } from './termTable';
 import { asCategories, defineTransform, type ColumnValues } from './TransformModule';
 
@@ -38,9 +46,20 @@ function docBounds(p: TfidfOptions, n: number): { min: number; max: number } {
   return { min: p.minDf < 1 ? p.minDf * n : p.minDf, max: p.maxDf <= 1 ? p.maxDf * n : p.maxDf };
 }
 
-/** Whether terms are word unigrams, which the scanner and term table count without slicing strings. */
+/**
+ * Whether terms are word unigrams of the default token pattern with no stop words, which the
+ * scanner and term table count without slicing strings.
+ */
 const wordUnigrams = (o: AnalyzerOptions): boolean =>
-  o.analyzer === 'word' && o.ngramRange[0] === 1 && o.ngramRange[1] === 1;
+  o.analyzer === 'word' && o.ngramRange[0] === 1 && o.ngramRange[1] === 1 && defaultTokens(o) && !stopWordsOf(o);
+
+/**
+ * Whether the ONNX graph can compute the rows from raw strings: word n-grams of the default token
+ * pattern, and stop words only for unigrams (they are never in the vocabulary, so counting the
+ * vocabulary's unigrams is the same; for longer n-grams their removal changes which words are adjacent).
+ */
+const graphable = (t: AnalyzerOptions): boolean =>
+  t.analyzer === 'word' && defaultTokens(t) && (!stopWordsOf(t) || t.ngramRange[1] === 1);
 
 interface TermStats {
   terms: string[];
@@ -115,6 +134,7 @@ function grow<A extends Int32Array | Float64Array>(from: A, to: A): A {
 }
 
 function fitTfidf(column: string, train: ColumnValues, p: TfidfOptions): Tfidf {
+  if (p.analyzer === 'word' && !defaultTokens(p)) tokenRegex(p.tokenPattern!, `prep.tfidf: column '${column}'`);
   const docs = documents(train, column);
   const n = docs.length;
   const stats = countTerms(docs, p);
@@ -122,8 +142,9 @@ function fitTfidf(column: string, train: ColumnValues, p: TfidfOptions): Tfidf {
   const where = `prep.tfidf: column '${column}'`;
   if (!stats.terms.length)
     throw new DataError(
-      `${where}: the ${n} training documents hold no terms (${empty} are empty; a word term needs two letters or digits); ` +
-        'check that the column holds the text',
+      `${where}: the ${n} training documents hold no terms (${empty} are empty; ` +
+        `${defaultTokens(p) ? 'a word term needs two letters or digits' : `no match of tokenPattern ${p.tokenPattern}`}` +
+        `${stopWordsOf(p) ? ', stop words removed' : ''}); check that the column holds the text`,
     );
   const { min, max } = docBounds(p, n);
   if (max < min)
@@ -154,6 +175,9 @@ function fitTfidf(column: string, train: ColumnValues, p: TfidfOptions): Tfidf {
     analyzer: p.analyzer,
     ngramRange: [p.ngramRange[0], p.ngramRange[1]],
     lowercase: p.lowercase,
+    tokenPattern: p.tokenPattern ?? DEFAULT_TOKEN_PATTERN,
+    stopWords: p.stopWords ?? 'none',
+    stopWordList: [...(p.stopWordList ?? [])],
     minDf: p.minDf,
     maxDf: p.maxDf,
     maxFeatures: p.maxFeatures,
@@ -296,8 +320,10 @@ function ngramPool(t: Tfidf): { pool: string[]; counts: number[]; indexes: numbe
  * TfIdfVectorizer (counts of the vocabulary's word n-grams) → float64 sublinear tf, idf, norm.
  */
 function emitTfidf(t: Tfidf, b: GraphBuilder, x: T): T {
-  if (t.analyzer !== 'word')
-    throw new DataError(`prep.tfidf: column '${t.column}' uses character n-grams, which an ONNX graph cannot cut`);
+  if (!graphable(t))
+    throw new DataError(
+      `prep.tfidf: column '${t.column}' uses ${t.analyzer !== 'word' ? 'character n-grams' : defaultTokens(t) ? 'stop words inside word n-grams' : 'a custom tokenPattern'}, which an ONNX graph cannot cut`,
+    );
   const width = t.vocabulary.length;
   let docs = b.op('Reshape', [x, b.constI64([-1])], ['batch'], {}, 'string');
   if (t.lowercase)
@@ -377,7 +403,7 @@ export const tfidf = defineTransform<Tfidf, TfidfOptions>({
   },
   check: (t) => ({ categories: checkDocuments(t) }),
   slots: (t) => t.vocabulary,
-  inGraph: (t) => t.analyzer === 'word',
+  inGraph: graphable,
 });
 
 /** scikit-learn's TfidfVectorizer defaults. */
@@ -385,6 +411,9 @@ export const TFIDF_DEFAULTS: TfidfOptions = {
   analyzer: 'word',
   ngramRange: [1, 1],
   lowercase: true,
+  tokenPattern: DEFAULT_TOKEN_PATTERN,
+  stopWords: 'none',
+  stopWordList: [],
   minDf: 1,
   maxDf: 1,
   maxFeatures: null,

@@ -9,6 +9,8 @@ import {
   type Side,
   type TokenizerOptions,
 } from './tokenizer';
+import { ENGLISH_STOP_WORDS } from './englishStopWords';
+import { tokenRegex } from './tokenPattern';
 import { defineTransform, type ColumnValues } from './TransformModule';
 
 /** Id of the padding token. */
@@ -43,9 +45,31 @@ export interface Tokenize extends TokenizerOptions {
   distinct: number;
 }
 
-/** What `prep.tokenize` fits with. */
-export type TokenizeParams = TokenizerOptions &
-  Pick<Tokenize, 'maxLength' | 'truncate' | 'padding' | 'padToken' | 'oovToken' | 'vocabSize'>;
+/**
+ * What `prep.tokenize` fits with; `stopWords` and `stopWordList` make the fitted `stopList` (a
+ * fitted record refitted on other rows passes its `stopList` as it is).
+ */
+export type TokenizeParams = Omit<TokenizerOptions, 'tokenPattern'> &
+  Pick<Tokenize, 'maxLength' | 'truncate' | 'padding' | 'padToken' | 'oovToken' | 'vocabSize'> & {
+    /** Word mode, Python re syntax; empty or absent = WORD_PATTERN. */
+    tokenPattern?: string;
+    stopWords?: 'none' | 'english';
+    stopWordList?: readonly string[];
+  };
+
+/** The word-mode options of `p` as a fitted record keeps them, checked. */
+function wordOptions(column: string, p: TokenizeParams): Pick<TokenizerOptions, 'tokenPattern' | 'stopList'> {
+  const stopList = p.stopList
+    ? [...p.stopList]
+    : [...(p.stopWords === 'english' ? ENGLISH_STOP_WORDS : []), ...(p.stopWordList ?? [])];
+  const where = `prep.tokenize: column '${column}'`;
+  if (p.mode !== 'word' && (p.tokenPattern || stopList.length))
+    throw new DataError(
+      `${where}: tokenPattern and stop words apply to word mode, not ${p.mode}; set mode to word or clear them`,
+    );
+  if (p.tokenPattern) tokenRegex(p.tokenPattern, where);
+  return { ...(p.tokenPattern ? { tokenPattern: p.tokenPattern } : {}), ...(stopList.length ? { stopList } : {}) };
+}
 
 function texts(v: ColumnValues, column: string): readonly (string | null)[] {
   if (v.kind === 'category') return v.values;
@@ -64,7 +88,23 @@ export function encodeText(
   ranks = mergeRanks(t.merges),
 ): number[] {
   if (text === null) return [];
-  return tokensOf(normalizeText(text, t), t.mode, ranks).map((tok) => ids.get(tok) ?? OOV_ID);
+  return tokensOf(normalizeText(text, t), t, ranks).map((tok) => ids.get(tok) ?? OOV_ID);
+}
+
+/**
+ * The word pattern as a JavaScript RegExp source and flags (the built-in one, or `tokenPattern`
+ * translated, with `wordPatternGroup` when its capturing group is the token); a custom pattern is
+ * also kept as written (Python syntax).
+ */
+function wordPatternCard(t: Tokenize): Record<string, unknown> {
+  if (!t.tokenPattern) return { wordPattern: WORD_PATTERN, wordPatternFlags: 'gu' };
+  const r = tokenRegex(t.tokenPattern, `prep.tokenize: column '${t.column}'`);
+  return {
+    tokenPattern: t.tokenPattern,
+    wordPattern: r.re.source,
+    wordPatternFlags: r.re.flags,
+    wordPatternGroup: r.group,
+  };
 }
 
 /** The settings an exported model's caller needs to produce its token ids, stored in metadata_props. */
@@ -74,8 +114,8 @@ export function tokenizerCard(t: Tokenize): Record<string, unknown> {
     mode: t.mode,
     normalize: t.normalize,
     lowercase: t.lowercase,
-    wordPattern: WORD_PATTERN,
-    wordPatternFlags: 'gu',
+    ...wordPatternCard(t),
+    ...(t.stopList ? { stopWords: [...t.stopList] } : {}),
     endOfWord: t.mode === 'bpe' ? '</w>' : undefined,
     maxLength: t.maxLength,
     truncate: t.truncate,
@@ -101,6 +141,8 @@ export function tokenizeFromCard(card: Record<string, unknown>): Tokenize {
     mode,
     lowercase: card.lowercase === true,
     normalize: (card.normalize as Tokenize['normalize']) ?? 'none',
+    ...(typeof card.tokenPattern === 'string' ? { tokenPattern: card.tokenPattern } : {}),
+    ...(Array.isArray(card.stopWords) ? { stopList: (card.stopWords as unknown[]).map(String) } : {}),
     vocab: (vocab as string[]).slice(2),
     counts: [],
     merges: (merges as string[]).map((m) => {
@@ -121,13 +163,15 @@ export const tokenize = defineTransform<Tokenize, TokenizeParams>({
   kind: 'tokenize',
   fit(column, train, p) {
     const normalised = texts(train, column).map((s) => (s === null ? '' : normalizeText(s, p)));
-    const learned = learnVocabulary(normalised, p.mode, p.vocabSize - 2);
+    const words = wordOptions(column, p);
+    const learned = learnVocabulary(normalised, { ...p, ...words }, p.vocabSize - 2);
     return {
       kind: 'tokenize',
       column,
       mode: p.mode,
       lowercase: p.lowercase,
       normalize: p.normalize,
+      ...words,
       vocab: learned.tokens,
       counts: learned.counts,
       merges: learned.merges,

@@ -3,6 +3,7 @@
  * the word pre-tokenizer, character and byte-pair modes, and padding/truncation to a fixed length.
  */
 import { encodeBpeWord, END_OF_WORD, learnBpe, mergeRanks } from './bpe';
+import { findTokens, tokenRegex } from './tokenPattern';
 
 /** How text is cut into tokens. */
 export type TokenizeMode = 'word' | 'char' | 'bpe';
@@ -13,6 +14,10 @@ export interface TokenizerOptions {
   lowercase: boolean;
   /** Unicode normalisation applied before anything else. */
   normalize: 'none' | 'NFC' | 'NFKC';
+  /** Word mode: what a token is, in Python's re syntax (scikit-learn's token_pattern); absent = WORD_PATTERN. */
+  tokenPattern?: string;
+  /** Word mode: tokens dropped before the vocabulary lookup (stop words). */
+  stopList?: readonly string[];
 }
 
 /**
@@ -33,9 +38,16 @@ export function words(text: string): string[] {
   return text.match(WORD_RE) ?? [];
 }
 
-/** Tokens of a normalised text in word or character mode (code points; whitespace included). */
-export function plainTokens(text: string, mode: 'word' | 'char'): string[] {
-  return mode === 'word' ? words(text) : Array.from(text);
+const stopSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+
+/** Tokens of a normalised text in word mode (its token pattern, stop words dropped) or character mode (code points; whitespace included). */
+export function plainTokens(text: string, o: TokenizerOptions): string[] {
+  if (o.mode !== 'word') return Array.from(text);
+  const tokens = o.tokenPattern ? findTokens(text, tokenRegex(o.tokenPattern, 'prep.tokenize')) : words(text);
+  if (!o.stopList?.length) return tokens;
+  let stop = stopSets.get(o.stopList);
+  if (!stop) stopSets.set(o.stopList, (stop = new Set(o.stopList)));
+  return tokens.filter((t) => !stop.has(t));
 }
 
 /** Counts of `tokens` in first-seen order. */
@@ -62,10 +74,10 @@ export interface LearnedVocabulary {
  * the most frequent tokens, or in BPE mode the base characters plus merges, where merges stop when
  * the vocabulary is full or no pair occurs twice.
  */
-export function learnVocabulary(texts: readonly string[], mode: TokenizeMode, room: number): LearnedVocabulary {
-  if (mode !== 'bpe') {
+export function learnVocabulary(texts: readonly string[], o: TokenizerOptions, room: number): LearnedVocabulary {
+  if (o.mode !== 'bpe') {
     const counts = new Map<string, number>();
-    for (const t of texts) countInto(counts, plainTokens(t, mode));
+    for (const t of texts) countInto(counts, plainTokens(t, o));
     const kept = byFrequency(counts).slice(0, Math.max(0, room));
     return { tokens: kept.map((k) => k[0]), counts: kept.map((k) => k[1]), merges: [], distinct: counts.size };
   }
@@ -97,8 +109,8 @@ export function learnVocabulary(texts: readonly string[], mode: TokenizeMode, ro
 }
 
 /** Tokens of a normalised text: words, characters, or BPE symbols of each word. */
-export function tokensOf(text: string, mode: TokenizeMode, ranks?: ReadonlyMap<string, number>): string[] {
-  if (mode !== 'bpe') return plainTokens(text, mode);
+export function tokensOf(text: string, o: TokenizerOptions, ranks?: ReadonlyMap<string, number>): string[] {
+  if (o.mode !== 'bpe') return plainTokens(text, o);
   const out: string[] = [];
   for (const w of words(text)) for (const s of encodeBpeWord(w, ranks ?? new Map())) out.push(s);
   return out;

@@ -150,6 +150,14 @@ export class Engine {
     this.engineVersion = `weft ${opts.weftVersion ?? WEFT_VERSION}, engine ${ENGINE_VERSION}`;
   }
 
+  /**
+   * The value stored under a cache key (memory, then disk), never recomputed: undefined when the
+   * cache keeps only its summary or nothing. A past run's record names its nodes' keys.
+   */
+  stored(key: string): Promise<ExecutorResult | undefined> {
+    return this.readCache(key);
+  }
+
   /** Cancels a run; its executors see their signal abort and stop between steps. */
   cancel(runId: string): boolean {
     const c = this.active.get(runId);

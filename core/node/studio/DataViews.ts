@@ -31,7 +31,7 @@ class Lru<V> {
   }
 }
 
-type DataRef = Pick<EngineParams<'engine.rows'>, 'nodeId' | 'port' | 'split'>;
+type DataRef = Pick<EngineParams<'engine.rows'>, 'run' | 'nodeId' | 'port' | 'split'>;
 
 /**
  * Answers `engine.rows` and `engine.explore` over the full table a node produced: frames and
@@ -41,10 +41,10 @@ export class DataViews {
   private readonly frames = new Lru<DataFrame>(2);
   private readonly orders = new Lru<Int32Array | undefined>(4);
 
-  constructor(private readonly produced: (nodeId: string) => ProducedValue | undefined) {}
+  constructor(private readonly produced: (ref: DataRef) => Promise<ProducedValue | undefined>) {}
 
   private async frame(ref: DataRef): Promise<{ key: string; frame: DataFrame }> {
-    const got = this.produced(ref.nodeId);
+    const got = await this.produced(ref);
     if (!got) throw new StudioError(404, `${ref.nodeId} has no results: run it first`);
     const key = JSON.stringify([got.runId, ref.nodeId, ref.port, ref.split ?? null]);
     const cached = this.frames.get(key);

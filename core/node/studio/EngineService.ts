@@ -12,6 +12,8 @@ import {
   type EngineParams,
   type EngineResult,
   type NodeRegistry,
+  type NodeResultView,
+  type OutputView,
   type PipelineDocument,
   type TableValue,
   type UpstreamColumns,
@@ -21,11 +23,22 @@ import type { Engine } from '../engine/Engine';
 import type { PathPolicy } from '../executors/Executor';
 import { isPackagePath } from '../../common/graph/posixPath';
 import { runRecorded } from '../runs/recordedRun';
-import { RunStore } from '../runs/RunStore';
+import { CorruptRunError, RunNotFoundError, RunStore } from '../runs/RunStore';
+import type { RunRecord } from '../../common/runs';
 import { DataViews, type ProducedValue } from './DataViews';
 import { buildResultView } from './resultView';
 import { StudioError } from './StudioError';
 import { isInside } from './workspacePaths';
+
+const NOT_KEPT =
+  'not kept: the cache holds only a summary of this result (cheap to recompute) or removed it to make room; run again to see it';
+
+/** A past run's previews page and explore that run's kept value (`run` in `engine.rows` / `engine.explore`). */
+function ofRun(out: OutputView, run: string): OutputView {
+  return out.kind === 'preview'
+    ? { ...out, previews: out.previews.map((p) => (p.data ? { ...p, data: { ...p.data, run } } : p)) }
+    : out;
+}
 
 export interface EngineServiceOptions {
   engine: Engine;
@@ -48,7 +61,9 @@ export class EngineService {
   private readonly produced = new Map<string, ProducedValue>();
   /** Every studio run is recorded in the workspace's run store (`weft runs`, the runs view). */
   private readonly runStore: RunStore;
-  private readonly data = new DataViews((nodeId) => this.produced.get(nodeId));
+  private readonly data = new DataViews((ref) =>
+    ref.run ? this.recordedValue(ref.run, ref.nodeId) : Promise.resolve(this.produced.get(ref.nodeId)),
+  );
 
   constructor(private readonly opts: EngineServiceOptions) {
     this.registry = opts.registry ?? builtinNodes;
@@ -122,7 +137,51 @@ export class EngineService {
         const def = this.nodeDefinition(q.nodeId);
         return buildResultView(q.nodeId, got.runId, def, value, q.maxRows ?? 1000);
       }
+      case 'engine.runResult':
+        return this.pastResult(p as EngineParams<'engine.runResult'>);
     }
+  }
+
+  /**
+   * A node's results in a recorded run: the value the cache kept under the record's key for the
+   * node, or, when it kept only a summary (or removed the entry), the recorded summary and why.
+   */
+  private async pastResult(p: EngineParams<'engine.runResult'>): Promise<NodeResultView | null> {
+    const { record, node } = await this.recordedNode(p.runId, p.nodeId);
+    if (!node) return null;
+    const value = node.key ? await this.opts.engine.stored(node.key) : undefined;
+    if (!value) {
+      const summary = node.summary;
+      return { nodeId: p.nodeId, runId: record.id, ...(summary ? { summary } : {}), outputs: [], notKept: NOT_KEPT };
+    }
+    const view = buildResultView(p.nodeId, record.id, lookup(this.registry, node.type), value, p.maxRows ?? 1000);
+    return { ...view, outputs: view.outputs.map((o) => ofRun(o, record.id)) };
+  }
+
+  /** A recorded run and its node, when that node finished in it. */
+  private async recordedNode(
+    runId: string,
+    nodeId: string,
+  ): Promise<{ record: RunRecord; node: RunRecord['nodes'][string] | undefined }> {
+    let record: RunRecord;
+    try {
+      record = await this.runStore.read(await this.runStore.resolve(runId));
+    } catch (e) {
+      if (e instanceof RunNotFoundError) throw new StudioError(404, e.message);
+      if (e instanceof CorruptRunError) throw new StudioError(409, e.message);
+      throw e;
+    }
+    const node = Object.hasOwn(record.nodes, nodeId) ? record.nodes[nodeId] : undefined;
+    const finished = node && (node.status === 'done' || node.status === 'cached');
+    return { record, node: finished ? node : undefined };
+  }
+
+  /** A recorded run's node value for the data views: only what the cache kept, never recomputed. */
+  private async recordedValue(runId: string, nodeId: string): Promise<ProducedValue | undefined> {
+    const { record, node } = await this.recordedNode(runId, nodeId);
+    const key = node?.key;
+    if (!key) return undefined;
+    return { runId: record.id, load: () => this.opts.engine.stored(key) };
   }
 
   private readonly nodeTypes = new Map<string, string>();

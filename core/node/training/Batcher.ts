@@ -18,17 +18,31 @@ export interface BatcherOptions {
   /** Reshuffle the order every epoch. */
   shuffle: boolean;
   seed: number;
+  /**
+   * Two sets of batch buffers on SharedArrayBuffers, read by data-parallel workers: `flip` moves
+   * `x`, `y` and `soft` to the other set, so the next batch is copied while workers read this one;
+   * `order` is shared too.
+   * @default false
+   */
+  shared?: boolean;
 }
 
 /**
  * Cuts a split into (shuffled) batches, copying rows into buffers allocated once. The full-size
  * buffers are reused every step; the last partial batch uses views of the same memory.
  */
+/** One set of batch buffers. */
+export interface BatchBuffers {
+  x: Float32Array;
+  y: LabelArray;
+  soft: Float32Array;
+}
+
 export class Batcher {
-  readonly x: Float32Array;
-  readonly y: LabelArray;
-  /** The batch's rows of the source's `soft` values (empty without them). */
-  readonly soft: Float32Array;
+  /** The buffer sets: one, or two with `shared`. */
+  readonly sets: BatchBuffers[];
+  /** Index in `sets` of the buffers `fill` writes. */
+  slot = 0;
   readonly order: Uint32Array;
   readonly batches: number;
   private readonly random: () => number;
@@ -44,18 +58,44 @@ export class Batcher {
     },
     private readonly o: BatcherOptions,
   ) {
-    this.x = new Float32Array(o.batchSize * o.rowSize);
+    const mem = (n: number, bytes: number): ArrayBuffer | SharedArrayBuffer =>
+      o.shared ? new SharedArrayBuffer(n * bytes) : new ArrayBuffer(n * bytes);
     const ny = o.batchSize * o.labelSize;
-    this.y =
-      o.labels === 'int64' ? new BigInt64Array(ny) : o.labels === 'int32' ? new Int32Array(ny) : new Float32Array(ny);
     const softSize = src.soft ? (o.softSize ?? 0) : 0;
     if (src.soft && src.soft.length !== src.n * softSize)
       throw new Error(`soft values: expected ${src.n} × ${softSize}, got ${src.soft.length}`);
-    this.soft = new Float32Array(o.batchSize * softSize);
-    this.order = new Uint32Array(src.n);
+    this.sets = Array.from({ length: o.shared ? 2 : 1 }, () => ({
+      x: new Float32Array(mem(o.batchSize * o.rowSize, 4)),
+      y:
+        o.labels === 'int64'
+          ? new BigInt64Array(mem(ny, 8))
+          : o.labels === 'int32'
+            ? new Int32Array(mem(ny, 4))
+            : new Float32Array(mem(ny, 4)),
+      soft: new Float32Array(mem(o.batchSize * softSize, 4)),
+    }));
+    this.order = new Uint32Array(mem(src.n, 4));
     for (let i = 0; i < src.n; i++) this.order[i] = i;
     this.batches = Math.ceil(src.n / o.batchSize);
     this.random = seededRandom(o.seed);
+  }
+
+  get x(): Float32Array {
+    return this.sets[this.slot].x;
+  }
+
+  get y(): LabelArray {
+    return this.sets[this.slot].y;
+  }
+
+  /** The batch's rows of the source's `soft` values (empty without them). */
+  get soft(): Float32Array {
+    return this.sets[this.slot].soft;
+  }
+
+  /** Makes the other buffer set current (two sets only). */
+  flip(): void {
+    this.slot = (this.slot + 1) % this.sets.length;
   }
 
   /** Starts an epoch: a fresh permutation when shuffling. */

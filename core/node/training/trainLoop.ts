@@ -9,12 +9,16 @@ import {
   type LossKind,
   type OptimizerConfig,
   type ResolvedModel,
+  type TrainingConfig,
   type TrainingGraph,
 } from '../../common/model';
 import { CancelledError } from '../executors/Executor';
 import { openSession, type ProviderChoice, type ProviderName } from '../onnx/session';
 import { Batcher } from './Batcher';
+import { DataParallel } from './DataParallel';
+import { HostAdam } from './HostAdam';
 import { EarlyStopping, higherIsBetter } from './EarlyStopping';
+import { forwardMacs, planWorkers } from './parallelPlan';
 import { LrSchedule, type ScheduleConfig } from './schedule';
 import { Validator } from './Validator';
 
@@ -44,6 +48,12 @@ export interface TrainLoopOptions {
   minDelta: number;
   restoreBest: boolean;
   provider: ProviderChoice;
+  /**
+   * 1: one onnxruntime session on one thread. n > 1: n data-parallel workers, each a one-thread
+   * session on a slice of the batch, when the model allows it and the batch is large enough
+   * (`planWorkers`), else one session with n intra-op threads. 0: as many workers as cores when
+   * that pays, else one session with onnxruntime's default threads.
+   */
   threads: number;
   /** onnxruntime graph optimizations of the step graph. @default 'extended' (`all` adds layout reorders around MaxPool) */
   optimization?: 'basic' | 'extended' | 'all';
@@ -69,6 +79,19 @@ export interface TrainLoopOptions {
   onStep?: (step: number, loss: number) => void;
 }
 
+const trainingConfig = (o: TrainLoopOptions, seed: number): TrainingConfig => ({
+  loss: o.loss,
+  optimizer: o.optimizer,
+  weightDecay: o.weightDecay ?? 0,
+  clipNorm: o.clipNorm ?? 0,
+  labelSmoothing: o.labelSmoothing ?? 0,
+  ...(o.classWeights ? { classWeights: [...o.classWeights] } : {}),
+  seed,
+  ...(o.target ? { target: o.target } : {}),
+  ...(o.teacher ? { distill: { temperature: o.teacher.temperature, alpha: o.teacher.alpha } } : {}),
+  ...(o.mask ? { masked: true } : {}),
+});
+
 export interface TrainLoopResult {
   /** The flat parameter vector returned: the best epoch's when `restoreBest`, else the last. */
   params: Float32Array;
@@ -90,6 +113,19 @@ export interface TrainLoopResult {
 
 type Carried = Record<string, ort.Tensor>;
 
+/**
+ * Largest split (its features, in bytes) copied once to shared memory so that data-parallel
+ * workers copy their own rows of each batch; larger ones are batched by the trainer's thread.
+ */
+const GATHER_LIMIT = 256 * 2 ** 20;
+
+function shared<A extends Float32Array | Int32Array>(a: A): A {
+  if (a.buffer instanceof SharedArrayBuffer) return a;
+  const out = new (a.constructor as new (b: SharedArrayBuffer) => A)(new SharedArrayBuffer(a.byteLength));
+  out.set(a);
+  return out;
+}
+
 function labelArray(graph: TrainingGraph, split: DatasetSplit): Int32Array | Float32Array {
   if (!graph.labelName) return new Int32Array(split.n);
   if (graph.labelType === 'int32') return split.y instanceof Int32Array ? split.y : Int32Array.from(split.y);
@@ -102,24 +138,48 @@ function labelArray(graph: TrainingGraph, split: DatasetSplit): Int32Array | Flo
  * Cancellation is checked between steps and keeps the best weights so far.
  */
 export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
-  const graph = buildTrainingGraph(o.model, {
-    loss: o.loss,
-    optimizer: o.optimizer,
-    weightDecay: o.weightDecay ?? 0,
-    clipNorm: o.clipNorm ?? 0,
-    labelSmoothing: o.labelSmoothing ?? 0,
-    ...(o.classWeights ? { classWeights: [...o.classWeights] } : {}),
-    seed: o.seed,
-    ...(o.target ? { target: o.target } : {}),
-    ...(o.teacher ? { distill: { temperature: o.teacher.temperature, alpha: o.teacher.alpha } } : {}),
-    ...(o.mask ? { masked: true } : {}),
-  });
+  // On the CPU, Adam runs outside the graph as one fused SIMD pass (HostAdam): the graph stops at the gradient.
+  let hostUpdate = HostAdam.handles(o.optimizer) && (o.provider === 'cpu' || o.provider === 'auto');
+  let graph = buildTrainingGraph(o.model, { ...trainingConfig(o, o.seed), gradientsOnly: hostUpdate });
   const rowSize = o.model.inputShape.reduce((a, b) => a * b, 1);
   const labelType = graph.labelName ? graph.labelType : 'int32';
   const labelSize = labelType === 'int32' ? 1 : o.model.outputShape.reduce((a, b) => a * b, 1);
   const n = o.train.n;
   if (n === 0) throw new Error('the training split is empty');
   const batchSize = Math.min(o.batchSize, n);
+  let workers = planWorkers({
+    threads: o.threads,
+    batchSize,
+    macsPerSample: forwardMacs(o.model),
+    ...(graph.bufferCount ? { blocker: 'batch statistics (BatchNorm) depend on the whole batch' } : {}),
+  });
+  if (o.provider !== 'cpu' && o.provider !== 'auto') workers = 1;
+  const optimization = o.optimization ?? 'extended';
+  let opened: { session?: ort.InferenceSession; provider: ProviderName; notes: string[] } =
+    workers > 1 && o.provider === 'cpu'
+      ? { provider: 'cpu', notes: [] }
+      : await openSession(graph.onnx, {
+          provider: o.provider,
+          threads: o.threads,
+          graphOptimizationLevel: optimization,
+        });
+  if (opened.provider !== 'cpu') workers = 1;
+  if (hostUpdate && opened.session && opened.provider !== 'cpu') {
+    await opened.session.release();
+    hostUpdate = false;
+    graph = buildTrainingGraph(o.model, trainingConfig(o, o.seed));
+    const notes = opened.notes;
+    opened = await openSession(graph.onnx, {
+      provider: opened.provider,
+      threads: o.threads,
+      graphOptimizationLevel: optimization,
+    });
+    opened.notes = [...notes, ...opened.notes];
+  }
+  if (workers > 1 && opened.session) {
+    await opened.session.release();
+    opened = { provider: 'cpu', notes: opened.notes };
+  }
   const batcher = new Batcher(
     {
       x: o.train.x,
@@ -137,17 +197,13 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
       labels: labelType === 'int32' ? 'int32' : 'float32',
       shuffle: o.shuffle,
       seed: o.seed,
+      shared: workers > 1,
     },
   );
   const stepsPerEpoch = batcher.batches;
   const schedule = new LrSchedule(o.lr, o.schedule, o.epochs, stepsPerEpoch);
   const stopper = new EarlyStopping({ monitor: o.monitor, patience: o.patience, minDelta: o.minDelta });
 
-  const opened = await openSession(graph.onnx, {
-    provider: o.provider,
-    threads: o.threads,
-    graphOptimizationLevel: o.optimization ?? 'extended',
-  });
   // Under `auto` a provider left out is expected (a CPU-only machine): the note goes to the details,
   // and only a provider the user asked for by name that could not be used is a warning.
   for (const note of opened.notes) o.log?.(note, o.provider === 'auto' ? 'info' : 'warn');
@@ -168,7 +224,46 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
       c.init === 'params' ? init : c.init === 'buffers' ? Float32Array.from(initBuf) : new Float32Array(c.size);
     carried[c.input] = new ort.Tensor('float32', data, [c.size]);
   }
-  const paramsIn = graph.carried.find((c) => c.init === 'params')!.input;
+  const paramsIn = graph.carried.find((c) => c.init === 'params')?.input;
+  const host =
+    hostUpdate && workers === 1 ? new HostAdam(init, o.optimizer, o.weightDecay ?? 0, o.clipNorm ?? 0) : undefined;
+  const hostParams = host ? new ort.Tensor('float32', host.params, [host.params.length]) : undefined;
+  const gather = workers > 1 && !o.train.lazy && !o.train.sparse && o.train.x.byteLength <= GATHER_LIMIT;
+  const dp =
+    workers > 1
+      ? await DataParallel.open({
+          ...(gather
+            ? {
+                gather: {
+                  x: shared(o.train.x),
+                  ...(graph.labelName ? { y: shared(labelArray(graph, o.train)) } : {}),
+                  ...(o.teacher ? { soft: shared(o.teacher.logits) } : {}),
+                  order: batcher.order,
+                },
+              }
+            : {}),
+          graphs: Array.from({ length: workers }, (_, w) =>
+            buildTrainingGraph(o.model, { ...trainingConfig(o, o.seed + w), gradientsOnly: true }),
+          ),
+          batcher,
+          batchSize,
+          inputShape: o.model.inputShape,
+          labelShape: labelSize === 1 && labelType === 'int32' ? [] : o.model.outputShape,
+          ...(o.teacher ? { softShape: o.model.outputShape } : {}),
+          optimizer: o.optimizer,
+          weightDecay: o.weightDecay ?? 0,
+          clipNorm: o.clipNorm ?? 0,
+          optimization,
+          params: init,
+          ...(mask ? { mask } : {}),
+        })
+      : undefined;
+  if (dp)
+    o.log?.(
+      `data-parallel training: ${workers} workers, one thread each, batch ${batchSize} split between them`,
+      'info',
+    );
+  const rawParams = (): Float32Array => dp?.params ?? host?.params ?? (carried[paramsIn!].data as Float32Array);
   const buffersIn = graph.carried.find((c) => c.init === 'buffers')?.input;
   const effective = (p: Float32Array): Float32Array => {
     if (!mask) return p;
@@ -177,7 +272,7 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
     return out;
   };
   const current = (): { params: Float32Array; buffers: Float32Array } => ({
-    params: effective(carried[paramsIn].data as Float32Array),
+    params: effective(rawParams()),
     buffers: buffersIn ? (carried[buffersIn].data as Float32Array) : initBuf,
   });
   const maskFeed = (): void => {
@@ -238,34 +333,60 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
       const next = o.mask?.update?.(epoch, current().params);
       if (next) {
         mask = Float32Array.from(next);
-        const p = carried[paramsIn].data as Float32Array;
-        carried[paramsIn] = new ort.Tensor('float32', effective(p), [p.length]);
+        const p = effective(rawParams());
+        if (dp) {
+          dp.params.set(p);
+          dp.setMask(mask);
+        } else if (host) host.params.set(p);
+        else carried[paramsIn!] = new ort.Tensor('float32', p, [p.length]);
         maskFeed();
       }
       batcher.startEpoch();
       let lossSum = 0;
       let correct = 0;
       let seen = 0;
+      let prefetched = { batch: -1, rows: 0 };
       for (let b = 0; b < stepsPerEpoch; b++) {
         if (o.signal?.aborted) {
           cancelled = true;
           break;
         }
-        const rows = batcher.lazy ? await batcher.fillAsync(b, o.signal) : batcher.fill(b);
+        const rows =
+          prefetched.batch === b
+            ? prefetched.rows
+            : gather
+              ? Math.min(batchSize, n - b * batchSize)
+              : batcher.lazy
+                ? await batcher.fillAsync(b, o.signal)
+                : batcher.fill(b);
         const batch = rows === batchSize ? full : last;
         step++;
         const lr = schedule.rate(epoch, b);
         const scalars = trainingScalars(graph, step, lr);
         for (const s of graph.scalarInputs) scalarData[s][0] = scalars[s]!;
-        feeds[graph.inputName] = batch.x;
-        if (graph.labelName) feeds[graph.labelName] = batch.y;
-        if (graph.teacherName) feeds[graph.teacherName] = rows === batchSize ? softFull! : softLast!;
-        for (const c of graph.carried) feeds[c.input] = carried[c.input]!;
-        const out = await opened.session.run(feeds);
-        for (const c of graph.carried) carried[c.input] = out[c.output]!;
-        const l = (out[graph.lossName].data as Float32Array)[0];
+        let l: number;
+        if (dp) {
+          const at = gather ? { start: b * batchSize } : { set: batcher.slot };
+          const r = await dp.step(rows, scalars, at, () => {
+            if (gather || batcher.lazy || b + 1 >= stepsPerEpoch) return;
+            batcher.flip();
+            prefetched = { batch: b + 1, rows: batcher.fill(b + 1) };
+          });
+          l = r.loss;
+          correct += r.correct;
+        } else {
+          feeds[graph.inputName] = batch.x;
+          if (graph.labelName) feeds[graph.labelName] = batch.y;
+          if (graph.teacherName) feeds[graph.teacherName] = rows === batchSize ? softFull! : softLast!;
+          for (const c of graph.carried) feeds[c.input] = carried[c.input]!;
+          if (hostParams) feeds.params = hostParams;
+          const out = await opened.session!.run(feeds);
+          for (const c of graph.carried) carried[c.input] = out[c.output]!;
+          host?.apply(out[graph.gradsName!].data as Float32Array, scalars.lr, scalars.bc1, scalars.bc2);
+          l = (out[graph.lossName].data as Float32Array)[0];
+          if (graph.correctName) correct += (out[graph.correctName].data as Float32Array)[0];
+        }
         lossSum += l * rows;
-        if (graph.correctName) correct += (out[graph.correctName].data as Float32Array)[0];
         seen += rows;
         o.onStep?.(step, l);
         if (!Number.isFinite(l)) {
@@ -310,7 +431,8 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
       }
     }
   } finally {
-    await opened.session.release();
+    await opened.session?.release();
+    await dp?.close();
   }
   const useBest = haveBest && (o.restoreBest || cancelled);
   const fin = current();

@@ -12,6 +12,7 @@ export function useExplore(
   const key = JSON.stringify([
     ref.nodeId,
     ref.runId ?? null,
+    ref.run ?? null,
     ref.port,
     ref.split ?? null,
     opts.classColumn ?? null,
@@ -21,6 +22,7 @@ export function useExplore(
     let gone = false;
     engineClient()
       .invoke('engine.explore', {
+        ...(ref.run ? { run: ref.run } : {}),
         nodeId: ref.nodeId,
         port: ref.port,
         ...(ref.split ? { split: ref.split } : {}),

@@ -10,6 +10,8 @@ export interface DataRef {
   nodeId: string;
   /** The run that produced it: a new run fetches again. */
   runId?: string;
+  /** A recorded run whose kept value to read (a past run's results); the last run's when absent. */
+  run?: string;
   port: string;
   split?: string;
 }
@@ -42,7 +44,7 @@ export function usePagedRows(ref: DataRef, query: TableQuery): PagedRows {
   const [error, setError] = useState<string>();
   const inFlight = useRef(new Set<number>());
   const generation = useRef(0);
-  const key = JSON.stringify([ref.nodeId, ref.runId ?? null, ref.port, ref.split ?? null, query]);
+  const key = JSON.stringify([ref.nodeId, ref.runId ?? null, ref.run ?? null, ref.port, ref.split ?? null, query]);
 
   const load = useCallback(
     (page: number) => {
@@ -54,6 +56,7 @@ export function usePagedRows(ref: DataRef, query: TableQuery): PagedRows {
         .map(([column, text]) => ({ column, text }));
       engineClient()
         .invoke('engine.rows', {
+          ...(ref.run ? { run: ref.run } : {}),
           nodeId: ref.nodeId,
           port: ref.port,
           ...(ref.split ? { split: ref.split } : {}),

@@ -254,6 +254,39 @@ describe('file access goes through dialogs', () => {
     expect(await e.invoke('dialog.savePipeline', { text: pipelineText })).toEqual({ ok: true, result: null });
   });
 
+  it('Save As from an open file rewrites its relative data paths and returns the text it wrote', async () => {
+    const e = fakeElectron();
+    const { workspace } = await start(e);
+    const doc = JSON.parse(
+      readFileSync(
+        path.resolve(import.meta.dirname, '../../../resources/examples/iris-classification.weft.json'),
+        'utf8',
+      ),
+    ) as {
+      nodes: { id: string; params: Record<string, unknown> }[];
+    };
+    for (const n of doc.nodes) if (n.id === 'csv') n.params.path = 'data/iris.csv';
+    const text = JSON.stringify(doc);
+    const target = path.join(workspace, 'copies', 'q.weft.json');
+    mkdirSync(path.dirname(target));
+    e.state.dialogAnswers.push({ canceled: false, filePath: target });
+    const r = (await e.invoke('dialog.savePipeline', { text, from: 'proj/p.weft.json' })) as {
+      ok: true;
+      result: { path: string; text?: string };
+    };
+    expect(r.result.path).toBe('copies/q.weft.json');
+    const written = JSON.parse(readFileSync(target, 'utf8')) as typeof doc;
+    expect(written.nodes.find((n) => n.id === 'csv')?.params.path).toBe('../proj/data/iris.csv');
+    expect(written.nodes.find((n) => n.id === 'export')?.params.path).toBe('out/iris.onnx');
+    expect(r.result.text).toBe(readFileSync(target, 'utf8'));
+
+    e.state.dialogAnswers.push({ canceled: false, filePath: path.join(workspace, 'plain.weft.json') });
+    const plain = (await e.invoke('dialog.savePipeline', { text })) as { ok: true; result: { text?: string } };
+    expect(plain.result.text).toBeUndefined();
+    expect(readFileSync(path.join(workspace, 'plain.weft.json'), 'utf8')).toBe(text);
+    expect(await e.invoke('dialog.savePipeline', { text, from: '' })).toMatchObject({ ok: false });
+  });
+
   it('picks data files relative to the pipeline folder, export targets with a save dialog, folders', async () => {
     const e = fakeElectron();
     const { workspace } = await start(e);

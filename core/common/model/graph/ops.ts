@@ -83,6 +83,18 @@ export function reduceMean(b: GraphBuilder, x: T, axes: readonly number[], keepd
   });
 }
 
+/**
+ * ONNX LayerNormalization over the last axis (float32 only in onnxruntime); its mean and 1/σ
+ * outputs (`[..., 1]`) stay in the graph for the gradient rule.
+ */
+export function layerNormalization(b: GraphBuilder, x: T, gamma: T, beta: T, eps: number): T {
+  const stat = [...x.shape.slice(0, -1), 1];
+  return b.opN('LayerNormalization', [x, gamma, beta], [x.shape, stat, stat], {
+    axis: { i: -1 },
+    epsilon: { f: eps },
+  })[0];
+}
+
 export const softmax = (b: GraphBuilder, x: T, axis = -1): T => b.op('Softmax', [x], x.shape, { axis: { i: axis } });
 export const logSoftmax = (b: GraphBuilder, x: T, axis = -1): T =>
   b.op('LogSoftmax', [x], x.shape, { axis: { i: axis } });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { reshape } from '../../model/graph/ops';
 import { defineLayer } from './defineLayer';
 import { paddingMask } from './paddingMask';
 import { attentionParams, selfAttention } from './selfAttention';
@@ -46,6 +47,7 @@ export const attentionNode = defineLayer({
   emit: ({ ctx, node, layer, x }) => {
     const d = node.inShapes[0][1];
     const mask = layer.maskPadding ? paddingMask(ctx, x, 'layer.attention') : undefined;
-    return selfAttention(ctx, x, node.id, layer.heads, layer.keyDim ?? d / layer.heads, mask);
+    const rows = selfAttention(ctx, x, node.id, layer.heads, layer.keyDim ?? d / layer.heads, mask);
+    return reshape(ctx.b, rows, ['batch', node.inShapes[0][0], d]);
   },
 });

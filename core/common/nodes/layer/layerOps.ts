@@ -1,6 +1,18 @@
 import type { GraphBuilder, T } from '../../model/graph/GraphBuilder';
 import type { ConvGeometry } from '../../model/graph/ops';
-import { add, constBool, div, leakyRelu, mul, reduceMean, scale, softmax, sub, unary } from '../../model/graph/ops';
+import {
+  add,
+  constBool,
+  div,
+  layerNormalization,
+  leakyRelu,
+  mul,
+  reduceMean,
+  scale,
+  softmax,
+  sub,
+  unary,
+} from '../../model/graph/ops';
 import type { ParamSpec } from '../../model/ir';
 import type { EmitContext } from '../../model/layers/emitLayers';
 import type { ActivationFn, Pair } from './layerParams';
@@ -86,8 +98,14 @@ export function dropout(ctx: EmitContext, x: T, rate: number, salt: number): T {
   return y;
 }
 
+/**
+ * Layer normalisation over the last axis. Float32 training steps use ONNX LayerNormalization (one
+ * op, with its own gradient rule); inference graphs and float64 graphs (onnxruntime has no float64
+ * kernel for it) spell it out in elementary ops.
+ */
 export function layerNorm(ctx: EmitContext, x: T, gamma: T, beta: T, eps: number): T {
   const b = ctx.b;
+  if (ctx.mode === 'train' && b.float === 'float32') return layerNormalization(b, x, gamma, beta, eps);
   const mean = reduceMean(b, x, [-1], true);
   const xc = sub(b, x, mean);
   const v = reduceMean(b, mul(b, xc, xc), [-1], true);

@@ -1,4 +1,4 @@
-import type { T } from '../../model/graph/GraphBuilder';
+import type { GraphBuilder, T } from '../../model/graph/GraphBuilder';
 import { add, matmul, reshape, scale, softmax, transpose } from '../../model/graph/ops';
 import type { ParamSpec } from '../../model/ir';
 import type { EmitContext } from '../../model/layers/emitLayers';
@@ -20,15 +20,25 @@ export function attentionParams(id: string, d: number, heads: number, keyDim: nu
 }
 
 /**
+ * `x` `[rows, in]` · `w` + `bias`: on 2-d rows onnxruntime fuses the product and the bias into one
+ * Gemm, which it does not do for `[batch, seq, in]`.
+ */
+export const rowsLinear = (b: GraphBuilder, x: T, w: T, bias: T): T => add(b, matmul(b, x, w), bias);
+
+/** `[batch, seq, d]` as token rows `[batch·seq, d]`. */
+export const tokenRows = (b: GraphBuilder, x: T): T => reshape(b, x, ['batch', x.shape[2]]);
+
+/**
  * Multi-head scaled dot-product self-attention over `x` `[batch, seq, d]` with the parameters under
  * `prefix`. With `keyMask` (`[batch, seq, 1]`, 1 = a real token, from `paddingMask`) no query
- * attends to a padding key.
+ * attends to a padding key. Returns token rows `[batch·seq, d]` (see `tokenRows`).
  */
 export function selfAttention(ctx: EmitContext, x: T, prefix: string, heads: number, keyDim: number, keyMask?: T): T {
   const b = ctx.b;
   const s = x.shape[1] as number;
+  const rows = tokenRows(b, x);
   const proj = (role: string): T => {
-    const y = add(b, matmul(b, x, ctx.param(`${prefix}/${role}`)), ctx.param(`${prefix}/${role}_bias`));
+    const y = rowsLinear(b, rows, ctx.param(`${prefix}/${role}`), ctx.param(`${prefix}/${role}_bias`));
     return transpose(b, reshape(b, y, ['batch', s, heads, keyDim]), [0, 2, 1, 3]);
   };
   const q = proj('query');
@@ -41,6 +51,6 @@ export function selfAttention(ctx: EmitContext, x: T, prefix: string, heads: num
     scores = add(b, scores, bias);
   }
   const att = softmax(b, scores, -1);
-  const ctxv = reshape(b, transpose(b, matmul(b, att, v), [0, 2, 1, 3]), ['batch', s, heads * keyDim]);
-  return add(b, matmul(b, ctxv, ctx.param(`${prefix}/out`)), ctx.param(`${prefix}/out_bias`));
+  const ctxv = reshape(b, transpose(b, matmul(b, att, v), [0, 2, 1, 3]), ['batch', heads * keyDim]);
+  return rowsLinear(b, ctxv, ctx.param(`${prefix}/out`), ctx.param(`${prefix}/out_bias`));
 }

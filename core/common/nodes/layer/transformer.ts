@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { add, matmul } from '../../model/graph/ops';
+import { add, reshape } from '../../model/graph/ops';
 import { defineLayer } from './defineLayer';
 import { activation, dropout, layerNorm, param } from './layerOps';
 import { paddingMask } from './paddingMask';
-import { attentionParams, selfAttention } from './selfAttention';
+import { attentionParams, rowsLinear, selfAttention, tokenRows } from './selfAttention';
 
 /** Post-norm Transformer encoder block: attention + residual + LayerNorm, feed-forward (GELU) + residual + LayerNorm. */
 export const transformerNode = defineLayer({
@@ -70,7 +70,8 @@ export const transformerNode = defineLayer({
   },
   emit: ({ ctx, node, layer, x, index, p }) => {
     const b = ctx.b;
-    const d = node.inShapes[0][1];
+    const [s, d] = node.inShapes[0];
+    const rows = tokenRows(b, x);
     const a = dropout(
       ctx,
       selfAttention(
@@ -84,9 +85,9 @@ export const transformerNode = defineLayer({
       layer.dropout ?? 0,
       index * 2,
     );
-    const x1 = layerNorm(ctx, add(b, x, a), p('ln1/gamma'), p('ln1/beta'), 1e-5);
-    const hdn = activation(b, add(b, matmul(b, x1, p('ff1/kernel')), p('ff1/bias')), 'gelu');
-    const f = dropout(ctx, add(b, matmul(b, hdn, p('ff2/kernel')), p('ff2/bias')), layer.dropout ?? 0, index * 2 + 1);
-    return layerNorm(ctx, add(b, x1, f), p('ln2/gamma'), p('ln2/beta'), 1e-5);
+    const x1 = layerNorm(ctx, add(b, rows, a), p('ln1/gamma'), p('ln1/beta'), 1e-5);
+    const hdn = activation(b, rowsLinear(b, x1, p('ff1/kernel'), p('ff1/bias')), 'gelu');
+    const f = dropout(ctx, rowsLinear(b, hdn, p('ff2/kernel'), p('ff2/bias')), layer.dropout ?? 0, index * 2 + 1);
+    return reshape(b, layerNorm(ctx, add(b, x1, f), p('ln2/gamma'), p('ln2/beta'), 1e-5), ['batch', s, d]);
   },
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { tfidf, TFIDF_DEFAULTS, type Tfidf } from '../../transforms/tfidf';
+import { DEFAULT_TOKEN_PATTERN } from '../../transforms/tokenPattern';
 import type { DatasetValue, FittedTransform } from '../../values';
 import { DataError } from './DataError';
 import { pickFeatures, trainRaw, trainValues, withTransforms } from './refitDataset';
@@ -19,6 +20,21 @@ export const tfidfParams = z.object({
     .refine(([lo, hi]) => lo <= hi, 'ngramRange: the first length must not exceed the second')
     .describe('Shortest and longest n-gram, e.g. [1, 2] for words and word pairs (ngram_range)'),
   lowercase: z.boolean().default(d.lowercase).describe('Lowercase the text before cutting it (lowercase)'),
+  tokenPattern: z
+    .string()
+    .min(1)
+    .default(DEFAULT_TOKEN_PATTERN)
+    .describe(
+      'Word analyzer: what a token is, a Python regular expression; one capturing group makes its text the token (token_pattern)',
+    ),
+  stopWords: z
+    .enum(['none', 'english'])
+    .default('none')
+    .describe("Word analyzer: english drops scikit-learn's 318 English stop words before n-grams form (stop_words)"),
+  stopWordList: z
+    .array(z.string().min(1))
+    .default([])
+    .describe('Word analyzer: more tokens to drop, compared with the tokens as cut (lowercased when lowercase is on; stop_words as a list)'),
   minDf: z
     .number()
     .min(0)

@@ -15,5 +15,5 @@ export const tfidfNode = defineNode({
   keywords: ['text', 'bag of words', 'tf-idf', 'TfidfVectorizer', 'CountVectorizer', 'n-gram', 'vocabulary'],
   ...datasetIo,
   params: tfidfParams,
-  basic: ['columns', 'analyzer', 'ngramRange', 'minDf', 'maxDf', 'maxFeatures', 'sublinearTf'],
+  basic: ['columns', 'analyzer', 'ngramRange', 'stopWords', 'minDf', 'maxDf', 'maxFeatures', 'sublinearTf'],
 });

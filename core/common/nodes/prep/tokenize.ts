@@ -22,6 +22,20 @@ export const tokenizeParams = z.object({
     .describe('Longer texts lose their end (keep the beginning) or their start (keep the end)'),
   padding: z.enum(['end', 'start']).default('end').describe('Shorter texts are padded at the end or at the start'),
   lowercase: z.boolean().default(true).describe('Lowercase the text before tokenizing'),
+  tokenPattern: z
+    .string()
+    .default('')
+    .describe(
+      "Word mode: what a token is, a Python regular expression as scikit-learn's token_pattern (e.g. (?u)\\b\\w\\w+\\b); empty = words and punctuation runs",
+    ),
+  stopWords: z
+    .enum(['none', 'english'])
+    .default('none')
+    .describe("Word mode: english drops scikit-learn's 318 English stop words before the vocabulary is learned"),
+  stopWordList: z
+    .array(z.string().min(1))
+    .default([])
+    .describe('Word mode: more tokens to drop, compared with the tokens as cut (lowercased when lowercase is on)'),
   normalize: z
     .enum(['NFC', 'NFKC', 'none'])
     .default('NFC')

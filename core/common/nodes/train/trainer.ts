@@ -150,7 +150,15 @@ export const trainerParams = z.object({
     .enum(['auto', 'cpu', 'cuda', 'webgpu', 'dml', 'coreml'])
     .default('auto')
     .describe('Execution provider; auto picks a GPU when present, else CPU'),
-  threads: z.number().int().min(0).max(256).default(0).describe('Intra-op threads; 0 lets onnxruntime decide'),
+  threads: z
+    .number()
+    .int()
+    .min(0)
+    .max(256)
+    .default(0)
+    .describe(
+      'Threads; n > 1 splits each batch over n data-parallel workers when the model and batch allow it (else n intra-op threads); 0 = one worker per core when that pays',
+    ),
 });
 
 export type TrainerParams = z.output<typeof trainerParams>;

@@ -173,6 +173,27 @@ describe('native menu commands', () => {
     expect(s().toasts.map((t) => t.text)).toContain('Saved /home/me/picked.weft.json');
   });
 
+  it('Save As of an open file sends where it was, and the canvas takes the data paths main rewrote', async () => {
+    fakeEngine();
+    s().loadDocument(emptyDocument('x'), { path: '/opt/weft/examples/ex.weft.json', revision: 'r', readOnly: true });
+    const id = s().addNode('data.csv', { x: 0, y: 0 })!;
+    s().setParam(id, 'path', '../data/iris.csv');
+    const rewritten = s().document();
+    const written = serializeDocument({
+      ...rewritten,
+      nodes: rewritten.nodes.map((n) =>
+        n.id === id ? { ...n, params: { ...n.params, path: '/opt/weft/data/iris.csv' } } : n,
+      ),
+    });
+    const d = desktop({ 'dialog.savePipeline': { path: 'copy.weft.json', revision: 'r2', text: written } });
+    d.emit('menu.command', { command: 'saveAs' });
+    await vi.waitFor(() => expect(s().file).toEqual({ path: 'copy.weft.json', revision: 'r2', readOnly: false }));
+    const [params] = d.of('dialog.savePipeline') as { from?: string }[];
+    expect(params?.from).toBe('/opt/weft/examples/ex.weft.json');
+    expect(s().nodes.find((n) => n.id === id)?.data.params['path']).toBe('/opt/weft/data/iris.csv');
+    expect(s().dirty).toBe(false);
+  });
+
   it('Save of a never-saved pipeline asks for a name in the native dialog; cancelling keeps it unsaved', async () => {
     fakeEngine();
     const d = desktop({ 'dialog.savePipeline': null });

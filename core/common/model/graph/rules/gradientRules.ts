@@ -14,6 +14,7 @@ import { averagePoolRule } from './averagePool';
 import { convRule } from './conv';
 import { dropoutRule } from './dropout';
 import { gatherRule } from './gather';
+import { layerNormalizationRule } from './layerNormalization';
 import { matMulRule } from './matMul';
 import { maxPoolRule } from './maxPool';
 import { reduceMaxRule, reduceMeanRule, reduceSumRule } from './reduce';
@@ -50,6 +51,7 @@ export const gradientRules = {
   ReduceMean: reduceMeanRule,
   ReduceMax: reduceMaxRule,
   Softmax: softmaxRule,
+  LayerNormalization: layerNormalizationRule,
   LogSoftmax: logSoftmaxRule,
   Concat: concatRule,
   Split: splitRule,

@@ -249,6 +249,28 @@ describe('gradient rules against central finite differences', () => {
     });
   }
 
+  it.each([
+    { name: 'LayerNorm', spec: seq({ kind: 'dense', units: 6 }, { kind: 'layernorm' }, head), featureShape: [3] },
+    {
+      name: 'Transformer encoder block',
+      spec: seq({ kind: 'transformer', heads: 2, ffDim: 6, dropout: 0 }, flat, head),
+      featureShape: [3, 4],
+    },
+  ])('$name in a float32 training step (the fused ops float64 graphs spell out)', async (c) => {
+    const per = c.featureShape.reduce((a, b) => a * b, 1);
+    const res = await gradCheck(c.spec, {
+      featureShape: c.featureShape,
+      outputUnits: 3,
+      loss: 'cross_entropy',
+      x: noise(4 * per, 17).map((v) => 2 * v),
+      batch: 4,
+      labels: [0, 1, 2, 0],
+      coords: 200,
+      forceFloat32: true,
+    });
+    expect(res.worst, `${res.dtype}, ${res.checked} coordinates, worst abs ${res.worstAbs}`).toBeLessThan(1);
+  });
+
   it('Dropout: gradients flow through the same mask (fresh session per evaluation)', async () => {
     const spec = seq({ kind: 'dense', units: 6, activation: 'tanh' }, { kind: 'dropout', rate: 0.5 }, head);
     const res = await gradCheck(spec, {

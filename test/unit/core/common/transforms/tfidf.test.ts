@@ -99,8 +99,11 @@ describe('tfidf (scikit-learn 1.2 TfidfVectorizer, recorded in test/fixtures/tex
   it('the exported graph (StringNormalizer, Tokenizer, TfIdfVectorizer, idf, norm) gives the app rows', async () => {
     const wordCombos = oracle.combos.filter((c) => (c.params.analyzer ?? 'word') === 'word');
     expect(wordCombos.length).toBeGreaterThanOrEqual(6);
+    let inGraph = 0;
     for (const c of wordCombos) {
       const t = tfidf.fit('c', docs(oracle.trainDocs), optionsOf(c));
+      if (!tfidf.inGraph?.(t)) continue;
+      inGraph++;
       const raw = [...oracle.testDocs, ...oracle.trainDocs, ...tfidf.check(t).categories!];
       const app = dense(tfidf.apply(t, docs(raw)));
       const graph = await runOnnx(raw, [t]);
@@ -108,6 +111,37 @@ describe('tfidf (scikit-learn 1.2 TfidfVectorizer, recorded in test/fixtures/tex
       const rows = app.map((_, i) => graph.subarray(i * width, (i + 1) * width));
       expect(maxDiff(app, rows), JSON.stringify(c.params)).toBeLessThanOrEqual(1e-12);
     }
+    expect(inGraph).toBeGreaterThanOrEqual(7);
+  });
+
+  it('a custom tokenPattern, and stop words inside word n-grams, leave the graph (the export takes the feature vector)', () => {
+    const fit = (o: Partial<TfidfOptions>) => tfidf.fit('c', docs(oracle.trainDocs), { ...TFIDF_DEFAULTS, ...o });
+    expect(tfidf.inGraph?.(fit({ stopWords: 'english' }))).toBe(true);
+    expect(tfidf.inGraph?.(fit({ stopWords: 'english', ngramRange: [1, 2] }))).toBe(false);
+    expect(tfidf.inGraph?.(fit({ stopWordList: ['dog'], ngramRange: [2, 2] }))).toBe(false);
+    expect(tfidf.inGraph?.(fit({ tokenPattern: '(?u)\\b\\w+\\b' }))).toBe(false);
+    expect(tfidf.inGraph?.(fit({ tokenPattern: '(?u)\\b\\w\\w+\\b' }))).toBe(true);
+  });
+
+  it("reads token patterns in Python syntax, with Python's Unicode \\w and \\b", () => {
+    const words = (tokenPattern: string, text: string, lowercase = false) =>
+      analyze(text, { analyzer: 'word', ngramRange: [1, 1], lowercase, tokenPattern });
+    expect(words('(?u)\\b\\w+\\b', 'été à x_1 ½ 中文')).toEqual(['été', 'à', 'x_1', '½', '中文']);
+    expect(words('\\d+', '٣٤ and 12')).toEqual(['٣٤', '12']);
+    expect(words('#(?P<tag>\\w+)', '#Café and #x')).toEqual(['Café', 'x']);
+    expect(words('(?i)[a-z]\\-\\d', 'A-1 b-2 c3')).toEqual(['A-1', 'b-2']);
+    expect(words('[\\w\\-]+', 'a-b c')).toEqual(['a-b', 'c']);
+  });
+
+  it('refuses token patterns it cannot read, naming the column and the pattern', () => {
+    const fit = (tokenPattern: string) =>
+      tfidf.fit('body', docs(oracle.trainDocs), { ...TFIDF_DEFAULTS, tokenPattern });
+    expect(() => fit('(\\w)(\\w)')).toThrow(
+      /column 'body': tokenPattern "\(\\\\w\)\(\\\\w\)" cannot be used \(2 capturing groups/,
+    );
+    expect(() => fit('[a-')).toThrow(/column 'body': tokenPattern .* cannot be used \(Invalid regular expression/);
+    expect(() => fit('(?x) a b')).toThrow(/inline flag \(\?x\)/);
+    expect(() => fit('zzzz')).toThrow(/no match of tokenPattern zzzz/);
   });
 
   it('character n-grams are refused by the graph emitter (the export takes the feature vector instead)', () => {

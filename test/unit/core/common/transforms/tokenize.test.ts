@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { encodeBpeWord, END_OF_WORD, learnBpe, mergeRanks } from '../../../../../core/common/transforms/bpe';
 import {
+  encodeText,
   OOV_ID,
   PAD_ID,
   tokenize,
@@ -191,6 +193,37 @@ describe('byte-pair encoding', () => {
     const [row] = ids(t, ['lowest z']);
     expect(row.slice(0, 2).map((id) => t.vocab[id - 2])).toEqual(['low', `est${W}`]);
     expect(row.slice(2)).toEqual([OOV_ID, PAD_ID]);
+  });
+});
+
+const sk = JSON.parse(readFileSync('test/fixtures/text/tokenize_oracles.json', 'utf8')) as {
+  docs: string[];
+  cases: { params: Partial<TokenizeParams>; tokens: string[][] }[];
+};
+
+describe('tokenize: word mode with a token pattern and stop words (scikit-learn 1.2 analyzers, recorded)', () => {
+  it.each(sk.cases)('cuts the tokens CountVectorizer cuts with $params', (c) => {
+    const t = tokenize.fit(
+      'text',
+      col(sk.docs),
+      params({ normalize: 'none', vocabSize: 1000, maxLength: 64, ...c.params }),
+    );
+    const token = (id: number) => (id === OOV_ID ? '[UNK]' : t.vocab[id - 2]);
+    sk.docs.forEach((doc, i) => expect(encodeText(t, doc).map(token), doc).toEqual(c.tokens[i]));
+    const back = tokenizeFromCard(JSON.parse(JSON.stringify(tokenizerCard(t))) as Record<string, unknown>);
+    expect(ids(back, sk.docs)).toEqual(ids(t, sk.docs));
+    const [again] = refitTransforms([t], [{ name: 'text', type: 'text' as const, values: sk.docs }], sk.docs.length);
+    expect(again).toMatchObject({ tokenPattern: t.tokenPattern, vocab: t.vocab });
+    expect((again as typeof t).stopList).toEqual(t.stopList);
+  });
+
+  it('refuses a pattern or stop words outside word mode, and patterns it cannot read', () => {
+    expect(() => tokenize.fit('body', col(['a b']), params({ mode: 'char', stopWords: 'english' }))).toThrow(
+      /column 'body': tokenPattern and stop words apply to word mode, not char/,
+    );
+    expect(() => tokenize.fit('body', col(['a b']), params({ tokenPattern: '(a)(b)' }))).toThrow(
+      /column 'body': tokenPattern "\(a\)\(b\)" cannot be used \(2 capturing groups/,
+    );
   });
 });
 

@@ -111,30 +111,47 @@ describe('prep.tfidf into classical learners: train, evaluate, export', () => {
     }
   }, 300_000);
 
-  it('character n-grams export as a feature-vector model, vocabulary in the model card', async () => {
-    const doc = pipeline(
-      [
-        { id: 'csv', type: 'data.csv', params: { path: csv } },
-        { id: 'split', type: 'prep.split', params: { target: 'label', features: ['text'], seed: 5 } },
-        { id: 'tfidf', type: 'prep.tfidf', params: { analyzer: 'char', ngramRange: [2, 3], maxFeatures: 3000 } },
-        { id: 'lr', type: 'ml.logistic', params: {} },
-        { id: 'export', type: 'export.onnx', params: { path: 'out/char.onnx' } },
-      ],
-      [
-        'csv.table->split.table',
-        'split.dataset->tfidf.dataset',
-        'tfidf.dataset->lr.data',
-        'lr.model->export.model',
-        'tfidf.dataset->export.data',
-      ],
-    );
-    const file = path.join(dir, 'char.weft.json');
-    writeFileSync(file, serializeDocument(doc));
-    const run = runWeft(['run', file, '--no-cache'], { timeoutMs: 240_000 });
-    expect(run.stderr).not.toMatch(/failed/);
-    expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/inputs: input float32\[N, 3000\]/);
-    expect(run.stdout).toMatch(/preprocessing outside the graph/);
-    expect(Number(/max \|exported − in-app\| = (\S+)/.exec(run.stdout)?.[1])).toBeLessThanOrEqual(1e-5);
-  }, 300_000);
+  it.each([
+    {
+      name: 'character n-grams',
+      id: 'char',
+      width: 3000,
+      tfidf: { analyzer: 'char', ngramRange: [2, 3], maxFeatures: 3000 },
+    },
+    {
+      name: 'a custom tokenPattern with English stop words in word pairs',
+      id: 'pattern',
+      width: 500,
+      tfidf: { tokenPattern: '[a-z]{3,}', stopWords: 'english', ngramRange: [1, 2], maxFeatures: 500 },
+    },
+  ])(
+    '$name export as a feature-vector model, vocabulary in the model card',
+    async (c) => {
+      const doc = pipeline(
+        [
+          { id: 'csv', type: 'data.csv', params: { path: csv } },
+          { id: 'split', type: 'prep.split', params: { target: 'label', features: ['text'], seed: 5 } },
+          { id: 'tfidf', type: 'prep.tfidf', params: c.tfidf },
+          { id: 'lr', type: 'ml.logistic', params: {} },
+          { id: 'export', type: 'export.onnx', params: { path: `out/${c.id}.onnx` } },
+        ],
+        [
+          'csv.table->split.table',
+          'split.dataset->tfidf.dataset',
+          'tfidf.dataset->lr.data',
+          'lr.model->export.model',
+          'tfidf.dataset->export.data',
+        ],
+      );
+      const file = path.join(dir, `${c.id}.weft.json`);
+      writeFileSync(file, serializeDocument(doc));
+      const run = runWeft(['run', file, '--no-cache'], { timeoutMs: 240_000 });
+      expect(run.stderr).not.toMatch(/failed/);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain(`inputs: input float32[N, ${c.width}]`);
+      expect(run.stdout).toMatch(/preprocessing outside the graph/);
+      expect(Number(/max \|exported − in-app\| = (\S+)/.exec(run.stdout)?.[1])).toBeLessThanOrEqual(1e-5);
+    },
+    300_000,
+  );
 });

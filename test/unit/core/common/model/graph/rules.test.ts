@@ -5,6 +5,7 @@ import {
   concat,
   conv,
   expand,
+  layerNormalization,
   leakyRelu,
   logSoftmax,
   matmul,
@@ -31,7 +32,7 @@ interface RuleCase extends GraphCase {
   name: string;
   /**
    * The element type onnxruntime runs the case in: float64, except where its CPU provider has
-   * float kernels only (Erf, Conv, ConvTranspose, AveragePool).
+   * float kernels only (Erf, Conv, ConvTranspose, AveragePool, LayerNormalization).
    */
   dtype: 'float32' | 'float64';
 }
@@ -158,6 +159,13 @@ const cases: RuleCase[] = [
     dtype: 'float64',
     inputs: [{ shape: [2, 4] }],
     build: (b, [x]) => softmax(b, x, -1),
+  },
+  {
+    op: 'LayerNormalization',
+    name: 'LayerNormalization last axis, γ and β broadcast over [2, 3]',
+    dtype: 'float32',
+    inputs: [{ shape: [2, 3, 5] }, { shape: [5] }, { shape: [5] }],
+    build: (b, [x, g, beta]) => layerNormalization(b, x, g, beta, 1e-5),
   },
   {
     op: 'LogSoftmax',
