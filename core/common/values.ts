@@ -192,6 +192,8 @@ export interface MetricsValue {
   comparison?: ComparisonValue;
   /** eval.importance: permutation importance per feature, sorted by mean drop. */
   importance?: ImportanceValue;
+  /** eval.compression: trained models side by side (accuracy, size, latency). */
+  compression?: CompressionValue;
   /** eval.regression on a windowed series: history, actual and predicted, for the forecast plot. */
   forecast?: ForecastPlot;
 }
@@ -251,6 +253,36 @@ export interface ComparisonValue {
   higherIsBetter: boolean;
   alpha: number;
   learners: LearnerComparison[];
+}
+
+/** One model of a compression report, every figure measured by eval.compression on the same rows and machine. */
+export interface CompressedModel {
+  /** The node the model came from. */
+  id: string;
+  /** How it was made, e.g. `distilled; pruned (structured 50%); int8`. */
+  kind: string;
+  /** Share of the scored rows whose arg-max class is the label. */
+  accuracy: number;
+  /** Numbers in the model's weight tensors (ONNX initialisers less scalars, int64 shapes, quantisation scales and zero points). */
+  parameters: number;
+  /** Those that are not zero. */
+  nonzero: number;
+  /** ONNX file size in bytes. */
+  bytes: number;
+  /** Median onnxruntime run time (CPU, one thread) of one row, in ms. */
+  batch1Ms: number;
+  /** Median onnxruntime run time (CPU, one thread) of 256 rows, in ms. */
+  batch256Ms: number;
+}
+
+/** The result of eval.compression: models side by side, ratios against the first (the reference). */
+export interface CompressionValue {
+  split: string;
+  /** Rows whose predictions gave the accuracies. */
+  rows: number;
+  models: CompressedModel[];
+  /** Models whose accuracy is more than the node's `maxAccuracyDrop` below the reference's. */
+  warnings: string[];
 }
 
 /** The result of eval.importance. */

@@ -2,6 +2,7 @@ import type { MetricsValue } from '../../core/common';
 import { ConfusionMatrix } from './ConfusionMatrix';
 import { DataTable } from './DataTable';
 import { ComparisonView } from './ComparisonView';
+import { CompressionView } from './CompressionView';
 import { ForecastView } from './ForecastView';
 import { ImportanceView } from './ImportanceView';
 import { RocCurves } from './RocCurves';
@@ -32,7 +33,7 @@ export function MetricsView({ metrics }: { metrics: MetricsValue }) {
   return (
     <div className="weft-metrics" data-testid="metrics-view">
       <div className="weft-scalars">
-        {Object.entries(metrics.comparison ? {} : metrics.scalars).map(([k, v]) => (
+        {Object.entries(metrics.comparison || metrics.compression ? {} : metrics.scalars).map(([k, v]) => (
           <div className="weft-scalar" key={k} data-testid={`metric-${k}`}>
             <span className="weft-scalar-value">{Number.isInteger(v) ? v : v.toFixed(4)}</span>
             <span className="weft-scalar-name">{k}</span>
@@ -48,6 +49,7 @@ export function MetricsView({ metrics }: { metrics: MetricsValue }) {
           {...(metrics.classNames ? { classNames: metrics.classNames } : {})}
         />
       )}
+      {metrics.compression && <CompressionView compression={metrics.compression} />}
       {metrics.importance && <ImportanceView importance={metrics.importance} />}
       {metrics.forecast && <ForecastView forecast={metrics.forecast} />}
       <div className="weft-result-grid">
@@ -63,7 +65,7 @@ export function MetricsView({ metrics }: { metrics: MetricsValue }) {
         {metrics.roc && metrics.roc.length > 0 && <RocCurves roc={metrics.roc} />}
         {metrics.residuals && <Residuals residuals={metrics.residuals} />}
       </div>
-      {metrics.tables.slice(metrics.comparison || metrics.importance ? 1 : 0).map((t) => (
+      {metrics.tables.slice(metrics.comparison || metrics.importance || metrics.compression ? 1 : 0).map((t) => (
         <div className="weft-card" key={t.title}>
           <h4>{t.title}</h4>
           <DataTable columns={t.columns} rows={t.rows} />

@@ -20,6 +20,7 @@ import { windowNode } from './prep/window';
 import { evalAnomaly } from './eval/anomaly';
 import { evalClassification } from './eval/classification';
 import { evalCompare } from './eval/compare';
+import { evalCompression } from './eval/compression';
 import { evalImportance } from './eval/importance';
 import { evalPredict } from './eval/predict';
 import { evalRegression } from './eval/regression';
@@ -72,6 +73,7 @@ export const builtinNodes = {
   'eval.regression': evalRegression,
   'eval.predict': evalPredict,
   'eval.compare': evalCompare,
+  'eval.compression': evalCompression,
   'eval.importance': evalImportance,
   'eval.anomaly': evalAnomaly,
   'gen.sample': genSampleNode,

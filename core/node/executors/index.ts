@@ -19,6 +19,7 @@ import { tokenizeExecutor } from './prep/tokenize';
 import { textExecutor } from './data/text';
 import { evalClassificationExecutor } from './eval/classification';
 import { evalCompareExecutor } from './eval/compare';
+import { evalCompressionExecutor } from './eval/compression';
 import { evalImportanceExecutor } from './eval/importance';
 import { evalAnomalyExecutor } from './eval/anomaly';
 import { evalPredictExecutor } from './eval/predict';
@@ -76,6 +77,7 @@ export const builtinExecutors = {
   'eval.regression': evalRegressionExecutor,
   'eval.predict': evalPredictExecutor,
   'eval.compare': evalCompareExecutor,
+  'eval.compression': evalCompressionExecutor,
   'eval.importance': evalImportanceExecutor,
   'eval.anomaly': evalAnomalyExecutor,
   'gen.sample': genSampleExecutor,

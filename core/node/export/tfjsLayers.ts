@@ -50,6 +50,7 @@ export function onnxChainToLayers(
   const inits = new Map<string, TensorData>(graph.initializers.map((t) => [t.name, t]));
   const consumers = new Map<string, NodeData[]>();
   for (const n of graph.nodes) for (const i of n.inputs) consumers.set(i, [...(consumers.get(i) ?? []), n]);
+  const layers: Layer[] = [];
   const ctx = {
     weight: (name: string | undefined): { data: Float32Array; dims: number[] } => {
       const t = inits.get(name ?? '');
@@ -63,12 +64,21 @@ export function onnxChainToLayers(
       const dims = inits.get(name ?? '')?.dims;
       return dims ? [...dims] : undefined;
     },
+    ints: (name: string | undefined) => {
+      const d = inits.get(name ?? '')?.data;
+      if (d instanceof BigInt64Array) return Array.from(d, Number);
+      return d instanceof Int32Array ? Array.from(d) : undefined;
+    },
+    inputShape: (): number[] =>
+      layers.reduce<number[]>(
+        (shape, { layer }) => (layer.computeOutputShape([null, ...shape]) as number[]).slice(1),
+        [...featureShape],
+      ),
     consumers: (tensor: string) => (consumers.get(tensor) ?? []).map(view),
     fail: (message: string): never => {
       throw new UserError(message);
     },
   };
-  const layers: Layer[] = [];
   let current = inputName;
   let steps = 0;
   while (current !== outputName) {

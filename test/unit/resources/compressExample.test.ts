@@ -11,7 +11,7 @@ interface Summary {
 }
 
 describe('resources/examples/compress-digits.weft.json', () => {
-  it('weft run distils the CNN teacher, prunes the student to a smaller file, fine-tunes it and quantises it to int8', () => {
+  it('weft run distils the CNN teacher, prunes the student to a smaller file, fine-tunes it and quantises it to int8, and reports all four side by side', () => {
     const workspace = mkdtempSync(path.join(tmpdir(), 'weft-compress-'));
     try {
       const run = runWeft(['run', example, '--workspace', workspace, '--no-cache', '--json'], { timeoutMs: 280_000 });
@@ -34,6 +34,23 @@ describe('resources/examples/compress-digits.weft.json', () => {
       expect(int8.batch_dependence).toBe(0);
       expect(int8.float_accuracy).toBeCloseTo(acc('eval_pruned'), 12);
       expect(acc('eval_int8')).toBeCloseTo(int8.int8_accuracy, 12);
+      // The compression report: the same accuracies as the eval nodes, the same sizes as opt.prune and opt.quantize.
+      const report = out.nodes.report.summary!.metrics!;
+      const pairs = [
+        ['train_teacher', 'eval_teacher'],
+        ['distill', 'eval_student'],
+        ['finetune', 'eval_pruned'],
+        ['int8', 'eval_int8'],
+      ];
+      for (const [model, evalNode] of pairs) expect(report[`${model}.accuracy`]).toBeCloseTo(acc(evalNode), 12);
+      expect(report['distill.parameters']).toBe(prune.parameters_before);
+      expect(report['finetune.parameters']).toBe(prune.parameters_after);
+      expect(report['int8.parameters']).toBe(prune.parameters_after);
+      expect(report['finetune.bytes']).toBe(int8.float_bytes);
+      expect(report['int8.bytes']).toBe(int8.int8_bytes);
+      expect(report['train_teacher.parameters']).toBeGreaterThan(4 * report['distill.parameters']);
+      for (const m of ['train_teacher', 'distill', 'finetune', 'int8'])
+        expect(report[`${m}.batch256_ms`]).toBeGreaterThan(report[`${m}.batch1_ms`]);
     } finally {
       rmSync(workspace, { recursive: true, force: true });
     }

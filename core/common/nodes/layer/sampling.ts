@@ -36,6 +36,36 @@ export const samplingNode = defineLayer({
     if (x.length !== 1 || x[0] % 2 !== 0 || x[0] < 2) fail('[2·latent] values per sample: μ, then log σ²');
     return { outShape: [x[0] / 2], params: [], buffers: [] };
   },
+  tfjs: {
+    ops: ['Slice'],
+    convert: (op, c) => {
+      const [starts, ends, axes, steps] = [1, 2, 3, 4].map((i) => c.ints(op.inputs[i]));
+      const shape = c.inputShape();
+      if (shape.length !== 1 || starts?.length !== 1 || ends?.length !== 1) return undefined;
+      if (axes && !(axes.length === 1 && (axes[0] === 1 || axes[0] === -1))) return undefined;
+      if (steps && !(steps.length === 1 && steps[0] === 1)) return undefined;
+      const width = shape[0];
+      const clamp = (v: number): number => (v < 0 ? Math.max(0, width + v) : Math.min(v, width));
+      const [from, to] = [clamp(starts[0]), clamp(ends[0])];
+      if (to <= from) return undefined;
+      return {
+        layers: [
+          { className: 'Reshape', config: { targetShape: [1, width, 1] } },
+          {
+            className: 'Cropping2D',
+            config: {
+              cropping: [
+                [0, 0],
+                [from, width - to],
+              ],
+              dataFormat: 'channelsLast',
+            },
+          },
+          { className: 'Flatten', config: {} },
+        ],
+      };
+    },
+  },
   emit: ({ ctx, layer, x, index }) => {
     const b = ctx.b;
     const k = (x.shape[1] as number) / 2;

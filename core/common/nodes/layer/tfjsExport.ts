@@ -31,6 +31,10 @@ export interface TfjsConvertContext {
   weight(name: string | undefined): { data: Float32Array; dims: number[] };
   /** Dims of a constant of any type; undefined when `name` is not a constant. */
   constDims(name: string | undefined): number[] | undefined;
+  /** Values of an integer constant (int64 or int32); undefined when `name` is not one. */
+  ints(name: string | undefined): number[] | undefined;
+  /** Per-sample shape of the op's data input, as the layers converted so far output it. */
+  inputShape(): number[];
   /** The ops that read `tensor`. */
   consumers(tensor: string): OnnxOpView[];
   /** Stops the export with a message the user can act on. */

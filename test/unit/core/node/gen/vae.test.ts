@@ -14,6 +14,7 @@ import { genSampleExecutor } from '../../../../../core/node/executors/gen/sample
 import { trainerExecutor } from '../../../../../core/node/executors/train/trainer';
 import { fitRecipe } from '../../../../../core/node/eval/fitRecipe';
 import { exportOnnx } from '../../../../../core/node/export/exportOnnx';
+import { exportTfjs } from '../../../../../core/node/export/exportTfjs';
 import { rowsFromDataset, syntheticRows } from '../../../../../core/node/export/verifyRows';
 import { vaeParts } from '../../../../../core/node/gen/vaeParts';
 import { buildResultView } from '../../../../../core/node/studio/resultView';
@@ -164,6 +165,22 @@ describe('a VAE trained by train.trainer (target input)', () => {
       const report = await exportOnnx(model, { file: path.join(dir, `${name}.onnx`), rows });
       expect(report.maxAbsDiff, name).toBeLessThanOrEqual(1e-5);
       expect(report.rows, name).toBe(rows.n);
+    }
+  });
+
+  it('exports the VAE and its encoder to TF.js (μ taken by Reshape + Cropping2D + Flatten), verified against onnxruntime', async () => {
+    const { encoder } = vaeParts(vae, 'test');
+    for (const [name, model] of [
+      ['vae', vae],
+      ['encoder', encoder],
+    ] as const) {
+      const report = await exportTfjs(model, {
+        dir: path.join(dir, `${name}-tfjs`),
+        rows: rowsFromDataset(data, 40, ['test'])!,
+      });
+      expect(report.maxAbsDiff, name).toBeLessThanOrEqual(1e-5);
+      expect(report.rows, name).toBe(40);
+      expect(report.layers.join(' '), name).toContain('Dense Reshape Cropping2D Flatten');
     }
   });
 });

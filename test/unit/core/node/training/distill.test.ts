@@ -106,6 +106,35 @@ describe('knowledge distillation in train.trainer', () => {
     expect(klDistilled).toBeLessThan(0.6 * klPlain);
   }, 60_000);
 
+  it('keeps each row with its own teacher logits through the held-out split and the per-epoch shuffle', async () => {
+    const data = blobs();
+    const shift = (y: Int32Array): Int32Array => y.map((c) => (c + 1) % 4);
+    const train0 = data.splits.train;
+    const shifted = { ...data, splits: { ...data.splits, train: { ...train0, y: shift(train0.y as Int32Array) } } };
+    // A teacher that names every blob one class further on: only its logits can teach a student that.
+    const teacher = await train([32], shifted, { epochs: 20, seed: 1 });
+    const student = await train(
+      [8],
+      data,
+      { seed: 4, alpha: 0, temperature: 1, validationFraction: 0.25, restoreBest: false },
+      { teacher },
+    );
+    const test = data.splits.test;
+    const argmax = (p: Float32Array): number[] =>
+      Array.from({ length: test.n }, (_, i) => {
+        const row = Array.from(p.subarray(i * 4, i * 4 + 4));
+        return row.indexOf(Math.max(...row));
+      });
+    const t = argmax(await probabilities(teacher, test.x, test.n));
+    const s = argmax(await probabilities(student, test.x, test.n));
+    const share = (f: (i: number) => boolean): number =>
+      Array.from({ length: test.n }, (_, i) => f(i)).filter(Boolean).length / test.n;
+    expect(share((i) => t[i] === (test.y[i] + 1) % 4)).toBeGreaterThan(0.7);
+    expect(share((i) => s[i] === t[i])).toBeGreaterThan(0.85);
+    expect(share((i) => s[i] === test.y[i])).toBeLessThan(0.2);
+    expect(student.trainParams.validation).toBe('holdout');
+  }, 60_000);
+
   it('alpha 1 leaves only the task loss: the same weights as training without a teacher', async () => {
     const data = blobs();
     const teacher = await train([16], data, { epochs: 3, seed: 1 });
