@@ -34,7 +34,9 @@ export const tfidfParams = z.object({
   stopWordList: z
     .array(z.string().min(1))
     .default([])
-    .describe('Word analyzer: more tokens to drop, compared with the tokens as cut (lowercased when lowercase is on; stop_words as a list)'),
+    .describe(
+      'Word analyzer: more tokens to drop, compared with the tokens as cut (lowercased when lowercase is on; stop_words as a list)',
+    ),
   minDf: z
     .number()
     .min(0)
