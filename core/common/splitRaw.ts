@@ -19,16 +19,46 @@ interface BucketPlan {
 const plans = new WeakMap<object, BucketPlan>();
 
 /**
- * The rows of an index grouped by source bucket (counting sort, stable): `src[j]` is the source
- * row of the j-th visit, `dst[j]` its output row, bucket b's visits are `bounds[b] .. bounds[b + 1]`.
- * Reading a column bucket by bucket keeps the reads in cache, where visiting rows in index order
- * reads the column at random (about 2× slower at a million rows). Kept per index while it lives.
+ * The rows of an index grouped by source bucket: `src[j]` is the source row of the j-th visit,
+ * `dst[j]` its output row, bucket b's visits are `bounds[b] .. bounds[b + 1]`. Reading a column
+ * bucket by bucket keeps the reads in cache, where visiting rows in index order reads the column
+ * at random (about 2× slower at a million rows). An index without repeated rows is visited in
+ * ascending source order (a front-to-back read); one with repeats by a stable counting sort per
+ * bucket. Kept per index while it lives.
  */
 export function bucketPlan(rows: ArrayLike<number>): BucketPlan {
   const known = plans.get(rows);
   if (known) return known;
   let max = 0;
   for (let i = 0; i < rows.length; i++) if (rows[i] > max) max = rows[i];
+  const plan = sortedPlan(rows, max) ?? countingPlan(rows, max);
+  if (typeof rows === 'object') plans.set(rows, plan);
+  return plan;
+}
+
+/** The visits in ascending source order through a row → output inverse map; undefined when a row repeats. */
+function sortedPlan(rows: ArrayLike<number>, max: number): BucketPlan | undefined {
+  const at = new Int32Array(max + 1).fill(-1);
+  for (let i = 0; i < rows.length; i++) {
+    if (at[rows[i]] >= 0) return undefined;
+    at[rows[i]] = i;
+  }
+  const buckets = (max >> BUCKET_SHIFT) + 1;
+  const bounds = new Int32Array(buckets + 1);
+  const src = new Int32Array(rows.length);
+  const dst = new Int32Array(rows.length);
+  let j = 0;
+  for (let r = 0; r <= max; r++) {
+    if (at[r] < 0) continue;
+    src[j] = r;
+    dst[j++] = at[r];
+    bounds[(r >> BUCKET_SHIFT) + 1] = j;
+  }
+  for (let b = 1; b <= buckets; b++) if (bounds[b] < bounds[b - 1]) bounds[b] = bounds[b - 1];
+  return { src, dst, bounds };
+}
+
+function countingPlan(rows: ArrayLike<number>, max: number): BucketPlan {
   const buckets = (max >> BUCKET_SHIFT) + 1;
   const bounds = new Int32Array(buckets + 1);
   for (let i = 0; i < rows.length; i++) bounds[(rows[i] >> BUCKET_SHIFT) + 1]++;
@@ -41,9 +71,7 @@ export function bucketPlan(rows: ArrayLike<number>): BucketPlan {
     src[j] = rows[i];
     dst[j] = i;
   }
-  const plan = { src, dst, bounds };
-  if (typeof rows === 'object') plans.set(rows, plan);
-  return plan;
+  return { src, dst, bounds };
 }
 
 /** Indexes shorter than this are read in order: their columns' rows are few enough to stay in cache. */
@@ -58,6 +86,19 @@ export function gatherNumbers(values: Float64Array, rows: ArrayLike<number>): Fl
   }
   const { src, dst } = bucketPlan(rows);
   for (let j = 0; j < src.length; j++) out[dst[j]] = values[src[j]];
+  return out;
+}
+
+/**
+ * `values[rows[i]]` for every i, in an order that reads the column front to back (source bucket by
+ * bucket for long indexes): the same values as `gatherNumbers` but not in index order, for fits
+ * whose result does not depend on the order (sums, moments, order statistics) beyond float rounding.
+ */
+export function gatherForFit(values: Float64Array, rows: ArrayLike<number>): Float64Array {
+  if (rows.length < BUCKETED_ROWS) return gatherNumbers(values, rows);
+  const { src } = bucketPlan(rows);
+  const out = new Float64Array(src.length);
+  for (let j = 0; j < src.length; j++) out[j] = values[src[j]];
   return out;
 }
 

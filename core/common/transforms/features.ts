@@ -11,7 +11,7 @@ import type { RawFeature, TableColumn } from '../values';
 import { moduleOf, type FittedTransform } from './registry';
 import type { ColumnTensor, ColumnValues } from './TransformModule';
 import { checkDenseSize, type CsrRows } from '../sparse';
-import { bucketPlan, BUCKETED_ROWS, gatherNumbers } from '../splitRaw';
+import { bucketPlan, BUCKETED_ROWS, gatherForFit, gatherNumbers } from '../splitRaw';
 
 export function transformsFor(column: string, transforms: readonly FittedTransform[]): FittedTransform[] {
   return transforms.filter((t) => t.column === column);
@@ -100,6 +100,20 @@ export function chainValues(
   return { kind: 'number', values: out };
 }
 
+/**
+ * The values of a numeric column's rows `rows` after its elementwise steps, in source-row order
+ * rather than index order (see `gatherForFit`): what an order-free fit (mean, std, min, max) reads.
+ */
+export function fitNumbers(
+  col: TableColumn,
+  transforms: readonly FittedTransform[],
+  rows: ArrayLike<number>,
+): Float64Array {
+  const out = gatherForFit(col.values as Float64Array, rows);
+  for (const t of transforms) moduleOf(t).applyNumbers!(t, out, out);
+  return out;
+}
+
 /** A column's values after the given transforms (all of them its own, in list order). */
 export function applyChain(v: ColumnValues, transforms: readonly FittedTransform[]): ColumnValues {
   let cur = v;
@@ -155,23 +169,31 @@ interface SlotColumn {
   steps: readonly FittedTransform[];
 }
 
-/** Writes columns of an indexed split into `x`, bucket by bucket (see `bucketPlan`). */
+/**
+ * Writes columns of an indexed split into `x`, bucket by bucket (see `bucketPlan`): each column's
+ * values of the bucket go through its steps into a tile, then each row of the bucket is written
+ * whole, so `x` is visited once per row rather than once per row and column.
+ */
 function writeIndexed(cols: readonly SlotColumn[], rows: ArrayLike<number>, x: Float32Array, width: number): void {
   const { src, dst, bounds } = bucketPlan(rows);
   let most = 0;
   for (let b = 0; b + 1 < bounds.length; b++) most = Math.max(most, bounds[b + 1] - bounds[b]);
-  const tile = new Float64Array(most);
+  const m = cols.length;
+  const tile = new Float64Array(most * m);
+  const offsets = Int32Array.from(cols, (c) => c.offset);
   for (let b = 0; b + 1 < bounds.length; b++) {
     const from = bounds[b];
-    const to = bounds[b + 1];
-    if (from === to) continue;
-    const block = tile.subarray(0, to - from);
-    for (const c of cols) {
-      const values = c.values;
-      const offset = c.offset;
-      for (let j = from; j < to; j++) block[j - from] = values[src[j]];
-      for (const t of c.steps) moduleOf(t).applyNumbers!(t, block, block);
-      for (let j = from; j < to; j++) x[dst[j] * width + offset] = block[j - from];
+    const count = bounds[b + 1] - from;
+    if (count === 0) continue;
+    for (let c = 0; c < m; c++) {
+      const values = cols[c].values;
+      const block = tile.subarray(c * count, (c + 1) * count);
+      for (let j = 0; j < count; j++) block[j] = values[src[from + j]];
+      for (const t of cols[c].steps) moduleOf(t).applyNumbers!(t, block, block);
+    }
+    for (let j = 0; j < count; j++) {
+      const base = dst[from + j] * width;
+      for (let c = 0, at = j; c < m; c++, at += count) x[base + offsets[c]] = tile[at];
     }
   }
 }
@@ -269,7 +291,8 @@ export function rewriteColumns(
   cols: readonly SlotColumn[],
   rows?: ArrayLike<number>,
 ): Float32Array {
-  const out = x.slice();
+  const every = new Set(cols.map((c) => c.offset)).size === width;
+  const out = every ? new Float32Array(x.length) : x.slice();
   writeColumns(cols, n, rows, out, width);
   return out;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { rawTextMessage } from '../../transforms/features';
-import { moduleOf, transformModules } from '../../transforms/registry';
+import { fitNumbers, rawTextMessage, transformsFor } from '../../transforms/features';
+import { transformModules } from '../../transforms/registry';
 import { asNumbers } from '../../transforms/TransformModule';
 import type { DatasetValue, FittedTransform } from '../../values';
 import { DataError } from './DataError';
@@ -19,9 +19,10 @@ export const scaleParams = z.object({
 export type ScaleParams = z.output<typeof scaleParams>;
 
 /**
- * Fits a scaler per numeric feature on the training split and applies it to every split. The
- * training values each fit reads are scaled in place and written into the new `x`; only the scaled
- * slots of the other splits are computed again, the rest of `x` is copied.
+ * Fits a scaler per numeric feature on the training split and applies it to every split. Each fit
+ * reads the training rows in source-row order (see `fitNumbers`: the split's own order would read
+ * the column at random; the sums differ only in float rounding); only the scaled slots of each
+ * split are computed again, the rest of `x` is copied.
  */
 export function fitScaler(ds: DatasetValue, params: ScaleParams, kind: 'standardize' | 'minmax'): DatasetValue {
   const node = `prep.${kind}`;
@@ -43,15 +44,13 @@ export function fitScaler(ds: DatasetValue, params: ScaleParams, kind: 'standard
     return withTransforms(ds, transforms);
   }
   const train = ds.splits.train;
-  const width = train.n ? train.x.length / train.n : 0;
-  const x = train.x.slice();
   for (const f of features) {
-    const v = trainValues(ds, f.name, transforms, node);
-    const t: FittedTransform = module.fit(f.name, v, {});
-    transforms.push(t);
-    const values = asNumbers(v, node, f.name);
-    moduleOf(t).applyNumbers!(t, values, values);
-    for (let i = 0, at = slots.get(f.name)!; i < values.length; i++, at += width) x[at] = values[i];
+    const col = train.raw!.find((c) => c.name === f.name)!;
+    const steps = transformsFor(f.name, transforms);
+    const values = train.rawRows
+      ? fitNumbers(col, steps, train.rawRows)
+      : asNumbers(trainValues(ds, f.name, transforms, node), node, f.name);
+    transforms.push(module.fit(f.name, { kind: 'number', values }, {}));
   }
-  return withStepsAdded(ds, transforms, slots, x);
+  return withStepsAdded(ds, transforms, slots);
 }

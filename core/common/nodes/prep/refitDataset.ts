@@ -111,19 +111,16 @@ export function patchSlots(
 
 /**
  * The dataset with `transforms`, where only the columns `slots` names gained steps: their slots are
- * written again (in the training split from `trainX`, which the caller filled while fitting), every
- * other slot of `x` and everything else of the splits is kept as it is.
+ * written again from their raw values, every other slot of `x` and everything else of the splits is kept as it is.
  */
 export function withStepsAdded(
   dataset: DatasetValue,
   transforms: FittedTransform[],
   slots: ReadonlyMap<string, number>,
-  trainX: Float32Array,
 ): DatasetValue {
   const width = (dataset.featureShape ?? []).reduce((a, b) => a * b, 1);
   const splits = Object.fromEntries(
     Object.entries(dataset.splits).map(([name, s]) => {
-      if (name === 'train') return [name, { ...s, x: trainX }];
       const cols = [...slots].map(([column, offset]) => ({
         offset,
         values: s.raw!.find((c) => c.name === column)!.values as Float64Array,

@@ -2,15 +2,9 @@ import type { DatasetSplit, DatasetValue, FittedTransform, RawFeature, TableColu
 import { labelOf } from './tableColumns';
 import { columnStats, looksCategorical } from '../data/tablePreview';
 import { tableFingerprint } from '../data/tableFingerprint';
-import {
-  assembleInto,
-  assembleSplitFeatures,
-  columnValues,
-  featureNames,
-  featureSlots,
-} from '../../transforms/features';
-import { moduleOf } from '../../transforms/registry';
-import { checkDenseSize, type CsrRows } from '../../sparse';
+import { assembleSplitFeatures, columnValues, featureNames } from '../../transforms/features';
+import { gatherForFit } from '../../splitRaw';
+import type { CsrRows } from '../../sparse';
 import { tfidf, TFIDF_DEFAULTS } from '../../transforms/tfidf';
 import { impute } from '../../transforms/impute';
 import { onehot } from '../../transforms/onehot';
@@ -88,22 +82,6 @@ function classesOf(target: TableColumn, rows: Int32Array): { classNames: string[
   const code = new Map([...labelOfValue].map(([x, label]) => [x, index.get(label)!]));
   for (let k = 0; k < rows.length; k++) classOf[rows[k]] = code.get(v[rows[k]])!;
   return { classNames, classOf };
-}
-
-/** Slots per row of the features (one per numeric column, one per category of a one-hot), within the dense limit. */
-function featureWidth(
-  rawFeatures: readonly RawFeature[],
-  fits: readonly (FittedTransform | undefined)[],
-  rows: number,
-): number {
-  let width = 0;
-  for (const w of featureSlots(
-    rawFeatures,
-    fits.filter((t): t is FittedTransform => !!t),
-  ).values())
-    width += w.width;
-  checkDenseSize(rows, width, 'this step');
-  return width;
 }
 
 /** Rows whose target is present, in order. */
@@ -260,33 +238,16 @@ export function splitTable(
     );
   }
 
-  const trainX = rawFeatures.some((f) => f.type === 'text')
-    ? undefined
-    : new Float32Array(trainIdx.length * featureWidth(rawFeatures, fits, trainIdx.length));
-  const width = trainX && trainIdx.length ? trainX.length / trainIdx.length : 0;
-  const slots = featureSlots(
-    rawFeatures,
-    fits.filter((t): t is FittedTransform => !!t),
-  );
   for (const { col, at } of numeric) {
-    const train = columnValues(col, trainIdx.length, trainIdx);
-    const values = train.values as Float64Array;
-    const t: FittedTransform = anyPresent(values)
-      ? impute.fit(col.name, train, { strategy: 'mean', fillValue: '0' })
+    const values = gatherForFit(col.values as Float64Array, trainIdx);
+    fits[at] = anyPresent(values)
+      ? impute.fit(col.name, { kind: 'number', values }, { strategy: 'mean', fillValue: '0' })
       : { kind: 'impute', column: col.name, strategy: 'mean', value: 0 };
-    fits[at] = t;
-    if (!trainX) continue;
-    moduleOf(t).applyNumbers!(t, values, values);
-    for (let i = 0, k = slots.get(col.name)!.offset; i < values.length; i++, k += width) trainX[k] = values[i];
   }
   const transforms = fits as FittedTransform[];
   const used = featureCols.filter((c) => rawFeatures.some((f) => f.name === c.name));
-  const featuresOf = (idx: Int32Array): { x: Float32Array; sparse?: CsrRows } => {
-    if (idx !== trainIdx || !trainX) return assembleSplitFeatures(used, rawFeatures, transforms, idx.length, idx);
-    const done = new Set(numeric.map((c) => c.col.name));
-    assembleInto(trainX, width, used, rawFeatures, transforms, idx.length, idx, done);
-    return { x: trainX };
-  };
+  const featuresOf = (idx: Int32Array): { x: Float32Array; sparse?: CsrRows } =>
+    assembleSplitFeatures(used, rawFeatures, transforms, idx.length, idx);
   const makeSplit = (idx: Int32Array): DatasetSplit => {
     const features = featuresOf(idx);
     let y: Int32Array | Float32Array;
