@@ -103,13 +103,15 @@ export function chainValues(
 /**
  * The values of a numeric column's rows `rows` after its elementwise steps, in source-row order
  * rather than index order (see `gatherForFit`): what an order-free fit (mean, std, min, max) reads.
+ * Written into `scratch` when given (reused across columns: a fit must not keep its input).
  */
 export function fitNumbers(
   col: TableColumn,
   transforms: readonly FittedTransform[],
   rows: ArrayLike<number>,
+  scratch?: Float64Array,
 ): Float64Array {
-  const out = gatherForFit(col.values as Float64Array, rows);
+  const out = gatherForFit(col.values as Float64Array, rows, scratch);
   for (const t of transforms) moduleOf(t).applyNumbers!(t, out, out);
   return out;
 }

@@ -44,11 +44,12 @@ export function fitScaler(ds: DatasetValue, params: ScaleParams, kind: 'standard
     return withTransforms(ds, transforms);
   }
   const train = ds.splits.train;
+  const scratch = new Float64Array(train.n);
   for (const f of features) {
     const col = train.raw!.find((c) => c.name === f.name)!;
     const steps = transformsFor(f.name, transforms);
     const values = train.rawRows
-      ? fitNumbers(col, steps, train.rawRows)
+      ? fitNumbers(col, steps, train.rawRows, scratch)
       : asNumbers(trainValues(ds, f.name, transforms, node), node, f.name);
     transforms.push(module.fit(f.name, { kind: 'number', values }, {}));
   }

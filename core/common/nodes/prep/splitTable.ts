@@ -71,8 +71,11 @@ function classesOf(target: TableColumn, rows: Int32Array): { classNames: string[
   }
   const v = target.values;
   const labelOfValue = new Map<number, string>();
+  let last = NaN;
   for (let k = 0; k < rows.length; k++) {
     const x = v[rows[k]];
+    if (x === last) continue;
+    last = x;
     if (!labelOfValue.has(x)) labelOfValue.set(x, labelOf(target, rows[k])!);
   }
   const classNames = [...new Set(labelOfValue.values())].sort(
@@ -80,7 +83,16 @@ function classesOf(target: TableColumn, rows: Int32Array): { classNames: string[
   );
   const index = new Map(classNames.map((c, k) => [c, k]));
   const code = new Map([...labelOfValue].map(([x, label]) => [x, index.get(label)!]));
-  for (let k = 0; k < rows.length; k++) classOf[rows[k]] = code.get(v[rows[k]])!;
+  let lastValue = NaN;
+  let lastCode = -1;
+  for (let k = 0; k < rows.length; k++) {
+    const x = v[rows[k]];
+    if (x !== lastValue) {
+      lastValue = x;
+      lastCode = code.get(x)!;
+    }
+    classOf[rows[k]] = lastCode;
+  }
   return { classNames, classOf };
 }
 
@@ -238,8 +250,9 @@ export function splitTable(
     );
   }
 
+  const scratch = new Float64Array(trainIdx.length);
   for (const { col, at } of numeric) {
-    const values = gatherForFit(col.values as Float64Array, trainIdx);
+    const values = gatherForFit(col.values as Float64Array, trainIdx, scratch);
     fits[at] = anyPresent(values)
       ? impute.fit(col.name, { kind: 'number', values }, { strategy: 'mean', fillValue: '0' })
       : { kind: 'impute', column: col.name, strategy: 'mean', value: 0 };
