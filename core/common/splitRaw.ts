@@ -98,7 +98,7 @@ export function gatherNumbers(values: Float64Array, rows: ArrayLike<number>): Fl
 export function gatherForFit(
   values: Float64Array,
   rows: ArrayLike<number>,
-  out = new Float64Array(rows.length),
+  out: Float64Array = new Float64Array(rows.length),
 ): Float64Array {
   if (rows.length < BUCKETED_ROWS) {
     for (let i = 0; i < rows.length; i++) out[i] = values[rows[i]];
