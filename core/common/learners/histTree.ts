@@ -277,7 +277,8 @@ export function growHistTree(
   root.split = findSplit(root);
   const open: Leaf[] = [root];
   const part = scratch.rows;
-  const goesLeft = new Uint8Array(width);
+  const wasm = scratch.wasm?.bins === bins && scratch.wasm.rows === rows ? scratch.wasm : undefined;
+  const goesLeft = wasm ? wasm.goesLeft : new Uint8Array(width);
   let leaves = 1;
   while (open.length > 0 && (opts.maxLeafNodes === null || leaves < opts.maxLeafNodes)) {
     let bi = -1;
@@ -298,7 +299,9 @@ export function growHistTree(
       gl += leaf.hist[hb + b * 3 + G];
       hl += leaf.hist[hb + b * 3 + H];
     }
-    const mid = partitionRows(bins, col, goesLeft, rows, leaf.start, leaf.end, part);
+    const mid = wasm
+      ? wasm.partition(s.feature, leaf.start, leaf.end)
+      : partitionRows(bins, col, goesLeft, rows, leaf.start, leaf.end, part);
     const smallLeft = mid - leaf.start <= leaf.end - mid;
     const small = smallLeft ? build(leaf.start, mid, false) : build(mid, leaf.end, false);
     const large = leaf.hist;
