@@ -85,7 +85,20 @@ function buildHistogram(
   const size = end - start;
   let g = grad;
   let h = hess;
-  if (!identity) {
+  const wasm = scratch.wasm;
+  const inWasm =
+    wasm !== undefined &&
+    wasm.bins === data.bins &&
+    wasm.rows === rows &&
+    wasm.og === scratch.grad &&
+    wasm.oh === scratch.hess &&
+    wasm.grad === grad &&
+    wasm.hess === hess;
+  if (inWasm && !identity) {
+    wasm.gather(start, end);
+    g = wasm.og;
+    h = wasm.oh;
+  } else if (!identity) {
     const og = scratch.grad;
     const oh = scratch.hess;
     for (let k = 0; k < size; k++) {
@@ -102,7 +115,6 @@ function buildHistogram(
     return;
   }
   const stride = (data.missingBin + 1) * 3;
-  const wasm = scratch.wasm;
   if (wasm && wasm.bins === data.bins && wasm.rows === rows && wasm.og === scratch.grad && wasm.oh === scratch.hess) {
     if (identity) {
       wasm.og.set(grad.subarray(0, size));
@@ -241,6 +253,13 @@ export function growHistTree(
 
   let identityRoot = count === n;
   for (let r = 0; r < count && identityRoot; r++) identityRoot = rows[r] === r;
+  const wasm = scratch.wasm?.bins === bins && scratch.wasm.rows === rows ? scratch.wasm : undefined;
+  if (wasm && grad !== wasm.grad) {
+    wasm.grad.set(grad.subarray(0, n));
+    wasm.hess.set(hess.subarray(0, n));
+    grad = wasm.grad;
+    hess = wasm.hess;
+  }
   const build = (start: number, end: number, identity: boolean): Float64Array => {
     let hist = pool.pop();
     while (hist && hist.length !== histSize) hist = pool.pop();
@@ -277,7 +296,6 @@ export function growHistTree(
   root.split = findSplit(root);
   const open: Leaf[] = [root];
   const part = scratch.rows;
-  const wasm = scratch.wasm?.bins === bins && scratch.wasm.rows === rows ? scratch.wasm : undefined;
   const goesLeft = wasm ? wasm.goesLeft : new Uint8Array(width);
   let leaves = 1;
   while (open.length > 0 && (opts.maxLeafNodes === null || leaves < opts.maxLeafNodes)) {

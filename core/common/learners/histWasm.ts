@@ -31,6 +31,7 @@ type Kernel = (
   h3: number,
 ) => void;
 
+type Gather = (r: number, end: number, grad: number, hess: number, og: number, oh: number) => void;
 type Partition = (r: number, end: number, col: number, goesLeft: number, part: number) => number;
 
 const uleb = (v: number): number[] => {
@@ -59,6 +60,7 @@ const I32_LOAD = 0x28;
 const I32_LOAD8_U = 0x2d;
 const I32_STORE = 0x36;
 const F32_LOAD = 0x2a;
+const F32_STORE = 0x38;
 const F64_LOAD = 0x2b;
 const F64_STORE = 0x39;
 const F64_CONST = 0x44;
@@ -129,6 +131,24 @@ const partitionBody = [
   ...[GET, P_L, END],
 ];
 
+/**
+ * `gather(r, end, grad, hess, og, oh)`: params byte addresses of `rows[start]`, `rows[end]`, the
+ * gradients, hessians and their ordered copies; local a (4 × row). `og[k] = grad[rows[start + k]]`,
+ * `oh[k] = hess[rows[start + k]]`.
+ */
+const [Q_R, Q_END, Q_G, Q_H, Q_OG, Q_OH, Q_A] = [0, 1, 2, 3, 4, 5, 6];
+const gatherBody = [
+  ...[1, 1, I32],
+  ...[BLOCK, VOID, LOOP, VOID],
+  ...[GET, Q_R, GET, Q_END, I32_GE_U, BR_IF, 1],
+  ...[GET, Q_R, I32_LOAD, 2, 0, I32_CONST, 2, I32_SHL, SET, Q_A],
+  ...[GET, Q_OG, GET, Q_G, GET, Q_A, I32_ADD, F32_LOAD, 2, 0, F32_STORE, 2, 0],
+  ...[GET, Q_OH, GET, Q_H, GET, Q_A, I32_ADD, F32_LOAD, 2, 0, F32_STORE, 2, 0],
+  ...[GET, Q_OG, I32_CONST, 4, I32_ADD, SET, Q_OG, GET, Q_OH, I32_CONST, 4, I32_ADD, SET, Q_OH],
+  ...[GET, Q_R, I32_CONST, 4, I32_ADD, SET, Q_R, BR, 0],
+  ...[END, END, END],
+];
+
 const section = (id: number, bytes: number[]) => [id, ...uleb(bytes.length), ...bytes];
 const name = (s: string) => [s.length, ...Array.from(s, (ch) => ch.charCodeAt(0))];
 
@@ -137,7 +157,7 @@ const moduleBytes = (sharedPages?: number) =>
   Uint8Array.from([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     ...section(1, [
-      2,
+      3,
       0x60,
       12,
       ...new Array<number>(12).fill(I32),
@@ -147,6 +167,10 @@ const moduleBytes = (sharedPages?: number) =>
       ...new Array<number>(5).fill(I32),
       1,
       I32,
+      0x60,
+      6,
+      ...new Array<number>(6).fill(I32),
+      0,
     ]),
     ...section(2, [
       1,
@@ -155,32 +179,43 @@ const moduleBytes = (sharedPages?: number) =>
       0x02,
       ...(sharedPages === undefined ? [0x00, 1] : [0x03, 1, ...uleb(sharedPages)]),
     ]),
-    ...section(3, [2, 0, 1]),
-    ...section(7, [2, ...name('add4'), 0x00, 0, ...name('part'), 0x00, 1]),
-    ...section(10, [2, ...uleb(body.length), ...body, ...uleb(partitionBody.length), ...partitionBody]),
+    ...section(3, [3, 0, 1, 2]),
+    ...section(7, [3, ...name('add4'), 0x00, 0, ...name('part'), 0x00, 1, ...name('gather'), 0x00, 2]),
+    ...section(10, [
+      3,
+      ...uleb(body.length),
+      ...body,
+      ...uleb(partitionBody.length),
+      ...partitionBody,
+      ...uleb(gatherBody.length),
+      ...gatherBody,
+    ]),
   ]);
 
 let compiled: object | undefined;
 
 const pagesFor = (n: number, d: number, stride: number) =>
-  Math.ceil((8 * d * stride + ((n * d + 7) & ~7) + 16 * n + 256) / 65536);
+  Math.ceil((8 * d * stride + ((n * d + 7) & ~7) + 24 * n + 256) / 65536);
 
 /**
- * One fit's WebAssembly memory and kernels: `bins` (d × n), `rows`, `og`, `oh` (n each), `out`
- * (one histogram) and `goesLeft` (one flag per bin) are views of the memory. Undefined where
- * WebAssembly is missing or the memory
- * cannot be had (the caller keeps the JavaScript kernel).
+ * One fit's WebAssembly memory and kernels: `bins` (d × n), `rows`, `grad`, `hess`, `og`, `oh`
+ * (n each), `out` (one histogram) and `goesLeft` (one flag per bin) are views of the memory.
+ * Undefined where WebAssembly is missing or the memory cannot be had (the caller keeps the
+ * JavaScript kernel).
  */
 export class WasmHist {
   readonly bins: Uint8Array;
   readonly rows: Int32Array;
   readonly og: Float32Array;
   readonly oh: Float32Array;
+  readonly grad: Float32Array;
+  readonly hess: Float32Array;
   readonly out: Float64Array;
   readonly goesLeft: Uint8Array;
   private readonly partAt: number;
   private readonly add4: Kernel;
   private readonly part: Partition;
+  private readonly gatherRows: Gather;
 
   private constructor(
     private readonly n: number,
@@ -199,9 +234,12 @@ export class WasmHist {
     this.og = new Float32Array(buffer, rowsAt + 4 * n, n);
     this.oh = new Float32Array(buffer, rowsAt + 8 * n, n);
     this.partAt = rowsAt + 12 * n;
-    this.goesLeft = new Uint8Array(buffer, rowsAt + 16 * n, 256);
+    this.grad = new Float32Array(buffer, rowsAt + 16 * n, n);
+    this.hess = new Float32Array(buffer, rowsAt + 20 * n, n);
+    this.goesLeft = new Uint8Array(buffer, rowsAt + 24 * n, 256);
     this.add4 = exports.add4 as Kernel;
     this.part = exports.part as Partition;
+    this.gatherRows = exports.gather as Gather;
   }
 
   /**
@@ -281,5 +319,12 @@ export class WasmHist {
       this.partAt,
     );
     return (l - at) >> 2;
+  }
+
+  /** `og[k] = grad[rows[start + k]]`, `oh[k] = hess[rows[start + k]]` for `k < end − start`. */
+  gather(start: number, end: number): void {
+    const at = this.rows.byteOffset;
+    const { grad, hess, og, oh } = this;
+    this.gatherRows(at + 4 * start, at + 4 * end, grad.byteOffset, hess.byteOffset, og.byteOffset, oh.byteOffset);
   }
 }
