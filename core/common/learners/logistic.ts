@@ -1,5 +1,6 @@
 import { lbfgs } from './lbfgs';
 import { describeCoefficients } from './linear';
+import { WasmBinaryLinear } from './logisticWasm';
 import { applyLink, linearOnnx, linearScores, sparseLinearScores } from './onnxGraph';
 import type { CsrRows } from '../sparse';
 import { LearnerError, type FitData, type FitHooks, type Fitted, type LearnerModule } from './types';
@@ -250,8 +251,10 @@ async function solveLbfgs(pb: Problem, p: LogisticParams, tick: (i: number) => P
   const lam = p.penalty === 'l2' ? pb.lambda : 0;
   const nw = d * m;
   const block = Math.min(n, 2048);
-  const scores = new Float64Array(block * m);
-  const resid = new Float64Array(block * m);
+  const wasm = m === 1 && !pb.sparse ? WasmBinaryLinear.create(n, d, block) : undefined;
+  wasm?.cols.set(cols);
+  const scores = wasm ? wasm.scores : new Float64Array(block * m);
+  const resid = wasm ? wasm.resid : new Float64Array(block * m);
   const sums = new Float64Array(nw + m);
   const noBias = new Float64Array(m);
   const acc = new Float64Array(m);
@@ -267,6 +270,10 @@ async function solveLbfgs(pb: Problem, p: LogisticParams, tick: (i: number) => P
           sparseScores(pb.sparse, m, i0, bn, w, bias, scores);
           loss += lossAndResidual(scores, y.subarray(i0, i0 + bn), bn, m, resid);
           sparseGradient(pb.sparse, m, i0, bn, resid, sums);
+        } else if (wasm) {
+          wasm.binaryScores(i0, bn, w, bias[0]);
+          loss += lossAndResidual(scores, y.subarray(i0, i0 + bn), bn, m, resid);
+          wasm.binaryGradient(i0, bn, sums);
         } else if (m === 1) {
           binaryScores(cols, n, d, i0, bn, w, bias[0], scores);
           loss += lossAndResidual(scores, y.subarray(i0, i0 + bn), bn, m, resid);
