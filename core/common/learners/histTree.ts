@@ -67,9 +67,9 @@ export function histScratch(n: number, shared = false): HistScratch {
 }
 
 /**
- * Adds the rows `rows[start..end)` to `hist` (zeroed). Gradients and hessians are read in row order
- * (gathered first unless `rows` is the identity), so every bin sums its rows in the same order,
- * whichever thread builds which features (see {@link HistTeam}).
+ * Writes the histogram of rows `rows[start..end)` to `hist`, overwriting it. Gradients and
+ * hessians are read in row order (gathered first unless `rows` is the identity), so every bin sums
+ * its rows in the same order, whichever thread builds which features (see {@link HistTeam}).
  */
 function buildHistogram(
   data: BinnedFeatures,
@@ -124,9 +124,11 @@ function buildHistogram(
     wasm.out.fill(0, 0, j * stride);
     wasm.addColumns(start, size, 0, j);
     hist.set(wasm.out.subarray(0, j * stride));
+    hist.fill(0, j * stride);
     addColumns(data.bins, data.n, j, data.d, rows, start, size, wasm.og, wasm.oh, hist, stride);
     return;
   }
+  hist.fill(0);
   addColumns(data.bins, data.n, 0, data.d, identity ? null : rows, start, size, g, h, hist, stride);
 }
 
@@ -264,7 +266,6 @@ export function growHistTree(
     let hist = pool.pop();
     while (hist && hist.length !== histSize) hist = pool.pop();
     hist ??= new Float64Array(histSize);
-    hist.fill(0);
     buildHistogram(data, rows, start, end, identity, grad, hess, scratch, hist);
     return hist;
   };
