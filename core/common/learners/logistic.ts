@@ -63,6 +63,9 @@ function lossAndResidual(
   return total;
 }
 
+/** Rows per block of the lbfgs loss and gradient. */
+const LBFGS_BLOCK = 2048;
+
 interface Problem {
   /** Column-major features, `d × n` (exact copies of the float32 inputs); empty when `sparse` is set. */
   cols: Float32Array;
@@ -72,6 +75,8 @@ interface Problem {
   n: number;
   d: number;
   m: number;
+  /** The dense binary lbfgs loops in WebAssembly, `cols` a view of its memory. */
+  wasm?: WasmBinaryLinear;
   /** L2 strength on the mean-loss scale: `1 / (C n)`. */
   lambda: number;
 }
@@ -250,9 +255,8 @@ async function solveLbfgs(pb: Problem, p: LogisticParams, tick: (i: number) => P
   const { cols, y, n, d, m } = pb;
   const lam = p.penalty === 'l2' ? pb.lambda : 0;
   const nw = d * m;
-  const block = Math.min(n, 2048);
-  const wasm = m === 1 && !pb.sparse ? WasmBinaryLinear.create(n, d, block) : undefined;
-  wasm?.cols.set(cols);
+  const block = Math.min(n, LBFGS_BLOCK);
+  const wasm = pb.wasm;
   const scores = wasm ? wasm.scores : new Float64Array(block * m);
   const resid = wasm ? wasm.resid : new Float64Array(block * m);
   const sums = new Float64Array(nw + m);
@@ -388,13 +392,9 @@ async function solveCoordinate(pb: Problem, p: LogisticParams, tick: (i: number)
   };
 }
 
-/** The `d × n` column-major copy of row-major `x`, one column per pass. */
-function columnMajor(x: Float32Array, n: number, d: number): Float32Array {
-  const cols = new Float32Array(n * d);
-  for (let j = 0; j < d; j++) {
-    const o = j * n;
-    for (let i = 0, k = j; i < n; i++, k += d) cols[o + i] = x[k];
-  }
+/** The `d × n` column-major copy of row-major `x` (into `cols` when given), row by row. */
+function columnMajor(x: Float32Array, n: number, d: number, cols = new Float32Array(n * d)): Float32Array {
+  for (let i = 0, k = 0; i < n; i++) for (let j = 0, o = i; j < d; j++, k++, o += n) cols[o] = x[k];
   return cols;
 }
 
@@ -404,9 +404,12 @@ async function fitLogistic(data: FitData, p: LogisticParams, hooks: FitHooks): P
     throw new LearnerError('solver lbfgs supports only the l2 or none penalties; set solver cd for penalty l1');
   }
   const m = k === 2 ? 1 : k;
-  const cols = data.sparse ? new Float32Array(0) : columnMajor(data.x, n, d);
+  const block = Math.min(n, LBFGS_BLOCK);
+  const wasm = p.solver === 'lbfgs' && m === 1 && !data.sparse ? WasmBinaryLinear.create(n, d, block) : undefined;
+  const cols = data.sparse ? new Float32Array(0) : columnMajor(data.x, n, d, wasm?.cols);
   const pb: Problem = {
     cols,
+    ...(wasm ? { wasm } : {}),
     ...(data.sparse ? { sparse: data.sparse } : {}),
     y: data.y as Int32Array,
     n,
