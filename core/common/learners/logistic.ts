@@ -393,7 +393,12 @@ async function solveCoordinate(pb: Problem, p: LogisticParams, tick: (i: number)
 }
 
 /** The `d × n` column-major copy of row-major `x` (into `cols` when given), row by row. */
-function columnMajor(x: Float32Array, n: number, d: number, cols = new Float32Array(n * d)): Float32Array {
+function columnMajor(
+  x: Float32Array,
+  n: number,
+  d: number,
+  cols: Float32Array = new Float32Array(n * d),
+): Float32Array {
   for (let i = 0, k = 0; i < n; i++) for (let j = 0, o = i; j < d; j++, k++, o += n) cols[o] = x[k];
   return cols;
 }
