@@ -259,6 +259,8 @@ describe('CSV fast path', () => {
       ['a,b\r\n"x",1\r\n2,3\r\n4,\r\n', {}, 'fast'],
       ['a,b\n"x",1\n2,3', {}, 'fast'],
       ['a,b\n"x",1\n2,', {}, 'fast'],
+      ['"x"\n"1"\n\n2\n  \n3', {}, 'fast'],
+      ['x\n"a"\n\n', { types: { x: 'text' } }, 'fast'],
     ];
     for (const [text, opts, parser] of cases) {
       const f = write(text);
