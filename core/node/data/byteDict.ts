@@ -144,7 +144,7 @@ export class ByteDict {
   private add(n: number, start: number): number {
     const k = this.count++;
     if (k === this.keyStart.length) {
-      const grow = (a: Int32Array): Int32Array => {
+      const grow = (a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => {
         const b = new Int32Array(2 * k);
         b.set(a);
         return b;
