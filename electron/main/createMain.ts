@@ -255,6 +255,7 @@ export function createWeftMain(electron: ElectronSurface, opts: WeftMainOptions)
         'engine.result': forward('engine.result'),
         'engine.runResult': forward('engine.runResult'),
         'engine.columns': forward('engine.columns'),
+        'engine.columnsBatch': forward('engine.columnsBatch'),
         'engine.rows': forward('engine.rows'),
         'engine.explore': forward('engine.explore'),
         'runs.list': forward('runs.list'),

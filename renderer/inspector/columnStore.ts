@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { UpstreamColumns } from '../../core/common';
+import { MAX_BATCH_NODES, type UpstreamColumns } from '../../core/common';
 import { engineClient } from '../engine/client';
 import { definitionOf } from '../store/nodeCatalog';
 import { useStudio, type StudioState } from '../store/useStudio';
@@ -51,8 +51,9 @@ function graphMayDiffer(seen: Pick<StudioState, 'nodes' | 'edges'> & { path: str
 }
 
 /**
- * Reads the input columns of every node with column params a moment after the graph changes (the
- * engine runs the upstream nodes, cached), so pickers and unknown-column flags follow the data.
+ * Reads the input columns of every node with column params a moment after the graph changes, in one
+ * request for the whole graph (the engine runs each upstream node once, cached), so pickers and
+ * unknown-column flags follow the data.
  */
 export function startColumnWatch(delayMs = 400): () => void {
   let timer: number | undefined;
@@ -62,17 +63,19 @@ export function startColumnWatch(delayMs = 400): () => void {
     const mine = ++generation;
     const s = useStudio.getState();
     const doc = s.document();
-    const targets = doc.nodes.filter((n) => columnParams(n.type).length > 0);
+    const targets = doc.nodes.filter((n) => columnParams(n.type).length > 0).map((n) => n.id);
     const byNode: Record<string, UpstreamColumns> = {};
-    for (const n of targets) {
+    for (let i = 0; i < targets.length; i += MAX_BATCH_NODES) {
+      const ids = targets.slice(i, i + MAX_BATCH_NODES);
       try {
-        byNode[n.id] = await engineClient().invoke('engine.columns', {
+        const got = await engineClient().invoke('engine.columnsBatch', {
           document: doc,
-          nodeId: n.id,
+          nodeIds: ids,
           ...(s.file.path ? { documentPath: s.file.path } : {}),
         });
+        ids.forEach((id, k) => (byNode[id] = got[k] ?? { ok: false, reason: 'the engine did not answer' }));
       } catch (e) {
-        byNode[n.id] = { ok: false, reason: (e as Error).message };
+        for (const id of ids) byNode[id] = { ok: false, reason: (e as Error).message };
       }
       if (mine !== generation) return;
     }

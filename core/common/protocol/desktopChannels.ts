@@ -16,6 +16,7 @@ export const engineInvokeChannels = [
   'engine.result',
   'engine.runResult',
   'engine.columns',
+  'engine.columnsBatch',
   'engine.rows',
   'engine.explore',
   'runs.list',

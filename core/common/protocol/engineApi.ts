@@ -147,6 +147,8 @@ const columnName = z.string().min(1).max(1000);
 
 const documentParam = z.unknown().describe('a pipeline document (JSON object or text)');
 const nodeId = z.string().min(1).max(200);
+/** The most node ids one `engine.columnsBatch` request may name. */
+export const MAX_BATCH_NODES = 20_000;
 
 /**
  * The engine's request contract, shared by the studio server (HTTP + WebSocket) and Electron IPC:
@@ -217,6 +219,17 @@ export const engineApi = {
     z.object({
       document: documentParam,
       nodeId,
+      documentPath: z.string().max(4096).optional(),
+    }),
+  ),
+  /**
+   * `engine.columns` for several nodes of one document in one request: the answers in the order of
+   * `nodeIds`, each upstream node run once however many nodes read its table.
+   */
+  'engine.columnsBatch': channel<UpstreamColumns[]>()(
+    z.object({
+      document: documentParam,
+      nodeIds: z.array(nodeId).min(1).max(MAX_BATCH_NODES),
       documentPath: z.string().max(4096).optional(),
     }),
   ),

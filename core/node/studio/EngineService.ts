@@ -40,6 +40,9 @@ function ofRun(out: OutputView, run: string): OutputView {
     : out;
 }
 
+/** An upstream node's run for the column pickers: its outputs, or why there are none. */
+type SourceTable = { ok: false } | { ok: true; outputs?: Record<string, unknown>; error?: string };
+
 export interface EngineServiceOptions {
   engine: Engine;
   workspace: string;
@@ -125,6 +128,8 @@ export class EngineService {
         return { cancelled: this.opts.engine.cancel((p as EngineParams<'engine.cancel'>).runId) };
       case 'engine.columns':
         return this.columns(p as EngineParams<'engine.columns'>);
+      case 'engine.columnsBatch':
+        return this.columnsBatch(p as EngineParams<'engine.columnsBatch'>);
       case 'engine.rows':
         return this.data.rows(p as EngineParams<'engine.rows'>);
       case 'engine.explore':
@@ -193,25 +198,49 @@ export class EngineService {
 
   private async columns(p: EngineParams<'engine.columns'>): Promise<UpstreamColumns> {
     const { doc, baseDir } = this.outsideWorkspace(this.parse(p.document), this.baseDirFor(p.documentPath));
-    const node = doc.nodes.find((n) => n.id === p.nodeId);
+    return this.columnsOf(doc, baseDir, p.nodeId, new Map());
+  }
+
+  /** The document parsed once; each upstream node run once, however many of `nodeIds` read its table. */
+  private async columnsBatch(p: EngineParams<'engine.columnsBatch'>): Promise<UpstreamColumns[]> {
+    const { doc, baseDir } = this.outsideWorkspace(this.parse(p.document), this.baseDirFor(p.documentPath));
+    const sources = new Map<string, Promise<SourceTable>>();
+    const out: UpstreamColumns[] = [];
+    for (const id of p.nodeIds) {
+      try {
+        out.push(await this.columnsOf(doc, baseDir, id, sources));
+      } catch (e) {
+        out.push({ ok: false, reason: e instanceof Error ? e.message : String(e) });
+      }
+    }
+    return out;
+  }
+
+  /** The columns flowing into `nodeId`'s first connected table input; `sources` remembers each upstream run. */
+  private async columnsOf(
+    doc: PipelineDocument,
+    baseDir: string,
+    nodeId: string,
+    sources: Map<string, Promise<SourceTable>>,
+  ): Promise<UpstreamColumns> {
+    const node = doc.nodes.find((n) => n.id === nodeId);
     const def = node && lookup(this.registry, node.type);
-    if (!node || !def) return { ok: false, reason: `no node ${p.nodeId}` };
+    if (!node || !def) return { ok: false, reason: `no node ${nodeId}` };
     const tableInputs = def.inputs.filter((i) => i.type.kind === 'Table').map((i) => i.name);
     const edge = tableInputs
-      .map((port) => doc.edges.find((e) => e.target.node === p.nodeId && e.target.port === port))
+      .map((port) => doc.edges.find((e) => e.target.node === nodeId && e.target.port === port))
       .find((e) => e !== undefined);
     if (!edge) return { ok: false, reason: 'connect a table to this node to choose its columns' };
-    const outcome = await this.opts.engine.run(doc, {
-      only: edge.source.node,
-      baseDir,
-      workspace: this.opts.workspace,
-      ...(this.opts.paths ? { paths: this.opts.paths } : {}),
-    });
-    if (!outcome.ok) return { ok: false, reason: 'fix the upstream nodes first' };
-    const failed = outcome.report.nodes[edge.source.node];
-    const value = (await outcome.load(edge.source.node))?.outputs[edge.source.port] as TableValue | undefined;
+    let source = sources.get(edge.source.node);
+    if (!source) {
+      source = this.runSource(doc, baseDir, edge.source.node);
+      sources.set(edge.source.node, source);
+    }
+    const got = await source;
+    if (!got.ok) return { ok: false, reason: 'fix the upstream nodes first' };
+    const value = got.outputs?.[edge.source.port] as TableValue | undefined;
     if (!value || !Array.isArray(value.columns))
-      return { ok: false, reason: failed?.error ?? 'the upstream table could not be read' };
+      return { ok: false, reason: got.error ?? 'the upstream table could not be read' };
     return {
       ok: true,
       columns: value.columns.map((c) => {
@@ -219,6 +248,20 @@ export class EngineService {
         return { name, type, count, missing };
       }),
     };
+  }
+
+  /** Runs `nodeId` and its ancestors (cached, not recorded) for its outputs. */
+  private async runSource(doc: PipelineDocument, baseDir: string, nodeId: string): Promise<SourceTable> {
+    const outcome = await this.opts.engine.run(doc, {
+      only: nodeId,
+      baseDir,
+      workspace: this.opts.workspace,
+      ...(this.opts.paths ? { paths: this.opts.paths } : {}),
+    });
+    if (!outcome.ok) return { ok: false };
+    const error = outcome.report.nodes[nodeId]?.error;
+    const outputs = (await outcome.load(nodeId))?.outputs;
+    return { ok: true, ...(outputs ? { outputs } : {}), ...(error !== undefined ? { error } : {}) };
   }
 
   private async run(p: EngineParams<'engine.run'>): Promise<EngineResult<'engine.run'>> {

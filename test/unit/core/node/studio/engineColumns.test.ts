@@ -62,3 +62,56 @@ describe('engine.columns', () => {
     ]);
   });
 });
+
+describe('engine.columnsBatch', () => {
+  it('answers each node as engine.columns does, in order, running a shared upstream node once', async () => {
+    const ws = mkdtempSync(path.join(os.tmpdir(), 'weft-cols-'));
+    writeFileSync(path.join(ws, 'small.csv'), 'a,b,c\n1.5,x,\n2,,3\n,y,4\n5,x,6\n');
+    const engine = createDefaultEngine(ws);
+    const runs: (string | undefined)[] = [];
+    const run = engine.run.bind(engine);
+    engine.run = (d, o) => {
+      runs.push(o?.only);
+      return run(d, o);
+    };
+    const s = new EngineService({ engine, workspace: ws, paths: workspacePolicy(ws), onEvent: () => {} });
+    const base = doc('small.csv');
+    const split = (id: string) => ({ ...base.nodes[1], id });
+    const wide = {
+      ...base,
+      nodes: [...base.nodes, split('split2'), split('lone')],
+      edges: [
+        ...base.edges,
+        { id: 'e2', source: { node: 'csv', port: 'table' }, target: { node: 'split2', port: 'table' } },
+      ],
+    };
+    const got = await s.handle('engine.columnsBatch', {
+      document: wide,
+      nodeIds: ['split', 'lone', 'split2', 'ghost'],
+    });
+    const small = {
+      ok: true,
+      columns: [
+        { name: 'a', type: 'number', count: 3, missing: 1 },
+        { name: 'b', type: 'category', count: 3, missing: 1 },
+        { name: 'c', type: 'integer', count: 3, missing: 1 },
+      ],
+    };
+    expect(got).toEqual([
+      small,
+      { ok: false, reason: expect.stringContaining('connect a table') },
+      small,
+      { ok: false, reason: 'no node ghost' },
+    ]);
+    expect(runs).toEqual(['csv']);
+    const missing = await s.handle('engine.columnsBatch', { document: doc('nope.csv'), nodeIds: ['split'] });
+    expect(missing[0].ok).toBe(false);
+  });
+
+  it('refuses an empty list of nodes', async () => {
+    const ws = mkdtempSync(path.join(os.tmpdir(), 'weft-cols-'));
+    await expect(service(ws).handle('engine.columnsBatch', { document: doc('a.csv'), nodeIds: [] })).rejects.toThrow(
+      /nodeIds/,
+    );
+  });
+});
