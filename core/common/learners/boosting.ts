@@ -215,8 +215,8 @@ async function boostWithThreads(
   const rawVal = new Float64Array(nv * m);
   for (let i = 0; i < nf; i++) for (let c = 0; c < m; c++) raw[i * m + c] = base[c];
   for (let i = 0; i < nv; i++) for (let c = 0; c < m; c++) rawVal[i * m + c] = base[c];
-  const g = new Float32Array(nf);
-  const h = new Float32Array(nf);
+  const g = wasm ? wasm.grad : new Float32Array(nf);
+  const h = wasm ? wasm.hess : new Float32Array(nf);
   const rows = wasm ? wasm.rows : int32Array(nf, shared);
   const scratch = histScratch(nf, shared);
   if (wasm) Object.assign(scratch, { grad: wasm.og, hess: wasm.oh, wasm });

@@ -67,9 +67,9 @@ export function histScratch(n: number, shared = false): HistScratch {
 }
 
 /**
- * Adds the rows `rows[start..end)` to `hist` (zeroed). Gradients and hessians are read in row order
- * (gathered first unless `rows` is the identity), so every bin sums its rows in the same order,
- * whichever thread builds which features (see {@link HistTeam}).
+ * Writes the histogram of rows `rows[start..end)` to `hist`, overwriting it. Gradients and
+ * hessians are read in row order (gathered first unless `rows` is the identity), so every bin sums
+ * its rows in the same order, whichever thread builds which features (see {@link HistTeam}).
  */
 function buildHistogram(
   data: BinnedFeatures,
@@ -85,7 +85,20 @@ function buildHistogram(
   const size = end - start;
   let g = grad;
   let h = hess;
-  if (!identity) {
+  const wasm = scratch.wasm;
+  const inWasm =
+    wasm !== undefined &&
+    wasm.bins === data.bins &&
+    wasm.rows === rows &&
+    wasm.og === scratch.grad &&
+    wasm.oh === scratch.hess &&
+    wasm.grad === grad &&
+    wasm.hess === hess;
+  if (inWasm && !identity) {
+    wasm.gather(start, end);
+    g = wasm.og;
+    h = wasm.oh;
+  } else if (!identity) {
     const og = scratch.grad;
     const oh = scratch.hess;
     for (let k = 0; k < size; k++) {
@@ -102,7 +115,6 @@ function buildHistogram(
     return;
   }
   const stride = (data.missingBin + 1) * 3;
-  const wasm = scratch.wasm;
   if (wasm && wasm.bins === data.bins && wasm.rows === rows && wasm.og === scratch.grad && wasm.oh === scratch.hess) {
     if (identity) {
       wasm.og.set(grad.subarray(0, size));
@@ -112,9 +124,11 @@ function buildHistogram(
     wasm.out.fill(0, 0, j * stride);
     wasm.addColumns(start, size, 0, j);
     hist.set(wasm.out.subarray(0, j * stride));
+    hist.fill(0, j * stride);
     addColumns(data.bins, data.n, j, data.d, rows, start, size, wasm.og, wasm.oh, hist, stride);
     return;
   }
+  hist.fill(0);
   addColumns(data.bins, data.n, 0, data.d, identity ? null : rows, start, size, g, h, hist, stride);
 }
 
@@ -241,11 +255,17 @@ export function growHistTree(
 
   let identityRoot = count === n;
   for (let r = 0; r < count && identityRoot; r++) identityRoot = rows[r] === r;
+  const wasm = scratch.wasm?.bins === bins && scratch.wasm.rows === rows ? scratch.wasm : undefined;
+  if (wasm && grad !== wasm.grad) {
+    wasm.grad.set(grad.subarray(0, n));
+    wasm.hess.set(hess.subarray(0, n));
+    grad = wasm.grad;
+    hess = wasm.hess;
+  }
   const build = (start: number, end: number, identity: boolean): Float64Array => {
     let hist = pool.pop();
     while (hist && hist.length !== histSize) hist = pool.pop();
     hist ??= new Float64Array(histSize);
-    hist.fill(0);
     buildHistogram(data, rows, start, end, identity, grad, hess, scratch, hist);
     return hist;
   };
@@ -277,7 +297,7 @@ export function growHistTree(
   root.split = findSplit(root);
   const open: Leaf[] = [root];
   const part = scratch.rows;
-  const goesLeft = new Uint8Array(width);
+  const goesLeft = wasm ? wasm.goesLeft : new Uint8Array(width);
   let leaves = 1;
   while (open.length > 0 && (opts.maxLeafNodes === null || leaves < opts.maxLeafNodes)) {
     let bi = -1;
@@ -298,7 +318,9 @@ export function growHistTree(
       gl += leaf.hist[hb + b * 3 + G];
       hl += leaf.hist[hb + b * 3 + H];
     }
-    const mid = partitionRows(bins, col, goesLeft, rows, leaf.start, leaf.end, part);
+    const mid = wasm
+      ? wasm.partition(s.feature, leaf.start, leaf.end)
+      : partitionRows(bins, col, goesLeft, rows, leaf.start, leaf.end, part);
     const smallLeft = mid - leaf.start <= leaf.end - mid;
     const small = smallLeft ? build(leaf.start, mid, false) : build(mid, leaf.end, false);
     const large = leaf.hist;

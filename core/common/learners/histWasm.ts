@@ -31,6 +31,9 @@ type Kernel = (
   h3: number,
 ) => void;
 
+type Gather = (r: number, end: number, grad: number, hess: number, og: number, oh: number) => void;
+type Partition = (r: number, end: number, col: number, goesLeft: number, part: number) => number;
+
 const uleb = (v: number): number[] => {
   const out: number[] = [];
   do {
@@ -49,12 +52,15 @@ const SET = 0x21;
 const TEE = 0x22;
 const I32_CONST = 0x41;
 const I32_ADD = 0x6a;
+const I32_SUB = 0x6b;
 const I32_MUL = 0x6c;
 const I32_SHL = 0x74;
 const I32_GE_U = 0x4f;
 const I32_LOAD = 0x28;
 const I32_LOAD8_U = 0x2d;
+const I32_STORE = 0x36;
 const F32_LOAD = 0x2a;
+const F32_STORE = 0x38;
 const F64_LOAD = 0x2b;
 const F64_STORE = 0x39;
 const F64_CONST = 0x44;
@@ -66,6 +72,7 @@ const BR = 0x0c;
 const BR_IF = 0x0d;
 const END = 0x0b;
 const VOID = 0x40;
+const MEMORY_COPY = [0xfc, 0x0a, 0x00, 0x00];
 
 /** Params 0-11 (rows, size, og, oh, col0-3, hist0-3: byte addresses), locals k, r, a (i32), g, h (f64). */
 const [ROWS, SIZE, OG, OH] = [0, 1, 2, 3];
@@ -99,6 +106,49 @@ const body = [
   ...[END, END, END],
 ];
 
+/**
+ * `part(r, end, col, goesLeft, part) → l`: params byte addresses of `rows[start]`, `rows[end]`, the
+ * column's bins, the 256-byte goes-left table and the spill buffer; locals l, row, t, part0. Rows
+ * going left are written back from `r` on in their order, the others to the spill buffer, copied
+ * after them; returns the byte address where the right side starts.
+ */
+const [P_R, P_END, P_COL, P_LEFT, P_PART] = [0, 1, 2, 3, 4];
+const [P_L, P_ROW, P_T, P_PART0] = [5, 6, 7, 8];
+const partitionBody = [
+  ...[1, 4, I32],
+  ...[GET, P_R, SET, P_L, GET, P_PART, SET, P_PART0],
+  ...[BLOCK, VOID, LOOP, VOID],
+  ...[GET, P_R, GET, P_END, I32_GE_U, BR_IF, 1],
+  ...[GET, P_R, I32_LOAD, 2, 0, SET, P_ROW],
+  ...[GET, P_LEFT, GET, P_COL, GET, P_ROW, I32_ADD, I32_LOAD8_U, 0, 0, I32_ADD, I32_LOAD8_U, 0, 0, SET, P_T],
+  ...[GET, P_L, GET, P_ROW, I32_STORE, 2, 0],
+  ...[GET, P_PART, GET, P_ROW, I32_STORE, 2, 0],
+  ...[GET, P_L, GET, P_T, I32_CONST, 2, I32_SHL, I32_ADD, SET, P_L],
+  ...[GET, P_PART, I32_CONST, 4, I32_ADD, GET, P_T, I32_CONST, 2, I32_SHL, I32_SUB, SET, P_PART],
+  ...[GET, P_R, I32_CONST, 4, I32_ADD, SET, P_R, BR, 0],
+  ...[END, END],
+  ...[GET, P_L, GET, P_PART0, GET, P_PART, GET, P_PART0, I32_SUB, ...MEMORY_COPY],
+  ...[GET, P_L, END],
+];
+
+/**
+ * `gather(r, end, grad, hess, og, oh)`: params byte addresses of `rows[start]`, `rows[end]`, the
+ * gradients, hessians and their ordered copies; local a (4 × row). `og[k] = grad[rows[start + k]]`,
+ * `oh[k] = hess[rows[start + k]]`.
+ */
+const [Q_R, Q_END, Q_G, Q_H, Q_OG, Q_OH, Q_A] = [0, 1, 2, 3, 4, 5, 6];
+const gatherBody = [
+  ...[1, 1, I32],
+  ...[BLOCK, VOID, LOOP, VOID],
+  ...[GET, Q_R, GET, Q_END, I32_GE_U, BR_IF, 1],
+  ...[GET, Q_R, I32_LOAD, 2, 0, I32_CONST, 2, I32_SHL, SET, Q_A],
+  ...[GET, Q_OG, GET, Q_G, GET, Q_A, I32_ADD, F32_LOAD, 2, 0, F32_STORE, 2, 0],
+  ...[GET, Q_OH, GET, Q_H, GET, Q_A, I32_ADD, F32_LOAD, 2, 0, F32_STORE, 2, 0],
+  ...[GET, Q_OG, I32_CONST, 4, I32_ADD, SET, Q_OG, GET, Q_OH, I32_CONST, 4, I32_ADD, SET, Q_OH],
+  ...[GET, Q_R, I32_CONST, 4, I32_ADD, SET, Q_R, BR, 0],
+  ...[END, END, END],
+];
+
 const section = (id: number, bytes: number[]) => [id, ...uleb(bytes.length), ...bytes];
 const name = (s: string) => [s.length, ...Array.from(s, (ch) => ch.charCodeAt(0))];
 
@@ -106,7 +156,22 @@ const name = (s: string) => [s.length, ...Array.from(s, (ch) => ch.charCodeAt(0)
 const moduleBytes = (sharedPages?: number) =>
   Uint8Array.from([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, [1, 0x60, 12, ...new Array<number>(12).fill(I32), 0]),
+    ...section(1, [
+      3,
+      0x60,
+      12,
+      ...new Array<number>(12).fill(I32),
+      0,
+      0x60,
+      5,
+      ...new Array<number>(5).fill(I32),
+      1,
+      I32,
+      0x60,
+      6,
+      ...new Array<number>(6).fill(I32),
+      0,
+    ]),
     ...section(2, [
       1,
       ...name('e'),
@@ -114,35 +179,50 @@ const moduleBytes = (sharedPages?: number) =>
       0x02,
       ...(sharedPages === undefined ? [0x00, 1] : [0x03, 1, ...uleb(sharedPages)]),
     ]),
-    ...section(3, [1, 0]),
-    ...section(7, [1, ...name('add4'), 0x00, 0]),
-    ...section(10, [1, ...uleb(body.length), ...body]),
+    ...section(3, [3, 0, 1, 2]),
+    ...section(7, [3, ...name('add4'), 0x00, 0, ...name('part'), 0x00, 1, ...name('gather'), 0x00, 2]),
+    ...section(10, [
+      3,
+      ...uleb(body.length),
+      ...body,
+      ...uleb(partitionBody.length),
+      ...partitionBody,
+      ...uleb(gatherBody.length),
+      ...gatherBody,
+    ]),
   ]);
 
 let compiled: object | undefined;
 
 const pagesFor = (n: number, d: number, stride: number) =>
-  Math.ceil((8 * d * stride + ((n * d + 7) & ~7) + 12 * n) / 65536);
+  Math.ceil((8 * d * stride + ((n * d + 7) & ~7) + 24 * n + 256) / 65536);
 
 /**
- * One fit's WebAssembly memory and kernel: `bins` (d × n), `rows`, `og`, `oh` (n each) and `out`
- * (one histogram) are views of the memory. Undefined where WebAssembly is missing or the memory
- * cannot be had (the caller keeps the JavaScript kernel).
+ * One fit's WebAssembly memory and kernels: `bins` (d × n), `rows`, `grad`, `hess`, `og`, `oh`
+ * (n each), `out` (one histogram) and `goesLeft` (one flag per bin) are views of the memory.
+ * Undefined where WebAssembly is missing or the memory cannot be had (the caller keeps the
+ * JavaScript kernel).
  */
 export class WasmHist {
   readonly bins: Uint8Array;
   readonly rows: Int32Array;
   readonly og: Float32Array;
   readonly oh: Float32Array;
+  readonly grad: Float32Array;
+  readonly hess: Float32Array;
   readonly out: Float64Array;
+  readonly goesLeft: Uint8Array;
+  private readonly partAt: number;
   private readonly add4: Kernel;
+  private readonly part: Partition;
+  private readonly gatherRows: Gather;
 
   private constructor(
     private readonly n: number,
     d: number,
     private readonly stride: number,
     readonly memory: WasmMemory,
-    add4: Kernel,
+    exports: Record<string, unknown>,
   ) {
     const buffer = memory.buffer;
     const outAt = 0;
@@ -153,7 +233,13 @@ export class WasmHist {
     this.rows = new Int32Array(buffer, rowsAt, n);
     this.og = new Float32Array(buffer, rowsAt + 4 * n, n);
     this.oh = new Float32Array(buffer, rowsAt + 8 * n, n);
-    this.add4 = add4;
+    this.partAt = rowsAt + 12 * n;
+    this.grad = new Float32Array(buffer, rowsAt + 16 * n, n);
+    this.hess = new Float32Array(buffer, rowsAt + 20 * n, n);
+    this.goesLeft = new Uint8Array(buffer, rowsAt + 24 * n, 256);
+    this.add4 = exports.add4 as Kernel;
+    this.part = exports.part as Partition;
+    this.gatherRows = exports.gather as Gather;
   }
 
   /**
@@ -184,7 +270,7 @@ export class WasmHist {
         ? new WebAssembly.Module(moduleBytes(pagesFor(n, d, stride)))
         : (compiled ??= new WebAssembly.Module(moduleBytes()));
       const instance = new WebAssembly.Instance(module, { e: { m } });
-      return new WasmHist(n, d, stride, m, instance.exports.add4 as Kernel);
+      return new WasmHist(n, d, stride, m, instance.exports);
     } catch {
       return undefined;
     }
@@ -217,5 +303,28 @@ export class WasmHist {
         h + 3 * hs,
       );
     }
+  }
+
+  /**
+   * Moves the rows of `rows[start..end)` whose bin in feature `j` has its `goesLeft` flag set to the
+   * front, both sides in their order, and returns where the right side starts.
+   */
+  partition(j: number, start: number, end: number): number {
+    const at = this.rows.byteOffset;
+    const l = this.part(
+      at + 4 * start,
+      at + 4 * end,
+      this.bins.byteOffset + j * this.n,
+      this.goesLeft.byteOffset,
+      this.partAt,
+    );
+    return (l - at) >> 2;
+  }
+
+  /** `og[k] = grad[rows[start + k]]`, `oh[k] = hess[rows[start + k]]` for `k < end − start`. */
+  gather(start: number, end: number): void {
+    const at = this.rows.byteOffset;
+    const { grad, hess, og, oh } = this;
+    this.gatherRows(at + 4 * start, at + 4 * end, grad.byteOffset, hess.byteOffset, og.byteOffset, oh.byteOffset);
   }
 }

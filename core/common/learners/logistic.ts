@@ -1,5 +1,6 @@
 import { lbfgs } from './lbfgs';
 import { describeCoefficients } from './linear';
+import { WasmBinaryLinear } from './logisticWasm';
 import { applyLink, linearOnnx, linearScores, sparseLinearScores } from './onnxGraph';
 import type { CsrRows } from '../sparse';
 import { LearnerError, type FitData, type FitHooks, type Fitted, type LearnerModule } from './types';
@@ -62,6 +63,9 @@ function lossAndResidual(
   return total;
 }
 
+/** Rows per block of the lbfgs loss and gradient. */
+const LBFGS_BLOCK = 2048;
+
 interface Problem {
   /** Column-major features, `d × n` (exact copies of the float32 inputs); empty when `sparse` is set. */
   cols: Float32Array;
@@ -71,6 +75,8 @@ interface Problem {
   n: number;
   d: number;
   m: number;
+  /** The dense binary lbfgs loops in WebAssembly, `cols` a view of its memory. */
+  wasm?: WasmBinaryLinear;
   /** L2 strength on the mean-loss scale: `1 / (C n)`. */
   lambda: number;
 }
@@ -249,9 +255,10 @@ async function solveLbfgs(pb: Problem, p: LogisticParams, tick: (i: number) => P
   const { cols, y, n, d, m } = pb;
   const lam = p.penalty === 'l2' ? pb.lambda : 0;
   const nw = d * m;
-  const block = Math.min(n, 2048);
-  const scores = new Float64Array(block * m);
-  const resid = new Float64Array(block * m);
+  const block = Math.min(n, LBFGS_BLOCK);
+  const wasm = pb.wasm;
+  const scores = wasm ? wasm.scores : new Float64Array(block * m);
+  const resid = wasm ? wasm.resid : new Float64Array(block * m);
   const sums = new Float64Array(nw + m);
   const noBias = new Float64Array(m);
   const acc = new Float64Array(m);
@@ -267,6 +274,10 @@ async function solveLbfgs(pb: Problem, p: LogisticParams, tick: (i: number) => P
           sparseScores(pb.sparse, m, i0, bn, w, bias, scores);
           loss += lossAndResidual(scores, y.subarray(i0, i0 + bn), bn, m, resid);
           sparseGradient(pb.sparse, m, i0, bn, resid, sums);
+        } else if (wasm) {
+          wasm.binaryScores(i0, bn, w, bias[0]);
+          loss += lossAndResidual(scores, y.subarray(i0, i0 + bn), bn, m, resid);
+          wasm.binaryGradient(i0, bn, sums);
         } else if (m === 1) {
           binaryScores(cols, n, d, i0, bn, w, bias[0], scores);
           loss += lossAndResidual(scores, y.subarray(i0, i0 + bn), bn, m, resid);
@@ -381,13 +392,14 @@ async function solveCoordinate(pb: Problem, p: LogisticParams, tick: (i: number)
   };
 }
 
-/** The `d × n` column-major copy of row-major `x`, one column per pass. */
-function columnMajor(x: Float32Array, n: number, d: number): Float32Array {
-  const cols = new Float32Array(n * d);
-  for (let j = 0; j < d; j++) {
-    const o = j * n;
-    for (let i = 0, k = j; i < n; i++, k += d) cols[o + i] = x[k];
-  }
+/** The `d × n` column-major copy of row-major `x` (into `cols` when given), row by row. */
+function columnMajor(
+  x: Float32Array,
+  n: number,
+  d: number,
+  cols: Float32Array = new Float32Array(n * d),
+): Float32Array {
+  for (let i = 0, k = 0; i < n; i++) for (let j = 0, o = i; j < d; j++, k++, o += n) cols[o] = x[k];
   return cols;
 }
 
@@ -397,9 +409,12 @@ async function fitLogistic(data: FitData, p: LogisticParams, hooks: FitHooks): P
     throw new LearnerError('solver lbfgs supports only the l2 or none penalties; set solver cd for penalty l1');
   }
   const m = k === 2 ? 1 : k;
-  const cols = data.sparse ? new Float32Array(0) : columnMajor(data.x, n, d);
+  const block = Math.min(n, LBFGS_BLOCK);
+  const wasm = p.solver === 'lbfgs' && m === 1 && !data.sparse ? WasmBinaryLinear.create(n, d, block) : undefined;
+  const cols = data.sparse ? new Float32Array(0) : columnMajor(data.x, n, d, wasm?.cols);
   const pb: Problem = {
     cols,
+    ...(wasm ? { wasm } : {}),
     ...(data.sparse ? { sparse: data.sparse } : {}),
     y: data.y as Int32Array,
     n,

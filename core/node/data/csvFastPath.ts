@@ -101,10 +101,11 @@ function decode(buf: Buffer, s: number, e: number, doubled: boolean): string {
 let fieldEnd = 0;
 
 /**
- * Parses the field that starts at `p` and ends at the next `delim` byte or at `lineEnd`, setting
- * `fieldEnd`; the value as `parseDecimal` gives it (NaN where the text is anything else).
+ * Parses the field that starts at `p` and ends at the next `delim` or `stop` byte or at
+ * `lineEnd`, setting `fieldEnd`; the value as `parseDecimal` gives it (NaN where the text is
+ * anything else). `stop` is a second end byte (the line feed where the line end is not known yet).
  */
-export function parseField(buf: Uint8Array, p: number, lineEnd: number, delim: number): number {
+export function parseField(buf: Uint8Array, p: number, lineEnd: number, delim: number, stop = delim): number {
   const start = p;
   if (p === lineEnd) {
     fieldEnd = p;
@@ -132,7 +133,7 @@ export function parseField(buf: Uint8Array, p: number, lineEnd: number, delim: n
     scale = f - p;
     digits -= scale;
   }
-  if (p === lineEnd || (c = buf[p]) === delim) {
+  if (p === lineEnd || (c = buf[p]) === delim || c === stop) {
     fieldEnd = p;
     if (digits === 0) return NaN;
     // more digits may still be few significant ones (leading zeros): the careful parser decides
@@ -140,7 +141,7 @@ export function parseField(buf: Uint8Array, p: number, lineEnd: number, delim: n
     const x = scale === 0 ? m : m / POW10[-scale];
     return neg ? -x : x;
   }
-  while (p < lineEnd && buf[p] !== delim) p++;
+  while (p < lineEnd && buf[p] !== delim && buf[p] !== stop) p++;
   fieldEnd = p;
   return c === 101 || c === 69 ? parseDecimal(buf, start, p) : NaN;
 }
@@ -353,6 +354,8 @@ export async function fastPass(layout: CsvLayout, rows: CsvRows, hooks: ReadHook
     let dicts: ByteDict[] = [];
     const interner = new ByteInterner();
     let quoteAt = -1;
+    /** Whether the last record read had a quoted field: the next one then goes straight to `quotedRecord`. */
+    let quoted = false;
     let at: Place | null = null;
 
     /**
@@ -378,6 +381,13 @@ export async function fastPass(layout: CsvLayout, rows: CsvRows, hooks: ReadHook
       quoteAt = -1;
       // papaparse drops an empty last line (the file's final line end), and so does this
       while (p < end) {
+        if (quoted) {
+          const next = quotedRecord(p);
+          if (next === UNFIT) return false;
+          if (next === MORE) return p;
+          p = next;
+          continue;
+        }
         if (quoteAt !== end && quoteAt < p) {
           quoteAt = buf.indexOf(QUOTE, p);
           if (quoteAt === -1 || quoteAt > end) quoteAt = end;
@@ -448,6 +458,7 @@ export async function fastPass(layout: CsvLayout, rows: CsvRows, hooks: ReadHook
       const loose: string[] | null = builders === null ? [] : null;
       let j = 0;
       let breaks = 0;
+      let anyQuoted = false;
       let nl = -1;
       let next: number;
       for (;;) {
@@ -475,6 +486,7 @@ export async function fastPass(layout: CsvLayout, rows: CsvRows, hooks: ReadHook
           s = p + 1;
           e = q;
           q0 = doubled ? 2 : 1;
+          anyQuoted = true;
           after = q + 1;
           if (after < limit) {
             const c = buf[after];
@@ -483,6 +495,15 @@ export async function fastPass(layout: CsvLayout, rows: CsvRows, hooks: ReadHook
               after = nl;
             } else if (c !== delim) return after + 1 === limit && !eof ? MORE : UNFIT;
           }
+        } else if (!crlf) {
+          x = parseField(buf, p, limit, delim, LF);
+          e = fieldEnd;
+          if (x !== x) for (let k = p; k < e; k++) if (buf[k] === QUOTE) return UNFIT;
+          after = e;
+          if (e === limit) {
+            if (!eof) return MORE;
+            nl = limit;
+          } else if (buf[e] === LF) nl = e;
         } else {
           if (nl < p) {
             nl = buf.indexOf(LF, p);
@@ -554,6 +575,7 @@ export async function fastPass(layout: CsvLayout, rows: CsvRows, hooks: ReadHook
         rows.row(loose, line);
       }
       line += 1 + breaks;
+      quoted = anyQuoted;
       return next;
     };
 

@@ -249,6 +249,18 @@ describe('CSV fast path', () => {
       ['x\n1\n\n2\n', {}, 'fast'],
       ['a,b\n1,2,\n', {}, 'fast'],
       ['\uFEFFa,b\r\n1,-2.5e3\r\n', {}, 'fast'],
+      // lines after a quoted record, which are read by the quoted-record loop
+      ['a,b\n"x",1\n2,1.5e3\n3,\n"y",7e-2', {}, 'fast'],
+      ['a,b\n"x",1\n\n2,3\n\n', {}, 'fast'],
+      ['a,b\n"x",1\n2,3,4\n', {}, 'fast'],
+      ['a,b\n"x",1\n2\n', {}, 'fast'],
+      ['a,b\n"x",1\n2,y"z"\n', {}, 'papaparse'],
+      ['a,b\n"x",1\n2,3\r\n', {}, 'papaparse'],
+      ['a,b\r\n"x",1\r\n2,3\r\n4,\r\n', {}, 'fast'],
+      ['a,b\n"x",1\n2,3', {}, 'fast'],
+      ['a,b\n"x",1\n2,', {}, 'fast'],
+      ['"x"\n"1"\n\n2\n  \n3', {}, 'fast'],
+      ['x\n"a"\n\n', { types: { x: 'text' } }, 'fast'],
     ];
     for (const [text, opts, parser] of cases) {
       const f = write(text);

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { WasmHist } from '../../../../../core/common/learners/histWasm';
+import { WasmBinaryLinear } from '../../../../../core/common/learners/logisticWasm';
+
+/** A seeded generator of uniform values in [0, 1). */
+function uniform(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+describe('WebAssembly kernels of boosting', () => {
+  const n = 1001;
+  const d = 5;
+  const rand = uniform(7);
+  const wasm = WasmHist.create(n, d, 33 * 3)!;
+  for (let i = 0; i < n * d; i++) wasm.bins[i] = Math.floor(rand() * 33);
+  for (let i = 0; i < n; i++) wasm.rows[i] = n - 1 - i;
+  for (let i = 0; i < n; i++) {
+    wasm.grad[i] = rand() - 0.5;
+    wasm.hess[i] = rand();
+  }
+
+  it('partition keeps the rows going left first and both sides in their order', () => {
+    const before = Array.from(wasm.rows);
+    for (let b = 0; b < 33; b++) wasm.goesLeft[b] = b % 3 === 0 || b > 20 ? 1 : 0;
+    const [start, end, j] = [17, 950, 3];
+    const mid = wasm.partition(j, start, end);
+    const range = before.slice(start, end);
+    const left = range.filter((row) => wasm.goesLeft[wasm.bins[j * n + row]] === 1);
+    const right = range.filter((row) => wasm.goesLeft[wasm.bins[j * n + row]] === 0);
+    expect(mid).toBe(start + left.length);
+    expect(Array.from(wasm.rows)).toEqual([...before.slice(0, start), ...left, ...right, ...before.slice(end)]);
+  });
+
+  it('gather copies the gradients and hessians of rows in range order', () => {
+    const [start, end] = [100, 701];
+    wasm.gather(start, end);
+    for (let k = 0; k < end - start; k++) {
+      expect(wasm.og[k]).toBe(wasm.grad[wasm.rows[start + k]]);
+      expect(wasm.oh[k]).toBe(wasm.hess[wasm.rows[start + k]]);
+    }
+  });
+});
+
+describe('WebAssembly loops of binary logistic regression', () => {
+  const n = 777;
+  const d = 9;
+  const rand = uniform(11);
+  const lin = WasmBinaryLinear.create(n, d, 256)!;
+  for (let i = 0; i < n * d; i++) lin.cols[i] = Math.fround(rand() * 4 - 2);
+  const w = Float64Array.from({ length: d }, () => rand() - 0.5);
+  const x = (i: number, j: number) => lin.cols[j * n + i];
+
+  it('scores are bias + Σ x w, summed in feature order as the JavaScript loop (odd block, 9 features)', () => {
+    const [i0, bn] = [512, 255];
+    lin.binaryScores(i0, bn, w, 0.25);
+    for (let i = 0; i < bn; i++) {
+      let s = 0.25;
+      let j = 0;
+      for (; j + 4 <= d; j += 4) {
+        s +=
+          w[j] * x(i0 + i, j) + w[j + 1] * x(i0 + i, j + 1) + w[j + 2] * x(i0 + i, j + 2) + w[j + 3] * x(i0 + i, j + 3);
+      }
+      for (; j < d; j++) s += w[j] * x(i0 + i, j);
+      expect(lin.scores[i]).toBe(s);
+    }
+  });
+
+  it('the gradient adds Σ_i x_ij r_i to each feature', () => {
+    const [i0, bn] = [3, 253];
+    for (let i = 0; i < bn; i++) lin.resid[i] = rand() - 0.5;
+    const sums = new Float64Array(d).fill(1);
+    lin.binaryGradient(i0, bn, sums);
+    for (let j = 0; j < d; j++) {
+      let s = 1;
+      for (let i = 0; i < bn; i++) s += x(i0 + i, j) * lin.resid[i];
+      expect(sums[j]).toBeCloseTo(s, 12);
+    }
+  });
+});
