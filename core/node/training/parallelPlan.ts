@@ -9,6 +9,13 @@ export const MIN_ROWS_PER_WORKER = 16;
  * about 6 MFLOP of training, 0.1–0.15 ms on one core.
  */
 export const MIN_MACS_PER_WORKER = 1_000_000;
+/**
+ * The same floor when the trainer chooses (`threads: 0`). Measured on a 2-core machine
+ * (onnxruntime-node 1.30, batch 128, two one-thread workers against one session): the bench MLP,
+ * about 4.8·10⁶ forward MACs per slice, trained at 0.89–0.96× the one-session rate, while the bench
+ * CNN, about 4·10⁷ per slice, trained at 1.26–1.67×. Below this floor auto keeps one session.
+ */
+export const AUTO_MIN_MACS_PER_WORKER = 16_000_000;
 
 const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
@@ -55,7 +62,8 @@ export interface ParallelPlanInput {
 export function planWorkers(o: ParallelPlanInput): number {
   if (o.threads === 1 || o.blocker) return 1;
   const wanted = o.threads > 0 ? o.threads : (o.cores ?? availableParallelism());
+  const floor = o.threads > 0 ? MIN_MACS_PER_WORKER : AUTO_MIN_MACS_PER_WORKER;
   let workers = Math.min(wanted, Math.floor(o.batchSize / MIN_ROWS_PER_WORKER));
-  while (workers >= 2 && o.macsPerSample * Math.floor(o.batchSize / workers) < MIN_MACS_PER_WORKER) workers--;
+  while (workers >= 2 && o.macsPerSample * Math.floor(o.batchSize / workers) < floor) workers--;
   return workers >= 2 ? workers : 1;
 }

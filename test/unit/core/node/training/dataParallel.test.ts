@@ -283,8 +283,13 @@ describe('planWorkers', () => {
   it('splits a batch only when every slice carries enough work', () => {
     const macs = forwardMacs(mlp);
     expect(planWorkers({ threads: 1, batchSize: 128, macsPerSample: macs })).toBe(1);
-    expect(planWorkers({ threads: 0, batchSize: 128, macsPerSample: macs, cores: 2 })).toBe(2);
-    expect(planWorkers({ threads: 0, batchSize: 128, macsPerSample: macs, cores: 8 })).toBe(6);
+    expect(planWorkers({ threads: 2, batchSize: 128, macsPerSample: macs })).toBe(2);
+    expect(planWorkers({ threads: 8, batchSize: 128, macsPerSample: macs })).toBe(6);
+    // auto keeps one session below 1.6·10⁷ MACs a slice (this MLP: 3.3·10⁶ at 64 rows)
+    expect(planWorkers({ threads: 0, batchSize: 128, macsPerSample: macs, cores: 2 })).toBe(1);
+    // a CNN-sized model (6.3·10⁵ MACs a sample): 2 workers of 64 rows; of 8 cores, 4 workers of 32 rows
+    expect(planWorkers({ threads: 0, batchSize: 128, macsPerSample: 630_000, cores: 2 })).toBe(2);
+    expect(planWorkers({ threads: 0, batchSize: 128, macsPerSample: 630_000, cores: 8 })).toBe(4);
     expect(planWorkers({ threads: 4, batchSize: 48, macsPerSample: macs, cores: 8 })).toBe(2);
     expect(planWorkers({ threads: 2, batchSize: 128, macsPerSample: macs, blocker: 'BatchNorm' })).toBe(1);
     // iris-sized: 4 features, 16 hidden, 3 classes, batch 16
