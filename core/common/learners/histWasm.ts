@@ -4,6 +4,7 @@
  * sums are the same bit for bit. Binned columns, the node's rows, the ordered gradients and the
  * histogram it writes live in one WebAssembly memory; callers view them as typed arrays.
  */
+import { F64, I32, name, section, uleb, WASM_HEADER } from '../wasm/encode';
 
 /** What this module needs of the WebAssembly API (core/common is typed without DOM or Node). */
 interface WasmMemory {
@@ -34,19 +35,6 @@ type Kernel = (
 type Gather = (r: number, end: number, grad: number, hess: number, og: number, oh: number) => void;
 type Partition = (r: number, end: number, col: number, goesLeft: number, part: number) => number;
 
-const uleb = (v: number): number[] => {
-  const out: number[] = [];
-  do {
-    let b = v & 0x7f;
-    v >>>= 7;
-    if (v) b |= 0x80;
-    out.push(b);
-  } while (v);
-  return out;
-};
-
-const I32 = 0x7f;
-const F64 = 0x7c;
 const GET = 0x20;
 const SET = 0x21;
 const TEE = 0x22;
@@ -149,13 +137,10 @@ const gatherBody = [
   ...[END, END, END],
 ];
 
-const section = (id: number, bytes: number[]) => [id, ...uleb(bytes.length), ...bytes];
-const name = (s: string) => [s.length, ...Array.from(s, (ch) => ch.charCodeAt(0))];
-
 /** The module; a shared memory import (threads) declares its size as both minimum and maximum. */
 const moduleBytes = (sharedPages?: number) =>
   Uint8Array.from([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...WASM_HEADER,
     ...section(1, [
       3,
       0x60,

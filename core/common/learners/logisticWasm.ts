@@ -5,6 +5,7 @@
  * added at the end (a different rounding, within the oracle tolerances). The columns, scores and
  * residuals of one block live in one WebAssembly memory; callers view them as typed arrays.
  */
+import { F64, I32, name, section, uleb, V128, WASM_HEADER } from '../wasm/encode';
 
 /** What this module needs of the WebAssembly API (core/common is typed without DOM or Node). */
 interface WasmApi {
@@ -26,20 +27,6 @@ type Score4 = (
 ) => void;
 type Grad4 = (r: number, end: number, col: number, stride: number, sums: number) => void;
 
-const uleb = (v: number): number[] => {
-  const out: number[] = [];
-  do {
-    let b = v & 0x7f;
-    v >>>= 7;
-    if (v) b |= 0x80;
-    out.push(b);
-  } while (v);
-  return out;
-};
-
-const I32 = 0x7f;
-const F64 = 0x7c;
-const V128 = 0x7b;
 const GET = 0x20;
 const SET = 0x21;
 const I32_CONST = 0x41;
@@ -114,12 +101,9 @@ const gradBody = [
   END,
 ];
 
-const section = (id: number, bytes: number[]) => [id, ...uleb(bytes.length), ...bytes];
-const name = (s: string) => [s.length, ...Array.from(s, (ch) => ch.charCodeAt(0))];
-
 const moduleBytes = () =>
   Uint8Array.from([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...WASM_HEADER,
     ...section(1, [2, 0x60, 8, I32, I32, I32, I32, F64, F64, F64, F64, 0, 0x60, 5, I32, I32, I32, I32, I32, 0]),
     ...section(2, [1, ...name('e'), ...name('m'), 0x02, 0x00, 1]),
     ...section(3, [2, 0, 1]),

@@ -14,25 +14,7 @@
  * gradient and the Adam update took 0.29 ms and 0.22 ms as plain JavaScript loops (4–5 ns per
  * float, scalar double arithmetic); four lanes at a time they are a few tens of microseconds.
  */
-
-const I32 = 0x7f;
-const F32 = 0x7d;
-const V128 = 0x7b;
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-}
-
-const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-const name = (s: string): number[] => [...uleb(s.length), ...[...s].map((c) => c.charCodeAt(0))];
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
+import { F32, I32, name, section, uleb, V128, vec, WASM_HEADER } from '../../common/wasm/encode';
 
 const get = (i: number): number[] => [0x20, ...uleb(i)];
 const set = (i: number): number[] => [0x21, ...uleb(i)];
@@ -183,14 +165,7 @@ export function optimizerKernelsWasm(pages: number, shared: boolean): Uint8Array
   const adamType = [0x60, ...vec([...Array<number[]>(5).fill([I32]), ...Array<number[]>(9).fill([F32])]), 0];
   const memory = [0x02, shared ? 0x03 : 0x01, ...uleb(pages), ...uleb(pages)];
   return Uint8Array.from([
-    0x00,
-    0x61,
-    0x73,
-    0x6d,
-    0x01,
-    0x00,
-    0x00,
-    0x00,
+    ...WASM_HEADER,
     ...section(1, vec([axpyType, adamType])),
     ...section(2, vec([[...name('env'), ...name('mem'), ...memory]])),
     ...section(3, vec([[0], [0], [1]])),
