@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineLearnerNode } from './learnerNode';
+import { threadsParam } from '../threadsParam';
 
 export const boostingParams = z.object({
   learningRate: z.number().positive().max(10).default(0.1).describe('Shrinkage of each tree (learning_rate)'),
@@ -51,13 +52,9 @@ export const boostingParams = z.object({
     .describe('Iterations without improvement before stopping (n_iter_no_change)'),
   tol: z.number().min(0).default(1e-7).describe('Smallest validation loss decrease that counts as improvement'),
   seed: z.number().int().default(42).describe('Seed of the early-stopping holdout'),
-  threads: z
-    .number()
-    .int()
-    .min(0)
-    .max(256)
-    .default(0)
-    .describe('Threads histograms are built on (worker threads); 0: one per core. The model is the same for any count'),
+  threads: threadsParam(
+    'Threads histograms are built on (worker threads); 0: one per core. The model is the same for any count',
+  ),
 });
 
 export const boostingNode = defineLearnerNode({

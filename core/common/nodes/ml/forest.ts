@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineLearnerNode } from './learnerNode';
 import { cartParams, maxFeaturesParam } from './treeParams';
+import { threadsParam } from '../threadsParam';
 
 export const forestParams = z.object({
   nEstimators: z.number().int().min(1).max(10_000).default(100).describe('Trees in the forest (n_estimators)'),
@@ -8,13 +9,9 @@ export const forestParams = z.object({
   maxFeatures: maxFeaturesParam('auto'),
   bootstrap: z.boolean().default(true).describe('Fit each tree on a bootstrap sample of the rows; else on every row'),
   oobScore: z.boolean().default(false).describe('Score each row with the trees that did not see it (oob_score)'),
-  threads: z
-    .number()
-    .int()
-    .min(0)
-    .max(256)
-    .default(0)
-    .describe('Threads trees are grown on (worker threads); 0: one per core. The model is the same for any count'),
+  threads: threadsParam(
+    'Threads trees are grown on (worker threads); 0: one per core. The model is the same for any count',
+  ),
 });
 
 export const forestNode = defineLearnerNode({

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { formatDims, shapesCompatible, type PortType } from '../../ports';
 import { defineNode } from '../NodeDefinition';
+import { threadsParam } from '../threadsParam';
 
 export const trainerParams = z.object({
   epochs: z.number().int().min(1).max(100_000).default(10).describe('Passes over the training split'),
@@ -150,15 +151,9 @@ export const trainerParams = z.object({
     .enum(['auto', 'cpu', 'cuda', 'webgpu', 'dml', 'coreml'])
     .default('auto')
     .describe('Execution provider; auto picks a GPU when present, else CPU'),
-  threads: z
-    .number()
-    .int()
-    .min(0)
-    .max(256)
-    .default(0)
-    .describe(
-      'Threads; n > 1 splits each batch over n data-parallel workers when the model and batch allow it (else n intra-op threads); 0 = one worker per core when that pays',
-    ),
+  threads: threadsParam(
+    'Threads; n > 1 splits each batch over n data-parallel workers when the model and batch allow it (else n intra-op threads); 0 = one worker per core when that pays',
+  ),
 });
 
 export type TrainerParams = z.output<typeof trainerParams>;
