@@ -243,46 +243,6 @@ export function featureSlots(
 }
 
 /**
- * Writes the features of rows `rows` (the first `n` without) into a dense `x` (`n × width`),
- * leaving out those in `done`, which the caller wrote itself.
- */
-export function assembleInto(
-  x: Float32Array,
-  width: number,
-  raw: readonly TableColumn[],
-  rawFeatures: readonly RawFeature[],
-  transforms: readonly FittedTransform[],
-  n: number,
-  rows: ArrayLike<number> | undefined,
-  done: ReadonlySet<string>,
-): void {
-  const slots = featureSlots(rawFeatures, transforms);
-  const cols: SlotColumn[] = [];
-  for (const f of rawFeatures) {
-    if (done.has(f.name)) continue;
-    const col = raw.find((c) => c.name === f.name);
-    if (!col) throw new DataError(`raw column '${f.name}' is missing`);
-    const steps = transformsFor(f.name, transforms);
-    const offset = slots.get(f.name)!.offset;
-    if (fusable(col, steps)) {
-      cols.push({ offset, values: col.values as Float64Array, steps });
-      continue;
-    }
-    const out = applyChain(columnValues(col, n, rows), steps);
-    if (out.kind === 'category') throw new DataError(categoryMessage(f));
-    if (out.kind === 'sparse')
-      throw new DataError(`column '${f.name}' gives sparse features; assemble them with assembleSplitFeatures`);
-    const w = out.kind === 'slots' ? out.width : 1;
-    const v = out.values;
-    for (let i = 0; i < n; i++) {
-      const base = i * width + offset;
-      for (let k = 0; k < w; k++) x[base + k] = v[i * w + k];
-    }
-  }
-  writeColumns(cols, n, rows, x, width);
-}
-
-/**
  * A copy of a split's dense `x` (`n × width`) with single-slot numeric columns written again from
  * their raw values (rows `rows` when given) through their steps; every other slot is kept as it is.
  */
