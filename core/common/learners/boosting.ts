@@ -92,7 +92,8 @@ function gradients(
 /**
  * Binary log loss summed over rows `0 .. n` of the raw scores, and the gradients and hessians
  * there, with one exponential per row. The `log(1 + e)` terms are summed as the log of their
- * product, taken once per block of 512 rows (each factor is in (1, 2], so a block cannot overflow).
+ * product, added after each block of 512 rows (each factor is in (1, 2], so a block cannot
+ * overflow), as {@link WasmHist.binaryLoss} does.
  */
 function binaryLossAndGradients(
   raw: Float64Array,
@@ -109,11 +110,11 @@ function binaryLossAndGradients(
     const q = 1 / (1 + e);
     const p = s > 0 ? q : e * q;
     product *= 1 + e;
+    total += (s > 0 ? s : 0) - (y[i] === 1 ? s : 0);
     if ((i & 511) === 511) {
       total += Math.log(product);
       product = 1;
     }
-    total += (s > 0 ? s : 0) - (y[i] === 1 ? s : 0);
     g[i] = p - y[i];
     h[i] = p * (1 - p);
   }
@@ -195,7 +196,7 @@ async function boostWithThreads(
   const threads = await opening;
   const shared = threads !== undefined && threads.size > 0;
   const stride = (ownBins.missingBin + 1) * 3;
-  const wasm = WasmHist.create(nf, d, stride, shared);
+  const wasm = WasmHist.create(nf, d, stride, shared, p.maxLeafNodes === null ? 64 : p.maxLeafNodes + 1);
   wasm?.bins.set(ownBins.bins);
   const binned = wasm
     ? { ...ownBins, bins: wasm.bins }
@@ -211,7 +212,8 @@ async function boostWithThreads(
   const all = Int32Array.from({ length: nf }, (_, i) => i);
   const allVal = Int32Array.from({ length: nv }, (_, i) => i);
   const base = baseline(loss, yFit, all, m);
-  const raw = new Float64Array(nf * m);
+  const raw = wasm && m === 1 ? wasm.raw : new Float64Array(nf * m);
+  if (wasm && loss === 'binary') wasm.y.set(yFit);
   const rawVal = new Float64Array(nv * m);
   for (let i = 0; i < nf; i++) for (let c = 0; c < m; c++) raw[i * m + c] = base[c];
   for (let i = 0; i < nv; i++) for (let c = 0; c < m; c++) rawVal[i * m + c] = base[c];
@@ -219,7 +221,7 @@ async function boostWithThreads(
   const h = wasm ? wasm.hess : new Float32Array(nf);
   const rows = wasm ? wasm.rows : int32Array(nf, shared);
   const scratch = histScratch(nf, shared);
-  if (wasm) Object.assign(scratch, { grad: wasm.og, hess: wasm.oh, wasm });
+  if (wasm) Object.assign(scratch, { grad: wasm.og, hess: wasm.oh, wasm, pool: [...wasm.slots] });
   const members: Promise<unknown>[] = [];
   if (shared) {
     const team = histTeamShared(binned.bins, nf, d, stride, rows, scratch, threads.size + 1);
@@ -240,20 +242,22 @@ async function boostWithThreads(
     };
     const grads = Array.from({ length: m }, (_, c) => (c === 0 ? g : new Float32Array(nf)));
     const hesses = Array.from({ length: m }, (_, c) => (c === 0 ? h : new Float32Array(nf)));
-    if (loss === 'binary') binaryLossAndGradients(raw, yFit, nf, g, h);
+    const wasmLoss = wasm !== undefined && loss === 'binary' && raw === wasm.raw;
+    const lossAndGradients = () => (wasmLoss ? wasm.binaryLoss() : binaryLossAndGradients(raw, yFit, nf, g, h));
+    if (loss === 'binary') lossAndGradients();
     for (let it = 0; it < p.maxIter; it++) {
       if (loss !== 'binary') gradients(loss, raw, yFit, nf, m, grads, hesses);
       for (let c = 0; c < m; c++) {
         rows.set(all);
         const { tree, leafOfRange } = growHistTree(binned, rows, nf, grads[c], hesses[c], treeOpts, scratch);
-        for (const leaf of leafOfRange) for (let r = leaf.start; r < leaf.end; r++) raw[rows[r] * m + c] += leaf.value;
+        if (wasm && raw === wasm.raw) for (const leaf of leafOfRange) wasm.leafAdd(leaf.start, leaf.end, leaf.value);
+        else
+          for (const leaf of leafOfRange)
+            for (let r = leaf.start; r < leaf.end; r++) raw[rows[r] * m + c] += leaf.value;
         for (let i = 0; i < nv; i++) rawVal[i * m + c] += histTreeBinnedValue(tree, valBinned, i);
         trees.push({ tree, target: c });
       }
-      const fitLoss =
-        loss === 'binary'
-          ? binaryLossAndGradients(raw, yFit, nf, g, h) / Math.max(nf, 1)
-          : meanLoss(loss, raw, yFit, all, m);
+      const fitLoss = loss === 'binary' ? lossAndGradients() / Math.max(nf, 1) : meanLoss(loss, raw, yFit, all, m);
       const metrics: Record<string, number> = { loss: fitLoss };
       if (early) {
         metrics.val_loss = meanLoss(loss, rawVal, yVal, allVal, m);

@@ -116,11 +116,26 @@ function buildHistogram(
   }
   const stride = (data.missingBin + 1) * 3;
   if (wasm && wasm.bins === data.bins && wasm.rows === rows && wasm.og === scratch.grad && wasm.oh === scratch.hess) {
+    const j = data.d & ~3;
+    if (wasm.owns(hist) && hist !== wasm.out) {
+      const direct = identity && grad === wasm.grad && hess === wasm.hess;
+      const all = direct && start === 0 && size === data.n;
+      const counts = all ? wasm.rootCounts : undefined;
+      if (identity && !direct) {
+        wasm.og.set(grad.subarray(0, size));
+        wasm.oh.set(hess.subarray(0, size));
+      }
+      hist.fill(0);
+      wasm.addColumns(start, size, 0, j, hist, counts === undefined, direct);
+      if (counts) for (let k = 0; k < counts.length; k++) hist[3 * k + C] = counts[k];
+      else if (all) wasm.rootCounts = Float64Array.from({ length: j * (stride / 3) }, (_, k) => hist[3 * k + C]);
+      addColumns(data.bins, data.n, j, data.d, identity ? null : rows, start, size, g, h, hist, stride);
+      return;
+    }
     if (identity) {
       wasm.og.set(grad.subarray(0, size));
       wasm.oh.set(hess.subarray(0, size));
     }
-    const j = data.d & ~3;
     wasm.out.fill(0, 0, j * stride);
     wasm.addColumns(start, size, 0, j);
     hist.set(wasm.out.subarray(0, j * stride));
@@ -324,7 +339,8 @@ export function growHistTree(
     const smallLeft = mid - leaf.start <= leaf.end - mid;
     const small = smallLeft ? build(leaf.start, mid, false) : build(mid, leaf.end, false);
     const large = leaf.hist;
-    for (let i = 0; i < histSize; i++) large[i] -= small[i];
+    if (wasm?.owns(large) && wasm.owns(small)) wasm.subtract(large, small);
+    else for (let i = 0; i < histSize; i++) large[i] -= small[i];
     const ln = feature.length;
     const rn = ln + 1;
     for (let t = 0; t < 2; t++) {

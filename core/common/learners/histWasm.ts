@@ -4,7 +4,8 @@
  * sums are the same bit for bit. Binned columns, the node's rows, the ordered gradients and the
  * histogram it writes live in one WebAssembly memory; callers view them as typed arrays.
  */
-import { F64, I32, name, section, uleb, WASM_HEADER } from '../wasm/encode';
+import { F64, I32, name, section, uleb, V128, WASM_HEADER } from '../wasm/encode';
+import { binaryLossBody, expBody, leafAddBody } from './logLossWasm';
 
 /** What this module needs of the WebAssembly API (core/common is typed without DOM or Node). */
 interface WasmMemory {
@@ -62,35 +63,70 @@ const END = 0x0b;
 const VOID = 0x40;
 const MEMORY_COPY = [0xfc, 0x0a, 0x00, 0x00];
 
-/** Params 0-11 (rows, size, og, oh, col0-3, hist0-3: byte addresses), locals k, r, a (i32), g, h (f64). */
+const SIMD = 0xfd;
+const V128_LOAD = [SIMD, 0x00, 3, 0];
+const V128_STORE = [SIMD, 0x0b, 3, 0];
+const F64X2_SPLAT = [SIMD, 0x14];
+const F64X2_REPLACE_1 = [SIMD, 0x22, 1];
+const F64X2_ADD = [SIMD, 0xf0, 0x01];
+const F64X2_SUB = [SIMD, 0xf1, 0x01];
+
+/** Params 0-11 (rows, size, og, oh, col0-3, hist0-3: byte addresses), locals k, r, a (i32), gh (f64x2). */
 const [ROWS, SIZE, OG, OH] = [0, 1, 2, 3];
-const [K, R, A, G, H] = [12, 13, 14, 15, 16];
+const [K, R, A, GH] = [12, 13, 14, 15];
 
 /** `base + 4k`: the address of element k of a 4-byte array. */
 const at4 = (base: number) => [GET, base, GET, K, I32_CONST, 2, I32_SHL, I32_ADD];
 
-/** `a = hist_c + 24 × bins[col_c + r]`; then `[g, h, count]` at `a` += `[g, h, 1]`. */
-const column = (c: number) => [
+/**
+ * `a = hist_c + 24 × bins[col_c + r]`; then `[g, h]` at `a` += `gh` (one f64x2 add: the same sums
+ * as two f64 adds) and, with `counts`, the count at `a + 16` += 1.
+ */
+const column = (c: number, counts: boolean) => [
   ...[GET, 8 + c, GET, 4 + c, GET, R, I32_ADD, I32_LOAD8_U, 0, 0, I32_CONST, 24, I32_MUL, I32_ADD, TEE, A],
-  ...[GET, A, F64_LOAD, 3, 0, GET, G, F64_ADD, F64_STORE, 3, 0],
-  ...[GET, A, GET, A, F64_LOAD, 3, 8, GET, H, F64_ADD, F64_STORE, 3, 8],
-  ...[GET, A, GET, A, F64_LOAD, 3, 16, F64_CONST, ...new Uint8Array(Float64Array.of(1).buffer), F64_ADD],
-  ...[F64_STORE, 3, 16],
+  ...[GET, A, ...V128_LOAD, GET, GH, ...F64X2_ADD, ...V128_STORE],
+  ...(counts
+    ? [
+        GET,
+        A,
+        GET,
+        A,
+        F64_LOAD,
+        3,
+        16,
+        F64_CONST,
+        ...new Uint8Array(Float64Array.of(1).buffer),
+        F64_ADD,
+        F64_STORE,
+        3,
+        16,
+      ]
+    : []),
 ];
 
-/** for (k = 0; k < size; k++) { r = rows[k]; g = og[k]; h = oh[k]; four columns } */
-const body = [
-  ...[2, 3, I32, 2, F64],
+/** for (k = 0; k < size; k++) { r = rows[k]; gh = [og[k], oh[k]]; four columns } */
+const kernelBody = (counts: boolean) => [
+  ...[2, 3, I32, 1, V128],
   ...[BLOCK, VOID, LOOP, VOID],
   ...[GET, K, GET, SIZE, I32_GE_U, BR_IF, 1],
   ...[...at4(ROWS), I32_LOAD, 2, 0, SET, R],
-  ...[...at4(OG), F32_LOAD, 2, 0, F64_PROMOTE_F32, SET, G],
-  ...[...at4(OH), F32_LOAD, 2, 0, F64_PROMOTE_F32, SET, H],
-  ...column(0),
-  ...column(1),
-  ...column(2),
-  ...column(3),
+  ...[...at4(OG), F32_LOAD, 2, 0, F64_PROMOTE_F32, ...F64X2_SPLAT],
+  ...[...at4(OH), F32_LOAD, 2, 0, F64_PROMOTE_F32, ...F64X2_REPLACE_1, SET, GH],
+  ...column(0, counts),
+  ...column(1, counts),
+  ...column(2, counts),
+  ...column(3, counts),
   ...[GET, K, I32_CONST, 1, I32_ADD, SET, K, BR, 0],
+  ...[END, END, END],
+];
+
+/** `sub(a, end, b)`: f64 pairs `a[i] −= b[i]` for byte addresses `a .. end` (16-byte steps). */
+const subBody = [
+  ...[0],
+  ...[BLOCK, VOID, LOOP, VOID],
+  ...[GET, 0, GET, 1, I32_GE_U, BR_IF, 1],
+  ...[GET, 0, GET, 0, ...V128_LOAD, GET, 2, ...V128_LOAD, ...F64X2_SUB, ...V128_STORE],
+  ...[GET, 0, I32_CONST, 16, I32_ADD, SET, 0, GET, 2, I32_CONST, 16, I32_ADD, SET, 2, BR, 0],
   ...[END, END, END],
 ];
 
@@ -137,25 +173,40 @@ const gatherBody = [
   ...[END, END, END],
 ];
 
+const funcType = (params: number[], results: number[]) => [
+  0x60,
+  ...uleb(params.length),
+  ...params,
+  ...uleb(results.length),
+  ...results,
+];
+const i32s = (k: number) => new Array<number>(k).fill(I32);
+
+/** Exported functions: name, type index, body. */
+const functions: [string, number, number[]][] = [
+  ['add4', 0, kernelBody(true)],
+  ['add4gh', 0, kernelBody(false)],
+  ['part', 1, partitionBody],
+  ['gather', 2, gatherBody],
+  ['exp', 3, expBody],
+  ['loss', 4, binaryLossBody(4)],
+  ['leafAdd', 5, leafAddBody],
+  ['sub', 6, subBody],
+];
+
 /** The module; a shared memory import (threads) declares its size as both minimum and maximum. */
 const moduleBytes = (sharedPages?: number) =>
   Uint8Array.from([
     ...WASM_HEADER,
     ...section(1, [
-      3,
-      0x60,
-      12,
-      ...new Array<number>(12).fill(I32),
-      0,
-      0x60,
-      5,
-      ...new Array<number>(5).fill(I32),
-      1,
-      I32,
-      0x60,
-      6,
-      ...new Array<number>(6).fill(I32),
-      0,
+      7,
+      ...funcType(i32s(12), []),
+      ...funcType(i32s(5), [I32]),
+      ...funcType(i32s(6), []),
+      ...funcType([F64], [F64]),
+      ...funcType([...i32s(6), F64], [F64]),
+      ...funcType([...i32s(3), F64], []),
+      ...funcType(i32s(3), []),
     ]),
     ...section(2, [
       1,
@@ -164,29 +215,34 @@ const moduleBytes = (sharedPages?: number) =>
       0x02,
       ...(sharedPages === undefined ? [0x00, 1] : [0x03, 1, ...uleb(sharedPages)]),
     ]),
-    ...section(3, [3, 0, 1, 2]),
-    ...section(7, [3, ...name('add4'), 0x00, 0, ...name('part'), 0x00, 1, ...name('gather'), 0x00, 2]),
-    ...section(10, [
-      3,
-      ...uleb(body.length),
-      ...body,
-      ...uleb(partitionBody.length),
-      ...partitionBody,
-      ...uleb(gatherBody.length),
-      ...gatherBody,
-    ]),
+    ...section(3, [functions.length, ...functions.map(([, type]) => type)]),
+    ...section(7, [functions.length, ...functions.flatMap(([label], i) => [...name(label), 0x00, i])]),
+    ...section(10, [functions.length, ...functions.flatMap(([, , code]) => [...uleb(code.length), ...code])]),
   ]);
 
 let compiled: object | undefined;
 
-const pagesFor = (n: number, d: number, stride: number) =>
-  Math.ceil((8 * d * stride + ((n * d + 7) & ~7) + 24 * n + 256) / 65536);
+/** Byte offsets of the regions of a memory for `n` rows, `d` features, `stride` values per feature histogram. */
+function layout(n: number, d: number, stride: number) {
+  const histBytes = (8 * d * stride + 15) & ~15;
+  const binsAt = histBytes;
+  const rowsAt = binsAt + ((n * d + 15) & ~15);
+  const rawAt = rowsAt + 24 * n + 256;
+  const productAt = rawAt + 16 * n;
+  return { histBytes, binsAt, rowsAt, rawAt, productAt, slotsAt: productAt + 16 };
+}
+
+const PAGE = 65536;
+
+/** Rows per call of the loss loop: the JavaScript loop takes the log of its product every 512 rows. */
+const LOSS_BLOCK = 512;
 
 /**
  * One fit's WebAssembly memory and kernels: `bins` (d × n), `rows`, `grad`, `hess`, `og`, `oh`
- * (n each), `out` (one histogram) and `goesLeft` (one flag per bin) are views of the memory.
- * Undefined where WebAssembly is missing or the memory cannot be had (the caller keeps the
- * JavaScript kernel).
+ * (n each), `out` (one histogram), `goesLeft` (one flag per bin), the f64 raw scores and labels
+ * of binary log loss (`raw`, `y`), and `slots` (histograms the kernels write in place) are views
+ * of the memory. Undefined where WebAssembly is missing or the memory cannot be had (the caller
+ * keeps the JavaScript kernel).
  */
 export class WasmHist {
   readonly bins: Uint8Array;
@@ -197,10 +253,31 @@ export class WasmHist {
   readonly hess: Float32Array;
   readonly out: Float64Array;
   readonly goesLeft: Uint8Array;
+  readonly raw: Float64Array;
+  readonly y: Float64Array;
+  readonly slots: Float64Array[] = [];
+  /** The module's exponential (the same values as `Math.exp`). */
+  readonly exp: (x: number) => number;
+  /** Per (feature, bin) row counts of all `n` rows, once a histogram of them has been built. */
+  rootCounts: Float64Array | undefined;
+  private readonly product: Float64Array;
   private readonly partAt: number;
+  private readonly histBytes: number;
   private readonly add4: Kernel;
+  private readonly add4gh: Kernel;
   private readonly part: Partition;
   private readonly gatherRows: Gather;
+  private readonly loss: (
+    raw: number,
+    y: number,
+    g: number,
+    h: number,
+    count: number,
+    product: number,
+    total: number,
+  ) => number;
+  private readonly addLeaf: (r: number, end: number, raw: number, value: number) => void;
+  private readonly sub: (a: number, end: number, b: number) => void;
 
   private constructor(
     private readonly n: number,
@@ -210,10 +287,9 @@ export class WasmHist {
     exports: Record<string, unknown>,
   ) {
     const buffer = memory.buffer;
-    const outAt = 0;
-    const binsAt = 8 * d * stride;
-    const rowsAt = binsAt + ((n * d + 7) & ~7);
-    this.out = new Float64Array(buffer, outAt, d * stride);
+    const { histBytes, binsAt, rowsAt, rawAt, productAt, slotsAt } = layout(n, d, stride);
+    this.histBytes = histBytes;
+    this.out = new Float64Array(buffer, 0, d * stride);
     this.bins = new Uint8Array(buffer, binsAt, n * d);
     this.rows = new Int32Array(buffer, rowsAt, n);
     this.og = new Float32Array(buffer, rowsAt + 4 * n, n);
@@ -222,18 +298,33 @@ export class WasmHist {
     this.grad = new Float32Array(buffer, rowsAt + 16 * n, n);
     this.hess = new Float32Array(buffer, rowsAt + 20 * n, n);
     this.goesLeft = new Uint8Array(buffer, rowsAt + 24 * n, 256);
+    this.raw = new Float64Array(buffer, rawAt, n);
+    this.y = new Float64Array(buffer, rawAt + 8 * n, n);
+    this.product = new Float64Array(buffer, productAt, 1);
+    for (let at = slotsAt; at + histBytes <= buffer.byteLength; at += histBytes) {
+      this.slots.push(new Float64Array(buffer, at, d * stride));
+    }
     this.add4 = exports.add4 as Kernel;
+    this.add4gh = exports.add4gh as Kernel;
+    this.exp = exports.exp as WasmHist['exp'];
     this.part = exports.part as Partition;
     this.gatherRows = exports.gather as Gather;
+    this.loss = exports.loss as WasmHist['loss'];
+    this.addLeaf = exports.leafAdd as WasmHist['addLeaf'];
+    this.sub = exports.sub as WasmHist['sub'];
   }
 
   /**
-   * A memory for `n` rows of `d` binned features, histograms of `stride` values per feature;
-   * `shared` for a histogram team (its buffer is a SharedArrayBuffer, its memory sent to workers).
+   * A memory for `n` rows of `d` binned features, histograms of `stride` values per feature, and
+   * `slots` histograms (fewer where they would pass 64 MiB; more where the last page has room);
+   * `shared` for a histogram team
+   * (its buffer is a SharedArrayBuffer, its memory sent to workers).
    */
-  static create(n: number, d: number, stride: number, shared = false): WasmHist | undefined {
+  static create(n: number, d: number, stride: number, shared = false, slots = 0): WasmHist | undefined {
     if (typeof WebAssembly === 'undefined' || d < 4) return undefined;
-    const pages = pagesFor(n, d, stride);
+    const { histBytes, slotsAt } = layout(n, d, stride);
+    const kept = Math.max(0, Math.min(slots, Math.floor((64 << 20) / histBytes)));
+    const pages = Math.ceil((slotsAt + kept * histBytes) / PAGE);
     if (pages > 32768) return undefined;
     try {
       const memory = new WebAssembly.Memory(
@@ -252,7 +343,7 @@ export class WasmHist {
     try {
       const shared = typeof SharedArrayBuffer !== 'undefined' && m.buffer instanceof SharedArrayBuffer;
       const module = shared
-        ? new WebAssembly.Module(moduleBytes(pagesFor(n, d, stride)))
+        ? new WebAssembly.Module(moduleBytes(m.buffer.byteLength / PAGE))
         : (compiled ??= new WebAssembly.Module(moduleBytes()));
       const instance = new WebAssembly.Instance(module, { e: { m } });
       return new WasmHist(n, d, stride, m, instance.exports);
@@ -261,33 +352,73 @@ export class WasmHist {
     }
   }
 
+  /** Whether `a` is a view of this memory (a slot or `out`). */
+  owns(a: Float64Array): boolean {
+    return a.buffer === this.memory.buffer;
+  }
+
   /**
-   * Adds rows `rows[start .. start + size)` with gradients `og[0 .. size)` to `out` for features
-   * `j0 .. j1` (`j1 − j0` a multiple of four), four columns per call.
+   * Adds rows `rows[start .. start + size)` with gradients `og[0 .. size)` (with `direct`,
+   * `grad[0 .. size)`: the rows are the identity) to `into` (`out` or a slot) for features
+   * `j0 .. j1` (`j1 − j0` a multiple of four), four columns per call; row counts unless `counts`
+   * is false.
    */
-  addColumns(start: number, size: number, j0: number, j1: number): void {
+  addColumns(
+    start: number,
+    size: number,
+    j0: number,
+    j1: number,
+    into = this.out,
+    counts = true,
+    direct = false,
+  ): void {
     const { n, stride } = this;
     const binsAt = this.bins.byteOffset;
     const rowsAt = this.rows.byteOffset + 4 * start;
+    const g = direct ? this.grad.byteOffset : this.og.byteOffset;
+    const h = direct ? this.hess.byteOffset : this.oh.byteOffset;
     const hs = 8 * stride;
+    const kernel = counts ? this.add4 : this.add4gh;
     for (let j = j0; j + 4 <= j1; j += 4) {
       const c = binsAt + j * n;
-      const h = this.out.byteOffset + j * hs;
-      this.add4(
-        rowsAt,
-        size,
-        this.og.byteOffset,
-        this.oh.byteOffset,
-        c,
-        c + n,
-        c + 2 * n,
-        c + 3 * n,
-        h,
-        h + hs,
-        h + 2 * hs,
-        h + 3 * hs,
-      );
+      const at = into.byteOffset + j * hs;
+      kernel(rowsAt, size, g, h, c, c + n, c + 2 * n, c + 3 * n, at, at + hs, at + 2 * hs, at + 3 * hs);
     }
+  }
+
+  /** `large[i] −= small[i]` for two slots (their 16-byte padding included, zero in both). */
+  subtract(large: Float64Array, small: Float64Array): void {
+    this.sub(large.byteOffset, large.byteOffset + this.histBytes, small.byteOffset);
+  }
+
+  /**
+   * Binary log loss summed over all rows of `raw` (labels `y`), writing the gradients and
+   * hessians to `grad` and `hess`: the same values bit for bit as the JavaScript loop, which sums
+   * the `log(1 + e)` terms as the log of their product once per 512 rows.
+   */
+  binaryLoss(): number {
+    const { n, raw, y, grad, hess } = this;
+    let total = 0;
+    for (let i = 0; i < n; i += LOSS_BLOCK) {
+      const count = Math.min(LOSS_BLOCK, n - i);
+      total = this.loss(
+        raw.byteOffset + 8 * i,
+        y.byteOffset + 8 * i,
+        grad.byteOffset + 4 * i,
+        hess.byteOffset + 4 * i,
+        count,
+        this.product.byteOffset,
+        total,
+      );
+      total += Math.log(this.product[0]);
+    }
+    return total;
+  }
+
+  /** `raw[rows[r]] += value` for `r` in `start .. end` (a leaf's rows). */
+  leafAdd(start: number, end: number, value: number): void {
+    const at = this.rows.byteOffset;
+    this.addLeaf(at + 4 * start, at + 4 * end, this.raw.byteOffset, value);
   }
 
   /**

@@ -45,6 +45,137 @@ describe('WebAssembly kernels of boosting', () => {
   });
 });
 
+describe('WebAssembly kernels of boosting: histograms in slots, subtraction, log loss', () => {
+  const n = 1500;
+  const d = 8;
+  const width = 17;
+  const stride = width * 3;
+  const rand = uniform(3);
+  const wasm = WasmHist.create(n, d, stride, false, 3)!;
+  for (let i = 0; i < n * d; i++) wasm.bins[i] = Math.floor(rand() * width);
+  for (let i = 0; i < n; i++) {
+    wasm.grad[i] = rand() - 0.5;
+    wasm.hess[i] = rand();
+  }
+  /** The histogram of `rows` summed one row at a time in row order (the definition). */
+  const naive = (rows: number[], g: (k: number) => number, h: (k: number) => number) => {
+    const out = new Float64Array(d * stride);
+    rows.forEach((row, k) => {
+      for (let j = 0; j < d; j++) {
+        const at = j * stride + wasm.bins[j * n + row] * 3;
+        out[at] += g(k);
+        out[at + 1] += h(k);
+        out[at + 2] += 1;
+      }
+    });
+    return out;
+  };
+
+  it('has at least the slots asked for (the rest of its last page too), each a view of its memory', () => {
+    expect(wasm.slots.length).toBeGreaterThanOrEqual(3);
+    for (const slot of wasm.slots) expect(wasm.owns(slot) && slot.length === d * stride).toBe(true);
+  });
+
+  it('adds gathered rows to a slot, with and without counts, as the row-by-row sums', () => {
+    for (let i = 0; i < n; i++) wasm.rows[i] = (i * 7) % n;
+    const [start, end] = [200, 1100];
+    wasm.gather(start, end);
+    const rows = Array.from(wasm.rows.subarray(start, end));
+    const expected = naive(
+      rows,
+      (k) => wasm.og[k],
+      (k) => wasm.oh[k],
+    );
+    const [a, b] = wasm.slots;
+    a.fill(0);
+    wasm.addColumns(start, end - start, 0, d, a);
+    expect(Array.from(a)).toEqual(Array.from(expected));
+    b.fill(0);
+    wasm.addColumns(start, end - start, 0, d, b, false);
+    expect(Array.from(b)).toEqual(Array.from(expected, (v, i) => (i % 3 === 2 ? 0 : v)));
+  });
+
+  it('reads gradients in row order when the rows are the identity', () => {
+    for (let i = 0; i < n; i++) wasm.rows[i] = i;
+    const slot = wasm.slots[2];
+    slot.fill(0);
+    wasm.addColumns(0, n, 0, d, slot, true, true);
+    const rows = Array.from({ length: n }, (_, i) => i);
+    expect(Array.from(slot)).toEqual(
+      Array.from(
+        naive(
+          rows,
+          (k) => wasm.grad[k],
+          (k) => wasm.hess[k],
+        ),
+      ),
+    );
+  });
+
+  it('subtracts one slot from another element by element', () => {
+    const [a, b] = wasm.slots;
+    for (let i = 0; i < a.length; i++) {
+      a[i] = rand() * 10;
+      b[i] = rand() * 3;
+    }
+    const expected = Array.from(a, (v, i) => v - b[i]);
+    wasm.subtract(a, b);
+    expect(Array.from(a)).toEqual(expected);
+  });
+
+  it('adds a leaf value to the raw scores of its rows only', () => {
+    for (let i = 0; i < n; i++) wasm.rows[i] = n - 1 - i;
+    wasm.raw.fill(0.5);
+    wasm.leafAdd(10, 20, 0.25);
+    const touched = new Set(Array.from(wasm.rows.subarray(10, 20)));
+    for (let i = 0; i < n; i++) expect(wasm.raw[i]).toBe(touched.has(i) ? 0.75 : 0.5);
+  });
+
+  it('exp is Math.exp bit for bit: special values, both reduction branches, subnormal results', () => {
+    const xs = [
+      0,
+      -0,
+      1,
+      -1,
+      2,
+      0.3,
+      -0.35,
+      0.5,
+      1e-9,
+      -1e-300,
+      2 ** -28,
+      700,
+      709.78,
+      709.79,
+      -708,
+      -720,
+      -745.1,
+      -746,
+    ];
+    xs.push(Infinity, -Infinity, NaN);
+    for (let i = 0; i < 20_000; i++) xs.push((rand() * 2 - 1) * 50, (rand() * 2 - 1) * 750, -rand() * 1e-7);
+    for (const x of xs) expect(Object.is(wasm.exp(x), Math.exp(x)) || Number.isNaN(Math.exp(x))).toBe(true);
+    expect(Number.isNaN(wasm.exp(NaN))).toBe(true);
+  });
+
+  it('binary log loss: gradients p − y and hessians p(1 − p) of σ(s), and the summed loss', () => {
+    for (let i = 0; i < n; i++) {
+      wasm.raw[i] = (rand() * 2 - 1) * 6;
+      wasm.y[i] = rand() < 0.4 ? 1 : 0;
+    }
+    const total = wasm.binaryLoss();
+    let expected = 0;
+    for (let i = 0; i < n; i++) {
+      const s = wasm.raw[i];
+      const p = s > 0 ? 1 / (1 + Math.exp(-s)) : Math.exp(s) / (1 + Math.exp(s));
+      expect(wasm.grad[i]).toBe(Math.fround(p - wasm.y[i]));
+      expect(wasm.hess[i]).toBe(Math.fround(p * (1 - p)));
+      expected += wasm.y[i] === 1 ? -Math.log(p) : -Math.log1p(-p);
+    }
+    expect(total).toBeCloseTo(expected, 9);
+  });
+});
+
 describe('WebAssembly loops of binary logistic regression', () => {
   const n = 777;
   const d = 9;
