@@ -10,7 +10,6 @@ const GET = 0x20;
 const SET = 0x21;
 const TEE = 0x22;
 const IF = 0x04;
-const ELSE = 0x05;
 const END = 0x0b;
 const BLOCK = 0x02;
 const LOOP = 0x03;
@@ -24,7 +23,7 @@ const I32_CONST = 0x41;
 const F64_CONST = 0x44;
 const I32_EQZ = 0x45;
 const I32_EQ = 0x46;
-const I32_GE_S = 0x4e;
+const I32_LT_S = 0x48;
 const I32_GE_U = 0x4f;
 const I32_GT_U = 0x4b;
 const I32_LT_U = 0x49;
@@ -46,7 +45,7 @@ const F64_SUB = 0xa1;
 const F64_MUL = 0xa2;
 const F64_DIV = 0xa3;
 const I32_WRAP_I64 = 0xa7;
-const I32_TRUNC_F64_S = 0xaa;
+const I32_TRUNC_SAT_F64_S = [0xfc, 0x02];
 const I64_EXTEND_I32_U = 0xad;
 const F32_DEMOTE_F64 = 0xb6;
 const F64_CONVERT_I32_S = 0xb7;
@@ -95,8 +94,13 @@ const E = f64Words(0x4005bf0a, 0x8b145769);
 const TWO_M1000 = f64Words(0x01700000, 0);
 const TWO_1023 = f64Words(0x7fe00000, 0);
 
-/** exp(x): param x; locals hx, sign, k (i32), hi, lo, t, c, y, scale (f64). */
-const [X, HX, SIGN, K, HI, LO, T, C, Y, SCALE] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+/**
+ * exp(x): param x; locals hx, sign, k (i32), hi, lo, t, c, y, xr (f64). Without branches on the
+ * reduction: k = 0 below ½ ln2 (then hi = x, lo = 0, and the k ≠ 0 formula gives the same bits as
+ * fdlibm's k = 0 one, since (xc)/(c − 2) = −((xc)/(2 − c)) exactly), ±1 below 1.5 ln2 (then
+ * x − k ln2hi and k ln2lo are fdlibm's x ∓ ln2hi and ±ln2lo exactly), else the rounded quotient.
+ */
+const [X, HX, SIGN, K, HI, LO, T, C, Y, XR] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 /** The high word of x as i32. */
 const highWord = [GET, X, I64_REINTERPRET_F64, ...[0x42, 32], I64_SHR_U, I32_WRAP_I64];
 /** The double with high word (i32 on the stack) and a zero low word. */
@@ -114,42 +118,27 @@ export const expBody: number[] = [
   ...[GET, X, ...O_THRESHOLD, F64_GT, IF, VOID, ...f64(Infinity), RETURN, END],
   ...[GET, X, ...U_THRESHOLD, F64_LT, IF, VOID, ...f64(0), RETURN, END],
   END,
-  ...[GET, HX, ...i32(0x3fd62e42), I32_GT_U, IF, VOID],
-  ...[GET, HX, ...i32(0x3ff0a2b2), I32_LT_U, IF, VOID],
-  ...[GET, X, ...f64(1), F64_EQ, IF, VOID, ...E, RETURN, END],
-  ...[GET, SIGN, IF, VOID],
-  ...[GET, X, ...LN2_HI, F64_ADD, SET, HI, ...LN2_LO, F64_NEG, SET, LO, ...i32(-1), SET, K],
-  ELSE,
-  ...[GET, X, ...LN2_HI, F64_SUB, SET, HI, ...LN2_LO, SET, LO, ...i32(1), SET, K],
-  END,
-  ELSE,
-  ...[...INV_LN2, GET, X, F64_MUL, ...f64(-0.5), ...f64(0.5), GET, SIGN, SELECT, F64_ADD, I32_TRUNC_F64_S, SET, K],
+  ...[GET, HX, ...i32(0x3e300000), I32_LT_U, IF, VOID, ...f64(1), GET, X, F64_ADD, RETURN, END],
+  ...[...i32(1), GET, SIGN, ...i32(1), I32_SHL, I32_SUB],
+  ...[...INV_LN2, GET, X, F64_MUL, ...f64(-0.5), ...f64(0.5), GET, SIGN, SELECT, F64_ADD, ...I32_TRUNC_SAT_F64_S],
+  ...[GET, HX, ...i32(0x3ff0a2b2), I32_LT_U, SELECT],
+  ...[...i32(0), GET, HX, ...i32(0x3fd62e42), I32_GT_U, SELECT, SET, K],
   ...[GET, K, F64_CONVERT_I32_S, SET, T],
   ...[GET, X, GET, T, ...LN2_HI, F64_MUL, F64_SUB, SET, HI],
   ...[GET, T, ...LN2_LO, F64_MUL, SET, LO],
-  END,
-  ...[GET, HI, GET, LO, F64_SUB, SET, X],
-  ELSE,
-  ...[GET, HX, ...i32(0x3e300000), I32_LT_U, IF, VOID, ...f64(1), GET, X, F64_ADD, RETURN, END],
-  END,
-  ...[GET, X, GET, X, F64_MUL, SET, T],
-  ...[GET, K, ...i32(-1021), I32_GE_S, IF, VOID],
-  ...[...i32(0x3ff00000), GET, K, ...i32(20), I32_SHL, I32_ADD, ...fromHighWord, SET, SCALE],
-  ELSE,
-  ...[...i32(0x3ff00000), GET, K, ...i32(1000), I32_ADD, ...i32(20), I32_SHL, I32_ADD, ...fromHighWord, SET, SCALE],
-  END,
-  ...[GET, X, GET, T, ...P[0], GET, T, ...P[1], GET, T, ...P[2], GET, T, ...P[3], GET, T, ...P[4]],
+  ...[GET, HI, GET, LO, F64_SUB, SET, XR],
+  ...[GET, XR, GET, XR, F64_MUL, SET, T],
+  ...[GET, XR, GET, T, ...P[0], GET, T, ...P[1], GET, T, ...P[2], GET, T, ...P[3], GET, T, ...P[4]],
   ...[F64_MUL, F64_ADD, F64_MUL, F64_ADD, F64_MUL, F64_ADD, F64_MUL, F64_ADD, F64_MUL, F64_SUB, SET, C],
-  ...[GET, K, I32_EQZ, IF, VOID],
-  ...[...f64(1), GET, X, GET, C, F64_MUL, GET, C, ...f64(2), F64_SUB, F64_DIV, GET, X, F64_SUB, F64_SUB, RETURN],
-  END,
-  ...[...f64(1), GET, LO, GET, X, GET, C, F64_MUL, ...f64(2), GET, C, F64_SUB, F64_DIV, F64_SUB, GET, HI, F64_SUB],
+  ...[...f64(1), GET, LO, GET, XR, GET, C, F64_MUL, ...f64(2), GET, C, F64_SUB, F64_DIV, F64_SUB, GET, HI, F64_SUB],
   ...[F64_SUB, SET, Y],
-  ...[GET, K, ...i32(-1021), I32_GE_S, IF, VOID],
+  ...[GET, K, ...i32(-1021), I32_LT_S, GET, K, ...i32(1024), I32_EQ, I32_OR, IF, VOID],
   ...[GET, K, ...i32(1024), I32_EQ, IF, VOID, GET, Y, ...f64(2), F64_MUL, ...TWO_1023, F64_MUL, RETURN, END],
-  ...[GET, Y, GET, SCALE, F64_MUL, RETURN],
+  ...[GET, Y, ...i32(0x3ff00000), GET, K, ...i32(1000), I32_ADD, ...i32(20), I32_SHL, I32_ADD, ...fromHighWord],
+  ...[F64_MUL, ...TWO_M1000, F64_MUL, RETURN],
   END,
-  ...[GET, Y, GET, SCALE, F64_MUL, ...TWO_M1000, F64_MUL],
+  ...[...E, GET, Y, ...i32(0x3ff00000), GET, K, ...i32(20), I32_SHL, I32_ADD, ...fromHighWord, F64_MUL],
+  ...[GET, X, ...f64(1), F64_EQ, SELECT],
   END,
 ];
 
