@@ -221,6 +221,51 @@ function bestSplit(data: BinnedFeatures, leaf: Leaf, opts: HistTreeOptions): Spl
     : { gain: bestGain, feature: bestFeature, bin: bestBin, missingLeft: bestMissingLeft, leftCount: bestLeftCount };
 }
 
+/** {@link bestSplit} by the WebAssembly scans, for a histogram in a slot of `wasm`. */
+function bestSplitWasm(data: BinnedFeatures, leaf: Leaf, opts: HistTreeOptions, wasm: WasmHist): Split | undefined {
+  const { d, missingBin } = data;
+  const width = missingBin + 1;
+  const minLeaf = opts.minSamplesLeaf;
+  const size = leaf.end - leaf.start;
+  if (size < 2 * minLeaf) return undefined;
+  if (opts.maxDepth !== null && leaf.depth >= opts.maxDepth) return undefined;
+  const hist = leaf.hist;
+  const { g: lg, h: lh } = leaf;
+  const l2 = opts.l2;
+  const parent = (lg * lg) / (lh + l2);
+  const out = wasm.splitOut;
+  const outAt = out.byteOffset;
+  out[0] = 0;
+  let bestFeature = -1;
+  let bestBin = 0;
+  let bestMissingLeft = false;
+  let bestLeftCount = 0;
+  for (let j = 0; j < d; j++) {
+    const base = j * width * 3;
+    const at = hist.byteOffset + 8 * base;
+    const nb = data.thresholds[j].length + 1;
+    const last = data.hasMissing[j] ? nb - 1 : nb - 2;
+    const up = wasm.scanUp(at, last + 1, size, minLeaf, lg, lh, l2, parent, outAt);
+    if (up >= 0) {
+      bestFeature = j;
+      bestBin = up;
+      bestMissingLeft = false;
+      bestLeftCount = out[1];
+    }
+    if (!data.hasMissing[j] || hist[base + missingBin * 3 + C] === 0) continue;
+    const down = wasm.scanDown(at + 24 * (nb - 1), nb - 1, size, minLeaf, lg, lh, l2, parent, outAt);
+    if (down >= 0) {
+      bestFeature = j;
+      bestBin = nb - 2 - down;
+      bestMissingLeft = true;
+      bestLeftCount = out[1];
+    }
+  }
+  return bestFeature < 0
+    ? undefined
+    : { gain: out[0], feature: bestFeature, bin: bestBin, missingLeft: bestMissingLeft, leftCount: bestLeftCount };
+}
+
 /**
  * Moves the rows of `rows[start..end)` whose bin in column `col` goes left to the front, keeping
  * both sides in their order, and returns where the right side starts.
@@ -268,14 +313,27 @@ export function growHistTree(
   const histSize = d * width * 3;
   const pool = scratch.pool;
 
-  let identityRoot = count === n;
-  for (let r = 0; r < count && identityRoot; r++) identityRoot = rows[r] === r;
   const wasm = scratch.wasm?.bins === bins && scratch.wasm.rows === rows ? scratch.wasm : undefined;
   if (wasm && grad !== wasm.grad) {
     wasm.grad.set(grad.subarray(0, n));
     wasm.hess.set(hess.subarray(0, n));
     grad = wasm.grad;
     hess = wasm.hess;
+  }
+  let identityRoot = count === n;
+  let g0 = 0;
+  let h0 = 0;
+  if (wasm) {
+    const sums = wasm.rootSums(count);
+    identityRoot &&= sums.identity;
+    g0 = sums.g;
+    h0 = sums.h;
+  } else {
+    for (let r = 0; r < count && identityRoot; r++) identityRoot = rows[r] === r;
+    for (let r = 0; r < count; r++) {
+      g0 += grad[rows[r]];
+      h0 += hess[rows[r]];
+    }
   }
   const build = (start: number, end: number, identity: boolean): Float64Array => {
     let hist = pool.pop();
@@ -285,7 +343,8 @@ export function growHistTree(
     return hist;
   };
 
-  const findSplit = (leaf: Leaf): Split | undefined => bestSplit(data, leaf, opts);
+  const findSplit = (leaf: Leaf): Split | undefined =>
+    wasm?.owns(leaf.hist) ? bestSplitWasm(data, leaf, opts, wasm) : bestSplit(data, leaf, opts);
 
   const feature: number[] = [-1];
   const binThreshold: number[] = [0];
@@ -293,12 +352,6 @@ export function growHistTree(
   const left: number[] = [-1];
   const right: number[] = [-1];
   const value: number[] = [0];
-  let g0 = 0;
-  let h0 = 0;
-  for (let r = 0; r < count; r++) {
-    g0 += grad[rows[r]];
-    h0 += hess[rows[r]];
-  }
   const root: Leaf = {
     node: 0,
     start: 0,

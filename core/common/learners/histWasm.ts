@@ -6,6 +6,7 @@
  */
 import { F64, I32, name, section, uleb, V128, WASM_HEADER } from '../wasm/encode';
 import { binaryLossBody, expBody, leafAddBody } from './logLossWasm';
+import { rootSumsBody, splitScanBody } from './splitWasm';
 
 /** What this module needs of the WebAssembly API (core/common is typed without DOM or Node). */
 interface WasmMemory {
@@ -32,6 +33,18 @@ type Kernel = (
   h2: number,
   h3: number,
 ) => void;
+
+type Scan = (
+  at: number,
+  count: number,
+  size: number,
+  minLeaf: number,
+  g: number,
+  h: number,
+  l2: number,
+  parent: number,
+  out: number,
+) => number;
 
 type Gather = (r: number, end: number, grad: number, hess: number, og: number, oh: number) => void;
 type Partition = (r: number, end: number, col: number, goesLeft: number, part: number) => number;
@@ -192,6 +205,9 @@ const functions: [string, number, number[]][] = [
   ['loss', 4, binaryLossBody(4)],
   ['leafAdd', 5, leafAddBody],
   ['sub', 6, subBody],
+  ['scanUp', 7, splitScanBody(false)],
+  ['scanDown', 7, splitScanBody(true)],
+  ['rootSums', 1, rootSumsBody],
 ];
 
 /** The module; a shared memory import (threads) declares its size as both minimum and maximum. */
@@ -199,7 +215,7 @@ const moduleBytes = (sharedPages?: number) =>
   Uint8Array.from([
     ...WASM_HEADER,
     ...section(1, [
-      7,
+      8,
       ...funcType(i32s(12), []),
       ...funcType(i32s(5), [I32]),
       ...funcType(i32s(6), []),
@@ -207,6 +223,7 @@ const moduleBytes = (sharedPages?: number) =>
       ...funcType([...i32s(6), F64], [F64]),
       ...funcType([...i32s(3), F64], []),
       ...funcType(i32s(3), []),
+      ...funcType([I32, I32, ...new Array<number>(6).fill(F64), I32], [I32]),
     ]),
     ...section(2, [
       1,
@@ -229,7 +246,7 @@ function layout(n: number, d: number, stride: number) {
   const rowsAt = binsAt + ((n * d + 15) & ~15);
   const rawAt = rowsAt + 24 * n + 256;
   const productAt = rawAt + 16 * n;
-  return { histBytes, binsAt, rowsAt, rawAt, productAt, slotsAt: productAt + 16 };
+  return { histBytes, binsAt, rowsAt, rawAt, productAt, slotsAt: productAt + 64 };
 }
 
 const PAGE = 65536;
@@ -261,6 +278,10 @@ export class WasmHist {
   /** Per (feature, bin) row counts of all `n` rows, once a histogram of them has been built. */
   rootCounts: Float64Array | undefined;
   private readonly product: Float64Array;
+  /** The split scans' best gain (in and out) and its left row count. */
+  readonly splitOut: Float64Array;
+  /** The root sums of gradients and hessians. */
+  private readonly sums: Float64Array;
   private readonly partAt: number;
   private readonly histBytes: number;
   private readonly add4: Kernel;
@@ -278,6 +299,14 @@ export class WasmHist {
   ) => number;
   private readonly addLeaf: (r: number, end: number, raw: number, value: number) => void;
   private readonly sub: (a: number, end: number, b: number) => void;
+  /**
+   * Scans `count` bins of a histogram from byte address `at` for the best split (see
+   * `splitWasm.ts`): `scanUp` from bin 0 up (left side accumulated), `scanDown` from the last bin
+   * down (right side); `splitOut[0]` is the best gain so far, in and out.
+   */
+  readonly scanUp: Scan;
+  readonly scanDown: Scan;
+  private readonly sumRows: (r: number, end: number, g: number, h: number, out: number) => number;
 
   private constructor(
     private readonly n: number,
@@ -301,6 +330,8 @@ export class WasmHist {
     this.raw = new Float64Array(buffer, rawAt, n);
     this.y = new Float64Array(buffer, rawAt + 8 * n, n);
     this.product = new Float64Array(buffer, productAt, 1);
+    this.splitOut = new Float64Array(buffer, productAt + 16, 2);
+    this.sums = new Float64Array(buffer, productAt + 32, 2);
     for (let at = slotsAt; at + histBytes <= buffer.byteLength; at += histBytes) {
       this.slots.push(new Float64Array(buffer, at, d * stride));
     }
@@ -312,6 +343,9 @@ export class WasmHist {
     this.loss = exports.loss as WasmHist['loss'];
     this.addLeaf = exports.leafAdd as WasmHist['addLeaf'];
     this.sub = exports.sub as WasmHist['sub'];
+    this.scanUp = exports.scanUp as Scan;
+    this.scanDown = exports.scanDown as Scan;
+    this.sumRows = exports.rootSums as (r: number, end: number, g: number, h: number, out: number) => number;
   }
 
   /**
@@ -413,6 +447,16 @@ export class WasmHist {
       total += Math.log(this.product[0]);
     }
     return total;
+  }
+
+  /**
+   * The sums of `grad` and `hess` over rows `rows[0 .. count)` in their order, and whether those
+   * rows are `0 .. count − 1`.
+   */
+  rootSums(count: number): { g: number; h: number; identity: boolean } {
+    const at = this.rows.byteOffset;
+    const identity = this.sumRows(at, at + 4 * count, this.grad.byteOffset, this.hess.byteOffset, this.sums.byteOffset);
+    return { g: this.sums[0], h: this.sums[1], identity: identity === 1 };
   }
 
   /** `raw[rows[r]] += value` for `r` in `start .. end` (a leaf's rows). */

@@ -131,6 +131,60 @@ describe('WebAssembly kernels of boosting: histograms in slots, subtraction, log
     for (let i = 0; i < n; i++) expect(wasm.raw[i]).toBe(touched.has(i) ? 0.75 : 0.5);
   });
 
+  it('sums the root gradients and hessians in row order and tells whether the rows are the identity', () => {
+    for (let i = 0; i < n; i++) wasm.rows[i] = i;
+    let g = 0;
+    let h = 0;
+    for (let i = 0; i < n; i++) {
+      g += wasm.grad[i];
+      h += wasm.hess[i];
+    }
+    expect(wasm.rootSums(n)).toEqual({ g, h, identity: true });
+    wasm.rows[5] = 6;
+    expect(wasm.rootSums(n).identity).toBe(false);
+  });
+
+  it('split scans find the bin of largest gain where both sides keep min rows and hessian, up and down', () => {
+    const slot = wasm.slots[0];
+    const bins = width;
+    for (let b = 0; b < bins; b++) {
+      slot[3 * b] = rand() - 0.5;
+      slot[3 * b + 1] = b === 3 ? 1e-4 : rand();
+      slot[3 * b + 2] = Math.floor(rand() * 30);
+    }
+    /** The sum of slot `k` over bins `from .. to` taken in that order (either way). */
+    const sum = (k: number, from: number, to: number) => {
+      let t = 0;
+      for (let b = from; from <= to ? b <= to : b >= to; b += from <= to ? 1 : -1) t += slot[3 * b + k];
+      return t;
+    };
+    const [lg, lh, size] = [sum(0, 0, bins - 1), sum(1, 0, bins - 1), sum(2, 0, bins - 1)];
+    const [minLeaf, l2] = [20, 0.5];
+    const parent = (lg * lg) / (lh + l2);
+    for (const down of [false, true]) {
+      let best = 0;
+      let bestStep = -1;
+      let bestLeft = 0;
+      for (let step = 0; step < bins - 1; step++) {
+        const [from, to] = down ? [bins - 1, bins - 1 - step] : [0, step];
+        const [g, h, c] = [sum(0, from, to), sum(1, from, to), sum(2, from, to)];
+        const [gl, hl, cl] = down ? [lg - g, lh - h, size - c] : [g, h, c];
+        const [gr, hr, cr] = down ? [g, h, c] : [lg - g, lh - h, size - c];
+        if (cl < minLeaf || cr < minLeaf || hl < 1e-3 || hr < 1e-3) continue;
+        const gain = (gl * gl) / (hl + l2) + (gr * gr) / (hr + l2) - parent;
+        if (gain > best) [best, bestStep, bestLeft] = [gain, step, cl];
+      }
+      expect(bestStep).toBeGreaterThanOrEqual(0);
+      wasm.splitOut[0] = 0;
+      const at = slot.byteOffset + (down ? 24 * (bins - 1) : 0);
+      const scan = down ? wasm.scanDown : wasm.scanUp;
+      expect(scan(at, bins - 1, size, minLeaf, lg, lh, l2, parent, wasm.splitOut.byteOffset)).toBe(bestStep);
+      expect(Array.from(wasm.splitOut)).toEqual([best, bestLeft]);
+      wasm.splitOut[0] = best;
+      expect(scan(at, bins - 1, size, minLeaf, lg, lh, l2, parent, wasm.splitOut.byteOffset)).toBe(-1);
+    }
+  });
+
   it('exp is Math.exp bit for bit: special values, both reduction branches, subnormal results', () => {
     const xs = [
       0,
