@@ -4,12 +4,13 @@
  * reduction by k·ln2 in two parts, a degree-5 rational kernel, scaling by 2^k), so gradients,
  * hessians and the loss are the same bit for bit as the JavaScript loop's, and the loop itself.
  */
-import { F64, I32 } from '../wasm/encode';
+import { F64, I32, V128 } from '../wasm/encode';
 
 const GET = 0x20;
 const SET = 0x21;
 const TEE = 0x22;
 const IF = 0x04;
+const ELSE = 0x05;
 const END = 0x0b;
 const BLOCK = 0x02;
 const LOOP = 0x03;
@@ -142,19 +143,107 @@ export const expBody: number[] = [
   END,
 ];
 
+const SIMD = 0xfd;
+const simd = (op: number) => [SIMD, ...(op < 128 ? [op] : [(op & 0x7f) | 0x80, op >> 7])];
+const V128_LOAD = [...simd(0x00), 3, 0];
+const STORE64_LANE0 = [...simd(0x5b), 2, 0, 0];
+const F64X2_SPLAT = simd(0x14);
+const I64X2_SPLAT = simd(0x12);
+const EXTRACT = (lane: number) => [...simd(0x21), lane];
+const REPLACE_1 = [...simd(0x22), 1];
+const F64X2_EQ = simd(0x47);
+const F64X2_LT = simd(0x49);
+const F64X2_GT = simd(0x4a);
+const F64X2_GE = simd(0x4c);
+const BITSELECT = simd(0x52);
+const F32X4_DEMOTE = simd(0x5e);
+const F64X2_TRUNC = simd(0x7a);
+const I64X2_ALL_TRUE = simd(0xc3);
+const I64X2_EXTEND_LOW_S = simd(0xc7);
+const I64X2_SHL = simd(0xcb);
+const I64X2_ADD = simd(0xce);
+const F64X2_ABS = simd(0xec);
+const F64X2_NEG = simd(0xed);
+const F64X2_ADD = simd(0xf0);
+const F64X2_SUB = simd(0xf1);
+const F64X2_MUL = simd(0xf2);
+const F64X2_DIV = simd(0xf3);
+const I32X4_TRUNC_SAT_ZERO = simd(0xfc);
+const splat = (bytes: number[]) => [...bytes, ...F64X2_SPLAT];
+
+/**
+ * exp of a pair of non-positive x with 2^−28 ≤ |x| < 700 (tiny |x| give 1 + x as fdlibm), both
+ * lanes at once: the branch-free scalar path above on f64x2 (every lane operation is the scalar
+ * one), t = k as f64 chosen by bitselect, 2^k from k's bits. Leaves the result on the stack.
+ */
+function expPair(x: number, ax: number, t: number, hi: number, lo: number, xr: number, u: number, c: number): number[] {
+  return [
+    ...[...splat(f64(-1)), ...splat(INV_LN2), GET, x, ...F64X2_MUL, ...splat(f64(-0.5)), ...F64X2_ADD, ...F64X2_TRUNC],
+    ...[GET, ax, ...splat(f64Words(0x3ff0a2b2, 0)), ...F64X2_LT, ...BITSELECT],
+    ...[...splat(f64(0)), GET, ax, ...splat(f64Words(0x3fd62e43, 0)), ...F64X2_GE, ...BITSELECT, SET, t],
+    ...[GET, x, GET, t, ...splat(LN2_HI), ...F64X2_MUL, ...F64X2_SUB, SET, hi],
+    ...[GET, t, ...splat(LN2_LO), ...F64X2_MUL, SET, lo],
+    ...[GET, hi, GET, lo, ...F64X2_SUB, SET, xr, GET, xr, GET, xr, ...F64X2_MUL, SET, u],
+    ...[GET, xr, GET, u, ...splat(P[0]), GET, u, ...splat(P[1]), GET, u, ...splat(P[2]), GET, u, ...splat(P[3])],
+    ...[GET, u, ...splat(P[4]), ...F64X2_MUL, ...F64X2_ADD, ...F64X2_MUL, ...F64X2_ADD, ...F64X2_MUL, ...F64X2_ADD],
+    ...[...F64X2_MUL, ...F64X2_ADD, ...F64X2_MUL, ...F64X2_SUB, SET, c],
+    ...[...splat(f64(1)), GET, lo, GET, xr, GET, c, ...F64X2_MUL, ...splat(f64(2)), GET, c, ...F64X2_SUB, ...F64X2_DIV],
+    ...[...F64X2_SUB, GET, hi, ...F64X2_SUB, ...F64X2_SUB],
+    ...[
+      GET,
+      t,
+      ...I32X4_TRUNC_SAT_ZERO,
+      ...I64X2_EXTEND_LOW_S,
+      ...i64Splat(1023),
+      ...I64X2_ADD,
+      ...i32(52),
+      ...I64X2_SHL,
+    ],
+    ...F64X2_MUL,
+    ...[...splat(f64(1)), GET, x, ...F64X2_ADD, GET, ax, ...splat(f64Words(0x3e300000, 0)), ...F64X2_GE, ...BITSELECT],
+  ];
+}
+
+/** i64x2.splat of a small constant. */
+const i64Splat = (v: number) => [0x42, ...sleb(v), ...I64X2_SPLAT];
+
 /**
  * `binaryLoss(raw, y, g, h, count, product, total) → total` (byte addresses of f64 raw scores, f64
  * labels, f32 gradients and hessians, a count, the f64 slot for the product, and the running loss):
  * per row `e = exp(−|s|)`, `p = σ(s)`, `g = p − y`, `h = p(1 − p)`; adds `max(s, 0) − y s` to the
- * loss and multiplies the product by `1 + e` (its log is taken by the caller). `exp` is function
- * `expIndex`. Locals s, e, q, p, label, product, onePlusE (f64).
+ * loss and multiplies the product by `1 + e` (its log is taken by the caller), row after row. Rows
+ * go by pairs in f64x2 (a pair with |s| ≥ 700 or NaN takes `exp`, function `expIndex`, per lane),
+ * an odd last row alone. Locals s, e, q, p, label, product, onePlusE (f64), then f64x2 ones.
  */
 export function binaryLossBody(expIndex: number): number[] {
   const [RAW, YS, G, H, COUNT, PRODUCT, TOTAL] = [0, 1, 2, 3, 4, 5, 6];
   const [S, EX, Q, PR, LABEL, PROD, ONE_E] = [7, 8, 9, 10, 11, 12, 13];
+  const [VS, VY, VX, VAX, VT, VHI, VLO, VXR, VU, VC, VE, VONE, VQ, VP, VLIN] = Array.from(
+    { length: 15 },
+    (_, i) => 14 + i,
+  );
+  const perLane = (lane: number) => [GET, VX, ...EXTRACT(lane), CALL, expIndex];
   return [
-    ...[1, 7, F64],
+    ...[2, 7, F64, 15, V128],
     ...[...f64(1), SET, PROD],
+    ...[BLOCK, VOID, LOOP, VOID],
+    ...[GET, COUNT, ...i32(2), I32_LT_U, BR_IF, 1],
+    ...[GET, RAW, ...V128_LOAD, TEE, VS, ...F64X2_ABS, TEE, VAX, ...F64X2_NEG, SET, VX, GET, YS, ...V128_LOAD, SET, VY],
+    ...[GET, VAX, ...splat(f64(700)), ...F64X2_LT, ...I64X2_ALL_TRUE, IF, V128],
+    ...expPair(VX, VAX, VT, VHI, VLO, VXR, VU, VC),
+    ...[ELSE, ...perLane(0), ...F64X2_SPLAT, ...perLane(1), ...REPLACE_1, END, TEE, VE],
+    ...[...splat(f64(1)), ...F64X2_ADD, SET, VONE, ...splat(f64(1)), GET, VONE, ...F64X2_DIV, SET, VQ],
+    ...[GET, VQ, GET, VE, GET, VQ, ...F64X2_MUL, GET, VS, ...splat(f64(0)), ...F64X2_GT, ...BITSELECT, SET, VP],
+    ...[GET, PROD, GET, VONE, ...EXTRACT(0), F64_MUL, GET, VONE, ...EXTRACT(1), F64_MUL, SET, PROD],
+    ...[GET, VS, ...splat(f64(0)), GET, VS, ...splat(f64(0)), ...F64X2_GT, ...BITSELECT],
+    ...[GET, VS, ...splat(f64(0)), GET, VY, ...splat(f64(1)), ...F64X2_EQ, ...BITSELECT, ...F64X2_SUB, SET, VLIN],
+    ...[GET, TOTAL, GET, VLIN, ...EXTRACT(0), F64_ADD, GET, VLIN, ...EXTRACT(1), F64_ADD, SET, TOTAL],
+    ...[GET, G, GET, VP, GET, VY, ...F64X2_SUB, ...F32X4_DEMOTE, ...STORE64_LANE0],
+    ...[GET, H, GET, VP, ...splat(f64(1)), GET, VP, ...F64X2_SUB, ...F64X2_MUL, ...F32X4_DEMOTE, ...STORE64_LANE0],
+    ...[GET, RAW, ...i32(16), I32_ADD, SET, RAW, GET, YS, ...i32(16), I32_ADD, SET, YS],
+    ...[GET, G, ...i32(8), I32_ADD, SET, G, GET, H, ...i32(8), I32_ADD, SET, H],
+    ...[GET, COUNT, ...i32(2), I32_SUB, SET, COUNT, BR, 0],
+    ...[END, END],
     ...[BLOCK, VOID, LOOP, VOID],
     ...[GET, COUNT, I32_EQZ, BR_IF, 1],
     ...[GET, RAW, F64_LOAD, 3, 0, SET, S, GET, YS, F64_LOAD, 3, 0, SET, LABEL],
