@@ -55,7 +55,7 @@ function sortFloat32(values: Float32Array): Float32Array {
 }
 
 /** Thresholds from ascending non-NaN values `v` (see {@link binThresholds}). */
-function thresholdsOfSorted(v: Float32Array | Float64Array, maxBins: number): Float32Array {
+export function thresholdsOfSorted(v: Float32Array | Float64Array, maxBins: number): Float32Array {
   let distinctCount = 0;
   for (let i = 0; i < v.length && distinctCount <= maxBins; i++) if (i === 0 || v[i] !== v[i - 1]) distinctCount++;
   const mids: number[] = [];

@@ -189,15 +189,15 @@ async function boostWithThreads(
 ): Promise<Fitted> {
   const { d } = data;
   await hooks.step(0, 'binning features');
-  const fitX = new Float32Array(split.fit.length * d);
-  split.fit.forEach((row, r) => fitX.set(data.x.subarray(row * d, row * d + d), r * d));
   const nf = split.fit.length;
-  const ownBins = fitBins(fitX, nf, d, p.maxBins);
+  const fitX = early ? new Float32Array(nf * d) : data.x.subarray(0, nf * d);
+  if (early) split.fit.forEach((row, r) => fitX.set(data.x.subarray(row * d, row * d + d), r * d));
+  const stride = (p.maxBins + 1) * 3;
+  const slots = p.maxLeafNodes === null ? 64 : p.maxLeafNodes + 1;
+  const wasm = WasmHist.create(nf, d, stride, opening !== undefined, slots);
+  const ownBins = wasm ? wasm.fitBins(fitX, d, p.maxBins) : fitBins(fitX, nf, d, p.maxBins);
   const threads = await opening;
   const shared = threads !== undefined && threads.size > 0;
-  const stride = (ownBins.missingBin + 1) * 3;
-  const wasm = WasmHist.create(nf, d, stride, shared, p.maxLeafNodes === null ? 64 : p.maxLeafNodes + 1);
-  wasm?.bins.set(ownBins.bins);
   const binned = wasm
     ? { ...ownBins, bins: wasm.bins }
     : shared

@@ -7,6 +7,8 @@
 import { F64, I32, name, section, uleb, V128, WASM_HEADER } from '../wasm/encode';
 import { binaryLossBody, expBody, leafAddBody } from './logLossWasm';
 import { rootSumsBody, splitScanBody } from './splitWasm';
+import { applyBinsBody, RADIX_COUNT_BYTES, radixKeysBody, radixSortBody } from './binWasm';
+import { thresholdsOfSorted, type BinnedFeatures } from './binning';
 
 /** What this module needs of the WebAssembly API (core/common is typed without DOM or Node). */
 interface WasmMemory {
@@ -208,6 +210,9 @@ const functions: [string, number, number[]][] = [
   ['scanUp', 7, splitScanBody(false)],
   ['scanDown', 7, splitScanBody(true)],
   ['rootSums', 1, rootSumsBody],
+  ['keys', 8, radixKeysBody],
+  ['radix', 9, radixSortBody],
+  ['apply', 10, applyBinsBody],
 ];
 
 /** The module; a shared memory import (threads) declares its size as both minimum and maximum. */
@@ -215,7 +220,7 @@ const moduleBytes = (sharedPages?: number) =>
   Uint8Array.from([
     ...WASM_HEADER,
     ...section(1, [
-      8,
+      11,
       ...funcType(i32s(12), []),
       ...funcType(i32s(5), [I32]),
       ...funcType(i32s(6), []),
@@ -224,6 +229,9 @@ const moduleBytes = (sharedPages?: number) =>
       ...funcType([...i32s(3), F64], []),
       ...funcType(i32s(3), []),
       ...funcType([I32, I32, ...new Array<number>(6).fill(F64), I32], [I32]),
+      ...funcType(i32s(4), [I32]),
+      ...funcType(i32s(4), []),
+      ...funcType(i32s(5), []),
     ]),
     ...section(2, [
       1,
@@ -246,7 +254,8 @@ function layout(n: number, d: number, stride: number) {
   const rowsAt = binsAt + ((n * d + 15) & ~15);
   const rawAt = rowsAt + 24 * n + 256;
   const productAt = rawAt + 16 * n;
-  return { histBytes, binsAt, rowsAt, rawAt, productAt, slotsAt: productAt + 64 };
+  const binningAt = productAt + 64;
+  return { histBytes, binsAt, rowsAt, rawAt, productAt, binningAt, slotsAt: binningAt + RADIX_COUNT_BYTES + 1024 };
 }
 
 const PAGE = 65536;
@@ -283,6 +292,7 @@ export class WasmHist {
   /** The root sums of gradients and hessians. */
   private readonly sums: Float64Array;
   private readonly partAt: number;
+  private readonly binningAt: number;
   private readonly histBytes: number;
   private readonly add4: Kernel;
   private readonly add4gh: Kernel;
@@ -306,6 +316,9 @@ export class WasmHist {
    */
   readonly scanUp: Scan;
   readonly scanDown: Scan;
+  private readonly radixKeys: (src: number, n: number, dst: number, counts: number) => number;
+  private readonly radixSort: (a: number, b: number, k: number, counts: number) => void;
+  private readonly applyBins: (src: number, n: number, padded: number, missing: number, dst: number) => void;
   private readonly sumRows: (r: number, end: number, g: number, h: number, out: number) => number;
 
   private constructor(
@@ -316,8 +329,9 @@ export class WasmHist {
     exports: Record<string, unknown>,
   ) {
     const buffer = memory.buffer;
-    const { histBytes, binsAt, rowsAt, rawAt, productAt, slotsAt } = layout(n, d, stride);
+    const { histBytes, binsAt, rowsAt, rawAt, productAt, binningAt, slotsAt } = layout(n, d, stride);
     this.histBytes = histBytes;
+    this.binningAt = binningAt;
     this.out = new Float64Array(buffer, 0, d * stride);
     this.bins = new Uint8Array(buffer, binsAt, n * d);
     this.rows = new Int32Array(buffer, rowsAt, n);
@@ -345,6 +359,9 @@ export class WasmHist {
     this.sub = exports.sub as WasmHist['sub'];
     this.scanUp = exports.scanUp as Scan;
     this.scanDown = exports.scanDown as Scan;
+    this.radixKeys = exports.keys as (src: number, n: number, dst: number, counts: number) => number;
+    this.radixSort = exports.radix as (a: number, b: number, k: number, counts: number) => void;
+    this.applyBins = exports.apply as (src: number, n: number, padded: number, missing: number, dst: number) => void;
     this.sumRows = exports.rootSums as (r: number, end: number, g: number, h: number, out: number) => number;
   }
 
@@ -384,6 +401,36 @@ export class WasmHist {
     } catch {
       return undefined;
     }
+  }
+
+  /**
+   * Bins row-major `x` (`n × d`) into `bins` as `binning.ts`'s `fitBins` does (the same thresholds
+   * and bins): per column, its values without NaN radix-sorted here, thresholds from them, then
+   * each value's bin. Uses `og`, `oh` and the partition buffer as scratch.
+   */
+  fitBins(x: Float32Array, d: number, maxBins: number): BinnedFeatures {
+    const { n, memory } = this;
+    const col = this.og;
+    const keysAt = this.oh.byteOffset;
+    const sortedAt = this.partAt;
+    const counts = this.binningAt;
+    const paddedAt = counts + RADIX_COUNT_BYTES;
+    const padded = new Float32Array(memory.buffer, paddedAt, 256);
+    const thresholds: Float32Array[] = [];
+    const hasMissing = new Uint8Array(d);
+    for (let j = 0; j < d; j++) {
+      for (let i = 0; i < n; i++) col[i] = x[i * d + j];
+      const k = this.radixKeys(col.byteOffset, n, keysAt, counts);
+      if (k < n) hasMissing[j] = 1;
+      this.radixSort(keysAt, sortedAt, k, counts);
+      const t = thresholdsOfSorted(new Float32Array(memory.buffer, sortedAt, k), maxBins);
+      if (t.length > 255) throw new Error('at most 255 thresholds per feature');
+      thresholds.push(t);
+      padded.fill(Infinity);
+      padded.set(t);
+      this.applyBins(col.byteOffset, n, paddedAt, maxBins, this.bins.byteOffset + j * n);
+    }
+    return { bins: this.bins, n, d, thresholds, hasMissing, missingBin: maxBins };
   }
 
   /** Whether `a` is a view of this memory (a slot or `out`). */

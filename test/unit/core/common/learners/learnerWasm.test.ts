@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fitBins } from '../../../../../core/common/learners/binning';
 import { WasmHist } from '../../../../../core/common/learners/histWasm';
 import { WasmBinaryLinear } from '../../../../../core/common/learners/logisticWasm';
 
@@ -240,6 +241,31 @@ describe('WebAssembly kernels of boosting: histograms in slots, subtraction, log
       expected += Math.max(s, 0) - wasm.y[i] * s + Math.log1p(Math.exp(-Math.abs(s)));
     }
     expect(total).toBeCloseTo(expected, 9);
+  });
+});
+
+describe('WebAssembly binning of boosting', () => {
+  it('gives the thresholds, missing flags and bins of fitBins: continuous, few-valued, signed, NaN columns', () => {
+    const [n, d, maxBins] = [3001, 6, 255];
+    const rand = uniform(5);
+    const x = new Float32Array(n * d);
+    for (let i = 0; i < n; i++) {
+      x[i * d] = rand() * 100 - 50;
+      x[i * d + 1] = Math.floor(rand() * 7) - 3;
+      x[i * d + 2] = i % 11 === 0 ? NaN : Math.exp(rand() * 20 - 10);
+      x[i * d + 3] = i % 2 === 0 ? -0 : 0;
+      x[i * d + 4] = i % 5 === 0 ? NaN : -rand();
+      x[i * d + 5] = Math.floor(rand() * 400);
+    }
+    const wasm = WasmHist.create(n, d, (maxBins + 1) * 3)!;
+    const ours = wasm.fitBins(x, d, maxBins);
+    const js = fitBins(x, n, d, maxBins);
+    expect(ours.thresholds.map((t) => Array.from(t))).toEqual(js.thresholds.map((t) => Array.from(t)));
+    expect(Array.from(ours.hasMissing)).toEqual([0, 0, 1, 0, 1, 0]);
+    expect(Array.from(ours.hasMissing)).toEqual(Array.from(js.hasMissing));
+    expect(ours.bins).toBe(wasm.bins);
+    expect(Array.from(ours.bins)).toEqual(Array.from(js.bins));
+    expect(js.thresholds[1].length).toBe(6);
   });
 });
 
