@@ -94,11 +94,15 @@ function buildHistogram(
     wasm.oh === scratch.hess &&
     wasm.grad === grad &&
     wasm.hess === hess;
-  if (inWasm && !identity) {
+  const team = scratch.team;
+  const teamBuilds = team !== undefined && size >= TEAM_MIN_ROWS && team.serves(data.bins, rows, scratch);
+  const inSlot = inWasm && !teamBuilds && wasm.owns(hist) && hist !== wasm.out;
+  const needsOrdered = !identity && !(inSlot && data.d % 4 === 0);
+  if (inWasm && needsOrdered) {
     wasm.gather(start, end);
     g = wasm.og;
     h = wasm.oh;
-  } else if (!identity) {
+  } else if (needsOrdered) {
     const og = scratch.grad;
     const oh = scratch.hess;
     for (let k = 0; k < size; k++) {
@@ -109,24 +113,18 @@ function buildHistogram(
     g = og;
     h = oh;
   }
-  const team = scratch.team;
-  if (team && size >= TEAM_MIN_ROWS && team.serves(data.bins, rows, scratch)) {
+  if (teamBuilds) {
     team.build(start, size, identity, g, h, hist);
     return;
   }
   const stride = (data.missingBin + 1) * 3;
   if (wasm && wasm.bins === data.bins && wasm.rows === rows && wasm.og === scratch.grad && wasm.oh === scratch.hess) {
     const j = data.d & ~3;
-    if (wasm.owns(hist) && hist !== wasm.out) {
-      const direct = identity && grad === wasm.grad && hess === wasm.hess;
-      const all = direct && start === 0 && size === data.n;
+    if (inSlot) {
+      const all = identity && start === 0 && size === data.n;
       const counts = all ? wasm.rootCounts : undefined;
-      if (identity && !direct) {
-        wasm.og.set(grad.subarray(0, size));
-        wasm.oh.set(hess.subarray(0, size));
-      }
       hist.fill(0);
-      wasm.addColumns(start, size, 0, j, hist, counts === undefined, direct);
+      wasm.addColumns(start, size, 0, j, hist, counts === undefined, true);
       if (counts) for (let k = 0; k < counts.length; k++) hist[3 * k + C] = counts[k];
       else if (all) wasm.rootCounts = Float64Array.from({ length: j * (stride / 3) }, (_, k) => hist[3 * k + C]);
       addColumns(data.bins, data.n, j, data.d, identity ? null : rows, start, size, g, h, hist, stride);

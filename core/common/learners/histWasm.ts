@@ -119,14 +119,20 @@ const column = (c: number, counts: boolean) => [
     : []),
 ];
 
-/** for (k = 0; k < size; k++) { r = rows[k]; gh = [og[k], oh[k]]; four columns } */
-const kernelBody = (counts: boolean) => [
+/** `base + 4r`: the address of row r's element of a 4-byte array. */
+const atRow = (base: number) => [GET, base, GET, R, I32_CONST, 2, I32_SHL, I32_ADD];
+
+/**
+ * for (k = 0; k < size; k++) { r = rows[k]; gh = [og[k], oh[k]] (`indexed`: [og[r], oh[r]], the
+ * gradients in row order, so no gathered copy is needed); four columns }
+ */
+const kernelBody = (counts: boolean, indexed: boolean) => [
   ...[2, 3, I32, 1, V128],
   ...[BLOCK, VOID, LOOP, VOID],
   ...[GET, K, GET, SIZE, I32_GE_U, BR_IF, 1],
   ...[...at4(ROWS), I32_LOAD, 2, 0, SET, R],
-  ...[...at4(OG), F32_LOAD, 2, 0, F64_PROMOTE_F32, ...F64X2_SPLAT],
-  ...[...at4(OH), F32_LOAD, 2, 0, F64_PROMOTE_F32, ...F64X2_REPLACE_1, SET, GH],
+  ...[...(indexed ? atRow(OG) : at4(OG)), F32_LOAD, 2, 0, F64_PROMOTE_F32, ...F64X2_SPLAT],
+  ...[...(indexed ? atRow(OH) : at4(OH)), F32_LOAD, 2, 0, F64_PROMOTE_F32, ...F64X2_REPLACE_1, SET, GH],
   ...column(0, counts),
   ...column(1, counts),
   ...column(2, counts),
@@ -197,14 +203,17 @@ const funcType = (params: number[], results: number[]) => [
 ];
 const i32s = (k: number) => new Array<number>(k).fill(I32);
 
+/** The index of `exp` among the functions (the loss loop calls it). */
+const EXP = 4;
+
 /** Exported functions: name, type index, body. */
 const functions: [string, number, number[]][] = [
-  ['add4', 0, kernelBody(true)],
-  ['add4gh', 0, kernelBody(false)],
+  ['add4', 0, kernelBody(true, false)],
+  ['add4gh', 0, kernelBody(false, true)],
   ['part', 1, partitionBody],
   ['gather', 2, gatherBody],
   ['exp', 3, expBody],
-  ['loss', 4, binaryLossBody(4)],
+  ['loss', 4, binaryLossBody(EXP)],
   ['leafAdd', 5, leafAddBody],
   ['sub', 6, subBody],
   ['scanUp', 7, splitScanBody(false)],
@@ -213,7 +222,9 @@ const functions: [string, number, number[]][] = [
   ['keys', 8, radixKeysBody],
   ['radix', 9, radixSortBody],
   ['apply', 10, applyBinsBody],
+  ['add4i', 0, kernelBody(true, true)],
 ];
+if (functions[EXP][0] !== 'exp') throw new Error('the loss loop calls exp by its index');
 
 /** The module; a shared memory import (threads) declares its size as both minimum and maximum. */
 const moduleBytes = (sharedPages?: number) =>
@@ -296,6 +307,7 @@ export class WasmHist {
   private readonly histBytes: number;
   private readonly add4: Kernel;
   private readonly add4gh: Kernel;
+  private readonly add4i: Kernel;
   private readonly part: Partition;
   private readonly gatherRows: Gather;
   private readonly loss: (
@@ -351,6 +363,7 @@ export class WasmHist {
     }
     this.add4 = exports.add4 as Kernel;
     this.add4gh = exports.add4gh as Kernel;
+    this.add4i = exports.add4i as Kernel;
     this.exp = exports.exp as WasmHist['exp'];
     this.part = exports.part as Partition;
     this.gatherRows = exports.gather as Gather;
@@ -440,9 +453,9 @@ export class WasmHist {
 
   /**
    * Adds rows `rows[start .. start + size)` with gradients `og[0 .. size)` (with `direct`,
-   * `grad[0 .. size)`: the rows are the identity) to `into` (`out` or a slot) for features
-   * `j0 .. j1` (`j1 − j0` a multiple of four), four columns per call; row counts unless `counts`
-   * is false.
+   * `grad[rows[k]]`: no gathered copy) to `into` (`out` or a slot) for features `j0 .. j1`
+   * (`j1 − j0` a multiple of four), four columns per call; row counts unless `counts` is false
+   * (only with `direct`).
    */
   addColumns(
     start: number,
@@ -459,7 +472,7 @@ export class WasmHist {
     const g = direct ? this.grad.byteOffset : this.og.byteOffset;
     const h = direct ? this.hess.byteOffset : this.oh.byteOffset;
     const hs = 8 * stride;
-    const kernel = counts ? this.add4 : this.add4gh;
+    const kernel = !direct ? this.add4 : counts ? this.add4i : this.add4gh;
     for (let j = j0; j + 4 <= j1; j += 4) {
       const c = binsAt + j * n;
       const at = into.byteOffset + j * hs;

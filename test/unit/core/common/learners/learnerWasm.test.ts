@@ -90,7 +90,7 @@ describe('WebAssembly kernels of boosting: histograms in slots, subtraction, log
     for (const slot of wasm.slots) expect(wasm.owns(slot) && slot.length === d * stride).toBe(true);
   });
 
-  it('adds gathered rows to a slot, with and without counts, as the row-by-row sums', () => {
+  it('adds rows to a slot, gradients gathered or in row order, with and without counts, as the row-by-row sums', () => {
     for (let i = 0; i < n; i++) wasm.rows[i] = (i * 7) % n;
     const [start, end] = [200, 1100];
     wasm.gather(start, end);
@@ -100,12 +100,15 @@ describe('WebAssembly kernels of boosting: histograms in slots, subtraction, log
       (k) => wasm.og[k],
       (k) => wasm.oh[k],
     );
-    const [a, b] = wasm.slots;
+    const [a, b, c] = wasm.slots;
     a.fill(0);
     wasm.addColumns(start, end - start, 0, d, a);
     expect(Array.from(a)).toEqual(Array.from(expected));
+    c.fill(0);
+    wasm.addColumns(start, end - start, 0, d, c, true, true);
+    expect(Array.from(c)).toEqual(Array.from(expected));
     b.fill(0);
-    wasm.addColumns(start, end - start, 0, d, b, false);
+    wasm.addColumns(start, end - start, 0, d, b, false, true);
     expect(Array.from(b)).toEqual(Array.from(expected, (v, i) => (i % 3 === 2 ? 0 : v)));
   });
 
