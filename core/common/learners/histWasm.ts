@@ -270,6 +270,7 @@ function layout(n: number, d: number, stride: number) {
 }
 
 const PAGE = 65536;
+const MAX_PAGES = 32768;
 
 /** Rows per call of the loss loop: the JavaScript loop takes the log of its product every 512 rows. */
 const LOSS_BLOCK = 512;
@@ -380,16 +381,18 @@ export class WasmHist {
 
   /**
    * A memory for `n` rows of `d` binned features, histograms of `stride` values per feature, and
-   * `slots` histograms (fewer where they would pass 64 MiB; more where the last page has room);
+   * `slots` histograms (fewer where they would pass 256 MiB or the 2 GiB the memory may have; more
+   * where the last page has room; pages no histogram touches are never committed);
    * `shared` for a histogram team
    * (its buffer is a SharedArrayBuffer, its memory sent to workers).
    */
   static create(n: number, d: number, stride: number, shared = false, slots = 0): WasmHist | undefined {
     if (typeof WebAssembly === 'undefined' || d < 4) return undefined;
     const { histBytes, slotsAt } = layout(n, d, stride);
-    const kept = Math.max(0, Math.min(slots, Math.floor((64 << 20) / histBytes)));
+    const budget = Math.min(256 << 20, MAX_PAGES * PAGE - slotsAt);
+    const kept = Math.max(0, Math.min(slots, Math.floor(budget / histBytes)));
     const pages = Math.ceil((slotsAt + kept * histBytes) / PAGE);
-    if (pages > 32768) return undefined;
+    if (pages > MAX_PAGES) return undefined;
     try {
       const memory = new WebAssembly.Memory(
         shared ? { initial: pages, maximum: pages, shared: true } : { initial: pages },
