@@ -49,6 +49,12 @@ interface Leaf {
   split: Split | undefined;
 }
 
+/**
+ * The histogram of children that will not be split (the last split of a tree, or children at the
+ * depth limit or too small): none is built, as scikit-learn's TreeGrower skips them.
+ */
+const NO_HISTOGRAM = new Float64Array(0);
+
 /** Reusable buffers of one fit: ordered gradients and hessians of a node's rows, freed histograms. */
 export interface HistScratch {
   rows: Int32Array;
@@ -388,10 +394,17 @@ export function growHistTree(
       ? wasm.partition(s.feature, leaf.start, leaf.end)
       : partitionRows(bins, col, goesLeft, rows, leaf.start, leaf.end, part);
     const smallLeft = mid - leaf.start <= leaf.end - mid;
-    const small = smallLeft ? build(leaf.start, mid, false) : build(mid, leaf.end, false);
     const large = leaf.hist;
-    if (wasm?.owns(large) && wasm.owns(small)) wasm.subtract(large, small);
-    else for (let i = 0; i < histSize; i++) large[i] -= small[i];
+    const childrenMaySplit =
+      (opts.maxLeafNodes === null || leaves + 1 < opts.maxLeafNodes) &&
+      (opts.maxDepth === null || leaf.depth + 1 < opts.maxDepth) &&
+      Math.max(mid - leaf.start, leaf.end - mid) >= 2 * opts.minSamplesLeaf;
+    let small = NO_HISTOGRAM;
+    if (childrenMaySplit) {
+      small = smallLeft ? build(leaf.start, mid, false) : build(mid, leaf.end, false);
+      if (wasm?.owns(large) && wasm.owns(small)) wasm.subtract(large, small);
+      else for (let i = 0; i < histSize; i++) large[i] -= small[i];
+    }
     const ln = feature.length;
     const rn = ln + 1;
     for (let t = 0; t < 2; t++) {
@@ -431,9 +444,14 @@ export function growHistTree(
       split: undefined,
     };
     leaves++;
+    open.push(lc, rc);
+    if (!childrenMaySplit) {
+      pool.push(large);
+      lc.hist = rc.hist = NO_HISTOGRAM;
+      continue;
+    }
     lc.split = findSplit(lc);
     rc.split = findSplit(rc);
-    open.push(lc, rc);
     for (const c of [lc, rc]) if (!c.split) pool.push(c.hist);
   }
   const leafOfRange: { start: number; end: number; value: number }[] = [];
