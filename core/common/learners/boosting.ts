@@ -145,12 +145,32 @@ function baseline(loss: Loss, y: ArrayLike<number>, rows: ArrayLike<number>, m: 
  */
 const MIN_THREADED_CELLS = 200_000;
 
+/** `0, 1, …, n − 1` (a plain loop: `Int32Array.from` with a callback is many times slower). */
+function iota(n: number): Int32Array {
+  const a = new Int32Array(n);
+  for (let i = 0; i < n; i++) a[i] = i;
+  return a;
+}
+
+/** `y[rows[k]]` for every k, as float64. */
+function gather(y: ArrayLike<number>, rows: Int32Array): Float64Array {
+  const out = new Float64Array(rows.length);
+  for (let k = 0; k < rows.length; k++) out[k] = y[rows[k]];
+  return out;
+}
+
+/** Rows `rows` of row-major `x` (`d` values each) into `out`, in that order. */
+function copyRows(x: Float32Array, d: number, rows: Int32Array, out: Float32Array): void {
+  for (let r = 0; r < rows.length; r++) {
+    const from = rows[r] * d;
+    const to = r * d;
+    for (let j = 0; j < d; j++) out[to + j] = x[from + j];
+  }
+}
+
 /** A seeded split of the training rows into fitting rows and early-stopping validation rows. */
 function holdout(n: number, fraction: number, seed: number): { fit: Int32Array; val: Int32Array } {
-  const order = shuffleInPlace(
-    Int32Array.from({ length: n }, (_, i) => i),
-    seededRandom(seed ^ 0x5eed),
-  );
+  const order = shuffleInPlace(iota(n), seededRandom(seed ^ 0x5eed));
   const k = Math.max(1, Math.floor(n * fraction));
   return { fit: order.slice(k).sort(), val: order.slice(0, k).sort() };
 }
@@ -163,9 +183,7 @@ async function fitBoosting(data: FitData, p: BoostingParams, hooks: FitHooks): P
   const loss: Loss = data.task === 'regression' ? 'squared_error' : data.classes === 2 ? 'binary' : 'multinomial';
   const m = loss === 'multinomial' ? data.classes : 1;
   const early = p.earlyStopping === 'on' || (p.earlyStopping === 'auto' && n > 10_000);
-  const split = early
-    ? holdout(n, p.validationFraction, p.seed)
-    : { fit: Int32Array.from({ length: n }, (_, i) => i), val: new Int32Array(0) };
+  const split = early ? holdout(n, p.validationFraction, p.seed) : { fit: iota(n), val: new Int32Array(0) };
   if (early && split.fit.length < 2)
     throw new LearnerError('too few training rows to hold out an early-stopping validation fraction');
   const total = Math.min(threadCount(p.threads, hooks.autoThreads), Math.ceil(data.d / 4));
@@ -191,7 +209,7 @@ async function boostWithThreads(
   await hooks.step(0, 'binning features');
   const nf = split.fit.length;
   const fitX = early ? new Float32Array(nf * d) : data.x.subarray(0, nf * d);
-  if (early) split.fit.forEach((row, r) => fitX.set(data.x.subarray(row * d, row * d + d), r * d));
+  if (early) copyRows(data.x, d, split.fit, fitX);
   const stride = (p.maxBins + 1) * 3;
   const slots = p.maxLeafNodes === null ? 64 : p.maxLeafNodes + 1;
   const wasm = WasmHist.create(nf, d, stride, opening !== undefined, slots);
@@ -203,14 +221,14 @@ async function boostWithThreads(
     : shared
       ? { ...ownBins, bins: sharedCopy(ownBins.bins) }
       : ownBins;
-  const yFit = Float64Array.from(split.fit, (row) => data.y[row]);
+  const yFit = gather(data.y, split.fit);
   const nv = split.val.length;
   const valX = new Float32Array(nv * d);
-  split.val.forEach((row, r) => valX.set(data.x.subarray(row * d, row * d + d), r * d));
+  copyRows(data.x, d, split.val, valX);
   const valBinned = { ...binned, bins: applyBins(valX, nv, d, binned.thresholds, binned.missingBin), n: nv };
-  const yVal = Float64Array.from(split.val, (row) => data.y[row]);
-  const all = Int32Array.from({ length: nf }, (_, i) => i);
-  const allVal = Int32Array.from({ length: nv }, (_, i) => i);
+  const yVal = gather(data.y, split.val);
+  const all = iota(nf);
+  const allVal = iota(nv);
   const base = baseline(loss, yFit, all, m);
   const raw = wasm && m === 1 ? wasm.raw : new Float64Array(nf * m);
   if (wasm && loss === 'binary') wasm.y.set(yFit);
