@@ -272,6 +272,21 @@ function layout(n: number, d: number, stride: number) {
 const PAGE = 65536;
 const MAX_PAGES = 32768;
 
+/** Columns `j .. j + 3` (those below `d`) of row-major `x` (`n × d`) into `cols`. */
+function columns(x: Float32Array, n: number, d: number, j: number, cols: Float32Array[]): void {
+  const [c0, c1, c2, c3] = cols;
+  if (j + 4 <= d) {
+    for (let i = 0, at = j; i < n; i++, at += d) {
+      c0[i] = x[at];
+      c1[i] = x[at + 1];
+      c2[i] = x[at + 2];
+      c3[i] = x[at + 3];
+    }
+    return;
+  }
+  for (let c = 0; j + c < d; c++) for (let i = 0; i < n; i++) cols[c][i] = x[i * d + j + c];
+}
+
 /** Rows per call of the loss loop: the JavaScript loop takes the log of its product every 512 rows. */
 const LOSS_BLOCK = 512;
 
@@ -422,11 +437,12 @@ export class WasmHist {
   /**
    * Bins row-major `x` (`n × d`) into `bins` as `binning.ts`'s `fitBins` does (the same thresholds
    * and bins): per column, its values without NaN radix-sorted here, thresholds from them, then
-   * each value's bin. Uses `og`, `oh` and the partition buffer as scratch.
+   * each value's bin. Uses `og`, `oh`, `grad`, `hess`, `raw` and the partition buffer as scratch
+   * (columns are copied four at a time, one pass over `x` for four).
    */
   fitBins(x: Float32Array, d: number, maxBins: number): BinnedFeatures {
     const { n, memory } = this;
-    const col = this.og;
+    const cols = [this.og, this.grad, this.hess, new Float32Array(memory.buffer, this.raw.byteOffset, n)];
     const keysAt = this.oh.byteOffset;
     const sortedAt = this.partAt;
     const counts = this.binningAt;
@@ -435,7 +451,8 @@ export class WasmHist {
     const thresholds: Float32Array[] = [];
     const hasMissing = new Uint8Array(d);
     for (let j = 0; j < d; j++) {
-      for (let i = 0; i < n; i++) col[i] = x[i * d + j];
+      const col = cols[j % 4];
+      if (j % 4 === 0) columns(x, n, d, j, cols);
       const k = this.radixKeys(col.byteOffset, n, keysAt, counts);
       if (k < n) hasMissing[j] = 1;
       this.radixSort(keysAt, sortedAt, k, counts);
