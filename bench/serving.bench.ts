@@ -2,26 +2,28 @@
  * Inference throughput of an MLP 784-128-64-10 (softmax head) with the same seeded weights on both
  * sides: onnxruntime in-process (what `model.onnx` and `weft serve-model` run) against PyTorch eval
  * (Debian python3-torch, `torch.no_grad()`), same thread count, same inputs; then `weft serve-model`
- * in its own process under autocannon with 64 concurrent clients on loopback (requests/s and p99),
+ * in its own process under 64 concurrent keep-alive clients on loopback (requests/s and p99; the
+ * clients are bench/httpLoad.ts, which costs about half of autocannon's CPU per request here),
  * without and with dynamic batching (the unbatched server is the batched one's peer).
  * The first rows' probabilities of both runtimes are compared before any number is reported.
  * The same load is then sent to the digits CNN of bench/models.ts (conv 3×3×16, pool, conv
  * 3×3×32, pool, dense 10; seeded weights, one real test digit per request), a model whose
  * batch-1 inference is not negligible next to the HTTP work, unbatched and batched.
- * Each load run also prints the CPU seconds of the server process and of the load generator.
+ * Each load run also prints the CPU seconds of the server process (its main thread, which runs the
+ * HTTP work and inference, and its other threads) and of the load generator.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
 import * as ort from 'onnxruntime-node';
 import { buildInferenceGraph, initParams, resolveSpec } from '../core/common/model';
 import { encodeModelData } from '../core/common/model/onnx/encodeModel';
 import { openSession } from '../core/node/onnx/session';
 import { mlpModel, seededValues } from '../test/unit/core/node/onnx/onnxFiles';
 import { loadDigits } from './digits/digitsIdx';
+import { httpLoad } from './httpLoad';
 import { cnnSpec } from './models';
 import { peerEnv } from './peerEnv';
 import { reportBench } from './report';
@@ -89,6 +91,8 @@ interface LoadResult {
   non2xx: number;
   /** CPU seconds of the server process during the load (null where /proc is absent). */
   serverCpuS: number | null;
+  /** Of which its main thread's. */
+  mainCpuS: number | null;
   /** CPU seconds of this process, which runs autocannon, during the load. */
   loadCpuS: number;
   /** Mean rows per onnxruntime call, from the server's weft_model_batch_rows histogram. */
@@ -101,10 +105,11 @@ function rowsPerCall(metrics: string): number {
   return sum('weft_model_batch_rows_sum') / sum('weft_model_batch_rows_count');
 }
 
-/** utime + stime of a process in seconds, from /proc (Linux; USER_HZ is 100 there). */
-function processCpuS(pid: number | undefined): number | null {
+/** utime + stime of a process (or of one of its threads) in seconds, from /proc (Linux; USER_HZ is 100 there). */
+function processCpuS(pid: number | undefined, thread?: number): number | null {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    const stat = readFileSync(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
     return null;
@@ -127,26 +132,24 @@ async function serveAndLoad(file: string, body: string, flags: string[]): Promis
       });
       child.on('exit', (code) => reject(new Error(`weft serve-model exited with ${code}`)));
     });
+    const inferUrl = `${url}/v2/models/${path.basename(file, '.onnx')}/infer`;
+    await httpLoad({ url: inferUrl, body, connections: 64, seconds: 1 });
     const serverCpu0 = processCpuS(child.pid);
+    const mainCpu0 = processCpuS(child.pid, child.pid);
     const loadCpu0 = process.cpuUsage();
-    const r = await autocannon({
-      url: `${url}/v2/models/${path.basename(file, '.onnx')}/infer`,
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body,
-      connections: 64,
-      duration: LOAD_SECONDS,
-    });
+    const r = await httpLoad({ url: inferUrl, body, connections: 64, seconds: LOAD_SECONDS });
     const loadCpu = process.cpuUsage(loadCpu0);
     const serverCpu1 = processCpuS(child.pid);
+    const mainCpu1 = processCpuS(child.pid, child.pid);
     const metrics = await (await fetch(`${url}/metrics`)).text();
     return {
-      reqPerS: r.requests.average,
-      p99: r.latency.p99,
-      requests: r['2xx'],
-      errors: r.errors + r.timeouts,
+      reqPerS: r.reqPerS,
+      p99: r.p99,
+      requests: r.ok,
+      errors: r.errors,
       non2xx: r.non2xx,
       serverCpuS: serverCpu0 !== null && serverCpu1 !== null ? serverCpu1 - serverCpu0 : null,
+      mainCpuS: mainCpu0 !== null && mainCpu1 !== null ? mainCpu1 - mainCpu0 : null,
       loadCpuS: (loadCpu.user + loadCpu.system) / 1e6,
       rowsPerCall: rowsPerCall(metrics),
     };
@@ -156,11 +159,11 @@ async function serveAndLoad(file: string, body: string, flags: string[]): Promis
 }
 
 function checkLoad(what: string, load: LoadResult): void {
-  const perRequest =
-    load.serverCpuS !== null ? ` (${((load.serverCpuS / load.requests) * 1e6).toFixed(0)} µs a request)` : '';
-  const cpu = `CPU s: server ${load.serverCpuS?.toFixed(2) ?? 'n/a'}${perRequest}, load generator ${load.loadCpuS.toFixed(2)}`;
+  const us = (s: number | null): string => (s === null ? 'n/a' : `${((s / load.requests) * 1e6).toFixed(0)} µs`);
+  const others = load.serverCpuS !== null && load.mainCpuS !== null ? load.serverCpuS - load.mainCpuS : null;
+  const cpu = `CPU a request: server ${us(load.serverCpuS)} (main thread ${us(load.mainCpuS)}, other threads ${us(others)}), load generator ${us(load.loadCpuS)}`;
   console.log(
-    `check serving: ${what}, 64 clients × ${LOAD_SECONDS} s on loopback: ${load.requests} answered, ${load.errors} errors, ${load.non2xx} non-2xx; ${cpu}; ${load.rowsPerCall.toFixed(1)} rows per onnxruntime call`,
+    `check serving: ${what}, 64 keep-alive clients (bench/httpLoad.ts) × ${LOAD_SECONDS} s on loopback, p99 ${load.p99.toFixed(1)} ms: ${load.requests} answered, ${load.errors} errors, ${load.non2xx} non-2xx; ${cpu}; ${load.rowsPerCall.toFixed(1)} rows per onnxruntime call`,
   );
   if (load.errors || load.non2xx) throw new Error(`${what}: the load test saw errors`);
 }

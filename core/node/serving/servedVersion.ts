@@ -29,6 +29,16 @@ export interface ServedVersion {
   release(): Promise<void>;
 }
 
+/**
+ * Intra-op threads of a version served without batching. Batch-1 calls are too small to split:
+ * on the 2-core bench machine (loaded, 4 alternating runs) the serving bench's MLP cost 24–44 µs
+ * of CPU a call on one thread against 34–55 µs on onnxruntime's default pool, and its digits CNN
+ * 70–93 against 97–126 µs, for no shorter wall time; the cores they would take are the ones that
+ * read requests. Batched versions keep onnxruntime's default pool, which splits a batch's rows
+ * over whatever cores are idle.
+ */
+const BATCH_ONE_THREADS = 1;
+
 /** Whether every input and output has a dynamic first dimension, so requests can be stacked. */
 export function batchable(info: OnnxModelInfo): boolean {
   return [...info.inputs, ...info.outputs].every((t) => (t.shape?.length ?? 0) > 0 && typeof t.shape?.[0] !== 'number');
@@ -53,7 +63,13 @@ export async function openVersion(
       { cause: e },
     );
   }
-  const opened = await openSession(bytes, { provider: opts.provider, label: file, spinWait: false });
+  const batchingAsked = opts.batching !== undefined && opts.batching.maxBatchSize > 1;
+  const opened = await openSession(bytes, {
+    provider: opts.provider,
+    label: file,
+    spinWait: false,
+    threads: batchingAsked ? 0 : BATCH_ONE_THREADS,
+  });
   const session = opened.session;
   const info = describeModel(session, bytes);
   const direct = (
