@@ -21,6 +21,7 @@ import * as ort from 'onnxruntime-node';
 import { buildInferenceGraph, initParams, resolveSpec } from '../core/common/model';
 import { encodeModelData } from '../core/common/model/onnx/encodeModel';
 import { openSession } from '../core/node/onnx/session';
+import { readInferBody } from '../core/node/serving/inferBody';
 import { mlpModel, seededValues } from '../test/unit/core/node/onnx/onnxFiles';
 import { loadDigits } from './digits/digitsIdx';
 import { httpLoad } from './httpLoad';
@@ -97,6 +98,8 @@ interface LoadResult {
   loadCpuS: number;
   /** Mean rows per onnxruntime call, from the server's weft_model_batch_rows histogram. */
   rowsPerCall: number;
+  /** The response to one request, sent before the load. */
+  reply: string;
 }
 
 function rowsPerCall(metrics: string): number {
@@ -116,10 +119,13 @@ function processCpuS(pid: number | undefined, thread?: number): number | null {
   }
 }
 
-async function serveAndLoad(file: string, body: string, flags: string[]): Promise<LoadResult> {
+/** Runs `weft serve-model file flags`, or with `floor` set the bare server of servingFloor.mjs answering `floor`. */
+async function serveAndLoad(file: string, body: string, flags: string[], floor?: string): Promise<LoadResult> {
   const child = spawn(
     process.execPath,
-    [path.join(here, '..', 'bin', 'weft.js'), 'serve-model', file, '--port', '0', '--provider', 'cpu', ...flags],
+    floor !== undefined
+      ? [path.join(here, 'servingFloor.mjs'), floor]
+      : [path.join(here, '..', 'bin', 'weft.js'), 'serve-model', file, '--port', '0', '--provider', 'cpu', ...flags],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   try {
@@ -133,6 +139,9 @@ async function serveAndLoad(file: string, body: string, flags: string[]): Promis
       child.on('exit', (code) => reject(new Error(`weft serve-model exited with ${code}`)));
     });
     const inferUrl = `${url}/v2/models/${path.basename(file, '.onnx')}/infer`;
+    const reply = await (
+      await fetch(inferUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+    ).text();
     await httpLoad({ url: inferUrl, body, connections: 64, seconds: 1 });
     const serverCpu0 = processCpuS(child.pid);
     const mainCpu0 = processCpuS(child.pid, child.pid);
@@ -141,7 +150,7 @@ async function serveAndLoad(file: string, body: string, flags: string[]): Promis
     const loadCpu = process.cpuUsage(loadCpu0);
     const serverCpu1 = processCpuS(child.pid);
     const mainCpu1 = processCpuS(child.pid, child.pid);
-    const metrics = await (await fetch(`${url}/metrics`)).text();
+    const metrics = floor !== undefined ? '' : await (await fetch(`${url}/metrics`)).text();
     return {
       reqPerS: r.reqPerS,
       p99: r.p99,
@@ -151,7 +160,8 @@ async function serveAndLoad(file: string, body: string, flags: string[]): Promis
       serverCpuS: serverCpu0 !== null && serverCpu1 !== null ? serverCpu1 - serverCpu0 : null,
       mainCpuS: mainCpu0 !== null && mainCpu1 !== null ? mainCpu1 - mainCpu0 : null,
       loadCpuS: (loadCpu.user + loadCpu.system) / 1e6,
-      rowsPerCall: rowsPerCall(metrics),
+      rowsPerCall: floor !== undefined ? 1 : rowsPerCall(metrics),
+      reply,
     };
   } finally {
     child.kill('SIGTERM');
@@ -166,6 +176,48 @@ function checkLoad(what: string, load: LoadResult): void {
     `check serving: ${what}, 64 keep-alive clients (bench/httpLoad.ts) × ${LOAD_SECONDS} s on loopback, p99 ${load.p99.toFixed(1)} ms: ${load.requests} answered, ${load.errors} errors, ${load.non2xx} non-2xx; ${cpu}; ${load.rowsPerCall.toFixed(1)} rows per onnxruntime call`,
   );
   if (load.errors || load.non2xx) throw new Error(`${what}: the load test saw errors`);
+}
+
+/** CPU seconds a call of `step`, over enough calls to pass 0.5 s. */
+async function cpuPerCall(step: () => unknown): Promise<number> {
+  for (let i = 0; i < 50; i++) await step();
+  const start = process.cpuUsage();
+  let calls = 0;
+  let spent = 0;
+  while (spent < 0.5) {
+    for (let i = 0; i < 50; i++) await step();
+    calls += 50;
+    const used = process.cpuUsage(start);
+    spent = (used.user + used.system) / 1e6;
+  }
+  return spent / calls;
+}
+
+/**
+ * What no batching can take away from a request, measured in this run and printed as a `#` line:
+ * the HTTP work alone (servingFloor.mjs, same body, the same reply text, same load generator) and
+ * reading the body's numbers; beside it the inference a request costs at batch 1 and a row at
+ * batch 64 (one thread), and the bound these put on the batched/unbatched ratio.
+ */
+async function servingFloor(file: string, body: string, reply: string, unbatched: LoadResult): Promise<void> {
+  const floor = await serveAndLoad(file, body, [], reply);
+  checkLoad('bare Fastify, same body, fixed reply (servingFloor.mjs)', floor);
+  const bytes = Buffer.from(body);
+  const read = await cpuPerCall(() => readInferBody(bytes));
+  const { session } = await openSession(file, { provider: 'cpu', threads: 1 });
+  const x = new Float32Array(MAX_BATCH * SIZES[0]).fill(0.5);
+  const one = new ort.Tensor('float32', x.subarray(0, SIZES[0]), [1, SIZES[0]]);
+  const many = new ort.Tensor('float32', x, [MAX_BATCH, SIZES[0]]);
+  const i1 = await cpuPerCall(() => session.run({ x: one }));
+  const ib = (await cpuPerCall(() => session.run({ x: many }))) / MAX_BATCH;
+  await session.release();
+  const us = (s: number): string => (s * 1e6).toFixed(0);
+  const perRequest = (l: LoadResult): number => ((l.serverCpuS ?? NaN) + l.loadCpuS) / l.requests;
+  const fixed = perRequest(floor) + read;
+  const u = perRequest(unbatched);
+  console.log(
+    `# serving floor (CPU a request, this run): HTTP alone ${us((floor.serverCpuS ?? NaN) / floor.requests)} µs + load generator ${us(floor.loadCpuS / floor.requests)} µs + reading the body's ${SIZES[0]} numbers ${us(read)} µs = ${us(fixed)} µs that batching cannot remove; inference on one thread ${us(i1)} µs at batch 1, ${us(ib)} µs a row at batch ${MAX_BATCH}; the unbatched server costs ${us(u)} µs a request with its load generator, so a batched server that spent nothing beyond the floor would reach at most ${(u / fixed).toFixed(2)}× its throughput`,
+  );
 }
 
 /** The digits CNN with seeded weights as an ONNX file, and one real test digit as the request body. */
@@ -256,6 +308,8 @@ async function main(): Promise<void> {
       'ms',
       false,
     );
+
+    await servingFloor(file, body, batched.reply, load);
 
     const cnn = digitsCnn(dir);
     const cnnAlone = await serveAndLoad(cnn.file, cnn.body, ['--max-batch', '0']);
