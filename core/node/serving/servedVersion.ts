@@ -3,6 +3,7 @@
  * protocol metadata and, when batching is on, its batcher.
  */
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import type * as ort from 'onnxruntime-node';
 import { describeModel, type OnnxModelInfo } from '../onnx/inspect';
 import { openSession, type ProviderChoice, type ProviderName } from '../onnx/session';
@@ -30,14 +31,16 @@ export interface ServedVersion {
 }
 
 /**
- * Intra-op threads of a version served without batching. Batch-1 calls are too small to split:
- * on the 2-core bench machine (loaded, 4 alternating runs) the serving bench's MLP cost 24–44 µs
- * of CPU a call on one thread against 34–55 µs on onnxruntime's default pool, and its digits CNN
- * 70–93 against 97–126 µs, for no shorter wall time; the cores they would take are the ones that
- * read requests. Batched versions keep onnxruntime's default pool, which splits a batch's rows
- * over whatever cores are idle.
+ * Intra-op threads of a served version, chosen per mode. Batch-1 calls are too small to split: on
+ * the 2-core bench machine (loaded, 4 alternating runs) the serving bench's MLP cost 24–44 µs of
+ * CPU a call on one thread against 34–55 µs on onnxruntime's default pool, and its digits CNN
+ * 70–93 against 97–126 µs, for no shorter wall time. A batch of rows is worth splitting, but over
+ * the cores the HTTP work does not need: all but one (one on 2 cores, where a 32-row MLP batch cost
+ * 2.9–3.5 µs a row on one thread against 3.9–4.2 µs on two).
  */
-const BATCH_ONE_THREADS = 1;
+function intraOpThreads(batched: boolean): number {
+  return batched ? Math.max(1, availableParallelism() - 1) : 1;
+}
 
 /** Whether every input and output has a dynamic first dimension, so requests can be stacked. */
 export function batchable(info: OnnxModelInfo): boolean {
@@ -68,7 +71,7 @@ export async function openVersion(
     provider: opts.provider,
     label: file,
     spinWait: false,
-    threads: batchingAsked ? 0 : BATCH_ONE_THREADS,
+    threads: intraOpThreads(batchingAsked),
   });
   const session = opened.session;
   const info = describeModel(session, bytes);
