@@ -53,7 +53,7 @@ interface Leaf {
  * The histogram of children that will not be split (the last split of a tree, or children at the
  * depth limit or too small): none is built, as scikit-learn's TreeGrower skips them.
  */
-const NO_HISTOGRAM = new Float64Array(0);
+const NO_HISTOGRAM: Float64Array = new Float64Array(0);
 
 /** Reusable buffers of one fit: ordered gradients and hessians of a node's rows, freed histograms. */
 export interface HistScratch {
@@ -399,7 +399,7 @@ export function growHistTree(
       (opts.maxLeafNodes === null || leaves + 1 < opts.maxLeafNodes) &&
       (opts.maxDepth === null || leaf.depth + 1 < opts.maxDepth) &&
       Math.max(mid - leaf.start, leaf.end - mid) >= 2 * opts.minSamplesLeaf;
-    let small = NO_HISTOGRAM;
+    let small: Float64Array = NO_HISTOGRAM;
     if (childrenMaySplit) {
       small = smallLeft ? build(leaf.start, mid, false) : build(mid, leaf.end, false);
       if (wasm?.owns(large) && wasm.owns(small)) wasm.subtract(large, small);
