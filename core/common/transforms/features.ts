@@ -11,7 +11,8 @@ import type { RawFeature, TableColumn } from '../values';
 import { moduleOf, type FittedTransform } from './registry';
 import type { ColumnTensor, ColumnValues } from './TransformModule';
 import { checkDenseSize, type CsrRows } from '../sparse';
-import { bucketPlan, BUCKETED_ROWS, gatherForFit, gatherNumbers } from '../splitRaw';
+import { gatherNumbers } from '../splitRaw';
+import { writeSlots, type SlotColumn } from './writeSlots';
 
 export function transformsFor(column: string, transforms: readonly FittedTransform[]): FittedTransform[] {
   return transforms.filter((t) => t.column === column);
@@ -100,22 +101,6 @@ export function chainValues(
   return { kind: 'number', values: out };
 }
 
-/**
- * The values of a numeric column's rows `rows` after its elementwise steps, in source-row order
- * rather than index order (see `gatherForFit`): what an order-free fit (mean, std, min, max) reads.
- * Written into `scratch` when given (reused across columns: a fit must not keep its input).
- */
-export function fitNumbers(
-  col: TableColumn,
-  transforms: readonly FittedTransform[],
-  rows: ArrayLike<number>,
-  scratch?: Float64Array,
-): Float64Array {
-  const out = gatherForFit(col.values as Float64Array, rows, scratch);
-  for (const t of transforms) moduleOf(t).applyNumbers!(t, out, out);
-  return out;
-}
-
 /** A column's values after the given transforms (all of them its own, in list order). */
 export function applyChain(v: ColumnValues, transforms: readonly FittedTransform[]): ColumnValues {
   let cur = v;
@@ -132,9 +117,6 @@ interface Fused {
   values: Float64Array;
   steps: FittedTransform[];
 }
-
-/** Rows per block of the fused path: a column is read, transformed and written a block at a time through one small scratch. */
-const BLOCK = 4096;
 
 function assembleParts(
   raw: readonly TableColumn[],
@@ -162,64 +144,6 @@ function fusedBlock(p: Fused, rows: ArrayLike<number> | undefined, start: number
   if (rows) for (let i = 0; i < out.length; i++) out[i] = src[rows[start + i]];
   else for (let i = 0; i < out.length; i++) out[i] = src[start + i];
   for (const t of p.steps) moduleOf(t).applyNumbers!(t, out, out);
-}
-
-/** A single-slot numeric column written into `x` at `offset` from its raw values through its steps. */
-interface SlotColumn {
-  offset: number;
-  values: Float64Array;
-  steps: readonly FittedTransform[];
-}
-
-/**
- * Writes columns of an indexed split into `x`, bucket by bucket (see `bucketPlan`): each column's
- * values of the bucket go through its steps into a tile, then each row of the bucket is written
- * whole, so `x` is visited once per row rather than once per row and column.
- */
-function writeIndexed(cols: readonly SlotColumn[], rows: ArrayLike<number>, x: Float32Array, width: number): void {
-  const { src, dst, bounds } = bucketPlan(rows);
-  let most = 0;
-  for (let b = 0; b + 1 < bounds.length; b++) most = Math.max(most, bounds[b + 1] - bounds[b]);
-  const m = cols.length;
-  const tile = new Float64Array(most * m);
-  const offsets = Int32Array.from(cols, (c) => c.offset);
-  for (let b = 0; b + 1 < bounds.length; b++) {
-    const from = bounds[b];
-    const count = bounds[b + 1] - from;
-    if (count === 0) continue;
-    for (let c = 0; c < m; c++) {
-      const values = cols[c].values;
-      const block = tile.subarray(c * count, (c + 1) * count);
-      for (let j = 0; j < count; j++) block[j] = values[src[from + j]];
-      for (const t of cols[c].steps) moduleOf(t).applyNumbers!(t, block, block);
-    }
-    for (let j = 0; j < count; j++) {
-      const base = dst[from + j] * width;
-      for (let c = 0, at = j; c < m; c++, at += count) x[base + offsets[c]] = tile[at];
-    }
-  }
-}
-
-/** Writes columns into `x` for rows `0 .. n` (through `rows` when given), a block of rows at a time. */
-function writeColumns(
-  cols: readonly SlotColumn[],
-  n: number,
-  rows: ArrayLike<number> | undefined,
-  x: Float32Array,
-  width: number,
-): void {
-  if (n === 0 || cols.length === 0) return;
-  if (rows && n >= BUCKETED_ROWS) return writeIndexed(cols, rows, x, width);
-  const scratch = new Float64Array(Math.min(BLOCK, n));
-  for (const c of cols) {
-    const p: Fused = { kind: 'fused', width: 1, values: c.values, steps: [...c.steps] };
-    for (let start = 0; start < n; start += BLOCK) {
-      const block = start + BLOCK <= n ? scratch : scratch.subarray(0, n - start);
-      fusedBlock(p, rows, start, block);
-      let at = start * width + c.offset;
-      for (let i = 0; i < block.length; i++, at += width) x[at] = block[i];
-    }
-  }
 }
 
 /** Whether a column's steps are all elementwise numeric ones (`applyNumbers`) on a numeric column. */
@@ -255,7 +179,7 @@ export function rewriteColumns(
 ): Float32Array {
   const every = new Set(cols.map((c) => c.offset)).size === width;
   const out = every ? new Float32Array(x.length) : x.slice();
-  writeColumns(cols, n, rows, out, width);
+  writeSlots(cols, n, rows, out, width);
   return out;
 }
 
@@ -293,7 +217,7 @@ function denseOf(parts: readonly (Part | Fused)[], n: number, rows?: ArrayLike<n
     if (p.kind === 'fused') cols.push({ offset, values: p.values, steps: p.steps });
     offset += p.width;
   }
-  writeColumns(cols, n, rows, x, width);
+  writeSlots(cols, n, rows, x, width);
   return x;
 }
 
