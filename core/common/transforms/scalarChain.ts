@@ -5,7 +5,7 @@
  */
 import { bucketPlan, BUCKETED_ROWS } from '../splitRaw';
 import { moduleOf, type FittedTransform } from './registry';
-import type { Moments } from './TransformModule';
+import { moments, type Moments } from './TransformModule';
 
 /** A chain as one map: a missing value becomes `fill`, then `(v − sub) / div`, or with `zero` a present value becomes 0. */
 export interface Scalar {
@@ -49,14 +49,25 @@ export function ascending(rows: ArrayLike<number>): boolean {
 }
 
 /**
- * The moments of `map(values[r])` over the rows `rows`, without a copy of the column: the same
+ * The moments of `map(values[r])` over the rows `rows` (without a copy of the column when the map
+ * only fills missing values): the same
  * two passes (sum, then squared deviations) as `moments`, over the rows in ascending source order
  * for a long shuffled index (a front-to-back read of the column; the sums differ from index order
  * only in float rounding), else in index order.
  */
 export function scalarMoments(k: Scalar, values: Float64Array, rows: ArrayLike<number>): Moments {
   const order = rows.length >= BUCKETED_ROWS && !ascending(rows) ? bucketPlan(rows).src : rows;
-  const { fill, sub, div, zero } = k;
+  if (k.zero || k.sub !== 0 || k.div !== 1) {
+    const out = new Float64Array(order.length);
+    const { fill, sub, div, zero } = k;
+    for (let i = 0; i < order.length; i++) {
+      let x = values[order[i]];
+      if (x !== x) x = fill;
+      out[i] = x !== x ? x : zero ? 0 : (x - sub) / div;
+    }
+    return moments(out);
+  }
+  const fill = k.fill;
   let n = 0;
   let s = 0;
   let min = Infinity;
@@ -64,8 +75,6 @@ export function scalarMoments(k: Scalar, values: Float64Array, rows: ArrayLike<n
   for (let i = 0; i < order.length; i++) {
     let x = values[order[i]];
     if (x !== x) x = fill;
-    if (x !== x) continue;
-    x = zero ? 0 : (x - sub) / div;
     if (x !== x) continue;
     n++;
     s += x;
@@ -77,8 +86,6 @@ export function scalarMoments(k: Scalar, values: Float64Array, rows: ArrayLike<n
   for (let i = 0; i < order.length; i++) {
     let x = values[order[i]];
     if (x !== x) x = fill;
-    if (x !== x) continue;
-    x = zero ? 0 : (x - sub) / div;
     if (x === x) ss += (x - mean) * (x - mean);
   }
   return { n, mean, std: n ? Math.sqrt(ss / n) : 0, min: n ? min : 0, max: n ? max : 0 };

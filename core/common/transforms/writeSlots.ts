@@ -17,7 +17,7 @@ export interface SlotColumn {
 
 /**
  * `out[at + j·stride] = map(values[rows[from + j]])` for `j < count` (`values[from + j]` without
- * `rows`); `(v − 0) / 1` is `v` bit for bit, so a fill-only chain takes the same loop.
+ * `rows`); `(v − 0) / 1` is `v` bit for bit, so the identity and fill-only maps need no arithmetic.
  */
 function mapInto(
   k: Scalar,
@@ -34,6 +34,11 @@ function mapInto(
     for (let j = 0; j < count; j++, at += stride) {
       const v = values[rows ? rows[from + j] : from + j];
       out[at] = v === v || fill === fill ? 0 : NaN;
+    }
+  } else if (rows && sub === 0 && div === 1) {
+    for (let j = 0; j < count; j++, at += stride) {
+      const v = values[rows[from + j]];
+      out[at] = v !== v ? fill : v;
     }
   } else if (rows) {
     for (let j = 0; j < count; j++, at += stride) {
