@@ -52,6 +52,11 @@ export interface TransformModule<F extends { kind: string; column: string }, P> 
    * (./writeSlots.ts) inlines into its loop; it must give bit-identical values.
    */
   scalar?(t: F): ScalarStep;
+  /**
+   * The step on a category column as a lookup, which the feature writer (./writeCodes.ts) runs
+   * inline: it must give the same features as `apply`.
+   */
+  category?(t: F): CategoryStep;
   /** Set for a step fitted from the moments of its training values alone (scalers): `fit` from precomputed moments. */
   fitMoments?(column: string, m: Moments): F;
   /** Emits the same step through the GraphBuilder (a float64 builder). */
@@ -78,6 +83,16 @@ export interface TransformModule<F extends { kind: string; column: string }, P> 
  * `affine` maps `v` to `(v − sub) / div` (NaN stays NaN), `zero` maps a present value to 0.
  */
 export type ScalarStep = { op: 'fill'; value: number } | { op: 'affine'; sub: number; div: number } | { op: 'zero' };
+
+/**
+ * A step on category values as a lookup: `fill` replaces a missing value, `onehot` sets the slot of
+ * the value's index in `categories` (none when missing or unseen; `error` refuses unseen values),
+ * `ordinal` gives that index (`unknown` when missing or unseen).
+ */
+export type CategoryStep =
+  | { op: 'fill'; value: string }
+  | { op: 'onehot'; categories: readonly string[]; error: boolean }
+  | { op: 'ordinal'; categories: readonly string[]; unknown: number };
 
 /** Identity helper that fixes a module's fitted and params types. */
 export function defineTransform<F extends { kind: string; column: string }, P>(

@@ -13,6 +13,7 @@ import type { ColumnTensor, ColumnValues } from './TransformModule';
 import { checkDenseSize, type CsrRows } from '../sparse';
 import { gatherNumbers } from '../splitRaw';
 import { writeSlots, type SlotColumn } from './writeSlots';
+import { codedOf, writeCodes, type Coded } from './writeCodes';
 
 export function transformsFor(column: string, transforms: readonly FittedTransform[]): FittedTransform[] {
   return transforms.filter((t) => t.column === column);
@@ -110,6 +111,15 @@ export function applyChain(v: ColumnValues, transforms: readonly FittedTransform
 
 type Part = { kind: 'dense'; width: number; values: Float64Array } | Extract<ColumnValues, { kind: 'sparse' }>;
 
+/** A category column encoded by lookup (`codedOf`): written straight from its strings into `x`. */
+interface CodedPart {
+  kind: 'coded';
+  width: number;
+  coded: Coded;
+  col: TableColumn;
+  steps: FittedTransform[];
+}
+
 /** A numeric column whose steps are all elementwise (`applyNumbers`): computed block by block into `x`. */
 interface Fused {
   kind: 'fused';
@@ -124,13 +134,15 @@ function assembleParts(
   transforms: readonly FittedTransform[],
   n: number,
   rows?: ArrayLike<number>,
-): (Part | Fused)[] {
+): (Part | Fused | CodedPart)[] {
   return rawFeatures.map((f) => {
     const col = raw.find((c) => c.name === f.name);
     if (!col) throw new DataError(`raw column '${f.name}' is missing`);
     const steps = transformsFor(f.name, transforms);
     if (!Array.isArray(col.values) && steps.every((t) => moduleOf(t).applyNumbers))
       return { kind: 'fused', width: 1, values: col.values, steps };
+    const coded = Array.isArray(col.values) ? codedOf(f.name, steps) : undefined;
+    if (coded) return { kind: 'coded', width: coded.width, coded, col, steps };
     const out = applyChain(columnValues(col, n, rows), steps);
     if (out.kind === 'category') throw new DataError(categoryMessage(f));
     if (out.kind === 'sparse') return out;
@@ -183,8 +195,12 @@ export function rewriteColumns(
   return out;
 }
 
-function materialize(parts: readonly (Part | Fused)[], n: number, rows?: ArrayLike<number>): Part[] {
+function materialize(parts: readonly (Part | Fused | CodedPart)[], n: number, rows?: ArrayLike<number>): Part[] {
   return parts.map((p) => {
+    if (p.kind === 'coded') {
+      const out = applyChain(columnValues(p.col, n, rows), p.steps);
+      return { kind: 'dense', width: p.width, values: out.values as Float64Array };
+    }
     if (p.kind !== 'fused') return p;
     const values = new Float64Array(n);
     fusedBlock(p, rows, 0, values);
@@ -192,18 +208,20 @@ function materialize(parts: readonly (Part | Fused)[], n: number, rows?: ArrayLi
   });
 }
 
-function denseOf(parts: readonly (Part | Fused)[], n: number, rows?: ArrayLike<number>): Float32Array {
+function denseOf(parts: readonly (Part | Fused | CodedPart)[], n: number, rows?: ArrayLike<number>): Float32Array {
   const width = parts.reduce((a, p) => a + p.width, 0);
   checkDenseSize(n, width, 'this step');
   const x = new Float32Array(n * width);
   let offset = 0;
   for (const p of parts) {
     const w = p.width;
-    const v = p.values;
-    if (p.kind === 'sparse') {
+    if (p.kind === 'coded') writeCodes(p.coded, p.col.values as (string | null)[], n, rows, x, width, offset);
+    else if (p.kind === 'sparse') {
+      const v = p.values;
       for (let i = 0; i < n; i++)
         for (let k = p.indptr[i]; k < p.indptr[i + 1]; k++) x[i * width + offset + p.indices[k]] = v[k];
     } else if (p.kind === 'dense') {
+      const v = p.values;
       for (let i = 0; i < n; i++) {
         const base = i * width + offset;
         for (let k = 0; k < w; k++) x[base + k] = v[i * w + k];

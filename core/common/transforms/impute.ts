@@ -130,6 +130,7 @@ export const impute = defineTransform<Impute, ImputeFit>({
   },
   applyNumbers: imputeInto,
   scalar: (t) => ({ op: 'fill', value: numericFill(t) }),
+  category: (t) => ({ op: 'fill', value: String(t.value) }),
   emit(t, b, x) {
     if (x.kind === 'slots') throw new DataError(`prep.impute: column '${t.column}' is already encoded`);
     if (x.kind === 'number') {

@@ -6,7 +6,7 @@ import { assembleSplitFeatures, columnValues, featureNames } from '../../transfo
 import { IDENTITY, scalarMoments } from '../../transforms/scalarChain';
 import type { CsrRows } from '../../sparse';
 import { tfidf, TFIDF_DEFAULTS } from '../../transforms/tfidf';
-import { onehot } from '../../transforms/onehot';
+import { categoriesOf } from '../../transforms/onehot';
 import { DataError } from './DataError';
 import { testSplit } from './testSplit';
 import { seededRandom, shuffleInPlace } from './random';
@@ -249,9 +249,15 @@ export function splitTable(
       fits.push(undefined);
       continue;
     }
-    const train = columnValues(col, trainIdx.length, trainIdx);
-    if (col.type === 'text') fits.push(tfidf.fit(col.name, train, TFIDF_DEFAULTS));
-    else fits.push(onehot.fit(col.name, train, { unknown: 'ignore' }));
+    if (col.type === 'text')
+      fits.push(tfidf.fit(col.name, columnValues(col, trainIdx.length, trainIdx), TFIDF_DEFAULTS));
+    else
+      fits.push({
+        kind: 'onehot',
+        column: col.name,
+        categories: categoriesOf(col.values, trainIdx),
+        unknown: 'ignore',
+      });
   }
   if (rawFeatures.length === 0) {
     const text = table.columns.filter((c) => c.type === 'text' && c.name !== targetName).map((c) => `'${c.name}'`);

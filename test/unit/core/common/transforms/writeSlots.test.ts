@@ -90,3 +90,51 @@ describe('writing numeric slots', () => {
     expect(filled.max).toBe(100);
   });
 });
+
+describe('writing encoded category slots', () => {
+  const levels = ['b', 'a', 'c', 'zz', null];
+  const n = BUCKETED_ROWS + 9;
+  const cat = Array.from({ length: n }, (_, i) => levels[(i * 7) % 5]);
+  const col: TableColumn[] = [{ name: 'k', type: 'category', values: cat }];
+  const feature = [{ name: 'k', type: 'category' as const }];
+  const rows = shuffleInPlace(
+    Int32Array.from({ length: n }, (_, i) => i),
+    seededRandom(9),
+  ).subarray(0, n - 4);
+  const categories = ['a', 'b', 'c'];
+
+  it('one-hot: 1 in the category slot, none for missing or unseen values, a fill first', () => {
+    for (const fill of [undefined, 'c']) {
+      const steps: FittedTransform[] = [
+        ...(fill ? [{ kind: 'impute', column: 'k', strategy: 'constant', value: fill } as FittedTransform] : []),
+        { kind: 'onehot', column: 'k', categories, unknown: 'ignore' },
+      ];
+      const { x } = assembleSplitFeatures(col, feature, steps, rows.length, rows);
+      const want = new Float32Array(rows.length * 3);
+      rows.forEach((src, k) => {
+        const v = cat[src] ?? fill ?? null;
+        const at = v === null ? -1 : categories.indexOf(v);
+        if (at >= 0) want[3 * k + at] = 1;
+      });
+      expect(x).toEqual(want);
+    }
+  });
+
+  it('ordinal: the category index, the unknown code for missing and unseen values', () => {
+    const steps: FittedTransform[] = [{ kind: 'ordinal', column: 'k', categories, unknown: -7 }];
+    const { x } = assembleSplitFeatures(col, feature, steps, rows.length, rows);
+    const want = Float32Array.from(rows, (src) => {
+      const v = cat[src];
+      return v !== null && categories.includes(v) ? categories.indexOf(v) : -7;
+    });
+    expect(x).toEqual(want);
+  });
+
+  it('one-hot with unknown: error names the row of the first unseen value', () => {
+    const steps: FittedTransform[] = [{ kind: 'onehot', column: 'k', categories, unknown: 'error' }];
+    const first = Array.from(rows).findIndex((src) => cat[src] === 'zz');
+    expect(() => assembleSplitFeatures(col, feature, steps, rows.length, rows)).toThrow(
+      `unknown category "zz" in column 'k' (row ${first + 1})`,
+    );
+  });
+});

@@ -40,6 +40,6 @@ describe('tableFingerprint', () => {
     variant((t) => ((t.columns[1].values as (string | null)[])[5] = 'k0'));
     variant((t) => (t.columns[0] = { ...t.columns[0], name: 'y' }));
     variant((t) => (t.columns[0] = { ...t.columns[0], type: 'integer' } as TableValue['columns'][0]));
-    variant((t) => (t.columns = [t.columns[0], { ...t.columns[0], name: 'x2', values: x(t).subarray(0, 1000) }]));
+    variant((t) => (t.columns = [t.columns[0], { name: 'x2', type: 'number', values: x(t).subarray(0, 1000) }]));
   });
 });

@@ -172,10 +172,10 @@ describe('splitTable', () => {
       const mean = trainA.reduce((x, y) => x + y, 0) / trainA.length;
       const imputed = dataset.transforms.find((t) => t.column === 'a');
       expect(imputed).toMatchObject({ kind: 'impute', value: expect.closeTo(mean, 10) });
+      const fill = imputed?.kind === 'impute' ? (imputed.value as number) : NaN;
       const s = dataset.splits.test;
       Array.from(s.rowIds!).forEach((id, k) => {
-        if (Number.isNaN(a[id - 1]))
-          expect(s.x[2 * k]).toBe(Math.fround(imputed!.kind === 'impute' ? (imputed.value as number) : NaN));
+        if (Number.isNaN(a[id - 1])) expect(s.x[2 * k]).toBe(Math.fround(fill));
       });
     }
   });
