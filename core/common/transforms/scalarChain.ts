@@ -50,12 +50,12 @@ export function ascending(rows: ArrayLike<number>): boolean {
 
 /**
  * The moments of `map(values[r])` over the rows `rows` (without a copy of the column when the map
- * only fills missing values): the same
- * two passes (sum, then squared deviations) as `moments`, over the rows in ascending source order
- * for a long shuffled index (a front-to-back read of the column; the sums differ from index order
- * only in float rounding), else in index order.
+ * only fills missing values): the same two passes (sum, then squared deviations) as `moments`,
+ * over the rows in ascending source order for a long shuffled index (a front-to-back read of the
+ * column; the sums differ from index order only in float rounding), else in index order. Without
+ * `std` the second pass is skipped (std 0).
  */
-export function scalarMoments(k: Scalar, values: Float64Array, rows: ArrayLike<number>): Moments {
+export function scalarMoments(k: Scalar, values: Float64Array, rows: ArrayLike<number>, std = true): Moments {
   const order = rows.length >= BUCKETED_ROWS && !ascending(rows) ? bucketPlan(rows).src : rows;
   if (k.zero || k.sub !== 0 || k.div !== 1) {
     const out = new Float64Array(order.length);
@@ -83,10 +83,11 @@ export function scalarMoments(k: Scalar, values: Float64Array, rows: ArrayLike<n
   }
   const mean = n ? s / n : 0;
   let ss = 0;
-  for (let i = 0; i < order.length; i++) {
-    let x = values[order[i]];
-    if (x !== x) x = fill;
-    if (x === x) ss += (x - mean) * (x - mean);
-  }
+  if (std)
+    for (let i = 0; i < order.length; i++) {
+      let x = values[order[i]];
+      if (x !== x) x = fill;
+      if (x === x) ss += (x - mean) * (x - mean);
+    }
   return { n, mean, std: n ? Math.sqrt(ss / n) : 0, min: n ? min : 0, max: n ? max : 0 };
 }

@@ -271,7 +271,7 @@ export function splitTable(
   }
 
   for (const { col, at } of numeric) {
-    const m = scalarMoments(IDENTITY, col.values as Float64Array, trainIdx);
+    const m = scalarMoments(IDENTITY, col.values as Float64Array, trainIdx, false);
     fits[at] = { kind: 'impute', column: col.name, strategy: 'mean', value: m.n ? m.mean : 0 };
   }
   const transforms = fits as FittedTransform[];
