@@ -165,7 +165,7 @@ export class ColumnBuilder {
     if (this.forced) this.bad(place, v, kind === 'num' ? 'number' : 'value');
     this.demoted = true;
     this.nums = null;
-    if (this.n === 1 && this.text === null) {
+    if (this.n === 1) {
       this.text = this.newList();
       this.addText(this.text, 0, v);
     }
@@ -195,19 +195,15 @@ export class ColumnBuilder {
   }
 
   /**
-   * Keeps the column's text while it has only missing values, so that a value that demotes it
-   * later finds every row's text kept. A builder of a chunk of the file does this: its first
-   * rows are not the file's, and without the text the column would be read again.
+   * Starts the column demoted, keeping its text, as a column whose first value demoted it goes
+   * on. A builder of a chunk of the file does this for the columns the file's first row demoted,
+   * so that its rows are read as the one-thread pass reads them.
    */
-  keepTextWhileEmpty(): void {
-    if (this.kind === 'empty' && this.n === 0) this.text = this.newList();
-  }
-
-  /** The first value that is not missing gives the column its kind (the text kept till then is dropped). */
-  private typed(kind: Kind): void {
-    this.kind = kind;
-    this.text = null;
-    this.textMissing = 0;
+  startDemoted(): void {
+    if (this.n !== 0 || this.strs !== null || this.forced) return;
+    this.demoted = true;
+    this.nums = null;
+    this.text = this.newList();
   }
 
   /** Whether the column, demoted, already holds every row's text (its first value demoted it). */
@@ -302,7 +298,7 @@ export class ColumnBuilder {
         if (this.demoted) return;
         if (this.kind !== 'num') {
           if (this.kind !== 'empty') return this.mismatch(place, v, 'num');
-          this.typed('num');
+          this.kind = 'num';
         }
         this.store(i, x);
         if (this.allInt && !Number.isInteger(x)) {
@@ -319,13 +315,13 @@ export class ColumnBuilder {
     if (this.demoted) return;
     const b = BOOLS.get(v);
     if (b !== undefined) {
-      if (this.kind === 'empty') this.typed('bool');
+      if (this.kind === 'empty') this.kind = 'bool';
       if (this.kind === 'bool') return this.store(i, b);
       return this.mismatch(place, v, 'bool');
     }
     const t = parseIsoDate(v);
     if (t === t) {
-      if (this.kind === 'empty') this.typed('date');
+      if (this.kind === 'empty') this.kind = 'date';
       if (this.kind === 'date') return this.store(i, t);
       return this.mismatch(place, v, 'date');
     }
@@ -351,7 +347,7 @@ export class ColumnBuilder {
       this.modeNow = -1;
     }
     if (this.kind !== 'num') {
-      this.typed('num');
+      this.kind = 'num';
       this.modeNow = -1;
     }
     this.numeric++;
@@ -389,7 +385,8 @@ export class ColumnBuilder {
     this.modeNow = -1;
     const at = this.n;
     const first = p.firstNonNumeric;
-    if (first !== null && this.firstNonNumeric === null) this.firstNonNumeric = { ...first, line: first.line + lineOffset };
+    if (first !== null && this.firstNonNumeric === null)
+      this.firstNonNumeric = { ...first, line: first.line + lineOffset };
     this.n += p.n;
     this.missing += p.missing;
     this.numeric += p.numeric;

@@ -14,6 +14,8 @@ export interface CsvJob {
   asStrings: string[];
   /** The column names the header gave. */
   names: string[];
+  /** The columns the first row demoted (see `ColumnBuilder.startDemoted`). */
+  demoted: number[];
   crlf: boolean;
   /** Chunk `j` holds the records that start in `[bounds[j], bounds[j + 1])` (its first record is sought from `bounds[j]`). */
   bounds: number[];
@@ -67,7 +69,7 @@ async function readChunk(job: CsvJob, j: number): Promise<ChunkResult> {
   const estimatedRows = Math.ceil(layout.estimatedRows * share * 1.1) + 16;
   const rows = new CsvRows({ ...layout, estimatedRows }, job.opts, new Set(job.asStrings));
   const builders = rows.preset(job.names);
-  for (const b of builders) b.keepTextWhileEmpty();
+  for (const k of job.demoted) builders[k].startDemoted();
   let r;
   try {
     r = await parseRange(

@@ -105,7 +105,7 @@ class Results {
 }
 
 /**
- * `fastPass` on `threads` threads: this one reads the header, then chunks of the file from the
+ * `fastPass` on `threads` threads: this one reads the header and the first row, then chunks of the file from the
  * front while worker threads read chunks from the back, each into columns of its own
  * (`readChunks`). Walking the chunks in order, this thread adds each worker's columns to its
  * own (`ColumnBuilder.append`) where the chunk before ends at the record the worker started
@@ -124,7 +124,7 @@ export async function chunkedPass(
   const head = await parseRange(
     layout,
     rows,
-    { from: 0, line: 1, until: 0, extend: (at) => (rows.builders === null ? at + 1 : at) },
+    { from: 0, line: 1, until: 0, extend: (at) => (rows.builders === null || rows.builders[0].n === 0 ? at + 1 : at) },
     hooks,
   );
   if (head === false) return false;
@@ -135,7 +135,8 @@ export async function chunkedPass(
   const wanted = hooks.chunkBytes ?? Math.min(MAX_CHUNK, Math.max(MIN_CHUNK, rest / (threads * CHUNKS_PER_THREAD)));
   const count = Math.min(MAX_CHUNKS, Math.ceil(rest / Math.max(1, wanted)));
   const { crlf } = head;
-  if (count < 2) return (await parseRange(layout, rows, { from, line: head.line, crlf, until: Infinity }, hooks)) !== false;
+  if (count < 2)
+    return (await parseRange(layout, rows, { from, line: head.line, crlf, until: Infinity }, hooks)) !== false;
   const bounds = Array.from({ length: count + 1 }, (_, j) => from + Math.round((j * rest) / count));
   const claims = new Int32Array(new SharedArrayBuffer(4));
   claims[0] = 1 + (count << 16);
@@ -144,6 +145,7 @@ export async function chunkedPass(
     opts,
     asStrings: [...asStrings],
     names: rows.names,
+    demoted: rows.builders!.flatMap((b, k) => (b.demoted && b.hasText ? [k] : [])),
     crlf,
     bounds,
     claims,
