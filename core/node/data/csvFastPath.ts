@@ -24,38 +24,36 @@ const UNFIT = -2;
  * (the first MiB of the file), and keeps it for the whole file.
  */
 export function papaNewline(text: Uint8Array): '\n' | '\r\n' | '\r' {
-  const head = unquoted(text);
-  const firstCr = head.indexOf(CR);
-  if (firstCr === -1) return '\n';
-  const firstLf = head.indexOf(LF);
-  if (firstLf !== -1 && firstLf < firstCr) return '\n';
+  if (text.indexOf(CR) === -1) return '\n';
+  // the bytes outside quoted text, as papaparse's guess sees them: it removes each pair of
+  // quote characters with what lies between (a lone last quote stays, with what follows)
+  let at = 0;
+  let firstCr = -1;
+  let firstLf = -1;
   let pieces = 1;
   let withLf = 0;
-  for (let i = firstCr; i !== -1; i = head.indexOf(CR, i + 1)) {
-    pieces++;
-    if (head[i + 1] === LF) withLf++;
-  }
-  return withLf >= pieces / 2 ? '\r\n' : '\r';
-}
-
-/**
- * The bytes outside quoted text, as papaparse's line-end guess sees them: it removes each
- * pair of quote characters with what lies between (a lone last quote stays, with what follows).
- */
-function unquoted(text: Uint8Array): Uint8Array {
-  let q = text.indexOf(QUOTE);
-  if (q === -1) return text;
-  const parts: Uint8Array[] = [];
+  let afterCr = false;
+  const visit = (from: number, to: number): void => {
+    for (let i = from; i < to; i++, at++) {
+      const c = text[i];
+      if (afterCr && c === LF) withLf++;
+      afterCr = c === CR;
+      if (afterCr) {
+        pieces++;
+        if (firstCr === -1) firstCr = at;
+      } else if (c === LF && firstLf === -1) firstLf = at;
+    }
+  };
   let from = 0;
-  while (q !== -1) {
+  for (let q = text.indexOf(QUOTE); q !== -1; q = text.indexOf(QUOTE, from)) {
     const close = text.indexOf(QUOTE, q + 1);
     if (close === -1) break;
-    parts.push(text.subarray(from, q));
+    visit(from, q);
     from = close + 1;
-    q = text.indexOf(QUOTE, from);
   }
-  parts.push(text.subarray(from));
-  return Buffer.concat(parts);
+  visit(from, text.length);
+  if (firstCr === -1 || (firstLf !== -1 && firstLf < firstCr)) return '\n';
+  return withLf >= pieces / 2 ? '\r\n' : '\r';
 }
 
 /**

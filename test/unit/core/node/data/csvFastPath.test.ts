@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
+import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import type { TableValue } from '../../../../../core/common';
 import { csvOptionsSchema } from '../../../../../core/common/nodes/data/csvOptions';
@@ -178,6 +179,13 @@ describe('CSV fast path', () => {
     expect(papaNewline(Buffer.from('a,b\r\n1,2\n'))).toBe('\r\n');
     expect(papaNewline(Buffer.from('a,b\r1,2\r'))).toBe('\r');
     expect(papaNewline(Buffer.from('a,b'))).toBe('\n');
+    // papaparse's own guess on the same text, quoted line ends and lone quotes included
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('\n', '\r', '"', 'a', ','), maxLength: 40 }), (s) => {
+        expect(papaNewline(Buffer.from(s))).toBe(Papa.parse(s).meta.linebreak);
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it('gives the same Table or the same error as papaparse on random tables', async () => {
