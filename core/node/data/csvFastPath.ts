@@ -234,6 +234,19 @@ export function parseDecimal(buf: Uint8Array, p: number, end: number): number {
   return neg ? -x : x;
 }
 
+/** A pass's buffers: a block and room for the end of the line before it. */
+const BUFFER = BLOCK + (64 << 10);
+/** Buffers kept for the next pass on this thread (a pass uses three), so that chunks read one after another reuse them. */
+const spare: Buffer[] = [];
+
+function takeBuffer(): Buffer {
+  return spare.pop() ?? Buffer.allocUnsafe(BUFFER);
+}
+
+function giveBuffer(b: Buffer): void {
+  if (b.length === BUFFER && spare.length < 6) spare.push(b);
+}
+
 /**
  * Reads a file a block at a time into two buffers in turn, one read ahead, so the disk (or the
  * page cache copy) works while the caller parses. Blocks end at multiples of `BLOCK` in the file
@@ -241,7 +254,7 @@ export function parseDecimal(buf: Uint8Array, p: number, end: number): number {
  * same block ends as a pass over all of it.
  */
 class ReadAhead {
-  private readonly bufs = [Buffer.allocUnsafe(BLOCK), Buffer.allocUnsafe(BLOCK)];
+  private readonly bufs = [takeBuffer(), takeBuffer()];
   private turn = 0;
   private wanted: number;
   private next: Promise<number>;
@@ -276,9 +289,10 @@ class ReadAhead {
     return { chunk: buf.subarray(0, n), last };
   }
 
-  /** Waits for a read still in flight, so the file can be closed. */
+  /** Waits for a read still in flight, so the file can be closed, and gives the buffers back. */
   async settle(): Promise<void> {
     await this.next.catch(() => 0);
+    for (const b of this.bufs) giveBuffer(b);
   }
 }
 
@@ -347,8 +361,8 @@ export async function parseRange(
   const readFrom = range.seek === true && range.from > 0 ? range.from - 1 : range.from;
   let seeking = readFrom !== range.from;
   const reader = new ReadAhead(fh, readFrom);
+  let buf = takeBuffer();
   try {
-    let buf = Buffer.allocUnsafe(BLOCK + (64 << 10));
     /** The file offset of `buf[0]`. */
     let base = readFrom;
     let filled = 0;
@@ -675,6 +689,7 @@ export async function parseRange(
       if (!(await fill())) return false;
     }
   } finally {
+    giveBuffer(buf);
     await reader.settle();
     await fh.close();
   }
