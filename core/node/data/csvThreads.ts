@@ -15,10 +15,14 @@ const CHUNKS_PER_THREAD = 8;
 const MIN_CHUNK = 1 << 20;
 const MAX_CHUNK = 64 << 20;
 
+/** How long idle workers wait for the next read before they end (and give their memory back). */
+const IDLE_MS = 1000;
 /** Idle workers kept for the next read. */
 const idle: Worker[] = [];
+let idleTimer: NodeJS.Timeout | undefined;
 
 function takeWorkers(n: number): Worker[] {
+  clearTimeout(idleTimer);
   const out = idle.splice(0, n);
   while (out.length < n) {
     const { code, eval: isEval } = workerSource(import.meta.url, 'csv-worker', './csvWorker.ts');
@@ -101,6 +105,11 @@ class Results {
         idle.push(w);
       }
     }
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(() => {
+      for (const w of idle.splice(0)) void w.terminate();
+    }, IDLE_MS);
+    idleTimer.unref();
   }
 }
 
