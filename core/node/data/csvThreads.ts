@@ -26,7 +26,15 @@ function takeWorkers(n: number): Worker[] {
   const out = idle.splice(0, n);
   while (out.length < n) {
     const { code, eval: isEval } = workerSource(import.meta.url, 'csv-worker', './csvWorker.ts');
-    out.push(new Worker(code, { eval: isEval, execArgv: [] }));
+    const w = new Worker(code, { eval: isEval, execArgv: [] });
+    // a worker that fails while idle leaves the pool (a job listens for its own failures)
+    const leave = (): void => {
+      const i = idle.indexOf(w);
+      if (i >= 0) idle.splice(i, 1);
+    };
+    w.on('error', leave);
+    w.on('exit', leave);
+    out.push(w);
   }
   for (const w of out) w.ref();
   return out;

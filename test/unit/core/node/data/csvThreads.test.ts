@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { csvOptionsSchema } from '../../../../../core/common/nodes/data/csvOptions';
 import { readCsv, type ReadHooks } from '../../../../../core/node/data/readCsv';
+import { CancelledError } from '../../../../../core/node/executors/Executor';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'weft-csv-threads-'));
 let k = 0;
@@ -121,6 +122,23 @@ describe('CSV reader on several threads', () => {
     const fine = await read(goodFile, {}, { threads: 2, chunkBytes: 4096 });
     expect(fine.fromWorkers).toBeGreaterThan(0);
     expect(fine.out).toEqual((await read(goodFile, {}, { threads: 1 })).out);
+  });
+
+  it('stops when cancelled mid-read, and reads again afterwards', async () => {
+    const lines = ['a,b'];
+    // past one 2 MiB block, so that the reading thread checks the signal after the first progress
+    for (let i = 0; i < 400_000; i++) lines.push(`${i},${i % 3}`);
+    const file = write(lines.join('\n') + '\n');
+    const controller = new AbortController();
+    const cancelled = readCsv(file, csvOptionsSchema.parse({}), {
+      threads: 2,
+      chunkBytes: 1 << 18,
+      signal: controller.signal,
+      progress: () => controller.abort(),
+    });
+    await expect(cancelled).rejects.toBeInstanceOf(CancelledError);
+    const again = await read(file, {}, { threads: 2, chunkBytes: 1 << 18 });
+    expect(again.out).toEqual((await read(file, {}, { threads: 1 })).out);
   });
 
   it('reads a small file on one thread unless chunks are asked for', async () => {
