@@ -3,6 +3,7 @@
  * of row indices kept in ascending feature order, so a split scans each candidate feature once and
  * the children are made by a stable partition, with no sorting and no allocation per row.
  */
+import { CartBuffers } from './cartWasm';
 
 /** A fitted tree in flat arrays; node 0 is the root, `feature[k] < 0` marks a leaf. */
 export interface Tree {
@@ -119,16 +120,11 @@ interface Growable {
 }
 
 /**
- * The bagged rows of one tree, renumbered 0..m-1 so that every per-row array is small and dense:
- * per-feature row lists in ascending feature order (two copies, the children of a node written into
- * the copy its depth does not read), the feature values column-major, weights and labels.
+ * The bagged rows of one tree renumbered 0..m-1, so that every per-row array is small and dense,
+ * in `buffers` (see {@link CartBuffers}); regression targets beside them.
  */
 interface Bag {
-  m: number;
-  lists: [Int32Array, Int32Array];
-  cols: Float32Array;
-  weight: Float64Array;
-  classes: Int32Array;
+  buffers: CartBuffers;
   values: Float64Array;
 }
 
@@ -137,38 +133,37 @@ function bagRows(sorted: SortedFeatures, targets: Targets, weight: Float64Array)
   const compact = new Int32Array(n);
   let m = 0;
   for (let i = 0; i < n; i++) compact[i] = weight[i] > 0 ? m++ : -1;
-  const lists: [Int32Array, Int32Array] = [new Int32Array(m * d), new Int32Array(m * d)];
-  const cols = new Float32Array(m * d);
+  const width = targets.kind === 'classes' ? targets.k : targets.t;
+  const buffers = new CartBuffers(m, d, width);
+  const { list, values: values32 } = buffers;
   for (let j = 0; j < d; j++) {
-    let r = j * m;
+    let r = 2 * j * m;
     for (let p = j * n; p < (j + 1) * n; p++) {
-      const q = compact[sorted.order[p]];
-      if (q >= 0) lists[0][r++] = q;
+      const row = sorted.order[p];
+      const q = compact[row];
+      if (q < 0) continue;
+      list[r] = q;
+      values32[r + 1] = sorted.cols[j * n + row];
+      r += 2;
     }
-    for (let i = 0; i < n; i++) if (compact[i] >= 0) cols[j * m + compact[i]] = sorted.cols[j * n + i];
   }
-  const w = new Float64Array(m);
-  const width = targets.kind === 'classes' ? 1 : targets.t;
-  const classes = new Int32Array(targets.kind === 'classes' ? m : 0);
   const values = new Float64Array(targets.kind === 'values' ? m * width : 0);
   for (let i = 0; i < n; i++) {
     const q = compact[i];
     if (q < 0) continue;
-    w[q] = weight[i];
-    if (targets.kind === 'classes') classes[q] = targets.y[i];
+    buffers.weight[q] = weight[i];
+    if (targets.kind === 'classes') buffers.classes[q] = targets.y[i];
     else for (let c = 0; c < width; c++) values[q * width + c] = targets.y[i * width + c];
   }
-  return { m, lists, cols, weight: w, classes, values };
+  return { buffers, values };
 }
 
-/** The best split found so far at a node: [score, last position going left, feature, threshold]. */
-type Best = Float64Array;
 const SCORE = 0;
 const POS = 1;
 const FEATURE = 2;
 const THRESHOLD = 3;
 
-function offer(best: Best, score: number, r: number, j: number, here: number, next: number): void {
+function offer(best: Float64Array, score: number, r: number, j: number, here: number, next: number): void {
   if (best[FEATURE] < 0 || score < best[SCORE] - 1e-12 * Math.abs(best[SCORE])) {
     best[SCORE] = score;
     best[FEATURE] = j;
@@ -178,34 +173,30 @@ function offer(best: Best, score: number, r: number, j: number, here: number, ne
   }
 }
 
-/** Scans feature `j`'s thresholds at a classification node (gini or entropy). */
+/** Scans feature `j`'s thresholds at a classification node (gini or entropy) in JavaScript. */
 function scanClasses(
-  bag: Bag,
-  list: Int32Array,
+  buffers: CartBuffers,
   j: number,
   start: number,
   end: number,
-  total: Float64Array,
   w: number,
-  left: Float64Array,
   gini: boolean,
   minLeaf: number,
-  best: Best,
 ): void {
-  const { m, cols, weight, classes } = bag;
+  const { m, list, values: vals, weight, classes, total, left, best } = buffers;
   const base = j * m;
   const k = total.length;
   const count = end - start;
   left.fill(0);
   let wl = 0;
-  let next = cols[base + list[base + start]];
+  let next = vals[2 * (base + start) + 1];
   for (let r = start; r < end - 1; r++) {
-    const q = list[base + r];
+    const q = list[2 * (base + r)];
     const wq = weight[q];
     wl += wq;
     left[classes[q]] += wq;
     const here = next;
-    next = cols[base + list[base + r + 1]];
+    next = vals[2 * (base + r) + 3];
     if (!(here < next)) continue;
     const nl = r + 1 - start;
     if (nl < minLeaf || count - nl < minLeaf) continue;
@@ -228,32 +219,22 @@ function scanClasses(
 }
 
 /** Scans feature `j`'s thresholds at a regression node (squared error, `t` targets). */
-function scanValues(
-  bag: Bag,
-  list: Int32Array,
-  j: number,
-  start: number,
-  end: number,
-  total: Float64Array,
-  w: number,
-  left: Float64Array,
-  minLeaf: number,
-  best: Best,
-): void {
-  const { m, cols, weight, values } = bag;
+function scanValues(bag: Bag, j: number, start: number, end: number, w: number, minLeaf: number): void {
+  const { m, list, values: vals, weight, total, left, best } = bag.buffers;
+  const { values } = bag;
   const base = j * m;
   const t = total.length;
   const count = end - start;
   left.fill(0);
   let wl = 0;
-  let next = cols[base + list[base + start]];
+  let next = vals[2 * (base + start) + 1];
   for (let r = start; r < end - 1; r++) {
-    const q = list[base + r];
+    const q = list[2 * (base + r)];
     const wq = weight[q];
     wl += wq;
     for (let c = 0; c < t; c++) left[c] += wq * values[q * t + c];
     const here = next;
-    next = cols[base + list[base + r + 1]];
+    next = vals[2 * (base + r) + 3];
     if (!(here < next)) continue;
     const nl = r + 1 - start;
     if (nl < minLeaf || count - nl < minLeaf) continue;
@@ -265,31 +246,6 @@ function scanValues(
       gain += (sl * sl) / wl + (sr * sr) / wr;
     }
     offer(best, -gain, r, j, here, next);
-  }
-}
-
-/** Splits every feature's list of the node at `start..end` from `src` into `dst`, left rows first, both sides in order. */
-function partitionLists(
-  m: number,
-  d: number,
-  src: Int32Array,
-  dst: Int32Array,
-  start: number,
-  end: number,
-  mid: number,
-  goesLeft: Uint8Array,
-): void {
-  for (let j = 0; j < d; j++) {
-    const b = j * m;
-    let l = b + start;
-    let r = b + mid;
-    for (let p = b + start; p < b + end; p++) {
-      const q = src[p];
-      const g = goesLeft[q];
-      dst[r + g * (l - r)] = q;
-      l += g;
-      r += 1 - g;
-    }
   }
 }
 
@@ -310,12 +266,9 @@ export function growTree(
   const regression = targets.kind === 'values';
   const gini = opts.criterion === 'gini';
   const bag = bagRows(sorted, targets, weight);
-  const { m, cols, lists, classes, values } = bag;
-  const goesLeft = new Uint8Array(m);
+  const { buffers, values } = bag;
+  const { m, list, values: vals, classes, goesLeft, total, best } = buffers;
   const features = Int32Array.from({ length: d }, (_, j) => j);
-  const total = new Float64Array(width);
-  const leftStats = new Float64Array(width);
-  const best: Best = new Float64Array(4);
   const tree: Growable = { feature: [], threshold: [], left: [], right: [], value: [] };
   let maxDepth = 0;
   let leaves = 0;
@@ -335,14 +288,13 @@ export function growTree(
     const depth = stack.pop()!;
     const end = stack.pop()!;
     const start = stack.pop()!;
-    const src = lists[depth & 1];
     maxDepth = Math.max(maxDepth, depth);
     total.fill(0);
     let w = 0;
     let sq = 0;
     for (let r = start; r < end; r++) {
-      const q = src[r];
-      const wq = bag.weight[q];
+      const q = list[2 * r];
+      const wq = buffers.weight[q];
       w += wq;
       if (!regression) total[classes[q]] += wq;
       else {
@@ -373,10 +325,11 @@ export function growTree(
         features[pick] = features[f];
         features[f] = j;
         const base = j * m;
-        if (cols[base + src[base + start]] >= cols[base + src[base + end - 1]]) continue;
+        if (vals[2 * (base + start) + 1] >= vals[2 * (base + end) - 1]) continue;
         visited++;
-        if (regression) scanValues(bag, src, j, start, end, total, w, leftStats, opts.minSamplesLeaf, best);
-        else scanClasses(bag, src, j, start, end, total, w, leftStats, gini, opts.minSamplesLeaf, best);
+        if (regression) scanValues(bag, j, start, end, w, opts.minSamplesLeaf);
+        else if (!(gini && buffers.gini(j, start, end, w, opts.minSamplesLeaf)))
+          scanClasses(buffers, j, start, end, w, gini, opts.minSamplesLeaf);
       }
     }
     if (best[FEATURE] < 0) {
@@ -387,10 +340,10 @@ export function growTree(
     const bestPos = best[POS];
     const bestScore = best[SCORE];
     const base = bestFeature * m;
-    for (let r = start; r <= bestPos; r++) goesLeft[src[base + r]] = 1;
-    for (let r = bestPos + 1; r < end; r++) goesLeft[src[base + r]] = 0;
+    for (let r = start; r <= bestPos; r++) goesLeft[list[2 * (base + r)]] = 1;
+    for (let r = bestPos + 1; r < end; r++) goesLeft[list[2 * (base + r)]] = 0;
     const mid = bestPos + 1;
-    partitionLists(m, d, src, lists[(depth + 1) & 1], start, end, mid, goesLeft);
+    buffers.partition(start, end);
     const childImpurity = regression ? (sq + bestScore) / width : bestScore;
     importance[bestFeature] += w * impurity - childImpurity;
     tree.feature[node] = bestFeature;

@@ -1,0 +1,313 @@
+/**
+ * The two hot loops of CART on presorted lists (`cart.ts`) as WebAssembly: the stable partition of
+ * every feature's (row, value) list at a split, and the gini scan of one feature's thresholds. They
+ * do the JavaScript loops' arithmetic in the same order, so the trees are the same bit for bit.
+ */
+import { F64, I32, name, section, uleb, WASM_HEADER } from '../wasm/encode';
+
+/** What this module needs of the WebAssembly API (core/common is typed without DOM or Node). */
+interface WasmMemory {
+  buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  Memory: new (d: { initial: number }) => WasmMemory;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (m: object, imports: object) => { exports: Record<string, unknown> };
+}
+declare const WebAssembly: WasmApi | undefined;
+
+type Partition = (
+  list: number,
+  stride: number,
+  d: number,
+  s: number,
+  e: number,
+  goesLeft: number,
+  spill: number,
+) => void;
+type GiniScan = (
+  p: number,
+  pend: number,
+  weight: number,
+  classes: number,
+  left: number,
+  total: number,
+  k: number,
+  w: number,
+  minLeaf: number,
+  count: number,
+  best: number,
+  j: number,
+  pos: number,
+) => void;
+
+const I64 = 0x7e;
+const GET = 0x20;
+const SET = 0x21;
+const TEE = 0x22;
+const BLOCK = 0x02;
+const LOOP = 0x03;
+const IF = 0x04;
+const BR = 0x0c;
+const BR_IF = 0x0d;
+const END = 0x0b;
+const VOID = 0x40;
+const SELECT = 0x1b;
+const I32_LOAD = 0x28;
+const I64_LOAD = 0x29;
+const F32_LOAD = 0x2a;
+const F64_LOAD = 0x2b;
+const I32_LOAD8_U = 0x2d;
+const I64_STORE = 0x37;
+const F64_STORE = 0x39;
+const I32_CONST = 0x41;
+const F64_CONST = 0x44;
+const I32_EQZ = 0x45;
+const I32_LT_S = 0x48;
+const I32_GE_U = 0x4f;
+const F64_LT = 0x63;
+const F64_GE = 0x66;
+const I32_ADD = 0x6a;
+const I32_SUB = 0x6b;
+const I32_OR = 0x72;
+const I32_SHL = 0x74;
+const F64_ABS = 0x99;
+const F64_ADD = 0xa0;
+const F64_SUB = 0xa1;
+const F64_MUL = 0xa2;
+const F64_DIV = 0xa3;
+const I32_WRAP_I64 = 0xa7;
+const F32_DEMOTE_F64 = 0xb6;
+const F64_CONVERT_I32_S = 0xb7;
+const F64_PROMOTE_F32 = 0xbb;
+const MEMORY_COPY = [0xfc, 0x0a, 0x00, 0x00];
+const f64 = (v: number) => [F64_CONST, ...new Uint8Array(Float64Array.of(v).buffer)];
+
+/**
+ * `part(list, stride, d, s, e, goesLeft, spill)`: byte addresses of feature 0's list, the bytes per
+ * feature, the feature count, the node's first and end byte offsets in each list, the per-row
+ * flags and a spill buffer; locals j, p, pend, l, o, g (i32), v (i64). For each feature, entries
+ * whose row has its flag set are written back from the node's start in their order, the others to
+ * the spill buffer, copied after them.
+ */
+const [P_LIST, P_STRIDE, P_D, P_S, P_E, P_GL, P_SPILL] = [0, 1, 2, 3, 4, 5, 6];
+const [P_J, P_P, P_PEND, P_L, P_O, P_G, P_V] = [7, 8, 9, 10, 11, 12, 13];
+const partitionBody = [
+  ...[2, 6, I32, 1, I64],
+  ...[BLOCK, VOID, LOOP, VOID],
+  ...[GET, P_J, GET, P_D, I32_GE_U, BR_IF, 1],
+  ...[GET, P_LIST, GET, P_S, I32_ADD, TEE, P_P, SET, P_L],
+  ...[GET, P_LIST, GET, P_E, I32_ADD, SET, P_PEND, GET, P_SPILL, SET, P_O],
+  ...[BLOCK, VOID, LOOP, VOID],
+  ...[GET, P_P, GET, P_PEND, I32_GE_U, BR_IF, 1],
+  ...[GET, P_P, I64_LOAD, 3, 0, SET, P_V],
+  ...[GET, P_GL, GET, P_V, I32_WRAP_I64, I32_ADD, I32_LOAD8_U, 0, 0, I32_CONST, 3, I32_SHL, SET, P_G],
+  ...[GET, P_L, GET, P_V, I64_STORE, 3, 0, GET, P_O, GET, P_V, I64_STORE, 3, 0],
+  ...[GET, P_L, GET, P_G, I32_ADD, SET, P_L],
+  ...[GET, P_O, I32_CONST, 8, I32_ADD, GET, P_G, I32_SUB, SET, P_O],
+  ...[GET, P_P, I32_CONST, 8, I32_ADD, SET, P_P, BR, 0],
+  ...[END, END],
+  ...[GET, P_L, GET, P_SPILL, GET, P_O, GET, P_SPILL, I32_SUB, ...MEMORY_COPY],
+  ...[GET, P_LIST, GET, P_STRIDE, I32_ADD, SET, P_LIST],
+  ...[GET, P_J, I32_CONST, 1, I32_ADD, SET, P_J, BR, 0],
+  ...[END, END, END],
+];
+
+/**
+ * `gini(p, pend, weight, classes, left, total, k, w, minLeaf, count, best, j, pos)`: byte addresses
+ * of the node's first and last list entries, the per-row weights and classes, the zeroed left class
+ * weights and the node's class weights (k each); the node's weight, min_samples_leaf, its row
+ * count, the `[score, position, feature, threshold]` of the best split so far, this feature and the
+ * node's first position. Offers every threshold between distinct values to `best` as `scanClasses`.
+ */
+const [G_P, G_PEND, G_WTS, G_CLS, G_LEFT, G_TOTAL, G_K, G_W, G_MIN, G_COUNT, G_BEST, G_J, G_POS] = [
+  0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+];
+const [G_Q, G_C, G_NL, G_A] = [13, 14, 15, 16];
+const [G_WL, G_WQ, G_HERE, G_NEXT, G_WR, G_IL, G_IR, G_PL, G_PR, G_SCORE, G_LC, G_BS, G_MID] = [
+  17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29,
+];
+const giniBody = [
+  ...[2, 4, I32, 13, F64],
+  ...[GET, G_P, F32_LOAD, 2, 4, F64_PROMOTE_F32, SET, G_NEXT],
+  ...[BLOCK, VOID, LOOP, VOID],
+  ...[GET, G_P, GET, G_PEND, I32_GE_U, BR_IF, 1],
+  ...[GET, G_P, I32_LOAD, 2, 0, SET, G_Q],
+  ...[GET, G_WTS, GET, G_Q, I32_CONST, 3, I32_SHL, I32_ADD, F64_LOAD, 3, 0, SET, G_WQ],
+  ...[GET, G_WL, GET, G_WQ, F64_ADD, SET, G_WL],
+  ...[GET, G_LEFT, GET, G_CLS, GET, G_Q, I32_CONST, 2, I32_SHL, I32_ADD, I32_LOAD, 2, 0],
+  ...[I32_CONST, 3, I32_SHL, I32_ADD, TEE, G_A],
+  ...[GET, G_A, F64_LOAD, 3, 0, GET, G_WQ, F64_ADD, F64_STORE, 3, 0],
+  ...[GET, G_NEXT, SET, G_HERE, GET, G_P, F32_LOAD, 2, 12, F64_PROMOTE_F32, SET, G_NEXT],
+  ...[GET, G_P, I32_CONST, 8, I32_ADD, SET, G_P],
+  ...[GET, G_POS, I32_CONST, 1, I32_ADD, SET, G_POS, GET, G_NL, I32_CONST, 1, I32_ADD, SET, G_NL],
+  ...[BLOCK, VOID],
+  ...[GET, G_HERE, GET, G_NEXT, F64_LT, I32_EQZ, BR_IF, 0],
+  ...[GET, G_NL, GET, G_MIN, I32_LT_S, BR_IF, 0],
+  ...[GET, G_COUNT, GET, G_NL, I32_SUB, GET, G_MIN, I32_LT_S, BR_IF, 0],
+  ...[GET, G_W, GET, G_WL, F64_SUB, SET, G_WR],
+  ...[...f64(0), SET, G_IL, ...f64(0), SET, G_IR, I32_CONST, 0, SET, G_C],
+  ...[BLOCK, VOID, LOOP, VOID],
+  ...[GET, G_C, GET, G_K, I32_GE_U, BR_IF, 1],
+  ...[GET, G_LEFT, GET, G_C, I32_CONST, 3, I32_SHL, I32_ADD, F64_LOAD, 3, 0, SET, G_LC],
+  ...[GET, G_LC, GET, G_WL, F64_DIV, SET, G_PL],
+  ...[GET, G_TOTAL, GET, G_C, I32_CONST, 3, I32_SHL, I32_ADD, F64_LOAD, 3, 0, GET, G_LC, F64_SUB],
+  ...[GET, G_WR, F64_DIV, SET, G_PR],
+  ...[GET, G_IL, GET, G_PL, GET, G_PL, F64_MUL, F64_ADD, SET, G_IL],
+  ...[GET, G_IR, GET, G_PR, GET, G_PR, F64_MUL, F64_ADD, SET, G_IR],
+  ...[GET, G_C, I32_CONST, 1, I32_ADD, SET, G_C, BR, 0],
+  ...[END, END],
+  ...[GET, G_WL, ...f64(1), GET, G_IL, F64_SUB, F64_MUL],
+  ...[GET, G_WR, ...f64(1), GET, G_IR, F64_SUB, F64_MUL, F64_ADD, SET, G_SCORE],
+  ...[GET, G_BEST, F64_LOAD, 3, 0, SET, G_BS],
+  ...[GET, G_BEST, F64_LOAD, 3, 16, ...f64(0), F64_LT],
+  ...[GET, G_SCORE, GET, G_BS, ...f64(1e-12), GET, G_BS, F64_ABS, F64_MUL, F64_SUB, F64_LT, I32_OR],
+  ...[IF, VOID],
+  ...[GET, G_BEST, GET, G_SCORE, F64_STORE, 3, 0],
+  ...[GET, G_BEST, GET, G_POS, I32_CONST, 1, I32_SUB, F64_CONVERT_I32_S, F64_STORE, 3, 8],
+  ...[GET, G_BEST, GET, G_J, F64_STORE, 3, 16],
+  ...[GET, G_HERE, GET, G_NEXT, F64_ADD, ...f64(2), F64_DIV, F32_DEMOTE_F64, F64_PROMOTE_F32, SET, G_MID],
+  ...[GET, G_BEST, GET, G_HERE, GET, G_MID, GET, G_MID, GET, G_NEXT, F64_GE, SELECT, F64_STORE, 3, 24],
+  ...[END],
+  ...[END],
+  ...[BR, 0],
+  ...[END, END, END],
+];
+
+const moduleBytes = () =>
+  Uint8Array.from([
+    ...WASM_HEADER,
+    ...section(1, [
+      2,
+      0x60,
+      7,
+      ...new Array<number>(7).fill(I32),
+      0,
+      0x60,
+      13,
+      ...[I32, I32, I32, I32, I32, I32, I32, F64, I32, I32, I32, F64, I32],
+      0,
+    ]),
+    ...section(2, [1, ...name('e'), ...name('m'), 0x02, 0x00, 1]),
+    ...section(3, [2, 0, 1]),
+    ...section(7, [2, ...name('part'), 0x00, 0, ...name('gini'), 0x00, 1]),
+    ...section(10, [2, ...uleb(partitionBody.length), ...partitionBody, ...uleb(giniBody.length), ...giniBody]),
+  ]);
+
+let instance: { memory: WasmMemory; part: Partition; gini: GiniScan } | undefined;
+let failed = false;
+
+function wasmKernels(bytes: number): typeof instance {
+  if (failed || typeof WebAssembly === 'undefined') return undefined;
+  const pages = Math.ceil(bytes / 65536);
+  if (pages > 32768) return undefined;
+  try {
+    if (!instance) {
+      const memory = new WebAssembly.Memory({ initial: pages });
+      const { exports } = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes()), { e: { m: memory } });
+      instance = { memory, part: exports.part as Partition, gini: exports.gini as GiniScan };
+    }
+    const have = instance.memory.buffer.byteLength / 65536;
+    if (have < pages) instance.memory.grow(pages - have);
+    return instance;
+  } catch {
+    failed = true;
+    return undefined;
+  }
+}
+
+/**
+ * The arrays one tree is grown in: per feature a list of (row, value) pairs over the bagged rows
+ * `0..m-1` (entry `p` of feature `j` at `2 (j m + p)`: the row, then the value's float32 bits),
+ * per-row weights, classes and go-left flags, and the scan's class weights and best split. In one
+ * WebAssembly memory (reused by the thread's next tree) where WebAssembly is there, else in plain
+ * typed arrays with the same loops in JavaScript.
+ */
+export class CartBuffers {
+  readonly list: Int32Array;
+  readonly values: Float32Array;
+  readonly weight: Float64Array;
+  readonly classes: Int32Array;
+  readonly goesLeft: Uint8Array;
+  readonly total: Float64Array;
+  readonly left: Float64Array;
+  /** `[score, last position going left, feature, threshold]` of the best split so far. */
+  readonly best: Float64Array;
+  private readonly spill: Int32Array;
+  private readonly kernels: typeof instance;
+
+  constructor(
+    readonly m: number,
+    readonly d: number,
+    readonly k: number,
+  ) {
+    const head = 32 + 16 * k;
+    const listAt = head + 8 * m;
+    const spillAt = listAt + 8 * m * d;
+    const classesAt = spillAt + 8 * m;
+    const flagsAt = classesAt + 4 * m;
+    this.kernels = wasmKernels(flagsAt + m);
+    const buffer = this.kernels?.memory.buffer ?? new ArrayBuffer(flagsAt + m);
+    this.best = new Float64Array(buffer, 0, 4);
+    this.total = new Float64Array(buffer, 32, k);
+    this.left = new Float64Array(buffer, 32 + 8 * k, k);
+    this.weight = new Float64Array(buffer, head, m);
+    this.list = new Int32Array(buffer, listAt, 2 * m * d);
+    this.values = new Float32Array(buffer, listAt, 2 * m * d);
+    this.spill = new Int32Array(buffer, spillAt, 2 * m);
+    this.classes = new Int32Array(buffer, classesAt, m);
+    this.goesLeft = new Uint8Array(buffer, flagsAt, m);
+  }
+
+  /** Splits every feature's entries `start..end` in place, rows with their flag set first, both sides in order. */
+  partition(start: number, end: number): void {
+    const { m, d, list, goesLeft, spill } = this;
+    if (this.kernels) {
+      this.kernels.part(list.byteOffset, 8 * m, d, 8 * start, 8 * end, goesLeft.byteOffset, spill.byteOffset);
+      return;
+    }
+    for (let j = 0; j < d; j++) {
+      let l = 2 * (j * m + start);
+      let o = 0;
+      for (let p = l; p < 2 * (j * m + end); p += 2) {
+        const q = list[p];
+        const v = list[p + 1];
+        const g = goesLeft[q];
+        list[l] = q;
+        list[l + 1] = v;
+        spill[o] = q;
+        spill[o + 1] = v;
+        l += 2 * g;
+        o += 2 - 2 * g;
+      }
+      for (let i = 0; i < o; i++) list[l + i] = spill[i];
+    }
+  }
+
+  /**
+   * Offers to `best` every gini threshold of feature `j` at the node `start..end` (weight `w`, class
+   * weights in `total`), or returns false where only the JavaScript scan can.
+   */
+  gini(j: number, start: number, end: number, w: number, minLeaf: number): boolean {
+    if (!this.kernels) return false;
+    const at = this.list.byteOffset + 8 * j * this.m;
+    this.left.fill(0);
+    this.kernels.gini(
+      at + 8 * start,
+      at + 8 * (end - 1),
+      this.weight.byteOffset,
+      this.classes.byteOffset,
+      this.left.byteOffset,
+      this.total.byteOffset,
+      this.k,
+      w,
+      minLeaf,
+      end - start,
+      0,
+      j,
+      start,
+    );
+    return true;
+  }
+}
