@@ -3,7 +3,7 @@
  * of row indices kept in ascending feature order, so a split scans each candidate feature once and
  * the children are made by a stable partition, with no sorting and no allocation per row.
  */
-import { CartBuffers } from './cartWasm';
+import { CartArena, type CartBuffers } from './cartWasm';
 
 /** A fitted tree in flat arrays; node 0 is the root, `feature[k] < 0` marks a leaf. */
 export interface Tree {
@@ -31,10 +31,11 @@ export interface TreeOptions {
   maxFeatures: number;
 }
 
-/** The features once, column-major, with each column's rows in ascending order. */
+/** The features once, column-major, with each column's rows in ascending order and their values in that order. */
 export interface SortedFeatures {
   cols: Float32Array;
   order: Int32Array;
+  sortedCols: Float32Array;
   n: number;
   d: number;
 }
@@ -54,7 +55,9 @@ export function sortFeatures(x: Float32Array, n: number, d: number): SortedFeatu
     }
     radixOrder(keys, order.subarray(j * n, (j + 1) * n));
   }
-  return { cols, order, n, d };
+  const sortedCols = new Float32Array(n * d);
+  for (let p = 0; p < n * d; p++) sortedCols[p] = cols[p - (p % n) + order[p]];
+  return { cols, order, sortedCols, n, d };
 }
 
 const RADIX_BITS = 11;
@@ -128,22 +131,21 @@ interface Bag {
   values: Float64Array;
 }
 
-function bagRows(sorted: SortedFeatures, targets: Targets, weight: Float64Array): Bag {
+function bagRows(sorted: SortedFeatures, targets: Targets, weight: Float64Array, arena: CartArena): Bag {
   const { n, d } = sorted;
   const compact = new Int32Array(n);
   let m = 0;
   for (let i = 0; i < n; i++) compact[i] = weight[i] > 0 ? m++ : -1;
   const width = targets.kind === 'classes' ? targets.k : targets.t;
-  const buffers = new CartBuffers(m, d, width);
+  const buffers = arena.buffers(m, d, width);
   const { list, values: values32 } = buffers;
   for (let j = 0; j < d; j++) {
     let r = 2 * j * m;
     for (let p = j * n; p < (j + 1) * n; p++) {
-      const row = sorted.order[p];
-      const q = compact[row];
+      const q = compact[sorted.order[p]];
       if (q < 0) continue;
       list[r] = q;
-      values32[r + 1] = sorted.cols[j * n + row];
+      values32[r + 1] = sorted.sortedCols[p];
       r += 2;
     }
   }
@@ -252,6 +254,7 @@ function scanValues(bag: Bag, j: number, start: number, end: number, w: number, 
 /**
  * Grows one tree depth-first on the rows with `weight[i] > 0` (a bootstrap passes its counts, class
  * weights multiply in). Adds each split's weighted impurity decrease to `importance[feature]`.
+ * A forest passes one `arena` for all its trees.
  */
 export function growTree(
   sorted: SortedFeatures,
@@ -260,12 +263,13 @@ export function growTree(
   opts: TreeOptions,
   random: () => number,
   importance: Float64Array,
+  arena = new CartArena(),
 ): Tree {
   const { d } = sorted;
   const width = targets.kind === 'classes' ? targets.k : targets.t;
   const regression = targets.kind === 'values';
   const gini = opts.criterion === 'gini';
-  const bag = bagRows(sorted, targets, weight);
+  const bag = bagRows(sorted, targets, weight, arena);
   const { buffers, values } = bag;
   const { m, list, values: vals, classes, goesLeft, total, best } = buffers;
   const features = Int32Array.from({ length: d }, (_, j) => j);

@@ -195,34 +195,58 @@ const moduleBytes = () =>
     ...section(10, [2, ...uleb(partitionBody.length), ...partitionBody, ...uleb(giniBody.length), ...giniBody]),
   ]);
 
-let instance: { memory: WasmMemory; part: Partition; gini: GiniScan } | undefined;
-let failed = false;
+interface Kernels {
+  memory: WasmMemory;
+  part: Partition;
+  gini: GiniScan;
+}
 
-function wasmKernels(bytes: number): typeof instance {
-  if (failed || typeof WebAssembly === 'undefined') return undefined;
-  const pages = Math.ceil(bytes / 65536);
-  if (pages > 32768) return undefined;
-  try {
-    if (!instance) {
-      const memory = new WebAssembly.Memory({ initial: pages });
-      const { exports } = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes()), { e: { m: memory } });
-      instance = { memory, part: exports.part as Partition, gini: exports.gini as GiniScan };
+let compiled: object | undefined;
+
+/**
+ * Where a fit grows its trees, one after another: a WebAssembly memory that grows to the largest
+ * tree's needs and is dropped with the arena (kept per fit or per worker, never module-wide, so a
+ * long-lived process does not hold it). Without WebAssembly, or with `wasm` false, plain arrays
+ * and the JavaScript loops.
+ */
+export class CartArena {
+  private kernels: Kernels | undefined;
+  private failed: boolean;
+
+  constructor(wasm = true) {
+    this.failed = !wasm || typeof WebAssembly === 'undefined';
+  }
+
+  /** Buffers for a tree on `m` bagged rows, `d` features and `k` classes (or targets). */
+  buffers(m: number, d: number, k: number): CartBuffers {
+    return new CartBuffers(m, d, k, (bytes) => this.reserve(bytes));
+  }
+
+  private reserve(bytes: number): Kernels | undefined {
+    const pages = Math.ceil(bytes / 65536);
+    if (this.failed || typeof WebAssembly === 'undefined' || pages > 32768) return undefined;
+    try {
+      if (!this.kernels) {
+        const memory = new WebAssembly.Memory({ initial: pages });
+        compiled ??= new WebAssembly.Module(moduleBytes());
+        const { exports } = new WebAssembly.Instance(compiled, { e: { m: memory } });
+        this.kernels = { memory, part: exports.part as Partition, gini: exports.gini as GiniScan };
+      }
+      const have = this.kernels.memory.buffer.byteLength / 65536;
+      if (have < pages) this.kernels.memory.grow(pages - have);
+      return this.kernels;
+    } catch {
+      this.failed = true;
+      return undefined;
     }
-    const have = instance.memory.buffer.byteLength / 65536;
-    if (have < pages) instance.memory.grow(pages - have);
-    return instance;
-  } catch {
-    failed = true;
-    return undefined;
   }
 }
 
 /**
  * The arrays one tree is grown in: per feature a list of (row, value) pairs over the bagged rows
  * `0..m-1` (entry `p` of feature `j` at `2 (j m + p)`: the row, then the value's float32 bits),
- * per-row weights, classes and go-left flags, and the scan's class weights and best split. In one
- * WebAssembly memory (reused by the thread's next tree) where WebAssembly is there, else in plain
- * typed arrays with the same loops in JavaScript.
+ * per-row weights, classes and go-left flags, and the scan's class weights and best split, in its
+ * arena's memory (valid until the arena's next tree).
  */
 export class CartBuffers {
   readonly list: Int32Array;
@@ -235,19 +259,20 @@ export class CartBuffers {
   /** `[score, last position going left, feature, threshold]` of the best split so far. */
   readonly best: Float64Array;
   private readonly spill: Int32Array;
-  private readonly kernels: typeof instance;
+  private readonly kernels: Kernels | undefined;
 
   constructor(
     readonly m: number,
     readonly d: number,
     readonly k: number,
+    reserve: (bytes: number) => Kernels | undefined,
   ) {
     const head = 32 + 16 * k;
     const listAt = head + 8 * m;
     const spillAt = listAt + 8 * m * d;
     const classesAt = spillAt + 8 * m;
     const flagsAt = classesAt + 4 * m;
-    this.kernels = wasmKernels(flagsAt + m);
+    this.kernels = reserve(flagsAt + m);
     const buffer = this.kernels?.memory.buffer ?? new ArrayBuffer(flagsAt + m);
     this.best = new Float64Array(buffer, 0, 4);
     this.total = new Float64Array(buffer, 32, k);
