@@ -17,36 +17,45 @@ export interface EnsembleTree {
 
 /** The node and leaf attribute lists shared by TreeEnsembleClassifier and TreeEnsembleRegressor. */
 function ensembleAttrs(trees: readonly EnsembleTree[], outputs: number, scale: number, prefix: 'class' | 'target') {
-  const treeIds: number[] = [];
-  const nodeIds: number[] = [];
-  const featureIds: number[] = [];
-  const modes: string[] = [];
-  const values: number[] = [];
-  const trueIds: number[] = [];
-  const falseIds: number[] = [];
-  const missingTrue: number[] = [];
-  const leafTree: number[] = [];
-  const leafNode: number[] = [];
-  const leafOut: number[] = [];
-  const leafWeight: number[] = [];
+  let nodes = 0;
+  let leafValues = 0;
+  for (const tree of trees) {
+    const width = tree.target === undefined ? outputs : 1;
+    nodes += tree.feature.length;
+    for (let k = 0; k < tree.feature.length; k++) if (tree.feature[k] < 0) leafValues += width;
+  }
+  const treeIds = new Array<number>(nodes);
+  const nodeIds = new Array<number>(nodes);
+  const featureIds = new Array<number>(nodes);
+  const modes = new Array<string>(nodes);
+  const values = new Array<number>(nodes);
+  const trueIds = new Array<number>(nodes);
+  const falseIds = new Array<number>(nodes);
+  const missingTrue = new Array<number>(nodes);
+  const leafTree = new Array<number>(leafValues);
+  const leafNode = new Array<number>(leafValues);
+  const leafOut = new Array<number>(leafValues);
+  const leafWeight = new Array<number>(leafValues);
+  let at = 0;
+  let leafAt = 0;
   trees.forEach((tree, t) => {
     const width = tree.target === undefined ? outputs : 1;
-    for (let k = 0; k < tree.feature.length; k++) {
-      treeIds.push(t);
-      nodeIds.push(k);
+    for (let k = 0; k < tree.feature.length; k++, at++) {
+      treeIds[at] = t;
+      nodeIds[at] = k;
       const leaf = tree.feature[k] < 0;
-      featureIds.push(leaf ? 0 : tree.feature[k]);
-      modes.push(leaf ? 'LEAF' : 'BRANCH_LEQ');
-      values.push(leaf ? 0 : tree.threshold[k]);
-      trueIds.push(leaf ? 0 : tree.left[k]);
-      falseIds.push(leaf ? 0 : tree.right[k]);
-      missingTrue.push(!leaf && tree.missingLeft?.[k] ? 1 : 0);
+      featureIds[at] = leaf ? 0 : tree.feature[k];
+      modes[at] = leaf ? 'LEAF' : 'BRANCH_LEQ';
+      values[at] = leaf ? 0 : tree.threshold[k];
+      trueIds[at] = leaf ? 0 : tree.left[k];
+      falseIds[at] = leaf ? 0 : tree.right[k];
+      missingTrue[at] = !leaf && tree.missingLeft?.[k] ? 1 : 0;
       if (!leaf) continue;
-      for (let c = 0; c < width; c++) {
-        leafTree.push(t);
-        leafNode.push(k);
-        leafOut.push(tree.target ?? c);
-        leafWeight.push(tree.value[k * width + c] * scale);
+      for (let c = 0; c < width; c++, leafAt++) {
+        leafTree[leafAt] = t;
+        leafNode[leafAt] = k;
+        leafOut[leafAt] = tree.target ?? c;
+        leafWeight[leafAt] = tree.value[k * width + c] * scale;
       }
     }
   });
