@@ -66,10 +66,12 @@ const F64_CONST = 0x44;
 const I32_EQZ = 0x45;
 const I32_LT_S = 0x48;
 const I32_GE_U = 0x4f;
+const F32_GE = 0x60;
 const F64_LT = 0x63;
 const F64_GE = 0x66;
 const I32_ADD = 0x6a;
 const I32_SUB = 0x6b;
+const I32_AND = 0x71;
 const I32_OR = 0x72;
 const I32_SHL = 0x74;
 const F64_ABS = 0x99;
@@ -89,7 +91,9 @@ const f64 = (v: number) => [F64_CONST, ...new Uint8Array(Float64Array.of(v).buff
  * feature, the feature count, the node's first and end byte offsets in each list, the per-row
  * flags and a spill buffer; locals j, p, pend, l, o, g (i32), v (i64). For each feature, entries
  * whose row has its flag set are written back from the node's start in their order, the others to
- * the spill buffer, copied after them.
+ * the spill buffer, copied after them. A feature other than feature 0 (whose order the node sums
+ * follow) that is constant at the node is left as it is: its entries all hold one value, so every
+ * part of them still reads as constant to the scan, which skips it, and it is never split on.
  */
 const [P_LIST, P_STRIDE, P_D, P_S, P_E, P_GL, P_SPILL] = [0, 1, 2, 3, 4, 5, 6];
 const [P_J, P_P, P_PEND, P_L, P_O, P_G, P_V] = [7, 8, 9, 10, 11, 12, 13];
@@ -99,6 +103,9 @@ const partitionBody = [
   ...[GET, P_J, GET, P_D, I32_GE_U, BR_IF, 1],
   ...[GET, P_LIST, GET, P_S, I32_ADD, TEE, P_P, SET, P_L],
   ...[GET, P_LIST, GET, P_E, I32_ADD, SET, P_PEND, GET, P_SPILL, SET, P_O],
+  ...[BLOCK, VOID],
+  ...[GET, P_P, F32_LOAD, 2, 4, GET, P_PEND, I32_CONST, 4, I32_SUB, F32_LOAD, 2, 0, F32_GE],
+  ...[GET, P_J, I32_EQZ, I32_EQZ, I32_AND, BR_IF, 0],
   ...[BLOCK, VOID, LOOP, VOID],
   ...[GET, P_P, GET, P_PEND, I32_GE_U, BR_IF, 1],
   ...[GET, P_P, I64_LOAD, 3, 0, SET, P_V],
@@ -109,6 +116,7 @@ const partitionBody = [
   ...[GET, P_P, I32_CONST, 8, I32_ADD, SET, P_P, BR, 0],
   ...[END, END],
   ...[GET, P_L, GET, P_SPILL, GET, P_O, GET, P_SPILL, I32_SUB, ...MEMORY_COPY],
+  ...[END],
   ...[GET, P_LIST, GET, P_STRIDE, I32_ADD, SET, P_LIST],
   ...[GET, P_J, I32_CONST, 1, I32_ADD, SET, P_J, BR, 0],
   ...[END, END, END],
@@ -285,15 +293,20 @@ export class CartBuffers {
     this.goesLeft = new Uint8Array(buffer, flagsAt, m);
   }
 
-  /** Splits every feature's entries `start..end` in place, rows with their flag set first, both sides in order. */
+  /**
+   * Splits every feature's entries `start..end` in place, rows with their flag set first, both
+   * sides in order; features constant there stay as they are (see `part`).
+   */
   partition(start: number, end: number): void {
     const { m, d, list, goesLeft, spill } = this;
     if (this.kernels) {
       this.kernels.part(list.byteOffset, 8 * m, d, 8 * start, 8 * end, goesLeft.byteOffset, spill.byteOffset);
       return;
     }
+    const values = this.values;
     for (let j = 0; j < d; j++) {
       let l = 2 * (j * m + start);
+      if (j > 0 && values[l + 1] >= values[2 * (j * m + end) - 1]) continue;
       let o = 0;
       for (let p = l; p < 2 * (j * m + end); p += 2) {
         const q = list[p];
