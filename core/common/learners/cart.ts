@@ -43,35 +43,41 @@ export interface SortedFeatures {
 export function sortFeatures(x: Float32Array, n: number, d: number): SortedFeatures {
   const cols = new Float32Array(n * d);
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) cols[j * n + i] = x[i * d + j];
+  const bits = new Uint32Array(cols.buffer);
   const order = new Int32Array(n * d);
+  const sortedCols = new Float32Array(n * d);
   const keys = new Uint32Array(n);
-  const bits = new Uint32Array(1);
-  const asFloat = new Float32Array(bits.buffer);
+  const scratch = new Int32Array(n);
+  const count = new Int32Array(RADIX);
   for (let j = 0; j < d; j++) {
+    const base = j * n;
     for (let i = 0; i < n; i++) {
-      asFloat[0] = cols[j * n + i] === 0 ? 0 : cols[j * n + i];
-      const b = bits[0];
+      const b = bits[base + i] === 0x80000000 ? 0 : bits[base + i];
       keys[i] = b & 0x80000000 ? ~b >>> 0 : (b | 0x80000000) >>> 0;
     }
-    radixOrder(keys, order.subarray(j * n, (j + 1) * n));
+    const column = order.subarray(base, base + n);
+    radixOrder(keys, column, scratch, count);
+    for (let p = 0; p < n; p++) sortedCols[base + p] = cols[base + column[p]];
   }
-  const sortedCols = new Float32Array(n * d);
-  for (let p = 0; p < n * d; p++) sortedCols[p] = cols[p - (p % n) + order[p]];
   return { cols, order, sortedCols, n, d };
 }
 
 const RADIX_BITS = 11;
 const RADIX = 1 << RADIX_BITS;
 
-/** Writes into `out` the indices 0..n-1 in ascending `keys` order, ties in index order (LSD radix). */
-function radixOrder(keys: Uint32Array, out: Int32Array): void {
+/**
+ * Writes into `out` the indices 0..n-1 in ascending `keys` order, ties in index order (LSD radix,
+ * skipping digits that every key shares); `scratch` holds n indices, `count` one per digit value.
+ */
+function radixOrder(keys: Uint32Array, out: Int32Array, scratch: Int32Array, count: Int32Array): void {
   const n = keys.length;
-  let from = Int32Array.from({ length: n }, (_, i) => i);
-  let to = new Int32Array(n);
-  const count = new Int32Array(RADIX);
+  for (let i = 0; i < n; i++) out[i] = i;
+  let from = out;
+  let to = scratch;
   for (let shift = 0; shift < 32; shift += RADIX_BITS) {
     count.fill(0);
     for (let i = 0; i < n; i++) count[(keys[i] >>> shift) & (RADIX - 1)]++;
+    if (count[(keys[0] >>> shift) & (RADIX - 1)] === n) continue;
     let sum = 0;
     for (let b = 0; b < RADIX; b++) {
       const c = count[b];
@@ -84,7 +90,7 @@ function radixOrder(keys: Uint32Array, out: Int32Array): void {
     }
     [from, to] = [to, from];
   }
-  out.set(from);
+  if (from !== out) out.set(from);
 }
 
 /** The labels a tree fits: class indices with `k` classes, or `n × t` float targets. */
@@ -143,10 +149,9 @@ function bagRows(sorted: SortedFeatures, targets: Targets, weight: Float64Array,
     let r = 2 * j * m;
     for (let p = j * n; p < (j + 1) * n; p++) {
       const q = compact[sorted.order[p]];
-      if (q < 0) continue;
       list[r] = q;
       values32[r + 1] = sorted.sortedCols[p];
-      r += 2;
+      r += (~q >>> 31) << 1;
     }
   }
   const values = new Float64Array(targets.kind === 'values' ? m * width : 0);

@@ -252,7 +252,8 @@ export class CartArena {
 
 /**
  * The arrays one tree is grown in: per feature a list of (row, value) pairs over the bagged rows
- * `0..m-1` (entry `p` of feature `j` at `2 (j m + p)`: the row, then the value's float32 bits),
+ * `0..m-1` (entry `p` of feature `j` at `2 (j m + p)`: the row, then the value's float32 bits;
+ * one spare entry after the last),
  * per-row weights, classes and go-left flags, and the scan's class weights and best split, in its
  * arena's memory (valid until the arena's next tree).
  */
@@ -277,7 +278,7 @@ export class CartBuffers {
   ) {
     const head = 32 + 16 * k;
     const listAt = head + 8 * m;
-    const spillAt = listAt + 8 * m * d;
+    const spillAt = listAt + 8 * m * d + 8;
     const classesAt = spillAt + 8 * m;
     const flagsAt = classesAt + 4 * m;
     this.kernels = reserve(flagsAt + m);
@@ -286,8 +287,8 @@ export class CartBuffers {
     this.total = new Float64Array(buffer, 32, k);
     this.left = new Float64Array(buffer, 32 + 8 * k, k);
     this.weight = new Float64Array(buffer, head, m);
-    this.list = new Int32Array(buffer, listAt, 2 * m * d);
-    this.values = new Float32Array(buffer, listAt, 2 * m * d);
+    this.list = new Int32Array(buffer, listAt, 2 * m * d + 2);
+    this.values = new Float32Array(buffer, listAt, 2 * m * d + 2);
     this.spill = new Int32Array(buffer, spillAt, 2 * m);
     this.classes = new Int32Array(buffer, classesAt, m);
     this.goesLeft = new Uint8Array(buffer, flagsAt, m);
