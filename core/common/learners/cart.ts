@@ -1,7 +1,8 @@
 /**
- * CART trees on presorted, column-major features: every node is one range of a per-feature array
- * of row indices kept in ascending feature order, so a split scans each candidate feature once and
- * the children are made by a stable partition, with no sorting and no allocation per row.
+ * CART trees on presorted features: every node is one range of a per-feature list of (row, value)
+ * pairs kept in ascending value order, so a split scans each candidate feature's values in sequence
+ * and the children are made by a stable partition, with no sorting and no allocation per row. The
+ * partition and the gini scan run in WebAssembly (`cartWasm.ts`) where it is there.
  */
 import { CartArena, type CartBuffers } from './cartWasm';
 
@@ -31,7 +32,10 @@ export interface TreeOptions {
   maxFeatures: number;
 }
 
-/** The features once, column-major, with each column's rows in ascending order and their values in that order. */
+/**
+ * The features once, column-major (`cols`), with each column's rows in ascending order (`order`,
+ * ties in row order) and its values in that order (`sortedCols`).
+ */
 export interface SortedFeatures {
   cols: Float32Array;
   order: Int32Array;
@@ -40,6 +44,7 @@ export interface SortedFeatures {
   d: number;
 }
 
+/** Sorts the columns of row-major `x` (`n × d`) by a radix sort of their float32 bits. */
 export function sortFeatures(x: Float32Array, n: number, d: number): SortedFeatures {
   const cols = new Float32Array(n * d);
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) cols[j * n + i] = x[i * d + j];
