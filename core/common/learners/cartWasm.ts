@@ -3,7 +3,7 @@
  * every feature's (row, value) list at a split, and the gini scan of one feature's thresholds. They
  * do the JavaScript loops' arithmetic in the same order, so the trees are the same bit for bit.
  */
-import { F64, I32, name, section, uleb, WASM_HEADER } from '../wasm/encode';
+import { F64, I32, name, section, uleb, V128, WASM_HEADER } from '../wasm/encode';
 
 /** What this module needs of the WebAssembly API (core/common is typed without DOM or Node). */
 interface WasmMemory {
@@ -34,6 +34,21 @@ type GiniScan = (
   left: number,
   total: number,
   k: number,
+  w: number,
+  minLeaf: number,
+  count: number,
+  best: number,
+  j: number,
+  pos: number,
+) => void;
+
+type GiniScan2 = (
+  p: number,
+  pend: number,
+  weight: number,
+  classes: number,
+  masks: number,
+  total: number,
   w: number,
   minLeaf: number,
   count: number,
@@ -84,6 +99,15 @@ const F32_DEMOTE_F64 = 0xb6;
 const F64_CONVERT_I32_S = 0xb7;
 const F64_PROMOTE_F32 = 0xbb;
 const MEMORY_COPY = [0xfc, 0x0a, 0x00, 0x00];
+const SIMD = 0xfd;
+const V128_LOAD = [SIMD, 0x00, 4, 0];
+const F64X2_SPLAT = [SIMD, 0x14];
+const F64X2_LANE = (lane: number) => [SIMD, 0x21, lane];
+const V128_AND = [SIMD, 0x4e];
+const F64X2_ADD = [SIMD, 0xf0, 0x01];
+const F64X2_SUB = [SIMD, 0xf1, 0x01];
+const F64X2_MUL = [SIMD, 0xf2, 0x01];
+const F64X2_DIV = [SIMD, 0xf3, 0x01];
 const f64 = (v: number) => [F64_CONST, ...new Uint8Array(Float64Array.of(v).buffer)];
 
 /**
@@ -120,6 +144,33 @@ const partitionBody = [
   ...[GET, P_LIST, GET, P_STRIDE, I32_ADD, SET, P_LIST],
   ...[GET, P_J, I32_CONST, 1, I32_ADD, SET, P_J, BR, 0],
   ...[END, END, END],
+];
+
+/**
+ * If `score` beats `best` (`[score, position, feature, threshold]` at byte address `best`) by more
+ * than 1e-12 of it, or none was found yet, records the split after position `pos − 1` with the
+ * float32 threshold between `here` and `next` (`here` where their midpoint rounds up to `next`).
+ */
+const offer = (
+  best: number,
+  score: number,
+  bs: number,
+  pos: number,
+  j: number,
+  here: number,
+  next: number,
+  mid: number,
+) => [
+  ...[GET, best, F64_LOAD, 3, 0, SET, bs],
+  ...[GET, best, F64_LOAD, 3, 16, ...f64(0), F64_LT],
+  ...[GET, score, GET, bs, ...f64(1e-12), GET, bs, F64_ABS, F64_MUL, F64_SUB, F64_LT, I32_OR],
+  ...[IF, VOID],
+  ...[GET, best, GET, score, F64_STORE, 3, 0],
+  ...[GET, best, GET, pos, I32_CONST, 1, I32_SUB, F64_CONVERT_I32_S, F64_STORE, 3, 8],
+  ...[GET, best, GET, j, F64_STORE, 3, 16],
+  ...[GET, here, GET, next, F64_ADD, ...f64(2), F64_DIV, F32_DEMOTE_F64, F64_PROMOTE_F32, SET, mid],
+  ...[GET, best, GET, here, GET, mid, GET, mid, GET, next, F64_GE, SELECT, F64_STORE, 3, 24],
+  ...[END],
 ];
 
 /**
@@ -168,16 +219,52 @@ const giniBody = [
   ...[END, END],
   ...[GET, G_WL, ...f64(1), GET, G_IL, F64_SUB, F64_MUL],
   ...[GET, G_WR, ...f64(1), GET, G_IR, F64_SUB, F64_MUL, F64_ADD, SET, G_SCORE],
-  ...[GET, G_BEST, F64_LOAD, 3, 0, SET, G_BS],
-  ...[GET, G_BEST, F64_LOAD, 3, 16, ...f64(0), F64_LT],
-  ...[GET, G_SCORE, GET, G_BS, ...f64(1e-12), GET, G_BS, F64_ABS, F64_MUL, F64_SUB, F64_LT, I32_OR],
-  ...[IF, VOID],
-  ...[GET, G_BEST, GET, G_SCORE, F64_STORE, 3, 0],
-  ...[GET, G_BEST, GET, G_POS, I32_CONST, 1, I32_SUB, F64_CONVERT_I32_S, F64_STORE, 3, 8],
-  ...[GET, G_BEST, GET, G_J, F64_STORE, 3, 16],
-  ...[GET, G_HERE, GET, G_NEXT, F64_ADD, ...f64(2), F64_DIV, F32_DEMOTE_F64, F64_PROMOTE_F32, SET, G_MID],
-  ...[GET, G_BEST, GET, G_HERE, GET, G_MID, GET, G_MID, GET, G_NEXT, F64_GE, SELECT, F64_STORE, 3, 24],
+  ...offer(G_BEST, G_SCORE, G_BS, G_POS, G_J, G_HERE, G_NEXT, G_MID),
   ...[END],
+  ...[BR, 0],
+  ...[END, END, END],
+];
+
+/**
+ * `gini2(p, pend, weight, classes, masks, total, w, minLeaf, count, best, j, pos)`: `gini` for two
+ * classes, the left class weights in one f64x2 and both children's class shares divided as one
+ * f64x2 each; `masks` holds the lane masks of class 0 and class 1. Each lane does the scalar
+ * operations of `gini` in the same order, so the scores are the same bit for bit.
+ */
+const [H_P, H_PEND, H_WTS, H_CLS, H_MASKS, H_TOTAL, H_W, H_MIN, H_COUNT, H_BEST, H_J, H_POS] = [
+  0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+];
+const [H_Q, H_NL] = [12, 13];
+const [H_WL, H_WQ, H_HERE, H_NEXT, H_WR, H_IL, H_IR, H_SCORE, H_BS, H_MID] = [14, 15, 16, 17, 18, 19, 20, 21, 22, 23];
+const [H_L, H_T, H_P2, H_R2] = [24, 25, 26, 27];
+const gini2Body = [
+  ...[3, 2, I32, 10, F64, 4, V128],
+  ...[GET, H_TOTAL, ...V128_LOAD, SET, H_T],
+  ...[GET, H_P, F32_LOAD, 2, 4, F64_PROMOTE_F32, SET, H_NEXT],
+  ...[BLOCK, VOID, LOOP, VOID],
+  ...[GET, H_P, GET, H_PEND, I32_GE_U, BR_IF, 1],
+  ...[GET, H_P, I32_LOAD, 2, 0, SET, H_Q],
+  ...[GET, H_WTS, GET, H_Q, I32_CONST, 3, I32_SHL, I32_ADD, F64_LOAD, 3, 0, SET, H_WQ],
+  ...[GET, H_WL, GET, H_WQ, F64_ADD, SET, H_WL],
+  ...[GET, H_L, GET, H_WQ, ...F64X2_SPLAT],
+  ...[GET, H_MASKS, GET, H_CLS, GET, H_Q, I32_CONST, 2, I32_SHL, I32_ADD, I32_LOAD, 2, 0],
+  ...[I32_CONST, 4, I32_SHL, I32_ADD, ...V128_LOAD, ...V128_AND, ...F64X2_ADD, SET, H_L],
+  ...[GET, H_NEXT, SET, H_HERE, GET, H_P, F32_LOAD, 2, 12, F64_PROMOTE_F32, SET, H_NEXT],
+  ...[GET, H_P, I32_CONST, 8, I32_ADD, SET, H_P],
+  ...[GET, H_POS, I32_CONST, 1, I32_ADD, SET, H_POS, GET, H_NL, I32_CONST, 1, I32_ADD, SET, H_NL],
+  ...[BLOCK, VOID],
+  ...[GET, H_HERE, GET, H_NEXT, F64_LT, I32_EQZ, BR_IF, 0],
+  ...[GET, H_NL, GET, H_MIN, I32_LT_S, BR_IF, 0],
+  ...[GET, H_COUNT, GET, H_NL, I32_SUB, GET, H_MIN, I32_LT_S, BR_IF, 0],
+  ...[GET, H_W, GET, H_WL, F64_SUB, SET, H_WR],
+  ...[GET, H_L, GET, H_WL, ...F64X2_SPLAT, ...F64X2_DIV, SET, H_P2],
+  ...[GET, H_T, GET, H_L, ...F64X2_SUB, GET, H_WR, ...F64X2_SPLAT, ...F64X2_DIV, SET, H_R2],
+  ...[GET, H_P2, GET, H_P2, ...F64X2_MUL, SET, H_P2, GET, H_R2, GET, H_R2, ...F64X2_MUL, SET, H_R2],
+  ...[GET, H_P2, ...F64X2_LANE(0), GET, H_P2, ...F64X2_LANE(1), F64_ADD, SET, H_IL],
+  ...[GET, H_R2, ...F64X2_LANE(0), GET, H_R2, ...F64X2_LANE(1), F64_ADD, SET, H_IR],
+  ...[GET, H_WL, ...f64(1), GET, H_IL, F64_SUB, F64_MUL],
+  ...[GET, H_WR, ...f64(1), GET, H_IR, F64_SUB, F64_MUL, F64_ADD, SET, H_SCORE],
+  ...offer(H_BEST, H_SCORE, H_BS, H_POS, H_J, H_HERE, H_NEXT, H_MID),
   ...[END],
   ...[BR, 0],
   ...[END, END, END],
@@ -187,7 +274,7 @@ const moduleBytes = () =>
   Uint8Array.from([
     ...WASM_HEADER,
     ...section(1, [
-      2,
+      3,
       0x60,
       7,
       ...new Array<number>(7).fill(I32),
@@ -196,17 +283,30 @@ const moduleBytes = () =>
       13,
       ...[I32, I32, I32, I32, I32, I32, I32, F64, I32, I32, I32, F64, I32],
       0,
+      0x60,
+      12,
+      ...[I32, I32, I32, I32, I32, I32, F64, I32, I32, I32, F64, I32],
+      0,
     ]),
     ...section(2, [1, ...name('e'), ...name('m'), 0x02, 0x00, 1]),
-    ...section(3, [2, 0, 1]),
-    ...section(7, [2, ...name('part'), 0x00, 0, ...name('gini'), 0x00, 1]),
-    ...section(10, [2, ...uleb(partitionBody.length), ...partitionBody, ...uleb(giniBody.length), ...giniBody]),
+    ...section(3, [3, 0, 1, 2]),
+    ...section(7, [3, ...name('part'), 0x00, 0, ...name('gini'), 0x00, 1, ...name('gini2'), 0x00, 2]),
+    ...section(10, [
+      3,
+      ...uleb(partitionBody.length),
+      ...partitionBody,
+      ...uleb(giniBody.length),
+      ...giniBody,
+      ...uleb(gini2Body.length),
+      ...gini2Body,
+    ]),
   ]);
 
 interface Kernels {
   memory: WasmMemory;
   part: Partition;
   gini: GiniScan;
+  gini2: GiniScan2;
 }
 
 let compiled: object | undefined;
@@ -238,7 +338,12 @@ export class CartArena {
         const memory = new WebAssembly.Memory({ initial: pages });
         compiled ??= new WebAssembly.Module(moduleBytes());
         const { exports } = new WebAssembly.Instance(compiled, { e: { m: memory } });
-        this.kernels = { memory, part: exports.part as Partition, gini: exports.gini as GiniScan };
+        this.kernels = {
+          memory,
+          part: exports.part as Partition,
+          gini: exports.gini as GiniScan,
+          gini2: exports.gini2 as GiniScan2,
+        };
       }
       const have = this.kernels.memory.buffer.byteLength / 65536;
       if (have < pages) this.kernels.memory.grow(pages - have);
@@ -276,7 +381,7 @@ export class CartBuffers {
     readonly k: number,
     reserve: (bytes: number) => Kernels | undefined,
   ) {
-    const head = 32 + 16 * k;
+    const head = 64 + 16 * k;
     const listAt = head + 8 * m;
     const spillAt = listAt + 8 * m * d + 8;
     const classesAt = spillAt + 8 * m;
@@ -284,8 +389,9 @@ export class CartBuffers {
     this.kernels = reserve(flagsAt + m);
     const buffer = this.kernels?.memory.buffer ?? new ArrayBuffer(flagsAt + m);
     this.best = new Float64Array(buffer, 0, 4);
-    this.total = new Float64Array(buffer, 32, k);
-    this.left = new Float64Array(buffer, 32 + 8 * k, k);
+    this.total = new Float64Array(buffer, 64, k);
+    this.left = new Float64Array(buffer, 64 + 8 * k, k);
+    new Uint32Array(buffer, 32, 8).set([~0, ~0, 0, 0, 0, 0, ~0, ~0]);
     this.weight = new Float64Array(buffer, head, m);
     this.list = new Int32Array(buffer, listAt, 2 * m * d + 2);
     this.values = new Float32Array(buffer, listAt, 2 * m * d + 2);
@@ -331,6 +437,24 @@ export class CartBuffers {
   gini(j: number, start: number, end: number, w: number, minLeaf: number): boolean {
     if (!this.kernels) return false;
     const at = this.list.byteOffset + 8 * j * this.m;
+    if (this.k === 2) {
+      const { weight, classes, total } = this;
+      this.kernels.gini2(
+        at + 8 * start,
+        at + 8 * (end - 1),
+        weight.byteOffset,
+        classes.byteOffset,
+        32,
+        total.byteOffset,
+        w,
+        minLeaf,
+        end - start,
+        0,
+        j,
+        start,
+      );
+      return true;
+    }
     this.left.fill(0);
     this.kernels.gini(
       at + 8 * start,

@@ -54,39 +54,40 @@ describe('CART partition (WebAssembly and JavaScript)', () => {
 describe('CART gini scan in WebAssembly', () => {
   // Brute force: weighted gini of both children for every cut between distinct values, counted
   // from scratch at each cut; the least wins, the first of equals.
-  it('finds the cut with the least weighted child gini and puts the threshold between the values', () => {
-    const [m, d, k] = [300, 2, 3];
-    const b = filled(new CartArena(), m, d, k, seededRandom(9));
-    const [j, start, end] = [1, 20, 290];
-    const value = (p: number) => b.values[2 * (j * m + p) + 1];
-    const row = (p: number) => b.list[2 * (j * m + p)];
-    b.total.fill(0);
-    let w = 0;
-    for (let p = start; p < end; p++) {
-      b.total[b.classes[row(p)]] += b.weight[row(p)];
-      w += b.weight[row(p)];
-    }
-    let want = { score: Infinity, pos: -1 };
-    for (let r = start; r < end - 1; r++) {
-      if (!(value(r) < value(r + 1))) continue;
-      const side = (a: number, z: number) => {
-        const c = new Array<number>(k).fill(0);
-        for (let p = a; p < z; p++) c[b.classes[row(p)]] += b.weight[row(p)];
-        const s = c.reduce((x, y) => x + y, 0);
-        return s * (1 - c.reduce((x, y) => x + (y / s) ** 2, 0));
-      };
-      const score = side(start, r + 1) + side(r + 1, end);
-      if (score < want.score - 1e-9) want = { score, pos: r };
-    }
-    b.best[2] = -1;
-    b.best[0] = Infinity;
-    expect(b.gini(j, start, end, w, 1)).toBe(true);
-    expect(b.best[1]).toBe(want.pos);
-    expect(b.best[0]).toBeCloseTo(want.score, 9);
-    expect(b.best[2]).toBe(j);
-    expect(b.best[3]).toBeGreaterThanOrEqual(value(want.pos));
-    expect(b.best[3]).toBeLessThan(value(want.pos + 1));
-  });
+  for (const k of [2, 3])
+    it(`finds the cut with the least weighted child gini and puts the threshold between the values (${k} classes)`, () => {
+      const [m, d] = [300, 2];
+      const b = filled(new CartArena(), m, d, k, seededRandom(9));
+      const [j, start, end] = [1, 20, 290];
+      const value = (p: number) => b.values[2 * (j * m + p) + 1];
+      const row = (p: number) => b.list[2 * (j * m + p)];
+      b.total.fill(0);
+      let w = 0;
+      for (let p = start; p < end; p++) {
+        b.total[b.classes[row(p)]] += b.weight[row(p)];
+        w += b.weight[row(p)];
+      }
+      let want = { score: Infinity, pos: -1 };
+      for (let r = start; r < end - 1; r++) {
+        if (!(value(r) < value(r + 1))) continue;
+        const side = (a: number, z: number) => {
+          const c = new Array<number>(k).fill(0);
+          for (let p = a; p < z; p++) c[b.classes[row(p)]] += b.weight[row(p)];
+          const s = c.reduce((x, y) => x + y, 0);
+          return s * (1 - c.reduce((x, y) => x + (y / s) ** 2, 0));
+        };
+        const score = side(start, r + 1) + side(r + 1, end);
+        if (score < want.score - 1e-9) want = { score, pos: r };
+      }
+      b.best[2] = -1;
+      b.best[0] = Infinity;
+      expect(b.gini(j, start, end, w, 1)).toBe(true);
+      expect(b.best[1]).toBe(want.pos);
+      expect(b.best[0]).toBeCloseTo(want.score, 9);
+      expect(b.best[2]).toBe(j);
+      expect(b.best[3]).toBeGreaterThanOrEqual(value(want.pos));
+      expect(b.best[3]).toBeLessThan(value(want.pos + 1));
+    });
 
   it('JavaScript buffers leave the scan to the caller', () => {
     const b = new CartArena(false).buffers(4, 1, 2);
