@@ -281,7 +281,7 @@ export function growTree(
   const gini = opts.criterion === 'gini';
   const bag = bagRows(sorted, targets, weight, arena);
   const { buffers, values } = bag;
-  const { m, list, values: vals, classes, goesLeft, total, best } = buffers;
+  const { m, list, values: vals, classes, total, best } = buffers;
   const features = Int32Array.from({ length: d }, (_, j) => j);
   const tree: Growable = { feature: [], threshold: [], left: [], right: [], value: [] };
   let maxDepth = 0;
@@ -306,21 +306,24 @@ export function growTree(
     total.fill(0);
     let w = 0;
     let sq = 0;
-    for (let r = start; r < end; r++) {
-      const q = list[2 * r];
-      const wq = buffers.weight[q];
-      w += wq;
-      if (!regression) total[classes[q]] += wq;
-      else {
-        let s = 0;
-        for (let c = 0; c < width; c++) {
-          const v = values[q * width + c];
-          total[c] += wq * v;
-          s += wq * v * v;
+    const sums = regression ? undefined : buffers.classSums(start, end);
+    if (sums !== undefined) w = sums;
+    else
+      for (let r = start; r < end; r++) {
+        const q = list[2 * r];
+        const wq = buffers.weight[q];
+        w += wq;
+        if (!regression) total[classes[q]] += wq;
+        else {
+          let s = 0;
+          for (let c = 0; c < width; c++) {
+            const v = values[q * width + c];
+            total[c] += wq * v;
+            s += wq * v * v;
+          }
+          sq += s;
         }
-        sq += s;
       }
-    }
     for (let c = 0; c < width; c++) tree.value[node * width + c] = total[c] / w;
     const count = end - start;
     const impurity = impurityOf(opts.criterion, total, 0, width, w, sq);
@@ -353,10 +356,8 @@ export function growTree(
     const bestFeature = best[FEATURE];
     const bestPos = best[POS];
     const bestScore = best[SCORE];
-    const base = bestFeature * m;
-    for (let r = start; r <= bestPos; r++) goesLeft[list[2 * (base + r)]] = 1;
-    for (let r = bestPos + 1; r < end; r++) goesLeft[list[2 * (base + r)]] = 0;
     const mid = bestPos + 1;
+    buffers.markLeft(bestFeature, start, mid, end);
     buffers.partition(start, end);
     const childImpurity = regression ? (sq + bestScore) / width : bestScore;
     importance[bestFeature] += w * impurity - childImpurity;

@@ -57,6 +57,9 @@ type GiniScan2 = (
   pos: number,
 ) => void;
 
+type ClassSums = (p: number, pend: number, weight: number, classes: number, total: number) => number;
+type MarkLeft = (p: number, pmid: number, pend: number, flags: number) => void;
+
 const I64 = 0x7e;
 const GET = 0x20;
 const SET = 0x21;
@@ -80,6 +83,8 @@ const I32_CONST = 0x41;
 const F64_CONST = 0x44;
 const I32_EQZ = 0x45;
 const I32_LT_S = 0x48;
+const I32_LT_U = 0x49;
+const I32_STORE8 = 0x3a;
 const I32_GE_U = 0x4f;
 const F32_GE = 0x60;
 const F64_LT = 0x63;
@@ -270,11 +275,43 @@ const gini2Body = [
   ...[END, END, END],
 ];
 
+/**
+ * `sums(p, pend, weight, classes, total) → w`: for the entries from byte address `p` to `pend`,
+ * adds each row's weight to `total[class]` and returns the weights' sum, in entry order as the
+ * JavaScript loop; locals q, a (i32), wq, w (f64).
+ */
+const [S_P, S_PEND, S_WTS, S_CLS, S_TOTAL, S_Q, S_A, S_WQ, S_W] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+const sumsBody = [
+  ...[2, 2, I32, 2, F64],
+  ...[BLOCK, VOID, LOOP, VOID],
+  ...[GET, S_P, GET, S_PEND, I32_GE_U, BR_IF, 1],
+  ...[GET, S_P, I32_LOAD, 2, 0, SET, S_Q],
+  ...[GET, S_WTS, GET, S_Q, I32_CONST, 3, I32_SHL, I32_ADD, F64_LOAD, 3, 0, SET, S_WQ],
+  ...[GET, S_W, GET, S_WQ, F64_ADD, SET, S_W],
+  ...[GET, S_TOTAL, GET, S_CLS, GET, S_Q, I32_CONST, 2, I32_SHL, I32_ADD, I32_LOAD, 2, 0],
+  ...[I32_CONST, 3, I32_SHL, I32_ADD, TEE, S_A],
+  ...[GET, S_A, F64_LOAD, 3, 0, GET, S_WQ, F64_ADD, F64_STORE, 3, 0],
+  ...[GET, S_P, I32_CONST, 8, I32_ADD, SET, S_P, BR, 0],
+  ...[END, END],
+  ...[GET, S_W, END],
+];
+
+/** `mark(p, pmid, pend, flags)`: `flags[row] = 1` for the entries before `pmid`, 0 for those after. */
+const [M_P, M_MID, M_END, M_FLAGS] = [0, 1, 2, 3];
+const markBody = [
+  ...[0],
+  ...[BLOCK, VOID, LOOP, VOID],
+  ...[GET, M_P, GET, M_END, I32_GE_U, BR_IF, 1],
+  ...[GET, M_FLAGS, GET, M_P, I32_LOAD, 2, 0, I32_ADD, GET, M_P, GET, M_MID, I32_LT_U, I32_STORE8, 0, 0],
+  ...[GET, M_P, I32_CONST, 8, I32_ADD, SET, M_P, BR, 0],
+  ...[END, END, END],
+];
+
 const moduleBytes = () =>
   Uint8Array.from([
     ...WASM_HEADER,
     ...section(1, [
-      3,
+      5,
       0x60,
       7,
       ...new Array<number>(7).fill(I32),
@@ -287,18 +324,48 @@ const moduleBytes = () =>
       12,
       ...[I32, I32, I32, I32, I32, I32, F64, I32, I32, I32, F64, I32],
       0,
+      0x60,
+      5,
+      ...new Array<number>(5).fill(I32),
+      1,
+      F64,
+      0x60,
+      4,
+      ...new Array<number>(4).fill(I32),
+      0,
     ]),
     ...section(2, [1, ...name('e'), ...name('m'), 0x02, 0x00, 1]),
-    ...section(3, [3, 0, 1, 2]),
-    ...section(7, [3, ...name('part'), 0x00, 0, ...name('gini'), 0x00, 1, ...name('gini2'), 0x00, 2]),
-    ...section(10, [
+    ...section(3, [5, 0, 1, 2, 3, 4]),
+    ...section(7, [
+      5,
+      ...name('part'),
+      0x00,
+      0,
+      ...name('gini'),
+      0x00,
+      1,
+      ...name('gini2'),
+      0x00,
+      2,
+      ...name('sums'),
+      0x00,
       3,
+      ...name('mark'),
+      0x00,
+      4,
+    ]),
+    ...section(10, [
+      5,
       ...uleb(partitionBody.length),
       ...partitionBody,
       ...uleb(giniBody.length),
       ...giniBody,
       ...uleb(gini2Body.length),
       ...gini2Body,
+      ...uleb(sumsBody.length),
+      ...sumsBody,
+      ...uleb(markBody.length),
+      ...markBody,
     ]),
   ]);
 
@@ -307,6 +374,8 @@ interface Kernels {
   part: Partition;
   gini: GiniScan;
   gini2: GiniScan2;
+  sums: ClassSums;
+  mark: MarkLeft;
 }
 
 let compiled: object | undefined;
@@ -343,6 +412,8 @@ export class CartArena {
           part: exports.part as Partition,
           gini: exports.gini as GiniScan,
           gini2: exports.gini2 as GiniScan2,
+          sums: exports.sums as ClassSums,
+          mark: exports.mark as MarkLeft,
         };
       }
       const have = this.kernels.memory.buffer.byteLength / 65536;
@@ -428,6 +499,35 @@ export class CartBuffers {
       }
       for (let i = 0; i < o; i++) list[l + i] = spill[i];
     }
+  }
+
+  /**
+   * Adds the weights of feature 0's entries `start..end` to `total` by class and returns their sum
+   * (in entry order), or undefined where only JavaScript can.
+   */
+  classSums(start: number, end: number): number | undefined {
+    if (!this.kernels) return undefined;
+    const at = this.list.byteOffset;
+    return this.kernels.sums(
+      at + 8 * start,
+      at + 8 * end,
+      this.weight.byteOffset,
+      this.classes.byteOffset,
+      this.total.byteOffset,
+    );
+  }
+
+  /** Sets the go-left flag of feature `j`'s entries `start..mid`, clears it for `mid..end`. */
+  markLeft(j: number, start: number, mid: number, end: number): void {
+    const { list, goesLeft } = this;
+    const base = j * this.m;
+    if (this.kernels) {
+      const at = list.byteOffset + 8 * base;
+      this.kernels.mark(at + 8 * start, at + 8 * mid, at + 8 * end, goesLeft.byteOffset);
+      return;
+    }
+    for (let r = start; r < mid; r++) goesLeft[list[2 * (base + r)]] = 1;
+    for (let r = mid; r < end; r++) goesLeft[list[2 * (base + r)]] = 0;
   }
 
   /**
