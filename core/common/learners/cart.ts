@@ -33,13 +33,13 @@ export interface TreeOptions {
 }
 
 /**
- * The features once, column-major (`cols`), with each column's rows in ascending order (`order`,
- * ties in row order) and its values in that order (`sortedCols`).
+ * The features once, column-major (`cols`), and per column its rows in ascending order, ties in
+ * row order, as (row, value) pairs: pair `p` of column `j` at `2 (j n + p)` in `pairs`, the row
+ * then the value's float32 bits.
  */
 export interface SortedFeatures {
   cols: Float32Array;
-  order: Int32Array;
-  sortedCols: Float32Array;
+  pairs: Int32Array;
   n: number;
   d: number;
 }
@@ -49,8 +49,8 @@ export function sortFeatures(x: Float32Array, n: number, d: number): SortedFeatu
   const cols = new Float32Array(n * d);
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) cols[j * n + i] = x[i * d + j];
   const bits = new Uint32Array(cols.buffer);
-  const order = new Int32Array(n * d);
-  const sortedCols = new Float32Array(n * d);
+  const pairs = new Int32Array(2 * n * d);
+  const column = new Int32Array(n);
   const keys = new Uint32Array(n);
   const scratch = new Int32Array(n);
   const count = new Int32Array(RADIX);
@@ -60,11 +60,13 @@ export function sortFeatures(x: Float32Array, n: number, d: number): SortedFeatu
       const b = bits[base + i] === 0x80000000 ? 0 : bits[base + i];
       keys[i] = b & 0x80000000 ? ~b >>> 0 : (b | 0x80000000) >>> 0;
     }
-    const column = order.subarray(base, base + n);
     radixOrder(keys, column, scratch, count);
-    for (let p = 0; p < n; p++) sortedCols[base + p] = cols[base + column[p]];
+    for (let p = 0; p < n; p++) {
+      pairs[2 * (base + p)] = column[p];
+      pairs[2 * (base + p) + 1] = bits[base + column[p]];
+    }
   }
-  return { cols, order, sortedCols, n, d };
+  return { cols, pairs, n, d };
 }
 
 const RADIX_BITS = 11;
@@ -149,13 +151,14 @@ function bagRows(sorted: SortedFeatures, targets: Targets, weight: Float64Array,
   for (let i = 0; i < n; i++) compact[i] = weight[i] > 0 ? m++ : -1;
   const width = targets.kind === 'classes' ? targets.k : targets.t;
   const buffers = arena.buffers(m, d, width);
-  const { list, values: values32 } = buffers;
+  const { list } = buffers;
+  const { pairs } = sorted;
   for (let j = 0; j < d; j++) {
     let r = 2 * j * m;
-    for (let p = j * n; p < (j + 1) * n; p++) {
-      const q = compact[sorted.order[p]];
+    for (let p = 2 * j * n; p < 2 * (j + 1) * n; p += 2) {
+      const q = compact[pairs[p]];
       list[r] = q;
-      values32[r + 1] = sorted.sortedCols[p];
+      list[r + 1] = pairs[p + 1];
       r += (~q >>> 31) << 1;
     }
   }

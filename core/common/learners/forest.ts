@@ -47,8 +47,7 @@ async function growOnWorkers(
     sorted: {
       ...job.sorted,
       cols: sharedCopy(job.sorted.cols),
-      order: sharedCopy(job.sorted.order),
-      sortedCols: sharedCopy(job.sorted.sortedCols),
+      pairs: sharedCopy(job.sorted.pairs),
     },
   };
   let next = 0;
