@@ -85,9 +85,9 @@ export class CartArena {
 /**
  * The arrays one tree is grown in: per feature a list of (row, value) pairs over the bagged rows
  * `0..m-1` (entry `p` of feature `j` at `2 (j m + p)`: the row, then the value's float32 bits;
- * one spare entry after the last),
- * per-row weights, classes and go-left flags, and the scan's class weights and best split, in its
- * arena's memory (valid until the arena's next tree).
+ * one spare entry after the last), per-row weights, classes and go-left flags, and the scan's
+ * best split (bytes 0-31), two-class lane masks (32-63) and class weights, in its arena's memory
+ * (valid until the arena's next tree).
  */
 export class CartBuffers {
   readonly list: Int32Array;
