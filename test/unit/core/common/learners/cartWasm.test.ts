@@ -104,22 +104,42 @@ describe('trees grown with and without WebAssembly', () => {
     maxFeatures: 2,
   };
   const rand = seededRandom(21);
-  const make = (n: number, d: number) => {
+  const make = (n: number, d: number, kind: 'binary' | 'three' | 'values' = 'binary', entropy = false) => {
     const x = Float32Array.from({ length: n * d }, () => Math.round(rand() * 50) / 10);
     const y = Int32Array.from({ length: n }, (_, i) => (x[i * d] + x[i * d + 1] > 5 ? 1 : 0) ^ (rand() < 0.1 ? 1 : 0));
     const weight = new Float64Array(n);
     for (let s = 0; s < n; s++) weight[Math.floor(rand() * n)]++;
-    return { sorted: sortFeatures(x, n, d), targets: { kind: 'classes', y, k: 2 } as Targets, weight };
+    if (kind === 'three') for (let i = 0; i < n; i++) y[i] = x[i * d + 2] > 4 ? 2 : y[i];
+    if (kind === 'three') for (let i = 0; i < n; i++) weight[i] *= 1 / (1 + y[i]);
+    const targets: Targets =
+      kind === 'values'
+        ? {
+            kind: 'values',
+            y: Float32Array.from({ length: 2 * n }, (_, i) => x[(i >> 1) * d] * (1 + (i & 1)) + rand()),
+            t: 2,
+          }
+        : { kind: 'classes', y, k: kind === 'three' ? 3 : 2 };
+    const criterion: TreeOptions['criterion'] = kind === 'values' ? 'squared_error' : entropy ? 'entropy' : 'gini';
+    return { sorted: sortFeatures(x, n, d), targets, weight, criterion };
   };
-  // One arena grows a small, a large and a small tree again, so its memory grows and is reused.
-  const cases = [make(60, 4), make(3000, 5), make(80, 3)];
+  // One arena grows a small, a large and a small tree again, so its memory grows and is reused;
+  // then three classes with fractional weights (gini and entropy), and two regression targets.
+  const cases = [
+    make(60, 4),
+    make(3000, 5),
+    make(80, 3),
+    make(500, 4, 'three'),
+    make(500, 4, 'three', true),
+    make(400, 3, 'values'),
+  ];
 
   it('are the same node for node, with one arena reused across trees of different sizes', () => {
     const wasmArena = new CartArena();
     for (const c of cases) {
       const grow = (arena: CartArena) => {
         const importance = new Float64Array(c.sorted.d);
-        const tree = growTree(c.sorted, c.targets, c.weight, opts, seededRandom(5), importance, arena);
+        const o = { ...opts, criterion: c.criterion };
+        const tree = growTree(c.sorted, c.targets, c.weight, o, seededRandom(5), importance, arena);
         return { tree, importance };
       };
       const a = grow(wasmArena);
