@@ -81,3 +81,61 @@ describe('WebAssembly loops of binary logistic regression', () => {
     }
   });
 });
+
+describe('WebAssembly log loss of binary logistic regression', () => {
+  const n = 1301;
+  const lin = WasmBinaryLinear.create(n, 4, 1301)!;
+  const rand = uniform(5);
+  const special = [0, -0, 1e-12, -1e-12, 0.5, -0.5, 36, -36, 700, -700, 745, -745, 800, -800, 1e6, -1e6];
+  const s = Array.from({ length: n }, (_, i) => special[i] ?? (rand() - 0.5) * (i % 3 === 0 ? 80 : 8));
+  const y = Array.from({ length: n }, (_, i) => (i % 2 === 0 ? Number(rand() < 0.5) : Number(s[i] > 0)));
+  const near = (got: number, want: number, tol: number) =>
+    expect(Math.abs(got - want)).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(want)));
+
+  it('matches log(1 + e^{-|s|}) + max(s, 0) − y s and σ(s) − y from Math.log1p / Math.exp (odd rows, several chunks)', () => {
+    for (const [i0, bn] of [
+      [0, 1301],
+      [0, 16],
+      [100, 1],
+    ]) {
+      for (let i = 0; i < bn; i++) lin.scores[i] = s[i0 + i];
+      for (let i = 0; i < n; i++) lin.labels[i] = y[i];
+      const sums = new Float64Array(3).fill(0.25);
+      const loss = lin.binaryLoss(i0, bn, sums, 1);
+      let want = 0;
+      let rsum = 0.25;
+      for (let i = 0; i < bn; i++) {
+        const v = s[i0 + i];
+        const t = y[i0 + i];
+        want += Math.log1p(Math.exp(-Math.abs(v))) + Math.max(v, 0) - t * v;
+        const p = v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
+        near(lin.resid[i], p - t, 1e-15);
+        rsum += p - t;
+      }
+      near(loss, want, 1e-13);
+      near(sums[1], rsum, 1e-13);
+      expect(sums[0]).toBe(0.25);
+      expect(sums[2]).toBe(0.25);
+    }
+  });
+
+  it('training metrics count rows on the right side of 0 and sum the log loss of every row', () => {
+    const m = WasmBinaryLinear.create(9, 4, 4)!;
+    const x = [1, -2, 0.5, 3, -1, 0, 2, -0.25, 4];
+    for (let i = 0; i < 9; i++) for (let j = 0; j < 4; j++) m.cols[j * 9 + i] = Math.fround(x[i] * (j + 1) * 0.1);
+    for (let i = 0; i < 9; i++) m.labels[i] = i % 3 === 0 ? 1 : 0;
+    const w = Float64Array.of(1, -0.5, 0.25, 0.125);
+    const { correct, loss } = m.metrics(w, -0.1, 4);
+    let c = 0;
+    let l = 0;
+    for (let i = 0; i < 9; i++) {
+      let sc = -0.1;
+      for (let j = 0; j < 4; j++) sc += w[j] * m.cols[j * 9 + i];
+      const p = 1 / (1 + Math.exp(-sc));
+      if (p > 0.5 === (m.labels[i] === 1)) c++;
+      l -= Math.log(m.labels[i] === 1 ? p : 1 - p);
+    }
+    expect(correct).toBe(c);
+    near(loss, l, 1e-14);
+  });
+});

@@ -1,0 +1,17 @@
+/**
+ * What Weft's WebAssembly modules need of the WebAssembly API. core/common is typed without DOM or
+ * Node, so each module that instantiates one declares `WebAssembly` with this type:
+ * `declare const WebAssembly: WasmApi | undefined;` (undefined where the runtime has none).
+ */
+
+/** A linear memory; `shared` ones have a SharedArrayBuffer. */
+export interface WasmMemory {
+  buffer: ArrayBuffer | SharedArrayBuffer;
+}
+
+/** The constructors used: memories, modules from bytes, instances with their imports. */
+export interface WasmApi {
+  Memory: new (d: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (m: object, imports: object) => { exports: Record<string, unknown> };
+}
