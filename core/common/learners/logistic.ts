@@ -1,6 +1,6 @@
 import { lbfgs } from './lbfgs';
 import { describeCoefficients } from './linear';
-import { WasmBinaryLinear } from './logisticWasm';
+import { WasmLinear } from './logisticWasm';
 import { applyLink, linearOnnx, linearScores, sparseLinearScores } from './onnxGraph';
 import type { CsrRows } from '../sparse';
 import { LearnerError, type FitData, type FitHooks, type Fitted, type LearnerModule } from './types';
@@ -75,8 +75,8 @@ interface Problem {
   n: number;
   d: number;
   m: number;
-  /** The dense binary lbfgs loops in WebAssembly, `cols` a view of its memory. */
-  wasm?: WasmBinaryLinear;
+  /** The dense lbfgs loops in WebAssembly, `cols` a view of its memory. */
+  wasm?: WasmLinear;
   /** L2 strength on the mean-loss scale: `1 / (C n)`. */
   lambda: number;
 }
@@ -257,15 +257,15 @@ function sparseGradient(x: CsrRows, m: number, i0: number, bn: number, resid: Fl
  */
 type BlockStep = (i0: number, bn: number, w: Float64Array, bias: Float64Array, sums: Float64Array) => number;
 
-/** The block step of `pb`: WebAssembly for dense binary problems, else JavaScript loops for its layout. */
+/** The block step of `pb`: WebAssembly for dense problems, else JavaScript loops for its layout. */
 function blockStep(pb: Problem, block: number): BlockStep {
   const { cols, y, n, d, m, sparse, wasm } = pb;
   const nw = d * m;
   if (wasm) {
     return (i0, bn, w, bias, sums) => {
-      wasm.binaryScores(i0, bn, w, bias[0]);
-      const loss = wasm.binaryLoss(i0, bn, sums, nw);
-      wasm.binaryGradient(i0, bn, sums);
+      wasm.computeScores(i0, bn, w, bias);
+      const loss = wasm.loss(i0, bn, sums);
+      wasm.gradient(i0, bn, sums);
       return loss;
     };
   }
@@ -452,9 +452,9 @@ async function fitLogistic(data: FitData, p: LogisticParams, hooks: FitHooks): P
   }
   const m = k === 2 ? 1 : k;
   const block = Math.min(n, LBFGS_BLOCK);
-  const wasm = p.solver === 'lbfgs' && m === 1 && !data.sparse ? WasmBinaryLinear.create(n, d, block) : undefined;
+  const wasm = p.solver === 'lbfgs' && !data.sparse ? WasmLinear.create(n, d, m, block) : undefined;
   const cols = data.sparse ? new Float32Array(0) : columnMajor(data.x, n, d, wasm?.cols);
-  if (wasm) for (let i = 0; i < n; i++) wasm.labels[i] = data.y[i] === 1 ? 1 : 0;
+  if (wasm) wasm.labels.set(data.y);
   const pb: Problem = {
     cols,
     ...(wasm ? { wasm } : {}),
@@ -479,14 +479,15 @@ async function fitLogistic(data: FitData, p: LogisticParams, hooks: FitHooks): P
   const link = m === 1 ? 'sigmoid' : 'softmax';
   const predict = (x: Float32Array, rows: number): Float32Array =>
     applyLink(linearScores(x, rows, s.w, s.bias), rows, link);
-  const { correct, loss: logLoss } = wasm
-    ? wasm.metrics(Float64Array.from(s.w, Math.fround), Math.fround(s.bias[0]), block)
-    : trainingMetrics(
-        data.sparse ? applyLink(sparseLinearScores(data.sparse, s.w, s.bias), n, link) : predict(data.x, n),
-        data.y,
-        n,
-        k,
-      );
+  const { correct, loss: logLoss } =
+    wasm && m === 1
+      ? wasm.binaryMetrics(Float64Array.from(s.w, Math.fround), Math.fround(s.bias[0]))
+      : trainingMetrics(
+          data.sparse ? applyLink(sparseLinearScores(data.sparse, s.w, s.bias), n, link) : predict(data.x, n),
+          data.y,
+          n,
+          k,
+        );
   const accuracy = correct / n;
   let nonzero = 0;
   for (const v of s.w) if (v !== 0) nonzero++;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WasmHist } from '../../../../../core/common/learners/histWasm';
-import { WasmBinaryLinear } from '../../../../../core/common/learners/logisticWasm';
+import { WasmLinear } from '../../../../../core/common/learners/logisticWasm';
 
 /** A seeded generator of uniform values in [0, 1). */
 function uniform(seed: number): () => number {
@@ -49,14 +49,14 @@ describe('WebAssembly loops of binary logistic regression', () => {
   const n = 777;
   const d = 9;
   const rand = uniform(11);
-  const lin = WasmBinaryLinear.create(n, d, 256)!;
+  const lin = WasmLinear.create(n, d, 1, 256)!;
   for (let i = 0; i < n * d; i++) lin.cols[i] = Math.fround(rand() * 4 - 2);
   const w = Float64Array.from({ length: d }, () => rand() - 0.5);
   const x = (i: number, j: number) => lin.cols[j * n + i];
 
   it('scores are bias + Σ x w, summed in feature order as the JavaScript loop (odd block, 9 features)', () => {
     const [i0, bn] = [512, 255];
-    lin.binaryScores(i0, bn, w, 0.25);
+    lin.computeScores(i0, bn, w, Float64Array.of(0.25));
     for (let i = 0; i < bn; i++) {
       let s = 0.25;
       let j = 0;
@@ -73,7 +73,7 @@ describe('WebAssembly loops of binary logistic regression', () => {
     const [i0, bn] = [3, 253];
     for (let i = 0; i < bn; i++) lin.resid[i] = rand() - 0.5;
     const sums = new Float64Array(d).fill(1);
-    lin.binaryGradient(i0, bn, sums);
+    lin.gradient(i0, bn, sums);
     for (let j = 0; j < d; j++) {
       let s = 1;
       for (let i = 0; i < bn; i++) s += x(i0 + i, j) * lin.resid[i];
@@ -84,7 +84,7 @@ describe('WebAssembly loops of binary logistic regression', () => {
 
 describe('WebAssembly log loss of binary logistic regression', () => {
   const n = 1301;
-  const lin = WasmBinaryLinear.create(n, 4, 1301)!;
+  const lin = WasmLinear.create(n, 4, 1, 1301)!;
   const rand = uniform(5);
   const special = [0, -0, 1e-12, -1e-12, 0.5, -0.5, 36, -36, 700, -700, 745, -745, 800, -800, 1e6, -1e6];
   const s = Array.from({ length: n }, (_, i) => special[i] ?? (rand() - 0.5) * (i % 3 === 0 ? 80 : 8));
@@ -100,8 +100,8 @@ describe('WebAssembly log loss of binary logistic regression', () => {
     ]) {
       for (let i = 0; i < bn; i++) lin.scores[i] = s[i0 + i];
       for (let i = 0; i < n; i++) lin.labels[i] = y[i];
-      const sums = new Float64Array(3).fill(0.25);
-      const loss = lin.binaryLoss(i0, bn, sums, 1);
+      const sums = new Float64Array(6).fill(0.25);
+      const loss = lin.loss(i0, bn, sums);
       let want = 0;
       let rsum = 0.25;
       for (let i = 0; i < bn; i++) {
@@ -113,19 +113,18 @@ describe('WebAssembly log loss of binary logistic regression', () => {
         rsum += p - t;
       }
       near(loss, want, 1e-13);
-      near(sums[1], rsum, 1e-13);
-      expect(sums[0]).toBe(0.25);
-      expect(sums[2]).toBe(0.25);
+      near(sums[4], rsum, 1e-13);
+      for (const j of [0, 1, 2, 3, 5]) expect(sums[j]).toBe(0.25);
     }
   });
 
   it('training metrics count rows on the right side of 0 and sum the log loss of every row', () => {
-    const m = WasmBinaryLinear.create(9, 4, 4)!;
+    const m = WasmLinear.create(9, 4, 1, 4)!;
     const x = [1, -2, 0.5, 3, -1, 0, 2, -0.25, 4];
     for (let i = 0; i < 9; i++) for (let j = 0; j < 4; j++) m.cols[j * 9 + i] = Math.fround(x[i] * (j + 1) * 0.1);
     for (let i = 0; i < 9; i++) m.labels[i] = i % 3 === 0 ? 1 : 0;
     const w = Float64Array.of(1, -0.5, 0.25, 0.125);
-    const { correct, loss } = m.metrics(w, -0.1, 4);
+    const { correct, loss } = m.binaryMetrics(w, -0.1);
     let c = 0;
     let l = 0;
     for (let i = 0; i < 9; i++) {
@@ -137,5 +136,58 @@ describe('WebAssembly log loss of binary logistic regression', () => {
     }
     expect(correct).toBe(c);
     near(loss, l, 1e-14);
+  });
+});
+
+describe('WebAssembly loops of multinomial logistic regression', () => {
+  const [n, d, m, block] = [777, 6, 3, 300];
+  const rand = uniform(23);
+  const lin = WasmLinear.create(n, d, m, block)!;
+  for (let i = 0; i < n * d; i++) lin.cols[i] = Math.fround(rand() * 4 - 2);
+  for (let i = 0; i < n; i++) lin.labels[i] = Math.floor(rand() * m);
+  const w = Float64Array.from({ length: d * m }, () => rand() - 0.5);
+  const bias = Float64Array.of(0.1, -0.2, 0.3);
+  const x = (i: number, j: number) => lin.cols[j * n + i];
+  const near = (got: number, want: number, tol: number) =>
+    expect(Math.abs(got - want)).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(want)));
+
+  it('scores, softmax loss, residuals and gradient sums match the definitions (odd block)', () => {
+    const [i0, bn] = [476, 299];
+    lin.computeScores(i0, bn, w, bias);
+    const sums = new Float64Array(d * m + m);
+    const loss = lin.loss(i0, bn, sums);
+    lin.gradient(i0, bn, sums);
+    let wantLoss = 0;
+    const want = new Float64Array(d * m + m);
+    for (let i = 0; i < bn; i++) {
+      const s = [0, 1, 2].map((c) => {
+        let v = bias[c];
+        for (let j = 0; j < d; j++) v += x(i0 + i, j) * w[j * m + c];
+        return v;
+      });
+      s.forEach((v, c) => near(lin.scores[c * block + i], v, 1e-14));
+      const y = lin.labels[i0 + i];
+      const z = s.reduce((a, v) => a + Math.exp(v), 0);
+      wantLoss += Math.log(z) - s[y];
+      s.forEach((v, c) => {
+        const r = Math.exp(v) / z - (c === y ? 1 : 0);
+        near(lin.resid[c * block + i], r, 1e-14);
+        for (let j = 0; j < d; j++) want[j * m + c] += x(i0 + i, j) * r;
+        want[d * m + c] += r;
+      });
+    }
+    near(loss, wantLoss, 1e-12);
+    want.forEach((v, k) => near(sums[k], v, 1e-12));
+  });
+
+  it('the product of softmax normalisers (each 30 here) stays finite over a block of 1,201 rows', () => {
+    const [n2, m2] = [1201, 30];
+    const big = WasmLinear.create(n2, 4, m2, n2)!;
+    for (let i = 0; i < n2; i++) big.labels[i] = i % m2;
+    big.scores.fill(0.5);
+    const sums = new Float64Array(4 * m2 + m2);
+    const loss = big.loss(0, n2, sums);
+    near(loss, n2 * Math.log(m2), 1e-13);
+    near(sums[4 * m2], (n2 * 1) / m2 - 41, 1e-12);
   });
 });
