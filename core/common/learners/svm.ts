@@ -200,6 +200,7 @@ interface PairFit {
   rho: number;
   iterations: number;
   converged: boolean;
+  decisions: Float64Array;
 }
 
 function problem(rows: Rows, index: Int32Array, y: Int8Array, kernel: Kernel, p: SvmParams): BinaryProblem {
@@ -263,6 +264,11 @@ export interface SvcFit {
   supportPerClass: Int32Array;
   iterations: number;
   converged: boolean;
+  /**
+   * Two classes: the solver's decision value per training row (float64 parameters), and a bound
+   * on how far the model's (float32 parameters) can be from it.
+   */
+  training?: { decisions: Float64Array; bound: number };
 }
 
 /** Fits the one-vs-one SVC of `data` (libsvm's layout), reporting progress per class pair. */
@@ -330,12 +336,21 @@ export async function fitSvc(data: FitData, p: SvmParams, hooks: FitHooks): Prom
     rho: Float64Array.from(pairs, (s) => f32(s.rho)),
     platt: p.probability ? platt.map((s) => ({ ...s, A: f32(s.A), B: f32(s.B) })) : null,
   };
+  let training: SvcFit['training'];
+  if (k === 2) {
+    const decisions = new Float64Array(n);
+    pairs[0].index.forEach((r, t) => (decisions[r] = pairs[0].decisions[t]));
+    let size = Math.abs(pairs[0].rho) + 1;
+    for (const c of pairs[0].coef) size += Math.abs(c);
+    training = { decisions, bound: size * 1e-6 };
+  }
   return {
     model,
     supportVectors: nsv,
     supportPerClass: perClass,
     iterations: pairs.reduce((a, s) => a + s.iterations, 0),
     converged: stalled.length === 0,
+    ...(training ? { training } : {}),
   };
 }
 
@@ -404,16 +419,28 @@ async function fitSvm(data: FitData, p: SvmParams, hooks: FitHooks): Promise<Fit
   }
   const { n, classes: k } = data;
   const y = data.y as Int32Array;
-  const { model, iterations, converged, supportVectors: nsv, supportPerClass: perClass } = await fitSvc(data, p, hooks);
+  const fit = await fitSvc(data, p, hooks);
+  const { model, iterations, converged, supportVectors: nsv, supportPerClass: perClass } = fit;
   const { kernel, platt } = model;
   const total = (k * (k - 1)) / 2;
   const predict = (x: Float32Array, rowsN: number): Float32Array => predictSvc(model, x, rowsN);
-  const proba = data.sparse ? predictSparseSvc(model, data.sparse) : predict(data.x, n);
-  let correct = 0;
-  for (let i = 0; i < n; i++) {
+  const argmax = (proba: Float32Array, o: number) => {
     let best = 0;
-    for (let c = 1; c < k; c++) if (proba[i * k + c] > proba[i * k + best]) best = c;
-    if (best === y[i]) correct++;
+    for (let c = 1; c < k; c++) if (proba[o + c] > proba[o + best]) best = c;
+    return best;
+  };
+  let correct = 0;
+  if (fit.training && !platt && !data.sparse) {
+    const { decisions, bound } = fit.training;
+    const d = data.d;
+    for (let i = 0; i < n; i++) {
+      const f = decisions[i];
+      const best = Math.abs(f) > bound ? (f > 0 ? 0 : 1) : argmax(predict(data.x.subarray(i * d, i * d + d), 1), 0);
+      if (best === y[i]) correct++;
+    }
+  } else {
+    const proba = data.sparse ? predictSparseSvc(model, data.sparse) : predict(data.x, n);
+    for (let i = 0; i < n; i++) if (argmax(proba, i * k) === y[i]) correct++;
   }
   const accuracy = correct / n;
   return {

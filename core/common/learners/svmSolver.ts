@@ -107,6 +107,8 @@ export interface BinarySolution {
   rho: number;
   iterations: number;
   converged: boolean;
+  /** Decision values `Σ_s coef_s K(x_s, x_t) − rho` of the problem's rows, from the final gradient. */
+  decisions: Float64Array;
 }
 
 const TAU = 1e-12;
@@ -326,5 +328,7 @@ export function solveBinary(pb: BinaryProblem): BinarySolution {
   const rho = free > 0 ? sumFree / free : (ub + lb) / 2;
   const coef = new Float64Array(l);
   for (let t = 0; t < l; t++) coef[t] = alpha[t] * y[t];
-  return { coef, rho, iterations: iter, converged };
+  const decisions = new Float64Array(l);
+  for (let t = 0; t < l; t++) decisions[t] = y[t] * (G[t] - (pb.p ? pb.p[t] : -1)) - rho;
+  return { coef, rho, iterations: iter, converged, decisions };
 }
