@@ -1,4 +1,5 @@
 import type { CsrRows } from '../sparse';
+import { WasmKernelColumns } from './svmWasm';
 
 /** A kernel as libsvm defines it: linear `u·v`, rbf `exp(−γ‖u − v‖²)`, poly `(γ u·v + coef0)^degree`. */
 export interface Kernel {
@@ -145,10 +146,12 @@ class Columns {
   private readonly cache = new Map<number, Float64Array>();
   private readonly capacity: number;
   private dense: Float64Array | undefined;
+  private readonly wasm: WasmKernelColumns | undefined;
   readonly diag: Float64Array;
 
   constructor(private readonly pb: BinaryProblem) {
     const l = pb.index.length;
+    this.wasm = WasmKernelColumns.create(pb.rows, pb.index, pb.kernel);
     this.capacity = Math.max(2, Math.floor(pb.cacheBytes / (8 * l)));
     this.diag = new Float64Array(l);
     const { norms } = pb.rows;
@@ -173,7 +176,8 @@ class Columns {
       col = this.cache.get(oldest)!;
       this.cache.delete(oldest);
     } else col = new Float64Array(index.length);
-    if (this.pb.rows.sparse) {
+    if (this.wasm) this.wasm.fill(i, col);
+    else if (this.pb.rows.sparse) {
       this.dense ??= new Float64Array(d);
       fillSparseColumn(kernel, this.pb.rows, index[i], index, col, this.dense);
     } else fillColumn(kernel, x, norms, d, index[i], index, col);

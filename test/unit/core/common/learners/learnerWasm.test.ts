@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { WasmHist } from '../../../../../core/common/learners/histWasm';
 import { WasmLinear } from '../../../../../core/common/learners/logisticWasm';
+import { kernelOf, rowsOf } from '../../../../../core/common/learners/svmSolver';
+import { WasmKernelColumns } from '../../../../../core/common/learners/svmWasm';
 
 /** A seeded generator of uniform values in [0, 1). */
 function uniform(seed: number): () => number {
@@ -190,4 +192,39 @@ describe('WebAssembly loops of multinomial logistic regression', () => {
     near(loss, n2 * Math.log(m2), 1e-13);
     near(sums[4 * m2], (n2 * 1) / m2 - 41, 1e-12);
   });
+});
+
+describe('WebAssembly kernel columns of the SVM solver', () => {
+  const [n, d] = [120, 7];
+  const rand = uniform(31);
+  const rows = rowsOf(
+    Float32Array.from({ length: n * d }, () => rand() * 4 - 2),
+    n,
+    d,
+  );
+  const index = Int32Array.from({ length: 101 }, (_, t) => (t * 37) % n);
+  const dot = (r: number, s: number) => {
+    let v = 0;
+    for (let j = 0; j < d; j++) v += rows.x[r * d + j] * rows.x[s * d + j];
+    return v;
+  };
+
+  for (const kernel of [
+    { kind: 'rbf', gamma: 0.3, coef0: 0, degree: 3 },
+    { kind: 'linear', gamma: 1, coef0: 0, degree: 3 },
+    { kind: 'poly', gamma: 0.5, coef0: 1, degree: 3 },
+  ] as const) {
+    it(`${kernel.kind}: K(x_index[i], x_index[t]) for every t (odd width, odd count)`, () => {
+      const cols = WasmKernelColumns.create(rows, index, kernel)!;
+      const out = new Float64Array(index.length);
+      for (const i of [0, 50, 100]) {
+        cols.fill(i, out);
+        index.forEach((s, t) => {
+          const r = index[i];
+          const want = kernelOf(kernel, dot(r, s), rows.norms[r], rows.norms[s]);
+          expect(Math.abs(out[t] - want)).toBeLessThanOrEqual(1e-14 * Math.max(1, Math.abs(want)));
+        });
+      }
+    });
+  }
 });
