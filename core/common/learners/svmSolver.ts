@@ -141,12 +141,18 @@ export function fillColumn(
   }
 }
 
+/** Columns allocated together, so that filling the cache does not allocate one array per column. */
+const SLAB_COLUMNS = 64;
+
 /** Kernel columns of a problem, computed on demand and kept in a least-recently-used cache. */
 class Columns {
   private readonly cache = new Map<number, Float64Array>();
   private readonly capacity: number;
   private dense: Float64Array | undefined;
   private readonly wasm: WasmKernelColumns | undefined;
+  private slab = new Float64Array(0);
+  private slabColumns = 0;
+  private slabUsed = 0;
   readonly diag: Float64Array;
 
   constructor(private readonly pb: BinaryProblem) {
@@ -159,6 +165,17 @@ class Columns {
       const r = pb.index[t];
       this.diag[t] = kernelOf(pb.kernel, dotRows(pb.rows, r, r), norms[r], norms[r]);
     }
+  }
+
+  /** A new column: a view of the current slab of columns, a new slab (of up to 64) when it is full. */
+  private fresh(): Float64Array {
+    const l = this.pb.index.length;
+    if (this.slabUsed === this.slabColumns) {
+      this.slabColumns = Math.min(SLAB_COLUMNS, this.capacity - this.cache.size);
+      this.slab = new Float64Array(this.slabColumns * l);
+      this.slabUsed = 0;
+    }
+    return this.slab.subarray(l * this.slabUsed, l * ++this.slabUsed);
   }
 
   get(i: number): Float64Array {
@@ -175,7 +192,7 @@ class Columns {
       const oldest = this.cache.keys().next().value as number;
       col = this.cache.get(oldest)!;
       this.cache.delete(oldest);
-    } else col = new Float64Array(index.length);
+    } else col = this.fresh();
     if (this.wasm) this.wasm.fill(i, col);
     else if (this.pb.rows.sparse) {
       this.dense ??= new Float64Array(d);
@@ -203,23 +220,23 @@ export function solveBinary(pb: BinaryProblem): BinarySolution {
   const cap = pb.maxIter < 0 ? Math.max(10_000_000, l > 21_474_836 ? 2_147_483_647 : 100 * l) : pb.maxIter;
   let iter = 0;
   let converged = false;
-  while (iter < cap) {
-    let gmax = -Infinity;
-    let gmax2 = -Infinity;
-    let i = -1;
-    let j = -1;
-    let objMin = Infinity;
-    for (let t = 0; t < l; t++) {
-      if (y[t] === 1) {
-        if (!upper(t) && -G[t] >= gmax) {
-          gmax = -G[t];
-          i = t;
-        }
-      } else if (!lower(t) && G[t] >= gmax) {
-        gmax = G[t];
+  let gmax = -Infinity;
+  let i = -1;
+  for (let t = 0; t < l; t++) {
+    if (y[t] === 1) {
+      if (!upper(t) && -G[t] >= gmax) {
+        gmax = -G[t];
         i = t;
       }
+    } else if (!lower(t) && G[t] >= gmax) {
+      gmax = G[t];
+      i = t;
     }
+  }
+  while (iter < cap) {
+    let gmax2 = -Infinity;
+    let j = -1;
+    let objMin = Infinity;
     const Ki = i >= 0 ? cols.get(i) : null;
     for (let t = 0; t < l; t++) {
       if (y[t] === 1) {
@@ -310,7 +327,21 @@ export function solveBinary(pb: BinaryProblem): BinarySolution {
     }
     const dI = (alpha[i] - oldI) * y[i];
     const dJ = (alpha[j] - oldJ) * y[j];
-    for (let t = 0; t < l; t++) G[t] += y[t] * (Ki[t] * dI + Kj[t] * dJ);
+    gmax = -Infinity;
+    i = -1;
+    for (let t = 0; t < l; t++) {
+      const g = G[t] + y[t] * (Ki[t] * dI + Kj[t] * dJ);
+      G[t] = g;
+      if (y[t] === 1) {
+        if (alpha[t] < C && -g >= gmax) {
+          gmax = -g;
+          i = t;
+        }
+      } else if (alpha[t] > 0 && g >= gmax) {
+        gmax = g;
+        i = t;
+      }
+    }
   }
   let free = 0;
   let sumFree = 0;
