@@ -31,7 +31,7 @@ export const V128_AND = [SIMD, 0x4e];
 export const I8X16_SHUFFLE = [SIMD, 0x0d];
 
 export const F64_CONST = 0x44;
-export const I64_CONST = 0x42;
+const I64_CONST = 0x42;
 export const f64x2 = (v: number) => [F64_CONST, ...new Uint8Array(Float64Array.of(v).buffer), ...F64X2_SPLAT];
 export const F64X2_SUB = [SIMD, 0xf1, 0x01];
 export const F64X2_DIV = [SIMD, 0xf3, 0x01];
@@ -40,9 +40,9 @@ export const F64X2_ABS = [SIMD, 0xec, 0x01];
 export const F64X2_NEG = [SIMD, 0xed, 0x01];
 export const F64X2_GT = [SIMD, 0x4a];
 export const BITSELECT = [SIMD, 0x52];
-export const I64X2_SPLAT = [SIMD, 0x12];
-export const I64X2_ADD = [SIMD, 0xce, 0x01];
-export const I64X2_SHL = [SIMD, 0xcb, 0x01];
+const I64X2_SPLAT = [SIMD, 0x12];
+const I64X2_ADD = [SIMD, 0xce, 0x01];
+const I64X2_SHL = [SIMD, 0xcb, 0x01];
 
 /** Taylor coefficients 1/k! of e^r, k = 0 .. 12 (|r| ≤ ln 2 / 2: truncation below 2e-16 relative). */
 const EXP_TAYLOR = Array.from({ length: 13 }, (_, k) => {
