@@ -37,7 +37,7 @@ interface Result {
   peakMB: number;
   /** Seconds of each timed fit (after the warm-up) when repeated. */
   runs?: number[];
-  /** Solver iterations of the last fit, where the learner reports them. */
+  /** Solver iterations of the last fit (summed over class pairs or classes), where the learner reports them. */
   iterations?: number;
 }
 

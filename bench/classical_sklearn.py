@@ -50,5 +50,5 @@ accuracy = float((model.predict(xte) == yte).mean())
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 result = {"seconds": seconds, "cpuSeconds": cpu_seconds, "accuracy": accuracy, "peakMB": peak, "runs": [r[1] for r in runs]}
 if hasattr(model, "n_iter_"):
-    result["iterations"] = int(np.max(model.n_iter_))
+    result["iterations"] = int(np.sum(model.n_iter_))
 print(json.dumps(result))

@@ -1,4 +1,5 @@
 import { seededRandom, shuffleInPlace } from '../nodes/prep/random';
+import { WasmKernelColumns } from './svmWasm';
 import { coupleProbabilities, sigmoidPredict, sigmoidTrain, type Sigmoid } from './platt';
 import { svmOnnx } from './svmOnnx';
 import { fitSvr } from './svr';
@@ -71,15 +72,28 @@ export function gammaOf(p: SvmParams, data: FitData): number {
   return v === 0 ? 1 : 1 / (data.d * v);
 }
 
-/** Decision values `f(x)` per pair for one row `q` (offset `qo`), into `dec`; kernel values into `kv`. */
-export function decisionRow(m: SvcModel, q: ArrayLike<number>, qo: number, kv: Float64Array, dec: Float64Array): void {
+/**
+ * Decision values `f(x)` per pair for one row `q` (offset `qo`), into `dec`; kernel values into
+ * `kv` (by `columns` when given: the support vectors in WebAssembly).
+ */
+export function decisionRow(
+  m: SvcModel,
+  q: ArrayLike<number>,
+  qo: number,
+  kv: Float64Array,
+  dec: Float64Array,
+  columns?: WasmKernelColumns,
+): void {
   const { sv, d, k, coef, perClass } = m;
   let qq = 0;
   for (let j = 0; j < d; j++) qq += q[qo + j] * q[qo + j];
-  for (let s = 0; s < sv.n; s++) {
-    let dot = 0;
-    for (let j = 0; j < d; j++) dot += q[qo + j] * sv.x[s * d + j];
-    kv[s] = kernelOf(m.kernel, dot, qq, sv.norms[s]);
+  if (columns) columns.fillQuery(q, qo, d, qq, kv);
+  else {
+    for (let s = 0; s < sv.n; s++) {
+      let dot = 0;
+      for (let j = 0; j < d; j++) dot += q[qo + j] * sv.x[s * d + j];
+      kv[s] = kernelOf(m.kernel, dot, qq, sv.norms[s]);
+    }
   }
   const nsv = sv.n;
   let start = 0;
@@ -158,11 +172,25 @@ export function predictSvc(m: SvcModel, x: Float32Array, n: number): Float32Arra
   const kv = new Float64Array(m.sv.n);
   const dec = new Float64Array((m.k * (m.k - 1)) / 2);
   const scratch = [m.k * m.k, m.k, m.k * m.k, m.k].map((len) => new Float64Array(len));
+  const columns = supportColumns(m);
   for (let i = 0; i < n; i++) {
-    decisionRow(m, x, i * m.d, kv, dec);
+    decisionRow(m, x, i * m.d, kv, dec, columns);
     outputRow(m, dec, out, i * m.k, scratch);
   }
   return out;
+}
+
+const supportColumnsOf = new WeakMap<SvcModel, WasmKernelColumns | null>();
+
+/** The support vectors of `m` in WebAssembly, made on first use and kept with the model; undefined without WebAssembly. */
+function supportColumns(m: SvcModel): WasmKernelColumns | undefined {
+  let columns = supportColumnsOf.get(m);
+  if (columns === undefined) {
+    const index = Int32Array.from({ length: m.sv.n }, (_, s) => s);
+    columns = WasmKernelColumns.create(m.sv, index, m.kernel) ?? null;
+    supportColumnsOf.set(m, columns);
+  }
+  return columns ?? undefined;
 }
 
 /** `predictSvc` for sparse rows (each row is scattered into one dense buffer). */
@@ -187,8 +215,9 @@ export function decisionValues(m: SvcModel, x: Float32Array, n: number): Float64
   const out = new Float64Array(n * pairs);
   const kv = new Float64Array(m.sv.n);
   const dec = new Float64Array(pairs);
+  const columns = supportColumns(m);
   for (let i = 0; i < n; i++) {
-    decisionRow(m, x, i * m.d, kv, dec);
+    decisionRow(m, x, i * m.d, kv, dec, columns);
     out.set(dec, i * pairs);
   }
   return out;

@@ -108,12 +108,13 @@ export class WasmKernelColumns {
     private readonly rbf: Rbf,
   ) {}
 
+  /** The rows `index` of dense `rows`, plus one slot for query rows (`fillQuery`). */
   static create(rows: Rows, index: Int32Array, kernel: Kernel): WasmKernelColumns | undefined {
     if (typeof WebAssembly === 'undefined' || rows.sparse) return undefined;
     const l = index.length;
     const { d } = rows;
     const dp = d + (d & 1);
-    const bytes = 8 * (l + 2) + 8 * (l + 2) + 8 * l * dp;
+    const bytes = 16 * (l + 2) + 8 * (l + 1) * dp;
     const pages = Math.ceil(bytes / 65536);
     if (pages > 32768) return undefined;
     try {
@@ -122,7 +123,7 @@ export class WasmKernelColumns {
       const { exports } = new WebAssembly.Instance(compiled, { e: { m: memory } });
       const col = new Float64Array(memory.buffer, 0, l + 2);
       const norms = new Float64Array(memory.buffer, 8 * (l + 2), l + 2);
-      const x = new Float64Array(memory.buffer, 16 * (l + 2), l * dp);
+      const x = new Float64Array(memory.buffer, 16 * (l + 2), (l + 1) * dp);
       for (let t = 0; t < l; t++) {
         const r = index[t];
         x.set(rows.x.subarray(r * d, r * d + d), t * dp);
@@ -136,6 +137,20 @@ export class WasmKernelColumns {
 
   /** `out[t] = K(x_index[i], x_index[t])` for every t. */
   fill(i: number, out: Float64Array): void {
+    this.column(i, this.norms[i], out);
+  }
+
+  /**
+   * `out[t] = K(q, x_index[t])` for every t, `q` the `d` values of `x` from `qo` and `qq` their
+   * squared norm.
+   */
+  fillQuery(x: ArrayLike<number>, qo: number, d: number, qq: number, out: Float64Array): void {
+    const { l, dp } = this;
+    for (let j = 0; j < d; j++) this.x[l * dp + j] = x[qo + j];
+    this.column(l, qq, out);
+  }
+
+  private column(i: number, nr: number, out: Float64Array): void {
     const { l, dp, x, norms, col, kernel } = this;
     const pairs = l & ~1;
     const rowBytes = 8 * dp;
@@ -147,8 +162,8 @@ export class WasmKernelColumns {
     }
     if (kernel.kind === 'rbf') {
       const g = -kernel.gamma;
-      this.rbf(col.byteOffset, norms.byteOffset, col.byteOffset + 8 * pairs, norms[i], g);
-      if (pairs < l) col[pairs] = Math.exp(g * (norms[i] + norms[pairs] - 2 * col[pairs]));
+      this.rbf(col.byteOffset, norms.byteOffset, col.byteOffset + 8 * pairs, nr, g);
+      if (pairs < l) col[pairs] = Math.exp(g * (nr + norms[pairs] - 2 * col[pairs]));
     } else if (kernel.kind === 'poly') {
       for (let t = 0; t < l; t++) col[t] = (kernel.gamma * col[t] + kernel.coef0) ** kernel.degree;
     }

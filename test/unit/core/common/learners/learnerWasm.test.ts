@@ -214,7 +214,7 @@ describe('WebAssembly kernel columns of the SVM solver', () => {
     { kind: 'linear', gamma: 1, coef0: 0, degree: 3 },
     { kind: 'poly', gamma: 0.5, coef0: 1, degree: 3 },
   ] as const) {
-    it(`${kernel.kind}: K(x_index[i], x_index[t]) for every t (odd width, odd count)`, () => {
+    it(`${kernel.kind}: K(x_index[i], x_index[t]) and K(q, x_index[t]) for every t (odd width, odd count)`, () => {
       const cols = WasmKernelColumns.create(rows, index, kernel)!;
       const out = new Float64Array(index.length);
       for (const i of [0, 50, 100]) {
@@ -225,6 +225,16 @@ describe('WebAssembly kernel columns of the SVM solver', () => {
           expect(Math.abs(out[t] - want)).toBeLessThanOrEqual(1e-14 * Math.max(1, Math.abs(want)));
         });
       }
+      const q = Float32Array.from({ length: 2 * d }, () => rand() * 4 - 2);
+      let qq = 0;
+      for (let j = 0; j < d; j++) qq += q[d + j] * q[d + j];
+      cols.fillQuery(q, d, d, qq, out);
+      index.forEach((s, t) => {
+        let dq = 0;
+        for (let j = 0; j < d; j++) dq += q[d + j] * rows.x[s * d + j];
+        const want = kernelOf(kernel, dq, qq, rows.norms[s]);
+        expect(Math.abs(out[t] - want)).toBeLessThanOrEqual(1e-14 * Math.max(1, Math.abs(want)));
+      });
     });
   }
 });
