@@ -215,6 +215,14 @@ export function solveBinary(pb: BinaryProblem): BinarySolution {
   const QD = cols.diag;
   const alpha = new Float64Array(l);
   const G = pb.p ? Float64Array.from(pb.p) : new Float64Array(l).fill(-1);
+  const yG = Float64Array.from(G, (g, t) => y[t] * g);
+  const inUp = new Uint8Array(l);
+  const inLow = new Uint8Array(l);
+  const status = (t: number): void => {
+    inUp[t] = (y[t] === 1 ? alpha[t] < C : alpha[t] > 0) ? 1 : 0;
+    inLow[t] = (y[t] === 1 ? alpha[t] > 0 : alpha[t] < C) ? 1 : 0;
+  };
+  for (let t = 0; t < l; t++) status(t);
   const upper = (t: number) => alpha[t] >= C;
   const lower = (t: number) => alpha[t] <= 0;
   const cap = pb.maxIter < 0 ? Math.max(10_000_000, l > 21_474_836 ? 2_147_483_647 : 100 * l) : pb.maxIter;
@@ -223,49 +231,36 @@ export function solveBinary(pb: BinaryProblem): BinarySolution {
   let gmax = -Infinity;
   let i = -1;
   for (let t = 0; t < l; t++) {
-    if (y[t] === 1) {
-      if (!upper(t) && -G[t] >= gmax) {
-        gmax = -G[t];
-        i = t;
-      }
-    } else if (!lower(t) && G[t] >= gmax) {
-      gmax = G[t];
+    if (inUp[t] && -yG[t] >= gmax) {
+      gmax = -yG[t];
       i = t;
     }
   }
   while (iter < cap) {
+    if (i < 0) {
+      converged = true;
+      break;
+    }
     let gmax2 = -Infinity;
     let j = -1;
     let objMin = Infinity;
-    const Ki = i >= 0 ? cols.get(i) : null;
+    const Ki = cols.get(i);
+    const QDi = QD[i];
     for (let t = 0; t < l; t++) {
-      if (y[t] === 1) {
-        if (lower(t)) continue;
-        const diff = gmax + G[t];
-        if (G[t] >= gmax2) gmax2 = G[t];
-        if (diff > 0 && Ki) {
-          const quad = QD[i] + QD[t] - 2 * Ki[t];
-          const obj = -(diff * diff) / (quad > 0 ? quad : TAU);
-          if (obj <= objMin) {
-            j = t;
-            objMin = obj;
-          }
-        }
-      } else {
-        if (upper(t)) continue;
-        const diff = gmax - G[t];
-        if (-G[t] >= gmax2) gmax2 = -G[t];
-        if (diff > 0 && Ki) {
-          const quad = QD[i] + QD[t] - 2 * Ki[t];
-          const obj = -(diff * diff) / (quad > 0 ? quad : TAU);
-          if (obj <= objMin) {
-            j = t;
-            objMin = obj;
-          }
+      if (!inLow[t]) continue;
+      const v = yG[t];
+      const diff = gmax + v;
+      if (v >= gmax2) gmax2 = v;
+      if (diff > 0) {
+        const quad = QDi + QD[t] - 2 * Ki[t];
+        const obj = -(diff * diff) / (quad > 0 ? quad : TAU);
+        if (obj <= objMin) {
+          j = t;
+          objMin = obj;
         }
       }
     }
-    if (gmax + gmax2 < pb.tol || j === -1 || !Ki) {
+    if (gmax + gmax2 < pb.tol || j === -1) {
       converged = true;
       break;
     }
@@ -277,7 +272,7 @@ export function solveBinary(pb: BinaryProblem): BinarySolution {
     if (y[i] !== y[j]) {
       let quad = QD[i] + QD[j] - 2 * Kij;
       if (quad <= 0) quad = TAU;
-      const delta = (-G[i] - G[j]) / quad;
+      const delta = (-y[i] * yG[i] - y[j] * yG[j]) / quad;
       const diff = alpha[i] - alpha[j];
       alpha[i] += delta;
       alpha[j] += delta;
@@ -302,7 +297,7 @@ export function solveBinary(pb: BinaryProblem): BinarySolution {
     } else {
       let quad = QD[i] + QD[j] - 2 * Kij;
       if (quad <= 0) quad = TAU;
-      const delta = (G[i] - G[j]) / quad;
+      const delta = (y[i] * yG[i] - y[j] * yG[j]) / quad;
       const sum = alpha[i] + alpha[j];
       alpha[i] -= delta;
       alpha[j] += delta;
@@ -327,22 +322,20 @@ export function solveBinary(pb: BinaryProblem): BinarySolution {
     }
     const dI = (alpha[i] - oldI) * y[i];
     const dJ = (alpha[j] - oldJ) * y[j];
+    status(i);
+    status(j);
     gmax = -Infinity;
     i = -1;
     for (let t = 0; t < l; t++) {
-      const g = G[t] + y[t] * (Ki[t] * dI + Kj[t] * dJ);
-      G[t] = g;
-      if (y[t] === 1) {
-        if (alpha[t] < C && -g >= gmax) {
-          gmax = -g;
-          i = t;
-        }
-      } else if (alpha[t] > 0 && g >= gmax) {
-        gmax = g;
+      const v = yG[t] + (Ki[t] * dI + Kj[t] * dJ);
+      yG[t] = v;
+      if (inUp[t] && -v >= gmax) {
+        gmax = -v;
         i = t;
       }
     }
   }
+  for (let t = 0; t < l; t++) G[t] = y[t] * yG[t];
   let free = 0;
   let sumFree = 0;
   let ub = Infinity;
