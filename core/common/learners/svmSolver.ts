@@ -153,12 +153,20 @@ class Columns {
   private slab = new Float64Array(0);
   private slabColumns = 0;
   private slabUsed = 0;
+  /** Columns held in the WebAssembly memory (filled in place), 0 when the cache is JavaScript arrays. */
+  private inWasm: number;
+  private made = 0;
   readonly diag: Float64Array;
 
   constructor(private readonly pb: BinaryProblem) {
     const l = pb.index.length;
-    this.wasm = WasmKernelColumns.create(pb.rows, pb.index, pb.kernel);
     this.capacity = Math.max(2, Math.floor(pb.cacheBytes / (8 * l)));
+    this.inWasm = Math.min(this.capacity, l);
+    this.wasm = WasmKernelColumns.create(pb.rows, pb.index, pb.kernel, this.inWasm);
+    if (!this.wasm) {
+      this.inWasm = 0;
+      this.wasm = WasmKernelColumns.create(pb.rows, pb.index, pb.kernel);
+    }
     this.diag = new Float64Array(l);
     const { norms } = pb.rows;
     for (let t = 0; t < l; t++) {
@@ -167,8 +175,9 @@ class Columns {
     }
   }
 
-  /** A new column: a view of the current slab of columns, a new slab (of up to 64) when it is full. */
+  /** A new column: in the WebAssembly memory, else a view of the current slab of columns (a new slab of up to 64 when it is full). */
   private fresh(): Float64Array {
+    if (this.wasm && this.made < this.inWasm) return this.wasm.cacheColumn(this.made++);
     const l = this.pb.index.length;
     if (this.slabUsed === this.slabColumns) {
       this.slabColumns = Math.min(SLAB_COLUMNS, this.capacity - this.cache.size);

@@ -104,18 +104,22 @@ export class WasmKernelColumns {
     private readonly x: Float64Array,
     private readonly norms: Float64Array,
     private readonly col: Float64Array,
+    private readonly cacheAt: number,
     private readonly dots: Dots,
     private readonly rbf: Rbf,
   ) {}
 
-  /** The rows `index` of dense `rows`, plus one slot for query rows (`fillQuery`). */
-  static create(rows: Rows, index: Int32Array, kernel: Kernel): WasmKernelColumns | undefined {
+  /**
+   * The rows `index` of dense `rows`, plus one slot for query rows (`fillQuery`) and room for
+   * `cacheColumns` columns (`cacheColumn`), which are then filled in place.
+   */
+  static create(rows: Rows, index: Int32Array, kernel: Kernel, cacheColumns = 0): WasmKernelColumns | undefined {
     if (typeof WebAssembly === 'undefined' || rows.sparse) return undefined;
     const l = index.length;
     const { d } = rows;
     const dp = d + (d & 1);
-    const bytes = 16 * (l + 2) + 8 * (l + 1) * dp;
-    const pages = Math.ceil(bytes / 65536);
+    const cacheAt = 16 * (l + 2) + 8 * (l + 1) * dp;
+    const pages = Math.ceil((cacheAt + 8 * l * cacheColumns) / 65536);
     if (pages > 32768) return undefined;
     try {
       const memory = new WebAssembly.Memory({ initial: pages });
@@ -129,10 +133,15 @@ export class WasmKernelColumns {
         x.set(rows.x.subarray(r * d, r * d + d), t * dp);
         norms[t] = rows.norms[r];
       }
-      return new WasmKernelColumns(kernel, l, dp, x, norms, col, exports.dots as Dots, exports.rbf as Rbf);
+      return new WasmKernelColumns(kernel, l, dp, x, norms, col, cacheAt, exports.dots as Dots, exports.rbf as Rbf);
     } catch {
       return undefined;
     }
+  }
+
+  /** Cache column `k` (below `cacheColumns`): `l` values in this memory, which `fill` writes in place. */
+  cacheColumn(k: number): Float64Array {
+    return new Float64Array(this.x.buffer, this.cacheAt + 8 * this.l * k, this.l);
   }
 
   /** `out[t] = K(x_index[i], x_index[t])` for every t. */
@@ -151,22 +160,23 @@ export class WasmKernelColumns {
   }
 
   private column(i: number, nr: number, out: Float64Array): void {
-    const { l, dp, x, norms, col, kernel } = this;
+    const { l, dp, x, norms, kernel } = this;
+    const dst = out.buffer === x.buffer ? out : this.col;
     const pairs = l & ~1;
     const rowBytes = 8 * dp;
-    this.dots(x.byteOffset + i * rowBytes, x.byteOffset, x.byteOffset + pairs * rowBytes, col.byteOffset, rowBytes);
+    this.dots(x.byteOffset + i * rowBytes, x.byteOffset, x.byteOffset + pairs * rowBytes, dst.byteOffset, rowBytes);
     if (pairs < l) {
       let dot = 0;
       for (let j = 0; j < dp; j++) dot += x[i * dp + j] * x[pairs * dp + j];
-      col[pairs] = dot;
+      dst[pairs] = dot;
     }
     if (kernel.kind === 'rbf') {
       const g = -kernel.gamma;
-      this.rbf(col.byteOffset, norms.byteOffset, col.byteOffset + 8 * pairs, nr, g);
-      if (pairs < l) col[pairs] = Math.exp(g * (nr + norms[pairs] - 2 * col[pairs]));
+      this.rbf(dst.byteOffset, norms.byteOffset, dst.byteOffset + 8 * pairs, nr, g);
+      if (pairs < l) dst[pairs] = Math.exp(g * (nr + norms[pairs] - 2 * dst[pairs]));
     } else if (kernel.kind === 'poly') {
-      for (let t = 0; t < l; t++) col[t] = (kernel.gamma * col[t] + kernel.coef0) ** kernel.degree;
+      for (let t = 0; t < l; t++) dst[t] = (kernel.gamma * dst[t] + kernel.coef0) ** kernel.degree;
     }
-    out.set(col.subarray(0, l));
+    if (dst !== out) out.set(dst.subarray(0, l));
   }
 }

@@ -214,7 +214,7 @@ describe('WebAssembly kernel columns of the SVM solver', () => {
     { kind: 'linear', gamma: 1, coef0: 0, degree: 3 },
     { kind: 'poly', gamma: 0.5, coef0: 1, degree: 3 },
   ] as const) {
-    it(`${kernel.kind}: K(x_index[i], x_index[t]) and K(q, x_index[t]) for every t (odd width, odd count)`, () => {
+    it(`${kernel.kind}: K(x_index[i], x_index[t]) (also into a cache column in place) and K(q, x_index[t]) for every t (odd width, odd count)`, () => {
       const cols = WasmKernelColumns.create(rows, index, kernel)!;
       const out = new Float64Array(index.length);
       for (const i of [0, 50, 100]) {
@@ -225,6 +225,11 @@ describe('WebAssembly kernel columns of the SVM solver', () => {
           expect(Math.abs(out[t] - want)).toBeLessThanOrEqual(1e-14 * Math.max(1, Math.abs(want)));
         });
       }
+      const cached = WasmKernelColumns.create(rows, index, kernel, 2)!;
+      const inPlace = cached.cacheColumn(1);
+      cached.fill(100, inPlace);
+      cols.fill(100, out);
+      expect(Array.from(inPlace)).toEqual(Array.from(out));
       const q = Float32Array.from({ length: 2 * d }, () => rand() * 4 - 2);
       let qq = 0;
       for (let j = 0; j < d; j++) qq += q[d + j] * q[d + j];
