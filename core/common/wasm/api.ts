@@ -4,9 +4,13 @@
  * `declare const WebAssembly: WasmApi | undefined;` (undefined where the runtime has none).
  */
 
-/** A linear memory; `shared` ones have a SharedArrayBuffer. */
+/**
+ * A linear memory; `shared` ones have a SharedArrayBuffer. `grow` adds pages and returns the old
+ * size (views of the old buffer are detached).
+ */
 export interface WasmMemory {
   buffer: ArrayBuffer | SharedArrayBuffer;
+  grow(pages: number): number;
 }
 
 /** The constructors used: memories, modules from bytes, instances with their imports. */
