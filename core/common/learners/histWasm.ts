@@ -1,24 +1,18 @@
 /**
- * The boosting histogram kernel of `histKernel.ts` as a small WebAssembly function, about twice as
- * fast as the JavaScript one (no bounds checks, no tagged loads). It adds in the same order, so the
- * sums are the same bit for bit. Binned columns, the node's rows, the ordered gradients and the
- * histogram it writes live in one WebAssembly memory; callers view them as typed arrays.
+ * Boosting's WebAssembly module: the histogram kernel of `histKernel.ts` (f64x2 adds of [g, h]),
+ * partition, gather, histogram subtraction, the split scan (`splitWasm.ts`), binning
+ * (`binWasm.ts`) and the binary log loss with its gradients (`logLossWasm.ts`). Each adds or
+ * compares in the JavaScript loops' order, so the trees are the same bit for bit. Binned columns,
+ * rows, gradients, raw scores and histograms live in one WebAssembly memory per fit; callers view
+ * them as typed arrays.
  */
+import type { WasmApi, WasmMemory } from '../wasm/api';
 import { F64, I32, name, section, uleb, V128, WASM_HEADER } from '../wasm/encode';
 import { binaryLossBody, expBody, leafAddBody } from './logLossWasm';
 import { rootSumsBody, splitScanBody } from './splitWasm';
 import { applyBinsBody, RADIX_COUNT_BYTES, radixKeysBody, radixSortBody } from './binWasm';
 import { thresholdsOfSorted, type BinnedFeatures } from './binning';
 
-/** What this module needs of the WebAssembly API (core/common is typed without DOM or Node). */
-interface WasmMemory {
-  buffer: ArrayBuffer | SharedArrayBuffer;
-}
-interface WasmApi {
-  Memory: new (d: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (m: object, imports: object) => { exports: Record<string, unknown> };
-}
 declare const WebAssembly: WasmApi | undefined;
 
 type Kernel = (
