@@ -101,7 +101,9 @@ const t = plan.teacher;
 const teacher = await train(cnn(t.filters, t.dense, t.dropout), data, { epochs: t.epochs, seed: 1, ...t.train });
 console.log(
   `${plan.holdout ?? 'block'} holdout: ${held} validation rows, ${all.n - held} training rows` +
-    (plan.augment ? `; students train on ${studentData.splits.train.n} rows (augment ${JSON.stringify(plan.augment)})` : ''),
+    (plan.augment
+      ? `; students train on ${studentData.splits.train.n} rows (augment ${JSON.stringify(plan.augment)})`
+      : ''),
 );
 console.log(
   `teacher conv${t.filters.join('-')} dense${t.dense.join('-')}${t.dropout ? ` dropout ${t.dropout}` : ''}, ${t.epochs} epochs${t.train ? ` ${JSON.stringify(t.train)}` : ''}: ` +
