@@ -2,26 +2,29 @@
  * Inference throughput of an MLP 784-128-64-10 (softmax head) with the same seeded weights on both
  * sides: onnxruntime in-process (what `model.onnx` and `weft serve-model` run) against PyTorch eval
  * (Debian python3-torch, `torch.no_grad()`), same thread count, same inputs; then `weft serve-model`
- * in its own process under autocannon with 64 concurrent clients on loopback (requests/s and p99),
+ * in its own process under 64 concurrent keep-alive clients on loopback (requests/s and p99; the
+ * clients are bench/httpLoad.ts, which costs about half of autocannon's CPU per request here),
  * without and with dynamic batching (the unbatched server is the batched one's peer).
  * The first rows' probabilities of both runtimes are compared before any number is reported.
  * The same load is then sent to the digits CNN of bench/models.ts (conv 3×3×16, pool, conv
  * 3×3×32, pool, dense 10; seeded weights, one real test digit per request), a model whose
  * batch-1 inference is not negligible next to the HTTP work, unbatched and batched.
- * Each load run also prints the CPU seconds of the server process and of the load generator.
+ * Each load run also prints the CPU seconds of the server process (its main thread, which runs the
+ * HTTP work and inference, and its other threads) and of the load generator.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
 import * as ort from 'onnxruntime-node';
 import { buildInferenceGraph, initParams, resolveSpec } from '../core/common/model';
 import { encodeModelData } from '../core/common/model/onnx/encodeModel';
 import { openSession } from '../core/node/onnx/session';
+import { readInferBody } from '../core/node/serving/inferBody';
 import { mlpModel, seededValues } from '../test/unit/core/node/onnx/onnxFiles';
 import { loadDigits } from './digits/digitsIdx';
+import { httpLoad } from './httpLoad';
 import { cnnSpec } from './models';
 import { peerEnv } from './peerEnv';
 import { reportBench } from './report';
@@ -89,10 +92,14 @@ interface LoadResult {
   non2xx: number;
   /** CPU seconds of the server process during the load (null where /proc is absent). */
   serverCpuS: number | null;
+  /** Of which its main thread's. */
+  mainCpuS: number | null;
   /** CPU seconds of this process, which runs autocannon, during the load. */
   loadCpuS: number;
   /** Mean rows per onnxruntime call, from the server's weft_model_batch_rows histogram. */
   rowsPerCall: number;
+  /** The response to one request, sent before the load. */
+  reply: string;
 }
 
 function rowsPerCall(metrics: string): number {
@@ -101,20 +108,24 @@ function rowsPerCall(metrics: string): number {
   return sum('weft_model_batch_rows_sum') / sum('weft_model_batch_rows_count');
 }
 
-/** utime + stime of a process in seconds, from /proc (Linux; USER_HZ is 100 there). */
-function processCpuS(pid: number | undefined): number | null {
+/** utime + stime of a process (or of one of its threads) in seconds, from /proc (Linux; USER_HZ is 100 there). */
+function processCpuS(pid: number | undefined, thread?: number): number | null {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    const stat = readFileSync(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
     return null;
   }
 }
 
-async function serveAndLoad(file: string, body: string, flags: string[]): Promise<LoadResult> {
+/** Runs `weft serve-model file flags`, or with `floor` set the bare server of servingFloor.mjs answering `floor`. */
+async function serveAndLoad(file: string, body: string, flags: string[], floor?: string): Promise<LoadResult> {
   const child = spawn(
     process.execPath,
-    [path.join(here, '..', 'bin', 'weft.js'), 'serve-model', file, '--port', '0', '--provider', 'cpu', ...flags],
+    floor !== undefined
+      ? [path.join(here, 'servingFloor.mjs'), floor]
+      : [path.join(here, '..', 'bin', 'weft.js'), 'serve-model', file, '--port', '0', '--provider', 'cpu', ...flags],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   try {
@@ -127,28 +138,30 @@ async function serveAndLoad(file: string, body: string, flags: string[]): Promis
       });
       child.on('exit', (code) => reject(new Error(`weft serve-model exited with ${code}`)));
     });
+    const inferUrl = `${url}/v2/models/${path.basename(file, '.onnx')}/infer`;
+    const reply = await (
+      await fetch(inferUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+    ).text();
+    await httpLoad({ url: inferUrl, body, connections: 64, seconds: 1 });
     const serverCpu0 = processCpuS(child.pid);
+    const mainCpu0 = processCpuS(child.pid, child.pid);
     const loadCpu0 = process.cpuUsage();
-    const r = await autocannon({
-      url: `${url}/v2/models/${path.basename(file, '.onnx')}/infer`,
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body,
-      connections: 64,
-      duration: LOAD_SECONDS,
-    });
+    const r = await httpLoad({ url: inferUrl, body, connections: 64, seconds: LOAD_SECONDS });
     const loadCpu = process.cpuUsage(loadCpu0);
     const serverCpu1 = processCpuS(child.pid);
-    const metrics = await (await fetch(`${url}/metrics`)).text();
+    const mainCpu1 = processCpuS(child.pid, child.pid);
+    const metrics = floor !== undefined ? '' : await (await fetch(`${url}/metrics`)).text();
     return {
-      reqPerS: r.requests.average,
-      p99: r.latency.p99,
-      requests: r['2xx'],
-      errors: r.errors + r.timeouts,
+      reqPerS: r.reqPerS,
+      p99: r.p99,
+      requests: r.ok,
+      errors: r.errors,
       non2xx: r.non2xx,
       serverCpuS: serverCpu0 !== null && serverCpu1 !== null ? serverCpu1 - serverCpu0 : null,
+      mainCpuS: mainCpu0 !== null && mainCpu1 !== null ? mainCpu1 - mainCpu0 : null,
       loadCpuS: (loadCpu.user + loadCpu.system) / 1e6,
-      rowsPerCall: rowsPerCall(metrics),
+      rowsPerCall: floor !== undefined ? 1 : rowsPerCall(metrics),
+      reply,
     };
   } finally {
     child.kill('SIGTERM');
@@ -156,13 +169,55 @@ async function serveAndLoad(file: string, body: string, flags: string[]): Promis
 }
 
 function checkLoad(what: string, load: LoadResult): void {
-  const perRequest =
-    load.serverCpuS !== null ? ` (${((load.serverCpuS / load.requests) * 1e6).toFixed(0)} µs a request)` : '';
-  const cpu = `CPU s: server ${load.serverCpuS?.toFixed(2) ?? 'n/a'}${perRequest}, load generator ${load.loadCpuS.toFixed(2)}`;
+  const us = (s: number | null): string => (s === null ? 'n/a' : `${((s / load.requests) * 1e6).toFixed(0)} µs`);
+  const others = load.serverCpuS !== null && load.mainCpuS !== null ? load.serverCpuS - load.mainCpuS : null;
+  const cpu = `CPU a request: server ${us(load.serverCpuS)} (main thread ${us(load.mainCpuS)}, other threads ${us(others)}), load generator ${us(load.loadCpuS)}`;
   console.log(
-    `check serving: ${what}, 64 clients × ${LOAD_SECONDS} s on loopback: ${load.requests} answered, ${load.errors} errors, ${load.non2xx} non-2xx; ${cpu}; ${load.rowsPerCall.toFixed(1)} rows per onnxruntime call`,
+    `check serving: ${what}, 64 keep-alive clients (bench/httpLoad.ts) × ${LOAD_SECONDS} s on loopback, p99 ${load.p99.toFixed(1)} ms: ${load.requests} answered, ${load.errors} errors, ${load.non2xx} non-2xx; ${cpu}; ${load.rowsPerCall.toFixed(1)} rows per onnxruntime call`,
   );
   if (load.errors || load.non2xx) throw new Error(`${what}: the load test saw errors`);
+}
+
+/** CPU seconds a call of `step`, over enough calls to pass 0.5 s. */
+async function cpuPerCall(step: () => unknown): Promise<number> {
+  for (let i = 0; i < 50; i++) await step();
+  const start = process.cpuUsage();
+  let calls = 0;
+  let spent = 0;
+  while (spent < 0.5) {
+    for (let i = 0; i < 50; i++) await step();
+    calls += 50;
+    const used = process.cpuUsage(start);
+    spent = (used.user + used.system) / 1e6;
+  }
+  return spent / calls;
+}
+
+/**
+ * What no batching can take away from a request, measured in this run and printed as a `#` line:
+ * the HTTP work alone (servingFloor.mjs, same body, the same reply text, same load generator) and
+ * reading the body's numbers; beside it the inference a request costs at batch 1 and a row at
+ * batch 64 (one thread), and the bound these put on the batched/unbatched ratio.
+ */
+async function servingFloor(file: string, body: string, reply: string, unbatched: LoadResult): Promise<void> {
+  const floor = await serveAndLoad(file, body, [], reply);
+  checkLoad('bare Fastify, same body, fixed reply (servingFloor.mjs)', floor);
+  const bytes = Buffer.from(body);
+  const read = await cpuPerCall(() => readInferBody(bytes));
+  const { session } = await openSession(file, { provider: 'cpu', threads: 1 });
+  const x = new Float32Array(MAX_BATCH * SIZES[0]).fill(0.5);
+  const one = new ort.Tensor('float32', x.subarray(0, SIZES[0]), [1, SIZES[0]]);
+  const many = new ort.Tensor('float32', x, [MAX_BATCH, SIZES[0]]);
+  const i1 = await cpuPerCall(() => session.run({ x: one }));
+  const ib = (await cpuPerCall(() => session.run({ x: many }))) / MAX_BATCH;
+  await session.release();
+  const us = (s: number): string => (s * 1e6).toFixed(0);
+  const perRequest = (l: LoadResult): number => ((l.serverCpuS ?? NaN) + l.loadCpuS) / l.requests;
+  const fixed = perRequest(floor) + read;
+  const u = perRequest(unbatched);
+  console.log(
+    `# serving floor (CPU a request, this run): HTTP alone ${us((floor.serverCpuS ?? NaN) / floor.requests)} µs + load generator ${us(floor.loadCpuS / floor.requests)} µs + reading the body's ${SIZES[0]} numbers ${us(read)} µs = ${us(fixed)} µs that batching cannot remove; inference on one thread ${us(i1)} µs at batch 1, ${us(ib)} µs a row at batch ${MAX_BATCH}; the unbatched server costs ${us(u)} µs a request with its load generator, so a batched server that spent nothing beyond the floor would reach at most ${(u / fixed).toFixed(2)}× its throughput`,
+  );
 }
 
 /** The digits CNN with seeded weights as an ONNX file, and one real test digit as the request body. */
@@ -253,6 +308,8 @@ async function main(): Promise<void> {
       'ms',
       false,
     );
+
+    await servingFloor(file, body, batched.reply, load);
 
     const cnn = digitsCnn(dir);
     const cnnAlone = await serveAndLoad(cnn.file, cnn.body, ['--max-batch', '0']);

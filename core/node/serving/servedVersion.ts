@@ -3,6 +3,7 @@
  * protocol metadata and, when batching is on, its batcher.
  */
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import type * as ort from 'onnxruntime-node';
 import { describeModel, type OnnxModelInfo } from '../onnx/inspect';
 import { openSession, type ProviderChoice, type ProviderName } from '../onnx/session';
@@ -29,6 +30,18 @@ export interface ServedVersion {
   release(): Promise<void>;
 }
 
+/**
+ * Intra-op threads of a served version, chosen per mode. Batch-1 calls are too small to split: on
+ * the 2-core bench machine (loaded, 4 alternating runs) the serving bench's MLP cost 24–44 µs of
+ * CPU a call on one thread against 34–55 µs on onnxruntime's default pool, and its digits CNN
+ * 70–93 against 97–126 µs, for no shorter wall time. A batch of rows is worth splitting, but over
+ * the cores the HTTP work does not need: all but one (one on 2 cores, where a 32-row MLP batch cost
+ * 2.9–3.5 µs a row on one thread against 3.9–4.2 µs on two).
+ */
+function intraOpThreads(batched: boolean): number {
+  return batched ? Math.max(1, availableParallelism() - 1) : 1;
+}
+
 /** Whether every input and output has a dynamic first dimension, so requests can be stacked. */
 export function batchable(info: OnnxModelInfo): boolean {
   return [...info.inputs, ...info.outputs].every((t) => (t.shape?.length ?? 0) > 0 && typeof t.shape?.[0] !== 'number');
@@ -53,7 +66,13 @@ export async function openVersion(
       { cause: e },
     );
   }
-  const opened = await openSession(bytes, { provider: opts.provider, label: file, spinWait: false });
+  const batchingAsked = opts.batching !== undefined && opts.batching.maxBatchSize > 1;
+  const opened = await openSession(bytes, {
+    provider: opts.provider,
+    label: file,
+    spinWait: false,
+    threads: intraOpThreads(batchingAsked),
+  });
   const session = opened.session;
   const info = describeModel(session, bytes);
   const direct = (

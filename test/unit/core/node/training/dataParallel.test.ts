@@ -41,15 +41,10 @@ function data(seed = 3): { x: Float32Array; y: Int32Array; t: Float32Array } {
 
 type Options = Partial<TrainLoopOptions> & { regression?: boolean };
 
-async function run(
-  threads: number,
-  o: Options = {},
-): Promise<{ params: Float32Array; logs: string[]; history: unknown }> {
+function options(threads: number, o: Options = {}): TrainLoopOptions {
   const d = data();
-  const logs: string[] = [];
-  const model = resolveSpec(spec(), { featureShape: [FEATURES], outputUnits: 5 });
-  const r = await trainLoop({
-    model,
+  return {
+    model: resolveSpec(spec(), { featureShape: [FEATURES], outputUnits: 5 }),
     task: o.regression ? 'regression' : 'classification',
     train: { x: d.x, y: o.regression ? d.t : d.y, n: N },
     loss: o.regression ? 'mse' : 'cross_entropy',
@@ -66,9 +61,16 @@ async function run(
     restoreBest: false,
     provider: 'cpu',
     threads,
-    log: (m) => logs.push(m),
     ...o,
-  });
+  };
+}
+
+async function run(
+  threads: number,
+  o: Options = {},
+): Promise<{ params: Float32Array; logs: string[]; history: unknown }> {
+  const logs: string[] = [];
+  const r = await trainLoop({ ...options(threads, o), log: (m) => logs.push(m) });
   return { params: r.params, logs, history: r.history };
 }
 
@@ -190,23 +192,7 @@ describe('data-parallel training', () => {
     const controller = new AbortController();
     const fractions: number[] = [];
     const r = await trainLoop({
-      model: resolveSpec(spec(), { featureShape: [FEATURES], outputUnits: 5 }),
-      task: 'classification',
-      train: { x: data().x, y: data().y, n: N },
-      loss: 'cross_entropy',
-      optimizer: { kind: 'adam' },
-      epochs: 3,
-      batchSize: 64,
-      lr: 1e-3,
-      schedule: { kind: 'constant' },
-      shuffle: true,
-      seed: 4,
-      monitor: 'loss',
-      patience: 0,
-      minDelta: 0,
-      restoreBest: false,
-      provider: 'cpu',
-      threads: 2,
+      ...options(2, { epochs: 3 }),
       signal: controller.signal,
       progress: (f) => fractions.push(f),
       progressEveryMs: 0,
@@ -224,23 +210,7 @@ describe('data-parallel training', () => {
     const early = new AbortController();
     await expect(
       trainLoop({
-        model: resolveSpec(spec(), { featureShape: [FEATURES], outputUnits: 5 }),
-        task: 'classification',
-        train: { x: data().x, y: data().y, n: N },
-        loss: 'cross_entropy',
-        optimizer: { kind: 'adam' },
-        epochs: 3,
-        batchSize: 64,
-        lr: 1e-3,
-        schedule: { kind: 'constant' },
-        shuffle: true,
-        seed: 4,
-        monitor: 'loss',
-        patience: 0,
-        minDelta: 0,
-        restoreBest: false,
-        provider: 'cpu',
-        threads: 2,
+        ...options(2, { epochs: 3 }),
         signal: early.signal,
         onStep: (s) => {
           if (s === 2) early.abort();
