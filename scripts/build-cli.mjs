@@ -33,8 +33,13 @@ const external = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies, ...p
 rmSync(outdir, { recursive: true, force: true });
 const result = await build({
   absWorkingDir: root,
-  // learner-worker: the worker threads of ml.forest and ml.boosting (core/node/learners/threadPool.ts).
-  entryPoints: { weft: 'core/cli/main.ts', 'learner-worker': 'core/node/learners/learnerWorker.ts' },
+  // learner-worker: the worker threads of ml.forest and ml.boosting (core/node/learners/threadPool.ts);
+  // csv-worker: those of the CSV reader (core/node/data/csvThreads.ts).
+  entryPoints: {
+    weft: 'core/cli/main.ts',
+    'learner-worker': 'core/node/learners/learnerWorker.ts',
+    'csv-worker': 'core/node/data/csvWorker.ts',
+  },
   outdir,
   outExtension: { '.js': '.mjs' },
   bundle: true,

@@ -53,6 +53,14 @@ await Promise.all([
   }),
   build({
     ...common,
+    entryPoints: ['core/node/data/csvWorker.ts'],
+    outfile: path.join(outDir, 'csv-worker.cjs'),
+    platform: 'node',
+    target: 'node22',
+    packages: 'external',
+  }),
+  build({
+    ...common,
     entryPoints: ['electron/preload.ts'],
     outfile: path.join(outDir, 'preload.cjs'),
     platform: 'browser',

@@ -89,26 +89,6 @@ export function gatherNumbers(values: Float64Array, rows: ArrayLike<number>): Fl
   return out;
 }
 
-/**
- * `values[rows[i]]` for every i, in an order that reads the column front to back (source bucket by
- * bucket for long indexes): the same values as `gatherNumbers` but not in index order, for fits
- * whose result does not depend on the order (sums, moments, order statistics) beyond float rounding;
- * written into `out` (a scratch the caller reuses across columns) when given.
- */
-export function gatherForFit(
-  values: Float64Array,
-  rows: ArrayLike<number>,
-  out: Float64Array = new Float64Array(rows.length),
-): Float64Array {
-  if (rows.length < BUCKETED_ROWS) {
-    for (let i = 0; i < rows.length; i++) out[i] = values[rows[i]];
-    return out;
-  }
-  const { src } = bucketPlan(rows);
-  for (let j = 0; j < src.length; j++) out[j] = values[src[j]];
-  return out;
-}
-
 /** Rows `idx` of a column, in that order. */
 export function gatherColumn(col: TableColumn, idx: ArrayLike<number>): TableColumn {
   if (Array.isArray(col.values)) {

@@ -1,6 +1,7 @@
 import { GraphBuilder } from '../model/graph/GraphBuilder';
 import { seededRandom } from '../nodes/prep/random';
 import { leafOf, sortFeatures, type Criterion, type Targets, type Tree } from './cart';
+import { CartArena } from './cartWasm';
 import { growForestTree, type ForestJob, type GrownTree } from './forestTree';
 import { sharedCopy, threadCount, type LearnerThreads } from './threads';
 import { featureInput } from './onnxGraph';
@@ -43,7 +44,11 @@ async function growOnWorkers(
 ): Promise<void> {
   const shared: ForestJob = {
     ...job,
-    sorted: { ...job.sorted, cols: sharedCopy(job.sorted.cols), order: sharedCopy(job.sorted.order) },
+    sorted: {
+      ...job.sorted,
+      cols: sharedCopy(job.sorted.cols),
+      pairs: sharedCopy(job.sorted.pairs),
+    },
   };
   let next = 0;
   let failed = false;
@@ -207,8 +212,9 @@ export async function fitTrees(
     if (threads && threads.size > 0) await growOnWorkers(threads, job, seeds, grown, accept);
     else {
       const weight = new Float64Array(n);
+      const arena = new CartArena();
       for (let t = 0; t < opts.count; t++) {
-        grown[t] = growForestTree(job, seeds[t], weight);
+        grown[t] = growForestTree(job, seeds[t], weight, arena);
         await accept();
       }
     }

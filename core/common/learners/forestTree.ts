@@ -1,5 +1,6 @@
 import { seededRandom } from '../nodes/prep/random';
 import { growTree, type SortedFeatures, type Targets, type Tree, type TreeOptions } from './cart';
+import type { CartArena } from './cartWasm';
 
 /** What every tree of a forest is grown from (sent once to each worker thread). */
 export interface ForestJob {
@@ -22,9 +23,9 @@ export interface GrownTree {
 
 /**
  * Grows the tree of `seed`: a bootstrap sample drawn with the seed's generator, then the tree with
- * the same generator, as on any thread. `weight` (n rows) is reused when given.
+ * the same generator, as on any thread. `weight` (n rows) and `arena` are reused when given.
  */
-export function growForestTree(job: ForestJob, seed: number, weight?: Float64Array): GrownTree {
+export function growForestTree(job: ForestJob, seed: number, weight?: Float64Array, arena?: CartArena): GrownTree {
   const { n, d } = job.sorted;
   const random = seededRandom(seed);
   const w = weight ?? new Float64Array(n);
@@ -34,6 +35,6 @@ export function growForestTree(job: ForestJob, seed: number, weight?: Float64Arr
     for (let i = 0; i < n; i++) w[i] *= job.base[i];
   } else w.set(job.base);
   const importance = new Float64Array(d);
-  const tree = growTree(job.sorted, job.targets, w, job.treeOpts, random, importance);
+  const tree = growTree(job.sorted, job.targets, w, job.treeOpts, random, importance, arena);
   return { tree, importance, ...(job.oob ? { weight: w } : {}) };
 }

@@ -1,4 +1,5 @@
 import type { AttrValue } from '../model/onnx/encodeModel';
+import { ProtoWriter, utf8 } from '../model/onnx/protoWriter';
 import type { GraphBuilder, T } from '../model/graph/GraphBuilder';
 
 /** One tree as the ONNX TreeEnsemble attributes see it. */
@@ -15,56 +16,104 @@ export interface EnsembleTree {
   target?: number;
 }
 
+/**
+ * An INTS attribute (non-negative values) already encoded, as `encodeModel` would write it from a
+ * number list, without the list: a forest has millions of nodes.
+ */
+function intsAttr(values: Int32Array): AttrValue {
+  const packed = new ProtoWriter();
+  for (let i = 0; i < values.length; i++) packed.varint(values[i]);
+  const w = new ProtoWriter();
+  w.bytes(8, packed.finish());
+  w.int(20, 7);
+  return { proto: w.finish() };
+}
+
+/** A FLOATS attribute already encoded (little-endian float32, as `encodeModel` writes it). */
+function floatsAttr(values: Float32Array): AttrValue {
+  const data = new Uint8Array(4 * values.length);
+  const view = new DataView(data.buffer);
+  for (let i = 0; i < values.length; i++) view.setFloat32(4 * i, values[i], true);
+  const w = new ProtoWriter();
+  w.bytes(7, data);
+  w.int(20, 6);
+  return { proto: w.finish() };
+}
+
+/** A STRINGS attribute of `LEAF` (leaf[k] set) or `BRANCH_LEQ` per node, already encoded. */
+function modesAttr(leaf: Uint8Array): AttrValue {
+  const [leafBytes, branchBytes] = [utf8('LEAF'), utf8('BRANCH_LEQ')];
+  const w = new ProtoWriter();
+  for (let k = 0; k < leaf.length; k++) w.bytes(9, leaf[k] ? leafBytes : branchBytes);
+  w.int(20, 8);
+  return { proto: w.finish() };
+}
+
 /** The node and leaf attribute lists shared by TreeEnsembleClassifier and TreeEnsembleRegressor. */
 function ensembleAttrs(trees: readonly EnsembleTree[], outputs: number, scale: number, prefix: 'class' | 'target') {
-  const treeIds: number[] = [];
-  const nodeIds: number[] = [];
-  const featureIds: number[] = [];
-  const modes: string[] = [];
-  const values: number[] = [];
-  const trueIds: number[] = [];
-  const falseIds: number[] = [];
-  const missingTrue: number[] = [];
-  const leafTree: number[] = [];
-  const leafNode: number[] = [];
-  const leafOut: number[] = [];
-  const leafWeight: number[] = [];
+  let nodes = 0;
+  let leafValues = 0;
+  for (const tree of trees) {
+    const width = tree.target === undefined ? outputs : 1;
+    nodes += tree.feature.length;
+    for (let k = 0; k < tree.feature.length; k++) if (tree.feature[k] < 0) leafValues += width;
+  }
+  const treeIds = new Int32Array(nodes);
+  const nodeIds = new Int32Array(nodes);
+  const featureIds = new Int32Array(nodes);
+  const isLeaf = new Uint8Array(nodes);
+  const values = new Float32Array(nodes);
+  const trueIds = new Int32Array(nodes);
+  const falseIds = new Int32Array(nodes);
+  const missingTrue = new Int32Array(nodes);
+  const leafTree = new Int32Array(leafValues);
+  const leafNode = new Int32Array(leafValues);
+  const leafOut = new Int32Array(leafValues);
+  const leafWeight = new Float32Array(leafValues);
+  let at = 0;
+  let leafAt = 0;
+  let tracksMissing = false;
   trees.forEach((tree, t) => {
     const width = tree.target === undefined ? outputs : 1;
-    for (let k = 0; k < tree.feature.length; k++) {
-      treeIds.push(t);
-      nodeIds.push(k);
+    for (let k = 0; k < tree.feature.length; k++, at++) {
+      treeIds[at] = t;
+      nodeIds[at] = k;
       const leaf = tree.feature[k] < 0;
-      featureIds.push(leaf ? 0 : tree.feature[k]);
-      modes.push(leaf ? 'LEAF' : 'BRANCH_LEQ');
-      values.push(leaf ? 0 : tree.threshold[k]);
-      trueIds.push(leaf ? 0 : tree.left[k]);
-      falseIds.push(leaf ? 0 : tree.right[k]);
-      missingTrue.push(!leaf && tree.missingLeft?.[k] ? 1 : 0);
-      if (!leaf) continue;
-      for (let c = 0; c < width; c++) {
-        leafTree.push(t);
-        leafNode.push(k);
-        leafOut.push(tree.target ?? c);
-        leafWeight.push(tree.value[k * width + c] * scale);
+      isLeaf[at] = leaf ? 1 : 0;
+      if (!leaf) {
+        featureIds[at] = tree.feature[k];
+        values[at] = tree.threshold[k];
+        trueIds[at] = tree.left[k];
+        falseIds[at] = tree.right[k];
+        if (tree.missingLeft?.[k]) {
+          missingTrue[at] = 1;
+          tracksMissing = true;
+        }
+        continue;
+      }
+      for (let c = 0; c < width; c++, leafAt++) {
+        leafTree[leafAt] = t;
+        leafNode[leafAt] = k;
+        leafOut[leafAt] = tree.target ?? c;
+        leafWeight[leafAt] = tree.value[k * width + c] * scale;
       }
     }
   });
   const attrs: Record<string, AttrValue> = {
-    nodes_treeids: { ints: treeIds },
-    nodes_nodeids: { ints: nodeIds },
-    nodes_featureids: { ints: featureIds },
-    nodes_modes: { strings: modes },
-    nodes_values: { floats: values },
-    nodes_truenodeids: { ints: trueIds },
-    nodes_falsenodeids: { ints: falseIds },
-    [`${prefix}_treeids`]: { ints: leafTree },
-    [`${prefix}_nodeids`]: { ints: leafNode },
-    [`${prefix}_ids`]: { ints: leafOut },
-    [`${prefix}_weights`]: { floats: leafWeight },
+    nodes_treeids: intsAttr(treeIds),
+    nodes_nodeids: intsAttr(nodeIds),
+    nodes_featureids: intsAttr(featureIds),
+    nodes_modes: modesAttr(isLeaf),
+    nodes_values: floatsAttr(values),
+    nodes_truenodeids: intsAttr(trueIds),
+    nodes_falsenodeids: intsAttr(falseIds),
+    [`${prefix}_treeids`]: intsAttr(leafTree),
+    [`${prefix}_nodeids`]: intsAttr(leafNode),
+    [`${prefix}_ids`]: intsAttr(leafOut),
+    [`${prefix}_weights`]: floatsAttr(leafWeight),
     post_transform: { s: 'NONE' },
   };
-  if (missingTrue.some((v) => v === 1)) attrs.nodes_missing_value_tracks_true = { ints: missingTrue };
+  if (tracksMissing) attrs.nodes_missing_value_tracks_true = intsAttr(missingTrue);
   return attrs;
 }
 

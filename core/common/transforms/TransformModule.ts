@@ -47,6 +47,18 @@ export interface TransformModule<F extends { kind: string; column: string }, P> 
    * runs over one buffer without allocating.
    */
   applyNumbers?(t: F, x: Float64Array, out: Float64Array): void;
+  /**
+   * Set with `applyNumbers`: the same step as one scalar operation, which the feature writer
+   * (./writeSlots.ts) inlines into its loop; it must give bit-identical values.
+   */
+  scalar?(t: F): ScalarStep;
+  /**
+   * The step on a category column as a lookup, which the feature writer (./writeCodes.ts) runs
+   * inline: it must give the same features as `apply`.
+   */
+  category?(t: F): CategoryStep;
+  /** Set for a step fitted from the moments of its training values alone (scalers): `fit` from precomputed moments. */
+  fitMoments?(column: string, m: Moments): F;
   /** Emits the same step through the GraphBuilder (a float64 builder). */
   emit(t: F, b: GraphBuilder, x: ColumnTensor): ColumnTensor;
   /** What export verification rows must exercise. */
@@ -65,6 +77,22 @@ export interface TransformModule<F extends { kind: string; column: string }, P> 
    */
   inGraph?(t: F): boolean;
 }
+
+/**
+ * An elementwise numeric step as scalar arithmetic: `fill` replaces a missing value (NaN),
+ * `affine` maps `v` to `(v − sub) / div` (NaN stays NaN), `zero` maps a present value to 0.
+ */
+export type ScalarStep = { op: 'fill'; value: number } | { op: 'affine'; sub: number; div: number } | { op: 'zero' };
+
+/**
+ * A step on category values as a lookup: `fill` replaces a missing value, `onehot` sets the slot of
+ * the value's index in `categories` (none when missing or unseen; `error` refuses unseen values),
+ * `ordinal` gives that index (`unknown` when missing or unseen).
+ */
+export type CategoryStep =
+  | { op: 'fill'; value: string }
+  | { op: 'onehot'; categories: readonly string[]; error: boolean }
+  | { op: 'ordinal'; categories: readonly string[]; unknown: number };
 
 /** Identity helper that fixes a module's fitted and params types. */
 export function defineTransform<F extends { kind: string; column: string }, P>(
@@ -101,8 +129,17 @@ export function numberTensor(x: ColumnTensor, kind: string, column: string): T {
   return x.t;
 }
 
+/** Count, mean, population std, min and max of a column's present values (zeros when there are none). */
+export interface Moments {
+  n: number;
+  mean: number;
+  std: number;
+  min: number;
+  max: number;
+}
+
 /** Mean, population std, min and max of the present (non-NaN) values; zeros when there are none. */
-export function moments(v: ArrayLike<number>): { mean: number; std: number; min: number; max: number; n: number } {
+export function moments(v: ArrayLike<number>): Moments {
   let n = 0;
   let s = 0;
   let min = Infinity;

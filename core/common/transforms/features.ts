@@ -11,7 +11,9 @@ import type { RawFeature, TableColumn } from '../values';
 import { moduleOf, type FittedTransform } from './registry';
 import type { ColumnTensor, ColumnValues } from './TransformModule';
 import { checkDenseSize, type CsrRows } from '../sparse';
-import { bucketPlan, BUCKETED_ROWS, gatherForFit, gatherNumbers } from '../splitRaw';
+import { gatherNumbers } from '../splitRaw';
+import { writeSlots, type SlotColumn } from './writeSlots';
+import { codedOf, writeCodes, type Coded } from './writeCodes';
 
 export function transformsFor(column: string, transforms: readonly FittedTransform[]): FittedTransform[] {
   return transforms.filter((t) => t.column === column);
@@ -100,22 +102,6 @@ export function chainValues(
   return { kind: 'number', values: out };
 }
 
-/**
- * The values of a numeric column's rows `rows` after its elementwise steps, in source-row order
- * rather than index order (see `gatherForFit`): what an order-free fit (mean, std, min, max) reads.
- * Written into `scratch` when given (reused across columns: a fit must not keep its input).
- */
-export function fitNumbers(
-  col: TableColumn,
-  transforms: readonly FittedTransform[],
-  rows: ArrayLike<number>,
-  scratch?: Float64Array,
-): Float64Array {
-  const out = gatherForFit(col.values as Float64Array, rows, scratch);
-  for (const t of transforms) moduleOf(t).applyNumbers!(t, out, out);
-  return out;
-}
-
 /** A column's values after the given transforms (all of them its own, in list order). */
 export function applyChain(v: ColumnValues, transforms: readonly FittedTransform[]): ColumnValues {
   let cur = v;
@@ -125,6 +111,15 @@ export function applyChain(v: ColumnValues, transforms: readonly FittedTransform
 
 type Part = { kind: 'dense'; width: number; values: Float64Array } | Extract<ColumnValues, { kind: 'sparse' }>;
 
+/** A category column encoded by lookup (`codedOf`): written straight from its strings into `x`. */
+interface CodedPart {
+  kind: 'coded';
+  width: number;
+  coded: Coded;
+  col: TableColumn;
+  steps: FittedTransform[];
+}
+
 /** A numeric column whose steps are all elementwise (`applyNumbers`): computed block by block into `x`. */
 interface Fused {
   kind: 'fused';
@@ -133,22 +128,21 @@ interface Fused {
   steps: FittedTransform[];
 }
 
-/** Rows per block of the fused path: a column is read, transformed and written a block at a time through one small scratch. */
-const BLOCK = 4096;
-
 function assembleParts(
   raw: readonly TableColumn[],
   rawFeatures: readonly RawFeature[],
   transforms: readonly FittedTransform[],
   n: number,
   rows?: ArrayLike<number>,
-): (Part | Fused)[] {
+): (Part | Fused | CodedPart)[] {
   return rawFeatures.map((f) => {
     const col = raw.find((c) => c.name === f.name);
     if (!col) throw new DataError(`raw column '${f.name}' is missing`);
     const steps = transformsFor(f.name, transforms);
     if (!Array.isArray(col.values) && steps.every((t) => moduleOf(t).applyNumbers))
       return { kind: 'fused', width: 1, values: col.values, steps };
+    const coded = Array.isArray(col.values) ? codedOf(f.name, steps) : undefined;
+    if (coded) return { kind: 'coded', width: coded.width, coded, col, steps };
     const out = applyChain(columnValues(col, n, rows), steps);
     if (out.kind === 'category') throw new DataError(categoryMessage(f));
     if (out.kind === 'sparse') return out;
@@ -162,64 +156,6 @@ function fusedBlock(p: Fused, rows: ArrayLike<number> | undefined, start: number
   if (rows) for (let i = 0; i < out.length; i++) out[i] = src[rows[start + i]];
   else for (let i = 0; i < out.length; i++) out[i] = src[start + i];
   for (const t of p.steps) moduleOf(t).applyNumbers!(t, out, out);
-}
-
-/** A single-slot numeric column written into `x` at `offset` from its raw values through its steps. */
-interface SlotColumn {
-  offset: number;
-  values: Float64Array;
-  steps: readonly FittedTransform[];
-}
-
-/**
- * Writes columns of an indexed split into `x`, bucket by bucket (see `bucketPlan`): each column's
- * values of the bucket go through its steps into a tile, then each row of the bucket is written
- * whole, so `x` is visited once per row rather than once per row and column.
- */
-function writeIndexed(cols: readonly SlotColumn[], rows: ArrayLike<number>, x: Float32Array, width: number): void {
-  const { src, dst, bounds } = bucketPlan(rows);
-  let most = 0;
-  for (let b = 0; b + 1 < bounds.length; b++) most = Math.max(most, bounds[b + 1] - bounds[b]);
-  const m = cols.length;
-  const tile = new Float64Array(most * m);
-  const offsets = Int32Array.from(cols, (c) => c.offset);
-  for (let b = 0; b + 1 < bounds.length; b++) {
-    const from = bounds[b];
-    const count = bounds[b + 1] - from;
-    if (count === 0) continue;
-    for (let c = 0; c < m; c++) {
-      const values = cols[c].values;
-      const block = tile.subarray(c * count, (c + 1) * count);
-      for (let j = 0; j < count; j++) block[j] = values[src[from + j]];
-      for (const t of cols[c].steps) moduleOf(t).applyNumbers!(t, block, block);
-    }
-    for (let j = 0; j < count; j++) {
-      const base = dst[from + j] * width;
-      for (let c = 0, at = j; c < m; c++, at += count) x[base + offsets[c]] = tile[at];
-    }
-  }
-}
-
-/** Writes columns into `x` for rows `0 .. n` (through `rows` when given), a block of rows at a time. */
-function writeColumns(
-  cols: readonly SlotColumn[],
-  n: number,
-  rows: ArrayLike<number> | undefined,
-  x: Float32Array,
-  width: number,
-): void {
-  if (n === 0 || cols.length === 0) return;
-  if (rows && n >= BUCKETED_ROWS) return writeIndexed(cols, rows, x, width);
-  const scratch = new Float64Array(Math.min(BLOCK, n));
-  for (const c of cols) {
-    const p: Fused = { kind: 'fused', width: 1, values: c.values, steps: [...c.steps] };
-    for (let start = 0; start < n; start += BLOCK) {
-      const block = start + BLOCK <= n ? scratch : scratch.subarray(0, n - start);
-      fusedBlock(p, rows, start, block);
-      let at = start * width + c.offset;
-      for (let i = 0; i < block.length; i++, at += width) x[at] = block[i];
-    }
-  }
 }
 
 /** Whether a column's steps are all elementwise numeric ones (`applyNumbers`) on a numeric column. */
@@ -255,12 +191,16 @@ export function rewriteColumns(
 ): Float32Array {
   const every = new Set(cols.map((c) => c.offset)).size === width;
   const out = every ? new Float32Array(x.length) : x.slice();
-  writeColumns(cols, n, rows, out, width);
+  writeSlots(cols, n, rows, out, width);
   return out;
 }
 
-function materialize(parts: readonly (Part | Fused)[], n: number, rows?: ArrayLike<number>): Part[] {
+function materialize(parts: readonly (Part | Fused | CodedPart)[], n: number, rows?: ArrayLike<number>): Part[] {
   return parts.map((p) => {
+    if (p.kind === 'coded') {
+      const out = applyChain(columnValues(p.col, n, rows), p.steps);
+      return { kind: 'dense', width: p.width, values: out.values as Float64Array };
+    }
     if (p.kind !== 'fused') return p;
     const values = new Float64Array(n);
     fusedBlock(p, rows, 0, values);
@@ -268,18 +208,20 @@ function materialize(parts: readonly (Part | Fused)[], n: number, rows?: ArrayLi
   });
 }
 
-function denseOf(parts: readonly (Part | Fused)[], n: number, rows?: ArrayLike<number>): Float32Array {
+function denseOf(parts: readonly (Part | Fused | CodedPart)[], n: number, rows?: ArrayLike<number>): Float32Array {
   const width = parts.reduce((a, p) => a + p.width, 0);
   checkDenseSize(n, width, 'this step');
   const x = new Float32Array(n * width);
   let offset = 0;
   for (const p of parts) {
     const w = p.width;
-    const v = p.values;
-    if (p.kind === 'sparse') {
+    if (p.kind === 'coded') writeCodes(p.coded, p.col.values as (string | null)[], n, rows, x, width, offset);
+    else if (p.kind === 'sparse') {
+      const v = p.values;
       for (let i = 0; i < n; i++)
         for (let k = p.indptr[i]; k < p.indptr[i + 1]; k++) x[i * width + offset + p.indices[k]] = v[k];
     } else if (p.kind === 'dense') {
+      const v = p.values;
       for (let i = 0; i < n; i++) {
         const base = i * width + offset;
         for (let k = 0; k < w; k++) x[base + k] = v[i * w + k];
@@ -293,7 +235,7 @@ function denseOf(parts: readonly (Part | Fused)[], n: number, rows?: ArrayLike<n
     if (p.kind === 'fused') cols.push({ offset, values: p.values, steps: p.steps });
     offset += p.width;
   }
-  writeColumns(cols, n, rows, x, width);
+  writeSlots(cols, n, rows, x, width);
   return x;
 }
 

@@ -100,10 +100,14 @@ function statistic(train: ColumnValues, p: ImputeFit, column: string): number | 
   return (lower + upper) / 2;
 }
 
+function numericFill(t: Impute): number {
+  if (typeof t.value !== 'number')
+    throw new DataError(`prep.impute: column '${t.column}' is numeric but its fill value is '${t.value}'`);
+  return t.value;
+}
+
 function imputeInto(t: Impute, x: Float64Array, out: Float64Array): void {
-  const fill = t.value;
-  if (typeof fill !== 'number')
-    throw new DataError(`prep.impute: column '${t.column}' is numeric but its fill value is '${fill}'`);
+  const fill = numericFill(t);
   for (let i = 0; i < x.length; i++) {
     const xi = x[i];
     out[i] = xi !== xi ? fill : xi;
@@ -125,6 +129,8 @@ export const impute = defineTransform<Impute, ImputeFit>({
     return { kind: 'number', values: out };
   },
   applyNumbers: imputeInto,
+  scalar: (t) => ({ op: 'fill', value: numericFill(t) }),
+  category: (t) => ({ op: 'fill', value: String(t.value) }),
   emit(t, b, x) {
     if (x.kind === 'slots') throw new DataError(`prep.impute: column '${t.column}' is already encoded`);
     if (x.kind === 'number') {

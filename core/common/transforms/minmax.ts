@@ -1,4 +1,4 @@
-import { asNumbers, defineTransform, moments, numberTensor } from './TransformModule';
+import { asNumbers, defineTransform, moments, numberTensor, type Moments } from './TransformModule';
 
 /** `(x − min) / (max − min)` with the training min and max (scikit-learn MinMaxScaler); max = min gives 0. */
 export interface MinMax {
@@ -17,12 +17,14 @@ function minmaxInto(t: MinMax, x: Float64Array, out: Float64Array): void {
   }
 }
 
+function fromMoments(column: string, m: Moments): MinMax {
+  return { kind: 'minmax', column, min: m.min, max: m.max };
+}
+
 export const minmax = defineTransform<MinMax, Record<string, never>>({
   kind: 'minmax',
-  fit(column, train) {
-    const m = moments(asNumbers(train, 'prep.minmax', column));
-    return { kind: 'minmax', column, min: m.min, max: m.max };
-  },
+  fit: (column, train) => fromMoments(column, moments(asNumbers(train, 'prep.minmax', column))),
+  fitMoments: fromMoments,
   apply(t, v) {
     const x = asNumbers(v, 'prep.minmax', t.column);
     const out = new Float64Array(x.length);
@@ -30,6 +32,7 @@ export const minmax = defineTransform<MinMax, Record<string, never>>({
     return { kind: 'number', values: out };
   },
   applyNumbers: minmaxInto,
+  scalar: (t) => (t.max - t.min > 0 ? { op: 'affine', sub: t.min, div: t.max - t.min } : { op: 'zero' }),
   emit(t, b, x) {
     const v = numberTensor(x, 'prep.minmax', t.column);
     // max == min maps every present value to 0: dividing by +Infinity does that and keeps NaN.

@@ -13,10 +13,15 @@ export interface OneHot {
   unknown: 'ignore' | 'error';
 }
 
-/** The sorted distinct present categories of a column. */
-export function categoriesOf(values: readonly (string | null)[]): string[] {
+/** The sorted distinct present categories of a column (of its rows `rows` when given). */
+export function categoriesOf(values: readonly (string | null)[], rows?: ArrayLike<number>): string[] {
   const cats = new Set<string>();
-  for (const v of values) if (v !== null) cats.add(v);
+  if (rows)
+    for (let i = 0; i < rows.length; i++) {
+      const v = values[rows[i]];
+      if (v !== null && v !== undefined) cats.add(v);
+    }
+  else for (const v of values) if (v !== null) cats.add(v);
   return [...cats].sort();
 }
 
@@ -43,6 +48,7 @@ export const onehot = defineTransform<OneHot, { unknown: OneHot['unknown'] }>({
     }
     return { kind: 'slots', width, values: out };
   },
+  category: (t) => ({ op: 'onehot', categories: t.categories, error: t.unknown === 'error' }),
   emit(t, b, x) {
     if (x.kind === 'slots') throw new DataError(`prep.onehot: column '${t.column}' is already encoded`);
     const width = t.categories.length;

@@ -30,6 +30,7 @@ export const ordinal = defineTransform<Ordinal, { unknown: number }>({
     }
     return { kind: 'number', values: out };
   },
+  category: (t) => ({ op: 'ordinal', categories: t.categories, unknown: t.unknown }),
   emit(t, b, x) {
     if (x.kind === 'number') {
       // code = unknown + Σ_k [x = category k] · (k − unknown): exact in float64 for integer codes.

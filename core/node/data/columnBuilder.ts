@@ -42,7 +42,7 @@ export function placeText(place: Place, columnIndex: number): string {
 /** Rows a string column makes room for at once. */
 const MAX_PRESIZED = 1 << 22;
 
-type Kind = 'empty' | 'num' | 'bool' | 'date' | 'str';
+export type Kind = 'empty' | 'num' | 'bool' | 'date' | 'str';
 const forcedKind: Record<ColumnType, Kind> = {
   integer: 'num',
   number: 'num',
@@ -63,6 +63,53 @@ export interface PushEffect {
   readonly textMissing: number;
   readonly numeric: number;
   readonly nonNumeric: number;
+}
+
+/** A string list sent between threads: each row's index into `dict`, -1 for missing. */
+export interface TextPiece {
+  codes: Int32Array;
+  dict: string[];
+}
+
+/**
+ * What a `ColumnBuilder` collected from one run of consecutive rows, in a form that crosses
+ * threads (`ColumnBuilder.piece`); `ColumnBuilder.append` adds it after the rows it already has.
+ */
+export interface ColumnPiece {
+  n: number;
+  kind: Kind;
+  demoted: boolean;
+  allInt: boolean;
+  missing: number;
+  textMissing: number;
+  numeric: number;
+  nonNumeric: number;
+  firstNonNumeric: (Place & { value: string }) | null;
+  /** Rows `[0, n)` hold the values (the buffer may be longer). */
+  nums: Float64Array | null;
+  strs: TextPiece | null;
+  text: TextPiece | null;
+}
+
+function textPiece(list: (string | null)[], n: number): TextPiece {
+  const codes = new Int32Array(n);
+  const index = new Map<string, number>();
+  const dict: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const v = list[i];
+    if (v === null || v === undefined) {
+      codes[i] = -1;
+      continue;
+    }
+    let k = index.get(v);
+    if (k === undefined) {
+      k = dict.length;
+      dict.push(v);
+      index.set(v, k);
+    }
+    codes[i] = k;
+  }
+  return { codes, dict };
 }
 
 /** Copies long substrings so a column never keeps the whole parsed chunk alive. */
@@ -145,6 +192,18 @@ export class ColumnBuilder {
     }
     strs[i] = s;
     return false;
+  }
+
+  /**
+   * Starts the column demoted, keeping its text, as a column whose first value demoted it goes
+   * on. A builder of a chunk of the file does this for the columns the file's first row demoted,
+   * so that its rows are read as the one-thread pass reads them.
+   */
+  startDemoted(): void {
+    if (this.n !== 0 || this.strs !== null || this.forced) return;
+    this.demoted = true;
+    this.nums = null;
+    this.text = this.newList();
   }
 
   /** Whether the column, demoted, already holds every row's text (its first value demoted it). */
@@ -294,6 +353,85 @@ export class ColumnBuilder {
     this.numeric++;
     this.store(this.n++, x);
     return true;
+  }
+
+  /** The rows collected so far, to be added to another builder of the same column (see `append`). */
+  piece(): ColumnPiece {
+    const list = this.strs;
+    return {
+      n: this.n,
+      kind: this.kind,
+      demoted: this.demoted,
+      allInt: this.allInt,
+      missing: this.missing,
+      textMissing: this.textMissing,
+      numeric: this.numeric,
+      nonNumeric: this.nonNumeric,
+      firstNonNumeric: this.firstNonNumeric,
+      nums: this.nums,
+      strs: list === null ? null : textPiece(list, this.n),
+      text: this.text === null ? null : textPiece(this.text, this.n),
+    };
+  }
+
+  /**
+   * Adds the rows of `p`, collected by a builder of the same column from the rows that follow
+   * this one's, leaving the state pushing them one by one would leave, save that the kept text
+   * of a column demoted by its first row is dropped unless `p` kept it too (the column is then
+   * read again as strings). `lineOffset` is added to the lines of `p`'s places.
+   */
+  append(p: ColumnPiece, lineOffset: number): void {
+    if (p.n === 0) return;
+    this.modeNow = -1;
+    const at = this.n;
+    const first = p.firstNonNumeric;
+    if (first !== null && this.firstNonNumeric === null)
+      this.firstNonNumeric = { ...first, line: first.line + lineOffset };
+    this.n += p.n;
+    this.missing += p.missing;
+    this.numeric += p.numeric;
+    this.nonNumeric += p.nonNumeric;
+    if (this.strs !== null) {
+      if (p.strs === null) throw new Error(`column '${this.name}': a piece without strings`);
+      this.addPiece(this.strs, p.strs, at);
+      return;
+    }
+    const conflict = this.kind !== p.kind && this.kind !== 'empty' && p.kind !== 'empty';
+    if (at === 0) {
+      if (p.text !== null) this.text = this.newList();
+    } else if (p.text === null) this.text = null;
+    if (this.text !== null && p.text !== null) {
+      this.addPiece(this.text, p.text, at);
+      this.textMissing += p.textMissing;
+    }
+    if (this.kind === 'empty') this.kind = p.kind;
+    this.allInt &&= p.allInt;
+    if (this.demoted || p.demoted || conflict) {
+      this.demoted = true;
+      this.nums = null;
+      return;
+    }
+    if (this.n > this.nums!.length) {
+      const grown = new Float64Array(Math.max(this.n, Math.ceil(this.nums!.length * 1.5) + 16));
+      grown.set(this.nums!.subarray(0, at));
+      this.nums = grown;
+    }
+    this.nums!.set(p.nums!.subarray(0, p.n), at);
+  }
+
+  /** Sets rows `at…` of `list` to the strings of `p`, one string per distinct value as `addText` keeps them. */
+  private addPiece(list: (string | null)[], p: TextPiece, at: number): void {
+    const same = p.dict.map((v) => {
+      const s = this.intern.get(v);
+      if (s !== undefined) return s;
+      if (this.intern.size < 100_000) this.intern.set(v, v);
+      return v;
+    });
+    const { codes } = p;
+    for (let i = 0; i < codes.length; i++) {
+      const k = codes[i];
+      list[at + i] = k < 0 ? null : same[k];
+    }
   }
 
   private setMissing(i: number): void {

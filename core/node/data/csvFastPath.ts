@@ -24,38 +24,36 @@ const UNFIT = -2;
  * (the first MiB of the file), and keeps it for the whole file.
  */
 export function papaNewline(text: Uint8Array): '\n' | '\r\n' | '\r' {
-  const head = unquoted(text);
-  const firstCr = head.indexOf(CR);
-  if (firstCr === -1) return '\n';
-  const firstLf = head.indexOf(LF);
-  if (firstLf !== -1 && firstLf < firstCr) return '\n';
+  if (text.indexOf(CR) === -1) return '\n';
+  // the bytes outside quoted text, as papaparse's guess sees them: it removes each pair of
+  // quote characters with what lies between (a lone last quote stays, with what follows)
+  let at = 0;
+  let firstCr = -1;
+  let firstLf = -1;
   let pieces = 1;
   let withLf = 0;
-  for (let i = firstCr; i !== -1; i = head.indexOf(CR, i + 1)) {
-    pieces++;
-    if (head[i + 1] === LF) withLf++;
-  }
-  return withLf >= pieces / 2 ? '\r\n' : '\r';
-}
-
-/**
- * The bytes outside quoted text, as papaparse's line-end guess sees them: it removes each
- * pair of quote characters with what lies between (a lone last quote stays, with what follows).
- */
-function unquoted(text: Uint8Array): Uint8Array {
-  let q = text.indexOf(QUOTE);
-  if (q === -1) return text;
-  const parts: Uint8Array[] = [];
+  let afterCr = false;
+  const visit = (from: number, to: number): void => {
+    for (let i = from; i < to; i++, at++) {
+      const c = text[i];
+      if (afterCr && c === LF) withLf++;
+      afterCr = c === CR;
+      if (afterCr) {
+        pieces++;
+        if (firstCr === -1) firstCr = at;
+      } else if (c === LF && firstLf === -1) firstLf = at;
+    }
+  };
   let from = 0;
-  while (q !== -1) {
+  for (let q = text.indexOf(QUOTE); q !== -1; q = text.indexOf(QUOTE, from)) {
     const close = text.indexOf(QUOTE, q + 1);
     if (close === -1) break;
-    parts.push(text.subarray(from, q));
+    visit(from, q);
     from = close + 1;
-    q = text.indexOf(QUOTE, from);
   }
-  parts.push(text.subarray(from));
-  return Buffer.concat(parts);
+  visit(from, text.length);
+  if (firstCr === -1 || (firstLf !== -1 && firstLf < firstCr)) return '\n';
+  return withLf >= pieces / 2 ? '\r\n' : '\r';
 }
 
 /**
@@ -236,44 +234,95 @@ export function parseDecimal(buf: Uint8Array, p: number, end: number): number {
   return neg ? -x : x;
 }
 
+/** A pass's buffers: a block and room for the end of the line before it. */
+const BUFFER = BLOCK + (64 << 10);
+/** Buffers kept for the next pass on this thread (a pass uses three), so that chunks read one after another reuse them. */
+const spare: Buffer[] = [];
+
+function takeBuffer(): Buffer {
+  return spare.pop() ?? Buffer.allocUnsafe(BUFFER);
+}
+
+function giveBuffer(b: Buffer): void {
+  if (b.length === BUFFER && spare.length < 6) spare.push(b);
+}
+
 /**
  * Reads a file a block at a time into two buffers in turn, one read ahead, so the disk (or the
- * page cache copy) works while the caller parses. A block is `BLOCK` bytes, less at the end.
+ * page cache copy) works while the caller parses. Blocks end at multiples of `BLOCK` in the file
+ * (the first one, from `position`, may be shorter), so a pass over part of the file meets the
+ * same block ends as a pass over all of it.
  */
 class ReadAhead {
-  private readonly bufs = [Buffer.allocUnsafe(BLOCK), Buffer.allocUnsafe(BLOCK)];
+  private readonly bufs = [takeBuffer(), takeBuffer()];
   private turn = 0;
-  private position = 0;
+  private wanted: number;
   private next: Promise<number>;
 
-  constructor(private readonly fh: FileHandle) {
-    this.next = this.read(this.bufs[0]);
+  constructor(
+    private readonly fh: FileHandle,
+    private position: number,
+  ) {
+    this.wanted = BLOCK - (position % BLOCK);
+    this.next = this.read(this.bufs[0], this.wanted);
   }
 
-  private async read(buf: Buffer): Promise<number> {
+  private async read(buf: Buffer, length: number): Promise<number> {
     let n = 0;
-    while (n < buf.length) {
-      const { bytesRead } = await this.fh.read(buf, n, buf.length - n, this.position + n);
+    while (n < length) {
+      const { bytesRead } = await this.fh.read(buf, n, length - n, this.position + n);
       if (bytesRead === 0) break;
       n += bytesRead;
     }
     return n;
   }
 
-  /** The next block; valid until the call after next. Empty at the end of the file. */
-  async take(): Promise<Buffer> {
+  /** The next block (valid until the call after next), and whether it ends the file. */
+  async take(): Promise<{ chunk: Buffer; last: boolean }> {
     const n = await this.next;
+    const last = n < this.wanted;
     const buf = this.bufs[this.turn];
     this.position += n;
     this.turn ^= 1;
-    this.next = n === BLOCK ? this.read(this.bufs[this.turn]) : Promise.resolve(0);
-    return buf.subarray(0, n);
+    this.wanted = BLOCK;
+    this.next = last ? Promise.resolve(0) : this.read(this.bufs[this.turn], BLOCK);
+    return { chunk: buf.subarray(0, n), last };
   }
 
-  /** Waits for a read still in flight, so the file can be closed. */
+  /** Waits for a read still in flight, so the file can be closed, and gives the buffers back. */
   async settle(): Promise<void> {
     await this.next.catch(() => 0);
+    for (const b of this.bufs) giveBuffer(b);
   }
+}
+
+/** Where a pass over part of a file starts and stops. */
+export interface CsvRange {
+  /** The file offset of the range's first record; with `seek`, any offset: the range then starts after the first line feed at or after `from - 1`. */
+  from: number;
+  seek?: boolean;
+  /** The 1-based line number of the line at the range's start. */
+  line: number;
+  /** Whether lines end in CRLF; left out (only where `from` is 0), it is guessed as papaparse does. */
+  crlf?: boolean;
+  /** The range stops before the first record that starts at or after this offset. */
+  until: number;
+  /**
+   * Asked, with the offset of a record that starts at or after `until`, for a new `until`; the
+   * range stops before that record when the answer is not past it.
+   */
+  extend?: (at: number) => number;
+}
+
+/** Where a pass over part of a file began and stopped. */
+export interface RangeEnd {
+  /** The offset of the range's first record (after the line feed it sought, with `seek`). */
+  start: number;
+  /** The offset of the first record not read: at or after `until`, or the file's end. */
+  end: number;
+  /** The line number at `end`. */
+  line: number;
+  crlf: boolean;
 }
 
 /**
@@ -286,6 +335,19 @@ class ReadAhead {
  * ends other than LF throughout or CRLF throughout, or bytes that are not UTF-8.
  */
 export async function fastPass(layout: CsvLayout, rows: CsvRows, hooks: ReadHooks): Promise<boolean> {
+  return (await parseRange(layout, rows, { from: 0, line: 1, until: Infinity }, hooks)) !== false;
+}
+
+/**
+ * `fastPass` over the records of `range`, handed to `rows` as they come (`rows` may already
+ * hold the records before the range). False where the bytes it read need the general pass.
+ */
+export async function parseRange(
+  layout: CsvLayout,
+  rows: CsvRows,
+  range: CsvRange,
+  hooks: ReadHooks,
+): Promise<RangeEnd | false> {
   const { file, delimiter } = layout;
   if (delimiter.length !== 1 || delimiter.charCodeAt(0) >= 128) return false;
   const delim = delimiter.charCodeAt(0);
@@ -296,9 +358,13 @@ export async function fastPass(layout: CsvLayout, rows: CsvRows, hooks: ReadHook
   } catch (e) {
     throw fileError(file, e);
   }
-  const reader = new ReadAhead(fh);
+  const readFrom = range.seek === true && range.from > 0 ? range.from - 1 : range.from;
+  let seeking = readFrom !== range.from;
+  const reader = new ReadAhead(fh, readFrom);
+  let buf = takeBuffer();
   try {
-    let buf = Buffer.allocUnsafe(BLOCK + (64 << 10));
+    /** The file offset of `buf[0]`. */
+    let base = readFrom;
     let filled = 0;
     let eof = false;
     let validated = 0;
@@ -310,11 +376,12 @@ export async function fastPass(layout: CsvLayout, rows: CsvRows, hooks: ReadHook
     const fill = async (): Promise<boolean> => {
       let chunk: Buffer;
       try {
-        chunk = await reader.take();
+        const taken = await reader.take();
+        chunk = taken.chunk;
+        eof = taken.last;
       } catch (e) {
         throw fileError(file, e);
       }
-      if (chunk.length < BLOCK) eof = true;
       if (filled + chunk.length > buf.length) {
         const grown = Buffer.allocUnsafe(Math.max(2 * buf.length, filled + chunk.length));
         buf.copy(grown, 0, 0, filled);
@@ -322,6 +389,15 @@ export async function fastPass(layout: CsvLayout, rows: CsvRows, hooks: ReadHook
       }
       chunk.copy(buf, filled);
       filled += chunk.length;
+      if (seeking) {
+        // the bytes before the first line feed belong to the range before, which checks them
+        const lf = buf.subarray(0, filled).indexOf(LF);
+        const drop = lf === -1 ? filled : lf + 1;
+        buf.copyWithin(0, drop, filled);
+        base += drop;
+        filled -= drop;
+        seeking = lf === -1;
+      }
       let upTo = filled;
       if (!eof) {
         // an incomplete character at the end is checked with the next block
@@ -339,12 +415,20 @@ export async function fastPass(layout: CsvLayout, rows: CsvRows, hooks: ReadHook
       return true;
     };
     if (!(await fill())) return false;
-    const newline = papaNewline(buf.subarray(0, Math.min(filled, HEAD)));
-    if (newline === '\r') return false;
-    const crlf = newline === '\r\n';
-    let start = filled >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
-    let line = 1;
-    let done = 0;
+    while (seeking && !eof) if (!(await fill())) return false;
+    let crlf: boolean;
+    if (range.crlf === undefined) {
+      if (range.from !== 0) throw new Error('parseRange: crlf must be given for a range that starts inside the file');
+      const newline = papaNewline(buf.subarray(0, Math.min(filled, HEAD)));
+      if (newline === '\r') return false;
+      crlf = newline === '\r\n';
+    } else crlf = range.crlf;
+    let start = base === 0 && filled >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+    const first = base + start;
+    if (seeking) return { start: first, end: first, line: range.line, crlf };
+    let line = range.line;
+    let until = range.until;
+    let stopped = false;
     const ncolsMax = 1 << 16;
     let vals = new Float64Array(0);
     let starts = new Int32Array(0);
@@ -381,6 +465,14 @@ export async function fastPass(layout: CsvLayout, rows: CsvRows, hooks: ReadHook
       quoteAt = -1;
       // papaparse drops an empty last line (the file's final line end), and so does this
       while (p < end) {
+        while (base + p >= until) {
+          const next = range.extend ? range.extend(base + p) : until;
+          if (next <= base + p) {
+            stopped = true;
+            return p;
+          }
+          until = next;
+        }
         if (quoted) {
           const next = quotedRecord(p);
           if (next === UNFIT) return false;
@@ -581,15 +673,15 @@ export async function fastPass(layout: CsvLayout, rows: CsvRows, hooks: ReadHook
 
     for (;;) {
       if (hooks.signal) throwIfAborted(hooks.signal);
-      const end = eof ? filled : buf.lastIndexOf(LF, filled - 1) + 1;
+      const end = eof ? filled : filled === 0 ? 0 : buf.lastIndexOf(LF, filled - 1) + 1;
       if (end > start || eof) {
         const next = block(end);
         if (next === false) return false;
-        done += next - start;
-        hooks.progress?.(Math.min(0.99, done / Math.max(1, layout.size)), `${line - 1} lines`);
-        if (eof && next >= filled) return true;
+        hooks.progress?.(Math.min(0.99, (base + next) / Math.max(1, layout.size)), `${line - 1} lines`);
+        if (stopped || (eof && next >= filled)) return { start: first, end: base + next, line, crlf };
         if (eof) return false;
         buf.copyWithin(0, next, filled);
+        base += next;
         filled -= next;
         validated -= next;
         start = 0;
@@ -597,6 +689,7 @@ export async function fastPass(layout: CsvLayout, rows: CsvRows, hooks: ReadHook
       if (!(await fill())) return false;
     }
   } finally {
+    giveBuffer(buf);
     await reader.settle();
     await fh.close();
   }

@@ -47,26 +47,32 @@ export class CsvRows {
     this.missingSet = new Set(opts.missingValues);
   }
 
+  /** Starts the columns `names`, as a header row naming them does. */
+  preset(names: string[]): ColumnBuilder[] {
+    this.names = names;
+    this.ncols = names.length;
+    const { estimatedRows, decimalComma } = this.layout;
+    return (this.builders = names.map(
+      (name, i) =>
+        new ColumnBuilder(
+          name,
+          i,
+          estimatedRows,
+          this.missingSet,
+          decimalComma,
+          this.opts.types[name],
+          this.asStrings.has(name),
+        ),
+    ));
+  }
+
   /** One row of fields that starts on 1-based line `line`. */
   row(row: string[], line: number): void {
     const { file } = this.layout;
     if (row.length === 1 && row[0].trim() === '' && this.ncols !== 1) return;
-    if (this.builders === null) {
-      this.names = uniqueNames(file, row, this.opts.header);
-      this.ncols = this.names.length;
-      const { estimatedRows, decimalComma } = this.layout;
-      this.builders = this.names.map(
-        (name, i) =>
-          new ColumnBuilder(
-            name,
-            i,
-            estimatedRows,
-            this.missingSet,
-            decimalComma,
-            this.opts.types[name],
-            this.asStrings.has(name),
-          ),
-      );
+    let { builders } = this;
+    if (builders === null) {
+      builders = this.preset(uniqueNames(file, row, this.opts.header));
       if (this.opts.header) return;
     }
     if (row.length !== this.ncols) {
@@ -76,7 +82,6 @@ export class CsvRows {
       );
     }
     const at = { file, line };
-    const { builders } = this;
     for (let j = 0; j < row.length; j++) builders[j].push(row[j], at);
   }
 }

@@ -7,6 +7,7 @@ import type { ColumnBuilder } from './columnBuilder';
 import { placeText } from './columnBuilder';
 import { type CsvLayout as Layout, CsvRows } from './csvRows';
 import { fastPass } from './csvFastPath';
+import { chunkedPass, csvThreads } from './csvThreads';
 import { decodeChunks, InvalidUtf8Error, undecodableError } from './decodeText';
 import { checkReadable, readHead, rejectBinary } from './openInput';
 import { sniffDelimiter } from './sniffDelimiter';
@@ -18,6 +19,12 @@ export interface ReadHooks {
   noFastPath?: boolean;
   /** Told which parser read each pass (or failed it with an error). */
   onPass?: (parser: 'fast' | 'papaparse') => void;
+  /** Threads the byte-level pass may use for a large file; 0 or left out: one per core. */
+  threads?: number;
+  /** Splits the file into chunks of this many bytes whatever its size (tests read small files on several threads). */
+  chunkBytes?: number;
+  /** Told, after a pass on several threads, how many chunks the worker threads read. */
+  onChunks?: (fromWorkers: number) => void;
 }
 
 function estimateRows(sample: string, size: number, sampleBytes: number): number {
@@ -38,7 +45,11 @@ async function pass(
     const rows = new CsvRows(layout, opts, asStrings);
     let done: boolean;
     try {
-      done = await fastPass(layout, rows, hooks);
+      const threads = csvThreads(layout, hooks);
+      done =
+        threads > 1
+          ? await chunkedPass(layout, rows, opts, asStrings, threads, hooks)
+          : await fastPass(layout, rows, hooks);
     } catch (e) {
       hooks.onPass?.('fast');
       throw e;

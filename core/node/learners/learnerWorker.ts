@@ -3,20 +3,23 @@
  * with the arrays it shares through SharedArrayBuffers.
  */
 import { parentPort } from 'node:worker_threads';
+import { CartArena } from '../../common/learners/cartWasm';
 import { growForestTree, type ForestJob } from '../../common/learners/forestTree';
 import { histTeamMember, type HistTeamShared } from '../../common/learners/histTeam';
 import type { LearnerTask } from '../../common/learners/threads';
 
 let forest: ForestJob | undefined;
+let arena: CartArena | undefined;
 
 const tasks: Record<LearnerTask, (input: never) => unknown> = {
   forestInit: (job: ForestJob) => {
     forest = job;
+    arena = new CartArena();
     return null;
   },
   forestTree: (seed: number) => {
     if (!forest) throw new Error('forestTree before forestInit');
-    return growForestTree(forest, seed);
+    return growForestTree(forest, seed, undefined, arena);
   },
   histTeam: ({ shared, index }: { shared: HistTeamShared; index: number }) => histTeamMember(shared, index),
 };

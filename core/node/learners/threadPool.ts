@@ -1,33 +1,13 @@
 import { availableParallelism } from 'node:os';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { LearnerTask, LearnerThreads } from '../../common/learners/threads';
+import { workerSource } from '../workerSource';
 
 /** How long a worker may take to start (loading the learner modules) before the fit goes on without it. */
 const START_TIMEOUT_MS = 60_000;
 
-/**
- * The worker's code: the bundle's `learner-worker` entry beside this module when it runs bundled
- * (the CLI and Electron builds), else the TypeScript source through tsx.
- */
-function workerSource(): { code: string | URL; eval: boolean } {
-  const here = import.meta.url;
-  if (here.endsWith('.mjs')) return { code: new URL('./learner-worker.mjs', here), eval: false };
-  if (here.endsWith('.cjs') || here.endsWith('.js'))
-    return { code: new URL('./learner-worker.cjs', here), eval: false };
-  const entry = new URL('./learnerWorker.ts', here).href;
-  const api = pathToFileURL(
-    createRequire(here)
-      .resolve('tsx/esm/api')
-      .replace(/\.cjs$/, '.mjs'),
-  ).href;
-  const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
-  return { code, eval: true };
-}
-
 function start(): Promise<Worker | undefined> {
-  const { code, eval: isEval } = workerSource();
+  const { code, eval: isEval } = workerSource(import.meta.url, 'learner-worker', './learnerWorker.ts');
   return new Promise((resolve) => {
     let worker: Worker;
     try {

@@ -1,4 +1,4 @@
-import { ProtoWriter } from './protoWriter';
+import { ProtoWriter, utf8 } from './protoWriter';
 
 /** Element types Weft's own graphs compute in, spelled as in ports.ts. */
 export type ElemType = 'float32' | 'float64' | 'int64' | 'int32' | 'bool';
@@ -133,7 +133,12 @@ function writeAttr(w: ProtoWriter, name: string, a: AttrValue): void {
     w.string(4, a.s);
     w.int(20, 3);
   } else if ('strings' in a) {
-    for (const s of a.strings) w.string(9, s);
+    const bytes = new Map<string, Uint8Array>();
+    for (const s of a.strings) {
+      let b = bytes.get(s);
+      if (!b) bytes.set(s, (b = utf8(s)));
+      w.bytes(9, b);
+    }
     w.int(20, 8);
   } else if ('t' in a) {
     w.message(5, (tw) => writeTensor(tw, a.t));

@@ -1,6 +1,11 @@
 import type { TableValue } from '../../values';
 
-/** A content hash of a table (two FNV-1a streams, 16 hex digits): equal tables hash equal. */
+/**
+ * A content hash of a table (16 hex digits): equal tables hash equal. Names, types and strings go
+ * through two FNV-1a-style streams; numeric columns' 32-bit words through four independent
+ * multiply-xor-shift lanes (word i to lane i mod 4, so the lanes run in parallel), folded into the
+ * streams per column.
+ */
 export function tableFingerprint(table: TableValue): string {
   let h1 = 0x811c9dc5;
   let h2 = 0x01000193 ^ 0x5bd1e995;
@@ -24,13 +29,19 @@ export function tableFingerprint(table: TableValue): string {
       const words = new Int32Array(v.buffer, v.byteOffset, v.length * 2);
       let a = h1;
       let b = h2;
-      for (let i = 0; i < words.length; i++) {
-        const w = words[i];
-        a = Math.imul(a ^ w, 0x01000193);
-        b = Math.imul(b ^ w, 0x5bd1e995) ^ (b >>> 15);
+      let c = h1 ^ 0x9e3779b9;
+      let d = h2 ^ 0x85ebca6b;
+      const whole = words.length & ~3;
+      for (let i = 0; i < whole; i += 4) {
+        a = Math.imul(a ^ words[i], 0x01000193) ^ (a >>> 15);
+        b = Math.imul(b ^ words[i + 1], 0x5bd1e995) ^ (b >>> 15);
+        c = Math.imul(c ^ words[i + 2], 0x01000193) ^ (c >>> 15);
+        d = Math.imul(d ^ words[i + 3], 0x5bd1e995) ^ (d >>> 15);
       }
-      h1 = a;
-      h2 = b;
+      for (let i = whole; i < words.length; i++) a = Math.imul(a ^ words[i], 0x01000193) ^ (a >>> 15);
+      h1 = Math.imul(a ^ Math.imul(c, 0x27d4eb2d), 0x01000193) ^ (a >>> 15);
+      h2 = Math.imul(b ^ Math.imul(d, 0x165667b1), 0x5bd1e995) ^ (b >>> 15);
+      mix(v.length);
     }
   }
   return (h1 >>> 0).toString(16).padStart(8, '0') + (h2 >>> 0).toString(16).padStart(8, '0');

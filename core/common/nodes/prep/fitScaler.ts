@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { fitNumbers, rawTextMessage, transformsFor } from '../../transforms/features';
+import { rawTextMessage, transformsFor } from '../../transforms/features';
+import { scalarMoments, scalarOf } from '../../transforms/scalarChain';
 import { transformModules } from '../../transforms/registry';
-import { asNumbers } from '../../transforms/TransformModule';
 import type { DatasetValue, FittedTransform } from '../../values';
 import { DataError } from './DataError';
 import {
@@ -20,9 +20,9 @@ export type ScaleParams = z.output<typeof scaleParams>;
 
 /**
  * Fits a scaler per numeric feature on the training split and applies it to every split. Each fit
- * reads the training rows in source-row order (see `fitNumbers`: the split's own order would read
- * the column at random; the sums differ only in float rounding); only the scaled slots of each
- * split are computed again, the rest of `x` is copied.
+ * reads the training rows through the column's earlier steps in source-row order, without a copy
+ * (see `scalarMoments`); only the scaled slots of each split are computed again, the rest of `x`
+ * is copied.
  */
 export function fitScaler(ds: DatasetValue, params: ScaleParams, kind: 'standardize' | 'minmax'): DatasetValue {
   const node = `prep.${kind}`;
@@ -44,14 +44,12 @@ export function fitScaler(ds: DatasetValue, params: ScaleParams, kind: 'standard
     return withTransforms(ds, transforms);
   }
   const train = ds.splits.train;
-  const scratch = new Float64Array(train.n);
   for (const f of features) {
     const col = train.raw!.find((c) => c.name === f.name)!;
-    const steps = transformsFor(f.name, transforms);
-    const values = train.rawRows
-      ? fitNumbers(col, steps, train.rawRows, scratch)
-      : asNumbers(trainValues(ds, f.name, transforms, node), node, f.name);
-    transforms.push(module.fit(f.name, { kind: 'number', values }, {}));
+    const chain = scalarOf(transformsFor(f.name, transforms));
+    if (train.rawRows && chain)
+      transforms.push(module.fitMoments!(f.name, scalarMoments(chain, col.values as Float64Array, train.rawRows)));
+    else transforms.push(module.fit(f.name, trainValues(ds, f.name, transforms, node), {}));
   }
   return withStepsAdded(ds, transforms, slots);
 }

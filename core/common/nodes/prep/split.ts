@@ -36,7 +36,7 @@ export const splitNode = defineNode({
   title: 'Train/Test Split',
   category: 'Preprocess',
   doc:
-    'Chooses the target, splits rows into train/validation/test (seeded, stratified), and assembles float32 features: ' +
+    "Chooses the target, splits rows into train/validation/test (seeded, stratified; each part keeps the file's row order, and the trainer reshuffles every epoch), and assembles float32 features: " +
     'numeric columns as they are, categorical columns one-hot encoded, missing numbers (NaN) in any numeric column, in training or at prediction time, imputed with the training mean. ' +
     'Encoders and imputers are fitted on the training split only. ' +
     'Connect a second table (e.g. test.csv) to the test input to score on your own test file: its rows are the test split, ' +

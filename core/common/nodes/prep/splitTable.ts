@@ -3,11 +3,10 @@ import { labelOf } from './tableColumns';
 import { columnStats, looksCategorical } from '../data/tablePreview';
 import { tableFingerprint } from '../data/tableFingerprint';
 import { assembleSplitFeatures, columnValues, featureNames } from '../../transforms/features';
-import { gatherForFit } from '../../splitRaw';
+import { IDENTITY, scalarMoments } from '../../transforms/scalarChain';
 import type { CsrRows } from '../../sparse';
 import { tfidf, TFIDF_DEFAULTS } from '../../transforms/tfidf';
-import { impute } from '../../transforms/impute';
-import { onehot } from '../../transforms/onehot';
+import { categoriesOf } from '../../transforms/onehot';
 import { DataError } from './DataError';
 import { testSplit } from './testSplit';
 import { seededRandom, shuffleInPlace } from './random';
@@ -15,13 +14,15 @@ import type { SplitParams } from './split';
 
 /**
  * Splits `rows` by ratios `[train, validation, test]` with a seeded shuffle; per class when
- * `groups` is given (stratified). Every non-empty group keeps at least one training row.
+ * `groups` is given (stratified). Every non-empty group keeps at least one training row. Each part
+ * is in shuffled order, or with `ascending` in ascending row order (the same rows for the same seed).
  */
 export function splitIndices(
   rows: ArrayLike<number>,
   ratios: [number, number, number],
   random: () => number,
   groups?: readonly ArrayLike<number>[],
+  ascending = false,
 ): [Int32Array, Int32Array, Int32Array] {
   const all = groups ?? [rows];
   const counts: [number, number, number][] = all.map((g) => {
@@ -50,8 +51,26 @@ export function splitIndices(
     at[1] += nVal;
     at[2] += nTest;
   });
+  if (ascending) return ascendingParts(parts);
   if (groups) for (const p of parts) shuffleInPlace(p, random);
   return parts;
+}
+
+/** The parts (disjoint sets of row indices) each in ascending order, by one pass over the rows. */
+function ascendingParts(parts: [Int32Array, Int32Array, Int32Array]): [Int32Array, Int32Array, Int32Array] {
+  let max = -1;
+  for (const p of parts) for (let i = 0; i < p.length; i++) if (p[i] > max) max = p[i];
+  const partOf = new Uint8Array(max + 1);
+  parts.forEach((p, k) => {
+    for (let i = 0; i < p.length; i++) partOf[p[i]] = k + 1;
+  });
+  const out = parts.map((p) => new Int32Array(p.length)) as [Int32Array, Int32Array, Int32Array];
+  const at = [0, 0, 0];
+  for (let r = 0; r <= max; r++) {
+    const k = partOf[r] - 1;
+    if (k >= 0) out[k][at[k]++] = r;
+  }
+  return out;
 }
 
 /** The class labels of a target column and each row's class (-1 where the target is missing). */
@@ -128,11 +147,6 @@ function groupRows(rows: Int32Array, classOf: Int32Array, classes: number): Int3
   return groups;
 }
 
-function anyPresent(v: Float64Array): boolean {
-  for (let i = 0; i < v.length; i++) if (v[i] === v[i]) return true;
-  return false;
-}
-
 /** Whether every value of a column is missing (NaN or null). */
 function allMissing(col: TableColumn): boolean {
   const v = col.values;
@@ -199,7 +213,7 @@ export function splitTable(
   }
 
   const random = seededRandom(params.seed);
-  const [trainIdx, valIdx, testIdx] = splitIndices(rows, ratios, random, groups);
+  const [trainIdx, valIdx, testIdx] = splitIndices(rows, ratios, random, groups, true);
 
   const featureCols: TableColumn[] = [];
   if (params.features.length) {
@@ -235,9 +249,15 @@ export function splitTable(
       fits.push(undefined);
       continue;
     }
-    const train = columnValues(col, trainIdx.length, trainIdx);
-    if (col.type === 'text') fits.push(tfidf.fit(col.name, train, TFIDF_DEFAULTS));
-    else fits.push(onehot.fit(col.name, train, { unknown: 'ignore' }));
+    if (col.type === 'text')
+      fits.push(tfidf.fit(col.name, columnValues(col, trainIdx.length, trainIdx), TFIDF_DEFAULTS));
+    else
+      fits.push({
+        kind: 'onehot',
+        column: col.name,
+        categories: categoriesOf(col.values, trainIdx),
+        unknown: 'ignore',
+      });
   }
   if (rawFeatures.length === 0) {
     const text = table.columns.filter((c) => c.type === 'text' && c.name !== targetName).map((c) => `'${c.name}'`);
@@ -250,12 +270,9 @@ export function splitTable(
     );
   }
 
-  const scratch = new Float64Array(trainIdx.length);
   for (const { col, at } of numeric) {
-    const values = gatherForFit(col.values as Float64Array, trainIdx, scratch);
-    fits[at] = anyPresent(values)
-      ? impute.fit(col.name, { kind: 'number', values }, { strategy: 'mean', fillValue: '0' })
-      : { kind: 'impute', column: col.name, strategy: 'mean', value: 0 };
+    const m = scalarMoments(IDENTITY, col.values as Float64Array, trainIdx, false);
+    fits[at] = { kind: 'impute', column: col.name, strategy: 'mean', value: m.n ? m.mean : 0 };
   }
   const transforms = fits as FittedTransform[];
   const used = featureCols.filter((c) => rawFeatures.some((f) => f.name === c.name));

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
+import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import type { TableValue } from '../../../../../core/common';
 import { csvOptionsSchema } from '../../../../../core/common/nodes/data/csvOptions';
@@ -18,14 +19,22 @@ function write(content: string | Uint8Array): string {
 
 type Outcome = { table: TableValue } | { error: string };
 
+/** How a test reads: papaparse only, the byte-level pass on one thread, or on three threads in chunks of `chunkBytes`. */
+type Mode = boolean | { chunkBytes: number };
+let workerChunks = 0;
+
 async function read(
   file: string,
   opts: Record<string, unknown>,
-  noFastPath: boolean,
+  mode: Mode,
 ): Promise<{ out: Outcome; parsers: string[] }> {
   const parsers: string[] = [];
+  const hooks =
+    typeof mode === 'boolean'
+      ? { noFastPath: mode, threads: 1 }
+      : { threads: 3, chunkBytes: mode.chunkBytes, onChunks: (n: number) => (workerChunks += n) };
   try {
-    const table = await readCsv(file, csvOptionsSchema.parse(opts), { noFastPath, onPass: (p) => parsers.push(p) });
+    const table = await readCsv(file, csvOptionsSchema.parse(opts), { ...hooks, onPass: (p) => parsers.push(p) });
     return { out: { table }, parsers };
   } catch (e) {
     return { out: { error: (e as Error).message }, parsers };
@@ -48,11 +57,16 @@ function plain(o: Outcome): unknown {
   };
 }
 
-async function sameAsPapaparse(file: string, opts: Record<string, unknown> = {}): Promise<string[]> {
+async function sameAsPapaparse(file: string, opts: Record<string, unknown> = {}, chunkBytes = 0): Promise<string[]> {
   const fast = await read(file, opts, false);
   const papa = await read(file, opts, true);
   expect(papa.parsers.every((p) => p === 'papaparse')).toBe(true);
   expect(plain(fast.out)).toEqual(plain(papa.out));
+  if (chunkBytes > 0) {
+    const chunked = await read(file, opts, { chunkBytes });
+    expect(plain(chunked.out)).toEqual(plain(papa.out));
+    expect(chunked.parsers).toEqual(fast.parsers);
+  }
   return fast.parsers;
 }
 
@@ -165,6 +179,13 @@ describe('CSV fast path', () => {
     expect(papaNewline(Buffer.from('a,b\r\n1,2\n'))).toBe('\r\n');
     expect(papaNewline(Buffer.from('a,b\r1,2\r'))).toBe('\r');
     expect(papaNewline(Buffer.from('a,b'))).toBe('\n');
+    // papaparse's own guess on the same text, quoted line ends and lone quotes included
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('\n', '\r', '"', 'a', ','), maxLength: 40 }), (s) => {
+        expect(papaNewline(Buffer.from(s))).toBe(Papa.parse(s).meta.linebreak);
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it('gives the same Table or the same error as papaparse on random tables', async () => {
@@ -200,6 +221,7 @@ describe('CSV fast path', () => {
           forced: fc.constantFrom(undefined, 'integer', 'number', 'category', 'boolean'),
           numericOnly: fc.boolean(),
           quote: fc.constantFrom('none', 'some', 'all'),
+          chunkBytes: fc.integer({ min: 1, max: 40 }),
         }),
         async ({ cols, rows }, o) => {
           const names = Array.from({ length: cols }, (_, j) => `c${j}`);
@@ -216,14 +238,19 @@ describe('CSV fast path', () => {
           const text = (o.bom ? '\uFEFF' : '') + lines.join(o.eol) + (o.finalEol ? o.eol : '');
           if (text.trim() === '') return;
           const types = o.forced ? { c0: o.forced } : {};
-          const parsers = await sameAsPapaparse(write(text), { delimiter: o.delim, header: o.header, types });
+          const parsers = await sameAsPapaparse(
+            write(text),
+            { delimiter: o.delim, header: o.header, types },
+            o.chunkBytes,
+          );
           for (const p of parsers) counts[p as 'fast' | 'papaparse']++;
         },
       ),
       { numRuns: 400 },
     );
-    // the comparison means something only if the fast path really ran
+    // the comparison means something only if the fast path really ran, and worker threads read chunks
     expect(counts.fast).toBeGreaterThan(200);
+    expect(workerChunks).toBeGreaterThan(0);
   });
 
   it('agrees with papaparse on quoted fields, and on files it declines: lenient quotes, mixed line ends, lone CR, bad UTF-8', async () => {
@@ -265,7 +292,9 @@ describe('CSV fast path', () => {
     for (const [text, opts, parser] of cases) {
       const f = write(text);
       const fast = await read(f, opts, false);
-      expect(plain(fast.out)).toEqual(plain((await read(f, opts, true)).out));
+      const papa = plain((await read(f, opts, true)).out);
+      expect(plain(fast.out)).toEqual(papa);
+      for (const chunkBytes of [1, 2, 3, 5, 8]) expect(plain((await read(f, opts, { chunkBytes })).out)).toEqual(papa);
       if (!('error' in fast.out)) expect(fast.parsers[0]).toBe(parser);
     }
   });
@@ -276,7 +305,7 @@ describe('CSV fast path', () => {
     for (let i = 0; i < 240_000; i++) lines.push(`${i},${i % 7 === 0 ? 'Zürich€' : 'b'},${(i * 0.37).toFixed(3)}`);
     const text = lines.join('\n') + '\n';
     const opts = { types: { name: 'category' } };
-    expect(await sameAsPapaparse(write(text), opts)).toEqual(['fast']);
+    expect(await sameAsPapaparse(write(text), opts, 1 << 18)).toEqual(['fast']);
     const bytes = Buffer.from(text.replaceAll('\n', '\r\n'));
     // a ragged row near the end of the fourth MiB, then a bad byte: in the same MiB papaparse
     // meets the bad byte first (it decodes a MiB at a time), in the next MiB the ragged row
@@ -286,7 +315,7 @@ describe('CSV fast path', () => {
       const copy = Buffer.from(bad);
       copy[offset] = 0xff;
       const f = write(copy);
-      expect(await sameAsPapaparse(f, { ...opts, encoding: 'utf-8' })).toEqual(
+      expect(await sameAsPapaparse(f, { ...opts, encoding: 'utf-8' }, 1 << 18)).toEqual(
         offset < 4 * 2 ** 20 ? ['papaparse'] : ['fast'],
       );
       expect((await read(f, { ...opts, encoding: 'utf-8' }, false)).out).toEqual({
@@ -298,11 +327,11 @@ describe('CSV fast path', () => {
     for (let i = 0; i < 150_000; i++)
       q.push(`${i},"${i % 5 === 0 ? 'a\nb' : 'c, ""d""'} ${i % 11}",${i % 3 === 0 ? '' : i / 4}`);
     const qtext = q.join('\n') + '\n';
-    expect(await sameAsPapaparse(write(qtext))).toEqual(['fast']);
-    expect(await sameAsPapaparse(write(qtext.replaceAll(/(?<!a)\n/g, '\r\n')))).toEqual(['fast']);
+    expect(await sameAsPapaparse(write(qtext), {}, 100_003)).toEqual(['fast']);
+    expect(await sameAsPapaparse(write(qtext.replaceAll(/(?<!a)\n/g, '\r\n')), {}, 100_003)).toEqual(['fast']);
     // a line longer than the read buffer
     const long = `a,b\n1,${'x'.repeat(3 * 2 ** 20)}\n2,y\n`;
-    expect(await sameAsPapaparse(write(long), { types: { b: 'text' } })).toEqual(['fast']);
+    expect(await sameAsPapaparse(write(long), { types: { b: 'text' } }, 1 << 18)).toEqual(['fast']);
   });
 
   it('matches papaparse when repeated fields are added from memory: columns that change type late, missing markers, unique text', async () => {
@@ -318,11 +347,11 @@ describe('CSV fast path', () => {
       );
     }
     const text = rows.join('\n') + '\n';
-    expect(await sameAsPapaparse(write(text))).toEqual(['fast']);
+    expect(await sameAsPapaparse(write(text), {}, 30_011)).toEqual(['fast']);
     const withoutBadNumber = text.replace(',oops,', ',1.25,');
-    expect(await sameAsPapaparse(write(withoutBadNumber))).toEqual(['fast', 'fast']);
+    expect(await sameAsPapaparse(write(withoutBadNumber), {}, 30_011)).toEqual(['fast', 'fast']);
     const forced = { types: { cat: 'category', flag: 'text', mixed: 'text', quotedNum: 'number' } };
-    expect(await sameAsPapaparse(write(withoutBadNumber), forced)).toEqual(['fast', 'fast']);
+    expect(await sameAsPapaparse(write(withoutBadNumber), forced, 30_011)).toEqual(['fast', 'fast']);
     const table = (await read(write(withoutBadNumber), {}, false)).out;
     expect('table' in table && table.table.columns.map((c) => c.type)).toEqual([
       'category',

@@ -5,6 +5,29 @@ import { splitParams } from '../../../../../../core/common/nodes/prep/split';
 import { splitTable } from '../../../../../../core/common/nodes/prep/splitTable';
 import { rawColumns } from '../../../../../../core/common/splitRaw';
 import { fitScaler } from '../../../../../../core/common/nodes/prep/fitScaler';
+import { seededRandom } from '../../../../../../core/common/nodes/prep/random';
+
+/**
+ * The rows each part should hold, by the rule prep.split documents, written out plainly: per class
+ * (sorted labels; all rows as one group without stratifying) the group's rows in file order go
+ * through a Fisher–Yates shuffle drawn from the seed's stream; the first round(n·test) are test,
+ * the next round(n·validation) validation, the rest train.
+ */
+function referenceParts(groups: number[][], ratios: [number, number, number], seed: number): Set<number>[] {
+  const random = seededRandom(seed);
+  const parts = [new Set<number>(), new Set<number>(), new Set<number>()];
+  for (const g of groups) {
+    const a = g.slice();
+    for (let i = a.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [a[i], a[j]] = [a[j], a[i]];
+    }
+    const nTest = Math.round(a.length * ratios[2]);
+    const nVal = Math.round(a.length * ratios[1]);
+    a.forEach((r, k) => parts[k < nTest ? 2 : k < nTest + nVal ? 1 : 0].add(r));
+  }
+  return parts;
+}
 
 function irisTable(): TableValue {
   const rows = getDataset();
@@ -104,5 +127,56 @@ describe('splitTable', () => {
     expect(() => splitTable(table, splitParams.parse({ target: 'nope' }))).toThrow(
       /'nope' not found; columns are x, y/,
     );
+  });
+
+  it('keeps each part in ascending file order, with the rows the seeded shuffle picks, and x and y of those rows', () => {
+    const n = 997;
+    const r = seededRandom(11);
+    const a = Float64Array.from({ length: n }, (_, i) => (i % 7 === 0 ? NaN : Math.round(r() * 1000) / 10));
+    const b = Float64Array.from({ length: n }, () => r() - 0.5);
+    const label = Array.from({ length: n }, () => ['p', 'q', 'r'][Math.floor(r() * 3)]);
+    const table: TableValue = {
+      rowCount: n,
+      columns: [
+        { name: 'a', type: 'number', values: a },
+        { name: 'b', type: 'number', values: b },
+        { name: 'label', type: 'category', values: label },
+      ],
+    };
+    for (const stratify of [true, false]) {
+      const params = splitParams.parse({
+        target: 'label',
+        train: 0.6,
+        validation: 0.15,
+        test: 0.25,
+        seed: 5,
+        stratify,
+      });
+      const { dataset } = splitTable(table, params);
+      const groups = stratify
+        ? ['p', 'q', 'r'].map((c) => label.flatMap((l, i) => (l === c ? [i] : [])))
+        : [label.map((_, i) => i)];
+      const want = referenceParts(groups, [0.6, 0.15, 0.25], 5);
+      (['train', 'validation', 'test'] as const).forEach((name, p) => {
+        const s = dataset.splits[name];
+        const rows = Array.from(s.rowIds!, (id) => id - 1);
+        expect(new Set(rows)).toEqual(want[p]);
+        expect(rows).toEqual([...want[p]].sort((x, y) => x - y));
+        rows.forEach((src, k) => {
+          expect(dataset.classNames![s.y[k]]).toBe(label[src]);
+          expect(s.x[2 * k + 1]).toBe(Math.fround(b[src]));
+          if (!Number.isNaN(a[src])) expect(s.x[2 * k]).toBe(Math.fround(a[src]));
+        });
+      });
+      const trainA = Array.from(dataset.splits.train.rowIds!, (id) => a[id - 1]).filter((v) => !Number.isNaN(v));
+      const mean = trainA.reduce((x, y) => x + y, 0) / trainA.length;
+      const imputed = dataset.transforms.find((t) => t.column === 'a');
+      expect(imputed).toMatchObject({ kind: 'impute', value: expect.closeTo(mean, 10) });
+      const fill = imputed?.kind === 'impute' ? (imputed.value as number) : NaN;
+      const s = dataset.splits.test;
+      Array.from(s.rowIds!).forEach((id, k) => {
+        if (Number.isNaN(a[id - 1])) expect(s.x[2 * k]).toBe(Math.fround(fill));
+      });
+    }
   });
 });

@@ -1,0 +1,127 @@
+/**
+ * Scale, node by node (issue 22): each table and dataset node at 1M rows × 20 features, timed in
+ * process on a generated CSV (fixed seed) with 16 numeric features (1 % of them missing) and 4
+ * categorical ones (8 levels), plus a binary label. Ours: the node's own function (CPU time, the
+ * best of SCALE_NODE_REPEATS runs) on the CSV reader's table or on prep.split's dataset (80/20,
+ * stratified). Peer: pandas and scikit-learn on the same file in /usr/bin/python3 (process CPU
+ * time, one thread), each step as scikit-learn would do it: fit on the training rows, transform
+ * both parts. SCALE_NODE_ROWS sets the row count.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { csvOptionsSchema } from '../core/common/nodes/data/csvOptions';
+import { fitEncoder } from '../core/common/nodes/prep/fitEncoder';
+import { fitScaler } from '../core/common/nodes/prep/fitScaler';
+import { fitImputer } from '../core/common/nodes/prep/impute';
+import { withTransforms } from '../core/common/nodes/prep/refitDataset';
+import { selectColumns } from '../core/common/nodes/prep/select';
+import { shuffleTable } from '../core/common/nodes/prep/shuffle';
+import { splitParams } from '../core/common/nodes/prep/split';
+import { splitTable } from '../core/common/nodes/prep/splitTable';
+import type { DatasetValue } from '../core/common/values';
+import { readCsv } from '../core/node/data/readCsv';
+import { writeMixedCsv } from '../test/fixtures/scale/mixedCsv';
+import { peerEnv } from './peerEnv';
+import { reportBench } from './report';
+
+const PYTHON = '/usr/bin/python3';
+const ROWS = Number(process.env.SCALE_NODE_ROWS ?? 1_000_000);
+const REPEATS = Number(process.env.SCALE_NODE_REPEATS ?? 3);
+
+const PEER = `
+import sys, time
+import numpy as np, pandas as pd
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler, MinMaxScaler, OneHotEncoder, OrdinalEncoder
+from sklearn.impute import SimpleImputer
+from sklearn.compose import ColumnTransformer
+out = {}
+def timed(name, f):
+    t = time.process_time(); r = f(); out[name] = (time.process_time() - t) * 1000; return r
+df = pd.read_csv(sys.argv[1])
+num = [c for c in df.columns if c.startswith("f")]
+cat = [c for c in df.columns if c.startswith("c")]
+timed("prep.select", lambda: df.drop(columns=["c3"]))
+timed("prep.shuffle", lambda: df.sample(frac=1, random_state=42))
+tr, te = timed("prep.split", lambda: train_test_split(df, test_size=0.2, stratify=df["label"], random_state=42))
+def fit_apply(m, cols):
+    m.fit(tr[cols]); return m.transform(tr[cols]), m.transform(te[cols])
+timed("prep.impute", lambda: fit_apply(SimpleImputer(strategy="mean"), num))
+timed("prep.standardize", lambda: fit_apply(StandardScaler(), num))
+timed("prep.minmax", lambda: fit_apply(MinMaxScaler(), num))
+timed("prep.onehot", lambda: fit_apply(OneHotEncoder(handle_unknown="ignore", sparse_output=False), cat))
+timed("prep.ordinal", lambda: fit_apply(OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1), cat))
+ct = ColumnTransformer([("num", SimpleImputer(strategy="mean"), num), ("cat", OneHotEncoder(handle_unknown="ignore", sparse_output=False), cat)])
+ct.fit(tr)
+timed("feature-assembly", lambda: (ct.transform(tr).astype(np.float32), ct.transform(te).astype(np.float32)))
+print(" ".join(f"{k}={v}" for k, v in out.items()))
+`;
+
+function runPeer(file: string): Record<string, number> | string {
+  if (!existsSync(PYTHON)) return `${PYTHON} not found`;
+  const r = spawnSync(PYTHON, ['-c', PEER, file], { encoding: 'utf8', env: peerEnv(1), timeout: 600_000 });
+  if (r.status !== 0) return `peer failed: ${r.stderr.trim().split('\n').at(-1) ?? ''}`;
+  const line = r.stdout.trim().split('\n').at(-1) ?? '';
+  return Object.fromEntries(
+    line.split(' ').map((kv) => {
+      const at = kv.lastIndexOf('=');
+      return [kv.slice(0, at), Number(kv.slice(at + 1))];
+    }),
+  );
+}
+
+/** The best CPU time of `REPEATS` runs of `f`, in milliseconds, and its last result. */
+function cpuMs<T>(f: () => T): { ms: number; value: T } {
+  let best = Infinity;
+  let value!: T;
+  for (let r = 0; r < REPEATS; r++) {
+    const start = process.cpuUsage();
+    value = f();
+    const used = process.cpuUsage(start);
+    best = Math.min(best, (used.user + used.system) / 1000);
+  }
+  return { ms: best, value };
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'weft-scale-nodes-'));
+  try {
+    const file = path.join(dir, 'mixed.csv');
+    await writeMixedCsv(file, ROWS);
+    const label = ROWS >= 1e6 ? `${ROWS / 1e6}M` : `${ROWS / 1e3}k`;
+    console.log(
+      `# ${label} rows × 20 features (16 numeric with 1 % missing, 4 categorical): ${(statSync(file).size / 1e6).toFixed(1)} MB of CSV; ` +
+        `ours: CPU ms, best of ${REPEATS}, in process; peer: pandas + scikit-learn, process CPU ms, one thread`,
+    );
+    const table = await readCsv(file, csvOptionsSchema.parse({}));
+    const split = splitParams.parse({ target: 'label', task: 'classification', train: 0.8, validation: 0, test: 0.2 });
+    const ours: Record<string, number> = {};
+    ours['prep.select'] = cpuMs(() => selectColumns(table, { columns: ['c3'], mode: 'drop' })).ms;
+    ours['prep.shuffle'] = cpuMs(() => shuffleTable(table, 42)).ms;
+    const made = cpuMs(() => splitTable(table, split).dataset);
+    ours['prep.split'] = made.ms;
+    const ds: DatasetValue = made.value;
+    ours['prep.impute'] = cpuMs(() => fitImputer(ds, { columns: [], strategy: 'mean', fillValue: '0' })).ms;
+    ours['prep.standardize'] = cpuMs(() => fitScaler(ds, { columns: [] }, 'standardize')).ms;
+    ours['prep.minmax'] = cpuMs(() => fitScaler(ds, { columns: [] }, 'minmax')).ms;
+    ours['prep.onehot'] = cpuMs(() => fitEncoder(ds, 'onehot', { columns: [], unknown: 'ignore' })).ms;
+    ours['prep.ordinal'] = cpuMs(() => fitEncoder(ds, 'ordinal', { columns: [], unknown: -1 })).ms;
+    ours['feature-assembly'] = cpuMs(() => withTransforms(ds, ds.transforms)).ms;
+    const peer = runPeer(file);
+    for (const [name, ms] of Object.entries(ours))
+      reportBench(
+        `scale ${label} node ${name}`,
+        ms,
+        typeof peer === 'string' ? null : (peer[name] ?? null),
+        'ms',
+        false,
+        typeof peer === 'string' ? peer : 'peer unavailable',
+      );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
