@@ -1,6 +1,8 @@
 """scikit-learn peer of bench/classical.bench.ts: fits one estimator on a bench data directory and prints
 one JSON line (fit seconds, CPU seconds of the fit, test accuracy, peak resident memory in MB).
-Usage: /usr/bin/python3 bench/classical_sklearn.py '<estimator expression>' <dir> <threads> [trainRows]"""
+With repeats above 1, one warm-up fit is run first, then `repeats` timed fits, and the seconds and
+CPU seconds are their medians (as bench/classical/fitOurs.ts does).
+Usage: /usr/bin/python3 bench/classical_sklearn.py '<estimator expression>' <dir> <threads> [trainRows] [repeats]"""
 import json
 import os
 import resource
@@ -24,15 +26,29 @@ def split(name, n):
     return x, y
 xtr, ytr = split("train", meta["nTrain"])
 xte, yte = split("test", meta["nTest"])
-if len(sys.argv) > 4:
-    rows = int(sys.argv[4])
+rows = int(sys.argv[4]) if len(sys.argv) > 4 else 0
+if rows:
     xtr, ytr = xtr[:rows], ytr[:rows]
-model = eval(expr.replace("THREADS", str(threads)))
-c0 = time.process_time()
-t0 = time.perf_counter()
-model.fit(xtr, ytr)
-seconds = time.perf_counter() - t0
-cpu_seconds = time.process_time() - c0
+repeats = max(1, int(sys.argv[5])) if len(sys.argv) > 5 else 1
+
+
+def fit_once():
+    m = eval(expr.replace("THREADS", str(threads)))
+    c0 = time.process_time()
+    t0 = time.perf_counter()
+    m.fit(xtr, ytr)
+    return m, time.perf_counter() - t0, time.process_time() - c0
+
+
+if repeats > 1:
+    fit_once()
+runs = [fit_once() for _ in range(repeats)]
+model = runs[-1][0]
+seconds = float(np.median([r[1] for r in runs]))
+cpu_seconds = float(np.median([r[2] for r in runs]))
 accuracy = float((model.predict(xte) == yte).mean())
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"seconds": seconds, "cpuSeconds": cpu_seconds, "accuracy": accuracy, "peakMB": peak}))
+result = {"seconds": seconds, "cpuSeconds": cpu_seconds, "accuracy": accuracy, "peakMB": peak, "runs": [r[1] for r in runs]}
+if hasattr(model, "n_iter_"):
+    result["iterations"] = int(np.sum(model.n_iter_))
+print(json.dumps(result))

@@ -13,16 +13,8 @@ import {
   type Partition,
 } from './cartKernels';
 
-/** What this module needs of the WebAssembly API (core/common is typed without DOM or Node). */
-interface WasmMemory {
-  buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  Memory: new (d: { initial: number }) => WasmMemory;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (m: object, imports: object) => { exports: Record<string, unknown> };
-}
+import type { WasmApi, WasmMemory } from '../wasm/api';
+
 declare const WebAssembly: WasmApi | undefined;
 
 interface Kernels {

@@ -4,17 +4,9 @@
  * sums are the same bit for bit. Binned columns, the node's rows, the ordered gradients and the
  * histogram it writes live in one WebAssembly memory; callers view them as typed arrays.
  */
+import type { WasmApi, WasmMemory } from '../wasm/api';
 import { F64, I32, name, section, uleb, WASM_HEADER } from '../wasm/encode';
 
-/** What this module needs of the WebAssembly API (core/common is typed without DOM or Node). */
-interface WasmMemory {
-  buffer: ArrayBuffer | SharedArrayBuffer;
-}
-interface WasmApi {
-  Memory: new (d: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (m: object, imports: object) => { exports: Record<string, unknown> };
-}
 declare const WebAssembly: WasmApi | undefined;
 
 type Kernel = (

@@ -1,6 +1,6 @@
 import { lbfgs } from './lbfgs';
 import { describeCoefficients } from './linear';
-import { WasmBinaryLinear } from './logisticWasm';
+import { WasmLinear } from './logisticWasm';
 import { applyLink, linearOnnx, linearScores, sparseLinearScores } from './onnxGraph';
 import type { CsrRows } from '../sparse';
 import { LearnerError, type FitData, type FitHooks, type Fitted, type LearnerModule } from './types';
@@ -75,8 +75,8 @@ interface Problem {
   n: number;
   d: number;
   m: number;
-  /** The dense binary lbfgs loops in WebAssembly, `cols` a view of its memory. */
-  wasm?: WasmBinaryLinear;
+  /** The dense lbfgs loops in WebAssembly, `cols` a view of its memory. */
+  wasm?: WasmLinear;
   /** L2 strength on the mean-loss scale: `1 / (C n)`. */
   lambda: number;
 }
@@ -251,48 +251,72 @@ function sparseGradient(x: CsrRows, m: number, i0: number, bn: number, resid: Fl
   }
 }
 
+/**
+ * One lbfgs evaluation on rows `i0 .. i0 + bn`: their scores, losses and residuals; adds the
+ * gradient sums `Σ x_ij r_ic` to `sums[j m + c]` and `Σ r_ic` to `sums[d m + c]`; returns the summed loss.
+ */
+type BlockStep = (i0: number, bn: number, w: Float64Array, bias: Float64Array, sums: Float64Array) => number;
+
+/** The block step of `pb`: WebAssembly for dense problems, else JavaScript loops for its layout. */
+function blockStep(pb: Problem, block: number): BlockStep {
+  const { cols, y, n, d, m, sparse, wasm } = pb;
+  const nw = d * m;
+  if (wasm) {
+    return (i0, bn, w, bias, sums) => {
+      wasm.computeScores(i0, bn, w, bias);
+      const loss = wasm.loss(i0, bn, sums);
+      wasm.gradient(i0, bn, sums);
+      return loss;
+    };
+  }
+  const scores = new Float64Array(block * m);
+  const resid = new Float64Array(block * m);
+  const acc = new Float64Array(m);
+  const [score, gradient] = sparse
+    ? [
+        (i0: number, bn: number, w: Float64Array, bias: Float64Array) =>
+          sparseScores(sparse, m, i0, bn, w, bias, scores),
+        (i0: number, bn: number, sums: Float64Array) => sparseGradient(sparse, m, i0, bn, resid, sums),
+      ]
+    : m === 1
+      ? [
+          (i0: number, bn: number, w: Float64Array, bias: Float64Array) =>
+            binaryScores(cols, n, d, i0, bn, w, bias[0], scores),
+          (i0: number, bn: number, sums: Float64Array) => binaryGradient(cols, n, d, i0, bn, resid, sums),
+        ]
+      : [
+          (i0: number, bn: number, w: Float64Array, bias: Float64Array) =>
+            multinomialScores(cols, n, d, m, i0, bn, w, bias, scores),
+          (i0: number, bn: number, sums: Float64Array) => multinomialGradient(cols, n, d, m, i0, bn, resid, sums, acc),
+        ];
+  return (i0, bn, w, bias, sums) => {
+    score(i0, bn, w, bias);
+    const loss = lossAndResidual(scores, y.subarray(i0, i0 + bn), bn, m, resid);
+    gradient(i0, bn, sums);
+    for (let c = 0; c < m; c++) {
+      let s = 0;
+      for (let i = 0; i < bn; i++) s += resid[i * m + c];
+      sums[nw + c] += s;
+    }
+    return loss;
+  };
+}
+
 async function solveLbfgs(pb: Problem, p: LogisticParams, tick: (i: number) => Promise<void>): Promise<Solved> {
-  const { cols, y, n, d, m } = pb;
+  const { n, d, m } = pb;
   const lam = p.penalty === 'l2' ? pb.lambda : 0;
   const nw = d * m;
   const block = Math.min(n, LBFGS_BLOCK);
-  const wasm = pb.wasm;
-  const scores = wasm ? wasm.scores : new Float64Array(block * m);
-  const resid = wasm ? wasm.resid : new Float64Array(block * m);
+  const step = blockStep(pb, block);
   const sums = new Float64Array(nw + m);
   const noBias = new Float64Array(m);
-  const acc = new Float64Array(m);
   const result = await lbfgs(
     (theta, grad) => {
       const w = theta.subarray(0, nw);
       const bias = p.fitIntercept ? theta.subarray(nw) : noBias;
       sums.fill(0);
       let loss = 0;
-      for (let i0 = 0; i0 < n; i0 += block) {
-        const bn = Math.min(block, n - i0);
-        if (pb.sparse) {
-          sparseScores(pb.sparse, m, i0, bn, w, bias, scores);
-          loss += lossAndResidual(scores, y.subarray(i0, i0 + bn), bn, m, resid);
-          sparseGradient(pb.sparse, m, i0, bn, resid, sums);
-        } else if (wasm) {
-          wasm.binaryScores(i0, bn, w, bias[0]);
-          loss += lossAndResidual(scores, y.subarray(i0, i0 + bn), bn, m, resid);
-          wasm.binaryGradient(i0, bn, sums);
-        } else if (m === 1) {
-          binaryScores(cols, n, d, i0, bn, w, bias[0], scores);
-          loss += lossAndResidual(scores, y.subarray(i0, i0 + bn), bn, m, resid);
-          binaryGradient(cols, n, d, i0, bn, resid, sums);
-        } else {
-          multinomialScores(cols, n, d, m, i0, bn, w, bias, scores);
-          loss += lossAndResidual(scores, y.subarray(i0, i0 + bn), bn, m, resid);
-          multinomialGradient(cols, n, d, m, i0, bn, resid, sums, acc);
-        }
-        for (let c = 0; c < m; c++) {
-          let s = 0;
-          for (let i = 0; i < bn; i++) s += resid[i * m + c];
-          sums[nw + c] += s;
-        }
-      }
+      for (let i0 = 0; i0 < n; i0 += block) loss += step(i0, Math.min(block, n - i0), w, bias, sums);
       let f = loss / n;
       for (let j = 0; j < d; j++) {
         for (let c = 0; c < m; c++) {
@@ -403,6 +427,24 @@ function columnMajor(
   return cols;
 }
 
+/** Rows whose most probable class is their label, and the summed log loss (probabilities floored at 1e-15). */
+function trainingMetrics(
+  proba: Float32Array,
+  y: Int32Array | Float32Array,
+  n: number,
+  k: number,
+): { correct: number; loss: number } {
+  let correct = 0;
+  let loss = 0;
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    for (let c = 1; c < k; c++) if (proba[i * k + c] > proba[i * k + best]) best = c;
+    if (best === y[i]) correct++;
+    loss -= Math.log(Math.max(proba[i * k + y[i]], 1e-15));
+  }
+  return { correct, loss };
+}
+
 async function fitLogistic(data: FitData, p: LogisticParams, hooks: FitHooks): Promise<Fitted> {
   const { n, d, classes: k } = data;
   if (p.solver === 'lbfgs' && p.penalty === 'l1') {
@@ -410,8 +452,9 @@ async function fitLogistic(data: FitData, p: LogisticParams, hooks: FitHooks): P
   }
   const m = k === 2 ? 1 : k;
   const block = Math.min(n, LBFGS_BLOCK);
-  const wasm = p.solver === 'lbfgs' && m === 1 && !data.sparse ? WasmBinaryLinear.create(n, d, block) : undefined;
+  const wasm = p.solver === 'lbfgs' && !data.sparse ? WasmLinear.create(n, d, m, block) : undefined;
   const cols = data.sparse ? new Float32Array(0) : columnMajor(data.x, n, d, wasm?.cols);
+  if (wasm) wasm.labels.set(data.y);
   const pb: Problem = {
     cols,
     ...(wasm ? { wasm } : {}),
@@ -436,15 +479,15 @@ async function fitLogistic(data: FitData, p: LogisticParams, hooks: FitHooks): P
   const link = m === 1 ? 'sigmoid' : 'softmax';
   const predict = (x: Float32Array, rows: number): Float32Array =>
     applyLink(linearScores(x, rows, s.w, s.bias), rows, link);
-  const proba = data.sparse ? applyLink(sparseLinearScores(data.sparse, s.w, s.bias), n, link) : predict(data.x, n);
-  let correct = 0;
-  let logLoss = 0;
-  for (let i = 0; i < n; i++) {
-    let best = 0;
-    for (let c = 1; c < k; c++) if (proba[i * k + c] > proba[i * k + best]) best = c;
-    if (best === data.y[i]) correct++;
-    logLoss -= Math.log(Math.max(proba[i * k + data.y[i]], 1e-15));
-  }
+  const { correct, loss: logLoss } =
+    wasm && m === 1
+      ? wasm.binaryMetrics(Float64Array.from(s.w, Math.fround), Math.fround(s.bias[0]))
+      : trainingMetrics(
+          data.sparse ? applyLink(sparseLinearScores(data.sparse, s.w, s.bias), n, link) : predict(data.x, n),
+          data.y,
+          n,
+          k,
+        );
   const accuracy = correct / n;
   let nonzero = 0;
   for (const v of s.w) if (v !== 0) nonzero++;

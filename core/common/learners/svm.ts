@@ -1,4 +1,5 @@
 import { seededRandom, shuffleInPlace } from '../nodes/prep/random';
+import { WasmKernelColumns } from './svmWasm';
 import { coupleProbabilities, sigmoidPredict, sigmoidTrain, type Sigmoid } from './platt';
 import { svmOnnx } from './svmOnnx';
 import { fitSvr } from './svr';
@@ -71,15 +72,28 @@ export function gammaOf(p: SvmParams, data: FitData): number {
   return v === 0 ? 1 : 1 / (data.d * v);
 }
 
-/** Decision values `f(x)` per pair for one row `q` (offset `qo`), into `dec`; kernel values into `kv`. */
-export function decisionRow(m: SvcModel, q: ArrayLike<number>, qo: number, kv: Float64Array, dec: Float64Array): void {
+/**
+ * Decision values `f(x)` per pair for one row `q` (offset `qo`), into `dec`; kernel values into
+ * `kv` (by `columns` when given: the support vectors in WebAssembly).
+ */
+export function decisionRow(
+  m: SvcModel,
+  q: ArrayLike<number>,
+  qo: number,
+  kv: Float64Array,
+  dec: Float64Array,
+  columns?: WasmKernelColumns,
+): void {
   const { sv, d, k, coef, perClass } = m;
   let qq = 0;
   for (let j = 0; j < d; j++) qq += q[qo + j] * q[qo + j];
-  for (let s = 0; s < sv.n; s++) {
-    let dot = 0;
-    for (let j = 0; j < d; j++) dot += q[qo + j] * sv.x[s * d + j];
-    kv[s] = kernelOf(m.kernel, dot, qq, sv.norms[s]);
+  if (columns) columns.fillQuery(q, qo, d, qq, kv);
+  else {
+    for (let s = 0; s < sv.n; s++) {
+      let dot = 0;
+      for (let j = 0; j < d; j++) dot += q[qo + j] * sv.x[s * d + j];
+      kv[s] = kernelOf(m.kernel, dot, qq, sv.norms[s]);
+    }
   }
   const nsv = sv.n;
   let start = 0;
@@ -158,11 +172,25 @@ export function predictSvc(m: SvcModel, x: Float32Array, n: number): Float32Arra
   const kv = new Float64Array(m.sv.n);
   const dec = new Float64Array((m.k * (m.k - 1)) / 2);
   const scratch = [m.k * m.k, m.k, m.k * m.k, m.k].map((len) => new Float64Array(len));
+  const columns = supportColumns(m);
   for (let i = 0; i < n; i++) {
-    decisionRow(m, x, i * m.d, kv, dec);
+    decisionRow(m, x, i * m.d, kv, dec, columns);
     outputRow(m, dec, out, i * m.k, scratch);
   }
   return out;
+}
+
+const supportColumnsOf = new WeakMap<SvcModel, WasmKernelColumns | null>();
+
+/** The support vectors of `m` in WebAssembly, made on first use and kept with the model; undefined without WebAssembly. */
+function supportColumns(m: SvcModel): WasmKernelColumns | undefined {
+  let columns = supportColumnsOf.get(m);
+  if (columns === undefined) {
+    const index = Int32Array.from({ length: m.sv.n }, (_, s) => s);
+    columns = WasmKernelColumns.create(m.sv, index, m.kernel) ?? null;
+    supportColumnsOf.set(m, columns);
+  }
+  return columns ?? undefined;
 }
 
 /** `predictSvc` for sparse rows (each row is scattered into one dense buffer). */
@@ -187,8 +215,9 @@ export function decisionValues(m: SvcModel, x: Float32Array, n: number): Float64
   const out = new Float64Array(n * pairs);
   const kv = new Float64Array(m.sv.n);
   const dec = new Float64Array(pairs);
+  const columns = supportColumns(m);
   for (let i = 0; i < n; i++) {
-    decisionRow(m, x, i * m.d, kv, dec);
+    decisionRow(m, x, i * m.d, kv, dec, columns);
     out.set(dec, i * pairs);
   }
   return out;
@@ -200,6 +229,7 @@ interface PairFit {
   rho: number;
   iterations: number;
   converged: boolean;
+  decisions: Float64Array;
 }
 
 function problem(rows: Rows, index: Int32Array, y: Int8Array, kernel: Kernel, p: SvmParams): BinaryProblem {
@@ -263,6 +293,11 @@ export interface SvcFit {
   supportPerClass: Int32Array;
   iterations: number;
   converged: boolean;
+  /**
+   * Two classes: the solver's decision value per training row (float64 parameters), and a bound
+   * on how far the model's (float32 parameters) can be from it.
+   */
+  training?: { decisions: Float64Array; bound: number };
 }
 
 /** Fits the one-vs-one SVC of `data` (libsvm's layout), reporting progress per class pair. */
@@ -330,12 +365,21 @@ export async function fitSvc(data: FitData, p: SvmParams, hooks: FitHooks): Prom
     rho: Float64Array.from(pairs, (s) => f32(s.rho)),
     platt: p.probability ? platt.map((s) => ({ ...s, A: f32(s.A), B: f32(s.B) })) : null,
   };
+  let training: SvcFit['training'];
+  if (k === 2) {
+    const decisions = new Float64Array(n);
+    pairs[0].index.forEach((r, t) => (decisions[r] = pairs[0].decisions[t]));
+    let size = Math.abs(pairs[0].rho) + 1;
+    for (const c of pairs[0].coef) size += Math.abs(c);
+    training = { decisions, bound: size * 1e-6 };
+  }
   return {
     model,
     supportVectors: nsv,
     supportPerClass: perClass,
     iterations: pairs.reduce((a, s) => a + s.iterations, 0),
     converged: stalled.length === 0,
+    ...(training ? { training } : {}),
   };
 }
 
@@ -404,16 +448,28 @@ async function fitSvm(data: FitData, p: SvmParams, hooks: FitHooks): Promise<Fit
   }
   const { n, classes: k } = data;
   const y = data.y as Int32Array;
-  const { model, iterations, converged, supportVectors: nsv, supportPerClass: perClass } = await fitSvc(data, p, hooks);
+  const fit = await fitSvc(data, p, hooks);
+  const { model, iterations, converged, supportVectors: nsv, supportPerClass: perClass } = fit;
   const { kernel, platt } = model;
   const total = (k * (k - 1)) / 2;
   const predict = (x: Float32Array, rowsN: number): Float32Array => predictSvc(model, x, rowsN);
-  const proba = data.sparse ? predictSparseSvc(model, data.sparse) : predict(data.x, n);
-  let correct = 0;
-  for (let i = 0; i < n; i++) {
+  const argmax = (proba: Float32Array, o: number) => {
     let best = 0;
-    for (let c = 1; c < k; c++) if (proba[i * k + c] > proba[i * k + best]) best = c;
-    if (best === y[i]) correct++;
+    for (let c = 1; c < k; c++) if (proba[o + c] > proba[o + best]) best = c;
+    return best;
+  };
+  let correct = 0;
+  if (fit.training && !platt && !data.sparse) {
+    const { decisions, bound } = fit.training;
+    const d = data.d;
+    for (let i = 0; i < n; i++) {
+      const f = decisions[i];
+      const best = Math.abs(f) > bound ? (f > 0 ? 0 : 1) : argmax(predict(data.x.subarray(i * d, i * d + d), 1), 0);
+      if (best === y[i]) correct++;
+    }
+  } else {
+    const proba = data.sparse ? predictSparseSvc(model, data.sparse) : predict(data.x, n);
+    for (let i = 0; i < n; i++) if (argmax(proba, i * k) === y[i]) correct++;
   }
   const accuracy = correct / n;
   return {

@@ -1,4 +1,5 @@
 import type { CsrRows } from '../sparse';
+import { WasmKernelColumns } from './svmWasm';
 
 /** A kernel as libsvm defines it: linear `u·v`, rbf `exp(−γ‖u − v‖²)`, poly `(γ u·v + coef0)^degree`. */
 export interface Kernel {
@@ -107,6 +108,8 @@ export interface BinarySolution {
   rho: number;
   iterations: number;
   converged: boolean;
+  /** Decision values `Σ_s coef_s K(x_s, x_t) − rho` of the problem's rows, from the final gradient. */
+  decisions: Float64Array;
 }
 
 const TAU = 1e-12;
@@ -138,22 +141,50 @@ export function fillColumn(
   }
 }
 
+/** Columns allocated together, so that filling the cache does not allocate one array per column. */
+const SLAB_COLUMNS = 64;
+
 /** Kernel columns of a problem, computed on demand and kept in a least-recently-used cache. */
 class Columns {
   private readonly cache = new Map<number, Float64Array>();
   private readonly capacity: number;
   private dense: Float64Array | undefined;
+  private readonly wasm: WasmKernelColumns | undefined;
+  private slab = new Float64Array(0);
+  private slabColumns = 0;
+  private slabUsed = 0;
+  /** Columns held in the WebAssembly memory (filled in place), 0 when the cache is JavaScript arrays. */
+  private inWasm: number;
+  private made = 0;
   readonly diag: Float64Array;
 
   constructor(private readonly pb: BinaryProblem) {
     const l = pb.index.length;
     this.capacity = Math.max(2, Math.floor(pb.cacheBytes / (8 * l)));
+    this.inWasm = Math.min(this.capacity, l);
+    this.wasm = WasmKernelColumns.create(pb.rows, pb.index, pb.kernel, this.inWasm);
+    if (!this.wasm) {
+      this.inWasm = 0;
+      this.wasm = WasmKernelColumns.create(pb.rows, pb.index, pb.kernel);
+    }
     this.diag = new Float64Array(l);
     const { norms } = pb.rows;
     for (let t = 0; t < l; t++) {
       const r = pb.index[t];
       this.diag[t] = kernelOf(pb.kernel, dotRows(pb.rows, r, r), norms[r], norms[r]);
     }
+  }
+
+  /** A new column: in the WebAssembly memory, else a view of the current slab of columns (a new slab of up to 64 when it is full). */
+  private fresh(): Float64Array {
+    if (this.wasm && this.made < this.inWasm) return this.wasm.cacheColumn(this.made++);
+    const l = this.pb.index.length;
+    if (this.slabUsed === this.slabColumns) {
+      this.slabColumns = Math.min(SLAB_COLUMNS, this.capacity - this.cache.size);
+      this.slab = new Float64Array(this.slabColumns * l);
+      this.slabUsed = 0;
+    }
+    return this.slab.subarray(l * this.slabUsed, l * ++this.slabUsed);
   }
 
   get(i: number): Float64Array {
@@ -170,8 +201,9 @@ class Columns {
       const oldest = this.cache.keys().next().value as number;
       col = this.cache.get(oldest)!;
       this.cache.delete(oldest);
-    } else col = new Float64Array(index.length);
-    if (this.pb.rows.sparse) {
+    } else col = this.fresh();
+    if (this.wasm) this.wasm.fill(i, col);
+    else if (this.pb.rows.sparse) {
       this.dense ??= new Float64Array(d);
       fillSparseColumn(kernel, this.pb.rows, index[i], index, col, this.dense);
     } else fillColumn(kernel, x, norms, d, index[i], index, col);
@@ -192,57 +224,52 @@ export function solveBinary(pb: BinaryProblem): BinarySolution {
   const QD = cols.diag;
   const alpha = new Float64Array(l);
   const G = pb.p ? Float64Array.from(pb.p) : new Float64Array(l).fill(-1);
+  const yG = Float64Array.from(G, (g, t) => y[t] * g);
+  const inUp = new Uint8Array(l);
+  const inLow = new Uint8Array(l);
+  const status = (t: number): void => {
+    inUp[t] = (y[t] === 1 ? alpha[t] < C : alpha[t] > 0) ? 1 : 0;
+    inLow[t] = (y[t] === 1 ? alpha[t] > 0 : alpha[t] < C) ? 1 : 0;
+  };
+  for (let t = 0; t < l; t++) status(t);
   const upper = (t: number) => alpha[t] >= C;
   const lower = (t: number) => alpha[t] <= 0;
   const cap = pb.maxIter < 0 ? Math.max(10_000_000, l > 21_474_836 ? 2_147_483_647 : 100 * l) : pb.maxIter;
   let iter = 0;
   let converged = false;
+  let gmax = -Infinity;
+  let i = -1;
+  for (let t = 0; t < l; t++) {
+    if (inUp[t] && -yG[t] >= gmax) {
+      gmax = -yG[t];
+      i = t;
+    }
+  }
   while (iter < cap) {
-    let gmax = -Infinity;
+    if (i < 0) {
+      converged = true;
+      break;
+    }
     let gmax2 = -Infinity;
-    let i = -1;
     let j = -1;
     let objMin = Infinity;
+    const Ki = cols.get(i);
+    const QDi = QD[i];
     for (let t = 0; t < l; t++) {
-      if (y[t] === 1) {
-        if (!upper(t) && -G[t] >= gmax) {
-          gmax = -G[t];
-          i = t;
-        }
-      } else if (!lower(t) && G[t] >= gmax) {
-        gmax = G[t];
-        i = t;
-      }
-    }
-    const Ki = i >= 0 ? cols.get(i) : null;
-    for (let t = 0; t < l; t++) {
-      if (y[t] === 1) {
-        if (lower(t)) continue;
-        const diff = gmax + G[t];
-        if (G[t] >= gmax2) gmax2 = G[t];
-        if (diff > 0 && Ki) {
-          const quad = QD[i] + QD[t] - 2 * Ki[t];
-          const obj = -(diff * diff) / (quad > 0 ? quad : TAU);
-          if (obj <= objMin) {
-            j = t;
-            objMin = obj;
-          }
-        }
-      } else {
-        if (upper(t)) continue;
-        const diff = gmax - G[t];
-        if (-G[t] >= gmax2) gmax2 = -G[t];
-        if (diff > 0 && Ki) {
-          const quad = QD[i] + QD[t] - 2 * Ki[t];
-          const obj = -(diff * diff) / (quad > 0 ? quad : TAU);
-          if (obj <= objMin) {
-            j = t;
-            objMin = obj;
-          }
+      if (!inLow[t]) continue;
+      const v = yG[t];
+      const diff = gmax + v;
+      if (v >= gmax2) gmax2 = v;
+      if (diff > 0) {
+        const quad = QDi + QD[t] - 2 * Ki[t];
+        const obj = -(diff * diff) / (quad > 0 ? quad : TAU);
+        if (obj <= objMin) {
+          j = t;
+          objMin = obj;
         }
       }
     }
-    if (gmax + gmax2 < pb.tol || j === -1 || !Ki) {
+    if (gmax + gmax2 < pb.tol || j === -1) {
       converged = true;
       break;
     }
@@ -254,7 +281,7 @@ export function solveBinary(pb: BinaryProblem): BinarySolution {
     if (y[i] !== y[j]) {
       let quad = QD[i] + QD[j] - 2 * Kij;
       if (quad <= 0) quad = TAU;
-      const delta = (-G[i] - G[j]) / quad;
+      const delta = (-y[i] * yG[i] - y[j] * yG[j]) / quad;
       const diff = alpha[i] - alpha[j];
       alpha[i] += delta;
       alpha[j] += delta;
@@ -279,7 +306,7 @@ export function solveBinary(pb: BinaryProblem): BinarySolution {
     } else {
       let quad = QD[i] + QD[j] - 2 * Kij;
       if (quad <= 0) quad = TAU;
-      const delta = (G[i] - G[j]) / quad;
+      const delta = (y[i] * yG[i] - y[j] * yG[j]) / quad;
       const sum = alpha[i] + alpha[j];
       alpha[i] -= delta;
       alpha[j] += delta;
@@ -304,8 +331,20 @@ export function solveBinary(pb: BinaryProblem): BinarySolution {
     }
     const dI = (alpha[i] - oldI) * y[i];
     const dJ = (alpha[j] - oldJ) * y[j];
-    for (let t = 0; t < l; t++) G[t] += y[t] * (Ki[t] * dI + Kj[t] * dJ);
+    status(i);
+    status(j);
+    gmax = -Infinity;
+    i = -1;
+    for (let t = 0; t < l; t++) {
+      const v = yG[t] + (Ki[t] * dI + Kj[t] * dJ);
+      yG[t] = v;
+      if (inUp[t] && -v >= gmax) {
+        gmax = -v;
+        i = t;
+      }
+    }
   }
+  for (let t = 0; t < l; t++) G[t] = y[t] * yG[t];
   let free = 0;
   let sumFree = 0;
   let ub = Infinity;
@@ -326,5 +365,7 @@ export function solveBinary(pb: BinaryProblem): BinarySolution {
   const rho = free > 0 ? sumFree / free : (ub + lb) / 2;
   const coef = new Float64Array(l);
   for (let t = 0; t < l; t++) coef[t] = alpha[t] * y[t];
-  return { coef, rho, iterations: iter, converged };
+  const decisions = new Float64Array(l);
+  for (let t = 0; t < l; t++) decisions[t] = y[t] * (G[t] - (pb.p ? pb.p[t] : -1)) - rho;
+  return { coef, rho, iterations: iter, converged, decisions };
 }

@@ -28,6 +28,37 @@ describe('ml.logistic', () => {
     for (const f of Object.keys(ca)) for (let c = 0; c < 3; c++) expect(ca[f][c]).toBeCloseTo(cb[f][c], 4);
   });
 
+  it('the WebAssembly loops (4+ features) and the JavaScript ones (fewer) reach the same optimum', async () => {
+    // Iris's first three features (JavaScript loops) against the same three plus an all-zero fourth
+    // (WebAssembly loops): the zero feature's coefficient stays 0 and the others must agree.
+    const iris = irisDataset();
+    const keep = (x: Float32Array, n: number, zero: boolean) =>
+      Float32Array.from({ length: n * (zero ? 4 : 3) }, (_, k) =>
+        zero ? (k % 4 === 3 ? 0 : x[k]) : x[Math.floor(k / 3) * 4 + (k % 3)],
+      );
+    const narrowed = (zero: boolean, binary: boolean) => {
+      const { x, y, n } = iris.splits.train;
+      return {
+        ...iris,
+        featureShape: [zero ? 4 : 3],
+        featureNames: iris.featureNames!.slice(0, zero ? 4 : 3),
+        classNames: binary ? ['other', 'versicolor'] : iris.classNames,
+        splits: { train: { x: keep(x, n, zero), y: binary ? y.map((c) => (c === 1 ? 1 : 0)) : y, n } },
+      };
+    };
+    for (const binary of [true, false]) {
+      const js = await fit({ C: 0.5, tol: 1e-9, maxIter: 5000 }, narrowed(false, binary));
+      const wasm = await fit({ C: 0.5, tol: 1e-9, maxIter: 5000 }, narrowed(true, binary));
+      const cj = js.model.trainParams.coefficients as Record<string, number[]>;
+      const cw = wasm.model.trainParams.coefficients as Record<string, number[]>;
+      const m = binary ? 1 : 3;
+      for (const f of Object.keys(cj)) for (let c = 0; c < m; c++) expect(cw[f][c]).toBeCloseTo(cj[f][c], 6);
+      expect(Object.values(cw)[3].every((v) => Math.abs(v) < 1e-9)).toBe(true);
+      const ij = js.model.trainParams.intercept as number[];
+      (wasm.model.trainParams.intercept as number[]).forEach((v, c) => expect(v).toBeCloseTo(ij[c], 6));
+    }
+  });
+
   it('warns like ConvergenceWarning when maxIter is reached', async () => {
     const warnings: string[] = [];
     await fitLearner(logisticLearner, logisticParams.parse({ maxIter: 2 }), irisDataset(), {

@@ -189,4 +189,17 @@ describe('ml.svm', () => {
     expect(onnx.length).toBe(test.n);
     for (let i = 0; i < test.n; i++) expect(Math.abs(onnx[i] - p[i])).toBeLessThan(1e-5);
   });
+
+  it("two classes: the train accuracy (from the solver's decision values) is that of the model's own predictions", async () => {
+    for (const kernel of ['rbf', 'poly', 'linear'] as const) {
+      for (const C of [0.1, 10]) {
+        const data = datasets.blobs_binary();
+        const fitData = fitDataOf(svmLearner, data);
+        const fitted = await svmLearner.fit(fitData, svmParams.parse({ kernel, C }), noHooks);
+        const labels = argmaxRows(fitted.predict(fitData.x, fitData.n), 2);
+        const want = labels.filter((c, i) => c === fitData.y[i]).length / fitData.n;
+        expect(fitted.metrics.accuracy_train, `${kernel} C ${C}`).toBe(want);
+      }
+    }
+  });
 });
