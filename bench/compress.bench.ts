@@ -1,16 +1,21 @@
 /**
  * Model compression on the bundled digits (8,000 train / 2,000 test), every model trained by the
- * trainer's own code path on one thread (Adam, lr 1e-3, batch 64): a CNN teacher (10 epochs); a student CNN at under 1/4 of its
- * parameters trained 10 epochs with and without the teacher (mean over seeds 1, 2, 3); the teacher pruned
- * (structured: half of every conv's channels and hidden dense units removed by L2 norm; magnitude:
- * 80% of kernel weights zeroed) and fine-tuned. Peer = the teacher (the unpruned model). Size =
- * ONNX bytes; latency = median onnxruntime batch-1 run (CPU, one thread).
- * The student (conv8-conv16, no hidden dense layer) and its distillation settings (T 4, alpha 0.5)
- * were chosen on validation rows held out of the training digits, never on the test digits
- * (bench/compress/distillValidation.ts; its figures are printed below). On validation rows the
- * distilled student gains 0.25-0.38 points (3 seeds); on the test digits it lost 0.73 in the run of
- * 2026-12-02; seeds alone move the student by up to 2 points. The larger student of the
- * first version (conv8-conv16-dense24) is kept for comparison.
+ * trainer's own code path on one thread (Adam, lr 1e-3, batch 64): a CNN teacher (10 epochs, label
+ * smoothing 0.1); a student CNN at under 1/4 of its parameters trained 10 epochs with and without the
+ * teacher (mean over seeds 1, 2, 3), and, as a control, without the teacher but with label smoothing
+ * 0.1 itself; the teacher pruned (structured: half of every conv's channels and hidden dense units
+ * removed by L2 norm; magnitude: 80% of kernel weights zeroed) and fine-tuned. Peer = the teacher (the
+ * unpruned model). Size = ONNX bytes; latency = median onnxruntime batch-1 run (CPU, one thread).
+ * The student (conv12-conv24, no hidden dense layer), the teacher's label smoothing and the
+ * distillation settings (T 4, alpha 0.5) were chosen on validation rows held out of the training
+ * digits, never on the test digits (bench/compress/distillValidation.ts; its figures are printed
+ * below). A teacher trained without label smoothing gave gains on validation rows that did not carry
+ * to the test digits (run of 2026-12-02: 94.68% distilled vs 95.42% without teacher). The smaller
+ * student of the previous version (conv8-conv16) is kept for comparison. Test digits, loaded run of
+ * 2026-12-02 with the label-smoothed teacher (97.65%): conv12-conv24 distilled 96.33% vs 96.30%
+ * without teacher (ahead on 1 of 3 seeds, so within seed noise) and 96.70% for the student with label
+ * smoothing alone; conv8-conv16 distilled 95.83% vs 95.40% (ahead on 3 of 3) but 1.82 points below
+ * the teacher.
  * The int8 lines are in compress-int8.bench.ts; `npm run bench -- compress` runs both.
  */
 import type { TrainedModelValue } from '../core/common';
@@ -33,21 +38,30 @@ console.log(
   '# compress: bundled digits, 8,000 train / 2,000 test; one onnxruntime thread; the host is shared and loaded',
 );
 const t0 = performance.now();
-const teacher = await train(cnn([16, 32], [64]), data, { epochs: 10, seed: 1 });
+const TEACHER = { epochs: 10, seed: 1, labelSmoothing: 0.1 };
+const teacher = await train(cnn([16, 32], [64]), data, TEACHER);
 const teacherAcc = await accuracyOn(teacher, test);
 const teacherStats = await modelStats(teacher, row);
 console.log(
-  `# teacher CNN conv16-conv32-dense64, 10 epochs: ${teacherStats.parameters} parameters, test accuracy ${pct(teacherAcc)} (${((performance.now() - t0) / 1000).toFixed(0)} s)`,
+  `# teacher CNN conv16-conv32-dense64, 10 epochs, label smoothing ${TEACHER.labelSmoothing}: ${teacherStats.parameters} parameters, test accuracy ${pct(teacherAcc)} (${((performance.now() - t0) / 1000).toFixed(0)} s)`,
 );
 
 const DISTILL = { temperature: 4, alpha: 0.5 };
 console.log(
-  '# distillation settings chosen by bench/compress/distillValidation.ts before the test digits were scored (figures recorded on the loaded machine, 2026-12-02; mean of seeds 1-3; teacher trained on the training digits left): ' +
-    'random holdout of 1,600 training digits: conv8-conv16 student without teacher 96.17%, T 4 alpha 0.5 96.54%, T 8 alpha 0.5 96.48%, T 4 alpha 0.1 96.48%, T 8 alpha 0.1 96.33% (teacher 97.81%); ' +
-    'conv8-conv16-dense24 student (seeds 1-2) without teacher 96.41%, T 4 alpha 0.5 96.50%, T 8 alpha 0.5 96.31%. ' +
-    "Afterwards, holding out the last quarter of each digit's training rows (1,998, as the test split is the last fifth of each digit): " +
-    'conv8-conv16 without teacher 95.13% (per seed 95.20 96.10 94.09), T 4 alpha 0.5 95.38%, T 4 alpha 0.9 95.20%, T 8 alpha 0.9 95.48%, T 2 alpha 0.9 95.05% (teacher 97.45%); ' +
-    'with a teacher trained 15 epochs instead (97.30%) distillation lost: T 4 alpha 0.5 94.59%, T 8 alpha 0.9 94.51%',
+  '# distillation settings chosen by bench/compress/distillValidation.ts before the test digits were scored ' +
+    "(loaded machine, 2026-12-02; the last quarter of each digit's training rows held out, 1,998 rows, as the test split is the last fifth of each digit; " +
+    'teacher trained on the other 6,002; students trained 10 epochs, conv8-conv16 unless named; validation accuracy, mean of seeds 1-5, distilled minus without teacher per seed): ' +
+    'without teacher 95.29% (95.20 96.10 94.14 94.89 96.10). ' +
+    'Teacher without label smoothing (97.10%): T 4 alpha 0.5 95.60% (+0.31, ahead on 4 of 5 seeds), T 4 alpha 0.1 95.62%, T 4 alpha 0.3 95.55%, T 8 alpha 0.1 95.72%, T 8 alpha 0.3 95.79% (+0.50, ahead on 3 of 5), T 6 alpha 0.2 95.71%. ' +
+    'Teacher with dropout 0.5 (97.00%): 95.39-95.63%. Teacher stopped after 4 epochs (95.60%): 94.19-94.96%, behind on 24 of 30 seed-settings. ' +
+    'Students on a cosine schedule (same for both): without teacher 94.03%, distilled 93.69-94.16%. ' +
+    'Teacher with label smoothing 0.1 (97.80%): T 4 alpha 0.5 96.29% (96.25 96.25 96.10 96.40 96.45; +1.00, ahead on 5 of 5), T 4 alpha 0.1 96.08%, T 4 alpha 0.3 96.03%, T 8 alpha 0.1 96.17%, T 8 alpha 0.3 96.20%, T 6 alpha 0.2 96.22% (every setting ahead on every seed). ' +
+    "Control: the student without teacher but with label smoothing 0.1 itself 96.20% (96.60 96.10 95.20 96.25 96.85): most of the gain is also had by smoothing the student's own labels; with label smoothing on both, distilled 96.28% (ahead on 3 of 5). " +
+    'A teacher with label smoothing and seed 2 (97.25%): T 4 alpha 0.5 96.44% (+1.15, ahead on 5 of 5). ' +
+    'As the conv8-conv16 student ends 1.51 points below the label-smoothed teacher, larger students with it, T 4 alpha 0.5 (the smallest within 1.5 points and ahead of its plain version taken): ' +
+    'conv12-conv24 (8,746 parameters) 96.94% against 96.25% without teacher (ahead on 5 of 5; 0.86 below the teacher), ' +
+    'conv8-conv16-dense24 (11,122) 96.42% against 95.65% (5 of 5), conv16-conv32 (12,810) 97.45% against 96.67% (5 of 5). ' +
+    'Control for conv12-conv24: without teacher but with label smoothing 0.1 itself 96.93% (as much as distillation); distilled with label smoothing on both 97.02% (ahead on 2 of 5)',
 );
 
 /** Test accuracy of `spec` trained with and without the teacher, per seed. */
@@ -65,11 +79,17 @@ async function withAndWithout(spec: ReturnType<typeof cnn>) {
   return { distilled, plain, stats: await modelStats(model!, row) };
 }
 
-const student = await withAndWithout(cnn([8, 16], []));
+/** The student of the target line, and a second one kept for comparison. */
+const STUDENT = { filters: [12, 24], dense: [] as number[] };
+const OTHER = { filters: [8, 16], dense: [] as number[] };
+const named = (s: typeof STUDENT): string =>
+  [...s.filters.map((f) => `conv${f}`), ...s.dense.map((d) => `dense${d}`)].join('-');
+
+const student = await withAndWithout(cnn(STUDENT.filters, STUDENT.dense));
 const studentStats = student.stats;
 const { distilled, plain } = student;
 console.log(
-  `# student CNN conv8-conv16: ${studentStats.parameters} parameters (${(studentStats.parameters / teacherStats.parameters).toFixed(3)} of the teacher); ` +
+  `# student CNN ${named(STUDENT)}: ${studentStats.parameters} parameters (${(studentStats.parameters / teacherStats.parameters).toFixed(3)} of the teacher); ` +
     `test accuracy per seed ${SEEDS.join(',')}: distilled (T ${DISTILL.temperature}, alpha ${DISTILL.alpha}) ${distilled.map(pct).join(' ')}, without teacher ${plain.map(pct).join(' ')}`,
 );
 console.log(
@@ -96,19 +116,39 @@ reportBench(
   '%',
   true,
 );
+const smoothed: number[] = [];
+for (const seed of SEEDS) {
+  const control = await train(cnn(STUDENT.filters, STUDENT.dense), data, {
+    epochs: 10,
+    seed,
+    labelSmoothing: TEACHER.labelSmoothing,
+  });
+  smoothed.push(await accuracyOn(control, test));
+}
+console.log(
+  `# control: the student without teacher but with label smoothing ${TEACHER.labelSmoothing} itself, test accuracy per seed ${SEEDS.join(',')}: ${smoothed.map(pct).join(' ')}`,
+);
+reportBench(
+  `compress distilled student vs without teacher, label smoothing ${TEACHER.labelSmoothing} (mean of 3 seeds)`,
+  mean(distilled) * 100,
+  mean(smoothed) * 100,
+  '%',
+  true,
+);
 reportBench('compress student parameters', studentStats.parameters, teacherStats.parameters, 'params', false);
 reportBench('compress student ONNX size', studentStats.bytes, teacherStats.bytes, 'bytes', false);
 reportBench('compress student batch-1 latency', studentStats.batch1Ms, teacherStats.batch1Ms, 'ms', false);
 
-const larger = await withAndWithout(cnn([8, 16], [24]));
+const other = await withAndWithout(cnn(OTHER.filters, OTHER.dense));
 console.log(
-  `# larger student conv8-conv16-dense24: ${larger.stats.parameters} parameters; test accuracy per seed ${SEEDS.join(',')}: ` +
-    `distilled ${larger.distilled.map(pct).join(' ')}, without teacher ${larger.plain.map(pct).join(' ')}`,
+  `# other student ${named(OTHER)}: ${other.stats.parameters} parameters; test accuracy per seed ${SEEDS.join(',')}: ` +
+    `distilled ${other.distilled.map(pct).join(' ')}, without teacher ${other.plain.map(pct).join(' ')}; ` +
+    `distilled vs teacher ${((mean(other.distilled) - teacherAcc) * 100).toFixed(2)} pp`,
 );
 reportBench(
-  'compress larger student (dense24) distilled vs without teacher (mean of 3 seeds)',
-  mean(larger.distilled) * 100,
-  mean(larger.plain) * 100,
+  `compress other student (${named(OTHER)}) distilled vs without teacher (mean of 3 seeds)`,
+  mean(other.distilled) * 100,
+  mean(other.plain) * 100,
   '%',
   true,
 );

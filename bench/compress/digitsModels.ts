@@ -10,8 +10,9 @@ import { cnnParams, cnnSpec } from '../../core/common/nodes/model/cnn';
 import { trainerParams, type TrainerParams } from '../../core/common/nodes/train/trainer';
 import { trainSpec, type TrainExtras } from '../../core/node/executors/train/trainer';
 
-/** A CNN of conv blocks `filters` and hidden dense layers `dense`. */
-export const cnn = (filters: number[], dense: number[]) => cnnSpec(cnnParams.parse({ filters, dense }));
+/** A CNN of conv blocks `filters`, hidden dense layers `dense` and `dropout` before the output layer. */
+export const cnn = (filters: number[], dense: number[], dropout = 0) =>
+  cnnSpec(cnnParams.parse({ filters, dense, dropout }));
 
 const host = {
   signal: new AbortController().signal,

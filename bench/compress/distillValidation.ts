@@ -11,7 +11,11 @@
  *     '{"teacher":{"filters":[16,32],"dense":[64],"epochs":10},"seeds":[1,2,3],
  *       "students":[{"filters":[8,16],"dense":[],"epochs":10,"settings":[[4,0.5],[8,0.5],[4,0.1]]}]}'
  *
- * Settings are [temperature, alpha] pairs. Figures recorded with it are in compress.bench.ts.
+ * Settings are [temperature, alpha] pairs. The teacher takes `dropout` and any trainer params in
+ * `train` (e.g. `{"labelSmoothing":0.1}`), each student trainer params in `train` (given to the
+ * plain and the distilled student alike), and `augment` (prep.augment params) trains every student
+ * on augmented rows. Each setting prints its mean gain over the plain student and on how many seeds
+ * it is ahead. Figures recorded with it are in compress.bench.ts.
  */
 import { createRequire } from 'node:module';
 import type { DatasetSplit, DatasetValue } from '../../core/common';
@@ -19,13 +23,26 @@ import { seededRandom, shuffleInPlace } from '../../core/common/nodes/prep/rando
 import { accuracyOn, firstRow, modelStats } from '../../core/node/executors/opt/modelStats';
 import { loadDigits } from '../digits/digitsIdx';
 import { digitsDataset } from '../digits/trainedModel';
+import type { AugmentParams } from '../../core/common/nodes/prep/augment';
+import { augmentParams } from '../../core/common/nodes/prep/augment';
+import { augmentDataset } from '../../core/common/nodes/prep/augmentImages';
+import type { TrainerParams } from '../../core/common/nodes/train/trainer';
 import { cnn, train } from './digitsModels';
 
 interface Plan {
   holdout?: 'block' | 'random';
-  teacher: { filters: number[]; dense: number[]; epochs: number };
+  /** The teacher; `dropout` before its output layer, `train` any other trainer params (e.g. labelSmoothing). */
+  teacher: { filters: number[]; dense: number[]; epochs: number; dropout?: number; train?: Partial<TrainerParams> };
   seeds: number[];
-  students: { filters: number[]; dense: number[]; epochs: number; settings: [number, number][] }[];
+  /** prep.augment params: the students (with and without the teacher alike) train on the augmented rows. */
+  augment?: Partial<AugmentParams>;
+  students: {
+    filters: number[];
+    dense: number[];
+    epochs: number;
+    train?: Partial<TrainerParams>;
+    settings: [number, number][];
+  }[];
 }
 
 const plan = JSON.parse(process.argv[2] ?? '') as Plan;
@@ -79,15 +96,22 @@ const take = (rows: Uint32Array): DatasetSplit => {
 };
 const validation = take(order.slice(0, held));
 const data: DatasetValue = { ...full, splits: { train: take(order.slice(held)) } };
+const studentData = plan.augment ? augmentDataset(data, augmentParams.parse(plan.augment)) : data;
 const pct = (x: number): string => (x * 100).toFixed(2);
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 const row = await firstRow(validation, [1, 28, 28]);
 const t = plan.teacher;
-const teacher = await train(cnn(t.filters, t.dense), data, { epochs: t.epochs, seed: 1 });
-console.log(`${plan.holdout ?? 'block'} holdout: ${held} validation rows, ${all.n - held} training rows`);
+const teacher = await train(cnn(t.filters, t.dense, t.dropout), data, { epochs: t.epochs, seed: 1, ...t.train });
 console.log(
-  `teacher conv${t.filters.join('-')} dense${t.dense.join('-')}, ${t.epochs} epochs: ${(await modelStats(teacher, row)).parameters} parameters, validation ${pct(await accuracyOn(teacher, validation))}%`,
+  `${plan.holdout ?? 'block'} holdout: ${held} validation rows, ${all.n - held} training rows` +
+    (plan.augment
+      ? `; students train on ${studentData.splits.train.n} rows (augment ${JSON.stringify(plan.augment)})`
+      : ''),
+);
+console.log(
+  `teacher conv${t.filters.join('-')} dense${t.dense.join('-')}${t.dropout ? ` dropout ${t.dropout}` : ''}, ${t.epochs} epochs${t.train ? ` ${JSON.stringify(t.train)}` : ''}: ` +
+    `${(await modelStats(teacher, row)).parameters} parameters, validation ${pct(await accuracyOn(teacher, validation))}%`,
 );
 for (const s of plan.students) {
   const spec = cnn(s.filters, s.dense);
@@ -95,19 +119,23 @@ for (const s of plan.students) {
   const distilled = s.settings.map(() => [] as number[]);
   let parameters = 0;
   for (const seed of plan.seeds) {
-    const without = await train(spec, data, { epochs: s.epochs, seed });
+    const without = await train(spec, studentData, { epochs: s.epochs, seed, ...s.train });
     parameters = (await modelStats(without, row)).parameters;
     plain.push(await accuracyOn(without, validation));
     for (const [i, [temperature, alpha]] of s.settings.entries()) {
-      const d = await train(spec, data, { epochs: s.epochs, seed, temperature, alpha }, { teacher });
+      const d = await train(spec, studentData, { epochs: s.epochs, seed, ...s.train, temperature, alpha }, { teacher });
       distilled[i].push(await accuracyOn(d, validation));
     }
   }
   console.log(
-    `student conv${s.filters.join('-')} dense${s.dense.join('-') || ' none'}, ${s.epochs} epochs, ${parameters} parameters, ` +
+    `student conv${s.filters.join('-')} dense${s.dense.join('-') || ' none'}, ${s.epochs} epochs${s.train ? ` ${JSON.stringify(s.train)}` : ''}, ${parameters} parameters, ` +
       `validation % per seed ${plan.seeds.join(',')} (mean): without teacher ${plain.map(pct).join(' ')} (${pct(mean(plain))}); ` +
       s.settings
-        .map(([T, a], i) => `T ${T} alpha ${a}: ${distilled[i].map(pct).join(' ')} (${pct(mean(distilled[i]))})`)
+        .map(([T, a], i) => {
+          const gain = distilled[i].map((d, k) => d - plain[k]);
+          const wins = gain.filter((g) => g > 0).length;
+          return `T ${T} alpha ${a}: ${distilled[i].map(pct).join(' ')} (${pct(mean(distilled[i]))}, gain ${pct(mean(gain))}, ahead on ${wins} of ${gain.length} seeds)`;
+        })
         .join('; '),
   );
 }
