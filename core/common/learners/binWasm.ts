@@ -4,35 +4,37 @@
  * passes of 11 bits, as `binning.ts`'s `sortFloat32`), and the branch-free bin search of
  * `applyBins`. The sorted values and bins are the same as the JavaScript ones.
  */
-import { I32 } from '../wasm/encode';
+import { I32, uleb } from '../wasm/encode';
+import {
+  BLOCK,
+  BR,
+  BR_IF,
+  END,
+  F32_LOAD,
+  GET,
+  I32_ADD,
+  I32_AND,
+  I32_CONST,
+  I32_EQZ,
+  I32_GE_U,
+  I32_LOAD,
+  I32_OR,
+  I32_SHL,
+  I32_SHR_U,
+  I32_STORE,
+  I32_STORE8,
+  LOOP,
+  SELECT,
+  SET,
+  TEE,
+  VOID,
+} from '../wasm/simd';
 
-const GET = 0x20;
-const SET = 0x21;
-const TEE = 0x22;
-const END = 0x0b;
-const BLOCK = 0x02;
-const LOOP = 0x03;
-const BR = 0x0c;
-const BR_IF = 0x0d;
-const SELECT = 0x1b;
-const VOID = 0x40;
-const I32_CONST = 0x41;
-const I32_EQZ = 0x45;
-const I32_GE_U = 0x4f;
 const F32_EQ = 0x5b;
 const F32_NE = 0x5c;
 const F32_LT = 0x5d;
-const I32_ADD = 0x6a;
-const I32_AND = 0x71;
-const I32_OR = 0x72;
 const I32_XOR = 0x73;
-const I32_SHL = 0x74;
 const I32_SHR_S = 0x75;
-const I32_SHR_U = 0x76;
-const I32_LOAD = 0x28;
-const F32_LOAD = 0x2a;
-const I32_STORE = 0x36;
-const I32_STORE8 = 0x3a;
 const MEMORY_FILL = [0xfc, 0x0b, 0x00];
 
 /** Bytes of the three digit counts (2048 i32 each) the sort needs. */
@@ -129,7 +131,7 @@ export const applyBinsBody: number[] = (() => {
   const [END_, V, LO] = [5, 6, 7];
   const F32 = 0x7d;
   const step = (bit: number) => [
-    ...[GET, LO, GET, PAD, GET, LO, ...i32(2), I32_SHL, I32_ADD, F32_LOAD, 2, ...uleb4((1 << bit) - 1)],
+    ...[GET, LO, GET, PAD, GET, LO, ...i32(2), I32_SHL, I32_ADD, F32_LOAD, 2, ...uleb(4 * ((1 << bit) - 1))],
     ...[GET, V, F32_LT, ...i32(bit), I32_SHL, I32_ADD, SET, LO],
   ];
   return [
@@ -144,16 +146,3 @@ export const applyBinsBody: number[] = (() => {
     ...[END, END, END],
   ];
 })();
-
-/** The memarg offset (unsigned LEB128) of element `k` of a 4-byte array. */
-function uleb4(k: number): number[] {
-  let v = 4 * k;
-  const out: number[] = [];
-  do {
-    let b = v & 0x7f;
-    v >>>= 7;
-    if (v) b |= 0x80;
-    out.push(b);
-  } while (v);
-  return out;
-}

@@ -4,6 +4,54 @@
  * flags. Each does its JavaScript loop's arithmetic in the same order.
  */
 import { F64, I32, name, section, uleb, V128, WASM_HEADER } from '../wasm/encode';
+import {
+  BLOCK,
+  BR,
+  BR_IF,
+  END,
+  F32_DEMOTE_F64,
+  F32_LOAD,
+  F64X2_ADD,
+  F64X2_DIV,
+  F64X2_MUL,
+  F64X2_SPLAT,
+  F64X2_SUB,
+  F64_ABS,
+  F64_ADD,
+  F64_CONST,
+  F64_CONVERT_I32_S,
+  F64_DIV,
+  F64_LOAD,
+  F64_LT,
+  F64_MUL,
+  F64_PROMOTE_F32,
+  F64_STORE,
+  F64_SUB,
+  GET,
+  I32_ADD,
+  I32_AND,
+  I32_CONST,
+  I32_EQZ,
+  I32_GE_U,
+  I32_LOAD,
+  I32_LOAD8_U,
+  I32_LT_S,
+  I32_LT_U,
+  I32_OR,
+  I32_SHL,
+  I32_STORE8,
+  I32_SUB,
+  I32_WRAP_I64,
+  IF,
+  LOOP,
+  MEMORY_COPY,
+  SELECT,
+  SET,
+  SIMD,
+  TEE,
+  V128_AND,
+  VOID,
+} from '../wasm/simd';
 
 export type Partition = (
   list: number,
@@ -49,58 +97,12 @@ export type ClassSums = (p: number, pend: number, weight: number, classes: numbe
 export type MarkLeft = (p: number, pmid: number, pend: number, flags: number) => void;
 
 const I64 = 0x7e;
-const GET = 0x20;
-const SET = 0x21;
-const TEE = 0x22;
-const BLOCK = 0x02;
-const LOOP = 0x03;
-const IF = 0x04;
-const BR = 0x0c;
-const BR_IF = 0x0d;
-const END = 0x0b;
-const VOID = 0x40;
-const SELECT = 0x1b;
-const I32_LOAD = 0x28;
 const I64_LOAD = 0x29;
-const F32_LOAD = 0x2a;
-const F64_LOAD = 0x2b;
-const I32_LOAD8_U = 0x2d;
 const I64_STORE = 0x37;
-const F64_STORE = 0x39;
-const I32_CONST = 0x41;
-const F64_CONST = 0x44;
-const I32_EQZ = 0x45;
-const I32_LT_S = 0x48;
-const I32_LT_U = 0x49;
-const I32_STORE8 = 0x3a;
-const I32_GE_U = 0x4f;
 const F32_GE = 0x60;
-const F64_LT = 0x63;
 const F64_GE = 0x66;
-const I32_ADD = 0x6a;
-const I32_SUB = 0x6b;
-const I32_AND = 0x71;
-const I32_OR = 0x72;
-const I32_SHL = 0x74;
-const F64_ABS = 0x99;
-const F64_ADD = 0xa0;
-const F64_SUB = 0xa1;
-const F64_MUL = 0xa2;
-const F64_DIV = 0xa3;
-const I32_WRAP_I64 = 0xa7;
-const F32_DEMOTE_F64 = 0xb6;
-const F64_CONVERT_I32_S = 0xb7;
-const F64_PROMOTE_F32 = 0xbb;
-const MEMORY_COPY = [0xfc, 0x0a, 0x00, 0x00];
-const SIMD = 0xfd;
 const V128_LOAD = [SIMD, 0x00, 4, 0];
-const F64X2_SPLAT = [SIMD, 0x14];
 const F64X2_LANE = (lane: number) => [SIMD, 0x21, lane];
-const V128_AND = [SIMD, 0x4e];
-const F64X2_ADD = [SIMD, 0xf0, 0x01];
-const F64X2_SUB = [SIMD, 0xf1, 0x01];
-const F64X2_MUL = [SIMD, 0xf2, 0x01];
-const F64X2_DIV = [SIMD, 0xf3, 0x01];
 const f64 = (v: number) => [F64_CONST, ...new Uint8Array(Float64Array.of(v).buffer)];
 
 /**

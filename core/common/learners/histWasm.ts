@@ -12,6 +12,38 @@ import { binaryLossBody, expBody, leafAddBody } from './logLossWasm';
 import { rootSumsBody, splitScanBody } from './splitWasm';
 import { applyBinsBody, RADIX_COUNT_BYTES, radixKeysBody, radixSortBody } from './binWasm';
 import { thresholdsOfSorted, type BinnedFeatures } from './binning';
+import {
+  BLOCK,
+  BR,
+  BR_IF,
+  END,
+  F32_LOAD,
+  F32_STORE,
+  F64X2_ADD,
+  F64X2_REPLACE_1,
+  F64X2_SPLAT,
+  F64X2_SUB,
+  F64_ADD,
+  F64_CONST,
+  F64_LOAD,
+  F64_PROMOTE_F32,
+  F64_STORE,
+  GET,
+  I32_ADD,
+  I32_CONST,
+  I32_GE_U,
+  I32_LOAD,
+  I32_LOAD8_U,
+  I32_SHL,
+  I32_STORE,
+  I32_SUB,
+  LOOP,
+  MEMORY_COPY,
+  SET,
+  SIMD,
+  TEE,
+  VOID,
+} from '../wasm/simd';
 
 declare const WebAssembly: WasmApi | undefined;
 
@@ -45,40 +77,10 @@ type Scan = (
 type Gather = (r: number, end: number, grad: number, hess: number, og: number, oh: number) => void;
 type Partition = (r: number, end: number, col: number, goesLeft: number, part: number) => number;
 
-const GET = 0x20;
-const SET = 0x21;
-const TEE = 0x22;
-const I32_CONST = 0x41;
-const I32_ADD = 0x6a;
-const I32_SUB = 0x6b;
 const I32_MUL = 0x6c;
-const I32_SHL = 0x74;
-const I32_GE_U = 0x4f;
-const I32_LOAD = 0x28;
-const I32_LOAD8_U = 0x2d;
-const I32_STORE = 0x36;
-const F32_LOAD = 0x2a;
-const F32_STORE = 0x38;
-const F64_LOAD = 0x2b;
-const F64_STORE = 0x39;
-const F64_CONST = 0x44;
-const F64_ADD = 0xa0;
-const F64_PROMOTE_F32 = 0xbb;
-const BLOCK = 0x02;
-const LOOP = 0x03;
-const BR = 0x0c;
-const BR_IF = 0x0d;
-const END = 0x0b;
-const VOID = 0x40;
-const MEMORY_COPY = [0xfc, 0x0a, 0x00, 0x00];
 
-const SIMD = 0xfd;
 const V128_LOAD = [SIMD, 0x00, 3, 0];
 const V128_STORE = [SIMD, 0x0b, 3, 0];
-const F64X2_SPLAT = [SIMD, 0x14];
-const F64X2_REPLACE_1 = [SIMD, 0x22, 1];
-const F64X2_ADD = [SIMD, 0xf0, 0x01];
-const F64X2_SUB = [SIMD, 0xf1, 0x01];
 
 /** Params 0-11 (rows, size, og, oh, col0-3, hist0-3: byte addresses), locals k, r, a (i32), gh (f64x2). */
 const [ROWS, SIZE, OG, OH] = [0, 1, 2, 3];

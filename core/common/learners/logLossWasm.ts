@@ -5,57 +5,60 @@
  * hessians and the loss are the same bit for bit as the JavaScript loop's, and the loop itself.
  */
 import { F64, I32, V128 } from '../wasm/encode';
+import {
+  BLOCK,
+  BR,
+  BR_IF,
+  END,
+  F32_DEMOTE_F64,
+  F32_STORE,
+  F64_ABS,
+  F64_ADD,
+  F64_CONST,
+  F64_CONVERT_I32_S,
+  F64_DIV,
+  F64_GT,
+  F64_LOAD,
+  F64_LT,
+  F64_MUL,
+  F64_STORE,
+  F64_SUB,
+  GET,
+  I32_ADD,
+  I32_AND,
+  I32_CONST,
+  I32_EQ,
+  I32_EQZ,
+  I32_GE_U,
+  I32_LOAD,
+  I32_LT_S,
+  I32_LT_U,
+  I32_OR,
+  I32_SHL,
+  I32_SHR_U,
+  I32_SUB,
+  I32_WRAP_I64,
+  IF,
+  LOOP,
+  SELECT,
+  SET,
+  SIMD,
+  TEE,
+  VOID,
+} from '../wasm/simd';
 
-const GET = 0x20;
-const SET = 0x21;
-const TEE = 0x22;
-const IF = 0x04;
 const ELSE = 0x05;
-const END = 0x0b;
-const BLOCK = 0x02;
-const LOOP = 0x03;
-const BR = 0x0c;
-const BR_IF = 0x0d;
 const RETURN = 0x0f;
 const CALL = 0x10;
-const SELECT = 0x1b;
-const VOID = 0x40;
-const I32_CONST = 0x41;
-const F64_CONST = 0x44;
-const I32_EQZ = 0x45;
-const I32_EQ = 0x46;
-const I32_LT_S = 0x48;
-const I32_GE_U = 0x4f;
 const I32_GT_U = 0x4b;
-const I32_LT_U = 0x49;
 const F64_EQ = 0x61;
-const F64_LT = 0x63;
-const F64_GT = 0x64;
-const I32_ADD = 0x6a;
-const I32_SUB = 0x6b;
-const I32_AND = 0x71;
-const I32_OR = 0x72;
-const I32_SHL = 0x74;
-const I32_SHR_U = 0x76;
 const I64_SHL = 0x86;
 const I64_SHR_U = 0x88;
-const F64_ABS = 0x99;
 const F64_NEG = 0x9a;
-const F64_ADD = 0xa0;
-const F64_SUB = 0xa1;
-const F64_MUL = 0xa2;
-const F64_DIV = 0xa3;
-const I32_WRAP_I64 = 0xa7;
 const I32_TRUNC_SAT_F64_S = [0xfc, 0x02];
 const I64_EXTEND_I32_U = 0xad;
-const F32_DEMOTE_F64 = 0xb6;
-const F64_CONVERT_I32_S = 0xb7;
 const I64_REINTERPRET_F64 = 0xbd;
 const F64_REINTERPRET_I64 = 0xbf;
-const F64_LOAD = 0x2b;
-const F32_STORE = 0x38;
-const F64_STORE = 0x39;
-const I32_LOAD = 0x28;
 
 /** Signed LEB128 (i32.const immediates). */
 function sleb(v: number): number[] {
@@ -143,7 +146,6 @@ export const expBody: number[] = [
   END,
 ];
 
-const SIMD = 0xfd;
 const simd = (op: number) => [SIMD, ...(op < 128 ? [op] : [(op & 0x7f) | 0x80, op >> 7])];
 const V128_LOAD = [...simd(0x00), 3, 0];
 const STORE64_LANE0 = [...simd(0x5b), 2, 0, 0];

@@ -5,45 +5,47 @@
  * two f64 operations), so splits and leaf values are the same bit for bit.
  */
 import { F64, I32, V128 } from '../wasm/encode';
+import {
+  BLOCK,
+  BR,
+  BR_IF,
+  END,
+  F32_LOAD,
+  F64X2_ADD,
+  F64X2_DIV,
+  F64X2_MUL,
+  F64X2_REPLACE_1,
+  F64X2_SPLAT,
+  F64X2_SUB,
+  F64_ADD,
+  F64_CONST,
+  F64_GT,
+  F64_LOAD,
+  F64_LT,
+  F64_PROMOTE_F32,
+  F64_STORE,
+  F64_SUB,
+  GET,
+  I32_ADD,
+  I32_AND,
+  I32_CONST,
+  I32_EQ,
+  I32_GE_U,
+  I32_LOAD,
+  I32_OR,
+  I32_SHL,
+  IF,
+  LOOP,
+  SET,
+  SIMD,
+  TEE,
+  VOID,
+} from '../wasm/simd';
 
-const GET = 0x20;
-const SET = 0x21;
-const TEE = 0x22;
-const IF = 0x04;
-const END = 0x0b;
-const BLOCK = 0x02;
-const LOOP = 0x03;
-const BR = 0x0c;
-const BR_IF = 0x0d;
-const VOID = 0x40;
-const I32_CONST = 0x41;
-const F64_CONST = 0x44;
-const I32_EQ = 0x46;
-const I32_GE_U = 0x4f;
-const F64_LT = 0x63;
-const F64_GT = 0x64;
-const I32_ADD = 0x6a;
-const I32_AND = 0x71;
-const I32_OR = 0x72;
-const I32_SHL = 0x74;
-const F64_ADD = 0xa0;
-const F64_SUB = 0xa1;
-const F64_PROMOTE_F32 = 0xbb;
-const I32_LOAD = 0x28;
-const F32_LOAD = 0x2a;
-const F64_LOAD = 0x2b;
-const F64_STORE = 0x39;
-const SIMD = 0xfd;
 const V128_LOAD = [SIMD, 0x00, 3, 0];
-const F64X2_SPLAT = [SIMD, 0x14];
 const F64X2_EXTRACT = (lane: number) => [SIMD, 0x21, lane];
-const F64X2_REPLACE_1 = [SIMD, 0x22, 1];
 const F64X2_LT = [SIMD, 0x49];
 const ANY_TRUE = [SIMD, 0x53];
-const F64X2_ADD = [SIMD, 0xf0, 0x01];
-const F64X2_SUB = [SIMD, 0xf1, 0x01];
-const F64X2_MUL = [SIMD, 0xf2, 0x01];
-const F64X2_DIV = [SIMD, 0xf3, 0x01];
 const range = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => a + i);
 /** i8x16.shuffle to `[a.lane0, b.lane0]` and to `[a.lane1, b.lane1]`. */
 const LANES_0 = [SIMD, 0x0d, ...range(0, 8), ...range(16, 24)];

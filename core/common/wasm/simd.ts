@@ -1,7 +1,8 @@
 /**
- * Opcodes and code generators shared by the WebAssembly SIMD modules Weft assembles in TypeScript
- * (`learners/logisticWasm.ts`, `learners/svmWasm.ts`): locals, control flow, f64x2 arithmetic and
- * `e^x` of two lanes at once.
+ * Opcodes and code generators shared by the WebAssembly modules Weft assembles in TypeScript (the
+ * learners' `*Wasm.ts` and `cartKernels.ts`): locals, control flow, loads and stores, scalar and
+ * f64x2 arithmetic, and `e^x` of two lanes at once. An opcode whose memarg alignment differs by
+ * module (`V128_LOAD` with align 3 or 4) stays in that module.
  */
 
 export const GET = 0x20;
@@ -17,6 +18,38 @@ export const BR_IF = 0x0d;
 export const END = 0x0b;
 export const VOID = 0x40;
 export const SIMD = 0xfd;
+export const F32_DEMOTE_F64 = 0xb6;
+export const F32_LOAD = 0x2a;
+export const F32_STORE = 0x38;
+export const F64X2_REPLACE_1 = [SIMD, 0x22, 1];
+export const F64_ABS = 0x99;
+export const F64_ADD = 0xa0;
+export const F64_CONVERT_I32_S = 0xb7;
+export const F64_DIV = 0xa3;
+export const F64_GT = 0x64;
+export const F64_LOAD = 0x2b;
+export const F64_LT = 0x63;
+export const F64_MUL = 0xa2;
+export const F64_PROMOTE_F32 = 0xbb;
+export const F64_STORE = 0x39;
+export const F64_SUB = 0xa1;
+export const I32_AND = 0x71;
+export const I32_EQ = 0x46;
+export const I32_EQZ = 0x45;
+export const I32_LOAD = 0x28;
+export const I32_LOAD8_U = 0x2d;
+export const I32_LT_S = 0x48;
+export const I32_LT_U = 0x49;
+export const I32_OR = 0x72;
+export const I32_SHR_U = 0x76;
+export const I32_STORE = 0x36;
+export const I32_STORE8 = 0x3a;
+export const I32_SUB = 0x6b;
+export const I32_WRAP_I64 = 0xa7;
+export const IF = 0x04;
+export const MEMORY_COPY = [0xfc, 0x0a, 0x00, 0x00];
+export const SELECT = 0x1b;
+export const TEE = 0x22;
 export const V128_LOAD = [SIMD, 0x00, 0, 0];
 export const V128_STORE = [SIMD, 0x0b, 0, 0];
 export const LOAD64_ZERO = [SIMD, 0x5d, 0, 0];
