@@ -194,7 +194,6 @@ export async function chunkedPass(
     const builders = rows.builders!;
     for (let j = next; j < count; j++) {
       const r = await results.get(j);
-
       if (hooks.signal) throwIfAborted(hooks.signal);
       if (r?.ok && r.start === end) {
         for (let k = 0; k < builders.length; k++) builders[k].append(r.columns[k], line - 1);

@@ -3,6 +3,7 @@ import { tokenize } from '../../transforms/tokenize';
 import { DataError } from './DataError';
 import { tfidf } from '../../transforms/tfidf';
 import { applyChain, columnValues } from '../../transforms/features';
+import { moments, type Moments } from '../../transforms/TransformModule';
 
 function isMissing(v: unknown): boolean {
   return v === null || v === undefined || (typeof v === 'number' && v !== v);
@@ -47,31 +48,13 @@ function categoriesOf(col: TableColumn, n: number, imputed: number | string | un
  * Mean, population std, min and max of a numeric column's first `n` values, missing values
  * replaced by `fill` (the column's imputer) or skipped when it has none.
  */
-function numericMoments(col: TableColumn, n: number, fill: number | undefined, column: string) {
+function numericMoments(col: TableColumn, n: number, fill: number | undefined, column: string): Moments {
   if (Array.isArray(col.values)) throw new DataError(`column '${column}' holds categories; it cannot be scaled`);
-  let count = 0;
-  let sum = 0;
-  let min = Infinity;
-  let max = -Infinity;
-  const at = (i: number): number => {
-    const v = col.values[i] as number;
-    return v === v ? v : (fill ?? NaN);
-  };
-  for (let i = 0; i < n; i++) {
-    const v = at(i);
-    if (v !== v) continue;
-    count++;
-    sum += v;
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  const mean = count ? sum / count : 0;
-  let ss = 0;
-  for (let i = 0; i < n; i++) {
-    const v = at(i);
-    if (v === v) ss += (v - mean) * (v - mean);
-  }
-  return { mean, std: count ? Math.sqrt(ss / count) : 0, min: count ? min : 0, max: count ? max : 0 };
+  const v = col.values.subarray(0, n);
+  if (fill === undefined) return moments(v);
+  const filled = new Float64Array(n);
+  for (let i = 0; i < n; i++) filled[i] = v[i] === v[i] ? v[i] : fill;
+  return moments(filled);
 }
 
 /**
