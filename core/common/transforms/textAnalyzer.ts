@@ -1,7 +1,9 @@
 /**
  * scikit-learn's CountVectorizer analyzers (1.2) in TypeScript: `word` (tokens of token_pattern,
- * by default `(?u)\b\w\w+\b`, less the stop words, then word n-grams joined by a space) and `char` (white-space runs
- * collapsed, then character n-grams over code points). Python's `\w` is a letter, a number or `_`.
+ * by default `(?u)\b\w\w+\b`, less the stop words, then word n-grams joined by a space), `char` (white-space runs
+ * collapsed, then character n-grams over code points) and `char_wb` (character n-grams of each white-space-separated
+ * word padded with one space on each side). Python's `\w` is a letter, a number or `_`; its `\s` and `str.split()`
+ * white space is `str.isspace()`, which differs from JavaScript's `\s` (U+001C–U+001F and U+0085 in, U+FEFF out).
  */
 
 import { ENGLISH_STOP_WORDS } from './englishStopWords';
@@ -11,11 +13,16 @@ import { DEFAULT_TOKEN_PATTERN, findTokens, tokenRegex } from './tokenPattern';
 const TOKEN = /[\p{L}\p{N}_]{2,}/gu;
 /** The same pattern in RE2 syntax, for onnxruntime's Tokenizer. */
 export const TOKEN_RE2 = '[\\pL\\pN_]{2,}';
-const WHITE_SPACES = /\s\s+/gu;
+/** Python's `str.isspace()` characters, which its `re` `\s` and `str.split()` use. */
+const PY_SPACE = '\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
+/** scikit-learn's `_white_spaces`, `\s\s+`: runs of two or more become one space (a single tab stays). */
+const WHITE_SPACES = new RegExp(`[${PY_SPACE}]{2,}`, 'gu');
+/** The words of Python's `str.split()`: maximal runs of non-white-space. */
+const PY_WORDS = new RegExp(`[^${PY_SPACE}]+`, 'gu');
 
 /** How a document becomes terms. */
 export interface AnalyzerOptions {
-  analyzer: 'word' | 'char';
+  analyzer: 'word' | 'char' | 'char_wb';
   ngramRange: readonly [number, number];
   lowercase: boolean;
   /** Word analyzer: what a token is, in Python's re syntax (token_pattern). @default DEFAULT_TOKEN_PATTERN */
@@ -63,10 +70,30 @@ export function analyze(doc: string, o: AnalyzerOptions): string[] {
       for (let i = 0; i + n <= tokens.length; i++) out.push(tokens.slice(i, i + n).join(' '));
     return out;
   }
+  if (o.analyzer === 'char_wb') return wordBoundedGrams(text, lo, hi);
   const chars = Array.from(text.replace(WHITE_SPACES, ' '));
   const out: string[] = [];
   for (let n = lo; n <= Math.min(hi, chars.length); n++)
     for (let i = 0; i + n <= chars.length; i++) out.push(chars.slice(i, i + n).join(''));
+  return out;
+}
+
+/**
+ * scikit-learn's `_char_wb_ngrams`: for each word, padded `' word '`, its n-grams for n from `lo` to
+ * `hi`; a padded word no longer than n is counted once, whole, and longer n are skipped for it.
+ */
+function wordBoundedGrams(text: string, lo: number, hi: number): string[] {
+  const out: string[] = [];
+  for (const word of text.match(PY_WORDS) ?? []) {
+    const w = Array.from(` ${word} `);
+    for (let n = lo; n <= hi; n++) {
+      if (w.length <= n) {
+        out.push(w.join(''));
+        break;
+      }
+      for (let i = 0; i + n <= w.length; i++) out.push(w.slice(i, i + n).join(''));
+    }
+  }
   return out;
 }
 

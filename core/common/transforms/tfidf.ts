@@ -143,8 +143,8 @@ function fitTfidf(column: string, train: ColumnValues, p: TfidfOptions): Tfidf {
   if (!stats.terms.length)
     throw new DataError(
       `${where}: the ${n} training documents hold no terms (${empty} are empty; ` +
-        `${defaultTokens(p) ? 'a word term needs two letters or digits' : `no match of tokenPattern ${p.tokenPattern}`}` +
-        `${stopWordsOf(p) ? ', stop words removed' : ''}); check that the column holds the text`,
+        `${p.analyzer !== 'word' ? 'every document is empty' : defaultTokens(p) ? 'a word term needs two letters or digits' : `no match of tokenPattern ${p.tokenPattern}`}` +
+        `${p.analyzer === 'word' && stopWordsOf(p) ? ', stop words removed' : ''}); check that the column holds the text`,
     );
   const { min, max } = docBounds(p, n);
   if (max < min)
@@ -322,7 +322,7 @@ function ngramPool(t: Tfidf): { pool: string[]; counts: number[]; indexes: numbe
 function emitTfidf(t: Tfidf, b: GraphBuilder, x: T): T {
   if (!graphable(t))
     throw new DataError(
-      `prep.tfidf: column '${t.column}' uses ${t.analyzer !== 'word' ? 'character n-grams' : defaultTokens(t) ? 'stop words inside word n-grams' : 'a custom tokenPattern'}, which an ONNX graph cannot cut`,
+      `prep.tfidf: column '${t.column}' uses ${t.analyzer === 'char_wb' ? 'word-bounded character n-grams' : t.analyzer !== 'word' ? 'character n-grams' : defaultTokens(t) ? 'stop words inside word n-grams' : 'a custom tokenPattern'}, which an ONNX graph cannot cut`,
     );
   const width = t.vocabulary.length;
   let docs = b.op('Reshape', [x, b.constI64([-1])], ['batch'], {}, 'string');

@@ -11,9 +11,11 @@ const d = TFIDF_DEFAULTS;
 export const tfidfParams = z.object({
   columns: z.array(z.string()).default([]).describe('Text columns; empty = every free-text feature'),
   analyzer: z
-    .enum(['word', 'char'])
+    .enum(['word', 'char', 'char_wb'])
     .default(d.analyzer)
-    .describe('word: n-grams of tokens (two or more letters, digits or _); char: n-grams of characters (analyzer)'),
+    .describe(
+      'word: n-grams of tokens (two or more letters, digits or _); char: n-grams of characters; char_wb: character n-grams inside words, each word padded with a space on both sides (analyzer)',
+    ),
   ngramRange: z
     .tuple([z.number().int().min(1), z.number().int().min(1)])
     .default([1, 1])

@@ -2,7 +2,7 @@
  * Text through the real nodes: a CSV of SpamAssassin messages → prep.split (text feature) →
  * prep.tfidf → ml.logistic / ml.svm (linear) / ml.naive_bayes (multinomial) → eval → export.onnx,
  * run with `weft run`; the logistic export is then served by `weft serve-model` on raw strings. Word n-grams export with the text preprocessing inside the graph (the model
- * takes raw strings); character n-grams export as a feature-vector model.
+ * takes raw strings); character n-grams (char, char_wb) export as a feature-vector model.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -117,6 +117,12 @@ describe('prep.tfidf into classical learners: train, evaluate, export', () => {
       id: 'char',
       width: 3000,
       tfidf: { analyzer: 'char', ngramRange: [2, 3], maxFeatures: 3000 },
+    },
+    {
+      name: 'word-bounded character n-grams (char_wb)',
+      id: 'charwb',
+      width: 2000,
+      tfidf: { analyzer: 'char_wb', ngramRange: [3, 5], maxFeatures: 2000, sublinearTf: true },
     },
     {
       name: 'a custom tokenPattern with English stop words in word pairs',
