@@ -1,12 +1,17 @@
 import { z } from 'zod';
+import { rawTextMessage } from '../../transforms/features';
 import type { DatasetValue, FittedTransform } from '../../values';
 import { onehot } from '../../transforms/onehot';
 import { ordinal } from '../../transforms/ordinal';
+import { DataError } from './DataError';
 import { pickFeatures, trainRaw, trainValues, withTransforms } from './refitDataset';
 
 const REPLACED = new Set(['onehot', 'ordinal', 'standardize', 'minmax']);
 
-const columns = z.array(z.string()).default([]).describe('Feature columns; empty = every category column');
+const columns = z
+  .array(z.string())
+  .default([])
+  .describe('Feature columns; empty = every category column (free-text columns are for prep.tfidf or prep.tokenize)');
 
 export const onehotParams = z.object({
   columns,
@@ -26,7 +31,10 @@ export const datasetIo = {
   outputs: [{ name: 'dataset', type: { kind: 'Dataset' } }],
 } as const;
 
-/** Fits one encoder per column on the training split, replacing that column's previous encoder and scaler. */
+/**
+ * Fits one encoder per column on the training split, replacing that column's previous encoder and scaler.
+ * Free-text columns are not categories: left out by default, and refused when listed.
+ */
 export function fitEncoder(
   ds: DatasetValue,
   kind: 'onehot' | 'ordinal',
@@ -34,9 +42,14 @@ export function fitEncoder(
 ): DatasetValue {
   const node = `prep.${kind}`;
   trainRaw(ds, node);
-  const features = pickFeatures(ds, p.columns, (f) => f.type === 'category' || f.type === 'text', node);
+  const features = pickFeatures(ds, p.columns, (f) => f.type === 'category', node);
   let transforms: FittedTransform[] = [...ds.transforms];
   for (const f of features) {
+    if (f.type === 'text')
+      throw new DataError(
+        `${node}: ${rawTextMessage([f.name], `${kind === 'onehot' ? 'one-hot' : 'ordinal'} encoding`)}; ` +
+          `to encode it as categories anyway, set its type to category in data.csv's types`,
+      );
     transforms = transforms.filter((t) => !(t.column === f.name && REPLACED.has(t.kind)));
     const train = trainValues(ds, f.name, transforms, node);
     transforms.push(

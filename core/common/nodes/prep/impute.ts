@@ -4,10 +4,16 @@ import { rawHasMissing } from '../../splitRaw';
 import { impute } from '../../transforms/impute';
 import type { DatasetValue, FittedTransform } from '../../values';
 import { defineNode } from '../NodeDefinition';
+import { DataError } from './DataError';
 import { pickFeatures, trainRaw, withTransforms } from './refitDataset';
 
 export const imputeParams = z.object({
-  columns: z.array(z.string()).default([]).describe('Feature columns; empty = every feature with missing values'),
+  columns: z
+    .array(z.string())
+    .default([])
+    .describe(
+      'Feature columns; empty = every feature with missing values but free text (prep.tfidf and prep.tokenize read a missing text as an empty one)',
+    ),
   strategy: z
     .enum(['mean', 'median', 'most_frequent', 'constant'])
     .default('mean')
@@ -35,9 +41,14 @@ function hasMissing(ds: DatasetValue, name: string): boolean {
 /** Fits imputers on the training split; each goes first in its column's transforms, replacing an earlier one. */
 export function fitImputer(ds: DatasetValue, p: ImputeParams): DatasetValue {
   const raw = trainRaw(ds, 'prep.impute');
-  const features = pickFeatures(ds, p.columns, (f) => hasMissing(ds, f.name), 'prep.impute');
+  const features = pickFeatures(ds, p.columns, (f) => f.type !== 'text' && hasMissing(ds, f.name), 'prep.impute');
   let transforms: FittedTransform[] = [...ds.transforms];
   for (const f of features) {
+    if (f.type === 'text' && (p.strategy === 'mean' || p.strategy === 'median'))
+      throw new DataError(
+        `prep.impute: column '${f.name}' holds free text, which has no ${p.strategy}: use most_frequent or constant, ` +
+          'or leave it out (prep.tfidf and prep.tokenize read a missing text as an empty one)',
+      );
     const col = raw.find((c) => c.name === f.name)!;
     const imp = impute.fit(f.name, columnValues(col, ds.splits.train.n, ds.splits.train.rawRows), p);
     transforms = transforms.filter((t) => !(t.kind === 'impute' && t.column === f.name));

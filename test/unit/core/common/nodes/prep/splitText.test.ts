@@ -4,6 +4,8 @@ import { splitParams } from '../../../../../../core/common/nodes/prep/split';
 import { splitTable } from '../../../../../../core/common/nodes/prep/splitTable';
 import { assembleSplitFeatures } from '../../../../../../core/common/transforms/features';
 import { fitTfidf, tfidfParams } from '../../../../../../core/common/nodes/prep/fitTfidf';
+import { fitEncoder, onehotParams, ordinalParams } from '../../../../../../core/common/nodes/prep/fitEncoder';
+import { fitImputer, imputeParams } from '../../../../../../core/common/nodes/prep/impute';
 import { refitTransforms } from '../../../../../../core/common/nodes/prep/refitTransforms';
 import { tfidf, TFIDF_DEFAULTS } from '../../../../../../core/common/transforms/tfidf';
 
@@ -67,5 +69,53 @@ describe('prep.tfidf without a text feature', () => {
     expect(() => fitTfidf(dataset, tfidfParams.parse({}))).toThrow(
       "prep.tfidf: the dataset has no free-text feature; list the text column in prep.split's features (and here in columns)",
     );
+  });
+});
+
+describe('encoders and imputation beside a free-text column', () => {
+  const mixed: TableValue = {
+    rowCount: 40,
+    columns: [
+      { name: 'body', type: 'text', values: texts.map((t, i) => (i % 7 === 3 ? null : t)) },
+      { name: 'color', type: 'category', values: texts.map((_, i) => (i % 3 ? 'red' : 'blue')) },
+      { name: 'size', type: 'number', values: Float64Array.from(texts, (_, i) => (i % 6 === 1 ? NaN : i)) },
+      { name: 'label', type: 'category', values: texts.map((_, i) => (i % 2 ? 'spam' : 'ham')) },
+    ],
+  };
+  const split = () =>
+    splitTable(mixed, splitParams.parse({ target: 'label', features: ['body', 'color', 'size'], seed: 3 })).dataset;
+  const kinds = (ds: { transforms: readonly { column: string; kind: string }[] }, column: string) =>
+    ds.transforms.filter((t) => t.column === column).map((t) => t.kind);
+
+  it('prep.onehot and prep.ordinal take the category columns by default and keep the text column on TF-IDF', () => {
+    for (const kind of ['onehot', 'ordinal'] as const) {
+      const params = kind === 'onehot' ? onehotParams.parse({}) : ordinalParams.parse({});
+      const ds = fitEncoder(split(), kind, params);
+      expect(kinds(ds, 'body')).toEqual(['tfidf']);
+      expect(kinds(ds, 'color')).toContain(kind);
+    }
+  });
+
+  it('a listed text column is refused by the encoders, pointing to prep.tfidf and prep.tokenize', () => {
+    expect(() => fitEncoder(split(), 'onehot', onehotParams.parse({ columns: ['body'] }))).toThrow(
+      "prep.onehot: column 'body' holds free text, which one-hot encoding cannot take: turn it into numbers first with " +
+        'prep.tokenize (token ids for Embedding, LSTM, GRU or Transformer models) or prep.tfidf (bag-of-words weights ' +
+        "for classical models such as ml.logistic); to encode it as categories anyway, set its type to category in data.csv's types",
+    );
+    expect(() => fitEncoder(split(), 'ordinal', ordinalParams.parse({ columns: ['body'] }))).toThrow(
+      /prep\.ordinal: column 'body' holds free text, which ordinal encoding cannot take/,
+    );
+  });
+
+  it('prep.impute leaves missing texts to TF-IDF (empty documents) unless listed, and a text has no mean', () => {
+    const ds = fitImputer(split(), imputeParams.parse({}));
+    expect(kinds(ds, 'body')).toEqual(['tfidf']);
+    expect(kinds(ds, 'size')[0]).toBe('impute');
+    expect(() => fitImputer(split(), imputeParams.parse({ columns: ['body'] }))).toThrow(
+      "prep.impute: column 'body' holds free text, which has no mean: use most_frequent or constant, or leave it out " +
+        '(prep.tfidf and prep.tokenize read a missing text as an empty one)',
+    );
+    const filled = fitImputer(split(), imputeParams.parse({ columns: ['body'], strategy: 'constant', fillValue: '' }));
+    expect(kinds(filled, 'body')).toEqual(['impute', 'tfidf']);
   });
 });
