@@ -66,8 +66,12 @@ interface TermStats {
   df: ArrayLike<number>;
   tf: ArrayLike<number>;
   empty: number;
-  /** Word unigrams only: every document's term ids in order, document i at `docPtr[i] .. docPtr[i + 1]`. */
+  /**
+   * Word unigrams only: each document's distinct term ids in order of first occurrence, with their
+   * counts in `docCounts`; document i at `docPtr[i] .. docPtr[i + 1]`.
+   */
   docTerms?: Int32Array;
+  docCounts?: Int32Array;
   docPtr?: Int32Array;
 }
 
@@ -82,24 +86,35 @@ function countTerms(docs: readonly string[], p: TfidfOptions): TermStats {
     let count = 0;
     let text = '';
     let docTerms = new Int32Array(1 << 16);
+    let docCounts = new Int32Array(docTerms.length);
+    /** Per term: where its count for the current document is in `docCounts`. */
+    let countAt = new Int32Array(4096);
     let at = 0;
     const docPtr = new Int32Array(docs.length + 1);
     const token = (start: number, end: number, hash: number): void => {
       const id = table.intern(text, start, end, hash);
-      if (at === docTerms.length) docTerms = grow(docTerms, new Int32Array(at * 2));
-      docTerms[at++] = id;
       if (id >= df.length) {
         const size = df.length * 2;
         df = grow(df, new Int32Array(size));
         tf = grow(tf, new Float64Array(size));
         last = grow(last, new Int32Array(size).fill(-1));
+        countAt = grow(countAt, new Int32Array(size));
       }
       tf[id]++;
-      if (last[id] !== doc) {
-        last[id] = doc;
-        df[id]++;
-      }
       count++;
+      if (last[id] === doc) {
+        docCounts[countAt[id]]++;
+        return;
+      }
+      last[id] = doc;
+      df[id]++;
+      if (at === docTerms.length) {
+        docTerms = grow(docTerms, new Int32Array(at * 2));
+        docCounts = grow(docCounts, new Int32Array(at * 2));
+      }
+      countAt[id] = at;
+      docTerms[at] = id;
+      docCounts[at++] = 1;
     };
     for (; doc < docs.length; doc++) {
       text = p.lowercase ? docs[doc].toLowerCase() : docs[doc];
@@ -108,7 +123,7 @@ function countTerms(docs: readonly string[], p: TfidfOptions): TermStats {
       if (!count) empty++;
       docPtr[doc + 1] = at;
     }
-    return { terms: table.terms, df, tf, empty, docTerms, docPtr };
+    return { terms: table.terms, df, tf, empty, docTerms, docCounts, docPtr };
   }
   const df = new Map<string, number>();
   const tf = new Map<string, number>();
@@ -189,13 +204,23 @@ function fitTfidf(column: string, train: ColumnValues, p: TfidfOptions): Tfidf {
     idf: p.useIdf ? kept.map((id) => Math.log((n + s) / (stats.df[id] + s)) + 1) : [],
     emptyDocuments: empty,
   };
-  const { docTerms, docPtr } = stats;
-  if (docTerms && docPtr) {
+  const { docTerms, docCounts, docPtr } = stats;
+  if (docTerms && docCounts && docPtr) {
     const slot = new Int32Array(stats.terms.length).fill(-1);
     kept.forEach((id, k) => (slot[id] = k));
-    const rows = buildRows(t, n, (i, add) => {
-      for (let u = docPtr[i]; u < docPtr[i + 1]; u++) if (slot[docTerms[u]] >= 0) add(slot[docTerms[u]]);
-    });
+    let stored = 0;
+    for (let u = 0; u < docPtr[n]; u++) if (slot[docTerms[u]] >= 0) stored++;
+    const rows = buildRows(
+      t,
+      n,
+      (i, add) => {
+        for (let u = docPtr[i]; u < docPtr[i + 1]; u++) {
+          const k = slot[docTerms[u]];
+          if (k >= 0) add(k, docCounts[u]);
+        }
+      },
+      stored,
+    );
     trainRows.set(t, { docs, rows });
   }
   return t;
@@ -247,53 +272,66 @@ export function tfidfRows(t: Tfidf, docs: readonly string[]): Extract<ColumnValu
 }
 
 /**
- * CSR rows from term slots: `fill(i, add)` calls `add(slot)` once per occurrence of a vocabulary
- * term in document i; then counts become sublinear tf, times idf, and the row is normalised.
+ * CSR rows from term slots: `fill(i, add)` calls `add(slot, count)` for the occurrences of vocabulary
+ * terms in document i; then counts become sublinear tf, times idf, and the row is normalised.
+ * `capacity` is the expected number of stored values (grown when short).
  */
 function buildRows(
   t: Tfidf,
   n: number,
-  fill: (i: number, add: (k: number) => void) => void,
+  fill: (i: number, add: (k: number, count?: number) => void) => void,
+  capacity = n * 8,
 ): Extract<ColumnValues, { kind: 'sparse' }> {
   const width = t.vocabulary.length;
   const counts = new Float64Array(width);
-  const touched: number[] = [];
-  const add = (k: number): void => {
-    if (counts[k] === 0) touched.push(k);
-    counts[k]++;
-  };
   const indptr = new Int32Array(n + 1);
-  let indices = new Int32Array(Math.max(16, n * 8));
+  let indices = new Int32Array(Math.max(16, capacity));
   let values = new Float64Array(indices.length);
   let nnz = 0;
-  for (let i = 0; i < n; i++) {
-    touched.length = 0;
-    fill(i, add);
-    touched.sort((a, b) => a - b);
-    if (nnz + touched.length > indices.length) {
-      const size = Math.max(indices.length * 2, nnz + touched.length);
-      indices = grow(indices, new Int32Array(size));
-      values = grow(values, new Float64Array(size));
+  /** Distinct slots of the current document, written at `indices[nnz …]` as they are first seen. */
+  let m = 0;
+  const add = (k: number, count = 1): void => {
+    if (counts[k] === 0) {
+      if (nnz + m === indices.length) {
+        indices = grow(indices, new Int32Array(indices.length * 2));
+        values = grow(values, new Float64Array(indices.length));
+      }
+      indices[nnz + m++] = k;
     }
+    counts[k] += count;
+  };
+  const { sublinearTf, useIdf, norm: kind } = t;
+  const idf = Float64Array.from(t.idf);
+  for (let i = 0; i < n; i++) {
+    m = 0;
+    fill(i, add);
+    const end = nnz + m;
+    indices.subarray(nnz, end).sort();
     let norm = 0;
-    for (let u = 0; u < touched.length; u++) {
-      const k = touched[u];
+    for (let u = nnz; u < end; u++) {
+      const k = indices[u];
       let v = counts[k];
       counts[k] = 0;
-      if (t.sublinearTf) v = 1 + Math.log(v);
-      if (t.useIdf) v *= t.idf[k];
-      indices[nnz + u] = k;
-      values[nnz + u] = v;
-      norm += t.norm === 'l1' ? Math.abs(v) : v * v;
+      if (sublinearTf) v = 1 + Math.log(v);
+      if (useIdf) v *= idf[k];
+      values[u] = v;
+      norm += kind === 'l1' ? Math.abs(v) : v * v;
     }
-    if (t.norm !== 'none' && norm > 0) {
-      const scale = t.norm === 'l2' ? Math.sqrt(norm) : norm;
-      for (let u = 0; u < touched.length; u++) values[nnz + u] /= scale;
+    if (kind !== 'none' && norm > 0) {
+      const scale = kind === 'l2' ? Math.sqrt(norm) : norm;
+      for (let u = nnz; u < end; u++) values[u] /= scale;
     }
-    nnz += touched.length;
+    nnz = end;
     indptr[i + 1] = nnz;
   }
-  return { kind: 'sparse', width, indptr, indices: indices.slice(0, nnz), values: values.slice(0, nnz) };
+  const exact = nnz === indices.length;
+  return {
+    kind: 'sparse',
+    width,
+    indptr,
+    indices: exact ? indices : indices.slice(0, nnz),
+    values: exact ? values : values.slice(0, nnz),
+  };
 }
 
 /** The vocabulary as TfIdfVectorizer's n-gram pool: grams grouped by length, with their slots. */
