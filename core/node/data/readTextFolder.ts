@@ -44,8 +44,24 @@ export function decodeWindows1252(buf: Buffer): string {
   return new TextDecoder('utf-16le').decode(codes);
 }
 
-/** Text of a file's bytes: UTF-8 (BOM dropped) when valid, else Latin-1 (Windows-1252); undefined for binary. */
+/** UTF-16 text after a byte-order mark (FF FE little-endian, FE FF big-endian), or undefined. */
+function decodeUtf16(buf: Buffer): string | undefined {
+  const le = buf[0] === 0xff && buf[1] === 0xfe;
+  if (!(le || (buf[0] === 0xfe && buf[1] === 0xff)) || buf.length % 2) return undefined;
+  try {
+    return new TextDecoder(le ? 'utf-16le' : 'utf-16be', { fatal: true }).decode(buf);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Text of a file's bytes: UTF-16 with a byte-order mark (as Windows Notepad saves "Unicode"), UTF-8
+ * (BOM dropped) when valid, else Latin-1 (Windows-1252); undefined for binary (a NUL byte).
+ */
 export function decodeDocument(buf: Buffer): { text: string; latin1: boolean } | undefined {
+  const utf16 = decodeUtf16(buf);
+  if (utf16 !== undefined) return { text: utf16, latin1: false };
   if (buf.includes(0)) return undefined;
   if (isUtf8(buf)) {
     const text = buf.toString('utf8');

@@ -41,7 +41,7 @@ export const textNode = defineNode({
   doc:
     'Reads a folder with one subfolder per class of documents (.txt files, or .json files with a "text" field) into a ' +
     'table with a free-text column `text` and a `label` column, for prep.split then prep.tokenize or prep.tfidf. ' +
-    'Reads UTF-8 (with or without BOM) and falls back to Latin-1 (Windows-1252) with a warning; binary files are ' +
+    'Reads UTF-8 (with or without BOM) or UTF-16 with a BOM, and falls back to Latin-1 (Windows-1252) with a warning; binary files are ' +
     'skipped and counted, empty documents are left out and reported. Subfolders can be merged into classes (classes) ' +
     'and a large corpus sampled (maxPerClass).',
   keywords: ['corpus', 'documents', 'nlp', 'spam', 'sentiment', 'load', 'read'],

@@ -20,6 +20,15 @@ describe('decodeDocument', () => {
     });
     expect(decodeDocument(Buffer.from([0x89, 0x50, 0x00, 0x01]))).toBeUndefined();
   });
+
+  it('reads UTF-16 after a byte-order mark (little- or big-endian) instead of calling it binary', () => {
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('héllo 𝐀', 'utf16le')]);
+    expect(decodeDocument(le)).toEqual({ text: 'héllo 𝐀', latin1: false });
+    const be = Buffer.from(le);
+    be.swap16();
+    expect(decodeDocument(be)).toEqual({ text: 'héllo 𝐀', latin1: false });
+    expect(decodeDocument(Buffer.from([0xff, 0xfe, 0x00, 0xd8]))).toBeUndefined();
+  });
 });
 
 describe('readTextFolder', () => {
