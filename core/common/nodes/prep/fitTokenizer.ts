@@ -54,7 +54,15 @@ export function fitTokenizer(ds: DatasetValue, p: TokenizeNodeParams): TokenizeF
     if (f.type !== 'text' && f.type !== 'category')
       throw new DataError(`${node}: column '${f.name}' holds ${f.type} values, not text`);
     transforms = transforms.filter((t) => t.column !== f.name);
-    const t = tokenize.fit(f.name, trainValues(ds, f.name, transforms, node), p);
+    const train = trainValues(ds, f.name, transforms, node);
+    const t = tokenize.fit(f.name, train, p);
+    if (train.kind === 'category') {
+      const empty = train.values.reduce((k, s) => (s === null || !s.trim() ? k + 1 : k), 0);
+      if (empty)
+        warnings.push(
+          `column '${f.name}': ${empty} of ${train.values.length} training texts are empty or missing; their rows are all padding`,
+        );
+    }
     const ids = t.vocab.length + 2;
     if (ids < p.vocabSize)
       warnings.push(

@@ -164,7 +164,7 @@ describe('text where numbers are needed', () => {
 });
 
 describe('prep.tokenize on a dataset', () => {
-  const splitOf = (texts: string[]) => ({
+  const splitOf = (texts: (string | null)[]) => ({
     x: new Float32Array(0),
     y: new Int32Array(texts.length),
     n: texts.length,
@@ -189,6 +189,16 @@ describe('prep.tokenize on a dataset', () => {
       "column 'text': vocabSize 10 is more than the training split gives (3 distinct tokens); the vocabulary holds 5 ids",
     ]);
     expect(fit.dataset.featureShape).toEqual([3]);
+  });
+
+  it('counts empty and missing training texts (all padding) in a warning', () => {
+    const ds = dataset();
+    ds.splits.train = splitOf(['red fish', '', null, '  \n', 'blue fish']);
+    const fit = fitTokenizer(ds, tokenizeParams.parse({ maxLength: 2, vocabSize: 5 }));
+    expect(fit.warnings).toContain(
+      "column 'text': 3 of 5 training texts are empty or missing; their rows are all padding",
+    );
+    expect(Array.from(fit.dataset.splits.train.x.subarray(2, 8))).toEqual([0, 0, 0, 0, 0, 0]);
   });
 
   it('refuses a dataset without a free-text feature, naming what to do', () => {
