@@ -20,6 +20,8 @@ export type PortType =
       kind: 'Dataset';
       /** Shape of one sample's features, without the batch dimension. */
       featureShape?: readonly Dim[];
+      /** The raw feature columns, when known at design time (prep.split with its features listed). */
+      featureColumns?: readonly string[];
       task?: 'classification' | 'regression';
       classNames?: string[];
       splits?: string[];

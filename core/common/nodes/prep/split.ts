@@ -61,7 +61,12 @@ export const splitNode = defineNode({
     const splits = ['train', ...(params.validation > 0 ? ['validation'] : []), ...(hasTest ? ['test'] : [])];
     return {
       outputs: {
-        dataset: { kind: 'Dataset', splits, ...(params.task !== 'auto' ? { task: params.task } : {}) },
+        dataset: {
+          kind: 'Dataset',
+          splits,
+          ...(params.task !== 'auto' ? { task: params.task } : {}),
+          ...(params.features.length ? { featureColumns: params.features } : {}),
+        },
       },
     };
   },

@@ -68,10 +68,20 @@ export const tokenizeNode = defineNode({
   ],
   params: tokenizeParams,
   basic: ['mode', 'vocabSize', 'maxLength'],
+  /**
+   * The sample width is known at design time only when every feature is a tokenized column: prep.split lists its
+   * features, and they are this node's columns (or its one feature). Otherwise other features add slots the
+   * design-time types cannot see, and the width is left unknown rather than guessed.
+   */
   inferOutputs: ({ params, inputs }) => {
-    const ds = inputs.dataset as Extract<PortType, { kind: 'Dataset' }> | undefined;
-    const width = params.maxLength * Math.max(1, params.columns.length);
-    const before = ds?.featureShape?.length === 1 && typeof ds.featureShape[0] === 'number' ? ds.featureShape[0] : 0;
-    return { outputs: { dataset: { ...(ds ?? { kind: 'Dataset' }), featureShape: [before + width] } } };
+    const { featureShape: _, ...ds } = (inputs.dataset as Extract<PortType, { kind: 'Dataset' }> | undefined) ?? {
+      kind: 'Dataset' as const,
+    };
+    const features = ds.featureColumns;
+    const tokenized = params.columns.length ? params.columns : features?.length === 1 ? features : undefined;
+    const known = tokenized && features?.every((f) => tokenized.includes(f));
+    return {
+      outputs: { dataset: known ? { ...ds, featureShape: [params.maxLength * tokenized.length] } : ds },
+    };
   },
 });
