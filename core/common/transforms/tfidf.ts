@@ -157,7 +157,7 @@ function fitTfidf(column: string, train: ColumnValues, p: TfidfOptions): Tfidf {
   const where = `prep.tfidf: column '${column}'`;
   if (!stats.terms.length)
     throw new DataError(
-      `${where}: the ${n} training documents hold no terms (${empty} are empty; ` +
+      `${where}: the ${n} training documents hold no terms (${docs.filter((d) => !d.trim()).length} are empty; ` +
         `${p.analyzer !== 'word' ? 'every document is empty' : defaultTokens(p) ? 'a word term needs two letters or digits' : `no match of tokenPattern ${p.tokenPattern}`}` +
         `${p.analyzer === 'word' && stopWordsOf(p) ? ', stop words removed' : ''}); check that the column holds the text`,
     );

@@ -159,6 +159,23 @@ function allMissing(col: TableColumn): boolean {
 }
 
 /**
+ * The default TF-IDF word features a listed free-text column gets, fitted on the training rows; a
+ * failure names prep.split as the step that fitted them.
+ */
+function defaultTfidf(col: TableColumn, trainIdx: ArrayLike<number>, where: string): FittedTransform {
+  try {
+    return tfidf.fit(col.name, columnValues(col, trainIdx.length, trainIdx), TFIDF_DEFAULTS);
+  } catch (e) {
+    if (!(e instanceof DataError)) throw e;
+    throw new DataError(
+      `${where}prep.split gives the listed text column '${col.name}' default TF-IDF word features, and they failed: ` +
+        `${e.message.replace(/^prep\.tfidf: column '[^']*': /, '')}. If the column holds codes or labels rather ` +
+        "than text, set its type to category in data.csv's types",
+    );
+  }
+}
+
+/**
  * Turns a table into a Dataset: target and task, a seeded (stratified) split, and float32
  * features with one-hot encoders and mean imputers fitted on the training rows only. Every numeric
  * feature gets its imputer, missing values in training or not, so NaN means missing everywhere.
@@ -249,8 +266,7 @@ export function splitTable(
       fits.push(undefined);
       continue;
     }
-    if (col.type === 'text')
-      fits.push(tfidf.fit(col.name, columnValues(col, trainIdx.length, trainIdx), TFIDF_DEFAULTS));
+    if (col.type === 'text') fits.push(defaultTfidf(col, trainIdx, where));
     else
       fits.push({
         kind: 'onehot',

@@ -35,6 +35,21 @@ describe('prep.split with a free-text column', () => {
     expect(dataset.featureNames).toContain('body=pills');
   });
 
+  it('says prep.split fitted the default TF-IDF when a listed text column holds no words', () => {
+    const codes: TableValue = {
+      rowCount: 40,
+      columns: [
+        { name: 'code', type: 'text', values: texts.map((_, i) => `${i % 10} ${'xyz'[i % 3]}`) },
+        table.columns[1],
+      ],
+    };
+    expect(() => splitTable(codes, splitParams.parse({ target: 'label', features: ['code'], seed: 1 }))).toThrow(
+      "prep.split gives the listed text column 'code' default TF-IDF word features, and they failed: the 28 training " +
+        'documents hold no terms (0 are empty; a word term needs two letters or digits); check that the column holds ' +
+        "the text. If the column holds codes or labels rather than text, set its type to category in data.csv's types",
+    );
+  });
+
   it('a text column without an encoder is refused with a pointer to prep.tfidf', () => {
     const raw = [{ name: 'body', type: 'text' as const, values: ['a b'] }];
     expect(() => assembleSplitFeatures(raw, [{ name: 'body', type: 'text' }], [], 1)).toThrow(
