@@ -20,6 +20,13 @@ export const tfidfExecutor: Executor<TfidfParams> = async (ctx) => {
         `${t.emptyDocuments} training document${t.emptyDocuments > 1 ? 's' : ''} in '${t.column}' ${t.emptyDocuments > 1 ? 'hold' : 'holds'} no terms; kept as zero rows`,
         'warn',
       );
+  for (const t of fitted)
+    if (t.maxFeatures !== null && t.vocabulary.length < t.maxFeatures)
+      ctx.log(
+        `'${t.column}': maxFeatures ${t.maxFeatures} is more than the training split gives after minDf and maxDf ` +
+          `(${t.vocabulary.length} terms); all are kept`,
+        'info',
+      );
   const cols = dataset.featureShape[0] ?? 0;
   return {
     outputs: { dataset },
