@@ -140,3 +140,64 @@ function longSignificand(buf: Buffer, from: number, to: number, k: number): numb
   }
   return t === 0 || t > 4 ? NaN : longQuotient(hi, t, lo, k);
 }
+
+const FLOAT32_MAX = 3.4028234663852886e38;
+/**
+ * Relative bound on how far the quick quotient below may lie from the double `JSON.parse` gives:
+ * up to 25 significand digits cost at most 2 roundings each past 2^53, plus one for the division
+ * and half an ulp for the correctly rounded double, all under 2^-48; this leaves a wide margin.
+ */
+const QUICK_ERROR = 2 ** -44;
+
+/**
+ * The JSON number at `at.pos` as `Math.fround` of the double `JSON.parse` gives, moving `at.pos`
+ * past it; NaN when the bytes are not a JSON number or that double is not finite or beyond the
+ * float32 range (the caller then reads the numbers as doubles, to say which value is wrong).
+ *
+ * Rounding a double to float32 only depends on which float32 rounding interval it falls in, so a
+ * quotient known to within `QUICK_ERROR` of the exact double is enough whenever both ends of that
+ * bracket round to the same float32, which fails for about one number in 2^20; those, and
+ * exponents beyond ±22, are read exactly by `readJsonNumber`.
+ */
+export function readJsonFloat32(buf: Buffer, at: { pos: number }): number {
+  const start = at.pos;
+  let pos = start;
+  let c = buf[pos];
+  const negative = c === MINUS;
+  if (negative) c = buf[++pos];
+  let m = 0;
+  let e10 = 0;
+  let digits = 0;
+  if (c === ZERO) c = buf[++pos];
+  else if (isDigit(c)) {
+    do {
+      m = m * 10 + (c - ZERO);
+      digits++;
+      c = buf[++pos];
+    } while (isDigit(c));
+  } else return NaN;
+  if (c === DOT) {
+    c = buf[++pos];
+    if (!isDigit(c)) return NaN;
+    do {
+      m = m * 10 + (c - ZERO);
+      if (m !== 0) digits++;
+      e10--;
+      c = buf[++pos];
+    } while (isDigit(c));
+  }
+  if (c !== 0x65 && c !== 0x45 && e10 >= -22 && digits <= 25) {
+    at.pos = pos;
+    const v = e10 < 0 ? m / POW10[-e10] : m;
+    let f: number;
+    if (m < EXACT_BELOW) f = Math.fround(v);
+    else {
+      f = Math.fround(v * (1 - QUICK_ERROR));
+      if (f !== Math.fround(v * (1 + QUICK_ERROR))) f = NaN;
+    }
+    if (f === f && v * (1 + QUICK_ERROR) < FLOAT32_MAX) return negative ? -f : f;
+  }
+  at.pos = start;
+  const d = readJsonNumber(buf, at);
+  return Math.abs(d) <= FLOAT32_MAX ? Math.fround(d) : NaN;
+}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TensorInfo } from '../../../../../core/node/onnx/inspect';
-import { BadRequest, feedsFromRequest } from '../../../../../core/node/serving/oip';
+import { BadRequest } from '../../../../../core/node/serving/badRequest';
+import { feedsFromRequest } from '../../../../../core/node/serving/oip';
 
 const inputs: TensorInfo[] = [{ name: 'numeric', dtype: 'float64', shape: ['N', 3] }];
 const request = (data: unknown[]) => ({ inputs: [{ name: 'numeric', shape: [1, 3], datatype: 'FP64', data }] });
