@@ -40,6 +40,8 @@ const isDigit = (c: number): boolean => c >= ZERO && c <= NINE;
 class Reader {
   pos = 0;
 
+  private view?: DataView;
+
   constructor(private readonly buf: Buffer) {}
 
   fail(): never {
@@ -140,6 +142,7 @@ class Reader {
    */
   float32s(): Float32Array | undefined {
     const buf = this.buf;
+    const view = (this.view ??= new DataView(buf.buffer, buf.byteOffset, buf.byteLength));
     this.pos++;
     this.space();
     if (buf[this.pos] === CLOSE_ARRAY) return undefined;
@@ -150,7 +153,7 @@ class Reader {
         grown.set(scratch32);
         scratch32 = grown;
       }
-      const v = readJsonFloat32(buf, this);
+      const v = readJsonFloat32(buf, view, this);
       if (v !== v) return undefined;
       scratch32[n++] = v;
       this.space();

@@ -96,6 +96,12 @@ describe('readJsonNumber', () => {
   });
 });
 
+/** A buffer with a view of it, as readJsonFloat32 takes them. */
+function viewed(text: string): [Buffer, DataView] {
+  const buf = Buffer.from(text);
+  return [buf, new DataView(buf.buffer, buf.byteOffset, buf.byteLength)];
+}
+
 describe('readJsonFloat32', () => {
   it('gives Math.fround of the double JSON.parse gives, or NaN beyond float32', () => {
     const rnd = lcg(23);
@@ -124,18 +130,21 @@ describe('readJsonFloat32', () => {
         const at = { pos: 0 };
         const d = JSON.parse(text) as number;
         const want = Math.abs(d) <= 3.4028234663852886e38 ? Math.fround(d) : NaN;
-        if (!Object.is(readJsonFloat32(Buffer.from(text), at), want) || at.pos !== text.length) bad++;
+        if (!Object.is(readJsonFloat32(...viewed(text), at), want) || at.pos !== text.length) bad++;
+        const within = { pos: 1 };
+        if (!Object.is(readJsonFloat32(...viewed(`[${text},1234]`), within), want) || within.pos !== text.length + 1)
+          bad++;
       }
     expect(bad).toBe(0);
     for (const text of ['0', '-0', '-0.0', '1e39', '-3.4028236e38', '3.4028235e38', '1.4e-45', '7e-46', '1e999'])
       expect(
-        Object.is(readJsonFloat32(Buffer.from(text), { pos: 0 }), Math.fround(JSON.parse(text) as number)) ||
+        Object.is(readJsonFloat32(...viewed(text), { pos: 0 }), Math.fround(JSON.parse(text) as number)) ||
           Math.abs(JSON.parse(text) as number) > 3.4028234663852886e38,
         text,
       ).toBe(true);
     for (const text of ['1e39', '3.4028235677973366e38', '1e999', '-1e999'])
-      expect(readJsonFloat32(Buffer.from(text), { pos: 0 })).toBeNaN();
-    for (const text of ['-', '.5', '1.', 'x']) expect(readJsonFloat32(Buffer.from(text), { pos: 0 })).toBeNaN();
+      expect(readJsonFloat32(...viewed(text), { pos: 0 })).toBeNaN();
+    for (const text of ['-', '.5', '1.', 'x']) expect(readJsonFloat32(...viewed(text), { pos: 0 })).toBeNaN();
   });
 });
 
