@@ -232,7 +232,8 @@ interface FloorCase {
  * (Ib, one thread), what that leaves for the rest of the unbatched server's work, and the CPU a
  * request of the unbatched (U) and batched (B) servers with their load generator. With the CPU as
  * the bottleneck the throughput ratio is U / B. A batched server that spent nothing but HTTP, the
- * load generator, reading the body and Ib reaches at most U / (HTTP + load + reading + Ib). For a
+ * load generator, reading the body and Ib would reach about U / (HTTP + load + reading + Ib) (an
+ * estimate: the floor comes from a separate run, and under load a run's CPU a request moves). For a
  * model whose batch-1 inference costs I, and a row at batch 64 k·I (k = Ib / I1 of this model), the
  * measured pair gives (U − I1 + I) / (B − Ib + k·I), which is 3 from I = (3(B − Ib) − (U − I1)) /
  * (1 − 3k) on.
@@ -265,7 +266,7 @@ async function servingFloor(
   const k = ib / i1;
   const needed = (3 * (b - ib) - (u - i1)) / (1 - 3 * k);
   console.log(
-    `# serving floor, ${c.label} (CPU a request, this run): HTTP alone ${us(http)} µs + load generator ${us(gen)} µs + reading the body ${us(read)} µs + the rest of the unbatched server's work ${us(rest)} µs + inference on one thread ${us(i1)} µs at batch 1 (${us(ib)} µs a row at batch ${MAX_BATCH}) = ${us(u)} µs unbatched; batched ${us(b)} µs, a CPU ratio of ${(u / b).toFixed(2)}; a batched server that spent nothing but HTTP, load generator, reading and ${us(ib)} µs of inference would reach at most ${(u / (http + gen + read + ib)).toFixed(2)}×; with these servers' other costs, 3× needs batch-1 inference of ${k < 1 / 3 ? `at least ${us(needed)} µs a request` : 'a model that batches better'} (this one: ${us(i1)} µs)`,
+    `# serving floor, ${c.label} (CPU a request, this run): HTTP alone ${us(http)} µs + load generator ${us(gen)} µs + reading the body ${us(read)} µs + the rest of the unbatched server's work ${us(rest)} µs + inference on one thread ${us(i1)} µs at batch 1 (${us(ib)} µs a row at batch ${MAX_BATCH}) = ${us(u)} µs unbatched; batched ${us(b)} µs, a CPU ratio of ${(u / b).toFixed(2)}; a batched server that spent nothing but HTTP, load generator, reading and ${us(ib)} µs of inference would reach about ${(u / (http + gen + read + ib)).toFixed(2)}×; with these servers' other costs, 3× needs batch-1 inference of ${k < 1 / 3 ? `at least ${us(needed)} µs a request` : 'a model that batches better'} (this one: ${us(i1)} µs)`,
   );
   return bare;
 }
