@@ -32,16 +32,21 @@ function percentile(sorted: Float64Array, q: number): number {
 /** Sends `body` to `url` from `connections` clients for `seconds`; resolves once every socket is closed. */
 export async function httpLoad(opts: {
   url: string;
-  body: string;
+  body: string | Buffer;
   contentType?: string;
+  /** More request headers, such as Inference-Header-Content-Length. */
+  headers?: Record<string, string>;
   connections: number;
   seconds: number;
 }): Promise<HttpLoadResult> {
   const u = new URL(opts.url);
   const body = Buffer.from(opts.body);
+  const more = Object.entries(opts.headers ?? {})
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('');
   const request = Buffer.concat([
     Buffer.from(
-      `POST ${u.pathname}${u.search} HTTP/1.1\r\nhost: ${u.host}\r\ncontent-type: ${opts.contentType ?? 'application/json'}\r\ncontent-length: ${body.length}\r\n\r\n`,
+      `POST ${u.pathname}${u.search} HTTP/1.1\r\nhost: ${u.host}\r\ncontent-type: ${opts.contentType ?? 'application/json'}\r\n${more}content-length: ${body.length}\r\n\r\n`,
     ),
     body,
   ]);

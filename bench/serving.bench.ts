@@ -11,6 +11,11 @@
  * batch-1 inference is not negligible next to the HTTP work, unbatched and batched.
  * Each load run also prints the CPU seconds of the server process (its main thread, which runs the
  * HTTP work and inference, and its other threads) and of the load generator.
+ * The MLP's batched/unbatched pair is run again with the binary tensor data extension (the row as
+ * 3,136 little-endian bytes after a JSON header), and a pair on a larger MLP (784-512-512-10) shows
+ * the ratio where batch-1 inference weighs more. After each pair a `#` line splits the CPU a
+ * request costs into HTTP, load generator, body reading, the rest of the server and inference,
+ * and gives the bound on the ratio that follows (see servingFloor).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,6 +26,7 @@ import * as ort from 'onnxruntime-node';
 import { buildInferenceGraph, initParams, resolveSpec } from '../core/common/model';
 import { encodeModelData } from '../core/common/model/onnx/encodeModel';
 import { openSession } from '../core/node/onnx/session';
+import { binaryTensor } from '../core/node/serving/binaryData';
 import { readInferBody } from '../core/node/serving/inferBody';
 import { mlpModel, seededValues } from '../test/unit/core/node/onnx/onnxFiles';
 import { loadDigits } from './digits/digitsIdx';
@@ -31,6 +37,8 @@ import { reportBench } from './report';
 
 const PYTHON = '/usr/bin/python3';
 const SIZES = [784, 128, 64, 10];
+/** The larger MLP of the last load lines (about 0.67 M weights against 0.11 M). */
+const LARGE_SIZES = [784, 512, 512, 10];
 const ROWS = 4096;
 const BATCH = 256;
 const SECONDS = 3;
@@ -119,8 +127,16 @@ function processCpuS(pid: number | undefined, thread?: number): number | null {
   }
 }
 
+/** One request body as the load generator sends it. */
+interface Payload {
+  body: string | Buffer;
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
 /** Runs `weft serve-model file flags`, or with `floor` set the bare server of servingFloor.mjs answering `floor`. */
-async function serveAndLoad(file: string, body: string, flags: string[], floor?: string): Promise<LoadResult> {
+async function serveAndLoad(file: string, payload: Payload, flags: string[], floor?: string): Promise<LoadResult> {
+  const { body, contentType = 'application/json', headers = {} } = payload;
   const child = spawn(
     process.execPath,
     floor !== undefined
@@ -140,13 +156,17 @@ async function serveAndLoad(file: string, body: string, flags: string[], floor?:
     });
     const inferUrl = `${url}/v2/models/${path.basename(file, '.onnx')}/infer`;
     const reply = await (
-      await fetch(inferUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+      await fetch(inferUrl, {
+        method: 'POST',
+        headers: { 'content-type': contentType, ...headers },
+        body: typeof body === 'string' ? body : new Uint8Array(body),
+      })
     ).text();
-    await httpLoad({ url: inferUrl, body, connections: 64, seconds: 1 });
+    await httpLoad({ url: inferUrl, body, contentType, headers, connections: 64, seconds: 1 });
     const serverCpu0 = processCpuS(child.pid);
     const mainCpu0 = processCpuS(child.pid, child.pid);
     const loadCpu0 = process.cpuUsage();
-    const r = await httpLoad({ url: inferUrl, body, connections: 64, seconds: LOAD_SECONDS });
+    const r = await httpLoad({ url: inferUrl, body, contentType, headers, connections: 64, seconds: LOAD_SECONDS });
     const loadCpu = process.cpuUsage(loadCpu0);
     const serverCpu1 = processCpuS(child.pid);
     const mainCpu1 = processCpuS(child.pid, child.pid);
@@ -193,31 +213,79 @@ async function cpuPerCall(step: () => unknown): Promise<number> {
   return spent / calls;
 }
 
+/** What the floor line is about: a model, its input, the body sent and how reading it is timed. */
+interface FloorCase {
+  label: string;
+  file: string;
+  input: string;
+  /** The input's shape beyond the batch dimension. */
+  row: number[];
+  payload: Payload;
+  /** Reads the body as the server does (JSON, or JSON header and binary part). */
+  read: () => unknown;
+}
+
 /**
  * What no batching can take away from a request, measured in this run and printed as a `#` line:
  * the HTTP work alone (servingFloor.mjs, same body, the same reply text, same load generator) and
- * reading the body's numbers; beside it the inference a request costs at batch 1 and a row at
- * batch 64 (one thread), and the bound these put on the batched/unbatched ratio.
+ * reading the body; beside it the inference a request costs at batch 1 (I1) and a row at batch 64
+ * (Ib, one thread), what that leaves for the rest of the unbatched server's work, and the CPU a
+ * request of the unbatched (U) and batched (B) servers with their load generator. With the CPU as
+ * the bottleneck the throughput ratio is U / B. A batched server that spent nothing but HTTP, the
+ * load generator, reading the body and Ib would reach about U / (HTTP + load + reading + Ib) (an
+ * estimate: the floor comes from a separate run, and under load a run's CPU a request moves). For a
+ * model whose batch-1 inference costs I, and a row at batch 64 k·I (k = Ib / I1 of this model), the
+ * measured pair gives (U − I1 + I) / (B − Ib + k·I), which is 3 from I = (3(B − Ib) − (U − I1)) /
+ * (1 − 3k) on.
  */
-async function servingFloor(file: string, body: string, reply: string, unbatched: LoadResult): Promise<void> {
-  const floor = await serveAndLoad(file, body, [], reply);
-  checkLoad('bare Fastify, same body, fixed reply (servingFloor.mjs)', floor);
-  const bytes = Buffer.from(body);
-  const read = await cpuPerCall(() => readInferBody(bytes));
-  const { session } = await openSession(file, { provider: 'cpu', threads: 1 });
-  const x = new Float32Array(MAX_BATCH * SIZES[0]).fill(0.5);
-  const one = new ort.Tensor('float32', x.subarray(0, SIZES[0]), [1, SIZES[0]]);
-  const many = new ort.Tensor('float32', x, [MAX_BATCH, SIZES[0]]);
-  const i1 = await cpuPerCall(() => session.run({ x: one }));
-  const ib = (await cpuPerCall(() => session.run({ x: many }))) / MAX_BATCH;
+async function servingFloor(
+  c: FloorCase,
+  reply: string,
+  unbatched: LoadResult,
+  batched: LoadResult,
+  floor?: LoadResult,
+): Promise<LoadResult> {
+  const bare = floor ?? (await serveAndLoad(c.file, c.payload, [], reply));
+  if (!floor) checkLoad(`bare Fastify, same body, fixed reply (servingFloor.mjs), ${c.label}`, bare);
+  const read = await cpuPerCall(c.read);
+  const { session } = await openSession(c.file, { provider: 'cpu', threads: 1 });
+  const width = c.row.reduce((a, b) => a * b, 1);
+  const x = new Float32Array(MAX_BATCH * width).fill(0.5);
+  const one = new ort.Tensor('float32', x.subarray(0, width), [1, ...c.row]);
+  const many = new ort.Tensor('float32', x, [MAX_BATCH, ...c.row]);
+  const i1 = await cpuPerCall(() => session.run({ [c.input]: one }));
+  const ib = (await cpuPerCall(() => session.run({ [c.input]: many }))) / MAX_BATCH;
   await session.release();
   const us = (s: number): string => (s * 1e6).toFixed(0);
   const perRequest = (l: LoadResult): number => ((l.serverCpuS ?? NaN) + l.loadCpuS) / l.requests;
-  const fixed = perRequest(floor) + read;
+  const http = (bare.serverCpuS ?? NaN) / bare.requests;
+  const gen = bare.loadCpuS / bare.requests;
   const u = perRequest(unbatched);
+  const b = perRequest(batched);
+  const rest = u - http - gen - read - i1;
+  const k = ib / i1;
+  const needed = (3 * (b - ib) - (u - i1)) / (1 - 3 * k);
   console.log(
-    `# serving floor (CPU a request, this run): HTTP alone ${us((floor.serverCpuS ?? NaN) / floor.requests)} µs + load generator ${us(floor.loadCpuS / floor.requests)} µs + reading the body's ${SIZES[0]} numbers ${us(read)} µs = ${us(fixed)} µs that batching cannot remove; inference on one thread ${us(i1)} µs at batch 1, ${us(ib)} µs a row at batch ${MAX_BATCH}; the unbatched server costs ${us(u)} µs a request with its load generator, so a batched server that spent nothing beyond the floor would reach at most ${(u / fixed).toFixed(2)}× its throughput`,
+    `# serving floor, ${c.label} (CPU a request, this run): HTTP alone ${us(http)} µs + load generator ${us(gen)} µs + reading the body ${us(read)} µs + the rest of the unbatched server's work ${us(rest)} µs + inference on one thread ${us(i1)} µs at batch 1 (${us(ib)} µs a row at batch ${MAX_BATCH}) = ${us(u)} µs unbatched; batched ${us(b)} µs, a CPU ratio of ${(u / b).toFixed(2)}; a batched server that spent nothing but HTTP, load generator, reading and ${us(ib)} µs of inference would reach about ${(u / (http + gen + read + ib)).toFixed(2)}×; with these servers' other costs, 3× needs batch-1 inference of ${k < 1 / 3 ? `at least ${us(needed)} µs a request` : 'a model that batches better'} (this one: ${us(i1)} µs)`,
   );
+  return bare;
+}
+
+/** One FP32 row as a binary tensor data request (JSON header, then the row's little-endian bytes). */
+function binaryPayload(input: string, row: Float32Array): Payload & { body: Buffer } {
+  const header = Buffer.from(
+    JSON.stringify({
+      inputs: [
+        { name: input, shape: [1, row.length], datatype: 'FP32', parameters: { binary_data_size: row.byteLength } },
+      ],
+    }),
+  );
+  const data = Buffer.from(row.buffer, row.byteOffset, row.byteLength);
+  return {
+    body: Buffer.concat([header, data]),
+    contentType: 'application/octet-stream',
+    headers: { 'inference-header-content-length': String(header.length) },
+  };
 }
 
 /** The digits CNN with seeded weights as an ONNX file, and one real test digit as the request body. */
@@ -279,7 +347,7 @@ async function main(): Promise<void> {
 
     const row = Array.from(x.subarray(0, SIZES[0]));
     const body = JSON.stringify({ inputs: [{ name: 'x', shape: [1, SIZES[0]], datatype: 'FP32', data: row }] });
-    const load = await serveAndLoad(file, body, ['--max-batch', '0']);
+    const load = await serveAndLoad(file, { body }, ['--max-batch', '0']);
     checkLoad('weft serve-model', load);
     reportBench(
       'serving-http-infer-c64-b1 (peer: torch eval b1, in-process, no HTTP)',
@@ -292,7 +360,7 @@ async function main(): Promise<void> {
     reportBench('serving-http-p99-c64-b1', load.p99, null, 'ms', false, 'no PyTorch HTTP server among the peers');
 
     const batchFlags = ['--max-batch', String(MAX_BATCH), '--max-queue-delay-ms', '0'];
-    const batched = await serveAndLoad(file, body, batchFlags);
+    const batched = await serveAndLoad(file, { body }, batchFlags);
     checkLoad(`weft serve-model --max-batch ${MAX_BATCH}`, batched);
     reportBench(
       'serving-http-infer-c64-b1-batched (peer: the same server without batching)',
@@ -309,12 +377,58 @@ async function main(): Promise<void> {
       false,
     );
 
-    await servingFloor(file, body, batched.reply, load);
+    const bodyBytes = Buffer.from(body);
+    const mlpFloor: FloorCase = {
+      label: `MLP ${SIZES.join('-')}, JSON`,
+      file,
+      input: 'x',
+      row: [SIZES[0]],
+      payload: { body },
+      read: () => readInferBody(bodyBytes),
+    };
+    const jsonFloor = await servingFloor(mlpFloor, batched.reply, load, batched);
+
+    // The same requests with the binary tensor data extension (Triton's and KServe's clients).
+    const binary = binaryPayload('x', x.subarray(0, SIZES[0]));
+    const binaryAlone = await serveAndLoad(file, binary, ['--max-batch', '0']);
+    checkLoad('weft serve-model, binary tensor data', binaryAlone);
+    const binaryBatched = await serveAndLoad(file, binary, batchFlags);
+    checkLoad(`weft serve-model --max-batch ${MAX_BATCH}, binary tensor data`, binaryBatched);
+    reportBench(
+      'serving-http-infer-c64-b1-binary-batched (binary tensor data; peer: the same server without batching)',
+      binaryBatched.reqPerS,
+      binaryAlone.reqPerS,
+      'req/s',
+      true,
+    );
+    reportBench(
+      'serving-http-p99-c64-b1-binary-batched (binary tensor data; peer: the same server without batching)',
+      binaryBatched.p99,
+      binaryAlone.p99,
+      'ms',
+      false,
+    );
+    const bytes = Buffer.from(binary.body);
+    const headerBytes = Number(binary.headers?.['inference-header-content-length']);
+    await servingFloor(
+      {
+        ...mlpFloor,
+        label: `MLP ${SIZES.join('-')}, binary tensor data`,
+        payload: { ...binary, contentType: 'application/octet-stream' },
+        read: () => {
+          readInferBody(bytes.subarray(0, headerBytes));
+          binaryTensor('FP32', bytes.subarray(headerBytes), [1, SIZES[0]], 'x', false);
+        },
+      },
+      binaryBatched.reply,
+      binaryAlone,
+      binaryBatched,
+    );
 
     const cnn = digitsCnn(dir);
-    const cnnAlone = await serveAndLoad(cnn.file, cnn.body, ['--max-batch', '0']);
+    const cnnAlone = await serveAndLoad(cnn.file, { body: cnn.body }, ['--max-batch', '0']);
     checkLoad('weft serve-model, digits CNN', cnnAlone);
-    const cnnBatched = await serveAndLoad(cnn.file, cnn.body, batchFlags);
+    const cnnBatched = await serveAndLoad(cnn.file, { body: cnn.body }, batchFlags);
     checkLoad(`weft serve-model --max-batch ${MAX_BATCH}, digits CNN`, cnnBatched);
     reportBench(
       'serving-http-infer-c64-b1-cnn-batched (digits CNN; peer: the same server without batching)',
@@ -329,6 +443,54 @@ async function main(): Promise<void> {
       cnnAlone.p99,
       'ms',
       false,
+    );
+    const cnnBytes = Buffer.from(cnn.body);
+    await servingFloor(
+      {
+        label: 'digits CNN, JSON (HTTP and load generator: the MLP JSON floor run)',
+        file: cnn.file,
+        input: 'input',
+        row: [1, 28, 28],
+        payload: { body: cnn.body },
+        read: () => readInferBody(cnnBytes),
+      },
+      cnnBatched.reply,
+      cnnAlone,
+      cnnBatched,
+      jsonFloor,
+    );
+
+    // A larger, realistic MLP, so batch-1 inference weighs more against the per-request HTTP work.
+    const big = path.join(dir, 'mlp-large.onnx');
+    writeFileSync(big, encodeModelData(mlpModel(LARGE_SIZES, 7).model));
+    const bigAlone = await serveAndLoad(big, { body }, ['--max-batch', '0']);
+    checkLoad(`weft serve-model, MLP ${LARGE_SIZES.join('-')}`, bigAlone);
+    const bigBatched = await serveAndLoad(big, { body }, batchFlags);
+    checkLoad(`weft serve-model --max-batch ${MAX_BATCH}, MLP ${LARGE_SIZES.join('-')}`, bigBatched);
+    reportBench(
+      `serving-http-infer-c64-b1-mlp${LARGE_SIZES.join('-')}-batched (larger MLP; peer: the same server without batching)`,
+      bigBatched.reqPerS,
+      bigAlone.reqPerS,
+      'req/s',
+      true,
+    );
+    reportBench(
+      `serving-http-p99-c64-b1-mlp${LARGE_SIZES.join('-')}-batched (larger MLP; peer: the same server without batching)`,
+      bigBatched.p99,
+      bigAlone.p99,
+      'ms',
+      false,
+    );
+    await servingFloor(
+      {
+        ...mlpFloor,
+        label: `MLP ${LARGE_SIZES.join('-')}, JSON (HTTP and load generator: the MLP JSON floor run)`,
+        file: big,
+      },
+      bigBatched.reply,
+      bigAlone,
+      bigBatched,
+      jsonFloor,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

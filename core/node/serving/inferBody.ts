@@ -1,14 +1,17 @@
 /**
  * A JSON reader for infer request bodies that reads each input's flat numeric `data` array
- * (`inputs[k].data`) straight into a Float64Array instead of an array of boxed numbers.
+ * (`inputs[k].data`) straight into a typed array instead of an array of boxed numbers: a
+ * Float32Array when the input's `"datatype": "FP32"` came before its data (what clients send),
+ * holding what a Float32Array made from `JSON.parse`'s numbers would, otherwise a Float64Array.
  *
  * Every value it returns equals what `JSON.parse` gives, except that such `data` arrays are
- * Float64Arrays holding the same doubles (see jsonNumber.ts).
+ * typed arrays holding the same numbers, FP32 data rounded to float32 (see jsonNumber.ts); FP32
+ * data with a value beyond float32 is read as doubles, so the checks can name it.
  * On anything it does not read exactly as the standard parser would (invalid JSON, a byte order
  * mark, `__proto__` or `constructor` keys, very deep nesting) it returns undefined, and the
  * caller hands the body to the standard parser, which answers as it always has.
  */
-import { readJsonNumber } from './jsonNumber';
+import { readJsonFloat32, readJsonNumber } from './jsonNumber';
 
 const MAX_DEPTH = 64;
 /** Depth of `inputs[k].data`'s value: the root object is 1, `inputs` 2, each input object 3. */
@@ -30,11 +33,14 @@ class NotPlain extends Error {}
 const notPlain = new NotPlain();
 
 let scratch = new Float64Array(1024);
+let scratch32 = new Float32Array(1024);
 
 const isDigit = (c: number): boolean => c >= ZERO && c <= NINE;
 
 class Reader {
   pos = 0;
+
+  private view?: DataView;
 
   constructor(private readonly buf: Buffer) {}
 
@@ -48,10 +54,10 @@ class Reader {
     while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = buf[++this.pos];
   }
 
-  value(depth: number, numeric: boolean): unknown {
+  value(depth: number): unknown {
     const c = this.buf[this.pos];
     if (c === OPEN_OBJECT) return this.object(depth + 1);
-    if (c === OPEN_ARRAY) return numeric ? this.numbers(depth + 1) : this.array(depth + 1);
+    if (c === OPEN_ARRAY) return this.array(depth + 1);
     if (c === QUOTE) return this.string();
     if (c === MINUS || isDigit(c)) return this.number();
     if (c === 0x74) return this.literal('true', true);
@@ -83,7 +89,11 @@ class Reader {
       if (this.buf[this.pos] !== COLON) this.fail();
       this.pos++;
       this.space();
-      out[key] = this.value(depth, depth === DATA_DEPTH && key === 'data');
+      if (depth === DATA_DEPTH && key === 'data') out.data = this.data(depth, out.datatype === 'FP32');
+      else {
+        if (depth === DATA_DEPTH && key === 'datatype' && out.data instanceof Float32Array) this.fail();
+        out[key] = this.value(depth);
+      }
       this.space();
       const c = this.buf[this.pos++];
       if (c === CLOSE_OBJECT) return out;
@@ -105,11 +115,51 @@ class Reader {
       }
     }
     for (;;) {
-      out.push(this.value(depth, false));
+      out.push(this.value(depth));
       this.space();
       const c = this.buf[this.pos++];
       if (c === CLOSE_ARRAY) return out;
       if (c !== COMMA) this.fail();
+      this.space();
+    }
+  }
+
+  /** `inputs[k].data`: numbers straight into a Float32Array when the input said FP32 before its data. */
+  data(depth: number, fp32: boolean): unknown {
+    if (this.buf[this.pos] !== OPEN_ARRAY) return this.value(depth);
+    if (fp32) {
+      const start = this.pos;
+      const read = this.float32s();
+      if (read) return read;
+      this.pos = start;
+    }
+    return this.numbers(depth + 1);
+  }
+
+  /**
+   * A flat array of numbers, each rounded to float32 as `Float32Array` rounds the double
+   * `JSON.parse` reads; undefined when it is anything else or holds a value beyond float32.
+   */
+  float32s(): Float32Array | undefined {
+    const buf = this.buf;
+    const view = (this.view ??= new DataView(buf.buffer, buf.byteOffset, buf.byteLength));
+    this.pos++;
+    this.space();
+    if (buf[this.pos] === CLOSE_ARRAY) return undefined;
+    let n = 0;
+    for (;;) {
+      if (n === scratch32.length) {
+        const grown = new Float32Array(n * 2);
+        grown.set(scratch32);
+        scratch32 = grown;
+      }
+      const v = readJsonFloat32(buf, view, this);
+      if (v !== v) return undefined;
+      scratch32[n++] = v;
+      this.space();
+      const next = buf[this.pos++];
+      if (next === CLOSE_ARRAY) return scratch32.slice(0, n);
+      if (next !== COMMA) return undefined;
       this.space();
     }
   }
@@ -173,7 +223,7 @@ export function readInferBody(body: Buffer): unknown {
   const r = new Reader(body);
   try {
     r.space();
-    const v = r.value(0, false);
+    const v = r.value(0);
     r.space();
     return r.pos === body.length ? v : undefined;
   } catch {

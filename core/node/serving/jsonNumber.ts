@@ -140,3 +140,83 @@ function longSignificand(buf: Buffer, from: number, to: number, k: number): numb
   }
   return t === 0 || t > 4 ? NaN : longQuotient(hi, t, lo, k);
 }
+
+const FLOAT32_MAX = 3.4028234663852886e38;
+/**
+ * Relative bound on how far the quick quotient below may lie from the double `JSON.parse` gives:
+ * significands below 10^25 take at most 2 roundings a step past 2^53 (a step adds one or four
+ * digits), plus one for the division and half an ulp for the correctly rounded double, all under
+ * 2^-48; this leaves a wide margin.
+ */
+const QUICK_ERROR = 2 ** -44;
+const QUICK_BELOW = 1e25;
+
+/** Four ASCII digits read as one little-endian word, as a number 0-9999; -1 if any byte is not a digit. */
+function fourDigits(word: number): number {
+  const t = (word - 0x30303030) | 0;
+  // A byte below '0' sets its top bit in t, one above '9' in word + 0x46; carries only add false alarms.
+  if ((((word + 0x46464646) | t) & 0x80808080) !== 0) return -1;
+  const pairs = (t * 10 + (t >>> 8)) & 0x00ff00ff;
+  return (pairs * 100 + (pairs >>> 16)) & 0xffff;
+}
+
+/**
+ * The JSON number at `at.pos` of `buf` (seen through `view`) as `Math.fround` of the double
+ * `JSON.parse` gives, moving `at.pos` past it; NaN when the bytes are not a JSON number or that
+ * double is not finite or beyond the float32 range (the caller then reads the numbers as doubles,
+ * to say which value is wrong).
+ *
+ * Rounding a double to float32 only depends on which float32 rounding interval it falls in, so a
+ * quotient known to within `QUICK_ERROR` of the exact double is enough whenever both ends of that
+ * bracket round to the same float32, which fails for about one number in 2^20; those, exponents
+ * and anything past 22 fraction digits are read exactly by `readJsonNumber`. Fraction digits are
+ * read four to a 32-bit load.
+ */
+export function readJsonFloat32(buf: Buffer, view: DataView, at: { pos: number }): number {
+  const start = at.pos;
+  let pos = start;
+  let c = buf[pos];
+  const negative = c === MINUS;
+  if (negative) c = buf[++pos];
+  let m = 0;
+  let e10 = 0;
+  if (c === ZERO) c = buf[++pos];
+  else if (isDigit(c)) {
+    do {
+      m = m * 10 + (c - ZERO);
+      c = buf[++pos];
+    } while (isDigit(c));
+  } else return NaN;
+  if (c === DOT) {
+    c = buf[++pos];
+    if (!isDigit(c)) return NaN;
+    const last = buf.length - 4;
+    while (pos <= last) {
+      const four = fourDigits(view.getUint32(pos, true));
+      if (four < 0) break;
+      m = m * 10000 + four;
+      e10 -= 4;
+      pos += 4;
+    }
+    c = buf[pos];
+    while (isDigit(c)) {
+      m = m * 10 + (c - ZERO);
+      e10--;
+      c = buf[++pos];
+    }
+  }
+  if (c !== 0x65 && c !== 0x45 && e10 >= -22 && m < QUICK_BELOW) {
+    at.pos = pos;
+    const v = e10 < 0 ? m / POW10[-e10] : m;
+    let f: number;
+    if (m < EXACT_BELOW) f = Math.fround(v);
+    else {
+      f = Math.fround(v * (1 - QUICK_ERROR));
+      if (f !== Math.fround(v * (1 + QUICK_ERROR))) f = NaN;
+    }
+    if (f === f && v * (1 + QUICK_ERROR) < FLOAT32_MAX) return negative ? -f : f;
+  }
+  at.pos = start;
+  const d = readJsonNumber(buf, at);
+  return Math.abs(d) <= FLOAT32_MAX ? Math.fround(d) : NaN;
+}

@@ -15,8 +15,10 @@ import type { OnnxModelInfo } from '../onnx/inspect';
 import type { ProviderChoice, ProviderName } from '../onnx/session';
 import { AccessControl, readKeysFile, singleKey, type KeySpec, type Permission } from './accessControl';
 import type { BatchOptions } from './batcher';
+import { BadRequest } from './badRequest';
+import { HEADER_LENGTH, splitBinaryBody } from './binaryData';
 import { readInferBody } from './inferBody';
-import { BadRequest, feedsFromRequest, inferRequestSchema, responseTensor } from './oip';
+import { feedsFromRequest, inferRequestSchema, inferResponse } from './oip';
 import { modelNameFor } from './modelName';
 import { HttpError, ModelRepository } from './repository';
 import { ServerMetrics } from './serverMetrics';
@@ -178,14 +180,41 @@ async function listen(repository: ModelRepository, metrics: ServerMetrics, opts:
     serverFactory: (handler) =>
       https ? createHttpsServer({ ...https, ...timeouts }, handler) : createServer(timeouts, handler),
   });
-  type Tagged = FastifyRequest & { weftVersion?: number; weftKey?: string };
+  type Tagged = FastifyRequest & { weftVersion?: number; weftKey?: string; weftBinary?: Buffer };
 
   const standardJson = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body: Buffer, done) => {
-    const read = body.length ? readInferBody(body) : undefined;
+  /** A JSON body, or with Inference-Header-Content-Length a JSON part and a binary part (binaryData.ts). */
+  const parseBody = (req: FastifyRequest, body: Buffer, done: (err: Error | null, body?: unknown) => void): void => {
+    let json = body;
+    const header = req.headers[HEADER_LENGTH];
+    if (header !== undefined) {
+      try {
+        const split = splitBinaryBody(body, header);
+        json = split.json;
+        if (split.binary.length) (req as Tagged).weftBinary = split.binary;
+      } catch (e) {
+        done(e as Error);
+        return;
+      }
+    }
+    const read = json.length ? readInferBody(json) : undefined;
     if (read !== undefined) done(null, read);
-    else void standardJson(req, body.toString('utf8'), done);
+    else void standardJson(req, json.toString('utf8'), done);
+  };
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, parseBody);
+  // Binary tensor data, which Triton's client sends without a content type and others as octet-stream.
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (req, body: Buffer, done) => {
+    if (req.headers[HEADER_LENGTH] !== undefined) parseBody(req, body, done);
+    else
+      done(
+        Object.assign(
+          new Error(
+            `unsupported content type ${JSON.stringify(req.headers['content-type'] ?? '')}: send application/json, or binary tensor data with an Inference-Header-Content-Length header`,
+          ),
+          { statusCode: 415 },
+        ),
+      );
   });
 
   if (access) {
@@ -256,7 +285,7 @@ async function listen(repository: ModelRepository, metrics: ServerMetrics, opts:
     repository.get(model, version);
     return { name: model, ...(version ? { version } : {}), ready: true };
   };
-  const infer = async (req: FastifyRequest<ModelParams>): Promise<unknown> => {
+  const infer = async (req: FastifyRequest<ModelParams>, reply: FastifyReply): Promise<string | Buffer> => {
     const { model, version } = req.params;
     const served = repository.get(model, version);
     (req as Tagged).weftVersion = served.version;
@@ -267,10 +296,11 @@ async function listen(repository: ModelRepository, metrics: ServerMetrics, opts:
         `invalid infer request at ${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'bad request'}`,
       );
     }
-    const feeds = feedsFromRequest(parsed.data, served.info.inputs, served.missingOk);
+    const request = parsed.data;
+    const feeds = feedsFromRequest(request, served.info.inputs, served.missingOk, (req as Tagged).weftBinary);
     metrics.drift.observe(model, served, feeds);
     const { tensorOutputs } = served;
-    const wanted = parsed.data.outputs?.map((o) => o.name) ?? tensorOutputs;
+    const wanted = request.outputs?.map((o) => o.name) ?? tensorOutputs;
     const unknown = wanted.filter((o) => !tensorOutputs.includes(o));
     if (unknown.length)
       throw new BadRequest(`unknown output ${unknown.join(', ')}; the model's outputs are ${tensorOutputs.join(', ')}`);
@@ -284,19 +314,25 @@ async function listen(repository: ModelRepository, metrics: ServerMetrics, opts:
     } finally {
       for (const t of Object.values(feeds)) t.dispose();
     }
-    metrics.inferRows.inc({ model }, parsed.data.inputs[0]?.shape[0] ?? 1);
-    const outputs = wanted.map((o) => {
-      const t = result[o];
-      const r = responseTensor(o, t);
-      t.dispose();
-      return r;
-    });
-    return {
-      model_name: model,
-      model_version: String(served.version),
-      ...(parsed.data.id !== undefined ? { id: parsed.data.id } : {}),
-      outputs,
-    };
+    metrics.inferRows.inc({ model }, request.inputs[0]?.shape[0] ?? 1);
+    const allBinary = request.parameters?.binary_data_output === true;
+    const response = inferResponse(
+      {
+        model_name: model,
+        model_version: String(served.version),
+        ...(request.id !== undefined ? { id: request.id } : {}),
+      },
+      wanted.map((name, k) => ({
+        name,
+        tensor: result[name],
+        binary: request.outputs?.[k]?.parameters?.binary_data ?? allBinary,
+      })),
+    );
+    for (const name of wanted) result[name].dispose();
+    if (response.jsonBytes === undefined) void reply.header('content-type', 'application/json; charset=utf-8');
+    else
+      void reply.header('content-type', 'application/octet-stream').header(HEADER_LENGTH, String(response.jsonBytes));
+    return response.body;
   };
   const admin = async (
     req: FastifyRequest<{ Params: { model: string } }>,
@@ -306,7 +342,11 @@ async function listen(repository: ModelRepository, metrics: ServerMetrics, opts:
     return {};
   };
 
-  app.get('/v2', async () => ({ name: 'weft', version: WEFT_VERSION, extensions: ['model_repository'] }));
+  app.get('/v2', async () => ({
+    name: 'weft',
+    version: WEFT_VERSION,
+    extensions: ['model_repository', 'binary_tensor_data'],
+  }));
   app.get('/v2/health/live', ready);
   app.get('/v2/health/ready', ready);
   app.get('/v2/models/:model', metadata);

@@ -5,16 +5,19 @@
 import * as ort from 'onnxruntime-node';
 import { z } from 'zod';
 import type { TensorInfo } from '../onnx/inspect';
+import { BadRequest } from './badRequest';
+import { BinaryParts, binaryOf, binaryTensor } from './binaryData';
 import { DATATYPES, datatypeOf, type Datatype } from './datatypes';
 
-const parameters = z.record(z.string(), z.unknown()).optional();
+const parameters = z.looseObject({ binary_data_output: z.boolean().optional() }).optional();
 const anyArray = z.array(z.unknown());
 
 /**
- * Tensor data: a JSON array, or the Float64Array the infer body reader makes of an all-number
- * one (checked as a whole rather than element by element); errors read as the array schema's.
+ * Tensor data: a JSON array, or the Float64Array or (FP32 data) Float32Array the infer body reader
+ * makes of an all-number one (checked as a whole rather than element by element); errors read as
+ * the array schema's.
  */
-const tensorData = z.union([z.instanceof(Float64Array), anyArray], {
+const tensorData = z.union([z.instanceof(Float32Array), z.instanceof(Float64Array), anyArray], {
   error: (issue) => anyArray.safeParse(issue.input).error?.issues[0]?.message,
 });
 
@@ -27,25 +30,24 @@ export const inferRequestSchema = z.object({
         name: z.string().min(1),
         shape: z.array(z.number().int().min(0)).max(16),
         datatype: z.string(),
-        parameters,
-        data: tensorData,
+        parameters: z
+          .looseObject({ binary_data_size: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional() })
+          .optional(),
+        data: tensorData.optional(),
       }),
     )
     .min(1),
-  outputs: z.array(z.object({ name: z.string().min(1), parameters })).optional(),
+  outputs: z
+    .array(
+      z.object({
+        name: z.string().min(1),
+        parameters: z.looseObject({ binary_data: z.boolean().optional() }).optional(),
+      }),
+    )
+    .optional(),
 });
 
 export type InferRequest = z.infer<typeof inferRequestSchema>;
-
-export interface ResponseTensor {
-  name: string;
-  datatype: Datatype;
-  shape: number[];
-  data: (number | boolean | string)[];
-}
-
-/** A request the client must fix: answered with 400 and this message. */
-export class BadRequest extends Error {}
 
 /** `(x: FP32 [-1, 4])`-style metadata for one tensor: -1 marks a dynamic dimension. */
 export function tensorMetadata(t: TensorInfo): { name: string; datatype: Datatype; shape: number[] } | undefined {
@@ -54,12 +56,12 @@ export function tensorMetadata(t: TensorInfo): { name: string; datatype: Datatyp
   return { name: t.name, datatype, shape: t.shape.map((d) => (typeof d === 'number' ? d : -1)) };
 }
 
-/** Values of one tensor: a JSON array, or numbers read straight into a Float64Array. */
+/** Values of one tensor: a JSON array, or numbers read straight into a typed array. */
 type Values = ArrayLike<unknown>;
 
 /** The request's `data`, flattened row-major; nested arrays are accepted as the protocol allows. */
-function flatten(data: Float64Array | unknown[], where: string): Values {
-  if (data instanceof Float64Array || !data.some(Array.isArray)) return data;
+function flatten(data: Float32Array | Float64Array | unknown[], where: string): Values {
+  if (!Array.isArray(data) || !data.some(Array.isArray)) return data;
   const out: unknown[] = [];
   const walk = (v: unknown[], depth: number): void => {
     if (depth > 16) throw new BadRequest(`${where}: data is nested too deeply`);
@@ -130,6 +132,8 @@ function toTensor(
     }
     return new ort.Tensor('bool', out, shape);
   }
+  // Read straight from the body as float32, every value within range (inferBody.ts).
+  if (datatype === 'FP32' && values instanceof Float32Array) return new ort.Tensor('float32', values, shape);
   if ((datatype === 'FP32' || datatype === 'FP64') && values instanceof Float64Array)
     return floatTensor(datatype, values, shape, where);
   if (datatype === 'FP32' || datatype === 'FP64') {
@@ -195,9 +199,12 @@ export function feedsFromRequest(
   inputs: readonly TensorInfo[],
   /** Inputs whose model declares missing values (NaN): `null` or `"NaN"` is accepted there. */
   allowMissing: ReadonlySet<string> = new Set(),
+  /** The body's binary part, with the binary tensor data extension (binaryData.ts). */
+  binary?: Buffer,
 ): Record<string, ort.Tensor> {
   const known = new Map(inputs.map((i) => [i.name, i]));
   const feeds: Record<string, ort.Tensor> = {};
+  const parts = new BinaryParts(binary);
   req.inputs.forEach((input, k) => {
     const where = `inputs[${k}] (${input.name})`;
     const model = known.get(input.name);
@@ -222,6 +229,14 @@ export function feedsFromRequest(
         `${where}: shape [${input.shape.join(', ')}] does not fit the model's [${want.join(', ')}] (-1 = any size)`,
       );
     }
+    const size = input.parameters?.binary_data_size;
+    if (size !== undefined) {
+      if (input.data !== undefined) throw new BadRequest(`${where}: has both data and a binary_data_size parameter`);
+      const bytes = parts.take(size, where);
+      feeds[input.name] = binaryTensor(expected, bytes, input.shape, where, allowMissing.has(input.name));
+      return;
+    }
+    if (input.data === undefined) throw new BadRequest(`${where}: has no data (nor a binary_data_size parameter)`);
     const values = flatten(input.data, where);
     const count = input.shape.reduce((a, b) => a * b, 1);
     if (values.length !== count)
@@ -230,18 +245,60 @@ export function feedsFromRequest(
       );
     feeds[input.name] = toTensor(input.datatype, values, input.shape, where, allowMissing.has(input.name));
   });
+  parts.finish();
   const missing = inputs.filter((i) => !feeds[i.name]).map((i) => i.name);
   if (missing.length) throw new BadRequest(`missing input${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
   return feeds;
 }
 
-/** An onnxruntime output as a response tensor; 64-bit integers become JSON numbers. */
-export function responseTensor(name: string, t: ort.Tensor): ResponseTensor {
-  const datatype = datatypeOf(t.type) ?? 'BYTES';
-  const raw = t.data as ArrayLike<number | bigint | string> & Iterable<number | bigint | string>;
-  const data =
-    t.type === 'bool'
-      ? Array.from(raw, (v) => Boolean(v))
-      : Array.from(raw, (v) => (typeof v === 'bigint' ? Number(v) : v));
-  return { name, datatype, shape: t.dims.map(Number), data };
+/** A tensor's data as the text of a JSON array: what `JSON.stringify` writes, without the boxed array. */
+function jsonData(t: ort.Tensor): string {
+  const data = t.data as ArrayLike<number | bigint | string>;
+  const n = data.length;
+  if (n === 0) return '[]';
+  let out = '[';
+  if (t.type === 'bool') for (let i = 0; i < n; i++) out += (i ? ',' : '') + (data[i] ? 'true' : 'false');
+  else if (t.type === 'string') for (let i = 0; i < n; i++) out += (i ? ',' : '') + JSON.stringify(data[i]);
+  else if (typeof data[0] === 'bigint') for (let i = 0; i < n; i++) out += (i ? ',' : '') + String(Number(data[i]));
+  else
+    for (let i = 0; i < n; i++) {
+      const v = data[i] as number;
+      out += (i ? ',' : '') + (v - v === 0 ? String(v) : 'null');
+    }
+  return `${out}]`;
+}
+
+/** An infer response written straight from the output tensors. */
+export interface InferResponse {
+  /** JSON text, or the JSON text followed by the binary outputs' data. */
+  body: string | Buffer;
+  /** With binary outputs: the byte length of the JSON part (the Inference-Header-Content-Length header). */
+  jsonBytes?: number;
+}
+
+/**
+ * The response to an infer request: `head` (model name, version, request id) and each output, as
+ * JSON data or, where `binary` says so, as binary data after the JSON (binaryData.ts). 64-bit
+ * integers become JSON numbers.
+ */
+export function inferResponse(
+  head: { model_name: string; model_version: string; id?: string },
+  outputs: { name: string; tensor: ort.Tensor; binary: boolean }[],
+): InferResponse {
+  let json = JSON.stringify(head).slice(0, -1);
+  json += ',"outputs":[';
+  const parts: Buffer[] = [];
+  outputs.forEach(({ name, tensor, binary }, k) => {
+    const datatype = datatypeOf(tensor.type) ?? 'BYTES';
+    json += `${k ? ',' : ''}{"name":${JSON.stringify(name)},"datatype":"${datatype}","shape":[${tensor.dims.join(',')}],`;
+    if (binary) {
+      const bytes = binaryOf(tensor);
+      parts.push(bytes);
+      json += `"parameters":{"binary_data_size":${bytes.length}}}`;
+    } else json += `"data":${jsonData(tensor)}}`;
+  });
+  json += ']}';
+  if (!parts.length) return { body: json };
+  const head8 = Buffer.from(json);
+  return { body: Buffer.concat([head8, ...parts]), jsonBytes: head8.length };
 }

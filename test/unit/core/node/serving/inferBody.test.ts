@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readInferBody } from '../../../../../core/node/serving/inferBody';
-import { readJsonNumber } from '../../../../../core/node/serving/jsonNumber';
+import { readJsonFloat32, readJsonNumber } from '../../../../../core/node/serving/jsonNumber';
 
 /** A seeded generator, so a failure can be replayed. */
 function lcg(seed: number): () => number {
@@ -17,9 +17,18 @@ function readNumber(text: string): { value: number; end: number } {
   return { value, end: at.pos };
 }
 
+/** JSON.parse's value with all-number FP32 `inputs[k].data` rounded to float32, as a Float32Array would. */
+function parsedAsFp32(text: string): unknown {
+  const v = JSON.parse(text) as { inputs?: { datatype?: string; data?: unknown }[] };
+  for (const input of v.inputs ?? [])
+    if (input.datatype === 'FP32' && Array.isArray(input.data) && input.data.every((x) => typeof x === 'number'))
+      input.data = input.data.map((x: number) => Math.fround(x));
+  return v;
+}
+
 /** Replaces typed arrays by plain arrays so a read body compares with JSON.parse's. */
 function plain(v: unknown): unknown {
-  if (v instanceof Float64Array) return Array.from(v);
+  if (v instanceof Float64Array || v instanceof Float32Array) return Array.from(v);
   if (Array.isArray(v)) return v.map(plain);
   if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
   return v;
@@ -87,8 +96,60 @@ describe('readJsonNumber', () => {
   });
 });
 
+/** A buffer with a view of it, as readJsonFloat32 takes them. */
+function viewed(text: string): [Buffer, DataView] {
+  const buf = Buffer.from(text);
+  return [buf, new DataView(buf.buffer, buf.byteOffset, buf.byteLength)];
+}
+
+describe('readJsonFloat32', () => {
+  it('gives Math.fround of the double JSON.parse gives, or NaN beyond float32', () => {
+    const rnd = lcg(23);
+    const f32 = new Float32Array(1);
+    const makers: (() => string)[] = [
+      () => String(rnd()),
+      () => {
+        f32[0] = (rnd() * 2 - 1) * 10 ** Math.floor(rnd() * 8 - 4);
+        return String(f32[0]);
+      },
+      () => (rnd() * 10 ** Math.floor(rnd() * 12)).toPrecision(17 + Math.floor(rnd() * 4)),
+      () => `-${(rnd() * 1000).toFixed(Math.floor(rnd() * 20))}`,
+      () => {
+        // Near the midpoint of two neighbouring float32s in [0.5, 1): the hardest cases to round.
+        const m = 2 ** 23 + Math.floor(rnd() * 2 ** 23);
+        const mid = (m + 0.5) / 2 ** 24;
+        return (mid + (rnd() - 0.5) * 2 ** -50).toPrecision(17 + Math.floor(rnd() * 4));
+      },
+      () => `${Math.floor(rnd() * 1e6)}${'0'.repeat(Math.floor(rnd() * 40))}`,
+      () => rnd().toExponential(Math.floor(rnd() * 20)),
+    ];
+    let bad = 0;
+    for (const make of makers)
+      for (let i = 0; i < 20_000; i++) {
+        const text = make();
+        const at = { pos: 0 };
+        const d = JSON.parse(text) as number;
+        const want = Math.abs(d) <= 3.4028234663852886e38 ? Math.fround(d) : NaN;
+        if (!Object.is(readJsonFloat32(...viewed(text), at), want) || at.pos !== text.length) bad++;
+        const within = { pos: 1 };
+        if (!Object.is(readJsonFloat32(...viewed(`[${text},1234]`), within), want) || within.pos !== text.length + 1)
+          bad++;
+      }
+    expect(bad).toBe(0);
+    for (const text of ['0', '-0', '-0.0', '1e39', '-3.4028236e38', '3.4028235e38', '1.4e-45', '7e-46', '1e999'])
+      expect(
+        Object.is(readJsonFloat32(...viewed(text), { pos: 0 }), Math.fround(JSON.parse(text) as number)) ||
+          Math.abs(JSON.parse(text) as number) > 3.4028234663852886e38,
+        text,
+      ).toBe(true);
+    for (const text of ['1e39', '3.4028235677973366e38', '1e999', '-1e999'])
+      expect(readJsonFloat32(...viewed(text), { pos: 0 })).toBeNaN();
+    for (const text of ['-', '.5', '1.', 'x']) expect(readJsonFloat32(...viewed(text), { pos: 0 })).toBeNaN();
+  });
+});
+
 describe('readInferBody', () => {
-  it('reads the same values as JSON.parse, with inputs[k].data as a Float64Array when all numbers', () => {
+  it('reads the same values as JSON.parse, with inputs[k].data as a Float32Array (FP32) or Float64Array when all numbers', () => {
     const bodies = [
       {
         id: 'a\u00e9"\\\n',
@@ -119,10 +180,20 @@ describe('readInferBody', () => {
     ];
     for (const body of bodies) {
       const text = JSON.stringify(body, null, body.id ? 2 : undefined);
-      expect(plain(readInferBody(Buffer.from(text)))).toEqual(JSON.parse(text));
+      expect(plain(readInferBody(Buffer.from(text)))).toEqual(parsedAsFp32(text));
     }
     const first = readInferBody(Buffer.from(JSON.stringify(bodies[0]))) as { inputs: { data: unknown }[] };
-    expect(first.inputs[0].data).toBeInstanceOf(Float64Array);
+    expect(first.inputs[0].data).toBeInstanceOf(Float32Array);
+    // The datatype after the data, or another datatype: the exact doubles.
+    const late = '{"inputs":[{"name":"x","shape":[2],"data":[0.1,16777217],"datatype":"FP32"}]}';
+    expect(readInferBody(Buffer.from(late))).toEqual({
+      inputs: [{ name: 'x', shape: [2], data: new Float64Array([0.1, 16777217]), datatype: 'FP32' }],
+    });
+    const fp64 = readInferBody(Buffer.from('{"inputs":[{"datatype":"FP64","data":[0.1]}]}')) as typeof first;
+    expect(fp64.inputs[0].data).toEqual(new Float64Array([0.1]));
+    // A value beyond float32 is read as a double, so the server can name it.
+    const big = readInferBody(Buffer.from('{"inputs":[{"datatype":"FP32","data":[1,1e39]}]}')) as typeof first;
+    expect(big.inputs[0].data).toEqual(new Float64Array([1, 1e39]));
     const mixed = readInferBody(Buffer.from(JSON.stringify(bodies[1]))) as { inputs: { data: unknown }[] };
     expect(Array.isArray(mixed.inputs[0].data)).toBe(true);
     const other = readInferBody(Buffer.from(JSON.stringify(bodies[2]))) as { parameters: { data: unknown } };
@@ -145,6 +216,7 @@ describe('readInferBody', () => {
       `${'['.repeat(100)}${']'.repeat(100)}`,
       '{"inputs":[{"data":[1,2,]}]}',
       '{"inputs":[{"data":[1 2]}]}',
+      '{"inputs":[{"datatype":"FP32","data":[1,2],"datatype":"INT32"}]}',
     ])
       expect(readInferBody(Buffer.from(text)), text).toBeUndefined();
   });
