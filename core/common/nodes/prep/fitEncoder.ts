@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { DatasetValue, FittedTransform } from '../../values';
-import { onehot } from '../../transforms/onehot';
+import { categoriesOf, onehot } from '../../transforms/onehot';
 import { ordinal } from '../../transforms/ordinal';
 import { pickFeatures, trainRaw, trainValues, withTransforms } from './refitDataset';
 
@@ -38,6 +38,18 @@ export function fitEncoder(
   let transforms: FittedTransform[] = [...ds.transforms];
   for (const f of features) {
     transforms = transforms.filter((t) => !(t.column === f.name && REPLACED.has(t.kind)));
+    const col = ds.splits.train.raw?.find((c) => c.name === f.name);
+    const rows = ds.splits.train.rawRows;
+    // a column without earlier steps: its categories straight from the shared column (codes, no copy)
+    if (col && rows && Array.isArray(col.values) && !transforms.some((t) => t.column === f.name)) {
+      const categories = categoriesOf(col.values, rows);
+      transforms.push(
+        kind === 'onehot'
+          ? { kind, column: f.name, categories, unknown: (p as z.output<typeof onehotParams>).unknown }
+          : { kind, column: f.name, categories, unknown: (p as z.output<typeof ordinalParams>).unknown },
+      );
+      continue;
+    }
     const train = trainValues(ds, f.name, transforms, node);
     transforms.push(
       kind === 'onehot'

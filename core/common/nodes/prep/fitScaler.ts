@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { rawTextMessage, transformsFor } from '../../transforms/features';
-import { scalarMoments, scalarOf } from '../../transforms/scalarChain';
+import { ascending, scalarMoments, scalarOf } from '../../transforms/scalarChain';
 import { transformModules } from '../../transforms/registry';
 import type { DatasetValue, FittedTransform } from '../../values';
 import { DataError } from './DataError';
@@ -21,8 +21,9 @@ export type ScaleParams = z.output<typeof scaleParams>;
 /**
  * Fits a scaler per numeric feature on the training split and applies it to every split. Each fit
  * reads the training rows through the column's earlier steps in source-row order, without a copy
- * (see `scalarMoments`); only the scaled slots of each split are computed again, the rest of `x`
- * is copied.
+ * (see `scalarMoments`; min-max skips its second pass). Each split's `x` is written on first read:
+ * from the previous `x` with only the scaled slots computed again when that one was written, else
+ * from the raw columns.
  */
 export function fitScaler(ds: DatasetValue, params: ScaleParams, kind: 'standardize' | 'minmax'): DatasetValue {
   const node = `prep.${kind}`;
@@ -39,17 +40,17 @@ export function fitScaler(ds: DatasetValue, params: ScaleParams, kind: 'standard
     ds.transforms,
     features.map((f) => f.name),
   );
-  if (!slots) {
-    for (const f of features) transforms.push(module.fit(f.name, trainValues(ds, f.name, transforms, node), {}));
-    return withTransforms(ds, transforms);
-  }
   const train = ds.splits.train;
+  // without a patch the fit used to read a gathered copy: keep its summation order (the index's)
+  const inOrder = slots !== undefined || (train.rawRows !== undefined && ascending(train.rawRows));
   for (const f of features) {
-    const col = train.raw!.find((c) => c.name === f.name)!;
+    const col = train.raw?.find((c) => c.name === f.name);
     const chain = scalarOf(transformsFor(f.name, transforms));
-    if (train.rawRows && chain)
-      transforms.push(module.fitMoments!(f.name, scalarMoments(chain, col.values as Float64Array, train.rawRows)));
+    if (inOrder && train.rawRows && chain && col && !Array.isArray(col.values))
+      transforms.push(
+        module.fitMoments!(f.name, scalarMoments(chain, col.values, train.rawRows, kind === 'standardize')),
+      );
     else transforms.push(module.fit(f.name, trainValues(ds, f.name, transforms, node), {}));
   }
-  return withStepsAdded(ds, transforms, slots);
+  return slots ? withStepsAdded(ds, transforms, slots) : withTransforms(ds, transforms);
 }

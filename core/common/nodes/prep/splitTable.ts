@@ -2,9 +2,9 @@ import type { DatasetSplit, DatasetValue, FittedTransform, RawFeature, TableColu
 import { labelOf } from './tableColumns';
 import { columnStats, looksCategorical } from '../data/tablePreview';
 import { tableFingerprint } from '../data/tableFingerprint';
-import { assembleSplitFeatures, columnValues, featureNames } from '../../transforms/features';
+import { assembleSplitFeatures, columnValues, deferredFeatures, featureNames } from '../../transforms/features';
+import { deferFeatures } from '../../deferFeatures';
 import { IDENTITY, scalarMoments } from '../../transforms/scalarChain';
-import type { CsrRows } from '../../sparse';
 import { tfidf, TFIDF_DEFAULTS } from '../../transforms/tfidf';
 import { categoriesOf } from '../../transforms/onehot';
 import { DataError } from './DataError';
@@ -276,10 +276,7 @@ export function splitTable(
   }
   const transforms = fits as FittedTransform[];
   const used = featureCols.filter((c) => rawFeatures.some((f) => f.name === c.name));
-  const featuresOf = (idx: Int32Array): { x: Float32Array; sparse?: CsrRows } =>
-    assembleSplitFeatures(used, rawFeatures, transforms, idx.length, idx);
   const makeSplit = (idx: Int32Array): DatasetSplit => {
-    const features = featuresOf(idx);
     let y: Int32Array | Float32Array;
     if (classOf) {
       y = new Int32Array(idx.length);
@@ -291,7 +288,10 @@ export function splitTable(
     }
     const rowIds = new Int32Array(idx.length);
     for (let k = 0; k < idx.length; k++) rowIds[k] = table.rowIds ? table.rowIds[idx[k]] : idx[k] + 1;
-    return { ...features, y, n: idx.length, raw: used, rawRows: idx, rowIds };
+    const split = { y, n: idx.length, raw: used, rawRows: idx, rowIds };
+    const later = deferredFeatures(used, rawFeatures, transforms, idx.length, idx);
+    if (later) return deferFeatures(split, later.bytes, later.build);
+    return { ...assembleSplitFeatures(used, rawFeatures, transforms, idx.length, idx), ...split };
   };
   const splits: Record<string, DatasetSplit> = { train: makeSplit(trainIdx) };
   if (ratios[1] > 0) splits.validation = makeSplit(valIdx);

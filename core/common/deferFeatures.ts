@@ -1,0 +1,47 @@
+/**
+ * A tabular split's `x` written on first read rather than by every preprocessing node: prep.split,
+ * the scalers, imputers and encoders fit on the training rows and hand on a split whose `x` is an
+ * accessor that assembles it from the raw columns once, then keeps it as a plain value. A chain
+ * split → impute → standardize → one-hot → trainer writes `x` once, in the trainer, instead of once
+ * per node. Copying the split (spread, structured clone, the cache's codec) reads `x` and so builds
+ * it; `splitFields` copies a split without reading it.
+ */
+import type { DatasetSplit } from './values';
+
+const pending = new WeakMap<object, number>();
+
+function settle(split: DatasetSplit, x: Float32Array): void {
+  Object.defineProperty(split, 'x', { value: x, writable: true, enumerable: true, configurable: true });
+  pending.delete(split);
+}
+
+/** `split` with an `x` that `build` writes on first read; `bytes` is its size once built. */
+export function deferFeatures(split: Omit<DatasetSplit, 'x'>, bytes: number, build: () => Float32Array): DatasetSplit {
+  const out = split as DatasetSplit;
+  Object.defineProperty(out, 'x', {
+    enumerable: true,
+    configurable: true,
+    get(): Float32Array {
+      const x = build();
+      settle(out, x);
+      return x;
+    },
+    set(x: Float32Array) {
+      settle(out, x);
+    },
+  });
+  pending.set(out, bytes);
+  return out;
+}
+
+/** The size `x` will have when a deferred one is still unwritten; undefined once written or for any other object. */
+export function pendingBytes(split: object): number | undefined {
+  return pending.get(split);
+}
+
+/** A shallow copy of a split's fields other than `x` and `sparse`, without writing a deferred `x`. */
+export function splitFields(split: DatasetSplit): Omit<DatasetSplit, 'x' | 'sparse'> {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(split)) if (k !== 'x' && k !== 'sparse') out[k] = split[k as keyof DatasetSplit];
+  return out as Omit<DatasetSplit, 'x' | 'sparse'>;
+}
