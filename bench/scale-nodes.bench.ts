@@ -3,14 +3,20 @@
  * process on a generated CSV (fixed seed) with 16 numeric features (1 % of them missing) and 4
  * categorical ones (8 levels), plus a binary label. Ours: the node's own function (CPU time, the
  * best of SCALE_NODE_REPEATS runs) on the CSV reader's table or on prep.split's dataset (80/20,
- * stratified). Peer: pandas and scikit-learn on the same file in /usr/bin/python3 (process CPU
- * time, one thread), each step as scikit-learn would do it: fit on the training rows, transform
- * both parts. SCALE_NODE_ROWS sets the row count.
+ * stratified). A split's `x` is written on first read (core/common/deferFeatures.ts), so split and
+ * the dataset → dataset nodes are timed as they run in a pipeline, fitting only; writing `x` is the
+ * feature-assembly line, which reads every split's `x`. A category column's codes
+ * (core/common/categoryCodes.ts) are built once per column by the first node that reads it (here
+ * prep.split's first run); their cost is printed on a line of its own. Peer: pandas and
+ * scikit-learn on the same file in /usr/bin/python3 (process CPU time, one thread), each step as
+ * scikit-learn would do it: fit on the training rows, transform both parts. SCALE_NODE_ROWS sets
+ * the row count.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { categoryCodes } from '../core/common/categoryCodes';
 import { csvOptionsSchema } from '../core/common/nodes/data/csvOptions';
 import { fitEncoder } from '../core/common/nodes/prep/fitEncoder';
 import { fitScaler } from '../core/common/nodes/prep/fitScaler';
@@ -108,7 +114,13 @@ async function main(): Promise<void> {
     ours['prep.minmax'] = cpuMs(() => fitScaler(ds, { columns: [] }, 'minmax')).ms;
     ours['prep.onehot'] = cpuMs(() => fitEncoder(ds, 'onehot', { columns: [], unknown: 'ignore' })).ms;
     ours['prep.ordinal'] = cpuMs(() => fitEncoder(ds, 'ordinal', { columns: [], unknown: -1 })).ms;
-    ours['feature-assembly'] = cpuMs(() => withTransforms(ds, ds.transforms)).ms;
+    ours['feature-assembly'] = cpuMs(() =>
+      Object.values(withTransforms(ds, ds.transforms).splits).reduce((a, sp) => a + sp.x.length, 0),
+    ).ms;
+    const copies = Array.from({ length: REPEATS }, () =>
+      table.columns.flatMap((c) => (Array.isArray(c.values) ? [c.values.slice()] : [])),
+    );
+    const codesMs = cpuMs(() => copies.pop()!.map((v) => categoryCodes(v))).ms;
     const peer = runPeer(file);
     for (const [name, ms] of Object.entries(ours))
       reportBench(
@@ -119,6 +131,14 @@ async function main(): Promise<void> {
         false,
         typeof peer === 'string' ? peer : 'peer unavailable',
       );
+    reportBench(
+      `scale ${label} node category codes (4 columns, once per column)`,
+      codesMs,
+      null,
+      'ms',
+      false,
+      'no peer: built by the first node that reads a category column, then shared',
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
