@@ -30,7 +30,7 @@ describe('x written on first read', () => {
     const scaled = fitScaler(imputed, { columns: ['x'] }, 'standardize');
     const coded = fitEncoder(scaled, 'ordinal', { columns: [], unknown: -1 });
     for (const ds of [split, imputed, scaled, coded])
-      for (const s of Object.values(ds.splits)) expect(pendingBytes(s)).toBe(s.n * ds.featureShape[0]! * 4);
+      for (const s of Object.values(ds.splits)) expect(pendingBytes(s)).toBe(s.n * ds.featureShape[0] * 4);
     // the cache's size estimate counts the unwritten x at its size without writing it
     const train = coded.splits.train;
     expect(estimateBytes(train)).toBeGreaterThanOrEqual(train.n * 2 * 4);
