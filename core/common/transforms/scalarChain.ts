@@ -42,10 +42,24 @@ export function scalarOf(steps: readonly FittedTransform[]): Scalar | undefined 
   return k;
 }
 
-/** Whether an index visits its rows in strictly ascending order (a front-to-back read of every column). */
+const ascendingIndex = new WeakMap<object, boolean>();
+
+/**
+ * Whether an index visits its rows in strictly ascending order (a front-to-back read of every
+ * column); kept per long index while it lives (never modify an index once read).
+ */
 export function ascending(rows: ArrayLike<number>): boolean {
-  for (let i = 1; i < rows.length; i++) if (rows[i] <= rows[i - 1]) return false;
-  return true;
+  const long = rows.length >= BUCKETED_ROWS && typeof rows === 'object';
+  const known = long ? ascendingIndex.get(rows) : undefined;
+  if (known !== undefined) return known;
+  let up = true;
+  for (let i = 1; i < rows.length; i++)
+    if (rows[i] <= rows[i - 1]) {
+      up = false;
+      break;
+    }
+  if (long) ascendingIndex.set(rows, up);
+  return up;
 }
 
 /**
