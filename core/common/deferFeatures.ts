@@ -4,7 +4,9 @@
  * accessor that assembles it from the raw columns once, then keeps it as a plain value. A chain
  * split → impute → standardize → one-hot → trainer writes `x` once, in the trainer, instead of once
  * per node. Copying the split (spread, structured clone, the cache's codec) reads `x` and so builds
- * it; `splitFields` copies a split without reading it.
+ * it; `splitFields` copies a split without reading it. A dataset's `fingerprint` (a hash of the
+ * whole table) is deferred the same way (`deferField`) until a trainer records it; `withFields`
+ * copies a dataset without computing it.
  */
 import type { DatasetSplit } from './values';
 
@@ -44,4 +46,34 @@ export function splitFields(split: DatasetSplit): Omit<DatasetSplit, 'x' | 'spar
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(split)) if (k !== 'x' && k !== 'sparse') out[k] = split[k as keyof DatasetSplit];
   return out as Omit<DatasetSplit, 'x' | 'sparse'>;
+}
+
+/** `obj` whose field `key` is computed by `build` on first read (on `obj` or a `withFields` copy), then kept as a plain value. */
+export function deferField<T extends object, K extends keyof T & string>(obj: T, key: K, build: () => T[K]): T {
+  let value: T[K] | undefined;
+  let built = false;
+  Object.defineProperty(obj, key, {
+    enumerable: true,
+    configurable: true,
+    get(this: T): T[K] {
+      if (!built) {
+        value = build();
+        built = true;
+      }
+      Object.defineProperty(this, key, { value, writable: true, enumerable: true, configurable: true });
+      return value as T[K];
+    },
+    set(this: T, v: T[K]) {
+      Object.defineProperty(this, key, { value: v, writable: true, enumerable: true, configurable: true });
+    },
+  });
+  return obj;
+}
+
+/** A shallow copy of `obj` with `fields` set, keeping deferred fields (`deferField`) deferred. */
+export function withFields<T extends object>(obj: T, fields: Partial<T>): T {
+  const out = Object.defineProperties({}, Object.getOwnPropertyDescriptors(obj)) as T;
+  for (const [k, v] of Object.entries(fields))
+    Object.defineProperty(out, k, { value: v, writable: true, enumerable: true, configurable: true });
+  return out;
 }

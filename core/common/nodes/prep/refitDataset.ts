@@ -1,4 +1,4 @@
-import { deferFeatures, pendingBytes, splitFields } from '../../deferFeatures';
+import { deferFeatures, pendingBytes, splitFields, withFields } from '../../deferFeatures';
 import {
   assembleSplitFeatures,
   chainValues,
@@ -81,7 +81,7 @@ export function withTransforms(dataset: DatasetValue, transforms: FittedTransfor
     }),
   );
   const names = featureNames(rawFeatures, transforms);
-  return { ...dataset, splits, transforms, featureNames: names, featureShape: [names.length] };
+  return withFields(dataset, { splits, transforms, featureNames: names, featureShape: [names.length] });
 }
 
 /**
@@ -137,5 +137,5 @@ export function withStepsAdded(
       return [name, deferFeatures(splitFields(s), x.length * 4, () => rewriteColumns(x, s.n, width, cols, s.rawRows))];
     }),
   );
-  return { ...dataset, splits, transforms };
+  return withFields(dataset, { splits, transforms });
 }

@@ -3,7 +3,7 @@ import { labelOf } from './tableColumns';
 import { columnStats, looksCategorical } from '../data/tablePreview';
 import { tableFingerprint } from '../data/tableFingerprint';
 import { assembleSplitFeatures, columnValues, deferredFeatures, featureNames } from '../../transforms/features';
-import { deferFeatures } from '../../deferFeatures';
+import { deferFeatures, deferField } from '../../deferFeatures';
 import { IDENTITY, scalarMoments } from '../../transforms/scalarChain';
 import { tfidf, TFIDF_DEFAULTS } from '../../transforms/tfidf';
 import { categoriesOf } from '../../transforms/onehot';
@@ -317,8 +317,11 @@ export function splitTable(
     splits,
     rawFeatures,
     transforms,
-    fingerprint: testTable ? `${tableFingerprint(table)}+${tableFingerprint(testTable)}` : tableFingerprint(table),
   };
+  // a hash of the whole table, needed only when a model records its dataset: computed on first read
+  deferField(dataset, 'fingerprint', () =>
+    testTable ? `${tableFingerprint(table)}+${tableFingerprint(testTable)}` : tableFingerprint(table),
+  );
   if (classNames) dataset.classNames = classNames;
   else dataset.targetDim = 1;
   return { dataset, warnings };

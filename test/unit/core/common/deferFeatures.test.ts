@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TableValue } from '../../../../core/common';
 import { pendingBytes } from '../../../../core/common/deferFeatures';
+import { tableFingerprint } from '../../../../core/common/nodes/data/tableFingerprint';
 import { fitEncoder } from '../../../../core/common/nodes/prep/fitEncoder';
 import { fitScaler } from '../../../../core/common/nodes/prep/fitScaler';
 import { fitImputer } from '../../../../core/common/nodes/prep/impute';
@@ -50,6 +51,16 @@ describe('x written on first read', () => {
     }
     // the datasets before it keep theirs unwritten
     expect(pendingBytes(scaled.splits.train)).toBeDefined();
+  });
+
+  it("the dataset's table fingerprint is computed when first read, through every step", () => {
+    const t = table();
+    const split = splitTable(t, params).dataset;
+    const scaled = fitScaler(split, { columns: ['x'] }, 'standardize');
+    for (const ds of [split, scaled]) expect(Object.getOwnPropertyDescriptor(ds, 'fingerprint')?.get).toBeDefined();
+    expect(scaled.fingerprint).toBe(tableFingerprint(t));
+    expect(Object.getOwnPropertyDescriptor(scaled, 'fingerprint')?.value).toBe(tableFingerprint(t));
+    expect(split.fingerprint).toBe(tableFingerprint(t));
   });
 
   it('a copy of a split (spread) carries its x written', () => {
