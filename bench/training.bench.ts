@@ -8,10 +8,14 @@
  * Every run also trains on one thread and prints each side's training FLOP/s as a share of this
  * machine's single-thread sgemm peak, timed in the same run (an onnxruntime MatMul 1024 × 1024 ×
  * 1024 with constant weights); with more than one thread it prints the scaling of both sides
- * (n-thread rate / 1-thread rate).
+ * (n-thread rate / 1-thread rate). Since the mean rate of a shared host is dominated by steps the
+ * scheduler preempted, it also prints the 10th-percentile and median step times of each thread
+ * count (the lowest of the rounds), the scaling between them, and the one-thread share of the peak
+ * at the 10th-percentile step.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import {
@@ -33,6 +37,7 @@ import { describePeerEnv, peerEnv } from './peerEnv';
 import { reportBench } from './report';
 
 const N = 60_000;
+const quantile = (sorted: readonly number[], p: number): number => sorted[Math.floor(p * (sorted.length - 1))];
 const BATCH = 128;
 const THREADS = Number(process.env.WEFT_BENCH_THREADS ?? 1);
 const PYTHON = '/usr/bin/python3';
@@ -92,13 +97,15 @@ async function oursTrain(
   warmup: number,
   steps: number,
   threads: number,
-): Promise<{ rate: number; firstLoss: number; plan: string }> {
+): Promise<{ rate: number; firstLoss: number; plan: string; stepMs: number[] }> {
   const model = resolveSpec(spec, { featureShape: [1, 28, 28], outputUnits: 10 });
   const controller = new AbortController();
   let t0 = 0;
   let t1 = 0;
   let firstLoss = NaN;
   let plan = 'one session';
+  let last = 0;
+  const stepMs: number[] = [];
   try {
     await trainLoop({
       model,
@@ -123,6 +130,9 @@ async function oursTrain(
         if (m.startsWith('data-parallel')) plan = m.replace('data-parallel training: ', 'data-parallel, ');
       },
       onStep: (s, loss) => {
+        const now = performance.now();
+        if (s > warmup) stepMs.push(now - last);
+        last = now;
         if (s === 1) firstLoss = loss;
         if (s === warmup) t0 = performance.now();
         if (s === warmup + steps) {
@@ -134,7 +144,7 @@ async function oursTrain(
   } catch (e) {
     if (!(e instanceof CancelledError)) throw e;
   }
-  return { rate: (steps * BATCH) / ((t1 - t0) / 1000), firstLoss, plan };
+  return { rate: (steps * BATCH) / ((t1 - t0) / 1000), firstLoss, plan, stepMs: stepMs.sort((a, b) => a - b) };
 }
 
 async function oursInfer(spec: ModelSpecValue, rows: number): Promise<number> {
@@ -200,6 +210,8 @@ console.log(`# sgemm peak, one thread (onnxruntime MatMul 1024³, constant weigh
 for (const c of cases) {
   const flops = trainingFlops(resolveSpec(c.spec, { featureShape: [1, 28, 28], outputUnits: 10 }));
   const ours = new Map(counts.map((t) => [t, 0]));
+  /** Per thread count, the lowest 10th-percentile and median step time of the rounds (ms). */
+  const steps = new Map(counts.map((t) => [t, { p10: Infinity, median: Infinity }]));
   const theirs = new Map(counts.map((t) => [t, 0]));
   let oursInferRate = 0;
   let theirsInfer = 0;
@@ -208,6 +220,9 @@ for (const c of cases) {
     for (const t of counts) {
       const r = await oursTrain(c.spec, c.warmup, c.steps, t);
       ours.set(t, Math.max(ours.get(t)!, r.rate));
+      const st = steps.get(t)!;
+      st.p10 = Math.min(st.p10, quantile(r.stepMs, 0.1));
+      st.median = Math.min(st.median, quantile(r.stepMs, 0.5));
       if (round === 0) console.log(`# ${c.name}: ${t} thread(s): ${r.plan}`);
       if (note) continue;
       const p = peer(c.name, c.warmup, c.steps, t === THREADS ? c.inferRows : 0, t);
@@ -244,6 +259,16 @@ for (const c of cases) {
     true,
     note,
   );
+  console.log(
+    `# ${c.name}: step times (ms; under load the mean above is far from these): ` +
+      counts
+        .map((t) => `${t} thread(s) p10 ${steps.get(t)!.p10.toFixed(3)}, median ${steps.get(t)!.median.toFixed(3)}`)
+        .join('; ') +
+      (THREADS > 1
+        ? `; scaling at p10 ${(steps.get(1)!.p10 / steps.get(THREADS)!.p10).toFixed(2)}×, at the median ${(steps.get(1)!.median / steps.get(THREADS)!.median).toFixed(2)}×`
+        : '') +
+      `; load average ${loadavg()[0].toFixed(2)}`,
+  );
   if (THREADS > 1) {
     reportBench(
       `train-${c.name}-scaling-${THREADS}t`,
@@ -256,6 +281,10 @@ for (const c of cases) {
   }
   peak = Math.max(peak, await sgemmPeak());
   const share = (rate: number): number => (100 * rate * flops) / 1e9 / peak;
+  console.log(
+    `# ${c.name}: one thread at its 10th-percentile step: ${(((BATCH / steps.get(1)!.p10) * 1000 * flops) / 1e9).toFixed(1)} GFLOP/s, ` +
+      `${share((BATCH / steps.get(1)!.p10) * 1000).toFixed(1)} % of the peak`,
+  );
   console.log(
     `# ${c.name}: ${(flops / 1e3).toFixed(0)} kFLOP per training sample; one thread: ours ${((ours.get(1)! * flops) / 1e9).toFixed(1)} GFLOP/s` +
       `${note ? '' : `, PyTorch ${((theirs.get(1)! * flops) / 1e9).toFixed(1)} GFLOP/s`}, peak ${peak.toFixed(1)} GFLOP/s; target ≥ ${c.target} %`,

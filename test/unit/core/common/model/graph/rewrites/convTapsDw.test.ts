@@ -31,10 +31,17 @@ describeRewrite('convTapsDw', [
     build: (b, [x, w]) => conv(b, x, w, undefined, geom([1, 1], [1, 1], [1, 1, 1, 1])),
   },
   {
-    name: '4 channels × 3×3 = 36 taps (over the limit)',
+    name: '16 channels × 3×3 = 144 taps over 3×3 positions (many taps, few positions)',
+    fires: true,
+    dtype: 'float32',
+    inputs: [{ shape: [2, 16, 5, 5] }, { shape: [3, 16, 3, 3] }, { shape: [3] }],
+    build: (b, [x, w, bias]) => unary(b, 'Tanh', conv(b, x, w, bias, geom([1, 1], [1, 1], [0, 0, 0, 0]))),
+  },
+  {
+    name: '8 channels × 3×3 = 72 taps over 92×92 positions (over the per-sample limit)',
     fires: false,
     dtype: 'float32',
-    inputs: [{ shape: [1, 4, 5, 5] }, { shape: [2, 4, 3, 3] }],
+    inputs: [{ shape: [1, 8, 94, 94], fixed: true }, { shape: [1, 8, 3, 3] }],
     build: (b, [x, w]) => conv(b, x, w, undefined, geom([1, 1], [1, 1], [0, 0, 0, 0])),
   },
 ]);
