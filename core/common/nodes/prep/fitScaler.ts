@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { rawTextMessage, transformsFor } from '../../transforms/features';
-import { ascending, scalarMoments, scalarOf } from '../../transforms/scalarChain';
+import { ascending, scalarMoments, scalarMomentsMany, scalarOf, type Scalar } from '../../transforms/scalarChain';
 import { transformModules } from '../../transforms/registry';
 import type { DatasetValue, FittedTransform } from '../../values';
 import { DataError } from './DataError';
@@ -43,14 +43,35 @@ export function fitScaler(ds: DatasetValue, params: ScaleParams, kind: 'standard
   const train = ds.splits.train;
   // without a patch the fit used to read a gathered copy: keep its summation order (the index's)
   const inOrder = slots !== undefined || (train.rawRows !== undefined && ascending(train.rawRows));
-  for (const f of features) {
-    const col = train.raw?.find((c) => c.name === f.name);
-    const chain = scalarOf(transformsFor(f.name, transforms));
-    if (inOrder && train.rawRows && chain && col && !Array.isArray(col.values))
-      transforms.push(
-        module.fitMoments!(f.name, scalarMoments(chain, col.values, train.rawRows, kind === 'standardize')),
-      );
-    else transforms.push(module.fit(f.name, trainValues(ds, f.name, transforms, node), {}));
+  const rows = train.rawRows;
+  const direct = (name: string): { chain: Scalar; values: Float64Array } | undefined => {
+    const col = train.raw?.find((c) => c.name === name);
+    const chain = scalarOf(transformsFor(name, transforms));
+    return inOrder && rows && chain && col && !Array.isArray(col.values) ? { chain, values: col.values } : undefined;
+  };
+  const std = kind === 'standardize';
+  if (!rows || new Set(features.map((f) => f.name)).size !== features.length) {
+    // a column listed twice: each fit sees the steps fitted before it
+    for (const f of features) {
+      const d = direct(f.name);
+      if (d && rows) transforms.push(module.fitMoments!(f.name, scalarMoments(d.chain, d.values, rows, std)));
+      else transforms.push(module.fit(f.name, trainValues(ds, f.name, transforms, node), {}));
+    }
+    return slots ? withStepsAdded(ds, transforms, slots) : withTransforms(ds, transforms);
   }
+  // the columns read straight through the index get their moments in one blocked pass (the same figures as one by one)
+  const reads = features.map((f) => direct(f.name));
+  const read = reads.flatMap((d) => (d ? [d] : []));
+  const moments = scalarMomentsMany(
+    read.map((d) => d.chain),
+    read.map((d) => d.values),
+    rows,
+    std,
+  );
+  let next = 0;
+  features.forEach((f, i) => {
+    if (reads[i]) transforms.push(module.fitMoments!(f.name, moments[next++]));
+    else transforms.push(module.fit(f.name, trainValues(ds, f.name, transforms, node), {}));
+  });
   return slots ? withStepsAdded(ds, transforms, slots) : withTransforms(ds, transforms);
 }

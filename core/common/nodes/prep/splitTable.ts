@@ -4,7 +4,7 @@ import { columnStats, looksCategorical } from '../data/tablePreview';
 import { tableFingerprint } from '../data/tableFingerprint';
 import { assembleSplitFeatures, columnValues, deferredFeatures, featureNames } from '../../transforms/features';
 import { deferFeatures, deferField } from '../../deferFeatures';
-import { IDENTITY, scalarMoments } from '../../transforms/scalarChain';
+import { IDENTITY, scalarMomentsMany } from '../../transforms/scalarChain';
 import { tfidf, TFIDF_DEFAULTS } from '../../transforms/tfidf';
 import { categoriesOf } from '../../transforms/onehot';
 import { DataError } from './DataError';
@@ -270,10 +270,16 @@ export function splitTable(
     );
   }
 
-  for (const { col, at } of numeric) {
-    const m = scalarMoments(IDENTITY, col.values as Float64Array, trainIdx, false);
+  const means = scalarMomentsMany(
+    numeric.map(() => IDENTITY),
+    numeric.map(({ col }) => col.values as Float64Array),
+    trainIdx,
+    false,
+  );
+  numeric.forEach(({ col, at }, j) => {
+    const m = means[j];
     fits[at] = { kind: 'impute', column: col.name, strategy: 'mean', value: m.n ? m.mean : 0 };
-  }
+  });
   const transforms = fits as FittedTransform[];
   const used = featureCols.filter((c) => rawFeatures.some((f) => f.name === c.name));
   const makeSplit = (idx: Int32Array): DatasetSplit => {
