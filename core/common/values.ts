@@ -49,7 +49,8 @@ export interface LazyImageRows {
 export interface DatasetSplit {
   /**
    * Row-major features, `n × prod(featureShape)`. Empty (length 0) when `lazy` is set: read rows
-   * through core/node/data/splitRows.ts (`readRows`, `readRowsAt`) instead of indexing `x`.
+   * through core/node/data/splitRows.ts (`readRows`, `readRowsAt`) instead of indexing `x`. A
+   * tabular split's `x` may be written on first read (core/common/deferFeatures.ts).
    */
   x: Float32Array;
   /**

@@ -11,8 +11,9 @@ import type { RawFeature, TableColumn } from '../values';
 import { moduleOf, type FittedTransform } from './registry';
 import type { ColumnTensor, ColumnValues } from './TransformModule';
 import { checkDenseSize, type CsrRows } from '../sparse';
-import { gatherNumbers } from '../splitRaw';
-import { writeSlots, type SlotColumn } from './writeSlots';
+import { BUCKETED_ROWS, gatherNumbers } from '../splitRaw';
+import { ascending } from './scalarChain';
+import { slotWriter, writeSlots, type SlotColumn } from './writeSlots';
 import { codedOf, writeCodes, type Coded } from './writeCodes';
 
 export function transformsFor(column: string, transforms: readonly FittedTransform[]): FittedTransform[] {
@@ -208,19 +209,25 @@ function materialize(parts: readonly (Part | Fused | CodedPart)[], n: number, ro
   });
 }
 
+/** Rows per block of the one-pass writer: the block of `x` stays in cache while every column is written into it. */
+const DENSE_BLOCK = 1024;
+
 function denseOf(parts: readonly (Part | Fused | CodedPart)[], n: number, rows?: ArrayLike<number>): Float32Array {
   const width = parts.reduce((a, p) => a + p.width, 0);
   checkDenseSize(n, width, 'this step');
   const x = new Float32Array(n * width);
+  const cols: SlotColumn[] = [];
+  const coded: { p: CodedPart; offset: number }[] = [];
   let offset = 0;
   for (const p of parts) {
     const w = p.width;
-    if (p.kind === 'coded') writeCodes(p.coded, p.col.values as (string | null)[], n, rows, x, width, offset);
+    if (p.kind === 'coded') coded.push({ p, offset });
+    else if (p.kind === 'fused') cols.push({ offset, values: p.values, steps: p.steps });
     else if (p.kind === 'sparse') {
       const v = p.values;
       for (let i = 0; i < n; i++)
         for (let k = p.indptr[i]; k < p.indptr[i + 1]; k++) x[i * width + offset + p.indices[k]] = v[k];
-    } else if (p.kind === 'dense') {
+    } else {
       const v = p.values;
       for (let i = 0; i < n; i++) {
         const base = i * width + offset;
@@ -229,13 +236,20 @@ function denseOf(parts: readonly (Part | Fused | CodedPart)[], n: number, rows?:
     }
     offset += w;
   }
-  const cols: SlotColumn[] = [];
-  offset = 0;
-  for (const p of parts) {
-    if (p.kind === 'fused') cols.push({ offset, values: p.values, steps: p.steps });
-    offset += p.width;
+  if (rows && n >= BUCKETED_ROWS && !ascending(rows)) {
+    for (const { p, offset: at } of coded)
+      writeCodes(p.coded, p.col.values as (string | null)[], n, rows, x, width, at);
+    writeSlots(cols, n, rows, x, width);
+    return x;
   }
-  writeSlots(cols, n, rows, x, width);
+  // one pass over x: each block of rows gets its coded and numeric columns while it is in cache
+  const write = slotWriter(cols, x, width);
+  for (let start = 0; start < n; start += DENSE_BLOCK) {
+    const count = Math.min(DENSE_BLOCK, n - start);
+    for (const { p, offset: at } of coded)
+      writeCodes(p.coded, p.col.values as (string | null)[], count, rows, x, width, at, start);
+    write(rows, start, count);
+  }
   return x;
 }
 
@@ -304,6 +318,41 @@ export function assembleSplitFeatures(
   const parts = assembleParts(raw, rawFeatures, transforms, n, rows);
   if (!parts.some((p) => p.kind === 'sparse')) return { x: denseOf(parts, n, rows) };
   return { x: new Float32Array(0), sparse: sparseOf(materialize(parts, n, rows), n) };
+}
+
+/**
+ * When a split's dense `x` can be written later without surprises (every feature a numeric column
+ * with elementwise steps or a category column with an optional fill and a one-hot or ordinal
+ * step that does not refuse unseen values, within the dense size limit), its size and a function
+ * that writes it (`assembleSplitFeatures`' `x`, bit for bit); else undefined (sparse slots, other
+ * steps, or errors that must be raised by the node itself).
+ */
+export function deferredFeatures(
+  raw: readonly TableColumn[],
+  rawFeatures: readonly RawFeature[],
+  transforms: readonly FittedTransform[],
+  n: number,
+  rows?: ArrayLike<number>,
+): { bytes: number; build: () => Float32Array } | undefined {
+  let width = 0;
+  for (const f of rawFeatures) {
+    const col = raw.find((c) => c.name === f.name);
+    if (!col) return undefined;
+    const steps = transformsFor(f.name, transforms);
+    if (!Array.isArray(col.values)) {
+      if (!steps.every((t) => moduleOf(t).applyNumbers)) return undefined;
+      width += 1;
+      continue;
+    }
+    const coded = codedOf(f.name, steps);
+    if (!coded || coded.error) return undefined;
+    width += coded.width;
+  }
+  checkDenseSize(n, width, 'this step');
+  return {
+    bytes: n * width * 4,
+    build: () => denseOf(assembleParts(raw, rawFeatures, transforms, n, rows), n, rows),
+  };
 }
 
 /** Whether every fitted step can be emitted into an export graph (character n-grams cannot). */

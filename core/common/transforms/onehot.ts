@@ -1,4 +1,5 @@
 import { DataError } from '../nodes/prep/DataError';
+import { categoryCodes, presentLevels } from '../categoryCodes';
 import { asCategories, defineTransform } from './TransformModule';
 
 /**
@@ -15,6 +16,8 @@ export interface OneHot {
 
 /** The sorted distinct present categories of a column (of its rows `rows` when given). */
 export function categoriesOf(values: readonly (string | null)[], rows?: ArrayLike<number>): string[] {
+  const coded = categoryCodes(values);
+  if (coded) return presentLevels(coded, rows);
   const cats = new Set<string>();
   if (rows)
     for (let i = 0; i < rows.length; i++) {

@@ -42,10 +42,24 @@ export function scalarOf(steps: readonly FittedTransform[]): Scalar | undefined 
   return k;
 }
 
-/** Whether an index visits its rows in strictly ascending order (a front-to-back read of every column). */
+const ascendingIndex = new WeakMap<object, boolean>();
+
+/**
+ * Whether an index visits its rows in strictly ascending order (a front-to-back read of every
+ * column); kept per long index while it lives (never modify an index once read).
+ */
 export function ascending(rows: ArrayLike<number>): boolean {
-  for (let i = 1; i < rows.length; i++) if (rows[i] <= rows[i - 1]) return false;
-  return true;
+  const long = rows.length >= BUCKETED_ROWS && typeof rows === 'object';
+  const known = long ? ascendingIndex.get(rows) : undefined;
+  if (known !== undefined) return known;
+  let up = true;
+  for (let i = 1; i < rows.length; i++)
+    if (rows[i] <= rows[i - 1]) {
+      up = false;
+      break;
+    }
+  if (long) ascendingIndex.set(rows, up);
+  return up;
 }
 
 /**
@@ -90,4 +104,78 @@ export function scalarMoments(k: Scalar, values: Float64Array, rows: ArrayLike<n
       if (x === x) ss += (x - mean) * (x - mean);
     }
   return { n, mean, std: n ? Math.sqrt(ss / n) : 0, min: n ? min : 0, max: n ? max : 0 };
+}
+
+/** Index entries per block of `scalarMomentsMany`: the block of the index stays in L1 while every column reads it. */
+const MOMENT_BLOCK = 2048;
+
+/**
+ * `scalarMoments` of several columns over the same rows, each the same figures bit for bit: where
+ * every map only fills and the index is read in its own order, the columns are summed a block of
+ * the index at a time (the index is read once per pass, not once per column), each column's sums
+ * in the same order as alone; otherwise one column after another.
+ */
+export function scalarMomentsMany(
+  ks: readonly Scalar[],
+  columns: readonly Float64Array[],
+  rows: ArrayLike<number>,
+  std = true,
+): Moments[] {
+  const inOrder = rows.length < BUCKETED_ROWS || ascending(rows);
+  if (!inOrder || ks.some((k) => k.zero || k.sub !== 0 || k.div !== 1))
+    return columns.map((v, c) => scalarMoments(ks[c], v, rows, std));
+  const m = columns.length;
+  const n = new Float64Array(m);
+  const s = new Float64Array(m);
+  const min = new Float64Array(m).fill(Infinity);
+  const max = new Float64Array(m).fill(-Infinity);
+  for (let b = 0; b < rows.length; b += MOMENT_BLOCK) {
+    const e = Math.min(rows.length, b + MOMENT_BLOCK);
+    for (let c = 0; c < m; c++) {
+      const values = columns[c];
+      const fill = ks[c].fill;
+      let nc = n[c];
+      let sc = s[c];
+      let lo = min[c];
+      let hi = max[c];
+      for (let i = b; i < e; i++) {
+        let x = values[rows[i]];
+        if (x !== x) x = fill;
+        if (x !== x) continue;
+        nc++;
+        sc += x;
+        if (x < lo) lo = x;
+        if (x > hi) hi = x;
+      }
+      n[c] = nc;
+      s[c] = sc;
+      min[c] = lo;
+      max[c] = hi;
+    }
+  }
+  const mean = Array.from(s, (sc, c) => (n[c] ? sc / n[c] : 0));
+  const ss = new Float64Array(m);
+  if (std)
+    for (let b = 0; b < rows.length; b += MOMENT_BLOCK) {
+      const e = Math.min(rows.length, b + MOMENT_BLOCK);
+      for (let c = 0; c < m; c++) {
+        const values = columns[c];
+        const fill = ks[c].fill;
+        const mu = mean[c];
+        let q = ss[c];
+        for (let i = b; i < e; i++) {
+          let x = values[rows[i]];
+          if (x !== x) x = fill;
+          if (x === x) q += (x - mu) * (x - mu);
+        }
+        ss[c] = q;
+      }
+    }
+  return mean.map((mu, c) => ({
+    n: n[c],
+    mean: mu,
+    std: n[c] ? Math.sqrt(ss[c] / n[c]) : 0,
+    min: n[c] ? min[c] : 0,
+    max: n[c] ? max[c] : 0,
+  }));
 }

@@ -113,20 +113,33 @@ export function writeSlots(
 ): void {
   if (n === 0 || cols.length === 0) return;
   if (rows && n >= BUCKETED_ROWS && !ascending(rows)) return writeIndexed(cols, rows, x, width);
+  const write = slotWriter(cols, x, width);
+  for (let start = 0; start < n; start += ROW_BLOCK) write(rows, start, Math.min(ROW_BLOCK, n - start));
+}
+
+/**
+ * The in-order writer of `writeSlots` for a caller that walks the rows itself: `write(rows, from,
+ * count)` writes rows `from .. from + count` (through `rows` when given) of every column into `x`.
+ */
+export function slotWriter(
+  cols: readonly SlotColumn[],
+  x: Float32Array,
+  width: number,
+): (rows: ArrayLike<number> | undefined, from: number, count: number) => void {
   const scalars = cols.map((c) => scalarOf(c.steps));
-  const scratch = new Float64Array(Math.min(ROW_BLOCK, n));
-  for (let start = 0; start < n; start += ROW_BLOCK) {
-    const count = Math.min(ROW_BLOCK, n - start);
+  let scratch = new Float64Array(0);
+  return (rows, from, count) => {
     for (let c = 0; c < cols.length; c++) {
       const k = scalars[c];
-      const at = start * width + cols[c].offset;
+      const at = from * width + cols[c].offset;
       if (k) {
-        mapInto(k, cols[c].values, rows, start, count, x, at, width);
+        mapInto(k, cols[c].values, rows, from, count, x, at, width);
         continue;
       }
+      if (scratch.length < count) scratch = new Float64Array(Math.max(count, ROW_BLOCK));
       const block = count === scratch.length ? scratch : scratch.subarray(0, count);
-      chainInto(cols[c], rows, start, block);
+      chainInto(cols[c], rows, from, block);
       for (let j = 0, i = at; j < count; j++, i += width) x[i] = block[j];
     }
-  }
+  };
 }

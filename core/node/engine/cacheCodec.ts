@@ -1,4 +1,5 @@
 import { deserialize, serialize } from 'node:v8';
+import { pendingBytes } from '../../common/deferFeatures';
 
 const MAGIC = Buffer.from('WEFTBIN1', 'latin1');
 const ALIGN = 64;
@@ -128,7 +129,7 @@ export function decodeEntry(bytes: Uint8Array): unknown {
   return revive(root);
 }
 
-/** Bytes a value would take in the cache: typed arrays by size, strings by length, containers walked. */
+/** Bytes a value would take in the cache: typed arrays by size, strings by length, containers walked (a deferred `x` by its size, unwritten). */
 export function estimateBytes(value: unknown): number {
   const seen = new Set<object>();
   const size = (v: unknown): number => {
@@ -148,8 +149,11 @@ export function estimateBytes(value: unknown): number {
       for (const [k, x] of v) s += size(k) + size(x);
       return s;
     }
+    // a split's deferred x counts at its size without being written (see deferFeatures)
+    const later = pendingBytes(v);
     let s = 8;
-    for (const [k, x] of Object.entries(v)) s += k.length + size(x);
+    for (const k of Object.keys(v))
+      s += k.length + (later !== undefined && k === 'x' ? later : size((v as Record<string, unknown>)[k]));
     return s;
   };
   return size(value);

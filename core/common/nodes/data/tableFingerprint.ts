@@ -7,23 +7,26 @@ import type { TableValue } from '../../values';
  * streams per column.
  */
 export function tableFingerprint(table: TableValue): string {
+  // the two streams live in locals (a closure over them would keep them in a heap context per step)
   let h1 = 0x811c9dc5;
   let h2 = 0x01000193 ^ 0x5bd1e995;
-  const mix = (b: number): void => {
-    h1 = Math.imul(h1 ^ b, 0x01000193);
-    h2 = Math.imul(h2 ^ b, 0x5bd1e995) ^ (h2 >>> 15);
-  };
+  const state = [0, 0];
   const text = (s: string): void => {
-    for (let i = 0; i < s.length; i++) mix(s.charCodeAt(i));
-    mix(0xffff);
+    state[0] = h1;
+    state[1] = h2;
+    hashText(state, s);
+    h1 = state[0];
+    h2 = state[1];
   };
   for (const col of table.columns) {
     text(col.name);
     text(col.type);
     if (Array.isArray(col.values)) {
-      for (const v of col.values)
-        if (v === null) mix(0x1ffff);
-        else text(v);
+      state[0] = h1;
+      state[1] = h2;
+      hashStrings(state, col.values);
+      h1 = state[0];
+      h2 = state[1];
     } else {
       const v = col.values;
       const words = new Int32Array(v.buffer, v.byteOffset, v.length * 2);
@@ -41,8 +44,46 @@ export function tableFingerprint(table: TableValue): string {
       for (let i = whole; i < words.length; i++) a = Math.imul(a ^ words[i], 0x01000193) ^ (a >>> 15);
       h1 = Math.imul(a ^ Math.imul(c, 0x27d4eb2d), 0x01000193) ^ (a >>> 15);
       h2 = Math.imul(b ^ Math.imul(d, 0x165667b1), 0x5bd1e995) ^ (b >>> 15);
-      mix(v.length);
+      h1 = Math.imul(h1 ^ v.length, 0x01000193);
+      h2 = Math.imul(h2 ^ v.length, 0x5bd1e995) ^ (h2 >>> 15);
     }
   }
   return (h1 >>> 0).toString(16).padStart(8, '0') + (h2 >>> 0).toString(16).padStart(8, '0');
+}
+
+/** Both streams through a string's UTF-16 units, then the 0xffff terminator. */
+function hashText(state: number[], s: string): void {
+  let h1 = state[0];
+  let h2 = state[1];
+  for (let i = 0; i < s.length; i++) {
+    const b = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ b, 0x01000193);
+    h2 = Math.imul(h2 ^ b, 0x5bd1e995) ^ (h2 >>> 15);
+  }
+  h1 = Math.imul(h1 ^ 0xffff, 0x01000193);
+  h2 = Math.imul(h2 ^ 0xffff, 0x5bd1e995) ^ (h2 >>> 15);
+  state[0] = h1;
+  state[1] = h2;
+}
+
+/** Both streams through a string column: each value's text, or 0x1ffff for a missing one. */
+function hashStrings(state: number[], values: readonly (string | null)[]): void {
+  let h1 = state[0];
+  let h2 = state[1];
+  for (const v of values) {
+    if (v === null) {
+      h1 = Math.imul(h1 ^ 0x1ffff, 0x01000193);
+      h2 = Math.imul(h2 ^ 0x1ffff, 0x5bd1e995) ^ (h2 >>> 15);
+      continue;
+    }
+    for (let i = 0; i < v.length; i++) {
+      const b = v.charCodeAt(i);
+      h1 = Math.imul(h1 ^ b, 0x01000193);
+      h2 = Math.imul(h2 ^ b, 0x5bd1e995) ^ (h2 >>> 15);
+    }
+    h1 = Math.imul(h1 ^ 0xffff, 0x01000193);
+    h2 = Math.imul(h2 ^ 0xffff, 0x5bd1e995) ^ (h2 >>> 15);
+  }
+  state[0] = h1;
+  state[1] = h2;
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { rawTextMessage } from '../../transforms/features';
 import type { DatasetValue, FittedTransform } from '../../values';
-import { onehot } from '../../transforms/onehot';
+import { categoriesOf, onehot } from '../../transforms/onehot';
 import { ordinal } from '../../transforms/ordinal';
 import { DataError } from './DataError';
 import { pickFeatures, trainRaw, trainValues, withTransforms } from './refitDataset';
@@ -51,6 +51,18 @@ export function fitEncoder(
           `to encode it as categories anyway, set its type to category in data.csv's types`,
       );
     transforms = transforms.filter((t) => !(t.column === f.name && REPLACED.has(t.kind)));
+    const col = ds.splits.train.raw?.find((c) => c.name === f.name);
+    const rows = ds.splits.train.rawRows;
+    // a column without earlier steps: its categories straight from the shared column (codes, no copy)
+    if (col && rows && Array.isArray(col.values) && !transforms.some((t) => t.column === f.name)) {
+      const categories = categoriesOf(col.values, rows);
+      transforms.push(
+        kind === 'onehot'
+          ? { kind, column: f.name, categories, unknown: (p as z.output<typeof onehotParams>).unknown }
+          : { kind, column: f.name, categories, unknown: (p as z.output<typeof ordinalParams>).unknown },
+      );
+      continue;
+    }
     const train = trainValues(ds, f.name, transforms, node);
     transforms.push(
       kind === 'onehot'

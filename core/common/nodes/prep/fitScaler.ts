@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { rawTextMessage, transformsFor } from '../../transforms/features';
-import { scalarMoments, scalarOf } from '../../transforms/scalarChain';
+import { ascending, scalarMoments, scalarMomentsMany, scalarOf, type Scalar } from '../../transforms/scalarChain';
 import { transformModules } from '../../transforms/registry';
 import type { DatasetValue, FittedTransform } from '../../values';
 import { DataError } from './DataError';
@@ -21,8 +21,9 @@ export type ScaleParams = z.output<typeof scaleParams>;
 /**
  * Fits a scaler per numeric feature on the training split and applies it to every split. Each fit
  * reads the training rows through the column's earlier steps in source-row order, without a copy
- * (see `scalarMoments`); only the scaled slots of each split are computed again, the rest of `x`
- * is copied.
+ * (see `scalarMoments`; min-max skips its second pass). Each split's `x` is written on first read:
+ * from the previous `x` with only the scaled slots computed again when that one was written, else
+ * from the raw columns.
  */
 export function fitScaler(ds: DatasetValue, params: ScaleParams, kind: 'standardize' | 'minmax'): DatasetValue {
   const node = `prep.${kind}`;
@@ -39,17 +40,38 @@ export function fitScaler(ds: DatasetValue, params: ScaleParams, kind: 'standard
     ds.transforms,
     features.map((f) => f.name),
   );
-  if (!slots) {
-    for (const f of features) transforms.push(module.fit(f.name, trainValues(ds, f.name, transforms, node), {}));
-    return withTransforms(ds, transforms);
-  }
   const train = ds.splits.train;
-  for (const f of features) {
-    const col = train.raw!.find((c) => c.name === f.name)!;
-    const chain = scalarOf(transformsFor(f.name, transforms));
-    if (train.rawRows && chain)
-      transforms.push(module.fitMoments!(f.name, scalarMoments(chain, col.values as Float64Array, train.rawRows)));
-    else transforms.push(module.fit(f.name, trainValues(ds, f.name, transforms, node), {}));
+  // without a patch the fit used to read a gathered copy: keep its summation order (the index's)
+  const inOrder = slots !== undefined || (train.rawRows !== undefined && ascending(train.rawRows));
+  const rows = train.rawRows;
+  const direct = (name: string): { chain: Scalar; values: Float64Array } | undefined => {
+    const col = train.raw?.find((c) => c.name === name);
+    const chain = scalarOf(transformsFor(name, transforms));
+    return inOrder && rows && chain && col && !Array.isArray(col.values) ? { chain, values: col.values } : undefined;
+  };
+  const std = kind === 'standardize';
+  if (!rows || new Set(features.map((f) => f.name)).size !== features.length) {
+    // a column listed twice: each fit sees the steps fitted before it
+    for (const f of features) {
+      const d = direct(f.name);
+      if (d && rows) transforms.push(module.fitMoments!(f.name, scalarMoments(d.chain, d.values, rows, std)));
+      else transforms.push(module.fit(f.name, trainValues(ds, f.name, transforms, node), {}));
+    }
+    return slots ? withStepsAdded(ds, transforms, slots) : withTransforms(ds, transforms);
   }
-  return withStepsAdded(ds, transforms, slots);
+  // the columns read straight through the index get their moments in one blocked pass (the same figures as one by one)
+  const reads = features.map((f) => direct(f.name));
+  const read = reads.flatMap((d) => (d ? [d] : []));
+  const moments = scalarMomentsMany(
+    read.map((d) => d.chain),
+    read.map((d) => d.values),
+    rows,
+    std,
+  );
+  let next = 0;
+  features.forEach((f, i) => {
+    if (reads[i]) transforms.push(module.fitMoments!(f.name, moments[next++]));
+    else transforms.push(module.fit(f.name, trainValues(ds, f.name, transforms, node), {}));
+  });
+  return slots ? withStepsAdded(ds, transforms, slots) : withTransforms(ds, transforms);
 }

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { columnValues } from '../../transforms/features';
-import { rawHasMissing } from '../../splitRaw';
-import { impute } from '../../transforms/impute';
-import type { DatasetValue, FittedTransform } from '../../values';
+import { BUCKETED_ROWS, rawHasMissing } from '../../splitRaw';
+import { impute, type Impute } from '../../transforms/impute';
+import { ascending, IDENTITY, scalarMoments } from '../../transforms/scalarChain';
+import type { DatasetValue, FittedTransform, TableColumn } from '../../values';
 import { defineNode } from '../NodeDefinition';
 import { DataError } from './DataError';
 import { pickFeatures, trainRaw, withTransforms } from './refitDataset';
@@ -38,6 +39,18 @@ function hasMissing(ds: DatasetValue, name: string): boolean {
   return Object.values(ds.splits).some((s) => rawHasMissing(s, name));
 }
 
+/**
+ * The mean imputer of a numeric column read through an index in its own order (the order a copy
+ * of the rows would be summed in), without the copy; undefined for any other case.
+ */
+function meanOf(col: TableColumn, rows: Int32Array | undefined, p: ImputeParams): Impute | undefined {
+  if (p.strategy !== 'mean' || !rows || Array.isArray(col.values)) return undefined;
+  if (rows.length >= BUCKETED_ROWS && !ascending(rows)) return undefined;
+  const m = scalarMoments(IDENTITY, col.values, rows, false);
+  if (m.n === 0) return undefined;
+  return { kind: 'impute', column: col.name, strategy: 'mean', value: m.mean };
+}
+
 /** Fits imputers on the training split; each goes first in its column's transforms, replacing an earlier one. */
 export function fitImputer(ds: DatasetValue, p: ImputeParams): DatasetValue {
   const raw = trainRaw(ds, 'prep.impute');
@@ -50,7 +63,9 @@ export function fitImputer(ds: DatasetValue, p: ImputeParams): DatasetValue {
           'or leave it out (prep.tfidf and prep.tokenize read a missing text as an empty one)',
       );
     const col = raw.find((c) => c.name === f.name)!;
-    const imp = impute.fit(f.name, columnValues(col, ds.splits.train.n, ds.splits.train.rawRows), p);
+    const imp =
+      meanOf(col, ds.splits.train.rawRows, p) ??
+      impute.fit(f.name, columnValues(col, ds.splits.train.n, ds.splits.train.rawRows), p);
     transforms = transforms.filter((t) => !(t.kind === 'impute' && t.column === f.name));
     const first = transforms.findIndex((t) => t.column === f.name);
     transforms.splice(first === -1 ? transforms.length : first, 0, imp);

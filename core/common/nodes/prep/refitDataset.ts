@@ -1,6 +1,8 @@
+import { deferFeatures, pendingBytes, splitFields, withFields } from '../../deferFeatures';
 import {
   assembleSplitFeatures,
   chainValues,
+  deferredFeatures,
   featureNames,
   featureSlots,
   fusable,
@@ -64,23 +66,27 @@ export function trainValues(
 
 /**
  * Rebuilds every split's `x` from its raw columns with new transforms (fitted on train by the
- * caller); everything else of the splits (raw columns, index, labels, row ids) is shared, not copied.
+ * caller), on first read where it can (`deferredFeatures`); everything else of the splits (raw
+ * columns, index, labels, row ids) is shared, not copied.
  */
 export function withTransforms(dataset: DatasetValue, transforms: FittedTransform[]): DatasetValue {
   const rawFeatures = dataset.rawFeatures ?? [];
   const splits = Object.fromEntries(
     Object.entries(dataset.splits).map(([name, s]) => {
-      const { sparse: _old, ...rest } = s;
-      return [name, { ...rest, ...assembleSplitFeatures(s.raw ?? [], rawFeatures, transforms, s.n, s.rawRows) }];
+      const rest = splitFields(s);
+      const raw = s.raw ?? [];
+      const later = deferredFeatures(raw, rawFeatures, transforms, s.n, s.rawRows);
+      if (later) return [name, deferFeatures(rest, later.bytes, later.build)];
+      return [name, { ...rest, ...assembleSplitFeatures(raw, rawFeatures, transforms, s.n, s.rawRows) }];
     }),
   );
   const names = featureNames(rawFeatures, transforms);
-  return { ...dataset, splits, transforms, featureNames: names, featureShape: [names.length] };
+  return withFields(dataset, { splits, transforms, featureNames: names, featureShape: [names.length] });
 }
 
 /**
  * Where `withStepsAdded` can patch `x` instead of rebuilding it: each changed column's slot, when
- * every split is dense and in memory, the slots keep their layout, and each changed column is a
+ * every split is dense and in memory with its `x` written (not deferred), the slots keep their layout, and each changed column is a
  * single-slot numeric one whose new steps are all elementwise; else undefined.
  */
 export function patchSlots(
@@ -93,7 +99,7 @@ export function patchSlots(
   const after = featureSlots(rawFeatures, transforms);
   const width = (dataset.featureShape ?? []).reduce((a, b) => a * b, 1);
   for (const s of Object.values(dataset.splits))
-    if (s.sparse || s.lazy || !s.raw || s.x.length !== s.n * width) return undefined;
+    if (s.sparse || s.lazy || !s.raw || pendingBytes(s) !== undefined || s.x.length !== s.n * width) return undefined;
   for (const [name, slot] of after) {
     const old = before.get(name);
     if (!old || old.offset !== slot.offset || old.width !== slot.width) return undefined;
@@ -111,7 +117,8 @@ export function patchSlots(
 
 /**
  * The dataset with `transforms`, where only the columns `slots` names gained steps: their slots are
- * written again from their raw values, every other slot of `x` and everything else of the splits is kept as it is.
+ * written again from their raw values on first read of `x`, every other slot of `x` and everything
+ * else of the splits is kept as it is.
  */
 export function withStepsAdded(
   dataset: DatasetValue,
@@ -126,8 +133,9 @@ export function withStepsAdded(
         values: s.raw!.find((c) => c.name === column)!.values as Float64Array,
         steps: transformsFor(column, transforms),
       }));
-      return [name, { ...s, x: rewriteColumns(s.x, s.n, width, cols, s.rawRows) }];
+      const x = s.x;
+      return [name, deferFeatures(splitFields(s), x.length * 4, () => rewriteColumns(x, s.n, width, cols, s.rawRows))];
     }),
   );
-  return { ...dataset, splits, transforms };
+  return withFields(dataset, { splits, transforms });
 }

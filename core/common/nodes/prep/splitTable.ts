@@ -2,9 +2,9 @@ import type { DatasetSplit, DatasetValue, FittedTransform, RawFeature, TableColu
 import { labelOf } from './tableColumns';
 import { columnStats, looksCategorical } from '../data/tablePreview';
 import { tableFingerprint } from '../data/tableFingerprint';
-import { assembleSplitFeatures, columnValues, featureNames } from '../../transforms/features';
-import { IDENTITY, scalarMoments } from '../../transforms/scalarChain';
-import type { CsrRows } from '../../sparse';
+import { assembleSplitFeatures, columnValues, deferredFeatures, featureNames } from '../../transforms/features';
+import { deferFeatures, deferField } from '../../deferFeatures';
+import { IDENTITY, scalarMomentsMany } from '../../transforms/scalarChain';
 import { tfidf, TFIDF_DEFAULTS } from '../../transforms/tfidf';
 import { categoriesOf } from '../../transforms/onehot';
 import { DataError } from './DataError';
@@ -286,16 +286,19 @@ export function splitTable(
     );
   }
 
-  for (const { col, at } of numeric) {
-    const m = scalarMoments(IDENTITY, col.values as Float64Array, trainIdx, false);
+  const means = scalarMomentsMany(
+    numeric.map(() => IDENTITY),
+    numeric.map(({ col }) => col.values as Float64Array),
+    trainIdx,
+    false,
+  );
+  numeric.forEach(({ col, at }, j) => {
+    const m = means[j];
     fits[at] = { kind: 'impute', column: col.name, strategy: 'mean', value: m.n ? m.mean : 0 };
-  }
+  });
   const transforms = fits as FittedTransform[];
   const used = featureCols.filter((c) => rawFeatures.some((f) => f.name === c.name));
-  const featuresOf = (idx: Int32Array): { x: Float32Array; sparse?: CsrRows } =>
-    assembleSplitFeatures(used, rawFeatures, transforms, idx.length, idx);
   const makeSplit = (idx: Int32Array): DatasetSplit => {
-    const features = featuresOf(idx);
     let y: Int32Array | Float32Array;
     if (classOf) {
       y = new Int32Array(idx.length);
@@ -307,7 +310,10 @@ export function splitTable(
     }
     const rowIds = new Int32Array(idx.length);
     for (let k = 0; k < idx.length; k++) rowIds[k] = table.rowIds ? table.rowIds[idx[k]] : idx[k] + 1;
-    return { ...features, y, n: idx.length, raw: used, rawRows: idx, rowIds };
+    const split = { y, n: idx.length, raw: used, rawRows: idx, rowIds };
+    const later = deferredFeatures(used, rawFeatures, transforms, idx.length, idx);
+    if (later) return deferFeatures(split, later.bytes, later.build);
+    return { ...assembleSplitFeatures(used, rawFeatures, transforms, idx.length, idx), ...split };
   };
   const splits: Record<string, DatasetSplit> = { train: makeSplit(trainIdx) };
   if (ratios[1] > 0) splits.validation = makeSplit(valIdx);
@@ -333,8 +339,11 @@ export function splitTable(
     splits,
     rawFeatures,
     transforms,
-    fingerprint: testTable ? `${tableFingerprint(table)}+${tableFingerprint(testTable)}` : tableFingerprint(table),
   };
+  // a hash of the whole table, needed only when a model records its dataset: computed on first read
+  deferField(dataset, 'fingerprint', () =>
+    testTable ? `${tableFingerprint(table)}+${tableFingerprint(testTable)}` : tableFingerprint(table),
+  );
   if (classNames) dataset.classNames = classNames;
   else dataset.targetDim = 1;
   return { dataset, warnings };

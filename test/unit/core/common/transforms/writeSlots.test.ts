@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { seededRandom, shuffleInPlace } from '../../../../../core/common/nodes/prep/random';
 import { BUCKETED_ROWS } from '../../../../../core/common/splitRaw';
 import { assembleSplitFeatures } from '../../../../../core/common/transforms/features';
-import { IDENTITY, scalarMoments } from '../../../../../core/common/transforms/scalarChain';
+import { IDENTITY, scalarMoments, scalarMomentsMany } from '../../../../../core/common/transforms/scalarChain';
 import type { FittedTransform, TableColumn } from '../../../../../core/common/values';
 
 const N = 2 * BUCKETED_ROWS + 5;
@@ -88,6 +88,26 @@ describe('writing numeric slots', () => {
     const filled = scalarMoments({ ...IDENTITY, fill: 100 }, a, rows);
     expect(filled.n).toBe(rows.length);
     expect(filled.max).toBe(100);
+  });
+
+  it('fits several columns at once to the same bits as one by one, summed in the index order as a copy would be', () => {
+    const all = Int32Array.from({ length: N }, (_, i) => i);
+    const shuffled = shuffleInPlace(all.slice(), seededRandom(5)).subarray(0, N - 9);
+    const ascending = Int32Array.from(shuffled).sort();
+    const ks = [IDENTITY, { ...IDENTITY, fill: 2.5 }, { ...IDENTITY, fill: -1 }];
+    const cols = [a, b, flat];
+    for (const rows of [ascending, shuffled, shuffled.subarray(0, 3000)])
+      for (const std of [true, false]) {
+        const many = scalarMomentsMany(ks, cols, rows, std);
+        cols.forEach((v, c) => expect(many[c]).toStrictEqual(scalarMoments(ks[c], v, rows, std)));
+      }
+    // in ascending order the mean is the plain left-to-right sum of the filled rows
+    const filledB = Array.from(ascending, (i) => (Number.isNaN(b[i]) ? 2.5 : b[i]));
+    let sum = 0;
+    for (const v of filledB) sum += v;
+    expect(scalarMomentsMany(ks, cols, ascending)[1].mean).toBe(sum / filledB.length);
+    const scaled = scalarMomentsMany([{ ...IDENTITY, sub: 1, div: 2 }], [a], ascending);
+    expect(scaled[0]).toStrictEqual(scalarMoments({ ...IDENTITY, sub: 1, div: 2 }, a, ascending));
   });
 });
 
