@@ -55,8 +55,8 @@ function trainingFlops(model: ResolvedModel): number {
   return 6 * macs.reduce((a, b) => a + b, 0) - 2 * (macs.find((m) => m > 0) ?? 0);
 }
 
-/** GFLOP/s of a 1024 × 1024 × 1024 MatMul (constant B, so onnxruntime pre-packs it) on one thread: the best of 12 runs. */
-async function sgemmPeak(): Promise<number> {
+/** GFLOP/s of a 1024 × 1024 × 1024 MatMul (constant B, so onnxruntime pre-packs it) on `threads` threads: the best of 12 runs. */
+async function sgemmPeak(threads = 1): Promise<number> {
   const n = 1024;
   const b = new GraphBuilder('float32');
   const a = b.input('a', [n, n]);
@@ -69,7 +69,7 @@ async function sgemmPeak(): Promise<number> {
   b.output(b.op('MatMul', [a, w], [n, n]), 'y');
   const { session } = await openSession(b.encode('sgemm'), {
     provider: 'cpu',
-    threads: 1,
+    threads,
     graphOptimizationLevel: 'all',
   });
   const feed = {
@@ -207,6 +207,20 @@ console.log(
 );
 let peak = await sgemmPeak();
 console.log(`# sgemm peak, one thread (onnxruntime MatMul 1024³, constant weights): ${peak.toFixed(1)} GFLOP/s`);
+if (THREADS > 1) {
+  // whether the cores themselves scale on compute-bound work (e.g. not two hyperthreads of one core):
+  // one and several threads alternated, the best of three rounds each, so a preempted round does not decide
+  let one = peak;
+  let many = 0;
+  for (let r = 0; r < 3; r++) {
+    many = Math.max(many, await sgemmPeak(THREADS));
+    one = Math.max(one, await sgemmPeak(1));
+  }
+  peak = one;
+  console.log(
+    `# sgemm on ${THREADS} threads: ${many.toFixed(1)} GFLOP/s against ${one.toFixed(1)} on one (alternated, best of 3 rounds): ${(many / one).toFixed(2)}×`,
+  );
+}
 for (const c of cases) {
   const flops = trainingFlops(resolveSpec(c.spec, { featureShape: [1, 28, 28], outputUnits: 10 }));
   const ours = new Map(counts.map((t) => [t, 0]));
