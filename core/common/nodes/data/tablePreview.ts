@@ -1,4 +1,5 @@
 import type { ColumnStats } from '../../protocol/engineApi';
+import { countDistinct } from '../../distinctNumbers';
 import type { DataPreviewValue, TableColumn, TableValue } from '../../values';
 
 /** Distinct values are counted up to this many; `unique` is a lower bound beyond it. */
@@ -40,7 +41,6 @@ export function columnStats(col: TableColumn): ColumnStats {
   let m2 = 0;
   let min = Infinity;
   let max = -Infinity;
-  const seen = new Set<number>();
   for (let i = 0; i < values.length; i++) {
     const x = values[i];
     if (x !== x) continue;
@@ -50,14 +50,13 @@ export function columnStats(col: TableColumn): ColumnStats {
     m2 += d * (x - mean);
     if (x < min) min = x;
     if (x > max) max = x;
-    if (seen.size < UNIQUE_CAP) seen.add(x);
   }
   const stats: ColumnStats = {
     name: col.name,
     type: col.type,
     count: n,
     missing: values.length - n,
-    unique: seen.size,
+    unique: countDistinct(values, UNIQUE_CAP),
   };
   if (n > 0) Object.assign(stats, { min, max, mean, std: Math.sqrt(m2 / n) });
   if (col.type === 'boolean') {
