@@ -3,21 +3,27 @@
  * sides: onnxruntime in-process (what `model.onnx` and `weft serve-model` run) against PyTorch eval
  * (Debian python3-torch, `torch.no_grad()`), same thread count, same inputs; then `weft serve-model`
  * in its own process under 64 concurrent keep-alive clients on loopback (requests/s and p99; the
- * clients are bench/httpLoad.ts, which costs about half of autocannon's CPU per request here),
- * without and with dynamic batching (the unbatched server is the batched one's peer).
+ * clients are bench/httpLoad.c, a native generator like Triton's perf_analyzer, or
+ * bench/httpLoad.ts without a C compiler), without and with dynamic batching (the unbatched server
+ * is the batched one's peer).
  * The first rows' probabilities of both runtimes are compared before any number is reported.
- * The same load is then sent to the digits CNN of bench/models.ts (conv 3×3×16, pool, conv
- * 3×3×32, pool, dense 10; seeded weights, one real test digit per request), a model whose
- * batch-1 inference is not negligible next to the HTTP work, unbatched and batched.
- * Each load run also prints the CPU seconds of the server process (its main thread, which runs the
- * HTTP work and inference, and its other threads) and of the load generator.
- * The MLP's batched/unbatched pair is run again with the binary tensor data extension (the row as
- * 3,136 little-endian bytes after a JSON header), and a pair on a larger MLP (784-512-512-10) shows
- * the ratio where batch-1 inference weighs more. After each pair a `#` line splits the CPU a
- * request costs into HTTP, load generator, body reading, the rest of the server and inference,
- * and gives the bound on the ratio that follows (see servingFloor).
+ *
+ * Each batched/unbatched pair runs three servers at once, loaded in turn for ROUNDS short rounds
+ * so that on a shared machine each meets the same mix of other work: the unbatched server with one
+ * intra-op thread (Weft's default without batching) and with one a core (no spinning either way),
+ * the peer being whichever answered more, and the batched one (all cores but one). Besides the
+ * whole-run ratio, a check line gives the ratio round by round.
+ * The pairs: the bench MLP with JSON bodies and with the binary tensor data extension (the row as
+ * 3,136 little-endian bytes after a JSON header); the digits CNN of bench/models.ts (conv 3×3×16,
+ * pool, conv 3×3×32, pool, dense 10; seeded weights, one real test digit a request); and two larger
+ * MLPs (784-512-512-10 and 784-2048-2048-10, 0.67 M and 5.8 M weights) where batch-1 inference
+ * weighs more against the HTTP work. Each load run also prints the CPU seconds of the server process
+ * (its main thread, which runs the HTTP work and inference, and its other threads) and of the load
+ * generator. After each pair a `#` line splits the CPU a request costs into HTTP, load generator,
+ * body reading, the rest of the server and inference, and gives the bound on the ratio that follows
+ * (see servingFloor).
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -30,19 +36,26 @@ import { binaryTensor } from '../core/node/serving/binaryData';
 import { readInferBody } from '../core/node/serving/inferBody';
 import { mlpModel, seededValues } from '../test/unit/core/node/onnx/onnxFiles';
 import { loadDigits } from './digits/digitsIdx';
-import { httpLoad } from './httpLoad';
+import { generator, httpLoad } from './httpLoad';
 import { cnnSpec } from './models';
 import { peerEnv } from './peerEnv';
 import { reportBench } from './report';
 
 const PYTHON = '/usr/bin/python3';
 const SIZES = [784, 128, 64, 10];
-/** The larger MLP of the last load lines (about 0.67 M weights against 0.11 M). */
+/** The larger MLP of the later load lines (about 0.67 M weights against 0.11 M). */
 const LARGE_SIZES = [784, 512, 512, 10];
+/**
+ * The largest MLP, 5.8 M weights (Inception v3 of Triton's dynamic batching example has 24 M):
+ * a model whose batch-1 inference (about 0.5 ms on one core here) outweighs the HTTP work.
+ */
+const XL_SIZES = [784, 2048, 2048, 10];
 const ROWS = 4096;
 const BATCH = 256;
 const SECONDS = 3;
 const LOAD_SECONDS = 8;
+/** Rounds a load run is split into, taken in turn with the other servers of its pair. */
+const ROUNDS = 8;
 const MAX_BATCH = 64;
 const THREADS = availableParallelism();
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -93,7 +106,9 @@ function torchPeer(dir: string, weights: Float32Array, x: Float32Array): TorchRe
 }
 
 interface LoadResult {
+  /** Over all rounds. */
   reqPerS: number;
+  /** The median of the rounds' p99 latencies, in ms. */
   p99: number;
   requests: number;
   errors: number;
@@ -102,8 +117,12 @@ interface LoadResult {
   serverCpuS: number | null;
   /** Of which its main thread's. */
   mainCpuS: number | null;
-  /** CPU seconds of this process, which runs autocannon, during the load. */
+  /** CPU seconds of the load generator during the load. */
   loadCpuS: number;
+  /** onnxruntime intra-op threads of the server's session, from its start line (0 for the bare floor server). */
+  threads: number;
+  /** Requests/s of each round (loadInTurn). */
+  rates: number[];
   /** Mean rows per onnxruntime call, from the server's weft_model_batch_rows histogram. */
   rowsPerCall: number;
   /** The response to one request, sent before the load. */
@@ -134,8 +153,19 @@ interface Payload {
   headers?: Record<string, string>;
 }
 
-/** Runs `weft serve-model file flags`, or with `floor` set the bare server of servingFloor.mjs answering `floor`. */
-async function serveAndLoad(file: string, payload: Payload, flags: string[], floor?: string): Promise<LoadResult> {
+/** A server started for the bench, idle until a load round reaches it. */
+interface Running {
+  child: ChildProcess;
+  url: string;
+  inferUrl: string;
+  floor: boolean;
+  /** onnxruntime intra-op threads, from its start line (0 for the bare floor server). */
+  threads: number;
+  reply: string;
+}
+
+/** Starts `weft serve-model file flags`, or with `floor` set the bare server of servingFloor.mjs answering `floor`. */
+async function startServer(file: string, payload: Payload, flags: string[], floor?: string): Promise<Running> {
   const { body, contentType = 'application/json', headers = {} } = payload;
   const child = spawn(
     process.execPath,
@@ -145,8 +175,8 @@ async function serveAndLoad(file: string, payload: Payload, flags: string[], flo
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   try {
+    let out = '';
     const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
       child.stdout.on('data', (d: Buffer) => {
         out += d.toString();
         const m = /serving \S+ on (http:\/\/\S+)/.exec(out);
@@ -163,29 +193,89 @@ async function serveAndLoad(file: string, payload: Payload, flags: string[], flo
       })
     ).text();
     await httpLoad({ url: inferUrl, body, contentType, headers, connections: 64, seconds: 1 });
-    const serverCpu0 = processCpuS(child.pid);
-    const mainCpu0 = processCpuS(child.pid, child.pid);
-    const loadCpu0 = process.cpuUsage();
-    const r = await httpLoad({ url: inferUrl, body, contentType, headers, connections: 64, seconds: LOAD_SECONDS });
-    const loadCpu = process.cpuUsage(loadCpu0);
-    const serverCpu1 = processCpuS(child.pid);
-    const mainCpu1 = processCpuS(child.pid, child.pid);
-    const metrics = floor !== undefined ? '' : await (await fetch(`${url}/metrics`)).text();
-    return {
-      reqPerS: r.reqPerS,
-      p99: r.p99,
-      requests: r.ok,
-      errors: r.errors,
-      non2xx: r.non2xx,
-      serverCpuS: serverCpu0 !== null && serverCpu1 !== null ? serverCpu1 - serverCpu0 : null,
-      mainCpuS: mainCpu0 !== null && mainCpu1 !== null ? mainCpu1 - mainCpu0 : null,
-      loadCpuS: (loadCpu.user + loadCpu.system) / 1e6,
-      rowsPerCall: floor !== undefined ? 1 : rowsPerCall(metrics),
-      reply,
-    };
-  } finally {
+    const threads = Number(/(\d+) intra-op thread/.exec(out)?.[1] ?? 0);
+    return { child, url, inferUrl, floor: floor !== undefined, threads, reply };
+  } catch (e) {
     child.kill('SIGTERM');
+    throw e;
   }
+}
+
+/**
+ * Loads the servers in turn, ROUNDS rounds of LOAD_SECONDS / ROUNDS seconds each, so that on a
+ * shared machine every server meets the same mix of other work; a throughput ratio is then taken
+ * round by round as well as over the whole run. Stops the servers.
+ */
+async function loadInTurn(servers: Running[], payload: Payload): Promise<LoadResult[]> {
+  const { body, contentType = 'application/json', headers = {} } = payload;
+  const sums = servers.map(() => ({
+    ok: 0,
+    seconds: 0,
+    errors: 0,
+    non2xx: 0,
+    server: 0,
+    main: 0,
+    load: 0,
+    p99: [] as number[],
+    rates: [] as number[],
+  }));
+  let cpuKnown = true;
+  try {
+    for (let round = 0; round < ROUNDS; round++)
+      for (const [k, s] of servers.entries()) {
+        const serverCpu0 = processCpuS(s.child.pid);
+        const mainCpu0 = processCpuS(s.child.pid, s.child.pid);
+        const r = await httpLoad({
+          url: s.inferUrl,
+          body,
+          contentType,
+          headers,
+          connections: 64,
+          seconds: LOAD_SECONDS / ROUNDS,
+        });
+        const serverCpu1 = processCpuS(s.child.pid);
+        const mainCpu1 = processCpuS(s.child.pid, s.child.pid);
+        if (serverCpu0 === null || serverCpu1 === null || mainCpu0 === null || mainCpu1 === null) cpuKnown = false;
+        const sum = sums[k];
+        sum.ok += r.ok;
+        sum.seconds += (r.ok + r.non2xx) / r.reqPerS;
+        sum.errors += r.errors;
+        sum.non2xx += r.non2xx;
+        sum.server += (serverCpu1 ?? 0) - (serverCpu0 ?? 0);
+        sum.main += (mainCpu1 ?? 0) - (mainCpu0 ?? 0);
+        sum.load += r.cpuS;
+        sum.p99.push(r.p99);
+        sum.rates.push(r.reqPerS);
+      }
+    const results: LoadResult[] = [];
+    for (const [k, s] of servers.entries()) {
+      const sum = sums[k];
+      const metrics = s.floor ? '' : await (await fetch(`${s.url}/metrics`)).text();
+      results.push({
+        reqPerS: (sum.ok + sum.non2xx) / sum.seconds,
+        p99: median(sum.p99),
+        rates: sum.rates,
+        requests: sum.ok,
+        errors: sum.errors,
+        non2xx: sum.non2xx,
+        serverCpuS: cpuKnown ? sum.server : null,
+        mainCpuS: cpuKnown ? sum.main : null,
+        loadCpuS: sum.load,
+        threads: s.threads,
+        rowsPerCall: s.floor ? 1 : rowsPerCall(metrics),
+        reply: s.reply,
+      });
+    }
+    return results;
+  } finally {
+    for (const s of servers) s.child.kill('SIGTERM');
+  }
+}
+
+function median(v: number[]): number {
+  const sorted = [...v].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 function checkLoad(what: string, load: LoadResult): void {
@@ -193,7 +283,7 @@ function checkLoad(what: string, load: LoadResult): void {
   const others = load.serverCpuS !== null && load.mainCpuS !== null ? load.serverCpuS - load.mainCpuS : null;
   const cpu = `CPU a request: server ${us(load.serverCpuS)} (main thread ${us(load.mainCpuS)}, other threads ${us(others)}), load generator ${us(load.loadCpuS)}`;
   console.log(
-    `check serving: ${what}, 64 keep-alive clients (bench/httpLoad.ts) × ${LOAD_SECONDS} s on loopback, p99 ${load.p99.toFixed(1)} ms: ${load.requests} answered, ${load.errors} errors, ${load.non2xx} non-2xx; ${cpu}; ${load.rowsPerCall.toFixed(1)} rows per onnxruntime call`,
+    `check serving: ${what}${load.threads ? ` (${load.threads} intra-op thread${load.threads > 1 ? 's' : ''}, no spinning)` : ''}, 64 keep-alive clients × ${LOAD_SECONDS} s on loopback, p99 ${load.p99.toFixed(1)} ms: ${load.requests} answered, ${load.errors} errors, ${load.non2xx} non-2xx; ${cpu}; ${load.rowsPerCall.toFixed(1)} rows per onnxruntime call`,
   );
   if (load.errors || load.non2xx) throw new Error(`${what}: the load test saw errors`);
 }
@@ -238,15 +328,7 @@ interface FloorCase {
  * measured pair gives (U − I1 + I) / (B − Ib + k·I), which is 3 from I = (3(B − Ib) − (U − I1)) /
  * (1 − 3k) on.
  */
-async function servingFloor(
-  c: FloorCase,
-  reply: string,
-  unbatched: LoadResult,
-  batched: LoadResult,
-  floor?: LoadResult,
-): Promise<LoadResult> {
-  const bare = floor ?? (await serveAndLoad(c.file, c.payload, [], reply));
-  if (!floor) checkLoad(`bare Fastify, same body, fixed reply (servingFloor.mjs), ${c.label}`, bare);
+async function servingFloor(c: FloorCase, unbatched: LoadResult, batched: LoadResult, bare: LoadResult): Promise<void> {
   const read = await cpuPerCall(c.read);
   const { session } = await openSession(c.file, { provider: 'cpu', threads: 1 });
   const width = c.row.reduce((a, b) => a * b, 1);
@@ -268,7 +350,6 @@ async function servingFloor(
   console.log(
     `# serving floor, ${c.label} (CPU a request, this run): HTTP alone ${us(http)} µs + load generator ${us(gen)} µs + reading the body ${us(read)} µs + the rest of the unbatched server's work ${us(rest)} µs + inference on one thread ${us(i1)} µs at batch 1 (${us(ib)} µs a row at batch ${MAX_BATCH}) = ${us(u)} µs unbatched; batched ${us(b)} µs, a CPU ratio of ${(u / b).toFixed(2)}; a batched server that spent nothing but HTTP, load generator, reading and ${us(ib)} µs of inference would reach about ${(u / (http + gen + read + ib)).toFixed(2)}×; with these servers' other costs, 3× needs batch-1 inference of ${k < 1 / 3 ? `at least ${us(needed)} µs a request` : 'a model that batches better'} (this one: ${us(i1)} µs)`,
   );
-  return bare;
 }
 
 /** One FP32 row as a binary tensor data request (JSON header, then the row's little-endian bytes). */
@@ -347,103 +428,109 @@ async function main(): Promise<void> {
 
     const row = Array.from(x.subarray(0, SIZES[0]));
     const body = JSON.stringify({ inputs: [{ name: 'x', shape: [1, SIZES[0]], datatype: 'FP32', data: row }] });
-    const load = await serveAndLoad(file, { body }, ['--max-batch', '0']);
-    checkLoad('weft serve-model', load);
+    console.log(`check serving: load generator ${generator()}`);
+    const batchFlags = ['--max-batch', String(MAX_BATCH), '--max-queue-delay-ms', '0'];
+    /**
+     * Batched against unbatched on one model and body, the servers loaded in turn: the unbatched
+     * one with one intra-op thread (Weft's default without batching) and with one a core, the
+     * peer being whichever answered more; the batched one with its default (all cores but one).
+     */
+    const pair = async (
+      label: string,
+      suffix: string,
+      model: string,
+      payload: Payload,
+      /** Also load the bare server of servingFloor.mjs, answering the batched server's reply, in turn with the others. */
+      withFloor = false,
+    ): Promise<{ alone: LoadResult; oneThread: LoadResult; batched: LoadResult; floor?: LoadResult }> => {
+      const threads = THREADS > 1 ? [1, THREADS] : [1];
+      const servers: Running[] = [];
+      for (const t of threads)
+        servers.push(await startServer(model, payload, ['--max-batch', '0', '--threads', String(t)]));
+      servers.push(await startServer(model, payload, batchFlags));
+      if (withFloor) servers.push(await startServer(model, payload, [], servers[servers.length - 1].reply));
+      const loads = await loadInTurn(servers, payload);
+      const floor = withFloor ? loads.pop() : undefined;
+      if (floor) checkLoad(`bare Fastify, same body, fixed reply (servingFloor.mjs), ${label}`, floor);
+      const batched = loads.pop()!;
+      for (const l of loads) checkLoad(`weft serve-model, ${label}, no batching`, l);
+      checkLoad(`weft serve-model --max-batch ${MAX_BATCH}, ${label}`, batched);
+      const alone = loads.reduce((x, y) => (y.reqPerS > x.reqPerS ? y : x));
+      const shown = loads.map((l) => `${l.threads} thread${l.threads > 1 ? 's' : ''} ${l.reqPerS.toFixed(0)} req/s`);
+      const ratios = batched.rates.map((r, i) => r / alone.rates[i]);
+      console.log(
+        `check serving: ${label}, batched over unbatched (${alone.threads} thread${alone.threads > 1 ? 's' : ''}) round by round: ${ratios.map((r) => r.toFixed(2)).join(', ')} (median ${median(ratios).toFixed(2)})`,
+      );
+      reportBench(
+        `serving-http-infer-c64-b1${suffix}-batched (${label}; peer: the same server without batching, the better of ${shown.join(' and ')}, no spinning)`,
+        batched.reqPerS,
+        alone.reqPerS,
+        'req/s',
+        true,
+      );
+      reportBench(
+        `serving-http-p99-c64-b1${suffix}-batched (${label}; peer: the same unbatched server as above)`,
+        batched.p99,
+        alone.p99,
+        'ms',
+        false,
+      );
+      return { alone, oneThread: loads[0], batched, ...(floor ? { floor } : {}) };
+    };
+
+    const mlpLabel = `MLP ${SIZES.join('-')}, JSON`;
+    const mlp = await pair(mlpLabel, '', file, { body }, true);
     reportBench(
-      'serving-http-infer-c64-b1 (peer: torch eval b1, in-process, no HTTP)',
-      load.reqPerS,
+      'serving-http-infer-c64-b1 (one intra-op thread; peer: torch eval b1, in-process, no HTTP)',
+      mlp.oneThread.reqPerS,
       note ? null : (peer as TorchResult).calls_per_s,
       'req/s',
       true,
       note,
     );
-    reportBench('serving-http-p99-c64-b1', load.p99, null, 'ms', false, 'no PyTorch HTTP server among the peers');
-
-    const batchFlags = ['--max-batch', String(MAX_BATCH), '--max-queue-delay-ms', '0'];
-    const batched = await serveAndLoad(file, { body }, batchFlags);
-    checkLoad(`weft serve-model --max-batch ${MAX_BATCH}`, batched);
     reportBench(
-      'serving-http-infer-c64-b1-batched (peer: the same server without batching)',
-      batched.reqPerS,
-      load.reqPerS,
-      'req/s',
-      true,
-    );
-    reportBench(
-      'serving-http-p99-c64-b1-batched (peer: the same server without batching)',
-      batched.p99,
-      load.p99,
+      'serving-http-p99-c64-b1 (one intra-op thread)',
+      mlp.oneThread.p99,
+      null,
       'ms',
       false,
+      'no PyTorch HTTP server among the peers',
     );
-
     const bodyBytes = Buffer.from(body);
     const mlpFloor: FloorCase = {
-      label: `MLP ${SIZES.join('-')}, JSON`,
+      label: mlpLabel,
       file,
       input: 'x',
       row: [SIZES[0]],
       payload: { body },
       read: () => readInferBody(bodyBytes),
     };
-    const jsonFloor = await servingFloor(mlpFloor, batched.reply, load, batched);
+    const jsonFloor = mlp.floor!;
+    await servingFloor(mlpFloor, mlp.alone, mlp.batched, jsonFloor);
 
     // The same requests with the binary tensor data extension (Triton's and KServe's clients).
     const binary = binaryPayload('x', x.subarray(0, SIZES[0]));
-    const binaryAlone = await serveAndLoad(file, binary, ['--max-batch', '0']);
-    checkLoad('weft serve-model, binary tensor data', binaryAlone);
-    const binaryBatched = await serveAndLoad(file, binary, batchFlags);
-    checkLoad(`weft serve-model --max-batch ${MAX_BATCH}, binary tensor data`, binaryBatched);
-    reportBench(
-      'serving-http-infer-c64-b1-binary-batched (binary tensor data; peer: the same server without batching)',
-      binaryBatched.reqPerS,
-      binaryAlone.reqPerS,
-      'req/s',
-      true,
-    );
-    reportBench(
-      'serving-http-p99-c64-b1-binary-batched (binary tensor data; peer: the same server without batching)',
-      binaryBatched.p99,
-      binaryAlone.p99,
-      'ms',
-      false,
-    );
+    const binaryLabel = `MLP ${SIZES.join('-')}, binary tensor data`;
+    const bin = await pair(binaryLabel, '-binary', file, binary, true);
     const bytes = Buffer.from(binary.body);
     const headerBytes = Number(binary.headers?.['inference-header-content-length']);
     await servingFloor(
       {
         ...mlpFloor,
-        label: `MLP ${SIZES.join('-')}, binary tensor data`,
+        label: binaryLabel,
         payload: { ...binary, contentType: 'application/octet-stream' },
         read: () => {
           readInferBody(bytes.subarray(0, headerBytes));
           binaryTensor('FP32', bytes.subarray(headerBytes), [1, SIZES[0]], 'x', false);
         },
       },
-      binaryBatched.reply,
-      binaryAlone,
-      binaryBatched,
+      bin.alone,
+      bin.batched,
+      bin.floor!,
     );
 
     const cnn = digitsCnn(dir);
-    const cnnAlone = await serveAndLoad(cnn.file, { body: cnn.body }, ['--max-batch', '0']);
-    checkLoad('weft serve-model, digits CNN', cnnAlone);
-    const cnnBatched = await serveAndLoad(cnn.file, { body: cnn.body }, batchFlags);
-    checkLoad(`weft serve-model --max-batch ${MAX_BATCH}, digits CNN`, cnnBatched);
-    reportBench(
-      'serving-http-infer-c64-b1-cnn-batched (digits CNN; peer: the same server without batching)',
-      cnnBatched.reqPerS,
-      cnnAlone.reqPerS,
-      'req/s',
-      true,
-    );
-    reportBench(
-      'serving-http-p99-c64-b1-cnn-batched (digits CNN; peer: the same server without batching)',
-      cnnBatched.p99,
-      cnnAlone.p99,
-      'ms',
-      false,
-    );
+    const cnnPair = await pair('digits CNN, JSON', '-cnn', cnn.file, { body: cnn.body });
     const cnnBytes = Buffer.from(cnn.body);
     await servingFloor(
       {
@@ -454,44 +541,26 @@ async function main(): Promise<void> {
         payload: { body: cnn.body },
         read: () => readInferBody(cnnBytes),
       },
-      cnnBatched.reply,
-      cnnAlone,
-      cnnBatched,
+      cnnPair.alone,
+      cnnPair.batched,
       jsonFloor,
     );
 
-    // A larger, realistic MLP, so batch-1 inference weighs more against the per-request HTTP work.
-    const big = path.join(dir, 'mlp-large.onnx');
-    writeFileSync(big, encodeModelData(mlpModel(LARGE_SIZES, 7).model));
-    const bigAlone = await serveAndLoad(big, { body }, ['--max-batch', '0']);
-    checkLoad(`weft serve-model, MLP ${LARGE_SIZES.join('-')}`, bigAlone);
-    const bigBatched = await serveAndLoad(big, { body }, batchFlags);
-    checkLoad(`weft serve-model --max-batch ${MAX_BATCH}, MLP ${LARGE_SIZES.join('-')}`, bigBatched);
-    reportBench(
-      `serving-http-infer-c64-b1-mlp${LARGE_SIZES.join('-')}-batched (larger MLP; peer: the same server without batching)`,
-      bigBatched.reqPerS,
-      bigAlone.reqPerS,
-      'req/s',
-      true,
-    );
-    reportBench(
-      `serving-http-p99-c64-b1-mlp${LARGE_SIZES.join('-')}-batched (larger MLP; peer: the same server without batching)`,
-      bigBatched.p99,
-      bigAlone.p99,
-      'ms',
-      false,
-    );
-    await servingFloor(
-      {
-        ...mlpFloor,
-        label: `MLP ${LARGE_SIZES.join('-')}, JSON (HTTP and load generator: the MLP JSON floor run)`,
-        file: big,
-      },
-      bigBatched.reply,
-      bigAlone,
-      bigBatched,
-      jsonFloor,
-    );
+    // Larger MLPs, so batch-1 inference weighs more against the per-request HTTP work.
+    for (const sizes of [LARGE_SIZES, XL_SIZES]) {
+      const name = sizes.join('-');
+      const weightCount = sizes.slice(1).reduce((a, n, i) => a + n * (sizes[i] + 1), 0);
+      const model = path.join(dir, `mlp-${name}.onnx`);
+      writeFileSync(model, encodeModelData(mlpModel(sizes, 7).model));
+      const label = `MLP ${name} (${(weightCount / 1e6).toFixed(2)} M weights), JSON`;
+      const big = await pair(label, `-mlp${name}`, model, { body });
+      await servingFloor(
+        { ...mlpFloor, label: `${label} (HTTP and load generator: the MLP JSON floor run)`, file: model },
+        big.alone,
+        big.batched,
+        jsonFloor,
+      );
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

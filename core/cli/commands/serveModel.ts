@@ -12,6 +12,7 @@ export interface ServeFlags {
   maxBody: string;
   maxBatch?: string;
   maxQueueDelayMs: string;
+  threads: string;
   keys?: string;
   accessLog?: string;
   tlsCert?: string;
@@ -41,6 +42,11 @@ export function serverFlags(command: Command): Command {
       'dynamic batching: stack concurrent requests up to n rows into one call; 0 turns it off (serve: also for models whose config.pbtxt asks for it)',
     )
     .option('--max-queue-delay-ms <ms>', 'dynamic batching: longest a request waits for others', '0')
+    .option(
+      '--threads <n>',
+      'onnxruntime intra-op threads a model (spinning off); 0: one without batching, all cores but one with it',
+      '0',
+    )
     .option('--keys <file>', 'JSON file of hashed API keys with model scopes, permissions and rate limits')
     .option('--access-log <file>', 'append one JSON line per request (time, key id, model, version, status, latency)')
     .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (with --tls-key)')
@@ -65,6 +71,9 @@ export function serverOptions(flags: ServeFlags): ServerOptions {
   const delay = Number(flags.maxQueueDelayMs);
   if (!Number.isFinite(delay) || delay < 0 || delay > 10_000)
     throw new UserError(`--max-queue-delay-ms must be 0–10000, not "${flags.maxQueueDelayMs}"`);
+  const threads = Number(flags.threads);
+  if (!Number.isInteger(threads) || threads < 0 || threads > 1024)
+    throw new UserError(`--threads must be a whole number 0–1024, not "${flags.threads}"`);
   const headersTimeoutMs = Number(flags.headerTimeout);
   const bodyTimeoutMs = Number(flags.bodyTimeout);
   for (const [flag, v] of [
@@ -84,6 +93,7 @@ export function serverOptions(flags: ServeFlags): ServerOptions {
     host: flags.host,
     port,
     provider,
+    ...(threads ? { threads } : {}),
     maxBodyBytes,
     ...(flags.maxBatch !== undefined
       ? { batching: maxBatch > 1 ? { maxBatchSize: maxBatch, maxQueueDelayMs: delay } : (false as const) }
@@ -118,7 +128,7 @@ export function registerServeModelCommand(program: Command): void {
     for (const t of server.info.inputs) console.log(`input  ${t.name} ${t.dtype} ${formatShape(t.shape)}`);
     for (const t of server.info.outputs) console.log(`output ${t.name} ${t.dtype} ${formatShape(t.shape)}`);
     console.log(
-      `serving ${server.name} on ${server.url} (provider ${server.provider}${options.apiKey ? ', API key required' : ''})`,
+      `serving ${server.name} on ${server.url} (provider ${server.provider}, ${server.threads} intra-op thread${server.threads === 1 ? '' : 's'}${options.apiKey ? ', API key required' : ''})`,
     );
     console.log(`  POST ${server.url}/v2/models/${server.name}/infer   GET ${server.url}/metrics`);
     await untilSignal();

@@ -44,6 +44,8 @@ export interface ServerOptions {
   /** Largest request body in bytes; larger ones get 413. @default 16 MiB */
   maxBodyBytes?: number;
   provider?: ProviderChoice;
+  /** onnxruntime intra-op threads a session; absent or 0: one without batching, all cores but one with it. */
+  threads?: number;
   /**
    * Batching for models whose config.pbtxt does not set it; `false` turns it off everywhere.
    * @default off for `serve-model`; as each model's config says for `serve`
@@ -81,6 +83,8 @@ export interface ModelServer extends Server {
   provider: ProviderName;
   notes: string[];
   info: OnnxModelInfo;
+  /** onnxruntime intra-op threads of the model's session. */
+  threads: number;
 }
 
 /** Whether a host name or address only accepts connections from this machine. */
@@ -117,6 +121,7 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
   const metrics = new ServerMetrics();
   const repository = await ModelRepository.single(opts.model, name, {
     provider: opts.provider ?? 'auto',
+    ...(opts.threads ? { threads: opts.threads } : {}),
     log: () => {},
     batching: opts.batching ?? false,
     onBatch: (m, v, rows) => metrics.batchRows.observe({ model: m, version: String(v) }, rows),
@@ -128,7 +133,14 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
   }
   const served = repository.get(name);
   const server = await listen(repository, metrics, opts);
-  return { ...server, name, provider: served.provider, notes: served.notes, info: served.info };
+  return {
+    ...server,
+    name,
+    provider: served.provider,
+    notes: served.notes,
+    info: served.info,
+    threads: served.threads,
+  };
 }
 
 /** Serves a repository folder, rescanning it for new versions; resolves once listening. */
@@ -139,6 +151,7 @@ export async function startRepositoryServer(opts: RepositoryServerOptions): Prom
   try {
     repository = await ModelRepository.open(opts.repository, {
       provider: opts.provider ?? 'auto',
+      ...(opts.threads ? { threads: opts.threads } : {}),
       log: opts.log ?? logToStderr,
       ...(opts.batching !== undefined ? { batching: opts.batching } : {}),
       onBatch: (m, v, rows) => metrics.batchRows.observe({ model: m, version: String(v) }, rows),

@@ -32,6 +32,8 @@ export interface IndexEntry {
 /** How a repository opens its models. */
 export interface RepositoryOptions {
   provider: ProviderChoice;
+  /** Intra-op threads of every session; 0 or absent: Weft's choice per mode (servedVersion.ts). */
+  threads?: number;
   /** Where load, refuse and unload messages go. */
   log: (message: string) => void;
   /** Batching for models whose config does not say; `false` turns batching off everywhere. */
@@ -213,6 +215,7 @@ export class ModelRepository {
     const onBatch = this.opts.onBatch;
     return openVersion(file, version, {
       provider: this.opts.provider,
+      ...(this.opts.threads ? { threads: this.opts.threads } : {}),
       ...(batching ? { batching } : {}),
       ...(onBatch ? { onBatch: (rows: number, requests: number) => onBatch(name, version, rows, requests) } : {}),
     });

@@ -19,6 +19,8 @@ export interface ServedVersion {
   info: OnnxModelInfo;
   provider: ProviderName;
   notes: string[];
+  /** onnxruntime's intra-op threads for this session (spinning is always off). */
+  threads: number;
   tensorOutputs: string[];
   /** Inputs that take null (sent as NaN) for a missing value. */
   missingOk: Set<string>;
@@ -53,6 +55,8 @@ export async function openVersion(
   version: number,
   opts: {
     provider: ProviderChoice;
+    /** Intra-op threads; absent: intraOpThreads's choice. */
+    threads?: number;
     batching?: BatchOptions;
     onBatch?: (rows: number, requests: number) => void;
   },
@@ -67,11 +71,12 @@ export async function openVersion(
     );
   }
   const batchingAsked = opts.batching !== undefined && opts.batching.maxBatchSize > 1;
+  const threads = opts.threads ?? intraOpThreads(batchingAsked);
   const opened = await openSession(bytes, {
     provider: opts.provider,
     label: file,
     spinWait: false,
-    threads: intraOpThreads(batchingAsked),
+    threads,
   });
   const session = opened.session;
   const info = describeModel(session, bytes);
@@ -87,6 +92,7 @@ export async function openVersion(
     info,
     provider: opened.provider,
     notes: opened.notes,
+    threads,
     missingOk: new Set(
       exportLayout(info)?.missing && info.inputs.some((i) => i.name === EXPORT_NAMES.numeric)
         ? [EXPORT_NAMES.numeric]

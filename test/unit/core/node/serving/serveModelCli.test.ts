@@ -17,14 +17,16 @@ const file = writeModel(dir, 'tiny.onnx', linearModel(W, B, { softmax: true }));
 
 describe('weft serve-model', () => {
   it('prints the model, serves infer requests, and stops cleanly on SIGTERM', async () => {
-    const child = spawn(process.execPath, [bin, 'serve-model', file, '--port', '0', '--provider', 'cpu'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [bin, 'serve-model', file, '--port', '0', '--provider', 'cpu', '--threads', '2'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
     const url = await new Promise<string>((resolve, reject) => {
       child.stdout.on('data', (d: Buffer) => {
         out += d.toString();
-        const m = /serving tiny on (http:\/\/\S+) \(provider cpu\)/.exec(out);
+        const m = /serving tiny on (http:\/\/\S+) \(provider cpu, 2 intra-op threads\)/.exec(out);
         if (m) resolve(m[1]);
       });
       child.on('exit', (code) => reject(new Error(`exited with ${code}: ${out}`)));
@@ -50,6 +52,9 @@ describe('weft serve-model', () => {
     const open = spawnSync(process.execPath, [bin, 'serve-model', file, '--host', '0.0.0.0'], { encoding: 'utf8' });
     expect(open.status).toBe(2);
     expect(open.stderr).toMatch(/^weft: refusing to listen on 0\.0\.0\.0 without an API key/);
+    const threads = spawnSync(process.execPath, [bin, 'serve-model', file, '--threads', '-1'], { encoding: 'utf8' });
+    expect(threads.status).toBe(2);
+    expect(threads.stderr.trim()).toBe('weft: --threads must be a whole number 0–1024, not "-1"');
     const bad = path.join(dir, 'bad.onnx');
     writeFileSync(bad, 'not a model');
     const corrupt = spawnSync(process.execPath, [bin, 'serve-model', bad, '--provider', 'cpu'], { encoding: 'utf8' });
