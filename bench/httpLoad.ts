@@ -8,8 +8,8 @@
  * request bytes prebuilt), compiled once per process with `cc -O2`: like Triton's perf_analyzer,
  * a native client, which on the 2-core bench host costs about 20–26 µs of CPU a request against
  * 34–49 µs for the Node.js loop below (both under load, same server). Since the generator shares
- * the cores with the server, what it spends is taken from the server. Without a compiler, the
- * Node.js loop runs and `generator` says so.
+ * the cores with the server, what it spends is taken from the server. Without a compiler, or with
+ * WEFT_HTTP_LOAD=node, the Node.js loop runs, and `generator` says which ran.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -86,8 +86,14 @@ function nativeGenerator(): { dir: string; bin: string } | null {
   return native;
 }
 
+/** The native generator unless WEFT_HTTP_LOAD=node asks for the Node.js loop. */
+function chosen(): { dir: string; bin: string } | null {
+  return process.env.WEFT_HTTP_LOAD === 'node' ? null : nativeGenerator();
+}
+
 /** Which generator `httpLoad` runs, in words. */
 export function generator(): string {
+  if (process.env.WEFT_HTTP_LOAD === 'node') return 'bench/httpLoad.ts (Node.js; WEFT_HTTP_LOAD=node)';
   return nativeGenerator()
     ? 'bench/httpLoad.c (C, one thread, epoll; compiled with cc -O2)'
     : 'bench/httpLoad.ts (Node.js; no C compiler found)';
@@ -95,7 +101,7 @@ export function generator(): string {
 
 /** Sends `body` to `url` from `connections` clients for `seconds`; resolves once every socket is closed. */
 export async function httpLoad(opts: HttpLoadOptions): Promise<HttpLoadResult> {
-  const c = nativeGenerator();
+  const c = chosen();
   return c ? nativeLoad(c.bin, c.dir, opts) : nodeLoad(opts);
 }
 

@@ -348,7 +348,7 @@ async function servingFloor(c: FloorCase, unbatched: LoadResult, batched: LoadRe
   const k = ib / i1;
   const needed = (3 * (b - ib) - (u - i1)) / (1 - 3 * k);
   console.log(
-    `# serving floor, ${c.label} (CPU a request, this run): HTTP alone ${us(http)} µs + load generator ${us(gen)} µs + reading the body ${us(read)} µs + the rest of the unbatched server's work ${us(rest)} µs + inference on one thread ${us(i1)} µs at batch 1 (${us(ib)} µs a row at batch ${MAX_BATCH}) = ${us(u)} µs unbatched; batched ${us(b)} µs, a CPU ratio of ${(u / b).toFixed(2)}; a batched server that spent nothing but HTTP, load generator, reading and ${us(ib)} µs of inference would reach about ${(u / (http + gen + read + ib)).toFixed(2)}×; with these servers' other costs, 3× needs batch-1 inference of ${k < 1 / 3 ? `at least ${us(needed)} µs a request` : 'a model that batches better'} (this one: ${us(i1)} µs)`,
+    `# serving floor, ${c.label} (CPU a request, this run): HTTP alone ${us(http)} µs + load generator ${us(gen)} µs + reading the body ${us(read)} µs + the rest of the unbatched server's work ${us(rest)} µs + inference on one thread ${us(i1)} µs at batch 1 (${us(ib)} µs a row at batch ${MAX_BATCH}) = ${us(u)} µs unbatched; batched ${us(b)} µs, a CPU ratio of ${(u / b).toFixed(2)}; a batched server that spent nothing but HTTP, load generator, reading and ${us(ib)} µs of inference would reach about ${(u / (http + gen + read + ib)).toFixed(2)}×; with these servers' other costs, ${k >= 1 / 3 ? '3× needs a model that batches better' : needed <= 0 ? 'their other costs alone give 3× whatever the inference costs' : `3× needs batch-1 inference of at least ${us(needed)} µs a request`} (this one: ${us(i1)} µs)`,
   );
 }
 
