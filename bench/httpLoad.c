@@ -34,6 +34,7 @@ typedef struct {
   size_t sent;     /* bytes of the request written so far */
   size_t have;     /* bytes of the response buffered */
   long need;       /* whole response length once the head is parsed, else -1 */
+  int ok_status;   /* whether the response being read has a 2xx status */
   double sent_at;  /* when the request's first byte was written */
   int in_flight;
   int open;
@@ -115,9 +116,9 @@ static void drain(Conn *c) {
       if (c->need < 0) {
         char *end = memmem(c->buf, c->have, "\r\n\r\n", 4);
         if (!end) {
-          if (c->have == BUF) close_conn(c); /* a head larger than the buffer */
-          if (c->have == BUF) return;
-          break;
+          if (c->have < BUF) break;
+          close_conn(c); /* a head larger than the buffer */
+          return;
         }
         long length = -1;
         for (char *p = c->buf; p < end; p++) {
@@ -130,8 +131,7 @@ static void drain(Conn *c) {
           close_conn(c);
           return;
         }
-        if (c->have < 12 || c->buf[9] != '2') non2xx++;
-        else ok++;
+        c->ok_status = c->have >= 12 && c->buf[9] == '2';
         c->need = (end + 4 - c->buf) + length;
       }
       if ((long)c->have < c->need) break;
@@ -140,6 +140,8 @@ static void drain(Conn *c) {
         lat = realloc(lat, lat_cap * sizeof *lat);
       }
       lat[lat_n++] = now_ms() - c->sent_at;
+      if (c->ok_status) ok++;
+      else non2xx++;
       c->in_flight = 0;
       memmove(c->buf, c->buf + c->need, c->have - (size_t)c->need);
       c->have -= (size_t)c->need;
