@@ -1,4 +1,5 @@
 import { splitDigest } from '../../learners/trainedOn';
+import { TFIDF_DEFAULTS } from '../../transforms/tfidf';
 import type { DatasetValue, FittedTransform, LearnerValue, RawFeature } from '../../values';
 import { DataError } from '../prep/DataError';
 import { describeStep } from './preparationDiff';
@@ -20,6 +21,12 @@ const quoted = (xs: readonly string[] | undefined): string =>
 /** Steps fitted on a text column's raw values that replace the column's earlier steps (prep.tfidf, prep.tokenize). */
 const TEXT_ENCODERS = new Set<string>(['tfidf', 'tokenize']);
 
+/** Whether a column's steps are the TF-IDF prep.split gives a listed text column (scikit-learn's defaults). */
+const splitDefault = (steps: readonly FittedTransform[]): boolean =>
+  steps.length === 1 &&
+  steps[0].kind === 'tfidf' &&
+  Object.entries(TFIDF_DEFAULTS).every(([k, v]) => same(v, (steps[0] as unknown as Record<string, unknown>)[k]));
+
 const FIX =
   "connect eval.compare's data to the dataset the learners' training data comes from (e.g. the prep.split output " +
   'that their preparation steps start from)';
@@ -29,7 +36,9 @@ const FIX =
  * undefined when it was fitted on data prepared as `data` is (or records nothing of its data). A
  * DataError says what differs when its training data does not come from `data`: another source,
  * other rows in a split, another target or classes, a column it reads that `data` lacks, or a
- * fitted step of `data` that its preparation neither keeps nor replaces with a text encoder.
+ * fitted step of `data` that its preparation does not start with. A text column's default TF-IDF
+ * from prep.split counts as kept when the learner's prep.tfidf or prep.tokenize replaced it, as
+ * those nodes do.
  */
 export function learnerPipeline(learner: LearnerValue, data: DatasetValue, name: string): LearnerPipeline | undefined {
   const t = learner.trainedOn;
@@ -82,8 +91,8 @@ export function learnerPipeline(learner: LearnerValue, data: DatasetValue, name:
   for (const column of new Set(data.transforms.map((s) => s.column))) {
     if (!rawFeatures.some((f) => f.name === column)) continue;
     const mine = t.transforms.filter((s) => s.column === column);
-    if (mine.length && TEXT_ENCODERS.has(mine[0].kind)) continue;
     const theirs = data.transforms.filter((s) => s.column === column);
+    if (mine.length && TEXT_ENCODERS.has(mine[0].kind) && splitDefault(theirs)) continue;
     const k = theirs.findIndex((s, i) => !same(s, mine[i]));
     if (k < 0) continue;
     refuse(

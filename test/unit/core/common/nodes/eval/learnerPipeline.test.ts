@@ -82,6 +82,19 @@ describe('learnerPipeline', () => {
     expect(viaTokens.rawFeatures).toEqual([{ name: 'body', type: 'text' }]);
   });
 
+  it("refuses a sibling branch: the compared dataset's own text encoder is not in the learner's preparation", () => {
+    const words = fitTfidf(base, tfidfParams.parse({ sublinearTf: true })).dataset;
+    const tokens = fitTokenizer(base, tokenizeParams.parse({ maxLength: 8 })).dataset;
+    expect(() => learnerPipeline(learnerOn(tokens), words, name)).toThrow(
+      new RegExp(
+        `^${escape(refused)}the compared dataset has tfidf on 'body' \\(\\d+ word 1-1-gram terms, .*\\) where its preparation has tokenize on 'body' \\(word, \\d+ ids, length 8\\)`,
+      ),
+    );
+    expect(() => learnerPipeline(learnerOn(words), tokens, name)).toThrow(
+      /the compared dataset has tokenize on 'body' .* where its preparation has tfidf on 'body'/,
+    );
+  });
+
   it('adds nothing for a learner trained on the compared dataset itself, or one that records no data', () => {
     expect(learnerPipeline(learnerOn(base), base, name)).toBeUndefined();
     const { trainedOn: _t, ...recipe } = learnerOn(base);
