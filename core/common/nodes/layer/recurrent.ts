@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { T } from '../../model/graph/GraphBuilder';
 import { add, concat, matmul, mul, reshape, slice, split, sub, unary } from '../../model/graph/ops';
 import { defineLayer } from './defineLayer';
-import { fusedLstm } from './fusedLstm';
+import { fusedGru, fusedLstm } from './fusedRecurrent';
 import { param } from './layerOps';
 import { paddingMask } from './paddingMask';
 
@@ -67,10 +67,24 @@ export function defineRecurrent<K extends 'lstm' | 'gru'>(kind: K, title: string
         const at = b.opNoGrad('Slice', [mask, b.constI64([t]), b.constI64([t + 1]), b.constI64([1])], ['batch', 1, 1]);
         return b.opNoGrad('Reshape', [at, b.constI64([-1, 1])], ['batch', 1]);
       };
-      if (lstm && ctx.mode === 'train') {
+      if (ctx.mode === 'train') {
         const masks = Array.from({ length: steps }, (_, t) => real(t));
-        const states = fusedLstm(b, x, p('kernel'), p('bias'), rec, masks, layer.returnSequences ?? false);
-        return layer.returnSequences ? concat(b, states.map((h) => reshape(b, h, ['batch', 1, u])), 1) : states[0];
+        const states = (lstm ? fusedLstm : fusedGru)(
+          b,
+          x,
+          p('kernel'),
+          p('bias'),
+          rec,
+          masks,
+          layer.returnSequences ?? false,
+        );
+        return layer.returnSequences
+          ? concat(
+              b,
+              states.map((h) => reshape(b, h, ['batch', 1, u])),
+              1,
+            )
+          : states[0];
       }
       const xw = add(b, matmul(b, x, p('kernel')), p('bias'));
       // One Split rather than a Slice per step: a Slice's gradient pads back to the whole sequence, O(steps²).

@@ -165,6 +165,8 @@ const cases: Case[] = [
     featureShape: [4, 2],
   },
   { name: 'LSTM over one step', spec: seq({ kind: 'lstm', units: 3 }, head), featureShape: [1, 2] },
+  { name: 'GRU last state', spec: seq({ kind: 'gru', units: 3 }, head), featureShape: [4, 2] },
+  { name: 'GRU over one step', spec: seq({ kind: 'gru', units: 3 }, head), featureShape: [1, 2] },
   {
     name: 'GRU returning sequences',
     spec: seq({ kind: 'gru', units: 3, returnSequences: true }, flat, head),
@@ -265,6 +267,11 @@ describe('gradient rules against central finite differences', () => {
     {
       name: 'LSTM returning sequences',
       spec: seq({ kind: 'lstm', units: 3, returnSequences: true }, flat, head),
+      featureShape: [4, 2],
+    },
+    {
+      name: 'GRU returning sequences',
+      spec: seq({ kind: 'gru', units: 3, returnSequences: true }, flat, head),
       featureShape: [4, 2],
     },
   ])('$name in a float32 training step (the fused ops float64 graphs spell out)', async (c) => {
