@@ -10,7 +10,10 @@ interface Cell {
   o: T;
   /** tanh of the new cell state. */
   tc: T;
-  cPrev?: T;
+  /** i ⊙ g, f ⊙ c before the step, o ⊙ tc: the products the forward makes, reused by the backward. */
+  ig: T;
+  fc?: T;
+  oTc: T;
   hPrev?: T;
   mask?: T;
 }
@@ -21,6 +24,9 @@ const keep = (b: GraphBuilder, m: T | undefined, next: T, prev: T | undefined): 
 
 const sum = (b: GraphBuilder, xs: readonly (T | undefined)[]): T | undefined =>
   xs.reduce<T | undefined>((s, x) => (!x ? s : s ? add(b, s, x) : x), undefined);
+
+/** p − p ⊙ q = p ⊙ (1 − q). */
+const less = (b: GraphBuilder, p: T, q: T): T => sub(b, p, mul(b, p, q));
 
 /** y · s · (1 − s): the gradient through a sigmoid whose output is `s`. */
 const throughSigmoid = (b: GraphBuilder, dy: T, s: T): T => mul(b, dy, mul(b, s, sub(b, b.constF(1), s)));
@@ -45,13 +51,15 @@ function stepRows(b: GraphBuilder, ts: readonly T[]): T {
   return reshape(b, seq, ['batch', w]);
 }
 
-/** The gradients of the input, kernel and bias from those of the projection rows `dxw`. */
-function projectionGrads(b: GraphBuilder, x: T, x2: T, kernel: T, dxw: T): [T, T, T] {
-  const width = x.shape[2] as number;
-  const dx = reshape(b, b.op('Gemm', [dxw, kernel], ['batch', width], { transB: { i: 1 } }), x.shape);
-  const dKernel = b.op('Gemm', [x2, dxw], [width, kernel.shape[1]], { transA: { i: 1 } });
-  return [dx, dKernel, reduceSum(b, dxw, [0])];
+/** The gradients of the input and the bias from those of the projection rows `dxw`. */
+function projectionGrads(b: GraphBuilder, x: T, kernel: T, dxw: T): [T, T] {
+  const dx = reshape(b, b.op('Gemm', [dxw, kernel], ['batch', x.shape[2]], { transB: { i: 1 } }), x.shape);
+  return [dx, reduceSum(b, dxw, [0])];
 }
+
+/** Rows `a`ᵀ · `dy`, the gradient of a weight that multiplied the rows `a`. */
+const weightGrad = (b: GraphBuilder, a: T, dy: T): T =>
+  b.op('Gemm', [a, dy], [a.shape[1], dy.shape[1]], { transA: { i: 1 } });
 
 /**
  * The training-mode LSTM (Keras gates i, f, c, o) as one fused group over `x` `[batch, steps, F]`
@@ -90,32 +98,36 @@ export function fusedLstm(
       const g = unary(b, 'Tanh', zc);
       const o = unary(b, 'Sigmoid', zo);
       const f = c ? unary(b, 'Sigmoid', zf) : undefined;
-      const cNew = c && f ? add(b, mul(b, f, c), mul(b, i, g)) : mul(b, i, g);
+      const ig = mul(b, i, g);
+      const fc = c && f ? mul(b, f, c) : undefined;
+      const cNew = fc ? add(b, fc, ig) : ig;
       const tc = unary(b, 'Tanh', cNew);
+      const oTc = mul(b, o, tc);
       const m = masks[t];
-      cells.push({ i, f, g, o, tc, cPrev: c, hPrev: h, mask: m });
+      cells.push({ i, f, g, o, tc, ig, fc, oTc, hPrev: h, mask: m });
       c = keep(b, m, cNew, c);
-      h = keep(b, m, mul(b, o, tc), h);
+      h = keep(b, m, oTc, h);
       hs.push(h);
     }
     return all ? hs : [h!];
   };
   const backward = (bb: GraphBuilder, dys: readonly (T | undefined)[]): (T | undefined)[] => {
-    const one = bb.constF(1);
     const dyAt = (t: number): T | undefined => (all ? dys[t] : t === steps - 1 ? dys[0] : undefined);
     const dpres: T[] = new Array<T>(steps);
     let dH = dyAt(steps - 1);
     let dC: T | undefined;
     for (let t = steps - 1; t >= 0; t--) {
-      const { i, f, g, o, tc, cPrev, mask } = cells[t];
+      const { i, f, g, o, tc, ig, fc, oTc, mask } = cells[t];
       const dh = dH ?? zerosLike(bb, hs[t]);
       const dhNew = mask ? mul(bb, mask, dh) : dh;
       const dcIn = mask && dC ? mul(bb, mask, dC) : dC;
-      const dcNew = sum(bb, [mul(bb, mul(bb, dhNew, o), sub(bb, one, mul(bb, tc, tc))), dcIn])!;
-      const dzi = throughSigmoid(bb, mul(bb, dcNew, g), i);
-      const dzf = f && cPrev ? throughSigmoid(bb, mul(bb, dcNew, cPrev), f) : zerosLike(bb, i);
-      const dzc = mul(bb, mul(bb, dcNew, i), sub(bb, one, mul(bb, g, g)));
-      const dzo = throughSigmoid(bb, mul(bb, dhNew, tc), o);
+      // With the forward's products: o(1 − tc²) = o − oTc·tc, i(1 − i)g = ig − ig·i, i(1 − g²) = i − ig·g,
+      // f(1 − f)c = fc − fc·f, o(1 − o)tc = oTc − oTc·o.
+      const dcNew = sum(bb, [mul(bb, dhNew, sub(bb, o, mul(bb, oTc, tc))), dcIn])!;
+      const dzi = mul(bb, dcNew, less(bb, ig, i));
+      const dzf = f && fc ? mul(bb, dcNew, less(bb, fc, f)) : zerosLike(bb, i);
+      const dzc = mul(bb, dcNew, sub(bb, i, mul(bb, ig, g)));
+      const dzo = mul(bb, dhNew, less(bb, oTc, o));
       dpres[t] = bb.op('Concat', [dzi, dzf, dzc, dzo], ['batch', 4 * u], { axis: { i: 1 } });
       if (t === 0) break;
       const keptH = mask ? sub(bb, dh, dhNew) : undefined;
@@ -125,10 +137,15 @@ export function fusedLstm(
       dH = bb.op('Gemm', carried ? [dpres[t], rec, carried] : [dpres[t], rec], ['batch', u], { transB: { i: 1 } });
     }
     const dxw = stepRows(bb, dpres);
-    const [dx, dKernel, dBias] = projectionGrads(bb, x, x2, kernel, dxw);
-    if (steps === 1) return [dx, dKernel, dBias, undefined];
+    const [dx, dBias] = projectionGrads(bb, x, kernel, dxw);
+    if (steps === 1) return [dx, weightGrad(bb, x2, dxw), dBias, undefined];
+    // Kernel and recurrent kernel from one product: [x, h before the step (0 at the first)]ᵀ · dxw.
     const hBefore = stepRows(bb, [zerosLike(bb, hs[0]), ...cells.slice(1).map((c) => c.hPrev!)]);
-    const dRec = bb.op('Gemm', [hBefore, dxw], [u, 4 * u], { transA: { i: 1 } });
+    const width = x.shape[2] as number;
+    const xh = bb.op('Concat', [x, reshape(bb, hBefore, ['batch', steps, u])], ['batch', steps, width + u], {
+      axis: { i: 2 },
+    });
+    const [dKernel, dRec] = split(bb, weightGrad(bb, rows(bb, xh), dxw), [width, u], 0) as [T, T];
     return [dx, dKernel, dBias, dRec];
   };
   return b.fused('lstm', [x, kernel, bias, rec], forward, backward);
@@ -239,14 +256,23 @@ export function fusedGru(
       ),
       ['batch', 3 * u],
     );
-    const [dx, dKernel, dBias] = projectionGrads(bb, x, x2, kernel, dxw);
+    const [dx, dBias] = projectionGrads(bb, x, kernel, dxw);
+    const dKernel = weightGrad(bb, x2, dxw);
     if (steps === 1) return [dx, dKernel, dBias, undefined];
     const before = (pick: (c: GruCell) => T): T => stepRows(bb, [zerosLike(bb, hs[0]), ...cells.slice(1).map(pick)]);
     const dRec = bb.op(
       'Concat',
       [
-        bb.op('Gemm', [before((c) => c.hPrev!), dzrRows], [u, 2 * u], { transA: { i: 1 } }),
-        bb.op('Gemm', [before((c) => c.rh!), dzhRows], [u, u], { transA: { i: 1 } }),
+        weightGrad(
+          bb,
+          before((c) => c.hPrev!),
+          dzrRows,
+        ),
+        weightGrad(
+          bb,
+          before((c) => c.rh!),
+          dzhRows,
+        ),
       ],
       [u, 3 * u],
       { axis: { i: 1 } },
