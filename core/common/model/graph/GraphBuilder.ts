@@ -200,7 +200,9 @@ export class GraphBuilder {
     for (const e of inner)
       for (const x of e.ins)
         if (this.needsGrad.has(x.name) && !made.has(x.name) && !listed.has(x.name))
-          throw new Error(`fused ${name}: ${e.node.opType} reads ${x.name}, which needs a gradient but is not an input`);
+          throw new Error(
+            `fused ${name}: ${e.node.opType} reads ${x.name}, which needs a gradient but is not an input`,
+          );
     const last = inner.at(-1);
     if (!last) throw new Error(`fused ${name}: no op reads its inputs`);
     this.tape.push({ node: last.node, ins, outs, fused: { name, backward } });

@@ -101,7 +101,7 @@ describe('layer forward passes against tfjs layers with the same weights (Keras 
         close(got[g.logitsName!].data as Float32Array, (layer.apply(xt) as tf.Tensor).dataSync());
         const vars = layer.trainableWeights.map((w) => w.read() as tf.Variable);
         const { value, grads } = tf.variableGrads(
-          () => tf.mean(tf.square(tf.sub(layer.apply(xt) as tf.Tensor, yt))) as tf.Scalar,
+          () => tf.mean<tf.Scalar>(tf.square(tf.sub(layer.apply(xt) as tf.Tensor, yt))),
           vars,
         );
         expect((got[g.lossName].data as Float32Array)[0]).toBeCloseTo(value.dataSync()[0], 6);

@@ -52,7 +52,12 @@ describe('GraphBuilder.fused', () => {
   it('records nothing when no input needs a gradient (inference graphs)', () => {
     const b = new GraphBuilder();
     const x = b.input('x', [3]);
-    const [y] = b.fused('plain', [x], () => [mul(b, x, x)], () => [undefined]);
+    const [y] = b.fused(
+      'plain',
+      [x],
+      () => [mul(b, x, x)],
+      () => [undefined],
+    );
     expect(b.tape).toHaveLength(0);
     expect(b.nodes.at(-1)!.outputs).toEqual([y.name]);
   });
