@@ -28,3 +28,15 @@ export const cnnSpec: ModelSpecValue = {
     { id: 'out', layer: { kind: 'dense', units: 'auto', activation: 'softmax' }, inputs: ['flat'] },
   ],
 };
+
+/** Embedding(5000, 128) → LSTM or GRU(128), last state → Dense: the text-sequence bench's recurrent model, on `[64]` token ids. */
+export const recurrentSpec = (kind: 'lstm' | 'gru'): ModelSpecValue => ({
+  format: 'weft.model',
+  name: `embedding-${kind}`,
+  output: 'out',
+  nodes: [
+    { id: 'emb', layer: { kind: 'embedding', vocabSize: 5000, dim: 128 }, inputs: ['input'] },
+    { id: kind, layer: { kind, units: 128 }, inputs: ['emb'] },
+    { id: 'out', layer: { kind: 'dense', units: 'auto', activation: 'softmax' }, inputs: [kind] },
+  ],
+});

@@ -1,8 +1,9 @@
 /**
  * Per-operator profile of the training bench's step graphs (the CPU trainer's gradients-only graph
- * of the MLP and the small CNN), from onnxruntime's profiler: one thread on the whole batch, one
- * thread on half of it (a data-parallel worker's slice) and two intra-op threads on the whole batch.
- * Run by hand: `node --import tsx bench/stepProfile.ts [mlp|cnn] [batch]`.
+ * of the MLP and the small CNN, or of the text-sequence bench's Embedding → LSTM/GRU model on 64
+ * token ids), from onnxruntime's profiler: one thread on the whole batch, one thread on half of it
+ * (a data-parallel worker's slice) and two intra-op threads on the whole batch.
+ * Run by hand: `node --import tsx bench/stepProfile.ts [mlp|cnn|lstm|gru] [batch]`.
  *
  * Each node's time is the median over the profiled runs, so a run the scheduler preempted on a
  * shared host moves it little; the run times without the profiler are given as min / p10 / median.
@@ -13,11 +14,15 @@ import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { buildTrainingGraph, initParams, packParams, resolveSpec } from '../core/common/model';
-import { cnnSpec, mlpSpec } from './models';
+import { cnnSpec, mlpSpec, recurrentSpec } from './models';
 
-const which = process.argv[2] === 'cnn' ? 'cnn' : 'mlp';
-const batch = Number(process.argv[3] ?? 128);
-const model = resolveSpec(which === 'mlp' ? mlpSpec : cnnSpec, { featureShape: [1, 28, 28], outputUnits: 10 });
+const which = (['cnn', 'lstm', 'gru'] as const).find((w) => w === process.argv[2]) ?? 'mlp';
+const sequence = which === 'lstm' || which === 'gru';
+const batch = Number(process.argv[3] ?? (sequence ? 64 : 128));
+const model = sequence
+  ? resolveSpec(recurrentSpec(which), { featureShape: [64], outputUnits: 10 })
+  : resolveSpec(which === 'mlp' ? mlpSpec : cnnSpec, { featureShape: [1, 28, 28], outputUnits: 10 });
+const rowSize = model.inputShape.reduce((a, b) => a * b, 1);
 const graph = buildTrainingGraph(model, {
   loss: 'cross_entropy',
   optimizer: { kind: 'adam' },
@@ -28,14 +33,14 @@ const graph = buildTrainingGraph(model, {
   gradientsOnly: true,
 });
 const params = packParams(initParams(model, 1).values);
-const warmup = which === 'mlp' ? 30 : 4;
-const runs = which === 'mlp' ? 300 : 30;
+const warmup = which === 'mlp' ? 30 : sequence ? 3 : 4;
+const runs = which === 'mlp' ? 300 : sequence ? 15 : 30;
 
 const feedsFor = (rows: number): Record<string, ort.Tensor> => ({
   [graph.inputName]: new ort.Tensor(
     'float32',
-    new Float32Array(rows * 784).map((_, i) => ((i * 7919) % 1000) / 1000),
-    [rows, 1, 28, 28],
+    new Float32Array(rows * rowSize).map((_, i) => (sequence ? (i * 7919) % 5000 : ((i * 7919) % 1000) / 1000)),
+    [rows, ...model.inputShape],
   ),
   [graph.labelName!]: new ort.Tensor(
     'int32',

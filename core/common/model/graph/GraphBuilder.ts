@@ -20,11 +20,17 @@ export interface T {
   readonly dtype: DataType;
 }
 
+/** The gradients of a fused group's inputs from those of its outputs (undefined where none flows). */
+export type FusedBackward = (b: GraphBuilder, dys: readonly (T | undefined)[]) => (T | undefined)[];
+
 /** One recorded op with the tensors it read and wrote, kept for reverse-mode differentiation. */
 export interface TapeEntry {
+  /** The op; for a fused group, its last op. */
   node: NodeData;
   ins: readonly T[];
   outs: readonly T[];
+  /** A group of ops recorded by `GraphBuilder.fused`, differentiated by its own backward. */
+  fused?: { name: string; backward: FusedBackward };
 }
 
 export const isFloat = (t: T): boolean => t.dtype === 'float32' || t.dtype === 'float64';
@@ -174,6 +180,32 @@ export class GraphBuilder {
       this.tape.push({ node, ins, outs });
       for (const o of outs) if (isFloat(o)) this.needsGrad.add(o.name);
     }
+    return outs;
+  }
+
+  /**
+   * Records the ops `forward` emits as one tape entry named `name`, differentiated by `backward`
+   * instead of op by op (a recurrent layer's backward through time with one weight-gradient
+   * product over all steps). `ins` must list every tensor needing a gradient that the ops read
+   * from outside the group; `backward` gets the gradients of the returned tensors (the first always
+   * present) and returns one per input. Where no input needs a gradient, nothing is recorded.
+   */
+  fused(name: string, ins: readonly T[], forward: () => T[], backward: FusedBackward): T[] {
+    const from = this.tape.length;
+    const outs = forward();
+    if (!ins.some((t) => this.needsGrad.has(t.name))) return outs;
+    const inner = this.tape.splice(from);
+    const made = new Set(inner.flatMap((e) => e.outs.map((o) => o.name)));
+    const listed = new Set(ins.map((t) => t.name));
+    for (const e of inner)
+      for (const x of e.ins)
+        if (this.needsGrad.has(x.name) && !made.has(x.name) && !listed.has(x.name))
+          throw new Error(
+            `fused ${name}: ${e.node.opType} reads ${x.name}, which needs a gradient but is not an input`,
+          );
+    const last = inner.at(-1);
+    if (!last) throw new Error(`fused ${name}: no op reads its inputs`);
+    this.tape.push({ node: last.node, ins, outs, fused: { name, backward } });
     return outs;
   }
 

@@ -11,13 +11,15 @@ import { zerosLike } from './rules/Rule';
 /**
  * Reverse-mode differentiation over the tape a GraphBuilder recorded: each op's gradient comes
  * from its rule in `gradientRules`, except where a rewrite (see rewrites/rewrites.ts) groups ops
- * and differentiates them together with cheaper ops.
+ * and differentiates them together with cheaper ops, and for groups a layer recorded with
+ * `GraphBuilder.fused`, which carry their own backward.
  */
 
 const rules: Readonly<Record<string, Rule>> = gradientRules;
 
 function plainStep(entry: TapeEntry): Step {
-  const { node, ins, outs } = entry;
+  const { node, ins, outs, fused } = entry;
+  if (fused) return { node, ins, outs, backward: fused.backward, rewrite: fused.name };
   return {
     node,
     ins,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { T } from '../../model/graph/GraphBuilder';
 import { add, concat, matmul, mul, reshape, slice, split, sub, unary } from '../../model/graph/ops';
 import { defineLayer } from './defineLayer';
+import { fusedGru, fusedLstm } from './fusedRecurrent';
 import { param } from './layerOps';
 import { paddingMask } from './paddingMask';
 
@@ -60,18 +61,37 @@ export function defineRecurrent<K extends 'lstm' | 'gru'>(kind: K, title: string
       const [steps] = node.inShapes[0] as [number, number];
       const u = layer.units;
       const rec = p('recurrent_kernel');
-      const xw = add(b, matmul(b, x, p('kernel')), p('bias'));
-      // One Split rather than a Slice per step: a Slice's gradient pads back to the whole sequence, O(steps²).
-      const xs = steps > 1 ? split(b, xw, new Array<number>(steps).fill(1), 1) : [xw];
-      // GRU (Keras reset_after=false, as tfjs): the reset gate scales h before its recurrent product.
-      const recZR = lstm ? undefined : slice(b, rec, [0], [2 * u], [1]);
-      const recH = lstm ? undefined : slice(b, rec, [2 * u], [3 * u], [1]);
       const mask = layer.maskPadding ? paddingMask(ctx, x, `layer.${kind}`) : undefined;
       const real = (t: number): T | undefined => {
         if (!mask) return undefined;
         const at = b.opNoGrad('Slice', [mask, b.constI64([t]), b.constI64([t + 1]), b.constI64([1])], ['batch', 1, 1]);
         return b.opNoGrad('Reshape', [at, b.constI64([-1, 1])], ['batch', 1]);
       };
+      if (ctx.mode === 'train') {
+        const masks = Array.from({ length: steps }, (_, t) => real(t));
+        const states = (lstm ? fusedLstm : fusedGru)(
+          b,
+          x,
+          p('kernel'),
+          p('bias'),
+          rec,
+          masks,
+          layer.returnSequences ?? false,
+        );
+        return layer.returnSequences
+          ? concat(
+              b,
+              states.map((h) => reshape(b, h, ['batch', 1, u])),
+              1,
+            )
+          : states[0];
+      }
+      const xw = add(b, matmul(b, x, p('kernel')), p('bias'));
+      // One Split rather than a Slice per step: a Slice's gradient pads back to the whole sequence, O(steps²).
+      const xs = steps > 1 ? split(b, xw, new Array<number>(steps).fill(1), 1) : [xw];
+      // GRU (Keras reset_after=false, as tfjs): the reset gate scales h before its recurrent product.
+      const recZR = lstm ? undefined : slice(b, rec, [0], [2 * u], [1]);
+      const recH = lstm ? undefined : slice(b, rec, [2 * u], [3 * u], [1]);
       /** The new state where the step is a real token, the previous one (0 before the first) at padding. */
       const keep = (m: T | undefined, next: T, prev: T | undefined): T =>
         !m ? next : prev ? add(b, prev, mul(b, m, sub(b, next, prev))) : mul(b, m, next);

@@ -11,7 +11,7 @@ export interface Step {
   ins: readonly T[];
   outs: readonly T[];
   backward(b: GraphBuilder, dys: readonly (T | undefined)[]): (T | undefined)[];
-  /** The rewrite that made this step; absent for a plain rule. */
+  /** The rewrite that made this step, or the name of a fused group (`GraphBuilder.fused`); absent for a plain rule. */
   rewrite?: string;
   /** Conv steps made by a rewrite: dW from an output gradient, as the rewrite computes it. */
   weightGrad?: (b: GraphBuilder, dy: T) => T;

@@ -160,6 +160,14 @@ const cases: Case[] = [
     x: Array.from({ length: 20 }, (_, i) => (i * 3) % 7),
   },
   {
+    name: 'LSTM returning sequences',
+    spec: seq({ kind: 'lstm', units: 3, returnSequences: true }, flat, head),
+    featureShape: [4, 2],
+  },
+  { name: 'LSTM over one step', spec: seq({ kind: 'lstm', units: 3 }, head), featureShape: [1, 2] },
+  { name: 'GRU last state', spec: seq({ kind: 'gru', units: 3 }, head), featureShape: [4, 2] },
+  { name: 'GRU over one step', spec: seq({ kind: 'gru', units: 3 }, head), featureShape: [1, 2] },
+  {
     name: 'GRU returning sequences',
     spec: seq({ kind: 'gru', units: 3, returnSequences: true }, flat, head),
     featureShape: [4, 2],
@@ -255,6 +263,16 @@ describe('gradient rules against central finite differences', () => {
       name: 'Transformer encoder block',
       spec: seq({ kind: 'transformer', heads: 2, ffDim: 6, dropout: 0 }, flat, head),
       featureShape: [3, 4],
+    },
+    {
+      name: 'LSTM returning sequences',
+      spec: seq({ kind: 'lstm', units: 3, returnSequences: true }, flat, head),
+      featureShape: [4, 2],
+    },
+    {
+      name: 'GRU returning sequences',
+      spec: seq({ kind: 'gru', units: 3, returnSequences: true }, flat, head),
+      featureShape: [4, 2],
     },
   ])('$name in a float32 training step (the fused ops float64 graphs spell out)', async (c) => {
     const per = c.featureShape.reduce((a, b) => a * b, 1);

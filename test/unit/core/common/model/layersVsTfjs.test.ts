@@ -62,6 +62,59 @@ describe('layer forward passes against tfjs layers with the same weights (Keras 
     }
   });
 
+  it.each(['lstm', 'gru'] as const)(
+    '%s in a training step (the fused backward through time): output, loss and gradients match tf.layers and tf.variableGrads',
+    async (kind) => {
+      for (const returnSequences of [false, true]) {
+        const r = resolveSpec(single({ kind, units: 6, returnSequences }), { featureShape: [s, f], outputUnits: 1 });
+        const values = initParams(r, 4).values.map((v, i) => v.map((w, j) => w + 0.2 * noise(v.length, i + 1)[j]));
+        const g = buildTrainingGraph(r, {
+          loss: 'mse',
+          optimizer: { kind: 'sgd' },
+          outputLogits: true,
+          gradientsOnly: true,
+        });
+        const outShape = [n, ...r.outputShape];
+        const labels = Float32Array.from(
+          noise(
+            outShape.reduce((a, v) => a * v, 1),
+            9,
+          ),
+        );
+        const sess = await session(g.onnx);
+        const got = await sess.run({
+          input: tensor(x, [n, s, f]),
+          labels: tensor(labels, outShape),
+          params: tensor(packParams(values), [g.paramCount]),
+        });
+        await sess.release();
+        const layer = (kind === 'lstm' ? tf.layers.lstm : tf.layers.gru)({
+          units: 6,
+          returnSequences,
+          recurrentActivation: 'sigmoid',
+        });
+        const xt = tf.tensor3d(x, [n, s, f]);
+        tf.dispose(layer.apply(xt) as tf.Tensor);
+        const shapes = layer.getWeights().map((w) => w.shape);
+        layer.setWeights(values.map((v, i) => tf.tensor(v, shapes[i])));
+        const yt = tf.tensor(labels, outShape);
+        close(got[g.logitsName!].data as Float32Array, (layer.apply(xt) as tf.Tensor).dataSync());
+        const vars = layer.trainableWeights.map((w) => w.read() as tf.Variable);
+        const { value, grads } = tf.variableGrads(
+          () => tf.mean<tf.Scalar>(tf.square(tf.sub(layer.apply(xt) as tf.Tensor, yt))),
+          vars,
+        );
+        expect((got[g.lossName].data as Float32Array)[0]).toBeCloseTo(value.dataSync()[0], 6);
+        close(
+          got[g.gradsName!].data as Float32Array,
+          Float32Array.from(vars.flatMap((v) => [...grads[v.name].dataSync()])),
+          1e-6,
+        );
+        tf.dispose([xt, yt, value, ...Object.values(grads)]);
+      }
+    },
+  );
+
   it('LayerNorm and BatchNorm (inference, running stats) match tf.layers', async () => {
     const { out, values } = await predict(single({ kind: 'layernorm', epsilon: 1e-3 }), [s, f], x, n);
     const ln = tf.layers.layerNormalization({ epsilon: 1e-3 });
