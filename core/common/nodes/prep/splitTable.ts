@@ -61,16 +61,21 @@ function ascendingParts(parts: [Int32Array, Int32Array, Int32Array]): [Int32Arra
   let max = -1;
   for (const p of parts) for (let i = 0; i < p.length; i++) if (p[i] > max) max = p[i];
   const partOf = new Uint8Array(max + 1);
-  parts.forEach((p, k) => {
+  for (let k = 0; k < 3; k++) {
+    const p = parts[k];
     for (let i = 0; i < p.length; i++) partOf[p[i]] = k + 1;
-  });
-  const out = parts.map((p) => new Int32Array(p.length)) as [Int32Array, Int32Array, Int32Array];
-  const at = [0, 0, 0];
-  for (let r = 0; r <= max; r++) {
-    const k = partOf[r] - 1;
-    if (k >= 0) out[k][at[k]++] = r;
   }
-  return out;
+  const [o0, o1, o2] = parts.map((p) => new Int32Array(p.length)) as [Int32Array, Int32Array, Int32Array];
+  let a0 = 0;
+  let a1 = 0;
+  let a2 = 0;
+  for (let r = 0; r <= max; r++) {
+    const k = partOf[r];
+    if (k === 1) o0[a0++] = r;
+    else if (k === 2) o1[a1++] = r;
+    else if (k === 3) o2[a2++] = r;
+  }
+  return [o0, o1, o2];
 }
 
 /** The class labels of a target column and each row's class (-1 where the target is missing). */
@@ -88,50 +93,69 @@ function classesOf(target: TableColumn, rows: Int32Array): { classNames: string[
     for (let k = 0; k < rows.length; k++) classOf[rows[k]] = index.get(v[rows[k]] as string)!;
     return { classNames, classOf };
   }
+  // each row's distinct value (first-seen order) into classOf, then distinct value → class
   const v = target.values;
-  const labelOfValue = new Map<number, string>();
-  let last = NaN;
-  for (let k = 0; k < rows.length; k++) {
-    const x = v[rows[k]];
-    if (x === last) continue;
-    last = x;
-    if (!labelOfValue.has(x)) labelOfValue.set(x, labelOf(target, rows[k])!);
-  }
-  const classNames = [...new Set(labelOfValue.values())].sort(
-    target.type !== 'boolean' ? (a, b) => Number(a) - Number(b) : undefined,
-  );
-  const index = new Map(classNames.map((c, k) => [c, k]));
-  const code = new Map([...labelOfValue].map(([x, label]) => [x, index.get(label)!]));
+  const distinct: number[] = [];
+  const firstRow: number[] = [];
+  const many = new Map<number, number>();
   let lastValue = NaN;
-  let lastCode = -1;
+  let lastId = -1;
   for (let k = 0; k < rows.length; k++) {
-    const x = v[rows[k]];
+    const r = rows[k];
+    const x = v[r];
     if (x !== lastValue) {
       lastValue = x;
-      lastCode = code.get(x)!;
+      lastId = distinctId(x, distinct, many);
+      if (lastId === firstRow.length) firstRow.push(r);
     }
-    classOf[rows[k]] = lastCode;
+    classOf[r] = lastId;
   }
+  const labels = firstRow.map((r) => labelOf(target, r)!);
+  const classNames = [...new Set(labels)].sort(target.type !== 'boolean' ? (a, b) => Number(a) - Number(b) : undefined);
+  const index = new Map(classNames.map((c, k) => [c, k]));
+  const classOfDistinct = Int32Array.from(labels, (label) => index.get(label)!);
+  for (let k = 0; k < rows.length; k++) classOf[rows[k]] = classOfDistinct[classOf[rows[k]]];
   return { classNames, classOf };
+}
+
+/**
+ * The id of number `x` among `distinct` (its first-seen order), adding it when new: a linear scan
+ * while there are few (a class label), a map past 16.
+ */
+function distinctId(x: number, distinct: number[], many: Map<number, number>): number {
+  if (distinct.length <= 16) {
+    for (let d = 0; d < distinct.length; d++) if (distinct[d] === x) return d;
+    if (distinct.length < 16) {
+      distinct.push(x);
+      return distinct.length - 1;
+    }
+    distinct.forEach((y, d) => many.set(y, d));
+    distinct.push(NaN);
+  }
+  const known = many.get(x);
+  if (known !== undefined) return known;
+  const id = many.size;
+  many.set(x, id);
+  return id;
 }
 
 /** Rows whose target is present, in order. */
 function presentRows(target: TableColumn, rowCount: number): Int32Array {
-  const keep = new Uint8Array(rowCount);
-  let n = 0;
-  for (let i = 0; i < rowCount; i++) {
-    if (!labelPresent(target, i)) continue;
-    keep[i] = 1;
-    n++;
+  const v = target.values;
+  let missing = 0;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < rowCount; i++) if ((v[i] ?? null) === null) missing++;
+  } else for (let i = 0; i < rowCount; i++) if (v[i] !== v[i]) missing++;
+  const rows = new Int32Array(rowCount - missing);
+  if (!missing) {
+    for (let i = 0; i < rowCount; i++) rows[i] = i;
+    return rows;
   }
-  const rows = new Int32Array(n);
-  for (let i = 0, k = 0; i < rowCount; i++) if (keep[i]) rows[k++] = i;
+  let k = 0;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < rowCount; i++) if ((v[i] ?? null) !== null) rows[k++] = i;
+  } else for (let i = 0; i < rowCount; i++) if (v[i] === v[i]) rows[k++] = i;
   return rows;
-}
-
-function labelPresent(col: TableColumn, i: number): boolean {
-  const v = col.values[i];
-  return v !== null && v !== undefined && v === v;
 }
 
 /** The rows of each class, in row order. */
@@ -309,7 +333,9 @@ export function splitTable(
       for (let k = 0; k < idx.length; k++) y[k] = t[idx[k]]!;
     }
     const rowIds = new Int32Array(idx.length);
-    for (let k = 0; k < idx.length; k++) rowIds[k] = table.rowIds ? table.rowIds[idx[k]] : idx[k] + 1;
+    const ids = table.rowIds;
+    if (ids) for (let k = 0; k < idx.length; k++) rowIds[k] = ids[idx[k]];
+    else for (let k = 0; k < idx.length; k++) rowIds[k] = idx[k] + 1;
     const split = { y, n: idx.length, raw: used, rawRows: idx, rowIds };
     const later = deferredFeatures(used, rawFeatures, transforms, idx.length, idx);
     if (later) return deferFeatures(split, later.bytes, later.build);
