@@ -149,11 +149,9 @@ export function estimateBytes(value: unknown): number {
       for (const [k, x] of v) s += size(k) + size(x);
       return s;
     }
-    // a split's deferred x counts at its size without being written (see deferFeatures)
-    const later = pendingBytes(v);
+    // a split's deferred x, or a shuffled column's values, counts at its size without being built (see deferFeatures)
     let s = 8;
-    for (const k of Object.keys(v))
-      s += k.length + (later !== undefined && k === 'x' ? later : size((v as Record<string, unknown>)[k]));
+    for (const k of Object.keys(v)) s += k.length + (pendingBytes(v, k) ?? size((v as Record<string, unknown>)[k]));
     return s;
   };
   return size(value);

@@ -4,6 +4,7 @@ import { columnStats, looksCategorical } from '../data/tablePreview';
 import { tableFingerprint } from '../data/tableFingerprint';
 import { assembleSplitFeatures, columnValues, deferredFeatures, featureNames } from '../../transforms/features';
 import { deferFeatures, deferField } from '../../deferFeatures';
+import { shuffledSource } from '../../shuffledColumns';
 import { IDENTITY, scalarMomentsMany } from '../../transforms/scalarChain';
 import { tfidf, TFIDF_DEFAULTS } from '../../transforms/tfidf';
 import { categoriesOf } from '../../transforms/onehot';
@@ -76,6 +77,47 @@ function ascendingParts(parts: [Int32Array, Int32Array, Int32Array]): [Int32Arra
     else if (k === 3) o2[a2++] = r;
   }
   return [o0, o1, o2];
+}
+
+/**
+ * The parts of a shuffled table (row positions, as `splitIndices` gives them) as rows of its
+ * columns' source (`order[position]`), each part in ascending source order, with each row's class
+ * (or regression target) and row id: one pass over the positions, one over the source rows.
+ */
+function sourceParts(
+  order: Int32Array,
+  parts: [Int32Array, Int32Array, Int32Array],
+  labels: Int32Array | Float64Array,
+  ids: Int32Array | undefined,
+): { idx: [Int32Array, Int32Array, Int32Array]; y: (Int32Array | Float32Array)[]; rowIds: Int32Array[] } {
+  const n = order.length;
+  const partAt = new Uint8Array(n);
+  for (let k = 0; k < 3; k++) {
+    const p = parts[k];
+    for (let i = 0; i < p.length; i++) partAt[p[i]] = k + 1;
+  }
+  const part = new Uint8Array(n);
+  const label = labels instanceof Int32Array ? new Int32Array(n) : new Float64Array(n);
+  const id = new Int32Array(n);
+  for (let p = 0; p < n; p++) {
+    const r = order[p];
+    part[r] = partAt[p];
+    label[r] = labels[p];
+    id[r] = ids ? ids[p] : p + 1;
+  }
+  const idx = parts.map((p) => new Int32Array(p.length)) as [Int32Array, Int32Array, Int32Array];
+  const y = parts.map((p) => (labels instanceof Int32Array ? new Int32Array(p.length) : new Float32Array(p.length)));
+  const rowIds = parts.map((p) => new Int32Array(p.length));
+  const at = new Int32Array(3);
+  for (let r = 0; r < n; r++) {
+    const k = part[r] - 1;
+    if (k < 0) continue;
+    const j = at[k]++;
+    idx[k][j] = r;
+    y[k][j] = label[r];
+    rowIds[k][j] = id[r];
+  }
+  return { idx, y, rowIds };
 }
 
 /** The class labels of a target column and each row's class (-1 where the target is missing). */
@@ -171,6 +213,12 @@ function groupRows(rows: Int32Array, classOf: Int32Array, classes: number): Int3
   return groups;
 }
 
+/** The permutation every column reads when all are prep.shuffle's columns over one permutation; else undefined. */
+function sharedOrder(cols: readonly TableColumn[]): Int32Array | undefined {
+  const order = cols.length ? shuffledSource(cols[0])?.order : undefined;
+  return order && cols.every((c) => shuffledSource(c)?.order === order) ? order : undefined;
+}
+
 /** Whether every value of a column is missing (NaN or null). */
 function allMissing(col: TableColumn): boolean {
   const v = col.values;
@@ -254,7 +302,7 @@ export function splitTable(
   }
 
   const random = seededRandom(params.seed);
-  const [trainIdx, valIdx, testIdx] = splitIndices(rows, ratios, random, groups, true);
+  const parts = splitIndices(rows, ratios, random, groups, true);
 
   const featureCols: TableColumn[] = [];
   if (params.features.length) {
@@ -276,10 +324,19 @@ export function splitTable(
       featureCols.push(col);
     }
   }
+  // prep.shuffle's columns are read through its permutation, not gathered: the parts then hold
+  // source rows, each in ascending order, and `position` maps a source row back to the table's row
+  const order = sharedOrder(featureCols);
+  const data = (c: TableColumn): TableColumn => (order ? shuffledSource(c)!.base : c);
+  const shuffled = order
+    ? sourceParts(order, parts, classOf ?? (target.values as Float64Array), table.rowIds)
+    : undefined;
+  const [trainIdx, valIdx, testIdx] = shuffled ? shuffled.idx : parts;
   const rawFeatures: RawFeature[] = [];
   const fits: (FittedTransform | undefined)[] = [];
   const numeric: { col: TableColumn; at: number }[] = [];
-  for (const col of featureCols) {
+  for (const shown of featureCols) {
+    const col = data(shown);
     if (allMissing(col)) {
       warnings.push(`column '${col.name}' has no values; left out`);
       continue;
@@ -321,29 +378,36 @@ export function splitTable(
     fits[at] = { kind: 'impute', column: col.name, strategy: 'mean', value: m.n ? m.mean : 0 };
   });
   const transforms = fits as FittedTransform[];
-  const used = featureCols.filter((c) => rawFeatures.some((f) => f.name === c.name));
-  const makeSplit = (idx: Int32Array): DatasetSplit => {
+  const used = featureCols.filter((c) => rawFeatures.some((f) => f.name === c.name)).map(data);
+  const makeSplit = (part: number): DatasetSplit => {
+    const idx = [trainIdx, valIdx, testIdx][part];
     let y: Int32Array | Float32Array;
-    if (classOf) {
-      y = new Int32Array(idx.length);
-      for (let k = 0; k < idx.length; k++) y[k] = classOf[idx[k]]!;
+    let rowIds: Int32Array;
+    if (shuffled) {
+      y = shuffled.y[part];
+      rowIds = shuffled.rowIds[part];
     } else {
-      const t = target.values as Float64Array;
-      y = new Float32Array(idx.length);
-      for (let k = 0; k < idx.length; k++) y[k] = t[idx[k]]!;
+      if (classOf) {
+        y = new Int32Array(idx.length);
+        for (let k = 0; k < idx.length; k++) y[k] = classOf[idx[k]]!;
+      } else {
+        const t = target.values as Float64Array;
+        y = new Float32Array(idx.length);
+        for (let k = 0; k < idx.length; k++) y[k] = t[idx[k]]!;
+      }
+      rowIds = new Int32Array(idx.length);
+      const ids = table.rowIds;
+      if (ids) for (let k = 0; k < idx.length; k++) rowIds[k] = ids[idx[k]];
+      else for (let k = 0; k < idx.length; k++) rowIds[k] = idx[k] + 1;
     }
-    const rowIds = new Int32Array(idx.length);
-    const ids = table.rowIds;
-    if (ids) for (let k = 0; k < idx.length; k++) rowIds[k] = ids[idx[k]];
-    else for (let k = 0; k < idx.length; k++) rowIds[k] = idx[k] + 1;
     const split = { y, n: idx.length, raw: used, rawRows: idx, rowIds };
     const later = deferredFeatures(used, rawFeatures, transforms, idx.length, idx);
     if (later) return deferFeatures(split, later.bytes, later.build);
     return { ...assembleSplitFeatures(used, rawFeatures, transforms, idx.length, idx), ...split };
   };
-  const splits: Record<string, DatasetSplit> = { train: makeSplit(trainIdx) };
-  if (ratios[1] > 0) splits.validation = makeSplit(valIdx);
-  if (ratios[2] > 0) splits.test = makeSplit(testIdx);
+  const splits: Record<string, DatasetSplit> = { train: makeSplit(0) };
+  if (ratios[1] > 0) splits.validation = makeSplit(1);
+  if (ratios[2] > 0) splits.test = makeSplit(2);
   if (testTable) {
     const { split, dropped } = testSplit(testTable, table, {
       targetName,
