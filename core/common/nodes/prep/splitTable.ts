@@ -140,17 +140,19 @@ function classesOf(target: TableColumn, rows: Int32Array): { classNames: string[
   const distinct: number[] = [];
   const firstRow: number[] = [];
   const many = new Map<number, number>();
-  let lastValue = NaN;
-  let lastId = -1;
+  // small whole numbers (the usual class labels) by a table lookup, without a branch on the value
+  const small = new Int32Array(256).fill(-1);
   for (let k = 0; k < rows.length; k++) {
     const r = rows[k];
     const x = v[r];
-    if (x !== lastValue) {
-      lastValue = x;
-      lastId = distinctId(x, distinct, many);
-      if (lastId === firstRow.length) firstRow.push(r);
+    const i = x & 255;
+    let id = i === x ? small[i] : -1;
+    if (id < 0) {
+      id = distinctId(x, distinct, many);
+      if (id === firstRow.length) firstRow.push(r);
+      if (i === x) small[i] = id;
     }
-    classOf[r] = lastId;
+    classOf[r] = id;
   }
   const labels = firstRow.map((r) => labelOf(target, r)!);
   const classNames = [...new Set(labels)].sort(target.type !== 'boolean' ? (a, b) => Number(a) - Number(b) : undefined);
