@@ -11,7 +11,7 @@ import { gatherColumn } from './splitRaw';
 import type { TableColumn } from './values';
 
 /** Where a shuffled column's rows come from: row k is `base.values[order[k]]`. */
-export interface ShuffledSource {
+interface ShuffledSource {
   base: TableColumn;
   order: Int32Array;
 }
@@ -46,7 +46,7 @@ export function shuffledSource(col: TableColumn): ShuffledSource | undefined {
 }
 
 /** `order[rows[k]]` for every k: rows of a shuffled table as rows of its source. */
-export function composeRows(order: Int32Array, rows: ArrayLike<number>): Int32Array {
+function composeRows(order: Int32Array, rows: ArrayLike<number>): Int32Array {
   const out = new Int32Array(rows.length);
   for (let k = 0; k < rows.length; k++) out[k] = order[rows[k]];
   return out;
