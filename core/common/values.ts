@@ -377,6 +377,35 @@ export interface LearnerValue {
   seed: number;
   /** For `train.trainer`: the model spec (core/common/model ModelSpecValue) its params train. */
   model?: unknown;
+  /**
+   * The data the learner node was fitted on: where its rows came from and the fitted steps between
+   * the raw columns and its features, so eval.compare can check that its training data comes from
+   * the compared dataset and carry those steps (core/common/nodes/eval/learnerPipeline.ts).
+   */
+  trainedOn?: TrainedOn;
+}
+
+/** Which rows a split holds and their labels, as order-free digests (core/common/learners/trainedOn.ts). */
+export interface SplitDigest {
+  n: number;
+  /** Digest of the rows' source row numbers (or indexes into the raw columns). */
+  rows: string;
+  /** Digest of each row's number paired with its label. */
+  labels: string;
+}
+
+/** The lineage and preparation of a learner's training data (`LearnerValue.trainedOn`). */
+export interface TrainedOn {
+  /** The source table's content hash (`DatasetValue.fingerprint`), when the dataset has one. */
+  fingerprint?: string;
+  targetName?: string;
+  classNames?: string[];
+  targetDim?: number;
+  splits: Record<string, SplitDigest>;
+  rawFeatures?: RawFeature[];
+  /** The fitted steps from the raw columns to the learner's features, in order. */
+  transforms: FittedTransform[];
+  window?: WindowSpec;
 }
 
 /**

@@ -72,7 +72,7 @@ export interface TransformModule<F extends { kind: string; column: string }, P> 
    */
   external?(t: F): { width: number; card: Record<string, unknown> };
   /**
-   * Whether `emit` can express this fitted step; when false (e.g. character n-grams) the export
+   * Whether `emit` can express this fitted step; when false (e.g. a custom TF-IDF token pattern) the export
    * takes the assembled feature tensor instead of raw columns. Absent = always.
    */
   inGraph?(t: F): boolean;

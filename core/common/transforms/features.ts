@@ -355,7 +355,7 @@ export function deferredFeatures(
   };
 }
 
-/** Whether every fitted step can be emitted into an export graph (character n-grams cannot). */
+/** Whether every fitted step can be emitted into an export graph (a custom TF-IDF token pattern cannot). */
 export function featuresInGraph(transforms: readonly FittedTransform[]): boolean {
   return transforms.every((t) => moduleOf(t).inGraph?.(t) ?? true);
 }

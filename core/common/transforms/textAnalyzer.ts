@@ -15,6 +15,14 @@ const TOKEN = /[\p{L}\p{N}_]{2,}/gu;
 export const TOKEN_RE2 = '[\\pL\\pN_]{2,}';
 /** Python's `str.isspace()` characters, which its `re` `\s` and `str.split()` use. */
 const PY_SPACE = '\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
+/** The same characters, one string each. */
+export const PY_SPACES: readonly string[] = [
+  ...'\t\n\v\f\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000',
+  ...Array.from({ length: 11 }, (_, k) => String.fromCharCode(0x2000 + k)),
+];
+/** The same characters as the body of an RE2 class, for onnxruntime's Tokenizer. */
+export const PY_SPACE_RE2 =
+  '\\t\\n\\x{0b}\\x{0c}\\r\\x{1c}-\\x{20}\\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}';
 /** scikit-learn's `_white_spaces`, `\s\s+`: runs of two or more become one space (a single tab stays). */
 const WHITE_SPACES = new RegExp(`[${PY_SPACE}]{2,}`, 'gu');
 /** The words of Python's `str.split()`: maximal runs of non-white-space. */

@@ -1,9 +1,11 @@
-import type { GraphBuilder, T } from '../model/graph/GraphBuilder';
+import type { GraphBuilder, SShape, T } from '../model/graph/GraphBuilder';
 import { DataError } from '../nodes/prep/DataError';
 import {
   analyze,
   compareCodePoints,
   defaultTokens,
+  PY_SPACE_RE2,
+  PY_SPACES,
   stopWordsOf,
   TOKEN_RE2,
   type AnalyzerOptions,
@@ -56,10 +58,11 @@ const wordUnigrams = (o: AnalyzerOptions): boolean =>
 /**
  * Whether the ONNX graph can compute the rows from raw strings: word n-grams of the default token
  * pattern, and stop words only for unigrams (they are never in the vocabulary, so counting the
- * vocabulary's unigrams is the same; for longer n-grams their removal changes which words are adjacent).
+ * vocabulary's unigrams is the same; for longer n-grams their removal changes which words are
+ * adjacent); character n-grams always.
  */
 const graphable = (t: AnalyzerOptions): boolean =>
-  t.analyzer === 'word' && defaultTokens(t) && (!stopWordsOf(t) || t.ngramRange[1] === 1);
+  t.analyzer !== 'word' || (defaultTokens(t) && (!stopWordsOf(t) || t.ngramRange[1] === 1));
 
 interface TermStats {
   terms: string[];
@@ -360,9 +363,8 @@ function ngramPool(t: Tfidf): { pool: string[]; counts: number[]; indexes: numbe
 function emitTfidf(t: Tfidf, b: GraphBuilder, x: T): T {
   if (!graphable(t))
     throw new DataError(
-      `prep.tfidf: column '${t.column}' uses ${t.analyzer === 'char_wb' ? 'word-bounded character n-grams' : t.analyzer !== 'word' ? 'character n-grams' : defaultTokens(t) ? 'stop words inside word n-grams' : 'a custom tokenPattern'}, which an ONNX graph cannot cut`,
+      `prep.tfidf: column '${t.column}' uses ${defaultTokens(t) ? 'stop words inside word n-grams' : 'a custom tokenPattern'}, which an ONNX graph cannot cut`,
     );
-  const width = t.vocabulary.length;
   let docs = b.op('Reshape', [x, b.constI64([-1])], ['batch'], {}, 'string');
   if (t.lowercase)
     docs = b.opNoGrad(
@@ -372,6 +374,13 @@ function emitTfidf(t: Tfidf, b: GraphBuilder, x: T): T {
       { case_change_action: { s: 'LOWER' }, is_case_sensitive: { i: 1 }, locale: { s: 'C.UTF-8' } },
       'string',
     );
+  const tf32 = t.analyzer === 'word' ? wordCounts(t, b, docs) : charCounts(t, b, docs);
+  return weigh(t, b, tf32);
+}
+
+/** com.microsoft Tokenizer (the token pattern, in RE2) → TfIdfVectorizer over the vocabulary's word n-grams. */
+function wordCounts(t: Tfidf, b: GraphBuilder, docs: T): T {
+  const width = t.vocabulary.length;
   const tokens = b.domainOp(
     'com.microsoft',
     'Tokenizer',
@@ -382,7 +391,7 @@ function emitTfidf(t: Tfidf, b: GraphBuilder, x: T): T {
   );
   const { pool, counts, indexes } = ngramPool(t);
   const [lo, hi] = t.ngramRange;
-  const tf32 = b.opNoGrad(
+  return b.opNoGrad(
     'TfIdfVectorizer',
     [tokens],
     ['batch', width],
@@ -397,6 +406,136 @@ function emitTfidf(t: Tfidf, b: GraphBuilder, x: T): T {
     },
     'float32',
   );
+}
+
+const tokenizer = (b: GraphBuilder, x: T, shape: SShape, tokenexp: string): T =>
+  b.domainOp(
+    'com.microsoft',
+    'Tokenizer',
+    [x],
+    shape,
+    { mark: { i: 0 }, pad_value: { s: '' }, tokenexp: { s: tokenexp }, mincharnum: { i: 1 } },
+    'string',
+  );
+
+/**
+ * Character n-grams counted in the graph: each character becomes an int64 id (LabelEncoder over the
+ * vocabulary's characters, others -1) and TfIdfVectorizer counts the vocabulary's id n-grams.
+ * `char`: the Tokenizer cuts single characters and runs of two or more white-space characters, and a
+ * second one cuts each run to its first two, which the encoder maps to the space (scikit-learn's
+ * `\s\s+` → ' '). `char_wb`: the Tokenizer cuts `str.split()` words and a second one their characters
+ * between its start and end marks, which stand for the padding spaces; the characters of padding
+ * words are set to -1. Words laid end to end meet in two spaces, which no term holds, so no n-gram
+ * spans two words; a word shorter than the shortest n is a term of its own length, counted once.
+ */
+function charCounts(t: Tfidf, b: GraphBuilder, docs: T): T {
+  const ws = `[${PY_SPACE_RE2}]`;
+  const terms = t.vocabulary.map((term) => Array.from(term));
+  const chars = [...new Set(terms.flat())].sort(compareCodePoints);
+  if (!chars.includes(' ')) chars.push(' ');
+  const id = new Map(chars.map((c, k) => [c, k]));
+  const keys = [...chars];
+  const values = chars.map((_, k) => k);
+  const space = id.get(' ')!;
+  let ids: T;
+  if (t.analyzer === 'char') {
+    const pieces = tokenizer(b, docs, ['batch', 0], `${ws}{2,}|(?s).`);
+    const firstTwo = tokenizer(b, pieces, ['batch', 0, 1], `^${ws}{2}|^(?s).`);
+    const flat = b.op('Reshape', [firstTwo, b.constI64([0, -1])], ['batch', 0], {}, 'string');
+    const spaces = Array.from(PY_SPACES);
+    for (const a of spaces)
+      for (const c of spaces) {
+        keys.push(a + c);
+        values.push(space);
+      }
+    ids = encode(b, flat, keys, values, ['batch', 0]);
+  } else {
+    // one padding word more, so that the letter Tokenizer's output keeps its word axis when no document has a word
+    const column = b.op('Unsqueeze', [docs, b.constI64([1])], ['batch', 1], {}, 'string');
+    const blank = b.mlOp(
+      'LabelEncoder',
+      [column],
+      [['batch', 1]],
+      { keys_strings: { strings: [''] }, values_strings: { strings: [''] }, default_string: { s: '' } },
+      ['string'],
+    )[0];
+    const cut = tokenizer(b, docs, ['batch', 0], `[^${PY_SPACE_RE2}]+`);
+    const words = b.op('Concat', [cut, blank], ['batch', 0], { axis: { i: 1 } }, 'string');
+    const letters = tokenizer(b, words, ['batch', 0, 0], '(?s).');
+    const shape3 = ['batch', 0, 0] as const;
+    const bool = (x: T): T => b.opNoGrad('Cast', [x], x.shape, { to: { i: 9 } }, 'bool');
+    // each word's letters as ids, between a padding column on each side: [-1, c1 … cL, -1 …, -1]
+    const coded = encode(b, letters, keys, values, shape3);
+    const around = b.op('Pad', [coded, b.constI64([0, 0, 1, 0, 0, 1]), b.constI64(-1)], shape3, {}, 'int64');
+    // the word's length L: the start space goes in column 0, the end space in column L + 1
+    const present = encode(b, letters, [''], [0], shape3, 1);
+    const length = b.op('ReduceSum', [present, b.constI64([2])], ['batch', 0, 1], { keepdims: { i: 1 } }, 'int64');
+    const columns = b.opNoGrad('Shape', [around], [1], { start: { i: 2 }, end: { i: 3 } }, 'int64');
+    const count = b.op('Squeeze', [columns, b.constI64([0])], [], {}, 'int64');
+    const position = b.op('Range', [b.constI64(0), count, b.constI64(1)], [0], {}, 'int64');
+    const end = b.op('Add', [length, b.constI64(1)], ['batch', 0, 1], {}, 'int64');
+    const edge = b.opNoGrad(
+      'Or',
+      [
+        b.opNoGrad('Equal', [position, b.constI64(0)], [0], {}, 'bool'),
+        b.opNoGrad('Equal', [position, end], shape3, {}, 'bool'),
+      ],
+      shape3,
+      {},
+      'bool',
+    );
+    const padded = b.op('Where', [edge, b.constI64(space), around], shape3, {}, 'int64');
+    // padding words ('' from the word Tokenizer) count nothing
+    const real = encode(b, words, [''], [0], ['batch', 0], 1);
+    const keep = bool(b.op('Unsqueeze', [real, b.constI64([2])], ['batch', 0, 1], {}, 'int64'));
+    const masked = b.op('Where', [keep, padded, b.constI64(-1)], shape3, {}, 'int64');
+    ids = b.op('Reshape', [masked, b.constI64([0, -1])], ['batch', 0], {}, 'int64');
+  }
+  const [lo, hi] = t.ngramRange;
+  const shortest = terms.reduce((m, g) => Math.min(m, g.length), lo);
+  const pool: number[] = [];
+  const counts: number[] = [];
+  const indexes: number[] = [];
+  for (let n = 1; n <= hi; n++) {
+    counts.push(pool.length);
+    if (n < shortest) continue;
+    terms.forEach((g, k) => {
+      if (g.length !== n) return;
+      for (const c of g) pool.push(id.get(c)!);
+      indexes.push(k);
+    });
+  }
+  return b.opNoGrad(
+    'TfIdfVectorizer',
+    [ids],
+    ['batch', t.vocabulary.length],
+    {
+      mode: { s: 'TF' },
+      min_gram_length: { i: shortest },
+      max_gram_length: { i: hi },
+      max_skip_count: { i: 0 },
+      ngram_counts: { ints: counts },
+      ngram_indexes: { ints: indexes },
+      pool_int64s: { ints: pool },
+    },
+    'float32',
+  );
+}
+
+/** LabelEncoder from strings to int64 ids, `fallback` for other strings. */
+function encode(b: GraphBuilder, x: T, keys: string[], values: number[], shape: SShape, fallback = -1): T {
+  return b.mlOp(
+    'LabelEncoder',
+    [x],
+    [shape],
+    { keys_strings: { strings: keys }, values_int64s: { ints: values }, default_int64: { i: fallback } },
+    ['int64'],
+  )[0];
+}
+
+/** Sublinear tf, idf and the row norm in float64 over the counts. */
+function weigh(t: Tfidf, b: GraphBuilder, tf32: T): T {
+  const width = t.vocabulary.length;
   const shape = ['batch', width] as const;
   let v = b.op('Cast', [tf32], shape, { to: { i: 11 } }, 'float64');
   if (t.sublinearTf) {
@@ -428,6 +567,15 @@ function checkDocuments(t: Tfidf): string[] {
     docs.push(docs.length % 3 === 1 ? doc.toUpperCase() : doc);
   }
   docs.push('');
+  if (t.analyzer !== 'word')
+    docs.push(
+      '\tA  b\u3000\u3000c\n',
+      ' x ',
+      'a',
+      `${terms[0] ?? ''}\u0085\u00a0 ${terms[1] ?? ''}\u2028`,
+      'émoji 😀 ok  ',
+      '\u001c\u001f',
+    );
   return docs;
 }
 

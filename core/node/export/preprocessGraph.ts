@@ -48,7 +48,7 @@ export interface ExportLayout {
   /** How missing values are written. */
   missing?: string;
   /**
-   * Set when a fitted step cannot be expressed in ONNX (prep.tfidf character n-grams): the model
+   * Set when a fitted step cannot be expressed in ONNX (prep.tfidf with a custom token pattern): the model
    * takes the feature vector, and the steps (vocabulary, idf) are in the model card's `transforms`.
    */
   preprocessing?: string;
@@ -56,7 +56,7 @@ export interface ExportLayout {
 
 const OUTSIDE_GRAPH =
   "outside the graph: the input is the feature vector that the model card's transforms (weft.model_card) produce " +
-  'from raw columns, e.g. the TF-IDF vocabulary, idf and options of prep.tfidf with character n-grams';
+  'from raw columns, e.g. the TF-IDF vocabulary, idf and options of prep.tfidf with a custom token pattern';
 
 const INTERNAL_INPUT = 'weft_pre_features';
 const CLASS_NAMES_CONST = 'weft_class_names';

@@ -55,8 +55,10 @@ export const evalCompare = defineNode({
   category: 'Evaluate',
   doc:
     'Compares learners (ml.* nodes and model + train.trainer pairs) on one dataset by stratified k-fold cross-validation or ' +
-    'on the test split. Each fold fits every fitted preprocessing step and every learner again on its training rows only, ' +
-    'then scores the held-out rows. Reports mean ± sd of accuracy, balanced accuracy, F1, ROC AUC and log loss (MSE, MAE, R² ' +
+    'on the test split. Each learner brings the fitted steps between this dataset and its own training data (e.g. prep.tfidf ' +
+    'for one learner and prep.tokenize for another, both after the prep.split connected here), like a scikit-learn Pipeline; ' +
+    'a learner whose training data does not come from this dataset (another source, split or target) is refused. Each fold ' +
+    'fits every fitted preprocessing step and every learner again on its training rows only, then scores the held-out rows. Reports mean ± sd of accuracy, balanced accuracy, F1, ROC AUC and log loss (MSE, MAE, R² ' +
     'for regression), fit and predict time, marks the best learner and tests it against each other one with the corrected ' +
     'resampled t-test over folds.',
   inputs: [...learnerPorts, { name: 'data', type: { kind: 'Dataset' } }],

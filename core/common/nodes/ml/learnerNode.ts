@@ -28,7 +28,11 @@ export function defineLearnerNode<S extends z.ZodType>(def: {
         type: { kind: 'TrainedModel' },
         doc: 'The fitted model as ONNX, for eval.*, export and serving',
       },
-      { name: 'learner', type: { kind: 'Learner' }, doc: 'The unfitted recipe (type, params, seed)' },
+      {
+        name: 'learner',
+        type: { kind: 'Learner' },
+        doc: 'The unfitted recipe (type, params, seed) and the fitted steps of its training data, for eval.compare',
+      },
     ],
     params: def.params,
     expensive: true,

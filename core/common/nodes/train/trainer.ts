@@ -192,7 +192,7 @@ export const trainerNode = defineNode({
     {
       name: 'learner',
       type: { kind: 'Learner' },
-      doc: 'The unfitted recipe (model spec and trainer params), for eval.compare',
+      doc: 'The unfitted recipe (model spec and trainer params) and the fitted steps of its training data, for eval.compare',
     },
   ],
   params: trainerParams,

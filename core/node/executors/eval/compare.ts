@@ -22,6 +22,8 @@ import {
 } from '../../../common/metrics';
 import { COMPARE_SLOTS, type EvalCompareParams } from '../../../common/nodes/eval/compare';
 import { foldDataset, pooledRows } from '../../../common/nodes/eval/foldDataset';
+import { learnerPipeline, type LearnerPipeline } from '../../../common/nodes/eval/learnerPipeline';
+import { withTransforms } from '../../../common/nodes/prep/refitDataset';
 import { DataError } from '../../../common/nodes/prep/DataError';
 import { fitRecipe } from '../../eval/fitRecipe';
 import { runTrainedModel } from '../../inference/runModel';
@@ -31,12 +33,19 @@ interface Entry {
   port: string;
   id: string;
   recipe: LearnerValue;
+  /** The steps the learner adds to the compared dataset (shared by learners with the same steps). */
+  pipeline?: LearnerPipeline;
 }
 
 interface Round {
   label: string;
-  data: () => DatasetValue;
+  /** The round's train and test rows, prepared by the compared dataset's steps or by a learner's pipeline. */
+  data: (pipeline?: LearnerPipeline) => DatasetValue;
   testTrainRatio: number;
+}
+
+function withPipeline(data: DatasetValue, p: LearnerPipeline): DatasetValue {
+  return { ...data, rawFeatures: p.rawFeatures, transforms: p.transforms };
 }
 
 function connectedLearners(
@@ -62,10 +71,22 @@ function connectedLearners(
         1,
       );
     }
-    entries.push({ port, id, recipe });
+    let pipeline: LearnerPipeline | undefined;
+    try {
+      pipeline = learnerPipeline(recipe, data, `${id} (${port})`);
+    } catch (e) {
+      if (e instanceof DataError) throw new UserError(`${where}: ${e.message}`, 1);
+      throw e;
+    }
+    const shared = pipeline && entries.find((e) => e.pipeline && sameSteps(e.pipeline, pipeline))?.pipeline;
+    entries.push({ port, id, recipe, ...(pipeline ? { pipeline: shared ?? pipeline } : {}) });
   }
   if (!entries.length) throw new UserError(`${where}: no learner is connected; connect at least one learner input`, 1);
   return entries;
+}
+
+function sameSteps(a: LearnerPipeline, b: LearnerPipeline): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 function checkClassCounts(
@@ -98,7 +119,14 @@ function rounds(data: DatasetValue, p: EvalCompareParams, where: string): Round[
       );
     }
     const train = data.splits.train?.n ?? 0;
-    return [{ label: 'test split', data: () => data, testTrainRatio: test.n / Math.max(train, 1) }];
+    // Mode test: a pipeline's steps were fitted on this train split (learnerPipeline checked its rows), as is.
+    return [
+      {
+        label: 'test split',
+        data: (pipeline) => (pipeline ? withTransforms(withPipeline(data, pipeline), pipeline.transforms) : data),
+        testTrainRatio: test.n / Math.max(train, 1),
+      },
+    ];
   }
   let rows;
   try {
@@ -118,9 +146,9 @@ function rounds(data: DatasetValue, p: EvalCompareParams, where: string): Round[
   const folds = kFolds(rows.n, p.folds, p.repeats, p.seed, classification && p.stratify ? rows.y : undefined);
   return folds.map((f) => ({
     label: `fold ${f.fold + 1}/${p.folds}${p.repeats > 1 ? ` of repeat ${f.repeat + 1}` : ''}`,
-    data: () => {
+    data: (pipeline) => {
       try {
-        return foldDataset(data, rows, f.train, f.test, where);
+        return foldDataset(pipeline ? withPipeline(data, pipeline) : data, rows, f.train, f.test, where);
       } catch (e) {
         throw new UserError(`${where}: fold ${f.fold + 1}: ${(e as Error).message}`, 1);
       }
@@ -202,10 +230,12 @@ export const evalCompareExecutor: Executor<EvalCompareParams> = async (ctx) => {
   for (const [r, round] of plan.entries()) {
     throwIfAborted(ctx.signal);
     ctx.progress((r * entries.length) / total, `${round.label}: fitting the preprocessing steps`);
-    const fold = round.data();
-    const test = fold.splits.test;
+    const prepared = new Map<LearnerPipeline | undefined, DatasetValue>();
     for (const [li, entry] of entries.entries()) {
       throwIfAborted(ctx.signal);
+      if (!prepared.has(entry.pipeline)) prepared.set(entry.pipeline, round.data(entry.pipeline));
+      const fold = prepared.get(entry.pipeline)!;
+      const test = fold.splits.test;
       const at = (r * entries.length + li) / total;
       const label = `${round.label}: ${entry.id}`;
       ctx.progress(at, label);

@@ -1,5 +1,6 @@
 import type { DatasetValue } from '../../../common';
 import { fitLearner, LearnerError, type LearnerModule } from '../../../common/learners';
+import { trainedOnOf } from '../../../common/learners/trainedOn';
 import { autoLearnerThreads, openLearnerThreads } from '../../learners/threadPool';
 import { throwIfAborted, UserError, type Executor } from '../Executor';
 
@@ -9,9 +10,10 @@ export function learnerExecutor<P>(module: LearnerModule<P>): Executor<P> {
     const where = `${module.type} (${ctx.nodeId})`;
     const warnings: string[] = [];
     const started = performance.now();
+    const data = ctx.inputs.data as DatasetValue;
     let fitted;
     try {
-      fitted = await fitLearner(module, ctx.params, ctx.inputs.data as DatasetValue, {
+      fitted = await fitLearner(module, ctx.params, data, {
         step: async (fraction, message) => {
           throwIfAborted(ctx.signal);
           ctx.progress(fraction, message);
@@ -34,7 +36,7 @@ export function learnerExecutor<P>(module: LearnerModule<P>): Executor<P> {
     const seconds = (performance.now() - started) / 1000;
     const text = `${fitted.text}; ${seconds.toFixed(2)} s${warnings.length ? `; warning: ${warnings.join('; ')}` : ''}`;
     return {
-      outputs: { model: fitted.model, learner: fitted.learner },
+      outputs: { model: fitted.model, learner: { ...fitted.learner, trainedOn: trainedOnOf(data) } },
       summary: { text, metrics: fitted.metrics, provider: 'cpu', ...(fitted.tree ? { tree: fitted.tree } : {}) },
     };
   };

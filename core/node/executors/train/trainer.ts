@@ -29,6 +29,7 @@ import { lossStillDecreasing, STILL_DECREASING } from '../../training/lossTrend'
 import { formatMetrics, trainLoop } from '../../training/trainLoop';
 import { CancelledError, UserError, type Executor, type ExecutorContext } from '../Executor';
 import { modelSchemaOf } from '../../../common/modelSchema';
+import { trainedOnOf } from '../../../common/learners/trainedOn';
 
 function checkUnitRange(split: DatasetSplit, where: string): void {
   const width = split.x.length / Math.max(split.n, 1);
@@ -377,6 +378,7 @@ export const trainerExecutor: Executor<TrainerParams> = async (ctx) => {
     params: { ...ctx.params },
     seed: ctx.params.seed,
     model: spec,
+    trainedOn: trainedOnOf(ctx.inputs.data as DatasetValue),
   };
   return { outputs: { model: trained, learner }, summary };
 };

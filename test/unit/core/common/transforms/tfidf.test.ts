@@ -144,9 +144,43 @@ describe('tfidf (scikit-learn 1.2 TfidfVectorizer, recorded in test/fixtures/tex
     expect(() => fit('zzzz')).toThrow(/no match of tokenPattern zzzz/);
   });
 
-  it('character n-grams are refused by the graph emitter (the export takes the feature vector instead)', () => {
-    const t = tfidf.fit('c', docs(oracle.trainDocs), { ...TFIDF_DEFAULTS, analyzer: 'char', ngramRange: [2, 3] });
-    expect(tfidf.inGraph?.(t)).toBe(false);
-    expect(tfidf.inGraph?.({ ...t, analyzer: 'word' })).toBe(true);
+  it('character n-grams go into the graph too: scikit-learn rows from raw strings, white-space runs collapsed', async () => {
+    const charCombos = oracle.combos.filter((c) => c.params.analyzer === 'char');
+    expect(charCombos).toHaveLength(2);
+    for (const c of charCombos) {
+      const t = tfidf.fit('c', docs(oracle.trainDocs), optionsOf(c));
+      expect(tfidf.inGraph?.(t)).toBe(true);
+      const width = t.vocabulary.length;
+      const graph = await runOnnx([...oracle.trainDocs, ...oracle.testDocs], [t]);
+      const rows = [...c.train, ...c.test].map((_, i) => graph.subarray(i * width, (i + 1) * width));
+      expect(maxDiff([...c.train, ...c.test], rows), JSON.stringify(c.params)).toBeLessThanOrEqual(1e-6);
+      const check = tfidf.check(t).categories!;
+      const app = dense(tfidf.apply(t, docs(check)));
+      const checked = await runOnnx([...check], [t]);
+      expect(
+        maxDiff(
+          app,
+          app.map((_, i) => checked.subarray(i * width, (i + 1) * width)),
+        ),
+      ).toBeLessThanOrEqual(1e-12);
+    }
+  });
+
+  it('counts character n-grams over collapsed white space by hand, in the graph as in the app', async () => {
+    // scikit-learn's \s\s+ → ' ' (a single tab stays a tab); (2, 2)-grams of 'a b\tc' after collapsing 'a  b\tc'
+    const t = tfidf.fit('c', docs(['a  b\tc', 'b a']), {
+      ...TFIDF_DEFAULTS,
+      analyzer: 'char',
+      ngramRange: [2, 2],
+      norm: 'none',
+      useIdf: false,
+    });
+    expect(t.vocabulary).toEqual(['\tc', ' a', ' b', 'a ', 'b\t', 'b ']);
+    const graph = await runOnnx(['a \u3000\u2003b\tc', 'b\t\ta', 'b\u00a0a'], [t]);
+    // the three-character run becomes one space; two tabs become a space; one no-break space stays itself
+    expect(Array.from(graph)).toEqual([1, 0, 1, 1, 1, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0]);
+    // a batch with no characters at all (the Tokenizers' outputs are empty)
+    expect(Array.from(await runOnnx(['', ' '], [t]))).toEqual(new Array(12).fill(0));
+    expect(Array.from(await runOnnx(['a '], [t]))).toEqual([0, 0, 0, 1, 0, 0]);
   });
 });

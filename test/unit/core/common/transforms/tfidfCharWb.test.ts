@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { analyze } from '../../../../../core/common/transforms/textAnalyzer';
 import { tfidf, TFIDF_DEFAULTS, type TfidfOptions } from '../../../../../core/common/transforms/tfidf';
 import type { ColumnValues } from '../../../../../core/common/transforms/TransformModule';
+import { runOnnx } from './onnxCheck';
 
 /** Short words (padded no longer than n), tabs and runs of spaces, case, accents, Python-only white space (U+001C). */
 const TRAIN = [
@@ -90,6 +91,39 @@ function maxRowDiff(v: ColumnValues, expected: Row[]): number {
   return m;
 }
 
+/** Dense graph output as the sparse rows `maxRowDiff` reads. */
+function sparseOf(dense: Float64Array, width: number): ColumnValues {
+  const indptr = [0];
+  const indices: number[] = [];
+  const values: number[] = [];
+  for (let i = 0; i * width < dense.length; i++) {
+    for (let j = 0; j < width; j++)
+      if (dense[i * width + j] !== 0) {
+        indices.push(j);
+        values.push(dense[i * width + j]);
+      }
+    indptr.push(indices.length);
+  }
+  return {
+    kind: 'sparse',
+    width,
+    indptr: Int32Array.from(indptr),
+    indices: Int32Array.from(indices),
+    values: Float64Array.from(values),
+  };
+}
+
+function maxDiffDense(app: ColumnValues, graph: Float64Array, width: number): number {
+  if (app.kind !== 'sparse') throw new Error(`expected sparse rows, got ${app.kind}`);
+  const rows: Row[] = [];
+  for (let i = 0; i + 1 < app.indptr.length; i++) {
+    const row: Row = [];
+    for (let k = app.indptr[i]; k < app.indptr[i + 1]; k++) row.push([app.indices[k], app.values[k]]);
+    rows.push(row);
+  }
+  return maxRowDiff(sparseOf(graph, width), rows);
+}
+
 describe("prep.tfidf analyzer 'char_wb' (scikit-learn 1.2.1 figures)", () => {
   for (const o of ORACLES) {
     it(`matches TfidfVectorizer(analyzer='char_wb', ${JSON.stringify(o.params)}) on train and unseen documents`, () => {
@@ -119,9 +153,38 @@ describe("prep.tfidf analyzer 'char_wb' (scikit-learn 1.2.1 figures)", () => {
     ]);
   });
 
-  it('stays out of the ONNX graph: the export takes the feature vector', () => {
-    const t = tfidf.fit('body', docs(TRAIN), { ...TFIDF_DEFAULTS, analyzer: 'char_wb', ngramRange: [2, 4] });
-    expect(tfidf.inGraph?.(t)).toBe(false);
+  it('the exported graph gives scikit-learn rows from raw strings (Tokenizer words and letters, TfIdfVectorizer on ids)', async () => {
+    for (const o of ORACLES) {
+      const t = tfidf.fit('c', docs(TRAIN), { ...TFIDF_DEFAULTS, analyzer: 'char_wb', ...o.params });
+      expect(tfidf.inGraph?.(t)).toBe(true);
+      const width = t.vocabulary.length;
+      const graph = await runOnnx([...TRAIN, ...TEST], [t]);
+      const expected = [...o.train, ...o.test];
+      expect(maxRowDiff(sparseOf(graph, width), expected), JSON.stringify(o.params)).toBeLessThanOrEqual(1e-12);
+      const check = tfidf.check(t).categories!;
+      const app = tfidf.apply(t, docs(check));
+      expect(maxDiffDense(app, await runOnnx([...check], [t]), width)).toBeLessThanOrEqual(1e-12);
+    }
+  });
+
+  it('counts a padded word shorter than the shortest n once, whole, in the graph as in the app (by hand)', async () => {
+    // ngram (4, 5): ' a ' (3 < 4) and ' bb ' (4) once each; ' ccc ' gives ' ccc', 'ccc ' and, at n = 5, ' ccc '
+    const t = tfidf.fit('c', docs(['a bb ccc', 'bb a', 'ccc']), {
+      ...TFIDF_DEFAULTS,
+      analyzer: 'char_wb',
+      ngramRange: [4, 5],
+      norm: 'none',
+      useIdf: false,
+    });
+    expect(t.vocabulary).toEqual([' a ', ' bb ', ' ccc', ' ccc ', 'ccc ']);
+    const graph = await runOnnx(['a bb ccc', 'a\ta  a', '\u0002a'], [t]);
+    // a control character inside a word (U+0002, which the Tokenizer uses as a mark when asked) is a letter like any other
+    expect(Array.from(graph)).toEqual([1, 1, 1, 1, 1, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(Array.from(await runOnnx(['', ' \t '], [t]))).toEqual(new Array(10).fill(0));
+    expect(Array.from(await runOnnx(['bb'], [t]))).toEqual([0, 1, 0, 0, 0]);
+    expect(tfidf.apply(t, docs(['\u0002a'])).kind === 'sparse' && tfidf.apply(t, docs(['\u0002a']))).toMatchObject({
+      values: new Float64Array(0),
+    });
   });
 
   it('names the column when every training document is empty', () => {

@@ -2,7 +2,8 @@
  * Text through the real nodes: a CSV of SpamAssassin messages → prep.split (text feature) →
  * prep.tfidf → ml.logistic / ml.svm (linear) / ml.naive_bayes (multinomial) → eval → export.onnx,
  * run with `weft run`; the logistic export is then served by `weft serve-model` on raw strings. Word n-grams export with the text preprocessing inside the graph (the model
- * takes raw strings); character n-grams (char, char_wb) export as a feature-vector model.
+ * takes raw strings), and so do character n-grams (char, char_wb); a custom token pattern exports as a
+ * feature-vector model.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -116,22 +117,25 @@ describe('prep.tfidf into classical learners: train, evaluate, export', () => {
       name: 'character n-grams',
       id: 'char',
       width: 3000,
+      raw: true,
       tfidf: { analyzer: 'char', ngramRange: [2, 3], maxFeatures: 3000 },
     },
     {
       name: 'word-bounded character n-grams (char_wb)',
       id: 'charwb',
       width: 2000,
+      raw: true,
       tfidf: { analyzer: 'char_wb', ngramRange: [3, 5], maxFeatures: 2000, sublinearTf: true },
     },
     {
       name: 'a custom tokenPattern with English stop words in word pairs',
       id: 'pattern',
       width: 500,
+      raw: false,
       tfidf: { tokenPattern: '[a-z]{3,}', stopWords: 'english', ngramRange: [1, 2], maxFeatures: 500 },
     },
   ])(
-    '$name export as a feature-vector model, vocabulary in the model card',
+    '$name: the export takes raw strings when the graph can cut them, else feature vectors',
     async (c) => {
       const doc = pipeline(
         [
@@ -154,9 +158,15 @@ describe('prep.tfidf into classical learners: train, evaluate, export', () => {
       const run = runWeft(['run', file, '--no-cache'], { timeoutMs: 240_000 });
       expect(run.stderr).not.toMatch(/failed/);
       expect(run.code).toBe(0);
-      expect(run.stdout).toContain(`inputs: input float32[N, ${c.width}]`);
-      expect(run.stdout).toMatch(/preprocessing outside the graph/);
+      if (c.raw) {
+        expect(run.stdout).toMatch(/inputs: categorical string\[N, 1\]/);
+        expect(run.stdout).not.toMatch(/preprocessing outside the graph/);
+      } else {
+        expect(run.stdout).toContain(`inputs: input float32[N, ${c.width}]`);
+        expect(run.stdout).toMatch(/preprocessing outside the graph/);
+      }
       expect(Number(/max \|exported − in-app\| = (\S+)/.exec(run.stdout)?.[1])).toBeLessThanOrEqual(1e-5);
+      expect(run.stdout).toMatch(/label mismatches 0/);
     },
     300_000,
   );
