@@ -3,7 +3,7 @@ import { labelOf } from './tableColumns';
 import { columnStats, looksCategorical } from '../data/tablePreview';
 import { tableFingerprint } from '../data/tableFingerprint';
 import { assembleSplitFeatures, columnValues, deferredFeatures, featureNames } from '../../transforms/features';
-import { deferFeatures, deferField } from '../../deferFeatures';
+import { deferFeatures, deferField, pendingBytes } from '../../deferFeatures';
 import { shuffledSource } from '../../shuffledColumns';
 import { IDENTITY, scalarMomentsMany } from '../../transforms/scalarChain';
 import { tfidf, TFIDF_DEFAULTS } from '../../transforms/tfidf';
@@ -221,6 +221,26 @@ function sharedOrder(cols: readonly TableColumn[]): Int32Array | undefined {
   return order && cols.every((c) => shuffledSource(c)?.order === order) ? order : undefined;
 }
 
+/**
+ * A prep.shuffle column not yet gathered, read through its permutation into a column of its own
+ * (one pass of reads, no row plan), leaving the shuffled column unread; any other column as it is.
+ */
+function readThrough(col: TableColumn): TableColumn {
+  const src = shuffledSource(col);
+  if (!src || pendingBytes(col, 'values') === undefined) return col;
+  const { base, order } = src;
+  if (Array.isArray(base.values)) {
+    const v = base.values;
+    const out: (string | null)[] = new Array(order.length);
+    for (let k = 0; k < order.length; k++) out[k] = v[order[k]] ?? null;
+    return { name: col.name, type: col.type as 'category' | 'text', values: out };
+  }
+  const v = base.values;
+  const out = new Float64Array(order.length);
+  for (let k = 0; k < order.length; k++) out[k] = v[order[k]];
+  return { name: col.name, type: col.type as 'integer' | 'number' | 'boolean' | 'date', values: out };
+}
+
 /** Whether every value of a column is missing (NaN or null). */
 function allMissing(col: TableColumn): boolean {
   const v = col.values;
@@ -263,10 +283,11 @@ export function splitTable(
   const where = table.source ? `${table.source}: ` : '';
   const names = table.columns.map((c) => c.name);
   const targetName = params.target || names[names.length - 1];
-  const target = table.columns.find((c) => c.name === targetName);
-  if (!target || targetName === undefined) {
+  const found = table.columns.find((c) => c.name === targetName);
+  if (!found || targetName === undefined) {
     throw new DataError(`${where}target column '${params.target}' not found; columns are ${names.join(', ')}`);
   }
+  const target = readThrough(found);
   const testShare = testTable ? 0 : params.test;
   const total = params.train + params.validation + testShare;
   if (params.train <= 0 || total <= 0) throw new DataError('split ratios: train must be > 0');
