@@ -10,7 +10,8 @@
  */
 import type { DatasetSplit } from './values';
 
-const pending = new WeakMap<object, number>();
+/** Objects with a field still to be built: the field's name and its size in bytes once built. */
+const pending = new WeakMap<object, { key: string; bytes: number }>();
 
 function settle(split: DatasetSplit, x: Float32Array): void {
   Object.defineProperty(split, 'x', { value: x, writable: true, enumerable: true, configurable: true });
@@ -32,13 +33,17 @@ export function deferFeatures(split: Omit<DatasetSplit, 'x'>, bytes: number, bui
       settle(out, x);
     },
   });
-  pending.set(out, bytes);
+  pending.set(out, { key: 'x', bytes });
   return out;
 }
 
-/** The size `x` will have when a deferred one is still unwritten; undefined once written or for any other object. */
-export function pendingBytes(split: object): number | undefined {
-  return pending.get(split);
+/**
+ * The size field `key` (a split's `x` unless said) will have when a deferred one (`deferFeatures`,
+ * `deferSized`) is still unbuilt; undefined once built or for any other object or field.
+ */
+export function pendingBytes(obj: object, key = 'x'): number | undefined {
+  const p = pending.get(obj);
+  return p?.key === key ? p.bytes : undefined;
 }
 
 /** A shallow copy of a split's fields other than `x` and `sparse`, without writing a deferred `x`. */
@@ -68,6 +73,20 @@ export function deferField<T extends object, K extends keyof T & string>(obj: T,
     },
   });
   return obj;
+}
+
+/** `deferField` for a large field whose size is known before it is built: `pendingBytes(obj, key)` says it until then. */
+export function deferSized<T extends object, K extends keyof T & string>(
+  obj: T,
+  key: K,
+  bytes: number,
+  build: () => T[K],
+): T {
+  pending.set(obj, { key, bytes });
+  return deferField(obj, key, () => {
+    pending.delete(obj);
+    return build();
+  });
 }
 
 /** A shallow copy of `obj` with `fields` set, keeping deferred fields (`deferField`) deferred. */

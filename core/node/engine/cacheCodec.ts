@@ -129,7 +129,7 @@ export function decodeEntry(bytes: Uint8Array): unknown {
   return revive(root);
 }
 
-/** Bytes a value would take in the cache: typed arrays by size, strings by length, containers walked (a deferred `x` by its size, unwritten). */
+/** Bytes a value would take in the cache: typed arrays by size, strings by length, containers walked (a deferred `x` by its size, unwritten; no deferred field is built). */
 export function estimateBytes(value: unknown): number {
   const seen = new Set<object>();
   const size = (v: unknown): number => {
@@ -149,11 +149,13 @@ export function estimateBytes(value: unknown): number {
       for (const [k, x] of v) s += size(k) + size(x);
       return s;
     }
-    // a split's deferred x counts at its size without being written (see deferFeatures)
-    const later = pendingBytes(v);
+    // a split's deferred x, or a shuffled column's values, counts at its size without being built, and
+    // any other field still deferred (a getter: a dataset's table fingerprint) as a short one (see deferFeatures)
     let s = 8;
-    for (const k of Object.keys(v))
-      s += k.length + (later !== undefined && k === 'x' ? later : size((v as Record<string, unknown>)[k]));
+    for (const k of Object.keys(v)) {
+      const later = pendingBytes(v, k) ?? (Object.getOwnPropertyDescriptor(v, k)?.get ? 24 : undefined);
+      s += k.length + (later ?? size((v as Record<string, unknown>)[k]));
+    }
     return s;
   };
   return size(value);

@@ -3,7 +3,8 @@ import { labelOf } from './tableColumns';
 import { columnStats, looksCategorical } from '../data/tablePreview';
 import { tableFingerprint } from '../data/tableFingerprint';
 import { assembleSplitFeatures, columnValues, deferredFeatures, featureNames } from '../../transforms/features';
-import { deferFeatures, deferField } from '../../deferFeatures';
+import { deferFeatures, deferField, pendingBytes } from '../../deferFeatures';
+import { shuffledSource } from '../../shuffledColumns';
 import { IDENTITY, scalarMomentsMany } from '../../transforms/scalarChain';
 import { tfidf, TFIDF_DEFAULTS } from '../../transforms/tfidf';
 import { categoriesOf } from '../../transforms/onehot';
@@ -61,16 +62,62 @@ function ascendingParts(parts: [Int32Array, Int32Array, Int32Array]): [Int32Arra
   let max = -1;
   for (const p of parts) for (let i = 0; i < p.length; i++) if (p[i] > max) max = p[i];
   const partOf = new Uint8Array(max + 1);
-  parts.forEach((p, k) => {
+  for (let k = 0; k < 3; k++) {
+    const p = parts[k];
     for (let i = 0; i < p.length; i++) partOf[p[i]] = k + 1;
-  });
-  const out = parts.map((p) => new Int32Array(p.length)) as [Int32Array, Int32Array, Int32Array];
-  const at = [0, 0, 0];
-  for (let r = 0; r <= max; r++) {
-    const k = partOf[r] - 1;
-    if (k >= 0) out[k][at[k]++] = r;
   }
-  return out;
+  const [o0, o1, o2] = parts.map((p) => new Int32Array(p.length)) as [Int32Array, Int32Array, Int32Array];
+  let a0 = 0;
+  let a1 = 0;
+  let a2 = 0;
+  for (let r = 0; r <= max; r++) {
+    const k = partOf[r];
+    if (k === 1) o0[a0++] = r;
+    else if (k === 2) o1[a1++] = r;
+    else if (k === 3) o2[a2++] = r;
+  }
+  return [o0, o1, o2];
+}
+
+/**
+ * The parts of a shuffled table (row positions, as `splitIndices` gives them) as rows of its
+ * columns' source (`order[position]`), each part in ascending source order, with each row's class
+ * (or regression target) and row id: one pass over the positions, one over the source rows.
+ */
+function sourceParts(
+  order: Int32Array,
+  parts: [Int32Array, Int32Array, Int32Array],
+  labels: Int32Array | Float64Array,
+  ids: Int32Array | undefined,
+): { idx: [Int32Array, Int32Array, Int32Array]; y: (Int32Array | Float32Array)[]; rowIds: Int32Array[] } {
+  const n = order.length;
+  const partAt = new Uint8Array(n);
+  for (let k = 0; k < 3; k++) {
+    const p = parts[k];
+    for (let i = 0; i < p.length; i++) partAt[p[i]] = k + 1;
+  }
+  const part = new Uint8Array(n);
+  const label = labels instanceof Int32Array ? new Int32Array(n) : new Float64Array(n);
+  const id = new Int32Array(n);
+  for (let p = 0; p < n; p++) {
+    const r = order[p];
+    part[r] = partAt[p];
+    label[r] = labels[p];
+    id[r] = ids ? ids[p] : p + 1;
+  }
+  const idx = parts.map((p) => new Int32Array(p.length)) as [Int32Array, Int32Array, Int32Array];
+  const y = parts.map((p) => (labels instanceof Int32Array ? new Int32Array(p.length) : new Float32Array(p.length)));
+  const rowIds = parts.map((p) => new Int32Array(p.length));
+  const at = new Int32Array(3);
+  for (let r = 0; r < n; r++) {
+    const k = part[r] - 1;
+    if (k < 0) continue;
+    const j = at[k]++;
+    idx[k][j] = r;
+    y[k][j] = label[r];
+    rowIds[k][j] = id[r];
+  }
+  return { idx, y, rowIds };
 }
 
 /** The class labels of a target column and each row's class (-1 where the target is missing). */
@@ -88,50 +135,71 @@ function classesOf(target: TableColumn, rows: Int32Array): { classNames: string[
     for (let k = 0; k < rows.length; k++) classOf[rows[k]] = index.get(v[rows[k]] as string)!;
     return { classNames, classOf };
   }
+  // each row's distinct value (first-seen order) into classOf, then distinct value → class
   const v = target.values;
-  const labelOfValue = new Map<number, string>();
-  let last = NaN;
+  const distinct: number[] = [];
+  const firstRow: number[] = [];
+  const many = new Map<number, number>();
+  // small whole numbers (the usual class labels) by a table lookup, without a branch on the value
+  const small = new Int32Array(256).fill(-1);
   for (let k = 0; k < rows.length; k++) {
-    const x = v[rows[k]];
-    if (x === last) continue;
-    last = x;
-    if (!labelOfValue.has(x)) labelOfValue.set(x, labelOf(target, rows[k])!);
-  }
-  const classNames = [...new Set(labelOfValue.values())].sort(
-    target.type !== 'boolean' ? (a, b) => Number(a) - Number(b) : undefined,
-  );
-  const index = new Map(classNames.map((c, k) => [c, k]));
-  const code = new Map([...labelOfValue].map(([x, label]) => [x, index.get(label)!]));
-  let lastValue = NaN;
-  let lastCode = -1;
-  for (let k = 0; k < rows.length; k++) {
-    const x = v[rows[k]];
-    if (x !== lastValue) {
-      lastValue = x;
-      lastCode = code.get(x)!;
+    const r = rows[k];
+    const x = v[r];
+    const i = x & 255;
+    let id = i === x ? small[i] : -1;
+    if (id < 0) {
+      id = distinctId(x, distinct, many);
+      if (id === firstRow.length) firstRow.push(r);
+      if (i === x) small[i] = id;
     }
-    classOf[rows[k]] = lastCode;
+    classOf[r] = id;
   }
+  const labels = firstRow.map((r) => labelOf(target, r)!);
+  const classNames = [...new Set(labels)].sort(target.type !== 'boolean' ? (a, b) => Number(a) - Number(b) : undefined);
+  const index = new Map(classNames.map((c, k) => [c, k]));
+  const classOfDistinct = Int32Array.from(labels, (label) => index.get(label)!);
+  for (let k = 0; k < rows.length; k++) classOf[rows[k]] = classOfDistinct[classOf[rows[k]]];
   return { classNames, classOf };
+}
+
+/**
+ * The id of number `x` among `distinct` (its first-seen order), adding it when new: a linear scan
+ * while there are few (a class label), a map past 16.
+ */
+function distinctId(x: number, distinct: number[], many: Map<number, number>): number {
+  if (distinct.length <= 16) {
+    for (let d = 0; d < distinct.length; d++) if (distinct[d] === x) return d;
+    if (distinct.length < 16) {
+      distinct.push(x);
+      return distinct.length - 1;
+    }
+    distinct.forEach((y, d) => many.set(y, d));
+    distinct.push(NaN);
+  }
+  const known = many.get(x);
+  if (known !== undefined) return known;
+  const id = many.size;
+  many.set(x, id);
+  return id;
 }
 
 /** Rows whose target is present, in order. */
 function presentRows(target: TableColumn, rowCount: number): Int32Array {
-  const keep = new Uint8Array(rowCount);
-  let n = 0;
-  for (let i = 0; i < rowCount; i++) {
-    if (!labelPresent(target, i)) continue;
-    keep[i] = 1;
-    n++;
+  const v = target.values;
+  let missing = 0;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < rowCount; i++) if ((v[i] ?? null) === null) missing++;
+  } else for (let i = 0; i < rowCount; i++) if (v[i] !== v[i]) missing++;
+  const rows = new Int32Array(rowCount - missing);
+  if (!missing) {
+    for (let i = 0; i < rowCount; i++) rows[i] = i;
+    return rows;
   }
-  const rows = new Int32Array(n);
-  for (let i = 0, k = 0; i < rowCount; i++) if (keep[i]) rows[k++] = i;
+  let k = 0;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < rowCount; i++) if ((v[i] ?? null) !== null) rows[k++] = i;
+  } else for (let i = 0; i < rowCount; i++) if (v[i] === v[i]) rows[k++] = i;
   return rows;
-}
-
-function labelPresent(col: TableColumn, i: number): boolean {
-  const v = col.values[i];
-  return v !== null && v !== undefined && v === v;
 }
 
 /** The rows of each class, in row order. */
@@ -145,6 +213,32 @@ function groupRows(rows: Int32Array, classOf: Int32Array, classes: number): Int3
     groups[c][at[c]++] = rows[k];
   }
   return groups;
+}
+
+/** The permutation every column reads when all are prep.shuffle's columns over one permutation; else undefined. */
+function sharedOrder(cols: readonly TableColumn[]): Int32Array | undefined {
+  const order = cols.length ? shuffledSource(cols[0])?.order : undefined;
+  return order && cols.every((c) => shuffledSource(c)?.order === order) ? order : undefined;
+}
+
+/**
+ * A prep.shuffle column not yet gathered, read through its permutation into a column of its own
+ * (one pass of reads, no row plan), leaving the shuffled column unread; any other column as it is.
+ */
+function readThrough(col: TableColumn): TableColumn {
+  const src = shuffledSource(col);
+  if (!src || pendingBytes(col, 'values') === undefined) return col;
+  const { base, order } = src;
+  if (Array.isArray(base.values)) {
+    const v = base.values;
+    const out: (string | null)[] = new Array(order.length);
+    for (let k = 0; k < order.length; k++) out[k] = v[order[k]] ?? null;
+    return { name: col.name, type: col.type as 'category' | 'text', values: out };
+  }
+  const v = base.values;
+  const out = new Float64Array(order.length);
+  for (let k = 0; k < order.length; k++) out[k] = v[order[k]];
+  return { name: col.name, type: col.type as 'integer' | 'number' | 'boolean' | 'date', values: out };
 }
 
 /** Whether every value of a column is missing (NaN or null). */
@@ -189,10 +283,11 @@ export function splitTable(
   const where = table.source ? `${table.source}: ` : '';
   const names = table.columns.map((c) => c.name);
   const targetName = params.target || names[names.length - 1];
-  const target = table.columns.find((c) => c.name === targetName);
-  if (!target || targetName === undefined) {
+  const found = table.columns.find((c) => c.name === targetName);
+  if (!found || targetName === undefined) {
     throw new DataError(`${where}target column '${params.target}' not found; columns are ${names.join(', ')}`);
   }
+  const target = readThrough(found);
   const testShare = testTable ? 0 : params.test;
   const total = params.train + params.validation + testShare;
   if (params.train <= 0 || total <= 0) throw new DataError('split ratios: train must be > 0');
@@ -230,7 +325,7 @@ export function splitTable(
   }
 
   const random = seededRandom(params.seed);
-  const [trainIdx, valIdx, testIdx] = splitIndices(rows, ratios, random, groups, true);
+  const parts = splitIndices(rows, ratios, random, groups, true);
 
   const featureCols: TableColumn[] = [];
   if (params.features.length) {
@@ -252,10 +347,19 @@ export function splitTable(
       featureCols.push(col);
     }
   }
+  // prep.shuffle's columns are read through its permutation, not gathered: the parts then hold
+  // source rows, each in ascending order, and `position` maps a source row back to the table's row
+  const order = sharedOrder(featureCols);
+  const data = (c: TableColumn): TableColumn => (order ? shuffledSource(c)!.base : c);
+  const shuffled = order
+    ? sourceParts(order, parts, classOf ?? (target.values as Float64Array), table.rowIds)
+    : undefined;
+  const [trainIdx, valIdx, testIdx] = shuffled ? shuffled.idx : parts;
   const rawFeatures: RawFeature[] = [];
   const fits: (FittedTransform | undefined)[] = [];
   const numeric: { col: TableColumn; at: number }[] = [];
-  for (const col of featureCols) {
+  for (const shown of featureCols) {
+    const col = data(shown);
     if (allMissing(col)) {
       warnings.push(`column '${col.name}' has no values; left out`);
       continue;
@@ -297,27 +401,36 @@ export function splitTable(
     fits[at] = { kind: 'impute', column: col.name, strategy: 'mean', value: m.n ? m.mean : 0 };
   });
   const transforms = fits as FittedTransform[];
-  const used = featureCols.filter((c) => rawFeatures.some((f) => f.name === c.name));
-  const makeSplit = (idx: Int32Array): DatasetSplit => {
+  const used = featureCols.filter((c) => rawFeatures.some((f) => f.name === c.name)).map(data);
+  const makeSplit = (part: number): DatasetSplit => {
+    const idx = [trainIdx, valIdx, testIdx][part];
     let y: Int32Array | Float32Array;
-    if (classOf) {
-      y = new Int32Array(idx.length);
-      for (let k = 0; k < idx.length; k++) y[k] = classOf[idx[k]]!;
+    let rowIds: Int32Array;
+    if (shuffled) {
+      y = shuffled.y[part];
+      rowIds = shuffled.rowIds[part];
     } else {
-      const t = target.values as Float64Array;
-      y = new Float32Array(idx.length);
-      for (let k = 0; k < idx.length; k++) y[k] = t[idx[k]]!;
+      if (classOf) {
+        y = new Int32Array(idx.length);
+        for (let k = 0; k < idx.length; k++) y[k] = classOf[idx[k]]!;
+      } else {
+        const t = target.values as Float64Array;
+        y = new Float32Array(idx.length);
+        for (let k = 0; k < idx.length; k++) y[k] = t[idx[k]]!;
+      }
+      rowIds = new Int32Array(idx.length);
+      const ids = table.rowIds;
+      if (ids) for (let k = 0; k < idx.length; k++) rowIds[k] = ids[idx[k]];
+      else for (let k = 0; k < idx.length; k++) rowIds[k] = idx[k] + 1;
     }
-    const rowIds = new Int32Array(idx.length);
-    for (let k = 0; k < idx.length; k++) rowIds[k] = table.rowIds ? table.rowIds[idx[k]] : idx[k] + 1;
     const split = { y, n: idx.length, raw: used, rawRows: idx, rowIds };
     const later = deferredFeatures(used, rawFeatures, transforms, idx.length, idx);
     if (later) return deferFeatures(split, later.bytes, later.build);
     return { ...assembleSplitFeatures(used, rawFeatures, transforms, idx.length, idx), ...split };
   };
-  const splits: Record<string, DatasetSplit> = { train: makeSplit(trainIdx) };
-  if (ratios[1] > 0) splits.validation = makeSplit(valIdx);
-  if (ratios[2] > 0) splits.test = makeSplit(testIdx);
+  const splits: Record<string, DatasetSplit> = { train: makeSplit(0) };
+  if (ratios[1] > 0) splits.validation = makeSplit(1);
+  if (ratios[2] > 0) splits.test = makeSplit(2);
   if (testTable) {
     const { split, dropped } = testSplit(testTable, table, {
       targetName,

@@ -58,6 +58,9 @@ describe('x written on first read', () => {
     const split = splitTable(t, params).dataset;
     const scaled = fitScaler(split, { columns: ['x'] }, 'standardize');
     for (const ds of [split, scaled]) expect(Object.getOwnPropertyDescriptor(ds, 'fingerprint')?.get).toBeDefined();
+    // the cache's size estimate (run on every result to choose what goes to disk) does not compute it
+    expect(estimateBytes(scaled)).toBeGreaterThan(0);
+    expect(Object.getOwnPropertyDescriptor(scaled, 'fingerprint')?.get).toBeDefined();
     expect(scaled.fingerprint).toBe(tableFingerprint(t));
     expect(Object.getOwnPropertyDescriptor(scaled, 'fingerprint')?.value).toBe(tableFingerprint(t));
     expect(split.fingerprint).toBe(tableFingerprint(t));

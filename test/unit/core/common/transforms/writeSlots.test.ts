@@ -90,6 +90,33 @@ describe('writing numeric slots', () => {
     expect(filled.max).toBe(100);
   });
 
+  it('fits an odd number of columns at once to the plain two-pass figures, each summed left to right', () => {
+    const rows = Int32Array.from({ length: N }, (_, i) => i).filter((i) => i % 5 !== 2);
+    const extra = Float64Array.from({ length: N }, (_, i) => (i % 13 === 0 ? NaN : r() * 1e6 - 3e5));
+    const cols = [a, b, flat, extra, a];
+    const ks = [IDENTITY, { ...IDENTITY, fill: 2.5 }, IDENTITY, { ...IDENTITY, fill: -7 }, { ...IDENTITY, fill: 1 }];
+    const got = scalarMomentsMany(ks, cols, rows);
+    cols.forEach((v, c) => {
+      const xs: number[] = [];
+      for (const i of rows) {
+        const x = Number.isNaN(v[i]) ? ks[c].fill : v[i];
+        if (!Number.isNaN(x)) xs.push(x);
+      }
+      let sum = 0;
+      for (const x of xs) sum += x;
+      const mean = sum / xs.length;
+      let ss = 0;
+      for (const x of xs) ss += (x - mean) * (x - mean);
+      expect(got[c]).toStrictEqual({
+        n: xs.length,
+        mean,
+        std: Math.sqrt(ss / xs.length),
+        min: xs.reduce((p, q) => Math.min(p, q)),
+        max: xs.reduce((p, q) => Math.max(p, q)),
+      });
+    });
+  });
+
   it('fits several columns at once to the same bits as one by one, summed in the index order as a copy would be', () => {
     const all = Int32Array.from({ length: N }, (_, i) => i);
     const shuffled = shuffleInPlace(all.slice(), seededRandom(5)).subarray(0, N - 9);

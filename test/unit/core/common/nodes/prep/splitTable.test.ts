@@ -179,4 +179,34 @@ describe('splitTable', () => {
       });
     }
   });
+  it('numbers its numeric and boolean classes in label order, past 16 distinct values too', () => {
+    const n = 3001;
+    const r = seededRandom(3);
+    const levels = [...Array.from({ length: 19 }, (_, k) => (k * 7) % 19), -0, 2.5, 100];
+    const value = Float64Array.from({ length: n }, (_, i) =>
+      i % 101 === 0 ? NaN : levels[Math.floor(r() * (i < 1500 ? 2 : levels.length))],
+    );
+    const flag = Float64Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 1 : 0));
+    for (const [target, type] of [
+      [value, 'number'],
+      [flag, 'boolean'],
+    ] as const) {
+      const table: TableValue = {
+        rowCount: n,
+        columns: [
+          { name: 'f', type: 'number', values: Float64Array.from({ length: n }, (_, i) => i) },
+          { name: 'label', type, values: target },
+        ],
+      };
+      const { dataset } = splitTable(table, splitParams.parse({ target: 'label', task: 'classification', seed: 2 }));
+      const labelOf = (x: number): string => (type === 'boolean' ? String(x === 1) : String(x));
+      const present = Array.from(target).filter((x) => !Number.isNaN(x));
+      const names = [...new Set(present.map(labelOf))].sort((p, q) =>
+        type === 'boolean' ? (p < q ? -1 : 1) : Number(p) - Number(q),
+      );
+      expect(dataset.classNames).toEqual(names);
+      for (const s of Object.values(dataset.splits))
+        Array.from(s.rowIds!).forEach((id, k) => expect(dataset.classNames![s.y[k]]).toBe(labelOf(target[id - 1])));
+    }
+  });
 });
