@@ -8,6 +8,7 @@ import { splitParams } from '../../../../core/common/nodes/prep/split';
 import { splitTable } from '../../../../core/common/nodes/prep/splitTable';
 import { rawColumns } from '../../../../core/common/splitRaw';
 import { estimateBytes } from '../../../../core/node/engine/cacheCodec';
+import { referenceParts } from '../../../fixtures/split/referenceParts';
 
 /** prep.shuffle's order, written out plainly: Fisher–Yates over 0..n-1 with the seed's stream. */
 function plainOrder(n: number, seed: number): number[] {
@@ -18,23 +19,6 @@ function plainOrder(n: number, seed: number): number[] {
     [a[i], a[j]] = [a[j], a[i]];
   }
   return a;
-}
-
-/** The rows each part holds by prep.split's rule (see splitTable.test.ts): positions of the table it is given. */
-function plainParts(groups: number[][], ratios: [number, number, number], seed: number): Set<number>[] {
-  const random = seededRandom(seed);
-  const parts = [new Set<number>(), new Set<number>(), new Set<number>()];
-  for (const g of groups) {
-    const a = g.slice();
-    for (let i = a.length - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      [a[i], a[j]] = [a[j], a[i]];
-    }
-    const nTest = Math.round(a.length * ratios[2]);
-    const nVal = Math.round(a.length * ratios[1]);
-    a.forEach((r, k) => parts[k < nTest ? 2 : k < nTest + nVal ? 1 : 0].add(r));
-  }
-  return parts;
 }
 
 function source(n: number): TableValue {
@@ -106,7 +90,7 @@ describe("prep.shuffle's columns", () => {
       // positions of the shuffled table, grouped by class (sorted labels) in position order
       const positions = order.map((_, p) => p);
       const groups = stratify ? ['no', 'yes'].map((c) => positions.filter((p) => label[order[p]] === c)) : [positions];
-      const want = plainParts(groups, [0.6, 0.2, 0.2], 3);
+      const want = referenceParts(groups, [0.6, 0.2, 0.2], 3);
       (['train', 'validation', 'test'] as const).forEach((name, part) => {
         const split = dataset.splits[name];
         const rows = Array.from(split.rowIds!, (id) => id - 1);

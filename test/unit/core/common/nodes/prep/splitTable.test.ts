@@ -6,28 +6,7 @@ import { splitTable } from '../../../../../../core/common/nodes/prep/splitTable'
 import { rawColumns } from '../../../../../../core/common/splitRaw';
 import { fitScaler } from '../../../../../../core/common/nodes/prep/fitScaler';
 import { seededRandom } from '../../../../../../core/common/nodes/prep/random';
-
-/**
- * The rows each part should hold, by the rule prep.split documents, written out plainly: per class
- * (sorted labels; all rows as one group without stratifying) the group's rows in file order go
- * through a Fisher–Yates shuffle drawn from the seed's stream; the first round(n·test) are test,
- * the next round(n·validation) validation, the rest train.
- */
-function referenceParts(groups: number[][], ratios: [number, number, number], seed: number): Set<number>[] {
-  const random = seededRandom(seed);
-  const parts = [new Set<number>(), new Set<number>(), new Set<number>()];
-  for (const g of groups) {
-    const a = g.slice();
-    for (let i = a.length - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      [a[i], a[j]] = [a[j], a[i]];
-    }
-    const nTest = Math.round(a.length * ratios[2]);
-    const nVal = Math.round(a.length * ratios[1]);
-    a.forEach((r, k) => parts[k < nTest ? 2 : k < nTest + nVal ? 1 : 0].add(r));
-  }
-  return parts;
-}
+import { referenceParts } from '../../../../../fixtures/split/referenceParts';
 
 function irisTable(): TableValue {
   const rows = getDataset();
