@@ -89,24 +89,14 @@ function hashText(state: number[], s: string): void {
 
 /** Both streams through a string column (its rows `rows`, in that order, when given): each value's text, or 0x1ffff for a missing one. */
 function hashStrings(state: number[], values: readonly (string | null)[], rows?: Int32Array): void {
-  let h1 = state[0];
-  let h2 = state[1];
   const n = rows ? rows.length : values.length;
   for (let k = 0; k < n; k++) {
     const v = values[rows ? rows[k] : k];
-    if (v === null || v === undefined) {
-      h1 = Math.imul(h1 ^ 0x1ffff, 0x01000193);
-      h2 = Math.imul(h2 ^ 0x1ffff, 0x5bd1e995) ^ (h2 >>> 15);
+    if (v !== null && v !== undefined) {
+      hashText(state, v);
       continue;
     }
-    for (let i = 0; i < v.length; i++) {
-      const b = v.charCodeAt(i);
-      h1 = Math.imul(h1 ^ b, 0x01000193);
-      h2 = Math.imul(h2 ^ b, 0x5bd1e995) ^ (h2 >>> 15);
-    }
-    h1 = Math.imul(h1 ^ 0xffff, 0x01000193);
-    h2 = Math.imul(h2 ^ 0xffff, 0x5bd1e995) ^ (h2 >>> 15);
+    state[0] = Math.imul(state[0] ^ 0x1ffff, 0x01000193);
+    state[1] = Math.imul(state[1] ^ 0x1ffff, 0x5bd1e995) ^ (state[1] >>> 15);
   }
-  state[0] = h1;
-  state[1] = h2;
 }
