@@ -11,7 +11,7 @@
  * mark, `__proto__` or `constructor` keys, very deep nesting) it returns undefined, and the
  * caller hands the body to the standard parser, which answers as it always has.
  */
-import { readJsonFloat32, readJsonNumber } from './jsonNumber';
+import { quickFloat32, readJsonFloat32, readJsonNumber } from './jsonNumber';
 
 const MAX_DEPTH = 64;
 /** Depth of `inputs[k].data`'s value: the root object is 1, `inputs` 2, each input object 3. */
@@ -24,6 +24,7 @@ const COLON = 0x3a;
 const MINUS = 0x2d;
 const ZERO = 0x30;
 const NINE = 0x39;
+const DOT = 0x2e;
 const OPEN_ARRAY = 0x5b;
 const CLOSE_ARRAY = 0x5d;
 const OPEN_OBJECT = 0x7b;
@@ -139,28 +140,80 @@ class Reader {
   /**
    * A flat array of numbers, each rounded to float32 as `Float32Array` rounds the double
    * `JSON.parse` reads; undefined when it is anything else or holds a value beyond float32.
+   *
+   * The common number, `-?digits(.digits)?`, is read here as readJsonFloat32 reads it (fraction
+   * digits four to a 32-bit load, then quickFloat32) with no call a number but quickFloat32's;
+   * anything quickFloat32 leaves undecided, and any other number, goes to readJsonFloat32.
    */
   float32s(): Float32Array | undefined {
     const buf = this.buf;
     const view = (this.view ??= new DataView(buf.buffer, buf.byteOffset, buf.byteLength));
-    this.pos++;
-    this.space();
-    if (buf[this.pos] === CLOSE_ARRAY) return undefined;
+    const last = buf.length - 4;
+    let out = scratch32;
+    let pos = this.pos + 1;
+    let c = buf[pos];
+    while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = buf[++pos];
+    if (c === CLOSE_ARRAY) return undefined;
     let n = 0;
     for (;;) {
-      if (n === scratch32.length) {
+      if (n === out.length) {
         const grown = new Float32Array(n * 2);
-        grown.set(scratch32);
-        scratch32 = grown;
+        grown.set(out);
+        scratch32 = out = grown;
       }
-      const v = readJsonFloat32(buf, view, this);
-      if (v !== v) return undefined;
-      scratch32[n++] = v;
-      this.space();
-      const next = buf[this.pos++];
-      if (next === CLOSE_ARRAY) return scratch32.slice(0, n);
-      if (next !== COMMA) return undefined;
-      this.space();
+      const start = pos;
+      const negative = c === MINUS;
+      if (negative) c = buf[++pos];
+      let m = 0;
+      let e10 = 0;
+      let plain = true;
+      if (c === ZERO) c = buf[++pos];
+      else if (c >= ZERO && c <= NINE) {
+        do {
+          m = m * 10 + (c - ZERO);
+          c = buf[++pos];
+        } while (c >= ZERO && c <= NINE);
+      } else plain = false;
+      if (plain && c === DOT) {
+        c = buf[++pos];
+        if (c >= ZERO && c <= NINE) {
+          while (pos <= last) {
+            const word = view.getUint32(pos, true);
+            const t = (word - 0x30303030) | 0;
+            // A byte below '0' sets its top bit in t, one above '9' in word + 0x46.
+            if ((((word + 0x46464646) | t) & 0x80808080) !== 0) break;
+            const pairs = (t * 10 + (t >>> 8)) & 0x00ff00ff;
+            m = m * 10000 + ((pairs * 100 + (pairs >>> 16)) & 0xffff);
+            e10 += 4;
+            pos += 4;
+          }
+          c = buf[pos];
+          while (c >= ZERO && c <= NINE) {
+            m = m * 10 + (c - ZERO);
+            e10++;
+            c = buf[++pos];
+          }
+        } else plain = false;
+      }
+      let v = plain && c !== 0x65 && c !== 0x45 ? quickFloat32(m, e10) : NaN;
+      if (v === v) {
+        if (negative) v = -v;
+      } else {
+        this.pos = start;
+        v = readJsonFloat32(buf, view, this);
+        if (v !== v) return undefined;
+        pos = this.pos;
+        c = buf[pos];
+      }
+      out[n++] = v;
+      while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = buf[++pos];
+      if (c === CLOSE_ARRAY) {
+        this.pos = pos + 1;
+        return out.slice(0, n);
+      }
+      if (c !== COMMA) return undefined;
+      c = buf[++pos];
+      while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = buf[++pos];
     }
   }
 

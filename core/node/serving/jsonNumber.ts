@@ -161,6 +161,20 @@ function fourDigits(word: number): number {
 }
 
 /**
+ * `Math.fround` of the double nearest `m / 10^k`, where `m` is a decimal significand accumulated
+ * as readJsonFloat32 does (digit by digit, fraction digits four at a time) and `k` the number of
+ * fraction digits; NaN where that is not decided here (`m` from 10^25 on, `k` above 22, or a
+ * bracket that straddles two float32s), and the exact reader must decide.
+ */
+export function quickFloat32(m: number, k: number): number {
+  if (!(k <= 22 && m < QUICK_BELOW)) return NaN;
+  const v = k > 0 ? m / POW10[k] : m;
+  if (m < EXACT_BELOW) return Math.fround(v);
+  const f = Math.fround(v * (1 - QUICK_ERROR));
+  return f === Math.fround(v * (1 + QUICK_ERROR)) && v * (1 + QUICK_ERROR) < FLOAT32_MAX ? f : NaN;
+}
+
+/**
  * The JSON number at `at.pos` of `buf` (seen through `view`) as `Math.fround` of the double
  * `JSON.parse` gives, moving `at.pos` past it; NaN when the bytes are not a JSON number or that
  * double is not finite or beyond the float32 range (the caller then reads the numbers as doubles,
@@ -205,16 +219,12 @@ export function readJsonFloat32(buf: Buffer, view: DataView, at: { pos: number }
       c = buf[++pos];
     }
   }
-  if (c !== 0x65 && c !== 0x45 && e10 >= -22 && m < QUICK_BELOW) {
-    at.pos = pos;
-    const v = e10 < 0 ? m / POW10[-e10] : m;
-    let f: number;
-    if (m < EXACT_BELOW) f = Math.fround(v);
-    else {
-      f = Math.fround(v * (1 - QUICK_ERROR));
-      if (f !== Math.fround(v * (1 + QUICK_ERROR))) f = NaN;
+  if (c !== 0x65 && c !== 0x45) {
+    const f = quickFloat32(m, -e10);
+    if (f === f) {
+      at.pos = pos;
+      return negative ? -f : f;
     }
-    if (f === f && v * (1 + QUICK_ERROR) < FLOAT32_MAX) return negative ? -f : f;
   }
   at.pos = start;
   const d = readJsonNumber(buf, at);

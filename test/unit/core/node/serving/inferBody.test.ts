@@ -200,6 +200,45 @@ describe('readInferBody', () => {
     expect(Array.isArray(other.parameters.data)).toBe(true);
   });
 
+  it('reads FP32 data of every kind of number as Float32Array.from(JSON.parse(...)) does', () => {
+    const rnd = lcg(29);
+    const f32 = new Float32Array(1);
+    const makers: (() => string)[] = [
+      () => String(rnd()),
+      () => String(-rnd() * 1000),
+      () => {
+        f32[0] = (rnd() * 2 - 1) * 10 ** Math.floor(rnd() * 8 - 4);
+        return String(f32[0]);
+      },
+      () => String(Math.fround(rnd()) + 0.5),
+      () => (rnd() * 10 ** Math.floor(rnd() * 12)).toPrecision(16 + Math.floor(rnd() * 6)),
+      () => `-${(rnd() * 1000).toFixed(Math.floor(rnd() * 26))}`,
+      () => {
+        // Near the midpoint of two neighbouring float32s in [0.5, 1): the hardest cases to round.
+        const m = 2 ** 23 + Math.floor(rnd() * 2 ** 23);
+        const mid = (m + 0.5) / 2 ** 24;
+        return (mid + (rnd() - 0.5) * 2 ** -50).toPrecision(17 + Math.floor(rnd() * 4));
+      },
+      () => `${Math.floor(rnd() * 1e6)}${'0'.repeat(Math.floor(rnd() * 30))}`,
+      () => rnd().toExponential(Math.floor(rnd() * 20)),
+      () => ['0', '-0', '-0.0', '1', '9007199254740993', '0.000000000000000000000001'][Math.floor(rnd() * 6)],
+    ];
+    const spaces = ['', ' ', '\n  ', '\t'];
+    let bad = 0;
+    for (const make of makers)
+      for (let chunk = 0; chunk < 20; chunk++) {
+        const numbers = Array.from({ length: 500 }, make);
+        const sep = (): string => spaces[Math.floor(rnd() * spaces.length)];
+        const data = `[${sep()}${numbers.map((t) => `${t}${sep()}`).join(`,${sep()}`)}]`;
+        const text = `{"inputs":[{"name":"x","shape":[500],"datatype":"FP32","data":${data}}]}`;
+        const got = (readInferBody(Buffer.from(text)) as { inputs: { data: unknown }[] }).inputs[0].data;
+        const want = Float32Array.from(JSON.parse(data) as number[]);
+        if (!(got instanceof Float32Array) || got.length !== want.length) bad++;
+        else for (let i = 0; i < want.length; i++) if (!Object.is(got[i], want[i])) bad++;
+      }
+    expect(bad).toBe(0);
+  });
+
   it('leaves to the standard parser what it does not read exactly as JSON.parse would', () => {
     for (const text of [
       '',
@@ -216,6 +255,14 @@ describe('readInferBody', () => {
       `${'['.repeat(100)}${']'.repeat(100)}`,
       '{"inputs":[{"data":[1,2,]}]}',
       '{"inputs":[{"data":[1 2]}]}',
+      '{"inputs":[{"datatype":"FP32","data":[1,2 3]}]}',
+      '{"inputs":[{"datatype":"FP32","data":[1,02]}]}',
+      '{"inputs":[{"datatype":"FP32","data":[1,-]}]}',
+      '{"inputs":[{"datatype":"FP32","data":[1,2.]}]}',
+      '{"inputs":[{"datatype":"FP32","data":[1,.5]}]}',
+      '{"inputs":[{"datatype":"FP32","data":[1,+5]}]}',
+      '{"inputs":[{"datatype":"FP32","data":[1,2],}]}',
+      '{"inputs":[{"datatype":"FP32","data":[1,2]',
       '{"inputs":[{"datatype":"FP32","data":[1,2],"datatype":"INT32"}]}',
     ])
       expect(readInferBody(Buffer.from(text)), text).toBeUndefined();
