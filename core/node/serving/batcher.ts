@@ -66,17 +66,24 @@ export class Batcher {
 
   /** Runs `feeds` (already checked against the model) alone or stacked with others. */
   submit(feeds: Record<string, ort.Tensor>, wanted: string[]): Promise<Outputs> {
-    const names = Object.keys(feeds).sort();
+    const names = Object.keys(feeds);
+    if (names.length > 1) names.sort();
     const rows = feeds[names[0]]?.dims[0];
-    const stackable =
-      rows !== undefined &&
-      rows < this.opts.maxBatchSize &&
-      names.every((n) => feeds[n].dims.length > 0 && feeds[n].dims[0] === rows);
+    let stackable = rows !== undefined && rows < this.opts.maxBatchSize;
+    // What must be equal for requests to stack: the wanted outputs, and each input's name,
+    // element type and dimensions beyond the first (names and types are JSON strings, so no
+    // part can pass for another).
+    let key = JSON.stringify(wanted);
+    for (let i = 0; stackable && i < names.length; i++) {
+      const t = feeds[names[i]];
+      const dims = t.dims;
+      if (dims.length === 0 || dims[0] !== rows) stackable = false;
+      else key += `|${JSON.stringify(names[i])}:${t.type}[${dims.slice(1).join(',')}]`;
+    }
     if (!stackable) {
       this.onBatch(rows ?? 1, 1);
       return this.run(feeds, wanted);
     }
-    const key = JSON.stringify([wanted, names.map((n) => [n, feeds[n].type, feeds[n].dims.slice(1)])]);
     return new Promise<Outputs>((resolve, reject) => {
       let group = this.groups.get(key);
       if (group && group.rows + rows > this.opts.maxBatchSize) {

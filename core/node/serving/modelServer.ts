@@ -314,7 +314,7 @@ async function listen(repository: ModelRepository, metrics: ServerMetrics, opts:
     metrics.drift.observe(model, served, feeds);
     const { tensorOutputs } = served;
     const wanted = request.outputs?.map((o) => o.name) ?? tensorOutputs;
-    const unknown = wanted.filter((o) => !tensorOutputs.includes(o));
+    const unknown = request.outputs ? wanted.filter((o) => !tensorOutputs.includes(o)) : [];
     if (unknown.length)
       throw new BadRequest(`unknown output ${unknown.join(', ')}; the model's outputs are ${tensorOutputs.join(', ')}`);
     let result: ort.InferenceSession.OnnxValueMapType;

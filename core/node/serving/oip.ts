@@ -189,6 +189,9 @@ function toTensor(
   );
 }
 
+/** A model's inputs by name, kept with its (unchanging) input list. */
+const inputsByName = new WeakMap<readonly TensorInfo[], Map<string, TensorInfo>>();
+
 /**
  * Feeds for a session from a validated request: every model input present once, with the
  * model's datatype, a shape that fits the model's (fixed dimensions equal, rank equal) and as
@@ -202,7 +205,8 @@ export function feedsFromRequest(
   /** The body's binary part, with the binary tensor data extension (binaryData.ts). */
   binary?: Buffer,
 ): Record<string, ort.Tensor> {
-  const known = new Map(inputs.map((i) => [i.name, i]));
+  let known = inputsByName.get(inputs);
+  if (!known) inputsByName.set(inputs, (known = new Map(inputs.map((i) => [i.name, i]))));
   const feeds: Record<string, ort.Tensor> = {};
   const parts = new BinaryParts(binary);
   req.inputs.forEach((input, k) => {

@@ -307,6 +307,10 @@ export class ModelRepository {
     const entry = this.known(name);
     if (entry.unloaded)
       throw new HttpError(503, `model "${name}" is unloaded; POST /v2/repository/models/${name}/load`);
+    if (version === undefined) {
+      const latest = this.latestReady(entry);
+      if (latest) return latest;
+    }
     const ready = this.readyVersions(entry);
     if (version !== undefined) {
       const slot = /^[1-9]\d*$/.test(version) ? entry.slots.get(Number(version)) : undefined;
@@ -320,6 +324,18 @@ export class ModelRepository {
     const latest = ready.at(-1);
     if (latest === undefined) throw new HttpError(503, `model "${name}" is unavailable: ${this.reasons(entry)}`);
     return entry.slots.get(latest)?.served as ServedVersion;
+  }
+
+  /** The latest ready version of an entry, found without the arrays readyVersions makes. */
+  private latestReady(entry: Entry): ServedVersion | undefined {
+    let best: Slot | undefined;
+    let bestVersion = -Infinity;
+    for (const [v, slot] of entry.slots)
+      if (slot.served && v > bestVersion) {
+        best = slot;
+        bestVersion = v;
+      }
+    return best?.served;
   }
 
   /** The versions of a model that answer. */
