@@ -22,6 +22,11 @@
  * generator. After each pair a `#` line splits the CPU a request costs into HTTP, load generator,
  * body reading, the rest of the server and inference, and gives the bound on the ratio that follows
  * (see servingFloor).
+ *
+ * SERVING_PAIRS (comma-separated) runs only some parts: `onnx` (the in-process onnxruntime/PyTorch
+ * lines), `mlp`, `binary`, `cnn`, `large` (784-512-512-10) and `xl` (784-2048-2048-10); the `#`
+ * floor lines of `cnn`, `large` and `xl` take their HTTP floor from the `mlp` pair and are left
+ * out without it. Unset: everything.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -58,6 +63,11 @@ const LOAD_SECONDS = 8;
 const ROUNDS = 8;
 const MAX_BATCH = 64;
 const THREADS = availableParallelism();
+const PARTS = ['onnx', 'mlp', 'binary', 'cnn', 'large', 'xl'];
+const chosenParts = process.env.SERVING_PAIRS?.split(',').map((p) => p.trim());
+const unknownPart = chosenParts?.find((p) => !PARTS.includes(p));
+if (unknownPart) throw new Error(`SERVING_PAIRS: no part "${unknownPart}"; the parts are ${PARTS.join(', ')}`);
+const runs = (part: string): boolean => !chosenParts || chosenParts.includes(part);
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 async function timed(
@@ -390,41 +400,42 @@ async function main(): Promise<void> {
     const x = seededValues(ROWS * SIZES[0], 11, 0.5).map((v) => v + 0.5);
     const flatWeights = Float32Array.from(weights.layers.flatMap((l) => [...l.w, ...l.b]));
 
-    const { session } = await openSession(file, { provider: 'cpu', threads: THREADS });
-    const feed = (start: number, n: number): ort.Tensor =>
-      new ort.Tensor('float32', x.subarray(start * SIZES[0], (start + n) * SIZES[0]), [n, SIZES[0]]);
-    const batches = ROWS / BATCH;
-    const ours = await timed(async (i) => void (await session.run({ x: feed((i % batches) * BATCH, BATCH) })), BATCH);
-    const oursOne = await timed(async (i) => void (await session.run({ x: feed(i % ROWS, 1) })), 1);
-    const first = (await session.run({ x: feed(0, 8) })).probabilities.data as Float32Array;
-    await session.release();
-
-    const peer = torchPeer(dir, flatWeights, x);
+    const peer = runs('onnx') ? torchPeer(dir, flatWeights, x) : 'the onnx part was not run (SERVING_PAIRS)';
     const note = typeof peer === 'string' ? peer : undefined;
-    if (typeof peer !== 'string') {
-      let diff = 0;
-      peer.probs.forEach((p, i) => (diff = Math.max(diff, Math.abs(p - first[i]))));
-      console.log(
-        `check serving: onnxruntime vs torch ${peer.torch} (BLAS ${peer.blas}) probabilities on 8 rows, max |diff| = ${diff.toExponential(2)}; ${THREADS} threads each`,
+    if (runs('onnx')) {
+      const { session } = await openSession(file, { provider: 'cpu', threads: THREADS });
+      const feed = (start: number, n: number): ort.Tensor =>
+        new ort.Tensor('float32', x.subarray(start * SIZES[0], (start + n) * SIZES[0]), [n, SIZES[0]]);
+      const batches = ROWS / BATCH;
+      const ours = await timed(async (i) => void (await session.run({ x: feed((i % batches) * BATCH, BATCH) })), BATCH);
+      const oursOne = await timed(async (i) => void (await session.run({ x: feed(i % ROWS, 1) })), 1);
+      const first = (await session.run({ x: feed(0, 8) })).probabilities.data as Float32Array;
+      await session.release();
+      if (typeof peer !== 'string') {
+        let diff = 0;
+        peer.probs.forEach((p, i) => (diff = Math.max(diff, Math.abs(p - first[i]))));
+        console.log(
+          `check serving: onnxruntime vs torch ${peer.torch} (BLAS ${peer.blas}) probabilities on 8 rows, max |diff| = ${diff.toExponential(2)}; ${THREADS} threads each`,
+        );
+        if (!(diff <= 1e-5)) throw new Error('the two runtimes disagree: the comparison would be meaningless');
+      }
+      reportBench(
+        'serving-onnx-mlp784-b256',
+        ours.rowsPerS,
+        note ? null : (peer as TorchResult).rows_per_s,
+        'rows/s',
+        true,
+        note,
       );
-      if (!(diff <= 1e-5)) throw new Error('the two runtimes disagree: the comparison would be meaningless');
+      reportBench(
+        'serving-onnx-mlp784-b1',
+        oursOne.callsPerS,
+        note ? null : (peer as TorchResult).calls_per_s,
+        'calls/s',
+        true,
+        note,
+      );
     }
-    reportBench(
-      'serving-onnx-mlp784-b256',
-      ours.rowsPerS,
-      note ? null : (peer as TorchResult).rows_per_s,
-      'rows/s',
-      true,
-      note,
-    );
-    reportBench(
-      'serving-onnx-mlp784-b1',
-      oursOne.callsPerS,
-      note ? null : (peer as TorchResult).calls_per_s,
-      'calls/s',
-      true,
-      note,
-    );
 
     const row = Array.from(x.subarray(0, SIZES[0]));
     const body = JSON.stringify({ inputs: [{ name: 'x', shape: [1, SIZES[0]], datatype: 'FP32', data: row }] });
@@ -487,23 +498,6 @@ async function main(): Promise<void> {
     };
 
     const mlpLabel = `MLP ${SIZES.join('-')}, JSON`;
-    const mlp = await pair(mlpLabel, '', file, { body }, true);
-    reportBench(
-      'serving-http-infer-c64-b1 (one intra-op thread; peer: torch eval b1, in-process, no HTTP)',
-      mlp.oneThread.reqPerS,
-      note ? null : (peer as TorchResult).calls_per_s,
-      'req/s',
-      true,
-      note,
-    );
-    reportBench(
-      'serving-http-p99-c64-b1 (one intra-op thread)',
-      mlp.oneThread.p99,
-      null,
-      'ms',
-      false,
-      'no PyTorch HTTP server among the peers',
-    );
     const bodyBytes = Buffer.from(body);
     const mlpFloor: FloorCase = {
       label: mlpLabel,
@@ -513,61 +507,92 @@ async function main(): Promise<void> {
       payload: { body },
       read: () => readInferBody(bodyBytes),
     };
-    const jsonFloor = mlp.floor!;
-    await servingFloor(mlpFloor, mlp.alone, mlp.batched, jsonFloor);
+    /** The HTTP floor of the JSON pairs, from the `mlp` pair (absent when SERVING_PAIRS leaves it out). */
+    let jsonFloor: LoadResult | undefined;
+    if (runs('mlp')) {
+      const mlp = await pair(mlpLabel, '', file, { body }, true);
+      reportBench(
+        'serving-http-infer-c64-b1 (one intra-op thread; peer: torch eval b1, in-process, no HTTP)',
+        mlp.oneThread.reqPerS,
+        note ? null : (peer as TorchResult).calls_per_s,
+        'req/s',
+        true,
+        note,
+      );
+      reportBench(
+        'serving-http-p99-c64-b1 (one intra-op thread)',
+        mlp.oneThread.p99,
+        null,
+        'ms',
+        false,
+        'no PyTorch HTTP server among the peers',
+      );
+      jsonFloor = mlp.floor!;
+      await servingFloor(mlpFloor, mlp.alone, mlp.batched, jsonFloor);
+    }
 
-    // The same requests with the binary tensor data extension (Triton's and KServe's clients).
-    const binary = binaryPayload('x', x.subarray(0, SIZES[0]));
-    const binaryLabel = `MLP ${SIZES.join('-')}, binary tensor data`;
-    const bin = await pair(binaryLabel, '-binary', file, binary, true);
-    const bytes = Buffer.from(binary.body);
-    const headerBytes = Number(binary.headers?.['inference-header-content-length']);
-    await servingFloor(
-      {
-        ...mlpFloor,
-        label: binaryLabel,
-        payload: { ...binary, contentType: 'application/octet-stream' },
-        read: () => {
-          readInferBody(bytes.subarray(0, headerBytes));
-          binaryTensor('FP32', bytes.subarray(headerBytes), [1, SIZES[0]], 'x', false);
+    if (runs('binary')) {
+      // The same requests with the binary tensor data extension (Triton's and KServe's clients).
+      const binary = binaryPayload('x', x.subarray(0, SIZES[0]));
+      const binaryLabel = `MLP ${SIZES.join('-')}, binary tensor data`;
+      const bin = await pair(binaryLabel, '-binary', file, binary, true);
+      const bytes = Buffer.from(binary.body);
+      const headerBytes = Number(binary.headers?.['inference-header-content-length']);
+      await servingFloor(
+        {
+          ...mlpFloor,
+          label: binaryLabel,
+          payload: { ...binary, contentType: 'application/octet-stream' },
+          read: () => {
+            readInferBody(bytes.subarray(0, headerBytes));
+            binaryTensor('FP32', bytes.subarray(headerBytes), [1, SIZES[0]], 'x', false);
+          },
         },
-      },
-      bin.alone,
-      bin.batched,
-      bin.floor!,
-    );
+        bin.alone,
+        bin.batched,
+        bin.floor!,
+      );
+    }
 
-    const cnn = digitsCnn(dir);
-    const cnnPair = await pair('digits CNN, JSON', '-cnn', cnn.file, { body: cnn.body });
-    const cnnBytes = Buffer.from(cnn.body);
-    await servingFloor(
-      {
-        label: 'digits CNN, JSON (HTTP and load generator: the MLP JSON floor run)',
-        file: cnn.file,
-        input: 'input',
-        row: [1, 28, 28],
-        payload: { body: cnn.body },
-        read: () => readInferBody(cnnBytes),
-      },
-      cnnPair.alone,
-      cnnPair.batched,
-      jsonFloor,
-    );
+    if (runs('cnn')) {
+      const cnn = digitsCnn(dir);
+      const cnnPair = await pair('digits CNN, JSON', '-cnn', cnn.file, { body: cnn.body });
+      const cnnBytes = Buffer.from(cnn.body);
+      if (jsonFloor)
+        await servingFloor(
+          {
+            label: 'digits CNN, JSON (HTTP and load generator: the MLP JSON floor run)',
+            file: cnn.file,
+            input: 'input',
+            row: [1, 28, 28],
+            payload: { body: cnn.body },
+            read: () => readInferBody(cnnBytes),
+          },
+          cnnPair.alone,
+          cnnPair.batched,
+          jsonFloor,
+        );
+    }
 
     // Larger MLPs, so batch-1 inference weighs more against the per-request HTTP work.
-    for (const sizes of [LARGE_SIZES, XL_SIZES]) {
+    for (const [part, sizes] of [
+      ['large', LARGE_SIZES],
+      ['xl', XL_SIZES],
+    ] as const) {
+      if (!runs(part)) continue;
       const name = sizes.join('-');
       const weightCount = sizes.slice(1).reduce((a, n, i) => a + n * (sizes[i] + 1), 0);
       const model = path.join(dir, `mlp-${name}.onnx`);
       writeFileSync(model, encodeModelData(mlpModel(sizes, 7).model));
       const label = `MLP ${name} (${(weightCount / 1e6).toFixed(2)} M weights), JSON`;
       const big = await pair(label, `-mlp${name}`, model, { body });
-      await servingFloor(
-        { ...mlpFloor, label: `${label} (HTTP and load generator: the MLP JSON floor run)`, file: model },
-        big.alone,
-        big.batched,
-        jsonFloor,
-      );
+      if (jsonFloor)
+        await servingFloor(
+          { ...mlpFloor, label: `${label} (HTTP and load generator: the MLP JSON floor run)`, file: model },
+          big.alone,
+          big.batched,
+          jsonFloor,
+        );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
