@@ -209,7 +209,8 @@ export function feedsFromRequest(
   if (!known) inputsByName.set(inputs, (known = new Map(inputs.map((i) => [i.name, i]))));
   const feeds: Record<string, ort.Tensor> = {};
   const parts = new BinaryParts(binary);
-  req.inputs.forEach((input, k) => {
+  for (let k = 0; k < req.inputs.length; k++) {
+    const input = req.inputs[k];
     const where = `inputs[${k}] (${input.name})`;
     const model = known.get(input.name);
     if (!model)
@@ -238,7 +239,7 @@ export function feedsFromRequest(
       if (input.data !== undefined) throw new BadRequest(`${where}: has both data and a binary_data_size parameter`);
       const bytes = parts.take(size, where);
       feeds[input.name] = binaryTensor(expected, bytes, input.shape, where, allowMissing.has(input.name));
-      return;
+      continue;
     }
     if (input.data === undefined) throw new BadRequest(`${where}: has no data (nor a binary_data_size parameter)`);
     const values = flatten(input.data, where);
@@ -248,9 +249,9 @@ export function feedsFromRequest(
         `${where}: shape [${input.shape.join(', ')}] needs ${count} values but data has ${values.length}`,
       );
     feeds[input.name] = toTensor(input.datatype, values, input.shape, where, allowMissing.has(input.name));
-  });
+  }
   parts.finish();
-  const missing = inputs.filter((i) => !feeds[i.name]).map((i) => i.name);
+  const missing = req.inputs.length < inputs.length ? inputs.filter((i) => !feeds[i.name]).map((i) => i.name) : [];
   if (missing.length) throw new BadRequest(`missing input${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
   return feeds;
 }
