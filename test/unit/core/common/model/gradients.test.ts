@@ -182,6 +182,24 @@ const cases: Case[] = [
     coords: 300,
   },
   {
+    // The table's gradient sums the LSTM's (over distinct ids) and the pooling branch's (Gather's rule).
+    name: 'Embedding read by an LSTM and by a pooling branch',
+    spec: {
+      format: 'weft.model',
+      output: 'out',
+      nodes: [
+        { id: 'e', layer: { kind: 'embedding', vocabSize: 6, dim: 2 }, inputs: ['input'] },
+        { id: 'r', layer: { kind: 'lstm', units: 3 }, inputs: ['e'] },
+        { id: 'p', layer: { kind: 'globalavgpool1d' }, inputs: ['e'] },
+        { id: 'cat', layer: { kind: 'concat' }, inputs: ['r', 'p'] },
+        { id: 'out', layer: head, inputs: ['cat'] },
+      ],
+    },
+    featureShape: [3],
+    x: [5, 1, 1, 0, 5, 3, 3, 3, 1, 0, 0, 5],
+    coords: 120,
+  },
+  {
     name: 'Embedding + LSTM over one step',
     spec: seq({ kind: 'embedding', vocabSize: 6, dim: 2 }, { kind: 'lstm', units: 3 }, head),
     featureShape: [1],
