@@ -167,7 +167,9 @@ const weightGrad = (b: GraphBuilder, a: T, dy: T): T =>
  * or the last one. The forward is the unrolled cell after one input product over all steps; the
  * backward through time is written out: per step the gate gradients and one product for the
  * previous state's gradient, then the kernel, recurrent kernel, bias and input gradients each as one
- * product (or sum) over all steps, where op-by-op differentiation makes one per step.
+ * product (or sum) over all steps, where op-by-op differentiation makes one per step. With `lookup`
+ * (the Embedding table and ids `x` was gathered from) the input product runs over the distinct ids
+ * only, the group reads the table instead of `x`, and the first gradient returned is the table's.
  */
 export function fusedLstm(
   b: GraphBuilder,
@@ -277,7 +279,7 @@ interface GruCell {
  * with the same inputs and outputs as `fusedLstm` (`kernel` `[F, 3u]`, `rec` `[u, 3u]`). The new
  * state is hh + z ⊙ (h − hh). Per step the backward makes the gate gradients and two products; the
  * kernel gradient is one product over all steps, the recurrent kernel's two (update and reset
- * columns from the previous states, candidate columns from r ⊙ h).
+ * columns from the previous states, candidate columns from r ⊙ h). `lookup` as in `fusedLstm`.
  */
 export function fusedGru(
   b: GraphBuilder,
