@@ -17,16 +17,18 @@ interface Product {
 }
 
 /**
- * LSTM 128 units over 64 steps: input projection, 63 recurrent products forward and backward, and
- * the weight and input gradients (the kernel and recurrent kernel over 4096 and 4032 rows).
+ * Embedding → LSTM 128 units over 64 steps of a batch holding `distinct` different token ids: the
+ * input projection, the kernel's and the embedding rows' gradients over the distinct ids (as the
+ * fused layer runs them), 63 recurrent products forward and backward, and the recurrent kernel's
+ * gradient over the 4032 rows of the steps after the first.
  */
-const lstm: Product[] = [
-  { a: [4096, 128], b: [128, 512], out: [4096, 512], count: 1 },
+const lstm = (distinct: number): Product[] => [
+  { a: [distinct, 128], b: [128, 512], out: [distinct, 512], count: 1 },
   { a: [64, 128], b: [128, 512], out: [64, 512], count: 63 },
   { a: [64, 512], b: [128, 512], out: [64, 128], transB: true, count: 63 },
   { a: [4032, 128], b: [4032, 512], out: [128, 512], transA: true, count: 1 },
-  { a: [4096, 128], b: [4096, 512], out: [128, 512], transA: true, count: 1 },
-  { a: [4096, 512], b: [128, 512], out: [4096, 128], transB: true, count: 1 },
+  { a: [distinct, 128], b: [distinct, 512], out: [128, 512], transA: true, count: 1 },
+  { a: [distinct, 512], b: [128, 512], out: [distinct, 128], transB: true, count: 1 },
 ];
 
 /** One encoder block, model 128, ff 128, 4 heads: six token-wise projections forward, dx and dW, and the per-head products. */
@@ -42,11 +44,12 @@ const size = (s: readonly number[]): number => s.reduce((x, y) => x * y, 1);
 
 /**
  * Floating-point operations and the least CPU seconds of `runs` runs of one graph holding only
- * `kind`'s products, on `threads` threads.
+ * `kind`'s products, on `threads` threads; `distinct`: the LSTM batch's different token ids.
  */
 export async function gemmFloor(
   kind: 'lstm' | 'transformer',
   threads: number,
+  distinct = 4096,
   runs = 10,
 ): Promise<{ gflop: number; products: number; cpu: number }> {
   const b = new GraphBuilder();
@@ -54,7 +57,7 @@ export async function gemmFloor(
   const outs = [];
   let flop = 0;
   let k = 0;
-  for (const p of kind === 'lstm' ? lstm : transformer)
+  for (const p of kind === 'lstm' ? lstm(distinct) : transformer)
     for (let r = 0; r < p.count; r++, k++) {
       const a = b.input(`a${k}`, p.a);
       const w = b.input(`b${k}`, p.b);

@@ -1,7 +1,22 @@
 import { z } from 'zod';
+import type { T } from '../../model/graph/GraphBuilder';
 import { cast, gather } from '../../model/graph/ops';
 import { defineLayer } from './defineLayer';
 import { param } from './layerOps';
+
+/** Token ids `[batch, seq]` (int64) looked up in an embedding `table` `[vocab, dim]`. */
+export interface Lookup {
+  table: T;
+  ids: T;
+}
+
+const lookups = new WeakMap<T, Lookup>();
+
+/**
+ * The table and ids an Embedding's output was gathered from, for a layer that can work on the
+ * distinct ids instead of every row (the fused LSTM/GRU's input product); undefined for any other tensor.
+ */
+export const lookupOf = (x: T): Lookup | undefined => lookups.get(x);
 
 /** Input: integer token ids stored as floats, `[seq]`; output `[seq, dim]`. */
 export const embeddingNode = defineLayer({
@@ -27,5 +42,11 @@ export const embeddingNode = defineLayer({
       buffers: [],
     };
   },
-  emit: ({ ctx, x, p }) => gather(ctx.b, p('embeddings'), cast(ctx.b, x, 'int64'), 0),
+  emit: ({ ctx, x, p }) => {
+    const table = p('embeddings');
+    const ids = cast(ctx.b, x, 'int64');
+    const y = gather(ctx.b, table, ids, 0);
+    lookups.set(y, { table, ids });
+    return y;
+  },
 });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { T } from '../../model/graph/GraphBuilder';
 import { add, concat, matmul, mul, reshape, slice, split, sub, unary } from '../../model/graph/ops';
 import { defineLayer } from './defineLayer';
+import { lookupOf } from './embedding';
 import { fusedGru, fusedLstm } from './fusedRecurrent';
 import { param } from './layerOps';
 import { paddingMask } from './paddingMask';
@@ -77,6 +78,7 @@ export function defineRecurrent<K extends 'lstm' | 'gru'>(kind: K, title: string
           rec,
           masks,
           layer.returnSequences ?? false,
+          lookupOf(x),
         );
         return layer.returnSequences
           ? concat(

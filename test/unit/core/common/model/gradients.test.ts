@@ -21,6 +21,8 @@ interface Case {
   batch?: number;
   x?: number[];
   cfg?: Record<string, unknown>;
+  /** Coordinates to check (default 40, drawn at random). */
+  coords?: number;
 }
 
 const head: LayerSpec = { kind: 'dense', units: 'auto' };
@@ -160,6 +162,56 @@ const cases: Case[] = [
     x: Array.from({ length: 20 }, (_, i) => (i * 3) % 7),
   },
   {
+    name: 'Embedding + GRU',
+    spec: seq({ kind: 'embedding', vocabSize: 7, dim: 3 }, { kind: 'gru', units: 4 }, head),
+    featureShape: [5],
+    x: Array.from({ length: 20 }, (_, i) => (i * 3) % 7),
+  },
+  {
+    // The input product runs over the distinct ids: repeated ones sum their rows' gradients, and the
+    // table rows of ids never seen (1, 3, 4, 6, 7) get none.
+    name: 'Embedding + LSTM returning sequences, ids repeated and some unused',
+    spec: seq(
+      { kind: 'embedding', vocabSize: 9, dim: 3 },
+      { kind: 'lstm', units: 3, returnSequences: true },
+      flat,
+      head,
+    ),
+    featureShape: [4],
+    x: [8, 2, 2, 0, 5, 8, 8, 2, 0, 0, 5, 5, 2, 8, 0, 2],
+    coords: 300,
+  },
+  {
+    // The table's gradient sums the LSTM's (over distinct ids) and the pooling branch's (Gather's rule).
+    name: 'Embedding read by an LSTM and by a pooling branch',
+    spec: {
+      format: 'weft.model',
+      output: 'out',
+      nodes: [
+        { id: 'e', layer: { kind: 'embedding', vocabSize: 6, dim: 2 }, inputs: ['input'] },
+        { id: 'r', layer: { kind: 'lstm', units: 3 }, inputs: ['e'] },
+        { id: 'p', layer: { kind: 'globalavgpool1d' }, inputs: ['e'] },
+        { id: 'cat', layer: { kind: 'concat' }, inputs: ['r', 'p'] },
+        { id: 'out', layer: head, inputs: ['cat'] },
+      ],
+    },
+    featureShape: [3],
+    x: [5, 1, 1, 0, 5, 3, 3, 3, 1, 0, 0, 5],
+    coords: 120,
+  },
+  {
+    name: 'Embedding + LSTM over one step',
+    spec: seq({ kind: 'embedding', vocabSize: 6, dim: 2 }, { kind: 'lstm', units: 3 }, head),
+    featureShape: [1],
+    x: [4, 1, 4, 0],
+  },
+  {
+    name: 'Embedding + GRU over one step',
+    spec: seq({ kind: 'embedding', vocabSize: 6, dim: 2 }, { kind: 'gru', units: 3 }, head),
+    featureShape: [1],
+    x: [4, 1, 4, 0],
+  },
+  {
     name: 'LSTM returning sequences',
     spec: seq({ kind: 'lstm', units: 3, returnSequences: true }, flat, head),
     featureShape: [4, 2],
@@ -252,6 +304,7 @@ describe('gradient rules against central finite differences', () => {
         batch,
         labels,
         cfg: c.cfg,
+        ...(c.coords ? { coords: c.coords } : {}),
       });
       expect(res.worst, `${res.dtype}, ${res.checked} coordinates, worst abs ${res.worstAbs}`).toBeLessThan(1);
     });
@@ -274,13 +327,30 @@ describe('gradient rules against central finite differences', () => {
       spec: seq({ kind: 'gru', units: 3, returnSequences: true }, flat, head),
       featureShape: [4, 2],
     },
+    {
+      name: 'Embedding + LSTM returning sequences',
+      spec: seq(
+        { kind: 'embedding', vocabSize: 9, dim: 3 },
+        { kind: 'lstm', units: 3, returnSequences: true },
+        flat,
+        head,
+      ),
+      featureShape: [4],
+      x: [8, 2, 2, 0, 5, 8, 8, 2, 0, 0, 5, 5, 2, 8, 0, 2],
+    },
+    {
+      name: 'Embedding + GRU',
+      spec: seq({ kind: 'embedding', vocabSize: 9, dim: 3 }, { kind: 'gru', units: 3 }, head),
+      featureShape: [4],
+      x: [8, 2, 2, 0, 5, 8, 8, 2, 0, 0, 5, 5, 2, 8, 0, 2],
+    },
   ])('$name in a float32 training step (the fused ops float64 graphs spell out)', async (c) => {
     const per = c.featureShape.reduce((a, b) => a * b, 1);
     const res = await gradCheck(c.spec, {
       featureShape: c.featureShape,
       outputUnits: 3,
       loss: 'cross_entropy',
-      x: noise(4 * per, 17).map((v) => 2 * v),
+      x: ('x' in c && c.x) || noise(4 * per, 17).map((v) => 2 * v),
       batch: 4,
       labels: [0, 1, 2, 0],
       coords: 200,

@@ -115,6 +115,50 @@ describe('layer forward passes against tfjs layers with the same weights (Keras 
     },
   );
 
+  it.each(['lstm', 'gru'] as const)(
+    'Embedding → %s in a training step (input product over the distinct ids): loss and gradients match tf.layers and tf.variableGrads',
+    async (kind) => {
+      // Ids repeat within and across sequences, and ids 1, 4 and 9 never occur: their table rows get no gradient.
+      const ids = Float32Array.from([3, 7, 3, 0, 8, 8, 2, 5, 7, 0, 6, 3, 3, 3, 2, 7, 5, 8, 0, 6]);
+      const [rows, steps, vocab, dim] = [4, 5, 10, 3];
+      const spec: ModelSpecValue = {
+        format: 'weft.model',
+        output: 'r',
+        nodes: [
+          { id: 'e', layer: { kind: 'embedding', vocabSize: vocab, dim }, inputs: ['input'] },
+          { id: 'r', layer: { kind, units: 4 }, inputs: ['e'] },
+        ],
+      };
+      const r = resolveSpec(spec, { featureShape: [steps], outputUnits: 1 });
+      const values = initParams(r, 4).values.map((v, i) => v.map((w, j) => w + 0.2 * noise(v.length, i + 1)[j]));
+      const g = buildTrainingGraph(r, { loss: 'mse', optimizer: { kind: 'sgd' }, gradientsOnly: true });
+      const labels = Float32Array.from(noise(rows * 4, 9));
+      const sess = await session(g.onnx);
+      const got = await sess.run({
+        input: tensor(ids, [rows, steps]),
+        labels: tensor(labels, [rows, 4]),
+        params: tensor(packParams(values), [g.paramCount]),
+      });
+      await sess.release();
+      const emb = tf.layers.embedding({ inputDim: vocab, outputDim: dim });
+      const rec = (kind === 'lstm' ? tf.layers.lstm : tf.layers.gru)({ units: 4, recurrentActivation: 'sigmoid' });
+      const xt = tf.tensor2d(ids, [rows, steps], 'int32');
+      const forward = (): tf.Tensor => rec.apply(emb.apply(xt)) as tf.Tensor;
+      tf.dispose(forward());
+      emb.setWeights([tf.tensor(values[0], [vocab, dim])]);
+      rec.setWeights(values.slice(1).map((v, i) => tf.tensor(v, rec.getWeights()[i].shape)));
+      const yt = tf.tensor(labels, [rows, 4]);
+      const vars = [...emb.trainableWeights, ...rec.trainableWeights].map((w) => w.read() as tf.Variable);
+      const { value, grads } = tf.variableGrads(() => tf.mean<tf.Scalar>(tf.square(tf.sub(forward(), yt))), vars);
+      expect((got[g.lossName].data as Float32Array)[0]).toBeCloseTo(value.dataSync()[0], 6);
+      const want = Float32Array.from(vars.flatMap((v) => [...grads[v.name].dataSync()]));
+      close(got[g.gradsName!].data as Float32Array, want, 1e-6);
+      for (const unused of [1, 4, 9])
+        expect(Array.from(want.subarray(unused * dim, (unused + 1) * dim))).toEqual([0, 0, 0]);
+      tf.dispose([xt, yt, value, ...Object.values(grads)]);
+    },
+  );
+
   it('LayerNorm and BatchNorm (inference, running stats) match tf.layers', async () => {
     const { out, values } = await predict(single({ kind: 'layernorm', epsilon: 1e-3 }), [s, f], x, n);
     const ln = tf.layers.layerNormalization({ epsilon: 1e-3 });
