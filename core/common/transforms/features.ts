@@ -377,7 +377,12 @@ function featureRows(
   rows: ArrayLike<number> | undefined,
 ): FeatureRows {
   let state:
-    | { tile: Float32Array; at: Int32Array; coded: { p: CodedPart; offset: number }[]; write: ReturnType<typeof slotWriter> }
+    | {
+        tile: Float32Array;
+        at: Int32Array;
+        coded: { p: CodedPart; offset: number }[];
+        write: ReturnType<typeof slotWriter>;
+      }
     | undefined;
   const tileRows = Math.min(2048, Math.max(16, Math.floor(TILE_BYTES / (4 * width))));
   const prepare = (): NonNullable<typeof state> => {

@@ -17,7 +17,11 @@ function table(): TableValue {
   return {
     rowCount: ROWS,
     columns: [
-      { name: 'f0', type: 'number', values: Float64Array.from({ length: ROWS }, (_, i) => (i % 7 ? r() * 10 - 3 : NaN)) },
+      {
+        name: 'f0',
+        type: 'number',
+        values: Float64Array.from({ length: ROWS }, (_, i) => (i % 7 ? r() * 10 - 3 : NaN)),
+      },
       { name: 'f1', type: 'number', values: Float64Array.from({ length: ROWS }, () => r() * 100) },
       {
         name: 'c',
@@ -52,14 +56,21 @@ describe('a deferred x written by rows (pendingRows)', () => {
     expect(rows.width).toBe(w);
     const ref = reference(ds, 'train');
     // 4,500 rows (three tiles of up to 2,048), in shuffled order, to shuffled places of a buffer of 5,000 rows
-    const pick = shuffleInPlace(Int32Array.from({ length: train.n }, (_, i) => i), seededRandom(9)).slice(0, 4500);
-    const dst = shuffleInPlace(Int32Array.from({ length: 5000 }, (_, i) => i), seededRandom(4)).slice(0, 4500);
+    const pick = shuffleInPlace(
+      Int32Array.from({ length: train.n }, (_, i) => i),
+      seededRandom(9),
+    ).slice(0, 4500);
+    const dst = shuffleInPlace(
+      Int32Array.from({ length: 5000 }, (_, i) => i),
+      seededRandom(4),
+    ).slice(0, 4500);
     const out = new Float32Array(5000 * w).fill(7);
     rows.write(pick, dst, out);
     const placed = new Set(dst);
     for (let j = 0; j < pick.length; j++)
       expect(out.subarray(dst[j] * w, (dst[j] + 1) * w)).toEqual(ref.subarray(pick[j] * w, (pick[j] + 1) * w));
-    for (let d = 0; d < 5000; d++) if (!placed.has(d)) expect([...out.subarray(d * w, (d + 1) * w)]).toEqual(Array(w).fill(7));
+    for (let d = 0; d < 5000; d++)
+      if (!placed.has(d)) expect([...out.subarray(d * w, (d + 1) * w)]).toEqual(Array(w).fill(7));
     // writing rows leaves x unbuilt
     expect(pendingBytes(train)).toBe(train.n * w * 4);
   });
@@ -76,7 +87,11 @@ describe('a deferred x written by rows (pendingRows)', () => {
     const idx = train.rawRows!;
     let sum = 0;
     let count = 0;
-    for (const r of idx) if (!Number.isNaN(f0[r])) (sum += f0[r]), count++;
+    for (const r of idx)
+      if (!Number.isNaN(f0[r])) {
+        sum += f0[r];
+        count++;
+      }
     const fill = sum / count;
     const stats = (v: (r: number) => number): [number, number] => {
       let m = 0;

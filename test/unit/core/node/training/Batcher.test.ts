@@ -120,6 +120,8 @@ describe('Batcher, chunked feed (a split whose x is written by rows)', () => {
   });
 
   it('refuses a row writer of another width', () => {
-    expect(() => new Batcher({ x: new Float32Array(0), rows: { ...rows, width: 4 }, y, n }, o)).toThrow(/3 values a row, got 4/);
+    expect(() => new Batcher({ x: new Float32Array(0), rows: { ...rows, width: 4 }, y, n }, o)).toThrow(
+      /3 values a row, got 4/,
+    );
   });
 });

@@ -20,7 +20,9 @@ function table(): TableValue {
   const a = Float64Array.from({ length: ROWS }, (_, i) => (i % 9 ? r() * 4 - 2 : NaN));
   const b = Float64Array.from({ length: ROWS }, () => r() * 50);
   const c = Array.from({ length: ROWS }, () => 'pqrs'[Math.floor(r() * 4)]);
-  const label = Float64Array.from({ length: ROWS }, (_, i) => Number((a[i] || 0) + b[i] / 25 - 1 + (c[i] === 'p' ? 1 : 0) > 0));
+  const label = Float64Array.from({ length: ROWS }, (_, i) =>
+    Number((a[i] || 0) + b[i] / 25 - 1 + (c[i] === 'p' ? 1 : 0) > 0),
+  );
   return {
     rowCount: ROWS,
     columns: [
@@ -69,10 +71,13 @@ describe('the trainer fed a chunk of rows at a time from the raw columns', () =>
       // the training split's x was never written: its rows went a chunk at a time
       expect(pendingBytes(deferred.splits.train)).toBe(deferred.splits.train.n * deferred.featureShape[0] * 4);
       expect(Object.keys(b.weights)).toEqual(Object.keys(a.weights));
-      for (const k of Object.keys(a.weights)) expect(Buffer.from(b.weights[k].buffer)).toEqual(Buffer.from(a.weights[k].buffer));
+      for (const k of Object.keys(a.weights))
+        expect(Buffer.from(b.weights[k].buffer)).toEqual(Buffer.from(a.weights[k].buffer));
       expect(b.history).toEqual(a.history);
       expect(b.trainParams.validationRows).toBe(a.trainParams.validationRows);
-      expect(logs.filter((m) => m.startsWith('data-parallel training: 2 workers')).length).toBe(p.threads === 2 ? 2 : 0);
+      expect(logs.filter((m) => m.startsWith('data-parallel training: 2 workers')).length).toBe(
+        p.threads === 2 ? 2 : 0,
+      );
     });
   }
 });
