@@ -40,9 +40,6 @@ export interface BatcherOptions {
  */
 const CHUNK_BYTES = 24 * 2 ** 20;
 
-/** Rows shorter than this (in floats) are copied value by value rather than with `set` and a subarray. */
-const SHORT_ROW = 256;
-
 /** A chunk's rows in ascending source order (`src`, indices into the split) and their places in the chunk (`dst`). */
 interface ChunkPlan {
   src: Int32Array;
@@ -238,17 +235,10 @@ export class Batcher {
       densifyRowsAt(sparse, this.order.subarray(start, start + count), this.x);
       return this.fillLabels(start, count);
     }
-    const out = this.x;
-    if (rowSize >= SHORT_ROW)
-      for (let i = 0; i < count; i++) {
-        const r = this.order[start + i];
-        out.set(x.subarray(r * rowSize, (r + 1) * rowSize), i * rowSize);
-      }
-    else
-      for (let i = 0, o = 0; i < count; i++) {
-        // a short row is copied value by value: a subarray per row costs more than the copy
-        for (let k = 0, at = this.order[start + i] * rowSize; k < rowSize; k++) out[o++] = x[at++];
-      }
+    for (let i = 0; i < count; i++) {
+      const r = this.order[start + i];
+      this.x.set(x.subarray(r * rowSize, (r + 1) * rowSize), i * rowSize);
+    }
     return this.fillLabels(start, count);
   }
 
