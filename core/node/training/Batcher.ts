@@ -60,7 +60,7 @@ export interface BatchBuffers {
  * buffers are reused every step; the last partial batch uses views of the same memory.
  *
  * A source with `rows` (a tabular split whose `x` is still unbuilt, `pendingRows`) is fed without
- * its `x`: each epoch's order is taken a chunk of `chunkRows` rows at a time; the chunk's rows are
+ * its `x`: each epoch's order is taken a chunk of whole batches at a time (`chunkBytes`); the chunk's rows are
  * written from the raw columns in ascending row order (each column read front to back) to their
  * places in one chunk buffer, allocated once, so the chunk's batches are contiguous in it
  * (`features(b)`, a view that needs no copy) and hold the same values, in the same order, as
