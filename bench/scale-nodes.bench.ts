@@ -4,8 +4,8 @@
  * categorical ones (8 levels), plus a binary label. Ours: the node's own function (CPU time, the
  * best of SCALE_NODE_REPEATS runs) on the CSV reader's table or on prep.split's dataset (80/20,
  * stratified). A split's `x` is written on first read (core/common/deferFeatures.ts), so split and
- * the dataset → dataset nodes are timed as they run in a pipeline, fitting only; writing `x` is the
- * feature-assembly line, which reads every split's `x`. A category column's codes
+ * the dataset → dataset nodes are timed as they run in a pipeline, fitting only; writing the
+ * features is the feature-assembly line (below). A category column's codes
  * (core/common/categoryCodes.ts) are built once per column by the first node that reads it (here
  * prep.split's first run); their cost is printed on a line of its own. Peer: pandas and
  * scikit-learn on the same file in /usr/bin/python3 (process CPU time, one thread), each step as
@@ -20,9 +20,9 @@
  * for 1 and for SCALE_NODE_EPOCHS (5) epochs. prep.shuffle's
  * columns are gathered on first read (core/common/shuffledColumns.ts), so its line is the
  * permutation; two more lines time it with its reader: prep.split (which reads through the
- * permutation) and a read of every column (what any other reader pays). Feature assembly writes
- * new memory; a line of its own times allocating as much and touching each page, the part of it
- * the kernel's page faults take. SCALE_NODE_ROWS sets the row count.
+ * permutation) and a read of every column (what any other reader pays). Writing the whole `x`
+ * writes new memory; a line of its own times allocating as much and touching each page, the part
+ * of it the kernel's page faults take. SCALE_NODE_ROWS sets the row count.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
