@@ -13,14 +13,40 @@ import type { DatasetSplit } from './values';
 /** Objects with a field still to be built: the field's name and its size in bytes once built. */
 const pending = new WeakMap<object, { key: string; bytes: number }>();
 
+/**
+ * A deferred `x` written a few rows at a time instead of whole (the trainer's chunked feed, see
+ * core/node/training/Batcher.ts): `write(src, dst, out)` writes the split's rows `src[j]` (indices
+ * into the split) as rows `dst[j]` of `out` (row-major, `width` floats a row), the same float32
+ * values as those rows of the built `x`, and leaves the other rows of `out` as they are. The raw
+ * columns are read in `src` order: ascending `src` reads them front to back.
+ */
+export interface FeatureRows {
+  width: number;
+  write(src: ArrayLike<number>, dst: ArrayLike<number>, out: Float32Array): void;
+}
+
+/** The row writers of splits whose `x` is still unbuilt. */
+const rowWriters = new WeakMap<object, FeatureRows>();
+
 function settle(split: DatasetSplit, x: Float32Array): void {
   Object.defineProperty(split, 'x', { value: x, writable: true, enumerable: true, configurable: true });
   pending.delete(split);
+  rowWriters.delete(split);
 }
 
-/** `split` with an `x` that `build` writes on first read; `bytes` is its size once built. */
-export function deferFeatures(split: Omit<DatasetSplit, 'x'>, bytes: number, build: () => Float32Array): DatasetSplit {
+/**
+ * `split` with an `x` that `build` writes on first read; `bytes` is its size once built. With
+ * `rows`, a reader that needs only some rows at a time can write them without building `x`
+ * (`pendingRows`).
+ */
+export function deferFeatures(
+  split: Omit<DatasetSplit, 'x'>,
+  bytes: number,
+  build: () => Float32Array,
+  rows?: FeatureRows,
+): DatasetSplit {
   const out = split as DatasetSplit;
+  if (rows) rowWriters.set(out, rows);
   Object.defineProperty(out, 'x', {
     enumerable: true,
     configurable: true,
@@ -44,6 +70,23 @@ export function deferFeatures(split: Omit<DatasetSplit, 'x'>, bytes: number, bui
 export function pendingBytes(obj: object, key = 'x'): number | undefined {
   const p = pending.get(obj);
   return p?.key === key ? p.bytes : undefined;
+}
+
+/** How to write some of a split's rows when its `x` is still unbuilt and can be written by rows; else undefined. */
+export function pendingRows(split: DatasetSplit): FeatureRows | undefined {
+  return pendingBytes(split) === undefined ? undefined : rowWriters.get(split);
+}
+
+/** The rows `rows` (indices into the source's split, in that order) of a row writer, as a writer of their own. */
+export function rowsOf(source: FeatureRows, rows: ArrayLike<number>): FeatureRows {
+  return {
+    width: source.width,
+    write(src, dst, out) {
+      const at = new Int32Array(src.length);
+      for (let j = 0; j < src.length; j++) at[j] = rows[src[j]];
+      source.write(at, dst, out);
+    },
+  };
 }
 
 /** A shallow copy of a split's fields other than `x` and `sparse`, without writing a deferred `x`. */

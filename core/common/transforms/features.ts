@@ -15,6 +15,7 @@ import { BUCKETED_ROWS, gatherNumbers } from '../splitRaw';
 import { ascending } from './scalarChain';
 import { slotWriter, writeSlots, type SlotColumn } from './writeSlots';
 import { codedOf, writeCodes, type Coded } from './writeCodes';
+import type { FeatureRows } from '../deferFeatures';
 
 export function transformsFor(column: string, transforms: readonly FittedTransform[]): FittedTransform[] {
   return transforms.filter((t) => t.column === column);
@@ -323,9 +324,10 @@ export function assembleSplitFeatures(
 /**
  * When a split's dense `x` can be written later without surprises (every feature a numeric column
  * with elementwise steps or a category column with an optional fill and a one-hot or ordinal
- * step that does not refuse unseen values, within the dense size limit), its size and a function
- * that writes it (`assembleSplitFeatures`' `x`, bit for bit); else undefined (sparse slots, other
- * steps, or errors that must be raised by the node itself).
+ * step that does not refuse unseen values, within the dense size limit), its size, a function
+ * that writes it (`assembleSplitFeatures`' `x`, bit for bit) and a writer of any of its rows
+ * (`FeatureRows`, the same values); else undefined (sparse slots, other steps, or errors that
+ * must be raised by the node itself).
  */
 export function deferredFeatures(
   raw: readonly TableColumn[],
@@ -333,7 +335,7 @@ export function deferredFeatures(
   transforms: readonly FittedTransform[],
   n: number,
   rows?: ArrayLike<number>,
-): { bytes: number; build: () => Float32Array } | undefined {
+): { bytes: number; build: () => Float32Array; rows: FeatureRows } | undefined {
   let width = 0;
   for (const f of rawFeatures) {
     const col = raw.find((c) => c.name === f.name);
@@ -352,6 +354,69 @@ export function deferredFeatures(
   return {
     bytes: n * width * 4,
     build: () => denseOf(assembleParts(raw, rawFeatures, transforms, n, rows), n, rows),
+    rows: featureRows(() => assembleParts(raw, rawFeatures, transforms, n, rows), width, rows),
+  };
+}
+
+/**
+ * Bytes per tile of `featureRows` (2,048 rows of 48 floats): a tile of rows is written while it is in
+ * cache, then each row is copied to its place. Measured at 1M × 48 under load: 5–8 % faster per
+ * epoch than 512 rows, 10–15 % than 128.
+ */
+const TILE_BYTES = 3 * 2 ** 17;
+
+/**
+ * A row writer (`FeatureRows`) for parts that are all fused numeric or coded category columns:
+ * each tile of requested rows (`TILE_BYTES`) is written by the same writers as `denseOf` (so the same
+ * float32 values), row after row into a zeroed tile, then each tile row is copied to its row of
+ * `out`. The parts are made on the first write; the tile is allocated once per writer.
+ */
+function featureRows(
+  partsOf: () => (Part | Fused | CodedPart)[],
+  width: number,
+  rows: ArrayLike<number> | undefined,
+): FeatureRows {
+  let state:
+    | {
+        tile: Float32Array;
+        at: Int32Array;
+        coded: { p: CodedPart; offset: number }[];
+        write: ReturnType<typeof slotWriter>;
+      }
+    | undefined;
+  const tileRows = Math.min(2048, Math.max(16, Math.floor(TILE_BYTES / (4 * width))));
+  const prepare = (): NonNullable<typeof state> => {
+    const tile = new Float32Array(tileRows * width);
+    const cols: SlotColumn[] = [];
+    const coded: { p: CodedPart; offset: number }[] = [];
+    let offset = 0;
+    for (const p of partsOf()) {
+      if (p.kind === 'coded') coded.push({ p, offset });
+      else if (p.kind === 'fused') cols.push({ offset, values: p.values, steps: p.steps });
+      else throw new Error('featureRows: a part that is neither a fused numeric nor a coded category column');
+      offset += p.width;
+    }
+    return { tile, at: new Int32Array(tileRows), coded, write: slotWriter(cols, tile, width) };
+  };
+  return {
+    width,
+    write(src, dst, out) {
+      state ??= prepare();
+      const { tile, at, coded, write } = state;
+      for (let start = 0; start < src.length; start += tileRows) {
+        const count = Math.min(tileRows, src.length - start);
+        for (let j = 0; j < count; j++) at[j] = rows ? rows[src[start + j]] : src[start + j];
+        const idx = count === tileRows ? at : at.subarray(0, count);
+        if (coded.length) tile.fill(0, 0, count * width);
+        for (const { p, offset: o } of coded)
+          writeCodes(p.coded, p.col.values as (string | null)[], count, idx, tile, width, o);
+        write(idx, 0, count);
+        for (let j = 0; j < count; j++) {
+          const d = dst[start + j] * width;
+          for (let k = 0, t = j * width; k < width; k++, t++) out[d + k] = tile[t];
+        }
+      }
+    },
   };
 }
 

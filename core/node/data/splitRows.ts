@@ -7,12 +7,15 @@ import type { DatasetSplit, DatasetValue } from '../../common';
 import { densifyRows, densifyRowsAt, takeCsrRows } from '../../common/sparse';
 import { UserError } from '../executors/Executor';
 import { decodeImageFiles, listSome } from './readImages';
+import { deferFeatures, pendingBytes, pendingRows, rowsOf } from '../../common/deferFeatures';
 
 /** Floats per row of a split. */
 export function rowSizeOf(split: DatasetSplit): number {
   const l = split.lazy;
   if (l) return (l.color === 'rgb' ? 3 : 1) * l.width * l.height;
   if (split.sparse) return split.sparse.cols;
+  const unbuilt = pendingBytes(split);
+  if (unbuilt !== undefined) return split.n > 0 ? unbuilt / 4 / split.n : 0;
   return split.n > 0 ? split.x.length / split.n : 0;
 }
 
@@ -85,6 +88,21 @@ export function takeRows(split: DatasetSplit, rows: ArrayLike<number>, labelSize
     return { x: new Float32Array(0), y, n: k, lazy: { ...split.lazy, files } };
   }
   if (split.sparse) return { x: new Float32Array(0), y, n: k, sparse: takeCsrRows(split.sparse, rows) };
+  const source = pendingRows(split);
+  if (source) {
+    // x still unbuilt: the part's x is written from the raw columns when read, or a chunk at a time
+    const part = rowsOf(source, rows);
+    const build = (): Float32Array => {
+      const x = new Float32Array(k * source.width);
+      part.write(
+        Int32Array.from({ length: k }, (_, i) => i),
+        Int32Array.from({ length: k }, (_, i) => i),
+        x,
+      );
+      return x;
+    };
+    return deferFeatures({ y, n: k }, k * source.width * 4, build, part);
+  }
   const rowSize = rowSizeOf(split);
   const x = new Float32Array(k * rowSize);
   for (let i = 0; i < k; i++) x.set(split.x.subarray(rows[i] * rowSize, (rows[i] + 1) * rowSize), i * rowSize);

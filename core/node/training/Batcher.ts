@@ -2,6 +2,7 @@ import type { DatasetSplit } from '../../common';
 import { seededRandom, shuffleInPlace } from '../../common/nodes/prep/random';
 import { readRowsAt } from '../data/splitRows';
 import { densifyRowsAt } from '../../common/sparse';
+import type { FeatureRows } from '../../common/deferFeatures';
 
 /** Label buffers the step graph may take: int64 class indices, int32 class indices or float targets. */
 export type LabelArray = BigInt64Array | Int32Array | Float32Array;
@@ -25,12 +26,28 @@ export interface BatcherOptions {
    * @default false
    */
   shared?: boolean;
+  /**
+   * Bytes of features per chunk of a source fed by `rows` (see `Batcher`): the chunk holds as many
+   * whole batches as fit, at least one.
+   * @default CHUNK_BYTES
+   */
+  chunkBytes?: number;
 }
 
 /**
- * Cuts a split into (shuffled) batches, copying rows into buffers allocated once. The full-size
- * buffers are reused every step; the last partial batch uses views of the same memory.
+ * Bytes per chunk of the chunked feed (128 Ki rows of 48 floats): measured at 1M × 20 against
+ * chunks of a quarter to four times as many rows (see docs/ARCHITECTURE.md, "Tables at a million rows").
  */
+const CHUNK_BYTES = 24 * 2 ** 20;
+
+/** A chunk's rows in ascending source order (`src`, indices into the split) and their places in the chunk (`dst`). */
+interface ChunkPlan {
+  src: Int32Array;
+  dst: Int32Array;
+  /** Scratch: each row's position in the order. */
+  pos: Int32Array;
+}
+
 /** One set of batch buffers. */
 export interface BatchBuffers {
   x: Float32Array;
@@ -38,6 +55,17 @@ export interface BatchBuffers {
   soft: Float32Array;
 }
 
+/**
+ * Cuts a split into (shuffled) batches, copying rows into buffers allocated once. The full-size
+ * buffers are reused every step; the last partial batch uses views of the same memory.
+ *
+ * A source with `rows` (a tabular split whose `x` is still unbuilt, `pendingRows`) is fed without
+ * its `x`: each epoch's order is taken a chunk of whole batches at a time (`chunkBytes`); the chunk's rows are
+ * written from the raw columns in ascending row order (each column read front to back) to their
+ * places in one chunk buffer, allocated once, so the chunk's batches are contiguous in it
+ * (`features(b)`, a view that needs no copy) and hold the same values, in the same order, as
+ * batches copied out of the built `x`.
+ */
 export class Batcher {
   /** The buffer sets: one, or two with `shared`. */
   readonly sets: BatchBuffers[];
@@ -46,10 +74,13 @@ export class Batcher {
   readonly order: Uint32Array;
   readonly batches: number;
   private readonly random: () => number;
+  /** The chunked feed (a source with `rows`): chunk size, buffer, the epoch's plan and the chunk written. */
+  private readonly chunk?: { rows: number; buffer: Float32Array; plan: ChunkPlan; written: number };
 
   constructor(
     private readonly src: {
       x: Float32Array;
+      rows?: FeatureRows;
       y: Int32Array | Float32Array;
       n: number;
       lazy?: DatasetSplit['lazy'];
@@ -78,6 +109,68 @@ export class Batcher {
     for (let i = 0; i < src.n; i++) this.order[i] = i;
     this.batches = Math.ceil(src.n / o.batchSize);
     this.random = seededRandom(o.seed);
+    if (src.rows && !src.lazy && !src.sparse) {
+      if (src.rows.width !== o.rowSize)
+        throw new Error(`feature rows: expected ${o.rowSize} values a row, got ${src.rows.width}`);
+      const batches = Math.floor((o.chunkBytes ?? CHUNK_BYTES) / (4 * o.rowSize * o.batchSize));
+      const per = Math.max(1, batches) * o.batchSize;
+      const rows = Math.min(per, this.batches * o.batchSize);
+      this.chunk = {
+        rows,
+        buffer: new Float32Array(rows * o.rowSize),
+        plan: { src: new Int32Array(src.n), dst: new Int32Array(src.n), pos: new Int32Array(src.n) },
+        written: -1,
+      };
+      this.planChunks();
+    }
+  }
+
+  /** Whether batches are written from the raw columns a chunk at a time (read them with `features`). */
+  get chunked(): boolean {
+    return this.chunk !== undefined;
+  }
+
+  /**
+   * The epoch's chunks: chunk k holds the rows at positions `k·C .. (k+1)·C` of the order; its
+   * entries in the plan, at the same positions, list its rows in ascending order with their places
+   * in the chunk (a counting sort of the rows by chunk, two passes over the order).
+   */
+  private planChunks(): void {
+    const c = this.chunk!;
+    const { src, dst, pos } = c.plan;
+    const n = this.src.n;
+    for (let p = 0; p < n; p++) pos[this.order[p]] = p;
+    const next = new Int32Array(Math.ceil(n / c.rows));
+    for (let k = 0; k < next.length; k++) next[k] = k * c.rows;
+    for (let r = 0; r < n; r++) {
+      const p = pos[r];
+      const k = (p / c.rows) | 0;
+      const j = next[k]++;
+      src[j] = r;
+      dst[j] = p - k * c.rows;
+    }
+    c.written = -1;
+  }
+
+  /**
+   * The rows of batch `b` of the current order (`rows × rowSize`): with the chunked feed, a view
+   * of the chunk buffer, its chunk written first when it is not the one there; else the batch
+   * buffer `fill` wrote.
+   */
+  features(b: number): Float32Array {
+    const c = this.chunk;
+    if (!c) return this.x;
+    const { batchSize, rowSize } = this.o;
+    const k = ((b * batchSize) / c.rows) | 0;
+    if (c.written !== k) {
+      const from = k * c.rows;
+      const to = Math.min(this.src.n, from + c.rows);
+      this.src.rows!.write(c.plan.src.subarray(from, to), c.plan.dst.subarray(from, to), c.buffer);
+      c.written = k;
+    }
+    const start = b * batchSize - k * c.rows;
+    const count = Math.min(batchSize, this.src.n - b * batchSize);
+    return c.buffer.subarray(start * rowSize, (start + count) * rowSize);
   }
 
   get x(): Float32Array {
@@ -100,7 +193,9 @@ export class Batcher {
 
   /** Starts an epoch: a fresh permutation when shuffling. */
   startEpoch(): void {
-    if (this.o.shuffle) shuffleInPlace(this.order, this.random);
+    if (!this.o.shuffle) return;
+    shuffleInPlace(this.order, this.random);
+    if (this.chunk) this.planChunks();
   }
 
   /** Whether `fill` cannot be used: the rows are decoded from files by `fillAsync`. */
@@ -121,12 +216,20 @@ export class Batcher {
     return this.fillLabels(start, count);
   }
 
-  /** Copies batch `b` of the current order into the buffers; returns its number of rows. */
-  fill(b: number): number {
+  /**
+   * Copies batch `b` of the current order into the buffers; returns its number of rows. With the
+   * chunked feed and `features: false`, only the labels (and soft values) are copied: the caller
+   * reads the rows with `features(b)`.
+   */
+  fill(b: number, features = true): number {
     if (this.src.lazy) throw new Error('a lazy split is read with fillAsync');
     const { batchSize, rowSize } = this.o;
     const start = b * batchSize;
     const count = Math.min(batchSize, this.src.n - start);
+    if (this.chunk) {
+      if (features) this.x.set(this.features(b));
+      return this.fillLabels(start, count);
+    }
     const { x, sparse } = this.src;
     if (sparse) {
       densifyRowsAt(sparse, this.order.subarray(start, start + count), this.x);

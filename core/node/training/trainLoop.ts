@@ -15,6 +15,7 @@ import {
 import { CancelledError } from '../executors/Executor';
 import { openSession, type ProviderChoice, type ProviderName } from '../onnx/session';
 import { Batcher } from './Batcher';
+import { pendingRows } from '../../common/deferFeatures';
 import { DataParallel } from './DataParallel';
 import { HostAdam } from './HostAdam';
 import { EarlyStopping, higherIsBetter } from './EarlyStopping';
@@ -180,9 +181,12 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
     await opened.session.release();
     opened = { provider: 'cpu', notes: opened.notes };
   }
+  // a tabular split whose x is still unbuilt is fed a chunk of rows at a time (Batcher), never whole
+  const featureRows = o.train.lazy || o.train.sparse ? undefined : pendingRows(o.train);
   const batcher = new Batcher(
     {
-      x: o.train.x,
+      x: featureRows ? new Float32Array(0) : o.train.x,
+      ...(featureRows ? { rows: featureRows } : {}),
       y: labelArray(graph, o.train),
       n,
       ...(o.train.lazy ? { lazy: o.train.lazy } : {}),
@@ -228,7 +232,8 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
   const host =
     hostUpdate && workers === 1 ? new HostAdam(init, o.optimizer, o.weightDecay ?? 0, o.clipNorm ?? 0) : undefined;
   const hostParams = host ? new ort.Tensor('float32', host.params, [host.params.length]) : undefined;
-  const gather = workers > 1 && !o.train.lazy && !o.train.sparse && o.train.x.byteLength <= GATHER_LIMIT;
+  const gather =
+    workers > 1 && !featureRows && !o.train.lazy && !o.train.sparse && o.train.x.byteLength <= GATHER_LIMIT;
   const dp =
     workers > 1
       ? await DataParallel.open({
@@ -306,6 +311,16 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
             yShape(lastRows),
           ),
         };
+  // the chunked feed's batches are views of its chunk buffer: one tensor per place in the chunk
+  const chunkTensors = new Map<number, ort.Tensor>();
+  const featuresOf = (b: number, rows: number): ort.Tensor => {
+    if (!batcher.chunked) return rows === batchSize ? full.x : last.x;
+    const view = batcher.features(b);
+    const key = view.byteOffset * 2 + (rows === batchSize ? 0 : 1);
+    let t = chunkTensors.get(key);
+    if (!t) chunkTensors.set(key, (t = new ort.Tensor('float32', view, xShape(rows))));
+    return t;
+  };
   const scalarData = Object.fromEntries(graph.scalarInputs.map((s) => [s, new Float32Array(1)]));
   const feeds: Record<string, ort.Tensor> = {};
   for (const s of graph.scalarInputs) feeds[s] = new ort.Tensor('float32', scalarData[s], []);
@@ -358,7 +373,7 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
               ? Math.min(batchSize, n - b * batchSize)
               : batcher.lazy
                 ? await batcher.fillAsync(b, o.signal)
-                : batcher.fill(b);
+                : batcher.fill(b, Boolean(dp));
         const batch = rows === batchSize ? full : last;
         step++;
         const lr = schedule.rate(epoch, b);
@@ -375,7 +390,7 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
           l = r.loss;
           correct += r.correct;
         } else {
-          feeds[graph.inputName] = batch.x;
+          feeds[graph.inputName] = featuresOf(b, rows);
           if (graph.labelName) feeds[graph.labelName] = batch.y;
           if (graph.teacherName) feeds[graph.teacherName] = rows === batchSize ? softFull! : softLast!;
           for (const c of graph.carried) feeds[c.input] = carried[c.input]!;

@@ -76,7 +76,7 @@ export function withTransforms(dataset: DatasetValue, transforms: FittedTransfor
       const rest = splitFields(s);
       const raw = s.raw ?? [];
       const later = deferredFeatures(raw, rawFeatures, transforms, s.n, s.rawRows);
-      if (later) return [name, deferFeatures(rest, later.bytes, later.build)];
+      if (later) return [name, deferFeatures(rest, later.bytes, later.build, later.rows)];
       return [name, { ...rest, ...assembleSplitFeatures(raw, rawFeatures, transforms, s.n, s.rawRows) }];
     }),
   );

@@ -425,7 +425,7 @@ export function splitTable(
     }
     const split = { y, n: idx.length, raw: used, rawRows: idx, rowIds };
     const later = deferredFeatures(used, rawFeatures, transforms, idx.length, idx);
-    if (later) return deferFeatures(split, later.bytes, later.build);
+    if (later) return deferFeatures(split, later.bytes, later.build, later.rows);
     return { ...assembleSplitFeatures(used, rawFeatures, transforms, idx.length, idx), ...split };
   };
   const splits: Record<string, DatasetSplit> = { train: makeSplit(0) };

@@ -75,3 +75,59 @@ describe('classWeightsFor', () => {
     expect(classWeightsFor('none', Int32Array.from([0]), 1)).toBeUndefined();
   });
 });
+
+describe('Batcher, chunked feed (a split whose x is written by rows)', () => {
+  /** 1,000 rows of 3 floats; the row writer writes row r as r, r + 0.25, r + 0.5. */
+  const n = 1000;
+  const x = Float32Array.from({ length: n * 3 }, (_, i) => Math.floor(i / 3) + (i % 3) / 4);
+  const y = Int32Array.from({ length: n }, (_, i) => i % 5);
+  const reads: number[][] = [];
+  const rows = {
+    width: 3,
+    write(src: ArrayLike<number>, dst: ArrayLike<number>, out: Float32Array): void {
+      reads.push(Array.from(src));
+      for (let j = 0; j < src.length; j++) for (let k = 0; k < 3; k++) out[dst[j] * 3 + k] = src[j] + k / 4;
+    },
+  };
+  const o = { batchSize: 64, rowSize: 3, labelSize: 1, labels: 'int32' as const, shuffle: true, seed: 8 };
+
+  it.each([true, false])(
+    'gives the same batches, in the same order, as copying out of x, a chunk of whole batches at a time (shuffle %s)',
+    (shuffle) => {
+      const copied = new Batcher({ x, y, n }, { ...o, shuffle });
+      // 3 batches of 64 rows of 3 floats per chunk: 6 chunks, the last one short and its last batch partial
+      const chunked = new Batcher(
+        { x: new Float32Array(0), rows, y, n },
+        { ...o, shuffle, chunkBytes: 3 * 64 * 3 * 4 + 100 },
+      );
+      expect(chunked.chunked).toBe(true);
+      reads.length = 0;
+      for (let epoch = 0; epoch < 2; epoch++) {
+        copied.startEpoch();
+        chunked.startEpoch();
+        for (let b = 0; b < copied.batches; b++) {
+          const count = copied.fill(b);
+          expect(chunked.fill(b, false)).toBe(count);
+          const view = chunked.features(b);
+          expect(view.length).toBe(count * 3);
+          expect(view).toEqual(copied.x.subarray(0, count * 3));
+          expect(chunked.y.subarray(0, count)).toEqual(copied.y.subarray(0, count));
+          // with features: true the rows are copied into the batch buffer too (data-parallel workers read it)
+          chunked.fill(b);
+          expect(chunked.x.subarray(0, count * 3)).toEqual(view);
+        }
+      }
+      // each chunk written once per epoch, its rows read in ascending order
+      expect(reads.length).toBe(2 * Math.ceil(1000 / 192));
+      for (const r of reads) for (let j = 1; j < r.length; j++) expect(r[j]).toBeGreaterThan(r[j - 1]);
+      // batches are views of one chunk buffer: no copy
+      expect(chunked.features(1).buffer).toBe(chunked.features(0).buffer);
+    },
+  );
+
+  it('refuses a row writer of another width', () => {
+    expect(() => new Batcher({ x: new Float32Array(0), rows: { ...rows, width: 4 }, y, n }, o)).toThrow(
+      /3 values a row, got 4/,
+    );
+  });
+});
