@@ -27,6 +27,14 @@ interface Case {
 
 const head: LayerSpec = { kind: 'dense', units: 'auto' };
 const flat: LayerSpec = { kind: 'flatten' };
+/** An Embedding feeding an LSTM that returns sequences, and ids with repeats and unused table rows. */
+const embeddedLstmSequences = seq(
+  { kind: 'embedding', vocabSize: 9, dim: 3 },
+  { kind: 'lstm', units: 3, returnSequences: true },
+  flat,
+  head,
+);
+const repeatedIds = [8, 2, 2, 0, 5, 8, 8, 2, 0, 0, 5, 5, 2, 8, 0, 2];
 
 const cases: Case[] = [
   { name: 'Dense + ReLU', spec: seq({ kind: 'dense', units: 5, activation: 'relu' }, head), featureShape: [4] },
@@ -171,14 +179,9 @@ const cases: Case[] = [
     // The input product runs over the distinct ids: repeated ones sum their rows' gradients, and the
     // table rows of ids never seen (1, 3, 4, 6, 7) get none.
     name: 'Embedding + LSTM returning sequences, ids repeated and some unused',
-    spec: seq(
-      { kind: 'embedding', vocabSize: 9, dim: 3 },
-      { kind: 'lstm', units: 3, returnSequences: true },
-      flat,
-      head,
-    ),
+    spec: embeddedLstmSequences,
     featureShape: [4],
-    x: [8, 2, 2, 0, 5, 8, 8, 2, 0, 0, 5, 5, 2, 8, 0, 2],
+    x: repeatedIds,
     coords: 300,
   },
   {
@@ -329,20 +332,15 @@ describe('gradient rules against central finite differences', () => {
     },
     {
       name: 'Embedding + LSTM returning sequences',
-      spec: seq(
-        { kind: 'embedding', vocabSize: 9, dim: 3 },
-        { kind: 'lstm', units: 3, returnSequences: true },
-        flat,
-        head,
-      ),
+      spec: embeddedLstmSequences,
       featureShape: [4],
-      x: [8, 2, 2, 0, 5, 8, 8, 2, 0, 0, 5, 5, 2, 8, 0, 2],
+      x: repeatedIds,
     },
     {
       name: 'Embedding + GRU',
       spec: seq({ kind: 'embedding', vocabSize: 9, dim: 3 }, { kind: 'gru', units: 3 }, head),
       featureShape: [4],
-      x: [8, 2, 2, 0, 5, 8, 8, 2, 0, 0, 5, 5, 2, 8, 0, 2],
+      x: repeatedIds,
     },
   ])('$name in a float32 training step (the fused ops float64 graphs spell out)', async (c) => {
     const per = c.featureShape.reduce((a, b) => a * b, 1);
