@@ -94,11 +94,8 @@ export function takeRows(split: DatasetSplit, rows: ArrayLike<number>, labelSize
     const part = rowsOf(source, rows);
     const build = (): Float32Array => {
       const x = new Float32Array(k * source.width);
-      part.write(
-        Int32Array.from({ length: k }, (_, i) => i),
-        Int32Array.from({ length: k }, (_, i) => i),
-        x,
-      );
+      const each = Int32Array.from({ length: k }, (_, i) => i);
+      part.write(each, each, x);
       return x;
     };
     return deferFeatures({ y, n: k }, k * source.width * 4, build, part);

@@ -310,20 +310,16 @@ export class ModelRepository {
     if (version === undefined) {
       const latest = this.latestReady(entry);
       if (latest) return latest;
+      throw new HttpError(503, `model "${name}" is unavailable: ${this.reasons(entry)}`);
     }
+    const slot = /^[1-9]\d*$/.test(version) ? entry.slots.get(Number(version)) : undefined;
+    if (slot?.served) return slot.served;
+    if (slot?.reason) throw new HttpError(503, `model "${name}" version ${version} is unavailable: ${slot.reason}`);
     const ready = this.readyVersions(entry);
-    if (version !== undefined) {
-      const slot = /^[1-9]\d*$/.test(version) ? entry.slots.get(Number(version)) : undefined;
-      if (slot?.served) return slot.served;
-      if (slot?.reason) throw new HttpError(503, `model "${name}" version ${version} is unavailable: ${slot.reason}`);
-      throw new HttpError(
-        404,
-        `model "${name}" has no version ${version}; ${ready.length ? `its versions are ${ready.join(', ')}` : 'no version is ready'}`,
-      );
-    }
-    const latest = ready.at(-1);
-    if (latest === undefined) throw new HttpError(503, `model "${name}" is unavailable: ${this.reasons(entry)}`);
-    return entry.slots.get(latest)?.served as ServedVersion;
+    throw new HttpError(
+      404,
+      `model "${name}" has no version ${version}; ${ready.length ? `its versions are ${ready.join(', ')}` : 'no version is ready'}`,
+    );
   }
 
   /** The latest ready version of an entry, found without the arrays readyVersions makes. */
