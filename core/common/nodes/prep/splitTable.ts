@@ -16,28 +16,16 @@ import type { SplitParams } from './split';
 /**
  * Splits `rows` by ratios `[train, validation, test]` with a seeded shuffle; per class when
  * `groups` is given (stratified). Every non-empty group keeps at least one training row. Each part
- * is in shuffled order, or with `ascending` in ascending row order (the same rows for the same seed).
+ * is in shuffled order.
  */
 export function splitIndices(
   rows: ArrayLike<number>,
   ratios: [number, number, number],
   random: () => number,
   groups?: readonly ArrayLike<number>[],
-  ascending = false,
 ): [Int32Array, Int32Array, Int32Array] {
   const all = groups ?? [rows];
-  const counts: [number, number, number][] = all.map((g) => {
-    const n = g.length;
-    let nTest = Math.round(n * ratios[2]);
-    let nVal = Math.round(n * ratios[1]);
-    if (n - nTest - nVal < 1 && n > 0) {
-      const over = nTest + nVal - (n - 1);
-      const cutVal = Math.min(nVal, Math.ceil(over / 2));
-      nVal -= cutVal;
-      nTest -= over - cutVal;
-    }
-    return [n - nTest - nVal, nVal, nTest];
-  });
+  const counts = all.map((g) => partCounts(g.length, ratios));
   const parts: [Int32Array, Int32Array, Int32Array] = [0, 1, 2].map(
     (p) => new Int32Array(counts.reduce((a, c) => a + c[p], 0)),
   ) as [Int32Array, Int32Array, Int32Array];
@@ -52,63 +40,102 @@ export function splitIndices(
     at[1] += nVal;
     at[2] += nTest;
   });
-  if (ascending) return ascendingParts(parts);
   if (groups) for (const p of parts) shuffleInPlace(p, random);
   return parts;
 }
 
-/** The parts (disjoint sets of row indices) each in ascending order, by one pass over the rows. */
-function ascendingParts(parts: [Int32Array, Int32Array, Int32Array]): [Int32Array, Int32Array, Int32Array] {
-  let max = -1;
-  for (const p of parts) for (let i = 0; i < p.length; i++) if (p[i] > max) max = p[i];
-  const partOf = new Uint8Array(max + 1);
-  for (let k = 0; k < 3; k++) {
-    const p = parts[k];
-    for (let i = 0; i < p.length; i++) partOf[p[i]] = k + 1;
+/**
+ * `[train, validation, test]` row counts of a group of `n` rows: test and validation rounded from
+ * their ratios, cut (validation first, by half the excess) so that a non-empty group keeps a training row.
+ */
+function partCounts(n: number, ratios: [number, number, number]): [number, number, number] {
+  let nTest = Math.round(n * ratios[2]);
+  let nVal = Math.round(n * ratios[1]);
+  if (n - nTest - nVal < 1 && n > 0) {
+    const over = nTest + nVal - (n - 1);
+    const cutVal = Math.min(nVal, Math.ceil(over / 2));
+    nVal -= cutVal;
+    nTest -= over - cutVal;
   }
-  const [o0, o1, o2] = parts.map((p) => new Int32Array(p.length)) as [Int32Array, Int32Array, Int32Array];
-  let a0 = 0;
-  let a1 = 0;
-  let a2 = 0;
-  for (let r = 0; r <= max; r++) {
-    const k = partOf[r];
-    if (k === 1) o0[a0++] = r;
-    else if (k === 2) o1[a1++] = r;
-    else if (k === 3) o2[a2++] = r;
-  }
-  return [o0, o1, o2];
+  return [n - nTest - nVal, nVal, nTest];
 }
 
 /**
- * The parts of a shuffled table (row positions, as `splitIndices` gives them) as rows of its
- * columns' source (`order[position]`), each part in ascending source order, with each row's class
- * (or regression target) and row id: one pass over the positions, one over the source rows.
+ * The parts `splitIndices` gives (the same shuffle of each group, so the same rows for the same
+ * seed) as a part number per row of `rowCount` (`partOf[r]`: 1 train, 2 validation, 3 test, 0 for a
+ * row in no group) and each part's size, without index arrays of the parts: splitTable wants each
+ * part in ascending row order, and one pass over `partOf` gives that. The groups (or `rows`, every
+ * row when undefined) are shuffled in place: the caller gives arrays of its own that it does not
+ * read again.
  */
-function sourceParts(
-  order: Int32Array,
-  parts: [Int32Array, Int32Array, Int32Array],
-  labels: Int32Array | Float64Array,
+function partOfRows(
+  rowCount: number,
+  rows: Int32Array | undefined,
+  ratios: [number, number, number],
+  random: () => number,
+  groups?: readonly Int32Array[],
+): { partOf: Uint8Array; sizes: [number, number, number] } {
+  const partOf = new Uint8Array(rowCount);
+  const sizes: [number, number, number] = [0, 0, 0];
+  for (const g of groups ?? [rows ?? identityRows(rowCount)]) {
+    const [nTrain, nVal, nTest] = partCounts(g.length, ratios);
+    shuffleInPlace(g, random);
+    for (let i = 0; i < nTest; i++) partOf[g[i]] = 3;
+    for (let i = nTest; i < nTest + nVal; i++) partOf[g[i]] = 2;
+    for (let i = nTest + nVal; i < g.length; i++) partOf[g[i]] = 1;
+    sizes[0] += nTrain;
+    sizes[1] += nVal;
+    sizes[2] += nTest;
+  }
+  return { partOf, sizes };
+}
+
+/**
+ * The parts of a table (`partOf`, by row: 1 train, 2 validation, 3 test, 0 none; `sizes`, each
+ * part's size) as indices into its columns' source, each part in ascending source order, with each
+ * row's class (or regression target) and row id. Without `order` the source is the table itself:
+ * one pass over the rows, and the row ids are written on first read. With `order` (prep.shuffle's
+ * permutation, `order[position]` the source row) one pass over the positions and one over the
+ * source rows.
+ */
+function partRows(
+  partOf: Uint8Array,
+  sizes: readonly number[],
+  labels: ClassOf | Float64Array,
   ids: Int32Array | undefined,
-): { idx: [Int32Array, Int32Array, Int32Array]; y: (Int32Array | Float32Array)[]; rowIds: Int32Array[] } {
-  const n = order.length;
-  const partAt = new Uint8Array(n);
-  for (let k = 0; k < 3; k++) {
-    const p = parts[k];
-    for (let i = 0; i < p.length; i++) partAt[p[i]] = k + 1;
+  order?: Int32Array,
+): { idx: Int32Array[]; y: (Int32Array | Float32Array)[]; rowIds: (() => Int32Array)[] } {
+  const n = partOf.length;
+  const classes = !(labels instanceof Float64Array);
+  const idx = sizes.map((s) => new Int32Array(s));
+  const y = sizes.map((s) => (classes ? new Int32Array(s) : new Float32Array(s)));
+  const at = new Int32Array(3);
+  if (!order) {
+    for (let r = 0; r < n; r++) {
+      const k = partOf[r] - 1;
+      if (k < 0) continue;
+      const j = at[k]++;
+      idx[k][j] = r;
+      y[k][j] = labels[r];
+    }
+    const rowIds = idx.map((part) => () => {
+      const out = new Int32Array(part.length);
+      if (ids) for (let j = 0; j < part.length; j++) out[j] = ids[part[j]];
+      else for (let j = 0; j < part.length; j++) out[j] = part[j] + 1;
+      return out;
+    });
+    return { idx, y, rowIds };
   }
   const part = new Uint8Array(n);
-  const label = labels instanceof Int32Array ? new Int32Array(n) : new Float64Array(n);
+  const label = classes ? new Int32Array(n) : new Float64Array(n);
   const id = new Int32Array(n);
   for (let p = 0; p < n; p++) {
     const r = order[p];
-    part[r] = partAt[p];
+    part[r] = partOf[p];
     label[r] = labels[p];
     id[r] = ids ? ids[p] : p + 1;
   }
-  const idx = parts.map((p) => new Int32Array(p.length)) as [Int32Array, Int32Array, Int32Array];
-  const y = parts.map((p) => (labels instanceof Int32Array ? new Int32Array(p.length) : new Float32Array(p.length)));
-  const rowIds = parts.map((p) => new Int32Array(p.length));
-  const at = new Int32Array(3);
+  const rowIds = sizes.map((s) => new Int32Array(s));
   for (let r = 0; r < n; r++) {
     const k = part[r] - 1;
     if (k < 0) continue;
@@ -117,48 +144,64 @@ function sourceParts(
     y[k][j] = label[r];
     rowIds[k][j] = id[r];
   }
-  return { idx, y, rowIds };
+  return { idx, y, rowIds: rowIds.map((ids) => () => ids) };
 }
 
-/** The class labels of a target column and each row's class (-1 where the target is missing). */
-function classesOf(target: TableColumn, rows: Int32Array): { classNames: string[]; classOf: Int32Array } {
-  const classOf = new Int32Array(target.values.length).fill(-1);
+/** Each row's class: one byte a row up to 256 classes. */
+type ClassOf = Uint8Array | Int32Array;
+
+function classArray(rowCount: number, classes: number): ClassOf {
+  return classes <= 256 ? new Uint8Array(rowCount) : new Int32Array(rowCount);
+}
+
+/**
+ * The class labels of a target column and each row's class, for rows `rows` (every row when
+ * undefined; other rows' entries are 0 and not to be read): one pass to find the labels, one to
+ * write the classes.
+ */
+function classesOf(target: TableColumn, rows: Int32Array | undefined): { classNames: string[]; classOf: ClassOf } {
+  const count = rows ? rows.length : target.values.length;
   if (Array.isArray(target.values)) {
     const v = target.values;
-    const seen = new Map<string, number>();
-    for (let k = 0; k < rows.length; k++) {
-      const c = v[rows[k]] as string;
-      if (!seen.has(c)) seen.set(c, seen.size);
-    }
-    const classNames = [...seen.keys()].sort();
+    const seen = new Set<string>();
+    for (let k = 0; k < count; k++) seen.add(v[rows ? rows[k] : k] as string);
+    const classNames = [...seen].sort();
     const index = new Map(classNames.map((c, k) => [c, k]));
-    for (let k = 0; k < rows.length; k++) classOf[rows[k]] = index.get(v[rows[k]] as string)!;
+    const classOf = classArray(v.length, classNames.length);
+    for (let k = 0; k < count; k++) {
+      const r = rows ? rows[k] : k;
+      classOf[r] = index.get(v[r] as string)!;
+    }
     return { classNames, classOf };
   }
-  // each row's distinct value (first-seen order) into classOf, then distinct value → class
+  // the distinct values (first-seen order), then each row's class through its value's id
   const v = target.values;
   const distinct: number[] = [];
   const firstRow: number[] = [];
   const many = new Map<number, number>();
   // small whole numbers (the usual class labels) by a table lookup, without a branch on the value
   const small = new Int32Array(256).fill(-1);
-  for (let k = 0; k < rows.length; k++) {
-    const r = rows[k];
+  for (let k = 0; k < count; k++) {
+    const r = rows ? rows[k] : k;
     const x = v[r];
     const i = x & 255;
-    let id = i === x ? small[i] : -1;
-    if (id < 0) {
-      id = distinctId(x, distinct, many);
-      if (id === firstRow.length) firstRow.push(r);
-      if (i === x) small[i] = id;
-    }
-    classOf[r] = id;
+    if (i === x && small[i] >= 0) continue;
+    const id = distinctId(x, distinct, many);
+    if (id === firstRow.length) firstRow.push(r);
+    if (i === x) small[i] = id;
   }
   const labels = firstRow.map((r) => labelOf(target, r)!);
   const classNames = [...new Set(labels)].sort(target.type !== 'boolean' ? (a, b) => Number(a) - Number(b) : undefined);
   const index = new Map(classNames.map((c, k) => [c, k]));
   const classOfDistinct = Int32Array.from(labels, (label) => index.get(label)!);
-  for (let k = 0; k < rows.length; k++) classOf[rows[k]] = classOfDistinct[classOf[rows[k]]];
+  const smallClass = Int32Array.from(small, (id) => (id < 0 ? -1 : classOfDistinct[id]));
+  const classOf = classArray(v.length, classNames.length);
+  for (let k = 0; k < count; k++) {
+    const r = rows ? rows[k] : k;
+    const x = v[r];
+    const i = x & 255;
+    classOf[r] = i === x ? smallClass[i] : classOfDistinct[distinctId(x, distinct, many)];
+  }
   return { classNames, classOf };
 }
 
@@ -183,18 +226,22 @@ function distinctId(x: number, distinct: number[], many: Map<number, number>): n
   return id;
 }
 
-/** Rows whose target is present, in order. */
-function presentRows(target: TableColumn, rowCount: number): Int32Array {
+/** `0 .. n − 1`. */
+function identityRows(n: number): Int32Array {
+  const rows = new Int32Array(n);
+  for (let i = 0; i < n; i++) rows[i] = i;
+  return rows;
+}
+
+/** Rows whose target is present, in order; undefined when every row's is. */
+function presentRows(target: TableColumn, rowCount: number): Int32Array | undefined {
   const v = target.values;
   let missing = 0;
   if (Array.isArray(v)) {
     for (let i = 0; i < rowCount; i++) if ((v[i] ?? null) === null) missing++;
   } else for (let i = 0; i < rowCount; i++) if (v[i] !== v[i]) missing++;
+  if (!missing) return undefined;
   const rows = new Int32Array(rowCount - missing);
-  if (!missing) {
-    for (let i = 0; i < rowCount; i++) rows[i] = i;
-    return rows;
-  }
   let k = 0;
   if (Array.isArray(v)) {
     for (let i = 0; i < rowCount; i++) if ((v[i] ?? null) !== null) rows[k++] = i;
@@ -202,15 +249,17 @@ function presentRows(target: TableColumn, rowCount: number): Int32Array {
   return rows;
 }
 
-/** The rows of each class, in row order. */
-function groupRows(rows: Int32Array, classOf: Int32Array, classes: number): Int32Array[] {
+/** The rows of each class, in row order, of rows `rows` (every row of `classOf` when undefined). */
+function groupRows(rows: Int32Array | undefined, classOf: ClassOf, classes: number): Int32Array[] {
+  const count = rows ? rows.length : classOf.length;
   const sizes = new Int32Array(classes);
-  for (let k = 0; k < rows.length; k++) sizes[classOf[rows[k]]]++;
+  for (let k = 0; k < count; k++) sizes[classOf[rows ? rows[k] : k]]++;
   const groups = Array.from(sizes, (s) => new Int32Array(s));
   const at = new Int32Array(classes);
-  for (let k = 0; k < rows.length; k++) {
-    const c = classOf[rows[k]];
-    groups[c][at[c]++] = rows[k];
+  for (let k = 0; k < count; k++) {
+    const r = rows ? rows[k] : k;
+    const c = classOf[r];
+    groups[c][at[c]++] = r;
   }
   return groups;
 }
@@ -294,9 +343,10 @@ export function splitTable(
   const ratios: [number, number, number] = [params.train / total, params.validation / total, testShare / total];
 
   const rows = presentRows(target, table.rowCount);
-  if (rows.length < table.rowCount)
+  if (rows && rows.length < table.rowCount)
     warnings.push(`${table.rowCount - rows.length} rows with a missing target '${targetName}' were dropped`);
-  if (rows.length === 0) throw new DataError(`${where}target column '${targetName}' has no values`);
+  if (rows ? rows.length === 0 : table.rowCount === 0)
+    throw new DataError(`${where}target column '${targetName}' has no values`);
 
   const isNumericTarget = !Array.isArray(target.values);
   const task =
@@ -312,7 +362,7 @@ export function splitTable(
   }
 
   let classNames: string[] | undefined;
-  let classOf: Int32Array | undefined;
+  let classOf: ClassOf | undefined;
   let groups: Int32Array[] | undefined;
   if (task === 'classification') {
     ({ classNames, classOf } = classesOf(target, rows));
@@ -324,8 +374,7 @@ export function splitTable(
     if (params.stratify) groups = groupRows(rows, classOf, classNames.length);
   }
 
-  const random = seededRandom(params.seed);
-  const parts = splitIndices(rows, ratios, random, groups, true);
+  const { partOf, sizes } = partOfRows(table.rowCount, rows, ratios, seededRandom(params.seed), groups);
 
   const featureCols: TableColumn[] = [];
   if (params.features.length) {
@@ -351,10 +400,8 @@ export function splitTable(
   // source rows, each in ascending order, and `position` maps a source row back to the table's row
   const order = sharedOrder(featureCols);
   const data = (c: TableColumn): TableColumn => (order ? shuffledSource(c)!.base : c);
-  const shuffled = order
-    ? sourceParts(order, parts, classOf ?? (target.values as Float64Array), table.rowIds)
-    : undefined;
-  const [trainIdx, valIdx, testIdx] = shuffled ? shuffled.idx : parts;
+  const parts = partRows(partOf, sizes, classOf ?? (target.values as Float64Array), table.rowIds, order);
+  const trainIdx = parts.idx[0];
   const rawFeatures: RawFeature[] = [];
   const fits: (FittedTransform | undefined)[] = [];
   const numeric: { col: TableColumn; at: number }[] = [];
@@ -403,27 +450,9 @@ export function splitTable(
   const transforms = fits as FittedTransform[];
   const used = featureCols.filter((c) => rawFeatures.some((f) => f.name === c.name)).map(data);
   const makeSplit = (part: number): DatasetSplit => {
-    const idx = [trainIdx, valIdx, testIdx][part];
-    let y: Int32Array | Float32Array;
-    let rowIds: Int32Array;
-    if (shuffled) {
-      y = shuffled.y[part];
-      rowIds = shuffled.rowIds[part];
-    } else {
-      if (classOf) {
-        y = new Int32Array(idx.length);
-        for (let k = 0; k < idx.length; k++) y[k] = classOf[idx[k]]!;
-      } else {
-        const t = target.values as Float64Array;
-        y = new Float32Array(idx.length);
-        for (let k = 0; k < idx.length; k++) y[k] = t[idx[k]]!;
-      }
-      rowIds = new Int32Array(idx.length);
-      const ids = table.rowIds;
-      if (ids) for (let k = 0; k < idx.length; k++) rowIds[k] = ids[idx[k]];
-      else for (let k = 0; k < idx.length; k++) rowIds[k] = idx[k] + 1;
-    }
-    const split = { y, n: idx.length, raw: used, rawRows: idx, rowIds };
+    const idx = parts.idx[part];
+    const split = { y: parts.y[part], n: idx.length, raw: used, rawRows: idx } as Omit<DatasetSplit, 'x'>;
+    deferField(split, 'rowIds', parts.rowIds[part]);
     const later = deferredFeatures(used, rawFeatures, transforms, idx.length, idx);
     if (later) return deferFeatures(split, later.bytes, later.build, later.rows);
     return { ...assembleSplitFeatures(used, rawFeatures, transforms, idx.length, idx), ...split };
