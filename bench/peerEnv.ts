@@ -1,3 +1,5 @@
+import { WEFT_MALLOC_TUNABLES } from '../bin/mallocTunables.js';
+
 /**
  * The environment a Python peer runs in, at its best: our machines set OPENBLAS_CORETYPE and
  * OPENBLAS_L2_SIZE (older OpenBLAS builds misbehave on some processors), which hold a current
@@ -6,9 +8,10 @@
  * glibc's malloc gets fixed thresholds (`PEER_MALLOC`): with its default, moving ones, a freed
  * block of a few MiB goes back to the kernel and the next one is faulted in again, page by page,
  * and on our development VM (16–18 µs a page fault) that halved PyTorch's Transformer step rate
- * in some runs and not others. Weft's own side runs as shipped, without it.
+ * in some runs and not others. They are the ones Weft's own processes are started with
+ * (bin/mallocTunables.js), so both sides run with the same.
  */
-const PEER_MALLOC = 'glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=2147483647';
+const PEER_MALLOC = WEFT_MALLOC_TUNABLES;
 
 export function peerEnv(threads: number): NodeJS.ProcessEnv {
   const env = { ...process.env };
@@ -17,7 +20,8 @@ export function peerEnv(threads: number): NodeJS.ProcessEnv {
   env.OPENBLAS_NUM_THREADS = String(threads);
   env.OMP_NUM_THREADS = String(threads);
   env.MKL_NUM_THREADS = String(threads);
-  env.GLIBC_TUNABLES = env.GLIBC_TUNABLES ? `${env.GLIBC_TUNABLES}:${PEER_MALLOC}` : PEER_MALLOC;
+  if (!env.GLIBC_TUNABLES?.includes(PEER_MALLOC))
+    env.GLIBC_TUNABLES = env.GLIBC_TUNABLES ? `${env.GLIBC_TUNABLES}:${PEER_MALLOC}` : PEER_MALLOC;
   return env;
 }
 

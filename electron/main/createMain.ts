@@ -21,6 +21,7 @@ import { isPipelinePath, pipelineArgs } from './openFiles';
 import { RecentDocuments } from './recentDocuments';
 import { APP_ORIGIN, APP_SCHEME, hardenApp, hardenSession, hardenWebContents, secureWebPreferences } from './security';
 import { windowStateKeeper } from './windowState';
+import { withMallocTunables } from '../../bin/mallocTunables.js';
 
 export interface WeftMainOptions {
   /** Folder of the built main, preload and engine-host bundles. */
@@ -77,7 +78,8 @@ export function createWeftMain(electron: ElectronSurface, opts: WeftMainOptions)
     spawn: () =>
       electron.utilityProcess.fork(path.join(opts.electronDir, 'engine-host.cjs'), [], {
         serviceName: 'Weft engine',
-        env: { ...opts.env, WEFT_WORKSPACE: workspace() },
+        // the engine trains and runs models: glibc's malloc tunables as for `weft run` (bin/mallocTunables.js)
+        env: { ...(withMallocTunables(opts.env ?? {}, opts.platform) ?? opts.env), WEFT_WORKSPACE: workspace() },
         stdio: 'inherit',
       }),
     onEvent: (e: EngineEvent) => send('engine.event', e),

@@ -29,9 +29,16 @@ export interface RunOwner {
   processStart?: string;
 }
 
+/**
+ * The process that owns this process's runs: itself, or the `weft` process that relaunched it
+ * (bin/weft.js sets `WEFT_LAUNCHER_PID` to its pid), which is the process a user or a supervisor
+ * started, waits on and kills; the relaunched process ends with it.
+ */
 export function currentOwner(): RunOwner {
-  const stamp = processStartStamp(process.pid);
-  return { pid: process.pid, host: hostname(), ...(stamp ? { processStart: stamp } : {}) };
+  const launcher = Number(process.env.WEFT_LAUNCHER_PID);
+  const pid = launcher > 0 && launcher === process.ppid ? launcher : process.pid;
+  const stamp = processStartStamp(pid);
+  return { pid, host: hostname(), ...(stamp ? { processStart: stamp } : {}) };
 }
 
 /**

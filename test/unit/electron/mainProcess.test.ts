@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { DOCUMENT_FORMAT, DOCUMENT_VERSION, serializeDocument, emptyDocument } from '../../../core/common';
 import { createWeftMain } from '../../../electron/main/createMain';
 import { clickMenu, fakeElectron, FakeWindow, flush, SilentProcess, until, type FakeElectron } from './fakeElectron';
+import { WEFT_MALLOC_TUNABLES } from '../../../bin/mallocTunables.js';
 
 const pipelineText = serializeDocument(emptyDocument('demo'));
 
@@ -370,7 +371,8 @@ describe('window', () => {
     const { win } = await start(e);
     expect(e.state.forks[0]).toMatchObject({
       modulePath: path.join('/app/dist/electron', 'engine-host.cjs'),
-      options: { serviceName: 'Weft engine' },
+      // on Linux the engine runs with glibc's malloc tunables, as `weft run` does (bin/mallocTunables.js)
+      options: { serviceName: 'Weft engine', env: { GLIBC_TUNABLES: WEFT_MALLOC_TUNABLES } },
     });
     const run = e.invoke('engine.run', { document: { format: DOCUMENT_FORMAT, version: DOCUMENT_VERSION } });
     await flush();

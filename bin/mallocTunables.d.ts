@@ -1,0 +1,2 @@
+export declare const WEFT_MALLOC_TUNABLES: string;
+export declare function withMallocTunables(env: NodeJS.ProcessEnv, platform?: string): NodeJS.ProcessEnv | undefined;

@@ -1,0 +1,29 @@
+// glibc malloc settings for Weft's engine processes (GLIBC_TUNABLES; read by glibc at process
+// start, so they are given to a process when it is started: bin/weft.js relaunches its long-running
+// commands with them, the desktop app starts its engine host with them, `npm run bench` its Weft side).
+//
+// With glibc's default, moving thresholds a freed block of a few MiB (a step's gradient, a split's
+// index arrays, the CSV reader's buffers) goes back to the kernel, and the next allocation faults
+// it in again page by page. onnxruntime-node hands each output to JavaScript in fresh memory, so a
+// training step pays this every step. Fixed thresholds keep freed memory in the process for reuse:
+// blocks up to 32 MiB come from the heap, and the heap is not trimmed. The cost is that a process
+// keeps the memory it peaked at until it ends. Measured on the development VM (page faults at
+// 16-18 us): see docs/ARCHITECTURE.md, "How a CPU step is run".
+
+/** The tunables (the same values the benches give the Python peers, bench/peerEnv.ts). */
+export const WEFT_MALLOC_TUNABLES = 'glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=2147483647';
+
+/**
+ * `env` with the tunables added to GLIBC_TUNABLES, on Linux; undefined where there is nothing to add:
+ * another system, the tunables already there, or malloc tunables the user set (theirs are kept as
+ * they are).
+ * @param {NodeJS.ProcessEnv} env
+ * @param {string} [platform]
+ * @returns {NodeJS.ProcessEnv | undefined}
+ */
+export function withMallocTunables(env, platform = process.platform) {
+  if (platform !== 'linux') return undefined;
+  const current = env.GLIBC_TUNABLES ?? '';
+  if (current.includes('glibc.malloc.')) return undefined;
+  return { ...env, GLIBC_TUNABLES: current ? `${current}:${WEFT_MALLOC_TUNABLES}` : WEFT_MALLOC_TUNABLES };
+}
