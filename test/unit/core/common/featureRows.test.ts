@@ -11,8 +11,8 @@ import { takeRows } from '../../../../core/node/data/splitRows';
 
 const ROWS = 6000;
 
-/** f0 (every 7th row missing), f1, c (categories a..e, every 11th row missing), label by parity. */
-function table(): TableValue {
+/** f0 (every 7th row missing), f1, c (`levels` categories from a, every 11th row missing), label by parity. */
+function table(levels = 5): TableValue {
   const r = seededRandom(5);
   return {
     rowCount: ROWS,
@@ -26,7 +26,7 @@ function table(): TableValue {
       {
         name: 'c',
         type: 'category',
-        values: Array.from({ length: ROWS }, (_, i) => (i % 11 ? 'abcde'[Math.floor(r() * 5)] : null)),
+        values: Array.from({ length: ROWS }, (_, i) => (i % 11 ? 'abcdef'[Math.floor(r() * levels)] : null)),
       },
       { name: 'label', type: 'integer', values: Float64Array.from({ length: ROWS }, (_, i) => i % 2) },
     ],
@@ -35,8 +35,8 @@ function table(): TableValue {
 
 const params = splitParams.parse({ target: 'label', task: 'classification', train: 0.8, validation: 0, test: 0.2 });
 
-function dataset(): DatasetValue {
-  return fitScaler(splitTable(table(), params).dataset, { columns: [] }, 'standardize');
+function dataset(levels = 5): DatasetValue {
+  return fitScaler(splitTable(table(levels), params).dataset, { columns: [] }, 'standardize');
 }
 
 /** The split's x by `assembleFeatures` (the unindexed writer, tested on its own) on its raw rows copied out. */
@@ -47,33 +47,37 @@ function reference(ds: DatasetValue, name: string): Float32Array {
 }
 
 describe('a deferred x written by rows (pendingRows)', () => {
-  it('writes any rows to any places with the values of the whole x, leaving the other rows alone', () => {
-    const ds = dataset();
-    const train = ds.splits.train;
-    const w = ds.featureShape[0];
-    expect(w).toBe(2 + 5);
-    const rows = pendingRows(train)!;
-    expect(rows.width).toBe(w);
-    const ref = reference(ds, 'train');
-    // 4,500 rows (three tiles of up to 2,048), in shuffled order, to shuffled places of a buffer of 5,000 rows
-    const pick = shuffleInPlace(
-      Int32Array.from({ length: train.n }, (_, i) => i),
-      seededRandom(9),
-    ).slice(0, 4500);
-    const dst = shuffleInPlace(
-      Int32Array.from({ length: 5000 }, (_, i) => i),
-      seededRandom(4),
-    ).slice(0, 4500);
-    const out = new Float32Array(5000 * w).fill(7);
-    rows.write(pick, dst, out);
-    const placed = new Set(dst);
-    for (let j = 0; j < pick.length; j++)
-      expect(out.subarray(dst[j] * w, (dst[j] + 1) * w)).toEqual(ref.subarray(pick[j] * w, (pick[j] + 1) * w));
-    for (let d = 0; d < 5000; d++)
-      if (!placed.has(d)) expect([...out.subarray(d * w, (d + 1) * w)]).toEqual(Array(w).fill(7));
-    // writing rows leaves x unbuilt
-    expect(pendingBytes(train)).toBe(train.n * w * 4);
-  });
+  // an odd and an even width (rows of an even width are moved as float64 pairs)
+  it.each([5, 6])(
+    'writes any rows to any places with the values of the whole x, leaving the other rows alone (%i levels)',
+    (levels) => {
+      const ds = dataset(levels);
+      const train = ds.splits.train;
+      const w = ds.featureShape[0];
+      expect(w).toBe(2 + levels);
+      const rows = pendingRows(train)!;
+      expect(rows.width).toBe(w);
+      const ref = reference(ds, 'train');
+      // 4,500 rows (three tiles of up to 2,048), in shuffled order, to shuffled places of a buffer of 5,000 rows
+      const pick = shuffleInPlace(
+        Int32Array.from({ length: train.n }, (_, i) => i),
+        seededRandom(9),
+      ).slice(0, 4500);
+      const dst = shuffleInPlace(
+        Int32Array.from({ length: 5000 }, (_, i) => i),
+        seededRandom(4),
+      ).slice(0, 4500);
+      const out = new Float32Array(5000 * w).fill(7);
+      rows.write(pick, dst, out);
+      const placed = new Set(dst);
+      for (let j = 0; j < pick.length; j++)
+        expect(out.subarray(dst[j] * w, (dst[j] + 1) * w)).toEqual(ref.subarray(pick[j] * w, (pick[j] + 1) * w));
+      for (let d = 0; d < 5000; d++)
+        if (!placed.has(d)) expect([...out.subarray(d * w, (d + 1) * w)]).toEqual(Array(w).fill(7));
+      // writing rows leaves x unbuilt
+      expect(pendingBytes(train)).toBe(train.n * w * 4);
+    },
+  );
 
   it('gives hand-computed values: the mean imputer and standardize on numbers, one-hot on categories', () => {
     const ds = dataset();
