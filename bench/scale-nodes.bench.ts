@@ -15,7 +15,8 @@
  * columns, core/node/training/Batcher.ts) is the yardstick of issue 22's target: each node's best
  * wall time is printed as a share of it. Feature assembly is what a pipeline with one epoch and an
  * evaluation writes: the training rows once through the chunked feed (inside that epoch) and the
- * test split's `x`; a line of its own times writing the whole `x` of both splits, what the trainer
+ * test split's rows a batch at a time, as the evaluation reads them (core/node/data/splitRows.ts,
+ * `batchReader`; its `x` is never built); a line of its own times writing the whole `x` of both splits, what the trainer
  * did before, and two more compare training with the chunked feed against writing `x` once first,
  * for 1 and for SCALE_NODE_EPOCHS (5) epochs. prep.shuffle's
  * columns are gathered on first read (core/common/shuffledColumns.ts), so its line is the
@@ -53,6 +54,8 @@ const PYTHON = '/usr/bin/python3';
 const ROWS = Number(process.env.SCALE_NODE_ROWS ?? 1_000_000);
 const REPEATS = Number(process.env.SCALE_NODE_REPEATS ?? 3);
 const EPOCHS = Number(process.env.SCALE_NODE_EPOCHS ?? 5);
+/** Rows a batch of the evaluation's pass over the test split (the eval nodes' default `batchSize`). */
+const EVAL_BATCH = 1024;
 
 const PEER = `
 import sys, time
@@ -150,7 +153,7 @@ async function trainMs(
 /**
  * What a pipeline with one epoch and an evaluation writes of the features: every training row once
  * through the trainer's chunked feed (batch 256, seed 42, as `trainMs`) and, with `test`, the test
- * split's `x`.
+ * split's rows as the evaluation writes them (`batchReader`, 1,024 rows a batch: its `x` is never built).
  */
 function assembleAsTrained(ds: DatasetValue, test = true): number {
   const train = ds.splits.train;
@@ -163,7 +166,21 @@ function assembleAsTrained(ds: DatasetValue, test = true): number {
   b.startEpoch();
   let floats = 0;
   for (let k = 0; k < b.batches; k++) floats += b.features(k).length;
-  return floats + (test ? ds.splits.test.x.length : 0);
+  if (!test) return floats;
+  // as batchReader writes them (synchronously here, so that cpuMs can time it)
+  const split = ds.splits.test;
+  const testRows = pendingRows(split);
+  if (!testRows) throw new Error('the test split has no row writer: its x is not deferred');
+  const out = new Float32Array(EVAL_BATCH * testRows.width);
+  const src = new Int32Array(EVAL_BATCH);
+  const dst = Int32Array.from({ length: EVAL_BATCH }, (_, i) => i);
+  for (let start = 0; start < split.n; start += EVAL_BATCH) {
+    const count = Math.min(EVAL_BATCH, split.n - start);
+    for (let i = 0; i < count; i++) src[i] = start + i;
+    testRows.write(src.subarray(0, count), dst.subarray(0, count), out);
+    floats += count * testRows.width;
+  }
+  return floats;
 }
 
 async function main(): Promise<void> {

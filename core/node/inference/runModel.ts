@@ -2,7 +2,7 @@ import * as ort from 'onnxruntime-node';
 import type { DatasetSplit, DatasetValue, TrainedModelValue } from '../../common';
 import { throwIfAborted, UserError } from '../executors/Executor';
 import { preparationDiff } from '../../common/nodes/eval/preparationDiff';
-import { readRows } from '../data/splitRows';
+import { batchReader, rowSizeOf } from '../data/splitRows';
 import { describeModel } from '../onnx/inspect';
 import { runOnSplit } from '../onnx/runOnDataset';
 import { openSession, type ProviderChoice } from '../onnx/session';
@@ -39,11 +39,12 @@ export async function runTrainedModel(
   if (model.rawInputs) return runOnRawColumns(model, source, opts);
   const rowSize = model.featureShape.reduce((a, b) => a * b, 1);
   const split: DatasetSplit = source instanceof Float32Array ? { x: source, y: new Int32Array(0), n } : source;
+  // a split whose x is still unbuilt is read a batch at a time without building it (batchReader)
   const length = split.lazy
     ? split.lazy.files.length * rowSize
     : split.sparse
       ? split.sparse.rows * split.sparse.cols
-      : split.x.length;
+      : rowSizeOf(split) * split.n;
   const have = split.lazy ? (split.lazy.color === 'rgb' ? 3 : 1) * split.lazy.width * split.lazy.height : 0;
   if (length !== n * rowSize || (split.lazy && have !== rowSize)) {
     throw new UserError(
@@ -60,10 +61,11 @@ export async function runTrainedModel(
     );
     let values: Float32Array | undefined;
     let width = 0;
+    const read = batchReader(split, batch);
     for (let start = 0; start < n; start += batch) {
       if (opts.signal) throwIfAborted(opts.signal);
       const end = Math.min(n, start + batch);
-      const x = await readRows(split, start, end - start, opts.signal);
+      const x = await read(start, end - start, opts.signal);
       const feed = new ort.Tensor('float32', x, [end - start, ...model.featureShape]);
       const result = await opened.session.run({ [model.inputName]: feed });
       const out = result[model.outputName];

@@ -1,7 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import type { DatasetSplit } from '../../common';
 import { throwIfAborted, UserError } from '../executors/Executor';
-import { readRows } from '../data/splitRows';
+import { batchReader } from '../data/splitRows';
 import { rawColumnsRange } from '../../common/splitRaw';
 import type { ExportLayout } from '../export/preprocessGraph';
 import { feedsFor } from '../export/runExported';
@@ -92,10 +92,11 @@ export async function runOnSplit(
   }
   let values: Float32Array | undefined;
   let width = 0;
+  const read = batchReader(split, batch);
   for (let start = 0; start < split.n; start += batch) {
     if (opts.signal) throwIfAborted(opts.signal);
     const end = Math.min(split.n, start + batch);
-    const x = await readRows(split, start, end - start, opts.signal);
+    const x = await read(start, end - start, opts.signal);
     const feeds =
       rawFed && layout && split.raw
         ? feedsFor(layout, { n: end - start, x, raw: rawColumnsRange(split, start, end)!, source: 'dataset' })

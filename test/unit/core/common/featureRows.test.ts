@@ -7,7 +7,7 @@ import { splitTable } from '../../../../core/common/nodes/prep/splitTable';
 import { seededRandom, shuffleInPlace } from '../../../../core/common/nodes/prep/random';
 import { gatherColumn } from '../../../../core/common/splitRaw';
 import { assembleFeatures } from '../../../../core/common/transforms/features';
-import { takeRows } from '../../../../core/node/data/splitRows';
+import { batchReader, takeRows } from '../../../../core/node/data/splitRows';
 
 const ROWS = 6000;
 
@@ -78,6 +78,24 @@ describe('a deferred x written by rows (pendingRows)', () => {
       expect(pendingBytes(train)).toBe(train.n * w * 4);
     },
   );
+
+  it('batchReader writes each batch of a pass in order (the last one partial) as x holds it, leaving x unbuilt', async () => {
+    const ds = dataset();
+    const test = ds.splits.test;
+    const w = ds.featureShape[0];
+    const ref = reference(ds, 'test');
+    const read = batchReader(test, 512);
+    expect(test.n % 512).not.toBe(0);
+    for (let start = 0; start < test.n; start += 512) {
+      const count = Math.min(512, test.n - start);
+      const x = await read(start, count);
+      expect(x).toEqual(ref.subarray(start * w, (start + count) * w));
+    }
+    expect(pendingBytes(test)).toBe(test.n * w * 4);
+    // once x is built, the reader gives views of it
+    expect(test.x).toEqual(ref);
+    expect(await batchReader(test, 512)(512, 3)).toEqual(ref.subarray(512 * w, 515 * w));
+  });
 
   it('gives hand-computed values: the mean imputer and standardize on numbers, one-hot on categories', () => {
     const ds = dataset();
