@@ -4,7 +4,10 @@
  * would mean the CLI costs nothing beyond starting Node. Also times `weft nodes`, `weft validate`,
  * a fully cached `weft run` of the iris example and a cold one (empty workspace, so every node
  * runs) against the same `node -e 0`, and `weft studio` until its URL answers an HTTP request
- * against a bare Node HTTP server started and asked the same way.
+ * against a bare Node HTTP server started and asked the same way. Every command gets the
+ * environment a user's shell gives it, without the GLIBC_TUNABLES that bench/run.ts sets for
+ * in-process benches, so `run` and `studio` pay their relaunch with the malloc tunables as a user's
+ * do (bin/weft.js).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -16,6 +19,9 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 const weft = path.join(root, 'bin', 'weft.js');
 const iris = path.join(root, 'resources', 'examples', 'iris-classification.weft.json');
 const workspace = mkdtempSync(path.join(tmpdir(), 'weft-cli-bench-'));
+/** This process's environment without the malloc tunables bench/run.ts adds. */
+const userEnv: NodeJS.ProcessEnv = { ...process.env };
+delete userEnv.GLIBC_TUNABLES;
 const ROUNDS = 9;
 const SLOW_ROUNDS = 5;
 /** A bare Node HTTP server that announces its URL as `weft studio` does. */
@@ -26,7 +32,7 @@ const BARE_SERVER =
 
 function timeOf(args: string[]): number {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, args, { stdio: 'ignore', cwd: root });
+  const r = spawnSync(process.execPath, args, { stdio: 'ignore', cwd: root, env: userEnv });
   if (r.status !== 0) throw new Error(`${args.join(' ')} exited with ${r.status}`);
   return Number(process.hrtime.bigint() - t0) / 1e6;
 }
@@ -34,7 +40,7 @@ function timeOf(args: string[]): number {
 /** Milliseconds from starting `args` until the URL it prints answers a GET; then stops it. */
 async function readyTimeOf(args: string[]): Promise<number> {
   const t0 = process.hrtime.bigint();
-  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'ignore'], env: userEnv });
   try {
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';
