@@ -109,15 +109,19 @@ function partRows(
   const classes = !(labels instanceof Float64Array);
   const idx = sizes.map((s) => new Int32Array(s));
   const y = sizes.map((s) => (classes ? new Int32Array(s) : new Float32Array(s)));
-  const at = new Int32Array(3);
-  if (!order) {
+  /** One pass over the (source) rows: each part's rows, in order, and their labels. */
+  const collect = (part: Uint8Array, label: ClassOf | Float64Array): void => {
+    const at = new Int32Array(3);
     for (let r = 0; r < n; r++) {
-      const k = partOf[r] - 1;
+      const k = part[r] - 1;
       if (k < 0) continue;
       const j = at[k]++;
       idx[k][j] = r;
-      y[k][j] = labels[r];
+      y[k][j] = label[r];
     }
+  };
+  if (!order) {
+    collect(partOf, labels);
     const rowIds = idx.map((part) => () => {
       const out = new Int32Array(part.length);
       if (ids) for (let j = 0; j < part.length; j++) out[j] = ids[part[j]];
@@ -135,16 +139,8 @@ function partRows(
     label[r] = labels[p];
     id[r] = ids ? ids[p] : p + 1;
   }
-  const rowIds = sizes.map((s) => new Int32Array(s));
-  for (let r = 0; r < n; r++) {
-    const k = part[r] - 1;
-    if (k < 0) continue;
-    const j = at[k]++;
-    idx[k][j] = r;
-    y[k][j] = label[r];
-    rowIds[k][j] = id[r];
-  }
-  return { idx, y, rowIds: rowIds.map((ids) => () => ids) };
+  collect(part, label);
+  return { idx, y, rowIds: idx.map((rows) => () => Int32Array.from(rows, (r) => id[r])) };
 }
 
 /** Each row's class: one byte a row up to 256 classes. */
