@@ -48,12 +48,23 @@ function relaunch(env) {
   );
   const pass = (signal) => child.kill(signal);
   for (const signal of FORWARDED) process.on(signal, pass);
+  // job control (Ctrl-Z, fg, bg): the child is not in the terminal's process group, so it is
+  // stopped and continued with this process
+  const stop = () => {
+    child.kill('SIGSTOP');
+    process.kill(process.pid, 'SIGSTOP');
+  };
+  const resume = () => child.kill('SIGCONT');
+  process.on('SIGTSTP', stop);
+  process.on('SIGCONT', resume);
   child.on('error', (e) => {
     console.error(`weft: could not start the command's process: ${e.message}`);
     process.exit(1);
   });
   child.on('exit', (code, signal) => {
     for (const s of FORWARDED) process.off(s, pass);
+    process.off('SIGTSTP', stop);
+    process.off('SIGCONT', resume);
     if (signal) process.kill(process.pid, signal);
     else process.exit(code ?? 1);
   });

@@ -72,6 +72,28 @@ describe.runIf(process.platform === 'linux')('bin/weft.js relaunching a long-run
     expect(ended(child)).toBe(true);
   });
 
+  it('stops and continues the child with the launcher (Ctrl-Z, fg)', async () => {
+    const { p, child } = await serving();
+    const state = (pid: number): string => {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return stat.slice(stat.lastIndexOf(')') + 2)[0];
+    };
+    const until = async (ok: () => boolean): Promise<void> => {
+      for (let i = 0; i < 100 && !ok(); i++) await new Promise((r) => setTimeout(r, 50));
+    };
+    p.kill('SIGTSTP');
+    await until(() => state(p.pid!) === 'T' && state(child) === 'T');
+    expect([state(p.pid!), state(child)]).toEqual(['T', 'T']);
+    p.kill('SIGCONT');
+    await until(() => state(p.pid!) !== 'T' && state(child) !== 'T');
+    expect([state(p.pid!), state(child)].some((s) => s === 'T')).toBe(false);
+    const code = await new Promise<number | null>((resolve) => {
+      p.on('exit', resolve);
+      p.kill('SIGTERM');
+    });
+    expect(code).toBe(0);
+  });
+
   it('ends the child at once when the launcher is killed outright', async () => {
     const { p, child } = await serving();
     await new Promise((resolve) => {
