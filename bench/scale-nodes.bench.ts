@@ -43,6 +43,7 @@ import { splitParams } from '../core/common/nodes/prep/split';
 import { splitTable } from '../core/common/nodes/prep/splitTable';
 import type { DatasetValue } from '../core/common/values';
 import { readCsv } from '../core/node/data/readCsv';
+import { pendingBatches } from '../core/node/data/splitRows';
 import { trainSpec } from '../core/node/executors/train/trainer';
 import { Batcher } from '../core/node/training/Batcher';
 import { pendingRows } from '../core/common/deferFeatures';
@@ -167,19 +168,12 @@ function assembleAsTrained(ds: DatasetValue, test = true): number {
   let floats = 0;
   for (let k = 0; k < b.batches; k++) floats += b.features(k).length;
   if (!test) return floats;
-  // as batchReader writes them (synchronously here, so that cpuMs can time it)
+  // as batchReader writes them (its synchronous writer, so that cpuMs can time it)
   const split = ds.splits.test;
-  const testRows = pendingRows(split);
-  if (!testRows) throw new Error('the test split has no row writer: its x is not deferred');
-  const out = new Float32Array(EVAL_BATCH * testRows.width);
-  const src = new Int32Array(EVAL_BATCH);
-  const dst = Int32Array.from({ length: EVAL_BATCH }, (_, i) => i);
-  for (let start = 0; start < split.n; start += EVAL_BATCH) {
-    const count = Math.min(EVAL_BATCH, split.n - start);
-    for (let i = 0; i < count; i++) src[i] = start + i;
-    testRows.write(src.subarray(0, count), dst.subarray(0, count), out);
-    floats += count * testRows.width;
-  }
+  const write = pendingBatches(split, EVAL_BATCH);
+  if (!write) throw new Error('the test split has no row writer: its x is not deferred');
+  for (let start = 0; start < split.n; start += EVAL_BATCH)
+    floats += write(start, Math.min(EVAL_BATCH, split.n - start)).length;
   return floats;
 }
 

@@ -409,6 +409,8 @@ function featureRows(
     write(src, dst, out) {
       state ??= prepare();
       const { tile, at, coded, write, wide } = state;
+      const to =
+        wide && out.byteOffset % 8 === 0 ? new Float64Array(out.buffer, out.byteOffset, out.length >> 1) : undefined;
       for (let start = 0; start < src.length; start += tileRows) {
         const count = Math.min(tileRows, src.length - start);
         for (let j = 0; j < count; j++) at[j] = rows ? rows[src[start + j]] : src[start + j];
@@ -417,8 +419,7 @@ function featureRows(
         for (const { p, offset: o } of coded)
           writeCodes(p.coded, p.col.values as (string | null)[], count, idx, tile, width, o);
         write(idx, 0, count);
-        if (wide && out.byteOffset % 8 === 0) {
-          const to = new Float64Array(out.buffer, out.byteOffset, out.length >> 1);
+        if (wide && to) {
           const half = width >> 1;
           for (let j = 0; j < count; j++) {
             const d = dst[start + j] * half;

@@ -79,29 +79,42 @@ export async function readRows(
 }
 
 /**
- * A reader of consecutive rows of a split, up to `batch` rows a read, for a pass over it in order
- * (inference): `readRows`, except that a split whose `x` is unbuilt and written by rows
- * (`pendingRows`: a tabular split after prep.split and its fitted steps) has each batch written
- * from its raw columns into one buffer reused by every read, so the pass never builds `x`
- * (200,000 × 48 floats, 37 MiB of new memory, for the 1M-row bench's test split). A result is valid
- * until the next read.
+ * For a split whose `x` is unbuilt and written by rows (`pendingRows`: a tabular split after
+ * prep.split and its fitted steps), a writer of consecutive rows, up to `batch` a call: rows
+ * `start .. start + count` written from the raw columns into one buffer reused by every call (a
+ * result is valid until the next call), so a pass over the split never builds `x`; else undefined.
  */
-export function batchReader(
+export function pendingBatches(
   split: DatasetSplit,
   batch: number,
-): (start: number, count: number, signal?: AbortSignal) => Promise<Float32Array> {
+): ((start: number, count: number) => Float32Array) | undefined {
   const rows = split.lazy || split.sparse ? undefined : pendingRows(split);
-  if (!rows) return (start, count, signal) => readRows(split, start, count, signal);
+  if (!rows) return undefined;
   const size = Math.min(batch, split.n);
   const buffer = new Float32Array(size * rows.width);
   const src = new Int32Array(size);
   const dst = Int32Array.from({ length: size }, (_, i) => i);
   return (start, count) => {
-    if (count > size) throw new Error(`batchReader: ${count} rows asked for, at most ${size} a read`);
+    if (count > size) throw new Error(`pendingBatches: ${count} rows asked for, at most ${size} a call`);
     for (let i = 0; i < count; i++) src[i] = start + i;
     rows.write(src.subarray(0, count), dst.subarray(0, count), buffer);
-    return Promise.resolve(buffer.subarray(0, count * rows.width));
+    return buffer.subarray(0, count * rows.width);
   };
+}
+
+/**
+ * A reader of consecutive rows of a split, up to `batch` rows a read, for a pass over it in order
+ * (inference): `readRows`, except that a split whose `x` is unbuilt is written a batch at a time
+ * (`pendingBatches`) instead of building `x` (200,000 × 48 floats, 37 MiB of new memory, for the
+ * 1M-row bench's test split). A result is valid until the next read.
+ */
+export function batchReader(
+  split: DatasetSplit,
+  batch: number,
+): (start: number, count: number, signal?: AbortSignal) => Promise<Float32Array> {
+  const write = pendingBatches(split, batch);
+  if (!write) return (start, count, signal) => readRows(split, start, count, signal);
+  return (start, count) => Promise.resolve(write(start, count));
 }
 
 /** A new split of rows `rows` of `split`: a lazy split keeps only those files, an in-memory one copies them. */

@@ -2,7 +2,8 @@ import * as ort from 'onnxruntime-node';
 import type { DatasetSplit, DatasetValue, TrainedModelValue } from '../../common';
 import { throwIfAborted, UserError } from '../executors/Executor';
 import { preparationDiff } from '../../common/nodes/eval/preparationDiff';
-import { batchReader, rowSizeOf } from '../data/splitRows';
+import { batchReader } from '../data/splitRows';
+import { pendingBytes } from '../../common/deferFeatures';
 import { describeModel } from '../onnx/inspect';
 import { runOnSplit } from '../onnx/runOnDataset';
 import { openSession, type ProviderChoice } from '../onnx/session';
@@ -39,12 +40,16 @@ export async function runTrainedModel(
   if (model.rawInputs) return runOnRawColumns(model, source, opts);
   const rowSize = model.featureShape.reduce((a, b) => a * b, 1);
   const split: DatasetSplit = source instanceof Float32Array ? { x: source, y: new Int32Array(0), n } : source;
-  // a split whose x is still unbuilt is read a batch at a time without building it (batchReader)
+  // a split whose x is still unbuilt is counted by its pending size and read a batch at a time
+  // without building it (batchReader)
+  const unbuilt = pendingBytes(split);
   const length = split.lazy
     ? split.lazy.files.length * rowSize
     : split.sparse
       ? split.sparse.rows * split.sparse.cols
-      : rowSizeOf(split) * split.n;
+      : unbuilt !== undefined
+        ? unbuilt / 4
+        : split.x.length;
   const have = split.lazy ? (split.lazy.color === 'rgb' ? 3 : 1) * split.lazy.width * split.lazy.height : 0;
   if (length !== n * rowSize || (split.lazy && have !== rowSize)) {
     throw new UserError(
