@@ -9,9 +9,17 @@
 // blocks up to 32 MiB come from the heap, and the heap is not trimmed. The cost is that a process
 // keeps the memory it peaked at until it ends. Measured on the development VM (page faults at
 // 16-18 us): see docs/ARCHITECTURE.md, "How a CPU step is run".
+//
+// `hugetlb=1` (glibc 2.35 and later; older ones ignore it) has malloc mark the memory it maps
+// with madvise(MADV_HUGEPAGE), so where the kernel's transparent huge pages are set to `madvise`
+// (Debian's and Ubuntu's default) a new block is faulted in 2 MiB at a time instead of 4 KiB: on the
+// development VM, allocating and touching 256 MiB took 19-65 ms instead of 785-811 ms, and the
+// 1M-row pipeline's wall time went from 7.6 to 6.5 s (3 Dec 2026; docs/ARCHITECTURE.md, "Tables at
+// a million rows"). The cost is memory: a block is resident in 2 MiB pieces.
 
 /** The tunables (the same values the benches give the Python peers, bench/peerEnv.ts). */
-export const WEFT_MALLOC_TUNABLES = 'glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=2147483647';
+export const WEFT_MALLOC_TUNABLES =
+  'glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=2147483647:glibc.malloc.hugetlb=1';
 
 /**
  * `env` with the tunables added to GLIBC_TUNABLES, on Linux; undefined where there is nothing to add:

@@ -16,7 +16,9 @@ describe('withMallocTunables', () => {
     expect(withMallocTunables({ GLIBC_TUNABLES: 'glibc.cpu.x86_shstk=off' }, 'linux')?.GLIBC_TUNABLES).toBe(
       `glibc.cpu.x86_shstk=off:${WEFT_MALLOC_TUNABLES}`,
     );
-    expect(WEFT_MALLOC_TUNABLES).toBe('glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=2147483647');
+    expect(WEFT_MALLOC_TUNABLES).toBe(
+      'glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=2147483647:glibc.malloc.hugetlb=1',
+    );
   });
 
   it('adds nothing elsewhere, nor over malloc tunables the user set', () => {

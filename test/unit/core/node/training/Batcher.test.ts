@@ -125,6 +125,36 @@ describe('Batcher, chunked feed (a split whose x is written by rows)', () => {
     },
   );
 
+  it.each([3, 4])(
+    'feeds a built x larger than two chunks a chunk at a time, with the same batches as copying (width %i)',
+    (width) => {
+      const wx = Float32Array.from({ length: n * width }, (_, i) => Math.floor(i / width) + (i % width) / 8);
+      // NaN (missing), a NaN with a payload (as a file may hold) and -0 survive the copy bit for bit
+      wx[5 * width + 1] = NaN;
+      new Uint32Array(wx.buffer)[6 * width + 1] = 0x7ff00001;
+      wx[7 * width] = -0;
+      const ow = { ...o, rowSize: width };
+      const copied = new Batcher({ x: wx, y, n }, ow);
+      const chunkBytes = 3 * 64 * width * 4 + 100;
+      const chunked = new Batcher({ x: wx, y, n }, { ...ow, chunkBytes });
+      expect(copied.chunked).toBe(false);
+      expect(chunked.chunked).toBe(true);
+      // data-parallel workers read x themselves: no chunks with shared buffers, nor for an x of two chunks or less
+      expect(new Batcher({ x: wx, y, n }, { ...ow, chunkBytes, shared: true }).chunked).toBe(false);
+      expect(new Batcher({ x: wx, y, n }, { ...ow, chunkBytes: (n * width * 4) / 2 }).chunked).toBe(false);
+      for (let epoch = 0; epoch < 2; epoch++) {
+        copied.startEpoch();
+        chunked.startEpoch();
+        for (let b = 0; b < copied.batches; b++) {
+          const count = copied.fill(b);
+          expect(chunked.fill(b, false)).toBe(count);
+          const got = new Uint32Array(chunked.features(b).slice().buffer);
+          expect(got).toEqual(new Uint32Array(copied.x.slice(0, count * width).buffer));
+        }
+      }
+    },
+  );
+
   it('refuses a row writer of another width', () => {
     expect(() => new Batcher({ x: new Float32Array(0), rows: { ...rows, width: 4 }, y, n }, o)).toThrow(
       /3 values a row, got 4/,
