@@ -279,11 +279,7 @@ async function main(): Promise<void> {
         `${manyWritten.writeMs.toFixed(0)} + ${manyWritten.ms.toFixed(0)} ms (${EPOCHS} epochs); best of 2 for 1 epoch, one run for ${EPOCHS}`,
     );
     const extra: [string, { ms: number; wallMs: number }, string][] = [
-      [
-        'feature-assembly, the test split alone',
-        testRows,
-        'written once, a batch at a time, by the evaluation',
-      ],
+      ['feature-assembly, the test split alone', testRows, 'written once, a batch at a time, by the evaluation'],
       [
         "feature-assembly, the training rows' writes inside one epoch of the chunked feed",
         trainRows,

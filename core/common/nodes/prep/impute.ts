@@ -76,8 +76,7 @@ export function fitImputer(ds: DatasetValue, p: ImputeParams): DatasetValue {
           'or leave it out (prep.tfidf and prep.tokenize read a missing text as an empty one)',
       );
     const col = cols[i];
-    const imp =
-      means[i] ?? impute.fit(f.name, columnValues(col, ds.splits.train.n, ds.splits.train.rawRows), p);
+    const imp = means[i] ?? impute.fit(f.name, columnValues(col, ds.splits.train.n, ds.splits.train.rawRows), p);
     transforms = transforms.filter((t) => !(t.kind === 'impute' && t.column === f.name));
     const first = transforms.findIndex((t) => t.column === f.name);
     transforms.splice(first === -1 ? transforms.length : first, 0, imp);
