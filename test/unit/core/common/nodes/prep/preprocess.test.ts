@@ -6,6 +6,8 @@ import { fitScaler } from '../../../../../../core/common/nodes/prep/fitScaler';
 import { fitImputer, imputeParams } from '../../../../../../core/common/nodes/prep/impute';
 import { selectColumns, selectParams } from '../../../../../../core/common/nodes/prep/select';
 import { shuffleTable } from '../../../../../../core/common/nodes/prep/shuffle';
+import { splitParams } from '../../../../../../core/common/nodes/prep/split';
+import { splitTable } from '../../../../../../core/common/nodes/prep/splitTable';
 
 const num = (name: string, v: number[]): TableColumn => ({ name, type: 'number', values: Float64Array.from(v) });
 const cat = (name: string, v: (string | null)[]): TableColumn => ({ name, type: 'category', values: v });
@@ -82,6 +84,63 @@ describe('preprocessing fits on train only', () => {
     const constant = fitImputer(ds, imputeParams.parse({ strategy: 'constant', fillValue: '-1' }));
     expect(constant.transforms.find((t) => t.column === 'x')).toMatchObject({ value: -1 });
     expect(constant.transforms.find((t) => t.column === 'c')).toMatchObject({ value: '-1' });
+  });
+
+  it("impute (mean) on a split table: each column's mean over its training rows, summed together", () => {
+    const n = 40;
+    const a = Array.from({ length: n }, (_, i) => (i % 7 === 0 ? NaN : i * 1.5 - 3));
+    const b = Array.from({ length: n }, (_, i) => (i % 3 === 0 ? NaN : 100 - i * i));
+    const c = Array.from({ length: n }, (_, i) => (i < 30 ? NaN : i));
+    const table = {
+      rowCount: n,
+      columns: [
+        num('a', a),
+        num('b', b),
+        num('c', c),
+        num(
+          'd',
+          Array.from({ length: n }, (_, i) => i),
+        ),
+        cat(
+          'k',
+          Array.from({ length: n }, (_, i) => (i % 5 === 0 ? null : 'k' + (i % 2))),
+        ),
+        num(
+          'y',
+          Array.from({ length: n }, (_, i) => i % 2),
+        ),
+      ],
+    };
+    const split = splitTable(
+      table,
+      splitParams.parse({ target: 'y', task: 'regression', train: 0.75, validation: 0, test: 0.25, seed: 3 }),
+    ).dataset;
+    const rows = Array.from(split.splits.train.rawRows!);
+    // column c has values only in rows 30..39: give it none among the training rows
+    const cTrain = rows.filter((r) => r >= 30);
+    for (const r of cTrain) c[r] = NaN;
+    table.columns[2] = num('c', c);
+    const ds = splitTable(
+      table,
+      splitParams.parse({ target: 'y', task: 'regression', train: 0.75, validation: 0, test: 0.25, seed: 3 }),
+    ).dataset;
+    expect(Array.from(ds.splits.train.rawRows!)).toEqual(rows);
+    // no value on the training rows: refused by name (the summed path leaves it to the column's own fit)
+    expect(() => fitImputer(ds, imputeParams.parse({ strategy: 'mean' }))).toThrow(
+      /column 'c' has no values in the training split/,
+    );
+    const out = fitImputer(ds, imputeParams.parse({ strategy: 'mean', columns: ['a', 'b', 'd'] }));
+    const meanOver = (v: number[]): number => {
+      const present = rows.map((r) => v[r]).filter((x) => !Number.isNaN(x));
+      return present.reduce((s, x) => s + x, 0) / present.length;
+    };
+    const value = (col: string) =>
+      (out.transforms.find((t) => t.kind === 'impute' && t.column === col) as { value: number } | undefined)?.value;
+    expect(value('a')).toBeCloseTo(meanOver(a), 12);
+    expect(value('b')).toBeCloseTo(meanOver(b), 12);
+    // the test rows do not count: the mean over every row is another number
+    const all = a.filter((x) => !Number.isNaN(x));
+    expect(value('a')).not.toBeCloseTo(all.reduce((s, x) => s + x, 0) / all.length, 3);
   });
 
   it('one-hot and ordinal: categories from train, unknown ones handled as asked', () => {
