@@ -76,6 +76,19 @@ describe('classWeightsFor', () => {
   });
 });
 
+/** Two epochs of both batchers in step: `check(b, count)` after each has taken batch `b` (its labels, for `chunked`). */
+function sideBySide(copied: Batcher, chunked: Batcher, check: (b: number, count: number) => void): void {
+  for (let epoch = 0; epoch < 2; epoch++) {
+    copied.startEpoch();
+    chunked.startEpoch();
+    for (let b = 0; b < copied.batches; b++) {
+      const count = copied.fill(b);
+      expect(chunked.fill(b, false)).toBe(count);
+      check(b, count);
+    }
+  }
+}
+
 describe('Batcher, chunked feed (a split whose x is written by rows)', () => {
   /** 1,000 rows of 3 floats; the row writer writes row r as r, r + 0.25, r + 0.5. */
   const n = 1000;
@@ -102,21 +115,15 @@ describe('Batcher, chunked feed (a split whose x is written by rows)', () => {
       );
       expect(chunked.chunked).toBe(true);
       reads.length = 0;
-      for (let epoch = 0; epoch < 2; epoch++) {
-        copied.startEpoch();
-        chunked.startEpoch();
-        for (let b = 0; b < copied.batches; b++) {
-          const count = copied.fill(b);
-          expect(chunked.fill(b, false)).toBe(count);
-          const view = chunked.features(b);
-          expect(view.length).toBe(count * 3);
-          expect(view).toEqual(copied.x.subarray(0, count * 3));
-          expect(chunked.y.subarray(0, count)).toEqual(copied.y.subarray(0, count));
-          // with features: true the rows are copied into the batch buffer too (data-parallel workers read it)
-          chunked.fill(b);
-          expect(chunked.x.subarray(0, count * 3)).toEqual(view);
-        }
-      }
+      sideBySide(copied, chunked, (b, count) => {
+        const view = chunked.features(b);
+        expect(view.length).toBe(count * 3);
+        expect(view).toEqual(copied.x.subarray(0, count * 3));
+        expect(chunked.y.subarray(0, count)).toEqual(copied.y.subarray(0, count));
+        // with features: true the rows are copied into the batch buffer too (data-parallel workers read it)
+        chunked.fill(b);
+        expect(chunked.x.subarray(0, count * 3)).toEqual(view);
+      });
       // each chunk written once per epoch, its rows read in ascending order
       expect(reads.length).toBe(2 * Math.ceil(1000 / 192));
       for (const r of reads) for (let j = 1; j < r.length; j++) expect(r[j]).toBeGreaterThan(r[j - 1]);
@@ -142,16 +149,10 @@ describe('Batcher, chunked feed (a split whose x is written by rows)', () => {
       // data-parallel workers read x themselves: no chunks with shared buffers, nor for an x of two chunks or less
       expect(new Batcher({ x: wx, y, n }, { ...ow, chunkBytes, shared: true }).chunked).toBe(false);
       expect(new Batcher({ x: wx, y, n }, { ...ow, chunkBytes: (n * width * 4) / 2 }).chunked).toBe(false);
-      for (let epoch = 0; epoch < 2; epoch++) {
-        copied.startEpoch();
-        chunked.startEpoch();
-        for (let b = 0; b < copied.batches; b++) {
-          const count = copied.fill(b);
-          expect(chunked.fill(b, false)).toBe(count);
-          const got = new Uint32Array(chunked.features(b).slice().buffer);
-          expect(got).toEqual(new Uint32Array(copied.x.slice(0, count * width).buffer));
-        }
-      }
+      sideBySide(copied, chunked, (b, count) => {
+        const got = new Uint32Array(chunked.features(b).slice().buffer);
+        expect(got).toEqual(new Uint32Array(copied.x.slice(0, count * width).buffer));
+      });
     },
   );
 
