@@ -15,11 +15,17 @@
 // (Debian's and Ubuntu's default) a new block is faulted in 2 MiB at a time instead of 4 KiB: on the
 // development VM, allocating and touching 256 MiB took 19-65 ms instead of 785-811 ms, and the
 // 1M-row pipeline's wall time went from 7.6 to 6.5 s (3 Dec 2026; docs/ARCHITECTURE.md, "Tables at
-// a million rows"). The cost is memory: a block is resident in 2 MiB pieces.
+// a million rows"). The cost is memory: a block is resident in 2 MiB pieces, and each thread's
+// malloc arena grows in them, which put the 300k-row scale test's peak at 324-383 MiB against
+// 304-310 without huge pages. `arena_max=2` (two arenas, not eight per core) gave 299-358 MiB in nine
+// runs, with the 1M-row pipeline no slower (5.16 / 5.78 s against 5.55 / 6.30 s, alternating).
 
-/** The tunables (the same values the benches give the Python peers, bench/peerEnv.ts). */
-export const WEFT_MALLOC_TUNABLES =
+/** The settings for speed: the same values the benches give the Python peers (bench/peerEnv.ts). */
+export const MALLOC_SPEED_TUNABLES =
   'glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=2147483647:glibc.malloc.hugetlb=1';
+
+/** Weft's tunables: the speed settings, and two malloc arenas (memory: see above). */
+export const WEFT_MALLOC_TUNABLES = `${MALLOC_SPEED_TUNABLES}:glibc.malloc.arena_max=2`;
 
 /**
  * `env` with the tunables added to GLIBC_TUNABLES, on Linux; undefined where there is nothing to add:

@@ -17,7 +17,7 @@ describe('withMallocTunables', () => {
       `glibc.cpu.x86_shstk=off:${WEFT_MALLOC_TUNABLES}`,
     );
     expect(WEFT_MALLOC_TUNABLES).toBe(
-      'glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=2147483647:glibc.malloc.hugetlb=1',
+      'glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=2147483647:glibc.malloc.hugetlb=1:glibc.malloc.arena_max=2',
     );
   });
 
