@@ -155,28 +155,32 @@ async function trainMs(
 }
 
 /**
- * Feature rows as a pipeline writes them: `train`, every training row once through the trainer's
- * chunked feed (batch 256, seed 42, as `trainMs`: one epoch's writing); `test`, the test split's
- * rows as the evaluation writes them (`batchReader`, 1,024 rows a batch: its `x` is never built).
+ * The training rows as a pipeline writes them: every one once through the trainer's chunked feed
+ * (batch 256, seed 42, as `trainMs`: one epoch's writing).
  */
-function assembleAsTrained(ds: DatasetValue, part: 'train' | 'test'): number {
+function writeTrainingRows(ds: DatasetValue): number {
+  const train = ds.splits.train;
+  const rows = pendingRows(train);
+  if (!rows) throw new Error('the training split has no row writer: its x is not deferred');
+  const b = new Batcher(
+    { x: new Float32Array(0), rows, y: train.y, n: train.n },
+    { batchSize: 256, rowSize: rows.width, labelSize: 1, labels: 'int32', shuffle: true, seed: 42 },
+  );
+  b.startEpoch();
   let floats = 0;
-  if (part === 'train') {
-    const train = ds.splits.train;
-    const rows = pendingRows(train);
-    if (!rows) throw new Error('the training split has no row writer: its x is not deferred');
-    const b = new Batcher(
-      { x: new Float32Array(0), rows, y: train.y, n: train.n },
-      { batchSize: 256, rowSize: rows.width, labelSize: 1, labels: 'int32', shuffle: true, seed: 42 },
-    );
-    b.startEpoch();
-    for (let k = 0; k < b.batches; k++) floats += b.features(k).length;
-    return floats;
-  }
-  // as batchReader writes them (its synchronous writer, so that cpuMs can time it)
+  for (let k = 0; k < b.batches; k++) floats += b.features(k).length;
+  return floats;
+}
+
+/**
+ * The test split's rows as the evaluation writes them (`batchReader`'s synchronous writer, so that
+ * cpuMs can time it; 1,024 rows a batch: its `x` is never built).
+ */
+function writeTestRows(ds: DatasetValue): number {
   const split = ds.splits.test;
   const write = pendingBatches(split, EVAL_BATCH);
   if (!write) throw new Error('the test split has no row writer: its x is not deferred');
+  let floats = 0;
   for (let start = 0; start < split.n; start += EVAL_BATCH)
     floats += write(start, Math.min(EVAL_BATCH, split.n - start)).length;
   return floats;
@@ -206,8 +210,8 @@ async function main(): Promise<void> {
     timed['prep.minmax'] = cpuMs(() => fitScaler(ds, { columns: [] }, 'minmax'));
     timed['prep.onehot'] = cpuMs(() => fitEncoder(ds, 'onehot', { columns: [], unknown: 'ignore' }));
     timed['prep.ordinal'] = cpuMs(() => fitEncoder(ds, 'ordinal', { columns: [], unknown: -1 }));
-    const testRows = cpuMs(() => assembleAsTrained(withTransforms(ds, ds.transforms), 'test'));
-    const trainRows = cpuMs(() => assembleAsTrained(withTransforms(ds, ds.transforms), 'train'));
+    const testRows = cpuMs(() => writeTestRows(withTransforms(ds, ds.transforms)));
+    const trainRows = cpuMs(() => writeTrainingRows(withTransforms(ds, ds.transforms)));
     const wholeX = cpuMs(() =>
       Object.values(withTransforms(ds, ds.transforms).splits).reduce((a, sp) => a + sp.x.length, 0),
     );

@@ -75,11 +75,20 @@ export class Batcher {
   readonly order: Uint32Array;
   readonly batches: number;
   private readonly random: () => number;
-  /** The chunked feed (a source with `rows`): chunk size, buffer, the epoch's plan and the chunk written. */
-  private readonly chunk?: { rows: number; buffer: Float32Array; plan: ChunkPlan; written: number };
+  /**
+   * The chunked feed (a source with `rows`, or a large built `x`): its row writer, chunk size,
+   * buffer, the epoch's plan and the chunk written.
+   */
+  private readonly chunk?: {
+    writer: FeatureRows;
+    rows: number;
+    buffer: Float32Array;
+    plan: ChunkPlan;
+    written: number;
+  };
 
   constructor(
-    private src: {
+    private readonly src: {
       x: Float32Array;
       rows?: FeatureRows;
       y: Int32Array | Float32Array;
@@ -110,17 +119,19 @@ export class Batcher {
     for (let i = 0; i < src.n; i++) this.order[i] = i;
     this.batches = Math.ceil(src.n / o.batchSize);
     this.random = seededRandom(o.seed);
-    // a built x larger than two chunks is fed a chunk at a time as well (`readyRows`)
     const chunkBytes = o.chunkBytes ?? CHUNK_BYTES;
-    if (!src.rows && !src.lazy && !src.sparse && !o.shared && src.x.length * 4 > 2 * chunkBytes)
-      src = this.src = { ...src, rows: readyRows(src.x, o.rowSize) };
-    if (src.rows && !src.lazy && !src.sparse) {
-      if (src.rows.width !== o.rowSize)
-        throw new Error(`feature rows: expected ${o.rowSize} values a row, got ${src.rows.width}`);
+    const inMemory = !src.lazy && !src.sparse;
+    let writer = inMemory ? src.rows : undefined;
+    // a built x larger than two chunks is fed a chunk at a time as well (`readyRows`)
+    if (inMemory && !writer && !o.shared && src.x.length * 4 > 2 * chunkBytes) writer = readyRows(src.x, o.rowSize);
+    if (writer) {
+      if (writer.width !== o.rowSize)
+        throw new Error(`feature rows: expected ${o.rowSize} values a row, got ${writer.width}`);
       const batches = Math.floor(chunkBytes / (4 * o.rowSize * o.batchSize));
       const per = Math.max(1, batches) * o.batchSize;
       const rows = Math.min(per, this.batches * o.batchSize);
       this.chunk = {
+        writer,
         rows,
         buffer: new Float32Array(rows * o.rowSize),
         plan: { src: new Int32Array(src.n), dst: new Int32Array(src.n), pos: new Int32Array(src.n) },
@@ -170,7 +181,7 @@ export class Batcher {
     if (c.written !== k) {
       const from = k * c.rows;
       const to = Math.min(this.src.n, from + c.rows);
-      this.src.rows!.write(c.plan.src.subarray(from, to), c.plan.dst.subarray(from, to), c.buffer);
+      c.writer.write(c.plan.src.subarray(from, to), c.plan.dst.subarray(from, to), c.buffer);
       c.written = k;
     }
     const start = b * batchSize - k * c.rows;
